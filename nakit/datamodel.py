@@ -1,0 +1,133 @@
+"""Conventions every nakit measurement and result follows, and the helpers that enforce them.
+
+Measurements
+------------
+A reader returns an :class:`xarray.Dataset`:
+
+* **Named dimensions and coordinates that follow the physics**: ``two_theta`` (XRD),
+  ``raman_shift`` (Raman), ``relative_pressure`` with a ``branch`` coordinate (sorption),
+  ``time`` (cycling records, with ``cycle``/``step`` as non-index coordinates), ``frequency``
+  (impedance). Maps, series and batches add dims such as ``x``, ``y``, ``sample``.
+* **Units** on every data variable and coordinate in ``attrs["units"]`` (UCUM-like strings:
+  ``"deg"``, ``"cm-1"``, ``"mAh/g"``, ``"cm3/g STP"``, ``"ohm"``, ``"S/cm"``). Dimensionless
+  quantities carry ``"1"``.
+* **Uncertainties** of a variable ``x`` live in a variable named ``x_sigma`` (one standard
+  deviation, same units) rather than in a separate object, so they survive NetCDF round trips.
+* **Provenance** in ``Dataset.attrs`` under keys prefixed ``source_``: ``source_path``,
+  ``source_sha256``, ``source_format`` and ``source_size``; instrument metadata as
+  ``instrument_*`` keys (flat, NetCDF-serialisable scalars or strings). Stand-in data made
+  by nakit's forward models carry ``synthesised = "yes"`` and ``synthesis_model``.
+* Readers never modify the file they read and never guess a physical quantity a file does
+  not state (a wavelength, a sample mass): they take it as an argument or raise
+  :class:`~nakit.errors.FileFormatError`.
+
+Results
+-------
+Analyses return plain dataclasses (scalars with ``*_sigma`` partners) or Datasets with the
+same conventions. Fitted values keep their standard errors and, where relevant, the
+correlation matrix. A result states the method and the settings that produced it.
+
+Techniques are organised one per subpackage (``nakit.xrd``, ``nakit.sorption``,
+``nakit.raman``, ``nakit.cycling``, ``nakit.eis``), each with ``readers``, analysis modules
+and a ``synthetic`` forward model that writes the paper's stand-in files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import xarray as xr
+
+from .errors import FileFormatError, ParameterError
+
+PROVENANCE_KEYS = ("source_path", "source_sha256", "source_format", "source_size")
+
+
+def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks so large records stay cheap."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dict[str, Any]:
+    """The provenance attrs for a Dataset read from ``path`` in format ``fmt``.
+
+    Extra keyword arguments become ``instrument_<name>`` attrs; ``None`` values are dropped
+    and non-scalar values are converted to strings so the Dataset can be written to NetCDF.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileFormatError(p, "file not found")
+    attrs: dict[str, Any] = {
+        "source_path": str(p),
+        "source_sha256": sha256_file(p),
+        "source_format": fmt,
+        "source_size": p.stat().st_size,
+    }
+    for key, value in instrument.items():
+        if value is None:
+            continue
+        attrs[f"instrument_{key}"] = netcdf_safe(value)
+    return attrs
+
+
+def netcdf_safe(value: Any) -> Any:
+    """Convert a metadata value to something NetCDF attrs accept (str, number or 1-D array)."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (int, float, str, np.integer, np.floating)):
+        return value
+    if isinstance(value, (list, tuple, np.ndarray)):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "iuf" and arr.ndim == 1:
+            return arr
+    return str(value)
+
+
+def with_units(da: xr.DataArray, units: str, long_name: str | None = None) -> xr.DataArray:
+    """Return ``da`` with its ``units`` (and optionally ``long_name``) attrs set."""
+    da = da.copy(deep=False)
+    da.attrs = {**da.attrs, "units": units}
+    if long_name:
+        da.attrs["long_name"] = long_name
+    return da
+
+
+def check_units(obj: xr.Dataset | xr.DataArray, names: Iterable[str] | None = None) -> None:
+    """Raise :class:`ParameterError` if any named variable or coordinate lacks a ``units`` attr."""
+    if isinstance(obj, xr.DataArray):
+        obj = obj.to_dataset(name=obj.name or "data")
+    missing = []
+    for name in names if names is not None else list(obj.data_vars) + list(obj.coords):
+        if name not in obj.variables:
+            raise ParameterError(f"expected a variable or coordinate {name!r}; have {sorted(obj.variables)}")
+        if "units" not in obj[name].attrs:
+            missing.append(name)
+    if missing:
+        raise ParameterError(f"variables without a 'units' attr: {', '.join(missing)}")
+
+
+def mark_synthesised(ds: xr.Dataset, model: str, seed: int | None, note: str = "") -> xr.Dataset:
+    """Label a Dataset as stand-in data made by one of nakit's forward models."""
+    ds.attrs["synthesised"] = "yes"
+    ds.attrs["synthesis_model"] = model
+    if seed is not None:
+        ds.attrs["synthesis_seed"] = int(seed)
+    ds.attrs["synthesis_note"] = note or (
+        "Synthesised stand-in data: made by nakit's forward model from the paper's stated values; "
+        "not a measurement."
+    )
+    return ds
+
+
+def is_synthesised(obj: xr.Dataset | Mapping[str, Any]) -> bool:
+    """True when a Dataset (or attrs mapping) is labelled as synthesised stand-in data."""
+    attrs = obj.attrs if hasattr(obj, "attrs") else obj
+    return str(attrs.get("synthesised", "")).lower() == "yes"

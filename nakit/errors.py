@@ -1,0 +1,95 @@
+"""The exceptions nakit raises.
+
+Every reader and analysis raises one of these, never a bare ``ValueError`` from deep
+inside pandas or numpy, so a user can catch ``NakitError`` and read a message that
+says what failed, where, and what was expected.
+
+The hierarchy::
+
+    NakitError
+    +-- FileFormatError      a file cannot be read as the format it claims to be
+    +-- ParameterError       an argument or notebook parameter is invalid
+    +-- CalculationError     an analysis cannot produce a trustworthy number
+    |   +-- FitError         a least-squares fit failed or is ill-conditioned
+    +-- MissingDependencyError  an optional package is needed for this call
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+
+class NakitError(Exception):
+    """Base class of every error nakit raises on purpose."""
+
+
+class FileFormatError(NakitError, ValueError):
+    """A file does not match the format it was read as.
+
+    Parameters
+    ----------
+    path
+        The file being read.
+    reason
+        What was wrong and what was expected instead.
+    line
+        1-based line number (text formats), if known.
+    field
+        Column, header key, sheet, record or byte offset, if known.
+    """
+
+    def __init__(
+        self,
+        path: str | PathLike | None,
+        reason: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+    ):
+        self.path = None if path is None else str(path)
+        self.reason = reason
+        self.line = line
+        self.field = field
+        where = [self.path or "<input>"]
+        if line is not None:
+            where.append(f"line {line}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{', '.join(where)}: {reason}")
+
+
+class ParameterError(NakitError, ValueError):
+    """An argument, option or notebook parameter has an invalid value."""
+
+
+class CalculationError(NakitError, ArithmeticError):
+    """An analysis cannot give a trustworthy result for this input."""
+
+
+class FitError(CalculationError):
+    """A least-squares fit did not converge or is not determined by the data."""
+
+
+class MissingDependencyError(NakitError, ImportError):
+    """An optional dependency is needed for this feature.
+
+    The message names the package and the pip extra that installs it.
+    """
+
+    def __init__(self, package: str, extra: str, feature: str):
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the optional package {package!r}; "
+            f"install it with: pip install 'nakit[{extra}]'"
+        )
+
+
+def require(module: str, extra: str, feature: str):
+    """Import an optional module or raise :class:`MissingDependencyError`."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingDependencyError(module, extra, feature) from exc

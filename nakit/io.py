@@ -1,0 +1,37 @@
+"""Writing results: deterministic NetCDF and atomic file replacement."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Yield a temporary path beside ``path``; move it into place only if the block succeeds.
+
+    A crash or Ctrl-C leaves the old file (or none), never a half-written one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_netcdf(ds, path: str | os.PathLike) -> Path:
+    """Write a Dataset to NetCDF-4 (h5netcdf) atomically.
+
+    HDF5 object timestamps are off in h5netcdf, so the same Dataset gives the same bytes.
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+    return path

@@ -1,0 +1,64 @@
+"""One place for validating the array inputs of nakit's plain-array functions.
+
+Every ``*_raw`` analysis function passes its inputs through these so that list input is
+accepted, inputs are never mutated, NaNs and length mismatches are refused with a message
+that names the argument, and x order does not matter where the physics says it should not.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .errors import ParameterError
+
+
+def as_float_array(values, name: str, *, ndim: int | None = 1, min_size: int = 1, allow_nan: bool = False) -> np.ndarray:
+    """A float copy of ``values``; raise :class:`ParameterError` naming ``name`` if unusable."""
+    try:
+        arr = np.array(values, dtype=float, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name}: expected numbers, got {type(values).__name__} ({exc})") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ParameterError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
+    if arr.size < min_size:
+        raise ParameterError(f"{name}: expected at least {min_size} values, got {arr.size}")
+    if not allow_nan and not np.all(np.isfinite(arr)):
+        bad = np.flatnonzero(~np.isfinite(arr.ravel()))
+        raise ParameterError(f"{name}: {bad.size} non-finite value(s), first at index {int(bad[0])}")
+    return arr
+
+
+def same_length(**arrays: np.ndarray) -> int:
+    """Check that all named 1-D arrays share one length and return it."""
+    lengths = {k: len(v) for k, v in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        desc = ", ".join(f"{k}={n}" for k, n in lengths.items())
+        raise ParameterError(f"arrays must have the same length; got {desc}")
+    return next(iter(lengths.values()))
+
+
+def sorted_by(x: np.ndarray, *others: np.ndarray, name: str = "x", strict: bool = True) -> tuple[np.ndarray, ...]:
+    """Return ``x`` and ``others`` sorted by ascending ``x``; refuse repeated x when ``strict``."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    if strict and xs.size > 1 and np.any(np.diff(xs) == 0):
+        dup = xs[1:][np.diff(xs) == 0][0]
+        raise ParameterError(f"{name}: repeated value {dup!r}; values must be unique")
+    return (xs, *(o[..., order] for o in others))
+
+
+def in_range(value: float, name: str, lo: float | None = None, hi: float | None = None, *, inclusive: Sequence[bool] = (True, True)) -> float:
+    """Check a scalar parameter lies in [lo, hi] (or open ends as ``inclusive`` says)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}: expected a number, got {value!r}") from None
+    if not np.isfinite(v):
+        raise ParameterError(f"{name}: expected a finite number, got {v}")
+    if lo is not None and (v < lo or (v == lo and not inclusive[0])):
+        raise ParameterError(f"{name}: {v} is below the allowed minimum {lo}")
+    if hi is not None and (v > hi or (v == hi and not inclusive[1])):
+        raise ParameterError(f"{name}: {v} is above the allowed maximum {hi}")
+    return v
