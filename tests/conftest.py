@@ -7,10 +7,12 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+from tests.peer import PEER_DATA  # noqa: F401  (re-exported for tests)
+
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-from tests.peer import PEER_DATA
+
 
 
 @pytest.fixture(scope="session")
