@@ -51,7 +51,9 @@ def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -
     """Put a caption under a figure; stand-in data are always labelled as synthesised."""
     if synthesised and SYNTHESISED_CAPTION not in text:
         text = f"{text} {SYNTHESISED_CAPTION}".strip()
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
+    # below everything already drawn (tick labels, x labels), whatever the layout
+    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
+    fig.text(0.01, bottom - 0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
 
 
 def savefig(fig, path: str | os.PathLike, formats: Iterable[str] = ("png", "svg")) -> list[Path]:

@@ -1,0 +1,1 @@
+"""Running many notebook jobs: manifests, parallel or distributed execution, caching, gathering."""

@@ -1,0 +1,119 @@
+"""The ``nakit`` command: run notebooks into reports, reproduce the paper, regenerate data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import NakitError, ParameterError
+
+
+def _parse_value(text: str):
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def _load_params_file(path: str) -> dict:
+    import yaml
+
+    from .errors import FileFormatError
+
+    p = Path(path)
+    if not p.is_file():
+        raise ParameterError(f"parameter file {p} not found")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FileFormatError(p, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                              line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise FileFormatError(p, "expected a mapping of parameter names to values", line=1)
+    return data
+
+
+def _cmd_run(args) -> int:
+    from . import runner
+    from .paths import reports_dir
+
+    nb = Path(args.notebook)
+    overrides = {}
+    for f in args.file or []:
+        overrides.update(_load_params_file(f))
+    for name, value in args.parameter or []:
+        overrides[name] = _parse_value(value)
+    params = runner.prepare(nb, overrides)
+    out = Path(args.output) if args.output else reports_dir() / "runs" / nb.stem
+    result = runner.execute(nb, out, parameters=params, show_code=args.show_code)
+    if not result.ok:
+        print(f"FAILED {nb.name}: {result.error}\n  partial notebook: {result.executed}", file=sys.stderr)
+        return 1
+    print(f"{nb.name} -> {result.html or result.executed}")
+    return 0
+
+
+def _cmd_reproduce(args) -> int:
+    from .reproduce import reproduce
+
+    summary = reproduce(output=args.output, workers=args.workers, force=args.force)
+    print(summary.describe())
+    return 0 if summary.ok else 1
+
+
+def _cmd_synthesise(args) -> int:
+    from .synth import TECHNIQUES, synthesise
+
+    for technique in args.technique or list(TECHNIQUES):
+        for path in synthesise(technique):
+            print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="nakit", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"nakit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute one notebook into a report")
+    run.add_argument("notebook")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                     help="set a parameter (VALUE is read as YAML: 1.5, true, [a, b])")
+    run.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="parameters from a YAML file")
+    run.add_argument("-o", "--output", help="report folder (default reports/runs/<notebook>)")
+    run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML report")
+    run.set_defaults(func=_cmd_run)
+
+    rep = sub.add_parser("reproduce", help="run every notebook on the paper data into reports/paper")
+    rep.add_argument("-o", "--output", help="folder (default reports/paper)")
+    rep.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
+    rep.add_argument("--force", action="store_true", help="rerun notebooks whose inputs did not change")
+    rep.set_defaults(func=_cmd_reproduce)
+
+    syn = sub.add_parser("synthesise", help="regenerate the synthesised stand-in data in data/")
+    syn.add_argument("technique", nargs="*", help="xrd, sorption, raman, cycling, eis (default: all)")
+    syn.set_defaults(func=_cmd_synthesise)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NakitError as exc:
+        print(f"nakit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nakit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

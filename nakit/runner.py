@@ -1,0 +1,186 @@
+"""Executing parameterised notebooks into reports (papermill + nbconvert).
+
+A notebook's first code cell is tagged ``parameters`` and holds literal defaults that run
+on the shipped data. Two naming rules let the runner check a run before any kernel starts:
+
+* parameters ending in ``_file`` (a path) or ``_files`` (a list of paths) are inputs; they
+  must exist. Relative paths are relative to the notebook's folder, as in JupyterLab.
+* ``output_dir`` is where the notebook writes figures, results and ``claims.csv``; the
+  runner points it at the report folder.
+
+:func:`prepare` validates names, types and files and returns the full parameter set;
+:func:`execute` runs the notebook and renders HTML (code hidden unless asked).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import NakitError, ParameterError, require
+from .io import atomic_path
+
+INPUT_SUFFIXES = ("_file", "_files")
+
+
+@dataclass
+class RunResult:
+    notebook: Path
+    output_dir: Path
+    parameters: dict[str, Any]
+    executed: Path
+    html: Path | None = None
+    error: str | None = None
+    input_files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def notebook_defaults(path: str | os.PathLike) -> dict[str, Any]:
+    """The literal defaults of a notebook's ``parameters`` cell, as Python values."""
+    nbformat = require("nbformat", "notebooks", "reading notebooks")
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"notebook {path} not found")
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    if not cells:
+        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError as exc:
+        raise ParameterError(f"notebook {path}: parameters cell is not valid Python ({exc})") from None
+    defaults: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    continue
+                try:
+                    defaults[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    raise ParameterError(
+                        f"notebook {path}: parameter {target.id!r} must have a literal default "
+                        f"(a number, string, list or dict), got {ast.unparse(node.value)!r}") from None
+    return defaults
+
+
+def input_paths(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, list[Path]]:
+    """The input files named by ``*_file``/``*_files`` parameters, resolved against the notebook folder."""
+    out: dict[str, list[Path]] = {}
+    for name, value in parameters.items():
+        if not name.endswith(INPUT_SUFFIXES) or value in (None, ""):
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        out[name] = [(notebook.parent / str(v)).resolve() if not Path(str(v)).is_absolute() else Path(v)
+                     for v in values]
+    return out
+
+
+def _compatible(default: Any, value: Any) -> bool:
+    if default is None or value is None:
+        return True
+    number = (int, float)
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) == isinstance(value, bool)
+    if isinstance(default, number):
+        return isinstance(value, number)
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
+def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Merge ``overrides`` into a notebook's defaults and validate the result.
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem at once: unknown parameter names, values of the wrong kind,
+        input files that do not exist.
+    """
+    notebook = Path(notebook)
+    defaults = notebook_defaults(notebook)
+    overrides = dict(overrides or {})
+    problems = []
+    for name, value in overrides.items():
+        if name not in defaults:
+            problems.append(f"unknown parameter {name!r} (known: {', '.join(sorted(defaults))})")
+        elif not _compatible(defaults[name], value):
+            problems.append(f"parameter {name!r}: expected {type(defaults[name]).__name__} like "
+                            f"{defaults[name]!r}, got {type(value).__name__} {value!r}")
+    params = {**defaults, **{k: v for k, v in overrides.items() if k in defaults}}
+    for name, paths in input_paths(notebook, params).items():
+        for p in paths:
+            if not p.exists():
+                problems.append(f"parameter {name!r}: input file {p} does not exist")
+    if problems:
+        raise ParameterError(f"{notebook.name}: " + "; ".join(problems))
+    return params
+
+
+def kernel_name() -> str:
+    """The registered ``nakit`` kernel when it runs this interpreter, else ``python3``."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("nakit")
+        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return "nakit"
+    except Exception:  # no such kernel or jupyter_client missing: papermill's default
+        pass
+    return "python3"
+
+
+def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
+            overrides: Mapping[str, Any] | None = None, *, html: bool = True,
+            show_code: bool = False, parameters: Mapping[str, Any] | None = None) -> RunResult:
+    """Run ``notebook`` with papermill into ``output_dir`` and render it to HTML.
+
+    ``parameters`` (already validated by :func:`prepare`) skips re-validation. The executed
+    notebook is ``output_dir/<name>.ipynb``; on an error it is kept, partially executed,
+    and the result carries the error text instead of raising.
+    """
+    pm = require("papermill", "notebooks", "executing notebooks")
+    notebook = Path(notebook).resolve()
+    output_dir = Path(output_dir).resolve()
+    params = dict(parameters) if parameters is not None else prepare(notebook, overrides)
+    if "output_dir" in params:
+        params["output_dir"] = str(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    executed = output_dir / notebook.name
+    inputs = [p for paths in input_paths(notebook, params).values() for p in paths]
+    result = RunResult(notebook, output_dir, params, executed, input_files=inputs)
+    try:
+        with atomic_path(executed) as tmp:
+            try:
+                pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
+                                    kernel_name=kernel_name(), progress_bar=False, log_output=False)
+            except pm.PapermillExecutionError as exc:
+                result.error = f"{exc.ename}: {exc.evalue}"
+    except (OSError, RuntimeError, NakitError) as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+    if html and executed.exists():
+        result.html = render_html(executed, show_code=show_code)
+    return result
+
+
+def render_html(executed: str | os.PathLike, show_code: bool = False) -> Path:
+    """Render an executed notebook to HTML beside it (code cells hidden by default)."""
+    nbconvert = require("nbconvert", "notebooks", "rendering reports")
+    nbformat = require("nbformat", "notebooks", "rendering reports")
+    executed = Path(executed)
+    exporter = nbconvert.HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True,
+                                      exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    out = executed.with_suffix(".html")
+    with atomic_path(out) as tmp:
+        tmp.write_text(body, encoding="utf-8")
+    return out
