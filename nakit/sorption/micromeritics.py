@@ -1,0 +1,289 @@
+"""Micromeritics "Full Report Set" spreadsheet exports (ASAP 2020, TriStar II; .xls or .xlsx).
+
+The export lays the report blocks side by side on one sheet, separated by columns of ``|``:
+a header of sample information, then "Isotherm Tabular Report", "BET ... Report", "t-Plot
+Report", "BJH ... Report" and so on, each a column of ``Label:`` / value pairs above one or
+more tables. :func:`read_micromeritics` returns the isotherm table as an isotherm Dataset and
+keeps the instrument's own BET, t-plot and BJH results (values, standard errors, tables and
+the thickness curve it used) as ``instrument_*`` attrs, so nakit's numbers can be compared.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from ..datamodel import file_provenance
+from ..errors import FileFormatError, ParameterError
+from .isotherm import make_isotherm
+from .units import pressure_factor
+
+_NUMBER = re.compile(r"^\s*([-+]?[\d,]*\.?\d+(?:[eE][-+]?\d+)?)(?:\s*±\s*([\d,]*\.?\d+(?:[eE][-+]?\d+)?))?\s*(.*?)\s*$")
+
+
+@dataclass
+class Block:
+    """One report block of the sheet: its title, label/value pairs and tables."""
+
+    title: str
+    values: dict[str, str] = field(default_factory=dict)
+    tables: list[tuple[list[str], dict[str, np.ndarray], int]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def table(self, *needles: str):
+        """The first table whose headers contain every needle (case-insensitive)."""
+        for headers, cols, row in self.tables:
+            if all(any(n.lower() in h.lower() for h in headers) for n in needles):
+                return cols, row
+        return None, None
+
+
+def parse_quantity(text: str) -> tuple[float, float | None, str]:
+    """``'194.7493 ± 0.5313 m²/g'`` -> (194.7493, 0.5313, 'm²/g')."""
+    m = _NUMBER.match(str(text))
+    if not m:
+        raise ValueError(f"not a quantity: {text!r}")
+    value = float(m.group(1).replace(",", ""))
+    sigma = float(m.group(2).replace(",", "")) if m.group(2) else None
+    return value, sigma, m.group(3)
+
+
+def _unit_in(header: str) -> str:
+    m = re.search(r"\(([^()]*)\)\s*$", header)
+    return m.group(1) if m else ""
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _read_grid(path) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        rows = wb.get_sheet_by_index(0).to_python()
+    except Exception as exc:  # calamine raises its own error types for non-spreadsheets
+        raise FileFormatError(path, f"not a readable .xls/.xlsx workbook ({exc})") from None
+    width = max((len(r) for r in rows), default=0)
+    return [list(r) + [""] * (width - len(r)) for r in rows]
+
+
+def parse_blocks(path) -> dict[str, Block]:
+    """Split the sheet into its report blocks, keyed by block title."""
+    grid = _read_grid(path)
+    title_row = next((i for i, r in enumerate(grid) if any(str(c).strip() == "Isotherm Tabular Report" for c in r)), None)
+    if title_row is None:
+        raise FileFormatError(path, "no 'Isotherm Tabular Report' block: not a Micromeritics Full Report Set export")
+    width = len(grid[0])
+    seps = [c for c in range(width) if str(grid[title_row][c]).strip() == "|"]
+    starts = [0] + [c + 1 for c in seps]
+    ends = seps + [width]
+    blocks: dict[str, Block] = {"header": _parse_block("header", grid[:title_row], 0, ends[0], 0)}
+    for s, e in zip(starts, ends):
+        title = str(grid[title_row][s]).strip()
+        if title and title not in blocks:
+            blocks[title] = _parse_block(title, grid[title_row + 1:], s, e, title_row + 1)
+    return blocks
+
+
+def _parse_block(title, rows, c0, c1, row0) -> Block:
+    block = Block(title)
+    prefix, prefix_row = "", -2
+    i = 0
+    while i < len(rows):
+        cells = [rows[i][c] for c in range(c0, c1)]
+        texts = [(k, str(v).strip()) for k, v in enumerate(cells) if isinstance(v, str) and str(v).strip()]
+        nums = [k for k, v in enumerate(cells) if _is_num(v)]
+        nxt = [rows[i + 1][c] for c in range(c0, c1)] if i + 1 < len(rows) else []
+        if len(texts) >= 2 and not nums and any(_is_num(nxt[k]) for k, _ in texts if k < len(nxt)):
+            headers = {k: t for k, t in texts}
+            cols = {t: [] for t in headers.values()}
+            j = i + 1
+            while j < len(rows) and any(_is_num(rows[j][c0 + k]) for k in headers):
+                for k, t in headers.items():
+                    v = rows[j][c0 + k]
+                    cols[t].append(float(v) if _is_num(v) else np.nan)
+                j += 1
+            block.tables.append((list(headers.values()), {t: np.array(v) for t, v in cols.items()}, row0 + i + 2))
+            i = j
+            continue
+        block.lines.extend(t for _, t in texts if not t.endswith(":"))
+        for n, (k, t) in enumerate(texts):
+            if t.endswith(":"):
+                following = [v for kk, v in texts[n + 1:n + 2] if kk == k + 1] or (
+                    [cells[k + 1]] if k + 1 < len(cells) and _is_num(cells[k + 1]) else [])
+                if following:
+                    head = prefix + " " if prefix_row == i - 1 and n == 0 else ""
+                    block.values[(head + t[:-1]).strip()] = str(following[0]).strip()
+            elif n == 0 and len(texts) == 1 and not nums:
+                if re.match(r"^\d{3,4}-", t):
+                    block.messages.append(t)
+                else:
+                    prefix, prefix_row = t, i
+        i += 1
+    return block
+
+
+def _quantity(block: Block | None, label: str, path, *, unit_check: str | None = None):
+    if block is None or label not in block.values:
+        return None, None
+    try:
+        value, sigma, unit = parse_quantity(block.values[label])
+    except ValueError:
+        raise FileFormatError(path, f"{block.values[label]!r} is not a number", field=f"{block.title}: {label}") from None
+    return value, sigma
+
+
+def _find(blocks: dict[str, Block], *words: str) -> Block | None:
+    for title, block in blocks.items():
+        if all(w.lower() in title.lower() for w in words):
+            return block
+    return None
+
+
+def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
+    """Read a Micromeritics Full Report Set export (.xls, or .xlsx as nakit writes it).
+
+    Returns the isotherm Dataset (loading converted to cm3/g STP; the file's unit in
+    ``attrs['loading_units_in_file']``) with sample mass, adsorptive and bath temperature in
+    attrs, and the instrument's own results as ``instrument_*`` attrs: ``bet_area``,
+    ``bet_area_sigma``, ``bet_c``, ``bet_qm``, ``bet_slope`` (+sigma), ``bet_intercept``
+    (+sigma), ``bet_correlation``, ``bet_cross_section``, ``bet_points_p``/``_q``,
+    ``single_point_area``; t-plot values and the thickness curve ``thickness_p``/``_t``
+    (Å); BJH settings and tables ``bjh_adsorption_*``/``bjh_desorption_*``; and the
+    instrument's error messages where it could not produce a report.
+    """
+    blocks = parse_blocks(path)
+    iso = blocks["Isotherm Tabular Report"]
+    cols, row = iso.table("Relative Pressure", "Quantity Adsorbed")
+    if cols is None:
+        raise FileFormatError(path, "the isotherm block has no 'Relative Pressure' / 'Quantity Adsorbed' table",
+                              field="Isotherm Tabular Report")
+    name = {key: h for h in cols for key in ("Relative", "Absolute", "Quantity", "Saturation") if h.startswith(key)}
+    rel = cols[name["Relative"]]
+    keep = np.isfinite(rel)
+    q_unit = _unit_in(name["Quantity"])
+    pressure = p0 = None
+    if "Absolute" in name:
+        pressure = cols[name["Absolute"]][keep] * _pfactor(path, name["Absolute"])
+        p0 = pressure / rel[keep]
+    header = blocks["header"]
+    attrs = _header_attrs(header, iso, path)
+    attrs["loading_units_in_file"] = q_unit
+    attrs.update(file_provenance(path, "micromeritics-xls", **_instrument_results(blocks, path)))
+    try:
+        return make_isotherm(rel[keep], cols[name["Quantity"]][keep], loading_units=q_unit, pressure=pressure,
+                             saturation_pressure=p0, attrs=attrs, source=str(path))
+    except ParameterError as exc:  # unknown unit
+        raise FileFormatError(path, str(exc), field=name["Quantity"]) from None
+
+
+def _pfactor(path, header):
+    try:
+        return pressure_factor(_unit_in(header))
+    except ParameterError as exc:
+        raise FileFormatError(path, str(exc), field=header) from None
+
+
+def _header_attrs(header: Block, iso: Block, path) -> dict:
+    v = {**header.values, **iso.values}
+    attrs = {"sample_name": v.get("Sample", ""), "adsorptive": v.get("Analysis Adsorptive", "")}
+    if "Sample Mass" in v:
+        attrs["sample_mass_g"] = parse_quantity(v["Sample Mass"])[0]
+    if "Analysis Bath Temp." in v:
+        t, _, unit = parse_quantity(v["Analysis Bath Temp."])
+        attrs["temperature_K"] = t + 273.15 if "C" in unit else t
+    for key in ("Started", "Completed"):
+        if key in v:
+            attrs[key.lower()] = v[key]
+    attrs["instrument_model"] = next((t for t in header.lines if "ASAP" in t or "TriStar" in t), "")
+    return attrs
+
+
+def _instrument_results(blocks: dict[str, Block], path) -> dict:
+    out: dict = {}
+    summary = blocks.get("Summary Report")
+    if summary:
+        for label, key in (("Single point surface area", "single_point_area"),
+                           ("BJH Adsorption cumulative volume", "bjh_adsorption_total_volume"),
+                           ("BJH Desorption cumulative volume", "bjh_desorption_total_volume"),
+                           ("BJH Adsorption cumulative surface area", "bjh_adsorption_total_area"),
+                           ("BJH Desorption cumulative surface area", "bjh_desorption_total_area"),
+                           ("BJH Adsorption average pore diameter", "bjh_adsorption_mean_diameter"),
+                           ("BJH Desorption average pore diameter", "bjh_desorption_mean_diameter")):
+            hit = next((k for k in summary.values if label.lower() in k.lower()), None)
+            if hit:
+                out[key] = parse_quantity(summary.values[hit])[0]
+                if key == "single_point_area":
+                    out[key + "_at"] = float(re.findall(r"[\d.]+", hit)[-1])
+    bet = _find(blocks, "BET", "Report") or _find(blocks, "BET Reports")
+    if bet is not None:
+        for label, key in (("BET Surface Area", "bet_area"), ("Slope", "bet_slope"), ("Y-Intercept", "bet_intercept"),
+                           ("C", "bet_c"), ("Qm", "bet_qm"), ("Correlation Coefficient", "bet_correlation"),
+                           ("Molecular Cross-Sectional Area", "bet_cross_section")):
+            value, sigma = _quantity(bet, label, path)
+            if value is not None:
+                out[key] = value
+                if sigma is not None:
+                    out[key + "_sigma"] = sigma
+        if "Qm" in bet.values:
+            out["bet_qm_units"] = parse_quantity(bet.values["Qm"])[2]
+        cols, _ = bet.table("Relative Pressure", "Quantity Adsorbed")
+        if cols:
+            out["bet_points_p"] = next(v for k, v in cols.items() if k.startswith("Relative"))
+            out["bet_points_q"] = next(v for k, v in cols.items() if k.startswith("Quantity"))
+        if bet.messages:
+            out["bet_messages"] = "; ".join(dict.fromkeys(bet.messages))
+    tplot = _find(blocks, "t-Plot", "Report")
+    if tplot is not None:
+        for label, key in (("Micropore Volume", "tplot_micropore_volume"), ("Micropore Area", "tplot_micropore_area"),
+                           ("External Surface Area", "tplot_external_area"), ("Slope", "tplot_slope"),
+                           ("Y-Intercept", "tplot_intercept"), ("Correlation Coefficient", "tplot_correlation")):
+            value, sigma = _quantity(tplot, label, path)
+            if value is not None:
+                out[key] = value
+                if sigma is not None:
+                    out[key + "_sigma"] = sigma
+        for label, key in (("Thickness Range", "tplot_thickness_range"), ("Thickness Equation", "thickness_equation")):
+            if label in tplot.values:
+                out[key] = tplot.values[label]
+        cols, _ = tplot.table("Relative Pressure", "Statistical Thickness")
+        if cols:
+            out["thickness_p"] = next(v for k, v in cols.items() if k.startswith("Relative"))
+            out["thickness_t"] = next(v for k, v in cols.items() if k.startswith("Statistical"))
+        if tplot.messages:
+            out["tplot_messages"] = "; ".join(dict.fromkeys(tplot.messages))
+    for branch in ("Adsorption", "Desorption"):
+        block = _find(blocks, "BJH", branch, "Distribution Report") or _find(blocks, "BJH", branch, "Reports")
+        if block is None:
+            continue
+        key = f"bjh_{branch.lower()}"
+        for label, k in (("Adsorbate Property Factor", "kelvin_factor"), ("Density Conversion Factor", "density_conversion"),
+                         ("Fraction of Pores Open at Both Ends", "fraction_open")):
+            if label in block.values:
+                out[f"{key}_{k}"] = parse_quantity(block.values[label])[0]
+        if "Diameter Range" in block.values:
+            lo_hi = re.findall(r"[\d,]+\.?\d*", block.values["Diameter Range"])
+            out[f"{key}_diameter_range"] = np.array([float(x.replace(",", "")) for x in lo_hi[:2]])
+        cols, _ = block.table("Average Diameter", "Incremental Pore Volume")
+        if cols:
+            for k, v in cols.items():
+                short = {"Average Diameter": "diameter", "Incremental Pore Volume": "dv", "Cumulative Pore Volume": "v_cum",
+                         "Incremental Pore Area": "da", "Cumulative Pore Area": "a_cum"}
+                for prefix, s in short.items():
+                    if k.startswith(prefix):
+                        out[f"{key}_{s}"] = v
+        if block.messages:
+            out[f"{key}_messages"] = "; ".join(dict.fromkeys(block.messages))
+        dlog = _find(blocks, "BJH", branch, "dV/dlog")
+        if dlog is not None:
+            cols, _ = dlog.table("Pore Diameter", "dV/dlog")
+            if cols:
+                out[f"{key}_dvdlogd"] = next(v for k, v in cols.items() if k.startswith("dV/dlog"))
+    return out
