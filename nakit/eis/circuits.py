@@ -1,0 +1,278 @@
+"""Circuit strings (impedance.py notation) compiled into impedance functions and lmfit models.
+
+Notation: elements are a symbol from :data:`~nakit.eis.elements.ELEMENTS` plus a label
+(``R0``, ``CPE1``, ``Wo1``); ``-`` joins in series and ``p(a,b,...)`` in parallel, nested
+freely: ``R0-p(R1,CPE1)-Wo1``.
+
+The string is parsed once into a tree of closures, so evaluating the circuit costs a few
+numpy operations and no string evaluation per call (impedance.py builds and ``eval``\\ s a
+string on every call, which dominates its fitting time).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import lmfit
+import numpy as np
+
+from ..errors import ParameterError
+from .elements import ELEMENTS
+
+_TOKEN = re.compile(r"\s*(?:(p\()|([A-Za-z]+)(\w*)|(-)|(,)|(\(|\)))")
+
+
+@dataclass(frozen=True)
+class _Node:
+    kind: str  # "e" element, "s" series, "p" parallel
+    children: tuple = ()
+    label: str = ""
+    symbol: str = ""
+
+
+def _tokenise(text: str) -> list[tuple[str, str, int, str]]:
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ParameterError(f"circuit {text!r}: unexpected character {text[pos:].strip()[:1]!r} at position {pos}")
+        start = m.start(0) + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if m.group(1):
+            tokens.append(("p(", "p(", start, ""))
+        elif m.group(2):
+            symbol, suffix = m.group(2), m.group(3)
+            if symbol not in ELEMENTS:
+                # labels may hold letters too (CPEa): take the longest known symbol prefix
+                known = [s for s in ELEMENTS if (symbol + suffix).startswith(s)]
+                if not known:
+                    raise ParameterError(
+                        f"circuit {text!r}: unknown element {symbol + suffix!r} at position {start}; "
+                        f"known element symbols: {', '.join(ELEMENTS)}")
+                best = max(known, key=len)
+                symbol, suffix = best, (symbol + suffix)[len(best):]
+            tokens.append(("e", symbol + suffix, start, symbol))
+        else:
+            tok = m.group(4) or m.group(5) or m.group(6)
+            tokens.append((tok, tok, start, ""))
+        pos = m.end()
+    return tokens
+
+
+def _parse(text: str) -> _Node:
+    if not text or not text.strip():
+        raise ParameterError("circuit string is empty")
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            raise ParameterError(f"circuit {text!r}: unbalanced parentheses, ')' at position {i} closes nothing")
+    if depth:
+        raise ParameterError(f"circuit {text!r}: unbalanced parentheses, {depth} '(' not closed")
+    tokens = _tokenise(text)
+    pos = 0
+
+    def expect_item() -> _Node:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise ParameterError(f"circuit {text!r}: ends where an element was expected")
+        kind, value, at, symbol = tokens[pos]
+        if kind == "e":
+            pos += 1
+            return _Node("e", label=value, symbol=symbol)
+        if kind == "p(":
+            pos += 1
+            branches = [series()]
+            while pos < len(tokens) and tokens[pos][0] == ",":
+                pos += 1
+                branches.append(series())
+            if pos >= len(tokens) or tokens[pos][0] != ")":
+                raise ParameterError(f"circuit {text!r}: expected ',' or ')' in p(...) at position "
+                                     f"{tokens[pos][2] if pos < len(tokens) else len(text)}")
+            pos += 1
+            if len(branches) < 2:
+                raise ParameterError(f"circuit {text!r}: p(...) at position {at} needs at least two branches")
+            return _Node("p", tuple(branches))
+        raise ParameterError(f"circuit {text!r}: expected an element or p( at position {at}, got {value!r}")
+
+    def series() -> _Node:
+        nonlocal pos
+        items = [expect_item()]
+        while pos < len(tokens) and tokens[pos][0] == "-":
+            pos += 1
+            items.append(expect_item())
+        return items[0] if len(items) == 1 else _Node("s", tuple(items))
+
+    tree = series()
+    if pos != len(tokens):
+        raise ParameterError(f"circuit {text!r}: unexpected {tokens[pos][1]!r} at position {tokens[pos][2]}")
+    return tree
+
+
+def _compile(node: _Node) -> Callable:
+    if node.kind == "e":
+        element = ELEMENTS[node.symbol]
+        names = element.names(node.label)
+        func = element.impedance
+        return lambda omega, p: func(omega, *(p[n] for n in names))
+    parts = [_compile(c) for c in node.children]
+    if node.kind == "s":
+        def series(omega, p):
+            z = parts[0](omega, p)
+            for part in parts[1:]:
+                z = z + part(omega, p)
+            return z
+        return series
+
+    def parallel(omega, p):
+        y = 1.0 / parts[0](omega, p)
+        for part in parts[1:]:
+            y = y + 1.0 / part(omega, p)
+        return 1.0 / y
+    return parallel
+
+
+def _labels(node: _Node) -> list[_Node]:
+    if node.kind == "e":
+        return [node]
+    return [leaf for c in node.children for leaf in _labels(c)]
+
+
+class Circuit:
+    """A parsed equivalent circuit.
+
+    Parameters
+    ----------
+    text
+        Circuit string, e.g. ``"R0-p(R1,CPE1)-Wo1"``.
+
+    Attributes
+    ----------
+    param_names
+        Parameter names in the order impedance.py uses for its ``initial_guess`` lists.
+    units, bounds
+        Per parameter name.
+
+    Examples
+    --------
+    >>> c = Circuit("R0-p(R1,C1)")
+    >>> c.param_names
+    ['R0', 'R1', 'C1']
+    """
+
+    def __init__(self, text: str):
+        if not isinstance(text, str):
+            raise ParameterError(f"circuit must be a string, got {type(text).__name__}")
+        self.text = text.replace(" ", "")
+        self._tree = _parse(self.text)
+        self._func = _compile(self._tree)
+        self.param_names: list[str] = []
+        self.units: dict[str, str] = {}
+        self.bounds: dict[str, tuple[float, float]] = {}
+        self.element_of: dict[str, str] = {}
+        seen = set()
+        for leaf in _labels(self._tree):
+            if leaf.label in seen:
+                raise ParameterError(f"circuit {text!r}: element label {leaf.label!r} is used twice")
+            seen.add(leaf.label)
+            element = ELEMENTS[leaf.symbol]
+            for name, unit, bound in zip(element.names(leaf.label), element.units, element.bounds):
+                self.param_names.append(name)
+                self.units[name] = unit
+                self.bounds[name] = bound
+                self.element_of[name] = leaf.symbol
+
+    def __repr__(self) -> str:
+        return f"Circuit({self.text!r})"
+
+    def impedance(self, frequency, params) -> np.ndarray:
+        """Complex impedance (ohm) at ``frequency`` (Hz) for ``params`` (mapping or sequence).
+
+        Parameter values may be arrays of shape ``(S, 1)`` to evaluate ``S`` spectra at once.
+        """
+        if not isinstance(params, dict):
+            values = list(params)
+            if len(values) != len(self.param_names):
+                raise ParameterError(f"circuit {self.text!r} takes {len(self.param_names)} parameters "
+                                     f"({', '.join(self.param_names)}), got {len(values)}")
+            params = dict(zip(self.param_names, values))
+        missing = [n for n in self.param_names if n not in params]
+        if missing:
+            raise ParameterError(f"circuit {self.text!r}: missing parameter(s) {', '.join(missing)}")
+        omega = 2 * np.pi * np.asarray(frequency, dtype=float)
+        return self._func(omega, params)
+
+    def model(self, prefix: str = ""):
+        """An :class:`lmfit.Model` of this circuit (independent variable ``frequency`` in Hz)."""
+        return CircuitModel(self, prefix=prefix)
+
+    def guess(self, frequency, z) -> dict[str, float]:
+        """Rough starting values from the data: enough for a local fit of a sensible circuit.
+
+        The high-frequency real intercept goes to the first series resistor, the rest of the
+        real-axis span is shared among the other resistive parameters, and time constants
+        are placed at the frequency of the largest -Z''.
+        """
+        f = np.asarray(frequency, dtype=float)
+        z = np.asarray(z, dtype=complex)
+        r_hf = max(float(z.real[np.argmax(f)]), 1e-6 * float(np.max(np.abs(z))))
+        span = max(float(np.ptp(z.real)), 1e-3 * float(np.max(np.abs(z))))
+        w_peak = 2 * np.pi * f[np.argmax(-z.imag)]
+        w_min = 2 * np.pi * f.min()
+        resistive = [n for n in self.param_names if self.element_of[n] in ("R", "Wo", "Ws", "G")
+                     and (n.endswith("_R") or self.element_of[n] == "R")]
+        first_series = self._tree if self._tree.kind == "e" else (
+            self._tree.children[0] if self._tree.kind == "s" and self._tree.children[0].kind == "e" else None)
+        r0 = first_series.label if first_series is not None and first_series.symbol == "R" else None
+        r_share = span / max(1, len([n for n in resistive if n != r0]))
+        g = {}
+        for n in self.param_names:
+            kind = self.element_of[n]
+            if n == r0:
+                g[n] = r_hf
+            elif n in resistive:
+                g[n] = r_share
+            elif kind == "C" or n.endswith("_Q"):
+                g[n] = 1.0 / (w_peak * r_share)
+            elif n.endswith("_alpha"):
+                g[n] = 0.9
+            elif kind == "L":
+                g[n] = 1e-7
+            elif kind == "W":
+                g[n] = r_share * np.sqrt(w_min) / 10
+            elif n.endswith("_tau"):
+                g[n] = 1.0 / (w_min if kind != "G" else w_peak)
+        return g
+
+
+def _model_function(circuit: Circuit):
+    def func(frequency, **params):
+        return circuit.impedance(frequency, params)
+    func.__signature__ = inspect.Signature(
+        [inspect.Parameter("frequency", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in circuit.param_names])
+    func.__name__ = "circuit_" + re.sub(r"\W", "_", circuit.text)
+    return func
+
+
+class CircuitModel(lmfit.Model):
+    """lmfit model of an equivalent circuit; returns complex impedance, so lmfit fits Re and Im.
+
+    Bounds come from the element definitions as parameter hints (all parameters positive,
+    CPE exponents at most 1); :meth:`guess` gives data-derived starting values.
+    """
+
+    def __init__(self, circuit: Circuit | str, prefix: str = "", **kwargs):
+        self.circuit = circuit if isinstance(circuit, Circuit) else Circuit(circuit)
+        super().__init__(_model_function(self.circuit), prefix=prefix, independent_vars=["frequency"], **kwargs)
+        for name, (lo, hi) in self.circuit.bounds.items():
+            self.set_param_hint(name, min=lo, max=hi)
+
+    def guess(self, data, frequency=None, **kwargs):
+        if frequency is None:
+            raise ParameterError("CircuitModel.guess needs the frequency array")
+        pars = self.make_params(**{n: v for n, v in self.circuit.guess(frequency, data).items()})
+        return pars
