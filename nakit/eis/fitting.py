@@ -1,0 +1,245 @@
+"""Complex non-linear least-squares fitting of equivalent circuits (lmfit).
+
+Weighting
+---------
+The residual of point *i* is ``w_i (Z_model - Z_data)`` for the real and imaginary parts:
+
+``unit``          ``w = 1`` (impedance.py's default; dominated by the largest impedances)
+``modulus``       ``w = 1/|Z_i|`` for both parts (impedance.py ``weight_by_modulus``)
+``proportional``  ``w' = 1/|Z'_i|`` and ``w'' = 1/|Z''_i|`` separately (Boukamp's
+                  data-proportional weighting); a part smaller than 1e-3 |Z_i| is given
+                  ``1/(1e-3 |Z_i|)`` so near-zero crossings do not dominate
+
+The weighting is stated in every :class:`CircuitFit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import lmfit
+import numpy as np
+import xarray as xr
+
+from ..errors import FitError, ParameterError
+from ..validation import as_float_array, same_length
+from .circuits import Circuit, CircuitModel
+from .readers import impedance_of
+
+WEIGHTINGS = ("unit", "modulus", "proportional")
+
+
+def weights(z: np.ndarray, weighting: str) -> np.ndarray:
+    """Per-point weights (complex when real and imaginary parts differ) for ``weighting``."""
+    if weighting not in WEIGHTINGS:
+        raise ParameterError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    z = np.asarray(z, dtype=complex)
+    mod = np.abs(z)
+    if weighting == "unit":
+        return np.ones(z.shape)
+    if weighting == "modulus":
+        return 1.0 / mod
+    floor = 1e-3 * mod
+    return 1.0 / np.maximum(np.abs(z.real), floor) + 1j / np.maximum(np.abs(z.imag), floor)
+
+
+def check_spectrum(frequency, z) -> tuple[np.ndarray, np.ndarray]:
+    """Validated float frequency (Hz) and complex impedance copies of the inputs."""
+    f = as_float_array(frequency, "frequency")
+    try:
+        z = np.array(z, dtype=complex, copy=True)
+    except (TypeError, ValueError):
+        raise ParameterError("impedance: expected complex numbers") from None
+    same_length(frequency=f, impedance=z)
+    if np.any(f <= 0):
+        raise ParameterError(f"frequency: must be positive, got {f[f <= 0][0]!r}")
+    if np.unique(f).size != f.size:
+        raise ParameterError("frequency: repeated values; each frequency must occur once")
+    if not np.all(np.isfinite(z)):
+        raise ParameterError(f"impedance: non-finite value at index {int(np.flatnonzero(~np.isfinite(z))[0])}")
+    return f, z
+
+
+@dataclass
+class CircuitFit:
+    """Result of fitting a circuit to one spectrum.
+
+    ``values``/``stderr`` map parameter names to numbers (``nan`` stderr when the fit could
+    not estimate it); ``correlation`` is the matrix over ``free`` (the varied parameters).
+    """
+
+    circuit: str
+    weighting: str
+    method: str
+    values: dict[str, float]
+    stderr: dict[str, float]
+    units: dict[str, str]
+    free: list[str]
+    correlation: np.ndarray
+    chisqr: float
+    redchi: float
+    n_points: int
+    n_starts: int
+    success: bool
+    message: str
+    frequency: np.ndarray = field(repr=False)
+    z_data: np.ndarray = field(repr=False)
+    lmfit_result: lmfit.model.ModelResult | None = field(default=None, repr=False)
+
+    def impedance(self, frequency=None) -> np.ndarray:
+        """The fitted circuit's impedance at ``frequency`` (default: the measured ones)."""
+        f = self.frequency if frequency is None else frequency
+        return Circuit(self.circuit).impedance(f, self.values)
+
+    def table(self):
+        """Parameters as a pandas DataFrame: name, value, stderr, units, fixed."""
+        import pandas as pd
+
+        return pd.DataFrame({"parameter": list(self.values), "value": list(self.values.values()),
+                             "stderr": [self.stderr[k] for k in self.values],
+                             "units": [self.units[k] for k in self.values],
+                             "fixed": [k not in self.free for k in self.values]})
+
+    def to_dataset(self, n_points: int = 200) -> xr.Dataset:
+        """Data, fit and residuals over ``frequency``, plus a smooth fitted curve over ``frequency_fine``."""
+        zf = self.impedance()
+        fine = np.geomspace(self.frequency.min(), self.frequency.max(), n_points)[::-1]
+        zs = self.impedance(fine)
+        ohm = {"units": "ohm"}
+        return xr.Dataset(
+            {"z_real": ("frequency", self.z_data.real, ohm), "z_imag": ("frequency", self.z_data.imag, ohm),
+             "fit_real": ("frequency", zf.real, ohm), "fit_imag": ("frequency", zf.imag, ohm),
+             "curve_real": ("frequency_fine", zs.real, ohm), "curve_imag": ("frequency_fine", zs.imag, ohm)},
+            coords={"frequency": ("frequency", self.frequency, {"units": "Hz"}),
+                    "frequency_fine": ("frequency_fine", fine, {"units": "Hz"})},
+            attrs={"circuit": self.circuit, "weighting": self.weighting, "method": self.method,
+                   "chisqr": self.chisqr, "redchi": self.redchi,
+                   **{f"param_{k}": v for k, v in self.values.items()},
+                   **{f"param_{k}_sigma": v for k, v in self.stderr.items()}},
+        )
+
+
+def fit_circuit(data: xr.Dataset, circuit: str | Circuit, **kwargs) -> CircuitFit:
+    """Fit ``circuit`` to a spectrum Dataset from :mod:`nakit.eis.readers`.
+
+    Keyword arguments are those of :func:`fit_circuit_raw`.
+    """
+    return fit_circuit_raw(data["frequency"].values, impedance_of(data), circuit, **kwargs)
+
+
+def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=None, fixed=None,
+                    bounds=None, weighting: str = "modulus", n_starts: int = 1, seed: int = 0,
+                    spread: float = 10.0, method: str = "least_squares", tol: float = 1e-12) -> CircuitFit:
+    r"""Fit an equivalent circuit to complex impedance by weighted least squares.
+
+    Parameters
+    ----------
+    frequency, impedance
+        Frequencies (Hz, any order) and complex impedance (ohm, signed imaginary part).
+    circuit
+        Circuit string such as ``"R0-p(R1,CPE1)-Wo1"`` or a :class:`~nakit.eis.circuits.Circuit`.
+    initial
+        Starting values: a mapping by parameter name or a sequence in the circuit's
+        parameter order (impedance.py's ``initial_guess``). Missing ones come from
+        :meth:`Circuit.guess`.
+    fixed
+        Mapping of parameter names to values held constant.
+    bounds
+        Mapping of parameter names to ``(min, max)`` replacing the element defaults.
+    weighting
+        ``"unit"``, ``"modulus"`` or ``"proportional"`` (module docstring).
+    n_starts
+        Number of starts. Starts after the first draw every free parameter log-uniformly
+        within a factor ``spread`` of its starting value (seeded by ``seed``); the start
+        with the lowest chi-square wins.
+    method
+        lmfit minimiser; ``least_squares`` (trust-region reflective, bounds honoured
+        exactly, as in impedance.py's ``curve_fit``) by default.
+
+    Returns
+    -------
+    CircuitFit
+
+    Notes
+    -----
+    Minimises :math:`\chi^2 = \sum_i w_i'^2 (Z'_{i} - \hat Z'_{i})^2 + w_i''^2 (Z''_{i} - \hat Z''_{i})^2`.
+    Standard errors are the square roots of the diagonal of :math:`s^2 (J^T J)^{-1}` with
+    :math:`s^2 = \chi^2 / (2N - P)` (lmfit's convention, the same as ``curve_fit``).
+
+    Raises
+    ------
+    ParameterError
+        Bad input or a circuit with at least as many free parameters as the 2N data values.
+    FitError
+        No start converged.
+
+    References
+    ----------
+    .. [1] Boukamp, B. A. A nonlinear least squares fit procedure for analysis of immittance
+       data of electrochemical systems. *Solid State Ionics* 20, 31-44 (1986).
+    """
+    f, z = check_spectrum(frequency, impedance)
+    c = circuit if isinstance(circuit, Circuit) else Circuit(circuit)
+    fixed = dict(fixed or {})
+    unknown = set(fixed) | set(bounds or {})
+    unknown -= set(c.param_names)
+    if unknown:
+        raise ParameterError(f"circuit {c.text!r} has no parameter(s) {sorted(unknown)}; it has {c.param_names}")
+    n_free = len(c.param_names) - len(fixed)
+    if n_free >= 2 * f.size:
+        raise ParameterError(f"circuit {c.text!r} has {n_free} free parameters but the spectrum has only "
+                             f"{f.size} frequencies ({2 * f.size} real values); fewer parameters or more points needed")
+    if n_starts < 1:
+        raise ParameterError(f"n_starts must be at least 1, got {n_starts}")
+    start = c.guess(f, z)
+    if initial is not None:
+        if not isinstance(initial, dict):
+            values = list(initial)
+            names = [n for n in c.param_names if n not in fixed]
+            if len(values) not in (len(names), len(c.param_names)):
+                raise ParameterError(f"initial: expected {len(names)} values for {names}, got {len(values)}")
+            initial = dict(zip(names if len(values) == len(names) else c.param_names, values))
+        start.update({k: float(v) for k, v in initial.items()})
+    start.update(fixed)
+    model = CircuitModel(c)
+    params = model.make_params(**start)
+    for name, (lo, hi) in (bounds or {}).items():
+        params[name].set(min=lo, max=hi)
+    for name in fixed:
+        params[name].set(vary=False)
+    w = weights(z, weighting)
+    rng = np.random.default_rng(seed)
+    best = None
+    for k in range(n_starts):
+        trial = params.copy()
+        if k:
+            for p in trial.values():
+                if p.vary:
+                    v = p.value * spread ** rng.uniform(-1, 1)
+                    p.set(value=float(np.clip(v, p.min, p.max)))
+        fit_kws = {"ftol": tol, "xtol": tol, "gtol": tol} if method == "least_squares" else {}
+        try:
+            res = model.fit(z, trial, frequency=f, weights=w, method=method, fit_kws=fit_kws, max_nfev=100000)
+        except (ValueError, FloatingPointError):
+            continue  # a start that wandered into NaNs; others may succeed
+        if best is None or res.chisqr < best.chisqr:
+            best = res
+    if best is None:
+        raise FitError(f"circuit {c.text!r}: no start of {n_starts} converged (model gave non-finite values)")
+    return _as_fit(c, best, weighting, method, f, z, n_starts)
+
+
+def _as_fit(c: Circuit, res, weighting, method, f, z, n_starts) -> CircuitFit:
+    free = [n for n in c.param_names if res.params[n].vary]
+    values = {n: float(res.params[n].value) for n in c.param_names}
+    stderr = {n: float(res.params[n].stderr) if res.params[n].stderr is not None else np.nan for n in c.param_names}
+    corr = np.full((len(free), len(free)), np.nan)
+    if res.covar is not None:
+        sd = np.sqrt(np.diag(res.covar))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = res.covar / np.outer(sd, sd)
+    return CircuitFit(circuit=c.text, weighting=weighting, method=method, values=values, stderr=stderr,
+                      units=dict(c.units), free=free, correlation=corr, chisqr=float(res.chisqr),
+                      redchi=float(res.redchi), n_points=int(f.size), n_starts=n_starts,
+                      success=bool(res.success), message=str(res.message), frequency=f, z_data=z,
+                      lmfit_result=res)

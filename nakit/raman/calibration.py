@@ -1,0 +1,79 @@
+"""Wavenumber calibration from a silicon reference spectrum.
+
+The first-order optical phonon of crystalline silicon sits at 520.7 cm-1 at room
+temperature. A one-point calibration fits that band in a silicon spectrum measured with
+the same settings and shifts the sample's axis by the difference; the offset and its
+standard error are recorded in the calibrated Dataset's attrs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import xarray as xr
+
+from ..errors import CalculationError
+from .fitting import Band, fit_bands, fit_bands_raw
+
+SILICON_SHIFT = 520.7
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Result of a one-point calibration: add ``offset`` to measured shifts."""
+
+    offset: float
+    offset_sigma: float
+    measured: float
+    reference: float
+    fwhm: float
+    flags: tuple[str, ...] = ()
+
+
+def silicon_offset_raw(x, y, *, reference: float = SILICON_SHIFT, search: float = 15.0) -> Calibration:
+    """Fit the silicon band near ``reference`` and return the axis offset.
+
+    Notes
+    -----
+    A pseudo-Voigt plus linear background is fitted within ``reference +/- 3 search``, the
+    centre bounded to ``reference +/- search``; the offset is
+    :math:`\\Delta = \\tilde\\nu_{ref} - \\tilde\\nu_{fit}` with the centre's standard error.
+
+    References
+    ----------
+    Parker, J. H.; Feldman, D. W.; Ashkin, M. Raman scattering by silicon and germanium.
+    Phys. Rev. 155, 712 (1967).
+    """
+    import numpy as np
+
+    from ..validation import as_float_array
+
+    x = as_float_array(x, "x", min_size=3)
+    y = as_float_array(y, "y", min_size=3)
+    near = np.abs(x - reference) <= 3 * search
+    if near.sum() < 6:
+        raise CalculationError(f"only {near.sum()} points within {3 * search} cm-1 of {reference} cm-1: "
+                               "not a silicon spectrum over this range")
+    fit = fit_bands_raw(x[near], y[near], [Band("Si", reference, "pvoigt", tolerance=search, fwhm=4.0,
+                                                fwhm_bounds=(1.0, 30.0))])
+    row = fit.row("Si")
+    if "center" in row["at_bound"]:
+        raise CalculationError(f"the silicon band was not found within {search} cm-1 of {reference} cm-1")
+    return Calibration(float(reference - row["center"]), float(row["center_sigma"]), float(row["center"]),
+                       reference, float(row["fwhm"]),
+                       tuple(fit.flags))
+
+
+def silicon_offset(silicon: xr.Dataset | xr.DataArray, **kwargs) -> Calibration:
+    """:func:`silicon_offset_raw` on a silicon spectrum read by :mod:`nakit.raman.readers`."""
+    da = silicon["intensity"] if isinstance(silicon, xr.Dataset) else silicon
+    return silicon_offset_raw(da["raman_shift"].values, da.values, **kwargs)
+
+
+def apply_calibration(ds: xr.Dataset, cal: Calibration) -> xr.Dataset:
+    """A copy of ``ds`` with ``raman_shift`` moved by the calibration offset, recorded in attrs."""
+    out = ds.assign_coords(raman_shift=ds["raman_shift"] + cal.offset)
+    out["raman_shift"].attrs = {**ds["raman_shift"].attrs, "calibration_offset": cal.offset}
+    out.attrs.update(calibration_method="one-point silicon", calibration_reference_cm1=cal.reference,
+                     calibration_offset_cm1=cal.offset, calibration_offset_sigma_cm1=cal.offset_sigma)
+    return out

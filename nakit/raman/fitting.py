@@ -1,0 +1,239 @@
+"""Band fitting with lmfit composite models: bounded centres, flags at bounds, uncertainties kept.
+
+One spectrum (or one window of it) is fitted with a sum of band profiles plus a low-order
+background. Each band is an lmfit built-in model (Lorentzian, Gaussian, pseudo-Voigt,
+Breit-Wigner-Fano) with prefix ``<band>_``; its centre is bounded to the band library's
+position +/- a tolerance, its width to a physical range. A parameter that ends on a bound
+is reported in ``BandFit.flags`` (a value on a bound is set by the bound, not by the data,
+and its standard error is meaningless). For many spectra at once use
+:mod:`nakit.raman.mapfit`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from lmfit import models
+
+from ..errors import FitError, ParameterError
+from ..validation import as_float_array, same_length, sorted_by
+
+SHAPES = {
+    "lorentzian": models.LorentzianModel,
+    "gaussian": models.GaussianModel,
+    "pvoigt": models.PseudoVoigtModel,
+    "bwf": models.BreitWignerModel,
+}
+BACKGROUNDS = {"linear": models.LinearModel, "constant": models.ConstantModel, None: None}
+# Peak area per (height x FWHM) for each shape, for starting values only.
+_AREA_PER_HW = {"lorentzian": np.pi / 2, "gaussian": 1.0645, "pvoigt": 1.3, "bwf": 1.0}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A band to fit.
+
+    Parameters
+    ----------
+    name
+        Label (also the lmfit prefix, lower-cased, non-alphanumerics as ``_``).
+    center
+        Expected position (cm-1); the fit bounds the centre to ``center +/- tolerance``.
+    shape
+        ``lorentzian``, ``gaussian``, ``pvoigt`` or ``bwf``.
+    fwhm
+        Starting full width at half maximum (cm-1).
+    fwhm_bounds
+        Allowed FWHM range (cm-1).
+    """
+
+    name: str
+    center: float
+    shape: str = "lorentzian"
+    tolerance: float = 10.0
+    fwhm: float = 10.0
+    fwhm_bounds: tuple[float, float] = (0.5, 400.0)
+
+    @property
+    def prefix(self) -> str:
+        return re.sub(r"[^0-9a-z]+", "_", self.name.lower()).strip("_") + "_"
+
+
+@dataclass
+class BandFit:
+    """A fitted band model: a table per band, the lmfit result, quality figures and flags."""
+
+    table: pd.DataFrame
+    result: object  # lmfit.model.ModelResult
+    bands: tuple[Band, ...]
+    background: str | None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def bic(self) -> float:
+        return float(self.result.bic)
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.result.userkws["x"]
+
+    def components(self) -> dict[str, np.ndarray]:
+        """Each band's (and the background's) contribution on the fitted x grid."""
+        comps = self.result.eval_components(x=self.x)
+        return {k.rstrip("_"): np.broadcast_to(v, self.x.shape) for k, v in comps.items()}
+
+    def row(self, band: str) -> pd.Series:
+        """The table row of one band by name."""
+        hit = self.table[self.table["band"] == band]
+        if hit.empty:
+            raise ParameterError(f"no band {band!r}; fitted bands are {list(self.table['band'])}")
+        return hit.iloc[0]
+
+
+def build_model(bands, background: str | None = "linear"):
+    """The lmfit composite model for ``bands`` plus a background (``linear``, ``constant``, None)."""
+    bands = tuple(bands)
+    if not bands:
+        raise ParameterError("at least one band is needed")
+    names = [b.prefix for b in bands]
+    if len(set(names)) != len(names):
+        raise ParameterError(f"band names must be distinct; got prefixes {names}")
+    for b in bands:
+        if b.shape not in SHAPES:
+            raise ParameterError(f"band {b.name!r}: unknown shape {b.shape!r}; choose from {sorted(SHAPES)}")
+    if background not in BACKGROUNDS:
+        raise ParameterError(f"background must be one of {list(BACKGROUNDS)}, got {background!r}")
+    model = None
+    for b in bands:
+        m = SHAPES[b.shape](prefix=b.prefix)
+        lo, hi = b.fwhm_bounds
+        # BWF's sigma is the full width; the others' sigma is a half width (or Gaussian sigma).
+        scale = {"bwf": 1.0, "gaussian": 1 / 2.35482}.get(b.shape, 0.5)
+        m.set_param_hint("center", value=b.center, min=b.center - b.tolerance, max=b.center + b.tolerance)
+        m.set_param_hint("sigma", value=b.fwhm * scale, min=lo * scale, max=hi * scale)
+        model = m if model is None else model + m
+    if background is not None:
+        model = model + BACKGROUNDS[background](prefix="bg_")
+    return model
+
+
+def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None) -> BandFit:
+    """Fit ``bands`` (a sequence of :class:`Band`) to one spectrum given as arrays.
+
+    Returns
+    -------
+    BandFit
+        ``table`` has per band: centre, FWHM, height, area and each one's ``_sigma``, and
+        ``at_bound`` naming parameters that ended on a bound.
+
+    Notes
+    -----
+    The model is :math:`y(x) = \\sum_k P_k(x; A_k, c_k, \\sigma_k[, \\eta_k | q_k]) + b_0 + b_1 x`,
+    minimised in least squares (Levenberg-Marquardt, lmfit ``leastsq``); standard errors
+    are from the covariance matrix scaled by the reduced chi-square. Heights and FWHMs are
+    lmfit's derived parameters, so their errors are propagated with correlations. For a
+    BWF the area diverges; ``area`` is the integral over the fitted window and ``height`` the
+    maximum, both without standard errors.
+
+    References
+    ----------
+    Newville, M. et al. LMFIT: Non-Linear Least-Squares Minimization and Curve-Fitting for
+    Python. Zenodo (2014). doi:10.5281/zenodo.11813
+    """
+    x = as_float_array(x, "x", min_size=3)
+    y = as_float_array(y, "y", min_size=3)
+    same_length(x=x, y=y)
+    if weights is not None:
+        weights = as_float_array(weights, "weights")
+        same_length(x=x, weights=weights)
+        x, y, weights = sorted_by(x, y, weights)
+    else:
+        x, y = sorted_by(x, y)
+    if not np.any(y - y[0]):
+        raise FitError("the spectrum is constant: there is no band to fit")
+    bands = tuple(bands)
+    model = build_model(bands, background)
+    params = model.make_params()
+    if background is not None:
+        params["bg_intercept" if background == "linear" else "bg_c"].set(value=float(np.min(y)))
+        if background == "linear":
+            params["bg_slope"].set(value=0.0)
+    n_par = len([p for p in params.values() if p.expr is None])
+    if x.size <= n_par:
+        raise FitError(f"{x.size} points cannot determine {n_par} parameters")
+    floor = float(np.min(y))
+    for b in bands:
+        height = max(float(np.interp(b.center, x, y)) - floor, 1e-6 * float(np.ptp(y)))
+        if b.shape == "bwf":
+            params[f"{b.prefix}amplitude"].set(value=height, min=0)
+            params[f"{b.prefix}q"].set(value=-10.0)
+        else:
+            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * _AREA_PER_HW[b.shape], min=0)
+    result = model.fit(y, params, x=x, weights=weights, method="leastsq")
+    if not all(np.isfinite(p.value) for p in result.params.values()):
+        raise FitError(f"band fit failed: {result.message}")
+    fit = _summarise(result, bands, background)
+    if not result.success:
+        fit.flags.append(f"optimiser: {result.message}")
+    return fit
+
+
+def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, float] | None = None,
+              background: str | None = "linear") -> BandFit:
+    """Fit ``bands`` to one spectrum (``intensity`` over ``raman_shift``), optionally in a window."""
+    da = _spectrum(spectrum, window)
+    return fit_bands_raw(da["raman_shift"].values, da.values, bands, background=background)
+
+
+def _spectrum(spectrum, window) -> xr.DataArray:
+    da = spectrum["intensity"] if isinstance(spectrum, xr.Dataset) else spectrum
+    if "raman_shift" not in da.dims:
+        raise ParameterError(f"expected a 'raman_shift' dimension, got {da.dims}")
+    if da.ndim != 1:
+        raise ParameterError(f"fit_bands fits one spectrum; got dims {da.dims} (use nakit.raman.mapfit for many)")
+    if window is not None:
+        lo, hi = sorted(window)
+        da = da.where((da.raman_shift >= lo) & (da.raman_shift <= hi), drop=True)
+        if da.size < 3:
+            raise ParameterError(f"window {window} holds {da.size} points; need at least 3")
+    return da
+
+
+def _summarise(result, bands, background) -> BandFit:
+    p = result.params
+    rows, flags = [], []
+    x = result.userkws["x"]
+    for b in bands:
+        pre = b.prefix
+        at_bound = [name[len(pre):] for name in result.var_names if name.startswith(pre) and _at_bound(p[name])]
+        flags += [f"{b.name}: {name} at its bound" for name in at_bound]
+        row = {"band": b.name, "shape": b.shape, "center": p[f"{pre}center"].value,
+               "center_sigma": _err(p[f"{pre}center"])}
+        if b.shape == "bwf":
+            comp = result.eval_components(x=x)[pre]
+            row.update(fwhm=p[f"{pre}sigma"].value, fwhm_sigma=_err(p[f"{pre}sigma"]),
+                       height=float(np.max(comp)), height_sigma=np.nan,
+                       area=float(np.trapezoid(comp, x)), area_sigma=np.nan)
+        else:
+            row.update(fwhm=p[f"{pre}fwhm"].value, fwhm_sigma=_err(p[f"{pre}fwhm"]),
+                       height=p[f"{pre}height"].value, height_sigma=_err(p[f"{pre}height"]),
+                       area=p[f"{pre}amplitude"].value, area_sigma=_err(p[f"{pre}amplitude"]))
+        row["at_bound"] = ", ".join(at_bound)
+        rows.append(row)
+    if not result.errorbars:
+        flags.append("uncertainties could not be estimated (singular covariance)")
+    return BandFit(pd.DataFrame(rows), result, tuple(bands), background, flags)
+
+
+def _at_bound(par) -> bool:
+    span = par.max - par.min
+    tol = 1e-4 * span if np.isfinite(span) else 1e-8 * max(abs(par.value), 1.0)
+    return bool(abs(par.value - par.min) <= tol or abs(par.max - par.value) <= tol)
+
+
+def _err(par) -> float:
+    return float(par.stderr) if par.stderr is not None else np.nan

@@ -1,0 +1,682 @@
+"""Readers for powder diffractometer files -> ``xarray.Dataset`` (intensity over ``two_theta``).
+
+Formats: two/three-column text (``.xy``, ``.xye``, ``.csv``, ``.txt``, ``.dat``), Bruker UXD
+text, Bruker RAW v1/v2/v3 ("RAW ", "RAW2", "RAW1.01") and v4 ("RAW4.00", including the
+8-bytes-per-step variant written by DIFFRAC.EVA), Bruker BRML (zip of XML), PANalytical
+XRDML and GSAS "STD" (``.XRA``/``.gsa``/``.fxye`` with a ``BANK`` line). ``.gz``/``.bz2``
+compression is undone transparently.
+
+Every reader returns one Dataset per scan range with
+
+* coordinate ``two_theta`` (deg), ascending,
+* ``intensity`` (counts, counts/s or arbitrary units as the file says) and, where the file
+  gives it, ``intensity_sigma``,
+* attrs ``wavelength`` (K-alpha1 or the monochromatic wavelength, angstrom),
+  ``wavelength_ka2`` and ``ka2_ratio`` (I(Ka2)/I(Ka1); 0 for a monochromatic beam),
+  ``wavelength_source`` ("file" or "argument") and the ``source_*``/``instrument_*``
+  provenance keys of :mod:`nakit.datamodel`.
+
+A file that does not state a wavelength needs one as an argument; none is assumed.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import os
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import xarray as xr
+
+from ..datamodel import file_provenance
+from ..errors import FileFormatError, ParameterError
+
+#: Emission lines (angstrom) by anode: (Ka1, Ka2, I(Ka2)/I(Ka1)); Hoelzer et al. (1997).
+ANODES = {
+    "Cu": (1.5405929, 1.5444274, 0.5),
+    "Co": (1.788996, 1.792835, 0.5),
+    "Mo": (0.7093171, 0.713607, 0.5),
+    "Fe": (1.936042, 1.939980, 0.5),
+    "Cr": (2.289760, 2.293663, 0.5),
+    "Ag": (0.5594218, 0.563813, 0.5),
+}
+
+
+@dataclass
+class Wavelength:
+    """K-alpha1 (or monochromatic) wavelength, optional K-alpha2 and intensity ratio (angstrom)."""
+
+    ka1: float
+    ka2: float | None = None
+    ratio: float = 0.0
+
+    @classmethod
+    def parse(cls, value) -> "Wavelength":
+        """Accept a number, ``(ka1, ka2, ratio)``, ``"Cu"`` (doublet) or ``"CuKa1"`` (Ka1 only)."""
+        if isinstance(value, Wavelength):
+            return value
+        if isinstance(value, str):
+            m = re.fullmatch(r"\s*([A-Z][a-z]?)\s*(K[a\u03b1]1?)?\s*", value)
+            if not m or m.group(1) not in ANODES:
+                raise ParameterError(f"wavelength {value!r}: expected a number or an anode in {sorted(ANODES)}"
+                                     " (optionally 'Ka1', e.g. 'CuKa1')")
+            ka1, ka2, ratio = ANODES[m.group(1)]
+            if m.group(2) and m.group(2).endswith("1"):
+                return cls(ka1)
+            return cls(ka1, ka2, ratio)
+        if isinstance(value, (tuple, list)):
+            if len(value) != 3:
+                raise ParameterError(f"wavelength {value!r}: expected (ka1, ka2, ratio)")
+            ka1, ka2, ratio = (float(v) for v in value)
+            return cls._checked(ka1, ka2, ratio)
+        try:
+            return cls._checked(float(value), None, 0.0)
+        except (TypeError, ValueError):
+            raise ParameterError(f"wavelength {value!r}: expected a number in angstrom") from None
+
+    @classmethod
+    def _checked(cls, ka1, ka2, ratio):
+        ka2 = ka2 if ka2 is not None and ka2 > 0 else None  # files write 0 for "no Ka2"
+        if not (0.05 < ka1 < 5.0) or (ka2 is not None and not (0.05 < ka2 < 5.0)):
+            raise ParameterError(f"wavelength ({ka1}, {ka2}) angstrom is outside 0.05-5 angstrom")
+        if not 0.0 <= ratio <= 1.0:
+            raise ParameterError(f"Ka2/Ka1 ratio {ratio} must lie in [0, 1]")
+        return cls(ka1, ka2 if ratio > 0 else None, ratio if ka2 is not None else 0.0)
+
+    @classmethod
+    def of(cls, ds: xr.Dataset) -> "Wavelength":
+        """The wavelength stored in a Dataset's attrs."""
+        if "wavelength" not in ds.attrs:
+            raise ParameterError("the dataset has no 'wavelength' attr; read it with wavelength=...")
+        ka2 = ds.attrs.get("wavelength_ka2")
+        return cls(float(ds.attrs["wavelength"]), None if ka2 is None else float(ka2),
+                   float(ds.attrs.get("ka2_ratio", 0.0)))
+
+    def attrs(self) -> dict[str, Any]:
+        out = {"wavelength": self.ka1, "ka2_ratio": self.ratio, "wavelength_units": "angstrom"}
+        if self.ka2 is not None:
+            out["wavelength_ka2"] = self.ka2
+        return out
+
+
+@dataclass
+class _Scan:
+    two_theta: np.ndarray
+    intensity: np.ndarray
+    sigma: np.ndarray | None = None
+    units: str = "counts"
+    meta: dict[str, Any] = field(default_factory=dict)
+    wavelength: Wavelength | None = None
+
+
+# ----------------------------------------------------------------------------------- public API
+
+def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int = 0, fmt: str | None = None) -> xr.Dataset:
+    """Read one scan range of a powder diffraction file.
+
+    Parameters
+    ----------
+    path
+        The file; the format is detected from its first bytes and its extension.
+    wavelength
+        Needed when the file states none (plain text, GSAS STD); overrides the file's
+        otherwise. A number (angstrom), ``(ka1, ka2, ratio)`` or an anode name ``"Cu"``.
+    scan
+        Which range of a multi-range file (0-based); ``attrs["n_scans"]`` says how many.
+    fmt
+        Force a format: ``xy``, ``uxd``, ``bruker_raw``, ``brml``, ``xrdml``, ``gsas_std``.
+    """
+    scans = read_xrd_scans(path, wavelength=wavelength, fmt=fmt)
+    if not 0 <= scan < len(scans):
+        raise ParameterError(f"{path}: scan {scan} requested but the file holds {len(scans)} range(s)")
+    return scans[scan]
+
+
+def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None = None) -> list[xr.Dataset]:
+    """Read every scan range of a file, one Dataset each (see :func:`read_xrd`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(path, "file not found")
+    data = path.read_bytes()
+    name = path.name.lower()
+    for ext, opener in ((".bz2", bz2.decompress), (".gz", gzip.decompress)):
+        if name.endswith(ext):
+            try:
+                data = opener(data)
+            except (OSError, EOFError, ValueError) as exc:
+                raise FileFormatError(path, f"cannot decompress {ext} data ({exc})") from None
+            name = name[: -len(ext)]
+    fmt = fmt or _detect(data, name, path)
+    if fmt not in _PARSERS:
+        raise ParameterError(f"unknown XRD format {fmt!r}; known: {', '.join(sorted(_PARSERS))}")
+    scans = _PARSERS[fmt](data, path)
+    override = Wavelength.parse(wavelength) if wavelength is not None else None
+    out = []
+    for i, s in enumerate(scans):
+        wl = override or s.wavelength
+        if wl is None:
+            raise ParameterError(f"{path}: the file states no wavelength; pass wavelength= "
+                                 "(angstrom, or an anode such as 'Cu')")
+        out.append(_to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
+    return out
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def _detect(data: bytes, name: str, path: Path) -> str:
+    if data[:4] in (b"RAW ", b"RAW2") or data[:7] in (b"RAW1.01", b"RAW4.00"):
+        return "bruker_raw"
+    if data[:4] == b"PK\x03\x04":
+        return "brml"
+    head = data[:4096].decode("latin-1")
+    if "<xrdMeasurements" in head:
+        return "xrdml"
+    if re.search(r"^\s*_2THETA|^_FILEVERSION|^_DRIVE", head, re.M):
+        return "uxd"
+    if re.search(r"^BANK\s", head, re.M):
+        return "gsas_std"
+    if name.endswith((".raw",)):
+        raise FileFormatError(path, f"not a Bruker RAW file: magic bytes {data[:7]!r}, expected "
+                              "'RAW ', 'RAW2', 'RAW1.01' or 'RAW4.00'", field="byte 0")
+    if name.endswith((".brml", ".xrdml", ".uxd")):
+        raise FileFormatError(path, f"content does not match the {Path(name).suffix} format")
+    return "xy"
+
+
+def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int, n: int) -> xr.Dataset:
+    x = np.asarray(s.two_theta, dtype=float)
+    y = np.asarray(s.intensity, dtype=float)
+    if x.size < 2:
+        raise FileFormatError(path, f"range {index}: fewer than two data points", field=f"range {index}")
+    d = np.diff(x)
+    if np.all(d < 0):
+        order = slice(None, None, -1)
+        x, y = x[order], y[order]
+        s.sigma = None if s.sigma is None else s.sigma[order]
+    elif not np.all(d > 0):
+        bad = int(np.flatnonzero(d <= 0)[0]) + 1
+        raise FileFormatError(path, f"2theta is not monotonic: point {bad} ({x[bad]}) does not follow "
+                              f"{x[bad - 1]}", field=f"range {index}, point {bad}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
+        raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
+    dvars = {"intensity": ("two_theta", y, {"units": s.units, "long_name": "diffracted intensity"})}
+    if s.sigma is not None:
+        dvars["intensity_sigma"] = ("two_theta", np.asarray(s.sigma, float), {"units": s.units})
+    ds = xr.Dataset(dvars, coords={"two_theta": ("two_theta", x, {"units": "deg", "long_name": "2theta"})})
+    ds.attrs.update(file_provenance(path, fmt, **s.meta))
+    ds.attrs.update(wl.attrs())
+    ds.attrs.update({"wavelength_source": wl_source, "scan_index": index, "n_scans": n})
+    return ds
+
+
+class _Bin:
+    """Little-endian reader over bytes that reports truncation with a byte offset."""
+
+    def __init__(self, data: bytes, path):
+        self.data, self.path = data, path
+
+    def unpack(self, fmt: str, offset: int):
+        try:
+            return struct.unpack_from("<" + fmt, self.data, offset)
+        except struct.error:
+            raise FileFormatError(self.path, f"file is truncated: needed {struct.calcsize('<' + fmt)} bytes "
+                                  f"at offset {offset}, file has {len(self.data)}", field=f"byte {offset}") from None
+
+    def string(self, offset: int, n: int) -> str:
+        self.unpack(f"{n}s", offset)
+        return self.data[offset: offset + n].split(b"\0", 1)[0].decode("latin-1").strip()
+
+    def floats(self, offset: int, count: int, stride: int = 4) -> np.ndarray:
+        end = offset + count * stride
+        if end > len(self.data) or count < 0:
+            raise FileFormatError(self.path, f"file is truncated: {count} steps of {stride} bytes from offset "
+                                  f"{offset} need {end} bytes, file has {len(self.data)}", field=f"byte {offset}")
+        arr = np.frombuffer(self.data, dtype="<f4", count=count * stride // 4, offset=offset)
+        return arr[:: stride // 4].astype(float)
+
+
+def _steps(start: float, step: float, n: int) -> np.ndarray:
+    return start + step * np.arange(n)
+
+
+# --------------------------------------------------------------------------------- Bruker RAW
+
+def _parse_bruker_raw(data: bytes, path) -> list[_Scan]:
+    b = _Bin(data, path)
+    if data[:7] == b"RAW1.01":
+        return _raw_v3(b)
+    if data[:7] == b"RAW4.00":
+        return _raw_v4(b)
+    if data[:4] == b"RAW2":
+        return _raw_v2(b)
+    if data[:4] == b"RAW ":
+        return _raw_v1(b)
+    raise FileFormatError(path, f"wrong magic bytes {data[:7]!r}; expected 'RAW ', 'RAW2', 'RAW1.01' or "
+                          "'RAW4.00'", field="byte 0")
+
+
+def _raw_v1(b: _Bin) -> list[_Scan]:
+    scans, off, more = [], 4, 1
+    while more:
+        (steps,) = b.unpack("I", off)
+        if scans and b.data[off: off + 4] == b"RAW ":  # later ranges may repeat the magic
+            off += 4
+            (steps,) = b.unpack("I", off)
+        t_step, step, _mode, _pad, start = b.unpack("ffIIf", off + 4)
+        sample = b.string(off + 36, 32)
+        ka1, ka2 = b.unpack("ff", off + 68)
+        (more,) = b.unpack("I", off + 148)
+        off += 152
+        y = b.floats(off, steps)
+        off += 4 * steps
+        wl = Wavelength._checked(ka1, ka2, 0.5) if ka1 > 0 else None
+        scans.append(_Scan(_steps(start, step, steps), y, meta={"version": "RAW v1", "sample": sample,
+                                                                "time_per_step_s": t_step}, wavelength=wl))
+    return scans
+
+
+def _raw_v2(b: _Bin) -> list[_Scan]:
+    (n_ranges,) = b.unpack("H", 4)
+    anode = b.string(188, 2)
+    ka1, ka2, ratio = b.unpack("fff", 190)
+    wl = Wavelength._checked(ka1, ka2, ratio) if ka1 > 0 else None
+    scans, off = [], 256
+    for _ in range(n_ranges):
+        hlen, steps = b.unpack("HH", off)
+        if hlen <= 48:
+            raise FileFormatError(b.path, f"range header length {hlen} too short", field=f"byte {off}")
+        t_step, step, start = b.unpack("fff", off + 8)
+        off += hlen
+        scans.append(_Scan(_steps(start, step, steps), b.floats(off, steps),
+                           meta={"version": "RAW v2", "anode": anode, "time_per_step_s": t_step}, wavelength=wl))
+        off += 4 * steps
+    return scans
+
+
+def _raw_v3(b: _Bin) -> list[_Scan]:
+    (n_ranges,) = b.unpack("I", 12)
+    meta = {"version": "RAW v3 (RAW1.01)", "sample": b.string(326, 60), "user": b.string(36, 72),
+            "date": b.string(16, 10), "anode": b.string(608, 4)}
+    _avg, ka1, ka2, _beta, ratio = b.unpack("ddddd", 616)
+    file_wl = Wavelength._checked(ka1, ka2, ratio) if ka1 > 0 else None
+    (radius,) = b.unpack("f", 564)
+    meta["goniometer_radius_mm"] = float(radius)
+    scans, off = [], 712
+    for r in range(n_ranges):
+        hlen, steps = b.unpack("II", off)
+        if hlen != 304:
+            raise FileFormatError(b.path, f"range {r} header length {hlen}, expected 304", field=f"byte {off}")
+        (start_2t,) = b.unpack("d", off + 16)
+        (step,) = b.unpack("d", off + 176)
+        (t_step,) = b.unpack("f", off + 192)
+        (used_lambda,) = b.unpack("d", off + 240)
+        (supp,) = b.unpack("I", off + 256)
+        off += hlen + supp
+        wl = file_wl or (Wavelength._checked(used_lambda, None, 0.0) if used_lambda > 0 else None)
+        scans.append(_Scan(_steps(start_2t, step, steps), b.floats(off, steps),
+                           meta={**meta, "time_per_step_s": float(t_step)}, wavelength=wl))
+        off += 4 * steps
+    return scans
+
+
+def _raw_v4(b: _Bin) -> list[_Scan]:
+    meta: dict[str, Any] = {"version": "RAW v4 (RAW4.00)", "date": b.string(12, 12)}
+    wl = None
+    off = 61
+    while True:
+        (seg,) = b.unpack("I", off)
+        if seg in (0, 160):
+            break
+        (slen,) = b.unpack("I", off + 4)
+        if slen < 8:
+            raise FileFormatError(b.path, f"metadata segment of length {slen}", field=f"byte {off}")
+        if seg == 10 and slen >= 36:
+            meta[b.string(off + 12, 24).lower()] = b.string(off + 36, slen - 36)
+        elif seg == 30 and slen >= 120:
+            _avg, ka1, ka2, _beta, ratio = b.unpack("ddddd", off + 72)
+            meta["anode"] = b.string(off + 116, 4)
+            if ka1 > 0:
+                wl = Wavelength._checked(ka1, ka2, ratio)
+        off += slen
+    scans = []
+    while off < len(b.data):
+        scan_type = b.string(off + 32, 24)
+        start, step = b.unpack("dd", off + 72)
+        (steps,) = b.unpack("I", off + 88)
+        (t_step,) = b.unpack("f", off + 92)
+        (used_lambda,) = b.unpack("d", off + 112)
+        datum, hdr = b.unpack("II", off + 136)
+        if datum not in (4, 8):
+            raise FileFormatError(b.path, f"{datum} bytes per step; expected 4 or 8", field=f"byte {off + 136}")
+        off += 160 + hdr
+        # 8-byte steps (DIFFRAC.EVA) hold the float32 intensity followed by a 4-byte status word
+        y = b.floats(off, steps, stride=datum)
+        off += datum * steps
+        if scan_type not in ("Locked Coupled", "Unlocked Coupled", "TwoTheta", "Detector Scan", ""):
+            meta["scan_type_note"] = f"scan type {scan_type!r} read as a 2theta scan"
+        scan_wl = wl or (Wavelength._checked(used_lambda, None, 0.0) if used_lambda > 0 else None)
+        scans.append(_Scan(_steps(start, step, steps), y, meta={**meta, "scan_type": scan_type,
+                                                                 "time_per_step_s": float(t_step),
+                                                                 "bytes_per_step": int(datum)},
+                           wavelength=scan_wl))
+        if off + 4 <= len(b.data):
+            (seg,) = b.unpack("I", off)
+            if seg not in (0, 160):
+                break
+    return scans
+
+
+# ------------------------------------------------------------------------------------- text
+
+_NUM = re.compile(r"[,;\s]+")
+
+
+def _numeric_rows(text: str, path, first_line: int = 1, min_cols: int = 2):
+    """Parse whitespace/comma/semicolon separated numeric rows; skip a leading non-numeric header."""
+    rows, lines, ncol, started = [], [], None, False
+    for lineno, raw in enumerate(text.splitlines(), start=first_line):
+        line = raw.strip()
+        if not line or line[0] in "#;!%'\"" or line.startswith("//"):
+            continue
+        parts = [p for p in _NUM.split(line) if p]
+        try:
+            vals = [float(p) for p in parts]
+        except ValueError:
+            if started:
+                raise FileFormatError(path, f"non-numeric value in data row: {line[:60]!r}", line=lineno) from None
+            continue  # header line before the data
+        started = True
+        if ncol is None:
+            ncol = len(vals)
+            if ncol < min_cols:
+                raise FileFormatError(path, f"expected at least {min_cols} columns, found {ncol}", line=lineno)
+        elif len(vals) != ncol:
+            raise FileFormatError(path, f"row has {len(vals)} columns, expected {ncol} like the first data row",
+                                  line=lineno)
+        if not all(np.isfinite(vals)):
+            raise FileFormatError(path, "NaN or infinite value", line=lineno)
+        rows.append(vals)
+        lines.append(lineno)
+    if not rows:
+        raise FileFormatError(path, "no numeric data rows found")
+    arr = np.asarray(rows)
+    d = np.diff(arr[:, 0])
+    if arr.shape[0] > 1 and not (np.all(d > 0) or np.all(d < 0)):
+        bad = int(np.flatnonzero(np.sign(d) != np.sign(d[0]))[0] if np.any(d != 0) else 0) + 1
+        if np.any(d == 0):
+            bad = int(np.flatnonzero(d == 0)[0]) + 1
+        raise FileFormatError(path, f"angles are not monotonic ({arr[bad - 1, 0]} then {arr[bad, 0]})",
+                              line=lines[bad])
+    return arr
+
+
+def _parse_xy(data: bytes, path) -> list[_Scan]:
+    arr = _numeric_rows(data.decode("latin-1"), path)
+    sigma = arr[:, 2] if arr.shape[1] >= 3 else None
+    if sigma is not None and np.any(sigma < 0):
+        raise FileFormatError(path, "negative uncertainty in the third column", field="column 3")
+    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]})]
+
+
+def _parse_uxd(data: bytes, path) -> list[_Scan]:
+    # Keys accumulate: a range inherits the file header and every earlier key it does not override.
+    keys: dict[str, str] = {}
+    scans, block, block_start, kind = [], [], 0, None
+
+    def flush():
+        arr = _numeric_rows("\n".join(block), path, first_line=block_start, min_cols=1)
+        if arr.shape[1] == 1:
+            try:
+                x = _steps(float(keys["_START"]), float(keys["_STEPSIZE"]), arr.shape[0])
+            except (KeyError, ValueError):
+                raise FileFormatError(path, "single-column counts without _START/_STEPSIZE",
+                                      line=block_start) from None
+            y = arr[:, 0]
+        else:
+            x, y = arr[:, 0], arr[:, 1]
+        meta = {k.lstrip("_").lower(): v for k, v in keys.items()
+                if k in ("_SAMPLE", "_ANODE", "_DATEMEASURED", "_GONIOMETER_RADIUS", "_STEPTIME")}
+        scans.append(_Scan(x, y, units="counts/s" if "CPS" in kind else "counts", meta=meta,
+                           wavelength=_uxd_wavelength(keys)))
+
+    for lineno, raw in enumerate(data.decode("latin-1").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(";"):
+            continue
+        if line.startswith("_"):
+            if kind is not None:
+                flush()
+                kind = None
+            key, eq, value = line.partition("=")
+            key = key.strip().upper()
+            if eq:
+                keys[key] = value.strip().strip("'")
+            elif key.startswith(("_2THETA", "_COUNT", "_CPS", "_THETA")):
+                kind, block, block_start = key, [], lineno + 1
+        elif kind is not None:
+            block.append(raw)
+        else:
+            raise FileFormatError(path, f"data row outside a data block: {line[:60]!r}", line=lineno)
+    if kind is not None:
+        flush()
+    if not scans:
+        raise FileFormatError(path, "no _2THETACOUNTS/_COUNTS data block found")
+    return scans
+
+
+def _uxd_wavelength(keys) -> Wavelength | None:
+    def num(key):
+        try:
+            return float(keys[key])
+        except (KeyError, ValueError):
+            return None
+
+    ka1, ka2, ratio = num("_WL1"), num("_WL2"), num("_WLRATIO")
+    if ka1 is None:
+        ka1 = num("_RANGE_WL")
+    if ka1 is None or ka1 <= 0:
+        return None
+    return Wavelength._checked(ka1, ka2 if ka2 and ka2 > 0 else None, ratio or 0.0)
+
+
+def _parse_gsas_std(data: bytes, path) -> list[_Scan]:
+    lines = data.decode("latin-1").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("BANK"):
+            break
+    else:
+        raise FileFormatError(path, "no BANK line")
+    parts = lines[i].split()
+    try:
+        nchan, nrec = int(parts[2]), int(parts[3])
+        bintyp = parts[4]
+        start, step = float(parts[5]), float(parts[6])
+    except (IndexError, ValueError):
+        raise FileFormatError(path, "BANK line must read 'BANK n nchan nrec CONST start step ...'", line=i + 1) from None
+    if bintyp != "CONST":
+        raise FileFormatError(path, f"bin type {bintyp!r} not supported (only CONST)", line=i + 1, field="BINTYP")
+    fmt_kind = parts[-1] if parts[-1] in ("STD", "ESD", "ALT", "FXYE") else "STD"
+    if fmt_kind != "STD":
+        raise FileFormatError(path, f"GSAS {fmt_kind} layout not supported (only STD)", line=i + 1)
+    body = lines[i + 1: i + 1 + nrec]
+    if len(body) < nrec:
+        raise FileFormatError(path, f"BANK line promises {nrec} records, file has {len(body)}", line=len(lines))
+    y, ncount = [], []
+    for k, rec in enumerate(body, start=i + 2):
+        rec = rec.rstrip("\r\n").ljust(80)
+        for j in range(10):
+            field_text = rec[8 * j: 8 * j + 8]
+            if not field_text.strip():
+                continue
+            nc, val = field_text[:2].strip(), field_text[2:].strip()
+            try:
+                y.append(float(val))
+                ncount.append(int(nc) if nc else 1)
+            except ValueError:
+                raise FileFormatError(path, f"field {field_text!r} is not 'nnIIIIII' (counters, intensity)",
+                                      line=k, field=f"column {j + 1}") from None
+    if len(y) < nchan:
+        raise FileFormatError(path, f"BANK line promises {nchan} points, records hold {len(y)}")
+    y = np.asarray(y[:nchan])
+    nct = np.maximum(np.asarray(ncount[:nchan]), 1)
+    # GSAS STD: the variance of a point is I / (number of counters); centidegrees on the axis
+    sigma = np.sqrt(np.clip(y, 0, None) / nct)
+    return [_Scan(_steps(start / 100.0, step / 100.0, nchan), y, sigma,
+                  meta={"title": lines[0].strip()[:80], "gsas_layout": "STD"})]
+
+
+# -------------------------------------------------------------------------------------- XML
+
+def _xml_root(data: bytes, path, what: str):
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise FileFormatError(path, f"{what} is not well-formed XML ({exc})") from None
+
+
+def _strip_ns(root):
+    for el in root.iter():
+        if isinstance(el.tag, str) and "}" in el.tag:
+            el.tag = el.tag.split("}", 1)[1]
+    return root
+
+
+def _parse_xrdml(data: bytes, path) -> list[_Scan]:
+    root = _strip_ns(_xml_root(data, path, "XRDML file"))
+    meas = root.find("xrdMeasurement")
+    if meas is None:
+        raise FileFormatError(path, "no <xrdMeasurement> element")
+    wl = None
+    uw = meas.find("usedWavelength")
+    if uw is not None:
+        def val(tag):
+            el = uw.find(tag)
+            return float(el.text) if el is not None and el.text else None
+        ka1, ka2, ratio = val("kAlpha1"), val("kAlpha2"), val("ratioKAlpha2KAlpha1")
+        if ka1:
+            wl = Wavelength._checked(ka1, ka2, ratio or 0.0)
+    anode = meas.findtext("incidentBeamPath/xRayTube/anodeMaterial")
+    scans = []
+    for k, scan in enumerate(meas.findall("scan")):
+        dp = scan.find("dataPoints")
+        if dp is None:
+            raise FileFormatError(path, f"scan {k} has no <dataPoints>")
+        ynode = dp.find("intensities")
+        if ynode is None:
+            ynode = dp.find("counts")
+        if ynode is None or not (ynode.text or "").strip():
+            raise FileFormatError(path, f"scan {k} has no <intensities> or <counts>", field="dataPoints")
+        try:
+            y = np.array(ynode.text.split(), dtype=float)
+        except ValueError:
+            raise FileFormatError(path, f"scan {k}: non-numeric intensity", field="intensities") from None
+        pos = next((p for p in dp.findall("positions") if p.get("axis") == "2Theta"), None)
+        if pos is None:
+            raise FileFormatError(path, f"scan {k} has no 2Theta positions", field="positions")
+        listed = pos.findtext("listPositions")
+        if listed:
+            x = np.array(listed.split(), dtype=float)
+        else:
+            try:
+                a, b = float(pos.findtext("startPosition")), float(pos.findtext("endPosition"))
+            except (TypeError, ValueError):
+                raise FileFormatError(path, f"scan {k}: 2Theta start/end missing", field="positions") from None
+            x = np.linspace(a, b, y.size)
+        if x.size != y.size:
+            raise FileFormatError(path, f"scan {k}: {x.size} positions but {y.size} intensities", field="dataPoints")
+        t = dp.findtext("commonCountingTime")
+        units = ynode.get("unit", "counts")
+        scans.append(_Scan(x, y, units="counts/s" if units == "cps" else "counts",
+                           meta={"anode": anode, "counting_time_s": float(t) if t else None,
+                                 "status": meas.get("status")}, wavelength=wl))
+    if not scans:
+        raise FileFormatError(path, "no <scan> elements")
+    return scans
+
+
+def _parse_brml(data: bytes, path) -> list[_Scan]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = zf.namelist()
+    except zipfile.BadZipFile as exc:
+        raise FileFormatError(path, f"BRML must be a zip archive ({exc})") from None
+    raw_names = sorted(n for n in names if re.search(r"RawData\d+\.xml$", n))
+    if not raw_names:
+        raise FileFormatError(path, "no Experiment*/RawData*.xml inside the BRML archive")
+    scans = []
+    for name in raw_names:
+        try:
+            xml = zf.read(name)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise FileFormatError(path, f"{name}: corrupt zip member ({exc})", field=name) from None
+        root = _xml_root(xml, path, name)
+        wl = None
+        tube = root.find(".//Tube")
+        if tube is not None:
+            def v(tag):
+                el = tube.find(tag)
+                return float(el.get("Value")) if el is not None and el.get("Value") else None
+            ka1, ka2, ratio = v("WaveLengthAlpha1"), v("WaveLengthAlpha2"), v("WaveLengthRatio")
+            if ka1:
+                wl = Wavelength._checked(ka1, ka2, ratio or 0.0)
+        for route in root.iter("DataRoute"):
+            x_col, y_col = _brml_columns(route, path, name)
+            rows = [d.text.split(",") for d in route.findall("Datum") if d.text]
+            try:
+                arr = np.array(rows, dtype=float)
+            except ValueError:
+                raise FileFormatError(path, f"{name}: <Datum> rows differ in length or hold non-numbers",
+                                      field="Datum") from None
+            if arr.ndim != 2 or arr.shape[1] <= max(x_col, y_col):
+                raise FileFormatError(path, f"{name}: <Datum> rows have too few values", field="Datum")
+            t = route.findtext("ScanInformation/TimePerStep")
+            scans.append(_Scan(arr[:, x_col], arr[:, y_col],
+                               meta={"scan_name": (route.find("ScanInformation") or {}).get("ScanName")
+                                     if route.find("ScanInformation") is not None else None,
+                                     "time_per_step_s": float(t) if t else None, "member": name},
+                               wavelength=wl))
+    if not scans:
+        raise FileFormatError(path, "no <DataRoute> with data in the BRML archive")
+    return scans
+
+
+def _brml_columns(route, path, name) -> tuple[int, int]:
+    """Column indices of 2theta and of the counter in a DataRoute's comma-separated <Datum> rows."""
+    x_col = y_col = None
+    for view in route.iter("RawDataView"):
+        start = int(view.get("Start", "-1"))
+        if view.find("Recording") is not None and y_col is None:
+            y_col = start
+        varying = view.find("Varying")
+        if varying is not None:
+            for k, fd in enumerate(varying.findall("FieldDefinitions")):
+                if fd.get("AxisId") == "TwoTheta" or fd.get("FieldName") == "TwoTheta":
+                    x_col = start + k
+    if x_col is None or y_col is None:
+        raise FileFormatError(path, f"{name}: cannot locate the TwoTheta and counter columns in <DataViews>",
+                              field="DataViews")
+    return x_col, y_col
+
+
+_PARSERS = {
+    "xy": _parse_xy,
+    "uxd": _parse_uxd,
+    "bruker_raw": _parse_bruker_raw,
+    "brml": _parse_brml,
+    "xrdml": _parse_xrdml,
+    "gsas_std": _parse_gsas_std,
+}
+
+
+def formats() -> Sequence[str]:
+    """Names accepted by ``fmt=``."""
+    return tuple(_PARSERS)

@@ -1,0 +1,258 @@
+"""Powder patterns from crystal structures: reflection sticks and full profiles.
+
+Written here rather than taken from pymatgen's ``XRDCalculator`` because that one has no
+anomalous dispersion, no Ka2, no profiles and loops over reflections in Python (it is
+~10-100x slower for large cells; see ``benchmarks/bench_xrd.py``). The positions agree
+exactly with pymatgen's for the same wavelength (tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import ParameterError
+from ..validation import as_float_array
+from .profiles import caglioti, ka2_position, pseudo_voigt, size_strain_fwhm, tch
+from .readers import Wavelength
+from .structures import Crystal
+
+HC_EV_ANGSTROM = 12398.41984
+
+
+@dataclass
+class Sticks:
+    """One row per family of symmetry-equivalent reflections (positions at K-alpha1)."""
+
+    phase: str
+    wavelength: float
+    hkl: np.ndarray
+    multiplicity: np.ndarray
+    d: np.ndarray
+    two_theta: np.ndarray
+    f_squared: np.ndarray
+    intensity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.d)
+
+    def normalised(self) -> np.ndarray:
+        """Intensities scaled so the strongest is 100."""
+        return 100.0 * self.intensity / self.intensity.max() if len(self) else self.intensity
+
+    def to_frame(self) -> pd.DataFrame:
+        h, k, l = self.hkl.T if len(self) else ([], [], [])
+        return pd.DataFrame({"phase": self.phase, "h": h, "k": k, "l": l, "multiplicity": self.multiplicity,
+                             "d": self.d, "two_theta": self.two_theta, "f_squared": self.f_squared,
+                             "intensity": self.intensity, "relative_intensity": self.normalised()})
+
+
+@dataclass
+class Instrument:
+    """Instrumental contributions to peak position, width and intensity.
+
+    ``u, v, w`` (deg^2) give the Gaussian FWHM (Caglioti); ``x`` (deg, 1/cos theta) and
+    ``y`` (deg, tan theta) a Lorentzian part; ``zero`` (deg) shifts every peak;
+    ``displacement`` (mm, sample above the focusing circle) with ``radius`` (mm) shifts
+    peaks by -2 s cos(theta)/R; ``monochromator_two_theta`` (deg) enters the polarisation.
+    """
+
+    u: float = 0.004
+    v: float = -0.002
+    w: float = 0.002
+    x: float = 0.0
+    y: float = 0.0
+    zero: float = 0.0
+    displacement: float = 0.0
+    radius: float = 200.5
+    monochromator_two_theta: float | None = None
+
+    def shift(self, two_theta):
+        th = np.radians(np.asarray(two_theta) / 2.0)
+        return self.zero - np.degrees(2.0 * self.displacement * np.cos(th) / self.radius)
+
+
+def lorentz_polarisation(two_theta, monochromator_two_theta: float | None = None):
+    """Lorentz-polarisation factor for Bragg-Brentano powder geometry.
+
+    Notes
+    -----
+    LP = (1 + cos^2(2theta_m) cos^2(2theta)) / (sin^2(theta) cos(theta) (1 + cos^2(2theta_m))),
+    with 2theta_m the monochromator angle (0 without monochromator).
+    """
+    tt = np.radians(np.asarray(two_theta, dtype=float))
+    c2m = np.cos(np.radians(monochromator_two_theta or 0.0)) ** 2
+    return (1 + c2m * np.cos(tt) ** 2) / (np.sin(tt / 2) ** 2 * np.cos(tt / 2) * (1 + c2m))
+
+
+@lru_cache(maxsize=256)
+def _anomalous(element: str, energy_ev: float) -> complex:
+    import xraydb
+
+    return complex(float(xraydb.f1_chantler(element, energy_ev)), float(xraydb.f2_chantler(element, energy_ev)))
+
+
+def scattering_factors(elements, s, wavelength: float, anomalous: bool = True) -> dict[str, np.ndarray]:
+    """f0(s) + f' + i f'' per element at s = sin(theta)/lambda (Waasmaier-Kirfel f0, Chantler f', f'')."""
+    import xraydb
+
+    energy = HC_EV_ANGSTROM / wavelength
+    out = {}
+    for el in set(elements):
+        f = np.asarray(xraydb.f0(el, s), dtype=complex)
+        if anomalous:
+            f = f + _anomalous(el, round(energy, 3))
+        out[el] = f
+    return out
+
+
+def _families(crystal: Crystal, d_min: float):
+    """Representative hkl, multiplicity and 1/d^2 of every reflection with d >= d_min."""
+    gstar = crystal.reciprocal_metric()
+    hmax = np.floor(np.array(crystal.cell[:3]) / d_min).astype(int) + 1
+    grids = np.meshgrid(*(np.arange(-m, m + 1) for m in hmax), indexing="ij")
+    hkl = np.stack([g.ravel() for g in grids], axis=1)
+    q2 = np.einsum("ni,ij,nj->n", hkl, gstar, hkl)
+    keep = (q2 > 0) & (q2 <= 1.0 / d_min**2 * (1 + 1e-12))
+    hkl, q2 = hkl[keep], q2[keep]
+    # Powder lines merge the Laue class: rotations (h -> h R) and Friedel mates.
+    rots = np.concatenate([crystal.rotations, -crystal.rotations])
+    images = np.einsum("ni,oij->onj", hkl, rots)
+    m = int(np.abs(images).max()) + 1
+    base = 2 * m + 1
+    keys = ((images[..., 0] + m) * base + (images[..., 1] + m)) * base + (images[..., 2] + m)
+    canon = keys.max(axis=0)
+    _, first, counts = np.unique(canon, return_index=True, return_counts=True)
+    return hkl[first], counts, q2[first]
+
+
+def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_theta_min: float = 0.0, *,
+                anomalous: bool = True, thermal: bool = True, monochromator_two_theta: float | None = None,
+                min_relative: float = 1e-4) -> Sticks:
+    """Reflection sticks of a structure at the (K-alpha1) wavelength.
+
+    Parameters
+    ----------
+    crystal
+        The structure (see :mod:`nakit.xrd.structures`).
+    wavelength
+        Angstrom, an anode name or a :class:`~nakit.xrd.readers.Wavelength`; sticks are at K-alpha1.
+    two_theta_max, two_theta_min
+        Range of the sticks (deg).
+    anomalous, thermal
+        Include f', f'' (Chantler, via xraydb) and exp(-B s^2) Debye-Waller factors.
+    min_relative
+        Drop families weaker than this fraction of the strongest (systematic absences give 0).
+
+    Notes
+    -----
+    I_hkl = m_hkl |F_hkl|^2 LP(2theta), F_hkl = sum_j occ_j f_j(s) exp(-B_j s^2) exp(2 pi i h.x_j),
+    s = 1/(2d); for non-centrosymmetric structures |F|^2 is averaged over the Friedel pair,
+    as a powder sees both.
+
+    References
+    ----------
+    D. Waasmaier, A. Kirfel, Acta Cryst. A51 (1995) 416 (f0); C. T. Chantler, J. Phys. Chem.
+    Ref. Data 29 (2000) 597 (f', f'').
+    """
+    lam = Wavelength.parse(wavelength).ka1
+    if not 0 < two_theta_max <= 180 or two_theta_min >= two_theta_max:
+        raise ParameterError(f"two_theta range ({two_theta_min}, {two_theta_max}) is not inside (0, 180]")
+    d_min = lam / (2 * np.sin(np.radians(two_theta_max) / 2))
+    hkl, mult, q2 = _families(crystal, d_min)
+    d = 1.0 / np.sqrt(q2)
+    tt = 2 * np.degrees(np.arcsin(np.clip(lam / (2 * d), 0, 1)))
+    sel = tt >= two_theta_min
+    hkl, mult, d, tt = hkl[sel], mult[sel], d[sel], tt[sel]
+    s = 1.0 / (2.0 * d)
+    f = scattering_factors(crystal.elements, s, lam, anomalous)
+    fj = np.stack([f[e] for e in crystal.elements])  # atoms x reflections
+    weight = crystal.occupancy[:, None] * (np.exp(-np.outer(crystal.b_iso, s**2)) if thermal else 1.0)
+    phase = 2j * np.pi * (crystal.frac @ hkl.T)
+    fsq = np.abs((weight * fj * np.exp(phase)).sum(axis=0)) ** 2
+    if anomalous and not crystal.centrosymmetric:
+        fsq = 0.5 * (fsq + np.abs((weight * fj * np.exp(-phase)).sum(axis=0)) ** 2)
+    inten = mult * fsq * lorentz_polarisation(tt, monochromator_two_theta)
+    keep = inten > min_relative * inten.max() if inten.size else inten > 0
+    order = np.argsort(tt[keep], kind="stable")
+    pick = lambda a: a[keep][order]  # noqa: E731
+    return Sticks(crystal.name, lam, pick(hkl), pick(mult), pick(d), pick(tt), pick(fsq), pick(inten))
+
+
+@dataclass
+class Phase:
+    """A phase in a simulated or fitted mixture: structure, scale and sample broadening."""
+
+    crystal: Crystal
+    scale: float = 1.0
+    size_nm: float | None = None
+    strain: float = 0.0
+    name: str = ""
+    sticks_cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.name = self.name or self.crystal.name
+
+
+def pattern_raw(two_theta, sticks: Sticks, wavelength, instrument: Instrument | None = None,
+                size_nm: float | None = None, strain: float = 0.0, scale: float = 1.0) -> np.ndarray:
+    """Profile of one phase's sticks on a 2theta grid (plain-array twin of :func:`simulate_pattern`).
+
+    Each reflection is a Thompson-Cox-Hastings pseudo-Voigt: Gaussian FWHM from the
+    instrument's Caglioti terms, Lorentzian FWHM from the instrument's X, Y plus crystallite
+    size (Scherrer) and microstrain; K-alpha2 is added at its Bragg angle with the
+    wavelength's intensity ratio.
+    """
+    x = as_float_array(two_theta, "two_theta")
+    wl = Wavelength.parse(wavelength)
+    inst = instrument or Instrument()
+    out = np.zeros_like(x)
+    if not len(sticks):
+        return out
+    lines = [(sticks.two_theta, sticks.intensity)]
+    if wl.ka2 is not None and wl.ratio > 0:
+        tt2 = ka2_position(sticks.two_theta, wl.ka1, wl.ka2)
+        lp_ratio = lorentz_polarisation(tt2, inst.monochromator_two_theta) / lorentz_polarisation(
+            sticks.two_theta, inst.monochromator_two_theta)
+        lines.append((tt2, sticks.intensity * wl.ratio * lp_ratio))
+    for tt, inten in lines:
+        hg = caglioti(tt, inst.u, inst.v, inst.w)
+        th = np.radians(tt / 2)
+        hl = inst.x / np.cos(th) + inst.y * np.tan(th) + size_strain_fwhm(tt, wl.ka1, size_nm, strain)
+        h, eta = tch(hg, hl)
+        centre = tt + inst.shift(tt)
+        for start in range(0, len(tt), 128):
+            sl = slice(start, start + 128)
+            out += (scale * inten[sl, None] * pseudo_voigt(x[None, :], centre[sl, None], h[sl, None],
+                                                           eta[sl, None])).sum(axis=0)
+    return out
+
+
+def simulate_pattern(phases, two_theta, wavelength, instrument: Instrument | None = None,
+                     background=None) -> xr.Dataset:
+    """Full powder pattern of a mixture on a 2theta grid.
+
+    ``phases`` is a :class:`Phase`, a :class:`Crystal` or a list of them; ``background`` an
+    optional array added to the sum. Returns a Dataset with ``intensity`` and one
+    ``phase_<name>`` variable per phase.
+    """
+    x = as_float_array(two_theta, "two_theta")
+    if isinstance(phases, (Phase, Crystal)):
+        phases = [phases]
+    phases = [p if isinstance(p, Phase) else Phase(p) for p in phases]
+    wl = Wavelength.parse(wavelength)
+    tt_max = min(180.0, float(x.max()) + 2.0)
+    ds = xr.Dataset(coords={"two_theta": ("two_theta", x, {"units": "deg"})})
+    total = np.zeros_like(x) if background is None else as_float_array(background, "background").copy()
+    for p in phases:
+        st = reflections(p.crystal, wl, tt_max)
+        y = pattern_raw(x, st, wl, instrument, p.size_nm, p.strain, p.scale)
+        ds[f"phase_{p.name}"] = ("two_theta", y, {"units": "1", "long_name": f"{p.name} contribution"})
+        total = total + y
+    ds["intensity"] = ("two_theta", total, {"units": "1", "long_name": "simulated intensity"})
+    ds.attrs.update(wl.attrs())
+    return ds

@@ -1,0 +1,92 @@
+import json
+
+import nbformat
+import pytest
+
+from nakit import cli, runner
+from nakit.errors import ParameterError
+
+
+def _notebook(path, source):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(
+                    "import json, pathlib\n"
+                    "pathlib.Path(output_dir).mkdir(parents=True, exist_ok=True)\n"
+                    "pathlib.Path(output_dir, 'out.json').write_text(json.dumps({'scale': scale, 'n': len(open(data_file).read())}))\n"
+                    "assert scale < 100, 'scale too large'")]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def toy(tmp_path):
+    (tmp_path / "data.txt").write_text("hello")
+    return _notebook(tmp_path / "toy.ipynb", 'data_file = "data.txt"\nscale = 1.5\noutput_dir = "out"')
+
+
+def test_defaults_are_read_as_literals(toy):
+    assert runner.notebook_defaults(toy) == {"data_file": "data.txt", "scale": 1.5, "output_dir": "out"}
+
+
+def test_prepare_lists_every_problem_before_running(toy):
+    with pytest.raises(ParameterError) as err:
+        runner.prepare(toy, {"scael": 2, "scale": "big", "data_file": "missing.txt"})
+    msg = str(err.value)
+    assert "unknown parameter 'scael'" in msg
+    assert "parameter 'scale': expected float" in msg
+    assert "missing.txt does not exist" in msg
+
+
+def test_prepare_accepts_int_for_float(toy):
+    assert runner.prepare(toy, {"scale": 3})["scale"] == 3
+
+
+def test_notebook_without_parameters_cell_is_refused(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    with pytest.raises(ParameterError, match="no cell tagged 'parameters'"):
+        runner.notebook_defaults(tmp_path / "n.ipynb")
+
+
+def test_non_literal_default_is_refused(tmp_path):
+    _notebook(tmp_path / "n.ipynb", "import os\nscale = os.getpid()")
+    with pytest.raises(ParameterError, match="literal default"):
+        runner.notebook_defaults(tmp_path / "n.ipynb")
+
+
+@pytest.mark.notebooks
+def test_cli_run_executes_with_overrides_and_renders_html(toy, tmp_path, capsys):
+    params = tmp_path / "p.yaml"
+    params.write_text("scale: 2.5\n")
+    out = tmp_path / "report"
+    assert cli.main(["run", str(toy), "-f", str(params), "-p", "scale", "7", "-o", str(out)]) == 0
+    result = json.loads((out / "out.json").read_text())
+    assert result == {"scale": 7, "n": 5}  # -p wins over -f; the file was read from the notebook's folder
+    html = (out / "toy.html").read_text()
+    assert "assert scale" not in html  # code hidden by default
+    assert nbformat.read(out / "toy.ipynb", as_version=4).cells[1].outputs == []
+
+
+@pytest.mark.notebooks
+def test_cli_run_failure_keeps_partial_notebook(toy, tmp_path, capsys):
+    out = tmp_path / "report"
+    assert cli.main(["run", str(toy), "-p", "scale", "500", "-o", str(out)]) == 1
+    assert "scale too large" in capsys.readouterr().err
+    executed = nbformat.read(out / "toy.ipynb", as_version=4)
+    assert any(o.get("ename") == "AssertionError" for o in executed.cells[-1].outputs)
+
+
+def test_cli_refuses_unknown_parameter_before_kernel(toy, tmp_path, capsys):
+    assert cli.main(["run", str(toy), "-p", "nope", "1", "-o", str(tmp_path / "r")]) == 2
+    assert "unknown parameter 'nope'" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_bad_yaml_names_line(toy, tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scale: 1\nscale: [\n")
+    assert cli.main(["run", str(toy), "-f", str(bad)]) == 2
+    assert "bad.yaml" in capsys.readouterr().err
