@@ -8,7 +8,7 @@ exactly with pymatgen's for the same wavelength (tested).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -192,7 +192,6 @@ class Phase:
     size_nm: float | None = None
     strain: float = 0.0
     name: str = ""
-    sticks_cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.name = self.name or self.crystal.name
