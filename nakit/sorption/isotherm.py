@@ -94,7 +94,11 @@ def _branch_name(label, fail) -> str:
 
 
 def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:
-    """(p/p0, loading in cm3/g STP) of one branch, sorted by rising p/p0."""
+    """(p/p0, loading in cm3/g STP) of one branch, sorted by rising p/p0.
+
+    The desorption branch starts at the turning point: the highest adsorption point is
+    included when it lies above every desorption point, as instruments report it.
+    """
     if branch not in BRANCHES:
         raise ParameterError(f"branch must be one of {BRANCHES}, got {branch!r}")
     if "loading" not in ds or "branch" not in ds.coords:
@@ -105,5 +109,11 @@ def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, 
         raise ParameterError(f"the isotherm has no {branch} branch")
     p = ds["relative_pressure"].values[mask]
     q = ds["loading"].values[mask]
+    if branch == "desorption":
+        ads = ds["branch"].values == "adsorption"
+        top = int(np.argmax(np.where(ads, ds["relative_pressure"].values, -np.inf)))
+        if ads.any() and ds["relative_pressure"].values[top] > p.max():
+            p = np.append(p, ds["relative_pressure"].values[top])
+            q = np.append(q, ds["loading"].values[top])
     order = np.argsort(p, kind="stable")
     return p[order], q[order]
