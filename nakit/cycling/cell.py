@@ -1,0 +1,78 @@
+"""The cell recipe: how much active material a cell holds, and what that implies.
+
+The paper states capacities and currents per gram of Na2S, the active material that is
+30 wt% of a 5 mg composite cathode: 1.5 mg per cell. Every nakit cycling result carries
+the active mass it was normalised by (``attrs["active_mass_mg"]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..chemistry import theoretical_capacity
+from ..validation import in_range
+
+
+@dataclass(frozen=True)
+class CellRecipe:
+    """A composite cathode: its mass, the active material's mass fraction and chemistry.
+
+    Parameters
+    ----------
+    composite_mass_mg
+        Mass of the composite cathode in the cell (mg).
+    active_fraction
+        Mass fraction of the active material in the composite (0-1).
+    active_material
+        Formula of the active material (capacities are per gram of it); ``None`` when
+        only its mass is known (no theoretical capacity then).
+    electrons
+        Electrons transferred per formula unit (2 for Na2S <-> 2 Na + S).
+    """
+
+    composite_mass_mg: float
+    active_fraction: float
+    active_material: str | None = "Na2S"
+    electrons: float = 2.0
+
+    def __post_init__(self):
+        in_range(self.composite_mass_mg, "composite_mass_mg", 0, None, inclusive=(False, True))
+        in_range(self.active_fraction, "active_fraction", 0, 1, inclusive=(False, True))
+        in_range(self.electrons, "electrons", 0, None, inclusive=(False, True))
+
+    @property
+    def active_mass_mg(self) -> float:
+        """Active-material mass (mg) = composite mass x active fraction."""
+        return self.composite_mass_mg * self.active_fraction
+
+    @property
+    def theoretical_capacity(self) -> float:
+        """Theoretical specific capacity of the active material (mAh/g): 686.9 for Na2S."""
+        if self.active_material is None:
+            return float("nan")
+        return theoretical_capacity(self.active_material, self.electrons)
+
+    def current_mA(self, current_density_mA_g: float) -> float:
+        """Cell current (mA) for a specific current (mA per g of active material)."""
+        return current_density_mA_g * self.active_mass_mg * 1e-3
+
+    def describe(self) -> str:
+        return (f"{self.active_mass_mg:g} mg {self.active_material or 'active material'} "
+                f"({self.active_fraction * 100:g} wt% of {self.composite_mass_mg:g} mg composite)")
+
+    def attrs(self) -> dict:
+        """The recipe as NetCDF-safe attrs for a result Dataset."""
+        return {"active_mass_mg": self.active_mass_mg, "active_material": self.active_material or "unspecified",
+                "composite_mass_mg": self.composite_mass_mg, "active_fraction": self.active_fraction,
+                "theoretical_capacity_mAh_g": self.theoretical_capacity}
+
+
+#: The paper's cell: 5 mg composite cathode, 30 wt% Na2S (1.5 mg).
+PAPER_CELL = CellRecipe(composite_mass_mg=5.0, active_fraction=0.30)
+
+
+def as_recipe(cell: "CellRecipe | float | None") -> "CellRecipe | None":
+    """A recipe from a recipe, a bare active mass in mg, or None."""
+    if cell is None or isinstance(cell, CellRecipe):
+        return cell
+    return CellRecipe(composite_mass_mg=float(cell), active_fraction=1.0, active_material=None)

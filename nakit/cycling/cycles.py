@@ -1,0 +1,270 @@
+"""Per-cycle summary of a galvanostatic record: capacities, efficiency, energy, voltages.
+
+Coulombic efficiency orientation
+--------------------------------
+A cycle is a pair of half-cycles in the order the cell runs them. Coulombic efficiency is
+the capacity of the second half-cycle over that of the first, in percent:
+
+* a Na2S cathode is made discharged and **starts with charge** (desodiation), so
+  CE = Q_discharge / Q_charge of the same cycle;
+* a cell that starts with discharge (a Li or Na half cell against a metal, the LAND peer
+  file) gets CE = Q_charge / Q_discharge, which is also what the LAND cycler reports.
+
+``first="auto"`` takes the direction of the record's first active row; ``first="charge"``
+or ``"discharge"`` fixes it, and cycles whose halves come in the other order are listed in
+``attrs["cycles_out_of_order"]`` (a cathode given a short discharge before its first
+charge, say). A cycle missing a half (the last one, if the test stopped mid-cycle) gets
+NaN for everything needing that half and is listed in ``attrs["incomplete_cycles"]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from ..errors import ParameterError
+from ..validation import as_float_array, same_length
+from .cell import CellRecipe, as_recipe
+from .record import CHARGE, DISCHARGE, REST, carried_direction, halfcycle_keys, make_record
+
+DEFAULT_SOC_WINDOW = (0.2, 0.8)
+
+
+class HalfCycles:
+    """Index of the half-cycles in a record, for vectorised per-half-cycle reductions.
+
+    Half-cycle ``g`` of cycle ``c`` has index ``2 * (c - first cycle) + (1 if charge)``.
+    ``progress`` is the record's capacity made globally non-decreasing (each half-cycle's
+    counter plus the total of the ones before), so a capacity fraction of any half-cycle
+    is found with one :func:`numpy.searchsorted` over the whole record.
+    """
+
+    def __init__(self, cycle: np.ndarray, state: np.ndarray, capacity: np.ndarray):
+        self.cycle0 = int(cycle.min())
+        direction = carried_direction(state)
+        key = halfcycle_keys(cycle, direction)
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        ends = np.r_[starts[1:] - 1, key.size - 1]
+        run_q = capacity[ends]
+        run_active = np.add.reduceat((state != REST).astype(np.int64), starts) > 0
+        self.n = 2 * (int(cycle.max()) - self.cycle0 + 1)
+        run_key = key[starts]
+        offset = np.cumsum(run_q) - run_q
+        self.progress = capacity + np.repeat(offset, np.diff(np.r_[starts, key.size]))
+        self.capacity = np.full(self.n, np.nan)
+        self.offset = np.full(self.n, np.nan)
+        self.first_row = np.full(self.n, -1, dtype=np.int64)
+        self.last_row = np.full(self.n, -1, dtype=np.int64)
+        act = run_active & (run_key >= 0)
+        self.capacity[run_key[act]] = run_q[act]
+        self.offset[run_key[act]] = offset[act]
+        self.first_row[run_key[act]] = starts[act]
+        self.last_row[run_key[act]] = ends[act]
+        self.run_key, self.run_active = run_key, run_active
+        self.starts, self.ends = starts, ends
+
+    def at_end(self, values: np.ndarray) -> np.ndarray:
+        """``values`` at the last row of each half-cycle (NaN where there is none)."""
+        out = np.full(self.n, np.nan)
+        ok = self.last_row >= 0
+        out[ok] = values[self.last_row[ok]]
+        return out
+
+    def voltage_at(self, voltage: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+        """Voltage at a capacity fraction of each half-cycle (fraction shape (n,) or (n, k))."""
+        frac = np.asarray(fraction, dtype=float)
+        target = self.offset.reshape((-1,) + (1,) * (frac.ndim - 1)) + frac * \
+            self.capacity.reshape((-1,) + (1,) * (frac.ndim - 1))
+        ok = np.isfinite(target)
+        out = np.full(target.shape, np.nan)
+        t = target[ok]
+        j = np.clip(np.searchsorted(self.progress, t, side="left"), 1, self.progress.size - 1)
+        g0, g1 = self.progress[j - 1], self.progress[j]
+        w = np.where(g1 > g0, (t - g0) / np.where(g1 > g0, g1 - g0, 1.0), 1.0)
+        out[ok] = voltage[j - 1] + np.clip(w, 0.0, 1.0) * (voltage[j] - voltage[j - 1])
+        return out
+
+    def mean_abs(self, values: np.ndarray, key_rows: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """Mean of |values| over the active rows of each half-cycle."""
+        k = key_rows[active]
+        total = np.bincount(k, weights=np.abs(values[active]), minlength=self.n)[: self.n]
+        count = np.bincount(k, minlength=self.n)[: self.n]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _first_direction(state: np.ndarray, first: str) -> int:
+    if first == "auto":
+        active = np.flatnonzero(state != REST)
+        return int(state[active[0]])
+    if first not in ("charge", "discharge"):
+        raise ParameterError(f"first must be 'auto', 'charge' or 'discharge', got {first!r}")
+    return CHARGE if first == "charge" else DISCHARGE
+
+
+def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
+                  first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int = 1) -> dict:
+    """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
+
+    Builds the canonical record (:func:`nakit.cycling.record.make_record`) and returns
+    :func:`summarise`'s variables as a dict of NumPy arrays.
+    """
+    t = as_float_array(time, "time")
+    v = as_float_array(voltage, "voltage")
+    i = as_float_array(current, "current")
+    c = None if cycle is None else np.asarray(cycle)
+    same_length(time=t, voltage=v, current=i, **({} if c is None else {"cycle": c}))
+    rec = make_record(t, v, i, cycle=c)
+    ds = summarise(rec, active_mass_mg, first=first, soc_window=soc_window,
+                   retention_reference=retention_reference)
+    return {k: ds[k].values for k in ds.variables}
+
+
+def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, first: str = "auto",
+              source: str = "integrated", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int = 1,
+              n_soc: int = 13) -> xr.Dataset:
+    """Per-cycle capacities, Coulombic efficiency, energies, voltages and hysteresis.
+
+    Parameters
+    ----------
+    record
+        A canonical cycling record (any nakit reader, or :func:`make_record`).
+    cell
+        A :class:`~nakit.cycling.cell.CellRecipe` (or a bare active mass in mg) for the
+        specific quantities; without it only absolute ones are given.
+    first
+        Which half-cycle opens a cycle: ``"auto"`` (the record's first), ``"charge"``
+        or ``"discharge"``; sets the CE orientation (see the module docstring).
+    source
+        ``"integrated"`` (nakit's integration of current) or ``"cycler"`` (the file's
+        own capacity and energy counters).
+    soc_window
+        State-of-charge range over which the hysteresis is averaged.
+    retention_reference
+        Cycle whose delivered capacity is 100 % retention. Retention follows the second
+        half-cycle (the capacity the cell gives back: discharge for a Na2S cathode, charge
+        for a cell starting with discharge), as the LAND cycler's RetentionD does.
+
+    Returns
+    -------
+    xarray.Dataset
+        Along ``cycle``: ``charge_capacity`` / ``discharge_capacity`` (mAh) and specific
+        (mAh/g), ``coulombic_efficiency`` (%), energies (mWh, Wh/kg), average and median
+        voltages (V), ``retention`` (%), ``hysteresis`` (V), currents (mA, mA/g) and
+        ``utilisation`` (% of theoretical). attrs state the active mass and the orientation.
+
+    Notes
+    -----
+    Average voltage :math:`\\bar V = \\int V\\,dQ / Q = E / Q`. Median voltage is the voltage
+    at half the half-cycle's capacity. Hysteresis at state of charge :math:`s` compares
+    the charge at :math:`q = s Q_c` with the discharge at :math:`q = (1 - s) Q_d` (both at
+    the same fraction of the cell's charged state):
+    :math:`\\Delta V(s) = V_c(s Q_c) - V_d((1 - s) Q_d)`, averaged over ``soc_window``;
+    for a symmetric ohmic/kinetic loss the overpotential is :math:`\\Delta V / 2`.
+    """
+    cell = as_recipe(cell)
+    if source not in ("integrated", "cycler"):
+        raise ParameterError(f"source must be 'integrated' or 'cycler', got {source!r}")
+    if source == "cycler" and "capacity_cycler" not in record:
+        raise ParameterError("this record has no cycler capacity counter; use source='integrated'")
+    cap_name, en_name = ("capacity", "energy") if source == "integrated" else ("capacity_cycler", "energy_cycler")
+    state = record["state"].values
+    cycle = record["cycle"].values
+    voltage = record["voltage"].values
+    capacity = record[cap_name].values
+    energy = record[en_name].values if en_name in record else None
+    fd = _first_direction(state, first)
+    hc = HalfCycles(cycle, state, capacity)
+    ch, dis = slice(1, None, 2), slice(0, None, 2)
+    q = hc.capacity
+    e = hc.at_end(energy) if energy is not None else np.full(hc.n, np.nan)
+    e[np.isnan(q)] = np.nan
+    key_rows = halfcycle_keys(cycle, carried_direction(state))
+    i_mean = hc.mean_abs(record["current"].values, key_rows, state != REST)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v_avg = e / q
+    v_med = hc.voltage_at(voltage, np.full(hc.n, 0.5))
+    soc = np.linspace(*soc_window, n_soc)
+    v_c = hc.voltage_at(voltage, np.tile(soc, (hc.n, 1)))[ch]
+    v_d = hc.voltage_at(voltage, np.tile(1.0 - soc, (hc.n, 1)))[dis]
+    hysteresis = np.nanmean(v_c - v_d, axis=1) if v_c.size else np.array([])
+    hysteresis[np.isnan(v_c - v_d).any(axis=1)] = np.nan
+
+    cycles = np.arange(hc.cycle0, hc.cycle0 + hc.n // 2)
+    qc, qd = q[ch], q[dis]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ce = 100.0 * (qd / qc if fd == CHARGE else qc / qd)
+    first_c, first_d = hc.first_row[ch], hc.first_row[dis]
+    both = (first_c >= 0) & (first_d >= 0)
+    wrong = both & ((first_d < first_c) if fd == CHARGE else (first_c < first_d))
+    ref = np.flatnonzero(cycles == retention_reference)
+    if ref.size == 0:
+        raise ParameterError(f"retention_reference cycle {retention_reference} is not in the record "
+                             f"(cycles {cycles[0]}-{cycles[-1]})")
+    delivered = qd if fd == CHARGE else qc
+    with np.errstate(invalid="ignore", divide="ignore"):
+        retention = 100.0 * delivered / delivered[ref[0]]
+
+    def var(values, units, long_name):
+        return ("cycle", np.asarray(values, dtype=float), {"units": units, "long_name": long_name})
+
+    data = {
+        "charge_capacity": var(qc, "mAh", "charge capacity"),
+        "discharge_capacity": var(qd, "mAh", "discharge capacity"),
+        "coulombic_efficiency": var(ce, "%", "Coulombic efficiency (second / first half-cycle)"),
+        "charge_energy": var(e[ch], "mWh", "charge energy"),
+        "discharge_energy": var(e[dis], "mWh", "discharge energy"),
+        "average_charge_voltage": var(v_avg[ch], "V", "average charge voltage (integral V dQ / Q)"),
+        "average_discharge_voltage": var(v_avg[dis], "V", "average discharge voltage (integral V dQ / Q)"),
+        "median_charge_voltage": var(v_med[ch], "V", "charge voltage at half capacity"),
+        "median_discharge_voltage": var(v_med[dis], "V", "discharge voltage at half capacity"),
+        "retention": var(retention, "%", f"second half-cycle's capacity relative to cycle {retention_reference}"),
+        "hysteresis": var(hysteresis, "V", "charge - discharge voltage at matched state of charge"),
+        "charge_current": var(i_mean[ch], "mA", "mean |current| on charge"),
+        "discharge_current": var(i_mean[dis], "mA", "mean |current| on discharge"),
+    }
+    attrs = {
+        "capacity_source": source,
+        "first_half_cycle": "charge" if fd == CHARGE else "discharge",
+        "ce_orientation": ("discharge / charge (cell starts with charge)" if fd == CHARGE
+                           else "charge / discharge (cell starts with discharge)"),
+        "hysteresis_soc_window": np.asarray(soc_window, dtype=float),
+        "incomplete_cycles": cycles[~both].astype(np.int64),
+        "cycles_out_of_order": cycles[wrong].astype(np.int64),
+        "active_mass_mg": np.nan if cell is None else cell.active_mass_mg,
+    }
+    if cell is not None:
+        m_g = cell.active_mass_mg * 1e-3
+        data.update({
+            "specific_charge_capacity": var(qc / m_g, "mAh/g", "charge capacity per g active material"),
+            "specific_discharge_capacity": var(qd / m_g, "mAh/g", "discharge capacity per g active material"),
+            "specific_charge_energy": var(e[ch] / m_g, "Wh/kg", "charge energy per kg active material"),
+            "specific_discharge_energy": var(e[dis] / m_g, "Wh/kg", "discharge energy per kg active material"),
+            "current_density": var(i_mean[dis] / m_g, "mA/g", "discharge current per g active material"),
+            "utilisation": var(100.0 * qd / m_g / cell.theoretical_capacity, "%",
+                               "discharge capacity / theoretical capacity"),
+        })
+        attrs.update(cell.attrs())
+    ds = xr.Dataset(data, coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})}, attrs=attrs)
+    for key in ("source_path", "source_sha256", "synthesised", "synthesis_model"):
+        if key in record.attrs:
+            ds.attrs[key] = record.attrs[key]
+    return ds
+
+
+def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRecipe | float | None = None):
+    """Voltage against capacity for one half-cycle: ``(capacity, voltage)`` arrays.
+
+    Capacity is in mAh/g with a cell, else mAh; only active rows are returned.
+    """
+    if direction not in ("charge", "discharge"):
+        raise ParameterError(f"direction must be 'charge' or 'discharge', got {direction!r}")
+    sign = CHARGE if direction == "charge" else DISCHARGE
+    sel = (record["cycle"].values == cycle) & (record["state"].values == sign)
+    if not sel.any():
+        raise ParameterError(f"cycle {cycle} has no {direction} rows")
+    q = record["capacity"].values[sel]
+    cell = as_recipe(cell)
+    if cell is not None:
+        q = q / (cell.active_mass_mg * 1e-3)
+    return q, record["voltage"].values[sel]
