@@ -163,7 +163,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     J. Rouquerol, P. Llewellyn, F. Rouquerol, Stud. Surf. Sci. Catal. 160 (2007) 49.
     J. W. M. Osterrieth et al., Adv. Mater. 34 (2022) 2201502 (BETSI).
     """
-    pf, qf = _inputs(relative_pressure, loading, p_max=1.0 + 1e-12 if False else 1.0)
+    pf, qf = _inputs(relative_pressure, loading)
     keep = pf < p_max
     p, q = pf[keep], qf[keep]
     n = p.size

@@ -86,6 +86,8 @@ def parse_blocks(path) -> dict[str, Block]:
     ends = seps + [width]
     blocks: dict[str, Block] = {"header": _parse_block("header", grid[:title_row], 0, ends[0], 0)}
     for s, e in zip(starts, ends):
+        if s >= width:
+            continue
         title = str(grid[title_row][s]).strip()
         if title and title not in blocks:
             blocks[title] = _parse_block(title, grid[title_row + 1:], s, e, title_row + 1)

@@ -1,0 +1,189 @@
+"""Hysteresis loop detection and IUPAC classification (loops H1-H5, isotherms I-VI).
+
+Heuristic, not a fit: each class comes with the measured features that decided it and a
+confidence (``high``/``medium``/``low``) that drops when a feature sits near its threshold.
+Thresholds follow the shapes described by Thommes et al. (IUPAC 2015).
+
+References
+----------
+M. Thommes et al., Pure Appl. Chem. 87 (2015) 1051.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from ..errors import CalculationError
+from .isotherm import get_branch
+
+
+@dataclass
+class Hysteresis:
+    """Loop found or not, where it closes, its IUPAC type and why."""
+
+    present: bool
+    closure_p: float | None
+    opening_p: float | None
+    max_gap: float
+    loop_type: str | None
+    reason: str
+    confidence: str
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class IsothermType:
+    """IUPAC isotherm type with the features behind it."""
+
+    type: str
+    reason: str
+    confidence: str
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def _confidence(margins) -> str:
+    m = min(margins)
+    return "high" if m > 0.5 else "medium" if m > 0.2 else "low"
+
+
+def _step_width(p, q, lo_frac=0.25, hi_frac=0.75):
+    """p/p0 span over which q rises from 25% to 75% of its change across p (the steep core of a step)."""
+    if q.size < 2:
+        return np.nan
+    q0, q1 = q[0], q[-1]
+    if q1 <= q0:
+        return np.nan
+    f = (q - q0) / (q1 - q0)
+    f = np.maximum.accumulate(f)
+    return float(np.interp(hi_frac, f, p) - np.interp(lo_frac, f, p))
+
+
+def hysteresis_raw(p_ads, q_ads, p_des, q_des, threshold: float = 0.02) -> Hysteresis:
+    """Detect and classify the loop from the two branches (each sorted by rising p/p0).
+
+    The loop is where the desorption branch (interpolated onto the adsorption pressures)
+    lies above adsorption by more than ``threshold`` of the maximum uptake at two or more
+    consecutive points. Classification: H2 when desorption falls much more steeply than
+    adsorption rises (ratio of the 25-75 % step widths < 0.4), H1 when both branches are steep and parallel and
+    the isotherm levels off near saturation, H3 (no plateau, little micropore uptake) or H4
+    (no plateau, strong uptake below p/p0 = 0.1), H5 when the desorption derivative shows two
+    separate steps.
+    """
+    lo, hi = max(p_ads[0], p_des[0]), min(p_ads[-1], p_des[-1])
+    sel = (p_ads >= lo) & (p_ads <= hi)
+    if sel.sum() < 3:
+        raise CalculationError("the branches overlap at fewer than 3 pressures; no loop can be judged")
+    pa, qa = p_ads[sel], q_ads[sel]
+    gap = (np.interp(pa, p_des, q_des) - qa) / q_ads.max()
+    above = gap > threshold
+    runs = np.flatnonzero(above[:-1] & above[1:])
+    feats = {"max_gap": float(gap.max())}
+    if runs.size == 0:
+        margin = (threshold - gap.max()) / threshold
+        return Hysteresis(False, None, None, float(gap.max()), None,
+                          f"branches coincide within {threshold:.0%} of the maximum uptake (largest gap "
+                          f"{gap.max():.1%})", _confidence([margin]), feats)
+    first, last = runs[0], runs[-1] + 1
+    closure, opening = float(pa[first]), float(pa[last])
+    feats.update(closure_p=closure, opening_p=opening)
+    if closure < 0.3:
+        return Hysteresis(True, closure, opening, float(gap.max()), None,
+                          f"the branches stay apart down to p/p0 = {closure:.3f}: low-pressure hysteresis (swelling, "
+                          "slow micropore equilibration or a leak), not a capillary-condensation loop of an IUPAC type",
+                          "low", feats)
+    loop = (p_ads >= closure) & (p_ads <= opening)
+    loop_d = (p_des >= closure) & (p_des <= opening)
+    w_ads = _step_width(p_ads[loop], q_ads[loop]) if loop.sum() >= 3 else np.nan
+    w_des = _step_width(p_des[loop_d], q_des[loop_d]) if loop_d.sum() >= 3 else np.nan
+    top = q_ads.max()
+    q09 = float(np.interp(0.9, p_ads, q_ads))
+    plateau = (top - float(np.interp(min(opening + 0.05, p_ads[-1]), p_ads, q_ads))) / top
+    low = float(np.interp(0.1, p_ads, q_ads)) / top
+    ratio = w_des / w_ads if np.isfinite(w_des) and np.isfinite(w_ads) and w_ads > 0 else np.nan
+    feats.update(width_ads=w_ads, width_des=w_des, width_ratio=ratio, rise_after_loop=plateau, uptake_below_0_1=low,
+                 uptake_0_9=q09)
+    dq = np.diff(q_des[loop_d]) / np.diff(p_des[loop_d]) if loop_d.sum() >= 5 else np.array([])
+    two_steps = dq.size >= 4 and _two_peaks(dq)
+    if two_steps:
+        return Hysteresis(True, closure, opening, float(gap.max()), "H5", "desorption empties in two separate steps "
+                          "(open and partly blocked mesopores)", "low", feats)
+    if plateau > 0.1:
+        kind = "H4" if low > 0.3 else "H3"
+        reason = (f"uptake keeps rising after the loop ({plateau:.0%} of the total above it), no plateau; "
+                  f"{low:.0%} of the uptake below p/p0 = 0.1 ({'micropores: H4' if kind == 'H4' else 'little micropore filling: H3'})")
+        return Hysteresis(True, closure, opening, float(gap.max()), kind, reason,
+                          _confidence([(plateau - 0.1) / 0.1, abs(low - 0.3) / 0.3]), feats)
+    if np.isfinite(ratio) and ratio < 0.4:
+        return Hysteresis(True, closure, opening, float(gap.max()), "H2",
+                          f"plateau after the loop; desorption step {1 / ratio:.1f}x steeper than adsorption "
+                          "(pore blocking or cavitation)", _confidence([(0.4 - ratio) / 0.4, (0.1 - plateau) / 0.1]), feats)
+    return Hysteresis(True, closure, opening, float(gap.max()), "H1",
+                      f"narrow loop between p/p0 {closure:.2f} and {opening:.2f}, steep near-parallel branches "
+                      f"(width ratio {ratio:.2f}) and a plateau after it: uniform open mesopores",
+                      _confidence([(ratio - 0.4) / 0.4 if np.isfinite(ratio) else 0.0, (0.1 - plateau) / 0.1]), feats)
+
+
+def _two_peaks(dq: np.ndarray) -> bool:
+    y = dq / dq.max()
+    peaks = [k for k in range(1, y.size - 1) if y[k] >= y[k - 1] and y[k] >= y[k + 1] and y[k] > 0.3]
+    if len(peaks) < 2:
+        return False
+    a, b = peaks[0], peaks[-1]
+    return bool(y[a:b + 1].min() < 0.3 * min(y[a], y[b]))
+
+
+def hysteresis(ds: xr.Dataset, threshold: float = 0.02) -> Hysteresis:
+    """Loop detection/classification of an isotherm Dataset; a missing desorption branch raises."""
+    if not (ds["branch"].values == "desorption").any():
+        raise CalculationError("the isotherm has no desorption branch; hysteresis cannot be judged")
+    return hysteresis_raw(*get_branch(ds, "adsorption"), *get_branch(ds, "desorption"), threshold)
+
+
+def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
+    """Heuristic IUPAC type (I, II, III, IV(a), IV(b), V, VI) of an adsorption branch.
+
+    Features: the fraction of the uptake reached at p/p0 = 0.1 (micropore filling), the
+    low-pressure curvature (uptake at 0.05 relative to 0.3: below the straight-line 1/6 the
+    branch is convex, types III/V), whether the uptake levels off above 0.8, a loop, and a
+    capillary-condensation step (the steepest 10% of the branch above 0.35).
+    """
+    top = q.max()
+    low = float(np.interp(0.1, p, q)) / top
+    meso_loop = bool(loop and loop.present and loop.loop_type)
+    after_loop = loop.features.get("rise_after_loop", 1.0) if meso_loop else 1.0
+    convex = float(np.interp(0.05, p, q)) / max(float(np.interp(0.3, p, q)), 1e-12)
+    rise_top = (top - float(np.interp(0.8, p, q))) / top
+    mid = (p > 0.35) & (p < 0.9)
+    step = 0.0
+    if mid.sum() >= 3:
+        slopes = np.diff(q[mid]) / np.diff(p[mid])
+        step = float(slopes.max() * 0.1 / top)
+    feats = {"uptake_below_0_1": low, "curvature_0_05_over_0_3": convex, "rise_above_0_8": rise_top,
+             "condensation_step": step, "rise_after_loop": after_loop}
+    has_loop = meso_loop
+    if convex < 1 / 6:
+        kind = "V" if has_loop else "III"
+        return IsothermType(kind, f"convex at low pressure (n(0.05)/n(0.3) = {convex:.2f} < 1/6): weak adsorbent-adsorbate "
+                            f"interaction{'; with a loop' if has_loop else ''}", _confidence([(1 / 6 - convex) * 6]), feats)
+    if low > 0.7 and rise_top < 0.1:
+        return IsothermType("I", f"{low:.0%} of the uptake below p/p0 = 0.1 and a plateau: micropore filling",
+                            _confidence([(low - 0.7) / 0.3, (0.1 - rise_top) / 0.1]), feats)
+    if has_loop and after_loop < 0.1 and loop.loop_type in ("H1", "H2", "H5") and loop.closure_p < 0.9:
+        return IsothermType("IV", f"monolayer-multilayer knee, capillary condensation with an {loop.loop_type} loop and a "
+                            f"plateau after it (type IV(a))", _confidence([(0.1 - after_loop) / 0.1]), feats)
+    if step > 0.25:
+        return IsothermType("IV", f"reversible condensation step between p/p0 0.35 and 0.9 ({step:.0%} of the uptake "
+                            "within 0.1 of p/p0): narrow mesopores (type IV(b))", _confidence([(step - 0.25) / 0.25]), feats)
+    return IsothermType("II", f"knee at low pressure then unrestricted multilayer ({rise_top:.0%} of the uptake above "
+                        f"p/p0 = 0.8){'; loop of type ' + loop.loop_type + ' from interparticle voids' if has_loop else ''}",
+                        _confidence([rise_top / 0.2 if rise_top < 0.2 else 1.0]), feats)
+
+
+def isotherm_type(ds: xr.Dataset, loop: Hysteresis | None = None) -> IsothermType:
+    """IUPAC type of an isotherm Dataset; the loop is judged first when a desorption branch exists."""
+    if loop is None and (ds["branch"].values == "desorption").any():
+        loop = hysteresis(ds)
+    return isotherm_type_raw(*get_branch(ds, "adsorption"), loop)

@@ -1,0 +1,57 @@
+"""Total pore volume from the uptake near saturation (Gurvich rule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ..errors import CalculationError
+from ..validation import as_float_array, in_range, same_length, sorted_by
+from .isotherm import get_branch
+from .units import N2_DENSITY_CONVERSION
+
+
+@dataclass
+class PoreVolume:
+    """Total pore volume (cm3/g liquid), the uptake it came from and the settings."""
+
+    volume: float
+    uptake: float
+    p_at: float
+    density_conversion: float
+    interpolated: bool
+
+
+def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
+                          density_conversion: float = N2_DENSITY_CONVERSION) -> PoreVolume:
+    """Liquid volume of the N2 held at ``p_at``, linearly interpolated between the bracketing points.
+
+    Notes
+    -----
+    :math:`V_p = n(p_{at})\\,M/(V_{STP}\\rho_l)`; for N2 at 77 K the density-conversion factor
+    :math:`M/(V_{STP}\\rho_l)` is 0.0015468 cm3 liquid per cm3 STP (:math:`\\rho_l` = 0.808 g/cm3).
+    A ``p_at`` beyond the last measured point is refused rather than extrapolated.
+
+    References
+    ----------
+    L. Gurvich, J. Phys. Chem. Soc. Russ. 47 (1915) 805; ISO 15901-2.
+    """
+    p = as_float_array(relative_pressure, "relative_pressure", min_size=2)
+    q = as_float_array(loading, "loading", min_size=2)
+    same_length(relative_pressure=p, loading=q)
+    p, q = sorted_by(p, q, name="relative_pressure")
+    in_range(p_at, "p_at", 0.5, 1.0)
+    in_range(density_conversion, "density_conversion", 1e-4, 1e-2)
+    if p_at > p[-1] + 1e-9:
+        raise CalculationError(f"p/p0 = {p_at} lies above the last point ({p[-1]:.4f}); the uptake there is unknown")
+    uptake = float(np.interp(p_at, p, q))
+    exact = bool(np.any(np.isclose(p, p_at, rtol=0, atol=1e-6)))
+    return PoreVolume(uptake * density_conversion, uptake, float(p_at), float(density_conversion), not exact)
+
+
+def total_pore_volume(ds: xr.Dataset, p_at: float = 0.99, branch: str = "adsorption",
+                      density_conversion: float = N2_DENSITY_CONVERSION) -> PoreVolume:
+    """Total pore volume of an isotherm Dataset; see :func:`total_pore_volume_raw`."""
+    return total_pore_volume_raw(*get_branch(ds, branch), p_at, density_conversion)
