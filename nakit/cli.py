@@ -66,6 +66,20 @@ def _cmd_reproduce(args) -> int:
     return 0 if summary.ok else 1
 
 
+def _cmd_batch(args) -> int:
+    from .batch.engine import run_jobs, summarise
+    from .batch.gather import gather_results, write_summary
+    from .batch.manifest import jobs_from_manifest
+
+    jobs, out_root = jobs_from_manifest(args.manifest, args.output)
+    results = run_jobs(jobs, workers=args.workers, scheduler=args.scheduler, force=args.force)
+    gather_results(out_root)
+    summary = write_summary(out_root, results)
+    print(summarise(results))
+    print(f"summary: {summary}")
+    return 0 if all(r.ok for r in results) else 1
+
+
 def _cmd_synthesise(args) -> int:
     from .synth import TECHNIQUES, synthesise
 
@@ -96,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
     rep.add_argument("--force", action="store_true", help="rerun notebooks whose inputs did not change")
     rep.set_defaults(func=_cmd_reproduce)
+
+    bat = sub.add_parser("batch", help="run a manifest of samples x notebooks x parameters")
+    bat.add_argument("manifest", help="YAML manifest (see nakit.batch.manifest)")
+    bat.add_argument("-o", "--output", help="output folder (default: the manifest's 'output')")
+    bat.add_argument("-j", "--workers", type=int, default=None, help="local worker processes (default: cores)")
+    bat.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://host:port)")
+    bat.add_argument("--force", action="store_true", help="rerun runs whose inputs did not change")
+    bat.set_defaults(func=_cmd_batch)
 
     syn = sub.add_parser("synthesise", help="regenerate the synthesised stand-in data in data/")
     syn.add_argument("technique", nargs="*", help="xrd, sorption, raman, cycling, eis (default: all)")

@@ -135,7 +135,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
         from ..errors import require
 
         distributed = require("distributed", "distributed", "running on a Dask cluster")
-        with distributed.Client(scheduler, set_as_default=False) as client:
+        with distributed.Client(scheduler) as client:
             futures = {client.submit(run_job, job, force, pure=False, key=f"nakit-{i}-{job.name}"): i
                        for i, job in enumerate(jobs)}
             for fut in distributed.as_completed(futures):

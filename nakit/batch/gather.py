@@ -1,0 +1,87 @@
+"""Gathering a batch's results across samples.
+
+Each run folder holds ``results/*.nc`` and ``claims.csv``. :func:`gather_results` stacks
+every result Dataset of one notebook along a new ``sample`` dimension (outer join on the
+other coordinates, so samples with different axes still combine); :func:`summary_table`
+lays the recorded key numbers out one row per sample for comparison.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..io import atomic_path, write_netcdf
+
+
+def _runs(out_root: Path):
+    for stamp in sorted(out_root.glob("*/*/.nakit-run.json")):
+        run = stamp.parent
+        yield run.parent.name, run.name, run
+
+
+def gather_results(out_root: str | Path) -> dict[str, Path]:
+    """Write ``gathered/<notebook>/<result>.nc`` with a ``sample`` dimension; return the paths."""
+    import xarray as xr
+
+    out_root = Path(out_root)
+    groups: dict[tuple[str, str], list[tuple[str, Path]]] = {}
+    for sample, notebook, run in _runs(out_root):
+        for nc in sorted((run / "results").glob("*.nc")):
+            groups.setdefault((notebook, nc.stem), []).append((sample, nc))
+    written = {}
+    for (notebook, name), items in sorted(groups.items()):
+        datasets = []
+        for sample, nc in items:
+            with xr.open_dataset(nc, engine="h5netcdf") as ds:
+                datasets.append(ds.load().expand_dims(sample=[sample]))
+        combined = xr.concat(datasets, dim="sample", join="outer", combine_attrs="drop_conflicts")
+        combined["sample"].attrs["units"] = "1"
+        out = out_root / "gathered" / notebook / f"{name}.nc"
+        write_netcdf(combined, out)
+        written[f"{notebook}/{name}"] = out
+    return written
+
+
+def summary_table(out_root: str | Path):
+    """One row per sample, one column per recorded quantity (``value ± sigma unit``)."""
+    import pandas as pd
+
+    out_root = Path(out_root)
+    records: dict[str, dict[str, str]] = {}
+    for sample, _notebook, run in _runs(out_root):
+        claims = run / "claims.csv"
+        if not claims.exists():
+            continue
+        with open(claims, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["nakit_value"] == "":
+                    continue
+                text = row["nakit_value"]
+                if row["nakit_sigma"]:
+                    text += f" ± {row['nakit_sigma']}"
+                if row["unit"]:
+                    text += f" {row['unit']}"
+                records.setdefault(sample, {})[row["quantity"]] = text
+    return pd.DataFrame.from_dict(records, orient="index").sort_index()
+
+
+def write_summary(out_root: str | Path, results) -> Path:
+    """``summary.html`` (and ``summary.csv``): run status plus the per-sample comparison table."""
+    import html
+
+    out_root = Path(out_root)
+    table = summary_table(out_root)
+    with atomic_path(out_root / "summary.csv") as tmp:
+        table.to_csv(tmp, lineterminator="\n")
+    rows = "".join(
+        f"<tr><td>{html.escape(r.name)}</td><td>{r.status}</td><td>{r.seconds:.1f}</td>"
+        f"<td>{html.escape(r.error)}</td></tr>" for r in results)
+    body = ("<!doctype html><html><head><meta charset='utf-8'><title>nakit batch summary</title></head><body>"
+            "<h1>Batch summary</h1><h2>Runs</h2><table border='1'><tr><th>run</th><th>status</th>"
+            f"<th>seconds</th><th>error</th></tr>{rows}</table><h2>Samples compared</h2>"
+            f"{table.to_html(na_rep='')}</body></html>\n")
+    out = out_root / "summary.html"
+    with atomic_path(out) as tmp:
+        tmp.write_text(body, encoding="utf-8")
+    return out

@@ -1,0 +1,129 @@
+"""Batch manifests: samples x notebooks x parameters, validated before anything runs.
+
+A manifest is YAML::
+
+    output: reports/batch            # optional; relative to the manifest's folder
+    notebooks:                       # run for every sample, with parameters shared by all
+      02_bet_bjh: {bjh_branch: desorption}
+      04_cycling: {}
+    samples:
+      CMK3-lot1:
+        02_bet_bjh: {cmk3_file: raw/lot1.xls}     # per-sample overrides
+      CMK3-lot2:
+        only: [02_bet_bjh]                          # optional: a subset of the notebooks
+        02_bet_bjh: {cmk3_file: raw/lot2.xls}
+
+Notebooks are named by stem (looked up in the project's ``notebooks/``) or by a path
+relative to the manifest. Input-file parameters (``*_file``, ``*_files``) given in the
+manifest are relative to the manifest's folder. Every problem (unknown notebook or sample
+key, unknown parameter, wrong type, missing file) is collected and reported in one
+:class:`~nakit.errors.ParameterError`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import FileFormatError, ParameterError
+from ..paths import notebooks_dir
+from ..runner import INPUT_SUFFIXES, prepare
+from .engine import Job
+
+_SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"manifest {path} not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FileFormatError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                              line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise FileFormatError(path, "expected a mapping with 'notebooks' and 'samples'", line=1)
+    unknown = set(data) - {"output", "notebooks", "samples"}
+    if unknown:
+        raise FileFormatError(path, f"unknown top-level key(s) {sorted(unknown)}; expected output, notebooks, samples")
+    for key in ("notebooks", "samples"):
+        if not isinstance(data.get(key), dict) or not data[key]:
+            raise FileFormatError(path, f"'{key}' must be a non-empty mapping", field=key)
+    return data
+
+
+def _resolve_notebook(name: str, base: Path) -> Path | None:
+    for candidate in (notebooks_dir() / f"{name}.ipynb", base / name, base / f"{name}.ipynb"):
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
+def _absolute_inputs(params: dict[str, Any], base: Path) -> dict[str, Any]:
+    out = dict(params)
+    for name, value in params.items():
+        if name.endswith(INPUT_SUFFIXES) and value not in (None, ""):
+            if isinstance(value, (list, tuple)):
+                out[name] = [str((base / str(v)).resolve()) for v in value]
+            else:
+                out[name] = str((base / str(value)).resolve())
+    return out
+
+
+def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None = None) -> tuple[list[Job], Path]:
+    """Expand a manifest into jobs (one per sample and notebook), or raise listing every problem."""
+    path = Path(path).resolve()
+    base = path.parent
+    data = load_manifest(path)
+    out_root = Path(output) if output else base / data.get("output", "reports/batch")
+    problems: list[str] = []
+    notebooks: dict[str, Path] = {}
+    shared: dict[str, dict] = {}
+    for name, params in data["notebooks"].items():
+        nb = _resolve_notebook(str(name), base)
+        if nb is None:
+            problems.append(f"unknown notebook {name!r} (not in {notebooks_dir()} nor beside the manifest)")
+            continue
+        if params is not None and not isinstance(params, dict):
+            problems.append(f"notebook {name!r}: parameters must be a mapping, got {params!r}")
+            continue
+        notebooks[name] = nb
+        shared[name] = _absolute_inputs(params or {}, base)
+    jobs: list[Job] = []
+    for sample, spec in data["samples"].items():
+        sample = str(sample)
+        if not _SAMPLE_NAME.match(sample):
+            problems.append(f"sample {sample!r}: use letters, digits, '_', '-', '.' (it names a folder)")
+            continue
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            problems.append(f"sample {sample!r}: expected a mapping of notebook -> parameters")
+            continue
+        only = spec.get("only", list(data["notebooks"]))
+        for key in spec:
+            if key != "only" and key not in data["notebooks"]:
+                problems.append(f"sample {sample!r}: {key!r} is not a notebook listed under 'notebooks'")
+        for name in only:
+            if name not in data["notebooks"]:
+                problems.append(f"sample {sample!r}: 'only' names unknown notebook {name!r}")
+                continue
+            if name not in notebooks:
+                continue
+            overrides = {**shared[name], **_absolute_inputs(spec.get(name) or {}, base)}
+            out = out_root / sample / Path(notebooks[name]).stem
+            try:
+                params = prepare(notebooks[name], overrides)
+            except ParameterError as exc:
+                problems.append(f"sample {sample!r}: {exc}")
+                continue
+            params["output_dir"] = str(out)
+            jobs.append(Job(f"{sample}/{Path(notebooks[name]).stem}", str(notebooks[name]), str(out), params))
+    if problems:
+        raise ParameterError(f"manifest {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    return jobs, out_root

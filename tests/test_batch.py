@@ -1,0 +1,158 @@
+"""Batch manifests: validation, parallel and Dask execution, caching, fault isolation, gathering."""
+
+import os
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+import xarray as xr
+
+from nakit import cli
+from nakit.batch.engine import Job, run_jobs
+from nakit.batch.manifest import jobs_from_manifest
+from nakit.errors import ParameterError
+
+TOY = '''import pathlib
+import numpy as np
+import xarray as xr
+out = pathlib.Path(output_dir)
+(out / "results").mkdir(parents=True, exist_ok=True)
+values = np.loadtxt(data_file)
+assert values.max() < limit, f"value {values.max()} above limit {limit}"
+ds = xr.Dataset({"total": ((), values.sum() * scale, {"units": "1"}),
+                 "values": (("index",), values * scale, {"units": "1"})},
+                coords={"index": ("index", np.arange(values.size), {"units": "1"})})
+ds.to_netcdf(out / "results" / "summary.nc", engine="h5netcdf")
+'''
+
+
+@pytest.fixture
+def project(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('data_file = "a.txt"\nscale = 1.0\nlimit = 100\noutput_dir = "out"',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(TOY)]
+    nbformat.write(nb, tmp_path / "toy.ipynb")
+    (tmp_path / "a.txt").write_text("1\n2\n3\n")
+    (tmp_path / "b.txt").write_text("10\n20\n")
+    (tmp_path / "c.txt").write_text("500\n")
+    return tmp_path
+
+
+def _manifest(project, text):
+    path = project / "runs.yaml"
+    path.write_text(text)
+    return path
+
+
+GOOD = """
+output: batch
+notebooks:
+  toy.ipynb: {scale: 2.0}
+samples:
+  A: {toy.ipynb: {data_file: a.txt}}
+  B: {toy.ipynb: {data_file: b.txt, scale: 3}}
+  C: {toy.ipynb: {data_file: c.txt}}
+"""
+
+
+def test_manifest_problems_are_listed_together(project):
+    path = _manifest(project, """
+notebooks:
+  toy.ipynb: {scael: 2.0}
+  nosuch: {}
+samples:
+  A: {toy.ipynb: {data_file: missing.txt}}
+  "bad name/": {}
+  B: {other: {}}
+""")
+    with pytest.raises(ParameterError) as err:
+        jobs_from_manifest(path)
+    msg = str(err.value)
+    for expected in ["unknown notebook 'nosuch'", "unknown parameter 'scael'", "missing.txt does not exist",
+                     "'bad name/'", "'other' is not a notebook"]:
+        assert expected in msg
+
+
+def test_manifest_expands_defaults_and_overrides(project):
+    jobs, out = jobs_from_manifest(_manifest(project, GOOD))
+    params = {j.name: j.parameters for j in jobs}
+    assert params["A/toy"]["scale"] == 2.0 and params["B/toy"]["scale"] == 3
+    assert params["B/toy"]["data_file"] == str(project / "b.txt")
+    assert out == project / "batch"
+
+
+@pytest.mark.notebooks
+def test_batch_isolates_failures_caches_and_gathers(project, capsys):
+    manifest = _manifest(project, GOOD)
+    assert cli.main(["batch", str(manifest), "-j", "2"]) == 1  # sample C fails
+    text = capsys.readouterr()
+    assert "2 ran, 0 skipped (unchanged), 1 failed" in text.out
+    assert "C/toy" in text.out and "above limit" in text.out
+    out = project / "batch"
+    failed = nbformat.read(out / "C" / "toy" / "toy.ipynb", as_version=4)
+    assert any(o.get("ename") == "AssertionError" for o in failed.cells[-1].outputs)
+
+    gathered = xr.open_dataset(out / "gathered" / "toy" / "summary.nc", engine="h5netcdf")
+    assert list(gathered["sample"].values) == ["A", "B"]
+    assert gathered["total"].sel(sample="A") == 12.0 and gathered["total"].sel(sample="B") == 90.0
+    assert (out / "summary.html").exists()
+
+    # unchanged runs are skipped; a changed input reruns only its sample
+    (project / "c.txt").write_text("5\n")
+    assert cli.main(["batch", str(manifest), "-j", "2"]) == 0
+    assert "1 ran, 2 skipped" in capsys.readouterr().out
+    (project / "a.txt").write_text("1\n2\n4\n")
+    assert cli.main(["batch", str(manifest), "-j", "2"]) == 0
+    assert "1 ran, 2 skipped" in capsys.readouterr().out
+    assert cli.main(["batch", str(manifest), "-j", "2", "--force"]) == 0
+    assert "3 ran, 0 skipped" in capsys.readouterr().out
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real Dask scheduler and worker as separate processes on loopback."""
+    pytest.importorskip("distributed")
+    sched_file = tmp_path / "scheduler.json"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    deadline = time.time() + 60
+    while not sched_file.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file",
+                                   str(sched_file), "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
+                                   "--host", "127.0.0.1"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+    import json
+
+    from distributed import Client
+
+    address = json.loads(sched_file.read_text())["address"]
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(2, timeout=60)
+    yield address
+    for p in procs[::-1]:
+        p.terminate()
+        p.wait(timeout=30)
+
+
+@pytest.mark.notebooks
+def test_batch_on_a_dask_cluster(project, dask_cluster):
+    jobs, out = jobs_from_manifest(_manifest(project, GOOD))
+    results = run_jobs(jobs, scheduler=dask_cluster, progress=None)
+    assert [r.status for r in results] == ["ran", "ran", "failed"]
+    ds = xr.open_dataset(out / "A" / "toy" / "results" / "summary.nc", engine="h5netcdf")
+    assert float(ds["total"]) == 12.0
+    again = run_jobs(jobs, scheduler=dask_cluster, progress=None)
+    assert [r.status for r in again] == ["skipped", "skipped", "failed"]
+
+
+def test_a_job_that_cannot_start_is_reported_not_raised(tmp_path):
+    job = Job("ghost", str(tmp_path / "nope.ipynb"), str(tmp_path / "out"), {})
+    (res,) = run_jobs([job], workers=1, progress=None)
+    assert res.status == "failed" and "nope.ipynb" in res.error
