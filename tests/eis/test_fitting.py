@@ -1,0 +1,160 @@
+"""Circuit strings, elements and fitting against impedance.py (the oracle) and analytic cases."""
+
+import numpy as np
+import pytest
+
+from nakit.eis import elements as el
+from nakit.eis.batch import fit_circuit_batch
+from nakit.eis.circuits import Circuit
+from nakit.eis.fitting import fit_circuit, fit_circuit_raw, weights
+from nakit.eis.readers import impedance_of, read_csv
+from nakit.errors import ParameterError
+from tests.peer import peer_file
+
+CIRCUIT = "R0-p(R1,C1)-p(R2-Wo1,C2)"
+GUESS = [.01, .01, 100, .01, .05, 100, 1]
+# the values impedance.py's own test_circuit_fit asserts (rtol 1e-2)
+IMPY_LOCAL = np.array([1.65e-2, 8.68e-3, 3.32, 5.39e-3, 6.31e-2, 2.33e2, 2.20e-1])
+IMPY_MODULUS = np.array([1.64e-2, 9.06e-3, 3.06, 5.29e-3, 1.45e-1, 1.32e3, 2.02e-1])
+
+
+@pytest.fixture(scope="module")
+def example():
+    path = peer_file("echem", "impedancepy", "exampleData.csv")
+    ds = read_csv(path)
+    keep = ds["z_imag"].values < 0  # impedance.py's ignoreBelowX: drop the inductive points
+    return ds.isel(frequency=keep)
+
+
+@pytest.fixture(scope="module")
+def impy():
+    return pytest.importorskip("impedance.models.circuits")
+
+
+@pytest.mark.parametrize("text", ["R0-p(R1,CPE1)-Wo1", "R0-p(R1-Wo1,C2)-L0", "p(R1,C1,CPE1)-Ws1-G1-W1",
+                                  "R0-p(R1-p(R2,C2),C1)"])
+def test_circuit_impedance_equals_impedancepy(impy, text):
+    c = Circuit(text)
+    values = np.linspace(0.3, 0.9, len(c.param_names))
+    f = np.geomspace(1e5, 1e-2, 40)
+    ref = impy.CustomCircuit(text, initial_guess=list(values)).predict(f, use_initial=True)
+    np.testing.assert_allclose(c.impedance(f, values), ref, rtol=1e-12)
+
+
+def test_elements_limits():
+    w = np.array([1e-6, 1e6])
+    # finite Warburgs: short -> R at low frequency, open -> capacitor 1/(j w C) with C = tau/R
+    np.testing.assert_allclose(el.warburg_short(w[:1], 5.0, 2.0), 5.0, rtol=1e-5)
+    np.testing.assert_allclose(el.warburg_open(w[:1], 5.0, 2.0), 1 / (1j * w[0] * 2.0 / 5.0), rtol=1e-5)
+    # both tend to the semi-infinite Warburg at high frequency: R/sqrt(j w tau)
+    for fn in (el.warburg_open, el.warburg_short):
+        np.testing.assert_allclose(fn(w[1:], 5.0, 2.0), 5.0 / np.sqrt(1j * w[1] * 2.0), rtol=1e-9)
+    assert el.gerischer(w[:1], 3.0, 1.0) == pytest.approx(3.0, rel=1e-5)
+    np.testing.assert_allclose(el.cpe(w, 1e-3, 1.0), el.capacitor(w, 1e-3))
+    # broadcasting: (S,1) parameters against (N,) frequencies
+    assert el.resistor(w, np.ones((3, 1))).shape == (3, 2)
+
+
+@pytest.mark.parametrize("text, match", [
+    ("R0-X1", "unknown element 'X1'"), ("R0-p(R1,C1", "unbalanced"), ("R0)-(R1", "unbalanced"),
+    ("R0--R1", "expected an element"), ("p(R1)", "two branches"), ("R0-R0", "used twice"),
+    ("", "empty"), ("R0-p(R1,C1)R2", "unexpected"), ("R0-p(R1;C1)", "unexpected character"),
+])
+def test_bad_circuit_strings(text, match):
+    with pytest.raises(ParameterError, match=match):
+        Circuit(text)
+
+
+def test_more_parameters_than_points():
+    f = [10.0, 100.0]
+    z = [1 - 1j, 1 - 0.5j]
+    with pytest.raises(ParameterError, match="free parameters"):
+        fit_circuit_raw(f, z, "R0-p(R1,CPE1)-Wo1")
+    with pytest.raises(ParameterError, match="repeated"):
+        fit_circuit_raw([10, 10, 100, 1000], [1, 1, 1, 1], "R0")
+    with pytest.raises(ParameterError, match="non-finite"):
+        fit_circuit_raw([10, 100, 1000], [1, np.nan, 1], "R0")
+    with pytest.raises(ParameterError, match="positive"):
+        fit_circuit_raw([-10, 100, 1000], [1, 1, 1], "R0")
+
+
+def test_reproduces_impedancepy_asserted_values(example, impy):
+    """impedance.py stops at curve_fit's default xtol/gtol (1e-8): with those, nakit lands on the
+    same point; converged further (nakit's default), chi-square is lower and parameters move by
+    less than one standard error."""
+    f, z = example["frequency"].values, impedance_of(example)
+    from impedance.models.circuits.fitting import circuit_fit
+
+    for weighting, asserted, by_mod in (("unit", IMPY_LOCAL, False), ("modulus", IMPY_MODULUS, True)):
+        p_ref, _ = circuit_fit(f, z, CIRCUIT, GUESS, constants={}, weight_by_modulus=by_mod)
+        loose = fit_circuit_raw(f, z, CIRCUIT, initial=GUESS, weighting=weighting, tol=1e-8)
+        assert loose.weighting == weighting
+        np.testing.assert_allclose(list(loose.values.values()), asserted, rtol=1e-2)
+        np.testing.assert_allclose(list(loose.values.values()), p_ref, rtol=1e-4)
+        full = fit_circuit(example, CIRCUIT, initial=GUESS, weighting=weighting)
+        chi_ref = np.sum(np.abs((Circuit(CIRCUIT).impedance(f, p_ref) - z) * weights(z, weighting)) ** 2)
+        assert full.chisqr <= chi_ref * (1 + 1e-12)
+        moved = np.abs(np.array(list(full.values.values())) - p_ref)
+        assert np.all(moved < np.array(list(full.stderr.values())))
+        assert full.correlation.shape == (7, 7)
+        np.testing.assert_allclose(np.diag(full.correlation), 1.0)
+
+
+def test_stderr_matches_curve_fit(example, impy):
+    f, z = example["frequency"].values, impedance_of(example)
+    from impedance.models.circuits.fitting import circuit_fit
+
+    p_ref, e_ref = circuit_fit(f, z, CIRCUIT, GUESS, constants={}, weight_by_modulus=True)
+    fit = fit_circuit_raw(f, z, CIRCUIT, initial=GUESS, weighting="modulus")
+    np.testing.assert_allclose(list(fit.stderr.values()), e_ref, rtol=1e-2)
+
+
+def test_multistart_never_worse(example):
+    single = fit_circuit(example, CIRCUIT, initial=GUESS, weighting="modulus")
+    multi = fit_circuit(example, CIRCUIT, initial=GUESS, weighting="modulus", n_starts=6, seed=1)
+    assert multi.n_starts == 6 and multi.chisqr <= single.chisqr
+
+
+def test_recovers_known_parameters_with_fixed_and_proportional():
+    c = Circuit("R0-p(R1,CPE1)-W1")
+    truth = {"R0": 120.0, "R1": 800.0, "CPE1_Q": 2e-6, "CPE1_alpha": 0.85, "W1": 300.0}
+    f = np.geomspace(1e5, 0.1, 61)
+    z = c.impedance(f, truth)
+    for weighting in ("unit", "modulus", "proportional"):
+        fit = fit_circuit_raw(f[::-1], z[::-1], c, weighting=weighting, n_starts=3)
+        for k, v in truth.items():
+            assert fit.values[k] == pytest.approx(v, rel=1e-6), (weighting, k)
+    fit = fit_circuit_raw(f, z, c, fixed={"R0": 120.0}, initial={"R1": 500.0})
+    assert "R0" not in fit.free and fit.values["R1"] == pytest.approx(800.0, rel=1e-6)
+    with pytest.raises(ParameterError, match="no parameter"):
+        fit_circuit_raw(f, z, c, fixed={"R9": 1.0})
+
+
+def test_batch_matches_impedancepy(example, impy):
+    f, z = example["frequency"].values, impedance_of(example)
+    from impedance.models.circuits.fitting import circuit_fit
+
+    p_ref, e_ref = circuit_fit(f, z, CIRCUIT, GUESS, constants={}, weight_by_modulus=True)
+    out = fit_circuit_batch(f, np.stack([z, z * 2.0]), CIRCUIT, GUESS, weighting="modulus")
+    assert bool(out["converged"].all())
+    np.testing.assert_allclose(out["value"].values[0], p_ref, rtol=1e-4)
+    np.testing.assert_allclose(out["value_sigma"].values[0], e_ref, rtol=1e-3)
+    # scaling all impedances by 2 scales resistances and Wo1_R by 2, capacitances by 1/2
+    scale = np.array([2, 2, 0.5, 2, 2, 1, 0.5])
+    np.testing.assert_allclose(out["value"].values[1], p_ref * scale, rtol=1e-4)
+    assert out.attrs["weighting"] == "modulus"
+
+
+def test_batch_recovers_many_spectra():
+    c = Circuit("R0-p(R1,CPE1)-W1")
+    rng = np.random.default_rng(3)
+    truth = np.column_stack([rng.uniform(50, 150, 20), rng.uniform(200, 2000, 20), rng.uniform(1e-6, 5e-6, 20),
+                             rng.uniform(0.75, 0.95, 20), rng.uniform(100, 400, 20)])
+    f = np.geomspace(1e5, 0.1, 61)
+    z = c.impedance(f, {n: truth[:, i:i + 1] for i, n in enumerate(c.param_names)})
+    out = fit_circuit_batch(f, z, c, [100, 1000, 3e-6, 0.85, 200], weighting="proportional")
+    np.testing.assert_allclose(out["value"].values, truth, rtol=1e-6)
+    with pytest.raises(ParameterError, match="shape"):
+        fit_circuit_batch(f, z, c, np.ones((3, 5)))
+    with pytest.raises(ParameterError, match="inside the bounds"):
+        fit_circuit_batch(f, z, c, [100, 1000, 3e-6, 1.5, 200])
