@@ -96,3 +96,24 @@ def test_second_run_is_skipped_and_forced_run_is_identical(paper_run, tmp_path):
     after = digests(paper_run.output)
     changed = sorted(k for k in before if before[k] != after.get(k))
     assert not changed, f"not deterministic: {changed}"
+
+
+@pytest.mark.notebooks
+def test_every_paper_figure_is_gathered(paper_run):
+    from nakit.paperfigs import PAPER_FIGURES, figure_ids
+
+    figs = paper_run.output / "figures"
+    covered = set().union(*(figure_ids(p.stem) for p in figs.glob("*.png")))
+    assert sorted(set(PAPER_FIGURES) - covered) == []
+    for png in figs.glob("*.png"):
+        assert png.with_suffix(".svg").exists() or png.with_suffix(".pdf").exists()
+
+
+def test_figure_ids_from_names():
+    from nakit.paperfigs import figure_ids
+
+    assert figure_ids("fig4a-c_cycling") == {"4a", "4b", "4c"}
+    assert figure_ids("figS2_S3_ballmilled_xrd") == {"S2", "S3"}
+    assert figure_ids("fig2ab") == {"2a", "2b"}
+    assert figure_ids("figs13_arrhenius") == {"S13"}
+    assert figure_ids("figure_of_merit") == set()
