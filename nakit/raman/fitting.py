@@ -121,14 +121,16 @@ def build_model(bands, background: str | None = "linear"):
     return model
 
 
-def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None) -> BandFit:
+def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None,
+                  max_nfev: int | None = None) -> BandFit:
     """Fit ``bands`` (a sequence of :class:`Band`) to one spectrum given as arrays.
 
     Returns
     -------
     BandFit
         ``table`` has per band: centre, FWHM, height, area and each one's ``_sigma``, and
-        ``at_bound`` naming parameters that ended on a bound.
+        ``at_bound`` naming parameters that ended on a bound. ``max_nfev`` caps model
+        evaluations (default 200 per free parameter); a fit stopped by it is flagged.
 
     Notes
     -----
@@ -173,7 +175,7 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
             params[f"{b.prefix}q"].set(value=-10.0)
         else:
             params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * _AREA_PER_HW[b.shape], min=0)
-    result = model.fit(y, params, x=x, weights=weights, method="leastsq")
+    result = model.fit(y, params, x=x, weights=weights, method="leastsq", max_nfev=max_nfev or 200 * (n_par + 1))
     if not all(np.isfinite(p.value) for p in result.params.values()):
         raise FitError(f"band fit failed: {result.message}")
     fit = _summarise(result, bands, background)

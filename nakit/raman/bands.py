@@ -1,0 +1,109 @@
+"""The Raman band library and assignment that lists every candidate.
+
+``data/references/raman_bands.csv`` holds one row per band: species, description,
+centre and the range reported in the literature (cm-1, 532 nm excitation), a typical
+FWHM, the profile used to fit it, its spectral window and a citation. An observed band is
+matched to every library band whose range, widened by ``tolerance``, contains it. When
+more than one species matches, the assignment says so instead of picking one: the
+380 cm-1 shoulder of the annealed composite is such a case (Na2S as the paper assigns it,
+or P2S6^4- from the same melt).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FileFormatError, ParameterError
+from ..paths import references_dir
+from .fitting import Band
+
+COLUMNS = ("species", "band", "center", "min", "max", "typical_fwhm", "shape", "window", "citation", "note")
+
+
+def load_band_library(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read and check the band library (default ``data/references/raman_bands.csv``)."""
+    path = Path(path) if path else references_dir() / "raman_bands.csv"
+    if not path.is_file():
+        raise FileFormatError(path, "band library not found")
+    lib = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if tuple(lib.columns) != COLUMNS:
+        raise FileFormatError(path, f"expected columns {COLUMNS}, got {tuple(lib.columns)}", line=1)
+    for col in ("center", "min", "max", "typical_fwhm"):
+        values = pd.to_numeric(lib[col], errors="coerce")
+        if values.isna().any():
+            bad = int(np.flatnonzero(values.isna())[0])
+            raise FileFormatError(path, f"{lib[col].iloc[bad]!r} is not a number", line=bad + 2, field=col)
+        lib[col] = values.astype(float)
+    bad = lib[(lib["min"] > lib["center"]) | (lib["center"] > lib["max"])]
+    if not bad.empty:
+        raise FileFormatError(path, "centre outside [min, max]", line=int(bad.index[0]) + 2, field="center")
+    if (lib["citation"].str.strip() == "").any():
+        raise FileFormatError(path, "every band needs a citation", line=int(np.flatnonzero(lib["citation"] == "")[0]) + 2,
+                              field="citation")
+    return lib
+
+
+def candidates(position: float, *, tolerance: float = 5.0, library: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Library bands whose range widened by ``tolerance`` contains ``position`` (closest first)."""
+    lib = load_band_library() if library is None else library
+    if not np.isfinite(position):
+        raise ParameterError(f"position must be finite, got {position}")
+    hit = lib[(lib["min"] - tolerance <= position) & (position <= lib["max"] + tolerance)].copy()
+    hit["distance"] = position - hit["center"]
+    return hit.reindex(hit["distance"].abs().sort_values(kind="stable").index)
+
+
+def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Assign observed bands: every candidate species, and whether the assignment is unique.
+
+    Parameters
+    ----------
+    positions
+        Mapping of label to position (cm-1), e.g. ``{"main": 420.1, "shoulder": 380.4}``.
+
+    Returns
+    -------
+    DataFrame
+        One row per observed band: ``position``, ``candidates`` (species; closest first),
+        ``n_candidates``, ``assignment`` (the species when unique, ``"ambiguous: A | B"``
+        when several species match, ``"unassigned"`` when none) and the citations.
+    """
+    lib = load_band_library() if library is None else library
+    rows = []
+    for label, pos in dict(positions).items():
+        hit = candidates(float(pos), tolerance=tolerance, library=lib)
+        species = list(dict.fromkeys(hit["species"]))
+        if not species:
+            assignment = "unassigned"
+        elif len(species) == 1:
+            assignment = species[0]
+        else:
+            assignment = "ambiguous: " + " | ".join(species)
+        rows.append({"label": label, "position": float(pos), "candidates": "; ".join(species),
+                     "n_candidates": len(species), "assignment": assignment,
+                     "citations": " || ".join(dict.fromkeys(hit["citation"]))})
+    return pd.DataFrame(rows)
+
+
+def library_band(species: str, *, near: float | None = None, tolerance: float | None = None,
+                 library: pd.DataFrame | None = None, name: str | None = None) -> Band:
+    """A :class:`~nakit.raman.fitting.Band` for fitting, from the library row of ``species``.
+
+    ``near`` picks among several bands of one species; the centre bound defaults to the
+    library range widened by 5 cm-1.
+    """
+    lib = load_band_library() if library is None else library
+    rows = lib[lib["species"] == species]
+    if rows.empty:
+        raise ParameterError(f"no species {species!r} in the band library; have {sorted(set(lib['species']))}")
+    if near is not None:
+        rows = rows.iloc[[int(np.argmin(np.abs(rows["center"].to_numpy() - near)))]]
+    elif len(rows) > 1:
+        raise ParameterError(f"{species!r} has {len(rows)} bands; pass near= to choose one")
+    r = rows.iloc[0]
+    tol = tolerance if tolerance is not None else max(r["center"] - r["min"], r["max"] - r["center"]) + 5.0
+    return Band(name or species, float(r["center"]), r["shape"], tolerance=float(tol), fwhm=float(r["typical_fwhm"]))
