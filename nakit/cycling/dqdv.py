@@ -1,0 +1,232 @@
+"""Differential capacity dQ/dV and plateau detection.
+
+Method
+------
+A voltage plateau is a peak of dQ/dV. Differentiating logged points directly
+(:math:`\\Delta Q / \\Delta V` between neighbours) divides by voltage steps that on a
+plateau are as small as the noise, so nakit bins instead (incremental-capacity analysis,
+Dubarry et al.): every capacity increment between two logged points is spread evenly
+over the voltage interval it spans, accumulated into bins of width ``bin_width``, divided
+by the bin width, and the result smoothed with a Gaussian kernel of standard deviation
+``smoothing`` (V). The capacity under the curve is conserved exactly by both steps, so
+a plateau's capacity is the area under its peak. Charge gives positive dQ/dV, discharge
+negative (capacity grows as the voltage falls).
+
+All half-cycles of a record are binned in one vectorised pass (``numpy.bincount``), so a
+10-million-point record takes well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ..errors import CalculationError, ParameterError
+from ..validation import as_float_array, in_range, same_length
+from .cell import CellRecipe, as_recipe
+from .record import CHARGE, DISCHARGE, REST, carried_direction, halfcycle_keys
+
+
+def _spread(lo_pos: np.ndarray, hi_pos: np.ndarray, dq: np.ndarray, group: np.ndarray,
+            nbins: int, ngroups: int) -> np.ndarray:
+    """Accumulate increments ``dq`` spread uniformly over [lo_pos, hi_pos] (in bin units)."""
+    size = ngroups * nbins
+    lo = np.clip(lo_pos, 0.0, nbins - 1e-9)
+    hi = np.clip(hi_pos, 0.0, nbins - 1e-9)
+    span = hi_pos - lo_pos
+    point = span <= 1e-12
+    dens = np.where(point, 0.0, dq / np.where(point, 1.0, span))
+    dens_clipped_q = dens * (hi - lo)  # capacity inside the binned range
+    ka, kb = lo.astype(np.int64), hi.astype(np.int64)
+    base = group * nbins
+    same = ka == kb
+    out = np.zeros(size)
+    out += np.bincount(base[point] + ka[point], weights=dq[point], minlength=size)
+    out += np.bincount((base + ka)[same & ~point], weights=dens_clipped_q[same & ~point], minlength=size)
+    m = ~same & ~point
+    out += np.bincount((base + ka)[m], weights=(dens * (ka + 1 - lo))[m], minlength=size)
+    out += np.bincount((base + kb)[m], weights=(dens * (hi - kb))[m], minlength=size)
+    # whole bins strictly between ka and kb: a difference array of the density
+    diff = np.zeros(size + 1)
+    diff += np.bincount((base + ka + 1)[m], weights=dens[m], minlength=size + 1)[: size + 1]
+    diff -= np.bincount((base + kb)[m], weights=dens[m], minlength=size + 1)[: size + 1]
+    inner = np.cumsum(diff[:size]).reshape(ngroups, nbins)
+    return out.reshape(ngroups, nbins) + inner
+
+
+def _smooth(values: np.ndarray, sigma_bins: float) -> np.ndarray:
+    if sigma_bins <= 0:
+        return values
+    from scipy.ndimage import gaussian_filter1d
+
+    return gaussian_filter1d(values, sigma_bins, axis=-1, mode="constant", truncate=4.0)
+
+
+def dqdv_raw(voltage, capacity, *, v_min: float | None = None, v_max: float | None = None,
+             bin_width: float = 0.005, smoothing: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """dQ/dV of one half-cycle from logged voltage and cumulative capacity.
+
+    Returns bin-centre voltages and dQ/dV in capacity units per V (positive where the
+    capacity grows with voltage). Point order is the logging order; it is not sorted.
+    """
+    v = as_float_array(voltage, "voltage", min_size=2)
+    q = as_float_array(capacity, "capacity", min_size=2)
+    same_length(voltage=v, capacity=q)
+    in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
+    in_range(smoothing, "smoothing", 0, None)
+    lo_v = float(np.min(v) if v_min is None else v_min)
+    hi_v = float(np.max(v) if v_max is None else v_max)
+    nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
+    pa, pb = (v[:-1] - lo_v) / bin_width, (v[1:] - lo_v) / bin_width
+    dq = np.diff(q)
+    rising = pb >= pa
+    binned = _spread(np.where(rising, pa, pb), np.where(rising, pb, pa), np.where(rising, dq, -dq),
+                     np.zeros(dq.size, dtype=np.int64), nbins, 1)[0]
+    centres = lo_v + (np.arange(nbins) + 0.5) * bin_width
+    return centres, _smooth(binned / bin_width, smoothing / bin_width)
+
+
+def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_width: float = 0.005,
+         smoothing: float = 0.01, v_min: float | None = None, v_max: float | None = None) -> xr.Dataset:
+    """dQ/dV of every half-cycle of a record, on one voltage grid.
+
+    Parameters
+    ----------
+    record
+        Canonical cycling record.
+    cell
+        Recipe or active mass (mg) for mAh/(g V); without it mAh/V.
+    bin_width, smoothing
+        Voltage bin width and the Gaussian kernel's standard deviation (V); the defaults
+        (5 mV, 10 mV) resolve features ~30 mV apart and suppress 1 mV noise.
+    v_min, v_max
+        Voltage range (default: the record's).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``charge`` and ``discharge`` dQ/dV along (``cycle``, ``voltage``); discharge is
+        negative. attrs state the method, bin width, smoothing and active mass.
+    """
+    in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
+    in_range(smoothing, "smoothing", 0, None)
+    v = record["voltage"].values
+    q = record["capacity"].values
+    state = record["state"].values
+    cycle = record["cycle"].values
+    lo_v = float(v.min() if v_min is None else v_min)
+    hi_v = float(v.max() if v_max is None else v_max)
+    if hi_v <= lo_v:
+        raise ParameterError(f"voltage range [{lo_v}, {hi_v}] is empty")
+    nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
+    key = halfcycle_keys(cycle, carried_direction(state))
+    # an increment belongs to a half-cycle when both ends do and the later row is active
+    inc = (key[1:] == key[:-1]) & (state[1:] != REST)
+    dq = (q[1:] - q[:-1])[inc]
+    pa = ((v[:-1] - lo_v) / bin_width)[inc]
+    pb = ((v[1:] - lo_v) / bin_width)[inc]
+    group = key[1:][inc]
+    ngroups = int(key.max()) + 1
+    rising = pb >= pa
+    binned = _spread(np.where(rising, pa, pb), np.where(rising, pb, pa), np.where(rising, dq, -dq),
+                     group, nbins, ngroups)
+    curves = _smooth(binned / bin_width, smoothing / bin_width)
+    cell = as_recipe(cell)
+    units = "mAh/V"
+    if cell is not None:
+        curves = curves / (cell.active_mass_mg * 1e-3)
+        units = "mAh/(g V)"
+    ncyc = (ngroups + 1) // 2
+    full = np.zeros((2 * ncyc, nbins))
+    full[:ngroups] = curves
+    cycles = np.arange(int(cycle.min()), int(cycle.min()) + ncyc)
+    centres = lo_v + (np.arange(nbins) + 0.5) * bin_width
+    dims = ("cycle", "voltage")
+    ds = xr.Dataset(
+        {"charge": (dims, full[1::2], {"units": units, "long_name": "dQ/dV on charge"}),
+         "discharge": (dims, full[0::2], {"units": units, "long_name": "dQ/dV on discharge (negative)"})},
+        coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"}),
+                "voltage": ("voltage", centres, {"units": "V"})},
+        attrs={"method": "binned incremental capacity, Gaussian smoothing", "bin_width_V": bin_width,
+               "smoothing_sigma_V": smoothing,
+               "active_mass_mg": np.nan if cell is None else cell.active_mass_mg},
+    )
+    return ds
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """A voltage plateau found as a dQ/dV peak."""
+
+    voltage: float  # V, peak position (parabolic refinement on the grid)
+    height: float  # |dQ/dV| at the peak
+    capacity: float  # area under the peak between its half-height points
+    width: float  # V, full width at half prominence
+
+
+def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tuple[float, float] | None = None,
+                  min_separation: float = 0.03) -> list[Plateau]:
+    """Plateaus of one dQ/dV curve (peaks of |dQ/dV|), strongest first.
+
+    Parameters
+    ----------
+    voltage, dqdv_values
+        A curve from :func:`dqdv` or :func:`dqdv_raw` (sign ignored).
+    prominence
+        Minimum peak prominence as a fraction of the curve's maximum.
+    window
+        Only peaks inside this voltage range.
+    min_separation
+        Peaks closer than this (V) are one plateau.
+    """
+    from scipy.signal import find_peaks, peak_widths
+
+    v = as_float_array(voltage, "voltage", min_size=3)
+    y = np.abs(as_float_array(dqdv_values, "dqdv_values", min_size=3))
+    same_length(voltage=v, dqdv_values=y)
+    v, y = v[np.argsort(v)], y[np.argsort(v)]
+    step = float(np.median(np.diff(v)))
+    if not np.any(y > 0):
+        raise CalculationError("dQ/dV is zero everywhere: no plateaus")
+    peaks, props = find_peaks(y, prominence=prominence * y.max(), distance=max(int(min_separation / step), 1))
+    widths, _, left, right = peak_widths(y, peaks, rel_height=0.5)
+    out = []
+    for p, w, lft, rgt in zip(peaks, widths, left, right):
+        vp = v[p]
+        if 0 < p < y.size - 1:
+            denom = y[p - 1] - 2 * y[p] + y[p + 1]
+            if denom < 0:
+                vp = v[p] + 0.5 * step * (y[p - 1] - y[p + 1]) / denom
+        if window is not None and not (window[0] <= vp <= window[1]):
+            continue
+        a, b = int(np.floor(lft)), int(np.ceil(rgt)) + 1
+        out.append(Plateau(float(vp), float(y[p]), float(np.sum(y[a:b]) * step), float(w * step)))
+    return sorted(out, key=lambda pl: -pl.height)
+
+
+def plateau_series(curves: xr.DataArray, window: tuple[float, float], **kwargs) -> xr.Dataset:
+    """The strongest plateau inside ``window`` on every cycle of a dQ/dV DataArray.
+
+    Returns ``voltage`` and ``capacity`` along ``cycle`` (NaN where none is found) and
+    their mean and standard deviation over cycles in attrs, so a plateau position comes
+    with its cycle-to-cycle scatter.
+    """
+    v = curves["voltage"].values
+    pos, cap = [], []
+    for row in curves.values:
+        found = find_plateaus(v, row, window=window, **kwargs) if np.any(row != 0) else []
+        pos.append(found[0].voltage if found else np.nan)
+        cap.append(found[0].capacity if found else np.nan)
+    pos, cap = np.asarray(pos), np.asarray(cap)
+    ds = xr.Dataset({"voltage": ("cycle", pos, {"units": "V"}),
+                     "capacity": ("cycle", cap, {"units": curves.attrs.get("units", "").split("/")[0]})},
+                    coords={"cycle": curves["cycle"]})
+    ok = np.isfinite(pos)
+    if not ok.any():
+        raise CalculationError(f"no plateau between {window[0]} and {window[1]} V on any cycle")
+    ds.attrs.update(voltage_mean=float(pos[ok].mean()),
+                    voltage_std=float(pos[ok].std(ddof=1)) if ok.sum() > 1 else np.nan,
+                    cycles_found=int(ok.sum()), window=np.asarray(window, dtype=float))
+    return ds
