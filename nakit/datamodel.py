@@ -34,7 +34,6 @@ and a ``synthetic`` forward model that writes the paper's stand-in files.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -43,17 +42,9 @@ import numpy as np
 import xarray as xr
 
 from .errors import FileFormatError, ParameterError
+from .io import sha256_file
 
 PROVENANCE_KEYS = ("source_path", "source_sha256", "source_format", "source_size")
-
-
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks so large records stay cheap."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dict[str, Any]:

@@ -1,11 +1,21 @@
-"""Writing results: deterministic NetCDF and atomic file replacement."""
+"""Files: hashing, atomic replacement and deterministic NetCDF (kept free of heavy imports)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks so large records stay cheap."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 @contextmanager

@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-import matplotlib
-
 PALETTE = "colorblind"
 CONTEXT = "notebook"
 SYNTHESISED_CAPTION = "Synthesised stand-in data (nakit forward model), not a measurement."
@@ -65,6 +63,8 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] = ("png", "svg"
     if base.suffix.lower() in {".png", ".svg", ".pdf"}:
         base = base.with_suffix("")
     base.parent.mkdir(parents=True, exist_ok=True)
+    import matplotlib
+
     written = []
     with matplotlib.rc_context({"svg.hashsalt": "nakit"}):
         for fmt in formats:

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .datamodel import sha256_file
+from .io import sha256_file
 
 KEY_PACKAGES = (
     "numpy", "scipy", "pandas", "xarray", "lmfit", "matplotlib", "seaborn",

@@ -15,6 +15,7 @@ on the shipped data. Two naming rules let the runner check a run before any kern
 from __future__ import annotations
 
 import ast
+import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -44,16 +45,21 @@ class RunResult:
 
 def notebook_defaults(path: str | os.PathLike) -> dict[str, Any]:
     """The literal defaults of a notebook's ``parameters`` cell, as Python values."""
-    nbformat = require("nbformat", "notebooks", "reading notebooks")
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"notebook {path} not found")
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = [c for c in nb["cells"] if c.get("cell_type") == "code"
+                 and "parameters" in c.get("metadata", {}).get("tags", [])]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ParameterError(f"notebook {path} is not a valid .ipynb file ({exc})") from None
     if not cells:
         raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
+    source = cells[0]["source"]
+    source = "".join(source) if isinstance(source, list) else source
     try:
-        tree = ast.parse(cells[0].source)
+        tree = ast.parse(source)
     except SyntaxError as exc:
         raise ParameterError(f"notebook {path}: parameters cell is not valid Python ({exc})") from None
     defaults: dict[str, Any] = {}

@@ -102,7 +102,7 @@ def test_batch_isolates_failures_caches_and_gathers(project, capsys):
     assert (out / "summary.html").exists()
 
     # unchanged runs are skipped; a changed input reruns only its sample
-    (project / "c.txt").write_text("5\n")
+    (project / "c.txt").write_text("5\n6\n")
     assert cli.main(["batch", str(manifest), "-j", "2"]) == 0
     assert "1 ran, 2 skipped" in capsys.readouterr().out
     (project / "a.txt").write_text("1\n2\n4\n")

@@ -25,8 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ..datamodel import sha256_file
-from ..io import atomic_path
+from ..io import atomic_path, sha256_file
 from ..paths import PACKAGE_DIR
 
 STAMP = ".nakit-run.json"
@@ -131,23 +130,34 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
         if progress:
             progress(len(results), len(jobs), res)
 
-    if scheduler:
+    pending = []
+    for i, job in enumerate(jobs):
+        try:
+            current = not force and is_current(job, job.key())
+        except Exception:  # unreadable inputs: let the worker report it as a failure
+            current = False
+        if current:
+            done(i, JobResult(job.name, job.output_dir, "skipped"))
+        else:
+            pending.append((i, job))
+
+    if pending and scheduler:
         from ..errors import require
 
         distributed = require("distributed", "distributed", "running on a Dask cluster")
         with distributed.Client(scheduler) as client:
-            futures = {client.submit(run_job, job, force, pure=False, key=f"nakit-{i}-{job.name}"): i
-                       for i, job in enumerate(jobs)}
+            futures = {client.submit(run_job, job, True, pure=False, key=f"nakit-{i}-{job.name}"): i
+                       for i, job in pending}
             for fut in distributed.as_completed(futures):
                 done(futures[fut], fut.result())
-    else:
+    elif pending:
         workers = workers or os.cpu_count() or 1
-        if workers == 1 or len(jobs) <= 1:
-            for i, job in enumerate(jobs):
-                done(i, run_job(job, force))
+        if workers == 1 or len(pending) == 1:
+            for i, job in pending:
+                done(i, run_job(job, True))
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                futures = {pool.submit(run_job, job, force): i for i, job in enumerate(jobs)}
+            with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+                futures = {pool.submit(run_job, job, True): i for i, job in pending}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result())
     return [results[i] for i in range(len(jobs))]
