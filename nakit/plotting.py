@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from .io import atomic_path
+
 PALETTE = "colorblind"
 CONTEXT = "notebook"
 SYNTHESISED_CAPTION = "Synthesised stand-in data (nakit forward model), not a measurement."
@@ -79,6 +81,7 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] = ("png", "svg"
 
                 raise ParameterError(f"unsupported figure format {fmt!r}; use png, svg or pdf")
             out = base.with_suffix(f".{fmt}")
-            fig.savefig(out, format=fmt, metadata=metadata)
+            with atomic_path(out) as tmp:
+                fig.savefig(tmp, format=fmt, metadata=metadata)
             written.append(out)
     return written

@@ -1,0 +1,42 @@
+import hashlib
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from nakit.io import atomic_path, sha256_file, write_netcdf
+
+
+def test_atomic_path_leaves_old_file_on_failure(tmp_path):
+    target = tmp_path / "result.csv"
+    target.write_text("old")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half-writ")
+            raise KeyboardInterrupt
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary left behind
+
+
+def test_atomic_path_replaces_on_success(tmp_path):
+    target = tmp_path / "sub" / "r.txt"
+    with atomic_path(target) as tmp:
+        tmp.write_text("new")
+    assert target.read_text() == "new"
+
+
+def test_sha256_file_matches_hashlib(tmp_path):
+    f = tmp_path / "x.bin"
+    data = np.random.default_rng(0).bytes(3_000_000)
+    f.write_bytes(data)
+    assert sha256_file(f, chunk=4096) == hashlib.sha256(data).hexdigest()
+
+
+def test_netcdf_is_byte_deterministic_and_round_trips(tmp_path):
+    ds = xr.Dataset({"capacity": ("cycle", np.linspace(800, 650, 50), {"units": "mAh/g"})},
+                    coords={"cycle": ("cycle", np.arange(1, 51), {"units": "1"})}, attrs={"source_path": "x"})
+    a = write_netcdf(ds, tmp_path / "a.nc")
+    b = write_netcdf(ds, tmp_path / "b.nc")
+    assert sha256_file(a) == sha256_file(b)
+    back = xr.open_dataset(a, engine="h5netcdf")
+    xr.testing.assert_identical(back.load(), ds)
