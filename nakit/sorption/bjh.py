@@ -31,7 +31,7 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
                 density_conversion: float = N2_DENSITY_CONVERSION, method: str = "bjh",
                 diameter_range_nm: tuple[float, float] = (1.7, 300.0), p_max: float = 0.995,
                 averaging: str = "weighted") -> xr.Dataset:
-    """Pore size distribution (cylinders) from one branch, given as plain arrays.
+    r"""Pore size distribution (cylinders) from one branch, given as plain arrays.
 
     Parameters
     ----------

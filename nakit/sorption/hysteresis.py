@@ -100,7 +100,8 @@ def hysteresis_raw(p_ads, q_ads, p_des, q_des, threshold: float = 0.02) -> Hyste
     w_des = _step_width(p_des[loop_d], q_des[loop_d]) if loop_d.sum() >= 3 else np.nan
     top = q_ads.max()
     q09 = float(np.interp(0.9, p_ads, q_ads))
-    plateau = (top - float(np.interp(min(opening + 0.05, p_ads[-1]), p_ads, q_ads))) / top
+    # levelling off: share of the uptake gained over the last 0.05 in p/p0 before the top point
+    plateau = (top - float(np.interp(p_ads[-1] - 0.05, p_ads, q_ads))) / top
     low = float(np.interp(0.1, p_ads, q_ads)) / top
     ratio = w_des / w_ads if np.isfinite(w_des) and np.isfinite(w_ads) and w_ads > 0 else np.nan
     feats.update(width_ads=w_ads, width_des=w_des, width_ratio=ratio, rise_after_loop=plateau, uptake_below_0_1=low,

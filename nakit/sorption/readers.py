@@ -203,7 +203,9 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     """Read an Adsorption Information File (Evans et al., Langmuir 2021).
 
     Uses the ``_adsorp_*``/``_desorp_*`` loops (``pressure``, ``p0``, ``amount``) and the
-    ``_units_pressure``/``_units_loading`` items. Pressures given with p0 are made relative.
+    ``_units_pressure``/``_units_loading`` items. Absolute pressures are made relative with
+    the p0 column or, for N2 files without one (pyGAPS writes none), with the N2 vapour
+    pressure at ``_exptl_temperature``.
 
     References
     ----------
@@ -225,6 +227,10 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     lunit = value("_units_loading")
     if not punit or not lunit:
         raise FileFormatError(path, "AIF needs _units_pressure and _units_loading", field="_units_pressure")
+    temperature = value("_exptl_temperature")
+    fallback_p0 = None
+    if temperature is not None and str(value("_exptl_adsorptive", "")).strip().lower() in ("n2", "nitrogen"):
+        fallback_p0 = n2_saturation_pressure(_number(temperature, path, None, "_exptl_temperature"))
     ps, qs, bs, abs_p, p0s = [], [], [], [], []
     for prefix, name in (("_adsorp_", "adsorption"), ("_desorp_", "desorption")):
         table = block.find(prefix, ["pressure", "amount", "?p0"])
@@ -241,14 +247,16 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
                 abs_p.append(np.nan)
                 p0s.append(np.nan)
             else:
-                if p0 is None:
-                    raise FileFormatError(path, "absolute pressures need a p0 column", field=prefix + "p0")
                 f = _known(pressure_factor, punit, path, "_units_pressure")
+                if p0 is None:
+                    if fallback_p0 is None:
+                        raise FileFormatError(path, "absolute pressures need a p0 column (or N2 and a temperature)",
+                                              field=prefix + "p0")
+                    p0 = fallback_p0 / f
                 ps.append(pv / p0)
                 abs_p.append(pv * f)
                 p0s.append(p0 * f)
             bs.append(name)
-    temperature = value("_exptl_temperature")
     attrs = {"sample_name": value("_adsnt_material_id", ""), "adsorptive": value("_exptl_adsorptive", ""),
              "loading_units_in_file": lunit, **file_provenance(path, "aif", model=value("_exptl_instrument"))}
     if temperature is not None:
@@ -296,9 +304,9 @@ def write_aif(ds: xr.Dataset, path: str | os.PathLike, *, material: str | None =
         for k in np.flatnonzero(mask):
             q = f"{ds['loading'].values[k]:.10g}"
             if has_abs:
-                out.append(f"{ds['pressure'].values[k]:.6g} {ds['saturation_pressure'].values[k]:.8g} {q}")
+                out.append(f"{ds['pressure'].values[k]:.10g} {ds['saturation_pressure'].values[k]:.10g} {q}")
             else:
-                out.append(f"{ds['relative_pressure'].values[k]:.8g} {q}")
+                out.append(f"{ds['relative_pressure'].values[k]:.10g} {q}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path

@@ -109,7 +109,8 @@ def isotherm(m: Material, noise: float = 0.002) -> xr.Dataset:
     p = np.round(p + 2e-5 * rng.standard_normal(p.size), 6)
     p0 = np.round(n2_saturation_pressure(TEMPERATURE) + 30 * rng.standard_normal(p.size), 2)
     branch = ["adsorption"] * pa.size + ["desorption"] * pd_.size
-    ds = make_isotherm(p, q, branch, pressure=np.round(p * p0, 3), saturation_pressure=p0,
+    pressure = np.round(p * p0, 3)  # as an instrument records it: p/p0 follows from the two pressures
+    ds = make_isotherm(pressure / p0, q, branch, pressure=pressure, saturation_pressure=p0,
                        attrs={"sample_name": m.name, "adsorptive": "N2", "temperature_K": TEMPERATURE,
                               "sample_mass_g": 0.1000, "instrument_model": "ASAP 2020 (synthesised stand-in)"})
     return mark_synthesised(ds, MODEL, m.seed)
