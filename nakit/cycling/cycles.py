@@ -187,8 +187,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     soc = np.linspace(*soc_window, n_soc)
     v_c = hc.voltage_at(voltage, np.tile(soc, (hc.n, 1)))[ch]
     v_d = hc.voltage_at(voltage, np.tile(1.0 - soc, (hc.n, 1)))[dis]
-    hysteresis = np.nanmean(v_c - v_d, axis=1) if v_c.size else np.array([])
-    hysteresis[np.isnan(v_c - v_d).any(axis=1)] = np.nan
+    hysteresis = np.mean(v_c - v_d, axis=1)  # NaN for a cycle missing either half
 
     cycles = np.arange(hc.cycle0, hc.cycle0 + hc.n // 2)
     qc, qd = q[ch], q[dis]

@@ -8,8 +8,9 @@ plateau are as small as the noise, so nakit bins instead (incremental-capacity a
 Dubarry et al.): every capacity increment between two logged points is spread evenly
 over the voltage interval it spans, accumulated into bins of width ``bin_width``, divided
 by the bin width, and the result smoothed with a Gaussian kernel of standard deviation
-``smoothing`` (V). The capacity under the curve is conserved exactly by both steps, so
-a plateau's capacity is the area under its peak. Charge gives positive dQ/dV, discharge
+``smoothing`` (V). The capacity under the curve is conserved exactly by both steps (the
+default voltage range reaches 4 ``smoothing`` beyond the data so the kernel loses
+nothing at the ends), so a plateau's capacity is the area under its peak. Charge gives positive dQ/dV, discharge
 negative (capacity grows as the voltage falls).
 
 All half-cycles of a record are binned in one vectorised pass (``numpy.bincount``), so a
@@ -76,8 +77,8 @@ def dqdv_raw(voltage, capacity, *, v_min: float | None = None, v_max: float | No
     same_length(voltage=v, capacity=q)
     in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
     in_range(smoothing, "smoothing", 0, None)
-    lo_v = float(np.min(v) if v_min is None else v_min)
-    hi_v = float(np.max(v) if v_max is None else v_max)
+    lo_v = float(np.min(v) - 4 * smoothing if v_min is None else v_min)
+    hi_v = float(np.max(v) + 4 * smoothing if v_max is None else v_max)
     nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
     pa, pb = (v[:-1] - lo_v) / bin_width, (v[1:] - lo_v) / bin_width
     dq = np.diff(q)
@@ -102,7 +103,7 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
         Voltage bin width and the Gaussian kernel's standard deviation (V); the defaults
         (5 mV, 10 mV) resolve features ~30 mV apart and suppress 1 mV noise.
     v_min, v_max
-        Voltage range (default: the record's).
+        Voltage range (default: the record's, widened by 4 ``smoothing`` each side).
 
     Returns
     -------
@@ -116,8 +117,8 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     q = record["capacity"].values
     state = record["state"].values
     cycle = record["cycle"].values
-    lo_v = float(v.min() if v_min is None else v_min)
-    hi_v = float(v.max() if v_max is None else v_max)
+    lo_v = float(v.min() - 4 * smoothing if v_min is None else v_min)
+    hi_v = float(v.max() + 4 * smoothing if v_max is None else v_max)
     if hi_v <= lo_v:
         raise ParameterError(f"voltage range [{lo_v}, {hi_v}] is empty")
     nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
@@ -162,7 +163,7 @@ class Plateau:
 
     voltage: float  # V, peak position (parabolic refinement on the grid)
     height: float  # |dQ/dV| at the peak
-    capacity: float  # area under the peak between its half-height points
+    capacity: float  # area under the peak down to 3 % of its prominence
     width: float  # V, full width at half prominence
 
 
@@ -191,7 +192,8 @@ def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tup
     if not np.any(y > 0):
         raise CalculationError("dQ/dV is zero everywhere: no plateaus")
     peaks, props = find_peaks(y, prominence=prominence * y.max(), distance=max(int(min_separation / step), 1))
-    widths, _, left, right = peak_widths(y, peaks, rel_height=0.5)
+    widths = peak_widths(y, peaks, rel_height=0.5)[0]
+    _, _, left, right = peak_widths(y, peaks, rel_height=0.97)
     out = []
     for p, w, lft, rgt in zip(peaks, widths, left, right):
         vp = v[p]

@@ -75,7 +75,7 @@ class FadeFit:
 
 def fit_fade_raw(cycle, capacity, model: str = "exponential") -> FadeFit:
     """Fit a fade law to discharge capacity against cycle number (plain arrays)."""
-    n = as_float_array(cycle, "cycle", min_size=4)
+    n = as_float_array(cycle, "cycle")
     q = as_float_array(capacity, "capacity", allow_nan=True)
     same_length(cycle=n, capacity=q)
     ok = np.isfinite(q)
