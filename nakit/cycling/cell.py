@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..chemistry import theoretical_capacity
 from ..validation import in_range
 
@@ -55,6 +57,24 @@ class CellRecipe:
     def current_mA(self, current_density_mA_g: float) -> float:
         """Cell current (mA) for a specific current (mA per g of active material)."""
         return current_density_mA_g * self.active_mass_mg * 1e-3
+
+    def utilisation(self, capacity_mAh_g: float) -> float:
+        """Specific capacity as a percentage of the theoretical one."""
+        return 100.0 * capacity_mAh_g / self.theoretical_capacity
+
+    def above_theory(self, capacity_mAh_g: float) -> str:
+        """A reason to doubt a specific capacity above the theoretical one ("" if none).
+
+        The claims ledger records such values as ``flagged``: more charge than the active
+        material can store means another reaction (the electrolyte, the carbon) or a mass
+        error contributes.
+        """
+        theory = self.theoretical_capacity
+        if not np.isfinite(theory) or capacity_mAh_g <= theory:
+            return ""
+        return (f"{capacity_mAh_g:.0f} mAh/g exceeds the theoretical {theory:.1f} mAh/g of "
+                f"{self.active_material} ({self.utilisation(capacity_mAh_g):.0f}% utilisation): "
+                "other reactions or the stated active mass must account for the excess")
 
     def describe(self) -> str:
         return (f"{self.active_mass_mg:g} mg {self.active_material or 'active material'} "
