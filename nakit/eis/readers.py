@@ -118,12 +118,19 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
     header: dict[str, str] = {}
     columns = None
     start = None
+    comments: list[str] = []
+    in_comments = False
     for i, line in enumerate(lines):
         if line.strip() == "End Comments":
             start = i + 1
             break
         key, sep, value = line.strip().partition(":")
-        if sep:
+        if key.strip() in ("Begin User Comments", "End User Comments"):
+            in_comments = key.strip().startswith("Begin")
+            continue
+        if in_comments:
+            comments.append(line.strip())
+        elif sep:
             header.setdefault(key.strip(), value.strip())
         elif "Freq(Hz)" in line:
             columns = [c.strip() for c in line.split("\t") if c.strip()]
@@ -153,6 +160,8 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
                 instrument[key] = float(instrument[key])
             except ValueError:
                 pass
+    if comments:
+        instrument["comments"] = "\n".join(comments)
     if "header_points" in instrument:
         instrument["header_points_mismatch"] = int(instrument["header_points"] != len(rows))
     ds = spectrum_dataset(data[:, i_f], data[:, i_re] + 1j * data[:, i_im],

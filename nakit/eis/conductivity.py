@@ -1,0 +1,185 @@
+"""Ionic conductivity of a pellet from its bulk resistance, and Arrhenius analysis.
+
+Geometry: a cylindrical pellet of diameter ``d`` between blocking electrodes. Its
+thickness is either measured or follows from mass and density, ``L = m / (rho A)``.
+Uncertainties propagate to first order (independent inputs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ..errors import ParameterError
+from ..validation import as_float_array, in_range, same_length
+from .regression import fit_line
+
+K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K (CODATA 2018, exact by SI definition)
+FORMS = ("sigma", "sigma_T")
+
+
+@dataclass(frozen=True)
+class Conductivity:
+    """sigma (S/cm) with its one-sigma error and the geometry that produced it."""
+
+    sigma: float
+    sigma_sigma: float
+    resistance: float
+    thickness_cm: float
+    thickness_cm_sigma: float
+    area_cm2: float
+    geometry: str  # "measured thickness" or "thickness from mass and density"
+
+
+def pellet_thickness(mass_mg: float, density_g_cm3: float, diameter_mm: float, *, mass_mg_sigma: float = 0.0,
+                     density_g_cm3_sigma: float = 0.0, diameter_mm_sigma: float = 0.0) -> tuple[float, float]:
+    r"""Thickness (cm) of a cylindrical pellet of known mass and density, with its error.
+
+    Notes
+    -----
+    :math:`L = m / (\rho \pi d^2/4)`;
+    :math:`(\delta L/L)^2 = (\delta m/m)^2 + (\delta\rho/\rho)^2 + (2\,\delta d/d)^2`.
+    """
+    m = in_range(mass_mg, "mass_mg", 0, inclusive=(False, True)) / 1000
+    rho = in_range(density_g_cm3, "density_g_cm3", 0, inclusive=(False, True))
+    d = in_range(diameter_mm, "diameter_mm", 0, inclusive=(False, True)) / 10
+    area = np.pi * d**2 / 4
+    L = m / (rho * area)
+    rel = np.sqrt((mass_mg_sigma / mass_mg) ** 2 + (density_g_cm3_sigma / density_g_cm3) ** 2
+                  + (2 * diameter_mm_sigma / diameter_mm) ** 2)
+    return float(L), float(L * rel)
+
+
+def ionic_conductivity(resistance: float, diameter_mm: float, *, thickness_mm: float | None = None,
+                       mass_mg: float | None = None, density_g_cm3: float | None = None,
+                       resistance_sigma: float = 0.0, diameter_mm_sigma: float = 0.0,
+                       thickness_mm_sigma: float = 0.0, mass_mg_sigma: float = 0.0,
+                       density_g_cm3_sigma: float = 0.0) -> Conductivity:
+    r"""Ionic conductivity :math:`\sigma = L / (R A)` of a pellet (S/cm).
+
+    Give either ``thickness_mm`` (measured) or ``mass_mg`` and ``density_g_cm3``.
+
+    Notes
+    -----
+    Measured thickness: :math:`(\delta\sigma/\sigma)^2 = (\delta L/L)^2 + (\delta R/R)^2 + (2\,\delta d/d)^2`.
+    From mass and density :math:`\sigma = 4 m / (\rho \pi d^2)^2 \cdot \pi/(4R)`, i.e. ``d``
+    enters as :math:`d^{-4}`: :math:`(\delta\sigma/\sigma)^2 = (\delta m/m)^2 + (\delta\rho/\rho)^2 + (4\,\delta d/d)^2 + (\delta R/R)^2`.
+    """
+    R = in_range(resistance, "resistance", 0, inclusive=(False, True))
+    d_cm = in_range(diameter_mm, "diameter_mm", 0, inclusive=(False, True)) / 10
+    area = np.pi * d_cm**2 / 4
+    rel_R, rel_d = resistance_sigma / R, diameter_mm_sigma / diameter_mm
+    if thickness_mm is not None:
+        if mass_mg is not None or density_g_cm3 is not None:
+            raise ParameterError("give either thickness_mm or mass_mg and density_g_cm3, not both")
+        L = in_range(thickness_mm, "thickness_mm", 0, inclusive=(False, True)) / 10
+        L_sigma = thickness_mm_sigma / 10
+        rel = np.sqrt((L_sigma / L) ** 2 + rel_R**2 + (2 * rel_d) ** 2)
+        geometry = "measured thickness"
+    elif mass_mg is not None and density_g_cm3 is not None:
+        L, L_sigma = pellet_thickness(mass_mg, density_g_cm3, diameter_mm, mass_mg_sigma=mass_mg_sigma,
+                                      density_g_cm3_sigma=density_g_cm3_sigma, diameter_mm_sigma=diameter_mm_sigma)
+        rel = np.sqrt((mass_mg_sigma / mass_mg) ** 2 + (density_g_cm3_sigma / density_g_cm3) ** 2
+                      + (4 * rel_d) ** 2 + rel_R**2)
+        geometry = "thickness from mass and density"
+    else:
+        raise ParameterError("the pellet thickness is needed: give thickness_mm, or mass_mg and density_g_cm3")
+    sigma = L / (R * area)
+    return Conductivity(sigma=float(sigma), sigma_sigma=float(sigma * rel), resistance=R, thickness_cm=float(L),
+                        thickness_cm_sigma=float(L_sigma), area_cm2=float(area), geometry=geometry)
+
+
+@dataclass(frozen=True)
+class ArrheniusFit:
+    r"""Activation energy (eV) and prefactor of :math:`y = A \exp(-E_a / k_B T)`, with ``y`` = sigma or sigma*T."""
+
+    form: str
+    ea: float
+    ea_sigma: float
+    prefactor: float
+    prefactor_sigma: float
+    n_points: int
+    weighted: bool
+
+    def predict(self, temperature_K) -> np.ndarray:
+        """Conductivity (S/cm) at ``temperature_K`` from the fitted law."""
+        T = np.asarray(temperature_K, dtype=float)
+        y = self.prefactor * np.exp(-self.ea / (K_B_EV * T))
+        return y / T if self.form == "sigma_T" else y
+
+
+def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "sigma") -> ArrheniusFit:
+    r"""Fit an Arrhenius law to conductivities.
+
+    Parameters
+    ----------
+    temperature_K, sigma
+        Temperatures (K) and conductivities (S/cm), any order; two points give the exact line.
+    sigma_sigma
+        One-sigma errors of ``sigma``; they weight the fit and give the error of ``Ea``.
+        Without them, ``Ea``'s error comes from the scatter and needs at least three points.
+    form
+        ``"sigma"``: :math:`\sigma = A \exp(-E_a/k_BT)`; ``"sigma_T"``:
+        :math:`\sigma T = A \exp(-E_a/k_BT)` (hopping theory puts the 1/T in the prefactor).
+        Both are common; through the same points they give different ``Ea``.
+
+    Notes
+    -----
+    Linear fit of :math:`\ln y` against :math:`1/T`: slope :math:`-E_a/k_B`. The error of
+    :math:`\ln y` is :math:`\delta\sigma/\sigma` in both forms (T taken as exact).
+
+    References
+    ----------
+    .. [1] West, A. R. *Solid State Chemistry and its Applications*, 2nd ed., ch. 8. Wiley, 2014.
+    """
+    if form not in FORMS:
+        raise ParameterError(f"form must be one of {FORMS}, got {form!r}")
+    T = as_float_array(temperature_K, "temperature_K", min_size=2)
+    s = as_float_array(sigma, "sigma", min_size=2)
+    same_length(temperature_K=T, sigma=s)
+    if np.any(T <= 0) or np.any(s <= 0):
+        raise ParameterError("temperatures (K) and conductivities must be positive")
+    y = np.log(s * T if form == "sigma_T" else s)
+    rel = None if sigma_sigma is None else as_float_array(sigma_sigma, "sigma_sigma") / s
+    line = fit_line(1 / T, y, rel)
+    ea = -line.slope * K_B_EV
+    A = float(np.exp(line.intercept))
+    return ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
+                        prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted)
+
+
+def arrhenius_fit(ds: xr.Dataset, *, form: str = "sigma") -> ArrheniusFit:
+    """Arrhenius fit of a Dataset with ``conductivity`` (S/cm, optional ``conductivity_sigma``) over ``temperature`` (K)."""
+    if "conductivity" not in ds or "temperature" not in ds.coords:
+        raise ParameterError("expected a Dataset with 'conductivity' over a 'temperature' coordinate")
+    if ds["temperature"].attrs.get("units") != "K":
+        raise ParameterError(f"temperature must be in K, got units {ds['temperature'].attrs.get('units')!r}")
+    err = ds["conductivity_sigma"].values if "conductivity_sigma" in ds else None
+    return arrhenius_fit_raw(ds["temperature"].values, ds["conductivity"].values, err, form=form)
+
+
+BLOCKING_CELL_CIRCUIT = "p(R1,CPE1)-CPE2"
+
+
+def fit_blocking_cell(ds: xr.Dataset, *, weighting: str = "modulus", n_starts: int = 1):
+    """Fit ``p(R1,CPE1)-CPE2`` to a blocking-electrode spectrum; ``R1`` is the electrolyte resistance.
+
+    Starting values come from the shape such spectra share: the electrolyte resistance is
+    near the real part at the cusp between arc and electrode spike (the minimum of -Z''),
+    the electrode CPE from the lowest-frequency point, and the electrolyte CPE puts the arc's
+    apex at or above the highest measured frequency.
+    """
+    from .fitting import fit_circuit
+    from .readers import impedance_of
+
+    f = ds["frequency"].values
+    z = impedance_of(ds)
+    cusp = np.argmin(-z.imag)
+    r1 = max(float(z.real[cusp]), 1e-9)
+    lo = np.argmin(f)
+    w_hi = 2 * np.pi * f.max()
+    initial = {"R1": r1, "CPE1_Q": 1 / (r1 * w_hi**0.8), "CPE1_alpha": 0.8,
+               "CPE2_Q": 1 / (2 * np.pi * f[lo] * abs(z.imag[lo])), "CPE2_alpha": 0.9}
+    return fit_circuit(ds, BLOCKING_CELL_CIRCUIT, initial=initial, weighting=weighting, n_starts=n_starts)

@@ -1,0 +1,86 @@
+"""Conductivity from pellet geometry, Arrhenius fits and interfacial-resistance growth: analytic cases."""
+
+import numpy as np
+import pytest
+
+from nakit.eis.conductivity import (K_B_EV, arrhenius_fit, arrhenius_fit_raw, ionic_conductivity,
+                                    pellet_thickness)
+from nakit.eis.interface import growth_rate_raw
+from nakit.eis.regression import fit_line
+from nakit.errors import CalculationError, ParameterError
+
+
+def test_paper_two_point_activation_energies():
+    T = [298.15, 333.15]
+    s = [1.43e-4, 3.45e-4]
+    a = arrhenius_fit_raw(T, s, form="sigma")
+    b = arrhenius_fit_raw(T[::-1], s[::-1], form="sigma_T")
+    assert a.ea == pytest.approx(K_B_EV * np.log(3.45 / 1.43) / (1 / 298.15 - 1 / 333.15), rel=1e-12)
+    assert round(a.ea, 3) == 0.215 and round(b.ea, 3) == 0.243
+    assert np.isnan(a.ea_sigma)  # two points without errors: no scatter to estimate it from
+    np.testing.assert_allclose(a.predict(T), s, rtol=1e-12)
+    np.testing.assert_allclose(b.predict(T), s, rtol=1e-12)
+    # with 1 % errors on each point: dEa = k sqrt(2) 0.01 / (1/T1 - 1/T2)
+    c = arrhenius_fit_raw(T, s, [1.43e-6, 3.45e-6])
+    assert c.ea_sigma == pytest.approx(K_B_EV * np.sqrt(2) * 0.01 / (1 / 298.15 - 1 / 333.15), rel=1e-9)
+
+
+def test_arrhenius_recovers_and_matches_polyfit():
+    T = np.array([298.15, 313.15, 333.15, 353.15, 373.15])
+    sigma = 2.0 * np.exp(-0.3 / (K_B_EV * T)) * (1 + np.array([0.01, -0.02, 0.015, 0.0, -0.01]))
+    fit = arrhenius_fit_raw(T, sigma)
+    coef, cov = np.polyfit(1 / T, np.log(sigma), 1, cov=True)
+    assert fit.ea == pytest.approx(-coef[0] * K_B_EV, rel=1e-10)
+    assert fit.ea_sigma == pytest.approx(np.sqrt(cov[0, 0]) * K_B_EV, rel=1e-8)
+    exact = arrhenius_fit_raw(T, 2.0 * np.exp(-0.3 / (K_B_EV * T)))
+    assert exact.ea == pytest.approx(0.3, rel=1e-10) and exact.prefactor == pytest.approx(2.0, rel=1e-8)
+
+
+def test_arrhenius_dataset_and_errors():
+    import xarray as xr
+
+    ds = xr.Dataset({"conductivity": ("temperature", [1.43e-4, 3.45e-4], {"units": "S/cm"})},
+                    coords={"temperature": ("temperature", [298.15, 333.15], {"units": "K"})})
+    assert arrhenius_fit(ds).ea == pytest.approx(0.21538, abs=1e-5)
+    with pytest.raises(ParameterError, match="in K"):
+        arrhenius_fit(ds.assign_coords(temperature=("temperature", [25.0, 60.0], {"units": "degC"})))
+    with pytest.raises(ParameterError, match="form"):
+        arrhenius_fit_raw([300, 320], [1, 2], form="log")
+    with pytest.raises(ParameterError, match="positive"):
+        arrhenius_fit_raw([300, 320], [1, -2])
+    with pytest.raises(CalculationError, match="equal"):
+        fit_line([1, 1], [2, 3])
+
+
+def test_conductivity_geometry_and_propagation():
+    c = ionic_conductivity(100.0, 10.0, thickness_mm=1.0)
+    assert c.sigma == pytest.approx(0.1 / (100 * np.pi * 0.25), rel=1e-12)
+    assert c.geometry == "measured thickness"
+    L, _ = pellet_thickness(150, 1.89, 10)
+    assert L == pytest.approx(0.150 / (1.89 * np.pi * 0.25), rel=1e-12)
+    kw = dict(mass_mg=150.0, density_g_cm3=1.89)
+    errs = dict(resistance_sigma=4.0, diameter_mm_sigma=0.05, mass_mg_sigma=1.0, density_g_cm3_sigma=0.04)
+    c = ionic_conductivity(900.0, 10.0, **kw, **errs)
+    # first-order propagation against numerical derivatives of sigma(R, d, m, rho)
+    def sig(R, d, m, rho):
+        return ionic_conductivity(R, d, mass_mg=m, density_g_cm3=rho).sigma
+    x0 = np.array([900.0, 10.0, 150.0, 1.89])
+    dx = np.array([4.0, 0.05, 1.0, 0.04])
+    grads = [(sig(*(x0 + np.eye(4)[i] * 1e-6 * x0[i])) - sig(*x0)) / (1e-6 * x0[i]) for i in range(4)]
+    assert c.sigma_sigma == pytest.approx(np.sqrt(np.sum((np.array(grads) * dx) ** 2)), rel=1e-4)
+    with pytest.raises(ParameterError, match="not both"):
+        ionic_conductivity(900.0, 10.0, thickness_mm=1.0, **kw)
+    with pytest.raises(ParameterError, match="thickness is needed"):
+        ionic_conductivity(900.0, 10.0, mass_mg=150.0)
+    with pytest.raises(ParameterError, match="resistance"):
+        ionic_conductivity(-1.0, 10.0, thickness_mm=1.0)
+
+
+def test_growth_rate():
+    g = growth_rate_raw([50, 1, 10, 30], [248.0, 150.0, 168.0, 208.0])  # any order
+    assert g.rate == pytest.approx(2.0, rel=1e-12) and g.intercept == pytest.approx(148.0)
+    assert (g.first_cycle, g.last_cycle, g.change, g.ratio) == (1, 50, 98.0, pytest.approx(248 / 150))
+    w = growth_rate_raw([1, 10, 30, 50], [150.0, 168.0, 208.0, 248.0], [1.0, 1.0, 1.0, 1.0])
+    assert w.rate == pytest.approx(2.0) and w.change_sigma == pytest.approx(np.sqrt(2))
+    with pytest.raises(ParameterError, match="repeated"):
+        growth_rate_raw([1, 1, 2], [1.0, 2.0, 3.0])
