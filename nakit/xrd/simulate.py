@@ -125,9 +125,11 @@ def _families(crystal: Crystal, d_min: float):
     m = int(np.abs(images).max()) + 1
     base = 2 * m + 1
     keys = ((images[..., 0] + m) * base + (images[..., 1] + m)) * base + (images[..., 2] + m)
-    canon = keys.max(axis=0)
+    best = keys.argmax(axis=0)
+    canon = keys[best, np.arange(keys.shape[1])]
     _, first, counts = np.unique(canon, return_index=True, return_counts=True)
-    return hkl[first], counts, q2[first]
+    # the image with the largest key has the most positive leading index: (1,1,1), not (-1,-1,-1)
+    return images[best[first], first], counts, q2[first]
 
 
 def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_theta_min: float = 0.0, *,

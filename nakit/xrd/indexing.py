@@ -1,0 +1,172 @@
+"""Ab-initio indexing of a powder line list: cubic (P, I, F) and tetragonal (P, I) cells.
+
+The fallback when no reference structure explains a pattern. Candidate cells come from
+the first lines (cubic: Q_1 = N_1 / a^2 for each allowed N_1; tetragonal: two lines
+assigned low-index hkl, solved for 1/a^2 and 1/c^2); each candidate indexes every line it
+can within ``tolerance`` deg, is refined by least squares and ranked by de Wolff's M20,
+which penalises cells that allow many unobserved lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CalculationError, FitError
+from ..validation import as_float_array
+from .readers import Wavelength
+from .refine import CellRefinement, refine_cell_raw
+
+
+@dataclass
+class IndexingSolution:
+    system: str
+    centring: str
+    refinement: CellRefinement
+    indexed: int
+    total: int
+
+    @property
+    def m20(self) -> float:
+        return self.refinement.m20
+
+
+def _hkl_table(system: str, centring: str, hmax: int = 8, lmax: int = 8) -> np.ndarray:
+    """Representative hkl per lattice-distinct Q pattern: h >= k >= 0 (and h >= k >= l for cubic)."""
+    rows = []
+    for h in range(hmax + 1):
+        for k in range(h + 1):
+            for l in range(lmax + 1 if system != "cubic" else k + 1):
+                if h == k == l == 0:
+                    continue
+                if centring == "I" and (h + k + l) % 2:
+                    continue
+                if centring == "F" and len({h % 2, k % 2, l % 2}) > 1:
+                    continue
+                rows.append((h, k, l))
+    return np.array(rows)
+
+
+def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None):
+    """Nearest lattice line for each observation and whether it lies within tolerance.
+
+    ``tol_deg`` bounds |d2theta|; ``tol_q`` the relative |dQ|/Q, which suits a trial cell
+    whose error grows with angle.
+    """
+    if system == "cubic":
+        q = (hkl**2).sum(axis=1) / a**2
+    else:
+        q = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2) / a**2 + hkl[:, 2] ** 2 / c**2
+    if tol_q is not None:
+        rel = np.abs(q_obs[:, None] / q[None, :] - 1)
+        j = rel.argmin(axis=1)
+        return hkl[j], rel[np.arange(len(j)), j] <= tol_q
+    tt_calc = 2 * np.degrees(np.arcsin(np.clip(lam * np.sqrt(q) / 2, 0, 1)))
+    tt_obs = 2 * np.degrees(np.arcsin(np.clip(lam * np.sqrt(q_obs) / 2, 0, 1)))
+    j = np.abs(tt_obs[:, None] - tt_calc[None, :]).argmin(axis=1)
+    return hkl[j], np.abs(tt_obs - tt_calc[j]) <= tol_deg
+
+
+def _try(tt, lam, system, centring, a, c, hkl, tol, zero):
+    # a trial cell from one or two lines is off by the zero shift: assign loosely, refine,
+    # then reassign with the refined cell and zero at the requested tolerance
+    ref = None
+    for loose in (True, False):
+        shift = ref.zero if ref is not None else 0.0
+        q_obs = (2 * np.sin(np.radians((tt - shift) / 2)) / lam) ** 2
+        idx, ok = _assign(q_obs, hkl, a, c, system, lam, tol, tol_q=0.015 if loose else None)
+        if ok.sum() < max(3, int(0.8 * len(tt))) or ok.sum() <= (2 + zero):
+            return None
+        try:
+            ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, centring=centring)
+        except FitError:
+            return None
+        a, c = ref.a, ref.c
+    return IndexingSolution(system, centring, ref, int(ok.sum()), len(tt))
+
+
+def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
+                centrings=("P", "I", "F")) -> list[IndexingSolution]:
+    """Cubic cells that index the lines, best (highest M20, most lines indexed) first.
+
+    Notes
+    -----
+    sin^2(theta) = (lambda^2 / 4 a^2) (h^2 + k^2 + l^2); allowed N = h^2 + k^2 + l^2 follow the
+    centring (I: h + k + l even; F: h, k, l all odd or all even).
+    """
+    tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=3))
+    lam = Wavelength.parse(wavelength).ka1
+    q1 = (2 * np.sin(np.radians(tt[0] / 2)) / lam) ** 2
+    sols = []
+    for cen in centrings:
+        hkl = _hkl_table("cubic", cen)
+        for n1 in np.unique((hkl**2).sum(axis=1))[:8]:
+            s = _try(tt, lam, "cubic", cen, float(np.sqrt(n1 / q1)), None, hkl, tolerance, zero)
+            if s is not None:
+                sols.append(s)
+    return _rank(sols)
+
+
+def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
+                     n_first: int = 6, max_index: int = 3, centrings=("P", "I")) -> list[IndexingSolution]:
+    """Tetragonal cells that index the lines (dichotomy-free trial of low-index pairs).
+
+    Notes
+    -----
+    1/d^2 = (h^2 + k^2)/a^2 + l^2/c^2; two observed lines with trial hkl fix 1/a^2 and 1/c^2.
+    """
+    tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
+    lam = Wavelength.parse(wavelength).ka1
+    q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
+    sols = []
+    for cen in centrings:
+        hkl = _hkl_table("tetragonal", cen)
+        trial = hkl[(hkl.max(axis=1) <= max_index)]
+        m = np.stack([trial[:, 0] ** 2 + trial[:, 1] ** 2, trial[:, 2] ** 2], axis=1).astype(float)
+        seen = set()
+        for i, j in combinations(range(min(n_first, len(q))), 2):
+            # all pairs of trial rows for lines i and j: solve [m_i; m_j] [A, C] = [q_i, q_j]
+            mi, mj = m[:, None, :], m[None, :, :]
+            det = mi[..., 0] * mj[..., 1] - mi[..., 1] * mj[..., 0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                A = (q[i] * mj[..., 1] - q[j] * mi[..., 1]) / det
+                C = (mi[..., 0] * q[j] - mj[..., 0] * q[i]) / det
+            good = np.isfinite(A) & np.isfinite(C) & (A > 0) & (C > 0)
+            for A_, C_ in zip(A[good], C[good]):
+                a, c = 1 / np.sqrt(A_), 1 / np.sqrt(C_)
+                if not (2.0 < a < 30.0 and 2.0 < c < 30.0) or abs(a - c) < 1e-3 * a:
+                    continue
+                key = (round(a, 2), round(c, 2))
+                if key in seen:
+                    continue
+                seen.add(key)
+                s = _try(tt, lam, "tetragonal", cen, a, c, hkl, tolerance, zero)
+                if s is not None:
+                    sols.append(s)
+    return _rank(sols)
+
+
+def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
+    sols = sorted(sols, key=lambda s: (-s.indexed, -s.m20))
+    out, seen = [], set()
+    for s in sols:
+        key = (s.system, s.centring, round(s.refinement.a, 3), round(s.refinement.c or 0, 3))
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
+    """Try cubic then tetragonal; a table of solutions (best first) with a, c, M20, F_N."""
+    sols = index_cubic(two_theta_obs, wavelength, **kw)
+    if not sols or sols[0].indexed < sols[0].total:
+        sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, **kw))
+    if not sols:
+        raise CalculationError("no cubic or tetragonal cell indexes these lines")
+    return pd.DataFrame([{"system": s.system, "centring": s.centring, "a": s.refinement.a,
+                          "a_sigma": s.refinement.a_sigma, "c": s.refinement.c, "M20": s.m20,
+                          "F_N": s.refinement.f_n, "indexed": s.indexed, "lines": s.total} for s in sols])

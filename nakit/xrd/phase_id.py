@@ -1,0 +1,117 @@
+"""Phase identification: match observed peaks to the reference library's simulated sticks.
+
+A reference line is *matched* when an observed peak lies within ``tolerance`` deg of it.
+For each phase the score is the share of its expected intensity (lines above
+``min_relative`` % in the measured range) that is matched; a phase is *present* when
+that coverage reaches ``min_coverage`` and at least ``min_lines`` lines match. Each
+observed peak is assigned to the present phase whose line lies closest; peaks no present
+phase explains are the "impurity" list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..validation import as_float_array
+from .simulate import Sticks, reflections
+from .structures import Crystal, library, reference
+
+#: The Na-P-S-C-Sn phases the paper's samples could contain.
+DEFAULT_CANDIDATES = ("Na2S_Fm-3m", "Na3PS4_P-421c", "Na3PS4_I-43m", "S8_Fddd", "Na_Im-3m",
+                      "graphite_P63mmc", "Sn_I41amd")
+
+
+@dataclass
+class PhaseID:
+    """Result of :func:`identify_phases`."""
+
+    scores: pd.DataFrame        # one row per candidate: coverage, matched lines, present
+    assignments: pd.DataFrame   # one row per observed peak: phase, hkl, 2theta calc, delta
+    sticks: dict[str, Sticks]
+
+    @property
+    def present(self) -> list[str]:
+        return list(self.scores.loc[self.scores["present"], "phase"])
+
+    @property
+    def unexplained(self) -> pd.DataFrame:
+        """Observed peaks that no present phase explains."""
+        return self.assignments[self.assignments["phase"] == ""]
+
+
+def _as_crystal(c) -> Crystal:
+    return c if isinstance(c, Crystal) else reference(c)
+
+
+def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES, *,
+                        two_theta_range: tuple[float, float] | None = None, tolerance: float = 0.12,
+                        min_relative: float = 5.0, min_coverage: float = 0.6, min_lines: int = 2,
+                        intensity_obs=None) -> PhaseID:
+    """Score every candidate phase against observed K-alpha1 peak positions (deg).
+
+    ``candidates`` are reference names (see :func:`nakit.xrd.structures.library`) or
+    :class:`Crystal` objects, e.g. refined cells.
+    """
+    tt = as_float_array(two_theta_obs, "two_theta_obs")
+    inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs")
+    if tolerance <= 0:
+        raise ParameterError(f"tolerance must be positive, got {tolerance}")
+    lo, hi = two_theta_range or (max(tt.min() - 2.0, 1.0), min(tt.max() + 2.0, 179.0))
+    rows, sticks = [], {}
+    for cand in candidates:
+        c = _as_crystal(cand)
+        st = reflections(c, wavelength, hi, lo)
+        sticks[c.name] = st
+        rel = st.normalised()
+        strong = rel >= min_relative
+        if not strong.any():
+            rows.append({"phase": c.name, "coverage": 0.0, "lines_expected": 0, "lines_matched": 0,
+                         "mean_abs_delta": np.nan, "present": False})
+            continue
+        dist = np.abs(st.two_theta[strong][:, None] - tt[None, :])
+        matched = dist.min(axis=1) <= tolerance
+        coverage = float(rel[strong][matched].sum() / rel[strong].sum())
+        n_match = int(matched.sum())
+        rows.append({"phase": c.name, "coverage": coverage, "lines_expected": int(strong.sum()),
+                     "lines_matched": n_match,
+                     "mean_abs_delta": float(dist.min(axis=1)[matched].mean()) if n_match else np.nan,
+                     "present": coverage >= min_coverage and n_match >= min(min_lines, int(strong.sum()))})
+    scores = pd.DataFrame(rows).sort_values("coverage", ascending=False, ignore_index=True)
+    present = set(scores.loc[scores["present"], "phase"])
+    assign = []
+    for i, t in enumerate(tt):
+        best = ("", "", np.nan, np.nan)
+        for name in present:
+            st = sticks[name]
+            if not len(st):
+                continue
+            j = int(np.argmin(np.abs(st.two_theta - t)))
+            delta = t - st.two_theta[j]
+            if abs(delta) <= tolerance and (best[0] == "" or abs(delta) < abs(best[3])):
+                best = (name, "".join(str(v) for v in st.hkl[j]) if np.all(np.abs(st.hkl[j]) < 10)
+                        else " ".join(str(v) for v in st.hkl[j]), st.two_theta[j], delta)
+        row = {"two_theta_obs": t, "phase": best[0], "hkl": best[1], "two_theta_calc": best[2], "delta": best[3]}
+        if inten is not None:
+            row["intensity_obs"] = inten[i]
+        assign.append(row)
+    return PhaseID(scores, pd.DataFrame(assign), sticks)
+
+
+def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDATES, **kw) -> PhaseID:
+    """:func:`identify_phases_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`."""
+    if "two_theta" not in peaks:
+        raise ParameterError("peak table needs a 'two_theta' column (from fit_peaks)")
+    res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
+                              intensity_obs=peaks["area"].values if "area" in peaks else None, **kw)
+    if "two_theta_sigma" in peaks:
+        res.assignments["two_theta_sigma"] = peaks["two_theta_sigma"].values
+    return res
+
+
+def candidates_available() -> list[str]:
+    """Every structure in the reference library."""
+    return list(library())

@@ -1,0 +1,201 @@
+"""Least-squares lattice-parameter refinement from indexed peak positions, with figures of merit.
+
+Cubic (a) and tetragonal/hexagonal (a, c) cells, with a zero shift or a sample
+displacement refined alongside; lmfit gives standard errors and correlations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FitError, ParameterError
+from ..validation import as_float_array, same_length
+from .readers import Wavelength
+
+SYSTEMS = ("cubic", "tetragonal", "hexagonal")
+CENTRINGS = ("P", "I", "F")
+
+
+def q_values(hkl, system: str, a: float, c: float | None = None) -> np.ndarray:
+    """Q = 1/d^2 (angstrom^-2) of integer (h, k, l) rows for a cubic/tetragonal/hexagonal cell."""
+    h, k, l = np.asarray(hkl, dtype=float).T
+    if system == "cubic":
+        return (h * h + k * k + l * l) / a**2
+    if c is None:
+        raise ParameterError(f"a {system} cell needs c")
+    if system == "tetragonal":
+        return (h * h + k * k) / a**2 + l * l / c**2
+    if system == "hexagonal":
+        return 4.0 / 3.0 * (h * h + h * k + k * k) / a**2 + l * l / c**2
+    raise ParameterError(f"system {system!r} not supported; use one of {SYSTEMS}")
+
+
+def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring: str = "P") -> np.ndarray:
+    """Distinct Q values (ascending) of the lines a lattice allows up to ``q_max``."""
+    if centring not in CENTRINGS:
+        raise ParameterError(f"centring {centring!r}; use one of {CENTRINGS}")
+    hmax = int(np.ceil(a * np.sqrt(q_max))) + 1
+    lmax = int(np.ceil((c or a) * np.sqrt(q_max))) + 1
+    h, k, l = np.meshgrid(np.arange(0, hmax + 1), np.arange(-hmax, hmax + 1), np.arange(0, lmax + 1), indexing="ij")
+    hkl = np.stack([h.ravel(), k.ravel(), l.ravel()], axis=1)
+    if centring == "I":
+        hkl = hkl[hkl.sum(axis=1) % 2 == 0]
+    elif centring == "F":
+        par = hkl % 2
+        hkl = hkl[(par.sum(axis=1) == 0) | (par.sum(axis=1) == 3)]
+    q = q_values(hkl, system, a, c)
+    q = q[(q > 0) & (q <= q_max * (1 + 1e-9))]
+    return np.unique(np.round(q, 9))
+
+
+@dataclass
+class CellRefinement:
+    """Refined cell, its uncertainties and figures of merit."""
+
+    system: str
+    a: float
+    a_sigma: float
+    c: float | None
+    c_sigma: float | None
+    zero: float
+    zero_sigma: float
+    displacement: float
+    displacement_sigma: float
+    residuals: pd.DataFrame
+    m20: float
+    f_n: float
+    n_lines: int
+    correlation: pd.DataFrame
+    redchi: float
+
+    def summary(self) -> dict:
+        out = {"system": self.system, "a": self.a, "a_sigma": self.a_sigma}
+        if self.c is not None:
+            out.update(c=self.c, c_sigma=self.c_sigma)
+        out.update(zero=self.zero, zero_sigma=self.zero_sigma, displacement_mm=self.displacement,
+                   displacement_sigma=self.displacement_sigma, M20=self.m20, F_N=self.f_n, N=self.n_lines)
+        return out
+
+
+def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, centring="P"):
+    """de Wolff M20 and Smith-Snyder F_N of an indexed line list.
+
+    Notes
+    -----
+    M20 = Q_20 / (2 <|dQ|> N_20), with Q_20 the Q of the 20th observed line (or the last, if
+    fewer) and N_20 the number of distinct calculated lines up to it; F_N = N / (<|d2theta|>
+    N_poss).
+
+    References
+    ----------
+    P. M. de Wolff, J. Appl. Cryst. 1 (1968) 108; G. S. Smith, R. L. Snyder, J. Appl. Cryst.
+    12 (1979) 60.
+    """
+    order = np.argsort(q_obs)
+    n = min(20, len(order))
+    sel = order[:n]
+    qn = float(q_obs[sel].max())
+    n_calc = len(lattice_lines(system, a, c, qn * (1 + 1e-6), centring))
+    eps_q = float(np.mean(np.abs(q_obs[sel] - q_calc[sel])))
+    m20 = qn / (2 * max(eps_q, 1e-12) * n_calc)
+    eps_t = float(np.mean(np.abs(tt_obs - tt_calc)))
+    n_poss = len(lattice_lines(system, a, c, float(q_obs.max()) * (1 + 1e-6), centring))
+    f_n = len(q_obs) / (max(eps_t, 1e-9) * n_poss)
+    return m20, f_n
+
+
+def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0: float | None = None,
+                    c0: float | None = None, zero: bool = True, displacement: bool = False,
+                    sigma=None, radius: float = 200.5, centring: str = "P") -> CellRefinement:
+    """Refine a, (c), zero shift and/or sample displacement from indexed K-alpha1 positions.
+
+    Notes
+    -----
+    2theta_calc = 2 asin(lambda sqrt(Q_hkl) / 2) + Z - (2 s / R) cos(theta) (radians to deg),
+    with Q_hkl from the cell (see :func:`q_values`); weighted by 1/sigma(2theta) when given.
+    Zero shift and displacement are nearly collinear; refine one unless the range is wide.
+    """
+    import lmfit
+
+    tt = as_float_array(two_theta_obs, "two_theta_obs", min_size=2)
+    idx = np.asarray(hkl, dtype=int)
+    if idx.ndim != 2 or idx.shape[1] != 3:
+        raise ParameterError(f"hkl must be an (n, 3) integer array, got shape {idx.shape}")
+    same_length(two_theta_obs=tt, hkl=idx)
+    w = np.ones_like(tt) if sigma is None else 1.0 / np.maximum(as_float_array(sigma, "sigma"), 1e-6)
+    lam = Wavelength.parse(wavelength).ka1
+    if system not in SYSTEMS:
+        raise ParameterError(f"system {system!r} not supported; use one of {SYSTEMS}")
+    n_free = 1 + (system != "cubic") + zero + displacement
+    if len(tt) <= n_free:
+        raise FitError(f"{len(tt)} lines cannot determine {n_free} parameters")
+    if a0 is None:
+        n2 = (idx**2).sum(axis=1)
+        d = lam / (2 * np.sin(np.radians(tt / 2)))
+        a0 = float(np.median(d * np.sqrt(np.maximum(n2, 1))))
+    p = lmfit.Parameters()
+    p.add("a", value=a0, min=0.5 * a0, max=2 * a0)
+    if system != "cubic":
+        p.add("c", value=c0 or a0, min=0.3 * (c0 or a0), max=3 * (c0 or a0))
+    p.add("zero", value=0.0, vary=zero, min=-1, max=1)
+    p.add("disp", value=0.0, vary=displacement, min=-2, max=2)
+
+    def calc(par):
+        q = q_values(idx, system, par["a"].value, par["c"].value if "c" in par else None)
+        s = np.clip(lam * np.sqrt(q) / 2, 0, 1)
+        t = 2 * np.degrees(np.arcsin(s))
+        return t + par["zero"].value - np.degrees(2 * par["disp"].value * np.cos(np.radians(t / 2)) / radius)
+
+    res = lmfit.minimize(lambda par: (calc(par) - tt) * w, p)
+    if not res.success or not res.errorbars:
+        raise FitError(f"cell refinement failed ({res.message}); check the indexing")
+    par = res.params
+    a, c = par["a"].value, par["c"].value if "c" in par else None
+    t_calc = calc(par)
+    q_calc = q_values(idx, system, a, c)
+    # observed Q after removing the refined zero/displacement, so the FoM judge the indexing
+    t_corr = tt - (t_calc - 2 * np.degrees(np.arcsin(np.clip(lam * np.sqrt(q_calc) / 2, 0, 1))))
+    q_obs = (2 * np.sin(np.radians(t_corr / 2)) / lam) ** 2
+    m20, f_n = figures_of_merit(q_obs, q_calc, tt, t_calc, system, a, c, lam, centring)
+    names = [n for n in par if par[n].vary]
+    corr = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for n1 in names:
+        for n2, v in (par[n1].correl or {}).items():
+            corr.loc[n1, n2] = v
+    table = pd.DataFrame({"h": idx[:, 0], "k": idx[:, 1], "l": idx[:, 2], "two_theta_obs": tt,
+                          "two_theta_calc": t_calc, "delta": tt - t_calc,
+                          "d_calc": 1 / np.sqrt(q_calc)})
+
+    def err(name):
+        return float(par[name].stderr) if name in par and par[name].vary and par[name].stderr is not None else 0.0
+
+    return CellRefinement(system, a, err("a"), c, err("c") if c is not None else None,
+                          par["zero"].value, err("zero"), par["disp"].value, err("disp"), table,
+                          m20, f_n, len(tt), corr, float(res.redchi))
+
+
+def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str | None = None,
+                sticks=None, **kw) -> CellRefinement:
+    """Refine one identified phase's cell from a :class:`~nakit.xrd.phase_id.PhaseID` assignment table.
+
+    Lines are those assigned to ``phase``; hkl come from the table's ``hkl`` column via
+    the phase's sticks (``sticks``: ``PhaseID.sticks[phase]``).
+    """
+    rows = assignments[assignments["phase"] == phase]
+    if rows.empty:
+        raise ParameterError(f"no peaks are assigned to {phase!r}")
+    if sticks is None:
+        raise ParameterError("pass sticks=PhaseID.sticks[phase] to look up the hkl")
+    lookup = {float(t): h for t, h in zip(sticks.two_theta, sticks.hkl)}
+    hkl = np.array([lookup[float(t)] for t in rows["two_theta_calc"]])
+    from .structures import reference
+
+    if system is None:
+        system = reference(phase).system
+    sig = rows["two_theta_sigma"].values if "two_theta_sigma" in rows else None
+    a0 = reference(phase).cell[0]
+    c0 = reference(phase).cell[2] if system != "cubic" else None
+    return refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, c0=c0, sigma=sig, **kw)
