@@ -8,7 +8,7 @@ dependence on the baseline, so :func:`baseline_spread` re-derives it with each o
 Windows
 -------
 ``low`` (thiophosphate/sulfur region, ~100-800 cm-1)
-    asymmetrically reweighted penalised least squares (arPLS, lam=1e5); alternatives:
+    asymmetrically reweighted penalised least squares (arPLS, lam=1e6); alternatives:
     asymmetric least squares (AsLS) and the modified polynomial (order 3).
 ``carbon`` (~800-2000 cm-1)
     a low-order polynomial fitted only outside the D/G band region (1000-1750 cm-1):
@@ -50,7 +50,7 @@ class BaselineSpec:
 
 WINDOWS = {
     "low": (
-        BaselineSpec("arpls", {"lam": 1e5}),
+        BaselineSpec("arpls", {"lam": 1e6}),
         BaselineSpec("asls", {"lam": 1e6, "p": 0.01}),
         BaselineSpec("modpoly", {"poly_order": 3}),
     ),

@@ -30,7 +30,7 @@ SHAPES = {
 }
 BACKGROUNDS = {"linear": models.LinearModel, "constant": models.ConstantModel, None: None}
 # Peak area per (height x FWHM) for each shape, for starting values only.
-_AREA_PER_HW = {"lorentzian": np.pi / 2, "gaussian": 1.0645, "pvoigt": 1.3, "bwf": 1.0}
+AREA_PER_HEIGHT_FWHM = {"lorentzian": np.pi / 2, "gaussian": 1.0645, "pvoigt": 1.3, "bwf": 1.0}
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
             params[f"{b.prefix}amplitude"].set(value=height, min=0)
             params[f"{b.prefix}q"].set(value=-10.0)
         else:
-            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * _AREA_PER_HW[b.shape], min=0)
+            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * AREA_PER_HEIGHT_FWHM[b.shape], min=0)
     result = model.fit(y, params, x=x, weights=weights, method="leastsq", max_nfev=max_nfev or 200 * (n_par + 1))
     if not all(np.isfinite(p.value) for p in result.params.values()):
         raise FitError(f"band fit failed: {result.message}")

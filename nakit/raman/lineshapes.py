@@ -42,11 +42,13 @@ def lorentzian(x, amplitude, center, sigma):
 
 def lorentzian_jac(x, amplitude, center, sigma):
     """Value and the derivatives with respect to (amplitude, center, sigma)."""
-    u = (x - center) / sigma
+    inv_s = 1.0 / sigma
+    u = (x - center) * inv_s
     d = 1.0 / (1.0 + u * u)
-    shape = d / (np.pi * sigma)
+    shape = d * (inv_s / np.pi)
     f = amplitude * shape
-    return f, shape, f * 2 * u * d / sigma, f * (2 * u * u * d - 1) / sigma
+    fd = f * d
+    return f, shape, 2 * inv_s * u * fd, inv_s * (2 * u * u * fd - f)
 
 
 def gaussian(x, amplitude, center, sigma):
