@@ -43,6 +43,11 @@ def _cmd_run(args) -> int:
     from .paths import reports_dir
 
     nb = Path(args.notebook)
+    if not nb.exists():
+        from .paths import notebooks_dir
+
+        named = notebooks_dir() / f"{nb.stem}.ipynb"  # `nakit run 02_bet_bjh` finds the project's notebook
+        nb = named if named.exists() else nb
     overrides = {}
     for f in args.file or []:
         overrides.update(_load_params_file(f))

@@ -90,3 +90,9 @@ def test_cli_bad_yaml_names_line(toy, tmp_path, capsys):
     bad.write_text("scale: 1\nscale: [\n")
     assert cli.main(["run", str(toy), "-f", str(bad)]) == 2
     assert "bad.yaml" in capsys.readouterr().err
+
+
+def test_cli_finds_project_notebook_by_name(tmp_path, capsys):
+    # refused before a kernel starts, but only after the name was resolved to notebooks/
+    assert cli.main(["run", "00_synthesis_stoichiometry", "-p", "electrons", "two", "-o", str(tmp_path)]) == 2
+    assert "00_synthesis_stoichiometry.ipynb: parameter 'electrons': expected int" in capsys.readouterr().err
