@@ -1,0 +1,27 @@
+"""X-ray powder diffraction: readers, reference structures, simulation, phase ID, cells, sizes.
+
+Modules: :mod:`~nakit.xrd.readers` (files -> Dataset), :mod:`~nakit.xrd.structures` (CIF
+library), :mod:`~nakit.xrd.simulate` (sticks and profiles), :mod:`~nakit.xrd.background`,
+:mod:`~nakit.xrd.peaks`, :mod:`~nakit.xrd.phase_id`, :mod:`~nakit.xrd.refine`,
+:mod:`~nakit.xrd.indexing`, :mod:`~nakit.xrd.size`, :mod:`~nakit.xrd.scaling`,
+:mod:`~nakit.xrd.synthetic` (paper stand-ins) and :mod:`~nakit.xrd.writers`.
+"""
+
+from .background import fit_background, fit_background_raw
+from .indexing import index_cubic, index_pattern, index_tetragonal
+from .peaks import find_peaks_raw, fit_peaks, fit_peaks_raw
+from .phase_id import identify_phases, identify_phases_raw
+from .readers import Wavelength, read_xrd, read_xrd_scans
+from .refine import refine_cell, refine_cell_raw
+from .scaling import fit_whole_pattern
+from .simulate import Instrument, Phase, reflections, simulate_pattern
+from .size import instrument_from_standard, scherrer, scherrer_raw, williamson_hall, williamson_hall_raw
+from .structures import Crystal, library, read_cif, reference
+
+__all__ = [
+    "Crystal", "Instrument", "Phase", "Wavelength", "fit_background", "fit_background_raw", "fit_peaks",
+    "fit_peaks_raw", "find_peaks_raw", "fit_whole_pattern", "identify_phases", "identify_phases_raw",
+    "index_cubic", "index_pattern", "index_tetragonal", "instrument_from_standard", "library", "read_cif",
+    "read_xrd", "read_xrd_scans", "reference", "reflections", "refine_cell", "refine_cell_raw",
+    "scherrer", "scherrer_raw", "simulate_pattern", "williamson_hall", "williamson_hall_raw",
+]

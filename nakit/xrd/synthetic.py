@@ -44,7 +44,7 @@ CARBON = (24.0, 11.0, 4000.0)
 
 SAMPLES: dict[str, Sample] = {
     # tiny Na2S crystals in a glassy Na-P-S matrix: small, broad Na2S peaks
-    "quenched": Sample([("Na2S_Fm-3m", 29.96, 15.0, 0.0, 6.54)], [KAPTON, GLASS, CARBON], counts=0.8, seed=31),
+    "quenched": Sample([("Na2S_Fm-3m", 29.96, 15.0, 0.0, 6.54)], [KAPTON, GLASS, CARBON], counts=0.45, seed=31),
     "annealed": Sample([("Na2S_Fm-3m", 29.96, 45.0, 0.0, 6.54), ("Na3PS4_P-421c", 40.04, 40.0, 0.0, None)],
                        [KAPTON, CARBON], counts=1.0, seed=32),
     "ballmilled_na2s_nps": Sample([("Na2S_Fm-3m", 42.8, 25.0, 0.002, 6.54), ("Na3PS4_I-43m", 57.2, 20.0, 0.002, None)],
