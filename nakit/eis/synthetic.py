@@ -51,7 +51,7 @@ PELLET = {"mass_mg": 150.0, "diameter_mm": 10.0,
           "density_g_cm3": 1.89}
 PAPER_SIGMA = {25.0: 1.43e-4, 60.0: 3.45e-4}  # S/cm at deg C (Fig. S13)
 SERIES_C = (25.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0)
-BLOCKING = {"CPE1_Q": 2.0e-9, "CPE1_alpha": 0.80, "CPE2_Q": 3.0e-6, "CPE2_alpha": 0.88}
+BLOCKING = {"CPE1_Q": 1.5e-8, "CPE1_alpha": 0.80, "CPE2_Q": 3.0e-6, "CPE2_alpha": 0.88}
 
 
 def cathode_parameters(cathode: str, cycle: int) -> dict[str, float]:
