@@ -25,7 +25,7 @@ import xarray as xr
 from ..errors import ParameterError
 from ..validation import as_float_array, same_length
 from .cell import CellRecipe, as_recipe
-from .record import CHARGE, DISCHARGE, REST, carried_direction, halfcycle_keys, make_record
+from .record import CHARGE, DISCHARGE, REST, Runs, make_record
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
 
@@ -40,28 +40,27 @@ class HalfCycles:
     """
 
     def __init__(self, cycle: np.ndarray, state: np.ndarray, capacity: np.ndarray):
-        self.cycle0 = int(cycle.min())
-        direction = carried_direction(state)
-        key = halfcycle_keys(cycle, direction)
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        ends = np.r_[starts[1:] - 1, key.size - 1]
-        run_q = capacity[ends]
-        run_active = np.add.reduceat((state != REST).astype(np.int64), starts) > 0
-        self.n = 2 * (int(cycle.max()) - self.cycle0 + 1)
-        run_key = key[starts]
-        offset = np.cumsum(run_q) - run_q
-        self.progress = capacity + np.repeat(offset, np.diff(np.r_[starts, key.size]))
+        runs = Runs(state, cycle)
+        starts, lengths, seg_key, active_rows = runs.segments(runs.keys())
+        ends = starts + lengths - 1
+        seg_q = capacity[ends]
+        self.cycle0 = int(runs.cycle.min())
+        self.n = 2 * (int(runs.cycle.max()) - self.cycle0 + 1)
+        offset = np.cumsum(seg_q) - seg_q
+        self.progress = capacity + np.repeat(offset, lengths)
+        act = active_rows > 0
         self.capacity = np.full(self.n, np.nan)
         self.offset = np.full(self.n, np.nan)
         self.first_row = np.full(self.n, -1, dtype=np.int64)
         self.last_row = np.full(self.n, -1, dtype=np.int64)
-        act = run_active & (run_key >= 0)
-        self.capacity[run_key[act]] = run_q[act]
-        self.offset[run_key[act]] = offset[act]
-        self.first_row[run_key[act]] = starts[act]
-        self.last_row[run_key[act]] = ends[act]
-        self.run_key, self.run_active = run_key, run_active
-        self.starts, self.ends = starts, ends
+        self.active_rows = np.zeros(self.n, dtype=np.int64)
+        k = seg_key[act]
+        self.capacity[k] = seg_q[act]
+        self.offset[k] = offset[act]
+        self.first_row[k] = starts[act]
+        self.last_row[k] = ends[act]
+        self.active_rows[k] = active_rows[act]
+        self._starts, self._key, self._act = starts, seg_key, act
 
     def at_end(self, values: np.ndarray) -> np.ndarray:
         """``values`` at the last row of each half-cycle (NaN where there is none)."""
@@ -73,8 +72,8 @@ class HalfCycles:
     def voltage_at(self, voltage: np.ndarray, fraction: np.ndarray) -> np.ndarray:
         """Voltage at a capacity fraction of each half-cycle (fraction shape (n,) or (n, k))."""
         frac = np.asarray(fraction, dtype=float)
-        target = self.offset.reshape((-1,) + (1,) * (frac.ndim - 1)) + frac * \
-            self.capacity.reshape((-1,) + (1,) * (frac.ndim - 1))
+        shape = (-1,) + (1,) * (frac.ndim - 1)
+        target = self.offset.reshape(shape) + frac * self.capacity.reshape(shape)
         ok = np.isfinite(target)
         out = np.full(target.shape, np.nan)
         t = target[ok]
@@ -84,19 +83,17 @@ class HalfCycles:
         out[ok] = voltage[j - 1] + np.clip(w, 0.0, 1.0) * (voltage[j] - voltage[j - 1])
         return out
 
-    def mean_abs(self, values: np.ndarray, key_rows: np.ndarray, active: np.ndarray) -> np.ndarray:
-        """Mean of |values| over the active rows of each half-cycle."""
-        k = key_rows[active]
-        total = np.bincount(k, weights=np.abs(values[active]), minlength=self.n)[: self.n]
-        count = np.bincount(k, minlength=self.n)[: self.n]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    def mean_abs(self, values: np.ndarray) -> np.ndarray:
+        """Mean of |values| over the active rows of each half-cycle (rest rows carry ~0)."""
+        sums = np.add.reduceat(np.abs(values), self._starts)
+        out = np.full(self.n, np.nan)
+        out[self._key[self._act]] = sums[self._act] / self.active_rows[self._key[self._act]]
+        return out
 
 
 def _first_direction(state: np.ndarray, first: str) -> int:
     if first == "auto":
-        active = np.flatnonzero(state != REST)
-        return int(state[active[0]])
+        return int(state[int(np.argmax(state != REST))])
     if first not in ("charge", "discharge"):
         raise ParameterError(f"first must be 'auto', 'charge' or 'discharge', got {first!r}")
     return CHARGE if first == "charge" else DISCHARGE
@@ -179,8 +176,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     q = hc.capacity
     e = hc.at_end(energy) if energy is not None else np.full(hc.n, np.nan)
     e[np.isnan(q)] = np.nan
-    key_rows = halfcycle_keys(cycle, carried_direction(state))
-    i_mean = hc.mean_abs(record["current"].values, key_rows, state != REST)
+    i_mean = hc.mean_abs(record["current"].values)
     with np.errstate(invalid="ignore", divide="ignore"):
         v_avg = e / q
     v_med = hc.voltage_at(voltage, np.full(hc.n, 0.5))

@@ -27,34 +27,43 @@ import xarray as xr
 from ..errors import CalculationError, ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .cell import CellRecipe, as_recipe
-from .record import CHARGE, DISCHARGE, REST, carried_direction, halfcycle_keys
+from .record import Runs
 
 
-def _spread(lo_pos: np.ndarray, hi_pos: np.ndarray, dq: np.ndarray, group: np.ndarray,
-            nbins: int, ngroups: int) -> np.ndarray:
-    """Accumulate increments ``dq`` spread uniformly over [lo_pos, hi_pos] (in bin units)."""
+def _bin_increments(pos: np.ndarray, dq: np.ndarray, group: np.ndarray | None, nbins: int,
+                    ngroups: int) -> np.ndarray:
+    """Capacity per (group, voltage bin); increment ``dq[i]`` spans ``pos[i]..pos[i + 1]``.
+
+    ``pos`` is the voltage in bin units (one more entry than ``dq``) and ``group`` the
+    half-cycle of each increment. Most increments of a densely logged record start and end
+    in one bin: those are binned in a single ``bincount`` and only the others (a few per
+    cent, or all of a sparse record) are spread over the bins they cross, so the cost is
+    a handful of whole-array passes.
+    """
     size = ngroups * nbins
-    lo = np.clip(lo_pos, 0.0, nbins - 1e-9)
-    hi = np.clip(hi_pos, 0.0, nbins - 1e-9)
-    span = hi_pos - lo_pos
-    point = span <= 1e-12
-    dens = np.where(point, 0.0, dq / np.where(point, 1.0, span))
-    dens_clipped_q = dens * (hi - lo)  # capacity inside the binned range
-    ka, kb = lo.astype(np.int64), hi.astype(np.int64)
-    base = group * nbins
-    same = ka == kb
-    out = np.zeros(size)
-    out += np.bincount(base[point] + ka[point], weights=dq[point], minlength=size)
-    out += np.bincount((base + ka)[same & ~point], weights=dens_clipped_q[same & ~point], minlength=size)
-    m = ~same & ~point
-    out += np.bincount((base + ka)[m], weights=(dens * (ka + 1 - lo))[m], minlength=size)
-    out += np.bincount((base + kb)[m], weights=(dens * (hi - kb))[m], minlength=size)
-    # whole bins strictly between ka and kb: a difference array of the density
-    diff = np.zeros(size + 1)
-    diff += np.bincount((base + ka + 1)[m], weights=dens[m], minlength=size + 1)[: size + 1]
-    diff -= np.bincount((base + kb)[m], weights=dens[m], minlength=size + 1)[: size + 1]
-    inner = np.cumsum(diff[:size]).reshape(ngroups, nbins)
-    return out.reshape(ngroups, nbins) + inner
+    top = nbins - 1e-9
+    np.clip(pos, 0.0, top, out=pos)
+    k = pos.astype(np.int64)
+    ka, kb = k[:-1], k[1:]
+    base = k[1:] if group is None else group * nbins + kb
+    out = np.bincount(base, weights=dq, minlength=size).astype(float)
+    cross = np.flatnonzero(ka != kb)
+    if cross.size == 0:
+        return out.reshape(ngroups, nbins)
+    # undo the crossing increments and spread them uniformly over [lo, hi]
+    q = dq[cross]
+    out -= np.bincount(base[cross], weights=q, minlength=size)
+    a, b = pos[cross], pos[cross + 1]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    klo, khi = lo.astype(np.int64), hi.astype(np.int64)
+    g0 = (base[cross] - kb[cross])  # group * nbins
+    dens = q / (hi - lo)
+    out += np.bincount(g0 + klo, weights=dens * (klo + 1 - lo), minlength=size)
+    out += np.bincount(g0 + khi, weights=dens * (hi - khi), minlength=size)
+    inner = np.bincount(g0 + klo + 1, weights=dens, minlength=size + 1)[: size + 1]
+    inner -= np.bincount(g0 + khi, weights=dens, minlength=size + 1)[: size + 1]
+    out += np.cumsum(inner[:size])
+    return out.reshape(ngroups, nbins)
 
 
 def _smooth(values: np.ndarray, sigma_bins: float) -> np.ndarray:
@@ -80,11 +89,8 @@ def dqdv_raw(voltage, capacity, *, v_min: float | None = None, v_max: float | No
     lo_v = float(np.min(v) - 4 * smoothing if v_min is None else v_min)
     hi_v = float(np.max(v) + 4 * smoothing if v_max is None else v_max)
     nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
-    pa, pb = (v[:-1] - lo_v) / bin_width, (v[1:] - lo_v) / bin_width
-    dq = np.diff(q)
-    rising = pb >= pa
-    binned = _spread(np.where(rising, pa, pb), np.where(rising, pb, pa), np.where(rising, dq, -dq),
-                     np.zeros(dq.size, dtype=np.int64), nbins, 1)[0]
+    dq = np.diff(q) * np.sign(np.diff(v).sum() or 1.0)
+    binned = _bin_increments((v - lo_v) / bin_width, dq, None, nbins, 1)[0]
     centres = lo_v + (np.arange(nbins) + 0.5) * bin_width
     return centres, _smooth(binned / bin_width, smoothing / bin_width)
 
@@ -122,17 +128,17 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     if hi_v <= lo_v:
         raise ParameterError(f"voltage range [{lo_v}, {hi_v}] is empty")
     nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
-    key = halfcycle_keys(cycle, carried_direction(state))
-    # an increment belongs to a half-cycle when both ends do and the later row is active
-    inc = (key[1:] == key[:-1]) & (state[1:] != REST)
-    dq = (q[1:] - q[:-1])[inc]
-    pa = ((v[:-1] - lo_v) / bin_width)[inc]
-    pb = ((v[1:] - lo_v) / bin_width)[inc]
-    group = key[1:][inc]
-    ngroups = int(key.max()) + 1
-    rising = pb >= pa
-    binned = _spread(np.where(rising, pa, pb), np.where(rising, pb, pa), np.where(rising, dq, -dq),
-                     group, nbins, ngroups)
+    runs = Runs(state, cycle)
+    starts, lengths, seg_key, _ = runs.segments(runs.keys())
+    ngroups = int(seg_key.max()) + 1
+    # increment i runs from row i to row i + 1 and belongs to row i + 1's half-cycle; the
+    # first increment of each half-cycle (from the previous one's last row) is dropped
+    dq = np.diff(q)
+    dq[starts[1:] - 1] = 0.0
+    group = np.repeat(seg_key, lengths)[1:]
+    sign = np.where(seg_key % 2 == 1, 1.0, -1.0)  # discharge: capacity grows as V falls
+    dq *= np.repeat(sign, lengths)[1:]
+    binned = _bin_increments((v - lo_v) / bin_width, dq, group, nbins, ngroups)
     curves = _smooth(binned / bin_width, smoothing / bin_width)
     cell = as_recipe(cell)
     units = "mAh/V"

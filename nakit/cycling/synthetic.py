@@ -99,6 +99,7 @@ class Protocol:
     rest_points: int = 3
     initial_rest_s: float = 3600.0
     temperature: str = "60 C"
+    interval_resolution: float = 10.0  # s: a cycler's log-interval setting is a round number
 
 
 def _logistic(x):
@@ -220,7 +221,8 @@ def simulate(cathode: Cathode, protocol: Protocol, cell: CellRecipe = PAPER_CELL
             fine_v = voltage_curve(cathode, direction, eta + extra, fine_f)
             e_fine = np.r_[0.0, np.cumsum(0.5 * (fine_v[1:] + fine_v[:-1]) * np.diff(fine_f))] * q_total
             interval = duration / protocol.points_per_half_cycle
-            interval = max(10.0, float(np.round(interval / 10.0) * 10.0))  # a cycler's setting
+            res = protocol.interval_resolution
+            interval = max(res, float(np.round(interval / res) * res))
             st = np.r_[np.arange(0.0, duration, interval), duration]
             f = st / duration
             v = np.interp(f, fine_f, fine_v) + rng.normal(0.0, 3e-4, f.size)
@@ -333,7 +335,8 @@ def synthetic_record(n_rows: int, *, cycles: int = 50, seed: int = 0, cathode: C
         raise ParameterError(f"n_rows must be at least {20 * cycles} for {cycles} cycles")
     q = 600.0 + 210.0 * np.exp(-np.arange(cycles) / 34.2)
     protocol = Protocol(tuple(CycleSpec(50.0, float(d), float(d / 0.997)) for d in q),
-                        points_per_half_cycle=max(10, n_rows // (2 * cycles) - 2), rest_points=2)
+                        points_per_half_cycle=max(10, n_rows // (2 * cycles) - 2), rest_points=2,
+                        interval_resolution=1e-3)
     rec, _ = simulate(cathode, protocol, cell, seed=seed)
     return rec
 

@@ -97,7 +97,7 @@ def test_time_going_backwards_names_the_row():
 
 def test_cycle_index_going_backwards_is_refused():
     t, v, i, c = cc_record([(1, 600, 2), (-1, 600, 1)])
-    with pytest.raises(FileFormatError, match="cycle index goes backwards"):
+    with pytest.raises(FileFormatError, match="cycle goes backwards"):
         make_record(t, v, i, cycle=c)
 
 
