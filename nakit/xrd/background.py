@@ -113,7 +113,7 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     for k in range(degree + 1):
         params.add(f"c{k}", value=float(np.percentile(est, 10)) if k == 0 else 0.0)
     for name, c0, w0 in specs:
-        params.add(f"{name}_center", value=c0, min=max(x[0], c0 - w0), max=min(x[-1], c0 + w0))
+        params.add(f"{name}_center", value=c0, min=max(x[0], c0 - w0 / 3), max=min(x[-1], c0 + w0 / 3))
         params.add(f"{name}_fwhm", value=w0, min=w0 / 4, max=w0 * 3)
         peak = float(np.interp(c0, x, est) - np.percentile(est, 10))
         params.add(f"{name}_area", value=max(peak, 1.0) * w0, min=0.0)
