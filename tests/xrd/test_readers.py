@@ -1,0 +1,211 @@
+"""Readers on every real peer file, writer round trip, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import bz2
+import struct
+
+import numpy as np
+import pytest
+
+from nakit.errors import FileFormatError, ParameterError
+from nakit.xrd.readers import Wavelength, read_xrd, read_xrd_scans
+from nakit.xrd.writers import write_bruker_raw
+from tests.peer import peer_file
+
+
+def test_bt86_raw_and_uxd_agree():
+    raw = read_xrd(peer_file("xrd", "xylib", "BT86.raw"))
+    uxd = read_xrd(peer_file("xrd", "xylib", "BT86_.UXD"))
+    assert raw.sizes == uxd.sizes == {"two_theta": 2374}
+    np.testing.assert_array_equal(raw.intensity.values, uxd.intensity.values)
+    # UXD rounds 2theta to 3 decimals
+    np.testing.assert_allclose(raw.two_theta.values, uxd.two_theta.values, atol=5.1e-4 + 5e-3)
+    for key in ("wavelength", "wavelength_ka2", "ka2_ratio"):
+        assert raw.attrs[key] == pytest.approx(uxd.attrs[key])
+    assert raw.attrs["wavelength"] == pytest.approx(1.5406)
+    assert raw.attrs["instrument_sample"] == "BT86"
+    assert raw.two_theta.attrs["units"] == "deg"
+
+
+def test_raw_v3_multi_range():
+    scans = read_xrd_scans(peer_file("xrd", "xylib", "format1.raw"))
+    assert [s.sizes["two_theta"] for s in scans] == [101, 26, 51]
+    assert [float(s.two_theta[0]) for s in scans] == pytest.approx([10.0, 30.0, 40.0])
+    assert [float(s.two_theta[1] - s.two_theta[0]) for s in scans] == pytest.approx([0.1, 0.2, 0.1])
+    assert read_xrd(peer_file("xrd", "xylib", "format1.raw"), scan=2).attrs["scan_index"] == 2
+    with pytest.raises(ParameterError, match="3 range"):
+        read_xrd(peer_file("xrd", "xylib", "format1.raw"), scan=3)
+
+
+def test_raw4_eight_bytes_per_step():
+    path = peer_file("xrd", "nomad", "TwoTheta_scan_scrambled.raw")
+    ds = read_xrd(path)
+    assert ds.sizes["two_theta"] == 7134
+    assert ds.attrs["instrument_bytes_per_step"] == 8
+    assert float(ds.two_theta[0]) == pytest.approx(10.0)
+    assert float(ds.two_theta[1] - ds.two_theta[0]) == pytest.approx(0.0105203, rel=1e-5)
+    # each 8-byte step holds a float32 intensity then a status word: compare with the raw bytes
+    data = path.read_bytes()
+    tail = np.frombuffer(data[len(data) - 8 * 7134:], dtype="<f4")[::2]
+    np.testing.assert_array_equal(ds.intensity.values, tail.astype(float))
+    assert ds.attrs["wavelength"] == pytest.approx(1.5406, abs=1e-6)
+    assert "wavelength_ka2" not in ds.attrs  # the file gives Ka2 = 0
+
+
+def test_brml():
+    ds = read_xrd(peer_file("xrd", "nomad", "23-012-AG_2thomegascan_long.brml"))
+    assert ds.sizes["two_theta"] == 2001
+    assert float(ds.two_theta[0]) == pytest.approx(44.0) and float(ds.two_theta[-1]) == pytest.approx(48.0)
+    assert float(ds.intensity[0]) == 3 and float(ds.intensity.max()) == pytest.approx(495559.8)
+    assert ds.attrs["wavelength"] == pytest.approx(1.5406)
+    assert ds.attrs["wavelength_ka2"] == pytest.approx(1.54439)
+
+
+def test_xrdml():
+    ds = read_xrd(peer_file("xrd", "xylib", "empyrean.xrdml"))
+    assert ds.sizes["two_theta"] == 196
+    assert float(ds.two_theta[0]) == pytest.approx(30.05) and float(ds.two_theta[-1]) == pytest.approx(41.75)
+    np.testing.assert_array_equal(ds.intensity.values[:4], [8, 11, 6, 10])
+    assert ds.attrs["wavelength"] == pytest.approx(1.540598)
+    assert ds.attrs["instrument_anode"] == "Cu"
+
+
+def test_gsas_std_needs_wavelength():
+    path = peer_file("xrd", "gsas2", "PBSO4.XRA")
+    with pytest.raises(ParameterError, match="no wavelength"):
+        read_xrd(path)
+    ds = read_xrd(path, wavelength=(1.5405, 1.5443, 0.5))
+    assert ds.sizes["two_theta"] == 6001
+    assert float(ds.two_theta[0]) == pytest.approx(10.0) and float(ds.two_theta[-1]) == pytest.approx(160.0)
+    np.testing.assert_array_equal(ds.intensity.values[:3], [179, 147, 165])
+    np.testing.assert_allclose(ds.intensity_sigma.values[:3], np.sqrt([179, 147, 165]))
+    assert ds.attrs["wavelength_source"] == "argument"
+
+
+def test_xye_bz2_three_columns():
+    path = peer_file("xrd", "xrayutilities", "LaB6_d500_si_psd.xye.bz2")
+    ds = read_xrd(path, wavelength="Cu")
+    assert ds.sizes["two_theta"] == 17381
+    assert float(ds.two_theta[0]) == pytest.approx(4.57208)
+    assert float(ds.intensity_sigma[0]) == pytest.approx(548.589)
+    assert ds.attrs["wavelength_ka2"] == pytest.approx(1.5444274)
+    with pytest.raises(ParameterError, match="no wavelength"):
+        read_xrd(path)
+
+
+def test_cu3au_raw():
+    for name in ("Cu3Au-1.raw", "Cu3Au-2.raw"):
+        ds = read_xrd(peer_file("xrd", "xylib", name))
+        assert ds.sizes["two_theta"] == 3901
+        assert float(ds.two_theta[-1]) == pytest.approx(100.0)
+
+
+def test_writer_round_trip(tmp_path):
+    y = np.random.default_rng(0).poisson(100, 500).astype(float)
+    path = write_bruker_raw(tmp_path / "x.raw", 5.0, 0.02, y, "Cu", sample="round trip")
+    ds = read_xrd(path)
+    np.testing.assert_array_equal(ds.intensity.values, y)
+    np.testing.assert_allclose(ds.two_theta.values, 5.0 + 0.02 * np.arange(500))
+    wl = Wavelength.of(ds)
+    assert (wl.ka1, wl.ka2, wl.ratio) == pytest.approx((1.5405929, 1.5444274, 0.5))
+    assert ds.attrs["instrument_sample"] == "round trip"
+
+
+def test_wavelength_parsing():
+    assert Wavelength.parse("CuKa1").ka2 is None
+    assert Wavelength.parse(1.5406).ratio == 0
+    for bad in ("Xx", -1.0, (1.5, 1.6)):
+        with pytest.raises(ParameterError):
+            Wavelength.parse(bad)
+
+
+# ------------------------------------------------------------------------------------ bad files
+
+def test_truncated_raw(tmp_path):
+    src = peer_file("xrd", "xylib", "BT86.raw").read_bytes()
+    bad = tmp_path / "cut.raw"
+    bad.write_bytes(src[:2000])
+    with pytest.raises(FileFormatError, match="truncated") as err:
+        read_xrd(bad)
+    assert "cut.raw" in str(err.value) and err.value.field.startswith("byte")
+
+
+def test_truncated_raw_header(tmp_path):
+    bad = tmp_path / "head.raw"
+    bad.write_bytes(b"RAW1.01\0" + b"\0" * 20)
+    with pytest.raises(FileFormatError, match="truncated"):
+        read_xrd(bad)
+
+
+def test_wrong_magic(tmp_path):
+    bad = tmp_path / "x.raw"
+    bad.write_bytes(b"NOTRAW" + b"\0" * 800)
+    with pytest.raises(FileFormatError, match="magic"):
+        read_xrd(bad)
+
+
+def test_bad_raw_range_header(tmp_path):
+    src = bytearray(peer_file("xrd", "xylib", "BT86.raw").read_bytes())
+    struct.pack_into("<I", src, 712, 999)
+    bad = tmp_path / "hdr.raw"
+    bad.write_bytes(bytes(src))
+    with pytest.raises(FileFormatError, match="304"):
+        read_xrd(bad)
+
+
+@pytest.mark.parametrize("text, line, match", [
+    ("10 1\n10.1 2\n10.2 3 4\n", 3, "columns"),
+    ("10 1\n10.2 2\n10.1 3\n", 3, "monotonic"),
+    ("10 1\n10.1 nan\n10.2 3\n", 2, "NaN"),
+    ("# header\n10 1\n10.1 abc\n", 3, "non-numeric"),
+])
+def test_bad_text(tmp_path, text, line, match):
+    bad = tmp_path / "bad.xy"
+    bad.write_text(text)
+    with pytest.raises(FileFormatError, match=match) as err:
+        read_xrd(bad, wavelength="Cu")
+    assert err.value.line == line
+
+
+def test_descending_text_is_sorted(tmp_path):
+    f = tmp_path / "desc.xy"
+    f.write_text("12 3\n11 2\n10 1\n")
+    ds = read_xrd(f, wavelength=1.54)
+    np.testing.assert_array_equal(ds.two_theta.values, [10, 11, 12])
+    np.testing.assert_array_equal(ds.intensity.values, [1, 2, 3])
+
+
+def test_bad_xrdml_and_brml(tmp_path):
+    src = peer_file("xrd", "xylib", "empyrean.xrdml").read_text()
+    bad = tmp_path / "bad.xrdml"
+    bad.write_text(src.replace("<intensities unit=\"counts\">8 11 6", "<intensities unit=\"counts\">8 x 6"))
+    with pytest.raises(FileFormatError, match="non-numeric"):
+        read_xrd(bad)
+    trunc = tmp_path / "trunc.xrdml"
+    trunc.write_text(src[: len(src) // 2])
+    with pytest.raises(FileFormatError, match="XML"):
+        read_xrd(trunc)
+    notzip = tmp_path / "x.brml"
+    notzip.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(FileFormatError, match="zip"):
+        read_xrd(notzip)
+
+
+def test_bad_compression(tmp_path):
+    bad = tmp_path / "x.xye.bz2"
+    bad.write_bytes(bz2.compress(b"10 1 1\n11 2 1\n")[:10])
+    with pytest.raises(FileFormatError, match="decompress"):
+        read_xrd(bad, wavelength="Cu")
+
+
+def test_file_not_found(tmp_path):
+    with pytest.raises(FileFormatError, match="not found"):
+        read_xrd(tmp_path / "missing.raw")
+
+
+def test_reader_does_not_modify_file():
+    path = peer_file("xrd", "xylib", "BT86.raw")
+    before = path.read_bytes()
+    read_xrd(path)
+    assert path.read_bytes() == before
