@@ -82,9 +82,12 @@ class BandFit:
         return self.result.userkws["x"]
 
     def components(self) -> dict[str, np.ndarray]:
-        """Each band's (and the background's) contribution on the fitted x grid."""
+        """Each band's contribution (by band name) and the ``background``'s on the fitted x grid."""
         comps = self.result.eval_components(x=self.x)
-        return {k.rstrip("_"): np.broadcast_to(v, self.x.shape) for k, v in comps.items()}
+        out = {b.name: comps[b.prefix] for b in self.bands}
+        if "bg_" in comps:
+            out["background"] = np.broadcast_to(comps["bg_"], self.x.shape)
+        return out
 
     def row(self, band: str) -> pd.Series:
         """The table row of one band by name."""
