@@ -2,8 +2,15 @@
 ionic conductivity with Arrhenius analysis, interfacial resistance over cycling, and the
 forward model that writes the paper's stand-in spectra."""
 
+from .batch import fit_circuit_batch, fit_spectra
 from .circuits import Circuit, CircuitModel
+from .conductivity import arrhenius_fit, arrhenius_fit_raw, fit_blocking_cell, ionic_conductivity, pellet_thickness
+from .fitting import CircuitFit, fit_circuit, fit_circuit_raw
+from .interface import growth_rate, growth_rate_raw, resistance_vs_cycle
+from .kk import lin_kk, lin_kk_raw
 from .readers import impedance_of, read_biologic_mpt, read_csv, read_eis, read_gamry_dta, read_zplot
 
-__all__ = ["Circuit", "CircuitModel", "impedance_of", "read_biologic_mpt", "read_csv", "read_eis",
-           "read_gamry_dta", "read_zplot"]
+__all__ = ["Circuit", "CircuitFit", "CircuitModel", "arrhenius_fit", "arrhenius_fit_raw", "fit_blocking_cell",
+           "fit_circuit", "fit_circuit_batch", "fit_circuit_raw", "fit_spectra", "growth_rate", "growth_rate_raw",
+           "impedance_of", "ionic_conductivity", "lin_kk", "lin_kk_raw", "pellet_thickness", "read_biologic_mpt",
+           "read_csv", "read_eis", "read_gamry_dta", "read_zplot", "resistance_vs_cycle"]

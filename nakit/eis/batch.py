@@ -194,3 +194,24 @@ def _stderr(J_u, dpdu, cost, dof) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         var_u = np.einsum("spp->sp", np.linalg.pinv(A)) * (cost / dof)[:, None]
         return np.abs(dpdu) * np.sqrt(np.clip(var_u, 0, None))
+
+
+def fit_spectra(spectra, circuit: str | Circuit, initial, **kwargs) -> xr.Dataset:
+    """:func:`fit_circuit_batch` on a list of spectrum Datasets measured at the same frequencies.
+
+    Raises :class:`~nakit.errors.ParameterError` when the frequency grids differ (fit those
+    groups separately).
+    """
+    from .readers import impedance_of
+
+    spectra = list(spectra)
+    if not spectra:
+        raise ParameterError("no spectra given")
+    f = spectra[0]["frequency"].values
+    for i, ds in enumerate(spectra[1:], start=1):
+        g = ds["frequency"].values
+        if g.shape != f.shape or not np.allclose(g, f, rtol=1e-9, atol=0):
+            raise ParameterError(f"spectrum {i} has other frequencies than spectrum 0; batch fitting needs one grid")
+    out = fit_circuit_batch(f, np.stack([impedance_of(ds) for ds in spectra]), circuit, initial, **kwargs)
+    sources = [str(ds.attrs.get("source_path", "")) for ds in spectra]
+    return out.assign_coords(source=("spectrum", sources))

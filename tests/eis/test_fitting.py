@@ -166,3 +166,39 @@ def test_batch_recovers_many_spectra():
         fit_circuit_batch(f, z, c, np.ones((3, 5)))
     with pytest.raises(ParameterError, match="inside the bounds"):
         fit_circuit_batch(f, z, c, [100, 1000, 3e-6, 1.5, 200])
+
+
+def test_lmfit_model_with_prefix_guess_and_composite():
+    from nakit.eis.circuits import CircuitModel
+
+    c = Circuit("R0-p(R1,CPE1)-W1")
+    f = np.geomspace(1e5, 0.1, 61)
+    z = c.impedance(f, [100.0, 800.0, 3e-6, 0.85, 200.0])
+    model = CircuitModel(c, prefix="a_")
+    pars = model.guess(z, frequency=f)
+    assert set(pars) == {"a_R0", "a_R1", "a_CPE1_Q", "a_CPE1_alpha", "a_W1"}
+    assert pars["a_CPE1_alpha"].max == 1 and pars["a_R1"].min == 0
+    res = model.fit(z, pars, frequency=f, weights=1 / np.abs(z))
+    assert res.best_values["a_R1"] == pytest.approx(800.0, rel=1e-8)
+    # lmfit composition: two circuits in series are one circuit
+    both = CircuitModel("R0-p(R1,C1)", prefix="x_") + CircuitModel("p(R2,C2)", prefix="y_")
+    vals = dict(x_R0=10.0, x_R1=50.0, x_C1=1e-5, y_R2=30.0, y_C2=1e-3)
+    np.testing.assert_allclose(both.eval(both.make_params(**vals), frequency=f),
+                               Circuit("R0-p(R1,C1)-p(R2,C2)").impedance(f, [10.0, 50.0, 1e-5, 30.0, 1e-3]))
+    with pytest.raises(ParameterError, match="frequency"):
+        model.guess(z)
+
+
+def test_fit_spectra_from_files(tmp_path):
+    from nakit.eis import fit_spectra, read_zplot
+    from nakit.eis.synthetic import FREQUENCIES, write_zplot
+
+    c = Circuit("R0-p(R1,C1)")
+    paths = [write_zplot(tmp_path / f"s{i}.z", FREQUENCIES, c.impedance(FREQUENCIES, [10.0, 100.0 * (i + 1), 1e-5]))
+             for i in range(3)]
+    out = fit_spectra([read_zplot(p) for p in paths], c, [10.0, 150.0, 2e-5])
+    np.testing.assert_allclose(out["value"].sel(parameter="R1").values, [100.0, 200.0, 300.0], rtol=2e-4)
+    assert out["source"].values[1].endswith("s1.z")
+    short = write_zplot(tmp_path / "short.z", FREQUENCIES[:40], c.impedance(FREQUENCIES[:40], [10.0, 100.0, 1e-5]))
+    with pytest.raises(ParameterError, match="one grid"):
+        fit_spectra([read_zplot(paths[0]), read_zplot(short)], c, [10.0, 150.0, 2e-5])
