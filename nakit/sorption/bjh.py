@@ -13,6 +13,7 @@ nothing is carried over, so the cumulative volume is never reduced.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -26,11 +27,53 @@ from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
 
 
+@dataclass
+class BJHResult:
+    """A pore size distribution: per-group arrays (largest pores first) and its summary numbers.
+
+    Diameters in nm, volumes in cm3/g (liquid), areas in m2/g.
+    """
+
+    pore_diameter: np.ndarray
+    diameter_upper: np.ndarray
+    diameter_lower: np.ndarray
+    dv: np.ndarray
+    da: np.ndarray
+    v_cumulative: np.ndarray
+    a_cumulative: np.ndarray
+    dv_dd: np.ndarray
+    dv_dlogd: np.ndarray
+    in_range: np.ndarray
+    total_volume: float
+    total_area: float
+    mean_diameter: float
+    peak_diameter: float
+    peak_bin_diameter: float
+    negative_steps: int
+    settings: dict = field(default_factory=dict)
+
+    def to_dataset(self, **attrs) -> xr.Dataset:
+        """The distribution as a Dataset over ``pore_diameter`` with units and the summary in attrs."""
+        data = {"dv": (self.dv, "cm3/g", "incremental pore volume"), "da": (self.da, "m2/g", "incremental pore area"),
+                "v_cumulative": (self.v_cumulative, "cm3/g", "cumulative pore volume"),
+                "a_cumulative": (self.a_cumulative, "m2/g", "cumulative pore area"),
+                "dv_dd": (self.dv_dd, "cm3/g/nm", "dV/dD"), "dv_dlogd": (self.dv_dlogd, "cm3/g", "dV/dlog(D)"),
+                "in_range": (self.in_range, "1", "inside the diameter range")}
+        summary = {k: getattr(self, k) for k in ("total_volume", "total_area", "mean_diameter", "peak_diameter",
+                                                  "peak_bin_diameter", "negative_steps")}
+        return xr.Dataset(
+            {k: ("pore_diameter", v, {"units": u, "long_name": n}) for k, (v, u, n) in data.items()},
+            coords={"pore_diameter": ("pore_diameter", self.pore_diameter, {"units": "nm", "long_name": "mean pore diameter"}),
+                    "diameter_upper": ("pore_diameter", self.diameter_upper, {"units": "nm"}),
+                    "diameter_lower": ("pore_diameter", self.diameter_lower, {"units": "nm"})},
+            attrs={**self.settings, **summary, **attrs})
+
+
 def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "harkins_jura",
                 meniscus: str = "hemispherical", kelvin_factor_nm: float | None = None,
                 density_conversion: float = N2_DENSITY_CONVERSION, method: str = "bjh",
                 diameter_range_nm: tuple[float, float] = (1.7, 300.0), p_max: float = 0.995,
-                averaging: str = "weighted") -> xr.Dataset:
+                averaging: str = "weighted") -> BJHResult:
     r"""Pore size distribution (cylinders) from one branch, given as plain arrays.
 
     Parameters
@@ -62,10 +105,12 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
 
     Returns
     -------
-    xarray.Dataset over ``pore_diameter`` (nm, descending) with ``dv`` (cm3/g), ``da`` (m2/g),
-    ``v_cumulative``, ``a_cumulative``, ``dv_dd`` (cm3/g/nm), ``dv_dlogd`` (cm3/g), and attrs
-    ``total_volume``, ``total_area``, ``mean_diameter`` (4V/A, nm), ``peak_diameter`` (nm, vertex
-    of dV/dlogD in log D; ``peak_bin_diameter`` is the highest bin itself), ``negative_steps`` and the settings.
+    BJHResult
+        Per group (largest first): ``pore_diameter`` (nm), ``dv`` (cm3/g), ``da`` (m2/g),
+        cumulative sums, ``dv_dd`` (cm3/g/nm), ``dv_dlogd`` (cm3/g); and ``total_volume``,
+        ``total_area``, ``mean_diameter`` (4V/A, nm), ``peak_diameter`` (nm, vertex of dV/dlogD in
+        log D; ``peak_bin_diameter`` is the highest bin itself), ``negative_steps``, ``settings``.
+        ``.to_dataset()`` gives the labelled form.
 
     Notes
     -----
@@ -111,26 +156,31 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         d_mean = 0.5 * (d_pt[:-1] + d_pt[1:])
     r_mean = d_mean / 2.0
     t_mean = 0.5 * (t[:-1] + t[1:])
-    lengths = np.zeros(n)  # pi * L, in cm3/g per nm2
-    vol = np.zeros(n)
+    dv_obs = (v_liq[:-1] - v_liq[1:]).tolist()
+    vol = [0.0] * n
     negative = 0
+    # running sums over the groups opened so far make each step O(1):
+    # BJH needs sum(A_j) and sum(A_j / r_j); DH needs sum(L_j) and sum(L_j r_j) (pi L_j = V_j / r_j^2)
+    s_a = s_ar = s_l = s_lr = 0.0
+    tl, tml, rl = t.tolist(), t_mean.tolist(), r_mean.tolist()
     for k in range(n):
-        dv = v_liq[k] - v_liq[k + 1]
-        dt = t[k] - t[k + 1]
-        r_prev = r_mean[:k]
+        dt, r, tm = tl[k] - tl[k + 1], rl[k], tml[k]
         if method == "bjh":
-            c = ((r_prev - t_mean[k]) / r_prev).clip(0)
-            film = dt * np.sum(c * 2.0 * vol[:k] / r_prev)
-            new_v = (r_mean[k] / (r_mean[k] - t_mean[k] + dt)) ** 2 * (dv - film)
+            film = dt * (s_a - tm * s_ar)
+            new_v = (r / (r - tm + dt)) ** 2 * (dv_obs[k] - film)
         else:
-            film = np.sum(lengths[:k] * ((r_prev - t[k + 1]).clip(0) ** 2 - (r_prev - t[k]).clip(0) ** 2))
-            core = r_mean[k] - t[k + 1]
-            new_v = (dv - film) * (r_mean[k] / core) ** 2 if core > 0 else 0.0
+            film = s_l * (tl[k + 1] ** 2 - tl[k] ** 2) - 2.0 * s_lr * (tl[k + 1] - tl[k])
+            core = r - tl[k + 1]
+            new_v = (dv_obs[k] - film) * (r / core) ** 2 if core > 0 else 0.0
         if new_v <= 0:
             negative += int(new_v < 0)
             continue
         vol[k] = new_v
-        lengths[k] = new_v / r_mean[k] ** 2
+        s_a += 2.0 * new_v / r
+        s_ar += 2.0 * new_v / r**2
+        s_l += new_v / r**2
+        s_lr += new_v / r
+    vol = np.asarray(vol)
     area = 2.0 * vol / r_mean * 1e3  # cm3/g over nm -> m2/g
     lo, hi = diameter_range_nm
     inside = (d_mean >= lo) & (d_mean <= hi)
@@ -145,25 +195,12 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     if total_a <= 0:
         raise CalculationError("BJH found no pore volume in the diameter range: the branch shows no capillary condensation")
     peak_idx = int(np.argmax(np.where(inside, dv_dlogd, -np.inf)))
-    peak = _parabolic_peak(np.log10(d_mean), dv_dlogd, peak_idx)
-    ds = xr.Dataset(
-        {"dv": ("pore_diameter", vol, {"units": "cm3/g", "long_name": "incremental pore volume"}),
-         "da": ("pore_diameter", area, {"units": "m2/g", "long_name": "incremental pore area"}),
-         "v_cumulative": ("pore_diameter", np.cumsum(dv_in), {"units": "cm3/g"}),
-         "a_cumulative": ("pore_diameter", np.cumsum(da_in), {"units": "m2/g"}),
-         "dv_dd": ("pore_diameter", dv_dd, {"units": "cm3/g/nm"}),
-         "dv_dlogd": ("pore_diameter", dv_dlogd, {"units": "cm3/g"}),
-         "in_range": ("pore_diameter", inside, {"units": "1"})},
-        coords={"pore_diameter": ("pore_diameter", d_mean, {"units": "nm", "long_name": "mean pore diameter"}),
-                "diameter_upper": ("pore_diameter", d_pt[:-1], {"units": "nm"}),
-                "diameter_lower": ("pore_diameter", d_pt[1:], {"units": "nm"})},
-        attrs={"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),
-               "density_conversion": density_conversion, "diameter_range_nm": np.array(diameter_range_nm, float),
-               "total_volume": total_v, "total_area": total_a, "mean_diameter": 4e3 * total_v / total_a,
-               "peak_diameter": peak, "peak_bin_diameter": float(d_mean[peak_idx]), "negative_steps": negative, "p_max": p_max,
-               "averaging": averaging},
-    )
-    return ds
+    return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
+                     total_v, total_a, 4e3 * total_v / total_a, _parabolic_peak(np.log10(d_mean), dv_dlogd, peak_idx),
+                     float(d_mean[peak_idx]), negative,
+                     {"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),
+                      "density_conversion": density_conversion, "diameter_range_nm": np.array(diameter_range_nm, float),
+                      "p_max": p_max, "averaging": averaging})
 
 
 def _parabolic_peak(logd: np.ndarray, y: np.ndarray, k: int) -> float:
@@ -184,8 +221,12 @@ def _parabolic_peak(logd: np.ndarray, y: np.ndarray, k: int) -> float:
 
 
 def psd_bjh(ds: xr.Dataset, branch: str = "desorption", **kwargs) -> xr.Dataset:
-    """BJH/DH distribution of an isotherm Dataset's ``branch``; see :func:`psd_bjh_raw`."""
+    """BJH/DH distribution of an isotherm Dataset's ``branch`` as a Dataset over ``pore_diameter``.
+
+    Variables ``dv`` (cm3/g), ``da`` (m2/g), ``v_cumulative``, ``a_cumulative``, ``dv_dd``
+    (cm3/g/nm), ``dv_dlogd`` (cm3/g), ``in_range``; attrs ``total_volume``, ``total_area``,
+    ``mean_diameter``, ``peak_diameter``, ``peak_bin_diameter``, ``negative_steps``, the
+    settings and the branch. See :func:`psd_bjh_raw`.
+    """
     p, q = get_branch(ds, branch)
-    out = psd_bjh_raw(p, q, **kwargs)
-    out.attrs["branch"] = branch
-    return out
+    return psd_bjh_raw(p, q, **kwargs).to_dataset(branch=branch)

@@ -132,14 +132,20 @@ def _parse_block(title, rows, c0, c1, row0) -> Block:
     return block
 
 
-def _quantity(block: Block | None, label: str, path, *, unit_check: str | None = None):
-    if block is None or label not in block.values:
-        return None, None
-    try:
-        value, sigma, unit = parse_quantity(block.values[label])
-    except ValueError:
-        raise FileFormatError(path, f"{block.values[label]!r} is not a number", field=f"{block.title}: {label}") from None
-    return value, sigma
+def _collect(block: Block, pairs, prefix: str, path, out: dict) -> None:
+    """Copy ``Label: value ± sigma unit`` pairs into ``out`` (``key``, ``key_sigma``) plus the block's messages."""
+    for label, key in pairs:
+        if label not in block.values:
+            continue
+        try:
+            value, sigma, _ = parse_quantity(block.values[label])
+        except ValueError:
+            raise FileFormatError(path, f"{block.values[label]!r} is not a number", field=f"{block.title}: {label}") from None
+        out[key] = value
+        if sigma is not None:
+            out[key + "_sigma"] = sigma
+    if block.messages:
+        out[f"{prefix}_messages"] = "; ".join(dict.fromkeys(block.messages))
 
 
 def _find(blocks: dict[str, Block], *words: str) -> Block | None:
@@ -226,32 +232,21 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
                     out[key + "_at"] = float(re.findall(r"[\d.]+", hit)[-1])
     bet = _find(blocks, "BET", "Report") or _find(blocks, "BET Reports")
     if bet is not None:
-        for label, key in (("BET Surface Area", "bet_area"), ("Slope", "bet_slope"), ("Y-Intercept", "bet_intercept"),
-                           ("C", "bet_c"), ("Qm", "bet_qm"), ("Correlation Coefficient", "bet_correlation"),
-                           ("Molecular Cross-Sectional Area", "bet_cross_section")):
-            value, sigma = _quantity(bet, label, path)
-            if value is not None:
-                out[key] = value
-                if sigma is not None:
-                    out[key + "_sigma"] = sigma
+        _collect(bet, (("BET Surface Area", "bet_area"), ("Slope", "bet_slope"), ("Y-Intercept", "bet_intercept"),
+                       ("C", "bet_c"), ("Qm", "bet_qm"), ("Correlation Coefficient", "bet_correlation"),
+                       ("Molecular Cross-Sectional Area", "bet_cross_section")), "bet", path, out)
         if "Qm" in bet.values:
             out["bet_qm_units"] = parse_quantity(bet.values["Qm"])[2]
         cols, _ = bet.table("Relative Pressure", "Quantity Adsorbed")
         if cols:
             out["bet_points_p"] = next(v for k, v in cols.items() if k.startswith("Relative"))
             out["bet_points_q"] = next(v for k, v in cols.items() if k.startswith("Quantity"))
-        if bet.messages:
-            out["bet_messages"] = "; ".join(dict.fromkeys(bet.messages))
     tplot = _find(blocks, "t-Plot", "Report")
     if tplot is not None:
-        for label, key in (("Micropore Volume", "tplot_micropore_volume"), ("Micropore Area", "tplot_micropore_area"),
-                           ("External Surface Area", "tplot_external_area"), ("Slope", "tplot_slope"),
-                           ("Y-Intercept", "tplot_intercept"), ("Correlation Coefficient", "tplot_correlation")):
-            value, sigma = _quantity(tplot, label, path)
-            if value is not None:
-                out[key] = value
-                if sigma is not None:
-                    out[key + "_sigma"] = sigma
+        _collect(tplot, (("Micropore Volume", "tplot_micropore_volume"), ("Micropore Area", "tplot_micropore_area"),
+                         ("External Surface Area", "tplot_external_area"), ("Slope", "tplot_slope"),
+                         ("Y-Intercept", "tplot_intercept"), ("Correlation Coefficient", "tplot_correlation")),
+                 "tplot", path, out)
         for label, key in (("Thickness Range", "tplot_thickness_range"), ("Thickness Equation", "thickness_equation")):
             if label in tplot.values:
                 out[key] = tplot.values[label]
@@ -259,8 +254,6 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
         if cols:
             out["thickness_p"] = next(v for k, v in cols.items() if k.startswith("Relative"))
             out["thickness_t"] = next(v for k, v in cols.items() if k.startswith("Statistical"))
-        if tplot.messages:
-            out["tplot_messages"] = "; ".join(dict.fromkeys(tplot.messages))
     for branch in ("Adsorption", "Desorption"):
         block = _find(blocks, "BJH", branch, "Distribution Report") or _find(blocks, "BJH", branch, "Reports")
         if block is None:
@@ -281,8 +274,7 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
                 for prefix, s in short.items():
                     if k.startswith(prefix):
                         out[f"{key}_{s}"] = v
-        if block.messages:
-            out[f"{key}_messages"] = "; ".join(dict.fromkeys(block.messages))
+        _collect(block, (), key, path, out)
         dlog = _find(blocks, "BJH", branch, "dV/dlog")
         if dlog is not None:
             cols, _ = dlog.table("Pore Diameter", "dV/dlog")

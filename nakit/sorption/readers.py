@@ -26,7 +26,7 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
-from .isotherm import get_branch, make_isotherm
+from .isotherm import make_isotherm
 from .micromeritics import read_micromeritics
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
 
@@ -317,19 +317,3 @@ def _cif_value(v) -> str:
         return f"{float(v):.6g}" if isinstance(v, (float, np.floating)) else str(v)
     s = str(v)
     return f"'{s}'" if (not s or any(c in s for c in " \t#'\"") or s[0] in "_$;[]") else s
-
-
-def isotherm_table(ds: xr.Dataset):
-    """The isotherm as a pandas table (branch, p/p0, loading) in measurement order."""
-    import pandas as pd
-
-    return pd.DataFrame({"branch": ds["branch"].values, "relative_pressure": ds["relative_pressure"].values,
-                         "loading_cm3_g_stp": ds["loading"].values})
-
-
-def branches(ds: xr.Dataset) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Both branches (sorted by p/p0) as a dict; desorption omitted when absent."""
-    out = {"adsorption": get_branch(ds, "adsorption")}
-    if (ds["branch"].values == "desorption").any():
-        out["desorption"] = get_branch(ds, "desorption")
-    return out

@@ -65,9 +65,11 @@ def cylinder_isotherm(d_pore=5.0, v_pore=0.5):
 def test_single_pore_size_recovered(method):
     p, q = cylinder_isotherm(5.0, 0.5)
     r = psd_bjh_raw(p, q, method=method, averaging="pressure")
-    assert r.attrs["peak_diameter"] == pytest.approx(5.0, rel=0.05)
-    assert r.attrs["total_volume"] == pytest.approx(0.5, rel=0.05)
-    assert r.attrs["mean_diameter"] == pytest.approx(5.0, rel=0.08)
+    assert r.peak_diameter == pytest.approx(5.0, rel=0.05)
+    assert r.total_volume == pytest.approx(0.5, rel=0.05)
+    assert r.mean_diameter == pytest.approx(5.0, rel=0.08)
+    ds = r.to_dataset()
+    assert ds["dv"].attrs["units"] == "cm3/g" and ds.attrs["total_volume"] == r.total_volume
 
 
 def test_bjh_input_not_mutated_and_order_free():
@@ -76,7 +78,7 @@ def test_bjh_input_not_mutated_and_order_free():
     pc = p.copy()
     b = psd_bjh_raw(list(p[::-1]), list(q[::-1]))
     np.testing.assert_array_equal(p, pc)
-    assert a.attrs["total_volume"] == b.attrs["total_volume"]
+    assert a.total_volume == b.total_volume
 
 
 def test_bjh_bad_input():

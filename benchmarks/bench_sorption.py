@@ -1,0 +1,144 @@
+"""Benchmark: nakit vs pyGAPS, BET (automatic range) + BJH, whole process including imports.
+
+Run: .venv/bin/python benchmarks/bench_sorption.py [n_synthetic]
+
+Each side runs in a fresh interpreter (imports timed). The job: every peer isotherm in
+../shared/peer-data/sorption plus the shipped stand-ins, then ``n_synthetic`` (default 1000)
+isotherms from nakit's forward model with random pore sizes and volumes. nakit reads the
+files itself; pyGAPS gets the same points as arrays (its reading is not timed, which favours
+it). BJH uses the desorption branch when there is one, else adsorption, Harkins-Jura
+thickness and a hemispherical Kelvin meniscus on both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PEER = ROOT.parent / "shared" / "peer-data" / "sorption"
+
+NAKIT_JOB = r"""
+import sys, time, json
+t0 = time.perf_counter()
+import numpy as np
+from nakit.errors import NakitError
+from nakit.sorption import read_isotherm, get_branch
+from nakit.sorption.bet import bet_auto_raw
+from nakit.sorption.bjh import psd_bjh_raw
+t_import = time.perf_counter() - t0
+files, npz = json.loads(sys.argv[1]), np.load(sys.argv[2])
+ok = fail = 0
+def run(p, q, pd, qd):
+    global ok, fail
+    try:
+        bet_auto_raw(p, q)
+        psd_bjh_raw(pd, qd)
+        ok += 1
+    except NakitError:
+        fail += 1
+for f in files:
+    ds = read_isotherm(f)
+    p, q = get_branch(ds, "adsorption")
+    has_des = (ds["branch"].values == "desorption").any()
+    pd, qd = get_branch(ds, "desorption") if has_des else (p, q)
+    run(p, q, pd, qd)
+t_files = time.perf_counter() - t0
+for k in range(int(npz["n"])):
+    run(npz[f"pa{k}"], npz[f"qa{k}"], npz[f"pd{k}"], npz[f"qd{k}"])
+print(json.dumps({"import": t_import, "files": t_files, "total": time.perf_counter() - t0, "ok": ok, "fail": fail}))
+"""
+
+PYGAPS_JOB = r"""
+import sys, time, json, logging, warnings
+warnings.simplefilter("ignore")
+t0 = time.perf_counter()
+import numpy as np
+import pygaps
+import pygaps.characterisation as pgc
+logging.disable(logging.WARNING)
+t_import = time.perf_counter() - t0
+pre, npz = np.load(sys.argv[1]), np.load(sys.argv[2])
+ok = fail = 0
+def run(p, q, pd, qd):
+    global ok, fail
+    # pyGAPS wants one list in measurement order: adsorption rising, desorption falling
+    pp = np.concatenate([p, pd[::-1][1:] if pd is not p else []])
+    qq = np.concatenate([q, qd[::-1][1:] if pd is not p else []]) / 22.414
+    try:
+        iso = pygaps.PointIsotherm(pressure=pp, loading=qq, material="x", adsorbate="nitrogen", temperature=77.355,
+                                   pressure_mode="relative", loading_unit="mmol", loading_basis="molar",
+                                   material_unit="g", material_basis="mass")
+        pgc.area_BET(iso)
+        pgc.psd_mesoporous(iso, psd_model="BJH", branch="des" if pd is not p else "ads",
+                           pore_geometry="cylinder", meniscus_geometry="hemispherical", thickness_model="Harkins/Jura")
+        ok += 1
+    except Exception:
+        fail += 1
+for k in range(int(pre["n"])):
+    pd = pre[f"pd{k}"] if pre[f"has_des{k}"] else None
+    p, q = pre[f"pa{k}"], pre[f"qa{k}"]
+    run(p, q, pd if pd is not None else p, pre[f"qd{k}"] if pd is not None else q)
+t_files = time.perf_counter() - t0
+for k in range(int(npz["n"])):
+    run(npz[f"pa{k}"], npz[f"qa{k}"], npz[f"pd{k}"], npz[f"qd{k}"])
+print(json.dumps({"import": t_import, "files": t_files, "total": time.perf_counter() - t0, "ok": ok, "fail": fail}))
+"""
+
+
+def synthetic_set(n: int, seed: int = 7) -> dict:
+    from nakit.sorption.synthetic import CMK3, pressure_points, uptake
+
+    rng = np.random.default_rng(seed)
+    out = {"n": n}
+    pa, pd = pressure_points(True)
+    for k in range(n):
+        m = replace(CMK3, pore_diameter=rng.uniform(3.0, 8.0), pore_diameter_sd=rng.uniform(0.15, 0.6),
+                    micropore_volume=rng.uniform(0.02, 0.3), mesopore_volume=rng.uniform(0.2, 1.0),
+                    external_area=rng.uniform(20, 150))
+        noise = 1 + 0.002 * rng.standard_normal(pa.size + pd.size)
+        qa, qd = uptake(pa, m, "adsorption") * noise[:pa.size], uptake(pd, m, "desorption") * noise[pa.size:]
+        out |= {f"pa{k}": pa, f"qa{k}": qa, f"pd{k}": np.concatenate([[pa[-1]], pd]), f"qd{k}": np.concatenate([[qa[-1]], qd])}
+    return out
+
+
+def main(n: int = 1000) -> None:
+    from nakit.sorption import get_branch, read_isotherm
+
+    files = sorted(str(p) for p in PEER.rglob("*.*")) if PEER.is_dir() else []
+    files += sorted(str(p) for p in (ROOT / "data" / "sorption").glob("*.aif"))
+    pre = {"n": len(files)}
+    for k, f in enumerate(files):
+        ds = read_isotherm(f)
+        pre[f"pa{k}"], pre[f"qa{k}"] = get_branch(ds, "adsorption")
+        has = bool((ds["branch"].values == "desorption").any())
+        pre[f"has_des{k}"] = has
+        pre[f"pd{k}"], pre[f"qd{k}"] = get_branch(ds, "desorption") if has else (pre[f"pa{k}"], pre[f"qa{k}"])
+    with tempfile.TemporaryDirectory() as tmp:
+        np.savez(Path(tmp) / "pre.npz", **pre)
+        np.savez(Path(tmp) / "syn.npz", **synthetic_set(n))
+        times = {}
+        for name, job, arg in (("nakit", NAKIT_JOB, json.dumps(files)), ("pyGAPS", PYGAPS_JOB, str(Path(tmp) / "pre.npz"))):
+            t0 = time.perf_counter()
+            res = subprocess.run([sys.executable, "-c", job, arg, str(Path(tmp) / "syn.npz")], capture_output=True,
+                                 text=True, check=True, cwd=ROOT)
+            wall = time.perf_counter() - t0
+            times[name] = {**json.loads(res.stdout.strip().splitlines()[-1]), "wall": wall}
+    print(f"{len(files)} peer/stand-in isotherms + {n} synthetic isotherms, BET (auto range) + BJH each\n")
+    print(f"{'':8s} {'imports':>9s} {'files':>9s} {'total':>9s} {'wall':>9s} {'ok':>6s} {'failed':>7s}")
+    for name, t in times.items():
+        print(f"{name:8s} {t['import']:9.2f} {t['files']:9.2f} {t['total']:9.2f} {t['wall']:9.2f} {t['ok']:6d} {t['fail']:7d}")
+    a, b = times["nakit"], times["pyGAPS"]
+    print(f"\nratio pyGAPS/nakit: wall {b['wall'] / a['wall']:.1f}x, imports {b['import'] / a['import']:.1f}x, "
+          f"analysis only {(b['total'] - b['import']) / (a['total'] - a['import']):.1f}x")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
