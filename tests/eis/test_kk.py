@@ -72,3 +72,23 @@ def test_kk_compliant_passes_and_drift_fails():
     assert bad.max_residual > 10 * good.max_residual
     with pytest.raises(ParameterError, match="fit_type"):
         lin_kk_raw(f, z, fit_type="both")
+
+
+@pytest.mark.parametrize("method", ["lin_kk", "fit", "batch"])
+def test_inputs_not_mutated_lists_accepted_order_irrelevant(method):
+    from nakit.eis.batch import fit_circuit_batch
+    from nakit.eis.fitting import fit_circuit_raw
+
+    f = np.geomspace(1e5, 0.1, 31)
+    z = Circuit("R0-p(R1,CPE1)").impedance(f, [20.0, 300.0, 2e-6, 0.9])
+    z = z * (1 + 0.002 * np.cos(np.arange(f.size)))
+    run = {"lin_kk": lambda f, z: lin_kk_raw(f, z).z_fit[np.argsort(f)],
+           "fit": lambda f, z: np.array(list(fit_circuit_raw(f, z, "R0-p(R1,CPE1)").values.values())),
+           "batch": lambda f, z: fit_circuit_batch(f, [z], "R0-p(R1,CPE1)", [20.0, 300.0, 2e-6, 0.9])["value"].values[0]}[method]
+    f_copy, z_copy = f.copy(), z.copy()
+    ref = run(f, z)
+    np.testing.assert_array_equal(f, f_copy)
+    np.testing.assert_array_equal(z, z_copy)
+    np.testing.assert_allclose(run(list(f), list(z)), ref, rtol=1e-12)
+    order = np.random.default_rng(0).permutation(f.size)
+    np.testing.assert_allclose(run(f[order], z[order]), ref, rtol=1e-6)
