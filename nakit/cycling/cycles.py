@@ -25,7 +25,7 @@ import xarray as xr
 from ..errors import ParameterError
 from ..validation import as_float_array, same_length
 from .cell import CellRecipe, as_recipe
-from .record import CHARGE, DISCHARGE, REST, Runs, make_record
+from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
 
@@ -47,7 +47,7 @@ class HalfCycles:
         self.cycle0 = int(runs.cycle.min())
         self.n = 2 * (int(runs.cycle.max()) - self.cycle0 + 1)
         offset = np.cumsum(seg_q) - seg_q
-        self.progress = capacity + np.repeat(offset, lengths)
+        self.progress = apply_per_segment(capacity.copy(), starts, offset)
         act = active_rows > 0
         self.capacity = np.full(self.n, np.nan)
         self.offset = np.full(self.n, np.nan)
@@ -100,7 +100,7 @@ def _first_direction(state: np.ndarray, first: str) -> int:
 
 
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
-                  first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int = 1) -> dict:
+                  first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None) -> dict:
     """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
 
     Builds the canonical record (:func:`nakit.cycling.record.make_record`) and returns
@@ -118,7 +118,7 @@ def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float |
 
 
 def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, first: str = "auto",
-              source: str = "integrated", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int = 1,
+              source: str = "integrated", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None,
               n_soc: int = 13) -> xr.Dataset:
     """Per-cycle capacities, Coulombic efficiency, energies, voltages and hysteresis.
 
@@ -138,7 +138,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     soc_window
         State-of-charge range over which the hysteresis is averaged.
     retention_reference
-        Cycle whose delivered capacity is 100 % retention. Retention follows the second
+        Cycle whose delivered capacity is 100 % retention (default: the first). Retention follows the second
         half-cycle (the capacity the cell gives back: discharge for a Na2S cathode, charge
         for a cell starting with discharge), as the LAND cycler's RetentionD does.
 
@@ -192,6 +192,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     first_c, first_d = hc.first_row[ch], hc.first_row[dis]
     both = (first_c >= 0) & (first_d >= 0)
     wrong = both & ((first_d < first_c) if fd == CHARGE else (first_c < first_d))
+    if retention_reference is None:
+        retention_reference = int(cycles[0])
     ref = np.flatnonzero(cycles == retention_reference)
     if ref.size == 0:
         raise ParameterError(f"retention_reference cycle {retention_reference} is not in the record "

@@ -27,15 +27,15 @@ import xarray as xr
 from ..errors import CalculationError, ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .cell import CellRecipe, as_recipe
-from .record import Runs
+from .record import Runs, apply_per_segment
 
 
-def _bin_increments(pos: np.ndarray, dq: np.ndarray, group: np.ndarray | None, nbins: int,
-                    ngroups: int) -> np.ndarray:
+def _bin_increments(pos: np.ndarray, dq: np.ndarray, groups: tuple[np.ndarray, np.ndarray] | None,
+                    nbins: int, ngroups: int) -> np.ndarray:
     """Capacity per (group, voltage bin); increment ``dq[i]`` spans ``pos[i]..pos[i + 1]``.
 
-    ``pos`` is the voltage in bin units (one more entry than ``dq``) and ``group`` the
-    half-cycle of each increment. Most increments of a densely logged record start and end
+    ``pos`` is the voltage in bin units (one more entry than ``dq``); ``groups`` gives the
+    first increment of each stretch and its half-cycle (``None``: one group). Most increments of a densely logged record start and end
     in one bin: those are binned in a single ``bincount`` and only the others (a few per
     cent, or all of a sparse record) are spread over the bins they cross, so the cost is
     a handful of whole-array passes.
@@ -45,7 +45,9 @@ def _bin_increments(pos: np.ndarray, dq: np.ndarray, group: np.ndarray | None, n
     np.clip(pos, 0.0, top, out=pos)
     k = pos.astype(np.int64)
     ka, kb = k[:-1], k[1:]
-    base = k[1:] if group is None else group * nbins + kb
+    base = k[1:].copy()
+    if groups is not None:
+        apply_per_segment(base, groups[0], groups[1] * nbins)
     out = np.bincount(base, weights=dq, minlength=size).astype(float)
     cross = np.flatnonzero(ka != kb)
     if cross.size == 0:
@@ -135,10 +137,10 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     # first increment of each half-cycle (from the previous one's last row) is dropped
     dq = np.diff(q)
     dq[starts[1:] - 1] = 0.0
-    group = np.repeat(seg_key, lengths)[1:]
+    inc_starts = np.maximum(starts - 1, 0)  # segments in increment indices
     sign = np.where(seg_key % 2 == 1, 1.0, -1.0)  # discharge: capacity grows as V falls
-    dq *= np.repeat(sign, lengths)[1:]
-    binned = _bin_increments((v - lo_v) / bin_width, dq, group, nbins, ngroups)
+    apply_per_segment(dq, inc_starts, sign, np.multiply)
+    binned = _bin_increments((v - lo_v) / bin_width, dq, (inc_starts, seg_key), nbins, ngroups)
     curves = _smooth(binned / bin_width, smoothing / bin_width)
     cell = as_recipe(cell)
     units = "mAh/V"
