@@ -243,7 +243,8 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     ``记录层`` sheets), mA or uA units, and Chinese or English headers. The cycler's own
     per-cycle table is read separately by :func:`read_land_cycle_table`. The active mass
     the operator typed into the cycler (``Capacity / SpeCap``) is kept as
-    ``instrument_active_mass_mg`` for comparison, never used silently.
+    ``instrument_active_mass_mg`` for comparison, never used silently. A ``Step-Tab``
+    sheet, when present, is not needed (steps are rebuilt from the records) and is ignored.
     """
     wb = _workbook(path)
     sheets = [s for s in wb.sheet_names if s.lower().startswith("record") or s.startswith("记录")]
