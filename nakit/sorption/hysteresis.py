@@ -176,8 +176,10 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
         return IsothermType("IV", f"monolayer-multilayer knee, capillary condensation with an {loop.loop_type} loop and a "
                             f"plateau after it (type IV(a))", _confidence([(0.1 - after_loop) / 0.1]), feats)
     if step > 0.25:
-        return IsothermType("IV", f"reversible condensation step between p/p0 0.35 and 0.9 ({step:.0%} of the uptake "
-                            "within 0.1 of p/p0): narrow mesopores (type IV(b))", _confidence([(step - 0.25) / 0.25]), feats)
+        which = ("no desorption branch, so IV(a) and IV(b) cannot be told apart" if loop is None else
+                 "reversible: narrow mesopores (type IV(b))")
+        return IsothermType("IV", f"condensation step between p/p0 0.35 and 0.9 ({step:.0%} of the uptake within 0.1 "
+                            f"of p/p0); {which}", _confidence([(step - 0.25) / 0.25]), feats)
     return IsothermType("II", f"knee at low pressure then unrestricted multilayer ({rise_top:.0%} of the uptake above "
                         f"p/p0 = 0.8){'; loop of type ' + loop.loop_type + ' from interparticle voids' if has_loop else ''}",
                         _confidence([rise_top / 0.2 if rise_top < 0.2 else 1.0]), feats)
