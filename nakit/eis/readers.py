@@ -266,7 +266,7 @@ def read_biologic_mpt(path: str | os.PathLike) -> xr.Dataset:
 
 # ---------------------------------------------------------------- CSV ---------------------------
 
-def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str = ",") -> xr.Dataset:
+def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str | None = None) -> xr.Dataset:
     """Read a three-column text file: frequency (Hz), Z' (ohm), Z'' (ohm); no header or one.
 
     Parameters
@@ -277,15 +277,18 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         passive electrochemical cell is capacitive over most of its spectrum, so a third
         column that is mostly positive is taken as -Im(Z). The decision is stored in
         ``instrument_imag_convention`` (and ``..._detected`` = 1 when it was inferred).
+    delimiter
+        Column separator; by default ``;`` (with decimal commas) if a line has one, else
+        ``,`` if it has one, else whitespace.
     """
     if imag_convention not in IMAG_CONVENTIONS:
         raise ParameterError(f"imag_convention must be one of {IMAG_CONVENTIONS}, got {imag_convention!r}")
     path = Path(path)
     rows, line_no = [], []
     for i, line in enumerate(_read_lines(path, "utf-8-sig")):
-        tokens = [t.strip() for t in line.split(delimiter)]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        tokens = _split(line, delimiter)
         if len(tokens) < 3:
             raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {len(tokens)}", line=i + 1)
         try:
@@ -304,6 +307,16 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     sign = -1.0 if imag_convention == "negated" else 1.0
     attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected))
     return spectrum_dataset(data[:, 0], data[:, 1] + 1j * sign * data[:, 2], attrs, path=path, lines=line_no)
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is not None:
+        return [t.strip() for t in line.split(delimiter)]
+    if ";" in line:
+        return [t.strip().replace(",", ".") for t in line.split(";")]
+    if "," in line:
+        return [t.strip() for t in line.split(",")]
+    return line.split()
 
 
 _BY_SUFFIX = {".z": read_zplot, ".dta": read_gamry_dta, ".mpt": read_biologic_mpt,

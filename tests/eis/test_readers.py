@@ -149,3 +149,12 @@ def test_zplot_truncated_row(tmp_path):
     with pytest.raises(FileFormatError, match="columns") as info:
         read_zplot(bad)
     assert info.value.line == len(lines)
+
+
+@pytest.mark.parametrize("text", ["1000\t1.5\t-2\n100\t2.5\t-3\n", "f;Zre;Zim\n1000;1,5;-2\n100;2,5;-3\n",
+                                  "1000 1.5 -2\n100 2.5 -3\n"])
+def test_csv_delimiters(tmp_path, text):
+    path = tmp_path / "s.txt"
+    path.write_text(text)
+    ds = read_eis(path)
+    np.testing.assert_array_equal(impedance_of(ds), [1.5 - 2j, 2.5 - 3j])
