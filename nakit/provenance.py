@@ -61,8 +61,8 @@ def git_state(path: str | os.PathLike | None = None) -> dict[str, Any]:
 
 
 def input_hashes(paths: Iterable[str | os.PathLike]) -> dict[str, str]:
-    """SHA-256 of each input file, keyed by the path as given."""
-    return {str(p): sha256_file(p) for p in paths}
+    """SHA-256 of each input file, keyed by its absolute path (valid from any working folder)."""
+    return {str(Path(p).resolve()): sha256_file(p) for p in paths}
 
 
 def run_record(parameters: Mapping[str, Any] | None = None,

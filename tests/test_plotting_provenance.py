@@ -49,7 +49,7 @@ def test_run_record_contents(tmp_path):
     f = tmp_path / "input.txt"
     f.write_bytes(b"abc")
     rec = provenance.run_record({"a": 1}, [f])
-    assert rec["input_files"][str(f)] == hashlib.sha256(b"abc").hexdigest()
+    assert rec["input_files"][str(f.resolve())] == hashlib.sha256(b"abc").hexdigest()
     assert rec["parameters"] == {"a": 1}
     assert rec["packages"]["numpy"] == np.__version__
     import nakit
