@@ -150,3 +150,26 @@ def test_biologic_refusals(tmp_path):
     q.write_bytes(b"definitely not a BioLogic file" * 10)
     with pytest.raises(FileFormatError, match="galvani could not read"):
         read_biologic_mpr(q)
+
+
+def test_land_continuation_sheet_without_header(tmp_path):
+    import xlsxwriter
+
+    from nakit.cycling import read_land
+
+    header = ["Record", "TestTime/Sec", "Current/mA", "Voltage/V", "Cycle-Index", "Step-Index"]
+    rows = [[k + 1, 60.0 * k, 1.0 if k < 5 else -1.0, 2.0 + 0.01 * k, 1, 1 if k < 5 else 2] for k in range(10)]
+    path = tmp_path / "split.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    first, second = wb.add_worksheet("Record-Tab"), wb.add_worksheet("Record-Tab1")
+    first.write_row(0, 0, header)
+    for r, row in enumerate(rows[:6], start=1):
+        first.write_row(r, 0, row)
+    for r, row in enumerate(rows[6:]):
+        second.write_row(r, 0, row)
+    wb.close()
+    rec = read_land(path)
+    assert rec.sizes["time"] == 10
+    np.testing.assert_allclose(rec["voltage"], [r[3] for r in rows])
+    # rows 5 and 6 straddle the step change: 4 intervals of 60 s at 1 mA on charge
+    assert rec["capacity"].values[4] == pytest.approx(4 * 60 / 3600)
