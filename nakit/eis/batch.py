@@ -68,8 +68,9 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     Returns
     -------
     xarray.Dataset
-        Over ``spectrum`` and ``parameter``: ``value``, ``value_sigma``, ``chisqr``,
-        ``redchi``, ``converged`` and ``n_iter``; the circuit, weighting and method in attrs.
+        Over ``spectrum`` and ``parameter``: ``value``, ``value_sigma``, ``correlation``
+        (over ``parameter`` x ``parameter_2``), ``chisqr``, ``redchi``, ``converged`` and
+        ``n_iter``; the circuit, weighting and method in attrs.
 
     Notes
     -----
@@ -155,12 +156,13 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
         if refresh.size:
             J[refresh] = jacobian(u[refresh], r[refresh], refresh)
     p = to_p(u)
-    sigma = _stderr(jacobian(u, r, every), dp_du(p), cost, 2 * N - P)
+    sigma, corr = _uncertainties(jacobian(u, r, every), dp_du(p), cost, 2 * N - P)
     return xr.Dataset(
         {"value": (("spectrum", "parameter"), p), "value_sigma": (("spectrum", "parameter"), sigma),
+         "correlation": (("spectrum", "parameter", "parameter_2"), corr, {"units": "1"}),
          "chisqr": ("spectrum", cost), "redchi": ("spectrum", cost / (2 * N - P)),
          "converged": ("spectrum", ~active), "n_iter": ("spectrum", n_iter)},
-        coords={"spectrum": np.arange(S), "parameter": names,
+        coords={"spectrum": np.arange(S), "parameter": names, "parameter_2": names,
                 "units": ("parameter", [c.units[n] for n in names])},
         attrs={"circuit": c.text, "weighting": weighting,
                "method": "batched Levenberg-Marquardt on log/logit-transformed parameters",
@@ -187,13 +189,15 @@ def _initial_array(initial, names, all_names, S) -> np.ndarray:
     return arr.copy()
 
 
-def _stderr(J_u, dpdu, cost, dof) -> np.ndarray:
+def _uncertainties(J_u, dpdu, cost, dof) -> tuple[np.ndarray, np.ndarray]:
     # covariance in u (better conditioned than in p, whose scales span many decades), then
-    # the chain rule: var(p_i) = (dp_i/du_i)^2 var(u_i)
+    # the chain rule: cov_p = D cov_u D with D = diag(dp/du) > 0, so correlations are unchanged
     A = np.einsum("smp,smq->spq", J_u, J_u)
     with np.errstate(invalid="ignore", divide="ignore"):
-        var_u = np.einsum("spp->sp", np.linalg.pinv(A)) * (cost / dof)[:, None]
-        return np.abs(dpdu) * np.sqrt(np.clip(var_u, 0, None))
+        cov_u = np.linalg.pinv(A) * (cost / dof)[:, None, None]
+        sd_u = np.sqrt(np.clip(np.einsum("spp->sp", cov_u), 0, None))
+        corr = cov_u / (sd_u[:, :, None] * sd_u[:, None, :])
+        return np.abs(dpdu) * sd_u, corr
 
 
 def fit_spectra(spectra, circuit: str | Circuit, initial, **kwargs) -> xr.Dataset:

@@ -147,6 +147,8 @@ def test_batch_matches_impedancepy(example, impy):
     assert bool(out["converged"].all())
     np.testing.assert_allclose(out["value"].values[0], p_ref, rtol=1e-4)
     np.testing.assert_allclose(out["value_sigma"].values[0], e_ref, rtol=1e-3)
+    single = fit_circuit_raw(f, z, CIRCUIT, initial=GUESS, weighting="modulus")
+    np.testing.assert_allclose(out["correlation"].values[0], single.correlation, atol=2e-3)
     # scaling all impedances by 2 scales resistances and Wo1_R by 2, capacitances by 1/2
     scale = np.array([2, 2, 0.5, 2, 2, 1, 0.5])
     np.testing.assert_allclose(out["value"].values[1], p_ref * scale, rtol=1e-4)
