@@ -146,7 +146,7 @@ def despike(spectrum: xr.Dataset, **kwargs) -> xr.Dataset:
     da = spectrum["intensity"].transpose(..., "raman_shift")
     if da.ndim == 1:
         cleaned, mask = despike_raw(da.values, **kwargs)
-        method = "robust z-score vs running median, sharpness test"
+        method = "robust z-score vs running median; runs <= max_width whose neighbours are at background"
     else:
         cleaned, mask = despike_neighbours_raw(da.values, **kwargs)
         method = "neighbour median along " + ", ".join(d for d in da.dims if d != "raman_shift")
