@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import xarray as xr
 
 from ..errors import CalculationError
+from ..validation import as_float_array
 from .fitting import Band, fit_bands, fit_bands_raw
 
 SILICON_SHIFT = 520.7
@@ -44,10 +46,6 @@ def silicon_offset_raw(x, y, *, reference: float = SILICON_SHIFT, search: float 
     Parker, J. H.; Feldman, D. W.; Ashkin, M. Raman scattering by silicon and germanium.
     Phys. Rev. 155, 712 (1967).
     """
-    import numpy as np
-
-    from ..validation import as_float_array
-
     x = as_float_array(x, "x", min_size=3)
     y = as_float_array(y, "y", min_size=3)
     near = np.abs(x - reference) <= 3 * search

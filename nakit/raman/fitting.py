@@ -128,12 +128,26 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
                   max_nfev: int | None = None) -> BandFit:
     """Fit ``bands`` (a sequence of :class:`Band`) to one spectrum given as arrays.
 
+    Parameters
+    ----------
+    x, y
+        Raman shift (cm-1, any order) and intensity.
+    bands
+        The :class:`Band` list; each becomes an lmfit model with prefix ``<name>_``.
+    background
+        ``"linear"``, ``"constant"`` or None.
+    weights
+        Optional 1/sigma per point.
+    max_nfev
+        Cap on model evaluations (default 200 per free parameter); a fit stopped by it is
+        flagged.
+
     Returns
     -------
     BandFit
         ``table`` has per band: centre, FWHM, height, area and each one's ``_sigma``, and
-        ``at_bound`` naming parameters that ended on a bound. ``max_nfev`` caps model
-        evaluations (default 200 per free parameter); a fit stopped by it is flagged.
+        ``at_bound`` naming parameters that ended on a bound; ``result`` is the lmfit
+        ModelResult (with the correlation matrix).
 
     Notes
     -----

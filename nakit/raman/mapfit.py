@@ -113,8 +113,8 @@ def fit_many_raw(x, Y, bands, *, background: str | None = "constant", max_iter: 
     Returns
     -------
     dict
-        ``params`` and ``sigma`` (n, P) with ``names`` (P,), ``chi2``, ``redchi``,
-        ``n_iter`` and ``converged`` (n,), ``at_bound`` (n, P) bool.
+        ``params`` and ``sigma`` (n, P) with ``names`` (P,), ``cov`` (n, P, P), ``chi2``,
+        ``redchi``, ``n_iter`` and ``converged`` (n,), ``at_bound`` (n, P) bool.
     """
     x = as_float_array(x, "x", min_size=3)
     Y = as_float_array(Y, "Y", ndim=2)
@@ -175,16 +175,29 @@ def _solve(lay: _Layout, x, Y, max_iter, tol):
     redchi = cost / max(m - P, 1)
     A = J @ J.transpose(0, 2, 1)
     free = ~at_bound
-    sigma = np.full((n, P), np.nan)
+    cov = np.full((n, P, P), np.nan)
     for i in range(n):  # each small covariance restricted to the free parameters
         k = np.flatnonzero(free[i])
         try:
-            cov = np.linalg.inv(A[i][np.ix_(k, k)]) * redchi[i]
+            cov[i][np.ix_(k, k)] = np.linalg.inv(A[i][np.ix_(k, k)]) * redchi[i]
         except np.linalg.LinAlgError:
             continue
-        sigma[i, k] = np.sqrt(np.clip(np.diag(cov), 0, None))
-    return {"params": p, "sigma": sigma, "chi2": cost, "redchi": redchi, "n_iter": n_iter,
+    sigma = np.sqrt(np.clip(np.einsum("npp->np", cov), 0, None))
+    return {"params": p, "sigma": sigma, "cov": cov, "chi2": cost, "redchi": redchi, "n_iter": n_iter,
             "converged": converged, "at_bound": at_bound}
+
+
+def _propagate(fn, values: dict, cov: np.ndarray, names) -> np.ndarray:
+    """First-order standard error of ``fn(values)`` for every spectrum, by central differences."""
+    grad = []
+    for name in names:
+        h = 1e-6 * np.maximum(np.abs(values[name]), 1e-3)
+        up, dn = dict(values), dict(values)
+        up[name] = values[name] + h
+        dn[name] = values[name] - h
+        grad.append((fn(up) - fn(dn)) / (2 * h))
+    g = np.stack(grad, axis=-1)
+    return np.sqrt(np.clip(np.einsum("np,npq,nq->n", g, cov, g), 0, None))
 
 
 def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, float] | None = None,
@@ -192,9 +205,9 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
     """Fit ``bands`` to every spectrum of a map/series/batch; return a Dataset of parameter maps.
 
     For each band ``b``: ``b_center``, ``b_fwhm``, ``b_height``, ``b_area`` with ``_sigma``
-    partners (height/FWHM errors propagated from the covariance of amplitude and sigma,
-    neglecting their correlation), and ``b_at_bound``; plus ``redchi``, ``converged`` and
-    ``n_iter``, all over the input's non-spectral dims.
+    partners (the height's propagated through the band's full parameter covariance), and
+    ``b_at_bound``; plus ``redchi``, ``converged`` and ``n_iter``, all over the input's
+    non-spectral dims.
     """
     da = spectra["intensity"] if isinstance(spectra, xr.Dataset) else spectra
     if "raman_shift" not in da.dims:
@@ -220,13 +233,11 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
         pv = {name: res["params"][:, k] for name, k in zip(prof.params, range(sl.start, sl.stop))}
         ps = {name: res["sigma"][:, k] for name, k in zip(prof.params, range(sl.start, sl.stop))}
         fwhm = prof.fwhm(pv)
-        height = prof.height(pv)
         values = {
             "center": (pv["center"], ps["center"]),
             "area": (pv["amplitude"], ps["amplitude"]),
             "fwhm": (fwhm, fwhm * ps["sigma"] / pv["sigma"]),
-            "height": (height, height * np.hypot(ps["amplitude"] / np.maximum(pv["amplitude"], 1e-300),
-                                                 ps["sigma"] / pv["sigma"])),
+            "height": (prof.height(pv), _propagate(prof.height, pv, res["cov"][:, sl, sl], prof.params)),
         }
         name = b.prefix.rstrip("_")
         for q, (v, s) in values.items():

@@ -63,6 +63,14 @@ def test_batched_fit_matches_lmfit_loop():
             row = ref.row(b.name)
             assert res["params"][i, k] == pytest.approx(row.center, abs=1e-3)
             assert res["sigma"][i, k] == pytest.approx(row.center_sigma, rel=0.01)
+            if i == 0:
+                da = xr.DataArray(Y[:1], dims=("point", "raman_shift"), coords={"raman_shift": X})
+                maps = fit_map(da, BANDS, background="linear")
+                name = b.prefix.rstrip("_")
+                for q in ("height", "fwhm", "area"):
+                    assert float(maps[f"{name}_{q}"][0]) == pytest.approx(row[q], rel=1e-4)
+                    # lmfit propagates the derived height/FWHM errors with correlations, as here
+                    assert float(maps[f"{name}_{q}_sigma"][0]) == pytest.approx(row[f"{q}_sigma"], rel=0.02)
         assert res["chi2"][i] == pytest.approx(ref.result.chisqr, rel=1e-6)
 
 
