@@ -13,6 +13,7 @@ from .calibration import apply_calibration, silicon_offset, silicon_offset_raw
 from .carbon import carbon_analysis, carbon_analysis_raw
 from .despike import despike, despike_neighbours_raw, despike_raw
 from .fitting import Band, BandFit, fit_bands, fit_bands_raw
+from .mapfit import fit_many_raw, fit_map
 from .readers import read_labspec, read_raman, read_rruff, read_two_column, read_wire
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "Band", "BandFit", "fit_bands", "fit_bands_raw",
     "load_band_library", "candidates", "assign", "library_band",
     "carbon_analysis", "carbon_analysis_raw",
+    "fit_map", "fit_many_raw",
 ]

@@ -187,7 +187,10 @@ def _lines(path) -> list[str]:
     if not p.is_file():
         raise FileFormatError(p, "file not found")
     # Latin-1 maps every byte, so LabSpec's degree and micro signs never fail to decode.
-    text = p.read_bytes().decode("latin-1")
+    raw = p.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (files re-saved by editors)
+        raw = raw[3:]
+    text = raw.decode("latin-1")
     if not text.strip():
         raise FileFormatError(p, "empty file")
     return text.splitlines()

@@ -98,6 +98,16 @@ def test_neighbour_despike_on_a_map():
         despike_neighbours_raw(spiky[:1, :1])
 
 
+def test_neighbour_despike_on_a_series():
+    rng = np.random.default_rng(5)
+    series = _bands() * np.linspace(0.9, 1.1, 6)[:, None] + rng.normal(0, 2, (6, X.size))
+    spiky = series.copy()
+    spiky[0, 200] += 600  # first spectrum: its only neighbour is the second
+    out, mask = despike_neighbours_raw(spiky)
+    assert list(zip(*np.nonzero(mask))) == [(0, 200)]
+    assert abs(out[0, 200] - series[0, 200]) < 15
+
+
 def test_baseline_recovers_a_known_background():
     y = _bands()
     base, spec = baseline_raw(X, y)

@@ -161,6 +161,13 @@ def test_missing_file_and_wrong_format(tmp_path):
         read_wire(_write(tmp_path, "100\t1\r\n200\t2\r\n"))
 
 
+def test_utf8_bom_is_ignored(tmp_path):
+    p = tmp_path / "bom.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + HEAD.encode("latin-1") + b"100\t1\r\n200\t2\r\n")
+    ds = read_raman(p)
+    assert ds.attrs["source_format"] == "horiba-labspec6-txt" and ds.attrs["instrument_acq_time_s"] == 10
+
+
 def test_two_column_separators(tmp_path):
     for sep in (",", ";", "  ", "\t"):
         ds = read_two_column(_write(tmp_path, f"# comment\n300{sep}3\n100{sep}1\n200{sep}2\n"))
