@@ -2,9 +2,10 @@
 
 Kapton windows, glass and disordered carbon give broad humps that carry information (the
 paper's 10-30 deg Kapton halo), so they are fitted as Gaussian components with
-uncertainties rather than subtracted blindly. Bragg peaks are first removed from the
-curve with pybaselines' SNIP filter, whose window is set wider than any Bragg peak and
-narrower than the humps.
+uncertainties rather than subtracted blindly. pybaselines' SNIP filter gives a first
+background under the Bragg peaks; the points it shows to belong to peaks are masked and the
+model is fitted to the measured counts elsewhere (SNIP itself clips broad humps, so its
+curve is not fitted directly).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class BackgroundFit:
 
     two_theta: np.ndarray
     estimate: np.ndarray     # SNIP curve under the Bragg peaks
+    peak_mask: np.ndarray    # points left out of the fit as Bragg peaks
     model: np.ndarray        # fitted polynomial + humps
     humps: dict[str, HumpFit]
     lmfit_result: object
@@ -78,7 +80,7 @@ def snip_background(two_theta, intensity, window_deg: float = 1.5) -> np.ndarray
 
 
 def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
-                       window_deg: float = 1.5) -> BackgroundFit:
+                       window_deg: float = 0.6) -> BackgroundFit:
     """Fit polynomial + Gaussian humps to the SNIP background of a pattern.
 
     Parameters
@@ -90,8 +92,10 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
 
     Notes
     -----
-    B(2theta) = sum_k c_k t^k + sum_j A_j G(2theta; c_j, H_j), t the 2theta axis mapped to [-1, 1].
-    Weights are Poisson, 1/sqrt(max(B, 1)), taken from the SNIP estimate.
+    B(2theta) = sum_k c_k t^k + sum_j A_j G(2theta; c_j, H_j), t the 2theta axis mapped to [-1, 1],
+    fitted with Poisson weights 1/sqrt(max(y, 1)) to the points outside Bragg peaks (those
+    standing 3 sigma above the SNIP curve, widened by 0.3 deg; then above the fitted model,
+    until the mask no longer changes).
     """
     import lmfit
 
@@ -100,6 +104,16 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     same_length(two_theta=x, intensity=y)
     x, y = sorted_by(x, y, name="two_theta")
     est = snip_background(x, y, window_deg)
+    step = float(np.median(np.diff(x)))
+    n = max(1, int(round(0.1 / step)))
+    ys = np.convolve(y, np.ones(n) / n, mode="same")
+    grow = max(1, int(round(0.3 / step)))
+
+    def peaks_above(base):
+        z = (ys - base) / np.sqrt(np.maximum(base, 1.0) / n)
+        return np.convolve((z - np.median(z) > 3.0).astype(float), np.ones(2 * grow + 1), mode="same") > 0
+
+    peak_mask = peaks_above(est)
     t = 2 * (x - x[0]) / (x[-1] - x[0]) - 1
     specs = []
     for h in humps:
@@ -124,18 +138,25 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
             out = out + gaussian_hump(x, p[f"{name}_center"].value, p[f"{name}_fwhm"].value, p[f"{name}_area"].value)
         return out
 
-    weight = 1.0 / np.sqrt(np.maximum(est, 1.0))
-    res = lmfit.minimize(lambda p: (model(p) - est) * weight, params, method="least_squares")
-    if not res.success:
-        raise FitError(f"background fit did not converge: {res.message}")
+    weight = 1.0 / np.sqrt(np.maximum(y, 1.0))
+    for _ in range(3):  # refit with the peaks seen above the fitted model, not above SNIP
+        use = ~peak_mask
+        res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
+        if not res.success:
+            raise FitError(f"background fit did not converge: {res.message}")
+        params = res.params
+        new_mask = peaks_above(model(params))
+        if np.array_equal(new_mask, peak_mask):
+            break
+        peak_mask = new_mask
     fits = {}
     for name, *_ in specs:
         vals = [(res.params[f"{name}_{q}"].value, res.params[f"{name}_{q}"].stderr) for q in ("center", "fwhm", "area")]
         flat = [v for pair in vals for v in (pair[0], np.nan if pair[1] is None else pair[1])]
         fits[name] = HumpFit(name, *flat)
-    return BackgroundFit(x, est, model(res.params), fits, res)
+    return BackgroundFit(x, est, peak_mask, model(res.params), fits, res)
 
 
-def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_deg: float = 1.5) -> BackgroundFit:
+def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_deg: float = 0.6) -> BackgroundFit:
     """:func:`fit_background_raw` on a Dataset read by :func:`nakit.xrd.readers.read_xrd`."""
     return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg)

@@ -111,8 +111,12 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
 
 
 def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
-                     n_first: int = 6, max_index: int = 3, centrings=("P", "I")) -> list[IndexingSolution]:
-    """Tetragonal cells that index the lines (dichotomy-free trial of low-index pairs).
+                     n_first: int = 6, max_index: int = 3, centrings=("P", "I"),
+                     n_refine: int = 12) -> list[IndexingSolution]:
+    """Tetragonal cells that index the lines (trial of low-index pairs for the first lines).
+
+    Every trial cell is screened by how many lines it indexes (|dQ|/Q <= 1 %); the
+    ``n_refine`` best (smallest cell among equals) are refined and ranked by M20.
 
     Notes
     -----
@@ -121,12 +125,11 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
     lam = Wavelength.parse(wavelength).ka1
     q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
-    sols = []
+    sols, seen, tables = [], set(), {}
     for cen in centrings:
         hkl = _hkl_table("tetragonal", cen)
         trial = hkl[(hkl.max(axis=1) <= max_index)]
         m = np.stack([trial[:, 0] ** 2 + trial[:, 1] ** 2, trial[:, 2] ** 2], axis=1).astype(float)
-        seen = set()
         for i, j in combinations(range(min(n_first, len(q))), 2):
             # all pairs of trial rows for lines i and j: solve [m_i; m_j] [A, C] = [q_i, q_j]
             mi, mj = m[:, None, :], m[None, :, :]
@@ -139,13 +142,18 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
                 a, c = 1 / np.sqrt(A_), 1 / np.sqrt(C_)
                 if not (2.0 < a < 30.0 and 2.0 < c < 30.0) or abs(a - c) < 1e-3 * a:
                     continue
-                key = (round(a, 2), round(c, 2))
-                if key in seen:
-                    continue
-                seen.add(key)
-                s = _try(tt, lam, "tetragonal", cen, a, c, hkl, tolerance, zero)
-                if s is not None:
-                    sols.append(s)
+                seen.add((round(a, 3), round(c, 3), cen))
+    # cheap screen (lines indexed by the trial cell) before any least-squares refinement
+    screened = []
+    for a, c, cen in seen:
+        hkl = tables.setdefault(cen, _hkl_table("tetragonal", cen))
+        _, ok = _assign(q, hkl, a, c, "tetragonal", lam, tol_q=0.01)
+        screened.append((int(ok.sum()), a, c, cen))
+    screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2]))
+    for _, a, c, cen in screened[:n_refine]:
+        s = _try(tt, lam, "tetragonal", cen, a, c, tables[cen], tolerance, zero)
+        if s is not None:
+            sols.append(s)
     return _rank(sols)
 
 

@@ -87,12 +87,24 @@ def guess_doublet(x, y, center: float, prefix: str = ""):
             f"{prefix}eta": 0.5}
 
 
+def _split(groups: list[list[float]], max_group: int) -> list[list[float]]:
+    """Split chains of overlapping peaks longer than ``max_group`` at their widest gaps."""
+    out = []
+    for g in groups:
+        if len(g) <= max_group:
+            out.append(g)
+            continue
+        cut = int(np.argmax(np.diff(g))) + 1
+        out.extend(_split([g[:cut], g[cut:]], max_group))
+    return out
+
+
 def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, sigma=None,
-                  window_fwhm: float = 6.0, fwhm_guess: float = 0.15) -> pd.DataFrame:
+                  window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5) -> pd.DataFrame:
     """Fit K-alpha doublet pseudo-Voigts at the given K-alpha1 positions.
 
-    Overlapping peaks are fitted together; each group gets a local linear background on top of
-    ``background``. Returns one row per peak with position, FWHM, eta, area, height and d,
+    Overlapping peaks are fitted together (chains of more than ``max_group`` are split at
+    their widest gaps); each group gets a local linear background on top of ``background``. Returns one row per peak with position, FWHM, eta, area, height and d,
     each with its standard error (``*_sigma``, from the Jacobian scaled by the reduced
     chi-square), plus the group's reduced chi-square.
 
@@ -115,17 +127,15 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     wl = Wavelength.parse(wavelength)
     pos = np.sort(as_float_array(positions, "positions"))
     half = window_fwhm * fwhm_guess
-    groups, cur = [], [pos[0]]
-    for p in pos[1:]:
-        if p - cur[-1] < 2 * half:
-            cur.append(p)
-        else:
-            groups.append(cur)
-            cur = [p]
-    groups.append(cur)
+    groups = _split([list(g) for g in np.split(pos, np.flatnonzero(np.diff(pos) >= 2 * half) + 1)], max_group)
     rows = []
-    for g in groups:
+    for gi, g in enumerate(groups):
         lo, hi = g[0] - half, (ka2_position(g[-1], wl.ka1, wl.ka2) if wl.ka2 else g[-1]) + half
+        # a split chain: stop the window half way to the neighbouring group's peak
+        if gi > 0 and groups[gi - 1][-1] > lo:
+            lo = 0.5 * (groups[gi - 1][-1] + g[0])
+        if gi + 1 < len(groups) and groups[gi + 1][0] < hi:
+            hi = 0.5 * (g[-1] + groups[gi + 1][0])
         m = (x >= lo) & (x <= hi)
         n = len(g)
         if m.sum() < 4 * n + 4:
@@ -201,12 +211,13 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     step = float(np.median(np.diff(x)))
     for _ in range(8 if found else 0):
         signif = df["area"] / df["area_sigma"].replace(0, np.nan)
-        bad = ~((signif > min_significance) & (df["fwhm"] < max_fwhm) & (df["fwhm"] > 2 * step))
+        inside = df["two_theta"].between(x[0] + 5 * step, x[-1] - 5 * step)
+        bad = ~((signif > min_significance) & (df["fwhm"] < max_fwhm) & (df["fwhm"] > 2 * step) & inside)
         if not bad.any() or bad.all():
             break
         # a noise candidate on a real peak's flank makes both uncertain: drop clear noise first,
         # otherwise only the worst candidate, and refit
-        drop = bad & ((df["fwhm"] >= max_fwhm) | (df["fwhm"] <= 2 * step))
+        drop = bad & ((df["fwhm"] >= max_fwhm) | (df["fwhm"] <= 2 * step) | ~inside)
         if not drop.any():
             drop = signif == signif[bad].min()
         df = fit_peaks_raw(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw)

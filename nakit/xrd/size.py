@@ -97,9 +97,9 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     beta, beta_s = _with_sigma(lambda a, b: sample_fwhm(tt, a, b, instrument), tt, h, e,
                                np.nan_to_num(hs), np.nan_to_num(es))
     cos = np.cos(np.radians(tt / 2))
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         size = k * lam / (np.radians(beta) * cos) / 10.0
-    size_s = size * beta_s / np.where(beta > 0, beta, np.nan)
+        size_s = size * beta_s / np.where(beta > 0, beta, np.nan)
     return pd.DataFrame({"two_theta": tt, "sample_fwhm": beta, "sample_fwhm_sigma": beta_s,
                          "size_nm": np.where(beta > 0, size, np.inf), "size_nm_sigma": size_s})
 
