@@ -82,6 +82,8 @@ def lorentz_polarisation(two_theta, monochromator_two_theta: float | None = None
     Notes
     -----
     LP = (1 + cos^2(2theta_m) cos^2(2theta)) / (sin^2(theta) cos(theta) (1 + cos^2(2theta_m))),
+    normalised so the polarisation part is 1 at 2theta = 0 (without monochromator: half the
+    textbook (1 + cos^2 2theta)/(sin^2 theta cos theta); only relative intensities matter).
     with 2theta_m the monochromator angle (0 without monochromator).
     """
     tt = np.radians(np.asarray(two_theta, dtype=float))

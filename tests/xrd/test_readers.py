@@ -209,3 +209,58 @@ def test_reader_does_not_modify_file():
     before = path.read_bytes()
     read_xrd(path)
     assert path.read_bytes() == before
+
+
+def _raw_v1_bytes(ranges):
+    """RAW v1 ("RAW "): per range a 152-byte header then float32 counts."""
+    out = b"RAW "
+    for k, (start, step, y) in enumerate(ranges):
+        head = bytearray(152)
+        struct.pack_into("<IffIIf", head, 0, len(y), 1.0, step, 0, 0, start)
+        head[36:40] = b"S1\0\0"
+        struct.pack_into("<ff", head, 68, 1.5406, 1.54439)
+        struct.pack_into("<I", head, 148, 1 if k + 1 < len(ranges) else 0)
+        out += bytes(head) + np.asarray(y, "<f4").tobytes()
+    return out
+
+
+def _raw_v2_bytes(ranges):
+    """RAW v2 ("RAW2"): 256-byte file header, per range a 48+ byte header then float32 counts."""
+    head = bytearray(256)
+    head[0:4] = b"RAW2"
+    struct.pack_into("<H", head, 4, len(ranges))
+    head[188:190] = b"Cu"
+    struct.pack_into("<fff", head, 190, 1.5406, 1.54439, 0.5)
+    out = bytes(head)
+    for start, step, y in ranges:
+        rh = bytearray(64)
+        struct.pack_into("<HH", rh, 0, 64, len(y))
+        struct.pack_into("<fff", rh, 8, 2.0, step, start)
+        out += bytes(rh) + np.asarray(y, "<f4").tobytes()
+    return out
+
+
+@pytest.mark.parametrize("maker, version", [(_raw_v1_bytes, "RAW v1"), (_raw_v2_bytes, "RAW v2")])
+def test_raw_v1_v2_layouts(tmp_path, maker, version):
+    ranges = [(10.0, 0.05, [1, 2, 3, 4]), (20.0, 0.1, [5, 6, 7])]
+    path = tmp_path / "old.raw"
+    path.write_bytes(maker(ranges))
+    scans = read_xrd_scans(path)
+    assert len(scans) == 2
+    for (start, step, y), ds in zip(ranges, scans):
+        np.testing.assert_allclose(ds.two_theta.values, start + step * np.arange(len(y)), rtol=1e-6)
+        np.testing.assert_array_equal(ds.intensity.values, y)
+        assert ds.attrs["instrument_version"] == version
+        assert ds.attrs["wavelength"] == pytest.approx(1.5406, rel=1e-6)
+    cut = tmp_path / "cut.raw"
+    cut.write_bytes(maker(ranges)[:-6])
+    with pytest.raises(FileFormatError, match="truncated"):
+        read_xrd_scans(cut)
+
+
+def test_uxd_single_column_counts(tmp_path):
+    f = tmp_path / "x.uxd"
+    f.write_text("_FILEVERSION=1\n_WL1=1.5406\n_START=10.0\n_STEPSIZE=0.5\n_COUNTS\n1\n2\n3\n")
+    ds = read_xrd(f)
+    np.testing.assert_allclose(ds.two_theta.values, [10.0, 10.5, 11.0])
+    assert ds.attrs["wavelength"] == pytest.approx(1.5406) and "wavelength_ka2" not in ds.attrs

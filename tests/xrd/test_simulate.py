@@ -155,3 +155,16 @@ def test_bad_cif(tmp_path):
     bad.write_text("data_x\n_cell_length_a 5\n")
     with pytest.raises(FileFormatError):
         read_cif(bad)
+
+
+def test_lorentz_polarisation_with_monochromator():
+    from nakit.xrd.simulate import lorentz_polarisation
+
+    tt = np.array([30.0, 90.0])
+    th = np.radians(tt / 2)
+    # normalised by (1 + cos^2 2theta_m): without a monochromator that is a factor 2
+    plain = (1 + np.cos(2 * th) ** 2) / (np.sin(th) ** 2 * np.cos(th)) / 2
+    np.testing.assert_allclose(lorentz_polarisation(tt), plain)
+    c2m = np.cos(np.radians(26.6)) ** 2
+    mono = (1 + c2m * np.cos(2 * th) ** 2) / (np.sin(th) ** 2 * np.cos(th) * (1 + c2m))
+    np.testing.assert_allclose(lorentz_polarisation(tt, 26.6), mono)
