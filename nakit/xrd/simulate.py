@@ -82,9 +82,9 @@ def lorentz_polarisation(two_theta, monochromator_two_theta: float | None = None
     Notes
     -----
     LP = (1 + cos^2(2theta_m) cos^2(2theta)) / (sin^2(theta) cos(theta) (1 + cos^2(2theta_m))),
-    normalised so the polarisation part is 1 at 2theta = 0 (without monochromator: half the
-    textbook (1 + cos^2 2theta)/(sin^2 theta cos theta); only relative intensities matter).
-    with 2theta_m the monochromator angle (0 without monochromator).
+    with 2theta_m the monochromator angle (0 without monochromator), normalised so the
+    polarisation part is 1 at 2theta = 0 (without monochromator: half the textbook
+    (1 + cos^2 2theta)/(sin^2 theta cos theta); only relative intensities matter).
     """
     tt = np.radians(np.asarray(two_theta, dtype=float))
     c2m = np.cos(np.radians(monochromator_two_theta or 0.0)) ** 2
