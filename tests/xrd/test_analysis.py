@@ -199,3 +199,41 @@ def test_whole_pattern_weight_fractions():
     assert tab.loc["Na2S_Fm-3m", "a"] == pytest.approx(6.54, abs=1e-3)
     assert tab.loc["Na2S_Fm-3m", "size_nm"] == pytest.approx(40.0, rel=0.1)
     assert fit.rwp < 0.1 and 0 < fit.crystallinity < 1
+
+
+def test_lmfit_doublet_model_agrees_with_fast_fit():
+    from nakit.xrd.peaks import DoubletModel, guess_doublet
+
+    x = np.arange(37.5, 40.5, 0.01)
+    y = simulate_pattern(Phase(reference("Na2S"), 1.0, 40.0), x, "Cu").intensity.values + 5.0
+    fast = fit_peaks_raw(x, y, [38.92], "Cu", sigma=np.ones_like(x)).iloc[0]
+    model = DoubletModel("Cu", prefix="p_")
+    params = model.make_params(**guess_doublet(x, y - 5.0, 38.92, "p_"))
+    res = model.fit(y - 5.0, params, x=x)
+    assert res.params["p_center"].value == pytest.approx(fast.two_theta, abs=2e-4)
+    assert res.params["p_area"].value == pytest.approx(fast.area, rel=5e-3)
+    assert res.params["p_center"].stderr is not None
+
+
+@pytest.mark.parametrize("func", ["background", "scherrer", "identify"])
+def test_raw_functions_take_lists_and_leave_inputs_alone(func):
+    from nakit.xrd import scherrer_raw
+
+    x = np.arange(10, 60, 0.02)
+    y = _measured(Phase(reference("Na2S"), 1e-3, 30.0), x, hump=(17.0, 9.0, 5000.0)).intensity.values
+    x0, y0 = x.copy(), y.copy()
+    if func == "background":
+        a = fit_background_raw(list(x), list(y)).humps["kapton"].area
+        b = fit_background_raw(x[::-1], y[::-1]).humps["kapton"].area
+        assert a == pytest.approx(b, rel=1e-6)
+    elif func == "scherrer":
+        tt, h, e = [23.5, 38.9], [0.3, 0.35], [0.5, 0.6]
+        t1 = scherrer_raw(tt, h, e, "Cu")
+        t2 = scherrer_raw(np.array(tt[::-1]), np.array(h[::-1]), np.array(e[::-1]), "Cu")
+        np.testing.assert_allclose(t1.size_nm.values, t2.size_nm.values[::-1])
+    else:
+        r1 = identify_phases_raw([23.54, 38.92, 45.99], "Cu", ["Na2S_Fm-3m"])
+        r2 = identify_phases_raw(np.array([45.99, 23.54, 38.92]), "Cu", ["Na2S_Fm-3m"])
+        assert r1.present == r2.present == ["Na2S_Fm-3m"]
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(y, y0)
