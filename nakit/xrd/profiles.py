@@ -19,10 +19,17 @@ def pseudo_voigt(x, center, fwhm, eta):
     pV(x) = eta L(x) + (1 - eta) G(x), with L and G a Lorentzian and a Gaussian of the
     same FWHM H: L = (2/(pi H)) / (1 + 4 dx^2/H^2), G = (2/H) sqrt(ln2/pi) exp(-4 ln2 dx^2/H^2).
     """
-    dx2 = ((np.asarray(x) - center) / fwhm) ** 2
-    lor = (2.0 / (np.pi * fwhm)) / (1.0 + 4.0 * dx2)
-    gau = (2.0 / fwhm) * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * dx2)
-    return eta * lor + (1.0 - eta) * gau
+    return eta * lorentzian(x, center, fwhm) + (1.0 - eta) * gaussian(x, center, fwhm)
+
+
+def lorentzian(x, center, fwhm):
+    """Area-normalised Lorentzian of the given FWHM."""
+    return (2.0 / (np.pi * fwhm)) / (1.0 + 4.0 * ((np.asarray(x) - center) / fwhm) ** 2)
+
+
+def gaussian(x, center, fwhm):
+    """Area-normalised Gaussian of the given FWHM."""
+    return (2.0 / fwhm) * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * ((np.asarray(x) - center) / fwhm) ** 2)
 
 
 def tch(fwhm_g, fwhm_l):

@@ -17,7 +17,7 @@ import xarray as xr
 
 from ..errors import ParameterError
 from ..validation import as_float_array
-from .profiles import caglioti, ka2_position, pseudo_voigt, size_strain_fwhm, tch
+from .profiles import caglioti, gaussian, ka2_position, lorentzian, size_strain_fwhm, tch
 from .readers import Wavelength
 from .structures import Crystal
 
@@ -257,10 +257,8 @@ def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0):
     peak = np.repeat(np.arange(len(centre)), counts)
     pos = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(total)
     inside = (2 / np.pi) * np.arctan(2 * n_fwhm)
-    e = eta[peak]
-    e_scaled = e / inside
-    vals = area[peak] * pseudo_voigt(xs[pos], centre[peak], fwhm[peak], 1.0) * e_scaled
-    vals += area[peak] * pseudo_voigt(xs[pos], centre[peak], fwhm[peak], 0.0) * (1 - e)
+    e, xp, cp, hp = eta[peak], xs[pos], centre[peak], fwhm[peak]
+    vals = area[peak] * (e / inside * lorentzian(xp, cp, hp) + (1 - e) * gaussian(xp, cp, hp))
     out = np.zeros_like(x)
     out[order] = np.bincount(pos, weights=vals, minlength=len(xs))
     return out
