@@ -43,6 +43,12 @@ class PhaseID:
         return self.assignments[self.assignments["phase"] == ""]
 
 
+def hkl_label(hkl) -> str:
+    """'311' for single-digit non-negative indices, else space separated ('1 -1 0', '10 0 2')."""
+    h = [int(v) for v in hkl]
+    return "".join(map(str, h)) if all(0 <= v < 10 for v in h) else " ".join(map(str, h))
+
+
 def _as_crystal(c) -> Crystal:
     return c if isinstance(c, Crystal) else reference(c)
 
@@ -92,8 +98,7 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
             j = int(np.argmin(np.abs(st.two_theta - t)))
             delta = t - st.two_theta[j]
             if abs(delta) <= tolerance and (best[0] == "" or abs(delta) < abs(best[3])):
-                best = (name, "".join(str(v) for v in st.hkl[j]) if np.all(np.abs(st.hkl[j]) < 10)
-                        else " ".join(str(v) for v in st.hkl[j]), st.two_theta[j], delta)
+                best = (name, hkl_label(st.hkl[j]), st.two_theta[j], delta)
         row = {"two_theta_obs": t, "phase": best[0], "hkl": best[1], "two_theta_calc": best[2], "delta": best[3]}
         if inten is not None:
             row["intensity_obs"] = inten[i]

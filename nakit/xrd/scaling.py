@@ -44,13 +44,14 @@ class WholePatternFit:
     rwp: float
     crystallinity: float        # crystalline / (crystalline + amorphous humps) integrated intensity
     crystallinity_sigma: float
+    converged: bool             # False when the evaluation budget ran out (sigmas may then be NaN)
     lmfit_result: object
 
 
 def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: Instrument | None = None,
                       degree: int = 3, refine_cell: bool = True, refine_size: bool = True,
                       size0: float = 30.0, two_theta_range: tuple[float, float] | None = None,
-                      zero: bool = True) -> WholePatternFit:
+                      zero: bool = True, max_nfev: int = 400) -> WholePatternFit:
     """Fit scale, cell and size of each phase plus background and humps to a measured pattern.
 
     Parameters
@@ -63,6 +64,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         Amorphous humps: names from :data:`nakit.xrd.background.HUMPS` or (name, centre, fwhm).
     instrument
         Instrumental profile (e.g. from a LaB6 standard); its zero shift is refined if ``zero``.
+    max_nfev
+        Evaluation budget; when it runs out the result says ``converged=False``.
 
     Notes
     -----
@@ -124,8 +127,9 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         comp, bg = components(par)
         return (sum(comp.values()) + bg - y) * w
 
-    res = lmfit.minimize(resid, p, method="least_squares", max_nfev=400)
-    if not res.success and res.nfev < 400:
+    res = lmfit.minimize(resid, p, method="least_squares", max_nfev=max_nfev)
+    converged = bool(res.success)
+    if not converged and res.nfev < max_nfev:
         raise FitError(f"whole-pattern fit failed: {res.message}")
     par = res.params
     comp, bg = components(par)
@@ -173,4 +177,4 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         curves[name] = ("two_theta", arr, {"units": curves["observed"].attrs["units"]})
     curves.attrs.update(wl.attrs())
     curves.attrs["rwp"] = rwp
-    return WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), res)
+    return WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res)

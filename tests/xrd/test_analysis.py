@@ -237,3 +237,11 @@ def test_raw_functions_take_lists_and_leave_inputs_alone(func):
         assert r1.present == r2.present == ["Na2S_Fm-3m"]
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(y, y0)
+
+
+def test_hkl_labels():
+    from nakit.xrd.phase_id import hkl_label
+
+    assert hkl_label([3, 1, 1]) == "311"
+    assert hkl_label([1, -1, 0]) == "1 -1 0"
+    assert hkl_label([10, 0, 2]) == "10 0 2"
