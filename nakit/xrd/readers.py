@@ -677,6 +677,28 @@ _PARSERS = {
 }
 
 
+def wavelength_from_gsas_prm(path: str | os.PathLike, bank: int = 1) -> Wavelength:
+    """K-alpha1, K-alpha2 and their ratio from a GSAS instrument parameter file (``ICONS`` line).
+
+    GSAS STD data files carry no wavelength; their ``.PRM`` file does, as
+    ``INS  n ICONS  lambda1 lambda2 zero pola ipola ... kratio``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(path, "file not found")
+    for lineno, line in enumerate(path.read_text(encoding="latin-1").splitlines(), start=1):
+        parts = line.split()
+        if len(parts) >= 4 and parts[0] == "INS" and parts[1] == str(bank) and parts[2] == "ICONS":
+            try:
+                vals = [float(v) for v in parts[3:]]
+            except ValueError:
+                raise FileFormatError(path, "ICONS values are not numbers", line=lineno, field="ICONS") from None
+            ka2 = vals[1] if len(vals) > 1 else 0.0
+            ratio = vals[-1] if len(vals) >= 3 and ka2 > 0 else 0.0
+            return Wavelength._checked(vals[0], ka2, ratio)
+    raise FileFormatError(path, f"no 'INS {bank} ICONS' line with the wavelengths")
+
+
 def formats() -> Sequence[str]:
     """Names accepted by ``fmt=``."""
     return tuple(_PARSERS)

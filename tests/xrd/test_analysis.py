@@ -245,3 +245,20 @@ def test_hkl_labels():
     assert hkl_label([3, 1, 1]) == "311"
     assert hkl_label([1, -1, 0]) == "1 -1 0"
     assert hkl_label([10, 0, 2]) == "10 0 2"
+
+
+def test_pbso4_round_robin_identified_from_its_cif():
+    """Real laboratory pattern (PbSO4 round robin) against the structure shipped with it."""
+    from nakit.xrd import read_cif
+    from nakit.xrd.readers import wavelength_from_gsas_prm
+
+    wl = wavelength_from_gsas_prm(peer_file("xrd", "gsas2", "INST_XRY.PRM"))
+    assert (wl.ka1, wl.ka2, wl.ratio) == pytest.approx((1.5405, 1.5443, 0.5))
+    ds = read_xrd(peer_file("xrd", "gsas2", "PBSO4.XRA"), wavelength=wl)
+    pbso4 = read_cif(peer_file("xrd", "gsas2", "PbSO4-Wyckoff.cif"))
+    assert pbso4.system == "orthorhombic" and len(pbso4.elements) == 24
+    peaks = fit_peaks(ds, two_theta_range=(10, 60))
+    ids = identify_phases(peaks, wl, [pbso4, "Na2S_Fm-3m"], two_theta_range=(10, 60))
+    assert ids.present == ["PbSO4-Wyckoff"]
+    assert ids.scores.set_index("phase").loc["PbSO4-Wyckoff", "coverage"] > 0.9
+    assert ids.unexplained.empty
