@@ -11,7 +11,7 @@ from .background import fit_background, fit_background_raw
 from .indexing import index_cubic, index_pattern, index_tetragonal
 from .peaks import find_peaks_raw, fit_peaks, fit_peaks_raw
 from .phase_id import identify_phases, identify_phases_raw
-from .readers import Wavelength, read_xrd, read_xrd_scans
+from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm
 from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern
 from .simulate import Instrument, Phase, reflections, simulate_pattern
@@ -23,5 +23,6 @@ __all__ = [
     "fit_peaks_raw", "find_peaks_raw", "fit_whole_pattern", "identify_phases", "identify_phases_raw",
     "index_cubic", "index_pattern", "index_tetragonal", "instrument_from_standard", "library", "read_cif",
     "read_xrd", "read_xrd_scans", "reference", "reflections", "refine_cell", "refine_cell_raw",
-    "scherrer", "scherrer_raw", "simulate_pattern", "williamson_hall", "williamson_hall_raw",
+    "scherrer", "scherrer_raw", "simulate_pattern", "wavelength_from_gsas_prm", "williamson_hall",
+    "williamson_hall_raw",
 ]

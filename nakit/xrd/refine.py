@@ -1,6 +1,6 @@
 """Least-squares lattice-parameter refinement from indexed peak positions, with figures of merit.
 
-Cubic (a) and tetragonal/hexagonal (a, c) cells, with a zero shift or a sample
+Cubic (a), tetragonal/hexagonal (a, c) and orthorhombic (a, b, c) cells, with a zero shift or a sample
 displacement refined alongside; lmfit gives standard errors and correlations.
 """
 
@@ -15,17 +15,19 @@ from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length
 from .readers import Wavelength
 
-SYSTEMS = ("cubic", "tetragonal", "hexagonal")
+SYSTEMS = ("cubic", "tetragonal", "hexagonal", "orthorhombic")
 CENTRINGS = ("P", "I", "F")
 
 
-def q_values(hkl, system: str, a: float, c: float | None = None) -> np.ndarray:
-    """Q = 1/d^2 (angstrom^-2) of integer (h, k, l) rows for a cubic/tetragonal/hexagonal cell."""
+def q_values(hkl, system: str, a: float, c: float | None = None, b: float | None = None) -> np.ndarray:
+    """Q = 1/d^2 (angstrom^-2) of integer (h, k, l) rows for a cubic/tetragonal/hexagonal/orthorhombic cell."""
     h, k, l = np.asarray(hkl, dtype=float).T
     if system == "cubic":
         return (h * h + k * k + l * l) / a**2
-    if c is None:
-        raise ParameterError(f"a {system} cell needs c")
+    if c is None or (system == "orthorhombic" and b is None):
+        raise ParameterError(f"a {system} cell needs {'b and c' if system == 'orthorhombic' else 'c'}")
+    if system == "orthorhombic":
+        return h * h / a**2 + k * k / b**2 + l * l / c**2
     if system == "tetragonal":
         return (h * h + k * k) / a**2 + l * l / c**2
     if system == "hexagonal":
@@ -33,11 +35,12 @@ def q_values(hkl, system: str, a: float, c: float | None = None) -> np.ndarray:
     raise ParameterError(f"system {system!r} not supported; use one of {SYSTEMS}")
 
 
-def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring: str = "P") -> np.ndarray:
+def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring: str = "P",
+                  b: float | None = None) -> np.ndarray:
     """Distinct Q values (ascending) of the lines a lattice allows up to ``q_max``."""
     if centring not in CENTRINGS:
         raise ParameterError(f"centring {centring!r}; use one of {CENTRINGS}")
-    hmax = int(np.ceil(a * np.sqrt(q_max))) + 1
+    hmax = int(np.ceil(max(a, b or a) * np.sqrt(q_max))) + 1
     lmax = int(np.ceil((c or a) * np.sqrt(q_max))) + 1
     h, k, l = np.meshgrid(np.arange(0, hmax + 1), np.arange(-hmax, hmax + 1), np.arange(0, lmax + 1), indexing="ij")
     hkl = np.stack([h.ravel(), k.ravel(), l.ravel()], axis=1)
@@ -46,7 +49,7 @@ def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring
     elif centring == "F":
         par = hkl % 2
         hkl = hkl[(par.sum(axis=1) == 0) | (par.sum(axis=1) == 3)]
-    q = q_values(hkl, system, a, c)
+    q = q_values(hkl, system, a, c, b)
     q = q[(q > 0) & (q <= q_max * (1 + 1e-9))]
     return np.unique(np.round(q, 9))
 
@@ -58,6 +61,8 @@ class CellRefinement:
     system: str
     a: float
     a_sigma: float
+    b: float | None
+    b_sigma: float | None
     c: float | None
     c_sigma: float | None
     zero: float
@@ -73,6 +78,8 @@ class CellRefinement:
 
     def summary(self) -> dict:
         out = {"system": self.system, "a": self.a, "a_sigma": self.a_sigma}
+        if self.b is not None:
+            out.update(b=self.b, b_sigma=self.b_sigma)
         if self.c is not None:
             out.update(c=self.c, c_sigma=self.c_sigma)
         out.update(zero=self.zero, zero_sigma=self.zero_sigma, displacement_mm=self.displacement,
@@ -80,7 +87,7 @@ class CellRefinement:
         return out
 
 
-def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, centring="P"):
+def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, centring="P", b=None):
     """de Wolff M20 and Smith-Snyder F_N of an indexed line list.
 
     Notes
@@ -98,17 +105,17 @@ def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, c
     n = min(20, len(order))
     sel = order[:n]
     qn = float(q_obs[sel].max())
-    n_calc = len(lattice_lines(system, a, c, qn * (1 + 1e-6), centring))
+    n_calc = len(lattice_lines(system, a, c, qn * (1 + 1e-6), centring, b))
     eps_q = float(np.mean(np.abs(q_obs[sel] - q_calc[sel])))
     m20 = qn / (2 * max(eps_q, 1e-12) * n_calc)
     eps_t = float(np.mean(np.abs(tt_obs - tt_calc)))
-    n_poss = len(lattice_lines(system, a, c, float(q_obs.max()) * (1 + 1e-6), centring))
+    n_poss = len(lattice_lines(system, a, c, float(q_obs.max()) * (1 + 1e-6), centring, b))
     f_n = len(q_obs) / (max(eps_t, 1e-9) * n_poss)
     return m20, f_n
 
 
 def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0: float | None = None,
-                    c0: float | None = None, zero: bool = True, displacement: bool = False,
+                    c0: float | None = None, b0: float | None = None, zero: bool = True, displacement: bool = False,
                     sigma=None, radius: float = 200.5, centring: str = "P") -> CellRefinement:
     """Refine a, (c), zero shift and/or sample displacement from indexed K-alpha1 positions.
 
@@ -129,7 +136,7 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
     lam = Wavelength.parse(wavelength).ka1
     if system not in SYSTEMS:
         raise ParameterError(f"system {system!r} not supported; use one of {SYSTEMS}")
-    n_free = 1 + (system != "cubic") + zero + displacement
+    n_free = 1 + (system != "cubic") + (system == "orthorhombic") + zero + displacement
     if len(tt) <= n_free:
         raise FitError(f"{len(tt)} lines cannot determine {n_free} parameters")
     if a0 is None:
@@ -138,13 +145,16 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
         a0 = float(np.median(d * np.sqrt(np.maximum(n2, 1))))
     p = lmfit.Parameters()
     p.add("a", value=a0, min=0.5 * a0, max=2 * a0)
+    if system == "orthorhombic":
+        p.add("b", value=b0 or a0, min=0.3 * (b0 or a0), max=3 * (b0 or a0))
     if system != "cubic":
         p.add("c", value=c0 or a0, min=0.3 * (c0 or a0), max=3 * (c0 or a0))
     p.add("zero", value=0.0, vary=zero, min=-1, max=1)
     p.add("disp", value=0.0, vary=displacement, min=-2, max=2)
 
     def calc(par):
-        q = q_values(idx, system, par["a"].value, par["c"].value if "c" in par else None)
+        q = q_values(idx, system, par["a"].value, par["c"].value if "c" in par else None,
+                     par["b"].value if "b" in par else None)
         s = np.clip(lam * np.sqrt(q) / 2, 0, 1)
         t = 2 * np.degrees(np.arcsin(s))
         return t + par["zero"].value - np.degrees(2 * par["disp"].value * np.cos(np.radians(t / 2)) / radius)
@@ -154,12 +164,13 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
         raise FitError(f"cell refinement failed ({res.message}); check the indexing")
     par = res.params
     a, c = par["a"].value, par["c"].value if "c" in par else None
+    b = par["b"].value if "b" in par else None
     t_calc = calc(par)
-    q_calc = q_values(idx, system, a, c)
+    q_calc = q_values(idx, system, a, c, b)
     # observed Q after removing the refined zero/displacement, so the FoM judge the indexing
     t_corr = tt - (t_calc - 2 * np.degrees(np.arcsin(np.clip(lam * np.sqrt(q_calc) / 2, 0, 1))))
     q_obs = (2 * np.sin(np.radians(t_corr / 2)) / lam) ** 2
-    m20, f_n = figures_of_merit(q_obs, q_calc, tt, t_calc, system, a, c, lam, centring)
+    m20, f_n = figures_of_merit(q_obs, q_calc, tt, t_calc, system, a, c, lam, centring, b)
     names = [n for n in par if par[n].vary]
     corr = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
     for n1 in names:
@@ -172,17 +183,19 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
     def err(name):
         return float(par[name].stderr) if name in par and par[name].vary and par[name].stderr is not None else 0.0
 
-    return CellRefinement(system, a, err("a"), c, err("c") if c is not None else None,
+    return CellRefinement(system, a, err("a"), b, err("b") if b is not None else None,
+                          c, err("c") if c is not None else None,
                           par["zero"].value, err("zero"), par["disp"].value, err("disp"), table,
                           m20, f_n, len(tt), corr, float(res.redchi))
 
 
 def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str | None = None,
-                sticks=None, **kw) -> CellRefinement:
+                sticks=None, crystal=None, **kw) -> CellRefinement:
     """Refine one identified phase's cell from a :class:`~nakit.xrd.phase_id.PhaseID` assignment table.
 
-    Lines are those assigned to ``phase``; hkl come from the table's ``hkl`` column via
-    the phase's sticks (``sticks``: ``PhaseID.sticks[phase]``).
+    Lines are those assigned to ``phase``; hkl come from the phase's sticks (``sticks``:
+    ``PhaseID.sticks[phase]``); start values and system from ``crystal`` (default: the
+    reference structure of that name).
     """
     rows = assignments[assignments["phase"] == phase]
     if rows.empty:
@@ -193,9 +206,9 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
     hkl = np.array([lookup[float(t)] for t in rows["two_theta_calc"]])
     from .structures import reference
 
-    if system is None:
-        system = reference(phase).system
+    crystal = crystal if crystal is not None else reference(phase)
+    system = system or crystal.system
     sig = rows["two_theta_sigma"].values if "two_theta_sigma" in rows else None
-    a0 = reference(phase).cell[0]
-    c0 = reference(phase).cell[2] if system != "cubic" else None
-    return refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, c0=c0, sigma=sig, **kw)
+    a0, b0, c0 = crystal.cell[:3]
+    return refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, b0=b0,
+                           c0=c0 if system != "cubic" else None, sigma=sig, **kw)

@@ -128,7 +128,7 @@ def test_refine_tetragonal_and_checks():
     assert (ref.a, ref.c, ref.zero) == pytest.approx((6.96, 7.09, 0.02), abs=1e-6)
     assert "a" in ref.correlation.index
     with pytest.raises(ParameterError):
-        refine_cell_raw([20, 30, 40], [[1, 0, 0], [1, 1, 0], [1, 1, 1]], "Cu", "orthorhombic")
+        refine_cell_raw([20, 30, 40], [[1, 0, 0], [1, 1, 0], [1, 1, 1]], "Cu", "monoclinic")
 
 
 def test_index_cubic_picks_f_for_na2s_and_tetragonal():
@@ -262,3 +262,7 @@ def test_pbso4_round_robin_identified_from_its_cif():
     assert ids.present == ["PbSO4-Wyckoff"]
     assert ids.scores.set_index("phase").loc["PbSO4-Wyckoff", "coverage"] > 0.9
     assert ids.unexplained.empty
+    cell = refine_cell(ids.assignments, "PbSO4-Wyckoff", wl, sticks=ids.sticks["PbSO4-Wyckoff"], crystal=pbso4)
+    # round-robin cell (Hill, J. Appl. Cryst. 25 (1992) 589): a 8.480, b 5.398, c 6.958 A
+    assert (cell.a, cell.b, cell.c) == pytest.approx((8.480, 5.398, 6.958), abs=0.01)
+    assert cell.m20 > 20
