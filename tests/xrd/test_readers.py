@@ -264,3 +264,13 @@ def test_uxd_single_column_counts(tmp_path):
     ds = read_xrd(f)
     np.testing.assert_allclose(ds.two_theta.values, [10.0, 10.5, 11.0])
     assert ds.attrs["wavelength"] == pytest.approx(1.5406) and "wavelength_ka2" not in ds.attrs
+
+
+def test_nan_in_binary_counts(tmp_path):
+    src = bytearray(peer_file("xrd", "xylib", "BT86.raw").read_bytes())
+    struct.pack_into("<f", src, 712 + 304 + 4 * 10, float("nan"))
+    bad = tmp_path / "nan.raw"
+    bad.write_bytes(bytes(src))
+    with pytest.raises(FileFormatError, match="non-finite") as err:
+        read_xrd(bad)
+    assert "point 10" in err.value.field
