@@ -207,7 +207,8 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
     from .structures import reference
 
     crystal = crystal if crystal is not None else reference(phase)
-    system = system or crystal.system
+    # trigonal CIFs use hexagonal axes, where the hexagonal d-spacing formula holds
+    system = system or {"trigonal": "hexagonal"}.get(crystal.system, crystal.system)
     sig = rows["two_theta_sigma"].values if "two_theta_sigma" in rows else None
     a0, b0, c0 = crystal.cell[:3]
     return refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, b0=b0,
