@@ -20,22 +20,9 @@ def _parse_value(text: str):
 
 
 def _load_params_file(path: str) -> dict:
-    import yaml
+    from .io import read_yaml_mapping
 
-    from .errors import FileFormatError
-
-    p = Path(path)
-    if not p.is_file():
-        raise ParameterError(f"parameter file {p} not found")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FileFormatError(p, f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                              line=mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict):
-        raise FileFormatError(p, "expected a mapping of parameter names to values", line=1)
-    return data
+    return read_yaml_mapping(path, "parameter file", "a mapping of parameter names to values")
 
 
 def _cmd_run(args) -> int:

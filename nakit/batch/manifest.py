@@ -36,19 +36,10 @@ _SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
 def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
-    import yaml
+    from ..io import read_yaml_mapping
 
     path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"manifest {path} not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FileFormatError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                              line=mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict):
-        raise FileFormatError(path, "expected a mapping with 'notebooks' and 'samples'", line=1)
+    data = read_yaml_mapping(path, "manifest", "a mapping with 'notebooks' and 'samples'")
     unknown = set(data) - {"output", "notebooks", "samples"}
     if unknown:
         raise FileFormatError(path, f"unknown top-level key(s) {sorted(unknown)}; expected output, notebooks, samples")
