@@ -161,7 +161,7 @@ def test_a_job_that_cannot_start_is_reported_not_raised(tmp_path):
 def test_manifest_yaml_errors_name_file_and_line(project):
     from nakit.errors import FileFormatError
 
-    with pytest.raises(FileFormatError, match=r"runs.yaml, line 3"):
+    with pytest.raises(FileFormatError, match=r"runs.yaml, line 4: not valid YAML"):
         jobs_from_manifest(_manifest(project, "notebooks:\n  toy.ipynb: {}\nsamples: [\n"))
     with pytest.raises(FileFormatError, match="'samples' must be a non-empty mapping"):
         jobs_from_manifest(_manifest(project, "notebooks:\n  toy.ipynb: {}\n"))
