@@ -28,7 +28,7 @@ FIT_TYPES = ("real", "imag", "complex")
 
 @dataclass
 class LinKKResult:
-    """Outcome of the Lin-KK test.
+    r"""Outcome of the Lin-KK test.
 
     ``residuals_real``/``residuals_imag`` are :math:`(Z - \hat Z)/|Z|` (dimensionless);
     ``resistances`` are ``R_k`` of the RC elements, ``r_ohm``, ``inductance`` and (with
