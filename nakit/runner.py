@@ -132,6 +132,18 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     return params
 
 
+def _papermill():
+    """Import papermill without the 2.7 s that jsonschema's optional IRI checker costs.
+
+    nbformat imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it is
+    installed (JupyterLab's dependencies bring it); that module builds a parser grammar at
+    import. Notebook schemas use no IRI formats, so this process marks it unavailable and
+    jsonschema skips that checker. Kernels and other programs are unaffected.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+    return require("papermill", "notebooks", "executing notebooks")
+
+
 def kernel_name() -> str:
     """The registered ``nakit`` kernel when it runs this interpreter, else ``python3``."""
     try:
@@ -154,7 +166,7 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
     notebook is ``output_dir/<name>.ipynb``; on an error it is kept, partially executed,
     and the result carries the error text instead of raising.
     """
-    pm = require("papermill", "notebooks", "executing notebooks")
+    pm = _papermill()
     notebook = Path(notebook).resolve()
     output_dir = Path(output_dir).resolve()
     params = dict(parameters) if parameters is not None else prepare(notebook, overrides)

@@ -96,3 +96,12 @@ def test_cli_finds_project_notebook_by_name(tmp_path, capsys):
     # refused before a kernel starts, but only after the name was resolved to notebooks/
     assert cli.main(["run", "00_synthesis_stoichiometry", "-p", "electrons", "two", "-o", str(tmp_path)]) == 2
     assert "00_synthesis_stoichiometry.ipynb: parameter 'electrons': expected int" in capsys.readouterr().err
+
+
+def test_fast_papermill_import_keeps_notebook_validation():
+    runner._papermill()
+    nb = nbformat.v4.new_notebook()
+    nbformat.validate(nb)
+    nb.cells = [{"cell_type": "code", "source": "x", "metadata": {}}]  # no outputs or execution_count
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(nb)
