@@ -102,6 +102,6 @@ def test_fast_papermill_import_keeps_notebook_validation():
     runner._papermill()
     nb = nbformat.v4.new_notebook()
     nbformat.validate(nb)
-    nb.cells = [{"cell_type": "code", "source": "x", "metadata": {}}]  # no outputs or execution_count
+    nb.cells = [{"id": "c1", "cell_type": "code", "source": "x", "metadata": {}}]  # no outputs or execution_count
     with pytest.raises(nbformat.ValidationError):
         nbformat.validate(nb)
