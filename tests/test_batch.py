@@ -165,3 +165,20 @@ def test_manifest_yaml_errors_name_file_and_line(project):
         jobs_from_manifest(_manifest(project, "notebooks:\n  toy.ipynb: {}\nsamples: [\n"))
     with pytest.raises(FileFormatError, match="'samples' must be a non-empty mapping"):
         jobs_from_manifest(_manifest(project, "notebooks:\n  toy.ipynb: {}\n"))
+
+
+def test_stale_jobs_start_longest_first(tmp_path):
+    import json
+
+    from nakit.batch.engine import STAMP, longest_first
+
+    jobs = []
+    for name, seconds in [("short", 2.0), ("never", None), ("long", 40.0), ("mid", 10.0)]:
+        out = tmp_path / name
+        out.mkdir()
+        if seconds is not None:
+            (out / STAMP).write_text(json.dumps({"key": "old", "seconds": seconds}))
+        jobs.append(Job(name, "nb.ipynb", str(out), {}))
+    ordered = longest_first(list(enumerate(jobs)))
+    assert [job.name for _, job in ordered] == ["never", "long", "mid", "short"]
+    assert [i for i, _ in ordered] == [1, 2, 3, 0]

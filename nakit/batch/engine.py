@@ -76,12 +76,23 @@ def nakit_digest() -> str:
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
-def is_current(job: Job, key: str) -> bool:
-    stamp = Path(job.output_dir) / STAMP
+def _stamp(job: Job) -> dict[str, Any]:
     try:
-        return json.loads(stamp.read_text())["key"] == key
-    except (OSError, ValueError, KeyError):
-        return False
+        return json.loads((Path(job.output_dir) / STAMP).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def is_current(job: Job, key: str) -> bool:
+    return _stamp(job).get("key") == key
+
+
+def longest_first(pending: list[tuple[int, Job]]) -> list[tuple[int, Job]]:
+    """Order stale jobs by their last recorded run time, longest (or never timed) first.
+
+    Starting the long notebooks first shortens a parallel run's makespan.
+    """
+    return sorted(pending, key=lambda item: -_stamp(item[1]).get("seconds", float("inf")))
 
 
 def run_job(job: Job, force: bool = False) -> JobResult:
@@ -104,7 +115,8 @@ def run_job(job: Job, force: bool = False) -> JobResult:
     if not res.ok:
         return JobResult(job.name, job.output_dir, "failed", elapsed, res.error or "", str(res.html or ""))
     with atomic_path(stamp) as tmp:
-        tmp.write_text(json.dumps({"key": key, "job": asdict(job)}, indent=2, sort_keys=True, default=str))
+        tmp.write_text(json.dumps({"key": key, "seconds": round(elapsed, 2), "job": asdict(job)},
+                                  indent=2, sort_keys=True, default=str))
     return JobResult(job.name, job.output_dir, "ran", elapsed, html=str(res.html or ""))
 
 
@@ -141,6 +153,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
         else:
             pending.append((i, job))
 
+    pending = longest_first(pending)
     if pending and scheduler:
         from ..errors import require
 
