@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import NakitError, ParameterError
+from .errors import NakitError
 
 
 def _parse_value(text: str):

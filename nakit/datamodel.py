@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import xarray as xr
 
-from .errors import FileFormatError, ParameterError
+from .errors import FileFormatError
 from .io import sha256_file
 
 PROVENANCE_KEYS = ("source_path", "source_sha256", "source_format", "source_size")
@@ -80,29 +80,6 @@ def netcdf_safe(value: Any) -> Any:
         if arr.dtype.kind in "iuf" and arr.ndim == 1:
             return arr
     return str(value)
-
-
-def with_units(da: xr.DataArray, units: str, long_name: str | None = None) -> xr.DataArray:
-    """Return ``da`` with its ``units`` (and optionally ``long_name``) attrs set."""
-    da = da.copy(deep=False)
-    da.attrs = {**da.attrs, "units": units}
-    if long_name:
-        da.attrs["long_name"] = long_name
-    return da
-
-
-def check_units(obj: xr.Dataset | xr.DataArray, names: Iterable[str] | None = None) -> None:
-    """Raise :class:`ParameterError` if any named variable or coordinate lacks a ``units`` attr."""
-    if isinstance(obj, xr.DataArray):
-        obj = obj.to_dataset(name=obj.name or "data")
-    missing = []
-    for name in names if names is not None else list(obj.data_vars) + list(obj.coords):
-        if name not in obj.variables:
-            raise ParameterError(f"expected a variable or coordinate {name!r}; have {sorted(obj.variables)}")
-        if "units" not in obj[name].attrs:
-            missing.append(name)
-    if missing:
-        raise ParameterError(f"variables without a 'units' attr: {', '.join(missing)}")
 
 
 def mark_synthesised(ds: xr.Dataset, model: str, seed: int | None, note: str = "") -> xr.Dataset:

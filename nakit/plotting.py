@@ -40,13 +40,6 @@ def use_style() -> None:
     sns.set_theme(context=CONTEXT, style="ticks", palette=PALETTE, rc=_RC)
 
 
-def palette(n: int):
-    """``n`` colours of the house palette."""
-    import seaborn as sns
-
-    return sns.color_palette(PALETTE, n)
-
-
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:
     """Put a caption under a figure; stand-in data are always labelled as synthesised."""
     if synthesised and SYNTHESISED_CAPTION not in text:

@@ -18,7 +18,7 @@ import ast
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -36,7 +36,6 @@ class RunResult:
     executed: Path
     html: Path | None = None
     error: str | None = None
-    input_files: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -174,8 +173,7 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
         params["output_dir"] = str(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     executed = output_dir / notebook.name
-    inputs = [p for paths in input_paths(notebook, params).values() for p in paths]
-    result = RunResult(notebook, output_dir, params, executed, input_files=inputs)
+    result = RunResult(notebook, output_dir, params, executed)
     try:
         with atomic_path(executed) as tmp:
             try:

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
-from ..datamodel import sha256_file
+from ..io import sha256_file
 from ..errors import FileFormatError
 from ..io import atomic_path
 
