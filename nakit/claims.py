@@ -152,6 +152,16 @@ class Ledger:
         return out
 
 
+def gather(results_dir: str | os.PathLike) -> list[dict[str, str]]:
+    """The rows of every ``*/claims.csv`` under ``results_dir``, in the claims list's order."""
+    rows: dict[str, dict[str, str]] = {}
+    for path in sorted(Path(results_dir).glob("*/claims.csv")):
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                rows[row["id"]] = {k: row.get(k, "") for k in RESULT_COLUMNS}
+    return [rows[cid] for cid in load_claims() if cid in rows]
+
+
 def _tolerance_text(claim: Claim) -> str:
     if claim.relation != "=":
         return ""

@@ -71,31 +71,23 @@ def reproduce(output: str | os.PathLike | None = None, workers: int | None = Non
         # the figure composer depends on every result above: rerun it whenever any of them ran
         rerun = force or any(r.status == "ran" for r in results)
         results += run_jobs(jobs_late, workers=1, force=rerun)
-    ledger = write_ledger(output, results)
+    ledger = write_ledger(output)
     index = write_index(output, results, ledger)
     return Summary(output, results, ledger, index)
 
 
-def write_ledger(output: Path, results: list[JobResult]) -> Path | None:
-    """Concatenate the notebooks' claims.csv files, in the claims list's order."""
-    from .claims import RESULT_COLUMNS, load_claims
+def write_ledger(output: Path) -> Path | None:
+    """Write the claims every notebook recorded under ``output`` as one ledger, ``claims.csv``."""
+    from .claims import RESULT_COLUMNS, gather
 
-    rows = {}
-    for r in results:
-        path = Path(r.output_dir) / "claims.csv"
-        if path.exists():
-            with open(path, newline="", encoding="utf-8") as fh:
-                for row in csv.DictReader(fh):
-                    rows[row["id"]] = row
+    rows = gather(output)
     if not rows:
         return None
-    order = [cid for cid in load_claims() if cid in rows]
     ledger = output / "claims.csv"
     with atomic_path(ledger) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(RESULT_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        for cid in order:
-            writer.writerow({k: rows[cid].get(k, "") for k in RESULT_COLUMNS})
+        writer.writerows(rows)
     return ledger
 
 
