@@ -12,6 +12,8 @@ The hierarchy::
     +-- CalculationError     an analysis cannot produce a trustworthy number
     |   +-- FitError         a least-squares fit failed or is ill-conditioned
     +-- MissingDependencyError  an optional package is needed for this call
+
+    NakitWarning (UserWarning)   a result was returned but flagged as failing a check
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ class FileFormatError(NakitError, ValueError):
         if field is not None:
             where.append(f"field {field!r}")
         super().__init__(f"{', '.join(where)}: {reason}")
+
+
+class NakitWarning(UserWarning):
+    """A result was returned on request although it fails a quality check; its flags say which."""
 
 
 class ParameterError(NakitError, ValueError):

@@ -10,12 +10,14 @@ most points wins, ties going to the best criterion-4 agreement.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import xarray as xr
 
-from ..errors import CalculationError, ParameterError
+from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
@@ -50,11 +52,12 @@ class BETResult:
     criteria: dict[str, bool] = field(default_factory=dict)
     method: str = ""
     cross_section: float = N2_CROSS_SECTION
+    flags: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when every Rouquerol criterion holds for the range used."""
-        return all(self.criteria.values())
+        """True when every Rouquerol criterion holds for the range used and nothing was flagged."""
+        return all(self.criteria.values()) and not self.flags
 
 
 def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -67,21 +70,23 @@ def _inputs(p, q, p_max=1.0):
     q = as_float_array(q, "loading", min_size=3)
     same_length(relative_pressure=p, loading=q)
     p, q = sorted_by(p, q, name="relative_pressure")
-    if np.any(p <= 0) or np.any(p >= p_max):
+    if p[0] <= 0 or p[-1] >= p_max:
         raise ParameterError(f"relative_pressure: values must lie in (0, {p_max})")
-    if np.any(q <= 0):
+    if q.min() <= 0:
         raise ParameterError("loading: values must be positive")
     return p, q
 
 
 def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION,
-                *, isotherm: tuple[np.ndarray, np.ndarray] | None = None, method: str = "given points") -> BETResult:
+                *, isotherm: tuple[np.ndarray, np.ndarray] | None = None, method: str = "given points",
+                tolerance: float = 0.1) -> BETResult:
     """Fit the BET equation to exactly the points given.
 
     Standard errors of slope and intercept are the ordinary least-squares ones; the area's
     standard error is the one Micromeritics reports, :math:`\\sigma_S = S\\sqrt{\\sigma_s^2 +
     \\sigma_i^2}/(s+i)`. ``isotherm`` (the whole adsorption branch) is used to evaluate the
-    fourth Rouquerol criterion; without it that criterion is judged on the points given.
+    fourth Rouquerol criterion (relative ``tolerance``); without it that criterion is judged
+    on the points given.
 
     Notes
     -----
@@ -96,19 +101,22 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     """
     p, q = _inputs(relative_pressure, loading)
     in_range(cross_section, "cross_section", 0.01, 2.0)
+    return _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance)
+
+
+def _fit(p, q, cross_section, full, method, tolerance, flags=()) -> BETResult:
+    """The least-squares BET line through validated, sorted points (see :func:`bet_fit_raw`)."""
     y = bet_transform(p, q)
     n = p.size
-    xm, ym = p.mean(), y.mean()
-    sxx = np.sum((p - xm) ** 2)
-    sxy = np.sum((p - xm) * (y - ym))
-    syy = np.sum((y - ym) ** 2)
+    xm, ym = p.sum() / n, y.sum() / n
+    dx, dy = p - xm, y - ym
+    sxx, sxy, syy = dx @ dx, dx @ dy, dy @ dy
     if sxx == 0:
         raise CalculationError("BET fit needs at least two distinct pressures")
     s = sxy / sxx
     i = ym - s * xm
-    resid = y - (i + s * p)
-    dof = max(n - 2, 1)
-    var = np.sum(resid**2) / dof
+    resid = dy - s * dx
+    var = (resid @ resid) / max(n - 2, 1)
     cov = var * np.array([[1 / sxx, -xm / sxx], [-xm / sxx, 1 / n + xm**2 / sxx]])
     ss, si = np.sqrt(cov[0, 0]), np.sqrt(cov[1, 1])
     r = sxy / np.sqrt(sxx * syy) if syy > 0 else 1.0
@@ -116,26 +124,21 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
         raise CalculationError("BET slope + intercept is not positive: no monolayer capacity can be derived")
     qm = 1.0 / (s + i)
     c = 1.0 + s / i if i != 0 else np.inf
-    k = area_per_loading(cross_section)
     # d(1/(s+i)) = -(ds+di)/(s+i)^2 ; dC = ds/i - s di / i^2
     g_qm = -np.array([1.0, 1.0]) * qm**2
     g_c = np.array([1.0 / i, -s / i**2]) if i != 0 else np.array([np.nan, np.nan])
-    qm_sigma = float(np.sqrt(g_qm @ cov @ g_qm))
-    c_sigma = float(np.sqrt(max(g_c @ cov @ g_c, 0.0)))
-    area = qm * k
-    area_sigma = area * np.hypot(ss, si) / (s + i)
-    p_m = 1.0 / (np.sqrt(c) + 1.0) if c > 0 else np.nan
-    full = isotherm if isotherm is not None else (p, q)
-    crit = _criteria(p, q, c, qm, full)
-    return BETResult(float(area), float(area_sigma), float(c), c_sigma, float(qm), qm_sigma, float(s), float(ss),
-                     float(i), float(si), float(r), cov, (float(p[0]), float(p[-1])), int(n), p, q, float(p_m),
-                     crit, method, float(cross_section))
+    area = qm * area_per_loading(cross_section)
+    return BETResult(float(area), float(area * np.hypot(ss, si) / (s + i)), float(c),
+                     float(np.sqrt(max(g_c @ cov @ g_c, 0.0))), float(qm), float(np.sqrt(g_qm @ cov @ g_qm)),
+                     float(s), float(ss), float(i), float(si), float(r), cov, (float(p[0]), float(p[-1])), int(n), p, q,
+                     float(1.0 / (np.sqrt(c) + 1.0)) if c > 0 else np.nan, _criteria(p, q, c, qm, full, tolerance),
+                     method, float(cross_section), tuple(flags))
 
 
 def _criteria(p, q, c, qm, full, tol: float = 0.1) -> dict[str, bool]:
     pf, qf = full
     rq = q * (1 - p)
-    crit = {"1_n(1-p)_increasing": bool(np.all(np.diff(rq) > 0)),
+    crit = {"1_n(1-p)_increasing": bool(np.all(rq[1:] > rq[:-1])),
             "2_C_positive": bool(c > 0 and np.isfinite(c))}
     crit["3_monolayer_in_range"] = bool(q[0] <= qm <= q[-1])
     if crit["2_C_positive"] and qf.min() <= qm <= qf.max():
@@ -147,16 +150,25 @@ def _criteria(p, q, c, qm, full, tol: float = 0.1) -> dict[str, bool]:
 
 
 def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION, *, min_points: int = 4,
-                 p_max: float = 0.5, min_r2: float = 0.995, tolerance: float = 0.1) -> BETResult:
+                 p_max: float = 0.5, min_r2: float = 0.995, tolerance: float = 0.1,
+                 on_failure: str = "raise") -> BETResult:
     """BET on the automatically chosen range (all four Rouquerol criteria).
 
-    Every contiguous range of at least ``min_points`` adsorption points with p/p0 < ``p_max``
-    is tested: (1) n(1-p/p0) rises over the range; (2) C > 0; (3) the monolayer capacity
-    lies between the range's first and last loading; (4) :math:`1/(\\sqrt{C}+1)` is within
-    ``tolerance`` (relative) of the p/p0 at which the isotherm reaches n_m. Ranges must also
-    have :math:`r^2 \\ge` ``min_r2``. The longest valid range wins; ties go to the smallest
-    criterion-4 deviation. No valid range raises :class:`CalculationError` naming the
-    criterion that failed most often, never a silent number.
+    Every contiguous range of at least three adsorption points with p/p0 < ``p_max`` is
+    tested: (1) n(1-p/p0) rises over the range; (2) C > 0; (3) the monolayer capacity lies
+    between the range's first and last loading; (4) :math:`1/(\\sqrt{C}+1)` is within
+    ``tolerance`` (relative) of the p/p0 at which the isotherm reaches n_m; and two quality
+    floors, :math:`r^2 \\ge` ``min_r2`` and at least ``min_points`` points. Among ranges that
+    pass everything the longest wins; ties go to the smallest criterion-4 deviation.
+
+    When no range passes, ``on_failure`` decides: ``"raise"`` (default) raises
+    :class:`CalculationError` naming the check that failed most often; ``"flag"`` returns the
+    range that fails the fewest Rouquerol criteria, then the fewest quality floors (then the
+    longest, then the best criterion 4), among ranges with a positive monolayer capacity, with
+    ``result.flags`` naming each failed check, ``result.ok`` False, and a
+    :class:`~nakit.errors.NakitWarning`. A strongly microporous isotherm, whose n(1-p/p0)
+    peaks after two or three points, is the usual case: its flagged result is the
+    short range that meets the four criteria, flagged for having too few points.
 
     References
     ----------
@@ -164,52 +176,80 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     J. W. M. Osterrieth et al., Adv. Mater. 34 (2022) 2201502 (BETSI).
     """
     pf, qf = _inputs(relative_pressure, loading)
+    if on_failure not in ("raise", "flag"):
+        raise ParameterError(f"on_failure must be 'raise' or 'flag', got {on_failure!r}")
+    if int(min_points) != min_points or min_points < 3:
+        raise ParameterError(f"min_points must be an integer >= 3 (a line through two points has no residual), "
+                             f"got {min_points!r}")
     keep = pf < p_max
     p, q = pf[keep], qf[keep]
     n = p.size
-    if n < min_points:
+    if n < (min_points if on_failure == "raise" else 3):
         raise CalculationError(f"only {n} adsorption points below p/p0 = {p_max}; BET needs at least {min_points}")
     y = bet_transform(p, q)
-    cs = [np.concatenate([[0.0], np.cumsum(v)]) for v in (np.ones(n), p, y, p * p, p * y, y * y)]
-    i, j = np.triu_indices(n, k=min_points - 1)  # range i..j inclusive
+    i, j = _ranges(n)
     j1 = j + 1
-    N, Sx, Sy, Sxx, Sxy, Syy = (c[j1] - c[i] for c in cs)
+    N, Sx, Sy, Sxx, Sxy, Syy = (c[j1] - c[i] for c in np.cumsum(
+        np.vstack([np.zeros(6), np.column_stack([np.ones(n), p, y, p * p, p * y, y * y])]), axis=0).T)
     vx = Sxx - Sx**2 / N
     vxy = Sxy - Sx * Sy / N
     vy = Syy - Sy**2 / N
+    rq = q * (1 - p)
+    drop = np.concatenate([[0], np.cumsum(rq[1:] <= rq[:-1])])
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = vxy / vx
         icpt = (Sy - slope * Sx) / N
-        r2 = vxy**2 / (vx * vy)
-        c = 1 + slope / icpt
         qm = 1 / (slope + icpt)
-        rq = q * (1 - p)
-        drop = np.concatenate([[0], np.cumsum(np.diff(rq) <= 0)])
-        c1 = (drop[j] - drop[i]) == 0
         c2 = (icpt > 0) & (slope > 0)
-        c3 = (qm >= q[i]) & (qm <= q[j])
-        p_bet = 1 / (np.sqrt(np.where(c2, c, np.nan)) + 1)
+        p_bet = 1 / (np.sqrt(np.where(c2, 1 + slope / icpt, np.nan)) + 1)
         p_at = np.interp(qm, np.maximum.accumulate(qf), pf)
         dev = np.abs(p_bet - p_at) / p_at
-        c4 = c2 & (dev <= tolerance)
-        lin = r2 >= min_r2
-    valid = c1 & c2 & c3 & c4 & lin
-    if not valid.any():
-        fails = {"n(1-p) not increasing": (~c1).sum(), "C not positive": (~c2).sum(),
-                 "monolayer outside range": (~c3).sum(), "p(monolayer) inconsistent": (~c4).sum(),
-                 f"r2 < {min_r2}": (~lin).sum()}
-        worst = max(fails, key=fails.get)
+        checks = {"1_n(1-p)_increasing": (drop[j] - drop[i]) == 0, "2_C_positive": c2,
+                  "3_monolayer_in_range": (qm >= q[i]) & (qm <= q[j]),
+                  "4_p_monolayer_consistent": c2 & (dev <= tolerance),
+                  f"r2 >= {min_r2}": vxy**2 >= min_r2 * vx * vy, f">= {min_points} points": N >= min_points}
+    valid = np.logical_and.reduce(list(checks.values()))
+    dev = np.where(np.isnan(dev), np.inf, dev)
+    if valid.any():
+        k = _best(valid, N, dev)
+        flags = ()
+    elif on_failure == "raise":
+        enough = checks[f">= {min_points} points"]
+        worst = max(checks, key=lambda name: int((~checks[name] & enough).sum()))
         raise CalculationError(f"no BET range with >= {min_points} points below p/p0 = {p_max} satisfies all four "
-                               f"Rouquerol criteria and r2 >= {min_r2} ({len(i)} ranges tried; most common failure: "
-                               f"{worst}); give p_range explicitly to fit anyway")
-    npts = np.where(valid, N, -1)
-    best_n = npts.max()
-    cand = np.flatnonzero(npts == best_n)
-    k = cand[np.argmin(dev[cand])]
-    res = bet_fit_raw(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, isotherm=(pf, qf),
-                      method=f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, "
-                             f"longest valid range of {len(i)} tried")
-    return res
+                               f"Rouquerol criteria and r2 >= {min_r2} ({int(enough.sum())} ranges tried; most common "
+                               f"failure: {worst}); give p_range explicitly, or on_failure='flag', to fit anyway")
+    else:
+        usable = slope + icpt > 0  # without a positive monolayer capacity there is no area to flag
+        if not usable.any():
+            raise CalculationError(f"no BET range below p/p0 = {p_max} gives a positive monolayer capacity "
+                                   "(slope + intercept <= 0 everywhere): the isotherm is not BET-like")
+        # a failed Rouquerol criterion outweighs any number of failed quality floors (r2, points)
+        failed = sum((10 if name[0].isdigit() else 1) * ~ok for name, ok in checks.items())
+        failed = np.where(usable, failed, np.iinfo(failed.dtype).max)
+        k = _best(failed == failed.min(), N, dev)
+        flags = tuple(name for name, ok in checks.items() if not ok[k])
+        warnings.warn(f"BET: no range passes every check; returning p/p0 {p[i[k]]:.3g}-{p[j[k]]:.3g} "
+                      f"({int(N[k])} points), which fails: {', '.join(flags)}", NakitWarning, stacklevel=2)
+    how = "longest valid range" if not flags else "flagged: fewest failed checks"
+    return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
+                f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
+                f"of {len(i)} tried", tolerance, flags)
+
+
+@lru_cache(maxsize=64)
+def _ranges(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last index of every contiguous range of at least three of n points."""
+    i, j = np.triu_indices(n, k=2)
+    i.flags.writeable = j.flags.writeable = False
+    return i, j
+
+
+def _best(candidates: np.ndarray, n_points: np.ndarray, dev: np.ndarray) -> int:
+    """Index of the longest candidate range, ties broken by the smallest criterion-4 deviation."""
+    npts = np.where(candidates, n_points, -1)
+    cand = np.flatnonzero(npts == npts.max())
+    return int(cand[np.argmin(dev[cand])])
 
 
 def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,

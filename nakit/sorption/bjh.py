@@ -212,12 +212,14 @@ def _parabolic_peak(logd: np.ndarray, y: np.ndarray, k: int) -> float:
     """
     if k == 0 or k == y.size - 1:
         return float(10 ** logd[k])
-    x, v = logd[k - 1:k + 2], y[k - 1:k + 2]
-    a, b, _ = np.polyfit(x - x[1], v, 2)
-    if a >= 0:
+    # Lagrange form about the middle point: u = x - x[k]; the vertex is at -b / 2a
+    u0, u2 = logd[k - 1] - logd[k], logd[k + 1] - logd[k]
+    g0, g2 = (y[k - 1] - y[k]) / u0, (y[k + 1] - y[k]) / u2
+    a = (g0 - g2) / (u0 - u2)
+    if not a < 0:
         return float(10 ** logd[k])
-    vertex = np.clip(-b / (2 * a), min(x - x[1]), max(x - x[1]))
-    return float(10 ** (x[1] + vertex))
+    vertex = min(max(-(g0 - a * u0) / (2 * a), min(u0, u2)), max(u0, u2))
+    return float(10 ** (logd[k] + vertex))
 
 
 def psd_bjh(ds: xr.Dataset, branch: str = "desorption", **kwargs) -> xr.Dataset:

@@ -7,7 +7,7 @@ import logging
 import numpy as np
 import pytest
 
-from nakit.errors import CalculationError, ParameterError
+from nakit.errors import CalculationError, NakitWarning, ParameterError
 from nakit.sorption import get_branch, read_isotherm
 from nakit.sorption.bet import area_bet, area_bet_raw, area_per_loading, bet_auto_raw, bet_fit_raw, single_point_bet
 from nakit.sorption.units import convert_loading
@@ -94,6 +94,43 @@ def test_no_valid_range_raises():
     q = 100 * p**2  # convex, type III: no positive C range
     with pytest.raises(CalculationError, match="Rouquerol"):
         bet_auto_raw(p, q)
+
+
+def microporous_isotherm():
+    """A micropore-dominated isotherm: n(1-p/p0) peaks at the third point (p/p0 = 0.035)."""
+    from dataclasses import replace
+
+    from nakit.sorption.synthetic import CMK3, pressure_points, uptake
+    p = pressure_points(True)[0]
+    m = replace(CMK3, micropore_volume=0.4, mesopore_volume=0.3, external_area=40.0)
+    return p, uptake(p, m, "adsorption")
+
+
+def test_flagged_result_names_the_failed_check():
+    p, q = microporous_isotherm()
+    with pytest.raises(CalculationError, match="on_failure='flag'"):
+        bet_auto_raw(p, q)
+    with pytest.warns(NakitWarning, match="3 points"):
+        r = bet_auto_raw(p, q, on_failure="flag")
+    assert r.flags == (">= 4 points",) and not r.ok
+    assert all(r.criteria.values()) and r.n_points == 3  # the short range itself meets the four criteria
+    strict3 = bet_auto_raw(p, q, min_points=3)  # asking for three points explicitly: the same fit, unflagged
+    assert strict3.ok and strict3.area == pytest.approx(r.area, rel=1e-12)
+
+
+def test_flag_still_refuses_a_non_bet_isotherm():
+    """Type III (convex): no range has a positive monolayer capacity, so there is nothing to flag."""
+    p = np.linspace(0.05, 0.3, 10)
+    with pytest.raises(CalculationError, match="not BET-like"):
+        bet_auto_raw(p, 100 * p**2, on_failure="flag")
+
+
+def test_auto_options_checked():
+    p = np.linspace(0.05, 0.3, 10)
+    with pytest.raises(ParameterError, match="on_failure"):
+        bet_auto_raw(p, bet_isotherm(p), on_failure="ignore")
+    with pytest.raises(ParameterError, match="min_points"):
+        bet_auto_raw(p, bet_isotherm(p), min_points=2)
 
 
 def test_bad_input():

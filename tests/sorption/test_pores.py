@@ -41,6 +41,14 @@ def test_sample_a_bjh_matches_instrument(sample_a, branch, method):
     assert 10 * r.attrs["peak_diameter"] == pytest.approx(d[np.argmax(dl)], rel=tol)
 
 
+def test_parabolic_peak_exact_on_a_parabola():
+    """Unevenly spaced bins on an exact parabola in log D: the vertex is recovered exactly."""
+    logd = np.log10([120.0, 101.0, 88.0, 79.0, 60.0])[::-1]
+    y = 3.0 - 40.0 * (logd - np.log10(92.0)) ** 2
+    assert _parabolic_peak(logd, y, int(np.argmax(y))) == pytest.approx(92.0, rel=1e-12)
+    assert _parabolic_peak(logd, y, 0) == pytest.approx(60.0)  # an edge bin is returned as it is
+
+
 def test_bjh_incremental_volumes_track_instrument(sample_a):
     """Step by step, the incremental volumes of the main desorption steps agree with the instrument's."""
     a = sample_a.attrs
