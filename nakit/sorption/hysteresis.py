@@ -149,7 +149,10 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     Features: the fraction of the uptake reached at p/p0 = 0.1 (micropore filling), the
     low-pressure curvature (uptake at 0.05 relative to 0.3: below the straight-line 1/6 the
     branch is convex, types III/V), whether the uptake levels off above 0.8, a loop, and a
-    capillary-condensation step (the steepest 10% of the branch above 0.35).
+    capillary-condensation step (:func:`_condensation_step`). More than half the uptake below
+    p/p0 = 0.1 without a plateau is still type I (micropores plus an external surface). Type VI needs
+    three or more separate risers (each >= 10% of the uptake) and no loop: two are not
+    enough, since micropore filling followed by a condensation step also gives two.
     """
     top = q.max()
     low = float(np.interp(0.1, p, q)) / top
@@ -157,14 +160,16 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     after_loop = loop.features.get("rise_after_loop", 1.0) if meso_loop else 1.0
     convex = float(np.interp(0.05, p, q)) / max(float(np.interp(0.3, p, q)), 1e-12)
     rise_top = (top - float(np.interp(0.8, p, q))) / top
-    mid = (p > 0.35) & (p < 0.9)
-    step = 0.0
-    if mid.sum() >= 3:
-        slopes = np.diff(q[mid]) / np.diff(p[mid])
-        step = float(slopes.max() * 0.1 / top)
+    step = _condensation_step(p, q)
     feats = {"uptake_below_0_1": low, "curvature_0_05_over_0_3": convex, "rise_above_0_8": rise_top,
              "condensation_step": step, "rise_after_loop": after_loop}
     has_loop = meso_loop
+    steps = _risers(p, q)
+    feats["steps"] = float(len(steps))
+    if len(steps) >= 3 and not (loop is not None and loop.present):
+        where = ", ".join(f"{a:.2f}-{b:.2f} ({share:.0%})" for a, b, share in steps)
+        return IsothermType("VI", f"{len(steps)} separate reversible steps (p/p0 {where}): layer-by-layer adsorption on "
+                            "a uniform non-porous surface", "high" if len(steps) >= 4 else "medium", feats)
     if convex < 1 / 6:
         kind = "V" if has_loop else "III"
         return IsothermType(kind, f"convex at low pressure (n(0.05)/n(0.3) = {convex:.2f} < 1/6): weak adsorbent-adsorbate "
@@ -178,11 +183,57 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     if step > 0.25:
         which = ("no desorption branch, so IV(a) and IV(b) cannot be told apart" if loop is None else
                  "reversible: narrow mesopores (type IV(b))")
-        return IsothermType("IV", f"condensation step between p/p0 0.35 and 0.9 ({step:.0%} of the uptake within 0.1 "
-                            f"of p/p0); {which}", _confidence([(step - 0.25) / 0.25]), feats)
+        return IsothermType("IV", f"condensation step between p/p0 0.2 and 0.95 with a plateau after it ({step:.0%} of "
+                            f"the uptake within 0.1 of p/p0); {which}", _confidence([(step - 0.25) / 0.25]), feats)
+    if low > 0.5:
+        return IsothermType("I", f"{low:.0%} of the uptake below p/p0 = 0.1 (micropore filling), then a gentle rise "
+                            f"({rise_top:.0%} of the uptake above p/p0 = 0.8) from the external surface or "
+                            "interparticle condensation: type I with a type II contribution",
+                            _confidence([(low - 0.5) / 0.2 * 0.5]), feats)
     return IsothermType("II", f"knee at low pressure then unrestricted multilayer ({rise_top:.0%} of the uptake above "
                         f"p/p0 = 0.8){'; loop of type ' + loop.loop_type + ' from interparticle voids' if has_loop else ''}",
                         _confidence([rise_top / 0.2 if rise_top < 0.2 else 1.0]), feats)
+
+
+def _condensation_step(p, q) -> float:
+    """Share of the uptake gained per 0.1 in p/p0 on the steepest part of a step between p/p0 0.2
+    and 0.95 that is followed by a plateau (slope falling below 30 % of its maximum); 0 if none.
+
+    A type II branch also steepens towards saturation, but it never levels off again, so
+    requiring the plateau keeps unrestricted multilayer growth from counting as a step.
+    """
+    w = (p >= 0.2) & (p <= 0.95)
+    if w.sum() < 4:
+        return 0.0
+    slopes = np.diff(q[w]) / np.diff(p[w])
+    k = int(np.argmax(slopes))
+    if not np.any(slopes[k + 1:] < 0.3 * slopes[k]):
+        return 0.0
+    return float(slopes[k] * 0.1 / q.max())
+
+
+def _risers(p, q, on: float = 0.3, off: float = 0.1, min_share: float = 0.1) -> list[tuple[float, float, float]]:
+    """Separate steep rises of a branch: (p start, p end, share of the uptake) for each.
+
+    A riser starts where dq/dp exceeds ``on`` of its maximum and ends where it falls below
+    ``off`` (two thresholds, so noise on a step's flank does not split it); risers carrying
+    less than ``min_share`` of the uptake are dropped.
+    """
+    if p.size < 4:
+        return []
+    dq = np.diff(q)
+    slope = dq / np.diff(p)
+    s = slope / slope.max()
+    out, start = [], None
+    for k, v in enumerate(np.append(s, -np.inf)):
+        if start is None and v >= on:
+            start = k
+        elif start is not None and v < off:
+            share = float(dq[start:k].sum() / (q.max() - q.min()))
+            if share >= min_share:
+                out.append((float(p[start]), float(p[k]), share))
+            start = None
+    return out
 
 
 def isotherm_type(ds: xr.Dataset, loop: Hysteresis | None = None) -> IsothermType:

@@ -13,7 +13,7 @@ from nakit.paths import data_dir
 from nakit.sorption import read_isotherm
 from nakit.sorption.bet import area_bet, bet_auto_raw
 from nakit.sorption.bjh import psd_bjh
-from nakit.sorption.hysteresis import hysteresis, hysteresis_raw, isotherm_type
+from nakit.sorption.hysteresis import hysteresis, hysteresis_raw, isotherm_type, isotherm_type_raw
 from nakit.sorption.porevolume import total_pore_volume, total_pore_volume_raw
 from nakit.sorption.synthetic import CMK3, COMPOSITE, calibrate, isotherm, pressure_points, uptake, write_paper_data
 from tests.peer import peer_file
@@ -83,6 +83,10 @@ def test_composite_stand_in_has_no_loop():
     (("pygaps", "UiO-66(Zr) N2 77K.json"), "I"),
     (("betsi", "HKUST-1.csv"), "I"),
     (("betsi", "Zeolite-13X.csv"), "I"),
+    (("betsi", "UiO-66.csv"), "I"),                     # micropores + external surface: I with a type II rise
+    (("pygaps", "NaY N2 77K.json"), "I"),
+    (("pygaps", "Takeda 5A N2 77K.json"), "I"),         # carbon molecular sieve
+    (("betsi", "MCM-41.csv"), "IV"),                    # reversible step near p/p0 0.35, adsorption branch only
     (("pygaps", "stdiso", "Cabot BP280 carbon black.csv"), "II"),  # non-porous reference
     (("pygaps", "stdiso", "LiChrospher Si-1000 silica.csv"), "II"),
 ])
@@ -102,6 +106,20 @@ def test_sample_a_loop(sample_a):
 def test_low_pressure_hysteresis_is_not_given_an_h_type(sample_d):
     loop = hysteresis(sample_d)
     assert loop.present and loop.loop_type is None and "low-pressure" in loop.reason
+
+
+def stepwise(p, centres=(0.12, 0.42, 0.72), width=0.012):
+    """Layer-by-layer steps (type VI): one sigmoid per layer on a small linear background."""
+    return 5 * p + sum(100 / (1 + np.exp(-(p - c) / width)) for c in centres)
+
+
+@pytest.mark.parametrize("centres, confidence", [((0.12, 0.42, 0.72), "medium"), ((0.1, 0.3, 0.5, 0.7), "high")])
+def test_type_vi_needs_three_reversible_steps(centres, confidence):
+    p = np.linspace(0.01, 0.95, 120)
+    q = stepwise(p, centres)
+    t = isotherm_type_raw(p, q, hysteresis_raw(p, q, p, q))
+    assert t.type == "VI" and t.confidence == confidence and t.features["steps"] == len(centres), t.reason
+    assert isotherm_type_raw(p, stepwise(p, centres[:2])).type != "VI"  # two steps: micropores + condensation also do that
 
 
 def _gab(p, c=50.0, k=0.9):
