@@ -42,10 +42,13 @@ def same_length(**arrays: np.ndarray) -> int:
 def sorted_by(x: np.ndarray, *others: np.ndarray, name: str = "x", strict: bool = True) -> tuple[np.ndarray, ...]:
     """Return ``x`` and ``others`` sorted by ascending ``x``; refuse repeated x when ``strict``.
 
-    Already strictly ascending input is returned as it is (no copy), the common case.
+    Strictly ascending input is returned as it is and strictly descending input as reversed
+    views (no copies): the common cases, an adsorption and a desorption branch.
     """
     if x.size < 2 or bool(np.all(x[1:] > x[:-1])):
         return (x, *others)
+    if bool(np.all(x[1:] < x[:-1])):
+        return (x[::-1], *(o[..., ::-1] for o in others))
     order = np.argsort(x, kind="stable")
     xs = x[order]
     if strict and xs.size > 1 and np.any(np.diff(xs) == 0):

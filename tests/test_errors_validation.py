@@ -37,6 +37,13 @@ def test_same_length_and_sorting():
     assert xs.tolist() == [1, 2, 3] and ys.tolist() == [10, 20, 30]
     with pytest.raises(ParameterError, match="repeated"):
         sorted_by(np.array([1.0, 1.0]))
+    # the fast paths: ascending and descending input, 2-D companions sorted along their last axis
+    xs, ys = sorted_by(np.array([3.0, 2.0, 1.0]), np.array([[30.0, 20.0, 10.0], [3.0, 2.0, 1.0]]))
+    assert xs.tolist() == [1, 2, 3] and ys.tolist() == [[10, 20, 30], [1, 2, 3]]
+    xs, ys = sorted_by(np.array([1.0, 2.0]), np.array([5.0, 6.0]))
+    assert xs.tolist() == [1, 2] and ys.tolist() == [5, 6]
+    with pytest.raises(ParameterError, match="repeated"):
+        sorted_by(np.array([3.0, 2.0, 2.0]))
 
 
 def test_in_range():
