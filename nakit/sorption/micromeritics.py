@@ -110,9 +110,9 @@ def _parse_block(title, rows, c0, c1, row0) -> Block:
             while j < len(rows) and any(_is_num(rows[j][c0 + k]) for k in headers):
                 for k, t in headers.items():
                     v = rows[j][c0 + k]
-                    cols[t].append(float(v) if _is_num(v) else np.nan)
+                    cols[t].append(float(v) if _is_num(v) else _interval(v))
                 j += 1
-            block.tables.append((list(headers.values()), {t: np.array(v) for t, v in cols.items()}, row0 + i + 2))
+            block.tables.append((list(headers.values()), {t: _column(v) for t, v in cols.items()}, row0 + i + 2))
             i = j
             continue
         block.lines.extend(t for _, t in texts if not t.endswith(":"))
@@ -130,6 +130,22 @@ def _parse_block(title, rows, c0, c1, row0) -> Block:
                     prefix, prefix_row = t, i
         i += 1
     return block
+
+
+_INTERVAL = re.compile(r"^\s*([\d,]+\.?\d*)\s+-\s+([\d,]+\.?\d*)\s*$")
+
+
+def _interval(v):
+    """``'1138.2 - 613.8'`` (a BJH table's diameter range) -> (1138.2, 613.8); anything else -> NaN."""
+    m = _INTERVAL.match(str(v))
+    return (float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))) if m else np.nan
+
+
+def _column(values: list) -> np.ndarray:
+    """A table column: floats, or an (n, 2) array when the cells are ranges ``a - b``."""
+    if values and all(isinstance(v, tuple) for v in values):
+        return np.array(values, dtype=float)
+    return np.array([np.nan if isinstance(v, tuple) else v for v in values], dtype=float)
 
 
 def _collect(block: Block, pairs, prefix: str, path, out: dict) -> None:
@@ -274,6 +290,8 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
                 for prefix, s in short.items():
                     if k.startswith(prefix):
                         out[f"{key}_{s}"] = v
+                if k.startswith("Pore Diameter Range") and v.ndim == 2:
+                    out[f"{key}_diameter_upper"], out[f"{key}_diameter_lower"] = v[:, 0], v[:, 1]
         _collect(block, (), key, path, out)
         dlog = _find(blocks, "BJH", branch, "dV/dlog")
         if dlog is not None:
