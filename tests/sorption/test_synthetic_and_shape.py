@@ -139,3 +139,45 @@ def test_h2_and_h3_shapes():
     plateau = 100 + np.minimum(fill, 300)
     h2 = hysteresis_raw(p, plateau, p, 100 + np.maximum(empty, fill))
     assert h2.loop_type == "H2", h2.reason
+
+
+def _sigmoid(p, centre, width):
+    return 1 / (1 + np.exp(-(p - centre) / width))
+
+
+P_SHAPES = np.linspace(0.01, 0.99, 80)
+
+
+def test_h4_micropores_and_an_open_loop():
+    p = P_SHAPES
+    q_ads = 300 * 5000 * p / (1 + 5000 * p) + _gab(p, k=0.9) * 0.3  # Langmuir micropores + finite multilayer
+    q_des = q_ads * (1 + 0.15 * np.clip((p - 0.45) / 0.4, 0, 1) * np.clip((0.99 - p) / 0.05, 0, 1))
+    loop = hysteresis_raw(p, q_ads, p, q_des)
+    # the gap opens linearly from 0.45; closure is where it first exceeds 2 % of the top uptake
+    gap = (q_des - q_ads) / q_ads.max()
+    assert loop.loop_type == "H4" and loop.closure_p == pytest.approx(p[np.argmax(gap > 0.02)], abs=1e-12), loop.reason
+    assert isotherm_type_raw(p, q_ads, loop).type == "I"  # IUPAC: H4 goes with a type I + II composite
+
+
+def test_h5_two_desorption_steps():
+    p = P_SHAPES
+    q_ads = 100 + 300 * _sigmoid(p, 0.68, 0.04)
+    q_des = np.maximum(q_ads, 100 + 150 * _sigmoid(p, 0.70, 0.005) + 150 * _sigmoid(p, 0.47, 0.005))
+    assert hysteresis_raw(p, q_ads, p, q_des).loop_type == "H5"
+
+
+def test_convex_isotherms_are_iii_without_and_v_with_a_loop():
+    p = P_SHAPES
+    q3 = _gab(p, c=0.5, k=0.95)
+    assert isotherm_type_raw(p, q3, hysteresis_raw(p, q3, p, q3)).type == "III"
+    base = _gab(p, c=0.5, k=0.6) * 0.3
+    q_ads = 300 * _sigmoid(p, 0.6, 0.03) + base
+    q_des = np.maximum(q_ads, 300 * _sigmoid(p, 0.45, 0.01) + base)
+    assert isotherm_type_raw(p, q_ads, hysteresis_raw(p, q_ads, p, q_des)).type == "V"
+
+
+def test_reversible_step_is_iv_b():
+    p = P_SHAPES
+    q = _gab(p, c=100, k=0.6) + 300 * _sigmoid(p, 0.35, 0.02)
+    t = isotherm_type_raw(p, q, hysteresis_raw(p, q, p, q))
+    assert t.type == "IV" and "IV(b)" in t.reason
