@@ -10,6 +10,7 @@ most points wins, ties going to the best criterion-4 agreement.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,35 +105,39 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     return _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance)
 
 
-def _fit(p, q, cross_section, full, method, tolerance, flags=()) -> BETResult:
-    """The least-squares BET line through validated, sorted points (see :func:`bet_fit_raw`)."""
+def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None) -> BETResult:
+    """The least-squares BET line through validated, sorted points (see :func:`bet_fit_raw`).
+
+    ``criteria``, when the caller has already judged this range, is used as given.
+    """
     y = bet_transform(p, q)
     n = p.size
-    xm, ym = p.sum() / n, y.sum() / n
+    xm, ym = float(p.sum()) / n, float(y.sum()) / n
     dx, dy = p - xm, y - ym
-    sxx, sxy, syy = dx @ dx, dx @ dy, dy @ dy
+    sxx, sxy, syy = float(dx @ dx), float(dx @ dy), float(dy @ dy)
     if sxx == 0:
         raise CalculationError("BET fit needs at least two distinct pressures")
     s = sxy / sxx
     i = ym - s * xm
     resid = dy - s * dx
-    var = (resid @ resid) / max(n - 2, 1)
-    cov = var * np.array([[1 / sxx, -xm / sxx], [-xm / sxx, 1 / n + xm**2 / sxx]])
-    ss, si = np.sqrt(cov[0, 0]), np.sqrt(cov[1, 1])
-    r = sxy / np.sqrt(sxx * syy) if syy > 0 else 1.0
+    var = float(resid @ resid) / max(n - 2, 1)
+    v_ss, v_si, v_ii = var / sxx, -var * xm / sxx, var * (1 / n + xm**2 / sxx)
+    ss, si = math.sqrt(v_ss), math.sqrt(v_ii)
+    r = sxy / math.sqrt(sxx * syy) if syy > 0 else 1.0
     if s + i <= 0:
         raise CalculationError("BET slope + intercept is not positive: no monolayer capacity can be derived")
     qm = 1.0 / (s + i)
-    c = 1.0 + s / i if i != 0 else np.inf
-    # d(1/(s+i)) = -(ds+di)/(s+i)^2 ; dC = ds/i - s di / i^2
-    g_qm = -np.array([1.0, 1.0]) * qm**2
-    g_c = np.array([1.0 / i, -s / i**2]) if i != 0 else np.array([np.nan, np.nan])
+    c = 1.0 + s / i if i != 0 else math.inf
+    # propagated through qm = 1/(s+i) and C = 1 + s/i with the slope-intercept covariance
+    qm_sigma = qm**2 * math.sqrt(max(v_ss + 2 * v_si + v_ii, 0.0))
+    c_sigma = (math.sqrt(max(v_ss / i**2 - 2 * s * v_si / i**3 + s**2 * v_ii / i**4, 0.0)) if i != 0 else math.nan)
     area = qm * area_per_loading(cross_section)
-    return BETResult(float(area), float(area * np.hypot(ss, si) / (s + i)), float(c),
-                     float(np.sqrt(max(g_c @ cov @ g_c, 0.0))), float(qm), float(np.sqrt(g_qm @ cov @ g_qm)),
-                     float(s), float(ss), float(i), float(si), float(r), cov, (float(p[0]), float(p[-1])), int(n), p, q,
-                     float(1.0 / (np.sqrt(c) + 1.0)) if c > 0 else np.nan, _criteria(p, q, c, qm, full, tolerance),
-                     method, float(cross_section), tuple(flags))
+    if criteria is None:
+        criteria = _criteria(p, q, c, qm, full, tolerance)
+    return BETResult(area, area * math.hypot(ss, si) / (s + i), c, c_sigma, qm, qm_sigma, s, ss, i, si, r,
+                     np.array([[v_ss, v_si], [v_si, v_ii]]), (float(p[0]), float(p[-1])), n, p, q,
+                     1.0 / (math.sqrt(c) + 1.0) if c > 0 else math.nan, criteria, method, float(cross_section),
+                     tuple(flags))
 
 
 def _criteria(p, q, c, qm, full, tol: float = 0.1) -> dict[str, bool]:
@@ -200,13 +205,14 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
         slope = vxy / vx
         icpt = (Sy - slope * Sx) / N
         qm = 1 / (slope + icpt)
-        c2 = (icpt > 0) & (slope > 0)
-        p_bet = 1 / (np.sqrt(np.where(c2, 1 + slope / icpt, np.nan)) + 1)
+        c_const = 1 + slope / icpt
+        c2 = np.isfinite(c_const) & (c_const > 0)  # the same tests as _criteria, so either can judge a range
+        p_bet = 1 / (np.sqrt(np.where(c2, c_const, np.nan)) + 1)
         p_at = np.interp(qm, np.maximum.accumulate(qf), pf)
         dev = np.abs(p_bet - p_at) / p_at
         checks = {"1_n(1-p)_increasing": (drop[j] - drop[i]) == 0, "2_C_positive": c2,
                   "3_monolayer_in_range": (qm >= q[i]) & (qm <= q[j]),
-                  "4_p_monolayer_consistent": c2 & (dev <= tolerance),
+                  "4_p_monolayer_consistent": c2 & (dev <= tolerance) & (qm >= qf.min()) & (qm <= qf.max()),
                   f"r2 >= {min_r2}": vxy**2 >= min_r2 * vx * vy, f">= {min_points} points": N >= min_points}
     valid = np.logical_and.reduce(list(checks.values()))
     dev = np.where(np.isnan(dev), np.inf, dev)
@@ -234,7 +240,8 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     how = "longest valid range" if not flags else "flagged: fewest failed checks"
     return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                 f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
-                f"of {len(i)} tried", tolerance, flags)
+                f"of {len(i)} tried", tolerance, flags,
+                {name: bool(ok[k]) for name, ok in checks.items() if name[0].isdigit()})
 
 
 @lru_cache(maxsize=64)

@@ -106,6 +106,16 @@ def microporous_isotherm():
     return p, uptake(p, m, "adsorption")
 
 
+@pytest.mark.parametrize("name", ["MCM-41 N2 77K.json", "NaY N2 77K.json", "SiO2 N2 77K.json"])
+def test_auto_range_criteria_agree_with_a_plain_fit_of_its_points(name):
+    """The range search judges the criteria vectorised; a plain fit of the chosen points judges them again."""
+    p, q = get_branch(read_isotherm(peer_file("sorption", "pygaps", name)), "adsorption")
+    auto = area_bet_raw(p, q)
+    again = bet_fit_raw(auto.points_p, auto.points_q, isotherm=(p, q))
+    assert again.criteria == auto.criteria
+    assert again.area == pytest.approx(auto.area, rel=1e-12) and again.c_sigma == pytest.approx(auto.c_sigma, rel=1e-9)
+
+
 def test_flagged_result_names_the_failed_check():
     p, q = microporous_isotherm()
     with pytest.raises(CalculationError, match="on_failure='flag'"):
