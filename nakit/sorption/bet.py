@@ -133,25 +133,37 @@ def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None) 
     c_sigma = (math.sqrt(max(v_ss / i**2 - 2 * s * v_si / i**3 + s**2 * v_ii / i**4, 0.0)) if i != 0 else math.nan)
     area = qm * area_per_loading(cross_section)
     if criteria is None:
-        criteria = _criteria(p, q, c, qm, full, tolerance)
+        judged, _ = _judge(p, q, np.array([0]), np.array([n - 1]), np.array([s]), np.array([i]), full, tolerance)
+        criteria = {name: bool(ok[0]) for name, ok in judged.items()}
     return BETResult(area, area * math.hypot(ss, si) / (s + i), c, c_sigma, qm, qm_sigma, s, ss, i, si, r,
                      np.array([[v_ss, v_si], [v_si, v_ii]]), (float(p[0]), float(p[-1])), n, p, q,
                      1.0 / (math.sqrt(c) + 1.0) if c > 0 else math.nan, criteria, method, float(cross_section),
                      tuple(flags))
 
 
-def _criteria(p, q, c, qm, full, tol: float = 0.1) -> dict[str, bool]:
+def _judge(p, q, i, j, slope, icpt, full, tolerance):
+    """The four Rouquerol criteria for the ranges ``i..j`` (inclusive) of sorted points p, q.
+
+    ``slope`` and ``icpt`` are each range's BET line; ``full`` is the whole adsorption branch,
+    on which criterion 4 finds the p/p0 where the isotherm reaches n_m. Returns the criteria
+    (a boolean array each, one entry per range) and each range's relative criterion-4
+    deviation (NaN where C is not positive). One judge serves a single given range and the
+    automatic search alike.
+    """
     pf, qf = full
     rq = q * (1 - p)
-    crit = {"1_n(1-p)_increasing": bool(np.all(rq[1:] > rq[:-1])),
-            "2_C_positive": bool(c > 0 and np.isfinite(c))}
-    crit["3_monolayer_in_range"] = bool(q[0] <= qm <= q[-1])
-    if crit["2_C_positive"] and qf.min() <= qm <= qf.max():
-        p_at = float(np.interp(qm, np.maximum.accumulate(qf), pf))
-        crit["4_p_monolayer_consistent"] = bool(abs(1 / (np.sqrt(c) + 1) - p_at) <= tol * p_at)
-    else:
-        crit["4_p_monolayer_consistent"] = False
-    return crit
+    drops = np.concatenate([[0], np.cumsum(rq[1:] <= rq[:-1])])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        qm = 1 / (slope + icpt)
+        c = 1 + slope / icpt
+        c_positive = np.isfinite(c) & (c > 0)
+        p_bet = 1 / (np.sqrt(np.where(c_positive, c, np.nan)) + 1)
+        p_at = np.interp(qm, np.maximum.accumulate(qf), pf)
+        dev = np.abs(p_bet - p_at) / p_at
+    criteria = {"1_n(1-p)_increasing": drops[j] == drops[i], "2_C_positive": c_positive,
+                "3_monolayer_in_range": (qm >= q[i]) & (qm <= q[j]),
+                "4_p_monolayer_consistent": c_positive & (dev <= tolerance) & (qm >= qf.min()) & (qm <= qf.max())}
+    return criteria, dev
 
 
 def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION, *, min_points: int = 4,
@@ -189,8 +201,9 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     keep = pf < p_max
     p, q = pf[keep], qf[keep]
     n = p.size
-    if n < (min_points if on_failure == "raise" else 3):
-        raise CalculationError(f"only {n} adsorption points below p/p0 = {p_max}; BET needs at least {min_points}")
+    needed = min_points if on_failure == "raise" else 3
+    if n < needed:
+        raise CalculationError(f"only {n} adsorption points below p/p0 = {p_max}; BET needs at least {needed}")
     y = bet_transform(p, q)
     i, j = _ranges(n)
     j1 = j + 1
@@ -199,28 +212,19 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     vx = Sxx - Sx**2 / N
     vxy = Sxy - Sx * Sy / N
     vy = Syy - Sy**2 / N
-    rq = q * (1 - p)
-    drop = np.concatenate([[0], np.cumsum(rq[1:] <= rq[:-1])])
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = vxy / vx
         icpt = (Sy - slope * Sx) / N
-        qm = 1 / (slope + icpt)
-        c_const = 1 + slope / icpt
-        c2 = np.isfinite(c_const) & (c_const > 0)  # the same tests as _criteria, so either can judge a range
-        p_bet = 1 / (np.sqrt(np.where(c2, c_const, np.nan)) + 1)
-        p_at = np.interp(qm, np.maximum.accumulate(qf), pf)
-        dev = np.abs(p_bet - p_at) / p_at
-        checks = {"1_n(1-p)_increasing": (drop[j] - drop[i]) == 0, "2_C_positive": c2,
-                  "3_monolayer_in_range": (qm >= q[i]) & (qm <= q[j]),
-                  "4_p_monolayer_consistent": c2 & (dev <= tolerance) & (qm >= qf.min()) & (qm <= qf.max()),
-                  f"r2 >= {min_r2}": vxy**2 >= min_r2 * vx * vy, f">= {min_points} points": N >= min_points}
+    criteria, dev = _judge(p, q, i, j, slope, icpt, (pf, qf), tolerance)
+    floors = {f"r2 >= {min_r2}": vxy**2 >= min_r2 * vx * vy, f">= {min_points} points": N >= min_points}
+    checks = {**criteria, **floors}
     valid = np.logical_and.reduce(list(checks.values()))
     dev = np.where(np.isnan(dev), np.inf, dev)
     if valid.any():
         k = _best(valid, N, dev)
         flags = ()
     elif on_failure == "raise":
-        enough = checks[f">= {min_points} points"]
+        enough = floors[f">= {min_points} points"]
         worst = max(checks, key=lambda name: int((~checks[name] & enough).sum()))
         raise CalculationError(f"no BET range with >= {min_points} points below p/p0 = {p_max} satisfies all four "
                                f"Rouquerol criteria and r2 >= {min_r2} ({int(enough.sum())} ranges tried; most common "
@@ -231,7 +235,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
             raise CalculationError(f"no BET range below p/p0 = {p_max} gives a positive monolayer capacity "
                                    "(slope + intercept <= 0 everywhere): the isotherm is not BET-like")
         # a failed Rouquerol criterion outweighs any number of failed quality floors (r2, points)
-        failed = sum((10 if name[0].isdigit() else 1) * ~ok for name, ok in checks.items())
+        failed = 10 * sum(~ok for ok in criteria.values()) + sum(~ok for ok in floors.values())
         failed = np.where(usable, failed, np.iinfo(failed.dtype).max)
         k = _best(failed == failed.min(), N, dev)
         flags = tuple(name for name, ok in checks.items() if not ok[k])
@@ -240,8 +244,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     how = "longest valid range" if not flags else "flagged: fewest failed checks"
     return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                 f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
-                f"of {len(i)} tried", tolerance, flags,
-                {name: bool(ok[k]) for name, ok in checks.items() if name[0].isdigit()})
+                f"of {len(i)} tried", tolerance, flags, {name: bool(ok[k]) for name, ok in criteria.items()})
 
 
 @lru_cache(maxsize=64)
