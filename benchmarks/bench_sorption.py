@@ -143,7 +143,8 @@ def main(n: int = 1000, repeat: int = 3) -> None:
                 res = subprocess.run([sys.executable, "-c", job, arg, str(Path(tmp) / "syn.npz"), mode],
                                      capture_output=True, text=True, check=True, cwd=ROOT)
                 run = {**json.loads(res.stdout.strip().splitlines()[-1]), "wall": time.perf_counter() - t0}
-                times[name] = run if name not in times or run["wall"] < times[name]["wall"] else times[name]
+                if name not in times or run["wall"] < times[name]["wall"]:
+                    times[name] = run
     n_all = len(files) + n
     print(f"{len(files)} peer/stand-in isotherms + {n} synthetic isotherms, BET (auto range) + BJH each; "
           f"best of {repeat} interleaved runs per side")

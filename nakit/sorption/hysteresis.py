@@ -163,7 +163,6 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     step = _condensation_step(p, q)
     feats = {"uptake_below_0_1": low, "curvature_0_05_over_0_3": convex, "rise_above_0_8": rise_top,
              "condensation_step": step, "rise_after_loop": after_loop}
-    has_loop = meso_loop
     steps = _risers(p, q)
     feats["steps"] = float(len(steps))
     if len(steps) >= 3 and not (loop is not None and loop.present):
@@ -171,13 +170,13 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
         return IsothermType("VI", f"{len(steps)} separate reversible steps (p/p0 {where}): layer-by-layer adsorption on "
                             "a uniform non-porous surface", "high" if len(steps) >= 4 else "medium", feats)
     if convex < 1 / 6:
-        kind = "V" if has_loop else "III"
+        kind = "V" if meso_loop else "III"
         return IsothermType(kind, f"convex at low pressure (n(0.05)/n(0.3) = {convex:.2f} < 1/6): weak adsorbent-adsorbate "
-                            f"interaction{'; with a loop' if has_loop else ''}", _confidence([(1 / 6 - convex) * 6]), feats)
+                            f"interaction{'; with a loop' if meso_loop else ''}", _confidence([(1 / 6 - convex) * 6]), feats)
     if low > 0.7 and rise_top < 0.1:
         return IsothermType("I", f"{low:.0%} of the uptake below p/p0 = 0.1 and a plateau: micropore filling",
                             _confidence([(low - 0.7) / 0.3, (0.1 - rise_top) / 0.1]), feats)
-    if has_loop and after_loop < 0.1 and loop.loop_type in ("H1", "H2", "H5") and loop.closure_p < 0.9:
+    if meso_loop and after_loop < 0.1 and loop.loop_type in ("H1", "H2", "H5") and loop.closure_p < 0.9:
         return IsothermType("IV", f"monolayer-multilayer knee, capillary condensation with an {loop.loop_type} loop and a "
                             f"plateau after it (type IV(a))", _confidence([(0.1 - after_loop) / 0.1]), feats)
     if step > 0.25:
@@ -191,7 +190,7 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
                             "interparticle condensation: type I with a type II contribution",
                             _confidence([(low - 0.5) / 0.2 * 0.5]), feats)
     return IsothermType("II", f"knee at low pressure then unrestricted multilayer ({rise_top:.0%} of the uptake above "
-                        f"p/p0 = 0.8){'; loop of type ' + loop.loop_type + ' from interparticle voids' if has_loop else ''}",
+                        f"p/p0 = 0.8){'; loop of type ' + loop.loop_type + ' from interparticle voids' if meso_loop else ''}",
                         _confidence([rise_top / 0.2 if rise_top < 0.2 else 1.0]), feats)
 
 
