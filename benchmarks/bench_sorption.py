@@ -115,7 +115,7 @@ def synthetic_set(n: int, seed: int = 7) -> dict:
         qa, qd = uptake(pa, m, "adsorption") * noise[:pa.size], uptake(pd, m, "desorption") * noise[pa.size:]
         rows.append((pa, qa, np.concatenate([[pa[-1]], pd]), np.concatenate([[qa[-1]], qd])))
     # one 2-D array per quantity (all share the pressure schedule): reading it back costs nothing per isotherm
-    return {"n": n, **{key: np.array([r[c] for r in rows]).reshape(n, -1) for c, key in enumerate(("pa", "qa", "pd", "qd"))}}
+    return {"n": n, **{key: np.array([r[c] for r in rows]) for c, key in enumerate(("pa", "qa", "pd", "qd"))}}
 
 
 def main(n: int = 1000, repeat: int = 3) -> None:
