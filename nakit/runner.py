@@ -18,6 +18,7 @@ import ast
 import json
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -175,10 +176,11 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
     executed = output_dir / notebook.name
     result = RunResult(notebook, output_dir, params, executed)
     try:
-        with atomic_path(executed) as tmp:
+        with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
             try:
                 pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
-                                    kernel_name=kernel_name(), progress_bar=False, log_output=False)
+                                    kernel_name=kernel_name(), progress_bar=False, log_output=False,
+                                    config=_local_kernel_config(sockets))
             except pm.PapermillExecutionError as exc:
                 result.error = f"{exc.ename}: {exc.evalue}"
     except (OSError, RuntimeError, NakitError) as exc:
@@ -186,6 +188,22 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
     if html and executed.exists():
         result.html = render_html(executed, show_code=show_code)
     return result
+
+
+def _local_kernel_config(socket_dir: str):
+    """Kernel-manager config: talk to the kernel over Unix sockets in ``socket_dir``.
+
+    The default TCP transport opens loopback ports without encryption, and ipykernel warns
+    about it on every run. IPC sockets are files readable only by this user. Their default
+    path is relative (``kernel-ipc-N`` in the notebook's folder), where parallel runs of one
+    notebook would collide, so each run gets its own directory.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = os.path.join(socket_dir, "kernel")
+    return config
 
 
 def render_html(executed: str | os.PathLike, show_code: bool = False) -> Path:

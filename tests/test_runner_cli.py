@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -105,3 +106,24 @@ def test_fast_papermill_import_keeps_notebook_validation():
     nb.cells = [{"id": "c1", "cell_type": "code", "source": "x", "metadata": {}}]  # no outputs or execution_count
     with pytest.raises(nbformat.ValidationError):
         nbformat.validate(nb)
+
+
+@pytest.mark.notebooks
+def test_kernel_talks_over_private_unix_sockets(tmp_path):
+    """Not over unencrypted loopback TCP, and not with sockets in the notebook's folder, where
+    parallel runs of one notebook would collide; the socket directory is removed afterwards."""
+    nb = _notebook(tmp_path / "where.ipynb", 'output_dir = "out"\nscale = 1.0\ndata_file = "where.ipynb"')
+    nb_obj = nbformat.read(nb, as_version=4)
+    nb_obj.cells.insert(1, nbformat.v4.new_code_cell(
+        "import json, pathlib\nfrom ipykernel.kernelapp import IPKernelApp\napp = IPKernelApp.instance()\n"
+        "pathlib.Path(output_dir).mkdir(parents=True, exist_ok=True)\n"
+        "pathlib.Path(output_dir, 'kernel.json').write_text(json.dumps({'transport': app.transport, 'ip': app.ip}))"))
+    nbformat.write(nb_obj, nb)
+    result = runner.execute(nb, tmp_path / "report", html=False)
+    assert result.error is None
+    kernel = json.loads((tmp_path / "report" / "kernel.json").read_text())
+    assert kernel["transport"] == "ipc"
+    sockets = Path(kernel["ip"]).parent
+    assert sockets.is_absolute() and tmp_path not in sockets.parents
+    assert not sockets.exists()
+    assert not list(tmp_path.glob("kernel-ipc*"))
