@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import xarray as xr
 
-from ..errors import CalculationError
-from ..validation import as_float_array, same_length, sorted_by
+from ..errors import CalculationError, NakitWarning, ParameterError
+from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
@@ -17,30 +19,55 @@ from .units import N2_DENSITY_CONVERSION
 
 @dataclass
 class TPlotResult:
-    """Straight line n = a + b t over ``t_range``: micropore volume and external area."""
+    """Straight line n = a + b t over ``t_range``: micropore volume and area, external area.
+
+    Volumes in cm3/g (liquid), areas in m2/g, ``slope`` in cm3 STP/g/nm and ``intercept`` in
+    cm3 STP/g, each with its standard error. ``micropore_area`` is NaN unless a BET area was
+    given. ``flags`` names anything unphysical in the result (see :func:`tplot_raw`).
+    """
 
     micropore_volume: float
     micropore_volume_sigma: float
     external_area: float
     external_area_sigma: float
+    micropore_area: float
+    micropore_area_sigma: float
     slope: float
+    slope_sigma: float
     intercept: float
+    intercept_sigma: float
     correlation: float
     t_range: tuple[float, float]
+    p_range: tuple[float, float]
     n_points: int
+    flags: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was flagged."""
+        return not self.flags
 
 
 def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 0.5),
               thickness: str | Callable = "harkins_jura",
-              density_conversion: float = N2_DENSITY_CONVERSION) -> TPlotResult:
+              density_conversion: float = N2_DENSITY_CONVERSION, bet_area=None) -> TPlotResult:
     """Fit the t-plot between thicknesses ``t_range`` (nm).
+
+    ``bet_area`` (m2/g, or a :class:`~nakit.sorption.bet.BETResult`, whose standard error is
+    then propagated) gives the micropore area as BET area minus external area, as
+    Micromeritics reports it. A negative intercept (no micropore volume resolved) or an
+    external area above the BET area is returned as fitted, named in ``result.flags``, and
+    warned about with a :class:`~nakit.errors.NakitWarning`.
 
     Notes
     -----
     :math:`n = n_\\mu + (S_{ext}/k)\\,t`: the intercept :math:`n_\\mu` (cm3/g STP) times the
     density-conversion factor is the micropore volume; the slope in cm3 STP/g/nm gives
     :math:`S_{ext} = 10^3\\,\\text{slope}\\,\\cdot` density conversion (m2/g), since a film of
-    liquid volume V (cm3/g) and thickness t (nm) covers :math:`10^3 V/t` m2/g.
+    liquid volume V (cm3/g) and thickness t (nm) covers :math:`10^3 V/t` m2/g. Standard errors
+    are the ordinary least-squares ones; on Micromeritics Sample_A, with the report's own
+    thickness curve, slope, intercept, correlation and both standard errors equal the
+    instrument's to every printed digit.
 
     References
     ----------
@@ -50,16 +77,30 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     q = as_float_array(loading, "loading", min_size=3)
     same_length(relative_pressure=p, loading=q)
     p, q = sorted_by(p, q, name="relative_pressure")
+    lo, hi = (in_range(v, "t_range", 0.0, 10.0) for v in t_range)
+    if not lo < hi:
+        raise ParameterError(f"t_range: expected (low, high) thicknesses in nm with low < high, got {t_range!r}")
     t = thickness_function(thickness)(p)
-    mask = (t >= t_range[0]) & (t <= t_range[1])
+    mask = (t >= lo) & (t <= hi)
     if mask.sum() < 3:
         raise CalculationError(f"only {int(mask.sum())} points with t in {t_range} nm; the t-plot needs at least 3")
     x, y = t[mask], q[mask]
     (b, a), cov = np.polyfit(x, y, 1, cov=True)
+    sb, sa = (float(np.sqrt(v)) for v in np.diag(cov))
     r = float(np.corrcoef(x, y)[0, 1])
     k = density_conversion
-    return TPlotResult(float(a * k), float(np.sqrt(cov[1, 1]) * k), float(b * k * 1e3), float(np.sqrt(cov[0, 0]) * k * 1e3),
-                       float(b), float(a), r, (float(t_range[0]), float(t_range[1])), int(mask.sum()))
+    external, external_sigma = float(b * k * 1e3), sb * k * 1e3
+    micro_area = micro_sigma = math.nan
+    if bet_area is not None:
+        area, area_sigma = (bet_area.area, bet_area.area_sigma) if hasattr(bet_area, "area") else (float(bet_area), 0.0)
+        micro_area, micro_sigma = area - external, math.hypot(area_sigma, external_sigma)
+    flags = tuple(text for bad, text in ((a < 0, "negative intercept: no micropore volume resolved"),
+                                         (micro_area < 0, "external area exceeds the BET area")) if bad)
+    if flags:
+        warnings.warn(f"t-plot over t = {lo:g}-{hi:g} nm: {'; '.join(flags)}", NakitWarning, stacklevel=2)
+    pm = p[mask]
+    return TPlotResult(float(a * k), sa * k, external, external_sigma, micro_area, micro_sigma, float(b), sb, float(a), sa,
+                       r, (lo, hi), (float(pm[0]), float(pm[-1])), int(mask.sum()), flags)
 
 
 def tplot(ds: xr.Dataset, t_range: tuple[float, float] = (0.35, 0.5), **kwargs) -> TPlotResult:
