@@ -27,14 +27,17 @@ def instrument_settings(ds, branch):
 
 
 @pytest.mark.parametrize("branch", ["adsorption", "desorption"])
-@pytest.mark.parametrize("method", ["bjh", "dh"])
+@pytest.mark.parametrize("method", ["micromeritics", "bjh", "dh"])
 def test_sample_a_bjh_matches_instrument(sample_a, branch, method):
+    """Micromeritics' own variant reproduces the report's totals to 0.2 %; textbook BJH and
+    Dollimore-Heal, whose volume factors differ, to 1.5 % and 1 %."""
     a = sample_a.attrs
     k = f"instrument_bjh_{branch}"
     r = psd_bjh(sample_a, branch, method=method, **instrument_settings(sample_a, branch))
-    assert r.attrs["total_volume"] == pytest.approx(a[k + "_total_volume"], rel=0.03)
-    assert 10 * r.attrs["mean_diameter"] == pytest.approx(a[k + "_mean_diameter"], rel=0.01)
-    assert r.attrs["total_area"] == pytest.approx(a[k + "_total_area"], rel=0.03)
+    tol = {"micromeritics": 0.002, "bjh": 0.015, "dh": 0.01}[method]
+    assert r.attrs["total_volume"] == pytest.approx(a[k + "_total_volume"], rel=tol)
+    assert r.attrs["total_area"] == pytest.approx(a[k + "_total_area"], rel=tol)
+    assert 10 * r.attrs["mean_diameter"] == pytest.approx(a[k + "_mean_diameter"], rel=0.002)
     d, dl = a[k + "_diameter"], a[k + "_dvdlogd"]
     # the same peak estimator on both tables (vertex of a parabola through the top bins in log D):
     inst_peak = _parabolic_peak(np.log10(d), dl, int(np.argmax(dl)))
@@ -94,14 +97,23 @@ def test_parabolic_peak_exact_on_a_parabola():
     assert _parabolic_peak(logd, y, 0) == pytest.approx(60.0)  # an edge bin is returned as it is
 
 
-def test_bjh_incremental_volumes_track_instrument(sample_a):
-    """Step by step, the incremental volumes of the main desorption steps agree with the instrument's."""
+@pytest.mark.parametrize("branch", ["adsorption", "desorption"])
+def test_bjh_groups_equal_the_instruments(sample_a, branch):
+    """Group by group, Micromeritics' variant gives the report's incremental volumes and areas
+    wherever the report's diameter bounds are nakit's (to 0.1 %: below ~200 Å; at higher p/p0
+    the report's bounds drift by up to 4 %, for a reason the file does not show)."""
     a = sample_a.attrs
-    r = psd_bjh(sample_a, "desorption", method="bjh", **instrument_settings(sample_a, "desorption"))
-    d_inst, dv_inst = a["instrument_bjh_desorption_diameter"], a["instrument_bjh_desorption_dv"]
-    big = dv_inst > 0.02
-    ours = np.interp(d_inst[big], r["pore_diameter"].values[::-1] * 10, r["dv"].values[::-1])
-    np.testing.assert_allclose(ours, dv_inst[big], rtol=0.05)
+    k = f"instrument_bjh_{branch}"
+    r = psd_bjh(sample_a, branch, method="micromeritics", **instrument_settings(sample_a, branch))
+    upper = r["diameter_upper"].values * 10
+    match = np.array([int(np.argmin(np.abs(upper - x))) for x in a[k + "_diameter_upper"]])
+    same = (np.abs(upper[match] / a[k + "_diameter_upper"] - 1) < 1e-3) & (a[k + "_dv"] > 0.005)
+    assert same.sum() >= 15
+    # the mean diameters of the widest groups differ by up to 0.3 %: the report's averaging is not
+    # quite D1 D2 (D1 + D2) / (D1^2 + D2^2), though no simple mean comes closer
+    np.testing.assert_allclose(10 * r["pore_diameter"].values[match][same], a[k + "_diameter"][same], rtol=4e-3)
+    np.testing.assert_allclose(r["dv"].values[match][same], a[k + "_dv"][same], rtol=3e-3)
+    np.testing.assert_allclose(r["da"].values[match][same], a[k + "_da"][same], rtol=2e-3)
 
 
 def cylinder_isotherm(d_pore=5.0, v_pore=0.5):
@@ -142,6 +154,8 @@ def test_bjh_bad_input():
         psd_bjh_raw(p, q, meniscus="flat")
     with pytest.raises(ParameterError, match="thickness"):
         psd_bjh_raw(p, q, thickness="nope")
+    with pytest.raises(ParameterError, match="'micromeritics'"):
+        psd_bjh_raw(p, q, method="barrett")
     with pytest.raises(CalculationError, match="no pore volume"):
         psd_bjh_raw(p, np.full_like(p, 10.0))
 
