@@ -73,7 +73,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     """Read a plain two/three-column CSV isotherm or a pyGAPS CSV.
 
     Plain CSV: the header names the relative pressure column (``p/p0``, ``P/Po``,
-    ``relative pressure``) and a loading column with its unit in brackets; an optional
+    ``relative pressure``, ``relative_pressure``) and a loading column with its unit in brackets; an optional
     ``branch`` column holds ads/des labels (otherwise the branch splits after the highest
     pressure). A loading header without a unit is refused rather than guessed.
     """
@@ -85,8 +85,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     if not rows:
         raise FileFormatError(path, "empty file")
     header = [h.strip() for h in rows[0]]
-    norm = [normalise_unit(h) for h in header]
-    ip = next((i for i, h in enumerate(norm) if "p/p" in h or "relative pressure" in h or h in ("p_rel", "prel")), None)
+    norm = [normalise_unit(h).replace("_", " ") for h in header]  # 'relative_pressure' names it too
+    ip = next((i for i, h in enumerate(norm) if "p/p" in h or "relative pressure" in h or h in ("p rel", "prel")), None)
     iq = next((i for i, h in enumerate(norm) if i != ip and any(w in h for w in ("quantity", "loading", "amount", "uptake", "adsorbed"))), None)
     ib = next((i for i, h in enumerate(norm) if h == "branch"), None)
     if ip is None or iq is None:

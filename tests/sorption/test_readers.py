@@ -136,6 +136,13 @@ def test_plain_csv_with_branch(tmp_path):
     assert ds["loading"].values[0] == pytest.approx(22.414)
 
 
+@pytest.mark.parametrize("header", ["P/Po", "Relative Pressure (P/Po)", "relative_pressure", "p_rel"])
+def test_plain_csv_pressure_header_spellings(tmp_path, header):
+    ds = read_csv(_csv(tmp_path, f"{header},amount_adsorbed (mmol/g)\n0.1,1\n0.2,2\n0.3,3\n"))
+    np.testing.assert_allclose(ds["relative_pressure"].values, [0.1, 0.2, 0.3])
+    np.testing.assert_allclose(ds["loading"].values, 22.414 * np.array([1, 2, 3]))
+
+
 @pytest.mark.parametrize("text, match", [
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n1.2,12\n0.2,14\n", r"outside \(0, 1.05\]"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.0,10\n0.1,12\n0.2,14\n", r"outside"),
