@@ -94,7 +94,7 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         :math:`c_j = (\bar r_j - \bar t)/\bar r_j` and :math:`R_k = \bar r_k^2/(\bar r_{K,k} + \Delta t_k)^2`),
         ``micromeritics`` (the same film correction with the volume factor of the mean core,
         :math:`R_k = \bar r_k^2/(\bar r_k - \bar t_k)^2`, as Micromeritics' software computes it:
-        on Sample_A the incremental volumes agree with the report's to 0.2 % wherever the
+        on Sample_A the incremental volumes agree with the report's to 0.3 % wherever the
         report's diameters agree) or ``dh`` (Dollimore-Heal: the exact cylinder geometry,
         pore lengths tracked).
     diameter_range_nm

@@ -64,9 +64,10 @@ def thickness_table(relative_pressure, thickness_nm) -> Callable[[np.ndarray], n
     Inside the table the curve is an Akima spline in p/p0 (Micromeritics' manuals state that
     their software interpolates with Akima semi-splines; on Sample_A this reproduces the
     instrument's t-plot slope, intercept, correlation and both standard errors to every
-    printed digit, where linear interpolation in ln p is 8 % off in the intercept). Below the first pressure the
-    curve is held at its first thickness; beyond the last (a reference curve stops near
-    p/p0 = 0.8-0.98) it is continued with the slope of its last two points in ln p.
+    printed digit, where linear interpolation in ln p is 8 % off in the intercept). Below
+    the first pressure the curve is held at its first thickness; beyond the last (a
+    reference curve stops near p/p0 = 0.8-0.98) it is continued with the slope of its last
+    two points in ln p.
 
     References
     ----------
