@@ -8,7 +8,7 @@ import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
-from .profiles import LN2, gaussian, ka2_position, pseudo_voigt
+from .profiles import LN2, gaussian, ka2_position, lorentzian, pseudo_voigt
 from .readers import Wavelength
 
 
@@ -59,8 +59,7 @@ def doublet(x, center, area, fwhm, eta, ka1: float = 1.5405929, ka2: float | Non
 def _pv_and_grad(x, c, h, e):
     """pseudo-Voigt value and its derivatives with respect to centre, FWHM and eta."""
     d = x - c
-    lor = (2 / np.pi) * h / (h * h + 4 * d * d)
-    gau = gaussian(x, c, h)
+    lor, gau = lorentzian(x, c, h), gaussian(x, c, h)
     dl_dc = (2 / np.pi) * 8 * h * d / (h * h + 4 * d * d) ** 2
     dg_dc = gau * 8 * LN2 * d / (h * h)
     dl_dh = (2 / np.pi) * (4 * d * d - h * h) / (h * h + 4 * d * d) ** 2
@@ -129,8 +128,9 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     """Fit K-alpha doublet pseudo-Voigts at the given K-alpha1 positions.
 
     Overlapping peaks are fitted together (chains of more than ``max_group`` are split at
-    their widest gaps); each group gets a local linear background on top of ``background``. Returns one row per peak with position, FWHM, eta, area, height and d,
-    each with its standard error (``*_sigma``, from the Jacobian scaled by the reduced
+    their widest gaps); each group gets a local linear background on top of ``background``.
+    Returns one row per peak with position, FWHM, eta, area, height and d, each with its
+    standard error (``*_sigma``, from the Jacobian scaled by the reduced
     chi-square), plus the group's reduced chi-square.
 
     Notes
@@ -184,10 +184,10 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
             lo_b += [c - half / 2, 0.0, step / 2, 0.0]
             hi_b += [c + half / 2, np.inf, 3.0, 1.0]
         p0 = np.clip(p0, np.array(lo_b) + 1e-9, np.array(hi_b) - 1e-9)
+
         def jac(p):
-            cols = [np.ones_like(xm), xm - xc]
             out = np.empty((len(xm), len(p)))
-            out[:, 0], out[:, 1] = cols
+            out[:, 0], out[:, 1] = 1.0, xm - xc  # the local linear background
             for k in range(n):
                 out[:, 2 + 4 * k: 6 + 4 * k] = _doublet_jac(xm, *p[2 + 4 * k: 6 + 4 * k], wl)
             return out / sm[:, None]
