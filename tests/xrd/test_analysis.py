@@ -266,3 +266,17 @@ def test_pbso4_round_robin_identified_from_its_cif():
     # round-robin cell (Hill, J. Appl. Cryst. 25 (1992) 589): a 8.480, b 5.398, c 6.958 A
     assert (cell.a, cell.b, cell.c) == pytest.approx((8.480, 5.398, 6.958), abs=0.01)
     assert cell.m20 > 20
+
+
+@pytest.mark.parametrize("eta", [0.0, 0.4, 1.0])
+def test_doublet_jacobian_matches_finite_differences(eta):
+    """The analytic Jacobian the peak fitter hands to least_squares, Ka2 chain rule included."""
+    from nakit.xrd.peaks import _doublet_jac, doublet
+
+    wl = Wavelength.parse("Cu")
+    x = np.linspace(29.0, 31.5, 300)
+    p = np.array([30.0, 5.0, 0.12, eta])
+    h = 1e-6
+    numeric = np.stack([(doublet(x, *(p + d), wl.ka1, wl.ka2, wl.ratio) - doublet(x, *(p - d), wl.ka1, wl.ka2, wl.ratio))
+                        / (2 * h) for d in np.eye(4) * h], axis=1)
+    np.testing.assert_allclose(_doublet_jac(x, *p, wl), numeric, atol=1e-6 * np.abs(numeric).max())
