@@ -20,9 +20,8 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
-from ..io import sha256_file
 from ..errors import FileFormatError
-from ..io import atomic_path
+from ..io import atomic_path, sha256_file
 
 CACHE_VERSION = "1"
 _META_KEY = b"nakit.cycling"

@@ -12,7 +12,6 @@ import os
 import struct
 from pathlib import Path
 
-
 from ..io import atomic_path
 from ..validation import as_float_array
 from .readers import Wavelength
