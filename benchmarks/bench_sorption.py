@@ -5,8 +5,9 @@ Run: .venv/bin/python benchmarks/bench_sorption.py [n_synthetic [repeats]]
 Each side runs in a fresh interpreter (imports timed); nakit runs twice, as installed and with
 dask hidden (xarray imports dask, when it is installed, on the first Dataset: ~0.5 s). Each nakit
 run also has a "floor" twin that starts the interpreter, imports and reads the files but analyses
-nothing: pyGAPS's wall time over that floor is the largest ratio any analysis speed could give. The job: every peer isotherm in
-../shared/peer-data/sorption plus the shipped stand-ins, then ``n_synthetic`` (default 1000)
+nothing: pyGAPS's wall time over that floor is the largest ratio any analysis speed could give.
+
+The job: every peer isotherm in ../shared/peer-data/sorption plus the shipped stand-ins, then ``n_synthetic`` (default 1000)
 isotherms from nakit's forward model with random pore sizes and volumes. nakit reads the
 files itself; pyGAPS gets the same points as arrays (its reading is not timed, which favours
 it). BJH uses the desorption branch when there is one, else adsorption, Harkins-Jura

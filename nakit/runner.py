@@ -194,8 +194,8 @@ def _local_kernel_config(socket_dir: str):
     """Kernel-manager config: talk to the kernel over Unix sockets in ``socket_dir``.
 
     The default TCP transport opens loopback ports without encryption, and ipykernel warns
-    about it on every run. IPC sockets are files readable only by this user. Their default
-    path is relative (``kernel-ipc-N`` in the notebook's folder), where parallel runs of one
+    about it on every run. IPC sockets are files, here in a temporary directory only this
+    user may enter (mode 0700). Their default path is relative (``kernel-ipc-N`` in the notebook's folder), where parallel runs of one
     notebook would collide, so each run gets its own directory.
     """
     from traitlets.config import Config

@@ -75,7 +75,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     Plain CSV: the header names the relative pressure column (``p/p0``, ``P/Po``,
     ``relative pressure``, ``relative_pressure``) and a loading column with its unit in
     brackets; an optional ``branch`` column holds ads/des labels (otherwise the branch
-    splits after the highest pressure). A loading header without a unit is refused rather than guessed.
+    splits after the highest pressure). A loading header without a unit is refused rather
+    than guessed.
     """
     text = _text(path)
     lines = text.splitlines()
