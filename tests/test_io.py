@@ -40,3 +40,21 @@ def test_netcdf_is_byte_deterministic_and_round_trips(tmp_path):
     assert sha256_file(a) == sha256_file(b)
     back = xr.open_dataset(a, engine="h5netcdf")
     xr.testing.assert_identical(back.load(), ds)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_atomic_path_mode_follows_umask(tmp_path, umask):
+    import os
+    import stat
+
+    old = os.umask(umask)
+    try:
+        with atomic_path(tmp_path / "r.txt") as tmp:
+            tmp.write_text("x")
+        plain = tmp_path / "plain.txt"
+        plain.write_text("x")
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((tmp_path / "r.txt").stat().st_mode)
+    assert mode == 0o666 & ~umask
+    assert mode == stat.S_IMODE(plain.stat().st_mode)
