@@ -1,0 +1,633 @@
+"""Shared helpers for reading instrument files safely: bytes, text, numbers and header counts.
+
+Every reader of a text format goes through these instead of ad-hoc ``open``/``float`` code, so
+that all readers refuse the same bad inputs in the same words:
+
+* a missing path or a directory, a compressed file that expands past a cap (a "zip bomb");
+* undecodable text (no ``UnicodeDecodeError`` ever escapes), a byte-order mark before the
+  first row, NUL bytes in a "text" file;
+* a token that is not a number, NaN/inf where a measurement is expected, a decimal comma read
+  as a field separator;
+* a file cut in the middle of its last row or number (it does not end with a line break);
+* a binary header whose declared count promises more data than the file holds.
+
+Each problem raises :class:`~nakit.errors.FileFormatError` naming the file, the line or field
+and what was expected. The module imports only the standard library and numpy, so it is cheap
+to import from every reader.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import FileFormatError
+
+__all__ = [
+    "DEFAULT_MAX_DECOMPRESSED",
+    "COMPRESSION_SUFFIXES",
+    "TextFile",
+    "read_bytes",
+    "decode",
+    "read_text_lines",
+    "content_suffix",
+    "parse_number",
+    "parse_rows",
+    "sniff_decimal_and_delimiter",
+    "check_last_row",
+    "require_finite",
+    "check_declared_count",
+]
+
+#: Cap on the size a compressed input may expand to when the caller gives none (256 MiB).
+#: Instrument exports are far smaller; a few hundred bytes of gzip can otherwise expand to GB.
+DEFAULT_MAX_DECOMPRESSED = 256 * 2**20
+
+#: Suffixes that :func:`read_bytes` decompresses transparently.
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zip")
+
+_CHUNK = 1 << 20
+
+
+# --------------------------------------------------------------------------------------------
+# bytes
+# --------------------------------------------------------------------------------------------
+
+def _check_path(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    if p.is_dir():
+        raise FileFormatError(p, "is a directory, expected a file")
+    if not p.exists():
+        raise FileFormatError(p, "file not found")
+    if not p.is_file():
+        raise FileFormatError(p, "is not a regular file (a device, socket or pipe?), expected a file")
+    return p
+
+
+def _too_big(path: Path, cap: int) -> FileFormatError:
+    return FileFormatError(path, f"decompresses to more than {cap} bytes (the limit; pass a larger "
+                                 "max_bytes if this file is genuine)")
+
+
+def _read_capped(stream, path: Path, cap: int) -> bytes:
+    """Read a decompressing stream in chunks; refuse once the output passes ``cap`` bytes.
+
+    Reading at most ``_CHUNK`` bytes at a time keeps memory at ``cap + _CHUNK`` whatever the
+    archive's headers claim.
+    """
+    parts = []
+    total = 0
+    while True:
+        block = stream.read(min(_CHUNK, cap + 1 - total))
+        if not block:
+            break
+        parts.append(block)
+        total += len(block)
+        if total > cap:
+            raise _too_big(path, cap)
+    return b"".join(parts)
+
+
+def _read_zip(path: Path, cap: int) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        if len(members) != 1:
+            raise FileFormatError(path, f"zip archive holds {len(members)} files, expected exactly one")
+        member = members[0]
+        # The declared size may lie; it is only used to refuse early, the capped read decides.
+        if member.file_size > cap:
+            raise _too_big(path, cap)
+        with zf.open(member) as stream:
+            return _read_capped(stream, path, cap)
+
+
+_OPENERS = {".gz": ("gzip", gzip.open), ".bz2": ("bzip2", bz2.open), ".xz": ("xz", lzma.open)}
+
+
+def read_bytes(path: str | os.PathLike, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of a file, decompressed when its name ends in a compression suffix.
+
+    Parameters
+    ----------
+    path
+        The file. ``.gz``, ``.bz2`` and ``.xz`` files and ``.zip`` archives holding exactly one
+        file are decompressed transparently (the suffix decides, not the content, so formats
+        that are zip containers themselves, such as ``.xlsx``, are returned as they are).
+    max_bytes
+        Largest number of bytes to return. ``None``: :data:`DEFAULT_MAX_DECOMPRESSED` for
+        compressed files and no limit for plain files (their size is already on disk).
+
+    Returns
+    -------
+    bytes
+        The (decompressed) content.
+
+    Raises
+    ------
+    FileFormatError
+        "file not found", "is a directory, expected a file", "decompresses to more than N
+        bytes", a plain file larger than an explicit ``max_bytes``, or compressed data that is
+        corrupt or truncated. The decompression never holds more than ``max_bytes`` plus one
+        1 MiB chunk in memory.
+    """
+    p = _check_path(path)
+    suffix = p.suffix.lower()
+    if suffix not in COMPRESSION_SUFFIXES:
+        if max_bytes is not None:
+            size = p.stat().st_size
+            if size > max_bytes:
+                raise FileFormatError(p, f"is {size} bytes, more than the limit of {max_bytes} bytes")
+        try:
+            return p.read_bytes()
+        except OSError as exc:
+            raise FileFormatError(p, f"cannot be read ({exc.strerror or exc})") from None
+    cap = DEFAULT_MAX_DECOMPRESSED if max_bytes is None else int(max_bytes)
+    try:
+        if suffix == ".zip":
+            return _read_zip(p, cap)
+        name, opener = _OPENERS[suffix]
+        with opener(p, "rb") as stream:
+            return _read_capped(stream, p, cap)
+    except FileFormatError:
+        raise
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, RuntimeError,
+            NotImplementedError, ValueError) as exc:
+        kind = "zip" if suffix == ".zip" else _OPENERS[suffix][0]
+        raise FileFormatError(p, f"not valid {kind} data, or truncated ({exc})") from None
+
+
+def content_suffix(path: str | os.PathLike) -> str:
+    """The lower-case suffix of a file's content, looking through one compression suffix.
+
+    ``"scan.xy.gz"`` gives ``".xy"``, ``"scan.xy"`` gives ``".xy"``; a ``.zip`` gives the suffix
+    before ``.zip`` (``"run.csv.zip"`` -> ``".csv"``), or ``""`` when there is none. Readers that
+    dispatch on the suffix use this so compressed files reach the right parser.
+    """
+    p = Path(path)
+    if p.suffix.lower() in COMPRESSION_SUFFIXES:
+        p = Path(p.stem)
+    return p.suffix.lower()
+
+
+# --------------------------------------------------------------------------------------------
+# text
+# --------------------------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _decode(data: bytes, path) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start + len(bom)].count(b"\n") + 1
+                raise FileFormatError(path, f"starts with a {encoding} byte-order mark but is not "
+                                            f"valid {encoding} text", line=line) from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise FileFormatError(path, "contains NUL bytes: a binary file, not text",
+                              line=data[:nul].count(b"\n") + 1)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
+        return data.decode("latin-1"), "latin-1"
+
+
+def decode(data: bytes, path: str | os.PathLike | None = None) -> str:
+    """Decode a text file's bytes; never raises ``UnicodeDecodeError``.
+
+    Order: a byte-order mark decides (UTF-8, UTF-16 or UTF-32; the mark is removed so it never
+    sticks to the first field); otherwise UTF-8; otherwise Windows-1252 (the encoding of most
+    instrument software on Windows, a superset of Latin-1's printable characters, so "°" and
+    "µ" come out right); otherwise Latin-1, which maps every byte.
+
+    Parameters
+    ----------
+    data
+        The raw bytes.
+    path
+        The file, for error messages.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    FileFormatError
+        The data contains NUL bytes without a UTF-16/32 byte-order mark (a binary file), or a
+        byte-order mark announces an encoding the data does not follow.
+    """
+    return _decode(data, path)[0]
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A decoded text file split into lines.
+
+    Attributes
+    ----------
+    path
+        The file read.
+    lines
+        The lines without their line ends (``\\n``, ``\\r\\n`` and ``\\r`` all end a line).
+        Line ``i`` of the file (1-based) is ``lines[i - 1]``.
+    ends_with_newline
+        Whether the last line ends with a line break. When False the file may have been cut
+        (see :func:`check_last_row`).
+    encoding
+        The encoding used (``"utf-8"``, ``"utf-16-le"``, ``"cp1252"``, ...).
+    """
+
+    path: Path
+    lines: list[str]
+    ends_with_newline: bool
+    encoding: str
+
+
+def read_text_lines(path: str | os.PathLike, *, max_bytes: int | None = None,
+                    allow_empty: bool = False) -> TextFile:
+    """Read a (possibly compressed) text file as lines.
+
+    Parameters
+    ----------
+    path
+        The file; see :func:`read_bytes` for compression and limits.
+    max_bytes
+        Passed to :func:`read_bytes`.
+    allow_empty
+        When False (default) a file of zero bytes, or of nothing but white space, raises
+        ``FileFormatError("file is empty")``.
+
+    Returns
+    -------
+    TextFile
+
+    Raises
+    ------
+    FileFormatError
+        From :func:`read_bytes` and :func:`decode`, or an empty file.
+    """
+    p = Path(path)
+    data = read_bytes(p, max_bytes=max_bytes)
+    text, encoding = _decode(data, p)
+    if not allow_empty and not text.strip():
+        raise FileFormatError(p, "file is empty" if not data else "file holds only white space")
+    # Universal newlines by hand: str.splitlines would also split on form feeds, vertical tabs
+    # and U+2028, which instrument files do not mean as line ends and which shift line numbers.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    ends = text.endswith("\n")
+    lines = text.split("\n")
+    if ends:
+        lines.pop()
+    if lines == [""]:
+        lines = []
+    return TextFile(path=p, lines=lines, ends_with_newline=ends, encoding=encoding)
+
+
+# --------------------------------------------------------------------------------------------
+# numbers
+# --------------------------------------------------------------------------------------------
+
+# ASCII digits only: Python's float() also accepts "1_000" and non-ASCII digits, which are not
+# numbers in an instrument file.
+_NUMBER = {
+    ".": re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII),
+    ",": re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?", re.ASCII),
+}
+_NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+
+
+def parse_number(token: str, *, path: str | os.PathLike | None, line: int | None,
+                 field: str | None = None, decimal: str = ".", allow_nonfinite: bool = False) -> float:
+    """Parse one numeric field strictly.
+
+    Parameters
+    ----------
+    token
+        The field's text; surrounding white space is ignored.
+    path, line, field
+        Where the token comes from, for the error message.
+    decimal
+        The decimal separator, ``"."`` or ``","``. A token using the other one is refused
+        rather than read as a different number (``"1,5"`` is never 1 or 15).
+    allow_nonfinite
+        Accept ``nan``, ``inf`` and ``infinity`` (any case, signed). Off by default: a
+        measurement file that holds them is refused (see also :func:`require_finite`).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    FileFormatError
+        An empty field, anything that is not a plain decimal number (digit group separators,
+        underscores, units, non-ASCII digits), NaN/inf unless allowed, or a value beyond the
+        range of a double.
+    """
+    if decimal not in _NUMBER:
+        raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
+    text = token.strip()
+    if not text:
+        raise FileFormatError(path, "empty field, expected a number", line=line, field=field)
+    if _NUMBER[decimal].fullmatch(text):
+        value = float(text.replace(",", ".")) if decimal == "," else float(text)
+        if not np.isfinite(value):
+            raise FileFormatError(path, f"{text!r} is beyond the range of a double", line=line,
+                                  field=field)
+        return value
+    if _NONFINITE.fullmatch(text):
+        if allow_nonfinite:
+            return float(text)
+        raise FileFormatError(path, f"{text!r} is not a finite number (expected a measured value)",
+                              line=line, field=field)
+    other = "," if decimal == "." else "."
+    if _NUMBER[other].fullmatch(text) and other in text:
+        raise FileFormatError(path, f"{text!r} uses {other!r} as the decimal separator; expected "
+                                    f"{decimal!r}", line=line, field=field)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    raise FileFormatError(path, f"{shown!r} is not a number", line=line, field=field)
+
+
+def parse_rows(lines: Sequence[str], *, path: str | os.PathLike | None, first_line: int,
+               delimiter: str | None = None, decimal: str = ".", ncols: int | None = None,
+               names: Sequence[str] | None = None) -> np.ndarray:
+    """Parse rows of numbers into a 2-D float array, strictly.
+
+    Parameters
+    ----------
+    lines
+        The data lines (no header, no blank lines).
+    path
+        The file, for error messages.
+    first_line
+        1-based line number of ``lines[0]`` in the file.
+    delimiter
+        Field separator; ``None`` splits on runs of white space.
+    decimal
+        Decimal separator, ``"."`` or ``","``.
+    ncols
+        Number of fields every row must have; ``None`` takes it from the first row.
+    names
+        Column names, used as the ``field`` of error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(lines), ncols)``.
+
+    Raises
+    ------
+    FileFormatError
+        A row with a different number of fields, or a field :func:`parse_number` refuses
+        (including NaN/inf), with its line and field.
+    """
+    rows = [ln.split(delimiter) if delimiter is not None else ln.split() for ln in lines]
+    if not rows:
+        return np.empty((0, ncols or 0))
+    if ncols is None:
+        ncols = len(rows[0])
+    pattern = _NUMBER[decimal]
+    out = np.empty((len(rows), ncols))
+    for i, row in enumerate(rows):
+        if len(row) != ncols:
+            raise FileFormatError(path, f"row has {len(row)} fields, expected {ncols}",
+                                  line=first_line + i)
+        for j, token in enumerate(row):
+            token = token.strip()
+            if pattern.fullmatch(token):
+                out[i, j] = float(token.replace(",", ".")) if decimal == "," else float(token)
+            else:
+                # the slow path builds the precise message (or accepts nothing: it always raises)
+                parse_number(token, path=path, line=first_line + i, decimal=decimal,
+                             field=names[j] if names is not None and j < len(names) else f"column {j + 1}")
+    if not np.isfinite(out).all():
+        i, j = np.argwhere(~np.isfinite(out))[0]
+        raise FileFormatError(path, f"{rows[i][j].strip()!r} is beyond the range of a double",
+                              line=first_line + int(i), field=f"column {int(j) + 1}")
+    return out
+
+
+_COMMA_DECIMAL_TOKEN = re.compile(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", re.ASCII)
+_DOT_DECIMAL_TOKEN = re.compile(r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def _data_like(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and (s[0].isdigit() or s[0] in "+-.,")
+
+
+def sniff_decimal_and_delimiter(lines: Sequence[str]) -> tuple[str, str | None]:
+    """Guess the decimal separator and field delimiter of a numeric table.
+
+    Looks only at lines that start like a number (header lines are ignored). The rules, in
+    order:
+
+    1. ``;`` in the data lines: delimiter ``;``; decimal ``,`` if any field has a comma
+       between digits, else ``.`` (European spreadsheet exports).
+    2. a tab: delimiter tab; decimal as in 1.
+    3. a comma, and every white-space-separated field of every data line looks like
+       ``12,5``: delimiter white space (``None``), decimal ``,`` (``"12,5 300,25"``).
+    4. a comma otherwise: delimiter ``,``, decimal ``.`` (CSV).
+    5. otherwise: white space and ``.``.
+
+    A file where comma is both the decimal and the delimiter is not readable and is not
+    guessed at: rule 4 applies and the numbers then fail to parse.
+
+    Parameters
+    ----------
+    lines
+        Lines of the file (any number; only data-like lines count).
+
+    Returns
+    -------
+    tuple
+        ``(decimal, delimiter)``, ``delimiter`` being ``None`` for white space.
+    """
+    data = [ln for ln in lines if _data_like(ln)][:200]
+    if not data:
+        return ".", None
+
+    def decimal_for(fields):
+        if any(_COMMA_DECIMAL_TOKEN.fullmatch(f.strip()) for f in fields):
+            if not any(_DOT_DECIMAL_TOKEN.fullmatch(f.strip()) for f in fields):
+                return ","
+        return "."
+
+    for delim in (";", "\t"):
+        if all(delim in ln for ln in data):
+            fields = [f for ln in data for f in ln.split(delim)]
+            return decimal_for(fields), delim
+    if any("," in ln for ln in data):
+        fields = [f for ln in data for f in ln.split()]
+        if all(len(ln.split()) >= 2 for ln in data) and all(
+                _COMMA_DECIMAL_TOKEN.fullmatch(f) for f in fields):
+            return ",", None
+        return ".", ","
+    return ".", None
+
+
+def _decimals(token: str, decimal: str) -> tuple[int, int]:
+    """(digits after the decimal separator, exponent digits) of a numeric token."""
+    t = token.strip()
+    mantissa, _, exponent = t.replace("E", "e").partition("e")
+    frac = mantissa.split(decimal, 1)[1] if decimal in mantissa else ""
+    return len(frac), len(exponent.lstrip("+-"))
+
+
+def check_last_row(rows: Sequence[str | Sequence[str]], *, path: str | os.PathLike | None,
+                   ends_with_newline: bool, line: int | None = None, delimiter: str | None = None,
+                   decimal: str = ".") -> None:
+    """Refuse a table whose last row looks cut off because the file ends without a line break.
+
+    A file that does not end with a line break may have been truncated (a copy interrupted, a
+    download cut) in the middle of its last row or last number, and the cut number ("16" from
+    "1647.5") would parse. When ``ends_with_newline`` is False the last row must have as many
+    fields as the row before it, and its last field no fewer digits after the decimal
+    separator (and no fewer exponent digits) than that field has in every previous row.
+    Only the last field is compared: if the field count matches, a cut can only have
+    shortened the last field, and the earlier fields may legitimately vary in precision.
+
+    Parameters
+    ----------
+    rows
+        The data rows in file order, as strings (split with ``delimiter``) or as lists of
+        fields. Pass at least a few rows before the last; all are used.
+    path
+        The file, for error messages.
+    ends_with_newline
+        :attr:`TextFile.ends_with_newline`; when True nothing is checked.
+    line
+        1-based line number of the last row, for the message.
+    delimiter
+        Field separator for string rows; ``None``: white space.
+    decimal
+        The decimal separator.
+
+    Raises
+    ------
+    FileFormatError
+        "file ends mid-row (truncated?)" or "file ends mid-number (truncated?)".
+    """
+    if ends_with_newline or len(rows) < 2:
+        return
+    split = [r.split(delimiter) if isinstance(r, str) and delimiter is not None
+             else r.split() if isinstance(r, str) else list(r) for r in rows]
+    last, before = split[-1], split[-2]
+    if len(last) != len(before):
+        raise FileFormatError(path, f"file ends mid-row (truncated?): the last row has {len(last)} "
+                                    f"fields, the row before {len(before)}", line=line)
+    if not last:
+        return
+    j = len(last) - 1
+    frac, exp = _decimals(last[j], decimal)
+    prev = [_decimals(r[j], decimal) for r in split[:-1] if len(r) == len(last)]
+    min_frac = min(p[0] for p in prev)
+    min_exp = min(p[1] for p in prev)
+    if frac < min_frac or exp < min_exp:
+        raise FileFormatError(
+            path, f"file ends mid-number (truncated?): the last value {last[j].strip()!r} has fewer "
+                  f"digits than the same field in every earlier row, and the file does not end "
+                  f"with a line break", line=line, field=f"column {j + 1}")
+
+
+def require_finite(array, *, path: str | os.PathLike | None, field: str,
+                   first_line: int | None = None) -> np.ndarray:
+    """Refuse NaN or infinite values in a measured quantity.
+
+    Parameters
+    ----------
+    array
+        The values (rows along the first axis).
+    path, field
+        The file and the quantity (column or variable name), for the message.
+    first_line
+        1-based file line of row 0, when rows map to lines; the error then names the line.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``array`` as a float array, unchanged.
+
+    Raises
+    ------
+    FileFormatError
+        Naming the field, the first bad row (and line), and the value found.
+    """
+    arr = np.asarray(array, dtype=float)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        idx = np.argwhere(bad)[0]
+        row = int(idx[0]) if arr.ndim else 0
+        value = float(arr[tuple(idx)]) if arr.ndim else float(arr)
+        line = None if first_line is None else first_line + row
+        raise FileFormatError(path, f"{value} at data row {row + 1}; expected a finite number",
+                              line=line, field=field)
+    return arr
+
+
+def check_declared_count(count, item_size: int, available_bytes: int, *,
+                         path: str | os.PathLike | None, field: str) -> int:
+    """Check a header's declared count against the bytes that are actually there.
+
+    Call this before allocating or reading ``count`` items: a corrupt or hostile header (2**31
+    steps in a 2 kB file) must not make the reader allocate gigabytes.
+
+    Parameters
+    ----------
+    count
+        The declared number of items (points, steps, header lines, records).
+    item_size
+        Smallest number of bytes one item occupies (8 for a float64, 1 for a text line).
+    available_bytes
+        Bytes left in the file after the header.
+    path, field
+        The file and the header field, for the message.
+
+    Returns
+    -------
+    int
+        ``count`` as an int.
+
+    Raises
+    ------
+    FileFormatError
+        A count that is not an integer, is negative, or needs more bytes than are available.
+    """
+    try:
+        n = int(count)
+        if n != count:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise FileFormatError(path, f"declared count {count!r} is not a whole number", field=field) from None
+    if n < 0:
+        raise FileFormatError(path, f"declared count {n} is negative", field=field)
+    need = n * int(item_size)  # Python ints: no overflow for any header value
+    if need > available_bytes:
+        raise FileFormatError(path, f"declares {n} items ({need} bytes) but only {available_bytes} "
+                                    "bytes follow (corrupt or truncated header?)", field=field)
+    return n
