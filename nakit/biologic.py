@@ -1,0 +1,250 @@
+"""BioLogic EC-Lab files as plain tables: binary ``.mpr`` (through galvani) and ``.mpt`` text.
+
+Both give the same thing, so a technique reader (cycling, impedance) does not care which
+one a user has: a :class:`pandas.DataFrame` whose columns are EC-Lab's quantity names with
+the unit split off (``"time"``, ``"Ewe"``, ``"I"``, ``"<I>"``, ``"dq"``, ``"freq"``,
+``"Re(Z)"``, ``"-Im(Z)"``, ``"Q charge/discharge"``, ``"cycle number"``, ...), values in the
+file's own units, and a metadata dict whose ``"units"`` maps each column to its unit string
+(``"s"``, ``"mA"``, ``"mA.h"``, ``"µF"``; ``None`` for counters and flags).
+
+EC-Lab writes a column as ``quantity/unit`` but quantities may contain ``/`` themselves
+(``Q charge/discharge/mA.h``) and units may be compound (``d(Q-Qo)/dE/mA.h/V``), so the
+unit is the longest ``/``-suffix that is a unit EC-Lab uses (:func:`split_name_unit`).
+``control/V/mA`` is the set point of the step, in V or in mA depending on the step's
+mode: its unit is reported as ``"V or mA"``, never as one of them.
+
+galvani is GPL-3.0-or-later, so it is an optional dependency (the ``readers`` extra),
+imported only when an ``.mpr`` file is read. ``.mpt`` files need nothing beyond nakit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import FileFormatError, require
+from .textio import check_last_row, parse_rows, read_text_lines, sniff_decimal_and_delimiter
+
+__all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_mpr_table", "read_mpt_table", "split_name_unit"]
+
+MPR_MAGIC = b"BIO-LOGIC MODULAR FILE"
+MPT_MAGIC = "EC-Lab ASCII FILE"
+
+# Unit atoms EC-Lab writes after the last "/" of a column name ("M-5" is how some tools show
+# the Latin-1 micro sign; the decoder gives "µ").
+_PREFIXES = ("", "m", "µ", "u", "n", "k", "p")
+_ATOMS = {p + u for p in _PREFIXES for u in ("s", "h", "V", "A", "A.h", "W", "W.h", "Ohm", "F", "C", "Hz", "S",
+                                             "g", "J", "Ohm.cm", "Ohm.cm²", "S/cm", "cm²", "cm2")}
+_ATOMS |= {"min", "deg", "%", "°C", "K", "bar", "mbar", "Pa", "rpm", "mol/L", "cm", "cm²", "cm3", "cm³"}
+# compound units EC-Lab writes with a "/" inside
+_COMPOUND = {"mA.h/g", "A.h/g", "mA.h/V", "A.h/V", "W.h/kg", "mW.h/g", "mA/cm²", "A/cm²", "µA/cm²",
+             "V/s", "mV/s", "mA/s", "µF/cm²", "F/g", "S/cm", "Ohm.cm²", "mol/L", "mA.h/cm²"}
+_SPECIAL = {"control/V/mA": ("control", "V or mA")}
+
+
+def split_name_unit(header: str) -> tuple[str, str | None]:
+    """``"Q charge/discharge/mA.h"`` -> ``("Q charge/discharge", "mA.h")``.
+
+    The unit is the longest suffix after a ``/`` that is a unit EC-Lab uses; a name with no
+    such suffix (``"half cycle"``, ``"cycle number"``, ``"Ns"``) has unit ``None``.
+    """
+    text = str(header).strip()
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    for m in re.finditer("/", text):
+        suffix = text[m.end():].strip()
+        if suffix in _COMPOUND or ("/" not in suffix and suffix in _ATOMS):
+            return text[:m.start()].strip(), suffix
+    return text, None
+
+
+def _check_file(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    if p.is_dir():
+        raise FileFormatError(p, "is a directory, expected a file")
+    if not p.is_file():
+        raise FileFormatError(p, "file not found")
+    return p
+
+
+def _frame(columns: dict[str, np.ndarray], originals: list[str], path) -> tuple[Any, dict[str, str | None]]:
+    import pandas as pd
+
+    units: dict[str, str | None] = {}
+    data: dict[str, np.ndarray] = {}
+    for original in originals:
+        name, unit = split_name_unit(original)
+        if name in data:
+            # the .mpt export adds "control/V" and "control/mA" beside "control/V/mA": a
+            # quantity that comes twice keeps its full header, so nothing is shadowed
+            name = original
+        if name in data:
+            raise FileFormatError(path, f"column {original!r} appears twice", field=original)
+        data[name] = columns[original]
+        units[name] = unit
+    return pd.DataFrame(data), units
+
+
+def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
+    """Read an EC-Lab binary ``.mpr`` file through galvani.
+
+    Parameters
+    ----------
+    path
+        The ``.mpr`` file (any technique galvani reads: GCPL, Modulo Bat, PEIS, CV, ...).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The data table (columns named as described in the module docstring; galvani's
+        bit-packed ``flags`` column expanded into ``mode``, ``ox/red``, ``error``, ...) and
+        metadata: ``units`` (column -> unit), ``original_columns`` (galvani's names),
+        ``loop_index`` (row where each loop starts, for files with several loops of one
+        technique, else ``None``), ``start`` (ISO time the acquisition started, when the
+        file's log module has it), ``format`` (``"BioLogic mpr"``) and ``version``.
+
+    Raises
+    ------
+    MissingDependencyError
+        galvani is not installed (``pip install 'nakit[readers]'``).
+    FileFormatError
+        Missing path, not an ``.mpr`` file, or a file galvani cannot parse (its message is
+        kept).
+    """
+    p = _check_file(path)
+    with open(p, "rb") as fh:
+        head = fh.read(len(MPR_MAGIC))
+    if head != MPR_MAGIC:
+        raise FileFormatError(p, f"not a BioLogic .mpr file (expected it to start with {MPR_MAGIC.decode()!r})",
+                              field="magic")
+    biologic = require("galvani.BioLogic", "readers", "reading BioLogic .mpr files")
+    try:
+        mpr = biologic.MPRfile(str(p))
+        data = mpr.data
+    except Exception as exc:  # galvani raises bare ValueError/NotImplementedError/struct.error
+        raise FileFormatError(p, f"galvani could not read this .mpr file ({type(exc).__name__}: {exc})") from None
+    names = list(data.dtype.names)
+    columns: dict[str, np.ndarray] = {}
+    originals: list[str] = []
+    flags = getattr(mpr, "flags_dict", {}) or {}
+    for name in names:
+        if name == "flags" and flags:
+            for flag in flags:
+                columns[flag] = np.asarray(mpr.get_flag(flag))
+                originals.append(flag)
+            continue
+        columns[name] = np.asarray(data[name])
+        originals.append(name)
+    df, units = _frame(columns, originals, p)
+    loops = getattr(mpr, "loop_index", None)
+    meta: dict[str, Any] = {
+        "format": "BioLogic mpr",
+        "units": units,
+        "original_columns": originals,
+        "loop_index": None if loops is None or len(loops) < 2 else [int(i) for i in loops],
+        "version": int(getattr(mpr, "version", -1)),
+    }
+    stamp = getattr(mpr, "timestamp", None)
+    if stamp is not None:
+        meta["start"] = stamp.isoformat()
+    return df, meta
+
+
+_HEADER_COUNT = re.compile(r"^\s*Nb header lines\s*:\s*(\d+)\s*$")
+
+
+def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
+    """Read an EC-Lab text export (``.mpt``), decimal point or decimal comma.
+
+    The second line, ``Nb header lines : N``, says that line N holds the column names
+    and the data follow. EC-Lab writes numbers in the Windows locale, so a German export
+    has decimal commas (``3,4228721E+000``); the separator is always a tab.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        As :func:`read_mpr_table`; metadata also has ``technique`` (the header's fourth
+        line, e.g. ``"Galvanostatic Cycling with Potential Limitation"``), ``decimal``,
+        ``header_lines`` and ``header`` (the settings block as one string).
+
+    Raises
+    ------
+    FileFormatError
+        No ``EC-Lab ASCII FILE`` first line, a header count that is not a number or is larger
+        than the file, a row with a different number of fields, a value that is not a
+        number (NaN/inf included), a file cut mid-row or mid-number.
+    """
+    text = read_text_lines(path)
+    p, lines = text.path, text.lines
+    if not lines or lines[0].strip() != MPT_MAGIC:
+        raise FileFormatError(p, f"not an EC-Lab text export (expected {MPT_MAGIC!r} on the first line)", line=1)
+    m = _HEADER_COUNT.match(lines[1]) if len(lines) > 1 else None
+    if not m:
+        raise FileFormatError(p, "expected 'Nb header lines : N' on the second line", line=2)
+    n_header = int(m.group(1))
+    if n_header < 3 or n_header > len(lines):
+        raise FileFormatError(p, f"declares {n_header} header lines but the file has {len(lines)} lines",
+                              line=2, field="Nb header lines")
+    header = lines[n_header - 1].split("\t")
+    if header and header[-1].strip() == "":
+        header = header[:-1]  # EC-Lab ends every line with a tab
+    data_lines = lines[n_header:]
+    while data_lines and not data_lines[-1].strip():
+        data_lines = data_lines[:-1]
+    if not data_lines:
+        raise FileFormatError(p, "no data rows after the header", line=n_header)
+    # every data row ends with a tab too: drop that empty last field before counting fields
+    rows = [ln[:-1] if ln.endswith("\t") else ln for ln in data_lines]
+    decimal, delimiter = sniff_decimal_and_delimiter(rows[:200])
+    if delimiter not in ("\t", None) and len(header) > 1:
+        raise FileFormatError(p, "expected tab-separated columns", line=n_header + 1)
+    check_last_row(rows[-50:], path=p, ends_with_newline=text.ends_with_newline, delimiter="\t",
+                   decimal=decimal, line=n_header + len(rows))
+    values = _parse_table(rows, p, n_header + 1, decimal, header)
+    columns = {name: values[:, j] for j, name in enumerate(header)}
+    df, units = _frame(columns, header, p)
+    meta: dict[str, Any] = {
+        "format": "BioLogic mpt",
+        "units": units,
+        "original_columns": header,
+        "loop_index": None,
+        "technique": lines[3].strip() if n_header > 4 else "",
+        "decimal": decimal,
+        "header_lines": n_header,
+        "header": "\n".join(lines[:n_header - 1]),
+    }
+    for ln in lines[:n_header - 1]:
+        if ln.startswith("Acquisition started on :"):
+            meta["start"] = ln.split(":", 1)[1].strip()
+            break
+    return df, meta
+
+
+def _parse_table(rows: list[str], path: Path, first_line: int, decimal: str, names: list[str]) -> np.ndarray:
+    """All-numeric tab-separated rows as a float array: numpy's conversion for speed, and
+    :func:`nakit.textio.parse_rows` (strict, names the line and field) when it fails."""
+    ncols = len(names)
+    split = [r.split("\t") for r in rows]
+    if any(len(r) != ncols for r in split):
+        i = next(k for k, r in enumerate(split) if len(r) != ncols)
+        raise FileFormatError(path, f"row has {len(split[i])} fields, expected {ncols} (the header's)",
+                              line=first_line + i)
+    tokens = np.array(split, dtype=str)
+    if decimal == ",":
+        if np.any(np.char.find(tokens, ".") >= 0):
+            parse_rows(rows, path=path, first_line=first_line, delimiter="\t", decimal=",", ncols=ncols, names=names)
+        tokens = np.char.replace(tokens, ",", ".")
+    try:
+        out = tokens.astype(float)
+    except ValueError:
+        out = None
+    if out is None or not np.isfinite(out).all():
+        # the strict parser raises with the line and column; it never returns for bad input
+        parse_rows(rows, path=path, first_line=first_line, delimiter="\t", decimal=decimal, ncols=ncols, names=names)
+        raise FileFormatError(path, "a value is not a number", line=first_line)  # not reached
+    return out
+
