@@ -6,6 +6,14 @@ the status the shipped stand-in data are expected to give). A notebook records i
 values with :meth:`Ledger.record`; :meth:`Ledger.table` shows them side by side with the
 paper's and :meth:`Ledger.write` saves ``claims.csv`` for the paper index.
 
+Any claims list with the same columns works (a study's own ``claims:`` file). Required
+columns: ``id, notebook, quantity, paper_value, unit, relation``; optional: ``section,
+tolerance, tolerance_type, expected, where`` and ``sample, key``. A claim that names a
+``sample`` (a label) and a ``key`` (a headline result key such as ``bet_area``) is recorded
+automatically when the notebook reports that result (:meth:`Ledger.match`); others are
+recorded by id from the notebook's own comparison code. ``notebook`` is a notebook stem
+(``02_bet_bjh``) or its technique name (``sorption``).
+
 Statuses
 --------
 ``agrees``      the value meets the claim within tolerance (or satisfies ``>``/``<``)
@@ -18,6 +26,7 @@ Statuses
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from dataclasses import dataclass, field
@@ -28,7 +37,12 @@ from .errors import ParameterError
 from .paths import data_dir
 
 COLUMNS = ("id", "notebook", "section", "quantity", "paper_value", "unit", "relation",
-           "tolerance", "tolerance_type", "expected", "where")
+           "tolerance", "tolerance_type", "expected", "where", "sample", "key")
+MAX_CLAIMS_BYTES = 16 * 2**20  # a claims list is a short table; refuse anything far larger
+REQUIRED_COLUMNS = ("id", "notebook", "quantity", "paper_value", "unit", "relation")
+#: technique names a claims list may use instead of notebook stems (as in study files)
+TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
+              "cycling": "04_cycling", "eis": "05_eis_fitting"}
 RESULT_COLUMNS = ("id", "section", "quantity", "paper_value", "nakit_value", "nakit_sigma", "unit",
                   "relation", "tolerance", "status", "flag", "note", "where")
 
@@ -44,8 +58,10 @@ class Claim:
     relation: str
     tolerance: float
     tolerance_type: str
-    expected: str
-    where: str
+    expected: str = ""
+    where: str = ""
+    sample: str = ""
+    key: str = ""
 
     def compare(self, value: Any, sigma: float | None = None) -> str:
         """``agrees`` or ``differs`` for a recomputed ``value``."""
@@ -62,26 +78,62 @@ class Claim:
 
 
 def load_claims(path: str | os.PathLike | None = None) -> dict[str, Claim]:
-    """Read the claims list (default ``data/paper_claims.csv``)."""
-    path = Path(path) if path else data_dir() / "paper_claims.csv"
-    from .errors import FileFormatError
+    """Read a claims list (default ``data/paper_claims.csv``), keyed by claim id.
 
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != COLUMNS:
-            raise FileFormatError(path, f"expected columns {COLUMNS}, got {reader.fieldnames}", line=1)
-        claims = {}
-        for lineno, row in enumerate(reader, start=2):
+    Raises
+    ------
+    FileFormatError
+        Naming the line and field: a missing required column, a tolerance that is not a
+        number, an unknown relation, a duplicate id, a non-numeric value for ``=``/``<``/``>``.
+    """
+    from .errors import FileFormatError
+    from .textio import decode, read_bytes
+
+    path = Path(path) if path else data_dir() / "paper_claims.csv"
+    reader = csv.DictReader(io.StringIO(decode(read_bytes(path, max_bytes=MAX_CLAIMS_BYTES), path),
+                                        newline=""))
+    header = [h.strip() for h in (reader.fieldnames or ())]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise FileFormatError(path, f"missing column(s) {', '.join(missing)}; a claims list needs "
+                              f"{', '.join(REQUIRED_COLUMNS)} (optional: "
+                              f"{', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)})", line=1)
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise FileFormatError(path, f"unknown column(s) {', '.join(unknown)}; allowed: {', '.join(COLUMNS)}",
+                              line=1)
+    reader.fieldnames = header
+    claims: dict[str, Claim] = {}
+    for lineno, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise FileFormatError(path, f"{len(header)} fields expected, got more", line=lineno)
+        row = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+        if not row["id"]:
+            raise FileFormatError(path, "empty claim id", line=lineno, field="id")
+        try:
+            tol = float(row["tolerance"]) if row["tolerance"] else 0.0
+        except ValueError:
+            raise FileFormatError(path, f"tolerance {row['tolerance']!r} is not a number",
+                                  line=lineno, field="tolerance") from None
+        if row["relation"] not in {"=", ">", "<", "is"}:
+            raise FileFormatError(path, "relation must be one of =, >, <, is", line=lineno, field="relation")
+        if row["relation"] != "is":
             try:
-                tol = float(row["tolerance"]) if row["tolerance"] else 0.0
+                float(row["paper_value"])
             except ValueError:
-                raise FileFormatError(path, f"tolerance {row['tolerance']!r} is not a number",
-                                      line=lineno, field="tolerance") from None
-            if row["relation"] not in {"=", ">", "<", "is"}:
-                raise FileFormatError(path, "relation must be one of =, >, <, is", line=lineno, field="relation")
-            if row["id"] in claims:
-                raise FileFormatError(path, f"duplicate claim id {row['id']!r}", line=lineno, field="id")
-            claims[row["id"]] = Claim(**{**row, "tolerance": tol})
+                raise FileFormatError(path, f"value {row['paper_value']!r} is not a number (relation "
+                                      f"{row['relation']!r} compares numbers; use 'is' for text)",
+                                      line=lineno, field="paper_value") from None
+        if row["tolerance_type"] not in {"", "absolute", "relative"}:
+            raise FileFormatError(path, "tolerance_type must be 'absolute' or 'relative'", line=lineno,
+                                  field="tolerance_type")
+        if row["id"] in claims:
+            raise FileFormatError(path, f"duplicate claim id {row['id']!r}", line=lineno, field="id")
+        if bool(row["sample"]) != bool(row["key"]):
+            raise FileFormatError(path, "'sample' and 'key' go together (both or neither)", line=lineno,
+                                  field="key" if row["sample"] else "sample")
+        row["notebook"] = TECHNIQUES.get(row["notebook"], row["notebook"])
+        claims[row["id"]] = Claim(**{**row, "tolerance": tol})
     return claims
 
 
@@ -94,19 +146,32 @@ class Ledger:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def for_notebook(cls, notebook: str, path: str | os.PathLike | None = None) -> "Ledger":
+    def for_notebook(cls, notebook: str, path: str | os.PathLike | None = None, *,
+                     allow_empty: bool = False) -> "Ledger":
+        """The claims of ``path`` (default: the paper's list) that ``notebook`` recomputes.
+
+        An empty selection raises ``ParameterError`` unless ``allow_empty``.
+        """
         claims = {k: c for k, c in load_claims(path).items() if c.notebook == notebook}
-        if not claims:
+        if not claims and not allow_empty:
             raise ParameterError(f"no claims are listed for notebook {notebook!r}")
         return cls(notebook, claims)
 
+    def match(self, sample: str, key: str) -> list[str]:
+        """Ids of the claims about result ``key`` of ``sample`` (claims with ``sample``/``key`` columns)."""
+        return [cid for cid, c in self.claims.items() if c.key and c.sample == sample and c.key == key]
+
     def record(self, claim_id: str, value: Any, sigma: float | None = None, *,
-               flag: str = "", note: str = "") -> str:
+               flag: str = "", note: str = "", if_listed: bool = False) -> str | None:
         """Record nakit's value for a claim and return its status.
 
         ``flag`` gives a reason to doubt the paper's claim; it sets the status to
         ``flagged`` whatever the agreement. ``value=None`` records ``not computed``.
+        An id the list does not hold raises ``ParameterError``; with ``if_listed`` it is
+        skipped (returns None), for comparison code run against a list that may be partial.
         """
+        if claim_id not in self.claims and if_listed:
+            return None
         if claim_id not in self.claims:
             raise ParameterError(f"claim {claim_id!r} is not listed for notebook {self.notebook!r}; "
                                  f"known: {', '.join(sorted(self.claims))}")
@@ -117,6 +182,8 @@ class Ledger:
             status = "flagged"
         else:
             status = claim.compare(value, sigma)
+        if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+            value = value.item()
         if isinstance(value, float):
             value = float(f"{value:.6g}")
         if sigma is not None and math.isfinite(sigma):

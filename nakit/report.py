@@ -1,33 +1,54 @@
-"""What a notebook calls to become a report: banner, figures, saved results, claims, provenance.
+"""What a notebook calls to become a report: heading, figures, results, claims, provenance.
 
 A technique notebook does::
 
-    rep = report.start("02_bet_bjh", output_dir, parameters=dict(...), input_files=[...])
+    rep = report.start("02_bet_bjh", output_dir, parameters=dict(...), input_files=[...],
+                       title=title, samples=[s["label"] for s in samples], claims_file=claims_file)
+    rep.heading("N2 sorption")             # "# <title>", the samples, the stand-in banner
     ...analysis through nakit...
-    rep.figure(fig, "fig3c_isotherms", "N2 isotherms at 77 K of CMK-3 and the composite.")
-    rep.save_dataset(result_ds, "isotherms")
-    rep.ledger.record("bet.cmk3_area", area, sigma)
+    rep.figure(fig, "isotherms", "N2 isotherms at 77 K of A and B.")
+    rep.result("A", "bet_area", area, sigma, unit="m2/g", quantity="BET area", flags=r.flags)
+    rep.save_dataset(result_ds, "psd")
+    if rep.has_claims:                     # comparison with a claims list, by claim id
+        rep.ledger.record("bet.cmk3_area", area, sigma, if_listed=True)
     rep.finish()
 
-Everything lands in ``output_dir``: ``figures/*.png|svg``, ``results/*.nc|csv``,
-``claims.csv`` and ``provenance.json``. Inputs labelled as synthesised make the banner and
-every caption say so.
+Everything lands in ``output_dir``: ``figures/*.png|svg`` (and ``figures/captions.csv``),
+``results/*.nc|csv`` with ``results/headline.csv`` (one row per :meth:`Report.result`),
+``provenance.json``, and ``claims.csv`` only when a claims list was given. Without a claims
+list a notebook shows no claims at all; with one, every claim whose ``sample`` and ``key``
+match a :meth:`Report.result` is recorded automatically. Inputs from the project's ``data/``
+folder (synthesised stand-ins) make the banner and every caption say so.
+
+A notebook written before ``title``/``samples``/``claims_file`` existed (``report.start``
+with neither) keeps the old behaviour: the banner at once and the paper's claims ledger.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from . import plotting
 from .claims import Ledger
+from .errors import ParameterError
 from .provenance import run_record, write_record
 
 BANNER = ("**Synthesised stand-in data.** The paper's raw data were never published; the input files "
           "used here were made by nakit's forward models from the paper's stated values "
           "(see `data/README.md`). Numbers below test nakit's analysis, not the paper's samples.")
+#: the banner when no claims list is given: it must not speak of a paper
+BANNER_GENERIC = ("**Synthesised stand-in data.** The input files were made by nakit's forward models "
+                  "(see `data/README.md`), not measured; the numbers below test nakit's analysis.")
+
+HEADLINE_COLUMNS = ("sample", "notebook", "key", "quantity", "value", "sigma", "unit", "flags", "note")
+#: a title lists the labels up to this many samples; beyond it, it counts them
+TITLE_MAX_LABELS = 4
+_UNSET = object()
 
 
 def _display_markdown(text: str) -> None:
@@ -39,8 +60,84 @@ def _display_markdown(text: str) -> None:
     display(Markdown(text))
 
 
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+def _join(labels: Sequence[str]) -> str:
+    labels = list(labels)
+    if len(labels) <= 2:
+        return " and ".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def default_title(technique: str, samples: Sequence[str]) -> str:
+    """``"N2 sorption of A and B"``; ``"N2 sorption of 12 samples"`` past a few labels."""
+    if not samples:
+        return technique
+    if len(samples) > TITLE_MAX_LABELS:
+        return f"{technique} of {len(samples)} samples"
+    return f"{technique} of {_join(samples)}"
+
+
+def _decimals_for(sigma: float, digits: int = 2) -> int:
+    """Decimal places that keep ``digits`` significant figures of ``sigma`` (1 when it starts 3-9)."""
+    exponent = math.floor(math.log10(abs(sigma)))
+    lead = abs(sigma) / 10 ** exponent
+    keep = digits if lead < 3 else max(digits - 1, 1)
+    return keep - 1 - exponent
+
+
+def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
+    """A value for a table: rounded to its uncertainty when it has one.
+
+    With a finite positive ``sigma``, sigma keeps two significant figures (one when it
+    starts with 3-9, the Particle Data Group habit) and the value is rounded to the same
+    decimal place: ``fmt(193.721, 1.13) == "193.7 ± 1.1"``. Without one, ``digits``
+    significant figures. Text passes through; None and NaN give ``""``.
+    """
+    if value is None or isinstance(value, str):
+        return "" if value is None else value
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(v):
+        return "" if math.isnan(v) else str(v)
+    if sigma is not None and math.isfinite(float(sigma)) and float(sigma) > 0:
+        d = _decimals_for(float(sigma))
+        if d > 0:
+            return f"{v:.{d}f} ± {float(sigma):.{d}f}"
+        return f"{round(v, d):.0f} ± {round(float(sigma), d):.0f}"
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e6:
+        d = max(digits - 1 - math.floor(math.log10(abs(v))), 0)
+        return f"{v:.{d}f}"
+    return f"{v:.{digits - 1}e}"
+
+
+def round_to(value: float, sigma: float | None) -> float:
+    """``value`` rounded to the decimal place :func:`fmt` would show for ``sigma``."""
+    if sigma is None or not math.isfinite(sigma) or sigma <= 0 or not math.isfinite(value):
+        return value
+    return round(value, _decimals_for(sigma))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar / 0-d array
+        value = value.item()
+    return value
+
+
 @dataclass
 class Report:
+    """One notebook's report: see the module docstring."""
+
     notebook: str
     output_dir: Path
     parameters: dict[str, Any]
@@ -48,13 +145,133 @@ class Report:
     synthesised: bool = True
     figures: list[Path] = field(default_factory=list)
     ledger: Ledger | None = None
+    title: str = ""
+    samples: list[str] = field(default_factory=list)
+    claims_file: str | None = None
+    results: list[dict[str, Any]] = field(default_factory=list)
+    captions: dict[str, str] = field(default_factory=dict)
+    _banner_shown: bool = False
 
-    def figure(self, fig, name: str, caption: str, formats: Iterable[str] = ("png", "svg")) -> list[Path]:
-        """Caption ``fig`` (labelled synthesised when the inputs are) and save it under figures/."""
-        plotting.caption(fig, caption, synthesised=self.synthesised)
+    @property
+    def has_claims(self) -> bool:
+        """True when a claims list was given and it lists claims for this notebook."""
+        return self.ledger is not None and bool(self.ledger.claims)
+
+    # -- text ---------------------------------------------------------------------------
+    def heading(self, technique: str) -> str:
+        """Display the report's title (``title``, or one made from ``technique`` and the labels),
+        the samples and, for stand-in data, the banner. Returns the title."""
+        title = self.title or default_title(technique, self.samples)
+        lines = [f"# {title}"]
+        if self.samples:
+            lines.append(f"{technique}; {len(self.samples)} sample{'s' if len(self.samples) != 1 else ''}: "
+                         + ", ".join(f"**{s}**" for s in self.samples) + ".")
+        _display_markdown("\n\n".join(lines))
+        self._banner()
+        return title
+
+    def _banner(self) -> None:
+        if self.synthesised and not self._banner_shown:
+            _display_markdown(BANNER if (self.has_claims or self.claims_file is _UNSET) else BANNER_GENERIC)
+        self._banner_shown = True
+
+    # -- figures ------------------------------------------------------------------------
+    def figure(self, fig, name: str, caption: str, formats: Iterable[str] = ("png", "svg"), *,
+               caption_in_image: bool = False) -> None:
+        """Save ``fig`` under ``figures/<name>``, show it with its caption beside it, close it.
+
+        The caption goes into the report (below the figure) and ``figures/captions.csv``; the
+        image itself carries only the stand-in note when the data are synthesised, unless
+        ``caption_in_image``. Returns None so a cell ending in this call prints nothing;
+        the written paths are in :attr:`figures`.
+        """
+        if "/" in name or "\\" in name or not name.strip():
+            raise ParameterError(f"figure name {name!r}: a plain name like 'isotherms' is expected")
+        if caption_in_image:
+            plotting.caption(fig, caption, synthesised=self.synthesised)
+        elif self.synthesised:
+            plotting.caption(fig, synthesised=True)
         paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats)
         self.figures.extend(paths)
-        return paths
+        text = caption
+        if self.synthesised and plotting.SYNTHESISED_CAPTION not in text:
+            text = f"{text} {plotting.SYNTHESISED_CAPTION}"
+        self.captions[name] = text
+        self._write_captions()
+        if _in_ipython():
+            from IPython.display import display
+
+            import matplotlib.pyplot as plt
+
+            display(fig)
+            plt.close(fig)  # shown once, here, not again at the end of the cell
+            _display_markdown(f"*{text}*")
+
+    def _write_captions(self) -> None:
+        out = self.output_dir / "figures" / "captions.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["figure", "caption"])
+            w.writerows(sorted(self.captions.items()))
+
+    # -- results ------------------------------------------------------------------------
+    def result(self, sample: str, key: str, value: Any, sigma: float | None = None, *, unit: str = "",
+               quantity: str = "", flags: Iterable[str] = (), note: str = "") -> str | None:
+        """Record a headline result of ``sample`` (its label) for ``results/headline.csv``.
+
+        ``key`` is the machine name (``bet_area``), ``quantity`` the words for it. A claim in
+        the claims list naming this sample and key is recorded at once; its status is
+        returned (None when none matches). ``value=None`` means not computed.
+        """
+        if self.samples and sample not in self.samples:
+            raise ParameterError(f"{self.notebook}: result {key!r} for {sample!r}, which is not one of the "
+                                 f"samples ({', '.join(self.samples)})")
+        value = _plain(value)
+        sigma = _plain(sigma)
+        if sigma is not None and not (isinstance(sigma, (int, float)) and math.isfinite(sigma)):
+            sigma = None
+        flags = [flags] if isinstance(flags, str) else [str(f) for f in flags]
+        row = {"sample": sample, "notebook": self.notebook, "key": key, "quantity": quantity or key,
+               "value": "" if value is None else value, "sigma": "" if sigma is None else sigma,
+               "unit": unit, "flags": "; ".join(flags), "note": note}
+        self.results = [r for r in self.results if not (r["sample"] == sample and r["key"] == key)]
+        self.results.append(row)
+        status = None
+        if self.ledger is not None:
+            for cid in self.ledger.match(sample, key):
+                status = self.ledger.record(cid, value, sigma, note=note)
+        return status
+
+    def results_table(self, *, wide: bool = True):
+        """The headline results so far, values rounded to their uncertainty.
+
+        ``wide``: one row per quantity, one column per sample (what a reader compares);
+        otherwise one row per result with flags and notes.
+        """
+        import pandas as pd
+
+        if not self.results:
+            return pd.DataFrame()
+        rows = []
+        for r in self.results:
+            sigma = r["sigma"] if r["sigma"] != "" else None
+            text = fmt(r["value"] if r["value"] != "" else None, sigma)
+            if r["flags"]:
+                text += " ⚑"
+            rows.append({"sample": r["sample"], "key": r["key"],
+                         "quantity": r["quantity"] + (f" ({r['unit']})" if r["unit"] else ""),
+                         "value": text, "flags": r["flags"] or "none", "note": r["note"]})
+        df = pd.DataFrame(rows)
+        if not wide:
+            return df.drop(columns="key").set_index(["sample", "quantity"])
+        keys = list(dict.fromkeys(df["key"]))
+        names = dict(zip(df["key"], df["quantity"]))
+        samples = list(dict.fromkeys(df["sample"]))
+        table = df.pivot(index="key", columns="sample", values="value").reindex(index=keys, columns=samples)
+        table.index = [names[k] for k in keys]
+        table.columns.name = None
+        return table.fillna("")
 
     def save_dataset(self, ds, name: str, csv: bool = True) -> Path:
         """Write a Dataset as NetCDF (and CSV of its table form) under results/."""
@@ -66,25 +283,47 @@ class Report:
             ds.to_dataframe().to_csv(out.with_suffix(".csv"), lineterminator="\n")
         return out
 
-    def save_table(self, df, name: str) -> Path:
+    def save_table(self, df, name: str, index: bool = False) -> Path:
         """Write a pandas table as CSV under results/."""
         out = self.output_dir / "results" / f"{name}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(out, index=False, lineterminator="\n")
+        df.to_csv(out, index=index, lineterminator="\n")
         return out
 
+    # -- claims -------------------------------------------------------------------------
     def claims_table(self):
-        """The claims recorded so far, side by side with the paper's values."""
-        return self.ledger.table()
+        """The claims recorded so far beside the listed values (None without a claims list)."""
+        return None if self.ledger is None else self.ledger.table()
+
+    def write_headline(self) -> Path | None:
+        """Write ``results/headline.csv`` (one row per result; None when there are none)."""
+        if not self.results:
+            return None
+        out = self.output_dir / "results" / "headline.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=HEADLINE_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            w.writerows(self.results)
+        return out
 
     def finish(self):
-        """Write claims.csv and provenance.json; return the claims table for display."""
+        """Write headline.csv, provenance.json and (with claims) claims.csv; show the run record.
+
+        Returns the claims table when there is a claims list for this notebook, else None,
+        so that a cell ending in ``rep.finish()`` shows the comparison only when there is one.
+        """
+        self.write_headline()
         record = run_record(self.parameters, self.input_files)
         write_record(record, self.output_dir / "provenance.json")
         table = None
-        if self.ledger is not None:
+        if self.has_claims:
             self.ledger.write(self.output_dir)
             table = self.ledger.table()
+        else:
+            stale = self.output_dir / "claims.csv"
+            if stale.exists():  # from an earlier run with a claims list: it would be gathered as current
+                stale.unlink()
         _display_markdown(
             f"*Run record:* nakit {record['nakit_version']}, git {record['git']['commit'] or 'n/a'}"
             f"{' (uncommitted changes)' if record['git']['dirty'] else ''}, Python {record['python']}; "
@@ -94,12 +333,26 @@ class Report:
 
 
 def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str, Any] | None = None,
-          input_files: Iterable[str | os.PathLike] = (), *, synthesised: bool | None = None,
-          claims: bool = True) -> Report:
-    """Begin a report: house style, output folder, synthesised-data banner, claims ledger.
+          input_files: Iterable[str | os.PathLike] = (), *, title: str | None = None,
+          samples: Sequence[str] | None = None, claims_file: Any = _UNSET,
+          synthesised: bool | None = None, claims: bool = True) -> Report:
+    """Begin a report: house style, output folder, claims ledger when a claims list is given.
 
-    ``synthesised`` defaults to True when any input file lies under the project's ``data/``
-    folder (every file shipped there is a synthesised stand-in).
+    Parameters
+    ----------
+    notebook
+        The notebook's stem (``"02_bet_bjh"``): names the claims it is responsible for.
+    title
+        Report title; ``""``/None makes one from the technique and labels in :meth:`Report.heading`.
+    samples
+        The sample labels, unique; results and claims are keyed by them.
+    claims_file
+        A claims list (CSV, see :mod:`nakit.claims`) to compare with, or None for none: then
+        no claims are shown or written. Not given at all (a notebook from before samples and
+        claims files): the paper's list, unless ``claims=False``.
+    synthesised
+        Defaults to True when any input file lies under the project's ``data/`` folder
+        (every file shipped there is a synthesised stand-in).
     """
     from .paths import data_dir
 
@@ -107,10 +360,25 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
     if synthesised is None:
         root = data_dir().resolve()
         synthesised = any(root in Path(p).resolve().parents for p in files)
+    labels = [str(s) for s in samples] if samples is not None else []
+    duplicates = sorted({s for s in labels if labels.count(s) > 1})
+    if duplicates:
+        raise ParameterError(f"{notebook}: sample labels must be unique; repeated: {', '.join(duplicates)}")
+    if any(not s.strip() for s in labels):
+        raise ParameterError(f"{notebook}: every sample needs a non-empty label")
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     plotting.use_style()
-    if synthesised:
-        _display_markdown(BANNER)
-    ledger = Ledger.for_notebook(notebook) if claims else None
-    return Report(notebook, out, dict(parameters or {}), files, synthesised, ledger=ledger)
+    legacy = claims_file is _UNSET and samples is None and title is None
+    if claims_file is _UNSET:
+        ledger = Ledger.for_notebook(notebook) if (claims and legacy) else None
+    elif claims_file in (None, "") or not claims:
+        ledger = None
+    else:
+        ledger = Ledger.for_notebook(notebook, claims_file, allow_empty=True)
+    rep = Report(notebook, out, dict(parameters or {}), files, synthesised, ledger=ledger,
+                 title=title or "", samples=labels,
+                 claims_file=_UNSET if legacy else (str(claims_file) if claims_file else None))
+    if legacy:  # old notebooks have their own markdown title and no heading() call
+        rep._banner()
+    return rep

@@ -1,0 +1,176 @@
+"""The report API: headline results, claims matched by sample and key, no claims without a list."""
+
+import csv
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from nakit import report  # noqa: E402
+from nakit.claims import load_claims  # noqa: E402
+from nakit.errors import FileFormatError, ParameterError  # noqa: E402
+
+
+def _claims(path, rows, header=("id", "notebook", "quantity", "paper_value", "unit", "relation",
+                                 "tolerance", "tolerance_type", "sample", "key")):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def _read(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_headline_csv_holds_every_result_by_label(tmp_path):
+    rep = report.start("02_bet_bjh", tmp_path, samples=["Sample A", "B/2"], claims_file=None)
+    assert not rep.has_claims and rep.ledger is None
+    assert rep.result("Sample A", "bet_area", 1002.123456, 1.13, unit="m2/g", quantity="BET area",
+                      flags=("range short",)) is None
+    rep.result("B/2", "bet_area", 80.5, None, unit="m2/g", quantity="BET area")
+    rep.result("B/2", "isotherm_type", "II", quantity="IUPAC isotherm type", note="no loop")
+    rep.result("B/2", "bet_area", 81.0, 0.4, unit="m2/g", quantity="BET area")  # replaces the first
+    assert rep.finish() is None
+    rows = _read(tmp_path / "results" / "headline.csv")
+    assert list(rows[0]) == list(report.HEADLINE_COLUMNS)
+    got = {(r["sample"], r["key"]): r for r in rows}
+    assert len(rows) == 3
+    assert float(got["Sample A", "bet_area"]["value"]) == 1002.123456  # full precision in the file
+    assert float(got["Sample A", "bet_area"]["sigma"]) == 1.13
+    assert got["Sample A", "bet_area"]["flags"] == "range short"
+    assert got["B/2", "bet_area"]["value"] == "81.0"
+    assert got["B/2", "isotherm_type"]["value"] == "II" and got["B/2", "isotherm_type"]["sigma"] == ""
+    assert {r["notebook"] for r in rows} == {"02_bet_bjh"}
+    assert not (tmp_path / "claims.csv").exists()
+    assert (tmp_path / "provenance.json").exists()
+
+
+def test_results_table_is_rounded_and_labelled(tmp_path):
+    rep = report.start("02_bet_bjh", tmp_path, samples=["A", "B"], claims_file=None)
+    rep.result("A", "bet_area", 193.721, 1.13, unit="m2/g", quantity="BET area")
+    rep.result("B", "bet_area", 80.04, 0.36, unit="m2/g", quantity="BET area", flags=["few points"])
+    table = rep.results_table()
+    assert list(table.columns) == ["A", "B"]
+    assert table.loc["BET area (m2/g)", "A"] == "193.7 ± 1.1"
+    assert table.loc["BET area (m2/g)", "B"] == "80.0 ± 0.4 ⚑"
+    long = rep.results_table(wide=False)
+    assert long.loc[("B", "BET area (m2/g)"), "flags"] == "few points"
+
+
+@pytest.mark.parametrize("value, sigma, text", [
+    (193.721, 1.13, "193.7 ± 1.1"),
+    (1002.4, 13.7, "1002 ± 14"),
+    (1002.4, 37.0, "1000 ± 40"),
+    (1.43e-4, 2.1e-6, "0.0001430 ± 0.0000021"),
+    (0.2153, None, "0.2153"),
+    (123456.0, None, "123456"),
+    ("H1", None, "H1"),
+    (None, None, ""),
+    (float("nan"), 1.0, ""),
+])
+def test_fmt_rounds_to_uncertainty(value, sigma, text):
+    assert report.fmt(value, sigma) == text
+
+
+def test_claims_matched_by_sample_and_key(tmp_path):
+    claims = _claims(tmp_path / "mine.csv", [
+        ["a.area", "sorption", "A's area", "1000", "m2/g", "=", "0.02", "relative", "A", "bet_area"],
+        ["b.area", "02_bet_bjh", "B's area", "50", "m2/g", "=", "1", "absolute", "B", "bet_area"],
+        ["a.type", "02_bet_bjh", "A's type", "IV", "", "is", "", "", "A", "isotherm_type"],
+        ["a.loop", "02_bet_bjh", "A has a loop", "yes", "", "is", "", "", "", ""],
+        ["x.other", "05_eis_fitting", "not this notebook", "1", "eV", "=", "0.1", "absolute", "A", "bet_area"],
+    ])
+    out = tmp_path / "run"
+    rep = report.start("02_bet_bjh", out, samples=["A", "B"], claims_file=claims)
+    assert rep.has_claims and set(rep.ledger.claims) == {"a.area", "b.area", "a.type", "a.loop"}
+    assert rep.result("A", "bet_area", 1015.0, 3.0, unit="m2/g") == "agrees"
+    assert rep.result("B", "bet_area", 52.0, unit="m2/g") == "differs"
+    assert rep.result("A", "isotherm_type", "iv") == "agrees"
+    assert rep.result("B", "isotherm_type", "II") is None  # no claim about B's type
+    with pytest.raises(ParameterError, match="did not record.*a.loop"):
+        rep.finish()
+    assert rep.ledger.record("a.loop", "yes") == "agrees"
+    assert rep.ledger.record("bet.cmk3_area", 1.0, if_listed=True) is None  # not in this list
+    table = rep.finish()
+    assert list(table["id"]) == ["a.area", "b.area", "a.type", "a.loop"]
+    rows = {r["id"]: r for r in _read(out / "claims.csv")}
+    assert {k: r["status"] for k, r in rows.items()} == {
+        "a.area": "agrees", "b.area": "differs", "a.type": "agrees", "a.loop": "agrees"}
+    assert float(rows["a.area"]["nakit_value"]) == 1015.0 and float(rows["a.area"]["nakit_sigma"]) == 3.0
+
+
+def test_no_claims_file_writes_no_claims_and_removes_a_stale_one(tmp_path):
+    (tmp_path / "claims.csv").write_text("id,status\nold,agrees\n")
+    rep = report.start("02_bet_bjh", tmp_path, samples=["A"], claims_file=None)
+    rep.result("A", "bet_area", 5.0)
+    rep.finish()
+    assert not (tmp_path / "claims.csv").exists()
+
+
+def test_claims_file_without_rows_for_this_notebook_means_no_claims(tmp_path):
+    claims = _claims(tmp_path / "c.csv", [["e", "eis", "Ea", "0.2", "eV", "=", "0.1", "absolute", "A",
+                                           "activation_energy"]])
+    rep = report.start("02_bet_bjh", tmp_path / "r", samples=["A"], claims_file=claims)
+    assert not rep.has_claims
+    rep.result("A", "bet_area", 5.0)
+    rep.finish()
+    assert not (tmp_path / "r" / "claims.csv").exists()
+
+
+def test_paper_list_still_drives_an_unconverted_notebook(tmp_path):
+    rep = report.start("02_bet_bjh", tmp_path)  # neither samples nor claims_file: the old behaviour
+    assert rep.has_claims and "bet.cmk3_area" in rep.ledger.claims
+    assert rep.ledger.record("bet.cmk3_area", 1002.0) == "agrees"
+
+
+def test_paper_claims_carry_sample_and_key_for_automatic_matching(tmp_path):
+    claims = load_claims()
+    assert claims["bet.cmk3_area"].sample == "CMK-3" and claims["bet.cmk3_area"].key == "bet_area"
+    rep = report.start("02_bet_bjh", tmp_path, samples=["CMK-3", "composite"],
+                       claims_file=report.__file__.replace("nakit/report.py", "data/paper_claims.csv"))
+    assert rep.result("CMK-3", "bet_area", 1002 * 1.019, 5.0) == "agrees"
+    assert rep.ledger.rows["bet.cmk3_area"]["status"] == "agrees"
+
+
+def test_bad_sample_labels_and_results_are_refused(tmp_path):
+    with pytest.raises(ParameterError, match="unique.*A"):
+        report.start("02_bet_bjh", tmp_path, samples=["A", "A"], claims_file=None)
+    rep = report.start("02_bet_bjh", tmp_path, samples=["A"], claims_file=None)
+    with pytest.raises(ParameterError, match="'Z'.*not one of"):
+        rep.result("Z", "bet_area", 1.0)
+
+
+def test_figure_returns_nothing_and_keeps_the_caption_beside(tmp_path):
+    rep = report.start("02_bet_bjh", tmp_path, samples=["A"], claims_file=None, synthesised=False)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="A")
+    assert rep.figure(fig, "isotherms", "Isotherm of A.") is None
+    assert {p.name for p in rep.figures} == {"isotherms.png", "isotherms.svg"}
+    assert _read(tmp_path / "figures" / "captions.csv") == [{"figure": "isotherms", "caption": "Isotherm of A."}]
+    assert not any(t.get_text() for t in fig.texts)  # caption not burned into the image
+    with pytest.raises(ParameterError, match="plain name"):
+        rep.figure(fig, "../x", "no")
+    plt.close(fig)
+
+
+def test_heading_makes_a_title_from_labels():
+    assert report.default_title("N2 sorption", ["A", "B"]) == "N2 sorption of A and B"
+    assert report.default_title("Raman", ["A", "B", "C"]) == "Raman of A, B and C"
+    assert report.default_title("Raman", [f"s{i}" for i in range(12)]) == "Raman of 12 samples"
+
+
+def test_claims_list_errors_name_line_and_field(tmp_path):
+    bad = _claims(tmp_path / "a.csv", [["x", "sorption", "q", "abc", "", "=", "", "", "", ""]])
+    with pytest.raises(FileFormatError, match="line 2.*paper_value|paper_value.*line 2"):
+        load_claims(bad)
+    bad = _claims(tmp_path / "b.csv", [["x", "sorption", "q", "1", "", "=", "", "", "A", ""]])
+    with pytest.raises(FileFormatError, match="together"):
+        load_claims(bad)
+    bad = _claims(tmp_path / "c.csv", [["x", "sorption", "q"]], header=("id", "notebook", "quantity"))
+    with pytest.raises(FileFormatError, match="missing column.*paper_value"):
+        load_claims(bad)
