@@ -5,6 +5,9 @@ on the shipped data. Two naming rules let the runner check a run before any kern
 
 * parameters ending in ``_file`` (a path) or ``_files`` (a list of paths) are inputs; they
   must exist. Relative paths are relative to the notebook's folder, as in JupyterLab.
+* in a list-of-dict parameter (``samples``), keys named ``file``/``files`` or ending in
+  ``_file``/``_files`` are inputs too, and ``label`` must be unique; the comments of the
+  parameters cell may list allowed values and entry keys (grammar: :mod:`nakit.params`).
 * ``output_dir`` is where the notebook writes figures, results and ``claims.csv``; the
   runner points it at the report folder.
 
@@ -14,8 +17,6 @@ on the shipped data. Two naming rules let the runner check a run before any kern
 
 from __future__ import annotations
 
-import ast
-import json
 import os
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from typing import Any, Mapping
 from .errors import NakitError, ParameterError, require
 from .io import atomic_path
 
-INPUT_SUFFIXES = ("_file", "_files")
+from .params import INPUT_SUFFIXES  # noqa: F401  (re-exported: the input-file naming rule)
 
 
 @dataclass
@@ -45,43 +46,25 @@ class RunResult:
 
 def notebook_defaults(path: str | os.PathLike) -> dict[str, Any]:
     """The literal defaults of a notebook's ``parameters`` cell, as Python values."""
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"notebook {path} not found")
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        cells = [c for c in nb["cells"] if c.get("cell_type") == "code"
-                 and "parameters" in c.get("metadata", {}).get("tags", [])]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ParameterError(f"notebook {path} is not a valid .ipynb file ({exc})") from None
-    if not cells:
-        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
-    source = cells[0]["source"]
-    source = "".join(source) if isinstance(source, list) else source
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise ParameterError(f"notebook {path}: parameters cell is not valid Python ({exc})") from None
-    defaults: dict[str, Any] = {}
-    for node in tree.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if not isinstance(target, ast.Name):
-                    continue
-                try:
-                    defaults[target.id] = ast.literal_eval(node.value)
-                except ValueError:
-                    raise ParameterError(
-                        f"notebook {path}: parameter {target.id!r} must have a literal default "
-                        f"(a number, string, list or dict), got {ast.unparse(node.value)!r}") from None
-    return defaults
+    from .params import notebook_parameters
+
+    return {name: p.default for name, p in notebook_parameters(path).items()}
 
 
 def input_paths(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, list[Path]]:
-    """The input files named by ``*_file``/``*_files`` parameters, resolved against the notebook folder."""
+    """Every input file a parameter set names, resolved against the notebook folder.
+
+    Top-level ``*_file``/``*_files`` parameters, and the ``file``/``files``/``*_file``/
+    ``*_files`` keys of list-of-dict parameters' entries (keyed ``samples[<label>].file``).
+    """
+    from .params import sample_inputs
+
+    notebook = Path(notebook)
     out: dict[str, list[Path]] = {}
     for name, value in parameters.items():
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Mapping) for v in value):
+            out.update(sample_inputs(name, value, notebook.parent))
+            continue
         if not name.endswith(INPUT_SUFFIXES) or value in (None, ""):
             continue
         values = value if isinstance(value, (list, tuple)) else [value]
@@ -106,24 +89,41 @@ def _compatible(default: Any, value: Any) -> bool:
 def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Merge ``overrides`` into a notebook's defaults and validate the result.
 
+    Checks, all before any kernel starts: parameter names, value types, the allowed values
+    a parameter's ``one of:`` comment lists, sample entries (unknown or missing keys per the
+    ``keys:`` comment, duplicate labels) and input files (top-level ``*_file``/``*_files``
+    parameters and the file keys of sample entries). Sample entries' input paths come back
+    absolute (relative ones are relative to the notebook's folder).
+
     Raises
     ------
     ParameterError
-        Listing every problem at once: unknown parameter names, values of the wrong kind,
-        input files that do not exist.
+        Listing every problem at once.
     """
+    from .params import check, notebook_parameters
+
     notebook = Path(notebook)
-    defaults = notebook_defaults(notebook)
+    declared = notebook_parameters(notebook)
+    defaults = {name: p.default for name, p in declared.items()}
     overrides = dict(overrides or {})
     problems = []
+    refused = set()  # wrong kind of value: not checked further
     for name, value in overrides.items():
         if name not in defaults:
             problems.append(f"unknown parameter {name!r} (known: {', '.join(sorted(defaults))})")
         elif not _compatible(defaults[name], value):
+            refused.add(name)
             problems.append(f"parameter {name!r}: expected {type(defaults[name]).__name__} like "
                             f"{defaults[name]!r}, got {type(value).__name__} {value!r}")
     params = {**defaults, **{k: v for k, v in overrides.items() if k in defaults}}
+    for name, param in declared.items():
+        if name in refused:
+            continue
+        params[name], found = check(param, params[name], notebook.parent.resolve())
+        problems.extend(found)
     for name, paths in input_paths(notebook, params).items():
+        if "[" in name:  # sample entries: checked above, with the entry named
+            continue
         for p in paths:
             if not p.exists():
                 problems.append(f"parameter {name!r}: input file {p} does not exist")
@@ -163,30 +163,40 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
     """Run ``notebook`` with papermill into ``output_dir`` and render it to HTML.
 
     ``parameters`` (already validated by :func:`prepare`) skips re-validation. The executed
-    notebook is ``output_dir/<name>.ipynb``; on an error it is kept, partially executed,
-    and the result carries the error text instead of raising.
+    notebook is ``output_dir/<name>.ipynb``. The folder is replaced only when the run
+    completes (:func:`nakit.runfolder.replace_when_complete`): on a notebook error the
+    partially executed notebook and its HTML are kept in ``<output_dir>.failed``, the
+    previous report (if any) stays in place marked stale, and the result carries the error
+    text instead of raising. Ctrl-C abandons the run the same way and is re-raised.
     """
+    from .runfolder import replace_when_complete
+
     pm = _papermill()
     notebook = Path(notebook).resolve()
     output_dir = Path(output_dir).resolve()
     params = dict(parameters) if parameters is not None else prepare(notebook, overrides)
     if "output_dir" in params:
         params["output_dir"] = str(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
     executed = output_dir / notebook.name
     result = RunResult(notebook, output_dir, params, executed)
-    try:
-        with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
-            try:
-                pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
-                                    kernel_name=kernel_name(), progress_bar=False, log_output=False,
-                                    config=_local_kernel_config(sockets))
-            except pm.PapermillExecutionError as exc:
-                result.error = f"{exc.ename}: {exc.evalue}"
-    except (OSError, RuntimeError, NakitError) as exc:
-        result.error = f"{type(exc).__name__}: {exc}"
-    if html and executed.exists():
-        result.html = render_html(executed, show_code=show_code)
+    with replace_when_complete(output_dir) as txn:
+        try:
+            with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
+                try:
+                    pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
+                                        kernel_name=kernel_name(), progress_bar=False, log_output=False,
+                                        config=_local_kernel_config(sockets))
+                except pm.PapermillExecutionError as exc:
+                    result.error = f"{exc.ename}: {exc.evalue}"
+        except (OSError, RuntimeError, NakitError) as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+        if html and executed.exists():
+            result.html = render_html(executed, show_code=show_code)
+        if result.error is not None:
+            txn.fail(result.error)
+    if result.error is not None:
+        result.executed = txn.failed_dir / executed.name
+        result.html = txn.failed_dir / result.html.name if result.html else None
     return result
 
 

@@ -1,0 +1,401 @@
+"""A notebook's parameters: defaults, documentation, allowed values and sample keys.
+
+A technique notebook's first code cell (tagged ``parameters``) assigns literal defaults.
+Comments document them; :func:`notebook_parameters` reads both, ``nakit params NOTEBOOK``
+prints them, and :func:`check` is what :func:`nakit.runner.prepare` uses to refuse a bad
+value before any kernel starts.
+
+Documentation grammar
+---------------------
+* The trailing comment on an assignment's first line, or the comment lines directly above
+  it (both, joined, when both are present), is the parameter's description.
+* ``one of: "a", "b"`` inside the description lists the allowed values: Python literals,
+  comma-separated, up to the end of the comment line or a ``;``.
+* For a list-of-dicts parameter (``samples``), ``keys: label*, file*, sample_mass_g`` lists
+  the keys an entry may have; a ``*`` marks a required key. It may sit in the description
+  or on a comment line inside the list literal.
+
+For example::
+
+    # Branch of the isotherm that BJH reads; one of: "adsorption", "desorption"
+    bjh_branch = "desorption"
+    samples = [   # one dict per sample; keys: label*, file*, sample_mass_g
+        {"label": "A", "file": "../data/sorption/a.xlsx"},
+    ]
+
+Parameters without comments are fine: they have no description, every value of a
+compatible type is allowed and sample entries may have any keys (their files and labels
+are still checked).
+
+Sample entries
+--------------
+In a list-of-dicts parameter, keys named ``file``/``files`` or ending in ``_file``/``_files``
+are input paths, relative to the notebook's folder (or absolute); ``label`` must be unique
+among the entries because every table, legend and result file is keyed by it.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import re
+import tokenize
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ParameterError
+
+INPUT_SUFFIXES = ("_file", "_files")
+_ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
+_KEYS = re.compile(r"\bkeys:\s*([^;]*)")
+_KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\*?$")
+
+
+def is_input_key(name: str) -> bool:
+    """True for a parameter or sample key that names input file(s).
+
+    ``file``, ``files`` and names ending in ``_file``/``_files`` (not ``profile``).
+    """
+    return name in ("file", "files") or name.endswith(INPUT_SUFFIXES)
+
+
+@dataclass
+class Parameter:
+    """One parameter of a notebook: its default and what its comments say about it."""
+
+    name: str
+    default: Any
+    description: str = ""
+    allowed: tuple | None = None
+    keys: dict[str, bool] | None = None  # entry key -> required, for list-of-dict parameters
+    annotation: str = ""
+    line: int = 0
+
+    @property
+    def type_name(self) -> str:
+        """A short type name for listings: from the annotation, else from the default."""
+        if self.annotation:
+            return self.annotation
+        return describe_type(self.default)
+
+    @property
+    def is_sample_list(self) -> bool:
+        """A list of dicts (``samples``): entries are checked key by key."""
+        if self.keys is not None:
+            return True
+        return isinstance(self.default, list) and bool(self.default) and all(
+            isinstance(e, dict) for e in self.default)
+
+    def summary(self) -> str:
+        """The description's first sentence-ish line, without the grammar parts."""
+        text = _KEYS.sub("", _ONE_OF.sub("", self.description))
+        text = re.sub(r"\s*;\s*(;\s*)*", "; ", text).strip(" ;,")
+        return text
+
+
+def describe_type(value: Any) -> str:
+    if value is None:
+        return "any (default None)"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number" if isinstance(value, float) else "int"
+    if isinstance(value, list):
+        inner = {describe_type(v) for v in value}
+        if len(inner) == 1:
+            return f"list of {inner.pop()}"
+        return "list"
+    return type(value).__name__
+
+
+def _comments(source: str) -> dict[int, tuple[str, bool]]:
+    """Comments by 1-based line: (text without '#', True if the line holds only the comment)."""
+    out: dict[int, tuple[str, bool]] = {}
+    lines = source.splitlines()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                row, col = tok.start
+                alone = lines[row - 1][:col].strip() == ""
+                out[row] = (tok.string.lstrip("#").strip(), alone)
+    except (tokenize.TokenError, IndentationError):  # the AST parse reports the real problem
+        pass
+    return out
+
+
+def _parse_literals(text: str, where: str) -> tuple:
+    text = text.strip().rstrip(",")
+    try:
+        values = ast.literal_eval(f"({text},)")
+    except (ValueError, SyntaxError):
+        raise ParameterError(f"{where}: 'one of:' must list Python literals separated by commas, "
+                             f"got {text!r}") from None
+    return tuple(values)
+
+
+def _parse_keys(text: str, where: str) -> dict[str, bool]:
+    keys: dict[str, bool] = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not _KEY_NAME.match(part):
+            raise ParameterError(f"{where}: 'keys:' must list names (a '*' marks a required one), got {part!r}")
+        keys[part.rstrip("*")] = part.endswith("*")
+    return keys
+
+
+def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
+    """Parse a parameters cell's source into :class:`Parameter` records, in order.
+
+    Raises
+    ------
+    ParameterError
+        The cell is not valid Python, a default is not a literal, or a ``one of:``/``keys:``
+        comment cannot be read.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{where}: parameters cell is not valid Python ({exc})") from None
+    comments = _comments(source)
+    params: dict[str, Parameter] = {}
+    for node in tree.body:
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            continue
+        try:
+            default = ast.literal_eval(node.value)
+        except ValueError:
+            raise ParameterError(
+                f"{where}: parameter {names[0]!r} must have a literal default "
+                f"(a number, string, list or dict), got {ast.unparse(node.value)!r}") from None
+        first, last = node.lineno, getattr(node, "end_lineno", node.lineno) or node.lineno
+        above = []
+        row = first - 1
+        while row in comments and comments[row][1]:
+            above.insert(0, comments[row][0])
+            row -= 1
+        parts = above + ([comments[first][0]] if first in comments and not comments[first][1] else [])
+        description = " ".join(p for p in parts if p)
+        inner = [comments[r][0] for r in range(first + 1, last + 1) if r in comments]
+        label = f"{where}: parameter {names[0]!r}"
+        allowed = None
+        match = _ONE_OF.search(description)
+        if match:
+            allowed = _parse_literals(match.group(1), label)
+        keys = None
+        for text in [description, *inner]:
+            m = _KEYS.search(text)
+            if m:
+                keys = {**(keys or {}), **_parse_keys(m.group(1), label)}
+        annotation = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
+        for name in names:
+            params[name] = Parameter(name, default, description, allowed, keys, annotation, first)
+    return params
+
+
+def parameters_cell(path: str | os.PathLike) -> str:
+    """The source of a notebook's first cell tagged ``parameters``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"notebook {path} not found")
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = [c for c in nb["cells"] if c.get("cell_type") == "code"
+                 and "parameters" in c.get("metadata", {}).get("tags", [])]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ParameterError(f"notebook {path} is not a valid .ipynb file ({exc})") from None
+    if not cells:
+        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
+    source = cells[0]["source"]
+    return "".join(source) if isinstance(source, list) else source
+
+
+def notebook_parameters(path: str | os.PathLike) -> dict[str, Parameter]:
+    """Every parameter of a notebook with its default and documentation."""
+    path = Path(path)
+    return parse_parameters(parameters_cell(path), f"notebook {path}")
+
+
+def _resolve(base: Path, value: Any) -> Path:
+    p = Path(str(value)).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _allowed(value: Any, allowed: tuple) -> bool:
+    for a in allowed:
+        if _is_number(a) and _is_number(value):
+            if a == value:
+                return True
+        elif type(a) is type(value) and a == value:
+            return True
+    return False
+
+
+def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
+    """Check one value against a parameter's allowed values and sample keys.
+
+    Returns the value with sample-entry input paths made absolute (relative ones against
+    ``base``, the notebook's folder), and the list of problems found.
+    """
+    problems: list[str] = []
+    if param.allowed is not None and not _allowed(value, param.allowed):
+        problems.append(f"parameter {param.name!r}: {value!r} is not allowed "
+                        f"(one of: {', '.join(repr(a) for a in param.allowed)})")
+    if not param.is_sample_list or not isinstance(value, (list, tuple)):
+        return value, problems
+    entries = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(value):
+        where = f"parameter {param.name!r}, entry {i + 1}"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}: expected a mapping of keys to values, got {entry!r}")
+            entries.append(entry)
+            continue
+        label = entry.get("label")
+        if label is not None:
+            where += f" ({label!r})"
+            if str(label) in seen:
+                problems.append(f"{where}: duplicate label {label!r} (also entry {seen[str(label)] + 1}); "
+                                "labels name the results, so they must be unique")
+            else:
+                seen[str(label)] = i
+        if param.keys is not None:
+            unknown = [k for k in entry if k not in param.keys]
+            if unknown:
+                problems.append(f"{where}: unknown key(s) {', '.join(map(repr, unknown))} "
+                                f"(known: {', '.join(param.keys)})")
+            missing = [k for k, required in param.keys.items() if required and entry.get(k) in (None, "")]
+            if missing:
+                problems.append(f"{where}: missing required key(s) {', '.join(map(repr, missing))}")
+        fixed = dict(entry)
+        for key, v in entry.items():
+            if not is_input_key(str(key)) or v in (None, ""):
+                continue
+            items = v if isinstance(v, (list, tuple)) else [v]
+            paths = []
+            for item in items:
+                if not isinstance(item, (str, os.PathLike)):
+                    problems.append(f"{where}: {key!r} must be a path (text), got {item!r}")
+                    continue
+                p = _resolve(base, item)
+                if not p.is_file():
+                    problems.append(f"{where}: input file {p} does not exist"
+                                    if not p.exists() else f"{where}: input {p} is not a file")
+                paths.append(str(p))
+            fixed[key] = paths if isinstance(v, (list, tuple)) else (paths[0] if paths else v)
+        entries.append(fixed)
+    return entries, problems
+
+
+def sample_inputs(param_name: str, value: Any, base: Path) -> dict[str, list[Path]]:
+    """Input paths of a list-of-dict parameter's entries, keyed ``name[label].key``."""
+    out: dict[str, list[Path]] = {}
+    if not isinstance(value, (list, tuple)):
+        return out
+    for i, entry in enumerate(value):
+        if not isinstance(entry, Mapping):
+            continue
+        tag = entry.get("label", i)
+        for key, v in entry.items():
+            if is_input_key(str(key)) and v not in (None, ""):
+                items = v if isinstance(v, (list, tuple)) else [v]
+                out[f"{param_name}[{tag}].{key}"] = [_resolve(base, item) for item in items]
+    return out
+
+
+def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
+    """The listing ``nakit params`` prints: name, type, default, allowed values, description."""
+    lines = [title] if title else []
+    for p in params.values():
+        default = repr(p.default)
+        if len(default) > 70:
+            default = default[:60] + " ... " + default[-6:] if not isinstance(p.default, list) else (
+                f"[{len(p.default)} entr{'y' if len(p.default) == 1 else 'ies'}: {repr(p.default[0])[:48]}, ...]")
+        lines.append(f"{p.name}: {p.type_name} = {default}")
+        if p.allowed is not None:
+            lines.append(f"    one of: {', '.join(repr(a) for a in p.allowed)}")
+        if p.keys is not None:
+            keys = ", ".join(f"{k}{'*' if req else ''}" for k, req in p.keys.items())
+            lines.append(f"    entry keys: {keys}   (* required)")
+        summary = p.summary()
+        lines.append(f"    {summary}" if summary else "    (no description)")
+    return "\n".join(lines)
+
+
+def number_or_yaml(text: str) -> Any:
+    """A command-line value: a number when it reads as one (``1e-3`` too), else YAML.
+
+    YAML 1.1 (PyYAML) reads ``1e-3`` and ``1E5`` as strings because they lack a dot;
+    here every decimal or scientific number is a number.
+    """
+    if _NUMBER.match(text.strip()):
+        value = float(text)
+        return int(value) if re.fullmatch(r"[-+]?\d+", text.strip()) else value
+    return load_yaml_text(text)
+
+
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+@lru_cache(maxsize=1)
+def _loader():
+    """A YAML SafeLoader whose plain scalars like ``1e-3`` are floats (YAML 1.2 style)."""
+    import yaml
+
+    class NumberLoader(yaml.SafeLoader):
+        pass
+
+    NumberLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
+        list("-+0123456789."))
+    return NumberLoader
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text with :func:`_loader`; on a syntax error return the text itself."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())  # noqa: S506  (a SafeLoader subclass)
+    except yaml.YAMLError:
+        return text
+
+
+def read_yaml(path: str | os.PathLike, what: str, expected: str) -> dict:
+    """Read a YAML mapping (numbers like ``1e-3`` as numbers); errors name file and line."""
+    import yaml
+
+    from .errors import FileFormatError
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"{what} {path} not found")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(path, f"not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_loader())  # noqa: S506  (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FileFormatError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                              line=mark.line + 1 if mark else None) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FileFormatError(path, f"expected {expected}", line=1)
+    return data
