@@ -491,12 +491,12 @@ def sniff_decimal_and_delimiter(lines: Sequence[str]) -> tuple[str, str | None]:
     return ".", None
 
 
-def _decimals(token: str, decimal: str) -> tuple[int, int]:
-    """(digits after the decimal separator, exponent digits) of a numeric token."""
+def _digits(token: str, decimal: str) -> tuple[int, int, int]:
+    """(digits after the decimal separator, exponent digits, whole-number digits) of a token."""
     t = token.strip()
     mantissa, _, exponent = t.replace("E", "e").partition("e")
-    frac = mantissa.split(decimal, 1)[1] if decimal in mantissa else ""
-    return len(frac), len(exponent.lstrip("+-"))
+    whole, _, frac = mantissa.partition(decimal)
+    return len(frac), len(exponent.lstrip("+-")), len(whole.lstrip("+-"))
 
 
 def check_last_row(rows: Sequence[str | Sequence[str]], *, path: str | os.PathLike | None,
@@ -508,9 +508,14 @@ def check_last_row(rows: Sequence[str | Sequence[str]], *, path: str | os.PathLi
     download cut) in the middle of its last row or last number, and the cut number ("16" from
     "1647.5") would parse. When ``ends_with_newline`` is False the last row must have as many
     fields as the row before it, and its last field no fewer digits after the decimal
-    separator (and no fewer exponent digits) than that field has in every previous row.
-    Only the last field is compared: if the field count matches, a cut can only have
-    shortened the last field, and the earlier fields may legitimately vary in precision.
+    separator (and no fewer exponent digits) than that field has in every previous row; in a
+    column of whole numbers (no decimals in any row), no fewer digits than the shortest earlier
+    value ("32" after counts of 3233 to 4271 is refused). Only the last field is compared: if
+    the field count matches, a cut can only have shortened the last field, and the earlier
+    fields may legitimately vary in precision.
+
+    A complete file whose last value is genuinely shorter is refused too (the cut cannot be
+    told apart); the message says to end the file with a line break, which makes it readable.
 
     Parameters
     ----------
@@ -544,15 +549,16 @@ def check_last_row(rows: Sequence[str | Sequence[str]], *, path: str | os.PathLi
     if not last:
         return
     j = len(last) - 1
-    frac, exp = _decimals(last[j], decimal)
-    prev = [_decimals(r[j], decimal) for r in split[:-1] if len(r) == len(last)]
-    min_frac = min(p[0] for p in prev)
-    min_exp = min(p[1] for p in prev)
-    if frac < min_frac or exp < min_exp:
+    frac, exp, whole = _digits(last[j], decimal)
+    prev = [_digits(r[j], decimal) for r in split[:-1] if len(r) == len(last)]
+    integer_column = all(p[0] == 0 and p[1] == 0 for p in prev) and frac == 0 and exp == 0
+    if (frac < min(p[0] for p in prev) or exp < min(p[1] for p in prev)
+            or (integer_column and whole < min(p[2] for p in prev))):
         raise FileFormatError(
             path, f"file ends mid-number (truncated?): the last value {last[j].strip()!r} has fewer "
-                  f"digits than the same field in every earlier row, and the file does not end "
-                  f"with a line break", line=line, field=f"column {j + 1}")
+                  "digits than the same field in every earlier row and the file does not end with "
+                  "a line break (if the file is complete, end it with a line break)",
+            line=line, field=f"column {j + 1}")
 
 
 def require_finite(array, *, path: str | os.PathLike | None, field: str,

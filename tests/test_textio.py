@@ -252,6 +252,15 @@ def test_check_last_row_truncated(last, message):
     assert exc.value.line == 12
 
 
+def test_check_last_row_integer_column():
+    rows = ["801.2\t4157", "803\t4212", "2000\t3243"]
+    textio.check_last_row(rows, path="f", ends_with_newline=False, delimiter="\t")
+    with pytest.raises(FileFormatError, match="mid-number"):
+        textio.check_last_row(rows[:2] + ["2000\t32"], path="f", ends_with_newline=False, delimiter="\t")
+    # a counts column with short values earlier: a short last value is possible, not refused
+    textio.check_last_row(["1 5", "2 120", "3 7"], path="f", ends_with_newline=False)
+
+
 def test_check_last_row_exponent_and_comma():
     rows = [["1", "1.5e+03"], ["2", "1.6e+03"], ["3", "1.7e+0"]]
     with pytest.raises(FileFormatError, match="mid-number"):
@@ -262,17 +271,23 @@ def test_check_last_row_exponent_and_comma():
 
 
 @given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=3, max_size=20),
-       st.data())
-@settings(max_examples=100, deadline=None)
-def test_any_cut_of_a_fixed_precision_table_is_refused_or_exact(pairs, data):
-    """Cutting a fixed-precision file anywhere in its last row is refused or gives the exact row."""
-    lines = [f"{a / 100:.2f} {b / 1000:.3f}" for a, b in pairs]
+       st.booleans(), st.data())
+@settings(max_examples=150, deadline=None)
+def test_any_cut_of_a_fixed_precision_table_is_refused_or_exact(pairs, integer_counts, data):
+    """Cutting a file anywhere in its last row is refused or leaves the exact row.
+
+    Columns are written as instruments do: a fixed number of decimals, or whole-number counts
+    with a fixed number of digits.
+    """
+    if integer_counts:
+        lines = [f"{a / 100:.2f}\t{b + 10**6}" for a, b in pairs]
+    else:
+        lines = [f"{a / 100:.2f}\t{b / 1000:.3f}" for a, b in pairs]
     text = "\n".join(lines)
     cut = data.draw(st.integers(len(text) - len(lines[-1]), len(text)))
-    cut_lines = text[:cut].split("\n")
-    rows = [ln for ln in cut_lines if ln.strip()]
+    rows = [ln for ln in text[:cut].split("\n") if ln.strip()]
     try:
-        textio.check_last_row(rows, path="f", ends_with_newline=False)
+        textio.check_last_row(rows, path="f", ends_with_newline=False, delimiter="\t")
     except FileFormatError:
         return
     assert rows[-1] == lines[len(rows) - 1]
