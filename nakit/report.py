@@ -75,6 +75,40 @@ def _join(labels: Sequence[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+def join_labels(labels: Sequence[str]) -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and C"``: labels for a caption."""
+    return _join(labels)
+
+
+def warn(message: str) -> None:
+    """Warn (``NakitWarning``) about something a reader of the report must know; shown in the report."""
+    import warnings
+
+    from .errors import NakitWarning
+
+    warnings.warn(message, NakitWarning, stacklevel=2)
+
+
+def _show_warnings_as_text() -> None:
+    """In a notebook, show nakit's warnings as one readable line, not a source path and code line."""
+    import warnings
+
+    from .errors import NakitWarning
+
+    if getattr(warnings.showwarning, "_nakit", False):
+        return
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, NakitWarning):
+            _display_markdown(f"⚠ *{message}*")
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    show._nakit = True
+    warnings.showwarning = show
+
+
 def default_title(technique: str, samples: Sequence[str]) -> str:
     """``"N2 sorption of A and B"``; ``"N2 sorption of 12 samples"`` past a few labels."""
     if not samples:
@@ -128,6 +162,23 @@ def round_to(value: float, sigma: float | None) -> float:
     return round(value, _decimals_for(sigma))
 
 
+def flags_of(*results: Any) -> tuple[str, ...]:
+    """The flags of analysis results (``.flags``, or ``attrs["flags"]`` of a Dataset), in order, once each."""
+    out: list[str] = []
+    for r in results:
+        if r is None:
+            continue
+        flags = getattr(r, "flags", None)
+        if flags is None and hasattr(r, "attrs"):
+            flags = r.attrs.get("flags")
+        if not flags:
+            continue
+        if isinstance(flags, str):
+            flags = [f for f in flags.split("; ") if f]
+        out.extend(str(f) for f in flags if str(f) not in out)
+    return tuple(out)
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar / 0-d array
         value = value.item()
@@ -169,6 +220,10 @@ class Report:
         _display_markdown("\n\n".join(lines))
         self._banner()
         return title
+
+    def markdown(self, text: str) -> None:
+        """Display ``text`` as markdown in the report (plain print outside IPython)."""
+        _display_markdown(text)
 
     def _banner(self) -> None:
         if self.synthesised and not self._banner_shown:
@@ -319,7 +374,8 @@ class Report:
         table = None
         if self.has_claims:
             self.ledger.write(self.output_dir)
-            table = self.ledger.table()
+            table = self.ledger.table().set_index("id")
+            table = table.loc[:, [c for c in table.columns if (table[c].astype(str) != "").any()]]
         else:
             stale = self.output_dir / "claims.csv"
             if stale.exists():  # from an earlier run with a claims list: it would be gathered as current
@@ -369,6 +425,8 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     plotting.use_style()
+    if _in_ipython():
+        _show_warnings_as_text()
     legacy = claims_file is _UNSET and samples is None and title is None
     if claims_file is _UNSET:
         ledger = Ledger.for_notebook(notebook) if (claims and legacy) else None
