@@ -1,4 +1,4 @@
-"""Micromeritics "Full Report Set" spreadsheet exports (ASAP 2020, TriStar II; .xls or .xlsx).
+"""Micromeritics "Full Report Set" spreadsheet exports (ASAP 2020, TriStar II, 3Flex; .xls or .xlsx).
 
 The export lays the report blocks side by side on one sheet, separated by columns of ``|``:
 a header of sample information, then "Isotherm Tabular Report", "BET ... Report", "t-Plot
@@ -34,6 +34,14 @@ class Block:
     tables: list[tuple[list[str], dict[str, np.ndarray], int]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+
+    def get(self, label: str, default=None):
+        """The value of ``label``, matched case-insensitively.
+
+        Micromeritics changed the case of its labels between software versions ("Sample
+        Mass" in TriStar II 3.02 and ASAP 2020 3.01, "Sample mass" in 3Flex 5.02)."""
+        key = label.lower()
+        return next((v for k, v in self.values.items() if k.lower() == key), default)
 
     def table(self, *needles: str):
         """The first table whose headers contain every needle (case-insensitive)."""
@@ -151,12 +159,13 @@ def _column(values: list) -> np.ndarray:
 def _collect(block: Block, pairs, prefix: str, path, out: dict) -> None:
     """Copy ``Label: value ± sigma unit`` pairs into ``out`` (``key``, ``key_sigma``) plus the block's messages."""
     for label, key in pairs:
-        if label not in block.values:
+        text = block.get(label)
+        if text is None:
             continue
         try:
-            value, sigma, _ = parse_quantity(block.values[label])
+            value, sigma, _ = parse_quantity(text)
         except ValueError:
-            raise FileFormatError(path, f"{block.values[label]!r} is not a number", field=f"{block.title}: {label}") from None
+            raise FileFormatError(path, f"{text!r} is not a number", field=f"{block.title}: {label}") from None
         out[key] = value
         if sigma is not None:
             out[key + "_sigma"] = sigma
@@ -175,13 +184,27 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
     """Read a Micromeritics Full Report Set export (.xls, or .xlsx as nakit writes it).
 
     Returns the isotherm Dataset (loading converted to cm3/g STP; the file's unit in
-    ``attrs['loading_units_in_file']``) with sample mass, adsorptive and bath temperature in
-    attrs, and the instrument's own results as ``instrument_*`` attrs: ``bet_area``,
-    ``bet_area_sigma``, ``bet_c``, ``bet_qm``, ``bet_slope`` (+sigma), ``bet_intercept``
-    (+sigma), ``bet_correlation``, ``bet_cross_section``, ``bet_points_p``/``_q``,
-    ``single_point_area``; t-plot values and the thickness curve ``thickness_p``/``_t``
-    (Å); BJH settings and tables ``bjh_adsorption_*``/``bjh_desorption_*``; and the
-    instrument's error messages where it could not produce a report.
+    ``attrs['loading_units_in_file']``; absolute and saturation pressures in Pa when the
+    table has an absolute-pressure or a saturation-pressure column) with sample mass,
+    adsorptive and bath temperature in attrs. Labels are matched case-insensitively, so
+    TriStar II / ASAP 2020 ("Sample Mass") and 3Flex ("Sample mass") exports read alike.
+
+    The instrument's own results become ``instrument_*`` attrs, for "instrument vs nakit":
+
+    * Summary Report: ``bet_area``, ``single_point_area`` (+ ``_at``, its p/p0),
+      ``langmuir_area``, ``tplot_micropore_area``, ``tplot_external_area`` (m2/g),
+      ``tplot_micropore_volume``, ``single_point_adsorption_total_volume`` /
+      ``single_point_desorption_total_volume`` (+ ``_at``), ``bjh_*_total_volume``
+      (cm3/g liquid), ``bjh_*_total_area`` (m2/g), ``bjh_*_mean_diameter`` (Angstrom);
+    * BET report: ``bet_area`` with ``bet_area_sigma``, ``bet_c``, ``bet_qm`` (in
+      ``bet_qm_units``), ``bet_slope``/``bet_intercept`` (+sigma), ``bet_correlation``,
+      ``bet_cross_section``, the points it used ``bet_points_p``/``_q`` and their range
+      ``bet_p_range`` (lowest and highest p/p0);
+    * t-plot report: micropore volume and area, external area, slope and intercept (+sigma),
+      correlation, ``tplot_thickness_range``, ``thickness_equation`` and the thickness curve
+      ``thickness_p``/``thickness_t`` (Angstrom);
+    * BJH reports: settings and tables ``bjh_adsorption_*``/``bjh_desorption_*``;
+    * the instrument's error messages where it could not produce a report (``*_messages``).
     """
     blocks = parse_blocks(path)
     iso = blocks["Isotherm Tabular Report"]
@@ -193,9 +216,16 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
     rel = cols[name["Relative"]]
     keep = np.isfinite(rel)
     q_unit = _unit_in(name["Quantity"])
+    # p/p0 is the instrument's own column; p and p0 are its columns where it prints them
+    # (they agree with p/p0 to the float32 precision the instrument stores, ~1e-6)
     pressure = p0 = None
     if "Absolute" in name:
         pressure = cols[name["Absolute"]][keep] * _pfactor(path, name["Absolute"])
+    if "Saturation" in name:
+        p0 = cols[name["Saturation"]][keep] * _pfactor(path, name["Saturation"])
+    if pressure is None and p0 is not None:  # 3Flex exports without an absolute-pressure column (Sample_C)
+        pressure = rel[keep] * p0
+    elif p0 is None and pressure is not None:
         p0 = pressure / rel[keep]
     header = blocks["header"]
     attrs = _header_attrs(header, iso, path)
@@ -215,48 +245,102 @@ def _pfactor(path, header):
         raise FileFormatError(path, str(exc), field=header) from None
 
 
+_MODEL = re.compile(r"^(ASAP|TriStar|3Flex|Gemini|FlowSorb|Flowsorb)\b")
+
+
 def _header_attrs(header: Block, iso: Block, path) -> dict:
-    v = {**header.values, **iso.values}
-    attrs = {"sample_name": v.get("Sample", ""), "adsorptive": v.get("Analysis Adsorptive", "")}
-    if "Sample Mass" in v:
-        attrs["sample_mass_g"] = parse_quantity(v["Sample Mass"])[0]
-    if "Analysis Bath Temp." in v:
-        t, _, unit = parse_quantity(v["Analysis Bath Temp."])
+    """Sample name, adsorptive, mass, bath temperature, dates and instrument model.
+
+    Labels are matched case-insensitively: 3Flex 5.02 writes "Sample mass", "Analysis
+    adsorptive" and "Analysis bath temp." where TriStar II and ASAP 2020 capitalise each word.
+    """
+    def get(label):
+        return iso.get(label, header.get(label))
+
+    attrs = {"sample_name": get("Sample") or "", "adsorptive": get("Analysis Adsorptive") or ""}
+    mass = get("Sample Mass")
+    if mass is not None:
+        value, _, unit = _quantity(mass, path, "Sample Mass")
+        if unit.strip().lower() not in ("g", ""):
+            raise FileFormatError(path, f"sample mass {mass!r}: expected grams", field="Sample Mass")
+        attrs["sample_mass_g"] = value
+    bath = get("Analysis Bath Temp.")
+    if bath is not None:
+        t, _, unit = _quantity(bath, path, "Analysis Bath Temp.")
         attrs["temperature_K"] = t + 273.15 if "C" in unit else t
     for key in ("Started", "Completed"):
-        if key in v:
-            attrs[key.lower()] = v[key]
-    attrs["instrument_model"] = next((t for t in header.lines if "ASAP" in t or "TriStar" in t), "")
+        if get(key) is not None:
+            attrs[key.lower()] = get(key)
+    attrs["instrument_model"] = next((t for t in header.lines if _MODEL.match(t)), "")
     return attrs
+
+
+def _quantity(text, path, field):
+    try:
+        return parse_quantity(text)
+    except ValueError:
+        raise FileFormatError(path, f"{text!r} is not a number", field=field) from None
+
+
+#: Summary Report lines kept as instrument results: (pattern on the lower-cased label, key, kind).
+#: The kind fixes the unit the value is stored in (areas m2/g, pore volumes cm3/g of liquid,
+#: diameters Angstrom); a value printed in another unit is converted or, if unknown, left out.
+_SUMMARY = (
+    (r"^single point surface area", "single_point_area", "area"),
+    (r"^bet surface area$", "bet_area", "area"),
+    (r"^langmuir surface area$", "langmuir_area", "area"),
+    (r"^t-plot micropore area$", "tplot_micropore_area", "area"),
+    (r"^t-plot external surface area$", "tplot_external_area", "area"),
+    (r"^t-plot micropore volume$", "tplot_micropore_volume", "volume"),
+    (r"^single point adsorption total pore volume", "single_point_adsorption_total_volume", "volume"),
+    (r"^single point desorption total pore volume", "single_point_desorption_total_volume", "volume"),
+    (r"^bjh adsorption cumulative volume", "bjh_adsorption_total_volume", "volume"),
+    (r"^bjh desorption cumulative volume", "bjh_desorption_total_volume", "volume"),
+    (r"^bjh adsorption cumulative surface area", "bjh_adsorption_total_area", "area"),
+    (r"^bjh desorption cumulative surface area", "bjh_desorption_total_area", "area"),
+    (r"^bjh adsorption average pore (diameter|width)", "bjh_adsorption_mean_diameter", "length"),
+    (r"^bjh desorption average pore (diameter|width)", "bjh_desorption_mean_diameter", "length"),
+)
+_KIND_UNITS = {"area": {"m²/g": 1.0, "m2/g": 1.0}, "volume": {"cm³/g": 1.0, "cm3/g": 1.0},
+               "length": {"å": 1.0, "a": 1.0, "nm": 10.0}}
+_AT = re.compile(r"p/p(?:o|°|0)\s*=\s*([\d.]+)", re.IGNORECASE)
+
+
+def _summary(block: Block, path, out: dict) -> None:
+    for label, text in block.values.items():
+        low = label.lower()
+        for pattern, key, kind in _SUMMARY:
+            if key in out or not re.search(pattern, low):
+                continue
+            value, _, unit = _quantity(text, path, f"Summary Report: {label}")
+            factor = _KIND_UNITS[kind].get(unit.strip().lower())
+            if factor is None:
+                continue  # a unit this reader does not know: leave the value out rather than mislabel it
+            out[key] = value * factor
+            at = _AT.search(label)
+            if at:
+                out[key + "_at"] = float(at.group(1))
 
 
 def _instrument_results(blocks: dict[str, Block], path) -> dict:
     out: dict = {}
     summary = blocks.get("Summary Report")
     if summary:
-        for label, key in (("Single point surface area", "single_point_area"),
-                           ("BJH Adsorption cumulative volume", "bjh_adsorption_total_volume"),
-                           ("BJH Desorption cumulative volume", "bjh_desorption_total_volume"),
-                           ("BJH Adsorption cumulative surface area", "bjh_adsorption_total_area"),
-                           ("BJH Desorption cumulative surface area", "bjh_desorption_total_area"),
-                           ("BJH Adsorption average pore diameter", "bjh_adsorption_mean_diameter"),
-                           ("BJH Desorption average pore diameter", "bjh_desorption_mean_diameter")):
-            hit = next((k for k in summary.values if label.lower() in k.lower()), None)
-            if hit:
-                out[key] = parse_quantity(summary.values[hit])[0]
-                if key == "single_point_area":
-                    out[key + "_at"] = float(re.findall(r"[\d.]+", hit)[-1])
+        _summary(summary, path, out)
     bet = _find(blocks, "BET", "Report") or _find(blocks, "BET Reports")
     if bet is not None:
         _collect(bet, (("BET Surface Area", "bet_area"), ("Slope", "bet_slope"), ("Y-Intercept", "bet_intercept"),
                        ("C", "bet_c"), ("Qm", "bet_qm"), ("Correlation Coefficient", "bet_correlation"),
                        ("Molecular Cross-Sectional Area", "bet_cross_section")), "bet", path, out)
-        if "Qm" in bet.values:
-            out["bet_qm_units"] = parse_quantity(bet.values["Qm"])[2]
+        if bet.get("Qm") is not None:
+            out["bet_qm_units"] = parse_quantity(bet.get("Qm"))[2]
         cols, _ = bet.table("Relative Pressure", "Quantity Adsorbed")
         if cols:
             out["bet_points_p"] = next(v for k, v in cols.items() if k.startswith("Relative"))
             out["bet_points_q"] = next(v for k, v in cols.items() if k.startswith("Quantity"))
+            finite = out["bet_points_p"][np.isfinite(out["bet_points_p"])]
+            if finite.size:
+                out["bet_p_range"] = np.array([finite.min(), finite.max()])
     tplot = _find(blocks, "t-Plot", "Report")
     if tplot is not None:
         _collect(tplot, (("Micropore Volume", "tplot_micropore_volume"), ("Micropore Area", "tplot_micropore_area"),
@@ -264,8 +348,8 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
                          ("Y-Intercept", "tplot_intercept"), ("Correlation Coefficient", "tplot_correlation")),
                  "tplot", path, out)
         for label, key in (("Thickness Range", "tplot_thickness_range"), ("Thickness Equation", "thickness_equation")):
-            if label in tplot.values:
-                out[key] = tplot.values[label]
+            if tplot.get(label) is not None:
+                out[key] = tplot.get(label)
         cols, _ = tplot.table("Relative Pressure", "Statistical Thickness")
         if cols:
             out["thickness_p"] = next(v for k, v in cols.items() if k.startswith("Relative"))
@@ -277,10 +361,10 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
         key = f"bjh_{branch.lower()}"
         for label, k in (("Adsorbate Property Factor", "kelvin_factor"), ("Density Conversion Factor", "density_conversion"),
                          ("Fraction of Pores Open at Both Ends", "fraction_open")):
-            if label in block.values:
-                out[f"{key}_{k}"] = parse_quantity(block.values[label])[0]
-        if "Diameter Range" in block.values:
-            lo_hi = re.findall(r"[\d,]+\.?\d*", block.values["Diameter Range"])
+            if block.get(label) is not None:
+                out[f"{key}_{k}"] = _quantity(block.get(label), path, f"{block.title}: {label}")[0]
+        if block.get("Diameter Range") is not None:
+            lo_hi = re.findall(r"[\d,]+\.?\d*", block.get("Diameter Range"))
             out[f"{key}_diameter_range"] = np.array([float(x.replace(",", "")) for x in lo_hi[:2]])
         cols, _ = block.table("Average Diameter", "Incremental Pore Volume")
         if cols:

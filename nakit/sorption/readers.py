@@ -1,20 +1,32 @@
 """Readers and writers for N2 sorption isotherms.
 
 Every reader returns the isotherm Dataset of :mod:`nakit.sorption.isotherm` (loading in
-cm3/g STP, the file's own unit kept in ``attrs['loading_units_in_file']``). Formats:
+cm3/g STP, the file's own unit kept in ``attrs['loading_units_in_file']``).
+:func:`read_isotherm` recognises the format by content (the extension only breaks ties):
 
-* Micromeritics Full Report Set exports (:mod:`nakit.sorption.micromeritics`);
-* AIF, the Adsorption Information File (read and write), a CIF dialect read with gemmi;
-* plain CSV: a p/p0 column and a loading column whose header states its unit, e.g.
-  ``Relative Pressure (P/Po), Quantity Adsorbed (cm3/g STP)``, optional ``branch`` column;
-* pyGAPS CSV (``key,value`` header block, then ``data:[pressure,loading,branch]``);
-* pyGAPS JSON (``isotherm_data`` list; absolute pressures are made relative with the N2
-  vapour pressure at the stated temperature).
+================================  =====================  ===========================================
+format                            extensions             read by
+================================  =====================  ===========================================
+Micromeritics Full Report Set     .xls, .xlsx            nakit (:mod:`~nakit.sorption.micromeritics`,
+(ASAP 2020, TriStar II, 3Flex)                           python-calamine), with the instrument's
+                                                         BET/t-plot/BJH results
+AIF (Adsorption Information File) .aif (any)             nakit + gemmi (read and write)
+plain CSV / text table            .csv, .txt             nakit (``,`` ``;`` or tab separated, decimal
+                                                         point or comma)
+pyGAPS CSV and JSON               .csv, .json            nakit
+MicrotracBEL BELSORP .dat / .csv  .dat, .csv             adsorption-file-parser (``readers`` extra)
+Quantachrome / Anton Paar raw     .txt                   adsorption-file-parser (``readers`` extra)
+data (NovaWin, ASiQwin)
+3P Instruments report             .xlsx                  adsorption-file-parser (``readers`` extra)
+================================  =====================  ===========================================
+
+Every text input goes through :mod:`nakit.textio` (missing path, directory, ``.gz``/``.bz2``/
+``.xz``/``.zip`` with a size cap, BOM, Latin-1, NaN/inf, a last row cut mid-number), so a bad
+file gives a :class:`~nakit.errors.FileFormatError` naming it and the problem.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -26,42 +38,156 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
+from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .isotherm import make_isotherm
 from .micromeritics import read_micromeritics
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
 
-__all__ = ["read_isotherm", "read_micromeritics", "read_aif", "write_aif", "read_csv", "read_pygaps_json"]
+__all__ = ["read_isotherm", "detect_format", "read_micromeritics", "read_aif", "write_aif", "read_csv",
+           "read_pygaps_json", "apply_facts", "FACTS"]
+
+#: Largest isotherm file read (exports are kilobytes to a few MB; the cap keeps a hostile or
+#: decompression-bomb input cheap).
+MAX_BYTES = 64 * 2**20
+
+#: Facts a caller may state about a sample when the file does not (``read_isotherm(path, **facts)``).
+FACTS = {"sample_mass_g": float, "temperature_K": float, "adsorptive": str, "sample_name": str}
 
 
-def read_isotherm(path: str | os.PathLike) -> xr.Dataset:
-    """Read any supported isotherm file, choosing the reader by extension and content."""
-    p = Path(path)
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
-    ext = p.suffix.lower()
-    if ext in (".xls", ".xlsx"):
-        return read_micromeritics(p)
-    if ext == ".aif":
-        return read_aif(p)
-    if ext == ".json":
-        return read_pygaps_json(p)
-    if ext in (".csv", ".txt"):
-        return read_csv(p)
-    raise FileFormatError(p, f"unknown isotherm file type {ext!r}; expected .xls/.xlsx, .aif, .json or .csv")
+def read_isotherm(path: str | os.PathLike, **facts) -> xr.Dataset:
+    """Read any supported isotherm file, recognising its format by content.
+
+    Parameters
+    ----------
+    path
+        The file (optionally ``.gz``/``.bz2``/``.xz``/single-file ``.zip`` compressed, for the
+        text formats).
+    **facts
+        What the file does not state, from :data:`FACTS`: ``sample_mass_g``,
+        ``temperature_K`` (a 3P export has none), ``adsorptive``, ``sample_name``. A fact that
+        contradicts the file raises :class:`~nakit.errors.ParameterError` (loadings are per
+        gram of the mass the file states, so a different mass cannot simply replace it).
+
+    Raises
+    ------
+    FileFormatError
+        The file cannot be read; when the format is not supported, the message names what
+        the content looks like ("this looks like a ...").
+    MissingDependencyError
+        A vendor format needs adsorption-file-parser (``pip install 'nakit[readers]'``).
+    """
+    unknown = set(facts) - set(FACTS)
+    if unknown:
+        raise ParameterError(f"unknown sample facts {sorted(unknown)}; known: {', '.join(FACTS)}")
+    name, reader = detect_format(path)
+    if name in ("bel-dat", "bel-csv", "quantachrome-txt", "3p-xlsx"):
+        return reader(path, **facts)
+    return apply_facts(reader(path), facts, path)
 
 
-def _text(path) -> str:
+def apply_facts(ds: xr.Dataset, facts: dict, path) -> xr.Dataset:
+    """Add caller-stated sample facts the file lacks; refuse ones that contradict it."""
+    for key, value in facts.items():
+        if value is None:
+            continue
+        try:
+            value = FACTS[key](value)
+        except (KeyError, TypeError, ValueError):
+            raise ParameterError(f"sample fact {key}={value!r}: expected {FACTS.get(key, str).__name__}") from None
+        have = ds.attrs.get(key)
+        if have in (None, ""):
+            ds.attrs[key] = value
+            ds.attrs[f"{key}_source"] = "argument"
+        elif (isinstance(value, float) and not np.isclose(float(have), value, rtol=1e-6)) or (
+                isinstance(value, str) and str(have).strip().lower() != value.strip().lower()):
+            raise ParameterError(f"{path}: the file states {key} = {have!r}, the argument says {value!r}; "
+                                 "nakit does not overwrite what the instrument recorded")
+    return ds
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def detect_format(path: str | os.PathLike):
+    """Recognise an isotherm file by its content: ``(format name, reader)``.
+
+    Raises :class:`~nakit.errors.FileFormatError` for anything not supported, naming what the
+    content looks like.
+    """
+    from . import vendors
+
+    data = read_bytes(path, max_bytes=MAX_BYTES)
+    if not data.strip():
+        raise FileFormatError(path, "file is empty")
+    if data.startswith(_OLE2) or data.startswith(b"PK\x03\x04"):
+        return _detect_workbook(path, data)
+    if Path(path).suffix.lower() in (".xls", ".xlsx"):
+        raise FileFormatError(path, "not a readable .xls/.xlsx workbook: the content has neither the .xls (OLE2) "
+                                    "nor the .xlsx (zip) signature")
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        text = decode(data, path)
+    except FileFormatError:
+        raise FileFormatError(path, "binary content that is not an .xls or .xlsx workbook: not a supported "
+                                    "isotherm format (Micromeritics .xls/.xlsx, AIF, CSV, pyGAPS JSON/CSV, BEL "
+                                    ".dat/.csv, Quantachrome .txt, 3P .xlsx)") from None
+    head = text[:4096]
+    low = head.lower()
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if first.startswith(("{", "[")):
+        if '"isotherm_data"' in text:
+            return "pygaps-json", read_pygaps_json
+        if '"meta"' in text and '"data"' in text:
+            raise FileFormatError(path, "this looks like adsorption-file-parser's JSON dump (meta/data), not an "
+                                        "isotherm file nakit reads; read the instrument file it came from, or save "
+                                        "it as AIF")
+        raise FileFormatError(path, "a JSON document without 'isotherm_data': not a pyGAPS isotherm")
+    if re.search(r"^\s*data_\S*", text, re.MULTILINE) and re.search(r"^\s*_(units_loading|adsorp_)", text, re.MULTILINE):
+        return "aif", read_aif
+    if "adsorption data" in low or "吸着データ" in head or ('"instrument s/n:"' in low and "====" in head):
+        return "bel-dat", vendors.read_bel_dat
+    if low.startswith("file name,") or re.search(r"^no,\s*pi/", low, re.MULTILINE):
+        return "bel-csv", vendors.read_bel_csv
+    if "quantachrome" in low or "volume @ stp" in low:
+        return "quantachrome-txt", vendors.read_quantachrome
+    if first.split(",")[0].strip() in ("pressure_mode", "file_version", "material"):
+        return "pygaps-csv", read_csv
+    if "isotherm tabular report" in low:
+        raise FileFormatError(path, "this looks like a Micromeritics report saved as text; nakit reads the "
+                                    "spreadsheet export (File > Export > .xls, Full Report Set)")
+    if re.search(r"p/p0|p/po|p/p°|relative.?pressure|p_rel", first, re.IGNORECASE):
+        return "csv", read_csv
+    shown = first if len(first) <= 60 else first[:57] + "..."
+    raise FileFormatError(path, f"text whose first line is {shown!r}: not a recognised isotherm format. A plain "
+                                "table needs a header naming p/p0 and the loading with its unit, e.g. "
+                                "'p/p0,Quantity Adsorbed (cm3/g STP)'", line=1)
 
 
-def _number(text, path, line, field) -> float:
+def _detect_workbook(path, data: bytes):
+    from python_calamine import CalamineWorkbook
+
+    from . import vendors
+
     try:
-        return float(text)
-    except (TypeError, ValueError):
-        raise FileFormatError(path, f"expected a number, got {text!r}", line=line, field=field) from None
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = list(wb.sheet_names)
+        first = wb.get_sheet_by_index(0).to_python(nrows=200)
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        kind = ".xls (OLE2)" if data.startswith(_OLE2) else ".xlsx (zip)"
+        raise FileFormatError(path, f"not a readable .xls/.xlsx workbook: the {kind} container is damaged ({exc})") from None
+    cells = {str(c).strip().lower() for row in first for c in row if isinstance(c, str)}
+    if "isotherm tabular report" in cells:
+        return "micromeritics-xls", read_micromeritics
+    if "Isotherm" in sheets and ("Info" in sheets or "Summary" in sheets):
+        return "3p-xlsx", vendors.read_3p_xlsx
+    if any("belsorp" in c or "belmaster" in c or "adsorption data" in c for c in cells):
+        raise FileFormatError(path, f"this looks like a BEL (BELSORP/BELMaster) Excel report (sheets {sheets}); "
+                                    "nakit reads BEL .dat and .csv exports: export one of those")
+    if any("sms" in c or "dvs" in c for c in cells) or any("dvs" in s.lower() for s in sheets):
+        raise FileFormatError(path, f"this looks like an SMS DVS vapour sorption workbook (sheets {sheets}); nakit "
+                                    "reads N2 isotherms only")
+    raise FileFormatError(path, f"a spreadsheet workbook (sheets {sheets}) that is neither a Micromeritics Full "
+                                "Report Set export (no 'Isotherm Tabular Report') nor a 3P report (sheets "
+                                "'Isotherm' and 'Info'/'Summary')")
 
 
 def _unit_of(header: str) -> str:
@@ -69,53 +195,71 @@ def _unit_of(header: str) -> str:
     return m.group(1) if m else ""
 
 
-def read_csv(path: str | os.PathLike) -> xr.Dataset:
-    """Read a plain two/three-column CSV isotherm or a pyGAPS CSV.
+def _split(line: str, delimiter: str | None) -> list[str]:
+    """Fields of a table line; a header in a white-space table splits on tabs or 2+ spaces."""
+    if delimiter is not None:
+        return line.split(delimiter)
+    return re.split(r"\t|\s{2,}", line.strip()) if re.search(r"\t|\s{2,}", line.strip()) else line.split()
 
-    Plain CSV: the header names the relative pressure column (``p/p0``, ``P/Po``,
+
+def read_csv(path: str | os.PathLike) -> xr.Dataset:
+    """Read a plain CSV/text isotherm table or a pyGAPS CSV.
+
+    Plain table: the header names the relative pressure column (``p/p0``, ``P/Po``,
     ``relative pressure``, ``relative_pressure``) and a loading column with its unit in
     brackets; an optional ``branch`` column holds ads/des labels (otherwise the branch
     splits after the highest pressure). A loading header without a unit is refused rather
-    than guessed.
+    than guessed. Fields may be separated by ``,``, ``;`` or tabs, with a decimal point or, in
+    ``;``/tab separated files (European spreadsheet exports), a decimal comma
+    (:func:`nakit.textio.sniff_decimal_and_delimiter`).
     """
-    text = _text(path)
-    lines = text.splitlines()
+    tf = read_text_lines(path, max_bytes=MAX_BYTES)
+    lines = tf.lines
     if lines and lines[0].split(",")[0].strip() in ("pressure_mode", "file_version", "material"):
-        return _read_pygaps_csv(path, lines)
-    rows = [r for r in csv.reader(io.StringIO(text))]
-    if not rows:
-        raise FileFormatError(path, "empty file")
-    header = [h.strip() for h in rows[0]]
+        return _read_pygaps_csv(path, lines, tf.ends_with_newline)
+    n0 = next(i for i, ln in enumerate(lines) if ln.strip())
+    decimal, delimiter = sniff_decimal_and_delimiter(lines[n0 + 1:])
+    if delimiter is None and "," in lines[n0] and decimal == ".":
+        delimiter = ","
+    header = [h.strip().strip('"') for h in _split(lines[n0], delimiter)]
     norm = [normalise_unit(h).replace("_", " ") for h in header]  # 'relative_pressure' names it too
     ip = next((i for i, h in enumerate(norm) if "p/p" in h or "relative pressure" in h or h in ("p rel", "prel")), None)
     iq = next((i for i, h in enumerate(norm) if i != ip and any(w in h for w in ("quantity", "loading", "amount", "uptake", "adsorbed"))), None)
     ib = next((i for i, h in enumerate(norm) if h == "branch"), None)
     if ip is None or iq is None:
         raise FileFormatError(path, f"header {header} must name a relative-pressure column (p/p0) and a loading "
-                              "column with its unit, e.g. 'Quantity Adsorbed (cm3/g STP)'", line=1)
+                              "column with its unit, e.g. 'Quantity Adsorbed (cm3/g STP)'", line=n0 + 1)
     unit = _unit_of(header[iq])
     if not unit:
         raise FileFormatError(path, f"loading column {header[iq]!r} states no unit (cm3/g STP, mmol/g or mol/g)",
-                              line=1, field=header[iq])
-    p, q, b = [], [], []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+                              line=n0 + 1, field=header[iq])
+    p, q, b, rows, last_line = [], [], [], [], n0 + 1
+    for n, line in enumerate(lines[n0 + 1:], start=n0 + 2):
+        if not line.strip():
             continue
-        if len(row) <= max(ip, iq):
-            raise FileFormatError(path, f"expected {len(header)} columns, got {len(row)}", line=n)
-        p.append(_number(row[ip], path, n, header[ip]))
-        q.append(_number(row[iq], path, n, header[iq]))
+        row = line.split(delimiter) if delimiter is not None else line.split()
+        if len(row) != len(header):
+            raise FileFormatError(path, f"expected {len(header)} fields, got {len(row)}", line=n)
+        p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal))
+        q.append(parse_number(row[iq], path=path, line=n, field=header[iq], decimal=decimal))
         if ib is not None:
-            b.append(row[ib])
+            b.append(row[ib].strip())
+        rows.append(row)
+        last_line = n
+    ends = tf.ends_with_newline or not lines[-1].strip()
+    if ib is None or ib != len(header) - 1:  # a cut label cannot be told from a short one; numbers can
+        check_last_row(rows, path=path, ends_with_newline=ends, line=last_line, decimal=decimal)
+    attrs = {"loading_units_in_file": unit, **file_provenance(path, "csv")}
+    if decimal == "," or delimiter not in (",", None):
+        attrs["source_locale"] = f"decimal {decimal!r}, separator {delimiter or 'white space'!r}"
     try:
-        return make_isotherm(p, q, b if ib is not None else None, loading_units=unit,
-                             attrs={"loading_units_in_file": unit, **file_provenance(path, "csv")},
-                             source=str(path), row_offset=2)
+        return make_isotherm(p, q, b if ib is not None else None, loading_units=unit, attrs=attrs,
+                             source=str(path), row_offset=n0 + 2 if len(rows) == len(lines) - n0 - 1 else None)
     except ParameterError as exc:
-        raise FileFormatError(path, str(exc), line=1, field=header[iq]) from None
+        raise FileFormatError(path, str(exc), line=n0 + 1, field=header[iq]) from None
 
 
-def _read_pygaps_csv(path, lines) -> xr.Dataset:
+def _read_pygaps_csv(path, lines, ends_with_newline) -> xr.Dataset:
     meta: dict[str, str] = {}
     start = None
     for n, line in enumerate(lines, start=1):
@@ -129,20 +273,28 @@ def _read_pygaps_csv(path, lines) -> xr.Dataset:
     header = [h.strip() for h in lines[start].split(",")]
     if "pressure" not in header or "loading" not in header:
         raise FileFormatError(path, f"data header {header} lacks pressure/loading", line=start + 1)
-    rows = [r.split(",") for r in lines[start + 1:] if r.strip()]
+    numbered = [(n, r.split(",")) for n, r in enumerate(lines[start + 1:], start=start + 2) if r.strip()]
     ip, iq = header.index("pressure"), header.index("loading")
-    p = [_number(r[ip], path, start + 2 + k, "pressure") for k, r in enumerate(rows)]
-    q = [_number(r[iq], path, start + 2 + k, "loading") for k, r in enumerate(rows)]
-    branch = [r[header.index("branch")] for r in rows] if "branch" in header else None
+    for n, r in numbered:
+        if len(r) != len(header):
+            raise FileFormatError(path, f"expected {len(header)} fields, got {len(r)}", line=n)
+    p = [parse_number(r[ip], path=path, line=n, field="pressure") for n, r in numbered]
+    q = [parse_number(r[iq], path=path, line=n, field="loading") for n, r in numbered]
+    if "branch" not in header or header.index("branch") != len(header) - 1:
+        check_last_row([r for _, r in numbered], path=path, ends_with_newline=ends_with_newline,
+                       line=numbered[-1][0] if numbered else None)
+    branch = [r[header.index("branch")] for _, r in numbered] if "branch" in header else None
     return _pygaps_isotherm(path, meta, p, q, branch, "pygaps-csv", start + 2)
 
 
 def read_pygaps_json(path: str | os.PathLike) -> xr.Dataset:
     """Read a pyGAPS JSON isotherm (``isotherm_data`` as a list of points or a column dict)."""
     try:
-        doc = json.loads(_text(path))
+        doc = json.loads(decode(read_bytes(path, max_bytes=MAX_BYTES), path), parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise FileFormatError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    except ValueError as exc:  # NaN / Infinity
+        raise FileFormatError(path, str(exc), field="isotherm_data") from None
     data = doc.get("isotherm_data") if isinstance(doc, dict) else None
     if isinstance(data, dict):
         keys = list(data)
@@ -158,6 +310,19 @@ def read_pygaps_json(path: str | os.PathLike) -> xr.Dataset:
     branch = [d["branch"] for d in data] if all("branch" in d for d in data) else None
     meta = {k: v for k, v in doc.items() if k != "isotherm_data"}
     return _pygaps_isotherm(path, meta, p, q, branch, "pygaps-json", None)
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a finite number (expected a measured value)")
+
+
+def _number(text, path, line, field) -> float:
+    """A metadata number (header value or CIF item) parsed strictly: no NaN/inf, no units."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if not np.isfinite(text):
+            raise FileFormatError(path, f"{text!r} is not a finite number", line=line, field=field)
+        return float(text)
+    return parse_number(str(text), path=path, line=line, field=field)
 
 
 def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> xr.Dataset:
@@ -214,8 +379,12 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     """
     import gemmi
 
+    tf = read_text_lines(path, max_bytes=MAX_BYTES)
+    data_rows = [ln for ln in tf.lines[-3:] if ln.strip() and (ln.strip()[0].isdigit() or ln.strip()[0] in "+-.")]
+    if len(data_rows) >= 2:  # a loop cut mid-row or mid-number when the file has no final line break
+        check_last_row(data_rows, path=path, ends_with_newline=tf.ends_with_newline, line=len(tf.lines))
     try:
-        doc = gemmi.cif.read_string(_text(path))
+        doc = gemmi.cif.read_string("\n".join(tf.lines) + "\n")
         block = doc.sole_block()
     except (RuntimeError, ValueError) as exc:
         raise FileFormatError(path, f"not a CIF/AIF file ({exc})") from None
@@ -225,7 +394,8 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
         return default if v is None else gemmi.cif.as_string(v)
 
     punit = value("_units_pressure")
-    lunit = value("_units_loading")
+    lunit_in_file = value("_units_loading")
+    lunit = _aif_loading_unit(lunit_in_file) if lunit_in_file else None
     if not punit or not lunit:
         raise FileFormatError(path, "AIF needs _units_pressure and _units_loading", field="_units_pressure")
     temperature = value("_exptl_temperature")
@@ -259,7 +429,7 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
                 p0s.append(p0 * f)
             bs.append(name)
     attrs = {"sample_name": value("_adsnt_material_id", ""), "adsorptive": value("_exptl_adsorptive", ""),
-             "loading_units_in_file": lunit, **file_provenance(path, "aif", model=value("_exptl_instrument"))}
+             "loading_units_in_file": lunit_in_file, **file_provenance(path, "aif", model=value("_exptl_instrument"))}
     if temperature is not None:
         attrs["temperature_K"] = _number(temperature, path, None, "_exptl_temperature")
     mass = value("_adsnt_sample_mass")
@@ -274,6 +444,22 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
                              saturation_pressure=None if np.isnan(p0s).all() else p0s, attrs=attrs, source=str(path))
     except ParameterError as exc:
         raise FileFormatError(path, str(exc), field="_units_loading") from None
+
+
+_AIF_LOADING = re.compile(r"(cm3|ml|cc|mmol|mol|umol)( stp)?\s*(?:/\s*|\s+)(g|kg)(?:-1)?( stp)?")
+
+
+def _aif_loading_unit(text: str) -> str:
+    """Map an AIF loading unit to nakit's spelling: ``'ml(STP) g-1'`` (BEL files converted by
+    raw2aif) -> ``'cm3/g STP'``, ``'mmol g-1'`` -> ``'mmol/g'``; others are returned as they
+    are, for :func:`~nakit.sorption.units.loading_factor` to accept or refuse."""
+    m = _AIF_LOADING.fullmatch(normalise_unit(text))
+    if not m:
+        return text
+    amount, per = m.group(1), m.group(3)
+    if amount in ("cm3", "ml", "cc"):
+        return "cm3/g STP" if per == "g" else text
+    return f"{amount}/{per}"
 
 
 def write_aif(ds: xr.Dataset, path: str | os.PathLike, *, material: str | None = None) -> Path:

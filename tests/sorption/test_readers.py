@@ -18,6 +18,10 @@ PEER_FILES = {  # file -> (points, adsorption points, max loading in cm3/g STP)
     "betsi/MCM-41.csv": (38, 38, 520.88),
     "betsi/UiO-66.csv": (152, 152, 501.97),
     "betsi/Zeolite-13X.csv": (59, 59, 206.36),
+    "adsorption-file-parser/Sample_C.xls": (66, 47, 159.16),
+    "adsorption-file-parser/Sample_G.xls": (108, 63, 54.36),
+    "aif-examples/Sample_G.aif_tst": (108, 63, 54.36),
+    "aif-examples/DUT-49-SKDM017_SCD5dEtOH+act150C22h_N277K_run1.aif_tst": (134, 89, 1779.6),
     "micromeritics/Sample_A.xls": (84, 48, 390.09),
     "micromeritics/Sample_D.xls": (66, 45, 193.78),
     "micromeritics/Sample_E.xls": (66, 45, 43.30),
@@ -29,6 +33,8 @@ PEER_FILES = {  # file -> (points, adsorption points, max loading in cm3/g STP)
     "pygaps/stdiso/Cabot BP280 carbon black.csv": (104, 104, 48.07),
     "pygaps/stdiso/LiChrospher Si-1000 silica.csv": (102, 102, 28.84),
 }
+#: adsorption-file-parser's own parse of a file beside it: a reference, not an isotherm file
+TWINS = {"adsorption-file-parser/Sample_C.json", "adsorption-file-parser/Sample_G.json"}
 
 
 def test_every_peer_sorption_file_is_listed():
@@ -36,7 +42,7 @@ def test_every_peer_sorption_file_is_listed():
     if not folder.is_dir():
         pytest.skip("no peer data")
     found = {str(p.relative_to(folder)) for p in folder.rglob("*.*")}
-    assert found == set(PEER_FILES)
+    assert found == set(PEER_FILES) | TWINS
 
 
 @pytest.mark.parametrize("name", sorted(PEER_FILES))
@@ -152,7 +158,7 @@ def test_plain_csv_pressure_header_spellings(tmp_path, header):
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,12\n", "fewer than 3"),
     ("p/p0,Quantity Adsorbed\n0.05,10\n0.1,12\n0.2,14\n", "states no unit"),
     ("p/p0,Quantity Adsorbed (furlongs)\n0.05,10\n0.1,12\n0.2,14\n", "unknown loading unit"),
-    ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,abc\n0.2,14\n", "expected a number"),
+    ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,abc\n0.2,14\n", "'abc' is not a number"),
     ("p/p0,Quantity Adsorbed (cm3/g STP),branch\n0.05,10,ads\n0.1,12,up\n0.2,14,ads\n", "unknown branch"),
     ("pressure,stuff\n0.05,10\n", "must name a relative-pressure column"),
 ])
@@ -198,7 +204,9 @@ def test_bad_files(tmp_path):
         read_pygaps_json(_csv(tmp_path, json.dumps(doc), "ar.json"))
     with pytest.raises(FileFormatError, match="_units_pressure"):
         read_aif(_csv(tmp_path, "data_x\n_exptl_adsorptive N2\n", "x.aif"))
-    with pytest.raises(FileFormatError, match="unknown isotherm file type"):
+    with pytest.raises(FileFormatError, match="file is empty"):
         read_isotherm(_csv(tmp_path, "", "x.dat"))
+    with pytest.raises(FileFormatError, match="not a recognised isotherm format"):
+        read_isotherm(_csv(tmp_path, "hello\n1 2\n", "x.dat"))
     with pytest.raises(FileFormatError, match="file not found"):
         read_isotherm(tmp_path / "nope.csv")
