@@ -37,12 +37,19 @@ MPT_MAGIC = "EC-Lab ASCII FILE"
 # Unit atoms EC-Lab writes after the last "/" of a column name ("M-5" is how some tools show
 # the Latin-1 micro sign; the decoder gives "µ").
 _PREFIXES = ("", "m", "µ", "u", "n", "k", "p")
-_ATOMS = {p + u for p in _PREFIXES for u in ("s", "h", "V", "A", "A.h", "W", "W.h", "Ohm", "F", "C", "Hz", "S",
-                                             "g", "J", "Ohm.cm", "Ohm.cm²", "S/cm", "cm²", "cm2")}
-_ATOMS |= {"min", "deg", "%", "°C", "K", "bar", "mbar", "Pa", "rpm", "mol/L", "cm", "cm²", "cm3", "cm³"}
-# compound units EC-Lab writes with a "/" inside
-_COMPOUND = {"mA.h/g", "A.h/g", "mA.h/V", "A.h/V", "W.h/kg", "mW.h/g", "mA/cm²", "A/cm²", "µA/cm²",
-             "V/s", "mV/s", "mA/s", "µF/cm²", "F/g", "S/cm", "Ohm.cm²", "mol/L", "mA.h/cm²"}
+_ATOMS = {p + u for p in _PREFIXES for u in ("s", "h", "V", "A", "A.h", "Ah", "W", "W.h", "Wh", "Ohm", "F", "C",
+                                             "Hz", "S", "g", "J", "Ohm.cm", "Ohm.cm²", "cm²", "cm2")}
+_ATOMS |= {"min", "deg", "%", "°C", "K", "bar", "mbar", "Pa", "rpm", "cm", "cm²", "cm3", "cm³", "mol"}
+# a compound unit ("mA.h/g", "mV/s", "mA.h/V") is a unit over one of these; "V/mA" is not
+# (that is EC-Lab's "V or mA" set point)
+_DENOMINATORS = {"g", "kg", "mg", "cm²", "cm2", "cm3", "cm³", "L", "V", "s", "h", "min", "cm"}
+
+
+def _is_unit(text: str) -> bool:
+    parts = text.split("/")
+    if len(parts) == 1:
+        return text in _ATOMS
+    return len(parts) == 2 and parts[0] in _ATOMS and parts[1] in _DENOMINATORS
 _SPECIAL = {"control/V/mA": ("control", "V or mA")}
 
 
@@ -57,7 +64,7 @@ def split_name_unit(header: str) -> tuple[str, str | None]:
         return _SPECIAL[text]
     for m in re.finditer("/", text):
         suffix = text[m.end():].strip()
-        if suffix in _COMPOUND or ("/" not in suffix and suffix in _ATOMS):
+        if _is_unit(suffix):
             return text[:m.start()].strip(), suffix
     return text, None
 
@@ -119,8 +126,8 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     with open(p, "rb") as fh:
         head = fh.read(len(MPR_MAGIC))
     if head != MPR_MAGIC:
-        raise FileFormatError(p, f"not a BioLogic .mpr file (expected it to start with {MPR_MAGIC.decode()!r})",
-                              field="magic")
+        raise FileFormatError(p, f"not a BioLogic .mpr file (it does not start with {MPR_MAGIC.decode()!r}), "
+                              "so galvani could not read it", field="magic")
     biologic = require("galvani.BioLogic", "readers", "reading BioLogic .mpr files")
     try:
         mpr = biologic.MPRfile(str(p))

@@ -1,13 +1,31 @@
-"""Cycler file readers: LAND/LANDdt and Arbin Excel, Neware CSV, BioLogic .mpt/.mpr, plain CSV.
+"""Cycler file readers, and :func:`read_cycling`, which recognises the format by content.
 
 Every reader returns the canonical record of :mod:`nakit.cycling.record` (time in s,
 voltage in V, current in mA with positive = charge, the cycler's counters re-based to
 "since the half-cycle began") with provenance attrs. Units are read from the column
-headers ("Current/mA", "Current(A)", "I/mA"); a header without a unit is refused unless
-the caller states it in ``units=`` -- a factor of 1000 is never guessed.
+headers ("Current/mA", "Current(A)", "I/mA", "Cur(mA)"); a header without a unit is
+refused unless the caller states it in ``units=`` -- a factor of 1000 is never guessed.
+Where the file carries the cycler's own per-cycle results (LAND Cycle-Tab, Neware cycle
+sheets, Arbin statistics) they are kept with the record: :func:`~nakit.cycling.record.cycler_table`.
 
-Excel workbooks are read with python-calamine (a Rust xlsx parser, ~10x faster than
-openpyxl on a long LAND record); BioLogic .mpr needs the optional ``galvani`` package.
+==========================  =====================  ==========================================
+format                      extension              read with
+==========================  =====================  ==========================================
+LAND / LANDdt               .xlsx, .xls            python-calamine
+Arbin (Excel export)        .xlsx, .xls            python-calamine
+Neware BTSDA 7              .xls (Detail/Statis)   python-calamine (:mod:`.neware`)
+Neware BTS 8                .xlsx (record/step)    python-calamine (:mod:`.neware`)
+Neware CSV (record rows)    .csv                   nakit (:mod:`nakit.textio`)
+Neware "regular export"     .csv                   nakit (:mod:`.neware`)
+Neware binary               .nda, .ndax            NewareNDA (BSD-3), ``readers`` extra
+BioLogic EC-Lab binary      .mpr                   galvani (GPL-3), ``readers`` extra
+BioLogic EC-Lab text        .mpt                   nakit (:mod:`nakit.biologic`)
+any delimited table         .csv, .txt             nakit, with ``columns=`` (:func:`read_csv`)
+==========================  =====================  ==========================================
+
+Text is read through :mod:`nakit.textio` (BOM, Latin-1, decimal commas and ``;``
+separators, files cut mid-row); Excel workbooks with python-calamine (a Rust parser, ~10x
+faster than openpyxl on a long LAND record).
 """
 
 from __future__ import annotations
@@ -20,9 +38,11 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import xarray as xr
 
+from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, split_name_unit
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError, require
-from .record import make_record
+from ..errors import FileFormatError, ParameterError
+from ..textio import (check_last_row, read_text_lines, require_finite, sniff_decimal_and_delimiter)
+from .record import attach_cycler_table, make_record
 
 UNIT_SCALE: dict[str, dict[str, float]] = {
     "time": {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0},
@@ -81,30 +101,29 @@ ARBIN = {
     "cycle": ("cycleindex",),
     "step": ("stepindex",),
 }
-BIOLOGIC = {
-    "time": ("time",),
-    "voltage": ("ewe", "ecell"),
-    "current": ("i", "<i>", "controlvma"),
-    "capacity": ("qcharge/discharge", "qchargedischarge"),
-    "cycle": ("cyclenumber",),
-    "step": ("ns",),
-}
 REQUIRED = ("time", "voltage", "current")
 
 _DURATION = re.compile(r"^\s*(?:(\d+)[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
 
 
 def split_header(header: str) -> tuple[str, str | None]:
-    """``"Current/mA"`` -> ``("Current", "mA")``; ``"Current(A)"`` -> ``("Current", "A")``."""
+    """A column header's name and unit.
+
+    ``"Current(A)"`` and ``"dQ/dV(mAh/V)"``: the unit is in the closing brackets.
+    ``"Current/mA"``, ``"Q charge/discharge/mA.h"``: the unit follows a ``/``; EC-Lab's
+    names, which may hold ``/`` themselves, are split by :func:`nakit.biologic.split_name_unit`
+    (the longest suffix that is a unit), anything else at the first ``/``.
+    """
     text = str(header).strip()
-    if "/" in text and not text.lower().startswith("q charge/discharge"):
-        name, unit = text.split("/", 1)
-        return name.strip(), unit.strip() or None
-    if text.lower().startswith("q charge/discharge/"):
-        return "Q charge/discharge", text[len("Q charge/discharge/"):].strip()
     m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", text)
     if m and m.group(1):
         return m.group(1).strip(), m.group(2).strip() or None
+    name, unit = split_name_unit(text)
+    if unit is not None or name != text:
+        return name, unit
+    if "/" in text:
+        name, unit = text.split("/", 1)
+        return name.strip(), unit.strip() or None
     return text, None
 
 
@@ -180,8 +199,10 @@ def to_numbers(values: Sequence[Any], path, role: str, *, row_offset: int = 2, s
 
 
 def _implied_unit(role: str, unit: str | None, values: Sequence[Any]) -> str | None:
-    """hh:mm:ss cells state their own unit (converted to seconds)."""
-    if unit is None and QUANTITY.get(role) == "time" and len(values) and _DURATION.match(str(values[0])):
+    """hh:mm:ss cells state their own unit (converted to seconds); Neware's headers name the
+    clock format ("Relative Time(h:min:s.ms)")."""
+    if (unit is None or ":" in unit) and QUANTITY.get(role) == "time" and len(values) \
+            and _DURATION.match(str(values[0])):
         return "s"
     return unit
 
@@ -192,6 +213,7 @@ def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str |
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else None for r in rows]
         arr = to_numbers(values, path, role, sheet=sheet)
+        require_finite(arr, path=path, field=f"{sheet}:{role}" if sheet else role, first_line=2)
         unit = _implied_unit(role, unit, values)
         out[role] = arr * scale_factor(role, unit, path, units, where=sheet)
     return out
@@ -216,7 +238,7 @@ def _sheet_rows(wb, name: str) -> list[list[Any]]:
 
 
 def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], path,
-                  units: Mapping[str, str] | None) -> dict[str, np.ndarray]:
+                  units: Mapping[str, str] | None, required: Sequence[str] = REQUIRED) -> dict[str, np.ndarray]:
     """Concatenate a record split over several sheets (each with or without its own header)."""
     header = None
     parts: list[dict[str, np.ndarray]] = []
@@ -228,7 +250,7 @@ def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], 
         if header is None or not isinstance(first[0], (int, float)):
             header = first
             rows = rows[1:]
-        found = find_columns(header, roles, path, where=name)
+        found = find_columns(header, roles, path, required=required, where=name)
         parts.append(_columns(rows, found, path, units, sheet=name))
     if not parts:
         raise FileFormatError(path, f"record sheet(s) {list(names)} hold no data")
@@ -241,7 +263,8 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
 
     Handles records split over ``Record-Tab``, ``Record-Tab1``, ... (or the Chinese
     ``记录层`` sheets), mA or uA units, and Chinese or English headers. The cycler's own
-    per-cycle table is read separately by :func:`read_land_cycle_table`. The active mass
+    per-cycle table (``Cycle-Tab``) is kept with the record (see
+    :func:`~nakit.cycling.record.cycler_table`; also :func:`read_land_cycle_table`). The active mass
     the operator typed into the cycler (``Capacity / SpeCap``) is kept as
     ``instrument_active_mass_mg`` for comparison, never used silently. A ``Step-Tab``
     sheet, when present, is not needed (steps are rebuilt from the records) and is ignored.
@@ -252,12 +275,16 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
         raise FileFormatError(path, f"no Record-Tab sheet; sheets are {wb.sheet_names}")
     cols = _stack_sheets(wb, sheets, LAND_RECORD, path, units)
     mass = _land_mass(wb, path)
-    return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
-                       step=cols.get("step"), step_time=cols.get("step_time"),
-                       capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
-                       counter_mode="halfcycle", path=path,
-                       attrs=file_provenance(path, "LAND xlsx", cycler="LAND", record_sheets=",".join(sheets),
-                                             active_mass_mg=mass))
+    rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
+                      step=cols.get("step"), step_time=cols.get("step_time"),
+                      capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
+                      counter_mode="halfcycle", path=path,
+                      attrs=file_provenance(path, "LAND xlsx", cycler="LAND", record_sheets=",".join(sheets),
+                                            active_mass_mg=mass))
+    table = _land_cycle_table(wb, path)
+    if table is not None:
+        attach_cycler_table(rec, table, "LAND Cycle-Tab")
+    return rec
 
 
 def _cycle_sheet(wb) -> str | None:
@@ -291,20 +318,28 @@ def read_land_cycle_table(path: str | os.PathLike) -> xr.Dataset:
     capacity over the first's; its retention is relative to the third cycle.
     """
     wb = _workbook(path)
+    table = _land_cycle_table(wb, path)
+    if table is None:
+        raise FileFormatError(path, f"no Cycle-Tab sheet with data; sheets are {wb.sheet_names}")
+    table.attrs.update(file_provenance(path, "LAND xlsx Cycle-Tab", cycler="LAND"))
+    return table
+
+
+def _land_cycle_table(wb, path) -> xr.Dataset | None:
     sheet = _cycle_sheet(wb)
     if sheet is None:
-        raise FileFormatError(path, f"no Cycle-Tab sheet; sheets are {wb.sheet_names}")
+        return None
     rows = _sheet_rows(wb, sheet)
+    if len(rows) < 2:
+        return None
     found = find_columns(rows[0], LAND_CYCLE, path, required=("cycle", "charge_capacity", "discharge_capacity"),
                          where=sheet)
     cols = _columns(rows[1:], found, path, None, sheet)
     units = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
              "charge_energy": "mWh", "discharge_energy": "mWh", "median_charge_voltage": "V",
              "median_discharge_voltage": "V", "retention": "%", "specific_discharge_capacity": "mAh/g"}
-    ds = xr.Dataset({k: ("cycle", v, {"units": units[k]}) for k, v in cols.items() if k != "cycle"},
-                    coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
-    ds.attrs.update(file_provenance(path, "LAND xlsx Cycle-Tab", cycler="LAND"))
-    return ds
+    return xr.Dataset({k: ("cycle", v, {"units": units[k]}) for k, v in cols.items() if k != "cycle"},
+                      coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
 
 
 def read_arbin_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -330,94 +365,177 @@ def read_arbin_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None 
 
 # -- text formats ----------------------------------------------------------------------------
 
-def _read_text_table(path, sep: str | None, skip: int = 0, encoding: str | None = None):
-    import pandas as pd
+class TextTable:
+    """A delimited text table read through :mod:`nakit.textio`: header, rows of fields, and
+    where they are in the file (for error messages)."""
 
-    for enc in ([encoding] if encoding else ["utf-8-sig", "gbk", "latin-1"]):
+    def __init__(self, path: Path, header: list[str], rows: list[list[str]], header_line: int):
+        self.path, self.header, self.rows, self.header_line = path, header, rows, header_line
+
+
+def _text_lines(path) -> tuple[Path, list[str], bool]:
+    """Lines of a text file; a GBK-encoded Chinese export (Neware, LAND in China) is decoded
+    as GBK when it is not UTF-8 and its GBK reading holds CJK characters."""
+    text = read_text_lines(path)
+    lines = text.lines
+    if text.encoding in ("cp1252", "latin-1"):
+        from ..textio import read_bytes
+
         try:
-            return pd.read_csv(path, sep=sep, skiprows=skip, encoding=enc, engine="c" if sep else "python",
-                               dtype=str, keep_default_na=False)
+            gbk = read_bytes(path).decode("gbk")
         except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise FileFormatError(path, f"not a delimited table ({exc})", line=skip + 1) from None
-    raise FileFormatError(path, "unknown text encoding (tried utf-8, gbk, latin-1)")
+            gbk = None
+        if gbk is not None and re.search(r"[\u4e00-\u9fff]", gbk[:4096]):
+            lines = gbk.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if text.ends_with_newline:
+                lines.pop()
+    return text.path, lines, text.ends_with_newline
 
 
-def _frame_columns(df, roles, path, units, required=REQUIRED, header_line: int = 1) -> dict[str, np.ndarray]:
-    found = find_columns(list(df.columns), roles, path, required=required)
+def read_text_table(path, *, sep: str | None = None, skip: int = 0) -> TextTable:
+    """Header and rows of a delimited text export (``sep`` sniffed when ``None``: ``,``,
+    ``;`` or tab), refusing a file cut mid-row or mid-number. Numbers stay text here: each
+    column is converted (decimal comma or point) by :func:`to_numbers`."""
+    import csv
+
+    p, lines, ends = _text_lines(path)
+    if len(lines) <= skip:
+        raise FileFormatError(p, f"expected a header line after {skip} line(s); the file has {len(lines)}",
+                              line=skip + 1)
+    body = [ln for ln in lines[skip + 1:] if ln.strip()]
+    if sep is None:
+        _, sep = sniff_decimal_and_delimiter(body[:200] or lines[skip:skip + 1])
+        if sep is None:
+            sep = "\t" if "\t" in lines[skip] else ";" if ";" in lines[skip] else ","
+    reader = csv.reader(lines[skip:], delimiter=sep)
+    try:
+        parsed = [r for r in reader]
+    except csv.Error as exc:
+        raise FileFormatError(p, f"not a delimited table ({exc})", line=skip + reader.line_num) from None
+    header = [h.strip() for h in parsed[0]]
+    rows = [r for r in parsed[1:] if any(c.strip() for c in r)]
+    if not rows:
+        raise FileFormatError(p, "no data rows under the header", line=skip + 1)
+    decimal = "," if sep in (";", "\t") and _has_decimal_comma(rows) else "."
+    check_last_row(rows[-50:], path=p, ends_with_newline=ends, line=skip + 1 + len(rows), decimal=decimal)
+    return TextTable(p, header, rows, skip + 1)
+
+
+def _has_decimal_comma(rows: Sequence[Sequence[str]]) -> bool:
+    return any(re.fullmatch(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", c.strip()) for r in rows[:200] for c in r)
+
+
+def _table_columns(table: TextTable, roles, units, required=REQUIRED) -> dict[str, np.ndarray]:
+    found = find_columns(table.header, roles, table.path, required=required)
     out = {}
     for role, (i, unit) in found.items():
-        values = df.iloc[:, i].to_numpy()
-        arr = to_numbers(values, path, role, row_offset=header_line + 1)
+        values = [r[i] if i < len(r) else "" for r in table.rows]
+        arr = to_numbers(values, table.path, role, row_offset=table.header_line + 1)
+        require_finite(arr, path=table.path, field=role, first_line=table.header_line + 1)
         unit = _implied_unit(role, unit, values)
-        out[role] = arr * scale_factor(role, unit, path, units)
+        out[role] = arr * scale_factor(role, unit, table.path, units)
     return out
 
 
 def read_neware_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
-    """Read a Neware CSV export (BTSDA): capacities in Ah that restart at every step.
+    """Read a Neware CSV export of record rows (BTSDA): capacities in Ah that restart at every step.
 
-    ``Cumulative Time`` is the test time and ``Time`` the time within the step (both
-    hh:mm:ss); the per-step counters are summed into per-half-cycle ones.
+    ``Cumulative Time`` (or ``Total Time``) is the test time and ``Time`` the time within
+    the step (both hh:mm:ss); the per-step counters are summed into per-half-cycle ones.
+    The "regular export" (cycle, step and record rows interleaved) is read by
+    :func:`nakit.cycling.neware.read_neware_regular_csv`.
     """
-    if not Path(path).is_file():
-        raise FileFormatError(path, "file not found")
-    df = _read_text_table(path, ",")
-    cols = _frame_columns(df, NEWARE, path, units)
+    table = read_text_table(path)
+    cols = _table_columns(table, NEWARE, units)
     return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"),
                        capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
-                       counter_mode="step", path=path,
-                       attrs=file_provenance(path, "Neware csv", cycler="Neware"))
+                       counter_mode="step", path=table.path,
+                       attrs=file_provenance(table.path, "Neware csv", cycler="Neware"))
 
 
-def _biologic_record(cols: Mapping[str, np.ndarray], path, fmt: str) -> xr.Dataset:
-    cap = cols.get("capacity")
-    return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
-                       step=cols.get("step"), capacity_cycler=None if cap is None else np.abs(cap),
-                       counter_mode="halfcycle", path=path,
-                       attrs=file_provenance(path, fmt, cycler="BioLogic"))
+# -- BioLogic ----------------------------------------------------------------------------------
+
+def _biologic_column(df, meta, name: str, role: str, path, units) -> np.ndarray:
+    values = np.asarray(df[name].to_numpy(), dtype=float)
+    require_finite(values, path=path, field=name)
+    return values * scale_factor(role, meta["units"].get(name), path, units, where=name)
+
+
+def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str] | None) -> xr.Dataset:
+    """The canonical record from an EC-Lab table (.mpr or .mpt, same columns).
+
+    Current: the measured ``I`` (Modulo Bat) or ``<I>``; a GCPL ``.mpr`` stores neither, only
+    the charge passed in each interval, ``dq``, and the step's set point ``control/V/mA``
+    (mA in a galvanostatic step, V in a potential hold). The current is then ``dq / dt``,
+    which is exactly what EC-Lab writes as ``<I>/mA`` in the text export of the same run
+    (checked on a GCPL .mpr/.mpt pair to 2e-16); the set point is never taken for the
+    measurement. Cycles: EC-Lab's ``cycle number`` when the table has it, else its ``half
+    cycle`` counter // 2 (which is how EC-Lab numbers the cycles of its exports).
+    """
+    cols_present = set(df.columns)
+    voltage_name = next((n for n in ("Ewe", "Ecell", "<Ewe>") if n in cols_present), None)
+    missing = [r for r, ok in (("time", "time" in cols_present), ("voltage (Ewe or Ecell)", voltage_name))
+               if not ok]
+    if missing:
+        raise FileFormatError(path, f"missing {', '.join(missing)} column(s); the table has "
+                              f"{list(meta['original_columns'])}")
+    time = _biologic_column(df, meta, "time", "time", path, units)
+    voltage = _biologic_column(df, meta, voltage_name, "voltage", path, units)
+    current_name = next((n for n in ("I", "<I>") if n in cols_present), None)
+    if current_name is not None:
+        current = _biologic_column(df, meta, current_name, "current", path, units)
+        current_note = current_name
+    elif "dq" in cols_present:
+        dq = _biologic_column(df, meta, "dq", "capacity", path, units)  # mAh
+        dt = np.diff(time)
+        bad = np.flatnonzero((dt <= 0) & (dq[1:] != 0))
+        if bad.size:
+            raise FileFormatError(path, "charge passed in a zero or negative time step; cannot form dq/dt",
+                                  line=int(bad[0]) + 2, field="dq")
+        current = np.zeros_like(dq)
+        ok = dt > 0
+        current[1:][ok] = dq[1:][ok] * 3600.0 / dt[ok]
+        current_note = "dq/dt (as EC-Lab's <I>)"
+    else:
+        raise FileFormatError(path, "no current column: the table has neither I/mA, <I>/mA nor dq/mA.h "
+                              "(control/V/mA is the step's set point, not a measurement); columns are "
+                              f"{list(meta['original_columns'])}", field="current")
+    if "cycle number" in cols_present:
+        cycle = np.asarray(df["cycle number"].to_numpy(), dtype=float)
+    elif "half cycle" in cols_present:
+        cycle = np.asarray(df["half cycle"].to_numpy(), dtype=float) // 2
+    else:
+        cycle = None
+    step = np.asarray(df["Ns"].to_numpy(), dtype=np.int64) if "Ns" in cols_present else None
+    capacity = None
+    if "Q charge/discharge" in cols_present:
+        capacity = np.abs(_biologic_column(df, meta, "Q charge/discharge", "capacity", path, units))
+    attrs = file_provenance(path, meta["format"], cycler="BioLogic", technique=meta.get("technique") or None,
+                            acquisition_start=meta.get("start"), current_column=current_note)
+    return make_record(time, voltage, current, cycle=None if cycle is None else cycle.astype(np.int64),
+                       step=step, capacity_cycler=capacity, counter_mode="halfcycle", path=path, attrs=attrs)
 
 
 def read_biologic_mpt(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
-    """Read a BioLogic EC-Lab text export (.mpt), tab separated, decimal point or comma.
-
-    The header block's ``Nb header lines : N`` says where the column names are.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
-    with open(p, "rb") as fh:
-        head = fh.read(4096).decode("latin-1")
-    m = re.search(r"Nb header lines\s*:\s*(\d+)", head)
-    if not head.startswith("EC-Lab ASCII FILE") or not m:
-        raise FileFormatError(p, "not an EC-Lab ASCII file (expected 'EC-Lab ASCII FILE' and "
-                              "'Nb header lines : N' at the top)", line=1)
-    skip = int(m.group(1)) - 1
-    df = _read_text_table(p, "\t", skip=skip, encoding="latin-1")
-    df = df.loc[:, [c for c in df.columns if not str(c).startswith("Unnamed")]]
-    cols = _frame_columns(df, BIOLOGIC, p, units, header_line=skip + 1)
-    return _biologic_record(cols, p, "BioLogic mpt")
+    """Read a BioLogic EC-Lab text export (.mpt): GCPL, Modulo Bat, any technique with time,
+    Ewe and a current (or ``dq``); tab separated, decimal point or comma (the Windows locale).
+    See :func:`nakit.biologic.read_mpt_table` and :func:`_biologic_record`."""
+    df, meta = read_mpt_table(path)
+    return _biologic_record(df, meta, Path(path), units)
 
 
 def read_biologic_mpr(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
-    """Read a BioLogic binary .mpr file through the optional ``galvani`` package."""
-    biologic = require("galvani.BioLogic", "readers", "reading BioLogic .mpr files")
-    p = Path(path)
-    try:
-        data = biologic.MPRfile(str(p)).data
-    except Exception as exc:  # galvani raises bare ValueError/NotImplementedError on odd files
-        raise FileFormatError(p, f"galvani could not read this .mpr file ({exc})") from None
-    names = list(data.dtype.names)
-    found = find_columns(names, BIOLOGIC, p)
-    cols = {role: np.asarray(data[names[i]], dtype=float) * scale_factor(role, unit, p, units)
-            for role, (i, unit) in found.items()}
-    return _biologic_record(cols, p, "BioLogic mpr")
+    """Read a BioLogic binary .mpr file through the optional ``galvani`` package (GPL-3.0,
+    ``pip install 'nakit[readers]'``). Same record as the file's ``.mpt`` export."""
+    df, meta = read_mpr_table(path)
+    return _biologic_record(df, meta, Path(path), units)
 
+
+# -- any table ---------------------------------------------------------------------------------
 
 def read_csv(path: str | os.PathLike, columns: Mapping[str, str], *, units: Mapping[str, str] | None = None,
-             sep: str = ",", current_sign: int = 1, skiprows: int = 0) -> xr.Dataset:
+             sep: str | None = None, current_sign: int = 1, skiprows: int = 0) -> xr.Dataset:
     """Read any delimited table given a map from nakit roles to its column headers.
 
     Parameters
@@ -428,45 +546,168 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str], *, units: Mapp
     units
         Units of the mapped columns when their headers do not state them
         (``{"time": "h", "current": "A"}``); a header's own unit is overridden.
+    sep
+        Field separator; ``None`` sniffs ``,``, ``;`` or tab (``;`` and tab tables may use
+        decimal commas).
     current_sign
         ``-1`` if the file's current is positive on discharge.
     """
-    if not Path(path).is_file():
-        raise FileFormatError(path, "file not found")
     if current_sign not in (1, -1):
         raise ParameterError(f"current_sign must be 1 or -1, got {current_sign!r}")
     unknown = set(columns) - {"time", "voltage", "current", "cycle", "step", "step_time"}
     if unknown:
         raise ParameterError(f"unknown column role(s) {sorted(unknown)}")
-    df = _read_text_table(path, sep, skip=skiprows)
+    table = read_text_table(path, sep=sep, skip=skiprows)
     roles = {role: (header,) for role, header in columns.items()}
-    cols = _frame_columns(df, roles, path, units, header_line=skiprows + 1)
+    cols = _table_columns(table, roles, units)
     return make_record(cols["time"], cols["voltage"], current_sign * cols["current"], cycle=cols.get("cycle"),
-                       step=cols.get("step"), step_time=cols.get("step_time"), path=path,
+                       step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
                        row_offset=skiprows + 2,
-                       attrs=file_provenance(path, "csv", column_map=str(dict(columns))))
+                       attrs=file_provenance(table.path, "csv", column_map=str(dict(columns))))
 
 
-def read_cycling(path: str | os.PathLike, **kwargs) -> xr.Dataset:
-    """Read a cycling record, choosing the reader by extension and contents."""
+# -- recognising the format ------------------------------------------------------------------
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+
+def _workbook_kind(sheets: Sequence[str]) -> str | None:
+    low = [s.lower() for s in sheets]
+    if any(s.startswith("channel") for s in low):
+        return "arbin_xlsx"
+    if any(s.startswith("record") for s in low) and not {"step", "cycle"} <= set(low) or \
+            any(s.startswith("记录") for s in sheets):
+        return "land"
+    if any(s.startswith("detail") for s in low) and any(s.startswith(("statis", "cycle")) for s in low):
+        return "neware_btsda_xls"
+    if {"record", "step", "cycle"} <= set(low):
+        return "neware_bts8_xlsx"
+    return None
+
+
+def sniff_cycling(path: str | os.PathLike) -> str:
+    """The cycling format of a file, from its content (the extension is not trusted).
+
+    Returns one of ``"biologic_mpr"``, ``"biologic_mpt"``, ``"neware_nda"``, ``"neware_ndax"``,
+    ``"land"``, ``"arbin_xlsx"``, ``"neware_btsda_xls"``, ``"neware_bts8_xlsx"``,
+    ``"neware_csv"``, ``"neware_regular_csv"``, ``"text_table"`` (a delimited table nakit
+    cannot place: read it with ``columns=``), or raises :class:`FileFormatError` saying what
+    the file looks like.
+    """
+    import zipfile
+
+    from ..textio import COMPRESSION_SUFFIXES, decode, read_bytes
+
     p = Path(path)
-    ext = p.suffix.lower()
-    if ext == ".mpr":
-        return read_biologic_mpr(p, **kwargs)
-    if ext == ".mpt":
-        return read_biologic_mpt(p, **kwargs)
-    if ext in (".xlsx", ".xls"):
-        names = _workbook(p).sheet_names
-        if any(s.lower().startswith("channel") for s in names):
-            return read_arbin_xlsx(p, **kwargs)
-        return read_land(p, **kwargs)
-    if ext == ".csv":
+    if p.is_dir():
+        raise FileFormatError(p, "is a directory, expected a file")
+    if not p.is_file():
+        raise FileFormatError(p, "file not found")
+    compressed = p.suffix.lower() in COMPRESSION_SUFFIXES
+    if compressed:
+        head = read_bytes(p)[:8192]
+    else:
         with open(p, "rb") as fh:
-            first = fh.readline().decode("utf-8-sig", "replace").lower()
-        if "cycle index" in first and "step type" in first:
-            return read_neware_csv(p, **kwargs)
-        if "columns" not in kwargs:
-            raise ParameterError(f"{p}: not a Neware CSV; pass columns={{'time': ..., 'voltage': ..., "
-                                 "'current': ...}} to read it as a plain CSV")
-        return read_csv(p, **kwargs)
-    raise FileFormatError(p, f"unknown cycling file type {ext!r}; expected .xlsx, .csv, .mpt or .mpr")
+            head = fh.read(8192)
+    if not head.strip():
+        raise FileFormatError(p, "file is empty")
+    binary = None
+    if head.startswith(MPR_MAGIC):
+        binary = "biologic_mpr"
+    elif head.startswith(b"NEWARE"):
+        binary = "neware_nda"
+    elif head.startswith(_ZIP) and not compressed:
+        try:
+            with zipfile.ZipFile(p) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise FileFormatError(p, f"starts like a zip container (xlsx, ndax) but is not a readable one ({exc})") \
+                from None
+        if any(n.lower().endswith(".ndc") for n in names) or "VersionInfo.xml" in names:
+            binary = "neware_ndax"
+        elif any(n.startswith("xl/") for n in names):
+            binary = "workbook"
+        else:
+            raise FileFormatError(p, f"a zip archive that is neither an Excel workbook nor a Neware .ndax "
+                                  f"(it holds {names[:5]}{'...' if len(names) > 5 else ''})")
+    elif head.startswith(_OLE2):
+        binary = "workbook"
+    if binary is not None and compressed:
+        raise FileFormatError(p, f"a compressed {binary.replace('_', ' ')} file: decompress it first")
+    if binary == "workbook":
+        sheets = _workbook(p).sheet_names
+        kind = _workbook_kind(sheets)
+        if kind is None:
+            raise FileFormatError(p, f"an Excel workbook with sheets {sheets}, not a cycler export nakit "
+                                  "recognises: LAND (Record-Tab), Arbin (Channel_*), Neware BTSDA 7 "
+                                  "(Detail_*, Statis_*), Neware BTS 8 (record, step, cycle)")
+        return kind
+    if binary is not None:
+        return binary
+    text = decode(head, p)
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    lines = text.splitlines()
+    low = first.lower()
+    if first.startswith(MPT_MAGIC):
+        return "biologic_mpt"
+    if low.startswith("cycle index") and len(lines) > 1 and lines[1].lower().startswith(",step index"):
+        return "neware_regular_csv"
+    if "cycle index" in low and "step type" in low:
+        return "neware_csv"
+    if "ec-lab" in low or "bio-logic" in low:
+        raise FileFormatError(p, "this looks like a BioLogic EC-Lab text file but not an .mpt export "
+                              "('EC-Lab ASCII FILE' header); export the run as .mpt from EC-Lab", line=1)
+    if "test_time" in low and "data_point" in low:
+        return "arbin_csv"
+    if re.search(r"[\x00-\x08\x0e-\x1f]", text[:2000]):
+        raise FileFormatError(p, "a binary file that is not a cycler format nakit reads (BioLogic .mpr, "
+                              "Neware .nda/.ndax, LAND/Arbin/Neware Excel)")
+    return "text_table"
+
+
+def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
+    """Read a galvanostatic-cycling file, recognising its format by content.
+
+    Parameters
+    ----------
+    path
+        Any format in the module's table (LAND, Arbin, Neware .xls/.xlsx/.csv/.nda/.ndax,
+        BioLogic .mpr/.mpt, a plain table).
+    **facts
+        Passed to the format's reader: ``units={"current": "A", ...}`` for headers that
+        state none; for a plain table ``columns={"time": ..., "voltage": ..., "current":
+        ...}`` (and ``sep``, ``current_sign``, ``skiprows``).
+
+    Raises
+    ------
+    FileFormatError
+        A missing file, or one that is no cycling format nakit reads; the message says what
+        the file looks like ("this looks like a Neware BTS 8 workbook; ...").
+    """
+    from . import neware
+
+    kind = sniff_cycling(path)
+    if kind == "text_table" or kind == "arbin_csv":
+        if "columns" not in facts:
+            head = read_text_lines(path).lines[:1]
+            what = ("an Arbin CSV export" if kind == "arbin_csv"
+                    else f"a text table whose first line is {head[0][:120]!r}" if head else "a text file")
+            raise FileFormatError(path, f"this looks like {what}, not a cycler export nakit recognises "
+                                  "(Neware CSV, BioLogic .mpt); pass columns={'time': ..., 'voltage': ..., "
+                                  "'current': ...} to read it as a plain table", line=1)
+        return read_csv(path, **facts)
+    readers = {
+        "biologic_mpr": read_biologic_mpr, "biologic_mpt": read_biologic_mpt,
+        "land": read_land, "arbin_xlsx": read_arbin_xlsx, "neware_csv": read_neware_csv,
+        "neware_regular_csv": neware.read_neware_regular_csv, "neware_btsda_xls": neware.read_neware_xls,
+        "neware_bts8_xlsx": neware.read_neware_xlsx, "neware_nda": neware.read_neware_nda,
+        "neware_ndax": neware.read_neware_nda,
+    }
+    reader = readers[kind]
+    allowed = {"units"} if reader is not neware.read_neware_nda else set()
+    extra = set(facts) - allowed
+    if extra:
+        raise ParameterError(f"{Path(path).name} is a {kind.replace('_', ' ')} file; its reader takes "
+                             f"{sorted(allowed) or 'no options'}, not {sorted(extra)}")
+    return reader(path, **facts)

@@ -385,3 +385,51 @@ def _rebase(cols: Mapping[str, np.ndarray], name: str, runs: Runs, key_run: np.n
         base = np.where((starts > 0) & same_cycle, own, 0.0)
         return counter - np.repeat(base, np.diff(np.r_[starts, key.size]))
     raise ParameterError(f"counter_mode must be halfcycle, step or cumulative; got {mode!r}")
+
+
+# -- the cycler's own per-cycle results, kept with the record ------------------------------------
+
+CYCLER_TABLE_PREFIX = "cycler_table_"
+
+
+def attach_cycler_table(record: xr.Dataset, table: xr.Dataset, source: str) -> xr.Dataset:
+    """Keep a cycler's own per-cycle table (LAND Cycle-Tab, Neware cycle sheet, Arbin
+    statistics) in ``record.attrs``, so it travels with the record through NetCDF and the
+    Parquet cache; :func:`cycler_table` gives it back as a Dataset along ``cycle``.
+
+    Stored flat, as NetCDF attrs must be: ``cycler_table_source`` (what it is),
+    ``cycler_table_cycle`` and one ``cycler_table_<variable>`` array per variable, and
+    ``cycler_table_units`` (``"charge_capacity=mAh;..."``). Modifies and returns ``record``.
+    """
+    record.attrs[CYCLER_TABLE_PREFIX + "source"] = source
+    record.attrs[CYCLER_TABLE_PREFIX + "cycle"] = np.asarray(table["cycle"].values, dtype=np.int64)
+    units = []
+    for name, var in table.data_vars.items():
+        record.attrs[CYCLER_TABLE_PREFIX + name] = np.asarray(var.values, dtype=float)
+        units.append(f"{name}={var.attrs.get('units', '1')}")
+    record.attrs[CYCLER_TABLE_PREFIX + "units"] = ";".join(units)
+    return record
+
+
+def cycler_table(record: xr.Dataset) -> xr.Dataset | None:
+    """The cycler's own per-cycle results kept with ``record``, or ``None`` if the file had none.
+
+    Variables use nakit's names and units (``charge_capacity``, ``discharge_capacity`` in
+    mAh, ``coulombic_efficiency`` and ``retention`` in %, energies in mWh) so they compare
+    directly with :func:`nakit.cycling.cycles.summarise`; ``attrs["source"]`` says where
+    they come from. The cycler's cycle numbering is its own (a Neware cycle is charge then
+    discharge whatever the cell starts with).
+    """
+    attrs = record.attrs
+    if CYCLER_TABLE_PREFIX + "cycle" not in attrs:
+        return None
+    units = dict(item.split("=", 1) for item in str(attrs[CYCLER_TABLE_PREFIX + "units"]).split(";") if item)
+    cycle = np.atleast_1d(np.asarray(attrs[CYCLER_TABLE_PREFIX + "cycle"])).astype(np.int32)
+    data = {name: ("cycle", np.atleast_1d(np.asarray(attrs[CYCLER_TABLE_PREFIX + name], dtype=float)),
+                   {"units": unit}) for name, unit in units.items()}
+    ds = xr.Dataset(data, coords={"cycle": ("cycle", cycle, {"units": "1"})})
+    ds.attrs["source"] = str(attrs[CYCLER_TABLE_PREFIX + "source"])
+    for key in ("source_path", "source_sha256", "source_format"):
+        if key in attrs:
+            ds.attrs[key] = attrs[key]
+    return ds

@@ -1,0 +1,280 @@
+"""Neware cycler files: BTSDA 7 ``.xls``, BTS 8 ``.xlsx``, the "regular export" CSV, ``.nda``/``.ndax``.
+
+Neware's counters (capacity, energy) restart at every step, its current is negative on
+discharge, and its time columns are hh:mm:ss[.ms] text. What differs between exports:
+
+* **BTSDA 7 .xls** (sheets ``Info``, ``Cycle_*``, ``Statis_*``, ``Detail_*``): the record
+  rows (``Detail``) carry only the time within the step ("Relative Time"), in mA and
+  mAh. The test time is rebuilt from the steps' durations: the ``Statis`` sheet's
+  "Endure Time" of every earlier step plus the time within the step (the last record of a
+  step is often logged before the step ends, so the record alone would lose that time).
+* **BTS 8 .xlsx** (sheets ``unit``, ``test``, ``cycle``, ``step``, ``record``, ...): record
+  rows with "Total Time" and "Time" (in step), A, Ah and Wh (the ``unit`` sheet says so
+  too; the headers are what is read).
+* **Regular export CSV**: cycle, step and record rows interleaved (record rows start with
+  two empty fields, step rows with one); each record takes its cycle and step from the
+  rows above it.
+* **.nda / .ndax** (binary) through NewareNDA (BSD-3-Clause, optional ``readers`` extra),
+  which gives the time within the step only; the test time is rebuilt as for BTSDA 7
+  from each step's last time.
+
+Each cycler's own per-cycle table (``Cycle`` sheet, ``cycle`` sheet, cycle rows) is kept
+with the record (:func:`nakit.cycling.record.cycler_table`).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from ..datamodel import file_provenance
+from ..errors import FileFormatError, require
+from ..textio import check_last_row, read_text_lines
+from .readers import (NEWARE, _columns, _sheet_rows, _stack_sheets, _workbook, find_columns, require_finite)
+from .record import attach_cycler_table, make_record
+
+# record columns of a BTSDA 7 Detail sheet: no test time, only the time within the step
+DETAIL = {
+    "step_time": ("relativetime", "time", "相对时间"),
+    "voltage": ("voltage", "电压"),
+    "current": ("cur", "current", "电流"),
+    "capacity": ("capacity", "容量"),
+    "energy": ("energy", "能量"),
+    "cycle": ("cycle", "cycleindex", "循环"),
+    "step": ("step", "stepindex", "工步"),
+}
+STATIS = {"step": ("step", "stepindex"), "duration": ("enduretime", "steptime")}
+CYCLE = {
+    "cycle": ("totalofcycle", "cycleindex", "cycle"),
+    "charge_capacity": ("capacityofcharge", "chgcap", "chargecapacity"),
+    "discharge_capacity": ("capacityofdischarge", "dchgcap", "dischargecapacity"),
+    "coulombic_efficiency": ("chgdchgeff", "efficiency"),
+    "charge_energy": ("chgenergy", "chargeenergy"),
+    "discharge_energy": ("dchgenergy", "dischargeenergy"),
+    "retention": ("cyclelife", "capretention"),
+}
+CYCLE_UNITS = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
+               "charge_energy": "mWh", "discharge_energy": "mWh", "retention": "%"}
+
+
+def _cycle_table(header: Sequence[Any], rows: Sequence[Sequence[Any]], path, where: str) -> xr.Dataset | None:
+    """The cycler's per-cycle table in nakit's names and units (mAh, mWh, %)."""
+    if not rows:
+        return None
+    found = find_columns(header, CYCLE, path, required=("cycle", "charge_capacity", "discharge_capacity"),
+                         where=where)
+    cols = _columns(rows, found, path, None, sheet=where)
+    return xr.Dataset({k: ("cycle", v, {"units": CYCLE_UNITS[k]}) for k, v in cols.items() if k != "cycle"},
+                      coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
+
+
+def rebuild_test_time(step: np.ndarray, step_time: np.ndarray,
+                         durations: Mapping[int, float] | None = None) -> np.ndarray:
+    """Test time (s) from the time within each step: the durations of the earlier steps plus it.
+
+    ``durations`` maps a step index to the cycler's stated duration of that step (BTSDA's
+    Statis "Endure Time"); steps it does not list last as long as their last record.
+    """
+    starts = np.r_[0, np.flatnonzero(step[1:] != step[:-1]) + 1]
+    ends = np.r_[starts[1:], step.size] - 1
+    lengths = step_time[ends].astype(float)
+    if durations:
+        stated = np.array([durations.get(int(s), np.nan) for s in step[starts]])
+        ok = np.isfinite(stated) & (stated >= lengths)
+        lengths[ok] = stated[ok]
+    offsets = np.cumsum(lengths) - lengths
+    return step_time + np.repeat(offsets, np.diff(np.r_[starts, step.size]))
+
+
+def _record(cols: Mapping[str, np.ndarray], path, fmt: str, table: xr.Dataset | None, source: str,
+            **instrument) -> xr.Dataset:
+    rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
+                      step=cols.get("step"), step_time=cols.get("step_time"),
+                      capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
+                      counter_mode="step", path=path,
+                      attrs=file_provenance(path, fmt, cycler="Neware", **instrument))
+    if table is not None:
+        attach_cycler_table(rec, table, source)
+    return rec
+
+
+def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+    """Read a Neware BTSDA 7 Excel export (``Detail_*``, ``Statis_*``, ``Cycle_*`` sheets)."""
+    wb = _workbook(path)
+    names = wb.sheet_names
+    detail = [s for s in names if s.lower().startswith("detail")]
+    if not detail:
+        raise FileFormatError(path, f"no Detail_* record sheet; sheets are {names}")
+    cols = _stack_sheets(wb, detail, DETAIL, path, units, required=("step_time", "voltage", "current", "step"))
+    durations = None
+    statis = next((s for s in names if s.lower().startswith("statis")), None)
+    if statis is not None:
+        rows = _sheet_rows(wb, statis)
+        if len(rows) > 1:
+            found = find_columns(rows[0], STATIS, path, required=("step", "duration"), where=statis)
+            st = _columns(rows[1:], found, path, None, sheet=statis)
+            durations = dict(zip(st["step"].astype(int).tolist(), st["duration"].tolist()))
+    cols["time"] = rebuild_test_time(cols["step"], cols["step_time"], durations)
+    table = None
+    cycle_sheet = next((s for s in names if s.lower().startswith("cycle")), None)
+    if cycle_sheet is not None:
+        rows = _sheet_rows(wb, cycle_sheet)
+        if len(rows) > 1:
+            table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
+    return _record(cols, path, "Neware BTSDA xls", table, f"Neware BTSDA {cycle_sheet} sheet",
+                   record_sheets=",".join(detail), test_time="rebuilt from step durations (Statis Endure Time)"
+                   if durations else "rebuilt from each step's last record")
+
+
+def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+    """Read a Neware BTS 8 Excel export (``record``, ``step``, ``cycle`` sheets; A, Ah, Wh)."""
+    wb = _workbook(path)
+    names = wb.sheet_names
+    records = [s for s in names if re.fullmatch(r"record(?:[_ -]?\d+)?", s.lower())]
+    if not records:
+        raise FileFormatError(path, f"no record sheet; sheets are {names}")
+    cols = _stack_sheets(wb, records, NEWARE, path, units)
+    table = None
+    cycle_sheet = next((s for s in names if s.lower() == "cycle"), None)
+    if cycle_sheet is not None:
+        rows = _sheet_rows(wb, cycle_sheet)
+        if len(rows) > 1:
+            table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
+    return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", record_sheets=",".join(records))
+
+
+def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+    """Read a Neware "regular export" CSV: cycle, step and record rows interleaved.
+
+    Line 1 is the cycle rows' header, line 2 (one leading comma) the step rows', line 3 (two
+    leading commas) the record rows'. Record rows take the cycle and step index of the
+    cycle and step rows above them.
+    """
+    text = read_text_lines(path)
+    p, lines = text.path, text.lines
+    if len(lines) < 4:
+        raise FileFormatError(p, "expected three header lines (cycle, step, record) and data rows",
+                              line=len(lines) + 1)
+    headers = [next(csv.reader([ln])) for ln in lines[:3]]
+    levels = [_level(h) for h in headers]
+    if levels != [0, 1, 2]:
+        raise FileFormatError(p, "the first three lines must be the cycle, step and record headers "
+                              "(0, 1 and 2 leading empty fields)", line=1 + levels.index(max(levels)))
+    cycle_rows, records, rec_lines = [], [], []
+    cycle = step = None
+    step_col = _index(headers[1], "stepindex", p, 2)
+    cycle_col = _index(headers[0], "cycleindex", p, 1)
+    for lineno, row in enumerate(csv.reader(lines[3:]), start=4):
+        if not any(c.strip() for c in row):
+            continue
+        level = _level(row)
+        if level == 0:
+            n = len(headers[0])
+            cycle_rows.append(row[:n])
+            cycle = row[cycle_col]
+            if any(c.strip() for c in row[n:]):
+                # the first cycle row may carry the cycle's first step row after its own
+                # fields (without the step row's leading empty field)
+                step = row[n + step_col - 1]
+        elif level == 1:
+            step = row[step_col]
+        else:
+            if cycle is None or step is None:
+                raise FileFormatError(p, "a record row before any cycle and step row", line=lineno)
+            records.append(row + [cycle, step])
+            rec_lines.append(lineno)
+    if not records:
+        raise FileFormatError(p, "no record rows (lines starting with two empty fields)")
+    check_last_row(records[-50:], path=p, ends_with_newline=text.ends_with_newline, line=rec_lines[-1])
+    header = headers[2] + ["Cycle Index", "Step Index"]
+    roles = {k: v for k, v in NEWARE.items() if k not in ("cycle", "step")}
+    roles.update(cycle=("cycleindex",), step=("stepindex",))
+    found = find_columns(header, roles, p)
+    cols = {}
+    from .readers import _implied_unit, scale_factor, to_numbers
+
+    for role, (i, unit) in found.items():
+        values = [r[i] if i < len(r) else "" for r in records]
+        arr = to_numbers(values, p, role, row_offset=4)
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            require_finite(arr, path=p, field=role)
+        cols[role] = arr * scale_factor(role, _implied_unit(role, unit, values), p, units)
+    table = _cycle_table(headers[0], cycle_rows, p, "cycle rows") if cycle_rows else None
+    return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows")
+
+
+def _level(row: Sequence[str]) -> int:
+    """Number of leading empty fields (0 cycle, 1 step, 2 record)."""
+    n = 0
+    for cell in row[:2]:
+        if cell.strip():
+            break
+        n += 1
+    return n
+
+
+def _index(header: Sequence[str], name: str, path, line: int) -> int:
+    normed = [re.sub(r"[\s._\-()\[\]]", "", h).lower() for h in header]
+    if name not in normed:
+        raise FileFormatError(path, f"no {name!r} column in {list(header)}", line=line)
+    return normed.index(name)
+
+
+def read_neware_nda(path: str | os.PathLike) -> xr.Dataset:
+    """Read a Neware binary ``.nda`` or ``.ndax`` file through NewareNDA.
+
+    NewareNDA (BSD-3-Clause) is an optional dependency (``pip install 'nakit[readers]'``).
+    Its frame gives, per record: ``Time`` (s within the step), ``Voltage`` (V),
+    ``Current(mA)`` (negative on discharge), ``Charge_Capacity(mAh)`` and
+    ``Discharge_Capacity(mAh)`` and the energies (mWh), restarting every step, ``Cycle``
+    (the file's own index: ``software_cycle_number=False``) and ``Step`` (a running count).
+    The test time is rebuilt from each step's last time (:func:`rebuild_test_time`).
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise FileFormatError(p, "is a directory, expected a file")
+    if not p.is_file():
+        raise FileFormatError(p, "file not found")
+    with open(p, "rb") as fh:
+        head = fh.read(6)
+    is_ndax = head.startswith(b"PK\x03\x04")
+    if not (head == b"NEWARE" or is_ndax):
+        raise FileFormatError(p, "not a Neware .nda (starts with 'NEWARE') or .ndax (a zip container) file",
+                              field="magic")
+    nda = require("NewareNDA", "readers", "reading Neware .nda/.ndax files")
+    suffix = ".ndax" if is_ndax else ".nda"
+    target = str(p)
+    if p.suffix.lower() != suffix:  # NewareNDA dispatches on the extension only
+        raise FileFormatError(p, f"content is a Neware {suffix} file but the name ends in {p.suffix!r}; "
+                              f"rename it to {p.stem}{suffix} (NewareNDA goes by the extension)")
+    try:
+        df = nda.read(target, software_cycle_number=False, log_level="WARNING")
+    except Exception as exc:  # NewareNDA raises ValueError, KeyError (unknown range), NotImplementedError
+        raise FileFormatError(p, f"NewareNDA could not read this file ({type(exc).__name__}: {exc})") from None
+    needed = ["Time", "Voltage", "Current(mA)", "Charge_Capacity(mAh)", "Discharge_Capacity(mAh)", "Cycle", "Step"]
+    missing = [c for c in needed if c not in df.columns]
+    if missing or len(df) == 0:
+        raise FileFormatError(p, f"NewareNDA returned {'no rows' if len(df) == 0 else 'no ' + ', '.join(missing)}; "
+                              f"columns {list(df.columns)}")
+    col = {c: np.asarray(df[c].to_numpy(), dtype=float) for c in needed}
+    for name, arr in col.items():
+        require_finite(arr, path=p, field=name)
+    step = col["Step"].astype(np.int64)
+    cols: dict[str, np.ndarray] = {
+        "step_time": col["Time"], "voltage": col["Voltage"], "current": col["Current(mA)"],
+        "capacity": col["Charge_Capacity(mAh)"] + col["Discharge_Capacity(mAh)"],
+        "cycle": col["Cycle"].astype(np.int64), "step": step,
+    }
+    if "Charge_Energy(mWh)" in df.columns and "Discharge_Energy(mWh)" in df.columns:
+        cols["energy"] = (np.asarray(df["Charge_Energy(mWh)"].to_numpy(), dtype=float)
+                          + np.asarray(df["Discharge_Energy(mWh)"].to_numpy(), dtype=float))
+    cols["time"] = rebuild_test_time(step, cols["step_time"])
+    return _record(cols, p, f"Neware {suffix.lstrip('.')}", None, "", reader="NewareNDA",
+                   test_time="rebuilt from each step's last record")
