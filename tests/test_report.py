@@ -97,7 +97,7 @@ def test_claims_matched_by_sample_and_key(tmp_path):
     assert rep.ledger.record("a.loop", "yes") == "agrees"
     assert rep.ledger.record("bet.cmk3_area", 1.0, if_listed=True) is None  # not in this list
     table = rep.finish()
-    assert list(table["id"]) == ["a.area", "b.area", "a.type", "a.loop"]
+    assert list(table.index) == ["a.area", "b.area", "a.type", "a.loop"]
     rows = {r["id"]: r for r in _read(out / "claims.csv")}
     assert {k: r["status"] for k, r in rows.items()} == {
         "a.area": "agrees", "b.area": "differs", "a.type": "agrees", "a.loop": "agrees"}
