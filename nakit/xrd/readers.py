@@ -1,10 +1,26 @@
 """Readers for powder diffractometer files -> ``xarray.Dataset`` (intensity over ``two_theta``).
 
-Formats: two/three-column text (``.xy``, ``.xye``, ``.csv``, ``.txt``, ``.dat``), Bruker UXD
-text, Bruker RAW v1/v2/v3 ("RAW ", "RAW2", "RAW1.01") and v4 ("RAW4.00", including the
-8-bytes-per-step variant written by DIFFRAC.EVA), Bruker BRML (zip of XML), PANalytical
-XRDML and GSAS "STD" (``.XRA``/``.gsa``/``.fxye`` with a ``BANK`` line). ``.gz``/``.bz2``
-compression is undone transparently.
+Formats (``fmt=`` name: what, usual extension):
+
+* ``xy``: two/three-column text (``.xy``, ``.xye``, ``.csv``, ``.txt``, ``.dat``), any of
+  white space, tab, comma or ``;`` between fields, decimal point or decimal comma;
+* ``panalytical_csv``: PANalytical CSV export (``[Measurement conditions]`` with the
+  wavelengths, then ``[Scan points]``);
+* ``uxd``: Bruker UXD text;
+* ``bruker_raw``: Bruker RAW v1/v2/v3 ("RAW ", "RAW2", "RAW1.01") and v4 ("RAW4.00",
+  including the 8-bytes-per-step variant written by DIFFRAC.EVA);
+* ``brml``: Bruker BRML (zip of XML);
+* ``xrdml``: PANalytical XRDML;
+* ``gsas_std``: GSAS "STD" (``.XRA``/``.gsa`` with ``BANK`` lines);
+* ``rigaku_ras`` / ``rigaku_rasx``: Rigaku ``.ras`` text and ``.rasx`` zip
+  (:mod:`nakit.xrd.rigaku`).
+
+All are read by nakit's own code (the standard library and numpy): the field's Python
+libraries either read a single format, are GPL (xylib, xrayutilities) or do not check the
+files. The format is recognised from the content (:func:`detect_format`). ``.gz``, ``.bz2``,
+``.xz`` and single-file ``.zip`` compression is undone transparently, and every
+decompression (zip containers included) is capped at
+:data:`nakit.textio.DEFAULT_MAX_DECOMPRESSED` bytes.
 
 Every reader returns one Dataset per scan range with
 
@@ -21,13 +37,12 @@ A file that does not state a wavelength needs one as an argument; none is assume
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
 import os
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -38,6 +53,8 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
+from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, content_suffix, decode,
+                      parse_number, read_bytes, sniff_decimal_and_delimiter)
 
 #: Emission lines (angstrom) by anode: (Ka1, Ka2, I(Ka2)/I(Ka1)); Hoelzer et al. (1997).
 ANODES = {
@@ -125,14 +142,17 @@ def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int = 0, fmt: st
     Parameters
     ----------
     path
-        The file; the format is detected from its first bytes and its extension.
+        The file. The format is recognised from its content (magic bytes, the members of a
+        zip container, the first text lines); the extension only decides between formats the
+        content cannot tell apart, and a file whose content matches a format nakit does not
+        read is refused with the name of that format.
     wavelength
         Needed when the file states none (plain text, GSAS STD); overrides the file's
         otherwise. A number (angstrom), ``(ka1, ka2, ratio)`` or an anode name ``"Cu"``.
     scan
         Which range of a multi-range file (0-based); ``attrs["n_scans"]`` says how many.
     fmt
-        Force a format: ``xy``, ``uxd``, ``bruker_raw``, ``brml``, ``xrdml``, ``gsas_std``.
+        Force a format, one of :func:`formats`.
     """
     scans = read_xrd_scans(path, wavelength=wavelength, fmt=fmt)
     if not 0 <= scan < len(scans):
@@ -143,21 +163,15 @@ def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int = 0, fmt: st
 def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None = None) -> list[xr.Dataset]:
     """Read every scan range of a file, one Dataset each (see :func:`read_xrd`)."""
     path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(path, "file not found")
-    data = path.read_bytes()
-    name = path.name.lower()
-    for ext, opener in ((".bz2", bz2.decompress), (".gz", gzip.decompress)):
-        if name.endswith(ext):
-            try:
-                data = opener(data)
-            except (OSError, EOFError, ValueError) as exc:
-                raise FileFormatError(path, f"cannot decompress {ext} data ({exc})") from None
-            name = name[: -len(ext)]
-    fmt = fmt or _detect(data, name, path)
+    # .gz/.bz2/.xz (and single-file .zip) are undone here with a cap on the expanded size
+    data = read_bytes(path)
+    fmt = fmt or detect_format(data, content_suffix(path), path)
     if fmt not in _PARSERS:
         raise ParameterError(f"unknown XRD format {fmt!r}; known: {', '.join(sorted(_PARSERS))}")
-    scans = _PARSERS[fmt](data, path)
+    try:
+        scans = _PARSERS[fmt](data, path)
+    except ParameterError as exc:  # a wavelength the file states outside any X-ray tube's range
+        raise FileFormatError(path, f"the file states an impossible value: {exc}") from None
     override = Wavelength.parse(wavelength) if wavelength is not None else None
     out = []
     for i, s in enumerate(scans):
@@ -171,24 +185,118 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
 
 # ------------------------------------------------------------------------------------ helpers
 
-def _detect(data: bytes, name: str, path: Path) -> str:
+#: Cap on the bytes read out of the members of a zip container (BRML, RASX): a few hundred
+#: bytes of deflate can otherwise expand to gigabytes.
+MAX_MEMBER_BYTES = DEFAULT_MAX_DECOMPRESSED
+
+#: Files whose content says what they are, although nakit reads them elsewhere or not at all.
+_FOREIGN_MAGIC = (
+    (b"WDF1", "a Renishaw WiRE .wdf Raman file (read it with nakit.raman.read_raman)"),
+    (b"\xd0\xcf\x11\xe0", "an OLE2 compound file (legacy Excel .xls or another Office file), not a "
+                          "diffraction scan"),
+    (b"\x89HDF", "an HDF5/NeXus file; nakit reads no HDF5 diffraction format"),
+    (b"%PDF", "a PDF document, not a diffraction scan"),
+    (b"\x89PNG", "a PNG image, not a diffraction scan"),
+    (b"\xff\xd8\xff", "a JPEG image, not a diffraction scan"),
+    (b"BSMV", "a Bruker BSML measurement program, not measured data"),
+)
+
+
+def detect_format(data: bytes, suffix: str, path) -> str:
+    """Name the XRD format of ``data`` from its content (see :func:`formats`).
+
+    ``suffix`` (lower case, e.g. ``".raw"``) only turns an unrecognised content into a clear
+    error for formats that have a fixed signature. Content that matches something nakit does
+    not read as XRD (a Raman file, an Excel workbook, an image) raises
+    :class:`~nakit.errors.FileFormatError` naming what was recognised.
+    """
     if data[:4] in (b"RAW ", b"RAW2") or data[:7] in (b"RAW1.01", b"RAW4.00"):
         return "bruker_raw"
+    if data[:3] == b"RAW":
+        raise FileFormatError(path, f"a Bruker RAW file of an unknown version (magic {data[:7]!r}); nakit "
+                              "reads 'RAW ', 'RAW2', 'RAW1.01' and 'RAW4.00'", field="byte 0")
     if data[:4] == b"PK\x03\x04":
-        return "brml"
-    head = data[:4096].decode("latin-1")
+        return _detect_zip(data, path)
+    for magic, what in _FOREIGN_MAGIC:
+        if data.startswith(magic):
+            raise FileFormatError(path, f"this looks like {what}")
+    head = data[:8192]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = decode(head, path) if bom != b"\xef\xbb\xbf" else head[3:].decode("latin-1")
+            break
+    else:
+        head = head.decode("latin-1")
     if "<xrdMeasurements" in head:
         return "xrdml"
+    if re.match(r"\s*\*RAS_DATA_START", head) or "*RAS_HEADER_START" in head:
+        return "rigaku_ras"
+    if "[Measurement conditions]" in head and re.search(r"K-Alpha1 wavelength", head):
+        return "panalytical_csv"
     if re.search(r"^\s*_2THETA|^_FILEVERSION|^_DRIVE", head, re.M):
         return "uxd"
     if re.search(r"^BANK\s", head, re.M):
         return "gsas_std"
-    if name.endswith((".raw",)):
+    if re.search(r"^#\s*(Acq\. ?time|Laser|Grating|Accumulations)\b", head, re.M | re.I):
+        raise FileFormatError(path, "this looks like a Horiba LabSpec Raman export (#Acq. time/#Laser header), "
+                              "not a diffraction scan; read it with nakit.raman.read_raman")
+    if re.match(r"\s*#Wave\s+#Intensity", head, re.I):
+        raise FileFormatError(path, "this looks like a Renishaw WiRE Raman text export (#Wave #Intensity), not "
+                              "a diffraction scan; read it with nakit.raman.read_raman")
+    if "\x00" in head:
+        raise FileFormatError(path, f"binary content of no XRD format nakit knows (first bytes {data[:8]!r}); "
+                              "known: Bruker RAW/BRML, PANalytical XRDML, Rigaku RAS/RASX, GSAS STD, UXD, text")
+    if suffix in (".raw",):
         raise FileFormatError(path, f"not a Bruker RAW file: magic bytes {data[:7]!r}, expected "
                               "'RAW ', 'RAW2', 'RAW1.01' or 'RAW4.00'", field="byte 0")
-    if name.endswith((".brml", ".xrdml", ".uxd")):
-        raise FileFormatError(path, f"content does not match the {Path(name).suffix} format")
+    if suffix in (".brml", ".rasx"):
+        raise FileFormatError(path, f"content does not match the {suffix} format (a zip archive)")
+    if suffix in (".xrdml", ".uxd", ".ras"):
+        raise FileFormatError(path, f"content does not match the {suffix} format")
     return "xy"
+
+
+def _detect_zip(data: bytes, path) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileFormatError(path, f"starts like a zip archive (as BRML and RASX do) but is not a readable "
+                              f"zip archive ({exc})") from None
+    if any(re.search(r"RawData\d+\.xml$", n) for n in names):
+        return "brml"
+    if any(re.search(r"(^|/)Profile\d+\.txt$", n) for n in names):
+        return "rigaku_rasx"
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        raise FileFormatError(path, "this looks like an Excel workbook (.xlsx), not a diffraction scan; export "
+                              "the scan as text or read the sheet with pandas")
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    raise FileFormatError(path, f"a zip archive that is neither Bruker BRML (Experiment*/RawData*.xml) nor "
+                          f"Rigaku RASX (Data*/Profile*.txt); it holds: {shown or 'nothing'}")
+
+
+def zip_budget() -> list[int]:
+    """A fresh byte budget for one zip container (see :func:`zip_member`)."""
+    return [MAX_MEMBER_BYTES]
+
+
+def zip_member(zf: zipfile.ZipFile, name: str, path, budget: list[int]) -> bytes:
+    """Read one member of a zip container, never holding more than ``budget[0]`` bytes.
+
+    ``budget`` is a one-element list shared by every member read from one archive, so the
+    cap applies to the archive's total expanded size; the declared sizes in the archive are
+    not trusted (a bomb may lie), the bytes actually produced are counted.
+    """
+    try:
+        with zf.open(name) as stream:
+            block = stream.read(budget[0] + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError,
+            ValueError) as exc:
+        raise FileFormatError(path, f"{name}: corrupt zip member ({exc})", field=name) from None
+    if len(block) > budget[0]:
+        raise FileFormatError(path, f"{name}: the archive decompresses to more than {MAX_MEMBER_BYTES} bytes "
+                              "(the limit for one file; a zip bomb?)", field=name)
+    budget[0] -= len(block)
+    return block
 
 
 def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int, n: int) -> xr.Dataset:
@@ -243,6 +351,36 @@ class _Bin:
         arr = np.frombuffer(self.data, dtype="<f4", count=count * stride // 4, offset=offset)
         return arr[:: stride // 4].astype(float)
 
+    def scan_range(self, offset: int, steps: int, start: float, step: float, *, index: int,
+                   header_at: int, stride: int = 4) -> tuple[np.ndarray, np.ndarray]:
+        """(2theta, counts) of one range, after checking its header against the file.
+
+        The step count is checked against the bytes that follow before anything is allocated
+        (a header declaring 2**31 steps must not cost 16 GiB), and the step size must be a
+        positive finite number: Bruker writes ranges with increasing 2theta, so a zero,
+        negative or non-finite step means a corrupt header, not a scan to believe.
+        """
+        if offset > len(self.data):
+            raise FileFormatError(self.path, f"file is truncated: range {index} data would start at byte {offset}, "
+                                  f"file has {len(self.data)}", field=f"byte {header_at}")
+        try:
+            n = check_declared_count(steps, stride, len(self.data) - offset, path=self.path,
+                                     field=f"byte {header_at} (range {index} step count)")
+        except FileFormatError as exc:
+            raise FileFormatError(self.path, f"file is truncated or its header is wrong: range {index} "
+                                  f"{exc.reason}", field=exc.field) from None
+        if not (np.isfinite(start) and np.isfinite(step) and step > 0):
+            raise FileFormatError(self.path, f"range {index}: start {start!r} deg, step {step!r} deg; expected a "
+                                  "finite start and a positive step", field=f"byte {header_at} (range {index})")
+        return _steps(start, step, n), self.floats(offset, n, stride)
+
+    def check_consumed(self, offset: int, what: str) -> None:
+        """Refuse bytes left after the last range: the step counts do not describe the file."""
+        if offset != len(self.data):
+            raise FileFormatError(self.path, f"{len(self.data) - offset} bytes follow the last range's {what}: a "
+                                  "range header's step count does not match the data (corrupt header?)",
+                                  field=f"byte {offset}")
+
 
 def _steps(start: float, step: float, n: int) -> np.ndarray:
     return start + step * np.arange(n)
@@ -275,12 +413,11 @@ def _raw_v1(b: _Bin) -> list[_Scan]:
         sample = b.string(off + 36, 32)
         ka1, ka2 = b.unpack("ff", off + 68)
         (more,) = b.unpack("I", off + 148)
-        off += 152
-        y = b.floats(off, steps)
-        off += 4 * steps
+        x, y = b.scan_range(off + 152, steps, start, step, index=len(scans), header_at=off)
+        off += 152 + 4 * x.size
         wl = Wavelength._checked(ka1, ka2, 0.5) if ka1 > 0 else None
-        scans.append(_Scan(_steps(start, step, steps), y, meta={"version": "RAW v1", "sample": sample,
-                                                                "time_per_step_s": t_step}, wavelength=wl))
+        scans.append(_Scan(x, y, meta={"version": "RAW v1", "sample": sample, "time_per_step_s": t_step},
+                           wavelength=wl))
     return scans
 
 
@@ -290,15 +427,15 @@ def _raw_v2(b: _Bin) -> list[_Scan]:
     ka1, ka2, ratio = b.unpack("fff", 190)
     wl = Wavelength._checked(ka1, ka2, ratio) if ka1 > 0 else None
     scans, off = [], 256
-    for _ in range(n_ranges):
+    for r in range(n_ranges):
         hlen, steps = b.unpack("HH", off)
         if hlen <= 48:
             raise FileFormatError(b.path, f"range header length {hlen} too short", field=f"byte {off}")
         t_step, step, start = b.unpack("fff", off + 8)
-        off += hlen
-        scans.append(_Scan(_steps(start, step, steps), b.floats(off, steps),
-                           meta={"version": "RAW v2", "anode": anode, "time_per_step_s": t_step}, wavelength=wl))
-        off += 4 * steps
+        x, y = b.scan_range(off + hlen, steps, start, step, index=r, header_at=off)
+        off += hlen + 4 * x.size
+        scans.append(_Scan(x, y, meta={"version": "RAW v2", "anode": anode, "time_per_step_s": t_step},
+                           wavelength=wl))
     return scans
 
 
@@ -310,6 +447,7 @@ def _raw_v3(b: _Bin) -> list[_Scan]:
     file_wl = Wavelength._checked(ka1, ka2, ratio) if ka1 > 0 else None
     (radius,) = b.unpack("f", 564)
     meta["goniometer_radius_mm"] = float(radius)
+    check_declared_count(n_ranges, 304, max(len(b.data) - 712, 0), path=b.path, field="byte 12 (number of ranges)")
     scans, off = [], 712
     for r in range(n_ranges):
         hlen, steps = b.unpack("II", off)
@@ -320,11 +458,11 @@ def _raw_v3(b: _Bin) -> list[_Scan]:
         (t_step,) = b.unpack("f", off + 192)
         (used_lambda,) = b.unpack("d", off + 240)
         (supp,) = b.unpack("I", off + 256)
-        off += hlen + supp
+        x, y = b.scan_range(off + hlen + supp, steps, start_2t, step, index=r, header_at=off)
+        off += hlen + supp + 4 * x.size
         wl = file_wl or (Wavelength._checked(used_lambda, None, 0.0) if used_lambda > 0 else None)
-        scans.append(_Scan(_steps(start_2t, step, steps), b.floats(off, steps),
-                           meta={**meta, "time_per_step_s": float(t_step)}, wavelength=wl))
-        off += 4 * steps
+        scans.append(_Scan(x, y, meta={**meta, "time_per_step_s": float(t_step)}, wavelength=wl))
+    b.check_consumed(off, "counts")
     return scans
 
 
@@ -357,17 +495,14 @@ def _raw_v4(b: _Bin) -> list[_Scan]:
         datum, hdr = b.unpack("II", off + 136)
         if datum not in (4, 8):
             raise FileFormatError(b.path, f"{datum} bytes per step; expected 4 or 8", field=f"byte {off + 136}")
-        off += 160 + hdr
         # 8-byte steps (DIFFRAC.EVA) hold the float32 intensity followed by a 4-byte status word
-        y = b.floats(off, steps, stride=datum)
-        off += datum * steps
+        x, y = b.scan_range(off + 160 + hdr, steps, start, step, index=len(scans), header_at=off, stride=datum)
+        off += 160 + hdr + datum * x.size
         if scan_type not in ("Locked Coupled", "Unlocked Coupled", "TwoTheta", "Detector Scan", ""):
             meta["scan_type_note"] = f"scan type {scan_type!r} read as a 2theta scan"
         scan_wl = wl or (Wavelength._checked(used_lambda, None, 0.0) if used_lambda > 0 else None)
-        scans.append(_Scan(_steps(start, step, steps), y, meta={**meta, "scan_type": scan_type,
-                                                                 "time_per_step_s": float(t_step),
-                                                                 "bytes_per_step": int(datum)},
-                           wavelength=scan_wl))
+        scans.append(_Scan(x, y, meta={**meta, "scan_type": scan_type, "time_per_step_s": float(t_step),
+                                       "bytes_per_step": int(datum)}, wavelength=scan_wl))
         if off + 4 <= len(b.data):
             (seg,) = b.unpack("I", off)
             if seg not in (0, 160):
@@ -377,54 +512,116 @@ def _raw_v4(b: _Bin) -> list[_Scan]:
 
 # ------------------------------------------------------------------------------------- text
 
-_NUM = re.compile(r"[,;\s]+")
+_COMMENT_START = tuple("#;!%'\"") + ("//",)
 
 
-def _numeric_rows(text: str, path, first_line: int = 1, min_cols: int = 2):
-    """Parse whitespace/comma/semicolon separated numeric rows; skip a leading non-numeric header."""
-    rows, lines, ncol, started = [], [], None, False
-    for lineno, raw in enumerate(text.splitlines(), start=first_line):
+def _text(data: bytes, path) -> tuple[list[str], bool]:
+    """Decoded lines (BOM removed, any line end) and whether the file ends with a line break."""
+    text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
+    ends = text.endswith("\n")
+    lines = text.split("\n")
+    if ends:
+        lines.pop()
+    if not "".join(lines).strip():
+        raise FileFormatError(path, "file is empty")
+    return lines, ends
+
+
+def _fields(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return line.split()
+    # a delimiter at the end of a row (spreadsheet exports) ends the row, it adds no field
+    return [f.strip() for f in line.rstrip().rstrip(delimiter).split(delimiter)]
+
+
+def _numeric_rows(lines: list[str], path, *, first_line: int = 1, min_cols: int = 2,
+                  ends_with_newline: bool = True) -> np.ndarray:
+    """Numeric rows of a text table; lines before the first numeric row are a header.
+
+    The decimal separator and the delimiter are sniffed (decimal commas with ``;``, tab or
+    white space are read as numbers, never split into two columns); every field of a data
+    row must be a finite number; a file that ends without a line break must not end in a cut
+    row or number (see :func:`nakit.textio.check_last_row`).
+    """
+    decimal, delimiter = sniff_decimal_and_delimiter(lines)
+    rows: list[list[str]] = []
+    linenos: list[int] = []
+    ncol = None
+    for lineno, raw in enumerate(lines, start=first_line):
         line = raw.strip()
-        if not line or line[0] in "#;!%'\"" or line.startswith("//"):
+        if not line or line.startswith(_COMMENT_START):
             continue
-        parts = [p for p in _NUM.split(line) if p]
-        try:
-            vals = [float(p) for p in parts]
-        except ValueError:
-            if started:
-                raise FileFormatError(path, f"non-numeric value in data row: {line[:60]!r}", line=lineno) from None
-            continue  # header line before the data
-        started = True
+        fields = _fields(line, delimiter)
         if ncol is None:
-            ncol = len(vals)
+            try:
+                [parse_number(f, path=path, line=lineno, decimal=decimal) for f in fields]
+            except FileFormatError:
+                continue  # a header line before the data
+            ncol = len(fields)
             if ncol < min_cols:
                 raise FileFormatError(path, f"expected at least {min_cols} columns, found {ncol}", line=lineno)
-        elif len(vals) != ncol:
-            raise FileFormatError(path, f"row has {len(vals)} columns, expected {ncol} like the first data row",
+        elif len(fields) != ncol:
+            raise FileFormatError(path, f"row has {len(fields)} columns, expected {ncol} like the first data row",
                                   line=lineno)
-        if not all(np.isfinite(vals)):
-            raise FileFormatError(path, "NaN or infinite value", line=lineno)
-        rows.append(vals)
-        lines.append(lineno)
+        rows.append(fields)
+        linenos.append(lineno)
     if not rows:
         raise FileFormatError(path, "no numeric data rows found")
-    arr = np.asarray(rows)
+    check_last_row(rows, path=path, ends_with_newline=ends_with_newline or linenos[-1] != first_line + len(lines) - 1,
+                   line=linenos[-1], decimal=decimal)
+    arr = np.empty((len(rows), ncol))
+    for i, (fields, lineno) in enumerate(zip(rows, linenos)):
+        for j, f in enumerate(fields):
+            arr[i, j] = parse_number(f, path=path, line=lineno, field=f"column {j + 1}", decimal=decimal)
     d = np.diff(arr[:, 0])
     if arr.shape[0] > 1 and not (np.all(d > 0) or np.all(d < 0)):
         bad = int(np.flatnonzero(np.sign(d) != np.sign(d[0]))[0] if np.any(d != 0) else 0) + 1
         if np.any(d == 0):
             bad = int(np.flatnonzero(d == 0)[0]) + 1
         raise FileFormatError(path, f"angles are not monotonic ({arr[bad - 1, 0]} then {arr[bad, 0]})",
-                              line=lines[bad])
+                              line=linenos[bad])
     return arr
 
 
 def _parse_xy(data: bytes, path) -> list[_Scan]:
-    arr = _numeric_rows(data.decode("latin-1"), path)
+    lines, ends = _text(data, path)
+    arr = _numeric_rows(lines, path, ends_with_newline=ends)
     sigma = arr[:, 2] if arr.shape[1] >= 3 else None
     if sigma is not None and np.any(sigma < 0):
         raise FileFormatError(path, "negative uncertainty in the third column", field="column 3")
     return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]})]
+
+
+def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:
+    """PANalytical Data Viewer / HighScore CSV: ``[Measurement conditions]`` key,value lines
+    (the wavelengths among them), then ``[Scan points]`` and ``Angle,Intensity`` rows."""
+    lines, ends = _text(data, path)
+    keys: dict[str, str] = {}
+    start = None
+    for i, line in enumerate(lines):
+        if line.strip().lower() == "[scan points]":
+            start = i + 1
+            break
+        key, sep, value = line.partition(",")
+        if sep:
+            keys[key.strip().lower()] = value.strip().strip('"')
+    if start is None:
+        raise FileFormatError(path, "PANalytical CSV without a '[Scan points]' section")
+
+    def num(key):
+        if key not in keys:
+            return None
+        return parse_number(keys[key], path=path, line=None, field=key)
+
+    ka1, ka2, ratio = num("k-alpha1 wavelength"), num("k-alpha2 wavelength"), num("ratio k-alpha2/k-alpha1")
+    wl = Wavelength._checked(ka1, ka2, ratio or 0.0) if ka1 else None
+    arr = _numeric_rows(lines[start:], path, first_line=start + 1, ends_with_newline=ends)
+    declared = keys.get("no. of points")
+    if declared is not None and int(num("no. of points")) != arr.shape[0]:
+        raise FileFormatError(path, f"the header declares {declared} points, the [Scan points] section holds "
+                              f"{arr.shape[0]}", field="No. of points")
+    return [_Scan(arr[:, 0], arr[:, 1], units="counts", wavelength=wl,
+                  meta={"anode": keys.get("anode material"), "columns": arr.shape[1]})]
 
 
 def _parse_uxd(data: bytes, path) -> list[_Scan]:
@@ -433,7 +630,8 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
     scans, block, block_start, kind = [], [], 0, None
 
     def flush():
-        arr = _numeric_rows("\n".join(block), path, first_line=block_start, min_cols=1)
+        arr = _numeric_rows(block, path, first_line=block_start, min_cols=1,
+                            ends_with_newline=ends or block_start + len(block) - 1 < len(lines))
         if arr.shape[1] == 1:
             try:
                 x = _steps(float(keys["_START"]), float(keys["_STEPSIZE"]), arr.shape[0])
@@ -448,7 +646,8 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
         scans.append(_Scan(x, y, units="counts/s" if "CPS" in kind else "counts", meta=meta,
                            wavelength=_uxd_wavelength(keys)))
 
-    for lineno, raw in enumerate(data.decode("latin-1").splitlines(), start=1):
+    lines, ends = _text(data, path)
+    for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith(";"):
             continue
@@ -489,12 +688,27 @@ def _uxd_wavelength(keys) -> Wavelength | None:
 
 
 def _parse_gsas_std(data: bytes, path) -> list[_Scan]:
-    lines = data.decode("latin-1").splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("BANK"):
-            break
-    else:
+    """GSAS STD: per bank a ``BANK n nchan nrec CONST start step 0 0 STD`` line and ``nrec``
+    80-column records of ten ``nnIIIIII`` fields (counter number, intensity).
+
+    The BANK line is checked against the records rather than believed: ``nrec`` must be
+    ``ceil(nchan / 10)``, the fields past ``nchan`` in the last record must be empty or zero
+    padding, and only another BANK line may follow. A BANK line promising fewer points than
+    the records hold is refused, not read as a shorter pattern.
+    """
+    lines, _ = _text(data, path)
+    banks = [i for i, line in enumerate(lines) if line.startswith("BANK")]
+    if not banks:
         raise FileFormatError(path, "no BANK line")
+    title = lines[0].strip()[:80] if banks[0] > 0 else ""
+    scans = []
+    for b, i in enumerate(banks):
+        stop = banks[b + 1] if b + 1 < len(banks) else len(lines)
+        scans.append(_gsas_bank(lines, i, stop, path, title))
+    return scans
+
+
+def _gsas_bank(lines: list[str], i: int, stop: int, path, title: str) -> _Scan:
     parts = lines[i].split()
     try:
         nchan, nrec = int(parts[2]), int(parts[3])
@@ -507,31 +721,49 @@ def _parse_gsas_std(data: bytes, path) -> list[_Scan]:
     fmt_kind = parts[-1] if parts[-1] in ("STD", "ESD", "ALT", "FXYE") else "STD"
     if fmt_kind != "STD":
         raise FileFormatError(path, f"GSAS {fmt_kind} layout not supported (only STD)", line=i + 1)
-    body = lines[i + 1: i + 1 + nrec]
+    if nchan < 1 or nrec != -(-nchan // 10):
+        raise FileFormatError(path, f"BANK line declares {nchan} points in {nrec} records; the STD layout holds "
+                              f"ten points per record, so {-(-max(nchan, 1) // 10)} records", line=i + 1,
+                              field="NCHAN/NREC")
+    body = lines[i + 1: stop]
+    while body and not body[-1].strip():
+        body.pop()
     if len(body) < nrec:
-        raise FileFormatError(path, f"BANK line promises {nrec} records, file has {len(body)}", line=len(lines))
+        raise FileFormatError(path, f"BANK line promises {nrec} records, the file has {len(body)} (truncated?)",
+                              line=i + 1 + len(body))
+    if len(body) > nrec:
+        raise FileFormatError(path, f"BANK line promises {nrec} records ({nchan} points) but {len(body)} data "
+                              f"lines follow it; the BANK line does not describe the data", line=i + 2 + nrec)
     y, ncount = [], []
     for k, rec in enumerate(body, start=i + 2):
-        rec = rec.rstrip("\r\n").ljust(80)
+        rec = rec.rstrip("\r\n")
+        if len(rec) > 80 and rec[80:].strip():
+            raise FileFormatError(path, f"record longer than 80 columns ({len(rec)})", line=k)
+        rec = rec.ljust(80)
         for j in range(10):
             field_text = rec[8 * j: 8 * j + 8]
             if not field_text.strip():
+                if len(y) < nchan:
+                    raise FileFormatError(path, f"empty field before the {nchan} points the BANK line declares",
+                                          line=k, field=f"column {j + 1}")
                 continue
             nc, val = field_text[:2].strip(), field_text[2:].strip()
             try:
-                y.append(float(val))
+                value = parse_number(val, path=path, line=k, field=f"column {j + 1}")
                 ncount.append(int(nc) if nc else 1)
             except ValueError:
                 raise FileFormatError(path, f"field {field_text!r} is not 'nnIIIIII' (counters, intensity)",
                                       line=k, field=f"column {j + 1}") from None
-    if len(y) < nchan:
-        raise FileFormatError(path, f"BANK line promises {nchan} points, records hold {len(y)}")
-    y = np.asarray(y[:nchan])
+            if len(y) >= nchan and value != 0:
+                raise FileFormatError(path, f"a value ({val}) after the {nchan} points the BANK line declares; it "
+                                      "promises fewer points than the records hold", line=k, field=f"column {j + 1}")
+            y.append(value)
+    y_arr = np.asarray(y[:nchan])
     nct = np.maximum(np.asarray(ncount[:nchan]), 1)
     # GSAS STD: the variance of a point is I / (number of counters); centidegrees on the axis
-    sigma = np.sqrt(np.clip(y, 0, None) / nct)
-    return [_Scan(_steps(start / 100.0, step / 100.0, nchan), y, sigma,
-                  meta={"title": lines[0].strip()[:80], "gsas_layout": "STD"})]
+    sigma = np.sqrt(np.clip(y_arr, 0, None) / nct)
+    return _Scan(_steps(start / 100.0, step / 100.0, nchan), y_arr, sigma,
+                 meta={"title": title, "gsas_layout": "STD", "bank": parts[1]})
 
 
 # -------------------------------------------------------------------------------------- XML
@@ -613,12 +845,9 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
     if not raw_names:
         raise FileFormatError(path, "no Experiment*/RawData*.xml inside the BRML archive")
     scans = []
+    budget = zip_budget()
     for name in raw_names:
-        try:
-            xml = zf.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise FileFormatError(path, f"{name}: corrupt zip member ({exc})", field=name) from None
-        root = _xml_root(xml, path, name)
+        root = _xml_root(zip_member(zf, name, path, budget), path, name)
         wl = None
         tube = root.find(".//Tube")
         if tube is not None:
@@ -628,6 +857,7 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
             ka1, ka2, ratio = v("WaveLengthAlpha1"), v("WaveLengthAlpha2"), v("WaveLengthRatio")
             if ka1:
                 wl = Wavelength._checked(ka1, ka2, ratio or 0.0)
+        anode = (root.findtext(".//Tube/TubeMaterial") or "").strip() or None
         for route in root.iter("DataRoute"):
             x_col, y_col = _brml_columns(route, path, name)
             rows = [d.text.split(",") for d in route.findall("Datum") if d.text]
@@ -642,7 +872,8 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
             scans.append(_Scan(arr[:, x_col], arr[:, y_col],
                                meta={"scan_name": (route.find("ScanInformation") or {}).get("ScanName")
                                      if route.find("ScanInformation") is not None else None,
-                                     "time_per_step_s": float(t) if t else None, "member": name},
+                                     "time_per_step_s": float(t) if t else None, "member": name,
+                                     "anode": anode},
                                wavelength=wl))
     if not scans:
         raise FileFormatError(path, "no <DataRoute> with data in the BRML archive")
@@ -667,8 +898,23 @@ def _brml_columns(route, path, name) -> tuple[int, int]:
     return x_col, y_col
 
 
+def _parse_rigaku_ras(data: bytes, path) -> list[_Scan]:
+    from .rigaku import parse_ras  # rigaku imports this module's _Scan and Wavelength
+
+    return parse_ras(data, path)
+
+
+def _parse_rigaku_rasx(data: bytes, path) -> list[_Scan]:
+    from .rigaku import parse_rasx
+
+    return parse_rasx(data, path)
+
+
 _PARSERS = {
     "xy": _parse_xy,
+    "panalytical_csv": _parse_panalytical_csv,
+    "rigaku_ras": _parse_rigaku_ras,
+    "rigaku_rasx": _parse_rigaku_rasx,
     "uxd": _parse_uxd,
     "bruker_raw": _parse_bruker_raw,
     "brml": _parse_brml,
