@@ -10,7 +10,30 @@ The residual of point *i* is ``w_i (Z_model - Z_data)`` for the real and imagina
                   data-proportional weighting); a part smaller than 1e-3 |Z_i| is given
                   ``1/(1e-3 |Z_i|)`` so near-zero crossings do not dominate
 
-The weighting is stated in every :class:`CircuitFit`.
+The weighting is stated in every :class:`CircuitFit` (``fit.weighting``, and the
+``weighting`` attr of :meth:`CircuitFit.to_dataset`).
+
+Why the default is ``"modulus"``, unlike impedance.py
+-----------------------------------------------------
+nakit's circuit strings and element names follow impedance.py, whose ``CustomCircuit.fit``
+is unweighted unless ``weight_by_modulus=True``. nakit nevertheless defaults to
+``"modulus"``, deliberately: the spectra this field fits span decades of ``|Z|`` (a
+solid electrolyte's bulk arc of a few ohm beside a blocking-electrode tail of kilo-ohm), and
+an unweighted fit lets the largest impedances decide every parameter, so the bulk and
+grain-boundary resistances that give the conductivity are fitted badly. Weighting by
+``1/|Z|`` is the usual recommendation for such data (Boukamp 1986; Orazem & Tribollet,
+*Electrochemical Impedance Spectroscopy*, ch. 19) and the choice most commercial fitting
+programs offer first. To reproduce an impedance.py fit, pass ``weighting="unit"``
+(``CustomCircuit.fit(f, Z)``) or keep ``"modulus"`` (``weight_by_modulus=True``); the tests
+check both against impedance.py on its own example data.
+
+Inductive points
+----------------
+Cables and the cell holder add an inductance that makes ``z_imag > 0`` at the highest
+frequencies. A circuit without an inductor cannot follow those points; impedance.py's
+``ignoreBelowX`` drops every point above the real axis. :func:`drop_inductive` does the same
+(``where="all"``) or, by default, drops only the run of such points at the high-frequency
+end (``where="high"``), keeping a low-frequency inductive loop that may be real physics.
 """
 
 from __future__ import annotations
@@ -119,10 +142,64 @@ class CircuitFit:
         )
 
 
+INDUCTIVE_WHERE = ("high", "all")
+
+
+def drop_inductive(data: xr.Dataset, where: str = "high") -> xr.Dataset:
+    """Remove inductive points (``z_imag > 0``) from a spectrum, as the field does before fitting.
+
+    Parameters
+    ----------
+    data
+        A spectrum Dataset (:mod:`nakit.eis.spectra`), with or without a ``loop`` dimension.
+    where
+        ``"high"`` (default): only the points above the real axis at the high-frequency end
+        of the spectrum (from the highest frequency down to the first point with
+        ``z_imag <= 0``), the signature of cable and fixture inductance. ``"all"``: every
+        point with ``z_imag > 0``, like impedance.py's ``preprocessing.ignoreBelowX``.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy without those frequencies. ``attrs["dropped_inductive_points"]`` is how many
+        were removed and ``attrs["dropped_inductive_where"]`` the rule; with several loops a
+        frequency is removed when it is inductive in any loop, so the loops keep one grid.
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``where``, or a spectrum with no point left.
+    """
+    if where not in INDUCTIVE_WHERE:
+        raise ParameterError(f"where must be one of {INDUCTIVE_WHERE}, got {where!r}")
+    impedance_of(data, allow_loops=True)  # checks that this is a spectrum Dataset
+    zi = data["z_imag"].values
+    inductive = np.atleast_2d(zi > 0)  # NaN (a point a loop lacks) is not inductive
+    if where == "high":
+        f = data["frequency"].values
+        order = np.argsort(-f, kind="stable")
+        high = np.zeros_like(inductive)
+        for k in range(inductive.shape[0]):
+            measured = order[np.isfinite(np.atleast_2d(zi)[k, order])]
+            run = measured[: int(np.argmin(inductive[k, measured])) if not inductive[k, measured].all()
+                           else measured.size]
+            high[k, run] = True
+        inductive = high
+    drop = inductive.any(axis=0)
+    if drop.all():
+        raise ParameterError("every point of this spectrum is inductive (z_imag > 0); nothing would be left to fit")
+    out = data.isel(frequency=np.flatnonzero(~drop))
+    out.attrs = dict(data.attrs, dropped_inductive_points=int(drop.sum()), dropped_inductive_where=where)
+    return out
+
+
 def fit_circuit(data: xr.Dataset, circuit: str | Circuit, **kwargs) -> CircuitFit:
     """Fit ``circuit`` to a spectrum Dataset from :mod:`nakit.eis.readers`.
 
-    Keyword arguments are those of :func:`fit_circuit_raw`.
+    Keyword arguments are those of :func:`fit_circuit_raw`; the default weighting is
+    ``"modulus"`` (see the module docstring for why it differs from impedance.py's). A
+    spectrum with several loops is refused: choose one with
+    :func:`nakit.eis.select_loop` or fit each from :func:`nakit.eis.iter_loops`.
     """
     return fit_circuit_raw(data["frequency"].values, impedance_of(data), circuit, **kwargs)
 
@@ -148,7 +225,8 @@ def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=Non
     bounds
         Mapping of parameter names to ``(min, max)`` replacing the element defaults.
     weighting
-        ``"unit"``, ``"modulus"`` or ``"proportional"`` (module docstring).
+        ``"unit"``, ``"modulus"`` (default) or ``"proportional"``. The module docstring
+        says why the default is ``"modulus"``; ``"unit"`` is impedance.py's default.
     n_starts
         Number of starts. Starts after the first draw every free parameter log-uniformly
         within a factor ``spread`` of its starting value (seeded by ``seed``); the start

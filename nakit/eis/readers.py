@@ -1,18 +1,34 @@
-"""Readers for impedance spectra: Scribner ZPlot ``.z``, Gamry ``.DTA``, BioLogic ``.mpt``, CSV.
+"""Readers for impedance spectra, and :func:`read_eis`, the one entry point that recognises them.
 
-Every reader returns the same :class:`xarray.Dataset` over the ``frequency`` dimension
-(Hz, in the order the instrument measured it) with the impedance split into ``z_real``
-and ``z_imag`` (ohm, *signed*: a capacitive arc has ``z_imag < 0``). NetCDF-4 has no
-complex type, so the two parts are stored separately; :func:`impedance_of` gives the
-complex array. Instrument settings the file states become ``instrument_*`` attrs.
+============================  ================  ==================================  ==========
+format                        extensions        read by                             recognised
+============================  ================  ==================================  ==========
+BioLogic EC-Lab text export   ``.mpt``          :func:`read_biologic_mpt` (nakit)   first line ``EC-Lab ASCII FILE``
+BioLogic EC-Lab binary        ``.mpr``          :func:`read_biologic_mpr` (galvani) magic ``BIO-LOGIC MODULAR FILE``
+Gamry Framework               ``.dta``          :func:`read_gamry_dta` (nakit)      first line ``EXPLAIN``
+Scribner ZPlot (Solartron)    ``.z``            :func:`read_zplot` (nakit)          first line ``ZPLOT2 ASCII``
+plain table f, Z', Z''        ``.csv``/``.txt`` :func:`read_csv` (nakit)            rows of numbers
+============================  ================  ==================================  ==========
 
-Spectra are checked on reading: frequencies must be finite, positive and unique, and the
-impedance finite; a bad row raises :class:`~nakit.errors.FileFormatError` naming the file
-and line rather than giving a silently wrong fit later.
+Every reader returns the spectrum Dataset described in :mod:`nakit.eis.spectra`: the
+``frequency`` dimension (Hz, in the order measured), ``z_real`` and signed ``z_imag`` (ohm),
+``instrument_*`` attrs for what the file states, and, for files with repeated sweeps, a
+``loop`` dimension (:func:`select_loop`, :func:`iter_loops`). Text files are read through
+:mod:`nakit.textio` (any encoding, compressed copies, decimal commas with ``;`` or tab
+separators, files cut mid-row refused). Spectra are checked on reading: frequencies must be
+finite, positive and unique within a sweep, and the impedance finite; a bad row raises
+:class:`~nakit.errors.FileFormatError` naming the file and line rather than giving a silently
+wrong fit later.
+
+Why nakit reads the text formats itself: impedance.py's readers (``readCSV``,
+``readZPlot``, ``readGamry``) drop the instrument metadata and loops and do not check rows,
+and the maintained multi-format parsers (pyimpspec, yadg) are GPL-3.0 and much larger than
+these formats need. For the binary ``.mpr`` nakit relies on galvani (optional extra).
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from pathlib import Path
@@ -22,70 +38,22 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
+from ..textio import (check_last_row, decode, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+from .eclab import MPR_MAGIC, MPT_MAGIC, read_biologic_mpr, read_biologic_mpt
+from .gamry import MAGIC as GAMRY_MAGIC
+from .gamry import read_gamry_dta
+from .spectra import impedance_of, iter_loops, n_loops, numeric_columns, select_loop, spectrum_dataset, sweeps_dataset
+
+__all__ = ["IMAG_CONVENTIONS", "impedance_of", "iter_loops", "n_loops", "read_biologic_mpr", "read_biologic_mpt",
+           "read_csv", "read_eis", "read_gamry_dta", "read_zplot", "select_loop", "spectrum_dataset",
+           "sweeps_dataset"]
 
 IMAG_CONVENTIONS = ("auto", "signed", "negated")
 
 
-def impedance_of(ds: xr.Dataset) -> np.ndarray:
-    """The complex impedance ``z_real + 1j * z_imag`` of a spectrum Dataset (ohm)."""
-    for name in ("z_real", "z_imag"):
-        if name not in ds:
-            raise ParameterError(f"expected an impedance Dataset with {name!r}; have {sorted(ds.data_vars)}")
-    return ds["z_real"].values + 1j * ds["z_imag"].values
-
-
-def spectrum_dataset(frequency, z, attrs: dict | None = None, *, path=None, lines=None) -> xr.Dataset:
-    """Build (and check) the impedance Dataset from frequencies (Hz) and complex ``z`` (ohm).
-
-    ``path`` and ``lines`` (1-based file line of each point) only make error messages point
-    at the offending row of a file.
-    """
-    f = np.asarray(frequency, dtype=float)
-    z = np.asarray(z, dtype=complex)
-    if f.ndim != 1 or f.shape != z.shape:
-        raise FileFormatError(path, f"frequency and impedance must be 1-D of equal length, got {f.shape} and {z.shape}")
-    if f.size == 0:
-        raise FileFormatError(path, "no data points")
-    where = (lambda i: lines[i]) if lines is not None else (lambda i: None)
-    bad = np.flatnonzero(~np.isfinite(f) | (f <= 0))
-    if bad.size:
-        i = int(bad[0])
-        raise FileFormatError(path, f"frequency must be finite and positive, got {f[i]!r} (point {i})",
-                              line=where(i), field="frequency")
-    bad = np.flatnonzero(~np.isfinite(z))
-    if bad.size:
-        i = int(bad[0])
-        raise FileFormatError(path, f"impedance is not finite at point {i} ({z[i]!r})", line=where(i), field="impedance")
-    _, first, counts = np.unique(f, return_index=True, return_counts=True)
-    if np.any(counts > 1):
-        dup = f[first[counts > 1][0]]
-        i = int(np.flatnonzero(f == dup)[1])
-        raise FileFormatError(path, f"frequency {dup:g} Hz is repeated (point {i}); each frequency must occur once",
-                              line=where(i), field="frequency")
-    ds = xr.Dataset(
-        {"z_real": ("frequency", z.real, {"units": "ohm", "long_name": "Z'"}),
-         "z_imag": ("frequency", z.imag, {"units": "ohm", "long_name": "Z'' (signed)"})},
-        coords={"frequency": ("frequency", f, {"units": "Hz"})},
-        attrs=dict(attrs or {}),
-    )
-    return ds
-
-
-def _read_lines(path: Path, encoding: str = "latin-1") -> list[str]:
-    if not path.is_file():
-        raise FileFormatError(path, "file not found")
-    return path.read_text(encoding=encoding).splitlines()
-
-
-def _floats(tokens: list[str], path, line: int) -> list[float]:
-    try:
-        return [float(t.replace(",", ".")) for t in tokens]
-    except ValueError:
-        raise FileFormatError(path, f"expected numbers, got {' '.join(tokens)!r}", line=line) from None
-
-
 # ---------------------------------------------------------------- ZPlot -------------------------
 
+ZPLOT_MAGIC = "ZPLOT2 ASCII"
 _ZPLOT_KEYS = {  # header key -> instrument attr
     "Measured Data, ZPlot": "software_version",
     "Experiment Type": "experiment",
@@ -100,6 +68,7 @@ _ZPLOT_KEYS = {  # header key -> instrument attr
     "Date": "date",
     "Time": "time",
 }
+_ZPLOT_COLUMNS = ["Freq(Hz)", "Ampl", "Bias", "Time(Sec)", "Z'(a)", "Z''(b)"]
 
 
 def read_zplot(path: str | os.PathLike) -> xr.Dataset:
@@ -112,9 +81,10 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
     The ``Z''(b)`` column is signed (capacitive < 0), as ZPlot writes it.
     """
     path = Path(path)
-    lines = _read_lines(path)
-    if not lines or not lines[0].startswith("ZPLOT2 ASCII"):
-        raise FileFormatError(path, "not a ZPlot file: the first line must be 'ZPLOT2 ASCII'", line=1)
+    text = read_text_lines(path)
+    lines = text.lines
+    if not lines[0].startswith(ZPLOT_MAGIC):
+        raise FileFormatError(path, f"not a ZPlot file: the first line must be {ZPLOT_MAGIC!r}", line=1)
     header: dict[str, str] = {}
     columns = None
     start = None
@@ -136,135 +106,43 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
             columns = [c.strip() for c in line.split("\t") if c.strip()]
     if start is None:
         raise FileFormatError(path, "no 'End Comments' line: the data block was not found")
-    columns = columns or ["Freq(Hz)", "Ampl", "Bias", "Time(Sec)", "Z'(a)", "Z''(b)"]
+    columns = columns or _ZPLOT_COLUMNS
     try:
-        i_f, i_re, i_im = columns.index("Freq(Hz)"), columns.index("Z'(a)"), columns.index("Z''(b)")
+        picked = [columns.index(c) for c in ("Freq(Hz)", "Z'(a)", "Z''(b)")]
     except ValueError:
         raise FileFormatError(path, f"expected columns Freq(Hz), Z'(a), Z''(b); got {columns}") from None
-    rows, line_no = [], []
-    for i in range(start, len(lines)):
-        tokens = lines[i].split()
-        if not tokens:
-            continue
-        if len(tokens) < len(columns):
-            raise FileFormatError(path, f"expected {len(columns)} columns, got {len(tokens)}", line=i + 1)
-        rows.append(_floats(tokens[: len(columns)], path, i + 1))
-        line_no.append(i + 1)
-    if not rows:
-        raise FileFormatError(path, "no data rows after 'End Comments'")
-    data = np.array(rows)
+    if "Time(Sec)" in columns:
+        picked.append(columns.index("Time(Sec)"))
+    body = [(i + 1, ln) for i, ln in enumerate(lines[start:], start=start) if ln.strip()]
+    if not body:
+        raise FileFormatError(path, "no data rows after 'End Comments'", line=start)
+    rows = [ln.split() for _, ln in body]
+    line_no = np.array([i for i, _ in body])
+    for i, r in zip(line_no, rows):
+        if len(r) < len(columns):
+            raise FileFormatError(path, f"expected {len(columns)} columns, got {len(r)}", line=int(i))
+    decimal, _ = sniff_decimal_and_delimiter([ln for _, ln in body[:200]])
+    check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=int(line_no[-1]), decimal=decimal)
+    data = numeric_columns(rows, picked, path=path, lines=line_no, decimal=decimal, names=columns)
     instrument = {attr: header[key] for key, attr in _ZPLOT_KEYS.items() if key in header}
     for key in ("ac_amplitude_mV", "dc_potential_V", "frequency_start_Hz", "frequency_end_Hz", "header_points"):
         if key in instrument:
             try:
                 instrument[key] = float(instrument[key])
             except ValueError:
-                pass
+                pass  # kept as the text the file states
     if comments:
         instrument["comments"] = "\n".join(comments)
     if "header_points" in instrument:
         instrument["header_points_mismatch"] = int(instrument["header_points"] != len(rows))
-    ds = spectrum_dataset(data[:, i_f], data[:, i_re] + 1j * data[:, i_im],
-                          file_provenance(path, "zplot", **instrument), path=path, lines=line_no)
-    if "Time(Sec)" in columns:
-        ds["elapsed_time"] = ("frequency", data[:, columns.index("Time(Sec)")], {"units": "s"})
-    return ds
-
-
-# ---------------------------------------------------------------- Gamry -------------------------
-
-def read_gamry_dta(path: str | os.PathLike) -> xr.Dataset:
-    """Read the ``ZCURVE`` table of a Gamry Framework ``.DTA`` EIS file.
-
-    Header lines are ``KEY<TAB>TYPE<TAB>VALUE``; the table follows ``ZCURVE<TAB>TABLE`` as a
-    column-name line, a units line and tab-indented rows. ``Zimag`` is signed.
-    """
-    path = Path(path)
-    lines = _read_lines(path)
-    if not lines or lines[0].strip() != "EXPLAIN":
-        raise FileFormatError(path, "not a Gamry DTA file: the first line must be 'EXPLAIN'", line=1)
-    header: dict[str, str] = {}
-    table = None
-    for i, line in enumerate(lines):
-        parts = line.split("\t")
-        if parts[0] == "ZCURVE":
-            table = i
-            break
-        if len(parts) >= 3 and parts[0]:
-            header[parts[0]] = parts[2]
-    if table is None or table + 2 >= len(lines):
-        raise FileFormatError(path, "no ZCURVE table: this DTA file holds no impedance spectrum")
-    names = [c.strip() for c in lines[table + 1].split("\t")]
-    try:
-        i_f, i_re, i_im = names.index("Freq"), names.index("Zreal"), names.index("Zimag")
-    except ValueError:
-        raise FileFormatError(path, f"ZCURVE needs columns Freq, Zreal, Zimag; got {names}", line=table + 2) from None
-    rows, line_no = [], []
-    for i in range(table + 3, len(lines)):
-        parts = lines[i].split("\t")
-        if not lines[i].startswith("\t"):
-            break  # the next header block or table begins
-        if len(parts) < len(names):
-            raise FileFormatError(path, f"expected {len(names)} tab-separated fields, got {len(parts)}", line=i + 1)
-        rows.append(_floats([parts[j] for j in (i_f, i_re, i_im)], path, i + 1))
-        line_no.append(i + 1)
-    if not rows:
-        raise FileFormatError(path, "the ZCURVE table has no rows", line=table + 1)
-    data = np.array(rows)
-    instrument = {"potentiostat": header.get("PSTAT"), "title": header.get("TITLE"),
-                  "date": header.get("DATE"), "time": header.get("TIME"),
-                  "ac_amplitude_mV": header.get("VAC"), "frequency_start_Hz": header.get("FREQINIT"),
-                  "frequency_end_Hz": header.get("FREQFINAL")}
-    return spectrum_dataset(data[:, 0], data[:, 1] + 1j * data[:, 2],
-                            file_provenance(path, "gamry_dta", **instrument), path=path, lines=line_no)
-
-
-# ---------------------------------------------------------------- BioLogic ----------------------
-
-_MPT_HEADER = re.compile(r"Nb header lines\s*:\s*(\d+)")
-
-
-def read_biologic_mpt(path: str | os.PathLike) -> xr.Dataset:
-    """Read a BioLogic EC-Lab ``.mpt`` text export of a PEIS/GEIS technique.
-
-    ``-Im(Z)/Ohm`` is negated back to the signed convention. Decimal commas (EC-Lab in
-    some locales) are accepted.
-    """
-    path = Path(path)
-    lines = _read_lines(path)
-    if not lines or not lines[0].startswith("EC-Lab ASCII FILE"):
-        raise FileFormatError(path, "not an EC-Lab text export: first line must be 'EC-Lab ASCII FILE'", line=1)
-    m = _MPT_HEADER.search("\n".join(lines[:3]))
-    if not m:
-        raise FileFormatError(path, "no 'Nb header lines' entry in the first lines", line=2)
-    n_header = int(m.group(1))
-    if n_header > len(lines):
-        raise FileFormatError(path, f"header claims {n_header} lines but the file has {len(lines)}", line=2)
-    names = lines[n_header - 1].split("\t")
-    names = [n.strip() for n in names]
-    try:
-        i_f, i_re, i_im = names.index("freq/Hz"), names.index("Re(Z)/Ohm"), names.index("-Im(Z)/Ohm")
-    except ValueError:
-        raise FileFormatError(path, f"EIS columns freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm not found in {names}",
-                              line=n_header) from None
-    rows, line_no = [], []
-    for i in range(n_header, len(lines)):
-        parts = lines[i].split("\t")
-        if not lines[i].strip():
-            continue
-        if len(parts) <= max(i_f, i_re, i_im):
-            raise FileFormatError(path, f"expected {len(names)} tab-separated fields, got {len(parts)}", line=i + 1)
-        rows.append(_floats([parts[j] for j in (i_f, i_re, i_im)], path, i + 1))
-        line_no.append(i + 1)
-    if not rows:
-        raise FileFormatError(path, "no data rows after the header", line=n_header)
-    data = np.array(rows)
-    technique = next((ln.strip() for ln in lines[2:6] if "Impedance Spectroscopy" in ln), None)
-    return spectrum_dataset(data[:, 0], data[:, 1] - 1j * data[:, 2],
-                            file_provenance(path, "biologic_mpt", technique=technique), path=path, lines=line_no)
+    return spectrum_dataset(data[:, 0], data[:, 1] + 1j * data[:, 2], file_provenance(path, "zplot", **instrument),
+                            path=path, lines=line_no, elapsed_time=data[:, 3] if len(picked) > 3 else None)
 
 
 # ---------------------------------------------------------------- CSV ---------------------------
+
+_FREQUENCY_NAME = re.compile(r"freq|hz|^f\b|^f\s*[(/\[]|omega|\u03c9", re.IGNORECASE)
+
 
 def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str | None = None) -> xr.Dataset:
     """Read a three-column text file: frequency (Hz), Z' (ohm), Z'' (ohm); no header or one.
@@ -278,55 +156,163 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         column that is mostly positive is taken as -Im(Z). The decision is stored in
         ``instrument_imag_convention`` (and ``..._detected`` = 1 when it was inferred).
     delimiter
-        Column separator; by default ``;`` (with decimal commas) if a line has one, else
-        ``,`` if it has one, else whitespace.
+        Column separator. By default guessed by :func:`nakit.textio.sniff_decimal_and_delimiter`:
+        ``;`` or tab (then decimal commas are recognised), ``,``, or white space.
+
+    Lines starting with ``#`` are comments; non-numeric lines before the first numeric row
+    are a header. A header must name the first column as a frequency (``freq``, ``Hz``,
+    ``f``), so a cycler or spectrometer table with three numeric columns is refused rather
+    than read as impedance; a third column named with a leading minus (``-Z''``,
+    ``-Im(Z)/Ohm``) is taken as -Im(Z) under ``"auto"``. Columns after the third are ignored.
     """
     if imag_convention not in IMAG_CONVENTIONS:
         raise ParameterError(f"imag_convention must be one of {IMAG_CONVENTIONS}, got {imag_convention!r}")
     path = Path(path)
-    rows, line_no = [], []
-    for i, line in enumerate(_read_lines(path, "utf-8-sig")):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        tokens = _split(line, delimiter)
+    text = read_text_lines(path)
+    content = [(i + 1, ln) for i, ln in enumerate(text.lines) if ln.strip() and not ln.lstrip().startswith("#")]
+    decimal, sniffed = sniff_decimal_and_delimiter([ln for _, ln in content])
+    if delimiter is None:
+        delimiter = sniffed
+    elif delimiter == ",":
+        decimal = "."
+
+    def split(line: str) -> list[str]:
+        return line.split() if delimiter is None else [t.strip() for t in line.split(delimiter)]
+
+    rows, line_no, header = [], [], None
+    for i, line in content:
+        tokens = split(line)
         if len(tokens) < 3:
-            raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {len(tokens)}", line=i + 1)
-        try:
-            rows.append([float(t) for t in tokens[:3]])
-        except ValueError:
-            if rows:
-                raise FileFormatError(path, f"expected numbers, got {line.strip()!r}", line=i + 1) from None
-            continue  # a header line
-        line_no.append(i + 1)
+            raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {len(tokens)}", line=i)
+        if not rows:
+            try:
+                numeric_columns([tokens], [0, 1, 2], path=path, lines=[i], decimal=decimal)
+            except FileFormatError:
+                header = (i, tokens)  # a header line
+                continue
+        rows.append(tokens)
+        line_no.append(i)
     if not rows:
-        raise FileFormatError(path, "no numeric rows")
-    data = np.array(rows)
+        raise FileFormatError(path, "no numeric rows (expected frequency, Z', Z'' columns)")
+    stated = None
+    if header is not None:
+        # a headed table must say that its first column is the frequency: a cycler or
+        # spectrometer export also has three numeric columns, and would otherwise pass
+        names = [t.strip().strip('"') for t in header[1]]
+        if not _FREQUENCY_NAME.search(names[0]):
+            raise FileFormatError(path, f"the header names the first column {names[0]!r}, not a frequency: this "
+                                        f"table is not an impedance spectrum (expected frequency, Z', Z'' columns; "
+                                        f"header {names[:6]})", line=header[0], field=names[0])
+        stated = "negated" if names[2].lstrip().startswith("-") else None
+    line_no = np.array(line_no)
+    check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=int(line_no[-1]), decimal=decimal)
+    data = numeric_columns(rows, [0, 1, 2], path=path, lines=line_no, decimal=decimal,
+                           names=["frequency", "Z'", "Z''"])
     detected = imag_convention == "auto"
     if detected:
-        imag_convention = "negated" if np.sum(data[:, 2] > 0) > data.shape[0] / 2 else "signed"
+        if stated:  # the header's third column is "-Z''", "-Im(Z)/Ohm", ...
+            imag_convention = stated
+        else:
+            imag_convention = "negated" if np.sum(data[:, 2] > 0) > data.shape[0] / 2 else "signed"
     sign = -1.0 if imag_convention == "negated" else 1.0
     attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected))
     return spectrum_dataset(data[:, 0], data[:, 1] + 1j * sign * data[:, 2], attrs, path=path, lines=line_no)
 
 
-def _split(line: str, delimiter: str | None) -> list[str]:
-    if delimiter is not None:
-        return [t.strip() for t in line.split(delimiter)]
-    if ";" in line:
-        return [t.strip().replace(",", ".") for t in line.split(";")]
-    if "," in line:
-        return [t.strip() for t in line.split(",")]
-    return line.split()
+# ---------------------------------------------------------------- entry point -------------------
+
+_READERS = {"biologic_mpt": read_biologic_mpt, "biologic_mpr": read_biologic_mpr, "gamry_dta": read_gamry_dta,
+            "zplot": read_zplot, "csv": read_csv}
+
+# Signatures of files that are not impedance spectra, so a refusal can say what the file is.
+_FOREIGN = [
+    (b"PK\x03\x04", "a zip container (an Excel .xlsx workbook, a Bruker .brml, a Neware .ndax or a zip archive)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 compound file (a legacy Excel .xls workbook)"),
+    (b"NEWARE", "a Neware .nda cycler file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89HDF", "an HDF5/NetCDF-4 file (open it with xarray.open_dataset)"),
+    (b"CDF\x01", "a NetCDF-3 file (open it with xarray.open_dataset)"),
+]
 
 
-_BY_SUFFIX = {".z": read_zplot, ".dta": read_gamry_dta, ".mpt": read_biologic_mpt,
-              ".csv": read_csv, ".txt": read_csv}
+def sniff_eis_format(path: str | os.PathLike) -> str:
+    """The impedance format of a file, recognised from its content (not its name).
+
+    Returns one of ``"biologic_mpt"``, ``"biologic_mpr"``, ``"gamry_dta"``, ``"zplot"``,
+    ``"csv"``.
+
+    Raises
+    ------
+    FileFormatError
+        An empty, missing or unreadable file, or content that is none of these formats; the
+        message names what the file looks like when nakit can tell.
+    """
+    p = Path(path)
+    data = read_bytes(p)
+    if not data.strip():
+        raise FileFormatError(p, "file is empty")
+    if data.startswith(MPR_MAGIC):
+        return "biologic_mpr"
+    for magic, what in _FOREIGN:
+        if data.startswith(magic):
+            raise FileFormatError(p, f"this looks like {what}, not an impedance spectrum; read_eis reads "
+                                     f"{_known_formats()}")
+    try:
+        head = decode(data[:65536], p)
+    except FileFormatError:
+        raise FileFormatError(p, "binary content that is not a BioLogic .mpr file (no 'BIO-LOGIC MODULAR FILE' "
+                                 f"magic) nor text; read_eis reads {_known_formats()}") from None
+    first = head.lstrip("\ufeff").splitlines()[0].strip() if head.strip() else ""
+    if first.startswith(MPT_MAGIC):
+        return "biologic_mpt"
+    if first == GAMRY_MAGIC:
+        return "gamry_dta"
+    if first.startswith(ZPLOT_MAGIC):
+        return "zplot"
+    if first.startswith("BT-Lab ASCII FILE"):
+        raise FileFormatError(p, "this looks like a BioLogic BT-Lab text export; export it from EC-Lab, or read "
+                                 "it with nakit.cycling.read_cycling if it is a cycling record", line=1)
+    return "csv"
 
 
-def read_eis(path: str | os.PathLike, **kwargs) -> xr.Dataset:
-    """Read an impedance spectrum, choosing the reader from the file suffix."""
-    path = Path(path)
-    reader = _BY_SUFFIX.get(path.suffix.lower())
-    if reader is None:
-        raise FileFormatError(path, f"unknown impedance file suffix {path.suffix!r}; expected one of {sorted(_BY_SUFFIX)}")
-    return reader(path, **kwargs)
+def _known_formats() -> str:
+    return "EC-Lab .mpt/.mpr, Gamry .dta, ZPlot .z and plain f, Z', Z'' tables"
+
+
+def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
+    """Read an impedance spectrum of any supported format, recognised by its content.
+
+    Parameters
+    ----------
+    path
+        The file (compressed ``.gz``/``.bz2``/``.xz``/``.zip`` copies work too).
+    **facts
+        Passed to the reader of the recognised format: ``imag_convention`` and
+        ``delimiter`` for plain tables (:func:`read_csv`), ``drift_corrected`` for Gamry
+        (:func:`read_gamry_dta`). A fact the recognised format's reader does not take is
+        refused, naming the format.
+
+    Returns
+    -------
+    xarray.Dataset
+        The spectrum (see :mod:`nakit.eis.spectra`; ``source_format`` names the format).
+
+    Raises
+    ------
+    FileFormatError
+        Content that is none of the formats in the module table (the message says what the
+        file looks like), or a file of a recognised format that holds no impedance spectrum
+        (an EC-Lab cycling export, a Gamry CV file): the message names what was found.
+    ParameterError
+        A fact the recognised format does not take.
+    """
+    p = Path(path)
+    fmt = sniff_eis_format(p)
+    reader = _READERS[fmt]
+    accepted = [n for n, prm in inspect.signature(reader).parameters.items()
+                if n != "path" and prm.kind in (prm.POSITIONAL_OR_KEYWORD, prm.KEYWORD_ONLY)]
+    unknown = sorted(set(facts) - set(accepted))
+    if unknown:
+        raise ParameterError(f"{p}: recognised as {fmt}, whose reader takes {accepted or 'no options'}; "
+                             f"not {unknown}")
+    return reader(p, **facts)

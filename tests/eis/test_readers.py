@@ -112,8 +112,8 @@ def test_gamry_and_biologic_give_the_same_spectrum(tmp_path):
     ("-5,1,-1", "finite and positive", 3),
     ("0,1,-1", "finite and positive", 3),
     ("100,1,-1", "repeated", 3),
-    ("10,nan,-1", "not finite", 3),
-    ("10,abc,-1", "expected numbers", 3),
+    ("10,nan,-1", "not a finite number", 3),
+    ("10,abc,-1", "'abc' is not a number", 3),
     ("10,1", "3 columns", 3),
 ])
 def test_bad_csv_rows_name_file_and_line(tmp_path, row, match, line):
@@ -133,10 +133,13 @@ def test_bad_files_are_refused(tmp_path):
     (tmp_path / "x.DTA").write_text(GAMRY.replace("ZCURVE\tTABLE", "OCVCURVE\tTABLE"))
     with pytest.raises(FileFormatError, match="ZCURVE"):
         read_gamry_dta(tmp_path / "x.DTA")
-    (tmp_path / "x.mpt").write_text(MPT.replace("-Im(Z)/Ohm", "Ewe/V"))
-    with pytest.raises(FileFormatError, match="freq/Hz"):
+    (tmp_path / "x.mpt").write_text(MPT.replace("-Im(Z)/Ohm", "Ewe/V").replace("|Z|/Ohm", "I/mA"))
+    with pytest.raises(FileFormatError, match="Impedance Spectroscopy without impedance columns"):
         read_biologic_mpt(tmp_path / "x.mpt")
-    with pytest.raises(FileFormatError, match="suffix"):
+    with pytest.raises(FileFormatError, match="file not found"):
+        read_eis(tmp_path / "x.xyz")
+    (tmp_path / "x.xyz").write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(FileFormatError, match="binary content that is not a BioLogic .mpr"):
         read_eis(tmp_path / "x.xyz")
 
 

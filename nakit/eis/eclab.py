@@ -1,0 +1,227 @@
+"""BioLogic EC-Lab impedance: the ``.mpt`` text export and the binary ``.mpr`` (through galvani).
+
+Both give the spectrum Dataset of :mod:`nakit.eis.spectra`. What is read
+----------------------------------------
+
+* **Columns.** ``freq/Hz`` with ``Re(Z)/Ohm`` and ``-Im(Z)/Ohm`` (PEIS/GEIS), negated back to
+  the signed convention; files that only carry ``|Z|/Ohm`` and ``Phase(Z)/deg`` (Modulo Bat
+  records with impedance steps) give ``Z = |Z| exp(i phase)``. ``source_impedance_columns``
+  says which columns were used. ``time/s`` becomes ``elapsed_time``.
+* **Sequences.** In a sequence that mixes techniques (a Modulo Bat run with PEIS steps) the
+  rows of the other techniques carry ``freq/Hz = 0``; they are not impedance points and are
+  skipped (their number is ``instrument_other_technique_points``).
+* **Loops** (repeated sweeps) are told apart, in this order of preference, by: the ``.mpt``
+  header's loop table (``Loop 2 from point number 42 to 62``) or the ``.mpr`` loop module;
+  the ``z cycle`` column EC-Lab writes in sequences; otherwise a new sweep begins where the
+  frequency jumps back against the sweep direction, or after rows of another technique.
+  Several sweeps give a ``loop`` dimension; ``source_loop_detection`` names the rule used.
+* **Locale.** Decimal commas (EC-Lab under a German or French Windows) are recognised from
+  the data rows.
+
+The tables themselves come from :mod:`nakit.biologic` (shared with the cycling readers):
+``.mpr`` through the optional ``galvani`` package (GPL-3.0, ``pip install 'nakit[readers]'``),
+the reader the field maintains for this undocumented binary format, so nakit does not write
+its own; ``.mpt`` through nakit's strict text parser (header count checked against the file,
+decimal commas, files cut mid-row refused). This module turns those tables into spectra.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table
+from ..datamodel import file_provenance
+from ..errors import FileFormatError
+from .spectra import sweeps_dataset
+
+__all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_biologic_mpr", "read_biologic_mpt"]
+
+_LOOP_LINE = re.compile(r"^Loop\s+(\d+)\s+from point number\s+(\d+)\s+to\s+(\d+)\s*$")
+
+# EC-Lab quantity -> the unit it must have (names as nakit.biologic splits them)
+FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE = "freq", "Re(Z)", "-Im(Z)", "|Z|", "Phase(Z)", "time", "z cycle"
+_UNITS = {FREQ: "Hz", RE: "Ohm", MINUS_IM: "Ohm", MOD: "Ohm", PHASE: "deg", TIME: "s"}
+
+
+def _not_impedance(path, what: str) -> FileFormatError:
+    return FileFormatError(path, f"{what} without impedance columns (freq/Hz with Re(Z)/Ohm and -Im(Z)/Ohm, or "
+                                 "|Z|/Ohm and Phase(Z)/deg): not an impedance spectrum; a cycling record is read "
+                                 "by nakit.cycling.read_cycling")
+
+
+def impedance_from_columns(columns: dict[str, np.ndarray], path, what: str):
+    """Frequency, complex impedance and the names of the columns used, from EC-Lab columns.
+
+    Rows with ``freq/Hz`` = 0 (other techniques of a sequence) are marked ``False`` in the
+    returned mask.
+    """
+    if FREQ not in columns:
+        raise _not_impedance(path, what)
+    f = columns[FREQ]
+    if RE in columns and MINUS_IM in columns:
+        z = columns[RE] - 1j * columns[MINUS_IM]
+        used = "freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm"
+    elif MOD in columns and PHASE in columns:
+        z = columns[MOD] * np.exp(1j * np.deg2rad(columns[PHASE]))
+        used = "freq/Hz, |Z|/Ohm, Phase(Z)/deg"
+    else:
+        raise _not_impedance(path, what)
+    is_eis = f != 0
+    if not is_eis.any():
+        raise FileFormatError(path, f"{what}: every row has freq/Hz = 0, so no impedance was measured")
+    return f, z, is_eis, used
+
+
+def loops_from_restarts(f: np.ndarray, is_eis: np.ndarray) -> np.ndarray:
+    """Sweep labels for impedance rows: a new sweep after rows of another technique, or
+    where the frequency steps against the direction of the sweep's first step."""
+    label = np.zeros(f.size, dtype=int)
+    k, direction, prev = -1, 0.0, None
+    for i in range(f.size):
+        if not is_eis[i]:
+            prev = None
+            continue
+        if prev is None:
+            k, direction = k + 1, 0.0
+        else:
+            step = np.sign(f[i] - f[prev])
+            if direction == 0.0:
+                direction = step
+            elif step != 0 and step != direction:
+                k, direction = k + 1, 0.0
+        label[i] = k
+        prev = i
+    return label
+
+
+def _runs(values: np.ndarray) -> np.ndarray:
+    """Labels that change wherever ``values`` changes (contiguous runs)."""
+    return np.concatenate([[0], np.cumsum(values[1:] != values[:-1])]) if values.size else values
+
+
+def _columns(df, meta, path, what) -> dict[str, np.ndarray]:
+    """The impedance-related columns of a :mod:`nakit.biologic` table, units checked."""
+    columns = {}
+    for name in (FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE):
+        if name not in df.columns:
+            continue
+        unit = meta["units"].get(name)
+        if name in _UNITS and unit != _UNITS[name]:
+            raise FileFormatError(path, f"{what}: column {name!r} is in {unit!r}, expected {_UNITS[name]!r}",
+                                  field=name)
+        columns[name] = np.asarray(df[name], dtype=float)
+    return columns
+
+
+def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument):
+    f, z, is_eis, used = impedance_from_columns(columns, path, what)
+    if loop_label is None:
+        loop_label, detection = loops_from_restarts(f, is_eis), "frequency sweep restarts"
+        if ZCYCLE in columns:
+            # a new sweep also where EC-Lab's own impedance-sweep counter changes
+            loop_label = _runs(loop_label * 1e6 + columns[ZCYCLE])
+            detection = "z cycle column and frequency sweep restarts"
+    keep = np.flatnonzero(is_eis)
+    if keep.size < f.size:
+        instrument["other_technique_points"] = int(f.size - keep.size)
+    attrs = file_provenance(path, fmt, **instrument)
+    attrs["source_impedance_columns"] = used
+    t = columns.get(TIME)
+    return sweeps_dataset(f[keep], z[keep], np.asarray(loop_label)[keep], attrs, path=path,
+                          lines=None if row_lines is None else row_lines[keep],
+                          elapsed_time=None if t is None else t[keep], detection=detection)
+
+
+def _loops_from_table(starts_stops, n_rows: int, path, first_line: int):
+    """Row labels from the loop table (``[(loop, first row, last row), ...]``)."""
+    label = np.full(n_rows, -1)
+    for k, start, stop in starts_stops:
+        if stop >= n_rows or start > stop:
+            raise FileFormatError(path, f"the header's loop table has 'Loop {k} from point number {start} to {stop}' "
+                                        f"but the file has {n_rows} data rows (truncated?)", field="Loop table")
+        label[start: stop + 1] = k
+    if (label < 0).any():
+        i = int(np.flatnonzero(label < 0)[0])
+        raise FileFormatError(path, f"data row {i} is in none of the header's {len(starts_stops)} loops",
+                              line=first_line + i, field="Loop table")
+    return label
+
+
+# ---------------------------------------------------------------- .mpt ---------------------------
+
+def read_biologic_mpt(path: str | os.PathLike) -> xr.Dataset:
+    """Read a BioLogic EC-Lab ``.mpt`` text export holding impedance (module docstring).
+
+    The header's ``Nb header lines`` is checked against the file's length before it is used
+    (:func:`nakit.biologic.read_mpt_table`), and its loop table against the data rows (a
+    file cut short fails there).
+
+    Returns
+    -------
+    xarray.Dataset
+        The spectrum (dims ``frequency``, or ``loop, frequency`` for several sweeps);
+        ``instrument_technique`` is the technique named on line 4.
+
+    Raises
+    ------
+    FileFormatError
+        Not an EC-Lab export, a header count or loop table the file contradicts, no
+        impedance columns (naming the technique found), a row with the wrong number of
+        fields, a non-numeric field, or a file cut mid-row/mid-number.
+    """
+    path = Path(path)
+    df, meta = read_mpt_table(path)
+    technique = meta.get("technique") or ""
+    what = f"EC-Lab export of {technique or 'an unnamed technique'}"
+    columns = _columns(df, meta, path, what)
+    first_line = int(meta["header_lines"]) + 1
+    row_lines = first_line + np.arange(len(df))
+    loops = [_LOOP_LINE.match(ln.strip()) for ln in meta.get("header", "").splitlines()]
+    loops = [tuple(int(g) for g in m.groups()) for m in loops if m]
+    loop_label, detection = None, ""
+    if len(loops) > 1:
+        loop_label = _loops_from_table(loops, len(df), path, first_line)
+        detection = "header loop table"
+    return _assemble(path, "biologic_mpt", columns, what, loop_label, detection, row_lines,
+                     {"technique": technique or None, "acquisition_start": meta.get("start")})
+
+
+# ---------------------------------------------------------------- .mpr ---------------------------
+
+def read_biologic_mpr(path: str | os.PathLike) -> xr.Dataset:
+    """Read the impedance of a BioLogic EC-Lab binary ``.mpr`` file (module docstring).
+
+    The ``.mpr`` and its ``.mpt`` export give the same spectrum (tested on EC-Lab's own pairs).
+
+    Raises
+    ------
+    MissingDependencyError
+        galvani is not installed.
+    FileFormatError
+        Not an ``.mpr`` file, one galvani cannot read, or one without impedance columns (a
+        cycling record).
+    """
+    path = Path(path)
+    df, meta = read_mpr_table(path)
+    what = "BioLogic .mpr file"
+    columns = _columns(df, meta, path, what)
+    n = len(df)
+    loop_label, detection = None, ""
+    starts = meta.get("loop_index")
+    if starts is not None and len(starts) > 1:
+        # galvani gives the first row of every loop, usually followed by the row count
+        starts = np.asarray(starts, dtype=int)
+        bounds = starts if starts[-1] == n else np.append(starts, n)
+        if bounds[0] != 0 or np.any(np.diff(bounds) <= 0) or bounds[-1] != n:
+            raise FileFormatError(path, f"the loop module's row indices {starts.tolist()} do not split the {n} rows "
+                                        "into loops", field="VMP loop")
+        if bounds.size > 2:
+            loop_label = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+            detection = "loop module"
+    return _assemble(path, "biologic_mpr", columns, what, loop_label, detection, None,
+                     {"acquisition_start": meta.get("start"), "mpr_data_version": meta.get("version")})

@@ -1,0 +1,183 @@
+"""Gamry Framework ``.DTA`` impedance files (EISPOT, EISGALV and their relatives).
+
+A DTA file is a header of ``KEY<TAB>TYPE<TAB>VALUE...`` lines and tables: a ``NAME<TAB>TABLE``
+line (optionally followed by a row count), a column-name line, a units line, then rows that
+start with white space. The impedance is the ``ZCURVE`` table.
+
+What is read, and the choices made
+----------------------------------
+* **Rows** are split on runs of tabs and spaces, so rows Gamry software indents with spaces
+  instead of a tab (as in the files of some Framework versions) are read like the others
+  rather than ending the table. A table ends at the first line that does not start with
+  white space; every row must have one field per column.
+* **Drift correction.** With drift correction on (header ``DRIFTCOR`` = 1) Gamry writes
+  ``ZrealDrCor``/``ZimagDrCor`` beside the raw ``Zreal``/``Zimag``. By default the
+  drift-corrected pair is the spectrum (``z_real``/``z_imag``), as Gamry Echem Analyst and
+  pyimpspec present it: the correction removes the impedance error a drifting
+  open-circuit potential causes at low frequency. The other pair is kept as
+  ``z_real_uncorrected``/``z_imag_uncorrected`` (or ``..._drift_corrected`` when
+  ``drift_corrected=False``), and ``source_impedance_columns`` names the columns used.
+* **Locale.** Decimal commas (Gamry software under a European Windows locale) are
+  recognised from the table rows.
+* Several ``ZCURVE`` tables in one file (``ZCURVE``, ``ZCURVE2``, ...) are loops.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from ..datamodel import file_provenance
+from ..errors import FileFormatError, ParameterError
+from ..textio import check_last_row, parse_number, read_text_lines, sniff_decimal_and_delimiter
+from .spectra import numeric_columns, sweeps_dataset
+
+MAGIC = "EXPLAIN"
+_SPLIT = re.compile(r"[\t ]+")
+_ZTABLE = re.compile(r"^ZCURVE\d*$")
+
+_HEADER_ATTRS = {"TAG": "technique", "TITLE": "title", "DATE": "date", "TIME": "time", "PSTAT": "potentiostat",
+                 "VAC": "ac_amplitude_mV", "VDC": "dc_potential_V", "IDC": "dc_current_A",
+                 "FREQINIT": "frequency_start_Hz", "FREQFINAL": "frequency_end_Hz",
+                 "PTSPERDEC": "points_per_decade", "AREA": "area_cm2", "DRIFTCOR": "drift_correction",
+                 "EOC": "open_circuit_V", "FRAMEWORKVERSION": "framework_version"}
+_NUMERIC_TYPES = ("QUANT", "IQUANT", "POTEN", "SELECTOR")
+
+
+def _table_rows(lines: list[str], start: int) -> list[int]:
+    """Indices of the rows of the table whose units line is ``lines[start - 1]``."""
+    rows = []
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line.strip():
+            if rows:
+                break
+            continue
+        if not line[0] in "\t ":
+            break
+        rows.append(i)
+    return rows
+
+
+def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = None) -> xr.Dataset:
+    """Read the impedance (``ZCURVE`` tables) of a Gamry Framework ``.DTA`` file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    drift_corrected
+        ``None`` (default): the drift-corrected columns when the file has them, else the raw
+        ones. ``True``: require the drift-corrected columns. ``False``: the raw columns.
+        See the module docstring.
+
+    Returns
+    -------
+    xarray.Dataset
+        The spectrum; ``instrument_*`` attrs from the header (potentiostat, AC amplitude,
+        frequency range, area, drift correction setting, ...).
+
+    Raises
+    ------
+    FileFormatError
+        Not a DTA file, no ``ZCURVE`` table (naming the experiment and the tables found),
+        missing columns, a row with the wrong number of fields, a non-numeric field, or a file
+        cut mid-row/mid-number.
+    """
+    if drift_corrected not in (None, True, False):
+        raise ParameterError(f"drift_corrected must be None, True or False, got {drift_corrected!r}")
+    path = Path(path)
+    text = read_text_lines(path)
+    lines = text.lines
+    if lines[0].strip() != MAGIC:
+        raise FileFormatError(path, f"not a Gamry DTA file: the first line must be {MAGIC!r}", line=1)
+    header: dict[str, list[str]] = {}
+    tables: dict[str, int] = {}
+    i = 1
+    while i < len(lines):
+        parts = lines[i].split("\t")
+        key = parts[0].strip()
+        if key and len(parts) >= 2 and parts[1].strip() == "TABLE":
+            tables[key] = i
+            i = (_table_rows(lines, i + 3) or [i + 2])[-1] + 1
+            continue
+        if key and len(parts) >= 3:
+            header.setdefault(key, parts[1:])
+        i += 1
+    zt = [name for name in tables if _ZTABLE.match(name)]
+    tag = header.get("TAG", ["?"])[0].strip()
+    if not zt:
+        found = ", ".join(tables) or "none"
+        raise FileFormatError(path, f"a Gamry DTA file of a {tag} experiment with tables {found} but no ZCURVE "
+                                    "table: it holds no impedance spectrum")
+    freqs, zs, times, extra, line_no, loop = [], [], [], [], [], []
+    used = None
+    decimal = "."
+    for k, name in enumerate(zt):
+        t = tables[name]
+        if t + 2 >= len(lines):
+            raise FileFormatError(path, f"the {name} table has no column-name and units lines", line=t + 1)
+        names = [c.strip() for c in lines[t + 1].strip().split("\t")]
+        row_idx = _table_rows(lines, t + 3)
+        if not row_idx:
+            raise FileFormatError(path, f"the {name} table has no rows", line=t + 1)
+        rows = [_SPLIT.split(lines[j].strip()) for j in row_idx]
+        for j, r in zip(row_idx, rows):
+            if len(r) != len(names):
+                raise FileFormatError(path, f"{name} row has {len(r)} fields, the table names {len(names)} columns",
+                                      line=j + 1)
+        decimal, _ = sniff_decimal_and_delimiter(["\t".join(r) for r in rows[:200]])
+        if row_idx[-1] == len(lines) - 1:
+            check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=row_idx[-1] + 1,
+                           decimal=decimal)
+        has_dc = "ZrealDrCor" in names and "ZimagDrCor" in names
+        if drift_corrected and not has_dc:
+            raise FileFormatError(path, f"drift_corrected=True but the {name} table has no ZrealDrCor/ZimagDrCor "
+                                        f"columns (drift correction was off); columns: {names}", line=t + 2)
+        use_dc = has_dc and drift_corrected is not False
+        pair = ("ZrealDrCor", "ZimagDrCor") if use_dc else ("Zreal", "Zimag")
+        other = (("Zreal", "Zimag") if use_dc else ("ZrealDrCor", "ZimagDrCor")) if has_dc else ()
+        wanted = ["Freq", *pair, *other] + (["Time"] if "Time" in names else [])
+        missing = [c for c in wanted if c not in names]
+        if missing:
+            raise FileFormatError(path, f"the {name} table needs columns {missing}; it has {names}", line=t + 2)
+        values = numeric_columns(rows, [names.index(c) for c in wanted], path=path,
+                                 lines=np.array(row_idx) + 1, decimal=decimal, names=names)
+        this_used = ", ".join(wanted[:3])
+        if used not in (None, this_used):
+            raise FileFormatError(path, f"ZCURVE tables differ in their columns ({used} vs {this_used})", line=t + 2)
+        used = this_used
+        freqs.append(values[:, 0])
+        zs.append(values[:, 1] + 1j * values[:, 2])
+        extra.append(values[:, 3] + 1j * values[:, 4] if other else None)
+        times.append(values[:, -1] if "Time" in names else None)
+        line_no.append(np.array(row_idx) + 1)
+        loop.append(np.full(len(row_idx), k))
+    instrument = {}
+    for key, attr in _HEADER_ATTRS.items():
+        if key not in header:
+            continue
+        kind, value = header[key][0].strip(), header[key][1].strip()
+        if kind in _NUMERIC_TYPES:
+            try:
+                value = parse_number(value, path=path, line=None, field=key, decimal=decimal)
+            except FileFormatError:
+                pass  # kept as the text the file states
+        instrument[attr] = value or None
+    attrs = file_provenance(path, "gamry_dta", **instrument)
+    attrs["source_impedance_columns"] = used
+    times_all = None if any(t is None for t in times) else np.concatenate(times)
+    ds = sweeps_dataset(np.concatenate(freqs), np.concatenate(zs), np.concatenate(loop), attrs, path=path,
+                        lines=np.concatenate(line_no), elapsed_time=times_all, detection="ZCURVE tables")
+    if extra[0] is not None:
+        # the other pair, on the same points, so nothing the file holds is dropped
+        alt = sweeps_dataset(np.concatenate(freqs), np.concatenate(extra), np.concatenate(loop), path=path,
+                             lines=np.concatenate(line_no))
+        suffix = "uncorrected" if used.startswith("Freq, ZrealDrCor") else "drift_corrected"
+        for part in ("z_real", "z_imag"):
+            ds[f"{part}_{suffix}"] = alt[part].assign_attrs(long_name=f"{alt[part].attrs['long_name']}, {suffix}")
+    return ds

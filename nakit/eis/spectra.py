@@ -1,0 +1,269 @@
+"""The impedance spectrum Dataset every EIS reader returns, and its loops (repeated sweeps).
+
+Layout
+------
+A spectrum is an :class:`xarray.Dataset` over the ``frequency`` dimension (Hz, in the order
+the instrument measured it) with the impedance split into ``z_real`` and ``z_imag`` (ohm,
+*signed*: a capacitive arc has ``z_imag < 0``). NetCDF-4 has no complex type, so the two
+parts are stored separately; :func:`impedance_of` gives the complex array. A reader that
+knows when each point was measured adds ``elapsed_time`` (s).
+
+Loops
+-----
+Instruments repeat a frequency sweep ("loops" in EC-Lab, several ``ZCURVE`` tables in
+Gamry, ``z cycle`` in a Modulo Bat sequence). A file with **one** sweep gives the 1-D
+spectrum above, so every analysis works on it unchanged. A file with **several** sweeps
+keeps every one of them: the variables gain a leading ``loop`` dimension (``loop`` = 0, 1,
+... in the order measured, units ``"1"``), so ``z_real`` has dims ``(loop, frequency)``.
+The ``frequency`` index is the first sweep's frequencies when every sweep measured the same
+ones (a sweep stopped early measures a leading part of them); otherwise it is the union of
+all sweeps' frequencies. Where a sweep did not measure a frequency its values are NaN, and
+``attrs["source_loop_points"]`` lists how many points each sweep has.
+
+Analyses take one sweep: :func:`select_loop` (``"first"``, ``"last"`` or a loop number)
+returns an ordinary 1-D spectrum without NaN, and :func:`iter_loops` yields every sweep, so a
+notebook can let the user pick a loop or fit them all. :func:`impedance_of` refuses a
+Dataset that still has its ``loop`` dimension, so a fit never mixes sweeps by accident.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Iterator
+
+import numpy as np
+import xarray as xr
+
+from ..errors import FileFormatError, NakitWarning, ParameterError
+
+LOOP_DIM = "loop"
+
+
+def impedance_of(ds: xr.Dataset, *, allow_loops: bool = False) -> np.ndarray:
+    """The complex impedance ``z_real + 1j * z_imag`` of a spectrum Dataset (ohm).
+
+    Parameters
+    ----------
+    ds
+        A spectrum from :mod:`nakit.eis.readers`.
+    allow_loops
+        Return the ``(loop, frequency)`` array of a multi-loop Dataset (NaN where a sweep
+        lacks a point) instead of refusing it.
+
+    Raises
+    ------
+    ParameterError
+        ``ds`` lacks ``z_real``/``z_imag``, or has a ``loop`` dimension (unless allowed):
+        pick a sweep with :func:`select_loop` or iterate with :func:`iter_loops`.
+    """
+    if not isinstance(ds, xr.Dataset):
+        raise ParameterError(f"expected an impedance xarray.Dataset, got {type(ds).__name__}")
+    for name in ("z_real", "z_imag"):
+        if name not in ds:
+            raise ParameterError(f"expected an impedance Dataset with {name!r}; have {sorted(ds.data_vars)}")
+    if LOOP_DIM in ds.dims and not allow_loops:
+        raise ParameterError(
+            f"this spectrum Dataset holds {ds.sizes[LOOP_DIM]} loops (repeated frequency sweeps, dimension "
+            "'loop'); pick one with nakit.eis.select_loop(ds, 'last') or fit each from nakit.eis.iter_loops(ds)")
+    return ds["z_real"].values + 1j * ds["z_imag"].values
+
+
+def numeric_columns(rows, columns, *, path, lines, decimal: str = ".", names=None) -> np.ndarray:
+    """Parse the fields ``columns`` of already split ``rows`` strictly into a float array.
+
+    A thin layer over :func:`nakit.textio.parse_rows` for tables whose rows are not on
+    consecutive lines (comments, blank lines, other tables between them): ``lines`` gives
+    the 1-based file line of each row, and an error names that line and the column's name.
+    """
+    from ..textio import parse_rows
+
+    picked = ["\t".join(r[j] for j in columns) for r in rows]
+    try:
+        return parse_rows(picked, path=path, first_line=0, delimiter="\t", decimal=decimal, ncols=len(columns),
+                          names=None if names is None else [names[j] for j in columns])
+    except FileFormatError as exc:
+        line = exc.line if exc.line is None else int(lines[exc.line])
+        raise FileFormatError(path, exc.reason, line=line, field=exc.field) from None
+
+
+def _point_lines(lines, i: int):
+    return None if lines is None else int(lines[i])
+
+
+def spectrum_dataset(frequency, z, attrs: dict | None = None, *, path=None, lines=None,
+                     elapsed_time=None) -> xr.Dataset:
+    """Build (and check) a one-sweep spectrum from frequencies (Hz) and complex ``z`` (ohm).
+
+    Frequencies must be finite, positive and unique, the impedance finite. ``path`` and
+    ``lines`` (1-based file line of each point) only make error messages point at the
+    offending row of a file. ``elapsed_time`` (s), when given, becomes a variable.
+    """
+    f = np.asarray(frequency, dtype=float)
+    z = np.asarray(z, dtype=complex)
+    if f.ndim != 1 or f.shape != z.shape:
+        raise FileFormatError(path, f"frequency and impedance must be 1-D of equal length, got {f.shape} and {z.shape}")
+    if f.size == 0:
+        raise FileFormatError(path, "no impedance data points")
+    bad = np.flatnonzero(~np.isfinite(f) | (f <= 0))
+    if bad.size:
+        i = int(bad[0])
+        raise FileFormatError(path, f"frequency must be finite and positive, got {f[i]!r} (point {i})",
+                              line=_point_lines(lines, i), field="frequency")
+    bad = np.flatnonzero(~np.isfinite(z))
+    if bad.size:
+        i = int(bad[0])
+        raise FileFormatError(path, f"impedance is not finite at point {i} ({z[i]!r})",
+                              line=_point_lines(lines, i), field="impedance")
+    _, first, counts = np.unique(f, return_index=True, return_counts=True)
+    if np.any(counts > 1):
+        dup = f[first[counts > 1][0]]
+        i = int(np.flatnonzero(f == dup)[1])
+        raise FileFormatError(path, f"frequency {dup:g} Hz is repeated (point {i}); each frequency must occur "
+                                    "once in a sweep", line=_point_lines(lines, i), field="frequency")
+    data = {"z_real": ("frequency", z.real, {"units": "ohm", "long_name": "Z'"}),
+            "z_imag": ("frequency", z.imag, {"units": "ohm", "long_name": "Z'' (signed)"})}
+    if elapsed_time is not None:
+        data["elapsed_time"] = ("frequency", np.asarray(elapsed_time, dtype=float), {"units": "s"})
+    return xr.Dataset(data, coords={"frequency": ("frequency", f, {"units": "Hz"})}, attrs=dict(attrs or {}))
+
+
+def sweeps_dataset(frequency, z, loop, attrs: dict | None = None, *, path=None, lines=None,
+                   elapsed_time=None, detection: str = "") -> xr.Dataset:
+    """Build the spectrum Dataset of a file that may hold several sweeps.
+
+    Parameters
+    ----------
+    frequency, z
+        All impedance points of the file in the order measured (Hz; complex ohm).
+    loop
+        The sweep each point belongs to (any labels; sweeps are numbered 0, 1, ... in the
+        order their first point appears).
+    attrs, path, lines, elapsed_time
+        As for :func:`spectrum_dataset`.
+    detection
+        How the reader told the sweeps apart, stored as ``source_loop_detection``.
+
+    Returns
+    -------
+    xarray.Dataset
+        One sweep: the 1-D spectrum of :func:`spectrum_dataset`. Several: dims ``(loop,
+        frequency)`` as described in the module docstring. Every sweep is checked on its own
+        (unique, positive frequencies; finite impedance) with file lines in the messages.
+    """
+    f = np.asarray(frequency, dtype=float)
+    z = np.asarray(z, dtype=complex)
+    loop = np.asarray(loop)
+    t = None if elapsed_time is None else np.asarray(elapsed_time, dtype=float)
+    lines = None if lines is None else np.asarray(lines)
+    if loop.shape != f.shape:
+        raise ValueError("loop labels must match the points")  # a reader bug, not a file problem
+    _, first = np.unique(loop, return_index=True)
+    labels = loop[np.sort(first)]
+    if labels.size <= 1:
+        return spectrum_dataset(f, z, attrs, path=path, lines=lines, elapsed_time=t)
+    sweeps = []
+    for label in labels:
+        idx = np.flatnonzero(loop == label)
+        sweeps.append(spectrum_dataset(f[idx], z[idx], path=path, lines=None if lines is None else lines[idx],
+                                       elapsed_time=None if t is None else t[idx]))
+    freqs = [s["frequency"].values for s in sweeps]
+    longest = max(freqs, key=len)
+    if all(np.array_equal(fk, longest[: fk.size]) for fk in freqs):
+        grid = longest
+    else:
+        union = np.unique(np.concatenate(freqs))
+        grid = union[::-1] if freqs[0][0] > freqs[0][-1] else union  # keep the sweep direction
+    col = {v: j for j, v in enumerate(grid.tolist())}
+    shape = (len(sweeps), grid.size)
+    out = {name: np.full(shape, np.nan) for name in sweeps[0].data_vars}
+    for k, s in enumerate(sweeps):
+        cols = [col[v] for v in s["frequency"].values.tolist()]
+        for name in out:
+            out[name][k, cols] = s[name].values
+    all_attrs = dict(attrs or {})
+    all_attrs["source_loop_points"] = np.array([s.sizes["frequency"] for s in sweeps])
+    if detection:
+        all_attrs["source_loop_detection"] = detection
+    return xr.Dataset(
+        {name: ((LOOP_DIM, "frequency"), values, dict(sweeps[0][name].attrs)) for name, values in out.items()},
+        coords={LOOP_DIM: (LOOP_DIM, np.arange(len(sweeps)),
+                           {"units": "1", "long_name": "sweep, in the order measured"}),
+                "frequency": ("frequency", grid, {"units": "Hz"})},
+        attrs=all_attrs)
+
+
+def _one_loop(ds: xr.Dataset, position: int) -> xr.Dataset:
+    one = ds.isel({LOOP_DIM: position})
+    measured = np.isfinite(one["z_real"].values)
+    n_missing = int((~measured).sum())
+    if n_missing:
+        one = one.isel(frequency=np.flatnonzero(measured))
+    one.attrs = {k: v for k, v in ds.attrs.items() if k != "source_loop_points"}
+    one.attrs["source_loops"] = ds.sizes[LOOP_DIM]
+    return one, n_missing
+
+
+def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
+    """One sweep of a spectrum that may hold several (see the module docstring).
+
+    Parameters
+    ----------
+    ds
+        A spectrum from :func:`nakit.eis.read_eis` or any reader.
+    which
+        ``"last"`` (default: the sweep measured last, usually the most settled cell),
+        ``"first"``, or a loop number (0-based as in the ``loop`` coordinate; negative
+        numbers count from the end).
+
+    Returns
+    -------
+    xarray.Dataset
+        A 1-D spectrum without NaN (points the sweep did not measure are removed) with a
+        scalar ``loop`` coordinate saying which sweep it is and ``attrs["source_loops"]``
+        the number of sweeps in the file. A one-sweep Dataset is returned as it is for
+        ``"first"``, ``"last"``, 0 and -1.
+
+    Warns
+    -----
+    NakitWarning
+        The chosen sweep has fewer points than the frequency grid (stopped early).
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``which`` or a loop number the file does not have.
+    """
+    if not isinstance(which, (str, int, np.integer)) or isinstance(which, bool):
+        raise ParameterError(f"loop: expected 'first', 'last' or a loop number, got {which!r}")
+    if isinstance(which, str) and which not in ("first", "last"):
+        raise ParameterError(f"loop: expected 'first', 'last' or a loop number, got {which!r}")
+    n = ds.sizes.get(LOOP_DIM, 1) if LOOP_DIM in ds.dims else 1
+    position = {"first": 0, "last": n - 1}.get(which, which) if isinstance(which, str) else int(which)
+    if not -n <= position < n:
+        raise ParameterError(f"loop {which!r}: this spectrum has {n} loop(s), numbered 0 to {n - 1}")
+    if LOOP_DIM not in ds.dims:
+        return ds
+    one, n_missing = _one_loop(ds, position)
+    if n_missing:
+        warnings.warn(f"loop {int(one[LOOP_DIM])} has {one.sizes['frequency']} of {ds.sizes['frequency']} points "
+                      "(a sweep stopped early, or sweeps with different frequencies)", NakitWarning, stacklevel=2)
+    return one
+
+
+def iter_loops(ds: xr.Dataset) -> Iterator[tuple[int, xr.Dataset]]:
+    """Yield ``(loop, spectrum)`` for every sweep, in the order measured.
+
+    Each spectrum is what :func:`select_loop` gives for that loop (without its warning); a
+    one-sweep Dataset yields ``(0, ds)``.
+    """
+    if LOOP_DIM not in ds.dims:
+        yield 0, ds
+        return
+    for k in range(ds.sizes[LOOP_DIM]):
+        one, _ = _one_loop(ds, k)
+        yield int(one[LOOP_DIM]), one
+
+
+def n_loops(ds: xr.Dataset) -> int:
+    """Number of sweeps in a spectrum Dataset (1 when it has no ``loop`` dimension)."""
+    return int(ds.sizes[LOOP_DIM]) if LOOP_DIM in ds.dims else 1
