@@ -21,8 +21,18 @@ reproduce: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+# JupyterLab on the notebooks with the project's kernel ("Python (nakit)", this .venv's Python):
+# the notebooks name it in their metadata, new notebooks get it by default, and it is the only
+# kernel offered, so nobody picks a generic "Python 3" that may be another interpreter.
+KERNEL := $(VENV)/share/jupyter/kernels/nakit/kernel.json
+LAB_OPTIONS := --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=nakit \
+	--KernelSpecManager.allowed_kernelspecs=nakit
+
+$(KERNEL): | $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name nakit --display-name "Python (nakit)"
+
+lab: $(STAMP) $(KERNEL)
+	$(BIN)/jupyter lab $(LAB_OPTIONS) $(LAB_ARGS)
 
 data: $(STAMP)
 	$(BIN)/nakit synthesise

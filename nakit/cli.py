@@ -1,4 +1,4 @@
-"""The ``nakit`` command: run notebooks into reports, reproduce the paper, regenerate data."""
+"""The ``nakit`` command: run notebooks and studies into reports, list parameters, reproduce the paper."""
 
 from __future__ import annotations
 
@@ -11,30 +11,34 @@ from .errors import NakitError
 
 
 def _parse_value(text: str):
-    import yaml
+    """A ``-p`` value: YAML, except that every decimal or scientific number (``1e-3``) is a number."""
+    from .params import number_or_yaml
 
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+    return number_or_yaml(text)
 
 
 def _load_params_file(path: str) -> dict:
-    from .io import read_yaml_mapping
+    from .params import read_yaml
 
-    return read_yaml_mapping(path, "parameter file", "a mapping of parameter names to values")
+    return read_yaml(path, "parameter file", "a mapping of parameter names to values")
+
+
+def _find_notebook(name: str) -> Path:
+    """A notebook path, or a project notebook named by stem (``02_bet_bjh``)."""
+    nb = Path(name)
+    if not nb.exists():
+        from .paths import notebooks_dir
+
+        named = notebooks_dir() / f"{nb.stem}.ipynb"
+        nb = named if named.exists() else nb
+    return nb
 
 
 def _cmd_run(args) -> int:
     from . import runner
     from .paths import reports_dir
 
-    nb = Path(args.notebook)
-    if not nb.exists():
-        from .paths import notebooks_dir
-
-        named = notebooks_dir() / f"{nb.stem}.ipynb"  # `nakit run 02_bet_bjh` finds the project's notebook
-        nb = named if named.exists() else nb
+    nb = _find_notebook(args.notebook)
     overrides = {}
     for f in args.file or []:
         overrides.update(_load_params_file(f))
@@ -48,6 +52,23 @@ def _cmd_run(args) -> int:
         return 1
     print(f"{nb.name} -> {result.html or result.executed}")
     return 0
+
+
+def _cmd_params(args) -> int:
+    from .params import format_parameters, notebook_parameters
+
+    nb = _find_notebook(args.notebook)
+    params = notebook_parameters(nb)
+    print(format_parameters(params, f"{nb.stem}: {len(params)} parameters (nakit run {nb.stem} -p NAME VALUE)"))
+    return 0
+
+
+def _cmd_study(args) -> int:
+    from .study import run_study
+
+    summary = run_study(args.study, output=args.output, workers=args.workers, force=args.force)
+    print(summary.describe())
+    return 0 if summary.ok else 1
 
 
 def _cmd_reproduce(args) -> int:
@@ -97,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML report")
     run.set_defaults(func=_cmd_run)
 
+    par = sub.add_parser("params", help="list a notebook's parameters: type, default, allowed values, description")
+    par.add_argument("notebook", help="a notebook path or a project notebook's name (02_bet_bjh)")
+    par.set_defaults(func=_cmd_params)
+
+    stu = sub.add_parser("study", help="run a study (samples x techniques) into one report")
+    stu.add_argument("study", help="study YAML file (format: nakit.study)")
+    stu.add_argument("-o", "--output", help="report folder (default: the study's 'output', confined to its folder)")
+    stu.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
+    stu.add_argument("--force", action="store_true", help="rerun notebooks whose inputs did not change")
+    stu.set_defaults(func=_cmd_study)
+
     rep = sub.add_parser("reproduce", help="run every notebook on the paper data into reports/paper")
     rep.add_argument("-o", "--output", help="folder (default reports/paper)")
     rep.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
@@ -124,8 +156,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NakitError as exc:
         print(f"nakit: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("nakit: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        results = getattr(exc, "results", None)  # a batch says what finished and what did not
+        if results:
+            from .batch.engine import summarise
+
+            print(summarise(results), file=sys.stderr)
+        print("nakit: interrupted; reports of stopped runs were left as they were before", file=sys.stderr)
         return 130
 
 

@@ -1,133 +1,69 @@
-"""``nakit reproduce``: every notebook on the paper's (synthesised) data, one index page.
+"""``nakit reproduce``: the paper's study, ``data/paper_study.yaml``, run into ``reports/paper``.
 
-Technique notebooks run first, in parallel; notebooks whose name starts with ``10_`` (the
-paper-figure composer) run after them because they read the others' results. The claims
-every notebook recorded are gathered into ``claims.csv`` (the ledger), and ``index.html``
-links each report, figure and the ledger.
+The paper is one study among others (:mod:`nakit.study`): its samples, the synthesised
+stand-in files in ``data/``, the stoichiometry and paper-figure notebooks, and the claims
+list ``data/paper_claims.csv``. Technique notebooks run first, in parallel; the
+paper-figure composer (``10_*``) runs after them because it reads their results. The
+claims every notebook recorded are gathered into ``claims.csv`` (the ledger), and
+``index.html`` links each report, figure and the ledger.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
-from .batch.engine import Job, JobResult, run_jobs, summarise
 from .io import atomic_path
-from .paths import notebooks_dir, reports_dir
-from .plotting import SYNTHESISED_CAPTION
-from .runner import prepare
+from .paths import data_dir, reports_dir
 
-LATE_PREFIX = "10_"
+PAPER_STUDY = "paper_study.yaml"
 
 
-@dataclass
-class Summary:
-    output: Path
-    results: list[JobResult]
-    ledger: Path | None
-    index: Path
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    def describe(self) -> str:
-        return f"{summarise(self.results)}\nledger: {self.ledger}\nindex:  {self.index}"
-
-
-def paper_jobs(output: Path, notebooks: list[Path]) -> list[Job]:
-    """One job per notebook, output in ``output/<stem>``; validated before anything runs."""
-    jobs, problems = [], []
-    for nb in notebooks:
-        overrides = {"results_dir": str(output)} if nb.name.startswith(LATE_PREFIX) else {}
-        try:
-            params = prepare(nb, overrides)
-        except Exception as exc:
-            problems.append(str(exc))
-            continue
-        out = output / nb.stem
-        params["output_dir"] = str(out)
-        jobs.append(Job(nb.stem, str(nb), str(out), params))
-    if problems:
-        from .errors import ParameterError
-
-        raise ParameterError("cannot reproduce:\n  " + "\n  ".join(problems))
-    return jobs
+def paper_study() -> Path:
+    """The paper's study file, ``data/paper_study.yaml``."""
+    return data_dir() / PAPER_STUDY
 
 
 def reproduce(output: str | os.PathLike | None = None, workers: int | None = None,
-              force: bool = False, notebooks: list[Path] | None = None) -> Summary:
+              force: bool = False):
+    """Run the paper's study into ``output`` (default ``reports/paper``); see :func:`nakit.study.run_study`."""
+    from .study import run_study
+
     output = Path(output) if output else reports_dir() / "paper"
-    output.mkdir(parents=True, exist_ok=True)
-    notebooks = sorted(notebooks or notebooks_dir().glob("*.ipynb"))
-    early = [nb for nb in notebooks if not nb.name.startswith(LATE_PREFIX)]
-    late = [nb for nb in notebooks if nb.name.startswith(LATE_PREFIX)]
-    jobs_early, jobs_late = paper_jobs(output, early), paper_jobs(output, late)
-    results = run_jobs(jobs_early, workers=workers, force=force)
-    if jobs_late:
-        # the figure composer depends on every result above: rerun it whenever any of them ran
-        rerun = force or any(r.status == "ran" for r in results)
-        results += run_jobs(jobs_late, workers=1, force=rerun)
-    ledger = write_ledger(output)
-    index = write_index(output, results, ledger)
-    return Summary(output, results, ledger, index)
+    return run_study(paper_study(), output=output, workers=workers, force=force)
 
 
-def write_ledger(output: Path) -> Path | None:
-    """Write the claims every notebook recorded under ``output`` as one ledger, ``claims.csv``."""
-    from .claims import RESULT_COLUMNS, gather
+def write_ledger(output: Path, claims: str | os.PathLike | None = None,
+                 runs: Iterable[str | os.PathLike] | None = None) -> Path | None:
+    """Write the claims recorded by the runs under ``output`` as one ledger, ``output/claims.csv``.
 
-    rows = gather(output)
-    if not rows:
-        return None
+    ``runs``: the report folders to read (default: every ``output/*/``); pass the folders of
+    the runs that succeeded so a failed notebook's earlier ``claims.csv`` is not taken for
+    current. Rows follow the order of the claims list ``claims`` (default: the paper's).
+    Returns None, and removes a previous ledger, when no run recorded a claim.
+    """
+    from .claims import RESULT_COLUMNS, load_claims
+
+    output = Path(output)
+    folders = [Path(r) for r in runs] if runs is not None else sorted(p.parent for p in output.glob("*/claims.csv"))
+    recorded: dict[str, dict[str, str]] = {}
+    for folder in folders:
+        path = folder / "claims.csv"
+        if not path.is_file():
+            continue
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                recorded[row["id"]] = {k: row.get(k, "") or "" for k in RESULT_COLUMNS}
     ledger = output / "claims.csv"
+    rows = [recorded[cid] for cid in load_claims(claims) if cid in recorded]
+    if not rows:
+        if ledger.exists():
+            ledger.unlink()
+        return None
     with atomic_path(ledger) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(RESULT_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return ledger
-
-
-_STATUS_COLOUR = {"agrees": "#d6f5d6", "differs": "#f8d0d0", "flagged": "#fff0c0", "not computed": "#e8e8e8"}
-
-
-def write_index(output: Path, results: list[JobResult], ledger: Path | None) -> Path:
-    """A static HTML page linking every report, figure and the claims ledger."""
-    esc = html.escape
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>nakit: paper reproduction</title>",
-             "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;font-size:90%}"
-             ".banner{background:#fff0c0;padding:.6em;border:1px solid #e0c060}</style></head><body>",
-             "<h1>Reproducing the paper with nakit</h1>",
-             f"<p class='banner'><b>{esc(SYNTHESISED_CAPTION)}</b> The paper's raw data were never published; "
-             "every input here was synthesised from the paper's stated values (see data/README.md).</p>",
-             "<h2>Reports</h2><ul>"]
-    for r in results:
-        out = Path(r.output_dir)
-        rel = out.relative_to(output) if out.is_relative_to(output) else out
-        link = f"<a href='{esc(str(rel / (r.name + '.html')))}'>{esc(r.name)}</a>"
-        status = "" if r.ok else f" <b>FAILED</b>: {esc(r.error)}"
-        parts.append(f"<li>{link}{status}</li>")
-    parts.append("</ul><h2>Figures</h2><ul>")
-    for png in sorted(output.glob("*/figures/*.png")):
-        rel = png.relative_to(output)
-        parts.append(f"<li><a href='{esc(str(rel))}'>{esc(str(rel))}</a></li>")
-    parts.append("</ul>")
-    if ledger:
-        parts.append(f"<h2>Claims ledger (<a href='{esc(ledger.name)}'>CSV</a>)</h2><table><tr>")
-        with open(ledger, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        cols = ["id", "quantity", "paper_value", "nakit_value", "nakit_sigma", "unit", "tolerance", "status", "flag"]
-        parts.append("".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr>")
-        for row in rows:
-            colour = _STATUS_COLOUR.get(row["status"], "#fff")
-            parts.append(f"<tr style='background:{colour}'>" + "".join(f"<td>{esc(row[c])}</td>" for c in cols) + "</tr>")
-        parts.append("</table>")
-    parts.append("</body></html>\n")
-    index = output / "index.html"
-    with atomic_path(index) as tmp:
-        tmp.write_text("\n".join(parts), encoding="utf-8")
-    return index

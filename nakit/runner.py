@@ -128,7 +128,9 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
             if not p.exists():
                 problems.append(f"parameter {name!r}: input file {p} does not exist")
     if problems:
-        raise ParameterError(f"{notebook.name}: " + "; ".join(problems))
+        error = ParameterError(f"{notebook.name}: " + "; ".join(problems))
+        error.problems = problems  # one by one, for callers that list them (studies, manifests)
+        raise error
     return params
 
 

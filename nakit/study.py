@@ -1,0 +1,941 @@
+"""Studies: a set of samples measured by several techniques, run into one report.
+
+``nakit study STUDY.yaml [-o OUT] [-j N] [--force]`` runs each technique notebook once with
+the list of every sample that has a file for it, then writes one study report: ``index.html``
+(title, samples, a link to every per-technique report and its run status), a cross-sample
+comparison of the headline results (figures under ``comparison/``), the results gathered as
+one Dataset along ``sample`` (``comparison.nc``, ``comparison.csv``), one CSV per sample
+under ``samples/``, and, when the study names a claims list, the claims ledger
+``claims.csv``.
+
+Study file format
+-----------------
+One YAML mapping::
+
+    title: Carbon hosts, 2026 batch    # optional; default "Study <file stem>"
+    output: reports/carbon-2026        # optional; relative to the study file, and it must stay
+                                       # inside the study file's folder (default: reports/<stem>)
+    claims: claims.csv                 # optional claims list (nakit.claims) to compare with
+    parameters:                        # optional: parameters shared by every sample, per
+      sorption: {bjh_branch: desorption}   # technique (or notebook stem)
+    notebooks: [00_synthesis_stoichiometry, 10_paper_figures]   # optional extra notebooks
+    samples:                           # a list; one mapping per sample
+      - label: Sample A                # any text, unique
+        sorption: {file: raw/Sample_A.xls, sample_mass_g: 0.1}
+        raman: raw/a.txt               # a plain string means {file: raw/a.txt}
+
+Technique keys: ``xrd`` -> ``01_xrd_indexing``, ``sorption`` -> ``02_bet_bjh``, ``raman`` ->
+``03_raman_assignment``, ``cycling`` -> ``04_cycling``, ``eis`` -> ``05_eis_fitting``; a
+notebook's stem works too. A sample's entry for a technique becomes one element of that
+notebook's ``samples`` parameter (with the sample's ``label``); keys named ``file``,
+``files`` or ending in ``_file``/``_files`` are input paths relative to the study file's
+folder (or absolute). Extra notebooks (``notebooks:``) run once with the shared parameters;
+a notebook with a ``results_dir`` parameter gets the study's output folder, one with
+``claims_file`` gets the study's claims list (or None).
+
+Every problem is reported at once, before any notebook runs: unknown top-level or sample
+keys, an unknown notebook or technique, duplicate labels, a missing file, a parameter a
+notebook does not take or a value it does not allow (its ``one of:`` list, see
+:mod:`nakit.params`), sample keys it does not know.
+
+Runs go through :func:`nakit.batch.engine.run_jobs` (parallel, skipped when nothing
+changed, ``--force`` reruns); notebooks whose stem starts with ``10_`` run after the others
+because they read their results. Per-technique reports land in ``<output>/<notebook stem>/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import math
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .batch.engine import Job, JobResult, run_jobs, summarise
+from .errors import ParameterError
+from .io import atomic_path
+
+TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
+              "cycling": "04_cycling", "eis": "05_eis_fitting"}
+TECHNIQUE_NAMES = {stem: name for name, stem in TECHNIQUES.items()}
+LATE_PREFIX = "10_"
+TOP_KEYS = ("title", "output", "claims", "parameters", "notebooks", "samples")
+SAMPLES_PARAMETER = "samples"
+
+
+@dataclass
+class Study:
+    """A validated study, ready to run: its jobs with their full parameter sets."""
+
+    path: Path
+    title: str
+    output: Path
+    claims: Path | None
+    labels: list[str]
+    techniques: dict[str, list[str]]  # notebook stem -> labels of the samples it runs on
+    jobs: list[Job]                   # technique and extra notebooks
+    late_jobs: list[Job]              # notebooks run after the others (10_*)
+    inputs: list[Path] = field(default_factory=list)
+
+    @property
+    def synthesised(self) -> bool:
+        """True when an input lies under the project's ``data/`` (synthesised stand-ins)."""
+        from .paths import data_dir
+
+        root = data_dir().resolve()
+        return any(root in p.parents for p in self.inputs)
+
+
+@dataclass
+class StudySummary:
+    study: Study
+    results: list[JobResult]
+    index: Path
+    ledger: Path | None
+    comparison: Path | None
+    notes: list[str]
+    seconds: float
+
+    @property
+    def output(self) -> Path:
+        return self.study.output
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    def describe(self) -> str:
+        lines = [summarise(self.results)]
+        lines += [f"note: {n}" for n in self.notes]
+        if self.ledger:
+            lines.append(f"ledger: {self.ledger}")
+        lines.append(f"index:  {self.index}  ({self.seconds:.1f} s)")
+        return "\n".join(lines)
+
+
+# -- loading and validation -----------------------------------------------------------------
+
+def safe_names(labels: list[str]) -> dict[str, str]:
+    """A file-system-safe, unique name for each label (unique also ignoring case).
+
+    Runs of characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``;
+    leading dots are dropped; clashes get ``-2``, ``-3``, ...
+    """
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for label in labels:
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", str(label)).strip("._") or "sample"
+        base = base[:80]
+        name, n = base, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.lower())
+        out[label] = name
+    return out
+
+
+def _notebook_path(name: str, base: Path) -> Path | None:
+    from .paths import notebooks_dir
+
+    stem = TECHNIQUES.get(name, name)
+    for candidate in (notebooks_dir() / f"{stem}.ipynb", base / stem, base / f"{stem}.ipynb"):
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
+def _absolute(entry: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """Input paths of an entry (or a parameter mapping) made absolute against ``base``."""
+    from .params import is_input_key
+
+    out = dict(entry)
+    for key, value in entry.items():
+        if not is_input_key(str(key)) or value in (None, ""):
+            continue
+        items = value if isinstance(value, (list, tuple)) else [value]
+        fixed = [str((base / str(v).strip()).resolve()) if isinstance(v, str) and not Path(v).expanduser().is_absolute()
+                 else (str(Path(v).expanduser()) if isinstance(v, str) else v) for v in items]
+        out[key] = fixed if isinstance(value, (list, tuple)) else fixed[0]
+    return out
+
+
+def _inputs_of(params: Mapping[str, Any], notebook: Path) -> list[Path]:
+    from .runner import input_paths
+
+    return [p for paths in input_paths(notebook, params).values() for p in paths]
+
+
+def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None) -> Study:
+    """Read and validate a study file; every problem is reported at once.
+
+    ``output`` (an explicit ``-o``) may be anywhere; the study's own ``output:`` must stay
+    inside the study file's folder.
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem found (see the module docstring).
+    FileFormatError
+        The file is not YAML or not a mapping.
+    """
+    from .errors import FileFormatError
+    from .params import notebook_parameters, read_yaml
+    from .runner import prepare
+
+    path = Path(path).resolve()
+    base = path.parent
+    data = read_yaml(path, "study file", "a mapping with 'samples' (and optionally title, output, "
+                                         "claims, parameters, notebooks)")
+    problems: list[str] = []
+    unknown = [k for k in data if k not in TOP_KEYS]
+    if unknown:
+        problems.append(f"unknown top-level key(s) {', '.join(map(repr, unknown))} (known: {', '.join(TOP_KEYS)})")
+    title = data.get("title") or f"Study {path.stem}"
+    if not isinstance(title, (str, int, float)):
+        problems.append(f"'title' must be text, got {title!r}")
+    title = str(title)
+
+    # output: explicit -o wins; the file's own 'output' stays within its folder
+    if output is not None:
+        out = Path(output).expanduser().resolve()
+    else:
+        rel = data.get("output") or f"reports/{path.stem}"
+        out = (base / str(rel)).resolve()
+        if not out.is_relative_to(base) or out == base:
+            problems.append(f"'output' {rel!r} points outside the study file's folder {base} "
+                            "(give an explicit output folder with -o to write elsewhere)")
+
+    claims = None
+    if data.get("claims") not in (None, ""):
+        claims = (base / str(data["claims"])).resolve()
+        if not claims.is_file():
+            problems.append(f"claims list {claims} does not exist")
+        else:
+            try:
+                from .claims import load_claims
+
+                load_claims(claims)
+            except (FileFormatError, ParameterError) as exc:
+                problems.append(f"claims list: {exc}")
+
+    # shared parameters per technique / notebook
+    shared: dict[str, dict[str, Any]] = {}
+    raw_shared = data.get("parameters") or {}
+    if not isinstance(raw_shared, dict):
+        problems.append(f"'parameters' must map techniques (or notebook stems) to parameters, got {raw_shared!r}")
+        raw_shared = {}
+    for name, params in raw_shared.items():
+        nb = _notebook_path(str(name), base)
+        if nb is None:
+            problems.append(f"parameters: unknown technique or notebook {name!r} "
+                            f"(techniques: {', '.join(TECHNIQUES)})")
+            continue
+        if not isinstance(params, dict):
+            problems.append(f"parameters for {name!r} must be a mapping, got {params!r}")
+            continue
+        if SAMPLES_PARAMETER in params:
+            problems.append(f"parameters for {name!r}: give samples under 'samples:', not as a parameter")
+        shared.setdefault(nb.stem, {}).update(_absolute(params, base))
+
+    # extra notebooks
+    extra: list[Path] = []
+    raw_nbs = data.get("notebooks") or []
+    if not isinstance(raw_nbs, list):
+        problems.append(f"'notebooks' must be a list of notebook names, got {raw_nbs!r}")
+        raw_nbs = []
+    for name in raw_nbs:
+        nb = _notebook_path(str(name), base)
+        if nb is None:
+            problems.append(f"notebooks: unknown notebook {name!r}")
+        elif nb not in extra:
+            extra.append(nb)
+
+    # samples
+    raw_samples = data.get("samples")
+    if not isinstance(raw_samples, list) or not raw_samples:
+        problems.append("'samples' must be a non-empty list of mappings, each with a 'label'")
+        raw_samples = []
+    labels: list[str] = []
+    entries: dict[Path, list[dict[str, Any]]] = {}
+    for i, spec in enumerate(raw_samples, start=1):
+        if not isinstance(spec, dict):
+            problems.append(f"sample {i}: expected a mapping with 'label' and techniques, got {spec!r}")
+            continue
+        label = spec.get("label")
+        if label is None or not str(label).strip():
+            problems.append(f"sample {i}: missing 'label'")
+            continue
+        label = str(label).strip()
+        where = f"sample {i} ({label!r})"
+        if label in labels:
+            problems.append(f"{where}: duplicate label {label!r}; labels name the results, so they must be unique")
+            continue
+        labels.append(label)
+        techniques = [k for k in spec if k != "label"]
+        if not techniques:
+            problems.append(f"{where}: no technique entries (xrd, sorption, raman, cycling, eis)")
+        for key in techniques:
+            nb = _notebook_path(str(key), base)
+            if nb is None:
+                problems.append(f"{where}: unknown technique or notebook {key!r} (techniques: {', '.join(TECHNIQUES)})")
+                continue
+            entry = spec[key]
+            if isinstance(entry, str):
+                entry = {"file": entry}
+            elif isinstance(entry, list) and all(isinstance(v, str) for v in entry):
+                entry = {"files": entry}
+            if not isinstance(entry, dict):
+                problems.append(f"{where}: {key!r} must be a file name or a mapping of keys to values, got {entry!r}")
+                continue
+            if "label" in entry:
+                problems.append(f"{where}: {key!r} must not set its own 'label' (the sample's label is used)")
+                continue
+            entries.setdefault(nb, []).append({"label": label, **_absolute(entry, base)})
+
+    # a notebook per technique with its sample list; then the extra notebooks
+    jobs: list[Job] = []
+    late: list[Job] = []
+    techniques: dict[str, list[str]] = {}
+    inputs: list[Path] = []
+    for nb in list(entries) + [nb for nb in extra if nb not in entries]:
+        try:
+            declared = notebook_parameters(nb)
+        except ParameterError as exc:
+            problems.append(str(exc))
+            continue
+        overrides = dict(shared.get(nb.stem, {}))
+        if nb in entries:
+            if SAMPLES_PARAMETER not in declared:
+                problems.append(f"{nb.name}: takes no {SAMPLES_PARAMETER!r} parameter, so it cannot run "
+                                f"on a study's samples (samples: {', '.join(e['label'] for e in entries[nb])})")
+                continue
+            overrides[SAMPLES_PARAMETER] = entries[nb]
+            techniques[nb.stem] = [e["label"] for e in entries[nb]]
+        if "claims_file" in declared and "claims_file" not in overrides:
+            overrides["claims_file"] = str(claims) if claims else None
+        if "results_dir" in declared and "results_dir" not in overrides:
+            overrides["results_dir"] = str(out)
+        try:
+            params = prepare(nb, overrides)
+        except ParameterError as exc:
+            where = nb.stem if nb.stem not in TECHNIQUE_NAMES else f"{TECHNIQUE_NAMES[nb.stem]} ({nb.stem})"
+            problems += [f"{where}: {p}" for p in getattr(exc, "problems", [str(exc)])]
+            continue
+        params["output_dir"] = str(out / nb.stem)
+        inputs += _inputs_of(params, nb)
+        job = Job(nb.stem, str(nb), str(out / nb.stem), params)
+        (late if nb.name.startswith(LATE_PREFIX) else jobs).append(job)
+    for nb in shared:
+        if not any(p.stem == nb for p in list(entries) + extra):
+            problems.append(f"parameters given for {nb!r}, which no sample uses and 'notebooks' does not list")
+    if problems:
+        raise ParameterError(f"study {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    return Study(path, title, out, claims, labels, techniques, jobs, late, inputs)
+
+
+# -- running ----------------------------------------------------------------------------
+
+def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None = None,
+              workers: int | None = None, force: bool = False) -> StudySummary:
+    """Validate (if given a path), run every notebook, and write the study report."""
+    start = time.perf_counter()
+    if not isinstance(study, Study):
+        study = load_study(study, output)
+    study.output.mkdir(parents=True, exist_ok=True)
+    results = run_jobs(study.jobs, workers=workers, force=force)
+    if study.late_jobs:
+        # late notebooks read the others' results: rerun them whenever any of those ran
+        rerun = force or any(r.status == "ran" for r in results)
+        results += run_jobs(study.late_jobs, workers=1, force=rerun)
+    ok_dirs = [Path(r.output_dir) for r in results if r.ok]
+    ledger = None
+    if study.claims is not None:
+        from .reproduce import write_ledger
+
+        ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
+    comparison = compare(study, results)
+    index = write_index(study, results, comparison, ledger)
+    return StudySummary(study, results, index, ledger, comparison.nc, comparison.notes,
+                        time.perf_counter() - start)
+
+
+# -- the cross-sample comparison ----------------------------------------------------------
+
+@dataclass
+class Comparison:
+    """What :func:`compare` wrote: figures with captions, tables, notes on skipped panels."""
+
+    figures: list[tuple[str, Path, str]] = field(default_factory=list)  # (heading, png, caption)
+    tables: list[tuple[str, Any]] = field(default_factory=list)         # (heading, DataFrame)
+    notes: list[str] = field(default_factory=list)
+    nc: Path | None = None
+    csv: Path | None = None
+    per_sample: dict[str, Path] = field(default_factory=dict)
+
+
+def _read_csv(path: Path):
+    import pandas as pd
+
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"sample": str})
+
+
+def _open(path: Path):
+    import xarray as xr
+
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+def headline_rows(study: Study, results: list[JobResult]) -> list[dict[str, str]]:
+    """Every ``results/headline.csv`` row of the technique notebooks that succeeded."""
+    from .report import HEADLINE_COLUMNS
+
+    rows = []
+    for r in results:
+        if not r.ok or r.name not in study.techniques:
+            continue
+        path = Path(r.output_dir) / "results" / "headline.csv"
+        if not path.is_file():
+            continue
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                rows.append({c: row.get(c, "") or "" for c in HEADLINE_COLUMNS})
+    return rows
+
+
+def _number(text: str) -> float | None:
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        return None
+    return v
+
+
+def headline_dataset(study: Study, rows: list[dict[str, str]]):
+    """The headline results as one Dataset along ``sample``.
+
+    One variable per headline key (numbers as floats with a ``<key>_sigma`` partner when any
+    sample has an uncertainty; text as strings), ``units``, ``long_name`` and ``notebook``
+    attributes; missing values are NaN (numbers) or ``""`` (text). A key reported by two
+    notebooks is named ``<technique>_<key>``.
+    """
+    import numpy as np
+    import xarray as xr
+
+    labels = study.labels
+    by_key: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+    for row in rows:
+        by_key.setdefault((row["notebook"], row["key"]), {})[row["sample"]] = row
+    keys = [k for _, k in by_key]
+    variables = {}
+    for (notebook, key), per_sample in by_key.items():
+        name = key if keys.count(key) == 1 else f"{TECHNIQUE_NAMES.get(notebook, notebook)}_{key}"
+        first = next(iter(per_sample.values()))
+        attrs = {"units": first["unit"] or "1", "long_name": first["quantity"] or key, "notebook": notebook}
+        values = [per_sample.get(s, {}).get("value", "") for s in labels]
+        numeric = all(v == "" or _number(v) is not None for v in values)
+        if numeric:
+            variables[name] = ("sample", np.array([_number(v) if v != "" else np.nan for v in values]), attrs)
+            sigmas = [per_sample.get(s, {}).get("sigma", "") for s in labels]
+            if any(_number(s) is not None for s in sigmas):
+                variables[f"{name}_sigma"] = ("sample", np.array(
+                    [_number(s) if _number(s) is not None else np.nan for s in sigmas]), {**attrs})
+        else:
+            variables[name] = ("sample", np.array(values, dtype=object), attrs)
+        flags = [per_sample.get(s, {}).get("flags", "") for s in labels]
+        if any(flags):
+            variables[f"{name}_flags"] = ("sample", np.array(flags, dtype=object),
+                                          {"long_name": f"flags of {attrs['long_name']}"})
+    ds = xr.Dataset(variables, coords={"sample": ("sample", np.array(labels, dtype=object), {"units": "1"})})
+    ds.attrs["title"] = study.title
+    return ds
+
+
+def compare(study: Study, results: list[JobResult]) -> Comparison:
+    """Gather the headline results and draw the cross-sample comparison panels.
+
+    A panel whose technique did not run (or wrote no result file) is skipped with a note.
+    """
+    from .io import write_netcdf
+
+    comp = Comparison()
+    out = study.output
+    by_name = {r.name: r for r in results}
+    rows = headline_rows(study, results)
+    ds = headline_dataset(study, rows)
+
+    def run_of(stem: str) -> Path | None:
+        r = by_name.get(stem)
+        if stem not in study.techniques:
+            return None
+        if r is None or not r.ok:
+            comp.notes.append(f"{TECHNIQUE_NAMES[stem]}: its notebook failed, so its results are left out")
+            return None
+        return Path(r.output_dir) / "results"
+
+    panels = [("01_xrd_indexing", _xrd_panels), ("02_bet_bjh", _sorption_panels),
+              ("03_raman_assignment", _raman_panels), ("04_cycling", _cycling_panels),
+              ("05_eis_fitting", _eis_panels)]
+    for stem, draw in panels:
+        name = TECHNIQUE_NAMES[stem]
+        if stem not in study.techniques:
+            comp.notes.append(f"{name}: no sample has an entry for it, so no {name} panel")
+            continue
+        folder = run_of(stem)
+        if folder is None:
+            continue
+        try:
+            extra = draw(study, folder, ds, comp, out / "comparison")
+        except Exception as exc:  # one unreadable panel must not lose the rest of the report
+            comp.notes.append(f"{name}: comparison panel not drawn ({type(exc).__name__}: {exc})")
+            continue
+        if extra is not None:
+            ds = ds.merge(extra)
+    comp.nc = write_netcdf(ds, out / "comparison.nc")
+    table = _sample_table(ds)
+    comp.csv = out / "comparison.csv"
+    with atomic_path(comp.csv) as tmp:
+        table.to_csv(tmp, lineterminator="\n")
+    names = safe_names(study.labels)
+    long = [r for r in rows]
+    for label in study.labels:
+        path = out / "samples" / f"{names[label]}.csv"
+        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+            from .report import HEADLINE_COLUMNS
+
+            w = csv.DictWriter(fh, fieldnames=HEADLINE_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            w.writerows(r for r in long if r["sample"] == label)
+        comp.per_sample[label] = path
+    return comp
+
+
+def _sample_table(ds):
+    """The variables along ``sample`` only: one row per sample (the CSV twin of the Dataset)."""
+    import pandas as pd
+
+    cols = {name: ds[name].values for name in ds.data_vars if ds[name].dims == ("sample",)}
+    table = pd.DataFrame(cols, index=pd.Index([str(s) for s in ds["sample"].values], name="sample"))
+    return table
+
+
+# -- panels ---------------------------------------------------------------------------------
+
+def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: str) -> None:
+    from . import plotting
+
+    paths = plotting.savefig(fig, out / name, ("png", "svg"))
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    comp.figures.append((heading, paths[0], caption))
+
+
+def _frame_of(ds, names):
+    import pandas as pd
+
+    present = [n for n in names if n in ds and ds[n].dims == ("sample",)]
+    return pd.DataFrame({n: ds[n].values for n in present},
+                        index=pd.Index([str(s) for s in ds["sample"].values], name="sample")), present
+
+
+def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
+    """One bar panel per headline key, samples side by side, error bars from ``_sigma``."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+
+    from . import plotting
+
+    table, present = _frame_of(ds, keys)
+    present = [k for k in present if np.isfinite(table[k].astype(float)).any()]
+    if not present:
+        comp.notes.append(f"{heading}: no {caption_what} in the results")
+        return
+    plotting.use_style()
+    n = len(table)
+    fig, axes = plt.subplots(1, len(present), figsize=(max(3.2, 0.55 * n + 1.6) * len(present), 3.6),
+                             squeeze=False)
+    for ax, key in zip(axes[0], present):
+        data = table[key].astype(float).reset_index()
+        sns.barplot(data=data, x="sample", y=key, hue="sample", legend=False, ax=ax)
+        sigma = f"{key}_sigma"
+        if sigma in ds:
+            ax.errorbar(np.arange(n), data[key], yerr=ds[sigma].values.astype(float), fmt="none", ecolor="black",
+                        capsize=3, lw=1)
+        unit = ds[key].attrs.get("units", "")
+        ax.set_ylabel(f"{ds[key].attrs.get('long_name', key)}" + (f" ({unit})" if unit not in ("", "1") else ""))
+        ax.set_xlabel("")
+        ax.tick_params(axis="x", rotation=30 if n > 3 else 0)
+        for lab in ax.get_xticklabels():
+            lab.set_ha("right" if n > 3 else "center")
+    fig.tight_layout()
+    labels = ", ".join(str(ds[k].attrs.get("long_name", k)) for k in present)
+    _save(comp, fig, out, name, heading, f"{labels} per sample ({n} samples); error bars: one standard "
+                                         "uncertainty where the analysis gives one.")
+
+
+def _sorption_panels(study, folder, ds, comp, out):
+    _bar_panels(comp, ds, out, ["bet_area", "pore_volume", "bjh_peak_diameter"], "sorption",
+                "N2 sorption", "BET area, pore volume or BJH peak")
+    table, present = _frame_of(ds, ["bet_area", "bet_area_sigma", "bet_c", "pore_volume", "bjh_peak_diameter",
+                                    "isotherm_type", "hysteresis"])
+    if present:
+        comp.tables.append(("N2 sorption", _formatted(ds, table, present)))
+    return None
+
+
+def _formatted(ds, table, present):
+    """A table for the index: value ± sigma with units in the column names."""
+    import pandas as pd
+
+    from .report import fmt
+
+    cols = {}
+    for key in present:
+        if key.endswith("_sigma"):
+            continue
+        sigma = table.get(f"{key}_sigma")
+        unit = ds[key].attrs.get("units", "")
+        head = f"{ds[key].attrs.get('long_name', key)}" + (f" ({unit})" if unit not in ("", "1") else "")
+        vals = []
+        for i, v in enumerate(table[key]):
+            if isinstance(v, str):
+                vals.append(v)
+                continue
+            s = None if sigma is None or not math.isfinite(float(sigma.iloc[i])) else float(sigma.iloc[i])
+            vals.append(fmt(None if v is None or (isinstance(v, float) and math.isnan(v)) else v, s))
+        cols[head] = vals
+    return pd.DataFrame(cols, index=table.index)
+
+
+def _cycling_panels(study, folder, ds, comp, out):
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from . import plotting
+
+    plotting.use_style()
+    cycles = folder / "cycles.nc"
+    if cycles.is_file():
+        c = _open(cycles)
+        df = c[["discharge_capacity", "coulombic_efficiency"]].to_dataframe().reset_index().dropna(
+            subset=["discharge_capacity"])
+        df["sample"] = df["sample"].astype(str)
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+        sns.lineplot(data=df, x="cycle", y="discharge_capacity", hue="sample", marker="o", markersize=3,
+                     ax=axes[0])
+        sns.lineplot(data=df, x="cycle", y="coulombic_efficiency", hue="sample", marker="o", markersize=3,
+                     ax=axes[1], legend=False)
+        axes[0].set_ylabel(f"discharge capacity ({c['discharge_capacity'].attrs.get('units', '')})")
+        axes[1].set_ylabel(f"Coulombic efficiency ({c['coulombic_efficiency'].attrs.get('units', '')})")
+        for ax in axes:
+            ax.set_xlabel("cycle")
+        axes[0].legend(title=None, fontsize="small")
+        fig.tight_layout()
+        _save(comp, fig, out, "cycling", "Cycling",
+              f"Discharge capacity and Coulombic efficiency over cycles, {df['sample'].nunique()} cells overlaid.")
+    else:
+        comp.notes.append("cycling: no results/cycles.nc, so no capacity-over-cycles panel")
+    rate = folder / "rate.nc"
+    if rate.is_file():
+        r = _open(rate)
+        df = r[["current_density", "discharge_capacity"]].to_dataframe().reset_index().dropna()
+        df["sample"] = df["sample"].astype(str)
+        if len(df):
+            fig, ax = plt.subplots(figsize=(5.5, 3.8))
+            sns.lineplot(data=df, x="current_density", y="discharge_capacity", hue="sample", marker="o",
+                         sort=False, estimator=None, ax=ax)
+            ax.set_xscale("log")
+            ax.set_xlabel(f"current density ({r['current_density'].attrs.get('units', '')})")
+            ax.set_ylabel(f"discharge capacity ({r['discharge_capacity'].attrs.get('units', '')})")
+            ax.legend(title=None, fontsize="small")
+            fig.tight_layout()
+            _save(comp, fig, out, "rate", "Rate capability",
+                  f"Discharge capacity against current density, steps in the order run, "
+                  f"{df['sample'].nunique()} cells.")
+        else:
+            comp.notes.append("cycling: results/rate.nc holds no rate steps")
+    else:
+        comp.notes.append("cycling: no results/rate.nc (no rate test among the cells), so no rate panel")
+    table, present = _frame_of(ds, ["first_discharge_capacity", "first_discharge_capacity_sigma",
+                                    "capacity_retention", "capacity_retention_sigma"])
+    if present:
+        comp.tables.append(("Cycling", _formatted(ds, table, present)))
+    return None
+
+
+def _kelvin(values, units: str):
+    u = (units or "").strip().lower()
+    if u in ("k", "kelvin"):
+        return values
+    if u in ("degc", "°c", "c", "celsius", "deg_c", "degree_celsius"):
+        return values + 273.15
+    raise ParameterError(f"temperature in {units!r}; expected K or degC")
+
+
+def _eis_panels(study, folder, ds, comp, out):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+
+    from . import plotting
+    from .report import fmt
+
+    path = folder / "arrhenius.nc"
+    if not path.is_file():
+        comp.notes.append("eis: no results/arrhenius.nc (no conductivity series), so no Arrhenius panel")
+    else:
+        a = _open(path)
+        kelvin = _kelvin(a["temperature"].values.astype(float), a["temperature"].attrs.get("units", ""))
+        df = a["conductivity"].to_dataframe().reset_index().dropna(subset=["conductivity"])
+        df["inv_T"] = 1000.0 / df["temperature"].map(dict(zip(a["temperature"].values, kelvin)))
+        df["sample"] = df["sample"].astype(str)
+        ea = ds["activation_energy"] if "activation_energy" in ds else None
+        ea_s = ds["activation_energy_sigma"] if "activation_energy_sigma" in ds else None
+
+        def legend(label):
+            if ea is None:
+                return label
+            v = float(ea.sel(sample=label))
+            if not math.isfinite(v):
+                return label
+            s = float(ea_s.sel(sample=label)) if ea_s is not None else None
+            return f"{label}: Ea = {fmt(v, s if s is not None and math.isfinite(s) else None)} eV"
+
+        df["pellet"] = df["sample"].map(legend)
+        plotting.use_style()
+        fig, ax = plt.subplots(figsize=(5.8, 4))
+        sns.lineplot(data=df, x="inv_T", y="conductivity", hue="pellet", marker="o", ax=ax)
+        if "conductivity_sigma" in a:
+            sig = a["conductivity_sigma"].to_dataframe().reset_index().dropna(subset=["conductivity_sigma"])
+            merged = df.merge(sig.assign(sample=sig["sample"].astype(str)), on=["sample", "temperature"])
+            ax.errorbar(merged["inv_T"], merged["conductivity"], yerr=merged["conductivity_sigma"], fmt="none",
+                        ecolor="grey", lw=0.8)
+        ax.set_yscale("log")
+        ax.set_xlabel("1000 / T (1/K)")
+        ax.set_ylabel(f"conductivity ({a['conductivity'].attrs.get('units', '')})")
+        ax.legend(title=None, fontsize="small")
+        fig.tight_layout()
+        _save(comp, fig, out, "arrhenius", "Ionic conductivity",
+              f"Conductivity against inverse temperature, {df['sample'].nunique()} pellets; activation "
+              "energies from each pellet's Arrhenius fit.")
+    table, present = _frame_of(ds, ["activation_energy", "activation_energy_sigma", "conductivity_25C",
+                                    "conductivity_25C_sigma", "r_interface", "r_interface_sigma"])
+    if present:
+        comp.tables.append(("Impedance", _formatted(ds, table, present)))
+    return None
+
+
+def _raman_panels(study, folder, ds, comp, out):
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from . import plotting
+
+    bands = folder / "bands.csv"
+    extra = None
+    if not bands.is_file():
+        comp.notes.append("raman: no results/bands.csv, so no band-position panel")
+    else:
+        b = _read_csv(bands).dropna(subset=["center"])
+        b["sample"] = b["sample"].astype(str)
+        b["band"] = b["band"].astype(str)
+        plotting.use_style()
+        order = list(dict.fromkeys(b["sample"]))  # the y positions seaborn gives, in order of appearance
+        fig, ax = plt.subplots(figsize=(7, 0.5 * len(order) + 1.8))
+        sns.scatterplot(data=b, x="center", y="sample", hue="band" if b["band"].nunique() <= 12 else None,
+                        ax=ax, s=40)
+        if "center_sigma" in b:
+            ax.errorbar(b["center"], [order.index(s) for s in b["sample"]], xerr=b["center_sigma"].fillna(0),
+                        fmt="none", ecolor="grey", lw=0.8)
+        ax.set_xlabel("band centre (1/cm)")
+        ax.set_ylabel("")
+        if ax.get_legend() is not None:
+            ax.legend(title=None, fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
+        fig.tight_layout()
+        _save(comp, fig, out, "raman_bands", "Raman bands",
+              f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
+              "uncertainty.")
+        extra = _band_dataset(b)
+        comp.tables.append(("Raman bands", b.set_index(["sample", "band"])[
+            [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]]))
+    if "d_to_g_ratio" in ds:
+        _bar_panels(comp, ds, out, ["d_to_g_ratio"], "raman_dg", "Carbon D/G", "D/G ratio")
+    else:
+        comp.notes.append("raman: no sample has a carbon D/G result, so no D/G panel")
+    return extra
+
+
+def _band_dataset(b):
+    import xarray as xr
+
+    frame = b.drop_duplicates(["sample", "band"]).set_index(["sample", "band"])
+    keep = [c for c in ("center", "center_sigma", "fwhm") if c in frame]
+    ds = xr.Dataset.from_dataframe(frame[keep]).rename({c: f"band_{c}" for c in keep})
+    for name in ds.data_vars:
+        ds[name].attrs["units"] = "1/cm"
+    ds["band"].attrs["units"] = "1"
+    return ds
+
+
+def _xrd_panels(study, folder, ds, comp, out):
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from . import plotting
+
+    extra = None
+    phases = folder / "phases.csv"
+    plotting.use_style()
+    if not phases.is_file():
+        comp.notes.append("xrd: no results/phases.csv, so no phase panel")
+    else:
+        p = _read_csv(phases)
+        p["sample"] = p["sample"].astype(str)
+        order = [s for s in study.techniques["01_xrd_indexing"]]
+        if len(p):
+            grid = p.pivot_table(index="sample", columns="phase", values="score", aggfunc="max").reindex(order)
+            fig, ax = plt.subplots(figsize=(1.1 * grid.shape[1] + 3, 0.5 * len(order) + 1.8))
+            sns.heatmap(grid, annot=True, fmt=".2f", cmap="viridis", cbar_kws={"label": "match score"}, ax=ax)
+            ax.set_xlabel("phase")
+            ax.set_ylabel("")
+            fig.tight_layout()
+            _save(comp, fig, out, "xrd_phases", "XRD phases",
+                  f"Phases found per sample (match score; blank: not found), {len(order)} scans.")
+        comp.tables.append(("XRD phases", p.set_index(["sample", "phase"])))
+        missing = [s for s in order if s not in set(p["sample"])]
+        if missing:
+            comp.notes.append(f"xrd: no phase matched in {', '.join(missing)}")
+    cells = folder / "cells.csv"
+    if not cells.is_file():
+        comp.notes.append("xrd: no results/cells.csv, so no cell-parameter panel")
+    else:
+        c = _read_csv(cells)
+        c["sample"] = c["sample"].astype(str)
+        if len(c):
+            long = c.melt(id_vars=["sample", "phase"], value_vars=[a for a in "abc" if a in c], var_name="axis",
+                          value_name="length").dropna(subset=["length"])
+            sig = c.melt(id_vars=["sample", "phase"], value_vars=[f"{a}_sigma" for a in "abc" if f"{a}_sigma" in c],
+                         var_name="axis", value_name="sigma")
+            sig["axis"] = sig["axis"].str[0]
+            long = long.merge(sig, on=["sample", "phase", "axis"], how="left")
+            long["cell"] = long["phase"].astype(str) + " " + long["axis"]
+            fig, ax = plt.subplots(figsize=(6.5, 0.5 * c["sample"].nunique() + 2))
+            sns.scatterplot(data=long, x="length", y="sample", hue="cell", style="axis", s=50, ax=ax)
+            ax.errorbar(long["length"], [list(dict.fromkeys(long["sample"])).index(s) for s in long["sample"]],
+                        xerr=long["sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
+            ax.set_xlabel("cell parameter (Å)")
+            ax.set_ylabel("")
+            ax.legend(title=None, fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
+            fig.tight_layout()
+            _save(comp, fig, out, "xrd_cells", "XRD cell parameters",
+                  f"Refined cell parameters per sample and phase ({len(c)} refinements); bars: one standard "
+                  "uncertainty.")
+            comp.tables.append(("XRD cell parameters", c.set_index(["sample", "phase"])))
+            frame = c.drop_duplicates(["sample", "phase"]).set_index(["sample", "phase"])
+            keep = [k for k in ("a", "a_sigma", "b", "b_sigma", "c", "c_sigma") if k in frame]
+            import xarray as xr
+
+            extra = xr.Dataset.from_dataframe(frame[keep]).rename({k: f"cell_{k}" for k in keep})
+            for name in extra.data_vars:
+                extra[name].attrs["units"] = "angstrom"
+            extra["phase"].attrs["units"] = "1"
+        else:
+            comp.notes.append("xrd: no cell was refined")
+    return extra
+
+
+# -- the index page -------------------------------------------------------------------------
+
+_STATUS_COLOUR = {"agrees": "#d6f5d6", "differs": "#f8d0d0", "flagged": "#fff0c0", "not computed": "#e8e8e8"}
+_CSS = ("body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;font-size:90%}"
+        ".banner{background:#fff0c0;padding:.6em;border:1px solid #e0c060}"
+        ".failed{color:#a00;font-weight:bold}figure{margin:1em 0}figcaption{font-style:italic;font-size:90%}"
+        "img{max-width:100%}.note{color:#555}")
+
+
+def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger: Path | None) -> Path:
+    """``index.html``: title, samples, per-technique reports and status, comparison, ledger."""
+    from .plotting import SYNTHESISED_CAPTION
+
+    esc = html.escape
+    out = study.output
+
+    def rel(p: Path | str) -> str:
+        p = Path(p)
+        return str(p.relative_to(out)) if p.is_relative_to(out) else p.as_uri()
+
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(study.title)}</title>",
+             f"<style>{_CSS}</style></head><body>", f"<h1>{esc(study.title)}</h1>"]
+    if study.synthesised:
+        words = ("The paper's raw data were never published; every input here was synthesised from the "
+                 "paper's stated values (see data/README.md).") if study.claims else (
+                 "Inputs from nakit's data/ folder were made by its forward models (see data/README.md).")
+        parts.append(f"<p class='banner'><b>{esc(SYNTHESISED_CAPTION)}</b> {esc(words)}</p>")
+    # samples x techniques
+    techs = list(study.techniques)
+    parts.append(f"<h2>Samples ({len(study.labels)})</h2><table><tr><th>sample</th>"
+                 + "".join(f"<th>{esc(TECHNIQUE_NAMES.get(t, t))}</th>" for t in techs) + "<th>results</th></tr>")
+    for label in study.labels:
+        cells = "".join(f"<td>{'✓' if label in study.techniques[t] else ''}</td>" for t in techs)
+        link = comp.per_sample.get(label)
+        parts.append(f"<tr><td>{esc(label)}</td>{cells}<td>"
+                     + (f"<a href='{esc(rel(link))}'>CSV</a>" if link else "") + "</td></tr>")
+    parts.append("</table>")
+    # runs
+    parts.append("<h2>Reports</h2><table><tr><th>report</th><th>samples</th><th>status</th><th>seconds</th></tr>")
+    for r in results:
+        report = Path(r.output_dir) / f"{r.name}.html"
+        link = f"<a href='{esc(rel(report))}'>{esc(r.name)}</a>" if report.exists() else esc(r.name)
+        status = esc(r.status) if r.ok else f"<span class='failed'>failed</span>: {esc(r.error)}"
+        n = len(study.techniques.get(r.name, []))
+        parts.append(f"<tr><td>{link}</td><td>{n or ''}</td><td>{status}</td><td>{r.seconds:.1f}</td></tr>")
+    parts.append("</table>")
+    # comparison
+    parts.append("<h2>Comparison across samples</h2>")
+    parts.append(f"<p>All headline results along <code>sample</code>: <a href='{esc(rel(comp.nc))}'>NetCDF</a>, "
+                 f"<a href='{esc(rel(comp.csv))}'>CSV</a>.</p>")
+    for heading, png, caption in comp.figures:
+        parts.append(f"<figure><h3>{esc(heading)}</h3><img src='{esc(rel(png))}' alt='{esc(heading)}'>"
+                     f"<figcaption>{esc(caption)}</figcaption></figure>")
+    for heading, table in comp.tables:
+        parts.append(f"<h3>{esc(heading)}</h3>" + table.to_html(na_rep="", escape=True, float_format=_float))
+    if comp.notes:
+        parts.append("<h3>Not shown</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in comp.notes)
+                     + "</ul>")
+    # ledger
+    if ledger:
+        parts.append(f"<h2>Claims ledger (<a href='{esc(ledger.name)}'>CSV</a>)</h2><table><tr>")
+        with open(ledger, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        cols = ["id", "quantity", "paper_value", "nakit_value", "nakit_sigma", "unit", "tolerance", "status", "flag"]
+        parts.append("".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr>")
+        for row in rows:
+            colour = _STATUS_COLOUR.get(row.get("status", ""), "#fff")
+            parts.append(f"<tr style='background:{colour}'>"
+                         + "".join(f"<td>{esc(row.get(c, ''))}</td>" for c in cols) + "</tr>")
+        parts.append("</table>")
+    # every figure of the per-technique reports
+    figures = sorted(p for r in results for p in Path(r.output_dir).glob("figures/*.png"))
+    if figures:
+        parts.append("<h2>Figures of the reports</h2><ul>")
+        parts += [f"<li><a href='{esc(rel(p))}'>{esc(rel(p))}</a></li>" for p in figures]
+        parts.append("</ul>")
+    parts.append("</body></html>\n")
+    index = out / "index.html"
+    with atomic_path(index) as tmp:
+        tmp.write_text("\n".join(parts), encoding="utf-8")
+    return index
+
+
+def _float(v: float) -> str:
+    from .report import fmt
+
+    return fmt(v)
