@@ -1,9 +1,16 @@
-"""Gathering the paper's figures from the technique reports into one folder.
+"""The paper's figures, gathered from the generic figures the technique notebooks draw.
 
-Technique notebooks save each paper figure they reproduce under a name that starts with
-the paper's figure id (``fig2a_xrd.png``, ``figS10_nyquist.svg``; a name covering several
-panels lists them, ``fig4a-c`` or ``fig5a_5b_5c``). :func:`collect` copies them, byte for
-byte, into ``reports/paper/figures/`` and reports which of the paper's figures are missing.
+Technique notebooks name their figures after what they show and the sample labels
+(``profiles_cast-annealed``, ``cycling_performance``); they know nothing of the paper.
+:data:`PAPER_PANELS` says which of those figures is which panel of the paper, for the
+sample labels of the paper's study (``data/paper_study.yaml``). :func:`collect` copies
+each, byte for byte, into ``reports/paper/figures/`` under a name that starts with the
+paper's figure id (``fig4a_profiles_ball-milled.png``) and reports the panels it could
+not find.
+
+Figures already named after the paper (``fig2a_xrd.png``; a name covering several panels
+lists them, ``fig4a-c`` or ``figS2_S3_xrd``) are gathered as they are, so a report made
+before the notebooks took sample lists still counts.
 """
 
 from __future__ import annotations
@@ -31,6 +38,50 @@ PAPER_FIGURES = {
     "S13": "Na3PS4 conductivity (blocking cell) and Arrhenius plot",
 }
 
+_UNSAFE = re.compile(r"[^a-z0-9.-]+")
+
+
+def slug(label: str) -> str:
+    """A sample label in the form figure and result file names use.
+
+    Lower case; every run of characters other than letters, digits, ``.`` and ``-``
+    becomes one ``_`` (``"Ball-milled Na2S+NPS"`` -> ``"ball-milled_na2s_nps"``). Two
+    labels may share a slug (``"A b"`` and ``"a_b"``); notebooks refuse such a pair.
+    """
+    text = _UNSAFE.sub("_", str(label).strip().lower()).strip("_")
+    return text or "sample"
+
+
+#: Paper panel -> the (technique notebook, figure name) pairs that make it; names holding a
+#: sample's slug are those of the paper study's labels (``data/paper_study.yaml``).
+PAPER_PANELS: dict[str, tuple[tuple[str, str], ...]] = {
+    "2a": (("01_xrd_indexing", "patterns_melt-cast"),),
+    "2b": (("03_raman_assignment", "band_fits"),),
+    "3c": (("02_bet_bjh", "isotherms"),),
+    "3d": (("02_bet_bjh", "bjh"),),
+    "4a": (("04_cycling", "profiles_ball-milled"),),
+    "4b": (("04_cycling", "profiles_cast-annealed"),),
+    "4c": (("04_cycling", "cycling_performance"),),
+    "5a": (("04_cycling", "rate_profiles_ball-milled"),),
+    "5b": (("04_cycling", "rate_profiles_cast-annealed"),),
+    "5c": (("04_cycling", "rate_capability"),),
+    "S2": (("01_xrd_indexing", "patterns_ball-milled"),),
+    "S3": (("01_xrd_indexing", "patterns_ball-milled"),),
+    "S4": (("03_raman_assignment", "carbon_dg"),),
+    "S10": (("05_eis_fitting", "nyquist_series"), ("05_eis_fitting", "r_interface")),
+    "S11": (("04_cycling", "rt_profiles"),),
+    "S13": (("05_eis_fitting", "nyquist_pellets"), ("05_eis_fitting", "arrhenius")),
+}
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def paper_name(figure: str, panels) -> str:
+    """The gathered file stem: the panels' ids, then the generic name (``figS2_S3_patterns_x``)."""
+    order = list(PAPER_FIGURES)
+    ids = sorted(set(panels), key=order.index)
+    return "fig" + "_".join(ids) + "_" + figure
+
+
 _PART = re.compile(r"^(s?)(\d+)([a-z]*)(?:-([a-z]))?$")
 
 
@@ -52,29 +103,65 @@ def figure_ids(stem: str) -> set[str]:
     return ids & set(PAPER_FIGURES)
 
 
-def collect(results_dir: str | Path, dest: str | Path | None = None):
-    """Copy every paper figure from ``results_dir/*/figures`` into ``dest``; return a table.
+def _report_dirs(results_dir: Path) -> dict[str, Path]:
+    """Each technique report folder under ``results_dir`` (``<dir>/<notebook>`` or one level deeper)."""
+    found: dict[str, Path] = {}
+    for depth in ("*/figures", "*/*/figures"):
+        for figures in sorted(results_dir.glob(depth)):
+            found.setdefault(figures.parent.name, figures.parent)
+    return found
 
-    The table has one row per paper figure: its id, description, the source report and the
-    copied files, or ``missing``.
+
+def _copy(files, dest: Path, stem: str) -> list[str]:
+    names = []
+    for f in files:
+        target = dest / (stem + f.suffix)
+        if f.resolve() != target.resolve():
+            shutil.copyfile(f, target)
+        names.append(target.name)
+    return names
+
+
+def collect(results_dir: str | Path, dest: str | Path | None = None):
+    """Copy every paper figure from the technique reports under ``results_dir`` into ``dest``.
+
+    Generic figures are found through :data:`PAPER_PANELS` and copied as
+    ``fig<ids>_<name>.<ext>`` (see :func:`paper_name`); figures already named ``fig*`` are
+    copied as they are. Returns a table with one row per paper figure: its id, description,
+    the source report, the copied files, or ``missing``.
     """
     import pandas as pd
 
     results_dir = Path(results_dir)
     dest = Path(dest) if dest else results_dir / "figures"
     dest.mkdir(parents=True, exist_ok=True)
+    reports = _report_dirs(results_dir)
     found: dict[str, list[str]] = {}
     sources: dict[str, str] = {}
-    for path in sorted(results_dir.glob("*/figures/fig*.*")):
-        if path.parent.parent == dest.parent and path.parent == dest:
+    by_figure: dict[tuple[str, str], list[str]] = {}
+    for panel, figures in PAPER_PANELS.items():
+        for key in figures:
+            by_figure.setdefault(key, []).append(panel)
+    for (notebook, figure), panels in by_figure.items():
+        folder = reports.get(notebook)
+        files = [folder / "figures" / (figure + ext) for ext in FORMATS] if folder else []
+        files = [f for f in files if f.is_file()]
+        if not files:
             continue
-        ids = figure_ids(path.stem)
+        copied = _copy(files, dest, paper_name(figure, panels))
+        for panel in panels:
+            found.setdefault(panel, []).extend(copied)
+            sources[panel] = notebook
+    generic = set(found)
+    for path in sorted(results_dir.glob("*/figures/fig*.*")):  # reports named after the paper's panels
+        if path.parent == dest or path.suffix not in FORMATS:
+            continue
+        ids = figure_ids(path.stem) - generic
         if not ids:
             continue
-        target = dest / path.name
-        shutil.copyfile(path, target)
-        for i in sorted(ids):
-            found.setdefault(i, []).append(target.name)
+        (copied,) = _copy([path], dest, path.stem)
+        for i in ids:
+            found.setdefault(i, []).append(copied)
             sources[i] = path.parent.parent.name
     rows = []
     for fid, what in PAPER_FIGURES.items():
