@@ -188,11 +188,11 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         inner = [comments[r][0] for r in range(first + 1, last + 1) if r in comments]
         label = f"{where}: parameter {names[0]!r}"
         allowed = None
-        match = _ONE_OF.search(description)
-        if match:
-            allowed = _parse_literals(match.group(1), label)
         keys = None
-        for text in [description, *inner]:
+        for text in [*parts, *inner]:  # line by line: a list ends at the end of its line or a ';'
+            m = _ONE_OF.search(text)
+            if m and text in parts:
+                allowed = (allowed or ()) + _parse_literals(m.group(1), label)
             m = _KEYS.search(text)
             if m:
                 keys = {**(keys or {}), **_parse_keys(m.group(1), label)}
@@ -325,14 +325,24 @@ def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
             default = default[:60] + " ... " + default[-6:] if not isinstance(p.default, list) else (
                 f"[{len(p.default)} entr{'y' if len(p.default) == 1 else 'ies'}: {repr(p.default[0])[:48]}, ...]")
         lines.append(f"{p.name}: {p.type_name} = {default}")
+        lines.append(f"    {_one_line(p.summary()) or '(no description)'}")
         if p.allowed is not None:
             lines.append(f"    one of: {', '.join(repr(a) for a in p.allowed)}")
         if p.keys is not None:
             keys = ", ".join(f"{k}{'*' if req else ''}" for k, req in p.keys.items())
             lines.append(f"    entry keys: {keys}   (* required)")
-        summary = p.summary()
-        lines.append(f"    {summary}" if summary else "    (no description)")
     return "\n".join(lines)
+
+
+def _one_line(text: str, width: int = 100) -> str:
+    """``text`` cut to one line: at the last clause end (``;``/``.``/``:``) before ``width``."""
+    if len(text) <= width:
+        return text
+    head = text[:width]
+    cut = max(head.rfind("; "), head.rfind(". "), head.rfind(": "))
+    if cut < width // 3:
+        cut = head.rfind(" ")
+    return head[:cut].rstrip(" ;.:,") + " ..."
 
 
 def number_or_yaml(text: str) -> Any:
