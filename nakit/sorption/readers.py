@@ -143,10 +143,11 @@ def detect_format(path: str | os.PathLike):
         raise FileFormatError(path, "a JSON document without 'isotherm_data': not a pyGAPS isotherm")
     if re.search(r"^\s*data_\S*", text, re.MULTILINE) and re.search(r"^\s*_(units_loading|adsorp_)", text, re.MULTILINE):
         return "aif", read_aif
-    if "adsorption data" in low or "吸着データ" in head or ('"instrument s/n:"' in low and "====" in head):
-        return "bel-dat", vendors.read_bel_dat
     if low.startswith("file name,") or re.search(r"^no,\s*pi/", low, re.MULTILINE):
         return "bel-csv", vendors.read_bel_csv
+    if (re.search(r"^\s*(adsorption data|吸着データ)\s*$", text, re.MULTILINE | re.IGNORECASE)
+            or ('"instrument s/n:"' in low and "====" in head)):
+        return "bel-dat", vendors.read_bel_dat
     if "quantachrome" in low or "volume @ stp" in low:
         return "quantachrome-txt", vendors.read_quantachrome
     if first.split(",")[0].strip() in ("pressure_mode", "file_version", "material"):
@@ -239,7 +240,9 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
             continue
         row = line.split(delimiter) if delimiter is not None else line.split()
         if len(row) != len(header):
-            raise FileFormatError(path, f"expected {len(header)} fields, got {len(row)}", line=n)
+            cut = n == len(lines) and not tf.ends_with_newline
+            raise FileFormatError(path, ("file ends mid-row (truncated?): " if cut else "")
+                                  + f"expected {len(header)} fields, got {len(row)}", line=n)
         p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal))
         q.append(parse_number(row[iq], path=path, line=n, field=header[iq], decimal=decimal))
         if ib is not None:

@@ -174,10 +174,10 @@ def _check_bel_dat(lines, path) -> None:
             raise FileFormatError(path, f"section {line.strip()!r} has no 'No.' header row", line=head + 1)
         names = [h.strip().strip('"') for h in lines[head].split("\t")]
         end = _table_rows(lines, head + 1, path, delimiter="\t", ncols=len(names), names=names,
-                          stop=lambda s: s.split("\t")[0].strip() == "0")
-        if end >= len(lines):
+                          stop=lambda s: s.split("\t")[0].strip() == "0" or s.startswith("=") or not s.strip())
+        if end >= len(lines) or lines[end].split("\t")[0].strip() != "0":
             raise FileFormatError(path, f"section {line.strip()!r} ends without its closing '0' row "
-                                        "(file truncated?)", line=len(lines))
+                                        "(file truncated?)", line=min(end + 1, len(lines)))
     if not found:
         raise FileFormatError(path, "no 'Adsorption data' section")
 
@@ -309,7 +309,7 @@ def read_quantachrome(path: str | os.PathLike, **facts) -> xr.Dataset:
 
     Columns ``P/Po`` or ``Press``, ``Po``/``P0`` and ``Volume @ STP`` with a units row. The
     volume unit ``cc`` is the gas taken up by the whole sample and is divided by the stated
-    sample weight; ``cc/g`` is used as it is. The points are in measurement order and split
+    sample weight (or ``sample_mass_g`` when the file states none). The points are in measurement order and split
     into branches after the highest pressure.
     """
     text, ends = _text(path)
@@ -345,14 +345,13 @@ def read_quantachrome(path: str | os.PathLike, **facts) -> xr.Dataset:
     if "sample_mass_g" in facts and mass is not None and not np.isclose(facts["sample_mass_g"], mass, rtol=1e-9):
         raise ParameterError(f"{path}: the file states a sample weight of {mass} g, you gave "
                              f"{facts['sample_mass_g']} g; its volumes are divided by the stated weight")
-    if volume_unit in ("cc", "cm3", "ml"):
-        mass = mass if mass is not None else facts.get("sample_mass_g")
-        if not mass or mass <= 0:
-            raise FileFormatError(path, "volumes are per sample (cc) and the file states no sample weight; "
-                                        "pass sample_mass_g=...", field="Sample weight")
-        q = q / mass
-    elif volume_unit not in ("cc/g", "cm3/g", "ml/g"):
-        raise FileFormatError(path, f"volume unit {volume_unit!r}: expected cc or cc/g", field="Volume @ STP")
+    if volume_unit not in ("cc", "cm3", "ml"):  # adsorption-file-parser refuses 'cc/g' before this
+        raise FileFormatError(path, f"volume unit {volume_unit!r}: expected cc", field="Volume @ STP")
+    mass = mass if mass is not None else facts.get("sample_mass_g")
+    if not mass or mass <= 0:
+        raise FileFormatError(path, "volumes are per sample (cc) and the file states no sample weight; "
+                                    "pass sample_mass_g=...", field="Sample weight")
+    q = q / mass
     if "pressure_relative" in data:
         rel = require_finite(data["pressure_relative"], path=path, field="P/Po", first_line=first + 1)
         p0 = pressure = None

@@ -210,3 +210,130 @@ def test_bad_files(tmp_path):
         read_isotherm(_csv(tmp_path, "hello\n1 2\n", "x.dat"))
     with pytest.raises(FileFormatError, match="file not found"):
         read_isotherm(tmp_path / "nope.csv")
+
+
+# --- newer Micromeritics exports (3Flex) against adsorption-file-parser's parse (.json twins)
+
+MMHG = 133.322387415  # the export states mmHg (the twin calls it torr, 1.4e-7 apart)
+
+
+@pytest.mark.parametrize("name", ["Sample_C", "Sample_G"])
+def test_micromeritics_matches_json_twin(name):
+    ds = read_isotherm(peer_file("sorption", "adsorption-file-parser", f"{name}.xls"))
+    twin = json.loads(peer_file("sorption", "adsorption-file-parser", f"{name}.json").read_text())
+    meta, data = twin["meta"], twin["data"]
+    rel = data.get("pressure_relative", data["pressure"])  # C's twin is in relative mode
+    assert ds.sizes["relative_pressure"] == len(rel) == len(data["loading"])
+    np.testing.assert_allclose(ds["relative_pressure"], rel, rtol=1e-12)
+    np.testing.assert_allclose(ds["loading"], data["loading"], rtol=1e-12)  # both cm3/g STP
+    assert meta["original_loading_string"] == ds.attrs["loading_units_in_file"] == "cm³/g STP"
+    # the case-insensitive labels: 'Sample mass', 'Analysis adsorptive', 'Analysis bath temp.'
+    assert ds.attrs["sample_mass_g"] == meta["material_mass"]
+    assert ds.attrs["temperature_K"] == meta["temperature"] and meta["temperature_unit"] == "K"
+    assert ds.attrs["adsorptive"] == meta["adsorbate"] == "N2"
+    assert ds.attrs["instrument_model"] == meta["apparatus"] == "3Flex 5.02"
+    if name == "Sample_G":  # mmHg in the file, Pa in nakit
+        assert meta["original_pressure_string"] == "mmHg"
+        np.testing.assert_allclose(ds["pressure"] / MMHG, data["pressure"], rtol=1e-12)
+        np.testing.assert_allclose(ds["saturation_pressure"] / MMHG, data["pressure_saturation"], rtol=1e-12)
+
+
+def test_micromeritics_3flex_instrument_results():
+    g = read_isotherm(peer_file("sorption", "adsorption-file-parser", "Sample_G.xls")).attrs
+    assert (g["instrument_bet_area"], g["instrument_bet_area_sigma"]) == (68.3322, 0.5281)  # BET report
+    assert g["instrument_bet_c"] == 3.879713 and g["instrument_bet_qm"] == 15.6992
+    np.testing.assert_allclose(g["instrument_bet_p_range"], [0.1113633, 0.2654212], atol=5e-8)
+    assert g["instrument_bet_points_p"].size == 8
+    assert g["instrument_tplot_external_area"] == 99.4427 and g["instrument_tplot_micropore_volume"] == -0.028365
+    assert g["instrument_bjh_adsorption_total_volume"] == 0.116511
+    assert g["instrument_bjh_desorption_mean_diameter"] == 51.353
+    c = read_isotherm(peer_file("sorption", "adsorption-file-parser", "Sample_C.xls")).attrs
+    # Sample_C has no BET report block: the Summary Report's values are kept
+    assert c["instrument_bet_area"] == 594.9649 and "instrument_bet_area_sigma" not in c
+    assert c["instrument_langmuir_area"] == 684.2331 and c["instrument_tplot_micropore_area"] == 532.916
+    assert c["instrument_single_point_adsorption_total_volume"] == 0.241722
+    assert c["instrument_single_point_adsorption_total_volume_at"] == 0.80503
+    assert c["instrument_bjh_adsorption_mean_diameter"] == 34.845  # "average pore width" in this version
+
+
+def test_micromeritics_a_bet_range_from_its_points(sample_a):
+    np.testing.assert_allclose(sample_a.attrs["instrument_bet_p_range"],
+                               [sample_a.attrs["instrument_bet_points_p"].min(), 0.3004133], rtol=1e-7)
+
+
+# --- AIF converted from instrument files
+
+def test_aif_of_sample_g_agrees_with_the_xls():
+    """raw2aif made Sample_G.aif_tst from Sample_G.xls: same points, same units after conversion."""
+    aif = read_isotherm(peer_file("sorption", "aif-examples", "Sample_G.aif_tst"))
+    xls = read_isotherm(peer_file("sorption", "adsorption-file-parser", "Sample_G.xls"))
+    assert aif.attrs["source_format"] == "aif" and aif.sizes == xls.sizes
+    assert list(aif["branch"].values) == list(xls["branch"].values)
+    for var in ("loading", "pressure", "saturation_pressure"):
+        np.testing.assert_allclose(aif[var], xls[var], rtol=1e-12)
+    # p/p0: the AIF's p over p0 vs the instrument's own p/p0 column, both float32 in the instrument
+    np.testing.assert_allclose(aif["relative_pressure"], xls["relative_pressure"], rtol=3e-6)
+    for key in ("sample_mass_g", "temperature_K", "adsorptive"):
+        assert aif.attrs[key] == xls.attrs[key]
+
+
+def test_aif_from_bel_with_ml_stp_per_g():
+    ds = read_isotherm(peer_file("sorption", "aif-examples",
+                                 "DUT-49-SKDM017_SCD5dEtOH+act150C22h_N277K_run1.aif_tst"))
+    assert ds.attrs["loading_units_in_file"] == "ml(STP) g-1"
+    assert ds["loading"].values[0] == 20.553 and ds["loading"].values[-1] == pytest.approx(416.5, abs=0.05)
+    assert ds["pressure"].values[0] == pytest.approx(0.00069822e3)
+    assert ds["relative_pressure"].values[0] == pytest.approx(0.00069822 / 102.37, rel=1e-12)
+    assert ds.attrs["instrument_model"] == "BEL 00218" and ds.attrs["sample_mass_g"] == 0.017
+
+
+@pytest.mark.parametrize("unit, expected", [("ml(STP) g-1", "cm3/g STP"), ("cm3(STP)/g", "cm3/g STP"),
+                                            ("mmol g-1", "mmol/g"), ("mol kg-1", "mol/kg"), ("cm³/g STP", "cm3/g STP")])
+def test_aif_loading_unit_spellings(unit, expected):
+    from nakit.sorption.readers import _aif_loading_unit
+
+    assert _aif_loading_unit(unit) == expected
+
+
+# --- locale: decimal commas and ';' separators
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_decimal_comma_csv(tmp_path, sep):
+    text = sep.join(["Relative Pressure (P/Po)", "Quantity Adsorbed (cm3/g STP)"]) + "\n"
+    text += "".join(f"{p}{sep}{q}\n" for p, q in [("0,05", "10,5"), ("0,1", "12,25"), ("0,3", "16,125")])
+    ds = read_isotherm(_csv(tmp_path, text))
+    np.testing.assert_allclose(ds["relative_pressure"], [0.05, 0.1, 0.3])
+    np.testing.assert_allclose(ds["loading"], [10.5, 12.25, 16.125])
+    assert "decimal ','" in ds.attrs["source_locale"]
+
+
+@pytest.mark.parametrize("text, match", [
+    (GOOD.rstrip("\n")[:-1], "mid-number"),  # "0.3,16" cut to "0.3,1"
+    (GOOD.rstrip("\n")[:-3], "mid-row|mid-number"),
+    (GOOD.replace("0.1,12", "0.1,nan"), "not a finite number"),
+    ("\ufeff" + GOOD, None),  # a BOM before the header is dropped, nothing else changes
+])
+def test_csv_contract_cases(tmp_path, text, match):
+    path = _csv(tmp_path, text)
+    if match is None:
+        np.testing.assert_allclose(read_isotherm(path)["loading"], [10, 12, 14, 16])
+        return
+    with pytest.raises(FileFormatError, match=match):
+        read_isotherm(path)
+
+
+def test_missing_and_directory(tmp_path):
+    with pytest.raises(FileFormatError, match="file not found"):
+        read_isotherm(tmp_path / "none.aif")
+    with pytest.raises(FileFormatError, match="directory"):
+        read_isotherm(tmp_path)
+
+
+def test_refusals_name_what_they_saw(tmp_path):
+    with pytest.raises(FileFormatError, match="adsorption-file-parser's JSON dump"):
+        read_isotherm(peer_file("sorption", "adsorption-file-parser", "Sample_G.json"))
+    with pytest.raises(FileFormatError, match="Micromeritics report saved as text"):
+        read_isotherm(_csv(tmp_path, "Isotherm Tabular Report\nRelative Pressure\n", "r.txt"))
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02garbage\x00" * 20)
+    with pytest.raises(FileFormatError, match="binary content"):
+        read_isotherm(tmp_path / "b.bin")
