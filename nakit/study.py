@@ -624,15 +624,17 @@ def _cycling_panels(study, folder, ds, comp, out):
     cycles = folder / "cycles.nc"
     if cycles.is_file():
         c = _open(cycles)
-        df = c[["discharge_capacity", "coulombic_efficiency"]].to_dataframe().reset_index().dropna(
-            subset=["discharge_capacity"])
+        q = "discharge_capacity"
+        # per gram only when every cell has an active mass; else every cell in mAh (one unit per axis)
+        if "absolute_discharge_capacity" in c and bool(c[q].isnull().all("cycle").any()):
+            q = "absolute_discharge_capacity"
+        df = c[[q, "coulombic_efficiency"]].to_dataframe().reset_index().dropna(subset=[q])
         df["sample"] = df["sample"].astype(str)
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-        sns.lineplot(data=df, x="cycle", y="discharge_capacity", hue="sample", marker="o", markersize=3,
-                     ax=axes[0])
+        sns.lineplot(data=df, x="cycle", y=q, hue="sample", marker="o", markersize=3, ax=axes[0])
         sns.lineplot(data=df, x="cycle", y="coulombic_efficiency", hue="sample", marker="o", markersize=3,
                      ax=axes[1], legend=False)
-        axes[0].set_ylabel(f"discharge capacity ({c['discharge_capacity'].attrs.get('units', '')})")
+        axes[0].set_ylabel(f"discharge capacity ({c[q].attrs.get('units', '')})")
         axes[1].set_ylabel(f"Coulombic efficiency ({c['coulombic_efficiency'].attrs.get('units', '')})")
         for ax in axes:
             ax.set_xlabel("cycle")

@@ -182,3 +182,26 @@ def test_stale_jobs_start_longest_first(tmp_path):
     ordered = longest_first(list(enumerate(jobs)))
     assert [job.name for _, job in ordered] == ["never", "long", "mid", "short"]
     assert [i for i, _ in ordered] == [1, 2, 3, 0]
+
+
+def test_manifest_sample_entries_are_relative_to_the_manifest(tmp_path):
+    """A notebook taking a ``samples`` list: the entries' file keys resolve against the manifest's
+    folder (not the notebook's), and a missing one is named with its entry."""
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        'samples = [  # keys: label*, file*\n    {"label": "x", "file": "x.txt"},\n]\noutput_dir = "out"',
+        metadata={"tags": ["parameters"]})]
+    nbformat.write(nb, nbdir / "multi.ipynb")
+    (nbdir / "x.txt").write_text("1\n")
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("1\n")
+    path = tmp_path / "runs.yaml"
+    path.write_text("notebooks:\n  nbs/multi.ipynb: {}\nsamples:\n  lot1:\n    nbs/multi.ipynb:\n"
+                    "      samples: [{label: A, file: raw/a.txt}]\n")
+    (job,), _ = jobs_from_manifest(path)
+    assert job.parameters["samples"] == [{"label": "A", "file": str(tmp_path / "raw" / "a.txt")}]
+    path.write_text(path.read_text().replace("raw/a.txt", "raw/b.txt"))
+    with pytest.raises(ParameterError, match=r"entry 1 \('A'\): input file .*raw/b.txt does not exist"):
+        jobs_from_manifest(path)

@@ -159,3 +159,153 @@ def test_toy_study_keys_everything_by_label(toy):
     assert [r.status for r in third.results] == ["ran"]
     rows = {r["sample"]: r for r in csv.DictReader(open(out / "comparison.csv", encoding="utf-8"))}
     assert float(rows["Sample A: lot 2/after"]["total"]) == 2.0
+
+
+def test_paper_study_samples_are_the_notebooks_defaults():
+    """data/paper_study.yaml and the notebooks' `samples` defaults describe the same runs, so the
+    paper reproduction and a notebook opened in JupyterLab show the same samples."""
+    from nakit.reproduce import paper_study
+    from nakit.runner import prepare
+
+    study = load_study(paper_study(), output=Path("/nonexistent/out"))
+    assert study.claims is not None and study.claims.name == "paper_claims.csv"
+    assert any(j.name.startswith("10_") for j in study.late_jobs)
+    for job in study.jobs:
+        if "samples" not in job.parameters:
+            continue
+        defaults = prepare(job.notebook, {})["samples"]
+        by_label = {s["label"]: s for s in defaults}
+        assert sorted(by_label) == sorted(s["label"] for s in job.parameters["samples"]), job.name
+        for entry in job.parameters["samples"]:
+            assert entry == by_label[entry["label"]], (job.name, entry["label"])
+
+
+# -- one study over real files from ../shared/peer-data ----------------------------------------
+
+PEER = {
+    # label: (technique, entry); labels are free text on purpose (spaces, '#', parentheses)
+    "Silica-alumina reference": ("sorption", {"file": ("sorption", "micromeritics", "Sample_A.xls")}),
+    "Sample G (AIF export)": ("sorption", {"file": ("sorption", "aif-examples", "Sample_G.aif_tst")}),
+    "MCM-41 silica": ("sorption", {"file": ("sorption", "pygaps", "MCM-41 N2 77K.json")}),
+    "LaB6 line standard": ("xrd", {"file": ("xrd", "xrayutilities", "LaB6_d500_si_psd.xye.bz2"), "wavelength": "Cu"}),
+    "PbSO4 round robin": ("xrd", {"file": ("xrd", "gsas2", "PBSO4.XRA"), "wavelength": "Cu"}),
+    "polystyrene standard": ("raman", {"file": ("raman", "polystyrene_532nm_renishaw_inVia__ramanchada2_PST_Reflex532.txt")}),
+    "silicon wafer": ("raman", {"file": ("raman", "silicon__ramanfitting_Si_spectrum01.txt")}),
+    "disordered carbon #4": ("raman", {"file": ("raman", "carbon_disordered__ramanfitting_testDW38C_pos4.txt")}),
+    "LAND half cell": ("cycling", {"file": ("echem", "cellpy", "custom_data_002.xlsx")}),
+    "Neware cell (UiO)": ("cycling", {"file": ("echem", "cellpy", "neware_uio.csv")}),
+    "Arbin graphite cell": ("cycling", {"file": ("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx")}),
+    "Li-ion cell, ZPlot": ("eis", {"kind": "cell", "file": ("echem", "impedancepy", "exampleDataZPlot.z")}),
+    "Li-ion cell, CSV": ("eis", {"kind": "cell", "file": ("echem", "impedancepy", "exampleData.csv")}),
+}
+FORBIDDEN = [r"CMK-3", r"(?i)\bcomposite", r"Na2S", r"Fig\.", r"(?i)\bpaper\b"]
+
+
+def _peer_path(parts):
+    from tests.peer import peer_file
+
+    return str(peer_file(*parts))
+
+
+@pytest.fixture(scope="module")
+def peer_study(tmp_path_factory):
+    import yaml
+
+    folder = tmp_path_factory.mktemp("peer_study")
+    samples = []
+    for label, (technique, entry) in PEER.items():
+        entry = {k: _peer_path(v) if k == "file" else v for k, v in entry.items()}
+        samples.append({"label": label, technique: entry})
+    study = {"title": "Reference materials from public repositories",
+             "parameters": {"xrd": {"candidate_phases": ["LaB6_Pm-3m"],
+                                    "reference_files": [_peer_path(("xrd", "gsas2", "PbSO4-Wyckoff.cif"))]}},
+             "samples": samples}
+    path = folder / "references.yaml"
+    path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
+    import time
+
+    start = time.perf_counter()
+    summary = run_study(path, workers=2)
+    summary.wall_seconds = time.perf_counter() - start
+    print(f"\npeer study: {summary.wall_seconds:.0f} s\n{summary.describe()}")
+    return summary
+
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_peer_study_runs_every_technique(peer_study):
+    assert sorted(r.name for r in peer_study.results) == ["01_xrd_indexing", "02_bet_bjh", "03_raman_assignment",
+                                                         "04_cycling", "05_eis_fitting"]
+    assert peer_study.ok, peer_study.describe()
+
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_peer_study_report_names_every_sample_and_no_paper_words(peer_study):
+    out = peer_study.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    import html as html_lib
+
+    for label in PEER:
+        assert html_lib.escape(label) in index, label
+    for r in peer_study.results:
+        report = Path(r.output_dir) / f"{r.name}.html"
+        assert report.exists(), r.name
+        text = report.read_text(encoding="utf-8")
+        for label in peer_study.study.techniques[r.name]:
+            assert html_lib.escape(label) in text or label in text, (r.name, label)
+    found = {}
+    for path in [*out.rglob("*.html"), *out.rglob("*.csv")]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for word in FORBIDDEN:
+            m = re.search(word, text)
+            if m:
+                found.setdefault(str(path.relative_to(out)), []).append(text[max(m.start() - 60, 0):m.end() + 60])
+    assert not found, found
+    assert not (out / "claims.csv").exists()
+
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_peer_study_comparison_matches_the_library(peer_study):
+    from nakit import cycling
+    from nakit.sorption import area_bet, read_isotherm, total_pore_volume
+    from nakit.sorption.bjh import psd_bjh
+    from nakit.sorption.hysteresis import hysteresis
+
+    out = peer_study.output
+    with open(out / "comparison.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["sample"] for r in rows] == list(PEER)  # one row per sample, in the study's order
+    table = {r["sample"]: r for r in rows}
+    for label, (technique, entry) in PEER.items():
+        path = _peer_path(entry["file"])
+        row = table[label]
+        if technique == "sorption":
+            iso = read_isotherm(path)
+            bet = area_bet(iso, min_points=4, on_failure="flag")
+            assert float(row["bet_area"]) == pytest.approx(bet.area, rel=1e-9), label
+            assert float(row["bet_area_sigma"]) == pytest.approx(bet.area_sigma, rel=1e-9), label
+            assert float(row["pore_volume"]) == pytest.approx(total_pore_volume(iso, 0.99).volume, rel=1e-9), label
+            if hysteresis(iso).present:
+                peak = psd_bjh(iso, "desorption", thickness="harkins_jura", method="bjh").attrs["peak_diameter"]
+                assert float(row["bjh_peak_diameter"]) == pytest.approx(peak, rel=1e-9), label
+            else:
+                assert row["bjh_peak_diameter"] == "", label
+        elif technique == "cycling":
+            summary = cycling.summarise(cycling.read_cycling(path), None, soc_window=[0.2, 0.8])
+            first = float(summary["discharge_capacity"].isel(cycle=0))
+            assert float(row["first_discharge_capacity"]) == pytest.approx(first, rel=1e-9), label
+        else:  # a technique without a sorption or cycling result leaves those columns empty
+            assert row.get("bet_area", "") == "" and row.get("first_discharge_capacity", "") == ""
+    import xarray as xr
+
+    ds = xr.open_dataset(out / "comparison.nc", engine="h5netcdf")
+    assert [str(s) for s in ds["sample"].values] == list(PEER)
+    for name in ds.data_vars:
+        if not name.endswith("_flags"):
+            assert "units" in ds[name].attrs, name
+    assert ds["bet_area"].attrs["units"] == "m2/g" and ds["bet_area_sigma"].attrs["units"] == "m2/g"
+    # every technique that ran has its panel (or a note saying why not)
+    figures = {p.stem for p in (out / "comparison").glob("*.png")}
+    assert {"sorption", "cycling"} <= figures, figures

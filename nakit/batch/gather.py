@@ -1,6 +1,7 @@
 """Gathering a batch's results across samples.
 
-Each run folder holds ``results/*.nc`` and ``claims.csv``. :func:`gather_results` stacks
+Each run folder holds ``results/*.nc`` and ``results/headline.csv`` (or, from older
+notebooks, ``claims.csv``). :func:`gather_results` stacks
 every result Dataset of one notebook along a new ``sample`` dimension (outer join on the
 other coordinates, so samples with different axes still combine); :func:`summary_table`
 lays the recorded key numbers out one row per sample for comparison.
@@ -44,12 +45,35 @@ def gather_results(out_root: str | Path) -> dict[str, Path]:
 
 
 def summary_table(out_root: str | Path):
-    """One row per sample, one column per recorded quantity (``value ± sigma unit``)."""
+    """One row per sample, one column per recorded quantity (``value ± sigma unit``).
+
+    Values come from each run's ``results/headline.csv``; a run whose notebook covers several
+    samples gives one row per label (``<run sample>: <label>``). Runs of notebooks that write
+    no headline file fall back to the values in their ``claims.csv``.
+    """
     import pandas as pd
+
+    from ..report import fmt
 
     out_root = Path(out_root)
     records: dict[str, dict[str, str]] = {}
     for sample, _notebook, run in _runs(out_root):
+        headline = run / "results" / "headline.csv"
+        if headline.exists():
+            with open(headline, newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+            labels = {r["sample"] for r in rows}
+            for row in rows:
+                if row["value"] == "":
+                    continue
+                value = _number(row["value"])
+                sigma = _number(row["sigma"])
+                text = fmt(value, sigma) if value is not None else row["value"]
+                if row["unit"] and value is not None:
+                    text += f" {row['unit']}"
+                name = sample if len(labels) == 1 else f"{sample}: {row['sample']}"
+                records.setdefault(name, {})[row["quantity"] or row["key"]] = text
+            continue
         claims = run / "claims.csv"
         if not claims.exists():
             continue
@@ -64,6 +88,13 @@ def summary_table(out_root: str | Path):
                     text += f" {row['unit']}"
                 records.setdefault(sample, {})[row["quantity"]] = text
     return pd.DataFrame.from_dict(records, orient="index").sort_index()
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def write_summary(out_root: str | Path, results) -> Path:

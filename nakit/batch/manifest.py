@@ -14,8 +14,10 @@ A manifest is YAML::
         02_bet_bjh: {cmk3_file: raw/lot2.xls}
 
 Notebooks are named by stem (looked up in the project's ``notebooks/``) or by a path
-relative to the manifest. Input-file parameters (``*_file``, ``*_files``) given in the
-manifest are relative to the manifest's folder. Every problem (unknown notebook or sample
+relative to the manifest. Input-file parameters (``*_file``, ``*_files``) and the file keys
+of ``samples`` entries given in the manifest are relative to the manifest's folder. For
+samples measured by several techniques, a study (:mod:`nakit.study`) reads better: one
+notebook run per technique over every sample, and one comparison report. Every problem (unknown notebook or sample
 key, unknown parameter, wrong type, missing file) is collected and reported in one
 :class:`~nakit.errors.ParameterError`.
 """
@@ -57,14 +59,17 @@ def _resolve_notebook(name: str, base: Path) -> Path | None:
 
 
 def _absolute_inputs(params: dict[str, Any], base: Path) -> dict[str, Any]:
-    out = dict(params)
+    """Input paths relative to the manifest made absolute: ``*_file``/``*_files`` parameters and
+    the file keys of list-of-dict parameters' entries (``samples``)."""
+    from ..study import _absolute
+
+    out = _absolute({k: v for k, v in params.items() if k.endswith(INPUT_SUFFIXES)}, base)
     for name, value in params.items():
-        if name.endswith(INPUT_SUFFIXES) and value not in (None, ""):
-            if isinstance(value, (list, tuple)):
-                out[name] = [str((base / str(v)).resolve()) for v in value]
-            else:
-                out[name] = str((base / str(value)).resolve())
-    return out
+        if isinstance(value, list) and value and all(isinstance(e, dict) for e in value):
+            out[name] = [_absolute(e, base) for e in value]
+        elif name not in out:
+            out[name] = value
+    return {k: out[k] for k in params}
 
 
 def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None = None) -> tuple[list[Job], Path]:
