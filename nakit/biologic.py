@@ -39,7 +39,8 @@ MPT_MAGIC = "EC-Lab ASCII FILE"
 _PREFIXES = ("", "m", "µ", "u", "n", "k", "p")
 _ATOMS = {p + u for p in _PREFIXES for u in ("s", "h", "V", "A", "A.h", "Ah", "W", "W.h", "Wh", "Ohm", "F", "C",
                                              "Hz", "S", "g", "J", "Ohm.cm", "Ohm.cm²", "cm²", "cm2")}
-_ATOMS |= {"min", "deg", "%", "°C", "K", "bar", "mbar", "Pa", "rpm", "cm", "cm²", "cm3", "cm³", "mol"}
+_ATOMS |= {"min", "deg", "%", "°C", "K", "bar", "mbar", "Pa", "rpm", "cm", "cm²", "cm3", "cm³", "mol", "Ohm-1",
+           "mOhm-1", "Ohm.cm-1", "dB"}
 # a compound unit ("mA.h/g", "mV/s", "mA.h/V") is a unit over one of these; "V/mA" is not
 # (that is EC-Lab's "V or mA" set point)
 _DENOMINATORS = {"g", "kg", "mg", "cm²", "cm2", "cm3", "cm³", "L", "V", "s", "h", "min", "cm"}
@@ -130,7 +131,8 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
                               "so galvani could not read it", field="magic")
     biologic = require("galvani.BioLogic", "readers", "reading BioLogic .mpr files")
     try:
-        mpr = biologic.MPRfile(str(p))
+        with open(p, "rb") as fh:  # galvani leaves a file it opened itself open
+            mpr = biologic.MPRfile(fh)
         data = mpr.data
     except Exception as exc:  # galvani raises bare ValueError/NotImplementedError/struct.error
         raise FileFormatError(p, f"galvani could not read this .mpr file ({type(exc).__name__}: {exc})") from None

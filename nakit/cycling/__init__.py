@@ -16,14 +16,16 @@ from .cycles import halfcycle_curve, summarise, summarise_raw
 from .dqdv import dqdv, dqdv_raw, find_plateaus, plateau_series
 from .fade import fit_fade, fit_fade_raw
 from .rate import rate_capability, rate_steps_raw
+from .neware import read_neware_nda, read_neware_regular_csv, read_neware_xls, read_neware_xlsx
 from .readers import (read_arbin_xlsx, read_biologic_mpr, read_biologic_mpt, read_csv, read_cycling,
-                      read_land, read_land_cycle_table, read_neware_csv)
-from .record import make_record
+                      read_land, read_land_cycle_table, read_neware_csv, sniff_cycling)
+from .record import cycler_table, make_record
 
 __all__ = [
-    "PAPER_CELL", "CellRecipe", "cached", "dqdv", "dqdv_raw", "find_plateaus", "fit_fade", "fit_fade_raw",
+    "PAPER_CELL", "CellRecipe", "cached", "cycler_table", "dqdv", "dqdv_raw", "find_plateaus", "fit_fade", "fit_fade_raw",
     "halfcycle_curve", "make_record", "plateau_series", "rate_capability", "rate_steps_raw",
     "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling", "read_land",
-    "read_land_cycle_table", "read_neware_csv", "read_record_parquet", "summarise", "summarise_raw",
+    "read_land_cycle_table", "read_neware_csv", "read_neware_nda", "read_neware_regular_csv", "read_neware_xls",
+    "read_neware_xlsx", "read_record_parquet", "sniff_cycling", "summarise", "summarise_raw",
     "write_record_parquet",
 ]

@@ -19,15 +19,20 @@ NaN for everything needing that half and is listed in ``attrs["incomplete_cycles
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import xarray as xr
 
-from ..errors import ParameterError
+from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .cell import CellRecipe, as_recipe
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
+#: Largest difference (%) between the cycler's capacity counter and nakit's integration of
+#: the current before a summary is flagged: LAND and Neware records agree to 0.1 %.
+CAPACITY_CHECK_TOLERANCE = 1.0
 
 
 class HalfCycles:
@@ -118,8 +123,8 @@ def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float |
 
 
 def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, first: str = "auto",
-              source: str = "integrated", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None,
-              n_soc: int = 13) -> xr.Dataset:
+              source: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None,
+              n_soc: int = 13, check_tolerance: float = CAPACITY_CHECK_TOLERANCE) -> xr.Dataset:
     """Per-cycle capacities, Coulombic efficiency, energies, voltages and hysteresis.
 
     Parameters
@@ -133,8 +138,16 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         Which half-cycle opens a cycle: ``"auto"`` (the record's first), ``"charge"``
         or ``"discharge"``; sets the CE orientation (see the module docstring).
     source
-        ``"integrated"`` (nakit's integration of current) or ``"cycler"`` (the file's
-        own capacity and energy counters).
+        ``"auto"`` (default): the cycler's own capacity counter when the record has one
+        (the number the instrument reports, and what a reader of the paper compares
+        with), else nakit's integration of the current. ``"cycler"`` requires the counter;
+        ``"integrated"`` always integrates. With the cycler's counter, the integration is
+        kept as a check: ``charge_capacity_integrated`` / ``discharge_capacity_integrated``
+        and ``attrs["capacity_check_max_difference_percent"]``; a difference above
+        ``check_tolerance`` (percent, over half-cycles holding at least 1 % of the largest
+        one's capacity) is flagged (``attrs["flags"]``) and warned about. Energy follows
+        the same source when the file has an energy counter, else it is integrated
+        (``attrs["energy_source"]``).
     soc_window
         State-of-charge range over which the hysteresis is averaged.
     retention_reference
@@ -160,16 +173,20 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     for a symmetric ohmic/kinetic loss the overpotential is :math:`\\Delta V / 2`.
     """
     cell = as_recipe(cell)
-    if source not in ("integrated", "cycler"):
-        raise ParameterError(f"source must be 'integrated' or 'cycler', got {source!r}")
+    if source not in ("auto", "integrated", "cycler"):
+        raise ParameterError(f"source must be 'auto', 'integrated' or 'cycler', got {source!r}")
     if source == "cycler" and "capacity_cycler" not in record:
-        raise ParameterError("this record has no cycler capacity counter; use source='integrated'")
+        raise ParameterError("this record has no cycler capacity counter; use source='integrated' or 'auto'")
+    if source == "auto":
+        source = "cycler" if "capacity_cycler" in record else "integrated"
     cap_name, en_name = ("capacity", "energy") if source == "integrated" else ("capacity_cycler", "energy_cycler")
+    if en_name not in record:
+        en_name = "energy"
     state = record["state"].values
     cycle = record["cycle"].values
     voltage = record["voltage"].values
     capacity = record[cap_name].values
-    energy = record[en_name].values if en_name in record else None
+    energy = record[en_name].values
     fd = _first_direction(state, first)
     hc = HalfCycles(cycle, state, capacity)
     ch, dis = slice(1, None, 2), slice(0, None, 2)
@@ -220,8 +237,28 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "charge_current": var(i_mean[ch], "mA", "mean |current| on charge"),
         "discharge_current": var(i_mean[dis], "mA", "mean |current| on discharge"),
     }
+    flags: list[str] = []
+    worst = None
+    if source == "cycler":
+        q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
+        data["charge_capacity_integrated"] = var(q_int[ch], "mAh", "charge capacity by nakit's integration (check)")
+        data["discharge_capacity_integrated"] = var(q_int[dis], "mAh",
+                                                    "discharge capacity by nakit's integration (check)")
+        worst = _check_difference(q, q_int)
+        if worst is not None and worst[0] > check_tolerance:
+            g = worst[1]
+            where = f"cycle {hc.cycle0 + g // 2} {'charge' if g % 2 else 'discharge'}"
+            flags.append("capacity_check")
+            warnings.warn(NakitWarning(
+                f"the cycler's capacity counter and nakit's integration of the current differ by "
+                f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
+                "a current column that is an interval average, or a counter that is not charge since "
+                "the half-cycle began can cause this"), stacklevel=2)
     attrs = {
         "capacity_source": source,
+        "energy_source": "cycler" if en_name == "energy_cycler" else "integrated",
+        "capacity_check_max_difference_percent": np.nan if worst is None else worst[0],
+        "flags": ",".join(flags),
         "first_half_cycle": "charge" if fd == CHARGE else "discharge",
         "ce_orientation": ("discharge / charge (cell starts with charge)" if fd == CHARGE
                            else "charge / discharge (cell starts with discharge)"),
@@ -247,6 +284,21 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         if key in record.attrs:
             ds.attrs[key] = record.attrs[key]
     return ds
+
+
+def _check_difference(q_cycler: np.ndarray, q_integrated: np.ndarray) -> tuple[float, int] | None:
+    """Largest |cycler - integrated| / cycler (%) and its half-cycle index, over half-cycles
+    holding at least 1 % of the largest one's capacity (a stub the test ended on is skipped)."""
+    ok = np.isfinite(q_cycler) & np.isfinite(q_integrated)
+    if not ok.any():
+        return None
+    ok &= q_cycler >= 0.01 * np.nanmax(q_cycler[ok])
+    if not ok.any():
+        return None
+    rel = np.full(q_cycler.shape, -np.inf)
+    rel[ok] = 100.0 * np.abs(q_cycler[ok] - q_integrated[ok]) / q_cycler[ok]
+    g = int(np.argmax(rel))
+    return float(rel[g]), g
 
 
 def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRecipe | float | None = None):

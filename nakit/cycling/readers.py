@@ -474,6 +474,12 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
     cycle`` counter // 2 (which is how EC-Lab numbers the cycles of its exports).
     """
     cols_present = set(df.columns)
+    impedance = "Impedance" in str(meta.get("technique", "")) or (
+        {"freq", "Re(Z)"} <= cols_present and not {"half cycle", "Q charge/discharge"} & cols_present)
+    if impedance:
+        what = meta.get("technique") or "freq, Re(Z), -Im(Z) columns"
+        raise FileFormatError(path, f"this looks like an EC-Lab impedance file ({what}), not a cycling "
+                              "record; read it with nakit.eis.read_eis")
     voltage_name = next((n for n in ("Ewe", "Ecell", "<Ewe>") if n in cols_present), None)
     missing = [r for r, ok in (("time", "time" in cols_present), ("voltage (Ewe or Ecell)", voltage_name))
                if not ok]
@@ -508,13 +514,37 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
     else:
         cycle = None
     step = np.asarray(df["Ns"].to_numpy(), dtype=np.int64) if "Ns" in cols_present else None
-    capacity = None
-    if "Q charge/discharge" in cols_present:
+    keep = None
+    if "freq" in cols_present:
+        # impedance points inside a cycling technique (Modulo Bat's EIS steps) log the AC
+        # current's samples, not a DC current: they are not part of the galvanostatic record
+        keep = ~(np.asarray(df["freq"].to_numpy(), dtype=float) > 0)
+    capacity, counter_mode = None, "cumulative"
+    if "dq" in cols_present:
+        # the instrument's own coulomb count: |dq| summed, restarting with each EC-Lab cycle
+        # and re-based per half-cycle by make_record. EC-Lab's "Q charge/discharge" says the
+        # same where it restarts with each half cycle, but some Modulo Bat files never
+        # restart it (half cycle stays 0), so the increments are the safer source.
+        q = np.abs(_biologic_column(df, meta, "dq", "capacity", path, units))
+        if keep is not None:
+            q[~keep] = 0.0
+        capacity = np.cumsum(q)
+        if cycle is not None:
+            starts = np.flatnonzero(np.diff(cycle) != 0) + 1
+            if starts.size:
+                before = capacity[starts - 1]
+                capacity -= np.repeat(np.r_[0.0, before], np.diff(np.r_[0, starts, capacity.size]))
+    elif "Q charge/discharge" in cols_present:
         capacity = np.abs(_biologic_column(df, meta, "Q charge/discharge", "capacity", path, units))
+        counter_mode = "halfcycle"
     attrs = file_provenance(path, meta["format"], cycler="BioLogic", technique=meta.get("technique") or None,
-                            acquisition_start=meta.get("start"), current_column=current_note)
+                            acquisition_start=meta.get("start"), current_column=current_note,
+                            impedance_rows_dropped=None if keep is None else int((~keep).sum()))
+    if keep is not None and not keep.all():
+        pick = lambda a: None if a is None else a[keep]  # noqa: E731
+        time, voltage, current, cycle, step, capacity = map(pick, (time, voltage, current, cycle, step, capacity))
     return make_record(time, voltage, current, cycle=None if cycle is None else cycle.astype(np.int64),
-                       step=step, capacity_cycler=capacity, counter_mode="halfcycle", path=path, attrs=attrs)
+                       step=step, capacity_cycler=capacity, counter_mode=counter_mode, path=path, attrs=attrs)
 
 
 def read_biologic_mpt(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -658,6 +688,10 @@ def sniff_cycling(path: str | os.PathLike) -> str:
     if "ec-lab" in low or "bio-logic" in low:
         raise FileFormatError(p, "this looks like a BioLogic EC-Lab text file but not an .mpt export "
                               "('EC-Lab ASCII FILE' header); export the run as .mpt from EC-Lab", line=1)
+    if first in ("EXPLAIN", "ZPLOT2 ASCII"):
+        what = "a Gamry .DTA file" if first == "EXPLAIN" else "a Scribner ZPlot .z file"
+        raise FileFormatError(p, f"this looks like {what} (impedance or potentiostat data), not a cycler "
+                              "export; read impedance with nakit.eis.read_eis", line=1)
     if "test_time" in low and "data_point" in low:
         return "arbin_csv"
     if re.search(r"[\x00-\x08\x0e-\x1f]", text[:2000]):
