@@ -143,6 +143,9 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
     if not math.isfinite(v):
         return "" if math.isnan(v) else str(v)
     if sigma is not None and math.isfinite(float(sigma)) and float(sigma) > 0:
+        exponent = math.floor(math.log10(abs(v))) if v else 0
+        if (exponent < -3 or exponent >= 6) and abs(v) > float(sigma):  # a shared power of ten
+            return f"({fmt(v / 10 ** exponent, float(sigma) / 10 ** exponent)})e{exponent}"
         d = _decimals_for(float(sigma))
         if d > 0:
             return f"{v:.{d}f} ± {float(sigma):.{d}f}"
@@ -373,8 +376,15 @@ class Report:
         write_record(record, self.output_dir / "provenance.json")
         table = None
         if self.has_claims:
+            for cid in self.ledger.missing():  # a claim about a sample this run does not have
+                claim = self.ledger.claims[cid]
+                if claim.sample and self.samples and claim.sample not in self.samples:
+                    self.ledger.record(cid, None, note=f"no sample labelled {claim.sample!r} in this run")
             self.ledger.write(self.output_dir)
             table = self.ledger.table().set_index("id")
+            table["nakit_value"] = [fmt(v if v != "" else None, e if e != "" else None)
+                                    for v, e in zip(table["nakit_value"], table["nakit_sigma"])]
+            table = table.drop(columns="nakit_sigma")
             table = table.loc[:, [c for c in table.columns if (table[c].astype(str) != "").any()]]
         else:
             stale = self.output_dir / "claims.csv"
