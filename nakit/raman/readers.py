@@ -14,48 +14,99 @@ Formats
 * Renishaw WiRE text export: ``#Wave<TAB>#Intensity`` (optionally ``#X``, ``#Y`` before),
   shifts descending within each spectrum.
 * RRUFF: ``##KEY=value`` header, comma-separated pairs, ``##END=``.
-* Plain two-column text (tab, comma, semicolon or whitespace), either axis order.
+* Plain two-column text (tab, comma, semicolon or whitespace, decimal point or decimal
+  comma), either axis order: WITec two-column exports (which include the laser line, so the
+  axis starts at negative shifts: kept as measured) and Horiba exports without a header.
+* Renishaw WiRE binary ``.wdf``, through the optional ``renishawWiRE`` package (MIT;
+  ``pip install 'nakit[readers]'``): see :mod:`nakit.raman.wdf`.
+
+Every number goes through :mod:`nakit.textio`: NaN/inf, a field that is not a number, a
+decimal comma read as a separator and a last number cut by a truncated copy are refused with
+the file, line and column; a UTF-8 byte-order mark costs no row; Latin-1/cp1252 text decodes.
+Header keys are matched case-insensitively (``#Laser (nm)=532``, ``#laser=532 nm``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
+from ..textio import (TextFile, check_last_row, decode, parse_number, read_bytes, read_text_lines,
+                      sniff_decimal_and_delimiter)
 
 SHIFT_ATTRS = {"units": "cm-1", "long_name": "Raman shift"}
-_SEP = re.compile(r"[\t,;]|\s+")
 _UNITS = {"cnt": "counts", "cnt/sec": "counts/s", "cnt/s": "counts/s"}
 
 
 def read_raman(path: str | os.PathLike, *, laser_wavelength: float | None = None) -> xr.Dataset:
-    """Read any supported Raman text export, recognising the format from its content.
+    """Read any supported Raman file, recognising the format from its content.
 
     Parameters
     ----------
     path
-        The file.
+        The file (text exports in any of the layouts of this module, or a Renishaw ``.wdf``).
     laser_wavelength
         Excitation wavelength in nm, for formats that do not state it (it overrides
         nothing a file states; a conflict raises :class:`~nakit.errors.ParameterError`).
+
+    Raises
+    ------
+    FileFormatError
+        The content is not a Raman format nakit reads; the message names what it looks like
+        when it is recognised (a diffraction file, an Excel workbook, an image, ...).
     """
-    lines = _lines(path)
-    first = next((ln for ln in lines if ln.strip()), "")
+    fmt = detect_format(path)
+    reader = {"wdf": _read_wdf, "rruff": read_rruff, "wire": read_wire, "labspec": read_labspec,
+              "two-column": read_two_column}[fmt]
+    return _with_laser(reader(path), laser_wavelength)
+
+
+#: Binary signatures of files that are not Raman text, and what they are.
+_FOREIGN = (
+    (b"RAW1.01", "a Bruker RAW diffraction file; read it with nakit.xrd.read_xrd"),
+    (b"RAW4.00", "a Bruker RAW diffraction file; read it with nakit.xrd.read_xrd"),
+    (b"PK\x03\x04", "a zip archive (Bruker BRML, Rigaku RASX, an Excel .xlsx ...), not a Raman spectrum"),
+    (b"\xd0\xcf\x11\xe0", "an OLE2 compound file (legacy Excel .xls, Galactic SPC-in-OLE ...), which nakit "
+                           "does not read as Raman; export the spectrum as text"),
+    (b"\x89HDF", "an HDF5 file (WITec Project FIVE .wip export, NeXus ...); export the spectrum as text"),
+    (b"%PDF", "a PDF document, not a spectrum"),
+    (b"\x89PNG", "a PNG image, not a spectrum"),
+    (b"\xff\xd8\xff", "a JPEG image, not a spectrum"),
+)
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """The Raman format of a file from its content: ``wdf``, ``rruff``, ``wire``, ``labspec``
+    or ``two-column``; anything else raises :class:`~nakit.errors.FileFormatError` naming it."""
+    data = read_bytes(path)
+    if data[:4] == b"WDF1":
+        return "wdf"
+    for magic, what in _FOREIGN:
+        if data.startswith(magic):
+            raise FileFormatError(path, f"this looks like {what}")
+    text = decode(data[:65536], path) if data[:3] != b"\xef\xbb\xbf" else data[3:65536].decode("utf-8", "replace")
+    if "<xrdMeasurements" in text or "*RAS_DATA_START" in text or re.search(r"^_2THETA|^BANK\s", text, re.M):
+        raise FileFormatError(path, "this looks like an X-ray diffraction file (XRDML, Rigaku RAS, UXD or GSAS); "
+                              "read it with nakit.xrd.read_xrd")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if first.startswith("##"):
-        ds = read_rruff(path)
-    elif first.lstrip().lower().startswith(("#wave", "#x", "#y", "#time")):
-        ds = read_wire(path)
-    elif first.startswith("#") or _leading_blank_cells(first):
-        ds = read_labspec(path)
-    else:
-        ds = read_two_column(path)
-    return _with_laser(ds, laser_wavelength)
+        return "rruff"
+    if first.lstrip().lower().startswith(("#wave", "#x", "#y", "#time")):
+        return "wire"
+    if first.startswith("#") or _leading_blank_cells(first):
+        return "labspec"
+    return "two-column"
+
+
+def _read_wdf(path):
+    from .wdf import read_wdf  # needs the optional renishawWiRE package
+
+    return read_wdf(path)
 
 
 def read_labspec(path: str | os.PathLike) -> xr.Dataset:
@@ -65,7 +116,8 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
     the laser wavelength, grating, accumulations and acquisition time are also given
     normalised names (``instrument_laser_wavelength_nm`` etc.).
     """
-    lines = _lines(path)
+    text = _lines(path)
+    lines = text.lines
     header: dict[str, str] = {}
     start = 0
     for i, line in enumerate(lines):
@@ -77,34 +129,37 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
             start = i + 1
         elif line.strip():
             break
+    keys = {_attr_key(k): v for k, v in header.items()}  # case- and spelling-insensitive look-ups
     body = [(i, ln) for i, ln in enumerate(lines[start:], start=start + 1) if ln.strip()]
     if not body:
         raise FileFormatError(path, "no data rows after the header", line=start + 1)
     n_blank = _leading_blank_cells(body[0][1])
+    ends = text.ends_with_newline
     if n_blank == 0:
-        table = _numeric_rows(path, body, ncols=2)
+        table = _numeric_rows(path, body, ncols=2, ends_with_newline=ends)
         shift, intensity, extra = table[:, 0], table[:, 1], {}
         dims: tuple[str, ...] = ()
     else:
         shift = _numeric_cells(path, body[0][0], body[0][1].split("\t")[n_blank:])
-        table = _numeric_rows(path, body[1:], ncols=n_blank + shift.size)
+        table = _numeric_rows(path, body[1:], ncols=n_blank + shift.size, ends_with_newline=ends)
         if table.shape[0] == 0:
             raise FileFormatError(path, "a spectral axis row but no spectra below it", line=body[0][0] + 1)
         pos, intensity = table[:, :n_blank], table[:, n_blank:]
         if n_blank == 1:
-            dims, extra = ("point",), {"position": ("point", pos[:, 0], {"units": _axis_unit(header, 2)})}
+            dims, extra = ("point",), {"position": ("point", pos[:, 0], {"units": _axis_unit(keys, 2)})}
         elif n_blank == 2:
             dims, extra, intensity = _grid(pos[:, 0], pos[:, 1], intensity, _axis_unit(header, 2, "um"))
         else:
             raise FileFormatError(path, f"{n_blank} leading empty cells; LabSpec writes 1 (series) or 2 (map)",
                                   line=body[0][0])
-    units = _UNITS.get(header.get("AxisUnit[0]", "").lower(), header.get("AxisUnit[0]") or "counts")
-    instrument = {_attr_key(k): _maybe_number(v) for k, v in header.items()}
+    unit = keys.get("axisunit_0", "")
+    units = _UNITS.get(unit.lower(), unit or "counts")
+    instrument = {k: _maybe_number(v) for k, v in keys.items()}
     instrument.update(
-        laser_wavelength_nm=_wavelength(header.get("Laser")),
-        grating=header.get("Grating"),
-        accumulations=_maybe_number(header.get("Accumulations")),
-        acquisition_time_s=_maybe_number(header.get("Acq. time (s)")),
+        laser_wavelength_nm=_laser_nm(path, header),
+        grating=keys.get("grating"),
+        accumulations=_maybe_number(keys.get("accumulations")),
+        acquisition_time_s=_maybe_number(keys.get("acq_time_s")),
     )
     ds = _dataset(path, shift, intensity, dims, units, extra)
     ds.attrs.update(file_provenance(path, "horiba-labspec6-txt", **instrument))
@@ -118,7 +173,8 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
     exports (one row per shift and position) become a ``y, x`` map, or a ``point`` list
     when the positions do not fill a grid.
     """
-    lines = _lines(path)
+    text = _lines(path)
+    lines = text.lines
     idx = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if idx is None:
         raise FileFormatError(path, "empty file")
@@ -127,7 +183,7 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
         raise FileFormatError(path, f"expected a '#Wave<TAB>#Intensity' header, got {lines[idx].strip()!r}",
                               line=idx + 1)
     body = [(i, ln) for i, ln in enumerate(lines[idx + 1:], start=idx + 2) if ln.strip()]
-    table = _numeric_rows(path, body, ncols=len(names))
+    table = _numeric_rows(path, body, ncols=len(names), ends_with_newline=text.ends_with_newline)
     if len(names) == 2:
         ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
     else:
@@ -154,46 +210,47 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
 
 def read_rruff(path: str | os.PathLike) -> xr.Dataset:
     """Read an RRUFF spectrum (``##KEY=value`` header, ``shift, intensity`` rows, ``##END=``)."""
-    lines = _lines(path)
-    header, body = {}, []
-    for i, line in enumerate(lines, start=1):
+    text = _lines(path)
+    header, body, ended = {}, [], False
+    for i, line in enumerate(text.lines, start=1):
         if line.startswith("##"):
             key, _, value = line[2:].partition("=")
             if key.strip().upper() == "END":
+                ended = True
                 break
             header[key.strip()] = value.strip()
         elif line.strip():
             body.append((i, line))
     if not header:
         raise FileFormatError(path, "no '##KEY=value' header: not an RRUFF file", line=1)
-    table = _numeric_rows(path, body, ncols=2)
+    # without its ##END= line an RRUFF file was cut: its last row must then look complete
+    table = _numeric_rows(path, body, ncols=2, ends_with_newline=ended or text.ends_with_newline)
     ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
     ds.attrs.update(file_provenance(path, "rruff-txt", **{_attr_key(k): v for k, v in header.items()}))
     return ds
 
 
 def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None = None) -> xr.Dataset:
-    """Read plain ``shift<sep>intensity`` text; ``#`` lines are comments, axis order is free."""
-    lines = _lines(path)
-    body = [(i, ln) for i, ln in enumerate(lines, start=1) if ln.strip() and not ln.lstrip().startswith("#")]
-    table = _numeric_rows(path, body, ncols=2)
+    """Read plain ``shift<sep>intensity`` text; ``#`` lines are comments, column-name lines
+    before the first number are a header, axis order is free."""
+    text = _lines(path)
+    body = [(i, ln) for i, ln in enumerate(text.lines, start=1) if ln.strip() and not ln.lstrip().startswith("#")]
+    # column names above the data ("Raman shift;Intensity") are a header, not a bad row
+    while body and not _numeric_start(body[0][1]):
+        body.pop(0)
+    table = _numeric_rows(path, body, ncols=2, ends_with_newline=text.ends_with_newline)
     ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
     ds.attrs.update(file_provenance(path, "two-column-txt"))
     return _with_laser(ds, laser_wavelength)
 
 
-def _lines(path) -> list[str]:
-    p = Path(path)
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
-    # Latin-1 maps every byte, so LabSpec's degree and micro signs never fail to decode.
-    raw = p.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (files re-saved by editors)
-        raw = raw[3:]
-    text = raw.decode("latin-1")
-    if not text.strip():
-        raise FileFormatError(p, "empty file")
-    return text.splitlines()
+def _lines(path) -> TextFile:
+    # textio: "file not found"/directory/empty refused, BOM removed, Latin-1/cp1252 decoded (LabSpec
+    # writes degree and micro signs in Latin-1), compressed files expanded under a cap
+    text = read_text_lines(path)
+    if text.lines and text.lines[0].startswith("\ufeff"):  # a second BOM left by a re-saving editor
+        text.lines[0] = text.lines[0][1:]
+    return text
 
 
 def _leading_blank_cells(line: str) -> int:
@@ -204,31 +261,43 @@ def _leading_blank_cells(line: str) -> int:
     return n
 
 
-def _numeric_cells(path, lineno: int, cells: list[str]) -> np.ndarray:
-    try:
-        return np.array([float(c) for c in cells if c.strip()], dtype=float)
-    except ValueError:
-        bad = next(c for c in cells if c.strip() and not _is_number(c))
-        raise FileFormatError(path, f"expected a number, got {bad.strip()!r}", line=lineno) from None
+def _numeric_cells(path, lineno: int, cells: list[str], decimal: str = ".") -> np.ndarray:
+    return np.array([parse_number(c, path=path, line=lineno, field=f"column {k + 1}", decimal=decimal)
+                     for k, c in enumerate(cells) if c.strip()], dtype=float)
 
 
-def _numeric_rows(path, rows: list[tuple[int, str]], *, ncols: int) -> np.ndarray:
-    """Parse numeric rows of exactly ``ncols`` cells, naming the first offending line."""
+def _numeric_rows(path, rows: list[tuple[int, str]], *, ncols: int, ends_with_newline: bool = True) -> np.ndarray:
+    """Parse numeric rows of exactly ``ncols`` cells, naming the first offending line.
+
+    The delimiter and decimal separator are sniffed from the rows (a decimal comma with
+    ``;``, tab or white space is a decimal comma, never a column break). When the file does
+    not end with a line break, the last row must not look cut
+    (:func:`nakit.textio.check_last_row`).
+    """
+    decimal, delimiter = sniff_decimal_and_delimiter([ln for _, ln in rows[:200]])
     out = np.empty((len(rows), ncols))
+    split = []
     for k, (lineno, line) in enumerate(rows):
-        cells = [c for c in (line.split("\t") if "\t" in line else _SEP.split(line.strip())) if c.strip()]
+        if delimiter is None:
+            cells = line.split()
+        elif delimiter == "\t":  # LabSpec and WiRE pad rows with tabs: empty cells are no data
+            cells = [c for c in line.split("\t") if c.strip()]
+        else:  # a trailing ';' or ',' ends the row; an empty field inside it is refused below
+            cells = line.rstrip().rstrip(delimiter).split(delimiter)
         if len(cells) != ncols:
             raise FileFormatError(path, f"expected {ncols} columns, got {len(cells)}", line=lineno)
-        out[k] = _numeric_cells(path, lineno, cells)
+        split.append(cells)
+        out[k] = [parse_number(c, path=path, line=lineno, field=f"column {j + 1}", decimal=decimal)
+                  for j, c in enumerate(cells)]
+    if rows:
+        check_last_row(split, path=path, ends_with_newline=ends_with_newline, line=rows[-1][0], decimal=decimal)
     return out
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _numeric_start(line: str) -> bool:
+    """Whether a line's first field is a number (in either decimal convention)."""
+    first = re.split(r"[\t;,\s]+", line.strip(), maxsplit=1)[0]
+    return bool(re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", first))
 
 
 def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str):
@@ -279,14 +348,40 @@ def _with_laser(ds: xr.Dataset, laser_wavelength: float | None) -> xr.Dataset:
     return ds
 
 
-def _axis_unit(header: dict[str, str], axis: int, default: str = "") -> str:
-    unit = header.get(f"AxisUnit[{axis}]", default)
-    return "um" if unit == "\xb5m" else unit
+def _axis_unit(keys: dict[str, str], axis: int, default: str = "") -> str:
+    unit = keys.get(f"axisunit_{axis}", default)
+    return "um" if unit in ("\xb5m", "\u03bcm") else unit
 
 
-def _wavelength(laser: str | None) -> float | None:
-    m = re.match(r"\s*(\d+(?:\.\d+)?)\s*nm", laser or "")
-    return float(m.group(1)) if m else None
+#: Header keys that hold the excitation wavelength, after :func:`_attr_key` (LabSpec writes
+#: ``Laser``; other versions and hand edits ``Laser (nm)``, ``Laser wavelength (nm)``, ``Excitation``).
+_LASER_KEY = re.compile(r"(laser|excitation)(_wavelength|_line)?(_nm)?")
+
+
+def _laser_nm(path, header: dict[str, str]) -> float | None:
+    """The excitation wavelength in nm from a LabSpec header, or None when it states none.
+
+    The value may carry its unit (``532nm_Edge``, ``633 nm``) or the key may
+    (``Laser (nm)=532``). A bare number is read as nm only between 200 and 1100, where
+    Raman lasers are; anything else that looks like a wavelength is refused rather than
+    guessed at.
+    """
+    for key, value in header.items():
+        k = _attr_key(key)
+        if not _LASER_KEY.fullmatch(k):
+            continue
+        m = re.match(r"\s*(\d+(?:[.,]\d+)?)\s*(nm)?", value, re.I)
+        if not m:
+            continue  # e.g. "#Laser=\tOff": no wavelength stated
+        nm = float(m.group(1).replace(",", "."))
+        if m.group(2) or k.endswith("_nm") or 200 <= nm <= 1100:
+            if not 150 <= nm <= 2000:
+                raise FileFormatError(path, f"laser wavelength {value.strip()!r} nm is outside 150-2000 nm",
+                                      field=key)
+            return nm
+        raise FileFormatError(path, f"laser value {value.strip()!r} has no unit and is not a wavelength in nm "
+                              "(200-1100)", field=key)
+    return None
 
 
 def _attr_key(key: str) -> str:

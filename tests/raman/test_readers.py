@@ -128,9 +128,9 @@ def test_wire_map_layout(tmp_path):
 
 
 BAD = [
-    ("", "empty file", None),
-    ("   \r\n\r\n", "empty file", None),
-    ("100\t1\r\n200\tabc\r\n", "expected a number, got 'abc'", 2),
+    ("", "file is empty", None),
+    ("   \r\n\r\n", "only white space", None),
+    ("100\t1\r\n200\tabc\r\n", "'abc' is not a number", 2),
     ("100\t1\r\n200\t2\t3\r\n", "expected 2 columns, got 3", 2),
     ("100\t1\r\n", "at least 2 spectral points", None),
     ("100\t0\r\n200\t0\r\n300\t0\r\n", "every intensity is zero", None),
@@ -139,7 +139,7 @@ BAD = [
     (HEAD + "\t500\t600\r\n", "no spectra below", 6),
     (HEAD + "\t500\t600\r\n0\t1\r\n", "expected 3 columns, got 2", 6),
     ("#Laser 532\r\n100\t1\r\n", "without '='", 1),
-    ("#Wave\t#Intensity\r\n200\tx\r\n", "expected a number", 2),
+    ("#Wave\t#Intensity\r\n200\tx\r\n", "'x' is not a number", 2),
 ]
 
 
