@@ -18,9 +18,12 @@ def _parse_value(text: str):
 
 
 def _load_params_file(path: str) -> dict:
-    from .params import read_yaml
+    """Parameters from a YAML file; input paths in it (``*_file``/``*_files`` parameters and
+    ``samples`` entries' file keys) are relative to the file's folder."""
+    from .params import absolute_inputs, read_yaml
 
-    return read_yaml(path, "parameter file", "a mapping of parameter names to values")
+    params = read_yaml(path, "parameter file", "a mapping of parameter names to values")
+    return absolute_inputs(params, Path(path).resolve().parent)
 
 
 def _find_notebook(name: str) -> Path:
@@ -113,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("notebook")
     run.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
                      help="set a parameter (VALUE is read as YAML: 1.5, true, [a, b])")
-    run.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="parameters from a YAML file")
+    run.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml",
+                     help="parameters from a YAML file (its input paths are relative to it)")
     run.add_argument("-o", "--output", help="report folder (default reports/runs/<notebook>)")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML report")
     run.set_defaults(func=_cmd_run)

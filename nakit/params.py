@@ -227,7 +227,7 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, Parameter]:
 
 def _resolve(base: Path, value: Any) -> Path:
     p = Path(str(value)).expanduser()
-    return p if p.is_absolute() else (base / p).resolve()
+    return p if p.is_absolute() else (Path(base) / p).resolve()
 
 
 def _is_number(value: Any) -> bool:
@@ -298,6 +298,34 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             fixed[key] = paths if isinstance(v, (list, tuple)) else (paths[0] if paths else v)
         entries.append(fixed)
     return entries, problems
+
+
+def absolute_paths(entry: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """``entry`` with the values of its input keys (``file``, ``*_files``, ...) made absolute
+    against ``base``; other values, and values that are not text, unchanged."""
+    out = dict(entry)
+    for key, value in entry.items():
+        if not is_input_key(str(key)) or value in (None, ""):
+            continue
+        items = value if isinstance(value, (list, tuple)) else [value]
+        fixed = [str(_resolve(base, v.strip())) if isinstance(v, str) else v for v in items]
+        out[key] = fixed if isinstance(value, (list, tuple)) else fixed[0]
+    return out
+
+
+def absolute_inputs(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """A parameter set with its input paths made absolute against ``base`` (a study, manifest or
+    parameter file's folder): ``*_file``/``*_files`` parameters and the file keys of the entries
+    of list-of-dict parameters (``samples``)."""
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, list) and value and all(isinstance(e, Mapping) for e in value):
+            out[name] = [absolute_paths(e, base) for e in value]
+        elif str(name).endswith(INPUT_SUFFIXES):
+            out[name] = absolute_paths({name: value}, base)[name]
+        else:
+            out[name] = value
+    return out
 
 
 def sample_inputs(param_name: str, value: Any, base: Path) -> dict[str, list[Path]]:

@@ -149,21 +149,6 @@ def _notebook_path(name: str, base: Path) -> Path | None:
     return None
 
 
-def _absolute(entry: Mapping[str, Any], base: Path) -> dict[str, Any]:
-    """Input paths of an entry (or a parameter mapping) made absolute against ``base``."""
-    from .params import is_input_key
-
-    out = dict(entry)
-    for key, value in entry.items():
-        if not is_input_key(str(key)) or value in (None, ""):
-            continue
-        items = value if isinstance(value, (list, tuple)) else [value]
-        fixed = [str((base / str(v).strip()).resolve()) if isinstance(v, str) and not Path(v).expanduser().is_absolute()
-                 else (str(Path(v).expanduser()) if isinstance(v, str) else v) for v in items]
-        out[key] = fixed if isinstance(value, (list, tuple)) else fixed[0]
-    return out
-
-
 def _inputs_of(params: Mapping[str, Any], notebook: Path) -> list[Path]:
     from .runner import input_paths
 
@@ -184,7 +169,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         The file is not YAML or not a mapping.
     """
     from .errors import FileFormatError
-    from .params import notebook_parameters, read_yaml
+    from .params import absolute_inputs, absolute_paths, notebook_parameters, read_yaml
     from .runner import prepare
 
     path = Path(path).resolve()
@@ -240,7 +225,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             continue
         if SAMPLES_PARAMETER in params:
             problems.append(f"parameters for {name!r}: give samples under 'samples:', not as a parameter")
-        shared.setdefault(nb.stem, {}).update(_absolute(params, base))
+        shared.setdefault(nb.stem, {}).update(absolute_inputs(params, base))
 
     # extra notebooks
     extra: list[Path] = []
@@ -295,7 +280,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             if "label" in entry:
                 problems.append(f"{where}: {key!r} must not set its own 'label' (the sample's label is used)")
                 continue
-            entries.setdefault(nb, []).append({"label": label, **_absolute(entry, base)})
+            entries.setdefault(nb, []).append({"label": label, **absolute_paths(entry, base)})
 
     # a notebook per technique with its sample list; then the extra notebooks
     jobs: list[Job] = []

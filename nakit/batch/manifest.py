@@ -31,7 +31,8 @@ from typing import Any
 
 from ..errors import FileFormatError, ParameterError
 from ..paths import notebooks_dir
-from ..runner import INPUT_SUFFIXES, prepare
+from ..params import absolute_inputs
+from ..runner import prepare
 from .engine import Job
 
 _SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -58,20 +59,6 @@ def _resolve_notebook(name: str, base: Path) -> Path | None:
     return None
 
 
-def _absolute_inputs(params: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Input paths relative to the manifest made absolute: ``*_file``/``*_files`` parameters and
-    the file keys of list-of-dict parameters' entries (``samples``)."""
-    from ..study import _absolute
-
-    out = _absolute({k: v for k, v in params.items() if k.endswith(INPUT_SUFFIXES)}, base)
-    for name, value in params.items():
-        if isinstance(value, list) and value and all(isinstance(e, dict) for e in value):
-            out[name] = [_absolute(e, base) for e in value]
-        elif name not in out:
-            out[name] = value
-    return {k: out[k] for k in params}
-
-
 def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None = None) -> tuple[list[Job], Path]:
     """Expand a manifest into jobs (one per sample and notebook), or raise listing every problem."""
     path = Path(path).resolve()
@@ -90,7 +77,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             problems.append(f"notebook {name!r}: parameters must be a mapping, got {params!r}")
             continue
         notebooks[name] = nb
-        shared[name] = _absolute_inputs(params or {}, base)
+        shared[name] = absolute_inputs(params or {}, base)
     jobs: list[Job] = []
     for sample, spec in data["samples"].items():
         sample = str(sample)
@@ -111,7 +98,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
                 continue
             if name not in notebooks:
                 continue
-            overrides = {**shared[name], **_absolute_inputs(spec.get(name) or {}, base)}
+            overrides = {**shared[name], **absolute_inputs(spec.get(name) or {}, base)}
             out = out_root / sample / Path(notebooks[name]).stem
             try:
                 params = prepare(notebooks[name], overrides)

@@ -1,0 +1,150 @@
+"""Parameter documentation grammar, checks before a kernel starts, and `nakit params`."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nakit import cli, runner
+from nakit.errors import ParameterError
+from nakit.params import notebook_parameters, number_or_yaml, parse_parameters
+
+CELL = '''# Report title; "" makes one from the labels
+title = ""
+samples = [   # one dict per sample; keys: label*, file*, sample_mass_g
+    {"label": "A", "file": "a.txt"},
+]
+# Branch the analysis reads
+# one of: "adsorption", "desorption"
+branch = "desorption"
+order = 2  # polynomial order; one of: 1, 2, 3; higher orders overfit
+weighting = "modulus"  # or "unit": no grammar here, so anything of the right type goes
+threshold: float = 1e-3
+plain = [1, 2]
+output_dir = "out"
+'''
+
+
+def test_grammar_descriptions_allowed_values_and_keys():
+    params = parse_parameters(CELL)
+    assert list(params) == ["title", "samples", "branch", "order", "weighting", "threshold", "plain", "output_dir"]
+    assert params["title"].description == 'Report title; "" makes one from the labels'
+    assert params["branch"].description.startswith("Branch the analysis reads")
+    assert params["branch"].allowed == ("adsorption", "desorption")
+    assert params["order"].allowed == (1, 2, 3)  # the list ends at the ';'
+    assert params["order"].summary() == "polynomial order; higher orders overfit"
+    assert params["samples"].keys == {"label": True, "file": True, "sample_mass_g": False}
+    assert params["samples"].summary() == "one dict per sample"
+    assert params["weighting"].allowed is None and params["plain"].keys is None
+    assert params["threshold"].type_name == "float" and params["threshold"].default == 0.001
+    assert params["output_dir"].description == ""
+
+
+def test_keys_inside_the_list_literal_and_bad_grammar():
+    params = parse_parameters('samples = [\n    # keys: label*, files*, cycles\n    {"label": "x", "files": []},\n]\n')
+    assert params["samples"].keys == {"label": True, "files": True, "cycles": False}
+    with pytest.raises(ParameterError, match="'one of:' must list Python literals"):
+        parse_parameters("mode = 'a'  # one of: a, b\n")
+    with pytest.raises(ParameterError, match="'keys:' must list names"):
+        parse_parameters("samples = []  # keys: label*, file name\n")
+
+
+@pytest.mark.parametrize("text, value", [("1e-3", 0.001), ("-2.5E4", -25000.0), ("5", 5), ("0.5", 0.5),
+                                         (".5", 0.5), ("true", True), ("[1e-3, b]", [0.001, "b"]),
+                                         ("1e3x", "1e3x"), ("nan", "nan"), ("desorption", "desorption")])
+def test_command_line_values(text, value):
+    got = number_or_yaml(text)
+    assert got == value and type(got) is type(value)
+
+
+@pytest.fixture
+def documented(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(CELL, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("raise SystemExit('a kernel must not start in these tests')")]
+    nbformat.write(nb, tmp_path / "doc.ipynb")
+    (tmp_path / "a.txt").write_text("1\n")
+    (tmp_path / "b.txt").write_text("2\n")
+    return tmp_path / "doc.ipynb"
+
+
+def test_prepare_checks_allowed_values_and_sample_entries_all_at_once(documented):
+    with pytest.raises(ParameterError) as err:
+        runner.prepare(documented, {
+            "branch": "both", "order": 2.5, "threshold": "small",
+            "samples": [{"label": "A", "file": "a.txt", "colour": "red"},
+                        {"label": "A", "file": "missing.txt"},
+                        {"file": "b.txt"},
+                        "not a mapping"]})
+    msg = str(err.value)
+    for expected in ["parameter 'branch': 'both' is not allowed (one of: 'adsorption', 'desorption')",
+                     "parameter 'order': 2.5 is not allowed (one of: 1, 2, 3)",
+                     "parameter 'threshold': expected float",
+                     "entry 1 ('A'): unknown key(s) 'colour' (known: label, file, sample_mass_g)",
+                     "entry 2 ('A'): duplicate label 'A' (also entry 1)",
+                     "entry 2 ('A'): input file", "missing.txt does not exist",
+                     "entry 3: missing required key(s) 'label'",
+                     "entry 4: expected a mapping"]:
+        assert expected in msg, f"{expected!r} not in {msg}"
+
+
+def test_prepare_makes_sample_files_absolute_and_hashes_them(documented):
+    params = runner.prepare(documented, {"samples": [{"label": "one", "file": "a.txt"},
+                                                     {"label": "two", "file": str(documented.parent / "b.txt")}],
+                                         "order": 3, "threshold": 1})
+    assert [s["file"] for s in params["samples"]] == [str(documented.parent / "a.txt"),
+                                                      str(documented.parent / "b.txt")]
+    inputs = runner.input_paths(documented, params)
+    assert inputs["samples[one].file"] == [documented.parent / "a.txt"]
+    assert inputs["samples[two].file"] == [documented.parent / "b.txt"]
+
+
+def test_notebook_without_documentation_still_checks_samples(tmp_path):
+    """Undocumented parameters: any value of the right kind, any entry keys, but labels and files checked."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('samples = [{"label": "x", "file": "x.txt"}]\nmode = "a"',
+                                          metadata={"tags": ["parameters"]})]
+    nbformat.write(nb, tmp_path / "bare.ipynb")
+    (tmp_path / "x.txt").write_text("1")
+    assert runner.prepare(tmp_path / "bare.ipynb", {"mode": "anything", "samples": [
+        {"label": "x", "file": "x.txt", "extra": 1}]})["mode"] == "anything"
+    with pytest.raises(ParameterError, match="duplicate label 'x'.*y.txt does not exist|y.txt does not exist"):
+        runner.prepare(tmp_path / "bare.ipynb", {"samples": [{"label": "x", "file": "x.txt"},
+                                                             {"label": "x", "file": "y.txt"}]})
+
+
+def test_cli_params_lists_every_parameter(documented, capsys):
+    assert cli.main(["params", str(documented)]) == 0
+    out = capsys.readouterr().out
+    assert "branch: str = 'desorption'" in out and "one of: 'adsorption', 'desorption'" in out
+    assert "entry keys: label*, file*, sample_mass_g" in out
+    assert "threshold: float = 0.001" in out
+    assert "output_dir: str = 'out'\n    (no description)" in out
+
+
+def test_cli_params_on_every_project_notebook(capsys):
+    from nakit.paths import notebooks_dir
+
+    for path in sorted(notebooks_dir().glob("*.ipynb")):
+        assert cli.main(["params", path.stem]) == 0
+        out = capsys.readouterr().out
+        for name in notebook_parameters(path):
+            assert f"\n{name}: " in out
+
+
+def test_cli_run_refuses_a_value_not_allowed_and_reads_1e_minus_3_as_a_number(documented, tmp_path, capsys):
+    out = tmp_path / "r"
+    assert cli.main(["run", str(documented), "-p", "branch", "both", "-p", "threshold", "1e-3", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "'both' is not allowed (one of: 'adsorption', 'desorption')" in err
+    assert "threshold" not in err  # 1e-3 is a float, as the default
+    assert not out.exists()
+
+
+def test_cli_params_file_paths_are_relative_to_the_file(documented, tmp_path, capsys):
+    (tmp_path / "sub").mkdir()
+    params = tmp_path / "sub" / "p.yaml"
+    params.write_text("samples:\n  - {label: here, file: c.txt}\nthreshold: 2e-2\n")
+    assert cli.main(["run", str(documented), "-f", str(params), "-o", str(tmp_path / "r")]) == 2
+    assert str(Path(tmp_path / "sub" / "c.txt")) + " does not exist" in capsys.readouterr().err
