@@ -601,6 +601,7 @@ def _formatted(ds, table, present):
 
 def _cycling_panels(study, folder, ds, comp, out):
     import matplotlib.pyplot as plt
+    import numpy as np
     import seaborn as sns
 
     from . import plotting
@@ -619,8 +620,8 @@ def _cycling_panels(study, folder, ds, comp, out):
         sns.lineplot(data=df, x="cycle", y=q, hue="sample", marker="o", markersize=3, ax=axes[0])
         sns.lineplot(data=df, x="cycle", y="coulombic_efficiency", hue="sample", marker="o", markersize=3,
                      ax=axes[1], legend=False)
-        axes[0].set_ylabel(f"discharge capacity ({c[q].attrs.get('units', '')})")
-        axes[1].set_ylabel(f"Coulombic efficiency ({c['coulombic_efficiency'].attrs.get('units', '')})")
+        axes[0].set_ylabel(f"discharge capacity ({_units(c[q], 'mAh/g' if q == 'discharge_capacity' else 'mAh')})")
+        axes[1].set_ylabel(f"Coulombic efficiency ({_units(c['coulombic_efficiency'], '%')})")
         for ax in axes:
             ax.set_xlabel("cycle")
         axes[0].legend(title=None, fontsize="small")
@@ -632,20 +633,34 @@ def _cycling_panels(study, folder, ds, comp, out):
     rate = folder / "rate.nc"
     if rate.is_file():
         r = _open(rate)
-        df = r[["current_density", "discharge_capacity"]].to_dataframe().reset_index().dropna()
+        cols = ["current_density", "discharge_capacity"] + (
+            ["discharge_capacity_sigma"] if "discharge_capacity_sigma" in r else [])
+        df = r[cols].to_dataframe().reset_index().dropna(subset=cols[:2])
         df["sample"] = df["sample"].astype(str)
         if len(df):
-            fig, ax = plt.subplots(figsize=(5.5, 3.8))
-            sns.lineplot(data=df, x="current_density", y="discharge_capacity", hue="sample", marker="o",
-                         sort=False, estimator=None, ax=ax)
-            ax.set_xscale("log")
-            ax.set_xlabel(f"current density ({r['current_density'].attrs.get('units', '')})")
-            ax.set_ylabel(f"discharge capacity ({r['discharge_capacity'].attrs.get('units', '')})")
+            # x: the steps in the order run (a rate test returns to its first current at the end);
+            # ticks name the currents when every cell ran the same ones
+            fig, ax = plt.subplots(figsize=(6, 3.8))
+            sns.lineplot(data=df, x="step", y="discharge_capacity", hue="sample", marker="o", estimator=None,
+                         ax=ax)
+            if "discharge_capacity_sigma" in df:
+                ax.errorbar(df["step"], df["discharge_capacity"], yerr=df["discharge_capacity_sigma"].fillna(0),
+                            fmt="none", ecolor="grey", lw=0.8)
+            currents = df.groupby("step")["current_density"].agg(["min", "max"])
+            steps = currents.index.to_numpy()
+            ax.set_xticks(steps)
+            i_unit = _units(r["current_density"], "mA/g")
+            if np.allclose(currents["min"], currents["max"], rtol=1e-3):
+                ax.set_xticklabels([f"{v:.3g}" for v in currents["min"]])
+                ax.set_xlabel(f"current density ({i_unit}), steps in the order run")
+            else:
+                ax.set_xlabel("rate step (currents differ between cells)")
+            ax.set_ylabel(f"discharge capacity ({_units(r['discharge_capacity'], 'mAh/g')})")
             ax.legend(title=None, fontsize="small")
             fig.tight_layout()
             _save(comp, fig, out, "rate", "Rate capability",
-                  f"Discharge capacity against current density, steps in the order run, "
-                  f"{df['sample'].nunique()} cells.")
+                  f"Mean discharge capacity of each step of the rate tests, {df['sample'].nunique()} cells; bars: "
+                  "cycle-to-cycle scatter within a step.")
         else:
             comp.notes.append("cycling: results/rate.nc holds no rate steps")
     else:
@@ -655,6 +670,11 @@ def _cycling_panels(study, folder, ds, comp, out):
     if present:
         comp.tables.append(("Cycling", _formatted(ds, table, present)))
     return None
+
+
+def _units(da, standard: str) -> str:
+    """A variable's ``units``; the standard result files' unit (CONVENTIONS) when a notebook dropped it."""
+    return str(da.attrs.get("units") or standard)
 
 
 def _kelvin(values, units: str):
