@@ -70,11 +70,51 @@ def _is_num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+#: Largest workbook read (Full Report Set exports are a few hundred kB).
+MAX_BYTES = 64 * 2**20
+
+
+#: Largest total an .xlsx (zip) container's members may expand to.
+MAX_UNZIPPED = 256 * 2**20
+
+
+def workbook_bytes(path) -> bytes:
+    """The bytes of an .xls/.xlsx file, refusing an .xlsx whose zip members expand past
+    :data:`MAX_UNZIPPED` (a "zip bomb" workbook: python-calamine aborts the whole process on
+    one, so it is checked here, streaming each member in bounded memory)."""
+    import io
+    import zipfile
+
+    from ..textio import read_bytes
+
+    data = read_bytes(path, max_bytes=MAX_BYTES)  # missing path, directory, size cap
+    if not data.startswith(b"PK\x03\x04"):
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = 0
+            for info in zf.infolist():
+                total += info.file_size
+                if total > MAX_UNZIPPED:
+                    raise FileFormatError(path, f"workbook decompresses to more than {MAX_UNZIPPED} bytes "
+                                                "(a zip bomb?)", field=info.filename)
+            for info in zf.infolist():  # the declared sizes must be the real ones
+                with zf.open(info) as member:
+                    while member.read(1 << 20):
+                        pass
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise FileFormatError(path, f"not a readable .xlsx workbook: damaged zip container ({exc})") from None
+    return data
+
+
 def _read_grid(path) -> list[list]:
+    import io
+
     from python_calamine import CalamineWorkbook
 
+    data = workbook_bytes(path)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = wb.get_sheet_by_index(0).to_python()
     except Exception as exc:  # calamine raises its own error types for non-spreadsheets
         raise FileFormatError(path, f"not a readable .xls/.xlsx workbook ({exc})") from None
@@ -214,18 +254,24 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
                               field="Isotherm Tabular Report")
     name = {key: h for h in cols for key in ("Relative", "Absolute", "Quantity", "Saturation") if h.startswith(key)}
     rel = cols[name["Relative"]]
-    keep = np.isfinite(rel)
+    keep = np.isfinite(rel)  # rows without p/p0 are the p0 measurements some exports interleave
+    lost = np.flatnonzero(~keep & np.isfinite(cols[name["Quantity"]]))
+    if lost.size:
+        raise FileFormatError(path, f"isotherm row {int(lost[0]) + 1} has a quantity adsorbed but no numeric p/p0",
+                              field=name["Relative"])
     q_unit = _unit_in(name["Quantity"])
-    # p/p0 is the instrument's own column; p and p0 are its columns where it prints them
-    # (they agree with p/p0 to the float32 precision the instrument stores, ~1e-6)
+    # p/p0 is the instrument's own column; p and p0 are its columns where it prints them for every
+    # point (they agree with p/p0 to the float32 precision the instrument stores, ~1e-6). ASAP 2020
+    # and some 3Flex exports print p0 only on the rows where it was measured (rows without p/p0):
+    # then p0 per point is p/(p/p0), or unknown when the table has no absolute pressure either.
     pressure = p0 = None
     if "Absolute" in name:
         pressure = cols[name["Absolute"]][keep] * _pfactor(path, name["Absolute"])
-    if "Saturation" in name:
+    if "Saturation" in name and np.isfinite(cols[name["Saturation"]][keep]).all():
         p0 = cols[name["Saturation"]][keep] * _pfactor(path, name["Saturation"])
-    if pressure is None and p0 is not None:  # 3Flex exports without an absolute-pressure column (Sample_C)
-        pressure = rel[keep] * p0
-    elif p0 is None and pressure is not None:
+        if pressure is None:
+            pressure = rel[keep] * p0
+    elif pressure is not None:
         p0 = pressure / rel[keep]
     header = blocks["header"]
     attrs = _header_attrs(header, iso, path)

@@ -40,7 +40,7 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .isotherm import make_isotherm
-from .micromeritics import read_micromeritics
+from .micromeritics import read_micromeritics, workbook_bytes
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
 
 __all__ = ["read_isotherm", "detect_format", "read_micromeritics", "read_aif", "write_aif", "read_csv",
@@ -120,7 +120,7 @@ def detect_format(path: str | os.PathLike):
     if not data.strip():
         raise FileFormatError(path, "file is empty")
     if data.startswith(_OLE2) or data.startswith(b"PK\x03\x04"):
-        return _detect_workbook(path, data)
+        return _detect_workbook(path, workbook_bytes(path))
     if Path(path).suffix.lower() in (".xls", ".xlsx"):
         raise FileFormatError(path, "not a readable .xls/.xlsx workbook: the content has neither the .xls (OLE2) "
                                     "nor the .xlsx (zip) signature")

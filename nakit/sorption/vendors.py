@@ -38,6 +38,7 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError, require
 from ..textio import check_last_row, decode, parse_number, read_bytes, require_finite
 from .isotherm import make_isotherm
+from .micromeritics import workbook_bytes
 from .units import loading_factor, pressure_factor
 
 __all__ = ["read_bel_dat", "read_bel_csv", "read_quantachrome", "read_3p_xlsx"]
@@ -399,7 +400,7 @@ def read_3p_xlsx(path: str | os.PathLike, **facts) -> xr.Dataset:
     values of the Summary sheet are kept as ``instrument_*`` attrs (decimal commas read).
     """
     _afp("reading 3P .xlsx files")
-    data_bytes = read_bytes(path, max_bytes=MAX_BYTES)
+    data_bytes = workbook_bytes(path)
     if not data_bytes.startswith(b"PK\x03\x04"):
         raise FileFormatError(path, "not an .xlsx workbook (no zip signature)")
     from adsorption_file_parser.trp_excel import parse
