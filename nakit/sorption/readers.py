@@ -141,8 +141,11 @@ def detect_format(path: str | os.PathLike):
                                         "isotherm file nakit reads; read the instrument file it came from, or save "
                                         "it as AIF")
         raise FileFormatError(path, "a JSON document without 'isotherm_data': not a pyGAPS isotherm")
-    if re.search(r"^\s*data_\S*", text, re.MULTILINE) and re.search(r"^\s*_(units_loading|adsorp_)", text, re.MULTILINE):
-        return "aif", read_aif
+    if re.search(r"^\s*data_\S*", text, re.MULTILINE):
+        if re.search(r"^\s*_(units_loading|units_pressure|adsorp_|exptl_adsorptive)", text, re.MULTILINE):
+            return "aif", read_aif
+        raise FileFormatError(path, "this looks like a CIF file (a data_ block) without AIF isotherm items "
+                                    "(_units_loading, _adsorp_pressure, ...): a crystal structure, not an isotherm?")
     if low.startswith("file name,") or re.search(r"^no,\s*pi/", low, re.MULTILINE):
         return "bel-csv", vendors.read_bel_csv
     if (re.search(r"^\s*(adsorption data|吸着データ)\s*$", text, re.MULTILINE | re.IGNORECASE)
@@ -331,9 +334,12 @@ def _number(text, path, line, field) -> float:
 def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> xr.Dataset:
     mode = str(meta.get("pressure_mode", "absolute") or "absolute")
     p = np.asarray(p, dtype=float)
-    temperature = _number(meta.get("temperature", 77.355), path, None, "temperature")
+    temperature = meta.get("temperature")
+    temperature = None if temperature in (None, "") else _number(temperature, path, None, "temperature")
     pressure = p0 = None
     if mode == "absolute":
+        if temperature is None:  # p0 comes from the temperature; never assume 77 K
+            raise FileFormatError(path, "absolute pressures without a 'temperature' to give p0", field="temperature")
         unit = meta.get("pressure_unit") or "bar"
         pressure = p * _known(pressure_factor, unit, path, "pressure_unit")
         p0 = np.full(p.size, n2_saturation_pressure(temperature))
@@ -349,8 +355,10 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> xr.Dataset:
     unit = f"{lunit}/{munit}" if basis == "molar" else "cm3/g STP"
     if str(meta.get("adsorbate", "nitrogen")).lower() not in ("nitrogen", "n2"):
         raise FileFormatError(path, f"adsorbate {meta.get('adsorbate')!r}: only N2 isotherms are supported", field="adsorbate")
-    attrs = {"sample_name": str(meta.get("material", "")), "adsorptive": "N2", "temperature_K": temperature,
+    attrs = {"sample_name": str(meta.get("material", "")), "adsorptive": "N2",
              "loading_units_in_file": unit, **file_provenance(path, fmt)}
+    if temperature is not None:
+        attrs["temperature_K"] = temperature
     try:
         return make_isotherm(p, q, branch, loading_units=_known(lambda u: u, unit, path, "loading_unit"),
                              pressure=pressure, saturation_pressure=p0, attrs=attrs, source=str(path),

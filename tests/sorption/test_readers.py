@@ -339,3 +339,12 @@ def test_refusals_name_what_they_saw(tmp_path):
     (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02garbage\x00" * 20)
     with pytest.raises(FileFormatError, match="binary content"):
         read_isotherm(tmp_path / "b.bin")
+
+
+def test_cif_without_isotherm_and_json_without_temperature(tmp_path):
+    with pytest.raises(FileFormatError, match="CIF file .* without AIF isotherm items"):
+        read_isotherm(_csv(tmp_path, "data_rutile\n_cell_length_a 4.59\n", "r.cif"))
+    doc = {"adsorbate": "nitrogen", "pressure_mode": "absolute", "pressure_unit": "bar",
+           "isotherm_data": [{"pressure": p, "loading": q} for p, q in ((0.1, 1), (0.2, 2), (0.3, 3))]}
+    with pytest.raises(FileFormatError, match="without a 'temperature'"):
+        read_isotherm(_csv(tmp_path, json.dumps(doc), "noT.json"))
