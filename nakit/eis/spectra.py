@@ -194,13 +194,10 @@ def sweeps_dataset(frequency, z, loop, attrs: dict | None = None, *, path=None, 
 
 def _one_loop(ds: xr.Dataset, position: int) -> xr.Dataset:
     one = ds.isel({LOOP_DIM: position})
-    measured = np.isfinite(one["z_real"].values)
-    n_missing = int((~measured).sum())
-    if n_missing:
-        one = one.isel(frequency=np.flatnonzero(measured))
+    one = one.isel(frequency=np.flatnonzero(np.isfinite(one["z_real"].values)))  # points this sweep measured
     one.attrs = {k: v for k, v in ds.attrs.items() if k != "source_loop_points"}
     one.attrs["source_loops"] = ds.sizes[LOOP_DIM]
-    return one, n_missing
+    return one
 
 
 def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
@@ -226,7 +223,7 @@ def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
     Warns
     -----
     NakitWarning
-        The chosen sweep has fewer points than the frequency grid (stopped early).
+        The chosen sweep has fewer points than the longest sweep of the file (stopped early).
 
     Raises
     ------
@@ -243,10 +240,11 @@ def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
         raise ParameterError(f"loop {which!r}: this spectrum has {n} loop(s), numbered 0 to {n - 1}")
     if LOOP_DIM not in ds.dims:
         return ds
-    one, n_missing = _one_loop(ds, position)
-    if n_missing:
-        warnings.warn(f"loop {int(one[LOOP_DIM])} has {one.sizes['frequency']} of {ds.sizes['frequency']} points "
-                      "(a sweep stopped early, or sweeps with different frequencies)", NakitWarning, stacklevel=2)
+    one = _one_loop(ds, position)
+    longest = int(np.isfinite(ds["z_real"].values).sum(axis=1).max())
+    if one.sizes["frequency"] < longest:
+        warnings.warn(f"loop {int(one[LOOP_DIM])} has {one.sizes['frequency']} of the {longest} points of the "
+                      "longest sweep (stopped early?)", NakitWarning, stacklevel=2)
     return one
 
 
@@ -260,7 +258,7 @@ def iter_loops(ds: xr.Dataset) -> Iterator[tuple[int, xr.Dataset]]:
         yield 0, ds
         return
     for k in range(ds.sizes[LOOP_DIM]):
-        one, _ = _one_loop(ds, k)
+        one = _one_loop(ds, k)
         yield int(one[LOOP_DIM]), one
 
 

@@ -6,8 +6,8 @@ import pytest
 from nakit.eis import elements as el
 from nakit.eis.batch import fit_circuit_batch
 from nakit.eis.circuits import Circuit
-from nakit.eis.fitting import fit_circuit, fit_circuit_raw, weights
-from nakit.eis.readers import impedance_of, read_csv
+from nakit.eis.fitting import drop_inductive, fit_circuit, fit_circuit_raw, weights
+from nakit.eis.readers import impedance_of, iter_loops, read_csv, spectrum_dataset, sweeps_dataset
 from nakit.errors import ParameterError
 from tests.peer import peer_file
 
@@ -204,3 +204,61 @@ def test_fit_spectra_from_files(tmp_path):
     short = write_zplot(tmp_path / "short.z", FREQUENCIES[:40], c.impedance(FREQUENCIES[:40], [10.0, 100.0, 1e-5]))
     with pytest.raises(ParameterError, match="one grid"):
         fit_spectra([read_zplot(paths[0]), read_zplot(short)], c, [10.0, 150.0, 2e-5])
+
+
+def test_default_weighting_is_modulus_as_documented(example):
+    """The default is stated in the fit and is the explicit ``"modulus"`` fit (impedance.py's
+    ``weight_by_modulus=True``, checked above), not impedance.py's unweighted default."""
+    fit = fit_circuit(example, CIRCUIT, initial=GUESS)
+    assert fit.weighting == "modulus" and fit.to_dataset().attrs["weighting"] == "modulus"
+    explicit = fit_circuit(example, CIRCUIT, initial=GUESS, weighting="modulus")
+    assert fit.values == explicit.values
+    unweighted = fit_circuit(example, CIRCUIT, initial=GUESS, weighting="unit")
+    assert abs(unweighted.values["R1"] / fit.values["R1"] - 1) > 0.02  # the choice matters on real data
+
+
+def test_drop_inductive_all_equals_impedancepy_ignore_below_x():
+    pre = pytest.importorskip("impedance.preprocessing")
+    path = peer_file("echem", "impedancepy", "exampleData.csv")
+    f_ref, z_ref = pre.ignoreBelowX(*pre.readCSV(str(path)))
+    ds = read_csv(path)
+    for where in ("all", "high"):  # this spectrum's 9 inductive points are its 9 highest frequencies
+        out = drop_inductive(ds, where=where)
+        np.testing.assert_array_equal(out["frequency"], f_ref)
+        np.testing.assert_array_equal(impedance_of(out), z_ref)
+        assert out.attrs["dropped_inductive_points"] == 9 and out.attrs["dropped_inductive_where"] == where
+    assert "dropped_inductive_points" not in ds.attrs  # the input is not modified
+
+
+def test_drop_inductive_high_keeps_a_low_frequency_loop_and_handles_loops():
+    f = np.array([1e5, 1e4, 1e3, 1e2, 10, 1])
+    z = np.array([5 + 2j, 5 + 0.5j, 6 - 3j, 9 - 4j, 12 - 1j, 12 + 0.5j])  # cable inductance, arc, low-f loop
+    ds = spectrum_dataset(f, z)
+    high = drop_inductive(ds)
+    np.testing.assert_array_equal(high["frequency"], f[2:])
+    np.testing.assert_array_equal(drop_inductive(ds, "all")["frequency"], f[2:5])
+    # ascending sweep order: "high" still means the high-frequency end
+    up = spectrum_dataset(f[::-1], z[::-1])
+    np.testing.assert_array_equal(drop_inductive(up)["frequency"], f[2:][::-1])
+    # two loops: a frequency inductive in either loop goes, so both keep one grid
+    z2 = z.copy()
+    z2[2] = 6 + 0.1j
+    loops = sweeps_dataset(np.tile(f, 2), np.concatenate([z, z2]), np.repeat([0, 1], 6))
+    out = drop_inductive(loops)
+    np.testing.assert_array_equal(out["frequency"], f[3:])
+    assert out.sizes["loop"] == 2 and out.attrs["dropped_inductive_points"] == 3
+    with pytest.raises(ParameterError, match="where"):
+        drop_inductive(ds, "low")
+    with pytest.raises(ParameterError, match="every point"):
+        drop_inductive(spectrum_dataset(f[:2], z[:2]))
+
+
+def test_fit_refuses_a_multi_loop_spectrum():
+    f = np.geomspace(1e5, 1, 20)
+    z = Circuit("R0-p(R1,C1)").impedance(f, [10.0, 100.0, 1e-6])
+    loops = sweeps_dataset(np.tile(f, 2), np.concatenate([z, z * 1.01]), np.repeat([0, 1], 20))
+    with pytest.raises(ParameterError, match="select_loop"):
+        fit_circuit(loops, "R0-p(R1,C1)")
+    fits = {k: fit_circuit(s, "R0-p(R1,C1)") for k, s in iter_loops(loops)}
+    assert fits[0].values["R1"] == pytest.approx(100.0, rel=1e-6)
+    assert fits[1].values["R1"] == pytest.approx(101.0, rel=1e-6)

@@ -1,10 +1,12 @@
-"""Readers on the real impedance.py peer files, on small Gamry/BioLogic texts, and on bad input."""
+"""Readers on the real impedance.py peer files, on small Gamry/BioLogic texts and edited copies of real
+files (locale, loops, lying headers), and on bad input."""
 
 import numpy as np
 import pytest
 
-from nakit.eis import impedance_of, read_biologic_mpt, read_csv, read_eis, read_gamry_dta, read_zplot
-from nakit.errors import FileFormatError, ParameterError
+from nakit.eis import (impedance_of, iter_loops, n_loops, read_biologic_mpt, read_csv, read_eis, read_gamry_dta,
+                       read_zplot, select_loop)
+from nakit.errors import FileFormatError, NakitWarning, ParameterError
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
@@ -161,3 +163,139 @@ def test_csv_delimiters(tmp_path, text):
     path.write_text(text)
     ds = read_eis(path)
     np.testing.assert_array_equal(impedance_of(ds), [1.5 - 2j, 2.5 - 3j])
+
+
+# ------------------------------------------------------------------ locale, loops, bounds ----------
+
+def _mpt_lines():
+    return peer_file("echem", "yadg", "peis.mpt").read_text(encoding="latin-1").splitlines()
+
+
+def test_mpt_decimal_comma_export_reads_the_same(tmp_path):
+    lines = _mpt_lines()
+    lines[70:] = [ln.replace(".", ",") for ln in lines[70:]]  # data rows in a German locale
+    path = tmp_path / "de.mpt"
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    np.testing.assert_array_equal(impedance_of(read_eis(path)),
+                                  impedance_of(read_eis(peer_file("echem", "yadg", "peis.mpt"))))
+
+
+def test_mpt_huge_header_count_is_refused_without_allocating(tmp_path):
+    lines = _mpt_lines()
+    lines[1] = "Nb header lines : 1000000000"
+    path = tmp_path / "lying.mpt"
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    with pytest.raises(FileFormatError, match="declares 1000000000 header lines") as info:
+        read_eis(path)
+    assert info.value.line == 2
+
+
+def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None):
+    """peis.mpt with its sweep repeated (optionally at shifted frequencies or cut short)."""
+    lines = _mpt_lines()
+    head, rows = lines[:70], lines[70:]
+    second = []
+    for ln in rows[:stop]:
+        parts = ln.split("\t")
+        parts[0] = f"{float(parts[0]) * second_f_scale:.7E}"
+        second.append("\t".join(parts))
+    if loop_table:
+        extra = ["Number of loops : 2", f"Loop 0 from point number 0 to {len(rows) - 1}",
+                 f"Loop 1 from point number {len(rows)} to {len(rows) + len(second) - 1 + (loop_table == 'lie')}"]
+        head = head[:1] + [f"Nb header lines : {70 + len(extra)}"] + head[2:68] + extra + head[68:]
+    path = tmp_path / "two.mpt"
+    path.write_text("\n".join(head + rows + second) + "\n", encoding="latin-1")
+    return path, rows
+
+
+def test_mpt_sweeps_found_by_restart_or_loop_table(tmp_path):
+    single = read_eis(peer_file("echem", "yadg", "peis.mpt"))
+    for table, detection in ((False, "frequency sweep restarts"), (True, "header loop table")):
+        path, _ = _two_sweeps_mpt(tmp_path, loop_table=table)
+        ds = read_eis(path)
+        assert dict(ds.sizes) == {"loop": 2, "frequency": 32}
+        assert ds.attrs["source_loop_detection"] == detection
+        for _, spectrum in iter_loops(ds):
+            np.testing.assert_array_equal(impedance_of(spectrum), impedance_of(single))
+    path, _ = _two_sweeps_mpt(tmp_path, loop_table="lie")
+    with pytest.raises(FileFormatError, match="Loop 1 from point number 32 to 64.*truncated"):
+        read_eis(path)
+
+
+def test_sweeps_at_other_frequencies_or_cut_short(tmp_path):
+    path, rows = _two_sweeps_mpt(tmp_path, second_f_scale=1.001)
+    ds = read_eis(path)
+    assert dict(ds.sizes) == {"loop": 2, "frequency": 64}  # the union of both sweeps' frequencies
+    assert np.all(np.diff(ds["frequency"].values) < 0)  # in the sweep's direction
+    second = select_loop(ds, 1)
+    assert second.sizes["frequency"] == 32 and not np.isnan(second["z_real"]).any()
+    assert second["frequency"].values[0] == pytest.approx(1.9999814e5 * 1.001, rel=1e-7)
+    path, rows = _two_sweeps_mpt(tmp_path, stop=10)
+    ds = read_eis(path)
+    assert dict(ds.sizes) == {"loop": 2, "frequency": 32}
+    assert ds.attrs["source_loop_points"].tolist() == [32, 10]
+    assert np.isnan(ds["z_real"].values[1, 10:]).all()
+    with pytest.warns(NakitWarning, match="10 of the 32"):
+        last = select_loop(ds)
+    assert last.sizes["frequency"] == 10
+
+
+def test_select_loop_on_a_single_sweep_and_bad_choices():
+    ds = read_eis(peer_file("echem", "impedancepy", "exampleData.csv"))
+    for which in ("first", "last", 0, -1):
+        assert select_loop(ds, which) is ds
+    assert n_loops(ds) == 1 and [k for k, _ in iter_loops(ds)] == [0]
+    for which in (1, "middle", 1.0, True):
+        with pytest.raises(ParameterError, match="loop"):
+            select_loop(ds, which)
+
+
+GAMRY_COMMA = "\n".join(ln.replace(".", ",") if ln.startswith("\t") and ln[1].isdigit() else ln
+                        for ln in GAMRY.splitlines()) + "\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GAMRY, [10.5 - 3.2j, 20 - 9j, 35 - 4j]),
+    (GAMRY_COMMA, [10.5 - 3.2j, 20 - 9j, 35 - 4j]),
+    # the second row indented with spaces, as some Framework versions write them
+    (GAMRY.replace("\t1\t4\t1.0E+03", "  1 4 1.0E+03"), [10.5 - 3.2j, 20 - 9j, 35 - 4j]),
+])
+def test_gamry_rows_locale_and_indentation(tmp_path, text, expected):
+    path = tmp_path / "g.DTA"
+    path.write_text(text, encoding="latin-1")
+    np.testing.assert_array_equal(impedance_of(read_eis(path)), expected)
+
+
+@pytest.mark.parametrize("edit, match, line", [
+    (("\t35.0\t-4.0", "\tnan\t-4.0"), "not a finite number", 14),
+    (("\t35.0\t-4.0", "\t35.0"), "fields", 14),
+    (("\t20.0\t-9.0", "\t20.0\t-9.0x"), "'-9.0x' is not a number", 13),
+])
+def test_bad_gamry_rows_name_the_line(tmp_path, edit, match, line):
+    path = tmp_path / "g.DTA"
+    path.write_text(GAMRY.replace(*edit), encoding="latin-1")
+    with pytest.raises(FileFormatError, match=match) as info:
+        read_eis(path)
+    assert info.value.line == line
+
+
+def test_gamry_file_cut_mid_row(tmp_path):
+    text = GAMRY.split("EXPERIMENTABORTED")[0].rstrip("\n")
+    path = tmp_path / "cut.DTA"
+    path.write_text(text[:-4], encoding="latin-1")  # "...\t0.1\t7" cut to "...\t0"
+    with pytest.raises(FileFormatError, match="row has 10 fields") as info:
+        read_eis(path)
+    assert info.value.line == 14
+
+
+def test_csv_header_states_the_sign_and_cut_numbers_are_refused(tmp_path):
+    path = tmp_path / "z.csv"
+    path.write_text("Frequency (Hz);Z' (Ohm);-Z'' (Ohm)\n1000;1,5;0,25\n100;2,5;-0,5\n10;3,5;-1,5\n")
+    ds = read_eis(path)
+    np.testing.assert_array_equal(impedance_of(ds), [1.5 - 0.25j, 2.5 + 0.5j, 3.5 + 1.5j])
+    assert ds.attrs["instrument_imag_convention"] == "negated"
+    path.write_text("f,Zre,Zim\n1000,1.5,-0.25\n100,2.5,-0.5\n10,3.5,-1647.5")
+    assert read_eis(path)["z_imag"].values[-1] == -1647.5
+    path.write_text("f,Zre,Zim\n1000,1.5,-0.25\n100,2.5,-0.5\n10,3.5,-16")
+    with pytest.raises(FileFormatError, match="truncated"):
+        read_eis(path)
