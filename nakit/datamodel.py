@@ -8,6 +8,10 @@ A reader returns an :class:`xarray.Dataset`:
   ``raman_shift`` (Raman), ``relative_pressure`` with a ``branch`` coordinate (sorption),
   ``time`` (cycling records, with ``cycle``/``step`` as non-index coordinates), ``frequency``
   (impedance). Maps, series and batches add dims such as ``x``, ``y``, ``sample``.
+  Impedance files with repeated frequency sweeps keep every sweep along a leading ``loop``
+  dimension (``loop``, ``frequency``; NaN where a sweep lacks a frequency); analyses take
+  one sweep via :func:`nakit.eis.select_loop` or all via :func:`nakit.eis.iter_loops`
+  (details in :mod:`nakit.eis.spectra`).
 * **Units** on every data variable and coordinate in ``attrs["units"]`` (UCUM-like strings:
   ``"deg"``, ``"cm-1"``, ``"mAh/g"``, ``"cm3/g STP"``, ``"ohm"``, ``"S/cm"``). Dimensionless
   quantities carry ``"1"``.
