@@ -54,7 +54,7 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, content_suffix, decode,
-                      parse_number, read_bytes, sniff_decimal_and_delimiter)
+                      parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 
 #: Emission lines (angstrom) by anode: (Ka1, Ka2, I(Ka2)/I(Ka1)); Hoelzer et al. (1997).
 ANODES = {
@@ -170,8 +170,14 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
         raise ParameterError(f"unknown XRD format {fmt!r}; known: {', '.join(sorted(_PARSERS))}")
     try:
         scans = _PARSERS[fmt](data, path)
+    except FileFormatError:
+        raise
     except ParameterError as exc:  # a wavelength the file states outside any X-ray tube's range
         raise FileFormatError(path, f"the file states an impossible value: {exc}") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, struct.error) as exc:
+        # a field the parsers convert without their own check (an XML attribute, a header
+        # value) held something else: say so with the file rather than let a bare traceback out
+        raise FileFormatError(path, f"malformed {fmt} file: {type(exc).__name__}: {exc}") from None
     override = Wavelength.parse(wavelength) if wavelength is not None else None
     out = []
     for i, s in enumerate(scans):
@@ -274,8 +280,21 @@ def _detect_zip(data: bytes, path) -> str:
                           f"Rigaku RASX (Data*/Profile*.txt); it holds: {shown or 'nothing'}")
 
 
-def zip_budget() -> list[int]:
-    """A fresh byte budget for one zip container (see :func:`zip_member`)."""
+def zip_budget(zf: zipfile.ZipFile, path) -> list[int]:
+    """A fresh byte budget for one zip container (see :func:`zip_member`).
+
+    An archive whose members declare more than :data:`MAX_MEMBER_BYTES` in all is refused
+    here, before any member is read, even when the member that is too big is not one nakit
+    reads: a diffraction scan never needs that much, and a member that size is either a
+    bomb or a file that is not what it claims to be. Archives that lie about their sizes
+    are stopped by the capped reads of :func:`zip_member`.
+    """
+    declared = sum(info.file_size for info in zf.infolist())
+    if declared > MAX_MEMBER_BYTES:
+        biggest = max(zf.infolist(), key=lambda info: info.file_size)
+        raise FileFormatError(path, f"the archive declares {declared} bytes when expanded (the limit is "
+                              f"{MAX_MEMBER_BYTES}; {biggest.filename} alone {biggest.file_size}): a zip bomb?",
+                              field=biggest.filename)
     return [MAX_MEMBER_BYTES]
 
 
@@ -696,7 +715,7 @@ def _parse_gsas_std(data: bytes, path) -> list[_Scan]:
     padding, and only another BANK line may follow. A BANK line promising fewer points than
     the records hold is refused, not read as a shorter pattern.
     """
-    lines, _ = _text(data, path)
+    lines, ends = _text(data, path)
     banks = [i for i, line in enumerate(lines) if line.startswith("BANK")]
     if not banks:
         raise FileFormatError(path, "no BANK line")
@@ -704,11 +723,11 @@ def _parse_gsas_std(data: bytes, path) -> list[_Scan]:
     scans = []
     for b, i in enumerate(banks):
         stop = banks[b + 1] if b + 1 < len(banks) else len(lines)
-        scans.append(_gsas_bank(lines, i, stop, path, title))
+        scans.append(_gsas_bank(lines, i, stop, path, title, ends))
     return scans
 
 
-def _gsas_bank(lines: list[str], i: int, stop: int, path, title: str) -> _Scan:
+def _gsas_bank(lines: list[str], i: int, stop: int, path, title: str, ends_with_newline: bool) -> _Scan:
     parts = lines[i].split()
     try:
         nchan, nrec = int(parts[2]), int(parts[3])
@@ -735,6 +754,11 @@ def _gsas_bank(lines: list[str], i: int, stop: int, path, title: str) -> _Scan:
         raise FileFormatError(path, f"BANK line promises {nrec} records ({nchan} points) but {len(body)} data "
                               f"lines follow it; the BANK line does not describe the data", line=i + 2 + nrec)
     y, ncount = [], []
+    last = body[-1].rstrip()
+    if not ends_with_newline and stop == len(lines) and len(last) % 8:
+        # fields are 8 columns wide, right-aligned: a last record ending inside a field was cut
+        raise FileFormatError(path, f"file ends mid-number (truncated?): the last record ends in column "
+                              f"{len(last)}, inside an 8-column field", line=i + 1 + len(body))
     for k, rec in enumerate(body, start=i + 2):
         rec = rec.rstrip("\r\n")
         if len(rec) > 80 and rec[80:].strip():
@@ -845,7 +869,7 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
     if not raw_names:
         raise FileFormatError(path, "no Experiment*/RawData*.xml inside the BRML archive")
     scans = []
-    budget = zip_budget()
+    budget = zip_budget(zf, path)
     for name in raw_names:
         root = _xml_root(zip_member(zf, name, path, budget), path, name)
         wl = None
@@ -930,15 +954,10 @@ def wavelength_from_gsas_prm(path: str | os.PathLike, bank: int = 1) -> Waveleng
     ``INS  n ICONS  lambda1 lambda2 zero pola ipola ... kratio``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(path, "file not found")
-    for lineno, line in enumerate(path.read_text(encoding="latin-1").splitlines(), start=1):
+    for lineno, line in enumerate(read_text_lines(path).lines, start=1):
         parts = line.split()
         if len(parts) >= 4 and parts[0] == "INS" and parts[1] == str(bank) and parts[2] == "ICONS":
-            try:
-                vals = [float(v) for v in parts[3:]]
-            except ValueError:
-                raise FileFormatError(path, "ICONS values are not numbers", line=lineno, field="ICONS") from None
+            vals = [parse_number(v, path=path, line=lineno, field="ICONS") for v in parts[3:]]
             ka2 = vals[1] if len(vals) > 1 else 0.0
             ratio = vals[-1] if len(vals) >= 3 and ka2 > 0 else 0.0
             return Wavelength._checked(vals[0], ka2, ratio)

@@ -211,7 +211,7 @@ def parse_rasx(data: bytes, path) -> list[_Scan]:
     profiles = sorted((n for n in names if re.search(r"(^|/)Profile\d+\.txt$", n)), key=_natural)
     if not profiles:
         raise FileFormatError(path, "no Data*/Profile*.txt inside the RASX archive")
-    budget = zip_budget()
+    budget = zip_budget(zf, path)
     scans = []
     for name in profiles:
         cond = re.sub(r"Profile(\d+)\.txt$", r"MesurementConditions\1.xml", name)

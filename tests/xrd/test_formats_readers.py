@@ -212,23 +212,35 @@ def test_rasx_problems(tmp_path):
 
 @pytest.mark.parametrize("member, suffix", [("Data0/Profile0.txt", ".rasx"),
                                             ("Experiment0/RawData0.xml", ".brml")])
-def test_zip_bomb_capped(tmp_path, monkeypatch, member, suffix):
+@pytest.mark.parametrize("lie", [False, True])
+def test_zip_bomb_capped(tmp_path, monkeypatch, member, suffix, lie):
+    """A member expanding past the cap: refused from its declared size, or, when the archive
+    lies about the size, by the capped read; never expanded in memory."""
     monkeypatch.setattr(readers, "MAX_MEMBER_BYTES", 2**20)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("Data0/MesurementConditions0.xml", "<M/>")
         zf.writestr(member, b"0" * (8 * 2**20))  # 8 MiB of zeros: about 8 kB compressed
+    data = bytearray(buf.getvalue())
+    if lie:  # the local header (name at +30, size at +22) and the central directory entry
+        # (name at +46, size at +24) both claim 1000 bytes
+        name = member.encode()
+        struct.pack_into("<I", data, data.find(name) - 30 + 22, 1000)
+        struct.pack_into("<I", data, data.rfind(name) - 46 + 24, 1000)
+        assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(member).file_size == 1000
     path = tmp_path / f"bomb{suffix}"
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(bytes(data))
     assert path.stat().st_size < 2**20
     tracemalloc.start()
     try:
-        with pytest.raises(FileFormatError, match="decompresses to more than 1048576 bytes"):
+        with pytest.raises(FileFormatError, match="corrupt zip member|decompresses to more" if lie else
+                           "declares 8388[0-9]+ bytes when expanded") as err:
             read_xrd(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 16 * 2**20
+    assert err.value.field == member
 
 
 # ------------------------------------------------------------------------- content recognition
