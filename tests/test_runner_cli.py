@@ -127,3 +127,70 @@ def test_kernel_talks_over_private_unix_sockets(tmp_path):
     assert sockets.is_absolute() and tmp_path not in sockets.parents
     assert not sockets.exists()
     assert not list(tmp_path.glob("kernel-ipc*"))
+
+
+@pytest.mark.notebooks
+def test_make_lab_serves_only_the_nakit_kernel(tmp_path):
+    """`make lab` starts JupyterLab on notebooks/ with "Python (nakit)" (this interpreter) as the
+    default and only kernel; checked through the running server's REST API."""
+    import os
+    import shlex
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from nakit.paths import project_root
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = project_root()
+    plan = subprocess.run(["make", "-n", "lab"], cwd=root, capture_output=True, text=True, check=True).stdout
+    command = [line for line in plan.splitlines() if "jupyter lab" in line]
+    assert len(command) == 1, plan
+    argv = shlex.split(command[0])
+    assert Path(root / argv[0]).resolve().parent == Path(sys.executable).parent
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv += ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             "--IdentityProvider.token=nakit-test", f"--ServerApp.runtime_dir={tmp_path}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}  # no user config may change the result
+    proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+    def get(path):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": "token nakit-test"})
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return json.loads(resp.read())
+
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                specs = get("/api/kernelspecs")
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(1)
+        assert specs["default"] == "nakit"
+        assert list(specs["kernelspecs"]) == ["nakit"]
+        spec = specs["kernelspecs"]["nakit"]["spec"]
+        assert spec["display_name"] == "Python (nakit)"
+        assert Path(spec["argv"][0]).resolve() == Path(sys.executable).resolve()
+        names = {c["name"] for c in get("/api/contents")["content"]}
+        assert "02_bet_bjh.ipynb" in names  # the server's root is notebooks/
+        for nb in (root / "notebooks").glob("*.ipynb"):
+            meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"].get("kernelspec", {})
+            if meta.get("name") != "nakit":
+                pytest.fail(f"{nb.name} names kernel {meta.get('name')!r}, not 'nakit'")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
