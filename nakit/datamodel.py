@@ -103,3 +103,89 @@ def is_synthesised(obj: xr.Dataset | Mapping[str, Any]) -> bool:
     """True when a Dataset (or attrs mapping) is labelled as synthesised stand-in data."""
     attrs = obj.attrs if hasattr(obj, "attrs") else obj
     return str(attrs.get("synthesised", "")).lower() == "yes"
+
+
+def convention_problems(ds: xr.Dataset, *, provenance: bool = True) -> list[str]:
+    """The ways a Dataset breaks the conventions above, one sentence each (empty if none).
+
+    Checked: every numeric data variable and coordinate has a non-empty ``attrs["units"]``
+    string (labels such as a ``branch`` of strings, and datetimes, carry none: they are not
+    quantities); every ``x_sigma`` has its ``x`` with the same units and shape, and is
+    non-negative where finite; with ``provenance``, the :data:`PROVENANCE_KEYS` are present,
+    ``source_sha256`` is 64 hex digits and ``source_size`` a non-negative integer.
+
+    Parameters
+    ----------
+    ds
+        A reader's Dataset or a result Dataset.
+    provenance
+        Require the ``source_*`` keys (True for anything read from a file).
+
+    Returns
+    -------
+    list of str
+    """
+    problems: list[str] = []
+    for kind, mapping in (("coordinate", ds.coords), ("variable", ds.data_vars)):
+        for name, var in mapping.items():
+            if var.dtype.kind not in "biufc":
+                continue
+            units = var.attrs.get("units")
+            if not isinstance(units, str) or not units.strip():
+                problems.append(f"{kind} {name!r} has no units attribute")
+    for name, var in ds.data_vars.items():
+        name = str(name)
+        if not name.endswith("_sigma"):
+            continue
+        base = name[: -len("_sigma")]
+        if base not in ds.variables:
+            problems.append(f"variable {name!r} has no partner {base!r}")
+            continue
+        if ds[base].attrs.get("units") != var.attrs.get("units"):
+            problems.append(f"{name!r} is in {var.attrs.get('units')!r} but {base!r} in "
+                            f"{ds[base].attrs.get('units')!r}")
+        if ds[base].shape != var.shape:
+            problems.append(f"{name!r} has shape {var.shape}, {base!r} {ds[base].shape}")
+        values = np.asarray(var.values)
+        if values.dtype.kind in "iuf" and np.any(values[np.isfinite(values)] < 0):
+            problems.append(f"{name!r} has negative standard deviations")
+    if provenance:
+        missing = [k for k in PROVENANCE_KEYS if k not in ds.attrs]
+        if missing:
+            problems.append(f"provenance keys missing from attrs: {', '.join(missing)}")
+        sha = ds.attrs.get("source_sha256")
+        if sha is not None and not (isinstance(sha, str) and len(sha) == 64
+                                    and all(c in "0123456789abcdef" for c in sha)):
+            problems.append(f"source_sha256 {sha!r} is not a hex SHA-256")
+        size = ds.attrs.get("source_size")
+        if size is not None and not (isinstance(size, (int, np.integer)) and size >= 0):
+            problems.append(f"source_size {size!r} is not a byte count")
+    return problems
+
+
+def check_conventions(ds: xr.Dataset, *, provenance: bool = True) -> xr.Dataset:
+    """Raise if a Dataset breaks nakit's conventions (see :func:`convention_problems`).
+
+    Used by the reader contract tests and before results are saved.
+
+    Parameters
+    ----------
+    ds
+        The Dataset.
+    provenance
+        Require the ``source_*`` provenance keys.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds``, unchanged, so the call can wrap an expression.
+
+    Raises
+    ------
+    ValueError
+        Listing every problem found.
+    """
+    problems = convention_problems(ds, provenance=provenance)
+    if problems:
+        raise ValueError("Dataset breaks nakit's conventions: " + "; ".join(problems))
+    return ds
