@@ -93,7 +93,7 @@ def test_batch_isolates_failures_caches_and_gathers(project, capsys):
     assert "2 ran, 0 skipped (unchanged), 1 failed" in text.out
     assert "C/toy" in text.out and "above limit" in text.out
     out = project / "batch"
-    failed = nbformat.read(out / "C" / "toy" / "toy.ipynb", as_version=4)
+    failed = nbformat.read(out / "C" / "toy.failed" / "toy.ipynb", as_version=4)
     assert any(o.get("ename") == "AssertionError" for o in failed.cells[-1].outputs)
 
     gathered = xr.open_dataset(out / "gathered" / "toy" / "summary.nc", engine="h5netcdf")

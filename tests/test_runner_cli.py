@@ -76,7 +76,8 @@ def test_cli_run_failure_keeps_partial_notebook(toy, tmp_path, capsys):
     out = tmp_path / "report"
     assert cli.main(["run", str(toy), "-p", "scale", "500", "-o", str(out)]) == 1
     assert "scale too large" in capsys.readouterr().err
-    executed = nbformat.read(out / "toy.ipynb", as_version=4)
+    assert not out.exists()  # a failed first run leaves no report, only its partial notebook
+    executed = nbformat.read(tmp_path / "report.failed" / "toy.ipynb", as_version=4)
     assert any(o.get("ename") == "AssertionError" for o in executed.cells[-1].outputs)
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,9 @@ from ..io import atomic_path, sha256_file
 from ..paths import PACKAGE_DIR
 
 STAMP = ".nakit-run.json"
+# after Ctrl-C, how long running notebooks get to shut their kernels down and put the
+# previous report back before their workers are killed
+GRACE_SECONDS = 4.0
 
 
 @dataclass
@@ -45,7 +49,8 @@ class Job:
         nb = Path(self.notebook)
         params = {k: v for k, v in self.parameters.items() if k != "output_dir"}
         inputs = {name: [sha256_file(p) for p in paths] for name, paths in input_paths(nb, params).items()}
-        payload = {"notebook": sha256_file(nb), "parameters": params, "inputs": inputs, "nakit": nakit_digest()}
+        payload = {"notebook": sha256_file(nb), "parameters": params, "inputs": inputs, "nakit": nakit_digest(),
+                   "project_data": project_data_digest()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -53,14 +58,22 @@ class Job:
 class JobResult:
     name: str
     output_dir: str
-    status: str  # "ran", "skipped" or "failed"
+    status: str  # "ran", "skipped", "failed", "interrupted" (stopped by Ctrl-C) or "not run"
     seconds: float = 0.0
     error: str = ""
     html: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.status != "failed"
+        return self.status in ("ran", "skipped")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a batch; ``results`` says what finished, what was stopped, what never ran."""
+
+    def __init__(self, results: list[JobResult]):
+        super().__init__("interrupted")
+        self.results = results
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +86,25 @@ def nakit_digest() -> str:
         h.update(str(path.relative_to(PACKAGE_DIR)).encode())
         h.update(path.read_bytes())
     return f"{__version__}+{h.hexdigest()[:16]}"
+
+
+def project_data_digest() -> str:
+    """Digest of the files notebooks read without naming them in a parameter.
+
+    The reference library (``data/references``: CIFs, the Raman band table) and the claims
+    lists at the top of ``data/`` are read through nakit's defaults; a changed CIF must
+    rerun the XRD notebook even though no parameter changed. Not cached: files change
+    between runs of one process.
+    """
+    from ..paths import data_dir, references_dir
+
+    h = hashlib.sha256()
+    files = sorted(p for p in references_dir().rglob("*") if p.is_file()) if references_dir().is_dir() else []
+    files += sorted(data_dir().glob("*.csv")) + sorted(data_dir().glob("*.yaml"))
+    for path in files:
+        h.update(str(path.relative_to(data_dir())).encode())
+        h.update(sha256_file(path).encode())
+    return h.hexdigest()[:16]
 
 
 def _stamp(job: Job) -> dict[str, Any]:
@@ -94,13 +126,18 @@ def longest_first(pending: list[tuple[int, Job]]) -> list[tuple[int, Job]]:
     return sorted(pending, key=lambda item: -_stamp(item[1]).get("seconds", float("inf")))
 
 
-def run_job(job: Job, force: bool = False) -> JobResult:
-    """Run one job (in whatever process calls it); never raises for a notebook error."""
+def run_job(job: Job, force: bool = False, key: str | None = None) -> JobResult:
+    """Run one job (in whatever process calls it); never raises for a notebook error.
+
+    ``key`` is the job's key as the parent computed it when it decided to run the job; the
+    stamp records that one, so a worker that imported another state of nakit (a long-lived
+    cluster worker) cannot record a key the next skip check will not recognise.
+    """
     from ..runner import execute
 
     start = time.perf_counter()
     try:
-        key = job.key()
+        key = key or job.key()
         if not force and is_current(job, key):
             return JobResult(job.name, job.output_dir, "skipped")
         stamp = Path(job.output_dir) / STAMP
@@ -119,8 +156,73 @@ def run_job(job: Job, force: bool = False) -> JobResult:
     return JobResult(job.name, job.output_dir, "ran", elapsed, html=str(res.html or ""))
 
 
+_stopping = False  # set in a worker once it was told to stop: it starts no further job
+
+
+def _interrupt_once(signum, frame):
+    """First SIGTERM in a worker: stop the running notebook cleanly; ignore any later signal.
+
+    Raising ``KeyboardInterrupt`` lets papermill shut the kernel down and the run folder
+    put the previous report back; a second signal must not cut that clean-up short. The
+    worker's stderr goes to /dev/null from here on: the clean-up of an interrupted kernel
+    client prints asyncio tracebacks that say nothing to the user.
+    """
+    global _stopping
+    _stopping = True
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    raise KeyboardInterrupt
+
+
+def _worker_init() -> None:
+    # Ctrl-C in a terminal reaches every process of the group; workers leave it to the
+    # parent, which stops them with SIGTERM once it has cancelled the jobs not yet started
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _interrupt_once)
+
+
+def _run_in_worker(job: Job, key: str | None) -> JobResult:
+    start = time.perf_counter()
+    if _stopping:  # queued before Ctrl-C reached this worker
+        return JobResult(job.name, job.output_dir, "not run", error="not started before Ctrl-C")
+    try:
+        return run_job(job, True, key)
+    except KeyboardInterrupt:
+        return JobResult(job.name, job.output_dir, "interrupted", time.perf_counter() - start,
+                         "stopped by Ctrl-C; the previous report (if any) was kept")
+
+
+def _stop_pool(pool: ProcessPoolExecutor, futures: dict, done: Callable[[int, JobResult], None],
+               jobs: Sequence[Job]) -> None:
+    """Cancel jobs not yet started, stop running ones within GRACE_SECONDS, record both."""
+    for fut in futures:
+        fut.cancel()
+    running = [f for f in futures if not f.done()]
+    processes = list(getattr(pool, "_processes", {}).values())  # no public handle on the workers
+    for proc in processes:
+        if proc.is_alive():
+            os.kill(proc.pid, signal.SIGTERM)
+    wait(running, timeout=GRACE_SECONDS)
+    for proc in processes:
+        if proc.is_alive():
+            proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for fut, i in futures.items():
+        job = jobs[i]
+        if fut.cancelled():
+            done(i, JobResult(job.name, job.output_dir, "not run", error="not started before Ctrl-C"))
+        elif fut.done() and fut.exception() is None:
+            done(i, fut.result())
+        else:
+            done(i, JobResult(job.name, job.output_dir, "interrupted",
+                              error="stopped by Ctrl-C; its worker did not stop in time and was killed"))
+
+
 def _progress(done: int, total: int, result: JobResult, stream=sys.stderr) -> None:
-    mark = {"ran": "ok  ", "skipped": "skip", "failed": "FAIL"}[result.status]
+    mark = {"ran": "ok  ", "skipped": "skip", "failed": "FAIL", "interrupted": "STOP",
+            "not run": "----"}[result.status]
     stream.write(f"[{done:>{len(str(total))}}/{total}] {mark} {result.name} ({result.seconds:.1f} s)\n")
     stream.flush()
 
@@ -131,10 +233,22 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
     """Run ``jobs`` and return their results in the jobs' order.
 
     ``workers`` processes locally (default: CPU count, 1 runs in-process), or the Dask
-    cluster at ``scheduler`` (``tcp://host:port``).
+    cluster at ``scheduler`` (``tcp://host:port`` or ``tls://host:port``, checked by
+    :func:`nakit.batch.scheduler.validate_address`).
+
+    Raises
+    ------
+    BatchInterrupted
+        On Ctrl-C: jobs not started are cancelled, running notebooks get
+        ``GRACE_SECONDS`` to stop cleanly (their previous reports are kept), and the
+        exception carries every job's result so far.
     """
     jobs = list(jobs)
     results: dict[int, JobResult] = {}
+    if scheduler:
+        from .scheduler import validate_address
+
+        validate_address(scheduler)  # before any job starts or is skipped
 
     def done(i: int, res: JobResult) -> None:
         results[i] = res
@@ -142,45 +256,78 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
             progress(len(results), len(jobs), res)
 
     pending = []
+    keys: dict[int, str | None] = {}
     for i, job in enumerate(jobs):
         try:
-            current = not force and is_current(job, job.key())
+            keys[i] = job.key()
         except Exception:  # unreadable inputs: let the worker report it as a failure
-            current = False
-        if current:
+            keys[i] = None
+        if not force and keys[i] is not None and is_current(job, keys[i]):
             done(i, JobResult(job.name, job.output_dir, "skipped"))
         else:
             pending.append((i, job))
 
     pending = longest_first(pending)
-    if pending and scheduler:
-        from ..errors import require
+    try:
+        if pending and scheduler:
+            _run_on_cluster(pending, keys, scheduler, done)
+        elif pending:
+            workers = workers or os.cpu_count() or 1
+            if workers == 1 or len(pending) == 1:
+                for i, job in pending:
+                    try:
+                        done(i, run_job(job, True, keys[i]))
+                    except KeyboardInterrupt:
+                        done(i, JobResult(job.name, job.output_dir, "interrupted",
+                                          error="stopped by Ctrl-C; the previous report (if any) was kept"))
+                        raise
+            else:
+                pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_worker_init)
+                futures = {pool.submit(_run_in_worker, job, keys[i]): i for i, job in pending}
+                try:
+                    for fut in as_completed(futures):
+                        done(futures[fut], fut.result())
+                except KeyboardInterrupt:
+                    _stop_pool(pool, {f: i for f, i in futures.items() if i not in results}, done, jobs)
+                    raise
+                pool.shutdown()
+    except KeyboardInterrupt:
+        for i, job in enumerate(jobs):
+            if i not in results:
+                results[i] = JobResult(job.name, job.output_dir, "not run", error="not started before Ctrl-C")
+        raise BatchInterrupted([results[i] for i in range(len(jobs))]) from None
+    return [results[i] for i in range(len(jobs))]
 
-        distributed = require("distributed", "distributed", "running on a Dask cluster")
-        with distributed.Client(scheduler) as client:
-            futures = {client.submit(run_job, job, True, pure=False, key=f"nakit-{i}-{job.name}"): i
-                       for i, job in pending}
+
+def _run_on_cluster(pending: list[tuple[int, Job]], keys: dict[int, str | None], scheduler: str,
+                    done: Callable[[int, JobResult], None]) -> None:
+    from ..errors import require
+    from .scheduler import client_options
+
+    distributed = require("distributed", "distributed", "running on a Dask cluster")
+    with distributed.Client(scheduler, **client_options()) as client:
+        futures = {client.submit(run_job, job, True, keys[i], pure=False, key=f"nakit-{i}-{job.name}"): i
+                   for i, job in pending}
+        try:
             for fut in distributed.as_completed(futures):
                 done(futures[fut], fut.result())
-    elif pending:
-        workers = workers or os.cpu_count() or 1
-        if workers == 1 or len(pending) == 1:
-            for i, job in pending:
-                done(i, run_job(job, True))
-        else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
-                futures = {pool.submit(run_job, job, True): i for i, job in pending}
-                for fut in as_completed(futures):
-                    done(futures[fut], fut.result())
-    return [results[i] for i in range(len(jobs))]
+        except KeyboardInterrupt:
+            client.cancel(list(futures))
+            raise
 
 
 def summarise(results: Iterable[JobResult]) -> str:
     """A short text summary: counts, then every failure with its error."""
     results = list(results)
-    counts = {s: sum(r.status == s for r in results) for s in ("ran", "skipped", "failed")}
-    lines = [f"{counts['ran']} ran, {counts['skipped']} skipped (unchanged), {counts['failed']} failed"]
+    counts = {s: sum(r.status == s for r in results)
+              for s in ("ran", "skipped", "failed", "interrupted", "not run")}
+    line = f"{counts['ran']} ran, {counts['skipped']} skipped (unchanged), {counts['failed']} failed"
+    if counts["interrupted"] or counts["not run"]:
+        line += f"; interrupted: {counts['interrupted']} stopped, {counts['not run']} not started"
+    lines = [line]
     for r in results:
         if r.status == "failed":
-            lines.append(f"  FAILED {r.name}: {r.error}  (partial notebook in {r.output_dir})")
+            lines.append(f"  FAILED {r.name}: {r.error}  (partial notebook in {r.output_dir}.failed)")
+        elif r.status == "interrupted":
+            lines.append(f"  STOPPED {r.name}: {r.error}")
     return "\n".join(lines)
