@@ -112,6 +112,17 @@ def _report_dirs(results_dir: Path) -> dict[str, Path]:
     return found
 
 
+def _captions(report: Path) -> dict[str, str]:
+    """A report's figure captions (``figures/captions.csv``: figure, caption), by figure name."""
+    import csv
+
+    path = report / "figures" / "captions.csv"
+    if not path.is_file():
+        return {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {row.get("figure", ""): row.get("caption", "") for row in csv.DictReader(fh)}
+
+
 def _copy(files, dest: Path, stem: str) -> list[str]:
     names = []
     for f in files:
@@ -127,9 +138,11 @@ def collect(results_dir: str | Path, dest: str | Path | None = None):
 
     Generic figures are found through :data:`PAPER_PANELS` and copied as
     ``fig<ids>_<name>.<ext>`` (see :func:`paper_name`); figures already named ``fig*`` are
-    copied as they are. Returns a table with one row per paper figure: its id, description,
-    the source report, the copied files, or ``missing``.
+    copied as they are. Their captions go to ``dest/captions.csv`` (figure, panels, caption).
+    Returns a table with one row per paper figure: its id, description, the source report,
+    the copied files (or ``missing``) and the captions.
     """
+    import csv
     import pandas as pd
 
     results_dir = Path(results_dir)
@@ -138,6 +151,8 @@ def collect(results_dir: str | Path, dest: str | Path | None = None):
     reports = _report_dirs(results_dir)
     found: dict[str, list[str]] = {}
     sources: dict[str, str] = {}
+    captions: dict[str, list[str]] = {}
+    caption_rows: dict[str, tuple[str, str]] = {}
     by_figure: dict[tuple[str, str], list[str]] = {}
     for panel, figures in PAPER_PANELS.items():
         for key in figures:
@@ -148,10 +163,15 @@ def collect(results_dir: str | Path, dest: str | Path | None = None):
         files = [f for f in files if f.is_file()]
         if not files:
             continue
-        copied = _copy(files, dest, paper_name(figure, panels))
+        stem = paper_name(figure, panels)
+        copied = _copy(files, dest, stem)
+        text = _captions(folder).get(figure, "")
+        caption_rows[stem] = (" ".join(sorted(panels, key=list(PAPER_FIGURES).index)), text)
         for panel in panels:
             found.setdefault(panel, []).extend(copied)
             sources[panel] = notebook
+            if text:
+                captions.setdefault(panel, []).append(text)
     generic = set(found)
     for path in sorted(results_dir.glob("*/figures/fig*.*")):  # reports named after the paper's panels
         if path.parent == dest or path.suffix not in FORMATS:
@@ -160,12 +180,21 @@ def collect(results_dir: str | Path, dest: str | Path | None = None):
         if not ids:
             continue
         (copied,) = _copy([path], dest, path.stem)
+        text = _captions(path.parent.parent).get(path.stem, "")
+        caption_rows.setdefault(path.stem, (" ".join(sorted(ids, key=list(PAPER_FIGURES).index)), text))
         for i in ids:
+            if text and text not in captions.get(i, []):
+                captions.setdefault(i, []).append(text)
             found.setdefault(i, []).append(copied)
             sources[i] = path.parent.parent.name
     rows = []
     for fid, what in PAPER_FIGURES.items():
         files = sorted(set(found.get(fid, [])))
         rows.append({"figure": f"Fig. {fid}", "content": what, "report": sources.get(fid, ""),
-                     "files": ", ".join(files) if files else "missing"})
+                     "files": ", ".join(files) if files else "missing",
+                     "caption": " | ".join(captions.get(fid, []))})
+    with open(dest / "captions.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["figure", "panels", "caption"])
+        w.writerows([stem, *caption_rows[stem]] for stem in sorted(caption_rows))
     return pd.DataFrame(rows)
