@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -205,3 +206,13 @@ def test_manifest_sample_entries_are_relative_to_the_manifest(tmp_path):
     path.write_text(path.read_text().replace("raw/a.txt", "raw/b.txt"))
     with pytest.raises(ParameterError, match=r"entry 1 \('A'\): input file .*raw/b.txt does not exist"):
         jobs_from_manifest(path)
+
+
+@pytest.mark.parametrize("output", ["../elsewhere", "/tmp/nakit-anywhere", ".", "sub/../.."])
+def test_manifest_output_stays_in_its_folder_unless_given_explicitly(project, output):
+    manifest = _manifest(project, GOOD.replace("output: batch", f"output: {output}"))
+    with pytest.raises(ParameterError, match="points outside the manifest's folder"):
+        jobs_from_manifest(manifest)
+    jobs, out = jobs_from_manifest(manifest, project.parent / "explicit")
+    assert out == (project.parent / "explicit").resolve()
+    assert all(Path(j.output_dir).is_relative_to(out) for j in jobs)

@@ -64,8 +64,16 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
     path = Path(path).resolve()
     base = path.parent
     data = load_manifest(path)
-    out_root = Path(output) if output else base / data.get("output", "reports/batch")
     problems: list[str] = []
+    if output:
+        out_root = Path(output).expanduser().resolve()
+    else:
+        # a manifest is often shared or downloaded: its own 'output' may not write elsewhere
+        rel = str(data.get("output", "reports/batch"))
+        out_root = (base / rel).resolve()
+        if not out_root.is_relative_to(base) or out_root == base:
+            problems.append(f"'output' {rel!r} points outside the manifest's folder {base} "
+                            "(give an explicit output folder with -o to write elsewhere)")
     notebooks: dict[str, Path] = {}
     shared: dict[str, dict] = {}
     for name, params in data["notebooks"].items():
