@@ -20,19 +20,23 @@ What is read, and the choices made
 * **Locale.** Decimal commas (Gamry software under a European Windows locale) are
   recognised from the table rows.
 * Several ``ZCURVE`` tables in one file (``ZCURVE``, ``ZCURVE2``, ...) are loops.
+* ``EXPERIMENTABORTED`` = T (the user stopped the run) is kept as
+  ``instrument_experiment_aborted`` = 1 and warned about: the points are real, but the
+  sweep may not reach its final frequency.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, NakitWarning, ParameterError
 from ..textio import check_last_row, parse_number, read_text_lines, sniff_decimal_and_delimiter
 from .spectra import numeric_columns, sweeps_dataset
 
@@ -80,6 +84,11 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
     xarray.Dataset
         The spectrum; ``instrument_*`` attrs from the header (potentiostat, AC amplitude,
         frequency range, area, drift correction setting, ...).
+
+    Warns
+    -----
+    NakitWarning
+        The file marks the experiment as aborted.
 
     Raises
     ------
@@ -168,6 +177,12 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
             except FileFormatError:
                 pass  # kept as the text the file states
         instrument[attr] = value or None
+    aborted = header.get("EXPERIMENTABORTED", ["", ""])[1].strip() == "T"
+    if "EXPERIMENTABORTED" in header:
+        instrument["experiment_aborted"] = int(aborted)
+    if aborted:
+        warnings.warn(f"{path}: Gamry marks this experiment as aborted (EXPERIMENTABORTED = T); the sweep may stop "
+                      "before its final frequency", NakitWarning, stacklevel=2)
     attrs = file_provenance(path, "gamry_dta", **instrument)
     attrs["source_impedance_columns"] = used
     times_all = None if any(t is None for t in times) else np.concatenate(times)

@@ -299,3 +299,13 @@ def test_csv_header_states_the_sign_and_cut_numbers_are_refused(tmp_path):
     path.write_text("f,Zre,Zim\n1000,1.5,-0.25\n100,2.5,-0.5\n10,3.5,-16")
     with pytest.raises(FileFormatError, match="truncated"):
         read_eis(path)
+
+
+def test_gamry_aborted_experiment_is_flagged(tmp_path):
+    path = tmp_path / "a.DTA"
+    path.write_text(GAMRY, encoding="latin-1")
+    assert read_eis(path).attrs["instrument_experiment_aborted"] == 0
+    path.write_text(GAMRY.replace("EXPERIMENTABORTED\tTOGGLE\tF", "EXPERIMENTABORTED\tTOGGLE\tT"), encoding="latin-1")
+    with pytest.warns(NakitWarning, match="aborted"):
+        ds = read_eis(path)
+    assert ds.attrs["instrument_experiment_aborted"] == 1 and ds.sizes["frequency"] == 3
