@@ -34,6 +34,7 @@ class Block:
     tables: list[tuple[list[str], dict[str, np.ndarray], int]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    decimal: str = "."
 
     def get(self, label: str, default=None):
         """The value of ``label``, matched case-insensitively.
@@ -122,9 +123,55 @@ def _read_grid(path) -> list[list]:
     return [list(r) + [""] * (width - len(r)) for r in rows]
 
 
+# Numbers printed as text ("0.1013 g", "3,000.000 Å"; in a decimal-comma locale "0,1025 g",
+# "3.000,000 Å"). Dates ("14.04.2021") and times are not numbers: digits must not touch the match.
+_DOT_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d+(?![\d.,])|(?<![\d.,])\d+\.\d+(?![\d.,])")
+_COMMA_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d+(?![\d.,])|(?<![\d.,])\d+,\d+(?![\d.,])")
+_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+
+
+def sniff_decimal(grid) -> str:
+    """The decimal separator of the numbers the export prints as text, ``"."`` or ``","``.
+
+    Micromeritics software prints report values in the Windows locale of the PC: "0.1013 g" and
+    "3,000.000 Å" (comma groups thousands) or "0,1025 g" and "298,000 K" (comma is the decimal
+    separator). A number with a decimal point, or a comma followed by other than three digits,
+    decides; "3,000" alone does not.
+    """
+    dot = comma = 0
+    for row in grid:
+        for cell in row:
+            if not isinstance(cell, str) or not any(ch.isdigit() for ch in cell):
+                continue
+            text = _DATE.sub(" ", cell)
+            for m in _COMMA_NUMBER.finditer(text):
+                token = m.group(0)
+                if "." in token or len(token.rsplit(",", 1)[1]) != 3:
+                    comma += 1
+            for m in _DOT_NUMBER.finditer(text):
+                token = m.group(0)
+                if "," in token or len(token.rsplit(".", 1)[1]) != 3:
+                    dot += 1
+    return "," if comma > dot else "."
+
+
+def _to_decimal_point(text: str) -> str:
+    """Rewrite the numbers of a decimal-comma cell with a decimal point ("3.000,5" -> "3000.5")."""
+    return _COMMA_NUMBER.sub(lambda m: m.group(0).replace(".", "").replace(",", "."), text)
+
+
 def parse_blocks(path) -> dict[str, Block]:
-    """Split the sheet into its report blocks, keyed by block title."""
+    """Split the sheet into its report blocks, keyed by block title.
+
+    Text cells of a decimal-comma export are rewritten with decimal points first, so "0,1025 g"
+    reads as 0.1025 g and never as 1025 (the comma would otherwise be taken for a thousands
+    separator); ``blocks['header'].decimal`` records which it was.
+    """
     grid = _read_grid(path)
+    decimal = sniff_decimal(grid)
+    if decimal == ",":
+        grid = [[_to_decimal_point(c) if isinstance(c, str) and not _DATE.search(c) else c for c in row]
+                for row in grid]
     title_row = next((i for i, r in enumerate(grid) if any(str(c).strip() == "Isotherm Tabular Report" for c in r)), None)
     if title_row is None:
         raise FileFormatError(path, "no 'Isotherm Tabular Report' block: not a Micromeritics Full Report Set export")
@@ -133,6 +180,7 @@ def parse_blocks(path) -> dict[str, Block]:
     starts = [0] + [c + 1 for c in seps]
     ends = seps + [width]
     blocks: dict[str, Block] = {"header": _parse_block("header", grid[:title_row], 0, ends[0], 0)}
+    blocks["header"].decimal = decimal
     for s, e in zip(starts, ends):
         if s >= width:
             continue
@@ -275,7 +323,12 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
         p0 = pressure / rel[keep]
     header = blocks["header"]
     attrs = _header_attrs(header, iso, path)
+    if attrs["adsorptive"] and attrs["adsorptive"].strip().lower() not in ("n2", "nitrogen"):
+        raise FileFormatError(path, f"adsorptive {attrs['adsorptive']!r}: only N2 isotherms are supported",
+                              field="Analysis Adsorptive")
     attrs["loading_units_in_file"] = q_unit
+    if header.decimal == ",":
+        attrs["source_locale"] = "decimal ','"
     attrs.update(file_provenance(path, "micromeritics-xls", **_instrument_results(blocks, path)))
     try:
         return make_isotherm(rel[keep], cols[name["Quantity"]][keep], loading_units=q_unit, pressure=pressure,

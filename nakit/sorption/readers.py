@@ -181,6 +181,10 @@ def _detect_workbook(path, data: bytes):
     cells = {str(c).strip().lower() for row in first for c in row if isinstance(c, str)}
     if "isotherm tabular report" in cells:
         return "micromeritics-xls", read_micromeritics
+    if "Isotherm Tabular Report" in sheets:
+        raise FileFormatError(path, f"this looks like a Micromeritics MicroActive workbook with one report per sheet "
+                                    f"(sheets {sheets[:4]}...); nakit reads the single-sheet Full Report Set export "
+                                    "(Reports > Export, .xls)")
     if "Isotherm" in sheets and ("Info" in sheets or "Summary" in sheets):
         return "3p-xlsx", vendors.read_3p_xlsx
     if any("belsorp" in c or "belmaster" in c or "adsorption data" in c for c in cells):
@@ -409,6 +413,10 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     lunit = _aif_loading_unit(lunit_in_file) if lunit_in_file else None
     if not punit or not lunit:
         raise FileFormatError(path, "AIF needs _units_pressure and _units_loading", field="_units_pressure")
+    adsorptive = str(value("_exptl_adsorptive", "") or "").strip()
+    if adsorptive and adsorptive.lower() not in ("n2", "nitrogen"):
+        raise FileFormatError(path, f"adsorptive {adsorptive!r}: only N2 isotherms are supported",
+                              field="_exptl_adsorptive")
     temperature = value("_exptl_temperature")
     fallback_p0 = None
     if temperature is not None and str(value("_exptl_adsorptive", "")).strip().lower() in ("n2", "nitrogen"):

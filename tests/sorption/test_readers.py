@@ -348,3 +348,56 @@ def test_cif_without_isotherm_and_json_without_temperature(tmp_path):
            "isotherm_data": [{"pressure": p, "loading": q} for p, q in ((0.1, 1), (0.2, 2), (0.3, 3))]}
     with pytest.raises(FileFormatError, match="without a 'temperature'"):
         read_isotherm(_csv(tmp_path, json.dumps(doc), "noT.json"))
+
+
+# --- Micromeritics exports written in a decimal-comma locale
+
+@pytest.mark.parametrize("cells, decimal", [
+    ([["0.1013 g", "3,000.000 Å"]], "."), ([["0,1025 g", "298,000 K"]], ","), ([["3,000"]], "."),
+    ([["14.04.2021 09:20:40", "1.142,0517 m²/g"]], ","), ([["1,142.0517 m²/g", "06.09.2012"]], "."),
+])
+def test_micromeritics_sniff_decimal(cells, decimal):
+    from nakit.sorption.micromeritics import sniff_decimal
+
+    assert sniff_decimal(cells) == decimal
+
+
+def test_micromeritics_decimal_comma_export(tmp_path):
+    """A Full Report Set from a German-locale PC prints '0,1000 g': read as 0.1 g, never 1000 g."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from nakit.sorption.synthetic import write_micromeritics_xlsx
+
+    ds = make_isotherm([0.05, 0.1, 0.2, 0.3], [100, 110, 120, 130], pressure=[5066.25, 10132.5, 20265, 30397.5],
+                       saturation_pressure=[101325] * 4, attrs={"sample_mass_g": 0.1, "temperature_K": 77.3})
+    path = write_micromeritics_xlsx(ds, tmp_path / "de.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value in ("0.1000 g", "77.300 K"):
+                cell.value = cell.value.replace(".", ",")
+    title = next(c.row for row in ws.iter_rows() for c in row if c.value == "Summary Report")
+    ws.cell(title + 2, 1, "BET Surface Area:")
+    ws.cell(title + 2, 2, "1.002,5000 m²/g")
+    wb.save(path)
+    back = read_isotherm(path)
+    assert back.attrs["sample_mass_g"] == 0.1 and back.attrs["temperature_K"] == 77.3
+    assert back.attrs["instrument_bet_area"] == 1002.5 and back.attrs["source_locale"] == "decimal ','"
+    np.testing.assert_allclose(back["loading"], [100, 110, 120, 130])
+
+
+def test_micromeritics_other_gas_is_refused(tmp_path):
+    from nakit.sorption.synthetic import write_micromeritics_xlsx
+
+    openpyxl = pytest.importorskip("openpyxl")
+    ds = make_isotherm([0.05, 0.1, 0.2], [1, 2, 3], pressure=[1, 2, 3], saturation_pressure=[20, 20, 15],
+                       attrs={"sample_mass_g": 0.1, "temperature_K": 87.3})
+    path = write_micromeritics_xlsx(ds, tmp_path / "ar.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for row in wb.active.iter_rows():
+        for cell in row:
+            if cell.value == "N2":
+                cell.value = "Ar"
+    wb.save(path)
+    with pytest.raises(FileFormatError, match="adsorptive 'Ar': only N2"):
+        read_isotherm(path)
