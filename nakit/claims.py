@@ -220,9 +220,17 @@ class Ledger:
 
 
 def gather(results_dir: str | os.PathLike) -> list[dict[str, str]]:
-    """The rows of every ``*/claims.csv`` under ``results_dir``, in the claims list's order."""
+    """The rows of every ``*/claims.csv`` under ``results_dir``, in the claims list's order.
+
+    Report folders put back after a failed or interrupted rerun (stale) and the partial
+    runs in ``*.failed`` are skipped: their claims do not come from the current inputs.
+    """
+    from .runfolder import FAILED_SUFFIX, is_incomplete, is_stale
+
     rows: dict[str, dict[str, str]] = {}
     for path in sorted(Path(results_dir).glob("*/claims.csv")):
+        if path.parent.name.endswith(FAILED_SUFFIX) or is_stale(path.parent) or is_incomplete(path.parent):
+            continue
         with open(path, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 rows[row["id"]] = {k: row.get(k, "") for k in RESULT_COLUMNS}

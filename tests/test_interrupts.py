@@ -224,3 +224,16 @@ def test_ctrl_c_on_nakit_run_keeps_the_previous_report(slow_project):
     assert (out / "done.txt").read_text() == "old" and runfolder.is_stale(out)
     assert (slow_project / "report.failed" / "started.txt").read_text() == "new"
     _kernels_gone(slow_project)
+
+
+def test_ledger_skips_stale_and_failed_report_folders(tmp_path):
+    from nakit import claims
+
+    header = ",".join(claims.RESULT_COLUMNS)
+    for folder, claim in (("00_ok", "syn.frac_na2s"), ("01_stale", "syn.frac_na3ps4"),
+                          ("01_stale.failed", "syn.frac_cmk3")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "claims.csv").write_text(f"{header}\n{claim}" + "," * (len(claims.RESULT_COLUMNS) - 1)
+                                                      + "\n")
+    (tmp_path / "01_stale" / runfolder.STALE).write_text("{}")
+    assert [row["id"] for row in claims.gather(tmp_path)] == ["syn.frac_na2s"]
