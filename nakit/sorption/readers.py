@@ -130,6 +130,13 @@ def detect_format(path: str | os.PathLike):
         raise FileFormatError(path, "binary content that is not an .xls or .xlsx workbook: not a supported "
                                     "isotherm format (Micromeritics .xls/.xlsx, AIF, CSV, pyGAPS JSON/CSV, BEL "
                                     ".dat/.csv, Quantachrome .txt, 3P .xlsx)") from None
+    if re.search(r"[\x80-\xff]", text):  # Japanese BEL files are Shift-JIS, which decode() does not try
+        try:
+            jis = data.decode("shift_jis")
+            if "吸着データ" in jis or "サンプル" in jis:
+                text = jis
+        except UnicodeDecodeError:
+            pass
     head = text[:4096]
     low = head.lower()
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")

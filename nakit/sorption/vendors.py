@@ -218,6 +218,10 @@ def _bel_dataset(path, meta, data, fmt, facts) -> xr.Dataset:
         raise FileFormatError(path, "no saturation pressure (P0) or p/p0 column")
     branch = ["desorption" if b else "adsorption" for b in data.get("branch", [0] * len(rel))]
     attrs = {"sample_name": str(meta.get("material") or ""), "adsorptive": "N2"}
+    if meta.get("material_mass") is None and meta.get("試料重量"):  # the Japanese label the parser does not map
+        value = str(meta["試料重量"]).split()
+        meta["material_mass"] = _number_in(value[0], path, "試料重量")
+        meta["material_mass_unit"] = value[1] if len(value) > 1 else "g"
     if meta.get("material_mass") is not None:
         if str(meta.get("material_mass_unit", "g")).lower() not in ("g", "none"):
             raise FileFormatError(path, f"sample weight in {meta.get('material_mass_unit')!r}: expected g",

@@ -343,3 +343,19 @@ def test_vendor_any_byte_edit(name, data, tmp_path_factory):
         from nakit.datamodel import check_conventions
 
         check_conventions(result)
+
+
+def test_bel_dat_japanese_shift_jis(tmp_path):
+    """The hand-made file with the Japanese labels BELSORP writes, encoded Shift-JIS."""
+    text = bel_dat()
+    for en, ja in (('"Instrument S/N:"', '"装置Ｓ／Ｎ："'), ('"Adsorptive:"', '"吸着質名称："'),
+                   ('"Meas. Temp./K:"', '"吸着温度／Ｋ："'), ('"Sample weight/g:"', '"試料重量／g："'),
+                   ('"Comment1:"', '"コメント１："'), ("Sample information", "サンプル情報"),
+                   ("Adsorption data", "吸着データ"), ("Desorption data", "脱着データ")):
+        text = text.replace(en, ja)
+    path = _write(tmp_path, "jis.DAT", text, "shift_jis")
+    assert detect_format(path)[0] == "bel-dat"
+    ds = read_isotherm(path)
+    np.testing.assert_allclose(ds["relative_pressure"], [r[1] / r[2] for r in BEL_ADS + BEL_DES], rtol=1e-12)
+    assert ds.attrs["sample_mass_g"] == 0.05 and ds.attrs["temperature_K"] == 77.35
+    assert ds.attrs["sample_name"] == "hand-made carbon"
