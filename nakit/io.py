@@ -62,25 +62,3 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
     return path
-
-
-def read_yaml_mapping(path: str | os.PathLike, what: str, expected: str) -> dict:
-    """Read a YAML file that must hold a mapping; errors name the file, the line and ``expected``."""
-    import yaml
-
-    from .errors import FileFormatError, ParameterError
-
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{what} {path} not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FileFormatError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                              line=mark.line + 1 if mark else None) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise FileFormatError(path, f"expected {expected}", line=1)
-    return data

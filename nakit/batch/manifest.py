@@ -39,10 +39,10 @@ _SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
 def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
-    from ..io import read_yaml_mapping
+    from ..params import read_yaml
 
     path = Path(path)
-    data = read_yaml_mapping(path, "manifest", "a mapping with 'notebooks' and 'samples'")
+    data = read_yaml(path, "manifest", "a mapping with 'notebooks' and 'samples'")
     unknown = set(data) - {"output", "notebooks", "samples"}
     if unknown:
         raise FileFormatError(path, f"unknown top-level key(s) {sorted(unknown)}; expected output, notebooks, samples")
