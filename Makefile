@@ -1,24 +1,33 @@
 # Two commands set everything up on a fresh machine with Python >= 3.11:
 #   make reproduce   - build .venv, install nakit, run every notebook on the paper data
-#   make test        - build .venv, install nakit, run the test suite
+#   make test        - build .venv, install nakit with its test tools, run the test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# what reproducing and JupyterLab need; the test stamp adds the optional readers,
+# dask/distributed and the test tools and oracles on top
 STAMP := $(VENV)/.nakit-installed
+TEST_STAMP := $(VENV)/.nakit-test-installed
 
 .PHONY: reproduce test lab data benchmarks clean
 
 $(STAMP): pyproject.toml
+	@echo "nakit: creating $(VENV) and installing nakit with its notebook stack (numpy, xarray, lmfit, matplotlib, JupyterLab, papermill, ...): once per machine, about 2-3 minutes on 2 cores"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[notebooks,distributed,readers,test]'
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name nakit --display-name "Python (nakit)"
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	@echo "nakit: adding the optional file readers, dask/distributed and the test tools and oracles (pytest, hypothesis, pymatgen, pyGAPS, impedance.py): once, about 2 minutes"
+	$(BIN)/python -m pip install --quiet -e '.[notebooks,distributed,readers,test]'
+	touch $(TEST_STAMP)
 
 reproduce: $(STAMP)
 	$(BIN)/nakit reproduce
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 # JupyterLab on the notebooks with the project's kernel ("Python (nakit)", this .venv's Python):
@@ -37,7 +46,7 @@ lab: $(STAMP) $(KERNEL)
 data: $(STAMP)
 	$(BIN)/nakit synthesise
 
-benchmarks: $(STAMP)
+benchmarks: $(TEST_STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -7,7 +7,9 @@ import yaml
 
 # conda-forge spells a few packages differently from PyPI
 CONDA_NAMES = {}
-ENV_EXTRAS = ("notebooks", "distributed", "readers")  # test-only tools are pip-installed by `make test`
+# the default environment is what `make reproduce` and `make lab` install; readers, distributed
+# and test extras are pip-installed on top (`make test`)
+ENV_EXTRAS = ("notebooks",)
 
 
 def _split(req):
@@ -44,3 +46,28 @@ def test_every_dependency_has_a_lower_bound(root):
         if req.startswith("nakit"):
             continue
         assert ">=" in req, f"{req} has no lower bound"
+
+
+def test_default_install_leaves_dask_out(root):
+    """`make reproduce` and `make lab` install core + notebooks: no dask there (xarray would import
+    it on the first Dataset, 0.5-0.9 s per kernel), and the Makefile keeps the heavy extras for tests."""
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    default = [_split(r)[0] for r in project["dependencies"] + project["optional-dependencies"]["notebooks"]]
+    assert not {"dask", "distributed", "pytest", "pymatgen", "pygaps"} & set(default)
+    makefile = (root / "Makefile").read_text()
+    base_install = makefile.split("$(STAMP): pyproject.toml")[1].split("touch $(STAMP)")[0]
+    assert "-e '.[notebooks]'" in base_install and "test" not in base_install.split("pip install")[-1]
+    assert "reproduce: $(STAMP)" in makefile and "test: $(TEST_STAMP)" in makefile
+
+
+def test_importing_nakit_does_not_import_the_cluster_stack():
+    import subprocess
+    import sys
+
+    code = ("import sys, pkgutil, importlib, nakit\n"
+            "for m in pkgutil.walk_packages(nakit.__path__, 'nakit.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "print(sorted(k for k in ('distributed', 'dask.distributed') if k in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
