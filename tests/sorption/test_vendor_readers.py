@@ -359,3 +359,46 @@ def test_bel_dat_japanese_shift_jis(tmp_path):
     np.testing.assert_allclose(ds["relative_pressure"], [r[1] / r[2] for r in BEL_ADS + BEL_DES], rtol=1e-12)
     assert ds.attrs["sample_mass_g"] == 0.05 and ds.attrs["temperature_K"] == 77.35
     assert ds.attrs["sample_name"] == "hand-made carbon"
+
+
+# --- the reader contract on the vendor formats (the shared suite covers nakit's own formats)
+
+@pytest.mark.parametrize("name", sorted(VENDOR_TEXTS))
+def test_vendor_bom_and_latin1_read_the_same(name, tmp_path):
+    text = VENDOR_TEXTS[name]
+    clean = read_isotherm(_write(tmp_path, name, text))
+    bom = tmp_path / f"bom-{name}"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    accented = text.replace("hand-made", "hand-made é °C µm")  # Latin-1 (not valid UTF-8)
+    latin = _write(tmp_path, f"latin-{name}", accented, "latin-1")
+    for path in (bom, latin):
+        ds = read_isotherm(path)
+        np.testing.assert_array_equal(ds["loading"], clean["loading"])
+        np.testing.assert_array_equal(ds["relative_pressure"], clean["relative_pressure"])
+    if "hand-made" in clean.attrs["sample_name"]:
+        assert "é °C µm" in read_isotherm(latin).attrs["sample_name"]
+
+
+@pytest.mark.parametrize("name", sorted(VENDOR_TEXTS))
+def test_vendor_gzip_bomb_is_refused(name, tmp_path):
+    """A small .gz whose content is a valid header followed by 100 MB of padding: refused by size."""
+    path = tmp_path / f"{name}.gz"
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(VENDOR_TEXTS[name].encode("cp1252"))
+        block = b" " * (1 << 20)
+        for _ in range(100):
+            out.write(block)
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(FileFormatError, match="more than") as info:
+        read_isotherm(path)
+    assert path.name in str(info.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n", bytes(range(256)) * 8])
+@pytest.mark.parametrize("suffix", [".DAT", ".csv", ".txt", ".xlsx"])
+def test_vendor_suffixes_with_junk(tmp_path, content, suffix):
+    path = tmp_path / f"junk{suffix}"
+    path.write_bytes(content)
+    with pytest.raises(FileFormatError) as info:
+        read_isotherm(path)
+    assert path.name in str(info.value)
