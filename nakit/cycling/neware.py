@@ -36,7 +36,8 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, require
 from ..textio import check_last_row, read_text_lines
-from .readers import (NEWARE, _columns, _sheet_rows, _stack_sheets, _workbook, find_columns, require_finite)
+from .readers import (NEWARE, _columns, _sheet_rows, _stack_sheets, _workbook, check_zip_container, find_columns,
+                      require_finite)
 from .record import attach_cycler_table, make_record
 
 # record columns of a BTSDA 7 Detail sheet: no test time, only the time within the step
@@ -248,6 +249,8 @@ def read_neware_nda(path: str | os.PathLike) -> xr.Dataset:
     if not (head == b"NEWARE" or is_ndax):
         raise FileFormatError(p, "not a Neware .nda (starts with 'NEWARE') or .ndax (a zip container) file",
                               field="magic")
+    if is_ndax:
+        check_zip_container(p)
     nda = require("NewareNDA", "readers", "reading Neware .nda/.ndax files")
     suffix = ".ndax" if is_ndax else ".nda"
     target = str(p)

@@ -140,12 +140,17 @@ def find_columns(headers: Sequence[Any], names: Mapping[str, Sequence[str]], pat
     """Map each role in ``names`` to (column index, unit) by the headers; refuse missing roles."""
     parsed = [split_header(h) if h is not None else ("", None) for h in headers]
     normed = [_norm(n) for n, _ in parsed]
+    full = [_norm(str(h)) if h is not None else "" for h in headers]
     found: dict[str, tuple[int, str | None]] = {}
     for role, candidates in names.items():
         for cand in candidates:
-            if _norm(cand) in normed:
-                i = normed.index(_norm(cand))
-                found[role] = (i, parsed[i][1])
+            # a candidate names the quantity ("Current") or the whole header ("Current/mA")
+            for pool in (normed, full):
+                if _norm(cand) in pool:
+                    i = pool.index(_norm(cand))
+                    found[role] = (i, parsed[i][1])
+                    break
+            if role in found:
                 break
     missing = [r for r in required if r not in found]
     if missing:
@@ -225,12 +230,40 @@ def _workbook(path):
     from python_calamine import CalamineWorkbook
 
     p = Path(path)
+    if p.is_dir():
+        raise FileFormatError(p, "is a directory, expected a file")
     if not p.is_file():
         raise FileFormatError(p, "file not found")
+    with open(p, "rb") as fh:
+        if fh.read(4) == _ZIP:
+            check_zip_container(p)
     try:
         return CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for non-workbooks
         raise FileFormatError(p, f"not a readable Excel workbook ({exc})") from None
+
+
+#: Largest total a zip container (xlsx, ndax) may declare for its members once decompressed.
+#: A LAND workbook of a million records is about 300 MB of sheet XML.
+MAX_CONTAINER_BYTES = 1 << 30
+
+
+def check_zip_container(path: str | os.PathLike, limit: int = MAX_CONTAINER_BYTES) -> None:
+    """Refuse a zip container (xlsx, ndax) whose members decompress to more than ``limit``
+    bytes in all, before any parser inflates them (a few kB can declare gigabytes)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise FileFormatError(path, f"starts like a zip container (xlsx, ndax) but is not a readable one ({exc})") \
+            from None
+    total = sum(i.file_size for i in infos)
+    if total > limit:
+        biggest = max(infos, key=lambda i: i.file_size)
+        raise FileFormatError(path, f"decompresses to {total} bytes, more than the limit of {limit} bytes "
+                              f"({biggest.filename} alone {biggest.file_size}): a zip bomb?", field=biggest.filename)
 
 
 def _sheet_rows(wb, name: str) -> list[list[Any]]:

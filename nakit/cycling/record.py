@@ -369,7 +369,11 @@ def _rebase(cols: Mapping[str, np.ndarray], name: str, runs: Runs, key_run: np.n
         finals = counter[ends]
         seg_key = key[step_starts]
         key_starts = np.r_[0, np.flatnonzero(seg_key[1:] != seg_key[:-1]) + 1]
-        before = _cumsum_reset(finals, key_starts) - finals
+        # the finals of the earlier steps of the same half-cycle, summed from the prefix only
+        # (an inclusive sum minus this step's final would round differently whenever this
+        # final changes, e.g. in a file cut after this row)
+        exclusive = np.r_[0.0, np.cumsum(finals)[:-1]]
+        before = exclusive - np.repeat(exclusive[key_starts], np.diff(np.r_[key_starts, finals.size]))
         return counter + np.repeat(before, np.diff(np.r_[step_starts, counter.size]))
     if mode == "cumulative":
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
