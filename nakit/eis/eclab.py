@@ -10,11 +10,12 @@ Both give the spectrum Dataset of :mod:`nakit.eis.spectra`. What is read
 * **Sequences.** In a sequence that mixes techniques (a Modulo Bat run with PEIS steps) the
   rows of the other techniques carry ``freq/Hz = 0``; they are not impedance points and are
   skipped (their number is ``instrument_other_technique_points``).
-* **Loops** (repeated sweeps) are told apart, in this order of preference, by: the ``.mpt``
+* **Loops** (repeated sweeps) are told apart by every rule that applies: the ``.mpt``
   header's loop table (``Loop 2 from point number 42 to 62``) or the ``.mpr`` loop module;
-  the ``z cycle`` column EC-Lab writes in sequences; otherwise a new sweep begins where the
-  frequency jumps back against the sweep direction, or after rows of another technique.
-  Several sweeps give a ``loop`` dimension; ``source_loop_detection`` names the rule used.
+  the ``z cycle`` column EC-Lab writes in sequences; and a new sweep wherever the frequency
+  jumps back against the sweep direction or follows rows of another technique (a technique
+  loop of a sequence may hold several sweeps). Several sweeps give a ``loop`` dimension;
+  ``source_loop_detection`` lists the rules applied.
 * **Locale.** Decimal commas (EC-Lab under a German or French Windows) are recognised from
   the data rows.
 
@@ -120,12 +121,19 @@ def _columns(df, meta, path, what) -> dict[str, np.ndarray]:
 
 def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument):
     f, z, is_eis, used = impedance_from_columns(columns, path, what)
-    if loop_label is None:
-        loop_label, detection = loops_from_restarts(f, is_eis), "frequency sweep restarts"
-        if ZCYCLE in columns:
-            # a new sweep also where EC-Lab's own impedance-sweep counter changes
-            loop_label = _runs(loop_label * 1e6 + columns[ZCYCLE])
-            detection = "z cycle column and frequency sweep restarts"
+    # Every rule that applies splits the rows: a technique loop of a sequence may hold several
+    # sweeps, and EC-Lab's z cycle counter separates sweeps that a restart alone might not.
+    keys, rules = [], []
+    if loop_label is not None:
+        keys.append(np.asarray(loop_label, dtype=float))
+        rules.append(detection)
+    if ZCYCLE in columns:
+        keys.append(columns[ZCYCLE])
+        rules.append("z cycle column")
+    keys.append(loops_from_restarts(f, is_eis).astype(float))
+    rules.append("frequency sweep restarts")
+    loop_label = _runs(np.unique(np.stack(keys, axis=1), axis=0, return_inverse=True)[1].ravel())
+    detection = ", ".join(rules)
     keep = np.flatnonzero(is_eis)
     if keep.size < f.size:
         instrument["other_technique_points"] = int(f.size - keep.size)

@@ -60,7 +60,7 @@ def test_multi_loop_mpt_keeps_every_loop():
     path = peer_file("echem", "yadg", "peis.issue_149.mpt")
     ds = read_eis(path)
     assert dict(ds.sizes) == {"loop": 4, "frequency": 21}
-    assert ds.attrs["source_loop_detection"] == "header loop table"
+    assert ds.attrs["source_loop_detection"] == "header loop table, frequency sweep restarts"
     assert ds.attrs["source_loop_points"].tolist() == [21] * 4
     assert ds["loop"].values.tolist() == [0, 1, 2, 3] and ds["loop"].attrs["units"] == "1"
     # an independent parse of the rows: the file's loops are consecutive blocks of 21 rows
@@ -201,3 +201,9 @@ def test_compressed_copy_and_facts(tmp_path):
     np.testing.assert_array_equal(impedance_of(read_eis(gz)), impedance_of(read_eis(src)))
     with pytest.raises(ParameterError, match="recognised as biologic_mpt"):
         read_eis(src, drift_corrected=True)
+
+
+def test_biol_mpr_loops_by_z_cycle_column():
+    pytest.importorskip("galvani")
+    ds = read_eis(peer_file("echem", "cellpy", "biol.mpr"))
+    assert ds.attrs["source_loop_detection"] == "z cycle column, frequency sweep restarts"

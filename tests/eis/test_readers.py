@@ -210,7 +210,8 @@ def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None):
 
 def test_mpt_sweeps_found_by_restart_or_loop_table(tmp_path):
     single = read_eis(peer_file("echem", "yadg", "peis.mpt"))
-    for table, detection in ((False, "frequency sweep restarts"), (True, "header loop table")):
+    for table, detection in ((False, "frequency sweep restarts"),
+                             (True, "header loop table, frequency sweep restarts")):
         path, _ = _two_sweeps_mpt(tmp_path, loop_table=table)
         ds = read_eis(path)
         assert dict(ds.sizes) == {"loop": 2, "frequency": 32}
