@@ -148,7 +148,7 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
         if n_blank == 1:
             dims, extra = ("point",), {"position": ("point", pos[:, 0], {"units": _axis_unit(keys, 2)})}
         elif n_blank == 2:
-            dims, extra, intensity = _grid(pos[:, 0], pos[:, 1], intensity, _axis_unit(header, 2, "um"))
+            dims, extra, intensity = _grid(pos[:, 0], pos[:, 1], intensity, _axis_unit(keys, 2, "um"), path)
         else:
             raise FileFormatError(path, f"{n_blank} leading empty cells; LabSpec writes 1 (series) or 2 (map)",
                                   line=body[0][0])
@@ -200,7 +200,7 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
                                   field="#Wave")
         p = block[:, 0, :-2]
         if p.shape[1] >= 2:
-            dims, extra, inten = _grid(p[:, names.index("x")], p[:, names.index("y")], block[:, :, -1], "um")
+            dims, extra, inten = _grid(p[:, names.index("x")], p[:, names.index("y")], block[:, :, -1], "um", path)
         else:
             dims, extra, inten = ("point",), {names[0]: ("point", p[:, 0], {"units": ""})}, block[:, :, -1]
         ds = _dataset(path, shift, inten, dims, "counts", extra)
@@ -291,7 +291,36 @@ def _numeric_rows(path, rows: list[tuple[int, str]], *, ncols: int, ends_with_ne
                   for j, c in enumerate(cells)]
     if rows:
         check_last_row(split, path=path, ends_with_newline=ends_with_newline, line=rows[-1][0], decimal=decimal)
+        if not ends_with_newline:
+            _check_last_value([r[-1] for r in split], path=path, line=rows[-1][0], column=ncols, decimal=decimal)
     return out
+
+
+def _check_last_value(tokens: list[str], *, path, line: int, column: int, decimal: str) -> None:
+    """Refuse a last value that cannot be told complete in a file without a final line break.
+
+    :func:`nakit.textio.check_last_row` compares the last value with the *least* precise
+    earlier one; spectrometer exports write ``%g``-style numbers whose precision varies from
+    row to row (``143.9634``, ``12.2152``, ``3243``), so a cut ``143.9`` or ``3`` passes it.
+    Here the last value must have at least as many decimals as the most precise earlier
+    value and as many integer digits as the shortest one, and must not end in a separator
+    or an exponent sign; a complete file that fails this only needs its final line break.
+    """
+    def parts(token: str) -> tuple[int, int]:
+        mantissa = re.split(r"[eE]", token.strip(), maxsplit=1)[0].lstrip("+-")
+        whole, _, frac = mantissa.partition(decimal)
+        return len(whole), len(frac)
+
+    if len(tokens) < 2:
+        return
+    last = tokens[-1].strip()
+    earlier = [parts(t) for t in tokens[:-1]]
+    whole, frac = parts(last)
+    if (last[-1:] in (".", ",", "e", "E", "+", "-") or frac < max(f for _, f in earlier)
+            or whole < min(w for w, _ in earlier)):
+        raise FileFormatError(path, f"file ends mid-number (truncated?): the last value {last!r} may be cut (the "
+                              "file does not end with a line break and earlier values in this column are longer); "
+                              "if the file is complete, end it with a line break", line=line, field=f"column {column}")
 
 
 def _numeric_start(line: str) -> bool:
@@ -300,9 +329,21 @@ def _numeric_start(line: str) -> bool:
     return bool(re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", first))
 
 
-def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str):
-    """Arrange spectra at (x, y) into a ``y, x`` grid, or a ``point`` list if not rectangular."""
+def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, path=None):
+    """Arrange spectra at (x, y) into a ``y, x`` grid, or a ``point`` list if not rectangular.
+
+    Positions that are the start of a raster (row by row or column by column, in file
+    order) but stop before its end are a map cut short, not a point list: refused.
+    """
     ux, uy = np.unique(xs), np.unique(ys)
+    full = ux.size * uy.size
+    if 1 < xs.size < full and ux.size > 1 and uy.size > 1:
+        gx, gy = np.meshgrid(ux, uy)  # row by row: y outer, x inner
+        for ox, oy in ((gx.ravel(), gy.ravel()), (gx.T.ravel(), gy.T.ravel())):
+            if np.array_equal(xs, ox[:xs.size]) and np.array_equal(ys, oy[:xs.size]):
+                raise FileFormatError(path, f"the map holds {xs.size} of the {full} positions of its {ux.size} x "
+                                      f"{uy.size} raster, in raster order up to the end of the file: the map was "
+                                      "cut short (truncated?)")
     if ux.size * uy.size == xs.size:
         ix, iy = np.searchsorted(ux, xs), np.searchsorted(uy, ys)
         if np.unique(iy * ux.size + ix).size == xs.size:

@@ -281,3 +281,21 @@ def test_wdf_without_renishawwire_names_the_extra(tmp_path, monkeypatch):
     path.write_bytes(make_wdf(np.linspace(300, 100, 20), np.ones(20)))
     with pytest.raises(MissingDependencyError, match=r"nakit\[readers\]"):
         read_raman(path)
+
+
+def test_cut_varying_precision_value_refused(tmp_path):
+    """Exports write %g numbers: a cut '143.9' of '143.9634' has more decimals than '12.5'."""
+    rows = "100\t12.5\r\n200\t3243\r\n300\t25.0441\r\n400\t143.9"
+    with pytest.raises(FileFormatError, match="may be cut"):
+        read_raman(_write(tmp_path, rows))
+    ds = read_raman(_write(tmp_path, rows + "\r\n", name="complete.txt"))  # the final line break says complete
+    assert float(ds.intensity[-1]) == 143.9
+
+
+def test_labspec_map_cut_short_refused(tmp_path):
+    head = "#Laser=\t532nm\r\n#AxisUnit[2]=\tmm\r\n\t\t500\t600\r\n"
+    rows = [f"{x}\t{y}\t{x + 10 * y}\t{-x}\r\n" for y in (0.0, 2.5, 5.0) for x in (-1.0, 0.0, 1.0)]
+    with pytest.raises(FileFormatError, match="7 of the 9 positions"):
+        read_raman(_write(tmp_path, head + "".join(rows[:7])))
+    ds = read_raman(_write(tmp_path, head + "".join(rows), name="full.txt"))
+    assert ds.intensity.shape == (3, 3, 2) and ds.x.attrs["units"] == "mm"

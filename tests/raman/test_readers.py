@@ -114,10 +114,11 @@ def test_labspec_map_layout(tmp_path):
 
 
 def test_labspec_irregular_map_becomes_point_list(tmp_path):
-    text = HEAD + "\t\t500\t600\r\n0\t0\t1\t2\r\n1\t0\t3\t4\r\n0\t1\t5\t6\r\n"
+    # (0, 0), (1, 0), (1, 1): not the start of a raster (that would be a map cut short, refused)
+    text = HEAD + "\t\t500\t600\r\n0\t0\t1\t2\r\n1\t0\t3\t4\r\n1\t1\t5\t6\r\n"
     ds = read_raman(_write(tmp_path, text))
     assert ds.intensity.dims == ("point", "raman_shift")
-    np.testing.assert_array_equal(ds.x, [0, 1, 0])
+    np.testing.assert_array_equal(ds.x, [0, 1, 1])
 
 
 def test_wire_map_layout(tmp_path):
