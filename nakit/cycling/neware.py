@@ -36,8 +36,8 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, require
 from ..textio import check_last_row, read_text_lines
-from .readers import (NEWARE, _columns, _sheet_rows, _stack_sheets, _workbook, check_zip_container, find_columns,
-                      require_finite)
+from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_zip_container,
+                      find_columns, require_finite, scale_factor, to_numbers)
 from .record import attach_cycler_table, make_record
 
 # record columns of a BTSDA 7 Detail sheet: no test time, only the time within the step
@@ -198,14 +198,10 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
     roles.update(cycle=("cycleindex",), step=("stepindex",))
     found = find_columns(header, roles, p)
     cols = {}
-    from .readers import _implied_unit, scale_factor, to_numbers
-
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else "" for r in records]
         arr = to_numbers(values, p, role, row_offset=4)
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            require_finite(arr, path=p, field=role)
+        require_finite(arr, path=p, field=role)
         cols[role] = arr * scale_factor(role, _implied_unit(role, unit, values), p, units)
     table = _cycle_table(headers[0], cycle_rows, p, "cycle rows") if cycle_rows else None
     return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows")
