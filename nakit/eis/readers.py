@@ -44,7 +44,7 @@ from .gamry import MAGIC as GAMRY_MAGIC
 from .gamry import read_gamry_dta
 from .spectra import impedance_of, iter_loops, n_loops, numeric_columns, select_loop, spectrum_dataset, sweeps_dataset
 
-__all__ = ["IMAG_CONVENTIONS", "impedance_of", "iter_loops", "n_loops", "read_biologic_mpr", "read_biologic_mpt",
+__all__ = ["FACTS", "IMAG_CONVENTIONS", "impedance_of", "iter_loops", "n_loops", "read_biologic_mpr", "read_biologic_mpt",
            "read_csv", "read_eis", "read_gamry_dta", "read_zplot", "select_loop", "spectrum_dataset",
            "sweeps_dataset"]
 
@@ -279,6 +279,31 @@ def _known_formats() -> str:
     return "EC-Lab .mpt/.mpr, Gamry .dta, ZPlot .z and plain f, Z', Z'' tables"
 
 
+#: Facts a caller may state about the sample when the file does not (``read_eis(path, **facts)``):
+#: name -> (type, must be positive). They become attrs of the same name with ``<name>_source``
+#: = ``"argument"``; what the instrument recorded (``instrument_area_cm2`` from a Gamry header,
+#: often left at its 1 cm2 default) is kept beside them, never overwritten.
+FACTS = {"area_cm2": (float, True), "thickness_cm": (float, True), "temperature_C": (float, False),
+         "sample_name": (str, False)}
+
+
+def _apply_facts(ds: xr.Dataset, facts: dict) -> xr.Dataset:
+    for key, value in facts.items():
+        if value is None:
+            continue
+        kind, positive = FACTS[key]
+        try:
+            value = kind(value)
+        except (TypeError, ValueError):
+            raise ParameterError(f"sample fact {key}={value!r}: expected a {kind.__name__}") from None
+        if kind is float and (not np.isfinite(value) or (positive and value <= 0)):
+            raise ParameterError(f"sample fact {key}={value!r}: expected a finite{' positive' if positive else ''} "
+                                 "number")
+        ds.attrs[key] = value
+        ds.attrs[f"{key}_source"] = "argument"
+    return ds
+
+
 def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
     """Read an impedance spectrum of any supported format, recognised by its content.
 
@@ -287,10 +312,11 @@ def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
     path
         The file (compressed ``.gz``/``.bz2``/``.xz``/``.zip`` copies work too).
     **facts
-        Passed to the reader of the recognised format: ``imag_convention`` and
-        ``delimiter`` for plain tables (:func:`read_csv`), ``drift_corrected`` for Gamry
-        (:func:`read_gamry_dta`). A fact the recognised format's reader does not take is
-        refused, naming the format.
+        Sample facts the file does not state, from :data:`FACTS` (``area_cm2``,
+        ``thickness_cm``, ``temperature_C``, ``sample_name``), stored as attrs; and options
+        of the recognised format's reader: ``imag_convention`` and ``delimiter`` for plain
+        tables (:func:`read_csv`), ``drift_corrected`` for Gamry (:func:`read_gamry_dta`).
+        Anything else is refused, naming the format and what it takes.
 
     Returns
     -------
@@ -311,8 +337,9 @@ def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
     reader = _READERS[fmt]
     accepted = [n for n, prm in inspect.signature(reader).parameters.items()
                 if n != "path" and prm.kind in (prm.POSITIONAL_OR_KEYWORD, prm.KEYWORD_ONLY)]
-    unknown = sorted(set(facts) - set(accepted))
+    unknown = sorted(set(facts) - set(accepted) - set(FACTS))
     if unknown:
-        raise ParameterError(f"{p}: recognised as {fmt}, whose reader takes {accepted or 'no options'}; "
-                             f"not {unknown}")
-    return reader(p, **facts)
+        raise ParameterError(f"{p}: recognised as {fmt}, whose reader takes {accepted or 'no options'} "
+                             f"(and the sample facts {', '.join(FACTS)}); not {unknown}")
+    options = {k: v for k, v in facts.items() if k in accepted}
+    return _apply_facts(reader(p, **options), {k: v for k, v in facts.items() if k in FACTS})

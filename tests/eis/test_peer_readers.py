@@ -201,6 +201,13 @@ def test_compressed_copy_and_facts(tmp_path):
     np.testing.assert_array_equal(impedance_of(read_eis(gz)), impedance_of(read_eis(src)))
     with pytest.raises(ParameterError, match="recognised as biologic_mpt"):
         read_eis(src, drift_corrected=True)
+    ds = read_eis(src, area_cm2=0.785, thickness_cm="0.05", temperature_C=25)
+    assert ds.attrs["area_cm2"] == 0.785 and ds.attrs["thickness_cm"] == 0.05
+    assert ds.attrs["temperature_C_source"] == "argument"
+    with pytest.raises(ParameterError, match="area_cm2=-1.0: expected a finite positive"):
+        read_eis(src, area_cm2=-1)
+    gamry = read_eis(peer_file("echem", "pyimpspec", "drift-corrected-data.dta"), area_cm2=0.5)
+    assert gamry.attrs["area_cm2"] == 0.5 and gamry.attrs["instrument_area_cm2"] == 0.02  # both kept
 
 
 def test_biol_mpr_loops_by_z_cycle_column():
