@@ -105,8 +105,53 @@ def _record(cols: Mapping[str, np.ndarray], path, fmt: str, table: xr.Dataset | 
     return rec
 
 
+def _btsda_info(wb) -> dict[str, str]:
+    """Cycle mode, remark, barcode and start time from a BTSDA ``Info`` sheet (labels matched
+    case-insensitively; values kept as the text the operator typed)."""
+    sheet = next((s for s in wb.sheet_names if s.lower() == "info"), None)
+    if sheet is None:
+        return {}
+    rows = _sheet_rows(wb, sheet)
+    out: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        first = str(row[0]).strip()
+        if first.lower().startswith("cycle mode:"):
+            out["cycle_mode"] = first.split(":", 1)[1].strip()
+        labels = [str(c).strip().lower() for c in row]
+        if "remark" in labels and i + 1 < len(rows):
+            values = rows[i + 1]
+            for key, label in (("remark", "remark"), ("barcode", "battery of number(p/n)"),
+                               ("start_time", "start time")):
+                if label in labels and labels.index(label) < len(values) and str(values[labels.index(label)]).strip():
+                    out[key] = str(values[labels.index(label)]).strip()
+    return out
+
+
+def _bts8_test_info(wb) -> dict[str, str]:
+    """Labelled values of a BTS 8 ``test`` sheet (label, blank, value triples), e.g. the
+    active mass typed into the cycler ("1mg"), kept as text; never used silently."""
+    sheet = next((s for s in wb.sheet_names if s.lower() == "test"), None)
+    if sheet is None:
+        return {}
+    wanted = {"active material": "active_material", "start time": "start_time", "p/n": "barcode",
+              "remarks": "remark", "record settings": "record_settings", "nominal capacity": "nominal_capacity"}
+    out: dict[str, str] = {}
+    for row in _sheet_rows(wb, sheet)[:40]:
+        for j in range(0, len(row) - 2, 3):
+            key = wanted.get(str(row[j]).strip().lower())
+            value = str(row[j + 2]).strip()
+            if key and value and value != "-":
+                out[key] = value
+    return out
+
+
 def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
-    """Read a Neware BTSDA 7 Excel export (``Detail_*``, ``Statis_*``, ``Cycle_*`` sheets)."""
+    """Read a Neware BTSDA 7 Excel export (``Detail_*``, ``Statis_*``, ``Cycle_*`` sheets).
+
+    The ``Info`` sheet's cycle mode ("Charge First": each Neware cycle is a charge then a
+    discharge, which is how its ``Cycle`` table pairs them), remark and barcode are kept as
+    ``instrument_*`` attrs.
+    """
     wb = _workbook(path)
     names = wb.sheet_names
     detail = [s for s in names if s.lower().startswith("detail")]
@@ -130,11 +175,15 @@ def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None 
             table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
     return _record(cols, path, "Neware BTSDA xls", table, f"Neware BTSDA {cycle_sheet} sheet",
                    record_sheets=",".join(detail), test_time="rebuilt from step durations (Statis Endure Time)"
-                   if durations else "rebuilt from each step's last record")
+                   if durations else "rebuilt from each step's last record", **_btsda_info(wb))
 
 
 def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
-    """Read a Neware BTS 8 Excel export (``record``, ``step``, ``cycle`` sheets; A, Ah, Wh)."""
+    """Read a Neware BTS 8 Excel export (``record``, ``step``, ``cycle`` sheets; A, Ah, Wh).
+
+    The ``test`` sheet's labelled values (active material, start time, barcode, remarks,
+    record settings) are kept as ``instrument_*`` attrs, as text.
+    """
     wb = _workbook(path)
     names = wb.sheet_names
     records = [s for s in names if re.fullmatch(r"record(?:[_ -]?\d+)?", s.lower())]
@@ -147,7 +196,8 @@ def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None
         rows = _sheet_rows(wb, cycle_sheet)
         if len(rows) > 1:
             table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
-    return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", record_sheets=",".join(records))
+    return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", record_sheets=",".join(records),
+                   **_bts8_test_info(wb))
 
 
 def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:

@@ -635,6 +635,16 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
 
+FORMAT_NAMES = {
+    "biologic_mpr": "a BioLogic EC-Lab .mpr file", "biologic_mpt": "a BioLogic EC-Lab .mpt text export",
+    "neware_nda": "a Neware .nda file", "neware_ndax": "a Neware .ndax file",
+    "land": "a LAND workbook", "arbin_xlsx": "an Arbin Excel export",
+    "neware_btsda_xls": "a Neware BTSDA 7 workbook", "neware_bts8_xlsx": "a Neware BTS 8 workbook",
+    "neware_csv": "a Neware CSV export", "neware_regular_csv": "a Neware regular-export CSV",
+    "text_table": "a delimited text table", "arbin_csv": "an Arbin CSV export",
+}
+
+
 def _workbook_kind(sheets: Sequence[str]) -> str | None:
     low = [s.lower() for s in sheets]
     if any(s.startswith("channel") for s in low):
@@ -777,4 +787,11 @@ def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
     if extra:
         raise ParameterError(f"{Path(path).name} is a {kind.replace('_', ' ')} file; its reader takes "
                              f"{sorted(allowed) or 'no options'}, not {sorted(extra)}")
-    return reader(path, **facts)
+    try:
+        return reader(path, **facts)
+    except FileFormatError as exc:
+        if exc.reason.startswith("this looks like"):
+            raise
+        # say what the file was recognised as, so a refusal is not mistaken for "not my format"
+        raise FileFormatError(exc.path, f"this looks like {FORMAT_NAMES[kind]}; {exc.reason}", line=exc.line,
+                              field=exc.field) from None

@@ -164,6 +164,9 @@ def test_neware_btsda_xls():
     np.testing.assert_allclose(s["charge_capacity"].values[1:], table["charge_capacity"].values[1:], rtol=1e-9)
     np.testing.assert_allclose(s["discharge_capacity"].values, table["discharge_capacity"].values, rtol=1e-9)
     assert s.attrs["capacity_source"] == "cycler" and s.attrs["capacity_check_max_difference_percent"] < 0.1
+    # the Info sheet: why Neware's cycles pair a charge with the discharge after it
+    assert rec.attrs["instrument_cycle_mode"] == "Charge First"
+    assert rec.attrs["instrument_remark"] == "1.04497215 mg active"
 
 
 @pytest.mark.peer
@@ -183,6 +186,8 @@ def test_neware_bts8_xlsx():
     assert s["charge_energy"].values[0] == pytest.approx(3103.8, abs=0.05)
     assert s["charge_capacity_integrated"].values[0] == pytest.approx(785.9, rel=1e-3)
     assert list(s.attrs["incomplete_cycles"]) == [1]  # a charge only
+    assert rec.attrs["instrument_active_material"] == "1mg"  # as typed into the cycler; never used silently
+    assert rec.attrs["instrument_start_time"] == "2023-01-10 14:33:33"
 
 
 @pytest.mark.peer
@@ -389,3 +394,18 @@ def test_mpt_lying_header_count(tmp_path):
 def test_neware_csv_still_reads_through_textio():
     rec = read_neware_csv(peer_file(*NEWARE_CSV))
     assert rec.sizes["time"] == 9065
+
+
+def test_a_recognised_format_that_fails_says_what_it_was_taken_for(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "cell.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for name in ("unit", "test", "cycle", "step", "record"):
+        wb.add_worksheet(name)
+    wb.worksheets()[4].write_row(0, 0, ["DataPoint", "Cycle Index", "Step Index", "Total Time", "Voltage(V)"])
+    wb.worksheets()[4].write_row(1, 0, [1, 1, 1, "00:00:00.000", 3.4])
+    wb.close()
+    with pytest.raises(FileFormatError, match=r"this looks like a Neware BTS 8 workbook; .*current") as err:
+        read_cycling(path)
+    assert err.value.field == "record"
