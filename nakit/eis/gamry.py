@@ -1,8 +1,8 @@
 """Gamry Framework ``.DTA`` impedance files (EISPOT, EISGALV and their relatives).
 
 A DTA file is a header of ``KEY<TAB>TYPE<TAB>VALUE...`` lines and tables: a ``NAME<TAB>TABLE``
-line (optionally followed by a row count), a column-name line, a units line, then rows that
-start with white space. The impedance is the ``ZCURVE`` table.
+line (optionally followed by a row count, which is then checked), a column-name line, a units
+line, then rows that start with white space. The impedance is the ``ZCURVE`` table.
 
 What is read, and the choices made
 ----------------------------------
@@ -134,6 +134,10 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
         row_idx = _table_rows(lines, t + 3)
         if not row_idx:
             raise FileFormatError(path, f"the {name} table has no rows", line=t + 1)
+        declared = lines[t].split("\t")[2].strip() if len(lines[t].split("\t")) > 2 else ""
+        if declared.isdigit() and int(declared) != len(row_idx):
+            raise FileFormatError(path, f"the {name} table declares {declared} rows but has {len(row_idx)} "
+                                        "(truncated or edited file?)", line=t + 1, field=name)
         rows = [_SPLIT.split(lines[j].strip()) for j in row_idx]
         for j, r in zip(row_idx, rows):
             if len(r) != len(names):

@@ -310,3 +310,20 @@ def test_gamry_aborted_experiment_is_flagged(tmp_path):
     with pytest.warns(NakitWarning, match="aborted"):
         ds = read_eis(path)
     assert ds.attrs["instrument_experiment_aborted"] == 1 and ds.sizes["frequency"] == 3
+
+
+def test_gamry_declared_row_count_and_several_zcurve_tables(tmp_path):
+    path = tmp_path / "n.DTA"
+    path.write_text(GAMRY.replace("ZCURVE\tTABLE", "ZCURVE\tTABLE\t3"), encoding="latin-1")
+    assert read_eis(path).sizes["frequency"] == 3
+    path.write_text(GAMRY.replace("ZCURVE\tTABLE", "ZCURVE\tTABLE\t4"), encoding="latin-1")
+    with pytest.raises(FileFormatError, match="declares 4 rows but has 3") as info:
+        read_eis(path)
+    assert info.value.line == 9
+    table = GAMRY[GAMRY.index("ZCURVE"):GAMRY.index("EXPERIMENTABORTED")]
+    path.write_text(GAMRY.replace("EXPERIMENTABORTED", table.replace("ZCURVE", "ZCURVE2").replace(
+        "\t10.5\t", "\t11.5\t") + "EXPERIMENTABORTED"), encoding="latin-1")
+    ds = read_eis(path)
+    assert dict(ds.sizes) == {"loop": 2, "frequency": 3}
+    assert ds["z_real"].values[:, 0].tolist() == [10.5, 11.5]
+    assert ds.attrs["source_loop_detection"] == "ZCURVE tables"
