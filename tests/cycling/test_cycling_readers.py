@@ -155,6 +155,9 @@ def test_neware_btsda_xls():
     # test time = the Statis durations of the 28 earlier steps + the last record's time in step
     expected = sum(_seconds(r[10]) for r in statis[1:-1]) + _seconds(detail[-1][9])
     assert rec["time"].values[-1] == pytest.approx(expected)
+    # and it follows the wall clock (Absolute Time, 1 s resolution) to 17 s over 4.5 days
+    clock = np.array([(r[10] - detail[1][10]).total_seconds() for r in detail[1:]])
+    assert np.max(np.abs(rec["time"].values - clock)) <= 20.0
     table = cycler_table(rec)
     cycle_sheet = _sheet(path, "Cycle_14_1_3")
     assert table.sizes["cycle"] == 14
