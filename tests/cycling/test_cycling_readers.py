@@ -412,3 +412,46 @@ def test_a_recognised_format_that_fails_says_what_it_was_taken_for(tmp_path):
     with pytest.raises(FileFormatError, match=r"this looks like a Neware BTS 8 workbook; .*current") as err:
         read_cycling(path)
     assert err.value.field == "record"
+
+
+def _first_batch_rows(parts):
+    """(rows, time column, voltage column, current column, current factor to mA) from an
+    independent parse: calamine for workbooks, the csv module for CSV."""
+    import csv
+
+    path = peer_file(*parts)
+    if path.suffix == ".csv":
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        header, body = rows[0], rows[1:]
+        return header, body, path
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    sheet = next(s for s in wb.sheet_names if s.startswith(("Record", "Channel")))
+    rows = [r for r in wb.get_sheet_by_name(sheet).to_python() if any(c != "" for c in r)]
+    return rows[0], rows[1:], path
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("parts,time,voltage,current,to_ma", [
+    (LAND, "TestTime/Sec", "Voltage/V", "Current/mA", 1.0),
+    (("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"),
+     "Test_Time(s)", "Voltage(V)", "Current(A)", 1e3),
+    (NEWARE_CSV, None, "Voltage(V)", "Current(A)", 1e3),
+])
+def test_first_batch_points_against_an_independent_parse(parts, time, voltage, current, to_ma):
+    header, body, path = _first_batch_rows(parts)
+    rec = read_cycling(path)
+    assert rec.sizes["time"] + rec.attrs["duplicates_dropped"] == len(body)
+    assert (rec["time"].attrs["units"], rec["voltage"].attrs["units"], rec["current"].attrs["units"]) == \
+        ("s", "V", "mA")
+    v, i = header.index(voltage), header.index(current)
+    for row, k in ((body[0], 0), (body[-1], -1)):
+        assert rec["voltage"].values[k] == pytest.approx(float(row[v]), rel=1e-12)
+        assert rec["current"].values[k] == pytest.approx(to_ma * float(row[i]), rel=1e-12, abs=1e-12)
+    if time is not None:
+        t = header.index(time)
+        assert rec["time"].values[-1] == pytest.approx(float(body[-1][t]), rel=1e-12)
+    else:  # Neware CSV: "Cumulative Time" as h:mm:ss
+        h, m, s = body[-1][header.index("Cumulative Time")].split(":")
+        assert rec["time"].values[-1] == 3600 * int(h) + 60 * int(m) + int(s)
