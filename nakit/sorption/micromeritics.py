@@ -108,7 +108,8 @@ def workbook_bytes(path) -> bytes:
     return data
 
 
-def _read_grid(path) -> list[list]:
+def _read_sheets(path, *, all_sheets: bool = False) -> dict[str, list[list]]:
+    """The workbook's first sheet (or every sheet) as rectangular grids, keyed by sheet name."""
     import io
 
     from python_calamine import CalamineWorkbook
@@ -116,11 +117,19 @@ def _read_grid(path) -> list[list]:
     data = workbook_bytes(path)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = wb.get_sheet_by_index(0).to_python()
+        names = wb.sheet_names if all_sheets else wb.sheet_names[:1]
+        sheets = {name: wb.get_sheet_by_name(name).to_python() for name in names}
     except Exception as exc:  # calamine raises its own error types for non-spreadsheets
         raise FileFormatError(path, f"not a readable .xls/.xlsx workbook ({exc})") from None
-    width = max((len(r) for r in rows), default=0)
-    return [list(r) + [""] * (width - len(r)) for r in rows]
+    out = {}
+    for name, rows in sheets.items():
+        width = max((len(r) for r in rows), default=0)
+        out[name] = [list(r) + [""] * (width - len(r)) for r in rows]
+    return out
+
+
+def _read_grid(path) -> list[list]:
+    return next(iter(_read_sheets(path).values()), [])
 
 
 # Numbers printed as text ("0.1013 g", "3,000.000 Å"; in a decimal-comma locale "0,1025 g",
@@ -161,32 +170,85 @@ def _to_decimal_point(text: str) -> str:
 
 
 def parse_blocks(path) -> dict[str, Block]:
-    """Split the sheet into its report blocks, keyed by block title.
+    """Split the report into its blocks, keyed by block title (and ``"header"``).
+
+    Two layouts: the Full Report Set of TriStar II / ASAP 2020 / 3Flex exports, every block side
+    by side on one sheet between columns of ``|``; and MicroActive workbooks, one report per
+    sheet (sheets "Summary", "Isotherm Tabular Report", "BET Tabular Report", ...), each sheet
+    repeating the sample header above its report.
 
     Text cells of a decimal-comma export are rewritten with decimal points first, so "0,1025 g"
     reads as 0.1025 g and never as 1025 (the comma would otherwise be taken for a thousands
     separator); ``blocks['header'].decimal`` records which it was.
     """
-    grid = _read_grid(path)
+    sheets = _read_sheets(path)
+    grid = next(iter(sheets.values()), [])
     decimal = sniff_decimal(grid)
-    if decimal == ",":
-        grid = [[_to_decimal_point(c) if isinstance(c, str) and not _DATE.search(c) else c for c in row]
-                for row in grid]
     title_row = next((i for i, r in enumerate(grid) if any(str(c).strip() == "Isotherm Tabular Report" for c in r)), None)
     if title_row is None:
-        raise FileFormatError(path, "no 'Isotherm Tabular Report' block: not a Micromeritics Full Report Set export")
+        sheets = _read_sheets(path, all_sheets=True)
+        if "Isotherm Tabular Report" not in sheets:
+            raise FileFormatError(path, "no 'Isotherm Tabular Report' block or sheet: not a Micromeritics Full "
+                                        "Report Set export")
+        blocks = _per_sheet_blocks(sheets, decimal, path)
+    else:
+        blocks = _side_by_side_blocks(_with_decimal_point(grid, decimal), title_row)
+    blocks["header"].decimal = decimal
+    return blocks
+
+
+def _with_decimal_point(grid, decimal):
+    if decimal != ",":
+        return grid
+    return [[_to_decimal_point(c) if isinstance(c, str) and not _DATE.search(c) else c for c in row] for row in grid]
+
+
+def _side_by_side_blocks(grid, title_row) -> dict[str, Block]:
     width = len(grid[0])
     seps = [c for c in range(width) if str(grid[title_row][c]).strip() == "|"]
     starts = [0] + [c + 1 for c in seps]
     ends = seps + [width]
     blocks: dict[str, Block] = {"header": _parse_block("header", grid[:title_row], 0, ends[0], 0)}
-    blocks["header"].decimal = decimal
     for s, e in zip(starts, ends):
         if s >= width:
             continue
         title = str(grid[title_row][s]).strip()
         if title and title not in blocks:
             blocks[title] = _parse_block(title, grid[title_row + 1:], s, e, title_row + 1)
+    return blocks
+
+
+def _sheet_title_row(grid) -> int | None:
+    """The row holding a MicroActive sheet's report title: the first row with a single text cell
+    after the sample header (which runs at least to the sample mass, then label: value rows and
+    the comments)."""
+    start = next((i for i, r in enumerate(grid) if any(str(c).strip().lower() == "sample mass:" for c in r)), None)
+    if start is None:
+        return None
+    for i in range(start + 1, len(grid)):
+        texts = [str(c).strip() for c in grid[i] if str(c).strip()]
+        if len(texts) == 1 and isinstance(next(c for c in grid[i] if str(c).strip()), str) \
+                and not texts[0].endswith(":") and not texts[0].lower().startswith("comments"):
+            return i
+    return None
+
+
+def _per_sheet_blocks(sheets, decimal, path) -> dict[str, Block]:
+    blocks: dict[str, Block] = {}
+    for name, grid in sheets.items():
+        grid = _with_decimal_point(grid, decimal)
+        t = _sheet_title_row(grid)
+        if t is None or not grid:
+            continue
+        width = len(grid[0])
+        if "header" not in blocks:
+            blocks["header"] = _parse_block("header", grid[:t], 0, width, 0)
+        title = next(str(c).strip() for c in grid[t] if str(c).strip())
+        if title not in blocks:
+            blocks[title] = _parse_block(title, grid[t + 1:], 0, width, t + 1)
+    if "Isotherm Tabular Report" not in blocks:
+        raise FileFormatError(path, "the 'Isotherm Tabular Report' sheet has no report title row below its sample "
+                                    "header", field="Isotherm Tabular Report")
     return blocks
 
 

@@ -188,10 +188,8 @@ def _detect_workbook(path, data: bytes):
     cells = {str(c).strip().lower() for row in first for c in row if isinstance(c, str)}
     if "isotherm tabular report" in cells:
         return "micromeritics-xls", read_micromeritics
-    if "Isotherm Tabular Report" in sheets:
-        raise FileFormatError(path, f"this looks like a Micromeritics MicroActive workbook with one report per sheet "
-                                    f"(sheets {sheets[:4]}...); nakit reads the single-sheet Full Report Set export "
-                                    "(Reports > Export, .xls)")
+    if "Isotherm Tabular Report" in sheets:  # MicroActive: one report per sheet
+        return "micromeritics-xls", read_micromeritics
     if "Isotherm" in sheets and ("Info" in sheets or "Summary" in sheets):
         return "3p-xlsx", vendors.read_3p_xlsx
     if any("belsorp" in c or "belmaster" in c or "adsorption data" in c for c in cells):

@@ -401,3 +401,46 @@ def test_micromeritics_other_gas_is_refused(tmp_path):
     wb.save(path)
     with pytest.raises(FileFormatError, match="adsorptive 'Ar': only N2"):
         read_isotherm(path)
+
+
+def write_microactive(path, rows, *, comma=True):
+    """A hand-made MicroActive-style workbook: one report per sheet, each under the sample header
+    (the layout of Micromeritics' current software; decimal commas as a German-locale PC writes)."""
+    openpyxl = pytest.importorskip("openpyxl")
+
+    def num(text):
+        return text.replace(".", ",") if comma else text
+
+    wb = openpyxl.Workbook()
+    first = True
+    for sheet, title, body in (
+            ("Summary", "Summary Report", [("Surface Area",), (), ("BET Surface Area:", num("512.3456 m²/g"))]),
+            ("Isotherm Tabular Report", "Isotherm Tabular Report",
+             [("Relative Pressure (p/p°)", "Absolute Pressure (mmHg)", "Quantity Adsorbed (cm³/g STP)",
+               "Elapsed Time (h:min)", "Saturation Pressure (mmHg)"), ("", "", "", "01:37", 760.5)] + rows),
+            ("BET Tabular Report", "BET Report", [("BET surface area:", num("512.3456 ± 1.2345 m²/g")),
+                                                  ("C:", num("88.123456")), ("Qm:", num("117.7000 cm³/g STP"))])):
+        ws = wb.active if first else wb.create_sheet(sheet)
+        ws.title, first = sheet, False
+        for row in [("Micromeritics GmbH",), ("MicroActive 6.00", "3Flex Version 5.02", "Page 1"), (), (),
+                    ("Sample:", "hand-made carbon"), ("Started:", "11.07.2022 18:32:56", "Analysis adsorptive:", "N2"),
+                    ("Completed:", "14.07.2022 07:52:43", "Analysis bath temp.:", num("77.350 K")),
+                    ("Sample mass:", num("0.0908 g"), "Ambient free space:", num("20.8967 cm³ Measured")),
+                    ("Automatic degas:", "No"), (), ("Comments: hand-made for nakit's tests",), (), (title,), ()] + body:
+            ws.append(row)
+    wb.save(path)
+
+
+def test_micromeritics_microactive_one_report_per_sheet(tmp_path):
+    rows = [(0.05, 38.0, 100.0, "02:08", 760.0), (0.1, 76.0, 110.0, "02:39", 760.0), (0.2, 152.0, 120.0, "03:02", 760.0),
+            (0.3, 228.0, 130.0, "03:28", 760.0)]
+    write_microactive(tmp_path / "ma.xlsx", rows)
+    ds = read_isotherm(tmp_path / "ma.xlsx")
+    np.testing.assert_allclose(ds["relative_pressure"], [r[0] for r in rows])
+    np.testing.assert_allclose(ds["loading"], [r[2] for r in rows])
+    np.testing.assert_allclose(ds["pressure"], [r[1] * 133.322387415 for r in rows])
+    a = ds.attrs
+    assert (a["sample_mass_g"], a["temperature_K"], a["adsorptive"]) == (0.0908, 77.35, "N2")
+    assert a["instrument_model"] == "3Flex Version 5.02"
+    assert (a["instrument_bet_area"], a["instrument_bet_area_sigma"], a["instrument_bet_c"]) == (512.3456, 1.2345, 88.123456)
+    assert a["source_locale"] == "decimal ','"
