@@ -3,7 +3,9 @@
 The export lays the report blocks side by side on one sheet, separated by columns of ``|``:
 a header of sample information, then "Isotherm Tabular Report", "BET ... Report", "t-Plot
 Report", "BJH ... Report" and so on, each a column of ``Label:`` / value pairs above one or
-more tables. :func:`read_micromeritics` returns the isotherm table as an isotherm Dataset and
+more tables. MicroActive (the current software) writes one report per sheet instead, each
+under the same sample header; both layouts give the same blocks. Labels are matched without
+regard to case, and text values follow the PC's locale (decimal point or comma). :func:`read_micromeritics` returns the isotherm table as an isotherm Dataset and
 keeps the instrument's own BET, t-plot and BJH results (values, standard errors, tables and
 the thickness curve it used) as ``instrument_*`` attrs, so nakit's numbers can be compared.
 """

@@ -8,8 +8,8 @@ cm3/g STP, the file's own unit kept in ``attrs['loading_units_in_file']``).
 format                            extensions             read by
 ================================  =====================  ===========================================
 Micromeritics Full Report Set     .xls, .xlsx            nakit (:mod:`~nakit.sorption.micromeritics`,
-(ASAP 2020, TriStar II, 3Flex)                           python-calamine), with the instrument's
-                                                         BET/t-plot/BJH results
+(ASAP 2020, TriStar II, 3Flex;                           python-calamine), with the instrument's
+MicroActive one-sheet-per-report)                        BET/t-plot/BJH results
 AIF (Adsorption Information File) .aif (any)             nakit + gemmi (read and write)
 plain CSV / text table            .csv, .txt             nakit (``,`` ``;`` or tab separated, decimal
                                                          point or comma)
