@@ -4,6 +4,7 @@ Typical use::
 
     from nakit import cycling
     rec = cycling.read_cycling("cell.xlsx")            # canonical record along time
+    tab = cycling.cycler_table(rec)                     # the cycler's own per-cycle results, or None
     summary = cycling.summarise(rec, cycling.PAPER_CELL)  # per-cycle table, mAh/g
     rate = cycling.rate_capability(summary)
     curves = cycling.dqdv(rec, cycling.PAPER_CELL)

@@ -455,3 +455,14 @@ def test_first_batch_points_against_an_independent_parse(parts, time, voltage, c
     else:  # Neware CSV: "Cumulative Time" as h:mm:ss
         h, m, s = body[-1][header.index("Cumulative Time")].split(":")
         assert rec["time"].values[-1] == 3600 * int(h) + 60 * int(m) + int(s)
+
+
+@pytest.mark.peer
+def test_mpr_without_galvani_names_the_extra(monkeypatch):
+    path = _twin(*GCPL, suffix=".mpr")
+    monkeypatch.setitem(sys.modules, "galvani", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "galvani.BioLogic", None)
+    with pytest.raises(MissingDependencyError, match=r"galvani.*nakit\[readers\]"):
+        read_cycling(path)
+    # the text export of the same run needs nothing optional
+    assert read_cycling(_twin(*GCPL, suffix=".mpt")).sizes["time"] == 132
