@@ -114,14 +114,14 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
             tables[key] = i
             i = (_table_rows(lines, i + 3) or [i + 2])[-1] + 1
             continue
-        if key and len(parts) >= 3:
+        if key and len(parts) >= 2:
             header.setdefault(key, parts[1:])
         i += 1
     zt = [name for name in tables if _ZTABLE.match(name)]
-    tag = header.get("TAG", ["?"])[0].strip()
+    tag = header.get("TAG", ["unnamed"])[0].strip()
     if not zt:
         found = ", ".join(tables) or "none"
-        raise FileFormatError(path, f"a Gamry DTA file of a {tag} experiment with tables {found} but no ZCURVE "
+        raise FileFormatError(path, f"a Gamry DTA file (experiment {tag}) with tables {found} but no ZCURVE "
                                     "table: it holds no impedance spectrum")
     freqs, zs, times, extra, line_no, loop = [], [], [], [], [], []
     used = None
@@ -161,7 +161,7 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
         values = numeric_columns(rows, [names.index(c) for c in wanted], path=path,
                                  lines=np.array(row_idx) + 1, decimal=decimal, names=names)
         this_used = ", ".join(wanted[:3])
-        if used not in (None, this_used):
+        if used not in (None, this_used) or (k and (extra[0] is None) != (not other)):
             raise FileFormatError(path, f"ZCURVE tables differ in their columns ({used} vs {this_used})", line=t + 2)
         used = this_used
         freqs.append(values[:, 0])
@@ -174,14 +174,15 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
     for key, attr in _HEADER_ATTRS.items():
         if key not in header:
             continue
-        kind, value = header[key][0].strip(), header[key][1].strip()
+        entry = header[key]
+        kind, value = (None, entry[0].strip()) if len(entry) == 1 else (entry[0].strip(), entry[1].strip())
         if kind in _NUMERIC_TYPES:
             try:
                 value = parse_number(value, path=path, line=None, field=key, decimal=decimal)
             except FileFormatError:
                 pass  # kept as the text the file states
         instrument[attr] = value or None
-    aborted = header.get("EXPERIMENTABORTED", ["", ""])[1].strip() == "T"
+    aborted = [v.strip() for v in header.get("EXPERIMENTABORTED", [])[1:2]] == ["T"]
     if "EXPERIMENTABORTED" in header:
         instrument["experiment_aborted"] = int(aborted)
     if aborted:

@@ -133,7 +133,7 @@ def test_bad_files_are_refused(tmp_path):
     with pytest.raises(FileFormatError, match="ZPLOT2"):
         read_zplot(tmp_path / "x.z")
     (tmp_path / "x.DTA").write_text(GAMRY.replace("ZCURVE\tTABLE", "OCVCURVE\tTABLE"))
-    with pytest.raises(FileFormatError, match="ZCURVE"):
+    with pytest.raises(FileFormatError, match=r"experiment EISPOT\) with tables OCVCURVE but no ZCURVE"):
         read_gamry_dta(tmp_path / "x.DTA")
     (tmp_path / "x.mpt").write_text(MPT.replace("-Im(Z)/Ohm", "Ewe/V").replace("|Z|/Ohm", "I/mA"))
     with pytest.raises(FileFormatError, match="Impedance Spectroscopy without impedance columns"):
