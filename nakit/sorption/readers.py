@@ -2,7 +2,7 @@
 
 Every reader returns the isotherm Dataset of :mod:`nakit.sorption.isotherm` (loading in
 cm3/g STP, the file's own unit kept in ``attrs['loading_units_in_file']``).
-:func:`read_isotherm` recognises the format by content (the extension only breaks ties):
+:func:`read_isotherm` recognises the format by content, whatever the file's extension:
 
 ================================  =====================  ===========================================
 format                            extensions             read by
@@ -99,10 +99,15 @@ def apply_facts(ds: xr.Dataset, facts: dict, path) -> xr.Dataset:
             ds.attrs[key] = value
             ds.attrs[f"{key}_source"] = "argument"
         elif (isinstance(value, float) and not np.isclose(float(have), value, rtol=1e-6)) or (
-                isinstance(value, str) and str(have).strip().lower() != value.strip().lower()):
+                isinstance(value, str) and _same_name(have) != _same_name(value)):
             raise ParameterError(f"{path}: the file states {key} = {have!r}, the argument says {value!r}; "
                                  "nakit does not overwrite what the instrument recorded")
     return ds
+
+
+def _same_name(text) -> str:
+    t = str(text).strip().lower()
+    return "n2" if t in ("n2", "nitrogen") else t
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -444,3 +444,14 @@ def test_micromeritics_microactive_one_report_per_sheet(tmp_path):
     assert a["instrument_model"] == "3Flex Version 5.02"
     assert (a["instrument_bet_area"], a["instrument_bet_area_sigma"], a["instrument_bet_c"]) == (512.3456, 1.2345, 88.123456)
     assert a["source_locale"] == "decimal ','"
+
+
+def test_facts(tmp_path, sample_a):
+    path = peer_file("sorption", "micromeritics", "Sample_A.xls")
+    ds = read_isotherm(path, sample_mass_g=0.1013, adsorptive="nitrogen", temperature_K=77.3)
+    assert ds.attrs["sample_mass_g"] == 0.1013 and "sample_mass_g_source" not in ds.attrs
+    with pytest.raises(ParameterError, match="the file states temperature_K"):
+        read_isotherm(path, temperature_K=87.3)
+    csv = read_isotherm(_csv(tmp_path, GOOD), sample_mass_g=0.05, temperature_K=77.35, sample_name="x")
+    assert (csv.attrs["sample_mass_g"], csv.attrs["temperature_K"], csv.attrs["sample_name"]) == (0.05, 77.35, "x")
+    assert csv.attrs["temperature_K_source"] == "argument"
