@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import os
 import struct
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, require
-from ..textio import check_declared_count, read_bytes, require_finite
+from ..textio import COMPRESSION_SUFFIXES, check_declared_count, read_bytes, require_finite
 from .readers import _dataset, _grid
 
 _HEADER_SIZE = 512
@@ -95,6 +96,9 @@ def read_wdf(path: str | os.PathLike) -> xr.Dataset:
     """
     data = read_bytes(path)
     counts = check_wdf(data, path)
+    if Path(path).suffix.lower() in COMPRESSION_SUFFIXES:
+        raise FileFormatError(path, "a compressed .wdf: renishawWiRE reads the file from disk itself, so "
+                              "decompress it first")
     wire = require("renishawWiRE", "readers", "Reading Renishaw .wdf files")
     try:
         reader = wire.WDFReader(str(path))

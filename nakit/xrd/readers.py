@@ -249,6 +249,10 @@ def detect_format(data: bytes, suffix: str, path) -> str:
     if re.match(r"\s*#Wave\s+#Intensity", head, re.I):
         raise FileFormatError(path, "this looks like a Renishaw WiRE Raman text export (#Wave #Intensity), not "
                               "a diffraction scan; read it with nakit.raman.read_raman")
+    root = re.match(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w:.-]*)", head, re.S)
+    if root:
+        raise FileFormatError(path, f"an XML file whose root element is <{root.group(1)}>, which is neither "
+                              "PANalytical XRDML (<xrdMeasurements>) nor a Bruker BRML member")
     if "\x00" in head:
         raise FileFormatError(path, f"binary content of no XRD format nakit knows (first bytes {data[:8]!r}); "
                               "known: Bruker RAW/BRML, PANalytical XRDML, Rigaku RAS/RASX, GSAS STD, UXD, text")

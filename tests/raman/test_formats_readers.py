@@ -299,3 +299,12 @@ def test_labspec_map_cut_short_refused(tmp_path):
         read_raman(_write(tmp_path, head + "".join(rows[:7])))
     ds = read_raman(_write(tmp_path, head + "".join(rows), name="full.txt"))
     assert ds.intensity.shape == (3, 3, 2) and ds.x.attrs["units"] == "mm"
+
+
+def test_compressed_wdf_refused_with_the_reason(tmp_path):
+    import gzip
+
+    path = tmp_path / "s.wdf.gz"
+    path.write_bytes(gzip.compress(make_wdf(np.linspace(300, 100, 20), np.ones(20))))
+    with pytest.raises(FileFormatError, match="decompress it first"):
+        read_raman(path)

@@ -373,3 +373,10 @@ def test_gsas_reads_all_6001_points_and_no_padding():
     ds = read_xrd(peer_file("xrd", "gsas2", "PBSO4.XRA"), wavelength="Cu")
     assert ds.sizes["two_theta"] == 6001
     assert float(ds.intensity[-1]) == 368  # the last real value; the nine zeros after it are padding
+
+
+def test_other_xml_named(tmp_path):
+    path = tmp_path / "scan.xrdml"
+    path.write_text('<?xml version="1.0"?>\n<!-- exported -->\n<ScanData><point/></ScanData>\n')
+    with pytest.raises(FileFormatError, match="root element is <ScanData>"):
+        read_xrd(path)
