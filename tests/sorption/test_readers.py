@@ -455,3 +455,24 @@ def test_facts(tmp_path, sample_a):
     csv = read_isotherm(_csv(tmp_path, GOOD), sample_mass_g=0.05, temperature_K=77.35, sample_name="x")
     assert (csv.attrs["sample_mass_g"], csv.attrs["temperature_K"], csv.attrs["sample_name"]) == (0.05, 77.35, "x")
     assert csv.attrs["temperature_K_source"] == "argument"
+
+
+# First and last points of the older exports as adsorption-file-parser 0.3.0 parses them (its
+# tests/data/mic/Sample_{A,D,E}.json, the same files; MIT): (points, p/p0 first and last, loading
+# first and last in the file's unit, the unit, mass in g).
+AFP_MIC = {
+    "A": (84, 0.006685548883050357, 0.10645563333904307, 28.759507494882065, 45.772488177900655, "cm³/g STP", 0.1013),
+    "D": (66, 0.00983337685130033, 0.010336354435827214, 2.4404238659481523, 4.889738980024986, "mmol/g", 0.0625),
+    "E": (66, 0.009554042780454368, 0.00986964579175324, 0.12150316336563662, 0.3244446267101251, "mmol/g", 0.0898),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AFP_MIC))
+def test_older_micromeritics_match_adsorption_file_parser(name):
+    n, p_first, p_last, q_first, q_last, unit, mass = AFP_MIC[name]
+    ds = read_isotherm(peer_file("sorption", "micromeritics", f"Sample_{name}.xls"))
+    factor = 22.414 if unit == "mmol/g" else 1.0  # nakit stores cm3/g STP
+    assert ds.sizes["relative_pressure"] == n and ds.attrs["loading_units_in_file"] == unit
+    assert ds["relative_pressure"].values[[0, -1]].tolist() == [p_first, p_last]
+    np.testing.assert_allclose(ds["loading"].values[[0, -1]], [q_first * factor, q_last * factor], rtol=1e-14)
+    assert ds.attrs["sample_mass_g"] == mass
