@@ -79,7 +79,7 @@ def _parse_with(path, text: str, encoding: str, suffix: str, parse):
             with _quiet():
                 return parse(str(copy))
         except (afp.ParsingError, ValueError, KeyError, IndexError, TypeError, AttributeError,
-                StopIteration) as exc:
+                StopIteration, ArithmeticError) as exc:  # the parser's own failures, named for the user
             raise FileFormatError(path, f"adsorption-file-parser could not parse it: "
                                         f"{type(exc).__name__}: {exc}") from None
 
@@ -174,6 +174,11 @@ def _check_bel_dat(lines, path) -> None:
         if head >= len(lines) or not lines[head].lstrip('"').lower().startswith(("no", "ｎｏ", "no.")):
             raise FileFormatError(path, f"section {line.strip()!r} has no 'No.' header row", line=head + 1)
         names = [h.strip().strip('"') for h in lines[head].split("\t")]
+        units = {n.split("/", 1)[0].strip().lower(): n.split("/", 1)[1].strip() for n in names if "/" in n}
+        if "pe" in units and "p0" in units and units["pe"].lower() != units["p0"].lower():
+            # the parser takes P0 in Pe's unit
+            raise FileFormatError(path, f"Pe in {units['pe']!r} but P0 in {units['p0']!r}: expected one unit",
+                                  line=head + 1)
         end = _table_rows(lines, head + 1, path, delimiter="\t", ncols=len(names), names=names,
                           stop=lambda s: s.split("\t")[0].strip() == "0" or s.startswith("=") or not s.strip())
         if end >= len(lines) or lines[end].split("\t")[0].strip() != "0":

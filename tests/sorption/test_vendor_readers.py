@@ -402,3 +402,8 @@ def test_vendor_suffixes_with_junk(tmp_path, content, suffix):
     with pytest.raises(FileFormatError) as info:
         read_isotherm(path)
     assert path.name in str(info.value)
+
+
+def test_bel_dat_p0_in_another_unit_is_refused(tmp_path):
+    with pytest.raises(FileFormatError, match="P0 in 'Pa'"):
+        read_isotherm(_write(tmp_path, "units.DAT", bel_dat().replace('"P0/kPa"', '"P0/Pa"')))
