@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import math
 import os
 import re
@@ -337,6 +338,16 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
         # late notebooks read the others' results: rerun them whenever any of those ran
         rerun = force or any(r.status == "ran" for r in results)
         results += run_jobs(study.late_jobs, workers=1, force=rerun)
+    key = _report_key(study)
+    previous = _read_json(study.output / REPORT_STAMP)
+    index = study.output / "index.html"
+    ledger = study.output / "claims.csv" if study.claims is not None else None
+    if (all(r.status == "skipped" for r in results) and previous.get("key") == key and index.exists()
+            and (ledger is None or ledger.exists())):
+        # nothing ran and every input of the report is as it was: the report on disk is current
+        return StudySummary(study, results, index, ledger, study.output / "comparison.nc",
+                            list(previous.get("notes", [])), time.perf_counter() - start)
+    (study.output / REPORT_STAMP).unlink(missing_ok=True)
     ok_dirs = [Path(r.output_dir) for r in results if r.ok]
     ledger = None
     if study.claims is not None:
@@ -345,8 +356,35 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
         ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
     comparison = compare(study, results)
     index = write_index(study, results, comparison, ledger)
+    if all(r.ok for r in results):
+        with atomic_path(study.output / REPORT_STAMP) as tmp:
+            tmp.write_text(json.dumps({"key": key, "notes": comparison.notes}, indent=1), encoding="utf-8")
     return StudySummary(study, results, index, ledger, comparison.nc, comparison.notes,
                         time.perf_counter() - start)
+
+
+REPORT_STAMP = ".nakit-study.json"
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _report_key(study: Study) -> str:
+    """What the study report depends on: the study, nakit, and each run's own key (its stamp)."""
+    import hashlib
+
+    from .batch.engine import STAMP, nakit_digest
+    from .io import sha256_file
+
+    runs = {j.name: _read_json(Path(j.output_dir) / STAMP).get("key") for j in study.jobs + study.late_jobs}
+    payload = {"title": study.title, "labels": study.labels, "techniques": study.techniques, "runs": runs,
+               "output": str(study.output), "nakit": nakit_digest(),
+               "claims": sha256_file(study.claims) if study.claims else None}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 # -- the cross-sample comparison ----------------------------------------------------------
