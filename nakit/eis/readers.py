@@ -1,14 +1,14 @@
 """Readers for impedance spectra, and :func:`read_eis`, the one entry point that recognises them.
 
-============================  ================  ==================================  ==========
-format                        extensions        read by                             recognised
-============================  ================  ==================================  ==========
-BioLogic EC-Lab text export   ``.mpt``          :func:`read_biologic_mpt` (nakit)   first line ``EC-Lab ASCII FILE``
-BioLogic EC-Lab binary        ``.mpr``          :func:`read_biologic_mpr` (galvani) magic ``BIO-LOGIC MODULAR FILE``
-Gamry Framework               ``.dta``          :func:`read_gamry_dta` (nakit)      first line ``EXPLAIN``
-Scribner ZPlot (Solartron)    ``.z``            :func:`read_zplot` (nakit)          first line ``ZPLOT2 ASCII``
-plain table f, Z', Z''        ``.csv``/``.txt`` :func:`read_csv` (nakit)            rows of numbers
-============================  ================  ==================================  ==========
+=========================== ================= ======================================= =================================
+format                      extensions        read by                                 recognised by
+=========================== ================= ======================================= =================================
+BioLogic EC-Lab text export ``.mpt``          :func:`read_biologic_mpt` (nakit)       first line ``EC-Lab ASCII FILE``
+BioLogic EC-Lab binary      ``.mpr``          :func:`read_biologic_mpr` (galvani)     ``BIO-LOGIC MODULAR FILE`` magic
+Gamry Framework             ``.dta``          :func:`read_gamry_dta` (nakit)          first line ``EXPLAIN``
+Scribner ZPlot (Solartron)  ``.z``            :func:`read_zplot` (nakit)              first line ``ZPLOT2 ASCII``
+plain table f, Z', Z''      ``.csv``/``.txt`` :func:`read_csv` (nakit)                anything else that is text
+=========================== ================= ======================================= =================================
 
 Every reader returns the spectrum Dataset described in :mod:`nakit.eis.spectra`: the
 ``frequency`` dimension (Hz, in the order measured), ``z_real`` and signed ``z_imag`` (ohm),

@@ -170,6 +170,9 @@ def test_one_spectrum_in_three_formats():
     np.testing.assert_allclose(dta["frequency"], f_ref, rtol=1e-15)
     np.testing.assert_allclose(impedance_of(dta), z_ref, rtol=1e-15)
     assert dta.attrs["instrument_frequency_start_Hz"] == 1e4  # a decimal-comma header value
+    for d in (dta, mpt, z):
+        _units(d)
+        assert d["elapsed_time"].attrs["units"] == "s"
 
 
 # ------------------------------------------------------------------ refusals -----------------------
