@@ -161,6 +161,13 @@ def _table_rows(lines, start, path, *, delimiter, ncols, names, stop):
     return i
 
 
+def _same_pressure_units(names, path, line) -> None:
+    """adsorption-file-parser takes P0 in Pe's unit: refuse a BEL table where they differ."""
+    units = {n.split("/", 1)[0].strip().lower(): n.split("/", 1)[1].strip() for n in names if "/" in n}
+    if "pe" in units and "p0" in units and units["pe"].lower() != units["p0"].lower():
+        raise FileFormatError(path, f"Pe in {units['pe']!r} but P0 in {units['p0']!r}: expected one unit", line=line)
+
+
 # --- BEL .dat ---------------------------------------------------------------------------------
 
 def _check_bel_dat(lines, path) -> None:
@@ -174,11 +181,7 @@ def _check_bel_dat(lines, path) -> None:
         if head >= len(lines) or not lines[head].lstrip('"').lower().startswith(("no", "ｎｏ", "no.")):
             raise FileFormatError(path, f"section {line.strip()!r} has no 'No.' header row", line=head + 1)
         names = [h.strip().strip('"') for h in lines[head].split("\t")]
-        units = {n.split("/", 1)[0].strip().lower(): n.split("/", 1)[1].strip() for n in names if "/" in n}
-        if "pe" in units and "p0" in units and units["pe"].lower() != units["p0"].lower():
-            # the parser takes P0 in Pe's unit
-            raise FileFormatError(path, f"Pe in {units['pe']!r} but P0 in {units['p0']!r}: expected one unit",
-                                  line=head + 1)
+        _same_pressure_units(names, path, head + 1)
         end = _table_rows(lines, head + 1, path, delimiter="\t", ncols=len(names), names=names,
                           stop=lambda s: s.split("\t")[0].strip() == "0" or s.startswith("=") or not s.strip())
         if end >= len(lines) or lines[end].split("\t")[0].strip() != "0":
@@ -264,6 +267,7 @@ def _check_bel_csv(lines, path) -> tuple[int, int]:
         if not line.startswith("No,"):
             continue
         names = [h.strip() for h in line.split(",")]
+        _same_pressure_units(names, path, i + 1)
         if i + 1 >= len(lines) or lines[i + 1].strip() != "ADS":
             raise FileFormatError(path, "expected an 'ADS' line after the 'No,' header", line=i + 2)
         des = _table_rows(lines, i + 2, path, delimiter=",", ncols=len(names), names=names,
