@@ -443,6 +443,7 @@ def read_3p_xlsx(path: str | os.PathLike, **facts) -> xr.Dataset:
             raise FileFormatError(path, f"non-numeric cell in the {field} column", field="Isotherm") from None
         return require_finite(values, path=path, field=field)
 
+    _check_3p_units(data_bytes, path)
     rel = column("pressure_relative", "p/p0")
     pressure = column("pressure", "p") * _pfactor(meta.get("pressure_unit"), path, "p")
     p0 = column("pressure_saturation", "p0") * _pfactor(meta.get("pressure_unit"), path, "p0") \
@@ -459,6 +460,26 @@ def read_3p_xlsx(path: str | os.PathLike, **facts) -> xr.Dataset:
     # meta['temperature'] is adsorption-file-parser's assumption, not the file's: not used
     return _dataset(path, "3p-xlsx", rel, column("loading", "V"), branch, _loading_unit(meta, path),
                     meta.get("original_loading_string"), pressure, p0, attrs, facts, model="3P", **results)
+
+
+def _check_3p_units(data: bytes, path) -> None:
+    """The parser reads p0 in p's unit: check the Isotherm sheet's header says so."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    try:
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Isotherm").to_python(nrows=50)
+    except Exception as exc:  # calamine's own error types
+        raise FileFormatError(path, f"cannot read the Isotherm sheet ({exc})") from None
+    header = next((r for r in rows if r and str(r[0]).strip() == "ID"), None)
+    if header is None:
+        raise FileFormatError(path, "the Isotherm sheet has no 'ID' header row", field="Isotherm")
+    units = {m.group(1).lower(): m.group(2).strip() for h in header
+             if (m := re.match(r"\s*(p0?)\s*\(([^)]*)\)", str(h), re.IGNORECASE))}
+    if "p" in units and "p0" in units and units["p"].lower() != units["p0"].lower():
+        raise FileFormatError(path, f"p in {units['p']!r} but p0 in {units['p0']!r}: expected one unit",
+                              field="Isotherm")
 
 
 # --- common -----------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def test_quantachrome_bad_input(tmp_path, edit, match):
 
 # --- 3P (hand-made workbook in the 3P meso/micro report layout)
 
-def write_3p(path, temperature_row=False, v_header="V (cm³/g STP)"):
+def write_3p(path, v_header="V (cm³/g STP)", p0_header="p0 (kPa)"):
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -224,7 +224,7 @@ def write_3p(path, temperature_row=False, v_header="V (cm³/g STP)"):
         ws.append(row)
     iso = wb.create_sheet("Isotherm")
     iso.append(("Charge NumberHM-1",))
-    iso.append(("ID", "p (kPa)", "p/p0", v_header, "p0 (kPa)", "Time"))
+    iso.append(("ID", "p (kPa)", "p/p0", v_header, p0_header, "Time"))
     ads = [(1, 1.0, 0.01, 150.0, 100.0, "11:00:00"), (2, 10.0, 0.1, 190.0, 100.0, "11:10:00"),
            (3, 50.0, 0.5, 210.0, 100.0, "11:20:00"), (4, 99.0, 0.99, 320.0, 100.0, "11:30:00")]
     des = [(1, 60.0, 0.6, 250.0, 100.0, "11:40:00"), (2, 20.0, 0.2, 200.0, 100.0, "11:50:00")]
@@ -407,3 +407,9 @@ def test_vendor_suffixes_with_junk(tmp_path, content, suffix):
 def test_bel_dat_p0_in_another_unit_is_refused(tmp_path):
     with pytest.raises(FileFormatError, match="P0 in 'Pa'"):
         read_isotherm(_write(tmp_path, "units.DAT", bel_dat().replace('"P0/kPa"', '"P0/Pa"')))
+
+
+def test_3p_p0_in_another_unit_is_refused(tmp_path):
+    write_3p(tmp_path / "u.xlsx", p0_header="p0 (bar)")
+    with pytest.raises(FileFormatError, match="p0 in 'bar'"):
+        read_isotherm(tmp_path / "u.xlsx")
