@@ -304,7 +304,7 @@ def _apply_facts(ds: xr.Dataset, facts: dict) -> xr.Dataset:
     return ds
 
 
-def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
+def read_eis(path: str | os.PathLike, *, loop: str | int | None = None, **facts) -> xr.Dataset:
     """Read an impedance spectrum of any supported format, recognised by its content.
 
     Parameters
@@ -317,6 +317,10 @@ def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
         of the recognised format's reader: ``imag_convention`` and ``delimiter`` for plain
         tables (:func:`read_csv`), ``drift_corrected`` for Gamry (:func:`read_gamry_dta`).
         Anything else is refused, naming the format and what it takes.
+    loop
+        ``None`` (default): every sweep of a multi-loop file (a ``loop`` dimension);
+        ``"first"``, ``"last"`` or a loop number: that sweep only, as :func:`select_loop`
+        gives it (a notebook's sample entry can carry ``loop``).
 
     Returns
     -------
@@ -342,4 +346,5 @@ def read_eis(path: str | os.PathLike, **facts) -> xr.Dataset:
         raise ParameterError(f"{p}: recognised as {fmt}, whose reader takes {accepted or 'no options'} "
                              f"(and the sample facts {', '.join(FACTS)}); not {unknown}")
     options = {k: v for k, v in facts.items() if k in accepted}
-    return _apply_facts(reader(p, **options), {k: v for k, v in facts.items() if k in FACTS})
+    ds = _apply_facts(reader(p, **options), {k: v for k, v in facts.items() if k in FACTS})
+    return ds if loop is None else select_loop(ds, loop)

@@ -74,6 +74,8 @@ def test_multi_loop_mpt_keeps_every_loop():
         np.testing.assert_array_equal(spectrum["elapsed_time"], block[:, 3])
     last = select_loop(ds)
     assert int(last["loop"]) == 3 and last["z_real"].values[-1] == 8.2633186e1
+    assert read_eis(path, loop="last").identical(last)
+    assert int(read_eis(path, loop=1)["loop"]) == 1
     assert select_loop(ds, "first")["z_real"].values[0] == 1.2753284e1
     np.testing.assert_array_equal(select_loop(ds, -2)["z_real"], select_loop(ds, 2)["z_real"])
     with pytest.raises(ParameterError, match="4 loop"):
