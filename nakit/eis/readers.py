@@ -179,7 +179,7 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     def split(line: str) -> list[str]:
         return line.split() if delimiter is None else [t.strip() for t in line.split(delimiter)]
 
-    rows, line_no, header = [], [], None
+    rows, line_no, header, instrument = [], [], None, {}
     for i, line in content:
         tokens = split(line)
         if len(tokens) < 3:
@@ -204,6 +204,7 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
                                         f"table is not an impedance spectrum (expected frequency, Z', Z'' columns; "
                                         f"header {names[:6]})", line=header[0], field=names[0])
         stated = "negated" if names[2].lstrip().startswith("-") else None
+        instrument["columns"] = ", ".join(names[:3])
     line_no = np.array(line_no)
     check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=int(line_no[-1]), decimal=decimal)
     data = numeric_columns(rows, [0, 1, 2], path=path, lines=line_no, decimal=decimal,
@@ -215,7 +216,8 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         else:
             imag_convention = "negated" if np.sum(data[:, 2] > 0) > data.shape[0] / 2 else "signed"
     sign = -1.0 if imag_convention == "negated" else 1.0
-    attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected))
+    attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected),
+                            **instrument)
     return spectrum_dataset(data[:, 0], data[:, 1] + 1j * sign * data[:, 2], attrs, path=path, lines=line_no)
 
 
@@ -304,6 +306,26 @@ def _apply_facts(ds: xr.Dataset, facts: dict) -> xr.Dataset:
     return ds
 
 
+def _refuse_evenly_spaced(ds: xr.Dataset, path) -> None:
+    """Refuse a headerless table whose first column rises in equal steps.
+
+    Impedance analysers sweep frequency logarithmically; a headerless three-column table on
+    an even grid is far more likely a diffraction pattern or spectrum with an error column
+    (2theta, counts, sigma) than a spectrum, and would otherwise be read as one. A genuine
+    linear sweep is read by :func:`read_csv`, which does not guess.
+    """
+    f = ds["frequency"].values
+    if f.size < 10:
+        return
+    step = np.diff(f)
+    typical = np.median(step)
+    if np.all(np.abs(step - typical) <= 0.05 * abs(typical)):
+        raise FileFormatError(path, f"a table without a header whose first column rises in equal steps ({f[0]:g} to "
+                                    f"{f[-1]:g} by {typical:g}, {f.size} rows): this looks like a diffraction "
+                                    "pattern or spectrum, not an impedance sweep (analysers step frequency "
+                                    "logarithmically); if it is impedance, read it with nakit.eis.read_csv")
+
+
 def read_eis(path: str | os.PathLike, *, loop: str | int | None = None, **facts) -> xr.Dataset:
     """Read an impedance spectrum of any supported format, recognised by its content.
 
@@ -346,5 +368,8 @@ def read_eis(path: str | os.PathLike, *, loop: str | int | None = None, **facts)
         raise ParameterError(f"{p}: recognised as {fmt}, whose reader takes {accepted or 'no options'} "
                              f"(and the sample facts {', '.join(FACTS)}); not {unknown}")
     options = {k: v for k, v in facts.items() if k in accepted}
-    ds = _apply_facts(reader(p, **options), {k: v for k, v in facts.items() if k in FACTS})
+    ds = reader(p, **options)
+    if fmt == "csv" and "instrument_columns" not in ds.attrs:
+        _refuse_evenly_spaced(ds, p)
+    ds = _apply_facts(ds, {k: v for k, v in facts.items() if k in FACTS})
     return ds if loop is None else select_loop(ds, loop)

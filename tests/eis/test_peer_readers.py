@@ -188,6 +188,8 @@ def test_one_spectrum_in_three_formats():
     (("echem", "batteryabn"), "an Excel .xlsx workbook"),
     (("echem", "cellpy", "neware_uio.csv"), "first column 'DataPoint', not a frequency"),
     (("xrd", "xylib", "BT86.raw"), "binary content that is not a BioLogic .mpr"),
+    (("xrd", "xrayutilities", "LaB6_d500_si_psd.xye.bz2"), "rises in equal steps .* looks like a diffraction"),
+    (("sorption", "betsi", "MCM-41.csv"), "expected 3 columns"),
 ])
 def test_non_impedance_files_are_refused_by_name(parts, match):
     path = peer_file(*parts)

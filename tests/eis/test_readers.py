@@ -327,3 +327,14 @@ def test_gamry_declared_row_count_and_several_zcurve_tables(tmp_path):
     assert dict(ds.sizes) == {"loop": 2, "frequency": 3}
     assert ds["z_real"].values[:, 0].tolist() == [10.5, 11.5]
     assert ds.attrs["source_loop_detection"] == "ZCURVE tables"
+
+
+def test_headerless_even_grid_is_not_taken_for_impedance(tmp_path):
+    f = np.linspace(1000, 100, 12)
+    path = tmp_path / "linear.txt"
+    np.savetxt(path, np.column_stack([f, np.full(12, 5.0), -np.linspace(1, 2, 12)]))
+    with pytest.raises(FileFormatError, match="equal steps"):
+        read_eis(path)
+    np.testing.assert_array_equal(read_csv(path)["frequency"], f)  # the explicit reader does not guess
+    path.write_text("freq/Hz Zre Zim\n" + path.read_text())  # a header that names the frequency decides
+    assert read_eis(path).attrs["instrument_columns"] == "freq/Hz, Zre, Zim"
