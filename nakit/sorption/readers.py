@@ -240,6 +240,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     if delimiter is None and "," in lines[n0] and decimal == ".":
         delimiter = ","
     header = [h.strip().strip('"') for h in _split(lines[n0], delimiter)]
+    if len(header) < 2:  # a header aligned with spaces above tab-separated rows
+        header = [h.strip().strip('"') for h in _split(lines[n0], None)]
     norm = [normalise_unit(h).replace("_", " ") for h in header]  # 'relative_pressure' names it too
     ip = next((i for i, h in enumerate(norm) if "p/p" in h or "relative pressure" in h or h in ("p rel", "prel")), None)
     iq = next((i for i, h in enumerate(norm) if i != ip and any(w in h for w in ("quantity", "loading", "amount", "uptake", "adsorbed"))), None)

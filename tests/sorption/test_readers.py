@@ -476,3 +476,12 @@ def test_older_micromeritics_match_adsorption_file_parser(name):
     assert ds["relative_pressure"].values[[0, -1]].tolist() == [p_first, p_last]
     np.testing.assert_allclose(ds["loading"].values[[0, -1]], [q_first * factor, q_last * factor], rtol=1e-14)
     assert ds.attrs["sample_mass_g"] == mass
+
+
+@pytest.mark.parametrize("rows", ["0.05 10.5\n0.1 12.25\n0.3 16.125\n", "0,05 10,5\n0,1 12,25\n0,3 16,125\n",
+                                  "0.05\t10.5\n0.1\t12.25\n0.3\t16.125\n"])
+def test_white_space_text_table(tmp_path, rows):
+    text = "Relative Pressure (P/Po)    Quantity Adsorbed (cm3/g STP)\n" + rows
+    ds = read_isotherm(_csv(tmp_path, text, "iso.txt"))
+    np.testing.assert_allclose(ds["relative_pressure"], [0.05, 0.1, 0.3])
+    np.testing.assert_allclose(ds["loading"], [10.5, 12.25, 16.125])
