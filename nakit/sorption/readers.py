@@ -4,21 +4,21 @@ Every reader returns the isotherm Dataset of :mod:`nakit.sorption.isotherm` (loa
 cm3/g STP, the file's own unit kept in ``attrs['loading_units_in_file']``).
 :func:`read_isotherm` recognises the format by content, whatever the file's extension:
 
-================================  =====================  ===========================================
-format                            extensions             read by
-================================  =====================  ===========================================
-Micromeritics Full Report Set     .xls, .xlsx            nakit (:mod:`~nakit.sorption.micromeritics`,
-(ASAP 2020, TriStar II, 3Flex;                           python-calamine), with the instrument's
-MicroActive one-sheet-per-report)                        BET/t-plot/BJH results
-AIF (Adsorption Information File) .aif (any)             nakit + gemmi (read and write)
-plain CSV / text table            .csv, .txt             nakit (``,`` ``;`` or tab separated, decimal
-                                                         point or comma)
-pyGAPS CSV and JSON               .csv, .json            nakit
-MicrotracBEL BELSORP .dat / .csv  .dat, .csv             adsorption-file-parser (``readers`` extra)
-Quantachrome / Anton Paar raw     .txt                   adsorption-file-parser (``readers`` extra)
+==================================  ============  ============================================
+format                              extensions    read by
+==================================  ============  ============================================
+Micromeritics Full Report Set       .xls, .xlsx   nakit (:mod:`~nakit.sorption.micromeritics`,
+(ASAP 2020, TriStar II, 3Flex;                    python-calamine), with the instrument's
+MicroActive one sheet per report)                 BET/t-plot/BJH results
+AIF (Adsorption Information File)   .aif (any)    nakit + gemmi (read and write)
+plain CSV / text table              .csv, .txt    nakit (``,`` ``;`` tab or space separated,
+                                                  decimal point or comma)
+pyGAPS CSV and JSON                 .csv, .json   nakit
+MicrotracBEL BELSORP .dat / .csv    .dat, .csv    adsorption-file-parser (``readers`` extra)
+Quantachrome / Anton Paar raw       .txt          adsorption-file-parser (``readers`` extra)
 data (NovaWin, ASiQwin)
-3P Instruments report             .xlsx                  adsorption-file-parser (``readers`` extra)
-================================  =====================  ===========================================
+3P Instruments report               .xlsx         adsorption-file-parser (``readers`` extra)
+==================================  ============  ============================================
 
 Every text input goes through :mod:`nakit.textio` (missing path, directory, ``.gz``/``.bz2``/
 ``.xz``/``.zip`` with a size cap, BOM, Latin-1, NaN/inf, a last row cut mid-number), so a bad
