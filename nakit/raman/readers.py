@@ -292,12 +292,15 @@ def _numeric_rows(path, rows: list[tuple[int, str]], *, ncols: int, ends_with_ne
     if rows:
         check_last_row(split, path=path, ends_with_newline=ends_with_newline, line=rows[-1][0], decimal=decimal)
         if not ends_with_newline:
-            _check_last_value([r[-1] for r in split], path=path, line=rows[-1][0], column=ncols, decimal=decimal)
+            check_last_value([r[-1] for r in split], path=path, line=rows[-1][0], column=ncols, decimal=decimal)
     return out
 
 
-def _check_last_value(tokens: list[str], *, path, line: int, column: int, decimal: str) -> None:
+def check_last_value(tokens: list[str], *, path, line: int, column: int, decimal: str) -> None:
     """Refuse a last value that cannot be told complete in a file without a final line break.
+
+    Also used by the XRD text reader; it belongs with :func:`nakit.textio.check_last_row`
+    and should move there.
 
     :func:`nakit.textio.check_last_row` compares the last value with the *least* precise
     earlier one; spectrometer exports write ``%g``-style numbers whose precision varies from

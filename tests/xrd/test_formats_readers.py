@@ -380,3 +380,12 @@ def test_other_xml_named(tmp_path):
     path.write_text('<?xml version="1.0"?>\n<!-- exported -->\n<ScanData><point/></ScanData>\n')
     with pytest.raises(FileFormatError, match="root element is <ScanData>"):
         read_xrd(path)
+
+
+def test_xy_cut_varying_precision_refused(tmp_path):
+    path = tmp_path / "g.xy"
+    path.write_text("10.0 12.5\n10.1 3243\n10.2 25.0441\n10.3 143.9")  # 143.9634 cut; %g-style column
+    with pytest.raises(FileFormatError, match="may be cut"):
+        read_xrd(path, wavelength="Cu")
+    path.write_text("10.0 12.5\n10.1 3243\n10.2 25.0441\n10.3 143.9\n")
+    assert float(read_xrd(path, wavelength="Cu").intensity[-1]) == 143.9
