@@ -517,8 +517,8 @@ def compare(study: Study, results: list[JobResult]) -> Comparison:
         except Exception as exc:  # one unreadable panel must not lose the rest of the report
             comp.notes.append(f"{name}: comparison panel not drawn ({type(exc).__name__}: {exc})")
             continue
-        if extra is not None:
-            ds = ds.merge(extra)
+        if extra is not None:  # (sample, phase) or (sample, band) variables; keep the study's sample order
+            ds = ds.merge(extra, join="left")
     comp.nc = write_netcdf(ds, out / "comparison.nc")
     table = _sample_table(ds)
     comp.csv = out / "comparison.csv"
@@ -844,6 +844,8 @@ def _xrd_panels(study, folder, ds, comp, out):
         p = _read_csv(phases)
         p["sample"] = p["sample"].astype(str)
         order = [s for s in study.techniques["01_xrd_indexing"]]
+        if "present" in p:  # every candidate is scored; the panel shows the phases found
+            p = p[p["present"].astype(str).str.lower().isin(["true", "1", "yes"])]
         if len(p):
             grid = p.pivot_table(index="sample", columns="phase", values="score", aggfunc="max").reindex(order)
             fig, ax = plt.subplots(figsize=(1.1 * grid.shape[1] + 3, 0.5 * len(order) + 1.8))

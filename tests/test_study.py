@@ -194,7 +194,8 @@ PEER = {
     "PbSO4 round robin": ("xrd", {"file": ("xrd", "gsas2", "PBSO4.XRA"), "wavelength": "Cu"}),
     "polystyrene standard": ("raman", {"file": ("raman", "polystyrene_532nm_renishaw_inVia__ramanchada2_PST_Reflex532.txt")}),
     "silicon wafer": ("raman", {"file": ("raman", "silicon__ramanfitting_Si_spectrum01.txt")}),
-    "disordered carbon #4": ("raman", {"file": ("raman", "carbon_disordered__ramanfitting_testDW38C_pos4.txt")}),
+    "disordered carbon #4": ("raman", {"file": ("raman", "carbon_disordered__ramanfitting_testDW38C_pos4.txt"),
+                                       "analysis": "carbon"}),
     "LAND half cell": ("cycling", {"file": ("echem", "cellpy", "custom_data_002.xlsx")}),
     "Neware cell (UiO)": ("cycling", {"file": ("echem", "cellpy", "neware_uio.csv")}),
     "Arbin graphite cell": ("cycling", {"file": ("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx")}),
@@ -221,7 +222,8 @@ def peer_study(tmp_path_factory):
         samples.append({"label": label, technique: entry})
     study = {"title": "Reference materials from public repositories",
              "parameters": {"xrd": {"candidate_phases": ["LaB6_Pm-3m"],
-                                    "reference_files": [_peer_path(("xrd", "gsas2", "PbSO4-Wyckoff.cif"))]}},
+                                    "reference_files": [_peer_path(("xrd", "gsas2", "PbSO4-Wyckoff.cif"))]},
+                            "raman": {"calibration_file": None}},
              "samples": samples}
     path = folder / "references.yaml"
     path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
