@@ -221,3 +221,17 @@ def test_biol_mpr_loops_by_z_cycle_column():
     pytest.importorskip("galvani")
     ds = read_eis(peer_file("echem", "cellpy", "biol.mpr"))
     assert ds.attrs["source_loop_detection"] == "z cycle column, frequency sweep restarts"
+
+
+def test_multi_loop_spectrum_survives_netcdf(tmp_path):
+    import xarray as xr
+
+    pytest.importorskip("galvani")
+    ds = read_eis(peer_file("echem", "cellpy", "biol.mpr"))
+    ds.to_netcdf(tmp_path / "loops.nc")
+    with xr.open_dataset(tmp_path / "loops.nc") as back:
+        back.load()
+    xr.testing.assert_identical(back.drop_attrs(), ds.drop_attrs())
+    assert back.attrs["source_loop_points"].tolist() == [64, 64, 64, 64, 54]
+    with pytest.warns(NakitWarning):
+        np.testing.assert_array_equal(impedance_of(select_loop(back, 4)), impedance_of(select_loop(ds, 4)))
