@@ -234,7 +234,7 @@ class Report:
         self._banner_shown = True
 
     # -- figures ------------------------------------------------------------------------
-    def figure(self, fig, name: str, caption: str, formats: Iterable[str] = ("png", "svg"), *,
+    def figure(self, fig, name: str, caption: str, formats: Iterable[str] | None = None, *,
                caption_in_image: bool = False) -> None:
         """Save ``fig`` under ``figures/<name>``, show it with its caption beside it, close it.
 

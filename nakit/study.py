@@ -552,7 +552,7 @@ def _sample_table(ds):
 def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: str) -> None:
     from . import plotting
 
-    paths = plotting.savefig(fig, out / name, ("png", "svg"))
+    paths = plotting.savefig(fig, out / name)
     import matplotlib.pyplot as plt
 
     plt.close(fig)

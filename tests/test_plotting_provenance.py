@@ -62,3 +62,38 @@ def test_run_record_contents(tmp_path):
 
 def test_git_state_outside_a_repository(tmp_path):
     assert provenance.git_state(tmp_path) == {"commit": None, "dirty": None}
+
+
+def test_default_export_is_journal_ready(tmp_path, monkeypatch):
+    """300 dpi PNG, a PDF and an SVG whose labels stay editable text (not outlines)."""
+    import struct
+
+    monkeypatch.delenv("NAKIT_FIGURE_FORMATS", raising=False)
+    monkeypatch.delenv("NAKIT_FIGURE_DPI", raising=False)
+    fig = _figure()
+    fig.axes[0].set_xlabel("relative pressure p/p0")
+    paths = plotting.savefig(fig, tmp_path / "fig")
+    plt.close(fig)
+    assert sorted(p.suffix for p in paths) == [".pdf", ".png", ".svg"]
+    png = (tmp_path / "fig.png").read_bytes()
+    # pHYs chunk: pixels per metre; 300 dpi = 11811 px/m
+    i = png.index(b"pHYs")
+    ppm_x, ppm_y, unit = struct.unpack(">IIB", png[i + 4:i + 13])
+    assert unit == 1 and round(ppm_x * 0.0254) == 300 == round(ppm_y * 0.0254)
+    width = struct.unpack(">I", png[16:20])[0]
+    assert width >= 6.0 * 300 * 0.9  # a 6.4-inch figure, tight bbox
+    svg = (tmp_path / "fig.svg").read_text()
+    assert ">relative pressure p/p0</text>" in svg
+    assert (tmp_path / "fig.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_export_settings_are_configurable_and_checked(tmp_path, monkeypatch):
+    monkeypatch.setenv("NAKIT_FIGURE_FORMATS", "png")
+    monkeypatch.setenv("NAKIT_FIGURE_DPI", "600")
+    fig = _figure()
+    (png,) = plotting.savefig(fig, tmp_path / "fig")
+    monkeypatch.setenv("NAKIT_FIGURE_DPI", "lots")
+    with pytest.raises(ParameterError, match="NAKIT_FIGURE_DPI"):
+        plotting.savefig(fig, tmp_path / "fig2")
+    plt.close(fig)
+    assert png.suffix == ".png"
