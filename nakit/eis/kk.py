@@ -14,16 +14,22 @@ pseudo-inverse; this version builds the design matrix with numpy broadcasting an
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
 
-from ..errors import ParameterError
+from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
 
 FIT_TYPES = ("real", "imag", "complex")
+
+#: Fewest frequencies the test runs on. With fewer, a few RC elements reproduce the points
+#: whatever their Kramers-Kronig consistency, and the residuals test nothing (impedance.py
+#: runs Lin-KK on 3 points with M = 50 and reports a fit).
+MIN_POINTS = 10
 
 
 @dataclass
@@ -49,6 +55,12 @@ class LinKKResult:
     z_fit: np.ndarray = field(repr=False)
     residuals_real: np.ndarray = field(repr=False)
     residuals_imag: np.ndarray = field(repr=False)
+    flags: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the test ran as designed (no flags)."""
+        return not self.flags
 
     @property
     def max_residual(self) -> float:
@@ -64,7 +76,8 @@ class LinKKResult:
              "fit_real": ("frequency", self.z_fit.real, ohm), "fit_imag": ("frequency", self.z_fit.imag, ohm)},
             coords={"frequency": ("frequency", self.frequency, {"units": "Hz"})},
             attrs={"method": "Lin-KK (Schoenleber 2014)", "M": self.M, "mu": self.mu,
-                   "mu_cutoff": "none" if self.c is None else self.c, "fit_type": self.fit_type},
+                   "mu_cutoff": "none" if self.c is None else self.c, "fit_type": self.fit_type,
+                   "flags": "; ".join(self.flags)},
         )
 
     def plot(self, ax=None):
@@ -158,6 +171,22 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
         ``c`` long before the spectrum is described (residuals of tens of percent); a lower
         limit of about 10 skips that spurious dip. The default 1 reproduces impedance.py.
 
+    Returns
+    -------
+    LinKKResult
+        With ``flags`` (each also a :class:`~nakit.errors.NakitWarning`):
+        ``M_capped_by_points`` when ``max_M`` had to be lowered so that the fit keeps a
+        degree of freedom (unknowns fewer than equations: the real or imaginary fit has one
+        equation per frequency, the complex fit two) and the search reached that limit;
+        ``mu_not_reached`` when :math:`\mu` never fell below ``c``, so the result is the fit
+        with the most elements rather than the one the criterion picks.
+
+    Raises
+    ------
+    CalculationError
+        Fewer than :data:`MIN_POINTS` frequencies, or ``min_M`` more RC elements than the
+        points can determine.
+
     Notes
     -----
     Model: :math:`\hat Z = R_{ohm} + j\omega L + \sum_{k=1}^{M} R_k/(1 + j\omega\tau_k)`
@@ -179,6 +208,21 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
     if int(max_M) < 1 or not 1 <= int(min_M) <= int(max_M):
         raise ParameterError(f"need 1 <= min_M <= max_M, got min_M={min_M}, max_M={max_M}")
     add_cap = bool(add_cap)
+    n = f.size
+    if n < MIN_POINTS:
+        raise CalculationError(f"Lin-KK needs at least {MIN_POINTS} frequencies, got {n}: so few points are "
+                               "reproduced by a few RC elements whatever their KK consistency")
+    # unknowns of the solve (R_ohm, M resistances[, 1/C], L) must stay fewer than its equations
+    series = {"real": 1, "imag": 1 + add_cap, "complex": 2 + add_cap}[fit_type]
+    equations = 2 * n if fit_type == "complex" else n
+    m_det = equations - 1 - series
+    if int(min_M) > m_det:
+        raise CalculationError(f"{n} frequencies determine at most {m_det} RC elements in a {fit_type} fit; "
+                               f"min_M = {min_M} asks for more")
+    flags = []
+    if int(max_M) > m_det:
+        max_M = m_det
+        flags.append("M_capped_by_points")
     if c is None:
         M = int(max_M)
         tau = time_constants(f, M)
@@ -191,7 +235,15 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
             tau = time_constants(f, M)
             x, z_fit = _solve(f, z, tau, fit_type, add_cap)
             mu = mu_criterion(x[1:M + 1])
+    if "M_capped_by_points" in flags and M < max_M:
+        flags.remove("M_capped_by_points")  # the criterion stopped first: the cap did not matter
+    if c is not None and mu > c:
+        flags.append("mu_not_reached")
+    if flags:
+        warnings.warn(f"Lin-KK flagged ({', '.join(flags)}): M = {M} RC elements for {n} frequencies, mu = {mu:.3g}"
+                      + ("" if c is None else f" (cut-off {c})"), NakitWarning, stacklevel=2)
     res = (z - z_fit) / np.abs(z)
     return LinKKResult(M=M, mu=mu, c=c, fit_type=fit_type, tau=tau, resistances=x[1:M + 1], r_ohm=float(x[0]),
                        inductance=float(x[-1]), capacitance=(1 / x[-2] if add_cap and x[-2] != 0 else None),
-                       frequency=f, z_data=z, z_fit=z_fit, residuals_real=res.real, residuals_imag=res.imag)
+                       frequency=f, z_data=z, z_fit=z_fit, residuals_real=res.real, residuals_imag=res.imag,
+                       flags=tuple(flags))

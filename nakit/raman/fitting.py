@@ -12,6 +12,7 @@ and its standard error is meaningless). For many spectra at once use
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 import xarray as xr
 from lmfit import models
 
-from ..errors import FitError, ParameterError
+from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 
 SHAPES = {
@@ -74,6 +75,11 @@ class BandFit:
     flags: list[str] = field(default_factory=list)
 
     @property
+    def ok(self) -> bool:
+        """True when the fit passed every check (no flags)."""
+        return not self.flags
+
+    @property
     def bic(self) -> float:
         return float(self.result.bic)
 
@@ -125,7 +131,7 @@ def build_model(bands, background: str | None = "linear"):
 
 
 def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None,
-                  max_nfev: int | None = None) -> BandFit:
+                  max_nfev: int | None = None, warn: bool = True) -> BandFit:
     """Fit ``bands`` (a sequence of :class:`Band`) to one spectrum given as arrays.
 
     Parameters
@@ -141,13 +147,26 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     max_nfev
         Cap on model evaluations (default 200 per free parameter); a fit stopped by it is
         flagged.
+    warn
+        Issue a :class:`~nakit.errors.NakitWarning` when the fit is flagged.
 
     Returns
     -------
     BandFit
         ``table`` has per band: centre, FWHM, height, area and each one's ``_sigma``, and
         ``at_bound`` naming parameters that ended on a bound; ``result`` is the lmfit
-        ModelResult (with the correlation matrix).
+        ModelResult (with the correlation matrix). ``flags`` names every check the fit
+        fails, and a :class:`~nakit.errors.NakitWarning` lists them (unless ``warn`` is
+        False, for callers comparing candidate models): a parameter on its bound, a fitted
+        centre outside the data, a height less than twice its standard error (the data do
+        not show the band), a centre whose standard error exceeds the band's allowed range
+        (the data do not locate it), an optimiser that stopped early, a singular covariance.
+
+    Raises
+    ------
+    FitError
+        A band whose allowed centre range (``center +/- tolerance``) lies wholly outside the
+        data: no data constrain it, and its fitted position and width would be invented.
 
     Notes
     -----
@@ -175,6 +194,10 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     if not np.any(y - y[0]):
         raise FitError("the spectrum is constant: there is no band to fit")
     bands = tuple(bands)
+    for b in bands:
+        if b.center + b.tolerance < x[0] or b.center - b.tolerance > x[-1]:
+            raise FitError(f"band {b.name!r} at {b.center:g} +/- {b.tolerance:g} cm-1 lies outside the data "
+                           f"({x[0]:g}-{x[-1]:g} cm-1): no point constrains it; drop it or widen the window")
     model = build_model(bands, background)
     params = model.make_params()
     if background is not None:
@@ -198,6 +221,8 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     fit = _summarise(result, bands, background)
     if not result.success:
         fit.flags.append(f"optimiser: {result.message}")
+    if fit.flags and warn:
+        warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     return fit
 
 
@@ -242,6 +267,14 @@ def _summarise(result, bands, background) -> BandFit:
                        height=p[f"{pre}height"].value, height_sigma=_err(p[f"{pre}height"]),
                        area=p[f"{pre}amplitude"].value, area_sigma=_err(p[f"{pre}amplitude"]))
         row["at_bound"] = ", ".join(at_bound)
+        if not x.min() <= row["center"] <= x.max():
+            flags.append(f"{b.name}: center {row['center']:.6g} cm-1 outside the data ({x.min():g}-{x.max():g})")
+        if np.isfinite(row["height_sigma"]) and row["height"] < 2 * row["height_sigma"]:
+            flags.append(f"{b.name}: height {row['height']:.3g} +/- {row['height_sigma']:.2g} is not significantly "
+                         "above zero (the data do not show this band)")
+        if row["center_sigma"] > b.tolerance:
+            flags.append(f"{b.name}: center uncertainty {row['center_sigma']:.3g} cm-1 exceeds the allowed range "
+                         f"+/- {b.tolerance:g} cm-1 (the data do not locate the band)")
         rows.append(row)
     if not result.errorbars:
         flags.append("uncertainties could not be estimated (singular covariance)")

@@ -83,6 +83,10 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
                 tolerance: float = 0.1) -> BETResult:
     """Fit the BET equation to exactly the points given.
 
+    The four Rouquerol criteria are judged on the range; each one it fails is named in
+    ``result.flags`` (``result.ok`` is then False) and a :class:`~nakit.errors.NakitWarning`
+    is issued.
+
     Standard errors of slope and intercept are the ordinary least-squares ones; the area's
     standard error is the one Micromeritics reports, :math:`\\sigma_S = S\\sqrt{\\sigma_s^2 +
     \\sigma_i^2}/(s+i)`. ``isotherm`` (the whole adsorption branch) is used to evaluate the
@@ -102,7 +106,16 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     """
     p, q = _inputs(relative_pressure, loading)
     in_range(cross_section, "cross_section", 0.01, 2.0)
-    return _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance)
+    result = _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance)
+    # A range the user chose is fitted as asked, but a criterion it fails is a flag on the
+    # result and a warning, never a silent number (C < 0 gives an "area" with no meaning).
+    failed = tuple(name for name, ok in result.criteria.items() if not ok)
+    if failed:
+        result.flags = tuple(result.flags) + failed
+        warnings.warn(f"BET on p/p0 {result.p_range[0]:.3g}-{result.p_range[1]:.3g} ({result.n_points} points, "
+                      f"C = {result.c:.3g}) fails Rouquerol criteria: {', '.join(failed)}; the area "
+                      f"{result.area:.4g} m2/g is not a trustworthy BET area", NakitWarning, stacklevel=2)
+    return result
 
 
 def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None) -> BETResult:

@@ -19,7 +19,9 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
-from ..errors import CalculationError, ParameterError
+import warnings
+
+from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .kelvin import kelvin_radius
@@ -31,7 +33,8 @@ from .units import N2_DENSITY_CONVERSION
 class BJHResult:
     """A pore size distribution: per-group arrays (largest pores first) and its summary numbers.
 
-    Diameters in nm, volumes in cm3/g (liquid), areas in m2/g.
+    Diameters in nm, volumes in cm3/g (liquid), areas in m2/g. ``flags`` names each check the
+    distribution fails (``ok`` is then False); see :func:`psd_bjh_raw`.
     """
 
     pore_diameter: np.ndarray
@@ -51,6 +54,12 @@ class BJHResult:
     peak_bin_diameter: float
     negative_steps: int
     settings: dict = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the distribution passed every check (no flags)."""
+        return not self.flags
 
     def to_dataset(self, **attrs) -> xr.Dataset:
         """The distribution as a Dataset over ``pore_diameter`` with units and the summary in attrs."""
@@ -61,6 +70,7 @@ class BJHResult:
                 "in_range": (self.in_range, "1", "inside the diameter range")}
         summary = {k: getattr(self, k) for k in ("total_volume", "total_area", "mean_diameter", "peak_diameter",
                                                   "peak_bin_diameter", "negative_steps")}
+        summary["flags"] = "; ".join(self.flags)  # a string, so the Dataset stays NetCDF-writable
         return xr.Dataset(
             {k: ("pore_diameter", v, {"units": u, "long_name": n}) for k, (v, u, n) in data.items()},
             coords={"pore_diameter": ("pore_diameter", self.pore_diameter, {"units": "nm", "long_name": "mean pore diameter"}),
@@ -113,8 +123,15 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         Per group (largest first): ``pore_diameter`` (nm), ``dv`` (cm3/g), ``da`` (m2/g),
         cumulative sums, ``dv_dd`` (cm3/g/nm), ``dv_dlogd`` (cm3/g); and ``total_volume``,
         ``total_area``, ``mean_diameter`` (4V/A, nm), ``peak_diameter`` (nm, vertex of dV/dlogD in
-        log D; ``peak_bin_diameter`` is the highest bin itself), ``negative_steps``, ``settings``.
-        ``.to_dataset()`` gives the labelled form.
+        log D; ``peak_bin_diameter`` is the highest bin itself), ``negative_steps``, ``settings``,
+        ``flags``. ``.to_dataset()`` gives the labelled form (flags joined by ``"; "`` in
+        ``attrs['flags']``).
+
+    Flags (each also a :class:`~nakit.errors.NakitWarning`): ``peak_at_range_edge`` when the
+    largest dV/dlogD lies in the first or last group inside ``diameter_range_nm``. The
+    distribution then rises out of the range (a type I, microporous isotherm puts its maximum
+    at the smallest diameter BJH sizes; macropores at the largest): there is no peak inside
+    the range, and ``peak_diameter`` is only the range's edge.
 
     Notes
     -----
@@ -199,12 +216,20 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     if total_a <= 0:
         raise CalculationError("BJH found no pore volume in the diameter range: the branch shows no capillary condensation")
     peak_idx = int(np.argmax(np.where(inside, dv_dlogd, -np.inf)))
+    flags = []
+    inside_idx = np.flatnonzero(inside)
+    if peak_idx in (inside_idx[0], inside_idx[-1]):
+        flags.append("peak_at_range_edge")
+        warnings.warn(f"BJH: the largest dV/dlogD is in the {'smallest' if peak_idx == inside_idx[-1] else 'largest'} "
+                      f"pore group inside {diameter_range_nm[0]:g}-{diameter_range_nm[1]:g} nm "
+                      f"(D = {d_mean[peak_idx]:.3g} nm): the distribution has no peak inside the range, so the peak "
+                      "diameter is only the range's edge (a microporous, type I isotherm?)", NakitWarning, stacklevel=2)
     return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
                      total_v, total_a, 4e3 * total_v / total_a, _parabolic_peak(np.log10(d_mean), dv_dlogd, peak_idx),
                      float(d_mean[peak_idx]), negative,
                      {"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),
                       "density_conversion": density_conversion, "diameter_range_nm": np.array(diameter_range_nm, float),
-                      "p_max": p_max, "averaging": averaging})
+                      "p_max": p_max, "averaging": averaging}, tuple(flags))
 
 
 def _parabolic_peak(logd: np.ndarray, y: np.ndarray, k: int) -> float:

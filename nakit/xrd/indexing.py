@@ -5,24 +5,42 @@ the first lines (cubic: Q_1 = N_1 / a^2 for each allowed N_1; tetragonal: two li
 assigned low-index hkl, solved for 1/a^2 and 1/c^2); each candidate indexes every line it
 can within ``tolerance`` deg, is refined by least squares and ranked by de Wolff's M20,
 which penalises cells that allow many unobserved lines.
+
+A figure of merit from a handful of lines means little: with few lines almost any cell of
+the right size indexes them (four random lines give M20 above 100), and de Wolff defined
+M20 on twenty. Solutions from fewer than :data:`MIN_LINES` lines, or that leave lines
+unindexed, carry ``flags`` (``ok`` False) and the public functions warn
+(:class:`~nakit.errors.NakitWarning`).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
-from ..errors import CalculationError, FitError
+from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array
 from .readers import Wavelength
 from .refine import CellRefinement, refine_cell_raw
 
 
+#: Fewest observed lines for which an indexing solution's figure of merit is trusted. M20 is
+#: defined on 20 lines; below about 10 a wrong cell indexes the lines as well as the right one.
+MIN_LINES = 10
+
+
 @dataclass
 class IndexingSolution:
+    """A cell that indexes a line list: its refinement, lines indexed, and flags.
+
+    ``flags``: ``too_few_lines`` (fewer than :data:`MIN_LINES` observed lines: M20 is not
+    a trustworthy figure of merit), ``unindexed_lines`` (some lines fit no reflection).
+    """
+
     system: str
     centring: str
     refinement: CellRefinement
@@ -32,6 +50,32 @@ class IndexingSolution:
     @property
     def m20(self) -> float:
         return self.refinement.m20
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if self.total < MIN_LINES:
+            out.append("too_few_lines")
+        if self.indexed < self.total:
+            out.append("unindexed_lines")
+        return tuple(out)
+
+    @property
+    def ok(self) -> bool:
+        return not self.flags
+
+
+def _warn_if_flagged(sols: list[IndexingSolution], stacklevel: int = 3) -> None:
+    if sols and sols[0].flags:
+        best = sols[0]
+        why = []
+        if "too_few_lines" in best.flags:
+            why.append(f"only {best.total} lines (fewer than {MIN_LINES}; M20 = {best.m20:.3g} is not a trustworthy "
+                       "figure of merit: few lines are indexed by many cells)")
+        if "unindexed_lines" in best.flags:
+            why.append(f"{best.total - best.indexed} of {best.total} lines not indexed")
+        warnings.warn(f"indexing: best solution ({best.system} {best.centring}, a = {best.refinement.a:.5g}) is "
+                      f"flagged: {'; '.join(why)}", NakitWarning, stacklevel=stacklevel)
 
 
 def _hkl_table(system: str, centring: str, hmax: int = 8, lmax: int = 8) -> np.ndarray:
@@ -89,8 +133,11 @@ def _try(tt, lam, system, centring, a, c, hkl, tol, zero):
 
 
 def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
-                centrings=("P", "I", "F")) -> list[IndexingSolution]:
+                centrings=("P", "I", "F"), warn: bool = True) -> list[IndexingSolution]:
     """Cubic cells that index the lines, best (highest M20, most lines indexed) first.
+
+    A flagged best solution (see :class:`IndexingSolution`) raises a
+    :class:`~nakit.errors.NakitWarning`.
 
     Notes
     -----
@@ -107,16 +154,20 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
             s = _try(tt, lam, "cubic", cen, float(np.sqrt(n1 / q1)), None, hkl, tolerance, zero)
             if s is not None:
                 sols.append(s)
-    return _rank(sols)
+    sols = _rank(sols)
+    if warn:
+        _warn_if_flagged(sols)
+    return sols
 
 
 def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
                      n_first: int = 6, max_index: int = 3, centrings=("P", "I"),
-                     n_refine: int = 12) -> list[IndexingSolution]:
+                     n_refine: int = 12, warn: bool = True) -> list[IndexingSolution]:
     """Tetragonal cells that index the lines (trial of low-index pairs for the first lines).
 
     Every trial cell is screened by how many lines it indexes (|dQ|/Q <= 1 %); the
-    ``n_refine`` best (smallest cell among equals) are refined and ranked by M20.
+    ``n_refine`` best (smallest cell among equals) are refined and ranked by M20. A flagged
+    best solution raises a :class:`~nakit.errors.NakitWarning`.
 
     Notes
     -----
@@ -154,7 +205,10 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
         s = _try(tt, lam, "tetragonal", cen, a, c, tables[cen], tolerance, zero)
         if s is not None:
             sols.append(s)
-    return _rank(sols)
+    sols = _rank(sols)
+    if warn:
+        _warn_if_flagged(sols)
+    return sols
 
 
 def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
@@ -169,12 +223,18 @@ def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
 
 
 def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
-    """Try cubic then tetragonal; a table of solutions (best first) with a, c, M20, F_N."""
-    sols = index_cubic(two_theta_obs, wavelength, **kw)
+    """Try cubic then tetragonal; a table of solutions (best first) with a, c, M20, F_N, flags.
+
+    ``flags`` joins each solution's flags with ``"; "`` (empty when none); a flagged best
+    solution raises a :class:`~nakit.errors.NakitWarning`.
+    """
+    sols = index_cubic(two_theta_obs, wavelength, warn=False, **kw)
     if not sols or sols[0].indexed < sols[0].total:
-        sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, **kw))
+        sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, warn=False, **kw))
     if not sols:
         raise CalculationError("no cubic or tetragonal cell indexes these lines")
+    _warn_if_flagged(sols)
     return pd.DataFrame([{"system": s.system, "centring": s.centring, "a": s.refinement.a,
                           "a_sigma": s.refinement.a_sigma, "c": s.refinement.c, "M20": s.m20,
-                          "F_N": s.refinement.f_n, "indexed": s.indexed, "lines": s.total} for s in sols])
+                          "F_N": s.refinement.f_n, "indexed": s.indexed, "lines": s.total,
+                          "flags": "; ".join(s.flags)} for s in sols])

@@ -9,12 +9,13 @@ standard (e.g. LaB6) via :func:`instrument_from_standard`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..errors import CalculationError, ParameterError
+from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .profiles import caglioti, tch
 from .readers import Wavelength
@@ -80,7 +81,18 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     """Crystallite size per peak, L = K lambda / (beta cos theta), beta the sample FWHM (rad).
 
     ``k`` is the Scherrer constant for FWHM and roughly spherical crystallites (0.9; 0.94 for
-    cubes). Returns two_theta, sample FWHM and size (nm) with standard errors.
+    cubes). Returns two_theta, sample FWHM and size (nm) with standard errors, and ``flags``.
+
+    A peak no broader than the instrument (sample FWHM 0 after the instrument's widths are
+    removed) has crystallites larger than the instrument resolves: its size is NaN, not
+    infinite, its ``flags`` say ``instrument_limited`` and a
+    :class:`~nakit.errors.NakitWarning` names the peaks.
+
+    Raises
+    ------
+    ParameterError
+        A FWHM that is not a positive finite number (a width of 0 would give an infinite
+        size) or an eta outside [0, 1].
 
     References
     ----------
@@ -93,15 +105,29 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     same_length(two_theta=tt, fwhm=h, eta=e)
     hs = np.zeros_like(h) if fwhm_sigma is None else as_float_array(fwhm_sigma, "fwhm_sigma", allow_nan=True)
     es = np.zeros_like(e) if eta_sigma is None else as_float_array(eta_sigma, "eta_sigma", allow_nan=True)
+    bad = np.flatnonzero(~(h > 0))
+    if bad.size:
+        raise ParameterError(f"fwhm must be positive: the peak at 2theta = {tt[bad[0]]:g} deg has FWHM {h[bad[0]]:g} "
+                             "(a zero width gives an infinite size, not a measurement)")
+    bad = np.flatnonzero(~((e >= 0) & (e <= 1)))
+    if bad.size:
+        raise ParameterError(f"eta must lie in [0, 1]: the peak at 2theta = {tt[bad[0]]:g} deg has eta {e[bad[0]]:g}")
     lam = Wavelength.parse(wavelength).ka1
     beta, beta_s = _with_sigma(lambda a, b: sample_fwhm(tt, a, b, instrument), tt, h, e,
                                np.nan_to_num(hs), np.nan_to_num(es))
     cos = np.cos(np.radians(tt / 2))
+    limited = ~(beta > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        size = k * lam / (np.radians(beta) * cos) / 10.0
-        size_s = size * beta_s / np.where(beta > 0, beta, np.nan)
+        size = np.where(limited, np.nan, k * lam / (np.radians(beta) * cos) / 10.0)
+        size_s = np.where(limited, np.nan, size * beta_s / np.where(limited, np.nan, beta))
+    if limited.any():
+        warnings.warn(f"Scherrer: {int(limited.sum())} peak(s) (2theta = "
+                      f"{', '.join(f'{v:.2f}' for v in tt[limited][:5])} deg) are no broader than the instrument; "
+                      "their crystallites are larger than it resolves, size not determined (NaN)",
+                      NakitWarning, stacklevel=2)
     return pd.DataFrame({"two_theta": tt, "sample_fwhm": beta, "sample_fwhm_sigma": beta_s,
-                         "size_nm": np.where(beta > 0, size, np.inf), "size_nm_sigma": size_s})
+                         "size_nm": size, "size_nm_sigma": size_s,
+                         "flags": np.where(limited, "instrument_limited", "")})
 
 
 @dataclass
@@ -114,11 +140,20 @@ class WilliamsonHall:
     strain_sigma: float
     table: pd.DataFrame
     k: float
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.flags
 
 
 def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None = None, *,
                         k: float = 0.9, fwhm_sigma=None, eta_sigma=None) -> WilliamsonHall:
     """Williamson-Hall size and microstrain from several peaks of one phase, with uncertainties.
+
+    Peaks no broader than the instrument (see :func:`scherrer_raw`) carry no size or strain
+    information and are left out of the line; ``flags`` then says
+    ``instrument_limited_peaks_excluded``.
 
     References
     ----------
@@ -126,8 +161,13 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
     """
     tab = scherrer_raw(two_theta, fwhm, eta, wavelength, instrument, k=k, fwhm_sigma=fwhm_sigma,
                        eta_sigma=eta_sigma)
+    flags: tuple[str, ...] = ()
+    if (tab["flags"] != "").any():
+        tab = tab[tab["flags"] == ""]
+        flags = ("instrument_limited_peaks_excluded",)
     if len(tab) < 3:
-        raise CalculationError(f"Williamson-Hall needs at least 3 peaks of the phase, got {len(tab)}")
+        raise CalculationError(f"Williamson-Hall needs at least 3 peaks of the phase broader than the instrument, "
+                               f"got {len(tab)}")
     lam = Wavelength.parse(wavelength).ka1
     th = np.radians(tab["two_theta"].values / 2)
     yv = np.radians(tab["sample_fwhm"].values) * np.cos(th)
@@ -146,7 +186,7 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
     size = k * lam / icpt / 10.0
     size_s = size * np.sqrt(cov[0, 0]) / icpt
     tab = tab.assign(x_4sin_theta=xv, y_beta_cos_theta=yv)
-    return WilliamsonHall(float(size), float(size_s), float(slope), float(np.sqrt(cov[1, 1])), tab, k)
+    return WilliamsonHall(float(size), float(size_s), float(slope), float(np.sqrt(cov[1, 1])), tab, k, flags)
 
 
 def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> pd.DataFrame:

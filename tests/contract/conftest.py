@@ -14,10 +14,10 @@ import xarray as xr
 
 from nakit.errors import FileFormatError
 from tests.contract import mutate
-from tests.contract.registry import ROOT, ReaderCase
+from tests.contract.registry import FULL, ROOT, ReaderCase
 
 BOMB_EXPANDED = 1536 * 2**20  # 1.5 GiB, past nakit.textio's default cap of 256 MiB
-BOMB_TIMEOUT_S = 180
+BOMB_TIMEOUT_S = 600
 
 
 class Samples:
@@ -31,7 +31,7 @@ class Samples:
         if key not in self._cache:
             try:
                 self._cache[key] = ("ok", build())
-            except BaseException as exc:  # noqa: BLE001  (pytest's Skipped too: replayed below)
+            except (Exception, pytest.skip.Exception) as exc:  # a skip is replayed on every request
                 self._cache[key] = ("err", exc)
         kind, value = self._cache[key]
         if kind == "err":
@@ -126,10 +126,10 @@ class Bombs:
             try:
                 row = self.samples.layout(case).data_lines[0]
                 line = self.samples.layout(case).text[row[0].start:row[-1].end].encode("latin-1") + b"\n"
-            except BaseException:  # noqa: BLE001  (no sample: a generic data line will do)
+            except (Exception, pytest.skip.Exception):  # no sample: a generic data line will do
                 pass
         out = {
-            "gzip": mutate.gzip_bomb(folder / f"bomb{case.suffix}.gz", line, BOMB_EXPANDED),
+            "gzip": mutate.gzip_bomb(folder / f"bomb{case.suffix}.gz", line, BOMB_EXPANDED, level=1),
             "zip": mutate.zip_bomb(folder / f"bomb{case.suffix}.zip",
                                    [(f"bomb{case.suffix}", (_zip_block(), BOMB_EXPANDED // len(_zip_block())))]),
         }
@@ -148,9 +148,24 @@ class Bombs:
         return mutate.zip_bomb(folder / f"bomb{case.suffix}", members)
 
     def result(self, case: ReaderCase, kind: str) -> dict:
+        """The outcome of one bomb; the first request runs every bomb of the case's technique.
+
+        One subprocess per technique: starting Python with nakit and xarray costs seconds,
+        the bombs themselves a fraction of one.
+        """
         key = f"{case.id}:{kind}"
         if key not in self._results:
-            self._run([(case, kind, path) for kind, path in self.files(case).items()])
+            jobs = []
+            for other in FULL:
+                if other.technique == case.technique and f"{other.id}:gzip" not in self._results:
+                    try:
+                        files = self.files(other)
+                    except (Exception, pytest.skip.Exception):  # e.g. a peer sample is absent
+                        if other is case:
+                            raise
+                        continue
+                    jobs += [(other, k, path) for k, path in files.items()]
+            self._run(jobs)
         return self._results[key]
 
     def _run(self, jobs) -> None:

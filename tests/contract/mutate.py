@@ -46,13 +46,21 @@ class TextLayout:
         starts = [0] + [m.end() for m in re.finditer("\n", text)]
         raw_lines = [text[s:e].rstrip("\r\n") for s, e in zip(starts, starts[1:] + [len(text)])]
         decimal, delimiter = textio.sniff_decimal_and_delimiter(raw_lines)
-        rows = []
-        for start, line in zip(starts, raw_lines):
+        runs: list[list[list[Field]]] = []
+        previous = -2
+        for k, (start, line) in enumerate(zip(starts, raw_lines)):
             fields = _fields(line, delimiter, start)
             numeric = [f for f in fields if _FIELD_NUMBER[decimal].fullmatch(f.text)]
             if (len(numeric) >= 2 and 2 * len(numeric) >= len(fields)
                     and _FIELD_NUMBER[decimal].fullmatch(fields[0].text)):
-                rows.append(fields)
+                if k != previous + 1:
+                    runs.append([])
+                runs[-1].append(fields)
+                previous = k
+        # the data table is the last run of consecutive numeric lines (instrument files put
+        # their table last; a Gamry .DTA has an OCV curve before its impedance table)
+        long_runs = [r for r in runs if len(r) >= 4]
+        rows = long_runs[-1] if long_runs else (runs[-1] if runs else [])
         return cls(text, decimal, delimiter, rows)
 
     def numeric(self, f: Field) -> bool:
@@ -115,18 +123,18 @@ def cut(layout: TextLayout, offset: int) -> bytes:
 
 # ----------------------------------------------------------------------------- compressed bombs
 
-def gzip_bomb(path: Path, line: bytes, expanded: int) -> Path:
+def gzip_bomb(path: Path, line: bytes, expanded: int, level: int = 6) -> Path:
     """A gzip file of repeated members, each 16 MiB of ``line`` repeated: ``expanded`` bytes in all."""
     block = (line * (16 * 2**20 // len(line) + 1))[: 16 * 2**20]
-    member = _gzip_member(block)
+    member = _gzip_member(block, level)
     with open(path, "wb") as fh:
         for _ in range(expanded // len(block)):
             fh.write(member)
     return path
 
 
-def _gzip_member(block: bytes) -> bytes:
-    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+def _gzip_member(block: bytes, level: int) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, 31)
     return c.compress(block) + c.flush()
 
 
