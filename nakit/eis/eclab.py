@@ -38,6 +38,7 @@ import xarray as xr
 from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table
 from ..datamodel import file_provenance
 from ..errors import FileFormatError
+from ..textio import COMPRESSION_SUFFIXES
 from .spectra import sweeps_dataset
 
 __all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_biologic_mpr", "read_biologic_mpt"]
@@ -215,6 +216,9 @@ def read_biologic_mpr(path: str | os.PathLike) -> xr.Dataset:
         cycling record).
     """
     path = Path(path)
+    if path.suffix.lower() in COMPRESSION_SUFFIXES:
+        raise FileFormatError(path, f"a compressed ({path.suffix}) BioLogic .mpr file: the binary reader (galvani) "
+                                    "reads only the file itself; decompress it first")
     df, meta = read_mpr_table(path)
     what = "BioLogic .mpr file"
     columns = _columns(df, meta, path, what)

@@ -208,6 +208,10 @@ def test_compressed_copy_and_facts(tmp_path):
     np.testing.assert_array_equal(impedance_of(read_eis(gz)), impedance_of(read_eis(src)))
     with pytest.raises(ParameterError, match="recognised as biologic_mpt"):
         read_eis(src, drift_corrected=True)
+    mpr_gz = tmp_path / "peis.mpr.gz"
+    mpr_gz.write_bytes(gzip.compress(peer_file("echem", "yadg", "peis.mpr").read_bytes()))
+    with pytest.raises(FileFormatError, match="compressed .* decompress it first"):
+        read_eis(mpr_gz)
     ds = read_eis(src, area_cm2=0.785, thickness_cm="0.05", temperature_C=25)
     assert ds.attrs["area_cm2"] == 0.785 and ds.attrs["thickness_cm"] == 0.05
     assert ds.attrs["temperature_C_source"] == "argument"
