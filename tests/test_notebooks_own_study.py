@@ -1,0 +1,196 @@
+"""Notebooks 01 (XRD) and 04 (cycling) run as a new user runs them: real files, own labels, no claims.
+
+Each notebook runs once (module fixtures) on public measurements from ``../shared/peer-data``
+(skipped when absent) plus two files that share a basename in different folders. The tests
+check that the labels, not file names, key everything; that no word of the paper reaches the
+report; and that the numbers equal what the library (or the instrument itself) gives for the
+same files.
+"""
+
+import csv
+import re
+import shutil
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from nakit.paths import data_dir, notebooks_dir
+from nakit.paperfigs import slug
+from tests.peer import peer_file
+
+pytestmark = pytest.mark.notebooks
+
+PAPER_WORDS = ("CMK-3", "composite", "Na2S", "Fig.", "paper")
+
+
+def visible_text(html: str) -> str:
+    """The HTML without style and script blocks (nbconvert's CSS mentions 'paper')."""
+    return re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
+
+
+def paper_words(text: str) -> list[str]:
+    return [w for w in PAPER_WORDS if re.search(re.escape(w), text, flags=re.I)]
+
+
+def run(stem, out, overrides):
+    from nakit.runner import execute
+
+    result = execute(notebooks_dir() / f"{stem}.ipynb", out, overrides)
+    assert result.ok, result.error
+    return result
+
+
+def headline(out):
+    return list(csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8")))
+
+
+def all_report_text(out):
+    parts = [visible_text(next(out.glob("*.html")).read_text(encoding="utf-8"))]
+    parts += [p.read_text(encoding="utf-8") for p in out.glob("results/*.csv")]
+    parts += [p.read_text(encoding="utf-8") for p in out.glob("figures/*.csv")]
+    return "\n".join(parts)
+
+
+# -- XRD ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def xrd_run(tmp_path_factory):
+    lab6 = peer_file("xrd", "xrayutilities", "LaB6_d500_si_psd.xye.bz2")
+    pbso4 = peer_file("xrd", "gsas2", "PBSO4.XRA")
+    cif = peer_file("xrd", "gsas2", "PbSO4-Wyckoff.cif")
+    tmp = tmp_path_factory.mktemp("own_xrd")
+    # two different scans under one basename, in two folders
+    for folder, source in (("batch1", "quenched.raw"), ("batch2", "annealed.raw")):
+        (tmp / folder).mkdir()
+        shutil.copyfile(data_dir() / "xrd" / source, tmp / folder / "scan.raw")
+    samples = [
+        {"label": "LaB6 standard", "file": str(lab6), "wavelength": "Cu"},
+        {"label": "lead sulfate", "file": str(pbso4), "wavelength": "Cu"},
+        {"label": "first batch", "file": str(tmp / "batch1" / "scan.raw"), "humps": ["kapton"]},
+        {"label": "second batch", "file": str(tmp / "batch2" / "scan.raw"), "humps": ["kapton"]},
+    ]
+    out = tmp / "report"
+    run("01_xrd_indexing", out, {"samples": samples, "candidate_phases": ["LaB6_Pm-3m", "Na3PS4_P-421c"],
+                                 "reference_files": [str(cif)]})
+    return out, [s["label"] for s in samples]
+
+
+def test_xrd_report_uses_labels_and_no_paper_words(xrd_run):
+    out, labels = xrd_run
+    text = all_report_text(out)
+    assert paper_words(text) == []
+    html = visible_text((out / "01_xrd_indexing.html").read_text(encoding="utf-8"))
+    for label in labels:
+        assert label in html
+    assert "scan.raw" not in html.replace("<td>scan.raw</td>", "")  # file names only in the file column
+    assert "X-ray diffraction of LaB6 standard, lead sulfate, first batch and second batch" in html
+    captions = (out / "figures" / "captions.csv").read_text(encoding="utf-8")
+    assert "scan.raw" not in captions and "PBSO4" not in captions
+
+
+def test_xrd_same_basename_files_stay_apart(xrd_run):
+    out, _ = xrd_run
+    phases = list(csv.DictReader(open(out / "results" / "phases.csv", encoding="utf-8")))
+    present = {(r["sample"], r["phase"]): r["present"] == "True" for r in phases}
+    # scan.raw of batch 2 (annealed) holds Na3PS4; scan.raw of batch 1 (quenched) does not
+    assert present[("second batch", "Na3PS4_P-421c")] is True
+    assert present[("first batch", "Na3PS4_P-421c")] is False
+    assert {r["sample"] for r in phases} == {"LaB6 standard", "lead sulfate", "first batch", "second batch"}
+    rows = {r["sample"]: r for r in headline(out) if r["key"] == "phases_present"}
+    assert rows["first batch"]["value"] == "none" and rows["second batch"]["value"] == "Na3PS4_P-421c"
+    assert (out / "results" / f"whole_pattern_{slug('second batch')}.nc").exists()
+
+
+def test_xrd_cells_match_the_standards(xrd_run):
+    """LaB6 (NIST SRM 660-line standard, a = 4.1569 A) and the PbSO4 round-robin cell (Pbnm)."""
+    out, _ = xrd_run
+    cells = {(r["sample"], r["phase"]): r for r in csv.DictReader(open(out / "results" / "cells.csv", encoding="utf-8"))}
+    lab6 = cells[("LaB6 standard", "LaB6_Pm-3m")]
+    assert float(lab6["a"]) == pytest.approx(4.1569, abs=5e-4)
+    assert float(lab6["a"]) == float(lab6["b"]) == float(lab6["c"])
+    pb = next(r for (s, _), r in cells.items() if s == "lead sulfate")
+    # Hill (1992) round-robin: a 8.480, b 5.398, c 6.958 A
+    assert [float(pb[k]) for k in "abc"] == pytest.approx([8.480, 5.398, 6.958], abs=5e-3)
+    assert float(pb["a_sigma"]) > 0
+
+
+# -- cycling --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cycling_run(tmp_path_factory):
+    land = peer_file("echem", "cellpy", "custom_data_002.xlsx")
+    neware = peer_file("echem", "cellpy", "neware_uio.csv")
+    arbin = peer_file("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx")
+    tmp = tmp_path_factory.mktemp("own_cycling")
+    for folder, source in (("week1", land), ("week2", data_dir() / "cycling" / "ball_milled_45cycles.xlsx")):
+        (tmp / folder).mkdir()
+        shutil.copyfile(source, tmp / folder / "cell.xlsx")
+    from nakit.cycling import read_cycling
+
+    land_mass = float(read_cycling(land).attrs["instrument_active_mass_mg"])
+    samples = [
+        {"label": "LAND cell", "file": str(land), "active_mass_mg": land_mass},
+        {"label": "Neware cell", "file": str(neware), "active_mass_mg": 10.0},
+        {"label": "graphite/Li", "file": str(arbin), "active_mass_mg": 2.0, "active_material": "C6",
+         "electrons": 1},
+        {"label": "week 1", "file": str(tmp / "week1" / "cell.xlsx"), "active_mass_mg": land_mass},
+        {"label": "week 2", "file": str(tmp / "week2" / "cell.xlsx"), "active_mass_mg": 1.5},
+    ]
+    out = tmp / "report"
+    run("04_cycling", out, {"samples": samples})
+    return out, samples
+
+
+def test_cycling_report_uses_labels_and_no_paper_words(cycling_run):
+    out, samples = cycling_run
+    assert paper_words(all_report_text(out)) == []
+    html = visible_text((out / "04_cycling.html").read_text(encoding="utf-8"))
+    for s in samples:
+        assert s["label"] in html
+    figures = {p.stem for p in (out / "figures").glob("*.png")}
+    assert {f"profiles_{slug(s['label'])}" for s in samples} <= figures
+    assert "cycling_performance" in figures
+    assert not (out / "claims.csv").exists()
+
+
+def test_cycling_results_are_keyed_by_label_and_equal_the_library(cycling_run):
+    from nakit import cycling
+
+    out, samples = cycling_run
+    ds = xr.open_dataset(out / "results" / "cycles.nc")
+    assert list(ds["sample"].values) == [s["label"] for s in samples]
+    assert ds["discharge_capacity"].attrs["units"] == "mAh/g"
+    rows = {(r["sample"], r["key"]): r for r in headline(out)}
+    for s in samples:
+        expected = cycling.summarise(cycling.read_cycling(s["file"]), s["active_mass_mg"])
+        q = expected["specific_discharge_capacity"].values
+        got = ds["discharge_capacity"].sel(sample=s["label"]).values[: len(q)]
+        np.testing.assert_allclose(got, q, rtol=1e-12)
+        assert float(rows[(s["label"], "first_discharge_capacity")]["value"]) == pytest.approx(q[0], rel=1e-12)
+    # same basename, different cells: each label has its own record
+    w1 = ds["discharge_capacity"].sel(sample="week 1").dropna("cycle")
+    w2 = ds["discharge_capacity"].sel(sample="week 2").dropna("cycle")
+    assert (w1.sizes["cycle"], w2.sizes["cycle"]) == (14, 45)
+
+
+def test_cycling_matches_the_instrument_and_flags_what_needs_care(cycling_run):
+    from nakit.cycling import read_cycling
+    from nakit.cycling.record import cycler_table
+
+    out, samples = cycling_run
+    rows = {(r["sample"], r["key"]): r for r in headline(out)}
+    land = next(s for s in samples if s["label"] == "LAND cell")
+    table = cycler_table(read_cycling(land["file"]))
+    # the LAND Cycle-Tab's own specific capacity (its active mass) for cycle 1
+    assert float(rows[("LAND cell", "first_discharge_capacity")]["value"]) == pytest.approx(
+        float(table["specific_discharge_capacity"][0]), rel=1e-4)
+    html = visible_text((out / "04_cycling.html").read_text(encoding="utf-8"))
+    assert "instrument vs nakit" in html
+    # graphite LiC6: 372 mAh/g theoretical; the made-up 2 mg mass gives more, which must be flagged
+    first = rows[("graphite/Li", "first_discharge_capacity")]
+    assert "theoretical 371.9 mAh/g of C6" in first["flags"]
+    # the Arbin and Neware records end part-way through their last cycle
+    assert "cut short" in rows[("graphite/Li", "capacity_retention")]["flags"]
+    assert "cut short" in rows[("Neware cell", "capacity_retention")]["flags"]
+    assert rows[("LAND cell", "capacity_retention")]["flags"] == ""
