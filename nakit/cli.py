@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="nakit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nakit {__version__}")
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_const", const=2, dest="verbosity",
+                      help="say more: report paths, progress every 10 s, other packages' warnings")
+    loud.add_argument("-q", "--quiet", action="store_const", const=0, dest="verbosity",
+                      help="no progress lines; only the summary and errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="execute one notebook into a report")
@@ -153,8 +158,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _set_verbosity(level: int | None) -> None:
+    """Progress lines follow ``-v``/``-q`` (through the environment, so worker processes hear it);
+    below ``-v`` other packages' Future/Deprecation warnings stay out of the output."""
+    import os
+    import warnings
+
+    level = 1 if level is None else level
+    os.environ["NAKIT_VERBOSITY"] = str(level)
+    if level < 2:
+        for category in (FutureWarning, DeprecationWarning, PendingDeprecationWarning):
+            warnings.filterwarnings("ignore", category=category)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _set_verbosity(args.verbosity)
     try:
         return args.func(args)
     except NakitError as exc:

@@ -220,21 +220,113 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: dict, done: Callable[[int, Jo
                               error="stopped by Ctrl-C; its worker did not stop in time and was killed"))
 
 
-def _progress(done: int, total: int, result: JobResult, stream=sys.stderr) -> None:
-    mark = {"ran": "ok  ", "skipped": "skip", "failed": "FAIL", "interrupted": "STOP",
-            "not run": "----"}[result.status]
-    stream.write(f"[{done:>{len(str(total))}}/{total}] {mark} {result.name} ({result.seconds:.1f} s)\n")
-    stream.flush()
+class Progress:
+    """What a batch prints on stderr while it runs.
+
+    One line when a job starts and when it ends (``[3/7] ok   02_bet_bjh (12.3 s)``), and
+    every ``every`` seconds, while jobs run, which ones and for how long, so a long notebook
+    never leaves the terminal silent. ``verbose`` adds each report's path at its end.
+    """
+
+    def __init__(self, stream=None, every: float = 20.0, verbose: bool = False):
+        self.stream = stream
+        self.every = every
+        self.verbose = verbose
+
+    @classmethod
+    def from_environment(cls) -> "Progress | None":
+        """The progress the ``nakit`` command asked for: ``NAKIT_VERBOSITY`` 0 (``-q``), 1, 2 (``-v``)."""
+        level = os.environ.get("NAKIT_VERBOSITY", "1")
+        if level == "0":
+            return None
+        return cls(every=10.0, verbose=True) if level == "2" else cls()
+
+    def _write(self, text: str) -> None:
+        stream = self.stream or sys.stderr
+        stream.write(text + "\n")
+        stream.flush()
+
+    def __call__(self, done: int, total: int, result: JobResult) -> None:
+        mark = {"ran": "ok  ", "skipped": "skip", "failed": "FAIL", "interrupted": "STOP",
+                "not run": "----"}[result.status]
+        line = f"[{done:>{len(str(total))}}/{total}] {mark} {result.name} ({result.seconds:.1f} s)"
+        if self.verbose and result.html:
+            line += f" -> {result.html}"
+        self._write(line)
+
+    def started(self, name: str) -> None:
+        self._write(f"      start {name}")
+
+    def running(self, jobs: list[tuple[str, float]], waiting: int) -> None:
+        now = time.perf_counter()
+        listed = ", ".join(f"{name} ({now - t0:.0f} s)" for name, t0 in jobs)
+        self._write(f"      running: {listed}" + (f"; {waiting} waiting" if waiting else ""))
+
+
+class _Watch:
+    """Tell ``progress`` which jobs started and, now and then, which are running.
+
+    Pool futures say ``running()`` once they enter the pool's call queue, which holds one
+    more job than there are workers; a thread polls them (the pool has no start callback)
+    and counts at most ``slots`` as started, in submission order.
+    """
+
+    def __init__(self, progress, jobs: Sequence[Job]):
+        import threading
+
+        self.progress = progress if hasattr(progress, "started") else None
+        self.jobs = jobs
+        self.started: dict[int, float] = {}
+        self.finished: set[int] = set()
+        self.futures: dict = {}
+        self.slots = 1
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True) if self.progress else None
+
+    def __enter__(self):
+        if self._thread:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=2)
+
+    def start(self, i: int) -> None:
+        if i not in self.started:
+            self.started[i] = time.perf_counter()
+            if self.progress:
+                self.progress.started(self.jobs[i].name)
+
+    def end(self, i: int) -> None:
+        self.finished.add(i)
+
+    def _loop(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.wait(0.5):
+            free = self.slots - sum(1 for i in self.started if i not in self.finished)
+            for fut, i in list(self.futures.items()):
+                if free > 0 and i not in self.started and fut.running():
+                    self.start(i)
+                    free -= 1
+            if time.perf_counter() - last >= self.progress.every:
+                last = time.perf_counter()
+                running = [(self.jobs[i].name, t0) for i, t0 in self.started.items() if i not in self.finished]
+                waiting = sum(1 for i in self.futures.values() if i not in self.started)
+                if running:
+                    self.progress.running(running, waiting)
 
 
 def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str | None = None,
-             force: bool = False, progress: Callable[[int, int, JobResult], None] | None = _progress
+             force: bool = False, progress: Callable[[int, int, JobResult], None] | None = None
              ) -> list[JobResult]:
     """Run ``jobs`` and return their results in the jobs' order.
 
     ``workers`` processes locally (default: CPU count, 1 runs in-process), or the Dask
     cluster at ``scheduler`` (``tcp://host:port`` or ``tls://host:port``, checked by
-    :func:`nakit.batch.scheduler.validate_address`).
+    :func:`nakit.batch.scheduler.validate_address`). ``progress`` is called as each job
+    ends; a :class:`Progress` (the default) also hears when jobs start and which are running.
 
     Raises
     ------
@@ -245,13 +337,17 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
     """
     jobs = list(jobs)
     results: dict[int, JobResult] = {}
+    progress = Progress.from_environment() if progress is None else progress
     if scheduler:
         from .scheduler import validate_address
 
         validate_address(scheduler)  # before any job starts or is skipped
 
+    watch = _Watch(progress, jobs)
+
     def done(i: int, res: JobResult) -> None:
         results[i] = res
+        watch.end(i)
         if progress:
             progress(len(results), len(jobs), res)
 
@@ -269,34 +365,45 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
 
     pending = longest_first(pending)
     try:
-        if pending and scheduler:
-            _run_on_cluster(pending, keys, scheduler, done)
-        elif pending:
-            workers = workers or os.cpu_count() or 1
-            if workers == 1 or len(pending) == 1:
-                for i, job in pending:
-                    try:
-                        done(i, run_job(job, True, keys[i]))
-                    except KeyboardInterrupt:
-                        done(i, JobResult(job.name, job.output_dir, "interrupted",
-                                          error="stopped by Ctrl-C; the previous report (if any) was kept"))
-                        raise
-            else:
-                pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_worker_init)
-                futures = {pool.submit(_run_in_worker, job, keys[i]): i for i, job in pending}
-                try:
-                    for fut in as_completed(futures):
-                        done(futures[fut], fut.result())
-                except KeyboardInterrupt:
-                    _stop_pool(pool, {f: i for f, i in futures.items() if i not in results}, done, jobs)
-                    raise
-                pool.shutdown()
+        with watch:
+            _run_pending(pending, keys, jobs, workers, scheduler, done, watch, results)
     except KeyboardInterrupt:
         for i, job in enumerate(jobs):
             if i not in results:
                 results[i] = JobResult(job.name, job.output_dir, "not run", error="not started before Ctrl-C")
         raise BatchInterrupted([results[i] for i in range(len(jobs))]) from None
     return [results[i] for i in range(len(jobs))]
+
+
+def _run_pending(pending, keys, jobs, workers, scheduler, done, watch: _Watch, results) -> None:
+    """Run the stale jobs on the cluster, in this process (one worker) or on a local pool."""
+    if not pending:
+        return
+    if scheduler:
+        _run_on_cluster(pending, keys, scheduler, done)
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(pending) == 1:
+        for i, job in pending:
+            watch.start(i)
+            try:
+                done(i, run_job(job, True, keys[i]))
+            except KeyboardInterrupt:
+                done(i, JobResult(job.name, job.output_dir, "interrupted",
+                                  error="stopped by Ctrl-C; the previous report (if any) was kept"))
+                raise
+        return
+    slots = min(workers, len(pending))
+    pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init)
+    futures = {pool.submit(_run_in_worker, job, keys[i]): i for i, job in pending}
+    watch.slots, watch.futures = slots, futures
+    try:
+        for fut in as_completed(futures):
+            done(futures[fut], fut.result())
+    except KeyboardInterrupt:
+        _stop_pool(pool, {f: i for f, i in futures.items() if i not in results}, done, jobs)
+        raise
+    pool.shutdown()
 
 
 def _run_on_cluster(pending: list[tuple[int, Job]], keys: dict[int, str | None], scheduler: str,
