@@ -142,6 +142,24 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
 # ---------------------------------------------------------------- CSV ---------------------------
 
 _FREQUENCY_NAME = re.compile(r"freq|hz|^f\b|^f\s*[(/\[]|omega|\u03c9", re.IGNORECASE)
+_REAL_NAME = re.compile(r"^(re\(z\)|z_?re(al)?\b|z_?re(al)?[(/\[]|real\b|z'(?!'))")
+_IMAG_NAME = re.compile(r"^-?(im\(z\)|z_?im(ag)?\b|z_?im(ag)?[(/\[]|imag(inary)?\b|z''|z\")")
+
+
+def _named_columns(names: list[str]) -> list[int] | None:
+    """Positions of the frequency, real and imaginary columns named in a header, or None.
+
+    Names are compared without spaces and case: ``Frequency (Hz)``, ``freq/Hz``; ``Z' (Ohm)``,
+    ``Re(Z)/Ohm``, ``Zreal``, ``real``; ``-Z'' (Ohm)``, ``-Im(Z)/Ohm``, ``Zimag``, ``imaginary``.
+    """
+    norm = [re.sub(r"\s+", "", n).lower() for n in names]
+    found = []
+    for pattern in (_FREQUENCY_NAME, _REAL_NAME, _IMAG_NAME):
+        j = next((j for j, n in enumerate(norm) if pattern.search(n) and j not in found), None)
+        if j is None:
+            return None
+        found.append(j)
+    return found
 
 
 def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str | None = None) -> xr.Dataset:
@@ -160,10 +178,14 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         ``;`` or tab (then decimal commas are recognised), ``,``, or white space.
 
     Lines starting with ``#`` are comments; non-numeric lines before the first numeric row
-    are a header. A header must name the first column as a frequency (``freq``, ``Hz``,
-    ``f``), so a cycler or spectrometer table with three numeric columns is refused rather
-    than read as impedance; a third column named with a leading minus (``-Z''``,
-    ``-Im(Z)/Ohm``) is taken as -Im(Z) under ``"auto"``. Columns after the third are ignored.
+    are a header. Without a header the first three columns are frequency, Z' and Z''. A
+    header that names the three columns (``Frequency (Hz)``, ``Z' (Ohm)``, ``-Z'' (Ohm)``;
+    ``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``; ``Zreal``, ``Zimag``; see
+    :func:`_named_columns`) decides where they are, as in an Autolab NOVA export with an
+    ``Index`` column first; otherwise the header must name the first column as a frequency,
+    so a cycler or spectrometer table with three numeric columns is refused rather than read
+    as impedance. An imaginary column named with a leading minus is taken as -Im(Z) under
+    ``"auto"``. ``instrument_columns`` lists the columns used.
     """
     if imag_convention not in IMAG_CONVENTIONS:
         raise ParameterError(f"imag_convention must be one of {IMAG_CONVENTIONS}, got {imag_convention!r}")
@@ -194,21 +216,27 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         line_no.append(i)
     if not rows:
         raise FileFormatError(path, "no numeric rows (expected frequency, Z', Z'' columns)")
-    stated = None
+    stated, columns, names = None, [0, 1, 2], ["frequency", "Z'", "Z''"]
     if header is not None:
-        # a headed table must say that its first column is the frequency: a cycler or
-        # spectrometer export also has three numeric columns, and would otherwise pass
+        # a headed table must name its frequency column: a cycler or spectrometer export also
+        # has three numeric columns, and would otherwise pass
         names = [t.strip().strip('"') for t in header[1]]
-        if not _FREQUENCY_NAME.search(names[0]):
-            raise FileFormatError(path, f"the header names the first column {names[0]!r}, not a frequency: this "
-                                        f"table is not an impedance spectrum (expected frequency, Z', Z'' columns; "
-                                        f"header {names[:6]})", line=header[0], field=names[0])
-        stated = "negated" if names[2].lstrip().startswith("-") else None
-        instrument["columns"] = ", ".join(names[:3])
+        columns = _named_columns(names)
+        if columns is None:
+            if not _FREQUENCY_NAME.search(names[0]):
+                raise FileFormatError(path, f"the header names the first column {names[0]!r}, not a frequency, and "
+                                            "names no frequency, Z' and Z'' columns: this table is not an impedance "
+                                            f"spectrum (header {names[:6]})", line=header[0], field=names[0])
+            columns = [0, 1, 2]
+        stated = "negated" if names[columns[2]].lstrip().startswith("-") else None
+        instrument["columns"] = ", ".join(names[j] for j in columns)
     line_no = np.array(line_no)
+    for i, r in zip(line_no, rows):
+        if len(r) <= max(columns):
+            raise FileFormatError(path, f"row has {len(r)} fields; the frequency and impedance are in columns "
+                                        f"{[j + 1 for j in columns]}", line=int(i))
     check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=int(line_no[-1]), decimal=decimal)
-    data = numeric_columns(rows, [0, 1, 2], path=path, lines=line_no, decimal=decimal,
-                           names=["frequency", "Z'", "Z''"])
+    data = numeric_columns(rows, columns, path=path, lines=line_no, decimal=decimal, names=names)
     detected = imag_convention == "auto"
     if detected:
         if stated:  # the header's third column is "-Z''", "-Im(Z)/Ohm", ...

@@ -338,3 +338,26 @@ def test_headerless_even_grid_is_not_taken_for_impedance(tmp_path):
     np.testing.assert_array_equal(read_csv(path)["frequency"], f)  # the explicit reader does not guess
     path.write_text("freq/Hz Zre Zim\n" + path.read_text())  # a header that names the frequency decides
     assert read_eis(path).attrs["instrument_columns"] == "freq/Hz, Zre, Zim"
+
+
+@pytest.mark.parametrize("header, order, sign", [
+    ("Index;Frequency (Hz);Z' (\u03a9);-Z'' (\u03a9);Z (\u03a9);-Phase (\u00b0);Time (s)", [1, 2, 3], -1),  # NOVA
+    ("freq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm", [0, 1, 2], -1),
+    ("time,Zimag,Zreal,Freq", [3, 2, 1], 1),
+    ("f,real,imaginary", [0, 1, 2], 1),
+])
+def test_csv_columns_found_by_header_names(tmp_path, header, order, sign):
+    f, z = np.array([1e4, 1e2, 1.0]), np.array([1.25 - 0.5j, 2.5 - 3.0j, 9.75 - 1.0j])
+    delim = ";" if ";" in header else "\t" if "\t" in header else ","
+    n = header.count(delim) + 1
+    rows = []
+    for i in range(3):
+        fields = [f"{i * 7.5 + 0.5}"] * n
+        fields[order[0]], fields[order[1]], fields[order[2]] = str(f[i]), str(z[i].real), str(sign * z[i].imag)
+        rows.append(delim.join(fields).replace(".", ",") if delim == ";" else delim.join(fields))
+    path = tmp_path / "t.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ds = read_eis(path)
+    np.testing.assert_array_equal(ds["frequency"], f)
+    np.testing.assert_array_equal(impedance_of(ds), z)
+    assert ds.attrs["instrument_imag_convention"] == ("negated" if sign < 0 else "signed")
