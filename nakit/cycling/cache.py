@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +24,7 @@ import xarray as xr
 from ..errors import FileFormatError
 from ..io import atomic_path, sha256_file
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: records carry the cycler's own per-cycle table in attrs
 _META_KEY = b"nakit.cycling"
 
 
@@ -93,8 +94,11 @@ def cached(path: str | os.PathLike, reader: Callable[..., xr.Dataset] | None = N
     src = Path(path)
     if not src.is_file():
         raise FileFormatError(src, "file not found")
-    tag = json.dumps([CACHE_VERSION, reader.__module__, reader.__qualname__, sorted(reader_kwargs.items())],
-                     default=str)
+    # the reader module's own bytes are in the key: an edited reader must not be served old records
+    module_file = getattr(sys.modules.get(reader.__module__), "__file__", None)
+    reader_digest = sha256_file(module_file) if module_file else ""
+    tag = json.dumps([CACHE_VERSION, reader.__module__, reader.__qualname__, reader_digest,
+                      sorted(reader_kwargs.items())], default=str)
     key = hashlib.sha256((sha256_file(src) + tag).encode()).hexdigest()[:24]
     target = Path(cache_dir or default_cache_dir()) / f"{src.stem}-{key}.parquet"
     if target.is_file():
