@@ -332,15 +332,18 @@ def _numeric_start(line: str) -> bool:
     return bool(re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", first))
 
 
-def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, path=None):
+def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, path=None, *,
+          partial_ok: bool = False):
     """Arrange spectra at (x, y) into a ``y, x`` grid, or a ``point`` list if not rectangular.
 
-    Positions that are the start of a raster (row by row or column by column, in file
-    order) but stop before its end are a map cut short, not a point list: refused.
+    In a text export, positions that are the start of a raster (row by row or column by
+    column, in file order) but stop before its end are a map cut short, not a point list:
+    refused. ``partial_ok`` is for formats that record an unfinished map as such (WDF's
+    count below its capacity) and detect truncation otherwise.
     """
     ux, uy = np.unique(xs), np.unique(ys)
     full = ux.size * uy.size
-    if 1 < xs.size < full and ux.size > 1 and uy.size > 1:
+    if not partial_ok and 1 < xs.size < full and ux.size > 1 and uy.size > 1:
         gx, gy = np.meshgrid(ux, uy)  # row by row: y outer, x inner
         for ox, oy in ((gx.ravel(), gy.ravel()), (gx.T.ravel(), gy.T.ravel())):
             if np.array_equal(xs, ox[:xs.size]) and np.array_equal(ys, oy[:xs.size]):

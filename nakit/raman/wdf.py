@@ -129,7 +129,7 @@ def read_wdf(path: str | os.PathLike) -> xr.Dataset:
             ypos = np.asarray(getattr(reader, "ypos", np.zeros(counts["count"])), dtype=float)
             unit_name = getattr(getattr(reader, "xpos_unit", None), "name", "Micron")
             dims, extra, inten = _grid(xpos, ypos, spectra, "um" if unit_name == "Micron" else unit_name.lower(),
-                                       path)
+                                       path, partial_ok=True)
             ds = _dataset(path, shift, inten, dims, units, extra)
     finally:
         reader.close()

@@ -192,7 +192,9 @@ def make_wdf(shift, spectra, *, laser_nm=532.0, xpos=None, ypos=None, count=None
     if xpos is not None:
         orgn = struct.pack("<I", 0)
         for dtype, pos in ((3, xpos), (4, ypos)):  # Spatial_X, Spatial_Y in micrometres
-            orgn += struct.pack("<II", dtype | (1 << 31), 5) + b"X".ljust(16, b"\0") + np.asarray(pos, "<f8").tobytes()
+            values = np.zeros(capacity, "<f8")  # each list has room for every planned spectrum
+            values[:len(pos)] = pos
+            orgn += struct.pack("<II", dtype | (1 << 31), 5) + b"X".ljust(16, b"\0") + values.tobytes()
         out += _block(b"ORGN", orgn)
     return out + extra_blocks
 
@@ -308,3 +310,16 @@ def test_compressed_wdf_refused_with_the_reason(tmp_path):
     path.write_bytes(gzip.compress(make_wdf(np.linspace(300, 100, 20), np.ones(20))))
     with pytest.raises(FileFormatError, match="decompress it first"):
         read_raman(path)
+
+
+def test_wdf_unfinished_map_is_a_point_list(tmp_path, wire):
+    """WiRE records an aborted map as count < capacity: read as the points measured, marked."""
+    shift = np.linspace(2000.0, 200.0, 30)
+    spectra = np.arange(3)[:, None] + np.linspace(1, 2, 30)[None, :]
+    path = tmp_path / "aborted.wdf"
+    path.write_bytes(make_wdf(shift, spectra, xpos=[0.0, 1.0, 0.0], ypos=[0.0, 0.0, 1.0], capacity=4,
+                              measurement=3))
+    ds = read_raman(path)
+    assert ds.intensity.dims == ("point", "raman_shift") and ds.sizes["point"] == 3
+    assert ds.attrs["instrument_complete"].startswith("no")
+    np.testing.assert_allclose(ds.intensity.values, spectra[:, ::-1].astype("f4"))
