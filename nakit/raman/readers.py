@@ -81,8 +81,26 @@ _FOREIGN = (
 
 
 def detect_format(path: str | os.PathLike) -> str:
-    """The Raman format of a file from its content: ``wdf``, ``rruff``, ``wire``, ``labspec``
-    or ``two-column``; anything else raises :class:`~nakit.errors.FileFormatError` naming it."""
+    """The Raman format of a file, from its content.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        ``"wdf"`` (magic ``WDF1``), ``"rruff"`` (``##`` header), ``"wire"`` (``#Wave``
+        header), ``"labspec"`` (``#Key=value`` header or a shift row with leading empty
+        cells) or ``"two-column"``.
+
+    Raises
+    ------
+    FileFormatError
+        A file that is recognised as something else (diffraction files, zip archives, OLE2,
+        HDF5, images), named in the message; or one that cannot be read at all.
+    """
     data = read_bytes(path)
     if data[:4] == b"WDF1":
         return "wdf"

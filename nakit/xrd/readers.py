@@ -211,10 +211,26 @@ _FOREIGN_MAGIC = (
 def detect_format(data: bytes, suffix: str, path) -> str:
     """Name the XRD format of ``data`` from its content (see :func:`formats`).
 
-    ``suffix`` (lower case, e.g. ``".raw"``) only turns an unrecognised content into a clear
-    error for formats that have a fixed signature. Content that matches something nakit does
-    not read as XRD (a Raman file, an Excel workbook, an image) raises
-    :class:`~nakit.errors.FileFormatError` naming what was recognised.
+    Parameters
+    ----------
+    data
+        The file's (decompressed) bytes.
+    suffix
+        The lower-case extension (``".raw"``); it only turns content that matches no format
+        into a clear error for extensions that promise a fixed signature.
+    path
+        The file, for error messages.
+
+    Returns
+    -------
+    str
+        A key of :func:`formats`; plain text that is none of the others is ``"xy"``.
+
+    Raises
+    ------
+    FileFormatError
+        Content that matches something nakit does not read as XRD (a Raman file, an Excel
+        workbook, an HDF5 file, an image, other XML), named in the message.
     """
     if data[:4] in (b"RAW ", b"RAW2") or data[:7] in (b"RAW1.01", b"RAW4.00"):
         return "bruker_raw"
