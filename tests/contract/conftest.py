@@ -133,7 +133,7 @@ class Bombs:
             "zip": mutate.zip_bomb(folder / f"bomb{case.suffix}.zip",
                                    [(f"bomb{case.suffix}", (_zip_block(), BOMB_EXPANDED // len(_zip_block())))]),
         }
-        if case.kind in ("zip", "workbook") and case.suffix in (".xlsx", ".brml"):
+        if case.kind in ("zip", "workbook") and case.suffix in (".xlsx", ".brml", ".rasx"):
             out["container"] = self._container(case, folder)
         return out
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import numpy as np
+import pytest
 
 from tests.peer import peer_file
 
@@ -170,6 +171,72 @@ def cycling_csv(folder: Path) -> Path:
     return path
 
 
+# Hand-made samples of formats with no permissively licensed real file, written with the
+# format owners' own test helpers (imported when needed, so a change there fails only these).
+
+def xrd_ras(folder: Path) -> Path:
+    from tests.xrd.test_formats_readers import _ras_file, _ras_segment
+
+    x, y = _pattern(200)
+    return _ras_file(folder, [_ras_segment(x, y, np.ones_like(x))])
+
+
+def xrd_rasx(folder: Path) -> Path:
+    from tests.xrd.test_formats_readers import _rasx
+
+    x, y = _pattern(200)
+    return _rasx(folder, "".join(f"{a:.4f}\t{b:.3f}\t1\r\n" for a, b in zip(x, y)).encode("utf-8"))
+
+
+def raman_wdf(folder: Path) -> Path:
+    pytest.importorskip("renishawWiRE", reason="renishawWiRE (the 'readers' extra) is not installed")
+    from tests.raman.test_formats_readers import make_wdf
+
+    shift = np.linspace(1800.0, 100.0, 300)
+    path = folder / "spectrum.wdf"
+    path.write_bytes(make_wdf(shift, 100 + 900 * np.exp(-0.5 * ((shift - 1580) / 10) ** 2)))
+    return path
+
+
+def _vendor_text(name: str, helper: str, encoding: str = "cp1252") -> Callable[[Path], Path]:
+    def get(folder: Path) -> Path:
+        import tests.sorption.test_vendor_readers as vendors
+
+        path = folder / name
+        path.write_bytes(getattr(vendors, helper)().encode(encoding))
+        return path
+    return get
+
+
+def sorption_3p(folder: Path) -> Path:
+    from tests.sorption.test_vendor_readers import write_3p
+
+    write_3p(folder / "report.xlsx")
+    return folder / "report.xlsx"
+
+
+def sorption_microactive(folder: Path) -> Path:
+    from tests.sorption.test_readers import write_microactive
+
+    rows = [(0.05, 38.0, 100.0, "02:08", 760.0), (0.1, 76.0, 110.0, "02:39", 760.0),
+            (0.2, 152.0, 120.0, "03:02", 760.0), (0.3, 228.0, 130.0, "03:28", 760.0)]
+    write_microactive(folder / "ma.xlsx", rows)
+    return folder / "ma.xlsx"
+
+
+def _wdf_header(offset: int, fmt: str, value) -> Mutation:
+    return lambda b: _put(b, offset, fmt, value)
+
+
+WDF_LYING = {
+    "count-2**40": _wdf_header(0x3C + 12, "Q", 2**40),
+    "capacity-2**40": _wdf_header(0x3C + 4, "Q", 2**40),
+    "points-per-spectrum-2**31": _wdf_header(0x3C, "I", 2**31),
+    "points-per-spectrum-one-more": _wdf_header(0x3C, "I", 301),
+    "block-size-2**62": _wdf_header(512 + 8, "Q", 2**62),
+}
+
+
 # ----------------------------------------------------------------------------- lying headers
 
 def _put(data: bytes, offset: int, fmt: str, *values) -> bytes:
@@ -200,7 +267,38 @@ RAW3_LYING = {
     "step-nan": _raw3_step(float("nan")),
     "ranges-2**31": lambda b: _put(b, 12, "I", 2**31),
     "ranges-two": lambda b: _put(b, 12, "I", 2),
+    "supplementary-header-2**31": lambda b: _put(b, 712 + 256, "I", 2**31),
     "count-nan": _raw3_nan_count,
+}
+
+
+def _raw4_range(b: bytes) -> int:
+    """Byte offset of the first range header of a RAW4.00 file (after its metadata segments)."""
+    off = 61
+    while True:
+        seg, slen = struct.unpack_from("<II", b, off)
+        if seg in (0, 160):
+            return off
+        off += slen
+
+
+def _raw4(field_offset: int, fmt: str, value=None, delta: int | None = None) -> Mutation:
+    def mutate(b: bytes) -> bytes:
+        at = _raw4_range(b) + field_offset
+        new = value if delta is None else struct.unpack_from("<" + fmt, b, at)[0] + delta
+        return _put(b, at, fmt, new)
+    return mutate
+
+
+RAW4_LYING = {
+    "steps-2**31": _raw4(88, "I", 2**31),
+    "steps-negative": _raw4(88, "I", 2**32 - 1),
+    "steps-one-more": _raw4(88, "I", delta=+1),
+    "steps-one-fewer": _raw4(88, "I", delta=-1),
+    "step-negative": _raw4(80, "d", -0.02),
+    "step-nan": _raw4(80, "d", float("nan")),
+    "range-header-size-2**31": _raw4(140, "I", 2**31),
+    "bytes-per-step-7": _raw4(136, "I", 7),
 }
 
 
@@ -281,7 +379,8 @@ def _full() -> list[ReaderCase]:
         # XRD
         ReaderCase("xrd", "raw3", xrd(), xrd_raw3, "binary", ".raw", lying=RAW3_LYING),
         ReaderCase("xrd", "raw3-shipped", xrd(), shipped("xrd", "annealed.raw"), "binary", ".raw"),
-        ReaderCase("xrd", "raw4", xrd(), peer("xrd", "nomad", "TwoTheta_scan_scrambled.raw"), "binary", ".raw"),
+        ReaderCase("xrd", "raw4", xrd(), peer("xrd", "nomad", "TwoTheta_scan_scrambled.raw"), "binary", ".raw",
+                   lying=RAW4_LYING),
         ReaderCase("xrd", "xy", xrd(wavelength="Cu"), xrd_xy, "text", ".xy",
                    latin1=("# contract sample", "# contract sample, 25 °C, 10 µm slit")),
         ReaderCase("xrd", "xy-peer", xrd(wavelength="Cu"), peer("xrd", "yadg", "210520step1_30min.xy"), "text", ".xy"),
@@ -291,6 +390,11 @@ def _full() -> list[ReaderCase]:
                    latin1=("X-ray data", "X-ray dätä"), lying=GSAS_LYING),
         ReaderCase("xrd", "xrdml", xrd(), peer("xrd", "xylib", "empyrean.xrdml"), "xml", ".xrdml", lying=XRDML_LYING),
         ReaderCase("xrd", "brml", xrd(), peer("xrd", "nomad", "23-012-AG_2thomegascan_long.brml"), "zip", ".brml"),
+        ReaderCase("xrd", "panalytical-csv", xrd(), peer("xrd", "yadg", "210520step1_30min.csv"), "text", ".csv"),
+        ReaderCase("xrd", "rigaku-ras", xrd(), xrd_ras, "text", ".ras",
+                   lying={"data-count-2**31": _regex(r'(\*MEAS_DATA_COUNT ")\d+', r"\g<1>2147483648"),
+                          "data-count-fewer": _regex(r'(\*MEAS_DATA_COUNT ")\d+', r"\g<1>150")}),
+        ReaderCase("xrd", "rigaku-rasx", xrd(), xrd_rasx, "zip", ".rasx"),
         # sorption
         ReaderCase("sorption", "aif", iso, shipped("sorption", "cmk3.aif"), "text", ".aif",
                    latin1=("(synthesised stand-in)", "(synthesised stand-in, 77 K, 5 µm, 25 °C)")),
@@ -302,6 +406,11 @@ def _full() -> list[ReaderCase]:
                    latin1=("Relative Pressure (P/Po)", "Relative Pressure (P/P°)")),
         ReaderCase("sorption", "pygaps-csv", iso, peer("sorption", "pygaps", "stdiso", "Cabot BP280 carbon black.csv"),
                    "text", ".csv", latin1=("carbon black", "carbon black, 77 K °")),
+        ReaderCase("sorption", "bel-dat", iso, _vendor_text("run.DAT", "bel_dat"), "text", ".DAT"),
+        ReaderCase("sorption", "bel-csv", iso, _vendor_text("run.csv", "bel_csv", "latin-1"), "text", ".csv"),
+        ReaderCase("sorption", "quantachrome", iso, _vendor_text("raw.txt", "qnt_asiqwin"), "text", ".txt"),
+        ReaderCase("sorption", "3p-xlsx", iso, sorption_3p, "workbook", ".xlsx"),
+        ReaderCase("sorption", "microactive-xlsx", iso, sorption_microactive, "workbook", ".xlsx"),
         ReaderCase("sorption", "pygaps-json", iso, peer("sorption", "pygaps", "MCM-41 N2 77K.json"), "json", ".json",
                    lying={"value-nan": _json_nan}),
         # Raman
@@ -314,6 +423,7 @@ def _full() -> list[ReaderCase]:
         ReaderCase("raman", "rruff", raman, peer("raman", "anatase_RRUFF_R060277_raw__ramanchada2.txt"), "text",
                    ".txt", latin1=("Dark brown", "Dark brown, 25 °C, 5 µm")),
         ReaderCase("raman", "two-column", raman, raman_two_column, "text", ".txt"),
+        ReaderCase("raman", "wdf", raman, raman_wdf, "binary", ".wdf", lying=WDF_LYING),
         # cycling
         ReaderCase("cycling", "land", cyc, shipped("cycling", "ball_milled_rt.xlsx"), "workbook", ".xlsx"),
         ReaderCase("cycling", "land-cycle-table", reader("nakit.cycling", "read_land_cycle_table"),
@@ -321,6 +431,9 @@ def _full() -> list[ReaderCase]:
         ReaderCase("cycling", "arbin", cyc, peer("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"),
                    "workbook", ".xlsx"),
         ReaderCase("cycling", "neware-xls", cyc, peer("echem", "cellpy", "custom_data_003.xls"), "workbook", ".xls"),
+        ReaderCase("cycling", "neware-xlsx", cyc,
+                   peer("echem", "batteryabn", "GMJuly2022_CELL002_RPT_3_P0C_5P0PSI_20230110_R0_CH041_"
+                        "20230110143333_37_2_1_2818580185.xlsx"), "workbook", ".xlsx"),
         ReaderCase("cycling", "neware-csv", cyc, peer("echem", "cellpy", "neware_uio.csv"), "text", ".csv"),
         ReaderCase("cycling", "neware-regular-csv", cyc, peer("echem", "cellpy", "nw_regular_export_ife_example.csv"),
                    "text", ".csv"),
@@ -339,6 +452,7 @@ def _full() -> list[ReaderCase]:
         ReaderCase("eis", "gamry-dta", eis, peer("echem", "pyimpspec", "data.dta"), "text", ".dta",
                    latin1=("Potentiostatic EIS", "Potentiostatic EIS, 25 °C")),
         ReaderCase("eis", "biologic-mpt", eis, peer("echem", "yadg", "peis.mpt"), "text", ".mpt", lying=MPT_LYING),
+        ReaderCase("eis", "biologic-mpr", eis, peer("echem", "yadg", "peis.mpr"), "binary", ".mpr"),
     ]
 
 
@@ -363,6 +477,16 @@ def _direct() -> list[ReaderCase]:
         ("eis", "nakit.eis", "read_gamry_dta", ".dta"),
         ("eis", "nakit.eis", "read_biologic_mpt", ".mpt"),
         ("xrd", "nakit.xrd", "read_xrd_scans", ".xy"),
+        ("raman", "nakit.raman.wdf", "read_wdf", ".wdf"),
+        ("sorption", "nakit.sorption.vendors", "read_bel_dat", ".DAT"),
+        ("sorption", "nakit.sorption.vendors", "read_bel_csv", ".csv"),
+        ("sorption", "nakit.sorption.vendors", "read_quantachrome", ".txt"),
+        ("sorption", "nakit.sorption.vendors", "read_3p_xlsx", ".xlsx"),
+        ("cycling", "nakit.cycling.neware", "read_neware_xls", ".xls"),
+        ("cycling", "nakit.cycling.neware", "read_neware_xlsx", ".xlsx"),
+        ("cycling", "nakit.cycling.neware", "read_neware_regular_csv", ".csv"),
+        ("cycling", "nakit.cycling.neware", "read_neware_nda", ".nda"),
+        ("eis", "nakit.eis.eclab", "read_biologic_mpr", ".mpr"),
     ]
     cases = [ReaderCase(t, f, reader(m, f), lambda folder: None, "none", s, full=False) for t, m, f, s in table]
     cases.append(ReaderCase("cycling", "read_csv-columns", reader("nakit.cycling", "read_csv", columns=CYCLING_COLUMNS),

@@ -226,7 +226,7 @@ def test_compressed_bomb(case, kind, bombs):
     assert Path(result["path"]).name in result["message"]
 
 
-CONTAINERS = [c for c in FULL if c.suffix in (".xlsx", ".brml")]
+CONTAINERS = [c for c in FULL if c.suffix in (".xlsx", ".brml", ".rasx")]
 
 
 @pytest.mark.parametrize("case", CONTAINERS, ids=_id)
