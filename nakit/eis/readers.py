@@ -146,6 +146,14 @@ _REAL_NAME = re.compile(r"^(re\(z\)|z_?re(al)?\b|z_?re(al)?[(/\[]|real\b|z'(?!')
 _IMAG_NAME = re.compile(r"^-?(im\(z\)|z_?im(ag)?\b|z_?im(ag)?[(/\[]|imag(inary)?\b|z''|z\")")
 
 
+def _looks_numeric(tokens: list[str], decimal: str) -> bool:
+    try:
+        numeric_columns([tokens], range(len(tokens)), path=None, lines=[0], decimal=decimal)
+        return bool(tokens)
+    except FileFormatError:
+        return False
+
+
 def _named_columns(names: list[str]) -> list[int] | None:
     """Positions of the frequency, real and imaginary columns named in a header, or None.
 
@@ -201,11 +209,15 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     def split(line: str) -> list[str]:
         return line.split() if delimiter is None else [t.strip() for t in line.split(delimiter)]
 
-    rows, line_no, header, instrument = [], [], None, {}
+    rows, line_no, header, instrument, short = [], [], None, {}, None
     for i, line in content:
         tokens = split(line)
         if len(tokens) < 3:
-            raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {len(tokens)}", line=i)
+            if rows or (short is None and _looks_numeric(tokens, decimal)):
+                short = short or (i, len(tokens))
+                if rows:
+                    raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {len(tokens)}", line=i)
+            continue  # a title or comment line before the table
         if not rows:
             try:
                 numeric_columns([tokens], [0, 1, 2], path=path, lines=[i], decimal=decimal)
@@ -215,6 +227,8 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         rows.append(tokens)
         line_no.append(i)
     if not rows:
+        if short is not None:
+            raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {short[1]}", line=short[0])
         raise FileFormatError(path, "no numeric rows (expected frequency, Z', Z'' columns)")
     stated, columns, names = None, [0, 1, 2], ["frequency", "Z'", "Z''"]
     if header is not None:

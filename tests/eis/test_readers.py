@@ -361,3 +361,13 @@ def test_csv_columns_found_by_header_names(tmp_path, header, order, sign):
     np.testing.assert_array_equal(ds["frequency"], f)
     np.testing.assert_array_equal(impedance_of(ds), z)
     assert ds.attrs["instrument_imag_convention"] == ("negated" if sign < 0 else "signed")
+
+
+def test_csv_title_lines_before_the_header(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Sample A, 25 C\nrun 3\nfreq,Zre,Zim\n1000,1.5,-2\n100,2.5,-3\n")
+    np.testing.assert_array_equal(impedance_of(read_eis(path)), [1.5 - 2j, 2.5 - 3j])
+    path.write_text("x,y\n1000,1.5\n100,2.5\n")
+    with pytest.raises(FileFormatError, match="expected 3 columns .* got 2") as info:
+        read_eis(path)
+    assert info.value.line == 2
