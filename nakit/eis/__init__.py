@@ -12,7 +12,8 @@ from .kk import lin_kk, lin_kk_raw
 from .readers import (impedance_of, iter_loops, n_loops, read_biologic_mpr, read_biologic_mpt, read_csv, read_eis,
                       read_gamry_dta, read_zplot, select_loop)
 
-__all__ = ["Circuit", "CircuitFit", "CircuitModel", "DRTPeak", "DRTResult", "drt", "drt_raw", "drt_table", "arrhenius_fit", "arrhenius_fit_raw", "drop_inductive",
+__all__ = ["Circuit", "CircuitFit", "CircuitModel", "DRTPeak", "DRTResult", "drt", "drt_raw", "drt_table",
+           "arrhenius_fit", "arrhenius_fit_raw", "drop_inductive",
            "fit_blocking_cell", "fit_circuit", "fit_circuit_batch", "fit_circuit_raw", "fit_spectra", "growth_rate",
            "growth_rate_raw", "impedance_of", "ionic_conductivity", "iter_loops", "lin_kk", "lin_kk_raw", "n_loops",
            "pellet_thickness", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_eis", "read_gamry_dta",
