@@ -52,6 +52,27 @@ def slug(label: str) -> str:
     return text or "sample"
 
 
+def unique_slugs(labels) -> dict[str, str]:
+    """``{label: slug(label)}``, refusing labels whose slugs coincide (their files would overwrite).
+
+    Raises
+    ------
+    ParameterError
+        Naming the labels that share a file name.
+    """
+    from .errors import ParameterError
+
+    out = {str(label): slug(label) for label in labels}
+    seen: dict[str, list[str]] = {}
+    for label, s in out.items():
+        seen.setdefault(s, []).append(label)
+    clashes = [names for names in seen.values() if len(names) > 1]
+    if clashes:
+        raise ParameterError("sample labels " + "; ".join(" and ".join(repr(n) for n in names) for names in clashes)
+                             + " give the same file name; make them differ in letters or digits")
+    return out
+
+
 #: Paper panel -> the (technique notebook, figure name) pairs that make it; names holding a
 #: sample's slug are those of the paper study's labels (``data/paper_study.yaml``).
 PAPER_PANELS: dict[str, tuple[tuple[str, str], ...]] = {

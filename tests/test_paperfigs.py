@@ -94,3 +94,13 @@ def test_report_one_level_deeper_is_found(tmp_path):
     assert table.loc["Fig. S11", "files"] == "figS11_rt_profiles.png"
     assert (tmp_path / "out" / "figS11_rt_profiles.png").read_bytes() == b"S11"
     assert paperfigs.FORMATS == (".png", ".svg", ".pdf")
+
+
+def test_unique_slugs_refuses_labels_that_would_share_a_file():
+    from nakit.errors import ParameterError
+    from nakit.paperfigs import unique_slugs
+
+    assert unique_slugs(["cast-annealed", "Ball milled"]) == {"cast-annealed": "cast-annealed",
+                                                               "Ball milled": "ball_milled"}
+    with pytest.raises(ParameterError, match="'A b' and 'a_b'"):
+        unique_slugs(["A b", "a_b", "c"])
