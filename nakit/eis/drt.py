@@ -268,12 +268,15 @@ class _Factorised:
 
     def scores(self, b: np.ndarray, lambdas: np.ndarray, criterion: str) -> np.ndarray:
         """Criterion values, shape (S, len(lambdas)), for data columns ``b`` of shape (2N, S)."""
-        beta = self.U.T @ b  # (M, S)
-        out_of_range = np.sum(b**2, axis=0) - np.sum((self.Q0.T @ b) ** 2, axis=0) - np.sum(beta**2, axis=0)
+        b0 = b - self.Q0 @ (self.Q0.T @ b)  # what the series terms leave
+        beta = self.U.T @ b0  # (M, S)
+        # the part no lambda can fit, formed explicitly: ||b0||^2 - ||beta||^2 loses every digit
+        # to cancellation when the noise is 1e-4 of |Z|
+        out_of_range = np.sum((b0 - self.U @ beta) ** 2, axis=0)
         s2 = self.s[:, None] ** 2  # (M, 1)
         lam = lambdas[None, :]
         shrink = lam / (s2 + lam)  # (M, L)
-        resid = np.maximum(out_of_range, 0)[:, None] + np.einsum("ms,ml->sl", beta**2, shrink**2)
+        resid = out_of_range[:, None] + np.einsum("ms,ml->sl", beta**2, shrink**2)
         if criterion in ("gcv", "mgcv"):
             # trace(I - rho H); rho > 1 (modified GCV, Kim and Gu 2004) penalises small lambdas more
             rho = 1.0 if criterion == "gcv" else (2.0 if self.n_rows >= 100 else 1.3)
@@ -358,6 +361,17 @@ def _peaks(y_fine, gamma, basis_area, cov_w, prominence):
     return peaks
 
 
+def _refine(grid, curves, best, *, maximise):
+    """Optimum between grid points: vertex of the parabola through the best point and its neighbours in log lambda."""
+    t = np.log(grid)
+    out = grid[best].astype(float)
+    for k, i in enumerate(best):
+        if 0 < i < grid.size - 1:
+            c = -curves[k] if maximise else curves[k]
+            out[k] = np.exp(_refine_max(t, -c, i))
+    return out
+
+
 def _refine_max(y, g, i):
     """Vertex of the parabola through the maximum and its neighbours (sub-grid peak position)."""
     if i == 0 or i == g.size - 1:
@@ -395,7 +409,7 @@ def drt(data: xr.Dataset, **kwargs):
 
 
 def drt_raw(frequency, impedance, *, lam: float | None = None, criterion: str = "mgcv", derivative_order: int = 1,
-            shape_coeff: float = 0.5, inductance: bool = False, tau=None, prominence: float = 0.01,
+            shape_coeff: float = 0.5, inductance: bool = False, tau=None, prominence: float = 0.005,
             max_residual: float = 0.01, lf_tolerance: float = 0.1, lambda_grid=None):
     r"""Distribution of relaxation times by Tikhonov regularisation with Gaussian RBFs.
 
@@ -409,7 +423,8 @@ def drt_raw(frequency, impedance, *, lam: float | None = None, criterion: str = 
     lam
         Regularisation parameter; ``None`` chooses it per spectrum by ``criterion``.
     criterion
-        How lambda is chosen when ``lam`` is None, over :data:`LAMBDA_GRID`:
+        How lambda is chosen when ``lam`` is None, over :data:`LAMBDA_GRID` (the optimum
+        refined between grid points by a parabola in log lambda):
         ``"mgcv"`` (default), the minimum of the modified generalised cross-validation score
         (Kim and Gu 2004; :math:`\rho = 1.3`, or 2 from 50 frequencies on, as Maradesa et al.
         2023 and pyimpspec); ``"gcv"``, the minimum of the plain GCV score (Wahba 1985);
@@ -539,8 +554,8 @@ def drt_raw(frequency, impedance, *, lam: float | None = None, criterion: str = 
     if lam is None:
         curves = fac.scores(b, grid, criterion)
         best = np.argmax(curves, axis=1) if criterion == "lcurve" else np.argmin(curves, axis=1)
-        lams = grid[best]
         edge = (best == 0) | (best == grid.size - 1)
+        lams = _refine(grid, curves, best, maximise=criterion == "lcurve")
     else:
         curves = np.zeros((z.shape[0], 0))
         lams = np.full(z.shape[0], float(lam))
