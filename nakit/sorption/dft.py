@@ -475,7 +475,9 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
     v_cum = np.cumsum(dv)
     fit = A @ f
     rms = float(np.sqrt(np.mean((q - fit) ** 2)))
-    median = float(np.interp(0.5 * total_v, v_cum, w)) if v_cum[0] < 0.5 * total_v else float(w[0])
+    # v_cum[j] holds every pore of cell j, so it belongs at the cell's upper edge, not at w[j]
+    upper = w + dw / 2
+    median = float(np.interp(0.5 * total_v, np.concatenate([[0.0], v_cum]), np.concatenate([[w[0] - dw[0] / 2], upper])))
 
     flags = []
     if n_out_kernel:
