@@ -524,16 +524,16 @@ def compare(study: Study, results: list[JobResult]) -> Comparison:
     comp.csv = out / "comparison.csv"
     with atomic_path(comp.csv) as tmp:
         table.to_csv(tmp, lineterminator="\n")
+    # one file per sample, named safely from its label: every headline result of that sample
+    from .report import HEADLINE_COLUMNS
+
     names = safe_names(study.labels)
-    long = [r for r in rows]
     for label in study.labels:
         path = out / "samples" / f"{names[label]}.csv"
         with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
-            from .report import HEADLINE_COLUMNS
-
             w = csv.DictWriter(fh, fieldnames=HEADLINE_COLUMNS, lineterminator="\n")
             w.writeheader()
-            w.writerows(r for r in long if r["sample"] == label)
+            w.writerows(r for r in rows if r["sample"] == label)
         comp.per_sample[label] = path
     return comp
 
@@ -607,7 +607,7 @@ def _sorption_panels(study, folder, ds, comp, out):
     _bar_panels(comp, ds, out, ["bet_area", "pore_volume", "bjh_peak_diameter"], "sorption",
                 "N2 sorption", "BET area, pore volume or BJH peak")
     table, present = _frame_of(ds, ["bet_area", "bet_area_sigma", "bet_c", "pore_volume", "bjh_peak_diameter",
-                                    "isotherm_type", "hysteresis"])
+                                    "isotherm_type", "hysteresis", "sorption_hysteresis"])
     if present:
         comp.tables.append(("N2 sorption", _formatted(ds, table, present)))
     return None
@@ -872,9 +872,8 @@ def _xrd_panels(study, folder, ds, comp, out):
                          var_name="axis", value_name="sigma")
             sig["axis"] = sig["axis"].str[0]
             long = long.merge(sig, on=["sample", "phase", "axis"], how="left")
-            long["cell"] = long["phase"].astype(str) + " " + long["axis"]
             fig, ax = plt.subplots(figsize=(6.5, 0.5 * c["sample"].nunique() + 2))
-            sns.scatterplot(data=long, x="length", y="sample", hue="cell", style="axis", s=50, ax=ax)
+            sns.scatterplot(data=long, x="length", y="sample", hue="phase", style="axis", s=50, ax=ax)
             ax.errorbar(long["length"], [list(dict.fromkeys(long["sample"])).index(s) for s in long["sample"]],
                         xerr=long["sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
             ax.set_xlabel("cell parameter (Å)")
