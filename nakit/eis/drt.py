@@ -631,5 +631,6 @@ def drt_table(results, labels=None, *, dim: str = "spectrum") -> xr.Dataset:
          "lambda": (dim, np.array([r.lam for r in results]), {"units": "1"}),
          "n_peaks": (dim, np.array([len(r.peaks) for r in results]), {"units": "1"}),
          "flags": (dim, np.array(["; ".join(r.flags) for r in results], dtype=object))},
-        coords={dim: labels, "tau": ("tau", tau, {"units": "s"})},
+        coords={dim: (dim, labels, {"units": "1"} if np.asarray(labels).dtype.kind in "iuf" else {}),
+                "tau": ("tau", tau, {"units": "s"})},
         attrs={"method": "Tikhonov-regularised DRT, Gaussian RBF (Wan et al. 2015)"})
