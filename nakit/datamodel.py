@@ -50,6 +50,26 @@ from .io import sha256_file
 
 PROVENANCE_KEYS = ("source_path", "source_sha256", "source_format", "source_size")
 
+#: What each technique's Dataset-level analyses take: the dimension, and the variables a
+#: reader always provides. :func:`require_dataset` checks an argument against it.
+MEASUREMENTS = {
+    "xrd": ("two_theta", ("intensity",)),
+    "sorption": ("relative_pressure", ("loading",)),
+    "raman": ("raman_shift", ("intensity",)),
+    "cycling": ("time", ("voltage", "current")),
+    "eis": ("frequency", ("z_real", "z_imag")),
+}
+
+#: Where a user gets a Dataset from when they hold something else, per technique.
+_MAKERS = {
+    "xrd": "nakit.xrd.read_xrd(path) or nakit.bridges.from_dataframe(df, 'xrd')",
+    "sorption": ("nakit.sorption.read_isotherm(path), nakit.sorption.from_pygaps(isotherm) or "
+                 "nakit.bridges.from_dataframe(df, 'sorption')"),
+    "raman": "nakit.raman.read_raman(path) or nakit.bridges.from_dataframe(df, 'raman')",
+    "cycling": "nakit.cycling.read_cycling(path) or nakit.bridges.from_dataframe(df, 'cycling')",
+    "eis": "nakit.eis.read_eis(path) or nakit.bridges.from_dataframe(df, 'eis')",
+}
+
 
 def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dict[str, Any]:
     """The provenance attrs for a Dataset read from ``path`` in format ``fmt``.
@@ -189,3 +209,79 @@ def check_conventions(ds: xr.Dataset, *, provenance: bool = True) -> xr.Dataset:
     if problems:
         raise ValueError("Dataset breaks nakit's conventions: " + "; ".join(problems))
     return ds
+
+
+def require_dataset(obj: Any, technique: str, function: str = "this analysis") -> xr.Dataset:
+    """Refuse anything but a ``technique`` measurement Dataset with a TypeError naming what is accepted.
+
+    Dataset-level entry points call this first, so a pyGAPS ``PointIsotherm``, a pandas
+    DataFrame or a NumPy array passed by mistake gives one clear message (the accepted type
+    and the functions that make it) instead of an error from deep inside the analysis.
+
+    Parameters
+    ----------
+    obj
+        The argument as passed.
+    technique
+        One of :data:`MEASUREMENTS` (``"xrd"``, ``"sorption"``, ``"raman"``, ``"cycling"``,
+        ``"eis"``).
+    function
+        The caller's name, for the message.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``obj`` itself.
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` is not an :class:`xarray.Dataset` or lacks the technique's dimension or
+        variables (a Dataset of another technique).
+    """
+    dim, variables = MEASUREMENTS[technique]
+    made_by = _MAKERS[technique]
+    if not isinstance(obj, xr.Dataset):
+        kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
+        hint = ""
+        if type(obj).__name__ == "PointIsotherm":
+            hint = " (convert a pyGAPS isotherm with nakit.sorption.from_pygaps)"
+        elif type(obj).__name__ == "DataFrame":
+            hint = f" (convert a DataFrame with nakit.bridges.from_dataframe(df, {technique!r}))"
+        raise TypeError(f"{function} takes an xarray.Dataset of a {technique} measurement with dimension "
+                        f"{dim!r} and variables {', '.join(map(repr, variables))}, got {kind}{hint}; "
+                        f"make one with {made_by}")
+    missing = [v for v in variables if v not in obj.variables]
+    if dim not in obj.dims or missing:
+        raise TypeError(f"{function} takes an xarray.Dataset of a {technique} measurement with dimension "
+                        f"{dim!r} and variables {', '.join(map(repr, variables))}; this Dataset has dimensions "
+                        f"{tuple(map(str, obj.dims))} and variables {sorted(map(str, obj.data_vars))}; "
+                        f"make one with {made_by}")
+    return obj
+
+
+def memory_provenance(fmt: str, arrays: Mapping[str, Any], **instrument: Any) -> dict[str, Any]:
+    """Provenance attrs for a Dataset built from an in-memory object (no file).
+
+    ``source_path`` is ``"<fmt>"`` (there is no file), ``source_sha256`` the SHA-256 of the
+    named arrays (name, dtype, shape and bytes, in the given order) so two Datasets built from
+    the same numbers share it, ``source_size`` their byte count; extra keywords become
+    ``instrument_*`` attrs as in :func:`file_provenance`.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    size = 0
+    for name, values in arrays.items():
+        arr = np.ascontiguousarray(np.asarray(values))
+        if arr.dtype.kind in "OUS":
+            arr = np.asarray([str(v) for v in arr.ravel()], dtype=str)
+        digest.update(f"{name}|{arr.dtype.str}|{arr.shape}|".encode())
+        digest.update(arr.tobytes())
+        size += arr.nbytes
+    attrs: dict[str, Any] = {"source_path": f"<{fmt}>", "source_sha256": digest.hexdigest(),
+                             "source_format": fmt, "source_size": int(size)}
+    for key, value in instrument.items():
+        if value is not None:
+            attrs[f"instrument_{key}"] = netcdf_safe(value)
+    return attrs

@@ -8,11 +8,13 @@ Scalars (sample name and mass, adsorptive, temperature) live in ``attrs``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Mapping
 
 import numpy as np
 import xarray as xr
 
+from ..datamodel import require_dataset
 from ..errors import FileFormatError, ParameterError
 from ..validation import as_float_array, same_length
 from .units import convert_loading
@@ -99,6 +101,8 @@ def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, 
     The desorption branch starts at the turning point: the highest adsorption point is
     included when it lies above every desorption point, as instruments report it.
     """
+    caller = sys._getframe(1).f_code.co_name  # name the analysis the user called in the message
+    require_dataset(ds, "sorption", caller if caller.isidentifier() else "get_branch")
     if branch not in BRANCHES:
         raise ParameterError(f"branch must be one of {BRANCHES}, got {branch!r}")
     if "loading" not in ds or "branch" not in ds.coords:
