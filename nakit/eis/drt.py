@@ -576,7 +576,7 @@ def drt_raw(frequency, impedance, *, lam: float | None = None, criterion: str = 
         cov = fac.covariance(x, b[:, k], lams[k])
         w, cov_w = x[ns:], cov[ns:, ns:]
         gamma = basis @ w
-        gamma_sigma = np.sqrt(np.maximum(np.einsum("fm,mn,fn->f", basis, cov_w, basis), 0))
+        gamma_sigma = np.sqrt(np.maximum(np.sum((basis @ cov_w) * basis, axis=1), 0))
         fitted = fac.K @ x
         z_fit = fitted[:n] + 1j * fitted[n:]
         rel = (z[k] - z_fit) / np.abs(z[k])
