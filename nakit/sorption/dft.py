@@ -56,7 +56,7 @@ KERNEL_LOADING_UNITS = {
 LAMBDA_GRID = np.logspace(-6, 0, 31)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kernel:
     """A DFT kernel: loading per unit pore volume on a (p/p0, pore width) grid.
 
@@ -95,6 +95,16 @@ class Kernel:
             return np.ones(1)
         edges = np.concatenate([[w[0] - (w[1] - w[0]) / 2], (w[1:] + w[:-1]) / 2, [w[-1] + (w[-1] - w[-2]) / 2]])
         return np.diff(edges)
+
+    @property
+    def filling_pressure(self) -> np.ndarray:
+        """p/p0 at which each width's kernel isotherm first reaches half its loading at the top of the grid.
+
+        A measured isotherm says something about pores of width w only if it has points on
+        both sides of this pressure (see ``resolved_width_range`` of :func:`psd_dft_raw`).
+        """
+        half = self.loading >= 0.5 * self.loading[-1]
+        return self.relative_pressure[np.argmax(half, axis=0)]
 
     def at(self, relative_pressure) -> np.ndarray:
         """Kernel isotherms at the given p/p0 (inside the kernel range), shape (n, n_w).
@@ -184,8 +194,7 @@ def load_kernel(kernel) -> Kernel:
     if isinstance(kernel, Kernel):
         return kernel
     if isinstance(kernel, str) and kernel in KERNELS:
-        k = _shipped(kernel)
-        return k
+        return _shipped(kernel)
     if isinstance(kernel, (str, Path)) and Path(kernel).exists():
         return read_kernel(kernel)
     raise ParameterError(f"kernel must be one of the shipped kernels {sorted(KERNELS)}, a kernel CSV path "
@@ -228,6 +237,7 @@ class DFTResult:
     kernel_pressure_range: tuple[float, float]
     kernel_width_range: tuple[float, float]
     n_excluded: int
+    resolved_width_range: tuple[float, float]
     settings: dict = field(default_factory=dict)
     flags: tuple[str, ...] = ()
 
@@ -255,6 +265,7 @@ class DFTResult:
                    "regularisation": self.regularisation, "criterion": self.criterion,
                    "kernel": self.kernel_name, "kernel_pressure_range": list(self.kernel_pressure_range),
                    "kernel_width_range": list(self.kernel_width_range), "n_excluded": self.n_excluded,
+                   "resolved_width_range": list(self.resolved_width_range),
                    "flags": "; ".join(self.flags)}  # a string, so the Dataset stays NetCDF-writable
         variables = {k: ("pore_width", v, {"units": u, "long_name": n}) for k, (v, u, n) in dist.items()}
         variables |= {k: ("relative_pressure", v, {"units": u, "long_name": n}) for k, (v, u, n) in fit.items()}
@@ -337,8 +348,9 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
         (default 0.01, 1 %).
     edge_fraction
         Flag the distribution when more than this fraction of the volume (default 5 %) lies
-        in the kernel's two smallest or two largest widths: the sample has pores the kernel
-        does not cover, and the distribution is cut there.
+        in the kernel's two smallest or two largest widths (the sample has pores the kernel
+        does not cover, and the distribution is cut there), or in widths the measured
+        pressures do not probe.
 
     Returns
     -------
@@ -347,7 +359,13 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
         ``dv_dlogw``), the fitted points (``loading_fit``, ``residual``), ``total_volume``,
         ``total_area``, ``mode_width`` (largest dV/dw), ``median_width`` (half the volume in
         smaller pores), ``rms_residual``, the regularisation used and the criterion curve
-        behind it, the kernel's valid pressure and width ranges, and ``flags``. Each flag is
+        behind it, the kernel's valid pressure and width ranges, ``resolved_width_range`` (the
+        widths whose kernel isotherm reaches half its filling between the first and last
+        fitted point: only these are determined by the data), and ``flags``:
+        ``points_outside_kernel_range``, ``large_residual``, ``volume_at_smallest_width`` /
+        ``volume_at_largest_width`` (pores the kernel does not cover),
+        ``volume_in_unprobed_widths`` (more than ``edge_fraction`` of the volume in widths
+        outside ``resolved_width_range``). Each flag is
         also issued as a :class:`~nakit.errors.NakitWarning`.
 
     Raises
@@ -490,6 +508,16 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
         warnings.warn(f"DFT: the kernel fits the isotherm poorly (RMS residual {rms:.3g} cm3/g STP = "
                       f"{100 * rms / q.max():.2g} % of the largest loading, limit {100 * max_relative_residual:g} %): "
                       f"the kernel may not suit this material (adsorptive, wall, pore shape)", NakitWarning, stacklevel=2)
+    # widths whose pores fill between the first and last fitted point: the data constrain them
+    probed = (k.filling_pressure >= p[0]) & (k.filling_pressure <= p[-1])
+    resolved = (float(w[probed][0]), float(w[probed][-1])) if probed.any() else (float("nan"), float("nan"))
+    unprobed = float(dv[~probed].sum())
+    if unprobed > edge_fraction * total_v:
+        flags.append("volume_in_unprobed_widths")
+        warnings.warn(f"DFT: {100 * unprobed / total_v:.0f} % of the pore volume is put in widths whose pores fill "
+                      f"outside the measured p/p0 range {p[0]:.3g}-{p[-1]:.3g} (widths probed: {resolved[0]:g}-"
+                      f"{resolved[1]:g} nm): that part of the distribution is not determined by the data",
+                      NakitWarning, stacklevel=2)
     for name, part in (("volume_at_smallest_width", dv[:2]), ("volume_at_largest_width", dv[-2:])):
         if part.sum() > edge_fraction * total_v:
             flags.append(name)
@@ -505,7 +533,7 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
         median_width=median, rms_residual=rms, regularisation=lam, criterion=crit,
         lambda_grid=grid if grid is not None else np.array([lam]), criterion_curve=curve,
         kernel_name=k.name, kernel_pressure_range=k.pressure_range, kernel_width_range=k.width_range,
-        n_excluded=int(np.count_nonzero(~inside)),
+        n_excluded=int(np.count_nonzero(~inside)), resolved_width_range=resolved,
         settings={"penalty_order": penalty_order, "max_relative_residual": max_relative_residual,
                   "edge_fraction": edge_fraction},
         flags=tuple(flags))

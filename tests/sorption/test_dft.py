@@ -127,6 +127,7 @@ def test_raw_accepts_any_order_and_does_not_mutate():
     np.testing.assert_array_equal(p_in, P[order])
     np.testing.assert_array_equal(n_in, n[order])
     np.testing.assert_allclose(a.dv_dw, b.dv_dw)
+    np.testing.assert_allclose(psd_dft_raw(list(p_in), list(n_in), regularisation=0.05).dv_dw, b.dv_dw)
 
 
 # -- flags -----------------------------------------------------------------------------------------
@@ -146,6 +147,20 @@ def test_pores_wider_than_kernel_are_flagged():
     with pytest.warns(NakitWarning, match="largest widths"):
         r = psd_dft_raw(P, n)
     assert "volume_at_largest_width" in r.flags and not r.ok
+
+
+def test_widths_the_pressures_do_not_probe_are_reported_and_flagged():
+    # micropores of 0.8 nm fill near p/p0 1e-4; an isotherm starting at 0.01 cannot size them
+    p = P[P >= 0.01]
+    n = forward(gaussian(0.8, 0.08, 0.25) + gaussian(4.0, 0.4, 0.55), p=p)
+    with pytest.warns(NakitWarning, match="not determined by the data"):
+        r = psd_dft_raw(p, n)
+    assert "volume_in_unprobed_widths" in r.flags
+    lo, hi = r.resolved_width_range
+    assert 1.0 < lo < 1.5 and hi == KERNEL.width_range[1]
+    assert KERNEL.filling_pressure[KERNEL.width == lo][0] >= p[0]
+    # the unprobed micropore volume is still counted in the total (it is in the uptake at p[0])
+    assert r.total_volume == pytest.approx(0.80, rel=0.03)
 
 
 def test_large_residual_is_flagged():
