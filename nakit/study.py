@@ -51,6 +51,7 @@ import json
 import math
 import os
 import re
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -560,11 +561,17 @@ def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: st
 
 
 def _frame_of(ds, names):
+    """The ``sample``-only variables ``names`` (and their ``_sigma`` partners) as a table, with only
+    the samples that have a value in one of them (a technique's panel shows its own samples)."""
     import pandas as pd
 
     present = [n for n in names if n in ds and ds[n].dims == ("sample",)]
-    return pd.DataFrame({n: ds[n].values for n in present},
-                        index=pd.Index([str(s) for s in ds["sample"].values], name="sample")), present
+    present += [f"{n}_sigma" for n in present if f"{n}_sigma" in ds and f"{n}_sigma" not in present]
+    table = pd.DataFrame({n: ds[n].values for n in present},
+                         index=pd.Index([str(s) for s in ds["sample"].values], name="sample"))
+    values = table[[n for n in present if not n.endswith("_sigma")]]
+    has = values.apply(lambda col: col.map(lambda v: v is not None and v == v and v != "")).any(axis=1)
+    return table[has], present
 
 
 def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
@@ -576,7 +583,7 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
     from . import plotting
 
     table, present = _frame_of(ds, keys)
-    present = [k for k in present if np.isfinite(table[k].astype(float)).any()]
+    present = [k for k in present if not k.endswith("_sigma") and np.isfinite(table[k].astype(float)).any()]
     if not present:
         comp.notes.append(f"{heading}: no {caption_what} in the results")
         return
@@ -588,19 +595,22 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
         data = table[key].astype(float).reset_index()
         sns.barplot(data=data, x="sample", y=key, hue="sample", legend=False, ax=ax)
         sigma = f"{key}_sigma"
-        if sigma in ds:
-            ax.errorbar(np.arange(n), data[key], yerr=ds[sigma].values.astype(float), fmt="none", ecolor="black",
-                        capsize=3, lw=1)
+        if sigma in table:
+            ax.errorbar(np.arange(n), data[key], yerr=table[sigma].astype(float).fillna(0).values, fmt="none",
+                        ecolor="black", capsize=3, lw=1)
         unit = ds[key].attrs.get("units", "")
-        ax.set_ylabel(f"{ds[key].attrs.get('long_name', key)}" + (f" ({unit})" if unit not in ("", "1") else ""))
+        ax.set_ylabel(textwrap.fill(f"{ds[key].attrs.get('long_name', key)}"
+                                    + (f" ({unit})" if unit not in ("", "1") else ""), 30))
         ax.set_xlabel("")
         ax.tick_params(axis="x", rotation=30 if n > 3 else 0)
         for lab in ax.get_xticklabels():
             lab.set_ha("right" if n > 3 else "center")
     fig.tight_layout()
     labels = ", ".join(str(ds[k].attrs.get("long_name", k)) for k in present)
+    missing = any(table[k].isna().any() for k in present)
     _save(comp, fig, out, name, heading, f"{labels} per sample ({n} samples); error bars: one standard "
-                                         "uncertainty where the analysis gives one.")
+                                         "uncertainty where the analysis gives one"
+          + ("; no bar: not computed (the technique's report says why)." if missing else "."))
 
 
 def _sorption_panels(study, folder, ds, comp, out):
@@ -635,6 +645,19 @@ def _formatted(ds, table, present):
             vals.append(fmt(None if v is None or (isinstance(v, float) and math.isnan(v)) else v, s))
         cols[head] = vals
     return pd.DataFrame(cols, index=table.index)
+
+
+def _with_sigma(df):
+    """A results table for the index: each ``x`` with an ``x_sigma`` column shown as ``x ± sigma``,
+    rounded to its uncertainty; other numbers to four significant figures."""
+    from .report import fmt
+
+    out = df.copy()
+    for col in list(df.columns):
+        if f"{col}_sigma" in df.columns:
+            out[col] = [fmt(v, s if s == s else None) if v == v else "" for v, s in zip(df[col], df[f"{col}_sigma"])]
+            out = out.drop(columns=f"{col}_sigma")
+    return out
 
 
 def _cycling_panels(study, folder, ds, comp, out):
@@ -808,8 +831,8 @@ def _raman_panels(study, folder, ds, comp, out):
               f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
               "uncertainty.")
         extra = _band_dataset(b)
-        comp.tables.append(("Raman bands", b.set_index(["sample", "band"])[
-            [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]]))
+        comp.tables.append(("Raman bands", _with_sigma(b.set_index(["sample", "band"])[
+            [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])))
     if "d_to_g_ratio" in ds:
         _bar_panels(comp, ds, out, ["d_to_g_ratio"], "raman_dg", "Carbon D/G", "D/G ratio")
     else:
@@ -883,7 +906,7 @@ def _xrd_panels(study, folder, ds, comp, out):
             _save(comp, fig, out, "xrd_cells", "XRD cell parameters",
                   f"Refined cell parameters per sample and phase ({len(c)} refinements); bars: one standard "
                   "uncertainty.")
-            comp.tables.append(("XRD cell parameters", c.set_index(["sample", "phase"])))
+            comp.tables.append(("XRD cell parameters", _with_sigma(c.set_index(["sample", "phase"]))))
             frame = c.drop_duplicates(["sample", "phase"]).set_index(["sample", "phase"])
             keep = [k for k in ("a", "a_sigma", "b", "b_sigma", "c", "c_sigma") if k in frame]
             import xarray as xr
