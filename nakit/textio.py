@@ -436,16 +436,23 @@ _COMMA_DECIMAL_TOKEN = re.compile(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", re.ASCII)
 _DOT_DECIMAL_TOKEN = re.compile(r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?", re.ASCII)
 
 
+_ANY_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def _data_like(line: str) -> bool:
-    s = line.strip()
-    return bool(s) and (s[0].isdigit() or s[0] in "+-.,")
+    """A line that looks like a row of numbers: its first token and at least half its tokens
+    are numbers (so "1994-2012, Quantachrome Instruments" in a header is not one)."""
+    tokens = [t for t in re.split(r"[\s;,]+", line) if t]
+    if not tokens or not _ANY_NUMBER.fullmatch(tokens[0]):
+        return False
+    return 2 * sum(bool(_ANY_NUMBER.fullmatch(t)) for t in tokens) >= len(tokens)
 
 
 def sniff_decimal_and_delimiter(lines: Sequence[str]) -> tuple[str, str | None]:
     """Guess the decimal separator and field delimiter of a numeric table.
 
-    Looks only at lines that start like a number (header lines are ignored). The rules, in
-    order:
+    Looks only at lines that look like rows of numbers (first token and at least half the
+    tokens numeric; header lines are ignored). The rules, in order:
 
     1. ``;`` in the data lines: delimiter ``;``; decimal ``,`` if any field has a comma
        between digits, else ``.`` (European spreadsheet exports).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import io
 import lzma
 import tracemalloc
 import zipfile
@@ -226,6 +225,8 @@ def test_parse_rows():
     (["10.0\t1647.5"], (".", "\t")),
     (["10,0 1647,5", "10,02 1650,25"], (",", None)),
     (["10,1647", "11,1650"], (".", ",")),
+    (["   1994-2012, Quantachrome Instruments", "  7.6   760.00   0.5", "  76   760.00   0.8"], (".", None)),
+    (["2 theta, intensity", "10.0\t1647.5"], (".", "\t")),
     ([], (".", None)),
 ])
 def test_sniff_decimal_and_delimiter(lines, expected):

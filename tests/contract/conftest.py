@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
-from nakit.errors import FileFormatError
 from tests.contract import mutate
 from tests.contract.registry import FULL, ROOT, ReaderCase
 
@@ -219,5 +218,3 @@ def _zip_block() -> bytes:
 def bombs(tmp_path_factory, samples) -> Bombs:
     return Bombs(tmp_path_factory.mktemp("contract-bombs"), samples)
 
-
-__all__ = ["Samples", "Bombs", "write_mutated", "FileFormatError"]

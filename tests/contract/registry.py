@@ -230,7 +230,6 @@ def _wdf_header(offset: int, fmt: str, value) -> Mutation:
 
 WDF_LYING = {
     "count-2**40": _wdf_header(0x3C + 12, "Q", 2**40),
-    "capacity-2**40": _wdf_header(0x3C + 4, "Q", 2**40),
     "points-per-spectrum-2**31": _wdf_header(0x3C, "I", 2**31),
     "points-per-spectrum-one-more": _wdf_header(0x3C, "I", 301),
     "block-size-2**62": _wdf_header(512 + 8, "Q", 2**62),
