@@ -8,6 +8,8 @@ exactly with pymatgen's for the same wavelength (tested).
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -144,10 +146,43 @@ def _families(crystal: Crystal, d_min: float):
     return images[best[first], first], counts, q2[first]
 
 
+# Reflection sticks computed so far, keyed by the structure's content and the settings: the
+# same CIF is simulated once per process however often a notebook asks (phase
+# identification, cell refinement and whole-pattern fitting all start from the sticks).
+STICKS_CACHE_SIZE = 128
+_sticks_cache: OrderedDict[str, Sticks] = OrderedDict()
+
+
+def _crystal_key(crystal: Crystal) -> hashlib._Hash:
+    """A digest of everything in a structure that enters its sticks (not where it was read from)."""
+    h = hashlib.sha256()
+    h.update(repr((crystal.name, tuple(float(v) for v in crystal.cell), crystal.spacegroup,
+                   tuple(crystal.elements), bool(crystal.centrosymmetric))).encode())
+    for array in (crystal.frac, crystal.occupancy, crystal.b_iso, crystal.rotations):
+        a = np.ascontiguousarray(array)
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(a.tobytes())
+    return h
+
+
+def _copy(sticks: Sticks) -> Sticks:
+    return Sticks(sticks.phase, sticks.wavelength, sticks.hkl.copy(), sticks.multiplicity.copy(), sticks.d.copy(),
+                  sticks.two_theta.copy(), sticks.f_squared.copy(), sticks.intensity.copy())
+
+
+def clear_sticks_cache() -> None:
+    """Forget every cached set of reflection sticks."""
+    _sticks_cache.clear()
+
+
 def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_theta_min: float = 0.0, *,
                 anomalous: bool = True, thermal: bool = True, monochromator_two_theta: float | None = None,
                 min_relative: float = 1e-4) -> Sticks:
     """Reflection sticks of a structure at the (K-alpha1) wavelength.
+
+    Results are cached (the last :data:`STICKS_CACHE_SIZE`), keyed by a digest of the
+    structure's content (cell, atoms, occupancies, displacement parameters, symmetry) and
+    every setting; each call returns its own copy of the arrays.
 
     Parameters
     ----------
@@ -176,6 +211,25 @@ def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_t
     lam = Wavelength.parse(wavelength).ka1
     if not 0 < two_theta_max <= 180 or two_theta_min >= two_theta_max:
         raise ParameterError(f"two_theta range ({two_theta_min}, {two_theta_max}) is not inside (0, 180]")
+    key = _crystal_key(crystal)
+    key.update(repr((float(lam), float(two_theta_max), float(two_theta_min), bool(anomalous), bool(thermal),
+                     None if monochromator_two_theta is None else float(monochromator_two_theta),
+                     float(min_relative))).encode())
+    key = key.hexdigest()
+    if key in _sticks_cache:
+        _sticks_cache.move_to_end(key)
+        return _copy(_sticks_cache[key])
+    sticks = _reflections(crystal, lam, two_theta_max, two_theta_min, anomalous, thermal, monochromator_two_theta,
+                          min_relative)
+    _sticks_cache[key] = _copy(sticks)
+    while len(_sticks_cache) > STICKS_CACHE_SIZE:
+        _sticks_cache.popitem(last=False)
+    return sticks
+
+
+def _reflections(crystal: Crystal, lam: float, two_theta_max: float, two_theta_min: float, anomalous: bool,
+                 thermal: bool, monochromator_two_theta: float | None, min_relative: float) -> Sticks:
+    """:func:`reflections` without the cache (``lam``: the K-alpha1 wavelength in angstrom)."""
     d_min = lam / (2 * np.sin(np.radians(two_theta_max) / 2))
     hkl, mult, q2 = _families(crystal, d_min)
     d = 1.0 / np.sqrt(q2)

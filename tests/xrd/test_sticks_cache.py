@@ -1,0 +1,101 @@
+"""The reflection-sticks cache: keyed by the structure's content and settings, bounded, same arrays."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import numpy as np
+import pytest
+
+from nakit.xrd import simulate
+from nakit.xrd.simulate import _reflections, clear_sticks_cache, reflections
+from nakit.xrd.structures import library, read_cif, reference
+
+FIELDS = ("hkl", "multiplicity", "d", "two_theta", "f_squared", "intensity")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    clear_sticks_cache()
+    yield
+    clear_sticks_cache()
+
+
+def _uncached(crystal, wavelength, tt_max=90.0, tt_min=0.0, **kw):
+    settings = dict(anomalous=True, thermal=True, monochromator_two_theta=None, min_relative=1e-4) | kw
+    lam = simulate.Wavelength.parse(wavelength).ka1
+    return _reflections(crystal, lam, tt_max, tt_min, *settings.values())
+
+
+def _same(a, b):
+    assert (a.phase, a.wavelength) == (b.phase, b.wavelength)
+    for f in FIELDS:
+        x, y = getattr(a, f), getattr(b, f)
+        assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y), f
+
+
+@pytest.mark.parametrize("name", ["Na2S_Fm-3m", "Na3PS4_P-421c", "S8_Fddd", "graphite_P63mmc"])
+def test_cached_sticks_are_identical_to_a_fresh_computation(name):
+    crystal = reference(name)
+    first = reflections(crystal, "Cu", 80.0)
+    again = reflections(crystal, "Cu", 80.0)
+    assert len(simulate._sticks_cache) == 1  # the second call was a hit
+    fresh = _uncached(crystal, "Cu", 80.0)
+    _same(first, fresh)
+    _same(again, fresh)
+    assert again.d is not first.d  # every caller gets its own arrays
+
+
+def test_a_caller_changing_its_arrays_does_not_change_the_cache():
+    crystal = reference("Na2S_Fm-3m")
+    first = reflections(crystal, "Cu", 80.0)
+    first.intensity[:] = -1.0
+    first.two_theta += 5.0
+    _same(reflections(crystal, "Cu", 80.0), _uncached(crystal, "Cu", 80.0))
+
+
+def test_key_is_the_content_not_the_file(tmp_path):
+    src = library()["Na2S_Fm-3m"]
+    copy = tmp_path / "elsewhere.cif"
+    shutil.copyfile(src, copy)
+    a = read_cif(src, name="Na2S")
+    reflections(a, "Cu", 80.0)
+    reflections(read_cif(copy, name="Na2S"), "Cu", 80.0)  # same bytes at another path: a hit
+    assert len(simulate._sticks_cache) == 1
+    # edited content: a different cell, a different B, another name -> misses with their own sticks
+    bigger = a.with_cell(a=6.60)
+    warmer = dataclasses.replace(a, b_iso=a.b_iso + 1.0)
+    for changed in (bigger, warmer, dataclasses.replace(a, name="other")):
+        _same(reflections(changed, "Cu", 80.0), _uncached(changed, "Cu", 80.0))
+    assert len(simulate._sticks_cache) == 4
+    assert reflections(bigger, "Cu", 80.0).two_theta[0] < reflections(a, "Cu", 80.0).two_theta[0]
+
+
+@pytest.mark.parametrize("settings", [dict(wavelength="Mo"), dict(tt_max=60.0), dict(tt_min=30.0),
+                                      dict(anomalous=False), dict(thermal=False),
+                                      dict(monochromator_two_theta=26.6), dict(min_relative=0.05)])
+def test_every_setting_is_part_of_the_key(settings):
+    crystal = reference("Na3PS4_P-421c")
+    base = dict(wavelength="Cu", tt_max=90.0, tt_min=0.0)
+    call = base | {k: v for k, v in settings.items() if k in base}
+    kw = {k: v for k, v in settings.items() if k not in base}
+    reflections(crystal, "Cu", 90.0)
+    got = reflections(crystal, call["wavelength"], call["tt_max"], call["tt_min"], **kw)
+    assert len(simulate._sticks_cache) == 2
+    _same(got, _uncached(crystal, call["wavelength"], call["tt_max"], call["tt_min"], **kw))
+
+
+def test_cache_is_bounded_and_keeps_the_most_recent(monkeypatch):
+    monkeypatch.setattr(simulate, "STICKS_CACHE_SIZE", 3)
+    crystal = reference("Na2S_Fm-3m")
+    for tt in (50.0, 60.0, 70.0):
+        reflections(crystal, "Cu", tt)
+    reflections(crystal, "Cu", 50.0)  # used again: now the most recent
+    reflections(crystal, "Cu", 80.0)  # evicts 60, the least recently used
+    assert len(simulate._sticks_cache) == 3
+    before = dict(simulate._sticks_cache)
+    reflections(crystal, "Cu", 50.0)
+    assert dict(simulate._sticks_cache).keys() == before.keys()  # 50 was kept: a hit
+    reflections(crystal, "Cu", 60.0)  # 60 was evicted: computed again, evicting 70
+    assert len(simulate._sticks_cache) == 3
