@@ -152,6 +152,35 @@ def test_inductance_is_fitted_when_asked():
     assert res.r_pol == pytest.approx(R, rel=0.02)
 
 
+def test_modulus_weighting_recovers_the_same_processes():
+    z = R_INF + R / (1 + (1j * W * 1e-4) ** 0.9) + 5 * R / (1 + 1j * W * 1e-2)
+    zn = noisy(z, seed=7)
+    unit = quiet(drt_raw, F, zn)
+    modulus = quiet(drt_raw, F, zn, weighting="modulus")
+    assert modulus.settings["weighting"] == "modulus"
+    for res in (unit, modulus):
+        big = sorted(sorted(res.peaks, key=lambda p: -p.resistance)[:2], key=lambda p: p.tau)
+        # a ZARC beside a 5x larger RC two decades away: within 0.15 decades (measured: unit 0.01,
+        # modulus 0.13, pulled towards the RC's broadened peak)
+        assert np.abs(np.log10([big[0].tau / 1e-4, big[1].tau / 1e-2])).max() < 0.15
+        assert res.r_pol == pytest.approx(6 * R, rel=0.01)
+    # relative residuals are what modulus weighting minimises: not larger than unweighted ones
+    assert modulus.rms_residual <= unit.rms_residual * 1.05
+
+
+def test_series_capacitance_of_blocking_electrodes():
+    c_block = 1e-4
+    z = noisy(R_INF + R / (1 + 1j * W * 1e-3) + 1 / (1j * W * c_block), level=0.001, seed=8)
+    res = quiet(drt_raw, F, z, capacitance=True, weighting="modulus")
+    assert res.capacitance == pytest.approx(c_block, rel=0.02)
+    assert res.r_pol == pytest.approx(R, rel=0.05)
+    main = max(res.peaks, key=lambda p: p.resistance)
+    assert main.resistance == pytest.approx(R, rel=0.02) and main.tau == pytest.approx(1e-3, rel=0.02)
+    assert "low_frequency_limit_not_reached" not in res.flags and "residuals_large" not in res.flags
+    without = quiet(drt_raw, F, z)  # no capacitor to put the spike in: flagged
+    assert without.capacitance is None and "low_frequency_limit_not_reached" in without.flags
+
+
 # ------------------------------------------------------------- batches, loops, Datasets ---------
 
 def test_batch_shares_one_factorisation_and_equals_one_by_one():
@@ -230,6 +259,8 @@ def test_input_errors():
         drt_raw(F, z[:-1])
     with pytest.raises(ParameterError, match="repeated"):
         drt_raw(np.r_[F[:-1], F[0]], z)
+    with pytest.raises(ParameterError, match="weighting"):
+        drt_raw(F, z, weighting="proportional")
     with pytest.raises(ParameterError, match="criterion"):
         drt_raw(F, z, criterion="aic")
     with pytest.raises(ParameterError, match="lam"):
