@@ -11,9 +11,14 @@ regularisation parameter tried and every spectrum measured on the same frequenci
 of spectra over cycling costs one singular value decomposition plus one small non-negative
 least-squares solve per spectrum (:func:`drt_raw` with a 2-D impedance array).
 
-Written in nakit rather than called from pyimpspec (GPL-3.0, which nakit may not import) or
-pyDRTtools (needs cvxopt and a GUI stack); pyimpspec's ``calculate_drt_tr_rbf`` is the test
-oracle (``tests/eis/test_drt.py``) and the benchmark (``benchmarks/bench_drt.py``).
+Written in nakit rather than called from pyimpspec or pyDRTtools: both are GPL-3.0, which the
+MIT-licensed nakit may not import, and both solve the non-negative problem with a general QP
+solver (cvxopt). pyimpspec's ``calculate_drt_tr_rbf`` is the test oracle
+(``tests/eis/test_drt.py``: same basis, penalty and gamma to 0.4 % of its peak on pyimpspec's
+example spectrum at equal lambda) and the benchmark (``benchmarks/bench_drt.py``).
+
+With ``weighting="unit"`` (the default, as Wan et al. and pyimpspec) the factorisation is shared
+by every spectrum on one frequency grid; ``weighting="modulus"`` needs one SVD per spectrum.
 """
 
 from __future__ import annotations
@@ -519,9 +524,17 @@ def drt_raw(frequency, impedance, *, lam: float | None = None, criterion: str = 
     standard form. The polarisation resistance is
     :math:`R_{pol} = \int\gamma\,d\ln\tau = \sqrt\pi/\epsilon\sum_m w_m = \hat Z(0) - R_\infty`.
 
-    A lone RC element (a delta function in the DRT) comes out as a peak about as wide as the
-    basis functions, at the right :math:`\tau` and with the right area; a ZARC comes out as
-    its closed-form distribution (tests/eis/test_drt.py).
+    What to expect (tests/eis/test_drt.py, 0.3 % noise): a lone RC element (a delta function)
+    comes out as one peak about as wide as the basis functions, at :math:`\tau = RC` within
+    2 % and with its area within 2 %. A ZARC comes out close to its closed-form distribution
+    for :math:`\alpha = 0.7`; for narrower ones (:math:`\alpha = 0.85`) the peak is lower and
+    broader than the true one and flanked by side lobes about a decade either side holding a
+    few % of R each (ringing of the non-negative regularised fit, the same in pyimpspec): the
+    main peak then holds about 91 % of R, and the peaks within 1.5 decades hold R within 3 %.
+    Processes closer than about a decade are not separated, and noise at the ends of the
+    window can appear as small peaks: read peaks of a few % of :math:`R_{pol}` with care.
+    The polarisation resistance is robust (1 % or better) when the data reach the
+    low-frequency limit.
 
     References
     ----------

@@ -160,8 +160,8 @@ def test_modulus_weighting_recovers_the_same_processes():
     assert modulus.settings["weighting"] == "modulus"
     for res in (unit, modulus):
         big = sorted(sorted(res.peaks, key=lambda p: -p.resistance)[:2], key=lambda p: p.tau)
-        # a ZARC beside a 5x larger RC two decades away: within 0.15 decades (measured: unit 0.01,
-        # modulus 0.13, pulled towards the RC's broadened peak)
+        # a ZARC beside a 5x larger RC two decades away: within 0.15 decades (measured: unit 0.13,
+        # pulled towards the RC's broadened peak; modulus 0.02)
         assert np.abs(np.log10([big[0].tau / 1e-4, big[1].tau / 1e-2])).max() < 0.15
         assert res.r_pol == pytest.approx(6 * R, rel=0.01)
     # relative residuals are what modulus weighting minimises: not larger than unweighted ones
