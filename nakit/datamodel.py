@@ -14,7 +14,10 @@ A reader returns an :class:`xarray.Dataset`:
   (details in :mod:`nakit.eis.spectra`).
 * **Units** on every data variable and coordinate in ``attrs["units"]`` (UCUM-like strings:
   ``"deg"``, ``"cm-1"``, ``"mAh/g"``, ``"cm3/g STP"``, ``"ohm"``, ``"S/cm"``). Dimensionless
-  quantities carry ``"1"``.
+  quantities carry ``"1"``; labels (strings such as a sorption ``branch``, datetimes) carry
+  none. pint reads these strings through :mod:`nakit.units` (its registry adds ``STP`` and
+  UCUM-style exponents such as ``cm3`` and ``cm-1``; ``nakit.units.quantify(ds)`` /
+  ``dequantify`` round-trip every reader's output).
 * **Uncertainties** of a variable ``x`` live in a variable named ``x_sigma`` (one standard
   deviation, same units) rather than in a separate object, so they survive NetCDF round trips.
 * **Provenance** in ``Dataset.attrs`` under keys prefixed ``source_``: ``source_path``,

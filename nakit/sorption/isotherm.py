@@ -78,7 +78,7 @@ def make_isotherm(relative_pressure, loading, branch=None, *, loading_units: str
     ds = xr.Dataset(
         {"loading": ("relative_pressure", q, {"units": "cm3/g STP", "long_name": "quantity adsorbed"})},
         coords={"relative_pressure": ("relative_pressure", p, {"units": "1", "long_name": "p/p0"}),
-                "branch": ("relative_pressure", labels.astype(str), {"units": "1"})},
+                "branch": ("relative_pressure", labels.astype(str), {"long_name": "isotherm branch"})},
         attrs=dict(attrs or {}),
     )
     for name, values in (("pressure", pressure), ("saturation_pressure", saturation_pressure)):
