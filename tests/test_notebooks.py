@@ -260,3 +260,36 @@ def test_own_samples_impedance(tmp_path):
 
     with xr.open_dataset(out / "results" / "r_interface.nc") as ds:
         assert list(ds["sample"].values) == ["Sweeps"] and ds.sizes["cycle"] >= 2
+
+
+@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
+def test_markdown_is_generic_and_paper_text_is_guarded(stem):
+    """Markdown cells never speak of the paper; code that does is inside `if rep.has_claims:`."""
+    nb = nbformat.read(notebooks_dir() / f"{stem}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            assert not [w for w in PAPER_WORDS if w in cell.source], cell.source[:80]
+        elif "parameters" not in cell.metadata.get("tags", []):
+            guarded = False
+            for line in cell.source.splitlines():
+                if line.startswith("if rep.has_claims:"):
+                    guarded = True
+                elif line and not line.startswith((" ", "#")):
+                    guarded = False
+                if any(w in line for w in ("Fig.", "the paper", "The paper", "paper's")):
+                    assert guarded, f"{stem}: paper text outside `if rep.has_claims:`: {line.strip()[:80]}"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
+def test_defaults_without_claims_list_make_no_comparison(tmp_path, stem):
+    """The shipped stand-ins without a claims list: labels only, no paper statements, no claims.csv."""
+    from nakit.runner import execute
+
+    result = execute(notebooks_dir() / f"{stem}.ipynb", tmp_path / stem)
+    assert result.ok, result.error
+    text = _visible_text((tmp_path / stem / f"{stem}.html").read_text(encoding="utf-8"))
+    assert not [w for w in ("Fig.", "paper") if w.lower() in text.lower()]
+    assert "Synthesised stand-in data" in text
+    assert not (tmp_path / stem / "claims.csv").exists()
+    assert (tmp_path / stem / "results" / "headline.csv").exists()
