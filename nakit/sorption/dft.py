@@ -556,7 +556,11 @@ def psd_dft(ds: xr.Dataset, kernel="n2-77k-carbon-slit", branch: str = "adsorpti
     kernel is used. See :func:`psd_dft_raw` for the method and the other options.
     """
     p, q = get_branch(ds, branch)
-    result = psd_dft_raw(p, q, kernel, **kwargs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = psd_dft_raw(p, q, kernel, **kwargs)
+    for w in caught:  # re-issued so they point at the caller's line and obey the caller's filters
+        warnings.warn(w.message, w.category, stacklevel=2)
     if isinstance(kernel, str) and kernel in KERNELS and kernel.startswith("n2-77k"):
         gas = str(ds.attrs.get("adsorptive", "N2")).strip().lower()
         temp = ds.attrs.get("temperature_K")
