@@ -7,13 +7,8 @@ Modules: :mod:`~nakit.raman.readers`, :mod:`~nakit.raman.wdf`, :mod:`~nakit.rama
 :mod:`~nakit.raman.mapfit`, :mod:`~nakit.raman.synthetic`.
 """
 
-from .bands import assign, candidates, library_band, load_band_library
+from .._lazy import lazy_exports as _lazy_exports
 from .baseline import baseline_raw, baseline_spread, correct_baseline
-from .calibration import apply_calibration, silicon_offset, silicon_offset_raw
-from .carbon import carbon_analysis, carbon_analysis_raw
-from .despike import despike, despike_neighbours_raw, despike_raw
-from .fitting import Band, BandFit, fit_bands, fit_bands_raw
-from .mapfit import fit_many_raw, fit_map
 from .readers import read_labspec, read_raman, read_rruff, read_two_column, read_wire
 from .wdf import read_wdf
 
@@ -27,3 +22,13 @@ __all__ = [
     "carbon_analysis", "carbon_analysis_raw",
     "fit_map", "fit_many_raw",
 ]
+
+# imported on first use: these modules pull in lmfit or scipy (see nakit._lazy)
+_lazy_exports(__name__, {
+    "assign": "bands", "candidates": "bands", "library_band": "bands", "load_band_library": "bands",
+    "apply_calibration": "calibration", "silicon_offset": "calibration", "silicon_offset_raw": "calibration",
+    "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon",
+    "despike": "despike", "despike_neighbours_raw": "despike", "despike_raw": "despike",
+    "Band": "fitting", "BandFit": "fitting", "fit_bands": "fitting", "fit_bands_raw": "fitting",
+    "fit_many_raw": "mapfit", "fit_map": "mapfit",
+})

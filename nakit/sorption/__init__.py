@@ -5,16 +5,21 @@ The isotherm Dataset (:mod:`nakit.sorption.isotherm`) carries ``loading`` in cm3
 on that Dataset and a ``*_raw`` twin on plain arrays.
 """
 
+from .._lazy import lazy_exports as _lazy_exports
 from ..bridges import from_pygaps, to_pygaps
 from .bet import area_bet, area_bet_raw, single_point_bet
 from .bjh import psd_bjh, psd_bjh_raw
-from .dft import psd_dft, psd_dft_raw, read_kernel
 from .hysteresis import hysteresis, isotherm_type
-from .isotherm import get_branch, make_isotherm
+from .isotherm import branch, get_branch, make_isotherm
 from .porevolume import total_pore_volume, total_pore_volume_raw
 from .readers import read_aif, read_csv, read_isotherm, read_micromeritics, read_pygaps_json, write_aif
 from .tplot import tplot, tplot_raw
 
 __all__ = ["from_pygaps", "to_pygaps", "area_bet", "area_bet_raw", "single_point_bet", "psd_bjh", "psd_bjh_raw", "psd_dft", "psd_dft_raw", "read_kernel", "hysteresis", "isotherm_type",
-           "get_branch", "make_isotherm", "total_pore_volume", "total_pore_volume_raw", "read_aif", "read_csv",
+           "branch", "get_branch", "make_isotherm", "total_pore_volume", "total_pore_volume_raw", "read_aif", "read_csv",
            "read_isotherm", "read_micromeritics", "read_pygaps_json", "write_aif", "tplot", "tplot_raw"]
+
+# imported on first use: these modules pull in lmfit or scipy (see nakit._lazy)
+_lazy_exports(__name__, {
+    "psd_dft": "dft", "psd_dft_raw": "dft", "read_kernel": "dft",
+})
