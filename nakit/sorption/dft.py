@@ -32,7 +32,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.optimize import nnls
 
 from ..errors import CalculationError, FileFormatError, NakitWarning, ParameterError
-from ..textio import parse_rows, read_text_lines
+from ..textio import check_last_row, parse_rows, read_text_lines
 from ..validation import as_float_array, same_length
 from .isotherm import get_branch
 from .units import MOLAR_VOLUME_STP
@@ -152,7 +152,8 @@ def read_kernel(path, *, loading_units: str = "mmol/cm3") -> Kernel:
     FileFormatError
         A field that is not a number, rows of different lengths, widths or pressures that do
         not rise strictly, p/p0 outside (0, 1.05], negative loadings, fewer than 2 widths or
-        3 pressures; each names the line and field.
+        3 pressures, a last row cut short in a file without a final line break; each names
+        the line and field.
     """
     unit = str(loading_units).strip().lower()
     if unit not in KERNEL_LOADING_UNITS:
@@ -173,6 +174,9 @@ def read_kernel(path, *, loading_units: str = "mmol/cm3") -> Kernel:
     for k, (line, ln) in enumerate(rows[1:]):  # one row at a time: blank/comment lines shift numbering
         data[k] = parse_rows([ln], path=path, first_line=line, delimiter=",", ncols=ncols,
                              names=["p/p0"] + [f"w={c.strip()} nm" for c in cells[1:]])[0]
+    # a file cut mid-number ("29.5" from "29.556") would parse: refuse a suspicious last row
+    check_last_row([ln for _, ln in rows[1:]], path=path, ends_with_newline=text.ends_with_newline,
+                   line=rows[-1][0], delimiter=",")
     p, loading = data[:, 0], data[:, 1:]
     if np.any(width <= 0) or np.any(np.diff(width) <= 0):
         raise FileFormatError(path, "pore widths must be positive and strictly rising (nm)", line=head_line)
@@ -195,8 +199,9 @@ def load_kernel(kernel) -> Kernel:
         return kernel
     if isinstance(kernel, str) and kernel in KERNELS:
         return _shipped(kernel)
-    if isinstance(kernel, (str, Path)) and Path(kernel).exists():
-        return read_kernel(kernel)
+    if isinstance(kernel, Path) or (isinstance(kernel, str) and (Path(kernel).exists() or "/" in kernel
+                                                                 or "\\" in kernel or "." in kernel)):
+        return read_kernel(kernel)  # a missing file: FileFormatError "file not found", naming it
     raise ParameterError(f"kernel must be one of the shipped kernels {sorted(KERNELS)}, a kernel CSV path "
                          f"or a Kernel; got {kernel!r}")
 

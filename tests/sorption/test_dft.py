@@ -218,9 +218,30 @@ def test_bad_kernel_file_names_line(tmp_path, text, line, match):
     assert exc.value.line == line and exc.value.path == str(path)
 
 
+def test_kernel_cut_mid_number_is_refused(tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("p,1,2\n0.1,5.25,6.25\n0.2,6.25,7.25\n0.3,8.25,9.2")  # "9.25" cut, no final line break
+    with pytest.raises(FileFormatError, match="truncated"):
+        read_kernel(path)
+    path.write_text("p,1,2\n0.1,5.25,6.25\n0.2,6.25,7.25\n0.3,8.25,9.2\n")  # complete: accepted
+    assert read_kernel(path).loading.shape == (3, 2)
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\xff\xfe\x81garbage\x00", "p,1,2\n0.1,nan,6\n0.2,6,7\n0.3,8,9\n".encode()])
+def test_unreadable_kernel_files_are_refused(tmp_path, content):
+    path = tmp_path / "k.csv"
+    path.write_bytes(content)
+    with pytest.raises(FileFormatError):
+        read_kernel(path)
+    with pytest.raises(FileFormatError, match="directory"):
+        read_kernel(tmp_path)
+
+
 def test_unknown_kernel_is_refused():
     with pytest.raises(ParameterError, match="shipped kernels"):
         psd_dft_raw(P, P * 100, kernel="no-such-kernel")
+    with pytest.raises(FileFormatError, match="not found"):
+        psd_dft_raw(P, P * 100, kernel="kernels/missing.csv")
 
 
 # -- Dataset level ---------------------------------------------------------------------------------
