@@ -5,7 +5,9 @@ Measurements
 A reader returns an :class:`xarray.Dataset`:
 
 * **Named dimensions and coordinates that follow the physics**: ``two_theta`` (XRD),
-  ``raman_shift`` (Raman), ``relative_pressure`` with a ``branch`` coordinate (sorption),
+  ``raman_shift`` (Raman), ``relative_pressure`` with a ``branch`` coordinate (sorption;
+  points in measurement order, so select and interpolate on one branch at a time with
+  :func:`nakit.sorption.branch`, which indexes it by rising p/p0),
   ``time`` (cycling records, with ``cycle``/``step`` as non-index coordinates), ``frequency``
   (impedance). Maps, series and batches add dims such as ``x``, ``y``, ``sample``.
   Impedance files with repeated frequency sweeps keep every sweep along a leading ``loop``

@@ -4,6 +4,11 @@ Layout: one dimension ``relative_pressure`` (the points in measurement order; th
 point may appear in both branches), a ``branch`` coordinate ("adsorption"/"desorption") on it,
 ``loading`` in cm3/g STP, and optionally ``pressure`` and ``saturation_pressure`` in Pa.
 Scalars (sample name and mass, adsorptive, temperature) live in ``attrs``.
+
+The measurement-order index is not monotonic, so ``ds.sel(relative_pressure=slice(...))``
+and ``ds.interp(...)`` are not defined on it; :func:`branch` gives one branch as a Dataset
+indexed by rising p/p0, on which both work (``branch(ds).sel(relative_pressure=slice(0.05,
+0.3))``). The stored layout stays as measured so a file's point order survives a round trip.
 """
 
 from __future__ import annotations
@@ -95,29 +100,76 @@ def _branch_name(label, fail) -> str:
     fail(f"unknown branch label {label!r}; expected adsorption/desorption (ads/des)")
 
 
+def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = True) -> xr.Dataset:
+    """One branch of an isotherm as a Dataset indexed by rising, unique ``relative_pressure``.
+
+    The isotherm Dataset keeps the points in measurement order (adsorption up, desorption
+    down), so its ``relative_pressure`` index is not monotonic and label-based selection and
+    interpolation are not defined on it. A branch is: ``branch(ds).sel(relative_pressure=
+    slice(0.05, 0.3))`` selects the BET range, ``branch(ds, "desorption").interp(
+    relative_pressure=0.5)`` interpolates on desorption only, never across branches.
+
+    Parameters
+    ----------
+    ds
+        An isotherm Dataset (:func:`make_isotherm`, any sorption reader).
+    name
+        ``"adsorption"`` or ``"desorption"``.
+    turning_point
+        For desorption, include the highest adsorption point when it lies above every
+        desorption point (the branch starts there, as instruments report it and as the
+        analyses use it).
+
+    Returns
+    -------
+    xarray.Dataset
+        Every variable of ``ds`` on the branch's points, sorted by rising p/p0; the ``branch``
+        coordinate is dropped and ``attrs["branch"]`` names the branch (with
+        ``attrs["branch_turning_point"] = 1`` when the turning point was added).
+    """
+    require_dataset(ds, "sorption", _analysis("branch"))
+    if name not in BRANCHES:
+        raise ParameterError(f"branch must be one of {BRANCHES}, got {name!r}")
+    if "branch" not in ds.coords:
+        raise ParameterError("expected an isotherm Dataset with a 'branch' coordinate "
+                             "(see nakit.sorption.isotherm.make_isotherm)")
+    labels = ds["branch"].values
+    index = np.flatnonzero(labels == name)
+    if not index.size:
+        raise ParameterError(f"the isotherm has no {name} branch")
+    p = ds["relative_pressure"].values
+    added = False
+    if name == "desorption" and turning_point:
+        ads = np.flatnonzero(labels == "adsorption")
+        if ads.size:
+            top = int(ads[np.argmax(p[ads])])
+            if p[top] > p[index].max():
+                index, added = np.append(index, top), True
+    index = index[np.argsort(p[index], kind="stable")]
+    out = ds.isel(relative_pressure=index).drop_vars("branch")
+    out.attrs["branch"] = name
+    if added:
+        out.attrs["branch_turning_point"] = 1
+    return out
+
+
 def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:
-    """(p/p0, loading in cm3/g STP) of one branch, sorted by rising p/p0.
+    """(p/p0, loading in cm3/g STP) of one branch, sorted by rising p/p0 (see :func:`branch`).
 
     The desorption branch starts at the turning point: the highest adsorption point is
     included when it lies above every desorption point, as instruments report it.
     """
-    caller = sys._getframe(1).f_code.co_name  # name the analysis the user called in the message
-    require_dataset(ds, "sorption", caller if caller.isidentifier() else "get_branch")
-    if branch not in BRANCHES:
-        raise ParameterError(f"branch must be one of {BRANCHES}, got {branch!r}")
-    if "loading" not in ds or "branch" not in ds.coords:
-        raise ParameterError("expected an isotherm Dataset with 'loading' and a 'branch' coordinate "
-                             "(see nakit.sorption.isotherm.make_isotherm)")
-    mask = ds["branch"].values == branch
-    if not mask.any():
-        raise ParameterError(f"the isotherm has no {branch} branch")
-    p = ds["relative_pressure"].values[mask]
-    q = ds["loading"].values[mask]
-    if branch == "desorption":
-        ads = ds["branch"].values == "adsorption"
-        top = int(np.argmax(np.where(ads, ds["relative_pressure"].values, -np.inf)))
-        if ads.any() and ds["relative_pressure"].values[top] > p.max():
-            p = np.append(p, ds["relative_pressure"].values[top])
-            q = np.append(q, ds["loading"].values[top])
-    order = np.argsort(p, kind="stable")
-    return p[order], q[order]
+    require_dataset(ds, "sorption", _analysis("get_branch"))
+    one = _branch(ds, branch)
+    return one["relative_pressure"].values, one["loading"].values
+
+
+_branch = branch  # get_branch's parameter is called branch
+
+
+def _analysis(default: str) -> str:
+    """The nakit function that called the caller (``area_bet``, ...), so a TypeError names what
+    the user called; ``default`` when the user called the caller directly."""
+    frame = sys._getframe(2)
+    name, module = frame.f_code.co_name, frame.f_globals.get("__name__", "")
+    return name if module.startswith("nakit.") and name.isidentifier() else default
