@@ -568,9 +568,12 @@ def psd_dft(ds: xr.Dataset, kernel="n2-77k-carbon-slit", branch: str = "adsorpti
         warnings.warn(w.message, w.category, stacklevel=2)
     if isinstance(kernel, str) and kernel in KERNELS and kernel.startswith("n2-77k"):
         gas = str(ds.attrs.get("adsorptive", "N2")).strip().lower()
-        temp = ds.attrs.get("temperature_K")
+        try:
+            temp = float(ds.attrs.get("temperature_K", "nan"))
+        except (TypeError, ValueError):
+            temp = float("nan")  # an unreadable temperature is not evidence of a mismatch
         bad_gas = gas not in ("", "n2", "nitrogen")
-        bad_t = temp is not None and np.isfinite(float(temp)) and abs(float(temp) - 77.35) > 2
+        bad_t = np.isfinite(temp) and abs(temp - 77.35) > 2
         if bad_gas or bad_t:
             result.flags = (*result.flags, "adsorptive_mismatch")
             warnings.warn(f"DFT: the kernel {kernel!r} is for N2 at 77 K; the isotherm is "

@@ -246,7 +246,7 @@ def test_unknown_kernel_is_refused():
 
 # -- Dataset level ---------------------------------------------------------------------------------
 
-def test_dataset_function_labels_units_and_flags():
+def test_dataset_function_labels_units_and_flags(tmp_path):
     n = noisy(forward(gaussian(1.6, 0.2, 0.4)))
     ds = make_isotherm(P, n, attrs={"adsorptive": "N2", "temperature_K": 77.35})
     out = psd_dft(ds)
@@ -255,6 +255,7 @@ def test_dataset_function_labels_units_and_flags():
     assert out.attrs["total_volume"] == pytest.approx(0.4, rel=0.01) and out.attrs["flags"] == ""
     assert out.attrs["criterion"] == "lcurve" and out.attrs["branch"] == "adsorption"
     assert out.attrs["kernel_width_range"] == [0.4, 9.2]
+    out.to_netcdf(tmp_path / "dft.nc")  # attrs stay NetCDF-writable (flags as one string)
     argon = ds.assign_attrs(adsorptive="Ar", temperature_K=87.3)
     with pytest.warns(NakitWarning, match="N2 at 77 K"):
         flagged = psd_dft(argon)
