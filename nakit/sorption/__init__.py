@@ -1,4 +1,4 @@
-"""N2 sorption at 77 K: readers, BET area, pore volume, BJH, t-plot, hysteresis, forward model.
+"""N2 sorption at 77 K: readers, BET area, pore volume, BJH, DFT-kernel PSD, t-plot, hysteresis, forward model.
 
 The isotherm Dataset (:mod:`nakit.sorption.isotherm`) carries ``loading`` in cm3/g STP over
 ``relative_pressure`` with a ``branch`` coordinate; every analysis has a high-level function
