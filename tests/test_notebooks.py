@@ -228,7 +228,7 @@ def test_own_samples_raman(tmp_path):
     c = peer_file("raman", "carbon_disordered__ramanfitting_testDW38C_pos4.txt")
     samples = [{"label": "PS standard", "file": str(ps), "laser_wavelength": 532.0},
                {"label": "Si wafer", "file": str(si), "window": [480.0, 560.0]},
-               {"label": "Soot A", "file": str(c), "analysis": "carbon"}]
+               {"label": "Soot A", "file": str(c)}]  # analysis "auto": its D and G bands make it carbon
     out, rows = _own_run(tmp_path, "03_raman_assignment",
                          {"samples": samples, "calibration_file": None, "laser_wavelength": None})
     carbon = carbon_analysis(despike(read_raman(c)))
