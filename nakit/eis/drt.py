@@ -166,8 +166,11 @@ class DRTResult:
                    "r_pol": self.r_pol, "r_pol_sigma": self.r_pol_sigma,
                    **{k: str(v) for k, v in self.settings.items()}, "flags": "; ".join(self.flags)})
 
-    def plot(self, ax=None, **kwargs):
-        """gamma against tau (log axis) with a one-sigma band and the peaks marked."""
+    def plot(self, ax=None, *, annotate: bool = True, **kwargs):
+        """gamma against tau (log axis) with a one-sigma band; ``annotate`` writes each peak's resistance.
+
+        Keyword arguments go to :meth:`matplotlib.axes.Axes.plot` (``color``, ``label``, ...).
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -175,7 +178,7 @@ class DRTResult:
         line, = ax.plot(self.tau, self.gamma, **kwargs)
         ax.fill_between(self.tau, np.maximum(self.gamma - self.gamma_sigma, 0), self.gamma + self.gamma_sigma,
                         color=line.get_color(), alpha=0.2, lw=0)
-        for p in self.peaks:
+        for p in self.peaks if annotate else ():
             ax.annotate(f"{p.resistance:.3g} ohm", (p.tau, p.gamma), textcoords="offset points", xytext=(0, 4),
                         ha="center", fontsize=8)
         ax.set_xscale("log")
