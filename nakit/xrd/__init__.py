@@ -16,10 +16,10 @@ from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern
 from .simulate import Instrument, Phase, reflections, simulate_pattern
 from .size import instrument_from_standard, scherrer, scherrer_raw, williamson_hall, williamson_hall_raw
-from .structures import Crystal, library, read_cif, reference
+from .structures import Crystal, Site, crystal_from_parameters, library, read_cif, reference
 
 __all__ = [
-    "Crystal", "Instrument", "Phase", "Wavelength", "fit_background", "fit_background_raw", "fit_peaks",
+    "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength", "fit_background", "fit_background_raw", "fit_peaks",
     "fit_peaks_raw", "find_peaks_raw", "fit_whole_pattern", "identify_phases", "identify_phases_raw",
     "index_cubic", "index_pattern", "index_tetragonal", "instrument_from_standard", "library", "read_cif",
     "read_xrd", "read_xrd_scans", "reference", "reflections", "refine_cell", "refine_cell_raw",

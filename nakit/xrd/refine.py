@@ -193,20 +193,59 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
                 sticks=None, crystal=None, **kw) -> CellRefinement:
     """Refine one identified phase's cell from a :class:`~nakit.xrd.phase_id.PhaseID` assignment table.
 
-    Lines are those assigned to ``phase``; hkl come from the phase's sticks (``sticks``:
-    ``PhaseID.sticks[phase]``); start values and system from ``crystal`` (default: the
-    reference structure of that name).
+    Parameters
+    ----------
+    assignments
+        ``PhaseID.assignments``: observed lines with the phase and the calculated 2theta
+        (``two_theta_calc``) each was assigned to.
+    phase
+        The phase whose lines to use.
+    wavelength
+        As for :func:`refine_cell_raw`.
+    system
+        Crystal system of the refinement; default: the structure's (trigonal -> hexagonal axes).
+    sticks
+        The phase's reflections (``PhaseID.sticks[phase]``), to look up each line's hkl.
+        Default: computed here from ``crystal`` at ``wavelength``
+        (:func:`~nakit.xrd.simulate.reflections`), as :func:`~nakit.xrd.phase_id.identify_phases`
+        computes them, so the hkl are the same.
+    crystal
+        The structure: start values, system and (without ``sticks``) the reflections.
+        Default: the reference structure named ``phase``; pass the :class:`Crystal` used for
+        phase identification when it was not a library reference (e.g. built with
+        :func:`~nakit.xrd.structures.crystal_from_parameters`).
+    **kw
+        Passed to :func:`refine_cell_raw` (``zero``, ``displacement``, ``radius``, ...).
+
+    Raises
+    ------
+    ParameterError
+        No line assigned to ``phase``, or an assigned 2theta that is none of the sticks' (the
+        sticks or crystal do not belong to this assignment table).
     """
     rows = assignments[assignments["phase"] == phase]
     if rows.empty:
         raise ParameterError(f"no peaks are assigned to {phase!r}")
-    if sticks is None:
-        raise ParameterError("pass sticks=PhaseID.sticks[phase] to look up the hkl")
-    lookup = {float(t): h for t, h in zip(sticks.two_theta, sticks.hkl)}
-    hkl = np.array([lookup[float(t)] for t in rows["two_theta_calc"]])
     from .structures import reference
 
     crystal = crystal if crystal is not None else reference(phase)
+    calc = rows["two_theta_calc"].to_numpy(dtype=float)
+    if sticks is None:
+        from .simulate import reflections
+
+        sticks = reflections(crystal, wavelength, min(180.0, float(calc.max()) + 1.0),
+                             max(0.0, float(calc.min()) - 1.0))
+    stick_tt = np.asarray(sticks.two_theta, dtype=float)
+    if not stick_tt.size:
+        raise ParameterError(f"{phase!r} has no reflections in the assigned range")
+    nearest = np.abs(stick_tt[None, :] - calc[:, None]).argmin(axis=1)
+    off = np.abs(stick_tt[nearest] - calc)
+    if np.any(off > 1e-6):
+        bad = int(np.argmax(off))
+        raise ParameterError(f"the line assigned at 2theta_calc = {calc[bad]:.4f} deg is not a reflection of "
+                             f"{crystal.name!r} at this wavelength (nearest {stick_tt[nearest[bad]]:.4f}); pass the "
+                             "crystal (or sticks=) that the phase identification used")
+    hkl = np.asarray(sticks.hkl)[nearest]
     # trigonal CIFs use hexagonal axes, where the hexagonal d-spacing formula holds
     system = system or {"trigonal": "hexagonal"}.get(crystal.system, crystal.system)
     sig = rows["two_theta_sigma"].values if "two_theta_sigma" in rows else None

@@ -3,7 +3,8 @@
 The reference library lives in ``data/references/*.cif`` (citations in that folder's
 README.md); :func:`reference` loads one by name (``"Na2S"``, ``"Na3PS4_P-421c"``...).
 gemmi parses the CIF and expands the asymmetric unit to every site of the unit cell, so
-nakit holds no space-group tables of its own.
+nakit holds no space-group tables of its own. :func:`crystal_from_parameters` builds the same
+:class:`Crystal` without a CIF, from a space group, a cell and the asymmetric unit's atoms.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -132,10 +134,18 @@ def read_cif(path: str | os.PathLike, name: str | None = None) -> Crystal:
         raise FileFormatError(path, "no atom sites (_atom_site_fract_x/y/z loop)")
     if st.cell.a <= 0:
         raise FileFormatError(path, "no unit cell (_cell_length_a ...)")
+    return _crystal(st, name or path.stem, str(path))
+
+
+def _crystal(st, name: str, source: str) -> Crystal:
+    """The :class:`Crystal` of a gemmi SmallStructure (space group set, sites of the asymmetric unit)."""
+    import gemmi
+
+    sites = st.get_all_unit_cell_sites()
     rot = np.array([np.array(op.rot) // gemmi.Op.DEN for op in st.spacegroup.operations().sym_ops])
     c = st.cell
     return Crystal(
-        name=name or path.stem,
+        name=name,
         cell=(c.a, c.b, c.c, c.alpha, c.beta, c.gamma),
         spacegroup=st.spacegroup.hm,
         elements=tuple(s.element.name for s in sites),
@@ -144,8 +154,145 @@ def read_cif(path: str | os.PathLike, name: str | None = None) -> Crystal:
         b_iso=np.array([8 * np.pi**2 * s.u_iso for s in sites]),
         rotations=rot,
         centrosymmetric=st.spacegroup.is_centrosymmetric(),
-        source=str(path),
+        source=source,
     )
+
+
+@dataclass(frozen=True)
+class Site:
+    """One atom of the asymmetric unit: element, fractional x, y, z, occupancy and B (angstrom^2)."""
+
+    element: str
+    x: float
+    y: float
+    z: float
+    occupancy: float = 1.0
+    b_iso: float = 0.0
+    label: str = ""
+
+
+def crystal_from_parameters(spacegroup: str | int, cell, sites: Sequence, *, name: str = "") -> Crystal:
+    """Build a :class:`Crystal` from a space group, a cell and atoms, without a CIF.
+
+    The result is what :func:`read_cif` gives for a CIF holding the same numbers: gemmi
+    expands the asymmetric unit with the space group's operations, so reflections and
+    intensities (:func:`nakit.xrd.simulate.reflections`) are the CIF route's.
+
+    Parameters
+    ----------
+    spacegroup
+        Hermann-Mauguin symbol (``"Fm-3m"``, ``"F m -3 m"``, ``"P-421c"``, with a setting such
+        as ``"Fddd:2"``) or International Tables number (225).
+    cell
+        A mapping with ``a`` (and ``b``, ``c``, ``alpha``, ``beta``, ``gamma`` where the
+        crystal system leaves them free; angstrom and deg), or the six numbers
+        ``(a, b, c, alpha, beta, gamma)``. Omitted values follow the system: cubic b = c = a;
+        tetragonal, trigonal (hexagonal axes) and hexagonal b = a; angles 90 deg, gamma 120
+        deg for hexagonal axes.
+    sites
+        The asymmetric unit: :class:`Site` objects, mappings with the same keys, or tuples
+        ``(element, x, y, z[, occupancy[, b_iso]])``. B is the isotropic displacement
+        parameter B = 8 pi^2 U (angstrom^2), as in the reference CIFs.
+    name
+        The phase name (legends, tables); default: the space group and elements.
+
+    Returns
+    -------
+    Crystal
+
+    Raises
+    ------
+    ParameterError
+        Unknown space group or element, a cell length not positive or an angle outside
+        (0, 180) deg, an occupancy outside (0, 1], a negative B, non-finite coordinates, or no
+        sites.
+    """
+    import gemmi
+
+    sg = (gemmi.find_spacegroup_by_number(int(spacegroup)) if isinstance(spacegroup, (int, np.integer))
+          or str(spacegroup).strip().isdigit() else gemmi.find_spacegroup_by_name(str(spacegroup)))
+    if sg is None:
+        raise ParameterError(f"unknown space group {spacegroup!r}: expected a Hermann-Mauguin symbol such as "
+                             "'Fm-3m' or a number 1-230")
+    st = gemmi.SmallStructure()
+    st.cell = gemmi.UnitCell(*_cell(cell, sg.crystal_system_str(), spacegroup))
+    st.spacegroup_hm = sg.xhm()
+    st.determine_and_set_spacegroup("2")
+    atoms = [_site(s, i) for i, s in enumerate(sites)]
+    if not atoms:
+        raise ParameterError("no sites: a structure needs at least one atom")
+    for i, site in enumerate(atoms):
+        g = gemmi.SmallStructure.Site()
+        g.label = site.label or f"{site.element}{i + 1}"
+        g.type_symbol = site.element
+        g.element = gemmi.Element(site.element)
+        g.fract = gemmi.Fractional(site.x, site.y, site.z)
+        g.occ = site.occupancy
+        g.u_iso = site.b_iso / (8 * np.pi**2)
+        st.add_site(g)
+    st.setup_cell_images()
+    elements = "".join(dict.fromkeys(a.element for a in atoms))
+    return _crystal(st, name or f"{elements}_{sg.hm.replace(' ', '')}", "parameters")
+
+
+def _cell(cell, system: str, spacegroup) -> tuple[float, ...]:
+    if isinstance(cell, Mapping):
+        unknown = set(cell) - {"a", "b", "c", "alpha", "beta", "gamma"}
+        if unknown or "a" not in cell:
+            raise ParameterError(f"cell needs 'a' and takes b, c, alpha, beta, gamma; got {sorted(cell)}")
+        a = float(cell["a"])
+        same_ab = system in ("cubic", "tetragonal", "trigonal", "hexagonal")
+        b = a if same_ab else float(cell.get("b", np.nan))
+        c = a if system == "cubic" else float(cell.get("c", np.nan))
+        hexagonal_axes = system in ("trigonal", "hexagonal")
+        values = (a, b, c, float(cell.get("alpha", 90.0)), float(cell.get("beta", 90.0)),
+                  float(cell.get("gamma", 120.0 if hexagonal_axes else 90.0)))
+        if same_ab and "b" in cell and not np.isclose(float(cell["b"]), a):
+            raise ParameterError(f"a {system} cell ({spacegroup}) has b = a; got a = {a}, b = {cell['b']}")
+        if system == "cubic" and "c" in cell and not np.isclose(float(cell["c"]), a):
+            raise ParameterError(f"a cubic cell ({spacegroup}) has c = a; got a = {a}, c = {cell['c']}")
+    else:
+        try:
+            values = tuple(float(v) for v in cell)
+        except TypeError:
+            values = (float(cell),) if system == "cubic" else ()
+        if len(values) == 1 and system == "cubic":
+            values = (values[0],) * 3 + (90.0,) * 3
+        if len(values) != 6:
+            raise ParameterError(f"cell must be a mapping or (a, b, c, alpha, beta, gamma); got {cell!r}")
+    if not all(np.isfinite(values)):
+        raise ParameterError(f"cell {values} has missing or non-finite values (a {system} cell needs them)")
+    if min(values[:3]) <= 0 or not all(0 < v < 180 for v in values[3:]):
+        raise ParameterError(f"cell {values}: lengths must be positive and angles within (0, 180) deg")
+    return values
+
+
+def _site(site, index: int) -> Site:
+    import gemmi
+
+    if isinstance(site, Site):
+        out = site
+    elif isinstance(site, Mapping):
+        try:
+            out = Site(**dict(site))
+        except TypeError as exc:
+            raise ParameterError(f"site {index}: {exc}; keys are element, x, y, z, occupancy, b_iso, label") from None
+    else:
+        values = tuple(site)
+        if not 4 <= len(values) <= 6:
+            raise ParameterError(f"site {index}: expected (element, x, y, z[, occupancy[, b_iso]]), got {site!r}")
+        out = Site(str(values[0]), *(float(v) for v in values[1:]))
+    element = str(out.element).strip()
+    if gemmi.Element(element).atomic_number == 0 or gemmi.Element(element).name.lower() != element.lower():
+        raise ParameterError(f"site {index}: unknown element {out.element!r}")
+    coords = np.array([out.x, out.y, out.z], dtype=float)
+    if not np.all(np.isfinite(coords)):
+        raise ParameterError(f"site {index} ({element}): fractional coordinates {tuple(coords)} are not finite")
+    if not 0 < out.occupancy <= 1:
+        raise ParameterError(f"site {index} ({element}): occupancy {out.occupancy} outside (0, 1]")
+    if not (np.isfinite(out.b_iso) and out.b_iso >= 0):
+        raise ParameterError(f"site {index} ({element}): B = {out.b_iso} must be a finite non-negative number")
+    return Site(gemmi.Element(element).name, *map(float, coords), float(out.occupancy), float(out.b_iso), out.label)
 
 
 def library() -> dict[str, Path]:
