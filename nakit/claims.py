@@ -21,6 +21,14 @@ Statuses
 ``flagged``     nakit has a reason to doubt the claim itself (e.g. a capacity above the
                 theoretical limit); the reason is in ``flag``
 ``not computed`` no data in this project can test the claim
+
+Basis
+-----
+Each recorded row also says what the value was computed from (column ``basis``):
+:data:`ROUND_TRIP` when the inputs were synthesised stand-ins (files under ``data/``, made
+by nakit's forward models from the paper's own values, so an ``agrees`` there is a round
+trip of nakit's analysis, not a confirmation of the paper), :data:`MEASURED` otherwise.
+``""`` when the ledger was not told (a ledger used outside a report).
 """
 
 from __future__ import annotations
@@ -44,7 +52,18 @@ REQUIRED_COLUMNS = ("id", "notebook", "quantity", "paper_value", "unit", "relati
 TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
               "cycling": "04_cycling", "eis": "05_eis_fitting"}
 RESULT_COLUMNS = ("id", "section", "quantity", "paper_value", "nakit_value", "nakit_sigma", "unit",
-                  "relation", "tolerance", "status", "flag", "note", "where")
+                  "relation", "tolerance", "status", "basis", "flag", "note", "where")
+#: ``basis`` of a value computed from synthesised stand-in inputs
+ROUND_TRIP = "round trip (stand-in data made from the paper's values)"
+#: ``basis`` of a value computed from measured (not synthesised) inputs
+MEASURED = "measured data"
+
+
+def basis_of(synthesised: bool | None) -> str:
+    """The ``basis`` text for values computed from synthesised (True) or measured (False) inputs."""
+    if synthesised is None:
+        return ""
+    return ROUND_TRIP if synthesised else MEASURED
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,9 @@ class Ledger:
     notebook: str
     claims: dict[str, Claim]
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: whether the values come from synthesised stand-ins (True), measured data (False) or
+    #: unknown (None): gives each row's ``basis``; :func:`nakit.report.start` sets it
+    synthesised: bool | None = None
 
     @classmethod
     def for_notebook(cls, notebook: str, path: str | os.PathLike | None = None, *,
@@ -162,13 +184,15 @@ class Ledger:
         return [cid for cid, c in self.claims.items() if c.key and c.sample == sample and c.key == key]
 
     def record(self, claim_id: str, value: Any, sigma: float | None = None, *,
-               flag: str = "", note: str = "", if_listed: bool = False) -> str | None:
+               flag: str = "", note: str = "", if_listed: bool = False,
+               synthesised: bool | None = None) -> str | None:
         """Record nakit's value for a claim and return its status.
 
         ``flag`` gives a reason to doubt the paper's claim; it sets the status to
         ``flagged`` whatever the agreement. ``value=None`` records ``not computed``.
         An id the list does not hold raises ``ParameterError``; with ``if_listed`` it is
         skipped (returns None), for comparison code run against a list that may be partial.
+        ``synthesised`` overrides the ledger's :attr:`synthesised` for this value (its ``basis``).
         """
         if claim_id not in self.claims and if_listed:
             return None
@@ -193,6 +217,7 @@ class Ledger:
             "paper_value": claim.paper_value, "nakit_value": "" if value is None else value,
             "nakit_sigma": "" if sigma is None else sigma, "unit": claim.unit,
             "relation": claim.relation, "tolerance": _tolerance_text(claim), "status": status,
+            "basis": basis_of(self.synthesised if synthesised is None else synthesised) if value is not None else "",
             "flag": flag, "note": note, "where": claim.where,
         }
         return status

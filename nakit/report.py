@@ -13,7 +13,7 @@ A technique notebook does::
         rep.ledger.record("bet.cmk3_area", area, sigma, if_listed=True)
     rep.finish()
 
-Everything lands in ``output_dir``: ``figures/*.png|svg`` (and ``figures/captions.csv``),
+Everything lands in ``output_dir``: ``figures/*.png|svg|pdf`` (and ``figures/captions.csv``, ``figures/layout.csv``),
 ``results/*.nc|csv`` with ``results/headline.csv`` (one row per :meth:`Report.result`),
 ``provenance.json``, and ``claims.csv`` only when a claims list was given. Without a claims
 list a notebook shows no claims at all; with one, every claim whose ``sample`` and ``key``
@@ -249,6 +249,7 @@ class Report:
             plotting.caption(fig, caption, synthesised=self.synthesised)
         elif self.synthesised:
             plotting.caption(fig, synthesised=True)
+        self.check_layout(fig, name)
         paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats)
         self.figures.extend(paths)
         text = caption
@@ -264,6 +265,19 @@ class Report:
             display(fig)
             plt.close(fig)  # shown once, here, not again at the end of the cell
             _display_markdown(f"*{text}*")
+
+    def check_layout(self, fig, name: str) -> list:
+        """Record in ``figures/layout.csv`` what legend or label of ``fig`` covers data or another
+        label (:func:`nakit.layout.overlaps`); warn when something covers data. Returns the overlaps."""
+        from . import layout
+
+        found = layout.overlaps(fig)
+        layout.write_layout(self.output_dir / "figures" / "layout.csv", name, found)
+        hidden = layout.covers_data(found)
+        if hidden:
+            warn(f"figure {name!r}: " + "; ".join(o.describe() for o in hidden)
+                 + " (recorded in figures/layout.csv)")
+        return found
 
     def _write_captions(self) -> None:
         out = self.output_dir / "figures" / "captions.csv"
@@ -444,6 +458,8 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
         ledger = None
     else:
         ledger = Ledger.for_notebook(notebook, claims_file, allow_empty=True)
+    if ledger is not None:  # each claims row says whether it is a round trip on stand-in data
+        ledger.synthesised = bool(synthesised)
     rep = Report(notebook, out, dict(parameters or {}), files, synthesised, ledger=ledger,
                  title=title or "", samples=labels,
                  claims_file=_UNSET if legacy else (str(claims_file) if claims_file else None))

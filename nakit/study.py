@@ -551,8 +551,14 @@ def _sample_table(ds):
 # -- panels ---------------------------------------------------------------------------------
 
 def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: str) -> None:
-    from . import plotting
+    from . import layout, plotting
 
+    found = layout.overlaps(fig)  # recorded like a report's figures; a legend over data is warned of
+    layout.write_layout(out / "layout.csv", name, found)
+    if layout.covers_data(found):
+        from .report import warn
+
+        warn(f"comparison figure {name!r}: " + "; ".join(o.describe() for o in layout.covers_data(found)))
     paths = plotting.savefig(fig, out / name)
     import matplotlib.pyplot as plt
 
@@ -923,11 +929,20 @@ def _xrd_panels(study, folder, ds, comp, out):
 # -- the index page -------------------------------------------------------------------------
 
 _STATUS_COLOUR = {"agrees": "#d6f5d6", "differs": "#f8d0d0", "flagged": "#fff0c0", "not computed": "#e8e8e8"}
-_CSS = ("body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;font-size:90%}"
-        ".banner{background:#fff0c0;padding:.6em;border:1px solid #e0c060}"
-        ".failed{color:#a00;font-weight:bold}figure{margin:1em 0}figcaption{font-style:italic;font-size:90%}"
-        "img{max-width:100%}.note{color:#555}")
+#: an agreement on stand-in data made from the claim's own value: a round trip, shown apart
+_ROUND_TRIP_COLOUR = "#dbe8f6"
+#: the house style of every HTML page nakit writes itself (study index, batch summary): long
+#: words and paths wrap, wide tables scroll inside their box instead of widening the page
+CSS = ("body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em;overflow-wrap:anywhere}"
+       "table{border-collapse:collapse;margin:.5em 0;display:block;max-width:100%;overflow-x:auto}"
+       "td,th{border:1px solid #ccc;padding:3px 6px;font-size:90%}"
+       ".banner{background:#fff0c0;padding:.6em;border:1px solid #e0c060}"
+       ".failed{color:#a00;font-weight:bold}figure{margin:1em 0}figcaption{font-style:italic;font-size:90%}"
+       "img{max-width:100%;height:auto}.note{color:#555}code,pre{white-space:pre-wrap}"
+       ".thumbs{display:flex;flex-wrap:wrap;gap:1em;padding:0;list-style:none}"
+       ".thumbs li{width:15em}.thumbs figure{margin:0}.thumbs img{width:100%;border:1px solid #ddd}"
+       ".thumbs figcaption{font-style:normal;font-size:80%}")
+_CSS = CSS
 
 
 def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger: Path | None) -> Path:
@@ -984,24 +999,64 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         parts.append(f"<h2>Claims ledger (<a href='{esc(ledger.name)}'>CSV</a>)</h2><table><tr>")
         with open(ledger, newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
-        cols = ["id", "quantity", "paper_value", "nakit_value", "nakit_sigma", "unit", "tolerance", "status", "flag"]
+        from .claims import ROUND_TRIP
+        from .report import fmt
+
+        cols = ["id", "quantity", "paper_value", "nakit_value", "unit", "tolerance", "status", "basis", "flag"]
         parts.append("".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr>")
         for row in rows:
-            colour = _STATUS_COLOUR.get(row.get("status", ""), "#fff")
+            row = dict(row)
+            # nakit's value rounded to its uncertainty, as everywhere else in the reports
+            row["nakit_value"] = fmt(_number_or_text(row.get("nakit_value", "")),
+                                     _number_or_text(row.get("nakit_sigma", "")) or None)
+            round_trip = row.get("basis") == ROUND_TRIP
+            if round_trip and row.get("status") == "agrees":
+                row["status"] = "agrees (round trip)"
+                colour = _ROUND_TRIP_COLOUR
+            else:
+                colour = _STATUS_COLOUR.get(row.get("status", ""), "#fff")
             parts.append(f"<tr style='background:{colour}'>"
-                         + "".join(f"<td>{esc(row.get(c, ''))}</td>" for c in cols) + "</tr>")
+                         + "".join(f"<td>{esc(str(row.get(c, '') or ''))}</td>" for c in cols) + "</tr>")
         parts.append("</table>")
+        if any(row.get("basis") == ROUND_TRIP for row in rows):
+            parts.append("<p class='note'>Rows marked <i>round trip</i> were computed from stand-in data that "
+                         "nakit made from the paper's own values: agreement there shows that the analysis gives "
+                         "back what went in, not that a measurement confirms the paper.</p>")
     # every figure of the per-technique reports
     figures = sorted(p for r in results for p in Path(r.output_dir).glob("figures/*.png"))
     if figures:
-        parts.append("<h2>Figures of the reports</h2><ul>")
-        parts += [f"<li><a href='{esc(rel(p))}'>{esc(rel(p))}</a></li>" for p in figures]
+        parts.append("<h2>Figures of the reports</h2><ul class='thumbs'>")
+        captions: dict[Path, dict[str, str]] = {}
+        for p in figures:
+            if p.parent not in captions:
+                captions[p.parent] = _figure_captions(p.parent / "captions.csv")
+            caption = captions[p.parent].get(p.stem, "")
+            parts.append(f"<li><a href='{esc(rel(p))}' title='{esc(caption)}'><figure>"
+                         f"<img src='{esc(rel(p))}' alt='{esc(caption or p.stem)}' loading='lazy'>"
+                         f"<figcaption>{esc(p.parent.parent.name)}: {esc(p.stem)}</figcaption></figure></a></li>")
         parts.append("</ul>")
     parts.append("</body></html>\n")
     index = out / "index.html"
     with atomic_path(index) as tmp:
         tmp.write_text("\n".join(parts), encoding="utf-8")
     return index
+
+
+def _figure_captions(path: Path) -> dict[str, str]:
+    """A report's ``figures/captions.csv`` as {figure: caption} (empty when it has none)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return {row.get("figure", ""): row.get("caption", "") for row in csv.DictReader(fh)}
+    except OSError:
+        return {}
+
+
+def _number_or_text(text: str):
+    """A ledger cell as a float when it is one, else the text ("" stays "")."""
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return text
 
 
 def _float(v: float) -> str:

@@ -101,6 +101,8 @@ def write_summary(out_root: str | Path, results) -> Path:
     """``summary.html`` (and ``summary.csv``): run status plus the per-sample comparison table."""
     import html
 
+    from ..study import CSS
+
     out_root = Path(out_root)
     table = summary_table(out_root)
     with atomic_path(out_root / "summary.csv") as tmp:
@@ -108,10 +110,12 @@ def write_summary(out_root: str | Path, results) -> Path:
     rows = "".join(
         f"<tr><td>{html.escape(r.name)}</td><td>{r.status}</td><td>{r.seconds:.1f}</td>"
         f"<td>{html.escape(r.error)}</td></tr>" for r in results)
-    body = ("<!doctype html><html><head><meta charset='utf-8'><title>nakit batch summary</title></head><body>"
-            "<h1>Batch summary</h1><h2>Runs</h2><table border='1'><tr><th>run</th><th>status</th>"
+    # the study index's house style (nakit.study.CSS), so both pages read alike
+    body = ("<!doctype html><html><head><meta charset='utf-8'><title>nakit batch summary</title>"
+            f"<style>{CSS}</style></head><body>"
+            "<h1>Batch summary</h1><h2>Runs</h2><table><tr><th>run</th><th>status</th>"
             f"<th>seconds</th><th>error</th></tr>{rows}</table><h2>Samples compared</h2>"
-            f"{table.to_html(na_rep='')}</body></html>\n")
+            f"{table.to_html(na_rep='', border=0)}</body></html>\n")
     out = out_root / "summary.html"
     with atomic_path(out) as tmp:
         tmp.write_text(body, encoding="utf-8")

@@ -1,0 +1,255 @@
+"""Layout checks for figures: does a legend or a text label cover data or another label?
+
+matplotlib knows, after a draw, where everything sits on the canvas in display
+coordinates (pixels): a legend's and a text's window extent, and every plotted point once
+pushed through its artist's transform. :func:`overlaps` compares the two and returns each
+legend box or text label (annotations, hkl and peak labels, figure texts) that
+
+- covers a plotted data point (a vertex of a line drawn in data coordinates, a scatter
+  marker, an error-bar end, the top of a bar) that is visible inside its axes, or
+- overlaps another label (another legend or text, an axes title or axis label).
+
+Reference lines drawn partly in axes coordinates (``axhline``/``axvline``) and shaded
+spans or bands are not data points; points outside their axes (clipped) are not visible
+and do not count. A curve is checked at its vertices, so a legend lying over a sparse
+line between two of its points is not found: the check is about points, as a reader
+would miss a hidden marker.
+
+:meth:`nakit.report.Report.figure` runs the check on every figure it saves, writes the
+result to ``figures/layout.csv`` and warns (``NakitWarning``) when something covers data.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: a box must reach this many pixels past a point (or into another box) to count as covering it,
+#: so that a label merely touching a marker's centre or a neighbour's edge is not reported
+MARGIN_PX = 1.0
+LAYOUT_COLUMNS = ("figure", "status", "kind", "label", "axes", "covers", "what", "points")
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """One legend box or text label that covers data or another label.
+
+    Attributes
+    ----------
+    kind
+        ``"legend"`` or ``"text"``.
+    label
+        The legend's entries (joined by ``"; "``) or the text itself.
+    axes
+        Where the label lives: ``"axes 1"`` (1-based, in the figure's order) plus its title
+        when it has one, or ``"figure"``.
+    covers
+        ``"data"`` or ``"label"``.
+    what
+        For data, the label of the covered artist (its legend text, or ``"unlabelled line"``
+        and the like); for a label, the other label's text.
+    points
+        Number of data points covered (0 for a label).
+    bbox
+        The label's box in display pixels ``(x0, y0, x1, y1)``.
+    """
+
+    kind: str
+    label: str
+    axes: str
+    covers: str
+    what: str
+    points: int
+    bbox: tuple[float, float, float, float]
+
+    def describe(self) -> str:
+        """One line for a warning: ``the legend (A; B) in axes 1 covers 12 data points of 'A'``."""
+        name = f"the legend ({self.label})" if self.kind == "legend" else f"the label {self.label!r}"
+        if self.covers == "data":
+            return f"{name} in {self.axes} covers {self.points} data point(s) of {self.what}"
+        return f"{name} in {self.axes} overlaps the label {self.what!r}"
+
+
+def _axes_name(fig, ax) -> str:
+    if ax is None:
+        return "figure"
+    try:
+        number = fig.axes.index(ax) + 1
+    except ValueError:
+        return "figure"
+    title = ax.get_title() or ax.get_title(loc="left") or ax.get_title(loc="right")
+    return f"axes {number}" + (f" ({title})" if title else "")
+
+
+def _artist_name(artist, kind: str) -> str:
+    label = str(artist.get_label() or "")
+    return repr(label) if label and not label.startswith("_") else f"an unlabelled {kind}"
+
+
+def _uses_data_coordinates(artist, ax) -> bool:
+    """True when ``artist`` is drawn in ``ax``'s data coordinates (not axhline/axvline/axes-fraction)."""
+    try:
+        return artist.get_transform().contains_branch(ax.transData)
+    except (AttributeError, ValueError):
+        return False
+
+
+def _data_points(ax):
+    """``[(name, N x 2 display points)]`` of what ``ax`` plots, visible inside the axes."""
+    from matplotlib.collections import LineCollection, PathCollection, PolyCollection
+    from matplotlib.container import BarContainer
+
+    found = []
+    for line in ax.lines:
+        if not line.get_visible() or not _uses_data_coordinates(line, ax):
+            continue
+        xy = np.column_stack([np.asarray(line.get_xdata(orig=False), float),
+                              np.asarray(line.get_ydata(orig=False), float)]) if len(line.get_xdata()) else None
+        if xy is not None and len(xy):
+            found.append((_artist_name(line, "line"), line.get_transform().transform(xy)))
+    for coll in ax.collections:
+        if not coll.get_visible() or isinstance(coll, PolyCollection):  # bands and fills are areas, not points
+            continue
+        if isinstance(coll, PathCollection):  # scatter: one marker per offset
+            offsets = np.asarray(coll.get_offsets(), float)
+            transform = coll.get_offset_transform()
+            if len(offsets) and transform.contains_branch(ax.transData):
+                found.append((_artist_name(coll, "scatter"), transform.transform(offsets)))
+        elif isinstance(coll, LineCollection) and _uses_data_coordinates(coll, ax):  # error bars
+            segments = [np.asarray(s, float) for s in coll.get_segments() if len(s)]
+            if segments:
+                found.append((_artist_name(coll, "set of error bars"),
+                              coll.get_transform().transform(np.vstack(segments))))
+    for container in ax.containers:
+        if isinstance(container, BarContainer):
+            tops = []
+            for rect in container.patches:
+                if not rect.get_visible():
+                    continue
+                x, y, w, h = rect.get_x(), rect.get_y(), rect.get_width(), rect.get_height()
+                # the end of the bar away from its base: the value it shows
+                tops.append((x + w / 2, y + h) if container.orientation == "vertical" else (x + w, y + h / 2))
+            if tops:
+                found.append((_artist_name(container, "bar set"), ax.transData.transform(np.array(tops, float))))
+    box = ax.get_window_extent()
+    visible = []
+    for name, xy in found:
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        inside = ((xy[:, 0] >= box.x0 - MARGIN_PX) & (xy[:, 0] <= box.x1 + MARGIN_PX)
+                  & (xy[:, 1] >= box.y0 - MARGIN_PX) & (xy[:, 1] <= box.y1 + MARGIN_PX))
+        if inside.any():
+            visible.append((name, xy[inside]))
+    return visible
+
+
+def _legend_text(legend) -> str:
+    return "; ".join(t.get_text() for t in legend.get_texts() if t.get_text()) or "no entries"
+
+
+def _labels(fig, renderer):
+    """``[(kind, text, axes name, bbox)]`` of every legend and visible non-empty text."""
+    out = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            out.append(("legend", _legend_text(legend), _axes_name(fig, ax), legend.get_window_extent(renderer)))
+        for text in ax.texts:
+            if text.get_visible() and text.get_text().strip():
+                out.append(("text", text.get_text(), _axes_name(fig, ax), text.get_window_extent(renderer)))
+    for legend in fig.legends:
+        if legend.get_visible():
+            out.append(("legend", _legend_text(legend), "figure", legend.get_window_extent(renderer)))
+    for text in fig.texts:
+        if text.get_visible() and text.get_text().strip():
+            out.append(("text", text.get_text(), "figure", text.get_window_extent(renderer)))
+    return out
+
+
+def _axis_labels(fig, renderer):
+    """``[(text, bbox)]`` of the axes titles and axis labels: labels a legend or text must not cover."""
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        artists = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        for artist in artists:
+            if artist.get_visible() and artist.get_text().strip():
+                out.append((artist.get_text(), artist.get_window_extent(renderer)))
+    return out
+
+
+def _intersect(a, b) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > MARGIN_PX) and (min(a.y1, b.y1) - max(a.y0, b.y0) > MARGIN_PX)
+
+
+def overlaps(fig) -> list[Overlap]:
+    """Every legend box or text label of ``fig`` that covers a plotted data point or another label.
+
+    The figure is drawn (without rendering) first, so ``loc="best"`` legends and layout
+    engines have placed everything as a saved file shows it.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib Figure.
+
+    Returns
+    -------
+    list of Overlap
+        One entry per (label, covered artist) pair for data, and one per pair of colliding
+        labels; empty when nothing covers anything.
+    """
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    points = [(_axes_name(fig, ax), name, xy) for ax in fig.axes if ax.get_visible()
+              for name, xy in _data_points(ax)]
+    labels = _labels(fig, renderer)
+    found: list[Overlap] = []
+    for i, (kind, text, where, box) in enumerate(labels):
+        bbox = (float(box.x0), float(box.y0), float(box.x1), float(box.y1))
+        inner = (box.x0 + MARGIN_PX, box.y0 + MARGIN_PX, box.x1 - MARGIN_PX, box.y1 - MARGIN_PX)
+        for _axes, name, xy in points:
+            covered = int(np.count_nonzero((xy[:, 0] > inner[0]) & (xy[:, 0] < inner[2])
+                                           & (xy[:, 1] > inner[1]) & (xy[:, 1] < inner[3])))
+            if covered:
+                found.append(Overlap(kind, text, where, "data", name, covered, bbox))
+        for other_kind, other_text, _where, other_box in labels[i + 1:]:
+            if _intersect(box, other_box):
+                found.append(Overlap(kind, text, where, "label", other_text, 0, bbox))
+        for other_text, other_box in _axis_labels(fig, renderer):
+            if _intersect(box, other_box):
+                found.append(Overlap(kind, text, where, "label", other_text, 0, bbox))
+    return found
+
+
+def covers_data(found: list[Overlap]) -> list[Overlap]:
+    """The entries of ``found`` that cover data points."""
+    return [o for o in found if o.covers == "data"]
+
+
+def write_layout(path: str | Path, figure: str, found: list[Overlap]) -> Path:
+    """Replace ``figure``'s rows in the layout record ``path`` (CSV, :data:`LAYOUT_COLUMNS`).
+
+    A figure with nothing covering anything gets one row with status ``ok``, so the file
+    says which figures were checked.
+    """
+    path = Path(path)
+    rows = []
+    if path.is_file():
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r.get("figure") != figure]
+    if found:
+        rows += [{"figure": figure, "status": "overlap", "kind": o.kind, "label": o.label, "axes": o.axes,
+                  "covers": o.covers, "what": o.what, "points": o.points} for o in found]
+    else:
+        rows.append({"figure": figure, "status": "ok", "kind": "", "label": "", "axes": "", "covers": "",
+                     "what": "", "points": 0})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=LAYOUT_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path

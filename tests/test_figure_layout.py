@@ -1,0 +1,211 @@
+"""Legends and labels never cover data: nakit.layout on analytic figures and on the paper's figures.
+
+The analytic cases place a legend and labels where the answer is known (over a cloud of
+points, outside the axes, two labels on top of each other). The reproduction case reads
+``figures/layout.csv`` that :meth:`nakit.report.Report.figure` writes for every figure of a
+real ``nakit reproduce`` and asserts that no legend box covers a plotted point in the figures
+that make the paper's panels (:data:`nakit.paperfigs.PAPER_PANELS`).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from nakit import layout  # noqa: E402
+
+#: one reproduction per test session, shared by the report, layout and browser tests
+_REPRODUCTION: dict[str, object] = {}
+
+
+def reproduction_dir(tmp_path_factory) -> Path:
+    """Run ``nakit reproduce -o <tmp>`` once per session (the CLI, as a user does); its folder."""
+    if "dir" not in _REPRODUCTION:
+        out = tmp_path_factory.mktemp("reproduction") / "paper"
+        cli = Path(sys.executable).with_name("nakit")
+        command = [str(cli)] if cli.is_file() else [sys.executable, "-c", "from nakit.cli import main; main()"]
+        run = subprocess.run([*command, "-q", "reproduce", "-o", str(out)], capture_output=True, text=True,
+                             timeout=1800)
+        _REPRODUCTION["dir"] = out
+        _REPRODUCTION["run"] = run
+    run = _REPRODUCTION["run"]
+    assert run.returncode == 0, f"nakit reproduce failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    return _REPRODUCTION["dir"]
+
+
+@pytest.fixture(scope="module")
+def reproduction(tmp_path_factory) -> Path:
+    return reproduction_dir(tmp_path_factory)
+
+
+# -- analytic cases -----------------------------------------------------------------------------
+
+def _cloud():
+    """A 20 x 20 grid of markers filling the unit square: any box inside the axes covers some."""
+    fig, ax = plt.subplots(figsize=(5, 4))
+    x, y = np.meshgrid(np.linspace(0, 1, 20), np.linspace(0, 1, 20))
+    ax.plot(x.ravel(), y.ravel(), "o", ms=3, label="grid")
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
+    return fig, ax
+
+
+def test_legend_over_points_is_found():
+    fig, ax = _cloud()
+    ax.legend(loc="center")
+    found = layout.overlaps(fig)
+    plt.close(fig)
+    data = layout.covers_data(found)
+    assert len(data) == 1
+    assert data[0].kind == "legend" and data[0].label == "grid" and data[0].what == "'grid'"
+    # the legend box is about 1/5 of the axes wide and 1/10 high: a few points of the 400, not none or all
+    assert 1 <= data[0].points < 40
+
+
+def test_legend_count_matches_the_points_inside_its_box():
+    """The count is the number of grid points whose display position lies inside the legend's box."""
+    fig, ax = _cloud()
+    legend = ax.legend(loc="center", fontsize="xx-large", markerscale=3)
+    found = layout.covers_data(layout.overlaps(fig))
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    xy = ax.lines[0].get_transform().transform(ax.lines[0].get_xydata())
+    inside = ((xy[:, 0] > box.x0 + 1) & (xy[:, 0] < box.x1 - 1) & (xy[:, 1] > box.y0 + 1) & (xy[:, 1] < box.y1 - 1))
+    plt.close(fig)
+    assert found[0].points == int(inside.sum()) > 0
+
+
+def test_legend_outside_the_axes_is_not_found():
+    fig, ax = _cloud()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    found = layout.overlaps(fig)
+    plt.close(fig)
+    assert found == []
+
+
+def test_legend_in_an_empty_corner_is_not_found():
+    fig, ax = plt.subplots(figsize=(5, 4))
+    x = np.linspace(0, 1, 200)
+    ax.plot(x, x ** 4, label="steep")  # the upper-left corner stays empty
+    ax.legend(loc="upper left")
+    found = layout.overlaps(fig)
+    plt.close(fig)
+    assert found == []
+
+
+def test_scatter_bars_and_error_bars_count_as_data():
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+    axes[0].scatter([0.5], [0.5], label="one point")
+    axes[0].set_xlim(0, 1)
+    axes[0].set_ylim(0, 1)
+    axes[0].text(0.5, 0.5, "over it", ha="center", va="center")
+    axes[1].bar([0, 1], [1.0, 1.0], label="bars")
+    axes[1].text(0.0, 1.0, "on the bar top", ha="center", va="center")
+    axes[2].errorbar([0.0, 1.0], [0.0, 1.0], yerr=0.3, fmt="none", label="bars of error")
+    axes[2].text(1.0, 1.3, "at the upper end", ha="center", va="center")
+    found = layout.covers_data(layout.overlaps(fig))
+    plt.close(fig)
+    labels = {(o.label, o.axes) for o in found}
+    assert ("over it", "axes 1") in labels
+    assert ("on the bar top", "axes 2") in labels
+    assert ("at the upper end", "axes 3") in labels
+
+
+def test_reference_lines_and_clipped_points_are_not_data():
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot([0, 10], [0, 10], "o", label="points")
+    ax.set_xlim(0.5, 9.5)  # both points lie outside the axes: clipped, invisible
+    ax.set_ylim(0.5, 9.5)
+    ax.axhline(5.0, label="a reference level")
+    ax.text(5.0, 5.0, "on the reference line", ha="center", va="center")
+    found = layout.overlaps(fig)
+    plt.close(fig)
+    assert found == []
+
+
+def test_label_over_label_is_found_and_apart_is_not():
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.text(0.5, 0.5, "(220)")
+    ax.text(0.51, 0.5, "(311)")   # on top of (220)
+    ax.text(0.1, 0.1, "(111)")    # alone
+    found = layout.overlaps(fig)
+    plt.close(fig)
+    assert [(o.label, o.covers, o.what) for o in found] == [("(220)", "label", "(311)")]
+
+
+def test_report_figure_records_layout_and_warns(tmp_path):
+    from nakit import report
+    from nakit.errors import NakitWarning
+
+    rep = report.start("02_bet_bjh", tmp_path, title="layout", samples=["grid"], claims_file=None,
+                       synthesised=False)
+    fig, ax = _cloud()
+    ax.legend(loc="center")
+    with pytest.warns(NakitWarning, match=r"figure 'covered'.*legend \(grid\).*covers \d+ data point"):
+        rep.figure(fig, "covered", "A legend over the grid.")
+    fig, ax = _cloud()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        rep.figure(fig, "clear", "A legend beside the grid.")
+    with open(tmp_path / "figures" / "layout.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["figure"]: r["status"] for r in rows} == {"covered": "overlap", "clear": "ok"}
+    covered = next(r for r in rows if r["figure"] == "covered")
+    assert covered["kind"] == "legend" and covered["covers"] == "data" and int(covered["points"]) > 0
+
+
+# -- the paper's figures in a real reproduction --------------------------------------------------
+
+@pytest.mark.notebooks
+def test_no_legend_covers_a_point_in_the_paper_figures(reproduction):
+    from nakit.paperfigs import PAPER_PANELS
+
+    panels: dict[tuple[str, str], list[str]] = {}
+    for panel, figures in PAPER_PANELS.items():
+        for key in figures:
+            panels.setdefault(key, []).append(panel)
+    problems, unchecked = [], []
+    for (notebook, figure), ids in sorted(panels.items()):
+        record = reproduction / notebook / "figures" / "layout.csv"
+        rows = []
+        if record.is_file():
+            with open(record, newline="", encoding="utf-8") as fh:
+                rows = [r for r in csv.DictReader(fh) if r["figure"] == figure]
+        if not rows:
+            unchecked.append(f"{notebook}/{figure} (Fig. {', '.join(ids)})")
+            continue
+        for r in rows:
+            if r["kind"] == "legend" and r["covers"] == "data":
+                problems.append(f"Fig. {', '.join(ids)}: {notebook}/{figure}: legend ({r['label']}) in {r['axes']} "
+                                f"covers {r['points']} point(s) of {r['what']}")
+    assert not unchecked, "paper figures without a layout record: " + "; ".join(unchecked)
+    assert not problems, "legends over data in the paper figures:\n" + "\n".join(problems)
+
+
+@pytest.mark.notebooks
+def test_every_report_figure_has_a_layout_record(reproduction):
+    """rep.figure checks every figure it saves: each PNG of a report has its row in layout.csv."""
+    missing = []
+    for png in sorted(reproduction.glob("*/figures/*.png")):
+        if png.parent.parent.name == "figures" or png.stem.startswith("fig"):
+            continue  # copies gathered by the paper-figure notebook, checked at their source
+        record = png.parent / "layout.csv"
+        names = set()
+        if record.is_file():
+            with open(record, newline="", encoding="utf-8") as fh:
+                names = {r["figure"] for r in csv.DictReader(fh)}
+        if png.stem not in names:
+            missing.append(str(png.relative_to(reproduction)))
+    assert not missing, f"figures saved without a layout check: {missing}"
