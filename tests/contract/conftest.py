@@ -63,30 +63,45 @@ class Samples:
         return self._get(("layout", case.id), lambda: mutate.TextLayout.of(self.path(case).read_bytes()))
 
     def used_fields(self, case: ReaderCase) -> list[int]:
-        """Indices of the middle data row's numeric fields that change the reading when nudged."""
+        """The first and the last field of the middle data row that change the reading when nudged.
+
+        Fields are probed from each end inwards and the search stops at the first one that
+        matters, so a Raman map's row of hundreds of intensities costs a few readings.
+        """
         def build():
             layout, clean, path = self.layout(case), self.clean(case), self.path(case)
             if not layout.data_lines:
                 raise AssertionError(f"no numeric data rows found in {path}")
             row = layout.data_lines[len(layout.data_lines) // 2]
-            used = []
             probe = self.folder / case.id / f"probe{case.suffix}"
-            for j, f in enumerate(row):
-                if not layout.numeric(f):
-                    continue
+
+            def matters(f) -> bool:
                 probe.write_bytes(mutate.replace_field(layout, f, mutate.nudge(f.text)))
                 try:
                     ds = case.read(probe)
                 except Exception:  # noqa: BLE001  (a refusal also shows the field is read)
-                    used.append(j)
-                    continue
-                if not _equal_data(ds, clean):
-                    used.append(j)
+                    return True
+                return not _equal_data(ds, clean)
+
+            numeric = [j for j, f in enumerate(row) if layout.numeric(f)]
+            first = next((j for j in numeric if matters(row[j])), None)
+            last = next((j for j in reversed(numeric) if j == first or matters(row[j])), None)
             probe.unlink(missing_ok=True)
-            if not used:
+            if first is None:
                 raise AssertionError(f"no numeric field of {path} changes the reading")
-            return used
+            return sorted({first, last})
         return self._get(("used", case.id), build)
+
+    def slow(self, case: ReaderCase) -> bool:
+        """Whether one reading of the clean sample takes more than a quarter of a second."""
+        def build():
+            import time
+
+            self.clean(case)
+            t0 = time.perf_counter()
+            case.read(self.path(case))
+            return time.perf_counter() - t0 > 0.25
+        return self._get(("slow", case.id), build)
 
 
 def _equal_data(a: xr.Dataset, b: xr.Dataset) -> bool:

@@ -22,7 +22,11 @@ from tests.contract import mutate
 from tests.contract.registry import FULL
 
 TEXT = [c for c in FULL if c.kind == "text"]
-SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
+
+
+def _settings(case, samples):
+    """30 examples; 10 for a reader that takes over a quarter of a second per file."""
+    return settings(max_examples=10 if samples.slow(case) else 30, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
@@ -40,7 +44,7 @@ def test_any_cut_near_the_end(case, samples):
         pytest.skip("fewer than four data rows")
     lo = layout.data_lines[-3][0].start
 
-    @SETTINGS
+    @_settings(case, samples)
     @given(st.integers(lo, len(layout.text) - 1))
     def cut_at(offset):
         with tempfile.TemporaryDirectory() as folder:
@@ -57,7 +61,7 @@ def test_single_byte_edits(case, samples):
     data = samples.path(case).read_bytes()
     samples.clean(case)
 
-    @SETTINGS
+    @_settings(case, samples)
     @given(st.integers(0, len(data) - 1), st.sampled_from(["replace", "delete", "insert"]),
            st.integers(0, 255))
     def edit(pos, op, byte):
