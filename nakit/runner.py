@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -159,9 +161,187 @@ def kernel_name() -> str:
     return "python3"
 
 
+# Run silently in a kernel started ahead of need: the imports every notebook's first cells
+# make anyway (report.start's house style imports seaborn, and with it scipy.stats), and one
+# throw-away figure saved in each format so backends and fonts are loaded. All inside a
+# function: no name is left in the notebook's namespace, no pyplot figure is opened.
+WARM_IMPORTS = """\
+def _nakit_warm_up():
+    import io
+    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot, seaborn
+    import nakit, nakit.report, nakit.plotting
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="warm-up")
+    ax.set_xlabel("2θ (°), Å, µm")
+    ax.legend()
+    for fmt in ("png", "svg", "pdf"):
+        fig.savefig(io.BytesIO(), format=fmt)
+_nakit_warm_up()
+del _nakit_warm_up
+"""
+
+# seconds a kernel may take to answer its first request; a warm kernel answers after its
+# imports, which on a loaded machine can take longer than papermill's default 60 s
+START_TIMEOUT = 300
+
+
+class Kernel:
+    """A fresh kernel process, started now and (optionally) warmed with :data:`WARM_IMPORTS`.
+
+    The warm-up is sent with ``silent=True, store_history=False`` and not waited for; it is
+    queued before the notebook client connects, so the kernel normally runs it first and
+    the notebook's first cell waits only for what is left of it. Wherever it runs, the
+    notebook sees nothing of it but modules already imported: no names, no output, no
+    execution count (counts still start at 1). One kernel runs one notebook; :meth:`retire`
+    or :meth:`shutdown` ends it (the notebook client does not, as it did not start it).
+    """
+
+    def __init__(self, name: str, cwd: str | os.PathLike, *, warm: bool = True):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.name = name
+        self.cwd = str(Path(cwd).resolve())
+        self._sockets = tempfile.TemporaryDirectory(prefix="nakit-kernel-")
+        self._clients = []
+        self.km = AsyncKernelManager(kernel_name=name, config=_local_kernel_config(self._sockets.name))
+        run_sync(self.km.start_kernel)(cwd=self.cwd)
+        try:
+            self._prepare(warm)
+        except BaseException:  # Ctrl-C or a failed connection: do not leave the process running
+            self.shutdown(now=True)
+            raise
+
+    def _prepare(self, warm: bool) -> None:
+        # the notebook client leaves the channels of a kernel it did not start open; every
+        # client made here is remembered and closed with the kernel (else each run would
+        # leak a zmq context and its I/O thread)
+        make_client = self.km.client
+
+        def client(**kwargs):
+            self._clients.append(make_client(**kwargs))
+            return self._clients[-1]
+
+        self.km.client = client
+        if warm:
+            # a blocking client (its own context, channel threads): no event loop shared with
+            # the notebook client's; kept open until the kernel ends, so the request is delivered
+            # whenever the kernel is up
+            from jupyter_client.blocking import BlockingKernelClient
+
+            warm_up = BlockingKernelClient()
+            warm_up.load_connection_info(self.km.get_connection_info())
+            warm_up.start_channels(iopub=False, stdin=False, hb=False, control=False)
+            warm_up.execute(WARM_IMPORTS, silent=True, store_history=False)
+            self._clients.append(warm_up)
+
+    def matches(self, name: str, cwd: str | os.PathLike) -> bool:
+        return self.name == name and self.cwd == str(Path(cwd).resolve())
+
+    def shutdown(self, now: bool = False) -> None:
+        """Stop the kernel (``now``: kill it rather than ask) and remove its socket folder."""
+        try:
+            self._close_clients()
+            if self.km.has_kernel:
+                self._run_sync(self.km.shutdown_kernel)(now=now)
+        except Exception:  # already gone (killed, or its process group stopped): nothing to free
+            pass
+        finally:
+            self._sockets.cleanup()
+
+    def retire(self) -> None:
+        """Ask the kernel to exit and return at once; :func:`reap_kernels` frees it later.
+
+        A kernel takes a second or more to exit cleanly on a loaded machine; the run's
+        outputs are complete by then, so nobody needs to wait for it.
+        """
+        try:
+            self._close_clients()
+            self._run_sync(self.km.request_shutdown)()
+            _retiring.append(self)
+        except Exception:
+            self.shutdown(now=True)
+
+    def _close_clients(self) -> None:
+        while self._clients:
+            client = self._clients.pop()
+            client.stop_channels()
+            if client._created_context and not client.context.closed:
+                client.context.destroy(linger=100)
+
+    def exited(self) -> bool:
+        try:
+            return not self._run_sync(self.km.is_alive)()
+        except Exception:
+            return True
+
+
+_retiring: list[Kernel] = []  # kernels asked to exit, not yet freed
+
+
+def reap_kernels(wait: float = 0.0) -> None:
+    """Free retired kernels that have exited; wait up to ``wait`` s for the rest, then kill them.
+
+    ``wait=0`` frees only what has exited (between runs); a positive ``wait`` leaves none behind.
+    """
+    deadline = time.monotonic() + wait
+    while _retiring:
+        for kernel in [k for k in _retiring if k.exited()]:
+            _retiring.remove(kernel)
+            kernel.shutdown(now=True)
+        if not _retiring or wait <= 0:
+            return
+        if time.monotonic() >= deadline:
+            for kernel in list(_retiring):
+                _retiring.remove(kernel)
+                kernel.shutdown(now=True)
+            return
+        time.sleep(0.05)
+
+
+class KernelPool:
+    """At most one spare :class:`Kernel`, started while the current notebook runs.
+
+    :meth:`take` hands out the spare when it was started with the same kernel name and
+    working folder (else a new kernel) and at once starts the next spare, so the next run
+    finds its kernel up and its imports done. Every run still gets a fresh process.
+    :meth:`close` shuts the spare down (end of a batch, Ctrl-C, worker exit).
+    """
+
+    def __init__(self, warm: bool = True):
+        self.warm = warm
+        self.spare: Kernel | None = None
+        self.prefetch = True  # callers that know no run follows set False: no spare to waste
+
+    def take(self, name: str, cwd: str | os.PathLike) -> Kernel:
+        spare, self.spare = self.spare, None
+        if spare is not None and not spare.matches(name, cwd):
+            spare.shutdown(now=True)
+            spare = None
+        reap_kernels()
+        kernel = spare or Kernel(name, cwd, warm=self.warm)
+        if self.prefetch:
+            try:
+                self.spare = Kernel(name, cwd, warm=self.warm)
+            except BaseException:  # Ctrl-C while starting the spare: the taken one must not leak
+                kernel.shutdown(now=True)
+                raise
+        return kernel
+
+    def close(self) -> None:
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            spare.shutdown(now=True)
+        reap_kernels(wait=5.0)
+
+
 def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
             overrides: Mapping[str, Any] | None = None, *, html: bool = True,
-            show_code: bool = False, parameters: Mapping[str, Any] | None = None) -> RunResult:
+            show_code: bool = False, parameters: Mapping[str, Any] | None = None,
+            warm: bool = True, kernels: KernelPool | None = None) -> RunResult:
     """Run ``notebook`` with papermill into ``output_dir`` and render it to HTML.
 
     ``parameters`` (already validated by :func:`prepare`) skips re-validation. The executed
@@ -170,32 +350,55 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
     partially executed notebook and its HTML are kept in ``<output_dir>.failed``, the
     previous report (if any) stays in place marked stale, and the result carries the error
     text instead of raising. Ctrl-C abandons the run the same way and is re-raised.
+
+    Every run gets a fresh kernel process. ``kernels`` (a :class:`KernelPool`, as batches
+    use) hands out one started ahead of need; otherwise, with ``warm``, the kernel is
+    started first and imports the common stack while this process loads papermill and
+    the HTML exporter; ``warm=False`` lets papermill start a plain kernel itself. The
+    outputs are the same either way (tested byte for byte).
     """
     from .runfolder import replace_when_complete
 
-    pm = _papermill()
     notebook = Path(notebook).resolve()
     output_dir = Path(output_dir).resolve()
     params = dict(parameters) if parameters is not None else prepare(notebook, overrides)
     if "output_dir" in params:
         params["output_dir"] = str(output_dir)
-    executed = output_dir / notebook.name
-    result = RunResult(notebook, output_dir, params, executed)
-    with replace_when_complete(output_dir) as txn:
-        try:
-            with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
-                try:
-                    pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
-                                        kernel_name=kernel_name(), progress_bar=False, log_output=False,
-                                        config=_local_kernel_config(sockets))
-                except pm.PapermillExecutionError as exc:
-                    result.error = f"{exc.ename}: {exc.evalue}"
-        except (OSError, RuntimeError, NakitError) as exc:
-            result.error = f"{type(exc).__name__}: {exc}"
-        if html and executed.exists():
-            result.html = render_html(executed, show_code=show_code)
-        if result.error is not None:
-            txn.fail(result.error)
+    name = kernel_name()
+    kernel = None
+    if kernels is not None:
+        kernel = kernels.take(name, notebook.parent)
+    elif warm:
+        kernel = Kernel(name, notebook.parent)
+    exporter = _Exporter(show_code) if html else None  # loads nbconvert while the kernel works
+    try:
+        pm = _papermill()
+        executed = output_dir / notebook.name
+        result = RunResult(notebook, output_dir, params, executed)
+        with replace_when_complete(output_dir) as txn:
+            try:
+                with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
+                    engine = {"km": kernel.km} if kernel is not None else {"config": _local_kernel_config(sockets)}
+                    try:
+                        pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
+                                            kernel_name=name, progress_bar=False, log_output=False,
+                                            start_timeout=START_TIMEOUT, **engine)
+                    except pm.PapermillExecutionError as exc:
+                        result.error = f"{exc.ename}: {exc.evalue}"
+                    if kernel is not None:  # finished: it exits cleanly while we go on (Ctrl-C kills it below)
+                        kernel.retire()
+                        kernel = None
+            except (OSError, RuntimeError, NakitError) as exc:
+                result.error = f"{type(exc).__name__}: {exc}"
+            if exporter is not None and executed.exists():
+                result.html = exporter.render(executed)
+            if result.error is not None:
+                txn.fail(result.error)
+    finally:
+        if kernel is not None:  # interrupted (Ctrl-C) or papermill failed to start: kill, do not ask
+            kernel.shutdown(now=True)
+        if kernels is None:  # a single run leaves no kernel behind; a pool frees its own
+            reap_kernels(wait=5.0)
     if result.error is not None:
         result.executed = txn.failed_dir / executed.name
         result.html = txn.failed_dir / result.html.name if result.html else None
@@ -218,15 +421,49 @@ def _local_kernel_config(socket_dir: str):
     return config
 
 
-def render_html(executed: str | os.PathLike, show_code: bool = False) -> Path:
-    """Render an executed notebook to HTML beside it (code cells hidden by default)."""
+class _Exporter:
+    """An HTML exporter built in a background thread, so its imports overlap the notebook run."""
+
+    def __init__(self, show_code: bool = False):
+        import threading
+
+        self.show_code = show_code
+        self._exporter = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, daemon=True)
+        self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            self._exporter = _html_exporter(self.show_code)
+            self._exporter.template  # noqa: B018  (loads the Jinja template now, off the critical path)
+        except BaseException as exc:  # re-raised in the caller's thread by render()
+            self._error = exc
+
+    def render(self, executed: Path) -> Path:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return _write_html(self._exporter, executed)
+
+
+@lru_cache(maxsize=2)
+def _html_exporter(show_code: bool):
+    """One exporter per process and setting: a batch worker loads nbconvert's templates once."""
     nbconvert = require("nbconvert", "notebooks", "rendering reports")
+    return nbconvert.HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True,
+                                  exclude_output_prompt=True)
+
+
+def _write_html(exporter, executed: Path) -> Path:
     nbformat = require("nbformat", "notebooks", "rendering reports")
-    executed = Path(executed)
-    exporter = nbconvert.HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True,
-                                      exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     out = executed.with_suffix(".html")
     with atomic_path(out) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return out
+
+
+def render_html(executed: str | os.PathLike, show_code: bool = False) -> Path:
+    """Render an executed notebook to HTML beside it (code cells hidden by default)."""
+    return _write_html(_html_exporter(show_code), Path(executed))

@@ -126,12 +126,14 @@ def longest_first(pending: list[tuple[int, Job]]) -> list[tuple[int, Job]]:
     return sorted(pending, key=lambda item: -_stamp(item[1]).get("seconds", float("inf")))
 
 
-def run_job(job: Job, force: bool = False, key: str | None = None) -> JobResult:
+def run_job(job: Job, force: bool = False, key: str | None = None, kernels=None) -> JobResult:
     """Run one job (in whatever process calls it); never raises for a notebook error.
 
     ``key`` is the job's key as the parent computed it when it decided to run the job; the
     stamp records that one, so a worker that imported another state of nakit (a long-lived
     cluster worker) cannot record a key the next skip check will not recognise.
+    ``kernels`` (a :class:`nakit.runner.KernelPool`) hands the run a kernel started ahead
+    of need, and starts the next one.
     """
     from ..runner import execute
 
@@ -143,7 +145,8 @@ def run_job(job: Job, force: bool = False, key: str | None = None) -> JobResult:
         stamp = Path(job.output_dir) / STAMP
         if stamp.exists():
             stamp.unlink()
-        res = execute(job.notebook, job.output_dir, parameters=job.parameters, show_code=job.show_code)
+        res = execute(job.notebook, job.output_dir, parameters=job.parameters, show_code=job.show_code,
+                      kernels=kernels)
     except Exception as exc:  # a job must not take the batch down with it
         return JobResult(job.name, job.output_dir, "failed", time.perf_counter() - start,
                          f"{type(exc).__name__}: {exc}")
@@ -157,6 +160,7 @@ def run_job(job: Job, force: bool = False, key: str | None = None) -> JobResult:
 
 
 _stopping = False  # set in a worker once it was told to stop: it starts no further job
+_kernels = None  # a worker's KernelPool: the spare kernel for its next job
 
 
 def _interrupt_once(signum, frame):
@@ -181,17 +185,36 @@ def _worker_init() -> None:
     # parent, which stops them with SIGTERM once it has cancelled the jobs not yet started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _interrupt_once)
+    # each worker keeps one kernel started ahead of its next job; it is shut down when the
+    # worker ends, however it ends (multiprocessing runs these finalizers, not atexit)
+    from multiprocessing import util
+
+    from ..runner import KernelPool
+
+    global _kernels
+    _kernels = KernelPool()
+    util.Finalize(_kernels, _kernels.close, exitpriority=10)
 
 
-def _run_in_worker(job: Job, key: str | None) -> JobResult:
+def _run_in_worker(job: Job, key: str | None, prefetch: bool = True) -> JobResult:
+    """Run one job in a pool worker; ``prefetch``: start a kernel for a job after this one."""
     start = time.perf_counter()
     if _stopping:  # queued before Ctrl-C reached this worker
+        _close_spare()
         return JobResult(job.name, job.output_dir, "not run", error="not started before Ctrl-C")
     try:
-        return run_job(job, True, key)
+        if _kernels is not None:
+            _kernels.prefetch = prefetch
+        return run_job(job, True, key, _kernels)
     except KeyboardInterrupt:
+        _close_spare()
         return JobResult(job.name, job.output_dir, "interrupted", time.perf_counter() - start,
                          "stopped by Ctrl-C; the previous report (if any) was kept")
+
+
+def _close_spare() -> None:
+    if _kernels is not None:
+        _kernels.close()
 
 
 def _stop_pool(pool: ProcessPoolExecutor, futures: dict, done: Callable[[int, JobResult], None],
@@ -384,18 +407,29 @@ def _run_pending(pending, keys, jobs, workers, scheduler, done, watch: _Watch, r
         return
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(pending) == 1:
-        for i, job in pending:
-            watch.start(i)
-            try:
-                done(i, run_job(job, True, keys[i]))
-            except KeyboardInterrupt:
-                done(i, JobResult(job.name, job.output_dir, "interrupted",
-                                  error="stopped by Ctrl-C; the previous report (if any) was kept"))
-                raise
+        from ..runner import KernelPool
+
+        kernels = KernelPool() if len(pending) > 1 else None  # one run: execute warms its own
+        try:
+            for n, (i, job) in enumerate(pending):
+                watch.start(i)
+                if kernels is not None:
+                    kernels.prefetch = n + 1 < len(pending)
+                try:
+                    done(i, run_job(job, True, keys[i], kernels))
+                except KeyboardInterrupt:
+                    done(i, JobResult(job.name, job.output_dir, "interrupted",
+                                      error="stopped by Ctrl-C; the previous report (if any) was kept"))
+                    raise
+        finally:
+            if kernels is not None:
+                kernels.close()
         return
     slots = min(workers, len(pending))
     pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init)
-    futures = {pool.submit(_run_in_worker, job, keys[i]): i for i, job in pending}
+    # the last `slots` jobs are the last of their workers (roughly): no spare kernel after them
+    futures = {pool.submit(_run_in_worker, job, keys[i], n + slots < len(pending)): i
+               for n, (i, job) in enumerate(pending)}
     watch.slots, watch.futures = slots, futures
     try:
         for fut in as_completed(futures):
