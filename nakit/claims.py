@@ -27,8 +27,10 @@ Basis
 Each recorded row also says what the value was computed from (column ``basis``):
 :data:`ROUND_TRIP` when the inputs were synthesised stand-ins (files under ``data/``, made
 by nakit's forward models from the paper's own values, so an ``agrees`` there is a round
-trip of nakit's analysis, not a confirmation of the paper), :data:`MEASURED` otherwise.
-``""`` when the ledger was not told (a ledger used outside a report).
+trip of nakit's analysis, not a confirmation of the paper), :data:`MEASURED` for data files
+from elsewhere, :data:`PARAMETERS` for a calculation from the notebook's parameters alone
+(no data file, e.g. the synthesis stoichiometry). ``""`` when the ledger was not told (a
+ledger used outside a report); :func:`nakit.report.start` tells it.
 """
 
 from __future__ import annotations
@@ -55,15 +57,17 @@ RESULT_COLUMNS = ("id", "section", "quantity", "paper_value", "nakit_value", "na
                   "relation", "tolerance", "status", "basis", "flag", "note", "where")
 #: ``basis`` of a value computed from synthesised stand-in inputs
 ROUND_TRIP = "round trip (stand-in data made from the paper's values)"
-#: ``basis`` of a value computed from measured (not synthesised) inputs
+#: ``basis`` of a value computed from measured (not synthesised) data files
 MEASURED = "measured data"
+#: ``basis`` of a value computed from the notebook's parameters, with no data file
+PARAMETERS = "calculation from the stated parameters (no data file)"
 
 
-def basis_of(synthesised: bool | None) -> str:
-    """The ``basis`` text for values computed from synthesised (True) or measured (False) inputs."""
-    if synthesised is None:
-        return ""
-    return ROUND_TRIP if synthesised else MEASURED
+def basis_of(synthesised: bool, has_files: bool = True) -> str:
+    """The ``basis`` of values computed from synthesised or measured files, or from no file at all."""
+    if synthesised:
+        return ROUND_TRIP
+    return MEASURED if has_files else PARAMETERS
 
 
 @dataclass(frozen=True)
@@ -163,9 +167,9 @@ class Ledger:
     notebook: str
     claims: dict[str, Claim]
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: whether the values come from synthesised stand-ins (True), measured data (False) or
-    #: unknown (None): gives each row's ``basis``; :func:`nakit.report.start` sets it
-    synthesised: bool | None = None
+    #: what the values are computed from (:data:`ROUND_TRIP`, :data:`MEASURED`,
+    #: :data:`PARAMETERS`; "" unknown): each row's ``basis``; :func:`nakit.report.start` sets it
+    basis: str = ""
 
     @classmethod
     def for_notebook(cls, notebook: str, path: str | os.PathLike | None = None, *,
@@ -185,14 +189,15 @@ class Ledger:
 
     def record(self, claim_id: str, value: Any, sigma: float | None = None, *,
                flag: str = "", note: str = "", if_listed: bool = False,
-               synthesised: bool | None = None) -> str | None:
+               basis: str | None = None) -> str | None:
         """Record nakit's value for a claim and return its status.
 
         ``flag`` gives a reason to doubt the paper's claim; it sets the status to
         ``flagged`` whatever the agreement. ``value=None`` records ``not computed``.
         An id the list does not hold raises ``ParameterError``; with ``if_listed`` it is
         skipped (returns None), for comparison code run against a list that may be partial.
-        ``synthesised`` overrides the ledger's :attr:`synthesised` for this value (its ``basis``).
+        ``basis`` overrides the ledger's :attr:`basis` for this value (e.g. one sample's file is
+        measured, the others' stand-ins).
         """
         if claim_id not in self.claims and if_listed:
             return None
@@ -217,7 +222,7 @@ class Ledger:
             "paper_value": claim.paper_value, "nakit_value": "" if value is None else value,
             "nakit_sigma": "" if sigma is None else sigma, "unit": claim.unit,
             "relation": claim.relation, "tolerance": _tolerance_text(claim), "status": status,
-            "basis": basis_of(self.synthesised if synthesised is None else synthesised) if value is not None else "",
+            "basis": (self.basis if basis is None else basis) if value is not None else "",
             "flag": flag, "note": note, "where": claim.where,
         }
         return status

@@ -459,7 +459,9 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
     else:
         ledger = Ledger.for_notebook(notebook, claims_file, allow_empty=True)
     if ledger is not None:  # each claims row says whether it is a round trip on stand-in data
-        ledger.synthesised = bool(synthesised)
+        from .claims import basis_of
+
+        ledger.basis = basis_of(bool(synthesised), has_files=bool(files))
     rep = Report(notebook, out, dict(parameters or {}), files, synthesised, ledger=ledger,
                  title=title or "", samples=labels,
                  claims_file=_UNSET if legacy else (str(claims_file) if claims_file else None))

@@ -10,6 +10,7 @@ that make the paper's panels (:data:`nakit.paperfigs.PAPER_PANELS`).
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 import warnings
@@ -30,6 +31,9 @@ _REPRODUCTION: dict[str, object] = {}
 
 def reproduction_dir(tmp_path_factory) -> Path:
     """Run ``nakit reproduce -o <tmp>`` once per session (the CLI, as a user does); its folder."""
+    reuse = os.environ.get("NAKIT_TEST_REPRODUCTION")  # a finished reproduction, to iterate on these tests
+    if reuse:
+        return Path(reuse)
     if "dir" not in _REPRODUCTION:
         out = tmp_path_factory.mktemp("reproduction") / "paper"
         cli = Path(sys.executable).with_name("nakit")
