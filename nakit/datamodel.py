@@ -32,9 +32,25 @@ A reader returns an :class:`xarray.Dataset`:
 
 Results
 -------
-Analyses return plain dataclasses (scalars with ``*_sigma`` partners) or Datasets with the
-same conventions. Fitted values keep their standard errors and, where relevant, the
+Analyses return dataclasses that follow the :class:`Result` convention (below) or Datasets
+with the same conventions. Fitted values keep their standard errors and, where relevant, the
 correlation matrix. A result states the method and the settings that produced it.
+
+Every result class mixes in :class:`Result` and so has, whatever the technique:
+
+* ``flags``: a tuple of short strings, one per check the result fails (empty if none);
+* ``ok``: True when nothing is flagged (a class may add its own criteria, e.g. BET's
+  Rouquerol criteria);
+* ``to_dict()``: the scalars (values, ``*_sigma`` partners, settings, ``flags`` joined
+  with ``"; "``, ``ok``), one flat row for a table;
+* ``to_dataset()``: scalars as 0-d variables and arrays/tables as variables along the
+  dimensions the class declares, every numeric variable with its units (so
+  :func:`check_conventions` passes and the result can be saved to NetCDF), flags in attrs;
+* ``_repr_html_()``: a notebook table of value +/- sigma and unit, with the flags.
+
+A class declares ``units`` (``{field or table column: unit}``) and ``dims`` (``{array or
+table field: dimension}``) as class variables. :func:`result_table` tabulates any
+collection of results in one loop.
 
 Techniques are organised one per subpackage (``nakit.xrd``, ``nakit.sorption``,
 ``nakit.raman``, ``nakit.cycling``, ``nakit.eis``), each with ``readers``, analysis modules
@@ -43,9 +59,11 @@ and a ``synthetic`` forward model that writes the paper's stand-in files.
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 import xarray as xr
@@ -290,3 +308,144 @@ def memory_provenance(fmt: str, arrays: Mapping[str, Any], **instrument: Any) ->
         if value is not None:
             attrs[f"instrument_{key}"] = netcdf_safe(value)
     return attrs
+
+
+# --- results -----------------------------------------------------------------------------------
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (int, float, str, bool, np.integer, np.floating, np.bool_))
+
+
+class Result:
+    """Mixin giving a result dataclass the shared result convention (see the module docstring).
+
+    Subclasses are dataclasses with a ``flags: tuple[str, ...] = ()`` field and declare
+    :attr:`units` and :attr:`dims`; they may override :attr:`ok` to add criteria.
+    """
+
+    #: Units of scalar fields, array fields and table columns (``*_sigma`` share their partner's).
+    units: ClassVar[Mapping[str, str]] = {}
+    #: Dimension of each 1-D array field and each table (DataFrame) field, by field name. A
+    #: square table whose index equals its columns (a correlation matrix) gets two dims,
+    #: ``<dim>`` and ``<dim>_2``.
+    dims: ClassVar[Mapping[str, str]] = {}
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed (``flags`` is empty)."""
+        return not tuple(getattr(self, "flags", ()))
+
+    def _fields(self) -> list[tuple[str, Any]]:
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+    def _unit(self, name: str) -> str | None:
+        base = name[:-len("_sigma")] if name.endswith("_sigma") else name
+        return self.units.get(name, self.units.get(base))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scalars as one flat row: values, sigmas, settings (``<dict>_<key>``), flags, ok.
+
+        Arrays and tables are left out (see :meth:`to_dataset`); ``None`` values are kept as
+        ``None``; a tuple of numbers (a range) is kept as a tuple.
+        """
+        row: dict[str, Any] = {"result": type(self).__name__}
+        for name, value in self._fields():
+            if name == "flags":
+                continue
+            if value is None or _is_scalar(value):
+                row[name] = value.item() if isinstance(value, np.generic) else value
+            elif isinstance(value, tuple) and all(_is_scalar(v) for v in value):
+                row[name] = value
+            elif isinstance(value, Mapping):
+                for key, v in value.items():
+                    if v is None or _is_scalar(v):
+                        row[f"{name}_{key}"] = v.item() if isinstance(v, np.generic) else v
+        row["flags"] = "; ".join(getattr(self, "flags", ()))
+        row["ok"] = bool(self.ok)
+        return row
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as a Dataset: scalars 0-d, arrays and tables along their declared dims, with units.
+
+        Raises
+        ------
+        ValueError
+            A numeric array or table field has no declared dimension (a class bug).
+        """
+        import pandas as pd
+
+        data: dict[str, Any] = {}
+        coords: dict[str, Any] = {}
+        attrs: dict[str, Any] = {"result": type(self).__name__, "flags": "; ".join(getattr(self, "flags", ())),
+                                 "ok": int(bool(self.ok))}
+        for name, value in self._fields():
+            if name == "flags" or value is None:
+                continue
+            if isinstance(value, (str, bool, np.bool_)):
+                attrs[name] = netcdf_safe(value)
+            elif _is_scalar(value):
+                data[name] = ((), value, self._var_attrs(name))
+            elif isinstance(value, tuple) and all(_is_scalar(v) for v in value):
+                attrs[name] = netcdf_safe(value) if value else ""
+            elif isinstance(value, Mapping):
+                for key, v in value.items():
+                    if v is not None and _is_scalar(v):
+                        attrs[f"{name}_{key}"] = netcdf_safe(v)
+            elif isinstance(value, pd.DataFrame):
+                dim = self._dim(name)
+                if list(value.index) == list(value.columns):
+                    labels = [str(v) for v in value.index]
+                    data[name] = ((dim, f"{dim}_2"), value.to_numpy(dtype=float), self._var_attrs(name))
+                    coords[dim], coords[f"{dim}_2"] = (dim, labels), (f"{dim}_2", labels)
+                    continue
+                for column in value.columns:
+                    var = str(column) if str(column) not in data else f"{name}_{column}"
+                    data[var] = (dim, value[column].to_numpy(), self._var_attrs(str(column)))
+            else:
+                arr = np.asarray(value)
+                if arr.ndim == 1 and arr.dtype.kind in "biufcUO":
+                    data[name] = (self._dim(name), arr, self._var_attrs(name))
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+    def _dim(self, name: str) -> str:
+        if name not in self.dims:
+            raise ValueError(f"{type(self).__name__}.{name} is an array or table without a declared dimension "
+                             "(add it to the class's dims)")
+        return self.dims[name]
+
+    def _var_attrs(self, name: str) -> dict[str, str]:
+        unit = self._unit(name)
+        return {"units": unit} if unit is not None else {"units_missing": "declare in the class's units"}
+
+    def _repr_html_(self) -> str:
+        """A notebook table: each scalar with its sigma and unit, then the flags and the verdict."""
+        row = self.to_dict()
+        rows = []
+        for name, value in row.items():
+            if name.endswith("_sigma") or name in ("result", "flags", "ok") or value is None:
+                continue
+            sigma = row.get(f"{name}_sigma")
+            if isinstance(value, float):
+                text = f"{value:.6g}" + (f" &plusmn; {sigma:.2g}" if isinstance(sigma, float) and sigma > 0 else "")
+            else:
+                text = html.escape(str(value))
+            unit = html.escape(self._unit(name) or "")
+            rows.append(f"<tr><td>{html.escape(name)}</td><td>{text}</td><td>{unit}</td></tr>")
+        flags = getattr(self, "flags", ())
+        verdict = ("<p style='color:green'>ok: no check failed</p>" if self.ok else
+                   "<p style='color:#b00'>flagged: " + html.escape("; ".join(flags) or "criteria not met") + "</p>")
+        return (f"<div><b>{html.escape(type(self).__name__)}</b><table><tr><th>quantity</th><th>value</th>"
+                f"<th>unit</th></tr>{''.join(rows)}</table>{verdict}</div>")
+
+
+def result_table(results: Mapping[str, Result] | Iterable[Result]):
+    """One DataFrame row per result (:meth:`Result.to_dict`), indexed by label when given a mapping.
+
+    Results of different types share the columns they have in common (others are NaN), so a
+    loop over samples and analyses tabulates in one call.
+    """
+    import pandas as pd
+
+    if isinstance(results, Mapping):
+        return pd.DataFrame.from_dict({k: r.to_dict() for k, r in results.items()}, orient="index")
+    return pd.DataFrame([r.to_dict() for r in results])

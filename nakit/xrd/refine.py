@@ -6,12 +6,15 @@ displacement refined alongside; lmfit gives standard errors and correlations.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import FitError, ParameterError
+from ..datamodel import Result
+from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .readers import Wavelength
 
@@ -55,8 +58,20 @@ def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring
 
 
 @dataclass
-class CellRefinement:
-    """Refined cell, its uncertainties and figures of merit."""
+class CellRefinement(Result):
+    """Refined cell, its uncertainties and figures of merit (the :class:`~nakit.datamodel.Result` convention).
+
+    ``flags``: ``"m20_below_10"`` when de Wolff's M20 is under 10, the level below which an
+    indexing (and so the cell refined on it) is doubtful. :func:`refine_cell` also issues a
+    :class:`~nakit.errors.NakitWarning` then; :func:`refine_cell_raw` only flags (indexing
+    calls it for every candidate cell).
+    """
+
+    units: ClassVar[dict[str, str]] = {
+        "a": "angstrom", "b": "angstrom", "c": "angstrom", "zero": "deg", "displacement": "mm", "m20": "1",
+        "f_n": "1", "n_lines": "1", "redchi": "1", "correlation": "1", "h": "1", "k": "1", "l": "1",
+        "two_theta_obs": "deg", "two_theta_calc": "deg", "delta": "deg", "d_calc": "angstrom"}
+    dims: ClassVar[dict[str, str]] = {"residuals": "line", "correlation": "parameter"}
 
     system: str
     a: float
@@ -75,6 +90,7 @@ class CellRefinement:
     n_lines: int
     correlation: pd.DataFrame
     redchi: float
+    flags: tuple[str, ...] = ()
 
     def summary(self) -> dict:
         out = {"system": self.system, "a": self.a, "a_sigma": self.a_sigma}
@@ -183,10 +199,14 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
     def err(name):
         return float(par[name].stderr) if name in par and par[name].vary and par[name].stderr is not None else 0.0
 
-    return CellRefinement(system, a, err("a"), b, err("b") if b is not None else None,
-                          c, err("c") if c is not None else None,
-                          par["zero"].value, err("zero"), par["disp"].value, err("disp"), table,
-                          m20, f_n, len(tt), corr, float(res.redchi))
+    # flagged, not warned: indexing tries many candidate cells through this function and ranks
+    # them by M20 itself; refine_cell (a user's refinement of an identified phase) warns
+    flags = ("m20_below_10",) if m20 < 10 else ()
+    return CellRefinement(system=system, a=a, a_sigma=err("a"), b=b, b_sigma=err("b") if b is not None else None,
+                          c=c, c_sigma=err("c") if c is not None else None, zero=par["zero"].value,
+                          zero_sigma=err("zero"), displacement=par["disp"].value, displacement_sigma=err("disp"),
+                          residuals=table, m20=m20, f_n=f_n, n_lines=len(tt), correlation=corr,
+                          redchi=float(res.redchi), flags=flags)
 
 
 def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str | None = None,
@@ -250,5 +270,9 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
     system = system or {"trigonal": "hexagonal"}.get(crystal.system, crystal.system)
     sig = rows["two_theta_sigma"].values if "two_theta_sigma" in rows else None
     a0, b0, c0 = crystal.cell[:3]
-    return refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, b0=b0,
-                           c0=c0 if system != "cubic" else None, sigma=sig, **kw)
+    result = refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, b0=b0,
+                             c0=c0 if system != "cubic" else None, sigma=sig, **kw)
+    if "m20_below_10" in result.flags:
+        warnings.warn(f"{phase}: {system} cell refined on {result.n_lines} lines has M20 = {result.m20:.1f} < 10: "
+                      "the line assignment it rests on is doubtful", NakitWarning, stacklevel=2)
+    return result
