@@ -23,7 +23,8 @@ from tests.test_figure_layout import reproduction_dir
 
 CLAIMS_HEADER = "id,notebook,quantity,paper_value,unit,relation,tolerance,sample,key\n"
 #: "value ± sigma" (also +- and +/-) with both numbers plain decimals
-PLUS_MINUS = re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(?:±|\+/-|\+-)\s*(\d+(?:\.\d+)?)(?![\d.])")
+#: (within one table cell or line of text; "±20%" is a relative tolerance, not a sigma)
+PLUS_MINUS = re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)[ \t\u00a0]*(?:±|\+/-|\+-)[ \t\u00a0]*(\d+(?:\.\d+)?)(?![\d.%])")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def _html_files(folder: Path) -> list[Path]:
 def _text(html: str) -> str:
     """The visible text of a page (tags, styles, scripts and embedded images dropped)."""
     html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
-    html = re.sub(r"(?s)<[^>]*>", " ", html)
+    html = re.sub(r"(?s)<[^>]*>", "\n", html)  # a cell boundary is never inside "x ± s"
     return html.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&#x27;", "'")
 
 
@@ -153,12 +154,13 @@ def test_headline_values_print_rounded_not_to_six_figures(reproduction):
     style -- and never with more digits than its uncertainty carries."""
     checked = 0
     bad = []
+    pages = {p: _text(p.read_text(encoding="utf-8")) for p in _html_files(reproduction)}
     for headline in sorted(reproduction.glob("*/results/headline.csv")):
         folder = headline.parent.parent
         page = folder / f"{folder.name}.html"
         if not page.is_file():
             continue
-        text = _text(page.read_text(encoding="utf-8"))
+        text = pages[page]
         with open(headline, newline="", encoding="utf-8") as fh:
             rows = [r for r in csv.DictReader(fh) if r["value"] and r["sigma"]]
         for r in rows:
@@ -171,10 +173,11 @@ def test_headline_values_print_rounded_not_to_six_figures(reproduction):
             shown = report.fmt(value, sigma)
             decimals = _decimals(shown.split(" ± ")[0]) if "e" not in shown else 99
             too_precise = {repr(value), f"{value:.6f}", f"{value:.6g}", f"{value:.{max(decimals + 2, 3)}f}"}
-            leaks = [t for t in too_precise if _decimals(t) > decimals + 1 and re.search(
-                rf"(?<![\d.]){re.escape(t)}(?!\d)", text)]
-            if leaks:
-                bad.append(f"{page.name}: {r['sample']} {r['key']} printed as {leaks} (rounded: {shown})")
+            too_precise = [t for t in too_precise if _decimals(t) > decimals + 1]
+            for other, other_text in pages.items():  # its own report, the index, the paper-figure ledger
+                leaks = [t for t in too_precise if re.search(rf"(?<![\d.]){re.escape(t)}(?!\d)", other_text)]
+                if leaks:
+                    bad.append(f"{other.name}: {r['sample']} {r['key']} printed as {leaks} (rounded: {shown})")
             if r["key"] == "bet_area":
                 checked += 1
                 if shown not in text:
@@ -238,3 +241,17 @@ def test_index_ledger_marks_every_stand_in_row_as_a_round_trip(reproduction):
     # nakit's values in the ledger are rounded to their sigma
     for value, sigma in PLUS_MINUS.findall(_text(ledger_html)):
         assert _decimals(value) == _decimals(sigma) and _significant(sigma) <= 2, (value, sigma)
+
+
+@pytest.mark.notebooks
+def test_no_table_has_bare_integer_column_headers(reproduction):
+    """pandas' default column names (0, 1, ...) mean a table was shown without naming its columns."""
+    bad = []
+    for page in _html_files(reproduction):
+        html = page.read_text(encoding="utf-8")
+        for head in re.findall(r"(?is)<thead>(.*?)</thead>", html):
+            cells = [re.sub(r"(?s)<[^>]*>", "", c).strip() for c in re.findall(r"(?is)<th[^>]*>(.*?)</th>", head)]
+            named = [c for c in cells if c]
+            if len(named) >= 2 and named[:2] == ["0", "1"]:
+                bad.append(f"{page.relative_to(reproduction)}: columns {named[:6]}")
+    assert not bad, "tables with unnamed columns:\n" + "\n".join(bad)
