@@ -1,0 +1,145 @@
+"""Benchmark: what a user waits for around the analyses (issue #17), side by side in one run.
+
+Run on demand:  .venv/bin/python benchmarks/bench_workbook.py [--runs N] [--batch N] [--skip-notebooks]
+
+Printed, each beside its aim and the figure the issue recorded before this work:
+- a bare ``papermill`` run of a two-cell notebook (the floor any notebook run pays),
+- ``nakit run 00_synthesis_stoichiometry`` (median of ``--runs``), and the same run with the
+  previous behaviour (no kernel started ahead, ``execute(warm=False)``),
+- a batch of ``--batch`` runs of notebook 00 with 1 and 2 workers: wall time per run, cost
+  per run per worker (wall x workers / runs) and the speed-up of 2 workers over 1,
+- ``nakit run`` of every technique notebook on the paper data,
+- the reflection-sticks cache: the seven XRD candidate phases simulated cold and cached.
+
+All figures come from this one run, so their ratios hold on a loaded machine even when the
+seconds do not; the load average is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+NAKIT = [PY, "-m", "nakit.cli"]
+TECHNIQUES = ["01_xrd_indexing", "02_bet_bjh", "03_raman_assignment", "04_cycling", "05_eis_fitting"]
+# the issue's figures before this work (quiet 2-core machine); None: not recorded
+PREVIOUS = {"papermill": 5.3, "run00": 8.6, "batch": 7.0, "01_xrd_indexing": "29-41", "02_bet_bjh": None,
+            "03_raman_assignment": None, "04_cycling": "20-30", "05_eis_fitting": "20-30"}
+COLD_RUN = ("import sys; from nakit import runner; "
+            "r = runner.execute(sys.argv[1], sys.argv[2], warm=False); sys.exit(0 if r.ok else 1)")
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    start = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if res.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{res.stdout[-1000:]}{res.stderr[-2000:]}")
+    return elapsed
+
+
+def two_cell_notebook(folder: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(x + 1)")]
+    path = folder / "two_cells.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def batch_manifest(folder: Path, n: int) -> Path:
+    lines = ["notebooks:", "  00_synthesis_stoichiometry: {}", "samples:"]
+    for i in range(n):
+        p2s5 = 15.0 + 10.0 * i / max(n - 1, 1)
+        lines.append(f"  s{i:03d}: {{00_synthesis_stoichiometry: {{precursor_masses: "
+                     f"{{Na2S: {85.0 - 30.0 - p2s5:.3f}, P2S5: {p2s5:.3f}, CMK-3: 30.0}}}}}}")
+    path = folder / "runs.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def sticks_cache_ratio(repeat: int = 3) -> tuple[float, float]:
+    """Seconds to simulate the XRD notebook's seven candidate phases: cold, then cached."""
+    from nakit.xrd.simulate import clear_sticks_cache, reflections
+    from nakit.xrd.structures import reference
+
+    names = ["Na2S_Fm-3m", "Na3PS4_P-421c", "Na3PS4_I-43m", "S8_Fddd", "Na_Im-3m", "graphite_P63mmc", "Sn_I41amd"]
+    crystals = [reference(n) for n in names]
+    cold, warm = [], []
+    for _ in range(repeat):
+        clear_sticks_cache()
+        t = time.perf_counter()
+        for c in crystals:
+            reflections(c, "Cu", 90.0)
+        cold.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for c in crystals:
+            reflections(c, "Cu", 90.0)
+        warm.append(time.perf_counter() - t)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def line(what: str, seconds: float, aim: str, previous) -> None:
+    prev = "-" if previous is None else (f"{previous} s" if isinstance(previous, str) else f"{previous:.1f} s")
+    print(f"{what:<58} {seconds:8.2f} s   aim {aim:<12} before {prev}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3, help="repeats of the single-run timings (median)")
+    ap.add_argument("--batch", type=int, default=10, help="runs of notebook 00 in each batch")
+    ap.add_argument("--skip-notebooks", action="store_true", help="leave out the technique notebooks")
+    args = ap.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}   cores: {os.cpu_count()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        two = two_cell_notebook(tmp)
+        nb00 = str(ROOT / "notebooks" / "00_synthesis_stoichiometry.ipynb")
+        pm, run, cold = [], [], []
+        for i in range(args.runs):  # interleaved, so a change in load hits all three alike
+            pm.append(timed([PY, "-m", "papermill", "-k", "python3", "--no-progress-bar", str(two),
+                             str(tmp / f"two_out{i}.ipynb")]))
+            run.append(timed(NAKIT + ["run", "00_synthesis_stoichiometry", "-o", str(tmp / f"run00_{i}")]))
+            cold.append(timed([PY, "-c", COLD_RUN, nb00, str(tmp / f"cold00_{i}")]))
+        pm_s, run_s, cold_s = (statistics.median(v) for v in (pm, run, cold))
+        line("bare papermill, two-cell notebook (median)", pm_s, "(floor)", PREVIOUS["papermill"])
+        line("nakit run 00_synthesis_stoichiometry (median)", run_s, "<= 3 s", PREVIOUS["run00"])
+        line("  same, no kernel started ahead (previous behaviour)", cold_s, "", PREVIOUS["run00"])
+        print(f"  ratios: nakit run / papermill {run_s / pm_s:.2f}; previous behaviour / nakit run "
+              f"{cold_s / run_s:.2f}x")
+
+        manifest = batch_manifest(tmp, args.batch)
+        walls = {}
+        for workers in (1, 2):
+            walls[workers] = timed(NAKIT + ["-q", "batch", str(manifest), "-o", str(tmp / f"b{workers}"),
+                                            "-j", str(workers), "--force"])
+            per_run = walls[workers] / args.batch
+            line(f"batch of {args.batch} x notebook 00, {workers} worker(s): per run per worker", per_run * workers,
+                 "<= 1.5 s", PREVIOUS["batch"])
+            print(f"{'':<4}wall {walls[workers]:.1f} s, {per_run:.2f} s per run")
+        print(f"  speed-up 2 workers vs 1: {walls[1] / walls[2]:.2f}x   (aim >= 1.7x)")
+
+        if not args.skip_notebooks:
+            for stem in TECHNIQUES:
+                seconds = timed(NAKIT + ["run", stem, "-o", str(tmp / stem)])
+                line(f"nakit run {stem} (paper data)", seconds, "<= 10 s", PREVIOUS[stem])
+
+        cold_sticks, warm_sticks = sticks_cache_ratio()
+        print(f"XRD sticks, 7 candidate phases: {cold_sticks * 1e3:.1f} ms computed, {warm_sticks * 1e3:.2f} ms cached "
+              f"({cold_sticks / warm_sticks:.0f}x)")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
