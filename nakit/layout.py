@@ -225,6 +225,35 @@ def overlaps(fig) -> list[Overlap]:
     return found
 
 
+#: where :func:`place_legend` tries a legend, in order, before it goes outside the axes
+LEGEND_LOCATIONS = ("upper right", "upper left", "lower left", "lower right", "center right", "center left",
+                    "upper center", "lower center")
+
+
+def place_legend(ax, *, locations=LEGEND_LOCATIONS, **kwargs):
+    """``ax.legend(**kwargs)`` at the first of ``locations`` where it covers no data point.
+
+    Unlike ``loc="best"``, which only minimises the overlap and so may still hide points on
+    a crowded axes, a location is taken only when :func:`overlaps` finds nothing of the
+    legend over data (or another label); when every location covers something, the legend
+    goes outside, right of the axes (``loc="upper left", bbox_to_anchor=(1.02, 1)``). The
+    figure's layout engine (``tight_layout``/``constrained``) should run afterwards if any.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    kwargs.pop("loc", None)
+    kwargs.pop("bbox_to_anchor", None)
+    fig = ax.figure
+    for loc in locations:
+        legend = ax.legend(loc=loc, **kwargs)
+        text = _legend_text(legend)
+        if not any(o.kind == "legend" and o.label == text for o in overlaps(fig)):
+            return legend
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
+
+
 def covers_data(found: list[Overlap]) -> list[Overlap]:
     """The entries of ``found`` that cover data points."""
     return [o for o in found if o.covers == "data"]

@@ -691,7 +691,9 @@ def _cycling_panels(study, folder, ds, comp, out):
         axes[1].set_ylabel(f"Coulombic efficiency ({_units(c['coulombic_efficiency'], '%')})")
         for ax in axes:
             ax.set_xlabel("cycle")
-        axes[0].legend(title=None, fontsize="small")
+        from .layout import place_legend
+
+        place_legend(axes[0], title=None, fontsize="small")  # a corner free of points, else outside
         fig.tight_layout()
         _save(comp, fig, out, "cycling", "Cycling",
               f"Discharge capacity and Coulombic efficiency over cycles, {df['sample'].nunique()} cells overlaid.")
@@ -723,7 +725,9 @@ def _cycling_panels(study, folder, ds, comp, out):
             else:
                 ax.set_xlabel("rate step (currents differ between cells)")
             ax.set_ylabel(f"discharge capacity ({_units(r['discharge_capacity'], 'mAh/g')})")
-            ax.legend(title=None, fontsize="small")
+            from .layout import place_legend
+
+            place_legend(ax, title=None, fontsize="small")  # a corner free of points, else outside
             fig.tight_layout()
             _save(comp, fig, out, "rate", "Rate capability",
                   f"Mean discharge capacity of each step of the rate tests, {df['sample'].nunique()} cells; bars: "

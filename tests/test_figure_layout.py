@@ -148,6 +148,23 @@ def test_label_over_label_is_found_and_apart_is_not():
     assert [(o.label, o.covers, o.what) for o in found] == [("(220)", "label", "(311)")]
 
 
+def test_place_legend_finds_the_empty_corner_or_goes_outside():
+    fig, ax = plt.subplots(figsize=(5, 4))
+    x, y = np.meshgrid(np.linspace(0, 1, 20), np.linspace(0, 1, 20))
+    hole = (x < 0.45) & (y < 0.45)  # points everywhere but the lower-left quarter
+    ax.plot(x[~hole], y[~hole], "o", ms=3, label="grid with a hole")
+    legend = layout.place_legend(ax)
+    assert legend._loc == 3  # "lower left"
+    assert layout.overlaps(fig) == []
+    plt.close(fig)
+    fig, ax = _cloud()  # points everywhere: no corner is free
+    legend = layout.place_legend(ax)
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    assert box.x0 >= ax.get_window_extent().x1  # right of the axes
+    assert layout.overlaps(fig) == []
+    plt.close(fig)
+
+
 def test_report_figure_records_layout_and_warns(tmp_path):
     from nakit import report
     from nakit.errors import NakitWarning
