@@ -283,6 +283,46 @@ def require_dataset(obj: Any, technique: str, function: str = "this analysis") -
     return obj
 
 
+def require_kind(obj: Any, kinds: type | tuple[type, ...], function: str, accepted: str, made_by: str = "",
+                 *, dim: str | None = None, columns: Iterable[str] = ()) -> Any:
+    """Refuse anything but ``kinds`` (with dimension ``dim`` / ``columns``) with one TypeError.
+
+    The counterpart of :func:`require_dataset` for entry points that take something other
+    than a measurement (a per-cycle summary, a peak table, a list of line positions).
+
+    Parameters
+    ----------
+    obj
+        The argument as passed.
+    kinds
+        The accepted Python type(s).
+    function
+        The caller's name, for the message.
+    accepted
+        What is accepted, in words (e.g. "a per-cycle summary xarray.Dataset (dimension 'cycle')").
+    made_by
+        Where a user gets one (e.g. "nakit.cycling.summarise(record)").
+    dim, columns
+        A dimension the Dataset must have / columns the table must have.
+
+    Returns
+    -------
+    object
+        ``obj`` itself.
+    """
+    where = f"; make one with {made_by}" if made_by else ""
+    kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
+    if not isinstance(obj, kinds):
+        raise TypeError(f"{function} takes {accepted}, got {kind}{where}")
+    if dim is not None and dim not in getattr(obj, "dims", ()):
+        raise TypeError(f"{function} takes {accepted}; this one has dimensions "
+                        f"{tuple(map(str, getattr(obj, 'dims', ())))}{where}")
+    missing = [c for c in columns if c not in getattr(obj, "columns", ())]
+    if missing:
+        raise TypeError(f"{function} takes {accepted}; this one lacks {missing}{where}")
+    return obj
+
+
 def memory_provenance(fmt: str, arrays: Mapping[str, Any], **instrument: Any) -> dict[str, Any]:
     """Provenance attrs for a Dataset built from an in-memory object (no file).
 

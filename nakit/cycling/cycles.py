@@ -28,6 +28,7 @@ from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .cell import CellRecipe, as_recipe
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
+from ..datamodel import require_dataset
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
 #: Largest difference (%) between the cycler's capacity counter and nakit's integration of
@@ -172,6 +173,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     :math:`\\Delta V(s) = V_c(s Q_c) - V_d((1 - s) Q_d)`, averaged over ``soc_window``;
     for a symmetric ohmic/kinetic loss the overpotential is :math:`\\Delta V / 2`.
     """
+    require_dataset(record, "cycling", "summarise")
     cell = as_recipe(cell)
     if source not in ("auto", "integrated", "cycler"):
         raise ParameterError(f"source must be 'auto', 'integrated' or 'cycler', got {source!r}")

@@ -16,6 +16,8 @@ import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
+from ..datamodel import require_kind
+from .rate import _SUMMARY, _SUMMARY_FROM
 
 MODELS = ("exponential", "power_law")
 
@@ -115,6 +117,7 @@ def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice |
     ``cycles`` selects a range (``slice(2, None)`` leaves out the first cycle, whose
     capacity includes irreversible reactions). The fit states the active mass.
     """
+    require_kind(summary, xr.Dataset, "fit_fade", _SUMMARY, _SUMMARY_FROM, dim="cycle")
     variable = variable or ("specific_discharge_capacity" if "specific_discharge_capacity" in summary
                             else "discharge_capacity")
     sel = summary.sel(cycle=cycles) if cycles is not None else summary

@@ -13,6 +13,12 @@ import xarray as xr
 
 from ..errors import ParameterError
 from ..validation import as_float_array, in_range
+from ..datamodel import require_kind
+
+#: What the per-cycle analyses take, for their TypeError.
+_SUMMARY = "a per-cycle summary xarray.Dataset (dimension 'cycle')"
+_SUMMARY_FROM = "nakit.cycling.summarise(record, cell)"
+
 
 
 def rate_steps_raw(current, rel_tol: float = 0.1) -> np.ndarray:
@@ -55,6 +61,7 @@ def rate_capability(summary: xr.Dataset, rel_tol: float = 0.1) -> xr.Dataset:
         capacity (the paper shows each step's second cycle), the mean Coulombic efficiency,
         average discharge voltage and hysteresis. attrs carry the active mass.
     """
+    require_kind(summary, xr.Dataset, "rate_capability", _SUMMARY, _SUMMARY_FROM, dim="cycle")
     specific = "specific_discharge_capacity" in summary
     current = summary["current_density"] if specific else summary["discharge_current"]
     capacity = summary["specific_discharge_capacity" if specific else "discharge_capacity"]

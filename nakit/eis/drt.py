@@ -34,6 +34,7 @@ from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
 from .spectra import LOOP_DIM
+from ..datamodel import require_dataset
 
 __all__ = ["CRITERIA", "DRTPeak", "DRTResult", "MIN_POINTS", "drt", "drt_raw", "drt_table", "rbf_matrices"]
 
@@ -405,6 +406,7 @@ def drt(data: xr.Dataset, **kwargs):
     A Dataset with a ``loop`` dimension gives a list of :class:`DRTResult`, one per loop in
     order; loops measured on the same frequencies share one factorisation.
     """
+    require_dataset(data, "eis", "drt")
     f = data["frequency"].values
     if LOOP_DIM not in data.dims:
         return drt_raw(f, impedance_of(data), **kwargs)

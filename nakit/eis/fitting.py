@@ -48,6 +48,7 @@ from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length
 from .circuits import Circuit, CircuitModel
 from .readers import impedance_of
+from ..datamodel import require_dataset
 
 WEIGHTINGS = ("unit", "modulus", "proportional")
 
@@ -201,6 +202,7 @@ def fit_circuit(data: xr.Dataset, circuit: str | Circuit, **kwargs) -> CircuitFi
     spectrum with several loops is refused: choose one with
     :func:`nakit.eis.select_loop` or fit each from :func:`nakit.eis.iter_loops`.
     """
+    require_dataset(data, "eis", "fit_circuit")
     return fit_circuit_raw(data["frequency"].values, impedance_of(data), circuit, **kwargs)
 
 

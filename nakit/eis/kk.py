@@ -23,6 +23,7 @@ import xarray as xr
 from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
+from ..datamodel import require_dataset
 
 FIT_TYPES = ("real", "imag", "complex")
 
@@ -145,6 +146,7 @@ def _solve(f, z, tau, fit_type, add_cap):
 
 def lin_kk(data: xr.Dataset, **kwargs) -> LinKKResult:
     """Lin-KK test of a spectrum Dataset; keyword arguments as :func:`lin_kk_raw`."""
+    require_dataset(data, "eis", "lin_kk")
     return lin_kk_raw(data["frequency"].values, impedance_of(data), **kwargs)
 
 

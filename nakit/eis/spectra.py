@@ -35,6 +35,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import FileFormatError, NakitWarning, ParameterError
+from ..datamodel import require_dataset
 
 LOOP_DIM = "loop"
 
@@ -56,8 +57,7 @@ def impedance_of(ds: xr.Dataset, *, allow_loops: bool = False) -> np.ndarray:
         ``ds`` lacks ``z_real``/``z_imag``, or has a ``loop`` dimension (unless allowed):
         pick a sweep with :func:`select_loop` or iterate with :func:`iter_loops`.
     """
-    if not isinstance(ds, xr.Dataset):
-        raise ParameterError(f"expected an impedance xarray.Dataset, got {type(ds).__name__}")
+    require_dataset(ds, "eis", "impedance_of")
     for name in ("z_real", "z_imag"):
         if name not in ds:
             raise ParameterError(f"expected an impedance Dataset with {name!r}; have {sorted(ds.data_vars)}")

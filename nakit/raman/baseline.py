@@ -34,6 +34,7 @@ import xarray as xr
 
 from ..errors import ParameterError
 from ..validation import as_float_array, same_length, sorted_by
+from ..datamodel import require_dataset
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def correct_baseline(spectrum: xr.Dataset, spec: BaselineSpec | None = None) -> 
     The result has ``intensity`` (corrected), ``baseline`` and ``intensity_raw``; the spec
     is recorded in ``attrs["baseline"]``.
     """
+    require_dataset(spectrum, "raman", "correct_baseline")
     da = spectrum["intensity"]
     x = da["raman_shift"].values
     spec = spec or WINDOWS[window_of(x)][0]

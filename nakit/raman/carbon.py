@@ -45,6 +45,7 @@ from ..errors import ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
+from ..datamodel import require_dataset
 
 TWO_BAND = (
     Band("D", 1340.0, "lorentzian", tolerance=40.0, fwhm=150.0, fwhm_bounds=(10.0, 400.0)),
@@ -149,6 +150,7 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
 
 def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
     """:func:`carbon_analysis_raw` on a spectrum Dataset; the laser defaults to the file's."""
+    require_dataset(spectrum, "raman", "carbon_analysis")
     da = spectrum["intensity"]
     if da.ndim != 1:
         raise ParameterError(f"carbon_analysis takes one spectrum; got dims {da.dims}")

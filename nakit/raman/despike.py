@@ -39,6 +39,7 @@ from scipy import ndimage
 
 from ..errors import ParameterError
 from ..validation import as_float_array, in_range
+from ..datamodel import require_dataset
 
 
 def robust_scale(r: np.ndarray, axis=None) -> np.ndarray:
@@ -143,6 +144,7 @@ def despike(spectrum: xr.Dataset, **kwargs) -> xr.Dataset:
     The result keeps ``intensity`` (cleaned) and adds ``spike`` (bool mask); the method is
     recorded in ``attrs["despike"]``.
     """
+    require_dataset(spectrum, "raman", "despike")
     da = spectrum["intensity"].transpose(..., "raman_shift")
     if da.ndim == 1:
         cleaned, mask = despike_raw(da.values, **kwargs)

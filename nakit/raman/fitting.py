@@ -22,6 +22,7 @@ from lmfit import models
 
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
+from ..datamodel import require_dataset
 
 SHAPES = {
     "lorentzian": models.LorentzianModel,
@@ -229,6 +230,8 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
 def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, float] | None = None,
               background: str | None = "linear") -> BandFit:
     """Fit ``bands`` to one spectrum (``intensity`` over ``raman_shift``), optionally in a window."""
+    if not isinstance(spectrum, xr.DataArray):
+        require_dataset(spectrum, "raman", "fit_bands")
     da = _spectrum(spectrum, window)
     return fit_bands_raw(da["raman_shift"].values, da.values, bands, background=background)
 

@@ -36,6 +36,7 @@ from ..errors import ParameterError
 from ..validation import as_float_array
 from .fitting import AREA_PER_HEIGHT_FWHM
 from .lineshapes import profile
+from ..datamodel import require_dataset
 
 
 class _Layout:
@@ -209,6 +210,8 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
     ``b_at_bound``; plus ``redchi``, ``converged`` and ``n_iter``, all over the input's
     non-spectral dims.
     """
+    if not isinstance(spectra, xr.DataArray):
+        require_dataset(spectra, "raman", "fit_map")
     da = spectra["intensity"] if isinstance(spectra, xr.Dataset) else spectra
     if "raman_shift" not in da.dims:
         raise ParameterError(f"expected a 'raman_shift' dimension, got {da.dims}")

@@ -18,6 +18,7 @@ import xarray as xr
 
 from ..errors import CalculationError
 from .isotherm import get_branch
+from ..datamodel import require_dataset
 
 
 @dataclass
@@ -138,6 +139,7 @@ def _two_peaks(dq: np.ndarray) -> bool:
 
 def hysteresis(ds: xr.Dataset, threshold: float = 0.02) -> Hysteresis:
     """Loop detection/classification of an isotherm Dataset; a missing desorption branch raises."""
+    require_dataset(ds, "sorption", "hysteresis")
     if not (ds["branch"].values == "desorption").any():
         raise CalculationError("the isotherm has no desorption branch; hysteresis cannot be judged")
     return hysteresis_raw(*get_branch(ds, "adsorption"), *get_branch(ds, "desorption"), threshold)
@@ -237,6 +239,7 @@ def _risers(p, q, on: float = 0.3, off: float = 0.1, min_share: float = 0.1) -> 
 
 def isotherm_type(ds: xr.Dataset, loop: Hysteresis | None = None) -> IsothermType:
     """IUPAC type of an isotherm Dataset; the loop is judged first when a desorption branch exists."""
+    require_dataset(ds, "sorption", "isotherm_type")
     if loop is None and (ds["branch"].values == "desorption").any():
         loop = hysteresis(ds)
     return isotherm_type_raw(*get_branch(ds, "adsorption"), loop)

@@ -17,6 +17,7 @@ import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
+from ..datamodel import require_dataset
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -159,4 +160,5 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
 
 def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_deg: float = 0.6) -> BackgroundFit:
     """:func:`fit_background_raw` on a Dataset read by :func:`nakit.xrd.readers.read_xrd`."""
+    require_dataset(ds, "xrd", "fit_background")
     return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg)

@@ -26,6 +26,7 @@ from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array
 from .readers import Wavelength
 from .refine import CellRefinement, refine_cell_raw
+from ..datamodel import require_kind
 
 
 #: Fewest observed lines for which an indexing solution's figure of merit is trusted. M20 is
@@ -228,6 +229,8 @@ def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
     ``flags`` joins each solution's flags with ``"; "`` (empty when none); a flagged best
     solution raises a :class:`~nakit.errors.NakitWarning`.
     """
+    require_kind(two_theta_obs, (list, tuple, np.ndarray, pd.Series), "index_pattern",
+                 "a 1-D sequence of observed line positions 2theta (deg)", 'nakit.xrd.fit_peaks(ds)["two_theta"]')
     sols = index_cubic(two_theta_obs, wavelength, warn=False, **kw)
     if not sols or sols[0].indexed < sols[0].total:
         sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, warn=False, **kw))

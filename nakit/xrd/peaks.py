@@ -10,6 +10,7 @@ from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .profiles import LN2, gaussian, ka2_position, lorentzian, pseudo_voigt
 from .readers import Wavelength
+from ..datamodel import require_dataset
 
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
@@ -225,6 +226,7 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     Found candidates whose fit is not a Bragg peak (area below ``min_significance`` standard
     errors, FWHM above ``max_fwhm`` deg or below two steps) are dropped and the rest refitted.
     """
+    require_dataset(ds, "xrd", "fit_peaks")
     from .background import snip_background
 
     x, y = ds["two_theta"].values, ds["intensity"].values

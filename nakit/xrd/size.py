@@ -20,6 +20,12 @@ from ..validation import as_float_array, same_length
 from .profiles import caglioti, tch
 from .readers import Wavelength
 from .simulate import Instrument
+from ..datamodel import require_kind
+
+#: What the size/strain analyses take, for their TypeError.
+_PEAKS = "a pandas.DataFrame peak table with columns 'two_theta', 'fwhm', 'eta'"
+_PEAKS_FROM = "nakit.xrd.fit_peaks(ds)"
+
 
 
 def voigt_components(fwhm, eta):
@@ -191,6 +197,7 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
 
 def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> pd.DataFrame:
     """:func:`scherrer_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`."""
+    require_kind(peaks, pd.DataFrame, "scherrer", _PEAKS, _PEAKS_FROM)
     _need(peaks)
     return scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                         fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
@@ -198,6 +205,7 @@ def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = No
 
 def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> WilliamsonHall:
     """:func:`williamson_hall_raw` on a peak table (one phase's peaks)."""
+    require_kind(peaks, pd.DataFrame, "williamson_hall", _PEAKS, _PEAKS_FROM)
     _need(peaks)
     return williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                                fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)

@@ -269,7 +269,7 @@ def test_input_errors():
         drt_raw(F, z, derivative_order=3)
     with pytest.raises(ParameterError, match="shape"):
         drt_raw(F, z[None, None, :])
-    with pytest.raises(ParameterError, match="impedance"):
+    with pytest.raises(TypeError, match="drt takes an xarray.Dataset of a eis measurement .* variables 'z_real'"):
         drt(xr.Dataset({"x": ("frequency", F)}, coords={"frequency": F}))
 
 
