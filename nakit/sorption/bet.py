@@ -23,10 +23,27 @@ from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
 
+#: Named sets of constants for the BET area, ``{name: (Avogadro constant 1/mol, cm3 STP per
+#: mmol used when the file's loadings are molar)}``. ``"iupac"``: CODATA 2018 (exact N_A) and
+#: the STP molar volume 22.414 L/mol. ``"micromeritics"``: the constants of Micromeritics'
+#: ASAP 2020 software (V3.x), N_A = 6.023e23 and mmol/g loadings converted to cm3/g STP with
+#: 22.4141 cm3/mmol before the area (22414 cm3/mol) is taken: with these, an ASAP 2020 report
+#: in mmol/g is reproduced to its printed digits (the product of the two differs from the
+#: CODATA one by 1.5e-4, which is what a fit with "iupac" shows against such a report).
+BET_CONSTANTS = {"iupac": (AVOGADRO, MOLAR_VOLUME_STP / 1000.0), "micromeritics": (6.023e23, 22.4141)}
+
+
+def _constants(constants: str) -> tuple[float, float]:
+    try:
+        return BET_CONSTANTS[constants]
+    except (KeyError, TypeError):
+        raise ParameterError(f"constants must be one of {sorted(BET_CONSTANTS)}, got {constants!r}") from None
+
+
 #: m2/g of surface per cm3 STP/g of monolayer, for a cross-section in nm2.
-def area_per_loading(cross_section: float = N2_CROSS_SECTION) -> float:
-    """Specific area (m2/g) of 1 cm3 STP/g of monolayer: :math:`N_A\\sigma/V_{STP}`."""
-    return AVOGADRO * cross_section * 1e-18 / MOLAR_VOLUME_STP
+def area_per_loading(cross_section: float = N2_CROSS_SECTION, constants: str = "iupac") -> float:
+    """Specific area (m2/g) of 1 cm3 STP/g of monolayer: :math:`N_A\\sigma/V_{STP}` (``constants`` as :data:`BET_CONSTANTS`)."""
+    return _constants(constants)[0] * cross_section * 1e-18 / MOLAR_VOLUME_STP
 
 
 @dataclass
@@ -54,6 +71,7 @@ class BETResult:
     method: str = ""
     cross_section: float = N2_CROSS_SECTION
     flags: tuple[str, ...] = ()
+    constants: str = "iupac"
 
     @property
     def ok(self) -> bool:
@@ -80,7 +98,7 @@ def _inputs(p, q, p_max=1.0):
 
 def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION,
                 *, isotherm: tuple[np.ndarray, np.ndarray] | None = None, method: str = "given points",
-                tolerance: float = 0.1) -> BETResult:
+                tolerance: float = 0.1, constants: str = "iupac") -> BETResult:
     """Fit the BET equation to exactly the points given.
 
     The four Rouquerol criteria are judged on the range; each one it fails is named in
@@ -91,7 +109,9 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     standard error is the one Micromeritics reports, :math:`\\sigma_S = S\\sqrt{\\sigma_s^2 +
     \\sigma_i^2}/(s+i)`. ``isotherm`` (the whole adsorption branch) is used to evaluate the
     fourth Rouquerol criterion (relative ``tolerance``); without it that criterion is judged
-    on the points given.
+    on the points given. ``constants`` names the Avogadro constant used for the area
+    (:data:`BET_CONSTANTS`: ``"iupac"``, CODATA, default; ``"micromeritics"``, 6.023e23 as
+    Micromeritics' ASAP 2020 software uses).
 
     Notes
     -----
@@ -106,7 +126,9 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     """
     p, q = _inputs(relative_pressure, loading)
     in_range(cross_section, "cross_section", 0.01, 2.0)
-    result = _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance)
+    _constants(constants)
+    result = _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance,
+                  constants=constants)
     # A range the user chose is fitted as asked, but a criterion it fails is a flag on the
     # result and a warning, never a silent number (C < 0 gives an "area" with no meaning).
     failed = tuple(name for name, ok in result.criteria.items() if not ok)
@@ -118,7 +140,7 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     return result
 
 
-def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None) -> BETResult:
+def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None, constants="iupac") -> BETResult:
     """The least-squares BET line through validated, sorted points (see :func:`bet_fit_raw`).
 
     ``criteria``, when the caller has already judged this range, is used as given.
@@ -144,14 +166,14 @@ def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None) 
     # propagated through qm = 1/(s+i) and C = 1 + s/i with the slope-intercept covariance
     qm_sigma = qm**2 * math.sqrt(max(v_ss + 2 * v_si + v_ii, 0.0))
     c_sigma = (math.sqrt(max(v_ss / i**2 - 2 * s * v_si / i**3 + s**2 * v_ii / i**4, 0.0)) if i != 0 else math.nan)
-    area = qm * area_per_loading(cross_section)
+    area = qm * area_per_loading(cross_section, constants)
     if criteria is None:
         judged, _ = _judge(p, q, np.array([0]), np.array([n - 1]), np.array([s]), np.array([i]), full, tolerance)
         criteria = {name: bool(ok[0]) for name, ok in judged.items()}
     return BETResult(area, area * math.hypot(ss, si) / (s + i), c, c_sigma, qm, qm_sigma, s, ss, i, si, r,
                      np.array([[v_ss, v_si], [v_si, v_ii]]), (float(p[0]), float(p[-1])), n, p, q,
                      1.0 / (math.sqrt(c) + 1.0) if c > 0 else math.nan, criteria, method, float(cross_section),
-                     tuple(flags))
+                     tuple(flags), constants=constants)
 
 
 def _judge(p, q, i, j, slope, icpt, full, tolerance):
@@ -181,7 +203,7 @@ def _judge(p, q, i, j, slope, icpt, full, tolerance):
 
 def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION, *, min_points: int = 4,
                  p_max: float = 0.5, min_r2: float = 0.995, tolerance: float = 0.1,
-                 on_failure: str = "raise") -> BETResult:
+                 on_failure: str = "raise", constants: str = "iupac") -> BETResult:
     """BET on the automatically chosen range (all four Rouquerol criteria).
 
     Every contiguous range of at least three adsorption points with p/p0 < ``p_max`` is
@@ -206,6 +228,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     J. W. M. Osterrieth et al., Adv. Mater. 34 (2022) 2201502 (BETSI).
     """
     pf, qf = _inputs(relative_pressure, loading)
+    _constants(constants)
     if on_failure not in ("raise", "flag"):
         raise ParameterError(f"on_failure must be 'raise' or 'flag', got {on_failure!r}")
     if int(min_points) != min_points or min_points < 3:
@@ -257,7 +280,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     how = "longest valid range" if not flags else "flagged: fewest failed checks"
     return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                 f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
-                f"of {len(i)} tried", tolerance, flags, {name: bool(ok[k]) for name, ok in criteria.items()})
+                f"of {len(i)} tried", tolerance, flags, {name: bool(ok[k]) for name, ok in criteria.items()}, constants)
 
 
 @lru_cache(maxsize=64)
@@ -290,30 +313,44 @@ def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
 
 
 def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cross_section: float = N2_CROSS_SECTION,
-             **auto) -> BETResult:
+             constants: str = "iupac", **auto) -> BETResult:
     """BET area of an isotherm Dataset's adsorption branch.
 
     ``p_range=(lo, hi)`` fits the points with lo <= p/p0 <= hi (criteria are still
     evaluated and reported in ``result.criteria``); without it the range is chosen by
     :func:`bet_auto_raw` (keyword arguments pass through).
+
+    ``constants`` selects the constants (:data:`BET_CONSTANTS`): ``"iupac"`` (default,
+    CODATA) or ``"micromeritics"`` to reproduce a Micromeritics ASAP 2020 report. With
+    ``"micromeritics"`` and a file whose loadings were molar
+    (``attrs["loading_units_in_file"]``), the loadings are taken to cm3/g STP with the
+    software's 22.4141 cm3/mmol instead of the reader's 22.414, as the instrument does, so
+    the monolayer (cm3/g STP) is the instrument's too.
     """
     p, q = get_branch(ds, "adsorption")
+    _, v_mmol = _constants(constants)
+    if "mol" in str(ds.attrs.get("loading_units_in_file", "")):
+        q = q * (v_mmol / (MOLAR_VOLUME_STP / 1000.0))
+    auto["constants"] = constants
     if p_range is None:
         return bet_auto_raw(p, q, cross_section, **auto)
     lo, hi = (in_range(v, "p_range", 0.0, 1.0) for v in p_range)
     mask = (p >= lo) & (p <= hi)
     if mask.sum() < 3:
         raise CalculationError(f"only {int(mask.sum())} points in p/p0 range {lo}-{hi}; BET needs at least 3")
-    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {lo:g}-{hi:g}")
+    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {lo:g}-{hi:g}",
+                       constants=constants)
 
 
-def area_bet_raw(relative_pressure, loading, p_range=None, cross_section: float = N2_CROSS_SECTION, **auto) -> BETResult:
-    """Plain-array twin of :func:`area_bet`."""
+def area_bet_raw(relative_pressure, loading, p_range=None, cross_section: float = N2_CROSS_SECTION, *,
+                 constants: str = "iupac", **auto) -> BETResult:
+    """Plain-array twin of :func:`area_bet` (loadings in cm3/g STP as given; ``constants`` sets N_A only)."""
     p, q = _inputs(relative_pressure, loading)
     if p_range is None:
-        return bet_auto_raw(p, q, cross_section, **auto)
+        return bet_auto_raw(p, q, cross_section, constants=constants, **auto)
     mask = (p >= p_range[0]) & (p <= p_range[1])
-    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {p_range[0]:g}-{p_range[1]:g}")
+    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q),
+                       method=f"given range {p_range[0]:g}-{p_range[1]:g}", constants=constants)
 
 
 def single_point_bet(ds: xr.Dataset, p_target: float = 0.3, cross_section: float = N2_CROSS_SECTION):
