@@ -282,17 +282,18 @@ class Kernel:
 _retiring: list[Kernel] = []  # kernels asked to exit, not yet freed
 
 
-def reap_kernels(wait: float = 0.0) -> None:
-    """Free retired kernels that have exited; wait up to ``wait`` s for the rest, then kill them.
+def reap_kernels(wait: float | None = None) -> None:
+    """Free retired kernels that have exited; with ``wait``, wait that long for the rest, then kill them.
 
-    ``wait=0`` frees only what has exited (between runs); a positive ``wait`` leaves none behind.
+    ``wait=None`` frees only what has exited (between runs); ``wait=0`` kills the rest at once
+    (Ctrl-C); a positive ``wait`` leaves none behind either, after giving them that long.
     """
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (wait or 0.0)
     while _retiring:
         for kernel in [k for k in _retiring if k.exited()]:
             _retiring.remove(kernel)
             kernel.shutdown(now=True)
-        if not _retiring or wait <= 0:
+        if not _retiring or wait is None:
             return
         if time.monotonic() >= deadline:
             for kernel in list(_retiring):
@@ -331,11 +332,12 @@ class KernelPool:
                 raise
         return kernel
 
-    def close(self) -> None:
+    def close(self, wait: float = 5.0) -> None:
+        """Kill the spare; give kernels still exiting ``wait`` seconds (0 on Ctrl-C), then kill them."""
         spare, self.spare = self.spare, None
         if spare is not None:
             spare.shutdown(now=True)
-        reap_kernels(wait=5.0)
+        reap_kernels(wait=wait)
 
 
 def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,

@@ -1,7 +1,9 @@
 """Kernels started ahead of need: the same report byte for byte, and no kernel left behind."""
 
 import hashlib
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,11 +32,17 @@ def _digests(folder: Path) -> dict[str, str]:
 def _cells(executed: Path) -> list[tuple]:
     """Per code cell: its source, execution count and outputs (timing metadata left out).
 
-    The report folder (the injected ``output_dir``) is the one thing that differs by design.
+    The report folder (the injected ``output_dir``) differs by design, and the run record's
+    git commit whenever someone commits between the two runs; both are blanked.
     """
     nb = nbformat.read(executed, as_version=4)
     folder = str(executed.parent)
-    return [(c.source.replace(folder, "<output_dir>"), c.execution_count, c.outputs)
+
+    def outputs(cell):
+        text = json.dumps(cell.outputs, sort_keys=True).replace(folder, "<output_dir>")
+        return re.sub(r"git [0-9a-f]{7,40}( \(uncommitted changes\))?", "git <commit>", text)
+
+    return [(c.source.replace(folder, "<output_dir>"), c.execution_count, outputs(c))
             for c in nb.cells if c.cell_type == "code"]
 
 
@@ -49,24 +57,44 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("stem", ["00_synthesis_stoichiometry", "02_bet_bjh"])
-def test_warm_kernel_run_equals_a_cold_run_byte_for_byte(tmp_path, stem):
-    notebook = notebooks_dir() / f"{stem}.ipynb"
-    cold = runner.execute(notebook, tmp_path / "cold", warm=False)
+def _sources(notebook: Path) -> str:
+    """Digest of the notebook, nakit's source and its reference data: what a run's outputs follow."""
+    from nakit.batch.engine import nakit_digest, project_data_digest
+
+    return hashlib.sha256(notebook.read_bytes()).hexdigest() + nakit_digest.__wrapped__() + project_data_digest()
+
+
+def _three_runs(notebook: Path, folder: Path):
+    """A cold run, a run on a pool's fresh kernel, and one on the spare the pool started meanwhile."""
+    cold = runner.execute(notebook, folder / "cold", warm=False)
     pool = runner.KernelPool()
     try:
-        warm = runner.execute(notebook, tmp_path / "warm", kernels=pool)
+        warm = runner.execute(notebook, folder / "warm", kernels=pool)
         assert pool.spare is not None and pool.spare.km.has_kernel  # the next run's kernel is up already
         spare_pid = pool.spare.km.provisioner.pid
         time.sleep(0.5)
-        again = runner.execute(notebook, tmp_path / "again", kernels=pool)  # takes the spare
+        again = runner.execute(notebook, folder / "again", kernels=pool)  # takes the spare
     finally:
         pool.close()
+    return cold, warm, again, spare_pid
+
+
+@pytest.mark.parametrize("stem", ["00_synthesis_stoichiometry", "02_bet_bjh"])
+def test_warm_kernel_run_equals_a_cold_run_byte_for_byte(tmp_path, stem):
+    notebook = notebooks_dir() / f"{stem}.ipynb"
+    for attempt in range(2):  # in a shared working tree the notebook or nakit may be edited meanwhile
+        before = _sources(notebook)
+        cold, warm, again, spare_pid = _three_runs(notebook, tmp_path / str(attempt))
+        if _sources(notebook) == before:
+            break
+    else:
+        pytest.skip("the notebook or nakit's source changed during both attempts")
+    folder = tmp_path / str(attempt)
     assert cold.ok and warm.ok and again.ok, (cold.error, warm.error, again.error)
-    reference = _digests(tmp_path / "cold")
+    reference = _digests(folder / "cold")
     assert reference  # the notebook wrote figures (and results) to compare
-    assert _digests(tmp_path / "warm") == reference
-    assert _digests(tmp_path / "again") == reference
+    assert _digests(folder / "warm") == reference
+    assert _digests(folder / "again") == reference
     cells = _cells(cold.executed)
     counts = [count for _, count, _ in cells]
     assert counts == list(range(1, len(cells) + 1))  # the warm-up did not take a number

@@ -213,8 +213,9 @@ def _run_in_worker(job: Job, key: str | None, prefetch: bool = True) -> JobResul
 
 
 def _close_spare() -> None:
+    """Ctrl-C: kill this worker's spare kernel and any still exiting, without waiting."""
     if _kernels is not None:
-        _kernels.close()
+        _kernels.close(wait=0)
 
 
 def _stop_pool(pool: ProcessPoolExecutor, futures: dict, done: Callable[[int, JobResult], None],
@@ -418,6 +419,8 @@ def _run_pending(pending, keys, jobs, workers, scheduler, done, watch: _Watch, r
                 try:
                     done(i, run_job(job, True, keys[i], kernels))
                 except KeyboardInterrupt:
+                    if kernels is not None:
+                        kernels.close(wait=0)
                     done(i, JobResult(job.name, job.output_dir, "interrupted",
                                       error="stopped by Ctrl-C; the previous report (if any) was kept"))
                     raise
