@@ -44,13 +44,25 @@ class Band:
     name
         Label (also the lmfit prefix, lower-cased, non-alphanumerics as ``_``).
     center
-        Expected position (cm-1); the fit bounds the centre to ``center +/- tolerance``.
+        Starting position (cm-1). Without ``bounds`` the fit also bounds the centre to
+        ``center +/- tolerance`` (the library's position and its tolerance).
     shape
         ``lorentzian``, ``gaussian``, ``pvoigt`` or ``bwf``.
+    tolerance
+        Half width of the allowed centre range when ``bounds`` is not given (cm-1).
     fwhm
         Starting full width at half maximum (cm-1).
     fwhm_bounds
         Allowed FWHM range (cm-1).
+    bounds
+        Allowed centre range ``(min, max)`` (cm-1), independent of the start value, which
+        must lie inside it; overrides ``tolerance``. ``Band("G", 1590, bounds=(1560, 1620))``
+        starts at 1590 and may move anywhere in 1560-1620.
+
+    Raises
+    ------
+    ParameterError
+        ``bounds`` not increasing, or the start value outside them.
     """
 
     name: str
@@ -59,6 +71,32 @@ class Band:
     tolerance: float = 10.0
     fwhm: float = 10.0
     fwhm_bounds: tuple[float, float] = (0.5, 400.0)
+    bounds: tuple[float, float] | None = None
+
+    def __post_init__(self):
+        if self.bounds is not None:
+            lo, hi = (float(v) for v in self.bounds)
+            if not lo < hi:
+                raise ParameterError(f"band {self.name!r}: bounds must be (min, max) with min < max, got {self.bounds}")
+            if not lo <= self.center <= hi:
+                raise ParameterError(f"band {self.name!r}: start value {self.center:g} cm-1 lies outside its bounds "
+                                     f"{lo:g}-{hi:g} cm-1")
+            object.__setattr__(self, "bounds", (lo, hi))
+        elif not self.tolerance > 0:
+            raise ParameterError(f"band {self.name!r}: tolerance must be positive, got {self.tolerance!r}")
+
+    @property
+    def center_bounds(self) -> tuple[float, float]:
+        """The allowed centre range (cm-1): ``bounds`` when given, else ``center +/- tolerance``."""
+        if self.bounds is not None:
+            return self.bounds
+        return (self.center - self.tolerance, self.center + self.tolerance)
+
+    @property
+    def center_halfwidth(self) -> float:
+        """Half the allowed centre range (cm-1): what a centre's uncertainty is judged against."""
+        lo, hi = self.center_bounds
+        return (hi - lo) / 2
 
     @property
     def prefix(self) -> str:
@@ -123,7 +161,8 @@ def build_model(bands, background: str | None = "linear"):
         lo, hi = b.fwhm_bounds
         # BWF's sigma is the full width; the others' sigma is a half width (or Gaussian sigma).
         scale = {"bwf": 1.0, "gaussian": 1 / 2.35482}.get(b.shape, 0.5)
-        m.set_param_hint("center", value=b.center, min=b.center - b.tolerance, max=b.center + b.tolerance)
+        c_lo, c_hi = b.center_bounds
+        m.set_param_hint("center", value=b.center, min=c_lo, max=c_hi)
         m.set_param_hint("sigma", value=b.fwhm * scale, min=lo * scale, max=hi * scale)
         model = m if model is None else model + m
     if background is not None:
@@ -132,7 +171,7 @@ def build_model(bands, background: str | None = "linear"):
 
 
 def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None,
-                  max_nfev: int | None = None, warn: bool = True) -> BandFit:
+                  max_nfev: int | None = None, warn: bool = True, on_failure: str = "flag") -> BandFit:
     """Fit ``bands`` (a sequence of :class:`Band`) to one spectrum given as arrays.
 
     Parameters
@@ -150,6 +189,11 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
         flagged.
     warn
         Issue a :class:`~nakit.errors.NakitWarning` when the fit is flagged.
+    on_failure
+        ``"flag"`` (default): a fit that fails a check is returned with ``flags`` set,
+        ``ok`` False, a ``flags`` entry on each affected band's table row, and a warning;
+        ``"raise"``: it raises :class:`~nakit.errors.FitError` listing the failed checks
+        instead, so no number of a failed fit reaches the caller.
 
     Returns
     -------
@@ -166,8 +210,9 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     Raises
     ------
     FitError
-        A band whose allowed centre range (``center +/- tolerance``) lies wholly outside the
-        data: no data constrain it, and its fitted position and width would be invented.
+        A band whose allowed centre range (``center +/- tolerance`` or ``bounds``) lies wholly
+        outside the data: no data constrain it, and its fitted position and width would be
+        invented. With ``on_failure="raise"``, any failed check.
 
     Notes
     -----
@@ -183,6 +228,8 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     Newville, M. et al. LMFIT: Non-Linear Least-Squares Minimization and Curve-Fitting for
     Python. Zenodo (2014). doi:10.5281/zenodo.11813
     """
+    if on_failure not in ("flag", "raise"):
+        raise ParameterError(f"on_failure must be 'flag' or 'raise', got {on_failure!r}")
     x = as_float_array(x, "x", min_size=3)
     y = as_float_array(y, "y", min_size=3)
     same_length(x=x, y=y)
@@ -196,8 +243,9 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
         raise FitError("the spectrum is constant: there is no band to fit")
     bands = tuple(bands)
     for b in bands:
-        if b.center + b.tolerance < x[0] or b.center - b.tolerance > x[-1]:
-            raise FitError(f"band {b.name!r} at {b.center:g} +/- {b.tolerance:g} cm-1 lies outside the data "
+        c_lo, c_hi = b.center_bounds
+        if c_hi < x[0] or c_lo > x[-1]:
+            raise FitError(f"band {b.name!r} allowed at {c_lo:g}-{c_hi:g} cm-1 lies outside the data "
                            f"({x[0]:g}-{x[-1]:g} cm-1): no point constrains it; drop it or widen the window")
     model = build_model(bands, background)
     params = model.make_params()
@@ -222,18 +270,30 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     fit = _summarise(result, bands, background)
     if not result.success:
         fit.flags.append(f"optimiser: {result.message}")
+    if fit.flags and on_failure == "raise":
+        raise FitError("band fit failed its checks: " + "; ".join(fit.flags))
     if fit.flags and warn:
         warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     return fit
 
 
 def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, float] | None = None,
-              background: str | None = "linear") -> BandFit:
-    """Fit ``bands`` to one spectrum (``intensity`` over ``raman_shift``), optionally in a window."""
+              background: str | None = "linear", on_failure: str = "flag") -> BandFit:
+    """Fit ``bands`` to one spectrum (``intensity`` over ``raman_shift``), optionally in a window.
+
+    A fit that fails its own checks is flagged (``flags``, per-row ``flags``, ``ok`` False,
+    a :class:`~nakit.errors.NakitWarning`) or, with ``on_failure="raise"``, raises
+    :class:`~nakit.errors.FitError`; see :func:`fit_bands_raw`. Without a band list, use
+    :func:`propose_bands` first.
+    """
     if not isinstance(spectrum, xr.DataArray):
         require_dataset(spectrum, "raman", "fit_bands")
     da = _spectrum(spectrum, window)
-    return fit_bands_raw(da["raman_shift"].values, da.values, bands, background=background)
+    fit = fit_bands_raw(da["raman_shift"].values, da.values, bands, background=background, warn=False,
+                        on_failure=on_failure)
+    if fit.flags:
+        warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
+    return fit
 
 
 def _spectrum(spectrum, window) -> xr.DataArray:
@@ -275,10 +335,12 @@ def _summarise(result, bands, background) -> BandFit:
         if np.isfinite(row["height_sigma"]) and row["height"] < 2 * row["height_sigma"]:
             flags.append(f"{b.name}: height {row['height']:.3g} +/- {row['height_sigma']:.2g} is not significantly "
                          "above zero (the data do not show this band)")
-        if row["center_sigma"] > b.tolerance:
+        if row["center_sigma"] > b.center_halfwidth:
             flags.append(f"{b.name}: center uncertainty {row['center_sigma']:.3g} cm-1 exceeds the allowed range "
-                         f"+/- {b.tolerance:g} cm-1 (the data do not locate the band)")
+                         f"+/- {b.center_halfwidth:g} cm-1 (the data do not locate the band)")
         rows.append(row)
+    for row, b in zip(rows, bands):
+        row["flags"] = "; ".join(f for f in flags if f.startswith(f"{b.name}: "))
     if not result.errorbars:
         flags.append("uncertainties could not be estimated (singular covariance)")
     return BandFit(pd.DataFrame(rows), result, tuple(bands), background, flags)

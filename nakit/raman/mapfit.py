@@ -53,7 +53,7 @@ class _Layout:
             prof = profile(b.shape)
             start = len(names)
             scale = 1 / 2.35482 if b.shape == "gaussian" else 0.5
-            bounds = {"amplitude": (0.0, np.inf), "center": (b.center - b.tolerance, b.center + b.tolerance),
+            bounds = {"amplitude": (0.0, np.inf), "center": b.center_bounds,
                       "sigma": (b.fwhm_bounds[0] * scale, b.fwhm_bounds[1] * scale), "fraction": (0.0, 1.0)}
             for p in prof.params:
                 names.append(f"{b.prefix}{p}")
@@ -250,5 +250,5 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
     for key in ("redchi", "converged", "n_iter"):
         out[key] = (other, res[key].reshape(shape), {"units": "1"})
     out.attrs.update(method="batched Levenberg-Marquardt (nakit.raman.mapfit)", background=str(background),
-                     bands="; ".join(f"{b.name} ({b.shape}, {b.center}+/-{b.tolerance} cm-1)" for b in lay.bands))
+                     bands="; ".join(f"{b.name} ({b.shape}, {b.center} in {b.center_bounds[0]:g}-{b.center_bounds[1]:g} cm-1)" for b in lay.bands))
     return out

@@ -1,0 +1,154 @@
+"""Band proposals: peak detection, then the number of bands chosen by BIC.
+
+When a user gives no band list, :func:`propose_bands` finds the peaks of a spectrum and asks
+the data how many of them a band model needs: candidate peaks are ranked by prominence, the
+models with the 1, 2, ..., k most prominent ones are fitted by :func:`~nakit.raman.fitting.
+fit_bands_raw`, and the model with the lowest Bayesian information criterion
+(:math:`\\mathrm{BIC} = n\\ln(\\chi^2/n) + p\\ln n`) wins. Each extra band costs four
+parameters' worth of :math:`\\ln n`, so a shoulder or a noise bump is kept only when it
+improves the fit more than that. The result is a tuple of :class:`~nakit.raman.fitting.Band`
+that :func:`~nakit.raman.fitting.fit_bands` accepts: the start values are the winning
+model's fitted centres and widths, the centre bounds a few widths around them.
+
+The baseline is removed first (arPLS by default, as for the ``low`` window in
+:mod:`nakit.raman.baseline`) because a fluorescence background spanning the window would
+otherwise be taken for broad bands.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from ..errors import FitError, ParameterError
+from ..validation import as_float_array, same_length, sorted_by
+from .baseline import BaselineSpec, baseline_raw
+from .fitting import SHAPES, Band, fit_bands_raw
+
+#: The baseline removed before peaks are sought (penalised, follows a curved fluorescence).
+DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
+
+
+def noise_level(y) -> float:
+    """Robust standard deviation of the point-to-point noise: MAD of first differences / sqrt(2)."""
+    d = np.diff(np.asarray(y, dtype=float))
+    return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(2.0))
+
+
+def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None, max_bands: int = 12,
+                  min_snr: float = 8.0, shape: str = "lorentzian",
+                  baseline: BaselineSpec | None = DEFAULT_BASELINE, patience: int = 3) -> tuple[Band, ...]:
+    """Propose the bands of one spectrum: detected peaks, as many as the BIC keeps.
+
+    Parameters
+    ----------
+    spectrum, y
+        A Raman spectrum Dataset (or DataArray) over ``raman_shift``, or the Raman shifts
+        (cm-1, any order) with ``y`` the intensities.
+    window
+        ``(lo, hi)`` cm-1 to work in (default: the whole spectrum).
+    max_bands
+        Largest model tried (the ``max_bands`` most prominent peaks).
+    min_snr
+        A peak must stand out by ``min_snr`` noise standard deviations (prominence over
+        :func:`noise_level`) to be a candidate; white noise alone reaches about 6 (the
+        prominence of a random maximum over 200 points), hence the default 8.
+    shape
+        Line shape of every proposed band (see :data:`nakit.raman.fitting.SHAPES`).
+    baseline
+        The pybaselines spec removed before detection and fitting; None to fit the raw
+        intensities (with a linear background).
+    patience
+        Stop adding peaks once this many larger models in a row have not lowered the BIC
+        (peaks come in order of prominence, so later ones are ever weaker).
+
+    Returns
+    -------
+    tuple of Band
+        Sorted by centre, named ``band_<centre>``, start values from the winning fit, centre
+        bounds +/- max(one FWHM, three data steps) around them.
+
+    Raises
+    ------
+    FitError
+        No peak stands out of the noise by ``min_snr``, or no model could be fitted.
+    """
+    from scipy.signal import find_peaks
+
+    if shape not in SHAPES:
+        raise ParameterError(f"shape must be one of {sorted(SHAPES)}, got {shape!r}")
+    if int(max_bands) != max_bands or max_bands < 1:
+        raise ParameterError(f"max_bands must be a positive integer, got {max_bands!r}")
+    x, yv = _arrays(spectrum, y)
+    if window is not None:
+        lo, hi = sorted(window)
+        keep = (x >= lo) & (x <= hi)
+        if keep.sum() < 10:
+            raise ParameterError(f"window {window} holds {int(keep.sum())} points; need at least 10")
+        x, yv = x[keep], yv[keep]
+    background = "linear"
+    if baseline is not None:
+        yv = yv - baseline_raw(x, yv, baseline)[0]
+        background = "constant"
+    step = float(np.median(np.diff(x)))
+    noise = noise_level(yv)
+    if not noise > 0:
+        raise FitError("the spectrum has no measurable noise (constant or synthetic without noise); "
+                       "give the bands explicitly")
+    idx, props = find_peaks(yv, prominence=min_snr * noise, width=1.0)
+    if idx.size == 0:
+        raise FitError(f"no peak stands out of the noise by {min_snr:g} sigma ({noise:.3g}) in "
+                       f"{x[0]:g}-{x[-1]:g} cm-1")
+    order = np.argsort(props["prominences"])[::-1][:max_bands]
+    centres = x[idx[order]]
+    fwhms = np.clip(props["widths"][order] * step, 2 * step, 0.5 * (x[-1] - x[0]))
+    best, best_bic, worse = None, np.inf, 0
+    previous: list[Band] = []
+    for k in range(1, order.size + 1):
+        # warm start: the bands of the previous model at their fitted values, plus the next peak
+        bands = previous + [_band(centres[k - 1], fwhms[k - 1], shape, step, name=f"peak{k}")]
+        try:
+            fit = fit_bands_raw(x, yv, bands, background=background, warn=False)
+        except FitError:
+            continue
+        previous = [_band(float(r.center), float(r.fwhm), shape, step, name=b.name)
+                    for r, b in zip(fit.table.itertuples(), bands)]
+        if fit.bic < best_bic:
+            best, best_bic, worse = fit, fit.bic, 0
+        else:
+            worse += 1
+            if worse == patience:  # the BIC has stopped falling: more peaks only add noise bands
+                break
+    if best is None:
+        raise FitError("no band model could be fitted to the detected peaks")
+    table = best.table.sort_values("center")
+    return tuple(_band(float(r.center), float(r.fwhm), shape, step, name=f"band_{r.center:.0f}")
+                 for r in table.itertuples())
+
+
+def _band(center: float, fwhm: float, shape: str, step: float, name: str) -> Band:
+    half = max(fwhm, 3 * step)
+    # bounds on a 0.1 cm-1 grid: readable, and never exactly symmetric about a start value
+    # taken from a previous fit (lmfit's bounded transform then sits at its origin, where
+    # MINPACK's finite-difference step can leave the centre's column of the Jacobian zero)
+    bounds = (np.floor((center - half) * 10) / 10, np.ceil((center + half) * 10) / 10 + 0.05)
+    return Band(name, center, shape=shape, fwhm=fwhm, bounds=(float(bounds[0]), float(bounds[1])),
+                fwhm_bounds=(min(0.5, fwhm), max(400.0, 2 * fwhm)))
+
+
+def _arrays(spectrum, y) -> tuple[np.ndarray, np.ndarray]:
+    if y is None:
+        if isinstance(spectrum, xr.Dataset):
+            from ..datamodel import require_dataset
+
+            spectrum = require_dataset(spectrum, "raman", "propose_bands")["intensity"]
+        if not isinstance(spectrum, xr.DataArray) or spectrum.dims != ("raman_shift",):
+            raise TypeError("propose_bands takes one spectrum: an xarray Dataset/DataArray over 'raman_shift', "
+                            f"or x and y arrays; got {type(spectrum).__name__}")
+        x, yv = spectrum["raman_shift"].values, spectrum.values
+    else:
+        x, yv = spectrum, y
+    x = as_float_array(x, "x", min_size=10)
+    yv = as_float_array(yv, "y", min_size=10)
+    same_length(x=x, y=yv)
+    return sorted_by(x, yv)
