@@ -293,3 +293,81 @@ def test_defaults_without_claims_list_make_no_comparison(tmp_path, stem):
     assert "Synthesised stand-in data" in text
     assert not (tmp_path / stem / "claims.csv").exists()
     assert (tmp_path / stem / "results" / "headline.csv").exists()
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """Run a sample notebook once on its defaults (the shipped stand-ins, no claims list): stem -> folder."""
+    from nakit.runner import execute
+
+    done = {}
+
+    def run(stem):
+        if stem not in done:
+            result = execute(notebooks_dir() / f"{stem}.ipynb", tmp_path_factory.mktemp(stem) / stem)
+            assert result.ok, result.error
+            done[stem] = Path(result.output_dir)
+        return done[stem]
+
+    return run
+
+
+@pytest.mark.notebooks
+def test_sorption_dft_headline_results(default_run):
+    """Notebook 02 reports the DFT pore volume and modal width of every sample, as psd_dft computes them."""
+    import warnings
+
+    from nakit.sorption import read_isotherm
+    from nakit.sorption.dft import psd_dft
+
+    nb = notebooks_dir() / "02_bet_bjh.ipynb"
+    defaults = notebook_defaults(nb)
+    out = default_run("02_bet_bjh")
+    rows = {(r["sample"], r["key"]): r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
+    dft_rows = list(csv.DictReader(open(out / "results" / "dft.csv", encoding="utf-8")))
+    for s in defaults["samples"]:
+        with warnings.catch_warnings():  # its flags are compared below; the warnings repeat them
+            warnings.simplefilter("ignore")
+            want = psd_dft(read_isotherm(nb.parent / s["file"]), defaults["dft_kernel"],
+                           regularisation=defaults["dft_regularisation"])
+        volume, mode = rows[s["label"], "dft_pore_volume"], rows[s["label"], "dft_mode_width"]
+        assert volume["unit"] == "cm3/g" and mode["unit"] == "nm"
+        assert float(volume["value"]) == pytest.approx(want.attrs["total_volume"], rel=1e-9)
+        assert float(mode["value"]) == pytest.approx(want.attrs["mode_width"], rel=1e-9)
+        assert volume["flags"] == want.attrs["flags"]  # every doubt of the fit reaches the headline
+        mine = [r for r in dft_rows if r["sample"] == s["label"]]
+        assert len(mine) == want.sizes["pore_width"]
+        assert float(mine[-1]["v_cumulative"]) == pytest.approx(want.attrs["total_volume"], rel=1e-9)
+    assert (out / "figures" / "dft_psd.png").exists()
+
+
+@pytest.mark.notebooks
+def test_impedance_drt_summary_one_row_per_cell_spectrum(default_run):
+    """Notebook 05 writes one DRT row per cell spectrum; its numbers are the DRT's and the circuit fit's."""
+    import warnings
+
+    from nakit.eis import read_eis, select_loop
+    from nakit.eis.drt import drt
+
+    nb = notebooks_dir() / "05_eis_fitting.ipynb"
+    defaults = notebook_defaults(nb)
+    out = default_run("05_eis_fitting")
+    summary = list(csv.DictReader(open(out / "results" / "drt_summary.csv", encoding="utf-8")))
+    cells = [s for s in defaults["samples"] if s.get("kind", "cell") == "cell"]
+    expected = [(s["label"], f"cycle {c}") for s in cells for c in s["cycles"]]
+    assert [(r["sample"], r["spectrum"]) for r in summary] == expected
+    spectra_csv = out / "results" / "r_interface_spectra.csv"  # the circuit's R per spectrum
+    fits = {(r["sample"], r["spectrum"]): r for r in csv.DictReader(open(spectra_csv, encoding="utf-8"))}
+    for r in summary:
+        key = (r["sample"], r["spectrum"])
+        assert float(r["circuit_r_ohm"]) == pytest.approx(float(fits[key]["r_interface_ohm"]), rel=1e-12)
+    first = summary[0]
+    with warnings.catch_warnings():  # its flags are compared below; the warnings repeat them
+        warnings.simplefilter("ignore")
+        d = drt(select_loop(read_eis(nb.parent / cells[0]["files"][0]), "last"), lam=defaults["drt_lambda"],
+                weighting=defaults["drt_weighting"])
+    assert float(first["r_pol_ohm"]) == pytest.approx(d.r_pol, rel=1e-9)
+    assert int(first["peaks"]) == len(d.peaks) and first["flags"] == "; ".join(d.flags)
+    headline = {(r["sample"], r["key"]) for r in csv.DictReader(open(out / "results" / "headline.csv",
+                                                                      encoding="utf-8"))}
+    assert {(s["label"], "r_interface_drt") for s in cells} <= headline
