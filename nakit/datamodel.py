@@ -52,6 +52,46 @@ A class declares ``units`` (``{field or table column: unit}``) and ``dims`` (``{
 table field: dimension}``) as class variables. :func:`result_table` tabulates any
 collection of results in one loop.
 
+One result convention across techniques: an analysis that yields a verdict and a handful of
+numbers returns a :class:`Result` dataclass (built by keyword, public fields unchanged from
+before the convention, ``flags`` added where a class had none). Classes that follow it:
+
+* sorption: ``BETResult`` (keeps its own ``ok``: Rouquerol criteria and flags),
+  ``TPlotResult``, ``PoreVolume``, ``Hysteresis``, ``IsothermType``, ``DFTResult`` (keeps
+  its own ``to_dataset``, the one :func:`~nakit.sorption.dft.psd_dft` returns);
+* raman: ``Calibration``;
+* xrd: ``CellRefinement``;
+* eis: ``LinKKResult``, ``DRTResult`` (both keep their own ``to_dataset``),
+  ``Conductivity``, ``Growth``.
+
+Not yet converted (each still has ``flags``/``ok`` where noted, but no ``to_dict``/
+``to_dataset``): raman ``BandFit`` (``flags``, ``ok``; per-band numbers in ``table``, one
+row per band with a ``flags`` column), ``CarbonResult``; xrd ``WilliamsonHall`` (``flags``,
+``ok``), ``PhaseID``, ``IndexingSolution``, ``WholePatternFit``, ``BackgroundFit``; eis
+``CircuitFit`` (its instance field ``units`` collides with the class variable),
+``ArrheniusFit`` (the prefactor's unit depends on ``form``).
+
+Analyses whose output is a distribution or a series return a Dataset instead, which *is*
+the ``to_dataset()`` form of a result: variables along the natural dimension with units,
+the scalar totals and the verdict in ``attrs`` (``flags`` joined with ``"; "``, and ``ok``
+where the analysis has one). Map them onto the dataclass convention with
+``ds.attrs[...]`` for the scalars:
+
+* :func:`~nakit.sorption.bjh.psd_bjh` -> ``BJHResult.to_dataset()`` over
+  ``pore_diameter``; totals ``total_volume``, ``total_area``, ``peak_diameter`` in attrs;
+* :func:`~nakit.sorption.dft.psd_dft` -> ``DFTResult.to_dataset()`` over ``pore_width``;
+* :func:`~nakit.cycling.cycles.summarise` (along ``cycle``),
+  :func:`~nakit.cycling.rate.rate_capability` (along ``rate_step``),
+  :func:`~nakit.cycling.dqdv.dqdv`; flags of the capacity check in ``attrs["flags"]``;
+* :func:`~nakit.raman.mapfit.fit_map` (band parameters over the map's dimensions);
+  :func:`~nakit.raman.baseline.correct_baseline`, :func:`~nakit.raman.despike.despike`
+  (the corrected measurement, the method in attrs);
+* :func:`~nakit.eis.batch.fit_spectra`, :func:`~nakit.eis.drt.drt_table`,
+  :func:`~nakit.eis.interface.resistance_vs_cycle` (one row of a result per spectrum).
+
+Peak tables (xrd ``fit_peaks``, ``scherrer``, ``index_pattern``) are pandas DataFrames with
+one row per peak or solution and a ``flags`` column.
+
 Techniques are organised one per subpackage (``nakit.xrd``, ``nakit.sorption``,
 ``nakit.raman``, ``nakit.cycling``, ``nakit.eis``), each with ``readers``, analysis modules
 and a ``synthetic`` forward model that writes the paper's stand-in files.

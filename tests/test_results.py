@@ -117,7 +117,10 @@ def test_an_array_without_a_declared_dimension_is_a_class_bug():
 def test_every_result_class_declares_units_for_its_numbers():
     """Executable convention: numeric fields of every Result subclass have units (sigmas share them)."""
     for module in ("nakit.xrd.refine", "nakit.sorption.bet", "nakit.sorption.bjh", "nakit.eis.fitting",
-                   "nakit.raman.fitting"):
+                   "nakit.raman.fitting", "nakit.sorption.tplot", "nakit.sorption.porevolume",
+                   "nakit.sorption.hysteresis", "nakit.sorption.dft", "nakit.raman.calibration",
+                   "nakit.xrd.size", "nakit.eis.kk", "nakit.eis.drt", "nakit.eis.conductivity",
+                   "nakit.eis.interface"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             importlib.import_module(module)

@@ -7,6 +7,8 @@ Uncertainties propagate to first order (independent inputs).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,14 +17,18 @@ import xarray as xr
 from ..errors import ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .regression import fit_line
+from ..datamodel import Result
 
 K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K (CODATA 2018, exact by SI definition)
 FORMS = ("sigma", "sigma_T")
 
 
 @dataclass(frozen=True)
-class Conductivity:
+class Conductivity(Result):
     """sigma (S/cm) with its one-sigma error and the geometry that produced it."""
+
+    units: ClassVar[dict[str, str]] = {'sigma': 'S/cm', 'resistance': 'ohm', 'thickness_cm': 'cm', 'area_cm2': 'cm2'}
+    dims: ClassVar[dict[str, str]] = {}
 
     sigma: float
     sigma_sigma: float
@@ -31,6 +37,7 @@ class Conductivity:
     thickness_cm_sigma: float
     area_cm2: float
     geometry: str  # "measured thickness" or "thickness from mass and density"
+    flags: tuple[str, ...] = ()
 
 
 def pellet_thickness(mass_mg: float, density_g_cm3: float, diameter_mm: float, *, mass_mg_sigma: float = 0.0,

@@ -23,6 +23,8 @@ by every spectrum on one frequency grid; ``weighting="modulus"`` needs one SVD p
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import warnings
 from dataclasses import dataclass, field
 
@@ -34,7 +36,7 @@ from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
 from .spectra import LOOP_DIM
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, Result
 
 __all__ = ["CRITERIA", "DRTPeak", "DRTResult", "MIN_POINTS", "drt", "drt_raw", "drt_table", "rbf_matrices"]
 
@@ -71,7 +73,7 @@ class DRTPeak:
 
 
 @dataclass
-class DRTResult:
+class DRTResult(Result):
     r"""A distribution of relaxation times and the fit it comes from.
 
     Attributes
@@ -102,6 +104,9 @@ class DRTResult:
         :class:`~nakit.errors.NakitWarning`): ``residuals_large``,
         ``low_frequency_limit_not_reached``, ``lambda_at_grid_edge``.
     """
+
+    units: ClassVar[dict[str, str]] = {'tau': 's', 'gamma': 'ohm', 'tau_rbf': 's', 'weights': 'ohm', 'r_inf': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'r_pol': 'ohm', 'lam': '1', 'lambda_grid': '1', 'criterion_curve': '1', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
+    dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'gamma': 'tau', 'gamma_sigma': 'tau', 'tau_rbf': 'rbf', 'weights': 'rbf', 'lambda_grid': 'lambda', 'criterion_curve': 'lambda', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
 
     tau: np.ndarray = field(repr=False)
     gamma: np.ndarray = field(repr=False)

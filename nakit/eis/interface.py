@@ -8,7 +8,7 @@ cycles is a direct measure of interface degradation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import numpy as np
 import xarray as xr
@@ -17,11 +17,15 @@ from ..errors import ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .fitting import CircuitFit
 from .regression import fit_line
+from ..datamodel import Result
 
 
 @dataclass(frozen=True)
-class Growth:
+class Growth(Result):
     """Linear growth of a resistance with cycle number."""
+
+    units: ClassVar[dict[str, str]] = {'rate': 'ohm', 'intercept': 'ohm', 'first_cycle': '1', 'last_cycle': '1', 'change': 'ohm', 'ratio': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     rate: float  # ohm per cycle
     rate_sigma: float
@@ -31,6 +35,7 @@ class Growth:
     change: float  # R(last) - R(first), measured values, ohm
     change_sigma: float
     ratio: float  # R(last) / R(first)
+    flags: tuple[str, ...] = ()
 
 
 def resistance_vs_cycle(fits: Mapping[int, CircuitFit], parameter: str = "R1", *, label: str = "") -> xr.Dataset:

@@ -14,6 +14,8 @@ pseudo-inverse; this version builds the design matrix with numpy broadcasting an
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import warnings
 from dataclasses import dataclass, field
 
@@ -23,7 +25,7 @@ import xarray as xr
 from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, Result
 
 FIT_TYPES = ("real", "imag", "complex")
 
@@ -34,13 +36,16 @@ MIN_POINTS = 10
 
 
 @dataclass
-class LinKKResult:
+class LinKKResult(Result):
     r"""Outcome of the Lin-KK test.
 
     ``residuals_real``/``residuals_imag`` are :math:`(Z - \hat Z)/|Z|` (dimensionless);
     ``resistances`` are ``R_k`` of the RC elements, ``r_ohm``, ``inductance`` and (with
     ``add_cap``) ``capacitance`` the series elements.
     """
+
+    units: ClassVar[dict[str, str]] = {'M': '1', 'mu': '1', 'c': '1', 'tau': 's', 'resistances': 'ohm', 'r_ohm': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
+    dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'resistances': 'tau', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
 
     M: int
     mu: float

@@ -8,6 +8,8 @@ standard error are recorded in the calibrated Dataset's attrs.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,13 +18,17 @@ import xarray as xr
 from ..errors import CalculationError
 from ..validation import as_float_array
 from .fitting import Band, fit_bands, fit_bands_raw
+from ..datamodel import Result
 
 SILICON_SHIFT = 520.7
 
 
 @dataclass(frozen=True)
-class Calibration:
+class Calibration(Result):
     """Result of a one-point calibration: add ``offset`` to measured shifts."""
+
+    units: ClassVar[dict[str, str]] = {'offset': 'cm-1', 'measured': 'cm-1', 'reference': 'cm-1', 'fwhm': 'cm-1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     offset: float
     offset_sigma: float

@@ -10,6 +10,8 @@ most points wins, ties going to the best criterion-4 agreement.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
+from ..datamodel import Result
 
 #: Named sets of constants for the BET area, ``{name: (Avogadro constant 1/mol, cm3 STP per
 #: mmol used when the file's loadings are molar)}``. ``"iupac"``: CODATA 2018 (exact N_A) and
@@ -47,8 +50,11 @@ def area_per_loading(cross_section: float = N2_CROSS_SECTION, constants: str = "
 
 
 @dataclass
-class BETResult:
+class BETResult(Result):
     """A BET fit: area (m2/g), C, monolayer (cm3/g STP) with standard errors, and its range."""
+
+    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2'}
+    dims: ClassVar[dict[str, str]] = {'covariance': 'bet_parameter', 'points_p': 'bet_point', 'points_q': 'bet_point'}
 
     area: float
     area_sigma: float

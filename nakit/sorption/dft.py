@@ -21,6 +21,8 @@ in ``nakit/sorption/kernels/README.md``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +38,7 @@ from ..textio import check_last_row, parse_rows, read_text_lines
 from ..validation import as_float_array, same_length
 from .isotherm import get_branch
 from .units import MOLAR_VOLUME_STP
+from ..datamodel import Result
 
 KERNEL_DIR = Path(__file__).with_name("kernels")
 
@@ -213,12 +216,15 @@ def _shipped(name: str) -> Kernel:
 
 
 @dataclass
-class DFTResult:
+class DFTResult(Result):
     """A kernel pore size distribution, its fit to the isotherm and its checks.
 
     Widths in nm, volumes in cm3/g (pore volume), areas in m2/g, loadings in cm3/g STP.
     ``flags`` names each check the result fails (``ok`` is then False); see :func:`psd_dft_raw`.
     """
+
+    units: ClassVar[dict[str, str]] = {'kernel_pressure_range': '1', 'kernel_width_range': 'nm', 'resolved_width_range': 'nm', 'pore_width': 'nm', 'dv_dw': 'cm3/g/nm', 'dv': 'cm3/g', 'v_cumulative': 'cm3/g', 'a_cumulative': 'm2/g', 'dv_dlogw': 'cm3/g', 'relative_pressure': '1', 'loading': 'cm3/g STP', 'loading_fit': 'cm3/g STP', 'total_volume': 'cm3/g', 'total_area': 'm2/g', 'mode_width': 'nm', 'median_width': 'nm', 'rms_residual': 'cm3/g STP', 'regularisation': '1', 'lambda_grid': '1', 'n_excluded': '1'}
+    dims: ClassVar[dict[str, str]] = {'pore_width': 'pore_width', 'dv_dw': 'pore_width', 'dv': 'pore_width', 'v_cumulative': 'pore_width', 'a_cumulative': 'pore_width', 'dv_dlogw': 'pore_width', 'relative_pressure': 'point', 'loading': 'point', 'loading_fit': 'point', 'lambda_grid': 'lambda'}
 
     pore_width: np.ndarray
     dv_dw: np.ndarray

@@ -11,6 +11,8 @@ M. Thommes et al., Pure Appl. Chem. 87 (2015) 1051.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,12 +20,15 @@ import xarray as xr
 
 from ..errors import CalculationError
 from .isotherm import get_branch
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, Result
 
 
 @dataclass
-class Hysteresis:
+class Hysteresis(Result):
     """Loop found or not, where it closes, its IUPAC type and why."""
+
+    units: ClassVar[dict[str, str]] = {'features': '1', 'closure_p': '1', 'opening_p': '1', 'max_gap': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     present: bool
     closure_p: float | None
@@ -33,16 +38,21 @@ class Hysteresis:
     reason: str
     confidence: str
     features: dict[str, float] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
-class IsothermType:
+class IsothermType(Result):
     """IUPAC isotherm type with the features behind it."""
+
+    units: ClassVar[dict[str, str]] = {'features': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     type: str
     reason: str
     confidence: str
     features: dict[str, float] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
 
 
 def _confidence(margins) -> str:

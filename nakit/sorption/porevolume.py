@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,17 +13,22 @@ from ..errors import CalculationError
 from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .units import N2_DENSITY_CONVERSION
+from ..datamodel import Result
 
 
 @dataclass
-class PoreVolume:
+class PoreVolume(Result):
     """Total pore volume (cm3/g liquid), the uptake it came from and the settings."""
+
+    units: ClassVar[dict[str, str]] = {'volume': 'cm3/g', 'uptake': 'cm3/g STP', 'p_at': '1', 'density_conversion': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     volume: float
     uptake: float
     p_at: float
     density_conversion: float
     interpolated: bool
+    flags: tuple[str, ...] = ()
 
 
 def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,

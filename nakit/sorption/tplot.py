@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Callable
+from typing import ClassVar, Callable
 
 import numpy as np
 import xarray as xr
@@ -15,16 +15,20 @@ from ..validation import as_float_array, in_range, same_length, sorted_by
 from .isotherm import get_branch
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
+from ..datamodel import Result
 
 
 @dataclass
-class TPlotResult:
+class TPlotResult(Result):
     """Straight line n = a + b t over ``t_range``: micropore volume and area, external area.
 
     Volumes in cm3/g (liquid), areas in m2/g, ``slope`` in cm3 STP/g/nm and ``intercept`` in
     cm3 STP/g, each with its standard error. ``micropore_area`` is NaN unless a BET area was
     given. ``flags`` names anything unphysical in the result (see :func:`tplot_raw`).
     """
+
+    units: ClassVar[dict[str, str]] = {'t_range': 'nm', 'p_range': '1', 'micropore_volume': 'cm3/g', 'external_area': 'm2/g', 'micropore_area': 'm2/g', 'slope': 'cm3/g STP/nm', 'intercept': 'cm3/g STP', 'correlation': '1', 'n_points': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     micropore_volume: float
     micropore_volume_sigma: float
