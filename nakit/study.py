@@ -937,14 +937,15 @@ _STATUS_COLOUR = {"agrees": "#d6f5d6", "differs": "#f8d0d0", "flagged": "#fff0c0
 _ROUND_TRIP_COLOUR = "#dbe8f6"
 #: the house style of every HTML page nakit writes itself (study index, batch summary): long
 #: words and paths wrap, wide tables scroll inside their box instead of widening the page
-CSS = ("body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em;overflow-wrap:anywhere}"
+CSS = ("body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em;overflow-wrap:break-word}"
        "table{border-collapse:collapse;margin:.5em 0;display:block;max-width:100%;overflow-x:auto}"
        "td,th{border:1px solid #ccc;padding:3px 6px;font-size:90%}"
        ".banner{background:#fff0c0;padding:.6em;border:1px solid #e0c060}"
        ".failed{color:#a00;font-weight:bold}figure{margin:1em 0}figcaption{font-style:italic;font-size:90%}"
        "img{max-width:100%;height:auto}.note{color:#555}code,pre{white-space:pre-wrap}"
        ".thumbs{display:flex;flex-wrap:wrap;gap:1em;padding:0;list-style:none}"
-       ".thumbs li{width:15em}.thumbs figure{margin:0}.thumbs img{width:100%;border:1px solid #ddd}"
+       ".thumbs li{width:15em}.thumbs figure{margin:0}"
+       ".thumbs img{width:100%;max-height:12em;object-fit:contain;border:1px solid #ddd}"
        ".thumbs figcaption{font-style:normal;font-size:80%}")
 _CSS = CSS
 
