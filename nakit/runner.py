@@ -162,22 +162,24 @@ def kernel_name() -> str:
 
 
 # Run silently in a kernel started ahead of need: the imports every notebook's first cells
-# make anyway (report.start's house style imports seaborn, and with it scipy.stats), and one
-# throw-away figure saved in each format so backends and fonts are loaded. All inside a
-# function: no name is left in the notebook's namespace, no pyplot figure is opened.
+# make anyway (report.start's house style imports seaborn, and with it scipy.stats), the
+# figure backends and font subsetter, and one small figure drawn so the fonts are loaded.
+# Nothing is written (a throw-away PDF would only repeat font subsetting the notebook does
+# for its own files). All inside a function: no name is left in the notebook's namespace,
+# no pyplot figure is opened.
 WARM_IMPORTS = """\
 def _nakit_warm_up():
     import io
     import numpy, pandas, xarray, matplotlib, matplotlib.pyplot, seaborn
+    import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(2, 2))
+    fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], label="warm-up")
     ax.set_xlabel("2θ (°), Å, µm")
     ax.legend()
-    for fmt in ("png", "svg", "pdf"):
-        fig.savefig(io.BytesIO(), format=fmt)
+    fig.savefig(io.BytesIO(), format="png")
 _nakit_warm_up()
 del _nakit_warm_up
 """
