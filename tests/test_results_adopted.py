@@ -76,3 +76,19 @@ def test_eis_and_raman_results_follow_the_convention(tmp_path):
     check_conventions(ds, provenance=False)
     assert ds["offset"].attrs["units"] == "cm-1" and float(ds["offset"]) == cal.offset
     assert dist.to_dict()["r_pol"] == dist.r_pol and "tau" not in dist.to_dict()  # arrays go to to_dataset
+
+
+def test_carbon_result_follows_the_convention(tmp_path):
+    from nakit.raman import read_raman
+    from nakit.raman.carbon import carbon_analysis
+
+    ds = read_raman(peer_file("raman", "carbon_graphitic_633nm_renishaw__datalab_raman_example.txt"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = carbon_analysis(ds.sel(raman_shift=slice(800, 2000)) if ds.raman_shift[0] < ds.raman_shift[-1]
+                            else ds.sel(raman_shift=slice(2000, 800)))
+    row = r.to_dict()
+    assert row["id_ig"] == r.id_ig and row["flags"] == "; ".join(r.flags) and "fit" not in row
+    out = check_conventions(r.to_dataset(), provenance=False)
+    assert out["d_center"].attrs["units"] == "cm-1" and float(out["id_ig"]) == r.id_ig
+    assert r.summary()["id_ig"] == r.id_ig  # the older flat summary stays

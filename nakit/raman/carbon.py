@@ -36,6 +36,8 @@ Ferrari, A. C.; Robertson, J. Phys. Rev. B 61, 14095 (2000).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +47,7 @@ from ..errors import ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, Result
 
 TWO_BAND = (
     Band("D", 1340.0, "lorentzian", tolerance=40.0, fwhm=150.0, fwhm_bounds=(10.0, 400.0)),
@@ -65,8 +67,11 @@ AMORPHOUS_D_FWHM = 100.0
 
 
 @dataclass(frozen=True)
-class CarbonResult:
+class CarbonResult(Result):
     """D/G analysis of one carbon spectrum; ``model`` names the band model used."""
+
+    units: ClassVar[dict[str, str]] = {'d_center': 'cm-1', 'g_center': 'cm-1', 'd_fwhm': 'cm-1', 'g_fwhm': 'cm-1', 'id_ig': '1', 'id_ig_baseline_spread': '1', 'ad_ag': '1', 'ad_ag_baseline_spread': '1', 'la_nm': 'nm', 'laser_wavelength_nm': 'nm', 'bic': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     model: str
     bic: dict

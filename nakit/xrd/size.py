@@ -9,6 +9,8 @@ standard (e.g. LaB6) via :func:`instrument_from_standard`.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import warnings
 from dataclasses import dataclass, field
 
@@ -20,7 +22,7 @@ from ..validation import as_float_array, same_length
 from .profiles import caglioti, tch
 from .readers import Wavelength
 from .simulate import Instrument
-from ..datamodel import require_kind
+from ..datamodel import require_kind, Result
 
 #: What the size/strain analyses take, for their TypeError.
 _PEAKS = "a pandas.DataFrame peak table with columns 'two_theta', 'fwhm', 'eta'"
@@ -137,8 +139,11 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
 
 
 @dataclass
-class WilliamsonHall:
+class WilliamsonHall(Result):
     """beta cos(theta) = K lambda / L + 4 epsilon sin(theta): size L (nm) and strain epsilon."""
+
+    units: ClassVar[dict[str, str]] = {'size_nm': 'nm', 'strain': '1', 'k': '1', 'two_theta': 'deg', 'sample_fwhm': 'deg', 'x_4sin_theta': '1', 'y_beta_cos_theta': 'rad'}
+    dims: ClassVar[dict[str, str]] = {'table': 'peak'}
 
     size_nm: float
     size_nm_sigma: float

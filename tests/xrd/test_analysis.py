@@ -55,6 +55,13 @@ def test_roundtrip_size(na2s_roundtrip):
     wh = williamson_hall(peaks, "Cu", INSTRUMENT)
     assert wh.size_nm == pytest.approx(30.0, rel=0.10)
     assert abs(wh.strain) < 3 * wh.strain_sigma + 2e-4
+    # the Result convention (#18): one flat row, a Dataset with units along 'peak'
+    from nakit.datamodel import check_conventions
+    row = wh.to_dict()
+    assert row["size_nm"] == wh.size_nm and row["ok"] == wh.ok and "table" not in row
+    out = check_conventions(wh.to_dataset(), provenance=False)
+    assert out["size_nm"].attrs["units"] == "nm" and out["two_theta"].dims == ("peak",)
+    assert out.sizes["peak"] == len(wh.table)
     sch = scherrer(peaks, "Cu", INSTRUMENT)
     assert sch.size_nm.iloc[:4].mean() == pytest.approx(30.0, rel=0.10)
     # without removing the instrument the size comes out smaller
