@@ -26,3 +26,31 @@ def peer_data() -> Path:
     if not PEER_DATA.is_dir():
         pytest.skip(f"peer data folder {PEER_DATA} is absent (only the team's machines have it)")
     return PEER_DATA
+
+
+@pytest.fixture(scope="session")
+def paper_reproduction(tmp_path_factory):
+    """``nakit reproduce`` run once per test session into a temporary folder: its Summary.
+
+    Shared by the notebook, report-HTML, figure-layout and browser tests, so CI pays for one
+    reproduction (the warm and forced reruns of test_notebooks reuse its folder).
+    """
+    from nakit.reproduce import reproduce
+
+    out = tmp_path_factory.mktemp("reproduction") / "paper"
+    return reproduce(output=out, workers=2)
+
+
+@pytest.fixture(scope="session")
+def reproduction(request) -> Path:
+    """The folder of the session's reproduction; ``NAKIT_TEST_REPRODUCTION`` names a finished one
+    instead, to iterate on the report tests without rerunning every notebook."""
+    import os
+
+    reuse = os.environ.get("NAKIT_TEST_REPRODUCTION")
+    if reuse:
+        return Path(reuse)
+    summary = request.getfixturevalue("paper_reproduction")
+    assert summary.ok, summary.describe()
+    return Path(summary.output)
+

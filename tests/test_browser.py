@@ -27,7 +27,6 @@ from pathlib import Path
 import pytest
 
 from nakit.paths import notebooks_dir
-from tests.test_figure_layout import reproduction_dir
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -55,11 +54,6 @@ def browser():
             yield chromium
         finally:
             chromium.close()
-
-
-@pytest.fixture(scope="module")
-def reproduction(tmp_path_factory) -> Path:
-    return reproduction_dir(tmp_path_factory)
 
 
 # what the page reports: images that did not load, and elements sticking out past the window

@@ -25,33 +25,6 @@ import pytest  # noqa: E402
 
 from nakit import layout  # noqa: E402
 
-#: one reproduction per test session, shared by the report, layout and browser tests
-_REPRODUCTION: dict[str, object] = {}
-
-
-def reproduction_dir(tmp_path_factory) -> Path:
-    """Run ``nakit reproduce -o <tmp>`` once per session (the CLI, as a user does); its folder."""
-    reuse = os.environ.get("NAKIT_TEST_REPRODUCTION")  # a finished reproduction, to iterate on these tests
-    if reuse:
-        return Path(reuse)
-    if "dir" not in _REPRODUCTION:
-        out = tmp_path_factory.mktemp("reproduction") / "paper"
-        cli = Path(sys.executable).with_name("nakit")
-        command = [str(cli)] if cli.is_file() else [sys.executable, "-c", "from nakit.cli import main; main()"]
-        run = subprocess.run([*command, "-q", "reproduce", "-o", str(out)], capture_output=True, text=True,
-                             timeout=1800)
-        _REPRODUCTION["dir"] = out
-        _REPRODUCTION["run"] = run
-    run = _REPRODUCTION["run"]
-    assert run.returncode == 0, f"nakit reproduce failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    return _REPRODUCTION["dir"]
-
-
-@pytest.fixture(scope="module")
-def reproduction(tmp_path_factory) -> Path:
-    return reproduction_dir(tmp_path_factory)
-
-
 # -- analytic cases -----------------------------------------------------------------------------
 
 def _cloud():

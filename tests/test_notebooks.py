@@ -81,12 +81,8 @@ def test_import_check_cell_explains_a_missing_nakit(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def paper_run(tmp_path_factory):
-    from nakit.reproduce import reproduce
-
-    out = tmp_path_factory.mktemp("paper")
-    summary = reproduce(output=out, workers=2)
-    return summary
+def paper_run(paper_reproduction):
+    return paper_reproduction
 
 
 @pytest.mark.notebooks

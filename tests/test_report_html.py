@@ -19,17 +19,11 @@ import pytest
 
 from nakit import claims, report
 from nakit.paths import data_dir
-from tests.test_figure_layout import reproduction_dir
 
 CLAIMS_HEADER = "id,notebook,quantity,paper_value,unit,relation,tolerance,sample,key\n"
 #: "value ± sigma" (also +- and +/-) with both numbers plain decimals
 #: (within one table cell or line of text; "±20%" is a relative tolerance, not a sigma)
 PLUS_MINUS = re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)[ \t\u00a0]*(?:±|\+/-|\+-)[ \t\u00a0]*(\d+(?:\.\d+)?)(?![\d.%])")
-
-
-@pytest.fixture(scope="module")
-def reproduction(tmp_path_factory) -> Path:
-    return reproduction_dir(tmp_path_factory)
 
 
 def _html_files(folder: Path) -> list[Path]:
