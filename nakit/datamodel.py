@@ -60,13 +60,14 @@ before the convention, ``flags`` added where a class had none). Classes that fol
   ``TPlotResult``, ``PoreVolume``, ``Hysteresis``, ``IsothermType``, ``DFTResult`` (keeps
   its own ``to_dataset``, the one :func:`~nakit.sorption.dft.psd_dft` returns);
 * raman: ``Calibration``, ``CarbonResult`` (its older ``summary()`` kept);
-* xrd: ``CellRefinement``, ``WilliamsonHall`` (its peak table along ``peak``);
+* xrd: ``CellRefinement``, ``WilliamsonHall`` (its peak table along ``peak``),
+  ``IndexingSolution`` (its row and Dataset carry the refined cell's values);
 * eis: ``LinKKResult``, ``DRTResult`` (both keep their own ``to_dataset``),
   ``Conductivity``, ``Growth``.
 
 Not yet converted (each still has ``flags``/``ok`` where noted, but no ``to_dict``/
 ``to_dataset``): raman ``BandFit`` (``flags``, ``ok``; per-band numbers in ``table``, one
-row per band with a ``flags`` column); xrd ``PhaseID``, ``IndexingSolution``, ``WholePatternFit``, ``BackgroundFit``; eis
+row per band with a ``flags`` column); xrd ``PhaseID``, ``WholePatternFit``, ``BackgroundFit``; eis
 ``CircuitFit`` (its instance field ``units`` collides with the class variable),
 ``ArrheniusFit`` (the prefactor's unit depends on ``form``).
 

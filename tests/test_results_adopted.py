@@ -92,3 +92,20 @@ def test_carbon_result_follows_the_convention(tmp_path):
     out = check_conventions(r.to_dataset(), provenance=False)
     assert out["d_center"].attrs["units"] == "cm-1" and float(out["id_ig"]) == r.id_ig
     assert r.summary()["id_ig"] == r.id_ig  # the older flat summary stays
+
+
+def test_indexing_solution_carries_its_cell_in_one_row():
+    from nakit.xrd.indexing import index_cubic
+    from nakit.xrd.simulate import reflections
+    from nakit.xrd.structures import crystal_from_parameters
+
+    na2s = crystal_from_parameters("Fm-3m", 6.539, [("Na", .25, .25, .25, 1, 1.5), ("S", 0, 0, 0, 1, 1.0)], name="x")
+    lines = np.asarray(reflections(na2s, "Cu", 90).two_theta)[:10]
+    best = index_cubic(lines, "Cu")[0]
+    assert isinstance(best, Result) and best.ok
+    row = best.to_dict()
+    assert row["system"] == "cubic" and row["indexed"] == row["total"] == 10
+    assert row["a"] == pytest.approx(6.539, abs=1e-4) and row["a"] == best.refinement.a
+    out = check_conventions(best.to_dataset(), provenance=False)
+    assert float(out["a"]) == best.refinement.a and out["a"].attrs["units"] == "angstrom"
+    assert result_table([best, best.refinement]).loc[1, "a"] == best.refinement.a

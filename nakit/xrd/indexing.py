@@ -15,6 +15,8 @@ unindexed, carry ``flags`` (``ok`` False) and the public functions warn
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import warnings
 from dataclasses import dataclass
 from itertools import combinations
@@ -26,7 +28,7 @@ from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array
 from .readers import Wavelength
 from .refine import CellRefinement, refine_cell_raw
-from ..datamodel import require_kind
+from ..datamodel import require_kind, Result
 
 
 #: Fewest observed lines for which an indexing solution's figure of merit is trusted. M20 is
@@ -35,12 +37,15 @@ MIN_LINES = 10
 
 
 @dataclass
-class IndexingSolution:
+class IndexingSolution(Result):
     """A cell that indexes a line list: its refinement, lines indexed, and flags.
 
     ``flags``: ``too_few_lines`` (fewer than :data:`MIN_LINES` observed lines: M20 is not
     a trustworthy figure of merit), ``unindexed_lines`` (some lines fit no reflection).
     """
+
+    units: ClassVar[dict[str, str]] = {'indexed': '1', 'total': '1'}
+    dims: ClassVar[dict[str, str]] = {}
 
     system: str
     centring: str
@@ -64,6 +69,25 @@ class IndexingSolution:
     @property
     def ok(self) -> bool:
         return not self.flags
+
+    def to_dict(self) -> dict:
+        """The solution's row (system, lines indexed, flags) with its refined cell's scalars (a, M20, F_N, ...)."""
+        row = super().to_dict()
+        for key, value in self.refinement.to_dict().items():
+            if key not in ("result", "flags", "ok"):
+                row.setdefault(key, value)
+        row["cell_flags"] = "; ".join(self.refinement.flags)
+        return row
+
+    def to_dataset(self):
+        """The solution's scalars with the refined cell's variables (units, dims) merged in."""
+        ds = super().to_dataset()
+        cell = self.refinement.to_dataset()
+        for name in cell.data_vars:
+            if name not in ds:
+                ds[name] = cell[name]
+        ds.attrs["cell_flags"] = cell.attrs.get("flags", "")
+        return ds
 
 
 def _warn_if_flagged(sols: list[IndexingSolution], stacklevel: int = 3) -> None:
