@@ -21,6 +21,8 @@ NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 #: technique notebooks converted to samples lists by helper NB-A (see test_own_samples_* below)
 SAMPLE_NOTEBOOKS = ("02_bet_bjh", "03_raman_assignment", "05_eis_fitting")
+#: every technique notebook, for the checks that need no kernel (01 and 04 run in test_notebooks_own_study)
+TECHNIQUE_NOTEBOOKS = ("01_xrd_indexing", "02_bet_bjh", "03_raman_assignment", "04_cycling", "05_eis_fitting")
 PAPER_WORDS = ("CMK-3", "composite", "Na2S", "Fig.", "paper")
 
 
@@ -58,7 +60,7 @@ def test_committed_notebook_is_clean_and_parameterised(path):
         assert (path.parent / v).is_file(), f"default input {v!r} does not exist"
 
 
-@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
+@pytest.mark.parametrize("stem", TECHNIQUE_NOTEBOOKS)
 def test_sample_notebooks_take_title_samples_and_claims_file(stem):
     defaults = notebook_defaults(notebooks_dir() / f"{stem}.ipynb")
     assert defaults["title"] == "" and defaults["claims_file"] is None
@@ -258,7 +260,7 @@ def test_own_samples_impedance(tmp_path):
         assert list(ds["sample"].values) == ["Sweeps"] and ds.sizes["cycle"] >= 2
 
 
-@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
+@pytest.mark.parametrize("stem", TECHNIQUE_NOTEBOOKS)
 def test_markdown_is_generic_and_paper_text_is_guarded(stem):
     """Markdown cells never speak of the paper; code that does is inside `if rep.has_claims:`."""
     nb = nbformat.read(notebooks_dir() / f"{stem}.ipynb", as_version=4)
