@@ -526,6 +526,7 @@ def _raw_v4(b: _Bin) -> list[_Scan]:
         off += slen
     scans = []
     while off < len(b.data):
+        range_at = off
         scan_type = b.string(off + 32, 24)
         start, step = b.unpack("dd", off + 72)
         (steps,) = b.unpack("I", off + 88)
@@ -542,11 +543,33 @@ def _raw_v4(b: _Bin) -> list[_Scan]:
         scan_wl = wl or (Wavelength._checked(used_lambda, None, 0.0) if used_lambda > 0 else None)
         scans.append(_Scan(x, y, meta={**meta, "scan_type": scan_type, "time_per_step_s": float(t_step),
                                        "bytes_per_step": int(datum)}, wavelength=scan_wl))
-        if off + 4 <= len(b.data):
-            (seg,) = b.unpack("I", off)
-            if seg not in (0, 160):
-                break
+        _raw4_check_next(b, off, header_at=range_at, index=len(scans) - 1, steps=x.size, datum=datum)
     return scans
+
+
+def _raw4_check_next(b: _Bin, off: int, *, header_at: int, index: int, steps: int, datum: int) -> None:
+    """Refuse bytes after a RAW4 range that cannot start another range.
+
+    RAW4 has no range count in its file header: the ranges simply follow one another, each
+    starting with segment id 0 or 160 and a 160-byte header. Whatever follows a range's counts
+    must therefore be nothing or another range; anything else means the range's step count
+    does not describe its data (one step fewer leaves the last point over), and reading on
+    would drop data silently.
+    """
+    rest = len(b.data) - off
+    if rest == 0:
+        return
+    seg = b.unpack("I", off)[0] if rest >= 4 else None
+    if seg in (0, 160) and rest >= 160:
+        return
+    what = (f"segment id {seg}, expected 0 or 160" if seg not in (None, 0, 160)
+            else "too short for a 160-byte range header")
+    extra = rest // datum
+    held = f"; they would be {extra} more step{'s' * (extra != 1)}" if rest % datum == 0 and rest < 160 else ""
+    raise FileFormatError(b.path, f"range {index} declares {steps} steps of {datum} bytes, but {rest} bytes "
+                          f"follow its data and do not start another range ({what}){held}: the step count "
+                          "does not match the data (corrupt header?)",
+                          field=f"byte {header_at + 88} (range {index} step count)")
 
 
 # ------------------------------------------------------------------------------------- text

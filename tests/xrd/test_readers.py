@@ -274,3 +274,40 @@ def test_nan_in_binary_counts(tmp_path):
     with pytest.raises(FileFormatError, match="non-finite") as err:
         read_xrd(bad)
     assert "point 10" in err.value.field
+
+
+def test_raw4_step_count_one_fewer_is_refused(tmp_path):
+    """A RAW4 range declaring one step fewer than its data must not drop the last point (#15)."""
+    path = peer_file("xrd", "nomad", "TwoTheta_scan_scrambled.raw")
+    data = bytearray(path.read_bytes())
+    at = 447 + 88  # the single range header starts at byte 447 (after six metadata segments)
+    assert struct.unpack_from("<I", data, at)[0] == 7134
+    struct.pack_into("<I", data, at, 7133)
+    bad = tmp_path / "one_fewer.raw"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError) as info:
+        read_xrd(bad)
+    exc = info.value
+    assert "one_fewer.raw" in str(exc)
+    assert exc.field == "byte 535 (range 0 step count)"
+    assert "declares 7133 steps of 8 bytes" in exc.reason and "8 bytes follow" in exc.reason
+    assert "they would be 1 more step:" in exc.reason
+
+
+def test_raw4_two_ranges_and_a_lying_first_range(tmp_path):
+    """Ranges follow one another with no count in the file header: a second range is read, and a
+    first range one step short is refused rather than read into the second range's header."""
+    data = peer_file("xrd", "nomad", "TwoTheta_scan_scrambled.raw").read_bytes()
+    twice = data + data[447:]  # the same range header and counts appended
+    good = tmp_path / "two.raw"
+    good.write_bytes(twice)
+    scans = read_xrd_scans(good)
+    assert [s.sizes["two_theta"] for s in scans] == [7134, 7134]
+    np.testing.assert_array_equal(scans[0].intensity.values, scans[1].intensity.values)
+    lying = bytearray(twice)
+    struct.pack_into("<I", lying, 447 + 88, 7133)
+    bad = tmp_path / "two_lying.raw"
+    bad.write_bytes(bytes(lying))
+    with pytest.raises(FileFormatError, match="declares 7133 steps") as info:
+        read_xrd_scans(bad)
+    assert info.value.field == "byte 535 (range 0 step count)"
