@@ -38,13 +38,14 @@ end (``where="high"``), keeping a low-frequency inductive loop that may be real 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import lmfit
 import numpy as np
 import xarray as xr
 
-from ..errors import FitError, ParameterError
+from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .circuits import Circuit, CircuitModel
 from .readers import impedance_of
@@ -109,6 +110,29 @@ class CircuitFit:
     frequency: np.ndarray = field(repr=False)
     z_data: np.ndarray = field(repr=False)
     lmfit_result: lmfit.model.ModelResult | None = field(default=None, repr=False)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Reasons not to trust the fitted numbers (empty when none).
+
+        ``not_converged``: the optimiser said so. ``uncertainties_undetermined``: a varied
+        parameter has no standard error (singular covariance: the data do not determine it).
+        ``resistance_beyond_spectrum``: a fitted resistance exceeds ten times the largest
+        |Z| measured, i.e. it describes a process outside the measured frequencies.
+        """
+        out = []
+        if not self.success:
+            out.append("not_converged")
+        if any(not np.isfinite(self.stderr[k]) for k in self.free):
+            out.append("uncertainties_undetermined")
+        z_max = float(np.max(np.abs(self.z_data))) if self.z_data.size else np.inf
+        if any(self.units.get(k) == "ohm" and self.values[k] > 10 * z_max for k in self.free):
+            out.append("resistance_beyond_spectrum")
+        return tuple(out)
+
+    @property
+    def ok(self) -> bool:
+        return not self.flags
 
     def impedance(self, frequency=None) -> np.ndarray:
         """The fitted circuit's impedance at ``frequency`` (default: the measured ones)."""
@@ -323,8 +347,11 @@ def _as_fit(c: Circuit, res, weighting, method, f, z, n_starts) -> CircuitFit:
         sd = np.sqrt(np.diag(res.covar))
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = res.covar / np.outer(sd, sd)
-    return CircuitFit(circuit=c.text, weighting=weighting, method=method, values=values, stderr=stderr,
-                      units=dict(c.units), free=free, correlation=corr, chisqr=float(res.chisqr),
-                      redchi=float(res.redchi), n_points=int(f.size), n_starts=n_starts,
-                      success=bool(res.success), message=str(res.message), frequency=f, z_data=z,
-                      lmfit_result=res)
+    fit = CircuitFit(circuit=c.text, weighting=weighting, method=method, values=values, stderr=stderr,
+                     units=dict(c.units), free=free, correlation=corr, chisqr=float(res.chisqr),
+                     redchi=float(res.redchi), n_points=int(f.size), n_starts=n_starts,
+                     success=bool(res.success), message=str(res.message), frequency=f, z_data=z,
+                     lmfit_result=res)
+    if fit.flags:
+        warnings.warn(f"circuit {c.text!r} fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=3)
+    return fit
