@@ -105,6 +105,12 @@ def _cmd_synthesise(args) -> int:
     return 0
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """``-j`` and ``--force``, shared by every command that runs notebooks through the batch engine."""
+    parser.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
+    parser.add_argument("--force", action="store_true", help="rerun notebooks whose inputs did not change")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -134,14 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     stu = sub.add_parser("study", help="run a study (samples x techniques) into one report")
     stu.add_argument("study", help="study YAML file (format: nakit.study)")
     stu.add_argument("-o", "--output", help="report folder (default: the study's 'output', confined to its folder)")
-    stu.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
-    stu.add_argument("--force", action="store_true", help="rerun notebooks whose inputs did not change")
+    _add_engine_options(stu)
     stu.set_defaults(func=_cmd_study)
 
     rep = sub.add_parser("reproduce", help="run every notebook on the paper data into reports/paper")
     rep.add_argument("-o", "--output", help="folder (default reports/paper)")
-    rep.add_argument("-j", "--workers", type=int, default=None, help="parallel notebooks (default: cores)")
-    rep.add_argument("--force", action="store_true", help="rerun notebooks whose inputs did not change")
+    _add_engine_options(rep)
     rep.set_defaults(func=_cmd_reproduce)
 
     bat = sub.add_parser("batch", help="run a manifest of samples x notebooks x parameters")
