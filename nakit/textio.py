@@ -45,6 +45,7 @@ __all__ = [
     "parse_rows",
     "sniff_decimal_and_delimiter",
     "check_last_row",
+    "check_last_value",
     "require_finite",
     "check_declared_count",
 ]
@@ -566,6 +567,33 @@ def check_last_row(rows: Sequence[str | Sequence[str]], *, path: str | os.PathLi
                   "digits than the same field in every earlier row and the file does not end with "
                   "a line break (if the file is complete, end it with a line break)",
             line=line, field=f"column {j + 1}")
+
+
+def check_last_value(tokens: list[str], *, path, line: int, column: int, decimal: str) -> None:
+    """Refuse a last value that cannot be told complete in a file without a final line break.
+
+    Used by the Raman and XRD text readers. :func:`check_last_row` compares the last value with the *least* precise
+    earlier one; spectrometer exports write ``%g``-style numbers whose precision varies from
+    row to row (``143.9634``, ``12.2152``, ``3243``), so a cut ``143.9`` or ``3`` passes it.
+    Here the last value must have at least as many decimals as the most precise earlier
+    value and as many integer digits as the shortest one, and must not end in a separator
+    or an exponent sign; a complete file that fails this only needs its final line break.
+    """
+    def parts(token: str) -> tuple[int, int]:
+        mantissa = re.split(r"[eE]", token.strip(), maxsplit=1)[0].lstrip("+-")
+        whole, _, frac = mantissa.partition(decimal)
+        return len(whole), len(frac)
+
+    if len(tokens) < 2:
+        return
+    last = tokens[-1].strip()
+    earlier = [parts(t) for t in tokens[:-1]]
+    whole, frac = parts(last)
+    if (last[-1:] in (".", ",", "e", "E", "+", "-") or frac < max(f for _, f in earlier)
+            or whole < min(w for w, _ in earlier)):
+        raise FileFormatError(path, f"file ends mid-number (truncated?): the last value {last!r} may be cut (the "
+                              "file does not end with a line break and earlier values in this column are longer); "
+                              "if the file is complete, end it with a line break", line=line, field=f"column {column}")
 
 
 def require_finite(array, *, path: str | os.PathLike | None, field: str,

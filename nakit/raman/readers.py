@@ -36,7 +36,7 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
-from ..textio import (TextFile, check_last_row, decode, parse_number, read_bytes, read_text_lines,
+from ..textio import (TextFile, check_last_row, check_last_value, decode, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
 
 SHIFT_ATTRS = {"units": "cm-1", "long_name": "Raman shift"}
@@ -312,36 +312,6 @@ def _numeric_rows(path, rows: list[tuple[int, str]], *, ncols: int, ends_with_ne
         if not ends_with_newline:
             check_last_value([r[-1] for r in split], path=path, line=rows[-1][0], column=ncols, decimal=decimal)
     return out
-
-
-def check_last_value(tokens: list[str], *, path, line: int, column: int, decimal: str) -> None:
-    """Refuse a last value that cannot be told complete in a file without a final line break.
-
-    Also used by the XRD text reader; it belongs with :func:`nakit.textio.check_last_row`
-    and should move there.
-
-    :func:`nakit.textio.check_last_row` compares the last value with the *least* precise
-    earlier one; spectrometer exports write ``%g``-style numbers whose precision varies from
-    row to row (``143.9634``, ``12.2152``, ``3243``), so a cut ``143.9`` or ``3`` passes it.
-    Here the last value must have at least as many decimals as the most precise earlier
-    value and as many integer digits as the shortest one, and must not end in a separator
-    or an exponent sign; a complete file that fails this only needs its final line break.
-    """
-    def parts(token: str) -> tuple[int, int]:
-        mantissa = re.split(r"[eE]", token.strip(), maxsplit=1)[0].lstrip("+-")
-        whole, _, frac = mantissa.partition(decimal)
-        return len(whole), len(frac)
-
-    if len(tokens) < 2:
-        return
-    last = tokens[-1].strip()
-    earlier = [parts(t) for t in tokens[:-1]]
-    whole, frac = parts(last)
-    if (last[-1:] in (".", ",", "e", "E", "+", "-") or frac < max(f for _, f in earlier)
-            or whole < min(w for w, _ in earlier)):
-        raise FileFormatError(path, f"file ends mid-number (truncated?): the last value {last!r} may be cut (the "
-                              "file does not end with a line break and earlier values in this column are longer); "
-                              "if the file is complete, end it with a line break", line=line, field=f"column {column}")
 
 
 def _numeric_start(line: str) -> bool:

@@ -53,8 +53,8 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
-from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, content_suffix, decode,
-                      parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
+                      decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 
 #: Emission lines (angstrom) by anode: (Ka1, Ka2, I(Ka2)/I(Ka1)); Hoelzer et al. (1997).
 ANODES = {
@@ -633,9 +633,7 @@ def _numeric_rows(lines: list[str], path, *, first_line: int = 1, min_cols: int 
     check_last_row(rows, path=path, ends_with_newline=ends, line=linenos[-1], decimal=decimal)
     if not ends:
         # %g-style columns (143.9634, 12.5, 3243) defeat check_last_row's comparison with the
-        # least precise earlier value; the stricter rule lives with the Raman reader for now
-        from ..raman.readers import check_last_value
-
+        # least precise earlier value
         check_last_value([r[-1] for r in rows], path=path, line=linenos[-1], column=ncol, decimal=decimal)
     arr = np.empty((len(rows), ncol))
     for i, (fields, lineno) in enumerate(zip(rows, linenos)):
