@@ -132,10 +132,16 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
     With a finite positive ``sigma``, sigma keeps two significant figures (one when it
     starts with 3-9, the Particle Data Group habit) and the value is rounded to the same
     decimal place: ``fmt(193.721, 1.13) == "193.7 ± 1.1"``. Without one, ``digits``
-    significant figures. Text passes through; None and NaN give ``""``.
+    significant figures, except that integers and whole-number floats (a cycle number, a
+    count: ``fmt(1.0) == "1"``) print without decimals. Text passes through; None and NaN
+    give ``""``.
     """
     if value is None or isinstance(value, str):
         return "" if value is None else value
+    if isinstance(value, bool):
+        return str(value)
+    if sigma is None and isinstance(_plain(value), int):  # a count or a cycle number: no decimals
+        return str(_plain(value))
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -152,6 +158,8 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
         return f"{round(v, d):.0f} ± {round(float(sigma), d):.0f}"
     if v == 0:
         return "0"
+    if v.is_integer() and abs(v) < 1e6:  # a whole number (1.0 cycles, 12.0 points) prints as one
+        return f"{v:.0f}"
     if 1e-3 <= abs(v) < 1e6:
         d = max(digits - 1 - math.floor(math.log10(abs(v))), 0)
         return f"{v:.{d}f}"

@@ -3,6 +3,7 @@
 import csv
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -75,6 +76,24 @@ def test_results_table_is_rounded_and_labelled(tmp_path):
     (float("nan"), 1.0, ""),
 ])
 def test_fmt_rounds_to_uncertainty(value, sigma, text):
+    assert report.fmt(value, sigma) == text
+
+
+@pytest.mark.parametrize("value, sigma, text", [
+    (1, None, "1"),                      # a cycle number
+    (20, None, "20"),
+    (np.int64(3), None, "3"),            # a count from numpy
+    (1.0, None, "1"),                    # a whole-number float without sigma
+    (250.0, None, "250"),
+    (-2.0, None, "-2"),
+    (1.5, None, "1.500"),                # not whole: significant figures as before
+    (2.0e7, None, "2.000e+07"),          # too large to be a count: still in powers of ten
+    (1.0, 0.05, "1.00 ± 0.05"),          # with sigma: rounded to the sigma, decimals kept
+    (12.0, 1.3, "12.0 ± 1.3"),
+    (3, 0.25, "3.00 ± 0.25"),
+    (True, None, "True"),
+])
+def test_fmt_prints_whole_numbers_as_integers_and_values_with_sigma_rounded_to_it(value, sigma, text):
     assert report.fmt(value, sigma) == text
 
 
