@@ -254,6 +254,123 @@ def place_legend(ax, *, locations=LEGEND_LOCATIONS, **kwargs):
     return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)
 
 
+def _points_px(ax) -> np.ndarray:
+    """Every visible data point of ``ax`` in display pixels, as one N x 2 array."""
+    pts = [xy for _name, xy in _data_points(ax)]
+    return np.vstack(pts) if pts else np.empty((0, 2))
+
+
+def _covers_any(box, points: np.ndarray, margin: float) -> bool:
+    if not len(points):
+        return False
+    return bool(np.any((points[:, 0] > box[0] - margin) & (points[:, 0] < box[2] + margin)
+                       & (points[:, 1] > box[1] - margin) & (points[:, 1] < box[3] + margin)))
+
+
+def _boxes_meet(a, b, margin: float) -> bool:
+    return (min(a[2], b[2]) - max(a[0], b[0]) > -margin) and (min(a[3], b[3]) - max(a[1], b[1]) > -margin)
+
+
+def _shift_text(text, dx_px: float, dy_px: float) -> None:
+    """Move ``text`` by pixels: an annotation's offset (points) or a text's position (its own coordinates)."""
+    from matplotlib.text import Annotation
+
+    fig = text.figure
+    if isinstance(text, Annotation) and text.anncoords == "offset points":
+        x, y = text.xyann
+        scale = 72.0 / fig.dpi
+        text.xyann = (x + dx_px * scale, y + dy_px * scale)
+        return
+    transform = text.get_transform()
+    x, y = transform.transform(text.get_position())
+    text.set_position(transform.inverted().transform((x + dx_px, y + dy_px)))
+
+
+def clear_labels(ax, texts=None, *, step_pt: float = 1.5, max_shift_pt: float = 40.0, gap_pt: float = 1.0,
+                 keep_inside: bool = True, rounds: int = 4) -> list:
+    """Move text labels (hkl, peak and point labels) off the data and off each other.
+
+    Each label in turn is tried at its own place, then ever higher (``step_pt`` at a
+    time, up to ``max_shift_pt``) or a little left or right (a sideways step costing twice
+    its length upwards, so a label stays over its peak when it can); it takes the nearest place where its box, widened by ``gap_pt``, holds no plotted point of
+    ``ax`` (as :func:`overlaps` counts them) and meets no label already placed or the axis
+    labels. With ``keep_inside`` the y limit is then raised until every label lies inside
+    the axes, and the placement repeats (raising the limit moves the data on the canvas).
+    A label that finds no free place within ``max_shift_pt`` is left at its last trial,
+    where :func:`overlaps` (and ``figures/layout.csv``) still report it.
+
+    Parameters
+    ----------
+    ax
+        The axes holding the data and the labels.
+    texts
+        The labels to move (Text or Annotation artists of ``ax``); default every text of ``ax``.
+    step_pt, max_shift_pt, gap_pt
+        Trial step, largest move and the clearance kept around each label, in points.
+    keep_inside
+        Raise the upper y limit so that the labels stay inside the axes.
+    rounds
+        How many times placement and limit may alternate before stopping.
+
+    Returns
+    -------
+    list
+        The labels that still cover data or another label (empty when all found a place).
+    """
+    texts = [t for t in (ax.texts if texts is None else texts) if t.get_visible() and t.get_text().strip()]
+    fig = ax.figure
+    px = fig.dpi / 72.0
+    starts = {id(t): (t.xyann if hasattr(t, "xyann") else None, t.get_position()) for t in texts}
+    left = list(texts)
+    for _ in range(max(rounds, 1)):
+        for t in texts:  # every round starts from where the caller put the labels
+            offset, position = starts[id(t)]
+            if offset is not None:
+                t.xyann = offset
+            t.set_position(position)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        points = _points_px(ax)
+        fixed = [(b.x0, b.y0, b.x1, b.y1) for _text, b in _axis_labels(fig, renderer)]
+        placed, left = [], []
+        gap = gap_pt * px
+        for t in sorted(texts, key=lambda t: t.get_window_extent(renderer).x0):
+            b = t.get_window_extent(renderer)
+            box0 = (b.x0, b.y0, b.x1, b.y1)
+            width = b.x1 - b.x0
+            free = None
+            # nearest first, a sideways step costing twice a step up: a label stays over its peak if it can
+            trials = sorted(((dx, dy) for dy in np.arange(0.0, max_shift_pt + step_pt / 2, step_pt) * px
+                             for dx in (0.0, -0.35 * width, 0.35 * width, -0.7 * width, 0.7 * width)),
+                            key=lambda d: d[1] + 2.0 * abs(d[0]))
+            for dx, dy in trials:
+                box = (box0[0] + dx, box0[1] + dy, box0[2] + dx, box0[3] + dy)
+                if not _covers_any(box, points, gap) and not any(_boxes_meet(box, o, gap) for o in placed + fixed):
+                    free = (dx, dy, box)
+                    break
+            if free is None:
+                left.append(t)
+                placed.append(box0)
+                continue
+            _shift_text(t, free[0], free[1])
+            placed.append(free[2])
+        if not keep_inside:
+            break
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        axes_box = ax.get_window_extent(renderer)
+        top = max((t.get_window_extent(renderer).y1 for t in texts), default=axes_box.y1)
+        if top <= axes_box.y1 - gap:
+            break
+        # raise the upper limit so the highest label fits, keeping the data's pixel scale in proportion
+        y0, y1 = ax.get_ylim()
+        need = (top - axes_box.y0 + 2 * gap) / max(axes_box.y1 - axes_box.y0, 1.0)
+        scale = ax.yaxis.get_transform()  # linear or log: stretch the limit in the axis' own scale
+        a, b = np.ravel(scale.transform(np.array([y0, y1], float)))
+        ax.set_ylim(y0, float(np.ravel(scale.inverted().transform(np.array([a + (b - a) * need])))[0]))
+    return left
+
+
 def covers_data(found: list[Overlap]) -> list[Overlap]:
     """The entries of ``found`` that cover data points."""
     return [o for o in found if o.covers == "data"]

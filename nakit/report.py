@@ -27,6 +27,7 @@ with neither) keeps the old behaviour: the banner at once and the paper's claims
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -164,6 +165,89 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
         d = max(digits - 1 - math.floor(math.log10(abs(v))), 0)
         return f"{v:.{d}f}"
     return f"{v:.{digits - 1}e}"
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_OVERBAR = "\u0304"  # combining macron: 4̄
+
+
+def _space_group_tokens(symbol: str) -> list[tuple[str, str]]:
+    """``[(kind, text)]`` of a Hermann-Mauguin symbol: kind ``"bar"`` (rotoinversion, ``-4``),
+    ``"screw"`` (``21`` -> 2 with subscript 1), or ``"plain"`` (letters, ``/``, rotation axes).
+
+    Spaced symbols (``"P -4 21 c"``, ``"P 63/m m c"``, from a CIF) are read token by token; a
+    compact one (``"P-421c"``, ``"P63mmc"``) reads a digit followed by a smaller digit as a
+    screw axis (6 3 -> 6₃), and a digit after a rotoinversion as a new axis (-4 2 -> 4̄ 2).
+    """
+    out: list[tuple[str, str]] = []
+    spaced = " " in symbol.strip()
+    parts = symbol.split() if spaced else [symbol]
+    for part in parts:
+        i = 0
+        while i < len(part):
+            ch = part[i]
+            if ch == "-" and i + 1 < len(part) and part[i + 1].isdigit():
+                out.append(("bar", part[i + 1]))
+                i += 2
+            elif ch.isdigit() and i + 1 < len(part) and part[i + 1].isdigit() and int(part[i + 1]) < int(ch):
+                out.append(("screw", ch + part[i + 1]))
+                i += 2
+            else:
+                out.append(("plain", ch))
+                i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _library_spacegroup(name: str) -> str | None:
+    """The spaced space-group symbol of a shipped reference structure (None for any other name)."""
+    try:
+        from .xrd import library, reference
+
+        return reference(name).spacegroup if name in library() else None
+    except Exception:  # a reference that cannot be read: fall back to the name itself
+        return None
+
+
+def phase_name(name: str, *, spacegroup: str | None = None, mathtext: bool = False) -> str:
+    """A reference phase's file-style name typeset for a reader: ``Na3PS4_P-421c`` -> ``Na₃PS₄ (P4̄2₁c)``.
+
+    The part before the first ``_`` is a formula (digits become subscripts); the rest is
+    its space group in Hermann-Mauguin notation (a leading ``-`` gives the overbar of a
+    rotoinversion, a digit followed by a smaller one a screw axis: ``P63mmc`` -> ``P6₃mmc``).
+    ``spacegroup`` (the CIF's spaced symbol, ``"P 63/m m c"``; for the shipped references
+    it is read from their CIF) is used instead when known, which also restores the ``/`` a
+    file name cannot hold.
+
+    Parameters
+    ----------
+    name
+        ``formula_spacegroup`` as in ``nakit.xrd.library()``; a name without ``_`` is a formula alone.
+    spacegroup
+        The space-group symbol from the structure file, if known.
+    mathtext
+        Matplotlib mathtext (``Na$_{3}$PS$_{4}$ (P$\\bar{4}$2$_{1}$c)``) for figures instead of
+        Unicode (for tables, captions and HTML).
+    """
+    import re
+
+    formula, _, group = str(name).partition("_")
+    group = (spacegroup or _library_spacegroup(str(name)) or group).strip()
+    if mathtext:
+        formula = re.sub(r"(?<=[A-Za-z)\]])(\d+)", r"$_{\1}$", formula)
+    else:
+        formula = re.sub(r"(?<=[A-Za-z)\]])(\d+)", lambda m: m.group(1).translate(_SUBSCRIPT), formula)
+    if not group:
+        return formula
+    pieces = []
+    for kind, text in _space_group_tokens(group):
+        if kind == "bar":
+            pieces.append(rf"$\bar{{{text}}}$" if mathtext else text + _OVERBAR)
+        elif kind == "screw":
+            pieces.append(f"{text[0]}$_{{{text[1]}}}$" if mathtext else text[0] + text[1].translate(_SUBSCRIPT))
+        else:
+            pieces.append(text)
+    return f"{formula} ({''.join(pieces)})"
 
 
 def round_to(value: float, sigma: float | None) -> float:

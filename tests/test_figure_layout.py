@@ -3,8 +3,8 @@
 The analytic cases place a legend and labels where the answer is known (over a cloud of
 points, outside the axes, two labels on top of each other). The reproduction case reads
 ``figures/layout.csv`` that :meth:`nakit.report.Report.figure` writes for every figure of a
-real ``nakit reproduce`` and asserts that no legend box covers a plotted point in the figures
-that make the paper's panels (:data:`nakit.paperfigs.PAPER_PANELS`).
+real ``nakit reproduce`` and asserts that no legend box or text label covers a plotted point
+or another label in the figures that make the paper's panels (:data:`nakit.paperfigs.PAPER_PANELS`).
 """
 
 from __future__ import annotations
@@ -138,6 +138,53 @@ def test_place_legend_finds_the_empty_corner_or_goes_outside():
     plt.close(fig)
 
 
+def _peaks_with_labels(fig, ax):
+    """Two sharp peaks, each with an hkl label anchored just below its top: both labels cover their peak."""
+    x = np.linspace(10.0, 80.0, 3501)
+    y = 100 + 5000 * np.exp(-0.5 * ((x - 39.0) / 0.08) ** 2) + 2000 * np.exp(-0.5 * ((x - 45.9) / 0.08) ** 2)
+    ax.plot(x, y, lw=0.7, label="pattern")
+    labels = [ax.annotate("(220)", (39.0, 4900.0), textcoords="offset points", xytext=(0, 0), ha="center",
+                          va="bottom", fontsize=6),
+              ax.annotate("(311)", (45.9, 1800.0), textcoords="offset points", xytext=(0, 0), ha="center",
+                          va="bottom", fontsize=6),
+              ax.annotate("(311)'", (45.9, 1800.0), textcoords="offset points", xytext=(0, 0), ha="center",
+                          va="bottom", fontsize=6)]  # a second label on the same peak: must not sit on the first
+    ax.set_ylim(0, 5200)
+    return x, y, labels
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_clear_labels_moves_hkl_labels_off_the_trace_and_each_other(scale):
+    fig, ax = plt.subplots(figsize=(6, 4))
+    x, y, labels = _peaks_with_labels(fig, ax)
+    ax.set_yscale(scale)
+    ax.set_ylim(50 if scale == "log" else 0, 5200)
+    before = layout.overlaps(fig)
+    assert {o.label for o in layout.covers_data(before)} == {"(220)", "(311)", "(311)'"}
+    left = layout.clear_labels(ax, labels)
+    after = layout.overlaps(fig)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    axes_box = ax.get_window_extent(renderer)
+    peak_top = ax.transData.transform((39.0, y.max()))
+    plt.close(fig)
+    assert left == [] and after == []
+    # (220) stays over its peak (centred on it, above its top) and inside the raised axes
+    assert boxes[0].x0 < peak_top[0] < boxes[0].x1 and boxes[0].y0 >= peak_top[1]
+    assert all(b.y1 <= axes_box.y1 for b in boxes)
+    assert ax.get_ylim()[1] > 5200  # the limit was raised to make room
+
+
+def test_clear_labels_reports_a_label_with_no_free_place():
+    fig, ax = _cloud()  # points everywhere, nowhere within a few points to go
+    text = ax.text(0.5, 0.5, "(111)", ha="center", va="center")
+    left = layout.clear_labels(ax, [text], max_shift_pt=3.0, keep_inside=False)
+    found = layout.covers_data(layout.overlaps(fig))
+    plt.close(fig)
+    assert left == [text]
+    assert [o.label for o in found] == ["(111)"]  # and the layout record still says so
+
+
 def test_report_figure_records_layout_and_warns(tmp_path):
     from nakit import report
     from nakit.errors import NakitWarning
@@ -163,7 +210,8 @@ def test_report_figure_records_layout_and_warns(tmp_path):
 # -- the paper's figures in a real reproduction --------------------------------------------------
 
 @pytest.mark.notebooks
-def test_no_legend_covers_a_point_in_the_paper_figures(reproduction):
+def test_no_legend_or_label_covers_data_or_another_label_in_the_paper_figures(reproduction):
+    """Legends and text labels (hkl, peak, point and panel labels) cover no plotted point and no other label."""
     from nakit.paperfigs import PAPER_PANELS
 
     panels: dict[tuple[str, str], list[str]] = {}
@@ -181,11 +229,14 @@ def test_no_legend_covers_a_point_in_the_paper_figures(reproduction):
             unchecked.append(f"{notebook}/{figure} (Fig. {', '.join(ids)})")
             continue
         for r in rows:
-            if r["kind"] == "legend" and r["covers"] == "data":
-                problems.append(f"Fig. {', '.join(ids)}: {notebook}/{figure}: legend ({r['label']}) in {r['axes']} "
-                                f"covers {r['points']} point(s) of {r['what']}")
+            if r["status"] != "overlap":
+                continue
+            name = f"legend ({r['label']})" if r["kind"] == "legend" else f"label {r['label']!r}"
+            what = (f"covers {r['points']} point(s) of {r['what']}" if r["covers"] == "data"
+                    else f"overlaps the label {r['what']!r}")
+            problems.append(f"Fig. {', '.join(ids)}: {notebook}/{figure}: {name} in {r['axes']} {what}")
     assert not unchecked, "paper figures without a layout record: " + "; ".join(unchecked)
-    assert not problems, "legends over data in the paper figures:\n" + "\n".join(problems)
+    assert not problems, "legends or labels over data or labels in the paper figures:\n" + "\n".join(problems)
 
 
 @pytest.mark.notebooks

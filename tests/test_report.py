@@ -196,3 +196,31 @@ def test_claims_list_errors_name_line_and_field(tmp_path):
     bad = _claims(tmp_path / "c.csv", [["x", "sorption", "q"]], header=("id", "notebook", "quantity"))
     with pytest.raises(FileFormatError, match="missing column.*paper_value"):
         load_claims(bad)
+
+
+@pytest.mark.parametrize("name, unicode, mathtext", [
+    ("Na3PS4_P-421c", "Na₃PS₄ (P4̄2₁c)", r"Na$_{3}$PS$_{4}$ (P$\bar{4}$2$_{1}$c)"),
+    ("Na2S_Fm-3m", "Na₂S (Fm3̄m)", r"Na$_{2}$S (Fm$\bar{3}$m)"),
+    ("Na3PS4_I-43m", "Na₃PS₄ (I4̄3m)", r"Na$_{3}$PS$_{4}$ (I$\bar{4}$3m)"),
+    ("graphite_P63mmc", "graphite (P6₃/mmc)", r"graphite (P6$_{3}$/mmc)"),  # '/' from the shipped CIF
+    ("Sn_I41amd", "Sn (I4₁/amd)", r"Sn (I4$_{1}$/amd)"),
+    ("S8_Fddd", "S₈ (Fddd)", r"S$_{8}$ (Fddd)"),
+    ("(NH4)2SO4_Pnma", "(NH₄)₂SO₄ (Pnma)", r"(NH$_{4}$)$_{2}$SO$_{4}$ (Pnma)"),  # not a shipped reference
+    ("Li7La3Zr2O12_Ia-3d", "Li₇La₃Zr₂O₁₂ (Ia3̄d)", r"Li$_{7}$La$_{3}$Zr$_{2}$O$_{12}$ (Ia$\bar{3}$d)"),
+    ("Na2S", "Na₂S", r"Na$_{2}$S"),
+])
+def test_phase_name_typesets_formula_and_space_group(name, unicode, mathtext):
+    assert report.phase_name(name) == unicode
+    assert report.phase_name(name, mathtext=True) == mathtext
+
+
+def test_phase_name_takes_the_structure_files_symbol_and_reads_screw_axes_in_compact_names():
+    assert report.phase_name("X_P63mc") == "X (P6₃mc)"                    # compact: 6 then 3 is 6₃
+    assert report.phase_name("X_P63mc", spacegroup="P 63 m c") == "X (P6₃mc)"
+    assert report.phase_name("X_P4222", spacegroup="P 42 2 2") == "X (P4₂22)"
+    assert report.phase_name("mine_P-421c", spacegroup="P -4 21 c") == "mine (P4̄2₁c)"
+    # mathtext renders: the figure text draws without a parse error
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, report.phase_name("Na3PS4_P-421c", mathtext=True))
+    fig.canvas.draw()
+    plt.close(fig)
