@@ -10,11 +10,34 @@ the capacity of the second half-cycle over that of the first, in percent:
 * a cell that starts with discharge (a Li or Na half cell against a metal, the LAND peer
   file) gets CE = Q_charge / Q_discharge, which is also what the LAND cycler reports.
 
-``first="auto"`` takes the direction of the record's first active row; ``first="charge"``
-or ``"discharge"`` fixes it, and cycles whose halves come in the other order are listed in
+``first="auto"`` takes the order in which the record's complete cycles run their halves
+(a Neware test in "Charge First" mode numbers charge-then-discharge cycles even for a cell
+that starts with a discharge, whose first cycle is then that discharge alone), and the
+direction of the record's first active row when no cycle has both halves; ``first="charge"``
+or ``"discharge"`` fixes it. Cycles whose halves come in the other order are listed in
 ``attrs["cycles_out_of_order"]`` (a cathode given a short discharge before its first
-charge, say). A cycle missing a half (the last one, if the test stopped mid-cycle) gets
-NaN for everything needing that half and is listed in ``attrs["incomplete_cycles"]``.
+charge, say), flagged and warned about.
+
+Incomplete cycles: one rule for every cycler
+--------------------------------------------
+A cycle is *complete* when both its half-cycles were measured to their end. A half-cycle
+is missing when the record has no rows of it (a Neware cycle 1 that is a discharge alone,
+a test stopped after a charge). A half-cycle is *cut short* when the record ends while
+its current still flows (the last row is not a rest) and nothing shows that it had reached
+its end: its last voltage is not within :data:`END_VOLTAGE_TOLERANCE` of where the other
+half-cycles of its direction end (a voltage cut-off), and its duration is not within
+:data:`END_DURATION_TOLERANCE` of another half-cycle's (a time limit). The cycler's
+counter at the end of a cut half-cycle is what had passed when the record stopped, not the
+half-cycle's capacity, so a missing or cut-short half gets NaN for everything computed from it (capacity, energy,
+average and median voltage) and its cycle NaN Coulombic efficiency, retention and
+hysteresis; ``cycle_complete`` is 0 for the cycle, ``attrs["incomplete_cycles"]`` lists it,
+``attrs["incomplete_reasons"]`` says why (and what a cut half-cycle had measured),
+``attrs["flags"]`` holds ``incomplete_cycles`` and a :class:`~nakit.errors.NakitWarning`
+is raised. Mean currents are kept: they were measured.
+
+With no other half-cycle of its direction to compare with (a record of one cycle), the end
+of the last half-cycle can be confirmed neither way: its numbers are kept, ``attrs["flags"]``
+holds ``end_unconfirmed``, ``attrs["end_unconfirmed"]`` says why, and a warning is raised.
 """
 
 from __future__ import annotations
@@ -34,6 +57,13 @@ DEFAULT_SOC_WINDOW = (0.2, 0.8)
 #: Largest difference (%) between the cycler's capacity counter and nakit's integration of
 #: the current before a summary is flagged: LAND and Neware records agree to 0.1 %.
 CAPACITY_CHECK_TOLERANCE = 1.0
+#: How close (V) the last voltage of a half-cycle the record ends in must come to the end
+#: voltages of the other half-cycles of its direction to count as having reached its cut-off
+#: (cyclers stop within a few mV of it: LAND and Neware records end charges 0.1-1.6 mV over).
+END_VOLTAGE_TOLERANCE = 0.01
+#: Relative difference in duration within which the half-cycle the record ends in counts as
+#: having run to a time limit that another half-cycle also ran to.
+END_DURATION_TOLERANCE = 0.01
 
 
 class HalfCycles:
@@ -67,6 +97,15 @@ class HalfCycles:
         self.last_row[k] = ends[act]
         self.active_rows[k] = active_rows[act]
         self._starts, self._key, self._act = starts, seg_key, act
+        # first and last rows that carry current (first_row/last_row include rests)
+        run_key = runs.keys()
+        on = runs.state != REST
+        run_end = runs.starts + runs.lengths - 1
+        self.first_active_row = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
+        self.last_active_row = np.full(self.n, -1, dtype=np.int64)
+        np.minimum.at(self.first_active_row, run_key[on], runs.starts[on])
+        np.maximum.at(self.last_active_row, run_key[on], run_end[on])
+        self.first_active_row[self.last_active_row < 0] = -1
 
     def at_end(self, values: np.ndarray) -> np.ndarray:
         """``values`` at the last row of each half-cycle (NaN where there is none)."""
@@ -97,12 +136,52 @@ class HalfCycles:
         return out
 
 
-def _first_direction(state: np.ndarray, first: str) -> int:
+def _first_direction(state: np.ndarray, first: str, hc: HalfCycles) -> int:
+    """The direction that opens a cycle (see the module docstring)."""
     if first == "auto":
+        start_c, start_d = hc.first_active_row[1::2], hc.first_active_row[0::2]
+        both = (start_c >= 0) & (start_d >= 0)
+        charge_first = int(np.sum(both & (start_c < start_d)))
+        discharge_first = int(np.sum(both & (start_d < start_c)))
+        if charge_first != discharge_first:
+            return CHARGE if charge_first > discharge_first else DISCHARGE
         return int(state[int(np.argmax(state != REST))])
     if first not in ("charge", "discharge"):
         raise ParameterError(f"first must be 'auto', 'charge' or 'discharge', got {first!r}")
     return CHARGE if first == "charge" else DISCHARGE
+
+
+def _cut_short(hc: HalfCycles, state: np.ndarray, voltage: np.ndarray,
+               time: np.ndarray) -> tuple[int, str, bool] | None:
+    """The half-cycle the record ends in while its current still flows, if nothing shows
+    it reached its end (a voltage cut-off or a time limit met by other half-cycles), with
+    the reason and whether other half-cycles of its direction show it was cut (``False``:
+    none to compare with); ``None`` when the record ends at rest or the half-cycle ended."""
+    last = state.size - 1
+    if state[last] == REST:
+        return None
+    g = int(np.flatnonzero(hc.last_active_row == last)[0])
+    direction = "charge" if g % 2 else "discharge"
+    v_end = float(voltage[last])
+    duration = float(time[last] - time[hc.first_active_row[g]])
+    others = np.flatnonzero(hc.last_active_row >= 0)
+    others = others[others != g]
+    same = others[others % 2 == g % 2]
+    v_others = voltage[hc.last_active_row[same]]
+    if same.size and v_others.min() - END_VOLTAGE_TOLERANCE <= v_end <= v_others.max() + END_VOLTAGE_TOLERANCE:
+        return None
+    d_others = time[hc.last_active_row[others]] - time[hc.first_active_row[others]]
+    if np.any(np.abs(d_others - duration) <= END_DURATION_TOLERANCE * d_others):
+        return None
+    if same.size:
+        ends = (f"{v_others.min():.3f} V" if np.ptp(v_others) < 0.0005
+                else f"{v_others.min():.3f}-{v_others.max():.3f} V")
+        why = f"the other {direction}s end at {ends}"
+    else:
+        why = f"no other {direction} shows where it would end"
+    what = "cut short" if same.size else "may be cut short"
+    return g, (f"{direction} {what}: the record ends during it at {v_end:.3f} V after "
+               f"{duration:.4g} s ({why}); {hc.capacity[g]:.4g} mAh had passed"), bool(same.size)
 
 
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
@@ -162,7 +241,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         Along ``cycle``: ``charge_capacity`` / ``discharge_capacity`` (mAh) and specific
         (mAh/g), ``coulombic_efficiency`` (%), energies (mWh, Wh/kg), average and median
         voltages (V), ``retention`` (%), ``hysteresis`` (V), currents (mA, mA/g) and
-        ``utilisation`` (% of theoretical). attrs state the active mass and the orientation.
+        ``utilisation`` (% of theoretical), and ``cycle_complete`` (1/0). attrs state the
+        active mass, the orientation, the incomplete cycles and why (NaN where a half-cycle is
+        missing or cut short: see the module docstring) and ``flags``.
 
     Notes
     -----
@@ -189,8 +270,15 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     voltage = record["voltage"].values
     capacity = record[cap_name].values
     energy = record[en_name].values
-    fd = _first_direction(state, first)
     hc = HalfCycles(cycle, state, capacity)
+    fd = _first_direction(state, first, hc)
+    cut = _cut_short(hc, state, voltage, record["time"].values)
+    unconfirmed = ""
+    if cut is not None and not cut[2]:
+        unconfirmed = f"cycle {hc.cycle0 + cut[0] // 2}: {cut[1]}"
+        cut = None
+    if cut is not None:
+        hc.capacity[cut[0]] = np.nan  # NaN follows into energy, voltages, CE, retention, hysteresis
     ch, dis = slice(1, None, 2), slice(0, None, 2)
     q = hc.capacity
     e = hc.at_end(energy) if energy is not None else np.full(hc.n, np.nan)
@@ -208,9 +296,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     qc, qd = q[ch], q[dis]
     with np.errstate(invalid="ignore", divide="ignore"):
         ce = 100.0 * (qd / qc if fd == CHARGE else qc / qd)
-    first_c, first_d = hc.first_row[ch], hc.first_row[dis]
-    both = (first_c >= 0) & (first_d >= 0)
-    wrong = both & ((first_d < first_c) if fd == CHARGE else (first_c < first_d))
+    first_c, first_d = hc.first_active_row[ch], hc.first_active_row[dis]
+    measured = (first_c >= 0) & (first_d >= 0)
+    wrong = measured & ((first_d < first_c) if fd == CHARGE else (first_c < first_d))
+    both = np.isfinite(qc) & np.isfinite(qd)
     if retention_reference is None:
         retention_reference = int(cycles[0])
     ref = np.flatnonzero(cycles == retention_reference)
@@ -238,11 +327,37 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "hysteresis": var(hysteresis, "V", "charge - discharge voltage at matched state of charge"),
         "charge_current": var(i_mean[ch], "mA", "mean |current| on charge"),
         "discharge_current": var(i_mean[dis], "mA", "mean |current| on discharge"),
+        "cycle_complete": ("cycle", both.astype(np.int8),
+                           {"units": "1", "long_name": "1: both half-cycles measured to their end; 0: a half-cycle "
+                                                       "is missing or the record ends during it"}),
     }
     flags: list[str] = []
+    reasons = []
+    for k in np.flatnonzero(~both):
+        missing = [name for name, start in (("charge", first_c[k]), ("discharge", first_d[k])) if start < 0]
+        text = f"no {' or '.join(missing)}" if missing else ""
+        if cut is not None and cut[0] // 2 == k:
+            text = "; ".join(filter(None, (text, cut[1])))
+        reasons.append(f"cycle {cycles[k]}: {text}")
+    if reasons:
+        flags.append("incomplete_cycles")
+        warnings.warn(NakitWarning(
+            "incomplete cycle(s), with NaN for what needs the missing half: " + "; ".join(reasons)), stacklevel=2)
+    if unconfirmed:
+        flags.append("end_unconfirmed")
+        warnings.warn(NakitWarning(f"{unconfirmed}; its numbers are kept but may be short of the "
+                                   "half-cycle's"), stacklevel=2)
+    if wrong.any():
+        flags.append("cycles_out_of_order")
+        warnings.warn(NakitWarning(
+            f"cycle(s) {', '.join(map(str, cycles[wrong]))} run their half-cycles in the other order than "
+            f"first={'charge' if fd == CHARGE else 'discharge'}: their Coulombic efficiency pairs a half-cycle "
+            "with the one before it"), stacklevel=2)
     worst = None
     if source == "cycler":
         q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
+        if cut is not None:
+            q_int[cut[0]] = np.nan
         data["charge_capacity_integrated"] = var(q_int[ch], "mAh", "charge capacity by nakit's integration (check)")
         data["discharge_capacity_integrated"] = var(q_int[dis], "mAh",
                                                     "discharge capacity by nakit's integration (check)")
@@ -262,10 +377,12 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "capacity_check_max_difference_percent": np.nan if worst is None else worst[0],
         "flags": ",".join(flags),
         "first_half_cycle": "charge" if fd == CHARGE else "discharge",
-        "ce_orientation": ("discharge / charge (cell starts with charge)" if fd == CHARGE
-                           else "charge / discharge (cell starts with discharge)"),
+        "ce_orientation": ("discharge / charge (cycles open with a charge)" if fd == CHARGE
+                           else "charge / discharge (cycles open with a discharge)"),
         "hysteresis_soc_window": np.asarray(soc_window, dtype=float),
         "incomplete_cycles": cycles[~both].astype(np.int64),
+        "incomplete_reasons": "; ".join(reasons),
+        "end_unconfirmed": unconfirmed,
         "cycles_out_of_order": cycles[wrong].astype(np.int64),
         "active_mass_mg": np.nan if cell is None else cell.active_mass_mg,
     }

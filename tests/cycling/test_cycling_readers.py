@@ -184,11 +184,17 @@ def test_neware_bts8_xlsx():
     assert rec["time"].values[-1] == pytest.approx(2829.1)  # Total Time 00:47:09.100
     table = cycler_table(rec)
     assert table["charge_capacity"].values[0] == pytest.approx(785.9)  # 0.7859 Ah
-    s = summarise(rec)
+    # the record ends 47 min into a 1 A charge, at 4.118 V; with no other charge to show
+    # where it would end, the numbers are kept and flagged (#15)
+    with pytest.warns(NakitWarning, match="charge may be cut short"):
+        s = summarise(rec)
     assert s["charge_capacity"].values[0] == pytest.approx(785.9, abs=0.05)  # 4 decimals in Ah
     assert s["charge_energy"].values[0] == pytest.approx(3103.8, abs=0.05)
     assert s["charge_capacity_integrated"].values[0] == pytest.approx(785.9, rel=1e-3)
-    assert list(s.attrs["incomplete_cycles"]) == [1]  # a charge only
+    assert list(s.attrs["incomplete_cycles"]) == [1] and s["cycle_complete"].values.tolist() == [0]
+    assert s.attrs["incomplete_reasons"] == "cycle 1: no discharge"
+    assert "at 4.118 V after 2829 s" in s.attrs["end_unconfirmed"]
+    assert s.attrs["flags"].split(",") == ["incomplete_cycles", "end_unconfirmed"]
     assert rec.attrs["instrument_active_material"] == "1mg"  # as typed into the cycler; never used silently
     assert rec.attrs["instrument_start_time"] == "2023-01-10 14:33:33"
 
@@ -313,12 +319,14 @@ def test_summary_defaults_to_the_cyclers_counter():
 
 
 def test_summary_flags_a_counter_that_disagrees_with_the_current():
-    t = np.arange(0, 3601, 60.0)
-    i = np.full(t.size, 1.0)  # 1 mA for 1 h: 1 mAh, but a counter that says 1.05 mAh
-    rec = make_record(t, 2 + t / 3600, i, capacity_cycler=1.05 * t / 3600)
+    t = np.arange(0, 4201, 60.0)
+    i = np.where(t <= 3600, 1.0, 0.0)  # 1 mA for 1 h, then rest: 1 mAh, but a counter that says 1.05 mAh
+    rec = make_record(t, 2 + np.minimum(t, 3600) / 3600, i, capacity_cycler=1.05 * np.minimum(t, 3600) / 3600)
     with pytest.warns(NakitWarning, match="differ by 4.8 %"):
         s = summarise(rec)
-    assert s.attrs["flags"] == "capacity_check"
+    # a charge alone: the cycle is also incomplete (no discharge), the charge itself ended
+    assert s.attrs["flags"].split(",") == ["incomplete_cycles", "capacity_check"]
+    assert s.attrs["incomplete_reasons"] == "cycle 1: no discharge"
     assert s["charge_capacity"].item() == pytest.approx(1.05)
     assert s["charge_capacity_integrated"].item() == pytest.approx(1.0)
     assert s.attrs["capacity_check_max_difference_percent"] == pytest.approx(100 * 0.05 / 1.05, rel=1e-9)
