@@ -10,10 +10,12 @@ Documentation grammar
 * The trailing comment on an assignment's first line, or the comment lines directly above
   it (both, joined, when both are present), is the parameter's description.
 * ``one of: "a", "b"`` inside the description lists the allowed values: Python literals,
-  comma-separated, up to the end of the comment line or a ``;``.
+  comma-separated, up to the end of the comment line or a ``;``. The bare word ``int`` in
+  the list allows any integer (``one of: "last", "first", int``).
 * For a list-of-dicts parameter (``samples``), ``keys: label*, file*, sample_mass_g`` lists
   the keys an entry may have; a ``*`` marks a required key. It may sit in the description
-  or on a comment line inside the list literal.
+  or on a comment line inside the list literal. ``KEY: one of: ...`` on those comment lines
+  (``KEY`` one of the listed keys) lists the values that entry key allows.
 
 For example::
 
@@ -51,6 +53,29 @@ from .errors import ParameterError
 
 INPUT_SUFFIXES = ("_file", "_files")
 _ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
+_KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
+
+
+class AnyInteger:
+    """``int`` in a ``one of:`` list: any integer (not a bool) is allowed."""
+
+    def __repr__(self) -> str:
+        return "an integer"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AnyInteger)
+
+    def __hash__(self) -> int:
+        return hash(AnyInteger)
+
+    @staticmethod
+    def accepts(value: Any) -> bool:
+        import numbers
+
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+ANY_INTEGER = AnyInteger()
 _KEYS = re.compile(r"\bkeys:\s*([^;]*)")
 _KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\*?$")
 
@@ -74,6 +99,7 @@ class Parameter:
     keys: dict[str, bool] | None = None  # entry key -> required, for list-of-dict parameters
     annotation: str = ""
     line: int = 0
+    key_allowed: dict[str, tuple] | None = None  # entry key -> its allowed values (``KEY: one of:``)
 
     @property
     def type_name(self) -> str:
@@ -92,7 +118,7 @@ class Parameter:
 
     def summary(self) -> str:
         """The description's first sentence-ish line, without the grammar parts."""
-        text = _KEYS.sub("", _ONE_OF.sub("", self.description))
+        text = _KEYS.sub("", _ONE_OF.sub("", _KEY_ONE_OF.sub("", self.description)))
         text = re.sub(r"\s*;\s*(;\s*)*", "; ", text).strip(" ;,")
         return text
 
@@ -130,11 +156,12 @@ def _comments(source: str) -> dict[int, tuple[str, bool]]:
 def _parse_literals(text: str, where: str) -> tuple:
     text = text.strip().rstrip(",")
     try:
-        values = ast.literal_eval(f"({text},)")
-    except (ValueError, SyntaxError):
-        raise ParameterError(f"{where}: 'one of:' must list Python literals separated by commas, "
-                             f"got {text!r}") from None
-    return tuple(values)
+        items = ast.parse(f"({text},)", mode="eval").body.elts
+        return tuple(ANY_INTEGER if isinstance(e, ast.Name) and e.id == "int" else ast.literal_eval(e)
+                     for e in items)
+    except (ValueError, SyntaxError, AttributeError):
+        raise ParameterError(f"{where}: 'one of:' must list Python literals (or int: any integer) "
+                             f"separated by commas, got {text!r}") from None
 
 
 def _parse_keys(text: str, where: str) -> dict[str, bool]:
@@ -189,16 +216,27 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         label = f"{where}: parameter {names[0]!r}"
         allowed = None
         keys = None
+        scoped = []  # (entry key, its one-of text) for list-of-dicts parameters
         for text in [*parts, *inner]:  # line by line: a list ends at the end of its line or a ';'
-            m = _ONE_OF.search(text)
-            if m and text in parts:
-                allowed = (allowed or ()) + _parse_literals(m.group(1), label)
             m = _KEYS.search(text)
             if m:
                 keys = {**(keys or {}), **_parse_keys(m.group(1), label)}
+        for own, text in [*((True, t) for t in parts), *((False, t) for t in inner)]:
+            if keys is not None:
+                for m in _KEY_ONE_OF.finditer(text):
+                    if m.group(1) in keys:
+                        scoped.append((m.group(1), m.group(2)))
+                        text = text.replace(m.group(0), "")
+            m = _ONE_OF.search(text)
+            if m and own:
+                allowed = (allowed or ()) + _parse_literals(m.group(1), label)
+        key_allowed = {}
+        for key, values in scoped:
+            key_allowed[key] = key_allowed.get(key, ()) + _parse_literals(values, f"{label}, entry key {key!r}")
         annotation = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
         for name in names:
-            params[name] = Parameter(name, default, description, allowed, keys, annotation, first)
+            params[name] = Parameter(name, default, description, allowed, keys, annotation, first,
+                                     key_allowed or None)
     return params
 
 
@@ -236,7 +274,10 @@ def _is_number(value: Any) -> bool:
 
 def _allowed(value: Any, allowed: tuple) -> bool:
     for a in allowed:
-        if _is_number(a) and _is_number(value):
+        if isinstance(a, AnyInteger):
+            if a.accepts(value):
+                return True
+        elif _is_number(a) and _is_number(value):
             if a == value:
                 return True
         elif type(a) is type(value) and a == value:
@@ -280,6 +321,10 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             missing = [k for k, required in param.keys.items() if required and entry.get(k) in (None, "")]
             if missing:
                 problems.append(f"{where}: missing required key(s) {', '.join(map(repr, missing))}")
+        for key, allowed in (param.key_allowed or {}).items():
+            if key in entry and not _allowed(entry[key], allowed):
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed "
+                                f"(one of: {', '.join(repr(a) for a in allowed)})")
         fixed = dict(entry)
         for key, v in entry.items():
             if not is_input_key(str(key)) or v in (None, ""):
@@ -359,6 +404,8 @@ def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
         if p.keys is not None:
             keys = ", ".join(f"{k}{'*' if req else ''}" for k, req in p.keys.items())
             lines.append(f"    entry keys: {keys}   (* required)")
+        for key, allowed in (p.key_allowed or {}).items():
+            lines.append(f"    entry key {key}: one of: {', '.join(repr(a) for a in allowed)}")
     return "\n".join(lines)
 
 

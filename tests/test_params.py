@@ -148,3 +148,57 @@ def test_cli_params_file_paths_are_relative_to_the_file(documented, tmp_path, ca
     params.write_text("samples:\n  - {label: here, file: c.txt}\nthreshold: 2e-2\n")
     assert cli.main(["run", str(documented), "-f", str(params), "-o", str(tmp_path / "r")]) == 2
     assert str(Path(tmp_path / "sub" / "c.txt")) + " does not exist" in capsys.readouterr().err
+
+
+def test_one_of_int_and_entry_key_values():
+    """``int`` in a ``one of:`` list allows any integer; ``KEY: one of:`` on a sample list's
+    comments restricts that entry key (and is not the list's own allowed values)."""
+    params = parse_parameters(
+        'samples = [  # keys: label*, loop\n'
+        '    # loop: one of: "last", "first", int; per sample\n'
+        '    {"label": "x"},\n]\n'
+        'mode = "last"  # sweep; one of: "last", "first", int; a number is a loop\n')
+    assert params["samples"].allowed is None
+    assert params["samples"].key_allowed == {"loop": ("last", "first", params["mode"].allowed[2])}
+    assert repr(params["mode"].allowed[2]) == "an integer"
+    assert params["mode"].summary() == "sweep; a number is a loop"
+    from nakit.params import check
+
+    for value, ok in (("first", True), (3, True), (-1, True), (2.0, False), (True, False), ("2", False)):
+        assert (check(params["mode"], value, Path("."))[1] == []) is ok, value
+    with pytest.raises(ParameterError, match="or int: any integer"):
+        parse_parameters("mode = 'a'  # one of: 'a', float\n")
+
+
+@pytest.fixture
+def eis_samples():
+    from nakit.params import notebook_parameters
+    from nakit.paths import notebooks_dir
+
+    path = notebooks_dir() / "05_eis_fitting.ipynb"
+    return path, [dict(s) for s in notebook_parameters(path)["samples"].default]
+
+
+def test_eis_loop_description_allowed_values_and_prepare_agree(eis_samples):
+    """Notebook 05: `loop` takes the keywords it lists; a sample's "loop" takes them or a loop
+    number, and runner.prepare refuses anything else before a kernel starts."""
+    path, samples = eis_samples
+    params = notebook_parameters(path)
+    assert params["loop"].allowed == ("last", "first", "all")
+    assert "a loop number is given per sample" in params["loop"].description
+    assert params["samples"].key_allowed["loop"][:3] == ("last", "first", "all")
+    samples[0]["loop"], samples[1]["loop"] = 2, "all"
+    got = runner.prepare(path, {"samples": samples, "loop": "first"})
+    assert [s.get("loop") for s in got["samples"]] == [2, "all", None]
+    samples[0]["loop"], samples[1]["loop"] = "lst", 1.5
+    with pytest.raises(ParameterError) as err:
+        runner.prepare(path, {"samples": samples, "loop": "every"})
+    msg = str(err.value)
+    assert "parameter 'loop': 'every' is not allowed (one of: 'last', 'first', 'all')" in msg
+    assert "entry 1 ('ball-milled'): 'loop' = 'lst' is not allowed (one of: 'last', 'first', 'all', an integer)" in msg
+    assert "entry 2 ('cast-annealed'): 'loop' = 1.5 is not allowed" in msg
+
+
+def test_cli_params_lists_entry_key_values(capsys):
+    assert cli.main(["params", "05_eis_fitting"]) == 0
+    assert "entry key loop: one of: 'last', 'first', 'all', an integer" in capsys.readouterr().out
