@@ -28,8 +28,9 @@ __all__ = ["COLUMNS", "from_dataframe", "from_pygaps", "to_pygaps"]
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]] = {
     "xrd": (("two_theta", "intensity"), ("intensity_sigma",),
             {"two_theta": "deg", "intensity": "counts", "intensity_sigma": "counts"}),
-    "sorption": (("relative_pressure", "loading"), ("branch", "pressure", "saturation_pressure"),
-                 {"relative_pressure": "1", "loading": "cm3/g STP", "pressure": "Pa", "saturation_pressure": "Pa"}),
+    "sorption": (("relative_pressure", "loading"), ("branch", "pressure", "saturation_pressure", "measurement_order"),
+                 {"relative_pressure": "1", "loading": "cm3/g STP", "pressure": "Pa", "saturation_pressure": "Pa",
+                  "measurement_order": "1"}),
     "raman": (("raman_shift", "intensity"), (), {"raman_shift": "cm-1", "intensity": "counts"}),
     "cycling": (("time", "voltage", "current"), ("cycle", "step", "step_time", "capacity_cycler", "energy_cycler"),
                 {"time": "s", "voltage": "V", "current": "mA", "step_time": "s", "capacity_cycler": "mAh",
@@ -60,11 +61,15 @@ def from_dataframe(df, technique: str, *, columns: Mapping[str, str] | None = No
     ----------
     df
         A :class:`pandas.DataFrame`, one row per point. A column may also be the index
-        (``df.index.name``).
+        (``df.index.name``) or a level of a multi-index (``df.index.names``), so the table
+        of ``ds.to_dataframe()`` comes back.
     technique
         ``"xrd"``, ``"sorption"``, ``"raman"``, ``"cycling"`` or ``"eis"``; the columns each
         needs are in :data:`COLUMNS` (e.g. sorption: ``relative_pressure``, ``loading`` and
-        optionally ``branch``, ``pressure``, ``saturation_pressure``).
+        optionally ``branch``, ``pressure``, ``saturation_pressure``, ``measurement_order``).
+        Sorption rows are taken in measurement order (adsorption rising, desorption
+        falling); with a ``measurement_order`` column (as in ``ds.to_dataframe()`` of an
+        isotherm) they are first put in that order.
     columns
         ``{variable: column}`` for columns named differently, e.g.
         ``{"relative_pressure": "p/p0", "loading": "Q"}``.
@@ -115,6 +120,8 @@ def from_dataframe(df, technique: str, *, columns: Mapping[str, str] | None = No
             values = df[col].to_numpy()
         elif df.index.name == col:
             values = df.index.to_numpy()
+        elif col in [name for name in df.index.names if name is not None]:
+            values = df.index.get_level_values(col).to_numpy()
         elif var in required:
             raise ParameterError(f"the DataFrame has no column {col!r} for the {technique} variable {var!r}; its "
                                  f"columns are {[str(c) for c in df.columns]} (map names with columns={{{var!r}: ...}})")
@@ -191,10 +198,23 @@ def _sorption(data, attrs, provenance, facts, units):
     from .sorption.readers import apply_facts
 
     unit = units.get("loading", "cm3/g STP")
+    if "measurement_order" in data:
+        data = _in_measurement_order(data)
     ds = make_isotherm(data["relative_pressure"], data["loading"], data.get("branch"), loading_units=unit,
                        pressure=data.get("pressure"), saturation_pressure=data.get("saturation_pressure"),
                        attrs={**attrs, "loading_units_in_file": unit, **provenance})
     return apply_facts(ds, facts, "<pandas.DataFrame>")
+
+
+def _in_measurement_order(data: dict) -> dict:
+    """The sorption columns reordered by their ``measurement_order`` (a permutation of positions)."""
+    order = data.pop("measurement_order")
+    if not (np.all(np.isfinite(order)) and np.all(order == np.round(order))
+            and np.unique(order).size == order.size):
+        raise ParameterError("measurement_order must hold distinct whole numbers (each point's position "
+                             "in the measurement)")
+    rows = np.argsort(order, kind="stable")
+    return {name: np.asarray(values)[rows] for name, values in data.items()}
 
 
 def _raman(data, attrs, provenance, facts, units):
@@ -341,14 +361,16 @@ def to_pygaps(ds: xr.Dataset, *, pressure_mode: str = "relative", material: str 
     -------
     pygaps.PointIsotherm
         Loading in the file's own molar unit when pyGAPS knows it (mmol/g, mol/g or cm3(STP)/g),
-        otherwise mmol/g; each point's branch as in ``ds``; temperature in K; sample mass as
-        ``material_mass``.
+        otherwise mmol/g; each point's branch as in ``ds``, the points in measurement order
+        (``measurement_order``); temperature in K; sample mass as ``material_mass``.
     """
     from .datamodel import require_dataset
     from .sorption.units import convert_loading
 
     require_dataset(ds, "sorption", "to_pygaps")
     pygaps = require("pygaps", "test", "Converting isotherms to pyGAPS")
+    if "measurement_order" in ds.coords:  # pyGAPS keeps points as given; give them as measured
+        ds = ds.sortby("measurement_order")
     if pressure_mode not in ("relative", "absolute"):
         raise ParameterError(f"pressure_mode must be 'relative' or 'absolute', got {pressure_mode!r}")
     in_file = str(ds.attrs.get("loading_units_in_file", "")).strip()

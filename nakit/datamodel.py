@@ -5,9 +5,12 @@ Measurements
 A reader returns an :class:`xarray.Dataset`:
 
 * **Named dimensions and coordinates that follow the physics**: ``two_theta`` (XRD),
-  ``raman_shift`` (Raman), ``relative_pressure`` with a ``branch`` coordinate (sorption;
-  points in measurement order, so select and interpolate on one branch at a time with
-  :func:`nakit.sorption.branch`, which indexes it by rising p/p0),
+  ``raman_shift`` (Raman), ``point`` (sorption: a multi-index of ``branch`` and
+  ``relative_pressure``, adsorption then desorption, each by rising p/p0, with a
+  ``measurement_order`` coordinate for the order measured; select a branch, then slice or
+  interpolate p/p0: ``ds.sel(branch="desorption").interp(relative_pressure=0.5)`` or
+  :func:`nakit.sorption.branch`; NetCDF through :func:`nakit.sorption.save_isotherm` /
+  ``load_isotherm``; details in :mod:`nakit.sorption.isotherm`),
   ``time`` (cycling records, with ``cycle``/``step`` as non-index coordinates), ``frequency``
   (impedance). Maps, series and batches add dims such as ``x``, ``y``, ``sample``.
   Impedance files with repeated frequency sweeps keep every sweep along a leading ``loop``
@@ -117,7 +120,7 @@ PROVENANCE_KEYS = ("source_path", "source_sha256", "source_format", "source_size
 #: reader always provides. :func:`require_dataset` checks an argument against it.
 MEASUREMENTS = {
     "xrd": ("two_theta", ("intensity",)),
-    "sorption": ("relative_pressure", ("loading",)),
+    "sorption": ("point", ("branch", "relative_pressure", "loading")),
     "raman": ("raman_shift", ("intensity",)),
     "cycling": ("time", ("voltage", "current")),
     "eis": ("frequency", ("z_real", "z_imag")),
@@ -127,7 +130,8 @@ MEASUREMENTS = {
 _MAKERS = {
     "xrd": "nakit.xrd.read_xrd(path) or nakit.bridges.from_dataframe(df, 'xrd')",
     "sorption": ("nakit.sorption.read_isotherm(path), nakit.sorption.from_pygaps(isotherm) or "
-                 "nakit.bridges.from_dataframe(df, 'sorption')"),
+                 "nakit.bridges.from_dataframe(df, 'sorption'); nakit.sorption.index_isotherm(ds) converts an "
+                 "isotherm in the earlier layout (one 'relative_pressure' dimension)"),
     "raman": "nakit.raman.read_raman(path) or nakit.bridges.from_dataframe(df, 'raman')",
     "cycling": "nakit.cycling.read_cycling(path) or nakit.bridges.from_dataframe(df, 'cycling')",
     "eis": "nakit.eis.read_eis(path) or nakit.bridges.from_dataframe(df, 'eis')",

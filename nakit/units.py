@@ -107,9 +107,11 @@ def pint_units(ds: xr.Dataset) -> dict:
 def quantify(ds: xr.Dataset) -> xr.Dataset:
     """``ds`` with every numeric variable and coordinate that has units as a pint quantity.
 
-    Labels (strings, datetimes) carry no units and stay as they are. Unit strings met here
-    that :data:`SPELLINGS` lacks are remembered, so :func:`dequantify` gives them back
-    spelled the same way.
+    Labels (strings, datetimes) carry no units and stay as they are. Levels of a
+    multi-index (an isotherm's ``relative_pressure``, dimensionless) stay plain arrays with
+    their ``units`` attr, so the index keeps selecting (``q.sel(branch="adsorption")``) and
+    displaying. Unit strings met here that :data:`SPELLINGS` lacks are remembered, so
+    :func:`dequantify` gives them back spelled the same way.
 
     Raises
     ------
@@ -119,17 +121,31 @@ def quantify(ds: xr.Dataset) -> xr.Dataset:
     require("pint_xarray", "test", "Quantifying Datasets (pint-xarray)")
     units = {}
     table = _spelling_table()
+    levels = _multi_index_levels(ds)
     for name, var in ds.variables.items():
         text = var.attrs.get("units")
         if not isinstance(text, str) or var.dtype.kind not in "biufc":
             continue
-        unit = parse_units(text)
+        unit = parse_units(text)  # levels too: a unit string pint cannot read is an error everywhere
         table.setdefault(unit, text)
         units[name] = unit
     plain = ds.copy()
     for name in units:  # pint-xarray takes the units from the mapping; a second source would conflict
         plain[name].attrs.pop("units", None)
-    return plain.pint.quantify(units, unit_registry=unit_registry())
+    out = plain.pint.quantify({n: u for n, u in units.items() if n not in levels}, unit_registry=unit_registry())
+    for name in levels & set(units):
+        out[name].attrs["units"] = ds[name].attrs["units"]
+    return out
+
+
+def _multi_index_levels(ds: xr.Dataset) -> set:
+    """Names of the levels of ``ds``'s multi-indexes (an isotherm's ``branch``/``relative_pressure``).
+
+    They stay plain arrays with their ``units`` attr: pint-xarray wraps a multi-index whose
+    levels are partly labels (no units) in an index it then cannot display (pint-xarray 0.6).
+    """
+    return {name for name, index in ds.xindexes.items()
+            if isinstance(index, xr.indexes.PandasMultiIndex) and name != index.dim}
 
 
 def dequantify(ds: xr.Dataset) -> xr.Dataset:

@@ -55,9 +55,10 @@ def test_from_dataframe_rebuilds_the_readers_dataset(technique):
 
 def test_from_dataframe_maps_columns_converts_units_and_takes_facts():
     ds = READ["sorption"]()
-    mmol = ds["loading"].values / 22.414
-    df = pd.DataFrame({"P/P0": ds["relative_pressure"].values, "Q (mmol/g)": mmol,
-                       "branch": ds["branch"].values})
+    measured = ds.sortby("measurement_order")  # a table as an instrument lists it
+    mmol = measured["loading"].values / 22.414
+    df = pd.DataFrame({"P/P0": measured["relative_pressure"].values, "Q (mmol/g)": mmol,
+                       "branch": measured["branch"].values})
     got = from_dataframe(df, "sorption", columns={"relative_pressure": "P/P0", "loading": "Q (mmol/g)"},
                          units={"loading": "mmol/g"}, sample_mass_g=0.1, temperature_K=77.3)
     np.testing.assert_allclose(got["loading"].values, ds["loading"].values, rtol=1e-12)
@@ -77,6 +78,24 @@ def test_from_dataframe_maps_columns_converts_units_and_takes_facts():
                                        "intensity": pat["intensity"].values[::-1]}), "xrd", wavelength="Cu")
     assert got.attrs["wavelength"] == pytest.approx(1.5405929)
     np.testing.assert_array_equal(got["intensity"].values, pat["intensity"].values)
+
+
+def test_an_isotherms_own_dataframe_comes_back():
+    """ds.to_dataframe() (index levels branch, relative_pressure; a measurement_order column) rebuilds ds."""
+    ds = READ["sorption"]()
+    df = ds.to_dataframe()
+    assert list(df.index.names) == ["branch", "relative_pressure"]
+    got = from_dataframe(df, "sorption")
+    for name in ("loading", "pressure", "saturation_pressure", "measurement_order", "branch", "relative_pressure"):
+        np.testing.assert_array_equal(got[name].values, ds[name].values, err_msg=name)
+    assert got["point"].to_index().equals(ds["point"].to_index())
+    # the rows in any order: measurement_order puts them back
+    shuffled = df.sample(frac=1.0, random_state=3)
+    again = from_dataframe(shuffled, "sorption")
+    np.testing.assert_array_equal(again["loading"].values, ds["loading"].values)
+    assert again["point"].to_index().equals(ds["point"].to_index())
+    with pytest.raises(ParameterError, match="measurement_order must hold distinct whole numbers"):
+        from_dataframe(df.assign(measurement_order=0), "sorption")
 
 
 def test_from_dataframe_refusals_name_the_problem():

@@ -1,8 +1,12 @@
 """N2 sorption at 77 K: readers, BET area, pore volume, BJH, DFT-kernel PSD, t-plot, hysteresis, forward model.
 
-The isotherm Dataset (:mod:`nakit.sorption.isotherm`) carries ``loading`` in cm3/g STP over
-``relative_pressure`` with a ``branch`` coordinate; every analysis has a high-level function
-on that Dataset and a ``*_raw`` twin on plain arrays.
+The isotherm Dataset (:mod:`nakit.sorption.isotherm`) carries ``loading`` in cm3/g STP along
+a ``point`` dimension indexed by (``branch``, ``relative_pressure``), each branch by rising
+p/p0, with ``measurement_order`` giving the order measured: ``ds.sel(branch="adsorption")
+.sel(relative_pressure=slice(0.05, 0.3))`` and ``branch(ds, "desorption").interp(
+relative_pressure=0.5)`` select and interpolate per branch; ``save_isotherm`` /
+``load_isotherm`` store it as NetCDF. Every analysis has a high-level function on that
+Dataset and a ``*_raw`` twin on plain arrays.
 """
 
 from .._lazy import lazy_exports as _lazy_exports
@@ -10,13 +14,13 @@ from ..bridges import from_pygaps, to_pygaps
 from .bet import area_bet, area_bet_raw, single_point_bet
 from .bjh import psd_bjh, psd_bjh_raw
 from .hysteresis import hysteresis, isotherm_type
-from .isotherm import branch, get_branch, make_isotherm
+from .isotherm import branch, get_branch, index_isotherm, load_isotherm, make_isotherm, save_isotherm
 from .porevolume import total_pore_volume, total_pore_volume_raw
 from .readers import read_aif, read_csv, read_isotherm, read_micromeritics, read_pygaps_json, write_aif
 from .tplot import tplot, tplot_raw
 
 __all__ = ["from_pygaps", "to_pygaps", "area_bet", "area_bet_raw", "single_point_bet", "psd_bjh", "psd_bjh_raw", "psd_dft", "psd_dft_raw", "read_kernel", "hysteresis", "isotherm_type",
-           "branch", "get_branch", "make_isotherm", "total_pore_volume", "total_pore_volume_raw", "read_aif", "read_csv",
+           "branch", "get_branch", "index_isotherm", "load_isotherm", "make_isotherm", "save_isotherm", "total_pore_volume", "total_pore_volume_raw", "read_aif", "read_csv",
            "read_isotherm", "read_micromeritics", "read_pygaps_json", "write_aif", "tplot", "tplot_raw"]
 
 # imported on first use: these modules pull in lmfit or scipy (see nakit._lazy)

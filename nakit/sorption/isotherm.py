@@ -1,22 +1,60 @@
 """The isotherm Dataset every sorption reader returns and every analysis takes.
 
-Layout: one dimension ``relative_pressure`` (the points in measurement order; the turning
-point may appear in both branches), a ``branch`` coordinate ("adsorption"/"desorption") on it,
-``loading`` in cm3/g STP, and optionally ``pressure`` and ``saturation_pressure`` in Pa.
+Layout
+------
+One dimension ``point``, indexed by a :class:`pandas.MultiIndex` with the levels ``branch``
+("adsorption"/"desorption", a label without units) and ``relative_pressure`` (p/p0, units
+"1"). The points are stored adsorption first, then desorption, each branch sorted by rising
+p/p0 (the turning point may appear in both branches). Along ``point``:
+
+* ``loading`` (cm3/g STP), and optionally ``pressure`` and ``saturation_pressure`` (Pa);
+* ``measurement_order`` (integer, units "1"), a non-index coordinate: each point's position
+  in the file (0 = first point measured), so ``ds.sortby("measurement_order")`` gives the
+  points as measured (adsorption up, desorption down).
+
 Scalars (sample name and mass, adsorptive, temperature) live in ``attrs``.
 
-The measurement-order index is not monotonic, so ``ds.sel(relative_pressure=slice(...))``
-and ``ds.interp(...)`` are not defined on it; :func:`branch` gives one branch as a Dataset
-indexed by rising p/p0, on which both work (``branch(ds).sel(relative_pressure=slice(0.05,
-0.3))``). The stored layout stays as measured so a file's point order survives a round trip.
+Selecting and interpolating
+---------------------------
+Pick a branch first; the result is indexed by rising ``relative_pressure`` alone, on which
+label slices and interpolation work::
+
+    ds.sel(branch="adsorption").sel(relative_pressure=slice(0.05, 0.3))   # the BET range
+    ds.sel(branch="desorption").interp(relative_pressure=0.5)             # never across branches
+    nakit.sorption.branch(ds, "desorption")                               # what the analyses use
+
+xarray cannot slice a level of a multi-index: ``ds.sel(relative_pressure=slice(0.05, 0.3))``
+on the whole isotherm raises a TypeError from xarray's internals. A single exact value
+(``ds.sel(relative_pressure=0.3)``) works but selects from both branches.
+
+:func:`branch` is the recommended way to take one branch: it gives the same index as
+``ds.sel(branch=...)`` (without the scalar ``branch`` coordinate left by ``sel``, with
+``attrs["branch"]``), and its desorption branch starts at the turning point (the highest
+adsorption point), as instruments report it and as every analysis here (BET, BJH, t-plot,
+DFT, pore volume, hysteresis, isotherm type, through :func:`get_branch`) uses it;
+``ds.sel(branch="desorption")`` holds only the points measured on the way down.
+Interpolation also interpolates the ``measurement_order`` coordinate (a meaningless
+fractional position): drop it first if it gets in the way.
+
+Saving
+------
+NetCDF cannot store a multi-index. :func:`save_isotherm` / :func:`load_isotherm` do the
+round trip (an identical Dataset comes back); by hand it is ``ds.reset_index("point")``
+before ``to_netcdf`` and :func:`index_isotherm` after ``open_dataset``. :func:`branch`,
+:func:`get_branch` and so every analysis also take the reset form as it is.
+:func:`index_isotherm` also converts an isotherm in nakit's earlier layout (one dimension
+``relative_pressure`` in measurement order with a ``branch`` coordinate).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from ..datamodel import require_dataset
@@ -26,6 +64,9 @@ from .units import convert_loading
 
 BRANCHES = ("adsorption", "desorption")
 P_REL_MAX = 1.05
+#: The isotherm's dimension; its multi-index levels are :data:`POINT_LEVELS`.
+POINT = "point"
+POINT_LEVELS = ("branch", "relative_pressure")
 
 
 def split_branches(relative_pressure: np.ndarray) -> np.ndarray:
@@ -39,12 +80,14 @@ def split_branches(relative_pressure: np.ndarray) -> np.ndarray:
 def make_isotherm(relative_pressure, loading, branch=None, *, loading_units: str = "cm3/g STP",
                   pressure=None, saturation_pressure=None, attrs: Mapping[str, Any] | None = None,
                   source: str | None = None, row_offset: int | None = None) -> xr.Dataset:
-    """Validate points and build the isotherm Dataset.
+    """Validate points given in measurement order and build the isotherm Dataset.
 
     ``branch`` may be omitted: the points are then split after the highest pressure. Each
     branch must be monotonic (adsorption rising, desorption falling) without repeats;
     p/p0 must lie in (0, 1.05]; loadings must be non-negative; at least 3 adsorption
     points are needed. Errors name ``source`` and, with ``row_offset``, the file line.
+    The Dataset has the layout described in :mod:`nakit.sorption.isotherm`; each point's
+    position in the given arrays becomes its ``measurement_order``.
     """
     def fail(reason, index=None):
         line = None if index is None or row_offset is None else row_offset + int(index)
@@ -80,15 +123,29 @@ def make_isotherm(relative_pressure, loading, branch=None, *, loading_units: str
             fail(f"{name} points are not sorted ({order} p/p0 expected) at p/p0 = {p[k]:g}", k)
     if np.count_nonzero(labels == "adsorption") < 3:
         fail("fewer than 3 adsorption points")
-    ds = xr.Dataset(
-        {"loading": ("relative_pressure", q, {"units": "cm3/g STP", "long_name": "quantity adsorbed"})},
-        coords={"relative_pressure": ("relative_pressure", p, {"units": "1", "long_name": "p/p0"}),
-                "branch": ("relative_pressure", labels.astype(str), {"long_name": "isotherm branch"})},
-        attrs=dict(attrs or {}),
-    )
+    variables = {"loading": (q, {"units": "cm3/g STP", "long_name": "quantity adsorbed"})}
     for name, values in (("pressure", pressure), ("saturation_pressure", saturation_pressure)):
         if values is not None:
-            ds[name] = ("relative_pressure", as_float_array(values, name, allow_nan=True), {"units": "Pa"})
+            variables[name] = (as_float_array(values, name, allow_nan=True), {"units": "Pa"})
+    return _build(labels.astype(str), p, np.arange(p.size), variables, {}, dict(attrs or {}))
+
+
+def _build(labels, p, measured, variables, extra_coords, attrs) -> xr.Dataset:
+    """The indexed isotherm from per-point arrays in any order (sorted here, see the module doc).
+
+    ``variables`` and ``extra_coords``: ``{name: (values along the points, attrs)}``.
+    """
+    order = np.lexsort((p, labels != "adsorption"))  # adsorption first, then rising p/p0
+    index = pd.MultiIndex.from_arrays([labels[order], p[order]], names=list(POINT_LEVELS))
+    coords = xr.Coordinates.from_pandas_multiindex(index, POINT)
+    ds = xr.Dataset({name: (POINT, values[order], dict(a)) for name, (values, a) in variables.items()},
+                    coords=coords, attrs=attrs)
+    ds["relative_pressure"].attrs.update({"units": "1", "long_name": "p/p0"})
+    ds["branch"].attrs.update({"long_name": "isotherm branch"})
+    ds = ds.assign_coords(measurement_order=(POINT, np.asarray(measured, dtype=np.int64)[order], {
+        "units": "1", "long_name": "position of the point in the measurement (0 = first)"}))
+    for name, (values, a) in extra_coords.items():
+        ds = ds.assign_coords({name: (POINT, values[order], dict(a))})
     return ds
 
 
@@ -100,14 +157,104 @@ def _branch_name(label, fail) -> str:
     fail(f"unknown branch label {label!r}; expected adsorption/desorption (ads/des)")
 
 
+def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
+    """The isotherm with its ``point`` multi-index (re)built, points in the stored order.
+
+    Takes an isotherm whose index was reset for NetCDF (``ds.reset_index("point")``, then
+    ``xarray.open_dataset``), one already indexed (returned re-sorted into the stored order:
+    adsorption first, each branch by rising p/p0, e.g. after ``sortby("measurement_order")``),
+    or an isotherm in nakit's earlier layout (dimension ``relative_pressure`` in measurement
+    order with a ``branch`` coordinate; its ``measurement_order`` becomes the point's position).
+    Values, attrs and encodings of the variables are kept.
+
+    Raises
+    ------
+    TypeError
+        ``ds`` is none of these.
+    """
+    earlier = isinstance(ds, xr.Dataset) and POINT not in ds.dims and "relative_pressure" in ds.dims \
+        and "branch" in ds.coords
+    dim = "relative_pressure" if earlier else POINT
+    if not earlier:
+        require_dataset(ds, "sorption", "index_isotherm")
+    levels = ("branch", "relative_pressure", "measurement_order")
+    missing = [n for n in levels[:2 if earlier else 3] if n not in ds.coords]
+    if missing:
+        raise TypeError(f"index_isotherm takes an isotherm Dataset with coordinates {', '.join(map(repr, levels))} "
+                        f"along {POINT!r}; this one lacks {missing}")
+    along, others = {}, {}
+    for name, var in ds.variables.items():
+        if name in levels or name == dim:
+            continue
+        if dim not in var.dims:
+            others[name] = var
+        elif var.dims == (dim,):
+            along[name] = (np.asarray(var.values), dict(var.attrs))
+        else:
+            raise TypeError(f"index_isotherm: {name!r} has dimensions {var.dims}; an isotherm's variables lie "
+                            f"along {dim!r} only")
+    p = np.asarray(ds["relative_pressure"].values, dtype=float)
+    measured = np.arange(p.size) if earlier else ds["measurement_order"].values
+    out = _build(np.asarray(ds["branch"].values).astype(str), p, measured,
+                 {n: v for n, v in along.items() if n in ds.data_vars},
+                 {n: v for n, v in along.items() if n not in ds.data_vars}, dict(ds.attrs))
+    for name in levels:  # the stored attrs win over the defaults _build sets
+        if name in ds.variables:
+            out[name].attrs = dict(ds[name].attrs)
+    out["measurement_order"].attrs.setdefault("units", "1")
+    for name, var in ds.variables.items():
+        if name in out.variables and name != dim:
+            out[name].encoding = dict(var.encoding)
+    for name, var in others.items():  # scalars and variables along other dimensions
+        if name in ds.data_vars:
+            out[name] = var
+        else:
+            out = out.assign_coords({name: var})
+    return out
+
+
+def save_isotherm(ds: xr.Dataset, path: str | os.PathLike) -> Path:
+    """Write an isotherm to NetCDF-4 (atomically, via :func:`nakit.io.write_netcdf`).
+
+    The ``point`` multi-index is stored as its two coordinates (``ds.reset_index("point")``);
+    :func:`load_isotherm` rebuilds it.
+    """
+    from ..io import write_netcdf
+
+    require_dataset(ds, "sorption", "save_isotherm")
+    return write_netcdf(ds.reset_index(POINT) if POINT in ds.xindexes else ds, path)
+
+
+def load_isotherm(path: str | os.PathLike) -> xr.Dataset:
+    """Read an isotherm written by :func:`save_isotherm` (or ``ds.reset_index("point").to_netcdf``).
+
+    Returns
+    -------
+    xarray.Dataset
+        The isotherm with its ``point`` multi-index, identical to the one saved.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as opened:
+            ds = opened.load()
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(path, f"not a NetCDF-4 isotherm ({exc})") from None
+    try:
+        return index_isotherm(ds)
+    except TypeError as exc:
+        raise FileFormatError(path, f"not an isotherm saved by nakit: {exc}") from None
+
+
 def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = True) -> xr.Dataset:
     """One branch of an isotherm as a Dataset indexed by rising, unique ``relative_pressure``.
 
-    The isotherm Dataset keeps the points in measurement order (adsorption up, desorption
-    down), so its ``relative_pressure`` index is not monotonic and label-based selection and
-    interpolation are not defined on it. A branch is: ``branch(ds).sel(relative_pressure=
-    slice(0.05, 0.3))`` selects the BET range, ``branch(ds, "desorption").interp(
-    relative_pressure=0.5)`` interpolates on desorption only, never across branches.
+    On the result label-based selection and interpolation work per branch:
+    ``branch(ds).sel(relative_pressure=slice(0.05, 0.3))`` selects the BET range,
+    ``branch(ds, "desorption").interp(relative_pressure=0.5)`` interpolates on desorption
+    only. It is ``ds.sel(branch=name)`` plus the turning point (below), without the scalar
+    ``branch`` coordinate, and works on an isotherm whose index was reset for NetCDF too.
 
     Parameters
     ----------
@@ -123,16 +270,14 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
     Returns
     -------
     xarray.Dataset
-        Every variable of ``ds`` on the branch's points, sorted by rising p/p0; the ``branch``
-        coordinate is dropped and ``attrs["branch"]`` names the branch (with
+        Every variable of ``ds`` on the branch's points along a ``relative_pressure``
+        dimension, sorted by rising p/p0 (``measurement_order`` kept as a coordinate); the
+        ``branch`` coordinate is dropped and ``attrs["branch"]`` names the branch (with
         ``attrs["branch_turning_point"] = 1`` when the turning point was added).
     """
     require_dataset(ds, "sorption", _analysis("branch"))
     if name not in BRANCHES:
         raise ParameterError(f"branch must be one of {BRANCHES}, got {name!r}")
-    if "branch" not in ds.coords:
-        raise ParameterError("expected an isotherm Dataset with a 'branch' coordinate "
-                             "(see nakit.sorption.isotherm.make_isotherm)")
     labels = ds["branch"].values
     index = np.flatnonzero(labels == name)
     if not index.size:
@@ -146,7 +291,12 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
             if p[top] > p[index].max():
                 index, added = np.append(index, top), True
     index = index[np.argsort(p[index], kind="stable")]
-    out = ds.isel(relative_pressure=index).drop_vars("branch")
+    one = ds.isel({POINT: index})
+    if POINT in one.xindexes:
+        one = one.reset_index(POINT)
+    one = one.drop_vars(["branch", "relative_pressure"])
+    one = one.assign_coords(relative_pressure=(POINT, p[index], dict(ds["relative_pressure"].attrs)))
+    out = one.swap_dims({POINT: "relative_pressure"})
     out.attrs["branch"] = name
     if added:
         out.attrs["branch_turning_point"] = 1

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from ..datamodel import file_provenance
+from ..datamodel import file_provenance, require_dataset
 from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .isotherm import make_isotherm
@@ -498,6 +498,7 @@ def write_aif(ds: xr.Dataset, path: str | os.PathLike, *, material: str | None =
 
     The output is deterministic (no dates) so forward-model files are reproducible.
     """
+    require_dataset(ds, "sorption", "write_aif")
     path = Path(path)
     a = ds.attrs
     name = re.sub(r"[^A-Za-z0-9_]+", "_", material or a.get("sample_name") or "isotherm").strip("_") or "isotherm"
@@ -514,6 +515,7 @@ def write_aif(ds: xr.Dataset, path: str | os.PathLike, *, material: str | None =
     for tag, v in meta:
         if v is not None and v != "":
             out.append(f"{tag} {_cif_value(v)}")
+    ds = ds.sortby("measurement_order")  # each branch as measured (desorption falling)
     for branch, prefix in (("adsorption", "_adsorp_"), ("desorption", "_desorp_")):
         mask = ds["branch"].values == branch
         if not mask.any():

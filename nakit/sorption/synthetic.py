@@ -194,7 +194,8 @@ def write_micromeritics_xlsx(ds: xr.Dataset, path: Path) -> Path:
             if value is not None:
                 ws.write_string(r, block + 1, str(value))
     title = len(header) + 1
-    for r in range(title + 2 + ds.sizes["relative_pressure"] + 1):
+    ds = ds.sortby("measurement_order")  # the rows as an instrument lists them
+    for r in range(title + 2 + ds.sizes["point"] + 1):
         ws.write_string(r, 4, "|")
         ws.write_string(r, 10, "|")
     ws.write_string(title, 0, "Summary Report")
@@ -202,7 +203,7 @@ def write_micromeritics_xlsx(ds: xr.Dataset, path: Path) -> Path:
     cols = ["Relative Pressure (P/Po)", "Absolute Pressure (mmHg)", "Quantity Adsorbed (cm³/g STP)", "Saturation Pressure (mmHg)"]
     for k, c in enumerate(cols):
         ws.write_string(title + 2, 5 + k, c)
-    for r, k in enumerate(range(ds.sizes["relative_pressure"]), start=title + 3):
+    for r, k in enumerate(range(ds.sizes["point"]), start=title + 3):
         ws.write_number(r, 5, float(ds["relative_pressure"].values[k]))
         ws.write_number(r, 6, float(ds["pressure"].values[k]) / MMHG)
         ws.write_number(r, 7, float(ds["loading"].values[k]))

@@ -127,7 +127,7 @@ def xrd_xy(folder: Path) -> Path:
 def sorption_csv(folder: Path) -> Path:
     from nakit.sorption.readers import read_aif
 
-    ds = read_aif(DATA / "sorption" / "cmk3.aif")
+    ds = read_aif(DATA / "sorption" / "cmk3.aif").sortby("measurement_order")  # rows as measured
     path = folder / "isotherm.csv"
     rows = ["Relative Pressure (P/Po),Quantity Adsorbed (cm3/g STP),branch"]
     rows += [f"{p:.6f},{q:.4f},{b}" for p, q, b in zip(ds.relative_pressure.values, ds.loading.values,

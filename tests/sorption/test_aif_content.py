@@ -40,8 +40,10 @@ def test_aif_tst_read_through_read_isotherm(parts):
     ds = read_isotherm(path)
     assert ds.attrs["source_format"] == "aif"
     rows = _first_loop_rows(path)
-    ads = ds.where(ds["branch"] == "adsorption", drop=True)
+    ads = ds.sel(branch="adsorption")
     assert ads.sizes["relative_pressure"] == len(rows)
+    # the adsorption loop comes first in the file and rises: stored order is measurement order
+    np.testing.assert_array_equal(ads["measurement_order"], np.arange(len(rows)))
     # p/p0 is the file's pressure over its own p0 column, point by point; loadings are the file's
     # amounts (both files state cm3(STP)/g, so no conversion)
     np.testing.assert_allclose(ads["relative_pressure"], rows[:, 0] / rows[:, 1], rtol=1e-12)
