@@ -1,6 +1,6 @@
 """The house style for every nakit figure, and deterministic saving.
 
-:func:`use_style` sets one seaborn/matplotlib look (ticks style, colour-blind palette,
+:func:`use_style` sets one seaborn-like matplotlib look (ticks style, colour-blind palette,
 readable sizes) for notebooks and reports. :func:`savefig` writes PNG, SVG and PDF whose
 bytes depend only on the figure's content: matplotlib otherwise stamps the creation date
 and software version into the files and salts SVG element ids randomly.
@@ -14,6 +14,7 @@ when a caller does not name them.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -40,18 +41,63 @@ _RC = {
 }
 
 
-def use_style() -> None:
-    """Apply the house style to matplotlib's global state."""
-    import seaborn as sns
+# seaborn 0.13's ``set_theme(context=CONTEXT, style="ticks", palette=PALETTE)`` spelled out, so
+# the house style does not import seaborn, and with it scipy.stats (about 1 s per kernel);
+# tests/test_plotting_provenance.py checks these against seaborn's own set_theme. (Its
+# "image.cmap": "rocket" is left out: nakit's _RC sets viridis over it.)
+_SEABORN_CONTEXT = {
+    "axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6,
+    "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.width": 1,
+    "ytick.minor.width": 1, "xtick.major.size": 6, "ytick.major.size": 6, "xtick.minor.size": 4,
+    "ytick.minor.size": 4, "font.size": 12, "axes.labelsize": 12, "axes.titlesize": 12,
+    "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11, "legend.title_fontsize": 12,
+}
+_SEABORN_TICKS = {
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-",
+    "text.color": ".15", "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": False,
+    "axes.facecolor": "white", "axes.edgecolor": ".15", "grid.color": ".8", "axes.spines.left": True,
+    "axes.spines.bottom": True, "axes.spines.right": True, "axes.spines.top": True, "xtick.bottom": True,
+    "ytick.left": True,
+}
+# seaborn's "colorblind" palette (the colour cycle) and "colorblind6" + near-black, which it
+# maps onto the shorthand colour codes b, g, r, m, y, c, k
+COLORBLIND = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4", "#949494",
+              "#ECE133", "#56B4E9")
+_COLOUR_CODES = ("#0173B2", "#029E73", "#D55E00", "#CC78BC", "#ECE133", "#56B4E9", (0.1, 0.1, 0.1))
 
-    sns.set_theme(context=CONTEXT, style="ticks", palette=PALETTE, rc=_RC)
+
+def use_style() -> None:
+    """Apply the house style to matplotlib's global state.
+
+    The same rcParams and colour codes as seaborn's ``set_theme(context="notebook",
+    style="ticks", palette="colorblind")`` with nakit's settings on top, without importing
+    seaborn.
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+    from matplotlib import colors
+
+    mpl.rcParams.update(_SEABORN_CONTEXT)
+    mpl.rcParams.update(_SEABORN_TICKS)
+    mpl.rcParams["axes.prop_cycle"] = cycler("color", [colors.to_rgb(c) for c in COLORBLIND])
+    for code, colour in zip("bgrmyck", _COLOUR_CODES):
+        colors.colorConverter.colors[code] = colors.to_rgb(colour)
+    mpl.rcParams.update(_RC)
 
 
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:
     """Put a caption under a figure; stand-in data are always labelled as synthesised."""
     if synthesised and SYNTHESISED_CAPTION not in text:
         text = f"{text} {SYNTHESISED_CAPTION}".strip()
-    # below everything already drawn (tick labels, x labels), whatever the layout
+    # below everything drawn (tick labels, x labels), where the layout engine puts it: a
+    # constrained or tight layout moves the axes only when the figure is drawn, so let it
+    # settle first (figure texts take no part in the layout, so the caption stays put)
+    if fig.get_layout_engine() is not None and fig.stale:
+        fig.draw_without_rendering()
     bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
     fig.text(0.01, bottom - 0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
 
@@ -76,6 +122,74 @@ def figure_dpi() -> float:
     return dpi
 
 
+@contextmanager
+def _layout_once(fig):
+    """Lay ``fig`` out once and yield its padded tight bounding box (inches) for every format.
+
+    ``savefig(bbox_inches="tight")`` draws the figure once to run its layout engine and
+    measure the tight box, then again to write, for each format: three formats cost six
+    draws. Here the layout engine runs once, the box is measured once, and the engine is
+    off while the files are written (as matplotlib itself does after its pre-draw), so each
+    format is one draw. The box is padded by ``savefig.pad_inches`` like matplotlib's.
+    """
+    import matplotlib
+
+    if fig.stale:  # else drawn since its last change (by caption or a layout check): laid out
+        fig.draw_without_rendering()  # layout engine and text placement, nothing rasterised
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    pad = pad if isinstance(pad, (int, float)) else 0.1
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        # None, not "none": a placeholder engine would still make savefig pre-draw each format
+        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+    try:
+        yield bbox
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
+# OpenType layout tables: substitution/positioning rules for text shaping. A PDF places each
+# glyph itself (matplotlib lays the text out), so viewers never read them, but subsetting a
+# font decompiles them in full: about 0.15 s per embedded font, 3 fonts in a typical figure.
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF")
+
+
+@contextmanager
+def _lean_font_subsets():
+    """While saving, embed PDF font subsets without the OpenType layout tables.
+
+    The glyph outlines, metrics, ``cmap`` and names embedded are unchanged (text still
+    extracts and copies as text); only tables a PDF viewer does not use are left out, before
+    the subsetter decompiles them. matplotlib loads each font through
+    ``fontTools.subset.load_font``; where that is missing nothing is changed.
+    """
+    try:
+        from fontTools import subset
+    except ImportError:  # no PDF font embedding without fontTools either
+        yield
+        return
+    load = getattr(subset, "load_font", None)
+    if load is None:
+        yield
+        return
+
+    def load_font(*args, **kwargs):
+        font = load(*args, **kwargs)
+        for tag in _LAYOUT_TABLES:
+            if tag in font:
+                del font[tag]
+        return font
+
+    subset.load_font = load_font
+    try:
+        yield
+    finally:
+        subset.load_font = load
+
+
 def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) -> list[Path]:
     """Save ``fig`` as ``path`` with each extension in ``formats``, deterministically.
 
@@ -91,7 +205,7 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) 
 
     written = []
     with matplotlib.rc_context({"svg.hashsalt": "nakit", "svg.fonttype": "none", "pdf.fonttype": 42,
-                                "savefig.dpi": figure_dpi()}):
+                                "savefig.dpi": figure_dpi()}), _layout_once(fig) as bbox, _lean_font_subsets():
         for fmt in formats:
             fmt = fmt.lower().lstrip(".")
             metadata = {
@@ -105,6 +219,6 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) 
                 raise ParameterError(f"unsupported figure format {fmt!r}; use png, svg or pdf")
             out = base.with_suffix(f".{fmt}")
             with atomic_path(out) as tmp:
-                fig.savefig(tmp, format=fmt, metadata=metadata)
+                fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
             written.append(out)
     return written

@@ -162,7 +162,7 @@ def kernel_name() -> str:
 
 
 # Run silently in a kernel started ahead of need: the imports every notebook's first cells
-# make anyway (report.start's house style imports seaborn, and with it scipy.stats), the
+# make anyway (numpy, pandas, xarray, matplotlib, nakit's report and house style), the
 # figure backends and font subsetter, and one small figure drawn so the fonts are loaded.
 # Nothing is written (a throw-away PDF would only repeat font subsetting the notebook does
 # for its own files). All inside a function: no name is left in the notebook's namespace,
@@ -170,7 +170,7 @@ def kernel_name() -> str:
 WARM_IMPORTS = """\
 def _nakit_warm_up():
     import io
-    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot, seaborn
+    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
     from matplotlib.figure import Figure

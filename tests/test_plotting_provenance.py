@@ -97,3 +97,111 @@ def test_export_settings_are_configurable_and_checked(tmp_path, monkeypatch):
         plotting.savefig(fig, tmp_path / "fig2")
     plt.close(fig)
     assert png.suffix == ".png"
+
+
+def test_use_style_equals_seaborns_theme_without_importing_seaborn():
+    """The house style is seaborn's set_theme(notebook, ticks, colorblind) + nakit's rc, spelled out."""
+    import subprocess
+    import sys
+
+    import matplotlib as mpl
+    from matplotlib import colors
+
+    code = "import sys; from nakit import plotting; plotting.use_style(); print('seaborn' in sys.modules, 'scipy.stats' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
+
+    sns = pytest.importorskip("seaborn")
+    codes_before = dict(colors.colorConverter.colors)
+    try:
+        with mpl.rc_context():
+            mpl.rcdefaults()
+            plotting.use_style()
+            ours = dict(mpl.rcParams)
+            our_codes = {c: colors.colorConverter.colors[c] for c in "bgrmyck"}
+        with mpl.rc_context():
+            mpl.rcdefaults()
+            sns.set_theme(context="notebook", style="ticks", palette="colorblind", rc=plotting._RC)
+            theirs = dict(mpl.rcParams)
+            their_codes = {c: colors.colorConverter.colors[c] for c in "bgrmyck"}
+    finally:
+        colors.colorConverter.colors.clear()
+        colors.colorConverter.colors.update(codes_before)
+    assert {k: v for k, v in ours.items() if theirs[k] != v} == {}
+    assert our_codes == their_codes
+
+
+def _caption_and_axes_bottom(fig):
+    renderer = fig.canvas.get_renderer()
+    caption = next(t for t in fig.texts if plotting.SYNTHESISED_CAPTION in t.get_text())
+    return caption.get_window_extent(renderer).y1, min(ax.get_tightbbox(renderer).y0 for ax in fig.axes)
+
+
+@pytest.mark.parametrize("engine", ["constrained", "tight"])
+def test_caption_lands_below_a_laid_out_figure(tmp_path, engine):
+    """A layout engine moves the axes only when the figure is drawn; the stand-in note must end up
+    below the axes' tick and axis labels as saved, without the caller drawing first."""
+    plotting.use_style()
+    # tall: before the layout runs, the bottom axes sit 11 % of the height (1.3 in) up; the
+    # layout moves them down, over where a note placed from that first position would be
+    fig, axes = plt.subplots(3, 1, figsize=(6, 12), layout=engine)
+    for ax in axes.flat:
+        ax.plot(np.arange(10), np.arange(10) ** 2, label="data")
+        ax.set_xlabel("a long x label\non two lines")
+    plotting.caption(fig, synthesised=True)
+    plotting.savefig(fig, tmp_path / "fig", formats=["png"])
+    caption_top, axes_bottom = _caption_and_axes_bottom(fig)
+    plt.close(fig)
+    assert caption_top < axes_bottom
+
+
+def test_savefig_draws_each_format_once(tmp_path, monkeypatch):
+    """Layout and tight box are computed once for all formats: one draw per file, plus at most one
+    layout pass (matplotlib's bbox_inches='tight' would draw every format twice)."""
+    from matplotlib.figure import Figure
+
+    plotting.use_style()
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    draws = []
+    original = Figure.draw
+
+    def counting_draw(self, renderer):
+        draws.append(type(renderer).__name__)
+        return original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counting_draw)
+    plotting.savefig(fig, tmp_path / "fig", formats=["png", "svg", "pdf"])
+    assert len(draws) <= 4, draws
+    assert fig.get_layout_engine() is not None  # the engine is back once the files are written
+    plt.close(fig)
+
+
+def test_pdf_embeds_truetype_subsets_without_layout_tables(tmp_path):
+    """PDF fonts stay embedded TrueType (Type 42) with outlines and cmap for the text shown; the
+    OpenType layout tables, which no PDF viewer reads, are left out of the subsets."""
+    import io
+    import re
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    fig = _figure()
+    fig.axes[0].set_xlabel("relative pressure p/p0")
+    (pdf,) = plotting.savefig(fig, tmp_path / "fig", formats=["pdf"])
+    plt.close(fig)
+    data = pdf.read_bytes()
+    fonts = []
+    for ref in re.findall(rb"/FontFile2 (\d+) 0 R", data):
+        obj = re.search(rb"\n" + ref + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", data, re.S)
+        length = int(re.search(rb"/Length (\d+)", obj.group(1)).group(1))
+        fonts.append(TTFont(io.BytesIO(zlib.decompress(data[obj.end():obj.end() + length]))))
+    assert fonts, "no embedded TrueType font"
+    for font in fonts:
+        assert {"glyf", "cmap", "hmtx"} <= set(font.keys())
+        assert not {"GSUB", "GPOS", "GDEF"} & set(font.keys())
+    mapped = set().union(*(set(chr(c) for c in f.getBestCmap()) for f in fonts))
+    assert set("relative pressure p/p0") - {" "} <= mapped
+    from fontTools import subset
+
+    assert subset.load_font.__module__ == "fontTools.subset"  # matplotlib's loader is back
