@@ -371,6 +371,103 @@ def clear_labels(ax, texts=None, *, step_pt: float = 1.5, max_shift_pt: float = 
     return left
 
 
+def _tick_texts(axis, renderer):
+    """``[(text, bbox)]`` of the visible, non-empty major tick labels of an x or y axis."""
+    out = []
+    for tick in axis.get_major_ticks():
+        for label in (tick.label1, tick.label2):
+            if label.get_visible() and label.get_text().strip():
+                out.append((label.get_text(), label.get_window_extent(renderer)))
+    return out
+
+
+def tick_overlaps(fig) -> list[Overlap]:
+    """Tick labels of ``fig`` that overlap a neighbouring tick label of the same axis.
+
+    Boxes are the labels' extents on the canvas after a draw (for a rotated label, the
+    upright box around it, so 90 degrees is the rotation that separates long labels on a
+    crowded axis). Returns one :class:`Overlap` (kind ``"tick"``, covers ``"label"``) per
+    overlapping pair; empty when every tick label stands free.
+    """
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = _tick_texts(axis, renderer)
+            for i, (text, box) in enumerate(ticks):
+                for other, other_box in ticks[i + 1:]:
+                    if _intersect(box, other_box):
+                        found.append(Overlap("tick", text, _axes_name(fig, ax), "label", other, 0,
+                                             (float(box.x0), float(box.y0), float(box.x1), float(box.y1))))
+    return found
+
+
+def _relayout(fig) -> None:
+    """Run the figure's layout again: its engine on draw, or ``tight_layout`` when it has none (after a
+    ``tight_layout`` call matplotlib leaves a place-holder engine that lays out nothing)."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        fig.tight_layout()
+    fig.draw_without_rendering()
+
+
+def fit_tick_labels(fig, *, max_grow: float = 2.5) -> list[Overlap]:
+    """Lay out the tick labels of ``fig`` so that none overlaps another on its axis.
+
+    Crowded x tick labels are turned upright (90 degrees, the only rotation whose box
+    does not reach into the neighbour's); where upright labels still collide (more labels
+    than the axis has room for at the font's height), and for crowded y tick labels, the
+    figure grows (at most ``max_grow`` times its width or height) until they fit. The
+    figure's layout engine (or ``tight_layout`` when it has none) runs after each change.
+
+    Returns
+    -------
+    list of Overlap
+        What :func:`tick_overlaps` still finds (empty when all fit).
+    """
+    _relayout(fig)
+    width0, height0 = fig.get_size_inches()
+    for _ in range(8):
+        found = tick_overlaps(fig)
+        if not found:
+            return []
+        renderer = fig.canvas.get_renderer()
+        grow_x = grow_y = 1.0
+        for ax in fig.axes:
+            xs = _tick_texts(ax.xaxis, renderer)
+            if any(_intersect(a, b) for (_t, a), (_u, b) in zip(xs, xs[1:])):
+                if any(lab.get_rotation() != 90 for lab in ax.get_xticklabels()):
+                    # upright labels are as tall as they were wide: the figure grows by the difference,
+                    # so the axes keep their height
+                    extra_px = max(b.width for _t, b in xs) - max(b.height for _t, b in xs)
+                    if extra_px > 0:
+                        grow_y = max(grow_y, 1.0 + extra_px / (fig.get_size_inches()[1] * fig.dpi))
+                    ax.tick_params(axis="x", labelrotation=90)
+                    for lab in ax.get_xticklabels():
+                        lab.set_ha("center")
+                else:
+                    need = max((a.x1 - b.x0 + 2 * MARGIN_PX) / max(b.x0 - a.x0, 1.0)
+                               for (_t, a), (_u, b) in zip(sorted(xs, key=lambda t: t[1].x0),
+                                                          sorted(xs, key=lambda t: t[1].x0)[1:]))
+                    grow_x = max(grow_x, 1.0 + need * 0.5)
+            ys = sorted(_tick_texts(ax.yaxis, renderer), key=lambda t: t[1].y0)
+            if any(_intersect(a, b) for (_t, a), (_u, b) in zip(ys, ys[1:])):
+                need = max((a.y1 - b.y0 + 2 * MARGIN_PX) / max(b.y0 - a.y0, 1.0) for (_t, a), (_u, b) in zip(ys, ys[1:]))
+                grow_y = max(grow_y, 1.0 + need * 0.5)
+        width, height = fig.get_size_inches()
+        grow_x = min(grow_x, max_grow * width0 / width)
+        grow_y = min(grow_y, max_grow * height0 / height)
+        if grow_x > 1.0 or grow_y > 1.0:
+            fig.set_size_inches(width * grow_x, height * grow_y)
+        _relayout(fig)
+    return tick_overlaps(fig)
+
+
 def covers_data(found: list[Overlap]) -> list[Overlap]:
     """The entries of ``found`` that cover data points."""
     return [o for o in found if o.covers == "data"]

@@ -553,7 +553,9 @@ def _sample_table(ds):
 def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: str) -> None:
     from . import layout, plotting
 
-    found = layout.overlaps(fig)  # recorded like a report's figures; a legend over data is warned of
+    # crowded tick labels (long sample labels, many phases) are turned upright or given room first
+    ticks = layout.fit_tick_labels(fig)
+    found = layout.overlaps(fig) + ticks  # recorded like a report's figures; a legend over data is warned of
     layout.write_layout(out / "layout.csv", name, found)
     if layout.covers_data(found):
         from .report import warn
@@ -862,11 +864,21 @@ def _band_dataset(b):
     return ds
 
 
+#: sample labels longer than this wrap onto further lines on a comparison panel's axis
+LABEL_WIDTH = 28
+
+
+def _wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
+    """A sample label for an axis: wrapped at spaces into lines of about ``width`` characters."""
+    return textwrap.fill(str(label), width, break_long_words=False, break_on_hyphens=False)
+
+
 def _xrd_panels(study, folder, ds, comp, out):
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     from . import plotting
+    from .report import phase_name
 
     extra = None
     phases = folder / "phases.csv"
@@ -881,14 +893,18 @@ def _xrd_panels(study, folder, ds, comp, out):
             p = p[p["present"].astype(str).str.lower().isin(["true", "1", "yes"])]
         if len(p):
             grid = p.pivot_table(index="sample", columns="phase", values="score", aggfunc="max").reindex(order)
+            grid.columns = [phase_name(c, mathtext=True) for c in grid.columns]  # Na$_{2}$S (Fm$\bar{3}$m)
+            grid.index = [_wrap_label(s) for s in grid.index]  # long labels wrap instead of squeezing the map
             fig, ax = plt.subplots(figsize=(1.1 * grid.shape[1] + 3, 0.5 * len(order) + 1.8))
             sns.heatmap(grid, annot=True, fmt=".2f", cmap="viridis", cbar_kws={"label": "match score"}, ax=ax)
             ax.set_xlabel("phase")
             ax.set_ylabel("")
+            ax.tick_params(axis="x", labelrotation=0)  # upright only where they would collide (_save)
             fig.tight_layout()
             _save(comp, fig, out, "xrd_phases", "XRD phases",
                   f"Phases found per sample (match score; blank: not found), {len(order)} scans.")
-        comp.tables.append(("XRD phases", p.set_index(["sample", "phase"])))
+        shown = p.assign(phase=[phase_name(n) for n in p["phase"]])  # the table reads Na₂S (Fm3̄m) too
+        comp.tables.append(("XRD phases", shown.set_index(["sample", "phase"])))
         missing = [s for s in order if s not in set(p["sample"])]
         if missing:
             comp.notes.append(f"xrd: no phase matched in {', '.join(missing)}")
@@ -905,18 +921,22 @@ def _xrd_panels(study, folder, ds, comp, out):
                          var_name="axis", value_name="sigma")
             sig["axis"] = sig["axis"].str[0]
             long = long.merge(sig, on=["sample", "phase", "axis"], how="left")
+            long["phase"] = [phase_name(n, mathtext=True) for n in long["phase"]]
             fig, ax = plt.subplots(figsize=(6.5, 0.5 * c["sample"].nunique() + 2))
             sns.scatterplot(data=long, x="length", y="sample", hue="phase", style="axis", s=50, ax=ax)
             ax.errorbar(long["length"], [list(dict.fromkeys(long["sample"])).index(s) for s in long["sample"]],
                         xerr=long["sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
             ax.set_xlabel("cell parameter (Å)")
             ax.set_ylabel("")
+            ax.set_yticks(ax.get_yticks(), [_wrap_label(t.get_text()) for t in ax.get_yticklabels()])
             ax.legend(title=None, fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
             fig.tight_layout()
             _save(comp, fig, out, "xrd_cells", "XRD cell parameters",
                   f"Refined cell parameters per sample and phase ({len(c)} refinements); bars: one standard "
                   "uncertainty.")
-            comp.tables.append(("XRD cell parameters", _with_sigma(c.set_index(["sample", "phase"]))))
+            comp.tables.append(("XRD cell parameters",
+                                _with_sigma(c.assign(phase=[phase_name(n) for n in c["phase"]])
+                                            .set_index(["sample", "phase"]))))
             frame = c.drop_duplicates(["sample", "phase"]).set_index(["sample", "phase"])
             keep = [k for k in ("a", "a_sigma", "b", "b_sigma", "c", "c_sigma") if k in frame]
             import xarray as xr

@@ -483,3 +483,96 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
     assert sorted(compared) == sorted(expected)
     assert all(compared[label] for label in expected), compared  # at least one headline value per sample
     assert any(k.startswith("cell_a") for keys in compared.values() for k in keys), compared  # a refined cell
+
+
+# -- the XRD comparison panels: typeset phase names, tick labels that never overlap --------------
+
+def test_xrd_comparison_typesets_phases_and_no_tick_labels_overlap(tmp_path):
+    """Several samples with long labels and every shipped phase: after a draw, no tick label's box
+    meets its neighbour's on any axis of the phase map or the cell panel; names are typeset."""
+    import types
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.image import imread
+
+    from nakit import layout, study as study_mod
+    from nakit.report import phase_name
+    from nakit.xrd import library
+
+    phases = sorted(library())
+    labels = [f"ball-milled Na2S+NPS+C, batch {i} (annealed 270 C, 2 h)" for i in range(6)]
+    rows = [{"sample": s, "phase": p, "matched_peaks": 3 + i % 4, "lines_expected": 8, "score": 0.5 + 0.05 * (i % 9),
+             "mean_abs_delta": 0.01, "present": True} for i, (s, p) in enumerate((s, p) for s in labels for p in phases)]
+    results = tmp_path / "results"
+    results.mkdir()
+    pd.DataFrame(rows).to_csv(results / "phases.csv", index=False)
+    cells = [{"sample": s, "phase": p, "a": 5.0 + 0.1 * k, "a_sigma": 0.001, "b": None, "b_sigma": None,
+              "c": 7.0 + 0.1 * k, "c_sigma": 0.002} for s in labels for k, p in enumerate(phases[:4])]
+    pd.DataFrame(cells).to_csv(results / "cells.csv", index=False)
+    fake = types.SimpleNamespace(techniques={"01_xrd_indexing": labels})
+    comp = study_mod.Comparison()
+    saved = []
+    real_save = study_mod._save
+
+    def keep(comp_, fig, out, name, heading, caption):  # check the very figure that is saved, then save it
+        real_save(comp_, fig, out, name, heading, caption)
+        FigureCanvasAgg(fig)  # _save closed it: a canvas again, to measure the figure as it was saved
+        saved.append((name, fig, layout.tick_overlaps(fig)))
+
+    study_mod._save = keep
+    try:
+        study_mod._xrd_panels(fake, results, None, comp, tmp_path / "comparison")
+    finally:
+        study_mod._save = real_save
+    assert [name for name, _fig, _ in saved] == ["xrd_phases", "xrd_cells"]
+    for name, fig, ticks in saved:
+        assert ticks == [], f"{name}: " + "; ".join(f"{o.label!r} meets {o.what!r}" for o in ticks)
+        assert imread(tmp_path / "comparison" / f"{name}.png").shape[0] > 0
+        plt.close(fig)
+    phase_map = saved[0][1]
+    ticks = [t.get_text() for t in phase_map.axes[0].get_xticklabels()]
+    assert sorted(ticks) == sorted(phase_name(p, mathtext=True) for p in phases)
+    assert "Na$_{3}$PS$_{4}$ (P$\\bar{4}$2$_{1}$c)" in ticks and not any("_" in t.replace("$_{", "") for t in ticks)
+    cell_legend = [t.get_text() for t in saved[1][1].axes[0].get_legend().get_texts()]
+    assert phase_name(phases[0], mathtext=True) in cell_legend and phases[0] not in cell_legend
+    # the tables of the index read the typeset names
+    tables = dict(comp.tables)
+    assert set(tables["XRD phases"].index.get_level_values("phase")) == {phase_name(p) for p in phases}
+    assert "Na₃PS₄ (P4̄2₁c)" in set(tables["XRD phases"].index.get_level_values("phase"))
+    # the layout record holds a row for both figures, none of them a tick overlap
+    with open(tmp_path / "comparison" / "layout.csv", newline="", encoding="utf-8") as fh:
+        record = list(csv.DictReader(fh))
+    assert {r["figure"] for r in record} == {"xrd_phases", "xrd_cells"}
+    assert not [r for r in record if r["kind"] == "tick"]
+
+
+def test_tick_overlaps_finds_crowded_labels_and_fit_tick_labels_separates_them():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nakit import layout
+
+    fig, ax = plt.subplots(figsize=(3, 2.5))
+    names = [f"a long sample label {i}" for i in range(8)]
+    ax.bar(range(8), range(1, 9))
+    ax.set_xticks(range(8), names)
+    crowded = layout.tick_overlaps(fig)
+    assert len(crowded) >= 7 and all(o.kind == "tick" for o in crowded)  # each meets at least its neighbour
+    assert layout.fit_tick_labels(fig) == []
+    assert layout.tick_overlaps(fig) == []
+    assert all(t.get_rotation() == 90 for t in ax.get_xticklabels())
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(3, 1.2))  # 30 rows in 1.2 inch: only a taller figure separates them
+    ax.barh(range(30), range(30))
+    ax.set_yticks(range(30), [f"row {i}" for i in range(30)])
+    assert layout.tick_overlaps(fig)
+    assert layout.fit_tick_labels(fig, max_grow=6.0) == []
+    assert fig.get_size_inches()[1] > 1.2
+    plt.close(fig)
