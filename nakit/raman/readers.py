@@ -92,8 +92,9 @@ def detect_format(path: str | os.PathLike) -> str:
     -------
     str
         ``"wdf"`` (magic ``WDF1``), ``"rruff"`` (``##`` header), ``"wire"`` (``#Wave``
-        header), ``"labspec"`` (``#Key=value`` header or a shift row with leading empty
-        cells) or ``"two-column"``.
+        header), ``"labspec"`` (a ``#Key=value`` header holding a key LabSpec writes, see
+        :data:`LABSPEC_KEYS`, or a shift row with leading empty cells) or ``"two-column"``
+        (``#`` lines without LabSpec keys are comments of a plain two-column file).
 
     Raises
     ------
@@ -116,9 +117,33 @@ def detect_format(path: str | os.PathLike) -> str:
         return "rruff"
     if first.lstrip().lower().startswith(("#wave", "#x", "#y", "#time")):
         return "wire"
-    if first.startswith("#") or _leading_blank_cells(first):
+    if _is_labspec(text):
         return "labspec"
     return "two-column"
+
+
+#: Header keys (after :func:`_attr_key`) of which LabSpec 6 writes several in every export;
+#: one of them (or a laser key, :data:`_LASER_KEY`) in a ``#Key=value`` line marks a LabSpec
+#: file. ``#`` lines without one (``# exported by ...``, ``# sample = A``) are comments.
+LABSPEC_KEYS = re.compile(
+    r"acq_time(_s)?|accumulations|axis(type|unit)_\d+|grating|objective|hole|nd_filter|spike_filter"
+    r"|detector(_gain|_adc|_temperature_c)?|instrument|windows|binning|readout_mode|denoise|ics_correction"
+    r"|dark_correction|inst_process|auto_?scanning|autofocus|autoexposure|delay_time(_s)?|stagexy|stagez"
+    r"|full_time(_hh_mm)?|range_cm.*")
+
+
+def _is_labspec(text: str) -> bool:
+    """A LabSpec export: a ``#Key=value`` line with a LabSpec key before the data, or a data
+    block that starts with LabSpec's shift row (leading empty cells: series and maps)."""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith("#"):
+            return _leading_blank_cells(line) > 0
+        key, sep, _ = line[1:].partition("=")
+        if sep and (LABSPEC_KEYS.fullmatch(_attr_key(key)) or _LASER_KEY.fullmatch(_attr_key(key))):
+            return True
+    return False
 
 
 def _read_wdf(path):

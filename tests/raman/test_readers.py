@@ -139,7 +139,7 @@ BAD = [
     (HEAD, "no data rows", 5),
     (HEAD + "\t500\t600\r\n", "no spectra below", 6),
     (HEAD + "\t500\t600\r\n0\t1\r\n", "expected 3 columns, got 2", 6),
-    ("#Laser 532\r\n100\t1\r\n", "without '='", 1),
+    (HEAD + "#Laser 532\r\n100\t1\r\n200\t2\r\n", "without '='", 5),  # a LabSpec header line without '='
     ("#Wave\t#Intensity\r\n200\tx\r\n", "'x' is not a number", 2),
 ]
 
