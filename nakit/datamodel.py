@@ -45,15 +45,22 @@ Every result class mixes in :class:`Result` and so has, whatever the technique:
 * ``ok``: True when nothing is flagged (a class may add its own criteria, e.g. BET's
   Rouquerol criteria);
 * ``to_dict()``: the scalars (values, ``*_sigma`` partners, settings, ``flags`` joined
-  with ``"; "``, ``ok``), one flat row for a table;
+  with ``"; "``, ``ok``), one flat row for a table; per-row numbers of a table the class
+  names in ``row_columns`` come as ``<label>_<column>`` (``G_center``, ``Na2S_Fm-3m_weight_fraction``);
 * ``to_dataset()``: scalars as 0-d variables and arrays/tables as variables along the
   dimensions the class declares, every numeric variable with its units (so
   :func:`check_conventions` passes and the result can be saved to NetCDF), flags in attrs;
 * ``_repr_html_()``: a notebook table of value +/- sigma and unit, with the flags.
 
 A class declares ``units`` (``{field or table column: unit}``) and ``dims`` (``{array or
-table field: dimension}``) as class variables. :func:`result_table` tabulates any
-collection of results in one loop.
+table field: dimension}``) as class variables. Where a unit depends on the instance (an
+equivalent circuit's parameters, the Arrhenius prefactor's unit following ``form``, peak
+areas in the measurement's intensity units) the class overrides
+:meth:`Result.result_units`, the one place units are looked up; where what a result exports
+is not its fields one to one (a mapping of fitted parameters becomes ``R1``, ``R1_sigma``,
+...; derived quantities) it overrides ``Result._fields``; fit-engine objects kept for callers
+(an lmfit result) are listed in ``internal`` and not exported. :func:`result_table`
+tabulates any collection of results in one loop.
 
 One result convention across techniques: an analysis that yields a verdict and a handful of
 numbers returns a :class:`Result` dataclass (built by keyword, public fields unchanged from
@@ -62,17 +69,24 @@ before the convention, ``flags`` added where a class had none). Classes that fol
 * sorption: ``BETResult`` (keeps its own ``ok``: Rouquerol criteria and flags),
   ``TPlotResult``, ``PoreVolume``, ``Hysteresis``, ``IsothermType``, ``DFTResult`` (keeps
   its own ``to_dataset``, the one :func:`~nakit.sorption.dft.psd_dft` returns);
-* raman: ``Calibration``, ``CarbonResult`` (its older ``summary()`` kept);
+* raman: ``Calibration``, ``CarbonResult`` (its older ``summary()`` kept), ``BandFit``
+  (its band table along ``band``, with each row's ``flags``; ``<band>_center`` etc. in the
+  row; heights and areas in the spectrum's intensity units);
 * xrd: ``CellRefinement``, ``WilliamsonHall`` (its peak table along ``peak``),
-  ``IndexingSolution`` (its row and Dataset carry the refined cell's values);
+  ``IndexingSolution`` (its row and Dataset carry the refined cell's values), ``PhaseID``
+  (scores along ``phase``, peak assignments along ``peak``; flags ``unexplained_peaks``,
+  ``no_phase_present``), ``WholePatternFit`` (phases along ``phase``, humps along ``hump``,
+  its curves along ``two_theta``; flag ``not_converged``), ``BackgroundFit`` (curves along
+  ``two_theta``, humps along ``hump``; flags for a hump not significant or on its bound);
 * eis: ``LinKKResult``, ``DRTResult`` (both keep their own ``to_dataset``),
-  ``Conductivity``, ``Growth``.
+  ``Conductivity``, ``Growth``, ``CircuitFit`` (its per-parameter ``units`` stays an
+  instance field; parameters come out as ``R1``, ``R1_sigma`` with those units, the
+  correlation along ``parameter``/``parameter_2``, added to the data-and-curve Dataset its
+  ``to_dataset`` always gave), ``ArrheniusFit`` (prefactor in S/cm or S K/cm by ``form``;
+  flags ``uncertainties_undetermined``, ``activation_energy_not_positive``).
 
-Not yet converted (each still has ``flags``/``ok`` where noted, but no ``to_dict``/
-``to_dataset``): raman ``BandFit`` (``flags``, ``ok``; per-band numbers in ``table``, one
-row per band with a ``flags`` column); xrd ``PhaseID``, ``WholePatternFit``, ``BackgroundFit``; eis
-``CircuitFit`` (its instance field ``units`` collides with the class variable),
-``ArrheniusFit`` (the prefactor's unit depends on ``form``).
+Every analysis result class of nakit follows the convention
+(``tests/test_results.py::test_every_analysis_result_follows_the_convention``).
 
 Analyses whose output is a distribution or a series return a Dataset instead, which *is*
 the ``to_dataset()`` form of a result: variables along the natural dimension with units,
@@ -400,11 +414,24 @@ def _is_scalar(value: Any) -> bool:
     return isinstance(value, (int, float, str, bool, np.integer, np.floating, np.bool_))
 
 
+def _column_values(column) -> np.ndarray:
+    """A table column as an array NetCDF can store: numbers with ``None`` gaps become floats (NaN)."""
+    values = column.to_numpy()
+    if values.dtype.kind == "O" and all(v is None or (_is_scalar(v) and not isinstance(v, str)) for v in values):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    return values
+
+
 class Result:
     """Mixin giving a result dataclass the shared result convention (see the module docstring).
 
-    Subclasses are dataclasses with a ``flags: tuple[str, ...] = ()`` field and declare
-    :attr:`units` and :attr:`dims`; they may override :attr:`ok` to add criteria.
+    Subclasses are dataclasses with a ``flags: tuple[str, ...] = ()`` field (or property) and
+    declare :attr:`units` and :attr:`dims`; they may override :attr:`ok` to add criteria.
+    Where a unit depends on the instance (an equivalent circuit's parameters, a prefactor whose
+    unit follows the model's form, intensities in the measurement's units) the class overrides
+    :meth:`result_units`, the one place units are looked up; where the exported quantities are
+    not the dataclass fields one to one (a mapping of fitted parameters, derived properties)
+    it overrides :meth:`_fields`.
     """
 
     #: Units of scalar fields, array fields and table columns (``*_sigma`` share their partner's).
@@ -413,24 +440,56 @@ class Result:
     #: square table whose index equals its columns (a correlation matrix) gets two dims,
     #: ``<dim>`` and ``<dim>_2``.
     dims: ClassVar[Mapping[str, str]] = {}
+    #: Tables whose rows also go into :meth:`to_dict`, by field name: the column that labels a
+    #: row (a band's name, a phase), then the columns to copy (each with its ``_sigma``
+    #: partner when the table has one), as ``<label>_<column>``: one flat row per result.
+    row_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    #: Fields kept for callers but not exported (fit-engine objects, structures).
+    internal: ClassVar[tuple[str, ...]] = ()
 
     @property
     def ok(self) -> bool:
         """True when no check failed (``flags`` is empty)."""
         return not tuple(getattr(self, "flags", ()))
 
+    def result_units(self) -> Mapping[str, str]:
+        """Units of this result's fields, arrays and table columns (``*_sigma`` share their partner's).
+
+        The class's :attr:`units`; a class whose units depend on the instance overrides this.
+        """
+        return type(self).units
+
     def _fields(self) -> list[tuple[str, Any]]:
-        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+        """The (name, value) pairs exported: the dataclass fields except :attr:`internal`."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name not in self.internal]
 
     def _unit(self, name: str) -> str | None:
+        units = self.result_units()
         base = name[:-len("_sigma")] if name.endswith("_sigma") else name
-        return self.units.get(name, self.units.get(base))
+        unit = units.get(name, units.get(base))
+        if unit is None:  # a table row copied into to_dict: <label>_<column>
+            for label, column in self._row_items():
+                if base.startswith(f"{label}_") and base[len(label) + 1:] == column:
+                    return units.get(column)
+        return unit
+
+    def _row_items(self) -> list[tuple[str, str]]:
+        """(row label, column) of every table cell :attr:`row_columns` copies into :meth:`to_dict`."""
+        import pandas as pd
+
+        items = []
+        for name, value in self._fields():
+            if name in self.row_columns and isinstance(value, pd.DataFrame):
+                label, *columns = self.row_columns[name]
+                items += [(str(row), c) for row in value[label] for c in columns if c in value.columns]
+        return items
 
     def to_dict(self) -> dict[str, Any]:
         """The scalars as one flat row: values, sigmas, settings (``<dict>_<key>``), flags, ok.
 
-        Arrays and tables are left out (see :meth:`to_dataset`); ``None`` values are kept as
-        ``None``; a tuple of numbers (a range) is kept as a tuple.
+        Arrays and tables are left out (see :meth:`to_dataset`), except the table cells
+        :attr:`row_columns` names (``<label>_<column>``); ``None`` values are kept as ``None``;
+        a tuple of numbers (a range) is kept as a tuple.
         """
         row: dict[str, Any] = {"result": type(self).__name__}
         for name, value in self._fields():
@@ -440,16 +499,26 @@ class Result:
                 row[name] = value.item() if isinstance(value, np.generic) else value
             elif isinstance(value, tuple) and all(_is_scalar(v) for v in value):
                 row[name] = value
-            elif isinstance(value, Mapping):
+            elif isinstance(value, Mapping) and not isinstance(value, xr.Dataset):
                 for key, v in value.items():
                     if v is None or _is_scalar(v):
                         row[f"{name}_{key}"] = v.item() if isinstance(v, np.generic) else v
+            elif name in self.row_columns and hasattr(value, "columns"):
+                label, *columns = self.row_columns[name]
+                for _, r in value.iterrows():
+                    for c in columns:
+                        for col in (c, f"{c}_sigma"):
+                            if col in value.columns:
+                                v = r[col]
+                                row[f"{r[label]}_{col}"] = v.item() if isinstance(v, np.generic) else v
         row["flags"] = "; ".join(getattr(self, "flags", ()))
         row["ok"] = bool(self.ok)
         return row
 
     def to_dataset(self) -> xr.Dataset:
         """The result as a Dataset: scalars 0-d, arrays and tables along their declared dims, with units.
+
+        A field that is itself a Dataset (fitted curves) has its variables merged in as they are.
 
         Raises
         ------
@@ -471,6 +540,9 @@ class Result:
                 data[name] = ((), value, self._var_attrs(name))
             elif isinstance(value, tuple) and all(_is_scalar(v) for v in value):
                 attrs[name] = netcdf_safe(value) if value else ""
+            elif isinstance(value, xr.Dataset):  # curves along their own dims, units already attached
+                data.update(value.data_vars)
+                coords.update(value.coords)
             elif isinstance(value, Mapping):
                 for key, v in value.items():
                     if v is not None and _is_scalar(v):
@@ -484,7 +556,7 @@ class Result:
                     continue
                 for column in value.columns:
                     var = str(column) if str(column) not in data else f"{name}_{column}"
-                    data[var] = (dim, value[column].to_numpy(), self._var_attrs(str(column)))
+                    data[var] = (dim, _column_values(value[column]), self._var_attrs(str(column)))
             else:
                 arr = np.asarray(value)
                 if arr.ndim == 1 and arr.dtype.kind in "biufcUO":

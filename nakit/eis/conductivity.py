@@ -7,6 +7,7 @@ Uncertainties propagate to first order (independent inputs).
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from ..errors import ParameterError
+from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .regression import fit_line
 from ..datamodel import Result
@@ -99,8 +100,19 @@ def ionic_conductivity(resistance: float, diameter_mm: float, *, thickness_mm: f
 
 
 @dataclass(frozen=True)
-class ArrheniusFit:
-    r"""Activation energy (eV) and prefactor of :math:`y = A \exp(-E_a / k_B T)`, with ``y`` = sigma or sigma*T."""
+class ArrheniusFit(Result):
+    r"""Activation energy (eV) and prefactor of :math:`y = A \exp(-E_a / k_B T)`, with ``y`` = sigma or sigma*T.
+
+    The :class:`~nakit.datamodel.Result` convention; the prefactor's unit follows ``form``
+    (S/cm for ``"sigma"``, S K/cm for ``"sigma_T"``), so it comes from :meth:`result_units`.
+
+    ``flags``: ``uncertainties_undetermined`` (no standard error: two points without their
+    errors), ``activation_energy_not_positive`` (the conductivity does not rise with
+    temperature: not a thermally activated process, or mislabelled points).
+    """
+
+    units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1"}
+    dims: ClassVar[dict[str, str]] = {}
 
     form: str
     ea: float
@@ -109,6 +121,19 @@ class ArrheniusFit:
     prefactor_sigma: float
     n_points: int
     weighted: bool
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if not (np.isfinite(self.ea_sigma) and np.isfinite(self.prefactor_sigma)):
+            out.append("uncertainties_undetermined")
+        if not self.ea > 0:
+            out.append("activation_energy_not_positive")
+        return tuple(out)
+
+    def result_units(self) -> dict[str, str]:
+        """The declared units and the prefactor's, which follows ``form``."""
+        return {**self.units, "prefactor": "S K/cm" if self.form == "sigma_T" else "S/cm"}
 
     def predict(self, temperature_K) -> np.ndarray:
         """Conductivity (S/cm) at ``temperature_K`` from the fitted law."""
@@ -132,6 +157,12 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
         :math:`\sigma T = A \exp(-E_a/k_BT)` (hopping theory puts the 1/T in the prefactor).
         Both are common; through the same points they give different ``Ea``.
 
+    Returns
+    -------
+    ArrheniusFit
+        Flagged, with a :class:`~nakit.errors.NakitWarning`, when ``Ea`` has no standard error
+        or is not positive (see :class:`ArrheniusFit`).
+
     Notes
     -----
     Linear fit of :math:`\ln y` against :math:`1/T`: slope :math:`-E_a/k_B`. The error of
@@ -153,8 +184,11 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     line = fit_line(1 / T, y, rel)
     ea = -line.slope * K_B_EV
     A = float(np.exp(line.intercept))
-    return ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
-                        prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted)
+    fit = ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
+                       prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted)
+    if fit.flags:
+        warnings.warn(f"Arrhenius fit ({form}) flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=2)
+    return fit
 
 
 def arrhenius_fit(ds: xr.Dataset, *, form: str = "sigma") -> ArrheniusFit:

@@ -40,16 +40,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import lmfit
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .circuits import Circuit, CircuitModel
 from .readers import impedance_of
-from ..datamodel import require_dataset
+from ..datamodel import Result, require_dataset
 
 WEIGHTINGS = ("unit", "modulus", "proportional")
 
@@ -86,19 +88,30 @@ def check_spectrum(frequency, z) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass
-class CircuitFit:
-    """Result of fitting a circuit to one spectrum.
+class CircuitFit(Result):
+    """Result of fitting a circuit to one spectrum (the :class:`~nakit.datamodel.Result` convention).
 
     ``values``/``stderr`` map parameter names to numbers (``nan`` stderr when the fit could
     not estimate it); ``correlation`` is the matrix over ``free`` (the varied parameters).
+    ``units`` holds each parameter's unit (the circuit's): an instance field, so the
+    convention's units are looked up through :meth:`result_units`, which adds the fit's own.
+
+    ``to_dict()`` is one row with each parameter and its sigma (``R1``, ``R1_sigma``, ...),
+    the settings and figures of the fit; ``to_dataset()`` adds those, and the correlation
+    matrix along ``parameter``/``parameter_2``, to the data-and-curve Dataset it has always
+    given (which keeps its ``param_*`` attrs).
     """
+
+    dims: ClassVar[dict[str, str]] = {"correlation": "parameter", "frequency": "frequency", "z_data": "frequency"}
 
     circuit: str
     weighting: str
     method: str
     values: dict[str, float]
     stderr: dict[str, float]
-    units: dict[str, str]
+    # field() keeps it a required field: without it dataclass would take Result.units (the class
+    # variable of every other result) as this field's default
+    units: dict[str, str] = field()
     free: list[str]
     correlation: np.ndarray
     chisqr: float
@@ -130,9 +143,19 @@ class CircuitFit:
             out.append("resistance_beyond_spectrum")
         return tuple(out)
 
-    @property
-    def ok(self) -> bool:
-        return not self.flags
+    def result_units(self) -> dict[str, str]:
+        """Each parameter's unit (the circuit's); chi-square in ohm2 unweighted, dimensionless weighted."""
+        chi = "ohm2" if self.weighting == "unit" else "1"
+        return {**self.units, "chisqr": chi, "redchi": chi, "n_points": "1", "n_starts": "1", "correlation": "1",
+                "frequency": "Hz", "z_data": "ohm"}
+
+    def _fields(self):
+        """Parameters (value, sigma), the correlation as a table over ``free``, the fit's settings and figures."""
+        out = [item for k in self.values for item in ((k, self.values[k]), (f"{k}_sigma", self.stderr[k]))]
+        out.append(("correlation", pd.DataFrame(np.asarray(self.correlation, dtype=float), index=list(self.free),
+                                                columns=list(self.free))))
+        return out + [(name, getattr(self, name)) for name in ("circuit", "weighting", "method", "chisqr", "redchi",
+                                                                "n_points", "n_starts", "success", "message")]
 
     def impedance(self, frequency=None) -> np.ndarray:
         """The fitted circuit's impedance at ``frequency`` (default: the measured ones)."""
@@ -149,12 +172,14 @@ class CircuitFit:
                              "fixed": [k not in self.free for k in self.values]})
 
     def to_dataset(self, n_points: int = 200) -> xr.Dataset:
-        """Data, fit and residuals over ``frequency``, plus a smooth fitted curve over ``frequency_fine``."""
+        """Data, fit and residuals over ``frequency``, a smooth fitted curve over ``frequency_fine``,
+        and the convention's variables: parameters with ``_sigma`` and units, the correlation
+        matrix, flags and ``ok`` in attrs."""
         zf = self.impedance()
         fine = np.geomspace(self.frequency.min(), self.frequency.max(), n_points)[::-1]
         zs = self.impedance(fine)
         ohm = {"units": "ohm"}
-        return xr.Dataset(
+        curves = xr.Dataset(
             {"z_real": ("frequency", self.z_data.real, ohm), "z_imag": ("frequency", self.z_data.imag, ohm),
              "fit_real": ("frequency", zf.real, ohm), "fit_imag": ("frequency", zf.imag, ohm),
              "curve_real": ("frequency_fine", zs.real, ohm), "curve_imag": ("frequency_fine", zs.imag, ohm)},
@@ -165,6 +190,8 @@ class CircuitFit:
                    **{f"param_{k}": v for k, v in self.values.items()},
                    **{f"param_{k}_sigma": v for k, v in self.stderr.items()}},
         )
+        result = super().to_dataset()
+        return result.assign(curves.data_vars).assign_attrs({**curves.attrs, **result.attrs})
 
 
 INDUCTIVE_WHERE = ("high", "all")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from lmfit import models
 
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import require_dataset
+from ..datamodel import Result, require_dataset
 
 SHAPES = {
     "lorentzian": models.LorentzianModel,
@@ -104,23 +105,37 @@ class Band:
 
 
 @dataclass
-class BandFit:
-    """A fitted band model: a table per band, the lmfit result, quality figures and flags."""
+class BandFit(Result):
+    """A fitted band model: a table per band, the lmfit result, quality figures and flags.
+
+    Follows the :class:`~nakit.datamodel.Result` convention: ``to_dataset()`` has the band
+    table along ``band`` (centre, FWHM in cm-1; height and area in the spectrum's intensity
+    units, ``intensity_units``), ``to_dict()`` one row with ``<band>_center``,
+    ``<band>_center_sigma``, ... for every band, and ``bic``.
+    """
+
+    units: ClassVar[dict[str, str]] = {"center": "cm-1", "fwhm": "cm-1", "bic": "1"}
+    dims: ClassVar[dict[str, str]] = {"table": "band"}
+    row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"table": ("band", "center", "fwhm", "height", "area")}
+    internal: ClassVar[tuple[str, ...]] = ("result", "bands")
 
     table: pd.DataFrame
     result: object  # lmfit.model.ModelResult
     bands: tuple[Band, ...]
     background: str | None
     flags: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the fit passed every check (no flags)."""
-        return not self.flags
+    intensity_units: str = "counts"
 
     @property
     def bic(self) -> float:
         return float(self.result.bic)
+
+    def result_units(self) -> dict[str, str]:
+        """Centre and FWHM in cm-1; height in the spectrum's intensity units, area in those x cm-1."""
+        return {**self.units, "height": self.intensity_units, "area": f"{self.intensity_units} cm-1"}
+
+    def _fields(self):
+        return super()._fields() + [("bic", self.bic)]
 
     @property
     def x(self) -> np.ndarray:
@@ -171,7 +186,8 @@ def build_model(bands, background: str | None = "linear"):
 
 
 def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None,
-                  max_nfev: int | None = None, warn: bool = True, on_failure: str = "flag") -> BandFit:
+                  max_nfev: int | None = None, warn: bool = True, on_failure: str = "flag",
+                  intensity_units: str = "counts") -> BandFit:
     """Fit ``bands`` (a sequence of :class:`Band`) to one spectrum given as arrays.
 
     Parameters
@@ -194,6 +210,8 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
         ``ok`` False, a ``flags`` entry on each affected band's table row, and a warning;
         ``"raise"``: it raises :class:`~nakit.errors.FitError` listing the failed checks
         instead, so no number of a failed fit reaches the caller.
+    intensity_units
+        Units of ``y`` (the reader's ``intensity`` units), for the heights and areas.
 
     Returns
     -------
@@ -268,6 +286,7 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     if not all(np.isfinite(p.value) for p in result.params.values()):
         raise FitError(f"band fit failed: {result.message}")
     fit = _summarise(result, bands, background)
+    fit.intensity_units = intensity_units
     if not result.success:
         fit.flags.append(f"optimiser: {result.message}")
     if fit.flags and on_failure == "raise":
@@ -290,7 +309,7 @@ def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float
         require_dataset(spectrum, "raman", "fit_bands")
     da = _spectrum(spectrum, window)
     fit = fit_bands_raw(da["raman_shift"].values, da.values, bands, background=background, warn=False,
-                        on_failure=on_failure)
+                        on_failure=on_failure, intensity_units=da.attrs.get("units", "counts"))
     if fit.flags:
         warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     return fit

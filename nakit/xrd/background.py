@@ -10,14 +10,16 @@ curve is not fitted directly).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import require_dataset
+from ..datamodel import Result, require_dataset
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -52,8 +54,26 @@ class HumpFit:
 
 
 @dataclass
-class BackgroundFit:
-    """Result of :func:`fit_background`."""
+class BackgroundFit(Result):
+    """Result of :func:`fit_background` (the :class:`~nakit.datamodel.Result` convention).
+
+    ``to_dataset()`` has the curves along ``two_theta`` and the humps as a table along
+    ``hump`` (centre, FWHM in deg; area in the pattern's intensity units x deg; significance);
+    ``to_dict()`` one row with each hump's ``<hump>_center``, ``<hump>_fwhm``, ``<hump>_area``
+    and their sigmas.
+
+    ``flags``: ``<hump>_hump_not_significant`` (its area is less than twice its standard
+    error: the data do not show that hump), ``<hump>_hump_<center|fwhm>_at_bound`` (the
+    bound, not the data, sets it: no such hump there, or a start value far off),
+    ``uncertainties_undetermined`` (a hump parameter has no standard error).
+    """
+
+    units: ClassVar[dict[str, str]] = {"two_theta": "deg", "peak_mask": "1", "center": "deg", "fwhm": "deg",
+                                       "significance": "1"}
+    dims: ClassVar[dict[str, str]] = {"two_theta": "two_theta", "estimate": "two_theta", "peak_mask": "two_theta",
+                                      "model": "two_theta", "humps": "hump"}
+    row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"humps": ("hump", "center", "fwhm", "area")}
+    internal: ClassVar[tuple[str, ...]] = ("lmfit_result",)
 
     two_theta: np.ndarray
     estimate: np.ndarray     # SNIP curve under the Bragg peaks
@@ -61,6 +81,31 @@ class BackgroundFit:
     model: np.ndarray        # fitted polynomial + humps
     humps: dict[str, HumpFit]
     lmfit_result: object
+    intensity_units: str = "counts"  # of the pattern; hump areas are in these x deg
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        from ..raman.fitting import _at_bound  # the band fits' criterion: within 1e-4 of the range
+
+        out = [f"{h.name}_hump_not_significant" for h in self.humps.values() if not h.significance >= 2]
+        params = getattr(self.lmfit_result, "params", {})
+        out += [f"{name}_hump_{q}_at_bound" for name in self.humps for q in ("center", "fwhm")
+                if f"{name}_{q}" in params and _at_bound(params[f"{name}_{q}"])]
+        if any(not np.isfinite(getattr(h, f.name)) for h in self.humps.values() for f in fields(h)
+               if f.name.endswith("_sigma")):
+            out.append("uncertainties_undetermined")
+        return tuple(out)
+
+    def result_units(self) -> dict[str, str]:
+        """The declared units; the curves in the pattern's intensity units, hump areas in those x deg."""
+        return {**self.units, "estimate": self.intensity_units, "model": self.intensity_units,
+                "area": f"{self.intensity_units} deg"}
+
+    def _fields(self):
+        table = pd.DataFrame([{"hump": h.name, **{f.name: getattr(h, f.name) for f in fields(h)[1:]},
+                               "significance": h.significance} for h in self.humps.values()],
+                             columns=["hump", *(f.name for f in fields(HumpFit)[1:]), "significance"])
+        return [(name, table if name == "humps" else value) for name, value in super()._fields()]
 
     def hump_curve(self, name: str) -> np.ndarray:
         h = self.humps[name]
@@ -81,7 +126,7 @@ def snip_background(two_theta, intensity, window_deg: float = 1.5) -> np.ndarray
 
 
 def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
-                       window_deg: float = 0.6) -> BackgroundFit:
+                       window_deg: float = 0.6, intensity_units: str = "counts") -> BackgroundFit:
     """Fit polynomial + Gaussian humps to the SNIP background of a pattern.
 
     Parameters
@@ -90,6 +135,8 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
         Names from :data:`HUMPS` or ``(name, center, fwhm)`` tuples giving start values.
     degree
         Degree of the smooth polynomial (in reduced 2theta) under the humps.
+    intensity_units
+        Units of ``intensity`` (the curves'; hump areas are in these x deg).
 
     Notes
     -----
@@ -155,10 +202,11 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
         vals = [(res.params[f"{name}_{q}"].value, res.params[f"{name}_{q}"].stderr) for q in ("center", "fwhm", "area")]
         flat = [v for pair in vals for v in (pair[0], np.nan if pair[1] is None else pair[1])]
         fits[name] = HumpFit(name, *flat)
-    return BackgroundFit(x, est, peak_mask, model(res.params), fits, res)
+    return BackgroundFit(x, est, peak_mask, model(res.params), fits, res, intensity_units)
 
 
 def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_deg: float = 0.6) -> BackgroundFit:
     """:func:`fit_background_raw` on a Dataset read by :func:`nakit.xrd.readers.read_xrd`."""
     require_dataset(ds, "xrd", "fit_background")
-    return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg)
+    return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
+                              ds["intensity"].attrs.get("units", "counts"))

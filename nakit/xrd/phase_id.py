@@ -11,10 +11,12 @@ phase explains are the "impurity" list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
+from ..datamodel import Result
 from ..errors import ParameterError
 from ..validation import as_float_array
 from .simulate import Sticks, reflections
@@ -26,12 +28,31 @@ DEFAULT_CANDIDATES = ("Na2S_Fm-3m", "Na3PS4_P-421c", "Na3PS4_I-43m", "S8_Fddd", 
 
 
 @dataclass
-class PhaseID:
-    """Result of :func:`identify_phases`."""
+class PhaseID(Result):
+    """Result of :func:`identify_phases` (the :class:`~nakit.datamodel.Result` convention).
+
+    ``to_dataset()`` has ``scores`` along ``phase`` and ``assignments`` along ``peak`` (its
+    ``phase`` column as ``assignments_phase``, ``two_theta_sigma`` as ``two_theta_obs_sigma``,
+    beside its partner); ``to_dict()`` one row: the phases present,
+    the peak counts and each candidate's ``<phase>_coverage`` and ``<phase>_lines_matched``.
+
+    ``flags``: ``no_phase_present`` (no candidate reaches the coverage), ``unexplained_peaks``
+    (observed peaks that no present phase explains: an impurity, a missing candidate, or
+    K-beta/tungsten lines).
+    """
+
+    units: ClassVar[dict[str, str]] = {
+        "coverage": "1", "lines_expected": "1", "lines_matched": "1", "mean_abs_delta": "deg", "present": "1",
+        "two_theta_obs": "deg", "two_theta_calc": "deg", "delta": "deg",
+        "n_peaks": "1", "n_unexplained": "1"}
+    dims: ClassVar[dict[str, str]] = {"scores": "phase", "assignments": "peak"}
+    row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"scores": ("phase", "coverage", "lines_matched")}
+    internal: ClassVar[tuple[str, ...]] = ("sticks",)
 
     scores: pd.DataFrame        # one row per candidate: coverage, matched lines, present
     assignments: pd.DataFrame   # one row per observed peak: phase, hkl, 2theta calc, delta
     sticks: dict[str, Sticks]
+    intensity_units: str = "counts"  # of the pattern; ``intensity_obs`` (peak areas) is in these x deg
 
     @property
     def present(self) -> list[str]:
@@ -41,6 +62,26 @@ class PhaseID:
     def unexplained(self) -> pd.DataFrame:
         """Observed peaks that no present phase explains."""
         return self.assignments[self.assignments["phase"] == ""]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if not self.present:
+            out.append("no_phase_present")
+        if len(self.unexplained):
+            out.append("unexplained_peaks")
+        return tuple(out)
+
+    def result_units(self) -> dict[str, str]:
+        """The declared units, and ``intensity_obs`` (peak areas) in the pattern's intensity units x deg."""
+        return {**self.units, "intensity_obs": f"{self.intensity_units} deg"}
+
+    def _fields(self):
+        # the peak table's two_theta_sigma is the observed position's: named for its partner on export
+        assignments = self.assignments.rename(columns={"two_theta_sigma": "two_theta_obs_sigma"})
+        return [("phases_present", "; ".join(self.present)), ("n_peaks", len(self.assignments)),
+                ("n_unexplained", len(self.unexplained)),
+                *((name, assignments if name == "assignments" else value) for name, value in super()._fields())]
 
 
 def hkl_label(hkl) -> str:
@@ -56,11 +97,12 @@ def _as_crystal(c) -> Crystal:
 def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES, *,
                         two_theta_range: tuple[float, float] | None = None, tolerance: float = 0.12,
                         min_relative: float = 5.0, min_coverage: float = 0.6, min_lines: int = 2,
-                        intensity_obs=None) -> PhaseID:
+                        intensity_obs=None, intensity_units: str = "counts") -> PhaseID:
     """Score every candidate phase against observed K-alpha1 peak positions (deg).
 
     ``candidates`` are reference names (see :func:`nakit.xrd.structures.library`) or
-    :class:`Crystal` objects, e.g. refined cells.
+    :class:`Crystal` objects, e.g. refined cells. ``intensity_obs`` (peak areas, optional)
+    are in ``intensity_units`` (the pattern's) x deg.
     """
     tt = as_float_array(two_theta_obs, "two_theta_obs")
     inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs")
@@ -103,7 +145,7 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
         if inten is not None:
             row["intensity_obs"] = inten[i]
         assign.append(row)
-    return PhaseID(scores, pd.DataFrame(assign), sticks)
+    return PhaseID(scores, pd.DataFrame(assign), sticks, intensity_units)
 
 
 def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDATES, **kw) -> PhaseID:

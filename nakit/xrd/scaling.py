@@ -10,11 +10,13 @@ to compare samples (quenched vs annealed).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..datamodel import Result
 from ..errors import FitError, ParameterError
 from .background import HUMPS, gaussian_hump
 from .readers import Wavelength
@@ -35,8 +37,26 @@ def _restick(st: Sticks, crystal: Crystal, lam: float) -> Sticks:
 
 
 @dataclass
-class WholePatternFit:
-    """Result of :func:`fit_whole_pattern`."""
+class WholePatternFit(Result):
+    """Result of :func:`fit_whole_pattern` (the :class:`~nakit.datamodel.Result` convention).
+
+    ``to_dataset()`` has ``phases`` along ``phase``, ``humps`` along ``hump`` and the
+    ``curves`` along ``two_theta``; ``to_dict()`` one row with ``rwp``, the crystallinity and
+    each phase's ``<phase>_weight_fraction``, cell, size and scale, each hump's area (with
+    sigmas). Integrated intensities and hump areas are in the pattern's intensity units x deg.
+
+    ``flags``: ``not_converged`` (the evaluation budget ran out: the numbers are where the
+    optimiser stopped), ``uncertainties_undetermined`` (a scale or hump area has no standard
+    error).
+    """
+
+    units: ClassVar[dict[str, str]] = {
+        "scale": "1", "a": "angstrom", "c": "angstrom", "size_nm": "nm", "weight_fraction": "1", "center": "deg",
+        "fwhm": "deg", "rwp": "1", "crystallinity": "1"}
+    dims: ClassVar[dict[str, str]] = {"phases": "phase", "humps": "hump"}
+    row_columns: ClassVar[dict[str, tuple[str, ...]]] = {
+        "phases": ("phase", "weight_fraction", "a", "c", "size_nm", "scale"), "humps": ("hump", "area")}
+    internal: ClassVar[tuple[str, ...]] = ("lmfit_result",)
 
     phases: pd.DataFrame        # scale, a, c, size with sigmas, weight fraction, integrated intensity
     humps: pd.DataFrame         # centre, fwhm, area with sigmas
@@ -46,6 +66,20 @@ class WholePatternFit:
     crystallinity_sigma: float
     converged: bool             # False when the evaluation budget ran out (sigmas may then be NaN)
     lmfit_result: object
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if not self.converged:
+            out.append("not_converged")
+        if self.phases["scale_sigma"].isna().any() or self.humps["area_sigma"].isna().any():
+            out.append("uncertainties_undetermined")
+        return tuple(out)
+
+    def result_units(self) -> dict[str, str]:
+        """The declared units; integrated intensities and hump areas in the pattern's intensity units x deg."""
+        area = f"{self.curves['observed'].attrs.get('units', 'counts')} deg"
+        return {**self.units, "integrated_intensity": area, "area": area}
 
 
 def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: Instrument | None = None,
