@@ -30,6 +30,7 @@ import csv
 import functools
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -229,8 +230,6 @@ def phase_name(name: str, *, spacegroup: str | None = None, mathtext: bool = Fal
         Matplotlib mathtext (``Na$_{3}$PS$_{4}$ (P$\\bar{4}$2$_{1}$c)``) for figures instead of
         Unicode (for tables, captions and HTML).
     """
-    import re
-
     formula, _, group = str(name).partition("_")
     group = (spacegroup or _library_spacegroup(str(name)) or group).strip()
     if mathtext:
@@ -248,6 +247,102 @@ def phase_name(name: str, *, spacegroup: str | None = None, mathtext: bool = Fal
         else:
             pieces.append(text)
     return f"{formula} ({''.join(pieces)})"
+
+
+_TOLERANCE = re.compile(r"^\s*±\s*([0-9.]+(?:[eE][-+]?[0-9]+)?)(%?)")
+
+
+def tolerance_of(text: str, paper_value: Any = None) -> float | None:
+    """The absolute tolerance of a claims-ledger row from its text: ``"±0.02 deg"`` -> 0.02;
+    ``"±3%"`` (relative: the ``%`` right after the number) -> 3 % of ``paper_value``; ``"±1.5 %"``
+    (a tolerance in the unit %) -> 1.5. None when there is none or it is zero."""
+    m = _TOLERANCE.match(str(text or ""))
+    if not m:
+        return None
+    tol = float(m.group(1))
+    if m.group(2):
+        try:
+            tol = tol / 100.0 * abs(float(paper_value))
+        except (TypeError, ValueError):
+            return None
+    return tol if math.isfinite(tol) and tol > 0 else None
+
+
+def claim_value(value: Any, sigma: Any = None, tolerance: float | None = None) -> str:
+    """A recomputed value for a claims table, rounded to what it can be judged by.
+
+    With a standard uncertainty: :func:`fmt` (value ± sigma, rounded to sigma). Without one
+    but with the claim's absolute ``tolerance``: the value alone, to the decimal place that
+    keeps two significant figures of the tolerance (``29.9584`` with ±0.01 -> ``"29.958"``;
+    ``650.381`` with ±3 % of 810 -> ``"650"``). Otherwise :func:`fmt`. Text (``"yes"``,
+    a phase name) passes through; empty or None gives ``""``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    value = _plain(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value)):
+        if sigma in (None, ""):
+            return str(int(value))  # a count ("0" unexplained peaks) stays a whole number
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    try:
+        s = float(sigma) if sigma not in (None, "") else None
+    except (TypeError, ValueError):
+        s = None
+    if s is not None and math.isfinite(s) and s > 0:
+        return fmt(v, s)
+    if tolerance is not None and math.isfinite(tolerance) and tolerance > 0 and math.isfinite(v):
+        d = _decimals_for(tolerance)
+        return f"{v:.{d}f}" if d > 0 else f"{round(v, d):.0f}"
+    return fmt(v)
+
+
+#: row colours of a claims table by status (study index, notebook 10)
+STATUS_COLOURS = {"agrees": "#d6f5d6", "differs": "#f8d0d0", "flagged": "#fff0c0", "not computed": "#e8e8e8"}
+#: an agreement on stand-in data made from the claim's own value: a round trip, shown apart
+ROUND_TRIP_COLOUR = "#dbe8f6"
+#: the columns of a claims table for a reader (nakit's sigma is folded into its value)
+LEDGER_COLUMNS = ("quantity", "paper_value", "nakit_value", "unit", "tolerance", "status", "basis", "flag")
+
+
+def ledger_table(rows: Iterable[Mapping[str, Any]]):
+    """Claims-ledger rows (``claims.csv`` / :func:`nakit.claims.gather`) as a table for a reader.
+
+    nakit's value is rounded by :func:`claim_value` (to its sigma, else to the claim's
+    tolerance); ``basis`` says what it was computed from, and an agreement computed from
+    stand-in data made from the paper's own values reads ``agrees (round trip)``, apart from
+    agreement on measured data. Indexed by claim id, columns :data:`LEDGER_COLUMNS`.
+    """
+    import pandas as pd
+
+    from .claims import ROUND_TRIP
+
+    out = []
+    for row in rows:
+        r = {k: ("" if row.get(k) is None else row.get(k)) for k in ("id", *LEDGER_COLUMNS)}
+        r["nakit_value"] = claim_value(row.get("nakit_value"), row.get("nakit_sigma"),
+                                       tolerance_of(row.get("tolerance", ""), row.get("paper_value")))
+        if row.get("basis") == ROUND_TRIP and row.get("status") == "agrees":
+            r["status"] = "agrees (round trip)"
+        out.append(r)
+    return pd.DataFrame(out, columns=["id", *LEDGER_COLUMNS]).set_index("id")
+
+
+def status_colour(status: str) -> str:
+    """The background colour of a claims-table row with this status (as :func:`ledger_table` words it)."""
+    if status == "agrees (round trip)":
+        return ROUND_TRIP_COLOUR
+    return STATUS_COLOURS.get(status, "#ffffff")
+
+
+def style_ledger(table):
+    """:func:`ledger_table`'s table as a pandas Styler: rows coloured by status, long text wrapped."""
+    return (table.style.apply(lambda row: [f"background-color: {status_colour(row['status'])}"] * len(row), axis=1)
+            .set_properties(**{"white-space": "normal", "text-align": "left"}))
 
 
 def round_to(value: float, sigma: float | None) -> float:

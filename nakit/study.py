@@ -952,9 +952,6 @@ def _xrd_panels(study, folder, ds, comp, out):
 
 # -- the index page -------------------------------------------------------------------------
 
-_STATUS_COLOUR = {"agrees": "#d6f5d6", "differs": "#f8d0d0", "flagged": "#fff0c0", "not computed": "#e8e8e8"}
-#: an agreement on stand-in data made from the claim's own value: a round trip, shown apart
-_ROUND_TRIP_COLOUR = "#dbe8f6"
 #: the house style of every HTML page nakit writes itself (study index, batch summary): long
 #: words and paths wrap, wide tables scroll inside their box instead of widening the page
 CSS = ("body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em;overflow-wrap:break-word}"
@@ -1025,22 +1022,14 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         with open(ledger, newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         from .claims import ROUND_TRIP
-        from .report import fmt
+        from .report import ledger_table, status_colour
 
+        # nakit's value rounded to its uncertainty (else the claim's tolerance), round trips marked
+        table = ledger_table(rows).reset_index()
         cols = ["id", "quantity", "paper_value", "nakit_value", "unit", "tolerance", "status", "basis", "flag"]
         parts.append("".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr>")
-        for row in rows:
-            row = dict(row)
-            # nakit's value rounded to its uncertainty, as everywhere else in the reports
-            row["nakit_value"] = fmt(_number_or_text(row.get("nakit_value", "")),
-                                     _number_or_text(row.get("nakit_sigma", "")) or None)
-            round_trip = row.get("basis") == ROUND_TRIP
-            if round_trip and row.get("status") == "agrees":
-                row["status"] = "agrees (round trip)"
-                colour = _ROUND_TRIP_COLOUR
-            else:
-                colour = _STATUS_COLOUR.get(row.get("status", ""), "#fff")
-            parts.append(f"<tr style='background:{colour}'>"
+        for row in table.to_dict("records"):
+            parts.append(f"<tr style='background:{status_colour(row['status'])}'>"
                          + "".join(f"<td>{esc(str(row.get(c, '') or ''))}</td>" for c in cols) + "</tr>")
         parts.append("</table>")
         if any(row.get("basis") == ROUND_TRIP for row in rows):
@@ -1074,14 +1063,6 @@ def _figure_captions(path: Path) -> dict[str, str]:
             return {row.get("figure", ""): row.get("caption", "") for row in csv.DictReader(fh)}
     except OSError:
         return {}
-
-
-def _number_or_text(text: str):
-    """A ledger cell as a float when it is one, else the text ("" stays "")."""
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return text
 
 
 def _float(v: float) -> str:

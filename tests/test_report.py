@@ -224,3 +224,52 @@ def test_phase_name_takes_the_structure_files_symbol_and_reads_screw_axes_in_com
     ax.text(0.5, 0.5, report.phase_name("Na3PS4_P-421c", mathtext=True))
     fig.canvas.draw()
     plt.close(fig)
+
+
+@pytest.mark.parametrize("text, paper, tol", [
+    ("±0.02 deg", "23.54", 0.02),
+    ("±3%", "810", 24.3),          # relative: the % right after the number
+    ("±1.5 %", "100", 1.5),        # a tolerance in the unit %
+    ("±0 peaks", "0", None),
+    ("", "yes", None),
+    ("±20%", "yes", None),         # relative to a value that is not a number
+])
+def test_tolerance_of_reads_the_ledger_text(text, paper, tol):
+    got = report.tolerance_of(text, paper)
+    assert got == (pytest.approx(tol) if tol is not None else None)
+
+
+@pytest.mark.parametrize("value, sigma, tolerance, text", [
+    ("29.9584", "", 0.01, "29.958"),          # no sigma: two significant figures of the tolerance
+    ("650.381", "", 24.3, "650"),
+    ("5.97813", "", 1.2, "6.0"),
+    ("0.000143094", "1.11e-07", 4.3e-6, "(1.4309 ± 0.0011)e-4"),  # a sigma wins over the tolerance
+    ("419.851", "0.0616", 3.0, "419.85 ± 0.06"),
+    ("845.0", "", None, "845"),               # neither: fmt, a whole number without decimals
+    ("851.622", "", None, "851.6"),
+    ("0", "", None, "0"),                     # a count
+    (3, None, 0.5, "3"),
+    ("yes", "", None, "yes"),
+    ("", "", 0.1, ""),
+])
+def test_claim_value_rounds_to_sigma_else_tolerance(value, sigma, tolerance, text):
+    assert report.claim_value(value, sigma, tolerance) == text
+
+
+def test_ledger_table_rounds_marks_round_trips_and_keeps_basis():
+    from nakit.claims import MEASURED, ROUND_TRIP
+
+    rows = [{"id": "a", "quantity": "angle", "paper_value": "23.54", "nakit_value": "23.5425", "nakit_sigma": "",
+             "unit": "deg", "tolerance": "±0.02 deg", "status": "agrees", "basis": ROUND_TRIP, "flag": ""},
+            {"id": "b", "quantity": "area", "paper_value": "1000", "nakit_value": "1000.0973", "nakit_sigma": "2.4037",
+             "unit": "m2/g", "tolerance": "±2%", "status": "agrees", "basis": MEASURED, "flag": ""},
+            {"id": "c", "quantity": "capacity", "paper_value": "810", "nakit_value": "650.381", "nakit_sigma": "",
+             "unit": "mAh/g", "tolerance": "±3%", "status": "differs", "basis": ROUND_TRIP, "flag": ""}]
+    table = report.ledger_table(rows)
+    assert list(table.columns) == list(report.LEDGER_COLUMNS) and "nakit_sigma" not in table.columns
+    assert table.loc["a", "nakit_value"] == "23.543" and table.loc["a", "status"] == "agrees (round trip)"
+    assert table.loc["b", "nakit_value"] == "1000.1 ± 2.4" and table.loc["b", "status"] == "agrees"
+    assert table.loc["c", "nakit_value"] == "650" and table.loc["c", "status"] == "differs"
+    assert table.loc["b", "basis"] == MEASURED
+    html = report.style_ledger(table).to_html()
+    assert report.ROUND_TRIP_COLOUR in html and report.STATUS_COLOURS["differs"] in html

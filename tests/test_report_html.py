@@ -249,3 +249,58 @@ def test_no_table_has_bare_integer_column_headers(reproduction):
             if len(named) >= 2 and named[:2] == ["0", "1"]:
                 bad.append(f"{page.relative_to(reproduction)}: columns {named[:6]}")
     assert not bad, "tables with unnamed columns:\n" + "\n".join(bad)
+
+
+class _Table(HTMLParser):
+    """The rows (lists of cell texts) of every table of a page; header cells included."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+
+@pytest.mark.notebooks
+def test_paper_figures_ledger_is_rounded_and_shows_the_basis(reproduction):
+    """Notebook 10's claims table: one row per gathered claim, nakit's value as report.ledger_table
+    rounds it (to its sigma, else to the tolerance), the basis column, round trips marked."""
+    page = reproduction / "10_paper_figures" / "10_paper_figures.html"
+    parser = _Table()
+    parser.feed(page.read_text(encoding="utf-8"))
+    ledger = next((t for t in parser.tables if any("basis" in row for row in t[:2])), None)
+    assert ledger is not None, "no table with a basis column in 10_paper_figures.html"
+    header = next(row for row in ledger if "basis" in row)
+    rows = {r[0]: dict(zip(header[-len(r):], r)) for r in ledger
+            if r and r[0] not in ("", "id") and "basis" not in r and len(r) > 3}  # not the header rows
+    gathered = claims.gather(reproduction)
+    expected = report.ledger_table(gathered)
+    assert set(rows) == set(expected.index), set(rows) ^ set(expected.index)
+    for cid, shown in rows.items():
+        assert shown["nakit_value"] == expected.loc[cid, "nakit_value"], cid
+        assert shown["basis"] == expected.loc[cid, "basis"], cid
+    raw = [r["nakit_value"] for r in gathered if r["nakit_value"] and "." in r["nakit_value"]
+           and len(r["nakit_value"].split(".")[1]) > 4]
+    assert raw, "no long value to check"
+    assert not [v for v in raw if any(s["nakit_value"] == v for s in rows.values())], "unrounded values shown"
+    assert any(s["status"] == "agrees (round trip)" for s in rows.values())
