@@ -182,6 +182,12 @@ def test_pygaps_json_round_trip(pygaps, name):
     np.testing.assert_allclose(again["loading"].values, read["loading"].values, rtol=1e-12)
     np.testing.assert_allclose(again["relative_pressure"].values, read["relative_pressure"].values, rtol=1e-12)
     assert list(again["branch"].values) == list(read["branch"].values)
+    np.testing.assert_array_equal(again["measurement_order"].values, read["measurement_order"].values)
+    # pyGAPS gets the points as measured (as in the file): desorption falling
+    handed = to_pygaps(read).data_raw
+    measured = read.sortby("measurement_order")
+    np.testing.assert_allclose(handed["pressure"].to_numpy(), measured["relative_pressure"].values, rtol=1e-12)
+    assert list(handed["branch"].to_numpy(dtype=bool)) == list(measured["branch"].values == "desorption")
 
 
 @pytest.mark.peer

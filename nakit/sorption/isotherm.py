@@ -137,16 +137,16 @@ def _build(labels, p, measured, variables, extra_coords, attrs) -> xr.Dataset:
     """
     order = np.lexsort((p, labels != "adsorption"))  # adsorption first, then rising p/p0
     index = pd.MultiIndex.from_arrays([labels[order], p[order]], names=list(POINT_LEVELS))
-    coords = xr.Coordinates.from_pandas_multiindex(index, POINT)
-    ds = xr.Dataset({name: (POINT, values[order], dict(a)) for name, (values, a) in variables.items()},
-                    coords=coords, attrs=attrs)
-    ds["relative_pressure"].attrs.update({"units": "1", "long_name": "p/p0"})
-    ds["branch"].attrs.update({"long_name": "isotherm branch"})
-    ds = ds.assign_coords(measurement_order=(POINT, np.asarray(measured, dtype=np.int64)[order], {
-        "units": "1", "long_name": "position of the point in the measurement (0 = first)"}))
-    for name, (values, a) in extra_coords.items():
-        ds = ds.assign_coords({name: (POINT, values[order], dict(a))})
-    return ds
+    levels = xr.Coordinates.from_pandas_multiindex(index, POINT)
+    levels["relative_pressure"].attrs.update({"units": "1", "long_name": "p/p0"})
+    levels["branch"].attrs.update({"long_name": "isotherm branch"})
+    extra = {"measurement_order": (np.asarray(measured, dtype=np.int64), {
+        "units": "1", "long_name": "position of the point in the measurement (0 = first)"}), **extra_coords}
+    coords = xr.Coordinates({**levels.variables, **{name: xr.Variable(POINT, values[order], dict(a))
+                                                    for name, (values, a) in extra.items()}},
+                            indexes=dict(levels.xindexes))
+    return xr.Dataset({name: (POINT, values[order], dict(a)) for name, (values, a) in variables.items()},
+                      coords=coords, attrs=attrs)
 
 
 def _branch_name(label, fail) -> str:
@@ -276,6 +276,28 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
         ``attrs["branch_turning_point"] = 1`` when the turning point was added).
     """
     require_dataset(ds, "sorption", _analysis("branch"))
+    index, added = _branch_points(ds, name, turning_point)
+    p = ds["relative_pressure"].values[index]
+    # built directly rather than by isel/reset_index/swap_dims: analyses call this on every isotherm
+    coords = {"relative_pressure": ("relative_pressure", p, dict(ds["relative_pressure"].attrs))}
+    data = {}
+    for key, var in ds.variables.items():
+        if key in (POINT, "branch", "relative_pressure"):
+            continue
+        if POINT in var.dims:
+            if var.dims != (POINT,):
+                raise ParameterError(f"{key!r} has dimensions {var.dims}; an isotherm's variables lie along 'point'")
+            var = xr.Variable(("relative_pressure",), var.values[index], dict(var.attrs), dict(var.encoding))
+        (data if key in ds.data_vars else coords)[key] = var
+    out = xr.Dataset(data, coords=coords, attrs=dict(ds.attrs))
+    out.attrs["branch"] = name
+    if added:
+        out.attrs["branch_turning_point"] = 1
+    return out
+
+
+def _branch_points(ds: xr.Dataset, name: str, turning_point: bool) -> tuple[np.ndarray, bool]:
+    """Positions along ``point`` of one branch, by rising p/p0, and whether the turning point was added."""
     if name not in BRANCHES:
         raise ParameterError(f"branch must be one of {BRANCHES}, got {name!r}")
     labels = ds["branch"].values
@@ -290,17 +312,7 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
             top = int(ads[np.argmax(p[ads])])
             if p[top] > p[index].max():
                 index, added = np.append(index, top), True
-    index = index[np.argsort(p[index], kind="stable")]
-    one = ds.isel({POINT: index})
-    if POINT in one.xindexes:
-        one = one.reset_index(POINT)
-    one = one.drop_vars(["branch", "relative_pressure"])
-    one = one.assign_coords(relative_pressure=(POINT, p[index], dict(ds["relative_pressure"].attrs)))
-    out = one.swap_dims({POINT: "relative_pressure"})
-    out.attrs["branch"] = name
-    if added:
-        out.attrs["branch_turning_point"] = 1
-    return out
+    return index[np.argsort(p[index], kind="stable")], added
 
 
 def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:
@@ -310,11 +322,8 @@ def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, 
     included when it lies above every desorption point, as instruments report it.
     """
     require_dataset(ds, "sorption", _analysis("get_branch"))
-    one = _branch(ds, branch)
-    return one["relative_pressure"].values, one["loading"].values
-
-
-_branch = branch  # get_branch's parameter is called branch
+    index, _ = _branch_points(ds, branch, True)
+    return ds["relative_pressure"].values[index], ds["loading"].values[index]
 
 
 def _analysis(default: str) -> str:
