@@ -210,6 +210,32 @@ def _library_spacegroup(name: str) -> str | None:
         return None
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
+def species_name(name: str, *, mathtext: bool = False) -> str:
+    """An ion written plainly (``PS4^3-``, a Raman band's name) typeset: ``PS₄³⁻``.
+
+    Only a name with a ``^charge`` is a formula; anything else (``G``, ``D4``, ``shoulder``,
+    where a digit is part of a band's name) is returned as it is.
+    """
+    formula, caret, charge = str(name).partition("^")
+    if not caret or not re.fullmatch(r"\d*[+-]", charge):
+        return str(name)
+    if mathtext:
+        text = re.sub(r"(?<=[A-Za-z)\]])(\d+)", r"$_{\1}$", formula)
+        # the charge on the last subscript's group (PS$_{4}^{3-}$), else on the last letter
+        return text[:-1] + f"^{{{charge}}}$" if text.endswith("}$") else text + f"$^{{{charge}}}$"
+    return (re.sub(r"(?<=[A-Za-z)\]])(\d+)", lambda m: m.group(1).translate(_SUBSCRIPT), formula)
+            + charge.translate(_SUPERSCRIPT))
+
+
+def axis_text(text: str) -> str:
+    """Plain-text symbols with a one-letter base and a short index (``I_D/I_G``) as mathtext
+    subscripts (``$I_{D}$/$I_{G}$``) for an axis label; other text (``bet_area``) unchanged."""
+    return re.sub(r"(?<![A-Za-z0-9_$])([A-Za-z])_([A-Za-z0-9]{1,3})(?![A-Za-z0-9_])", r"$\1_{\2}$", str(text))
+
+
 def phase_name(name: str, *, spacegroup: str | None = None, mathtext: bool = False) -> str:
     """A reference phase's file-style name typeset for a reader: ``Na3PS4_P-421c`` -> ``Na₃PS₄ (P4̄2₁c)``.
 

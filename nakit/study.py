@@ -589,6 +589,7 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
     import seaborn as sns
 
     from . import plotting
+    from .report import axis_text
 
     table, present = _frame_of(ds, keys)
     present = [k for k in present if not k.endswith("_sigma") and np.isfinite(table[k].astype(float)).any()]
@@ -607,8 +608,8 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
             ax.errorbar(np.arange(n), data[key], yerr=table[sigma].astype(float).fillna(0).values, fmt="none",
                         ecolor="black", capsize=3, lw=1)
         unit = ds[key].attrs.get("units", "")
-        ax.set_ylabel(textwrap.fill(f"{ds[key].attrs.get('long_name', key)}"
-                                    + (f" ({unit})" if unit not in ("", "1") else ""), 30))
+        ax.set_ylabel(axis_text(textwrap.fill(f"{ds[key].attrs.get('long_name', key)}"
+                                              + (f" ({unit})" if unit not in ("", "1") else ""), 30)))
         ax.set_xlabel("")
         ax.tick_params(axis="x", rotation=30 if n > 3 else 0)
         for lab in ax.get_xticklabels():
@@ -817,6 +818,7 @@ def _raman_panels(study, folder, ds, comp, out):
     import seaborn as sns
 
     from . import plotting
+    from .report import species_name
 
     bands = folder / "bands.csv"
     extra = None
@@ -829,8 +831,10 @@ def _raman_panels(study, folder, ds, comp, out):
         plotting.use_style()
         order = list(dict.fromkeys(b["sample"]))  # the y positions seaborn gives, in order of appearance
         fig, ax = plt.subplots(figsize=(7, 0.5 * len(order) + 1.8))
-        sns.scatterplot(data=b, x="center", y="sample", hue="band" if b["band"].nunique() <= 12 else None,
+        shown = b.assign(band=[species_name(n, mathtext=True) for n in b["band"]])  # PS$_{4}^{3-}$ in the legend
+        sns.scatterplot(data=shown, x="center", y="sample", hue="band" if b["band"].nunique() <= 12 else None,
                         ax=ax, s=40)
+        ax.set_yticks(ax.get_yticks(), [_wrap_label(t.get_text()) for t in ax.get_yticklabels()])
         if "center_sigma" in b:
             ax.errorbar(b["center"], [order.index(s) for s in b["sample"]], xerr=b["center_sigma"].fillna(0),
                         fmt="none", ecolor="grey", lw=0.8)
@@ -843,7 +847,8 @@ def _raman_panels(study, folder, ds, comp, out):
               f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
               "uncertainty.")
         extra = _band_dataset(b)
-        comp.tables.append(("Raman bands", _with_sigma(b.set_index(["sample", "band"])[
+        comp.tables.append(("Raman bands", _with_sigma(b.assign(band=[species_name(n) for n in b["band"]])
+                                                        .set_index(["sample", "band"])[
             [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])))
     if "d_to_g_ratio" in ds:
         _bar_panels(comp, ds, out, ["d_to_g_ratio"], "raman_dg", "Carbon D/G", "D/G ratio")

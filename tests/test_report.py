@@ -273,3 +273,27 @@ def test_ledger_table_rounds_marks_round_trips_and_keeps_basis():
     assert table.loc["b", "basis"] == MEASURED
     html = report.style_ledger(table).to_html()
     assert report.ROUND_TRIP_COLOUR in html and report.STATUS_COLOURS["differs"] in html
+
+
+@pytest.mark.parametrize("name, unicode, mathtext", [
+    ("PS4^3-", "PS₄³⁻", "PS$_{4}^{3-}$"),
+    ("P2S7^4-", "P₂S₇⁴⁻", "P$_{2}$S$_{7}^{4-}$"),
+    ("S^2-", "S²⁻", "S$^{2-}$"),
+    ("Na^+", "Na⁺", "Na$^{+}$"),
+    ("D4", "D4", "D4"),                # a carbon band's name, not a formula
+    ("G", "G", "G"),
+    ("shoulder", "shoulder", "shoulder"),
+])
+def test_species_name_typesets_ions_only(name, unicode, mathtext):
+    assert report.species_name(name) == unicode
+    assert report.species_name(name, mathtext=True) == mathtext
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("I_D/I_G (height ratio)", "$I_{D}$/$I_{G}$ (height ratio)"),
+    ("T_g (K)", "$T_{g}$ (K)"),
+    ("bet_area", "bet_area"),          # a machine name: left alone
+    ("$x_1$ (nm)", "$x_1$ (nm)"),      # already mathtext
+])
+def test_axis_text_subscripts_one_letter_symbols(text, shown):
+    assert report.axis_text(text) == shown
