@@ -149,7 +149,11 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
 
 
 def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDATES, **kw) -> PhaseID:
-    """:func:`identify_phases_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`."""
+    """:func:`identify_phases_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`.
+
+    Pass ``intensity_units=ds["intensity"].attrs["units"]`` when the pattern is not in counts:
+    the peak areas (``intensity_obs``) are in those units x deg.
+    """
     if "two_theta" not in peaks:
         raise ParameterError("peak table needs a 'two_theta' column (from fit_peaks)")
     res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
