@@ -13,17 +13,27 @@ model's fitted centres and widths, the centre bounds a few widths around them.
 The baseline is removed first (arPLS by default, as for the ``low`` window in
 :mod:`nakit.raman.baseline`) because a fluorescence background spanning the window would
 otherwise be taken for broad bands.
+
+Speed: the candidate models are fitted by :func:`_selection_fit`, the least-squares fit of
+:func:`~nakit.raman.fitting.fit_bands_raw` (the lmfit model of
+:func:`~nakit.raman.fitting.build_model` with its parameters, bounds and start values, the
+same line-shape functions summed in the same order, lmfit's ``leastsq``: the same optimum,
+to the last bit on the tests) without what model selection does not use: lmfit's derived
+parameters (FWHM and height, re-evaluated by its expression interpreter at every step), its
+per-call argument matching for each component of a composite model, and the covariance with
+its propagated uncertainties.
 """
 
 from __future__ import annotations
 
+import lmfit
 import numpy as np
 import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .baseline import BaselineSpec, baseline_raw
-from .fitting import SHAPES, Band, fit_bands_raw
+from .fitting import AREA_PER_HEIGHT_FWHM, SHAPES, Band, build_model
 
 #: The baseline removed before peaks are sought (penalised, follows a curved fluorescence).
 DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
@@ -107,23 +117,68 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
     for k in range(1, order.size + 1):
         # warm start: the bands of the previous model at their fitted values, plus the next peak
         bands = previous + [_band(centres[k - 1], fwhms[k - 1], shape, step, name=f"peak{k}")]
-        try:
-            fit = fit_bands_raw(x, yv, bands, background=background, warn=False)
-        except FitError:
+        fit = _selection_fit(x, yv, bands, background)
+        if fit is None:
             continue
-        previous = [_band(float(r.center), float(r.fwhm), shape, step, name=b.name)
-                    for r, b in zip(fit.table.itertuples(), bands)]
-        if fit.bic < best_bic:
-            best, best_bic, worse = fit, fit.bic, 0
+        previous = [_band(c, w, shape, step, name=b.name) for (c, w), b in zip(fit[1], bands)]
+        if fit[0] < best_bic:
+            best, best_bic, worse = fit, fit[0], 0
         else:
             worse += 1
             if worse == patience:  # the BIC has stopped falling: more peaks only add noise bands
                 break
     if best is None:
         raise FitError("no band model could be fitted to the detected peaks")
-    table = best.table.sort_values("center")
-    return tuple(_band(float(r.center), float(r.fwhm), shape, step, name=f"band_{r.center:.0f}")
-                 for r in table.itertuples())
+    return tuple(_band(c, w, shape, step, name=f"band_{c:.0f}") for c, w in sorted(best[1]))
+
+
+def _selection_fit(x: np.ndarray, y: np.ndarray, bands: list[Band],
+                   background: str | None) -> tuple[float, list[tuple[float, float]]] | None:
+    """BIC and fitted ``(centre, FWHM)`` per band of :func:`~nakit.raman.fitting.fit_bands_raw`'s
+    least-squares fit (its model, start values and optimiser; ``x`` ascending), without derived
+    parameters or covariance; ``None`` where fit_bands_raw raises :class:`FitError`."""
+    model = build_model(bands, background)
+    params = model.make_params()
+    derived = [name for name, p in params.items() if p.expr is not None]
+    for name in derived:  # FWHM and height: not needed by the model, costly at every step
+        del params[name]
+    if background is not None:
+        params["bg_intercept" if background == "linear" else "bg_c"].set(value=float(np.min(y)))
+        if background == "linear":
+            params["bg_slope"].set(value=0.0)
+    n_par = len(params)
+    if x.size <= n_par:
+        return None
+    floor = float(np.min(y))
+    for b in bands:
+        height = max(float(np.interp(b.center, x, y)) - floor, 1e-6 * float(np.ptp(y)))
+        if b.shape == "bwf":
+            params[f"{b.prefix}amplitude"].set(value=height, min=0)
+            params[f"{b.prefix}q"].set(value=-10.0)
+        else:
+            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * AREA_PER_HEIGHT_FWHM[b.shape], min=0)
+    # the composite's components in its order (a left fold: ((band1 + band2) + ...) + background),
+    # each with (argument, parameter) pairs resolved once instead of at every evaluation
+    parts = [(c.func, [(name[len(c.prefix):], name) for name in c.param_names]) for c in model.components]
+    result = lmfit.minimize(_residual, params, method="leastsq", args=(x, y, parts),
+                            max_nfev=200 * (n_par + 1), calc_covar=False)
+    if not all(np.isfinite(p.value) for p in result.params.values()):
+        return None
+    full = model.make_params()  # the derived parameters' expressions, evaluated once at the optimum
+    for name, p in result.params.items():
+        full[name].set(value=p.value)
+    widths = [full[f"{b.prefix}sigma" if b.shape == "bwf" else f"{b.prefix}fwhm"].value for b in bands]
+    return float(result.bic), [(float(full[f"{b.prefix}center"].value), float(w)) for b, w in zip(bands, widths)]
+
+
+def _residual(params, x: np.ndarray, y: np.ndarray, parts) -> np.ndarray:
+    """``data - model`` as lmfit's Model computes it for ``build_model``'s composite."""
+    values = {name: p.value for name, p in params.items()}
+    total = None
+    for func, args in parts:
+        part = func(x=x, **{arg: values[name] for arg, name in args})
+        total = part if total is None else total + part
+    return y - total
 
 
 def _band(center: float, fwhm: float, shape: str, step: float, name: str) -> Band:
