@@ -21,6 +21,9 @@ Use::
     q["loading"].pint.to("mmol/g")
     dequantify(q)                          # back to floats with nakit's unit spellings
 
+(an isotherm's ``relative_pressure``, a level of its ``point`` multi-index, stays a plain
+array with its ``units`` attr "1", see :func:`quantify`)
+
 or make the registry pint's application registry, so pint-xarray's own accessor reads nakit's
 strings: ``nakit.units.set_application_registry(); ds.pint.quantify()``.
 

@@ -282,3 +282,41 @@ def test_branch_refusals():
         sorption.branch(ds.to_dataframe())
     with pytest.raises(TypeError, match="write_aif takes an xarray.Dataset"):
         sorption.write_aif(ds.to_dataframe(), "never.aif")
+
+
+# --- any isotherm: the layout is a reordering that loses nothing
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def measured_points(draw):
+    """(labels, p, q) in measurement order: adsorption rising, then desorption falling (maybe none)."""
+    grid = np.round(np.linspace(0.001, 0.999, 999), 6)
+    ads = np.array(sorted(draw(st.sets(st.sampled_from(list(grid)), min_size=3, max_size=30))))
+    below = [float(v) for v in grid if v < ads[-1]]
+    des = np.array(sorted(draw(st.sets(st.sampled_from(below), max_size=min(20, len(below)))), reverse=True), dtype=float)
+    p = np.concatenate([ads, des])
+    q = np.array(draw(st.lists(st.floats(0.0, 1e3, allow_nan=False), min_size=p.size, max_size=p.size)))
+    return np.array(["adsorption"] * ads.size + ["desorption"] * des.size), p, q
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(points=measured_points())
+def test_any_isotherm_keeps_its_points_and_order(points, tmp_path_factory):
+    labels, p, q = points
+    ds = sorption.make_isotherm(p, q, labels)
+    measured = ds.sortby("measurement_order")
+    assert list(measured["branch"].values) == list(labels)
+    np.testing.assert_array_equal(measured["relative_pressure"].values, p)
+    np.testing.assert_array_equal(measured["loading"].values, q)
+    for name in ("adsorption", "desorption"):
+        if name not in labels:
+            continue
+        one = ds.sel(branch=name)
+        fp, fq = _file_branch(points, name)
+        np.testing.assert_array_equal(one["relative_pressure"].values, fp)
+        np.testing.assert_array_equal(one["loading"].values, fq)
+    path = tmp_path_factory.mktemp("nc") / "iso.nc"
+    xr.testing.assert_identical(sorption.load_isotherm(sorption.save_isotherm(ds, path)), ds)
