@@ -177,7 +177,7 @@ def test_clear_labels_moves_hkl_labels_off_the_trace_and_each_other(scale):
 
 def test_clear_labels_reports_a_label_with_no_free_place():
     fig, ax = _cloud()  # points everywhere, nowhere within a few points to go
-    text = ax.text(0.5, 0.5, "(111)", ha="center", va="center")
+    text = ax.text(10 / 19, 10 / 19, "(111)", ha="center", va="center")  # centred on a grid point
     left = layout.clear_labels(ax, [text], max_shift_pt=3.0, keep_inside=False)
     found = layout.covers_data(layout.overlaps(fig))
     plt.close(fig)
