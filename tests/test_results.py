@@ -165,4 +165,5 @@ def test_every_analysis_result_follows_the_convention():
         assert cls in classes, cls.__name__
     # CircuitFit's per-parameter ``units`` is an instance field, not a default shared by all fits
     assert "units" in {f.name for f in dataclasses.fields(CircuitFit)}
-    assert dataclasses.fields(CircuitFit)[5].default is dataclasses.MISSING
+    units_field = next(f for f in dataclasses.fields(CircuitFit) if f.name == "units")
+    assert units_field.default is dataclasses.MISSING and units_field.default_factory is dataclasses.MISSING

@@ -28,9 +28,20 @@ def _quiet(func, *args, **kwargs):
         return func(*args, **kwargs)
 
 
+#: Circuit-element units pint cannot read (the CPE's depends on its own exponent); every other
+#: unit a result exports must parse, so nakit.units.quantify works on result Datasets too.
+ELEMENT_UNITS_PINT_CANNOT_READ = {"F s^(alpha-1)", "ohm s^-1/2"}
+
+
 def _round_trip(result, tmp_path, name):
     """to_dataset -> check_conventions -> NetCDF -> back; every variable equal, flags and ok kept."""
+    from nakit.units import parse_units
+
     ds = check_conventions(result.to_dataset(), provenance=False)
+    for var in ds.variables.values():
+        unit = var.attrs.get("units")
+        if unit is not None and unit not in ELEMENT_UNITS_PINT_CANNOT_READ:
+            parse_units(unit)
     assert ds.attrs["flags"] == "; ".join(result.flags) and ds.attrs["ok"] == int(result.ok)
     path = tmp_path / f"{name}.nc"
     ds.to_netcdf(path)
