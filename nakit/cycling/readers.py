@@ -6,7 +6,9 @@ voltage in V, current in mA with positive = charge, the cycler's counters re-bas
 headers ("Current/mA", "Current(A)", "I/mA", "Cur(mA)"); a header without a unit is
 refused unless the caller states it in ``units=`` -- a factor of 1000 is never guessed.
 Where the file carries the cycler's own per-cycle results (LAND Cycle-Tab, Neware cycle
-sheets, Arbin statistics) they are kept with the record: :func:`~nakit.cycling.record.cycler_table`.
+sheets) they are kept with the record: :func:`~nakit.cycling.record.cycler_table`. An Arbin
+export's ``Statistics_*`` sheet is not read: the one real Arbin file at hand (navani's, in
+../shared/peer-data) has none, so its counters could not be checked against anything.
 
 ==========================  =====================  ==========================================
 format                      extension              read with
@@ -380,7 +382,9 @@ def read_arbin_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None 
 
     Arbin keeps separate charge and discharge counters that grow through each of its
     cycles; they are re-based per half-cycle. A schedule that never increments the cycle
-    index gets cycles derived from the current (see ``attrs['cycle_source']``).
+    index gets cycles derived from the current (see ``attrs['cycle_source']``). A
+    ``Statistics_*`` sheet (Arbin's per-cycle table) is not read, so the record carries no
+    cycler table: no real file with one was available to confirm its counters.
     """
     wb = _workbook(path)
     sheets = [s for s in wb.sheet_names if s.lower().startswith("channel")]

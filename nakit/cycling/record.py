@@ -397,9 +397,9 @@ CYCLER_TABLE_PREFIX = "cycler_table_"
 
 
 def attach_cycler_table(record: xr.Dataset, table: xr.Dataset, source: str) -> xr.Dataset:
-    """Keep a cycler's own per-cycle table (LAND Cycle-Tab, Neware cycle sheet, Arbin
-    statistics) in ``record.attrs``, so it travels with the record through NetCDF and the
-    Parquet cache; :func:`cycler_table` gives it back as a Dataset along ``cycle``.
+    """Keep a cycler's own per-cycle table (LAND Cycle-Tab, Neware cycle sheet) in
+    ``record.attrs``, so it travels with the record through NetCDF and the Parquet cache;
+    :func:`cycler_table` gives it back as a Dataset along ``cycle``.
 
     Stored flat, as NetCDF attrs must be: ``cycler_table_source`` (what it is),
     ``cycler_table_cycle`` and one ``cycler_table_<variable>`` array per variable, and

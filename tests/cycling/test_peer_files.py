@@ -8,6 +8,7 @@ import pytest
 from nakit.cycling.cycles import summarise
 from nakit.cycling.readers import (read_arbin_xlsx, read_cycling, read_land, read_land_cycle_table,
                                    read_neware_csv)
+from nakit.cycling.record import cycler_table
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
@@ -99,6 +100,8 @@ def test_neware_counters_restart_every_step():
 def test_arbin_counters_grow_through_the_cycle():
     rec = read_arbin_xlsx(peer_file(*ARBIN))
     assert rec.sizes["time"] == 4526
+    # the file has no Statistics sheet (Global_Info and Channel_11_1 only): no cycler table
+    assert cycler_table(rec) is None
     s = _halfcycle_agreement(rec)
     assert s.sizes["cycle"] == 2
     # 50 uA Li/graphite: first lithiation 5.798 mAh (Arbin's own counter)
