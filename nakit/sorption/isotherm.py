@@ -171,6 +171,9 @@ def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
     ------
     TypeError
         ``ds`` is none of these.
+    ParameterError
+        Unknown branch labels, two points with the same branch and p/p0, or a
+        ``measurement_order`` that is not each position 0..n-1 once.
     """
     earlier = isinstance(ds, xr.Dataset) and POINT not in ds.dims and "relative_pressure" in ds.dims \
         and "branch" in ds.coords
@@ -194,8 +197,10 @@ def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
             raise TypeError(f"index_isotherm: {name!r} has dimensions {var.dims}; an isotherm's variables lie "
                             f"along {dim!r} only")
     p = np.asarray(ds["relative_pressure"].values, dtype=float)
-    measured = np.arange(p.size) if earlier else ds["measurement_order"].values
-    out = _build(np.asarray(ds["branch"].values).astype(str), p, measured,
+    labels = np.asarray(ds["branch"].values).astype(str)
+    measured = np.arange(p.size) if earlier else np.asarray(ds["measurement_order"].values)
+    _check_points(labels, p, measured)
+    out = _build(labels, p, measured,
                  {n: v for n, v in along.items() if n in ds.data_vars},
                  {n: v for n, v in along.items() if n not in ds.data_vars}, dict(ds.attrs))
     for name in levels:  # the stored attrs win over the defaults _build sets
@@ -211,6 +216,21 @@ def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
         else:
             out = out.assign_coords({name: var})
     return out
+
+
+def _check_points(labels, p, measured) -> None:
+    """What make_isotherm guarantees and a stored isotherm may have lost: known branch labels,
+    one point per (branch, p/p0), positions 0..n-1 each once."""
+    unknown = sorted(set(labels) - set(BRANCHES))
+    if unknown:
+        raise ParameterError(f"unknown branch labels {unknown}; expected {BRANCHES}")
+    if not np.all(np.isfinite(p)):
+        raise ParameterError("relative_pressure holds non-finite values")
+    pairs = set(zip(labels.tolist(), p.tolist()))
+    if len(pairs) != p.size:
+        raise ParameterError("two points share a branch and a p/p0")
+    if measured.dtype.kind not in "iu" or sorted(measured.tolist()) != list(range(p.size)):
+        raise ParameterError(f"measurement_order must hold each position 0..{p.size - 1} once")
 
 
 def save_isotherm(ds: xr.Dataset, path: str | os.PathLike) -> Path:
@@ -243,7 +263,7 @@ def load_isotherm(path: str | os.PathLike) -> xr.Dataset:
         raise FileFormatError(path, f"not a NetCDF-4 isotherm ({exc})") from None
     try:
         return index_isotherm(ds)
-    except TypeError as exc:
+    except (TypeError, ParameterError) as exc:
         raise FileFormatError(path, f"not an isotherm saved by nakit: {exc}") from None
 
 

@@ -231,6 +231,19 @@ def test_load_isotherm_refusals(tmp_path):
     xr.Dataset({"x": ("t", [1.0, 2.0])}).to_netcdf(tmp_path / "other.nc", engine="h5netcdf")
     with pytest.raises(FileFormatError, match="not an isotherm saved by nakit"):
         sorption.load_isotherm(tmp_path / "other.nc")
+    # a stored isotherm edited by hand: what make_isotherm guaranteed is checked again
+    flat = sorption.read_isotherm(DATA / "cmk3.aif").reset_index("point")
+    order = flat["measurement_order"].values
+    for edit, match in ((flat.assign_coords(measurement_order=("point", np.where(order == 3, 2, order))),
+                         "measurement_order must hold each position"),
+                        (flat.assign_coords(branch=("point", np.where(order == 0, "up", flat["branch"].values))),
+                         "unknown branch labels"),
+                        (flat.assign_coords(relative_pressure=("point", np.where(
+                            order == 1, flat["relative_pressure"].values[order == 0][0],
+                            flat["relative_pressure"].values))), "share a branch and a p/p0")):
+        edit.to_netcdf(tmp_path / "edited.nc", engine="h5netcdf")
+        with pytest.raises(FileFormatError, match=match):
+            sorption.load_isotherm(tmp_path / "edited.nc")
 
 
 def test_pint_round_trip_keeps_the_layout(case):
