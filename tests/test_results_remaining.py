@@ -189,7 +189,9 @@ def test_whole_pattern_fit_follows_the_convention(annealed, tmp_path):
     from nakit.xrd import fit_whole_pattern
 
     ds, _ = annealed
-    fit = fit_whole_pattern(ds, ["Na2S_Fm-3m", "Na3PS4_P-421c"], humps=("kapton", "carbon"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)  # converged, every sigma determined: nothing to flag
+        fit = fit_whole_pattern(ds, ["Na2S_Fm-3m", "Na3PS4_P-421c"], humps=("kapton", "carbon"))
     assert isinstance(fit, Result) and fit.ok and fit.converged
     row = fit.to_dict()
     phases = fit.phases.set_index("phase")
@@ -215,7 +217,8 @@ def test_a_whole_pattern_fit_out_of_budget_is_flagged(annealed, tmp_path):
     from nakit.xrd import fit_whole_pattern
 
     ds, _ = annealed
-    fit = fit_whole_pattern(ds, ["Na2S_Fm-3m"], humps=("kapton",), max_nfev=10)
+    with pytest.warns(NakitWarning, match="whole-pattern fit flagged: not_converged"):
+        fit = fit_whole_pattern(ds, ["Na2S_Fm-3m"], humps=("kapton",), max_nfev=10)
     assert not fit.converged and "not_converged" in fit.flags and not fit.ok
     assert fit.to_dict()["flags"] == "; ".join(fit.flags) and fit.to_dict()["ok"] is False
     _round_trip(fit, tmp_path, "wholepattern_flagged")
@@ -226,7 +229,9 @@ def test_background_fit_follows_the_convention(tmp_path):
     from nakit.xrd import fit_background, read_xrd
 
     # the ball-milled stand-in has one amorphous hump, Kapton's (17 deg, FWHM 9 deg, area 9000)
-    fit = fit_background(read_xrd(DATA / "xrd" / "ballmilled_na2s_nps.raw"), humps=("kapton",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        fit = fit_background(read_xrd(DATA / "xrd" / "ballmilled_na2s_nps.raw"), humps=("kapton",))
     assert isinstance(fit, Result) and fit.ok
     row = fit.to_dict()
     h = fit.humps["kapton"]
@@ -247,7 +252,8 @@ def test_a_hump_pinned_to_its_bound_is_flagged(annealed, tmp_path):
 
     ds, _ = annealed
     # Kapton and carbon humps overlap here: the carbon centre runs to its lower bound (24 - 10/3 deg)
-    fit = fit_background(ds, humps=("kapton", "carbon"))
+    with pytest.warns(NakitWarning, match="background fit flagged: .*carbon_hump_center_at_bound"):
+        fit = fit_background(ds, humps=("kapton", "carbon"))
     p = fit.lmfit_result.params["carbon_center"]
     assert fit.humps["carbon"].center == pytest.approx(p.min, abs=1e-6)
     assert "carbon_hump_center_at_bound" in fit.flags and not fit.ok

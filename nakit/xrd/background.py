@@ -10,6 +10,7 @@ curve is not fitted directly).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import FitError, ParameterError
+from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, require_dataset
 
@@ -138,6 +139,12 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     intensity_units
         Units of ``intensity`` (the curves'; hump areas are in these x deg).
 
+    Returns
+    -------
+    BackgroundFit
+        Flagged, with a :class:`~nakit.errors.NakitWarning`, when a hump is not significant
+        or ends on a bound (see :class:`BackgroundFit`).
+
     Notes
     -----
     B(2theta) = sum_k c_k t^k + sum_j A_j G(2theta; c_j, H_j), t the 2theta axis mapped to [-1, 1],
@@ -202,7 +209,10 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
         vals = [(res.params[f"{name}_{q}"].value, res.params[f"{name}_{q}"].stderr) for q in ("center", "fwhm", "area")]
         flat = [v for pair in vals for v in (pair[0], np.nan if pair[1] is None else pair[1])]
         fits[name] = HumpFit(name, *flat)
-    return BackgroundFit(x, est, peak_mask, model(res.params), fits, res, intensity_units)
+    fit = BackgroundFit(x, est, peak_mask, model(res.params), fits, res, intensity_units)
+    if fit.flags:
+        warnings.warn(f"background fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=2)
+    return fit
 
 
 def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_deg: float = 0.6) -> BackgroundFit:

@@ -9,6 +9,7 @@ to compare samples (quenched vs annealed).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from ..datamodel import Result
-from ..errors import FitError, ParameterError
+from ..errors import FitError, NakitWarning, ParameterError
 from .background import HUMPS, gaussian_hump
 from .readers import Wavelength
 from .simulate import Instrument, Sticks, lorentz_polarisation, pattern_raw, reflections
@@ -99,7 +100,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     instrument
         Instrumental profile (e.g. from a LaB6 standard); its zero shift is refined if ``zero``.
     max_nfev
-        Evaluation budget; when it runs out the result says ``converged=False``.
+        Evaluation budget; when it runs out the result says ``converged=False`` and is
+        flagged ``not_converged``, with a :class:`~nakit.errors.NakitWarning`.
 
     Notes
     -----
@@ -211,4 +213,7 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         curves[name] = ("two_theta", arr, {"units": curves["observed"].attrs["units"]})
     curves.attrs.update(wl.attrs())
     curves.attrs["rwp"] = rwp
-    return WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res)
+    fit = WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res)
+    if fit.flags:
+        warnings.warn(f"whole-pattern fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=2)
+    return fit
