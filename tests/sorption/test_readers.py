@@ -57,6 +57,14 @@ def test_peer_file_reads(name):
     assert np.all((ds["relative_pressure"] > 0) & (ds["relative_pressure"] <= 1.05))
     for var in ds.data_vars:  # no NaN p or p0 from exports that print p0 only where it was measured
         assert np.isfinite(ds[var]).all(), var
+    # stored: adsorption then desorption, each by rising p/p0; as measured: adsorption up, then down
+    labels, p = ds["branch"].values, ds["relative_pressure"].values
+    assert list(labels) == sorted(labels) and np.all(np.diff(p[labels == "adsorption"]) > 0)
+    assert np.all(np.diff(p[labels == "desorption"]) > 0)
+    measured = ds.sortby("measurement_order")
+    np.testing.assert_array_equal(measured["measurement_order"], np.arange(n))
+    m_labels, m_p = measured["branch"].values, measured["relative_pressure"].values
+    assert np.all(np.diff(m_p[m_labels == "adsorption"]) > 0) and np.all(np.diff(m_p[m_labels == "desorption"]) < 0)
 
 
 def test_micromeritics_keeps_instrument_results(sample_a):
@@ -111,6 +119,7 @@ def test_aif_round_trip(name, tmp_path):
     ds = read_isotherm(peer_file("sorption", *name.split("/")))
     back = read_aif(write_aif(ds, tmp_path / "x.aif"))
     np.testing.assert_allclose(back["relative_pressure"], ds["relative_pressure"], rtol=1e-5)
+    np.testing.assert_array_equal(back["measurement_order"], ds["measurement_order"])  # written as measured
     np.testing.assert_allclose(back["loading"], ds["loading"], rtol=1e-9)
     assert list(back["branch"].values) == list(ds["branch"].values)
     assert back.attrs["adsorptive"] == ds.attrs.get("adsorptive", "N2") or "N2"
