@@ -175,7 +175,8 @@ def test_analyses_equal_the_raw_functions_on_the_files_points(case):
         (lambda: sorption.area_bet(ds, (0.05, 0.3)), lambda: area_bet_raw(pa, qa, (0.05, 0.3)), ("area", "c")),
         (lambda: sorption.tplot(ds), lambda: tplot_raw(pa, qa), ("external_area", "micropore_volume")),
         (lambda: sorption.total_pore_volume(ds, 0.95), lambda: total_pore_volume_raw(pa, qa, 0.95), ("volume",)),
-        (lambda: sorption.hysteresis(ds), lambda: hysteresis_raw(pa, qa, pd_, qd), ("present", "loop_type", "closure_p", "max_gap")),
+        (lambda: sorption.hysteresis(ds), lambda: hysteresis_raw(pa, qa, pd_, qd),
+         ("present", "loop_type", "closure_p", "max_gap")),
     ]
     for on_ds, on_raw, fields in pairs:
         got, want = _outcome(on_ds), _outcome(on_raw)
@@ -309,7 +310,8 @@ def measured_points(draw):
     grid = np.round(np.linspace(0.001, 0.999, 999), 6)
     ads = np.array(sorted(draw(st.sets(st.sampled_from(list(grid)), min_size=3, max_size=30))))
     below = [float(v) for v in grid if v < ads[-1]]
-    des = np.array(sorted(draw(st.sets(st.sampled_from(below), max_size=min(20, len(below)))), reverse=True), dtype=float)
+    des = draw(st.sets(st.sampled_from(below), max_size=min(20, len(below))))
+    des = np.array(sorted(des, reverse=True), dtype=float)
     p = np.concatenate([ads, des])
     q = np.array(draw(st.lists(st.floats(0.0, 1e3, allow_nan=False), min_size=p.size, max_size=p.size)))
     return np.array(["adsorption"] * ads.size + ["desorption"] * des.size), p, q
