@@ -127,7 +127,9 @@ def synthetic_set(n: int, seed: int = 7) -> dict:
 def main(n: int = 1000, repeat: int = 3) -> None:
     from nakit.sorption import get_branch, read_isotherm
 
-    files = sorted(str(p) for p in PEER.rglob("*.*")) if PEER.is_dir() else []
+    # adsorption-file-parser's JSON dumps beside its .xls files are references, not isotherm files
+    files = sorted(str(p) for p in PEER.rglob("*.*")
+                   if not (p.parent.name == "adsorption-file-parser" and p.suffix == ".json")) if PEER.is_dir() else []
     files += sorted(str(p) for p in (ROOT / "data" / "sorption").glob("*.aif"))
     pre = {"n": len(files)}
     for k, f in enumerate(files):
