@@ -471,22 +471,21 @@ class Result:
         units = self.result_units()
         base = name[:-len("_sigma")] if name.endswith("_sigma") else name
         unit = units.get(name, units.get(base))
-        if unit is None:  # a table row copied into to_dict: <label>_<column>
-            for label, column in self._row_items():
-                if base.startswith(f"{label}_") and base[len(label) + 1:] == column:
-                    return units.get(column)
+        if unit is None:  # a table cell copied into to_dict as <label>_<column>: the column's unit
+            for field, value in self._fields():
+                if field in self.row_columns and base in (cells := self._row_cells(field, value)):
+                    return units.get(cells[base][0])
         return unit
 
-    def _row_items(self) -> list[tuple[str, str]]:
-        """(row label, column) of every table cell :attr:`row_columns` copies into :meth:`to_dict`."""
-        import pandas as pd
-
-        items = []
-        for name, value in self._fields():
-            if name in self.row_columns and isinstance(value, pd.DataFrame):
-                label, *columns = self.row_columns[name]
-                items += [(str(row), c) for row in value[label] for c in columns if c in value.columns]
-        return items
+    def _row_cells(self, field: str, table) -> dict[str, tuple[str, Any]]:
+        """``<label>_<column>`` -> (column, value) for the cells of ``table`` that :attr:`row_columns` names."""
+        label, *columns = self.row_columns[field]
+        cells = {}
+        for _, r in table.iterrows():
+            for col in (col for c in columns for col in (c, f"{c}_sigma") if col in table.columns):
+                v = r[col]
+                cells[f"{r[label]}_{col}"] = (col, v.item() if isinstance(v, np.generic) else v)
+        return cells
 
     def to_dict(self) -> dict[str, Any]:
         """The scalars as one flat row: values, sigmas, settings (``<dict>_<key>``), flags, ok.
@@ -508,13 +507,7 @@ class Result:
                     if v is None or _is_scalar(v):
                         row[f"{name}_{key}"] = v.item() if isinstance(v, np.generic) else v
             elif name in self.row_columns and hasattr(value, "columns"):
-                label, *columns = self.row_columns[name]
-                for _, r in value.iterrows():
-                    for c in columns:
-                        for col in (c, f"{c}_sigma"):
-                            if col in value.columns:
-                                v = r[col]
-                                row[f"{r[label]}_{col}"] = v.item() if isinstance(v, np.generic) else v
+                row.update({key: v for key, (_, v) in self._row_cells(name, value).items()})
         row["flags"] = "; ".join(getattr(self, "flags", ()))
         row["ok"] = bool(self.ok)
         return row

@@ -104,7 +104,9 @@ def test_band_fit_follows_the_convention(carbon_spectrum, tmp_path):
     assert units == {"center": "cm-1", "fwhm": "cm-1", "height": "counts", "area": "counts cm-1",
                      "area_sigma": "counts cm-1"}  # the reader's intensity units, carried through
     html = _html_shows(fit, "D_center", "G_center", "G_area")
-    assert "<td>G_center</td>" in html and "<td>cm-1</td>" in html
+    # a table cell copied into the row keeps its column's unit
+    assert f"<td>G_area</td><td>{row['G_area']:.6g} &plusmn; {row['G_area_sigma']:.2g}</td><td>counts cm-1</td>" in html
+    assert f"<td>D_center</td><td>{row['D_center']:.6g} &plusmn; {row['D_center_sigma']:.2g}</td><td>cm-1</td>" in html
 
 
 def test_a_flagged_band_fit_says_so_everywhere(carbon_spectrum, tmp_path):
