@@ -292,9 +292,9 @@ def clear_labels(ax, texts=None, *, step_pt: float = 1.5, max_shift_pt: float = 
 
     Each label in turn is tried at its own place, then ever higher (``step_pt`` at a
     time, up to ``max_shift_pt``) or a little left or right (a sideways step costing twice
-    its length upwards, so a label stays over its peak when it can); it takes the nearest place where its box, widened by ``gap_pt``, holds no plotted point of
-    ``ax`` (as :func:`overlaps` counts them) and meets no label already placed or the axis
-    labels. With ``keep_inside`` the y limit is then raised until every label lies inside
+    its length upwards, so a label stays over its peak when it can); it takes the nearest
+    place where its box, widened by ``gap_pt``, holds no plotted point of ``ax`` (as
+    :func:`overlaps` counts them) and meets no label already placed or the axis labels. With ``keep_inside`` the y limit is then raised until every label lies inside
     the axes, and the placement repeats (raising the limit moves the data on the canvas).
     A label that finds no free place within ``max_shift_pt`` is left at its last trial,
     where :func:`overlaps` (and ``figures/layout.csv``) still report it.
@@ -457,7 +457,8 @@ def fit_tick_labels(fig, *, max_grow: float = 2.5) -> list[Overlap]:
                     grow_x = max(grow_x, 1.0 + need * 0.5)
             ys = sorted(_tick_texts(ax.yaxis, renderer), key=lambda t: t[1].y0)
             if any(_intersect(a, b) for (_t, a), (_u, b) in zip(ys, ys[1:])):
-                need = max((a.y1 - b.y0 + 2 * MARGIN_PX) / max(b.y0 - a.y0, 1.0) for (_t, a), (_u, b) in zip(ys, ys[1:]))
+                need = max((a.y1 - b.y0 + 2 * MARGIN_PX) / max(b.y0 - a.y0, 1.0)
+                           for (_t, a), (_u, b) in zip(ys, ys[1:]))
                 grow_y = max(grow_y, 1.0 + need * 0.5)
         width, height = fig.get_size_inches()
         grow_x = min(grow_x, max_grow * width0 / width)

@@ -123,7 +123,9 @@ def default_title(technique: str, samples: Sequence[str]) -> str:
 def _decimals_for(sigma: float, digits: int = 2) -> int:
     """Decimal places that keep ``digits`` significant figures of ``sigma`` (1 when it starts 3-9)."""
     exponent = math.floor(math.log10(abs(sigma)))
-    lead = abs(sigma) / 10 ** exponent
+    lead = round(abs(sigma) / 10 ** exponent, 9)  # 0.3 / 0.1 is 2.9999999999999996 in binary
+    if lead >= 10:
+        exponent, lead = exponent + 1, lead / 10
     keep = digits if lead < 3 else max(digits - 1, 1)
     return keep - 1 - exponent
 

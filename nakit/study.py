@@ -588,6 +588,8 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
     import numpy as np
     import seaborn as sns
 
+    from matplotlib.container import BarContainer
+
     from . import plotting
     from .report import axis_text
 
@@ -600,6 +602,7 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
     n = len(table)
     fig, axes = plt.subplots(1, len(present), figsize=(max(3.2, 0.55 * n + 1.6) * len(present), 3.6),
                              squeeze=False)
+    flagged: list[str] = []
     for ax, key in zip(axes[0], present):
         data = table[key].astype(float).reset_index()
         sns.barplot(data=data, x="sample", y=key, hue="sample", legend=False, ax=ax)
@@ -607,6 +610,15 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
         if sigma in table:
             ax.errorbar(np.arange(n), data[key], yerr=table[sigma].astype(float).fillna(0).values, fmt="none",
                         ecolor="black", capsize=3, lw=1)
+        # a flagged value (a BJH peak of a loop-less isotherm, ...) is hatched, and named in the caption
+        doubted = _flagged(ds, key, list(table.index))
+        bars = [c for c in ax.containers if isinstance(c, BarContainer)]  # one per sample (hue), in order
+        for container, label in zip(bars, table.index):
+            if label in doubted:
+                for bar in container:
+                    bar.set_hatch("///")
+                    bar.set_edgecolor("black")
+        flagged.extend(f"{label} ({ds[key].attrs.get('long_name', key)}: {doubted[label]})" for label in doubted)
         unit = ds[key].attrs.get("units", "")
         ax.set_ylabel(axis_text(textwrap.fill(f"{ds[key].attrs.get('long_name', key)}"
                                               + (f" ({unit})" if unit not in ("", "1") else ""), 30)))
@@ -617,9 +629,24 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
     fig.tight_layout()
     labels = ", ".join(str(ds[k].attrs.get("long_name", k)) for k in present)
     missing = any(table[k].isna().any() for k in present)
-    _save(comp, fig, out, name, heading, f"{labels} per sample ({n} samples); error bars: one standard "
+    _save(comp, fig, out, name, heading, f"{labels} per sample ({_count(n, 'sample')}); error bars: one standard "
                                          "uncertainty where the analysis gives one"
-          + ("; no bar: not computed (the technique's report says why)." if missing else "."))
+          + ("; no bar: not computed (the technique's report says why)" if missing else "")
+          + ("; hatched, flagged: " + "; ".join(flagged) if flagged else "") + ".")
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 sample"``, ``"3 samples"``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _flagged(ds, key: str, labels) -> dict[str, str]:
+    """{sample: flags} of the samples whose headline ``key`` carries flags (``<key>_flags``)."""
+    name = f"{key}_flags"
+    if name not in ds:
+        return {}
+    values = {str(s): str(f) for s, f in zip(ds["sample"].values, ds[name].values)}
+    return {label: values[label] for label in labels if values.get(label) not in (None, "", "nan")}
 
 
 def _sorption_panels(study, folder, ds, comp, out):
@@ -639,9 +666,13 @@ def _formatted(ds, table, present):
     from .report import fmt
 
     cols = {}
+    notes: dict[str, list[str]] = {}
     for key in present:
         if key.endswith("_sigma"):
             continue
+        doubted = _flagged(ds, key, list(table.index))
+        for label, why in doubted.items():
+            notes.setdefault(label, []).append(f"{ds[key].attrs.get('long_name', key)}: {why}")
         sigma = table.get(f"{key}_sigma")
         unit = ds[key].attrs.get("units", "")
         head = f"{ds[key].attrs.get('long_name', key)}" + (f" ({unit})" if unit not in ("", "1") else "")
@@ -651,9 +682,13 @@ def _formatted(ds, table, present):
                 vals.append(v)
                 continue
             s = None if sigma is None or not math.isfinite(float(sigma.iloc[i])) else float(sigma.iloc[i])
-            vals.append(fmt(None if v is None or (isinstance(v, float) and math.isnan(v)) else v, s))
+            text = fmt(None if v is None or (isinstance(v, float) and math.isnan(v)) else v, s)
+            vals.append(text + (" ⚑" if text and table.index[i] in doubted else ""))
         cols[head] = vals
-    return pd.DataFrame(cols, index=table.index)
+    out = pd.DataFrame(cols, index=table.index)
+    if notes:  # what the ⚑ marks mean, beside the values
+        out["flags (⚑)"] = ["; ".join(notes.get(label, [])) for label in table.index]
+    return out
 
 
 def _with_sigma(df):
@@ -699,7 +734,8 @@ def _cycling_panels(study, folder, ds, comp, out):
         place_legend(axes[0], title=None, fontsize="small")  # a corner free of points, else outside
         fig.tight_layout()
         _save(comp, fig, out, "cycling", "Cycling",
-              f"Discharge capacity and Coulombic efficiency over cycles, {df['sample'].nunique()} cells overlaid.")
+              "Discharge capacity and Coulombic efficiency over cycles, "
+              f"{_count(df['sample'].nunique(), 'cell')} overlaid.")
     else:
         comp.notes.append("cycling: no results/cycles.nc, so no capacity-over-cycles panel")
     rate = folder / "rate.nc"
@@ -733,7 +769,8 @@ def _cycling_panels(study, folder, ds, comp, out):
             place_legend(ax, title=None, fontsize="small")  # a corner free of points, else outside
             fig.tight_layout()
             _save(comp, fig, out, "rate", "Rate capability",
-                  f"Mean discharge capacity of each step of the rate tests, {df['sample'].nunique()} cells; bars: "
+                  "Mean discharge capacity of each step of the rate tests, "
+                  f"{_count(df['sample'].nunique(), 'cell')}; bars: "
                   "cycle-to-cycle scatter within a step.")
         else:
             comp.notes.append("cycling: results/rate.nc holds no rate steps")
@@ -804,7 +841,7 @@ def _eis_panels(study, folder, ds, comp, out):
         ax.legend(title=None, fontsize="small")
         fig.tight_layout()
         _save(comp, fig, out, "arrhenius", "Ionic conductivity",
-              f"Conductivity against inverse temperature, {df['sample'].nunique()} pellets; activation "
+              f"Conductivity against inverse temperature, {_count(df['sample'].nunique(), 'pellet')}; activation "
               "energies from each pellet's Arrhenius fit.")
     table, present = _frame_of(ds, ["activation_energy", "activation_energy_sigma", "conductivity_25C",
                                     "conductivity_25C_sigma", "r_interface", "r_interface_sigma"])
@@ -847,6 +884,9 @@ def _raman_panels(study, folder, ds, comp, out):
               f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
               "uncertainty.")
         extra = _band_dataset(b)
+        if "assignment" in b:  # "ambiguous: Na2S | P2S6^4-": the ions typeset as in the band column
+            b["assignment"] = [re.sub(r"[A-Za-z0-9()]+\^\d*[+-]", lambda m: species_name(m.group(0)), str(a))
+                               if a == a else "" for a in b["assignment"]]
         comp.tables.append(("Raman bands", _with_sigma(b.assign(band=[species_name(n) for n in b["band"]])
                                                         .set_index(["sample", "band"])[
             [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])))
@@ -909,6 +949,7 @@ def _xrd_panels(study, folder, ds, comp, out):
             _save(comp, fig, out, "xrd_phases", "XRD phases",
                   f"Phases found per sample (match score; blank: not found), {len(order)} scans.")
         shown = p.assign(phase=[phase_name(n) for n in p["phase"]])  # the table reads Na₂S (Fm3̄m) too
+        shown = shown.drop(columns=[c for c in ("present",) if c in shown])  # every row shown is present
         comp.tables.append(("XRD phases", shown.set_index(["sample", "phase"])))
         missing = [s for s in order if s not in set(p["sample"])]
         if missing:

@@ -74,6 +74,9 @@ def test_results_table_is_rounded_and_labelled(tmp_path):
     ("H1", None, "H1"),
     (None, None, ""),
     (float("nan"), 1.0, ""),
+    (79.9, 0.3, "79.9 ± 0.3"),           # 0.3 / 0.1 is not quite 3 in binary: still one digit
+    (1234.0, 30.0, "1230 ± 30"),
+    (5.0, 0.001, "5.0000 ± 0.0010"),      # log10(0.001) just below -3
 ])
 def test_fmt_rounds_to_uncertainty(value, sigma, text):
     assert report.fmt(value, sigma) == text

@@ -576,3 +576,50 @@ def test_tick_overlaps_finds_crowded_labels_and_fit_tick_labels_separates_them()
     assert layout.fit_tick_labels(fig, max_grow=6.0) == []
     assert fig.get_size_inches()[1] > 1.2
     plt.close(fig)
+
+
+def test_comparison_marks_flagged_values_in_bars_tables_and_captions(tmp_path):
+    """A flagged headline value (a BJH peak of a loop-less isotherm) is hatched in its bar panel,
+    named in the caption, and marked ⚑ with its reason in the index table; unflagged values are not."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import xarray as xr
+    from matplotlib.container import BarContainer
+
+    from nakit import study as study_mod
+
+    why = "no hysteresis loop: the distribution is indicative only"
+    ds = xr.Dataset({
+        "bjh_peak_diameter": ("sample", np.array([4.0, 6.9]), {"units": "nm", "long_name": "BJH peak diameter"}),
+        "bjh_peak_diameter_flags": ("sample", np.array(["", why], dtype=object)),
+        "bet_area": ("sample", np.array([1000.1, 79.9]), {"units": "m2/g", "long_name": "BET area"}),
+        "bet_area_sigma": ("sample", np.array([2.4, 0.3]), {"units": "m2/g", "long_name": "BET area"}),
+    }, coords={"sample": ("sample", np.array(["host", "filled host"], dtype=object))})
+    comp = study_mod.Comparison()
+    hatches = {}
+    real_save = study_mod._save
+
+    def keep(comp_, fig, out, name, heading, caption):
+        for ax in fig.axes:
+            hatches[ax.get_ylabel()] = [bar.get_hatch() for c in ax.containers if isinstance(c, BarContainer)
+                                        for bar in c]
+        real_save(comp_, fig, out, name, heading, caption)
+
+    study_mod._save = keep
+    try:
+        study_mod._bar_panels(comp, ds, tmp_path, ["bet_area", "bjh_peak_diameter"], "sorption", "N2 sorption", "x")
+    finally:
+        study_mod._save = real_save
+    (heading, png, caption), = comp.figures
+    assert png.is_file()
+    assert hatches["BJH peak diameter (nm)"] == [None, "///"] and hatches["BET area (m2/g)"] == [None, None]
+    assert f"hatched, flagged: filled host (BJH peak diameter: {why})" in caption and "(2 samples)" in caption
+    table, present = study_mod._frame_of(ds, ["bet_area", "bet_area_sigma", "bjh_peak_diameter"])
+    shown = study_mod._formatted(ds, table, present)
+    assert shown.loc["filled host", "BJH peak diameter (nm)"] == "6.900 ⚑"
+    assert shown.loc["host", "BJH peak diameter (nm)"] == "4"
+    assert shown.loc["filled host", "BET area (m2/g)"] == "79.9 ± 0.3"
+    assert shown.loc["filled host", "flags (⚑)"] == f"BJH peak diameter: {why}"
+    assert shown.loc["host", "flags (⚑)"] == ""
