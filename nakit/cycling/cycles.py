@@ -38,6 +38,30 @@ is raised. Mean currents are kept: they were measured.
 With no other half-cycle of its direction to compare with (a record of one cycle), the end
 of the last half-cycle can be confirmed neither way: its numbers are kept, ``attrs["flags"]``
 holds ``end_unconfirmed``, ``attrs["end_unconfirmed"]`` says why, and a warning is raised.
+
+Coulombic efficiency above 100 %: half-cycles that do not pair
+--------------------------------------------------------------
+The second half-cycle of a cycle can only give back the charge the first one put in.
+A measured CE a little above 100 % comes from measurement error and from what the cell
+carries over between cycles (current offsets, temperature drift, relaxation after the
+previous cycle: the peer records reach 101.2 %, right after a partly charged start, and
+100.1 %). A CE above :data:`CE_DOUBTFUL_ABOVE` (105 %) is beyond that: the half-cycles do
+not pair (the cell started partly charged, a step is missing from the record, the
+charge/discharge assignment is off) or a side reaction (a shuttle, electrolyte
+decomposition) adds capacity to the second half-cycle. The number is kept (it was
+measured) but the cycle gets ``ce_doubtful`` 1, ``attrs["ce_doubtful_cycles"]`` lists it,
+``attrs["ce_doubtful_reasons"]`` says why, ``attrs["flags"]`` holds ``ce_doubtful`` and a
+:class:`~nakit.errors.NakitWarning` is raised. The hysteresis of such a cycle compares
+the same unpaired halves and is doubtful with it.
+
+The first cycle has its own telltale: the record's first half-cycle starts from whatever
+state the cell was in. When it passes less than :data:`SHORT_FIRST_HALF_FRACTION` of what
+the following half-cycles of its direction pass (a pristine cell's first half-cycle is as
+long or longer: Na2S activation, formation), the cell started partly charged (or
+discharged) and the second half-cycle returns charge stored before the record; the reason
+says so, with the voltage the record opens at (a real Neware export opens at 4.319 V at
+open circuit, tops the cell up for 171 s, 22.6 mAh against the next charges' 328-332 mAh,
+and its cycle 1 has CE 1465 %, which the cycler's own table also prints).
 """
 
 from __future__ import annotations
@@ -64,6 +88,12 @@ END_VOLTAGE_TOLERANCE = 0.01
 #: Relative difference in duration within which the half-cycle the record ends in counts as
 #: having run to a time limit that another half-cycle also ran to.
 END_DURATION_TOLERANCE = 0.01
+#: Coulombic efficiency (%) above which the half-cycles of a cycle are taken not to pair (see
+#: the module docstring): 4x the largest excess over 100 % in the peer records (101.2 %).
+CE_DOUBTFUL_ABOVE = 105.0
+#: A record's first half-cycle passing less than this fraction of the median of the next
+#: (up to three) half-cycles of its direction shows a cell that started partly charged.
+SHORT_FIRST_HALF_FRACTION = 0.5
 
 
 class HalfCycles:
@@ -184,6 +214,39 @@ def _cut_short(hc: HalfCycles, state: np.ndarray, voltage: np.ndarray,
                f"{duration:.4g} s ({why}); {hc.capacity[g]:.4g} mAh had passed"), bool(same.size)
 
 
+def _ce_doubt_reason(hc: HalfCycles, k: int, fd: int, ce: float, limit: float, state: np.ndarray,
+                     voltage: np.ndarray, time: np.ndarray) -> str:
+    """Why cycle index ``k``'s Coulombic efficiency ``ce`` (above ``limit``) is doubtful (see
+    the module docstring): a record's first half-cycle much shorter than the following ones
+    of its direction (a cell started partly charged), else the general causes."""
+    opening, closing = ("charge", "discharge") if fd == CHARGE else ("discharge", "charge")
+    g = 2 * k + (1 if fd == CHARGE else 0)  # the cycle's first half-cycle
+    head = f"cycle {hc.cycle0 + k}: CE {ce:.4g} % (above {limit:g} %)"
+    start = int(hc.first_active_row[g])
+    measured = hc.first_active_row >= 0
+    is_first = start >= 0 and start == int(hc.first_active_row[measured].min())
+    if is_first:
+        at_rest = " at open circuit" if state[0] == REST else ""
+        opens = f"the record opens at {voltage[0]:.3f} V{at_rest}"
+        later = hc.capacity[g + 2::2]
+        later = later[np.isfinite(later)][:3]
+        if later.size:
+            ref = float(np.median(later))
+            if hc.capacity[g] < SHORT_FIRST_HALF_FRACTION * ref:
+                duration = float(time[hc.last_active_row[g]] - time[start])
+                state_word = "charged" if fd == CHARGE else "discharged"
+                return (f"{head}: {opens} and its first {opening} passed {hc.capacity[g]:.4g} mAh in "
+                        f"{duration:.4g} s, {100 * hc.capacity[g] / ref:.0f} % of the next {opening}s' "
+                        f"({ref:.4g} mAh): the cell started partly {state_word}, so the {closing} returns "
+                        "charge stored before the record and the half-cycles do not pair")
+    why = (f"{head}: the {closing} gave back more charge than the {opening} put in, beyond measurement "
+           f"error: the half-cycles do not pair (a step missing from the record, the charge/discharge "
+           f"assignment off) or a side reaction adds {closing} capacity")
+    if is_first:
+        why += f"; {opens}: the cell may have started partly {'charged' if fd == CHARGE else 'discharged'}"
+    return why
+
+
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
                   first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None) -> dict:
     """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
@@ -204,7 +267,8 @@ def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float |
 
 def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, first: str = "auto",
               source: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None,
-              n_soc: int = 13, check_tolerance: float = CAPACITY_CHECK_TOLERANCE) -> xr.Dataset:
+              n_soc: int = 13, check_tolerance: float = CAPACITY_CHECK_TOLERANCE,
+              ce_doubtful_above: float = CE_DOUBTFUL_ABOVE) -> xr.Dataset:
     """Per-cycle capacities, Coulombic efficiency, energies, voltages and hysteresis.
 
     Parameters
@@ -234,6 +298,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         Cycle whose delivered capacity is 100 % retention (default: the first). Retention follows the second
         half-cycle (the capacity the cell gives back: discharge for a Na2S cathode, charge
         for a cell starting with discharge), as the LAND cycler's RetentionD does.
+    ce_doubtful_above
+        Coulombic efficiency (%) above which a cycle's half-cycles are taken not to pair: its
+        CE is kept but flagged (``ce_doubtful``; see the module docstring).
 
     Returns
     -------
@@ -241,9 +308,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         Along ``cycle``: ``charge_capacity`` / ``discharge_capacity`` (mAh) and specific
         (mAh/g), ``coulombic_efficiency`` (%), energies (mWh, Wh/kg), average and median
         voltages (V), ``retention`` (%), ``hysteresis`` (V), currents (mA, mA/g) and
-        ``utilisation`` (% of theoretical), and ``cycle_complete`` (1/0). attrs state the
-        active mass, the orientation, the incomplete cycles and why (NaN where a half-cycle is
-        missing or cut short: see the module docstring) and ``flags``.
+        ``utilisation`` (% of theoretical), ``cycle_complete`` (1/0) and ``ce_doubtful``
+        (1/0). attrs state the active mass, the orientation, the incomplete cycles and why
+        (NaN where a half-cycle is missing or cut short: see the module docstring), the
+        cycles whose CE is doubtful and why, and ``flags``.
 
     Notes
     -----
@@ -300,6 +368,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     measured = (first_c >= 0) & (first_d >= 0)
     wrong = measured & ((first_d < first_c) if fd == CHARGE else (first_c < first_d))
     both = np.isfinite(qc) & np.isfinite(qd)
+    with np.errstate(invalid="ignore"):
+        doubtful = np.isfinite(ce) & (ce > ce_doubtful_above)
     if retention_reference is None:
         retention_reference = int(cycles[0])
     ref = np.flatnonzero(cycles == retention_reference)
@@ -330,6 +400,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "cycle_complete": ("cycle", both.astype(np.int8),
                            {"units": "1", "long_name": "1: both half-cycles measured to their end; 0: a half-cycle "
                                                        "is missing or the record ends during it"}),
+        "ce_doubtful": ("cycle", doubtful.astype(np.int8),
+                        {"units": "1", "long_name": f"1: Coulombic efficiency above {ce_doubtful_above:g} %, kept "
+                                                    "but doubtful: the half-cycles do not pair or a side reaction "
+                                                    "adds capacity (CE and hysteresis)"}),
     }
     flags: list[str] = []
     reasons = []
@@ -353,6 +427,11 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
             f"cycle(s) {', '.join(map(str, cycles[wrong]))} run their half-cycles in the other order than "
             f"first={'charge' if fd == CHARGE else 'discharge'}: their Coulombic efficiency pairs a half-cycle "
             "with the one before it"), stacklevel=2)
+    doubts = [_ce_doubt_reason(hc, int(k), fd, float(ce[k]), ce_doubtful_above, state, voltage,
+                               record["time"].values) for k in np.flatnonzero(doubtful)]
+    if doubts:
+        flags.append("ce_doubtful")
+        warnings.warn(NakitWarning("Coulombic efficiency kept but doubtful: " + "; ".join(doubts)), stacklevel=2)
     worst = None
     if source == "cycler":
         q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
@@ -384,6 +463,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "incomplete_reasons": "; ".join(reasons),
         "end_unconfirmed": unconfirmed,
         "cycles_out_of_order": cycles[wrong].astype(np.int64),
+        "ce_doubtful_above": float(ce_doubtful_above),
+        "ce_doubtful_cycles": cycles[doubtful].astype(np.int64),
+        "ce_doubtful_reasons": "; ".join(doubts),
         "active_mass_mg": np.nan if cell is None else cell.active_mass_mg,
     }
     if cell is not None:
