@@ -597,8 +597,9 @@ class Report:
     def finish(self):
         """Write headline.csv, provenance.json and (with claims) claims.csv; show the run record.
 
-        Returns the claims table when there is a claims list for this notebook, else None,
-        so that a cell ending in ``rep.finish()`` shows the comparison only when there is one.
+        Returns the claims table (:func:`ledger_table`, with the notes, as a Styler coloured
+        by status) when there is a claims list for this notebook, else None, so that a cell
+        ending in ``rep.finish()`` shows the comparison only when there is one.
         """
         self.write_headline()
         record = run_record(self.parameters, self.input_files)
@@ -610,11 +611,13 @@ class Report:
                 if claim.sample and self.samples and claim.sample not in self.samples:
                     self.ledger.record(cid, None, note=f"no sample labelled {claim.sample!r} in this run")
             self.ledger.write(self.output_dir)
-            table = self.ledger.table().set_index("id")
-            table["nakit_value"] = [fmt(v if v != "" else None, e if e != "" else None)
-                                    for v, e in zip(table["nakit_value"], table["nakit_sigma"])]
-            table = table.drop(columns="nakit_sigma")
-            table = table.loc[:, [c for c in table.columns if (table[c].astype(str) != "").any()]]
+            rows = self.ledger.table().fillna("").to_dict("records")
+            # rounded to sigma (else tolerance), basis and round trips as in the study's ledger; notes whole
+            table = ledger_table(rows)
+            for extra in ("note", "where"):
+                table[extra] = [str(r.get(extra, "") or "") for r in rows]
+            table = table.loc[:, [c for c in table.columns if c == "status" or (table[c].astype(str) != "").any()]]
+            table = style_ledger(table)
         else:
             stale = self.output_dir / "claims.csv"
             if stale.exists():  # from an earlier run with a claims list: it would be gathered as current

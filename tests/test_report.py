@@ -121,10 +121,20 @@ def test_claims_matched_by_sample_and_key(tmp_path):
     assert rep.ledger.record("bet.cmk3_area", 1.0, if_listed=True) is None  # not in this list
     table = rep.finish()
     assert list(table.index) == ["a.area", "b.area", "a.type", "a.loop"]
+    shown = table.data  # a Styler coloured by status over report.ledger_table's rounded values
+    assert shown.loc["a.area", "nakit_value"] == "1015 ± 3" and shown.loc["b.area", "nakit_value"] == "52.0"
+    assert set(shown["basis"]) == {claims_basis_parameters()} and "nakit_sigma" not in shown.columns  # no file
+    assert report.STATUS_COLOURS["differs"] in table.to_html()
     rows = {r["id"]: r for r in _read(out / "claims.csv")}
     assert {k: r["status"] for k, r in rows.items()} == {
         "a.area": "agrees", "b.area": "differs", "a.type": "agrees", "a.loop": "agrees"}
     assert float(rows["a.area"]["nakit_value"]) == 1015.0 and float(rows["a.area"]["nakit_sigma"]) == 3.0
+
+
+def claims_basis_parameters():
+    from nakit.claims import PARAMETERS
+
+    return PARAMETERS
 
 
 def test_no_claims_file_writes_no_claims_and_removes_a_stale_one(tmp_path):
