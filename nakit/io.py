@@ -53,12 +53,107 @@ def atomic_path(path: str | os.PathLike):
             os.unlink(tmp)
 
 
+#: Dataset attribute in which :func:`write_netcdf` records the multi-indexes it stored flat:
+#: a JSON object ``{dimension: [level, ...]}``, e.g. ``{"point": ["branch", "relative_pressure"]}``.
+MULTIINDEX_ATTR = "nakit_multiindex"
+
+
+def flatten_multiindexes(ds):
+    """``ds`` with every pandas multi-index reset to plain coordinates, recorded in attrs.
+
+    NetCDF has no multi-index (xarray refuses to write one). Each is stored as its level
+    coordinates along its dimension, and :data:`MULTIINDEX_ATTR` names the levels in order so
+    :func:`restore_multiindexes` (any reader: ``ds.set_index(point=[...])``) rebuilds it.
+    A Dataset without a multi-index is returned as it is.
+    """
+    import json
+
+    from xarray.indexes import PandasMultiIndex
+
+    levels = {}
+    for name, index in ds.xindexes.items():
+        if isinstance(index, PandasMultiIndex) and index.dim not in levels:
+            levels[index.dim] = [str(level) for level in index.index.names]
+    if not levels:
+        return ds
+    out = ds.reset_index(list(levels))
+    out.attrs = {**ds.attrs, MULTIINDEX_ATTR: json.dumps(levels, sort_keys=True)}
+    return out
+
+
+def restore_multiindexes(ds, path: str | os.PathLike | None = None):
+    """Rebuild the multi-indexes :func:`flatten_multiindexes` recorded (removing its attr).
+
+    Raises
+    ------
+    FileFormatError
+        The attribute is not the JSON :func:`flatten_multiindexes` writes or names a
+        dimension or level coordinate the Dataset lacks (an edited file; ``path`` named).
+    """
+    import json
+
+    from .errors import FileFormatError
+
+    spec = ds.attrs.get(MULTIINDEX_ATTR)
+    if spec is None:
+        return ds
+    try:
+        levels = json.loads(spec)
+        if not (isinstance(levels, dict) and all(isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+                                                 for v in levels.values())):
+            raise ValueError("expected {dimension: [level, ...]}")
+    except (TypeError, ValueError) as exc:
+        raise FileFormatError(path, f"attribute {MULTIINDEX_ATTR!r} is not a multi-index record ({exc})",
+                              field=MULTIINDEX_ATTR) from None
+    for dim, names in levels.items():
+        bad = [n for n in names if n not in ds.coords or ds[n].dims != (dim,)]
+        if dim not in ds.dims or bad:
+            raise FileFormatError(path, f"attribute {MULTIINDEX_ATTR!r} names levels {names} along {dim!r}, but "
+                                  f"{bad or [dim]} are not coordinates along that dimension", field=MULTIINDEX_ATTR)
+    out = ds.set_index({dim: names for dim, names in levels.items()})
+    out.attrs = {k: v for k, v in ds.attrs.items() if k != MULTIINDEX_ATTR}
+    return out
+
+
 def write_netcdf(ds, path: str | os.PathLike) -> Path:
     """Write a Dataset to NetCDF-4 (h5netcdf) atomically.
 
-    HDF5 object timestamps are off in h5netcdf, so the same Dataset gives the same bytes.
+    HDF5 object timestamps are off in h5netcdf, so the same Dataset gives the same bytes. A
+    multi-index (an isotherm's ``point``: ``branch``, ``relative_pressure``) is stored as its
+    level coordinates and named in the ``nakit_multiindex`` attribute
+    (:func:`flatten_multiindexes`); :func:`read_netcdf` gives the Dataset back identical.
     """
     path = Path(path)
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine="h5netcdf")
+        flatten_multiindexes(ds).to_netcdf(tmp, engine="h5netcdf")
     return path
+
+
+def read_netcdf(path: str | os.PathLike):
+    """Read a NetCDF-4 file (as :func:`write_netcdf` writes it) into memory, multi-indexes rebuilt.
+
+    Returns
+    -------
+    xarray.Dataset
+        The Dataset, loaded (the file is closed again), with the multi-indexes recorded in
+        its ``nakit_multiindex`` attribute rebuilt and that attribute removed.
+
+    Raises
+    ------
+    FileFormatError
+        The path is missing or a directory, the file is not NetCDF-4/HDF5, or its
+        multi-index record does not match its coordinates.
+    """
+    import xarray as xr
+
+    from .errors import FileFormatError
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as opened:
+            ds = opened.load()
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(path, f"not a NetCDF-4 file ({exc})") from None
+    return restore_multiindexes(ds, path)

@@ -58,3 +58,71 @@ def test_atomic_path_mode_follows_umask(tmp_path, umask):
     mode = stat.S_IMODE((tmp_path / "r.txt").stat().st_mode)
     assert mode == 0o666 & ~umask
     assert mode == stat.S_IMODE(plain.stat().st_mode)
+
+
+# --- multi-indexes (an isotherm's point: branch, relative_pressure) through write_netcdf
+
+
+def _isotherms():
+    from pathlib import Path
+
+    from nakit.sorption import read_isotherm
+    from tests.peer import peer_file
+
+    data = Path(__file__).resolve().parents[1] / "data" / "sorption"
+    return {"peer Micromeritics Sample_A": read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls")),
+            "shipped CMK-3": read_isotherm(data / "cmk3_micromeritics.xlsx")}
+
+
+def test_write_netcdf_round_trips_real_isotherms_identically_and_deterministically(tmp_path):
+    from nakit.io import MULTIINDEX_ATTR, read_netcdf
+    from nakit.sorption import load_isotherm, save_isotherm
+
+    for name, ds in _isotherms().items():
+        assert "point" in ds.xindexes  # the multi-index xarray itself refuses to write
+        a, b = write_netcdf(ds, tmp_path / "a.nc"), write_netcdf(ds, tmp_path / "b.nc")
+        assert sha256_file(a) == sha256_file(b), name
+        with xr.open_dataset(a, engine="h5netcdf") as flat:  # any NetCDF reader sees what to rebuild
+            assert flat.attrs[MULTIINDEX_ATTR] == '{"point": ["branch", "relative_pressure"]}'
+            assert "point" not in flat.xindexes and {"branch", "relative_pressure"} <= set(flat.coords)
+        back = read_netcdf(a)
+        xr.testing.assert_identical(back, ds)
+        assert list(back.xindexes["point"].index.names) == ["branch", "relative_pressure"]
+        assert MULTIINDEX_ATTR not in back.attrs
+        # per-branch selection works on what comes back
+        np.testing.assert_array_equal(back.sel(branch="desorption")["loading"].values,
+                                      ds.sel(branch="desorption")["loading"].values)
+        # load_isotherm reads the files of both writers
+        xr.testing.assert_identical(load_isotherm(a), ds)
+        xr.testing.assert_identical(load_isotherm(save_isotherm(ds, tmp_path / "s.nc")), ds)
+
+
+def test_write_netcdf_round_trips_a_stacked_dataset(tmp_path):
+    from nakit.io import read_netcdf
+
+    grid = xr.Dataset({"v": (("x", "y"), np.arange(6.0).reshape(2, 3), {"units": "mAh/g"})},
+                      coords={"x": ("x", [1, 2], {"units": "mm"}), "y": ("y", ["a", "b", "c"])})
+    stacked = grid.stack(site=("x", "y"))
+    back = read_netcdf(write_netcdf(stacked, tmp_path / "s.nc"))
+    xr.testing.assert_identical(back, stacked)
+    xr.testing.assert_identical(back.unstack("site"), grid)
+
+
+def test_read_netcdf_refusals(tmp_path):
+    from nakit.errors import FileFormatError
+    from nakit.io import MULTIINDEX_ATTR, read_netcdf
+
+    with pytest.raises(FileFormatError, match="file not found"):
+        read_netcdf(tmp_path / "none.nc")
+    with pytest.raises(FileFormatError, match="is a directory"):
+        read_netcdf(tmp_path)
+    (tmp_path / "t.nc").write_text("not netcdf")
+    with pytest.raises(FileFormatError, match="not a NetCDF-4 file"):
+        read_netcdf(tmp_path / "t.nc")
+    flat = xr.Dataset({"v": ("p", [1.0, 2.0])}, coords={"a": ("p", [1, 2])})
+    for record, match in (("{not json", "not a multi-index record"), ('["a"]', "not a multi-index record"),
+                          ('{"p": ["a", "b"]}', r"\['b'\] are not coordinates")):
+        flat.assign_attrs({MULTIINDEX_ATTR: record}).to_netcdf(tmp_path / "e.nc", engine="h5netcdf")
+        with pytest.raises(FileFormatError, match=match) as info:
+            read_netcdf(tmp_path / "e.nc")
+        assert info.value.field == MULTIINDEX_ATTR and "e.nc" in str(info.value)

@@ -42,6 +42,9 @@ NetCDF cannot store a multi-index. :func:`save_isotherm` / :func:`load_isotherm`
 round trip (an identical Dataset comes back); by hand it is ``ds.reset_index("point")``
 before ``to_netcdf`` and :func:`index_isotherm` after ``open_dataset``. :func:`branch`,
 :func:`get_branch` and so every analysis also take the reset form as it is.
+:func:`nakit.io.write_netcdf` (which a report's ``save_dataset`` uses) stores any multi-index
+the same way and names its levels in the ``nakit_multiindex`` attribute;
+:func:`nakit.io.read_netcdf` and :func:`load_isotherm` rebuild it.
 :func:`index_isotherm` also converts an isotherm in nakit's earlier layout (one dimension
 ``relative_pressure`` in measurement order with a ``branch`` coordinate).
 """
@@ -246,13 +249,16 @@ def save_isotherm(ds: xr.Dataset, path: str | os.PathLike) -> Path:
 
 
 def load_isotherm(path: str | os.PathLike) -> xr.Dataset:
-    """Read an isotherm written by :func:`save_isotherm` (or ``ds.reset_index("point").to_netcdf``).
+    """Read an isotherm written by :func:`save_isotherm`, :func:`nakit.io.write_netcdf` (a report's
+    ``save_dataset``) or ``ds.reset_index("point").to_netcdf``.
 
     Returns
     -------
     xarray.Dataset
         The isotherm with its ``point`` multi-index, identical to the one saved.
     """
+    from ..io import restore_multiindexes
+
     path = Path(path)
     if not path.is_file():
         raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
@@ -261,8 +267,8 @@ def load_isotherm(path: str | os.PathLike) -> xr.Dataset:
             ds = opened.load()
     except (OSError, ValueError) as exc:
         raise FileFormatError(path, f"not a NetCDF-4 isotherm ({exc})") from None
-    try:
-        return index_isotherm(ds)
+    try:  # write_netcdf records the multi-index in attrs: rebuilt (and the record dropped) first
+        return index_isotherm(restore_multiindexes(ds, path))
     except (TypeError, ParameterError) as exc:
         raise FileFormatError(path, f"not an isotherm saved by nakit: {exc}") from None
 
