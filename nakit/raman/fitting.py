@@ -22,6 +22,7 @@ import xarray as xr
 from lmfit import models
 
 from ..errors import FitError, NakitWarning, ParameterError
+from ..fitutil import at_bound
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, require_dataset
 
@@ -335,8 +336,8 @@ def _summarise(result, bands, background) -> BandFit:
     x = result.userkws["x"]
     for b in bands:
         pre = b.prefix
-        at_bound = [name[len(pre):] for name in result.var_names if name.startswith(pre) and _at_bound(p[name])]
-        flags += [f"{b.name}: {name} at its bound" for name in at_bound]
+        pinned = [name[len(pre):] for name in result.var_names if name.startswith(pre) and at_bound(p[name])]
+        flags += [f"{b.name}: {name} at its bound" for name in pinned]
         row = {"band": b.name, "shape": b.shape, "center": p[f"{pre}center"].value,
                "center_sigma": _err(p[f"{pre}center"])}
         if b.shape == "bwf":
@@ -348,7 +349,7 @@ def _summarise(result, bands, background) -> BandFit:
             row.update(fwhm=p[f"{pre}fwhm"].value, fwhm_sigma=_err(p[f"{pre}fwhm"]),
                        height=p[f"{pre}height"].value, height_sigma=_err(p[f"{pre}height"]),
                        area=p[f"{pre}amplitude"].value, area_sigma=_err(p[f"{pre}amplitude"]))
-        row["at_bound"] = ", ".join(at_bound)
+        row["at_bound"] = ", ".join(pinned)
         if not x.min() <= row["center"] <= x.max():
             flags.append(f"{b.name}: center {row['center']:.6g} cm-1 outside the data ({x.min():g}-{x.max():g})")
         if np.isfinite(row["height_sigma"]) and row["height"] < 2 * row["height_sigma"]:
@@ -363,12 +364,6 @@ def _summarise(result, bands, background) -> BandFit:
     if not result.errorbars:
         flags.append("uncertainties could not be estimated (singular covariance)")
     return BandFit(pd.DataFrame(rows), result, tuple(bands), background, flags)
-
-
-def _at_bound(par) -> bool:
-    span = par.max - par.min
-    tol = 1e-4 * span if np.isfinite(span) else 1e-8 * max(abs(par.value), 1.0)
-    return bool(abs(par.value - par.min) <= tol or abs(par.max - par.value) <= tol)
 
 
 def _err(par) -> float:

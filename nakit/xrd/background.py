@@ -19,6 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from ..errors import FitError, NakitWarning, ParameterError
+from ..fitutil import at_bound  # the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, require_dataset
 
@@ -86,12 +87,10 @@ class BackgroundFit(Result):
 
     @property
     def flags(self) -> tuple[str, ...]:
-        from ..raman.fitting import _at_bound  # the band fits' criterion: within 1e-4 of the range
-
         out = [f"{h.name}_hump_not_significant" for h in self.humps.values() if not h.significance >= 2]
         params = getattr(self.lmfit_result, "params", {})
         out += [f"{name}_hump_{q}_at_bound" for name in self.humps for q in ("center", "fwhm")
-                if f"{name}_{q}" in params and _at_bound(params[f"{name}_{q}"])]
+                if f"{name}_{q}" in params and at_bound(params[f"{name}_{q}"])]
         if any(not np.isfinite(getattr(h, f.name)) for h in self.humps.values() for f in fields(h)
                if f.name.endswith("_sigma")):
             out.append("uncertainties_undetermined")
