@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -103,8 +104,12 @@ def _warn_if_flagged(sols: list[IndexingSolution], stacklevel: int = 3) -> None:
                       f"flagged: {'; '.join(why)}", NakitWarning, stacklevel=stacklevel)
 
 
+@lru_cache(maxsize=16)
 def _hkl_table(system: str, centring: str, hmax: int = 8, lmax: int = 8) -> np.ndarray:
-    """Representative hkl per lattice-distinct Q pattern: h >= k >= 0 (and h >= k >= l for cubic)."""
+    """Representative hkl per lattice-distinct Q pattern: h >= k >= 0 (and h >= k >= l for cubic).
+
+    Built once per system, centring and range (a read-only array shared by every caller).
+    """
     rows = []
     for h in range(hmax + 1):
         for k in range(h + 1):
@@ -116,7 +121,9 @@ def _hkl_table(system: str, centring: str, hmax: int = 8, lmax: int = 8) -> np.n
                 if centring == "F" and len({h % 2, k % 2, l % 2}) > 1:
                     continue
                 rows.append((h, k, l))
-    return np.array(rows)
+    table = np.array(rows)
+    table.flags.writeable = False
+    return table
 
 
 def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None):
@@ -137,6 +144,21 @@ def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None):
     tt_obs = 2 * np.degrees(np.arcsin(np.clip(lam * np.sqrt(q_obs) / 2, 0, 1)))
     j = np.abs(tt_obs[:, None] - tt_calc[None, :]).argmin(axis=1)
     return hkl[j], np.abs(tt_obs - tt_calc[j]) <= tol_deg
+
+
+def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarray:
+    """For each tetragonal trial cell (arrays ``a``, ``c``): how many observed lines lie within
+    ``tol_q`` (relative |dQ|/Q) of one of its lines; :func:`_assign`'s ``tol_q`` test, for many
+    cells at once (the same arithmetic, element by element, so the same counts)."""
+    hk2 = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2)[:, None]
+    l2 = (hkl[:, 2] ** 2)[:, None]
+    counts = np.empty(len(a), dtype=int)
+    for start in range(0, len(a), chunk):
+        a_, c_ = a[None, start:start + chunk], c[None, start:start + chunk]
+        q = hk2 / a_**2 + l2 / c_**2  # (reflection, cell)
+        rel = np.abs(q_obs[:, None, None] / q[None, :, :] - 1).min(axis=1)  # (line, cell)
+        counts[start:start + chunk] = (rel <= tol_q).sum(axis=0)
+    return counts
 
 
 def _try(tt, lam, system, centring, a, c, hkl, tol, zero):
@@ -201,7 +223,7 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
     lam = Wavelength.parse(wavelength).ka1
     q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
-    sols, seen, tables = [], set(), {}
+    sols, seen = [], set()
     for cen in centrings:
         hkl = _hkl_table("tetragonal", cen)
         trial = hkl[(hkl.max(axis=1) <= max_index)]
@@ -221,13 +243,14 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
                 seen.add((round(a, 3), round(c, 3), cen))
     # cheap screen (lines indexed by the trial cell) before any least-squares refinement
     screened = []
-    for a, c, cen in seen:
-        hkl = tables.setdefault(cen, _hkl_table("tetragonal", cen))
-        _, ok = _assign(q, hkl, a, c, "tetragonal", lam, tol_q=0.01)
-        screened.append((int(ok.sum()), a, c, cen))
-    screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2]))
+    for cen in centrings:
+        cells = np.array(sorted((a, c) for a, c, cen_ in seen if cen_ == cen), dtype=float).reshape(-1, 2)
+        counts = _lines_indexed(q, _hkl_table("tetragonal", cen), cells[:, 0], cells[:, 1], tol_q=0.01)
+        screened.extend((int(n), a, c, cen) for n, (a, c) in zip(counts, cells))
+    # most lines first, then the smallest cell; ties in a fixed order (not the set's)
+    screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2], r[1], r[2], r[3]))
     for _, a, c, cen in screened[:n_refine]:
-        s = _try(tt, lam, "tetragonal", cen, a, c, tables[cen], tolerance, zero)
+        s = _try(tt, lam, "tetragonal", cen, a, c, _hkl_table("tetragonal", cen), tolerance, zero)
         if s is not None:
             sols.append(s)
     sols = _rank(sols)
