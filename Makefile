@@ -9,20 +9,50 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.nakit-installed
 TEST_STAMP := $(VENV)/.nakit-test-installed
 
-.PHONY: reproduce test lab data benchmarks clean
+.PHONY: reproduce test lab data benchmarks clean lock
 
-$(STAMP): pyproject.toml
-	@echo "nakit: creating $(VENV) and installing nakit with its notebook stack (numpy, xarray, lmfit, matplotlib, JupyterLab, papermill, ...): once per machine, about 2-3 minutes on 2 cores"
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name nakit --display-name "Python (nakit)"
+# The default install is pinned: requirements/lock-notebooks.txt lists every package and version
+# of core + the notebooks extra (re-create it with `make lock`), so a report can be re-created
+# later with the same versions. uv (a fast pip-compatible installer, MIT/Apache-2.0) installs it
+# when it is on PATH or pip can fetch it; pip otherwise, or always with `make reproduce INSTALLER=pip`.
+LOCK := requirements/lock-notebooks.txt
+INSTALLER ?= uv
+# sets UV to a uv executable, or to nothing when uv is not wanted or cannot be had
+FIND_UV = UV=; if [ "$(INSTALLER)" = uv ]; then UV=$$(command -v uv || true); \
+	if [ -z "$$UV" ] && $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then UV=$(BIN)/uv; fi; fi
+
+$(STAMP): pyproject.toml $(LOCK)
+	@echo "nakit: creating $(VENV) and installing nakit with its notebook stack pinned in $(LOCK) (numpy, xarray, lmfit, matplotlib, JupyterLab, papermill, ...): once per machine, about 1 minute with uv, 2-4 minutes with pip on 2 cores"
+	@set -e; start=$$(date +%s); \
+	$(PYTHON) -m venv $(VENV); \
+	$(FIND_UV); \
+	if [ -n "$$UV" ]; then \
+		echo "nakit: installing with uv ($$($$UV --version))"; \
+		$$UV pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[notebooks]'; \
+	else \
+		echo "nakit: installing with pip (uv not available or INSTALLER=pip; slower)"; \
+		$(BIN)/python -m pip install --quiet --upgrade pip; \
+		$(BIN)/python -m pip install --quiet -r $(LOCK) -e '.[notebooks]'; \
+	fi; \
+	$(BIN)/python -m ipykernel install --sys-prefix --name nakit --display-name "Python (nakit)" >/dev/null; \
+	echo "nakit: installed in $$(( $$(date +%s) - start )) s"
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	@echo "nakit: adding the optional file readers, dask/distributed and the test tools and oracles (pytest, hypothesis, pymatgen, pyGAPS, impedance.py): once, about 2 minutes"
-	$(BIN)/python -m pip install --quiet -e '.[notebooks,distributed,readers,test]'
+	@echo "nakit: adding the optional file readers, dask/distributed and the test tools and oracles (pytest, hypothesis, pymatgen, pyGAPS, impedance.py): once, about 1 minute with uv, 2 with pip"
+	@set -e; start=$$(date +%s); \
+	$(FIND_UV); \
+	if [ -n "$$UV" ]; then \
+		$$UV pip install --quiet --python $(BIN)/python -e '.[notebooks,distributed,readers,test]'; \
+	else \
+		$(BIN)/python -m pip install --quiet -e '.[notebooks,distributed,readers,test]'; \
+	fi; \
+	echo "nakit: test tools installed in $$(( $$(date +%s) - start )) s"
 	touch $(TEST_STAMP)
+
+# re-pin the default install to the newest versions that satisfy pyproject.toml (needs uv)
+lock:
+	uv pip compile pyproject.toml --extra notebooks --universal --python-version 3.11 -o $(LOCK)
 
 reproduce: $(STAMP)
 	$(BIN)/nakit reproduce
