@@ -83,14 +83,17 @@ before the convention, ``flags`` added where a class had none). Classes that fol
   instance field; parameters come out as ``R1``, ``R1_sigma`` with those units, the
   correlation along ``parameter``/``parameter_2``, added to the data-and-curve Dataset its
   ``to_dataset`` always gave), ``ArrheniusFit`` (prefactor in S/cm or S K/cm by ``form``;
-  flags ``uncertainties_undetermined``, ``activation_energy_not_positive``).
+  flags ``uncertainties_undetermined``, ``activation_energy_not_positive``);
+* cycling: ``FadeFit`` (:func:`~nakit.cycling.fade.fit_fade`; its instance field ``units``
+  is the capacity's unit, resolved through :meth:`Result.result_units` as ``CircuitFit``'s;
+  parameters as ``c_c``, ``c_c_sigma``, correlation along ``parameter``/``parameter_2``; flags
+  ``fade_not_significant``, ``plateau_extrapolated``, ``plateau_negative``, ``not_fading``,
+  ``<parameter>_at_bound``, ``uncertainties_undetermined``).
 
 ``tests/test_results.py::test_every_analysis_result_follows_the_convention`` checks that
-these are all :class:`Result` classes. Still outside it: cycling ``FadeFit``
-(:func:`~nakit.cycling.fade.fit_fade`; its instance field ``units`` is the capacity's unit,
-the same collision ``CircuitFit`` resolves through :meth:`Result.result_units`) and the
-per-item records ``Plateau`` (a dQ/dV peak), ``DRTPeak`` (a DRT peak) and ``HumpFit`` (one
-amorphous hump, exported in ``BackgroundFit``'s hump table).
+these are all :class:`Result` classes. Still outside it: the per-item records ``Plateau``
+(a dQ/dV peak), ``DRTPeak`` (a DRT peak) and ``HumpFit`` (one amorphous hump, exported in
+``BackgroundFit``'s hump table).
 
 Analyses whose output is a distribution or a series return a Dataset instead, which *is*
 the ``to_dataset()`` form of a result: variables along the natural dimension with units,

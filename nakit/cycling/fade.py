@@ -9,14 +9,17 @@ not known in advance).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import xarray as xr
 
-from ..errors import FitError, ParameterError
+from ..errors import FitError, NakitWarning, ParameterError
+from ..fitutil import at_bound
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import require_kind
+from ..datamodel import Result, require_kind
 from .rate import _SUMMARY, _SUMMARY_FROM
 
 MODELS = ("exponential", "power_law")
@@ -47,8 +50,32 @@ def fade_model(kind: str):
 
 
 @dataclass
-class FadeFit:
-    """A fitted fade law with its uncertainties; ``predict(n)`` evaluates it."""
+class FadeFit(Result):
+    """A fitted fade law with its uncertainties (the :class:`~nakit.datamodel.Result` convention).
+
+    ``params``/``stderr`` map lmfit's parameter names (``exp_amplitude``, ``exp_decay``, ``c_c``;
+    ``pow_amplitude``, ``pow_exponent``) to numbers (``nan`` stderr when the fit could not
+    estimate it), ``correlations`` the pairwise correlations; ``predict(n)`` evaluates the law
+    and ``predict_sigma(n)`` its 1-sigma band. ``units`` is the capacity's unit (the summary
+    variable's, ``""`` when :func:`fit_fade_raw` was not told): an instance field, so the
+    convention's units are looked up through :meth:`result_units`.
+
+    ``to_dict()`` is one row with each parameter and its sigma (``c_c``, ``c_c_sigma``, ...),
+    the cycles fitted and the fit's figures; ``to_dataset()`` adds the correlation matrix along
+    ``parameter``/``parameter_2``. Amplitudes and ``c_c`` are in the capacity's unit,
+    ``exp_decay`` in cycles (``"1"``), ``redchi`` in its square.
+
+    ``flags``: ``uncertainties_undetermined`` (a parameter has no standard error),
+    ``<parameter>_at_bound`` (the bound, not the data, set it: an amplitude at 0 means no fade),
+    ``plateau_extrapolated`` (exponential: the decay constant exceeds the cycles fitted, so the
+    capacity it levels off at, ``c_c``, lies beyond the data), ``plateau_negative``
+    (exponential: ``c_c`` < 0, no physical capacity), ``fade_not_significant`` (the amplitude,
+    or the power law's exponent, is less than twice its standard error: the data show no fade),
+    ``not_fading`` (power law: exponent >= 0).
+    """
+
+    dims: ClassVar[dict[str, str]] = {"correlation": "parameter"}
+    internal: ClassVar[tuple[str, ...]] = ("_result",)
 
     model: str
     params: dict[str, float]
@@ -59,9 +86,12 @@ class FadeFit:
     bic: float
     n_points: int
     first_cycle: int
-    units: str
+    # field() keeps it a required field: without it dataclass would take Result.units (the class
+    # variable of every other result) as this field's default
+    units: str = field()
     active_mass_mg: float = float("nan")
     _result: object = field(default=None, repr=False)
+    last_cycle: int | None = None
 
     def predict(self, cycle) -> np.ndarray:
         n = np.asarray(cycle, dtype=float)
@@ -74,11 +104,82 @@ class FadeFit:
         """1-sigma band of the prediction from the parameter covariance."""
         return self._result.eval_uncertainty(x=self._x(np.asarray(cycle, dtype=float)), sigma=1)
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Reasons not to trust the fitted numbers (empty when none; see the class docstring)."""
+        out = []
+        if any(not np.isfinite(v) for v in self.stderr.values()):
+            out.append("uncertainties_undetermined")
+        fitted = getattr(self._result, "params", {})
+        out += [f"{name}_at_bound" for name in self.params if name in fitted and fitted[name].vary
+                and at_bound(fitted[name])]
+        fade = "exp_amplitude" if self.model == "exponential" else "pow_exponent"
+        if fade in self.params and np.isfinite(self.stderr[fade]) \
+                and not abs(self.params[fade]) >= 2 * self.stderr[fade]:
+            out.append("fade_not_significant")
+        if self.model == "exponential":
+            if self.last_cycle is not None and self.params["exp_decay"] > self.last_cycle - self.first_cycle:
+                out.append("plateau_extrapolated")
+            if self.params["c_c"] < 0:
+                out.append("plateau_negative")
+        elif self.params.get("pow_exponent", -1.0) >= 0:
+            out.append("not_fading")
+        return tuple(out)
 
-def fit_fade_raw(cycle, capacity, model: str = "exponential") -> FadeFit:
-    """Fit a fade law to discharge capacity against cycle number (plain arrays)."""
-    n = as_float_array(cycle, "cycle")
-    q = as_float_array(capacity, "capacity", allow_nan=True)
+    def result_units(self) -> dict[str, str]:
+        """Amplitudes and the plateau in the capacity's unit, the rest in cycles or dimensionless."""
+        q = self.units
+        units = {"exp_decay": "1", "pow_exponent": "1", "correlation": "1", "aic": "1", "bic": "1",
+                 "n_points": "1", "first_cycle": "1", "last_cycle": "1", "active_mass_mg": "mg"}
+        if q:  # unknown (raw arrays without units=): left without, so check_conventions says so
+            units.update({"exp_amplitude": q, "c_c": q, "pow_amplitude": q,
+                          "redchi": q if q == "1" else f"({q})**2"})
+        return units
+
+    def _fields(self):
+        """Parameters (value, sigma), the correlation matrix, the cycles fitted and the fit's figures."""
+        import pandas as pd
+
+        names = list(self.params)
+        out = [item for k in names for item in ((k, self.params[k]), (f"{k}_sigma", self.stderr[k]))]
+        corr = np.array([[1.0 if a == b else self.correlations.get(a, {}).get(b, np.nan) for b in names]
+                         for a in names])
+        out.append(("correlation", pd.DataFrame(corr, index=names, columns=names)))
+        return out + [("model", self.model), ("capacity_units", self.units),
+                      *((name, getattr(self, name)) for name in ("first_cycle", "last_cycle", "n_points", "redchi",
+                                                                  "aic", "bic", "active_mass_mg"))]
+
+
+def _warn_if_flagged(fit: FadeFit) -> FadeFit:
+    if fit.flags:
+        warnings.warn(f"{fit.model} fade fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=3)
+    return fit
+
+
+def fit_fade_raw(cycle, capacity, model: str = "exponential", *, units: str = "") -> FadeFit:
+    """Fit a fade law to discharge capacity against cycle number (plain arrays).
+
+    ``units`` is the capacity's unit (e.g. ``"mAh/g"``); without it the capacity-valued
+    results carry no units and their Dataset does not pass ``check_conventions``.
+
+    Returns
+    -------
+    FadeFit
+        Flagged, with a :class:`~nakit.errors.NakitWarning`, when a parameter is undetermined
+        or on its bound or the law does not describe a fade (see :class:`FadeFit`).
+
+    Raises
+    ------
+    FitError
+        Fewer than 4 cycles with a capacity, a power law on non-positive numbers, or no
+        convergence / no covariance.
+    """
+    return _warn_if_flagged(_fit_fade(cycle, capacity, model, units))
+
+
+def _fit_fade(cycle, capacity, model: str, units: str) -> FadeFit:
+    n = as_float_array(cycle, "cycle", min_size=0)
+    q = as_float_array(capacity, "capacity", allow_nan=True, min_size=0)
     same_length(cycle=n, capacity=q)
     ok = np.isfinite(q)
     n, q = sorted_by(n[ok], q[ok], name="cycle")
@@ -106,8 +207,8 @@ def fit_fade_raw(cycle, capacity, model: str = "exponential") -> FadeFit:
             for a in names if result.params[a].correl}
     return FadeFit(model, {k: float(p.value) for k, p in result.params.items()},
                    {k: float(p.stderr) if p.stderr is not None else np.nan for k, p in result.params.items()},
-                   corr, float(result.redchi), float(result.aic), float(result.bic), int(n.size), first, "",
-                   _result=result)
+                   corr, float(result.redchi), float(result.aic), float(result.bic), int(n.size), first, units,
+                   _result=result, last_cycle=int(n[-1]))
 
 
 def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice | None = None,
@@ -121,7 +222,6 @@ def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice |
     variable = variable or ("specific_discharge_capacity" if "specific_discharge_capacity" in summary
                             else "discharge_capacity")
     sel = summary.sel(cycle=cycles) if cycles is not None else summary
-    fit = fit_fade_raw(sel["cycle"].values, sel[variable].values, model)
-    fit.units = sel[variable].attrs.get("units", "")
+    fit = _fit_fade(sel["cycle"].values, sel[variable].values, model, sel[variable].attrs.get("units", ""))
     fit.active_mass_mg = float(summary.attrs.get("active_mass_mg", np.nan))
-    return fit
+    return _warn_if_flagged(fit)
