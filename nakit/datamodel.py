@@ -68,7 +68,8 @@ before the convention, ``flags`` added where a class had none). Classes that fol
 
 * sorption: ``BETResult`` (keeps its own ``ok``: Rouquerol criteria and flags),
   ``TPlotResult``, ``PoreVolume``, ``Hysteresis``, ``IsothermType``, ``DFTResult`` (keeps
-  its own ``to_dataset``, the one :func:`~nakit.sorption.dft.psd_dft` returns);
+  its own ``to_dataset``, the one :func:`~nakit.sorption.dft.psd_dft` returns; the fitted
+  points, one branch, along ``relative_pressure`` as :func:`nakit.sorption.branch` gives them);
 * raman: ``Calibration``, ``CarbonResult`` (its older ``summary()`` kept), ``BandFit``
   (its band table along ``band``, with each row's ``flags``; ``<band>_center`` etc. in the
   row; heights and areas in the spectrum's intensity units);

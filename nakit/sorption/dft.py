@@ -221,10 +221,12 @@ class DFTResult(Result):
 
     Widths in nm, volumes in cm3/g (pore volume), areas in m2/g, loadings in cm3/g STP.
     ``flags`` names each check the result fails (``ok`` is then False); see :func:`psd_dft_raw`.
+    The fitted points are one branch by rising p/p0, so they lie along a ``relative_pressure``
+    dimension (as :func:`nakit.sorption.branch` gives a branch), not an isotherm's ``point``.
     """
 
     units: ClassVar[dict[str, str]] = {'kernel_pressure_range': '1', 'kernel_width_range': 'nm', 'resolved_width_range': 'nm', 'pore_width': 'nm', 'dv_dw': 'cm3/g/nm', 'dv': 'cm3/g', 'v_cumulative': 'cm3/g', 'a_cumulative': 'm2/g', 'dv_dlogw': 'cm3/g', 'relative_pressure': '1', 'loading': 'cm3/g STP', 'loading_fit': 'cm3/g STP', 'total_volume': 'cm3/g', 'total_area': 'm2/g', 'mode_width': 'nm', 'median_width': 'nm', 'rms_residual': 'cm3/g STP', 'regularisation': '1', 'lambda_grid': '1', 'n_excluded': '1'}
-    dims: ClassVar[dict[str, str]] = {'pore_width': 'pore_width', 'dv_dw': 'pore_width', 'dv': 'pore_width', 'v_cumulative': 'pore_width', 'a_cumulative': 'pore_width', 'dv_dlogw': 'pore_width', 'relative_pressure': 'point', 'loading': 'point', 'loading_fit': 'point', 'lambda_grid': 'lambda'}
+    dims: ClassVar[dict[str, str]] = {'pore_width': 'pore_width', 'dv_dw': 'pore_width', 'dv': 'pore_width', 'v_cumulative': 'pore_width', 'a_cumulative': 'pore_width', 'dv_dlogw': 'pore_width', 'relative_pressure': 'relative_pressure', 'loading': 'relative_pressure', 'loading_fit': 'relative_pressure', 'lambda_grid': 'lambda'}
 
     pore_width: np.ndarray
     dv_dw: np.ndarray
@@ -277,7 +279,8 @@ class DFTResult(Result):
                    "kernel": self.kernel_name, "kernel_pressure_range": list(self.kernel_pressure_range),
                    "kernel_width_range": list(self.kernel_width_range), "n_excluded": self.n_excluded,
                    "resolved_width_range": list(self.resolved_width_range),
-                   "flags": "; ".join(self.flags)}  # a string, so the Dataset stays NetCDF-writable
+                   "flags": "; ".join(self.flags),  # a string, so the Dataset stays NetCDF-writable
+                   "ok": int(self.ok), "result": type(self).__name__}
         variables = {k: ("pore_width", v, {"units": u, "long_name": n}) for k, (v, u, n) in dist.items()}
         variables |= {k: ("relative_pressure", v, {"units": u, "long_name": n}) for k, (v, u, n) in fit.items()}
         return xr.Dataset(

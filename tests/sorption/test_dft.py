@@ -322,3 +322,46 @@ def test_sample_a_against_instrument_dft_report(sample_a):
     assert out.attrs["mode_width"] == KERNEL.width_range[1]
     assert out.attrs["total_volume"] == pytest.approx(v_cum[-1], rel=0.05)
     assert out.attrs["rms_residual"] > 10 * fit_sd
+
+
+# -- the result convention: declared dimensions, check_conventions, NetCDF ---------------------------
+
+def _dft_of(ds):
+    from nakit.sorption.dft import psd_dft_raw
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        return psd_dft_raw(*get_branch(ds, "adsorption")), psd_dft(ds)
+
+
+@pytest.mark.parametrize("which", ["shipped CMK-3", "peer Sample_A"])
+def test_dft_result_writes_along_the_dimensions_it_declares_and_round_trips(which, tmp_path):
+    from pathlib import Path
+
+    import xarray as xr
+
+    from nakit.datamodel import check_conventions
+    from nakit.io import read_netcdf, write_netcdf
+    from nakit.sorption.dft import DFTResult
+
+    path = (Path(__file__).resolve().parents[2] / "data" / "sorption" / "cmk3_micromeritics.xlsx"
+            if which == "shipped CMK-3" else peer_file("sorption", "micromeritics", "Sample_A.xls"))
+    result, out = _dft_of(read_isotherm(path))
+    ds = result.to_dataset()
+    for name, dim in DFTResult.dims.items():  # every declared array that to_dataset writes lies where declared
+        if name in ds.variables:
+            assert ds[name].dims == (dim,), name
+    assert ds["loading"].dims == ds["loading_fit"].dims == ds["residual"].dims == ("relative_pressure",)
+    assert "relative_pressure" in ds.xindexes  # one branch by rising p/p0: sel by p/p0 works
+    window = ds.sel(relative_pressure=slice(0.05, 0.3))
+    np.testing.assert_array_equal(window["loading"].values,
+                                  result.loading[(result.relative_pressure >= 0.05) & (result.relative_pressure <= 0.3)])
+    assert ds.attrs["ok"] == int(result.ok) and ds.attrs["flags"] == "; ".join(result.flags)
+    assert ds.attrs["result"] == "DFTResult"
+    for made in (ds, out):
+        check_conventions(made, provenance=False)
+        back = read_netcdf(write_netcdf(made, tmp_path / "dft.nc"))
+        xr.testing.assert_identical(back, made)
+    np.testing.assert_array_equal(out["loading_fit"].values, result.loading_fit)
+    if which == "peer Sample_A":  # an oxide beyond the carbon kernel: flagged, and the flags survive NetCDF
+        assert not result.ok and "large_residual" in back.attrs["flags"] and back.attrs["ok"] == 0
