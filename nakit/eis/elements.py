@@ -91,12 +91,19 @@ class Element:
         return [f"{label}_{p}" for p in self.params]
 
 
+#: Units that depend on a fitted exponent and so are no fixed unit. The CPE's
+#: :math:`Z = 1/(Q (j\omega)^\alpha)` makes ``Q`` F s^(alpha-1) (= s^alpha/ohm; F at alpha = 1):
+#: the string names ``alpha``, so pint cannot read it as it stands; with the fitted value put
+#: in (``unit.replace("alpha", str(alpha))``, e.g. ``"F s^(0.87-1)"``) :mod:`nakit.units`
+#: parses it. Every other element unit is a plain unit that :mod:`nakit.units` reads.
+EXPONENT_DEPENDENT_UNITS = frozenset({"F s^(alpha-1)"})
+
 ELEMENTS: dict[str, Element] = {e.symbol: e for e in (
     Element("R", resistor, ("R",), ("ohm",), ((0, INF),)),
     Element("C", capacitor, ("C",), ("F",), ((0, INF),)),
     Element("L", inductor, ("L",), ("H",), ((0, INF),)),
     Element("CPE", cpe, ("Q", "alpha"), ("F s^(alpha-1)", "1"), ((0, INF), (0, 1))),
-    Element("W", warburg, ("sigma",), ("ohm s^-1/2",), ((0, INF),)),
+    Element("W", warburg, ("sigma",), ("ohm s**-0.5",), ((0, INF),)),  # Z = sigma/sqrt(omega): ohm s^-1/2
     Element("Wo", warburg_open, ("R", "tau"), ("ohm", "s"), ((0, INF), (0, INF))),
     Element("Ws", warburg_short, ("R", "tau"), ("ohm", "s"), ((0, INF), (0, INF))),
     Element("G", gerischer, ("R", "tau"), ("ohm", "s"), ((0, INF), (0, INF))),
