@@ -89,12 +89,19 @@ before the convention, ``flags`` added where a class had none). Classes that fol
   is the capacity's unit, resolved through :meth:`Result.result_units` as ``CircuitFit``'s;
   parameters as ``c_c``, ``c_c_sigma``, correlation along ``parameter``/``parameter_2``; flags
   ``fade_not_significant``, ``plateau_extrapolated``, ``plateau_negative``, ``not_fading``,
-  ``<parameter>_at_bound``, ``uncertainties_undetermined``).
+  ``<parameter>_at_bound``, ``uncertainties_undetermined``), ``Plateau`` (what
+  :func:`~nakit.cycling.dqdv.find_plateaus` returns, a list, so ``result_table`` tabulates
+  it; height in the searched curve's dQ/dV unit, capacity in that times V; no check of its
+  own, ``flags`` always empty).
 
 ``tests/test_results.py::test_every_analysis_result_follows_the_convention`` checks that
-these are all :class:`Result` classes. Still outside it: the per-item records ``Plateau``
-(a dQ/dV peak), ``DRTPeak`` (a DRT peak) and ``HumpFit`` (one amorphous hump, exported in
-``BackgroundFit``'s hump table).
+these are all :class:`Result` classes. Deliberately outside it: ``DRTPeak`` (one DRT peak)
+and ``HumpFit`` (one amorphous hump). No public function returns them on their own; they are
+rows of their result, which exports them (``DRTResult.to_dataset``: ``peak_tau``,
+``peak_resistance`` along ``peak``, ``DRTResult.peak_table()``; ``BackgroundFit``: the
+``hump`` table and ``<hump>_center`` etc. in ``to_dict``) and which holds the verdict: a
+peak or hump with its own ``ok`` would say True while the DRT or the background it belongs
+to is flagged.
 
 Analyses whose output is a distribution or a series return a Dataset instead, which *is*
 the ``to_dataset()`` form of a result: variables along the natural dimension with units,

@@ -119,7 +119,7 @@ RESULT_MODULES = ("nakit.xrd.refine", "nakit.xrd.indexing", "nakit.xrd.size", "n
                   "nakit.sorption.tplot", "nakit.sorption.porevolume", "nakit.sorption.hysteresis",
                   "nakit.sorption.dft", "nakit.raman.fitting", "nakit.raman.calibration", "nakit.raman.carbon",
                   "nakit.eis.fitting", "nakit.eis.kk", "nakit.eis.drt", "nakit.eis.conductivity",
-                  "nakit.eis.interface", "nakit.cycling.fade")
+                  "nakit.eis.interface", "nakit.cycling.fade", "nakit.cycling.dqdv")
 
 
 def _result_classes():
@@ -153,6 +153,7 @@ def test_every_result_class_declares_units_for_its_numbers():
 
 def test_every_analysis_result_follows_the_convention():
     """No result class of nakit is left outside the convention: the ones converted last are Results too."""
+    from nakit.cycling.dqdv import Plateau
     from nakit.cycling.fade import FadeFit
     from nakit.eis.conductivity import ArrheniusFit
     from nakit.eis.fitting import CircuitFit
@@ -162,10 +163,15 @@ def test_every_analysis_result_follows_the_convention():
     from nakit.xrd.scaling import WholePatternFit
 
     classes = _result_classes()
-    for cls in (BandFit, PhaseID, WholePatternFit, BackgroundFit, CircuitFit, ArrheniusFit, FadeFit):
+    for cls in (BandFit, PhaseID, WholePatternFit, BackgroundFit, CircuitFit, ArrheniusFit, FadeFit, Plateau):
         assert cls in classes, cls.__name__
     # CircuitFit's per-parameter ``units`` and FadeFit's capacity unit are instance fields, not a
     # default shared by all fits
     for cls in (CircuitFit, FadeFit):
         units_field = next(f for f in dataclasses.fields(cls) if f.name == "units")
         assert units_field.default is dataclasses.MISSING and units_field.default_factory is dataclasses.MISSING
+    # per-item rows of a result that holds their verdict stay plain records (datamodel's Results section)
+    from nakit.eis.drt import DRTPeak
+    from nakit.xrd.background import HumpFit
+
+    assert not issubclass(DRTPeak, Result) and not issubclass(HumpFit, Result)

@@ -130,3 +130,34 @@ def test_fade_fit_flags_on_analytic_data():
 def test_too_few_cycles_is_a_fit_error_naming_the_count():
     with pytest.raises(FitError, match="need at least 4 cycles with a capacity to fit a fade law, got 0"):
         fit_fade_raw([], [])
+
+
+# --- dQ/dV plateaus -------------------------------------------------------------------------------
+
+def test_plateaus_follow_the_convention_with_the_curves_units(cast_annealed, tmp_path):
+    """The cast-annealed stand-in's 0.60 V discharge plateau holds ~4 % of each discharge (its model)."""
+    from nakit.cycling import dqdv, find_plateaus, plateau_series
+    from nakit.cycling.dqdv import Plateau, capacity_units
+
+    record = read_cycling(DATA / "cycling" / "cast_annealed_50cycles.xlsx")
+    curves = dqdv(record, PAPER_CELL)["discharge"]
+    assert curves.attrs["units"] == "mAh/(g V)"
+    curve = curves.sel(cycle=10)
+    found = find_plateaus(curve["voltage"].values, curve.values, window=(0.5, 0.8), units=curve.attrs["units"])
+    assert len(found) == 1 and isinstance(found[0], Plateau) and issubclass(Plateau, Result)
+    plateau = found[0]
+    assert plateau.voltage == pytest.approx(0.60, abs=0.005)
+    share = plateau.capacity / float(cast_annealed["specific_discharge_capacity"].sel(cycle=10))
+    assert share == pytest.approx(0.04, rel=0.25)
+    row = plateau.to_dict()
+    assert (row["voltage"], row["height"], row["capacity"], row["width"]) == (
+        plateau.voltage, plateau.height, plateau.capacity, plateau.width)
+    ds = _round_trip(plateau, tmp_path, "plateau")
+    assert {v: ds[v].attrs["units"] for v in ("voltage", "height", "capacity", "width")} == {
+        "voltage": "V", "height": "mAh/(g V)", "capacity": "mAh/g", "width": "V"}
+    assert result_table(found).loc[0, "capacity"] == plateau.capacity
+    # the Dataset form labels the plateau capacity as the summary's specific capacity (was "mAh")
+    series = plateau_series(curves.sel(cycle=slice(2, None)), (0.5, 0.8))
+    assert series["capacity"].attrs["units"] == cast_annealed["specific_discharge_capacity"].attrs["units"] == "mAh/g"
+    assert float(series["capacity"].sel(cycle=10)) == plateau.capacity
+    assert (capacity_units("mAh/V"), capacity_units("mAh/(g V)"), capacity_units("")) == ("mAh", "mAh/g", "")

@@ -20,10 +20,12 @@ All half-cycles of a record are binned in one vectorised pass (``numpy.bincount`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import xarray as xr
 
+from ..datamodel import Result
 from ..errors import CalculationError, ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .cell import CellRecipe, as_recipe
@@ -167,18 +169,45 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     return ds
 
 
+def capacity_units(dqdv_units: str) -> str:
+    """The capacity unit of a dQ/dV unit (its area over voltage): ``mAh/V`` -> ``mAh``, ``mAh/(g V)`` -> ``mAh/g``."""
+    import re
+
+    if not dqdv_units:
+        return ""
+    if dqdv_units.endswith("/V"):
+        return dqdv_units[:-2]
+    per = re.fullmatch(r"(.+)/\((.+) V\)", dqdv_units)
+    return f"{per[1]}/{per[2]}" if per else f"{dqdv_units} V"
+
+
 @dataclass(frozen=True)
-class Plateau:
-    """A voltage plateau found as a dQ/dV peak."""
+class Plateau(Result):
+    """A voltage plateau found as a dQ/dV peak (the :class:`~nakit.datamodel.Result` convention).
+
+    ``dqdv_units`` is the unit of the curve searched (``"mAh/V"``, ``"mAh/(g V)"``; ``""`` when
+    :func:`find_plateaus` was not told): ``height`` is in it, ``capacity`` in it times V.
+    ``flags`` is always empty: a peak below the prominence threshold is not returned at all.
+    """
+
+    units: ClassVar[dict[str, str]] = {"voltage": "V", "width": "V"}
 
     voltage: float  # V, peak position (parabolic refinement on the grid)
     height: float  # |dQ/dV| at the peak
     capacity: float  # area under the peak down to 3 % of its prominence
     width: float  # V, full width at half prominence
+    dqdv_units: str = ""
+    flags: tuple[str, ...] = ()
+
+    def result_units(self) -> dict[str, str]:
+        """Voltages in V; the height in the curve's unit and the capacity in it times V, when known."""
+        if not self.dqdv_units:
+            return dict(self.units)
+        return {**self.units, "height": self.dqdv_units, "capacity": capacity_units(self.dqdv_units)}
 
 
 def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tuple[float, float] | None = None,
-                  min_separation: float = 0.03) -> list[Plateau]:
+                  min_separation: float = 0.03, units: str = "") -> list[Plateau]:
     """Plateaus of one dQ/dV curve (peaks of |dQ/dV|), strongest first.
 
     Parameters
@@ -191,6 +220,8 @@ def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tup
         Only peaks inside this voltage range.
     min_separation
         Peaks closer than this (V) are one plateau.
+    units
+        The curve's dQ/dV unit (a :func:`dqdv` curve's ``attrs["units"]``), kept with each plateau.
     """
     from scipy.signal import find_peaks, peak_widths
 
@@ -214,7 +245,7 @@ def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tup
         if window is not None and not (window[0] <= vp <= window[1]):
             continue
         a, b = int(np.floor(lft)), int(np.ceil(rgt)) + 1
-        out.append(Plateau(float(vp), float(y[p]), float(np.sum(y[a:b]) * step), float(w * step)))
+        out.append(Plateau(float(vp), float(y[p]), float(np.sum(y[a:b]) * step), float(w * step), units))
     return sorted(out, key=lambda pl: -pl.height)
 
 
@@ -233,7 +264,7 @@ def plateau_series(curves: xr.DataArray, window: tuple[float, float], **kwargs) 
         cap.append(found[0].capacity if found else np.nan)
     pos, cap = np.asarray(pos), np.asarray(cap)
     ds = xr.Dataset({"voltage": ("cycle", pos, {"units": "V"}),
-                     "capacity": ("cycle", cap, {"units": curves.attrs.get("units", "").split("/")[0]})},
+                     "capacity": ("cycle", cap, {"units": capacity_units(curves.attrs.get("units", ""))})},
                     coords={"cycle": curves["cycle"]})
     ok = np.isfinite(pos)
     if not ok.any():

@@ -60,7 +60,8 @@ class DRTPeak:
     ``resistance`` is the area under :math:`\\gamma(\\ln\\tau)` between the minima that bound
     the peak (``tau_low``, ``tau_high``); the areas of all peaks add up to the polarisation
     resistance. ``resistance_sigma`` propagates the covariance of the RBF weights (see
-    :class:`DRTResult`).
+    :class:`DRTResult`). A row of its :class:`DRTResult`, which exports it (``peak_*`` along
+    ``peak``) and holds the verdict, so not a result of its own (see :mod:`nakit.datamodel`).
     """
 
     tau: float

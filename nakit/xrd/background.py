@@ -39,7 +39,11 @@ def gaussian_hump(x, center, fwhm, area):
 
 @dataclass
 class HumpFit:
-    """A fitted amorphous hump: centre, FWHM (deg) and area, each with its standard error."""
+    """A fitted amorphous hump: centre, FWHM (deg) and area, each with its standard error.
+
+    A row of its :class:`BackgroundFit`, which exports it (the ``hump`` table) and holds the
+    verdict, so not a result of its own (see :mod:`nakit.datamodel`).
+    """
 
     name: str
     center: float
