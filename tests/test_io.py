@@ -126,3 +126,19 @@ def test_read_netcdf_refusals(tmp_path):
         with pytest.raises(FileFormatError, match=match) as info:
             read_netcdf(tmp_path / "e.nc")
         assert info.value.field == MULTIINDEX_ATTR and "e.nc" in str(info.value)
+
+
+def test_a_reports_save_dataset_stores_an_isotherm_that_loads_back_identical(tmp_path):
+    """The notebook path: rep.save_dataset(isotherm) failed with xarray's NotImplementedError (MultiIndex)."""
+    import pandas as pd
+
+    from nakit import report
+    from nakit.sorption import load_isotherm
+
+    ds = _isotherms()["shipped CMK-3"]
+    rep = report.start("02_bet_bjh", tmp_path, samples=["CMK-3"], claims_file=None)
+    path = rep.save_dataset(ds, "isotherm_cmk3")
+    xr.testing.assert_identical(load_isotherm(path), ds)
+    table = pd.read_csv(path.with_suffix(".csv"))
+    assert list(table["branch"]) == list(ds["branch"].values)  # the CSV twin: one row per point, as stored
+    np.testing.assert_array_equal(table["loading"].to_numpy(), ds["loading"].values)
