@@ -1,14 +1,20 @@
 """Benchmark: what a user waits for around the analyses (issue #17), side by side in one run.
 
 Run on demand:  .venv/bin/python benchmarks/bench_workbook.py [--runs N] [--batch N] [--skip-notebooks]
+                [--reproduce] [--install]
 
 Printed, each beside its aim and the figure the issue recorded before this work:
 - a bare ``papermill`` run of a two-cell notebook (the floor any notebook run pays),
-- ``nakit run 00_synthesis_stoichiometry`` (median of ``--runs``), and the same run with the
-  previous behaviour (no kernel started ahead, ``execute(warm=False)``),
+- ``nakit run 00_synthesis_stoichiometry`` (median of ``--runs``) on the per-user kernel server
+  (:mod:`nakit.kernel_server`, what an interactive user gets from the second run on), the same
+  without it (``--no-server``: a kernel started ahead inside the command) and with the previous
+  behaviour (no kernel started ahead, ``execute(warm=False)``),
 - a batch of ``--batch`` runs of notebook 00 with 1 and 2 workers: wall time per run, cost
   per run per worker (wall x workers / runs) and the speed-up of 2 workers over 1,
-- ``nakit run`` of every technique notebook on the paper data,
+- ``nakit run`` of every technique notebook on the paper data (on the kernel server),
+- ``nakit reproduce`` cold into a new folder (``--reproduce``),
+- the default install from a fresh clone, ``make`` of the install stamp with a new venv and an
+  empty uv cache (``--install``; minutes),
 - the reflection-sticks cache: the seven XRD candidate phases simulated cold and cached.
 
 All figures come from this one run, so their ratios hold on a loaded machine even when the
@@ -32,9 +38,46 @@ NAKIT = [PY, "-m", "nakit.cli"]
 TECHNIQUES = ["01_xrd_indexing", "02_bet_bjh", "03_raman_assignment", "04_cycling", "05_eis_fitting"]
 # the issue's figures before this work (quiet 2-core machine); None: not recorded
 PREVIOUS = {"papermill": 5.3, "run00": 8.6, "batch": 7.0, "01_xrd_indexing": "29-41", "02_bet_bjh": None,
-            "03_raman_assignment": None, "04_cycling": "20-30", "05_eis_fitting": "20-30"}
+            "03_raman_assignment": None, "04_cycling": "20-30", "05_eis_fitting": "20-30", "reproduce": None,
+            "install": "~240"}
 COLD_RUN = ("import sys; from nakit import runner; "
             "r = runner.execute(sys.argv[1], sys.argv[2], warm=False); sys.exit(0 if r.ok else 1)")
+
+
+def server_env(folder: Path) -> dict:
+    """The environment of runs on a kernel server of this benchmark's own (a private socket folder)."""
+    return {**os.environ, "NAKIT_KERNEL_SERVER": "1", "NAKIT_KERNEL_SERVER_DIR": str(folder),
+            "NAKIT_KERNEL_SERVER_IDLE": "300"}
+
+
+def start_server(env: dict, scratch: Path) -> None:
+    """First run: cold, and starts the server; wait until it listens with its kernel warm."""
+    timed(NAKIT + ["run", "00_synthesis_stoichiometry", "-o", str(scratch)], env=env)
+    folder = Path(env["NAKIT_KERNEL_SERVER_DIR"])
+    deadline = time.monotonic() + 180
+    while not list(folder.glob("*.sock")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(5)  # the spare kernel's imports
+
+
+def stop_servers(folder: Path) -> None:
+    import signal
+
+    for lock in folder.glob("*.lock"):
+        try:
+            os.kill(int(lock.read_text().split()[0]), signal.SIGTERM)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
+def fresh_install(tmp: Path) -> float:
+    """Seconds for the default install from a fresh clone (new venv, empty uv cache)."""
+    clone = tmp / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    env = {**os.environ, "UV_CACHE_DIR": str(tmp / "uv-cache")}
+    start = time.perf_counter()
+    subprocess.run(["make", "-C", str(clone), ".venv/.nakit-installed"], check=True, env=env)
+    return time.perf_counter() - start
 
 
 def timed(cmd: list[str], env: dict | None = None) -> float:
@@ -92,7 +135,7 @@ def sticks_cache_ratio(repeat: int = 3) -> tuple[float, float]:
 
 def line(what: str, seconds: float, aim: str, previous) -> None:
     prev = "-" if previous is None else (f"{previous} s" if isinstance(previous, str) else f"{previous:.1f} s")
-    print(f"{what:<58} {seconds:8.2f} s   aim {aim:<12} before {prev}", flush=True)
+    print(f"{what:<64} {seconds:8.2f} s   aim {aim:<12} before {prev}", flush=True)
 
 
 def main() -> None:
@@ -100,24 +143,32 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="repeats of the single-run timings (median)")
     ap.add_argument("--batch", type=int, default=10, help="runs of notebook 00 in each batch")
     ap.add_argument("--skip-notebooks", action="store_true", help="leave out the technique notebooks")
+    ap.add_argument("--reproduce", action="store_true", help="also time nakit reproduce into a new folder")
+    ap.add_argument("--install", action="store_true", help="also time the default install from a fresh clone")
     args = ap.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}   cores: {os.cpu_count()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         two = two_cell_notebook(tmp)
         nb00 = str(ROOT / "notebooks" / "00_synthesis_stoichiometry.ipynb")
-        pm, run, cold = [], [], []
-        for i in range(args.runs):  # interleaved, so a change in load hits all three alike
+        served_env = server_env(tmp / "kernel-server")
+        start_server(served_env, tmp / "server-start")
+        pm, served, run, cold = [], [], [], []
+        for i in range(args.runs):  # interleaved, so a change in load hits all four alike
             pm.append(timed([PY, "-m", "papermill", "-k", "python3", "--no-progress-bar", str(two),
                              str(tmp / f"two_out{i}.ipynb")]))
-            run.append(timed(NAKIT + ["run", "00_synthesis_stoichiometry", "-o", str(tmp / f"run00_{i}")]))
+            served.append(timed(NAKIT + ["run", "00_synthesis_stoichiometry", "-o", str(tmp / f"served00_{i}")],
+                                env=served_env))
+            run.append(timed(NAKIT + ["run", "00_synthesis_stoichiometry", "--no-server", "-o",
+                                      str(tmp / f"run00_{i}")]))
             cold.append(timed([PY, "-c", COLD_RUN, nb00, str(tmp / f"cold00_{i}")]))
-        pm_s, run_s, cold_s = (statistics.median(v) for v in (pm, run, cold))
+        pm_s, served_s, run_s, cold_s = (statistics.median(v) for v in (pm, served, run, cold))
         line("bare papermill, two-cell notebook (median)", pm_s, "(floor)", PREVIOUS["papermill"])
-        line("nakit run 00_synthesis_stoichiometry (median)", run_s, "<= 3 s", PREVIOUS["run00"])
+        line("nakit run 00_synthesis_stoichiometry, kernel server (median)", served_s, "<= 3 s", PREVIOUS["run00"])
+        line("  same, --no-server (kernel started ahead in the command)", run_s, "", PREVIOUS["run00"])
         line("  same, no kernel started ahead (previous behaviour)", cold_s, "", PREVIOUS["run00"])
-        print(f"  ratios: nakit run / papermill {run_s / pm_s:.2f}; previous behaviour / nakit run "
-              f"{cold_s / run_s:.2f}x")
+        print(f"  ratios: kernel server / papermill {served_s / pm_s:.2f}; previous behaviour / kernel server "
+              f"{cold_s / served_s:.2f}x; previous behaviour / --no-server {cold_s / run_s:.2f}x")
 
         manifest = batch_manifest(tmp, args.batch)
         walls = {}
@@ -132,8 +183,18 @@ def main() -> None:
 
         if not args.skip_notebooks:
             for stem in TECHNIQUES:
-                seconds = timed(NAKIT + ["run", stem, "-o", str(tmp / stem)])
-                line(f"nakit run {stem} (paper data)", seconds, "<= 10 s", PREVIOUS[stem])
+                seconds = timed(NAKIT + ["run", stem, "-o", str(tmp / stem)], env=served_env)
+                line(f"nakit run {stem} (paper data, kernel server)", seconds, "<= 10 s", PREVIOUS[stem])
+        stop_servers(Path(served_env["NAKIT_KERNEL_SERVER_DIR"]))
+
+        if args.reproduce:
+            seconds = timed(NAKIT + ["-q", "reproduce", "-o", str(tmp / "paper"), "--force"])
+            line("nakit reproduce, cold, new folder", seconds, "<= 25 s", PREVIOUS["reproduce"])
+
+        if args.install:
+            seconds = fresh_install(tmp)
+            line("default install from a fresh clone (new venv, empty uv cache)", seconds, "<= 120 s",
+                 PREVIOUS["install"])
 
         cold_sticks, warm_sticks = sticks_cache_ratio()
         print(f"XRD sticks, 7 candidate phases: {cold_sticks * 1e3:.1f} ms computed, {warm_sticks * 1e3:.2f} ms cached "

@@ -49,7 +49,15 @@ def _cmd_run(args) -> int:
         overrides[name] = _parse_value(value)
     params = runner.prepare(nb, overrides)
     out = Path(args.output) if args.output else reports_dir() / "runs" / nb.stem
-    result = runner.execute(nb, out, parameters=params, show_code=args.show_code)
+    result = None
+    from . import kernel_server
+
+    if kernel_server.enabled(args.server):  # a warm kernel kept ready by a background server
+        result = kernel_server.run(nb.resolve(), out.resolve(), params, show_code=args.show_code)
+    if result is None:
+        result = runner.execute(nb, out, parameters=params, show_code=args.show_code)
+    elif args.verbosity == 2:
+        print(f"ran on the kernel server (process {result.server_pid}), in kernel process {result.kernel_pid}")
     if not result.ok:
         print(f"FAILED {nb.name}: {result.error}\n  partial notebook: {result.executed}", file=sys.stderr)
         return 1
@@ -131,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="parameters from a YAML file (its input paths are relative to it)")
     run.add_argument("-o", "--output", help="report folder (default reports/runs/<notebook>)")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML report")
+    run.add_argument("--server", action=argparse.BooleanOptionalAction, default=None,
+                     help="run on a warm kernel kept ready by a per-user background server, started by the "
+                          "first run and gone after 10 idle minutes (default: on in a terminal, off in "
+                          "scripts; env NAKIT_KERNEL_SERVER=0/1)")
     run.set_defaults(func=_cmd_run)
 
     par = sub.add_parser("params", help="list a notebook's parameters: type, default, allowed values, description")

@@ -162,7 +162,7 @@ def kernel_name() -> str:
 
 
 # Run silently in a kernel started ahead of need: the imports every notebook's first cells
-# make anyway (numpy, pandas, xarray, matplotlib, nakit's report and house style), the
+# make anyway (numpy, pandas, xarray, matplotlib, nakit's report and house style, xraydb), the
 # figure backends and font subsetter, and one small figure drawn so the fonts are loaded.
 # Nothing is written (a throw-away PDF would only repeat font subsetting the notebook does
 # for its own files). All inside a function: no name is left in the notebook's namespace,
@@ -173,6 +173,8 @@ def _nakit_warm_up():
     import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
+    import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
+    xraydb.atomic_mass("Na")
     from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
@@ -200,17 +202,21 @@ class Kernel:
     or :meth:`shutdown` ends it (the notebook client does not, as it did not start it).
     """
 
-    def __init__(self, name: str, cwd: str | os.PathLike, *, warm: bool = True):
+    def __init__(self, name: str, cwd: str | os.PathLike, *, warm: bool = True,
+                 env: Mapping[str, str] | None = None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
         self.name = name
         self.cwd = str(Path(cwd).resolve())
+        # the kernel's environment: this process's unless given (a kernel server starts the
+        # kernel of each client's run with that client's environment)
+        self.env = dict(os.environ if env is None else env)
         self._sockets = tempfile.TemporaryDirectory(prefix="nakit-kernel-")
         self._clients = []
         self.km = AsyncKernelManager(kernel_name=name, config=_local_kernel_config(self._sockets.name))
-        run_sync(self.km.start_kernel)(cwd=self.cwd)
+        run_sync(self.km.start_kernel)(cwd=self.cwd, env=dict(self.env))
         try:
             self._prepare(warm)
         except BaseException:  # Ctrl-C or a failed connection: do not leave the process running
@@ -240,8 +246,15 @@ class Kernel:
             warm_up.execute(WARM_IMPORTS, silent=True, store_history=False)
             self._clients.append(warm_up)
 
-    def matches(self, name: str, cwd: str | os.PathLike) -> bool:
-        return self.name == name and self.cwd == str(Path(cwd).resolve())
+    def matches(self, name: str, cwd: str | os.PathLike, env: Mapping[str, str] | None = None) -> bool:
+        """Started with this kernel name, working folder and environment (default: this process's)."""
+        env = os.environ if env is None else env
+        return self.name == name and self.cwd == str(Path(cwd).resolve()) and self.env == dict(env)
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id (None once it has gone)."""
+        return getattr(getattr(self.km, "provisioner", None), "pid", None)
 
     def shutdown(self, now: bool = False) -> None:
         """Stop the kernel (``now``: kill it rather than ask) and remove its socket folder."""
@@ -314,24 +327,27 @@ class KernelPool:
     :meth:`close` shuts the spare down (end of a batch, Ctrl-C, worker exit).
     """
 
-    def __init__(self, warm: bool = True):
+    def __init__(self, warm: bool = True, env: Mapping[str, str] | None = None):
         self.warm = warm
+        self.env = env  # the environment of the kernels it starts (None: this process's)
         self.spare: Kernel | None = None
+        self.taken: Kernel | None = None  # the kernel last handed out
         self.prefetch = True  # callers that know no run follows set False: no spare to waste
 
     def take(self, name: str, cwd: str | os.PathLike) -> Kernel:
         spare, self.spare = self.spare, None
-        if spare is not None and not spare.matches(name, cwd):
+        if spare is not None and not spare.matches(name, cwd, self.env):
             spare.shutdown(now=True)
             spare = None
         reap_kernels()
-        kernel = spare or Kernel(name, cwd, warm=self.warm)
+        kernel = spare or Kernel(name, cwd, warm=self.warm, env=self.env)
         if self.prefetch:
             try:
-                self.spare = Kernel(name, cwd, warm=self.warm)
+                self.spare = Kernel(name, cwd, warm=self.warm, env=self.env)
             except BaseException:  # Ctrl-C while starting the spare: the taken one must not leak
                 kernel.shutdown(now=True)
                 raise
+        self.taken = kernel
         return kernel
 
     def close(self, wait: float = 5.0) -> None:
