@@ -94,6 +94,7 @@ class FadeFit(Result):
     last_cycle: int | None = None
 
     def predict(self, cycle) -> np.ndarray:
+        """The fitted law's capacity at cycle number(s) ``cycle`` (in :attr:`units`)."""
         n = np.asarray(cycle, dtype=float)
         return self._result.eval(x=self._x(n))
 
