@@ -611,7 +611,9 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
             ax.errorbar(np.arange(n), data[key], yerr=table[sigma].astype(float).fillna(0).values, fmt="none",
                         ecolor="black", capsize=3, lw=1)
         # a flagged value (a BJH peak of a loop-less isotherm, ...) is hatched, and named in the caption
-        doubted = _flagged(ds, key, list(table.index))
+        values = table[key].astype(float)
+        doubted = {label: why for label, why in _flagged(ds, key, list(table.index)).items()
+                   if np.isfinite(values[label])}  # a missing value has no bar: "not computed" says so
         bars = [c for c in ax.containers if isinstance(c, BarContainer)]  # one per sample (hue), in order
         for container, label in zip(bars, table.index):
             if label in doubted:

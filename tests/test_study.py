@@ -602,6 +602,9 @@ def test_comparison_marks_flagged_values_in_bars_tables_and_captions(tmp_path):
         "bjh_peak_diameter_flags": ("sample", np.array(["", why], dtype=object)),
         "bet_area": ("sample", np.array([1000.1, 79.9]), {"units": "m2/g", "long_name": "BET area"}),
         "bet_area_sigma": ("sample", np.array([2.4, 0.3]), {"units": "m2/g", "long_name": "BET area"}),
+        # a flagged value that is missing: no bar to hatch, "not computed" in the caption, the reason in the table
+        "pore_volume": ("sample", np.array([0.9, np.nan]), {"units": "cm3/g", "long_name": "pore volume"}),
+        "pore_volume_flags": ("sample", np.array(["", "above the last point"], dtype=object)),
     }, coords={"sample": ("sample", np.array(["host", "filled host"], dtype=object))})
     comp = study_mod.Comparison()
     hatches = {}
@@ -615,13 +618,15 @@ def test_comparison_marks_flagged_values_in_bars_tables_and_captions(tmp_path):
 
     study_mod._save = keep
     try:
-        study_mod._bar_panels(comp, ds, tmp_path, ["bet_area", "bjh_peak_diameter"], "sorption", "N2 sorption", "x")
+        study_mod._bar_panels(comp, ds, tmp_path, ["bet_area", "pore_volume", "bjh_peak_diameter"], "sorption",
+                              "N2 sorption", "x")
     finally:
         study_mod._save = real_save
     (heading, png, caption), = comp.figures
     assert png.is_file()
     assert hatches["BJH peak diameter (nm)"] == [None, "///"] and hatches["BET area (m2/g)"] == [None, None]
-    assert f"hatched, flagged: filled host (BJH peak diameter: {why})" in caption and "(2 samples)" in caption
+    assert f"hatched, flagged: filled host (BJH peak diameter: {why})." in caption and "(2 samples)" in caption
+    assert "no bar: not computed" in caption and "above the last point" not in caption
     table, present = study_mod._frame_of(ds, ["bet_area", "bet_area_sigma", "bjh_peak_diameter"])
     shown = study_mod._formatted(ds, table, present)
     assert shown.loc["filled host", "BJH peak diameter (nm)"] == "6.900 ⚑"
