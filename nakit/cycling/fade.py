@@ -23,6 +23,8 @@ from ..datamodel import Result, require_kind
 from .rate import _SUMMARY, _SUMMARY_FROM
 
 MODELS = ("exponential", "power_law")
+#: marks each number of a flagged fit in a report table (as the headline table marks a flagged result)
+FLAG_MARK = "⚑"
 
 
 def fade_model(kind: str):
@@ -126,6 +128,21 @@ class FadeFit(Result):
         elif self.params.get("pow_exponent", -1.0) >= 0:
             out.append("not_fading")
         return tuple(out)
+
+    def report_row(self) -> dict[str, str]:
+        """The fit as one row of a report's table: flags, parameters and AIC, as text.
+
+        Each parameter reads ``value ± sigma``, rounded to its standard error
+        (:func:`nakit.report.fmt`). A flagged fit's parameters each end in ``FLAG_MARK`` (⚑)
+        and ``flags`` names the reasons (``"none"`` for an unflagged fit), so no number of a fit
+        that fails its own checks reads as a plain one, even in a copied cell.
+        """
+        from ..report import fmt  # the reports' rounding, so the table reads as the headline does
+
+        mark = f" {FLAG_MARK}" if self.flags else ""
+        return {"flags": "; ".join(self.flags) or "none",
+                **{name: fmt(value, self.stderr.get(name)) + mark for name, value in self.params.items()},
+                "AIC": f"{self.aic:.1f}"}
 
     def result_units(self) -> dict[str, str]:
         """Amplitudes and the plateau in the capacity's unit, the rest in cycles or dimensionless."""
