@@ -382,6 +382,7 @@ class Server:
 
         pid = self.current_pid
         if pid:
+            _log(f"client went away: killed kernel {pid}")
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
@@ -409,6 +410,7 @@ class Server:
                 def take(name, cwd, _take=pool.take):
                     kernel = _take(name, cwd)
                     self.current_pid = kernel.pid
+                    _log(f"run {request['notebook']} -> {request['output_dir']} on kernel {kernel.pid}")
                     return kernel
 
                 pool.take = take
@@ -429,6 +431,7 @@ class Server:
                 finally:
                     del pool.take
                     self.current_pid = None
+                _log(f"done {request['output_dir']}: {'ok' if reply['result'].ok else reply['result'].error}")
                 try:
                     _send(conn, reply)
                 except OSError:  # the client went away (Ctrl-C): nobody to tell
@@ -451,6 +454,11 @@ class Server:
             pool.spare = runner.Kernel(runner.kernel_name(), cwd, env=pool.env)
         except Exception as exc:  # no spare: the next run starts its own kernel
             print(f"nakit kernel server: could not start a spare kernel: {exc}", file=sys.stderr, flush=True)
+
+
+def _log(text: str) -> None:
+    """One line in the server's log (its standard error)."""
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} nakit kernel server: {text}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,7 +77,8 @@ def _served(out: Path, tries: int = 3):
         if result is not None:
             return result
         _server_up(Path(os.environ[kernel_server.DIR_ENV]))
-    pytest.skip("nakit's source kept changing under the test (shared tree): no stable server")
+    logs = [p.read_text() for p in Path(os.environ[kernel_server.DIR_ENV]).glob("*.log")]
+    pytest.skip(f"nakit's source kept changing under the test (shared tree): no stable server? {logs}")
 
 
 def test_first_run_starts_a_server_later_runs_use_it_and_equal_a_cold_run(tmp_path, server_env):
@@ -145,6 +146,39 @@ def test_two_commands_at_once_one_is_served_the_other_runs_cold(tmp_path, server
             break  # else nakit's source changed under us (shared tree): the server refused both
     assert len(results) == 2
     assert len(served) == 1 and served[0].ok  # the other was told "busy" at once: it runs cold
+
+
+def test_ctrl_c_kills_the_runs_kernel_keeps_the_old_report_and_the_server(tmp_path, server_env, monkeypatch):
+    import re
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("NAKIT_VERBOSITY", "1")  # what the nakit command sets: the same environment, the same server
+    _served(tmp_path / "warm-up")
+    out = tmp_path / "xrd"
+    log = next(server_env.glob("*.log"))
+    seen = log.read_text()
+    proc = subprocess.Popen([sys.executable, "-m", "nakit.cli", "run", "01_xrd_indexing", "-o", str(out)],
+                            env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        started = _wait(lambda: f"-> {out} on kernel" in log.read_text()[len(seen):], 120)
+        assert started, log.read_text()
+        time.sleep(2)  # the notebook is running in its kernel
+        proc.send_signal(signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    killed = _wait(lambda: "client went away: killed kernel" in log.read_text()[len(seen):], 30)
+    assert killed, log.read_text()
+    pid = int(re.findall(r"killed kernel (\d+)", log.read_text())[-1])
+    assert _wait(lambda: not _alive(pid), 30)
+    assert not (out / "01_xrd_indexing.html").exists()  # no report from a stopped run
+    # the abandoned run ends (papermill sees its kernel dead) and the server serves the next one
+    assert _wait(lambda: f"done {out}: " in log.read_text(), 120), log.read_text()
+    assert f"done {out}: ok" not in log.read_text()
+    again = _served(tmp_path / "again")
+    assert again.ok
 
 
 def test_switched_off_by_setting_flag_and_under_tests(monkeypatch):
