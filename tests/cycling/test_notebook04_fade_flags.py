@@ -124,6 +124,11 @@ def test_report_html_shows_flagged_fits_only_with_their_flags(run04):
         for name, number in _shown(fit).items():
             ends = _occurrences(text, number)
             assert ends and all(text[end:end + 2] == " ⚑" for end in ends), (key, name, number)
+    # the library's warning is shown under the sample's label, once per flagged fit
+    for (label, model), fit in fits.items():
+        said = f"⚠ {label}: {model} fade fit flagged: {', '.join(fit.flags)}"
+        assert text.count(said) == (1 if fit.flags else 0), said
+    assert text.count("fade fit flagged") == sum(1 for fit in fits.values() if fit.flags)
     # the flagged rows are coloured as a flagged claim is, the others not
     flagged = re.escape(STATUS_COLOURS["flagged"])
     style = re.search(rf"<style[^>]*>([^<]*{flagged}[^<]*)</style>", html).group(1)
