@@ -130,6 +130,13 @@ def _decimals_for(sigma: float, digits: int = 2) -> int:
     return keep - 1 - exponent
 
 
+def _fixed(value: float, decimals: int) -> str:
+    """``value`` rounded to ``decimals`` places (negative: tens, hundreds) as text; a value that
+    rounds to zero prints ``0``/``0.00``, never ``-0`` (``-4.94`` to the tens is 0, not minus nothing)."""
+    rounded = round(value, decimals) + 0.0  # -0.0 + 0.0 is +0.0
+    return f"{rounded:.{max(decimals, 0)}f}"
+
+
 def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
     """A value for a table: rounded to its uncertainty when it has one.
 
@@ -157,9 +164,7 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
         if (exponent < -3 or exponent >= 6) and abs(v) > float(sigma):  # a shared power of ten
             return f"({fmt(v / 10 ** exponent, float(sigma) / 10 ** exponent)})e{exponent}"
         d = _decimals_for(float(sigma))
-        if d > 0:
-            return f"{v:.{d}f} ± {float(sigma):.{d}f}"
-        return f"{round(v, d):.0f} ± {round(float(sigma), d):.0f}"
+        return f"{_fixed(v, d)} ± {_fixed(float(sigma), d)}"
     if v == 0:
         return "0"
     if v.is_integer() and abs(v) < 1e6:  # a whole number (1.0 cycles, 12.0 points) prints as one
@@ -324,8 +329,7 @@ def claim_value(value: Any, sigma: Any = None, tolerance: float | None = None) -
     if s is not None and math.isfinite(s) and s > 0:
         return fmt(v, s)
     if tolerance is not None and math.isfinite(tolerance) and tolerance > 0 and math.isfinite(v):
-        d = _decimals_for(tolerance)
-        return f"{v:.{d}f}" if d > 0 else f"{round(v, d):.0f}"
+        return _fixed(v, _decimals_for(tolerance))
     return fmt(v)
 
 

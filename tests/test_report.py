@@ -100,6 +100,22 @@ def test_fmt_prints_whole_numbers_as_integers_and_values_with_sigma_rounded_to_i
     assert report.fmt(value, sigma) == text
 
 
+@pytest.mark.parametrize("value, sigma, text", [
+    (-4.94, 51.0, "0 ± 50"),             # rounds to zero at the tens: no "-0"
+    (-0.004, 0.5, "0.0 ± 0.5"),          # rounds to zero at the tenths: no "-0.0"
+    (-0.04, 0.012, "-0.040 ± 0.012"),    # a negative value that does not round to zero keeps its sign
+    (-12.0, 5.0, "-12 ± 5"),
+    (-0.2, 0.5, "-0.2 ± 0.5"),
+])
+def test_fmt_never_prints_negative_zero(value, sigma, text):
+    assert report.fmt(value, sigma) == text
+
+
+def test_claim_value_rounded_to_tolerance_never_prints_negative_zero():
+    assert report.claim_value(-0.4, None, 30.0) == "0"
+    assert report.claim_value(-0.0004, None, 0.02) == "0.000"
+
+
 def test_claims_matched_by_sample_and_key(tmp_path):
     claims = _claims(tmp_path / "mine.csv", [
         ["a.area", "sorption", "A's area", "1000", "m2/g", "=", "0.02", "relative", "A", "bet_area"],
