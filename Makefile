@@ -51,8 +51,9 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 # re-pin the default install to the newest versions that satisfy pyproject.toml (needs uv)
-lock:
-	uv pip compile pyproject.toml --extra notebooks --universal --python-version 3.11 -o $(LOCK)
+lock: $(STAMP)
+	@$(FIND_UV); if [ -z "$$UV" ]; then echo "nakit: make lock needs uv (pip install uv)" >&2; exit 1; fi; \
+	$$UV pip compile pyproject.toml --extra notebooks --universal --python-version 3.11 -o $(LOCK)
 
 reproduce: $(STAMP)
 	$(BIN)/nakit reproduce

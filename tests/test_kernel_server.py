@@ -57,11 +57,22 @@ def _socket(folder: Path) -> Path:
     return sock
 
 
+def _listening(path: Path) -> bool:
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+        return True
+    except OSError:  # no file, or a stale one nobody listens on
+        return False
+    finally:
+        probe.close()
+
+
 def _server_up(folder: Path, tries: int = 3) -> None:
     """Wait for the server a cold run started; the shared tree's nakit source may change meanwhile
     (the server then refuses to serve, as it should): start one for the new fingerprint."""
     for _ in range(tries):
-        if _wait(lambda: _socket(folder).exists(), 90):
+        if _wait(lambda: _listening(_socket(folder)), 90):
             return
         kernel_server.start_server(kernel_server.fingerprint(), folder)
     logs = [p.read_text() for p in folder.glob("*.log")]
