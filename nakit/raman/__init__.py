@@ -19,7 +19,7 @@ __all__ = [
     "baseline_raw", "baseline_spread", "correct_baseline",
     "Band", "BandFit", "fit_bands", "fit_bands_raw", "propose_bands",
     "load_band_library", "candidates", "assign", "library_band",
-    "carbon_analysis", "carbon_analysis_raw",
+    "carbon_analysis", "carbon_analysis_raw", "carbon_evidence", "CarbonEvidence",
     "fit_map", "fit_many_raw",
 ]
 
@@ -27,7 +27,7 @@ __all__ = [
 _lazy_exports(__name__, {
     "assign": "bands", "candidates": "bands", "library_band": "bands", "load_band_library": "bands",
     "apply_calibration": "calibration", "silicon_offset": "calibration", "silicon_offset_raw": "calibration",
-    "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon",
+    "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon", "carbon_evidence": "carbon", "CarbonEvidence": "carbon",
     "despike": "despike", "despike_neighbours_raw": "despike", "despike_raw": "despike",
     "Band": "fitting", "BandFit": "fitting", "fit_bands": "fitting", "fit_bands_raw": "fitting",
     "fit_many_raw": "mapfit", "fit_map": "mapfit", "propose_bands": "propose",

@@ -7,19 +7,32 @@ matched to every library band whose range, widened by ``tolerance``, contains it
 more than one species matches, the assignment says so instead of picking one: the
 380 cm-1 shoulder of the annealed composite is such a case (Na2S as the paper assigns it,
 or P2S6^4- from the same melt).
+
+The carbon bands of the library (species ``carbon ...``: G, D1 and the defect bands D2, D3, D4,
+2D) are physically conditional: they exist only in a spectrum that shows carbon's D and G
+bands. :func:`assign` takes that evidence (:func:`nakit.raman.carbon.carbon_evidence`) and
+offers carbon candidates only where it is present; otherwise the band is assigned from the
+other species or left ``unassigned``, and its ``note`` says which carbon band was set aside and
+why (polystyrene's 1192 cm-1 band lies in the D4 range and its 1602 cm-1 band in the G range).
 """
 
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, NakitWarning, ParameterError
 from ..paths import references_dir
 from .fitting import Band
+
+#: Library species that are bands of carbon: candidates only where the spectrum shows carbon's D and G.
+CARBON_PREFIX = "carbon "
+UNCHECKED_CARBON = "carbon band assumed: the spectrum was not checked for carbon D and G bands"
 
 COLUMNS = ("species", "band", "center", "min", "max", "typical_fwhm", "shape", "window", "citation", "note")
 
@@ -57,25 +70,50 @@ def candidates(position: float, *, tolerance: float = 5.0, library: pd.DataFrame
     return hit.reindex(hit["distance"].abs().sort_values(kind="stable").index)
 
 
-def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = None) -> pd.DataFrame:
+def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = None,
+           carbon=None) -> pd.DataFrame:
     """Assign observed bands: every candidate species, and whether the assignment is unique.
 
     Parameters
     ----------
     positions
         Mapping of label to position (cm-1), e.g. ``{"main": 420.1, "shoulder": 380.4}``.
+    tolerance
+        cm-1 beyond a library band's literature range within which it is a candidate.
+    library
+        The band library (default :func:`load_band_library`).
+    carbon
+        Whether the spectrum the bands come from shows carbon's D and G bands: a
+        :class:`~nakit.raman.carbon.CarbonEvidence` (from
+        :func:`~nakit.raman.carbon.carbon_evidence`) or a bool, for every band, or a mapping
+        of label to one of these. Carbon species are candidates only where it is true; where
+        it is false they are set aside and the note says why. ``None`` (not checked) keeps
+        them, notes ``"carbon band assumed ..."`` and warns (:class:`~nakit.errors.NakitWarning`).
 
     Returns
     -------
     DataFrame
         One row per observed band: ``position``, ``candidates`` (species; closest first),
         ``n_candidates``, ``assignment`` (the species when unique, ``"ambiguous: A | B"``
-        when several species match, ``"unassigned"`` when none) and the citations.
+        when several species match, ``"unassigned"`` when none), the citations and a
+        ``note`` (carbon candidates set aside or assumed, with the reason; else "").
     """
     lib = load_band_library() if library is None else library
-    rows = []
+    rows, unchecked = [], []
     for label, pos in dict(positions).items():
         hit = candidates(float(pos), tolerance=tolerance, library=lib)
+        evidence = carbon.get(label) if isinstance(carbon, Mapping) else carbon
+        is_carbon = hit["species"].str.startswith(CARBON_PREFIX)
+        note = ""
+        if is_carbon.any():
+            names = ", ".join(dict.fromkeys(hit.loc[is_carbon, "species"]))
+            if evidence is None:
+                note = f"{UNCHECKED_CARBON} ({names})"
+                unchecked.append(f"{label} ({names})")
+            elif not bool(evidence):
+                reason = getattr(evidence, "reason", "") or "no carbon D and G bands in the spectrum"
+                note = f"not {names}: {reason}"
+                hit = hit[~is_carbon]
         species = list(dict.fromkeys(hit["species"]))
         if not species:
             assignment = "unassigned"
@@ -85,8 +123,12 @@ def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = 
             assignment = "ambiguous: " + " | ".join(species)
         rows.append({"label": label, "position": float(pos), "candidates": "; ".join(species),
                      "n_candidates": len(species), "assignment": assignment,
-                     "citations": " || ".join(dict.fromkeys(hit["citation"]))})
-    return pd.DataFrame(rows)
+                     "citations": " || ".join(dict.fromkeys(hit["citation"])), "note": note})
+    if unchecked:
+        warnings.warn(f"{UNCHECKED_CARBON}: {'; '.join(unchecked)}; pass carbon=carbon_evidence(spectrum) "
+                      "(a polymer or a mineral has bands in the carbon ranges too)", NakitWarning, stacklevel=2)
+    return pd.DataFrame(rows, columns=["label", "position", "candidates", "n_candidates", "assignment",
+                                       "citations", "note"])
 
 
 def library_band(species: str, *, near: float | None = None, tolerance: float | None = None,

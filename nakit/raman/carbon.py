@@ -27,6 +27,13 @@ nanocrystalline graphite (La from ~20 nm up); for amorphous or highly disordered
 2000) and the formula does not apply. The result carries ``la_caveat`` saying which case
 the fitted widths suggest.
 
+Whether a spectrum is a carbon spectrum at all is a separate question, answered by
+:func:`carbon_evidence`: the two most prominent peaks between 1000 and 2000 cm-1 must be a D
+band (1300-1400) and a G band (1540-1620), each standing out of the noise and as broad as carbon
+bands are. :func:`nakit.raman.bands.assign` offers the carbon bands of the library (G, D1 and the
+defect bands D2, D3, D4, 2D) as candidates only for a spectrum with that evidence: polystyrene's
+1192 and 1602 cm-1 bands fall inside the D4 and G ranges but are not carbon bands.
+
 References
 ----------
 Sadezky, A.; Muckenhuber, H.; Grothe, H.; Niessner, R.; Poeschl, U. Carbon 43, 1731 (2005).
@@ -64,6 +71,94 @@ MODELS = {"2-band": TWO_BAND, "Sadezky 5-band": SADEZKY}
 CANCADO_COEFF = 2.4e-10  # nm^-3
 # Above this D FWHM (cm-1) the carbon is in the amorphous regime where La from I_D/I_G fails.
 AMORPHOUS_D_FWHM = 100.0
+
+#: Where :func:`carbon_evidence` looks for the first-order D and G bands (cm-1).
+EVIDENCE_WINDOW = (1000.0, 2000.0)
+D_RANGE = (1300.0, 1400.0)
+G_RANGE = (1540.0, 1620.0)
+#: Narrowest D and G bands of any carbon (cm-1, FWHM): crystalline graphite's G is ~15 cm-1 and its
+#: D, where present, wider still; the sharp ring modes of a polymer (polystyrene 1602 cm-1: ~8) are not.
+MIN_D_FWHM = 15.0
+MIN_G_FWHM = 10.0
+#: A D or G peak must stand out by this many noise standard deviations and by this fraction of the
+#: window's intensity range (a "sensible intensity", not a ripple on a fluorescence background).
+EVIDENCE_MIN_SNR = 8.0
+EVIDENCE_MIN_FRACTION = 0.05
+#: Peaks narrower than this many data points (FWHM) are spikes, not bands.
+SPIKE_MAX_POINTS = 3.0
+
+
+@dataclass(frozen=True)
+class CarbonEvidence:
+    """Whether a spectrum shows the carbon D and G bands (:func:`carbon_evidence`).
+
+    ``present`` is True only when both bands are there; ``reason`` says what was found either way;
+    ``d_center``/``g_center`` are the peak positions found (None where no such peak).
+    """
+
+    present: bool
+    reason: str
+    d_center: float | None = None
+    g_center: float | None = None
+
+    def __bool__(self) -> bool:
+        return self.present
+
+
+def carbon_evidence(spectrum, y=None) -> CarbonEvidence:
+    """Does the spectrum show carbon's D and G bands? (the condition for any carbon assignment).
+
+    Parameters
+    ----------
+    spectrum, y
+        A Raman spectrum Dataset (one spectrum) or DataArray over ``raman_shift``, or the Raman
+        shifts (cm-1, any order) with ``y`` the intensities.
+
+    Returns
+    -------
+    CarbonEvidence
+        ``present`` when, between 1000 and 2000 cm-1, the two most prominent peaks are a D band
+        (1300-1400 cm-1, FWHM >= 15) and a G band (1540-1620 cm-1, FWHM >= 10), each with a
+        prominence of at least 8 noise standard deviations and 5 % of the window's range.
+    """
+    from scipy.signal import find_peaks
+
+    from .propose import noise_level
+
+    if y is None:
+        da = spectrum["intensity"] if isinstance(spectrum, xr.Dataset) else spectrum
+        if da.ndim != 1:
+            raise ParameterError(f"carbon_evidence takes one spectrum; got dims {da.dims}")
+        x, y = da["raman_shift"].values, da.values
+    else:
+        x = spectrum
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    lo, hi = EVIDENCE_WINDOW
+    sel = (x >= lo) & (x <= hi) & np.isfinite(y)
+    if sel.sum() < 20:
+        return CarbonEvidence(False, f"the spectrum has {int(sel.sum())} points between {lo:g} and {hi:g} cm-1")
+    order = np.argsort(x[sel])
+    xs, ys = x[sel][order], y[sel][order]
+    step = float(np.median(np.diff(xs)))
+    threshold = max(EVIDENCE_MIN_SNR * noise_level(ys), EVIDENCE_MIN_FRACTION * float(np.ptp(ys)))
+    # a cosmic-ray spike is one or two points wide: never a band (the spectrum need not be despiked)
+    peaks, props = find_peaks(ys, prominence=threshold if threshold > 0 else None, width=SPIKE_MAX_POINTS)
+    if len(peaks) == 0:
+        return CarbonEvidence(False, f"no peak stands out between {lo:g} and {hi:g} cm-1")
+    top = np.argsort(props["prominences"])[::-1][:2]
+    found = [(float(xs[peaks[k]]), float(props["widths"][k] * step)) for k in top]
+    d = next(((c, w) for c, w in found if D_RANGE[0] <= c <= D_RANGE[1]), None)
+    g = next(((c, w) for c, w in found if G_RANGE[0] <= c <= G_RANGE[1]), None)
+    strongest = ", ".join(f"{c:.0f} cm-1 (FWHM ~{w:.0f})" for c, w in found)
+    if d is None or g is None:
+        missing = " and ".join(n for n, b in (("D", d), ("G", g)) if b is None)
+        return CarbonEvidence(False, f"no carbon {missing} band: the strongest peaks between {lo:g} and {hi:g} cm-1 "
+                              f"are at {strongest}", d and d[0], g and g[0])
+    if d[1] < MIN_D_FWHM or g[1] < MIN_G_FWHM:
+        return CarbonEvidence(False, f"the peaks at {d[0]:.0f} and {g[0]:.0f} cm-1 are too narrow for carbon D and "
+                              f"G bands (FWHM ~{d[1]:.0f} and ~{g[1]:.0f} cm-1; carbon: >= {MIN_D_FWHM:g} and "
+                              f">= {MIN_G_FWHM:g})", d[0], g[0])
+    return CarbonEvidence(True, f"carbon D band at {d[0]:.0f} cm-1 and G band at {g[0]:.0f} cm-1", d[0], g[0])
 
 
 @dataclass(frozen=True)
