@@ -17,8 +17,10 @@ Everything lands in ``output_dir``: ``figures/*.png|svg|pdf`` (and ``figures/cap
 ``results/*.nc|csv`` with ``results/headline.csv`` (one row per :meth:`Report.result`),
 ``provenance.json``, and ``claims.csv`` only when a claims list was given. Without a claims
 list a notebook shows no claims at all; with one, every claim whose ``sample`` and ``key``
-match a :meth:`Report.result` is recorded automatically. Inputs from the project's ``data/``
-folder (synthesised stand-ins) make the banner and every caption say so.
+match a :meth:`Report.result` is recorded automatically. A sample whose input file lies in the
+project's ``data/`` folder (a synthesised stand-in), or whose Dataset says ``synthesised = "yes"``
+(:meth:`Report.mark_stand_in`), is named as a stand-in in the banner and in the caption of every
+figure that shows it; measured samples beside it are not (see :meth:`Report.stand_in_note`).
 
 A notebook written before ``title``/``samples``/``claims_file`` existed (``report.start``
 with neither) keeps the old behaviour: the banner at once and the paper's claims ledger.
@@ -46,6 +48,11 @@ BANNER = ("**Synthesised stand-in data.** The paper's raw data were never publis
 #: the banner when no claims list is given: it must not speak of a paper
 BANNER_GENERIC = ("**Synthesised stand-in data.** The input files were made by nakit's forward models "
                   "(see `data/README.md`), not measured; the numbers below test nakit's analysis.")
+
+#: the banner when some samples of a run are stand-ins and others are not ({labels}: the stand-ins)
+BANNER_MIXED = ("**Synthesised stand-in data for {labels}.** Their input files were made by nakit's forward "
+                "models (see `data/README.md`), not measured; numbers for them test nakit's analysis. "
+                "The other samples are read from the files given.")
 
 HEADLINE_COLUMNS = ("sample", "notebook", "key", "quantity", "value", "sigma", "unit", "flags", "note")
 #: a title lists the labels up to this many samples; beyond it, it counts them
@@ -423,7 +430,67 @@ class Report:
     claims_file: str | None = None
     results: list[dict[str, Any]] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
+    #: the labels of the samples whose data are synthesised stand-ins (a subset of :attr:`samples`)
+    stand_ins: list[str] = field(default_factory=list)
     _banner_shown: bool = False
+
+    # -- stand-in data ------------------------------------------------------------------
+    def mark_stand_in(self, sample: str, source: Any = True) -> bool:
+        """Count ``sample`` as a synthesised stand-in when ``source`` says so: a Dataset or attrs
+        mapping labelled ``synthesised = "yes"`` (:func:`nakit.datamodel.is_synthesised`) or
+        True. Catches a stand-in file copied out of ``data/``. Returns whether it is one now."""
+        from .datamodel import is_synthesised
+
+        if self.samples and sample not in self.samples:
+            raise ParameterError(f"{self.notebook}: {sample!r} is not one of the samples ({', '.join(self.samples)})")
+        if (source is True or (source is not False and is_synthesised(source))) and sample not in self.stand_ins:
+            self.stand_ins.append(sample)
+            self.stand_ins.sort(key=lambda s: self.samples.index(s) if s in self.samples else len(self.samples))
+            self.synthesised = True
+        return sample in self.stand_ins
+
+    def _per_sample(self) -> bool:
+        """True when the run knows which of its samples are stand-ins (labels and their files)."""
+        return bool(self.samples)
+
+    def shown_samples(self, fig=None, caption: str = "") -> list[str]:
+        """The run's samples a figure shows: those named in its caption or in its legends and
+        titles (whole words, case as written); all of them when none is named."""
+        texts = [caption]
+        if fig is not None:
+            texts += [t.get_text() for t in fig.texts]
+            suptitle = getattr(fig, "_suptitle", None)
+            if suptitle is not None:
+                texts.append(suptitle.get_text())
+            for ax in fig.axes:
+                texts += [ax.get_title(loc) for loc in ("left", "center", "right")]
+                legend = ax.get_legend()
+                if legend is not None:
+                    texts += [t.get_text() for t in legend.get_texts()]
+            for legend in getattr(fig, "legends", []):
+                texts += [t.get_text() for t in legend.get_texts()]
+        text = "\n".join(texts)
+        named = [s for s in self.samples if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text)]
+        return named or list(self.samples)
+
+    def stand_in_note(self, shown: Sequence[str] | None = None) -> str:
+        """The stand-in sentence for a figure showing the samples ``shown`` (default: all).
+
+        :data:`nakit.plotting.SYNTHESISED_CAPTION` when every sample of the run is a stand-in
+        (or the run does not say which files are whose); a sentence naming exactly the
+        stand-ins among ``shown`` in a mixed run; ``""`` when none of them is one.
+        """
+        if not self.synthesised:
+            return ""
+        if not self._per_sample() or set(self.stand_ins) >= set(self.samples):
+            return plotting.SYNTHESISED_CAPTION
+        shown = list(self.samples if shown is None else shown)
+        stand = [s for s in self.stand_ins if s in shown]
+        if not stand:
+            return ""
+        return (f"Synthesised stand-in data (nakit forward model), not a measurement: {_join(stand)}."
+                if len(stand) == 1 else
+                f"Synthesised stand-in data (nakit forward model), not measurements: {_join(stand)}.")
 
     @property
     def has_claims(self) -> bool:
@@ -447,33 +514,48 @@ class Report:
         """Display ``text`` as markdown in the report (plain print outside IPython)."""
         _display_markdown(text)
 
+    def banner_text(self) -> str:
+        """The stand-in banner under the heading: the paper's or the generic one when every sample
+        is a stand-in, one naming the stand-ins in a mixed run, ``""`` when none is."""
+        if not self.synthesised:
+            return ""
+        if self._per_sample() and not set(self.stand_ins) >= set(self.samples):
+            if not self.stand_ins:
+                return ""
+            return BANNER_MIXED.format(labels=_join([f"**{s}**" for s in self.stand_ins]))
+        return BANNER if (self.has_claims or self.claims_file is _UNSET) else BANNER_GENERIC
+
     def _banner(self) -> None:
-        if self.synthesised and not self._banner_shown:
-            _display_markdown(BANNER if (self.has_claims or self.claims_file is _UNSET) else BANNER_GENERIC)
+        text = self.banner_text()
+        if text and not self._banner_shown:
+            _display_markdown(text)
         self._banner_shown = True
 
     # -- figures ------------------------------------------------------------------------
     def figure(self, fig, name: str, caption: str, formats: Iterable[str] | None = None, *,
-               caption_in_image: bool = False) -> None:
+               caption_in_image: bool = False, samples: Sequence[str] | None = None) -> None:
         """Save ``fig`` under ``figures/<name>``, show it with its caption beside it, close it.
 
         The caption goes into the report (below the figure) and ``figures/captions.csv``; the
-        image itself carries only the stand-in note when the data are synthesised, unless
-        ``caption_in_image``. Returns None so a cell ending in this call prints nothing;
-        the written paths are in :attr:`figures`.
+        image itself carries only the stand-in note (:meth:`stand_in_note`) when it shows
+        stand-in data, unless ``caption_in_image``. ``samples``: the labels the figure shows
+        (default: those its caption, legends or titles name, else all). Returns None so a
+        cell ending in this call prints nothing; the written paths are in :attr:`figures`.
         """
         if "/" in name or "\\" in name or not name.strip():
             raise ParameterError(f"figure name {name!r}: a plain name like 'isotherms' is expected")
+        note = self.stand_in_note(list(samples) if samples is not None else self.shown_samples(fig, caption))
         if caption_in_image:
-            plotting.caption(fig, caption, synthesised=self.synthesised)
-        elif self.synthesised:
-            plotting.caption(fig, synthesised=True)
+            plotting.caption(fig, f"{caption} {note}".strip() if note and note not in caption else caption,
+                             synthesised=False)
+        elif note:
+            plotting.caption(fig, note, synthesised=False)
         self.check_layout(fig, name)
         paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats)
         self.figures.extend(paths)
         text = caption
-        if self.synthesised and plotting.SYNTHESISED_CAPTION not in text:
-            text = f"{text} {plotting.SYNTHESISED_CAPTION}"
+        if note and note not in text:
+            text = f"{text} {note}"
         self.captions[name] = text
         self._write_captions()
         if _in_ipython():
@@ -530,8 +612,13 @@ class Report:
         self.results.append(row)
         status = None
         if self.ledger is not None:
+            basis = None  # the ledger's own, unless this run mixes stand-ins and measured samples
+            if self.synthesised and self._per_sample() and not set(self.stand_ins) >= set(self.samples):
+                from .claims import basis_of
+
+                basis = basis_of(sample in self.stand_ins, has_files=True)
             for cid in self.ledger.match(sample, key):
-                status = self.ledger.record(cid, value, sigma, note=note)
+                status = self.ledger.record(cid, value, sigma, note=note, basis=basis)
         return status
 
     def results_table(self, *, wide: bool = True):
@@ -637,7 +724,8 @@ class Report:
 def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str, Any] | None = None,
           input_files: Iterable[str | os.PathLike] = (), *, title: str | None = None,
           samples: Sequence[str] | None = None, claims_file: Any = _UNSET,
-          synthesised: bool | None = None, claims: bool = True) -> Report:
+          synthesised: bool | None = None, claims: bool = True,
+          sample_files: Mapping[str, Iterable[str | os.PathLike]] | None = None) -> Report:
     """Begin a report: house style, output folder, claims ledger when a claims list is given.
 
     Parameters
@@ -653,16 +741,36 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
         no claims are shown or written. Not given at all (a notebook from before samples and
         claims files): the paper's list, unless ``claims=False``.
     synthesised
-        Defaults to True when any input file lies under the project's ``data/`` folder
-        (every file shipped there is a synthesised stand-in).
+        True: every sample is a stand-in; False: none is. By default a sample is a stand-in
+        when one of its files (``sample_files``) lies under the project's ``data/`` folder
+        (every file shipped there is a synthesised stand-in); files of no sample (reference
+        structures, a calibration) make no sample a stand-in. Without labels, the run is
+        synthesised when any input file lies under ``data/``.
+    sample_files
+        ``{label: [paths]}``; by default read from ``parameters["samples"]`` (the notebook's
+        list of sample dicts: the keys ending in ``file``/``files``).
     """
     from .paths import data_dir
 
     files = [str(p) for p in input_files]
+    labels = [str(s) for s in samples] if samples is not None else []
+    if sample_files is None:
+        sample_files = _sample_files(dict(parameters or {}).get("samples"))
+    stand_ins: list[str] = []
     if synthesised is None:
         root = data_dir().resolve()
-        synthesised = any(root in Path(p).resolve().parents for p in files)
-    labels = [str(s) for s in samples] if samples is not None else []
+
+        def shipped(p) -> bool:
+            return root in Path(p).resolve().parents
+
+        if labels and sample_files:
+            stand_ins = [s for s in labels if any(shipped(p) for p in sample_files.get(s, ()))]
+            synthesised = bool(stand_ins)
+        else:
+            synthesised = any(shipped(p) for p in files)
+            stand_ins = list(labels) if synthesised else []
+    elif synthesised:
+        stand_ins = list(labels)
     duplicates = sorted({s for s in labels if labels.count(s) > 1})
     if duplicates:
         raise ParameterError(f"{notebook}: sample labels must be unique; repeated: {', '.join(duplicates)}")
@@ -684,9 +792,28 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
         from .claims import basis_of
 
         ledger.basis = basis_of(bool(synthesised), has_files=bool(files))
-    rep = Report(notebook, out, dict(parameters or {}), files, synthesised, ledger=ledger,
-                 title=title or "", samples=labels,
+    rep = Report(notebook, out, dict(parameters or {}), files, bool(synthesised), ledger=ledger,
+                 title=title or "", samples=labels, stand_ins=stand_ins,
                  claims_file=_UNSET if legacy else (str(claims_file) if claims_file else None))
     if legacy:  # old notebooks have their own markdown title and no heading() call
         rep._banner()
     return rep
+
+
+def _sample_files(samples: Any) -> dict[str, list[str]]:
+    """``{label: [paths]}`` from a notebook's ``samples`` parameter (dicts with ``label`` and keys
+    ending in ``file``/``files``); empty when it is not such a list."""
+    out: dict[str, list[str]] = {}
+    if not isinstance(samples, (list, tuple)):
+        return out
+    for s in samples:
+        if not isinstance(s, Mapping) or "label" not in s:
+            continue
+        paths: list[str] = []
+        for key, value in s.items():
+            if str(key).endswith("files") and isinstance(value, (list, tuple)):
+                paths += [str(v) for v in value if v]
+            elif str(key).endswith("file") and value:
+                paths.append(str(value))
+        out[str(s["label"])] = paths
+    return out
