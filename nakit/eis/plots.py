@@ -1,0 +1,259 @@
+"""Impedance figures: Nyquist plots with equal scales and engineering units, Bode plots.
+
+A Nyquist plot is only readable when one ohm on the real axis is as long as one ohm on
+the imaginary axis: a semicircle then looks like one, and a 45° Warburg line or a
+capacitive spike shows its true angle. :func:`nyquist` draws ``-Z''`` against ``Z'`` with
+equal data scales (``set_aspect("equal", adjustable="box")``: the axes box shrinks to the
+data, the limits stay where they are put), frames the data without an empty negative
+``-Z''`` range, and gives the axes one engineering unit (Ω, kΩ, MΩ) chosen from the
+largest value shown, written in the axis labels ("Z′ / kΩ") rather than on every tick.
+
+A blocking (ion-blocking electrodes) spectrum is an electrolyte arc of a few hundred ohm
+followed by a near-vertical capacitive spike that reaches hundreds of kilo-ohm: at equal
+scales the whole spectrum shows only the spike. :func:`blocking_figure` therefore shows
+the arcs in a Nyquist window around them (:func:`arc_window`, the spike leaves through
+the top) and the whole spectra in Bode form (``|Z|`` and phase against frequency), where
+the spike and the arc are both readable.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, NamedTuple, Sequence
+
+import numpy as np
+
+#: SI prefixes of the engineering units, by power of 1000
+PREFIXES = {-2: "µ", -1: "m", 0: "", 1: "k", 2: "M", 3: "G"}
+#: the axis labels of a Nyquist plot, before " / <unit>"
+REAL_LABEL = "Z′"
+IMAG_LABEL = "−Z″"
+
+
+class Scale(NamedTuple):
+    """The engineering unit of an impedance axis: values are divided by ``factor``."""
+
+    factor: float
+    prefix: str
+
+    @property
+    def unit(self) -> str:
+        """``"kΩ"`` and the like."""
+        return f"{self.prefix}Ω"
+
+
+def engineering_scale(magnitude: float) -> Scale:
+    """The power of 1000 that puts ``magnitude`` (ohm) in [1, 1000): 3600 -> kΩ, 5e5 -> kΩ, 2e6 -> MΩ.
+
+    Zero, negative or non-finite magnitudes give plain ohm.
+    """
+    if not np.isfinite(magnitude) or magnitude <= 0:
+        return Scale(1.0, "")
+    power = int(math.floor(math.log10(magnitude) / 3 + 1e-12))
+    power = min(max(power, min(PREFIXES)), max(PREFIXES))
+    return Scale(1000.0 ** power, PREFIXES[power])
+
+
+def _xy(ds, real: str = "z_real", imag: str = "z_imag"):
+    return np.asarray(ds[real], float), -np.asarray(ds[imag], float)
+
+
+def data_limits(spectra: Mapping[str, object], *, xlim=None, pad: float = 0.03):
+    """The Nyquist window (ohm) framing the measured points of ``spectra``.
+
+    ``Z'`` spans the data (or ``xlim``) with ``pad`` of its range either side; ``-Z''``
+    starts at zero (or at the lowest point, for inductive points below the axis) less
+    ``pad`` of its range, and ends ``pad`` above the highest point inside the ``Z'`` window.
+    """
+    xs = np.concatenate([_xy(ds)[0] for ds in spectra.values()])
+    ys = np.concatenate([_xy(ds)[1] for ds in spectra.values()])
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if xlim is None:
+        span = float(xs.max() - xs.min()) or abs(float(xs.max())) or 1.0
+        xlim = (float(xs.min()) - pad * span, float(xs.max()) + pad * span)
+    inside = (xs >= xlim[0]) & (xs <= xlim[1])
+    ys = ys[inside] if inside.any() else ys
+    low, high = min(0.0, float(ys.min())), max(0.0, float(ys.max()))
+    span = (high - low) or (xlim[1] - xlim[0])
+    return (float(xlim[0]), float(xlim[1])), (low - pad * span, high + pad * span)
+
+
+def arc_window(resistances: Sequence[float], *, reach: float = 1.3, height: float = 0.5, pad: float = 0.02):
+    """A Nyquist window (ohm) around arcs that end at the resistances given (blocking cells).
+
+    ``Z'`` runs from zero to ``reach`` times the largest resistance, so the foot of the
+    capacitive spike shows; ``-Z''`` from zero to ``height`` times that span (a semicircle of
+    the largest resistance is half as high as wide). Both start ``pad`` of their span below zero.
+    """
+    r = max((float(v) for v in resistances if np.isfinite(v) and v > 0), default=1.0)
+    x1 = reach * r
+    y1 = height * x1
+    return (-pad * x1, x1), (-pad * y1, y1)
+
+
+def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=None, fits: bool = True,
+            pad: float = 0.03, markersize: float = 3.0) -> Scale:
+    """Draw the Nyquist plot of ``spectra`` on ``ax`` with equal scales and an engineering unit.
+
+    Parameters
+    ----------
+    ax
+        A matplotlib Axes.
+    spectra
+        ``{legend label: dataset}``; each dataset holds ``z_real`` and ``z_imag`` (ohm), and,
+        to draw a fitted curve, ``curve_real`` and ``curve_imag`` (as
+        :meth:`nakit.eis.fitting.CircuitFit.to_dataset` gives).
+    colours
+        One colour per spectrum; default the axes' colour cycle.
+    xlim, ylim
+        The window in ohm; default :func:`data_limits` (``ylim`` from the points inside ``xlim``).
+        Points and curves outside it are clipped.
+    fits
+        Draw the fitted curves where present.
+    pad
+        Margin around the data, as a fraction of each axis' range.
+    markersize
+        Size of the data markers (points).
+
+    Returns
+    -------
+    Scale
+        The unit the axes show: plotted values are ohm / ``factor``.
+    """
+    if not spectra:
+        raise ValueError("nyquist: no spectra to plot")
+    if xlim is None or ylim is None:
+        auto_x, auto_y = data_limits(spectra, xlim=xlim, pad=pad)
+        xlim = xlim if xlim is not None else auto_x
+        ylim = ylim if ylim is not None else auto_y
+    scale = engineering_scale(max(abs(v) for v in (*xlim, *ylim)))
+    f = scale.factor
+    colours = list(colours) if colours is not None else [None] * len(spectra)
+    for colour, (name, ds) in zip(colours, spectra.items()):
+        x, y = _xy(ds)
+        line, = ax.plot(x / f, y / f, "o", ms=markersize, color=colour, label=name)
+        if fits and "curve_real" in ds and "curve_imag" in ds:
+            cx, cy = _xy(ds, "curve_real", "curve_imag")
+            ax.plot(cx / f, cy / f, "-", lw=1, color=line.get_color())
+    ax.set_xlim(xlim[0] / f, xlim[1] / f)
+    ax.set_ylim(ylim[0] / f, ylim[1] / f)
+    ax.set_aspect("equal", adjustable="box")  # limits kept, the box shrinks: 1 Ω on x = 1 Ω on y
+    for axis in (ax.xaxis, ax.yaxis):
+        formatter = axis.get_major_formatter()
+        if hasattr(formatter, "set_useOffset"):  # the unit is in the label: no "+1e3" offset text
+            formatter.set_useOffset(False)
+    ax.set_xlabel(f"{REAL_LABEL} / {scale.unit}")
+    ax.set_ylabel(f"{IMAG_LABEL} / {scale.unit}")
+    return scale
+
+
+def _aspect(xlim, ylim) -> float:
+    return abs(ylim[1] - ylim[0]) / max(abs(xlim[1] - xlim[0]), 1e-300)
+
+
+def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2, cmap: str = "viridis",
+                   axes_width: float = 4.6, fits: bool = True):
+    """One Nyquist panel per entry of ``panels`` (``{title: {legend label: dataset}}``), in a grid.
+
+    Each panel gets its own limits and unit (:func:`nyquist`), colours from ``cmap`` in the
+    order of its spectra, and its legend outside on the right, so it never covers a point.
+    The figure's rows are as tall as their most elongated panel needs at ``axes_width``
+    inches per panel, so equal scales waste little space. Returns ``(fig, axes)`` (a flat
+    list, one per panel; grid cells beyond the panels are hidden).
+    """
+    import matplotlib.pyplot as plt
+
+    titles = list(panels)
+    ncols = max(1, min(ncols, len(titles)))
+    nrows = -(-len(titles) // ncols)
+    limits = {t: data_limits(panels[t]) for t in titles}
+    heights = []
+    for row in range(nrows):
+        row_titles = titles[row * ncols:(row + 1) * ncols]
+        ratio = max(_aspect(*limits[t]) for t in row_titles)
+        heights.append(min(max(axes_width * ratio, 1.6), 1.6 * axes_width) + 1.3)  # + title, tick and axis labels
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * (axes_width + 2.2), sum(heights)), squeeze=False,
+                             layout="constrained", gridspec_kw={"height_ratios": heights})
+    flat = list(axes.flat)
+    for ax, title in zip(flat, titles):
+        spectra = panels[title]
+        colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
+        nyquist(ax, spectra, colours=colours, xlim=limits[title][0], ylim=limits[title][1], fits=fits)
+        ax.set_title(title)
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
+    for ax in flat[len(titles):]:
+        ax.set_visible(False)
+    return fig, flat[:len(titles)]
+
+
+def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, fits: bool = True,
+         markersize: float = 3.0) -> Scale:
+    """``|Z|`` (log-log, ohm) and ``−θ`` (degrees) against frequency on two axes.
+
+    ``spectra`` as for :func:`nyquist`; datasets carry the ``frequency`` coordinate (Hz) and,
+    for fitted curves, ``frequency_fine``. Returns the unit of the ``|Z|`` axis.
+    """
+    scale = Scale(1.0, "")  # a log axis shows its decades itself (10², 10⁵ Ω): no prefix
+    f = scale.factor
+    colours = list(colours) if colours is not None else [None] * len(spectra)
+    for colour, (name, ds) in zip(colours, spectra.items()):
+        x, y = _xy(ds)
+        freq = np.asarray(ds["frequency"], float)
+        line, = ax_modulus.plot(freq, np.hypot(x, y) / f, "o", ms=markersize, color=colour, label=name)
+        ax_phase.plot(freq, np.degrees(np.arctan2(y, x)), "o", ms=markersize, color=line.get_color(), label=name)
+        if fits and "curve_real" in ds and "frequency_fine" in ds:
+            cx, cy = _xy(ds, "curve_real", "curve_imag")
+            fine = np.asarray(ds["frequency_fine"], float)
+            ax_modulus.plot(fine, np.hypot(cx, cy) / f, "-", lw=1, color=line.get_color())
+            ax_phase.plot(fine, np.degrees(np.arctan2(cy, cx)), "-", lw=1, color=line.get_color())
+    for ax in (ax_modulus, ax_phase):
+        ax.set_xscale("log")
+    ax_modulus.set_yscale("log")
+    ax_modulus.set_ylabel(f"|Z| / {scale.unit}")
+    ax_phase.set_ylabel("−θ / °")
+    ax_phase.set_xlabel("f / Hz")
+    ax_modulus.tick_params(labelbottom=False)
+    return scale
+
+
+def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Mapping[str, Sequence[float]], *,
+                    cmap: str = "plasma", fits: bool = True):
+    """Spectra of ion-blocking cells: per sample, a Nyquist plot of the electrolyte arcs and the Bode plot.
+
+    Parameters
+    ----------
+    panels
+        ``{sample title: {legend label: dataset}}``, as for :func:`nyquist_figure`.
+    resistances
+        ``{sample title: [fitted arc resistance (ohm) of each spectrum]}``; the Nyquist window
+        is :func:`arc_window` of them (the capacitive spikes leave it through the top).
+    cmap, fits
+        Colour map of the spectra (in their order) and whether to draw fitted curves.
+
+    Returns
+    -------
+    (fig, rows)
+        ``rows``: one dict per sample with the axes ``"nyquist"``, ``"modulus"``, ``"phase"``.
+    """
+    import matplotlib.pyplot as plt
+
+    titles = list(panels)
+    row_height = 3.7
+    fig = plt.figure(figsize=(11.5, row_height * len(titles)), layout="constrained")
+    grid = fig.add_gridspec(2 * len(titles), 2, width_ratios=(1.45, 1.0))
+    rows = []
+    for i, title in enumerate(titles):
+        spectra = panels[title]
+        colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
+        ax_n = fig.add_subplot(grid[2 * i:2 * i + 2, 0])
+        ax_m = fig.add_subplot(grid[2 * i, 1])
+        ax_p = fig.add_subplot(grid[2 * i + 1, 1], sharex=ax_m)
+        xlim, ylim = arc_window(resistances.get(title, ()))
+        nyquist(ax_n, spectra, colours=colours, xlim=xlim, ylim=ylim, fits=fits)
+        ax_n.set_title(f"{title}: electrolyte arcs")
+        bode(ax_m, ax_p, spectra, colours=colours, fits=fits)
+        ax_m.set_title(f"{title}: whole spectra")
+        ax_m.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
+        rows.append({"nyquist": ax_n, "modulus": ax_m, "phase": ax_p})
+    return fig, rows
