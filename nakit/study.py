@@ -716,66 +716,12 @@ def _cycling_panels(study, folder, ds, comp, out):
     plotting.use_style()
     cycles = folder / "cycles.nc"
     if cycles.is_file():
-        c = _open(cycles)
-        q = "discharge_capacity"
-        # per gram only when every cell has an active mass; else every cell in mAh (one unit per axis)
-        if "absolute_discharge_capacity" in c and bool(c[q].isnull().all("cycle").any()):
-            q = "absolute_discharge_capacity"
-        df = c[[q, "coulombic_efficiency"]].to_dataframe().reset_index().dropna(subset=[q])
-        df["sample"] = df["sample"].astype(str)
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-        sns.lineplot(data=df, x="cycle", y=q, hue="sample", marker="o", markersize=3, ax=axes[0])
-        sns.lineplot(data=df, x="cycle", y="coulombic_efficiency", hue="sample", marker="o", markersize=3,
-                     ax=axes[1], legend=False)
-        axes[0].set_ylabel(f"discharge capacity ({_units(c[q], 'mAh/g' if q == 'discharge_capacity' else 'mAh')})")
-        axes[1].set_ylabel(f"Coulombic efficiency ({_units(c['coulombic_efficiency'], '%')})")
-        for ax in axes:
-            ax.set_xlabel("cycle")
-        from .layout import place_legend
-
-        place_legend(axes[0], title=None, fontsize="small")  # a corner free of points, else outside
-        fig.tight_layout()
-        _save(comp, fig, out, "cycling", "Cycling",
-              "Discharge capacity and Coulombic efficiency over cycles, "
-              f"{_count(df['sample'].nunique(), 'cell')} overlaid.")
+        _cycles_panel(_open(cycles), comp, out)
     else:
         comp.notes.append("cycling: no results/cycles.nc, so no capacity-over-cycles panel")
     rate = folder / "rate.nc"
     if rate.is_file():
-        r = _open(rate)
-        cols = ["current_density", "discharge_capacity"] + (
-            ["discharge_capacity_sigma"] if "discharge_capacity_sigma" in r else [])
-        df = r[cols].to_dataframe().reset_index().dropna(subset=cols[:2])
-        df["sample"] = df["sample"].astype(str)
-        if len(df):
-            # x: the steps in the order run (a rate test returns to its first current at the end);
-            # ticks name the currents when every cell ran the same ones
-            fig, ax = plt.subplots(figsize=(6, 3.8))
-            sns.lineplot(data=df, x="step", y="discharge_capacity", hue="sample", marker="o", estimator=None,
-                         ax=ax)
-            if "discharge_capacity_sigma" in df:
-                ax.errorbar(df["step"], df["discharge_capacity"], yerr=df["discharge_capacity_sigma"].fillna(0),
-                            fmt="none", ecolor="grey", lw=0.8)
-            currents = df.groupby("step")["current_density"].agg(["min", "max"])
-            steps = currents.index.to_numpy()
-            ax.set_xticks(steps)
-            i_unit = _units(r["current_density"], "mA/g")
-            if np.allclose(currents["min"], currents["max"], rtol=1e-3):
-                ax.set_xticklabels([f"{v:.3g}" for v in currents["min"]])
-                ax.set_xlabel(f"current density ({i_unit}), steps in the order run")
-            else:
-                ax.set_xlabel("rate step (currents differ between cells)")
-            ax.set_ylabel(f"discharge capacity ({_units(r['discharge_capacity'], 'mAh/g')})")
-            from .layout import place_legend
-
-            place_legend(ax, title=None, fontsize="small")  # a corner free of points, else outside
-            fig.tight_layout()
-            _save(comp, fig, out, "rate", "Rate capability",
-                  "Mean discharge capacity of each step of the rate tests, "
-                  f"{_count(df['sample'].nunique(), 'cell')}; bars: "
-                  "cycle-to-cycle scatter within a step.")
-        else:
-            comp.notes.append("cycling: results/rate.nc holds no rate steps")
+        _rate_panel(_open(rate), comp, out)
     else:
         comp.notes.append("cycling: no results/rate.nc (no rate test among the cells), so no rate panel")
     table, present = _frame_of(ds, ["first_discharge_capacity", "first_discharge_capacity_sigma",
@@ -783,6 +729,151 @@ def _cycling_panels(study, folder, ds, comp, out):
     if present:
         comp.tables.append(("Cycling", _formatted(ds, table, present)))
     return None
+
+
+def _massless(ds, per_gram: str, absolute: str) -> list[str]:
+    """The samples with no per-gram value at all (no active mass) but an absolute one."""
+    if absolute not in ds or per_gram not in ds:
+        return []
+    other = [d for d in ds[per_gram].dims if d != "sample"]
+    none = ds[per_gram].isnull().all(other).values & ds[absolute].notnull().any(other).values
+    return [str(v) for v, n in zip(ds["sample"].values, none) if n]
+
+
+def _no_mass_words(labels: list[str]) -> str:
+    return (f"in mAh, not per gram: {_join_labels(labels)} state{'s' if len(labels) == 1 else ''} "
+            "no active mass")
+
+
+def _join_labels(labels) -> str:
+    from .report import join_labels
+
+    return join_labels(list(labels))
+
+
+def _cycles_panel(c, comp, out) -> None:
+    """Discharge capacity and Coulombic efficiency over cycles, every cell overlaid.
+
+    Cycles with a half-cycle missing or cut short (``cycle_complete`` 0) are left out. A CE
+    flagged doubtful (``ce_doubtful`` 1: the half-cycles do not pair) is kept as a cross in
+    the cell's colour; the CE axis follows the undoubted values (and 100 %), and a doubtful
+    value beyond it is drawn on the axis edge with its number, as notebook 04 does. Per
+    gram when every cell has an active mass, else every cell in mAh (one unit per axis).
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+
+    from .layout import place_legend
+
+    q = "discharge_capacity"
+    massless = _massless(c, q, "absolute_discharge_capacity")
+    if massless:
+        q = "absolute_discharge_capacity"
+    names = [q, "coulombic_efficiency"] + [v for v in ("ce_doubtful", "cycle_complete") if v in c]
+    df = c[names].to_dataframe().reset_index()
+    df["sample"] = df["sample"].astype(str)
+    left_out = 0
+    if "cycle_complete" in df:
+        incomplete = df["cycle_complete"] == 0  # NaN: a cycle the cell never reached (padding)
+        left_out = int((incomplete & df[q].notnull()).sum())
+        df = df[~incomplete]
+    df = df.dropna(subset=[q])
+    doubtful = (df["ce_doubtful"] == 1) if "ce_doubtful" in df else df[q].isnull()
+    order = list(dict.fromkeys(df["sample"]))
+    colours = {label: f"C{i % 10}" for i, label in enumerate(order)}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    sns.lineplot(data=df, x="cycle", y=q, hue="sample", hue_order=order, palette=colours, marker="o",
+                 markersize=3, ax=axes[0])
+    kept = df[~doubtful].dropna(subset=["coulombic_efficiency"])
+    sns.lineplot(data=kept, x="cycle", y="coulombic_efficiency", hue="sample", hue_order=order, palette=colours,
+                 marker="o", markersize=3, ax=axes[1], legend=False)
+    odd = df[doubtful & df["coulombic_efficiency"].notnull()]
+    off_scale = []
+    if len(odd):
+        ce = kept["coulombic_efficiency"].to_numpy(float)
+        if ce.size:  # the scale follows the undoubted efficiencies; a doubtful one beyond it is named
+            lo, hi = float(np.min(ce)), max(float(np.max(ce)), 100.0)
+            pad = 0.05 * (hi - lo) + 0.5
+            axes[1].set_ylim(lo - pad, hi + pad)
+        else:
+            lo, hi, pad = -np.inf, np.inf, 0.0
+        for row in odd.itertuples():
+            v, colour = float(row.coulombic_efficiency), colours[row.sample]
+            if lo - pad <= v <= hi + pad:
+                axes[1].plot([row.cycle], [v], "x", ms=6, mew=1.5, color=colour, zorder=4)
+                continue
+            off_scale.append(f"{row.sample} cycle {int(row.cycle)}: {v:.4g} %")
+            edge = hi + pad if v > hi else lo - pad  # on the axis edge, its value beside it
+            axes[1].plot([row.cycle], [edge], "x", ms=6, mew=1.5, color=colour, clip_on=False, zorder=4)
+            axes[1].annotate(f"{v:.4g} %", (row.cycle, edge), xytext=(4, -9 if v > hi else 3),
+                             textcoords="offset points", fontsize="x-small", color=colour)
+        axes[1].plot([], [], "x", ms=6, mew=1.5, color="0.3", label="CE doubtful (kept; see flags)")
+        place_legend(axes[1], fontsize="small")
+    unit = _units(c[q], "mAh/g" if q == "discharge_capacity" else "mAh")
+    axes[0].set_ylabel(f"discharge capacity ({_axis_unit(unit)})")
+    axes[1].set_ylabel(f"Coulombic efficiency ({_units(c['coulombic_efficiency'], '%')})")
+    for ax in axes:
+        ax.set_xlabel("cycle")
+    place_legend(axes[0], title=None, fontsize="small")  # a corner free of points, else outside
+    fig.tight_layout()
+    caption = (f"Discharge capacity and Coulombic efficiency over cycles, {_count(len(order), 'cell')} overlaid"
+               + (f"; capacity {_no_mass_words(massless)}" if massless else "") + ".")
+    if left_out:
+        caption += f" Left out: {_count(left_out, 'cycle')} with a half-cycle missing or cut short."
+    if len(odd):
+        caption += (f" Crosses: Coulombic efficiency flagged doubtful on {_count(len(odd), 'cycle')} (the half-cycles "
+                    "do not pair or a side reaction adds capacity), kept but not used to scale the axis"
+                    + (f"; off the scale (on its edge): {'; '.join(off_scale)}." if off_scale else "."))
+    _save(comp, fig, out, "cycling", "Cycling", caption)
+
+
+def _rate_panel(r, comp, out) -> None:
+    """Mean discharge capacity of each rate step; in mA and mAh for every cell when one has no mass."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+
+    from .layout import place_legend
+
+    current, q = "current_density", "discharge_capacity"
+    massless = _massless(r, q, "absolute_discharge_capacity")
+    if massless and "absolute_current" in r:  # one unit per axis: every cell in mA and mAh
+        current, q = "absolute_current", "absolute_discharge_capacity"
+    cols = [current, q] + ([f"{q}_sigma"] if f"{q}_sigma" in r else [])
+    df = r[cols].to_dataframe().reset_index().dropna(subset=cols[:2])
+    df["sample"] = df["sample"].astype(str)
+    if not len(df):
+        comp.notes.append("cycling: results/rate.nc holds no rate steps")
+        return
+    per_gram = q == "discharge_capacity"
+    # x: the steps in the order run (a rate test returns to its first current at the end);
+    # ticks name the currents when every cell ran the same ones
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    sns.lineplot(data=df, x="step", y=q, hue="sample", marker="o", estimator=None, ax=ax)
+    if f"{q}_sigma" in df:
+        ax.errorbar(df["step"], df[q], yerr=df[f"{q}_sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
+    currents = df.groupby("step")[current].agg(["min", "max"])
+    ax.set_xticks(currents.index.to_numpy())
+    i_unit = _units(r[current], "mA/g" if per_gram else "mA")
+    if np.allclose(currents["min"], currents["max"], rtol=1e-3):
+        ax.set_xticklabels([f"{v:.3g}" for v in currents["min"]])
+        ax.set_xlabel(f"{'current density' if per_gram else 'current'} ({_axis_unit(i_unit)}), steps in the order run")
+    else:
+        ax.set_xlabel("rate step (currents differ between cells)")
+    ax.set_ylabel(f"discharge capacity ({_axis_unit(_units(r[q], 'mAh/g' if per_gram else 'mAh'))})")
+    place_legend(ax, title=None, fontsize="small")  # a corner free of points, else outside
+    fig.tight_layout()
+    _save(comp, fig, out, "rate", "Rate capability",
+          "Mean discharge capacity of each step of the rate tests, "
+          f"{_count(df['sample'].nunique(), 'cell')}"
+          + (f", {_no_mass_words(massless)}" if not per_gram else "")
+          + "; bars: cycle-to-cycle scatter within a step.")
+
+
+def _axis_unit(unit: str) -> str:
+    """A unit for an axis label: ``mAh/g`` -> ``mAh g$^{-1}$`` (the house style of the notebooks)."""
+    return re.sub(r"^(\w+)/(\w+)$", r"\1 \2$^{-1}$", unit)
 
 
 def _units(da, standard: str) -> str:

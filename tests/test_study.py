@@ -634,3 +634,60 @@ def test_comparison_marks_flagged_values_in_bars_tables_and_captions(tmp_path):
     assert shown.loc["filled host", "BET area (m2/g)"] == "79.9 ± 0.3"
     assert shown.loc["filled host", "flags (⚑)"] == f"BJH peak diameter: {why}"
     assert shown.loc["host", "flags (⚑)"] == ""
+
+
+# -- the cycling comparison over real cycler files: doubtful CE marked, mass-less cells kept ----------
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_cycling_comparison_marks_doubtful_ce_and_keeps_massless_cells(tmp_path):
+    """Two real cells: a LAND export with an active mass and a Neware export without one, whose
+    first cycle's Coulombic efficiency (1465 %: the half-cycles do not pair) is flagged doubtful.
+    The CE panel marks it as a cross on the edge of an axis scaled to the undoubted values, with
+    its number; the rate panel shows both cells, in mA and mAh, not the mass-less one dropped."""
+    import xml.etree.ElementTree as ET
+
+    import numpy as np
+    import xarray as xr
+    import yaml
+
+    from nakit import cycling
+
+    land = _peer_path(("echem", "cellpy", "custom_data_002.xlsx"))
+    neware = _peer_path(("echem", "cellpy", "nw_regular_export_ife_example.csv"))
+    rate_file = land  # the LAND rate test again, read without a mass (custom_data_003 starts mid-cycle)
+    study = {"title": "Two cells", "samples": [
+        {"label": "LAND cell", "cycling": {"file": land, "rate_file": land, "active_mass_mg": 2.0}},
+        {"label": "Neware cell", "cycling": {"file": neware, "rate_file": rate_file}}]}
+    path = tmp_path / "cells.yaml"
+    path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
+    summary = run_study(path, workers=1)
+    assert summary.ok, summary.describe()
+    # the library's own verdict on the Neware file: cycle 1 doubtful, far above 100 %
+    s = cycling.summarise(cycling.read_cycling(neware), None)
+    odd = np.flatnonzero(s["ce_doubtful"].values == 1)
+    assert odd.size == 1
+    ce_odd = float(s["coulombic_efficiency"][odd[0]])
+    assert ce_odd > 1000
+    undoubted = s["coulombic_efficiency"].values[s["ce_doubtful"].values == 0]
+    html_text = (summary.output / "index.html").read_text(encoding="utf-8")
+    cycling_svg = summary.output / "comparison" / "cycling.svg"
+    svg = cycling_svg.read_text(encoding="utf-8")
+    # the number of the off-scale doubtful CE is written beside its cross, and the caption names it
+    assert f"{ce_odd:.4g} %" in svg
+    assert f"Neware cell cycle {int(s['cycle'][odd[0]])}: {ce_odd:.4g} %" in html_text
+    assert "Crosses" in html_text and "CE doubtful (kept; see flags)" in svg
+    # the CE axis is scaled to the undoubted values: no tick anywhere near 1465 %
+    texts = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    ce_panel = texts[len(texts) - texts[::-1].index("cycle"):texts.index("Coulombic efficiency (%)")]
+    ce_ticks = [float(t.replace("−", "-")) for t in ce_panel]
+    assert ce_ticks and max(ce_ticks) < max(np.nanmax(undoubted), 100.0) * 1.2
+    # the capacity over cycles is in mAh for both (one cell has no mass), named so
+    assert "discharge capacity (mAh)" in svg and "Neware cell" in svg
+    # the rate panel keeps the mass-less cell, in absolute units, said so
+    rate_svg = (summary.output / "comparison" / "rate.svg").read_text(encoding="utf-8")
+    assert "Neware cell" in rate_svg and "LAND cell" in rate_svg
+    assert "discharge capacity (mAh)" in rate_svg and "mAh g" not in rate_svg
+    assert "in mAh, not per gram: Neware cell states no active mass" in html_text
+    rate = xr.open_dataset(next(p for p in summary.output.rglob("rate.nc") if "04_cycling" in str(p)))
+    assert rate["discharge_capacity"].sel(sample="Neware cell").isnull().all()
