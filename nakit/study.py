@@ -776,7 +776,7 @@ def _cycles_panel(c, comp, out) -> None:
     left_out = 0
     if "cycle_complete" in df:
         incomplete = df["cycle_complete"] == 0  # NaN: a cycle the cell never reached (padding)
-        left_out = int((incomplete & df[q].notnull()).sum())
+        left_out = int(incomplete.sum())
         df = df[~incomplete]
     df = df.dropna(subset=[q])
     doubtful = (df["ce_doubtful"] == 1) if "ce_doubtful" in df else df[q].isnull()

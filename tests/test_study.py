@@ -691,3 +691,49 @@ def test_cycling_comparison_marks_doubtful_ce_and_keeps_massless_cells(tmp_path)
     assert "in mAh, not per gram: Neware cell states no active mass" in html_text
     rate = xr.open_dataset(next(p for p in summary.output.rglob("rate.nc") if "04_cycling" in str(p)))
     assert rate["discharge_capacity"].sel(sample="Neware cell").isnull().all()
+
+
+def test_cycles_panel_leaves_out_incomplete_cycles_and_marks_doubtful_ce(tmp_path, monkeypatch):
+    """A hand-made cycles.nc: cycle 3 of A is incomplete (its CE must not be drawn), cycle 1 of
+    B is doubtful at 250 % (a cross on the edge of a 95-100 % axis, its number beside it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import xarray as xr
+
+    from nakit import study as st
+
+    ce = np.array([[98.0, 99.0, 40.0, 99.5], [250.0, 97.0, 98.5, 99.0]])
+    q = np.array([[100.0, 98.0, np.nan, 96.0], [2.0, 1.9, 1.8, 1.7]])
+    c = xr.Dataset({
+        "discharge_capacity": (("sample", "cycle"), np.where([[1], [0]], q, np.nan), {"units": "mAh/g"}),
+        "absolute_discharge_capacity": (("sample", "cycle"), q * [[0.002], [1.0]], {"units": "mAh"}),
+        "coulombic_efficiency": (("sample", "cycle"), ce, {"units": "%"}),
+        "ce_doubtful": (("sample", "cycle"), [[0, 0, 0, 0], [1, 0, 0, 0]], {"units": "1"}),
+        "cycle_complete": (("sample", "cycle"), [[1, 1, 0, 1], [1, 1, 1, 1]], {"units": "1"}),
+    }, coords={"sample": ["A", "B"], "cycle": [1, 2, 3, 4]})
+    shown = {}
+
+    def keep(comp, fig, out, name, heading, caption):
+        shown["fig"], shown["caption"] = fig, caption
+
+    monkeypatch.setattr(st, "_save", keep)
+    st._cycles_panel(c, st.Comparison(), tmp_path)
+    fig, caption = shown["fig"], shown["caption"]
+    ce_ax = fig.axes[1]
+    points = {(round(x), round(y, 3)) for line in ce_ax.lines for x, y in line.get_xydata() if np.isfinite(y)}
+    assert (3, 40.0) not in points               # the incomplete cycle is left out
+    assert (1, 250.0) not in points               # the doubtful CE is not drawn at its value...
+    lo, hi = ce_ax.get_ylim()
+    assert 90 < lo < 97 and 100 < hi < 102      # ...the axis follows the undoubted values
+    crosses = [line for line in ce_ax.lines if line.get_marker() == "x" and len(line.get_xdata())]
+    assert [(float(line.get_xdata()[0]), float(line.get_ydata()[0])) for line in crosses] == [(1.0, hi)]
+    assert crosses[0].get_color() == "C1"        # in B's colour
+    assert [t.get_text() for t in ce_ax.texts] == ["250 %"]
+    assert "B cycle 1: 250 %" in caption and "Left out: 1 cycle with a half-cycle missing" in caption
+    assert "in mAh, not per gram: B states no active mass" in caption
+    assert fig.axes[0].get_ylabel() == "discharge capacity (mAh)"
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
