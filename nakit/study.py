@@ -91,6 +91,20 @@ class Study:
         root = data_dir().resolve()
         return any(root in p.parents for p in self.inputs)
 
+    @property
+    def stand_ins(self) -> list[str]:
+        """The labels of the samples with a file under the project's ``data/`` (synthesised stand-ins)."""
+        from .paths import data_dir
+        from .report import _sample_files
+
+        root = data_dir().resolve()
+        found: set[str] = set()
+        for job in self.jobs:
+            for label, paths in _sample_files(job.parameters.get("samples")).items():
+                if any(root in Path(p).resolve().parents for p in paths):
+                    found.add(label)
+        return [label for label in self.labels if label in found]
+
 
 @dataclass
 class StudySummary:
@@ -1119,7 +1133,12 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
 
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(study.title)}</title>",
              f"<style>{_CSS}</style></head><body>", f"<h1>{esc(study.title)}</h1>"]
-    if study.synthesised:
+    stand_ins = study.stand_ins
+    if stand_ins and len(stand_ins) < len(study.labels):  # a mixed study: name the stand-ins only
+        parts.append(f"<p class='banner'><b>Synthesised stand-in data (nakit forward model), not measurements: "
+                     f"{esc(_join_labels(stand_ins))}.</b> Their input files come from nakit's data/ folder "
+                     "(see data/README.md); the other samples are read from the files given.</p>")
+    elif study.synthesised:
         words = ("The paper's raw data were never published; every input here was synthesised from the "
                  "paper's stated values (see data/README.md).") if study.claims else (
                  "Inputs from nakit's data/ folder were made by its forward models (see data/README.md).")

@@ -737,3 +737,30 @@ def test_cycles_panel_leaves_out_incomplete_cycles_and_marks_doubtful_ce(tmp_pat
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_index_banner_names_only_the_stand_in_samples_of_a_mixed_study(tmp_path):
+    import yaml
+
+    from nakit.paths import data_dir
+    from nakit.study import Comparison, write_index
+    from tests.peer import peer_file
+
+    def index(samples):
+        path = tmp_path / f"s{len(list(tmp_path.glob('*.yaml')))}.yaml"
+        path.write_text(yaml.safe_dump({"title": "t", "samples": samples}), encoding="utf-8")
+        study = load_study(path)
+        comp = Comparison(nc=study.output / "comparison.nc", csv=study.output / "comparison.csv")
+        study.output.mkdir(parents=True, exist_ok=True)
+        banners = re.findall(r"<p class='banner'>(.*?)</p>", write_index(study, [], comp, None).read_text("utf-8"))
+        return study, banners
+
+    stand = str(data_dir() / "sorption" / "cmk3.aif")
+    real = str(peer_file("sorption", "aif-examples", "Sample_G.aif_tst"))
+    study, banners = index([{"label": "stand-in", "sorption": stand}, {"label": "Sample G", "sorption": real}])
+    assert study.stand_ins == ["stand-in"] and len(banners) == 1
+    assert "stand-in" in banners[0] and "Sample G" not in banners[0] and "every input" not in banners[0]
+    study, banners = index([{"label": "Sample G", "sorption": real}])
+    assert study.stand_ins == [] and banners == []
+    study, banners = index([{"label": "stand-in", "sorption": stand}])
+    assert study.stand_ins == ["stand-in"] and len(banners) == 1 and "data/README.md" in banners[0]
