@@ -154,37 +154,43 @@ def _aspect(xlim, ylim) -> float:
 
 def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2, cmap: str = "viridis",
                    axes_width: float = 4.6, fits: bool = True):
-    """One Nyquist panel per entry of ``panels`` (``{title: {legend label: dataset}}``), in a grid.
+    """One Nyquist panel per entry of ``panels`` (``{title: {legend label: dataset}}``), in rows.
 
     Each panel gets its own limits and unit (:func:`nyquist`), colours from ``cmap`` in the
     order of its spectra, and its legend outside on the right, so it never covers a point.
-    The figure's rows are as tall as their most elongated panel needs at ``axes_width``
-    inches per panel, so equal scales waste little space. Returns ``(fig, axes)`` (a flat
-    list, one per panel; grid cells beyond the panels are hidden).
+    At equal scales a panel's shape is its data's: the panels of a row share one height and
+    get widths in proportion to their data's width over height (``ncols * axes_width``
+    inches of axes per full row), so a flat spectrum beside a tall one wastes no space.
+    Returns ``(fig, axes)``, one axes per panel in the order given.
     """
     import matplotlib.pyplot as plt
 
     titles = list(panels)
     ncols = max(1, min(ncols, len(titles)))
-    nrows = -(-len(titles) // ncols)
+    rows = [titles[i:i + ncols] for i in range(0, len(titles), ncols)]
     limits = {t: data_limits(panels[t]) for t in titles}
-    heights = []
-    for row in range(nrows):
-        row_titles = titles[row * ncols:(row + 1) * ncols]
-        ratio = max(_aspect(*limits[t]) for t in row_titles)
-        heights.append(min(max(axes_width * ratio, 1.6), 1.6 * axes_width) + 1.3)  # + title, tick and axis labels
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * (axes_width + 2.2), sum(heights)), squeeze=False,
-                             layout="constrained", gridspec_kw={"height_ratios": heights})
-    flat = list(axes.flat)
-    for ax, title in zip(flat, titles):
-        spectra = panels[title]
-        colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
-        nyquist(ax, spectra, colours=colours, xlim=limits[title][0], ylim=limits[title][1], fits=fits)
-        ax.set_title(title)
-        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
-    for ax in flat[len(titles):]:
-        ax.set_visible(False)
-    return fig, flat[:len(titles)]
+    # width per unit height of each panel, kept within 1:3 and 3:1 of a square (beyond that the box shrinks)
+    shape = {t: min(max(1.0 / max(_aspect(*limits[t]), 1e-9), 1 / 3), 3.0) for t in titles}
+    heights = [min(max(len(row) * axes_width / sum(shape[t] for t in row), 1.6), 1.3 * axes_width) for row in rows]
+    extra = 1.3  # title, tick and axis labels of a row, inches
+    fig = plt.figure(figsize=(ncols * (axes_width + 2.2), sum(h + extra for h in heights)), layout="constrained")
+    subfigs = fig.subfigures(len(rows), 1, height_ratios=[h + extra for h in heights], squeeze=False)[:, 0]
+    axes = []
+    for subfig, row in zip(subfigs, rows):
+        # a short last row keeps the full rows' panel widths, left-aligned
+        ratios = [shape[t] for t in row] + ([sum(shape[t] for t in rows[0]) * (ncols - len(row)) / ncols]
+                                             if len(row) < ncols and len(rows) > 1 else [])
+        row_axes = subfig.subplots(1, len(ratios), width_ratios=ratios, squeeze=False)[0]
+        for ax in row_axes[len(row):]:
+            ax.set_visible(False)
+        for ax, title in zip(row_axes, row):
+            spectra = panels[title]
+            colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
+            nyquist(ax, spectra, colours=colours, xlim=limits[title][0], ylim=limits[title][1], fits=fits)
+            ax.set_title(title)
+            ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
+            axes.append(ax)
+    return fig, axes
 
 
 def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, fits: bool = True,

@@ -53,7 +53,7 @@ def unit_factor(label):
 
 def check_nyquist(ax, spectra):
     """The checks every Nyquist axes must pass; ``spectra`` in ohm, as plotted on ``ax``."""
-    ax.figure.draw_without_rendering()
+    ax.get_figure(root=True).draw_without_rendering()
     px, py = ohm_per_pixel(ax)
     assert abs(px / py - 1) < 0.01, f"{ax.get_title()}: {px:.4g} vs {py:.4g} units per pixel"
     fx, fy = unit_factor(ax.get_xlabel()), unit_factor(ax.get_ylabel())
@@ -86,7 +86,7 @@ def drawn_tick_labels(axis):
 
 
 def text_boxes(ax):
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = ax.get_figure(root=True).canvas.get_renderer()
     texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *drawn_tick_labels(ax.xaxis), *drawn_tick_labels(ax.yaxis)]
     return [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_visible() and t.get_text().strip()]
 
