@@ -10,6 +10,7 @@ or another label in the figures that make the paper's panels (:data:`nakit.paper
 from __future__ import annotations
 
 import csv
+import re
 import os
 import subprocess
 import sys
@@ -254,3 +255,62 @@ def test_every_report_figure_has_a_layout_record(reproduction):
         if png.stem not in names:
             missing.append(str(png.relative_to(reproduction)))
     assert not missing, f"figures saved without a layout check: {missing}"
+
+
+# -- the impedance figures (Fig. S10, S13) of a real reproduction: equal scales, units, limits ----
+
+def _svg_axes(path):
+    """``[(xlabel, ylabel, [(x px, value)], [(y px, value)], (bottom px, top px))]`` of each axes in a nakit SVG
+    (text kept as text): tick positions from the tick marks, values from their labels."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    href = "{http://www.w3.org/1999/xlink}href"
+    number = lambda t: float(t.replace("−", "-"))  # noqa: E731 (matplotlib's minus sign)
+    found = []
+    for axes in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}g"):
+        if not axes.get("id", "").startswith("axes_"):
+            continue
+        axis_groups = [g for g in axes.findall("s:g", ns) if g.get("id", "").startswith("matplotlib.axis_")]
+        if len(axis_groups) != 2:
+            continue
+        ticks, labels = [], []
+        for group, coord in zip(axis_groups, ("x", "y")):
+            pairs = []
+            for tick in group.findall("s:g", ns):
+                if not tick.get("id", "").startswith(("xtick_", "ytick_")):
+                    continue
+                use = next((u for u in tick.iter("{http://www.w3.org/2000/svg}use") if u.get(href)), None)
+                text = "".join(t.text or "" for t in tick.iter("{http://www.w3.org/2000/svg}text")).strip()
+                if use is not None and text:
+                    pairs.append((float(use.get(coord)), number(text)))
+            ticks.append(pairs)
+            label = [t for g in group.findall("s:g", ns) if g.get("id", "").startswith("text_")
+                     for t in g.iter("{http://www.w3.org/2000/svg}text")]
+            labels.append("".join(t.text or "" for t in label).strip())
+        patch = axes.find("s:g/s:path", ns)
+        ys = [float(v) for v in re.findall(r"[-\d.]+ ([-\d.]+)", patch.get("d"))]
+        found.append((labels[0], labels[1], ticks[0], ticks[1], (max(ys), min(ys))))
+    return found
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("figure", ["nyquist_series", "nyquist_pellets"])
+def test_impedance_nyquist_axes_equal_framed_and_in_engineering_units(reproduction, figure):
+    """Fig. S10 and S13 as saved: 1 Ω on Z′ is as long as 1 Ω on −Z″ (within 1 %), one engineering unit in
+    both axis labels matching the tick numbers (largest in [1, 1000)), −Z″ not below −5 % of its range."""
+    svg = reproduction / "05_eis_fitting" / "figures" / f"{figure}.svg"
+    nyquist = [a for a in _svg_axes(svg) if a[0].startswith("Z′")]
+    assert nyquist, f"{svg.name}: no Nyquist axes (x label 'Z′ / <unit>') found"
+    for xlabel, ylabel, xt, yt, (bottom_px, top_px) in nyquist:
+        mx = re.fullmatch(r"Z′ / (k|M|m|)Ω", xlabel)
+        my = re.fullmatch(r"−Z″ / (k|M|m|)Ω", ylabel)
+        assert mx and my and mx.group(1) == my.group(1), (xlabel, ylabel)
+        sx = np.polyfit([v for _, v in xt], [p for p, _ in xt], 1)[0]  # pixels per unit
+        sy = -np.polyfit([v for _, v in yt], [p for p, _ in yt], 1)[0]  # SVG y grows downwards
+        assert abs(sx / sy - 1) < 0.01, f"{svg.name} ({xlabel}): {sx:.4g} vs {sy:.4g} px per {mx.group(1)}Ω"
+        biggest = max(abs(v) for _, v in xt + yt)
+        assert 1 <= biggest < 1000, f"{svg.name}: tick numbers up to {biggest:g} {mx.group(1)}Ω"
+        p0, v0 = yt[0]
+        low, high = v0 + (p0 - bottom_px) / sy, v0 + (p0 - top_px) / sy  # the -Z'' limits
+        assert low >= -0.05 * (high - low), f"{svg.name}: −Z″ from {low:.3g} to {high:.3g}"
