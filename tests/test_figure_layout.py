@@ -10,8 +10,8 @@ or another label in the figures that make the paper's panels (:data:`nakit.paper
 from __future__ import annotations
 
 import csv
-import re
 import os
+import re
 import subprocess
 import sys
 import warnings
