@@ -250,6 +250,28 @@ def axis_text(text: str) -> str:
     return re.sub(r"(?<![A-Za-z0-9_$])([A-Za-z])_([A-Za-z0-9]{1,3})(?![A-Za-z0-9_])", r"$\1_{\2}$", str(text))
 
 
+def axis_unit(unit: str) -> str:
+    """A unit written with slashes typeset for an axis label, each divisor as a power -1:
+    ``mAh/g`` -> ``mAh g$^{-1}$``, ``mAh/g/V`` -> ``mAh g$^{-1}$ V$^{-1}$``; a unit without a
+    slash (``mAh``, ``%``) or with an odd one (``1/[n(p0/p - 1)]``) unchanged."""
+    parts = str(unit).split("/")
+    found = [re.fullmatch(r"([A-Za-zµΩ°]+)([0-9]?)", p) for p in parts]
+    if len(parts) < 2 or not all(found):
+        return str(unit)
+
+    def power(m, sign):  # cm3 -> cm$^{3}$ over the line, cm$^{-3}$ under it
+        p = (sign + (m.group(2) or "1")).lstrip("+")
+        return m.group(1) if p == "1" else f"{m.group(1)}$^{{{p}}}$"
+    return " ".join([power(found[0], "+")] + [power(m, "-") for m in found[1:]])
+
+
+def wrapped(table):
+    """A table (DataFrame or Styler) with long text (flags, notes) shown whole and wrapped in the
+    report, left-aligned, never cut with "..." nor running off the page."""
+    styler = table if hasattr(table, "set_properties") and not hasattr(table, "columns") else table.style
+    return styler.set_properties(**{"white-space": "pre-wrap", "text-align": "left", "max-width": "40em"})
+
+
 def phase_name(name: str, *, spacegroup: str | None = None, mathtext: bool = False) -> str:
     """A reference phase's file-style name typeset for a reader: ``Na3PS4_P-421c`` -> ``Na₃PS₄ (P4̄2₁c)``.
 

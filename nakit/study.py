@@ -886,8 +886,10 @@ def _rate_panel(r, comp, out) -> None:
 
 
 def _axis_unit(unit: str) -> str:
-    """A unit for an axis label: ``mAh/g`` -> ``mAh g$^{-1}$`` (the house style of the notebooks)."""
-    return re.sub(r"^(\w+)/(\w+)$", r"\1 \2$^{-1}$", unit)
+    """A unit for an axis label: ``mAh/g`` -> ``mAh g$^{-1}$`` (:func:`nakit.report.axis_unit`)."""
+    from .report import axis_unit
+
+    return axis_unit(unit)
 
 
 def _units(da, standard: str) -> str:

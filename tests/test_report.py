@@ -326,3 +326,20 @@ def test_species_name_typesets_ions_only(name, unicode, mathtext):
 ])
 def test_axis_text_subscripts_one_letter_symbols(text, shown):
     assert report.axis_text(text) == shown
+
+
+@pytest.mark.parametrize("unit, shown", [
+    ("mAh/g", "mAh g$^{-1}$"), ("mA/g", "mA g$^{-1}$"), ("mAh/g/V", "mAh g$^{-1}$ V$^{-1}$"),
+    ("cm3/g", "cm$^{3}$ g$^{-1}$"), ("S/cm2", "S cm$^{-2}$"),
+    ("mAh", "mAh"), ("%", "%"), ("1/[n(p0/p - 1)]", "1/[n(p0/p - 1)]"),
+])
+def test_axis_unit_writes_divisors_as_powers(unit, shown):
+    assert report.axis_unit(unit) == shown
+
+
+def test_wrapped_table_shows_long_text_whole():
+    import pandas as pd
+
+    note = "incomplete cycle(s): cycle 5: charge cut short: the record ends during it at 0.425 V " * 3
+    html = report.wrapped(pd.DataFrame({"flags": [note]})).to_html()
+    assert note.strip() in html and "..." not in html and "white-space: pre-wrap" in html

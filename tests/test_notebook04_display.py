@@ -1,0 +1,98 @@
+"""Notebook 04's display (#16): one average discharge voltage, units typeset, flags whole and without NaN.
+
+Runs the notebook twice (about a minute each): on the paper's stand-in cells with the paper's
+claims list, and on a real Neware export whose last cycle is cut short.
+"""
+
+import csv
+import math
+import re
+
+import pytest
+
+from nakit.paths import data_dir, notebooks_dir
+from nakit.report import fmt
+from tests.peer import peer_file
+
+pytestmark = pytest.mark.notebooks
+
+
+def _run(out, overrides):
+    from nakit.runner import execute
+
+    result = execute(notebooks_dir() / "04_cycling.ipynb", out, overrides)
+    assert result.ok, result.error
+    return out
+
+
+def _rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _html(out):
+    return next(out.glob("*.html")).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def paper_run(tmp_path_factory):
+    cyc = data_dir() / "cycling"
+    cell = {"composite_mass_mg": 5.0, "active_fraction": 0.30, "active_material": "Na2S"}
+    samples = [{"label": "cast-annealed", "file": str(cyc / "cast_annealed_50cycles.xlsx"),
+                "rate_file": str(cyc / "cast_annealed_rate.xlsx"), "rt_file": str(cyc / "cast_annealed_rt.xlsx"), **cell},
+               {"label": "ball-milled", "file": str(cyc / "ball_milled_45cycles.xlsx"),
+                "rate_file": str(cyc / "ball_milled_rate.xlsx"), "rt_file": str(cyc / "ball_milled_rt.xlsx"), **cell}]
+    return _run(tmp_path_factory.mktemp("nb04_paper"),
+                {"samples": samples, "claims_file": str(data_dir() / "paper_claims.csv")})
+
+
+@pytest.fixture(scope="module")
+def neware_run(tmp_path_factory):
+    path = peer_file("echem", "cellpy", "neware_uio.csv")
+    return _run(tmp_path_factory.mktemp("nb04_neware"), {"samples": [{"label": "Neware cell", "file": str(path)}]})
+
+
+def test_average_discharge_voltage_is_one_number_in_table_and_ledger(paper_run):
+    head = {(r["sample"], r["key"]): r for r in _rows(paper_run / "results" / "headline.csv")}
+    claim = {r["id"]: r for r in _rows(paper_run / "claims.csv")}["cyc.avg_discharge_voltage"]
+    row = head[("cast-annealed", "average_discharge_voltage")]
+    value, sigma = float(row["value"]), float(row["sigma"])
+    assert math.isclose(value, float(claim["nakit_value"]), rel_tol=0, abs_tol=1e-12)
+    assert math.isclose(sigma, float(claim["nakit_sigma"]), rel_tol=1e-9)
+    # not a scatter of 4e-7 V: the file states voltages to 1e-5 V, and sigma is at least that
+    assert sigma >= 1e-5 and "voltage resolution (1e-05 V)" in row["note"]
+    # the report prints one text for it, the same in the results table and the claims table
+    shown = set(re.findall(r"1\.309\d* ± 0\.0000\d+", _html(paper_run)))
+    assert shown == {fmt(value, sigma)}, shown
+
+
+def test_paper_cycling_claims_keep_their_statuses(paper_run):
+    from collections import Counter
+
+    statuses = Counter(r["status"] for r in _rows(paper_run / "claims.csv"))
+    assert statuses == {"agrees": 15, "flagged": 4, "differs": 1, "not computed": 1}
+
+
+def test_axis_units_are_typeset(paper_run):
+    """mAh/g Na2S as mathtext (mAh g⁻¹, Na₂S subscript): no plain 'mAh/g' or 'Na2S' in any figure's text."""
+    for svg in (paper_run / "figures").glob("*.svg"):
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8"))
+        assert not [t for t in texts if "mAh/g" in t or "Na2S" in t or "mA/g" in t], svg.name
+
+
+def test_results_table_shows_flags_and_notes_whole(paper_run):
+    html = _html(paper_run)
+    assert "...</td>" not in html
+    for row in _rows(paper_run / "results" / "headline.csv"):
+        if row["note"]:
+            assert row["note"].replace("'", "&#x27;") in html or row["note"] in html, row["note"]
+
+
+def test_incomplete_cycle_flag_has_no_nan_and_is_shown_whole(neware_run):
+    rows = _rows(neware_run / "results" / "headline.csv")
+    flags = [r["flags"] for r in rows if r["flags"]]
+    assert flags and all("incomplete cycle" in f for f in flags)
+    assert not [f for f in flags if re.search(r"\bNaN\b", f)]
+    html = _html(neware_run)
+    assert "...</td>" not in html and "NaN where" not in html
+    assert "charge cut short: the record ends during it at 0.425 V" in html
