@@ -19,12 +19,14 @@ the spike and the arc are both readable.
 from __future__ import annotations
 
 import math
-from typing import Mapping, NamedTuple, Sequence
+from typing import Collection, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
 #: SI prefixes of the engineering units, by power of 1000
 PREFIXES = {-2: "µ", -1: "m", 0: "", 1: "k", 2: "M", 3: "G"}
+#: marks a flagged fit in a legend, as elsewhere in nakit's reports
+FLAG_MARK = "⚑"
 #: the axis labels of a Nyquist plot, before " / <unit>"
 REAL_LABEL = "Z′"
 IMAG_LABEL = "−Z″"
@@ -93,7 +95,7 @@ def arc_window(resistances: Sequence[float], *, reach: float = 1.3, height: floa
 
 
 def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=None, fits: bool = True,
-            pad: float = 0.03, markersize: float = 3.0) -> Scale:
+            flagged: Collection[str] = (), pad: float = 0.03, markersize: float = 3.0) -> Scale:
     """Draw the Nyquist plot of ``spectra`` on ``ax`` with equal scales and an engineering unit.
 
     Parameters
@@ -111,6 +113,9 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
         Points and curves outside it are clipped.
     fits
         Draw the fitted curves where present.
+    flagged
+        Names of spectra whose fit is flagged: their curve is dashed and their legend entry
+        says ``fit ⚑ flagged``, so a failed fit is not read as a description of the data.
     pad
         Margin around the data, as a fraction of each axis' range.
     markersize
@@ -132,10 +137,12 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     colours = list(colours) if colours is not None else [None] * len(spectra)
     for colour, (name, ds) in zip(colours, spectra.items()):
         x, y = _xy(ds)
-        line, = ax.plot(x / f, y / f, "o", ms=markersize, color=colour, label=name)
+        bad = fits and name in flagged and "curve_real" in ds
+        line, = ax.plot(x / f, y / f, "o", ms=markersize, color=colour,
+                        label=f"{name} (fit {FLAG_MARK} flagged)" if bad else name)
         if fits and "curve_real" in ds and "curve_imag" in ds:
             cx, cy = _xy(ds, "curve_real", "curve_imag")
-            ax.plot(cx / f, cy / f, "-", lw=1, color=line.get_color())
+            ax.plot(cx / f, cy / f, "--" if bad else "-", lw=1, color=line.get_color())
     ax.set_xlim(xlim[0] / f, xlim[1] / f)
     ax.set_ylim(ylim[0] / f, ylim[1] / f)
     ax.set_aspect("equal", adjustable="box")  # limits kept, the box shrinks: 1 Ω on x = 1 Ω on y
@@ -153,7 +160,7 @@ def _aspect(xlim, ylim) -> float:
 
 
 def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2, cmap: str = "viridis",
-                   axes_width: float = 4.6, fits: bool = True):
+                   axes_width: float = 4.6, fits: bool = True, flagged: Mapping[str, Collection[str]] | None = None):
     """One Nyquist panel per entry of ``panels`` (``{title: {legend label: dataset}}``), in rows.
 
     Each panel gets its own limits and unit (:func:`nyquist`), colours from ``cmap`` in the
@@ -161,6 +168,7 @@ def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2
     At equal scales a panel's shape is its data's: the panels of a row share one height and
     get widths in proportion to their data's width over height (``ncols * axes_width``
     inches of axes per full row), so a flat spectrum beside a tall one wastes no space.
+    ``flagged``: ``{title: names of spectra with a flagged fit}`` (see :func:`nyquist`).
     Returns ``(fig, axes)``, one axes per panel in the order given.
     """
     import matplotlib.pyplot as plt
@@ -186,7 +194,8 @@ def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2
         for ax, title in zip(row_axes, row):
             spectra = panels[title]
             colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
-            nyquist(ax, spectra, colours=colours, xlim=limits[title][0], ylim=limits[title][1], fits=fits)
+            nyquist(ax, spectra, colours=colours, xlim=limits[title][0], ylim=limits[title][1], fits=fits,
+                    flagged=(flagged or {}).get(title, ()))
             ax.set_title(title)
             ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
             axes.append(ax)
@@ -194,11 +203,12 @@ def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2
 
 
 def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, fits: bool = True,
-         markersize: float = 3.0) -> Scale:
+         flagged: Collection[str] = (), markersize: float = 3.0) -> Scale:
     """``|Z|`` (log-log, ohm) and ``−θ`` (degrees) against frequency on two axes.
 
     ``spectra`` as for :func:`nyquist`; datasets carry the ``frequency`` coordinate (Hz) and,
-    for fitted curves, ``frequency_fine``. Returns the unit of the ``|Z|`` axis.
+    for fitted curves, ``frequency_fine``; ``flagged`` as for :func:`nyquist`. Returns the unit of the
+    ``|Z|`` axis.
     """
     scale = Scale(1.0, "")  # a log axis shows its decades itself (10², 10⁵ Ω): no prefix
     f = scale.factor
@@ -206,13 +216,16 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
     for colour, (name, ds) in zip(colours, spectra.items()):
         x, y = _xy(ds)
         freq = np.asarray(ds["frequency"], float)
-        line, = ax_modulus.plot(freq, np.hypot(x, y) / f, "o", ms=markersize, color=colour, label=name)
-        ax_phase.plot(freq, np.degrees(np.arctan2(y, x)), "o", ms=markersize, color=line.get_color(), label=name)
+        bad = fits and name in flagged and "curve_real" in ds
+        label = f"{name} (fit {FLAG_MARK} flagged)" if bad else name
+        line, = ax_modulus.plot(freq, np.hypot(x, y) / f, "o", ms=markersize, color=colour, label=label)
+        ax_phase.plot(freq, np.degrees(np.arctan2(y, x)), "o", ms=markersize, color=line.get_color(), label=label)
         if fits and "curve_real" in ds and "frequency_fine" in ds:
             cx, cy = _xy(ds, "curve_real", "curve_imag")
             fine = np.asarray(ds["frequency_fine"], float)
-            ax_modulus.plot(fine, np.hypot(cx, cy) / f, "-", lw=1, color=line.get_color())
-            ax_phase.plot(fine, np.degrees(np.arctan2(cy, cx)), "-", lw=1, color=line.get_color())
+            style = "--" if bad else "-"
+            ax_modulus.plot(fine, np.hypot(cx, cy) / f, style, lw=1, color=line.get_color())
+            ax_phase.plot(fine, np.degrees(np.arctan2(cy, cx)), style, lw=1, color=line.get_color())
     for ax in (ax_modulus, ax_phase):
         ax.set_xscale("log")
     ax_modulus.set_yscale("log")
@@ -224,7 +237,7 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
 
 
 def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Mapping[str, Sequence[float]], *,
-                    cmap: str = "plasma", fits: bool = True):
+                    cmap: str = "plasma", fits: bool = True, flagged: Mapping[str, Collection[str]] | None = None):
     """Spectra of ion-blocking cells: per sample, a Nyquist plot of the electrolyte arcs and the Bode plot.
 
     Parameters
@@ -236,6 +249,8 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         is :func:`arc_window` of them (the capacitive spikes leave it through the top).
     cmap, fits
         Colour map of the spectra (in their order) and whether to draw fitted curves.
+    flagged
+        ``{sample title: names of spectra with a flagged fit}`` (see :func:`nyquist`).
 
     Returns
     -------
@@ -256,9 +271,10 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         ax_m = fig.add_subplot(grid[2 * i, 1])
         ax_p = fig.add_subplot(grid[2 * i + 1, 1], sharex=ax_m)
         xlim, ylim = arc_window(resistances.get(title, ()))
-        nyquist(ax_n, spectra, colours=colours, xlim=xlim, ylim=ylim, fits=fits)
+        marked = (flagged or {}).get(title, ())
+        nyquist(ax_n, spectra, colours=colours, xlim=xlim, ylim=ylim, fits=fits, flagged=marked)
         ax_n.set_title(f"{title}: electrolyte arcs")
-        bode(ax_m, ax_p, spectra, colours=colours, fits=fits)
+        bode(ax_m, ax_p, spectra, colours=colours, fits=fits, flagged=marked)
         ax_m.set_title(f"{title}: whole spectra")
         ax_m.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
         rows.append({"nyquist": ax_n, "modulus": ax_m, "phase": ax_p})

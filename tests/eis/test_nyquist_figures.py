@@ -193,3 +193,31 @@ def test_inductive_points_are_shown_not_cut():
         assert ax.get_ylim()[0] * scale.factor < float(-ds["z_imag"].max())
     finally:
         plt.close(fig)
+
+
+def test_flagged_fits_are_dashed_and_named_in_the_legend():
+    import xarray as xr
+
+    def with_curve(ds):  # a "fit" curve: the data themselves, on the fine axis the fits use
+        return ds.assign(curve_real=("frequency_fine", ds["z_real"].values),
+                         curve_imag=("frequency_fine", ds["z_imag"].values),
+                         frequency_fine=("frequency_fine", ds["frequency"].values))
+
+    spectra = {name: with_curve(ds) for name, ds in cells()["cast-annealed"].items()}
+    assert all(isinstance(ds, xr.Dataset) for ds in spectra.values())
+    fig, axes = plots.nyquist_figure({"cell": spectra}, flagged={"cell": {"cycle 30"}})
+    try:
+        ax = axes[0]
+        curves = [line for line in ax.lines if line.get_linestyle() != "None"]
+        assert [c.get_linestyle() for c in curves] == ["-", "-", "--", "-"]
+        entries = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert entries == ["cycle 1", "cycle 10", "cycle 30 (fit ⚑ flagged)", "cycle 50"]
+    finally:
+        plt.close(fig)
+    fig, rows = plots.blocking_figure({"p": spectra}, {"p": [300.0]}, flagged={"p": {"cycle 1"}})
+    try:
+        for ax in rows[0].values():
+            curves = [line for line in ax.lines if line.get_linestyle() != "None"]
+            assert [c.get_linestyle() for c in curves] == ["--", "-", "-", "-"]
+    finally:
+        plt.close(fig)
