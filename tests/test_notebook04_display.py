@@ -96,3 +96,4 @@ def test_incomplete_cycle_flag_has_no_nan_and_is_shown_whole(neware_run):
     html = _html(neware_run)
     assert "...</td>" not in html and "NaN where" not in html
     assert "charge cut short: the record ends during it at 0.425 V" in html
+    assert "<td>NaN</td>" not in html  # the per-cycle table leaves the missing half's numbers blank
