@@ -246,7 +246,8 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         ``{sample title: {legend label: dataset}}``, as for :func:`nyquist_figure`.
     resistances
         ``{sample title: [fitted arc resistance (ohm) of each spectrum]}``; the Nyquist window
-        is :func:`arc_window` of them (the capacitive spikes leave it through the top).
+        is :func:`arc_window` of them (the capacitive spikes leave it through the top), each
+        taken no larger than the largest measured ``Z'``.
     cmap, fits
         Colour map of the spectra (in their order) and whether to draw fitted curves.
     flagged
@@ -270,7 +271,9 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         ax_n = fig.add_subplot(grid[2 * i:2 * i + 2, 0])
         ax_m = fig.add_subplot(grid[2 * i, 1])
         ax_p = fig.add_subplot(grid[2 * i + 1, 1], sharex=ax_m)
-        xlim, ylim = arc_window(resistances.get(title, ()))
+        # a failed fit's resistance can lie far beyond the spectrum: the arcs end within the measured Z'
+        reach = max(float(np.nanmax(_xy(ds)[0])) for ds in spectra.values())
+        xlim, ylim = arc_window([min(float(r), reach) for r in resistances.get(title, ())] or [reach])
         marked = (flagged or {}).get(title, ())
         nyquist(ax_n, spectra, colours=colours, xlim=xlim, ylim=ylim, fits=fits, flagged=marked)
         ax_n.set_title(f"{title}: electrolyte arcs")

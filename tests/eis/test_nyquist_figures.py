@@ -221,3 +221,16 @@ def test_flagged_fits_are_dashed_and_named_in_the_legend():
             assert [c.get_linestyle() for c in curves] == ["--", "-", "-", "-"]
     finally:
         plt.close(fig)
+
+
+def test_blocking_window_ignores_a_resistance_beyond_the_spectrum():
+    """A failed fit's R (here 1 TΩ) does not zoom the arcs out of sight: the window stays within the data."""
+    spectra = blocking()
+    reach = max(float(ds["z_real"].max()) for ds in spectra.values())
+    fig, rows = plots.blocking_figure({"pellet": spectra}, {"pellet": [900.0] * 6 + [1e12]})
+    try:
+        ax = rows[0]["nyquist"]
+        assert ax.get_xlim()[1] * unit_factor(ax.get_xlabel()) <= 1.3 * reach * (1 + 1e-12)
+        check_nyquist(ax, spectra)
+    finally:
+        plt.close(fig)
