@@ -139,6 +139,7 @@ def _read_grid(path) -> list[list]:
 _DOT_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d+(?![\d.,])|(?<![\d.,])\d+\.\d+(?![\d.,])")
 _COMMA_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d+(?![\d.,])|(?<![\d.,])\d+,\d+(?![\d.,])")
 _DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_DIGIT = re.compile(r"\d")
 
 
 def sniff_decimal(grid) -> str:
@@ -150,19 +151,19 @@ def sniff_decimal(grid) -> str:
     decides; "3,000" alone does not.
     """
     dot = comma = 0
-    for row in grid:
-        for cell in row:
-            if not isinstance(cell, str) or not any(ch.isdigit() for ch in cell):
-                continue
-            text = _DATE.sub(" ", cell)
-            for m in _COMMA_NUMBER.finditer(text):
-                token = m.group(0)
-                if "." in token or len(token.rsplit(",", 1)[1]) != 3:
-                    comma += 1
-            for m in _DOT_NUMBER.finditer(text):
-                token = m.group(0)
-                if "," in token or len(token.rsplit(".", 1)[1]) != 3:
-                    dot += 1
+    # one pass over the text cells that can hold such a number (a digit and a separator), joined by
+    # line breaks (a sheet has some 30 000 cells): no match or look-around of these patterns spans a
+    # line break, so the counts are those cell by cell
+    text = _DATE.sub(" ", "\n".join(cell for row in grid for cell in row if isinstance(cell, str)
+                                     and ("." in cell or "," in cell) and _DIGIT.search(cell)))
+    for m in _COMMA_NUMBER.finditer(text):
+        token = m.group(0)
+        if "." in token or len(token.rsplit(",", 1)[1]) != 3:
+            comma += 1
+    for m in _DOT_NUMBER.finditer(text):
+        token = m.group(0)
+        if "," in token or len(token.rsplit(".", 1)[1]) != 3:
+            dot += 1
     return "," if comma > dot else "."
 
 
@@ -259,10 +260,13 @@ def _parse_block(title, rows, c0, c1, row0) -> Block:
     prefix, prefix_row = "", -2
     i = 0
     while i < len(rows):
-        cells = [rows[i][c] for c in range(c0, c1)]
-        texts = [(k, str(v).strip()) for k, v in enumerate(cells) if isinstance(v, str) and str(v).strip()]
-        nums = [k for k, v in enumerate(cells) if _is_num(v)]
-        nxt = [rows[i + 1][c] for c in range(c0, c1)] if i + 1 < len(rows) else []
+        cells = rows[i][c0:c1]  # rows are padded to one width, c1 <= width
+        texts = [(k, s) for k, v in enumerate(cells) if isinstance(v, str) and (s := v.strip())]
+        if not texts:  # numbers alone start no table and label nothing; most rows of a block are blank
+            i += 1
+            continue
+        nums = [k for k, v in enumerate(cells) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        nxt = rows[i + 1][c0:c1] if i + 1 < len(rows) else []
         if len(texts) >= 2 and not nums and any(_is_num(nxt[k]) for k, _ in texts if k < len(nxt)):
             headers = {k: t for k, t in texts}
             cols = {t: [] for t in headers.values()}
