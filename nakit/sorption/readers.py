@@ -190,7 +190,7 @@ def _detect_workbook(path, data: bytes):
     except Exception as exc:  # calamine raises its own error types for broken workbooks
         kind = ".xls (OLE2)" if data.startswith(_OLE2) else ".xlsx (zip)"
         raise FileFormatError(path, f"not a readable .xls/.xlsx workbook: the {kind} container is damaged ({exc})") from None
-    cells = {str(c).strip().lower() for row in first for c in row if isinstance(c, str)}
+    cells = {c.strip().lower() for row in first for c in row if isinstance(c, str) and c}  # most cells are ""
     if "isotherm tabular report" in cells:
         return "micromeritics-xls", read_micromeritics
     if "Isotherm Tabular Report" in sheets:  # MicroActive: one report per sheet
