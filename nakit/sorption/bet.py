@@ -193,7 +193,8 @@ def _judge(p, q, i, j, slope, icpt, full, tolerance):
     """
     pf, qf = full
     rq = q * (1 - p)
-    drops = np.concatenate([[0], np.cumsum(rq[1:] <= rq[:-1])])
+    drops = np.zeros(rq.size, dtype=np.int64)  # drops[k]: falls of n(1-p) among the first k+1 points
+    np.cumsum(rq[1:] <= rq[:-1], out=drops[1:])
     with np.errstate(divide="ignore", invalid="ignore"):
         qm = 1 / (slope + icpt)
         c = 1 + slope / icpt
@@ -249,8 +250,13 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     y = bet_transform(p, q)
     i, j = _ranges(n)
     j1 = j + 1
-    N, Sx, Sy, Sxx, Sxy, Syy = (c[j1] - c[i] for c in np.cumsum(
-        np.vstack([np.zeros(6), np.column_stack([np.ones(n), p, y, p * p, p * y, y * y])]), axis=0).T)
+    # running sums (a zero row first) of 1, x, y, x^2, xy, y^2: each range's sums are two lookups
+    sums = np.empty((6, n + 1))
+    sums[:, 0] = 0.0
+    for row, values in zip(sums[:, 1:], (1.0, p, y, p * p, p * y, y * y)):
+        row[:] = values
+    np.cumsum(sums, axis=1, out=sums)
+    N, Sx, Sy, Sxx, Sxy, Syy = sums[:, j1] - sums[:, i]
     vx = Sxx - Sx**2 / N
     vxy = Sxy - Sx * Sy / N
     vy = Syy - Sy**2 / N
