@@ -110,19 +110,45 @@ def workbook_bytes(path) -> bytes:
     return data
 
 
+#: The last workbook whose first sheet :func:`first_sheet` parsed: (bytes, sheet names, rows).
+#: ``read_isotherm`` detects the format on the first sheet, then the reader needs the same sheet:
+#: parsed once (kept until :func:`_read_sheets` takes it, for the same bytes only).
+_PARSED: tuple[bytes, list[str], list[list]] | None = None
+
+
+def first_sheet(data: bytes):
+    """The workbook's sheet names and its first sheet's rows (python-calamine), parsed once for
+    format detection and the reader; calamine's errors propagate."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    global _PARSED
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = list(wb.sheet_names)
+    rows = wb.get_sheet_by_index(0).to_python()
+    _PARSED = (data, names, rows)
+    return names, rows
+
+
 def _read_sheets(path, *, all_sheets: bool = False) -> dict[str, list[list]]:
     """The workbook's first sheet (or every sheet) as rectangular grids, keyed by sheet name."""
     import io
 
     from python_calamine import CalamineWorkbook
 
+    global _PARSED
     data = workbook_bytes(path)
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = wb.sheet_names if all_sheets else wb.sheet_names[:1]
-        sheets = {name: wb.get_sheet_by_name(name).to_python() for name in names}
-    except Exception as exc:  # calamine raises its own error types for non-spreadsheets
-        raise FileFormatError(path, f"not a readable .xls/.xlsx workbook ({exc})") from None
+    parsed, _PARSED = _PARSED, None
+    if not all_sheets and parsed is not None and parsed[1] and parsed[0] == data:
+        sheets = {parsed[1][0]: parsed[2]}
+    else:
+        try:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            names = wb.sheet_names if all_sheets else wb.sheet_names[:1]
+            sheets = {name: wb.get_sheet_by_name(name).to_python() for name in names}
+        except Exception as exc:  # calamine raises its own error types for non-spreadsheets
+            raise FileFormatError(path, f"not a readable .xls/.xlsx workbook ({exc})") from None
     out = {}
     for name, rows in sheets.items():
         width = max((len(r) for r in rows), default=0)

@@ -40,7 +40,7 @@ from ..datamodel import file_provenance, require_dataset
 from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .isotherm import make_isotherm
-from .micromeritics import read_micromeritics, workbook_bytes
+from .micromeritics import first_sheet, read_micromeritics, workbook_bytes
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
 
 __all__ = ["read_isotherm", "detect_format", "read_micromeritics", "read_aif", "write_aif", "read_csv",
@@ -184,9 +184,13 @@ def _detect_workbook(path, data: bytes):
     from . import vendors
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = list(wb.sheet_names)
-        first = wb.get_sheet_by_index(0).to_python(nrows=200)
+        try:  # the whole first sheet, kept for the reader (micromeritics.first_sheet)
+            sheets, first = first_sheet(data)
+            first = first[:200]
+        except Exception:  # a sheet damaged past its first 200 rows is the reader's error to report
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheets = list(wb.sheet_names)
+            first = wb.get_sheet_by_index(0).to_python(nrows=200)
     except Exception as exc:  # calamine raises its own error types for broken workbooks
         kind = ".xls (OLE2)" if data.startswith(_OLE2) else ".xlsx (zip)"
         raise FileFormatError(path, f"not a readable .xls/.xlsx workbook: the {kind} container is damaged ({exc})") from None
