@@ -12,6 +12,7 @@ the thickness curve it used) as ``instrument_*`` attrs, so nakit's numbers can b
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass, field
@@ -237,13 +238,17 @@ def _side_by_side_blocks(grid, title_row) -> dict[str, Block]:
     seps = [c for c in range(width) if str(grid[title_row][c]).strip() == "|"]
     starts = [0] + [c + 1 for c in seps]
     ends = seps + [width]
-    blocks: dict[str, Block] = {"header": _parse_block("header", grid[:title_row], 0, ends[0], 0)}
+    # the columns of each row holding text, found once: each block then passes over its rows
+    # without text (most of them: the blocks lie side by side) without looking at their cells
+    text_cols = [[c for c, v in enumerate(row) if isinstance(v, str) and v.strip()] for row in grid]
+    blocks: dict[str, Block] = {"header": _parse_block("header", grid[:title_row], 0, ends[0], 0,
+                                                       text_cols[:title_row])}
     for s, e in zip(starts, ends):
         if s >= width:
             continue
         title = str(grid[title_row][s]).strip()
         if title and title not in blocks:
-            blocks[title] = _parse_block(title, grid[title_row + 1:], s, e, title_row + 1)
+            blocks[title] = _parse_block(title, grid[title_row + 1:], s, e, title_row + 1, text_cols[title_row + 1:])
     return blocks
 
 
@@ -281,11 +286,19 @@ def _per_sheet_blocks(sheets, decimal, path) -> dict[str, Block]:
     return blocks
 
 
-def _parse_block(title, rows, c0, c1, row0) -> Block:
+def _parse_block(title, rows, c0, c1, row0, text_cols=None) -> Block:
+    """The block in columns ``c0:c1`` of ``rows`` (``row0``: the sheet row of ``rows[0]``);
+    ``text_cols``, if given, lists per row the (sorted) columns that hold text."""
     block = Block(title)
     prefix, prefix_row = "", -2
     i = 0
     while i < len(rows):
+        if text_cols is not None:
+            tc = text_cols[i]
+            k = bisect.bisect_left(tc, c0)
+            if k == len(tc) or tc[k] >= c1:  # no text in the block's columns: nothing to do (below)
+                i += 1
+                continue
         cells = rows[i][c0:c1]  # rows are padded to one width, c1 <= width
         texts = [(k, s) for k, v in enumerate(cells) if isinstance(v, str) and (s := v.strip())]
         if not texts:  # numbers alone start no table and label nothing; most rows of a block are blank
