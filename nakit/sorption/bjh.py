@@ -166,7 +166,7 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         return 2.0 * (kelvin_radius(x, meniscus, kelvin_factor_nm) + tfun(x))
 
     t = tfun(p)
-    d_pt = diameter(p)
+    d_pt = 2.0 * (kelvin_radius(p, meniscus, kelvin_factor_nm) + t)  # diameter(p), t reused
     n = p.size - 1
     if averaging == "pressure":
         d_mean = diameter(0.5 * (p[:-1] + p[1:]))
@@ -184,14 +184,15 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     # BJH needs sum(A_j) and sum(A_j / r_j); DH needs sum(L_j) and sum(L_j r_j) (pi L_j = V_j / r_j^2)
     s_a = s_ar = s_l = s_lr = 0.0
     tl, tml, rl = t.tolist(), t_mean.tolist(), r_mean.tolist()
+    dh, bjh = method == "dh", method == "bjh"
     for k in range(n):
         dt, r, tm = tl[k] - tl[k + 1], rl[k], tml[k]
-        if method == "dh":
+        if dh:
             film = s_l * (tl[k + 1] ** 2 - tl[k] ** 2) - 2.0 * s_lr * (tl[k + 1] - tl[k])
             core = r - tl[k + 1]
         else:
             film = dt * (s_a - tm * s_ar)
-            core = r - tm + dt if method == "bjh" else r - tm
+            core = r - tm + dt if bjh else r - tm
         new_v = (dv_obs[k] - film) * (r / core) ** 2 if core > 0 else 0.0
         if new_v <= 0:
             negative += int(new_v < 0)
