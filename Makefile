@@ -58,8 +58,12 @@ lock: $(STAMP)
 reproduce: $(STAMP)
 	$(BIN)/nakit reproduce
 
+# two test processes (pytest-xdist) on the 2-core machines CI and most laptops have: the suite
+# is mostly notebook kernels, one core each; TEST_WORKERS=0 runs it in this process
+TEST_WORKERS ?= 2
+
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # JupyterLab on the notebooks with the project's kernel ("Python (nakit)", this .venv's Python):
 # the notebooks name it in their metadata, new notebooks get it by default, and it is the only

@@ -15,6 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 
+_REPRODUCTION_FIXTURES = {"reproduction", "paper_reproduction", "paper_run"}
+
+
+def pytest_collection_modifyitems(items):
+    """Groups for ``pytest -n 2 --dist loadgroup`` (``make test``): every test that reads the
+    session's reproduction runs in one worker, so the paper is reproduced once; the others are
+    kept together by file, so module fixtures are built once."""
+    for item in items:
+        uses = _REPRODUCTION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        group = "reproduction" if uses else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
