@@ -22,9 +22,15 @@ NB00 = notebooks_dir() / "00_synthesis_stoichiometry.ipynb"
 
 
 @pytest.fixture
-def server_env(tmp_path, monkeypatch):
-    """Servers in a private folder, on, with a short idle time; every server started is stopped."""
-    folder = tmp_path / "ks"
+def server_env(monkeypatch):
+    """Servers in a private folder, on, with a short idle time; every server started is stopped.
+
+    The folder is a short one directly under the temporary directory: a UNIX socket's path must
+    fit in 107 bytes, which pytest's per-test folders (longer still under pytest-xdist) do not."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="nakit-ks-")) / "ks"
     monkeypatch.setenv(kernel_server.DIR_ENV, str(folder))
     monkeypatch.setenv(kernel_server.OPT_ENV, "1")
     monkeypatch.setenv(kernel_server.IDLE_ENV, "60")
@@ -34,6 +40,7 @@ def server_env(tmp_path, monkeypatch):
         if pid and _alive(pid):
             os.kill(pid, signal.SIGTERM)
             _wait(lambda: not _alive(pid), 30)
+    shutil.rmtree(folder.parent, ignore_errors=True)
 
 
 def _server_pid(lock: Path) -> int | None:
