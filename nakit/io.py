@@ -129,7 +129,7 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     return path
 
 
-def read_netcdf(path: str | os.PathLike):
+def read_netcdf(path: str | os.PathLike, *, what: str = "file"):
     """Read a NetCDF-4 file (as :func:`write_netcdf` writes it) into memory, multi-indexes rebuilt.
 
     Returns
@@ -155,5 +155,5 @@ def read_netcdf(path: str | os.PathLike):
         with xr.open_dataset(path, engine="h5netcdf") as opened:
             ds = opened.load()
     except (OSError, ValueError) as exc:
-        raise FileFormatError(path, f"not a NetCDF-4 file ({exc})") from None
+        raise FileFormatError(path, f"not a NetCDF-4 {what} ({exc})") from None
     return restore_multiindexes(ds, path)

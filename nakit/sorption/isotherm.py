@@ -267,18 +267,11 @@ def load_isotherm(path: str | os.PathLike) -> xr.Dataset:
     xarray.Dataset
         The isotherm with its ``point`` multi-index, identical to the one saved.
     """
-    from ..io import restore_multiindexes
+    from ..io import read_netcdf
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
+    ds = read_netcdf(path, what="isotherm")  # rebuilds a multi-index write_netcdf recorded
     try:
-        with xr.open_dataset(path, engine="h5netcdf") as opened:
-            ds = opened.load()
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(path, f"not a NetCDF-4 isotherm ({exc})") from None
-    try:  # write_netcdf records the multi-index in attrs: rebuilt (and the record dropped) first
-        return index_isotherm(restore_multiindexes(ds, path))
+        return index_isotherm(ds)
     except (TypeError, ParameterError) as exc:
         raise FileFormatError(path, f"not an isotherm saved by nakit: {exc}") from None
 
