@@ -186,6 +186,24 @@ def build_model(bands, background: str | None = "linear"):
     return model
 
 
+
+def set_start_values(params, bands, background, x, y) -> None:
+    """Start values from the data: the background at the spectrum's minimum, each band's
+    amplitude from its height above that minimum at its centre (area = height x FWHM x the
+    shape's area factor; BWF bands take the height and a Fano q of -10)."""
+    if background is not None:
+        params["bg_intercept" if background == "linear" else "bg_c"].set(value=float(np.min(y)))
+        if background == "linear":
+            params["bg_slope"].set(value=0.0)
+    floor = float(np.min(y))
+    for b in bands:
+        height = max(float(np.interp(b.center, x, y)) - floor, 1e-6 * float(np.ptp(y)))
+        if b.shape == "bwf":
+            params[f"{b.prefix}amplitude"].set(value=height, min=0)
+            params[f"{b.prefix}q"].set(value=-10.0)
+        else:
+            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * AREA_PER_HEIGHT_FWHM[b.shape], min=0)
+
 def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=None,
                   max_nfev: int | None = None, warn: bool = True, on_failure: str = "flag",
                   intensity_units: str = "counts") -> BandFit:
@@ -268,21 +286,10 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
                            f"({x[0]:g}-{x[-1]:g} cm-1): no point constrains it; drop it or widen the window")
     model = build_model(bands, background)
     params = model.make_params()
-    if background is not None:
-        params["bg_intercept" if background == "linear" else "bg_c"].set(value=float(np.min(y)))
-        if background == "linear":
-            params["bg_slope"].set(value=0.0)
     n_par = len([p for p in params.values() if p.expr is None])
     if x.size <= n_par:
         raise FitError(f"{x.size} points cannot determine {n_par} parameters")
-    floor = float(np.min(y))
-    for b in bands:
-        height = max(float(np.interp(b.center, x, y)) - floor, 1e-6 * float(np.ptp(y)))
-        if b.shape == "bwf":
-            params[f"{b.prefix}amplitude"].set(value=height, min=0)
-            params[f"{b.prefix}q"].set(value=-10.0)
-        else:
-            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * AREA_PER_HEIGHT_FWHM[b.shape], min=0)
+    set_start_values(params, bands, background, x, y)
     result = model.fit(y, params, x=x, weights=weights, method="leastsq", max_nfev=max_nfev or 200 * (n_par + 1))
     if not all(np.isfinite(p.value) for p in result.params.values()):
         raise FitError(f"band fit failed: {result.message}")

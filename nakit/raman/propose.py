@@ -33,7 +33,7 @@ import xarray as xr
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .baseline import BaselineSpec, baseline_raw
-from .fitting import AREA_PER_HEIGHT_FWHM, SHAPES, Band, build_model
+from .fitting import SHAPES, Band, build_model, set_start_values
 
 #: The baseline removed before peaks are sought (penalised, follows a curved fluorescence).
 DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
@@ -142,21 +142,10 @@ def _selection_fit(x: np.ndarray, y: np.ndarray, bands: list[Band],
     derived = [name for name, p in params.items() if p.expr is not None]
     for name in derived:  # FWHM and height: not needed by the model, costly at every step
         del params[name]
-    if background is not None:
-        params["bg_intercept" if background == "linear" else "bg_c"].set(value=float(np.min(y)))
-        if background == "linear":
-            params["bg_slope"].set(value=0.0)
     n_par = len(params)
     if x.size <= n_par:
         return None
-    floor = float(np.min(y))
-    for b in bands:
-        height = max(float(np.interp(b.center, x, y)) - floor, 1e-6 * float(np.ptp(y)))
-        if b.shape == "bwf":
-            params[f"{b.prefix}amplitude"].set(value=height, min=0)
-            params[f"{b.prefix}q"].set(value=-10.0)
-        else:
-            params[f"{b.prefix}amplitude"].set(value=height * b.fwhm * AREA_PER_HEIGHT_FWHM[b.shape], min=0)
+    set_start_values(params, bands, background, x, y)
     # the composite's components in its order (a left fold: ((band1 + band2) + ...) + background),
     # each with (argument, parameter) pairs resolved once instead of at every evaluation
     parts = [(c.func, [(name[len(c.prefix):], name) for name in c.param_names]) for c in model.components]
