@@ -15,7 +15,11 @@ import types
 
 
 def lazy_exports(package: str, exports: dict[str, str]) -> None:
-    """Make ``package.<name>`` import ``package.<exports[name]>`` when first looked up."""
+    """Make ``package.<name>`` import ``package.<exports[name]>`` when first looked up.
+
+    A name starting with dots is a relative import from the package (``"..bridges"`` in
+    ``nakit.sorption`` is ``nakit.bridges``).
+    """
     module = sys.modules[package]
 
     class LazyPackage(types.ModuleType):
@@ -23,7 +27,8 @@ def lazy_exports(package: str, exports: dict[str, str]) -> None:
             sub = exports.get(name)
             if sub is None:
                 raise AttributeError(f"module {package!r} has no attribute {name!r}")
-            value = getattr(importlib.import_module(f"{package}.{sub}"), name)
+            module = sub if sub.startswith(".") else f".{sub}"
+            value = getattr(importlib.import_module(module, package), name)
             types.ModuleType.__setattr__(self, name, value)
             return value
 

@@ -134,14 +134,23 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
+import sys
 from pathlib import Path
 from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
-import xarray as xr
 
 from .errors import FileFormatError
 from .io import sha256_file
+
+# xarray (with pandas and pyarrow, ~0.8 s) is imported by the functions that build Datasets, not
+# here: readers' plain-array paths and the *_raw analyses use this module without it.
+
+
+def _is_dataset(obj: Any) -> bool:
+    """``isinstance(obj, xarray.Dataset)`` without importing xarray (no Dataset exists before it is)."""
+    xr = sys.modules.get("xarray")
+    return xr is not None and isinstance(obj, xr.Dataset)
 
 PROVENANCE_KEYS = ("source_path", "source_sha256", "source_format", "source_size")
 
@@ -337,7 +346,7 @@ def require_dataset(obj: Any, technique: str, function: str = "this analysis") -
     """
     dim, variables = MEASUREMENTS[technique]
     made_by = _MAKERS[technique]
-    if not isinstance(obj, xr.Dataset):
+    if not _is_dataset(obj):
         kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
         hint = ""
         if type(obj).__name__ == "PointIsotherm":
@@ -513,7 +522,7 @@ class Result:
                 row[name] = value.item() if isinstance(value, np.generic) else value
             elif isinstance(value, tuple) and all(_is_scalar(v) for v in value):
                 row[name] = value
-            elif isinstance(value, Mapping) and not isinstance(value, xr.Dataset):
+            elif isinstance(value, Mapping) and not _is_dataset(value):
                 for key, v in value.items():
                     if v is None or _is_scalar(v):
                         row[f"{name}_{key}"] = v.item() if isinstance(v, np.generic) else v
@@ -534,6 +543,7 @@ class Result:
             A numeric array or table field has no declared dimension (a class bug).
         """
         import pandas as pd
+        import xarray as xr
 
         data: dict[str, Any] = {}
         coords: dict[str, Any] = {}

@@ -10,20 +10,22 @@ Dataset and a ``*_raw`` twin on plain arrays.
 """
 
 from .._lazy import lazy_exports as _lazy_exports
-from ..bridges import from_pygaps, to_pygaps
 from .bet import area_bet, area_bet_raw, single_point_bet
 from .bjh import psd_bjh, psd_bjh_raw
 from .hysteresis import hysteresis, isotherm_type
 from .isotherm import branch, get_branch, index_isotherm, load_isotherm, make_isotherm, save_isotherm
 from .porevolume import total_pore_volume, total_pore_volume_raw
-from .readers import read_aif, read_csv, read_isotherm, read_micromeritics, read_pygaps_json, write_aif
+from .readers import read_aif, read_csv, read_isotherm, read_isotherm_raw, read_micromeritics, read_pygaps_json, write_aif
 from .tplot import tplot, tplot_raw
 
 __all__ = ["from_pygaps", "to_pygaps", "area_bet", "area_bet_raw", "single_point_bet", "psd_bjh", "psd_bjh_raw", "psd_dft", "psd_dft_raw", "read_kernel", "hysteresis", "isotherm_type",
            "branch", "get_branch", "index_isotherm", "load_isotherm", "make_isotherm", "save_isotherm", "total_pore_volume", "total_pore_volume_raw", "read_aif", "read_csv",
-           "read_isotherm", "read_micromeritics", "read_pygaps_json", "write_aif", "tplot", "tplot_raw"]
+           "read_isotherm", "read_isotherm_raw", "read_micromeritics", "read_pygaps_json", "write_aif", "tplot", "tplot_raw"]
 
-# imported on first use: these modules pull in lmfit or scipy (see nakit._lazy)
+# imported on first use (see nakit._lazy): dft pulls in lmfit or scipy, nakit.bridges xarray (which
+# brings pandas and pyarrow); the rest imports numpy only, so read_isotherm_raw and the *_raw
+# analyses run without them
 _lazy_exports(__name__, {
     "psd_dft": "dft", "psd_dft_raw": "dft", "read_kernel": "dft",
+    "from_pygaps": "..bridges", "to_pygaps": "..bridges",
 })

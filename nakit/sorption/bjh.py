@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-import xarray as xr
 
 import warnings
 
@@ -71,6 +70,8 @@ class BJHResult:
         summary = {k: getattr(self, k) for k in ("total_volume", "total_area", "mean_diameter", "peak_diameter",
                                                   "peak_bin_diameter", "negative_steps")}
         summary["flags"] = "; ".join(self.flags)  # a string, so the Dataset stays NetCDF-writable
+        import xarray as xr  # only here: psd_bjh_raw's callers need no xarray
+
         return xr.Dataset(
             {k: ("pore_diameter", v, {"units": u, "long_name": n}) for k, (v, u, n) in data.items()},
             coords={"pore_diameter": ("pore_diameter", self.pore_diameter, {"units": "nm", "long_name": "mean pore diameter"}),

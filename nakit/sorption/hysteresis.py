@@ -16,7 +16,6 @@ from typing import ClassVar
 from dataclasses import dataclass, field
 
 import numpy as np
-import xarray as xr
 
 from ..errors import CalculationError
 from .isotherm import get_branch

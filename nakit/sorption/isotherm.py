@@ -51,14 +51,14 @@ the same way and names its levels in the ``nakit_multiindex`` attribute;
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
-import pandas as pd
-import xarray as xr
 
 from ..datamodel import require_dataset
 from ..errors import FileFormatError, ParameterError
@@ -80,18 +80,11 @@ def split_branches(relative_pressure: np.ndarray) -> np.ndarray:
     return labels
 
 
-def make_isotherm(relative_pressure, loading, branch=None, *, loading_units: str = "cm3/g STP",
-                  pressure=None, saturation_pressure=None, attrs: Mapping[str, Any] | None = None,
-                  source: str | None = None, row_offset: int | None = None) -> xr.Dataset:
-    """Validate points given in measurement order and build the isotherm Dataset.
-
-    ``branch`` may be omitted: the points are then split after the highest pressure. Each
-    branch must be monotonic (adsorption rising, desorption falling) without repeats;
-    p/p0 must lie in (0, 1.05]; loadings must be non-negative; at least 3 adsorption
-    points are needed. Errors name ``source`` and, with ``row_offset``, the file line.
-    The Dataset has the layout described in :mod:`nakit.sorption.isotherm`; each point's
-    position in the given arrays becomes its ``measurement_order``.
-    """
+def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: str = "cm3/g STP",
+                    pressure=None, saturation_pressure=None, attrs: Mapping[str, Any] | None = None,
+                    source: str | None = None, row_offset: int | None = None) -> IsothermPoints:
+    """Validate points given in measurement order (the checks of :func:`make_isotherm`, which
+    calls this) and return them as :class:`IsothermPoints`."""
     def fail(reason, index=None):
         line = None if index is None or row_offset is None else row_offset + int(index)
         if source is None:
@@ -130,7 +123,77 @@ def make_isotherm(relative_pressure, loading, branch=None, *, loading_units: str
     for name, values in (("pressure", pressure), ("saturation_pressure", saturation_pressure)):
         if values is not None:
             variables[name] = (as_float_array(values, name, allow_nan=True), {"units": "Pa"})
-    return _build(labels.astype(str), p, np.arange(p.size), variables, {}, dict(attrs or {}))
+    return IsothermPoints(labels.astype(str), p, variables, dict(attrs or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class IsothermPoints:
+    """A validated isotherm as plain arrays in measurement order, before it becomes a Dataset.
+
+    What :func:`isotherm_points` and the readers' ``.points`` parsers return (see
+    :func:`nakit.sorption.readers.read_isotherm_raw`): the same checks and values as the
+    Dataset, without importing xarray or pandas (about 0.8 s of a fresh process). :func:`get_branch`
+    takes it as it takes the Dataset and gives identical arrays; :meth:`to_dataset` gives the
+    Dataset :func:`make_isotherm` returns.
+
+    Attributes
+    ----------
+    branch
+        ``"adsorption"``/``"desorption"`` per point.
+    relative_pressure
+        p/p0 per point.
+    variables
+        ``{name: (values per point, attrs)}``: ``loading`` (cm3/g STP) and, when known,
+        ``pressure`` and ``saturation_pressure`` (Pa).
+    attrs
+        The Dataset's attrs (sample facts, provenance, the instrument's results).
+    """
+
+    branch: np.ndarray
+    relative_pressure: np.ndarray
+    variables: dict
+    attrs: dict
+
+    @property
+    def loading(self) -> np.ndarray:
+        """Loading per point, cm3/g STP."""
+        return self.variables["loading"][0]
+
+    def to_dataset(self):
+        """The isotherm Dataset (layout in :mod:`nakit.sorption.isotherm`)."""
+        p = self.relative_pressure
+        return _build(self.branch, p, np.arange(p.size), self.variables, {}, self.attrs)
+
+
+def dataset_reader(parse):
+    """Make a reader that returns the isotherm Dataset from a parser that returns :class:`IsothermPoints`.
+
+    The parser stays reachable as ``reader.points``: :func:`~nakit.sorption.readers.read_isotherm_raw`
+    calls it, so both paths share every line of parsing and checking.
+    """
+    @functools.wraps(parse)
+    def read(*args, **kwargs):
+        return parse(*args, **kwargs).to_dataset()
+
+    read.points = parse
+    return read
+
+
+def make_isotherm(relative_pressure, loading, branch=None, *, loading_units: str = "cm3/g STP",
+                  pressure=None, saturation_pressure=None, attrs: Mapping[str, Any] | None = None,
+                  source: str | None = None, row_offset: int | None = None) -> xr.Dataset:
+    """Validate points given in measurement order and build the isotherm Dataset.
+
+    ``branch`` may be omitted: the points are then split after the highest pressure. Each
+    branch must be monotonic (adsorption rising, desorption falling) without repeats;
+    p/p0 must lie in (0, 1.05]; loadings must be non-negative; at least 3 adsorption
+    points are needed. Errors name ``source`` and, with ``row_offset``, the file line.
+    The Dataset has the layout described in :mod:`nakit.sorption.isotherm`; each point's
+    position in the given arrays becomes its ``measurement_order``.
+    """
+    return isotherm_points(relative_pressure, loading, branch, loading_units=loading_units, pressure=pressure,
+                           saturation_pressure=saturation_pressure, attrs=attrs, source=source,
+                           row_offset=row_offset).to_dataset()
 
 
 def _build(labels, p, measured, variables, extra_coords, attrs) -> xr.Dataset:
@@ -138,6 +201,8 @@ def _build(labels, p, measured, variables, extra_coords, attrs) -> xr.Dataset:
 
     ``variables`` and ``extra_coords``: ``{name: (values along the points, attrs)}``.
     """
+    import xarray as xr  # here, not at the top: the plain-array paths never need it
+
     order = np.lexsort((p, labels != "adsorption"))  # adsorption first, then rising p/p0
     index = _point_index(labels[order], p[order])
     levels = xr.Coordinates.from_pandas_multiindex(index, POINT)
@@ -156,6 +221,8 @@ def _point_index(labels: np.ndarray, p: np.ndarray) -> pd.MultiIndex:
     """``pd.MultiIndex.from_arrays([labels, p], names=POINT_LEVELS)``, built from its sorted levels
     and codes directly: the same index in a fifth of the time (from_arrays factorizes each level
     through a Categorical, half the cost of making an isotherm)."""
+    import pandas as pd
+
     names, name_codes = np.unique(labels, return_inverse=True)
     values, value_codes = np.unique(p, return_inverse=True)
     return pd.MultiIndex(levels=[pd.Index(names), pd.Index(values)], codes=[name_codes, value_codes],
@@ -188,6 +255,8 @@ def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
         Unknown branch labels, two points with the same branch and p/p0, or a
         ``measurement_order`` that is not each position 0..n-1 once.
     """
+    import xarray as xr
+
     earlier = isinstance(ds, xr.Dataset) and POINT not in ds.dims and "relative_pressure" in ds.dims \
         and "branch" in ds.coords
     dim = "relative_pressure" if earlier else POINT
@@ -304,6 +373,8 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
         ``branch`` coordinate is dropped and ``attrs["branch"]`` names the branch (with
         ``attrs["branch_turning_point"] = 1`` when the turning point was added).
     """
+    import xarray as xr
+
     require_dataset(ds, "sorption", _analysis("branch"))
     index, added = _branch_points(ds, name, turning_point)
     p = ds["relative_pressure"].values[index]
@@ -325,15 +396,21 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
     return out
 
 
-def _branch_points(ds: xr.Dataset, name: str, turning_point: bool) -> tuple[np.ndarray, bool]:
-    """Positions along ``point`` of one branch, by rising p/p0, and whether the turning point was added."""
+def _branch_points(ds: xr.Dataset | IsothermPoints, name: str, turning_point: bool) -> tuple[np.ndarray, bool]:
+    """Positions along ``point`` of one branch, by rising p/p0, and whether the turning point was added.
+
+    ``ds`` may also be :class:`IsothermPoints` (positions in measurement order): each branch's
+    p/p0 are unique, so the same points come out in the same order.
+    """
     if name not in BRANCHES:
         raise ParameterError(f"branch must be one of {BRANCHES}, got {name!r}")
-    labels = ds["branch"].values
+    if isinstance(ds, IsothermPoints):
+        labels, p = ds.branch, ds.relative_pressure
+    else:
+        labels, p = ds["branch"].values, ds["relative_pressure"].values
     index = np.flatnonzero(labels == name)
     if not index.size:
         raise ParameterError(f"the isotherm has no {name} branch")
-    p = ds["relative_pressure"].values
     added = False
     if name == "desorption" and turning_point:
         ads = np.flatnonzero(labels == "adsorption")
@@ -344,12 +421,17 @@ def _branch_points(ds: xr.Dataset, name: str, turning_point: bool) -> tuple[np.n
     return index[np.argsort(p[index], kind="stable")], added
 
 
-def get_branch(ds: xr.Dataset, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:
+def get_branch(ds: xr.Dataset | IsothermPoints, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:
     """(p/p0, loading in cm3/g STP) of one branch, sorted by rising p/p0 (see :func:`branch`).
 
     The desorption branch starts at the turning point: the highest adsorption point is
-    included when it lies above every desorption point, as instruments report it.
+    included when it lies above every desorption point, as instruments report it. ``ds`` may
+    also be the :class:`IsothermPoints` of :func:`~nakit.sorption.readers.read_isotherm_raw`
+    (identical arrays, no xarray).
     """
+    if isinstance(ds, IsothermPoints):
+        index, _ = _branch_points(ds, branch, True)
+        return ds.relative_pressure[index], ds.loading[index]
     require_dataset(ds, "sorption", _analysis("get_branch"))
     index, _ = _branch_points(ds, branch, True)
     return ds["relative_pressure"].values[index], ds["loading"].values[index]

@@ -18,11 +18,10 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
-from .isotherm import make_isotherm
+from .isotherm import dataset_reader, isotherm_points
 from .units import pressure_factor
 
 _NUMBER = re.compile(r"^\s*([-+]?[\d,]*\.?\d+(?:[eE][-+]?\d+)?)(?:\s*±\s*([\d,]*\.?\d+(?:[eE][-+]?\d+)?))?\s*(.*?)\s*$")
@@ -375,6 +374,7 @@ def _find(blocks: dict[str, Block], *words: str) -> Block | None:
     return None
 
 
+@dataset_reader
 def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
     """Read a Micromeritics Full Report Set export (.xls, or .xlsx as nakit writes it).
 
@@ -438,7 +438,7 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
         attrs["source_locale"] = "decimal ','"
     attrs.update(file_provenance(path, "micromeritics-xls", **_instrument_results(blocks, path)))
     try:
-        return make_isotherm(rel[keep], cols[name["Quantity"]][keep], loading_units=q_unit, pressure=pressure,
+        return isotherm_points(rel[keep], cols[name["Quantity"]][keep], loading_units=q_unit, pressure=pressure,
                              saturation_pressure=p0, attrs=attrs, source=str(path))
     except ParameterError as exc:  # unknown unit
         raise FileFormatError(path, str(exc), field=name["Quantity"]) from None

@@ -7,7 +7,6 @@ from typing import ClassVar
 from dataclasses import dataclass
 
 import numpy as np
-import xarray as xr
 
 from ..errors import CalculationError
 from ..validation import as_float_array, in_range, same_length, sorted_by

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import ClassVar, Callable
 
 import numpy as np
-import xarray as xr
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by

@@ -32,12 +32,11 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError, require
 from ..textio import check_last_row, decode, parse_number, read_bytes, require_finite
-from .isotherm import make_isotherm
+from .isotherm import IsothermPoints, dataset_reader, isotherm_points
 from .micromeritics import workbook_bytes
 from .units import loading_factor, pressure_factor
 
@@ -191,6 +190,7 @@ def _check_bel_dat(lines, path) -> None:
         raise FileFormatError(path, "no 'Adsorption data' section")
 
 
+@dataset_reader
 def read_bel_dat(path: str | os.PathLike, **facts) -> xr.Dataset:
     """Read a MicrotracBEL (BELSORP) ``.dat`` file (English or Japanese).
 
@@ -210,7 +210,7 @@ def read_bel_dat(path: str | os.PathLike, **facts) -> xr.Dataset:
     return _bel_dataset(path, meta, data, "bel-dat", facts)
 
 
-def _bel_dataset(path, meta, data, fmt, facts) -> xr.Dataset:
+def _bel_dataset(path, meta, data, fmt, facts) -> IsothermPoints:
     _check_n2(meta.get("adsorbate"), path, "Adsorptive")
     if "loading" not in data or "pressure" not in data:
         raise FileFormatError(path, "the data tables have no pressure (Pe) or amount (V) column")
@@ -287,6 +287,7 @@ def _check_bel_csv(lines, path) -> tuple[int, int]:
     raise FileFormatError(path, "no data table (a line starting 'No,')")
 
 
+@dataset_reader
 def read_bel_csv(path: str | os.PathLike, **facts) -> xr.Dataset:
     """Read a MicrotracBEL (BELSORP) ``.csv`` export: ``key,value[,unit]`` lines, then a
     ``No,pi/ kPa,pe/ kPa,...,p/p0,Va/cm^3(STP) g^-1`` table with ``ADS`` and ``DES`` parts.
@@ -318,6 +319,7 @@ def _qnt_table(lines, path):
     return head, head + 4, names
 
 
+@dataset_reader
 def read_quantachrome(path: str | os.PathLike, **facts) -> xr.Dataset:
     """Read a Quantachrome NovaWin / ASiQwin (Anton Paar) "Raw Analysis Data" text export.
 
@@ -403,6 +405,7 @@ _3P_RESULTS = {"bet_surface_area": "bet_area", "c": "bet_c", "vm": "bet_qm",
                "bjh_desorption_cumulative_pore_volume": "bjh_desorption_total_volume"}
 
 
+@dataset_reader
 def read_3p_xlsx(path: str | os.PathLike, **facts) -> xr.Dataset:
     """Read a 3P Instruments (3P meso/micro) ``.xlsx`` report: an ``Info`` or ``Summary`` sheet
     of label/value rows and an ``Isotherm`` sheet (``ID``, ``p (kPa)``, ``p/p0``, ``V (cm³/g
@@ -485,14 +488,14 @@ def _check_3p_units(data: bytes, path) -> None:
 # --- common -----------------------------------------------------------------------------------
 
 def _dataset(path, fmt, rel, loading, branch, unit, unit_in_file, pressure, p0, attrs, facts, *, model=None,
-             row_offset=None, exclude=(), **instrument) -> xr.Dataset:
+             row_offset=None, exclude=(), **instrument) -> IsothermPoints:
     attrs["loading_units_in_file"] = str(unit_in_file or unit)
     attrs.update(file_provenance(path, fmt, model=model, **instrument))
     try:
-        ds = make_isotherm(rel, loading, branch, loading_units=unit, pressure=pressure, saturation_pressure=p0,
-                           attrs=attrs, source=str(path), row_offset=row_offset)
+        points = isotherm_points(rel, loading, branch, loading_units=unit, pressure=pressure, saturation_pressure=p0,
+                                 attrs=attrs, source=str(path), row_offset=row_offset)
     except ParameterError as exc:
         raise FileFormatError(path, str(exc)) from None
     from .readers import apply_facts
 
-    return apply_facts(ds, {k: v for k, v in facts.items() if k not in exclude}, path)
+    return apply_facts(points, {k: v for k, v in facts.items() if k not in exclude}, path)
