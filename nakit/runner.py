@@ -161,30 +161,8 @@ def kernel_name() -> str:
     return "python3"
 
 
-# Run silently in a kernel started ahead of need: the imports every notebook's first cells
-# make anyway (numpy, pandas, xarray, matplotlib, nakit's report and house style, xraydb), the
-# figure backends and font subsetter, and one small figure drawn so the fonts are loaded.
-# Nothing is written (a throw-away PDF would only repeat font subsetting the notebook does
-# for its own files). All inside a function: no name is left in the notebook's namespace,
-# no pyplot figure is opened.
-WARM_IMPORTS = """\
-def _nakit_warm_up():
-    import io
-    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
-    import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
-    import nakit, nakit.report, nakit.plotting
-    import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
-    xraydb.atomic_mass("Na")
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(2, 2), dpi=50)
-    ax = fig.add_subplot()
-    ax.plot([0, 1], [0, 1], label="warm-up")
-    ax.set_xlabel("2θ (°), Å, µm")
-    ax.legend()
-    fig.savefig(io.BytesIO(), format="png")
-_nakit_warm_up()
-del _nakit_warm_up
-"""
+# the warm-up a kernel started ahead of need runs silently (and a zygote before it forks)
+from .zygote import WARM_IMPORTS  # noqa: E402  (re-exported)
 
 # seconds a kernel may take to answer its first request; a warm kernel answers after its
 # imports, which on a loaded machine can take longer than papermill's default 60 s
@@ -203,7 +181,7 @@ class Kernel:
     """
 
     def __init__(self, name: str, cwd: str | os.PathLike, *, warm: bool = True,
-                 env: Mapping[str, str] | None = None):
+                 env: Mapping[str, str] | None = None, zygote=None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -216,6 +194,15 @@ class Kernel:
         self._sockets = tempfile.TemporaryDirectory(prefix="nakit-kernel-")
         self._clients = []
         self.km = AsyncKernelManager(kernel_name=name, config=_local_kernel_config(self._sockets.name))
+        # forked by a zygote (nakit.zygote) when one serves this name, folder and environment:
+        # jupyter_client then starts the zygote's stand-in, which runs the kernel command itself
+        # (cold) whenever the zygote cannot serve
+        self.zygote = zygote if zygote is not None and zygote.matches(name, cwd, self.env) else None
+        if self.zygote is not None:
+            format_kernel_cmd = self.km.format_kernel_cmd
+            self.km.format_kernel_cmd = lambda extra_arguments=None: self.zygote.wrap(
+                format_kernel_cmd(extra_arguments))
+            warm = False  # a forked kernel has the warm-up's imports already
         run_sync(self.km.start_kernel)(cwd=self.cwd, env=dict(self.env))
         try:
             self._prepare(warm)
@@ -325,37 +312,86 @@ class KernelPool:
     working folder (else a new kernel) and at once starts the next spare, so the next run
     finds its kernel up and its imports done. Every run still gets a fresh process.
     :meth:`close` shuts the spare down (end of a batch, Ctrl-C, worker exit).
+
+    When more runs follow (``prefetch``), the pool also starts a zygote
+    (:class:`nakit.zygote.Zygote`) for that kernel, folder and environment, and its kernels
+    are forked from it: milliseconds of CPU instead of seconds of imports per run. A zygote
+    that dies is not replaced: the pool's kernels start cold from then on. ``zygote=False``
+    (or ``NAKIT_ZYGOTE=0``) starts every kernel cold.
     """
 
-    def __init__(self, warm: bool = True, env: Mapping[str, str] | None = None):
+    def __init__(self, warm: bool = True, env: Mapping[str, str] | None = None, zygote: bool | None = None):
+        from . import zygote as _zygote
+
         self.warm = warm
         self.env = env  # the environment of the kernels it starts (None: this process's)
         self.spare: Kernel | None = None
         self.taken: Kernel | None = None  # the kernel last handed out
         self.prefetch = True  # callers that know no run follows set False: no spare to waste
+        self.use_zygote = _zygote.available() if zygote is None else zygote
+        self.zygote = None  # the current nakit.zygote.Zygote
+        self._old_zygotes: list = []  # replaced ones, exiting once their kernels have
+
+    def _zygote(self, name: str, cwd: str | os.PathLike, start: bool):
+        """The zygote for this kernel, folder and environment (started when ``start``), or None."""
+        current = self.zygote
+        if current is not None and not current.alive():  # it died: the cold path from now on
+            self.zygote, self.use_zygote = None, False
+            current.close(wait=0)
+            return None
+        if current is not None and current.matches(name, cwd, self.env):
+            return current
+        if not (start and self.use_zygote):
+            return None
+        from .zygote import Zygote
+
+        if current is not None:  # another folder or environment: it exits when its kernels have
+            current.close(wait=0.0, kill=False)
+            self._old_zygotes.append(current)
+            self.zygote = None
+        try:
+            self.zygote = Zygote(name, cwd, self.env)
+        except Exception:  # not an ipykernel command, no socket here, ...: cold kernels
+            self.use_zygote = False
+        return self.zygote
+
+    def _kernel(self, name: str, cwd: str | os.PathLike, start_zygote: bool) -> Kernel:
+        return Kernel(name, cwd, warm=self.warm, env=self.env, zygote=self._zygote(name, cwd, start_zygote))
 
     def take(self, name: str, cwd: str | os.PathLike) -> Kernel:
         spare, self.spare = self.spare, None
-        if spare is not None and not spare.matches(name, cwd, self.env):
+        zygote = self._zygote(name, cwd, False)  # (notices a zygote that died)
+        if spare is not None and (not spare.matches(name, cwd, self.env)
+                                  or (spare.zygote is not None and spare.zygote is not zygote)):
+            # another run's kernel, or forked by a zygote that died since (its kernels die with it)
             spare.shutdown(now=True)
             spare = None
         reap_kernels()
-        kernel = spare or Kernel(name, cwd, warm=self.warm, env=self.env)
+        kernel = spare or self._kernel(name, cwd, self.prefetch)
         if self.prefetch:
             try:
-                self.spare = Kernel(name, cwd, warm=self.warm, env=self.env)
+                self.spare = self._kernel(name, cwd, True)
             except BaseException:  # Ctrl-C while starting the spare: the taken one must not leak
                 kernel.shutdown(now=True)
                 raise
         self.taken = kernel
         return kernel
 
+    def start_spare(self, name: str, cwd: str | os.PathLike) -> None:
+        """Start the spare now (a kernel server, between runs), from a zygote where one serves."""
+        self.spare = self._kernel(name, cwd, True)
+
     def close(self, wait: float = 5.0) -> None:
-        """Kill the spare; give kernels still exiting ``wait`` seconds (0 on Ctrl-C), then kill them."""
+        """Kill the spare; give kernels still exiting ``wait`` seconds (0 on Ctrl-C), then kill them;
+        then stop the zygote(s)."""
         spare, self.spare = self.spare, None
         if spare is not None:
             spare.shutdown(now=True)
         reap_kernels(wait=wait)
+        zygotes, self._old_zygotes = self._old_zygotes + [self.zygote] * (self.zygote is not None), []
+        self.zygote = None
+        for zygote in zygotes:
+            zygote.close(wait=wait)
 
 
 def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,

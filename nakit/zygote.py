@@ -1,0 +1,516 @@
+"""A zygote: one process that imports the kernel's common stack once and forks a fresh kernel per run.
+
+A notebook kernel spends seconds of CPU importing ipykernel, numpy, pandas, xarray, matplotlib,
+nakit and xraydb before the notebook's first cell. A batch pays that per run, on the same cores
+its notebooks need. The zygote pays it once: a small single-threaded process (no zmq context, no
+event loop, no thread of its own) that imports the stack as a kernel would and then, for each
+run, forks. The child (a new process, with a new process id) takes the run's working folder,
+environment and standard streams and starts ipykernel on the connection file jupyter_client
+wrote, as ``python -m ipykernel_launcher -f FILE`` would. A fork costs milliseconds.
+
+jupyter_client needs a kernel process it started: the kernel command becomes
+``python -I -S nakit/_zygote_launch.py SOCKET -- <the kernel command>``, a stand-in that asks
+the zygote to fork, relays signals (interrupts) to the kernel and exits with its status. When the
+zygote cannot serve (not started, gone, refused: another interpreter or flags, working folder or
+environment than it was started with, a thread running), the stand-in executes the kernel
+command itself: the run takes the cold path in the same process.
+
+What keeps a forked kernel's outputs identical to a cold kernel's (tested byte for byte):
+
+* the zygote is started with the kernel's interpreter and flags, in the run's working folder,
+  with the kernel's environment; a request that differs in any of these (except the variables
+  jupyter_client sets per kernel, ``JPY_*``, and the shell's ``PWD``/``OLDPWD``/``SHLVL``/``_``,
+  which no import reads) is refused: cold path;
+* its imports happen as in a warm kernel (:data:`WARM_IMPORTS`): the working folder out of
+  ``sys.path`` while ipykernel loads (``ipykernel_launcher``), then ``''`` put back before
+  site-packages (IPython's ``init_path``), ``MPLBACKEND`` set to the inline backend when unset
+  (ipykernel's ``init_gui_pylab``); no matplotlib backend is resolved and no IPython shell made,
+  so the child's kernel sets up inline figures itself;
+* the child gets the exact environment, working folder, ``sys.argv``/``sys.orig_argv`` and
+  standard streams of a cold kernel, a new session (as ``start_new_session``), and default
+  signal handlers;
+* random state: Python's ``random`` reseeds itself in a forked child; numpy's global
+  ``RandomState`` is reseeded from the operating system's entropy in the child, as a cold
+  kernel's is at import (without this every child would draw the same "random" numbers). String
+  hashing is the zygote's (``PYTHONHASHSEED`` unset: random per zygote instead of per kernel);
+  a notebook whose outputs depend on either is not reproducible by any runner;
+* native threads: OpenBLAS shuts its threads down before a fork and starts them again in the
+  child (same count, same results); pyarrow's jemalloc background thread is restarted lazily.
+
+Every forked kernel is bound to both ends: it gets a parent-death signal (the zygote dies ->
+the kernel dies) and the zygote kills it when its stand-in goes away (jupyter_client killed
+it). The zygote exits when its owner closes the control pipe (or dies), once its kernels have
+exited. Linux only (``fork``, ``prctl``); elsewhere nothing changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Set in a forked kernel: the warm-up below then has nothing left to do.
+FORKED = False
+
+# Run silently in a kernel started ahead of need, and by the zygote before it forks: the imports
+# every notebook's first cells make anyway (numpy, pandas, xarray, matplotlib, nakit's report and
+# house style, xraydb), the figure backends and font subsetter, and one small figure drawn so
+# the fonts are loaded. Nothing is written (a throw-away PDF would only repeat font subsetting
+# the notebook does for its own files). All inside a function: no name is left in the notebook's
+# namespace, no pyplot figure is opened (no backend is resolved).
+WARM_IMPORTS = """\
+def _nakit_warm_up():
+    import sys
+    if getattr(sys.modules.get("nakit.zygote"), "FORKED", False):
+        return  # forked from a zygote that did all this
+    import io
+    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
+    import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
+    import nakit, nakit.report, nakit.plotting
+    import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
+    xraydb.atomic_mass("Na")
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(2, 2), dpi=50)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="warm-up")
+    ax.set_xlabel("2θ (°), Å, µm")
+    ax.legend()
+    fig.savefig(io.BytesIO(), format="png")
+_nakit_warm_up()
+del _nakit_warm_up
+"""
+
+OPT_ENV = "NAKIT_ZYGOTE"  # "0" turns zygotes off (every kernel starts cold)
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_zygote_launch.py")
+# set per kernel by jupyter_client, or by the shell per command: read by no import
+VOLATILE_ENV = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "JPY_PARENT_PID", "JPY_SESSION_NAME",
+                          "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT"})
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def available() -> bool:
+    """Whether zygotes can be used here (Linux, and not turned off with ``NAKIT_ZYGOTE=0``)."""
+    if os.environ.get(OPT_ENV, "").strip().lower() in ("0", "off", "no", "false"):
+        return False
+    import socket
+
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(socket, "send_fds")
+
+
+def kernel_command(name: str) -> list[str] | None:
+    """The kernel ``name``'s command up to its connection file, as jupyter_client forms it.
+
+    None unless it is an ipykernel started as ``PYTHON [FLAGS] -m ipykernel_launcher -f
+    {connection_file}`` (the only shape a zygote reproduces).
+    """
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except Exception:
+        return None
+    argv = list(spec.argv)
+    if spec.env or len(argv) < 5 or argv[-4:] != ["-m", "ipykernel_launcher", "-f", "{connection_file}"]:
+        return None
+    if argv[0] in {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}:
+        argv[0] = sys.executable  # as jupyter_client's format_kernel_cmd does
+    if any("{" in part for part in argv[:-1]):
+        return None
+    return argv[:-1]
+
+
+def comparable_env(env) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k not in VOLATILE_ENV}
+
+
+# -- the owner's side ------------------------------------------------------------------------
+
+class Zygote:
+    """A zygote process for kernel ``name`` in working folder ``cwd`` with environment ``env``.
+
+    Started at once in the background (its imports take seconds); kernels asked of it before it
+    is ready wait for it. :meth:`wrap` turns jupyter_client's kernel command into the stand-in's.
+    :meth:`close` stops it (its kernels first get ``wait`` seconds to exit).
+
+    Raises
+    ------
+    RuntimeError
+        When the kernel's command is not one a zygote reproduces (see :func:`kernel_command`).
+    """
+
+    def __init__(self, name: str, cwd, env=None):
+        import json
+        import shutil
+        import socket
+        import subprocess
+        import tempfile
+
+        prefix = kernel_command(name)
+        if prefix is None:
+            raise RuntimeError(f"kernel {name!r} is not started as 'python -m ipykernel_launcher'")
+        self.name = name
+        self.cwd = os.path.realpath(cwd)
+        env = dict(os.environ if env is None else env)
+        env.pop("PYTHONEXECUTABLE", None)  # jupyter_client does not pass it to kernels either
+        self.env = env
+        self.prefix = prefix
+        # a short folder directly under /tmp: a UNIX socket path must fit in 107 bytes
+        self.folder = tempfile.mkdtemp(prefix="nakit-z-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        self.socket_path = os.path.join(self.folder, "z.sock")
+        self.log_path = os.path.join(self.folder, "z.log")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        control_r, control_w = os.pipe()
+        try:
+            # bound here, before the zygote starts: a kernel asked for meanwhile queues on it
+            listener.bind(self.socket_path)
+            listener.listen(64)
+            with open(self.log_path, "ab") as log:
+                self.process = subprocess.Popen(
+                    [prefix[0], *prefix[1:-3], "-c", "from nakit.zygote import main; main()",
+                     str(listener.fileno()), str(control_r), json.dumps(prefix)],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.cwd, env=env,
+                    pass_fds=(listener.fileno(), control_r), start_new_session=True)
+        except BaseException:
+            os.close(control_w)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        finally:
+            listener.close()
+            os.close(control_r)
+        self._control = control_w
+
+    def matches(self, name: str, cwd, env=None) -> bool:
+        env = dict(os.environ if env is None else env)
+        env.pop("PYTHONEXECUTABLE", None)
+        return (self.name == name and self.cwd == os.path.realpath(cwd)
+                and comparable_env(self.env) == comparable_env(env))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def wrap(self, cmd: list[str]) -> list[str]:
+        """The stand-in's command for kernel command ``cmd`` (``cmd`` itself when not ours)."""
+        if not self.alive() or list(cmd[:-1]) != self.prefix:
+            return list(cmd)
+        return [cmd[0], "-I", "-S", LAUNCHER, self.socket_path, "--", *cmd]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def close(self, wait: float = 5.0, kill: bool = True) -> None:
+        """Stop: no new kernels; give running ones ``wait`` seconds to exit, then kill all.
+
+        ``kill=False`` only stops it taking requests: it exits by itself once its kernels have
+        (a later :meth:`close` waits for that and frees it).
+        """
+        import shutil
+        import subprocess
+
+        if self._control is not None:
+            os.close(self._control)
+            self._control = None
+        try:
+            if wait > 0:
+                self.process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            pass
+        if not kill:
+            return
+        if self.process.poll() is None:
+            self.process.kill()  # its kernels die with it (parent-death signal)
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# -- the zygote process ----------------------------------------------------------------------
+
+def _frame(obj) -> bytes:
+    import marshal
+    import struct
+
+    data = marshal.dumps(obj)
+    return struct.pack(">I", len(data)) + data
+
+
+def _read_exactly(conn, n: int, data: bytes = b"") -> bytes | None:
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _read_frame(conn):
+    import marshal
+    import struct
+
+    head = _read_exactly(conn, 4)
+    if head is None:
+        return None
+    body = _read_exactly(conn, struct.unpack(">I", head)[0])
+    return None if body is None else marshal.loads(body)
+
+
+def _read_request(conn):
+    """The stand-in's first message and the three standard streams it sent with it."""
+    import marshal
+    import socket
+    import struct
+
+    data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
+    if len(data) < 4:
+        data = _read_exactly(conn, 4, data) or b""
+    (n,) = struct.unpack(">I", data[:4])
+    body = _read_exactly(conn, n, data[4:])
+    return (None if body is None else marshal.loads(body)), fds
+
+
+def _preload() -> None:
+    """Import what a warm kernel has imported when the notebook's first cell runs."""
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.kernelapp  # noqa: F401
+    import ipykernel.zmqshell  # noqa: F401
+
+    base = list(sys.path)
+    if "" not in sys.path and not sys.flags.safe_path:  # as IPython's InteractiveShellApp.init_path
+        where = next((i for i, p in enumerate(sys.path)
+                      if os.path.basename(p) in ("site-packages", "dist-packages")), 0)
+        sys.path.insert(where, "")
+    mplbackend = os.environ.get("MPLBACKEND")
+    if not mplbackend:  # as ipykernel's init_gui_pylab, before anything imports matplotlib
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+    try:
+        exec(compile(WARM_IMPORTS, "<nakit warm-up>", "exec"), {"__name__": "__nakit_warm_up__"})
+    finally:
+        sys.path[:] = base
+        if not mplbackend:
+            os.environ.pop("MPLBACKEND", None)
+
+
+class _Server:
+    """The zygote's loop: fork on request, relay signals, report exits. Single-threaded."""
+
+    def __init__(self, listen_fd: int, control_fd: int, prefix: list[str], env: dict[str, str]):
+        import socket
+
+        self.listener = socket.socket(fileno=listen_fd)
+        self.control = control_fd
+        self.prefix = prefix
+        self.env = comparable_env(env)
+        self.cwd = os.getcwd()
+        self.pid = os.getpid()
+        self.children: dict = {}  # connection -> kernel pid
+        self.killed: set[int] = set()  # kernels killed because their stand-in went away
+
+    def serve(self):
+        """Serve until told to stop; in a forked child, return the kernel command to run."""
+        import selectors
+        import signal
+
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_w, False)
+        os.set_blocking(wake_r, False)
+        signal.set_wakeup_fd(wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the loop through the pipe
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner stops it through the control pipe
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.selector.register(self.control, selectors.EVENT_READ)
+        self.selector.register(wake_r, selectors.EVENT_READ)
+        self.wake = (wake_r, wake_w)
+        stopping = False
+        while not (stopping and not self.children):
+            for key, _ in self.selector.select(timeout=1.0):
+                if key.fileobj is self.listener:
+                    job = self._accept()
+                    if job is not None:
+                        return job  # in the child
+                elif key.fileobj == self.control:
+                    if not os.read(self.control, 512):  # the owner closed it, or died
+                        stopping = True
+                        self.selector.unregister(self.listener)
+                        self.selector.unregister(self.control)
+                        self.listener.close()
+                elif key.fileobj == wake_r:
+                    try:
+                        os.read(wake_r, 512)
+                    except BlockingIOError:
+                        pass
+                else:
+                    self._message(key.fileobj)
+            self._reap()
+        return None
+
+    def _accept(self):
+        import threading
+
+        conn, _ = self.listener.accept()
+        fds: list[int] = []
+        try:
+            conn.settimeout(10.0)
+            request, fds = _read_request(conn)
+            refusal = self._refusal(request, fds, threading.active_count())
+            if refusal:
+                conn.sendall(_frame({"refused": refusal}))
+                raise OSError(refusal)
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            pid = os.fork()
+            if pid == 0:
+                return self._become_kernel(conn, request, fds)
+            conn.sendall(_frame({"pid": pid}))
+            conn.settimeout(None)
+        except OSError:
+            conn.close()
+            return None
+        finally:
+            if os.getpid() == self.pid:
+                for fd in fds:
+                    os.close(fd)
+        import selectors
+
+        self.children[conn] = pid
+        self.selector.register(conn, selectors.EVENT_READ)
+        return None
+
+    def _refusal(self, request, fds, threads: int) -> str:
+        if request is None or len(fds) != 3:
+            return "incomplete request"
+        if list(request["cmd"][:-1]) != self.prefix:
+            return "another kernel command"
+        if os.fsdecode(request["cwd"]) != self.cwd:
+            return "another working folder"
+        env = {os.fsdecode(k): os.fsdecode(v) for k, v in request["env"].items()}
+        if comparable_env(env) != self.env:
+            return "another environment"
+        if threads != 1:
+            return "a thread is running"
+        return ""
+
+    def _become_kernel(self, conn, request, fds):
+        """In the child: drop the zygote's sockets and handlers, take the run's streams and settings."""
+        import signal
+
+        try:
+            signal.set_wakeup_fd(-1)
+            for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self.selector.close()
+            for fd in self.wake:
+                os.close(fd)
+            for other in self.children:
+                other.close()
+            if self.listener.fileno() >= 0:
+                self.listener.close()
+            try:
+                os.close(self.control)
+            except OSError:
+                pass
+            conn.close()
+            _die_with_parent()
+            if os.getppid() != self.pid:  # the zygote died before the signal was armed
+                os._exit(1)
+            os.setsid()
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            for fd in fds:
+                if fd > 2:
+                    os.close(fd)
+            os.chdir(os.fsdecode(request["cwd"]))
+            env = {os.fsdecode(k): os.fsdecode(v) for k, v in request["env"].items()}
+            os.environ.clear()
+            os.environ.update(env)
+            return [os.fsdecode(part) if isinstance(part, bytes) else part for part in request["cmd"]]
+        except BaseException:
+            os._exit(127)
+
+    def _message(self, conn) -> None:
+        """A stand-in's message (a signal to relay), or its end: kill its kernel."""
+        import signal
+
+        pid = self.children.get(conn)
+        try:
+            message = _read_frame(conn)
+        except OSError:
+            message = None
+        if message is None:
+            self.selector.unregister(conn)
+            conn.close()
+            self.children.pop(conn, None)
+            if pid is not None:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    self.killed.add(pid)
+                except OSError:
+                    pass
+        elif "signal" in message and pid is not None:
+            try:
+                os.kill(pid, int(message["signal"]))
+            except OSError:
+                pass
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self.killed.discard(pid)
+            for conn, child in list(self.children.items()):
+                if child == pid:
+                    del self.children[conn]
+                    self.selector.unregister(conn)
+                    try:
+                        conn.sendall(_frame({"exit": status}))
+                    except OSError:
+                        pass
+                    conn.close()
+
+
+def _die_with_parent() -> None:
+    """SIGKILL this process when its parent (the zygote) dies."""
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _run_kernel(cmd: list[str]) -> None:
+    """In the child: what ``python [FLAGS] -m ipykernel_launcher -f FILE`` does after its imports."""
+    global FORKED
+    import importlib.util
+
+    FORKED = True
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:  # fresh entropy, as a cold kernel's numpy gets at import
+        numpy_random.seed()
+    launcher = importlib.util.find_spec("ipykernel_launcher")
+    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *cmd[-2:]]
+    sys.orig_argv = list(cmd)
+    from ipykernel import kernelapp
+
+    env = os.environ
+    # the traits' defaults were read from the zygote's environment at import; these are the run's
+    kernelapp.launch_new_instance(parent_handle=int(env.get("JPY_PARENT_PID") or 0),
+                                  interrupt=int(env.get("JPY_INTERRUPT_EVENT") or 0))
+
+
+def main() -> None:
+    """``python [FLAGS] -c 'from nakit.zygote import main; main()' LISTEN_FD CONTROL_FD PREFIX``."""
+    import json
+
+    listen_fd, control_fd, prefix = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+    env = dict(os.environ)
+    # as ipykernel_launcher: the working folder is out of sys.path while the kernel's modules load
+    if sys.path and (sys.path[0] == "" or os.path.realpath(sys.path[0]) == os.path.realpath(os.getcwd())):
+        del sys.path[0]
+    _preload()
+    cmd = _Server(listen_fd, control_fd, prefix, env).serve()
+    if cmd is not None:
+        _run_kernel(cmd)

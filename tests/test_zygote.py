@@ -1,0 +1,199 @@
+"""Kernels forked by a zygote (nakit.zygote): the same outputs as a cold kernel, a fresh process per
+run, nothing leaking from one run to the next, interrupts, the cold path when the zygote is gone,
+and no process left behind."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nakit import runner, zygote
+from nakit.paths import notebooks_dir
+
+from .test_warm_kernels import _alive, _cells, _digests, _sources
+
+pytestmark = [pytest.mark.notebooks,
+              pytest.mark.skipif(not zygote.available(), reason="zygotes need Linux (fork, prctl)")]
+
+NB00 = notebooks_dir() / "00_synthesis_stoichiometry.ipynb"
+
+# What a notebook can see of the interpreter it runs in, then a change to global state that must
+# not reach the next run (an rcParam, a module global, numpy's global random state).
+PROBE = '''import json, os, sys, threading
+import matplotlib, numpy as np, nakit
+state = {
+    "argv": sys.argv[:-1], "orig_argv": sys.orig_argv[:-1], "path": sys.path,  # (less the connection file) "cwd": os.getcwd(),
+    "env": {k: v for k, v in os.environ.items()}, "executable": sys.executable,
+    "flags": str(sys.flags), "xoptions": sys._xoptions, "backend": matplotlib.get_backend(),
+    "linewidth": matplotlib.rcParams["lines.linewidth"], "leaked": getattr(nakit, "_probe_leak", None),
+    "main": sys.modules["__main__"].__name__, "threads": sorted(t.name for t in threading.enumerate()),
+    "stdin_tty": os.isatty(0), "sid_is_pid": os.getsid(0) == os.getpid(),
+}
+draw = float(np.random.random())
+pathlib_out = __import__("pathlib").Path(output_dir)
+pathlib_out.mkdir(parents=True, exist_ok=True)
+(pathlib_out / "probe.json").write_text(json.dumps({"state": state, "pid": os.getpid(), "ppid": os.getppid(),
+                                                    "forked": getattr(sys.modules.get("nakit.zygote"), "FORKED", False),
+                                                    "draw": draw}))
+matplotlib.rcParams["lines.linewidth"] = 9.0
+nakit._probe_leak = "from the previous run"
+print(json.dumps(state, sort_keys=True)[:200])
+'''
+
+
+def _probe_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('output_dir = "out"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(PROBE)]
+    path = folder / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _probe(result) -> dict:
+    assert result.ok, result.error
+    return json.loads((result.output_dir / "probe.json").read_text())
+
+
+def test_forked_kernels_see_what_a_cold_kernel_sees_and_nothing_of_the_previous_run(tmp_path):
+    nb = _probe_notebook(tmp_path)
+    cold = _probe(runner.execute(nb, tmp_path / "cold", warm=False, html=False))
+    pool = runner.KernelPool()
+    try:
+        first = _probe(runner.execute(nb, tmp_path / "first", kernels=pool, html=False))
+        zygote_pid = pool.zygote.pid
+        second = _probe(runner.execute(nb, tmp_path / "second", kernels=pool, html=False))
+    finally:
+        pool.close()
+    assert not cold["forked"]
+    for run in (first, second):
+        assert run["forked"] and run["ppid"] == zygote_pid  # forked, not the cold fallback
+        state, reference = dict(run["state"]), dict(cold["state"])
+        # the injected output_dir differs by design; JPY_PARENT_PID is this test process in both
+        assert state.pop("env") == reference.pop("env")
+        assert state == reference  # argv, sys.path, cwd, backend, defaults (no leak), threads, session
+    assert len({cold["pid"], first["pid"], second["pid"], zygote_pid}) == 4  # a new process per run
+    assert first["draw"] != second["draw"]  # numpy's global random state is not the zygote's
+    assert not _alive(first["pid"]) and not _alive(zygote_pid)
+
+
+def test_forked_run_equals_a_cold_run_byte_for_byte(tmp_path):
+    for attempt in range(2):  # in a shared working tree the notebook or nakit may be edited meanwhile
+        before = _sources(NB00)
+        folder = tmp_path / str(attempt)
+        cold = runner.execute(NB00, folder / "cold", warm=False)
+        pool = runner.KernelPool()
+        try:
+            forked = runner.execute(NB00, folder / "forked", kernels=pool)
+            assert pool.spare is not None and pool.spare.zygote is pool.zygote
+            pool.prefetch = False
+            again = runner.execute(NB00, folder / "again", kernels=pool)  # the spare, forked meanwhile
+        finally:
+            pool.close()
+        if _sources(NB00) == before:
+            break
+    else:
+        pytest.skip("the notebook or nakit's source changed during both attempts")
+    assert cold.ok and forked.ok and again.ok, (cold.error, forked.error, again.error)
+    reference = _digests(cold.output_dir)
+    assert reference
+    assert _digests(forked.output_dir) == reference
+    assert _digests(again.output_dir) == reference
+    assert _cells(forked.executed) == _cells(cold.executed)
+    assert _cells(again.executed) == _cells(cold.executed)
+
+
+def test_interrupt_reaches_a_forked_kernel(tmp_path):
+    pool = runner.KernelPool()
+    try:
+        pool.prefetch = False
+        pool._zygote(runner.kernel_name(), tmp_path, True)
+        kernel = pool.take(runner.kernel_name(), tmp_path)
+        client = kernel.km.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=300)
+        reply = client.execute_interactive("import os; print(os.getppid())", timeout=60,
+                                           output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok"
+        msg_id = client.execute("import time; time.sleep(60)")
+        time.sleep(1.0)
+        started = time.monotonic()
+        kernel._run_sync(kernel.km.interrupt_kernel)()
+        reply = client.get_shell_msg(timeout=30)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        assert time.monotonic() - started < 20
+        reply = client.execute_interactive("1 + 1", timeout=60, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok"  # still alive after the interrupt
+        kernel.shutdown(now=True)
+    finally:
+        pool.close()
+
+
+def test_a_killed_zygote_means_cold_kernels_with_the_same_outputs(tmp_path):
+    nb = _probe_notebook(tmp_path)
+    pool = runner.KernelPool()
+    try:
+        first = _probe(runner.execute(nb, tmp_path / "first", kernels=pool, html=False))
+        dead = pool.zygote
+        assert first["forked"] and pool.spare is not None
+        spare_pid = pool.spare.pid
+        os.kill(dead.pid, signal.SIGKILL)
+        dead.process.wait()
+        after = _probe(runner.execute(nb, tmp_path / "after", kernels=pool, html=False))
+        assert not after["forked"] and pool.zygote is None and not pool.use_zygote
+        pool.prefetch = False
+        last = _probe(runner.execute(nb, tmp_path / "last", kernels=pool, html=False))
+    finally:
+        pool.close()
+    assert not last["forked"]
+    assert not _alive(spare_pid)  # the spare forked before the kill was not handed out
+    assert after["state"] == first["state"] == last["state"]
+
+
+def test_a_refused_request_runs_the_kernel_cold_in_the_same_process(tmp_path):
+    nb = _probe_notebook(tmp_path)
+    pool = runner.KernelPool()
+    try:
+        pool.prefetch = False
+        z = pool._zygote(runner.kernel_name(), tmp_path, True)
+        z.env = {**z.env, "NAKIT_PROBE": "1"}  # the pool thinks it matches; the zygote does not
+        pool.env = {**os.environ, "NAKIT_PROBE": "1"}
+        result = _probe(runner.execute(nb, tmp_path / "refused", kernels=pool, html=False))
+    finally:
+        pool.close()
+    assert not result["forked"] and result["state"]["env"]["NAKIT_PROBE"] == "1"
+
+
+TINY = '''import os, pathlib
+pathlib.Path(output_dir).mkdir(parents=True, exist_ok=True)
+(pathlib.Path(output_dir) / "pids.txt").write_text(f"{os.getpid()} {os.getppid()}")
+'''
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_batch_leaves_no_kernel_or_zygote_behind(tmp_path, workers):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('output_dir = "out"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(TINY)]
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    (tmp_path / "runs.yaml").write_text("output: batch\nnotebooks:\n  tiny.ipynb: {}\n"
+                                        "samples:\n  A: {}\n  B: {}\n  C: {}\n  D: {}\n")
+    done = subprocess.run([sys.executable, "-m", "nakit.cli", "-q", "batch", "runs.yaml", "-j", workers],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pids = [tuple(map(int, p.read_text().split())) for p in (tmp_path / "batch").rglob("pids.txt")]
+    assert len(pids) == 4
+    kernels, parents = {p for p, _ in pids}, {pp for _, pp in pids}
+    assert len(kernels) == 4
+    # each worker's first kernel may start before its zygote answers; later ones are forked by it
+    assert len(parents) < 4
+    assert not [p for p in kernels | parents if _alive(p)]
