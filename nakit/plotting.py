@@ -190,6 +190,35 @@ def _lean_font_subsets():
         subset.load_font = load
 
 
+def screen_png(png: str | os.PathLike | bytes, dpi: float, screen_dpi: float) -> bytes:
+    """A saved PNG (``dpi`` dots per inch) resampled to ``screen_dpi``: the image a notebook shows inline.
+
+    Showing a figure inline (``display(fig)``) would lay it out and draw it twice more at the
+    screen's 100 dpi; this reuses the file already drawn. Each screen pixel is the mean of
+    the saved pixels it covers (a box filter: 3 x 3 of them from 300 dpi to 100 dpi), i.e. the
+    figure drawn with 9-fold supersampling. Same file in, same bytes out.
+
+    Parameters
+    ----------
+    png
+        The saved PNG: its path or its bytes.
+    dpi, screen_dpi
+        Its resolution and the one to show it at (the figure's ``dpi``, 100 in the house style).
+    """
+    import io
+
+    from PIL import Image
+
+    data = png if isinstance(png, (bytes, bytearray)) else Path(png).read_bytes()
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        size = (max(round(image.width * screen_dpi / dpi), 1), max(round(image.height * screen_dpi / dpi), 1))
+        small = image if size == image.size else image.resize(size, Image.Resampling.BOX)
+        out = io.BytesIO()
+        small.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
+
+
 def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) -> list[Path]:
     """Save ``fig`` as ``path`` with each extension in ``formats``, deterministically.
 

@@ -77,6 +77,32 @@ def _in_ipython() -> bool:
     return get_ipython() is not None
 
 
+def _inline_png_backend() -> bool:
+    """True when showing a figure inline makes one plain PNG at the figure's dpi (the notebook
+    default: matplotlib-inline with ``figure_formats`` png), which a saved PNG can stand in for."""
+    import matplotlib
+
+    if "inline" not in str(matplotlib.get_backend()).lower():
+        return False
+    try:
+        from matplotlib_inline.backend_inline import InlineBackend
+    except ImportError:
+        return False
+    config = InlineBackend.instance()
+    return set(config.figure_formats) == {"png"} and dict(config.print_figure_kwargs) == {"bbox_inches": "tight"}
+
+
+def _inline_image(fig, paths: Sequence[Path]):
+    """What to show for a saved figure: its saved PNG resampled to the screen (no new drawing) when the
+    inline backend would show a plain PNG, else the figure itself (rendered by the backend)."""
+    png = next((p for p in paths if p.suffix == ".png"), None)
+    if png is None or not _inline_png_backend():
+        return fig
+    from IPython.display import Image
+
+    return Image(data=plotting.screen_png(png, plotting.figure_dpi(), fig.dpi), format="png")
+
+
 def _join(labels: Sequence[str]) -> str:
     labels = list(labels)
     if len(labels) <= 2:
@@ -585,7 +611,7 @@ class Report:
 
             import matplotlib.pyplot as plt
 
-            display(fig)
+            display(_inline_image(fig, paths))
             plt.close(fig)  # shown once, here, not again at the end of the cell
             _display_markdown(f"*{text}*")
 
