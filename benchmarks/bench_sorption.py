@@ -172,7 +172,8 @@ def main(n: int = 1000, repeat: int = 3) -> None:
     print("nakit* = the same nakit job with dask hidden, as in an environment without the optional "
           "'distributed' extra\n(xarray imports dask, if installed, when the first Dataset is made); "
           "nakit raw = files read with read_isotherm_raw\n(plain arrays, identical values; no xarray, pandas, "
-          "pyarrow or dask imported, so dask installed or not makes no difference)\n")
+          "pyarrow or dask imported, so dask installed or not makes no difference).\nnakit.sorption imports xarray "
+          "(with pandas and pyarrow) when the first Dataset is made: in the Dataset runs that import is under 'files'\n")
     print(f"{'':16s} {'imports':>9s} {'files':>9s} {'total':>9s} {'wall':>9s} {'ms/iso':>8s} {'ok':>6s} {'failed':>7s} "
           f"{'flagged':>8s}")
     for name, t in times.items():

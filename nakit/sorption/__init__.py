@@ -6,7 +6,10 @@ p/p0, with ``measurement_order`` giving the order measured: ``ds.sel(branch="ads
 .sel(relative_pressure=slice(0.05, 0.3))`` and ``branch(ds, "desorption").interp(
 relative_pressure=0.5)`` select and interpolate per branch; ``save_isotherm`` /
 ``load_isotherm`` store it as NetCDF. Every analysis has a high-level function on that
-Dataset and a ``*_raw`` twin on plain arrays.
+Dataset and a ``*_raw`` twin on plain arrays. ``read_isotherm_raw`` reads any file as
+``read_isotherm`` does (same checks, errors and values) into plain arrays, for scripts that
+need no Dataset: ``get_branch`` takes either, and without a Dataset nothing imports xarray,
+pandas or pyarrow (most of a short script's run time; issue #17).
 """
 
 from .._lazy import lazy_exports as _lazy_exports
