@@ -21,6 +21,8 @@ thickness and a hemispherical Kelvin meniscus on both sides.
 from __future__ import annotations
 
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -153,19 +155,22 @@ def main(n: int = 1000, repeat: int = 3) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         np.savez(Path(tmp) / "pre.npz", **pre)
         np.savez(Path(tmp) / "syn.npz", **synthetic_set(n))
-        times = {}
+        times, cpu = {}, {}
         jobs = [(name + floor, NAKIT_JOB, json.dumps(files), mode + floor) for floor in ("", " floor")
                 for name, mode in (("nakit", "dask"), ("nakit*", "no-dask"), ("nakit raw", "dask raw"))]
         jobs.append(("pyGAPS", PYGAPS_JOB, str(Path(tmp) / "pre.npz"), ""))
         # interleaved repeats, best of each: this machine's speed drifts by +-30 % within a minute
         for _ in range(repeat):
             for name, job, arg, mode in jobs:
-                t0 = time.perf_counter()
+                t0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
                 res = subprocess.run([sys.executable, "-c", job, arg, str(Path(tmp) / "syn.npz"), mode],
                                      capture_output=True, text=True, check=True, cwd=ROOT)
                 run = {**json.loads(res.stdout.strip().splitlines()[-1]), "wall": time.perf_counter() - t0}
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
                 if name not in times or run["wall"] < times[name]["wall"]:
                     times[name] = run
+                cpu[name] = min(cpu.get(name, used), used)
     n_all = len(files) + n
     print(f"{len(files)} peer/stand-in isotherms + {n} synthetic isotherms, BET (auto range) + BJH each; "
           f"best of {repeat} interleaved runs per side")
@@ -174,15 +179,18 @@ def main(n: int = 1000, repeat: int = 3) -> None:
           "nakit raw = files read with read_isotherm_raw\n(plain arrays, identical values; no xarray, pandas, "
           "pyarrow or dask imported, so dask installed or not makes no difference).\nnakit.sorption imports xarray "
           "(with pandas and pyarrow) when the first Dataset is made: in the Dataset runs that import is under 'files'\n")
-    print(f"{'':16s} {'imports':>9s} {'files':>9s} {'total':>9s} {'wall':>9s} {'ms/iso':>8s} {'ok':>6s} {'failed':>7s} "
-          f"{'flagged':>8s}")
+    print(f"{'':16s} {'imports':>9s} {'files':>9s} {'total':>9s} {'wall':>9s} {'cpu':>9s} {'ms/iso':>8s} {'ok':>6s} "
+          f"{'failed':>7s} {'flagged':>8s}")
     for name, t in times.items():
         if name.endswith("floor"):
-            print(f"{name:16s} {t['import']:9.2f} {t['files']:9.2f} {t['total']:9.2f} {t['wall']:9.2f}   (no analysis)")
+            print(f"{name:16s} {t['import']:9.2f} {t['files']:9.2f} {t['total']:9.2f} {t['wall']:9.2f} {cpu[name]:9.2f}"
+                  "   (no analysis)")
             continue
         per = (t["total"] - t["files"]) / n * 1e3 if n else float("nan")
-        print(f"{name:16s} {t['import']:9.2f} {t['files']:9.2f} {t['total']:9.2f} {t['wall']:9.2f} {per:8.2f} "
-              f"{t['ok']:6d} {t['fail']:7d} {t.get('flagged', 0):8d}")
+        print(f"{name:16s} {t['import']:9.2f} {t['files']:9.2f} {t['total']:9.2f} {t['wall']:9.2f} {cpu[name]:9.2f} "
+              f"{per:8.2f} {t['ok']:6d} {t['fail']:7d} {t.get('flagged', 0):8d}")
+    print("(seconds; wall and cpu (user + system of the process) are each the best of the runs: on a loaded "
+          "machine\nthe cpu ratio is the steadier estimate of the wall ratio on an idle one)")
     b = times["pyGAPS"]
     for name in ("nakit", "nakit*", "nakit raw"):
         a = times[name]
@@ -193,10 +201,13 @@ def main(n: int = 1000, repeat: int = 3) -> None:
               f"{b['wall'] / times[name + ' floor']['wall']:.1f}x")
     print(f"({n_all} isotherms in all; pyGAPS returns a result for every one, with warnings where its checks fail; "
           "nakit returns flagged results likewise)")
-    print(f"\naim (#17): wall ratio pyGAPS/nakit >= {AIM:g}x in the default environment (no dask). Now: "
-          f"{b['wall'] / times['nakit raw']['wall']:.1f}x reading plain arrays (read_isotherm_raw), "
-          f"{b['wall'] / times['nakit*']['wall']:.1f}x reading Datasets (read_isotherm; "
-          f"{b['wall'] / times['nakit']['wall']:.1f}x with dask installed).\nPrevious: {PREVIOUS}.")
+    def both(name):
+        return f"{b['wall'] / times[name]['wall']:.1f}x wall, {cpu['pyGAPS'] / cpu[name]:.1f}x cpu"
+
+    print(f"\naim (#17): wall ratio pyGAPS/nakit >= {AIM:g}x in the default environment (no dask). Now "
+          f"(load average {os.getloadavg()[0]:.1f}): {both('nakit raw')} reading plain arrays (read_isotherm_raw); "
+          f"{both('nakit*')} reading Datasets (read_isotherm; {both('nakit')} with dask installed).\n"
+          f"Previous: {PREVIOUS}.")
 
 
 if __name__ == "__main__":
