@@ -450,8 +450,8 @@ class Server:
 
         cwd = cwd or notebooks_dir()
         pool.env = dict(env)
-        try:
-            pool.spare = runner.Kernel(runner.kernel_name(), cwd, env=pool.env)
+        try:  # forked by the pool's zygote (seconds of imports once, milliseconds per kernel after)
+            pool.start_spare(runner.kernel_name(), cwd)
         except Exception as exc:  # no spare: the next run starts its own kernel
             print(f"nakit kernel server: could not start a spare kernel: {exc}", file=sys.stderr, flush=True)
 

@@ -266,8 +266,12 @@ def _read_request(conn):
     return (None if body is None else marshal.loads(body)), fds
 
 
-def _preload() -> None:
-    """Import what a warm kernel has imported when the notebook's first cell runs."""
+def _preload() -> list[str]:
+    """Import what a warm kernel has imported when the notebook's first cell runs, as it would.
+
+    Returns what the imports asked of the IPython shell beyond "is it a kernel's" (the zygote
+    then refuses to fork).
+    """
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
@@ -277,23 +281,93 @@ def _preload() -> None:
         where = next((i for i, p in enumerate(sys.path)
                       if os.path.basename(p) in ("site-packages", "dist-packages")), 0)
         sys.path.insert(where, "")
-    mplbackend = os.environ.get("MPLBACKEND")
-    if not mplbackend:  # as ipykernel's init_gui_pylab, before anything imports matplotlib
+    saved_env = dict(os.environ)
+    if not os.environ.get("MPLBACKEND"):  # as ipykernel's init_gui_pylab, before anything imports matplotlib
         os.environ["MPLBACKEND"] = INLINE_BACKEND
-    try:
-        exec(compile(WARM_IMPORTS, "<nakit warm-up>", "exec"), {"__name__": "__nakit_warm_up__"})
-    finally:
-        sys.path[:] = base
-        if not mplbackend:
-            os.environ.pop("MPLBACKEND", None)
+    os.environ.update(KERNEL_ENV)
+    with _as_in_a_kernel() as asked:
+        try:
+            exec(compile(WARM_IMPORTS, "<nakit warm-up>", "exec"), {"__name__": "__nakit_warm_up__"})
+        finally:
+            sys.path[:] = base
+            os.environ.clear()
+            os.environ.update(saved_env)
+    return asked
+
+
+# what ipykernel's shell sets in the kernel's environment before any cell runs
+# (ZMQInteractiveShell.init_environment); imports in a warm kernel see them
+KERNEL_ENV = {"TERM": "xterm-color", "CLICOLOR": "1", "FORCE_COLOR": "1", "CLICOLOR_FORCE": "1",
+              "PAGER": "cat", "GIT_PAGER": "cat"}
+# modules known to ask for the IPython shell at import and only check that it is a kernel's
+# (pandas: display.max_columns is 20 in a kernel, 0 = "fit the terminal" elsewhere)
+SHELL_ASKERS = frozenset({"pandas.io.formats.console", "pandas.core.config_init"})
+
+
+class _KernelShellStandIn:
+    """What an import sees of the kernel's shell during the zygote's imports: that it is a kernel's.
+
+    Any other use of it is recorded; the zygote then refuses to fork (the imports may have set
+    themselves up otherwise than in a kernel)."""
+
+    kernel = True
+
+    def __init__(self, asked: list):
+        object.__setattr__(self, "_asked", asked)
+
+    def __getattr__(self, name):
+        self._asked.append(f"attribute {name!r}")
+        raise AttributeError(name)
+
+    def __repr__(self):
+        return "<ipykernel.zmqshell.ZMQInteractiveShell stand-in>"
+
+
+_KernelShellStandIn.__name__ = "ZMQInteractiveShell"
+
+
+class _as_in_a_kernel:
+    """During the imports: ``get_ipython`` and ``__IPYTHON__`` as a kernel's shell provides them."""
+
+    def __enter__(self):
+        import builtins
+
+        import IPython
+        import IPython.core.getipython as getipython
+
+        self.asked: list[str] = []
+        shell = _KernelShellStandIn(self.asked)
+
+        def get_ipython():
+            caller = sys._getframe(1).f_globals.get("__name__", "?")
+            if caller not in SHELL_ASKERS:
+                self.asked.append(f"get_ipython() from {caller}")
+            return shell
+
+        self.saved = [(builtins, name, getattr(builtins, name, _MISSING)) for name in ("get_ipython", "__IPYTHON__")]
+        self.saved += [(IPython, "get_ipython", IPython.get_ipython), (getipython, "get_ipython", getipython.get_ipython)]
+        builtins.get_ipython = IPython.get_ipython = getipython.get_ipython = get_ipython
+        builtins.__IPYTHON__ = True
+        return self.asked
+
+    def __exit__(self, *exc):
+        for owner, name, value in self.saved:
+            if value is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, value)
+
+
+_MISSING = object()
 
 
 class _Server:
     """The zygote's loop: fork on request, relay signals, report exits. Single-threaded."""
 
-    def __init__(self, listen_fd: int, control_fd: int, prefix: list[str], env: dict[str, str]):
+    def __init__(self, listen_fd: int, control_fd: int, prefix: list[str], env: dict[str, str], refuse: str = ""):
         import socket
 
+        self.refuse = refuse
         self.listener = socket.socket(fileno=listen_fd)
         self.control = control_fd
         self.prefix = prefix
@@ -377,6 +451,8 @@ class _Server:
     def _refusal(self, request, fds, threads: int) -> str:
         if request is None or len(fds) != 3:
             return "incomplete request"
+        if self.refuse:
+            return self.refuse
         if list(request["cmd"][:-1]) != self.prefix:
             return "another kernel command"
         if os.fsdecode(request["cwd"]) != self.cwd:
@@ -510,7 +586,10 @@ def main() -> None:
     # as ipykernel_launcher: the working folder is out of sys.path while the kernel's modules load
     if sys.path and (sys.path[0] == "" or os.path.realpath(sys.path[0]) == os.path.realpath(os.getcwd())):
         del sys.path[0]
-    _preload()
-    cmd = _Server(listen_fd, control_fd, prefix, env).serve()
+    asked = _preload()
+    if asked:  # an import set itself up by the shell: a forked kernel might differ from a cold one
+        print(f"nakit zygote: not forking, imports asked the IPython shell for: {'; '.join(asked)}",
+              file=sys.stderr, flush=True)
+    cmd = _Server(listen_fd, control_fd, prefix, env, refuse="imports use the IPython shell" if asked else "").serve()
     if cmd is not None:
         _run_kernel(cmd)

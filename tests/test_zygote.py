@@ -26,8 +26,10 @@ NB00 = notebooks_dir() / "00_synthesis_stoichiometry.ipynb"
 # What a notebook can see of the interpreter it runs in, then a change to global state that must
 # not reach the next run (an rcParam, a module global, numpy's global random state).
 PROBE = '''import json, os, sys, threading
-import matplotlib, numpy as np, nakit
+import matplotlib, numpy as np, pandas as pd, nakit
 state = {
+    # set at import from what the import saw (pandas: 20 columns in a kernel, "fit the terminal" elsewhere)
+    "pandas_max_columns": pd.get_option("display.max_columns"),
     "argv": sys.argv[:-1], "orig_argv": sys.orig_argv[:-1], "path": sys.path,  # (less the connection file) "cwd": os.getcwd(),
     "env": {k: v for k, v in os.environ.items()}, "executable": sys.executable,
     "flags": str(sys.flags), "xoptions": sys._xoptions, "backend": matplotlib.get_backend(),
@@ -116,12 +118,16 @@ def test_interrupt_reaches_a_forked_kernel(tmp_path):
         pool.prefetch = False
         pool._zygote(runner.kernel_name(), tmp_path, True)
         kernel = pool.take(runner.kernel_name(), tmp_path)
-        client = kernel.km.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=300)
-        reply = client.execute_interactive("import os; print(os.getppid())", timeout=60,
-                                           output_hook=lambda msg: None)
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(kernel.km.get_connection_info())
+        client.start_channels(hb=False)
+        printed = []
+        reply = client.execute_interactive("import os; print(os.getppid())", timeout=300,
+                                           output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
         assert reply["content"]["status"] == "ok"
+        assert "".join(printed).strip() == str(pool.zygote.pid)  # forked
         msg_id = client.execute("import time; time.sleep(60)")
         time.sleep(1.0)
         started = time.monotonic()
@@ -132,6 +138,7 @@ def test_interrupt_reaches_a_forked_kernel(tmp_path):
         assert time.monotonic() - started < 20
         reply = client.execute_interactive("1 + 1", timeout=60, output_hook=lambda msg: None)
         assert reply["content"]["status"] == "ok"  # still alive after the interrupt
+        client.stop_channels()
         kernel.shutdown(now=True)
     finally:
         pool.close()
@@ -178,8 +185,7 @@ pathlib.Path(output_dir).mkdir(parents=True, exist_ok=True)
 '''
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_a_batch_leaves_no_kernel_or_zygote_behind(tmp_path, workers):
+def test_a_batch_leaves_no_kernel_or_zygote_behind(tmp_path, workers="2"):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell('output_dir = "out"', metadata={"tags": ["parameters"]}),
