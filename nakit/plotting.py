@@ -190,7 +190,7 @@ def _lean_font_subsets():
         subset.load_font = load
 
 
-def screen_png(png: str | os.PathLike | bytes, dpi: float, screen_dpi: float) -> bytes:
+def screen_png(png: str | os.PathLike | bytes, dpi: float, screen_dpi: float, *, pixels=None) -> bytes:
     """A saved PNG (``dpi`` dots per inch) resampled to ``screen_dpi``: the image a notebook shows inline.
 
     Showing a figure inline (``display(fig)``) would lay it out and draw it twice more at the
@@ -204,26 +204,60 @@ def screen_png(png: str | os.PathLike | bytes, dpi: float, screen_dpi: float) ->
         The saved PNG: its path or its bytes.
     dpi, screen_dpi
         Its resolution and the one to show it at (the figure's ``dpi``, 100 in the house style).
+    pixels
+        The PNG's pixels (H x W x 4, uint8) when the caller still holds them (:func:`savefig`
+        with ``screen_dpi``), which spares decoding the file; ``png`` is not read then.
     """
     import io
 
+    import numpy as np
     from PIL import Image
 
-    data = png if isinstance(png, (bytes, bytearray)) else Path(png).read_bytes()
-    with Image.open(io.BytesIO(data)) as image:
+    if pixels is not None:
+        image = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8), "RGBA")
+    else:
+        data = png if isinstance(png, (bytes, bytearray)) else Path(png).read_bytes()
+        image = Image.open(io.BytesIO(data))
         image.load()
-        size = (max(round(image.width * screen_dpi / dpi), 1), max(round(image.height * screen_dpi / dpi), 1))
-        small = image if size == image.size else image.resize(size, Image.Resampling.BOX)
-        out = io.BytesIO()
-        small.save(out, format="PNG", compress_level=6)
+    factor = dpi / screen_dpi
+    # the size display(fig) gave: the same tight box in inches at the screen's dpi
+    size = (max(round(image.width / factor), 1), max(round(image.height / factor), 1))
+    small = image if size == image.size else image.resize(size, Image.Resampling.BOX)
+    out = io.BytesIO()
+    small.save(out, format="PNG", compress_level=1)  # shown once, in the notebook: speed over size
     return out.getvalue()
 
 
-def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) -> list[Path]:
+def _png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's header."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _agg_pixels(fig, size: tuple[int, int]):
+    """The pixels of the PNG ``fig`` was just printed to, from its Agg renderer (None when the
+    canvas is not Agg or its buffer is not that image: then the caller decodes the file)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    renderer = getattr(fig.canvas, "renderer", None)
+    if not isinstance(renderer, RendererAgg):
+        return None
+    pixels = np.asarray(renderer.buffer_rgba())
+    if pixels.shape != (size[1], size[0], 4):
+        return None
+    return pixels.copy()
+
+
+def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, *,
+            screen_dpi: float | None = None) -> list[Path]:
     """Save ``fig`` as ``path`` with each extension in ``formats``, deterministically.
 
     ``path`` may carry an extension; it is replaced. Same figure in, same bytes out.
-    ``formats`` defaults to :func:`figure_formats`; PNGs use :func:`figure_dpi`.
+    ``formats`` defaults to :func:`figure_formats`; PNGs use :func:`figure_dpi`. With
+    ``screen_dpi``, the PNG written is also resampled to that resolution for showing inline
+    (:func:`screen_png`, from the pixels just drawn); the bytes are in :attr:`SavedFigure.screen_png`.
     """
     formats = figure_formats() if formats is None else formats
     base = Path(path)
@@ -232,9 +266,10 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) 
     base.parent.mkdir(parents=True, exist_ok=True)
     import matplotlib
 
-    written = []
+    written = SavedFigure()
+    dpi = figure_dpi()
     with matplotlib.rc_context({"svg.hashsalt": "nakit", "svg.fonttype": "none", "pdf.fonttype": 42,
-                                "savefig.dpi": figure_dpi()}), _layout_once(fig) as bbox, _lean_font_subsets():
+                                "savefig.dpi": dpi}), _layout_once(fig) as bbox, _lean_font_subsets():
         for fmt in formats:
             fmt = fmt.lower().lstrip(".")
             metadata = {
@@ -249,5 +284,13 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None) 
             out = base.with_suffix(f".{fmt}")
             with atomic_path(out) as tmp:
                 fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
+                if fmt == "png" and screen_dpi is not None:
+                    written.screen_png = screen_png(tmp, dpi, screen_dpi, pixels=_agg_pixels(fig, _png_size(tmp)))
             written.append(out)
     return written
+
+
+class SavedFigure(list):
+    """The paths :func:`savefig` wrote, and ``screen_png``: the PNG resampled for the screen (None unless asked)."""
+
+    screen_png: bytes | None = None

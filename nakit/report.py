@@ -92,15 +92,16 @@ def _inline_png_backend() -> bool:
     return set(config.figure_formats) == {"png"} and dict(config.print_figure_kwargs) == {"bbox_inches": "tight"}
 
 
-def _inline_image(fig, paths: Sequence[Path]):
-    """What to show for a saved figure: its saved PNG resampled to the screen (no new drawing) when the
-    inline backend would show a plain PNG, else the figure itself (rendered by the backend)."""
-    png = next((p for p in paths if p.suffix == ".png"), None)
-    if png is None or not _inline_png_backend():
+def _inline_image(fig, paths):
+    """What to show for a saved figure: its saved PNG resampled to the screen (no new drawing, see
+    :func:`nakit.plotting.screen_png`) when :func:`nakit.plotting.savefig` made one, else the figure
+    itself (drawn by the backend)."""
+    png = getattr(paths, "screen_png", None)
+    if png is None:
         return fig
     from IPython.display import Image
 
-    return Image(data=plotting.screen_png(png, plotting.figure_dpi(), fig.dpi), format="png")
+    return Image(data=png, format="png")
 
 
 def _join(labels: Sequence[str]) -> str:
@@ -599,7 +600,9 @@ class Report:
         elif note:
             plotting.caption(fig, note, synthesised=False)
         self.check_layout(fig, name)
-        paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats)
+        inline = _in_ipython() and _inline_png_backend()  # the saved PNG can stand in for display(fig)
+        paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats,
+                                 screen_dpi=fig.dpi if inline else None)
         self.figures.extend(paths)
         text = caption
         if note and note not in text:

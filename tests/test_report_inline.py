@@ -57,7 +57,8 @@ def test_inline_image_is_the_saved_png_at_screen_size_and_matches_a_fresh_render
     image = shown[0]
     assert isinstance(image, IPythonImage) and image.format == "png"
     saved = tmp_path / "figures" / "waves.png"
-    assert image.data == plotting.screen_png(saved, plotting.figure_dpi(), fig.dpi)  # no new drawing
+    # taken from the renderer's pixels, no new drawing; the same image as the file resampled
+    assert image.data == plotting.screen_png(saved, plotting.figure_dpi(), fig.dpi)
     # what display(fig) showed before: IPython's inline PNG of the same figure, drawn at 100 dpi
     fresh = _pixels(print_figure(fig, "png", bbox_inches="tight"))
     got = _pixels(image.data)
@@ -65,7 +66,8 @@ def test_inline_image_is_the_saved_png_at_screen_size_and_matches_a_fresh_render
     h, w = min(got.shape[0], fresh.shape[0]), min(got.shape[1], fresh.shape[1])
     same = np.abs(got[:h, :w] - fresh[:h, :w]).mean()
     moved = np.abs(got[:h, 2:w] - fresh[:h, :w - 2]).mean()  # the same picture two pixels aside
-    assert same < 4.0 and moved > 2.5 * same, (same, moved)
+    # anti-aliasing differs (9-fold supersampled against drawn at 100 dpi), mostly on the 3000 dot markers
+    assert same < 6.0 and moved > 2.5 * same, (same, moved)
     # the saved files themselves are as before: 300 dpi PNG, SVG and PDF
     assert {p.suffix for p in rep.figures} == {".png", ".svg", ".pdf"}
     with Image.open(saved) as png:
@@ -86,8 +88,10 @@ def test_screen_png_is_deterministic_and_a_box_mean(tmp_path):
     assert got.shape == (3, 4, 4)
     want = pixels.astype(float).reshape(3, 3, 4, 3, 4).mean(axis=(1, 3))
     assert np.abs(got - want).max() <= 1.0  # rounding of the 8-bit mean
-    assert plotting.screen_png(buf.getvalue(), 100, 100) != b"" and \
-        Image.open(io.BytesIO(plotting.screen_png(buf.getvalue(), 100, 100))).size == (12, 9)
+    assert Image.open(io.BytesIO(plotting.screen_png(buf.getvalue(), 100, 100))).size == (12, 9)
+    assert Image.open(io.BytesIO(plotting.screen_png(buf.getvalue(), 250, 100))).size == (5, 4)  # NAKIT_FIGURE_DPI=250
+    # the pixels a caller still holds give the same image as the file
+    assert plotting.screen_png(b"", 300, 100, pixels=pixels) == small
 
 
 def test_figure_without_a_png_or_off_the_inline_backend_is_shown_as_itself(tmp_path, shown, monkeypatch):
