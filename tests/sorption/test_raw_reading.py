@@ -130,4 +130,4 @@ def test_lazy_package_names_still_resolve():
 
     assert S.from_pygaps is nakit.bridges.from_pygaps and S.to_pygaps is nakit.bridges.to_pygaps
     assert callable(S.hysteresis) and S.hysteresis.__module__ == "nakit.sorption.hysteresis"
-    assert set(S.__all__) <= set(dir(S))
+    assert set(S.__all__) <= set(dir(S)) and all(callable(getattr(S, name)) for name in S.__all__)
