@@ -37,6 +37,11 @@ def _restick(st: Sticks, crystal: Crystal, lam: float) -> Sticks:
     return Sticks(st.phase, lam, st.hkl, st.multiplicity, d, tt, st.f_squared, inten)
 
 
+#: profiles kept per phase during a whole-pattern fit (the current point and the cell, zero and size
+#: moves of one finite-difference Jacobian; 0 recomputes every profile)
+_PROFILES_KEPT = 6
+
+
 @dataclass
 class WholePatternFit(Result):
     """Result of :func:`fit_whole_pattern` (the :class:`~nakit.datamodel.Result` convention).
@@ -144,13 +149,30 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
             p.add(f"p{i}_c", value=c.cell[2], min=c.cell[2] * 0.97, max=c.cell[2] * 1.03, vary=refine_cell)
         p.add(f"p{i}_size", value=size0, min=2.0, max=1000.0, vary=refine_size)
 
+    # each phase's unscaled profile by the values it depends on (cell, zero, size): the fit's
+    # finite-difference Jacobian moves one parameter at a time, so most of its columns (background,
+    # humps, scales, the other phases) meet a profile already computed. Same inputs, same array.
+    profiles: dict[tuple, np.ndarray] = {}
+    keep = _PROFILES_KEPT * len(crystals)  # the current point's profiles and those of one Jacobian's moves
+
+    def profile(i, a, c, zero, size):
+        key = (i, a, c, zero, size)
+        found = profiles.get(key)
+        if found is None:
+            cc = crystals[i].with_cell(a=a, c=c)
+            inst_z = Instrument(**{**inst.__dict__, "zero": zero})
+            found = pattern_raw(x, _restick(base_sticks[i], cc, wl.ka1), wl, inst_z, size)
+            profiles[key] = found
+            while len(profiles) > keep:
+                del profiles[next(iter(profiles))]  # the oldest
+        return found
+
     def components(par):
-        inst_z = Instrument(**{**inst.__dict__, "zero": par["zero"].value})
         out = {}
         for i, c in enumerate(crystals):
-            cc = c.with_cell(a=par[f"p{i}_a"].value, c=par[f"p{i}_c"].value if f"p{i}_c" in par else None)
-            st = _restick(base_sticks[i], cc, wl.ka1)
-            out[c.name] = par[f"p{i}_scale"].value * pattern_raw(x, st, wl, inst_z, par[f"p{i}_size"].value)
+            out[c.name] = par[f"p{i}_scale"].value * profile(
+                i, par[f"p{i}_a"].value, par[f"p{i}_c"].value if f"p{i}_c" in par else None, par["zero"].value,
+                par[f"p{i}_size"].value)
         bg = np.polynomial.polynomial.polyval(t, [par[f"bg{k}"].value for k in range(degree + 1)])
         for name, *_ in specs:
             out[f"hump_{name}"] = gaussian_hump(x, par[f"{name}_center"].value, par[f"{name}_fwhm"].value,
