@@ -1,7 +1,7 @@
 """Notebook 04's display (#16): one average discharge voltage, units typeset, flags whole and without NaN.
 
-Runs the notebook twice (about a minute each): on the paper's stand-in cells with the paper's
-claims list, and on a real Neware export whose last cycle is cut short.
+Reads the session's reproduction (the paper's stand-in cells with the paper's claims list) and
+runs the notebook once on a real Neware export whose last cycle is cut short.
 """
 
 import csv
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from nakit.paths import data_dir, notebooks_dir
+from nakit.paths import notebooks_dir
 from nakit.report import fmt
 from tests.peer import peer_file
 
@@ -35,15 +35,9 @@ def _html(out):
 
 
 @pytest.fixture(scope="module")
-def paper_run(tmp_path_factory):
-    cyc = data_dir() / "cycling"
-    cell = {"composite_mass_mg": 5.0, "active_fraction": 0.30, "active_material": "Na2S"}
-    samples = [{"label": "cast-annealed", "file": str(cyc / "cast_annealed_50cycles.xlsx"),
-                "rate_file": str(cyc / "cast_annealed_rate.xlsx"), "rt_file": str(cyc / "cast_annealed_rt.xlsx"), **cell},
-               {"label": "ball-milled", "file": str(cyc / "ball_milled_45cycles.xlsx"),
-                "rate_file": str(cyc / "ball_milled_rate.xlsx"), "rt_file": str(cyc / "ball_milled_rt.xlsx"), **cell}]
-    return _run(tmp_path_factory.mktemp("nb04_paper"),
-                {"samples": samples, "claims_file": str(data_dir() / "paper_claims.csv")})
+def paper_run(reproduction):
+    """Notebook 04 as the session's reproduction ran it: the paper's stand-in cells with its claims list."""
+    return reproduction / "04_cycling"
 
 
 @pytest.fixture(scope="module")

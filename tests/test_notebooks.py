@@ -278,21 +278,6 @@ def test_markdown_is_generic_and_paper_text_is_guarded(stem):
                     assert guarded, f"{stem}: paper text outside `if rep.has_claims:`: {line.strip()[:80]}"
 
 
-@pytest.mark.notebooks
-@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
-def test_defaults_without_claims_list_make_no_comparison(tmp_path, stem):
-    """The shipped stand-ins without a claims list: labels only, no paper statements, no claims.csv."""
-    from nakit.runner import execute
-
-    result = execute(notebooks_dir() / f"{stem}.ipynb", tmp_path / stem)
-    assert result.ok, result.error
-    text = _visible_text((tmp_path / stem / f"{stem}.html").read_text(encoding="utf-8"))
-    assert not [w for w in ("Fig.", "paper") if w.lower() in text.lower()]
-    assert "Synthesised stand-in data" in text
-    assert not (tmp_path / stem / "claims.csv").exists()
-    assert (tmp_path / stem / "results" / "headline.csv").exists()
-
-
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
     """Run a sample notebook once on its defaults (the shipped stand-ins, no claims list): stem -> folder."""
@@ -308,6 +293,18 @@ def default_run(tmp_path_factory):
         return done[stem]
 
     return run
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
+def test_defaults_without_claims_list_make_no_comparison(default_run, stem):
+    """The shipped stand-ins without a claims list: labels only, no paper statements, no claims.csv."""
+    out = default_run(stem)
+    text = _visible_text((out / f"{stem}.html").read_text(encoding="utf-8"))
+    assert not [w for w in ("Fig.", "paper") if w.lower() in text.lower()]
+    assert "Synthesised stand-in data" in text
+    assert not (out / "claims.csv").exists()
+    assert (out / "results" / "headline.csv").exists()
 
 
 @pytest.mark.notebooks
