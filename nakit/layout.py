@@ -185,7 +185,7 @@ def _intersect(a, b) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > MARGIN_PX) and (min(a.y1, b.y1) - max(a.y0, b.y0) > MARGIN_PX)
 
 
-def overlaps(fig) -> list[Overlap]:
+def overlaps(fig, *, relayout: bool = True) -> list[Overlap]:
     """Every legend box or text label of ``fig`` that covers a plotted data point or another label.
 
     The figure is drawn (without rendering) first, so ``loc="best"`` legends and layout
@@ -195,6 +195,10 @@ def overlaps(fig) -> list[Overlap]:
     ----------
     fig
         A matplotlib Figure.
+    relayout
+        False: the figure's layout engine has laid it out since anything taking part in the
+        layout changed (figure texts, such as a caption, take none), so this draw leaves the
+        axes where they are instead of running the engine again.
 
     Returns
     -------
@@ -202,7 +206,14 @@ def overlaps(fig) -> list[Overlap]:
         One entry per (label, covered artist) pair for data, and one per pair of colliding
         labels; empty when nothing covers anything.
     """
-    fig.draw_without_rendering()
+    if relayout:
+        fig.draw_without_rendering()
+    else:
+        from .plotting import layout_engine_off
+
+        with layout_engine_off(fig):
+            fig.draw_without_rendering()
+    drawn = not fig.stale
     renderer = fig.canvas.get_renderer()
     points = [(_axes_name(fig, ax), name, xy) for ax in fig.axes if ax.get_visible()
               for name, xy in _data_points(ax)]
@@ -222,6 +233,8 @@ def overlaps(fig) -> list[Overlap]:
         for other_text, other_box in _axis_labels(fig, renderer):
             if _intersect(box, other_box):
                 found.append(Overlap(kind, text, where, "label", other_text, 0, bbox))
+    if drawn:  # a text's extent is measured at the figure's dpi set anew, which marks it stale: nothing moved
+        fig.stale = False
     return found
 
 

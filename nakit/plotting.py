@@ -139,16 +139,28 @@ def _layout_once(fig):
     pad = matplotlib.rcParams["savefig.pad_inches"]
     pad = pad if isinstance(pad, (int, float)) else 0.1
     bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+    with layout_engine_off(fig):
+        yield bbox
+
+
+@contextmanager
+def layout_engine_off(fig):
+    """Draws of ``fig`` inside keep its axes where its layout engine last put them (the engine is
+    set back afterwards), as matplotlib's savefig does after its pre-draw."""
+    import matplotlib
+
     engine = fig.get_layout_engine()
     if engine is not None:
         # None, not "none": a placeholder engine would still make savefig pre-draw each format
         with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
     try:
-        yield bbox
+        yield
     finally:
         if engine is not None:
+            stale = fig.stale
             fig.set_layout_engine(engine)
+            fig.stale = stale  # setting the engine back changes nothing drawn: a draw since is still current
 
 
 # OpenType layout tables: substitution/positioning rules for text shaping. A PDF places each

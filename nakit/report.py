@@ -599,7 +599,9 @@ class Report:
                              synthesised=False)
         elif note:
             plotting.caption(fig, note, synthesised=False)
-        self.check_layout(fig, name)
+        # a caption lays the figure out before placing itself and takes no part in the layout: the
+        # check's draw need not run the layout engine again
+        self.check_layout(fig, name, relayout=not (caption_in_image or note))
         inline = _in_ipython() and _inline_png_backend()  # the saved PNG can stand in for display(fig)
         paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats,
                                  screen_dpi=fig.dpi if inline else None)
@@ -618,12 +620,13 @@ class Report:
             plt.close(fig)  # shown once, here, not again at the end of the cell
             _display_markdown(f"*{text}*")
 
-    def check_layout(self, fig, name: str) -> list:
+    def check_layout(self, fig, name: str, *, relayout: bool = True) -> list:
         """Record in ``figures/layout.csv`` what legend or label of ``fig`` covers data or another
-        label (:func:`nakit.layout.overlaps`); warn when something covers data. Returns the overlaps."""
+        label (:func:`nakit.layout.overlaps`, ``relayout`` passed on); warn when something covers
+        data. Returns the overlaps."""
         from . import layout
 
-        found = layout.overlaps(fig)
+        found = layout.overlaps(fig, relayout=relayout)
         layout.write_layout(self.output_dir / "figures" / "layout.csv", name, found)
         hidden = layout.covers_data(found)
         if hidden:
