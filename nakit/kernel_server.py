@@ -8,7 +8,9 @@ runs the cold way), that has papermill and the HTML exporter loaded and one fres
 started and warmed. The next ``nakit run`` sends it the validated run (notebook, report
 folder, parameters, its environment) over a UNIX socket; the server runs it on that kernel
 exactly as :func:`nakit.runner.execute` does in the command, replies, and starts the next
-kernel after replying, so nobody waits for it. It exits after ``NAKIT_KERNEL_SERVER_IDLE``
+kernel after replying, so nobody waits for it. Its kernels are forked from a zygote
+(:mod:`nakit.zygote`) that imported the common stack once, so starting the next one costs
+milliseconds of CPU, not seconds; without a zygote they start cold as before. It exits after ``NAKIT_KERNEL_SERVER_IDLE``
 seconds (default 600) without a run.
 
 What keeps its reports identical to cold runs (tested byte for byte):

@@ -10,6 +10,11 @@ Jobs run on a local process pool by default, or on a Dask distributed cluster wh
 scheduler address is given (every worker needs nakit installed and the same files at the
 same paths). A failing job keeps its partially executed notebook and does not stop the
 others.
+
+Locally, each worker keeps the next job's kernel started ahead (:class:`nakit.runner.KernelPool`)
+and, when more jobs follow, forks its kernels from a zygote (:mod:`nakit.zygote`): the common
+stack is imported once per worker instead of once per job; every job still gets a fresh kernel
+process and the same outputs as a cold run.
 """
 
 from __future__ import annotations
