@@ -323,7 +323,9 @@ class _KernelShellStandIn:
         return "<ipykernel.zmqshell.ZMQInteractiveShell stand-in>"
 
 
-_KernelShellStandIn.__name__ = "ZMQInteractiveShell"
+# pandas also tells a kernel's shell by "zmq" in str(type(shell))
+_KernelShellStandIn.__name__ = _KernelShellStandIn.__qualname__ = "ZMQInteractiveShell"
+_KernelShellStandIn.__module__ = "ipykernel.zmqshell"
 
 
 class _as_in_a_kernel:
