@@ -63,7 +63,7 @@ reproduce: $(STAMP)
 TEST_WORKERS ?= 2
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # JupyterLab on the notebooks with the project's kernel ("Python (nakit)", this .venv's Python):
 # the notebooks name it in their metadata, new notebooks get it by default, and it is the only

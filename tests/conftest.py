@@ -18,14 +18,68 @@ ROOT = Path(__file__).resolve().parents[1]
 _REPRODUCTION_FIXTURES = {"reproduction", "paper_reproduction", "paper_run"}
 
 
+# ``make test`` runs ``pytest -n 2``: the scheduler below keeps every test that reads the
+# session's reproduction in one worker (the paper is reproduced once) and the other tests
+# together by file (module fixtures, often a notebook run, are built once). pytest-xdist's own
+# ``--dist loadgroup`` cannot do it with pytest 9: it renames ``item._nodeid``, which pytest 9
+# no longer reads, so its groups were silently ignored and each worker reproduced the paper.
+# Which tests read the reproduction is known only where they are collected (the workers, from
+# their fixtures); the workers write it to a file that the scheduler (in the controller) reads.
+_GROUPS_ENV = "NAKIT_TEST_GROUPS"
+
+
+def _group(item) -> str:
+    uses = _REPRODUCTION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    return "reproduction" if uses else item.nodeid.split("::")[0]
+
+
+def pytest_configure(config):
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        import os
+        import tempfile
+
+        os.environ[_GROUPS_ENV] = tempfile.mkdtemp(prefix="nakit-test-groups-")
+
+
+def pytest_unconfigure(config):
+    import os
+    import shutil
+
+    if not hasattr(config, "workerinput") and _GROUPS_ENV in os.environ:
+        shutil.rmtree(os.environ.pop(_GROUPS_ENV), ignore_errors=True)
+
+
 def pytest_collection_modifyitems(items):
-    """Groups for ``pytest -n 2 --dist loadgroup`` (``make test``): every test that reads the
-    session's reproduction runs in one worker, so the paper is reproduced once; the others are
-    kept together by file, so module fixtures are built once."""
-    for item in items:
-        uses = _REPRODUCTION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-        group = "reproduction" if uses else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    import json
+    import os
+
+    folder = os.environ.get(_GROUPS_ENV)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if folder and worker:
+        out = Path(folder) / f"{worker}.json"
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps({item.nodeid: _group(item) for item in items}), encoding="utf-8")
+        tmp.replace(out)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    import json
+    import os
+
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        groups: dict | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                self.groups = {}
+                for path in sorted(Path(os.environ.get(_GROUPS_ENV, "")).glob("*.json")):
+                    self.groups = json.loads(path.read_text(encoding="utf-8"))
+                    break
+            return self.groups.get(nodeid) or nodeid.split("::")[0]
+
+    return ByGroup(config, log)
 
 
 @pytest.fixture(scope="session")
