@@ -177,6 +177,7 @@ class Zygote:
             listener.close()
             os.close(control_r)
         self._control = control_w
+        self._pid = self.process.pid
 
     def matches(self, name: str, cwd, env=None) -> bool:
         env = dict(os.environ if env is None else env)
@@ -184,8 +185,27 @@ class Zygote:
         return (self.name == name and self.cwd == os.path.realpath(cwd)
                 and comparable_env(self.env) == comparable_env(env))
 
+    @classmethod
+    def attach(cls, address: dict) -> "Zygote":
+        """A handle on another process's zygote (:meth:`address`): used, never stopped, by this one."""
+        self = cls.__new__(cls)
+        self.__dict__.update(address)
+        self.process, self._control = None, None
+        return self
+
+    def address(self) -> dict:
+        """What :meth:`attach` needs (picklable): a pool's worker processes share their parent's zygote."""
+        return {k: getattr(self, k) for k in ("name", "cwd", "env", "prefix", "folder", "socket_path",
+                                              "log_path", "_pid")}
+
     def alive(self) -> bool:
-        return self.process.poll() is None
+        if self.process is not None:
+            return self.process.poll() is None
+        try:  # attached: its owner reaps it, so a zombie would look alive; the socket goes with it
+            os.kill(self._pid, 0)
+        except OSError:
+            return False
+        return os.path.exists(self.socket_path)
 
     def wrap(self, cmd: list[str]) -> list[str]:
         """The stand-in's command for kernel command ``cmd`` (``cmd`` itself when not ours)."""
@@ -195,7 +215,7 @@ class Zygote:
 
     @property
     def pid(self) -> int:
-        return self.process.pid
+        return self._pid
 
     def close(self, wait: float = 5.0, kill: bool = True) -> None:
         """Stop: no new kernels; give running ones ``wait`` seconds to exit, then kill all.
@@ -206,6 +226,8 @@ class Zygote:
         import shutil
         import subprocess
 
+        if self.process is None:  # attached: its owner stops it
+            return
         if self._control is not None:
             os.close(self._control)
             self._control = None

@@ -185,7 +185,7 @@ def _interrupt_once(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker_init() -> None:
+def _worker_init(zygote: dict | None = None) -> None:
     # Ctrl-C in a terminal reaches every process of the group; workers leave it to the
     # parent, which stops them with SIGTERM once it has cancelled the jobs not yet started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -198,7 +198,27 @@ def _worker_init() -> None:
 
     global _kernels
     _kernels = KernelPool()
+    if zygote is not None and _kernels.use_zygote:  # the parent's: the common stack imported once for all
+        from ..zygote import Zygote
+
+        _kernels.zygote = Zygote.attach(zygote)
     util.Finalize(_kernels, _kernels.close, exitpriority=10)
+
+
+def _shared_zygote(pending: list[tuple[int, "Job"]]):
+    """A zygote for the workers of a local pool, in the folder of most pending notebooks (or None)."""
+    from collections import Counter
+
+    from .. import zygote
+    from ..runner import kernel_name
+
+    if not zygote.available() or len(pending) < 2:
+        return None
+    folder, _count = Counter(str(Path(job.notebook).resolve().parent) for _, job in pending).most_common(1)[0]
+    try:
+        return zygote.Zygote(kernel_name(), folder)
+    except Exception:  # workers start their own, or kernels start cold
+        return None
 
 
 def _run_in_worker(job: Job, key: str | None, prefetch: bool = True) -> JobResult:
@@ -434,18 +454,27 @@ def _run_pending(pending, keys, jobs, workers, scheduler, done, watch: _Watch, r
                 kernels.close()
         return
     slots = min(workers, len(pending))
-    pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init)
-    # the last `slots` jobs are the last of their workers (roughly): no spare kernel after them
-    futures = {pool.submit(_run_in_worker, job, keys[i], n + slots < len(pending)): i
-               for n, (i, job) in enumerate(pending)}
-    watch.slots, watch.futures = slots, futures
+    # one zygote for every worker, started before them: its imports overlap their start-up
+    shared = _shared_zygote(pending)
+    stopped = True
     try:
-        for fut in as_completed(futures):
-            done(futures[fut], fut.result())
-    except KeyboardInterrupt:
-        _stop_pool(pool, {f: i for f, i in futures.items() if i not in results}, done, jobs)
-        raise
-    pool.shutdown()
+        pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init,
+                                   initargs=(shared.address() if shared is not None else None,))
+        # the last `slots` jobs are the last of their workers (roughly): no spare kernel after them
+        futures = {pool.submit(_run_in_worker, job, keys[i], n + slots < len(pending)): i
+                   for n, (i, job) in enumerate(pending)}
+        watch.slots, watch.futures = slots, futures
+        try:
+            for fut in as_completed(futures):
+                done(futures[fut], fut.result())
+        except KeyboardInterrupt:
+            _stop_pool(pool, {f: i for f, i in futures.items() if i not in results}, done, jobs)
+            raise
+        pool.shutdown()
+        stopped = False
+    finally:
+        if shared is not None:  # the workers are gone: so are its kernels (killed at once on Ctrl-C)
+            shared.close(wait=0 if stopped else 5.0)
 
 
 def _run_on_cluster(pending: list[tuple[int, Job]], keys: dict[int, str | None], scheduler: str,
