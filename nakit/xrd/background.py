@@ -24,7 +24,7 @@ import pandas as pd
 import xarray as xr
 
 from ..errors import FitError, NakitWarning, ParameterError
-from ..fitutil import at_bound  # the band fits' criterion: within 1e-4 of the range
+from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, require_dataset
 
@@ -222,7 +222,8 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     weight = 1.0 / np.sqrt(np.maximum(y, 1.0))
     for _ in range(3):  # refit with the peaks seen above the fitted model, not above SNIP
         use = ~peak_mask
-        res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
+        with one_blas_thread():
+            res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
         if not res.success:
             raise FitError(f"background fit did not converge: {res.message}")
         params = res.params

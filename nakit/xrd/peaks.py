@@ -7,6 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from ..errors import FitError, ParameterError
+from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from .profiles import LN2, gaussian, ka2_position, lorentzian, pseudo_voigt
 from .readers import Wavelength
@@ -124,6 +125,7 @@ def _split(groups: list[list[float]], max_group: int) -> list[list[float]]:
     return out
 
 
+@one_blas_thread()  # hundreds of small fits: one thread is faster, and the same bits everywhere
 def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, sigma=None,
                   window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5) -> pd.DataFrame:
     """Fit K-alpha doublet pseudo-Voigts at the given K-alpha1 positions.

@@ -18,6 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from ..datamodel import Result
+from ..fitutil import one_blas_thread
 from ..errors import FitError, NakitWarning, ParameterError
 from .background import HUMPS, gaussian_hump
 from .readers import Wavelength
@@ -185,7 +186,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         comp, bg = components(par)
         return (sum(comp.values()) + bg - y) * w
 
-    res = lmfit.minimize(resid, p, method="least_squares", max_nfev=max_nfev)
+    with one_blas_thread():
+        res = lmfit.minimize(resid, p, method="least_squares", max_nfev=max_nfev)
     converged = bool(res.success)
     if not converged and res.nfev < max_nfev:
         raise FitError(f"whole-pattern fit failed: {res.message}")
