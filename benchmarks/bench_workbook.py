@@ -21,6 +21,12 @@ Printed, each beside its aim and the figure the issue recorded before this work:
 
 All figures come from this one run, so their ratios hold on a loaded machine even when the
 seconds do not; the load average is printed with them.
+
+Measured 2026-12-05 (2 cores shared with other work; ``--runs 3 --batch 8``, load 3-5): kernel
+server 2.8-2.9 s (5.6 s before the zygote, at a higher load); batch of notebook 00, 1 worker:
+2.4-3.2 s per run with the zygote vs 4.7-5.8 s with cold kernels (1.5-2.4x); 2 workers 1.3-1.55x
+of 1 (the other work on the machine takes the second core). What remains per run is mostly the
+notebook's own cells (its figure files: ~2.5 s of the 00 run) and papermill (~0.5 s).
 """
 
 from __future__ import annotations
