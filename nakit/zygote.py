@@ -457,7 +457,13 @@ class _Server:
             pid = os.fork()
             if pid == 0:
                 return self._become_kernel(conn, request, fds)
-            conn.sendall(_frame({"pid": pid}))
+            try:
+                conn.sendall(_frame({"pid": pid}))
+            except OSError:  # the stand-in died meanwhile (killed): nobody will run this kernel
+                import signal
+
+                os.kill(pid, signal.SIGKILL)  # (reaped with the others)
+                raise
             conn.settimeout(None)
         except OSError:
             conn.close()
