@@ -25,8 +25,10 @@ PAPER_WORDS = ("CMK-3", "composite", "Na2S", "Fig.", "paper")
 
 
 def visible_text(html: str) -> str:
-    """The HTML without style and script blocks (nbconvert's CSS mentions 'paper')."""
-    return re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
+    """The HTML without style and script blocks (nbconvert's CSS mentions 'paper') and without
+    embedded images (their base64 text holds any short word by chance: one had "nA2S")."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
+    return re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", " ", html)
 
 
 def paper_words(text: str) -> list[str]:
