@@ -53,7 +53,8 @@ FORKED = False
 
 # Run silently in a kernel started ahead of need, and by the zygote before it forks: the imports
 # every notebook's first cells make anyway (numpy, pandas, xarray, matplotlib, nakit's report and
-# house style, xraydb), the figure backends and font subsetter, and one small figure drawn so
+# house style, xraydb; lmfit, pybaselines, gemmi and h5netcdf, which most technique notebooks
+# load), the figure backends and font subsetter, and one small figure drawn so
 # the fonts are loaded. Nothing is written (a throw-away PDF would only repeat font subsetting
 # the notebook does for its own files). All inside a function: no name is left in the notebook's
 # namespace, no pyplot figure is opened (no backend is resolved).
@@ -67,6 +68,7 @@ def _nakit_warm_up():
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
     import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
+    import lmfit, pybaselines, gemmi, h5netcdf  # fits (01, 03-05), baselines (03), CIFs (01), results (all): ~0.8 s
     xraydb.atomic_mass("Na")
     from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
