@@ -72,11 +72,10 @@ def pytest_xdist_make_scheduler(config, log):
         groups: dict | None = None
 
         def _split_scope(self, nodeid: str) -> str:
-            if self.groups is None:
-                self.groups = {}
-                for path in sorted(Path(os.environ.get(_GROUPS_ENV, "")).glob("*.json")):
-                    self.groups = json.loads(path.read_text(encoding="utf-8"))
-                    break
+            if self.groups is None:  # every worker wrote the same map: read one
+                folder = os.environ.get(_GROUPS_ENV)
+                written = sorted(Path(folder).glob("*.json")) if folder else []
+                self.groups = json.loads(written[0].read_text(encoding="utf-8")) if written else {}
             return self.groups.get(nodeid) or nodeid.split("::")[0]
 
     return ByGroup(config, log)
