@@ -87,6 +87,9 @@ def use_style() -> None:
     for code, colour in zip("bgrmyck", _COLOUR_CODES):
         colors.colorConverter.colors[code] = colors.to_rgb(colour)
     mpl.rcParams.update(_RC)
+    from . import _ticks
+
+    _ticks.install()  # log-axis tick labels as plain text (10⁻²), not mathtext: the same labels, unparsed
 
 
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:
@@ -263,43 +266,67 @@ def _agg_pixels(fig, size: tuple[int, int]):
 
 
 def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, *,
-            screen_dpi: float | None = None) -> list[Path]:
+            screen_dpi: float | None = None, background: bool = False) -> list[Path]:
     """Save ``fig`` as ``path`` with each extension in ``formats``, deterministically.
 
     ``path`` may carry an extension; it is replaced. Same figure in, same bytes out.
     ``formats`` defaults to :func:`figure_formats`; PNGs use :func:`figure_dpi`. With
     ``screen_dpi``, the PNG written is also resampled to that resolution for showing inline
     (:func:`screen_png`, from the pixels just drawn); the bytes are in :attr:`SavedFigure.screen_png`.
+    With ``background``, the PNG is written here and the other formats by a forked child
+    (:mod:`nakit.figwriter`, same bytes) while the caller goes on; :func:`wait_for_figures`
+    joins it.
     """
+    from . import figwriter
+
     formats = figure_formats() if formats is None else formats
     base = Path(path)
     if base.suffix.lower() in {".png", ".svg", ".pdf"}:
         base = base.with_suffix("")
+    jobs = []
+    for fmt in formats:
+        fmt = fmt.lower().lstrip(".")
+        metadata = {
+            "png": {"Software": None},
+            "svg": {"Date": None, "Creator": None},
+            "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+        }.get(fmt)
+        if metadata is None:
+            from .errors import ParameterError
+
+            raise ParameterError(f"unsupported figure format {fmt!r}; use png, svg or pdf")
+        jobs.append((fmt, base.with_suffix(f".{fmt}"), metadata))
     base.parent.mkdir(parents=True, exist_ok=True)
+    figwriter.wait_for(out for _, out, _ in jobs)  # an earlier save of this name still being written
     import matplotlib
 
-    written = SavedFigure()
+    written = SavedFigure(out for _, out, _ in jobs)
     dpi = figure_dpi()
+
+    def write(fmt, out, metadata):
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
+            if fmt == "png" and screen_dpi is not None:
+                written.screen_png = screen_png(tmp, dpi, screen_dpi, pixels=_agg_pixels(fig, _png_size(tmp)))
+
     with matplotlib.rc_context({"svg.hashsalt": "nakit", "svg.fonttype": "none", "pdf.fonttype": 42,
                                 "savefig.dpi": dpi}), _layout_once(fig) as bbox, _lean_font_subsets():
-        for fmt in formats:
-            fmt = fmt.lower().lstrip(".")
-            metadata = {
-                "png": {"Software": None},
-                "svg": {"Date": None, "Creator": None},
-                "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-            }.get(fmt)
-            if metadata is None:
-                from .errors import ParameterError
-
-                raise ParameterError(f"unsupported figure format {fmt!r}; use png, svg or pdf")
-            out = base.with_suffix(f".{fmt}")
-            with atomic_path(out) as tmp:
-                fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
-                if fmt == "png" and screen_dpi is not None:
-                    written.screen_png = screen_png(tmp, dpi, screen_dpi, pixels=_agg_pixels(fig, _png_size(tmp)))
-            written.append(out)
+        later = [job for job in jobs if job[0] != "png"] if background else []
+        for job in jobs:
+            if job not in later:
+                write(*job)
+        # the child inherits this very state (rcParams, layout, font hook) and exits inside it
+        if later and not figwriter.submit(lambda: [write(*job) for job in later], [out for _, out, _ in later]):
+            for job in later:
+                write(*job)
     return written
+
+
+def wait_for_figures() -> None:
+    """Wait until every figure file being written in the background exists (:func:`nakit.figwriter.wait`)."""
+    from . import figwriter
+
+    figwriter.wait()
 
 
 class SavedFigure(list):

@@ -603,8 +603,9 @@ class Report:
         # check's draw need not run the layout engine again
         self.check_layout(fig, name, relayout=not (caption_in_image or note))
         inline = _in_ipython() and _inline_png_backend()  # the saved PNG can stand in for display(fig)
+        # the vector files are written by a forked child while the next cells run; finish() joins it
         paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats,
-                                 screen_dpi=fig.dpi if inline else None)
+                                 screen_dpi=fig.dpi if inline else None, background=True)
         self.figures.extend(paths)
         text = caption
         if note and note not in text:
@@ -746,6 +747,7 @@ class Report:
         by status) when there is a claims list for this notebook, else None, so that a cell
         ending in ``rep.finish()`` shows the comparison only when there is one.
         """
+        plotting.wait_for_figures()  # every figure file exists (or its error is raised) before the record
         self.write_headline()
         record = run_record(self.parameters, self.input_files)
         write_record(record, self.output_dir / "provenance.json")

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from nakit import report  # noqa: E402
+from nakit import plotting, report  # noqa: E402
 from nakit.claims import load_claims  # noqa: E402
 from nakit.errors import FileFormatError, ParameterError  # noqa: E402
 
@@ -201,6 +201,7 @@ def test_figure_returns_nothing_and_keeps_the_caption_beside(tmp_path):
     assert rep.figure(fig, "isotherms", "Isotherm of A.") is None
     names = {p.name for p in rep.figures}
     assert "isotherms.png" in names and {p.stem for p in rep.figures} == {"isotherms"}
+    plotting.wait_for_figures()  # the vector files are written in the background (nakit.figwriter)
     assert all(p.is_file() for p in rep.figures)
     assert _read(tmp_path / "figures" / "captions.csv") == [{"figure": "isotherms", "caption": "Isotherm of A."}]
     assert not any(t.get_text() for t in fig.texts)  # caption not burned into the image

@@ -1,0 +1,203 @@
+"""Figure files written by a forked child while the notebook goes on.
+
+A report figure is written three times: a PNG at 300 dpi, a PDF and an SVG. The PNG is
+needed at once (it is the image shown inline); the vector files are not needed before the
+report is finished, yet drawing them is about half the cost of a figure. :func:`submit`
+forks: the child inherits the figure exactly as it is (copy-on-write), writes the files and
+exits, while the parent returns at once to the next cell, on another core. The child runs
+the very calls the parent would have run, so the files are the same bytes either way.
+
+Why a fork, not a thread or a process pool: matplotlib is not thread-safe, and the next
+cell may change shared state (rcParams, font caches) while a thread draws; sending a figure
+to another process means pickling it, which costs about as much as drawing it, and not
+every artist pickles.
+
+A kernel is a multi-threaded process (its message threads), and a forked child holds only
+the forking thread, so the child keeps away from what the other threads own: it never
+writes to the parent's streams (in a kernel they are sockets served by those threads) —
+its ``sys.stdout``/``sys.stderr`` go to ``/dev/null`` and its warnings are recorded and
+re-issued by the parent when it joins — and it leaves with ``os._exit`` (no ``atexit``
+handlers, no socket teardown). It ignores SIGINT, which interrupting the kernel sends to its
+whole process group: the files of a figure are written whole or, as with any write through
+:func:`nakit.io.atomic_path`, not at all.
+
+At most :data:`MAX_PENDING` children run at once (a further :func:`submit` first waits for
+the oldest); :func:`wait` joins them all and raises :class:`FigureWriteError` for any that
+failed. :meth:`nakit.report.Report.finish` calls it, and so does the process at exit.
+Set ``NAKIT_FIGURE_WRITER=0`` to write every file in-process. Linux only (elsewhere
+:func:`submit` declines and the caller writes the files itself).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import signal
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .errors import NakitError
+
+#: children writing at the same time; one keeps a 2-core machine at two busy processes
+MAX_PENDING = 1
+
+
+class FigureWriteError(NakitError, OSError):
+    """Figure files written in a child process could not be written."""
+
+
+@dataclass
+class _Child:
+    pid: int
+    pipe: int  # read end: the child's pickled outcome, then end of file when it exits
+    paths: list[Path] = field(default_factory=list)
+
+
+_pending: list[_Child] = []
+_atexit_registered = False
+
+
+def enabled() -> bool:
+    """Whether :func:`submit` forks: on Linux, unless ``NAKIT_FIGURE_WRITER=0``."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork")
+            and os.environ.get("NAKIT_FIGURE_WRITER", "1").strip() != "0")
+
+
+def pending() -> list[Path]:
+    """The files that children are still writing (or have written but nobody joined yet)."""
+    return [p for child in _pending for p in child.paths]
+
+
+def submit(write: Callable[[], None], paths: Iterable[str | os.PathLike]) -> bool:
+    """Run ``write()`` (which writes ``paths``) in a forked child; return False to decline.
+
+    Declines (returns False, nothing run) when :func:`enabled` is false or the fork fails;
+    the caller then writes the files itself. A pending child writing any of ``paths`` is
+    joined first, so two writes of one file never overlap.
+    """
+    global _atexit_registered
+    paths = [Path(p) for p in paths]
+    if not enabled():
+        return False
+    wait_for(paths)
+    while len(_pending) >= MAX_PENDING:
+        _join(_pending[0])
+    if not _atexit_registered:
+        atexit.register(_wait_at_exit)
+        _atexit_registered = True
+    read_end, write_end = os.pipe()
+    try:
+        with warnings.catch_warnings():
+            # Python >= 3.12 warns about fork in a multi-threaded process; see the module notes
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return False
+    if pid == 0:  # pragma: no cover - runs in the child (its outcome is tested through the pipe)
+        os.close(read_end)
+        _child_main(write, write_end, paths)
+    os.close(write_end)
+    _pending.append(_Child(pid, read_end, paths))
+    return True
+
+
+def wait_for(paths: Iterable[str | os.PathLike]) -> None:
+    """Join every pending child that writes one of ``paths``."""
+    wanted = {Path(p) for p in paths}
+    for child in list(_pending):
+        if wanted.intersection(child.paths):
+            _join(child)
+
+
+def wait() -> None:
+    """Join every pending child; raise :class:`FigureWriteError` if one failed.
+
+    Warnings the children raised are issued here, in the parent. Every child is joined
+    even when an earlier one failed; the first failure is raised after.
+    """
+    first = None
+    while _pending:
+        try:
+            _join(_pending[0])
+        except FigureWriteError as exc:
+            first = first or exc
+    if first is not None:
+        raise first
+
+
+def _child_main(write: Callable[[], None], pipe: int, paths: list[Path]) -> None:  # pragma: no cover
+    status, outcome = 1, {"error": "the figure writer stopped before reporting"}
+    try:
+        import gc
+
+        gc.disable()  # short-lived: a collection would only copy the parent's pages
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        del _pending[:]
+        devnull = open(os.devnull, "w")
+        sys.stdout = sys.stderr = devnull
+        with warnings.catch_warnings(record=True) as caught:  # the parent's filters still apply
+            write()
+        outcome = {"warnings": [_portable(w) for w in caught]}
+        status = 0
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        outcome = {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        try:
+            data = pickle.dumps(outcome)
+            while data:
+                data = data[os.write(pipe, data):]
+        finally:
+            os._exit(status)
+
+
+def _portable(w: warnings.WarningMessage) -> tuple:
+    """A recorded warning as something that pickles: its category if that pickles, else UserWarning."""
+    category = w.category
+    try:
+        pickle.dumps(category)
+    except Exception:  # noqa: BLE001 - a local class; its name is kept in the text
+        category = UserWarning
+    return (category, str(w.message), w.filename, w.lineno)
+
+
+def _join(child: _Child) -> None:
+    """Wait for ``child``; re-issue its warnings; raise :class:`FigureWriteError` if it failed."""
+    chunks = []
+    while True:
+        chunk = os.read(child.pipe, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    _, status = os.waitpid(child.pid, 0)
+    os.close(child.pipe)
+    _pending.remove(child)
+    names = ", ".join(str(p) for p in child.paths)
+    try:
+        outcome = pickle.loads(b"".join(chunks)) if chunks else None
+    except Exception:  # noqa: BLE001 - a truncated report: the child died while writing it
+        outcome = None
+    if outcome is None:
+        if os.WIFSIGNALED(status):
+            why = f"killed by signal {os.WTERMSIG(status)} ({signal.Signals(os.WTERMSIG(status)).name})"
+        else:
+            why = f"exited with status {os.waitstatus_to_exitcode(status)} without a report"
+        raise FigureWriteError(f"writing {names}: the child process writing them was {why}; "
+                               "the files may be missing")
+    for category, message, filename, lineno in outcome.get("warnings", []):
+        warnings.warn_explicit(message, category, filename, lineno)
+    if "error" in outcome:
+        raise FigureWriteError(f"writing {names}: {outcome['error']}")
+
+
+def _wait_at_exit() -> None:
+    """At exit nobody is left to raise to: say on stderr what could not be written."""
+    try:
+        wait()
+    except FigureWriteError as exc:
+        print(f"nakit: {exc}", file=sys.stderr)

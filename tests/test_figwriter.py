@@ -1,0 +1,153 @@
+"""Figure files written by a forked child (nakit.figwriter): same bytes, errors and warnings
+brought back, nothing written to the parent's streams, joined by Report.finish."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import warnings
+
+import pytest
+
+from nakit import figwriter, plotting, report
+from nakit.errors import NakitError
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the figure writer forks (Linux only)")
+
+
+@pytest.fixture(autouse=True)
+def _joined(monkeypatch):
+    monkeypatch.delenv("NAKIT_FIGURE_WRITER", raising=False)
+    yield
+    try:
+        figwriter.wait()
+    except figwriter.FigureWriteError:
+        pass
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    plotting.use_style()
+    fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    x = np.linspace(1, 100, 200)
+    ax.loglog(x, x ** 1.5, label="$x^{3/2}$")
+    ax.set_xlabel("frequency / Hz")
+    ax.set_ylabel("|Z| / Ω")
+    ax.legend()
+    return fig
+
+
+def test_background_files_are_the_bytes_written_in_process(tmp_path):
+    # two equal figures (saving one figure twice is not byte-stable in matplotlib's SVG)
+    here = plotting.savefig(_figure(), tmp_path / "here" / "f", ("png", "svg", "pdf"))
+    away = plotting.savefig(_figure(), tmp_path / "away" / "f", ("png", "svg", "pdf"), background=True)
+    assert [p.name for p in away] == [p.name for p in here] == ["f.png", "f.svg", "f.pdf"]
+    assert (tmp_path / "away" / "f.png").exists()  # the PNG is written before savefig returns
+    plotting.wait_for_figures()
+    assert figwriter.pending() == []
+    for a, b in zip(here, away):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert not [p for p in (tmp_path / "away").iterdir() if ".part" in p.name]
+
+
+def test_the_caller_goes_on_while_the_child_writes(tmp_path):
+    # the child writes only once the parent has gone on and made the go file: a submit that
+    # waited for its child would never return, and the child would give up after 20 s
+    go, out = tmp_path / "go", tmp_path / "out.txt"
+
+    def write():
+        deadline = time.monotonic() + 20
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the parent never went on")
+            time.sleep(0.01)
+        out.write_text("done")
+
+    assert figwriter.submit(write, [out])
+    assert figwriter.pending() == [out]
+    go.touch()
+    figwriter.wait()
+    assert out.read_text() == "done"
+
+
+def test_a_failure_in_the_child_is_raised_in_the_parent_naming_the_file(tmp_path):
+    out = tmp_path / "f.pdf"
+
+    def write():
+        raise ValueError("no room for glyphs")
+
+    assert figwriter.submit(write, [out])
+    with pytest.raises(figwriter.FigureWriteError, match=r"f\.pdf: ValueError: no room for glyphs") as info:
+        figwriter.wait()
+    assert isinstance(info.value, NakitError)
+    assert figwriter.pending() == []
+
+
+def test_a_child_killed_by_a_signal_is_reported(tmp_path):
+    def write():
+        os.kill(os.getpid(), 9)
+
+    assert figwriter.submit(write, [tmp_path / "f.svg"])
+    with pytest.raises(figwriter.FigureWriteError, match=r"f\.svg.*killed by signal 9 \(SIGKILL\)"):
+        figwriter.wait()
+
+
+def test_the_childs_warnings_are_issued_in_the_parent(tmp_path):
+    from nakit.errors import NakitWarning
+
+    def write():
+        warnings.warn("glyph missing from DejaVu Sans", NakitWarning)
+
+    assert figwriter.submit(write, [tmp_path / "f.pdf"])
+    with pytest.warns(NakitWarning, match="glyph missing"):
+        figwriter.wait()
+
+
+def test_the_child_writes_nothing_to_the_parents_streams(tmp_path, capfd):
+    def write():
+        print("from the child")
+        print("and its stderr", file=sys.stderr)
+
+    assert figwriter.submit(write, [tmp_path / "f.pdf"])
+    figwriter.wait()
+    captured = capfd.readouterr()
+    assert "child" not in captured.out + captured.err
+
+
+def test_at_most_one_child_at_a_time_and_a_file_is_never_written_twice_at_once(tmp_path):
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert figwriter.submit(lambda: (time.sleep(0.3), first.write_text("a")), [first])
+    # the second submit joins the first before forking: its file is complete by then
+    assert figwriter.submit(lambda: second.write_text("b"), [second])
+    assert first.read_text() == "a"
+    assert figwriter.pending() == [second]
+    figwriter.wait()
+    # saving the same name again waits for the child writing it
+    fig = _figure()
+    plotting.savefig(fig, tmp_path / "g", ("png", "pdf"), background=True)
+    plotting.savefig(fig, tmp_path / "g", ("png", "pdf"), background=False)
+    assert figwriter.pending() == []
+
+
+def test_switched_off_everything_is_written_in_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("NAKIT_FIGURE_WRITER", "0")
+    assert not figwriter.submit(lambda: None, [tmp_path / "x"])
+    paths = plotting.savefig(_figure(), tmp_path / "f", ("png", "pdf", "svg"), background=True)
+    assert figwriter.pending() == []
+    assert all(p.exists() for p in paths)
+
+
+def test_report_finish_joins_the_writer(tmp_path):
+    rep = report.start("00_synthesis_stoichiometry", tmp_path, parameters={}, claims=False, synthesised=False)
+    rep.figure(_figure(), "curve", "A test curve.")
+    assert figwriter.pending(), "the vector files should be written in the background"
+    rep.finish()
+    assert figwriter.pending() == []
+    for ext in ("png", "svg", "pdf"):
+        assert (tmp_path / "figures" / f"curve.{ext}").stat().st_size > 1000
