@@ -151,3 +151,19 @@ def test_report_finish_joins_the_writer(tmp_path):
     assert figwriter.pending() == []
     for ext in ("png", "svg", "pdf"):
         assert (tmp_path / "figures" / f"curve.{ext}").stat().st_size > 1000
+
+
+def test_a_kernel_writes_the_same_figure_files_with_and_without_the_writer(tmp_path, monkeypatch):
+    # in a real (multi-threaded) kernel: the forked child's files are the kernel's own bytes
+    from nakit import runner
+    from nakit.paths import notebooks_dir
+
+    notebook = notebooks_dir() / "00_synthesis_stoichiometry.ipynb"
+    runs = {}
+    for setting in ("0", "1"):
+        monkeypatch.setenv("NAKIT_FIGURE_WRITER", setting)
+        result = runner.execute(notebook, tmp_path / setting, warm=False, html=False)
+        assert result.ok, result.error
+        runs[setting] = {p.name: p.read_bytes() for p in (tmp_path / setting / "figures").iterdir()}
+    assert {name.rsplit(".", 1)[-1] for name in runs["1"]} >= {"png", "pdf", "svg"}
+    assert runs["1"] == runs["0"]
