@@ -40,7 +40,10 @@ notebook does not take or a value it does not allow (its ``one of:`` list, see
 
 Runs go through :func:`nakit.batch.engine.run_jobs` (parallel, skipped when nothing
 changed, ``--force`` reruns); notebooks whose stem starts with ``10_`` run after the others
-because they read their results. Per-technique reports land in ``<output>/<notebook stem>/``.
+because they read their results, on the same pool (their kernels forked from the same
+zygote). The comparison panels of a technique are drawn in this process as soon as its
+notebook has ended, while the others run; the files are the same as when drawn after all
+notebooks. Per-technique reports land in ``<output>/<notebook stem>/``.
 """
 
 from __future__ import annotations
@@ -348,11 +351,12 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
     if not isinstance(study, Study):
         study = load_study(study, output)
     study.output.mkdir(parents=True, exist_ok=True)
-    results = run_jobs(study.jobs, workers=workers, force=force)
-    if study.late_jobs:
-        # late notebooks read the others' results: rerun them whenever any of those ran
-        rerun = force or any(r.status == "ran" for r in results)
-        results += run_jobs(study.late_jobs, workers=1, force=rerun)
+    # late notebooks (10_*) read the others' results: they start once those have ended (rerun
+    # whenever one ran), on the same pool; meanwhile, and whenever the pool leaves this process
+    # idle, the comparison panels of the techniques already done are drawn
+    comparer = _Comparer(study)
+    results = run_jobs(study.jobs, workers=workers, force=force, late=study.late_jobs,
+                       on_result=comparer.add, idle=comparer.step)
     key = _report_key(study)
     previous = _read_json(study.output / REPORT_STAMP)
     index = study.output / "index.html"
@@ -369,9 +373,9 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
         from .reproduce import write_ledger
 
         ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
-    comparison = compare(study, results)
+    comparison = comparer.finish(results)
     index = write_index(study, results, comparison, ledger)
-    if all(r.ok for r in results):
+    if all(r.ok for r in results) and comparison.complete:
         with atomic_path(study.output / REPORT_STAMP) as tmp:
             tmp.write_text(json.dumps({"key": key, "notes": comparison.notes}, indent=1), encoding="utf-8")
     return StudySummary(study, results, index, ledger, comparison.nc, comparison.notes,
@@ -414,6 +418,9 @@ class Comparison:
     nc: Path | None = None
     csv: Path | None = None
     per_sample: dict[str, Path] = field(default_factory=dict)
+    # (figure, overlaps found) of each figure saved, for comparison/layout.csv
+    layouts: list[tuple[str, list]] = field(default_factory=list)
+    complete: bool = True  # False: a figure's files could not be written (said in notes)
 
 
 def _read_csv(path: Path):
@@ -494,63 +501,157 @@ def headline_dataset(study: Study, rows: list[dict[str, str]]):
     return ds
 
 
+PANELS = (("01_xrd_indexing", "_xrd_panels"), ("02_bet_bjh", "_sorption_panels"),
+          ("03_raman_assignment", "_raman_panels"), ("04_cycling", "_cycling_panels"),
+          ("05_eis_fitting", "_eis_panels"))
+
+
 def compare(study: Study, results: list[JobResult]) -> Comparison:
     """Gather the headline results and draw the cross-sample comparison panels.
 
     A panel whose technique did not run (or wrote no result file) is skipped with a note.
+    Each technique's panels see only that technique's headline results.
     """
-    from .io import write_netcdf
+    comparer = _Comparer(study)
+    for r in results:
+        comparer.add(r)
+    return comparer.finish(results)
 
-    comp = Comparison()
-    out = study.output
-    by_name = {r.name: r for r in results}
-    rows = headline_rows(study, results)
-    ds = headline_dataset(study, rows)
 
-    def run_of(stem: str) -> Path | None:
-        r = by_name.get(stem)
-        if stem not in study.techniques:
-            return None
-        if r is None or not r.ok:
-            comp.notes.append(f"{TECHNIQUE_NAMES[stem]}: its notebook failed, so its results are left out")
-            return None
-        return Path(r.output_dir) / "results"
+def _view(study: Study, result: JobResult):
+    """The headline results of one technique's run as a Dataset along ``sample``: what its panels read.
 
-    panels = [("01_xrd_indexing", _xrd_panels), ("02_bet_bjh", _sorption_panels),
-              ("03_raman_assignment", _raman_panels), ("04_cycling", _cycling_panels),
-              ("05_eis_fitting", _eis_panels)]
-    for stem, draw in panels:
-        name = TECHNIQUE_NAMES[stem]
-        if stem not in study.techniques:
-            comp.notes.append(f"{name}: no sample has an entry for it, so no {name} panel")
-            continue
-        folder = run_of(stem)
-        if folder is None:
-            continue
+    Named by their own keys: a key that another notebook also reports is not renamed here
+    (it is in ``comparison.nc``), so a technique's panels are the same whichever notebooks
+    ended before it.
+    """
+    return headline_dataset(study, headline_rows(study, [result]))
+
+
+@dataclass
+class _Panels:
+    """One technique's part of the comparison, and the headline variables it was drawn from."""
+
+    comp: Comparison
+    extra: Any = None
+    view: Any = None
+    warnings: list = field(default_factory=list)
+
+
+class _Comparer:
+    """The comparison, drawn technique by technique as the notebooks end.
+
+    :meth:`add` hears of each result; :meth:`step` (called while notebooks still run, see
+    :func:`nakit.batch.engine.run_jobs`) draws the panels of one technique whose notebook has
+    ended, from that technique's own results (:func:`_view`); :meth:`finish` gathers every
+    result, draws what is left (and anything whose results changed since it was drawn), so the
+    comparison is the same, byte for byte, as one drawn after all notebooks. Files shared by all panels (``layout.csv``, ``comparison.nc``, ...) and the
+    panels' warnings are written and issued by :meth:`finish`, in the panels' order.
+    Nothing is drawn early unless a notebook ran (all skipped: the report may be current).
+    """
+
+    def __init__(self, study: Study):
+        self.study = study
+        self.results: dict[str, JobResult] = {}
+        self.parts: dict[str, _Panels] = {}
+        self.ran = False
+
+    def add(self, result: JobResult) -> None:
+        self.results[result.name] = result
+        self.ran = self.ran or result.status != "skipped"
+
+    def step(self) -> bool:
+        """Draw one technique's panels ahead of time; False when none is ready."""
+        if not self.ran:
+            return False
+        ready = [stem for stem, _ in PANELS if stem in self.study.techniques and stem not in self.parts
+                 and stem in self.results]
+        if not ready:
+            return False
+        (self.study.output / REPORT_STAMP).unlink(missing_ok=True)  # the report is being remade
         try:
-            extra = draw(study, folder, ds, comp, out / "comparison")
-        except Exception as exc:  # one unreadable panel must not lose the rest of the report
-            comp.notes.append(f"{name}: comparison panel not drawn ({type(exc).__name__}: {exc})")
-            continue
-        if extra is not None:  # (sample, phase) or (sample, band) variables; keep the study's sample order
-            ds = ds.merge(extra, join="left")
-    comp.nc = write_netcdf(ds, out / "comparison.nc")
-    table = _sample_table(ds)
-    comp.csv = out / "comparison.csv"
-    with atomic_path(comp.csv) as tmp:
-        table.to_csv(tmp, lineterminator="\n")
-    # one file per sample, named safely from its label: every headline result of that sample
-    from .report import HEADLINE_COLUMNS
+            self.parts[ready[0]] = self._draw(ready[0])
+        except Exception:  # (its headline file unreadable) finish() reads it again and says what is wrong
+            self.ran = False
+        return True
 
-    names = safe_names(study.labels)
-    for label in study.labels:
-        path = out / "samples" / f"{names[label]}.csv"
-        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=HEADLINE_COLUMNS, lineterminator="\n")
-            w.writeheader()
-            w.writerows(r for r in rows if r["sample"] == label)
-        comp.per_sample[label] = path
-    return comp
+    def _draw(self, stem: str) -> _Panels:
+        import warnings
+
+        name = TECHNIQUE_NAMES[stem]
+        part = _Panels(Comparison())
+        if stem not in self.study.techniques:
+            part.comp.notes.append(f"{name}: no sample has an entry for it, so no {name} panel")
+            return part
+        r = self.results.get(stem)
+        if r is None or not r.ok:
+            part.comp.notes.append(f"{name}: its notebook failed, so its results are left out")
+            return part
+        part.view = _view(self.study, r)
+        draw = globals()[dict(PANELS)[stem]]
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                part.extra = draw(self.study, Path(r.output_dir) / "results", part.view, part.comp,
+                                  self.study.output / "comparison")
+            except Exception as exc:  # one unreadable panel must not lose the rest of the report
+                part.comp.notes.append(f"{name}: comparison panel not drawn ({type(exc).__name__}: {exc})")
+                part.extra = None
+        part.warnings = list(caught)
+        return part
+
+    def finish(self, results: list[JobResult]) -> Comparison:
+        """The whole comparison from ``results``: panels, ``comparison.nc``/``.csv``, per-sample CSVs."""
+        import warnings
+
+        from . import layout, plotting
+        from .figwriter import FigureWriteError
+        from .io import write_netcdf
+
+        for r in results:
+            self.results[r.name] = r
+        study, out = self.study, self.study.output
+        rows = headline_rows(study, results)
+        ds = headline_dataset(study, rows)
+        comp = Comparison()
+        for stem, _ in PANELS:
+            part = self.parts.get(stem)
+            r = self.results.get(stem)
+            if (part is None or part.view is None or r is None or not r.ok
+                    or not part.view.identical(_view(study, r))):  # (a file changed since: drawn again)
+                part = self.parts[stem] = self._draw(stem)
+            comp.figures += part.comp.figures
+            comp.tables += part.comp.tables
+            comp.notes += part.comp.notes
+            comp.layouts += part.comp.layouts
+            for w in part.warnings:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+            if part.extra is not None:  # (sample, phase) or (sample, band) variables; keep the study's sample order
+                ds = ds.merge(part.extra, join="left")
+        try:  # the figure files written in the background: complete before anyone reads the report
+            plotting.wait_for_figures()
+        except FigureWriteError as exc:
+            comp.notes.append(f"comparison figure files missing: {exc}")
+            comp.complete = False
+        # the panels' rows last and in the panels' order, whatever order they were drawn in
+        for name, found in comp.layouts:
+            layout.write_layout(out / "comparison" / "layout.csv", name, found)
+        comp.nc = write_netcdf(ds, out / "comparison.nc")
+        table = _sample_table(ds)
+        comp.csv = out / "comparison.csv"
+        with atomic_path(comp.csv) as tmp:
+            table.to_csv(tmp, lineterminator="\n")
+        # one file per sample, named safely from its label: every headline result of that sample
+        from .report import HEADLINE_COLUMNS
+
+        names = safe_names(study.labels)
+        for label in study.labels:
+            path = out / "samples" / f"{names[label]}.csv"
+            with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=HEADLINE_COLUMNS, lineterminator="\n")
+                w.writeheader()
+                w.writerows(r for r in rows if r["sample"] == label)
+            comp.per_sample[label] = path
+        return comp
 
 
 def _sample_table(ds):
@@ -571,11 +672,13 @@ def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: st
     ticks = layout.fit_tick_labels(fig)
     found = layout.overlaps(fig) + ticks  # recorded like a report's figures; a legend over data is warned of
     layout.write_layout(out / "layout.csv", name, found)
+    comp.layouts.append((name, found))  # written again by _Comparer.finish in the panels' order
     if layout.covers_data(found):
         from .report import warn
 
         warn(f"comparison figure {name!r}: " + "; ".join(o.describe() for o in layout.covers_data(found)))
-    paths = plotting.savefig(fig, out / name)
+    # PNG here, PDF and SVG by a forked child while the next panel is drawn (joined by _Comparer.finish)
+    paths = plotting.savefig(fig, out / name, background=True)
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -669,7 +772,7 @@ def _sorption_panels(study, folder, ds, comp, out):
     _bar_panels(comp, ds, out, ["bet_area", "pore_volume", "bjh_peak_diameter"], "sorption",
                 "N2 sorption", "BET area, pore volume or BJH peak")
     table, present = _frame_of(ds, ["bet_area", "bet_area_sigma", "bet_c", "pore_volume", "bjh_peak_diameter",
-                                    "isotherm_type", "hysteresis", "sorption_hysteresis"])
+                                    "isotherm_type", "hysteresis"])
     if present:
         comp.tables.append(("N2 sorption", _formatted(ds, table, present)))
     return None

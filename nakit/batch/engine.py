@@ -25,7 +25,7 @@ import os
 import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -368,14 +368,29 @@ class _Watch:
 
 
 def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str | None = None,
-             force: bool = False, progress: Callable[[int, int, JobResult], None] | None = None
-             ) -> list[JobResult]:
-    """Run ``jobs`` and return their results in the jobs' order.
+             force: bool = False, progress: Callable[[int, int, JobResult], None] | None = None,
+             late: Sequence[Job] = (), on_result: Callable[[JobResult], None] | None = None,
+             idle: Callable[[], bool] | None = None) -> list[JobResult]:
+    """Run ``jobs`` (then ``late``) and return their results in that order.
 
     ``workers`` processes locally (default: CPU count, 1 runs in-process), or the Dask
     cluster at ``scheduler`` (``tcp://host:port`` or ``tls://host:port``, checked by
     :func:`nakit.batch.scheduler.validate_address`). ``progress`` is called as each job
     ends; a :class:`Progress` (the default) also hears when jobs start and which are running.
+
+    ``late`` jobs read the results of ``jobs`` (a study's paper-figure notebook): they start
+    once every job of ``jobs`` has ended, and rerun (as if forced) when ``force`` is given or
+    any of ``jobs`` ran. Locally they run on the same pool, so their kernels are forked from
+    the same zygote and started ahead like the others' instead of cold.
+
+    ``on_result(result)`` is called in this thread as each job's result is known (skipped
+    ones included). ``idle()`` is called in this thread, on a local pool, whenever no job
+    has ended since the last look: work of the caller's that overlaps the notebooks (a
+    study draws its comparison panels); it returns True when it did something and wants to
+    be called again at once, False when it has nothing to do until the next result. Late
+    jobs are submitted before ``idle`` runs again, so it never delays them. An exception
+    from either stops the batch as Ctrl-C does (running notebooks are stopped) and is
+    re-raised.
 
     Raises
     ------
@@ -384,7 +399,8 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
         ``GRACE_SECONDS`` to stop cleanly (their previous reports are kept), and the
         exception carries every job's result so far.
     """
-    jobs = list(jobs)
+    first = list(jobs)
+    jobs = first + list(late)
     results: dict[int, JobResult] = {}
     progress = Progress.from_environment() if progress is None else progress
     if scheduler:
@@ -399,23 +415,36 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
         watch.end(i)
         if progress:
             progress(len(results), len(jobs), res)
+        if on_result is not None:
+            on_result(res)
 
-    pending = []
     keys: dict[int, str | None] = {}
-    for i, job in enumerate(jobs):
-        try:
-            keys[i] = job.key()
-        except Exception:  # unreadable inputs: let the worker report it as a failure
-            keys[i] = None
-        if not force and keys[i] is not None and is_current(job, keys[i]):
-            done(i, JobResult(job.name, job.output_dir, "skipped"))
-        else:
-            pending.append((i, job))
 
-    pending = longest_first(pending)
+    def stale(indices: Iterable[int], forced: bool) -> list[tuple[int, Job]]:
+        """The jobs to run among ``indices`` (the others are done as skipped), longest first."""
+        out = []
+        for i in indices:
+            job = jobs[i]
+            try:
+                keys[i] = job.key()
+            except Exception:  # unreadable inputs: let the worker report it as a failure
+                keys[i] = None
+            if not forced and keys[i] is not None and is_current(job, keys[i]):
+                done(i, JobResult(job.name, job.output_dir, "skipped"))
+            else:
+                out.append((i, job))
+        return longest_first(out)
+
+    def late_pending() -> list[tuple[int, Job]]:
+        """Once every first job has ended: the late jobs to run (rerun whenever one of those ran)."""
+        ran = any(results[i].status == "ran" for i in range(len(first)))
+        return stale(range(len(first), len(jobs)), force or ran)
+
+    pending = stale(range(len(first)), force)
     try:
         with watch:
-            _run_pending(pending, keys, jobs, workers, scheduler, done, watch, results)
+            _run_pending(pending, late_pending if late else None, len(late), keys, jobs, workers, scheduler,
+                         done, watch, results, idle)
     except KeyboardInterrupt:
         for i, job in enumerate(jobs):
             if i not in results:
@@ -424,50 +453,61 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, scheduler: str 
     return [results[i] for i in range(len(jobs))]
 
 
-def _run_pending(pending, keys, jobs, workers, scheduler, done, watch: _Watch, results) -> None:
-    """Run the stale jobs on the cluster, in this process (one worker) or on a local pool."""
+def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, scheduler, done, watch: _Watch,
+                 results, idle=None) -> None:
+    """Run the stale jobs on the cluster, in this process (one worker) or on a local pool.
+
+    ``late_pending()`` (None: no late jobs) is called once every job of ``pending`` has ended
+    and returns the late jobs to run; ``n_late`` says how many there may be (for the zygote and
+    the kernels started ahead).
+    """
+    if scheduler:
+        if pending:
+            _run_on_cluster(pending, keys, scheduler, done)
+        later = late_pending() if late_pending is not None else []
+        if later:
+            _run_on_cluster(later, keys, scheduler, done)
+        return
+    if not pending and late_pending is not None:  # nothing to wait for: the late jobs are the batch
+        pending, late_pending, n_late = late_pending(), None, 0
     if not pending:
         return
-    if scheduler:
-        _run_on_cluster(pending, keys, scheduler, done)
-        return
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(pending) == 1:
-        from ..runner import KernelPool
-
-        kernels = KernelPool() if len(pending) > 1 else None  # one run: execute warms its own
-        try:
-            for n, (i, job) in enumerate(pending):
-                watch.start(i)
-                if kernels is not None:
-                    kernels.prefetch = n + 1 < len(pending)
-                try:
-                    done(i, run_job(job, True, keys[i], kernels))
-                except KeyboardInterrupt:
-                    if kernels is not None:
-                        kernels.close(wait=0)
-                    done(i, JobResult(job.name, job.output_dir, "interrupted",
-                                      error="stopped by Ctrl-C; the previous report (if any) was kept"))
-                    raise
-        finally:
-            if kernels is not None:
-                kernels.close()
+    if workers == 1 or len(pending) + n_late == 1:
+        _run_in_process(pending, late_pending, n_late, keys, done, watch)
         return
-    slots = min(workers, len(pending))
+    slots = min(workers, max(len(pending), n_late))
     # one zygote for every worker, started before them: its imports overlap their start-up
-    shared = _shared_zygote(pending)
+    shared = _shared_zygote(pending + [(-1, job) for job in jobs[len(jobs) - n_late:]])
     stopped = True
     try:
         pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init,
                                    initargs=(shared.address() if shared is not None else None,))
-        # the last `slots` jobs are the last of their workers (roughly): no spare kernel after them
-        futures = {pool.submit(_run_in_worker, job, keys[i], n + slots < len(pending)): i
+        total = len(pending) + n_late
+        # the last `slots` jobs are the last of their workers (roughly): no spare kernel after them;
+        # late jobs count, so a worker has a kernel forked and started for them when they come
+        futures = {pool.submit(_run_in_worker, job, keys[i], n + slots < total): i
                    for n, (i, job) in enumerate(pending)}
+        first = set(futures)
         watch.slots, watch.futures = slots, futures
+        outstanding = set(futures)
         try:
-            for fut in as_completed(futures):
-                done(futures[fut], fut.result())
-        except KeyboardInterrupt:
+            while outstanding:
+                finished, _ = wait(outstanding, timeout=0, return_when=FIRST_COMPLETED)
+                if not finished and not (idle is not None and idle()):
+                    finished, _ = wait(outstanding, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    outstanding.discard(fut)
+                    first.discard(fut)
+                    done(futures[fut], fut.result())
+                if late_pending is not None and not first:
+                    later = late_pending()  # (the skipped ones are done by now)
+                    late_pending = None
+                    for n, (i, job) in enumerate(later):
+                        fut = pool.submit(_run_in_worker, job, keys[i], n + slots < len(later))
+                        futures[fut] = i
+                        outstanding.add(fut)
+        except BaseException:  # Ctrl-C, or the caller's on_result/idle failed: stop the notebooks
             _stop_pool(pool, {f: i for f, i in futures.items() if i not in results}, done, jobs)
             raise
         pool.shutdown()
@@ -475,6 +515,36 @@ def _run_pending(pending, keys, jobs, workers, scheduler, done, watch: _Watch, r
     finally:
         if shared is not None:  # the workers are gone: so are its kernels (killed at once on Ctrl-C)
             shared.close(wait=0 if stopped else 5.0)
+
+
+def _run_in_process(pending, late_pending, n_late: int, keys, done, watch: _Watch) -> None:
+    """One job after the other in this process, then the late ones, with kernels started ahead."""
+    from ..runner import KernelPool
+
+    total = len(pending) + n_late
+    kernels = KernelPool() if total > 1 else None  # one run: execute warms its own
+    try:
+        queue, count = list(pending), 0
+        while queue:
+            i, job = queue.pop(0)
+            watch.start(i)
+            count += 1
+            if kernels is not None:
+                kernels.prefetch = count < total
+            try:
+                done(i, run_job(job, True, keys[i], kernels))
+            except KeyboardInterrupt:
+                if kernels is not None:
+                    kernels.close(wait=0)
+                done(i, JobResult(job.name, job.output_dir, "interrupted",
+                                  error="stopped by Ctrl-C; the previous report (if any) was kept"))
+                raise
+            if not queue and late_pending is not None:
+                queue, late_pending = late_pending(), None
+                total = count + len(queue)
+    finally:
+        if kernels is not None:
+            kernels.close()
 
 
 def _run_on_cluster(pending: list[tuple[int, Job]], keys: dict[int, str | None], scheduler: str,
