@@ -1,0 +1,146 @@
+"""The faster XRD computations give the same bits as the plain ones they replaced.
+
+Each fast path is compared with a reference written the slow, obvious way (peak by peak,
+reflection by reflection, fit by fit): equality is exact (``np.array_equal``), not a
+tolerance, because the notebook's numbers (positions, M20, ...) must not move at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nakit.paths import data_dir
+from nakit.xrd import fit_peaks_raw
+from nakit.xrd import peaks as peaks_mod
+from nakit.xrd.indexing import _hkl_table, _lines_indexed, _lines_indexed_all
+from nakit.xrd.peaks import _doublet_jac, _DoubletGroup, doublet
+from nakit.xrd.readers import Wavelength
+
+CU = Wavelength.parse("Cu")          # K-alpha1 + K-alpha2
+CU1 = Wavelength.parse(1.5405929)   # one line
+
+
+def _reference_group(x, xc, y, s, wl, p):
+    """The group residual and Jacobian as fit_peaks_raw built them before: one doublet at a time."""
+    n = (len(p) - 2) // 4
+    model = p[0] + p[1] * (x - xc)
+    for k in range(n):
+        model = model + doublet(x, *p[2 + 4 * k: 6 + 4 * k], wl.ka1, wl.ka2, wl.ratio)
+    jac = np.empty((len(x), len(p)))
+    jac[:, 0], jac[:, 1] = 1.0, x - xc
+    for k in range(n):
+        jac[:, 2 + 4 * k: 6 + 4 * k] = _doublet_jac(x, *p[2 + 4 * k: 6 + 4 * k], wl)
+    return (model - y) / s, jac / s[:, None]
+
+
+@pytest.mark.parametrize("wl", [CU, CU1], ids=["ka1+ka2", "ka1"])
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_group_residual_and_jacobian_equal_the_peak_by_peak_ones_to_the_bit(wl, n):
+    rng = np.random.default_rng(100 + n)
+    x = np.arange(30.0, 33.0, 0.02)
+    xc = x.mean()
+    y = rng.poisson(50, x.size).astype(float)
+    s = np.sqrt(np.maximum(y, 1.0))
+    group = _DoubletGroup(x, xc, y, s, wl)
+    for _ in range(5):
+        p = [rng.normal(40, 5), rng.normal(0, 3)]
+        for c in np.sort(rng.uniform(30.3, 32.5, n)):
+            p += [c, rng.uniform(1, 500), rng.uniform(0.03, 1.0), rng.uniform(0, 1)]
+        p = np.array(p)
+        ref_r, ref_j = _reference_group(x, xc, y, s, wl, p)
+        # residual then Jacobian at the same point (how least_squares asks), and the Jacobian alone
+        assert np.array_equal(group.residual(p), ref_r)
+        assert np.array_equal(group.jac(p), ref_j)
+        assert np.array_equal(_DoubletGroup(x, xc, y, s, wl).jac(p), ref_j)
+        # the profiles kept for the Jacobian belong to the point asked for, not the previous one
+        q = p.copy()
+        q[2] += 0.01
+        assert not np.array_equal(group.jac(q), ref_j)
+        assert np.array_equal(group.jac(p), ref_j)
+
+
+def _pattern(seed=3):
+    from nakit.xrd.peaks import doublet as dbl
+
+    rng = np.random.default_rng(seed)
+    x = np.arange(20.0, 60.0, 0.02)
+    truth = 30 + sum(dbl(x, c, a, 0.12, 0.4, CU.ka1, CU.ka2, CU.ratio)
+                     for c, a in ((25.0, 40.0), (25.6, 25.0), (38.9, 60.0), (46.0, 35.0), (56.2, 20.0)))
+    return x, rng.poisson(truth).astype(float)
+
+
+def test_groups_met_again_are_taken_from_fitted_and_equal_a_fresh_fit(monkeypatch):
+    import scipy.optimize
+
+    x, y = _pattern()
+    positions = [25.0, 25.6, 38.9, 46.0, 56.2]
+    fresh = fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0))
+    calls = []
+    real = scipy.optimize.least_squares
+    monkeypatch.setattr(scipy.optimize, "least_squares", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fitted = {}
+    first = fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0), fitted=fitted)
+    n_groups = len(calls)
+    assert n_groups == 4 and len(fitted) == 4  # 25.0 and 25.6 overlap: one group
+    pd.testing.assert_frame_equal(first, fresh, check_exact=True)
+    again = fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0), fitted=fitted)
+    assert len(calls) == n_groups  # nothing refitted
+    pd.testing.assert_frame_equal(again, fresh, check_exact=True)
+    # one peak dropped: only its group changes; the other groups come from the dict
+    fewer = fit_peaks_raw(x, y, [25.0, 25.6, 38.9, 46.0], CU, np.full_like(y, 30.0), fitted=fitted)
+    assert len(calls) == n_groups
+    pd.testing.assert_frame_equal(fewer, fresh.iloc[:4], check_exact=True)
+    # different counts in one window, a moved start value or another wavelength: fitted afresh
+    y2 = y.copy()
+    y2[np.argmin(np.abs(x - 46.0))] += 7
+    changed = fit_peaks_raw(x, y2, positions, CU, np.full_like(y, 30.0), fitted=fitted)
+    assert len(calls) == n_groups + 1
+    assert changed.loc[3, "area"] != fresh.loc[3, "area"]
+    pd.testing.assert_frame_equal(changed.drop(index=3), fresh.drop(index=3), check_exact=True)
+    fit_peaks_raw(x, y, [25.0, 25.6, 38.9, 46.01, 56.2], CU, np.full_like(y, 30.0), fitted=fitted)
+    assert len(calls) == n_groups + 2
+    fit_peaks_raw(x, y, positions, CU1, np.full_like(y, 30.0), fitted=fitted)
+    assert len(calls) == n_groups + 2 + 4
+    # rows handed out are copies: changing one does not change the next call's
+    again.loc[0, "area"] = -1.0
+    pd.testing.assert_frame_equal(fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0), fitted=fitted), fresh,
+                                  check_exact=True)
+
+
+def test_fit_peaks_refits_give_what_fitting_every_group_gives(monkeypatch):
+    """fit_peaks with its dict of fitted groups equals fit_peaks with every group refitted."""
+    from nakit.xrd import fit_peaks, read_xrd
+
+    ds = read_xrd(data_dir() / "xrd" / "annealed.raw")  # 25 peaks, noise candidates dropped over 8 refits
+    shared = fit_peaks(ds, min_snr=5.0)
+    real = peaks_mod.fit_peaks_raw
+
+    def never_shared(*a, fitted=None, **k):
+        return real(*a, fitted={}, **k)
+
+    monkeypatch.setattr(peaks_mod, "fit_peaks_raw", never_shared)
+    pd.testing.assert_frame_equal(fit_peaks(ds, min_snr=5.0), shared, check_exact=True)
+
+
+@pytest.mark.parametrize("centring", ["P", "I"])
+def test_lines_indexed_by_neighbours_equals_every_reflection(centring):
+    rng = np.random.default_rng(7)
+    hkl = _hkl_table("tetragonal", centring)
+    a = rng.uniform(2.5, 20.0, 1500)
+    c = rng.uniform(2.5, 20.0, 1500)
+    lam = 1.5405929
+    tt = np.sort(rng.uniform(10, 80, 16))
+    q_obs = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
+    # cells that index some lines exactly, and lines at exactly the tolerance of a cell's line
+    hk2 = hkl[:, 0] ** 2 + hkl[:, 1] ** 2
+    l2 = hkl[:, 2] ** 2
+    q_exact = hk2[5] / a[:50] ** 2 + l2[5] / c[:50] ** 2
+    q_obs = np.concatenate([q_obs, q_exact[:3], q_exact[3:6] * 1.01, q_exact[6:9] / 0.99])
+    for tol in (0.01, 0.003, 0.05):
+        for chunk in (512, 7):
+            assert np.array_equal(_lines_indexed(q_obs, hkl, a, c, tol, chunk),
+                                  _lines_indexed_all(q_obs, hkl, a, c, tol, chunk))
+    counts = _lines_indexed(q_obs, hkl, a, c, 0.01)
+    assert counts.max() > 3 and counts.min() >= 0  # the test cells do index lines
