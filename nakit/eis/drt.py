@@ -189,8 +189,8 @@ class DRTResult(Result):
             ax.annotate(f"{p.resistance:.3g} ohm", (p.tau, p.gamma), textcoords="offset points", xytext=(0, 4),
                         ha="center", fontsize=8)
         ax.set_xscale("log")
-        ax.set_xlabel(r"$\tau$ / s")
-        ax.set_ylabel(r"$\gamma$ / ohm")
+        ax.set_xlabel("τ / s")
+        ax.set_ylabel("γ / Ω")
         return ax
 
 

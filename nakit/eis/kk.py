@@ -92,13 +92,13 @@ class LinKKResult(Result):
 
         if ax is None:
             _, ax = plt.subplots(figsize=(5, 2.5))
-        ax.plot(self.frequency, 100 * self.residuals_real, "o-", ms=3, label=r"$\Delta_{re}$")
-        ax.plot(self.frequency, 100 * self.residuals_imag, "s-", ms=3, label=r"$\Delta_{im}$")
+        ax.plot(self.frequency, 100 * self.residuals_real, "o-", ms=3, label="Δᵣₑ")
+        ax.plot(self.frequency, 100 * self.residuals_imag, "s-", ms=3, label="Δᵢₘ")
         ax.axhline(0, color="0.5", lw=0.8)
         ax.set_xscale("log")
         ax.set_xlabel("frequency / Hz")
         ax.set_ylabel("residual / %")
-        ax.set_title(f"Lin-KK: M = {self.M}, $\\mu$ = {self.mu:.2f}")
+        ax.set_title(f"Lin-KK: M = {self.M}, μ = {self.mu:.2f}")
         ax.legend()
         return ax
 
