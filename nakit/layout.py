@@ -198,7 +198,9 @@ def overlaps(fig, *, relayout: bool = True) -> list[Overlap]:
     relayout
         False: the figure's layout engine has laid it out since anything taking part in the
         layout changed (figure texts, such as a caption, take none), so this draw leaves the
-        axes where they are instead of running the engine again.
+        axes where they are instead of running the engine again; and when nothing changed
+        since its last draw (the figure is not stale, as :func:`nakit.plotting.caption`
+        leaves it), that draw serves and the figure is not drawn at all.
 
     Returns
     -------
@@ -208,7 +210,7 @@ def overlaps(fig, *, relayout: bool = True) -> list[Overlap]:
     """
     if relayout:
         fig.draw_without_rendering()
-    else:
+    elif fig.stale:
         from .plotting import layout_engine_off
 
         with layout_engine_off(fig):

@@ -101,8 +101,13 @@ def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -
     # settle first (figure texts take no part in the layout, so the caption stays put)
     if fig.get_layout_engine() is not None and fig.stale:
         fig.draw_without_rendering()
+    drawn = not fig.stale
     bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
     fig.text(0.01, bottom - 0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
+    if drawn:
+        # the caption moves nothing that the draw placed, and its extent is measured on demand: the
+        # figure stays as drawn, so a layout check (layout.overlaps) and savefig need not draw it again
+        fig.stale = False
 
 
 def figure_formats() -> tuple[str, ...]:
