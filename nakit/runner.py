@@ -436,9 +436,13 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
                 with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
                     engine = {"km": kernel.km} if kernel is not None else {"config": _local_kernel_config(sockets)}
                     try:
+                        # written once, when the run ends (or fails): papermill's default writes the
+                        # whole notebook, images and all, after every cell, on the cores the kernel
+                        # needs, and a run stopped half-way is discarded with its temporary file anyway
                         pm.execute_notebook(str(notebook), str(tmp), parameters=params, cwd=str(notebook.parent),
                                             kernel_name=name, progress_bar=False, log_output=False,
-                                            start_timeout=START_TIMEOUT, **engine)
+                                            start_timeout=START_TIMEOUT, request_save_on_cell_execute=False,
+                                            **engine)
                     except pm.PapermillExecutionError as exc:
                         result.error = f"{exc.ename}: {exc.evalue}"
                     if kernel is not None:  # finished: it exits cleanly while we go on (Ctrl-C kills it below)
