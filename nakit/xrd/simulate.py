@@ -19,7 +19,7 @@ import xarray as xr
 
 from ..errors import ParameterError
 from ..validation import as_float_array
-from .profiles import caglioti, gaussian, ka2_position, lorentzian, size_strain_fwhm, tch
+from .profiles import LN2, caglioti, ka2_position, size_strain_fwhm, tch
 from .readers import Wavelength
 from .structures import Crystal
 
@@ -295,6 +295,28 @@ def pattern_raw(two_theta, sticks: Sticks, wavelength, instrument: Instrument | 
     return out
 
 
+def _gaussian_reach(eta, inside: float) -> np.ndarray:
+    """Per peak, the u = ((x - c)/H)^2 beyond which its Gaussian part leaves a point's value unchanged.
+
+    Notes
+    -----
+    At a point the profile is l + g with l = (eta/inside) L and g = (1 - eta) G. Their ratio
+    g/l = A (1 + 4u) exp(-4 ln2 u), A = sqrt(pi ln2) inside (1 - eta)/eta, falls for u > 0.11;
+    where it is below 2^-60, g is less than half a unit in the last place of l (2^-54 l would
+    do) and l + g rounds to l: the sum is the same number with or without it. The u where
+    g/l = 2^-60 is found by a fixed-point iteration from above (so never short of it),
+    plus 1 for good measure; eta = 0 gives infinity (the Gaussian everywhere).
+    """
+    eta = np.asarray(eta, dtype=float)
+    c = 4.0 * LN2
+    with np.errstate(divide="ignore"):
+        log_a = np.log(np.sqrt(np.pi * LN2) * inside) + np.log1p(-eta) - np.log(eta) + 60.0 * np.log(2.0)
+    u = np.full(eta.shape, 1e6)
+    for _ in range(4):  # contraction (slope 4/(c(1 + 4u)) < 1 for u > 0.11) from above: never below the root
+        u = np.maximum((log_a + np.log1p(4.0 * u)) / c, 0.11)
+    return np.where(np.isfinite(log_a) | (log_a < 0), u + 1.0, np.inf)
+
+
 def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0):
     """Sum of pseudo-Voigts evaluated only within +-n_fwhm FWHM of each centre.
 
@@ -311,8 +333,16 @@ def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0):
     peak = np.repeat(np.arange(len(centre)), counts)
     pos = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(total)
     inside = (2 / np.pi) * np.arctan(2 * n_fwhm)
-    e, xp, cp, hp = eta[peak], xs[pos], centre[peak], fwhm[peak]
-    vals = area[peak] * (e / inside * lorentzian(xp, cp, hp) + (1 - e) * gaussian(xp, cp, hp))
+    # lorentzian() and gaussian() of every point, their factors that depend on the peak only
+    # computed once per peak, and ((x - c) / H)^2 shared: the same operations on the same
+    # numbers as calling them point by point, so the same bits, with a third of the work
+    u = ((xs[pos] - centre[peak]) / fwhm[peak]) ** 2
+    lor = (2.0 / (np.pi * fwhm))[peak] / (1.0 + 4.0 * u)
+    # the Gaussian part only where it can change a point's value (exp is most of the cost)
+    gau = np.zeros_like(u)
+    near = u < _gaussian_reach(eta, inside)[peak]
+    gau[near] = ((2.0 / fwhm) * np.sqrt(LN2 / np.pi))[peak][near] * np.exp(-4.0 * LN2 * u[near])
+    vals = area[peak] * ((eta / inside)[peak] * lor + (1 - eta)[peak] * gau)
     out = np.zeros_like(x)
     out[order] = np.bincount(pos, weights=vals, minlength=len(xs))
     return out

@@ -144,3 +144,66 @@ def test_lines_indexed_by_neighbours_equals_every_reflection(centring):
                                   _lines_indexed_all(q_obs, hkl, a, c, tol, chunk))
     counts = _lines_indexed(q_obs, hkl, a, c, 0.01)
     assert counts.max() > 3 and counts.min() >= 0  # the test cells do index lines
+
+
+def _windowed_sum_plain(x, centre, fwhm, eta, area, n_fwhm=20.0):
+    """The windowed profile sum as it was: lorentzian() and gaussian() called on every point."""
+    from nakit.xrd.profiles import gaussian, lorentzian
+
+    order = np.argsort(x)
+    xs = x[order]
+    lo = np.searchsorted(xs, centre - n_fwhm * fwhm)
+    hi = np.searchsorted(xs, centre + n_fwhm * fwhm)
+    counts = hi - lo
+    total = int(counts.sum())
+    peak = np.repeat(np.arange(len(centre)), counts)
+    pos = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(total)
+    inside = (2 / np.pi) * np.arctan(2 * n_fwhm)
+    e, xp, cp, hp = eta[peak], xs[pos], centre[peak], fwhm[peak]
+    vals = area[peak] * (e / inside * lorentzian(xp, cp, hp) + (1 - e) * gaussian(xp, cp, hp))
+    out = np.zeros_like(x)
+    out[order] = np.bincount(pos, weights=vals, minlength=len(xs))
+    return out
+
+
+@pytest.mark.parametrize("eta_kind", ["tch", "zero", "one", "tiny", "mixed"])
+def test_windowed_sum_equals_evaluating_both_parts_everywhere(eta_kind):
+    from nakit.xrd.simulate import _gaussian_reach, _windowed_sum
+
+    rng = np.random.default_rng({"tch": 1, "zero": 2, "one": 3, "tiny": 4, "mixed": 5}[eta_kind])
+    x = np.arange(10.0, 80.0, 0.02)
+    n = 60
+    centre = np.sort(rng.uniform(12, 78, n))
+    fwhm = rng.uniform(0.02, 1.5, n)
+    eta = {"tch": rng.uniform(0.9, 1.0, n), "zero": np.zeros(n), "one": np.ones(n),
+           "tiny": np.full(n, 1e-9), "mixed": rng.choice([0.0, 1e-300, 0.3, 0.99, 1.0], n)}[eta_kind]
+    area = rng.uniform(0, 1e4, n)
+    fast = _windowed_sum(x, centre, fwhm, eta, area)
+    assert np.array_equal(fast, _windowed_sum_plain(x, centre, fwhm, eta, area))
+    shuffled = rng.permutation(x.size)  # an unsorted grid too
+    assert np.array_equal(_windowed_sum(x[shuffled], centre, fwhm, eta, area),
+                          _windowed_sum_plain(x[shuffled], centre, fwhm, eta, area))
+    reach = _gaussian_reach(eta, (2 / np.pi) * np.arctan(40.0))
+    if eta_kind == "zero":
+        assert np.isinf(reach).all()  # a pure Gaussian is evaluated everywhere
+    if eta_kind == "tch":
+        assert (reach < 30).all()  # the Gaussian of a nearly Lorentzian line: within about 5 FWHM
+
+
+def test_gaussian_reach_is_where_the_gaussian_part_stops_mattering():
+    """Just inside the reach the Gaussian part still changes some values; beyond it, none."""
+    from nakit.xrd.profiles import LN2
+    from nakit.xrd.simulate import _gaussian_reach
+
+    inside = (2 / np.pi) * np.arctan(40.0)
+    for eta in (0.05, 0.5, 0.98):
+        reach = float(_gaussian_reach(np.array([eta]), inside)[0])
+        u = np.linspace(reach, 400.0, 20001)
+        lor = eta / inside * (2.0 / np.pi) / (1.0 + 4.0 * u)
+        gau = (1 - eta) * 2.0 * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * u)
+        assert np.array_equal(lor + gau, lor)
+        # the cut is not wasteful: a tenth of the way in, the Gaussian still shows
+        u_in = np.linspace(0.0, 0.9 * reach, 2001)
+        lor_in = eta / inside * (2.0 / np.pi) / (1.0 + 4.0 * u_in)
+        gau_in = (1 - eta) * 2.0 * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * u_in)
+        assert not np.array_equal(lor_in + gau_in, lor_in)
