@@ -302,6 +302,14 @@ def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=Non
     Standard errors are the square roots of the diagonal of :math:`s^2 (J^T J)^{-1}` with
     :math:`s^2 = \chi^2 / (2N - P)` (lmfit's convention, the same as ``curve_fit``).
 
+    Circuit parameters span many orders of magnitude (a CPE's :math:`Q \sim 10^{-5}` beside
+    resistances of :math:`10^{2}` ohm), so the trust region is measured in each parameter's
+    own scale, the column norms of the Jacobian (``x_scale="jac"``, Moré's scaling [2]_);
+    with unit scaling the steps crawl along the small parameters. On impedance.py's
+    ``exampleData.csv`` with ``R0-p(R1,CPE1)-W1`` unit scaling took 40 662 evaluations to the
+    minimum (chi-square 0.991) and, under the cap, stopped unconverged at chi-square 4.41;
+    scaled, 202 evaluations reach the same minimum.
+
     Raises
     ------
     ParameterError
@@ -313,6 +321,8 @@ def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=Non
     ----------
     .. [1] Boukamp, B. A. A nonlinear least squares fit procedure for analysis of immittance
        data of electrochemical systems. *Solid State Ionics* 20, 31-44 (1986).
+    .. [2] Moré, J. J. The Levenberg-Marquardt algorithm: implementation and theory. In
+       *Numerical Analysis*, Lecture Notes in Mathematics 630, 105-116 (Springer, 1978).
     """
     f, z = check_spectrum(frequency, impedance)
     c = circuit if isinstance(circuit, Circuit) else Circuit(circuit)
@@ -353,7 +363,8 @@ def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=Non
                 if p.vary:
                     v = p.value * spread ** rng.uniform(-1, 1)
                     p.set(value=float(np.clip(v, p.min, p.max)))
-        fit_kws = {"ftol": tol, "xtol": tol, "gtol": tol} if method == "least_squares" else {}
+        # x_scale="jac": steps measured in units set by the Jacobian's column norms (see Notes)
+        fit_kws = {"ftol": tol, "xtol": tol, "gtol": tol, "x_scale": "jac"} if method == "least_squares" else {}
         try:
             res = model.fit(z, trial, frequency=f, weights=w, method=method, fit_kws=fit_kws, max_nfev=max_nfev)
         except (ValueError, FloatingPointError):
