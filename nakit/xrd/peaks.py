@@ -11,7 +11,7 @@ import xarray as xr
 from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
-from .profiles import LN2, gaussian, ka2_position, lorentzian, pseudo_voigt
+from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
 from ..datamodel import require_dataset
 
@@ -62,8 +62,10 @@ def doublet(x, center, area, fwhm, eta, ka1: float = 1.5405929, ka2: float | Non
 
 def _line(x, c, h, e):
     """One pseudo-Voigt line's pieces: x - c, Lorentzian, Gaussian and their mix (:func:`pseudo_voigt`)."""
-    lor, gau = lorentzian(x, c, h), gaussian(x, c, h)
-    return x - c, lor, gau, e * lor + (1.0 - e) * gau
+    d = x - c
+    u = (d / h) ** 2  # what lorentzian() and gaussian() each compute first
+    lor, gau = lorentzian_of_u(u, h), gaussian_of_u(u, h)
+    return d, lor, gau, e * lor + (1.0 - e) * gau
 
 
 def _pv_and_grad(x, c, h, e, line=None):

@@ -24,12 +24,22 @@ def pseudo_voigt(x, center, fwhm, eta):
 
 def lorentzian(x, center, fwhm):
     """Area-normalised Lorentzian of the given FWHM."""
-    return (2.0 / (np.pi * fwhm)) / (1.0 + 4.0 * ((np.asarray(x) - center) / fwhm) ** 2)
+    return lorentzian_of_u(((np.asarray(x) - center) / fwhm) ** 2, fwhm)
 
 
 def gaussian(x, center, fwhm):
     """Area-normalised Gaussian of the given FWHM."""
-    return (2.0 / fwhm) * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * ((np.asarray(x) - center) / fwhm) ** 2)
+    return gaussian_of_u(((np.asarray(x) - center) / fwhm) ** 2, fwhm)
+
+
+def lorentzian_of_u(u, fwhm):
+    """:func:`lorentzian` from u = ((x - center) / fwhm)^2 (shared with :func:`gaussian_of_u`)."""
+    return (2.0 / (np.pi * fwhm)) / (1.0 + 4.0 * u)
+
+
+def gaussian_of_u(u, fwhm):
+    """:func:`gaussian` from u = ((x - center) / fwhm)^2 (shared with :func:`lorentzian_of_u`)."""
+    return (2.0 / fwhm) * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * u)
 
 
 def tch(fwhm_g, fwhm_l):
