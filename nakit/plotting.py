@@ -14,6 +14,7 @@ when a caller does not name them.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
@@ -90,6 +91,32 @@ def use_style() -> None:
     from . import _ticks
 
     _ticks.install()  # log-axis tick labels as plain text (10⁻²), not mathtext: the same labels, unparsed
+
+
+_SCRIPT_SPAN = re.compile(r"([_^])\{([0-9+-]+)\}")
+_RAISED = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+_LOWERED = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+
+
+def plain_math(text: str) -> str:
+    """Mathtext super- and subscripts of digits and signs as Unicode characters: plain text for a figure.
+
+    ``mAh g$^{-1}$`` -> ``mAh g⁻¹``, ``Na$_{2}$S`` -> ``Na₂S``: what :func:`nakit.report.axis_unit`
+    and ``phase_name(..., mathtext=True)`` write, drawn as ordinary text, which matplotlib
+    does not send through its mathtext parser (about 20 ms per distinct text, size and
+    resolution). Any other mathtext (``$\\bar{4}$``, ``$_{7}^{4-}$``) stays as it is, and so
+    does a text whose dollar signs matplotlib would not read as mathtext (an odd number, or
+    an escaped ``\\$``).
+    """
+    text = str(text)
+    if "\\$" in text or text.count("$") % 2:
+        return text
+    parts = text.split("$")  # odd places: the mathtext spans, in matplotlib's pairing of the dollars
+    out = parts[0]
+    for math, after in zip(parts[1::2], parts[2::2]):
+        script = _SCRIPT_SPAN.fullmatch(math)
+        out += (script[2].translate(_RAISED if script[1] == "^" else _LOWERED) if script else f"${math}$") + after
+    return out
 
 
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:

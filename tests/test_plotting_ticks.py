@@ -171,3 +171,49 @@ def test_base_e_axis_keeps_its_mathtext_labels():
     expected = [ticker.LogFormatterSciNotation(np.e)(v) for v in ax.get_xticks()]
     assert labels and all(label.startswith("$") for label in labels)
     assert set(labels) <= set(expected)
+
+
+@pytest.mark.parametrize("unit, plain", [
+    ("mAh/g", "mAh g⁻¹"), ("mA/g", "mA g⁻¹"), ("mAh/g/V", "mAh g⁻¹ V⁻¹"), ("cm3/g", "cm³ g⁻¹"),
+    ("S/cm2", "S cm⁻²"), ("mAh", "mAh"), ("%", "%"),
+])
+def test_plain_math_of_report_units(unit, plain):
+    """The units report.axis_unit typesets in mathtext read the same as plain text."""
+    from nakit import report
+
+    typeset = report.axis_unit(unit)
+    assert plotting.plain_math(typeset) == plain
+    # the same reading as matplotlib's own de-mathing, superscripts aside
+    assert plotting.plain_math(typeset).translate(_UNSUPERSCRIPT) == \
+        re.sub(r"\$\^\{([^}]*)\}\$", r"\1", typeset)
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("Na$_{2}$S", "Na₂S"),
+    ("Na$_{3}$PS$_{4}$ (P$\\bar{4}$2$_{1}$c)", "Na₃PS₄ (P$\\bar{4}$2₁c)"),  # the overbar stays mathtext
+    ("P$_{2}$S$_{7}^{4-}$", "P₂S$_{7}^{4-}$"),  # sub- and superscript at once: left alone
+    ("a $5 and g$^{-1}$", "a $5 and g$^{-1}$"),  # odd dollars: matplotlib shows them as they are
+    ("$x$^{2}$y$", "$x$^{2}$y$"),  # ^{2} lies between two mathtext spans, not in one
+    ("price \\$5, g$^{-1}$", "price \\$5, g$^{-1}$"),
+    ("plain text", "plain text"),
+])
+def test_plain_math_converts_only_simple_scripts(text, plain):
+    assert plotting.plain_math(text) == plain
+
+
+def test_plain_math_text_is_drawn_without_mathtext(monkeypatch):
+    from nakit import report
+
+    parsed = []
+    original = MathTextParser._parse_cached
+    monkeypatch.setattr(MathTextParser, "_parse_cached", lambda self, s, *a: parsed.append(s) or original(self, s, *a))
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label=f"50 {plotting.plain_math(report.axis_unit('mA/g'))}")
+    ax.set_ylabel(f"capacity ({plotting.plain_math(report.axis_unit('mAh/g'))} "
+                  f"{plotting.plain_math(report.phase_name('Na2S', mathtext=True))})")
+    ax.legend()
+    fig.canvas.draw()
+    plt.close(fig)
+    assert parsed == []
+    assert ax.get_ylabel() == "capacity (mAh g⁻¹ Na₂S)"
