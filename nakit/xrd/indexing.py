@@ -156,7 +156,7 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarr
     |q_obs/q - 1| falls as q rises towards q_obs and grows beyond it, and rounding keeps that
     order (a correctly rounded division or subtraction is monotonic), so its smallest value
     over a cell's lines is at one of the two lines next to q_obs in Q: two quotients per
-    observed line and cell instead of one per allowed reflection (:func:`_lines_indexed_all`).
+    observed line and cell instead of one per allowed reflection (as before; tests compare the two).
     The neighbours are found for all cells at once by one ``searchsorted`` on the cells' sorted
     Q, each cell's shifted past the previous one's. The shift rounds Q by a few 1e-10 at most:
     it can misplace q_obs only among lines that close to it, and then the line found is as
@@ -178,19 +178,6 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarr
         below = np.abs(q_obs / q[rows, np.clip(j - 1, 0, n_lines - 1)] - 1)
         above = np.abs(q_obs / q[rows, np.clip(j, 0, n_lines - 1)] - 1)
         counts[start:start + chunk] = (np.minimum(below, above) <= tol_q).sum(axis=1)
-    return counts
-
-
-def _lines_indexed_all(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarray:
-    """:func:`_lines_indexed` by every reflection of every cell (the reference it is tested against)."""
-    hk2 = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2)[:, None]
-    l2 = (hkl[:, 2] ** 2)[:, None]
-    counts = np.empty(len(a), dtype=int)
-    for start in range(0, len(a), chunk):
-        a_, c_ = a[None, start:start + chunk], c[None, start:start + chunk]
-        q = hk2 / a_**2 + l2 / c_**2  # (reflection, cell)
-        rel = np.abs(q_obs[:, None, None] / q[None, :, :] - 1).min(axis=1)  # (line, cell)
-        counts[start:start + chunk] = (rel <= tol_q).sum(axis=0)
     return counts
 
 

@@ -14,7 +14,7 @@ import pytest
 from nakit.paths import data_dir
 from nakit.xrd import fit_peaks_raw
 from nakit.xrd import peaks as peaks_mod
-from nakit.xrd.indexing import _hkl_table, _lines_indexed, _lines_indexed_all
+from nakit.xrd.indexing import _hkl_table, _lines_indexed
 from nakit.xrd.peaks import _doublet_jac, _DoubletGroup, doublet
 from nakit.xrd.readers import Wavelength
 
@@ -122,6 +122,19 @@ def test_fit_peaks_refits_give_what_fitting_every_group_gives(monkeypatch):
 
     monkeypatch.setattr(peaks_mod, "fit_peaks_raw", never_shared)
     pd.testing.assert_frame_equal(fit_peaks(ds, min_snr=5.0), shared, check_exact=True)
+
+
+def _lines_indexed_all(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarray:
+    """:func:`_lines_indexed` by every reflection of every cell (the reference it is tested against)."""
+    hk2 = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2)[:, None]
+    l2 = (hkl[:, 2] ** 2)[:, None]
+    counts = np.empty(len(a), dtype=int)
+    for start in range(0, len(a), chunk):
+        a_, c_ = a[None, start:start + chunk], c[None, start:start + chunk]
+        q = hk2 / a_**2 + l2 / c_**2  # (reflection, cell)
+        rel = np.abs(q_obs[:, None, None] / q[None, :, :] - 1).min(axis=1)  # (line, cell)
+        counts[start:start + chunk] = (rel <= tol_q).sum(axis=0)
+    return counts
 
 
 @pytest.mark.parametrize("centring", ["P", "I"])
