@@ -181,7 +181,7 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarr
     return counts
 
 
-def _try(tt, lam, system, centring, a, c, hkl, tol, zero):
+def _try(tt, lam, system, centring, a, c, hkl, tol, zero, fits=None):
     # a trial cell from one or two lines is off by the zero shift: assign loosely, refine,
     # then reassign with the refined cell and zero at the requested tolerance
     ref = None
@@ -192,7 +192,7 @@ def _try(tt, lam, system, centring, a, c, hkl, tol, zero):
         if ok.sum() < max(3, int(0.8 * len(tt))) or ok.sum() <= (2 + zero):
             return None
         try:
-            ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, centring=centring)
+            ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, centring=centring, fits=fits)
         except FitError:
             return None
         a, c = ref.a, ref.c
@@ -214,11 +214,11 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=3))
     lam = Wavelength.parse(wavelength).ka1
     q1 = (2 * np.sin(np.radians(tt[0] / 2)) / lam) ** 2
-    sols = []
+    sols, fits = [], {}  # P, I and F trials often assign the same hkl: one fit each
     for cen in centrings:
         hkl = _hkl_table("cubic", cen)
         for n1 in np.unique((hkl**2).sum(axis=1))[:8]:
-            s = _try(tt, lam, "cubic", cen, float(np.sqrt(n1 / q1)), None, hkl, tolerance, zero)
+            s = _try(tt, lam, "cubic", cen, float(np.sqrt(n1 / q1)), None, hkl, tolerance, zero, fits)
             if s is not None:
                 sols.append(s)
     sols = _rank(sols)
@@ -269,8 +269,9 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
         screened.extend((int(n), a, c, cen) for n, (a, c) in zip(counts, cells))
     # most lines first, then the smallest cell; ties in a fixed order (not the set's)
     screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2], r[1], r[2], r[3]))
+    fits = {}
     for _, a, c, cen in screened[:n_refine]:
-        s = _try(tt, lam, "tetragonal", cen, a, c, _hkl_table("tetragonal", cen), tolerance, zero)
+        s = _try(tt, lam, "tetragonal", cen, a, c, _hkl_table("tetragonal", cen), tolerance, zero, fits)
         if s is not None:
             sols.append(s)
     sols = _rank(sols)

@@ -132,8 +132,14 @@ def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, c
 
 def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0: float | None = None,
                     c0: float | None = None, b0: float | None = None, zero: bool = True, displacement: bool = False,
-                    sigma=None, radius: float = 200.5, centring: str = "P") -> CellRefinement:
+                    sigma=None, radius: float = 200.5, centring: str = "P", fits: dict | None = None) -> CellRefinement:
     """Refine a, (c), zero shift and/or sample displacement from indexed K-alpha1 positions.
+
+    ``centring`` enters only the figures of merit (the lines the lattice allows), not the
+    fit. ``fits``: a dict kept between calls; each least-squares fit is stored in it under its
+    inputs (positions, hkl, weights, wavelength, system, start values and what is refined)
+    and a later call with the same inputs reuses it: indexing tries the same lines and hkl
+    under several centrings (about a third of its refinements on the paper data).
 
     Notes
     -----
@@ -159,14 +165,22 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
         n2 = (idx**2).sum(axis=1)
         d = lam / (2 * np.sin(np.radians(tt / 2)))
         a0 = float(np.median(d * np.sqrt(np.maximum(n2, 1))))
-    p = lmfit.Parameters()
-    p.add("a", value=a0, min=0.5 * a0, max=2 * a0)
-    if system == "orthorhombic":
-        p.add("b", value=b0 or a0, min=0.3 * (b0 or a0), max=3 * (b0 or a0))
-    if system != "cubic":
-        p.add("c", value=c0 or a0, min=0.3 * (c0 or a0), max=3 * (c0 or a0))
-    p.add("zero", value=0.0, vary=zero, min=-1, max=1)
-    p.add("disp", value=0.0, vary=displacement, min=-2, max=2)
+    key = None
+    if fits is not None:
+        key = (tt.tobytes(), idx.tobytes(), w.tobytes(), float(lam), system, float(a0),
+               None if c0 is None else float(c0), None if b0 is None else float(b0), bool(zero), bool(displacement),
+               float(radius))
+
+    def start():
+        p = lmfit.Parameters()
+        p.add("a", value=a0, min=0.5 * a0, max=2 * a0)
+        if system == "orthorhombic":
+            p.add("b", value=b0 or a0, min=0.3 * (b0 or a0), max=3 * (b0 or a0))
+        if system != "cubic":
+            p.add("c", value=c0 or a0, min=0.3 * (c0 or a0), max=3 * (c0 or a0))
+        p.add("zero", value=0.0, vary=zero, min=-1, max=1)
+        p.add("disp", value=0.0, vary=displacement, min=-2, max=2)
+        return p
 
     def calc(par):
         q = q_values(idx, system, par["a"].value, par["c"].value if "c" in par else None,
@@ -175,7 +189,11 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
         t = 2 * np.degrees(np.arcsin(s))
         return t + par["zero"].value - np.degrees(2 * par["disp"].value * np.cos(np.radians(t / 2)) / radius)
 
-    res = lmfit.minimize(lambda par: (calc(par) - tt) * w, p)
+    res = fits.get(key) if key is not None else None
+    if res is None:
+        res = lmfit.minimize(lambda par: (calc(par) - tt) * w, start())
+        if key is not None:
+            fits[key] = res
     if not res.success or not res.errorbars:
         raise FitError(f"cell refinement failed ({res.message}); check the indexing")
     par = res.params
@@ -188,10 +206,11 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
     q_obs = (2 * np.sin(np.radians(t_corr / 2)) / lam) ** 2
     m20, f_n = figures_of_merit(q_obs, q_calc, tt, t_calc, system, a, c, lam, centring, b)
     names = [n for n in par if par[n].vary]
-    corr = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
-    for n1 in names:
+    corr = np.eye(len(names))
+    for i, n1 in enumerate(names):
         for n2, v in (par[n1].correl or {}).items():
-            corr.loc[n1, n2] = v
+            corr[i, names.index(n2)] = v
+    corr = pd.DataFrame(corr, index=names, columns=names)
     table = pd.DataFrame({"h": idx[:, 0], "k": idx[:, 1], "l": idx[:, 2], "two_theta_obs": tt,
                           "two_theta_calc": t_calc, "delta": tt - t_calc,
                           "d_calc": 1 / np.sqrt(q_calc)})

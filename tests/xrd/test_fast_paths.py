@@ -220,3 +220,43 @@ def test_gaussian_reach_is_where_the_gaussian_part_stops_mattering():
         lor_in = eta / inside * (2.0 / np.pi) / (1.0 + 4.0 * u_in)
         gau_in = (1 - eta) * 2.0 * np.sqrt(LN2 / np.pi) * np.exp(-4.0 * LN2 * u_in)
         assert not np.array_equal(lor_in + gau_in, lor_in)
+
+
+def _same_refinement(a, b):
+    for f in ("system", "a", "a_sigma", "b", "b_sigma", "c", "c_sigma", "zero", "zero_sigma", "displacement",
+              "displacement_sigma", "m20", "f_n", "n_lines", "redchi", "flags"):
+        assert getattr(a, f) == getattr(b, f) or (getattr(a, f) != getattr(a, f) and getattr(b, f) != getattr(b, f)), f
+    pd.testing.assert_frame_equal(a.residuals, b.residuals, check_exact=True)
+    pd.testing.assert_frame_equal(a.correlation, b.correlation, check_exact=True)
+
+
+def test_cell_fits_shared_between_centrings_equal_separate_fits(monkeypatch):
+    import lmfit
+
+    from nakit.xrd.refine import refine_cell_raw
+
+    lam = 1.5405929
+    hkl = np.array([[1, 1, 1], [2, 0, 0], [2, 2, 0], [3, 1, 1], [2, 2, 2], [4, 0, 0], [3, 3, 1]])
+    a_true = 6.54
+    tt = 2 * np.degrees(np.arcsin(lam * np.sqrt((hkl**2).sum(axis=1)) / (2 * a_true))) + 0.01
+    tt = tt + np.random.default_rng(2).normal(0, 0.003, tt.size)
+    calls = []
+    real = lmfit.minimize
+    monkeypatch.setattr(lmfit, "minimize", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fits = {}
+    shared = {cen: refine_cell_raw(tt, hkl, lam, "cubic", a0=6.5, centring=cen, fits=fits) for cen in ("P", "I", "F")}
+    assert len(calls) == 1 and len(fits) == 1  # centring does not enter the fit
+    alone = {cen: refine_cell_raw(tt, hkl, lam, "cubic", a0=6.5, centring=cen) for cen in ("P", "I", "F")}
+    assert len(calls) == 4
+    for cen in ("P", "I", "F"):
+        _same_refinement(shared[cen], alone[cen])
+    assert shared["P"].m20 != shared["F"].m20  # the figures of merit do follow the centring
+    # another start value, other weights or one line less: a new fit
+    refine_cell_raw(tt, hkl, lam, "cubic", a0=6.6, centring="F", fits=fits)
+    refine_cell_raw(tt, hkl, lam, "cubic", a0=6.5, centring="F", sigma=np.full(tt.size, 0.01), fits=fits)
+    refine_cell_raw(tt[:-1], hkl[:-1], lam, "cubic", a0=6.5, centring="F", fits=fits)
+    assert len(calls) == 7
+    # the correlation table holds lmfit's correlations
+    corr = alone["F"].correlation
+    assert list(corr.index) == ["a", "zero"] and corr.loc["a", "a"] == 1.0
+    assert corr.loc["a", "zero"] == corr.loc["zero", "a"] and 0 < abs(corr.loc["a", "zero"]) < 1
