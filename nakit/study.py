@@ -373,7 +373,7 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
         from .reproduce import write_ledger
 
         ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
-    comparison = comparer.finish(results)
+    comparison = comparer.done if comparer.done is not None else comparer.finish(results)
     index = write_index(study, results, comparison, ledger)
     if all(r.ok for r in results) and comparison.complete:
         with atomic_path(study.output / REPORT_STAMP) as tmp:
@@ -543,9 +543,10 @@ class _Comparer:
 
     :meth:`add` hears of each result; :meth:`step` (called while notebooks still run, see
     :func:`nakit.batch.engine.run_jobs`) draws the panels of one technique whose notebook has
-    ended, from that technique's own results (:func:`_view`); :meth:`finish` gathers every
-    result, draws what is left (and anything whose results changed since it was drawn), so the
-    comparison is the same, byte for byte, as one drawn after all notebooks. Files shared by all panels (``layout.csv``, ``comparison.nc``, ...) and the
+    ended, from that technique's own results (:func:`_view`), and once every notebook but the
+    late ones has ended, calls :meth:`finish` (its result in :attr:`done`); :meth:`finish`
+    gathers every result, draws what is left (and anything whose results changed since it was
+    drawn), so the comparison is the same, byte for byte, as one drawn after all notebooks. Files shared by all panels (``layout.csv``, ``comparison.nc``, ...) and the
     panels' warnings are written and issued by :meth:`finish`, in the panels' order.
     Nothing is drawn early unless a notebook ran (all skipped: the report may be current).
     """
@@ -555,24 +556,35 @@ class _Comparer:
         self.results: dict[str, JobResult] = {}
         self.parts: dict[str, _Panels] = {}
         self.ran = False
+        self.done: Comparison | None = None  # finished by step() while the late notebooks ran
 
     def add(self, result: JobResult) -> None:
         self.results[result.name] = result
-        self.ran = self.ran or result.status != "skipped"
+        if self.ran is False:
+            self.ran = result.status != "skipped"
 
     def step(self) -> bool:
-        """Draw one technique's panels ahead of time; False when none is ready."""
-        if not self.ran:
+        """Draw one technique's panels ahead of time, or finish once all are; False when nothing is ready."""
+        if not self.ran:  # (None: finish() failed here; False: nothing ran yet)
             return False
         ready = [stem for stem, _ in PANELS if stem in self.study.techniques and stem not in self.parts
                  and stem in self.results]
         if not ready:
-            return False
+            first = [self.results.get(j.name) for j in self.study.jobs]
+            if self.done is not None or self.ran is None or None in first:
+                return False
+            # every notebook the comparison reads has ended: the rest of it (comparison.nc, ...)
+            # while the late notebooks run; it does not read theirs
+            try:
+                self.done = self.finish(first)
+            except Exception:  # run_study calls finish() again after the notebooks: raised there, as before
+                self.ran = None
+            return True
         (self.study.output / REPORT_STAMP).unlink(missing_ok=True)  # the report is being remade
         try:
             self.parts[ready[0]] = self._draw(ready[0])
         except Exception:  # (its headline file unreadable) finish() reads it again and says what is wrong
-            self.ran = False
+            self.ran = None
         return True
 
     def _draw(self, stem: str) -> _Panels:

@@ -32,18 +32,25 @@ rep.finish()
 LATE_PARAMETERS = '''results_dir = "."   # the study's output
 fail = False
 sleep = 3.0
+wait_for = ""      # a file of the study's output to wait for (at most 60 s)
 output_dir = "out"'''
 
 # what the late notebook leaves: when it ran, and which process started its kernel
 LATE = '''import json, os, pathlib, time
 start = time.time()
 parent = pathlib.Path(f"/proc/{os.getppid()}/cmdline").read_bytes().replace(b"\\0", b" ").decode()
+seen = None
+if wait_for:  # written while this notebook runs, or only after it (then not seen)
+    target, deadline = pathlib.Path(results_dir) / wait_for, time.time() + 60
+    while not target.exists() and time.time() < deadline:
+        time.sleep(0.05)
+    seen = target.exists()
 time.sleep(sleep)
 if fail:
     raise RuntimeError("the late notebook failed on purpose")
 out = pathlib.Path(output_dir)
 out.mkdir(parents=True, exist_ok=True)
-(out / "late.json").write_text(json.dumps({"start": start, "end": time.time(), "parent": parent}))
+(out / "late.json").write_text(json.dumps({"start": start, "end": time.time(), "parent": parent, "seen": seen}))
 '''
 
 
@@ -110,7 +117,8 @@ def _late(summary) -> dict:
 @pytest.mark.notebooks
 @pytest.mark.skipif(not zygote.available(), reason="zygotes need Linux (fork, prctl)")
 def test_late_notebook_gets_a_forked_kernel_while_the_comparison_is_drawn(toy_study):
-    summary = study_mod.run_study(toy_study.write(), workers=2)
+    summary = study_mod.run_study(toy_study.write("parameters:\n  10_late: {wait_for: comparison.nc, sleep: 0.5}\n"),
+                                  workers=2)
     assert summary.ok, summary.describe()
     assert [r.name for r in summary.results] == ["toy", "10_late"]
     late = _late(summary)
@@ -123,6 +131,24 @@ def test_late_notebook_gets_a_forked_kernel_while_the_comparison_is_drawn(toy_st
     assert names == ["total", "total_sigma"]
     assert (summary.output / "comparison" / "toy.png").is_file()
     assert "Toy" in summary.index.read_text(encoding="utf-8")
+    # the whole comparison was written while the late notebook ran (it waited for comparison.nc);
+    # the index waits for the late one
+    assert late["seen"] is True
+    assert summary.index.stat().st_mtime > late["end"]
+
+
+@pytest.mark.notebooks
+def test_an_error_writing_the_comparison_is_raised_after_the_late_notebook(toy_study, monkeypatch):
+    def refuse(ds, path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("nakit.io.write_netcdf", refuse)
+    with pytest.raises(OSError, match="No space left on device"):
+        study_mod.run_study(toy_study.write(), workers=2)
+    # raised where the comparison was always written: after the late notebook, which completed
+    late = json.loads((toy_study.folder / "report" / "10_late" / "late.json").read_text())
+    assert late["end"] > late["start"]
+    assert not (toy_study.folder / "report" / "index.html").exists()
 
 
 @pytest.mark.notebooks
@@ -191,16 +217,16 @@ def test_comparison_drawn_as_notebooks_end_equals_one_drawn_after_all(reproducti
             comp = study_mod.compare(study, results)
         else:
             comparer = study_mod._Comparer(study)
-            early = []
+            drawn = []
+            comparer._draw = lambda stem, draw=comparer._draw: drawn.append(stem) or draw(stem)
             for stem in order:
                 comparer.add(next(r for r in results if r.name == stem))
                 while comparer.step():
-                    early.append(stem)
-            assert len(early) == 5  # every technique's panels were drawn before finish()
-            drawn_again = []
-            comparer._draw = lambda stem, draw=comparer._draw: drawn_again.append(stem) or draw(stem)
-            comp = comparer.finish(results)
-            assert drawn_again == []  # nothing had to be drawn again
+                    pass
+                # once every notebook but the late one has ended: everything drawn and written
+                assert (comparer.done is not None) == all(j.name in comparer.results for j in study.jobs)
+            assert sorted(drawn) == sorted(study.techniques)  # each technique drawn once, none again
+            comp = comparer.done
         study_mod.write_index(study, results, comp, None)
         trees[name] = out
         assert len(comp.figures) == 8, comp.notes
