@@ -45,8 +45,10 @@ PY = sys.executable
 NAKIT = [PY, "-m", "nakit.cli"]
 TECHNIQUES = ["01_xrd_indexing", "02_bet_bjh", "03_raman_assignment", "04_cycling", "05_eis_fitting"]
 # the issue's figures before this work (quiet 2-core machine); None: not recorded
-PREVIOUS = {"papermill": 5.3, "run00": 8.6, "batch": 7.0, "01_xrd_indexing": "29-41", "02_bet_bjh": None,
-            "03_raman_assignment": None, "04_cycling": "20-30", "05_eis_fitting": "20-30", "reproduce": None,
+# (reproduce and the per-run batch cost: this session's baseline, quiet machine, 2026-12-05 23:35)
+PREVIOUS = {"papermill": 5.3, "run00": 8.6, "batch": "1.83 (issue: 7.0)", "01_xrd_indexing": "29-41",
+            "02_bet_bjh": None, "03_raman_assignment": None, "04_cycling": "20-30", "05_eis_fitting": "20-30",
+            "reproduce": "70.6",
             "install": "~240"}
 COLD_RUN = ("import sys; from nakit import runner; "
             "r = runner.execute(sys.argv[1], sys.argv[2], warm=False); sys.exit(0 if r.ok else 1)")

@@ -557,6 +557,7 @@ class _Comparer:
         self.parts: dict[str, _Panels] = {}
         self.ran = False
         self.done: Comparison | None = None  # finished by step() while the late notebooks ran
+        self.warm = False  # the panels' imports done
 
     def add(self, result: JobResult) -> None:
         self.results[result.name] = result
@@ -565,6 +566,20 @@ class _Comparer:
 
     def step(self) -> bool:
         """Draw one technique's panels ahead of time, or finish once all are; False when nothing is ready."""
+        if not self.warm:
+            # first call: notebooks are running (so the comparison will be drawn) and their kernels
+            # wait for the zygote's imports, a core idle: load what the panels need meanwhile
+            self.warm = True
+            try:
+                import h5netcdf  # noqa: F401
+                import matplotlib.pyplot  # noqa: F401
+                import seaborn  # noqa: F401
+                import xarray  # noqa: F401
+
+                from . import layout, plotting, report  # noqa: F401
+            except Exception:  # (the panels say what is missing when they are drawn)
+                pass
+            return True
         if not self.ran:  # (None: finish() failed here; False: nothing ran yet)
             return False
         ready = [stem for stem, _ in PANELS if stem in self.study.techniques and stem not in self.parts
