@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
@@ -125,16 +126,57 @@ def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -
         text = f"{text} {SYNTHESISED_CAPTION}".strip()
     # below everything drawn (tick labels, x labels), where the layout engine puts it: a
     # constrained or tight layout moves the axes only when the figure is drawn, so let it
-    # settle first (figure texts take no part in the layout, so the caption stays put)
-    if fig.get_layout_engine() is not None and fig.stale:
+    # settle first (figure texts take no part in the layout, so the caption stays put); a
+    # figure without an engine is drawn too: the layout check or savefig would draw it anyway
+    if fig.stale:
         fig.draw_without_rendering()
     drawn = not fig.stale
-    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
-    fig.text(0.01, bottom - 0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
+    renderer = fig.canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)
+    bottom = box.y0 / fig.get_figheight()
+    label = fig.text(0.01, bottom - 0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
     if drawn:
         # the caption moves nothing that the draw placed, and its extent is measured on demand: the
-        # figure stays as drawn, so a layout check (layout.overlaps) and savefig need not draw it again
+        # figure stays as drawn, so a layout check (layout.overlaps) and savefig need not draw it again,
+        # and savefig's tight box is this one and the caption's (_tight_box)
         fig.stale = False
+        _remember_tight_box(fig, renderer, box, label)
+
+
+#: figure -> (renderer, its tight box before the caption, the caption): savefig's box without measuring
+#: every axes again; dropped when the figure is drawn again (a draw_event) or changed (stale)
+_TIGHT_BOXES = weakref.WeakKeyDictionary()
+
+
+def _remember_tight_box(fig, renderer, box, label) -> None:
+    def forget(_event):
+        _TIGHT_BOXES.pop(fig, None)
+        fig.canvas.mpl_disconnect(cid)
+
+    _TIGHT_BOXES.pop(fig, None)
+    cid = fig.canvas.mpl_connect("draw_event", forget)
+    _TIGHT_BOXES[fig] = (renderer, box, label, cid)
+
+
+def _tight_box(fig):
+    """``fig.get_tightbbox()`` (inches): when nothing changed since :func:`caption` measured the figure,
+    the union of that box and the caption's, the same numbers (a union is a min/max, and the inches
+    are the pixels scaled by one positive factor), without measuring every axes again."""
+    import numpy as np
+    from matplotlib.transforms import Bbox, TransformedBbox
+
+    renderer = fig.canvas.get_renderer()
+    known = _TIGHT_BOXES.pop(fig, None)
+    if known is not None:
+        fig.canvas.mpl_disconnect(known[3])
+    if known is None or fig.stale or known[0] is not renderer or known[2] not in fig.texts:
+        return fig.get_tightbbox(renderer)
+    _renderer, box, label, _cid = known
+    extent = label.get_tightbbox(renderer)
+    if not (np.isfinite(extent.width) and np.isfinite(extent.height) and (extent.width or extent.height)):
+        return box
+    # in inches each, as Figure.get_tightbbox scales its union of pixel boxes
+    return Bbox.union([box, TransformedBbox(extent, fig.dpi_scale_trans.inverted())])
 
 
 def figure_formats() -> tuple[str, ...]:
@@ -173,7 +215,7 @@ def _layout_once(fig):
         fig.draw_without_rendering()  # layout engine and text placement, nothing rasterised
     pad = matplotlib.rcParams["savefig.pad_inches"]
     pad = pad if isinstance(pad, (int, float)) else 0.1
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+    bbox = _tight_box(fig).padded(pad)
     with layout_engine_off(fig):
         yield bbox
 

@@ -89,16 +89,51 @@ def test_a_change_after_the_caption_is_drawn_before_it_is_checked(draws):
     plt.close(fig)
 
 
-def test_caption_without_a_layout_engine_leaves_the_drawing_to_the_check(draws):
-    """No engine: the caption does not draw, so the figure stays stale and the check draws it."""
+def test_caption_without_a_layout_engine_draws_once_and_the_check_not_again(draws):
+    """No engine: the caption draws the figure (the check would have), then nothing draws it before saving."""
     plotting.use_style()
     fig, ax = plt.subplots()
     ax.plot(np.arange(10), np.arange(10), "o", label="line")
     ax.legend(loc="upper left")
     plotting.caption(fig, "A caption.", synthesised=False)
-    assert draws == [] and fig.stale
+    assert len(draws) == 1 and not fig.stale
     layout.overlaps(fig, relayout=False)
     assert len(draws) == 1
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("engine", ["constrained", "tight", None])
+def test_savefig_tight_box_after_a_caption_is_the_measured_one(engine):
+    """savefig's box after a caption is put together from the caption's measurement: exactly the box
+    Figure.get_tightbbox measures, as long as nothing changed; measured anew after a change or a draw."""
+    plotting.use_style()
+
+    def make():
+        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(7, 3), layout=engine)
+        ax.plot([0, 1], [0, 2], label="a")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))  # reaches out of the axes
+        ax2.loglog([1e-3, 1e4], [1, 1e5])
+        ax2.set(xlabel="frequency / Hz", title="log")
+        plotting.caption(fig, "A caption long enough to reach past the right edge of the axes of this "
+                         "figure, wrapped or not.", synthesised=False)
+        return fig
+
+    fig = make()
+    quick = plotting._tight_box(fig)
+    assert np.array_equal(quick.extents, fig.get_tightbbox(fig.canvas.get_renderer()).extents)
+    assert quick.y0 < fig.axes[0].get_tightbbox().y0 / fig.dpi  # the caption below the axes is in it
+    plt.close(fig)
+
+    fig = make()  # changed after the caption: the x label grows, the box must too
+    fig.axes[1].set_xlabel("frequency / Hz\nsecond line\nthird line")
+    assert np.array_equal(plotting._tight_box(fig).extents, fig.get_tightbbox(fig.canvas.get_renderer()).extents)
+    plt.close(fig)
+
+    fig = make()  # changed and drawn since: not stale, yet the caption's measurement is out of date
+    fig.axes[0].set_ylabel("a label\non three\nlines")
+    fig.draw_without_rendering()
+    assert not fig.stale
+    assert np.array_equal(plotting._tight_box(fig).extents, fig.get_tightbbox(fig.canvas.get_renderer()).extents)
     plt.close(fig)
 
 
