@@ -153,9 +153,12 @@ def _remember_tight_box(fig, renderer, box, label) -> None:
         _TIGHT_BOXES.pop(fig, None)
         fig.canvas.mpl_disconnect(cid)
 
+    from matplotlib.transforms import Bbox
+
     _TIGHT_BOXES.pop(fig, None)
     cid = fig.canvas.mpl_connect("draw_event", forget)
-    _TIGHT_BOXES[fig] = (renderer, box, label, cid)
+    # nothing here refers to the figure (the caption only weakly), so the entry never keeps it alive
+    _TIGHT_BOXES[fig] = (renderer, Bbox(box.get_points().copy()), weakref.ref(label), cid)
 
 
 def _tight_box(fig):
@@ -169,9 +172,10 @@ def _tight_box(fig):
     known = _TIGHT_BOXES.pop(fig, None)
     if known is not None:
         fig.canvas.mpl_disconnect(known[3])
-    if known is None or fig.stale or known[0] is not renderer or known[2] not in fig.texts:
+    label = known[2]() if known is not None else None
+    if known is None or fig.stale or known[0] is not renderer or label is None or label not in fig.texts:
         return fig.get_tightbbox(renderer)
-    _renderer, box, label, _cid = known
+    box = known[1]
     extent = label.get_tightbbox(renderer)
     if not (np.isfinite(extent.width) and np.isfinite(extent.height) and (extent.width or extent.height)):
         return box

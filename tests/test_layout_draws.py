@@ -147,3 +147,18 @@ def test_report_figure_draws_a_captioned_figure_once_plus_once_per_format(tmp_pa
     assert len(draws) == 4, draws  # the caption's layout draw, then PNG, SVG, PDF
     assert "grid,overlap,legend" in (tmp_path / "figures" / "layout.csv").read_text()
     plt.close(fig)
+
+
+def test_a_captioned_figure_never_saved_is_not_kept_alive():
+    import gc
+    import weakref
+
+    plotting.use_style()
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    plotting.caption(fig, "A caption.", synthesised=False)
+    gone = weakref.ref(fig)
+    plt.close(fig)
+    del fig, ax
+    gc.collect()
+    assert gone() is None
