@@ -14,26 +14,21 @@ The baseline is removed first (arPLS by default, as for the ``low`` window in
 :mod:`nakit.raman.baseline`) because a fluorescence background spanning the window would
 otherwise be taken for broad bands.
 
-Speed: the candidate models are fitted by :func:`_selection_fit`, the least-squares fit of
-:func:`~nakit.raman.fitting.fit_bands_raw` (the lmfit model of
-:func:`~nakit.raman.fitting.build_model` with its parameters, bounds and start values, the
-same line-shape functions summed in the same order, lmfit's ``leastsq``: the same optimum,
-to the last bit on the tests) without what model selection does not use: lmfit's derived
-parameters (FWHM and height, re-evaluated by its expression interpreter at every step), its
-per-call argument matching for each component of a composite model, and the covariance with
-its propagated uncertainties.
+Speed: the candidate models are fitted by :func:`_selection_fit` with
+:func:`~nakit.raman.fitting.lean_minimize` (the least-squares path of
+:func:`~nakit.raman.fitting.fit_bands_raw`: same model, bounds, start values and optimum)
+without the covariance and propagated uncertainties model selection does not use.
 """
 
 from __future__ import annotations
 
-import lmfit
 import numpy as np
 import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .baseline import BaselineSpec, baseline_raw
-from .fitting import SHAPES, Band, build_model, set_start_values
+from .fitting import SHAPES, Band, build_model, lean_minimize, set_start_values
 
 #: The baseline removed before peaks are sought (penalised, follows a curved fluorescence).
 DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
@@ -139,18 +134,11 @@ def _selection_fit(x: np.ndarray, y: np.ndarray, bands: list[Band],
     parameters or covariance; ``None`` where fit_bands_raw raises :class:`FitError`."""
     model = build_model(bands, background)
     params = model.make_params()
-    derived = [name for name, p in params.items() if p.expr is not None]
-    for name in derived:  # FWHM and height: not needed by the model, costly at every step
-        del params[name]
-    n_par = len(params)
+    n_par = len([p for p in params.values() if p.expr is None])
     if x.size <= n_par:
         return None
     set_start_values(params, bands, background, x, y)
-    # the composite's components in its order (a left fold: ((band1 + band2) + ...) + background),
-    # each with (argument, parameter) pairs resolved once instead of at every evaluation
-    parts = [(c.func, [(name[len(c.prefix):], name) for name in c.param_names]) for c in model.components]
-    result = lmfit.minimize(_residual, params, method="leastsq", args=(x, y, parts),
-                            max_nfev=200 * (n_par + 1), calc_covar=False)
+    result = lean_minimize(model, params, x, y, max_nfev=200 * (n_par + 1))
     if not all(np.isfinite(p.value) for p in result.params.values()):
         return None
     full = model.make_params()  # the derived parameters' expressions, evaluated once at the optimum
@@ -158,16 +146,6 @@ def _selection_fit(x: np.ndarray, y: np.ndarray, bands: list[Band],
         full[name].set(value=p.value)
     widths = [full[f"{b.prefix}sigma" if b.shape == "bwf" else f"{b.prefix}fwhm"].value for b in bands]
     return float(result.bic), [(float(full[f"{b.prefix}center"].value), float(w)) for b, w in zip(bands, widths)]
-
-
-def _residual(params, x: np.ndarray, y: np.ndarray, parts) -> np.ndarray:
-    """``data - model`` as lmfit's Model computes it for ``build_model``'s composite."""
-    values = {name: p.value for name, p in params.items()}
-    total = None
-    for func, args in parts:
-        part = func(x=x, **{arg: values[name] for arg, name in args})
-        total = part if total is None else total + part
-    return y - total
 
 
 def _band(center: float, fwhm: float, shape: str, step: float, name: str) -> Band:

@@ -169,3 +169,30 @@ def test_carbon_peer_files():
                                      laser_wavelength=633))
     assert gra.model == "2-band"
     assert 1575 < gra.g_center < 1585 and gra.id_ig < 0.3
+
+
+@pytest.mark.parametrize("shape,background", [("lorentzian", "linear"), ("gaussian", "constant"),
+                                              ("pvoigt", "linear"), ("bwf", None)])
+def test_fit_is_lmfits_plain_fit_to_the_last_bit(shape, background):
+    """fit_bands_raw leaves the derived parameters (FWHM, height) out while fitting and puts them
+    back before lmfit propagates errors: every value, error and correlation as lmfit's own fit."""
+    from nakit.raman.fitting import build_model, set_start_values
+
+    rng = np.random.default_rng(7)
+    x = np.linspace(1000, 1700, 600)
+    y = (ls.lorentzian(x, 3000.0 * np.pi * 30, 1350.0, 30.0) + ls.lorentzian(x, 5000.0 * np.pi * 15, 1590.0, 15.0) + 40 + 0.01 * x
+         + rng.normal(0, 5, x.size))
+    bands = (Band("D", 1350, shape=shape, tolerance=50, fwhm=50), Band("G", 1590, shape=shape, tolerance=30, fwhm=30))
+    fit = fit_bands_raw(x, y, bands, background=background, warn=False)
+    model = build_model(bands, background)
+    params = model.make_params()
+    set_start_values(params, bands, background, x, y)
+    n_par = len([p for p in params.values() if p.expr is None])
+    plain = model.fit(y, params, x=x, method="leastsq", max_nfev=200 * (n_par + 1))
+    assert set(fit.result.params) == set(plain.params)
+    if shape != "bwf":  # lmfit's BWF derives none
+        assert any(p.expr for p in fit.result.params.values())  # FWHM and height are there, derived
+    for name, p in plain.params.items():
+        got = fit.result.params[name]
+        assert (got.value, got.stderr, got.correl) == (p.value, p.stderr, p.correl), name
+    assert fit.result.nfev == plain.nfev and fit.result.chisqr == plain.chisqr
