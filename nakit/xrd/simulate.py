@@ -303,18 +303,20 @@ def _gaussian_reach(eta, inside: float) -> np.ndarray:
     At a point the profile is l + g with l = (eta/inside) L and g = (1 - eta) G. Their ratio
     g/l = A (1 + 4u) exp(-4 ln2 u), A = sqrt(pi ln2) inside (1 - eta)/eta, falls for u > 0.11;
     where it is below 2^-60, g is less than half a unit in the last place of l (2^-54 l would
-    do) and l + g rounds to l: the sum is the same number with or without it. The u where
-    g/l = 2^-60 is found by a fixed-point iteration from above (so never short of it),
-    plus 1 for good measure; eta = 0 gives infinity (the Gaussian everywhere).
+    do) and l + g rounds to l: the sum is the same number with or without it. The root u* of
+    g/l = 2^-60 is the fixed point of f(u) = (ln A + 60 ln2 + ln(1 + 4u)) / (4 ln2), a
+    contraction above 0.11 (slope 4/(4 ln2 (1 + 4u)) < 1), so f(u) >= u exactly when u <= u*:
+    f(400) >= 400 means u* >= 400 (20 FWHM) and the Gaussian is kept everywhere; otherwise
+    two steps from 400 stay above u* (f maps [u*, oo) into itself), plus 1 for good measure.
+    eta = 0 (a pure Gaussian) and NaN give infinity, eta = 1 (a pure Lorentzian) 1.11.
     """
     eta = np.asarray(eta, dtype=float)
     c = 4.0 * LN2
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_a = np.log(np.sqrt(np.pi * LN2) * inside) + np.log1p(-eta) - np.log(eta) + 60.0 * np.log(2.0)
-    u = np.full(eta.shape, 1e6)
-    for _ in range(4):  # contraction (slope 4/(c(1 + 4u)) < 1 for u > 0.11) from above: never below the root
-        u = np.maximum((log_a + np.log1p(4.0 * u)) / c, 0.11)
-    return np.where(np.isfinite(log_a) | (log_a < 0), u + 1.0, np.inf)
+        u1 = (log_a + np.log1p(4.0 * 400.0)) / c
+        u2 = (log_a + np.log1p(4.0 * np.maximum(u1, 0.11))) / c
+    return np.where(np.isnan(u1) | (u1 >= 400.0), np.inf, np.maximum(u2, 0.11) + 1.0)
 
 
 def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0):

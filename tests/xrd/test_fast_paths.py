@@ -209,7 +209,7 @@ def test_gaussian_reach_is_where_the_gaussian_part_stops_mattering():
     from nakit.xrd.simulate import _gaussian_reach
 
     inside = (2 / np.pi) * np.arctan(40.0)
-    for eta in (0.05, 0.5, 0.98):
+    for eta in (1e-300, 0.05, 0.5, 0.98):
         reach = float(_gaussian_reach(np.array([eta]), inside)[0])
         u = np.linspace(reach, 400.0, 20001)
         lor = eta / inside * (2.0 / np.pi) / (1.0 + 4.0 * u)
