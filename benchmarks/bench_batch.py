@@ -9,6 +9,12 @@ Each figure is printed with its CPU time (user + system of the command and every
 started: on a shared machine the wall time swings with the load, CPU much less), its aim
 (issue #17) and the figure measured before (the issue's, or this session's baseline on a
 quiet 2-core machine at 23:35, 2026-12-05).
+
+Measured 2026-12-06 00:25-00:37, same tree, old orchestration against new, alternated twice
+(2 cores, load 5-7 from other work): ``nakit reproduce`` 159.3 / 159.9 s wall, 115 / 122 s CPU
+with the late notebook on a cold kernel after the others and the comparison after it, papermill
+writing the notebook after every cell; 115.3 / 119.4 s wall, 106 / 102 s CPU with the late
+notebook on a forked kernel, the comparison drawn while notebooks run, one write per notebook.
 """
 
 from __future__ import annotations
