@@ -351,9 +351,9 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
     ``formats`` defaults to :func:`figure_formats`; PNGs use :func:`figure_dpi`. With
     ``screen_dpi``, the PNG written is also resampled to that resolution for showing inline
     (:func:`screen_png`, from the pixels just drawn); the bytes are in :attr:`SavedFigure.screen_png`.
-    With ``background``, the PNG is written here and the other formats by a forked child
-    (:mod:`nakit.figwriter`, same bytes) while the caller goes on; :func:`wait_for_figures`
-    joins it.
+    With ``background``, the figure is drawn for the PNG here (the inline image needs its
+    pixels) and the files are encoded and written by a forked child (:mod:`nakit.figwriter`,
+    same bytes) while the caller goes on; :func:`wait_for_figures` joins it.
     """
     from . import figwriter
 
@@ -381,23 +381,70 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
     written = SavedFigure(out for _, out, _ in jobs)
     dpi = figure_dpi()
 
-    def write(fmt, out, metadata):
+    def write(fmt, out, metadata, pixels=None):
         with atomic_path(out) as tmp:
+            if pixels is not None:  # drawn already: what savefig would encode, encoded as it would
+                from matplotlib import image
+
+                image.imsave(tmp, pixels, format="png", origin="upper", dpi=dpi, metadata=metadata)
+                return
             fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
             if fmt == "png" and screen_dpi is not None:
                 written.screen_png = screen_png(tmp, dpi, screen_dpi, pixels=_agg_pixels(fig, _png_size(tmp)))
 
     with matplotlib.rc_context({"svg.hashsalt": "nakit", "svg.fonttype": "none", "pdf.fonttype": 42,
                                 "savefig.dpi": dpi}), _layout_once(fig) as bbox, _lean_font_subsets():
-        later = [job for job in jobs if job[0] != "png"] if background else []
-        for job in jobs:
-            if job not in later:
+        later = []
+        if background and figwriter.enabled():
+            for fmt, out, metadata in jobs:
+                pixels = None
+                if fmt == "png":
+                    pixels = _drawn_rgba(fig, bbox)
+                    if pixels is None:  # not an Agg canvas: drawn and written here
+                        write(fmt, out, metadata)
+                        continue
+                    if screen_dpi is not None:
+                        written.screen_png = screen_png(b"", dpi, screen_dpi, pixels=pixels)
+                later.append((fmt, out, metadata, pixels))
+            _import_writers({fmt for fmt, *_ in later})
+        else:
+            for job in jobs:
                 write(*job)
         # the child inherits this very state (rcParams, layout, font hook) and exits inside it
-        if later and not figwriter.submit(lambda: [write(*job) for job in later], [out for _, out, _ in later]):
+        if later and not figwriter.submit(lambda: [write(*job) for job in later], [out for _, out, *_ in later]):
             for job in later:
                 write(*job)
     return written
+
+
+def _drawn_rgba(fig, bbox):
+    """Draw ``fig`` as its PNG would be drawn (``savefig`` at the current dpi, ``bbox`` inches) and
+    return the pixels (height x width x RGBA), without encoding them; None if not an Agg canvas."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="raw", bbox_inches=bbox)
+    renderer = getattr(fig.canvas, "renderer", None)
+    if not isinstance(renderer, RendererAgg):
+        return None
+    pixels = np.asarray(renderer.buffer_rgba())
+    if pixels.tobytes() != raw.getvalue():  # the canvas kept is not the one drawn
+        return None
+    return pixels.copy()
+
+
+def _import_writers(formats) -> None:
+    """Import the backends a child will write with, once, here: imports made in a child are lost with it."""
+    if "pdf" in formats:
+        import fontTools.subset  # noqa: F401
+        import matplotlib.backends.backend_pdf  # noqa: F401
+    if "svg" in formats:
+        import matplotlib.backends.backend_svg  # noqa: F401
+    if "png" in formats:
+        import PIL.PngImagePlugin  # noqa: F401
 
 
 def wait_for_figures() -> None:

@@ -259,6 +259,19 @@ def test_every_report_figure_has_a_layout_record(reproduction):
 
 # -- the impedance figures (Fig. S10, S13) of a real reproduction: equal scales, units, limits ----
 
+def _tick_value(text: str) -> float:
+    """A tick label's value: matplotlib's minus sign; log labels in Unicode (10⁻², 2×10¹, nakit._ticks)."""
+    import re
+
+    text = text.replace("−", "-")
+    power = re.fullmatch(r"(-?)(?:([\d.]+)×)?(\d+)([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
+    if power is None:
+        return float(text)
+    sign, coeff, base, exp = power.groups()
+    exp = int(exp.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    return (-1.0 if sign else 1.0) * float(coeff or 1) * float(base) ** exp
+
+
 def _svg_axes(path):
     """``[(xlabel, ylabel, [(x px, value)], [(y px, value)], (bottom px, top px))]`` of each axes in a nakit SVG
     (text kept as text): tick positions from the tick marks, values from their labels."""
@@ -266,7 +279,7 @@ def _svg_axes(path):
 
     ns = {"s": "http://www.w3.org/2000/svg"}
     href = "{http://www.w3.org/1999/xlink}href"
-    number = lambda t: float(t.replace("−", "-"))  # noqa: E731 (matplotlib's minus sign)
+    number = _tick_value
     found = []
     for axes in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}g"):
         if not axes.get("id", "").startswith("axes_"):

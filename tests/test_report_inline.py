@@ -57,6 +57,7 @@ def test_inline_image_is_the_saved_png_at_screen_size_and_matches_a_fresh_render
     image = shown[0]
     assert isinstance(image, IPythonImage) and image.format == "png"
     saved = tmp_path / "figures" / "waves.png"
+    plotting.wait_for_figures()  # the PNG is encoded and written by the background writer
     # taken from the renderer's pixels, no new drawing; the same image as the file resampled
     assert image.data == plotting.screen_png(saved, plotting.figure_dpi(), fig.dpi)
     # what display(fig) showed before: IPython's inline PNG of the same figure, drawn at 100 dpi
