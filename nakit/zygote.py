@@ -70,11 +70,14 @@ def _nakit_warm_up():
     import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
     import lmfit, pybaselines, gemmi, h5netcdf  # fits (01, 03-05), baselines (03), CIFs (01), results (all): ~0.8 s
     xraydb.atomic_mass("Na")
+    # xarray imports its optional parallel stack (dask, where installed) on the first Dataset
+    xarray.Dataset({"warm_up": ("x", [0.0])})
     from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], label="warm-up")
     ax.set_xlabel("2θ (°), Å, µm")
+    ax.set_ylabel("$x_{2}$")  # builds matplotlib's mathtext parser (notebooks 01-03 still use mathtext)
     ax.legend()
     fig.savefig(io.BytesIO(), format="png")
 _nakit_warm_up()
