@@ -312,16 +312,29 @@ def test_a_flagged_circuit_fit_says_so_everywhere(tmp_path):
     from nakit.eis import read_eis
     from nakit.eis.fitting import fit_circuit
 
-    # impedance.py's ZPlot example (21 points) with one CPE too many: the covariance is singular
+    # Gamry's example spectrum (gamry-parser) without the series resistance it needs resolved: the
+    # arc's R1 runs off beyond the spectrum and the covariance is singular (R0 has no standard error)
     with pytest.warns(NakitWarning, match="uncertainties_undetermined"):
-        fit = fit_circuit(read_eis(peer_file("echem", "impedancepy", "exampleDataZPlot.z")), "R0-p(R1,CPE1)-CPE2")
-    assert fit.flags == ("uncertainties_undetermined",) and not fit.ok
+        fit = fit_circuit(read_eis(peer_file("echem", "gamry-parser", "eispot_data.dta")), "R0-p(R1,CPE1)")
+    assert fit.flags == ("uncertainties_undetermined", "resistance_beyond_spectrum") and not fit.ok
     row = fit.to_dict()
-    assert row["flags"] == "uncertainties_undetermined" and row["ok"] is False
-    assert row["R1"] == fit.values["R1"] and np.isnan(row["R1_sigma"])
+    assert row["flags"] == "uncertainties_undetermined; resistance_beyond_spectrum" and row["ok"] is False
+    assert row["R0"] == fit.values["R0"] and np.isnan(row["R0_sigma"])
     out = _round_trip(fit, tmp_path, "circuit_flagged")
-    assert np.isnan(out["R1_sigma"]) and np.isnan(out["correlation"].values).all()
-    _html_shows(fit, "R1")
+    assert np.isnan(out["R0_sigma"]) and np.isnan(out["correlation"].values).all()
+    _html_shows(fit, "R0")
+
+
+def test_a_circuit_element_the_data_do_not_need_is_flagged():
+    from nakit.eis import read_eis
+    from nakit.eis.fitting import fit_circuit
+
+    # impedance.py's ZPlot example (21 points) with one CPE too many: a finite covariance, but the
+    # extra element's parameters are not told from zero (standard error far above the value)
+    with pytest.warns(NakitWarning, match="parameter_undetermined"):
+        fit = fit_circuit(read_eis(peer_file("echem", "impedancepy", "exampleDataZPlot.z")), "R0-p(R1,CPE1)-CPE2")
+    assert "parameter_undetermined" in fit.flags and not fit.ok
+    assert any(fit.stderr[k] >= abs(fit.values[k]) for k in fit.free)
 
 
 def test_arrhenius_fit_follows_the_convention(pellet, tmp_path):

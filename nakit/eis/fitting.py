@@ -130,6 +130,8 @@ class CircuitFit(Result):
 
         ``not_converged``: the optimiser said so. ``uncertainties_undetermined``: a varied
         parameter has no standard error (singular covariance: the data do not determine it).
+        ``parameter_undetermined``: a varied parameter's standard error is at least its value
+        (the data do not tell it from zero; typically an element the spectrum does not need).
         ``resistance_beyond_spectrum``: a fitted resistance exceeds ten times the largest
         |Z| measured, i.e. it describes a process outside the measured frequencies.
         """
@@ -138,6 +140,8 @@ class CircuitFit(Result):
             out.append("not_converged")
         if any(not np.isfinite(self.stderr[k]) for k in self.free):
             out.append("uncertainties_undetermined")
+        if any(np.isfinite(self.stderr[k]) and self.stderr[k] >= abs(self.values[k]) for k in self.free):
+            out.append("parameter_undetermined")
         z_max = float(np.max(np.abs(self.z_data))) if self.z_data.size else np.inf
         if any(self.units.get(k) == "ohm" and self.values[k] > 10 * z_max for k in self.free):
             out.append("resistance_beyond_spectrum")
