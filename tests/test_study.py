@@ -625,6 +625,9 @@ def test_comparison_marks_flagged_values_in_bars_tables_and_captions(tmp_path):
     finally:
         study_mod._save = real_save
     (heading, png, caption), = comp.figures
+    from nakit import plotting
+
+    plotting.wait_for_figures()  # the panel's files are written by the background writer
     assert png.is_file()
     assert hatches["BJH peak diameter (nm)"] == [None, "///"] and hatches["BET area (m2/g)"] == [None, None]
     assert f"hatched, flagged: filled host (BJH peak diameter: {why})." in caption and "(2 samples)" in caption
