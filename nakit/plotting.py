@@ -321,28 +321,6 @@ def screen_png(png: str | os.PathLike | bytes, dpi: float, screen_dpi: float, *,
     return out.getvalue()
 
 
-def _png_size(path: Path) -> tuple[int, int]:
-    """(width, height) from a PNG's header."""
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-
-
-def _agg_pixels(fig, size: tuple[int, int]):
-    """The pixels of the PNG ``fig`` was just printed to, from its Agg renderer (None when the
-    canvas is not Agg or its buffer is not that image: then the caller decodes the file)."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    renderer = getattr(fig.canvas, "renderer", None)
-    if not isinstance(renderer, RendererAgg):
-        return None
-    pixels = np.asarray(renderer.buffer_rgba())
-    if pixels.shape != (size[1], size[0], 4):
-        return None
-    return pixels.copy()
-
-
 def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, *,
             screen_dpi: float | None = None, background: bool = False) -> list[Path]:
     """Save ``fig`` as ``path`` with each extension in ``formats``, deterministically.
@@ -383,36 +361,32 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
 
     def write(fmt, out, metadata, pixels=None):
         with atomic_path(out) as tmp:
-            if pixels is not None:  # drawn already: what savefig would encode, encoded as it would
+            if pixels is None:
+                fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
+            else:  # drawn already: encoded as savefig encodes a PNG
                 from matplotlib import image
 
                 image.imsave(tmp, pixels, format="png", origin="upper", dpi=dpi, metadata=metadata)
-                return
-            fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches=bbox)
-            if fmt == "png" and screen_dpi is not None:
-                written.screen_png = screen_png(tmp, dpi, screen_dpi, pixels=_agg_pixels(fig, _png_size(tmp)))
 
     with matplotlib.rc_context({"svg.hashsalt": "nakit", "svg.fonttype": "none", "pdf.fonttype": 42,
                                 "savefig.dpi": dpi}), _layout_once(fig) as bbox, _lean_font_subsets():
-        later = []
-        if background and figwriter.enabled():
-            for fmt, out, metadata in jobs:
-                pixels = None
-                if fmt == "png":
-                    pixels = _drawn_rgba(fig, bbox)
-                    if pixels is None:  # not an Agg canvas: drawn and written here
-                        write(fmt, out, metadata)
-                        continue
-                    if screen_dpi is not None:
-                        written.screen_png = screen_png(b"", dpi, screen_dpi, pixels=pixels)
-                later.append((fmt, out, metadata, pixels))
-            _import_writers({fmt for fmt, *_ in later})
-        else:
-            for job in jobs:
-                write(*job)
+        todo = []
+        for fmt, out, metadata in jobs:
+            pixels = _drawn_rgba(fig, bbox) if fmt == "png" else None
+            if fmt == "png" and pixels is None:  # not an Agg canvas: drawn again, written and read back here
+                write(fmt, out, metadata)
+                if screen_dpi is not None:
+                    written.screen_png = screen_png(out, dpi, screen_dpi)
+                continue
+            if pixels is not None and screen_dpi is not None:
+                written.screen_png = screen_png(b"", dpi, screen_dpi, pixels=pixels)
+            todo.append((fmt, out, metadata, pixels))
+        if background:
+            _import_writers({fmt for fmt, *_ in todo})
         # the child inherits this very state (rcParams, layout, font hook) and exits inside it
-        if later and not figwriter.submit(lambda: [write(*job) for job in later], [out for _, out, *_ in later]):
-            for job in later:
+        if not (background and todo and figwriter.submit(lambda: [write(*job) for job in todo],
+                                                         [out for _, out, *_ in todo])):
+            for job in todo:
                 write(*job)
     return written
 
