@@ -120,3 +120,18 @@ def reproduction(request) -> Path:
     assert summary.ok, summary.describe()
     return Path(summary.output)
 
+
+@pytest.fixture
+def figure_draws(monkeypatch) -> list[str]:
+    """The renderer type of every ``Figure.draw`` from here on (layout passes and saved formats)."""
+    from matplotlib.figure import Figure
+
+    counted: list[str] = []
+    original = Figure.draw
+
+    def counting(self, renderer):
+        counted.append(type(renderer).__name__)
+        return original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counting)
+    return counted

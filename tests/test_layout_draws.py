@@ -13,7 +13,6 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 from nakit import layout, plotting, report  # noqa: E402
 
@@ -39,16 +38,8 @@ def _key(found):
 
 
 @pytest.fixture
-def draws(monkeypatch):
-    counted = []
-    original = Figure.draw
-
-    def counting(self, renderer):
-        counted.append(type(renderer).__name__)
-        return original(self, renderer)
-
-    monkeypatch.setattr(Figure, "draw", counting)
-    return counted
+def draws(figure_draws):
+    return figure_draws
 
 
 @pytest.mark.parametrize("legend_loc", ["center", "lower right"])

@@ -155,24 +155,15 @@ def test_caption_lands_below_a_laid_out_figure(tmp_path, engine):
     assert caption_top < axes_bottom
 
 
-def test_savefig_draws_each_format_once(tmp_path, monkeypatch):
+def test_savefig_draws_each_format_once(tmp_path, figure_draws):
     """Layout and tight box are computed once for all formats: one draw per file, plus at most one
     layout pass (matplotlib's bbox_inches='tight' would draw every format twice)."""
-    from matplotlib.figure import Figure
-
     plotting.use_style()
     fig, ax = plt.subplots(layout="constrained")
     ax.plot([0, 1], [0, 1])
-    draws = []
-    original = Figure.draw
-
-    def counting_draw(self, renderer):
-        draws.append(type(renderer).__name__)
-        return original(self, renderer)
-
-    monkeypatch.setattr(Figure, "draw", counting_draw)
+    figure_draws.clear()
     plotting.savefig(fig, tmp_path / "fig", formats=["png", "svg", "pdf"])
-    assert len(draws) <= 4, draws
+    assert len(figure_draws) <= 4, figure_draws
     assert fig.get_layout_engine() is not None  # the engine is back once the files are written
     plt.close(fig)
 
