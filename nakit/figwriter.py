@@ -138,7 +138,7 @@ def _child_main(write: Callable[[], None], pipe: int, paths: list[Path]) -> None
 
         gc.disable()  # short-lived: a collection would only copy the parent's pages
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        del _pending[:]
+        del _pending[:]  # the parent's children: never this one's to join
         devnull = open(os.devnull, "w")
         sys.stdout = sys.stderr = devnull
         with warnings.catch_warnings(record=True) as caught:  # the parent's filters still apply
