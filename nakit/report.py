@@ -603,7 +603,7 @@ class Report:
         # check's draw need not run the layout engine again
         self.check_layout(fig, name, relayout=not (caption_in_image or note))
         inline = _in_ipython() and _inline_png_backend()  # the saved PNG can stand in for display(fig)
-        # the vector files are written by a forked child while the next cells run; finish() joins it
+        # the files are encoded and written by a forked child while the next cells run; finish() joins it
         paths = plotting.savefig(fig, self.output_dir / "figures" / name, formats,
                                  screen_dpi=fig.dpi if inline else None, background=True)
         self.figures.extend(paths)

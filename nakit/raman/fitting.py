@@ -296,10 +296,7 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     # lmfit re-evaluates each derived parameter (a band's FWHM and height) through its expression
     # interpreter at every step, though no band depends on them: left out while fitting (the
     # optimiser's path is unchanged) and put back before lmfit propagates the uncertainties
-    derived = {name: p.expr for name, p in params.items() if p.expr is not None}
-    for name in derived:
-        del params[name]
-    model.post_fit = functools.partial(_put_back, derived)
+    model.post_fit = functools.partial(_put_back, _drop_derived(params))
     result = model.fit(y, params, x=x, weights=weights, method="leastsq", max_nfev=max_nfev)
     if not all(np.isfinite(p.value) for p in result.params.values()):
         raise FitError(f"band fit failed: {result.message}")
@@ -314,6 +311,15 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     return fit
 
 
+def _drop_derived(params) -> dict[str, str]:
+    """Take the derived parameters (each band's FWHM and height: expressions no band parameter
+    depends on) out of ``params``; return their expressions by name."""
+    derived = {name: p.expr for name, p in params.items() if p.expr is not None}
+    for name in derived:
+        del params[name]
+    return derived
+
+
 def _put_back(derived: dict[str, str], result) -> None:
     """lmfit's post-fit hook: the derived parameters again, before their errors are propagated."""
     for name, expr in derived.items():
@@ -321,19 +327,15 @@ def _put_back(derived: dict[str, str], result) -> None:
 
 
 def lean_minimize(model, params, x: np.ndarray, y: np.ndarray, max_nfev: int | None = None):
-    """lmfit's ``leastsq`` on ``model`` (a :func:`build_model` composite) without its per-step bookkeeping.
-
-    ``model.fit`` evaluates every derived parameter (each band's FWHM and height, through
-    lmfit's expression interpreter) and matches each component's arguments by name at every
-    step: about three quarters of a band fit's time. Here the derived parameters are left out
-    (no band parameter depends on them) and the components' (argument, parameter) pairs are
-    resolved once; the residual is the same sum of the same line shapes in the same order
-    (a left fold, as lmfit's composite), so the optimiser reaches the same optimum (to 1e-12
-    on the tests). Returns lmfit's MinimizerResult (its ``params`` without the derived ones).
+    """lmfit's ``leastsq`` on ``model`` (a :func:`build_model` composite) for ranking models: the fit of
+    :func:`fit_bands_raw` without the derived parameters, the covariance and ``model.fit``'s
+    argument matching for each component at every step (the components' (argument, parameter)
+    pairs are resolved once). The residual is the same sum of the same line shapes in the same
+    order (a left fold, as lmfit's composite), so the optimiser reaches the same optimum (to
+    1e-12 on the tests). Returns lmfit's MinimizerResult (its ``params`` without the derived ones).
     """
     lean = params.copy()
-    for name in [name for name, p in lean.items() if p.expr is not None]:
-        del lean[name]
+    _drop_derived(lean)
     parts = [(c.func, [(name[len(c.prefix):], name) for name in c.param_names]) for c in model.components]
     return lmfit.minimize(_lean_residual, lean, method="leastsq", args=(x, y, parts),
                           max_nfev=max_nfev, calc_covar=False)
