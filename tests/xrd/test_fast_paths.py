@@ -72,14 +72,12 @@ def _pattern(seed=3):
 
 
 def test_groups_met_again_are_taken_from_fitted_and_equal_a_fresh_fit(monkeypatch):
-    import scipy.optimize
-
     x, y = _pattern()
     positions = [25.0, 25.6, 38.9, 46.0, 56.2]
     fresh = fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0))
     calls = []
-    real = scipy.optimize.least_squares
-    monkeypatch.setattr(scipy.optimize, "least_squares", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = peaks_mod._least_squares_trf
+    monkeypatch.setattr(peaks_mod, "_least_squares_trf", lambda *a, **k: calls.append(1) or real(*a, **k))
     fitted = {}
     first = fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0), fitted=fitted)
     n_groups = len(calls)
@@ -107,6 +105,34 @@ def test_groups_met_again_are_taken_from_fitted_and_equal_a_fresh_fit(monkeypatc
     again.loc[0, "area"] = -1.0
     pd.testing.assert_frame_equal(fit_peaks_raw(x, y, positions, CU, np.full_like(y, 30.0), fitted=fitted), fresh,
                                   check_exact=True)
+
+
+@pytest.mark.parametrize("case", ["free", "on_bounds"])
+def test_direct_trf_call_equals_least_squares_to_the_bit(case):
+    """_least_squares_trf (scipy's solver without least_squares' wrappers) gives least_squares' result."""
+    from scipy.optimize import least_squares
+
+    assert peaks_mod._TRF is not None  # this scipy: the direct path, not the fallback, is what runs
+    x, y = _pattern()
+    m = (x > 24.2) & (x < 26.6)
+    xm, ym = x[m], y[m] - 30.0
+    sm = np.sqrt(np.maximum(y[m], 1.0))
+    group = _DoubletGroup(xm, xm.mean(), ym, sm, CU)
+    p0 = np.array([1.0, 0.0, 25.02, 5.0, 0.2, 0.5, 25.58, 4.0, 0.2, 0.5])
+    lo = np.array([-np.inf, -np.inf, 24.9, 0.0, 0.01, 0.0, 25.5, 0.0, 0.01, 0.0])
+    hi = np.array([np.inf, np.inf, 25.1, np.inf, 3.0, 1.0, 25.7, np.inf, 3.0, 1.0])
+    if case == "on_bounds":  # eta and FWHM held tight: the solver meets and reflects off its bounds
+        hi[[4, 5, 8, 9]] = [0.08, 0.3, 0.08, 0.3]
+        p0[[4, 5, 8, 9]] = [0.07, 0.2, 0.07, 0.2]
+    ref = least_squares(group.residual, p0, jac=group.jac, bounds=(lo, hi), x_scale="jac")
+    got = peaks_mod._least_squares_trf(group.residual, group.jac, p0, lo, hi)
+    assert ref.nfev > 5 and got.success == ref.success and got.status == ref.status and got.message == ref.message
+    for field in ("x", "cost", "fun", "jac", "grad", "optimality", "active_mask"):
+        assert np.array_equal(got[field], ref[field]), field
+    if case == "on_bounds":
+        assert ref.active_mask.any()
+    with pytest.raises(ValueError):
+        peaks_mod._least_squares_trf(group.residual, group.jac, p0, hi, lo)
 
 
 def test_fit_peaks_refits_give_what_fitting_every_group_gives(monkeypatch):
