@@ -19,7 +19,7 @@ import pandas as pd
 from ..datamodel import Result
 from ..errors import ParameterError
 from ..validation import as_float_array
-from .simulate import Sticks, reflections
+from .simulate import Sticks, reflections_in_range
 from .structures import Crystal, library, reference
 
 #: The Na-P-S-C-Sn phases the paper's samples could contain.
@@ -112,7 +112,7 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     rows, sticks = [], {}
     for cand in candidates:
         c = _as_crystal(cand)
-        st = reflections(c, wavelength, hi, lo)
+        st = reflections_in_range(c, wavelength, hi, lo)  # reflections(c, wavelength, hi, lo), cut from a cache
         sticks[c.name] = st
         rel = st.normalised()
         strong = rel >= min_relative

@@ -171,8 +171,9 @@ def _copy(sticks: Sticks) -> Sticks:
 
 
 def clear_sticks_cache() -> None:
-    """Forget every cached set of reflection sticks."""
+    """Forget every cached set of reflection sticks (and :func:`reflections_in_range`'s wider ranges)."""
     _sticks_cache.clear()
+    _families_cache.clear()
 
 
 def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_theta_min: float = 0.0, *,
@@ -227,6 +228,65 @@ def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_t
     return sticks
 
 
+#: Upper ends of the wider ranges :func:`reflections_in_range` computes once and cuts from (deg).
+RANGE_STEP_DEG = 10.0
+_families_cache: OrderedDict[str, tuple] = OrderedDict()
+
+
+def reflections_in_range(crystal: Crystal, wavelength, two_theta_max: float, two_theta_min: float = 0.0, *,
+                         anomalous: bool = True, thermal: bool = True,
+                         monochromator_two_theta: float | None = None, min_relative: float = 1e-4) -> Sticks:
+    """:func:`reflections` for a range that changes from call to call, the same sticks to the bit.
+
+    Phase identification asks for the reflections of every candidate between each scan's first
+    and last peak (+-2 deg): a new range per scan, so :func:`reflections`' cache never meets it
+    again. Here every reflection up to ``two_theta_max`` rounded up to a multiple of
+    :data:`RANGE_STEP_DEG` is computed once per structure, wavelength and settings (cached
+    like the sticks) and the range is cut from it: the reflections :func:`reflections` keeps
+    (the same tests on the same Q = 1/d^2 and 2theta), then its ``min_relative`` cut against
+    the strongest line of the range.
+
+    Notes
+    -----
+    Each reflection's d, 2theta, |F|^2 and intensity come from element-wise operations on
+    that reflection's own numbers (structure factors sum over the atoms, not the
+    reflections), and its representative hkl, multiplicity and Q from its own family, found
+    whole in either range's index box; so a wider range gives every reflection the same
+    bits, in the same order (tested against :func:`reflections` on every reference).
+    """
+    lam = Wavelength.parse(wavelength).ka1
+    if not 0 < two_theta_max <= 180 or two_theta_min >= two_theta_max:
+        raise ParameterError(f"two_theta range ({two_theta_min}, {two_theta_max}) is not inside (0, 180]")
+    wide = float(min(180.0, np.ceil(two_theta_max / RANGE_STEP_DEG) * RANGE_STEP_DEG))
+    key = _crystal_key(crystal)
+    key.update(repr((float(lam), wide, bool(anomalous), bool(thermal),
+                     None if monochromator_two_theta is None else float(monochromator_two_theta))).encode())
+    key = key.hexdigest()
+    if key in _families_cache:
+        _families_cache.move_to_end(key)
+        found = _families_cache[key]
+    else:
+        found = _families_cache[key] = _all_reflections(crystal, lam, wide, anomalous, thermal,
+                                                        monochromator_two_theta)
+        while len(_families_cache) > STICKS_CACHE_SIZE:
+            _families_cache.popitem(last=False)
+    hkl, mult, q2, d, tt, fsq, inten = found
+    d_min = lam / (2 * np.sin(np.radians(two_theta_max) / 2))
+    sel = (q2 <= 1.0 / d_min**2 * (1 + 1e-12)) & (tt >= two_theta_min)  # _families' and _reflections' tests
+    return _strong_sorted(crystal.name, lam, hkl[sel], mult[sel], d[sel], tt[sel], fsq[sel], inten[sel], min_relative)
+
+
+def _all_reflections(crystal: Crystal, lam: float, two_theta_max: float, anomalous: bool, thermal: bool,
+                     monochromator_two_theta: float | None) -> tuple:
+    """hkl, multiplicity, Q, d, 2theta, |F|^2 and intensity of every family up to ``two_theta_max`` (unsorted, uncut)."""
+    d_min = lam / (2 * np.sin(np.radians(two_theta_max) / 2))
+    hkl, mult, q2 = _families(crystal, d_min)
+    d = 1.0 / np.sqrt(q2)
+    tt = 2 * np.degrees(np.arcsin(np.clip(lam / (2 * d), 0, 1)))
+    fsq, inten = _intensities(crystal, lam, hkl, mult, d, tt, anomalous, thermal, monochromator_two_theta)
+    return hkl, mult, q2, d, tt, fsq, inten
+
+
 def _reflections(crystal: Crystal, lam: float, two_theta_max: float, two_theta_min: float, anomalous: bool,
                  thermal: bool, monochromator_two_theta: float | None, min_relative: float) -> Sticks:
     """:func:`reflections` without the cache (``lam``: the K-alpha1 wavelength in angstrom)."""
@@ -236,6 +296,13 @@ def _reflections(crystal: Crystal, lam: float, two_theta_max: float, two_theta_m
     tt = 2 * np.degrees(np.arcsin(np.clip(lam / (2 * d), 0, 1)))
     sel = tt >= two_theta_min
     hkl, mult, d, tt = hkl[sel], mult[sel], d[sel], tt[sel]
+    fsq, inten = _intensities(crystal, lam, hkl, mult, d, tt, anomalous, thermal, monochromator_two_theta)
+    return _strong_sorted(crystal.name, lam, hkl, mult, d, tt, fsq, inten, min_relative)
+
+
+def _intensities(crystal: Crystal, lam: float, hkl, mult, d, tt, anomalous: bool, thermal: bool,
+                 monochromator_two_theta: float | None):
+    """|F|^2 and m |F|^2 LP of each reflection (see :func:`reflections`' notes)."""
     s = 1.0 / (2.0 * d)
     f = scattering_factors(crystal.elements, s, lam, anomalous)
     fj = np.stack([f[e] for e in crystal.elements])  # atoms x reflections
@@ -245,10 +312,15 @@ def _reflections(crystal: Crystal, lam: float, two_theta_max: float, two_theta_m
     if anomalous and not crystal.centrosymmetric:
         fsq = 0.5 * (fsq + np.abs((weight * fj * np.exp(-phase)).sum(axis=0)) ** 2)
     inten = mult * fsq * lorentz_polarisation(tt, monochromator_two_theta)
+    return fsq, inten
+
+
+def _strong_sorted(name: str, lam: float, hkl, mult, d, tt, fsq, inten, min_relative: float) -> Sticks:
+    """The families above ``min_relative`` of the strongest, by 2theta (ties in the order given)."""
     keep = inten > min_relative * inten.max() if inten.size else inten > 0
     order = np.argsort(tt[keep], kind="stable")
     pick = lambda a: a[keep][order]  # noqa: E731
-    return Sticks(crystal.name, lam, pick(hkl), pick(mult), pick(d), pick(tt), pick(fsq), pick(inten))
+    return Sticks(name, lam, pick(hkl), pick(mult), pick(d), pick(tt), pick(fsq), pick(inten))
 
 
 @dataclass

@@ -99,3 +99,46 @@ def test_cache_is_bounded_and_keeps_the_most_recent(monkeypatch):
     assert dict(simulate._sticks_cache).keys() == before.keys()  # 50 was kept: a hit
     reflections(crystal, "Cu", 60.0)  # 60 was evicted: computed again, evicting 70
     assert len(simulate._sticks_cache) == 3
+
+
+# reflections_in_range: phase identification's per-scan ranges cut from one wider computation
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_range_cut_from_a_wider_computation_equals_reflections_to_the_bit(name):
+    from nakit.xrd.simulate import reflections_in_range
+
+    crystal = reference(name)
+    # the paper scans' identification ranges (first/last peak -+ 2 deg), a range ending on a
+    # multiple of 10 deg, one starting high, a short-wavelength one; the whole half circle for
+    # the small cells (S8's takes seconds)
+    big = crystal.volume > 1000
+    for wl, hi, lo in (("Cu", 78.37, 18.31), ("Cu", 81.95, 9.2), ("Cu", 90.0, 0.0), ("Cu", 63.4, 41.0),
+                       ("Mo", 44.1, 6.3), *(() if big else (("Cu", 180.0, 100.0),))):
+        _same(reflections_in_range(crystal, wl, hi, lo), _uncached(crystal, wl, hi, lo))
+    _same(reflections_in_range(crystal, "Cu", 78.37, 18.31, min_relative=0.05),
+          _uncached(crystal, "Cu", 78.37, 18.31, min_relative=0.05))
+
+
+def test_range_cache_is_keyed_on_the_structure_wavelength_and_settings():
+    from nakit.xrd.simulate import reflections_in_range
+
+    a = reference("Na2S_Fm-3m")
+    reflections_in_range(a, "Cu", 78.4, 18.3)
+    reflections_in_range(a, "Cu", 79.9, 9.2)  # same wider range (up to 80 deg): no new computation
+    assert len(simulate._families_cache) == 1
+    bigger, cold = a.with_cell(a=6.60), dataclasses.replace(a, b_iso=a.b_iso + 1.0)
+    for args, kw in (((bigger, "Cu"), {}), ((cold, "Cu"), {}), ((a, "Mo"), {}), ((a, "Cu"), {"anomalous": False}),
+                     ((a, "Cu"), {"thermal": False}), ((a, "Cu"), {"monochromator_two_theta": 26.6})):
+        got = reflections_in_range(*args, 78.4, 18.3, **kw)
+        _same(got, _uncached(*args, 78.4, 18.3, **kw))
+    assert len(simulate._families_cache) == 7
+    assert not np.array_equal(reflections_in_range(bigger, "Cu", 78.4, 18.3).two_theta,
+                              reflections_in_range(a, "Cu", 78.4, 18.3).two_theta)
+    assert not np.array_equal(reflections_in_range(cold, "Cu", 78.4, 18.3).intensity,
+                              reflections_in_range(a, "Cu", 78.4, 18.3).intensity)
+    # a caller's changes stay its own
+    got = reflections_in_range(a, "Cu", 78.4, 18.3)
+    got.intensity[:] = -1.0
+    _same(reflections_in_range(a, "Cu", 78.4, 18.3), _uncached(a, "Cu", 78.4, 18.3))
+    with pytest.raises(simulate.ParameterError):
+        reflections_in_range(a, "Cu", 40.0, 50.0)
