@@ -45,6 +45,13 @@ pathlib_out.mkdir(parents=True, exist_ok=True)
                                                     "draw": draw}))
 matplotlib.rcParams["lines.linewidth"] = 9.0
 nakit._probe_leak = "from the previous run"
+# left to the kernel's exit (a forked kernel's skips the modules' teardown): a thread that is not a
+# daemon, an atexit function, a file left open (flushed when IPython clears the namespace at exit)
+import atexit, threading, time
+atexit.register(lambda: (pathlib_out / "atexit.txt").write_text("ran"))
+threading.Thread(target=lambda: (time.sleep(0.5), (pathlib_out / "thread.txt").write_text("joined"))).start()
+left_open = open(pathlib_out / "left_open.txt", "w")
+left_open.write("flushed")
 print(json.dumps(state, sort_keys=True)[:200])
 '''
 
@@ -82,6 +89,12 @@ def test_forked_kernels_see_what_a_cold_kernel_sees_and_nothing_of_the_previous_
         assert state.pop("env") == reference.pop("env")
         assert state == reference  # argv, sys.path, cwd, backend, defaults (no leak), threads, session
     assert len({cold["pid"], first["pid"], second["pid"], zygote_pid}) == 4  # a new process per run
+    # what the kernels' exits did (the pool waited for them): the same as the cold kernel's
+    exits = {name: {p.name: p.read_text() for p in sorted((tmp_path / name).glob("*.txt"))}
+             for name in ("cold", "first", "second")}
+    assert {k: exits["cold"].get(k) for k in ("atexit.txt", "thread.txt", "left_open.txt")} == \
+        {"atexit.txt": "ran", "thread.txt": "joined", "left_open.txt": "flushed"}
+    assert exits["first"] == exits["cold"] and exits["second"] == exits["cold"]
     assert first["draw"] != second["draw"]  # numpy's global random state is not the zygote's
     assert not _alive(first["pid"]) and not _alive(zygote_pid)
 
