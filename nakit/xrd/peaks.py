@@ -297,6 +297,15 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     lmfit's per-evaluation parameter handling made a 36-peak pattern take a minute on a
     loaded 2-core machine.
     """
+    return _fit_groups(two_theta, intensity, positions, wavelength, background, sigma, window_fwhm, fwhm_guess,
+                       max_group, fitted=fitted)
+
+
+def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
+                window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5, *,
+                fitted: dict | None = None) -> pd.DataFrame:
+    """:func:`fit_peaks_raw` without its BLAS thread limit (the caller sets it: :func:`fit_peaks` once
+    for all its refits; threadpoolctl takes milliseconds to find the libraries each time)."""
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
     same_length(two_theta=x, intensity=y)
@@ -388,8 +397,14 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if positions.size == 0:
         raise ParameterError("no peaks to fit (none found above the threshold)")
     wl = Wavelength.of(ds)
+    with one_blas_thread():  # as fit_peaks_raw, once for every refit
+        return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
+
+
+def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw) -> pd.DataFrame:
+    """:func:`fit_peaks`' fit, then its refits without the candidates that are not Bragg peaks."""
     fitted = {}  # the refits below meet many groups unchanged
-    df = fit_peaks_raw(x, y, positions, wl, background, sig, **kw, fitted=fitted)
+    df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted)
     step = float(np.median(np.diff(x)))
     for _ in range(8 if found else 0):
         signif = df["area"] / df["area_sigma"].replace(0, np.nan)
@@ -402,5 +417,5 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         drop = bad & ((df["fwhm"] >= max_fwhm) | (df["fwhm"] <= 2 * step) | ~inside)
         if not drop.any():
             drop = signif == signif[bad].min()
-        df = fit_peaks_raw(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted)
+        df = _fit_groups(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted)
     return df

@@ -141,13 +141,19 @@ def test_fit_peaks_refits_give_what_fitting_every_group_gives(monkeypatch):
 
     ds = read_xrd(data_dir() / "xrd" / "annealed.raw")  # 25 peaks, noise candidates dropped over 8 refits
     shared = fit_peaks(ds, min_snr=5.0)
-    real = peaks_mod.fit_peaks_raw
+    real = peaks_mod._fit_groups
+    blas_threads = []
 
     def never_shared(*a, fitted=None, **k):
+        if not blas_threads:  # fit_peaks sets the one-thread limit once, around all its refits
+            from threadpoolctl import threadpool_info
+
+            blas_threads.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
         return real(*a, fitted={}, **k)
 
-    monkeypatch.setattr(peaks_mod, "fit_peaks_raw", never_shared)
+    monkeypatch.setattr(peaks_mod, "_fit_groups", never_shared)
     pd.testing.assert_frame_equal(fit_peaks(ds, min_snr=5.0), shared, check_exact=True)
+    assert blas_threads and set(blas_threads) == {1}
 
 
 def _lines_indexed_all(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarray:
