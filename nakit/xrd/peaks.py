@@ -11,6 +11,7 @@ import xarray as xr
 from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
+from . import _trf
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
 from ..datamodel import require_dataset
@@ -117,22 +118,31 @@ class _DoubletGroup:
         return (p[2::4, None], p[3::4, None], p[4::4, None], p[5::4, None])
 
     def _profiles(self, p):
-        """K-alpha2 centres and the :func:`_line` pieces of both lines at ``p``.
+        """K-alpha2 centres, the :func:`_line` pieces of both lines at ``p`` and their stacked arguments.
 
         Kept for the last ``p``: least_squares asks for the Jacobian at the point whose
-        residual it has just accepted.
+        residual it has just accepted. Both lines of every peak are evaluated in one
+        (2 peaks, points) array (rows: the K-alpha1 lines, then the K-alpha2 lines), element
+        by element the same operations as one array per line, so the same numbers (tested),
+        for half the numpy calls.
         """
         key = p.tobytes()
         if key != self._at:
             c, a, h, e = self._peaks(p)
-            c2 = ka2_position(c, self.wl.ka1, self.wl.ka2) if self.with_ka2 else None
-            self._lines = (c2, _line(self.x, c, h, e), None if c2 is None else _line(self.x, c2, h, e))
+            if self.with_ka2:
+                c2 = ka2_position(c, self.wl.ka1, self.wl.ka2)
+                n = len(c)
+                both = (np.concatenate([c, c2]), np.concatenate([h, h]), np.concatenate([e, e]))
+                line = _line(self.x, *both)
+                self._lines = (c2, tuple(q[:n] for q in line), tuple(q[n:] for q in line), both, line)
+            else:
+                self._lines = (None, _line(self.x, c, h, e), None, (c, h, e), None)
             self._at = key
         return self._lines
 
     def model(self, p) -> np.ndarray:
         c, a, h, e = self._peaks(p)
-        _, one, two = self._profiles(p)
+        _, one, two, _, _ = self._profiles(p)
         y = a * one[3]
         if two is not None:
             y = y + self.wl.ratio * a * two[3]
@@ -146,14 +156,17 @@ class _DoubletGroup:
 
     def jac(self, p) -> np.ndarray:
         c, a, h, e = self._peaks(p)
-        c2, one, two = self._profiles(p)
-        v, dc, dh, de = _pv_and_grad(self.x, c, h, e, one)
-        cols = [a * dc, v, a * dh, a * de]
-        if two is not None:
-            wl = self.wl
+        c2, one, two, both, line = self._profiles(p)
+        if two is None:
+            v, dc, dh, de = _pv_and_grad(self.x, c, h, e, one)
+            cols = [a * dc, v, a * dh, a * de]
+        else:
+            wl, n = self.wl, len(c)
+            # both lines' derivatives in one stacked array (see _profiles), then split
+            (v, v2), (dc, dc_2), (dh, dh2), (de, de2) = ((q[:n], q[n:]) for q in _pv_and_grad(self.x, *both, line))
+            cols = [a * dc, v, a * dh, a * de]
             # sin(theta2) = (l2/l1) sin(theta1)  =>  dc2/dc = (l2/l1) cos(theta1) / cos(theta2)
             dc2 = wl.ka2 / wl.ka1 * np.cos(np.radians(c / 2)) / np.cos(np.radians(c2 / 2))
-            v2, dc_2, dh2, de2 = _pv_and_grad(self.x, c2, h, e, two)
             cols = [col + wl.ratio * extra for col, extra in zip(cols, (a * dc_2 * dc2, v2, a * dh2, a * de2))]
         out = np.empty((len(self.x), len(p)))
         out[:, 0], out[:, 1] = 1.0, self.dx  # the local linear background
@@ -205,60 +218,18 @@ def _split(groups: list[list[float]], max_group: int) -> list[list[float]]:
     return out
 
 
-def _trf_direct():
-    """scipy's own trust-region-reflective solver (``least_squares``'s ``method="trf"``), or None.
-
-    ``least_squares`` checks its arguments, wraps the residual and the Jacobian in a
-    ``VectorFunction`` (a copy of x, a comparison with the last x and a counter per call) and
-    then runs ``scipy.optimize._lsq.trf.trf``. For the few hundred small group fits of a pattern
-    those wrappers cost about a sixth of the fit. :func:`_least_squares_trf` calls ``trf``
-    itself, after the same preparation, so the iterations are scipy's own: the same bits. This
-    is a private scipy module: where its signature is not the one this was written against (a
-    scipy release that changed it), None, and the public ``least_squares`` is used.
-    """
-    try:
-        import inspect
-
-        from scipy.optimize._lsq.common import make_strictly_feasible
-        from scipy.optimize._lsq.least_squares import TERMINATION_MESSAGES
-        from scipy.optimize._lsq.trf import trf
-    except ImportError:
-        return None
-    expected = ["fun", "jac", "x0", "f0", "J0", "lb", "ub", "ftol", "xtol", "gtol", "max_nfev", "x_scale",
-                "loss_function", "tr_solver", "tr_options", "verbose", "callback"]
-    if list(inspect.signature(trf).parameters) != expected:
-        return None
-    return trf, make_strictly_feasible, TERMINATION_MESSAGES
-
-
-_TRF = _trf_direct()
-
-
 def _least_squares_trf(fun, jac, x0, lb, ub):
     """``scipy.optimize.least_squares(fun, x0, jac=jac, bounds=(lb, ub), x_scale="jac")``, the same bits.
 
-    Default tolerances (1e-8), linear loss, dense exact trust-region solver, ``max_nfev`` =
-    100 x the number of parameters: what ``least_squares`` does with these arguments, without
-    its per-evaluation wrappers (see :func:`_trf_direct`; ``nfev`` may count an evaluation the
-    wrapper would have remembered). ``fun`` and ``jac`` must return float arrays (1-D and 2-D).
+    With the scipy release :mod:`nakit.xrd._trf` was checked against, its copy of scipy's
+    solver loop without the per-call wrappers (a third less CPU for the small group fits);
+    with any other scipy, ``least_squares`` itself.
     """
-    if _TRF is None:  # pragma: no cover - a scipy whose private solver moved
-        from scipy.optimize import least_squares
+    if _trf.available():
+        return _trf.least_squares_trf(fun, jac, x0, lb, ub)
+    from scipy.optimize import least_squares
 
-        return least_squares(fun, x0, jac=jac, bounds=(lb, ub), x_scale="jac")
-    trf, make_strictly_feasible, messages = _TRF
-    x0 = np.atleast_1d(x0).astype(float)
-    lb, ub = np.asarray(lb, dtype=float), np.asarray(ub, dtype=float)
-    if lb.shape != x0.shape or ub.shape != x0.shape or np.any(lb >= ub) or np.any((x0 < lb) | (x0 > ub)):
-        raise ValueError("bounds must match x0, be ordered and contain it")  # least_squares' own checks
-    x0 = make_strictly_feasible(x0, lb, ub)
-    f0 = fun(x0)
-    if not np.all(np.isfinite(f0)):
-        raise ValueError("Residuals are not finite in the initial point.")
-    res = trf(fun, jac, x0, f0, jac(x0), lb, ub, 1e-8, 1e-8, 1e-8, None, "jac", None, "exact", {}, 0, callback=None)
-    res.message = messages[res.status]
-    res.success = res.status > 0
-    return res
+    return least_squares(fun, x0, jac=jac, bounds=(lb, ub), x_scale="jac")
 
 
 def _group_key(*arrays) -> bytes:
@@ -292,8 +263,8 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     Notes
     -----
     The model is the one of :class:`DoubletModel`, but the groups are fitted with
-    ``scipy.optimize.least_squares`` (``x_scale="jac"``; its solver called directly,
-    :func:`_least_squares_trf`) on one vectorised residual with an analytic Jacobian:
+    ``scipy.optimize.least_squares`` (``x_scale="jac"``; its solver loop without its
+    per-call wrappers, :func:`_least_squares_trf`) on one vectorised residual with an analytic Jacobian:
     lmfit's per-evaluation parameter handling made a 36-peak pattern take a minute on a
     loaded 2-core machine.
     """

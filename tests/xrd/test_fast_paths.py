@@ -109,10 +109,13 @@ def test_groups_met_again_are_taken_from_fitted_and_equal_a_fresh_fit(monkeypatc
 
 @pytest.mark.parametrize("case", ["free", "on_bounds"])
 def test_direct_trf_call_equals_least_squares_to_the_bit(case):
-    """_least_squares_trf (scipy's solver without least_squares' wrappers) gives least_squares' result."""
+    """nakit.xrd._trf (scipy's solver loop without least_squares' wrappers) gives least_squares' result."""
     from scipy.optimize import least_squares
 
-    assert peaks_mod._TRF is not None  # this scipy: the direct path, not the fallback, is what runs
+    from nakit.xrd import _trf
+
+    if not _trf.available():
+        pytest.skip(f"the solver loop was checked against scipy {_trf.SCIPY_RELEASE}; this scipy: least_squares runs")
     x, y = _pattern()
     m = (x > 24.2) & (x < 26.6)
     xm, ym = x[m], y[m] - 30.0
@@ -125,14 +128,18 @@ def test_direct_trf_call_equals_least_squares_to_the_bit(case):
         hi[[4, 5, 8, 9]] = [0.08, 0.3, 0.08, 0.3]
         p0[[4, 5, 8, 9]] = [0.07, 0.2, 0.07, 0.2]
     ref = least_squares(group.residual, p0, jac=group.jac, bounds=(lo, hi), x_scale="jac")
-    got = peaks_mod._least_squares_trf(group.residual, group.jac, p0, lo, hi)
+    got = _trf.least_squares_trf(group.residual, group.jac, p0, lo, hi)
     assert ref.nfev > 5 and got.success == ref.success and got.status == ref.status and got.message == ref.message
+    assert (got.nfev, got.njev) == (ref.nfev, ref.njev)
     for field in ("x", "cost", "fun", "jac", "grad", "optimality", "active_mask"):
         assert np.array_equal(got[field], ref[field]), field
     if case == "on_bounds":
         assert ref.active_mask.any()
-    with pytest.raises(ValueError):
-        peaks_mod._least_squares_trf(group.residual, group.jac, p0, hi, lo)
+    # what the peak fits call is this loop
+    assert np.array_equal(peaks_mod._least_squares_trf(group.residual, group.jac, p0, lo, hi).x, ref.x)
+    for bad in ((hi, lo), (lo[:-1], hi[:-1]), (lo + 100.0, hi + 100.0)):  # least_squares' own refusals
+        with pytest.raises(ValueError):
+            _trf.least_squares_trf(group.residual, group.jac, p0, *bad)
 
 
 def test_fit_peaks_refits_give_what_fitting_every_group_gives(monkeypatch):
