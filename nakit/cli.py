@@ -96,12 +96,38 @@ def _cmd_batch(args) -> int:
     from .batch.manifest import jobs_from_manifest
 
     jobs, out_root = jobs_from_manifest(args.manifest, args.output)
-    results = run_jobs(jobs, workers=args.workers, scheduler=args.scheduler, force=args.force)
+    gathering = _Gathering()
+    results = run_jobs(jobs, workers=args.workers, scheduler=args.scheduler, force=args.force,
+                       on_result=gathering.saw, idle=gathering.load)
     gather_results(out_root)
     summary = write_summary(out_root, results)
     print(summarise(results))
     print(f"summary: {summary}")
     return 0 if all(r.ok for r in results) else 1
+
+
+class _Gathering:
+    """While a local pool runs a batch, load in this (otherwise waiting) process what gathering
+    its results will import: pandas for the summary table, xarray once a run wrote NetCDF results."""
+
+    def __init__(self):
+        self.wanted = ["pandas"]
+
+    def saw(self, result) -> None:
+        if "xarray" not in sys.modules and "xarray" not in self.wanted and result.status == "ran" and any(
+                (Path(result.output_dir) / "results").glob("*.nc")):
+            self.wanted.append("xarray")
+
+    def load(self) -> bool:
+        """Import the next module wanted (True: call again), or nothing left (False)."""
+        import importlib
+
+        while self.wanted:
+            name = self.wanted.pop(0)
+            if name not in sys.modules:
+                importlib.import_module(name)
+                return True
+        return False
 
 
 def _cmd_synthesise(args) -> int:

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from .errors import NakitError, ParameterError, require
 from .io import atomic_path
@@ -505,6 +505,33 @@ class _Exporter:
         if self._error is not None:
             raise self._error
         return _write_html(self._exporter, executed)
+
+
+def preload(show_code: Iterable[bool] = (False,)) -> None:
+    """Load, once in this process, what every run's parent side needs: papermill, the kernel
+    client, nbformat's validator and the HTML exporter, and render one small notebook, which
+    compiles the exporter's templates and the CSS selectors and expressions rendering uses
+    (about 3 s of CPU that the first run of a process otherwise pays).
+
+    A batch calls it before its pool's workers fork, so they inherit all of it instead of each
+    paying it; the kernel server calls it before its first run. Problems (the ``notebooks``
+    extra missing) are left for the runs to report.
+    """
+    try:
+        _papermill()
+        import jupyter_client.manager  # noqa: F401  (the kernel client papermill drives)
+        import nbformat
+
+        kernel_name()
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# warm-up"),
+                    nbformat.v4.new_code_cell("1", execution_count=1, outputs=[nbformat.v4.new_output(
+                        "execute_result", {"text/plain": "1", "text/html": "<b>1</b>"}, execution_count=1)])]
+        nbformat.validate(nb)
+        for show in sorted(set(show_code)):
+            _html_exporter(show).from_notebook_node(nb)
+    except Exception:
+        pass
 
 
 @lru_cache(maxsize=2)

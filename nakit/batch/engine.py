@@ -12,9 +12,10 @@ same paths). A failing job keeps its partially executed notebook and does not st
 others.
 
 Locally, each worker keeps the next job's kernel started ahead (:class:`nakit.runner.KernelPool`)
-and, when more jobs follow, forks its kernels from a zygote (:mod:`nakit.zygote`): the common
-stack is imported once per worker instead of once per job; every job still gets a fresh kernel
-process and the same outputs as a cold run.
+and, when more jobs follow, forks its kernels from a zygote (:mod:`nakit.zygote`) shared by the
+workers: the kernels' common stack is imported once per batch instead of once per job, and what
+the workers themselves need (papermill, the HTML exporter) is loaded once in the parent before
+they fork; every job still gets a fresh kernel process and the same outputs as a cold run.
 """
 
 from __future__ import annotations
@@ -481,6 +482,12 @@ def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, schedu
     shared = _shared_zygote(pending + [(-1, job) for job in jobs[len(jobs) - n_late:]])
     stopped = True
     try:
+        import multiprocessing
+
+        if multiprocessing.get_start_method() == "fork":  # the workers inherit what is loaded here
+            from ..runner import preload
+
+            preload({job.show_code for job in jobs})  # while the zygote imports: once, not once per worker
         pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init,
                                    initargs=(shared.address() if shared is not None else None,))
         total = len(pending) + n_late

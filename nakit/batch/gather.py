@@ -23,14 +23,16 @@ def _runs(out_root: Path):
 
 def gather_results(out_root: str | Path) -> dict[str, Path]:
     """Write ``gathered/<notebook>/<result>.nc`` with a ``sample`` dimension; return the paths."""
-    import xarray as xr
-
     out_root = Path(out_root)
     groups: dict[tuple[str, str], list[tuple[str, Path]]] = {}
     for sample, notebook, run in _runs(out_root):
         for nc in sorted((run / "results").glob("*.nc")):
             groups.setdefault((notebook, nc.stem), []).append((sample, nc))
-    written = {}
+    written: dict[str, Path] = {}
+    if not groups:  # (notebooks without NetCDF results: xarray's import would be all of the work)
+        return written
+    import xarray as xr
+
     for (notebook, name), items in sorted(groups.items()):
         datasets = []
         for sample, nc in items:
