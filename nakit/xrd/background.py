@@ -220,17 +220,17 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
         return out
 
     weight = 1.0 / np.sqrt(np.maximum(y, 1.0))
-    for _ in range(3):  # refit with the peaks seen above the fitted model, not above SNIP
-        use = ~peak_mask
-        with one_blas_thread():
+    with one_blas_thread():  # once for the refits (threadpoolctl looks the libraries up each time)
+        for _ in range(3):  # refit with the peaks seen above the fitted model, not above SNIP
+            use = ~peak_mask
             res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
-        if not res.success:
-            raise FitError(f"background fit did not converge: {res.message}")
-        params = res.params
-        new_mask = peaks_above(model(params))
-        if np.array_equal(new_mask, peak_mask):
-            break
-        peak_mask = new_mask
+            if not res.success:
+                raise FitError(f"background fit did not converge: {res.message}")
+            params = res.params
+            new_mask = peaks_above(model(params))
+            if np.array_equal(new_mask, peak_mask):
+                break
+            peak_mask = new_mask
     fits = {}
     for name, *_ in specs:
         vals = [(res.params[f"{name}_{q}"].value, res.params[f"{name}_{q}"].stderr) for q in ("center", "fwhm", "area")]

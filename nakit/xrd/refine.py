@@ -125,7 +125,9 @@ def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, c
     eps_q = float(np.mean(np.abs(q_obs[sel] - q_calc[sel])))
     m20 = qn / (2 * max(eps_q, 1e-12) * n_calc)
     eps_t = float(np.mean(np.abs(tt_obs - tt_calc)))
-    n_poss = len(lattice_lines(system, a, c, float(q_obs.max()) * (1 + 1e-6), centring, b))
+    q_max = float(q_obs.max())
+    # up to 20 lines (indexing's usual case) Q_20 is the last line's Q: the same lines, counted once
+    n_poss = n_calc if q_max == qn else len(lattice_lines(system, a, c, q_max * (1 + 1e-6), centring, b))
     f_n = len(q_obs) / (max(eps_t, 1e-9) * n_poss)
     return m20, f_n
 

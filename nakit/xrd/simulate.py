@@ -398,27 +398,35 @@ def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0):
     share of its area inside the window, (2/pi) atan(2 n_fwhm), so areas stay exact. On a
     4000-point pattern this is ~10x faster than evaluating every peak everywhere.
     """
-    order = np.argsort(x)
-    xs = x[order]
+    # a measured grid is ascending: then the sort below is the identity and is left out
+    ascending = bool(np.all(x[1:] > x[:-1]))
+    order = None if ascending else np.argsort(x)
+    xs = x if ascending else x[order]
     lo = np.searchsorted(xs, centre - n_fwhm * fwhm)
     hi = np.searchsorted(xs, centre + n_fwhm * fwhm)
     counts = hi - lo
     total = int(counts.sum())
-    peak = np.repeat(np.arange(len(centre)), counts)
     pos = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(total)
     inside = (2 / np.pi) * np.arctan(2 * n_fwhm)
+
+    def each(per_peak):  # a per-peak value at each of its points (np.repeat: a copy, faster than a gather)
+        return np.repeat(per_peak, counts)
+
     # lorentzian() and gaussian() of every point, their factors that depend on the peak only
     # computed once per peak, and ((x - c) / H)^2 shared: the same operations on the same
     # numbers as calling them point by point, so the same bits, with a third of the work
-    u = ((xs[pos] - centre[peak]) / fwhm[peak]) ** 2
-    lor = (2.0 / (np.pi * fwhm))[peak] / (1.0 + 4.0 * u)
+    u = ((xs[pos] - each(centre)) / each(fwhm)) ** 2
+    lor = each(2.0 / (np.pi * fwhm)) / (1.0 + 4.0 * u)
     # the Gaussian part only where it can change a point's value (exp is most of the cost)
     gau = np.zeros_like(u)
-    near = u < _gaussian_reach(eta, inside)[peak]
-    gau[near] = ((2.0 / fwhm) * np.sqrt(LN2 / np.pi))[peak][near] * np.exp(-4.0 * LN2 * u[near])
-    vals = area[peak] * ((eta / inside)[peak] * lor + (1 - eta)[peak] * gau)
+    near = u < each(_gaussian_reach(eta, inside))
+    gau[near] = each((2.0 / fwhm) * np.sqrt(LN2 / np.pi))[near] * np.exp(-4.0 * LN2 * u[near])
+    vals = each(area) * (each(eta / inside) * lor + each(1 - eta) * gau)
+    summed = np.bincount(pos, weights=vals, minlength=len(xs))
+    if ascending:
+        return summed
     out = np.zeros_like(x)
-    out[order] = np.bincount(pos, weights=vals, minlength=len(xs))
+    out[order] = summed
     return out
 
 

@@ -299,3 +299,27 @@ def test_cell_fits_shared_between_centrings_equal_separate_fits(monkeypatch):
     corr = alone["F"].correlation
     assert list(corr.index) == ["a", "zero"] and corr.loc["a", "a"] == 1.0
     assert corr.loc["a", "zero"] == corr.loc["zero", "a"] and 0 < abs(corr.loc["a", "zero"]) < 1
+
+
+@pytest.mark.parametrize("n_lines", [8, 20, 26])
+def test_figures_of_merit_count_the_lattice_lines_as_two_separate_counts_would(n_lines):
+    """F_N's possible lines reuse M20's count when the 20th line is the last one: same M20 and F_N."""
+    from nakit.xrd.refine import figures_of_merit, lattice_lines, q_values
+
+    lam, a = 1.5405929, 10.2  # 26 lines of an F cell below 2theta = 100 deg
+    allowed = lattice_lines("cubic", a, None, 1.2, "F")[:n_lines]
+    assert allowed.size == n_lines
+    rng = np.random.default_rng(n_lines)
+    q_obs = allowed * (1 + rng.normal(0, 2e-4, allowed.size))
+    tt_obs = 2 * np.degrees(np.arcsin(lam * np.sqrt(q_obs) / 2))
+    tt_calc = 2 * np.degrees(np.arcsin(lam * np.sqrt(allowed) / 2))
+    m20, f_n = figures_of_merit(q_obs, allowed, tt_obs, tt_calc, "cubic", a, None, lam, "F")
+    # the definitions, each count made on its own
+    sel = np.argsort(q_obs)[:min(20, n_lines)]
+    qn = float(q_obs[sel].max())
+    n20 = len(lattice_lines("cubic", a, None, qn * (1 + 1e-6), "F"))
+    n_poss = len(lattice_lines("cubic", a, None, float(q_obs.max()) * (1 + 1e-6), "F"))
+    assert m20 == qn / (2 * float(np.mean(np.abs(q_obs[sel] - allowed[sel]))) * n20)
+    assert f_n == n_lines / (float(np.mean(np.abs(tt_obs - tt_calc))) * n_poss)
+    assert (n_poss == n20) == (n_lines <= 20)
+    assert np.allclose(q_values([[1, 1, 1]], "cubic", a), 3 / a**2)
