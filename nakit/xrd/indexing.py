@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array
 from .readers import Wavelength
-from .refine import CellRefinement, refine_cell_raw
+from .refine import CellRefinement, _cell_and_zero, refine_cell_raw
 from ..datamodel import require_kind, Result
 
 
@@ -184,18 +184,20 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarr
 def _try(tt, lam, system, centring, a, c, hkl, tol, zero, fits=None):
     # a trial cell from one or two lines is off by the zero shift: assign loosely, refine,
     # then reassign with the refined cell and zero at the requested tolerance
-    ref = None
+    shift = 0.0
     for loose in (True, False):
-        shift = ref.zero if ref is not None else 0.0
         q_obs = (2 * np.sin(np.radians((tt - shift) / 2)) / lam) ** 2
         idx, ok = _assign(q_obs, hkl, a, c, system, lam, tol, tol_q=0.015 if loose else None)
         if ok.sum() < max(3, int(0.8 * len(tt))) or ok.sum() <= (2 + zero):
             return None
         try:
-            ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, centring=centring, fits=fits)
+            if loose:  # only the cell and zero of this pass are used: no figures of merit, no tables
+                a, c, shift = _cell_and_zero(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, fits=fits)
+            else:
+                ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, centring=centring,
+                                      fits=fits)
         except FitError:
             return None
-        a, c = ref.a, ref.c
     return IndexingSolution(system, centring, ref, int(ok.sum()), len(tt))
 
 

@@ -132,22 +132,12 @@ def figures_of_merit(q_obs, q_calc, tt_obs, tt_calc, system, a, c, wavelength, c
     return m20, f_n
 
 
-def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0: float | None = None,
-                    c0: float | None = None, b0: float | None = None, zero: bool = True, displacement: bool = False,
-                    sigma=None, radius: float = 200.5, centring: str = "P", fits: dict | None = None) -> CellRefinement:
-    """Refine a, (c), zero shift and/or sample displacement from indexed K-alpha1 positions.
+def _cell_fit(two_theta_obs, hkl, wavelength, system, a0, c0, b0, zero, displacement, sigma, radius, fits):
+    """:func:`refine_cell_raw`'s least-squares fit: the lmfit result and the model, from ``fits`` when met before.
 
-    ``centring`` enters only the figures of merit (the lines the lattice allows), not the
-    fit. ``fits``: a dict kept between calls; each least-squares fit is stored in it under its
-    inputs (positions, hkl, weights, wavelength, system, start values and what is refined)
-    and a later call with the same inputs reuses it: indexing tries the same lines and hkl
-    under several centrings (about a third of its refinements on the paper data).
-
-    Notes
-    -----
-    2theta_calc = 2 asin(lambda sqrt(Q_hkl) / 2) + Z - (2 s / R) cos(theta) (radians to deg),
-    with Q_hkl from the cell (see :func:`q_values`); weighted by 1/sigma(2theta) when given.
-    Zero shift and displacement are nearly collinear; refine one unless the range is wide.
+    Raises :class:`~nakit.errors.FitError` when the fit fails or gives no error bars, as
+    :func:`refine_cell_raw` does. Returns ``(result, calc, two_theta_obs, hkl, wavelength)``,
+    the last three as checked arrays and the K-alpha1 wavelength.
     """
     import lmfit
 
@@ -198,6 +188,37 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
             fits[key] = res
     if not res.success or not res.errorbars:
         raise FitError(f"cell refinement failed ({res.message}); check the indexing")
+    return res, calc, tt, idx, lam
+
+
+def _cell_and_zero(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0=None, c0=None,
+                          zero: bool = True, fits: dict | None = None) -> tuple[float, float | None, float]:
+    """a, c (None for cubic) and the zero shift that :func:`refine_cell_raw` would refine, without the
+    figures of merit and tables it builds around them (indexing's first, loose pass needs only these)."""
+    res, *_ = _cell_fit(two_theta_obs, hkl, wavelength, system, a0, c0, None, zero, False, None, 200.5, fits)
+    par = res.params
+    return par["a"].value, par["c"].value if "c" in par else None, par["zero"].value
+
+
+def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0: float | None = None,
+                    c0: float | None = None, b0: float | None = None, zero: bool = True, displacement: bool = False,
+                    sigma=None, radius: float = 200.5, centring: str = "P", fits: dict | None = None) -> CellRefinement:
+    """Refine a, (c), zero shift and/or sample displacement from indexed K-alpha1 positions.
+
+    ``centring`` enters only the figures of merit (the lines the lattice allows), not the
+    fit. ``fits``: a dict kept between calls; each least-squares fit is stored in it under its
+    inputs (positions, hkl, weights, wavelength, system, start values and what is refined)
+    and a later call with the same inputs reuses it: indexing tries the same lines and hkl
+    under several centrings (about a third of its refinements on the paper data).
+
+    Notes
+    -----
+    2theta_calc = 2 asin(lambda sqrt(Q_hkl) / 2) + Z - (2 s / R) cos(theta) (radians to deg),
+    with Q_hkl from the cell (see :func:`q_values`); weighted by 1/sigma(2theta) when given.
+    Zero shift and displacement are nearly collinear; refine one unless the range is wide.
+    """
+    res, calc, tt, idx, lam = _cell_fit(two_theta_obs, hkl, wavelength, system, a0, c0, b0, zero, displacement,
+                                        sigma, radius, fits)
     par = res.params
     a, c = par["a"].value, par["c"].value if "c" in par else None
     b = par["b"].value if "b" in par else None

@@ -323,3 +323,28 @@ def test_figures_of_merit_count_the_lattice_lines_as_two_separate_counts_would(n
     assert f_n == n_lines / (float(np.mean(np.abs(tt_obs - tt_calc))) * n_poss)
     assert (n_poss == n20) == (n_lines <= 20)
     assert np.allclose(q_values([[1, 1, 1]], "cubic", a), 3 / a**2)
+
+
+@pytest.mark.parametrize("system", ["cubic", "tetragonal"])
+def test_indexing_loose_pass_cell_and_zero_are_refine_cell_raws(system):
+    """Indexing's first pass takes a, c and zero from _cell_and_zero: refine_cell_raw's, to the bit."""
+    from nakit.errors import FitError
+    from nakit.xrd.refine import _cell_and_zero, refine_cell_raw
+
+    lam = 1.5405929
+    if system == "cubic":
+        hkl = np.array([[1, 1, 1], [2, 0, 0], [2, 2, 0], [3, 1, 1], [2, 2, 2], [4, 0, 0]])
+        q = (hkl**2).sum(axis=1) / 6.54**2
+        a0, c0 = 6.5, None
+    else:
+        hkl = np.array([[1, 0, 1], [1, 1, 0], [0, 0, 2], [2, 0, 0], [2, 1, 1], [1, 1, 2], [2, 0, 2]])
+        q = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2) / 6.95**2 + hkl[:, 2] ** 2 / 7.08**2
+        a0, c0 = 6.9, 7.1
+    tt = 2 * np.degrees(np.arcsin(lam * np.sqrt(q) / 2)) + 0.03 + np.random.default_rng(7).normal(0, 0.005, q.size)
+    fits = {}
+    for shared in (None, fits, fits):  # fitted afresh, stored, taken from the dict
+        ref = refine_cell_raw(tt, hkl, lam, system, a0=a0, c0=c0, fits=shared)
+        got = _cell_and_zero(tt, hkl, lam, system, a0=a0, c0=c0, fits=shared)
+        assert got == (ref.a, ref.c, ref.zero) and got[2] != 0.0
+    with pytest.raises(FitError):  # as many lines as parameters: refused alike
+        _cell_and_zero(tt[:2], hkl[:2], lam, system, a0=a0, c0=c0)
