@@ -398,7 +398,7 @@ class Server:
 
         pool = runner.KernelPool()
         pool.prefetch = False  # the next kernel starts after the reply, not during the run
-        runner._html_exporter(False)  # nbconvert's templates loaded before the first run
+        loaded = False
         try:
             while True:
                 kind, request, conn = self.jobs.get()
@@ -406,6 +406,9 @@ class Server:
                     return
                 if kind == "spare":
                     self._start_spare(pool, request)
+                    if not loaded:  # papermill, the exporter, one rendering: before the first run, not in it
+                        runner.preload()
+                        loaded = True
                     continue
                 pool.env = request["env"]
 

@@ -162,7 +162,7 @@ def kernel_name() -> str:
 
 
 # the warm-up a kernel started ahead of need runs silently (and a zygote before it forks)
-from .zygote import WARM_IMPORTS  # noqa: E402  (re-exported)
+from .zygote import WARM_IMPORTS, WARM_IMPORTS_CORE  # noqa: E402  (re-exported)
 
 # seconds a kernel may take to answer its first request; a warm kernel answers after its
 # imports, which on a loaded machine can take longer than papermill's default 60 s
@@ -171,6 +171,10 @@ START_TIMEOUT = 300
 
 class Kernel:
     """A fresh kernel process, started now and (optionally) warmed with :data:`WARM_IMPORTS`.
+
+    ``ahead``: started ahead of need (a pool's spare), so its warm-up may take all of
+    :data:`WARM_IMPORTS`; a kernel for a run at once imports only :data:`WARM_IMPORTS_CORE`
+    (its notebook's first cell waits for the warm-up; the rest comes with the cells that use it).
 
     The warm-up is sent with ``silent=True, store_history=False`` and not waited for; it is
     queued before the notebook client connects, so the kernel normally runs it first and
@@ -181,7 +185,7 @@ class Kernel:
     """
 
     def __init__(self, name: str, cwd: str | os.PathLike, *, warm: bool = True,
-                 env: Mapping[str, str] | None = None, zygote=None):
+                 env: Mapping[str, str] | None = None, zygote=None, ahead: bool = False):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -205,12 +209,12 @@ class Kernel:
             warm = False  # a forked kernel has the warm-up's imports already
         run_sync(self.km.start_kernel)(cwd=self.cwd, env=dict(self.env))
         try:
-            self._prepare(warm)
+            self._prepare((WARM_IMPORTS if ahead else WARM_IMPORTS_CORE) if warm else None)
         except BaseException:  # Ctrl-C or a failed connection: do not leave the process running
             self.shutdown(now=True)
             raise
 
-    def _prepare(self, warm: bool) -> None:
+    def _prepare(self, warm_up: str | None) -> None:
         # the notebook client leaves the channels of a kernel it did not start open; every
         # client made here is remembered and closed with the kernel (else each run would
         # leak a zmq context and its I/O thread)
@@ -221,17 +225,17 @@ class Kernel:
             return self._clients[-1]
 
         self.km.client = client
-        if warm:
+        if warm_up:
             # a blocking client (its own context, channel threads): no event loop shared with
             # the notebook client's; kept open until the kernel ends, so the request is delivered
             # whenever the kernel is up
             from jupyter_client.blocking import BlockingKernelClient
 
-            warm_up = BlockingKernelClient()
-            warm_up.load_connection_info(self.km.get_connection_info())
-            warm_up.start_channels(iopub=False, stdin=False, hb=False, control=False)
-            warm_up.execute(WARM_IMPORTS, silent=True, store_history=False)
-            self._clients.append(warm_up)
+            warm_up_client = BlockingKernelClient()
+            warm_up_client.load_connection_info(self.km.get_connection_info())
+            warm_up_client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+            warm_up_client.execute(warm_up, silent=True, store_history=False)
+            self._clients.append(warm_up_client)
 
     def matches(self, name: str, cwd: str | os.PathLike, env: Mapping[str, str] | None = None) -> bool:
         """Started with this kernel name, working folder and environment (default: this process's)."""
@@ -355,8 +359,9 @@ class KernelPool:
             self.use_zygote = False
         return self.zygote
 
-    def _kernel(self, name: str, cwd: str | os.PathLike, start_zygote: bool) -> Kernel:
-        return Kernel(name, cwd, warm=self.warm, env=self.env, zygote=self._zygote(name, cwd, start_zygote))
+    def _kernel(self, name: str, cwd: str | os.PathLike, start_zygote: bool, ahead: bool = False) -> Kernel:
+        return Kernel(name, cwd, warm=self.warm, env=self.env, zygote=self._zygote(name, cwd, start_zygote),
+                      ahead=ahead)
 
     def take(self, name: str, cwd: str | os.PathLike) -> Kernel:
         spare, self.spare = self.spare, None
@@ -370,7 +375,7 @@ class KernelPool:
         kernel = spare or self._kernel(name, cwd, self.prefetch)
         if self.prefetch:
             try:
-                self.spare = self._kernel(name, cwd, True)
+                self.spare = self._kernel(name, cwd, True, ahead=True)
             except BaseException:  # Ctrl-C while starting the spare: the taken one must not leak
                 kernel.shutdown(now=True)
                 raise
@@ -379,7 +384,7 @@ class KernelPool:
 
     def start_spare(self, name: str, cwd: str | os.PathLike) -> None:
         """Start the spare now (a kernel server, between runs), from a zygote where one serves."""
-        self.spare = self._kernel(name, cwd, True)
+        self.spare = self._kernel(name, cwd, True, ahead=True)
 
     def close(self, wait: float = 5.0) -> None:
         """Kill the spare; give kernels still exiting ``wait`` seconds (0 on Ctrl-C), then kill them;
@@ -494,9 +499,8 @@ class _Exporter:
         self._thread.start()
 
     def _build(self) -> None:
-        try:
-            self._exporter = _html_exporter(self.show_code)
-            self._exporter.template  # noqa: B018  (loads the Jinja template now, off the critical path)
+        try:  # templates loaded and compiled while the notebook runs, off the critical path
+            self._exporter = _ready_exporter(self.show_code)
         except BaseException as exc:  # re-raised in the caller's thread by render()
             self._error = exc
 
@@ -509,9 +513,8 @@ class _Exporter:
 
 def preload(show_code: Iterable[bool] = (False,)) -> None:
     """Load, once in this process, what every run's parent side needs: papermill, the kernel
-    client, nbformat's validator and the HTML exporter, and render one small notebook, which
-    compiles the exporter's templates and the CSS selectors and expressions rendering uses
-    (about 3 s of CPU that the first run of a process otherwise pays).
+    client, nbformat's validator and the HTML exporter, ready (:func:`_ready_exporter`): about
+    3 s of CPU that the first run of a process otherwise pays.
 
     A batch calls it before its pool's workers fork, so they inherit all of it instead of each
     paying it; the kernel server calls it before its first run. Problems (the ``notebooks``
@@ -523,15 +526,21 @@ def preload(show_code: Iterable[bool] = (False,)) -> None:
         import nbformat
 
         kernel_name()
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell("# warm-up"),
-                    nbformat.v4.new_code_cell("1", execution_count=1, outputs=[nbformat.v4.new_output(
-                        "execute_result", {"text/plain": "1", "text/html": "<b>1</b>"}, execution_count=1)])]
-        nbformat.validate(nb)
+        nbformat.validate(_warm_up_notebook())
         for show in sorted(set(show_code)):
-            _html_exporter(show).from_notebook_node(nb)
+            _ready_exporter(show)
     except Exception:
         pass
+
+
+def _warm_up_notebook():
+    """A small executed notebook: a heading, a code cell and its HTML output."""
+    nbformat = require("nbformat", "notebooks", "rendering reports")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# warm-up"),
+                nbformat.v4.new_code_cell("1", execution_count=1, outputs=[nbformat.v4.new_output(
+                    "execute_result", {"text/plain": "1", "text/html": "<b>1</b>"}, execution_count=1)])]
+    return nb
 
 
 @lru_cache(maxsize=2)
@@ -540,6 +549,16 @@ def _html_exporter(show_code: bool):
     nbconvert = require("nbconvert", "notebooks", "rendering reports")
     return nbconvert.HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True,
                                   exclude_output_prompt=True)
+
+
+@lru_cache(maxsize=2)
+def _ready_exporter(show_code: bool):
+    """:func:`_html_exporter` after rendering a small notebook once: the first rendering of a
+    process compiles the Jinja templates and the CSS selectors and expressions nbconvert uses
+    (1-2 s of CPU); renderings after it give the same HTML (tested)."""
+    exporter = _html_exporter(show_code)
+    exporter.from_notebook_node(_warm_up_notebook())
+    return exporter
 
 
 def _write_html(exporter, executed: Path) -> Path:

@@ -53,13 +53,13 @@ FORKED = False
 
 # Run silently in a kernel started ahead of need, and by the zygote before it forks: the imports
 # every notebook's first cells make anyway (numpy, pandas, xarray, matplotlib, nakit's report and
-# house style, xraydb; lmfit, pybaselines, gemmi and h5netcdf, which most technique notebooks
-# load), the figure backends and font subsetter, and one small figure drawn so
+# house style; with the extras, xraydb, and lmfit, pybaselines, gemmi and h5netcdf, which most
+# technique notebooks load), the figure backends and font subsetter, and one small figure drawn so
 # the fonts are loaded. Nothing is written (a throw-away PDF would only repeat font subsetting
 # the notebook does for its own files). All inside a function: no name is left in the notebook's
 # namespace, no pyplot figure is opened (no backend is resolved).
-WARM_IMPORTS = """\
-def _nakit_warm_up():
+_WARM_UP = """\
+def _nakit_warm_up(extras):
     import sys
     if getattr(sys.modules.get("nakit.zygote"), "FORKED", False):
         return  # forked from a zygote that did all this
@@ -67,11 +67,12 @@ def _nakit_warm_up():
     import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
-    import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
-    import lmfit, pybaselines, gemmi, h5netcdf  # fits (01, 03-05), baselines (03), CIFs (01), results (all): ~0.8 s
-    xraydb.atomic_mass("Na")
-    # xarray imports its optional parallel stack (dask, where installed) on the first Dataset
-    xarray.Dataset({"warm_up": ("x", [0.0])})
+    if extras:
+        import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
+        import lmfit, pybaselines, gemmi, h5netcdf  # fits (01, 03-05), baselines (03), CIFs (01), results (all): ~0.8 s
+        xraydb.atomic_mass("Na")
+        # xarray imports its optional parallel stack (dask, where installed) on the first Dataset
+        xarray.Dataset({"warm_up": ("x", [0.0])})
     from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
@@ -80,9 +81,15 @@ def _nakit_warm_up():
     ax.set_ylabel("$x_{2}$")  # builds matplotlib's mathtext parser (notebooks 01-03 still use mathtext)
     ax.legend()
     fig.savefig(io.BytesIO(), format="png")
-_nakit_warm_up()
+_nakit_warm_up(%s)
 del _nakit_warm_up
 """
+# the zygote's, and a kernel's started ahead of need: everything above
+WARM_IMPORTS = _WARM_UP % "True"
+# a kernel's started for a run at once (nakit run without the kernel server): the notebook's first
+# cell waits for its warm-up, so only what every notebook imports; the extras (~3 s of CPU, more
+# than notebook 00 and small notebooks need) come with the cells that use them
+WARM_IMPORTS_CORE = _WARM_UP % "False"
 
 OPT_ENV = "NAKIT_ZYGOTE"  # "0" turns zygotes off (every kernel starts cold)
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_zygote_launch.py")

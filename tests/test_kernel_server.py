@@ -103,7 +103,9 @@ def test_first_run_starts_a_server_later_runs_use_it_and_equal_a_cold_run(tmp_pa
     for attempt in range(3):
         sources = _sources(NB00)
         params = runner.prepare(NB00)
-        assert kernel_server.run(NB00, tmp_path / "first", params) is None  # no server yet: cold
+        first = kernel_server.run(NB00, tmp_path / f"first{attempt}", params)
+        if attempt == 0:  # (a retry, after nakit's source changed under the test, may find one started for it)
+            assert first is None  # no server yet: cold
         _server_up(server_env)
         served = _served(tmp_path / "served")
         again = _served(tmp_path / "again")

@@ -195,3 +195,28 @@ def test_make_lab_serves_only_the_nakit_kernel(tmp_path):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_a_warmed_exporter_renders_the_same_html_as_a_process_first_rendering(tmp_path):
+    """Runs render with an exporter that rendered a small notebook first (templates and selectors
+    compiled off the critical path); its HTML is the same as a fresh process's first rendering."""
+    import subprocess
+    import sys
+
+    nb = nbformat.v4.new_notebook()
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nSome *text* and $x^2$."),
+                nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=[
+                    nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("display_data", {"image/png": png, "text/plain": "<Figure>"}),
+                    nbformat.v4.new_output("execute_result", {"text/html": "<table><tr><td>1</td></tr></table>",
+                                                              "text/plain": "1"}, execution_count=1)])]
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(nb, path)
+    code = ("import sys, nbformat\nfrom nakit import runner\n"
+            "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+            "first, _ = runner._html_exporter(False).from_notebook_node(nb)\n"  # the process's first rendering
+            "runner._ready_exporter.cache_clear(); runner._html_exporter.cache_clear()\n"
+            "warmed, _ = runner._ready_exporter(False).from_notebook_node(nb)\n"
+            "sys.exit(0 if first == warmed and 'Title' in first else 1)")
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
