@@ -217,3 +217,96 @@ def test_plain_math_text_is_drawn_without_mathtext(monkeypatch):
     plt.close(fig)
     assert parsed == []
     assert ax.get_ylabel() == "capacity (mAh g⁻¹ Na₂S)"
+
+
+# -- the draw memo: one tick update per axis and state within a draw (nakit._ticks) ---------------
+
+def _busy_figure():
+    """What the memo must get right: constrained layout over subfigures, log axes with minor ticks,
+    shared x axes (one formatter for two axes), an equal-aspect panel."""
+    import matplotlib.figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = matplotlib.figure.Figure(figsize=(4.5, 3.5), dpi=40, layout="constrained")
+    FigureCanvasAgg(fig)
+    top, bottom = fig.subfigures(2, 1)
+    ax_m, ax_p = top.subplots(2, 1, sharex=True)
+    f = np.logspace(0, 2, 8)
+    ax_m.loglog(f, 1e3 / np.sqrt(f), "o", label="|Z|")
+    ax_p.semilogx(f, 45 + 10 * np.sin(np.log(f)))
+    ax_m.set_title("Bode")
+    ax_m.tick_params(labelbottom=False)
+    ax_p.set(xlabel="f / Hz", ylabel="−θ / °")
+    ax_m.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+    ax_n = bottom.subplots()
+    t = np.linspace(0, np.pi, 12)
+    ax_n.plot(500 + 400 * (1 - np.cos(t)), 400 * np.sin(t), "o")
+    ax_n.set_aspect("equal", adjustable="box")
+    ax_n.set(xlabel="Z′ / Ω", ylabel="−Z″ / Ω", title="Nyquist")
+    return fig
+
+
+def _pixels(fig):
+    """The figure drawn (40 dpi) as laid out: where every text, tick mark and point lands."""
+    with plotting.layout_engine_off(fig):
+        fig.canvas.draw()
+    return bytes(fig.canvas.buffer_rgba())
+
+
+def _ticks_shown(fig):
+    return [(axis.get_scale(), [(t.get_loc(), t.label1.get_text()) for t in axis._update_ticks()])
+            for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+
+
+def _counting_updates(monkeypatch):
+    """The axes whose ticks are really updated (not taken from the memo), in order."""
+    calls = []
+    plain = _ticks._plain_update_ticks
+    monkeypatch.setattr(_ticks, "_plain_update_ticks", lambda axis: calls.append(axis) or plain(axis))
+    return calls
+
+
+def test_draw_memo_changes_nothing_drawn_and_spares_most_tick_updates(monkeypatch):
+    """With the memo as without: the same layout, tight box, staleness after measuring (matplotlib
+    marks a measured figure stale: its ticks moved), pixels, ticks and labels; far fewer real updates."""
+    plotting.use_style()
+    calls = _counting_updates(monkeypatch)
+    results = {}
+    for enabled in (False, True):
+        monkeypatch.setattr(_ticks, "MEMO_ENABLED", enabled)
+        fig = _busy_figure()
+        calls.clear()
+        fig.draw_without_rendering()
+        updates = len(calls)
+        drawn = fig.stale
+        box = tuple(fig.get_tightbbox().bounds)
+        stale = (drawn, fig.stale, [ax.stale for ax in fig.axes])
+        positions = [tuple(ax.get_position().bounds) for ax in fig.axes]
+        results[enabled] = dict(updates=updates, box=box, stale=stale, positions=positions, pixels=_pixels(fig),
+                                ticks=_ticks_shown(fig))
+    plain, memo = results[False], results[True]
+    for what in ("box", "stale", "positions", "pixels", "ticks"):
+        assert memo[what] == plain[what], what
+    assert memo["updates"] * 3 < plain["updates"]  # the fast path is taken: a third of the updates or fewer
+
+
+def test_draw_memo_forgets_between_draws(monkeypatch):
+    """A locator changed in place between two draws (same object, same limits and box) is obeyed."""
+    import matplotlib.figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    plotting.use_style()
+    shown = {}
+    for enabled in (False, True):
+        monkeypatch.setattr(_ticks, "MEMO_ENABLED", enabled)
+        fig = matplotlib.figure.Figure(figsize=(3, 2), dpi=40, layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.plot([1e5, 1e5 + 3], [2.0001, 2.0004])  # an offset ("+1e5") on both axes: formatter state
+        fig.canvas.draw()
+        before = [t.get_text() for t in ax.get_yticklabels()]
+        ax.yaxis.get_major_locator().set_params(nbins=3)
+        fig.canvas.draw()
+        shown[enabled] = (before, [t.get_text() for t in ax.get_yticklabels()], ax.yaxis.get_offset_text().get_text())
+    assert shown[True] == shown[False]
+    assert shown[True][0] != shown[True][1]
