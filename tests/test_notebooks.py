@@ -2,6 +2,9 @@
 
 The session fixture runs ``nakit reproduce`` once into a temporary folder (technique notebooks
 in parallel, then the paper-figure composer); the tests then read what each notebook recorded.
+A second session fixture runs the same samples as a study without a claims list (conftest
+``default_study``): its reports must not speak of the paper, and its files must equal the
+reproduction's.
 """
 
 import csv
@@ -19,8 +22,6 @@ from tests.peer import peer_file
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
-#: technique notebooks converted to samples lists by helper NB-A (see test_own_samples_* below)
-SAMPLE_NOTEBOOKS = ("02_bet_bjh", "03_raman_assignment", "05_eis_fitting")
 #: every technique notebook, for the checks that need no kernel (01 and 04 run in test_notebooks_own_study)
 TECHNIQUE_NOTEBOOKS = ("01_xrd_indexing", "02_bet_bjh", "03_raman_assignment", "04_cycling", "05_eis_fitting")
 PAPER_WORDS = ("CMK-3", "composite", "Na2S", "Fig.", "paper")
@@ -124,22 +125,36 @@ def test_paper_index_and_ledger(paper_run):
 
 
 @pytest.mark.notebooks
-def test_second_run_is_skipped_and_forced_run_is_identical(paper_run, tmp_path):
+def test_second_run_is_skipped(paper_run):
     from nakit.reproduce import reproduce
 
+    stamp = paper_run.index.stat().st_mtime_ns
     warm = reproduce(output=paper_run.output, workers=2)
     assert {r.status for r in warm.results} == {"skipped"}
+    assert paper_run.index.stat().st_mtime_ns == stamp
 
-    def digests(root):
-        files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".nc", ".csv", ".png", ".svg", ".pdf"}]
-        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
-    before = digests(paper_run.output)
-    forced = reproduce(output=paper_run.output, workers=2, force=True)
-    assert forced.ok and {r.status for r in forced.results} == {"ran"}
-    after = digests(paper_run.output)
-    changed = sorted(k for k in before if before[k] != after.get(k))
-    assert not changed, f"not deterministic: {changed}"
+def _digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*")
+            if p.is_file() and p.suffix in {".nc", ".csv", ".png", ".svg", ".pdf"}}
+
+
+@pytest.mark.notebooks
+def test_an_independent_run_of_every_technique_notebook_gives_the_same_bytes(paper_run, default_study):
+    """The same samples and files run as a study of one's own (another folder, another process, no
+    claims list): every result, table and figure file that both runs write is the same bytes."""
+    compared = {}
+    for result in default_study.results:
+        mine = _digests(Path(result.output_dir))
+        paper = _digests(paper_run.output / result.name)
+        shared = sorted(set(mine) & set(paper) - {"claims.csv"})
+        changed = [name for name in shared if mine[name] != paper[name]]
+        assert not changed, f"{result.name}: not deterministic: {changed}"
+        compared[result.name] = shared
+    assert sorted(compared) == sorted(TECHNIQUE_NOTEBOOKS)
+    for stem, shared in compared.items():  # every notebook's results and figures were compared, not a few files
+        assert any(n.startswith("results/") for n in shared) and any(n.endswith(".png") for n in shared), stem
+        assert any(n.endswith((".pdf", ".svg")) for n in shared), stem
 
 
 @pytest.mark.notebooks
@@ -196,28 +211,6 @@ def _own_run(tmp_path, stem, overrides):
 
 
 @pytest.mark.notebooks
-def test_own_samples_sorption(tmp_path):
-    from nakit.sorption import read_isotherm
-    from nakit.sorption.bet import area_bet
-    from nakit.sorption.porevolume import total_pore_volume
-
-    a = peer_file("sorption", "micromeritics", "Sample_A.xls")
-    mcm = peer_file("sorption", "pygaps", "MCM-41 N2 77K.json")
-    samples = [{"label": "Ref silica/alumina #1", "file": str(a)}, {"label": "same file, 2nd label", "file": str(a)},
-               {"label": "MCM 41", "file": str(mcm)}]
-    out, rows = _own_run(tmp_path, "02_bet_bjh", {"samples": samples})
-    for s in samples:
-        bet = area_bet(read_isotherm(s["file"]), min_points=4, on_failure="flag")
-        assert float(rows[s["label"], "bet_area"]["value"]) == pytest.approx(bet.area, rel=1e-12)
-        assert float(rows[s["label"], "bet_area"]["sigma"]) == pytest.approx(bet.area_sigma, rel=1e-12)
-    pv = total_pore_volume(read_isotherm(a), 0.99)
-    assert float(rows["Ref silica/alumina #1", "pore_volume"]["value"]) == pytest.approx(pv.volume, rel=1e-12)
-    # MCM-41's last point lies below p/p0 = 0.99: no pore volume, and a flag saying why
-    assert rows["MCM 41", "pore_volume"]["value"] == "" and "above the last point" in rows["MCM 41", "pore_volume"]["flags"]
-    assert rows["Ref silica/alumina #1", "isotherm_type"]["value"] == "IV"
-
-
-@pytest.mark.notebooks
 def test_own_samples_raman(tmp_path):
     from nakit.raman import carbon_analysis, despike, read_raman
 
@@ -240,26 +233,6 @@ def test_own_samples_raman(tmp_path):
     assert {b["sample"] for b in bands} == {"PS standard", "Si wafer", "Soot A"}
 
 
-@pytest.mark.notebooks
-def test_own_samples_impedance(tmp_path):
-    from nakit.eis import fitting, read_eis, select_loop
-
-    z = peer_file("echem", "impedancepy", "exampleDataZPlot.z")
-    csv_file = peer_file("echem", "impedancepy", "exampleData.csv")
-    loops = peer_file("echem", "yadg", "peis.issue_149.mpt")
-    samples = [{"label": "Cell Z", "file": str(z)}, {"label": "Li-ion cell", "file": str(csv_file)},
-               {"label": "Sweeps", "file": str(loops), "loop": "all"}]
-    out, rows = _own_run(tmp_path, "05_eis_fitting", {"samples": samples})
-    fit = fitting.fit_circuit(select_loop(read_eis(z), "last"), "R0-p(R1,CPE1)-W1", weighting="modulus")
-    assert float(rows["Cell Z", "r_interface"]["value"]) == pytest.approx(fit.values["R1"], rel=1e-9)
-    # every sweep of the multi-loop file is fitted: first and last as headline, the growth over sweeps
-    assert {"r_interface", "r_interface_last", "r_interface_growth"} <= {k for (label, k) in rows if label == "Sweeps"}
-    import xarray as xr
-
-    with xr.open_dataset(out / "results" / "r_interface.nc") as ds:
-        assert list(ds["sample"].values) == ["Sweeps"] and ds.sizes["cycle"] >= 2
-
-
 @pytest.mark.parametrize("stem", TECHNIQUE_NOTEBOOKS)
 def test_markdown_is_generic_and_paper_text_is_guarded(stem):
     """Markdown cells never speak of the paper; code that does is inside `if rep.has_claims:`."""
@@ -279,24 +252,22 @@ def test_markdown_is_generic_and_paper_text_is_guarded(stem):
 
 
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
-    """Run a sample notebook once on its defaults (the shipped stand-ins, no claims list): stem -> folder."""
-    from nakit.runner import execute
+def default_run(default_study):
+    """The report folder of one technique notebook in the no-claims study of the shipped stand-ins."""
+    folders = {r.name: Path(r.output_dir) for r in default_study.results}
+    return folders.__getitem__
 
-    done = {}
 
-    def run(stem):
-        if stem not in done:
-            result = execute(notebooks_dir() / f"{stem}.ipynb", tmp_path_factory.mktemp(stem) / stem)
-            assert result.ok, result.error
-            done[stem] = Path(result.output_dir)
-        return done[stem]
-
-    return run
+@pytest.fixture(scope="module")
+def default_parameters(default_study):
+    """A technique notebook's parameters in that study: its defaults with the study's samples (in the
+    study file's order, files absolute)."""
+    jobs = {j.name: j.parameters for j in default_study.study.jobs}
+    return lambda stem: notebook_defaults(notebooks_dir() / f"{stem}.ipynb") | jobs[stem]
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("stem", SAMPLE_NOTEBOOKS)
+@pytest.mark.parametrize("stem", TECHNIQUE_NOTEBOOKS)
 def test_defaults_without_claims_list_make_no_comparison(default_run, stem):
     """The shipped stand-ins without a claims list: labels only, no paper statements, no claims.csv."""
     out = default_run(stem)
@@ -308,7 +279,7 @@ def test_defaults_without_claims_list_make_no_comparison(default_run, stem):
 
 
 @pytest.mark.notebooks
-def test_sorption_dft_headline_results(default_run):
+def test_sorption_dft_headline_results(default_run, default_parameters):
     """Notebook 02 reports the DFT pore volume and modal width of every sample, as psd_dft computes them."""
     import warnings
 
@@ -316,7 +287,7 @@ def test_sorption_dft_headline_results(default_run):
     from nakit.sorption.dft import psd_dft
 
     nb = notebooks_dir() / "02_bet_bjh.ipynb"
-    defaults = notebook_defaults(nb)
+    defaults = default_parameters("02_bet_bjh")
     out = default_run("02_bet_bjh")
     rows = {(r["sample"], r["key"]): r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
     dft_rows = list(csv.DictReader(open(out / "results" / "dft.csv", encoding="utf-8")))
@@ -337,7 +308,7 @@ def test_sorption_dft_headline_results(default_run):
 
 
 @pytest.mark.notebooks
-def test_impedance_drt_summary_one_row_per_cell_spectrum(default_run):
+def test_impedance_drt_summary_one_row_per_cell_spectrum(default_run, default_parameters):
     """Notebook 05 writes one DRT row per cell spectrum; its numbers are the DRT's and the circuit fit's."""
     import warnings
 
@@ -345,7 +316,7 @@ def test_impedance_drt_summary_one_row_per_cell_spectrum(default_run):
     from nakit.eis.drt import drt
 
     nb = notebooks_dir() / "05_eis_fitting.ipynb"
-    defaults = notebook_defaults(nb)
+    defaults = default_parameters("05_eis_fitting")
     out = default_run("05_eis_fitting")
     summary = list(csv.DictReader(open(out / "results" / "drt_summary.csv", encoding="utf-8")))
     cells = [s for s in defaults["samples"] if s.get("kind", "cell") == "cell"]

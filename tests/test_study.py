@@ -157,6 +157,11 @@ def test_toy_study_keys_everything_by_label(toy):
     assert [r.status for r in again.results] == ["skipped"]
     assert (out / "index.html").stat().st_mtime_ns == stamp  # the report on disk is current: not redrawn
     assert again.notes == summary.notes
+    # forced: it runs again and writes the same results
+    before = (out / "comparison.nc").read_bytes(), (out / "comparison.csv").read_bytes()
+    forced = run_study(_study(toy, GOOD), workers=1, force=True)
+    assert [r.status for r in forced.results] == ["ran"]
+    assert ((out / "comparison.nc").read_bytes(), (out / "comparison.csv").read_bytes()) == before
     (toy / "lot2" / "data.txt").write_text("1\n")
     third = run_study(_study(toy, GOOD), workers=1)
     assert [r.status for r in third.results] == ["ran"]
@@ -190,6 +195,7 @@ PEER = {
     "Silica-alumina reference": ("sorption", {"file": ("sorption", "micromeritics", "Sample_A.xls")}),
     "Sample G (AIF export)": ("sorption", {"file": ("sorption", "aif-examples", "Sample_G.aif_tst")}),
     "MCM-41 silica": ("sorption", {"file": ("sorption", "pygaps", "MCM-41 N2 77K.json")}),
+    "same file, 2nd label": ("sorption", {"file": ("sorption", "micromeritics", "Sample_A.xls")}),
     # two files with the same basename in different folders (links to two real exports) stay apart
     "lot A": ("sorption", {"file": ("link", "lot-a/isotherm.xls", ("sorption", "micromeritics", "Sample_D.xls"))}),
     "lot B": ("sorption", {"file": ("link", "lot-b/isotherm.xls", ("sorption", "micromeritics", "Sample_E.xls"))}),
@@ -204,6 +210,8 @@ PEER = {
     "Arbin graphite cell": ("cycling", {"file": ("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx")}),
     "Li-ion cell, ZPlot": ("eis", {"kind": "cell", "file": ("echem", "impedancepy", "exampleDataZPlot.z")}),
     "Li-ion cell, CSV": ("eis", {"kind": "cell", "file": ("echem", "impedancepy", "exampleData.csv")}),
+    # four sweeps in one EC-Lab file, every one fitted
+    "Sweeps (EC-Lab)": ("eis", {"kind": "cell", "file": ("echem", "yadg", "peis.issue_149.mpt"), "loop": "all"}),
 }
 FORBIDDEN = [r"CMK-3", r"(?i)\bcomposite", r"Na2S", r"Fig\.", r"(?i)\bpaper\b"]
 
@@ -287,6 +295,63 @@ def test_peer_study_report_names_every_sample_and_no_paper_words(peer_study):
                 found.setdefault(str(path.relative_to(out)), []).append(text[max(m.start() - 60, 0):m.end() + 60])
     assert not found, found
     assert not (out / "claims.csv").exists()
+    for r in peer_study.results:  # no Python object, path or error text where a reader looks
+        html = _visible_text((Path(r.output_dir) / f"{r.name}.html").read_text(encoding="utf-8"))
+        assert not [bad for bad in ("PosixPath", "<Figure", "Traceback", "ipykernel_") if bad in html], r.name
+        captions = (Path(r.output_dir) / "figures" / "captions.csv").read_text(encoding="utf-8")
+        names = {Path(_peer_path(entry["file"])).name for _, entry in PEER.values()}  # labels, never file names
+        assert not [n for n in names if n in captions], r.name
+
+
+def _visible_text(html: str) -> str:
+    import html as html_lib
+
+    html = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", html)
+    html = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", " ", html)
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def _headline(summary, stem: str) -> dict:
+    result = next(r for r in summary.results if r.name == stem)
+    with open(Path(result.output_dir) / "results" / "headline.csv", encoding="utf-8") as fh:
+        return {(r["sample"], r["key"]): r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_peer_study_sorption_headline(peer_study):
+    """One file under two labels gives the same numbers twice; a point missing above p/p0 = 0.99 leaves
+    the pore volume empty with a flag saying why; the type of a type IV isotherm is named."""
+    from nakit.sorption import read_isotherm
+    from nakit.sorption.porevolume import total_pore_volume
+
+    rows = _headline(peer_study, "02_bet_bjh")
+    for key in ("bet_area", "bet_c", "pore_volume", "bjh_peak_diameter", "isotherm_type"):
+        one, two = rows["Silica-alumina reference", key], rows["same file, 2nd label", key]
+        assert (one["value"], one["sigma"], one["flags"]) == (two["value"], two["sigma"], two["flags"]), key
+    pv = total_pore_volume(read_isotherm(_peer_path(PEER["Silica-alumina reference"][1]["file"])), 0.99)
+    assert float(rows["Silica-alumina reference", "pore_volume"]["value"]) == pytest.approx(pv.volume, rel=1e-12)
+    assert rows["MCM-41 silica", "pore_volume"]["value"] == ""
+    assert "above the last point" in rows["MCM-41 silica", "pore_volume"]["flags"]
+    assert rows["Silica-alumina reference", "isotherm_type"]["value"] == "IV"
+
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_peer_study_fits_every_sweep_of_a_multi_sweep_file(peer_study):
+    import xarray as xr
+
+    from nakit.eis import fitting, iter_loops, read_eis
+
+    rows = _headline(peer_study, "05_eis_fitting")
+    label = "Sweeps (EC-Lab)"
+    assert {"r_interface", "r_interface_last", "r_interface_growth"} <= {k for (s, k) in rows if s == label}
+    sweeps = list(iter_loops(read_eis(_peer_path(PEER[label][1]["file"]))))
+    last = fitting.fit_circuit(sweeps[-1][1], "R0-p(R1,CPE1)-W1", weighting="modulus")
+    assert float(rows[label, "r_interface_last"]["value"]) == pytest.approx(last.values["R1"], rel=1e-9)
+    result = next(r for r in peer_study.results if r.name == "05_eis_fitting")
+    with xr.open_dataset(Path(result.output_dir) / "results" / "r_interface.nc") as ds:
+        assert list(ds["sample"].values) == [label] and ds.sizes["cycle"] == len(sweeps)
 
 
 def _same(cell: str, compute, label: str) -> None:
@@ -469,8 +534,8 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
     for label, (technique, entry) in PEER.items():
         if technique != "eis":
             continue
-        row = table[label]
-        spectrum = select_loop(read_eis(_peer_path(entry["file"])), "last")
+        row = table[label]  # a sample of every sweep reports its first as r_interface
+        spectrum = select_loop(read_eis(_peer_path(entry["file"])), "first" if entry.get("loop") == "all" else "last")
         try:
             fit = fitting.fit_circuit(spectrum, "R0-p(R1,CPE1)-W1", weighting="modulus")
         except NakitError:
