@@ -143,8 +143,19 @@ def least_squares_trf(fun, jac, x0, lb, ub, ftol: float = 1e-8, xtol: float = 1e
         while actual_reduction <= 0 and nfev < max_nfev:
             p_h, alpha, _ = solve_lsq_trust_region(n, m, uf, s, V, Delta, initial_alpha=alpha)
             p = d * p_h
-            step, step_h, predicted_reduction = select_step(x, J_h, diag_h, g_h, p, p_h, d, Delta, lb, ub, theta)
-            x_new = make_strictly_feasible(x + step, lb, ub, rstep=0)
+            x_p = x + p
+            if ((x_p >= lb) & (x_p <= ub)).all():
+                # select_step's first case (the step stays inside the bounds), its
+                # evaluate_quadratic(J_h, g_h, p_h, diag=diag_h) written out
+                Js = J_h.dot(p_h)
+                q = np.dot(Js, Js)
+                q += np.dot(p_h * diag_h, p_h)
+                step, step_h, predicted_reduction = p, p_h, -(0.5 * q + np.dot(p_h, g_h))
+            else:
+                step, step_h, predicted_reduction = select_step(x, J_h, diag_h, g_h, p, p_h, d, Delta, lb, ub, theta)
+            x_new = x + step
+            # make_strictly_feasible(x_new, lb, ub, rstep=0) changes only a point on or beyond a bound
+            x_new = x_new.copy() if ((x_new > lb) & (x_new < ub)).all() else make_strictly_feasible(x_new, lb, ub, rstep=0)
             f_new = np.atleast_1d(fun(x_new))
             nfev += 1
             step_h_norm = _norm(step_h)
