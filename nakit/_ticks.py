@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from contextlib import contextmanager
 
 from matplotlib import axis as maxis
 from matplotlib import figure as mfigure
@@ -179,6 +180,19 @@ def _get_ticklabel_bboxes(self, ticks, renderer):
         boxes = entry[3][key] = _plain_ticklabel_bboxes(self, ticks, renderer)
     # copies: a caller may change a box it was given
     return tuple([Bbox(box.get_points().copy()) for box in part] for part in boxes)
+
+
+@contextmanager
+def draw_session():
+    """A session of its own (as one draw or tight-box measurement) for measuring outside ``Figure.draw``."""
+    if getattr(_session, "memo", None) is not None or not MEMO_ENABLED:
+        yield
+        return
+    _session.memo, _session.owners = {}, {}
+    try:
+        yield
+    finally:
+        _session.memo = _session.owners = None
 
 
 def _in_session(method):

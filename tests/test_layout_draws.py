@@ -80,16 +80,17 @@ def test_a_change_after_the_caption_is_drawn_before_it_is_checked(draws):
     plt.close(fig)
 
 
-def test_caption_without_a_layout_engine_draws_once_and_the_check_not_again(draws):
-    """No engine: the caption draws the figure (the check would have), then nothing draws it before saving."""
+def test_caption_without_a_layout_engine_settles_it_and_the_check_does_not_draw(draws):
+    """No engine: the caption settles the figure without drawing it (plotting.settle), then nothing
+    draws it before saving."""
     plotting.use_style()
     fig, ax = plt.subplots()
     ax.plot(np.arange(10), np.arange(10), "o", label="line")
     ax.legend(loc="upper left")
     plotting.caption(fig, "A caption.", synthesised=False)
-    assert len(draws) == 1 and not fig.stale
+    assert len(draws) == 0 and not fig.stale
     layout.overlaps(fig, relayout=False)
-    assert len(draws) == 1
+    assert len(draws) == 0
     plt.close(fig)
 
 
@@ -128,14 +129,14 @@ def test_savefig_tight_box_after_a_caption_is_the_measured_one(engine):
     plt.close(fig)
 
 
-def test_report_figure_draws_a_captioned_figure_once_plus_once_per_format(tmp_path, draws, monkeypatch):
+def test_report_figure_draws_a_captioned_figure_once_per_format(tmp_path, draws, monkeypatch):
     monkeypatch.setenv("NAKIT_FIGURE_WRITER", "0")  # every format drawn here, where the draws are counted
     rep = report.start("05_eis_fitting", tmp_path, samples=["A"], claims_file=None, synthesised=True)
     fig = _figure("center")
     draws.clear()
     with pytest.warns(Warning, match="covers"):  # the centred legend over the grid is still found
         rep.figure(fig, "grid", "Grid of A.", formats=["png", "svg", "pdf"])
-    assert len(draws) == 4, draws  # the caption's layout draw, then PNG, SVG, PDF
+    assert len(draws) == 3, draws  # PNG, SVG, PDF (the caption settles the layout without drawing)
     assert "grid,overlap,legend" in (tmp_path / "figures" / "layout.csv").read_text()
     plt.close(fig)
 
@@ -153,3 +154,36 @@ def test_a_captioned_figure_never_saved_is_not_kept_alive():
     del fig, ax
     gc.collect()
     assert gone() is None
+
+
+def _engine_less_figure():
+    plotting.use_style()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    t = np.linspace(0, np.pi, 20)
+    ax.plot(500 + 400 * (1 - np.cos(t)), 400 * np.sin(t), "o", label="arc")
+    ax.set_aspect("equal", adjustable="box")
+    ax.set(xlabel="Z′ / Ω", ylabel="−Z″ / Ω", title="no layout engine")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+    return fig
+
+
+@pytest.mark.parametrize("make", [lambda: _figure("center"), _engine_less_figure], ids=["constrained", "no-engine"])
+def test_caption_settles_the_layout_without_drawing_and_changes_no_byte(tmp_path, draws, monkeypatch, make):
+    """plotting.settle (aspect applied, layout engine run, nothing drawn) leaves the figure where a
+    draw would: the same overlaps, tight box and files as when the caption draws the figure first."""
+    monkeypatch.setenv("NAKIT_FIGURE_DPI", "60")
+    results = {}
+    for settled in (False, True):
+        monkeypatch.setattr(plotting, "SETTLE_WITHOUT_DRAWING", settled)
+        fig = make()
+        draws.clear()
+        plotting.caption(fig, "Synthesised stand-in.", synthesised=False)
+        caption_draws = len(draws)
+        found = layout.overlaps(fig, relayout=False)
+        positions = [tuple(ax.get_position().bounds) for ax in fig.axes]
+        paths = plotting.savefig(fig, tmp_path / str(settled) / "fig", formats=["png", "svg"])
+        results[settled] = (caption_draws, _key(found), positions, [p.read_bytes() for p in paths])
+        plt.close(fig)
+    drawn, settled = results[False], results[True]
+    assert drawn[0] == 1 and settled[0] == 0  # the fast path is taken: the caption drew nothing
+    assert settled[1:] == drawn[1:]
