@@ -108,7 +108,7 @@ def test_groups_met_again_are_taken_from_fitted_and_equal_a_fresh_fit(monkeypatc
 
 
 @pytest.mark.parametrize("case", ["free", "on_bounds"])
-def test_direct_trf_call_equals_least_squares_to_the_bit(case):
+def test_trf_loop_equals_least_squares_to_the_bit(case):
     """nakit.xrd._trf (scipy's solver loop without least_squares' wrappers) gives least_squares' result."""
     from scipy.optimize import least_squares
 
