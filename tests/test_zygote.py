@@ -71,10 +71,41 @@ def _probe(result) -> dict:
     return json.loads((result.output_dir / "probe.json").read_text())
 
 
-def test_forked_kernels_see_what_a_cold_kernel_sees_and_nothing_of_the_previous_run(tmp_path):
-    nb = _probe_notebook(tmp_path)
-    cold = _probe(runner.execute(nb, tmp_path / "cold", warm=False, html=False))
+@pytest.fixture(scope="module")
+def _module_zygote(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("zygote")
+    z = zygote.Zygote(runner.kernel_name(), folder,
+                      {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"})
+    yield z
+    z.close()
+    assert not _alive(z.pid)
+
+
+@pytest.fixture
+def shared(_module_zygote, monkeypatch):
+    """One zygote (seconds of CPU to start) for the tests that do not stop it, in the folder of
+    their notebooks; it exits when closed, its kernels with it. A test using it calls
+    :func:`_same_env` first: pytest sets PYTEST_CURRENT_TEST anew in each test's every phase."""
+    return _module_zygote
+
+
+def _same_env(monkeypatch) -> None:
+    """This test's environment as the shared zygote's (no PYTEST_CURRENT_TEST, restored after)."""
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+
+
+def _pool(shared) -> runner.KernelPool:
+    """A pool whose kernels the shared zygote forks (attached: the pool does not stop it)."""
     pool = runner.KernelPool()
+    pool.zygote = zygote.Zygote.attach(shared.address())
+    return pool
+
+
+def test_forked_kernels_see_what_a_cold_kernel_sees_and_nothing_of_the_previous_run(tmp_path, shared, monkeypatch):
+    _same_env(monkeypatch)
+    nb = _probe_notebook(Path(shared.cwd))
+    cold = _probe(runner.execute(nb, tmp_path / "cold", warm=False, html=False))
+    pool = _pool(shared)
     try:
         first = _probe(runner.execute(nb, tmp_path / "first", kernels=pool, html=False))
         zygote_pid = pool.zygote.pid
@@ -96,7 +127,7 @@ def test_forked_kernels_see_what_a_cold_kernel_sees_and_nothing_of_the_previous_
         {"atexit.txt": "ran", "thread.txt": "joined", "left_open.txt": "flushed"}
     assert exits["first"] == exits["cold"] and exits["second"] == exits["cold"]
     assert first["draw"] != second["draw"]  # numpy's global random state is not the zygote's
-    assert not _alive(first["pid"]) and not _alive(zygote_pid)
+    assert not _alive(first["pid"]) and not _alive(second["pid"])
 
 
 def test_forked_run_equals_a_cold_run_byte_for_byte(tmp_path):
@@ -125,15 +156,15 @@ def test_forked_run_equals_a_cold_run_byte_for_byte(tmp_path):
     assert _cells(again.executed) == _cells(cold.executed)
 
 
-def test_interrupt_reaches_a_forked_kernel(tmp_path):
-    pool = runner.KernelPool()
-    try:
-        pool.prefetch = False
-        pool._zygote(runner.kernel_name(), tmp_path, True)
-        kernel = pool.take(runner.kernel_name(), tmp_path)
-        from jupyter_client.blocking import BlockingKernelClient
+def test_interrupt_reaches_a_forked_kernel(shared, monkeypatch):
+    _same_env(monkeypatch)
+    from jupyter_client.blocking import BlockingKernelClient
 
-        client = BlockingKernelClient()
+    pool = _pool(shared)
+    pool.prefetch = False
+    kernel = pool.take(runner.kernel_name(), shared.cwd)
+    client = BlockingKernelClient()
+    try:  # (whatever fails, the kernel and the client's sockets go: a leaked context hangs a later GC)
         client.load_connection_info(kernel.km.get_connection_info())
         client.start_channels(hb=False)
         printed = []
@@ -149,11 +180,16 @@ def test_interrupt_reaches_a_forked_kernel(tmp_path):
         assert reply["parent_header"]["msg_id"] == msg_id
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
         assert time.monotonic() - started < 20
-        reply = client.execute_interactive("1 + 1", timeout=60, output_hook=lambda msg: None)
+        for _ in range(50):  # (ipykernel aborts the requests that reach it right after an error)
+            reply = client.execute_interactive("1 + 1", timeout=60, output_hook=lambda msg: None)
+            if reply["content"]["status"] != "aborted":
+                break
+            time.sleep(0.1)
         assert reply["content"]["status"] == "ok"  # still alive after the interrupt
-        client.stop_channels()
-        kernel.shutdown(now=True)
     finally:
+        client.stop_channels()
+        client.context.destroy(linger=0)
+        kernel.shutdown(now=True)
         pool.close()
 
 
@@ -178,12 +214,13 @@ def test_a_killed_zygote_means_cold_kernels_with_the_same_outputs(tmp_path):
     assert after["state"] == first["state"] == last["state"]
 
 
-def test_a_refused_request_runs_the_kernel_cold_in_the_same_process(tmp_path):
-    nb = _probe_notebook(tmp_path)
-    pool = runner.KernelPool()
+def test_a_refused_request_runs_the_kernel_cold_in_the_same_process(tmp_path, shared, monkeypatch):
+    _same_env(monkeypatch)
+    nb = _probe_notebook(Path(shared.cwd))
+    pool = _pool(shared)
     try:
         pool.prefetch = False
-        z = pool._zygote(runner.kernel_name(), tmp_path, True)
+        z = pool.zygote
         z.env = {**z.env, "NAKIT_PROBE": "1"}  # the pool thinks it matches; the zygote does not
         pool.env = {**os.environ, "NAKIT_PROBE": "1"}
         result = _probe(runner.execute(nb, tmp_path / "refused", kernels=pool, html=False))
