@@ -27,6 +27,21 @@ server 2.8-2.9 s (5.6 s before the zygote, at a higher load); batch of notebook 
 2.4-3.2 s per run with the zygote vs 4.7-5.8 s with cold kernels (1.5-2.4x); 2 workers 1.3-1.55x
 of 1 (the other work on the machine takes the second core). What remains per run is mostly the
 notebook's own cells (its figure files: ~2.5 s of the 00 run) and papermill (~0.5 s).
+
+Measured 2026-12-06 03:20-04:05 (load 4-10 from two other sessions and a CI simulation: the bare
+papermill floor took 7.6-28 s, so wall times say little; CPU is user + system of every process
+of the command). A/B in one run, the orchestration before this session's work against after it,
+the rest of the tree the same, alternated: batch of 10 x notebook 00, 1 worker 28.6 -> 25.4 s CPU
+and 30.0 -> 29.0 s (two runs), 2 workers 29.7 -> 25.9 s and 33.5 -> 27.8 s; ``nakit run 00
+--no-server`` 10.6 -> 8.8 s CPU. Where a batch run's CPU goes now (1 worker, ~2.7 s per run of
+10): the kernel ~1.4 s (ipykernel's start ~0.3 s, of which debugpy 0.1; the notebook's cells ~0.6 s,
+most of it the figure and its layout check; the figure writer's child ~0.5 s); the parent ~0.15 s
+per run; once per batch, the zygote's imports ~5.5 s (xraydb 1.2 s, lmfit 0.9 s, the rest of the
+extras 1 s that notebook 00 does not need) and the parent's ~3 s (papermill, first rendering).
+A 2-worker batch of notebook 00 is CPU-bound on 2 cores: per run per worker it cannot go below
+its CPU per run, so the 1.5 s aim needs the kernel's side (the notebook's figure) cheaper still.
+This run (load 3-7): kernel server 2.36 s median (aim <= 3 s); batch 1 worker 33.7 s wall,
+26.9 s CPU; 2 workers 36.8 s wall, 27.3 s CPU.
 """
 
 from __future__ import annotations

@@ -310,6 +310,9 @@ def _preload() -> list[str]:
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
 
+    # Not ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start): its import makes a
+    # threading.Thread, which takes a number from threading's counter, so a forked kernel's threads
+    # would be named one up from a cold kernel's (tested: test_zygote compares thread names).
     base = list(sys.path)
     if "" not in sys.path and not sys.flags.safe_path:  # as IPython's InteractiveShellApp.init_path
         where = next((i for i, p in enumerate(sys.path)
