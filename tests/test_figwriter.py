@@ -123,14 +123,17 @@ def test_the_child_writes_nothing_to_the_parents_streams(tmp_path, capfd):
     assert "child" not in captured.out + captured.err
 
 
-def test_at_most_one_child_at_a_time_and_a_file_is_never_written_twice_at_once(tmp_path):
-    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert figwriter.submit(lambda: (time.sleep(0.3), first.write_text("a")), [first])
-    # the second submit joins the first before forking: its file is complete by then
-    assert figwriter.submit(lambda: second.write_text("b"), [second])
-    assert first.read_text() == "a"
-    assert figwriter.pending() == [second]
+def test_at_most_max_pending_children_at_a_time_and_a_file_is_never_written_twice_at_once(tmp_path):
+    paths = [tmp_path / f"{k}.pdf" for k in range(figwriter.MAX_PENDING + 1)]
+    for k, path in enumerate(paths[:-1]):
+        assert figwriter.submit(lambda k=k, path=path: (time.sleep(0.3 * (k == 0)), path.write_text(str(k))), [path])
+    assert figwriter.pending() == paths[:-1]
+    # one more submit joins the oldest before forking: its file is complete by then
+    assert figwriter.submit(lambda: paths[-1].write_text("last"), [paths[-1]])
+    assert paths[0].read_text() == "0"
+    assert figwriter.pending() == paths[1:]
     figwriter.wait()
+    assert [p.read_text() for p in paths] == [str(k) for k in range(len(paths) - 1)] + ["last"]
     # saving the same name again waits for the child writing it
     fig = _figure()
     plotting.savefig(fig, tmp_path / "g", ("png", "pdf"), background=True)
