@@ -41,7 +41,10 @@ extras 1 s that notebook 00 does not need) and the parent's ~3 s (papermill, fir
 A 2-worker batch of notebook 00 is CPU-bound on 2 cores: per run per worker it cannot go below
 its CPU per run, so the 1.5 s aim needs the kernel's side (the notebook's figure) cheaper still.
 This run (load 3-7): kernel server 2.36 s median (aim <= 3 s); batch 1 worker 33.7 s wall,
-26.9 s CPU; 2 workers 36.8 s wall, 27.3 s CPU.
+26.9 s CPU; 2 workers 36.8 s wall, 27.3 s CPU. Again at 04:15-04:22 (load 2.5-6; the host gave
+less per CPU second by then: the zygote's imports took 10 s of CPU, not 5.5), before/after
+alternated twice: 1 worker 44.3, 41.7 -> 38.9, 39.2 s CPU (42.5, 38.5 -> 39.3, 35.1 s wall);
+2 workers 39.6, 40.7 -> 33.7, 32.1 s CPU (56.1, 32.8 -> 42.8, 32.2 s wall).
 """
 
 from __future__ import annotations
