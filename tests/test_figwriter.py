@@ -16,14 +16,21 @@ from nakit.errors import NakitError
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the figure writer forks (Linux only)")
 
 
-@pytest.fixture(autouse=True)
-def _joined(monkeypatch):
-    monkeypatch.delenv("NAKIT_FIGURE_WRITER", raising=False)
-    yield
+def _join_quietly():
     try:
         figwriter.wait()
     except figwriter.FigureWriteError:
         pass
+
+
+@pytest.fixture(autouse=True)
+def _joined(monkeypatch):
+    # children an earlier test in this process left unjoined (a report never finished) would
+    # otherwise still be pending here: a further submit joins only what exceeds MAX_PENDING
+    _join_quietly()
+    monkeypatch.delenv("NAKIT_FIGURE_WRITER", raising=False)
+    yield
+    _join_quietly()
 
 
 def _figure():
