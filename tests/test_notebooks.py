@@ -19,6 +19,7 @@ from nakit.claims import load_claims
 from nakit.paths import notebooks_dir
 from nakit.runner import INPUT_SUFFIXES, notebook_defaults
 from tests.peer import peer_file
+from tests.reporttext import visible_text
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
@@ -178,16 +179,6 @@ def test_figure_ids_from_names():
     assert figure_ids("figure_of_merit") == set()
 
 
-def _visible_text(html):
-    """What a reader sees of an HTML report: tags, styles, scripts and inline images removed."""
-    import html as html_lib
-    import re
-
-    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
-    html = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", " ", html)
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
 def _own_run(tmp_path, stem, overrides):
     """Run a technique notebook on real peer files with the user's own labels and no claims list."""
     from nakit.runner import execute
@@ -195,7 +186,7 @@ def _own_run(tmp_path, stem, overrides):
     result = execute(notebooks_dir() / f"{stem}.ipynb", tmp_path / stem, overrides)
     assert result.ok, result.error
     out = Path(result.output_dir)
-    html = _visible_text((out / f"{stem}.html").read_text(encoding="utf-8"))
+    html = visible_text((out / f"{stem}.html").read_text(encoding="utf-8"))
     found = [w for w in PAPER_WORDS if w.lower() in html.lower()]
     assert not found, f"paper words in a report without a claims list: {found}"
     for bad in ("PosixPath", "<Figure", "Traceback", "ipykernel_"):
@@ -271,7 +262,7 @@ def default_parameters(default_study):
 def test_defaults_without_claims_list_make_no_comparison(default_run, stem):
     """The shipped stand-ins without a claims list: labels only, no paper statements, no claims.csv."""
     out = default_run(stem)
-    text = _visible_text((out / f"{stem}.html").read_text(encoding="utf-8"))
+    text = visible_text((out / f"{stem}.html").read_text(encoding="utf-8"))
     assert not [w for w in ("Fig.", "paper") if w.lower() in text.lower()]
     assert "Synthesised stand-in data" in text
     assert not (out / "claims.csv").exists()

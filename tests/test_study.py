@@ -16,6 +16,7 @@ import pytest
 from nakit import cli
 from nakit.errors import ParameterError
 from nakit.study import load_study, run_study, safe_names
+from tests.reporttext import visible_text
 
 TOY_PARAMETERS = '''title = ""        # report title; "" makes one from the labels
 samples = [       # one dict per sample; keys: label*, file*, scale
@@ -296,19 +297,11 @@ def test_peer_study_report_names_every_sample_and_no_paper_words(peer_study):
     assert not found, found
     assert not (out / "claims.csv").exists()
     for r in peer_study.results:  # no Python object, path or error text where a reader looks
-        html = _visible_text((Path(r.output_dir) / f"{r.name}.html").read_text(encoding="utf-8"))
+        html = visible_text((Path(r.output_dir) / f"{r.name}.html").read_text(encoding="utf-8"))
         assert not [bad for bad in ("PosixPath", "<Figure", "Traceback", "ipykernel_") if bad in html], r.name
         captions = (Path(r.output_dir) / "figures" / "captions.csv").read_text(encoding="utf-8")
         names = {Path(_peer_path(entry["file"])).name for _, entry in PEER.values()}  # labels, never file names
         assert not [n for n in names if n in captions], r.name
-
-
-def _visible_text(html: str) -> str:
-    import html as html_lib
-
-    html = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", html)
-    html = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", " ", html)
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _headline(summary, stem: str) -> dict:
