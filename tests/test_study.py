@@ -340,6 +340,8 @@ def test_peer_study_fits_every_sweep_of_a_multi_sweep_file(peer_study):
     label = "Sweeps (EC-Lab)"
     assert {"r_interface", "r_interface_last", "r_interface_growth"} <= {k for (s, k) in rows if s == label}
     sweeps = list(iter_loops(read_eis(_peer_path(PEER[label][1]["file"]))))
+    growth = rows[label, "r_interface_growth"]  # sweeps of one file are not charge cycles
+    assert (growth["unit"], growth["note"]) == ("ohm/sweep", f"sweeps 1-{len(sweeps)}")
     last = fitting.fit_circuit(sweeps[-1][1], "R0-p(R1,CPE1)-W1", weighting="modulus")
     assert float(rows[label, "r_interface_last"]["value"]) == pytest.approx(last.values["R1"], rel=1e-9)
     result = next(r for r in peer_study.results if r.name == "05_eis_fitting")
