@@ -242,6 +242,34 @@ def _group_key(*arrays) -> bytes:
     return h.digest()
 
 
+class _Converged:
+    """The groups :func:`fit_peaks`' fits of one pattern found, for its refits.
+
+    Each refit starts the kept peaks at their fitted centres. ``groups`` maps (fitted centres,
+    first and last window point) to a group's rows when every centre ended strictly inside its
+    bounds. A refit group with those centres over the same window points has the objective of
+    the fit that found them (same points, model, local background, area/FWHM/eta bounds); only
+    its centre bounds (+-half a window half-width about the start) are re-centred, and the
+    optimum lay strictly inside the old ones, so it is a solution of the new problem as well,
+    to the solver's tolerance: its rows are kept instead of descending to them again from
+    :func:`guess_doublet`'s start values. (Refitted, such a group lands within that tolerance of
+    them, which ``xtol`` sets relative to the parameter vector's norm, dominated by the areas:
+    on the paper scans and the LaB6 standard, the same peaks, every value within 3e-4 of its
+    standard error; ``tests/xrd/test_fast_paths.py`` compares the two.)
+    """
+
+    def __init__(self):
+        self.groups: dict[tuple, list[dict]] = {}
+
+    def add(self, rows: list[dict], window: tuple[int, int], lo_centre, hi_centre) -> None:
+        centres = [r["two_theta"] for r in rows]
+        # off the bounds as least_squares' active-constraint test (rtol = xtol = 1e-8) sees it
+        inside = all(lo + 1e-8 * max(1.0, abs(lo)) < c < hi - 1e-8 * max(1.0, abs(hi))
+                     for c, lo, hi in zip(centres, lo_centre, hi_centre))
+        if inside:
+            self.groups[tuple(sorted(centres)), window] = rows
+
+
 @one_blas_thread()  # hundreds of small fits: one thread is faster, and the same bits everywhere
 def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, sigma=None,
                   window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5, *,
@@ -258,7 +286,7 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     stored in it under a digest of everything the group's fit depends on (its window's data,
     start values and bounds, the wavelength); a later call meeting the same group takes its
     rows from there instead of fitting it again to the same bits. :func:`fit_peaks` passes
-    one through its refits, where about a quarter of the groups recur unchanged.
+    one through its refits.
 
     Notes
     -----
@@ -274,9 +302,13 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
 
 def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
                 window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5, *,
-                fitted: dict | None = None) -> pd.DataFrame:
+                fitted: dict | None = None, converged: _Converged | None = None) -> pd.DataFrame:
     """:func:`fit_peaks_raw` without its BLAS thread limit (the caller sets it: :func:`fit_peaks` once
-    for all its refits; threadpoolctl takes milliseconds to find the libraries each time)."""
+    for all its refits; threadpoolctl takes milliseconds to find the libraries each time).
+
+    ``converged``: what :func:`fit_peaks`' earlier fits of the same pattern found (:class:`_Converged`);
+    it is updated with this call's groups.
+    """
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
     same_length(two_theta=x, intensity=y)
@@ -305,6 +337,11 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         xm, ym, sm = x[m], y[m] - b[m], s[m]
         xc = xm.mean()
         p0, lo_b, hi_b = [float(np.percentile(ym, 5)), 0.0], [-np.inf, -np.inf], [np.inf, np.inf]
+        window = np.flatnonzero(m)
+        window = (int(window[0]), int(window[-1]))
+        if converged is not None and (tuple(g), window) in converged.groups:
+            rows.extend(dict(r) for r in converged.groups[tuple(g), window])
+            continue
         step = float(np.median(np.diff(xm)))
         for c in g:
             gs = guess_doublet(xm, ym, c)
@@ -315,6 +352,8 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         key = _group_key(xm, ym, sm, p0, lo_b, hi_b, [wl.ka1, wl.ka2 or np.nan, wl.ratio])
         if key in fitted:
             rows.extend(dict(r) for r in fitted[key])
+            if converged is not None:
+                converged.add(fitted[key], window, lo_b[2::4], hi_b[2::4])
             continue
         group = _DoubletGroup(xm, xc, ym, sm, wl)
         res = _least_squares_trf(group.residual, group.jac, p0, lo_b, hi_b)
@@ -327,6 +366,8 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         fitted[key] = [_peak_row(res.x[2 + 4 * k: 6 + 4 * k], err[2 + 4 * k: 6 + 4 * k], wl, redchi, n)
                        for k in range(n)]
         rows.extend(dict(r) for r in fitted[key])
+        if converged is not None:
+            converged.add(fitted[key], window, lo_b[2::4], hi_b[2::4])
     df = pd.DataFrame(rows)
     return df.sort_values("two_theta", ignore_index=True)
 
@@ -349,7 +390,9 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
 
     ``background`` is an array on the Dataset's grid; without it the SNIP estimate is used.
     Found candidates whose fit is not a Bragg peak (area below ``min_significance`` standard
-    errors, FWHM above ``max_fwhm`` deg or below two steps) are dropped and the rest refitted.
+    errors, FWHM above ``max_fwhm`` deg or below two steps) are dropped and the rest refitted
+    at their fitted centres (a group whose centres and window points are those of its last fit
+    keeps that fit: :class:`_Converged`).
     """
     require_dataset(ds, "xrd", "fit_peaks")
     from .background import snip_background
@@ -374,8 +417,8 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
 
 def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw) -> pd.DataFrame:
     """:func:`fit_peaks`' fit, then its refits without the candidates that are not Bragg peaks."""
-    fitted = {}  # the refits below meet many groups unchanged
-    df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted)
+    fitted, converged = {}, _Converged()
+    df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted, converged=converged)
     step = float(np.median(np.diff(x)))
     for _ in range(8 if found else 0):
         signif = df["area"] / df["area_sigma"].replace(0, np.nan)
@@ -388,5 +431,7 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
         drop = bad & ((df["fwhm"] >= max_fwhm) | (df["fwhm"] <= 2 * step) | ~inside)
         if not drop.any():
             drop = signif == signif[bad].min()
-        df = _fit_groups(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted)
+        df = _fit_groups(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted,
+                         converged=converged)
     return df
+

@@ -162,6 +162,57 @@ def test_fit_peaks_refits_give_what_fitting_every_group_gives(monkeypatch):
     pd.testing.assert_frame_equal(fit_peaks(ds, min_snr=5.0), shared, check_exact=True)
     assert blas_threads and set(blas_threads) == {1}
 
+    # the plain refits: every group of every refit fitted again from guess_doublet's start
+    # values (what fit_peaks did before _Converged)
+    calls = []
+    real_trf = peaks_mod._least_squares_trf
+    monkeypatch.setattr(peaks_mod, "_least_squares_trf", lambda *a: calls.append(1) or real_trf(*a))
+    monkeypatch.setattr(peaks_mod, "_fit_groups", lambda *a, converged=None, fitted=None, **k: real(*a, **k))
+    plain = fit_peaks(ds, min_snr=5.0)
+    n_plain = len(calls)
+    monkeypatch.setattr(peaks_mod, "_fit_groups", real)
+    again = fit_peaks(ds, min_snr=5.0)
+    pd.testing.assert_frame_equal(again, shared, check_exact=True)
+    assert len(calls) - n_plain < 0.5 * n_plain  # 34 group fits instead of 85
+    # the same peaks, at the same optimum to the solver's tolerance (3e-4 standard errors here)
+    assert len(plain) == len(shared)
+    for col in ("two_theta", "fwhm", "eta", "area", "d"):
+        assert (np.abs(shared[col] - plain[col]) <= 2e-3 * plain[f"{col}_sigma"]).all(), col
+    assert not np.array_equal(shared["two_theta"], plain["two_theta"])  # the comparison can tell them apart
+    for col in ("two_theta_sigma", "area_sigma", "redchi"):
+        assert np.allclose(shared[col], plain[col], rtol=1e-3, atol=0), col
+
+
+def test_refit_takes_a_group_from_its_last_fit_only_off_its_centre_bounds(monkeypatch):
+    """A refit at the fitted centres over the same window points keeps the rows of a group whose
+    centres ended inside their bounds; a centre held by its bound is fitted again."""
+    x, y = _pattern()
+    b = np.full_like(y, 30.0)
+    calls = []
+    real_trf = peaks_mod._least_squares_trf
+    monkeypatch.setattr(peaks_mod, "_least_squares_trf", lambda *a: calls.append(1) or real_trf(*a))
+    conv = peaks_mod._Converged()
+    # 38.9 is a peak; 46.6 starts 0.6 deg above the peak at 46.0: its centre stops on the lower bound
+    # 46.6 - 0.45, which a refit started there moves again
+    first = peaks_mod._fit_groups(x, y, [38.9, 46.6], CU, b, converged=conv)
+    assert len(calls) == 2 and first.loc[1, "two_theta"] == pytest.approx(46.15)
+    assert len(conv.groups) == 1
+    second = peaks_mod._fit_groups(x, y, first["two_theta"].values, CU, b, converged=conv)
+    assert second.loc[1, "two_theta"] < 46.1 and len(conv.groups) == 3  # refitted, and now free
+    # refits at the fitted centres until one fits nothing: every group kept, its rows unchanged
+    last = second
+    for _ in range(3):
+        n = len(calls)
+        again = peaks_mod._fit_groups(x, y, last["two_theta"].values, CU, b, converged=conv)
+        if len(calls) == n:
+            break
+        last = again
+    assert len(calls) == n
+    pd.testing.assert_frame_equal(again, last, check_exact=True)
+    # the same centre over other window points (a neighbour near it now): fitted again
+    peaks_mod._fit_groups(x, y, [last.loc[0, "two_theta"], 39.3], CU, b, converged=conv)
+    assert len(calls) == n + 1
+
 
 def _lines_indexed_all(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarray:
     """:func:`_lines_indexed` by every reflection of every cell (the reference it is tested against)."""
