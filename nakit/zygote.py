@@ -52,8 +52,8 @@ import sys
 FORKED = False
 
 # Run silently in a kernel started ahead of need, and by the zygote before it forks: the imports
-# every notebook's first cells make anyway (numpy, pandas, xarray, matplotlib, nakit's report and
-# house style), the figure backends and font subsetter, one small figure drawn so the fonts are
+# every notebook's first cells make anyway (numpy, pandas, matplotlib, nakit's report and house
+# style), the figure backends and font subsetter, one small figure drawn so the fonts are
 # loaded, and those of :data:`EXTRAS` asked for. Nothing is written (a throw-away PDF would only
 # repeat font subsetting the notebook does for its own files). All inside a function: no name is
 # left in the notebook's namespace, no pyplot figure is opened (no backend is resolved).
@@ -63,7 +63,7 @@ def _nakit_warm_up():
     if getattr(sys.modules.get("nakit.zygote"), "FORKED", False):
         return  # forked from a zygote that did all this
     import io
-    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
+    import numpy, pandas, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
 %s    from matplotlib.figure import Figure
@@ -85,9 +85,10 @@ EXTRAS = {
     "lmfit": ("import lmfit",),  # fits (01, 03-05): ~0.5 s
     "pybaselines": ("import pybaselines",),  # baselines (01, 03)
     "gemmi": ("import gemmi",),  # CIFs (01)
-    # results as Datasets: h5netcdf writes them; xarray imports its optional parallel stack (dask)
-    # on the first Dataset and its unit-aware array support (pint) on the first index, where installed
-    "xarray": ("import h5netcdf", 'xarray.Dataset({"warm_up": ("x", [0.0])}, coords={"x": [0.0]})'),
+    # results as Datasets (every technique notebook; not notebook 00): h5netcdf writes them; xarray
+    # imports its optional parallel stack (dask) on the first Dataset and its unit-aware array
+    # support (pint) on the first index, where installed
+    "xarray": ("import xarray, h5netcdf", 'xarray.Dataset({"warm_up": ("x", [0.0])}, coords={"x": [0.0]})'),
     # tables shown styled (results tables, the claims ledger): pandas' Styler loads jinja2
     "styler": ("import pandas.io.formats.style",),
 }
