@@ -229,6 +229,29 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
     return sols
 
 
+def _tetragonal_trials(q, centring: str, n_first: int, max_index: int) -> set[tuple[float, float, str]]:
+    """Trial cells (a, c rounded to 1e-3 A, centring) from every pair of the first ``n_first`` lines
+    (Q = 1/d^2) given every pair of low-index (max index ``max_index``) hkl, 2 < a, c < 30 A, a != c."""
+    hkl = _hkl_table("tetragonal", centring)
+    trial = hkl[(hkl.max(axis=1) <= max_index)]
+    m = np.stack([trial[:, 0] ** 2 + trial[:, 1] ** 2, trial[:, 2] ** 2], axis=1).astype(float)
+    seen = set()
+    for i, j in combinations(range(min(n_first, len(q))), 2):
+        # all pairs of trial rows for lines i and j: solve [m_i; m_j] [A, C] = [q_i, q_j]
+        mi, mj = m[:, None, :], m[None, :, :]
+        det = mi[..., 0] * mj[..., 1] - mi[..., 1] * mj[..., 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            A = (q[i] * mj[..., 1] - q[j] * mi[..., 1]) / det
+            C = (mi[..., 0] * q[j] - mj[..., 0] * q[i]) / det
+        good = np.isfinite(A) & np.isfinite(C) & (A > 0) & (C > 0)
+        # element-wise what 1 / np.sqrt, the range test and round(np.float64, 3) (numpy's
+        # round, np.round) did pair by pair, on whole arrays (same numbers: tested)
+        a, c = 1 / np.sqrt(A[good]), 1 / np.sqrt(C[good])
+        keep = (2.0 < a) & (a < 30.0) & (2.0 < c) & (c < 30.0) & ~(np.abs(a - c) < 1e-3 * a)
+        seen.update(zip(np.round(a[keep], 3).tolist(), np.round(c[keep], 3).tolist(), [centring] * int(keep.sum())))
+    return seen
+
+
 def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
                      n_first: int = 6, max_index: int = 3, centrings=("P", "I"),
                      n_refine: int = 12, warn: bool = True) -> list[IndexingSolution]:
@@ -247,22 +270,7 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
     q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
     sols, seen = [], set()
     for cen in centrings:
-        hkl = _hkl_table("tetragonal", cen)
-        trial = hkl[(hkl.max(axis=1) <= max_index)]
-        m = np.stack([trial[:, 0] ** 2 + trial[:, 1] ** 2, trial[:, 2] ** 2], axis=1).astype(float)
-        for i, j in combinations(range(min(n_first, len(q))), 2):
-            # all pairs of trial rows for lines i and j: solve [m_i; m_j] [A, C] = [q_i, q_j]
-            mi, mj = m[:, None, :], m[None, :, :]
-            det = mi[..., 0] * mj[..., 1] - mi[..., 1] * mj[..., 0]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                A = (q[i] * mj[..., 1] - q[j] * mi[..., 1]) / det
-                C = (mi[..., 0] * q[j] - mj[..., 0] * q[i]) / det
-            good = np.isfinite(A) & np.isfinite(C) & (A > 0) & (C > 0)
-            for A_, C_ in zip(A[good], C[good]):
-                a, c = 1 / np.sqrt(A_), 1 / np.sqrt(C_)
-                if not (2.0 < a < 30.0 and 2.0 < c < 30.0) or abs(a - c) < 1e-3 * a:
-                    continue
-                seen.add((round(a, 3), round(c, 3), cen))
+        seen |= _tetragonal_trials(q, cen, n_first, max_index)
     # cheap screen (lines indexed by the trial cell) before any least-squares refinement
     screened = []
     for cen in centrings:

@@ -399,3 +399,39 @@ def test_indexing_loose_pass_cell_and_zero_are_refine_cell_raws(system):
         assert got == (ref.a, ref.c, ref.zero) and got[2] != 0.0
     with pytest.raises(FitError):  # as many lines as parameters: refused alike
         _cell_and_zero(tt[:2], hkl[:2], lam, system, a0=a0, c0=c0)
+
+
+def _tetragonal_trials_pair_by_pair(q, centring, n_first, max_index):
+    """The tetragonal trial cells as index_tetragonal collected them before: one (A, C) pair at a time."""
+    from itertools import combinations
+
+    hkl = _hkl_table("tetragonal", centring)
+    trial = hkl[(hkl.max(axis=1) <= max_index)]
+    m = np.stack([trial[:, 0] ** 2 + trial[:, 1] ** 2, trial[:, 2] ** 2], axis=1).astype(float)
+    seen = set()
+    for i, j in combinations(range(min(n_first, len(q))), 2):
+        mi, mj = m[:, None, :], m[None, :, :]
+        det = mi[..., 0] * mj[..., 1] - mi[..., 1] * mj[..., 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            A = (q[i] * mj[..., 1] - q[j] * mi[..., 1]) / det
+            C = (mi[..., 0] * q[j] - mj[..., 0] * q[i]) / det
+        good = np.isfinite(A) & np.isfinite(C) & (A > 0) & (C > 0)
+        for A_, C_ in zip(A[good], C[good]):
+            a, c = 1 / np.sqrt(A_), 1 / np.sqrt(C_)
+            if not (2.0 < a < 30.0 and 2.0 < c < 30.0) or abs(a - c) < 1e-3 * a:
+                continue
+            seen.add((round(a, 3), round(c, 3), centring))
+    return seen
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tetragonal_trials_on_arrays_equal_pair_by_pair(seed):
+    from nakit.xrd.indexing import _tetragonal_trials
+
+    rng = np.random.default_rng(seed)
+    tt = np.sort(rng.uniform(12.0, 80.0, 7))
+    q = (2 * np.sin(np.radians(tt / 2)) / CU.ka1) ** 2
+    for centring in ("P", "I"):
+        ref = _tetragonal_trials_pair_by_pair(q, centring, 6, 3)
+        got = _tetragonal_trials(q, centring, 6, 3)
+        assert len(ref) > 1000 and got == ref
