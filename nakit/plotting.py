@@ -134,12 +134,64 @@ def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -
     box = fig.get_tightbbox(renderer)
     bottom = box.y0 / fig.get_figheight()
     label = fig.text(0.01, bottom - 0.02, text, ha="left", va="top", fontsize="small", style="italic", wrap=True)
+    if FEWER_WRAP_MEASUREMENTS:
+        label.__class__ = _wrapped_caption_class()  # the same text, wrapped with fewer measurements
     if drawn:
         # the caption moves nothing that the draw placed, and its extent is measured on demand: the
         # figure stays as drawn, so a layout check (layout.overlaps) and savefig need not draw it again,
         # and savefig's tight box is this one and the caption's (_tight_box)
         fig.stale = False
         _remember_tight_box(fig, renderer, box, label)
+
+
+#: False: captions wrap as matplotlib's Text does, measuring every prefix of a line (tests compare both)
+FEWER_WRAP_MEASUREMENTS = True
+_CAPTION_CLASS = None
+
+
+def _wrapped_caption_class():
+    """A ``Text`` whose wrapping (``_get_wrapped_text``) finds matplotlib's lines with fewer measurements.
+
+    matplotlib wraps a line by measuring its first 2, 3, ... words until they no longer fit
+    (and again at every layout: each draw, each extent, for every renderer): a one-line
+    caption of n words is n - 1 text layouts of growing strings, at every draw and
+    measurement of the figure. The width of the first i words grows with i (a longer string's
+    glyphs are a superset placed where they were: its box can only grow), so the first i that
+    does not fit is found here by bisection, after checking the whole line (which, if it
+    fits, is the one string the layout measures anyway): the same lines.
+    """
+    global _CAPTION_CLASS
+    if _CAPTION_CLASS is not None:
+        return _CAPTION_CLASS
+    from matplotlib.text import Text
+
+    class Caption(Text):
+        def _get_wrapped_text(self):
+            if not self.get_wrap() or self.get_usetex():
+                return self.get_text()
+            limit = self._get_wrap_line_width()
+            width = self._get_rendered_text_width
+            lines = []
+            for unwrapped in self.get_text().split("\n"):  # the user's line breaks stay
+                words = unwrapped.split(" ")
+                while words:
+                    if len(words) == 1 or width(" ".join(words)) <= limit:
+                        lines.append(" ".join(words))
+                        break
+                    # the first i >= 2 whose first i words are wider than the limit (i = len(words) is)
+                    low, high = 2, len(words)
+                    while low < high:
+                        middle = (low + high) // 2
+                        if width(" ".join(words[:middle])) > limit:
+                            high = middle
+                        else:
+                            low = middle + 1
+                    lines.append(" ".join(words[:low - 1]))
+                    words = words[low - 1:]
+            return "\n".join(lines)
+
+    _CAPTION_CLASS = Caption
+    return Caption
 
 
 #: False: :func:`settle` draws the figure (without rendering) instead (tests compare both)
