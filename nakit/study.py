@@ -538,6 +538,28 @@ class _Panels:
     warnings: list = field(default_factory=list)
 
 
+# Set by the nakit command in its own process, which draws nothing but the comparison: seaborn is
+# loaded there without scipy.stats and scipy.cluster (~1.2 s of CPU), which seaborn uses only for
+# cumulative KDEs and clustermap dendrograms (it falls back to its own KDE), none of which the
+# comparison draws; the panels are the same bytes. Elsewhere (run_study in a user's session, where
+# other plots may want them) seaborn loads as usual.
+LEAN_SEABORN = False
+
+
+def _load_seaborn():
+    """Import seaborn (lean where :data:`LEAN_SEABORN`, if nothing imported it before)."""
+    import sys
+
+    if LEAN_SEABORN and "seaborn" not in sys.modules:
+        from .io import _NotImported
+
+        with _NotImported("scipy.stats"), _NotImported("scipy.cluster"):
+            import seaborn
+    import seaborn
+
+    return seaborn
+
+
 class _Comparer:
     """The comparison, drawn technique by technique as the notebooks end.
 
@@ -573,8 +595,9 @@ class _Comparer:
             try:
                 import h5netcdf  # noqa: F401
                 import matplotlib.pyplot  # noqa: F401
-                import seaborn  # noqa: F401
                 import xarray  # noqa: F401
+
+                _load_seaborn()
 
                 from . import layout, plotting, report  # noqa: F401
             except Exception:  # (the panels say what is missing when they are drawn)
@@ -605,6 +628,10 @@ class _Comparer:
     def _draw(self, stem: str) -> _Panels:
         import warnings
 
+        try:
+            _load_seaborn()
+        except ImportError:  # (the panels say what is missing)
+            pass
         name = TECHNIQUE_NAMES[stem]
         part = _Panels(Comparison())
         if stem not in self.study.techniques:

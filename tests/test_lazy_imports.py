@@ -49,14 +49,44 @@ for _order, _steps in (("submodule first", _STEPS), ("package name first", _STEP
         "from nakit.eis.drt import drt as f; assert f is nakit.eis.drt\n"
         "from nakit.raman import *; assert callable(despike)\n")
 
+# the study comparison's seaborn in the nakit command's process: without scipy.stats and
+# scipy.cluster, and the same drawings (bars and lines with bootstrapped error bars, a heatmap)
+_SEABORN_DRAWING = """
+import io, sys, matplotlib
+matplotlib.use("agg")
+from nakit import study
+study.LEAN_SEABORN = {lean}
+sns = study._load_seaborn()
+import matplotlib.pyplot as plt, numpy as np, pandas as pd
+rng = np.random.default_rng(1)
+df = pd.DataFrame({{"sample": np.repeat(["a", "b", "c"], 8), "cycle": np.tile(np.arange(8), 3),
+                    "q": rng.normal(600, 30, 24)}})
+fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+sns.barplot(data=df, x="sample", y="q", hue="sample", legend=False, seed=0, ax=axes[0])
+sns.lineplot(data=df, x="cycle", y="q", marker="o", seed=0, ax=axes[1])
+sns.heatmap(df.pivot(index="sample", columns="cycle", values="q"), annot=True, fmt=".0f", ax=axes[2])
+buf = io.BytesIO()
+fig.savefig(buf, format="png")
+open(sys.argv[1] + "/seaborn-{lean}.png", "wb").write(buf.getvalue())
+"""
+SNIPPETS["seaborn lean"] = _SEABORN_DRAWING.format(lean=True)
+SNIPPETS["seaborn"] = _SEABORN_DRAWING.format(lean=False)
+
 
 @pytest.fixture(scope="module")
-def imported_after(tmp_path_factory) -> dict[str, set[str]]:
-    """The modules loaded after each snippet of SNIPPETS, each run in a fresh process (None: it failed)."""
+def snippet_runs(tmp_path_factory):
+    """The folder the snippets ran in (their files) and the modules loaded after each of SNIPPETS,
+    each run in a fresh process (None: it failed)."""
     folder = tmp_path_factory.mktemp("imports")
     subprocess.run([sys.executable, "-c", FORKING, str(folder), *SNIPPETS.values()], check=True)
-    return {name: set((folder / str(i)).read_text().split()) if (folder / str(i)).exists() else None
-            for i, name in enumerate(SNIPPETS)}
+    return folder, {name: set((folder / str(i)).read_text().split()) if (folder / str(i)).exists() else None
+                    for i, name in enumerate(SNIPPETS)}
+
+
+@pytest.fixture(scope="module")
+def imported_after(snippet_runs) -> dict[str, set[str]]:
+    """The modules loaded after each snippet of SNIPPETS, each run in a fresh process (None: it failed)."""
+    return snippet_runs[1]
 
 
 @pytest.mark.parametrize("package", ["nakit", "nakit.report"] + PACKAGES)
@@ -86,3 +116,12 @@ def test_a_submodule_named_like_its_function_does_not_replace_the_function(order
 def test_lmfit_arrives_with_the_first_name_that_needs_it(imported_after):
     assert "lmfit" in (imported_after["fit_bands"] or ())
     assert "lmfit" not in imported_after["nakit.raman"]
+
+
+def test_the_nakit_commands_comparison_loads_seaborn_without_scipy_stats_and_draws_the_same(snippet_runs):
+    folder, imported_after = snippet_runs
+    lean, full = imported_after["seaborn lean"], imported_after["seaborn"]
+    assert lean is not None and full is not None  # (else the snippet's traceback is in the output)
+    assert "seaborn" in lean and not {"scipy.stats", "scipy.cluster"} & lean
+    assert {"scipy.stats", "scipy.cluster"} <= full  # seaborn as it loads elsewhere
+    assert (folder / "seaborn-True.png").read_bytes() == (folder / "seaborn-False.png").read_bytes()
