@@ -42,6 +42,27 @@ def gaussian_hump(x, center, fwhm, area):
     return area / (s * np.sqrt(2 * np.pi)) * np.exp(-0.5 * ((x - center) / s) ** 2)
 
 
+class _Humps:
+    """:func:`gaussian_hump` on one grid, each curve kept by its (centre, FWHM, area) for one fit.
+
+    A finite-difference Jacobian moves one parameter at a time, so all but a hump's own three
+    columns meet its curve unchanged: the same inputs give the same array (not to be modified).
+    Keeps the ``keep`` most recent curves.
+    """
+
+    def __init__(self, x, keep: int):
+        self.x, self.keep, self.curves = x, keep, {}
+
+    def __call__(self, center, fwhm, area):
+        key = (center, fwhm, area)
+        curve = self.curves.get(key)
+        if curve is None:
+            curve = self.curves[key] = gaussian_hump(self.x, center, fwhm, area)
+            while len(self.curves) > self.keep:
+                del self.curves[next(iter(self.curves))]  # the oldest
+        return curve
+
+
 @dataclass
 class HumpFit:
     """A fitted amorphous hump: centre, FWHM (deg) and area, each with its standard error.
@@ -211,12 +232,14 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
         peak = float(np.interp(c0, x, est) - np.percentile(est, 10))
         params.add(f"{name}_area", value=max(peak, 1.0) * w0, min=0.0)
 
+    humps_at = _Humps(x, keep=8 * len(specs))
+
     def model(p):
         out = np.polynomial.polynomial.polyval(t, [p[f"c{k}"].value for k in range(degree + 1)])
         if one_on_x:
             out = out + p["one_on_x"].value * x[0] / x
         for name, *_ in specs:
-            out = out + gaussian_hump(x, p[f"{name}_center"].value, p[f"{name}_fwhm"].value, p[f"{name}_area"].value)
+            out = out + humps_at(p[f"{name}_center"].value, p[f"{name}_fwhm"].value, p[f"{name}_area"].value)
         return out
 
     weight = 1.0 / np.sqrt(np.maximum(y, 1.0))

@@ -20,7 +20,7 @@ import xarray as xr
 from ..datamodel import Result
 from ..fitutil import one_blas_thread
 from ..errors import FitError, NakitWarning, ParameterError
-from .background import HUMPS, gaussian_hump
+from .background import HUMPS, _Humps
 from .readers import Wavelength
 from .simulate import Instrument, Sticks, lorentz_polarisation, pattern_raw, reflections
 from .structures import Crystal, reference
@@ -168,6 +168,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
                 del profiles[next(iter(profiles))]  # the oldest
         return found
 
+    humps_at = _Humps(x, keep=8 * len(specs))  # each hump's curve by its parameters, as the profiles
+
     def components(par):
         out = {}
         for i, c in enumerate(crystals):
@@ -176,8 +178,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
                 par[f"p{i}_size"].value)
         bg = np.polynomial.polynomial.polyval(t, [par[f"bg{k}"].value for k in range(degree + 1)])
         for name, *_ in specs:
-            out[f"hump_{name}"] = gaussian_hump(x, par[f"{name}_center"].value, par[f"{name}_fwhm"].value,
-                                                par[f"{name}_area"].value)
+            out[f"hump_{name}"] = humps_at(par[f"{name}_center"].value, par[f"{name}_fwhm"].value,
+                                           par[f"{name}_area"].value)
         return out, bg
 
     w = 1 / np.sqrt(np.maximum(y, 1.0))
@@ -233,8 +235,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     curves["observed"] = ("two_theta", y, {"units": ds["intensity"].attrs.get("units", "counts")})
     curves["calculated"] = ("two_theta", calc, {"units": curves["observed"].attrs["units"]})
     curves["background"] = ("two_theta", bg, {"units": curves["observed"].attrs["units"]})
-    for name, arr in comp.items():
-        curves[name] = ("two_theta", arr, {"units": curves["observed"].attrs["units"]})
+    for name, arr in comp.items():  # a copy: a hump's curve may be the fit's kept array
+        curves[name] = ("two_theta", np.array(arr), {"units": curves["observed"].attrs["units"]})
     curves.attrs.update(wl.attrs())
     curves.attrs["rwp"] = rwp
     fit = WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res)
