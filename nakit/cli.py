@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # a process of its own: the study comparison may load seaborn lean (nakit.study)
         from . import study
 
-        study.LEAN_SEABORN = True
+        study.LEAN = True
     try:
         return args.func(args)
     except NakitError as exc:

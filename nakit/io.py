@@ -147,22 +147,23 @@ class _Nothing:
 
 
 class _NotImported:
-    """While in use, ``import <name>`` fails as if it were not installed, in this thread only.
+    """While in use, importing any of ``names`` fails as if it were not installed: in the thread
+    that made it (``every_thread``: in all threads).
 
-    A finder first on ``sys.meta_path``; other threads, and this one afterwards, import it as
-    usual (a failed import leaves nothing in ``sys.modules``).
+    A finder first on ``sys.meta_path``; modules already imported are not affected, and a failed
+    import leaves nothing in ``sys.modules``, so the module imports as usual once it is removed.
     """
 
-    def __init__(self, name: str):
+    def __init__(self, *names: str, every_thread: bool = False):
         import threading
 
-        self.name = name
-        self.thread = threading.get_ident()
+        self.names = frozenset(names)
+        self.thread = None if every_thread else threading.get_ident()
 
     def find_spec(self, fullname, path=None, target=None):
         import threading
 
-        if fullname == self.name and threading.get_ident() == self.thread:
+        if fullname in self.names and (self.thread is None or threading.get_ident() == self.thread):
             raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
         return None
 
@@ -180,33 +181,3 @@ class _NotImported:
         except ValueError:
             pass
         return False
-
-
-def read_netcdf(path: str | os.PathLike, *, what: str = "file"):
-    """Read a NetCDF-4 file (as :func:`write_netcdf` writes it) into memory, multi-indexes rebuilt.
-
-    Returns
-    -------
-    xarray.Dataset
-        The Dataset, loaded (the file is closed again), with the multi-indexes recorded in
-        its ``nakit_multiindex`` attribute rebuilt and that attribute removed.
-
-    Raises
-    ------
-    FileFormatError
-        The path is missing or a directory, the file is not NetCDF-4/HDF5, or its
-        multi-index record does not match its coordinates.
-    """
-    import xarray as xr
-
-    from .errors import FileFormatError
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
-    try:
-        with xr.open_dataset(path, engine="h5netcdf") as opened:
-            ds = opened.load()
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(path, f"not a NetCDF-4 {what} ({exc})") from None
-    return restore_multiindexes(ds, path)
