@@ -181,3 +181,33 @@ class _NotImported:
         except ValueError:
             pass
         return False
+
+
+def read_netcdf(path: str | os.PathLike, *, what: str = "file"):
+    """Read a NetCDF-4 file (as :func:`write_netcdf` writes it) into memory, multi-indexes rebuilt.
+
+    Returns
+    -------
+    xarray.Dataset
+        The Dataset, loaded (the file is closed again), with the multi-indexes recorded in
+        its ``nakit_multiindex`` attribute rebuilt and that attribute removed.
+
+    Raises
+    ------
+    FileFormatError
+        The path is missing or a directory, the file is not NetCDF-4/HDF5, or its
+        multi-index record does not match its coordinates.
+    """
+    import xarray as xr
+
+    from .errors import FileFormatError
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as opened:
+            ds = opened.load()
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(path, f"not a NetCDF-4 {what} ({exc})") from None
+    return restore_multiindexes(ds, path)
