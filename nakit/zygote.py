@@ -389,9 +389,11 @@ def _preload(extras=None) -> list[str]:
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
 
-    # Not ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start): its import makes a
-    # threading.Thread, which takes a number from threading's counter, so a forked kernel's threads
-    # would be named one up from a cold kernel's (tested: test_zygote compares thread names).
+    # ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start) is imported when the kernel
+    # is made; ahead here, its side effects replayed then (_Replay). Where frozen modules are on,
+    # its import warns on stderr, which a kernel sends to the notebook: left to the kernel there.
+    if sys._xoptions.get("frozen_modules") == "off":
+        _import_ahead("ipykernel.debugger")
     base = list(sys.path)
     if "" not in sys.path and not sys.flags.safe_path:  # as IPython's InteractiveShellApp.init_path
         where = next((i for i, p in enumerate(sys.path)
@@ -409,6 +411,89 @@ def _preload(extras=None) -> list[str]:
             os.environ.clear()
             os.environ.update(saved_env)
     return asked
+
+
+class _Replay:
+    """A module the zygote imported ahead, and what its import did besides loading modules.
+
+    Its import took ``threads`` numbers from threading's counter (each ``threading.Thread()`` made
+    without a name takes one; a forked kernel's later threads would otherwise be named otherwise
+    than a cold kernel's), set the environment variables ``env``, and registered the ``exits``
+    functions with atexit; the zygote undid all three. :meth:`arm` (in a forked kernel) takes the
+    module out of ``sys.modules``; the kernel's first import of it then gets the same module
+    object back and does those three things, at the point where a cold kernel's import does.
+    """
+
+    def __init__(self, name, module, threads, env, exits):
+        self.name, self.module, self.threads, self.env, self.exits = name, module, threads, env, exits
+        self.spec = module.__spec__
+
+    def arm(self) -> None:
+        parent, _, child = self.name.rpartition(".")
+        sys.modules.pop(self.name, None)
+        if parent and getattr(sys.modules.get(parent), child, None) is self.module:
+            delattr(sys.modules[parent], child)  # (``from parent import child`` imports it too)
+        sys.meta_path.insert(0, self)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        import importlib.util
+
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module) -> None:
+        import atexit
+        import threading
+
+        sys.meta_path.remove(self)
+        module.__spec__ = self.spec
+        for _ in range(self.threads):
+            threading._counter()
+        os.environ.update(self.env)
+        for func, args, kwargs in self.exits:
+            atexit.register(func, *args, **kwargs)
+
+
+_replays: list[_Replay] = []
+
+
+def _import_ahead(name: str) -> None:
+    """Import ``name`` and undo what the import did besides loading modules (see :class:`_Replay`)."""
+    import atexit
+    import importlib
+    import itertools
+    import threading
+
+    env = dict(os.environ)
+    exits: list = []
+    register = atexit.register
+
+    def record(func, *args, **kwargs):
+        exits.append((func, args, kwargs))
+        return func
+
+    first = threading._counter()  # (taken here, given back below)
+    atexit.register = record
+    try:
+        module = importlib.import_module(name)
+    except Exception:  # the kernel imports it (and reports any error) as a cold kernel would
+        return
+    finally:
+        atexit.register = register
+        taken = threading._counter() - first - 1
+        threading._counter = itertools.count(first).__next__
+        changed = {k: v for k, v in os.environ.items() if env.get(k) != v}
+        removed = set(env) - set(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+    if removed:  # (a variable removed: not replayed; the kernel imports it itself)
+        sys.modules.pop(name, None)
+        return
+    _replays.append(_Replay(name, module, taken, changed, exits))
 
 
 # what ipykernel's shell sets in the kernel's environment before any cell runs
@@ -687,6 +772,8 @@ def _run_kernel(cmd: list[str]) -> None:
     import importlib.util
 
     FORKED = True
+    for replay in _replays:
+        replay.arm()
     numpy_random = sys.modules.get("numpy.random")
     if numpy_random is not None:  # fresh entropy, as a cold kernel's numpy gets at import
         numpy_random.seed()

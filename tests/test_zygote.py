@@ -35,6 +35,9 @@ state = {
     "flags": str(sys.flags), "xoptions": sys._xoptions, "backend": matplotlib.get_backend(),
     "linewidth": matplotlib.rcParams["lines.linewidth"], "leaked": getattr(nakit, "_probe_leak", None),
     "main": sys.modules["__main__"].__name__, "threads": sorted(t.name for t in threading.enumerate()),
+    # threads the notebook makes are numbered after every one made before, started or not
+    # (ipykernel's debugger import makes one it never starts, imported ahead in a zygote)
+    "new_thread": threading.Thread(target=print).name,
     "stdin_tty": os.isatty(0), "sid_is_pid": os.getsid(0) == os.getpid(),
 }
 draw = float(np.random.random())
