@@ -190,8 +190,17 @@ def _wrapped_caption_class():
                     words = words[low - 1:]
             return "\n".join(lines)
 
+    # found by pickle as nakit.plotting._Caption (a pickled figure keeps its caption; see __getattr__)
+    Caption.__name__ = Caption.__qualname__ = "_Caption"
+    Caption.__module__ = __name__
     _CAPTION_CLASS = Caption
     return Caption
+
+
+def __getattr__(name):
+    if name == "_Caption":  # made on first use: importing this module does not import matplotlib
+        return _wrapped_caption_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: False: :func:`settle` draws the figure (without rendering) instead (tests compare both)

@@ -65,3 +65,17 @@ def test_a_wrapped_caption_gives_the_same_files_with_fewer_measurements(tmp_path
     assert wrapped.count("\n") >= 2
     assert files[True] == files[False]
     assert counts[True] < counts[False] / 2, counts  # lines of ~14 words: ~5 measurements each, not ~14
+
+
+def test_a_captioned_figure_still_pickles():
+    import pickle
+
+    plotting.use_style()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [1, 0])
+    plotting.caption(fig, "A caption that wraps " * 6, synthesised=False)
+    again = pickle.loads(pickle.dumps(fig))
+    assert type(again.texts[-1]) is type(fig.texts[-1]) is plotting._Caption
+    assert again.texts[-1].get_text() == fig.texts[-1].get_text()
+    plt.close(fig)
+    plt.close(again)
