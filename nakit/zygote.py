@@ -388,6 +388,7 @@ def _preload(extras=None) -> list[str]:
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
+    import IPython.core.debugger  # noqa: F401  (and pdb: the kernel's init_pdb imports both)
 
     # ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start) is imported when the kernel
     # is made; ahead here, its side effects replayed then (_Replay). Where frozen modules are on,
