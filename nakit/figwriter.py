@@ -23,7 +23,9 @@ whole process group: the files of a figure are written whole or, as with any wri
 
 At most :data:`MAX_PENDING` children run at once (a further :func:`submit` first waits for
 the oldest); :func:`wait` joins them all and raises :class:`FigureWriteError` for any that
-failed. :meth:`nakit.report.Report.finish` calls it, and so does the process at exit.
+failed; :func:`poll` joins those already done. What a child's write returns (if it pickles)
+reaches the parent's ``on_result`` when it is joined (:mod:`nakit.plotting` learns from it
+which fonts a PDF loads, to parse them ahead for the next child). :meth:`nakit.report.Report.finish` calls it, and so does the process at exit.
 Set ``NAKIT_FIGURE_WRITER=0`` to write every file in-process. Linux only (elsewhere
 :func:`submit` declines and the caller writes the files itself).
 """

@@ -622,6 +622,11 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
     With ``background``, the figure is drawn for the PNG here (the inline image needs its
     pixels) and the files are encoded and written by a forked child (:mod:`nakit.figwriter`,
     same bytes) while the caller goes on; :func:`wait_for_figures` joins it.
+
+    The PNG drawn on an Agg canvas (the usual case) is encoded by :func:`_figure_png` (RGB
+    for an opaque figure, rows unfiltered, zlib level 3): the pixels matplotlib drew, in fewer
+    CPU seconds than matplotlib's own encoder (:data:`PNG_UNFILTERED`). PDF fonts are subset
+    from fonts parsed ahead in this process when a child writes them (:func:`_parse_fonts_ahead`).
     """
     from . import figwriter
 
