@@ -65,7 +65,12 @@ identical (the .nc/.csv/.png/.pdf/.svg the tests compare byte for byte; notebook
 for Styler ids and object addresses that differ between any two runs; index.html but for run
 seconds). This run (load 5-6 throughout: the papermill floor took 13.6 s): batch 1 worker
 2.16 s CPU per run (2.87 s wall per run), 2 workers 2.59 s CPU per run (1.10x: the other
-sessions held the second core); reproduce 89.8 s wall.
+sessions held the second core); reproduce 89.8 s wall. Final A/B at 07:20 (load 2.5-2.8), every
+change in, alternated: batch of 10 x notebook 00, 1 worker 24.1, 22.6 -> 21.1, 19.7 s CPU (23.5,
+19.7 -> 20.3, 19.3 s wall); 2 workers 22.9, 22.6 -> 20.7, 21.0 s CPU (16.6, 16.5 -> 14.6, 16.9 s
+wall); reports identical. Still short of the batch aims: ~2 s of CPU per run, of which the
+kernel's cells (the figure and its files) are most; the zygote's imports (3.2 s, xraydb ~1.2 s
+of it through nakit.chemistry) are paid once per batch before the first run.
 """
 
 from __future__ import annotations
