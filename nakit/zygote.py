@@ -54,8 +54,10 @@ FORKED = False
 # Run silently in a kernel started ahead of need, and by the zygote before it forks: the imports
 # every notebook's first cells make anyway (numpy, pandas, matplotlib, nakit's report and house
 # style), the figure backends and font subsetter, one small figure drawn so the fonts are
-# loaded, and those of :data:`EXTRAS` asked for. Nothing is written (a throw-away PDF would only
-# repeat font subsetting the notebook does for its own files). All inside a function: no name is
+# loaded, the fonts parsed for PDF subsetting (:func:`nakit.plotting.preload_pdf_fonts`: each
+# figure writer's child subsets its copy-on-write copy), and those of :data:`EXTRAS` asked for.
+# Nothing is written (a throw-away PDF would only repeat font subsetting the notebook does for
+# its own files). All inside a function: no name is
 # left in the notebook's namespace, no pyplot figure is opened (no backend is resolved).
 _WARM_UP = """\
 def _nakit_warm_up():
@@ -74,6 +76,7 @@ def _nakit_warm_up():
     ax.set_ylabel("$x_{2}$")  # builds matplotlib's mathtext parser (notebooks 01-03 still use mathtext)
     ax.legend()
     fig.savefig(io.BytesIO(), format="png")
+    nakit.plotting.preload_pdf_fonts()  # parsed once here, not in every kernel forked from here
 _nakit_warm_up()
 del _nakit_warm_up
 """
