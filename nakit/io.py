@@ -123,6 +123,7 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     level coordinates and named in the ``nakit_multiindex`` attribute
     (:func:`flatten_multiindexes`); :func:`read_netcdf` gives the Dataset back identical.
     """
+    import contextlib
     import sys
 
     path = Path(path)
@@ -133,17 +134,9 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     # A process that has not imported distributed has no client, so the answer is the same
     # without it (the threaded scheduler); with no dask-backed variable nothing is computed either.
     lazy = "distributed" not in sys.modules and all(v.chunks is None for v in flat.variables.values())
-    with atomic_path(path) as tmp, (_NotImported("distributed") if lazy else _Nothing()):
+    with atomic_path(path) as tmp, (_NotImported("distributed") if lazy else contextlib.nullcontext()):
         flat.to_netcdf(tmp, engine="h5netcdf")
     return path
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 class _NotImported:
