@@ -71,6 +71,10 @@ change in, alternated: batch of 10 x notebook 00, 1 worker 24.1, 22.6 -> 21.1, 1
 wall); reports identical. Still short of the batch aims: ~2 s of CPU per run, of which the
 kernel's cells (the figure and its files) are most; the zygote's imports (3.2 s, xraydb ~1.2 s
 of it through nakit.chemistry) are paid once per batch before the first run.
+Then reverted (24b0af9): the zygote parts above (imports chosen per notebook, the debuggers,
+pint and the Styler imported ahead) and a PDF-font parse in the warm-up; with them two whole-suite
+runs failed kernel interrupt tests that pass alone. The batch figures above include them; the
+write_netcdf and study-process parts stay.
 """
 
 from __future__ import annotations
