@@ -45,6 +45,36 @@ This run (load 3-7): kernel server 2.36 s median (aim <= 3 s); batch 1 worker 33
 less per CPU second by then: the zygote's imports took 10 s of CPU, not 5.5), before/after
 alternated twice: 1 worker 44.3, 41.7 -> 38.9, 39.2 s CPU (42.5, 38.5 -> 39.3, 35.1 s wall);
 2 workers 39.6, 40.7 -> 33.7, 32.1 s CPU (56.1, 32.8 -> 42.8, 32.2 s wall).
+
+Measured 2026-12-06 06:10-07:20 (load 2-8 from two other sessions; wall times say little, CPU is
+user + system of every process). Baseline at 06:00 on a quiet machine: batch of 10 x notebook 00,
+1 worker 2.01 s per run wall, 2.27 s CPU per run; 2 workers 1.41 s per run = 1.43x; reproduce
+41.5 s wall, 81 s CPU. This session's process work, A/B in one period against the tree with
+runner/zygote/batch/study/io/cli as at 06:00 (the rest of the tree the same, both at one path,
+alternated): the zygote imports what the batch's notebooks need (notebook 00: xraydb, not lmfit,
+pybaselines, gemmi, xarray/dask/pint/h5netcdf): its preload 4.7 -> 3.2 s CPU (3 each); it also
+imports ipykernel's debugger (its side effects replayed in the kernel), pdb, pint and pandas'
+Styler ahead; write_netcdf no longer imports distributed (0.3-0.5 s per process writing NetCDF);
+the study command's own process loads seaborn without scipy.stats/cluster and xarray without
+dask/pint (the comparison alone, whole process: 9.8, 10.5, 10.1 -> 8.2, 8.4, 7.8 s CPU). Batch of
+10 x notebook 00, 1 worker: 22.1, 24.9, 26.1 -> 20.8, 22.8, 21.8 s CPU (load 3.5-5.7); 2 workers
+23.4, 22.9 -> 22.7, 22.1 s CPU (before the debugger and xarray parts). Reproduce: 75.0, 78.5 ->
+71.9, 72.3 s CPU (load 4-8, before the debugger and dask/pint parts); later 85.1, 75.0 -> 77.4,
+78.2 s (load 4-5: the noise is as large as the gain). Every result, figure and report file
+identical (the .nc/.csv/.png/.pdf/.svg the tests compare byte for byte; notebooks and HTML but
+for Styler ids and object addresses that differ between any two runs; index.html but for run
+seconds). This run (load 5-6 throughout: the papermill floor took 13.6 s): batch 1 worker
+2.16 s CPU per run (2.87 s wall per run), 2 workers 2.59 s CPU per run (1.10x: the other
+sessions held the second core); reproduce 89.8 s wall. Final A/B at 07:20 (load 2.5-2.8), every
+change in, alternated: batch of 10 x notebook 00, 1 worker 24.1, 22.6 -> 21.1, 19.7 s CPU (23.5,
+19.7 -> 20.3, 19.3 s wall); 2 workers 22.9, 22.6 -> 20.7, 21.0 s CPU (16.6, 16.5 -> 14.6, 16.9 s
+wall); reports identical. Still short of the batch aims: ~2 s of CPU per run, of which the
+kernel's cells (the figure and its files) are most; the zygote's imports (3.2 s, xraydb ~1.2 s
+of it through nakit.chemistry) are paid once per batch before the first run.
+Then reverted (24b0af9): the zygote parts above (imports chosen per notebook, the debuggers,
+pint and the Styler imported ahead) and a PDF-font parse in the warm-up; with them two whole-suite
+runs failed kernel interrupt tests that pass alone. The batch figures above include them; the
+write_netcdf and study-process parts stay.
 """
 
 from __future__ import annotations
@@ -64,9 +94,9 @@ NAKIT = [PY, "-m", "nakit.cli"]
 TECHNIQUES = ["01_xrd_indexing", "02_bet_bjh", "03_raman_assignment", "04_cycling", "05_eis_fitting"]
 # the issue's figures before this work (quiet 2-core machine); None: not recorded
 # (reproduce and the per-run batch cost: this session's baseline, quiet machine, 2026-12-05 23:35)
-PREVIOUS = {"papermill": 5.3, "run00": 8.6, "batch": "1.83 (issue: 7.0)", "01_xrd_indexing": "29-41",
+PREVIOUS = {"papermill": 5.3, "run00": 8.6, "batch": "2.01 (issue: 7.0)", "01_xrd_indexing": "29-41",
             "02_bet_bjh": None, "03_raman_assignment": None, "04_cycling": "20-30", "05_eis_fitting": "20-30",
-            "reproduce": "70.6",
+            "reproduce": "70.6 (06:00 today: 41.5 s, 81 s CPU)",
             "install": "~240"}
 COLD_RUN = ("import sys; from nakit import runner; "
             "r = runner.execute(sys.argv[1], sys.argv[2], warm=False); sys.exit(0 if r.ok else 1)")
@@ -241,6 +271,7 @@ def main() -> None:
         if args.reproduce:
             seconds = timed(NAKIT + ["-q", "reproduce", "-o", str(tmp / "paper"), "--force"])
             line("nakit reproduce, cold, new folder", seconds, "<= 25 s", PREVIOUS["reproduce"])
+            print(f"{'':<4}CPU {CPU['last']:.1f} s (every process; aim ~50 s for 25 s on 2 cores)")
 
         if args.install:
             seconds = fresh_install(tmp)

@@ -214,8 +214,13 @@ def _set_verbosity(level: int | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``nakit`` command; ``argv`` None: this process's command line (the command's own process)."""
     args = build_parser().parse_args(argv)
     _set_verbosity(args.verbosity)
+    if argv is None:  # a process of its own: a study loads less there (nakit.study.LEAN)
+        from . import study
+
+        study.LEAN = True
     try:
         return args.func(args)
     except NakitError as exc:

@@ -23,7 +23,9 @@ whole process group: the files of a figure are written whole or, as with any wri
 
 At most :data:`MAX_PENDING` children run at once (a further :func:`submit` first waits for
 the oldest); :func:`wait` joins them all and raises :class:`FigureWriteError` for any that
-failed. :meth:`nakit.report.Report.finish` calls it, and so does the process at exit.
+failed; :func:`poll` joins those already done. What a child's write returns (if it pickles)
+reaches the parent's ``on_result`` when it is joined (:mod:`nakit.plotting` learns from it
+which fonts a PDF loads, to parse them ahead for the next child). :meth:`nakit.report.Report.finish` calls it, and so does the process at exit.
 Set ``NAKIT_FIGURE_WRITER=0`` to write every file in-process. Linux only (elsewhere
 :func:`submit` declines and the caller writes the files itself).
 """
@@ -57,6 +59,7 @@ class _Child:
     pid: int
     pipe: int  # read end: the child's pickled outcome, then end of file when it exits
     paths: list[Path] = field(default_factory=list)
+    on_result: Callable[[object], None] | None = None
 
 
 _pending: list[_Child] = []
@@ -74,12 +77,15 @@ def pending() -> list[Path]:
     return [p for child in _pending for p in child.paths]
 
 
-def submit(write: Callable[[], None], paths: Iterable[str | os.PathLike]) -> bool:
+def submit(write: Callable[[], object], paths: Iterable[str | os.PathLike], *,
+           on_result: Callable[[object], None] | None = None) -> bool:
     """Run ``write()`` (which writes ``paths``) in a forked child; return False to decline.
 
     Declines (returns False, nothing run) when :func:`enabled` is false or the fork fails;
     the caller then writes the files itself. A pending child writing any of ``paths`` is
-    joined first, so two writes of one file never overlap.
+    joined first, so two writes of one file never overlap. ``on_result``: called in this
+    process, when the child is joined, with what ``write()`` returned (if it pickles; None if
+    not), unless the child failed.
     """
     global _atexit_registered
     paths = [Path(p) for p in paths]
@@ -105,8 +111,24 @@ def submit(write: Callable[[], None], paths: Iterable[str | os.PathLike]) -> boo
         os.close(read_end)
         _child_main(write, write_end, paths)
     os.close(write_end)
-    _pending.append(_Child(pid, read_end, paths))
+    _pending.append(_Child(pid, read_end, paths, on_result))
     return True
+
+
+def poll() -> None:
+    """Join the children that have finished, without waiting for the others.
+
+    Raises :class:`FigureWriteError` as :func:`wait` does, for a finished child that failed.
+    """
+    import select
+
+    if not _pending:
+        return
+    # a child writes its outcome just before it exits: a readable pipe (data or end of file) is a
+    # child done, or exiting
+    ready, _, _ = select.select([child.pipe for child in _pending], [], [], 0)
+    for child in [c for c in _pending if c.pipe in ready]:
+        _join(child)
 
 
 def wait_for(paths: Iterable[str | os.PathLike]) -> None:
@@ -144,8 +166,12 @@ def _child_main(write: Callable[[], None], pipe: int, paths: list[Path]) -> None
         devnull = open(os.devnull, "w")
         sys.stdout = sys.stderr = devnull
         with warnings.catch_warnings(record=True) as caught:  # the parent's filters still apply
-            write()
-        outcome = {"warnings": [_portable(w) for w in caught]}
+            result = write()
+        outcome = {"warnings": [_portable(w) for w in caught], "result": result}
+        try:
+            pickle.dumps(result)
+        except Exception:  # noqa: BLE001 - the files are written; only the caller's note is lost
+            outcome["result"] = None
         status = 0
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
         outcome = {"error": f"{type(exc).__name__}: {exc}"}
@@ -195,6 +221,8 @@ def _join(child: _Child) -> None:
         warnings.warn_explicit(message, category, filename, lineno)
     if "error" in outcome:
         raise FigureWriteError(f"writing {names}: {outcome['error']}")
+    if child.on_result is not None:
+        child.on_result(outcome.get("result"))
 
 
 def _wait_at_exit() -> None:

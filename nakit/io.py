@@ -123,10 +123,57 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     level coordinates and named in the ``nakit_multiindex`` attribute
     (:func:`flatten_multiindexes`); :func:`read_netcdf` gives the Dataset back identical.
     """
+    import contextlib
+    import sys
+
     path = Path(path)
-    with atomic_path(path) as tmp:
-        flatten_multiindexes(ds).to_netcdf(tmp, engine="h5netcdf")
+    flat = flatten_multiindexes(ds)
+    # xarray asks dask which scheduler is active (for its write lock and whether to close the file
+    # after each chunk's write) and dask answers by importing distributed to look for a client:
+    # 0.5 s of CPU in every process that writes NetCDF where dask and distributed are installed.
+    # A process that has not imported distributed has no client, so the answer is the same
+    # without it (the threaded scheduler); with no dask-backed variable nothing is computed either.
+    lazy = "distributed" not in sys.modules and all(v.chunks is None for v in flat.variables.values())
+    with atomic_path(path) as tmp, (_NotImported("distributed") if lazy else contextlib.nullcontext()):
+        flat.to_netcdf(tmp, engine="h5netcdf")
     return path
+
+
+class _NotImported:
+    """While in use, importing any of ``names`` fails as if it were not installed: in the thread
+    that made it (``every_thread``: in all threads).
+
+    A finder first on ``sys.meta_path``; modules already imported are not affected, and a failed
+    import leaves nothing in ``sys.modules``, so the module imports as usual once it is removed.
+    """
+
+    def __init__(self, *names: str, every_thread: bool = False):
+        import threading
+
+        self.names = frozenset(names)
+        self.thread = None if every_thread else threading.get_ident()
+
+    def find_spec(self, fullname, path=None, target=None):
+        import threading
+
+        if fullname in self.names and (self.thread is None or threading.get_ident() == self.thread):
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
+
+    def __enter__(self):
+        import sys
+
+        sys.meta_path.insert(0, self)
+        return self
+
+    def __exit__(self, *exc):
+        import sys
+
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:
+            pass
+        return False
 
 
 def read_netcdf(path: str | os.PathLike, *, what: str = "file"):

@@ -348,6 +348,7 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
               workers: int | None = None, force: bool = False) -> StudySummary:
     """Validate (if given a path), run every notebook, and write the study report."""
     start = time.perf_counter()
+    _lean()
     if not isinstance(study, Study):
         study = load_study(study, output)
     study.output.mkdir(parents=True, exist_ok=True)
@@ -538,6 +539,48 @@ class _Panels:
     warnings: list = field(default_factory=list)
 
 
+# Set by the nakit command (cli.main) in its own process, which runs the study and draws its
+# comparison and nothing else; there (:func:`_lean`):
+# * the optional array stacks xarray looks for on its first Dataset (dask, which loads
+#   scipy.fft and scipy.special, and pint), and distributed, are hidden, as in the default
+#   install, which has none of them (~1.5 s of CPU); the comparison's Datasets hold numpy
+#   arrays either way, and its files are the same bytes;
+# * seaborn is loaded without scipy.stats and scipy.cluster (~1.2 s), which it uses only for
+#   cumulative KDEs and clustermap dendrograms (its own KDE stands in), none of which the
+#   comparison draws: the panels are the same bytes.
+# Elsewhere (run_study in a user's session, where other work may want them) nothing is hidden.
+LEAN = False
+
+
+def _lean() -> None:
+    """Hide the optional array stacks from this process where :data:`LEAN`, before xarray loads.
+
+    ``None`` in ``sys.modules``: importing them fails and ``importlib.util.find_spec`` says they
+    are not installed, which is how xarray asks (and remembers the answer: once xarray is loaded,
+    nothing is hidden).
+    """
+    import sys
+
+    if LEAN and "xarray" not in sys.modules:
+        for name in ("dask", "distributed", "pint"):
+            sys.modules.setdefault(name, None)
+
+
+def _load_seaborn():
+    """Import seaborn (lean where :data:`LEAN`, if nothing imported it before)."""
+    import sys
+
+    _lean()
+    if LEAN and "seaborn" not in sys.modules:
+        from .io import _NotImported
+
+        with _NotImported("scipy.stats", "scipy.cluster"):
+            import seaborn
+    import seaborn
+
+    return seaborn
+
+
 class _Comparer:
     """The comparison, drawn technique by technique as the notebooks end.
 
@@ -573,8 +616,9 @@ class _Comparer:
             try:
                 import h5netcdf  # noqa: F401
                 import matplotlib.pyplot  # noqa: F401
-                import seaborn  # noqa: F401
                 import xarray  # noqa: F401
+
+                _load_seaborn()
 
                 from . import layout, plotting, report  # noqa: F401
             except Exception:  # (the panels say what is missing when they are drawn)
@@ -605,6 +649,10 @@ class _Comparer:
     def _draw(self, stem: str) -> _Panels:
         import warnings
 
+        try:
+            _load_seaborn()
+        except ImportError:  # (the panels say what is missing)
+            pass
         name = TECHNIQUE_NAMES[stem]
         part = _Panels(Comparison())
         if stem not in self.study.techniques:

@@ -180,3 +180,105 @@ def test_a_kernel_writes_the_same_figure_files_with_and_without_the_writer(tmp_p
         runs[setting] = {p.name: p.read_bytes() for p in (tmp_path / setting / "figures").iterdir()}
     assert {name.rsplit(".", 1)[-1] for name in runs["1"]} >= {"png", "pdf", "svg"}
     assert runs["1"] == runs["0"]
+
+
+def test_what_the_child_returns_reaches_the_parent_when_joined_and_poll_joins_only_finished_children(tmp_path):
+    go = tmp_path / "go"
+    got = []
+
+    def slow():
+        deadline = time.monotonic() + 20
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return "slow"
+
+    assert figwriter.submit(lambda: {"font": 2}, [tmp_path / "a"], on_result=got.append)
+    assert figwriter.submit(slow, [tmp_path / "b"], on_result=got.append)
+    deadline = time.monotonic() + 20
+    while not got and time.monotonic() < deadline:
+        figwriter.poll()
+        time.sleep(0.01)
+    assert got == [{"font": 2}]
+    assert figwriter.pending() == [tmp_path / "b"]  # still running: not waited for
+    go.touch()
+    figwriter.wait()
+    assert got == [{"font": 2}, "slow"]
+    # what does not pickle comes back as None; the files were written all the same
+    assert figwriter.submit(lambda: (lambda: None), [tmp_path / "c"], on_result=got.append)
+    figwriter.wait()
+    assert got[-1] is None
+
+
+@pytest.fixture
+def fresh_fonts(monkeypatch):
+    """No fonts parsed ahead or learned from an earlier test."""
+    monkeypatch.setattr(plotting, "_PARSED_FONTS", {})
+    monkeypatch.setattr(plotting, "_FONT_LOADS", {})
+    monkeypatch.setattr(plotting, "PARSE_FONTS_AHEAD", True)
+
+
+def _all_glyphs_there(font):
+    return len(font["glyf"].glyphs) == font["maxp"].numGlyphs and "GSUB" not in font
+
+
+def test_fonts_parsed_ahead_give_the_same_pdf_and_only_a_child_uses_them_up(tmp_path, monkeypatch, fresh_fonts):
+    # an in-process save parses its fonts afresh and learns how often it loads each: DejaVu Sans
+    # twice (its characters up to U+00FF, and Ω past them), the oblique face of nothing here
+    here = plotting.savefig(_figure(), tmp_path / "here" / "f", ("pdf",))
+    regular = [key for key in plotting._FONT_LOADS if key[0].endswith("DejaVuSans.ttf")]
+    assert len(regular) == 1 and plotting._FONT_LOADS[regular[0]] == 2
+    assert plotting._PARSED_FONTS == {}
+    plotting._parse_fonts_ahead()
+    parsed = plotting._PARSED_FONTS[regular[0]]
+    assert len(parsed) == 2 and all(_all_glyphs_there(f) for f in parsed)
+
+    # a child takes the parsed copies (its own copy-on-write copies): it finds none left after the save
+    def save_in_child():
+        plotting._TAKE_PARSED_FONTS = True
+        with plotting._lean_font_subsets():
+            _figure().savefig(tmp_path / "child.pdf", format="pdf", metadata={"CreationDate": None, "ModDate": None,
+                                                                              "Creator": None, "Producer": None},
+                              bbox_inches="tight")
+        return [len(copies) for copies in plotting._PARSED_FONTS.values()]
+
+    left = []
+    assert figwriter.submit(save_in_child, [tmp_path / "child.pdf"], on_result=left.append)
+    figwriter.wait()
+    assert len(left) == 1 and left[0] and set(left[0]) == {0}
+    # through savefig: the child's PDF is the in-process bytes
+    away = plotting.savefig(_figure(), tmp_path / "away" / "f", ("pdf",), background=True)
+    plotting.wait_for_figures()
+    assert away[0].read_bytes() == here[0].read_bytes()
+    # the parent's copies are untouched, and an in-process save (writer off) does not use them up
+    monkeypatch.setenv("NAKIT_FIGURE_WRITER", "0")
+    again = plotting.savefig(_figure(), tmp_path / "again" / "f", ("pdf",), background=True)
+    assert again[0].read_bytes() == here[0].read_bytes()
+    assert plotting._PARSED_FONTS[regular[0]] is parsed and len(parsed) == 2
+    assert all(_all_glyphs_there(f) for f in parsed)
+
+
+def test_the_subset_of_a_font_parsed_ahead_is_the_subset_of_the_file(fresh_fonts):
+    # the font table bytes themselves, for a text in both faces the house style uses (the
+    # captions' oblique too) and characters past U+00FF
+    from matplotlib import font_manager
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    from matplotlib.ft2font import FT2Font
+
+    plotting.preload_pdf_fonts()
+    assert sorted(len(v) for v in plotting._PARSED_FONTS.values()) == [1, 2]
+    for key, copies in plotting._PARSED_FONTS.items():
+        path, count = key[0], len(copies)
+        charmap = FT2Font(path).get_charmap()
+        glyphs = {charmap[ord(c)] for c in "Capacity (mAh g⁻¹) −0.5 Ω 25 °C θ"}
+        font_path = font_manager.FontPath(path, 0)
+        with plotting._lean_font_subsets():
+            with pdf_ps.get_glyphs_subset(font_path, glyphs) as plain:
+                expected = pdf_ps.font_as_file(plain.font).getvalue(), dict(plain.glyph_index_map)
+            plotting._TAKE_PARSED_FONTS = True  # as in a child; the copy is used up here
+            try:
+                with pdf_ps.get_glyphs_subset(font_path, glyphs) as ahead:
+                    got = pdf_ps.font_as_file(ahead.font).getvalue(), dict(ahead.glyph_index_map)
+            finally:
+                plotting._TAKE_PARSED_FONTS = False
+        assert got == expected
+        assert len(plotting._PARSED_FONTS[key]) == count - 1  # the first subset used the parsed copy

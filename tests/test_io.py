@@ -142,3 +142,36 @@ def test_a_reports_save_dataset_stores_an_isotherm_that_loads_back_identical(tmp
     table = pd.read_csv(path.with_suffix(".csv"))
     assert list(table["branch"]) == list(ds["branch"].values)  # the CSV twin: one row per point, as stored
     np.testing.assert_array_equal(table["loading"].to_numpy(), ds["loading"].values)
+
+
+# a fresh process: whether write_netcdf imports distributed (xarray asks dask for the active
+# scheduler, dask imports distributed to look for a client) and whether its file is xarray's own
+_NO_DISTRIBUTED = '''
+import hashlib, sys, threading
+import numpy as np, xarray as xr
+import dask
+from nakit.io import write_netcdf
+ds = xr.Dataset({"capacity": ("cycle", np.linspace(800, 650, 50), {"units": "mAh/g"})},
+                coords={"cycle": np.arange(1, 51)}, attrs={"source_path": "x"})
+out = sys.argv[1]
+write_netcdf(ds, out + "/nakit.nc")
+print("distributed" in sys.modules, "dask.distributed" in sys.modules, len(sys.meta_path))
+ds.to_netcdf(out + "/xarray.nc", engine="h5netcdf")  # (imports distributed)
+print("distributed" in sys.modules)
+h = [hashlib.sha256(open(f"{out}/{n}.nc", "rb").read()).hexdigest() for n in ("nakit", "xarray")]
+print(h[0] == h[1])
+'''
+
+
+def test_write_netcdf_does_not_import_distributed_and_writes_xarrays_bytes(tmp_path):
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed")
+    base = subprocess.run([sys.executable, "-c", "import sys, xarray, dask; print(len(sys.meta_path))"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run([sys.executable, "-c", _NO_DISTRIBUTED, str(tmp_path)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    # not imported by the write, the finder removed again; xarray's own write does import it;
+    # the same bytes either way
+    assert out == ["False", "False", base[0], "True", "True"]
