@@ -9,23 +9,6 @@ import pytest
 
 from tests.peer import PEER_DATA  # noqa: F401  (re-exported for tests)
 
-
-@pytest.fixture(autouse=True)
-def _ctrl_c_left_as_found():
-    """A test must leave this worker's Ctrl-C as it found it: a SIGINT handler set to ignore, or
-    SIGINT blocked, is inherited by every process a later test starts, whose Ctrl-C then does
-    nothing (the interrupt tests fail far from the cause)."""
-    import signal
-
-    handler, blocked = signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, [])
-    yield
-    now, now_blocked = signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, [])
-    if now is not handler or now_blocked != blocked:
-        signal.signal(signal.SIGINT, handler)
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        pytest.fail(f"the test changed SIGINT: handler {handler!r} -> {now!r}, blocked {sorted(blocked)} -> "
-                    f"{sorted(now_blocked)}")
-
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
