@@ -2,7 +2,9 @@
 
 import re
 import tomllib
+from pathlib import Path
 
+import pytest
 import yaml
 
 # conda-forge spells a few packages differently from PyPI
@@ -71,3 +73,16 @@ def test_importing_nakit_does_not_import_the_cluster_stack():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_project_venv_holds_compiled_bytecode(root):
+    """`make` compiles bytecode at install time: with PYTHONDONTWRITEBYTECODE set (or a read-only
+    venv) every kernel and batch worker would otherwise compile everything it imports again."""
+    import importlib.util
+    import sys
+
+    if Path(sys.prefix).resolve() != (root / ".venv").resolve():
+        pytest.skip(f"not the project's .venv (sys.prefix is {sys.prefix}): built by make, not checked here")
+    for name in ("numpy", "matplotlib.pyplot", "ipykernel.kernelapp", "xarray", "nakit.plotting"):
+        source = importlib.util.find_spec(name).origin
+        assert Path(importlib.util.cache_from_source(source)).is_file(), f"{name}: no bytecode for {source}"
