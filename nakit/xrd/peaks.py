@@ -80,7 +80,9 @@ def _pv_and_grad(x, c, h, e, line=None):
     dl_dc = (2 / np.pi) * 8 * h * d / den
     dg_dc = gau * 8 * LN2 * d / (h * h)
     dl_dh = (2 / np.pi) * (dd4 - h * h) / den
-    dg_dh = gau * (-1 / h + 8 * LN2 * d * d / h**3)
+    # h * h * h, not h**3: numpy's power on arrays (SIMD, e.g. AVX-512) and on a scalar (libm) can
+    # differ in the last bit, and a group's widths are an array where a single peak's is a scalar
+    dg_dh = gau * (-1 / h + 8 * LN2 * d * d / (h * h * h))
     return (v, e * dl_dc + (1 - e) * dg_dc, e * dl_dh + (1 - e) * dg_dh, lor - gau)
 
 
