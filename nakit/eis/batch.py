@@ -69,8 +69,12 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     -------
     xarray.Dataset
         Over ``spectrum`` and ``parameter``: ``value``, ``value_sigma``, ``correlation``
-        (over ``parameter`` x ``parameter_2``), ``chisqr``, ``redchi``, ``converged`` and
-        ``n_iter``; the circuit, weighting and method in attrs.
+        (over ``parameter`` x ``parameter_2``), ``determined``, ``chisqr``, ``redchi``,
+        ``converged`` and ``n_iter``; the circuit, weighting and method in attrs.
+        ``determined`` is False for a parameter the data do not fix at all (it lies along a
+        direction in which the fitted impedance does not change: the normal matrix is
+        singular there); its ``value`` is one point of a flat valley, and its
+        ``value_sigma`` and correlations are NaN.
 
     Notes
     -----
@@ -156,11 +160,12 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
         if refresh.size:
             J[refresh] = jacobian(u[refresh], r[refresh], refresh)
     p = to_p(u)
-    sigma, corr = _uncertainties(jacobian(u, r, every), dp_du(p), cost, 2 * N - P)
+    sigma, corr, determined = _uncertainties(jacobian(u, r, every), dp_du(p), cost, 2 * N - P)
     return xr.Dataset(
         {"value": (("spectrum", "parameter"), p), "value_sigma": (("spectrum", "parameter"), sigma),
          "correlation": (("spectrum", "parameter", "parameter_2"), corr, {"units": "1"}),
          "chisqr": ("spectrum", cost), "redchi": ("spectrum", cost / (2 * N - P)),
+         "determined": (("spectrum", "parameter"), determined),
          "converged": ("spectrum", ~active), "n_iter": ("spectrum", n_iter)},
         coords={"spectrum": np.arange(S), "parameter": names, "parameter_2": names,
                 "units": ("parameter", [c.units[n] for n in names])},
@@ -189,15 +194,37 @@ def _initial_array(initial, names, all_names, S) -> np.ndarray:
     return arr.copy()
 
 
-def _uncertainties(J_u, dpdu, cost, dof) -> tuple[np.ndarray, np.ndarray]:
+# A spectrum's normal matrix scaled to unit diagonal with an eigenvalue below this fraction of
+# its largest is singular to the precision of the finite-difference Jacobian (~1e-7 relative):
+# some combination of parameters does not change the impedance at all. On impedance.py's
+# example with R0-p(R1,C1)-p(R2-Wo1,C2) the fit can end where Wo1 acts as a capacitor (its tau
+# far above 1/f): ratio ~1e-16 there, against 5e-6 at the better minimum, where Wo1 is
+# merely poorly determined (sigma 180 %).
+SINGULAR = 1e-10
+
+
+def _uncertainties(J_u, dpdu, cost, dof) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Standard errors, correlations and which parameters the data determine at all.
+
+    A parameter with weight in a null direction of the normal matrix is not determined:
+    its standard error and correlations are NaN, not the pseudo-inverse's finite (and
+    meaninglessly small) numbers.
+    """
     # covariance in u (better conditioned than in p, whose scales span many decades), then
     # the chain rule: cov_p = D cov_u D with D = diag(dp/du) > 0, so correlations are unchanged
     A = np.einsum("smp,smq->spq", J_u, J_u)
     with np.errstate(invalid="ignore", divide="ignore"):
+        norm = np.sqrt(np.einsum("spp->sp", A))
+        eig, vec = np.linalg.eigh(A / (norm[:, :, None] * norm[:, None, :]))
+        null = eig < SINGULAR * eig[:, -1:]
+        # parameters with a share of a null direction above numerical noise
+        determined = ~np.any(null[:, None, :] & (np.abs(vec) > 1e-3), axis=2) & (norm > 0)
         cov_u = np.linalg.pinv(A) * (cost / dof)[:, None, None]
         sd_u = np.sqrt(np.clip(np.einsum("spp->sp", cov_u), 0, None))
         corr = cov_u / (sd_u[:, :, None] * sd_u[:, None, :])
-        return np.abs(dpdu) * sd_u, corr
+    sigma = np.where(determined, np.abs(dpdu) * sd_u, np.nan)
+    corr = np.where(determined[:, :, None] & determined[:, None, :], corr, np.nan)
+    return sigma, corr, determined
 
 
 def fit_spectra(spectra, circuit: str | Circuit, initial, **kwargs) -> xr.Dataset:
