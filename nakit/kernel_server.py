@@ -273,6 +273,9 @@ class Server:
         self.sock_path, self.lock_path, _ = paths(fp, folder)
         self.jobs: queue.Queue = queue.Queue()
         self.busy = threading.Event()
+        # set from the moment a run's reply goes out until busy clears: a command that connects
+        # in that gap (its client got the reply a moment ago) waits for it, not runs cold
+        self.finishing = threading.Event()
         self.current_pid: int | None = None  # kernel of the run in progress
         self.last_activity = time.monotonic()
 
@@ -319,7 +322,11 @@ class Server:
                 for key, _ in selector.select(timeout=0.5):
                     if key.fileobj is listener:
                         conn, _addr = listener.accept()
-                        running = self._accept(conn, selector) or running
+                        accepted = self._accept(conn, selector)
+                        if accepted is not None:
+                            if running is not None:  # the last run's: the worker has replied on it
+                                self._close(selector, running)
+                            running = accepted
                     elif key.fileobj is running:  # the client closed (after the reply, or Ctrl-C before)
                         if self.busy.is_set():
                             self._abandon()
@@ -362,6 +369,9 @@ class Server:
                 _send(conn, {"status": "stale"})
                 conn.close()
                 return None
+            deadline = time.monotonic() + CONNECT_TIMEOUT / 2
+            while self.busy.is_set() and self.finishing.is_set() and time.monotonic() < deadline:
+                time.sleep(0.005)
             if self.busy.is_set():  # one run at a time: the other command runs cold
                 _send(conn, {"status": "busy"})
                 conn.close()
@@ -437,6 +447,7 @@ class Server:
                     del pool.take
                     self.current_pid = None
                 _log(f"done {request['output_dir']}: {'ok' if reply['result'].ok else reply['result'].error}")
+                self.finishing.set()
                 try:
                     _send(conn, reply)
                 except OSError:  # the client went away (Ctrl-C): nobody to tell
@@ -444,6 +455,7 @@ class Server:
                 runner.reap_kernels()
                 self.last_activity = time.monotonic()  # before busy clears: the idle clock restarts now
                 self.busy.clear()
+                self.finishing.clear()
                 self._start_spare(pool, request["env"], Path(request["notebook"]).parent)
                 self.last_activity = time.monotonic()
         finally:

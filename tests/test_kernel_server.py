@@ -227,3 +227,65 @@ def test_state_folder_must_be_private(tmp_path, monkeypatch):
     monkeypatch.setenv(kernel_server.DIR_ENV, str(folder))
     assert kernel_server.state_dir() is None
     assert kernel_server.run(NB00, tmp_path / "x", {}) is None  # refuses: cold path
+
+
+def test_a_command_in_the_moment_after_a_reply_waits_for_the_server_not_runs_cold(tmp_path, server_env,
+                                                                                   monkeypatch):
+    """The server frees the run's kernels after its reply and only then takes the next run: a
+    command that connects in between (a script's next ``nakit run``, or the same moment on a
+    loaded machine) is served once that is done, not told "busy"; a command that comes while a
+    run is still going is told "busy" at once. In this process, with the kernels and the run
+    replaced (this test is about the exchange), and that moment made 0.4 s long."""
+    ran = []
+
+    class Pool:
+        prefetch, env = False, None
+
+        def start_spare(self, name, cwd):
+            pass
+
+        def take(self, name, cwd):
+            raise AssertionError("execute is replaced: no kernel is taken")
+
+        def close(self, wait=5.0):
+            pass
+
+    def execute(notebook, output_dir, parameters, **_):
+        ran.append(Path(output_dir).name)
+        time.sleep(0.3 if Path(output_dir).name == "long" else 0.0)
+        return runner.RunResult(Path(notebook), Path(output_dir), dict(parameters), Path(output_dir))
+
+    monkeypatch.setattr(runner, "KernelPool", Pool)
+    monkeypatch.setattr(runner, "execute", execute)
+    monkeypatch.setattr(runner, "reap_kernels", lambda wait=None: time.sleep(0.4))
+    monkeypatch.setattr(runner, "preload", lambda *a, **k: None)
+    monkeypatch.setattr(signal, "signal", lambda *a: None)  # serve() runs in a thread here
+    fp = kernel_server.fingerprint()
+    server = kernel_server.Server(fp, kernel_server.state_dir(), idle=60)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    sock = _socket(server_env)
+    assert _wait(sock.exists, 10)
+    try:
+        params = runner.prepare(NB00)
+        first = kernel_server.run(NB00, tmp_path / "first", params, spawn=False)
+        second = kernel_server.run(NB00, tmp_path / "second", params, spawn=False)  # at once
+        assert first is not None and first.ok and second is not None and second.ok
+        assert ran == ["first", "second"]
+        # while a run is going, another command is told "busy" at once and runs cold
+        results = {}
+        long = threading.Thread(target=lambda: results.update(long=kernel_server.run(
+            NB00, tmp_path / "long", params, spawn=False)))
+        long.start()
+        assert _wait(lambda: ran[-1:] == ["long"], 10)
+        start = time.monotonic()
+        assert kernel_server.run(NB00, tmp_path / "other", params, spawn=False) is None
+        assert time.monotonic() - start < 0.25
+        long.join(10)
+        assert results["long"].ok and "other" not in ran
+    finally:
+        sock.unlink()  # the server sees its socket gone and stops
+        thread.join(10)
+        for lock in server_env.glob("*.lock"):  # it names this process: not one for the fixture to stop
+            lock.unlink()
+    assert not thread.is_alive()

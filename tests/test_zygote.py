@@ -167,6 +167,10 @@ def test_interrupt_reaches_a_forked_kernel(shared, monkeypatch):
     try:  # (whatever fails, the kernel and the client's sockets go: a leaked context hangs a later GC)
         client.load_connection_info(kernel.km.get_connection_info())
         client.start_channels(hb=False)
+        # until a kernel_info reply and IOPub traffic arrive: a SUB socket misses what is published
+        # before its subscription is through (ZeroMQ's slow joiner), and execute_interactive would
+        # then wait for an "idle" it never sees (this test's timeouts, on a loaded machine)
+        client.wait_for_ready(timeout=300)
         printed = []
         reply = client.execute_interactive("import os; print(os.getppid())", timeout=300,
                                            output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
