@@ -14,6 +14,9 @@ Printed, each beside its aim and the figure the issue recorded before this work:
   (``NAKIT_ZYGOTE=0``): wall time per run, cost per run per worker (wall x workers / runs), the
   speed-up of 2 workers over 1 and of the zygote over cold kernels,
 - ``nakit run`` of every technique notebook on the paper data (on the kernel server),
+- a batch of ``--large`` runs (default 30, the issue's study size) with 1 and 2 workers: the
+  speed-up at that size, and per run once the batch is under way (the difference from the
+  ``--batch`` runs), which separates the start-up a second worker cannot share (Amdahl),
 - ``nakit reproduce`` cold into a new folder (``--reproduce``),
 - the default install from a fresh clone, ``make`` of the install stamp with a new venv and an
   empty uv cache (``--install``; minutes),
@@ -75,6 +78,19 @@ Then reverted (24b0af9): the zygote parts above (imports chosen per notebook, th
 pint and the Styler imported ahead) and a PDF-font parse in the warm-up; with them two whole-suite
 runs failed kernel interrupt tests that pass alone. The batch figures above include them; the
 write_netcdf and study-process parts stay.
+
+Measured 2026-12-06 10:10 on another machine (2 cores, AVX-512; the bare papermill floor 2.1-2.7 s
+against 5.0-5.3 s on the machines above, so seconds are not comparable with the figures above),
+in the default install (``make reproduce``'s venv: no dask), ``--runs 3 --batch 10 --large 30
+--reproduce``, load 2.3-2.6: kernel server 0.76 s; batch of 10, 1 worker 0.92 s per run, 2 workers
+0.59 s per run (1.56x); batch of 30, 1 worker 0.78 s per run, 2 workers 0.47 s per run (1.65x;
+two more pairs by hand 1.72x and 1.76x); runs 11-30: 0.71 -> 0.42 s per run (1.72x), start-up
+paid once ~2 s (the zygote's imports, then the first run's kernel); technique notebooks 1.8-3.3 s;
+reproduce 14.4 s wall, 25.3 s CPU. The largest step that day was not in nakit's code: this
+machine sets PYTHONDONTWRITEBYTECODE and uv installs without bytecode, so every kernel, zygote
+and worker compiled the source of everything it imported (25 % of a batch's CPU in a py-spy
+profile); the Makefile now compiles at install time: 10-run batch, 1 worker 12.9 -> 9.3 s,
+2 workers 10.3 -> 6.5 s; reproduce 19.2 -> 13.6 s; the test suite 466 -> 247 s.
 """
 
 from __future__ import annotations
@@ -203,6 +219,29 @@ def sticks_cache_ratio(repeat: int = 3) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
+def large_batch(tmp: Path, small: int, large: int, small_walls: dict[int, float]) -> None:
+    """The 2-worker speed-up at a study's scale, and per run once the batch is under way.
+
+    A batch pays a start-up once (the zygote's imports, then the first run's kernel), which a
+    second worker cannot share: Amdahl's law caps the speed-up of a short batch below 2x. The
+    runs after it are what a second worker speeds up; their cost is the difference between a
+    ``large`` and a ``small`` batch, per extra run.
+    """
+    (tmp / f"large{large}").mkdir()
+    manifest = batch_manifest(tmp / f"large{large}", large)
+    walls = {}
+    for workers in (1, 2):
+        walls[workers] = timed(NAKIT + ["-q", "batch", str(manifest), "-o", str(tmp / f"large{large}-{workers}"),
+                                        "-j", str(workers), "--force"])
+        print(f"batch of {large} x notebook 00, {workers} worker(s), zygote: wall {walls[workers]:.1f} s, "
+              f"{walls[workers] / large:.2f} s per run; CPU {CPU['last']:.1f} s", flush=True)
+    print(f"  speed-up 2 workers vs 1 at {large} runs: {walls[1] / walls[2]:.2f}x   (aim >= 1.7x)")
+    extra = {w: (walls[w] - small_walls[w]) / (large - small) for w in (1, 2)}
+    fixed = {w: walls[w] - large * extra[w] for w in (1, 2)}
+    print(f"  once under way (runs {small + 1}-{large}): {extra[1]:.2f} s per run on 1 worker, {extra[2]:.2f} s on 2: "
+          f"{extra[1] / extra[2]:.2f}x; start-up paid once: {fixed[1]:.1f} s (1 worker), {fixed[2]:.1f} s (2 workers)")
+
+
 def line(what: str, seconds: float, aim: str, previous) -> None:
     prev = "-" if previous is None else (f"{previous} s" if isinstance(previous, str) else f"{previous:.1f} s")
     print(f"{what:<64} {seconds:8.2f} s   aim {aim:<12} before {prev}", flush=True)
@@ -212,6 +251,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3, help="repeats of the single-run timings (median)")
     ap.add_argument("--batch", type=int, default=10, help="runs of notebook 00 in each batch")
+    ap.add_argument("--large", type=int, default=30,
+                    help="runs of notebook 00 in a study-sized batch (the issue's 30 samples; 0: leave out)")
     ap.add_argument("--skip-notebooks", action="store_true", help="leave out the technique notebooks")
     ap.add_argument("--reproduce", action="store_true", help="also time nakit reproduce into a new folder")
     ap.add_argument("--install", action="store_true", help="also time the default install from a fresh clone")
@@ -261,6 +302,8 @@ def main() -> None:
             print(f"  {mode}: speed-up 2 workers vs 1: {walls[mode, 1] / walls[mode, 2]:.2f}x   (aim >= 1.7x)")
         for workers in (1, 2):
             print(f"  {workers} worker(s): cold kernels / zygote {walls['cold kernels', workers] / walls['zygote', workers]:.2f}x")
+        if args.large > args.batch:
+            large_batch(tmp, args.batch, args.large, {w: walls["zygote", w] for w in (1, 2)})
 
         if not args.skip_notebooks:
             for stem in TECHNIQUES:
