@@ -1235,12 +1235,16 @@ def _xrd_panels(study, folder, ds, comp, out):
             fig.tight_layout()
             _save(comp, fig, out, "xrd_phases", "XRD phases",
                   f"Phases found per sample (match score; blank: not found), {len(order)} scans.")
-        shown = p.assign(phase=[phase_name(n) for n in p["phase"]])  # the table reads Na₂S (Fm3̄m) too
-        shown = shown.drop(columns=[c for c in ("present",) if c in shown])  # every row shown is present
-        comp.tables.append(("XRD phases", shown.set_index(["sample", "phase"])))
+        if len(p):  # (no phase found anywhere: the note says so, not an empty table)
+            shown = p.assign(phase=[phase_name(n) for n in p["phase"]])  # the table reads Na₂S (Fm3̄m) too
+            shown = shown.drop(columns=[c for c in ("present",) if c in shown])  # every row shown is present
+            comp.tables.append(("XRD phases", shown.set_index(["sample", "phase"])))
         missing = [s for s in order if s not in set(p["sample"])]
         if missing:
-            comp.notes.append(f"xrd: no phase matched in {', '.join(missing)}")
+            # the notebook's flag says why, e.g. a scan with no peaks above the threshold
+            why = _flagged(ds, "phases_present", missing)
+            comp.notes.append("xrd: no phase matched in "
+                              + ", ".join(f"{s} ({why[s]})" if s in why else s for s in missing))
     cells = folder / "cells.csv"
     if not cells.is_file():
         comp.notes.append("xrd: no results/cells.csv, so no cell-parameter panel")
