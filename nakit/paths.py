@@ -33,3 +33,14 @@ def reports_dir() -> Path:
 
 def references_dir() -> Path:
     return data_dir() / "references"
+
+
+def is_stand_in(path) -> bool:
+    """Whether ``path`` is one of the synthesised stand-in measurements shipped in ``data/``.
+
+    Every measurement file there was made by nakit's forward models from the paper's stated
+    values; the reference structures and band library in ``data/references`` are real
+    reference data, not stand-ins.
+    """
+    resolved = Path(path).resolve()
+    return data_dir().resolve() in resolved.parents and references_dir().resolve() not in resolved.parents

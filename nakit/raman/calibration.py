@@ -74,6 +74,25 @@ def silicon_offset(silicon: xr.Dataset | xr.DataArray, **kwargs) -> Calibration:
     return silicon_offset_raw(da["raman_shift"].values, da.values, **kwargs)
 
 
+def stand_in_calibration(calibration_file, sample_files) -> str | None:
+    """Why ``calibration_file`` must not set the axes of the spectra in ``sample_files``; None if it may.
+
+    The silicon spectrum shipped in ``data/`` is a synthesised stand-in for the paper's
+    reference: its offset means something only for the paper's stand-in spectra. Applied to a
+    user's measurements (another instrument, another day) it would shift their bands by a
+    number that describes neither.
+    """
+    from ..paths import is_stand_in
+
+    measured = [str(f) for f in sample_files if not is_stand_in(f)]
+    if not calibration_file or not is_stand_in(calibration_file) or not measured:
+        return None
+    return (f"The calibration spectrum {calibration_file} is a synthesised stand-in shipped in nakit's data/ "
+            f"folder, not a measurement on the instrument of {len(measured)} of these spectra: it is not "
+            "applied, and the axes are used as the files give them. To calibrate, set calibration_file to a "
+            "silicon spectrum measured with the same settings (or None to say there is none).")
+
+
 def apply_calibration(ds: xr.Dataset, cal: Calibration) -> xr.Dataset:
     """A copy of ``ds`` with ``raman_shift`` moved by the calibration offset, recorded in attrs."""
     out = ds.assign_coords(raman_shift=ds["raman_shift"] + cal.offset)

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import xarray as xr
@@ -54,6 +54,7 @@ from ..errors import ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
+from .readers import LASER_ASSUMED
 from ..datamodel import require_dataset, Result
 
 TWO_BAND = (
@@ -254,5 +255,12 @@ def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
     da = spectrum["intensity"]
     if da.ndim != 1:
         raise ParameterError(f"carbon_analysis takes one spectrum; got dims {da.dims}")
+    assumed = "laser_wavelength" not in kwargs and bool(spectrum.attrs.get(LASER_ASSUMED))
     kwargs.setdefault("laser_wavelength", spectrum.attrs.get("instrument_laser_wavelength_nm"))
-    return carbon_analysis_raw(da["raman_shift"].values, da.values, **kwargs)
+    result = carbon_analysis_raw(da["raman_shift"].values, da.values, **kwargs)
+    if assumed and result.la_nm is not None:
+        # La ~ lambda^4: 633 nm read as 532 nm halves it; the reader must know the laser was a guess
+        result = replace(result, la_caveat=f"the laser wavelength, {result.laser_wavelength_nm:g} nm, is assumed "
+                         "(the file states none; set the sample's laser_wavelength): La scales as its fourth "
+                         f"power; {result.la_caveat}")
+    return result

@@ -397,6 +397,21 @@ def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
     )
 
 
+#: attrs key saying the laser wavelength was not stated for this spectrum but assumed
+LASER_ASSUMED = "instrument_laser_wavelength_assumed"
+
+
+def with_default_laser(ds: xr.Dataset, laser_wavelength: float | None) -> xr.Dataset:
+    """``ds`` with ``laser_wavelength`` (nm) where neither its file nor its sample states one.
+
+    The value is marked as assumed (``attrs[LASER_ASSUMED] = 1``): what depends on it, such
+    as La from the D/G ratio (which scales as its fourth power), says so.
+    """
+    if laser_wavelength is None or ds.attrs.get("instrument_laser_wavelength_nm") is not None:
+        return ds
+    return ds.assign_attrs({"instrument_laser_wavelength_nm": float(laser_wavelength), LASER_ASSUMED: 1})
+
+
 def _with_laser(ds: xr.Dataset, laser_wavelength: float | None) -> xr.Dataset:
     if laser_wavelength is None:
         return ds
