@@ -1242,7 +1242,7 @@ def _xrd_panels(study, folder, ds, comp, out):
         missing = [s for s in order if s not in set(p["sample"])]
         if missing:
             # the notebook's flag says why, e.g. a scan with no peaks above the threshold
-            why = _flagged(ds, "phases_present", missing)
+            why = _flagged(ds, "phases_present", missing) if ds is not None else {}
             comp.notes.append("xrd: no phase matched in "
                               + ", ".join(f"{s} ({why[s]})" if s in why else s for s in missing))
     cells = folder / "cells.csv"

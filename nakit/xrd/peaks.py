@@ -374,6 +374,29 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
     return df.sort_values("two_theta", ignore_index=True)
 
 
+#: the columns of :func:`fit_peaks`' table, in order (:func:`_peak_row`'s keys)
+PEAK_COLUMNS = ("two_theta", "two_theta_sigma", "fwhm", "fwhm_sigma", "eta", "eta_sigma", "area", "area_sigma",
+                "height", "d", "d_sigma", "redchi", "group_size")
+
+
+def empty_peak_table() -> pd.DataFrame:
+    """A peak table with no rows and :func:`fit_peaks`' columns and dtypes (what a peak-less scan has)."""
+    return pd.DataFrame({c: pd.Series(dtype=int if c == "group_size" else float) for c in PEAK_COLUMNS})
+
+
+def no_peaks_note(ds: xr.Dataset, min_snr: float, two_theta_range: tuple[float, float] | None = None) -> str:
+    """Why :func:`fit_peaks` has nothing to fit: the threshold and the 2theta range searched.
+
+    ``"no peaks above min_snr=5 in 4.0–40.0° 2θ"``: the words a report shows for a peak-less
+    (amorphous or background-only) scan and the start of :func:`fit_peaks`' error.
+    """
+    x = ds["two_theta"].values
+    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    if two_theta_range is not None:
+        lo, hi = max(lo, float(two_theta_range[0])), min(hi, float(two_theta_range[1]))
+    return f"no peaks above min_snr={min_snr:g} in {lo:.1f}–{hi:.1f}° 2θ"
+
+
 def _peak_row(vals, errs, wl: Wavelength, redchi: float, group_size: int) -> dict:
     (c, a, h, e), (cs, as_, hs, es) = vals, errs
     th = np.radians(c / 2)
@@ -387,7 +410,7 @@ def _peak_row(vals, errs, wl: Wavelength, redchi: float, group_size: int) -> dic
 
 def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float = 5.0,
               two_theta_range: tuple[float, float] | None = None, max_fwhm: float = 2.0,
-              min_significance: float = 3.0, **kw) -> pd.DataFrame:
+              min_significance: float = 3.0, if_none: str = "raise", **kw) -> pd.DataFrame:
     """Find (unless ``positions`` are given) and fit the peaks of a Dataset from :func:`read_xrd`.
 
     ``background`` is an array on the Dataset's grid; without it the SNIP estimate is used.
@@ -395,7 +418,18 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     errors, FWHM above ``max_fwhm`` deg or below two steps) are dropped and the rest refitted
     at their fitted centres (a group whose centres and window points are those of its last fit
     keeps that fit: :class:`_Converged`).
+
+    Parameters
+    ----------
+    if_none
+        What a scan with no peak to fit gives (none above ``min_snr``, or none of ``positions``
+        in ``two_theta_range``): ``"raise"`` a :class:`ParameterError` naming the file and the
+        threshold; ``"empty"`` a table with no rows and the usual columns
+        (:func:`empty_peak_table`), for a batch in which an amorphous or background-only scan
+        is a finding, not a failure (:func:`no_peaks_note` says why it is empty).
     """
+    if if_none not in ("raise", "empty"):
+        raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
     require_dataset(ds, "xrd", "fit_peaks")
     from .background import snip_background
 
@@ -411,10 +445,23 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         lo, hi = two_theta_range
         positions = positions[(positions >= lo) & (positions <= hi)]
     if positions.size == 0:
-        raise ParameterError("no peaks to fit (none found above the threshold)")
+        if if_none == "empty":
+            return empty_peak_table()
+        raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range))
     wl = Wavelength.of(ds)
     with one_blas_thread():  # as fit_peaks_raw, once for every refit
         return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
+
+
+def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range) -> str:
+    """:func:`fit_peaks`' error for a scan with nothing to fit: the file, the threshold, what to try."""
+    source = ds.attrs.get("source_path") or "the scan"
+    if not found:
+        return (f"{source}: no peaks to fit: none of the given positions lies in two_theta_range "
+                f"{two_theta_range} deg")
+    return (f"{source}: no peaks to fit: {no_peaks_note(ds, min_snr, two_theta_range)} (Poisson sigmas over the "
+            "SNIP background). If the scan has weak peaks, lower min_snr (e.g. 3); if it is amorphous or "
+            "background only, that is the finding: fit_peaks(..., if_none='empty') returns an empty table")
 
 
 def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw) -> pd.DataFrame:

@@ -36,7 +36,8 @@ class PhaseID(Result):
     beside its partner); ``to_dict()`` one row: the phases present,
     the peak counts and each candidate's ``<phase>_coverage`` and ``<phase>_lines_matched``.
 
-    ``flags``: ``no_phase_present`` (no candidate reaches the coverage), ``unexplained_peaks``
+    ``flags``: ``no_peaks`` (no observed peak: nothing was scored), ``no_phase_present`` (no
+    candidate reaches the coverage), ``unexplained_peaks``
     (observed peaks that no present phase explains: an impurity, a missing candidate, or
     K-beta/tungsten lines).
     """
@@ -66,6 +67,8 @@ class PhaseID(Result):
     @property
     def flags(self) -> tuple[str, ...]:
         out = []
+        if not len(self.assignments):
+            out.append("no_peaks")
         if not self.present:
             out.append("no_phase_present")
         if len(self.unexplained):
@@ -103,11 +106,16 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     ``candidates`` are reference names (see :func:`nakit.xrd.structures.library`) or
     :class:`Crystal` objects, e.g. refined cells. ``intensity_obs`` (peak areas, optional)
     are in ``intensity_units`` (the pattern's) x deg.
+
+    No observed peaks (an amorphous or background-only scan): nothing is scored, every
+    candidate has coverage NaN and is not present, and there are no assignments.
     """
-    tt = as_float_array(two_theta_obs, "two_theta_obs")
-    inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs")
+    tt = as_float_array(two_theta_obs, "two_theta_obs", min_size=0)  # none: a peak-less scan
+    inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs", min_size=0)
     if tolerance <= 0:
         raise ParameterError(f"tolerance must be positive, got {tolerance}")
+    if tt.size == 0:
+        return _nothing_to_identify(candidates, intensity_obs is not None, intensity_units)
     lo, hi = two_theta_range or (max(tt.min() - 2.0, 1.0), min(tt.max() + 2.0, 179.0))
     rows, sticks = [], {}
     for cand in candidates:
@@ -146,6 +154,21 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
             row["intensity_obs"] = inten[i]
         assign.append(row)
     return PhaseID(scores, pd.DataFrame(assign), sticks, intensity_units)
+
+
+def _nothing_to_identify(candidates, with_intensity: bool, intensity_units: str) -> PhaseID:
+    """The :class:`PhaseID` of a scan without peaks: every candidate unscored (coverage NaN, a
+    score of 0 would read as 'looked for and not matched'), no assignments, no sticks."""
+    scores = pd.DataFrame([{"phase": _as_crystal(c).name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
+                            "mean_abs_delta": np.nan, "present": False} for c in candidates],
+                          columns=["phase", "coverage", "lines_expected", "lines_matched", "mean_abs_delta", "present"])
+    scores = scores.astype({"coverage": float, "lines_expected": int, "lines_matched": int, "mean_abs_delta": float,
+                            "present": bool})
+    columns = {"two_theta_obs": float, "phase": object, "hkl": object, "two_theta_calc": float, "delta": float}
+    if with_intensity:
+        columns["intensity_obs"] = float
+    assignments = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    return PhaseID(scores, assignments, {}, intensity_units)
 
 
 def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDATES, **kw) -> PhaseID:
