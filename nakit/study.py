@@ -916,8 +916,10 @@ def _cycling_panels(study, folder, ds, comp, out):
         _rate_panel(_open(rate), comp, out)
     else:
         comp.notes.append("cycling: no results/rate.nc (no rate test among the cells), so no rate panel")
+    # first_charge_capacity: only a cell without a complete cycle has it (one charge, no discharge),
+    # which keeps that cell in the table with its flags
     table, present = _frame_of(ds, ["first_discharge_capacity", "first_discharge_capacity_sigma",
-                                    "capacity_retention", "capacity_retention_sigma"])
+                                    "capacity_retention", "capacity_retention_sigma", "first_charge_capacity"])
     if present:
         comp.tables.append(("Cycling", _formatted(ds, table, present)))
     return None
