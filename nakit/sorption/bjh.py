@@ -22,7 +22,8 @@ import warnings
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch
+from .hysteresis import Hysteresis, IsothermType
+from .isotherm import BRANCHES, branches_present, get_branch
 from .kelvin import kelvin_radius
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
@@ -251,6 +252,78 @@ def _parabolic_peak(logd: np.ndarray, y: np.ndarray, k: int) -> float:
         return float(10 ** logd[k])
     vertex = min(max(-(g0 - a * u0) / (2 * a), min(u0, u2)), max(u0, u2))
     return float(10 ** (logd[k] + vertex))
+
+
+#: The flag of a BJH distribution read from the adsorption branch because the isotherm has no
+#: desorption branch (:func:`bjh_branch_for`).
+ADSORPTION_FALLBACK = ("no desorption branch; BJH from the adsorption branch (condensation on adsorption is delayed, "
+                       "so its pores usually read larger than on desorption: not comparable with desorption-branch "
+                       "results)")
+
+
+def bjh_branch_for(ds: xr.Dataset, preferred: str = "desorption") -> tuple[str, str]:
+    """The branch BJH reads for one isotherm and, when it is not ``preferred``, the flag saying so.
+
+    An adsorption-only measurement has no desorption branch. BJH's stepping applies to either
+    branch (Barrett, Joyner, Halenda 1951; ISO 15901-2 asks only that the branch be stated),
+    and the adsorption branch is the one IUPAC recommends where desorption is distorted by
+    cavitation (Thommes et al. 2015), so the distribution is computed from the adsorption
+    branch rather than left out, and flagged: pore condensation on adsorption is delayed
+    (metastable), so the same Kelvin equation puts the pores at larger diameters than a
+    desorption branch does, and the result is not comparable with the other samples'.
+
+    Parameters
+    ----------
+    ds
+        An isotherm Dataset.
+    preferred
+        The branch asked for (the notebook's ``bjh_branch``).
+
+    Returns
+    -------
+    branch, flag
+        ``(preferred, "")`` when the isotherm has that branch; ``("adsorption",``
+        :data:`ADSORPTION_FALLBACK` ``)`` when desorption was asked for and is missing.
+    """
+    if preferred not in BRANCHES:
+        raise ParameterError(f"bjh branch must be one of {BRANCHES}, got {preferred!r}")
+    if preferred in branches_present(ds):
+        return preferred, ""
+    return "adsorption", ADSORPTION_FALLBACK  # only desorption can be missing: every isotherm has adsorption
+
+
+def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None) -> list[str]:
+    """Flags of a BJH distribution whose isotherm shows no capillary condensation.
+
+    BJH reads pore sizes from capillary condensation (the Kelvin equation); on an isotherm
+    without it (micropore filling, type I; a non-porous type II) the distribution is only the
+    thickness curve's misfit and is indicative at most.
+
+    Parameters
+    ----------
+    loop
+        The isotherm's :func:`~nakit.sorption.hysteresis.hysteresis`, or None when it has no
+        desorption branch (no loop can be judged).
+    kind
+        Its :func:`~nakit.sorption.hysteresis.isotherm_type`: without a loop, a condensation
+        step on the adsorption branch (type IV or V) is the evidence of condensation.
+
+    Returns
+    -------
+    list of str
+        Empty when the isotherm shows capillary condensation (a loop with a type; a low-pressure
+        hysteresis from swelling or slow equilibration is not such a loop), else one flag.
+    """
+    tail = ": BJH assumes capillary condensation, which this isotherm does not show; the distribution is indicative only"
+    if loop is not None:
+        if loop.present and loop.loop_type:
+            return []
+        return [("no capillary-condensation loop (low-pressure hysteresis only)" if loop.present else
+                 "no hysteresis loop") + tail]
+    if kind is not None and kind.type in ("IV", "V"):
+        return []
+    shape = f" (type {kind.type})" if kind is not None else ""
+    return [f"no desorption branch to show a loop and no condensation step on the adsorption branch{shape}" + tail]
 
 
 def psd_bjh(ds: xr.Dataset, branch: str = "desorption", **kwargs) -> xr.Dataset:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CalculationError
-from .isotherm import get_branch
+from .isotherm import branches_present, get_branch, source_of
 from ..datamodel import require_dataset, Result
 
 
@@ -149,8 +149,8 @@ def _two_peaks(dq: np.ndarray) -> bool:
 def hysteresis(ds: xr.Dataset, threshold: float = 0.02) -> Hysteresis:
     """Loop detection/classification of an isotherm Dataset; a missing desorption branch raises."""
     require_dataset(ds, "sorption", "hysteresis")
-    if not (ds["branch"].values == "desorption").any():
-        raise CalculationError("the isotherm has no desorption branch; hysteresis cannot be judged")
+    if "desorption" not in branches_present(ds):
+        raise CalculationError(f"the isotherm{source_of(ds)} has no desorption branch; hysteresis cannot be judged")
     return hysteresis_raw(*get_branch(ds, "adsorption"), *get_branch(ds, "desorption"), threshold)
 
 
@@ -249,6 +249,6 @@ def _risers(p, q, on: float = 0.3, off: float = 0.1, min_share: float = 0.1) -> 
 def isotherm_type(ds: xr.Dataset, loop: Hysteresis | None = None) -> IsothermType:
     """IUPAC type of an isotherm Dataset; the loop is judged first when a desorption branch exists."""
     require_dataset(ds, "sorption", "isotherm_type")
-    if loop is None and (ds["branch"].values == "desorption").any():
+    if loop is None and "desorption" in branches_present(ds):
         loop = hysteresis(ds)
     return isotherm_type_raw(*get_branch(ds, "adsorption"), loop)

@@ -410,7 +410,7 @@ def _branch_points(ds: xr.Dataset | IsothermPoints, name: str, turning_point: bo
         labels, p = ds["branch"].values, ds["relative_pressure"].values
     index = np.flatnonzero(labels == name)
     if not index.size:
-        raise ParameterError(f"the isotherm has no {name} branch")
+        raise ParameterError(f"the isotherm{source_of(ds)} has no {name} branch")
     added = False
     if name == "desorption" and turning_point:
         ads = np.flatnonzero(labels == "adsorption")
@@ -419,6 +419,30 @@ def _branch_points(ds: xr.Dataset | IsothermPoints, name: str, turning_point: bo
             if p[top] > p[index].max():
                 index, added = np.append(index, top), True
     return index[np.argsort(p[index], kind="stable")], added
+
+
+def branches_present(ds: xr.Dataset | IsothermPoints) -> tuple[str, ...]:
+    """The branches an isotherm holds, in the order of :data:`BRANCHES`.
+
+    ``("adsorption",)`` for an adsorption-only measurement (common: many instruments and
+    published data sets stop at the top of the isotherm), ``("adsorption", "desorption")``
+    otherwise; every reader guarantees the adsorption branch (at least 3 points).
+
+    Parameters
+    ----------
+    ds
+        An isotherm Dataset (indexed or reset for NetCDF) or :class:`IsothermPoints`.
+    """
+    labels = ds.branch if isinstance(ds, IsothermPoints) else ds["branch"].values
+    held = set(np.asarray(labels).astype(str).tolist())
+    return tuple(name for name in BRANCHES if name in held)
+
+
+def source_of(ds: Any) -> str:
+    """``" from <file>"`` for an isotherm read from a file (``attrs["source_path"]``), else ``""``:
+    appended to a message about the isotherm so that, among several samples, it names which one."""
+    path = str(getattr(ds, "attrs", {}).get("source_path", ""))
+    return f" from {path}" if path and not path.startswith("<") else ""
 
 
 def get_branch(ds: xr.Dataset | IsothermPoints, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:
