@@ -8,6 +8,7 @@ Typical use::
     summary = cycling.summarise(rec, cycling.PAPER_CELL)  # per-cycle table, mAh/g
     rate = cycling.rate_capability(summary)
     curves = cycling.dqdv(rec, cycling.PAPER_CELL)
+    halves = cycling.halves_present(rec)               # which half-cycles each cycle has
     fit = cycling.fit_fade(summary, "exponential")
 """
 
@@ -16,6 +17,8 @@ from .cell import PAPER_CELL, CellRecipe
 from .cycles import halfcycle_curve, summarise, summarise_raw
 from .dqdv import dqdv, dqdv_raw, find_plateaus, plateau_series
 from .fade import fit_fade, fit_fade_raw
+from .halves import (ProfilePlan, halves_of, halves_present, missing_halves, no_complete_cycle, only_text,
+                     profile_plan)
 from .rate import rate_capability, rate_steps_raw
 from .neware import read_neware_nda, read_neware_regular_csv, read_neware_xls, read_neware_xlsx
 from .readers import (read_arbin_xlsx, read_biologic_mpr, read_biologic_mpt, read_csv, read_cycling,
@@ -24,7 +27,8 @@ from .record import cycler_table, make_record
 
 __all__ = [
     "PAPER_CELL", "CellRecipe", "cached", "cycler_table", "dqdv", "dqdv_raw", "find_plateaus", "fit_fade", "fit_fade_raw",
-    "halfcycle_curve", "make_record", "plateau_series", "rate_capability", "rate_steps_raw",
+    "ProfilePlan", "halfcycle_curve", "halves_of", "halves_present", "make_record", "missing_halves",
+    "no_complete_cycle", "only_text", "profile_plan", "plateau_series", "rate_capability", "rate_steps_raw",
     "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling", "read_land",
     "read_land_cycle_table", "read_neware_csv", "read_neware_nda", "read_neware_regular_csv", "read_neware_xls",
     "read_neware_xlsx", "read_record_parquet", "sniff_cycling", "summarise", "summarise_raw",

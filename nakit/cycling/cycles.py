@@ -512,7 +512,9 @@ def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRe
     sign = CHARGE if direction == "charge" else DISCHARGE
     sel = (record["cycle"].values == cycle) & (record["state"].values == sign)
     if not sel.any():
-        raise ParameterError(f"cycle {cycle} has no {direction} rows")
+        where = record.attrs.get("source_path", "")
+        raise ParameterError(f"{where + ': ' if where else ''}cycle {cycle} has no {direction} rows (the record's "
+                             "missing half-cycles: nakit.cycling.halves_present)")
     q = record["capacity"].values[sel]
     cell = as_recipe(cell)
     if cell is not None:
