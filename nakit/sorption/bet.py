@@ -323,6 +323,49 @@ def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
     return float(q[k] * (1 - p[k]) * area_per_loading(cross_section)), float(p[k])
 
 
+def single_point_flags(area: float, p_used: float, multipoint: BETResult, tolerance: float = 0.10) -> tuple[str, ...]:
+    """Why a single-point BET area is not the sample's BET area, when it differs from the multipoint one.
+
+    The single-point method puts the BET line through the origin at one p/p0 = x,
+    :math:`n_m = n(1 - x)`, which holds when :math:`C \\gg 1` and the point lies on the BET
+    line. A low C alone makes it short by :math:`1 - Cx/(1 + (C - 1)x)` (34 % at C = 4.5,
+    x = 0.3); on a microporous (type I) isotherm the valid BET range ends far below 0.3 and the
+    point sits on the plateau, short by 20-30 % whatever C is. Either way the value is
+    flagged, with the reasons that apply, when it departs from the multipoint area.
+
+    Parameters
+    ----------
+    area, p_used
+        The single-point area (m2/g) and the p/p0 of the point used (:func:`single_point_bet`).
+    multipoint
+        The multipoint BET result of the same isotherm (:func:`area_bet`).
+    tolerance
+        Largest relative difference left unflagged (a chosen bound, default 10 %).
+
+    Returns
+    -------
+    tuple of str
+        Empty, or one flag saying by how much and why.
+    """
+    ref = multipoint.area
+    if not (math.isfinite(area) and math.isfinite(ref) and ref > 0):
+        return ()
+    dev = area / ref - 1.0
+    if abs(dev) <= tolerance:
+        return ()
+    why = []
+    c, (lo, hi) = multipoint.c, multipoint.p_range
+    if math.isfinite(c) and c > 0:
+        short = 1.0 - c * p_used / (1.0 + (c - 1.0) * p_used)
+        if short > tolerance / 2:
+            why.append(f"C = {c:.3g} is not much larger than 1, which alone makes it {short:.0%} short")
+    if not lo <= p_used <= hi:
+        why.append(f"p/p0 = {p_used:.2f} lies outside the multipoint BET range {lo:.3g}-{hi:.3g}")
+    return (f"{abs(dev):.0%} {'below' if dev < 0 else 'above'} the multipoint BET area: the single-point method "
+            f"takes the BET line through the origin at p/p0 = {p_used:.2f}" + (f" ({'; '.join(why)})" if why else "")
+            + "; the multipoint area is the one to use",)
+
+
 def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cross_section: float = N2_CROSS_SECTION,
              constants: str = "iupac", **auto) -> BETResult:
     """BET area of an isotherm Dataset's adsorption branch.

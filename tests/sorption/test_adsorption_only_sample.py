@@ -16,6 +16,7 @@ import yaml
 
 from nakit.errors import CalculationError, ParameterError
 from nakit.sorption import get_branch, make_isotherm, read_isotherm
+from nakit.sorption.bet import area_bet, single_point_bet, single_point_flags
 from nakit.sorption.bjh import ADSORPTION_FALLBACK, bjh_branch_for, condensation_flags, psd_bjh
 from nakit.sorption.hysteresis import hysteresis, isotherm_type
 from nakit.sorption.isotherm import branches_present
@@ -98,6 +99,20 @@ def test_condensation_flags_without_a_loop_rest_on_the_adsorption_branch():
         "the distribution is indicative only"]
 
 
+def test_single_point_bet_is_flagged_where_it_misses_the_multipoint_area():
+    """The single-point area (BET line through the origin at p/p0 = 0.3) is 20-30 % short on a type I
+    isotherm (the point lies on the plateau, far above the BET range) and on a low-C one; both say why."""
+    for parts, why in ((ZEOLITE, "lies outside the multipoint BET range"),
+                       (TWO_BRANCH["Layered host"], "is not much larger than 1")):
+        ds = read_isotherm(peer_file(*parts))
+        multi = area_bet(ds, min_points=4, on_failure="flag")
+        area, p = single_point_bet(ds)
+        assert abs(area / multi.area - 1) > 0.2
+        (flag,) = single_point_flags(area, p, multi)
+        assert flag.startswith(f"{abs(area / multi.area - 1):.0%} below the multipoint BET area") and why in flag
+        assert single_point_flags(multi.area * 1.05, p, multi) == ()  # within 10 %: no flag
+
+
 # -- the study --------------------------------------------------------------------------------
 
 @pytest.mark.notebooks
@@ -119,6 +134,8 @@ def test_adsorption_only_sample_gets_a_flagged_adsorption_branch_bjh(runs):
     loop = rows[ADS_ONLY, "hysteresis"]
     assert (loop["value"], loop["flags"]) == ("", "not judged: no desorption branch")
     assert rows[ADS_ONLY, "isotherm_type"]["value"] == "I"
+    assert "outside the multipoint BET range" in rows[ADS_ONLY, "single_point_bet_area"]["flags"]
+    assert rows[ADS_ONLY, "bet_area"]["note"].endswith("type I isotherm: an apparent (BET-equivalent) area")
     for label in TWO_BRANCH:  # the others keep the branch asked for, without the fallback's flag
         assert "no desorption branch" not in rows[label, "bjh_peak_diameter"]["flags"]
 
@@ -127,6 +144,7 @@ def test_adsorption_only_sample_gets_a_flagged_adsorption_branch_bjh(runs):
     assert f"{ADS_ONLY} : loop not judged: no desorption branch" in text
     assert f"{ADS_ONLY}: {ADSORPTION_FALLBACK}" in text  # the list of flagged BJH distributions
     assert f"{ADS_ONLY} from the adsorption branch, none measured on desorption" in text  # the BJH caption
+    assert "apparent (BET-equivalent) area" in text
     assert "Traceback" not in text
 
     with open(out / "comparison.csv", encoding="utf-8") as fh:
