@@ -979,6 +979,12 @@ def _cycles_panel(c, comp, out) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     sns.lineplot(data=df, x="cycle", y=q, hue="sample", hue_order=order, palette=colours, marker="o",
                  markersize=3, ax=axes[0])
+    # cells whose capacities differ by more than 100x (a 0.1 uAh coin beside a 3 mAh one) share a
+    # log axis: on a linear one the small cell lies on zero (as notebook 04 draws them)
+    typical = df.groupby("sample")[q].median().to_numpy(float)
+    log_scale = bool(typical.size) and typical.min() > 0 and typical.max() / typical.min() > 100
+    if log_scale:
+        axes[0].set_yscale("log")
     kept = df[~doubtful].dropna(subset=["coulombic_efficiency"])
     sns.lineplot(data=kept, x="cycle", y="coulombic_efficiency", hue="sample", hue_order=order, palette=colours,
                  marker="o", markersize=3, ax=axes[1], legend=False)
@@ -1013,6 +1019,8 @@ def _cycles_panel(c, comp, out) -> None:
     fig.tight_layout()
     caption = (f"Discharge capacity and Coulombic efficiency over cycles, {_count(len(order), 'cell')} overlaid"
                + (f"; capacity {_no_mass_words(massless)}" if massless else "") + ".")
+    if log_scale:
+        caption += " Capacity on a log scale: the cells' capacities differ by more than 100x."
     if left_out:
         caption += f" Left out: {_count(left_out, 'cycle')} with a half-cycle missing or cut short."
     if len(odd):

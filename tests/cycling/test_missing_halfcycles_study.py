@@ -220,10 +220,14 @@ def test_a_complete_cell_has_the_numbers_of_a_run_of_it_alone(study, alone):
 @pytest.mark.notebooks
 @pytest.mark.peer
 def test_tiny_capacities_are_not_rounded_to_zero_and_a_counter_mismatch_is_flagged(study):
-    """The EC-Lab coin passes 8.3e-5 mAh a half-cycle: the per-cycle table shows it, not 0.0; its
+    """The EC-Lab coin passes 8.3e-5 mAh a half-cycle: the per-cycle table shows it, not 0.0, and
+    the capacity plots beside a 3 mAh cell use a log axis (on a linear one it lies on zero); its
     cycler counter and nakit's integration differ by 1.8 %, which the results carry as a flag."""
     out, html = _report(study)
     assert "8.33148e-05" in html
+    log_note = "Capacity on a log scale: the cells' capacities differ by more than 100x."
+    assert log_note in html
+    assert log_note in visible_text((study / "index.html").read_text(encoding="utf-8"))
     head = {r["key"]: r for r in rows(out / "results" / "headline.csv") if r["sample"] == FROM_ZERO}
     assert "differ by up to 1.8 %" in head["capacity_retention"]["flags"]
     assert head["capacity_retention"]["note"].startswith("cycle 3 vs cycle 0")
