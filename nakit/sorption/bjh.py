@@ -326,6 +326,54 @@ def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None
     return [f"no desorption branch to show a loop and no condensation step on the adsorption branch{shape}" + tail]
 
 
+#: p/p0 at which N2 at 77 K cavitates (the tensile-strength limit of the condensate): a desorption
+#: branch that empties here does so whatever the pore size (Thommes et al. 2015; Groen et al. 2003).
+CAVITATION_P = (0.40, 0.50)
+
+
+def cavitation_flags(result: xr.Dataset, loop: Hysteresis | None) -> list[str]:
+    """Flag a desorption-branch BJH peak that sits where N2 cavitates and the loop is not H1.
+
+    Below p/p0 of about 0.40-0.50 (N2, 77 K) condensate cannot persist in pores of any size: a
+    desorption branch whose loop closes there (H2, H3, H4, H5 loops; pore blocking, slit-shaped
+    aggregates) empties at that pressure, and BJH turns the step into a peak near 4 nm that
+    says nothing about the pores (the tensile-strength effect). The adsorption branch has no
+    such artefact. An H1 loop (open, uniform mesopores) desorbs at equilibrium, so its peak is
+    not flagged.
+
+    Parameters
+    ----------
+    result
+        A :func:`psd_bjh` distribution (its ``branch``, ``peak_diameter``, ``meniscus`` and
+        ``thickness`` attrs are read).
+    loop
+        The isotherm's :func:`~nakit.sorption.hysteresis.hysteresis` (None: no desorption branch).
+
+    Returns
+    -------
+    list of str
+        Empty, or one flag.
+
+    References
+    ----------
+    J. C. Groen, L. A. A. Peffer, J. Pérez-Ramírez, Microporous Mesoporous Mater. 60 (2003) 1.
+    """
+    if result.attrs.get("branch") != "desorption" or loop is None or not (loop.present and loop.loop_type):
+        return []
+    if loop.loop_type.startswith("H1"):
+        return []
+    grid = np.linspace(0.02, 0.995, 4000)  # D(p/p0) rises with p/p0: invert it on a grid
+    tfun = thickness_function(result.attrs.get("thickness", "harkins_jura"))
+    d = 2.0 * (kelvin_radius(grid, result.attrs.get("meniscus", "hemispherical")) + tfun(grid))
+    p_peak = float(np.interp(result.attrs["peak_diameter"], d, grid))
+    lo, hi = CAVITATION_P
+    if not lo <= p_peak <= hi:
+        return []
+    return [f"desorption peak at p/p0 = {p_peak:.2f}, where N2 cavitates, with an {loop.loop_type} loop: the branch "
+            "empties there whatever the pore size (tensile-strength effect), so the peak may be an artefact (the "
+            "adsorption branch has no such step)"]
+
+
 def psd_bjh(ds: xr.Dataset, branch: str = "desorption", **kwargs) -> xr.Dataset:
     """BJH/DH distribution of an isotherm Dataset's ``branch`` as a Dataset over ``pore_diameter``.
 

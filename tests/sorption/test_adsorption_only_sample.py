@@ -17,7 +17,8 @@ import yaml
 from nakit.errors import CalculationError, ParameterError
 from nakit.sorption import get_branch, make_isotherm, read_isotherm
 from nakit.sorption.bet import area_bet, single_point_bet, single_point_flags
-from nakit.sorption.bjh import ADSORPTION_FALLBACK, bjh_branch_for, condensation_flags, psd_bjh
+from nakit.paths import data_dir
+from nakit.sorption.bjh import ADSORPTION_FALLBACK, bjh_branch_for, cavitation_flags, condensation_flags, psd_bjh
 from nakit.sorption.hysteresis import hysteresis, isotherm_type
 from nakit.sorption.isotherm import branches_present
 from tests.peer import peer_file
@@ -113,6 +114,22 @@ def test_single_point_bet_is_flagged_where_it_misses_the_multipoint_area():
         assert single_point_flags(multi.area * 1.05, p, multi) == ()  # within 10 %: no flag
 
 
+def test_desorption_peak_where_n2_cavitates_is_flagged_under_an_h3_loop_only():
+    """Sample_G's H3 loop closes at p/p0 ~0.49 and its desorption BJH peaks there (3.9 nm): flagged; its
+    adsorption-branch peak is not; CMK-3's H1 loop peaks near 4 nm too, from real pores: not flagged."""
+    g = read_isotherm(peer_file(*TWO_BRANCH["Layered host"]))
+    loop = hysteresis(g)
+    assert loop.loop_type == "H3"
+    (flag,) = cavitation_flags(psd_bjh(g, "desorption"), loop)
+    assert flag.startswith("desorption peak at p/p0 = 0.49, where N2 cavitates, with an H3 loop")
+    assert cavitation_flags(psd_bjh(g, "adsorption"), loop) == []
+    cmk3 = read_isotherm(data_dir() / "sorption" / "cmk3_micromeritics.xlsx")
+    h1 = hysteresis(cmk3)
+    r = psd_bjh(cmk3, "desorption")
+    assert h1.loop_type == "H1" and 3.5 < r.attrs["peak_diameter"] < 4.5 and cavitation_flags(r, h1) == []
+    assert cavitation_flags(r, None) == []
+
+
 # -- the study --------------------------------------------------------------------------------
 
 @pytest.mark.notebooks
@@ -136,6 +153,7 @@ def test_adsorption_only_sample_gets_a_flagged_adsorption_branch_bjh(runs):
     assert rows[ADS_ONLY, "isotherm_type"]["value"] == "I"
     assert "outside the multipoint BET range" in rows[ADS_ONLY, "single_point_bet_area"]["flags"]
     assert rows[ADS_ONLY, "bet_area"]["note"].endswith("type I isotherm: an apparent (BET-equivalent) area")
+    assert "where N2 cavitates" in rows["Layered host", "bjh_peak_diameter"]["flags"]
     for label in TWO_BRANCH:  # the others keep the branch asked for, without the fallback's flag
         assert "no desorption branch" not in rows[label, "bjh_peak_diameter"]["flags"]
 
