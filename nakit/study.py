@@ -1332,7 +1332,9 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         parts.append(f"<p class='banner'><b>Synthesised stand-in data (nakit forward model), not measurements: "
                      f"{esc(_join_labels(stand_ins))}.</b> Their input files come from nakit's data/ folder "
                      "(see data/README.md); the other samples are read from the files given.</p>")
-    elif study.synthesised:
+    elif stand_ins or (not study.labels and study.synthesised):
+        # every sample a stand-in, or no samples and inputs from data/; a measured sample's run
+        # also reads data/ (reference structures, the default calibration spectrum): no banner
         words = ("The paper's raw data were never published; every input here was synthesised from the "
                  "paper's stated values (see data/README.md).") if study.claims else (
                  "Inputs from nakit's data/ folder were made by its forward models (see data/README.md).")

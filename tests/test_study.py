@@ -829,3 +829,9 @@ def test_index_banner_names_only_the_stand_in_samples_of_a_mixed_study(tmp_path)
     assert study.stand_ins == [] and banners == []
     study, banners = index([{"label": "stand-in", "sorption": stand}])
     assert study.stand_ins == ["stand-in"] and len(banners) == 1 and "data/README.md" in banners[0]
+    # measured samples whose notebooks also read data/ (XRD reference structures, Raman's default
+    # calibration spectrum) are not called synthesised
+    study, banners = index([
+        {"label": "Film", "xrd": {"file": str(peer_file("xrd", "xylib", "Cu3Au-1.raw")), "wavelength": "Cu"}},
+        {"label": "Flake", "raman": str(peer_file("raman", "carbon_graphitic_633nm_renishaw__datalab_raman_example.txt"))}])
+    assert study.synthesised and study.stand_ins == [] and banners == []
