@@ -1,0 +1,88 @@
+"""Measurement conditions: what an isotherm file states, and what the analyses assume when it does not.
+
+Every analysis here (BET cross-section, Kelvin equation, thickness curves, the shipped DFT
+kernel) is for N2 at its normal boiling point, 77 K. A file that states its bath temperature
+and adsorptive puts them in ``attrs`` (``temperature_K``, ``adsorptive``; the readers never
+invent them, see :mod:`nakit.sorption.readers`). A file that states neither, such as a bare
+two-column CSV, is analysed as N2 at 77 K all the same; these helpers word that assumption
+for captions and tables so a report never presents an assumed temperature as a measured one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+__all__ = ["ASSUMED_ADSORPTIVE", "ASSUMED_TEMPERATURE_K", "stated_temperature", "temperature_words",
+           "adsorptive_words", "assumed_conditions", "isotherms_at"]
+
+#: The adsorptive every analysis assumes when a file names none.
+ASSUMED_ADSORPTIVE = "N2"
+#: The temperature (K) every analysis assumes when a file states none: N2's normal boiling point.
+ASSUMED_TEMPERATURE_K = 77.35
+
+
+def stated_temperature(ds: Any) -> float | None:
+    """The temperature (K) the file states (``attrs["temperature_K"]``), or None when it states none."""
+    value = getattr(ds, "attrs", {}).get("temperature_K")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None  # missing or unreadable: not a stated temperature
+    return value if math.isfinite(value) else None
+
+
+def _stated_adsorptive(ds: Any) -> str | None:
+    value = getattr(ds, "attrs", {}).get("adsorptive")
+    return (str(value).strip() or None) if value is not None else None
+
+
+def temperature_words(ds: Any) -> str:
+    """``"77.31 K"`` when the file states it, else ``"77 K (assumed: the file states none)"``."""
+    t = stated_temperature(ds)
+    return f"{t:.2f} K" if t is not None else f"{ASSUMED_TEMPERATURE_K:.0f} K (assumed: the file states none)"
+
+
+def adsorptive_words(ds: Any) -> str:
+    """The adsorptive the file names, else ``"N2 (assumed: the file states none)"``."""
+    gas = _stated_adsorptive(ds)
+    return gas if gas is not None else f"{ASSUMED_ADSORPTIVE} (assumed: the file states none)"
+
+
+def assumed_conditions(ds: Any) -> tuple[str, ...]:
+    """What the analyses assume for ``ds`` because its file does not state it: a subset of
+    ``("temperature", "adsorptive")``, in that order; empty when the file states both."""
+    return tuple(what for what, missing in (("temperature", stated_temperature(ds) is None),
+                                            ("adsorptive", _stated_adsorptive(ds) is None)) if missing)
+
+
+def _join(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def isotherms_at(isotherms: Mapping[str, Any]) -> str:
+    """The temperature phrase of a caption over several isotherms (label -> Dataset), with a leading space.
+
+    ``" at 77 K"`` when every file states (nearly) the same temperature; a file that states
+    none is named as assumed: ``" at 77 K (assumed: the file states none)"`` for a single such
+    sample, ``" at 77 K (Host 1: assumed, the file states none)"`` beside stated ones. Stated
+    temperatures that differ are given per sample. ``""`` for no isotherms.
+    """
+    stated = {name: round(t) for name, ds in isotherms.items() if (t := stated_temperature(ds)) is not None}
+    assumed = [name for name in isotherms if name not in stated]
+    default = round(ASSUMED_TEMPERATURE_K)
+    if not isotherms:
+        return ""
+    if not stated:
+        whose = "the file states" if len(assumed) == 1 else "the files state"
+        return f" at {default} K (assumed: {whose} none)"
+    assumed_words = (f"{_join(assumed)}: assumed, {'the file states' if len(assumed) == 1 else 'their files state'} "
+                     "none") if assumed else ""
+    temps = set(stated.values())
+    if temps == {default} or (len(temps) == 1 and not assumed):
+        (t,) = temps
+        return f" at {t} K" + (f" ({assumed_words})" if assumed else "")
+    by_sample = [f"{t} K ({name})" for name, t in stated.items()]
+    if assumed:
+        by_sample.append(f"{default} K ({assumed_words})")
+    return " at " + ", ".join(by_sample)
