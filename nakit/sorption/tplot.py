@@ -50,6 +50,11 @@ class TPlotResult(Result):
         """True when nothing was flagged."""
         return not self.flags
 
+    @property
+    def micropore_resolved(self) -> bool:
+        """False when the fitted intercept is negative: the t-plot resolves no micropore volume."""
+        return not self.intercept < 0
+
 
 def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 0.5),
               thickness: str | Callable = "harkins_jura",
@@ -60,7 +65,8 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     then propagated) gives the micropore area as BET area minus external area, as
     Micromeritics reports it. A negative intercept (no micropore volume resolved) or an
     external area above the BET area is returned as fitted, named in ``result.flags``, and
-    warned about with a :class:`~nakit.errors.NakitWarning`.
+    warned about with a :class:`~nakit.errors.NakitWarning`; a report states the micropore
+    volume by :func:`reported_micropore_volume` (0, none resolved, for a negative intercept).
 
     Notes
     -----
@@ -97,13 +103,54 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     if bet_area is not None:
         area, area_sigma = (bet_area.area, bet_area.area_sigma) if hasattr(bet_area, "area") else (float(bet_area), 0.0)
         micro_area, micro_sigma = area - external, math.hypot(area_sigma, external_sigma)
-    flags = tuple(text for bad, text in ((a < 0, "negative intercept: no micropore volume resolved"),
+    flags = tuple(text for bad, text in ((a < 0, NEGATIVE_INTERCEPT),
                                          (micro_area < 0, "external area exceeds the BET area")) if bad)
     if flags:
         warnings.warn(f"t-plot over t = {lo:g}-{hi:g} nm: {'; '.join(flags)}", NakitWarning, stacklevel=2)
     pm = p[mask]
     return TPlotResult(float(a * k), sa * k, external, external_sigma, micro_area, micro_sigma, float(b), sb, float(a), sa,
                        r, (lo, hi), (float(pm[0]), float(pm[-1])), int(mask.sum()), flags)
+
+
+#: The flag :func:`tplot_raw` gives a negative intercept.
+NEGATIVE_INTERCEPT = "negative intercept: no micropore volume resolved"
+
+
+def reported_micropore_volume(result: TPlotResult) -> tuple[float, tuple[str, ...]]:
+    """The micropore volume as a report states it: (value in cm3/g, flags).
+
+    Convention: a t-plot whose intercept is negative resolves **no micropore volume**. The
+    value reported is then 0 (none resolved), and the flag that
+    says so quotes the fitted intercept with its standard error and the signed volume it
+    would give, so nothing fitted is lost (they also stay in ``result.intercept``,
+    ``result.intercept_sigma`` and ``result.micropore_volume``). Otherwise the fitted volume
+    is returned as it is (its standard error is ``result.micropore_volume_sigma``), with
+    ``result.flags``.
+
+    Notes
+    -----
+    The intercept of the t-plot's straight line is the micropore filling; a line through the
+    origin is the non-porous reference (Lippens & de Boer), so an intercept below zero is
+    no volume of any pore but the sign that the thickness curve does not match the sample's
+    surface over the fitted range (Rouquerol et al., ch. 8 and 9; IUPAC 2015 stresses that
+    t-plot results depend on the chosen reference). A negative volume is not a physical
+    reading, so it is not reported as one. Instrument software prints the signed value
+    (Micromeritics' 3Flex report of adsorption-file-parser's Sample_G: -0.028365 cm3/g);
+    ``result.micropore_volume`` keeps that value for comparison with it.
+
+    References
+    ----------
+    B. C. Lippens, J. H. de Boer, J. Catal. 4 (1965) 319.
+    F. Rouquerol, J. Rouquerol, K. S. W. Sing, P. Llewellyn, G. Maurin, *Adsorption by Powders
+    and Porous Solids*, 2nd ed., Academic Press, 2014.
+    M. Thommes et al., Pure Appl. Chem. 87 (2015) 1051 (IUPAC Technical Report).
+    """
+    if result.micropore_resolved:
+        return result.micropore_volume, tuple(result.flags)
+    fitted = (f"none resolved: the t-plot intercept is negative ({result.intercept:.3g} ± {result.intercept_sigma:.2g} "
+              f"cm3/g STP, i.e. {result.micropore_volume:.3g} ± {result.micropore_volume_sigma:.2g} cm3/g as fitted), "
+              f"so no micropore filling is resolved and 0 is reported")
+    return 0.0, tuple(fitted if f == NEGATIVE_INTERCEPT else f for f in result.flags)
 
 
 def tplot(ds: xr.Dataset, t_range: tuple[float, float] = (0.35, 0.5), **kwargs) -> TPlotResult:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
 import yaml
 
+from nakit.errors import NakitWarning
 from nakit.sorption import make_isotherm, read_isotherm
 from nakit.sorption.conditions import adsorptive_words, assumed_conditions, isotherms_at, temperature_words
 from tests.peer import peer_file
@@ -79,3 +81,34 @@ def test_report_says_the_zeolite_temperature_is_assumed(hosts):
     assert "N2 isotherms at 77 K of" not in text
     assert "77 K (assumed: the file states none)" in text  # the sample table
     assert "Host 1 (zeolite): the file states no temperature or adsorptive" in text
+
+
+# -- 2. a negative t-plot intercept: no micropore volume resolved --------------------------------
+
+def test_negative_intercept_is_reported_as_none_resolved():
+    from nakit.sorption.thickness import harkins_jura
+    from nakit.sorption.tplot import NEGATIVE_INTERCEPT, reported_micropore_volume, tplot_raw
+
+    p = np.linspace(0.05, 0.8, 30)
+    with pytest.warns(NakitWarning, match="negative intercept"):
+        r = tplot_raw(p, -5.0 + 200.0 * harkins_jura(p))
+    assert r.intercept == pytest.approx(-5.0) and r.micropore_volume < 0  # the fit itself is kept, signed
+    assert not r.micropore_resolved
+    value, flags = reported_micropore_volume(r)
+    assert value == 0.0
+    assert NEGATIVE_INTERCEPT not in flags and len(flags) == len(r.flags)
+    assert flags[0].startswith("none resolved: the t-plot intercept is negative (-5 ± ")
+    assert f"{r.micropore_volume:.3g}" in flags[0]  # the signed volume as fitted, for instrument comparison
+    good = tplot_raw(p, 20.0 + 200.0 * harkins_jura(p))
+    assert good.micropore_resolved and reported_micropore_volume(good) == (good.micropore_volume, ())
+
+
+def test_report_gives_no_negative_micropore_volume(hosts):
+    text, rows = hosts
+    row = rows[("Host 2 (3Flex)", "micropore_volume")]
+    assert float(row["value"]) == 0.0 and row["sigma"] == ""
+    assert row["flags"].startswith("none resolved: the t-plot intercept is negative (-18.")
+    assert "-0.0283" in row["flags"]  # the fitted value, as the 3Flex report prints it (-0.028365)
+    assert "-0.02831" not in text.replace(row["flags"], "")  # never shown as a value
+    assert "Host 2 (3Flex), t-plot micropore volume: none resolved: the t-plot intercept is negative" in text
+    assert all(float(rows[(h, "micropore_volume")]["value"]) > 0 for h in ("Host 1 (zeolite)", "Host 3 (rel. p only)"))
