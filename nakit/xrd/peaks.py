@@ -208,15 +208,16 @@ def guess_doublet(x, y, center: float, prefix: str = ""):
             f"{prefix}eta": 0.5}
 
 
-def _split(groups: list[list[float]], max_group: int) -> list[list[float]]:
-    """Split chains of overlapping peaks longer than ``max_group`` at their widest gaps."""
+def _split(groups: list[list[int]], pos: np.ndarray, max_group: int) -> list[list[int]]:
+    """Split chains of overlapping peaks (indices into the sorted ``pos``) longer than ``max_group``
+    at their widest gaps."""
     out = []
     for g in groups:
         if len(g) <= max_group:
             out.append(g)
             continue
-        cut = int(np.argmax(np.diff(g))) + 1
-        out.extend(_split([g[:cut], g[cut:]], max_group))
+        cut = int(np.argmax(np.diff(pos[g]))) + 1
+        out.extend(_split([g[:cut], g[cut:]], pos, max_group))
     return out
 
 
@@ -299,17 +300,20 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     loaded 2-core machine.
     """
     return _fit_groups(two_theta, intensity, positions, wavelength, background, sigma, window_fwhm, fwhm_guess,
-                       max_group, fitted=fitted)
+                       max_group, fitted=fitted).drop(columns="_window_width")
 
 
 def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
                 window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5, *,
-                fitted: dict | None = None, converged: _Converged | None = None) -> pd.DataFrame:
+                fitted: dict | None = None, converged: _Converged | None = None, widths=None) -> pd.DataFrame:
     """:func:`fit_peaks_raw` without its BLAS thread limit (the caller sets it: :func:`fit_peaks` once
     for all its refits; threadpoolctl takes milliseconds to find the libraries each time).
 
     ``converged``: what :func:`fit_peaks`' earlier fits of the same pattern found (:class:`_Converged`);
-    it is updated with this call's groups.
+    it is updated with this call's groups. ``widths``: per position, the FWHM (deg) its window
+    is made for (``window_fwhm`` of them each side; never under ``fwhm_guess``, the default for
+    every peak). The table has a private ``_window_width`` column saying which width each peak's
+    window had (:func:`fit_peaks` widens the windows of broad peaks with it, then drops it).
     """
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
@@ -320,13 +324,21 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
     s = np.where(s > 0, s, np.sqrt(np.maximum(y, 1.0)))  # zero-count points still carry Poisson error
     x, y, b, s = sorted_by(x, y, b, s, name="two_theta")
     wl = Wavelength.parse(wavelength)
-    pos = np.sort(as_float_array(positions, "positions"))
-    half = window_fwhm * fwhm_guess
+    pos = as_float_array(positions, "positions")
+    width = np.full(pos.shape, float(fwhm_guess)) if widths is None else as_float_array(widths, "widths")
+    same_length(positions=pos, widths=width)
+    order = np.argsort(pos, kind="stable")
+    pos, width = pos[order], np.maximum(width[order], fwhm_guess)
+    # half-width of each peak's window (with every width fwhm_guess, the same bits as one scalar)
+    halves = window_fwhm * width
     fitted = {} if fitted is None else fitted
-    groups = _split([list(g) for g in np.split(pos, np.flatnonzero(np.diff(pos) >= 2 * half) + 1)], max_group)
+    chains = np.split(np.arange(pos.size), np.flatnonzero(np.diff(pos) >= halves[:-1] + halves[1:]) + 1)
+    groups_at = _split([list(g) for g in chains], pos, max_group)
+    groups = [list(pos[g]) for g in groups_at]
     rows = []
     for gi, g in enumerate(groups):
-        lo, hi = g[0] - half, (ka2_position(g[-1], wl.ka1, wl.ka2) if wl.ka2 else g[-1]) + half
+        h_g = halves[groups_at[gi]]
+        lo, hi = g[0] - h_g[0], (ka2_position(g[-1], wl.ka1, wl.ka2) if wl.ka2 else g[-1]) + h_g[-1]
         # a split chain: stop the window half way to the neighbouring group's peak
         if gi > 0 and groups[gi - 1][-1] > lo:
             lo = 0.5 * (groups[gi - 1][-1] + g[0])
@@ -341,19 +353,20 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         p0, lo_b, hi_b = [float(np.percentile(ym, 5)), 0.0], [-np.inf, -np.inf], [np.inf, np.inf]
         window = np.flatnonzero(m)
         window = (int(window[0]), int(window[-1]))
+        w_g = [float(w) for w in width[groups_at[gi]]]
         if converged is not None and (tuple(g), window) in converged.groups:
-            rows.extend(dict(r) for r in converged.groups[tuple(g), window])
+            rows.extend(_with_window_width(converged.groups[tuple(g), window], w_g))
             continue
         step = float(np.median(np.diff(xm)))
-        for c in g:
+        for c, h in zip(g, h_g):
             gs = guess_doublet(xm, ym, c)
             p0 += [c, max(gs["area"], 1e-6), gs["fwhm"], 0.5]
-            lo_b += [c - half / 2, 0.0, step / 2, 0.0]
-            hi_b += [c + half / 2, np.inf, 3.0, 1.0]
+            lo_b += [c - h / 2, 0.0, step / 2, 0.0]
+            hi_b += [c + h / 2, np.inf, 3.0, 1.0]
         p0 = np.clip(p0, np.array(lo_b) + 1e-9, np.array(hi_b) - 1e-9)
         key = _group_key(xm, ym, sm, p0, lo_b, hi_b, [wl.ka1, wl.ka2 or np.nan, wl.ratio])
         if key in fitted:
-            rows.extend(dict(r) for r in fitted[key])
+            rows.extend(_with_window_width(fitted[key], w_g))
             if converged is not None:
                 converged.add(fitted[key], window, lo_b[2::4], hi_b[2::4])
             continue
@@ -367,11 +380,16 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         err = np.sqrt(np.clip(np.diag(cov), 0, None))
         fitted[key] = [_peak_row(res.x[2 + 4 * k: 6 + 4 * k], err[2 + 4 * k: 6 + 4 * k], wl, redchi, n)
                        for k in range(n)]
-        rows.extend(dict(r) for r in fitted[key])
+        rows.extend(_with_window_width(fitted[key], w_g))
         if converged is not None:
             converged.add(fitted[key], window, lo_b[2::4], hi_b[2::4])
     df = pd.DataFrame(rows)
     return df.sort_values("two_theta", ignore_index=True)
+
+
+def _with_window_width(rows: list[dict], widths: list[float]) -> list[dict]:
+    """Copies of one group's rows (in its peaks' order) with the width each one's window was made for."""
+    return [dict(r, _window_width=w) for r, w in zip(rows, widths)]
 
 
 #: the columns of :func:`fit_peaks`' table, in order (:func:`_peak_row`'s keys)
@@ -417,7 +435,10 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     Found candidates whose fit is not a Bragg peak (area below ``min_significance`` standard
     errors, FWHM above ``max_fwhm`` deg or below two steps) are dropped and the rest refitted
     at their fitted centres (a group whose centres and window points are those of its last fit
-    keeps that fit: :class:`_Converged`).
+    keeps that fit: :class:`_Converged`). A candidate about to be dropped for its area that was
+    fitted much broader than its window was made for, alone, is first refitted in a window of
+    ``window_fwhm`` of its own FWHMs (a broad weak line is not dropped for a window too narrow
+    to hold its tails: :func:`_fit_and_refit`).
 
     Parameters
     ----------
@@ -464,12 +485,41 @@ def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_ran
             "background only, that is the finding: fit_peaks(..., if_none='empty') returns an empty table")
 
 
+def _alone(df: pd.DataFrame, widths, wl: Wavelength, kw) -> np.ndarray:
+    """Which peaks of ``df`` would be fitted alone (no other peak's window overlapping theirs)
+    with windows made for ``widths``: :func:`_fit_groups`' grouping, K-alpha2 side included."""
+    half = kw.get("window_fwhm", 6.0) * np.maximum(widths, kw.get("fwhm_guess", 0.15))
+    c = df["two_theta"].values
+    top = ka2_position(c, wl.ka1, wl.ka2) if wl.ka2 else c
+    apart = (c[None, :] - top[:, None] >= half[:, None] + half[None, :]) | \
+            (c[:, None] - top[None, :] >= half[:, None] + half[None, :])
+    np.fill_diagonal(apart, True)
+    return apart.all(axis=1)
+
+
+#: how many times broader than the FWHM its window was made for a fitted candidate is "cramped"
+#: (its window then spans under 4 of its FWHMs each side): refitted wider before it may be dropped
+CRAMPED = 1.5
+
+
 def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw) -> pd.DataFrame:
-    """:func:`fit_peaks`' fit, then its refits without the candidates that are not Bragg peaks."""
+    """:func:`fit_peaks`' fit, then its refits without the candidates that are not Bragg peaks.
+
+    Before the least significant candidate is dropped, a cramped one (fitted more than
+    :data:`CRAMPED` times broader than the FWHM its window was made for) is refitted
+    in a window of ``window_fwhm`` of its own FWHMs each side: in the default window
+    (6 x 0.15 deg each side) a 0.5 deg peak's Lorentzian tails fill the window, the local
+    straight line trades counts with its area, and the area's standard error, not the
+    counts, made it "insignificant" (Cu3Au's 200 and 311 lines, 48.3 and 85.8 deg, were
+    dropped so). Only a candidate on its way out, and alone in its wider window, is refitted
+    wider: the peaks that pass keep the fits they had, and a broad candidate among other
+    peaks (a hump under a cluster as likely as a line) is not fitted under them.
+    """
     fitted, converged = {}, _Converged()
     df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted, converged=converged)
     step = float(np.median(np.diff(x)))
-    for _ in range(8 if found else 0):
+    drops, widened = 0, 0
+    while found and drops < 8:
         signif = df["area"] / df["area_sigma"].replace(0, np.nan)
         inside = df["two_theta"].between(x[0] + 5 * step, x[-1] - 5 * step)
         bad = ~((signif > min_significance) & (df["fwhm"] < max_fwhm) & (df["fwhm"] > 2 * step) & inside)
@@ -478,9 +528,18 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
         # a noise candidate on a real peak's flank makes both uncertain: drop clear noise first,
         # otherwise only the worst candidate, and refit
         drop = bad & ((df["fwhm"] >= max_fwhm) | (df["fwhm"] <= 2 * step) | ~inside)
+        widths = df["_window_width"].values
         if not drop.any():
             drop = signif == signif[bad].min()
+            cramped = drop & (df["fwhm"] > CRAMPED * df["_window_width"])
+            cramped &= _alone(df, df["fwhm"].where(cramped, df["_window_width"]).values, wl, kw)
+            if cramped.any() and widened < 8:
+                widened += 1
+                widths = np.where(cramped, df["fwhm"], widths)
+                df = _fit_groups(x, y, df["two_theta"].values, wl, background, sig, **kw, fitted=fitted,
+                                 converged=converged, widths=widths)
+                continue
+        drops += 1
         df = _fit_groups(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted,
-                         converged=converged)
-    return df
-
+                         converged=converged, widths=widths[~drop.values])
+    return df.drop(columns="_window_width")
