@@ -48,6 +48,10 @@ KERNELS = {
                            "N2 at 77 K, carbon slit pores (NLDFT), as distributed by pyGAPS 4.6.1 (MIT)"),
 }
 
+#: What each shipped kernel models: name -> (pore-wall material, pore geometry). A kernel's widths
+#: are those of its model pores; see :func:`kernel_material_flags`.
+KERNEL_MODELS = {"n2-77k-carbon-slit": ("carbon", "slit pores")}
+
 #: Kernel loading units accepted by :func:`read_kernel`: factor to cm3 STP per cm3 of pore volume.
 KERNEL_LOADING_UNITS = {
     "mmol/cm3": MOLAR_VOLUME_STP / 1000.0,
@@ -551,6 +555,46 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
         settings={"penalty_order": penalty_order, "max_relative_residual": max_relative_residual,
                   "edge_fraction": edge_fraction},
         flags=tuple(flags))
+
+
+def kernel_material_flags(kernel, material: str | None) -> tuple[str, ...]:
+    """A flag when a shipped kernel's pore model is not known to match the sample's material.
+
+    A kernel is computed for one wall material and pore geometry (the shipped one: carbon
+    slit pores). On another material it may still fit the isotherm, but the wall potential
+    and pore shape behind its widths are not the sample's, so the widths (the modal width,
+    the distribution) are indicative only (IUPAC, Thommes et al. 2015: a kernel must match
+    the adsorbent's pore geometry and surface chemistry). nakit cannot tell the material
+    from an isotherm; the sample states it (``material``, e.g. ``"carbon"`` or ``"ordered
+    mesoporous carbon"``: a description containing the kernel's material word matches).
+
+    Parameters
+    ----------
+    kernel
+        The kernel as given to :func:`psd_dft` (a shipped name, a path or a :class:`Kernel`).
+    material
+        The sample's material as stated; None or ``""`` when it states none.
+
+    Returns
+    -------
+    tuple of str
+        Empty when the material matches, or when the kernel is not a shipped one (a kernel
+        file or :class:`Kernel` the user chose: its model is theirs to know); otherwise one
+        readable flag naming the kernel's model and the sample's material (or its absence).
+        The fitted total pore volume is not affected: it is the uptake as liquid, whatever
+        the walls.
+    """
+    name = kernel.name if isinstance(kernel, Kernel) else kernel
+    if not isinstance(name, str) or name not in KERNEL_MODELS:
+        return ()
+    wall, pores = KERNEL_MODELS[name]
+    stated = " ".join(str(material or "").split())
+    if wall in stated.lower().replace("-", " ").split():
+        return ()
+    if stated:
+        return (f"kernel {name} assumes {wall} {pores}, not {stated!r}: the pore widths are indicative only",)
+    return (f"kernel {name} assumes {wall} {pores} and the sample's material is not stated: the pore widths are "
+            f"indicative only unless it is a {wall} (state its material if so)",)
 
 
 def psd_dft(ds: xr.Dataset, kernel="n2-77k-carbon-slit", branch: str = "adsorption", **kwargs) -> xr.Dataset:

@@ -112,3 +112,49 @@ def test_report_gives_no_negative_micropore_volume(hosts):
     assert "-0.02831" not in text.replace(row["flags"], "")  # never shown as a value
     assert "Host 2 (3Flex), t-plot micropore volume: none resolved: the t-plot intercept is negative" in text
     assert all(float(rows[(h, "micropore_volume")]["value"]) > 0 for h in ("Host 1 (zeolite)", "Host 3 (rel. p only)"))
+
+
+# -- 3. a DFT kernel for carbon slit pores on other materials ------------------------------------
+
+def test_kernel_material_flags():
+    from nakit.sorption.dft import kernel_material_flags, load_kernel
+
+    unstated = kernel_material_flags("n2-77k-carbon-slit", None)
+    assert len(unstated) == 1 and "assumes carbon slit pores" in unstated[0] and "not stated" in unstated[0]
+    assert kernel_material_flags("n2-77k-carbon-slit", "") == unstated
+    zeolite = kernel_material_flags("n2-77k-carbon-slit", "zeolite 13X")
+    assert zeolite == ("kernel n2-77k-carbon-slit assumes carbon slit pores, not 'zeolite 13X': the pore widths are "
+                       "indicative only",)
+    assert kernel_material_flags("n2-77k-carbon-slit", "carbonate")  # a word, not a substring
+    for carbon in ("carbon", "Ordered mesoporous carbon", "carbon-black"):
+        assert kernel_material_flags("n2-77k-carbon-slit", carbon) == ()
+    assert kernel_material_flags(load_kernel("n2-77k-carbon-slit"), "silica")  # a Kernel object, same model
+    assert kernel_material_flags("my_kernel.csv", None) == ()  # a user's own kernel: its model is theirs
+
+
+def test_report_flags_dft_widths_of_samples_without_a_carbon_material(hosts):
+    text, rows = hosts
+    assert "DFT widths indicative only" in text
+    for host in HOSTS:
+        mode, volume = rows[(host, "dft_mode_width")], rows[(host, "dft_pore_volume")]
+        assert "kernel n2-77k-carbon-slit assumes carbon slit pores and the sample's material is not stated" in mode["flags"]
+        assert "assumes carbon" not in volume["flags"]  # the total volume is the uptake as liquid, whatever the walls
+        assert f"{host}: kernel n2-77k-carbon-slit assumes carbon slit pores" in text
+
+
+def test_paper_defaults_state_cmk3_is_a_carbon():
+    """The paper's CMK-3 states its material in the notebook's defaults and the paper study: no new DFT flag."""
+    from nakit.params import notebook_parameters
+    from nakit.paths import data_dir, notebooks_dir
+    from nakit.sorption.dft import kernel_material_flags
+
+    params = notebook_parameters(notebooks_dir() / "02_bet_bjh.ipynb")
+    defaults = {s["label"]: s for s in params["samples"].default}
+    assert params["samples"].keys["material"] is False  # optional
+    kernel = params["dft_kernel"].default
+    assert kernel_material_flags(kernel, defaults["CMK-3"].get("material")) == ()
+    # the composite's walls are Na2S-Na3PS4 inside the carbon: not stated to be a carbon, so its widths are flagged
+    assert kernel_material_flags(kernel, defaults["composite"].get("material"))
+    study = yaml.safe_load((data_dir() / "paper_study.yaml").read_text(encoding="utf-8"))
+    cmk3 = next(s for s in study["samples"] if s["label"] == "CMK-3")
+    assert cmk3["sorption"]["material"] == defaults["CMK-3"]["material"]
