@@ -1253,8 +1253,9 @@ def _xrd_panels(study, folder, ds, comp, out):
         if missing:
             # the notebook's flag says why, e.g. a scan with no peaks above the threshold
             why = _flagged(ds, "phases_present", missing) if ds is not None else {}
+            # "; " and ": " because labels may hold commas and parentheses themselves
             comp.notes.append("xrd: no phase matched in "
-                              + ", ".join(f"{s} ({why[s]})" if s in why else s for s in missing))
+                              + "; ".join(f"{s}: {why[s]}" if s in why else s for s in missing))
     cells = folder / "cells.csv"
     if not cells.is_file():
         comp.notes.append("xrd: no results/cells.csv, so no cell-parameter panel")
