@@ -195,4 +195,8 @@ def test_cycling_matches_the_instrument_and_flags_what_needs_care(cycling_run):
     # the Arbin and Neware records end part-way through their last cycle
     assert "cut short" in rows[("graphite/Li", "capacity_retention")]["flags"]
     assert "cut short" in rows[("Neware cell", "capacity_retention")]["flags"]
+    # the Arbin record has one complete cycle: no retention (100 % of itself is not a finding)
+    assert rows[("graphite/Li", "capacity_retention")]["value"] == ""
+    assert "one complete cycle (cycle 1)" in rows[("graphite/Li", "capacity_retention")]["note"]
+    assert float(rows[("Neware cell", "capacity_retention")]["value"]) < 100.0
     assert rows[("LAND cell", "capacity_retention")]["flags"] == ""

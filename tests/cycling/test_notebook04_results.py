@@ -83,4 +83,6 @@ def test_cut_cycle_has_no_efficiency_in_the_results(run04):
                                                                     encoding="utf-8"))}
     flags = rows[("graphite A", "capacity_retention")]["flags"]
     assert "cycle 2: charge cut short" in flags
-    assert rows[("graphite A", "capacity_retention")]["note"].startswith("cycle 1 vs cycle 1")
+    # one complete cycle: no retention (cycle 1 against itself would read 100 %)
+    assert rows[("graphite A", "capacity_retention")]["note"].startswith("not computed: one complete cycle (cycle 1)")
+    assert rows[("graphite A", "capacity_retention")]["value"] == ""
