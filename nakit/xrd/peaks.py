@@ -392,7 +392,7 @@ def _with_window_width(rows: list[dict], widths: list[float]) -> list[dict]:
     return [dict(r, _window_width=w) for r, w in zip(rows, widths)]
 
 
-#: the columns of :func:`fit_peaks`' table, in order (:func:`_peak_row`'s keys)
+#: the columns of :func:`fit_peaks`' table, in order (:func:`_peak_row` builds its rows with them)
 PEAK_COLUMNS = ("two_theta", "two_theta_sigma", "fwhm", "fwhm_sigma", "eta", "eta_sigma", "area", "area_sigma",
                 "height", "d", "d_sigma", "redchi", "group_size")
 
@@ -421,9 +421,7 @@ def _peak_row(vals, errs, wl: Wavelength, redchi: float, group_size: int) -> dic
     d = wl.ka1 / (2 * np.sin(th))
     d_s = d / np.tan(th) * np.radians(cs) / 2
     height = a * float(pseudo_voigt(c, c, h, e))
-    return {"two_theta": c, "two_theta_sigma": cs, "fwhm": h, "fwhm_sigma": hs, "eta": e, "eta_sigma": es,
-            "area": a, "area_sigma": as_, "height": height, "d": d, "d_sigma": d_s,
-            "redchi": redchi, "group_size": group_size}
+    return dict(zip(PEAK_COLUMNS, (c, cs, h, hs, e, es, a, as_, height, d, d_s, redchi, group_size)))
 
 
 def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float = 5.0,
