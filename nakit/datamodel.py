@@ -198,6 +198,14 @@ def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dic
     return attrs
 
 
+def source_file(obj: Any) -> str:
+    """The file a Dataset (or anything with ``attrs``) was read from, for a message that must say
+    which sample it is about; ``""`` when there is none or it was made in memory (``"<fmt>"``,
+    :func:`memory_provenance`)."""
+    path = str(getattr(obj, "attrs", {}).get("source_path", "") or "")
+    return "" if path.startswith("<") else path
+
+
 def netcdf_safe(value: Any) -> Any:
     """Convert a metadata value to something NetCDF attrs accept (str, number or 1-D array)."""
     if isinstance(value, (bool, np.bool_)):

@@ -75,7 +75,7 @@ from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .cell import CellRecipe, as_recipe
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, source_file
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
 #: Largest difference (%) between the cycler's capacity counter and nakit's integration of
@@ -512,7 +512,7 @@ def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRe
     sign = CHARGE if direction == "charge" else DISCHARGE
     sel = (record["cycle"].values == cycle) & (record["state"].values == sign)
     if not sel.any():
-        where = record.attrs.get("source_path", "")
+        where = source_file(record)
         raise ParameterError(f"{where + ': ' if where else ''}cycle {cycle} has no {direction} rows (the record's "
                              "missing half-cycles: nakit.cycling.halves_present)")
     q = record["capacity"].values[sel]

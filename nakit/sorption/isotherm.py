@@ -60,7 +60,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, source_file
 from ..errors import FileFormatError, ParameterError
 from ..validation import as_float_array, same_length
 from .units import convert_loading
@@ -441,8 +441,8 @@ def branches_present(ds: xr.Dataset | IsothermPoints) -> tuple[str, ...]:
 def source_of(ds: Any) -> str:
     """``" from <file>"`` for an isotherm read from a file (``attrs["source_path"]``), else ``""``:
     appended to a message about the isotherm so that, among several samples, it names which one."""
-    path = str(getattr(ds, "attrs", {}).get("source_path", ""))
-    return f" from {path}" if path and not path.startswith("<") else ""
+    path = source_file(ds)
+    return f" from {path}" if path else ""
 
 
 def get_branch(ds: xr.Dataset | IsothermPoints, branch: str = "adsorption") -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, source_file
 
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
@@ -474,7 +474,7 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
 
 def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range) -> str:
     """:func:`fit_peaks`' error for a scan with nothing to fit: the file, the threshold, what to try."""
-    source = ds.attrs.get("source_path") or "the scan"
+    source = source_file(ds) or "the scan"
     if not found:
         return (f"{source}: no peaks to fit: none of the given positions lies in two_theta_range "
                 f"{two_theta_range} deg")
