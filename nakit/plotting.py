@@ -120,6 +120,20 @@ def plain_math(text: str) -> str:
     return out
 
 
+#: typical values further apart than this share a log axis (:func:`needs_log_axis`)
+LOG_AXIS_RATIO = 100.0
+
+
+def needs_log_axis(typical: Iterable[float]) -> bool:
+    """Whether series with these typical (e.g. median) values need a log axis: all positive and
+    more than :data:`LOG_AXIS_RATIO` apart, so that on a linear axis from zero the smallest would
+    lie on zero (a 0.1 uAh coin cell beside a 3 mAh one). NaN values (an empty series) are ignored."""
+    import numpy as np
+
+    v = np.asarray([t for t in typical if t == t], float)
+    return bool(v.size) and v.min() > 0 and v.max() / v.min() > LOG_AXIS_RATIO
+
+
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:
     """Put a caption under a figure; stand-in data are always labelled as synthesised."""
     if synthesised and SYNTHESISED_CAPTION not in text:

@@ -958,6 +958,8 @@ def _cycles_panel(c, comp, out) -> None:
     import numpy as np
     import seaborn as sns
 
+    from .plotting import needs_log_axis
+
     from .layout import place_legend
 
     q = "discharge_capacity"
@@ -981,8 +983,7 @@ def _cycles_panel(c, comp, out) -> None:
                  markersize=3, ax=axes[0])
     # cells whose capacities differ by more than 100x (a 0.1 uAh coin beside a 3 mAh one) share a
     # log axis: on a linear one the small cell lies on zero (as notebook 04 draws them)
-    typical = df.groupby("sample")[q].median().to_numpy(float)
-    log_scale = bool(typical.size) and typical.min() > 0 and typical.max() / typical.min() > 100
+    log_scale = needs_log_axis(df.groupby("sample")[q].median())
     if log_scale:
         axes[0].set_yscale("log")
     kept = df[~doubtful].dropna(subset=["coulombic_efficiency"])

@@ -56,10 +56,6 @@ def assumed_conditions(ds: Any) -> tuple[str, ...]:
                                             ("adsorptive", _stated_adsorptive(ds) is None)) if missing)
 
 
-def _join(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
 def isotherms_at(isotherms: Mapping[str, Any]) -> str:
     """The temperature phrase of a caption over several isotherms (label -> Dataset), with a leading space.
 
@@ -68,6 +64,8 @@ def isotherms_at(isotherms: Mapping[str, Any]) -> str:
     sample, ``" at 77 K (Host 1: assumed, the file states none)"`` beside stated ones. Stated
     temperatures that differ are given per sample. ``""`` for no isotherms.
     """
+    from ..report import join_labels  # (report loads matplotlib: only when a caption is worded)
+
     stated = {name: round(t) for name, ds in isotherms.items() if (t := stated_temperature(ds)) is not None}
     assumed = [name for name in isotherms if name not in stated]
     default = round(ASSUMED_TEMPERATURE_K)
@@ -76,7 +74,7 @@ def isotherms_at(isotherms: Mapping[str, Any]) -> str:
     if not stated:
         whose = "the file states" if len(assumed) == 1 else "the files state"
         return f" at {default} K (assumed: {whose} none)"
-    assumed_words = (f"{_join(assumed)}: assumed, {'the file states' if len(assumed) == 1 else 'their files state'} "
+    assumed_words = (f"{join_labels(assumed)}: assumed, {'the file states' if len(assumed) == 1 else 'their files state'} "
                      "none") if assumed else ""
     temps = set(stated.values())
     if temps == {default} or (len(temps) == 1 and not assumed):
