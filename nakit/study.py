@@ -97,14 +97,13 @@ class Study:
     @property
     def stand_ins(self) -> list[str]:
         """The labels of the samples with a file under the project's ``data/`` (synthesised stand-ins)."""
-        from .paths import data_dir
+        from .paths import is_stand_in
         from .report import _sample_files
 
-        root = data_dir().resolve()
         found: set[str] = set()
         for job in self.jobs:
             for label, paths in _sample_files(job.parameters.get("samples")).items():
-                if any(root in Path(p).resolve().parents for p in paths):
+                if any(is_stand_in(p) for p in paths):
                     found.add(label)
         return [label for label in self.labels if label in found]
 
