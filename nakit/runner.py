@@ -17,6 +17,7 @@ on the shipped data. Two naming rules let the runner check a run before any kern
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -219,12 +220,22 @@ class Kernel:
         # client made here is remembered and closed with the kernel (else each run would
         # leak a zmq context and its I/O thread)
         make_client = self.km.client
+        ready = []
 
         def client(**kwargs):
+            if ready and not kwargs:
+                return ready.pop()
             self._clients.append(make_client(**kwargs))
             return self._clients[-1]
 
         self.km.client = client
+        # The notebook client's client, made now with its IOPub subscription (which ZeroMQ sets up
+        # in the background), and told that the kernel is ready once IOPub has said so for its
+        # kernel_info request (:func:`_wait_for_ready`).
+        notebook_client = client()
+        notebook_client.start_channels(shell=False, stdin=False, hb=False, control=False)
+        notebook_client.wait_for_ready = functools.partial(_wait_for_ready, notebook_client)
+        ready.append(notebook_client)
         if warm_up:
             # a blocking client (its own context, channel threads): no event loop shared with
             # the notebook client's; kept open until the kernel ends, so the request is delivered
@@ -286,6 +297,39 @@ class Kernel:
 
 
 _retiring: list[Kernel] = []  # kernels asked to exit, not yet freed
+
+
+async def _wait_for_ready(client, timeout: float | None = None) -> None:
+    """``client.wait_for_ready`` (jupyter_client's), ending when the kernel has answered a
+    kernel_info request on the shell channel and said "idle" for it on IOPub.
+
+    jupyter_client's own ends with IOPub silent for 0.2 s, which every run of a notebook waits
+    for: a fifth of a batch run of notebook 00. Ending on the request's "idle" proves the same
+    (both channels connected, IOPub read up to the request) at once. As there, a request whose
+    reply or IOPub status does not come is asked again, and a dead kernel or the timeout is a
+    RuntimeError.
+    """
+    from queue import Empty
+
+    deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+    while True:
+        msg_id = client.kernel_info()
+        try:
+            reply = await client.shell_channel.get_msg(timeout=1)
+            while reply["parent_header"].get("msg_id") != msg_id:  # the reply to an earlier request
+                reply = await client.shell_channel.get_msg(timeout=1)
+            while True:  # IOPub up to the request's end: earlier messages are dropped, as jupyter_client does
+                msg = await client.iopub_channel.get_msg(timeout=0.2)
+                if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                        and msg["parent_header"].get("msg_id") == msg_id):
+                    client._handle_kernel_info_reply(reply)
+                    return
+        except Empty:
+            pass
+        if not await client.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
 def reap_kernels(wait: float | None = None) -> None:
