@@ -163,7 +163,7 @@ def kernel_name() -> str:
 
 
 # the warm-up a kernel started ahead of need runs silently (and a zygote before it forks)
-from .zygote import WARM_IMPORTS, WARM_IMPORTS_CORE  # noqa: E402  (re-exported)
+from .zygote import WARM_IMPORTS, WARM_IMPORTS_CORE, warm_imports  # noqa: E402  (re-exported)
 
 # seconds a kernel may take to answer its first request; a warm kernel answers after its
 # imports, which on a loaded machine can take longer than papermill's default 60 s
@@ -176,6 +176,8 @@ class Kernel:
     ``ahead``: started ahead of need (a pool's spare), so its warm-up may take all of
     :data:`WARM_IMPORTS`; a kernel for a run at once imports only :data:`WARM_IMPORTS_CORE`
     (its notebook's first cell waits for the warm-up; the rest comes with the cells that use it).
+    ``extras``: the optional imports a kernel started ahead takes (:data:`nakit.zygote.EXTRAS`;
+    None: all of them).
 
     The warm-up is sent with ``silent=True, store_history=False`` and not waited for; it is
     queued before the notebook client connects, so the kernel normally runs it first and
@@ -186,7 +188,7 @@ class Kernel:
     """
 
     def __init__(self, name: str, cwd: str | os.PathLike, *, warm: bool = True,
-                 env: Mapping[str, str] | None = None, zygote=None, ahead: bool = False):
+                 env: Mapping[str, str] | None = None, zygote=None, ahead: bool = False, extras=None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -210,7 +212,7 @@ class Kernel:
             warm = False  # a forked kernel has the warm-up's imports already
         run_sync(self.km.start_kernel)(cwd=self.cwd, env=dict(self.env))
         try:
-            self._prepare((WARM_IMPORTS if ahead else WARM_IMPORTS_CORE) if warm else None)
+            self._prepare((warm_imports(extras) if ahead else WARM_IMPORTS_CORE) if warm else None)
         except BaseException:  # Ctrl-C or a failed connection: do not leave the process running
             self.shutdown(now=True)
             raise
@@ -365,13 +367,17 @@ class KernelPool:
     (:class:`nakit.zygote.Zygote`) for that kernel, folder and environment, and its kernels
     are forked from it: milliseconds of CPU instead of seconds of imports per run. A zygote
     that dies is not replaced: the pool's kernels start cold from then on. ``zygote=False``
-    (or ``NAKIT_ZYGOTE=0``) starts every kernel cold.
+    (or ``NAKIT_ZYGOTE=0``) starts every kernel cold. ``extras``: the optional imports its zygote
+    and spares take (:data:`nakit.zygote.EXTRAS`, e.g. :func:`nakit.zygote.warm_extras` of the
+    notebooks to run; None: all of them).
     """
 
-    def __init__(self, warm: bool = True, env: Mapping[str, str] | None = None, zygote: bool | None = None):
+    def __init__(self, warm: bool = True, env: Mapping[str, str] | None = None, zygote: bool | None = None,
+                 extras=None):
         from . import zygote as _zygote
 
         self.warm = warm
+        self.extras = extras
         self.env = env  # the environment of the kernels it starts (None: this process's)
         self.spare: Kernel | None = None
         self.taken: Kernel | None = None  # the kernel last handed out
@@ -398,14 +404,14 @@ class KernelPool:
             self._old_zygotes.append(current)
             self.zygote = None
         try:
-            self.zygote = Zygote(name, cwd, self.env)
+            self.zygote = Zygote(name, cwd, self.env, extras=self.extras)
         except Exception:  # not an ipykernel command, no socket here, ...: cold kernels
             self.use_zygote = False
         return self.zygote
 
     def _kernel(self, name: str, cwd: str | os.PathLike, start_zygote: bool, ahead: bool = False) -> Kernel:
         return Kernel(name, cwd, warm=self.warm, env=self.env, zygote=self._zygote(name, cwd, start_zygote),
-                      ahead=ahead)
+                      ahead=ahead, extras=self.extras)
 
     def take(self, name: str, cwd: str | os.PathLike) -> Kernel:
         spare, self.spare = self.spare, None

@@ -52,28 +52,23 @@ import sys
 FORKED = False
 
 # Run silently in a kernel started ahead of need, and by the zygote before it forks: the imports
-# every notebook's first cells make anyway (numpy, pandas, xarray, matplotlib, nakit's report and
-# house style; with the extras, xraydb, and lmfit, pybaselines, gemmi and h5netcdf, which most
-# technique notebooks load), the figure backends and font subsetter, and one small figure drawn so
-# the fonts are loaded. Nothing is written (a throw-away PDF would only repeat font subsetting
-# the notebook does for its own files). All inside a function: no name is left in the notebook's
-# namespace, no pyplot figure is opened (no backend is resolved).
+# every notebook's first cells make anyway (numpy, pandas, matplotlib, nakit's report and house
+# style), the figure backends and font subsetter, one small figure drawn so the fonts are
+# loaded, the fonts parsed for PDF subsetting (:func:`nakit.plotting.preload_pdf_fonts`: each
+# figure writer's child subsets its copy-on-write copy), and those of :data:`EXTRAS` asked for.
+# Nothing is written (a throw-away PDF would only repeat font subsetting the notebook does for
+# its own files). All inside a function: no name is
+# left in the notebook's namespace, no pyplot figure is opened (no backend is resolved).
 _WARM_UP = """\
-def _nakit_warm_up(extras):
+def _nakit_warm_up():
     import sys
     if getattr(sys.modules.get("nakit.zygote"), "FORKED", False):
         return  # forked from a zygote that did all this
     import io
-    import numpy, pandas, xarray, matplotlib, matplotlib.pyplot
+    import numpy, pandas, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
     import nakit, nakit.report, nakit.plotting
-    if extras:
-        import xraydb  # element data for formulas (notebooks 00, 01, 04): a second or more to load
-        import lmfit, pybaselines, gemmi, h5netcdf  # fits (01, 03-05), baselines (03), CIFs (01), results (all): ~0.8 s
-        xraydb.atomic_mass("Na")
-        # xarray imports its optional parallel stack (dask, where installed) on the first Dataset
-        xarray.Dataset({"warm_up": ("x", [0.0])})
-    from matplotlib.figure import Figure
+%s    from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], label="warm-up")
@@ -81,15 +76,98 @@ def _nakit_warm_up(extras):
     ax.set_ylabel("$x_{2}$")  # builds matplotlib's mathtext parser (notebooks 01-03 still use mathtext)
     ax.legend()
     fig.savefig(io.BytesIO(), format="png")
-_nakit_warm_up(%s)
+    nakit.plotting.preload_pdf_fonts()  # parsed once here, not in every kernel forked from here
+_nakit_warm_up()
 del _nakit_warm_up
 """
-# the zygote's, and a kernel's started ahead of need: everything above
-WARM_IMPORTS = _WARM_UP % "True"
+# The warm-up's optional parts, each skipped where its packages are not installed: what most
+# technique notebooks load, seconds of CPU that notebook 00 and small notebooks do not need.
+EXTRAS = {
+    # element data for formulas (chemistry: notebooks 00, 01, 04): a second or more to load
+    "xraydb": ("import xraydb", 'xraydb.atomic_mass("Na")'),
+    "lmfit": ("import lmfit",),  # fits (01, 03-05): ~0.5 s
+    "pybaselines": ("import pybaselines",),  # baselines (01, 03)
+    "gemmi": ("import gemmi",),  # CIFs (01)
+    # results as Datasets (every technique notebook; not notebook 00): h5netcdf writes them; xarray
+    # imports its optional parallel stack (dask) on the first Dataset and its unit-aware array
+    # support (pint) on the first index, where installed
+    "xarray": ("import xarray, h5netcdf", 'xarray.Dataset({"warm_up": ("x", [0.0])}, coords={"x": [0.0]})'),
+    # tables shown styled (results tables, the claims ledger): pandas' Styler loads jinja2
+    "styler": ("import pandas.io.formats.style",),
+}
+
+
+def warm_imports(extras=None) -> str:
+    """The warm-up's code with the :data:`EXTRAS` named in ``extras`` (None: all of them)."""
+    names = list(EXTRAS) if extras is None else [name for name in EXTRAS if name in set(extras)]
+    lines = ""
+    for name in names:
+        body = "".join(f"        {line}\n" for line in EXTRAS[name])
+        lines += f"    try:\n{body}    except ImportError:\n        pass\n"
+    return _WARM_UP % lines
+
+
+# the zygote's, and a kernel's started ahead of need (unless told which notebooks follow): all
+WARM_IMPORTS = warm_imports()
 # a kernel's started for a run at once (nakit run without the kernel server): the notebook's first
-# cell waits for its warm-up, so only what every notebook imports; the extras (~3 s of CPU, more
-# than notebook 00 and small notebooks need) come with the cells that use them
-WARM_IMPORTS_CORE = _WARM_UP % "False"
+# cell waits for its warm-up, so only what every notebook imports; the extras come with the cells
+# that use them
+WARM_IMPORTS_CORE = warm_imports(())
+
+# What of EXTRAS the cells of a notebook need, by the modules they import (a module's own
+# submodules included): nakit imports these packages lazily, in the functions that use them.
+NEEDS = {
+    "nakit.chemistry": ("xraydb",),
+    "nakit.xrd": ("xraydb", "lmfit", "pybaselines", "gemmi", "xarray", "styler"),
+    "nakit.sorption": ("xraydb", "lmfit", "gemmi", "xarray", "styler"),
+    "nakit.raman": ("lmfit", "pybaselines", "xarray", "styler"),
+    "nakit.cycling": ("xraydb", "lmfit", "xarray", "styler"),
+    "nakit.eis": ("lmfit", "xarray", "styler"),
+    "nakit.paperfigs": ("xarray", "styler"),
+    "nakit.claims": ("styler",),
+    "nakit.io": ("xarray",),
+    "xarray": ("xarray",), "h5netcdf": ("xarray",), "xraydb": ("xraydb",), "lmfit": ("lmfit",),
+    "pybaselines": ("pybaselines",), "gemmi": ("gemmi",),
+}
+
+
+def warm_extras(notebooks) -> tuple[str, ...] | None:
+    """The :data:`EXTRAS` the code cells of ``notebooks`` (paths) need, by their imports (:data:`NEEDS`).
+
+    None (all of them) when a notebook cannot be read or parsed. What is left out is imported by
+    the cells that use it, as in a cold kernel: the choice changes the time a run takes, never
+    its outputs.
+    """
+    import ast
+    import json
+
+    wanted: set[str] = set()
+    for path in notebooks:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                cells = json.load(fh)["cells"]
+            sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                       for c in cells if c.get("cell_type") == "code"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        for source in sources:
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:  # (IPython magics): its imports are not known
+                return None
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+                else:
+                    continue
+                for module in modules:
+                    parts = module.split(".")
+                    for n in range(1, len(parts) + 1):
+                        wanted.update(NEEDS.get(".".join(parts[:n]), ()))
+    return tuple(name for name in EXTRAS if name in wanted)
+
 
 OPT_ENV = "NAKIT_ZYGOTE"  # "0" turns zygotes off (every kernel starts cold)
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_zygote_launch.py")
@@ -141,7 +219,9 @@ class Zygote:
 
     Started at once in the background (its imports take seconds); kernels asked of it before it
     is ready wait for it. :meth:`wrap` turns jupyter_client's kernel command into the stand-in's.
-    :meth:`close` stops it (its kernels first get ``wait`` seconds to exit).
+    :meth:`close` stops it (its kernels first get ``wait`` seconds to exit). ``extras``: the
+    warm-up's optional imports (:data:`EXTRAS`; None: all), e.g. :func:`warm_extras` of the notebooks
+    its kernels will run.
 
     Raises
     ------
@@ -149,7 +229,7 @@ class Zygote:
         When the kernel's command is not one a zygote reproduces (see :func:`kernel_command`).
     """
 
-    def __init__(self, name: str, cwd, env=None):
+    def __init__(self, name: str, cwd, env=None, extras=None):
         import json
         import shutil
         import socket
@@ -165,6 +245,7 @@ class Zygote:
         env.pop("PYTHONEXECUTABLE", None)  # jupyter_client does not pass it to kernels either
         self.env = env
         self.prefix = prefix
+        self.extras = None if extras is None else tuple(extras)
         # a short folder directly under /tmp: a UNIX socket path must fit in 107 bytes
         self.folder = tempfile.mkdtemp(prefix="nakit-z-", dir="/tmp" if os.path.isdir("/tmp") else None)
         self.socket_path = os.path.join(self.folder, "z.sock")
@@ -178,7 +259,7 @@ class Zygote:
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     [prefix[0], *prefix[1:-3], "-c", "from nakit.zygote import main; main()",
-                     str(listener.fileno()), str(control_r), json.dumps(prefix)],
+                     str(listener.fileno()), str(control_r), json.dumps(prefix), json.dumps(self.extras)],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.cwd, env=env,
                     pass_fds=(listener.fileno(), control_r), start_new_session=True)
         except BaseException:
@@ -207,7 +288,7 @@ class Zygote:
 
     def address(self) -> dict:
         """What :meth:`attach` needs (picklable): a pool's worker processes share their parent's zygote."""
-        return {k: getattr(self, k) for k in ("name", "cwd", "env", "prefix", "folder", "socket_path",
+        return {k: getattr(self, k) for k in ("name", "cwd", "env", "prefix", "extras", "folder", "socket_path",
                                               "log_path", "_pid")}
 
     def alive(self) -> bool:
@@ -300,8 +381,9 @@ def _read_request(conn):
     return (None if body is None else marshal.loads(body)), fds
 
 
-def _preload() -> list[str]:
-    """Import what a warm kernel has imported when the notebook's first cell runs, as it would.
+def _preload(extras=None) -> list[str]:
+    """Import what a warm kernel has imported when the notebook's first cell runs, as it would
+    (:func:`warm_imports` with ``extras``).
 
     Returns what the imports asked of the IPython shell beyond "is it a kernel's" (the zygote
     then refuses to fork).
@@ -309,10 +391,13 @@ def _preload() -> list[str]:
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
+    import IPython.core.debugger  # noqa: F401  (and pdb: the kernel's init_pdb imports both)
 
-    # Not ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start): its import makes a
-    # threading.Thread, which takes a number from threading's counter, so a forked kernel's threads
-    # would be named one up from a cold kernel's (tested: test_zygote compares thread names).
+    # ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start) is imported when the kernel
+    # is made; ahead here, its side effects replayed then (_Replay). Where frozen modules are on,
+    # its import warns on stderr, which a kernel sends to the notebook: left to the kernel there.
+    if sys._xoptions.get("frozen_modules") == "off":
+        _import_ahead("ipykernel.debugger")
     base = list(sys.path)
     if "" not in sys.path and not sys.flags.safe_path:  # as IPython's InteractiveShellApp.init_path
         where = next((i for i, p in enumerate(sys.path)
@@ -324,12 +409,95 @@ def _preload() -> list[str]:
     os.environ.update(KERNEL_ENV)
     with _as_in_a_kernel() as asked:
         try:
-            exec(compile(WARM_IMPORTS, "<nakit warm-up>", "exec"), {"__name__": "__nakit_warm_up__"})
+            exec(compile(warm_imports(extras), "<nakit warm-up>", "exec"), {"__name__": "__nakit_warm_up__"})
         finally:
             sys.path[:] = base
             os.environ.clear()
             os.environ.update(saved_env)
     return asked
+
+
+class _Replay:
+    """A module the zygote imported ahead, and what its import did besides loading modules.
+
+    Its import took ``threads`` numbers from threading's counter (each ``threading.Thread()`` made
+    without a name takes one; a forked kernel's later threads would otherwise be named otherwise
+    than a cold kernel's), set the environment variables ``env``, and registered the ``exits``
+    functions with atexit; the zygote undid all three. :meth:`arm` (in a forked kernel) takes the
+    module out of ``sys.modules``; the kernel's first import of it then gets the same module
+    object back and does those three things, at the point where a cold kernel's import does.
+    """
+
+    def __init__(self, name, module, threads, env, exits):
+        self.name, self.module, self.threads, self.env, self.exits = name, module, threads, env, exits
+        self.spec = module.__spec__
+
+    def arm(self) -> None:
+        parent, _, child = self.name.rpartition(".")
+        sys.modules.pop(self.name, None)
+        if parent and getattr(sys.modules.get(parent), child, None) is self.module:
+            delattr(sys.modules[parent], child)  # (``from parent import child`` imports it too)
+        sys.meta_path.insert(0, self)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        import importlib.util
+
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module) -> None:
+        import atexit
+        import threading
+
+        sys.meta_path.remove(self)
+        module.__spec__ = self.spec
+        for _ in range(self.threads):
+            threading._counter()
+        os.environ.update(self.env)
+        for func, args, kwargs in self.exits:
+            atexit.register(func, *args, **kwargs)
+
+
+_replays: list[_Replay] = []
+
+
+def _import_ahead(name: str) -> None:
+    """Import ``name`` and undo what the import did besides loading modules (see :class:`_Replay`)."""
+    import atexit
+    import importlib
+    import itertools
+    import threading
+
+    env = dict(os.environ)
+    exits: list = []
+    register = atexit.register
+
+    def record(func, *args, **kwargs):
+        exits.append((func, args, kwargs))
+        return func
+
+    first = threading._counter()  # (taken here, given back below)
+    atexit.register = record
+    try:
+        module = importlib.import_module(name)
+    except Exception:  # the kernel imports it (and reports any error) as a cold kernel would
+        return
+    finally:
+        atexit.register = register
+        taken = threading._counter() - first - 1
+        threading._counter = itertools.count(first).__next__
+        changed = {k: v for k, v in os.environ.items() if env.get(k) != v}
+        removed = set(env) - set(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+    if removed:  # (a variable removed: not replayed; the kernel imports it itself)
+        sys.modules.pop(name, None)
+        return
+    _replays.append(_Replay(name, module, taken, changed, exits))
 
 
 # what ipykernel's shell sets in the kernel's environment before any cell runs
@@ -608,6 +776,8 @@ def _run_kernel(cmd: list[str]) -> None:
     import importlib.util
 
     FORKED = True
+    for replay in _replays:
+        replay.arm()
     numpy_random = sys.modules.get("numpy.random")
     if numpy_random is not None:  # fresh entropy, as a cold kernel's numpy gets at import
         numpy_random.seed()
@@ -660,15 +830,16 @@ def _exit_without_teardown(code) -> None:
 
 
 def main() -> None:
-    """``python [FLAGS] -c 'from nakit.zygote import main; main()' LISTEN_FD CONTROL_FD PREFIX``."""
+    """``python [FLAGS] -c 'from nakit.zygote import main; main()' LISTEN_FD CONTROL_FD PREFIX [EXTRAS]``."""
     import json
 
     listen_fd, control_fd, prefix = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+    extras = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
     env = dict(os.environ)
     # as ipykernel_launcher: the working folder is out of sys.path while the kernel's modules load
     if sys.path and (sys.path[0] == "" or os.path.realpath(sys.path[0]) == os.path.realpath(os.getcwd())):
         del sys.path[0]
-    asked = _preload()
+    asked = _preload(extras)
     if asked:  # an import set itself up by the shell: a forked kernel might differ from a cold one
         print(f"nakit zygote: not forking, imports asked the IPython shell for: {'; '.join(asked)}",
               file=sys.stderr, flush=True)

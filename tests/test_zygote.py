@@ -35,6 +35,9 @@ state = {
     "flags": str(sys.flags), "xoptions": sys._xoptions, "backend": matplotlib.get_backend(),
     "linewidth": matplotlib.rcParams["lines.linewidth"], "leaked": getattr(nakit, "_probe_leak", None),
     "main": sys.modules["__main__"].__name__, "threads": sorted(t.name for t in threading.enumerate()),
+    # threads the notebook makes are numbered after every one made before, started or not
+    # (ipykernel's debugger import makes one it never starts, imported ahead in a zygote)
+    "new_thread": threading.Thread(target=print).name,
     "stdin_tty": os.isatty(0), "sid_is_pid": os.getsid(0) == os.getpid(),
 }
 draw = float(np.random.random())
@@ -256,3 +259,26 @@ def test_a_batch_leaves_no_kernel_or_zygote_behind(tmp_path, workers="2"):
     assert len(kernels) == 4
     assert len(parents) == 1  # one zygote, started by the batch, forked every worker's kernels
     assert not [p for p in kernels | parents if _alive(p)]
+
+
+def test_a_zygote_imports_ahead_what_its_notebooks_cells_need(tmp_path):
+    """The warm-up's optional imports follow the batch's notebooks (no kernel: the code only)."""
+    nb = notebooks_dir()
+    assert zygote.warm_extras([NB00]) == ("xraydb",)  # chemistry: element data, nothing to fit or store
+    assert zygote.warm_extras([nb / "01_xrd_indexing.ipynb"]) == tuple(zygote.EXTRAS)
+    assert zygote.warm_extras([NB00, nb / "05_eis_fitting.ipynb"]) == ("xraydb", "lmfit", "xarray", "styler")
+    own = nbformat.v4.new_notebook()
+    own.cells = [nbformat.v4.new_code_cell("from nakit.eis.fitting import fit_circuit\nimport os")]
+    nbformat.write(own, tmp_path / "own.ipynb")
+    assert zygote.warm_extras([tmp_path / "own.ipynb"]) == ("lmfit", "xarray", "styler")
+    own.cells.append(nbformat.v4.new_code_cell("%matplotlib inline\nimport lmfit"))  # not Python: unknown
+    nbformat.write(own, tmp_path / "magic.ipynb")
+    assert zygote.warm_extras([tmp_path / "magic.ipynb"]) is None
+    assert zygote.warm_extras([tmp_path / "missing.ipynb"]) is None
+    # the code: what was asked for, each part skipped where not installed; None: all
+    code = zygote.warm_imports(("xraydb",))
+    compile(code, "<warm-up>", "exec")
+    assert "import xraydb" in code and "lmfit" not in code and "h5netcdf" not in code
+    assert zygote.warm_imports() == zygote.WARM_IMPORTS and all(
+        line in zygote.WARM_IMPORTS for lines in zygote.EXTRAS.values() for line in lines)
+    assert zygote.WARM_IMPORTS_CORE == zygote.warm_imports(()) and "xraydb" not in zygote.WARM_IMPORTS_CORE

@@ -216,8 +216,8 @@ def _shared_zygote(pending: list[tuple[int, "Job"]]):
     if not zygote.available() or len(pending) < 2:
         return None
     folder, _count = Counter(str(Path(job.notebook).resolve().parent) for _, job in pending).most_common(1)[0]
-    try:
-        return zygote.Zygote(kernel_name(), folder)
+    try:  # importing ahead what their notebooks' cells need, not every optional package
+        return zygote.Zygote(kernel_name(), folder, extras=zygote.warm_extras({job.notebook for _, job in pending}))
     except Exception:  # workers start their own, or kernels start cold
         return None
 
@@ -475,7 +475,8 @@ def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, schedu
         return
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(pending) + n_late == 1:
-        _run_in_process(pending, late_pending, n_late, keys, done, watch)
+        _run_in_process(pending, late_pending, n_late, keys, done, watch,
+                        [job.notebook for job in jobs[len(jobs) - n_late:]])
         return
     slots = min(workers, max(len(pending), n_late))
     # one zygote for every worker, started before them: its imports overlap their start-up
@@ -524,12 +525,15 @@ def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, schedu
             shared.close(wait=0 if stopped else 5.0)
 
 
-def _run_in_process(pending, late_pending, n_late: int, keys, done, watch: _Watch) -> None:
+def _run_in_process(pending, late_pending, n_late: int, keys, done, watch: _Watch, late_notebooks=()) -> None:
     """One job after the other in this process, then the late ones, with kernels started ahead."""
     from ..runner import KernelPool
+    from ..zygote import warm_extras
 
     total = len(pending) + n_late
-    kernels = KernelPool() if total > 1 else None  # one run: execute warms its own
+    notebooks = {job.notebook for _, job in pending} | set(late_notebooks)
+    # one run: execute warms its own; else its zygote imports what the notebooks' cells need
+    kernels = KernelPool(extras=warm_extras(notebooks)) if total > 1 else None
     try:
         queue, count = list(pending), 0
         while queue:
