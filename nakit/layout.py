@@ -386,6 +386,27 @@ def clear_labels(ax, texts=None, *, step_pt: float = 1.5, max_shift_pt: float = 
     return left
 
 
+def off_anchor(ax, texts) -> list:
+    """The annotations among ``texts`` whose box no longer spans their anchor's x (in display space).
+
+    :func:`clear_labels` may move a label aside to a free place; in a stack of traces that place
+    can be beside another trace's peak, where the label reads as that peak's. A caller that
+    cannot have that leaves such labels out.
+    """
+    fig = ax.figure
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for t in texts:
+        if not hasattr(t, "xy") or not t.get_visible():
+            continue
+        x = ax.transData.transform((t.xy[0], t.xy[1]))[0]
+        box = t.get_window_extent(renderer)
+        if not box.x0 <= x <= box.x1:
+            out.append(t)
+    return out
+
+
 def _tick_texts(axis, renderer):
     """``[(text, bbox)]`` of the visible, non-empty major tick labels of an x or y axis."""
     out = []
