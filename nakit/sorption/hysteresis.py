@@ -171,7 +171,7 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     after_loop = loop.features.get("rise_after_loop", 1.0) if meso_loop else 1.0
     convex = float(np.interp(0.05, p, q)) / max(float(np.interp(0.3, p, q)), 1e-12)
     rise_top = (top - float(np.interp(0.8, p, q))) / top
-    step = _condensation_step(p, q)
+    step, p_step = _condensation_step(p, q)
     feats = {"uptake_below_0_1": low, "curvature_0_05_over_0_3": convex, "rise_above_0_8": rise_top,
              "condensation_step": step, "rise_after_loop": after_loop}
     steps = _risers(p, q)
@@ -191,8 +191,17 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
         return IsothermType("IV", f"monolayer-multilayer knee, capillary condensation with an {loop.loop_type} loop and a "
                             f"plateau after it (type IV(a))", _confidence([(0.1 - after_loop) / 0.1]), feats)
     if step > 0.25:
-        which = ("no desorption branch, so IV(a) and IV(b) cannot be told apart" if loop is None else
-                 "reversible: narrow mesopores (type IV(b))")
+        if loop is None:
+            which = "no desorption branch, so IV(a) and IV(b) cannot be told apart"
+        elif loop.present and not meso_loop:
+            which = "the branches stay apart down to low pressure, so IV(a) and IV(b) cannot be told apart"
+        elif meso_loop and loop.closure_p <= p_step <= loop.opening_p:
+            which = f"with an {loop.loop_type} loop over the step (type IV(a))"
+        elif meso_loop:
+            which = (f"the step at p/p0 {p_step:.2f} is reversible: narrow mesopores (type IV(b)); the {loop.loop_type} "
+                     f"loop lies at p/p0 {loop.closure_p:.2f}-{loop.opening_p:.2f}, away from it")
+        else:
+            which = "reversible: narrow mesopores (type IV(b))"
         return IsothermType("IV", f"condensation step between p/p0 0.2 and 0.95 with a plateau after it ({step:.0%} of "
                             f"the uptake within 0.1 of p/p0); {which}", _confidence([(step - 0.25) / 0.25]), feats)
     if low > 0.5:
@@ -205,21 +214,22 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
                         _confidence([rise_top / 0.2 if rise_top < 0.2 else 1.0]), feats)
 
 
-def _condensation_step(p, q) -> float:
+def _condensation_step(p, q) -> tuple[float, float]:
     """Share of the uptake gained per 0.1 in p/p0 on the steepest part of a step between p/p0 0.2
-    and 0.95 that is followed by a plateau (slope falling below 30 % of its maximum); 0 if none.
+    and 0.95 that is followed by a plateau (slope falling below 30 % of its maximum), and the p/p0
+    there (the middle of the steepest interval); (0, nan) if none.
 
     A type II branch also steepens towards saturation, but it never levels off again, so
     requiring the plateau keeps unrestricted multilayer growth from counting as a step.
     """
     w = (p >= 0.2) & (p <= 0.95)
     if w.sum() < 4:
-        return 0.0
+        return 0.0, np.nan
     slopes = np.diff(q[w]) / np.diff(p[w])
     k = int(np.argmax(slopes))
     if not np.any(slopes[k + 1:] < 0.3 * slopes[k]):
-        return 0.0
-    return float(slopes[k] * 0.1 / q.max())
+        return 0.0, np.nan
+    return float(slopes[k] * 0.1 / q.max()), float(p[w][k:k + 2].mean())
 
 
 def _risers(p, q, on: float = 0.3, off: float = 0.1, min_share: float = 0.1) -> list[tuple[float, float, float]]:
