@@ -74,8 +74,27 @@ def test_notebook03_on_own_spectra_leaves_the_stand_in_silicon_out(tmp_path):
     text = runs["default"].html.read_text(encoding="utf-8")
     assert "synthesised stand-in shipped in nakit" in text and "not applied" in text
     assert "532 (assumed)" in text and "is assumed (the file states none" in text
+    # the band-fit figure shows the ZnF2 alone, whose file states its laser
+    captions = (tmp_path / "default" / "figures" / "captions.csv").read_text(encoding="utf-8")
+    assert "Baseline-corrected Raman spectra (532 nm) of ZnF2 crystal" in captions
     # the same numbers as with no calibration at all: the axes were not moved
     default = (tmp_path / "default" / "results" / "headline.csv").read_text(encoding="utf-8")
     none = (tmp_path / "none" / "results" / "headline.csv").read_text(encoding="utf-8")
     assert default == none
     assert "246.93" not in default  # the ZnF2 band where the stand-in's -1.2 cm-1 offset put it
+
+
+@pytest.mark.notebooks
+def test_notebook03_caption_says_which_laser_is_assumed(tmp_path):
+    """The band-fit figure's caption marks an assumed laser as the sample table does."""
+    from nakit.runner import execute
+
+    anatase = {"label": "Anatase powder", "file": str(peer_file("raman", "anatase_RRUFF_R060277_raw__ramanchada2.txt"))}
+    znf2 = {"label": "ZnF2 crystal", "file": str(peer_file("raman", "horiba_labspec6_ZnF2_532nm__datalab_labspec_raman_example.txt"))}
+    for name, samples, words in (("mixed", [anatase, znf2], "(532 nm, assumed for Anatase powder) of"),
+                                 ("all", [anatase], "(532 nm, assumed: no file states it) of")):
+        result = execute(notebooks_dir() / "03_raman_assignment.ipynb", tmp_path / name,
+                         {"samples": samples, "calibration_file": None})
+        assert result.ok, result.error
+        captions = (tmp_path / name / "figures" / "captions.csv").read_text(encoding="utf-8")
+        assert f"Baseline-corrected Raman spectra {words}" in captions
