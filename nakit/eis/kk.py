@@ -73,6 +73,11 @@ class LinKKResult(Result):
         """Largest relative residual, real or imaginary."""
         return float(max(np.max(np.abs(self.residuals_real)), np.max(np.abs(self.residuals_imag))))
 
+    @property
+    def rms_residual(self) -> float:
+        """Root mean square of the relative complex residual :math:`|Z - \\hat Z| / |Z|` over the frequencies."""
+        return _rms(self.residuals_real, self.residuals_imag)
+
     def to_dataset(self) -> xr.Dataset:
         one = {"units": "1"}
         ohm = {"units": "ohm"}
@@ -155,8 +160,12 @@ def lin_kk(data: xr.Dataset, **kwargs) -> LinKKResult:
     return lin_kk_raw(data["frequency"].values, impedance_of(data), **kwargs)
 
 
+def _rms(real, imag) -> float:
+    return float(np.sqrt(np.mean(np.square(real) + np.square(imag))))
+
+
 def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50, fit_type: str = "real",
-               add_cap: bool = False, min_M: int = 1) -> LinKKResult:
+               add_cap: bool = False, min_M: int = 1, residual_limit: float | None = 0.01) -> LinKKResult:
     r"""Lin-KK test with the :math:`\mu` criterion for the number of RC elements.
 
     Parameters
@@ -177,6 +186,9 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
         single negative resistance can absorb gross misfit and make :math:`\mu` dip below
         ``c`` long before the spectrum is described (residuals of tens of percent); a lower
         limit of about 10 skips that spurious dip. The default 1 reproduces impedance.py.
+    residual_limit
+        Largest RMS relative residual (:attr:`LinKKResult.rms_residual`) of a spectrum that passes:
+        1 % by default; ``None`` leaves the verdict to the caller.
 
     Returns
     -------
@@ -186,7 +198,11 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
         degree of freedom (unknowns fewer than equations: the real or imaginary fit has one
         equation per frequency, the complex fit two) and the search reached that limit;
         ``mu_not_reached`` when :math:`\mu` never fell below ``c``, so the result is the fit
-        with the most elements rather than the one the criterion picks.
+        with the most elements rather than the one the criterion picks;
+        ``kk_residuals_large`` when the RMS relative residual exceeds ``residual_limit``: the
+        spectrum fails the test. No Kramers-Kronig-consistent model describes it to within that,
+        so it was not linear, causal and stationary while measured (drift during the sweep is the
+        usual cause), or its noise is larger than that; what is fitted to it is doubtful.
 
     Raises
     ------
@@ -246,10 +262,13 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
         flags.remove("M_capped_by_points")  # the criterion stopped first: the cap did not matter
     if c is not None and mu > c:
         flags.append("mu_not_reached")
+    res = (z - z_fit) / np.abs(z)
+    if residual_limit is not None and _rms(res.real, res.imag) > residual_limit:
+        flags.append("kk_residuals_large")
     if flags:
         warnings.warn(f"Lin-KK flagged ({', '.join(flags)}): M = {M} RC elements for {n} frequencies, mu = {mu:.3g}"
-                      + ("" if c is None else f" (cut-off {c})"), NakitWarning, stacklevel=2)
-    res = (z - z_fit) / np.abs(z)
+                      + ("" if c is None else f" (cut-off {c})") + f", RMS residual {_rms(res.real, res.imag):.2%}",
+                      NakitWarning, stacklevel=2)
     return LinKKResult(M=M, mu=mu, c=c, fit_type=fit_type, tau=tau, resistances=x[1:M + 1], r_ohm=float(x[0]),
                        inductance=float(x[-1]), capacitance=(1 / x[-2] if add_cap and x[-2] != 0 else None),
                        frequency=f, z_data=z, z_fit=z_fit, residuals_real=res.real, residuals_imag=res.imag,

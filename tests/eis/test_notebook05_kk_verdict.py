@@ -1,0 +1,33 @@
+"""Notebook 05: a spectrum that fails the Lin-KK test flags what is fitted to it.
+
+pyimpspec's drift-corrected Gamry example leaves 1.3 % RMS Lin-KK residuals (6.7 % at worst); the
+notebook showed them with "flags: none" and its R0 and R1 without a word. Its clean ZPlot
+example (0.01 %) stays unflagged.
+"""
+
+import csv
+
+import pytest
+
+from nakit.paths import notebooks_dir
+from tests.peer import peer_file
+
+pytestmark = pytest.mark.notebooks
+
+
+def test_results_of_a_spectrum_failing_lin_kk_are_flagged(tmp_path):
+    from nakit.runner import execute
+
+    samples = [{"label": "clean", "file": str(peer_file("echem", "pyimpspec", "data.z"))},
+               {"label": "drifting", "file": str(peer_file("echem", "pyimpspec", "drift-corrected-data.dta"))}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path / "out", {"samples": samples})
+    assert result.ok, result.error
+    with open(tmp_path / "out" / "results" / "lin_kk.csv", encoding="utf-8") as fh:
+        kk = {row["sample"]: row for row in csv.DictReader(fh)}
+    assert float(kk["drifting"]["rms_residual_percent"]) > 1 and kk["drifting"]["flags"] == "kk_residuals_large"
+    assert float(kk["clean"]["rms_residual_percent"]) < 0.1 and kk["clean"]["flags"] == "none"
+    with open(tmp_path / "out" / "results" / "headline.csv", encoding="utf-8") as fh:
+        flags = {(row["sample"], row["key"]): row["flags"] for row in csv.DictReader(fh)}
+    for key in ("r_interface", "r_ohmic"):
+        assert "kk_residuals_large" in flags["drifting", key]
+        assert "kk_residuals_large" not in flags["clean", key]
