@@ -1177,16 +1177,22 @@ def _raman_panels(study, folder, ds, comp, out):
         if ax.get_legend() is not None:
             ax.legend(title=None, fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
         fig.tight_layout()
+        flagged = [f"{s}: {n}" for s, n, f in zip(b["sample"], b["band"], b["flags"].fillna("").astype(str))
+                   if f] if "flags" in b else []
         _save(comp, fig, out, "raman_bands", "Raman bands",
               f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
-              "uncertainty.")
+              "uncertainty" + (f"; flagged fits (⚑ in the table): {'; '.join(flagged)}." if flagged else "."))
         extra = _band_dataset(b)
         if "assignment" in b:  # "ambiguous: Na2S | P2S6^4-": the ions typeset as in the band column
             b["assignment"] = [re.sub(r"[A-Za-z0-9()]+\^\d*[+-]", lambda m: species_name(m.group(0)), str(a))
                                if a == a else "" for a in b["assignment"]]
-        comp.tables.append(("Raman bands", _with_sigma(b.assign(band=[species_name(n) for n in b["band"]])
-                                                        .set_index(["sample", "band"])[
-            [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])))
+        table = _with_sigma(b.assign(band=[species_name(n) for n in b["band"]]).set_index(["sample", "band"])[
+            [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])
+        flags = b["flags"].fillna("").astype(str).tolist() if "flags" in b else []
+        if any(flags):  # a band whose fit the notebook flagged: marked as the other panels' tables mark them
+            table["center"] = [f"{v} ⚑" if f else v for v, f in zip(table["center"], flags)]
+            table["flags (⚑)"] = flags
+        comp.tables.append(("Raman bands", table))
     if "d_to_g_ratio" in ds:
         _bar_panels(comp, ds, out, ["d_to_g_ratio"], "raman_dg", "Carbon D/G", "D/G ratio")
     else:

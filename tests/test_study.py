@@ -835,3 +835,36 @@ def test_index_banner_names_only_the_stand_in_samples_of_a_mixed_study(tmp_path)
         {"label": "Film", "xrd": {"file": str(peer_file("xrd", "xylib", "Cu3Au-1.raw")), "wavelength": "Cu"}},
         {"label": "Flake", "raman": str(peer_file("raman", "carbon_graphitic_633nm_renishaw__datalab_raman_example.txt"))}])
     assert study.synthesised and study.stand_ins == [] and banners == []
+
+
+def test_raman_comparison_marks_flagged_band_fits(tmp_path):
+    """A band the notebook flagged (PS film: a 0.5 cm-1 wide band whose height is not above zero) is
+    marked in the index's Raman table and named in the panel's caption; unflagged bands are not."""
+    import pandas as pd
+    import xarray as xr
+
+    from nakit import study as study_mod
+
+    results = tmp_path / "results"
+    results.mkdir()
+    why = "band 1035: sigma at its bound; band 1035: height 1.73e+04 +/- 1.6e+07 is not significantly above zero"
+    pd.DataFrame([
+        {"sample": "PS film", "band": "band 1006", "center": 1005.0, "center_sigma": 0.34, "fwhm": 9.1,
+         "assignment": "unassigned", "flags": ""},
+        {"sample": "PS film", "band": "band 1035", "center": 1036.4, "center_sigma": 1.7, "fwhm": 0.5,
+         "assignment": "unassigned", "flags": why},
+    ]).to_csv(results / "bands.csv", index=False)
+    comp = study_mod.Comparison()
+    study_mod._raman_panels(None, results, xr.Dataset(), comp, tmp_path / "comparison")
+    (heading, table), = comp.tables
+    assert heading == "Raman bands"
+    assert list(table["center"]) == ["1005.0 ± 0.3", "1036.4 ± 1.7 ⚑"]
+    assert list(table["flags (⚑)"]) == ["", why]
+    caption = next(c for heading, _png, c in comp.figures if heading == "Raman bands")
+    assert "flagged fits (⚑ in the table): PS film: band 1035." in caption
+    # without flags (an older bands.csv, or none flagged): no flags column, caption as before
+    pd.read_csv(results / "bands.csv").drop(columns="flags").to_csv(results / "bands.csv", index=False)
+    comp = study_mod.Comparison()
+    study_mod._raman_panels(None, results, xr.Dataset(), comp, tmp_path / "comparison2")
+    (_, table), = comp.tables
+    assert "flags (⚑)" not in table and not any("⚑" in str(v) for v in table["center"])
