@@ -26,7 +26,7 @@ import xarray as xr
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import Result, require_dataset
+from ..datamodel import Result, require_dataset, source_file
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -246,6 +246,11 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     with one_blas_thread():  # once for the refits (threadpoolctl looks the libraries up each time)
         for _ in range(3):  # refit with the peaks seen above the fitted model, not above SNIP
             use = ~peak_mask
+            free = sum(par.vary for par in params.values())
+            if use.sum() <= free:  # (lmfit would fit nothing and report success)
+                raise FitError(f"only {use.sum()} of {y.size} points lie outside the Bragg peaks found, too few for "
+                               f"the background's {free} parameters: a scan that is peak nearly everywhere by the "
+                               "Poisson test is noise or processed data, not raw counts")
             res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
             if not res.success:
                 raise FitError(f"background fit did not converge: {res.message}")
@@ -274,5 +279,8 @@ def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_de
     require_dataset(ds, "xrd", "fit_background")
     if intensity_units is None:
         intensity_units = ds["intensity"].attrs.get("units", "counts")
-    return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
-                              intensity_units, one_on_x=one_on_x)
+    try:
+        return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
+                                  intensity_units, one_on_x=one_on_x)
+    except FitError as exc:
+        raise FitError(f"{source_file(ds) or 'the scan'}: {exc}") from None

@@ -347,7 +347,7 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         m = (x >= lo) & (x <= hi)
         n = len(g)
         if m.sum() < 4 * n + 4:
-            raise FitError(f"too few points ({m.sum()}) to fit the peak(s) at {g} deg")
+            raise FitError(f"too few points ({m.sum()}) to fit the peak(s) at {_degrees(g)}")
         xm, ym, sm = x[m], y[m] - b[m], s[m]
         xc = xm.mean()
         p0, lo_b, hi_b = [float(np.percentile(ym, 5)), 0.0], [-np.inf, -np.inf], [np.inf, np.inf]
@@ -373,7 +373,7 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         group = _DoubletGroup(xm, xc, ym, sm, wl)
         res = _least_squares_trf(group.residual, group.jac, p0, lo_b, hi_b)
         if not res.success:
-            raise FitError(f"peak fit at {g} deg did not converge: {res.message}")
+            raise FitError(f"the fit of the peak(s) at {_degrees(g)} did not converge: {res.message}")
         dof = max(len(ym) - len(p0), 1)
         redchi = float(2 * res.cost / dof)
         cov = np.linalg.pinv(res.jac.T @ res.jac) * redchi
@@ -385,6 +385,11 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
             converged.add(fitted[key], window, lo_b[2::4], hi_b[2::4])
     df = pd.DataFrame(rows)
     return df.sort_values("two_theta", ignore_index=True)
+
+
+def _degrees(positions) -> str:
+    """``[13.53, 13.76]`` -> ``"13.535, 13.756° 2θ"`` (a message's peak positions, not numpy reprs)."""
+    return ", ".join(f"{float(c):.3f}" for c in positions) + "° 2θ"
 
 
 def _with_window_width(rows: list[dict], widths: list[float]) -> list[dict]:
@@ -468,8 +473,11 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
             return empty_peak_table()
         raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range))
     wl = Wavelength.of(ds)
-    with one_blas_thread():  # as fit_peaks_raw, once for every refit
-        return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
+    try:
+        with one_blas_thread():  # as fit_peaks_raw, once for every refit
+            return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
+    except FitError as exc:
+        raise FitError(f"{source_file(ds) or 'the scan'}: {exc}") from None
 
 
 def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range) -> str:

@@ -1,0 +1,68 @@
+"""A scan nakit cannot fit, among others in notebook 01: said for that scan, the others analysed.
+
+NOMAD's TwoTheta_scan_scrambled.raw holds scrambled intensities (noise, a third of them below zero):
+by the Poisson test it is "peak" at every point. Its background was fitted to zero points and
+returned without a flag (lmfit's warnings leaking into the report), and its peak fit failed to
+converge, which failed notebook 01 for every sample with "peak fit at [np.float64(13.53...),
+...] deg did not converge".
+"""
+
+import csv
+
+import pytest
+
+from nakit.errors import FitError
+from nakit.paths import notebooks_dir
+from tests.peer import peer_file
+
+SCRAMBLED = ("xrd", "nomad", "TwoTheta_scan_scrambled.raw")
+GOOD = ("xrd", "xylib", "Cu3Au-1.raw")
+
+
+def test_a_background_fit_on_no_points_is_refused_naming_the_file():
+    from nakit.xrd import fit_background, read_xrd
+
+    path = peer_file(*SCRAMBLED)
+    with pytest.raises(FitError) as err:
+        fit_background(read_xrd(path), humps=())
+    text = str(err.value)
+    assert text.startswith(f"{path}: only 0 of 7134 points lie outside the Bragg peaks found")
+    assert "noise or processed data" in text
+
+
+def test_a_peak_fit_that_does_not_converge_names_the_file_and_the_positions():
+    from nakit.xrd import fit_peaks, read_xrd
+
+    path = peer_file(*SCRAMBLED)
+    with pytest.raises(FitError) as err:
+        fit_peaks(read_xrd(path))
+    text = str(err.value)
+    assert text.startswith(f"{path}: the fit of the peak(s) at ") and "° 2θ did not converge" in text
+    assert "np.float64" not in text
+
+
+@pytest.mark.notebooks
+def test_notebook01_reports_the_unfittable_scan_and_analyses_the_other(tmp_path):
+    from nakit.runner import execute
+
+    samples = [{"label": "Scrambled", "file": str(peer_file(*SCRAMBLED))},
+               {"label": "Film A", "file": str(peer_file(*GOOD)), "wavelength": "Cu"}]
+    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", tmp_path / "both",
+                     {"samples": samples, "candidate_phases": ["Cu3Au_Pm-3m"], "tolerance_deg": 0.2})
+    assert result.ok, result.error
+    alone = execute(notebooks_dir() / "01_xrd_indexing.ipynb", tmp_path / "alone",
+                    {"samples": samples[1:], "candidate_phases": ["Cu3Au_Pm-3m"], "tolerance_deg": 0.2})
+    assert alone.ok, alone.error
+    text = result.executed.read_text(encoding="utf-8")
+    assert "Scrambled: no background fit, so no amorphous humps" in text
+    assert "peak fit failed" in text and "RuntimeWarning" not in text
+    with open(tmp_path / "both" / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh)]
+    scrambled = {r["key"]: r for r in rows if r["sample"] == "Scrambled"}
+    assert "peak fit failed" in scrambled["phases_present"]["flags"]
+    # how many peaks no phase explains is not known, not 0
+    assert scrambled["unexplained_peaks"]["value"] == "" and "not known" in scrambled["unexplained_peaks"]["note"]
+    # Film A's results are those of a run without the scrambled scan
+    with open(tmp_path / "alone" / "results" / "headline.csv", encoding="utf-8") as fh:
+        film_alone = [r for r in csv.DictReader(fh)]
+    assert [r for r in rows if r["sample"] == "Film A"] == film_alone
