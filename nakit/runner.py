@@ -321,6 +321,8 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
             while reply["parent_header"].get("msg_id") != msg_id:  # the reply to an earlier request
                 reply = await client.shell_channel.get_msg(timeout=1)
             while True:  # IOPub up to the request's end: earlier messages are dropped, as jupyter_client does
+                if time.monotonic() > deadline:  # (a kernel that never stops publishing)
+                    raise Empty
                 msg = await client.iopub_channel.get_msg(timeout=0.2)
                 if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
                         and msg["parent_header"].get("msg_id") == msg_id):

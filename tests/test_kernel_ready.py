@@ -79,6 +79,25 @@ def test_a_request_whose_iopub_status_never_comes_is_asked_again():
     assert client.handled == [_reply("ki2")]
 
 
+def test_a_kernel_that_never_stops_publishing_times_out():
+    """IOPub busy with other requests' messages for good: the timeout still ends the wait."""
+
+    class Endless:
+        async def get_msg(self, timeout=None):
+            return _status("other", "busy")
+
+    class Chatty(_Client):
+        def kernel_info(self):
+            msg_id = super().kernel_info()
+            self.shell_channel.messages.append(_reply(msg_id))
+            return msg_id
+
+    client = Chatty()
+    client.iopub_channel = Endless()
+    with pytest.raises(RuntimeError, match="didn't respond"):
+        asyncio.run(asyncio.wait_for(runner._wait_for_ready(client, timeout=0.5), 10))
+
+
 def test_a_dead_kernel_or_the_timeout_is_an_error():
     with pytest.raises(RuntimeError, match="died"):
         asyncio.run(runner._wait_for_ready(_Client(alive=False), timeout=5))
