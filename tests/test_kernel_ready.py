@@ -84,6 +84,7 @@ def test_a_kernel_that_never_stops_publishing_times_out():
 
     class Endless:
         async def get_msg(self, timeout=None):
+            await asyncio.sleep(0.001)  # (yields: without the timeout check, wait_for below ends the test)
             return _status("other", "busy")
 
     class Chatty(_Client):
