@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
+import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -51,7 +51,9 @@ def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
     in_range(p_at, "p_at", 0.5, 1.0)
     in_range(density_conversion, "density_conversion", 1e-4, 1e-2)
     if p_at > p[-1] + 1e-9:
-        raise CalculationError(f"p/p0 = {p_at} lies above the last point ({p[-1]:.4f}); the uptake there is unknown")
+        last = math.floor(p[-1] * 1e6) / 1e6  # (rounded down: a p_at of this value is accepted)
+        raise CalculationError(f"p/p0 = {p_at} lies above the last point ({last:g}); the uptake there is unknown "
+                               f"(p_at, the notebooks' p_total_pore_volume, may be at most {last:g})")
     uptake = float(np.interp(p_at, p, q))
     exact = bool(np.any(np.isclose(p, p_at, rtol=0, atol=1e-6)))
     return PoreVolume(uptake * density_conversion, uptake, float(p_at), float(density_conversion), not exact)
