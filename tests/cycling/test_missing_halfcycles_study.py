@@ -232,3 +232,44 @@ def test_tiny_capacities_are_not_rounded_to_zero_and_a_counter_mismatch_is_flagg
     assert "differ by up to 1.8 %" in head["capacity_retention"]["flags"]
     assert head["capacity_retention"]["note"].startswith("cycle 3 vs cycle 0")
     assert head["coulombic_efficiency"]["note"].startswith("cycles 1-3")
+
+
+# -- notebook 04 on a made record whose first cycle is a charge alone ------------------------------
+
+def _neware_csv(path, halves):
+    """``_record``'s half-cycles written as a Neware CSV export, which notebook 04 reads."""
+    lines = ["Cycle Index,Step Index,Step Type,Cumulative Time,Time,Voltage(V),Current(mA)"]
+    now = 0
+
+    def hms(seconds):
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    for step, (cycle, sign) in enumerate(halves):
+        for k in range(10):
+            v = 3.0 + 0.1 * k if sign > 0 else 4.0 - 0.1 * k
+            lines.append(f"{cycle},{2 * step + 1},{'CC Chg' if sign > 0 else 'CC DChg'},{hms(now)},{hms(36 * k)},"
+                         f"{v:.1f},{float(sign)}")
+            now += 36
+        lines.append(f"{cycle},{2 * step + 2},Rest,{hms(now)},0:00:00,{v:.1f},0.0")
+        now += 36
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.notebooks
+def test_one_complete_cycle_after_a_lone_charge_has_no_retention(tmp_path):
+    """Cycle 1 a charge alone, cycle 2 complete: one complete cycle, so no retention to give (it
+    was reported as NaN 'cycle 2 vs cycle 1', the record's first cycle taken for the first complete one)."""
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+
+    path = _neware_csv(tmp_path / "lone_charge.csv", [(1, 1), (2, 1), (2, -1)])
+    s = quiet(cycling.summarise, cycling.read_cycling(path))
+    assert s["cycle_complete"].values.tolist() == [0, 1]
+    out = tmp_path / "report"
+    result = execute(notebooks_dir() / "04_cycling.ipynb", out, {"samples": [{"label": "cell", "file": str(path)}]})
+    assert result.ok, result.error
+    head = {r["key"]: r for r in rows(out / "results" / "headline.csv")}
+    assert head["capacity_retention"]["value"] == ""
+    assert head["capacity_retention"]["note"] == (
+        "not computed: one complete cycle (cycle 2), nothing to compare it with")
+    assert head["final_discharge_capacity"]["note"] == "cycle 2"
