@@ -126,8 +126,9 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         cumulative sums, ``dv_dd`` (cm3/g/nm), ``dv_dlogd`` (cm3/g); and ``total_volume``,
         ``total_area``, ``mean_diameter`` (4V/A, nm), ``peak_diameter`` (nm, vertex of dV/dlogD in
         log D; ``peak_bin_diameter`` is the highest bin itself), ``negative_steps``, ``settings``,
-        ``flags``. ``.to_dataset()`` gives the labelled form (flags joined by ``"; "`` in
-        ``attrs['flags']``).
+        ``flags``; ``settings['peak_relative_pressure']`` is the p/p0 at which the branch
+        empties pores of ``peak_diameter``. ``.to_dataset()`` gives the labelled form (flags
+        joined by ``"; "`` in ``attrs['flags']``).
 
     Flags (each also a :class:`~nakit.errors.NakitWarning`): ``peak_at_range_edge`` when the
     largest dV/dlogD lies in the first or last group inside ``diameter_range_nm``. The
@@ -219,6 +220,7 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     if total_a <= 0:
         raise CalculationError("BJH found no pore volume in the diameter range: the branch shows no capillary condensation")
     peak_idx = int(np.argmax(np.where(inside, dv_dlogd, -np.inf)))
+    peak = _parabolic_peak(np.log10(d_mean), dv_dlogd, peak_idx)
     flags = []
     inside_idx = np.flatnonzero(inside)
     if peak_idx in (inside_idx[0], inside_idx[-1]):
@@ -228,11 +230,17 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
                       f"(D = {d_mean[peak_idx]:.3g} nm): the distribution has no peak inside the range, so the peak "
                       "diameter is only the range's edge (a microporous, type I isotherm?)", NakitWarning, stacklevel=2)
     return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
-                     total_v, total_a, 4e3 * total_v / total_a, _parabolic_peak(np.log10(d_mean), dv_dlogd, peak_idx),
-                     float(d_mean[peak_idx]), negative,
+                     total_v, total_a, 4e3 * total_v / total_a, peak, float(d_mean[peak_idx]), negative,
                      {"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),
                       "density_conversion": density_conversion, "diameter_range_nm": np.array(diameter_range_nm, float),
-                      "p_max": p_max, "averaging": averaging}, tuple(flags))
+                      "p_max": p_max, "averaging": averaging, "peak_relative_pressure": _pressure_at(peak, p, d_pt)},
+                     tuple(flags))
+
+
+def _pressure_at(diameter: float, p: np.ndarray, d: np.ndarray) -> float:
+    """The p/p0 at which the branch empties pores of ``diameter`` (nm): the computation's own
+    D(p/p0) at the measured pressures (``p`` falling, ``d`` with it), inverted in log D."""
+    return float(np.interp(np.log10(diameter), np.log10(d[::-1]), p[::-1]))
 
 
 def _parabolic_peak(logd: np.ndarray, y: np.ndarray, k: int) -> float:
@@ -344,8 +352,7 @@ def cavitation_flags(result: xr.Dataset, loop: Hysteresis | None) -> list[str]:
     Parameters
     ----------
     result
-        A :func:`psd_bjh` distribution (its ``branch``, ``peak_diameter``, ``meniscus`` and
-        ``thickness`` attrs are read).
+        A :func:`psd_bjh` distribution (its ``branch`` and ``peak_relative_pressure`` attrs are read).
     loop
         The isotherm's :func:`~nakit.sorption.hysteresis.hysteresis` (None: no desorption branch).
 
@@ -362,10 +369,7 @@ def cavitation_flags(result: xr.Dataset, loop: Hysteresis | None) -> list[str]:
         return []
     if loop.loop_type.startswith("H1"):
         return []
-    grid = np.linspace(0.02, 0.995, 4000)  # D(p/p0) rises with p/p0: invert it on a grid
-    tfun = thickness_function(result.attrs.get("thickness", "harkins_jura"))
-    d = 2.0 * (kelvin_radius(grid, result.attrs.get("meniscus", "hemispherical")) + tfun(grid))
-    p_peak = float(np.interp(result.attrs["peak_diameter"], d, grid))
+    p_peak = float(result.attrs["peak_relative_pressure"])
     lo, hi = CAVITATION_P
     if not lo <= p_peak <= hi:
         return []
