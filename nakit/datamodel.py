@@ -131,16 +131,17 @@ and a ``synthetic`` forward model that writes the paper's stand-in files.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import os
 import sys
 from pathlib import Path
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Iterator, Mapping
 
 import numpy as np
 
-from .errors import FileFormatError
+from .errors import FileFormatError, NakitError
 from .io import sha256_file
 
 # xarray (with pandas and pyarrow, ~0.8 s) is imported by the functions that build Datasets, not
@@ -204,6 +205,25 @@ def source_file(obj: Any) -> str:
     :func:`memory_provenance`)."""
     path = str(getattr(obj, "attrs", {}).get("source_path", "") or "")
     return "" if path.startswith("<") else path
+
+
+def source_name(obj: Any, what: str = "the scan") -> str:
+    """:func:`source_file`, or ``what`` when there is no file to name: the start of a message."""
+    return source_file(obj) or what
+
+
+@contextlib.contextmanager
+def naming_source(obj: Any, error: type[NakitError], what: str = "the scan") -> Iterator[None]:
+    """Re-raise an ``error`` raised inside the block with :func:`source_name` prefixed to its
+    message (``"scan.xy: the fit ... did not converge"``), as the same type and ``from None``.
+
+    For errors made from their message alone (:class:`~nakit.errors.FitError`,
+    :class:`~nakit.errors.ParameterError`); other exceptions pass unchanged.
+    """
+    try:
+        yield
+    except error as exc:
+        raise type(exc)(f"{source_name(obj, what)}: {exc}") from None
 
 
 def netcdf_safe(value: Any) -> Any:

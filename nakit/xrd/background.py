@@ -26,7 +26,7 @@ import xarray as xr
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import Result, require_dataset, source_file
+from ..datamodel import Result, naming_source, require_dataset
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -279,8 +279,6 @@ def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_de
     require_dataset(ds, "xrd", "fit_background")
     if intensity_units is None:
         intensity_units = ds["intensity"].attrs.get("units", "counts")
-    try:
+    with naming_source(ds, FitError):
         return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
                                   intensity_units, one_on_x=one_on_x)
-    except FitError as exc:
-        raise FitError(f"{source_file(ds) or 'the scan'}: {exc}") from None

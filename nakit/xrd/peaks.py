@@ -14,7 +14,7 @@ from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
-from ..datamodel import require_dataset, source_file
+from ..datamodel import naming_source, require_dataset, source_name
 
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
@@ -473,16 +473,13 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
             return empty_peak_table()
         raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range))
     wl = Wavelength.of(ds)
-    try:
-        with one_blas_thread():  # as fit_peaks_raw, once for every refit
-            return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
-    except FitError as exc:
-        raise FitError(f"{source_file(ds) or 'the scan'}: {exc}") from None
+    with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
+        return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
 
 
 def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range) -> str:
     """:func:`fit_peaks`' error for a scan with nothing to fit: the file, the threshold, what to try."""
-    source = source_file(ds) or "the scan"
+    source = source_name(ds)
     if not found:
         return (f"{source}: no peaks to fit: none of the given positions lies in two_theta_range "
                 f"{two_theta_range} deg")
