@@ -215,7 +215,10 @@ def _uncertainties(J_u, dpdu, cost, dof) -> tuple[np.ndarray, np.ndarray, np.nda
     A = np.einsum("smp,smq->spq", J_u, J_u)
     with np.errstate(invalid="ignore", divide="ignore"):
         norm = np.sqrt(np.einsum("spp->sp", A))
-        eig, vec = np.linalg.eigh(A / (norm[:, :, None] * norm[:, None, :]))
+        # a parameter that does not change the impedance at all has a zero column in J_u: its
+        # row and column of the scaled matrix stay zero (not NaN, which eigh cannot take)
+        safe = np.where(norm > 0, norm, 1.0)
+        eig, vec = np.linalg.eigh(A / (safe[:, :, None] * safe[:, None, :]))
         null = eig < SINGULAR * eig[:, -1:]
         # parameters with a share of a null direction above numerical noise
         determined = ~np.any(null[:, None, :] & (np.abs(vec) > 1e-3), axis=2) & (norm > 0)

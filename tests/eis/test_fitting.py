@@ -209,6 +209,29 @@ def test_batch_flags_parameters_the_data_do_not_determine():
     np.testing.assert_allclose(held["value"].values[0], [20.0, 400.0, 2e-6], rtol=1e-8)
 
 
+def test_batch_parameter_with_no_effect_at_all_spoils_no_other_spectrum():
+    """An inductance started at 1e-15 H changes nothing below 1 kHz: its Jacobian column is zero.
+    That spectrum's L0 is not determined (NaN error), its other parameters keep the errors of
+    the fit with L0 held there (up to the degrees of freedom), and the rest of the batch is as if fitted alone (the zero column
+    used to give NaN in the scaled normal matrix, and eigh raised for the whole batch)."""
+    f = np.geomspace(1e3, 0.01, 40)
+    c = Circuit("L0-R0-p(R1,C1)")
+    z = c.impedance(f, {"L0": 1e-6, "R0": 10.0, "R1": 100.0, "C1": 1e-4})
+    start = np.array([[1e-15, 5.0, 50.0, 1e-5], [1e-6, 5.0, 50.0, 1e-5]])
+    out = fit_circuit_batch(f, np.stack([z, z]), c, start)
+    assert out["determined"].values.tolist() == [[False, True, True, True], [True] * 4]
+    sigma = out["value_sigma"].values
+    assert np.isnan(sigma[0, 0]) and np.isfinite(sigma[0, 1:]).all() and np.isfinite(sigma[1]).all()
+    held = fit_circuit_batch(f, z[None], c, start[0, 1:], fixed={"L0": 1e-15})
+    np.testing.assert_allclose(out["value"].values[0, 1:], held["value"].values[0], rtol=1e-10)
+    # the same covariance, scaled by chi^2/(2N-P) with L0 still counted among the P parameters
+    dof = (2 * f.size - 3) / (2 * f.size - 4)
+    np.testing.assert_allclose(sigma[0, 1:], held["value_sigma"].values[0] * np.sqrt(dof), rtol=1e-6)
+    alone = fit_circuit_batch(f, z[None], c, start[1:])
+    np.testing.assert_allclose(out["value"].values[1], alone["value"].values[0], rtol=1e-10)
+    np.testing.assert_allclose(sigma[1], alone["value_sigma"].values[0], rtol=1e-6)
+
+
 def _modulus_chisqr(impy, f, z, p):
     model = impy.CustomCircuit(CIRCUIT, initial_guess=list(p)).predict(f, use_initial=True)
     r = (model - z) / np.abs(z)
