@@ -67,15 +67,3 @@ def test_peer_isotherms(parts, wording):
     t = isotherm_type(ds, hysteresis(ds))
     assert t.type == "IV" and wording in t.reason
 
-
-def test_a_pore_volume_above_the_last_point_says_how_high_it_may_be():
-    """MCM-41 (pyGAPS) ends at p/p0 0.98449: the refusal says how high p_at (p_total_pore_volume) may be,
-    and at that value the volume is read."""
-    from nakit.errors import CalculationError
-    from nakit.sorption import total_pore_volume
-
-    ds = read_isotherm(peer_file("sorption", "pygaps", "MCM-41 N2 77K.json"))
-    with pytest.raises(CalculationError, match=r"p_total_pore_volume, may be at most 0\.9844\d+\)") as err:
-        total_pore_volume(ds, 0.99)
-    most = float(str(err.value).rsplit("at most ", 1)[1].rstrip(")"))
-    assert total_pore_volume(ds, most).volume > 0

@@ -75,6 +75,8 @@ def test_caption_phrase_names_assumed_temperatures():
     assert isotherms_at({"A": _plain(temperature_K=87.3), "B": known}) == " at 87 K (A), 77 K (B)"
 
 
+@pytest.mark.notebooks
+@pytest.mark.peer
 def test_report_says_the_zeolite_temperature_is_assumed(hosts):
     text, _ = hosts
     assert "N2 isotherms at 77 K (Host 1 (zeolite): assumed, the file states none) of" in text
@@ -103,6 +105,8 @@ def test_negative_intercept_is_reported_as_none_resolved():
     assert good.micropore_resolved and reported_micropore_volume(good) == (good.micropore_volume, ())
 
 
+@pytest.mark.notebooks
+@pytest.mark.peer
 def test_report_gives_no_negative_micropore_volume(hosts):
     text, rows = hosts
     row = rows[("Host 2 (3Flex)", "micropore_volume")]
@@ -132,6 +136,8 @@ def test_kernel_material_flags():
     assert kernel_material_flags("my_kernel.csv", None) == ()  # a user's own kernel: its model is theirs
 
 
+@pytest.mark.notebooks
+@pytest.mark.peer
 def test_report_flags_dft_widths_of_samples_without_a_carbon_material(hosts):
     text, rows = hosts
     assert "DFT widths indicative only" in text
