@@ -16,6 +16,11 @@ from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_
 from .readers import Wavelength
 from ..datamodel import naming_source, require_dataset, source_name
 
+#: default fit window: ``WINDOW_FWHM`` FWHMs each side of a peak, the FWHM never taken under
+#: ``FWHM_GUESS`` deg (the width every peak's window is made for until it is fitted broader)
+WINDOW_FWHM = 6.0
+FWHM_GUESS = 0.15
+
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
                    min_separation_deg: float = 0.15, smooth_deg: float = 0.06, wavelength=None) -> np.ndarray:
@@ -275,7 +280,7 @@ class _Converged:
 
 @one_blas_thread()  # hundreds of small fits: one thread is faster, and the same bits everywhere
 def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, sigma=None,
-                  window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5, *,
+                  window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = 5, *,
                   fitted: dict | None = None) -> pd.DataFrame:
     """Fit K-alpha doublet pseudo-Voigts at the given K-alpha1 positions.
 
@@ -304,7 +309,7 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
 
 
 def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
-                window_fwhm: float = 6.0, fwhm_guess: float = 0.15, max_group: int = 5, *,
+                window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = 5, *,
                 fitted: dict | None = None, converged: _Converged | None = None, widths=None) -> pd.DataFrame:
     """:func:`fit_peaks_raw` without its BLAS thread limit (the caller sets it: :func:`fit_peaks` once
     for all its refits; threadpoolctl takes milliseconds to find the libraries each time).
@@ -489,9 +494,13 @@ def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_ran
 
 
 def _alone(df: pd.DataFrame, widths, wl: Wavelength, kw) -> np.ndarray:
-    """Which peaks of ``df`` would be fitted alone (no other peak's window overlapping theirs)
-    with windows made for ``widths``: :func:`_fit_groups`' grouping, K-alpha2 side included."""
-    half = kw.get("window_fwhm", 6.0) * np.maximum(widths, kw.get("fwhm_guess", 0.15))
+    """Which peaks of ``df`` no other peak's window overlaps, with windows made for ``widths``
+    and each reaching from ``half`` below the K-alpha1 line to ``half`` above the K-alpha2 line.
+
+    The rule includes the K-alpha2 side, so it is stricter than :func:`_fit_groups`' chaining,
+    which compares K-alpha1 positions only: a neighbour far enough from a peak's K-alpha1 line
+    to be fitted in another group, but within reach of its K-alpha2 line, leaves it not alone."""
+    half = kw.get("window_fwhm", WINDOW_FWHM) * np.maximum(widths, kw.get("fwhm_guess", FWHM_GUESS))
     c = df["two_theta"].values
     top = ka2_position(c, wl.ka1, wl.ka2) if wl.ka2 else c
     apart = (c[None, :] - top[:, None] >= half[:, None] + half[None, :]) | \
@@ -513,7 +522,7 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
     in a window of ``window_fwhm`` of its own FWHMs each side: in the default window
     (6 x 0.15 deg each side) a 0.5 deg peak's Lorentzian tails fill the window, the local
     straight line trades counts with its area, and the area's standard error, not the
-    counts, made it "insignificant" (Cu3Au's 200 and 311 lines, 48.3 and 85.8 deg, were
+    counts, made it "insignificant" (Cu3Au's 200 and 311 lines, 48.2 and 85.6 deg, were
     dropped so). Only a candidate on its way out, and alone in its wider window, is refitted
     wider: the peaks that pass keep the fits they had, and a broad candidate among other
     peaks (a hump under a cluster as likely as a line) is not fitted under them.

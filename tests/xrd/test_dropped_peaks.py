@@ -1,7 +1,7 @@
 """Broad weak Bragg peaks survive fit_peaks' refits.
 
 On the xylib Cu3Au-1 Bruker RAW scan (12 counts of background, lines of 0.5-0.7 deg FWHM)
-the peak search finds the Cu3Au 200 and 311 lines at 48.3 and 85.7 deg, plainly in the data
+the peak search finds the Cu3Au 200 and 311 lines at 48.2 and 85.6 deg, plainly in the data
 (~30 counts above the background over a degree). Fitted in the default window (6 x 0.15 deg
 each side of the line) the local straight line traded counts with their Lorentzian tails, their
 areas came out 1-3 standard errors and the refits dropped them. fit_peaks now refits such a
