@@ -243,10 +243,10 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
         return out
 
     weight = 1.0 / np.sqrt(np.maximum(y, 1.0))
+    free = sum(par.vary for par in params.values())  # the refits keep which parameters vary
     with one_blas_thread():  # once for the refits (threadpoolctl looks the libraries up each time)
         for _ in range(3):  # refit with the peaks seen above the fitted model, not above SNIP
             use = ~peak_mask
-            free = sum(par.vary for par in params.values())
             if use.sum() <= free:  # (lmfit would fit nothing and report success)
                 raise FitError(f"only {use.sum()} of {y.size} points lie outside the Bragg peaks found, too few for "
                                f"the background's {free} parameters: a scan that is peak nearly everywhere by the "
