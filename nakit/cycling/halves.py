@@ -43,8 +43,7 @@ def halves_present(record: xr.Dataset) -> xr.Dataset:
     -------
     xarray.Dataset
         Along ``cycle`` (the same cycles as :func:`~nakit.cycling.summarise`): ``charge`` and
-        ``discharge`` (bool, the record has rows of that half-cycle). ``attrs["source_path"]``
-        names the record's file.
+        ``discharge`` (bool, the record has rows of that half-cycle).
     """
     require_dataset(record, "cycling", "halves_present")
     state = record["state"].values
@@ -53,7 +52,6 @@ def halves_present(record: xr.Dataset) -> xr.Dataset:
     has = hc.first_active_row >= 0  # index 2k: discharge of cycle k, 2k+1: its charge
     ds = xr.Dataset({"charge": ("cycle", has[1::2]), "discharge": ("cycle", has[0::2])},
                     coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})})
-    ds.attrs["source_path"] = str(record.attrs.get("source_path", ""))
     return ds
 
 
