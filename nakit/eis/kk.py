@@ -33,6 +33,8 @@ FIT_TYPES = ("real", "imag", "complex")
 #: whatever their Kramers-Kronig consistency, and the residuals test nothing (impedance.py
 #: runs Lin-KK on 3 points with M = 50 and reports a fit).
 MIN_POINTS = 10
+#: The flag by which the test doubts the spectrum itself (its other flags are about the test)
+KK_FAILED = "kk_residuals_large"
 
 
 @dataclass
@@ -263,11 +265,12 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
     if c is not None and mu > c:
         flags.append("mu_not_reached")
     res = (z - z_fit) / np.abs(z)
-    if residual_limit is not None and _rms(res.real, res.imag) > residual_limit:
-        flags.append("kk_residuals_large")
+    rms = _rms(res.real, res.imag)
+    if residual_limit is not None and rms > residual_limit:
+        flags.append(KK_FAILED)
     if flags:
         warnings.warn(f"Lin-KK flagged ({', '.join(flags)}): M = {M} RC elements for {n} frequencies, mu = {mu:.3g}"
-                      + ("" if c is None else f" (cut-off {c})") + f", RMS residual {_rms(res.real, res.imag):.2%}",
+                      + ("" if c is None else f" (cut-off {c})") + f", RMS residual {rms:.2%}",
                       NakitWarning, stacklevel=2)
     return LinKKResult(M=M, mu=mu, c=c, fit_type=fit_type, tau=tau, resistances=x[1:M + 1], r_ohm=float(x[0]),
                        inductance=float(x[-1]), capacitance=(1 / x[-2] if add_cap and x[-2] != 0 else None),
