@@ -324,7 +324,7 @@ def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None
     """
     tail = ": BJH assumes capillary condensation, which this isotherm does not show; the distribution is indicative only"
     if loop is not None:
-        if loop.present and loop.loop_type:
+        if loop.capillary:
             return []
         return [("no capillary-condensation loop (low-pressure hysteresis only)" if loop.present else
                  "no hysteresis loop") + tail]
@@ -365,7 +365,7 @@ def cavitation_flags(result: xr.Dataset, loop: Hysteresis | None) -> list[str]:
     ----------
     J. C. Groen, L. A. A. Peffer, J. Pérez-Ramírez, Microporous Mesoporous Mater. 60 (2003) 1.
     """
-    if result.attrs.get("branch") != "desorption" or loop is None or not (loop.present and loop.loop_type):
+    if result.attrs.get("branch") != "desorption" or loop is None or not loop.capillary:
         return []
     if loop.loop_type.startswith("H1"):
         return []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-__all__ = ["ASSUMED_ADSORPTIVE", "ASSUMED_TEMPERATURE_K", "stated_temperature", "temperature_words",
+__all__ = ["ASSUMED_ADSORPTIVE", "ASSUMED_TEMPERATURE_K", "stated_temperature", "stated_adsorptive", "temperature_words",
            "adsorptive_words", "assumed_conditions", "isotherms_at"]
 
 #: The adsorptive every analysis assumes when a file names none.
@@ -32,7 +32,8 @@ def stated_temperature(ds: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _stated_adsorptive(ds: Any) -> str | None:
+def stated_adsorptive(ds: Any) -> str | None:
+    """The adsorptive the file names (``attrs["adsorptive"]``), or None when it names none."""
     value = getattr(ds, "attrs", {}).get("adsorptive")
     return (str(value).strip() or None) if value is not None else None
 
@@ -45,7 +46,7 @@ def temperature_words(ds: Any) -> str:
 
 def adsorptive_words(ds: Any) -> str:
     """The adsorptive the file names, else ``"N2 (assumed: the file states none)"``."""
-    gas = _stated_adsorptive(ds)
+    gas = stated_adsorptive(ds)
     return gas if gas is not None else f"{ASSUMED_ADSORPTIVE} (assumed: the file states none)"
 
 
@@ -53,7 +54,7 @@ def assumed_conditions(ds: Any) -> tuple[str, ...]:
     """What the analyses assume for ``ds`` because its file does not state it: a subset of
     ``("temperature", "adsorptive")``, in that order; empty when the file states both."""
     return tuple(what for what, missing in (("temperature", stated_temperature(ds) is None),
-                                            ("adsorptive", _stated_adsorptive(ds) is None)) if missing)
+                                            ("adsorptive", stated_adsorptive(ds) is None)) if missing)
 
 
 def isotherms_at(isotherms: Mapping[str, Any]) -> str:
@@ -66,11 +67,11 @@ def isotherms_at(isotherms: Mapping[str, Any]) -> str:
     """
     from ..report import join_labels  # (report loads matplotlib: only when a caption is worded)
 
+    if not isotherms:
+        return ""
     stated = {name: round(t) for name, ds in isotherms.items() if (t := stated_temperature(ds)) is not None}
     assumed = [name for name in isotherms if name not in stated]
     default = round(ASSUMED_TEMPERATURE_K)
-    if not isotherms:
-        return ""
     if not stated:
         whose = "the file states" if len(assumed) == 1 else "the files state"
         return f" at {default} K (assumed: {whose} none)"

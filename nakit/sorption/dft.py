@@ -36,6 +36,7 @@ from scipy.optimize import nnls
 from ..errors import CalculationError, FileFormatError, NakitWarning, ParameterError
 from ..textio import check_last_row, parse_rows, read_text_lines
 from ..validation import as_float_array, same_length
+from .conditions import ASSUMED_ADSORPTIVE, ASSUMED_TEMPERATURE_K, stated_adsorptive, stated_temperature
 from .isotherm import get_branch
 from .units import MOLAR_VOLUME_STP
 from ..datamodel import Result
@@ -620,13 +621,11 @@ def psd_dft(ds: xr.Dataset, kernel="n2-77k-carbon-slit", branch: str = "adsorpti
     for w in caught:  # re-issued so they point at the caller's line and obey the caller's filters
         warnings.warn(w.message, w.category, stacklevel=2)
     if isinstance(kernel, str) and kernel in KERNELS and kernel.startswith("n2-77k"):
-        gas = str(ds.attrs.get("adsorptive", "N2")).strip().lower()
-        try:
-            temp = float(ds.attrs.get("temperature_K", "nan"))
-        except (TypeError, ValueError):
-            temp = float("nan")  # an unreadable temperature is not evidence of a mismatch
-        bad_gas = gas not in ("", "n2", "nitrogen")
-        bad_t = np.isfinite(temp) and abs(temp - 77.35) > 2
+        gas = (stated_adsorptive(ds) or ASSUMED_ADSORPTIVE).lower()
+        stated = stated_temperature(ds)  # None (missing or unreadable) is not evidence of a mismatch
+        temp = float("nan") if stated is None else stated
+        bad_gas = gas not in ("n2", "nitrogen")
+        bad_t = stated is not None and abs(stated - ASSUMED_TEMPERATURE_K) > 2
         if bad_gas or bad_t:
             result.flags = (*result.flags, "adsorptive_mismatch")
             warnings.warn(f"DFT: the kernel {kernel!r} is for N2 at 77 K; the isotherm is "

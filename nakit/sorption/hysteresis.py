@@ -39,6 +39,12 @@ class Hysteresis(Result):
     features: dict[str, float] = field(default_factory=dict)
     flags: tuple[str, ...] = ()
 
+    @property
+    def capillary(self) -> bool:
+        """A capillary-condensation loop: present and of an IUPAC type (a low-pressure hysteresis
+        from swelling or slow equilibration has none)."""
+        return bool(self.present and self.loop_type)
+
 
 @dataclass
 class IsothermType(Result):
@@ -167,7 +173,7 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     """
     top = q.max()
     low = float(np.interp(0.1, p, q)) / top
-    meso_loop = bool(loop and loop.present and loop.loop_type)
+    meso_loop = loop is not None and loop.capillary
     after_loop = loop.features.get("rise_after_loop", 1.0) if meso_loop else 1.0
     convex = float(np.interp(0.05, p, q)) / max(float(np.interp(0.3, p, q)), 1e-12)
     rise_top = (top - float(np.interp(0.8, p, q))) / top
@@ -193,15 +199,15 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     if step > 0.25:
         if loop is None:
             which = "no desorption branch, so IV(a) and IV(b) cannot be told apart"
-        elif loop.present and not meso_loop:
+        elif not loop.present:
+            which = "reversible: narrow mesopores (type IV(b))"
+        elif not meso_loop:
             which = "the branches stay apart down to low pressure, so IV(a) and IV(b) cannot be told apart"
-        elif meso_loop and loop.closure_p <= p_step <= loop.opening_p:
+        elif loop.closure_p <= p_step <= loop.opening_p:
             which = f"with an {loop.loop_type} loop over the step (type IV(a))"
-        elif meso_loop:
+        else:
             which = (f"the step at p/p0 {p_step:.2f} is reversible: narrow mesopores (type IV(b)); the {loop.loop_type} "
                      f"loop lies at p/p0 {loop.closure_p:.2f}-{loop.opening_p:.2f}, away from it")
-        else:
-            which = "reversible: narrow mesopores (type IV(b))"
         return IsothermType("IV", f"condensation step between p/p0 0.2 and 0.95 with a plateau after it ({step:.0%} of "
                             f"the uptake within 0.1 of p/p0); {which}", _confidence([(step - 0.25) / 0.25]), feats)
     if low > 0.5:

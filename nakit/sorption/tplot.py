@@ -56,6 +56,10 @@ class TPlotResult(Result):
         return not self.intercept < 0
 
 
+#: The flag :func:`tplot_raw` gives a negative intercept.
+NEGATIVE_INTERCEPT = "negative intercept: no micropore volume resolved"
+
+
 def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 0.5),
               thickness: str | Callable = "harkins_jura",
               density_conversion: float = N2_DENSITY_CONVERSION, bet_area=None) -> TPlotResult:
@@ -110,10 +114,6 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     pm = p[mask]
     return TPlotResult(float(a * k), sa * k, external, external_sigma, micro_area, micro_sigma, float(b), sb, float(a), sa,
                        r, (lo, hi), (float(pm[0]), float(pm[-1])), int(mask.sum()), flags)
-
-
-#: The flag :func:`tplot_raw` gives a negative intercept.
-NEGATIVE_INTERCEPT = "negative intercept: no micropore volume resolved"
 
 
 def reported_micropore_volume(result: TPlotResult) -> tuple[float, tuple[str, ...]]:
