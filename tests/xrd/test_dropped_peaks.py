@@ -9,9 +9,10 @@ cramped, isolated candidate in a window of 6 of its own FWHMs before judging it.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from nakit.xrd import fit_peaks, read_xrd
+from nakit.xrd import fit_peaks, peaks, read_xrd
 from nakit.xrd.profiles import pseudo_voigt
 from tests.peer import peer_file
 
@@ -22,17 +23,25 @@ def _near(table, two_theta: float, tol: float):
     return rows.iloc[0]
 
 
-def test_cu3au_200_and_311_are_kept_with_sane_widths():
+def test_cu3au_200_and_311_are_kept_with_sane_widths(monkeypatch):
     ds = read_xrd(peer_file("xrd", "xylib", "Cu3Au-1.raw"), wavelength="Cu")
     table = fit_peaks(ds)
+    kept = []
     for centre, tol in ((48.24, 0.1), (85.64, 0.15)):
         row = _near(table, centre, tol)
+        kept.append(row.name)
         assert 0.4 < row["fwhm"] < 0.9, row
         assert row["area"] / row["area_sigma"] > 5, row  # significant once its window holds its tails
     # the lines that passed before keep their fits (the two were added, nothing else moved)
     for centre in (27.11, 41.48, 53.91, 64.40):
         _near(table, centre, 0.05)
     assert "_window_width" not in table.columns
+    # before: no candidate counted as cramped, none refitted wider, the two dropped
+    monkeypatch.setattr(peaks, "CRAMPED", np.inf)
+    before = fit_peaks(ds)
+    assert len(before) == len(table) - 2
+    pd.testing.assert_frame_equal(table.drop(index=kept).reset_index(drop=True), before.reset_index(drop=True),
+                                  check_exact=True)
 
 
 def _scan(tmp_path, peaks, seed: int = 3):
