@@ -61,10 +61,18 @@ def test_empty_peak_table_is_typed_and_identifies_nothing():
 
 
 def test_empty_option_leaves_a_scan_with_peaks_alone():
+    """if_none is read only when there is nothing to fit; what it gives then must be a fitted
+    table without rows: the columns, their order and their dtypes of a real fit."""
     from nakit.xrd import fit_peaks, read_xrd
+    from nakit.xrd.peaks import empty_peak_table
 
     ds = read_xrd(peer_file(*FILM_A), wavelength="Cu")
-    pd.testing.assert_frame_equal(fit_peaks(ds, if_none="empty"), fit_peaks(ds))
+    fitted = fit_peaks(ds)
+    assert len(fitted) > 0
+    pd.testing.assert_frame_equal(fit_peaks(ds, if_none="empty"), fitted)
+    empty = empty_peak_table()
+    assert empty.empty
+    pd.testing.assert_series_equal(empty.dtypes, fitted.dtypes)  # names, order and dtypes
 
 
 # -- the notebook -----------------------------------------------------------------------
