@@ -186,7 +186,7 @@ def _interrupt_once(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker_init(zygote: dict | None = None) -> None:
+def _worker_init(zygote: dict | None = None, extras=None) -> None:
     # Ctrl-C in a terminal reaches every process of the group; workers leave it to the
     # parent, which stops them with SIGTERM once it has cancelled the jobs not yet started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -198,7 +198,7 @@ def _worker_init(zygote: dict | None = None) -> None:
     from ..runner import KernelPool
 
     global _kernels
-    _kernels = KernelPool()
+    _kernels = KernelPool(extras=extras)
     if zygote is not None and _kernels.use_zygote:  # the parent's: the common stack imported once for all
         from ..zygote import Zygote
 
@@ -206,18 +206,21 @@ def _worker_init(zygote: dict | None = None) -> None:
     util.Finalize(_kernels, _kernels.close, exitpriority=10)
 
 
-def _shared_zygote(pending: list[tuple[int, "Job"]]):
-    """A zygote for the workers of a local pool, in the folder of most pending notebooks (or None)."""
+def _shared_zygote(notebooks: list, extras):
+    """A zygote for the workers of a local pool, in the folder of most of ``notebooks`` (or None).
+
+    ``notebooks``: of the pending and late jobs; ``extras``: :func:`nakit.zygote.warm_extras` of them.
+    """
     from collections import Counter
 
     from .. import zygote
     from ..runner import kernel_name
 
-    if not zygote.available() or len(pending) < 2:
+    if not zygote.available() or len(notebooks) < 2:
         return None
-    folder, _count = Counter(str(Path(job.notebook).resolve().parent) for _, job in pending).most_common(1)[0]
+    folder, _count = Counter(str(Path(nb).resolve().parent) for nb in notebooks).most_common(1)[0]
     try:  # importing ahead what their notebooks' cells need, not every optional package
-        return zygote.Zygote(kernel_name(), folder, extras=zygote.warm_extras({job.notebook for _, job in pending}))
+        return zygote.Zygote(kernel_name(), folder, extras=extras)
     except Exception:  # workers start their own, or kernels start cold
         return None
 
@@ -473,14 +476,18 @@ def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, schedu
         pending, late_pending, n_late = late_pending(), None, 0
     if not pending:
         return
+    from ..zygote import warm_extras
+
+    notebooks = [job.notebook for _, job in pending] + [job.notebook for job in jobs[len(jobs) - n_late:]]
+    # what their cells import, for every zygote and kernel started for them (not every optional package)
+    extras = warm_extras(set(notebooks))
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(pending) + n_late == 1:
-        _run_in_process(pending, late_pending, n_late, keys, done, watch,
-                        [job.notebook for job in jobs[len(jobs) - n_late:]])
+        _run_in_process(pending, late_pending, n_late, keys, done, watch, extras)
         return
     slots = min(workers, max(len(pending), n_late))
     # one zygote for every worker, started before them: its imports overlap their start-up
-    shared = _shared_zygote(pending + [(-1, job) for job in jobs[len(jobs) - n_late:]])
+    shared = _shared_zygote(notebooks, extras)
     stopped = True
     try:
         import multiprocessing
@@ -490,7 +497,7 @@ def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, schedu
 
             preload({job.show_code for job in jobs})  # while the zygote imports: once, not once per worker
         pool = ProcessPoolExecutor(max_workers=slots, initializer=_worker_init,
-                                   initargs=(shared.address() if shared is not None else None,))
+                                   initargs=(shared.address() if shared is not None else None, extras))
         total = len(pending) + n_late
         # the last `slots` jobs are the last of their workers (roughly): no spare kernel after them;
         # late jobs count, so a worker has a kernel forked and started for them when they come
@@ -525,15 +532,16 @@ def _run_pending(pending, late_pending, n_late: int, keys, jobs, workers, schedu
             shared.close(wait=0 if stopped else 5.0)
 
 
-def _run_in_process(pending, late_pending, n_late: int, keys, done, watch: _Watch, late_notebooks=()) -> None:
-    """One job after the other in this process, then the late ones, with kernels started ahead."""
+def _run_in_process(pending, late_pending, n_late: int, keys, done, watch: _Watch, extras=None) -> None:
+    """One job after the other in this process, then the late ones, with kernels started ahead.
+
+    ``extras``: :func:`nakit.zygote.warm_extras` of the pending and late jobs' notebooks.
+    """
     from ..runner import KernelPool
-    from ..zygote import warm_extras
 
     total = len(pending) + n_late
-    notebooks = {job.notebook for _, job in pending} | set(late_notebooks)
     # one run: execute warms its own; else its zygote imports what the notebooks' cells need
-    kernels = KernelPool(extras=warm_extras(notebooks)) if total > 1 else None
+    kernels = KernelPool(extras=extras) if total > 1 else None
     try:
         queue, count = list(pending), 0
         while queue:
