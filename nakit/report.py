@@ -798,15 +798,15 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
         claims files): the paper's list, unless ``claims=False``.
     synthesised
         True: every sample is a stand-in; False: none is. By default a sample is a stand-in
-        when one of its files (``sample_files``) lies under the project's ``data/`` folder
-        (every file shipped there is a synthesised stand-in); files of no sample (reference
-        structures, a calibration) make no sample a stand-in. Without labels, the run is
-        synthesised when any input file lies under ``data/``.
+        when one of its files (``sample_files``) is a synthesised stand-in shipped in the
+        project's ``data/`` folder (:func:`nakit.paths.is_stand_in`); files of no sample
+        (reference structures, a calibration) make no sample a stand-in. Without labels, the
+        run is synthesised when any input file is a stand-in.
     sample_files
         ``{label: [paths]}``; by default read from ``parameters["samples"]`` (the notebook's
         list of sample dicts: the keys ending in ``file``/``files``).
     """
-    from .paths import data_dir
+    from .paths import is_stand_in
 
     files = [str(p) for p in input_files]
     labels = [str(s) for s in samples] if samples is not None else []
@@ -814,16 +814,11 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
         sample_files = _sample_files(dict(parameters or {}).get("samples"))
     stand_ins: list[str] = []
     if synthesised is None:
-        root = data_dir().resolve()
-
-        def shipped(p) -> bool:
-            return root in Path(p).resolve().parents
-
         if labels and sample_files:
-            stand_ins = [s for s in labels if any(shipped(p) for p in sample_files.get(s, ()))]
+            stand_ins = [s for s in labels if any(is_stand_in(p) for p in sample_files.get(s, ()))]
             synthesised = bool(stand_ins)
         else:
-            synthesised = any(shipped(p) for p in files)
+            synthesised = any(is_stand_in(p) for p in files)
             stand_ins = list(labels) if synthesised else []
     elif synthesised:
         stand_ins = list(labels)

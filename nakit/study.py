@@ -88,11 +88,10 @@ class Study:
 
     @property
     def synthesised(self) -> bool:
-        """True when an input lies under the project's ``data/`` (synthesised stand-ins)."""
-        from .paths import data_dir
+        """True when an input is one of the synthesised stand-ins in the project's ``data/``."""
+        from .paths import is_stand_in
 
-        root = data_dir().resolve()
-        return any(root in p.parents for p in self.inputs)
+        return any(is_stand_in(p) for p in self.inputs)
 
     @property
     def stand_ins(self) -> list[str]:
