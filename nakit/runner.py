@@ -163,7 +163,7 @@ def kernel_name() -> str:
 
 
 # the warm-up a kernel started ahead of need runs silently (and a zygote before it forks)
-from .zygote import WARM_IMPORTS, WARM_IMPORTS_CORE, warm_imports  # noqa: E402  (re-exported)
+from .zygote import WARM_IMPORTS_CORE, warm_imports  # noqa: E402
 
 # seconds a kernel may take to answer its first request; a warm kernel answers after its
 # imports, which on a loaded machine can take longer than papermill's default 60 s
@@ -171,10 +171,10 @@ START_TIMEOUT = 300
 
 
 class Kernel:
-    """A fresh kernel process, started now and (optionally) warmed with :data:`WARM_IMPORTS`.
+    """A fresh kernel process, started now and (optionally) warmed with :data:`nakit.zygote.WARM_IMPORTS`.
 
     ``ahead``: started ahead of need (a pool's spare), so its warm-up may take all of
-    :data:`WARM_IMPORTS`; a kernel for a run at once imports only :data:`WARM_IMPORTS_CORE`
+    :data:`nakit.zygote.WARM_IMPORTS`; a kernel for a run at once imports only :data:`WARM_IMPORTS_CORE`
     (its notebook's first cell waits for the warm-up; the rest comes with the cells that use it).
     ``extras``: the optional imports a kernel started ahead takes (:data:`nakit.zygote.EXTRAS`;
     None: all of them).

@@ -830,11 +830,14 @@ def _exit_without_teardown(code) -> None:
 
 
 def main() -> None:
-    """``python [FLAGS] -c 'from nakit.zygote import main; main()' LISTEN_FD CONTROL_FD PREFIX [EXTRAS]``."""
+    """``python [FLAGS] -c 'from nakit.zygote import main; main()' LISTEN_FD CONTROL_FD PREFIX EXTRAS``.
+
+    ``EXTRAS``: JSON, a list of :data:`EXTRAS` names or null (all of them).
+    """
     import json
 
     listen_fd, control_fd, prefix = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
-    extras = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
+    extras = json.loads(sys.argv[4])
     env = dict(os.environ)
     # as ipykernel_launcher: the working folder is out of sys.path while the kernel's modules load
     if sys.path and (sys.path[0] == "" or os.path.realpath(sys.path[0]) == os.path.realpath(os.getcwd())):
