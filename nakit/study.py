@@ -956,7 +956,7 @@ def _cycles_panel(c, comp, out) -> None:
     import numpy as np
     import seaborn as sns
 
-    from .plotting import needs_log_axis
+    from .plotting import LOG_AXIS_RATIO, needs_log_axis
 
     from .layout import place_legend
 
@@ -1019,7 +1019,7 @@ def _cycles_panel(c, comp, out) -> None:
     caption = (f"Discharge capacity and Coulombic efficiency over cycles, {_count(len(order), 'cell')} overlaid"
                + (f"; capacity {_no_mass_words(massless)}" if massless else "") + ".")
     if log_scale:
-        caption += " Capacity on a log scale: the cells' capacities differ by more than 100x."
+        caption += f" Capacity on a log scale: the cells' capacities differ by more than {LOG_AXIS_RATIO:g}x."
     if left_out:
         caption += f" Left out: {_count(left_out, 'cycle')} with a half-cycle missing or cut short."
     if len(odd):
@@ -1176,8 +1176,8 @@ def _raman_panels(study, folder, ds, comp, out):
         if ax.get_legend() is not None:
             ax.legend(title=None, fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
         fig.tight_layout()
-        flagged = [f"{s}: {n}" for s, n, f in zip(b["sample"], b["band"], b["flags"].fillna("").astype(str))
-                   if f] if "flags" in b else []
+        flags = b["flags"].fillna("").astype(str).tolist() if "flags" in b else [""] * len(b)
+        flagged = [f"{s}: {n}" for s, n, f in zip(b["sample"], b["band"], flags) if f]
         _save(comp, fig, out, "raman_bands", "Raman bands",
               f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
               "uncertainty" + (f"; flagged fits (⚑ in the table): {'; '.join(flagged)}." if flagged else "."))
@@ -1187,8 +1187,7 @@ def _raman_panels(study, folder, ds, comp, out):
                                if a == a else "" for a in b["assignment"]]
         table = _with_sigma(b.assign(band=[species_name(n) for n in b["band"]]).set_index(["sample", "band"])[
             [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])
-        flags = b["flags"].fillna("").astype(str).tolist() if "flags" in b else []
-        if any(flags):  # a band whose fit the notebook flagged: marked as the other panels' tables mark them
+        if flagged:  # a band whose fit the notebook flagged: marked as the other panels' tables mark them
             table["center"] = [f"{v} ⚑" if f else v for v, f in zip(table["center"], flags)]
             table["flags (⚑)"] = flags
         comp.tables.append(("Raman bands", table))
