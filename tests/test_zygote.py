@@ -279,6 +279,15 @@ def test_a_zygote_imports_ahead_what_its_notebooks_cells_need(tmp_path):
     code = zygote.warm_imports(("xraydb",))
     compile(code, "<warm-up>", "exec")
     assert "import xraydb" in code and "lmfit" not in code and "h5netcdf" not in code
-    assert zygote.warm_imports() == zygote.WARM_IMPORTS and all(
-        line in zygote.WARM_IMPORTS for lines in zygote.EXTRAS.values() for line in lines)
-    assert zygote.WARM_IMPORTS_CORE == zygote.warm_imports(()) and "xraydb" not in zygote.WARM_IMPORTS_CORE
+    assert all(line in zygote.WARM_IMPORTS for lines in zygote.EXTRAS.values() for line in lines)
+    assert "xraydb" not in zygote.WARM_IMPORTS_CORE
+    # what the code imports when run, in a fresh interpreter in the notebooks' folder
+    pytest.importorskip("xraydb")
+    pytest.importorskip("lmfit")
+    for code, expected in ((zygote.WARM_IMPORTS_CORE, {"xraydb": False, "lmfit": False}),
+                           (zygote.warm_imports(("xraydb",)), {"xraydb": True, "lmfit": False})):
+        probe = code + "\nimport json, sys\nprint(json.dumps({m: m in sys.modules for m in ('xraydb', 'lmfit')}))\n"
+        done = subprocess.run([sys.executable, "-c", probe], cwd=notebooks_dir(), capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout.splitlines()[-1]) == expected
