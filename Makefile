@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml $(LOCK)
 		$(BIN)/python -m pip install --quiet --upgrade pip; \
 		$(BIN)/python -m pip install --quiet -r $(LOCK) -e '.[notebooks]'; \
 	fi; \
-	$(BIN)/python -m compileall -q nakit >/dev/null; \
+	$(BIN)/python -m compileall -q nakit; \
 	$(BIN)/python -m ipykernel install --sys-prefix --name nakit --display-name "Python (nakit)" >/dev/null; \
 	echo "nakit: installed in $$(( $$(date +%s) - start )) s"
 	touch $(STAMP)

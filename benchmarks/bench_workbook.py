@@ -77,7 +77,9 @@ of it through nakit.chemistry) are paid once per batch before the first run.
 Then reverted (24b0af9): the zygote parts above (imports chosen per notebook, the debuggers,
 pint and the Styler imported ahead) and a PDF-font parse in the warm-up; with them two whole-suite
 runs failed kernel interrupt tests that pass alone. The batch figures above include them; the
-write_netcdf and study-process parts stay.
+write_netcdf and study-process parts stay. They came back in 2642207, once the two races behind
+those failures were found and fixed (88f016a: the kernel server answering 'busy' just after a
+reply; the interrupt test's first request sent before IOPub was subscribed).
 
 Measured 2026-12-06 10:10 on another machine (2 cores, AVX-512; the bare papermill floor 2.1-2.7 s
 against 5.0-5.3 s on the machines above, so seconds are not comparable with the figures above),
