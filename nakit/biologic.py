@@ -129,9 +129,8 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     if head != MPR_MAGIC:
         raise FileFormatError(p, f"not a BioLogic .mpr file (it does not start with {MPR_MAGIC.decode()!r}), "
                               "so galvani could not read it", field="magic")
-    # (the feature names the file: a study or batch shows which of its files needs the extra, and the way round it)
-    biologic = require("galvani.BioLogic", "readers", f"{p}: reading a BioLogic .mpr file (or its .mpt text export from "
-                       "EC-Lab, which nakit reads without it)")
+    biologic = require("galvani.BioLogic", "readers", "reading a BioLogic .mpr file (or its .mpt text export from EC-Lab, "
+                       "which nakit reads without it)", path=p)
     try:
         with open(p, "rb") as fh:  # galvani leaves a file it opened itself open
             mpr = biologic.MPRfile(fh)

@@ -82,20 +82,21 @@ class MissingDependencyError(NakitError, ImportError):
     The message names the package and the pip extra that installs it.
     """
 
-    def __init__(self, package: str, extra: str, feature: str):
+    def __init__(self, package: str, extra: str, feature: str, path=None):
         self.package = package
         self.extra = extra
         super().__init__(
-            f"{feature} needs the optional package {package!r}; "
+            f"{f'{path}: ' if path is not None else ''}{feature} needs the optional package {package!r}; "
             f"install it with: pip install 'nakit[{extra}]'"
         )
 
 
-def require(module: str, extra: str, feature: str):
-    """Import an optional module or raise :class:`MissingDependencyError`."""
+def require(module: str, extra: str, feature: str, path=None):
+    """Import an optional module or raise :class:`MissingDependencyError` (naming ``path``, the file
+    being read, when given: a batch or study then says which of its files needs the extra)."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingDependencyError(module, extra, feature) from exc
+        raise MissingDependencyError(module, extra, feature, path) from exc

@@ -297,7 +297,7 @@ def read_neware_nda(path: str | os.PathLike) -> xr.Dataset:
                               field="magic")
     if is_ndax:
         check_zip_container(p)
-    nda = require("NewareNDA", "readers", "reading Neware .nda/.ndax files")
+    nda = require("NewareNDA", "readers", "reading Neware .nda/.ndax files", path=p)
     suffix = ".ndax" if is_ndax else ".nda"
     target = str(p)
     if p.suffix.lower() != suffix:  # NewareNDA dispatches on the extension only

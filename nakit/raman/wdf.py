@@ -99,7 +99,7 @@ def read_wdf(path: str | os.PathLike) -> xr.Dataset:
     if Path(path).suffix.lower() in COMPRESSION_SUFFIXES:
         raise FileFormatError(path, "a compressed .wdf: renishawWiRE reads the file from disk itself, so "
                               "decompress it first")
-    wire = require("renishawWiRE", "readers", "Reading Renishaw .wdf files")
+    wire = require("renishawWiRE", "readers", "reading Renishaw .wdf files", path=path)
     try:
         reader = wire.WDFReader(str(path))
     except (ValueError, KeyError, IndexError, EOFError, OSError, struct.error, UnicodeDecodeError) as exc:

@@ -273,16 +273,17 @@ def test_wdf_without_renishawwire_names_the_extra(tmp_path, monkeypatch):
 
     real = nakit.errors.require
 
-    def absent(module, extra, feature):
+    def absent(module, extra, feature, path=None):
         if module == "renishawWiRE":
-            raise MissingDependencyError(module, extra, feature)
-        return real(module, extra, feature)
+            raise MissingDependencyError(module, extra, feature, path)
+        return real(module, extra, feature, path)
 
     monkeypatch.setattr("nakit.raman.wdf.require", absent)
     path = tmp_path / "s.wdf"
     path.write_bytes(make_wdf(np.linspace(300, 100, 20), np.ones(20)))
-    with pytest.raises(MissingDependencyError, match=r"nakit\[readers\]"):
+    with pytest.raises(MissingDependencyError, match=r"nakit\[readers\]") as err:
         read_raman(path)
+    assert str(err.value).startswith(f"{path}: reading Renishaw .wdf files needs")
 
 
 def test_cut_varying_precision_value_refused(tmp_path):
