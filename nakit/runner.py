@@ -165,6 +165,17 @@ def kernel_name() -> str:
 # the warm-up a kernel started ahead of need runs silently (and a zygote before it forks)
 from .zygote import WARM_IMPORTS_CORE, warm_imports  # noqa: E402
 
+#: options every kernel nakit starts for a run is given (after its connection file; a forked kernel
+#: parses them as a cold one does):
+#:
+#: * IPython's history database off. It would store the code of every run of every batch in the
+#:   user's ``~/.ipython`` (one SQLite file shared by all kernels, grown to 180 MB on the machine
+#:   this was measured on), writing it after each cell on a thread of the kernel and locking it
+#:   against a batch's other kernels. The session's history stays in memory (``In``, ``_i``,
+#:   ``%history``): no notebook sees a difference.
+#: * :mod:`nakit._kernel_ext`, which keeps ipykernel's exit from waiting 10 s on a race.
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False", "--IPKernelApp.extra_extensions=nakit._kernel_ext")
+
 # seconds a kernel may take to answer its first request; a warm kernel answers after its
 # imports, which on a loaded machine can take longer than papermill's default 60 s
 START_TIMEOUT = 300
@@ -210,7 +221,7 @@ class Kernel:
             self.km.format_kernel_cmd = lambda extra_arguments=None: self.zygote.wrap(
                 format_kernel_cmd(extra_arguments))
             warm = False  # a forked kernel has the warm-up's imports already
-        run_sync(self.km.start_kernel)(cwd=self.cwd, env=dict(self.env))
+        run_sync(self.km.start_kernel)(cwd=self.cwd, env=dict(self.env), extra_arguments=list(KERNEL_OPTIONS))
         try:
             self._prepare((warm_imports(extras) if ahead else WARM_IMPORTS_CORE) if warm else None)
         except BaseException:  # Ctrl-C or a failed connection: do not leave the process running
@@ -491,7 +502,8 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
         with replace_when_complete(output_dir) as txn:
             try:
                 with atomic_path(executed) as tmp, tempfile.TemporaryDirectory(prefix="nakit-kernel-") as sockets:
-                    engine = {"km": kernel.km} if kernel is not None else {"config": _local_kernel_config(sockets)}
+                    engine = ({"km": kernel.km} if kernel is not None else
+                              {"config": _local_kernel_config(sockets), "extra_arguments": list(KERNEL_OPTIONS)})
                     try:
                         # written once, when the run ends (or fails): papermill's default writes the
                         # whole notebook, images and all, after every cell, on the cores the kernel

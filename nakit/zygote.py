@@ -208,6 +208,12 @@ def kernel_command(name: str) -> list[str] | None:
     return argv[:-1]
 
 
+def serves(cmd, prefix: list[str]) -> bool:
+    """Whether kernel command ``cmd`` is ``prefix`` (:func:`kernel_command`) with a connection file and
+    perhaps the kernel's own options after it, which the forked kernel parses as a cold one would."""
+    return len(cmd) > len(prefix) and list(cmd[:len(prefix)]) == prefix
+
+
 def comparable_env(env) -> dict[str, str]:
     return {k: v for k, v in env.items() if k not in VOLATILE_ENV}
 
@@ -302,7 +308,7 @@ class Zygote:
 
     def wrap(self, cmd: list[str]) -> list[str]:
         """The stand-in's command for kernel command ``cmd`` (``cmd`` itself when not ours)."""
-        if not self.alive() or list(cmd[:-1]) != self.prefix:
+        if not self.alive() or not serves(cmd, self.prefix):
             return list(cmd)
         return [cmd[0], "-I", "-S", LAUNCHER, self.socket_path, "--", *cmd]
 
@@ -666,7 +672,7 @@ class _Server:
             return "incomplete request"
         if self.refuse:
             return self.refuse
-        if list(request["cmd"][:-1]) != self.prefix:
+        if not serves(request["cmd"], self.prefix):
             return "another kernel command"
         if os.fsdecode(request["cwd"]) != self.cwd:
             return "another working folder"
@@ -770,8 +776,8 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
-def _run_kernel(cmd: list[str]) -> None:
-    """In the child: what ``python [FLAGS] -m ipykernel_launcher -f FILE`` does after its imports."""
+def _run_kernel(cmd: list[str], prefix: list[str]) -> None:
+    """In the child: what ``python [FLAGS] -m ipykernel_launcher -f FILE [OPTIONS]`` does after its imports."""
     global FORKED
     import importlib.util
 
@@ -782,7 +788,7 @@ def _run_kernel(cmd: list[str]) -> None:
     if numpy_random is not None:  # fresh entropy, as a cold kernel's numpy gets at import
         numpy_random.seed()
     launcher = importlib.util.find_spec("ipykernel_launcher")
-    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *cmd[-2:]]
+    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *cmd[len(prefix) - 1:]]
     sys.orig_argv = list(cmd)
     from ipykernel import kernelapp
 
@@ -860,7 +866,7 @@ def main() -> None:
     cmd = _Server(listen_fd, control_fd, prefix, env, refuse="imports use the IPython shell" if asked else "").serve()
     if cmd is not None:
         try:
-            _run_kernel(cmd)
+            _run_kernel(cmd, prefix)
         except SystemExit as exc:
             _exit_without_teardown(exc.code)
         _exit_without_teardown(0)

@@ -30,7 +30,10 @@ import matplotlib, numpy as np, pandas as pd, nakit
 state = {
     # set at import from what the import saw (pandas: 20 columns in a kernel, "fit the terminal" elsewhere)
     "pandas_max_columns": pd.get_option("display.max_columns"),
-    "argv": sys.argv[:-1], "orig_argv": sys.orig_argv[:-1], "path": sys.path,  # (less the connection file) "cwd": os.getcwd(),
+    # the connection file (after -f) differs by design; the kernel options after it do not
+    "argv": [a if b != "-f" else "FILE" for b, a in zip([None, *sys.argv], sys.argv)],
+    "orig_argv": [a if b != "-f" else "FILE" for b, a in zip([None, *sys.orig_argv], sys.orig_argv)],
+    "path": sys.path, "cwd": os.getcwd(), "history_db": get_ipython().history_manager.enabled,
     "env": {k: v for k, v in os.environ.items()}, "executable": sys.executable,
     "flags": str(sys.flags), "xoptions": sys._xoptions, "backend": matplotlib.get_backend(),
     "linewidth": matplotlib.rcParams["lines.linewidth"], "leaked": getattr(nakit, "_probe_leak", None),
@@ -116,6 +119,9 @@ def test_forked_kernels_see_what_a_cold_kernel_sees_and_nothing_of_the_previous_
     finally:
         pool.close()
     assert not cold["forked"]
+    # nakit's kernel options reach the cold kernel and the forked ones alike (compared below)
+    assert cold["state"]["argv"][-len(runner.KERNEL_OPTIONS):] == list(runner.KERNEL_OPTIONS)
+    assert cold["state"]["history_db"] is False
     for run in (first, second):
         assert run["forked"] and run["ppid"] == zygote_pid  # forked, not the cold fallback
         state, reference = dict(run["state"]), dict(cold["state"])
