@@ -634,8 +634,9 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
     ``screen_dpi``, the PNG written is also resampled to that resolution for showing inline
     (:func:`screen_png`, from the pixels just drawn); the bytes are in :attr:`SavedFigure.screen_png`.
     With ``background``, the figure is drawn for the PNG here (the inline image needs its
-    pixels) and the files are encoded and written by a forked child (:mod:`nakit.figwriter`,
-    same bytes) while the caller goes on; :func:`wait_for_figures` joins it.
+    pixels) and, when a core is free for it (:func:`nakit.figwriter.worth_forking`), the files
+    are encoded and written by a forked child (:mod:`nakit.figwriter`, same bytes) while the
+    caller goes on; :func:`wait_for_figures` joins it.
 
     The PNG drawn on an Agg canvas (the usual case) is encoded by :func:`_figure_png` (RGB
     for an opaque figure, rows unfiltered, zlib level 3): the pixels matplotlib drew, in fewer
@@ -692,9 +693,10 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
             if pixels is not None and screen_dpi is not None:
                 written.screen_png = screen_png(b"", dpi, screen_dpi, pixels=pixels)
             todo.append((fmt, out, metadata, pixels))
-        if background:
+        fork = background and todo and figwriter.worth_forking()
+        if fork:
             _import_writers({fmt for fmt, *_ in todo})
-            if any(fmt == "pdf" for fmt, *_ in todo) and figwriter.enabled():
+            if any(fmt == "pdf" for fmt, *_ in todo):
                 figwriter.poll()  # what the children done so far reported of their fonts
                 _parse_fonts_ahead()
 
@@ -707,8 +709,7 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
             return dict(_FONT_LOADS_NOW)
 
         # the child inherits this very state (rcParams, layout, font hook) and exits inside it
-        if not (background and todo and figwriter.submit(write_away, [out for _, out, *_ in todo],
-                                                         on_result=_learn_font_loads)):
+        if not (fork and figwriter.submit(write_away, [out for _, out, *_ in todo], on_result=_learn_font_loads)):
             _FONT_LOADS_NOW.clear()
             for job in todo:
                 write(*job)
