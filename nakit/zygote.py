@@ -67,7 +67,7 @@ def _nakit_warm_up():
     import io
     import numpy, pandas, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
-    import nakit, nakit.report, nakit.plotting
+    import nakit, nakit.report, nakit.plotting, nakit.layout, nakit._ticks, nakit.figwriter
 %s    from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
@@ -398,6 +398,11 @@ def _preload(extras=None) -> list[str]:
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
     import IPython.core.debugger  # noqa: F401  (and pdb: the kernel's init_pdb imports both)
+
+    try:  # what ipykernel imports to stop the kernel's child processes when it is shut down
+        import psutil  # noqa: F401
+    except ImportError:
+        pass
 
     # ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start) is imported when the kernel
     # is made; ahead here, its side effects replayed then (_Replay). Where frozen modules are on,
