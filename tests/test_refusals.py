@@ -80,7 +80,24 @@ def test_bjh_on_a_type_i_isotherm_flags_the_edge_peak():
     # the "peak" is the smallest group inside the 1.7-300 nm range: the range's edge
     assert result.peak_bin_diameter == pytest.approx(result.pore_diameter[result.in_range][-1])
     assert len(caught) == 1 and "no peak inside the range" in str(caught[0].message)
+    assert "smallest pore group inside 1.7-300 nm" in str(caught[0].message)
+    assert "(a microporous, type I isotherm?)" in str(caught[0].message)
     assert result.to_dataset().attrs["flags"] == "peak_at_range_edge"
+
+
+def test_bjh_whose_uptake_still_rises_at_the_last_point_names_that_edge():
+    # a type II (BET) isotherm measured up to p/p0 = 0.946: dV/dlogD grows to the widest pores the
+    # data reach (~35 nm), far inside the 300 nm range; not a microporous isotherm
+    from nakit.sorption.bjh import psd_bjh_raw
+
+    p = np.linspace(0.05, 0.946, 60)
+    q = 100 * 80 * p / ((1 - p) * (1 - p + 80 * p))
+    result, caught = _quiet(psd_bjh_raw, p, q)
+    assert result.flags == ("peak_at_range_edge",)
+    assert result.peak_bin_diameter == pytest.approx(result.pore_diameter[result.in_range][0])
+    message = str(caught[0].message)
+    assert "widest pore group the data reach (they end at p/p0 = 0.946" in message
+    assert "microporous" not in message and "wider than the data reach" in message
 
 
 def test_bjh_on_a_mesoporous_isotherm_is_not_flagged(cmk3):

@@ -225,10 +225,18 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     inside_idx = np.flatnonzero(inside)
     if peak_idx in (inside_idx[0], inside_idx[-1]):
         flags.append("peak_at_range_edge")
-        warnings.warn(f"BJH: the largest dV/dlogD is in the {'smallest' if peak_idx == inside_idx[-1] else 'largest'} "
-                      f"pore group inside {diameter_range_nm[0]:g}-{diameter_range_nm[1]:g} nm "
-                      f"(D = {d_mean[peak_idx]:.3g} nm): the distribution has no peak inside the range, so the peak "
-                      "diameter is only the range's edge (a microporous, type I isotherm?)", NakitWarning, stacklevel=2)
+        if peak_idx == inside_idx[-1]:
+            edge, why = (f"smallest pore group inside {lo:g}-{hi:g} nm",
+                         "(a microporous, type I isotherm?)")
+        elif d_pt[0] < hi:  # the widest pores the data reach, not the range, end the distribution
+            edge, why = (f"widest pore group the data reach (they end at p/p0 = {p[0]:.4g}, D = {d_pt[0]:.3g} nm, "
+                         f"below the range's {hi:g} nm)",
+                         "(pores wider than the data reach, or condensation between particles?)")
+        else:
+            edge, why = f"widest pore group inside {lo:g}-{hi:g} nm", "(macropores, or condensation between particles?)"
+        warnings.warn(f"BJH: the largest dV/dlogD is in the {edge} (D = {d_mean[peak_idx]:.3g} nm): the distribution "
+                      f"has no peak inside the range, so the peak diameter is only the range's edge {why}",
+                      NakitWarning, stacklevel=2)
     return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
                      total_v, total_a, 4e3 * total_v / total_a, peak, float(d_mean[peak_idx]), negative,
                      {"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),

@@ -183,8 +183,9 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
     for i, s in enumerate(scans):
         wl = override or s.wavelength
         if wl is None:
-            raise ParameterError(f"{path}: the file states no wavelength; pass wavelength= "
-                                 "(angstrom, or an anode such as 'Cu')")
+            raise ParameterError(f"{path}: the file states no wavelength; give it (angstrom, or an anode such "
+                                 "as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
+                                 "01's samples or under the sample's xrd in a study file")
         out.append(_to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
     return out
 
