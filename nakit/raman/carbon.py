@@ -43,6 +43,7 @@ Ferrari, A. C.; Robertson, J. Phys. Rev. B 61, 14095 (2000).
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 from dataclasses import dataclass, replace
@@ -50,7 +51,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import xarray as xr
 
-from ..errors import ParameterError
+from ..errors import NakitWarning, ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
@@ -220,7 +221,8 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
     corrected = [y - baseline_raw(x, y, s)[0] for s in specs]
     # The masked wings still hold the broad bands' Lorentzian tails, so the subtracted line
     # runs through them; a linear term in the band fit takes that back.
-    fits = {name: fit_bands_raw(x, corrected[0], bands) for name, bands in MODELS.items()}
+    # each candidate fitted quietly: a flag of the model the BIC passes over is not the result's
+    fits = {name: fit_bands_raw(x, corrected[0], bands, warn=False) for name, bands in MODELS.items()}
     bic = {name: f.bic for name, f in fits.items()}
     # A model in which a band vanished (area on its zero bound) or the optimiser gave up is
     # over-parametrised for this spectrum, whatever its BIC.
@@ -229,7 +231,9 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
     fit = fits[chosen]
     id_ig, id_ig_s = _ratio(fit, "height")
     ad_ag, ad_ag_s = _ratio(fit, "area")
-    alt = [fit_bands_raw(x, c, MODELS[chosen]) for c in corrected[1:]]
+    alt = [fit_bands_raw(x, c, MODELS[chosen], warn=False) for c in corrected[1:]]  # (only their spread is kept)
+    if fit.flags:
+        warnings.warn(f"carbon D/G fit ({chosen}) flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     id_all = [id_ig] + [_ratio(f, "height")[0] for f in alt]
     ad_all = [ad_ag] + [_ratio(f, "area")[0] for f in alt]
     d, g = fit.row("D"), fit.row("G")
