@@ -165,6 +165,9 @@ def test_report_draws_the_halves_present_and_names_the_missing_ones(study):
     # the records table: missing halves, and cycle numbers as the EC-Lab file counts them
     assert "cycle 1: no discharge" in html and "cycle 1: no charge" in html
     assert "0-3 (the file counts from 0)" in html
+    # the direction that opens a cycle, not the record's first half-cycle (the BTSDA cell's record
+    # opens with a discharge, yet its cycles open with a charge: "first half-cycle: charge" misled)
+    assert "cycles open with" in html and "first half-cycle" not in html
 
 
 @pytest.mark.notebooks
