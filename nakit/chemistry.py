@@ -1,8 +1,12 @@
 """Stoichiometry for the Na-P-S-C cathode: formulas, reactions, mass balances, capacities.
 
-Atomic weights come from xraydb's element tables (IUPAC standard atomic weights), so nakit
-keeps no table of its own. Formula parsing and reaction balancing are written here because
-no maintained, light dependency does both with the error messages a user needs.
+Atomic weights come from xraydb's element table (IUPAC standard atomic weights), so nakit
+keeps no table of its own. They are read from the SQLite database xraydb ships, not through
+``import xraydb``: that import loads SciPy's interpolation and SQLAlchemy (0.35 s of CPU in
+every process that needs one atomic weight, the zygote of every batch among them) for a
+lookup of 100 rows. A test compares every element with xraydb's own ``atomic_mass``.
+Formula parsing and reaction balancing are written here because no maintained, light
+dependency does both with the error messages a user needs.
 """
 
 from __future__ import annotations
@@ -22,18 +26,30 @@ FARADAY = 96485.33212  # C/mol, CODATA 2018 (exact since the 2019 SI redefinitio
 _TOKEN = re.compile(r"([A-Z][a-z]?)|(\d+(?:\.\d+)?)|([(\[])|([)\]])|([·*.])|(\s+)")
 
 
+@lru_cache(maxsize=1)
+def _molar_masses() -> dict[str, float]:
+    """Element symbol -> molar mass (g/mol), from xraydb's ``elements`` table."""
+    import importlib.util
+    import os
+    import sqlite3
+
+    spec = importlib.util.find_spec("xraydb")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("xraydb, one of nakit's dependencies, is not installed: its element table gives the "
+                          "atomic weights (pip install -e .)")
+    path = os.path.join(spec.submodule_search_locations[0], "xraydb.sqlite")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:  # read, closed: nothing held across a fork
+        rows = db.execute("SELECT element, molar_mass FROM elements").fetchall()
+    return {str(symbol).title(): float(mass) for symbol, mass in rows}
+
+
 @lru_cache(maxsize=None)
 def atomic_mass(symbol: str) -> float:
     """Standard atomic weight of an element (g/mol); :class:`ParameterError` if unknown."""
-    import xraydb
-
-    try:
-        z = xraydb.atomic_number(symbol)
-    except Exception:
-        z = None
-    if not z or xraydb.atomic_symbol(z) != symbol:
+    mass = _molar_masses().get(symbol) if isinstance(symbol, str) else None
+    if mass is None:
         raise ParameterError(f"unknown element symbol {symbol!r}")
-    return float(xraydb.atomic_mass(symbol))
+    return mass
 
 
 def parse_formula(formula: str) -> dict[str, float]:

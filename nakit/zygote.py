@@ -67,7 +67,8 @@ def _nakit_warm_up():
     import io
     import numpy, pandas, matplotlib, matplotlib.pyplot
     import matplotlib.backends.backend_pdf, matplotlib.backends.backend_svg, fontTools.subset
-    import nakit, nakit.report, nakit.plotting, nakit.layout, nakit._ticks, nakit.figwriter
+    import nakit, nakit.report, nakit.plotting, nakit.layout, nakit._ticks, nakit.figwriter, nakit.chemistry
+    nakit.chemistry.atomic_mass("Na")  # the element table read once (formulas: notebooks 00 and 04)
 %s    from matplotlib.figure import Figure
     fig = Figure(figsize=(2, 2), dpi=50)
     ax = fig.add_subplot()
@@ -83,7 +84,7 @@ del _nakit_warm_up
 # The warm-up's optional parts, each skipped where its packages are not installed: what most
 # technique notebooks load, seconds of CPU that notebook 00 and small notebooks do not need.
 EXTRAS = {
-    # element data for formulas (chemistry: notebooks 00, 01, 04): a second or more to load
+    # X-ray scattering factors for reference patterns (notebook 01): 0.35 s to load
     "xraydb": ("import xraydb", 'xraydb.atomic_mass("Na")'),
     "lmfit": ("import lmfit",),  # fits (01, 03-05): ~0.5 s
     "pybaselines": ("import pybaselines",),  # baselines (01, 03)
@@ -117,11 +118,10 @@ WARM_IMPORTS_CORE = warm_imports(())
 # What of EXTRAS the cells of a notebook need, by the modules they import (a module's own
 # submodules included): nakit imports these packages lazily, in the functions that use them.
 NEEDS = {
-    "nakit.chemistry": ("xraydb",),
     "nakit.xrd": ("xraydb", "lmfit", "pybaselines", "gemmi", "xarray", "styler"),
     "nakit.sorption": ("xraydb", "lmfit", "gemmi", "xarray", "styler"),
     "nakit.raman": ("lmfit", "pybaselines", "xarray", "styler"),
-    "nakit.cycling": ("xraydb", "lmfit", "xarray", "styler"),
+    "nakit.cycling": ("lmfit", "xarray", "styler"),
     "nakit.eis": ("lmfit", "xarray", "styler"),
     "nakit.paperfigs": ("xarray", "styler"),
     "nakit.claims": ("styler",),

@@ -100,3 +100,23 @@ def test_lever_rule_errors():
         chem.lever_rule(0.1, 0.3, 0.3)
     with pytest.raises(ParameterError, match="combination"):
         chem.binary_composition("NaCl", ("Na2S", "P2S5"))
+
+
+def test_atomic_weights_are_xraydbs_for_every_element_and_need_no_xraydb_import():
+    import subprocess
+    import sys
+
+    xraydb = pytest.importorskip("xraydb")
+    table = chem._molar_masses()
+    assert len(table) >= 98 and table["Na"] == 22.9898
+    for symbol, mass in table.items():
+        assert chem.atomic_mass(symbol) == float(xraydb.atomic_mass(symbol)), symbol
+        assert xraydb.atomic_symbol(xraydb.atomic_number(symbol)) == symbol
+    for bad in ("NA", "na", "sodium", "Xx", "", None):
+        with pytest.raises(ParameterError, match="unknown element symbol"):
+            chem.atomic_mass(bad)
+    # read from xraydb's table without importing xraydb (SciPy's interpolation, SQLAlchemy: 0.35 s)
+    probe = "import sys; from nakit import chemistry; chemistry.molar_mass('Na2S'); print('xraydb' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

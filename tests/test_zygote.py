@@ -270,9 +270,9 @@ def test_a_batch_leaves_no_kernel_or_zygote_behind(tmp_path, workers="2"):
 def test_a_zygote_imports_ahead_what_its_notebooks_cells_need(tmp_path):
     """The warm-up's optional imports follow the batch's notebooks (no kernel: the code only)."""
     nb = notebooks_dir()
-    assert zygote.warm_extras([NB00]) == ("xraydb",)  # chemistry: element data, nothing to fit or store
+    assert zygote.warm_extras([NB00]) == ()  # chemistry: atomic weights (no xraydb import), nothing to fit or store
     assert zygote.warm_extras([nb / "01_xrd_indexing.ipynb"]) == tuple(zygote.EXTRAS)
-    assert zygote.warm_extras([NB00, nb / "05_eis_fitting.ipynb"]) == ("xraydb", "lmfit", "xarray", "styler")
+    assert zygote.warm_extras([NB00, nb / "05_eis_fitting.ipynb"]) == ("lmfit", "xarray", "styler")
     own = nbformat.v4.new_notebook()
     own.cells = [nbformat.v4.new_code_cell("from nakit.eis.fitting import fit_circuit\nimport os")]
     nbformat.write(own, tmp_path / "own.ipynb")
