@@ -119,7 +119,7 @@ WARM_IMPORTS_CORE = warm_imports(())
 # submodules included): nakit imports these packages lazily, in the functions that use them.
 NEEDS = {
     "nakit.xrd": ("xraydb", "lmfit", "pybaselines", "gemmi", "xarray", "styler"),
-    "nakit.sorption": ("xraydb", "lmfit", "gemmi", "xarray", "styler"),
+    "nakit.sorption": ("gemmi", "xarray", "styler"),  # (DFT fits with SciPy's NNLS, not lmfit)
     "nakit.raman": ("lmfit", "pybaselines", "xarray", "styler"),
     "nakit.cycling": ("lmfit", "xarray", "styler"),
     "nakit.eis": ("lmfit", "xarray", "styler"),
