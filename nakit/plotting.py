@@ -365,9 +365,10 @@ def _lean_font_subsets():
     The glyph outlines, metrics, ``cmap`` and names embedded are unchanged (text still
     extracts and copies as text); only tables a PDF viewer does not use are left out, before
     the subsetter decompiles them. matplotlib loads each font through
-    ``fontTools.subset.load_font``; where that is missing nothing is changed. In a figure
-    writer's child, a font this process parsed ahead (:func:`_parse_fonts_ahead`) is taken
-    instead of parsing the file again. Every load is counted in :data:`_FONT_LOADS_NOW`.
+    ``fontTools.subset.load_font``; where that is missing nothing is changed. A font parsed
+    ahead (:func:`_parse_fonts_ahead`) is taken instead of parsing the file again, and used up:
+    in a figure writer's child its own copy-on-write copy; in a kernel forked from a zygote the
+    zygote's copy, which is the kernel's own as well. Every load is counted in :data:`_FONT_LOADS_NOW`.
     """
     try:
         from fontTools import subset
@@ -383,9 +384,9 @@ def _lean_font_subsets():
         key = _font_key(font_file, options) if not args and not kwargs else None
         if key is not None:
             _FONT_LOADS_NOW[key] = _FONT_LOADS_NOW.get(key, 0) + 1
-        parsed = _PARSED_FONTS.get(key) if key is not None and _TAKE_PARSED_FONTS else None
+        parsed = _PARSED_FONTS.get(key) if key is not None else None
         if parsed:
-            return parsed.pop()  # this child's own copy (copy-on-write): the subsetter may cut it up
+            return parsed.pop()  # this process's own copy: the subsetter may cut it up
         return _without_layout_tables(load(font_file, options, *args, **kwargs))
 
     subset.load_font = load_font
@@ -402,15 +403,14 @@ def _without_layout_tables(font):
     return font
 
 
-#: font -> copies parsed ahead, for figure writers' children to subset (see :func:`_parse_fonts_ahead`)
+#: font -> copies parsed ahead, each used up by the next save that loads the font: a figure writer's
+#: child (which refills nothing: :func:`_parse_fonts_ahead` refills before each fork) or this process
 _PARSED_FONTS: dict[tuple, list] = {}
 #: font -> the most times one save loaded it (a PDF loads a font once per subset: twice when its
 #: text has characters past U+00FF, e.g. ⁻¹, Ω, °), as children reported it
 _FONT_LOADS: dict[tuple, int] = {}
 #: font -> loads made by the save under way (a child reports them back when it is joined)
 _FONT_LOADS_NOW: dict[tuple, int] = {}
-#: True only in a figure writer's child: only there may a font parsed ahead be used up
-_TAKE_PARSED_FONTS = False
 #: False: every PDF parses its fonts afresh, as matplotlib does (tests compare both)
 PARSE_FONTS_AHEAD = True
 
@@ -446,8 +446,9 @@ def _parse_font(key):
 def _parse_fonts_ahead() -> None:
     """Parse, in this process, the fonts the next figure writer's PDF will subset, as many copies
     as one save used before, so that the forked child does not parse the font files again
-    (about half of subsetting's CPU: ~35 ms per font and PDF). The copies stay unused here:
-    each child uses up its own copy-on-write copy; an in-process save parses afresh."""
+    (about half of subsetting's CPU: ~35 ms per font and PDF). Each child uses up its own
+    copy-on-write copy and leaves this process's; a save here uses up this process's, parsed
+    again before the next fork."""
     if not PARSE_FONTS_AHEAD:
         return
     for key, wanted in _FONT_LOADS.items():
@@ -701,8 +702,6 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
                 _parse_fonts_ahead()
 
         def write_away():
-            global _TAKE_PARSED_FONTS
-            _TAKE_PARSED_FONTS = True  # in the child: its copies of the fonts parsed ahead are its own
             _FONT_LOADS_NOW.clear()
             for job in todo:
                 write(*job)
