@@ -394,15 +394,21 @@ def _preload(extras=None) -> list[str]:
     Returns what the imports asked of the IPython shell beyond "is it a kernel's" (the zygote
     then refuses to fork).
     """
+    import importlib
+
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401
     import IPython.core.debugger  # noqa: F401  (and pdb: the kernel's init_pdb imports both)
 
-    try:  # what ipykernel imports to stop the kernel's child processes when it is shut down
-        import psutil  # noqa: F401
-    except ImportError:
-        pass
+    # what every run's kernel imports besides, each side-effect free (no registry, no rcParams):
+    # psutil (ipykernel stops the kernel's child processes with it at shutdown), IPython's object
+    # inspector (named in the kernel's config), pyarrow's pandas bridge (pandas' string columns)
+    for name in ("psutil", "IPython.core.oinspect", "pyarrow.pandas_compat", "pyarrow.vendored.version"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
 
     # ipykernel.debugger (debugpy: 0.1 s of CPU in every kernel's start) is imported when the kernel
     # is made; ahead here, its side effects replayed then (_Replay). Where frozen modules are on,
