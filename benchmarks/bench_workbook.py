@@ -125,7 +125,13 @@ apart, the same code): the alternated A/B is the steadier measure. Where a 2-wor
 (30 runs, figure children off, perf by process): the kernels 0.43 s per run (their cells ~0.24 s, of
 which the report figure 0.18 s; the rest the kernel's start, exit and page faults), the pool workers
 0.07 s, the stand-ins 0.017 s, git 0.005 s; once per batch the zygote ~1.9 s (imports 1.3 s, forks)
-and the parent ~1.3 s.
+and the parent ~1.3 s. Then (15:00-15:10): atomic weights read from xraydb's table without importing
+xraydb (a notebook-00 zygote warms no optional package: 10 runs, 1 worker 6.6 -> 6.0 s, 2 workers
+4.9 -> 4.5 s), a kernel writing its own PDF takes the fonts the zygote parsed (~35 ms per font; 30
+runs on 2 workers 9.5 -> 8.6 s) and two more imports ahead. 30 runs, 1 and 2 workers alternated
+three times: 14.2, 14.9, 14.6 s against 8.6, 8.4, 9.0 s (1.70x by medians); this benchmark: 30 runs
+13.6 against 8.0 s (1.69x), runs 11-30 2.04x, 10 runs 5.2 against 3.9 s (1.33x: the start-up, ~1.6 s
+to the first run's end, is paid by both); nakit run 00 0.44 s; reproduce 11.5 s (load 2.2-2.6).
 """
 
 from __future__ import annotations
