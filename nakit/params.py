@@ -12,6 +12,9 @@ Documentation grammar
 * ``one of: "a", "b"`` inside the description lists the allowed values: Python literals,
   comma-separated, up to the end of the comment line or a ``;``. The bare word ``int`` in
   the list allows any integer (``one of: "last", "first", int``).
+* ``range: > 0`` (or ``>= 0.5, < 1``: bounds separated by commas, each ``>``, ``>=``, ``<`` or
+  ``<=`` and a number) bounds a number, or each number of a list; None passes, for parameters
+  whose None means "not given". Up to the end of the comment line or a ``;``.
 * For a list-of-dicts parameter (``samples``), ``keys: label*, file*, sample_mass_g`` lists
   the keys an entry may have; a ``*`` marks a required key. It may sit in the description
   or on a comment line inside the list literal. ``KEY: one of: ...`` on those comment lines
@@ -21,6 +24,7 @@ For example::
 
     # Branch of the isotherm that BJH reads; one of: "adsorption", "desorption"
     bjh_branch = "desorption"
+    min_snr = 5.0  # peak threshold in Poisson sigmas; range: > 0
     samples = [   # one dict per sample; keys: label*, file*, sample_mass_g
         {"label": "A", "file": "../data/sorption/a.xlsx"},
     ]
@@ -53,6 +57,9 @@ from .errors import ParameterError
 
 INPUT_SUFFIXES = ("_file", "_files")
 _ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
+_RANGE = re.compile(r"\brange:\s*([^;]*)")
+_BOUND = re.compile(r"^(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
+_COMPARE = {">": lambda v, b: v > b, ">=": lambda v, b: v >= b, "<": lambda v, b: v < b, "<=": lambda v, b: v <= b}
 _KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
 
 
@@ -100,6 +107,7 @@ class Parameter:
     annotation: str = ""
     line: int = 0
     key_allowed: dict[str, tuple] | None = None  # entry key -> its allowed values (``KEY: one of:``)
+    bounds: tuple[tuple[str, float], ...] | None = None  # ``range:``, e.g. ((">", 0.0),)
 
     @property
     def type_name(self) -> str:
@@ -118,7 +126,7 @@ class Parameter:
 
     def summary(self) -> str:
         """The description's first sentence-ish line, without the grammar parts."""
-        text = _KEYS.sub("", _ONE_OF.sub("", _KEY_ONE_OF.sub("", self.description)))
+        text = _RANGE.sub("", _KEYS.sub("", _ONE_OF.sub("", _KEY_ONE_OF.sub("", self.description))))
         text = re.sub(r"\s*;\s*(;\s*)*", "; ", text).strip(" ;,")
         return text
 
@@ -162,6 +170,21 @@ def _parse_literals(text: str, where: str) -> tuple:
     except (ValueError, SyntaxError, AttributeError):
         raise ParameterError(f"{where}: 'one of:' must list Python literals (or int: any integer) "
                              f"separated by commas, got {text!r}") from None
+
+
+def _parse_bounds(text: str, where: str) -> tuple[tuple[str, float], ...]:
+    bounds = []
+    for part in text.split(","):
+        m = _BOUND.match(part.strip())
+        if not m:
+            raise ParameterError(f"{where}: 'range:' must list bounds such as '> 0' or '>= 0.5, < 1' "
+                                 f"(separated by commas), got {text.strip()!r}")
+        bounds.append((m.group(1), float(m.group(2))))
+    return tuple(bounds)
+
+
+def bounds_text(bounds) -> str:
+    return ", ".join(f"{op} {value:g}" for op, value in bounds)
 
 
 def _parse_keys(text: str, where: str) -> dict[str, bool]:
@@ -215,6 +238,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         inner = [comments[r][0] for r in range(first + 1, last + 1) if r in comments]
         label = f"{where}: parameter {names[0]!r}"
         allowed = None
+        bounds = None
         keys = None
         scoped = []  # (entry key, its one-of text) for list-of-dicts parameters
         for text in [*parts, *inner]:  # line by line: a list ends at the end of its line or a ';'
@@ -230,13 +254,16 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
             m = _ONE_OF.search(text)
             if m and own:
                 allowed = (allowed or ()) + _parse_literals(m.group(1), label)
+            m = _RANGE.search(text)
+            if m and own:
+                bounds = (bounds or ()) + _parse_bounds(m.group(1), label)
         key_allowed = {}
         for key, values in scoped:
             key_allowed[key] = key_allowed.get(key, ()) + _parse_literals(values, f"{label}, entry key {key!r}")
         annotation = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
         for name in names:
             params[name] = Parameter(name, default, description, allowed, keys, annotation, first,
-                                     key_allowed or None)
+                                     key_allowed or None, bounds)
     return params
 
 
@@ -295,6 +322,11 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
     if param.allowed is not None and not _allowed(value, param.allowed):
         problems.append(f"parameter {param.name!r}: {value!r} is not allowed "
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")
+    if param.bounds is not None:
+        numbers = value if isinstance(value, (list, tuple)) else [value]
+        if any(_is_number(v) and not all(_COMPARE[op](v, b) for op, b in param.bounds) for v in numbers):
+            problems.append(f"parameter {param.name!r}: {value!r} is out of range "
+                            f"(must be {bounds_text(param.bounds).replace(', ', ' and ')})")
     if not param.is_sample_list or not isinstance(value, (list, tuple)):
         return value, problems
     entries = []
@@ -401,6 +433,8 @@ def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
         lines.append(f"    {_one_line(p.summary()) or '(no description)'}")
         if p.allowed is not None:
             lines.append(f"    one of: {', '.join(repr(a) for a in p.allowed)}")
+        if p.bounds is not None:
+            lines.append(f"    range: {bounds_text(p.bounds)}")
         if p.keys is not None:
             keys = ", ".join(f"{k}{'*' if req else ''}" for k, req in p.keys.items())
             lines.append(f"    entry keys: {keys}   (* required)")
@@ -424,8 +458,11 @@ def number_or_yaml(text: str) -> Any:
     """A command-line value: a number when it reads as one (``1e-3`` too), else YAML.
 
     YAML 1.1 (PyYAML) reads ``1e-3`` and ``1E5`` as strings because they lack a dot;
-    here every decimal or scientific number is a number.
+    here every decimal or scientific number is a number. ``None``, as the parameters' comments
+    write it, is None (YAML's ``null`` and ``~`` too).
     """
+    if text.strip() == "None":
+        return None
     if _NUMBER.match(text.strip()):
         value = float(text)
         return int(value) if re.fullmatch(r"[-+]?\d+", text.strip()) else value

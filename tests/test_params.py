@@ -51,7 +51,8 @@ def test_keys_inside_the_list_literal_and_bad_grammar():
 
 @pytest.mark.parametrize("text, value", [("1e-3", 0.001), ("-2.5E4", -25000.0), ("5", 5), ("0.5", 0.5),
                                          (".5", 0.5), ("true", True), ("[1e-3, b]", [0.001, "b"]),
-                                         ("1e3x", "1e3x"), ("nan", "nan"), ("desorption", "desorption")])
+                                         ("1e3x", "1e3x"), ("nan", "nan"), ("desorption", "desorption"),
+                                         ("None", None), ("null", None), ("Nonesuch", "Nonesuch")])
 def test_command_line_values(text, value):
     got = number_or_yaml(text)
     assert got == value and type(got) is type(value)
@@ -202,3 +203,44 @@ def test_eis_loop_description_allowed_values_and_prepare_agree(eis_samples):
 def test_cli_params_lists_entry_key_values(capsys):
     assert cli.main(["params", "05_eis_fitting"]) == 0
     assert "entry key loop: one of: 'last', 'first', 'all', an integer" in capsys.readouterr().out
+
+
+def test_range_bounds_a_number_or_each_number_of_a_list_and_none_passes(tmp_path):
+    from nakit.params import check
+
+    params = parse_parameters(
+        "min_snr = 5.0  # threshold in sigmas; range: > 0\n"
+        "# p/p0 of the total pore volume\n"
+        "# range: >= 0.5, <= 1\n"
+        "p_at = 0.99\n"
+        "window = [0.2, 0.8]  # state of charge; range: >= 0, <= 1; both ends\n"
+        "lam = None  # regularisation; None: chosen by GCV; range: > 0\n")
+    assert params["min_snr"].bounds == ((">", 0.0),) and params["min_snr"].summary() == "threshold in sigmas"
+    assert params["window"].summary() == "state of charge; both ends"
+    cases = [("min_snr", 5, True), ("min_snr", 0, False), ("min_snr", -1.5, False), ("min_snr", float("nan"), False),
+             ("p_at", 0.5, True), ("p_at", 1.0, True), ("p_at", 1.5, False), ("p_at", 0.49, False),
+             ("window", [0.0, 1.0], True), ("window", [0.2, 1.2], False), ("lam", None, True), ("lam", -1, False)]
+    for name, value, ok in cases:
+        _, problems = check(params[name], value, tmp_path)
+        assert (problems == []) is ok, (name, value, problems)
+    _, problems = check(params["p_at"], 1.5, tmp_path)
+    assert problems == ["parameter 'p_at': 1.5 is out of range (must be >= 0.5 and <= 1)"]
+    with pytest.raises(ParameterError, match="'range:' must list bounds"):
+        parse_parameters("x = 1  # range: positive\n")
+
+
+@pytest.mark.parametrize("stem, name, value, message", [
+    ("00_synthesis_stoichiometry", "active_fraction", 2, "must be > 0 and <= 1"),
+    ("01_xrd_indexing", "min_snr", -1, "must be > 0"),
+    ("02_bet_bjh", "p_total_pore_volume", 1.5, "must be >= 0.5 and <= 1"),
+    ("03_raman_assignment", "laser_wavelength", -532, "must be >= 200 and <= 1100"),
+    ("04_cycling", "dqdv_bin_width", -1, "must be > 0"),
+    ("05_eis_fitting", "drt_lambda", -1, "must be > 0"),
+])
+def test_the_notebooks_refuse_out_of_range_numbers_before_a_kernel_starts(stem, name, value, message):
+    # each of these gave a report with numbers in it (a negative SNR threshold, an active fraction
+    # of 2, a p/p0 of 1.5): now the run is refused, with every other parameter at its default
+    from nakit.paths import notebooks_dir
+
+    with pytest.raises(ParameterError, match=f"parameter '{name}': {value} is out of range \\({message}\\)"):
+        runner.prepare(notebooks_dir() / f"{stem}.ipynb", {name: value})
