@@ -18,7 +18,8 @@ Documentation grammar
 * For a list-of-dicts parameter (``samples``), ``keys: label*, file*, sample_mass_g`` lists
   the keys an entry may have; a ``*`` marks a required key. It may sit in the description
   or on a comment line inside the list literal. ``KEY: one of: ...`` on those comment lines
-  (``KEY`` one of the listed keys) lists the values that entry key allows.
+  (``KEY`` one of the listed keys) lists the values that entry key allows, ``KEY: range: > 0``
+  bounds its numbers.
 
 For example::
 
@@ -58,6 +59,7 @@ from .errors import ParameterError
 INPUT_SUFFIXES = ("_file", "_files")
 _ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
 _RANGE = re.compile(r"\brange:\s*([^;]*)")
+_KEY_RANGE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*range:\s*([^;]*)")
 _BOUND = re.compile(r"^(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
 _COMPARE = {">": lambda v, b: v > b, ">=": lambda v, b: v >= b, "<": lambda v, b: v < b, "<=": lambda v, b: v <= b}
 _KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
@@ -108,6 +110,7 @@ class Parameter:
     line: int = 0
     key_allowed: dict[str, tuple] | None = None  # entry key -> its allowed values (``KEY: one of:``)
     bounds: tuple[tuple[str, float], ...] | None = None  # ``range:``, e.g. ((">", 0.0),)
+    key_bounds: dict[str, tuple] | None = None  # entry key -> its ``KEY: range:`` bounds
 
     @property
     def type_name(self) -> str:
@@ -126,7 +129,8 @@ class Parameter:
 
     def summary(self) -> str:
         """The description's first sentence-ish line, without the grammar parts."""
-        text = _RANGE.sub("", _KEYS.sub("", _ONE_OF.sub("", _KEY_ONE_OF.sub("", self.description))))
+        text = _KEY_RANGE.sub("", _KEY_ONE_OF.sub("", self.description))
+        text = _RANGE.sub("", _KEYS.sub("", _ONE_OF.sub("", text)))
         text = re.sub(r"\s*;\s*(;\s*)*", "; ", text).strip(" ;,")
         return text
 
@@ -240,6 +244,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         allowed = None
         bounds = None
         keys = None
+        key_bounds: dict[str, tuple] = {}
         scoped = []  # (entry key, its one-of text) for list-of-dicts parameters
         for text in [*parts, *inner]:  # line by line: a list ends at the end of its line or a ';'
             m = _KEYS.search(text)
@@ -250,6 +255,11 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
                 for m in _KEY_ONE_OF.finditer(text):
                     if m.group(1) in keys:
                         scoped.append((m.group(1), m.group(2)))
+                        text = text.replace(m.group(0), "")
+                for m in _KEY_RANGE.finditer(text):
+                    if m.group(1) in keys:
+                        key_bounds[m.group(1)] = key_bounds.get(m.group(1), ()) + _parse_bounds(
+                            m.group(2), f"{label}, entry key {m.group(1)!r}")
                         text = text.replace(m.group(0), "")
             m = _ONE_OF.search(text)
             if m and own:
@@ -263,7 +273,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         annotation = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
         for name in names:
             params[name] = Parameter(name, default, description, allowed, keys, annotation, first,
-                                     key_allowed or None, bounds)
+                                     key_allowed or None, bounds, key_bounds or None)
     return params
 
 
@@ -312,6 +322,16 @@ def _allowed(value: Any, allowed: tuple) -> bool:
     return False
 
 
+def _within(value: Any, bounds) -> bool:
+    """A number, or every number of a list, within ``bounds``; anything else (None, text) passes."""
+    numbers = value if isinstance(value, (list, tuple)) else [value]
+    return all(not _is_number(v) or all(_COMPARE[op](v, b) for op, b in bounds) for v in numbers)
+
+
+def _must_be(bounds) -> str:
+    return "must be " + bounds_text(bounds).replace(", ", " and ")
+
+
 def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
     """Check one value against a parameter's allowed values and sample keys.
 
@@ -322,11 +342,8 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
     if param.allowed is not None and not _allowed(value, param.allowed):
         problems.append(f"parameter {param.name!r}: {value!r} is not allowed "
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")
-    if param.bounds is not None:
-        numbers = value if isinstance(value, (list, tuple)) else [value]
-        if any(_is_number(v) and not all(_COMPARE[op](v, b) for op, b in param.bounds) for v in numbers):
-            problems.append(f"parameter {param.name!r}: {value!r} is out of range "
-                            f"(must be {bounds_text(param.bounds).replace(', ', ' and ')})")
+    if param.bounds is not None and not _within(value, param.bounds):
+        problems.append(f"parameter {param.name!r}: {value!r} is out of range ({_must_be(param.bounds)})")
     if not param.is_sample_list or not isinstance(value, (list, tuple)):
         return value, problems
     entries = []
@@ -357,6 +374,9 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             if key in entry and not _allowed(entry[key], allowed):
                 problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed "
                                 f"(one of: {', '.join(repr(a) for a in allowed)})")
+        for key, bounds in (param.key_bounds or {}).items():
+            if key in entry and not _within(entry[key], bounds):
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
         fixed = dict(entry)
         for key, v in entry.items():
             if not is_input_key(str(key)) or v in (None, ""):
@@ -440,6 +460,8 @@ def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
             lines.append(f"    entry keys: {keys}   (* required)")
         for key, allowed in (p.key_allowed or {}).items():
             lines.append(f"    entry key {key}: one of: {', '.join(repr(a) for a in allowed)}")
+        for key, bounds in (p.key_bounds or {}).items():
+            lines.append(f"    entry key {key}: range: {bounds_text(bounds)}")
     return "\n".join(lines)
 
 

@@ -244,3 +244,34 @@ def test_the_notebooks_refuse_out_of_range_numbers_before_a_kernel_starts(stem, 
 
     with pytest.raises(ParameterError, match=f"parameter '{name}': {value} is out of range \\({message}\\)"):
         runner.prepare(notebooks_dir() / f"{stem}.ipynb", {name: value})
+
+
+@pytest.mark.parametrize("stem, key, value, message", [
+    ("02_bet_bjh", "sample_mass_g", -0.1, "must be > 0"),
+    ("04_cycling", "active_fraction", 1.5, "must be > 0 and <= 1"),
+    ("05_eis_fitting", "thickness_mm", 0, "must be > 0"),
+    ("05_eis_fitting", "temperatures_C", [25, -300], "must be > -273.15"),
+    ("01_xrd_indexing", "wavelength", -1.54, "must be > 0"),
+])
+def test_sample_entry_numbers_out_of_range_are_refused_naming_the_entry(stem, key, value, message):
+    from nakit.params import notebook_parameters
+    from nakit.paths import notebooks_dir
+
+    nb = notebooks_dir() / f"{stem}.ipynb"
+    samples = [dict(s) for s in notebook_parameters(nb)["samples"].default]
+    label = samples[0]["label"]
+    samples[0][key] = value
+    with pytest.raises(ParameterError, match=rf"entry 1 \('{label}'\): '{key}' = .* is out of range \({message}\)"):
+        runner.prepare(nb, {"samples": samples})
+    samples[0][key] = "Cu" if key == "wavelength" else None  # text (an anode) and None are not numbers: pass
+    if key != "temperatures_C":
+        runner.prepare(nb, {"samples": samples})
+
+
+def test_entry_key_range_grammar():
+    params = parse_parameters('samples = [\n    # keys: label*, file*, mass_mg; mass_mg: range: > 0, <= 1000\n'
+                              '    {"label": "x", "file": "a"},\n]\n')
+    assert params["samples"].key_bounds == {"mass_mg": ((">", 0.0), ("<=", 1000.0))}
+    assert params["samples"].bounds is None  # an entry key's range is not the parameter's
+    with pytest.raises(ParameterError, match="entry key 'mass_mg'"):
+        parse_parameters('samples = [  # keys: label*, mass_mg; mass_mg: range: heavy\n]\n')
