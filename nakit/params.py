@@ -332,31 +332,56 @@ def _must_be(bounds) -> str:
     return "must be " + bounds_text(bounds).replace(", ", " and ")
 
 
-def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
-    """Check one value against a parameter's allowed values and sample keys.
+def _entry_where(param: Parameter, i: int, entry: Any) -> str:
+    where = f"parameter {param.name!r}, entry {i + 1}"
+    label = entry.get("label") if isinstance(entry, Mapping) else None
+    return where + (f" ({label!r})" if label is not None else "")
 
-    Returns the value with sample-entry input paths made absolute (relative ones against
-    ``base``, the notebook's folder), and the list of problems found.
-    """
+
+def value_problems(param: Parameter, value: Any) -> list[str]:
+    """What its ``one of:`` and ``range:`` grammar (the parameter's and its entry keys') says is
+    wrong with ``value``: the checks that need no files. :func:`check` makes them and more."""
     problems: list[str] = []
     if param.allowed is not None and not _allowed(value, param.allowed):
         problems.append(f"parameter {param.name!r}: {value!r} is not allowed "
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")
     if param.bounds is not None and not _within(value, param.bounds):
         problems.append(f"parameter {param.name!r}: {value!r} is out of range ({_must_be(param.bounds)})")
+    if not (param.key_allowed or param.key_bounds) or not isinstance(value, (list, tuple)):
+        return problems
+    for i, entry in enumerate(value):
+        if not isinstance(entry, Mapping):
+            continue
+        where = _entry_where(param, i, entry)
+        for key, allowed in (param.key_allowed or {}).items():
+            if key in entry and not _allowed(entry[key], allowed):
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed "
+                                f"(one of: {', '.join(repr(a) for a in allowed)})")
+        for key, bounds in (param.key_bounds or {}).items():
+            if key in entry and not _within(entry[key], bounds):
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
+    return problems
+
+
+def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
+    """Check one value against a parameter's allowed values and sample keys.
+
+    Returns the value with sample-entry input paths made absolute (relative ones against
+    ``base``, the notebook's folder), and the list of problems found.
+    """
+    problems = value_problems(param, value)
     if not param.is_sample_list or not isinstance(value, (list, tuple)):
         return value, problems
     entries = []
     seen: dict[str, int] = {}
     for i, entry in enumerate(value):
-        where = f"parameter {param.name!r}, entry {i + 1}"
+        where = _entry_where(param, i, entry)
         if not isinstance(entry, Mapping):
             problems.append(f"{where}: expected a mapping of keys to values, got {entry!r}")
             entries.append(entry)
             continue
         label = entry.get("label")
         if label is not None:
-            where += f" ({label!r})"
             if str(label) in seen:
                 problems.append(f"{where}: duplicate label {label!r} (also entry {seen[str(label)] + 1}); "
                                 "labels name the results, so they must be unique")
@@ -370,13 +395,6 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             missing = [k for k, required in param.keys.items() if required and entry.get(k) in (None, "")]
             if missing:
                 problems.append(f"{where}: missing required key(s) {', '.join(map(repr, missing))}")
-        for key, allowed in (param.key_allowed or {}).items():
-            if key in entry and not _allowed(entry[key], allowed):
-                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed "
-                                f"(one of: {', '.join(repr(a) for a in allowed)})")
-        for key, bounds in (param.key_bounds or {}).items():
-            if key in entry and not _within(entry[key], bounds):
-                problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
         fixed = dict(entry)
         for key, v in entry.items():
             if not is_input_key(str(key)) or v in (None, ""):

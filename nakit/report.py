@@ -777,6 +777,25 @@ class Report:
         return table
 
 
+def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
+    """Refuse values the notebook's parameters cell does not allow (its ``one of:`` and ``range:``).
+
+    ``nakit run``, ``batch`` and ``study`` check them before a kernel starts; a notebook run in
+    JupyterLab, its parameters cell edited by hand, gets the same refusal here rather than a
+    report computed from, say, a negative peak threshold. Only the project's notebooks are known.
+    """
+    from .params import notebook_parameters, value_problems
+    from .paths import notebooks_dir
+
+    path = notebooks_dir() / f"{notebook}.ipynb"
+    if not parameters or not path.is_file():
+        return
+    specs = notebook_parameters(path)
+    problems = [p for name, value in parameters.items() if name in specs for p in value_problems(specs[name], value)]
+    if problems:
+        raise ParameterError(f"{notebook}: " + "; ".join(problems))
+
+
 def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str, Any] | None = None,
           input_files: Iterable[str | os.PathLike] = (), *, title: str | None = None,
           samples: Sequence[str] | None = None, claims_file: Any = _UNSET,
@@ -825,6 +844,7 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
     duplicates = sorted({s for s in labels if labels.count(s) > 1})
     if duplicates:
         raise ParameterError(f"{notebook}: sample labels must be unique; repeated: {', '.join(duplicates)}")
+    _check_values(notebook, parameters)
     if any(not s.strip() for s in labels):
         raise ParameterError(f"{notebook}: every sample needs a non-empty label")
     out = Path(output_dir)

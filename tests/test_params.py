@@ -275,3 +275,19 @@ def test_entry_key_range_grammar():
     assert params["samples"].bounds is None  # an entry key's range is not the parameter's
     with pytest.raises(ParameterError, match="entry key 'mass_mg'"):
         parse_parameters('samples = [  # keys: label*, mass_mg; mass_mg: range: heavy\n]\n')
+
+
+@pytest.mark.notebooks
+def test_a_notebook_run_without_nakits_check_refuses_the_value_itself(tmp_path):
+    # as in JupyterLab, the parameters cell edited by hand: no nakit run/batch/study check before
+    # the kernel; report.start refuses what the cell's grammar does not allow
+    from nakit.params import notebook_parameters
+    from nakit.paths import notebooks_dir
+
+    nb = notebooks_dir() / "00_synthesis_stoichiometry.ipynb"
+    defaults = {name: p.default for name, p in notebook_parameters(nb).items()}
+    result = runner.execute(nb, tmp_path / "bad", parameters={**defaults, "active_fraction": 2.0,
+                                                              "output_dir": str(tmp_path / "bad")}, html=False)
+    assert not result.ok
+    assert "parameter 'active_fraction': 2.0 is out of range (must be > 0 and <= 1)" in result.error
+    assert not (tmp_path / "bad" / "results").exists()
