@@ -46,6 +46,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import operator
 import os
 import re
 import tokenize
@@ -61,7 +62,7 @@ _ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
 _RANGE = re.compile(r"\brange:\s*([^;]*)")
 _KEY_RANGE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*range:\s*([^;]*)")
 _BOUND = re.compile(r"^(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
-_COMPARE = {">": lambda v, b: v > b, ">=": lambda v, b: v >= b, "<": lambda v, b: v < b, "<=": lambda v, b: v <= b}
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
 
 
@@ -187,7 +188,7 @@ def _parse_bounds(text: str, where: str) -> tuple[tuple[str, float], ...]:
     return tuple(bounds)
 
 
-def bounds_text(bounds) -> str:
+def _bounds_text(bounds) -> str:
     return ", ".join(f"{op} {value:g}" for op, value in bounds)
 
 
@@ -329,7 +330,7 @@ def _within(value: Any, bounds) -> bool:
 
 
 def _must_be(bounds) -> str:
-    return "must be " + bounds_text(bounds).replace(", ", " and ")
+    return "must be " + _bounds_text(bounds).replace(", ", " and ")
 
 
 def _entry_where(param: Parameter, i: int, entry: Any) -> str:
@@ -472,14 +473,14 @@ def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
         if p.allowed is not None:
             lines.append(f"    one of: {', '.join(repr(a) for a in p.allowed)}")
         if p.bounds is not None:
-            lines.append(f"    range: {bounds_text(p.bounds)}")
+            lines.append(f"    range: {_bounds_text(p.bounds)}")
         if p.keys is not None:
             keys = ", ".join(f"{k}{'*' if req else ''}" for k, req in p.keys.items())
             lines.append(f"    entry keys: {keys}   (* required)")
         for key, allowed in (p.key_allowed or {}).items():
             lines.append(f"    entry key {key}: one of: {', '.join(repr(a) for a in allowed)}")
         for key, bounds in (p.key_bounds or {}).items():
-            lines.append(f"    entry key {key}: range: {bounds_text(bounds)}")
+            lines.append(f"    entry key {key}: range: {_bounds_text(bounds)}")
     return "\n".join(lines)
 
 
