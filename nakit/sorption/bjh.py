@@ -234,8 +234,8 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
                          "(pores wider than the data reach, or condensation between particles?)")
         else:
             edge, why = f"widest pore group inside {lo:g}-{hi:g} nm", "(macropores, or condensation between particles?)"
-        warnings.warn(f"BJH: the largest dV/dlogD is in the {edge} (D = {d_mean[peak_idx]:.3g} nm): the distribution "
-                      f"has no peak inside the range, so the peak diameter is only the range's edge {why}",
+        warnings.warn(f"BJH: the largest dV/dlogD is in the {edge}, centred at D = {d_mean[peak_idx]:.3g} nm: the "
+                      f"distribution has no peak inside the range, so the peak diameter is only the range's edge {why}",
                       NakitWarning, stacklevel=2)
     return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
                      total_v, total_a, 4e3 * total_v / total_a, peak, float(d_mean[peak_idx]), negative,
