@@ -12,9 +12,13 @@ Documentation grammar
 * ``one of: "a", "b"`` inside the description lists the allowed values: Python literals,
   comma-separated, up to the end of the comment line or a ``;``. The bare word ``int`` in
   the list allows any integer (``one of: "last", "first", int``).
-* ``range: > 0`` (or ``>= 0.5, < 1``: bounds separated by commas, each ``>``, ``>=``, ``<`` or
-  ``<=`` and a number) bounds a number, or each number of a list; None passes, for parameters
-  whose None means "not given". Up to the end of the comment line or a ``;``.
+* ``range: [0.5, 1]`` (an interval: ``[`` or ``]`` includes its end, ``(`` or ``)`` excludes
+  it, ``inf`` leaves it open: ``(0, 1]``, ``[3, inf)``) or ``range: > 0`` (bounds separated by
+  commas, each ``>``, ``>=``, ``<`` or ``<=`` and a number) bounds a number, or each number of
+  a list; None passes, for parameters whose None means "not given". Up to the end of the
+  comment line or a ``;``. On an assignment's line write inclusive bounds as an interval:
+  papermill reads a line with a second ``=`` (``>= 3``) as no parameter, warns "Passed unknown
+  parameter" on every run and leaves it out of ``papermill --help-notebook``.
 * For a list-of-dicts parameter (``samples``), ``keys: label*, file*, sample_mass_g`` lists
   the keys an entry may have; a ``*`` marks a required key. It may sit in the description
   or on a comment line inside the list literal. ``KEY: one of: ...`` on those comment lines
@@ -26,6 +30,7 @@ For example::
     # Branch of the isotherm that BJH reads; one of: "adsorption", "desorption"
     bjh_branch = "desorption"
     min_snr = 5.0  # peak threshold in Poisson sigmas; range: > 0
+    p_total = 0.99  # p/p0 of the total pore volume; range: [0.5, 1]
     samples = [   # one dict per sample; keys: label*, file*, sample_mass_g
         {"label": "A", "file": "../data/sorption/a.xlsx"},
     ]
@@ -46,6 +51,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import math
 import operator
 import os
 import re
@@ -61,7 +67,9 @@ INPUT_SUFFIXES = ("_file", "_files")
 _ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
 _RANGE = re.compile(r"\brange:\s*([^;]*)")
 _KEY_RANGE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*range:\s*([^;]*)")
-_BOUND = re.compile(r"^(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_BOUND = re.compile(rf"^(>=|<=|>|<)\s*({_NUMBER})$")
+_INTERVAL = re.compile(rf"^([\[(])\s*({_NUMBER}|-inf)\s*,\s*({_NUMBER}|\+?inf)\s*([\])])$")
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
 
@@ -178,12 +186,21 @@ def _parse_literals(text: str, where: str) -> tuple:
 
 
 def _parse_bounds(text: str, where: str) -> tuple[tuple[str, float], ...]:
+    interval = _INTERVAL.match(text.strip())
+    if interval:
+        opening, low, high, closing = interval.groups()
+        low, high = float(low), float(high)
+        if not low < high:
+            raise ParameterError(f"{where}: 'range:' interval {text.strip()!r} is empty: its low end "
+                                 f"must be below its high end")
+        bounds = [] if low == -math.inf else [(">=" if opening == "[" else ">", low)]
+        return tuple(bounds + ([] if high == math.inf else [("<=" if closing == "]" else "<", high)]))
     bounds = []
     for part in text.split(","):
         m = _BOUND.match(part.strip())
         if not m:
-            raise ParameterError(f"{where}: 'range:' must list bounds such as '> 0' or '>= 0.5, < 1' "
-                                 f"(separated by commas), got {text.strip()!r}")
+            raise ParameterError(f"{where}: 'range:' must be an interval such as '[0.5, 1]', '(0, inf)' "
+                                 f"or bounds such as '> 0' (separated by commas), got {text.strip()!r}")
         bounds.append((m.group(1), float(m.group(2))))
     return tuple(bounds)
 

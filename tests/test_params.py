@@ -225,8 +225,41 @@ def test_range_bounds_a_number_or_each_number_of_a_list_and_none_passes(tmp_path
         assert (problems == []) is ok, (name, value, problems)
     _, problems = check(params["p_at"], 1.5, tmp_path)
     assert problems == ["parameter 'p_at': 1.5 is out of range (must be >= 0.5 and <= 1)"]
-    with pytest.raises(ParameterError, match="'range:' must list bounds"):
+    with pytest.raises(ParameterError, match="'range:' must be an interval such as"):
         parse_parameters("x = 1  # range: positive\n")
+
+
+def test_range_intervals_include_or_exclude_their_ends_and_inf_leaves_them_open():
+    params = parse_parameters("a = 0.5  # range: [0.5, 1]\nb = 1  # range: (0, 1]\n"
+                              "c = 3  # range: [3, inf)\nd = -1.0  # range: (-inf, 0)\n"
+                              "e = 1  # range: (-inf, +inf); any number\n")
+    assert params["a"].bounds == ((">=", 0.5), ("<=", 1.0))
+    assert params["b"].bounds == ((">", 0.0), ("<=", 1.0))
+    assert params["c"].bounds == ((">=", 3.0),) and params["d"].bounds == (("<", 0.0),)
+    assert params["e"].bounds == () and params["e"].summary() == "any number"
+    assert params["a"].bounds == parse_parameters("a = 0.5  # range: >= 0.5, <= 1\n")["a"].bounds
+    with pytest.raises(ParameterError, match=r"interval '\[1, 0\]' is empty"):
+        parse_parameters("x = 1  # range: [1, 0]\n")
+    with pytest.raises(ParameterError, match="must be an interval such as"):
+        parse_parameters("x = 1  # range: [0, 1\n")
+
+
+def test_papermill_reads_every_parameter_of_every_project_notebook(caplog):
+    # papermill takes a line with a second "=" (a ">= 3" in its comment) for no parameter: it
+    # warned "Passed unknown parameter" on every run of such a notebook and left the parameter
+    # out of `papermill --help-notebook`
+    from papermill.translators import PythonTranslator
+
+    from nakit.params import parameters_cell
+    from nakit.paths import notebooks_dir
+
+    for path in sorted(notebooks_dir().glob("*.ipynb")):
+        caplog.clear()
+        cell = nbformat.v4.new_code_cell(parameters_cell(path))
+        with caplog.at_level("WARNING", logger="papermill"):
+            names = {p.name for p in PythonTranslator.inspect(cell)}
+        assert caplog.messages == [], path.name
+        assert names == set(notebook_parameters(path)), path.name
 
 
 @pytest.mark.parametrize("stem, name, value, message", [
