@@ -595,7 +595,7 @@ def _png_bytes(pixels, *, level: int, dpi: float | None = None) -> bytes:
     if dpi is not None:  # pixels per metre, rounded as Pillow rounds them
         per_metre = int(dpi / 0.0254 + 0.5)
         parts.append(chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
-    parts += [chunk(b"IDAT", zlib.compress(scanlines.tobytes(), level)), chunk(b"IEND", b"")]
+    parts += [chunk(b"IDAT", zlib.compress(scanlines, level)), chunk(b"IEND", b"")]  # (its buffer: no copy)
     return b"".join(parts)
 
 
@@ -729,10 +729,12 @@ def _drawn_rgba(fig, bbox):
     renderer = getattr(fig.canvas, "renderer", None)
     if not isinstance(renderer, RendererAgg):
         return None
-    pixels = np.asarray(renderer.buffer_rgba())
-    if pixels.tobytes() != raw.getvalue():  # the canvas kept is not the one drawn
+    kept = np.asarray(renderer.buffer_rgba())
+    # the file's bytes are the pixels (compared and kept without copying them: 12 MB a figure)
+    pixels = np.frombuffer(raw.getbuffer(), np.uint8)
+    if pixels.size != kept.size or not np.array_equal(pixels, kept.reshape(-1)):  # the canvas kept is not the one drawn
         return None
-    return pixels.copy()
+    return pixels.reshape(kept.shape)
 
 
 def _import_writers(formats) -> None:
