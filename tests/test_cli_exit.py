@@ -1,0 +1,50 @@
+"""The command's own process ends without tearing the interpreter down (nakit.cli._exit_now):
+its exit handlers still run, its output is complete, its exit status is the command's."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRELUDE = (
+    "import atexit, sys, threading, time\n"
+    "atexit.register(lambda: print('exit handler ran', file=sys.stderr, flush=True))\n"
+    "{extra}"
+    "from nakit.cli import main\n"
+    "main()\n"
+    "print('not reached', file=sys.stderr)\n"
+)
+
+
+def command(*args, extra=""):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output to a pipe block-buffered
+    return subprocess.run([sys.executable, "-c", PRELUDE.format(extra=extra), *args], capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_output_to_a_pipe_is_complete_and_exit_handlers_run(capsys):
+    from nakit import cli
+
+    done = command("params", "05_eis_fitting")
+    assert cli.main(["params", "05_eis_fitting"]) == 0  # in-process: returns, and its output is the same
+    assert done.returncode == 0
+    # a pipe is block-buffered: without the flush before the process ends, none of it would arrive
+    assert done.stdout == capsys.readouterr().out and "kk_min_M" in done.stdout
+    assert done.stderr.splitlines() == ["exit handler ran"]
+
+
+def test_a_failing_command_keeps_its_status():
+    done = command("params", "no_such_notebook")
+    assert done.returncode == 2
+    assert "nakit: error:" in done.stderr and done.stderr.rstrip().endswith("exit handler ran")
+
+
+@pytest.mark.parametrize("daemon", [False, True])
+def test_a_live_thread_is_joined_unless_it_is_a_daemon(daemon):
+    thread = ("threading.Thread(target=lambda: (time.sleep(0.5), print('thread finished', file=sys.stderr, "
+              f"flush=True)), daemon={daemon}).start()\n")
+    done = command("params", "00_synthesis_stoichiometry", extra=thread)
+    assert done.returncode == 0
+    assert ("thread finished" in done.stderr) is (not daemon)
+    assert "exit handler ran" in done.stderr and "not reached" not in done.stderr
