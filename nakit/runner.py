@@ -238,7 +238,7 @@ class Kernel:
         def client(**kwargs):
             if ready and not kwargs:
                 return ready.pop()
-            self._clients.append(make_client(**kwargs))
+            self._clients.append(_reconnecting_soon(make_client(**kwargs)))
             return self._clients[-1]
 
         self.km.client = client
@@ -255,7 +255,7 @@ class Kernel:
             # whenever the kernel is up
             from jupyter_client.blocking import BlockingKernelClient
 
-            warm_up_client = BlockingKernelClient()
+            warm_up_client = _reconnecting_soon(BlockingKernelClient())
             warm_up_client.load_connection_info(self.km.get_connection_info())
             warm_up_client.start_channels(iopub=False, stdin=False, hb=False, control=False)
             warm_up_client.execute(warm_up, silent=True, store_history=False)
@@ -311,6 +311,27 @@ class Kernel:
 
 _retiring: list[Kernel] = []  # kernels asked to exit, not yet freed
 
+# A client connects as soon as its kernel is started, usually before the kernel has bound its
+# sockets; ZeroMQ then tries again every 100 ms by default. The first kernel of a batch's worker
+# (forked once the zygote's imports are done) waited up to that long for each channel, and when
+# the shell channel connected first, the kernel answered kernel_info before IOPub's subscription
+# reached it: the idle status was lost and the request asked again after IOPub's timeout.
+# Here a channel tries again after 10 ms, backing off to 100 ms for a kernel that takes its time.
+RECONNECT_MS = (10, 100)
+
+
+def _reconnecting_soon(client):
+    """``client`` with its channels (all made later, in its own ZeroMQ context) reconnecting after
+    :data:`RECONNECT_MS`; returned."""
+    import zmq
+
+    client.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS[0])
+    client.context.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_MS[1])
+    return client
+
+
+IDLE_AFTER_REPLY = 0.05  # seconds: see _wait_for_ready
+
 
 async def _wait_for_ready(client, timeout: float | None = None) -> None:
     """``client.wait_for_ready`` (jupyter_client's), ending when the kernel has answered a
@@ -320,7 +341,10 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
     for: a fifth of a batch run of notebook 00. Ending on the request's "idle" proves the same
     (both channels connected, IOPub read up to the request) at once. As there, a request whose
     reply or IOPub status does not come is asked again, and a dead kernel or the timeout is a
-    RuntimeError.
+    RuntimeError. The kernel publishes the "idle" as it sends the reply: once the reply is in,
+    an "idle" missing for :data:`IDLE_AFTER_REPLY` seconds was published before IOPub's
+    subscription reached the kernel (the first kernel of each batch worker lost that race one
+    time in two), and the request is asked again then, not after 0.2 s.
     """
     from queue import Empty
 
@@ -334,7 +358,7 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
             while True:  # IOPub up to the request's end: earlier messages are dropped, as jupyter_client does
                 if time.monotonic() > deadline:  # (a kernel that never stops publishing)
                     raise Empty
-                msg = await client.iopub_channel.get_msg(timeout=0.2)
+                msg = await client.iopub_channel.get_msg(timeout=IDLE_AFTER_REPLY)
                 if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
                         and msg["parent_header"].get("msg_id") == msg_id):
                     client._handle_kernel_info_reply(reply)

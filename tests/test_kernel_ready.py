@@ -79,6 +79,31 @@ def test_a_request_whose_iopub_status_never_comes_is_asked_again():
     assert client.handled == [_reply("ki2")]
 
 
+def test_a_missing_idle_is_asked_again_soon_after_the_reply():
+    """The idle goes out with the reply: once the reply is in, IOPub is given IDLE_AFTER_REPLY
+    seconds (not jupyter_client's 0.2 s) before the request is asked again."""
+    waits = []
+
+    class Timed(_Channel):
+        async def get_msg(self, timeout=None):
+            waits.append(timeout)
+            return await super().get_msg(timeout)
+
+    class Again(_Client):
+        def kernel_info(self):
+            msg_id = super().kernel_info()
+            self.shell_channel.messages.append(_reply(msg_id))
+            if msg_id == "ki2":
+                self.iopub_channel.messages += [_status("ki2", "idle")]
+            return msg_id
+
+    client = Again()
+    client.iopub_channel = Timed()
+    asyncio.run(runner._wait_for_ready(client, timeout=5))
+    assert client.sent == ["ki1", "ki2"]
+    assert waits == [runner.IDLE_AFTER_REPLY] * 2 and runner.IDLE_AFTER_REPLY <= 0.05
+
+
 def test_a_kernel_that_never_stops_publishing_times_out():
     """IOPub busy with other requests' messages for good: the timeout still ends the wait."""
 
@@ -113,6 +138,11 @@ def test_the_notebook_client_is_made_with_the_kernel_and_works(tmp_path):
         client = kernel.km.client()  # what the notebook client asks for: the one made ahead
         assert client.wait_for_ready.func is runner._wait_for_ready
         assert kernel.km.client() is not client  # any further client is a new one
+        # its channels, made later in its own context, try a kernel not yet listening again soon
+        import zmq
+
+        assert client.iopub_channel.socket.getsockopt(zmq.RECONNECT_IVL) == runner.RECONNECT_MS[0] == 10
+        assert client.iopub_channel.socket.getsockopt(zmq.RECONNECT_IVL_MAX) == runner.RECONNECT_MS[1]
 
         async def run():
             client.start_channels()
