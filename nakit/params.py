@@ -206,7 +206,7 @@ def _parse_bounds(text: str, where: str) -> tuple[tuple[str, float], ...]:
 
 
 def _bounds_text(bounds) -> str:
-    return ", ".join(f"{op} {value:g}" for op, value in bounds)
+    return ", ".join(f"{op} {value:g}" for op, value in bounds) or "any number"  # (-inf, inf)
 
 
 def _parse_keys(text: str, where: str) -> dict[str, bool]:

@@ -237,6 +237,9 @@ def test_range_intervals_include_or_exclude_their_ends_and_inf_leaves_them_open(
     assert params["b"].bounds == ((">", 0.0), ("<=", 1.0))
     assert params["c"].bounds == ((">=", 3.0),) and params["d"].bounds == (("<", 0.0),)
     assert params["e"].bounds == () and params["e"].summary() == "any number"
+    from nakit.params import _bounds_text
+
+    assert _bounds_text(params["e"].bounds) == "any number"  # as `nakit params` lists it
     assert params["a"].bounds == parse_parameters("a = 0.5  # range: >= 0.5, <= 1\n")["a"].bounds
     with pytest.raises(ParameterError, match=r"interval '\[1, 0\]' is empty"):
         parse_parameters("x = 1  # range: [1, 0]\n")
