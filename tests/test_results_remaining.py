@@ -205,13 +205,16 @@ def test_whole_pattern_fit_follows_the_convention(annealed, tmp_path):
             assert row[f"{phase}_{col}"] == phases.loc[phase, col]
             assert row[f"{phase}_{col}_sigma"] == phases.loc[phase, f"{col}_sigma"]
     assert row["Na2S_Fm-3m_a"] == pytest.approx(6.54, abs=2e-3)  # the stand-in's Na2S cell
-    assert np.isnan(row["Na2S_Fm-3m_c"]) and row["Na3PS4_P-421c_c"] == phases.loc["Na3PS4_P-421c", "c"]
+    # every length of the cell, those the system ties to a with a's value and sigma
+    assert row["Na2S_Fm-3m_b"] == row["Na2S_Fm-3m_c"] == row["Na2S_Fm-3m_a"]
+    assert row["Na2S_Fm-3m_c_sigma"] == row["Na2S_Fm-3m_a_sigma"]
+    assert row["Na3PS4_P-421c_b"] == row["Na3PS4_P-421c_a"] and row["Na3PS4_P-421c_c"] == phases.loc["Na3PS4_P-421c", "c"]
     assert row["kapton_area"] == fit.humps.set_index("hump").loc["kapton", "area"]
     assert (row["rwp"], row["crystallinity"], row["crystallinity_sigma"]) == (fit.rwp, fit.crystallinity,
                                                                                 fit.crystallinity_sigma)
     out = _round_trip(fit, tmp_path, "wholepattern")
     assert out["weight_fraction"].dims == ("phase",) and out["area"].dims == ("hump",)
-    assert out["c"].dtype.kind == "f" and np.isnan(out["c"].sel(phase="Na2S_Fm-3m"))  # None -> NaN for NetCDF
+    assert out["c"].dtype.kind == "f" and out["c"].sel(phase="Na2S_Fm-3m") == out["a"].sel(phase="Na2S_Fm-3m")
     assert out["area"].attrs["units"] == "counts deg" and out["a"].attrs["units"] == "angstrom"
     np.testing.assert_array_equal(out["calculated"].values, fit.curves["calculated"].values)  # curves kept
     assert out["calculated"].dims == ("two_theta",) and out.attrs["converged"] == 1

@@ -38,6 +38,14 @@ def _restick(st: Sticks, crystal: Crystal, lam: float) -> Sticks:
     return Sticks(st.phase, lam, st.hkl, st.multiplicity, d, tt, st.f_squared, inten)
 
 
+def _free_lengths(crystal: Crystal) -> str:
+    """The cell lengths its system leaves free (cubic "a"; tetragonal, hexagonal, trigonal "ac";
+    else "abc": the angles of a monoclinic or triclinic cell stay the reference's)."""
+    if crystal.system == "cubic":
+        return "a"
+    return "ac" if crystal.system in ("tetragonal", "hexagonal", "trigonal") else "abc"
+
+
 #: profiles kept per phase during a whole-pattern fit (the current point and the cell, zero and size
 #: moves of one finite-difference Jacobian; 0 recomputes every profile)
 _PROFILES_KEPT = 6
@@ -54,18 +62,19 @@ class WholePatternFit(Result):
 
     ``flags``: ``not_converged`` (the evaluation budget ran out: the numbers are where the
     optimiser stopped), ``uncertainties_undetermined`` (a scale or hump area has no standard
-    error).
+    error), ``cell_angles_held`` (a monoclinic or triclinic phase: its lengths are refined, its
+    angles are the reference's).
     """
 
     units: ClassVar[dict[str, str]] = {
-        "scale": "1", "a": "angstrom", "c": "angstrom", "size_nm": "nm", "weight_fraction": "1", "center": "deg",
+        "scale": "1", "a": "angstrom", "b": "angstrom", "c": "angstrom", "size_nm": "nm", "weight_fraction": "1", "center": "deg",
         "fwhm": "deg", "rwp": "1", "crystallinity": "1"}
     dims: ClassVar[dict[str, str]] = {"phases": "phase", "humps": "hump"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {
-        "phases": ("phase", "weight_fraction", "a", "c", "size_nm", "scale"), "humps": ("hump", "area")}
+        "phases": ("phase", "weight_fraction", "a", "b", "c", "size_nm", "scale"), "humps": ("hump", "area")}
     internal: ClassVar[tuple[str, ...]] = ("lmfit_result",)
 
-    phases: pd.DataFrame        # scale, a, c, size with sigmas, weight fraction, integrated intensity
+    phases: pd.DataFrame        # scale, a, b, c, size with sigmas, weight fraction, integrated intensity
     humps: pd.DataFrame         # centre, fwhm, area with sigmas
     curves: xr.Dataset          # observed, calculated, background, one variable per phase and hump
     rwp: float
@@ -81,7 +90,17 @@ class WholePatternFit(Result):
             out.append("not_converged")
         if self.phases["scale_sigma"].isna().any() or self.humps["area_sigma"].isna().any():
             out.append("uncertainties_undetermined")
+        if "system" in self.phases and self.phases["system"].isin(("monoclinic", "triclinic")).any():
+            out.append("cell_angles_held")
         return tuple(out)
+
+    @property
+    def flag_text(self) -> str:
+        """:attr:`flags` in words, for a report ("" when none)."""
+        words = {"not_converged": "evaluation budget ran out: the numbers are where the fit stopped",
+                 "uncertainties_undetermined": "a scale or hump area has no standard error",
+                 "cell_angles_held": "monoclinic or triclinic phase: cell angles held at the reference's"}
+        return "; ".join(words[f] for f in self.flags)
 
     def result_units(self) -> dict[str, str]:
         """The declared units; integrated intensities and hump areas in the pattern's intensity units x deg."""
@@ -141,13 +160,13 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         p.add(f"{name}_area", value=max(float(np.interp(c0, x, y)) - floor, 1.0) * w0, min=0)
     p.add("zero", value=inst.zero, min=-0.5, max=0.5, vary=zero)
     for i, c in enumerate(crystals):
-        unit = pattern_raw(x, base_sticks[i], wl, inst, size0)
+        unit = pattern_raw(x, base_sticks[i], wl, inst, size0, continuous=True)
         resid = np.clip(y - floor, 0, None)
         s0 = float(np.sum(resid * unit) / max(np.sum(unit * unit), 1e-30)) / len(crystals)
         p.add(f"p{i}_scale", value=max(s0, 1e-12), min=0)
-        p.add(f"p{i}_a", value=c.cell[0], min=c.cell[0] * 0.97, max=c.cell[0] * 1.03, vary=refine_cell)
-        if c.system != "cubic":
-            p.add(f"p{i}_c", value=c.cell[2], min=c.cell[2] * 0.97, max=c.cell[2] * 1.03, vary=refine_cell)
+        for k in _free_lengths(c):
+            length = c.cell["abc".index(k)]
+            p.add(f"p{i}_{k}", value=length, min=length * 0.97, max=length * 1.03, vary=refine_cell)
         p.add(f"p{i}_size", value=size0, min=2.0, max=1000.0, vary=refine_size)
 
     # each phase's unscaled profile by the values it depends on (cell, zero, size): the fit's
@@ -156,13 +175,13 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     profiles: dict[tuple, np.ndarray] = {}
     keep = _PROFILES_KEPT * len(crystals)  # the current point's profiles and those of one Jacobian's moves
 
-    def profile(i, a, c, zero, size):
-        key = (i, a, c, zero, size)
+    def profile(i, a, b, c, zero, size):
+        key = (i, a, b, c, zero, size)
         found = profiles.get(key)
         if found is None:
-            cc = crystals[i].with_cell(a=a, c=c)
+            cc = crystals[i].with_cell(a=a, b=b, c=c)
             inst_z = Instrument(**{**inst.__dict__, "zero": zero})
-            found = pattern_raw(x, _restick(base_sticks[i], cc, wl.ka1), wl, inst_z, size)
+            found = pattern_raw(x, _restick(base_sticks[i], cc, wl.ka1), wl, inst_z, size, continuous=True)
             profiles[key] = found
             while len(profiles) > keep:
                 del profiles[next(iter(profiles))]  # the oldest
@@ -173,9 +192,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     def components(par):
         out = {}
         for i, c in enumerate(crystals):
-            out[c.name] = par[f"p{i}_scale"].value * profile(
-                i, par[f"p{i}_a"].value, par[f"p{i}_c"].value if f"p{i}_c" in par else None, par["zero"].value,
-                par[f"p{i}_size"].value)
+            lengths = [par[f"p{i}_{k}"].value if f"p{i}_{k}" in par else None for k in "abc"]
+            out[c.name] = par[f"p{i}_scale"].value * profile(i, *lengths, par["zero"].value, par[f"p{i}_size"].value)
         bg = np.polynomial.polynomial.polyval(t, [par[f"bg{k}"].value for k in range(degree + 1)])
         for name, *_ in specs:
             out[f"hump_{name}"] = humps_at(par[f"{name}_center"].value, par[f"{name}_fwhm"].value,
@@ -205,14 +223,18 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     rows, smv = [], []
     step = float(np.median(np.diff(x)))
     for i, c in enumerate(crystals):
-        (s, ss), (a, as_), (L, Ls) = v(f"p{i}_scale"), v(f"p{i}_a"), v(f"p{i}_size")
-        cc, cs = v(f"p{i}_c") if f"p{i}_c" in par else (None, None)
-        cell = c.with_cell(a=a, c=cc)
+        (s, ss), (L, Ls) = v(f"p{i}_scale"), v(f"p{i}_size")
+        free = {k: v(f"p{i}_{k}") for k in _free_lengths(c)}
+        cell = c.with_cell(**{k: value for k, (value, _) in free.items()})
         smv.append(s * cell.cell_mass * cell.volume)
         area = float(comp[c.name].sum() * step)
-        rows.append({"phase": c.name, "scale": s, "scale_sigma": ss, "a": a, "a_sigma": as_, "c": cc,
-                     "c_sigma": cs, "size_nm": L, "size_nm_sigma": Ls, "integrated_intensity": area,
-                     "integrated_intensity_sigma": area * ss / s if s > 0 else np.nan})
+        # every length of the refined cell; one the system ties to a (b = a, cubic c = a) has a's sigma
+        lengths = {k: cell.cell["abc".index(k)] for k in "abc"}
+        sigmas = {k: free.get(k, free["a"])[1] for k in "abc"}
+        rows.append({"phase": c.name, "scale": s, "scale_sigma": ss,
+                     **{key: value for k in "abc" for key, value in ((k, lengths[k]), (f"{k}_sigma", sigmas[k]))},
+                     "size_nm": L, "size_nm_sigma": Ls, "integrated_intensity": area,
+                     "integrated_intensity_sigma": area * ss / s if s > 0 else np.nan, "system": c.system})
     tot = sum(smv)
     phases_df = pd.DataFrame(rows)
     phases_df["weight_fraction"] = [m / tot if tot > 0 else np.nan for m in smv]
