@@ -133,6 +133,20 @@ runs on 2 workers 9.5 -> 8.6 s) and two more imports ahead. 30 runs, 1 and 2 wor
 three times: 14.2, 14.9, 14.6 s against 8.6, 8.4, 9.0 s (1.70x by medians); this benchmark: 30 runs
 13.6 against 8.0 s (1.69x), runs 11-30 2.04x, 10 runs 5.2 against 3.9 s (1.33x: the start-up, ~1.6 s
 to the first run's end, is paid by both); nakit run 00 0.44 s; reproduce 11.5 s (load 2.2-2.6).
+
+Measured 2026-12-06 16:05-16:50 (next session), same machine. Changes: the nakit command's process
+ends without tearing its interpreter down (0.1-0.25 s per command); a run's kernel client
+reconnects after 10 ms instead of ZeroMQ's 100 ms and asks kernel_info again 50 ms after the reply
+when IOPub's idle is missing (the first kernel of each 2-worker batch worker lost that race one
+time in two and waited 0.2 s); two full-size image copies per figure gone (page faults of notebook
+00's figure cell 5600 -> 4000). A/B against the session's start, alternated three times, 30 runs:
+2 workers 9.41, 9.31, 9.62 -> 9.09, 8.43, 9.35 s; 1 worker 15.00, 16.61, 15.13 -> 13.79, 15.46,
+15.10 s. This benchmark (--pairs 3): 30 runs 13.7 against 8.6 s (1.59x, pairs 1.54-1.68x), 10 runs
+6.2 against 3.7 s (1.68x); nakit run 00 0.57 s; reproduce 11.6 s. Where the 2-worker ratio stops:
+1 worker keeps 1.18-1.20 cores busy (printed below as the ceiling, 1.67-1.69x at the same CPU per
+run), and a 2-worker batch of 30 keeps its 2 cores 91 % busy (idle: the zygote's imports alone at
+the start, the last run alone at the end, 5 % between runs). Tried and left out: glibc's
+``glibc.malloc.hugetlb=1`` for the kernels (page faults -22 %, system time and wall unchanged).
 """
 
 from __future__ import annotations
