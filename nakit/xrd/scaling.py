@@ -38,6 +38,29 @@ def _restick(st: Sticks, crystal: Crystal, lam: float) -> Sticks:
     return Sticks(st.phase, lam, st.hkl, st.multiplicity, d, tt, st.f_squared, inten)
 
 
+def _weight_fraction_sigmas(res, n: int, w, scale, scale_sigma) -> np.ndarray:
+    """Standard errors of the weight fractions ``w`` from the scales' covariance (the fit's, else
+    their sigmas alone).
+
+    Notes
+    -----
+    W_p = m_p / sum_q m_q with m_q = S_q M_q V_q, so dW_p / dS_q = (delta_pq - W_p) W_q / S_q and
+    sigma^2(W_p) = g_p C g_p^T, C the covariance of the scales. The fractions sum to 1: a lone
+    phase's is exact (sigma 0), and two phases' sigmas are equal. Cell masses and volumes are
+    taken as exact.
+    """
+    names = [f"p{i}_scale" for i in range(n)]
+    covar, var_names = getattr(res, "covar", None), list(getattr(res, "var_names", None) or [])
+    if covar is not None and all(name in var_names for name in names):
+        at = [var_names.index(name) for name in names]
+        cov = np.asarray(covar)[np.ix_(at, at)]
+    else:
+        cov = np.diag(np.asarray(scale_sigma, dtype=float) ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad = (np.eye(n) - w[:, None]) * (w / scale)[None, :]
+        return np.sqrt(np.clip(np.einsum("pq,qr,pr->p", grad, cov, grad), 0, None))
+
+
 def _free_lengths(crystal: Crystal) -> str:
     """The cell lengths its system leaves free (cubic "a"; tetragonal, hexagonal, trigonal "ac";
     else "abc": the angles of a monoclinic or triclinic cell stay the reference's)."""
@@ -238,7 +261,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     tot = sum(smv)
     phases_df = pd.DataFrame(rows)
     phases_df["weight_fraction"] = [m / tot if tot > 0 else np.nan for m in smv]
-    phases_df["weight_fraction_sigma"] = phases_df["weight_fraction"] * phases_df["scale_sigma"] / phases_df["scale"]
+    phases_df["weight_fraction_sigma"] = _weight_fraction_sigmas(res, len(crystals), phases_df["weight_fraction"].values,
+                                                                 phases_df["scale"].values, phases_df["scale_sigma"].values)
     hump_rows = []
     for name, *_ in specs:
         (c0, c0s), (fw, fws), (ar, ars) = v(f"{name}_center"), v(f"{name}_fwhm"), v(f"{name}_area")

@@ -103,3 +103,20 @@ def test_a_monoclinic_cell_is_flagged_for_its_angles_held(tmp_path):
         fit = fit_whole_pattern(ds, [crystal], humps=(), instrument=INSTRUMENT, zero=False)
     assert "cell_angles_held" in fit.flags
     assert np.isfinite(fit.phases.iloc[0][["a_sigma", "b_sigma", "c_sigma"]].astype(float)).all()
+
+
+def test_weight_fraction_sigmas_follow_from_the_scales_covariance():
+    from tests.xrd.test_whole_pattern_profile_cache import _measured
+
+    from nakit.xrd.synthetic import INSTRUMENT as SYNTHETIC
+
+    ds = _measured()
+    two = fit_whole_pattern(ds, ["Na2S_Fm-3m", "Na3PS4_P-421c"], humps=(), instrument=SYNTHETIC).phases
+    # W1 + W2 = 1: one sigma for both (each from its own scale alone, as before, they differed)
+    assert two["weight_fraction"].sum() == pytest.approx(1.0)
+    assert two["weight_fraction_sigma"].iloc[0] == pytest.approx(two["weight_fraction_sigma"].iloc[1], rel=1e-9)
+    # with uncorrelated scales: sigma(W1)^2 = W1^2 W2^2 ((sigma_S1 / S1)^2 + (sigma_S2 / S2)^2)
+    w, rel = two["weight_fraction"].values, (two["scale_sigma"] / two["scale"]).values
+    assert two["weight_fraction_sigma"].iloc[0] == pytest.approx(w[0] * w[1] * np.hypot(*rel), rel=0.1)
+    one = fit_whole_pattern(ds, ["Na2S_Fm-3m"], humps=(), instrument=SYNTHETIC).phases
+    assert one["weight_fraction"].iloc[0] == 1.0 and one["weight_fraction_sigma"].iloc[0] == 0.0  # exact
