@@ -49,6 +49,8 @@ def _weight_fraction_sigmas(res, n: int, w, scale, scale_sigma) -> np.ndarray:
     phase's is exact (sigma 0), and two phases' sigmas are equal. Cell masses and volumes are
     taken as exact.
     """
+    if n == 1:  # W = 1 whatever the scale, determined or not
+        return np.zeros(1)
     names = [f"p{i}_scale" for i in range(n)]
     covar, var_names = getattr(res, "covar", None), list(getattr(res, "var_names", None) or [])
     if covar is not None and all(name in var_names for name in names):
@@ -90,8 +92,8 @@ class WholePatternFit(Result):
     """
 
     units: ClassVar[dict[str, str]] = {
-        "scale": "1", "a": "angstrom", "b": "angstrom", "c": "angstrom", "size_nm": "nm", "weight_fraction": "1", "center": "deg",
-        "fwhm": "deg", "rwp": "1", "crystallinity": "1"}
+        "scale": "1", "a": "angstrom", "b": "angstrom", "c": "angstrom", "size_nm": "nm", "weight_fraction": "1",
+        "center": "deg", "fwhm": "deg", "rwp": "1", "crystallinity": "1"}
     dims: ClassVar[dict[str, str]] = {"phases": "phase", "humps": "hump"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {
         "phases": ("phase", "weight_fraction", "a", "b", "c", "size_nm", "scale"), "humps": ("hump", "area")}
@@ -261,8 +263,9 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     tot = sum(smv)
     phases_df = pd.DataFrame(rows)
     phases_df["weight_fraction"] = [m / tot if tot > 0 else np.nan for m in smv]
-    phases_df["weight_fraction_sigma"] = _weight_fraction_sigmas(res, len(crystals), phases_df["weight_fraction"].values,
-                                                                 phases_df["scale"].values, phases_df["scale_sigma"].values)
+    phases_df["weight_fraction_sigma"] = _weight_fraction_sigmas(
+        res, len(crystals), phases_df["weight_fraction"].values, phases_df["scale"].values,
+        phases_df["scale_sigma"].values)
     hump_rows = []
     for name, *_ in specs:
         (c0, c0s), (fw, fws), (ar, ars) = v(f"{name}_center"), v(f"{name}_fwhm"), v(f"{name}_area")
