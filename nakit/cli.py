@@ -235,7 +235,8 @@ def _exit_now(code: int) -> None:
     command loaded) took 0.1-0.25 s of each command's wall time after its work was done and
     its output written. The exit handlers still run (:mod:`atexit`: logging, multiprocessing,
     temporary files, the figure writer's and the zygote's close) and the standard streams are
-    flushed; while another non-daemon thread is alive the usual exit joins it instead.
+    flushed (output that cannot be written makes the status 120, as Python's own exit does);
+    while another non-daemon thread is alive the usual exit joins it instead.
     """
     import atexit
     import os
@@ -245,11 +246,16 @@ def _exit_now(code: int) -> None:
     if any(t is not main_thread and not t.daemon and t.is_alive() for t in threading.enumerate()):
         sys.exit(code)
     atexit._run_exitfuncs()  # what the interpreter's own exit runs first, before freeing anything
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe, a closed stream: nothing more can be said
-            pass
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # the output lost (a full disk, a closed pipe): as Python's exit, 120
+        if not isinstance(exc, BrokenPipeError):
+            print(f"nakit: error: the output could not be written: {exc}", file=sys.stderr)
+        code = code or 120
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):  # nowhere left to say anything
+        pass
     os._exit(code)
 
 

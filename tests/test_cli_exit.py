@@ -48,3 +48,13 @@ def test_a_live_thread_is_joined_unless_it_is_a_daemon(daemon):
     assert done.returncode == 0
     assert ("thread finished" in done.stderr) is (not daemon)
     assert "exit handler ran" in done.stderr and "not reached" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_output_that_cannot_be_written_is_an_error_not_a_silent_success():
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:  # every write: no space left on the device
+        done = subprocess.run([sys.executable, "-c", "from nakit.cli import main; main()", "params",
+                               "05_eis_fitting"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+    assert done.returncode == 120  # as Python's own exit gives when it cannot flush stdout
+    assert "nakit: error: the output could not be written" in done.stderr
