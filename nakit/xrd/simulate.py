@@ -402,9 +402,9 @@ def _windowed_sum(x, centre, fwhm, eta, area, n_fwhm: float = 20.0, continuous: 
 
     A truncated peak steps from its tail value to zero at the window's edge, so a point that
     enters or leaves the window as the peak moves makes the sum jump. A fit's finite-difference
-    Jacobian then sees a slope of jump / step: a cell or zero shift of 1e-7 deg moving a point
-    across the edge of a strong peak gave a column 100x too large and a standard error 100x
-    too small (PbSO4, GSAS-II's example: sigma(a) 9e-7 against 9e-5 A). ``continuous`` ramps
+    Jacobian then sees a slope of jump / step: a step of the cell or the zero shift (1e-7
+    relative) moving a point across the edge of a strong peak gave a column 100x too large and
+    a standard error 100x too small (PbSO4, GSAS-II's example: sigma(a) 9e-7 against 9e-5 A). ``continuous`` ramps
     the Lorentzian down linearly over the window's last FWHM on each side, to zero at the edge,
     and rescales it by the area left: inside the window's inner n - 1 FWHM the profile differs
     from the plain truncation by that rescaling alone, 4e-4 of the Lorentzian for n = 20.
