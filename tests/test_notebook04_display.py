@@ -91,3 +91,27 @@ def test_incomplete_cycle_flag_has_no_nan_and_is_shown_whole(neware_run):
     assert "...</td>" not in html and "NaN where" not in html
     assert "charge cut short: the record ends during it at 0.425 V" in html
     assert "<td>NaN</td>" not in html  # the per-cycle table leaves the missing half's numbers blank
+
+
+def _per_cycle_rows(out, label):
+    """The cycle numbers of ``label``'s per-cycle table in the executed notebook, and its heading."""
+    import json
+
+    nb = json.loads(next(out.glob("*.ipynb")).read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    for i, o in enumerate(outputs):
+        heading = "".join(o.get("data", {}).get("text/markdown", ""))
+        if heading.startswith(f"**{label}**"):
+            table = "".join(outputs[i + 1]["data"]["text/html"])
+            return [int(c) for c in re.findall(r"<th>(\d+)</th>", table)], heading
+    raise AssertionError(f"no per-cycle table for {label!r}")
+
+
+def test_a_short_record_shows_every_cycle_and_a_long_one_says_which(neware_run, paper_run):
+    # the Neware record has 5 cycles: cycle 4 was left out (first three, every tenth, the last)
+    cycles, heading = _per_cycle_rows(neware_run, "Neware cell")
+    assert cycles == [1, 2, 3, 4, 5] and heading == "**Neware cell**"
+    cycles, heading = _per_cycle_rows(paper_run, "cast-annealed")  # 50 cycles
+    assert cycles[:3] == [1, 2, 3] and cycles[-1] == 50 and len(cycles) < 50
+    assert f"({len(cycles)} of 50 cycles: the first three, every tenth" in heading
+    assert "results/summary_cast-annealed.nc and .csv" in heading
