@@ -441,12 +441,13 @@ def round_to(value: float, sigma: float | None) -> float:
 
 
 def flags_of(*results: Any) -> tuple[str, ...]:
-    """The flags of analysis results (``.flags``, or ``attrs["flags"]`` of a Dataset), in order, once each."""
+    """The flags of analysis results (``.flag_details`` where a result names the parameters its
+    flags come from, else ``.flags``, or ``attrs["flags"]`` of a Dataset), in order, once each."""
     out: list[str] = []
     for r in results:
         if r is None:
             continue
-        flags = getattr(r, "flags", None)
+        flags = getattr(r, "flag_details", None) or getattr(r, "flags", None)
         if flags is None and hasattr(r, "attrs"):
             flags = r.attrs.get("flags")
         if not flags:

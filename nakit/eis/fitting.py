@@ -135,17 +135,30 @@ class CircuitFit(Result):
         ``resistance_beyond_spectrum``: a fitted resistance exceeds ten times the largest
         |Z| measured, i.e. it describes a process outside the measured frequencies.
         """
-        out = []
-        if not self.success:
-            out.append("not_converged")
-        if any(not np.isfinite(self.stderr[k]) for k in self.free):
-            out.append("uncertainties_undetermined")
-        if any(np.isfinite(self.stderr[k]) and self.stderr[k] >= abs(self.values[k]) for k in self.free):
-            out.append("parameter_undetermined")
+        return tuple(flag for flag, names in self._flagged().items() if names)
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags`, each with the parameters it is about: ``parameter_undetermined (W1)``.
+
+        A report shows these: a flagged fit flags every parameter it gives (they are fitted
+        together), and the words say which parameter the flag comes from, so a well determined
+        R0 beside an undetermined Warburg does not read as undetermined itself.
+        """
+        return tuple(flag if names is True else f"{flag} ({', '.join(names)})"
+                     for flag, names in self._flagged().items() if names)
+
+    def _flagged(self) -> dict[str, list[str] | bool]:
+        """Per flag, the free parameters that raise it (``not_converged``: True or False)."""
         z_max = float(np.max(np.abs(self.z_data))) if self.z_data.size else np.inf
-        if any(self.units.get(k) == "ohm" and self.values[k] > 10 * z_max for k in self.free):
-            out.append("resistance_beyond_spectrum")
-        return tuple(out)
+        return {
+            "not_converged": not self.success,
+            "uncertainties_undetermined": [k for k in self.free if not np.isfinite(self.stderr[k])],
+            "parameter_undetermined": [k for k in self.free
+                                       if np.isfinite(self.stderr[k]) and self.stderr[k] >= abs(self.values[k])],
+            "resistance_beyond_spectrum": [k for k in self.free
+                                           if self.units.get(k) == "ohm" and self.values[k] > 10 * z_max],
+        }
 
     def result_units(self) -> dict[str, str]:
         """Each parameter's unit (the circuit's); chi-square in ohm2 unweighted, dimensionless weighted."""
