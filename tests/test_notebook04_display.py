@@ -115,3 +115,10 @@ def test_a_short_record_shows_every_cycle_and_a_long_one_says_which(neware_run, 
     assert cycles[:3] == [1, 2, 3] and cycles[-1] == 50 and len(cycles) < 50
     assert f"({len(cycles)} of 50 cycles: the first three, every tenth" in heading
     assert "results/summary_cast-annealed.nc and .csv" in heading
+
+
+def test_no_plateau_in_the_window_names_the_parameter_to_change(neware_run):
+    # the default window (0.5-0.8 V) is the paper's Na-S cell's; another chemistry's plateau is elsewhere
+    html = _html(neware_run)
+    assert "Neware cell: no plateau between 0.5 and 0.8 V on any cycle (the parameter plateau_window says where " \
+           "to look; None: no search)" in html
