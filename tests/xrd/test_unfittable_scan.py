@@ -60,6 +60,10 @@ def test_notebook01_reports_the_unfittable_scan_and_analyses_the_other(tmp_path)
         rows = [r for r in csv.DictReader(fh)]
     scrambled = {r["key"]: r for r in rows if r["sample"] == "Scrambled"}
     assert "peak fit failed" in scrambled["phases_present"]["flags"]
+    assert "did not converge" in scrambled["phases_present"]["flags"]  # the fit's error kept with the flag
+    # said in full once; the later places that say the scan has no peaks say it short, not with the path again
+    assert "**Scrambled**: no indexed peaks (peak fit failed: nothing to identify or index)" in text
+    assert text.count("did not converge: The maximum number of function evaluations") <= 3  # once, + the flags
     # how many peaks no phase explains is not known, not 0
     assert scrambled["unexplained_peaks"]["value"] == "" and "not known" in scrambled["unexplained_peaks"]["note"]
     # Film A's results are those of a run without the scrambled scan
