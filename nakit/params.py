@@ -67,9 +67,10 @@ INPUT_SUFFIXES = ("_file", "_files")
 _ONE_OF = re.compile(r"\bone of:\s*([^;]*)")
 _RANGE = re.compile(r"\brange:\s*([^;]*)")
 _KEY_RANGE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*range:\s*([^;]*)")
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_BOUND = re.compile(rf"^(>=|<=|>|<)\s*({_NUMBER})$")
-_INTERVAL = re.compile(rf"^([\[(])\s*({_NUMBER}|-inf)\s*,\s*({_NUMBER}|\+?inf)\s*([\])])$")
+_NUMBER_TEXT = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"  # a decimal or scientific number
+_NUMBER = re.compile(rf"^{_NUMBER_TEXT}$")
+_BOUND = re.compile(rf"^(>=|<=|>|<)\s*({_NUMBER_TEXT})$")
+_INTERVAL = re.compile(rf"^([\[(])\s*({_NUMBER_TEXT}|-inf)\s*,\s*({_NUMBER_TEXT}|\+?inf)\s*([\])])$")
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
 
@@ -525,9 +526,6 @@ def number_or_yaml(text: str) -> Any:
         value = float(text)
         return int(value) if re.fullmatch(r"[-+]?\d+", text.strip()) else value
     return load_yaml_text(text)
-
-
-_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 
 @lru_cache(maxsize=1)
