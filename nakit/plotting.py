@@ -732,8 +732,8 @@ def _drawn_rgba(fig, bbox):
     kept = np.asarray(renderer.buffer_rgba())
     # the file's bytes are the pixels (compared and kept without copying them: 12 MB a figure)
     pixels = np.frombuffer(raw.getbuffer(), np.uint8)
-    if pixels.size != kept.size or not np.array_equal(pixels, kept.reshape(-1)):  # the canvas kept is not the one drawn
-        return None
+    if pixels.size != kept.size or not np.array_equal(pixels, kept.reshape(-1)):
+        return None  # the canvas kept is not the one drawn
     return pixels.reshape(kept.shape)
 
 

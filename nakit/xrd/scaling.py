@@ -38,7 +38,7 @@ def _restick(st: Sticks, crystal: Crystal, lam: float) -> Sticks:
     return Sticks(st.phase, lam, st.hkl, st.multiplicity, d, tt, st.f_squared, inten)
 
 
-def _weight_fraction_sigmas(res, n: int, w, scale, scale_sigma) -> np.ndarray:
+def _weight_fraction_sigmas(res, w, scale, scale_sigma) -> np.ndarray:
     """Standard errors of the weight fractions ``w`` from the scales' covariance (the fit's, else
     their sigmas alone).
 
@@ -49,6 +49,7 @@ def _weight_fraction_sigmas(res, n: int, w, scale, scale_sigma) -> np.ndarray:
     phase's is exact (sigma 0), and two phases' sigmas are equal. Cell masses and volumes are
     taken as exact.
     """
+    n = len(w)
     if n == 1:  # W = 1 whatever the scale, determined or not
         return np.zeros(1)
     names = [f"p{i}_scale" for i in range(n)]
@@ -253,19 +254,16 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         cell = c.with_cell(**{k: value for k, (value, _) in free.items()})
         smv.append(s * cell.cell_mass * cell.volume)
         area = float(comp[c.name].sum() * step)
-        # every length of the refined cell; one the system ties to a (b = a, cubic c = a) has a's sigma
-        lengths = {k: cell.cell["abc".index(k)] for k in "abc"}
-        sigmas = {k: free.get(k, free["a"])[1] for k in "abc"}
-        rows.append({"phase": c.name, "scale": s, "scale_sigma": ss,
-                     **{key: value for k in "abc" for key, value in ((k, lengths[k]), (f"{k}_sigma", sigmas[k]))},
-                     "size_nm": L, "size_nm_sigma": Ls, "integrated_intensity": area,
+        row = {"phase": c.name, "scale": s, "scale_sigma": ss}
+        for k, length in zip("abc", cell.cell[:3]):  # every length; one tied to a (b = a, cubic c = a) has a's sigma
+            row[k], row[f"{k}_sigma"] = length, free.get(k, free["a"])[1]
+        rows.append({**row, "size_nm": L, "size_nm_sigma": Ls, "integrated_intensity": area,
                      "integrated_intensity_sigma": area * ss / s if s > 0 else np.nan, "system": c.system})
     tot = sum(smv)
     phases_df = pd.DataFrame(rows)
     phases_df["weight_fraction"] = [m / tot if tot > 0 else np.nan for m in smv]
     phases_df["weight_fraction_sigma"] = _weight_fraction_sigmas(
-        res, len(crystals), phases_df["weight_fraction"].values, phases_df["scale"].values,
-        phases_df["scale_sigma"].values)
+        res, phases_df["weight_fraction"].values, phases_df["scale"].values, phases_df["scale_sigma"].values)
     hump_rows = []
     for name, *_ in specs:
         (c0, c0s), (fw, fws), (ar, ars) = v(f"{name}_center"), v(f"{name}_fwhm"), v(f"{name}_area")
