@@ -441,8 +441,9 @@ def round_to(value: float, sigma: float | None) -> float:
 
 
 def flags_of(*results: Any) -> tuple[str, ...]:
-    """The flags of analysis results (``.flag_details`` where a result names the parameters its
-    flags come from, else ``.flags``, or ``attrs["flags"]`` of a Dataset), in order, once each."""
+    """The flags of analysis results, in order, once each: ``.flag_details`` where a result says
+    them in words for a report (with the parameters they come from), else ``.flags``, or
+    ``attrs["flags"]`` of a Dataset."""
     out: list[str] = []
     for r in results:
         if r is None:

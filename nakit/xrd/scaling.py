@@ -121,12 +121,12 @@ class WholePatternFit(Result):
         return tuple(out)
 
     @property
-    def flag_text(self) -> str:
-        """:attr:`flags` in words, for a report ("" when none)."""
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
         words = {"not_converged": "evaluation budget ran out: the numbers are where the fit stopped",
                  "uncertainties_undetermined": "a scale or hump area has no standard error",
                  "cell_angles_held": "monoclinic or triclinic phase: cell angles held at the reference's"}
-        return "; ".join(words[f] for f in self.flags)
+        return tuple(words[f] for f in self.flags)
 
     def result_units(self) -> dict[str, str]:
         """The declared units; integrated intensities and hump areas in the pattern's intensity units x deg."""

@@ -102,6 +102,9 @@ def test_a_monoclinic_cell_is_flagged_for_its_angles_held(tmp_path):
     with pytest.warns(UserWarning, match="cell_angles_held"):
         fit = fit_whole_pattern(ds, [crystal], humps=(), instrument=INSTRUMENT, zero=False)
     assert "cell_angles_held" in fit.flags
+    from nakit.report import flags_of
+
+    assert flags_of(fit) == ("monoclinic or triclinic phase: cell angles held at the reference's",)  # in words
     assert np.isfinite(fit.phases.iloc[0][["a_sigma", "b_sigma", "c_sigma"]].astype(float)).all()
 
 
