@@ -62,7 +62,12 @@ def _cmd_run(args) -> int:
         print(f"FAILED {nb.name}: {result.error}\n  partial notebook: {result.executed}", file=sys.stderr)
         return 1
     print(f"{nb.name} -> {result.html or result.executed}")
-    return 0
+    from .runfolder import not_analysed
+
+    set_aside = not_analysed(out)
+    for sample, why in set_aside:
+        print(f"NOT ANALYSED {sample}: {why}", file=sys.stderr)
+    return 1 if set_aside else 0
 
 
 def _cmd_params(args) -> int:
@@ -103,7 +108,7 @@ def _cmd_batch(args) -> int:
     summary = write_summary(out_root, results)
     print(summarise(results))
     print(f"summary: {summary}")
-    return 0 if all(r.ok for r in results) else 1
+    return 0 if all(r.complete for r in results) else 1
 
 
 class _Gathering:

@@ -35,12 +35,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import plotting
 from .claims import Ledger
 from .errors import ParameterError
 from .provenance import run_record, write_record
+from .runfolder import NOT_ANALYSED
 
 BANNER = ("**Synthesised stand-in data.** The paper's raw data were never published; the input files "
           "used here were made by nakit's forward models from the paper's stated values "
@@ -109,6 +110,12 @@ def _join(labels: Sequence[str]) -> str:
     if len(labels) <= 2:
         return " and ".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _md_text(text: str) -> str:
+    """``text`` (an error message: paths, field names) as literal markdown on one line: a path's
+    ``_old_`` or ``*`` must not turn into emphasis."""
+    return re.sub(r"([\\`*_<\[\]])", r"\\\1", " ".join(text.split()))
 
 
 def join_labels(labels: Sequence[str]) -> str:
@@ -483,6 +490,8 @@ class Report:
     captions: dict[str, str] = field(default_factory=dict)
     #: the labels of the samples whose data are synthesised stand-ins (a subset of :attr:`samples`)
     stand_ins: list[str] = field(default_factory=list)
+    #: what :meth:`read_samples` set aside: ``{label or "label (part)": reason}``
+    not_analysed: dict[str, str] = field(default_factory=dict)
     _banner_shown: bool = False
 
     # -- stand-in data ------------------------------------------------------------------
@@ -581,6 +590,55 @@ class Report:
         if text and not self._banner_shown:
             _display_markdown(text)
         self._banner_shown = True
+
+    # -- reading ------------------------------------------------------------------------
+    def read_samples(self, samples: Iterable[Mapping[str, Any]], read: Callable[[Mapping[str, Any]], Any], *,
+                     part: str = "") -> dict[str, Any]:
+        """``{label: read(sample)}`` for every sample that can be read; the others are set aside.
+
+        A sample whose file cannot be read (any :class:`~nakit.errors.NakitError`: a missing
+        file, an unknown format, a wavelength the file does not state, an optional reader not
+        installed) is *not analysed*: it is listed here in the report with the reason, in
+        ``not_analysed.csv`` of the report folder (which ``nakit run``, ``batch`` and ``study``
+        report, with exit status 1), and left out of every later step, while the other samples
+        are analysed. One bad file in a study of many thus costs that sample, not the
+        technique, and every unreadable file is named in one run. Any other exception is a
+        bug and propagates.
+
+        ``part``: what of each sample ``read`` reads, when it is not the sample's main data
+        (``"rate test"``); set aside as ``"label (part)"``, and the sample itself stays.
+
+        Raises
+        ------
+        NakitError
+            When not one sample (``part`` empty) can be read: every reason, at once.
+        """
+        from .errors import NakitError
+
+        out: dict[str, Any] = {}
+        failed: dict[str, str] = {}
+        for s in samples:
+            label = str(s["label"])
+            try:
+                out[label] = read(s)
+            except NakitError as exc:
+                failed[label] = str(exc)
+        if not failed:
+            return out
+        if not out and not part:
+            raise NakitError(f"{self.notebook}: no sample could be read, nothing to analyse:\n"
+                             + "\n".join(f"- {label}: {why}" for label, why in failed.items()))
+        self.not_analysed.update({(f"{label} ({part})" if part else label): why for label, why in failed.items()})
+        one = len(failed) == 1
+        lead = (f"**Not analysed: the {part} of {_join(list(failed))}.** {'Its file' if one else 'Their files'} could "
+                f"not be read, so {'it is' if one else 'they are'} left out of everything below; "
+                f"{'the sample itself is' if one else 'the samples themselves are'} analysed."
+                if part else
+                f"**Not analysed ({len(failed)} of {len(failed) + len(out)} samples):** {'its file' if one else 'their files'} "
+                f"could not be read, so {'it is' if one else 'they are'} left out of everything below; the other samples "
+                "are analysed.")
+        _display_markdown(lead + "\n\n" + "\n".join(f"- **{label}**: {_md_text(why)}" for label, why in failed.items()))
+        return out
 
     # -- figures ------------------------------------------------------------------------
     def figure(self, fig, name: str, caption: str, formats: Iterable[str] | None = None, *,
@@ -751,6 +809,7 @@ class Report:
         """
         plotting.wait_for_figures()  # every figure file exists (or its error is raised) before the record
         self.write_headline()
+        self._write_not_analysed()
         record = run_record(self.parameters, self.input_files)
         write_record(record, self.output_dir / "provenance.json")
         table = None
@@ -759,6 +818,8 @@ class Report:
                 claim = self.ledger.claims[cid]
                 if claim.sample and self.samples and claim.sample not in self.samples:
                     self.ledger.record(cid, None, note=f"no sample labelled {claim.sample!r} in this run")
+                elif claim.sample in self.not_analysed:
+                    self.ledger.record(cid, None, note=f"not analysed: {self.not_analysed[claim.sample]}")
             self.ledger.write(self.output_dir)
             rows = self.ledger.table().fillna("").to_dict("records")
             # rounded to sigma (else tolerance), basis and round trips as in the study's ledger; notes whole
@@ -775,8 +836,20 @@ class Report:
             f"*Run record:* nakit {record['nakit_version']}, git {record['git']['commit'] or 'n/a'}"
             f"{' (uncommitted changes)' if record['git']['dirty'] else ''}, Python {record['python']}; "
             f"{len(record['input_files'])} input file(s) hashed in `provenance.json`."
+            + (f" **Not analysed** (listed where they were read, and in `{NOT_ANALYSED}`): "
+               + ", ".join(self.not_analysed) + "." if self.not_analysed else "")
         )
         return table
+
+    def _write_not_analysed(self) -> None:
+        out = self.output_dir / NOT_ANALYSED
+        if not self.not_analysed:
+            out.unlink(missing_ok=True)  # an earlier run's list would be read as this one's
+            return
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["sample", "reason"])
+            w.writerows(self.not_analysed.items())
 
 
 def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:

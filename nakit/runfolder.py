@@ -31,6 +31,8 @@ from .errors import ParameterError
 INCOMPLETE = ".nakit-incomplete"
 STALE = ".nakit-stale.json"
 FAILED_SUFFIX = ".failed"
+#: the samples (or parts of samples) a run could not read, with the reason: written by the report
+NOT_ANALYSED = "not_analysed.csv"
 # what a folder nakit wrote holds; a non-empty folder without any of them is the user's own
 _REPORT_SIGNS = ("provenance.json", ".nakit-run.json", INCOMPLETE, STALE, "*.ipynb")
 
@@ -38,6 +40,19 @@ _REPORT_SIGNS = ("provenance.json", ".nakit-run.json", INCOMPLETE, STALE, "*.ipy
 def is_stale(folder: str | os.PathLike) -> bool:
     """True when ``folder`` holds a previous report put back after a failed or interrupted rerun."""
     return (Path(folder) / STALE).exists()
+
+
+def not_analysed(folder: str | os.PathLike) -> list[tuple[str, str]]:
+    """``[(sample, reason)]``: what the run in ``folder`` set aside as unreadable (its
+    :data:`NOT_ANALYSED` file; empty when it has none). "sample" is a label, or a label and the
+    part of it that was set aside (``"B (rate test)"``)."""
+    import csv
+
+    try:
+        with open(Path(folder) / NOT_ANALYSED, newline="", encoding="utf-8") as fh:
+            return [(row["sample"], row["reason"]) for row in csv.DictReader(fh)]
+    except FileNotFoundError:
+        return []
 
 
 def is_incomplete(folder: str | os.PathLike) -> bool:

@@ -123,7 +123,8 @@ class StudySummary:
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        """Every notebook ran and analysed every sample it was given."""
+        return all(r.complete for r in self.results)
 
     def describe(self) -> str:
         lines = [summarise(self.results)]
@@ -661,6 +662,10 @@ class _Comparer:
             part.comp.notes.append(f"{name}: its notebook failed, so its results are left out")
             return part
         part.view = _view(self.study, r)
+        set_aside = [sample for sample, _ in r.not_analysed if sample in self.study.techniques[stem]]
+        if set_aside:  # (a sample's part, "B (rate test)", is the technique report's to tell)
+            part.comp.notes.append(f"{name}: not analysed, its file unreadable (the report says why): "
+                                   + "; ".join(set_aside))
         draw = globals()[dict(PANELS)[stem]]
         with warnings.catch_warnings(record=True) as caught:
             try:
@@ -1225,6 +1230,7 @@ def _xrd_panels(study, folder, ds, comp, out):
 
     from . import plotting
     from .report import phase_name
+    from .runfolder import not_analysed
 
     extra = None
     phases = folder / "phases.csv"
@@ -1234,7 +1240,8 @@ def _xrd_panels(study, folder, ds, comp, out):
     else:
         p = _read_csv(phases)
         p["sample"] = p["sample"].astype(str)
-        order = [s for s in study.techniques["01_xrd_indexing"]]
+        unread = {sample for sample, _ in not_analysed(folder.parent)}  # (named in a note of their own)
+        order = [s for s in study.techniques["01_xrd_indexing"] if s not in unread]
         if "present" in p:  # every candidate is scored; the panel shows the phases found
             p = p[p["present"].astype(str).str.lower().isin(["true", "1", "yes"])]
         if len(p):
@@ -1348,8 +1355,16 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
     techs = list(study.techniques)
     parts.append(f"<h2>Samples ({len(study.labels)})</h2><table><tr><th>sample</th>"
                  + "".join(f"<th>{esc(TECHNIQUE_NAMES.get(t, t))}</th>" for t in techs) + "<th>results</th></tr>")
+    set_aside = {r.name: dict(r.not_analysed) for r in results}
+
+    def cell(label: str, t: str) -> str:
+        why = set_aside.get(t, {}).get(label)
+        if why is not None:
+            return f"<td><span class='failed' title='{esc(why)}'>not analysed</span></td>"
+        return f"<td>{'✓' if label in study.techniques[t] else ''}</td>"
+
     for label in study.labels:
-        cells = "".join(f"<td>{'✓' if label in study.techniques[t] else ''}</td>" for t in techs)
+        cells = "".join(cell(label, t) for t in techs)
         link = comp.per_sample.get(label)
         parts.append(f"<tr><td>{esc(label)}</td>{cells}<td>"
                      + (f"<a href='{esc(rel(link))}'>CSV</a>" if link else "") + "</td></tr>")
@@ -1360,6 +1375,10 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         report = Path(r.output_dir) / f"{r.name}.html"
         link = f"<a href='{esc(rel(report))}'>{esc(r.name)}</a>" if report.exists() else esc(r.name)
         status = esc(r.status) if r.ok else f"<span class='failed'>failed</span>: {esc(r.error)}"
+        if set_aside.get(r.name):
+            status += ("<br><span class='failed'>not analysed</span> (unreadable):<ul>"
+                       + "".join(f"<li>{esc(sample)}: {esc(why)}</li>" for sample, why in set_aside[r.name].items())
+                       + "</ul>")
         n = len(study.techniques.get(r.name, []))
         parts.append(f"<tr><td>{link}</td><td>{n or ''}</td><td>{status}</td><td>{r.seconds:.1f}</td></tr>")
     parts.append("</table>")

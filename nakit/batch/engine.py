@@ -73,6 +73,18 @@ class JobResult:
     def ok(self) -> bool:
         return self.status in ("ran", "skipped")
 
+    @property
+    def not_analysed(self) -> list[tuple[str, str]]:
+        """``[(sample, reason)]`` the run set aside as unreadable (its report still written)."""
+        from ..runfolder import not_analysed
+
+        return not_analysed(self.output_dir) if self.ok else []
+
+    @property
+    def complete(self) -> bool:
+        """The run ended and analysed every sample it was given."""
+        return self.ok and not self.not_analysed
+
 
 class BatchInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped a batch; ``results`` says what finished, what was stopped, what never ran."""
@@ -159,10 +171,13 @@ def run_job(job: Job, force: bool = False, key: str | None = None, kernels=None)
     elapsed = time.perf_counter() - start
     if not res.ok:
         return JobResult(job.name, job.output_dir, "failed", elapsed, res.error or "", str(res.html or ""))
+    result = JobResult(job.name, job.output_dir, "ran", elapsed, html=str(res.html or ""))
+    if result.not_analysed:  # no stamp: the next run tries the unreadable files again (fixed, or a reader installed)
+        return result
     with atomic_path(stamp) as tmp:
         tmp.write_text(json.dumps({"key": key, "seconds": round(elapsed, 2), "job": asdict(job)},
                                   indent=2, sort_keys=True, default=str))
-    return JobResult(job.name, job.output_dir, "ran", elapsed, html=str(res.html or ""))
+    return result
 
 
 _stopping = False  # set in a worker once it was told to stop: it starts no further job
@@ -303,6 +318,9 @@ class Progress:
         mark = {"ran": "ok  ", "skipped": "skip", "failed": "FAIL", "interrupted": "STOP",
                 "not run": "----"}[result.status]
         line = f"[{done:>{len(str(total))}}/{total}] {mark} {result.name} ({result.seconds:.1f} s)"
+        set_aside = result.not_analysed
+        if set_aside:
+            line += f"; not analysed (unreadable): {', '.join(sample for sample, _ in set_aside)}"
         if self.verbose and result.html:
             line += f" -> {result.html}"
         self._write(line)
@@ -591,10 +609,14 @@ def summarise(results: Iterable[JobResult]) -> str:
     line = f"{counts['ran']} ran, {counts['skipped']} skipped (unchanged), {counts['failed']} failed"
     if counts["interrupted"] or counts["not run"]:
         line += f"; interrupted: {counts['interrupted']} stopped, {counts['not run']} not started"
+    set_aside = [(r, sample, why) for r in results for sample, why in r.not_analysed]
+    if set_aside:
+        line += f"; {len(set_aside)} sample(s) not analysed (unreadable)"
     lines = [line]
     for r in results:
         if r.status == "failed":
             lines.append(f"  FAILED {r.name}: {r.error}  (partial notebook in {r.output_dir}.failed)")
         elif r.status == "interrupted":
             lines.append(f"  STOPPED {r.name}: {r.error}")
+    lines += [f"  NOT ANALYSED in {r.name}: {sample}: {why}" for r, sample, why in set_aside]
     return "\n".join(lines)

@@ -109,10 +109,14 @@ def detect_format(path: str | os.PathLike) -> str:
         if data.startswith(magic):
             raise FileFormatError(path, f"this looks like {what}")
     text = decode(data[:65536], path) if data[:3] != b"\xef\xbb\xbf" else data[3:65536].decode("utf-8", "replace")
-    if "<xrdMeasurements" in text or "*RAS_DATA_START" in text or re.search(r"^_2THETA|^BANK\s", text, re.M):
-        raise FileFormatError(path, "this looks like an X-ray diffraction file (XRDML, Rigaku RAS, UXD or GSAS); "
-                              "read it with nakit.xrd.read_xrd")
+    if ("<xrdMeasurements" in text or "*RAS_DATA_START" in text or "[Scan points]" in text
+            or re.search(r"^_2THETA|^BANK\s", text, re.M)):
+        raise FileFormatError(path, "this looks like an X-ray diffraction file (XRDML, Rigaku RAS, PANalytical CSV, "
+                              "UXD or GSAS); read it with nakit.xrd.read_xrd")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if first.lstrip().startswith(("{", "[{")):
+        raise FileFormatError(path, "this looks like JSON (a pyGAPS isotherm, say), not a Raman spectrum; "
+                              "expected WDF, RRUFF, WiRE or LabSpec text, or two columns of shift and intensity")
     if first.startswith("##"):
         return "rruff"
     if first.lstrip().lower().startswith(("#wave", "#x", "#y", "#time")):
@@ -279,12 +283,33 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     text = _lines(path)
     body = [(i, ln) for i, ln in enumerate(text.lines, start=1) if ln.strip() and not ln.lstrip().startswith("#")]
     # column names above the data ("Raman shift;Intensity") are a header, not a bad row
+    header = body[:1]
     while body and not _numeric_start(body[0][1]):
         body.pop(0)
+    if not body:
+        where = f"line {header[0][0]} reads {header[0][1].strip()[:60]!r}" if header else "no data lines"
+        raise FileFormatError(path, f"no numeric rows ({where}): expected two columns, Raman shift and "
+                              "intensity, below at most a line of column names")
     table = _numeric_rows(path, body, ncols=2, ends_with_newline=text.ends_with_newline)
+    _refuse_diffraction_axis(path, table[:, 0])
     ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
     ds.attrs.update(file_provenance(path, "two-column-txt"))
     return _with_laser(ds, laser_wavelength)
+
+
+def _refuse_diffraction_axis(path, x: np.ndarray) -> None:
+    """Refuse two plain columns that are a diffraction scan: an axis inside 0-180 sampled finer
+    than 0.1. A spectrometer's pixels are 0.3-2 cm-1 apart (0.1 for the finest triple
+    monochromators), and no Raman spectrum stops at 180 cm-1 with steps that fine; a 2theta
+    scan (0.01-0.05 deg steps) is exactly that. Plain numbers name no technique, so without
+    this a diffraction .xy given as a spectrum gave "bands" at 20-80 cm-1."""
+    if x.size < 3 or not np.all(np.isfinite(x)):
+        return
+    step = float(np.median(np.abs(np.diff(x))))
+    if 0 < np.min(x) and np.max(x) <= 180 and 0 < step < 0.1:
+        raise FileFormatError(path, f"an axis from {np.min(x):g} to {np.max(x):g} in steps of {step:.3g}: a "
+                              "diffraction scan in degrees 2theta (read it with nakit.xrd.read_xrd), not a Raman "
+                              "spectrum, whose points lie 0.3-2 cm-1 apart")
 
 
 def _lines(path) -> TextFile:

@@ -356,6 +356,11 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
         raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
+    if x[0] <= 0 or x[-1] >= 180:  # a Raman spectrum or an impedance table has two numeric columns too
+        why = ("a diffraction angle lies between 0 and 180 deg: this looks like another technique's data (a Raman "
+               "shift in cm-1, frequencies in Hz, ...), not a scan in degrees 2theta" if x[-1] >= 180 or x[0] < -10
+               else "points at or below 0 deg (the direct beam) are no diffraction: crop the scan to 2theta > 0")
+        raise FileFormatError(path, f"2theta runs from {x[0]:g} to {x[-1]:g} deg; {why}", field=f"range {index}")
     dvars = {"intensity": ("two_theta", y, {"units": s.units, "long_name": "diffracted intensity"})}
     if s.sigma is not None:
         dvars["intensity_sigma"] = ("two_theta", np.asarray(s.sigma, float), {"units": s.units})
