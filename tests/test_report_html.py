@@ -13,7 +13,6 @@ import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -98,6 +97,7 @@ def test_study_ledger_keeps_the_basis(tmp_path):
 # -- the batch summary has the index's house style ------------------------------------------------
 
 def test_batch_summary_is_styled_like_the_index_and_rounded(tmp_path):
+    from nakit.batch.engine import JobResult
     from nakit.batch.gather import write_summary
     from nakit.study import CSS
 
@@ -109,7 +109,7 @@ def test_batch_summary_is_styled_like_the_index_and_rounded(tmp_path):
         w.writeheader()
         w.writerow({"sample": "A", "notebook": "02_bet_bjh", "key": "bet_area", "quantity": "BET area",
                     "value": 193.721, "sigma": 1.13, "unit": "m2/g", "flags": "", "note": ""})
-    results = [SimpleNamespace(name="sample-1/02_bet_bjh", status="ran", seconds=1.5, error="")]
+    results = [JobResult("sample-1/02_bet_bjh", str(run), "ran", 1.5)]
     html = write_summary(tmp_path, results).read_text(encoding="utf-8")
     assert f"<style>{CSS}</style>" in html
     assert "border='1'" not in html and 'border="1"' not in html  # the house style draws the borders

@@ -109,9 +109,15 @@ def write_summary(out_root: str | Path, results) -> Path:
     table = summary_table(out_root)
     with atomic_path(out_root / "summary.csv") as tmp:
         table.to_csv(tmp, lineterminator="\n")
+    def problem(r) -> str:  # a failure's error, or what a run that ended could not read
+        if r.error:
+            return html.escape(r.error)
+        return "".join(f"not analysed (unreadable): {html.escape(sample)}: {html.escape(why)}<br>"
+                       for sample, why in r.not_analysed)
+
     rows = "".join(
         f"<tr><td>{html.escape(r.name)}</td><td>{r.status}</td><td>{r.seconds:.1f}</td>"
-        f"<td>{html.escape(r.error)}</td></tr>" for r in results)
+        f"<td>{problem(r)}</td></tr>" for r in results)
     # the study index's house style (nakit.study.CSS), so both pages read alike
     body = ("<!doctype html><html><head><meta charset='utf-8'><title>nakit batch summary</title>"
             f"<style>{CSS}</style></head><body>"
