@@ -129,8 +129,8 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     if head != MPR_MAGIC:
         raise FileFormatError(p, f"not a BioLogic .mpr file (it does not start with {MPR_MAGIC.decode()!r}), "
                               "so galvani could not read it", field="magic")
-    biologic = require("galvani.BioLogic", "readers", "reading a BioLogic .mpr file (or its .mpt text export from EC-Lab, "
-                       "which nakit reads without it)", path=p)
+    biologic = require("galvani.BioLogic", "readers", "reading a BioLogic .mpr file", path=p,
+                       otherwise="export it from EC-Lab as .mpt text, which nakit reads without it")
     try:
         with open(p, "rb") as fh:  # galvani leaves a file it opened itself open
             mpr = biologic.MPRfile(fh)

@@ -82,21 +82,23 @@ class MissingDependencyError(NakitError, ImportError):
     The message names the package and the pip extra that installs it.
     """
 
-    def __init__(self, package: str, extra: str, feature: str, path=None):
+    def __init__(self, package: str, extra: str, feature: str, path=None, otherwise: str = ""):
         self.package = package
         self.extra = extra
         super().__init__(
             f"{f'{path}: ' if path is not None else ''}{feature} needs the optional package {package!r}; "
-            f"install it with: pip install 'nakit[{extra}]'"
+            f"install it with: pip install 'nakit[{extra}]'" + (f"; or {otherwise}" if otherwise else "")
         )
 
 
-def require(module: str, extra: str, feature: str, path=None):
+def require(module: str, extra: str, feature: str, path=None, otherwise: str = ""):
     """Import an optional module or raise :class:`MissingDependencyError` (naming ``path``, the file
-    being read, when given: a batch or study then says which of its files needs the extra)."""
+    being read, when given: a batch or study then says which of its files needs the extra).
+    The package named is the distribution (``galvani`` for ``galvani.BioLogic``); ``otherwise``
+    says what does without it."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingDependencyError(module, extra, feature, path) from exc
+        raise MissingDependencyError(module.partition(".")[0], extra, feature, path, otherwise) from exc

@@ -21,4 +21,5 @@ def test_mpr_without_galvani_names_the_file(monkeypatch, reader, parts):
         {"cycling": read_cycling, "eis": read_eis}[reader](path)
     text = str(err.value)
     assert text.startswith(f"{path}: reading a BioLogic .mpr file")
-    assert ".mpt text export" in text and "pip install 'nakit[readers]'" in text
+    assert "needs the optional package 'galvani'" in text  # the distribution to install, not its module
+    assert "pip install 'nakit[readers]'; or export it from EC-Lab as .mpt text" in text

@@ -136,7 +136,8 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
                      "lines_matched": n_match,
                      "mean_abs_delta": float(dist.min(axis=1)[matched].mean()) if n_match else np.nan,
                      "present": coverage >= min_coverage and n_match >= min(min_lines, int(strong.sum()))})
-    scores = pd.DataFrame(rows).sort_values("coverage", ascending=False, ignore_index=True)
+    # (no candidates at all: an empty table with the columns, every peak unexplained)
+    scores = _score_table(rows).sort_values("coverage", ascending=False, ignore_index=True)
     present = set(scores.loc[scores["present"], "phase"])
     assign = []
     for i, t in enumerate(tt):
@@ -156,14 +157,19 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     return PhaseID(scores, pd.DataFrame(assign), sticks, intensity_units)
 
 
+_SCORE_TYPES = {"phase": object, "coverage": float, "lines_expected": int, "lines_matched": int,
+                "mean_abs_delta": float, "present": bool}
+
+
+def _score_table(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(_SCORE_TYPES)).astype(_SCORE_TYPES)
+
+
 def _nothing_to_identify(candidates, with_intensity: bool, intensity_units: str) -> PhaseID:
     """The :class:`PhaseID` of a scan without peaks: every candidate unscored (coverage NaN, a
     score of 0 would read as 'looked for and not matched'), no assignments, no sticks."""
-    scores = pd.DataFrame([{"phase": _as_crystal(c).name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
-                            "mean_abs_delta": np.nan, "present": False} for c in candidates],
-                          columns=["phase", "coverage", "lines_expected", "lines_matched", "mean_abs_delta", "present"])
-    scores = scores.astype({"coverage": float, "lines_expected": int, "lines_matched": int, "mean_abs_delta": float,
-                            "present": bool})
+    scores = _score_table([{"phase": _as_crystal(c).name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
+                            "mean_abs_delta": np.nan, "present": False} for c in candidates])
     columns = {"two_theta_obs": float, "phase": object, "hkl": object, "two_theta_calc": float, "delta": float}
     if with_intensity:
         columns["intensity_obs"] = float

@@ -154,6 +154,8 @@ def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int = 0, fmt: st
     fmt
         Force a format, one of :func:`formats`.
     """
+    if isinstance(scan, bool) or not isinstance(scan, (int, np.integer)):
+        raise ParameterError(f"{path}: scan must be a whole number, the 0-based index of a range; got {scan!r}")
     scans = read_xrd_scans(path, wavelength=wavelength, fmt=fmt)
     if not 0 <= scan < len(scans):
         raise ParameterError(f"{path}: scan {scan} requested but the file holds {len(scans)} range(s)")

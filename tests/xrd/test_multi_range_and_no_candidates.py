@@ -1,0 +1,60 @@
+"""A file holding several scan ranges, and a run with no candidate phase at all.
+
+Bruker RAW files may hold several ranges; notebook 01 read only the first and said nothing of the
+others. Now a sample's ``scan`` key picks one and the scans table says which of how many is
+analysed. With ``candidate_phases`` and ``reference_files`` both empty (peaks only, for a
+material outside the library) phase identification raised a KeyError from inside pandas.
+"""
+
+import csv
+
+import numpy as np
+import pytest
+
+from nakit.errors import ParameterError
+from nakit.paths import notebooks_dir
+from nakit.runfolder import not_analysed
+from nakit.xrd import identify_phases_raw, read_xrd
+from tests.peer import peer_file
+
+
+def test_no_candidates_leaves_every_peak_unexplained():
+    r = identify_phases_raw([20.0, 30.0, 41.6], 1.5406, candidates=[])
+    assert list(r.scores.columns)[:2] == ["phase", "coverage"] and r.scores.empty
+    assert r.present == [] and len(r.unexplained) == 3
+    assert "no_phase_present" in r.flags and "unexplained_peaks" in r.flags
+
+
+@pytest.mark.parametrize("scan", [1.5, True, "2", -1, 3])
+def test_a_scan_index_is_a_whole_number_within_the_file(scan):
+    path = peer_file("xrd", "xylib", "format1.raw")
+    with pytest.raises(ParameterError, match="scan"):
+        read_xrd(path, scan=scan)
+
+
+def test_each_range_of_a_multi_range_file():
+    path = peer_file("xrd", "xylib", "format1.raw")
+    starts = [float(read_xrd(path, scan=k).two_theta[0]) for k in range(3)]
+    assert starts == [10.0, 30.0, 40.0]
+    assert read_xrd(path, scan=2).attrs["n_scans"] == 3
+
+
+@pytest.mark.notebooks
+def test_notebook01_analyses_the_range_asked_for_without_candidates(tmp_path):
+    from nakit.runner import execute
+
+    path = str(peer_file("xrd", "xylib", "format1.raw"))
+    out = tmp_path / "run"
+    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", out, {"candidate_phases": [], "samples": [
+        {"label": "range two", "file": path, "scan": 2},
+        {"label": "first range", "file": path},
+        {"label": "no such range", "file": path, "scan": 5}]})
+    assert result.ok, result.error
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert "range 2 of ranges 0-2" in html and "range 0 of ranges 0-2" in html
+    assert "No candidate phase" in html
+    assert not_analysed(out) == [("no such range", f"{path}: scan 5 requested but the file holds 3 range(s)")]
+    peaks = [r for r in csv.DictReader(open(out / "results" / "indexed_peaks.csv", encoding="utf-8"))]
+    found = np.array([float(r["two_theta_obs"]) for r in peaks if r["sample"] == "range two"])
+    assert found.size and np.all((found > 40.0) & (found < 45.0))  # range 2 spans 40-45 deg
+    assert all(r["phase"] == "" for r in peaks)
