@@ -132,6 +132,19 @@ def warn(message: str) -> None:
     warnings.warn(message, NakitWarning, stacklevel=2)
 
 
+def labelled(label: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, its warnings issued again as ``"<label>: <message>"``: in a report of
+    many samples, a warning that does not say whose it is ("cycle 1: no discharge") is no use."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(*args, **kwargs)
+    for w in caught:
+        warnings.warn(f"{label}: {w.message}", w.category, stacklevel=2)
+    return out
+
+
 def _show_warnings_as_text() -> None:
     """In a notebook, show nakit's warnings as one readable line, not a source path and code line."""
     import warnings
@@ -620,7 +633,7 @@ class Report:
         for s in samples:
             label = str(s["label"])
             try:
-                out[label] = read(s)
+                out[label] = labelled(label, read, s)
             except NakitError as exc:
                 failed[label] = str(exc)
         if not failed:

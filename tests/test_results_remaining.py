@@ -225,7 +225,7 @@ def test_a_whole_pattern_fit_out_of_budget_is_flagged(annealed, tmp_path):
     from nakit.xrd import fit_whole_pattern
 
     ds, _ = annealed
-    with pytest.warns(NakitWarning, match="whole-pattern fit flagged: not_converged"):
+    with pytest.warns(NakitWarning, match="whole-pattern fit flagged: evaluation budget ran out"):
         fit = fit_whole_pattern(ds, ["Na2S_Fm-3m"], humps=("kapton",), max_nfev=10)
     assert not fit.converged and "not_converged" in fit.flags and not fit.ok
     assert fit.to_dict()["flags"] == "; ".join(fit.flags) and fit.to_dict()["ok"] is False

@@ -234,3 +234,20 @@ def test_no_run_that_set_a_sample_aside_is_stamped(mixed_study):
     """A stamp would skip the run next time, though the file may be fixed or its reader installed."""
     _, out, _ = mixed_study
     assert sorted(p.parent.name for p in out.glob(f"*/{STAMP}")) == []
+
+
+def test_a_readers_warnings_say_whose_file_they_are_about(tmp_path):
+    import warnings
+
+    from nakit.errors import NakitWarning
+
+    def read(s):
+        warnings.warn("the file states no temperature: 77 K assumed", NakitWarning)
+        return s["label"]
+    rep = report.start("toy", tmp_path, samples=["A", "B_old_", "C"], claims_file=None)
+    with pytest.warns(NakitWarning) as caught:
+        rep.read_samples(SAMPLES[:2], read)
+    assert [str(w.message) for w in caught] == ["A: the file states no temperature: 77 K assumed",
+                                                "B_old_: the file states no temperature: 77 K assumed"]
+    with pytest.warns(UserWarning, match="^cell 3: fit flagged$"):  # the category is kept
+        assert report.labelled("cell 3", lambda x: warnings.warn("fit flagged") or x + 1, 1) == 2

@@ -129,6 +129,18 @@ class FadeFit(Result):
             out.append("not_fading")
         return tuple(out)
 
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
+        words = {"uncertainties_undetermined": "a parameter has no standard error (the data do not determine it)",
+                 "fade_not_significant": "no significant fade (the fade term is under twice its standard error)",
+                 "plateau_extrapolated": "plateau extrapolated (the decay constant is longer than the cycles "
+                                         "fitted, so c_c lies beyond the data)",
+                 "plateau_negative": "plateau c_c below zero (no physical capacity)",
+                 "not_fading": "not fading (power-law exponent >= 0)"}
+        return tuple(words.get(f, f"{f[:-len('_at_bound')]} at its bound (set by the bound, not the data)"
+                               if f.endswith("_at_bound") else f) for f in self.flags)
+
     def report_row(self) -> dict[str, str]:
         """The fit as one row of a report's table: flags, parameters and AIC, as text.
 
@@ -140,7 +152,7 @@ class FadeFit(Result):
         from ..report import fmt  # the reports' rounding, so the table reads as the headline does
 
         mark = f" {FLAG_MARK}" if self.flags else ""
-        return {"flags": "; ".join(self.flags) or "none",
+        return {"flags": "; ".join(self.flag_details) or "none",
                 **{name: fmt(value, self.stderr.get(name)) + mark for name, value in self.params.items()},
                 "AIC": f"{self.aic:.1f}"}
 
@@ -170,7 +182,7 @@ class FadeFit(Result):
 
 def _warn_if_flagged(fit: FadeFit) -> FadeFit:
     if fit.flags:
-        warnings.warn(f"{fit.model} fade fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=3)
+        warnings.warn(f"{fit.model} fade fit flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=3)
     return fit
 
 

@@ -53,6 +53,14 @@ LAMBDA_GRID = np.logspace(-8, 1, 91)
 _FWHM_GAUSS = 2 * np.sqrt(np.log(2))  # FWHM of exp(-(eps x)^2) is _FWHM_GAUSS / eps
 
 
+#: :attr:`DRTResult.flags` in words
+DRT_FLAG_WORDS = {
+    "residuals_large": "residuals large (the distribution does not reproduce the spectrum)",
+    "low_frequency_limit_not_reached": "low-frequency limit not reached (|Z''| still large at the lowest "
+                                       "frequency: the slowest process lies beyond the data and is cut off)",
+    "lambda_at_grid_edge": "lambda at the edge of its search grid (the criterion has no optimum inside it)",
+}
+
 @dataclass(frozen=True)
 class DRTPeak:
     """One peak of a DRT: its time constant, characteristic frequency and resistance.
@@ -136,6 +144,11 @@ class DRTResult(Result):
     def ok(self) -> bool:
         """True when no check failed (no flags)."""
         return not self.flags
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
+        return tuple(DRT_FLAG_WORDS.get(f, f) for f in self.flags)
 
     @property
     def rms_residual(self) -> float:
@@ -657,7 +670,7 @@ def drt_raw(frequency, impedance, *, lam: float | None = None, criterion: str = 
             flags.append("lambda_at_grid_edge")
         if flags:
             label = "" if single else f" (spectrum {k})"
-            warnings.warn(f"DRT flagged{label}: {', '.join(flags)}; RMS relative residual "
+            warnings.warn(f"DRT flagged{label}: {'; '.join(DRT_FLAG_WORDS[f] for f in flags)}; RMS relative residual "
                           f"{np.sqrt(np.mean(np.abs(rel) ** 2)):.2g}, lambda {lams[k]:.3g}", NakitWarning, stacklevel=2)
         results.append(DRTResult(
             tau=np.exp(y_fine), gamma=gamma, gamma_sigma=gamma_sigma, tau_rbf=tau_rbf, weights=w,

@@ -408,5 +408,5 @@ def _as_fit(c: Circuit, res, weighting, method, f, z, n_starts) -> CircuitFit:
                      success=bool(res.success), message=str(res.message), frequency=f, z_data=z,
                      lmfit_result=res)
     if fit.flags:
-        warnings.warn(f"circuit {c.text!r} fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=3)
+        warnings.warn(f"circuit {c.text!r} fit flagged: {', '.join(fit.flag_details)}", NakitWarning, stacklevel=3)
     return fit

@@ -288,5 +288,5 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     curves.attrs["rwp"] = rwp
     fit = WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res)
     if fit.flags:
-        warnings.warn(f"whole-pattern fit flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=2)
+        warnings.warn(f"whole-pattern fit flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
     return fit

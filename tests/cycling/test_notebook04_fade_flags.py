@@ -86,7 +86,7 @@ def test_fade_table_carries_each_fits_flags_and_marks_every_flagged_number(run04
     assert set(rows) == set(fits)
     for key, fit in fits.items():
         row = rows[key]
-        assert row["flags"] == ("; ".join(fit.flags) or "none"), key
+        assert row["flags"] == ("; ".join(fit.flag_details) or "none"), key
         for name, text in _shown(fit).items():
             assert row[name] == (f"{text} ⚑" if fit.flags else text), (key, name)
         if not fit.flags:
@@ -113,7 +113,7 @@ def test_report_html_shows_flagged_fits_only_with_their_flags(run04):
     shown = _fade_table_in(html)
     assert set(shown) == set(fits)
     for key, fit in fits.items():
-        assert shown[key]["flags"] == ("; ".join(fit.flags) or "none"), key
+        assert shown[key]["flags"] == ("; ".join(fit.flag_details) or "none"), key
         for name, text in _shown(fit).items():
             assert shown[key][name] == (f"{text} ⚑" if fit.flags else text), (key, name)
     # nowhere else in what the reader sees does a flagged fit's number stand without its mark
@@ -126,7 +126,7 @@ def test_report_html_shows_flagged_fits_only_with_their_flags(run04):
             assert ends and all(text[end:end + 2] == " ⚑" for end in ends), (key, name, number)
     # the library's warning is shown under the sample's label, once per flagged fit
     for (label, model), fit in fits.items():
-        said = f"⚠ {label}: {model} fade fit flagged: {', '.join(fit.flags)}"
+        said = f"⚠ {label}: {model} fade fit flagged: {'; '.join(fit.flag_details)}"
         assert text.count(said) == (1 if fit.flags else 0), said
     assert text.count("fade fit flagged") == sum(1 for fit in fits.values() if fit.flags)
     # the flagged rows are coloured as a flagged claim is, the others not
