@@ -170,7 +170,16 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     p/p0 = 0.1 without a plateau is still type I (micropores plus an external surface). Type VI needs
     three or more separate risers (each >= 10% of the uptake) and no loop: two are not
     enough, since micropore filling followed by a condensation step also gives two.
+
+    Not classified (type ``"not classified"``, confidence ``"none"``, flag ``not_classified``,
+    the reason in words): a branch that does not reach from p/p0 <= 0.1 to >= 0.8, since the
+    features are read there and would be extrapolated (three points up to 0.2 read as a type I
+    plateau); and one whose uptake falls by more than 5 % after its maximum, since every type
+    assumes an uptake rising with pressure.
     """
+    why = _unclassifiable(p, q)
+    if why:
+        return IsothermType("not classified", why, "none", flags=("not_classified",))
     top = q.max()
     low = float(np.interp(0.1, p, q)) / top
     meso_loop = loop is not None and loop.capillary
@@ -218,6 +227,20 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     return IsothermType("II", f"knee at low pressure then unrestricted multilayer ({rise_top:.0%} of the uptake above "
                         f"p/p0 = 0.8){'; loop of type ' + loop.loop_type + ' from interparticle voids' if meso_loop else ''}",
                         _confidence([rise_top / 0.2 if rise_top < 0.2 else 1.0]), feats)
+
+
+def _unclassifiable(p, q) -> str:
+    """Why the branch cannot be given a type ("" when it can: see :func:`isotherm_type_raw`)."""
+    if p.min() > 0.1 or p.max() < 0.8:
+        return (f"the adsorption branch spans p/p0 {p.min():.3g}-{p.max():.3g}; the types are told apart by the "
+                "uptake below p/p0 = 0.1 and above 0.8, so it needs data from 0.1 or below to 0.8 or above")
+    k = int(np.argmax(q))
+    fall = (q[k] - q[k:].min()) / q[k] if q[k] > 0 else 0.0
+    if fall > 0.05:
+        return (f"the uptake falls by {fall:.0%} after its maximum at p/p0 {p[k]:.2f} (a leak, swapped columns, or a "
+                "structural transition such as negative gas adsorption); the IUPAC types assume an uptake that rises "
+                "with pressure")
+    return ""
 
 
 def _condensation_step(p, q) -> tuple[float, float]:
