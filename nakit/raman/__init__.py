@@ -17,7 +17,7 @@ __all__ = [
     "silicon_offset", "silicon_offset_raw", "apply_calibration", "stand_in_calibration", "with_default_laser",
     "despike", "despike_raw", "despike_neighbours_raw",
     "baseline_raw", "baseline_spread", "correct_baseline",
-    "Band", "BandFit", "fit_bands", "fit_bands_raw", "propose_bands",
+    "Band", "BandFit", "fit_bands", "fit_bands_raw", "propose_bands", "prominent_bands",
     "load_band_library", "candidates", "assign", "library_band",
     "carbon_analysis", "carbon_analysis_raw", "carbon_evidence", "CarbonEvidence",
     "fit_map", "fit_many_raw",
@@ -30,5 +30,5 @@ _lazy_exports(__name__, {
     "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon", "carbon_evidence": "carbon", "CarbonEvidence": "carbon",
     "despike": "despike", "despike_neighbours_raw": "despike", "despike_raw": "despike",
     "Band": "fitting", "BandFit": "fitting", "fit_bands": "fitting", "fit_bands_raw": "fitting",
-    "fit_many_raw": "mapfit", "fit_map": "mapfit", "propose_bands": "propose",
+    "fit_many_raw": "mapfit", "fit_map": "mapfit", "propose_bands": "propose", "prominent_bands": "propose",
 })

@@ -34,6 +34,12 @@ from .fitting import SHAPES, Band, build_model, lean_minimize, set_start_values
 DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
 
 
+#: noise below this fraction of the raw intensities' magnitude is round-off, not noise: a constant
+#: spectrum minus its baseline leaves wiggles of 1e-10 whose "peaks" pass any threshold set
+#: relative to themselves (they were fitted as bands)
+ROUND_OFF = 1e-9
+
+
 def noise_level(y) -> float:
     """Robust standard deviation of the point-to-point noise: MAD of first differences / sqrt(2)."""
     d = np.diff(np.asarray(y, dtype=float))
@@ -92,12 +98,13 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
             raise ParameterError(f"window {window} holds {int(keep.sum())} points; need at least 10")
         x, yv = x[keep], yv[keep]
     background = "linear"
+    raw_scale = float(np.max(np.abs(yv)))
     if baseline is not None:
         yv = yv - baseline_raw(x, yv, baseline)[0]
         background = "constant"
     step = float(np.median(np.diff(x)))
     noise = noise_level(yv)
-    if not noise > 0:
+    if not noise > ROUND_OFF * raw_scale:
         raise FitError("the spectrum has no measurable noise (constant or synthetic without noise); "
                        "give the bands explicitly")
     idx, props = find_peaks(yv, prominence=min_snr * noise, width=1.0)
@@ -125,6 +132,58 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
     if best is None:
         raise FitError("no band model could be fitted to the detected peaks")
     return tuple(_band(c, w, shape, step, name=f"band_{c:.0f}") for c, w in sorted(best[1]))
+
+
+def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_bands: int = 12,
+                    min_snr: float = 8.0, min_relative: float = 0.02,
+                    raw_scale: float | None = None) -> list[tuple[Band, tuple[float, float]]]:
+    """The most prominent peaks of a baseline-corrected spectrum, each a Lorentzian band with the
+    window to fit it in alone: the quick look at a spectrum nobody listed bands for.
+
+    Unlike :func:`propose_bands` nothing is fitted here and no BIC decides: every peak that
+    stands out is returned, for one-band fits in its own window (:func:`~nakit.raman.fitting.fit_bands`).
+
+    Parameters
+    ----------
+    spectrum
+        A baseline-corrected Raman spectrum Dataset over ``raman_shift``.
+    window
+        ``(lo, hi)`` cm-1 to look in (default: all of it); below 50 cm-1 (the laser line) never.
+    max_bands
+        The most prominent this many.
+    min_snr, min_relative
+        A peak's prominence must reach ``min_snr`` times the noise (:func:`noise_level`) and
+        ``min_relative`` of the tallest point.
+    raw_scale
+        The magnitude of the intensities before the baseline was removed (default: the
+        corrected ones'): noise below :data:`ROUND_OFF` of it is round-off, and nothing
+        stands out of it.
+
+    Returns
+    -------
+    list of (Band, (lo, hi))
+        By centre: the band (named ``band <centre>``, the peak's width as start value) and its
+        fitting window, centre +/- max(3 FWHM, 15 cm-1). Empty when no peak stands out.
+    """
+    from scipy.signal import find_peaks
+
+    x, y = _arrays(spectrum, None)
+    lo, hi = sorted(window) if window is not None else (50.0, np.inf)
+    keep = (x >= max(lo, 50.0)) & (x <= hi)
+    x, y = x[keep], y[keep]
+    if x.size < 3:
+        return []
+    step = float(np.median(np.diff(x)))
+    scale = float(np.max(np.abs(y))) if raw_scale is None else float(raw_scale)
+    floor = max(min_snr * max(noise_level(y), ROUND_OFF * scale), min_relative * float(np.max(y)))
+    idx, props = find_peaks(y, prominence=floor, width=2)
+    out = []
+    for k in sorted(np.argsort(props["prominences"])[::-1][:max_bands], key=lambda k: x[idx[k]]):
+        centre, fwhm = float(x[idx[k]]), float(props["widths"][k] * step)
+        half = max(3 * fwhm, 15.0)
+        out.append((Band(f"band {centre:.0f}", centre, "lorentzian", tolerance=max(fwhm, 5.0), fwhm=max(fwhm, 2 * step)),
+                    (centre - half, centre + half)))
+    return out
 
 
 def _selection_fit(x: np.ndarray, y: np.ndarray, bands: list[Band],
@@ -170,7 +229,7 @@ def _arrays(spectrum, y) -> tuple[np.ndarray, np.ndarray]:
         x, yv = spectrum["raman_shift"].values, spectrum.values
     else:
         x, yv = spectrum, y
-    x = as_float_array(x, "x", min_size=10)
-    yv = as_float_array(yv, "y", min_size=10)
+    x = as_float_array(x, "Raman shift", min_size=10)
+    yv = as_float_array(yv, "intensity", min_size=10)
     same_length(x=x, y=yv)
     return sorted_by(x, yv)
