@@ -324,7 +324,7 @@ def test_impedance_drt_summary_one_row_per_cell_spectrum(default_run, default_pa
         d = drt(select_loop(read_eis(nb.parent / cells[0]["files"][0]), "last"), lam=defaults["drt_lambda"],
                 weighting=defaults["drt_weighting"])
     assert float(first["r_pol_ohm"]) == pytest.approx(d.r_pol, rel=1e-9)
-    assert int(first["peaks"]) == len(d.peaks) and first["flags"] == "; ".join(d.flags)
+    assert int(first["peaks"]) == len(d.peaks) and first["flags"] == "; ".join(d.flag_details)
     headline = {(r["sample"], r["key"]) for r in csv.DictReader(open(out / "results" / "headline.csv",
                                                                       encoding="utf-8"))}
     assert {(s["label"], "r_interface_drt") for s in cells} <= headline
