@@ -103,6 +103,16 @@ ARBIN = {
     "cycle": ("cycleindex",),
     "step": ("stepindex",),
 }
+#: a plain table's columns, recognised by their names when no ``columns=`` map is given; each
+#: still needs a unit, in its header or in ``units=``
+PLAIN = {
+    "time": ("testtime", "totaltime", "time", "elapsedtime", "t", "zeit"),
+    "step_time": ("steptime",),
+    "voltage": ("voltage", "cellvoltage", "ewe", "ecell", "potential", "u", "v", "e", "spannung"),
+    "current": ("current", "i", "strom"),
+    "cycle": ("cycleindex", "cyclenumber", "cycle", "zyklus"),
+    "step": ("stepindex", "step"),
+}
 REQUIRED = ("time", "voltage", "current")
 
 _DURATION = re.compile(r"^\s*(?:(\d+)[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
@@ -171,8 +181,10 @@ def scale_factor(role: str, unit: str | None, path, units: Mapping[str, str] | N
     if units and role in units:
         unit = units[role]
     if unit is None:
-        raise FileFormatError(path, f"the {role} column states no unit, so mA and A (or s and h) "
-                              f"cannot be told apart; pass units={{'{role}': ...}}", field=where or role)
+        apart = {"time": "s and h", "voltage": "V and mV", "current": "mA and A", "capacity": "mAh and Ah",
+                 "energy": "mWh and Wh"}[quantity]
+        raise FileFormatError(path, f"the {role} column states no unit, so {apart} cannot be told apart; pass "
+                              f"units={{'{role}': ...}} (a cycling sample's 'units' key)", field=where or role)
     factor = UNIT_SCALE[quantity].get(_unit_key(unit))
     if factor is None:
         raise FileFormatError(path, f"unknown {quantity} unit {unit!r}; expected one of "
@@ -390,14 +402,17 @@ def read_arbin_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     sheets = [s for s in wb.sheet_names if s.lower().startswith("channel")]
     if not sheets:
         raise FileFormatError(path, f"no Channel_* data sheet; sheets are {wb.sheet_names}")
-    cols = _stack_sheets(wb, sheets, ARBIN, path, units)
+    return _arbin_record(_stack_sheets(wb, sheets, ARBIN, path, units), path, "Arbin xlsx")
+
+
+def _arbin_record(cols: Mapping[str, np.ndarray], path, fmt: str) -> xr.Dataset:
     pair = lambda a, b: (cols[a], cols[b]) if a in cols and b in cols else None  # noqa: E731
     return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"),
                        capacity_cycler=pair("charge_capacity", "discharge_capacity"),
                        energy_cycler=pair("charge_energy", "discharge_energy"),
                        counter_mode="cumulative", path=path,
-                       attrs=file_provenance(path, "Arbin xlsx", cycler="Arbin"))
+                       attrs=file_provenance(path, fmt, cycler="Arbin"))
 
 
 # -- text formats ----------------------------------------------------------------------------
@@ -458,6 +473,14 @@ def read_text_table(path, *, sep: str | None = None, skip: int = 0) -> TextTable
     return TextTable(p, header, rows, skip + 1)
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
 def _has_decimal_comma(rows: Sequence[Sequence[str]]) -> bool:
     return any(re.fullmatch(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", c.strip()) for r in rows[:200] for c in r)
 
@@ -489,6 +512,14 @@ def read_neware_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None 
                        capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
                        counter_mode="step", path=table.path,
                        attrs=file_provenance(table.path, "Neware csv", cycler="Neware"))
+
+
+def read_arbin_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+    """Read an Arbin CSV export: the columns of the Excel export's ``Channel`` sheet
+    (``Test_Time(s)``, ``Voltage(V)``, ``Current(A)``, ``Charge_Capacity(Ah)``, ...) as text,
+    read as :func:`read_arbin_xlsx` reads them."""
+    table = read_text_table(path)
+    return _arbin_record(_table_columns(table, ARBIN, units), table.path, "Arbin csv")
 
 
 # -- BioLogic ----------------------------------------------------------------------------------
@@ -601,15 +632,19 @@ def read_biologic_mpr(path: str | os.PathLike, *, units: Mapping[str, str] | Non
 
 # -- any table ---------------------------------------------------------------------------------
 
-def read_csv(path: str | os.PathLike, columns: Mapping[str, str], *, units: Mapping[str, str] | None = None,
-             sep: str | None = None, current_sign: int = 1, skiprows: int = 0) -> xr.Dataset:
-    """Read any delimited table given a map from nakit roles to its column headers.
+def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, *,
+             units: Mapping[str, str] | None = None, sep: str | None = None, current_sign: int = 1,
+             skiprows: int = 0) -> xr.Dataset:
+    """Read any delimited table of time, voltage and current.
 
     Parameters
     ----------
     columns
         ``{"time": "t", "voltage": "U", "current": "I", ...}``; roles are ``time``,
-        ``voltage``, ``current`` (required) and ``cycle``, ``step``, ``step_time``.
+        ``voltage``, ``current`` (required) and ``cycle``, ``step``, ``step_time``. None:
+        recognised by their names (:data:`PLAIN`: ``time``/``Test Time``, ``Voltage``/``Ewe``/
+        ``U``, ``Current``/``I``, ``Cycle``, ``Step``; ``time/s``, ``Current(mA)``), and refused
+        with what the header holds when one of the three is not found.
     units
         Units of the mapped columns when their headers do not state them
         (``{"time": "h", "current": "A"}``); a header's own unit is overridden.
@@ -621,16 +656,32 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str], *, units: Mapp
     """
     if current_sign not in (1, -1):
         raise ParameterError(f"current_sign must be 1 or -1, got {current_sign!r}")
-    unknown = set(columns) - {"time", "voltage", "current", "cycle", "step", "step_time"}
+    unknown = set(columns or {}) - {"time", "voltage", "current", "cycle", "step", "step_time"}
     if unknown:
         raise ParameterError(f"unknown column role(s) {sorted(unknown)}")
     table = read_text_table(path, sep=sep, skip=skiprows)
+    if columns is None:
+        try:
+            found = find_columns(table.header, PLAIN, table.path)
+        except FileFormatError:
+            if all(_is_number(h) for h in table.header if h):
+                raise FileFormatError(table.path, "a table of numbers without a header line: nothing says which "
+                                      "column is time, voltage or current (and in which unit), so it is no cycling "
+                                      "record nakit can read; give it a header such as 'time/s,voltage/V,current/mA'",
+                                      line=table.header_line) from None
+            raise FileFormatError(table.path, f"a text table whose header {table.header[:12]} names no time, voltage "
+                                  "and current columns nakit recognises (time, Test Time; Voltage, Ewe, U; Current, "
+                                  "I), so it is no cycler export nakit reads (Neware CSV, Arbin CSV, BioLogic .mpt); "
+                                  "name them with columns={'time': ..., 'voltage': ..., 'current': ...} (a cycling "
+                                  "sample's 'columns' key)", line=table.header_line) from None
+        columns = {role: table.header[i] for role, (i, _) in found.items()}
     roles = {role: (header,) for role, header in columns.items()}
     cols = _table_columns(table, roles, units)
     return make_record(cols["time"], cols["voltage"], current_sign * cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
                        row_offset=skiprows + 2,
-                       attrs=file_provenance(table.path, "csv", column_map=str(dict(columns))))
+                       attrs=file_provenance(table.path, "csv", column_map=str(dict(columns)),
+                                             current_sign="as given" if current_sign == 1 else "reversed"))
 
 
 # -- recognising the format ------------------------------------------------------------------
@@ -769,18 +820,11 @@ def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
     from . import neware
 
     kind = sniff_cycling(path)
-    if kind == "text_table" or kind == "arbin_csv":
-        if "columns" not in facts:
-            head = read_text_lines(path).lines[:1]
-            what = ("an Arbin CSV export" if kind == "arbin_csv"
-                    else f"a text table whose first line is {head[0][:120]!r}" if head else "a text file")
-            raise FileFormatError(path, f"this looks like {what}, not a cycler export nakit recognises "
-                                  "(Neware CSV, BioLogic .mpt); pass columns={'time': ..., 'voltage': ..., "
-                                  "'current': ...} to read it as a plain table", line=1)
+    if kind == "text_table":
         return read_csv(path, **facts)
     readers = {
         "biologic_mpr": read_biologic_mpr, "biologic_mpt": read_biologic_mpt,
-        "land": read_land, "arbin_xlsx": read_arbin_xlsx, "neware_csv": read_neware_csv,
+        "land": read_land, "arbin_xlsx": read_arbin_xlsx, "arbin_csv": read_arbin_csv, "neware_csv": read_neware_csv,
         "neware_regular_csv": neware.read_neware_regular_csv, "neware_btsda_xls": neware.read_neware_xls,
         "neware_bts8_xlsx": neware.read_neware_xlsx, "neware_nda": neware.read_neware_nda,
         "neware_ndax": neware.read_neware_nda,

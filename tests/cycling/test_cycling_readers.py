@@ -128,7 +128,7 @@ def test_impedance_files_are_refused_as_cycling(parts):
 @pytest.mark.parametrize("parts,what", [(("echem", "pyimpspec", "data.dta"), "Gamry"),
                                         (("echem", "gamry-parser", "eispot_data.dta"), "Gamry"),
                                         (("echem", "impedancepy", "exampleDataZPlot.z"), "ZPlot"),
-                                        (("echem", "impedancepy", "exampleData.csv"), "pass columns")])
+                                        (("echem", "impedancepy", "exampleData.csv"), "without a header line")])
 def test_other_echem_files_are_named_when_refused(parts, what):
     with pytest.raises(FileFormatError, match=what):
         read_cycling(peer_file(*parts))
@@ -380,11 +380,12 @@ def test_semicolon_table_with_decimal_commas(tmp_path):
     p = tmp_path / "cell.csv"
     p.write_text("Zeit/s;Spannung/V;Strom/mA\n0;2,0;1,0\n1800;2,2;1,0\n3600;2,4;1,0\n3660;2,3;-1,0\n5460;2,0;-1,0\n",
                  encoding="latin-1")
-    with pytest.raises(FileFormatError, match="pass columns"):
-        read_cycling(p)
-    rec = read_cycling(p, columns={"time": "Zeit", "voltage": "Spannung", "current": "Strom"})
-    np.testing.assert_allclose(rec["voltage"], [2.0, 2.2, 2.4, 2.3, 2.0])
-    assert summarise(rec)["charge_capacity"].item() == pytest.approx(1.0)
+    named = read_cycling(p, columns={"time": "Zeit", "voltage": "Spannung", "current": "Strom"})
+    np.testing.assert_allclose(named["voltage"], [2.0, 2.2, 2.4, 2.3, 2.0])
+    assert summarise(named)["charge_capacity"].item() == pytest.approx(1.0)
+    found = read_cycling(p)  # German headers recognised by name too
+    assert found.attrs["instrument_column_map"] == str({"time": "Zeit/s", "voltage": "Spannung/V", "current": "Strom/mA"})
+    np.testing.assert_array_equal(found["capacity"].values, named["capacity"].values)
 
 
 def test_truncated_csv_is_refused(tmp_path):

@@ -1,0 +1,110 @@
+"""Cycling text tables nakit reads without being told their columns: Arbin's CSV export, and a
+plain table of time, voltage and current whose headers say what they are.
+
+Both were refused ("pass columns=..."), which a study or a notebook could not do: a researcher
+with an Arbin CSV or a home-made cycler's log had no way in.
+"""
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nakit.cycling import CellRecipe, read_arbin_xlsx, read_cycling, summarise
+from nakit.errors import FileFormatError
+from nakit.paths import data_dir, notebooks_dir
+from tests.peer import peer_file
+
+STAND_IN = data_dir() / "cycling" / "cast_annealed_50cycles.xlsx"
+
+
+@pytest.fixture(scope="module")
+def stand_in():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_cycling(STAND_IN)
+
+
+def _plain(ds, path, header=("time/s", "Ewe/V", "I/mA"), scale=(1.0, 1.0, 1.0), sign=1.0):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for t, v, i in zip(ds.time.values, ds.voltage.values, ds.current.values):
+            w.writerow([repr(float(t * scale[0])), repr(float(v * scale[1])), repr(float(sign * i * scale[2]))])
+    return path
+
+
+def test_an_arbin_csv_export_reads_as_its_excel_twin(tmp_path):
+    xlsx = peer_file("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx")
+    sheet = pd.read_excel(xlsx, sheet_name="Channel_11_1")
+    sheet.insert(0, "Data_Point", np.arange(1, len(sheet) + 1))  # as Arbin's CSV export starts
+    path = tmp_path / "channel_11.csv"
+    sheet.to_csv(path, index=False)
+    want, got = read_arbin_xlsx(xlsx), read_cycling(path)
+    assert got.attrs["source_format"] == "Arbin csv" and set(got.data_vars) == set(want.data_vars)
+    for name in want.data_vars:
+        np.testing.assert_array_equal(got[name].values, want[name].values, err_msg=name)
+    np.testing.assert_array_equal(got.cycle.values, want.cycle.values)
+
+
+def test_a_plain_table_is_read_by_its_header_names(stand_in, tmp_path):
+    path = _plain(stand_in, tmp_path / "log.csv")
+    got = read_cycling(path)
+    assert got.attrs["source_format"] == "csv"
+    assert got.attrs["instrument_column_map"] == str({"time": "time/s", "voltage": "Ewe/V", "current": "I/mA"})
+    cell = CellRecipe(5.0, 0.3, "Na2S")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want, have = summarise(stand_in, cell), summarise(got, cell)
+    # the same cycles from time, voltage and current alone; the LAND file's capacities are its counters (six
+    # digits), the table's are integrated from the current
+    np.testing.assert_allclose(have["discharge_capacity"].values, want["discharge_capacity"].values, rtol=1e-5)
+    np.testing.assert_allclose(have["coulombic_efficiency"].values, want["coulombic_efficiency"].values, rtol=1e-5)
+
+
+def test_units_and_sign_given_for_a_table_that_states_none(stand_in, tmp_path):
+    path = _plain(stand_in, tmp_path / "bare.csv", header=("Time", "Voltage", "Current"), scale=(1 / 3600, 1.0, 1e-3),
+                  sign=-1.0)
+    with pytest.raises(FileFormatError, match="the time column states no unit, so s and h cannot be told apart"):
+        read_cycling(path)
+    got = read_cycling(path, units={"time": "h", "voltage": "V", "current": "A"}, current_sign=-1)
+    np.testing.assert_allclose(got.current.values, stand_in.current.values, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got.time.values, stand_in.time.values, rtol=1e-12)
+
+
+def test_a_table_without_recognisable_columns_says_what_it_holds(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("when,what\nMonday,cell built\n")
+    with pytest.raises(FileFormatError, match=r"header \['when', 'what'\] names no time, voltage and current"):
+        read_cycling(path)
+
+
+@pytest.mark.notebooks
+def test_notebook04_reads_a_plain_table_with_the_cells_units_and_sign(stand_in, tmp_path):
+    from nakit.runner import execute
+    from nakit.runfolder import not_analysed
+
+    bare = _plain(stand_in, tmp_path / "bare.csv", header=("Time", "Voltage", "Current"), scale=(1 / 3600, 1.0, 1e-3),
+                  sign=-1.0)
+    out = tmp_path / "run"
+    cell = {"composite_mass_mg": 5.0, "active_fraction": 0.3, "active_material": "Na2S"}
+    result = execute(notebooks_dir() / "04_cycling.ipynb", out, {"samples": [
+        {"label": "home-made log", "file": str(bare), "units": {"time": "h", "voltage": "V", "current": "A"},
+         "current_sign": -1, **cell},
+        {"label": "no units given", "file": str(bare), **cell}]})
+    assert result.ok, result.error
+    assert [s for s, _ in not_analysed(out)] == ["no units given"]
+    rows = {r["key"]: r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))
+            if r["sample"] == "home-made log"}
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = summarise(stand_in, CellRecipe(5.0, 0.3, "Na2S"))
+    first = float(want["specific_discharge_capacity"].values[0])
+    assert float(rows["first_discharge_capacity"]["value"]) == pytest.approx(first, rel=1e-5)
