@@ -450,11 +450,10 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
     """
     import numpy as np
     import xarray as xr
-    from scipy.signal import find_peaks
 
     from nakit.eis import fitting, read_eis, select_loop
     from nakit.errors import NakitError, ParameterError
-    from nakit.raman import Band, carbon_analysis, correct_baseline, despike, fit_bands, read_raman
+    from nakit.raman import Band, carbon_analysis, correct_baseline, despike, fit_bands, prominent_bands, read_raman
     from nakit.raman.baseline import BaselineSpec, window_of
     from nakit.xrd import fit_peaks, identify_phases, read_cif, read_xrd, reference, refine_cell
 
@@ -493,9 +492,8 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
             compared[label].append(f"cell_a[{phase}]")
 
     # -- Raman (03_raman_assignment): band centres of fitted bands, D/G ratio and band centres of carbons
-    helpers = _notebook_helpers("03_raman_assignment", {"auto_bands", "baseline_spec", "looks_like_carbon"},
-                                {"np": np, "find_peaks": find_peaks, "Band": Band, "max_auto_bands": 8,
-                                 "window_of": window_of, "ParameterError": ParameterError,
+    helpers = _notebook_helpers("03_raman_assignment", {"baseline_spec", "looks_like_carbon"},
+                                {"np": np, "window_of": window_of, "ParameterError": ParameterError,
                                  "BaselineSpec": BaselineSpec})
     laser = "instrument_laser_wavelength_nm"
     for label, (technique, entry) in PEER.items():
@@ -517,7 +515,8 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
             continue
         corrected = correct_baseline(spectrum, helpers["baseline_spec"](spectrum.raman_shift.values))
         compared[label] = []
-        for band, window in helpers["auto_bands"](corrected, entry.get("window")):
+        for band, window in prominent_bands(corrected, window=entry.get("window"), max_bands=8,
+                                            raw_scale=float(np.abs(spectrum.intensity).max())):
             fit = fit_bands(corrected, [band], window=window)
             for _, b in fit.table.iterrows():
                 name = b["band"] if "band" in b else b.get("name")
