@@ -251,3 +251,21 @@ def test_a_readers_warnings_say_whose_file_they_are_about(tmp_path):
                                                 "B_old_: the file states no temperature: 77 K assumed"]
     with pytest.warns(UserWarning, match="^cell 3: fit flagged$"):  # the category is kept
         assert report.labelled("cell 3", lambda x: warnings.warn("fit flagged") or x + 1, 1) == 2
+
+
+@pytest.mark.notebooks
+def test_nakit_run_writes_the_report_and_exits_1_naming_the_unreadable_file(tmp_path):
+    import yaml
+
+    bad = _bad_files(tmp_path)["xrd"]
+    params = tmp_path / "params.yaml"
+    params.write_text(yaml.safe_dump({"samples": [
+        {"label": "good scan", "file": str(data_dir() / "xrd" / "annealed.raw")},
+        {"label": "bad scan", "file": str(bad)}]}), encoding="utf-8")
+    out = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-c", "from nakit.cli import main; main()", "run", "01_xrd_indexing",
+                           "-f", str(params), "-o", str(out), "--no-server"],
+                          capture_output=True, text=True, timeout=600, env={**os.environ, "NAKIT_VERBOSITY": "0"})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "01_xrd_indexing.ipynb ->" in proc.stdout and (out / "01_xrd_indexing.html").exists()
+    assert f"NOT ANALYSED bad scan: {bad}" in proc.stderr and "states no wavelength" in proc.stderr
