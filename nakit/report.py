@@ -137,12 +137,14 @@ def labelled(label: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> A
     many samples, a warning that does not say whose it is ("cycle 1: no discharge") is no use."""
     import warnings
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kwargs)
-    for w in caught:
-        warnings.warn(f"{label}: {w.message}", w.category, stacklevel=2)
-    return out
+    caught: list = []
+    try:  # (said also when fn raises: what it warned of before may explain the error)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            return fn(*args, **kwargs)
+    finally:
+        for w in caught:
+            warnings.warn(f"{label}: {w.message}", w.category, stacklevel=2)
 
 
 def _show_warnings_as_text() -> None:
@@ -647,9 +649,9 @@ class Report:
                 f"not be read, so {'it is' if one else 'they are'} left out of everything below; "
                 f"{'the sample itself is' if one else 'the samples themselves are'} analysed."
                 if part else
-                f"**Not analysed ({len(failed)} of {len(failed) + len(out)} samples):** {'its file' if one else 'their files'} "
-                f"could not be read, so {'it is' if one else 'they are'} left out of everything below; the other samples "
-                "are analysed.")
+                f"**Not analysed ({len(failed)} of {len(failed) + len(out)} samples):** "
+                f"{'its file' if one else 'their files'} could not be read, so {'it is' if one else 'they are'} left "
+                "out of everything below; the other samples are analysed.")
         _display_markdown(lead + "\n\n" + "\n".join(f"- **{label}**: {_md_text(why)}" for label, why in failed.items()))
         return out
 

@@ -269,3 +269,13 @@ def test_nakit_run_writes_the_report_and_exits_1_naming_the_unreadable_file(tmp_
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "01_xrd_indexing.ipynb ->" in proc.stdout and (out / "01_xrd_indexing.html").exists()
     assert f"NOT ANALYSED bad scan: {bad}" in proc.stderr and "states no wavelength" in proc.stderr
+
+
+def test_warnings_before_an_error_are_still_said_with_the_label():
+    import warnings
+
+    def fails():
+        warnings.warn("step 3 ends early")
+        raise FileFormatError("f.csv", "cut short")
+    with pytest.warns(UserWarning, match="^cell 3: step 3 ends early$"), pytest.raises(FileFormatError):
+        report.labelled("cell 3", fails)

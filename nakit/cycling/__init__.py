@@ -29,8 +29,8 @@ __all__ = [
     "PAPER_CELL", "CellRecipe", "cached", "cycler_table", "dqdv", "dqdv_raw", "find_plateaus", "fit_fade", "fit_fade_raw",
     "ProfilePlan", "halfcycle_curve", "halves_of", "halves_present", "make_record", "missing_halves",
     "no_complete_cycle", "only_text", "profile_plan", "plateau_series", "rate_capability", "rate_steps_raw",
-    "read_arbin_csv", "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling", "read_land",
-    "read_land_cycle_table", "read_neware_csv", "read_neware_nda", "read_neware_regular_csv", "read_neware_xls",
-    "read_neware_xlsx", "read_record_parquet", "sniff_cycling", "summarise", "summarise_raw",
+    "read_arbin_csv", "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling",
+    "read_land", "read_land_cycle_table", "read_neware_csv", "read_neware_nda", "read_neware_regular_csv",
+    "read_neware_xls", "read_neware_xlsx", "read_record_parquet", "sniff_cycling", "summarise", "summarise_raw",
     "write_record_parquet",
 ]

@@ -181,8 +181,8 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
     for k in sorted(np.argsort(props["prominences"])[::-1][:max_bands], key=lambda k: x[idx[k]]):
         centre, fwhm = float(x[idx[k]]), float(props["widths"][k] * step)
         half = max(3 * fwhm, 15.0)
-        out.append((Band(f"band {centre:.0f}", centre, "lorentzian", tolerance=max(fwhm, 5.0), fwhm=max(fwhm, 2 * step)),
-                    (centre - half, centre + half)))
+        band = Band(f"band {centre:.0f}", centre, "lorentzian", tolerance=max(fwhm, 5.0), fwhm=max(fwhm, 2 * step))
+        out.append((band, (centre - half, centre + half)))
     return out
 
 
