@@ -1380,7 +1380,10 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
                        + "".join(f"<li>{esc(sample)}: {esc(why)}</li>" for sample, why in set_aside[r.name].items())
                        + "</ul>")
         n = len(study.techniques.get(r.name, []))
-        parts.append(f"<tr><td>{link}</td><td>{n or ''}</td><td>{status}</td><td>{r.seconds:.1f}</td></tr>")
+        # (a part set aside, "B (rate test)", is no sample of the study)
+        unread = sum(name in study.techniques.get(r.name, []) for name in set_aside.get(r.name, {}))
+        counted = f"{n} ({unread} not analysed)" if unread else f"{n or ''}"
+        parts.append(f"<tr><td>{link}</td><td>{counted}</td><td>{status}</td><td>{r.seconds:.1f}</td></tr>")
     parts.append("</table>")
     # comparison
     parts.append("<h2>Comparison across samples</h2>")

@@ -210,6 +210,7 @@ def test_the_study_names_every_unreadable_file_at_once_and_exits_1(mixed_study):
         assert str(f) in proc.stdout  # each reason names its file
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("not analysed</span>") >= 6 and "states no wavelength" in index
+    assert "<td>2 (1 not analysed)</td>" in index  # XRD: two scans, one read
 
 
 @pytest.mark.notebooks
