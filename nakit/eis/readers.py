@@ -146,6 +146,39 @@ _REAL_NAME = re.compile(r"^(re\(z\)|z_?re(al)?\b|z_?re(al)?[(/\[]|real\b|z'(?!')
 _IMAG_NAME = re.compile(r"^-?(im\(z\)|z_?im(ag)?\b|z_?im(ag)?[(/\[]|imag(inary)?\b|z''|z\")")
 
 
+_MODULUS_NAME = re.compile(r"^(\|z\||zmod|mod(ulus)?(\(z\))?\b|mod(ulus)?[(/\[]|magnitude)")
+_PHASE_NAME = re.compile(r"^-?(phase|phi|\u03c6|theta|\u03b8|arg)")
+# unit prefixes are case-sensitive: mOhm and MOhm, mHz and MHz
+_OHM_UNITS = {"ohm": 1.0, "ohms": 1.0, "kohm": 1e3, "Mohm": 1e6, "mohm": 1e-3, "Gohm": 1e9}
+_HZ_UNITS = {"hz": 1.0, "khz": 1e3, "Mhz": 1e6, "mhz": 1e-3, "rad/s": 1 / (2 * np.pi)}
+
+
+def _header_unit(name: str) -> str | None:
+    """The unit a column header states, in brackets (``Z' (kOhm)``, ``f [Hz]``) or after a slash
+    (``Re(Z)/Ohm``); None when it states none."""
+    m = re.search(r"[(\[]([^()\[\]]*)[)\]]\s*$", name.strip())
+    if m and not re.fullmatch(r"\s*z\s*", m.group(1), re.IGNORECASE):  # "Re(Z)" names, not a unit
+        return m.group(1).strip()
+    if "/" in name:
+        return name.rsplit("/", 1)[1].strip() or None
+    return None
+
+
+def _scale(name: str, table: dict[str, float], path, what: str) -> float:
+    """The factor to ohm or Hz of a column with header ``name`` (1 when it states no unit)."""
+    unit = _header_unit(name)
+    if unit is None:
+        return 1.0
+    key = re.sub("[\u03a9\u2126]", "ohm", unit.replace(" ", ""))  # the Greek capital omega and the ohm sign
+    key = key[0] + key[1:].lower() if key[:1] in ("M", "G") else key.lower()  # keep the mega/milli difference
+    if key in table:
+        return table[key]
+    if what == "ohm" and re.fullmatch(r"[a-z]", unit):  # ZView's "Z'(a)", "Z''(b)": its column letters
+        return 1.0
+    raise FileFormatError(path, f"column {name!r}: unit {unit!r} is not a {what} unit nakit knows "
+                          f"({', '.join(table)})", field=name)
+
+
 def _looks_numeric(tokens: list[str], decimal: str) -> bool:
     try:
         numeric_columns([tokens], range(len(tokens)), path=None, lines=[0], decimal=decimal)
@@ -230,17 +263,25 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         if short is not None:
             raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {short[1]}", line=short[0])
         raise FileFormatError(path, "no numeric rows (expected frequency, Z', Z'' columns)")
-    stated, columns, names = None, [0, 1, 2], ["frequency", "Z'", "Z''"]
+    stated, columns, names, polar = None, [0, 1, 2], ["frequency", "Z'", "Z''"], False
     if header is not None:
         # a headed table must name its frequency column: a cycler or spectrometer export also
         # has three numeric columns, and would otherwise pass
         names = [t.strip().strip('"') for t in header[1]]
         columns = _named_columns(names)
         if columns is None:
+            columns = _polar_columns(names)
+            polar = columns is not None
+        if columns is None:
             if not _FREQUENCY_NAME.search(names[0]):
                 raise FileFormatError(path, f"the header names the first column {names[0]!r}, not a frequency, and "
                                             "names no frequency, Z' and Z'' columns: this table is not an impedance "
                                             f"spectrum (header {names[:6]})", line=header[0], field=names[0])
+            other = [n for n in names[1:3] if _MODULUS_NAME.search(_squeezed(n)) or _PHASE_NAME.search(_squeezed(n))]
+            if other:  # |Z| or a phase without its partner: not Z' and Z''
+                raise FileFormatError(path, f"the header names {other} where Z' and Z'' are expected, and no complete "
+                                            f"|Z| and phase pair: the impedance cannot be read (header {names[:6]})",
+                                      line=header[0], field=other[0])
             columns = [0, 1, 2]
         stated = "negated" if names[columns[2]].lstrip().startswith("-") else None
         instrument["columns"] = ", ".join(names[j] for j in columns)
@@ -251,16 +292,47 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
                                         f"{[j + 1 for j in columns]}", line=int(i))
     check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=int(line_no[-1]), decimal=decimal)
     data = numeric_columns(rows, columns, path=path, lines=line_no, decimal=decimal, names=names)
+    if header is not None:  # the units the header states: kOhm, mHz, rad/s ...
+        data[:, 0] *= _scale(names[columns[0]], _HZ_UNITS, path, "frequency")
+        data[:, 1] *= _scale(names[columns[1]], _OHM_UNITS, path, "ohm")
+        if not polar:
+            data[:, 2] *= _scale(names[columns[2]], _OHM_UNITS, path, "ohm")
     detected = imag_convention == "auto"
     if detected:
-        if stated:  # the header's third column is "-Z''", "-Im(Z)/Ohm", ...
+        if stated:  # the header's third column is "-Z''", "-Im(Z)/Ohm", "-Phase (deg)" ...
             imag_convention = stated
         else:
             imag_convention = "negated" if np.sum(data[:, 2] > 0) > data.shape[0] / 2 else "signed"
     sign = -1.0 if imag_convention == "negated" else 1.0
+    if polar:  # |Z| and phase: a capacitive phase is negative, as Im(Z) is
+        unit = (_header_unit(names[columns[2]]) or "deg").lower()
+        if unit not in ("deg", "\u00b0", "degree", "degrees", "rad"):
+            raise FileFormatError(path, f"column {names[columns[2]]!r}: phase unit {unit!r}; expected deg or rad",
+                                  field=names[columns[2]])
+        phase = sign * (data[:, 2] if unit == "rad" else np.radians(data[:, 2]))
+        z = data[:, 1] * np.exp(1j * phase)
+        instrument["polar"] = 1
+    else:
+        z = data[:, 1] + 1j * sign * data[:, 2]
     attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected),
                             **instrument)
-    return spectrum_dataset(data[:, 0], data[:, 1] + 1j * sign * data[:, 2], attrs, path=path, lines=line_no)
+    return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"\s+", "", name).lower()
+
+
+def _polar_columns(names: list[str]) -> list[int] | None:
+    """Positions of the frequency, |Z| and phase columns named in a header (a Bode table), or None."""
+    norm = [_squeezed(n) for n in names]
+    found = []
+    for pattern in (_FREQUENCY_NAME, _MODULUS_NAME, _PHASE_NAME):
+        j = next((j for j, n in enumerate(norm) if pattern.search(n) and j not in found), None)
+        if j is None:
+            return None
+        found.append(j)
+    return found
 
 
 # ---------------------------------------------------------------- entry point -------------------
