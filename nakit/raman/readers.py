@@ -61,8 +61,9 @@ def read_raman(path: str | os.PathLike, *, laser_wavelength: float | None = None
         when it is recognised (a diffraction file, an Excel workbook, an image, ...).
     """
     fmt = detect_format(path)
-    reader = {"wdf": _read_wdf, "rruff": read_rruff, "wire": read_wire, "labspec": read_labspec,
-              "two-column": read_two_column}[fmt]
+    if fmt == "two-column":  # (its axis may be a wavelength, converted with the laser's)
+        return read_two_column(path, laser_wavelength=laser_wavelength)
+    reader = {"wdf": _read_wdf, "rruff": read_rruff, "wire": read_wire, "labspec": read_labspec}[fmt]
     return _with_laser(reader(path), laser_wavelength)
 
 
@@ -284,17 +285,36 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     body = [(i, ln) for i, ln in enumerate(text.lines, start=1) if ln.strip() and not ln.lstrip().startswith("#")]
     # column names above the data ("Raman shift;Intensity") are a header, not a bad row
     header = body[:1]
+    names = []
     while body and not _numeric_start(body[0][1]):
-        body.pop(0)
+        names.append(body.pop(0))
     if not body:
         where = f"line {header[0][0]} reads {header[0][1].strip()[:60]!r}" if header else "no data lines"
         raise FileFormatError(path, f"no numeric rows ({where}): expected two columns, Raman shift and "
                               "intensity, below at most a line of column names")
     table = _numeric_rows(path, body, ncols=2, ends_with_newline=text.ends_with_newline)
-    _refuse_diffraction_axis(path, table[:, 0])
-    ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
-    ds.attrs.update(file_provenance(path, "two-column-txt"))
+    x, extra = table[:, 0], {}
+    # the first column's name: the x axis
+    named = next(((i, ln) for i, ln in names if _WAVELENGTH_AXIS.search(re.split(r"\t|,|;|\s{2,}", ln.strip())[0])),
+                 None)
+    if named is not None:  # an absolute wavelength axis: a Raman shift only with the laser's wavelength
+        lineno, line = named
+        if laser_wavelength is None:
+            raise FileFormatError(path, f"the first column is a wavelength in nm ({line.strip()[:60]!r}), not a "
+                                  "Raman shift in cm-1; give the laser wavelength (laser_wavelength, the sample's "
+                                  "'laser_wavelength' key) to convert it, or export the spectrum in Raman shift",
+                                  line=lineno)
+        x = 1e7 / float(laser_wavelength) - 1e7 / x
+        extra["axis_converted"] = f"wavelength (nm) to Raman shift with the {float(laser_wavelength):g} nm laser"
+    else:
+        _refuse_diffraction_axis(path, x)
+    ds = _dataset(path, x, table[:, 1], (), "counts", {})
+    ds.attrs.update(file_provenance(path, "two-column-txt", **extra))
     return _with_laser(ds, laser_wavelength)
+
+
+#: a column name that is an absolute wavelength ("Wavelength (nm)", "lambda/nm", "nm")
+_WAVELENGTH_AXIS = re.compile(r"wavelength|lambda|\u03bb|(^|[\s(\[/])nm\b", re.IGNORECASE)
 
 
 def _refuse_diffraction_axis(path, x: np.ndarray) -> None:

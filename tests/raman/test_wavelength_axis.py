@@ -1,0 +1,42 @@
+"""A two-column spectrum whose axis is an absolute wavelength (nm) is no Raman shift.
+
+It was read as one: a spectrum at 540-700 nm became "Raman shifts" of 540-700 cm-1. Now it is
+refused, or converted with the laser wavelength given for the sample.
+"""
+
+import numpy as np
+import pytest
+
+from nakit.errors import FileFormatError
+from nakit.raman import read_raman
+
+NM = np.linspace(540.0, 700.0, 801)
+LINE = 560.0  # nm: 939.8 cm-1 from a 532 nm laser
+
+
+def write(path, header):
+    y = 100 + 1000 * np.exp(-((NM - LINE) / 0.6) ** 2)
+    path.write_text(header + "\n" + "".join(f"{a:.3f}\t{b:.3f}\n" for a, b in zip(NM, y)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("header", ["Wavelength (nm)\tIntensity", "lambda/nm\tcounts", "nm\tI"])
+def test_a_wavelength_axis_is_refused_without_the_laser(tmp_path, header):
+    path = write(tmp_path / "s.txt", header)
+    with pytest.raises(FileFormatError, match="the first column is a wavelength in nm"):
+        read_raman(path)
+
+
+def test_a_wavelength_axis_is_converted_with_the_laser(tmp_path):
+    ds = read_raman(write(tmp_path / "s.txt", "Wavelength (nm)\tIntensity"), laser_wavelength=532.0)
+    shift = ds.raman_shift.values
+    np.testing.assert_allclose(np.sort(shift), np.sort(1e7 / 532.0 - 1e7 / NM), rtol=1e-12)
+    peak = float(shift[np.argmax(ds.intensity.values)])
+    assert peak == pytest.approx(1e7 / 532.0 - 1e7 / LINE, abs=3.5)  # the grid: 0.2 nm is ~6 cm-1 here
+    assert ds.attrs["instrument_laser_wavelength_nm"] == 532.0
+    assert "532 nm laser" in ds.attrs["instrument_axis_converted"]
+
+
+def test_a_raman_shift_header_is_read_as_it_is(tmp_path):
+    ds = read_raman(write(tmp_path / "s.txt", "Raman shift (cm-1)\tIntensity"))
+    np.testing.assert_allclose(ds.raman_shift.values, NM)
