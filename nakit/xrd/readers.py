@@ -132,6 +132,8 @@ class _Scan:
     units: str = "counts"
     meta: dict[str, Any] = field(default_factory=dict)
     wavelength: Wavelength | None = None
+    #: what the first column holds when it is not 2theta: ("q", factor to 1/angstrom) or ("d", to angstrom)
+    axis: tuple[str, float] | None = None
 
 
 # ----------------------------------------------------------------------------------- public API
@@ -342,7 +344,7 @@ def zip_member(zf: zipfile.ZipFile, name: str, path, budget: list[int]) -> bytes
 
 
 def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int, n: int) -> xr.Dataset:
-    x = np.asarray(s.two_theta, dtype=float)
+    x = np.asarray(s.two_theta, dtype=float) if s.axis is None else _to_two_theta(path, s, wl.ka1)
     y = np.asarray(s.intensity, dtype=float)
     if x.size < 2:
         raise FileFormatError(path, f"range {index}: fewer than two data points", field=f"range {index}")
@@ -371,6 +373,44 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     ds.attrs.update(wl.attrs())
     ds.attrs.update({"wavelength_source": wl_source, "scan_index": index, "n_scans": n})
     return ds
+
+
+def _to_two_theta(path, s: _Scan, ka1: float) -> np.ndarray:
+    """2theta (deg) of a scan whose first column is Q or d, at the K-alpha1 wavelength."""
+    kind, factor = s.axis
+    v = np.asarray(s.two_theta, dtype=float) * factor
+    sine = v * ka1 / (4 * np.pi) if kind == "q" else ka1 / (2 * v)
+    if not np.all((sine > 0) & (sine < 1)):
+        what = "Q" if kind == "q" else "d"
+        raise FileFormatError(path, f"the first column is {what} ({v.min():g}-{v.max():g} "
+                              f"{'1/angstrom' if kind == 'q' else 'angstrom'}), and part of it lies beyond what "
+                              f"{ka1:g} angstrom reaches (sin theta > 1): is the wavelength right?")
+    s.meta["axis_converted"] = f"{'Q' if kind == 'q' else 'd'} to 2theta at {ka1:g} angstrom"
+    return 2 * np.degrees(np.arcsin(sine))
+
+
+#: the first column's name when it is Q or d, and its unit's factor to 1/angstrom or angstrom
+_Q_NAME = re.compile(r"^(q|q[-_ ]?value|scattering[-_ ]?vector)\b")
+_D_NAME = re.compile(r"^(d|d[-_ ]?spacing|d[-_ ]?value)\b")
+
+
+def _first_column_axis(lines: list[str]) -> tuple[str, float] | None:
+    """("q" | "d", factor) when a header or comment line before the data names the first column Q or
+    d (``Q (1/A)``, ``# q(nm^-1)``, ``d-spacing (A)``), else None (2theta, as xy files hold)."""
+    found = None
+    for raw in lines:
+        line = raw.strip().lstrip("#;!%'\"/").strip()
+        if not line:
+            continue
+        first = re.split(r"\t|,|;|\s{2,}|\s(?=[A-Za-z])", line)[0].strip().lower()
+        if re.match(r"^[-+.\d]", first):
+            break  # the data
+        nm = "nm" in first
+        if _Q_NAME.match(first):
+            found = ("q", 0.1 if nm else 1.0)
+        elif _D_NAME.match(first) and not first.startswith(("data", "date", "det")):
+            found = ("d", 10.0 if nm else 1.0)
+    return found
 
 
 class _Bin:
@@ -663,7 +703,8 @@ def _parse_xy(data: bytes, path) -> list[_Scan]:
     sigma = arr[:, 2] if arr.shape[1] >= 3 else None
     if sigma is not None and np.any(sigma < 0):
         raise FileFormatError(path, "negative uncertainty in the third column", field="column 3")
-    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]})]
+    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]},
+                  axis=_first_column_axis(lines))]
 
 
 def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:
