@@ -293,7 +293,9 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     check_last_row(rows, path=path, ends_with_newline=text.ends_with_newline, line=int(line_no[-1]), decimal=decimal)
     data = numeric_columns(rows, columns, path=path, lines=line_no, decimal=decimal, names=names)
     if header is not None:  # the units the header states: kOhm, mHz, rad/s ...
-        data[:, 0] *= _scale(names[columns[0]], _HZ_UNITS, path, "frequency")
+        f_name = names[columns[0]]
+        angular = _header_unit(f_name) is None and re.search(r"omega|\u03c9", f_name, re.IGNORECASE)
+        data[:, 0] *= 1 / (2 * np.pi) if angular else _scale(f_name, _HZ_UNITS, path, "frequency")
         data[:, 1] *= _scale(names[columns[1]], _OHM_UNITS, path, "ohm")
         if not polar:
             data[:, 2] *= _scale(names[columns[2]], _OHM_UNITS, path, "ohm")

@@ -34,6 +34,7 @@ def z_of(ds):
     (("freq/mHz", "Re(Z)/mOhm", "Im(Z)/mOhm"), 1e3, 1e3),
     (("Frequency (MHz)", "Z' (MΩ)", "Z'' (MΩ)"), 1e-6, 1e-6),
     (("omega (rad/s)", "Z' (Ω)", "Z'' (Ω)"), 2 * np.pi, 1.0),
+    (("ω", "Z'", "Z''"), 2 * np.pi, 1.0),  # an angular frequency states its unit by its name
 ])
 def test_units_stated_in_the_header_are_converted(tmp_path, header, scale_f, scale_z):
     f, z = z_of(read_eis(table(tmp_path / "t.csv", header, (F * scale_f, Z.real * scale_z, Z.imag * scale_z))))
