@@ -190,9 +190,12 @@ def detect_format(path: str | os.PathLike):
                                     "spreadsheet export (File > Export > .xls, Full Report Set)")
     if re.search(r"p/p0|p/po|p/p°|relative.?pressure|p_rel", first, re.IGNORECASE):
         return "csv", read_csv
+    if re.search(r"(^|[,;\t])\s*\"?(p0|po|p_0|saturation pressure|psat)\b", first, re.IGNORECASE):
+        return "csv", read_csv  # absolute pressures with the saturation pressure beside them
     shown = first if len(first) <= 60 else first[:57] + "..."
     raise FileFormatError(path, f"text whose first line is {shown!r}: not a recognised isotherm format. A plain "
-                                "table needs a header naming p/p0 and the loading with its unit, e.g. "
+                                "table needs a header naming p/p0 (or an absolute pressure and the saturation "
+                                "pressure p0, each with its unit) and the loading with its unit, e.g. "
                                 "'p/p0,Quantity Adsorbed (cm3/g STP)'", line=1)
 
 
@@ -235,6 +238,36 @@ def _unit_of(header: str) -> str:
     return m.group(1) if m else ""
 
 
+def _absolute_pressure_columns(norm: list[str]) -> tuple[int, int] | None:
+    """(pressure, saturation pressure) columns of a table that gives both in absolute units
+    (``Absolute Pressure (mmHg)``, ``Saturation Pressure (mmHg)``; ``P (kPa)``, ``P0 (kPa)``), or None."""
+    def name(h):
+        return re.sub(r"\s*\(.*\)\s*$", "", h).strip()
+    i0 = next((i for i, h in enumerate(norm) if name(h) in ("p0", "po", "p_0", "saturation pressure", "p sat", "psat")),
+              None)
+    ip = next((i for i, h in enumerate(norm) if i != i0 and name(h) in ("p", "pressure", "absolute pressure")), None)
+    return (ip, i0) if ip is not None and i0 is not None else None
+
+
+def _relative(row, columns, header, path, line, decimal) -> float:
+    """p/p0 of one row from its absolute pressure and saturation pressure, each in its header's unit."""
+    values = []
+    for i in columns:
+        unit = _unit_of(header[i])
+        if not unit:
+            raise FileFormatError(path, f"pressure column {header[i]!r} states no unit (kPa, mmHg, bar, ...)",
+                                  line=line, field=header[i])
+        try:
+            factor = pressure_factor(unit)
+        except ParameterError as exc:
+            raise FileFormatError(path, str(exc), line=line, field=header[i]) from None
+        values.append(parse_number(row[i], path=path, line=line, field=header[i], decimal=decimal) * factor)
+    if not values[1] > 0:
+        raise FileFormatError(path, f"saturation pressure {values[1]:g} Pa is not positive", line=line,
+                              field=header[columns[1]])
+    return values[0] / values[1]
+
+
 def _split(line: str, delimiter: str | None) -> list[str]:
     """Fields of a table line; a header in a white-space table splits on tabs or 2+ spaces."""
     if delimiter is not None:
@@ -269,6 +302,10 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     ip = next((i for i, h in enumerate(norm) if "p/p" in h or "relative pressure" in h or h in ("p rel", "prel")), None)
     iq = next((i for i, h in enumerate(norm) if i != ip and any(w in h for w in ("quantity", "loading", "amount", "uptake", "adsorbed"))), None)
     ib = next((i for i, h in enumerate(norm) if h == "branch"), None)
+    absolute = None  # (pressure column, saturation-pressure column) when p/p0 is their ratio
+    if ip is None:
+        absolute = _absolute_pressure_columns(norm)
+        ip = absolute[0] if absolute else None
     if ip is None or iq is None:
         raise FileFormatError(path, f"header {header} must name a relative-pressure column (p/p0) and a loading "
                               "column with its unit, e.g. 'Quantity Adsorbed (cm3/g STP)'", line=n0 + 1)
@@ -285,7 +322,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
             cut = n == len(lines) and not tf.ends_with_newline
             raise FileFormatError(path, ("file ends mid-row (truncated?): " if cut else "")
                                   + f"expected {len(header)} fields, got {len(row)}", line=n)
-        p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal))
+        p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal) if absolute is None
+                 else _relative(row, absolute, header, path, n, decimal))
         q.append(parse_number(row[iq], path=path, line=n, field=header[iq], decimal=decimal))
         if ib is not None:
             b.append(row[ib].strip())
@@ -295,6 +333,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     if ib is None or ib != len(header) - 1:  # a cut label cannot be told from a short one; numbers can
         check_last_row(rows, path=path, ends_with_newline=ends, line=last_line, decimal=decimal)
     attrs = {"loading_units_in_file": unit, **file_provenance(path, "csv")}
+    if absolute is not None:
+        attrs["relative_pressure_from"] = f"{header[absolute[0]]} / {header[absolute[1]]}"
     if decimal == "," or delimiter not in (",", None):
         attrs["source_locale"] = f"decimal {decimal!r}, separator {delimiter or 'white space'!r}"
     try:
