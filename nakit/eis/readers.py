@@ -148,6 +148,7 @@ _IMAG_NAME = re.compile(r"^-?(im\(z\)|z_?im(ag)?\b|z_?im(ag)?[(/\[]|imag(inary)?
 
 _MODULUS_NAME = re.compile(r"^(\|z\||zmod|mod(ulus)?(\(z\))?\b|mod(ulus)?[(/\[]|magnitude)")
 _PHASE_NAME = re.compile(r"^-?(phase|phi|\u03c6|theta|\u03b8|arg)")
+_BODE = (_FREQUENCY_NAME, _MODULUS_NAME, _PHASE_NAME)
 # unit prefixes are case-sensitive: mOhm and MOhm, mHz and MHz
 _OHM_UNITS = {"ohm": 1.0, "ohms": 1.0, "kohm": 1e3, "Mohm": 1e6, "mohm": 1e-3, "Gohm": 1e9}
 _HZ_UNITS = {"hz": 1.0, "khz": 1e3, "Mhz": 1e6, "mhz": 1e-3, "rad/s": 1 / (2 * np.pi)}
@@ -187,20 +188,25 @@ def _looks_numeric(tokens: list[str], decimal: str) -> bool:
         return False
 
 
-def _named_columns(names: list[str]) -> list[int] | None:
+def _named_columns(names: list[str], patterns=None) -> list[int] | None:
     """Positions of the frequency, real and imaginary columns named in a header, or None.
 
     Names are compared without spaces and case: ``Frequency (Hz)``, ``freq/Hz``; ``Z' (Ohm)``,
     ``Re(Z)/Ohm``, ``Zreal``, ``real``; ``-Z'' (Ohm)``, ``-Im(Z)/Ohm``, ``Zimag``, ``imaginary``.
+    Other ``patterns`` find other columns (frequency, |Z| and phase: :data:`_BODE`).
     """
-    norm = [re.sub(r"\s+", "", n).lower() for n in names]
+    norm = [_squeezed(n) for n in names]
     found = []
-    for pattern in (_FREQUENCY_NAME, _REAL_NAME, _IMAG_NAME):
+    for pattern in patterns or (_FREQUENCY_NAME, _REAL_NAME, _IMAG_NAME):
         j = next((j for j, n in enumerate(norm) if pattern.search(n) and j not in found), None)
         if j is None:
             return None
         found.append(j)
     return found
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"\s+", "", name).lower()
 
 
 def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str | None = None) -> xr.Dataset:
@@ -223,10 +229,13 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     header that names the three columns (``Frequency (Hz)``, ``Z' (Ohm)``, ``-Z'' (Ohm)``;
     ``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``; ``Zreal``, ``Zimag``; see
     :func:`_named_columns`) decides where they are, as in an Autolab NOVA export with an
-    ``Index`` column first; otherwise the header must name the first column as a frequency,
-    so a cycler or spectrometer table with three numeric columns is refused rather than read
-    as impedance. An imaginary column named with a leading minus is taken as -Im(Z) under
-    ``"auto"``. ``instrument_columns`` lists the columns used.
+    ``Index`` column first; so does one that names frequency, |Z| and phase (a Bode table:
+    ``|Z|/Ohm``, ``Phase/deg`` or ``rad``; ``instrument_polar`` = 1), converted to Z' and Z''.
+    Otherwise the header must name the first column as a frequency, so a cycler or spectrometer
+    table with three numeric columns is refused rather than read as impedance. An imaginary (or
+    phase) column named with a leading minus is taken as negated under ``"auto"``. Units the
+    header states are converted (kOhm, MOhm, mOhm; kHz, mHz, MHz, rad/s; a frequency named
+    omega is angular); an unknown one is refused. ``instrument_columns`` lists the columns used.
     """
     if imag_convention not in IMAG_CONVENTIONS:
         raise ParameterError(f"imag_convention must be one of {IMAG_CONVENTIONS}, got {imag_convention!r}")
@@ -270,7 +279,7 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         names = [t.strip().strip('"') for t in header[1]]
         columns = _named_columns(names)
         if columns is None:
-            columns = _polar_columns(names)
+            columns = _named_columns(names, _BODE)
             polar = columns is not None
         if columns is None:
             if not _FREQUENCY_NAME.search(names[0]):
@@ -320,21 +329,6 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
                             **instrument)
     return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
 
-
-def _squeezed(name: str) -> str:
-    return re.sub(r"\s+", "", name).lower()
-
-
-def _polar_columns(names: list[str]) -> list[int] | None:
-    """Positions of the frequency, |Z| and phase columns named in a header (a Bode table), or None."""
-    norm = [_squeezed(n) for n in names]
-    found = []
-    for pattern in (_FREQUENCY_NAME, _MODULUS_NAME, _PHASE_NAME):
-        j = next((j for j, n in enumerate(norm) if pattern.search(n) and j not in found), None)
-        if j is None:
-            return None
-        found.append(j)
-    return found
 
 
 # ---------------------------------------------------------------- entry point -------------------
