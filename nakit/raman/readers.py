@@ -52,7 +52,8 @@ def read_raman(path: str | os.PathLike, *, laser_wavelength: float | None = None
         The file (text exports in any of the layouts of this module, or a Renishaw ``.wdf``).
     laser_wavelength
         Excitation wavelength in nm, for formats that do not state it (it overrides
-        nothing a file states; a conflict raises :class:`~nakit.errors.ParameterError`).
+        nothing a file states; a conflict raises :class:`~nakit.errors.ParameterError`); it
+        also converts a two-column file's wavelength axis to Raman shift (:func:`read_two_column`).
 
     Raises
     ------
@@ -280,7 +281,13 @@ def read_rruff(path: str | os.PathLike) -> xr.Dataset:
 
 def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None = None) -> xr.Dataset:
     """Read plain ``shift<sep>intensity`` text; ``#`` lines are comments, column-name lines
-    before the first number are a header, axis order is free."""
+    before the first number are a header, axis order is free.
+
+    A header that names the first column a wavelength (``Wavelength (nm)``, ``lambda/nm``) is
+    converted to Raman shift, :math:`\\tilde\\nu = 10^7/\\lambda_{laser} - 10^7/\\lambda`, with
+    ``laser_wavelength`` (nm), and refused without it (``instrument_axis_converted`` says so).
+    Two columns that are a diffraction scan are refused (:func:`_refuse_diffraction_axis`).
+    """
     text = _lines(path)
     body = [(i, ln) for i, ln in enumerate(text.lines, start=1) if ln.strip() and not ln.lstrip().startswith("#")]
     # column names above the data ("Raman shift;Intensity") are a header, not a bad row
