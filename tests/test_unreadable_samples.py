@@ -280,3 +280,23 @@ def test_warnings_before_an_error_are_still_said_with_the_label():
         raise FileFormatError("f.csv", "cut short")
     with pytest.warns(UserWarning, match="^cell 3: step 3 ends early$"), pytest.raises(FileFormatError):
         report.labelled("cell 3", fails)
+
+
+def test_the_new_sample_keys_are_checked_before_anything_runs(tmp_path):
+    """A sample's scan index and current sign are parameters, not unreadable files: refused at once."""
+    import yaml
+
+    from nakit.errors import ParameterError
+    from nakit.study import load_study
+
+    d = data_dir()
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump({"title": "keys", "samples": [
+        {"label": "a", "xrd": {"file": str(d / "xrd/annealed.raw"), "scan": 1.5}},
+        {"label": "b", "xrd": {"file": str(d / "xrd/quenched.raw"), "scan": -1}},
+        {"label": "c", "cycling": {"file": str(d / "cycling/ball_milled_45cycles.xlsx"), "current_sign": 2}}]}))
+    with pytest.raises(ParameterError) as info:
+        load_study(path)
+    text = str(info.value)
+    assert "'scan' = 1.5 is not allowed" in text and "'scan' = -1 is out of range" in text
+    assert "'current_sign' = 2 is not allowed (one of: 1, -1)" in text
