@@ -522,6 +522,56 @@ def read_arbin_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None =
     return _arbin_record(_table_columns(table, ARBIN, units), table.path, "Arbin csv")
 
 
+MACCOR = {
+    "time": ("test(sec)", "testtime(s)", "testtime"),
+    "step_time": ("step(sec)", "steptime(s)", "steptime"),
+    "voltage": ("volts", "voltage(v)", "voltage"),
+    "current": ("amps", "current(a)", "current"),
+    "cycle": ("cyc#", "cycle"),
+    "step": ("step",),
+}
+
+
+def read_maccor_txt(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
+    """Read a Maccor text export: a few lines of test facts, then a tab-separated table
+    (``Rec#``, ``Cyc#``, ``Step``, ``Test (Sec)``, ``Step (Sec)``, ``Amp-hr``, ``Watt-hr``,
+    ``Amps``, ``Volts``, ``State``, ...).
+
+    Maccor writes the current as a magnitude and says its direction in ``State``: ``C`` charge,
+    ``D`` discharge, ``R`` rest (``O``, ``S``: other, read as rest). The current is signed from
+    it (positive = charge); a row with current on a rest state, or a state nakit does not know,
+    is refused. ``Amp-hr`` is not used: what it counts differs between Maccor procedures, so
+    capacities are integrated from the current. Header names are those of BEEP's Maccor
+    parser, which reads real exports; no Maccor file was available here to check against.
+    """
+    p, lines, _ = _text_lines(path)
+    start = next((i for i, ln in enumerate(lines[:100]) if _is_maccor_header(ln)), None)
+    if start is None:
+        raise FileFormatError(p, "no Maccor column header (Rec#, Cyc#, ..., Amps, Volts, State) in the first 100 lines")
+    table = read_text_table(path, sep="\t", skip=start)
+    defaults = {"time": "s", "step_time": "s", "voltage": "V", "current": "A"}  # Maccor's own units
+    cols = _table_columns(table, MACCOR, {**defaults, **(units or {})})
+    i_state = next((i for i, h in enumerate(table.header) if _norm(h) == "state"), None)
+    if i_state is None:
+        raise FileFormatError(p, "no State column: the current's direction is unknown", line=table.header_line)
+    states = [r[i_state].strip().upper() if i_state < len(r) else "" for r in table.rows]
+    sign = np.array([{"C": 1.0, "D": -1.0, "R": 0.0, "O": 0.0, "S": 0.0}.get(st, np.nan) for st in states])
+    bad = np.flatnonzero(np.isnan(sign) | ((sign == 0) & (cols["current"] != 0)))
+    if bad.size:
+        k = int(bad[0])
+        raise FileFormatError(p, f"State {states[k]!r} with current {cols['current'][k]:g} mA: expected C (charge), "
+                              "D (discharge) or R (rest, no current)", line=table.header_line + 1 + k, field="State")
+    return make_record(cols["time"], cols["voltage"], sign * np.abs(cols["current"]), cycle=cols.get("cycle"),
+                       step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
+                       row_offset=table.header_line + 1,
+                       attrs=file_provenance(table.path, "Maccor txt", cycler="Maccor"))
+
+
+def _is_maccor_header(line: str) -> bool:
+    cells = {_norm(c) for c in line.split("\t")}
+    return {"rec#", "cyc#", "state"} <= cells and bool(cells & {"amps", "currenta"})
+
+
 # -- BioLogic ----------------------------------------------------------------------------------
 
 def _biologic_column(df, meta, name: str, role: str, path, units) -> np.ndarray:
@@ -696,7 +746,7 @@ FORMAT_NAMES = {
     "land": "a LAND workbook", "arbin_xlsx": "an Arbin Excel export",
     "neware_btsda_xls": "a Neware BTSDA 7 workbook", "neware_bts8_xlsx": "a Neware BTS 8 workbook",
     "neware_csv": "a Neware CSV export", "neware_regular_csv": "a Neware regular-export CSV",
-    "text_table": "a delimited text table", "arbin_csv": "an Arbin CSV export",
+    "text_table": "a delimited text table", "arbin_csv": "an Arbin CSV export", "maccor_txt": "a Maccor text export",
 }
 
 
@@ -792,6 +842,8 @@ def sniff_cycling(path: str | os.PathLike) -> str:
                               "export; read impedance with nakit.eis.read_eis", line=1)
     if "test_time" in low and "data_point" in low:
         return "arbin_csv"
+    if any(_is_maccor_header(ln) for ln in lines[:100]):
+        return "maccor_txt"
     if re.search(r"[\x00-\x08\x0e-\x1f]", text[:2000]):
         raise FileFormatError(p, "a binary file that is not a cycler format nakit reads (BioLogic .mpr, "
                               "Neware .nda/.ndax, LAND/Arbin/Neware Excel)")
@@ -825,6 +877,7 @@ def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
     readers = {
         "biologic_mpr": read_biologic_mpr, "biologic_mpt": read_biologic_mpt,
         "land": read_land, "arbin_xlsx": read_arbin_xlsx, "arbin_csv": read_arbin_csv, "neware_csv": read_neware_csv,
+        "maccor_txt": read_maccor_txt,
         "neware_regular_csv": neware.read_neware_regular_csv, "neware_btsda_xls": neware.read_neware_xls,
         "neware_bts8_xlsx": neware.read_neware_xlsx, "neware_nda": neware.read_neware_nda,
         "neware_ndax": neware.read_neware_nda,

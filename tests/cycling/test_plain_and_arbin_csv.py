@@ -108,3 +108,37 @@ def test_notebook04_reads_a_plain_table_with_the_cells_units_and_sign(stand_in, 
         want = summarise(stand_in, CellRecipe(5.0, 0.3, "Na2S"))
     first = float(want["specific_discharge_capacity"].values[0])
     assert float(rows["first_discharge_capacity"]["value"]) == pytest.approx(first, rel=1e-5)
+
+
+def _maccor(ds, path, state_of=None):
+    """``ds`` written as a Maccor text export: current as a magnitude, its direction in State."""
+    head = ("Today's Date 12/06/2026 9:00:00 AM\tDate of Test:\t12/01/2026 8:00:00 AM\n"
+            "Filename:\tC:\\Data\\cell.001\tProcedure:\tNaS.000\n"
+            "Rec#\tCyc#\tStep\tTest (Sec)\tStep (Sec)\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\tDPt Time\n")
+    rows = []
+    for k, (t, v, i, c, st) in enumerate(zip(ds.time.values, ds.voltage.values, ds.current.values,
+                                             ds.cycle.values, ds.step.values), start=1):
+        state = state_of(i) if state_of else ("C" if i > 0 else "D" if i < 0 else "R")
+        rows.append(f"{k}\t{c}\t{st}\t{float(t)!r}\t0\t0\t0\t{abs(float(i)) / 1000!r}\t{float(v)!r}\t{state}\t0\t"
+                    "12/01/2026 8:00:00 AM\n")
+    path.write_text(head + "".join(rows), encoding="latin-1")
+    return path
+
+
+def test_a_maccor_export_signs_its_current_by_state(stand_in, tmp_path):
+    got = read_cycling(_maccor(stand_in, tmp_path / "cell.txt"))
+    assert got.attrs["source_format"] == "Maccor txt"
+    np.testing.assert_allclose(got.current.values, stand_in.current.values, rtol=1e-12, atol=1e-15)
+    cell = CellRecipe(5.0, 0.3, "Na2S")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want, have = summarise(stand_in, cell), summarise(got, cell)
+    np.testing.assert_allclose(have["discharge_capacity"].values, want["discharge_capacity"].values, rtol=1e-5)
+
+
+def test_a_maccor_row_with_current_at_rest_is_refused(stand_in, tmp_path):
+    path = _maccor(stand_in, tmp_path / "cell.txt", state_of=lambda i: "R" if i < 0 else "C" if i > 0 else "R")
+    with pytest.raises(FileFormatError, match=r"State 'R' with current .* expected C \(charge\), D \(discharge\)"):
+        read_cycling(path)
