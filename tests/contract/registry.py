@@ -171,6 +171,33 @@ def cycling_csv(folder: Path) -> Path:
     return path
 
 
+def cycling_maccor(folder: Path) -> Path:
+    """The LAND stand-in as a Maccor text export: current as a magnitude, its direction in State."""
+    from nakit.cycling.readers import read_land
+
+    ds = read_land(DATA / "cycling" / "ball_milled_rt.xlsx")
+    path = folder / "record.txt"
+    rows = [f"{k}\t{c}\t{st}\t{t:.1f}\t0\t0\t0\t{abs(i) / 1000:.9f}\t{v:.5f}\t{'C' if i > 0 else 'D' if i < 0 else 'R'}\t0\n"
+            for k, (t, v, i, c, st) in enumerate(zip(ds.time.values, ds.voltage.values, ds.current.values,
+                                                     ds.cycle.values, ds.step.values), start=1)]
+    path.write_text("Today's Date 12/06/2026\tDate of Test:\t12/01/2026\nProcedure:\tNaS.000\n"
+                    "Rec#\tCyc#\tStep\tTest (Sec)\tStep (Sec)\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\n"
+                    + "".join(rows), encoding="utf-8")
+    return path
+
+
+def cycling_arbin_csv(folder: Path) -> Path:
+    """The navani Arbin workbook's data sheet as Arbin's CSV export (Data_Point first)."""
+    import pandas as pd
+
+    sheet = pd.read_excel(peer_file("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"),
+                          sheet_name="Channel_11_1")
+    sheet.insert(0, "Data_Point", np.arange(1, len(sheet) + 1))
+    path = folder / "channel.csv"
+    sheet.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
 # Hand-made samples of formats with no permissively licensed real file, written with the
 # format owners' own test helpers (imported when needed, so a change there fails only these).
 
@@ -445,6 +472,10 @@ def _full() -> list[ReaderCase]:
         ReaderCase("cycling", "biologic-mpr", cyc, peer("echem", "yadg", "gcpl.issue_149.mpr"), "binary", ".mpr"),
         ReaderCase("cycling", "csv", reader("nakit.cycling", "read_csv", columns=CYCLING_COLUMNS), cycling_csv,
                    "text", ".csv", latin1=("Time/s", "Time/s (25 °C)")),
+        ReaderCase("cycling", "csv-by-name", cyc, cycling_csv, "text", ".csv"),
+        ReaderCase("cycling", "maccor", cyc, cycling_maccor, "text", ".txt",
+                   latin1=("Procedure:\tNaS.000", "Procedure:\tNaS.000 at 25 °C")),
+        ReaderCase("cycling", "arbin-csv", cyc, cycling_arbin_csv, "text", ".csv"),
         # EIS
         ReaderCase("eis", "zplot", eis, shipped("eis", "blocking_25C.z"), "text", ".z",
                    latin1=("blocking cell", "blocking cell at 25 °C, 10 µm")),
