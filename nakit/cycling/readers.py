@@ -110,7 +110,7 @@ PLAIN = {
     "step_time": ("steptime",),
     "voltage": ("voltage", "cellvoltage", "ewe", "ecell", "potential", "u", "v", "e", "spannung"),
     "current": ("current", "i", "strom"),
-    "cycle": ("cycleindex", "cyclenumber", "cycle", "zyklus"),
+    "cycle": ("cycleindex", "cyclenumber", "cycle", "zyklus", "cyccount"),
     "step": ("stepindex", "step"),
 }
 REQUIRED = ("time", "voltage", "current")
@@ -127,8 +127,8 @@ def split_header(header: str) -> tuple[str, str | None]:
     (the longest suffix that is a unit), anything else at the first ``/``.
     """
     text = str(header).strip()
-    m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", text)
-    if m and m.group(1):
+    m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", text) or re.match(r"^(.*?)\s*\[([^\[\]]*)\]\s*$", text)
+    if m and m.group(1):  # "Current(A)", BaSyTec's "I[A]"
         return m.group(1).strip(), m.group(2).strip() or None
     name, unit = split_name_unit(text)
     if unit is not None or name != text:
@@ -473,6 +473,16 @@ def read_text_table(path, *, sep: str | None = None, skip: int = 0) -> TextTable
     return TextTable(p, header, rows, skip + 1)
 
 
+def _tilde_header(path) -> int:
+    """Lines before the column header of a BaSyTec export, whose facts and header all start with
+    ``~`` (``~Name of Test: ...``, then ``~Time[h];...;U[V];I[A]``); 0 for any other table."""
+    _, lines, _ = _text_lines(path)
+    n = 0
+    while n < len(lines) and lines[n].startswith("~"):
+        n += 1
+    return n - 1 if n > 1 else 0
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text.replace(",", "."))
@@ -709,7 +719,11 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
     unknown = set(columns or {}) - {"time", "voltage", "current", "cycle", "step", "step_time"}
     if unknown:
         raise ParameterError(f"unknown column role(s) {sorted(unknown)}")
+    basytec = columns is None and not skiprows and _tilde_header(path) > 0
+    if basytec:
+        skiprows = _tilde_header(path)
     table = read_text_table(path, sep=sep, skip=skiprows)
+    table.header = [h.lstrip("~").strip() for h in table.header]
     if columns is None:
         try:
             found = find_columns(table.header, PLAIN, table.path)
@@ -730,8 +744,10 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
     return make_record(cols["time"], cols["voltage"], current_sign * cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
                        row_offset=skiprows + 2,
-                       attrs=file_provenance(table.path, "csv", column_map=str(dict(columns)),
-                                             current_sign="as given" if current_sign == 1 else "reversed"))
+                       attrs=file_provenance(table.path, "BaSyTec txt" if basytec else "csv",
+                                             column_map=str(dict(columns)),
+                                             current_sign="as given" if current_sign == 1 else "reversed",
+                                             **({"cycler": "BaSyTec"} if basytec else {})))
 
 
 # -- recognising the format ------------------------------------------------------------------

@@ -186,6 +186,19 @@ def cycling_maccor(folder: Path) -> Path:
     return path
 
 
+def cycling_basytec(folder: Path) -> Path:
+    """The LAND stand-in as a BaSyTec export: '~' facts and header, ';' fields, decimal commas."""
+    from nakit.cycling.readers import read_land
+
+    ds = read_land(DATA / "cycling" / "ball_milled_rt.xlsx")
+    path = folder / "record.txt"
+    rows = [f"{t / 3600:.9f};{v:.5f};{i / 1000:.9f};{c}\n".replace(".", ",")
+            for t, v, i, c in zip(ds.time.values, ds.voltage.values, ds.current.values, ds.cycle.values)]
+    path.write_text("~Resultfile from : BaSyTec Battery Test System\n~Name of Test: NaS\n"
+                    "~Time[h];U[V];I[A];Cyc-Count\n" + "".join(rows), encoding="utf-8")
+    return path
+
+
 def cycling_arbin_csv(folder: Path) -> Path:
     """The navani Arbin workbook's data sheet as Arbin's CSV export (Data_Point first)."""
     import pandas as pd
@@ -476,6 +489,8 @@ def _full() -> list[ReaderCase]:
         ReaderCase("cycling", "maccor", cyc, cycling_maccor, "text", ".txt",
                    latin1=("Procedure:\tNaS.000", "Procedure:\tNaS.000 at 25 °C")),
         ReaderCase("cycling", "arbin-csv", cyc, cycling_arbin_csv, "text", ".csv"),
+        ReaderCase("cycling", "basytec", cyc, cycling_basytec, "text", ".txt",
+                   latin1=("~Name of Test: NaS", "~Name of Test: NaS at 25 °C")),
         # EIS
         ReaderCase("eis", "zplot", eis, shipped("eis", "blocking_25C.z"), "text", ".z",
                    latin1=("blocking cell", "blocking cell at 25 °C, 10 µm")),

@@ -142,3 +142,24 @@ def test_a_maccor_row_with_current_at_rest_is_refused(stand_in, tmp_path):
     path = _maccor(stand_in, tmp_path / "cell.txt", state_of=lambda i: "R" if i < 0 else "C" if i > 0 else "R")
     with pytest.raises(FileFormatError, match=r"State 'R' with current .* expected C \(charge\), D \(discharge\)"):
         read_cycling(path)
+
+
+def _basytec(ds, path):
+    """``ds`` as a BaSyTec export: '~' facts and header, ';' fields, decimal commas, I in A, time in h."""
+    head = ("~Resultfile from : BaSyTec Battery Test System\n~Name of Test: NaS-01\n~Battery: Cell01\n"
+            "~Time[h];DataSet;Date;Line;Command;U[V];I[A];Ah[Ah];T1[°C];Cyc-Count;State\n")
+    rows = "".join(f"{float(t) / 3600!r};{k};01.04.2026;2;Charge;{float(v)!r};{float(i) / 1000!r};0;25;{c};0\n"
+                   .replace(".", ",").replace("01,04,2026", "01.04.2026")
+                   for k, (t, v, i, c) in enumerate(zip(ds.time.values, ds.voltage.values, ds.current.values,
+                                                        ds.cycle.values)))
+    path.write_text(head + rows, encoding="latin-1")
+    return path
+
+
+def test_a_basytec_export_is_read_by_its_names(stand_in, tmp_path):
+    got = read_cycling(_basytec(stand_in, tmp_path / "cell.txt"))
+    assert got.attrs["source_format"] == "BaSyTec txt"
+    assert got.attrs["instrument_column_map"] == str({"time": "Time[h]", "voltage": "U[V]", "current": "I[A]",
+                                                      "cycle": "Cyc-Count"})
+    np.testing.assert_allclose(got.current.values, stand_in.current.values, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got.time.values, stand_in.time.values, rtol=1e-12)
