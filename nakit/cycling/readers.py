@@ -703,8 +703,10 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
         ``{"time": "t", "voltage": "U", "current": "I", ...}``; roles are ``time``,
         ``voltage``, ``current`` (required) and ``cycle``, ``step``, ``step_time``. None:
         recognised by their names (:data:`PLAIN`: ``time``/``Test Time``, ``Voltage``/``Ewe``/
-        ``U``, ``Current``/``I``, ``Cycle``, ``Step``; ``time/s``, ``Current(mA)``), and refused
-        with what the header holds when one of the three is not found.
+        ``U``, ``Current``/``I``, ``Cycle``, ``Step``; ``time/s``, ``Current(mA)``, ``I[A]``), and
+        refused with what the header holds when one of the three is not found. A BaSyTec export
+        (facts and header on lines starting with ``~``) is read this way, its header the last
+        ``~`` line.
     units
         Units of the mapped columns when their headers do not state them
         (``{"time": "h", "current": "A"}``); a header's own unit is overridden.
