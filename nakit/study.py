@@ -1139,7 +1139,8 @@ def _eis_panels(study, folder, ds, comp, out):
         ax.set_yscale("log")
         ax.set_xlabel("1000 / T (1/K)")
         ax.set_ylabel(f"conductivity ({a['conductivity'].attrs.get('units', '')})")
-        ax.legend(title=None, fontsize="small")
+        # beside the axes: inside, a pellet whose conductivity hardly changes spans them with its error bars
+        ax.legend(title=None, fontsize="small", bbox_to_anchor=(1.01, 1), loc="upper left")
         fig.tight_layout()
         _save(comp, fig, out, "arrhenius", "Ionic conductivity",
               f"Conductivity against inverse temperature, {_count(df['sample'].nunique(), 'pellet')}; activation "

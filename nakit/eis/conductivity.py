@@ -108,7 +108,8 @@ class ArrheniusFit(Result):
 
     ``flags``: ``uncertainties_undetermined`` (no standard error: two points without their
     errors), ``activation_energy_not_positive`` (the conductivity does not rise with
-    temperature: not a thermally activated process, or mislabelled points).
+    temperature: not a thermally activated process, or mislabelled points),
+    ``activation_energy_not_significant`` (positive, but under twice its standard error).
     """
 
     units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1"}
@@ -129,7 +130,19 @@ class ArrheniusFit(Result):
             out.append("uncertainties_undetermined")
         if not self.ea > 0:
             out.append("activation_energy_not_positive")
+        elif np.isfinite(self.ea_sigma) and self.ea < 2 * self.ea_sigma:
+            out.append("activation_energy_not_significant")
         return tuple(out)
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
+        words = {"uncertainties_undetermined": "no standard error (two points without their errors)",
+                 "activation_energy_not_positive": "activation energy not positive: the conductivity does not rise "
+                                                   "with temperature (not thermally activated, or mislabelled points)",
+                 "activation_energy_not_significant": "activation energy under twice its standard error: the data "
+                                                      "do not show the conductivity rising with temperature"}
+        return tuple(words[f] for f in self.flags)
 
     def result_units(self) -> dict[str, str]:
         """The declared units and the prefactor's, which follows ``form``."""
@@ -187,7 +200,7 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     fit = ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
                        prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted)
     if fit.flags:
-        warnings.warn(f"Arrhenius fit ({form}) flagged: {', '.join(fit.flags)}", NakitWarning, stacklevel=2)
+        warnings.warn(f"Arrhenius fit ({form}) flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
     return fit
 
 
