@@ -28,7 +28,7 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -73,9 +73,10 @@ class JobResult:
     def ok(self) -> bool:
         return self.status in ("ran", "skipped")
 
-    @property
+    @cached_property
     def not_analysed(self) -> list[tuple[str, str]]:
-        """``[(sample, reason)]`` the run set aside as unreadable (its report still written)."""
+        """``[(sample, reason)]`` the run set aside as unreadable (its report still written); read
+        once from the report folder, though the summary, progress line and index all ask."""
         from ..runfolder import not_analysed
 
         return not_analysed(self.output_dir) if self.ok else []
