@@ -249,23 +249,29 @@ def _absolute_pressure_columns(norm: list[str]) -> tuple[int, int] | None:
     return (ip, i0) if ip is not None and i0 is not None else None
 
 
-def _relative(row, columns, header, path, line, decimal) -> float:
-    """p/p0 of one row from its absolute pressure and saturation pressure, each in its header's unit."""
-    values = []
+def _pressure_factors(columns, header, path, line) -> tuple[float, float]:
+    """The factors to Pa of the pressure and saturation-pressure columns, from their headers' units."""
+    factors = []
     for i in columns:
         unit = _unit_of(header[i])
         if not unit:
             raise FileFormatError(path, f"pressure column {header[i]!r} states no unit (kPa, mmHg, bar, ...)",
                                   line=line, field=header[i])
         try:
-            factor = pressure_factor(unit)
+            factors.append(pressure_factor(unit))
         except ParameterError as exc:
             raise FileFormatError(path, str(exc), line=line, field=header[i]) from None
-        values.append(parse_number(row[i], path=path, line=line, field=header[i], decimal=decimal) * factor)
-    if not values[1] > 0:
-        raise FileFormatError(path, f"saturation pressure {values[1]:g} Pa is not positive", line=line,
+    return factors[0], factors[1]
+
+
+def _relative(row, columns, factors, header, path, line, decimal) -> float:
+    """p/p0 of one row from its absolute pressure and saturation pressure (``factors``: to Pa)."""
+    p, p0 = (parse_number(row[i], path=path, line=line, field=header[i], decimal=decimal) * f
+             for i, f in zip(columns, factors))
+    if not p0 > 0:
+        raise FileFormatError(path, f"saturation pressure {p0:g} Pa is not positive", line=line,
                               field=header[columns[1]])
-    return values[0] / values[1]
+    return p / p0
 
 
 def _split(line: str, delimiter: str | None) -> list[str]:
@@ -313,6 +319,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     if not unit:
         raise FileFormatError(path, f"loading column {header[iq]!r} states no unit (cm3/g STP, mmol/g or mol/g)",
                               line=n0 + 1, field=header[iq])
+    factors = _pressure_factors(absolute, header, path, n0 + 1) if absolute else None
     p, q, b, rows, last_line = [], [], [], [], n0 + 1
     for n, line in enumerate(lines[n0 + 1:], start=n0 + 2):
         if not line.strip():
@@ -323,7 +330,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
             raise FileFormatError(path, ("file ends mid-row (truncated?): " if cut else "")
                                   + f"expected {len(header)} fields, got {len(row)}", line=n)
         p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal) if absolute is None
-                 else _relative(row, absolute, header, path, n, decimal))
+                 else _relative(row, absolute, factors, header, path, n, decimal))
         q.append(parse_number(row[iq], path=path, line=n, field=header[iq], decimal=decimal))
         if ib is not None:
             b.append(row[ib].strip())
