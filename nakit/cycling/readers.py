@@ -721,9 +721,10 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
     unknown = set(columns or {}) - {"time", "voltage", "current", "cycle", "step", "step_time"}
     if unknown:
         raise ParameterError(f"unknown column role(s) {sorted(unknown)}")
-    basytec = columns is None and not skiprows and _tilde_header(path) > 0
+    tilde = _tilde_header(path) if columns is None and not skiprows else 0
+    basytec = tilde > 0
     if basytec:
-        skiprows = _tilde_header(path)
+        skiprows = tilde
     table = read_text_table(path, sep=sep, skip=skiprows)
     table.header = [h.lstrip("~").strip() for h in table.header]
     if columns is None:
