@@ -408,7 +408,7 @@ def _first_column_axis(lines: list[str]) -> tuple[str, float] | None:
         nm = "nm" in first
         if _Q_NAME.match(first):
             found = ("q", 0.1 if nm else 1.0)
-        elif _D_NAME.match(first) and not first.startswith(("data", "date", "det")):
+        elif _D_NAME.match(first):
             found = ("d", 10.0 if nm else 1.0)
     return found
 
