@@ -234,15 +234,16 @@ def _detect_workbook(path, data: bytes):
 
 
 def _unit_of(header: str) -> str:
-    m = re.search(r"\(([^()]*(?:\([^()]*\))?[^()]*)\)\s*$", header)
-    return m.group(1) if m else ""
+    """The unit a column header states at its end, in parentheses or square brackets."""
+    m = re.search(r"\(([^()]*(?:\([^()]*\))?[^()]*)\)\s*$|\[([^\[\]]*)\]\s*$", header)
+    return (m.group(1) or m.group(2) or "") if m else ""
 
 
 def _absolute_pressure_columns(norm: list[str]) -> tuple[int, int] | None:
     """(pressure, saturation pressure) columns of a table that gives both in absolute units
     (``Absolute Pressure (mmHg)``, ``Saturation Pressure (mmHg)``; ``P (kPa)``, ``P0 (kPa)``), or None."""
     def name(h):
-        return re.sub(r"\s*\(.*\)\s*$", "", h).strip()
+        return re.sub(r"\s*(?:\(.*\)|\[.*\])\s*$", "", h).strip()
     i0 = next((i for i, h in enumerate(norm) if name(h) in ("p0", "po", "p_0", "saturation pressure", "p sat", "psat")),
               None)
     ip = next((i for i, h in enumerate(norm) if i != i0 and name(h) in ("p", "pressure", "absolute pressure")), None)
@@ -287,7 +288,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
 
     Plain table: the header names the relative pressure column (``p/p0``, ``P/Po``,
     ``relative pressure``, ``relative_pressure``) and a loading column with its unit in
-    brackets; an optional ``branch`` column holds ads/des labels (otherwise the branch
+    parentheses or square brackets (``mmol/g`` or ``mmol g-1``; a loading by mass, such as
+    ``mg/g``, is N2's and converts with its molar mass); an optional ``branch`` column holds ads/des labels (otherwise the branch
     splits after the highest pressure). A loading header without a unit is refused rather
     than guessed. Fields may be separated by ``,``, ``;`` or tabs, with a decimal point or, in
     ``;``/tab separated files (European spreadsheet exports), a decimal comma
@@ -317,7 +319,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
                               "column with its unit, e.g. 'Quantity Adsorbed (cm3/g STP)'", line=n0 + 1)
     unit = _unit_of(header[iq])
     if not unit:
-        raise FileFormatError(path, f"loading column {header[iq]!r} states no unit (cm3/g STP, mmol/g or mol/g)",
+        raise FileFormatError(path, f"loading column {header[iq]!r} states no unit (cm3/g STP, mmol/g, mg/g, ...)",
                               line=n0 + 1, field=header[iq])
     factors = _pressure_factors(absolute, header, path, n0 + 1) if absolute else None
     p, q, b, rows, last_line = [], [], [], [], n0 + 1
@@ -436,10 +438,12 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
     basis = str(meta.get("loading_basis", "molar"))
     lunit = meta.get("loading_unit") or "mmol"
     munit = meta.get("material_unit") or "g"
-    if basis not in ("molar", "volume_gas") or str(meta.get("material_basis", "mass")) != "mass":
+    if basis not in ("molar", "mass", "volume_gas") or str(meta.get("material_basis", "mass")) != "mass":
         raise FileFormatError(path, f"loading basis {basis!r} per {meta.get('material_basis')!r} is not supported "
-                              "(molar or volume_gas per mass)", field="loading_basis")
-    unit = f"{lunit}/{munit}" if basis == "molar" else "cm3/g STP"
+                              "(molar, mass or volume_gas per mass)", field="loading_basis")
+    if basis == "mass" and not meta.get("loading_unit"):  # pyGAPS's default unit, mmol, is molar
+        raise FileFormatError(path, "a loading by mass needs its 'loading_unit' (mg or g)", field="loading_unit")
+    unit = "cm3/g STP" if basis == "volume_gas" else f"{lunit}/{munit}"
     if str(meta.get("adsorbate", "nitrogen")).lower() not in ("nitrogen", "n2"):
         raise FileFormatError(path, f"adsorbate {meta.get('adsorbate')!r}: only N2 isotherms are supported", field="adsorbate")
     attrs = {"sample_name": str(meta.get("material", "")), "adsorptive": "N2",

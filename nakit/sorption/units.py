@@ -24,10 +24,14 @@ N2_MOLAR_MASS = 28.0134
 #: cm3 of liquid N2 per cm3 STP of gas (Micromeritics' "density conversion factor", 0.0015468).
 N2_DENSITY_CONVERSION = N2_MOLAR_MASS / MOLAR_VOLUME_STP / N2_LIQUID_DENSITY
 
-_LOADING = {  # factor to cm3 STP per g
+#: Factor to cm3 STP per g. A loading by mass (mg/g, g/g, g/kg, wt%) is N2's: every reader
+#: refuses an isotherm of another adsorptive, so its molar mass is N2's, 28.0134 g/mol.
+_LOADING = {
     "cm3/g stp": 1.0, "cm3(stp)/g": 1.0, "cm3/g": 1.0, "ml/g": 1.0, "cc/g": 1.0,
     "mmol/g": MOLAR_VOLUME_STP / 1000.0, "mol/g": MOLAR_VOLUME_STP, "mol/kg": MOLAR_VOLUME_STP / 1000.0,
     "umol/g": MOLAR_VOLUME_STP / 1e6,
+    "mg/g": MOLAR_VOLUME_STP / N2_MOLAR_MASS / 1000.0, "g/g": MOLAR_VOLUME_STP / N2_MOLAR_MASS,
+    "g/kg": MOLAR_VOLUME_STP / N2_MOLAR_MASS / 1000.0, "wt%": MOLAR_VOLUME_STP / N2_MOLAR_MASS / 100.0,
 }
 _PRESSURE = {  # factor to Pa
     "pa": 1.0, "kpa": 1e3, "mpa": 1e6, "bar": 1e5, "mbar": 100.0, "atm": 101325.0,
@@ -41,7 +45,8 @@ def normalise_unit(text: str) -> str:
     t = t.replace("³", "3").replace("²", "2").replace("°", "").replace("µ", "u").replace("μ", "u")
     t = re.sub(r"\s+", " ", t)
     t = t.replace("cm^3", "cm3").replace("cm 3", "cm3").replace("(stp)", " stp").replace("  ", " ").strip()
-    return t.replace("cm3 stp/g", "cm3/g stp").replace("cm3/g-stp", "cm3/g stp")
+    t = re.sub(r"\s*[·*]?\s*\b(k?g)\s*(?:\^-1|-1|⁻¹)$", r"/\1", t)  # 'mmol g-1', 'mg·g⁻¹': per gram
+    return re.sub(r"^(?:cm3|ml|cc) stp/g$", "cm3/g stp", t).replace("cm3/g-stp", "cm3/g stp")
 
 
 def loading_factor(unit: str) -> float:
@@ -61,7 +66,7 @@ def pressure_factor(unit: str) -> float:
 
 
 def convert_loading(values, unit_from: str, unit_to: str = "cm3/g STP") -> np.ndarray:
-    """Convert loadings between cm3/g STP, mmol/g, mol/g, mol/kg, umol/g."""
+    """Convert loadings between cm3/g STP, mmol/g, mol/g, mol/kg, umol/g and, for N2, mg/g, g/g, g/kg, wt%."""
     return np.asarray(values, dtype=float) * loading_factor(unit_from) / loading_factor(unit_to)
 
 
