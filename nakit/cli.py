@@ -79,6 +79,36 @@ def _cmd_params(args) -> int:
     return 0
 
 
+def _cmd_inspect(args) -> int:
+    import warnings
+
+    from .errors import MissingFactError
+    from .reading import TAKES, describe, read, technique_of
+
+    facts = {name: _parse_value(value) for name, value in args.fact or []}
+    failed = 0
+    for path in args.files:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                ds = read(path, args.technique, **facts)
+            except NakitError as exc:
+                failed += 1
+                hint = f"\n  (give it: nakit inspect {path} --fact {exc.fact} VALUE)" if isinstance(exc, MissingFactError) else ""
+                print(f"{path}\n  not read: {exc}{hint}\n")
+                continue
+        warned = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)))
+        print(path)
+        for line in describe(ds, warned):
+            print(f"  {line}")
+        technique = technique_of(ds)
+        given = "".join(f", {k}: {v!r}" for k, v in facts.items() if k in TAKES[technique])
+        print(f"  in a study: {technique}: {{file: {path}{given}}}\n")
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) not read", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _cmd_study(args) -> int:
     from .study import run_study
 
@@ -179,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     par = sub.add_parser("params", help="list a notebook's parameters: type, default, allowed values, description")
     par.add_argument("notebook", help="a notebook path or a project notebook's name (02_bet_bjh)")
     par.set_defaults(func=_cmd_params)
+
+    ins = sub.add_parser("inspect", help="read any instrument files and say what nakit makes of them")
+    ins.add_argument("files", nargs="+", help="files of any technique, recognised by content")
+    ins.add_argument("-t", "--technique", choices=["xrd", "sorption", "raman", "cycling", "eis"],
+                     help="read as this technique only (default: recognise it)")
+    ins.add_argument("--fact", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                     help="what a file does not state (wavelength Cu, laser_wavelength 532, ...; VALUE as YAML)")
+    ins.set_defaults(func=_cmd_inspect)
 
     stu = sub.add_parser("study", help="run a study (samples x techniques) into one report")
     stu.add_argument("study", help="study YAML file (format: nakit.study)")

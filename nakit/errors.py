@@ -8,6 +8,7 @@ The hierarchy::
 
     NakitError
     +-- FileFormatError      a file cannot be read as the format it claims to be
+    |   +-- MissingFactError a file of a known format lacks a fact the reading needs (also a ParameterError)
     +-- ParameterError       an argument or notebook parameter is invalid
     +-- CalculationError     an analysis cannot produce a trustworthy number
     |   +-- FitError         a least-squares fit failed or is ill-conditioned
@@ -66,6 +67,15 @@ class NakitWarning(UserWarning):
 
 class ParameterError(NakitError, ValueError):
     """An argument, option or notebook parameter has an invalid value."""
+
+
+class MissingFactError(FileFormatError, ParameterError):
+    """The file is a format the reader knows, but it does not state something the reading
+    needs (a wavelength, a column's unit); ``fact`` names the keyword argument that gives it."""
+
+    def __init__(self, path, reason: str, *, fact: str, line: int | None = None, field: str | None = None):
+        self.fact = fact
+        super().__init__(path, reason, line=line, field=field)
 
 
 class CalculationError(NakitError, ArithmeticError):

@@ -42,7 +42,7 @@ import xarray as xr
 
 from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, split_name_unit
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, MissingFactError, ParameterError
 from ..textio import (check_last_row, read_text_lines, require_finite, sniff_decimal_and_delimiter)
 from .record import attach_cycler_table, make_record
 
@@ -183,8 +183,9 @@ def scale_factor(role: str, unit: str | None, path, units: Mapping[str, str] | N
     if unit is None:
         apart = {"time": "s and h", "voltage": "V and mV", "current": "mA and A", "capacity": "mAh and Ah",
                  "energy": "mWh and Wh"}[quantity]
-        raise FileFormatError(path, f"the {role} column states no unit, so {apart} cannot be told apart; pass "
-                              f"units={{'{role}': ...}} (a cycling sample's 'units' key)", field=where or role)
+        raise MissingFactError(path, f"the {role} column states no unit, so {apart} cannot be told apart; pass "
+                               f"units={{'{role}': ...}} (a cycling sample's 'units' key)", field=where or role,
+                               fact="units")
     factor = UNIT_SCALE[quantity].get(_unit_key(unit))
     if factor is None:
         raise FileFormatError(path, f"unknown {quantity} unit {unit!r}; expected one of "
@@ -892,6 +893,10 @@ def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
 
     kind = sniff_cycling(path)
     if kind == "text_table":
+        extra = set(facts) - {"columns", "units", "sep", "current_sign", "skiprows"}
+        if extra:
+            raise ParameterError(f"{Path(path).name} is read as a plain table, whose reader takes columns, units, "
+                                 f"sep, current_sign and skiprows, not {sorted(extra)}")
         return read_csv(path, **facts)
     readers = {
         "biologic_mpr": read_biologic_mpr, "biologic_mpt": read_biologic_mpt,

@@ -35,7 +35,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, MissingFactError, ParameterError
 from ..textio import (TextFile, check_last_row, check_last_value, decode, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
 
@@ -307,10 +307,10 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     if named is not None:  # an absolute wavelength axis: a Raman shift only with the laser's wavelength
         lineno, line = named
         if laser_wavelength is None:
-            raise FileFormatError(path, f"the first column is a wavelength in nm ({line.strip()[:60]!r}), not a "
-                                  "Raman shift in cm-1; give the laser wavelength (laser_wavelength, the sample's "
-                                  "'laser_wavelength' key) to convert it, or export the spectrum in Raman shift",
-                                  line=lineno)
+            raise MissingFactError(path, f"the first column is a wavelength in nm ({line.strip()[:60]!r}), not a "
+                                   "Raman shift in cm-1; give the laser wavelength (laser_wavelength, the sample's "
+                                   "'laser_wavelength' key) to convert it, or export the spectrum in Raman shift",
+                                   line=lineno, fact="laser_wavelength")
         x = 1e7 / float(laser_wavelength) - 1e7 / x
         extra["axis_converted"] = f"wavelength (nm) to Raman shift with the {float(laser_wavelength):g} nm laser"
     else:

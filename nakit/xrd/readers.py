@@ -52,7 +52,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, MissingFactError, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 
@@ -187,9 +187,9 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
     for i, s in enumerate(scans):
         wl = override or s.wavelength
         if wl is None:
-            raise ParameterError(f"{path}: the file states no wavelength; give it (angstrom, or an anode such "
-                                 "as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
-                                 "01's samples or under the sample's xrd in a study file")
+            raise MissingFactError(path, "the file states no wavelength; give it (angstrom, or an anode such "
+                                   "as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
+                                   "01's samples or under the sample's xrd in a study file", fact="wavelength")
         out.append(_to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
     return out
 

@@ -1,0 +1,207 @@
+"""Any measurement file, read without saying its technique first: :func:`read` and :func:`identify`.
+
+A researcher exploring a folder of instrument files should not need to know which of
+``read_xrd``, ``read_isotherm``, ``read_raman``, ``read_cycling`` and ``read_eis`` to call.
+Each of those recognises its formats by content and refuses every other technique's files
+(the reader contract, ``tests/contract/test_other_techniques_files.py``, checks each reader
+against every other technique's samples), so :func:`read` offers the file to all five and
+keeps the one reading that succeeds.
+
+Every reader is tried, not just the first that succeeds: a file two readers accept is an
+error naming both, never a silent choice of one. A file none accepts is an error that gives
+each reader's reason, so a file that needs a fact (an ``.xy`` scan without its wavelength) or
+an optional package (an ``.mpr`` without galvani) says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import warnings
+from typing import Any, Callable
+
+from .errors import FileFormatError, MissingDependencyError, MissingFactError, NakitError, ParameterError
+
+__all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe"]
+
+#: technique -> (module, reader function); the order in which errors are listed.
+TECHNIQUES = {
+    "xrd": ("nakit.xrd.readers", "read_xrd"),
+    "sorption": ("nakit.sorption.readers", "read_isotherm"),
+    "raman": ("nakit.raman.readers", "read_raman"),
+    "cycling": ("nakit.cycling.readers", "read_cycling"),
+    "eis": ("nakit.eis.readers", "read_eis"),
+}
+
+
+def reader(technique: str) -> Callable:
+    """The reader function of ``technique`` (one of :data:`TECHNIQUES`)."""
+    if technique not in TECHNIQUES:
+        raise ParameterError(f"technique {technique!r} is not one of {', '.join(TECHNIQUES)}")
+    module, name = TECHNIQUES[technique]
+    return getattr(importlib.import_module(module), name)
+
+
+#: The keyword arguments each reader takes (its formats' options and the sample facts it
+#: stores), so that facts given for one technique do not make another's reader refuse a file.
+TAKES = {
+    "xrd": frozenset({"wavelength", "scan", "fmt"}),
+    "sorption": frozenset({"sample_mass_g", "temperature_K", "adsorptive", "sample_name"}),
+    "raman": frozenset({"laser_wavelength"}),
+    "cycling": frozenset({"columns", "units", "sep", "current_sign", "skiprows"}),
+    "eis": frozenset({"loop", "area_cm2", "thickness_cm", "temperature_C", "sample_name", "imag_convention",
+                      "delimiter", "drift_corrected"}),
+}
+
+
+def _attempt(technique: str, path, facts: dict[str, Any]):
+    """(Dataset, its warnings) or (None, the reader's error), given the facts this reader takes."""
+    func = reader(technique)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return func(path, **{k: v for k, v in facts.items() if k in TAKES[technique]}), caught
+        except NakitError as exc:
+            return None, exc
+
+
+def read(path: str | os.PathLike, technique: str | None = None, **facts):
+    """Read a measurement file of any technique nakit reads, recognised by its content.
+
+    Parameters
+    ----------
+    path
+        The file.
+    technique
+        ``"xrd"``, ``"sorption"``, ``"raman"``, ``"cycling"`` or ``"eis"`` to skip the
+        recognition and call that reader; None (default) to try them all.
+    **facts
+        What the file does not state, passed on to the reader that takes them:
+        ``wavelength`` (XRD), ``laser_wavelength`` (Raman), ``sample_mass_g`` (sorption),
+        ``units`` or ``columns`` (cycling), ``area_cm2`` (impedance), ... (:data:`TAKES`).
+        Each reader gets the facts it takes, so one call can carry facts for several
+        techniques; a fact no reader takes is refused.
+
+    Returns
+    -------
+    xarray.Dataset
+        As the technique's reader returns it; :func:`technique_of` tells which it is. The
+        warnings of the reading that succeeded are issued again; the others' are dropped.
+
+    Raises
+    ------
+    FileFormatError
+        No reader accepts the file (the message gives each one's reason), or more than one
+        does (the message names them: pass ``technique``).
+    MissingDependencyError
+        No reader accepts it and one that recognises it needs an optional package.
+    MissingFactError
+        No reader accepts it and one that recognises it needs a fact the file does not
+        state (``fact`` names the keyword: ``wavelength``, ``laser_wavelength``, ``units``).
+
+    Examples
+    --------
+    >>> ds = nakit.read("raw/scan_07.xy", wavelength="Cu")        # doctest: +SKIP
+    >>> nakit.read("raw/cell_3.mpr")                              # doctest: +SKIP
+    """
+    if technique is not None:
+        return reader(technique)(path, **facts)
+    unknown = sorted(set(facts).difference(*TAKES.values()))
+    if unknown:
+        raise ParameterError(f"{os.fspath(path)}: no reader takes {unknown}; the facts each technique's reader "
+                             "takes: " + "; ".join(f"{t} {', '.join(sorted(k))}" for t, k in TAKES.items()))
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileFormatError(path, "no such file" if not os.path.exists(path) else "not a file")
+    accepted, refused = {}, {}
+    for name in TECHNIQUES:
+        ds, outcome = _attempt(name, path, facts)
+        if ds is not None:
+            accepted[name] = (ds, outcome)
+        else:
+            refused[name] = outcome
+    if len(accepted) > 1:
+        raise FileFormatError(path, f"read as {' and as '.join(accepted)} alike; say which it is "
+                                    f"(technique={next(iter(accepted))!r}, ...) or use that technique's reader")
+    if accepted:
+        ((ds, caught),) = accepted.values()
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        return ds
+    # a reader that knows the format but lacks a package or a fact is the answer, not one reason of five
+    for kind in (MissingDependencyError, MissingFactError):
+        known = [exc for exc in refused.values() if isinstance(exc, kind)]
+        if known:
+            raise known[0]
+    reasons = "".join(f"\n  {name}: {_reason(exc, path)}" for name, exc in refused.items())
+    raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
+
+
+def _reason(exc: Exception, path: str) -> str:
+    """An error's message without the path every reason would repeat."""
+    text = str(exc)
+    for prefix in (f"{path}: ", f"{path}, "):
+        text = text.removeprefix(prefix)
+    return text
+
+
+def identify(path: str | os.PathLike, **facts) -> str:
+    """The technique of a measurement file (``"xrd"``, ``"sorption"``, ...), as :func:`read` finds it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return technique_of(read(path, **facts))
+
+
+def technique_of(ds) -> str:
+    """The technique of a measurement Dataset, from its dimension and variables
+    (:data:`nakit.datamodel.MEASUREMENTS`)."""
+    from .datamodel import MEASUREMENTS
+
+    for name, (dim, variables) in MEASUREMENTS.items():
+        if dim in getattr(ds, "dims", ()) and all(v in ds.variables for v in variables):
+            return name
+    raise ParameterError("not a measurement Dataset of any technique: dimensions "
+                         f"{sorted(getattr(ds, 'dims', ()))}; expected one of "
+                         + ", ".join(f"{d} ({t})" for t, (d, _) in MEASUREMENTS.items()))
+
+
+def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
+    """What a user needs to see of a freshly read file, one line each: its technique and format,
+    each coordinate and variable with its range and units, the file's own facts (not the
+    provenance or the instrument's arrays) and the reader's warnings; for ``nakit inspect``."""
+    import numpy as np
+
+    from .datamodel import is_synthesised
+    from .paths import is_stand_in
+
+    technique = technique_of(ds)
+    a = ds.attrs
+    lines = [f"technique: {technique}, format {a.get('source_format', '?')}"
+             + (" (synthesised by nakit: a stand-in, not a measurement)"
+                if is_synthesised(ds) or is_stand_in(a.get("source_path", "")) else ""),
+             f"file: {a.get('source_size', '?')} bytes, sha256 {str(a.get('source_sha256', ''))[:16]}..."]
+    for name, var in {**ds.coords, **ds.data_vars}.items():
+        if var.ndim == 0 or name == "point":
+            continue
+        values = np.asarray(var.values)
+        units = var.attrs.get("units", "")
+        units = "" if units in ("1", "") else f" {units}"
+        shape = " x ".join(f"{n} {d}" for d, n in zip(var.dims, var.shape))
+        if values.dtype.kind in "fiu":
+            finite = values[np.isfinite(values)]
+            span = f"{finite.min():.6g} .. {finite.max():.6g}{units}" if finite.size else "no finite value"
+            lines.append(f"{name}: {span} ({shape})")
+        else:
+            kinds, counts = np.unique(values.astype(str), return_counts=True)
+            lines.append(f"{name}: " + ", ".join(f"{k} {c}" for k, c in zip(kinds[:6], counts[:6]))
+                         + (" ..." if kinds.size > 6 else ""))
+    # the sample's facts first, then what the instrument wrote; provenance and arrays stay in attrs
+    facts = sorted(((k, v) for k, v in a.items() if not k.startswith("source_") and np.ndim(v) == 0
+                    and k != "synthesised"), key=lambda kv: kv[0].startswith("instrument_"))
+    for k, v in facts[:16]:
+        text = str(v)
+        lines.append(f"{k}: {text if len(text) <= 70 else text[:67] + '...'}")
+    if len(facts) > 16:
+        lines.append(f"(+{len(facts) - 16} more in the Dataset's attrs)")
+    lines += [f"warning: {w}" for w in warned]
+    return lines

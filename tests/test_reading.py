@@ -1,0 +1,176 @@
+"""``nakit.read``: a file of any technique, recognised by content; ``nakit inspect`` on the command line.
+
+Oracles: the technique's own reader (the same Dataset, identical), the peer files' known
+techniques, and the stand-ins' folders. A file that no reader or two readers accept is an
+error, never a guess.
+"""
+
+import inspect
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import nakit
+from nakit import reading
+from nakit.cli import main
+from nakit.errors import FileFormatError, MissingDependencyError, MissingFactError, NakitWarning, ParameterError
+from nakit.paths import data_dir
+from tests.peer import peer_file
+
+PEER = [
+    (("xrd", "xylib", "Cu3Au-1.raw"), "xrd"), (("xrd", "xylib", "empyrean.xrdml"), "xrd"),
+    (("xrd", "nomad", "23-012-AG_2thomegascan_long.brml"), "xrd"), (("xrd", "xylib", "BT86_.UXD"), "xrd"),
+    (("xrd", "yadg", "210520step1_30min.csv"), "xrd"),
+    (("sorption", "micromeritics", "Sample_A.xls"), "sorption"), (("sorption", "betsi", "MCM-41.csv"), "sorption"),
+    (("sorption", "pygaps", "SiO2 N2 77K.json"), "sorption"),
+    (("sorption", "aif-examples", "Sample_G.aif_tst"), "sorption"),
+    (("raman", "horiba_labspec6_ZnF2_532nm__datalab_labspec_raman_example.txt"), "raman"),
+    (("raman", "carbon_graphitic_633nm_renishaw__datalab_raman_example.txt"), "raman"),
+    (("raman", "anatase_RRUFF_R060277_raw__ramanchada2.txt"), "raman"),
+    (("raman", "ramanchada2", "PST_WiICV532_Z050OP02_075_800msx10.txt"), "raman"),
+    (("echem", "cellpy", "custom_data_002.xlsx"), "cycling"), (("echem", "cellpy", "neware_uio.csv"), "cycling"),
+    (("echem", "yadg", "gcpl.issue_149.mpt"), "cycling"),
+    (("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"), "cycling"),
+    (("echem", "impedancepy", "exampleDataZPlot.z"), "eis"), (("echem", "impedancepy", "exampleData.csv"), "eis"),
+    (("echem", "pyimpspec", "data.dta"), "eis"), (("echem", "yadg", "peis.issue_149.mpt"), "eis"),
+]
+
+
+@pytest.mark.parametrize("parts, technique", PEER, ids=[p[-1] for p, _ in PEER])
+def test_a_peer_file_is_read_by_its_own_techniques_reader(parts, technique):
+    path = peer_file(*parts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = nakit.read(path)
+        expected = reading.reader(technique)(path)
+    assert nakit.technique_of(ds) == technique
+    xr.testing.assert_identical(ds, expected)
+
+
+def _stand_ins():
+    return sorted(p for technique in reading.TECHNIQUES for p in (data_dir() / technique).iterdir()
+                  if p.is_file() and p.name != "README.md")
+
+
+def test_every_stand_in_is_recognised_as_its_folders_technique():
+    files = _stand_ins()
+    assert len(files) >= 20
+    for path in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert nakit.identify(path) == path.parent.name, path
+
+
+def test_a_text_no_reader_accepts_gets_every_readers_reason(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Sample prepared on Monday.\nAnnealed at 300 C.\n", encoding="utf-8")
+    with pytest.raises(FileFormatError) as err:
+        nakit.read(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}: no nakit reader accepts this file")
+    for technique in reading.TECHNIQUES:
+        assert f"\n  {technique}: " in text
+    assert f"{path}: " not in text.split("\n", 1)[1]  # each reason without the path repeated
+
+
+def test_a_missing_file_is_named():
+    with pytest.raises(FileFormatError, match="no such file"):
+        nakit.read("/nonexistent/scan.raw")
+
+
+def test_a_scan_without_its_wavelength_asks_for_it_and_reads_with_it():
+    path = peer_file("xrd", "yadg", "210520step1_30min.xy")
+    with pytest.raises(MissingFactError) as err:
+        nakit.read(path)
+    assert err.value.fact == "wavelength" and isinstance(err.value, ParameterError)
+    ds = nakit.read(path, wavelength="Cu")
+    assert nakit.technique_of(ds) == "xrd"
+    xr.testing.assert_identical(ds, nakit.xrd.read_xrd(path, wavelength="Cu"))
+
+
+def test_facts_for_one_technique_do_not_stop_another_techniques_file():
+    raman = data_dir() / "raman" / "annealed.txt"
+    both = nakit.read(raman, wavelength="Cu", sample_mass_g=0.1)
+    xr.testing.assert_identical(both, nakit.raman.read_raman(raman))
+
+
+def test_a_fact_no_reader_takes_is_refused_with_the_lists():
+    with pytest.raises(ParameterError, match=r"no reader takes \['wavelenght'\].*xrd fmt, scan, wavelength"):
+        nakit.read(data_dir() / "xrd" / "annealed.raw", wavelenght="Cu")
+
+
+def test_takes_lists_what_the_readers_take():
+    from nakit.eis.readers import FACTS as EIS_FACTS
+    from nakit.sorption.readers import FACTS as SORPTION_FACTS
+
+    assert set(SORPTION_FACTS) == reading.TAKES["sorption"]
+    assert set(EIS_FACTS) < reading.TAKES["eis"]
+    for technique in ("xrd", "raman"):
+        params = inspect.signature(reading.reader(technique)).parameters
+        assert set(params) - {"path"} == reading.TAKES[technique]
+    csv = inspect.signature(nakit.cycling.readers.read_csv).parameters
+    assert set(csv) - {"path"} == reading.TAKES["cycling"]
+
+
+def _fake_readers(monkeypatch, accept: dict):
+    """Readers that accept (returning a Dataset and warning) or refuse, per technique."""
+    def make(name):
+        def read(path, **facts):
+            if not accept.get(name):
+                raise FileFormatError(path, f"not {name}")
+            warnings.warn(f"{name} warns", NakitWarning)
+            return xr.Dataset({"intensity": ("two_theta", np.ones(3))}, coords={"two_theta": [1.0, 2.0, 3.0]})
+        return read
+    monkeypatch.setattr(reading, "reader", make)
+
+
+def test_two_readers_accepting_one_file_is_an_error_not_a_choice(monkeypatch, tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text("1 2\n", encoding="utf-8")
+    _fake_readers(monkeypatch, {"xrd": True, "raman": True})
+    with pytest.raises(FileFormatError, match=r"read as xrd and as raman alike; say which it is \(technique='xrd'"):
+        nakit.read(path)
+
+
+def test_only_the_accepted_readings_warnings_are_issued(monkeypatch, tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text("1 2\n", encoding="utf-8")
+    _fake_readers(monkeypatch, {"eis": True})
+    with pytest.warns(NakitWarning) as caught:
+        nakit.read(path)
+    assert [str(w.message) for w in caught] == ["eis warns"]
+
+
+def test_an_mpr_without_galvani_says_what_to_install(monkeypatch):
+    path = peer_file("echem", "yadg", "gcpl.issue_149.mpr")
+    monkeypatch.setitem(sys.modules, "galvani", None)
+    monkeypatch.setitem(sys.modules, "galvani.BioLogic", None)
+    with pytest.raises(MissingDependencyError, match="galvani"):
+        nakit.read(path)
+
+
+def test_technique_of_refuses_a_dataset_of_no_technique():
+    with pytest.raises(ParameterError, match="not a measurement Dataset.*two_theta \\(xrd\\)"):
+        nakit.technique_of(xr.Dataset({"a": ("t", [1.0])}))
+
+
+def test_nakit_inspect_describes_what_it_reads_and_names_what_it_cannot(tmp_path, capsys):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("no data here\n", encoding="utf-8")
+    raw = data_dir() / "xrd" / "annealed.raw"
+    xy = peer_file("xrd", "yadg", "210520step1_30min.xy")
+    assert main(["inspect", str(raw), str(bad), str(xy)]) == 1
+    out = capsys.readouterr()
+    assert "technique: xrd, format bruker_raw (synthesised by nakit: a stand-in, not a measurement)" in out.out
+    assert "two_theta: 10 .. 80 deg (3501 two_theta)" in out.out
+    assert f"in a study: xrd: {{file: {raw}}}" in out.out
+    assert f"{bad}\n  not read: {bad}: no nakit reader accepts this file" in out.out
+    assert f"(give it: nakit inspect {xy} --fact wavelength VALUE)" in out.out
+    assert "2 of 3 file(s) not read" in out.err
+    assert main(["inspect", "--fact", "wavelength", "Cu", str(xy), str(data_dir() / "raman" / "annealed.txt")]) == 0
+    out = capsys.readouterr().out
+    assert f"in a study: xrd: {{file: {xy}, wavelength: 'Cu'}}" in out
+    assert "in a study: raman: {file: " in out and "annealed.txt}" in out  # the XRD fact not carried to Raman
