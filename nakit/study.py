@@ -467,7 +467,10 @@ def headline_dataset(study: Study, rows: list[dict[str, str]]):
     One variable per headline key (numbers as floats with a ``<key>_sigma`` partner when any
     sample has an uncertainty; text as strings), ``units``, ``long_name`` and ``notebook``
     attributes; missing values are NaN (numbers) or ``""`` (text). A key reported by two
-    notebooks is named ``<technique>_<key>``.
+    notebooks is named ``<technique>_<key>``. A key whose samples give their values in
+    different units (a cell without an active mass has its capacity in mAh, the others in
+    mAh/g) is split: ``<key>`` in the most common unit, ``<key>_in_<unit>`` (attribute
+    ``unit_split_of``) for the others, so no variable holds numbers of two units.
     """
     import numpy as np
     import xarray as xr
@@ -480,25 +483,56 @@ def headline_dataset(study: Study, rows: list[dict[str, str]]):
     variables = {}
     for (notebook, key), per_sample in by_key.items():
         name = key if keys.count(key) == 1 else f"{TECHNIQUE_NAMES.get(notebook, notebook)}_{key}"
-        first = next(iter(per_sample.values()))
-        attrs = {"units": first["unit"] or "1", "long_name": first["quantity"] or key, "notebook": notebook}
-        values = [per_sample.get(s, {}).get("value", "") for s in labels]
-        numeric = all(v == "" or _number(v) is not None for v in values)
-        if numeric:
-            variables[name] = ("sample", np.array([_number(v) if v != "" else np.nan for v in values]), attrs)
-            sigmas = [per_sample.get(s, {}).get("sigma", "") for s in labels]
-            if any(_number(s) is not None for s in sigmas):
-                variables[f"{name}_sigma"] = ("sample", np.array(
-                    [_number(s) if _number(s) is not None else np.nan for s in sigmas]), {**attrs})
-        else:
-            variables[name] = ("sample", np.array(values, dtype=object), attrs)
-        flags = [per_sample.get(s, {}).get("flags", "") for s in labels]
-        if any(flags):
-            variables[f"{name}_flags"] = ("sample", np.array(flags, dtype=object),
-                                          {"long_name": f"flags of {attrs['long_name']}"})
+        for n, (unit, rows_of_unit) in enumerate(_by_unit(per_sample, labels)):
+            first = next(iter(rows_of_unit.values()))
+            attrs = {"units": unit or "1", "long_name": first["quantity"] or key, "notebook": notebook}
+            if n:  # samples whose value is in another unit (a cell without its active mass: mAh, not mAh/g)
+                attrs["unit_split_of"] = name
+            _headline_variable(variables, name if not n else f"{name}_in_{_unit_slug(unit)}", rows_of_unit,
+                               labels, attrs)
     ds = xr.Dataset(variables, coords={"sample": ("sample", np.array(labels, dtype=object), {"units": "1"})})
     ds.attrs["title"] = study.title
     return ds
+
+
+def _by_unit(per_sample: dict[str, dict[str, str]], labels) -> list[tuple[str, dict[str, dict[str, str]]]]:
+    """A key's rows grouped by the unit of their values, the most common unit first (ties: the
+    first sample's), so one variable never holds numbers in two units; rows without a value
+    (only flags) go with the first group."""
+    units = [per_sample[s]["unit"] for s in labels if s in per_sample and per_sample[s]["value"] != ""]
+    order = sorted(dict.fromkeys(units), key=lambda u: -units.count(u)) or [next(iter(per_sample.values()))["unit"]]
+    groups: dict[str, dict[str, dict[str, str]]] = {u: {} for u in order}
+    for label, row in per_sample.items():
+        groups[row["unit"] if row["value"] != "" and row["unit"] in groups else order[0]][label] = row
+    return list(groups.items())
+
+
+def _unit_slug(unit: str) -> str:
+    """A unit as part of a variable name: ``mAh/g`` -> ``mAh_per_g``, ``%`` -> ``percent``."""
+    import re
+
+    text = unit.replace("/", "_per_").replace("%", "percent")
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_") or "1"
+
+
+def _headline_variable(variables: dict, name: str, per_sample: dict[str, dict[str, str]], labels, attrs) -> None:
+    """``name`` (numbers as floats, with ``_sigma`` when any sample has one; else text) and its
+    ``_flags`` along ``sample``, from the headline rows of the samples that have one."""
+    import numpy as np
+
+    values = [per_sample.get(s, {}).get("value", "") for s in labels]
+    if all(v == "" or _number(v) is not None for v in values):
+        variables[name] = ("sample", np.array([_number(v) if v != "" else np.nan for v in values]), attrs)
+        sigmas = [per_sample.get(s, {}).get("sigma", "") for s in labels]
+        if any(_number(s) is not None for s in sigmas):
+            variables[f"{name}_sigma"] = ("sample", np.array(
+                [_number(s) if _number(s) is not None else np.nan for s in sigmas]), {**attrs})
+    else:
+        variables[name] = ("sample", np.array(values, dtype=object), attrs)
+    flags = [per_sample.get(s, {}).get("flags", "") for s in labels]
+    if any(flags):
+        variables[f"{name}_flags"] = ("sample", np.array(flags, dtype=object),
+                                      {"long_name": f"flags of {attrs['long_name']}"})
 
 
 PANELS = (("01_xrd_indexing", "_xrd_panels"), ("02_bet_bjh", "_sorption_panels"),
@@ -768,6 +802,11 @@ def _frame_of(ds, names):
     the samples that have a value in one of them (a technique's panel shows its own samples)."""
     import pandas as pd
 
+    split = {}  # a key's values in another unit, shown beside it (see _by_unit)
+    for v in ds.data_vars:
+        if "unit_split_of" in ds[v].attrs:
+            split.setdefault(ds[v].attrs["unit_split_of"], []).append(v)
+    names = [m for n in names for m in (n, *split.get(n, ()))]
     present = [n for n in names if n in ds and ds[n].dims == ("sample",)]
     present += [f"{n}_sigma" for n in present if f"{n}_sigma" in ds and f"{n}_sigma" not in present]
     table = pd.DataFrame({n: ds[n].values for n in present},

@@ -87,6 +87,15 @@ def check_spectrum(frequency, z) -> tuple[np.ndarray, np.ndarray]:
     return f, z
 
 
+#: A circuit fit's flags in words (:attr:`CircuitFit.flag_details` adds the parameters).
+CIRCUIT_FLAG_WORDS = {
+    "not_converged": "the fit did not converge",
+    "uncertainties_undetermined": "no standard error",
+    "parameter_undetermined": "not determined by the data (standard error at least the value)",
+    "resistance_beyond_spectrum": "resistance over 10x the spectrum's largest |Z| (runs off beyond the data)",
+}
+
+
 @dataclass
 class CircuitFit(Result):
     """Result of fitting a circuit to one spectrum (the :class:`~nakit.datamodel.Result` convention).
@@ -139,13 +148,14 @@ class CircuitFit(Result):
 
     @property
     def flag_details(self) -> tuple[str, ...]:
-        """:attr:`flags`, each with the parameters it is about: ``parameter_undetermined (W1)``.
+        """:attr:`flags` in words, each with the parameters it is about: ``not determined by the
+        data (standard error at least the value): W1``.
 
         A report shows these: a flagged fit flags every parameter it gives (they are fitted
         together), and the words say which parameter the flag comes from, so a well determined
         R0 beside an undetermined Warburg does not read as undetermined itself.
         """
-        return tuple(flag if names is True else f"{flag} ({', '.join(names)})"
+        return tuple(CIRCUIT_FLAG_WORDS[flag] if names is True else f"{CIRCUIT_FLAG_WORDS[flag]}: {', '.join(names)}"
                      for flag, names in self._flagged().items() if names)
 
     def _flagged(self) -> dict[str, list[str] | bool]:
@@ -408,5 +418,5 @@ def _as_fit(c: Circuit, res, weighting, method, f, z, n_starts) -> CircuitFit:
                      success=bool(res.success), message=str(res.message), frequency=f, z_data=z,
                      lmfit_result=res)
     if fit.flags:
-        warnings.warn(f"circuit {c.text!r} fit flagged: {', '.join(fit.flag_details)}", NakitWarning, stacklevel=3)
+        warnings.warn(f"circuit {c.text!r} fit flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=3)
     return fit

@@ -35,6 +35,13 @@ FIT_TYPES = ("real", "imag", "complex")
 MIN_POINTS = 10
 #: The flag by which the test doubts the spectrum itself (its other flags are about the test)
 KK_FAILED = "kk_residuals_large"
+#: The test's flags in words.
+KK_FLAG_WORDS = {
+    "M_capped_by_points": "RC elements capped by the number of frequencies",
+    "mu_not_reached": "the mu criterion was not reached: the number of RC elements is not settled",
+    KK_FAILED: "Lin-KK residuals above the limit: the spectrum is not Kramers-Kronig consistent "
+               "(drift, non-linearity or noise)",
+}
 
 
 @dataclass
@@ -69,6 +76,17 @@ class LinKKResult(Result):
     def ok(self) -> bool:
         """True when the test ran as designed (no flags)."""
         return not self.flags
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
+        return tuple(KK_FLAG_WORDS.get(f, f) for f in self.flags)
+
+    @property
+    def spectrum_doubted(self) -> tuple[str, ...]:
+        """The words of :data:`KK_FAILED` when the test doubts the spectrum itself, else ``()``:
+        what a result fitted to this spectrum carries (the other flags are about the test)."""
+        return (KK_FLAG_WORDS[KK_FAILED],) if KK_FAILED in self.flags else ()
 
     @property
     def max_residual(self) -> float:

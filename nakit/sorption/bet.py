@@ -83,6 +83,23 @@ class BETResult(Result):
         """True when every Rouquerol criterion holds for the range used and nothing was flagged."""
         return all(self.criteria.values()) and not self.flags
 
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these): a
+        failed Rouquerol criterion says what it checks; a quality floor (``r2 >= 0.995``,
+        ``>= 4 points``) says it was not met."""
+        return tuple(BET_FLAG_WORDS.get(f, f"quality floor not met: {f}") for f in self.flags)
+
+
+#: The Rouquerol criteria, as flagged when the range used fails one, in words.
+BET_FLAG_WORDS = {
+    "1_n(1-p)_increasing": "Rouquerol criterion 1 fails: n(1-p/p0) does not rise over the range",
+    "2_C_positive": "Rouquerol criterion 2 fails: C is not positive",
+    "3_monolayer_in_range": "Rouquerol criterion 3 fails: the monolayer capacity lies outside the range's loadings",
+    "4_p_monolayer_consistent": "Rouquerol criterion 4 fails: 1/(sqrt(C)+1) is not the p/p0 at which the "
+                                "isotherm reaches the monolayer capacity",
+}
+
 
 def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """The BET ordinate :math:`1/[n(p_0/p - 1)] = (p/p_0)/[n(1-p/p_0)]`."""

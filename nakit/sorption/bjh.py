@@ -61,6 +61,13 @@ class BJHResult:
         """True when the distribution passed every check (no flags)."""
         return not self.flags
 
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
+        words = {"peak_at_range_edge": "largest dV/dlogD at the edge of the diameter range: no peak inside it, "
+                                       "the peak diameter is the range's edge"}
+        return tuple(words.get(f, f) for f in self.flags)
+
     def to_dataset(self, **attrs) -> xr.Dataset:
         """The distribution as a Dataset over ``pore_diameter`` with units and the summary in attrs."""
         data = {"dv": (self.dv, "cm3/g", "incremental pore volume"), "da": (self.da, "m2/g", "incremental pore area"),

@@ -220,6 +220,18 @@ def _shipped(name: str) -> Kernel:
     return Kernel(k.relative_pressure, k.width, k.loading, name=name)
 
 
+#: The DFT fit's flags in words (the warnings issued with them give the numbers).
+DFT_FLAG_WORDS = {
+    "points_outside_kernel_range": "points outside the kernel's p/p0 range left out of the fit",
+    "large_residual": "the kernel fits the isotherm poorly: it may not suit this material",
+    "volume_in_unprobed_widths": "part of the volume in widths whose pores fill outside the measured p/p0 range "
+                                 "(not determined by the data)",
+    "volume_at_smallest_width": "volume at the kernel's smallest widths: pores narrower than it covers",
+    "volume_at_largest_width": "volume at the kernel's largest widths: pores wider than it covers",
+    "adsorptive_mismatch": "the kernel is for N2 at 77 K, the isotherm is not",
+}
+
+
 @dataclass
 class DFTResult(Result):
     """A kernel pore size distribution, its fit to the isotherm and its checks.
@@ -263,6 +275,11 @@ class DFTResult(Result):
     def ok(self) -> bool:
         """True when the distribution passed every check (no flags)."""
         return not self.flags
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
+        return tuple(DFT_FLAG_WORDS.get(f, f) for f in self.flags)
 
     @property
     def residual(self) -> np.ndarray:

@@ -54,6 +54,7 @@ def test_a_well_determined_fit_is_not_flagged():
 def test_a_flag_names_the_parameters_it_comes_from():
     """A report shows which parameter a flag is about: a flagged fit flags every parameter it gives,
     and R0 beside an undetermined element is not undetermined itself."""
+    from nakit.eis.fitting import CIRCUIT_FLAG_WORDS
     from nakit.report import flags_of
 
     f = np.logspace(5, -1, 40)
@@ -63,8 +64,8 @@ def test_a_flag_names_the_parameters_it_comes_from():
         warnings.simplefilter("ignore", NakitWarning)
         fit = fit_circuit_raw(f, z, "R0-p(R1,CPE1)")
     assert "resistance_beyond_spectrum" in fit.flags  # the machine words stay as they are
-    details = dict(d.split(" (", 1) for d in fit.flag_details)
-    assert list(details) == list(fit.flags)
-    assert details["resistance_beyond_spectrum"] == "R1)"  # the parallel R runs off, not R0
+    details = dict(d.rsplit(": ", 1) for d in fit.flag_details)
+    assert list(details) == [CIRCUIT_FLAG_WORDS[f] for f in fit.flags]
+    assert details[CIRCUIT_FLAG_WORDS["resistance_beyond_spectrum"]] == "R1"  # the parallel R runs off, not R0
     assert flags_of(fit) == fit.flag_details
     assert fit.stderr["R0"] < abs(fit.values["R0"]) and "R0" not in " ".join(fit.flag_details)

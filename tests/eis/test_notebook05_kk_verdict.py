@@ -16,6 +16,7 @@ pytestmark = pytest.mark.notebooks
 
 
 def test_results_of_a_spectrum_failing_lin_kk_are_flagged(tmp_path):
+    from nakit.eis.kk import KK_FAILED, KK_FLAG_WORDS
     from nakit.runner import execute
 
     samples = [{"label": "clean", "file": str(peer_file("echem", "pyimpspec", "data.z"))},
@@ -24,10 +25,10 @@ def test_results_of_a_spectrum_failing_lin_kk_are_flagged(tmp_path):
     assert result.ok, result.error
     with open(tmp_path / "out" / "results" / "lin_kk.csv", encoding="utf-8") as fh:
         kk = {row["sample"]: row for row in csv.DictReader(fh)}
-    assert float(kk["drifting"]["rms_residual_percent"]) > 1 and kk["drifting"]["flags"] == "kk_residuals_large"
+    assert float(kk["drifting"]["rms_residual_percent"]) > 1 and kk["drifting"]["flags"] == KK_FLAG_WORDS[KK_FAILED]
     assert float(kk["clean"]["rms_residual_percent"]) < 0.1 and kk["clean"]["flags"] == "none"
     with open(tmp_path / "out" / "results" / "headline.csv", encoding="utf-8") as fh:
         flags = {(row["sample"], row["key"]): row["flags"] for row in csv.DictReader(fh)}
     for key in ("r_interface", "r_ohmic"):
-        assert "kk_residuals_large" in flags["drifting", key]
-        assert "kk_residuals_large" not in flags["clean", key]
+        assert KK_FLAG_WORDS[KK_FAILED] in flags["drifting", key]
+        assert "Lin-KK" not in flags["clean", key]
