@@ -142,7 +142,7 @@ def test_figure_draws_a_flagged_fit_dashed_and_names_its_flags(run04):
     caption = captions["cycling_performance"]
     assert "Dashed lines (⚑): exponential fits that fail their own checks" in caption
     for label in ("Neware 4-cycle", "Neware IFE"):
-        assert f"{label} ({'; '.join(fits[label, 'exponential'].flags)})" in caption
+        assert f"{label} ({'; '.join(fits[label, 'exponential'].flag_details)})" in caption  # in words
     assert "reference (" not in caption
     # the SVG: flagged fits drawn dashed (the notebook colours sample k as C{k}), the reference's
     # solid; the legend names the flagged lines, and only those
