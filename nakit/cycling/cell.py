@@ -7,11 +7,14 @@ the active mass it was normalised by (``attrs["active_mass_mg"]``).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 
 from ..chemistry import theoretical_capacity
+from ..errors import NakitWarning, ParameterError
 from ..validation import in_range
 
 
@@ -36,6 +39,8 @@ class CellRecipe:
     active_fraction: float
     active_material: str | None = "Na2S"
     electrons: float = 2.0
+    #: where the mass comes from: "" (given), or words naming the file that states it
+    mass_source: str = ""
 
     def __post_init__(self):
         in_range(self.composite_mass_mg, "composite_mass_mg", 0, None, inclusive=(False, True))
@@ -78,17 +83,65 @@ class CellRecipe:
 
     def describe(self) -> str:
         return (f"{self.active_mass_mg:g} mg {self.active_material or 'active material'} "
-                f"({self.active_fraction * 100:g} wt% of {self.composite_mass_mg:g} mg composite)")
+                f"({self.active_fraction * 100:g} wt% of {self.composite_mass_mg:g} mg composite)"
+                + (f", {self.mass_source}" if self.mass_source else ""))
 
     def attrs(self) -> dict:
         """The recipe as NetCDF-safe attrs for a result Dataset."""
         return {"active_mass_mg": self.active_mass_mg, "active_material": self.active_material or "unspecified",
                 "composite_mass_mg": self.composite_mass_mg, "active_fraction": self.active_fraction,
-                "theoretical_capacity_mAh_g": self.theoretical_capacity}
+                "theoretical_capacity_mAh_g": self.theoretical_capacity,
+                **({"active_mass_source": self.mass_source} if self.mass_source else {})}
 
 
 #: The paper's cell: 5 mg composite cathode, 30 wt% Na2S (1.5 mg).
 PAPER_CELL = CellRecipe(composite_mass_mg=5.0, active_fraction=0.30)
+
+
+#: Relative difference between a given active mass and the one the file states beyond which
+#: the report says so (the file's is rounded: LAND states SpeCap to a few digits).
+MASS_MISMATCH = 0.01
+
+
+def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe | None:
+    """The cell recipe of a sample entry (notebook 04, a study's cycling sample), or None.
+
+    The active mass is ``active_mass_mg``, or ``composite_mass_mg`` x ``active_fraction``;
+    ``active_material`` (a formula, for the theoretical capacity) and ``electrons`` (default 2)
+    complete it. Without a mass, the one the cycler file states is used, and said
+    (``mass_source``): LAND's ``Capacity / SpeCap``, read as ``instrument_active_mass_mg``,
+    is the mass the operator typed into the cycler, whose own software reports capacities per
+    gram of it. A given mass that differs from the file's by more than :data:`MASS_MISMATCH`
+    is kept (the sample entry is the user's word) with a :class:`~nakit.errors.NakitWarning`
+    naming both.
+
+    Raises
+    ------
+    ParameterError
+        Both ``active_mass_mg`` and ``composite_mass_mg``, or ``active_fraction`` alone.
+    """
+    label = sample.get("label", "")
+    material = sample.get("active_material") or None
+    electrons = float(sample.get("electrons", 2))
+    if "active_mass_mg" in sample and "composite_mass_mg" in sample:
+        raise ParameterError(f"sample {label!r}: give active_mass_mg or composite_mass_mg (+ active_fraction), not both")
+    if "active_fraction" in sample and "composite_mass_mg" not in sample:
+        raise ParameterError(f"sample {label!r}: active_fraction needs composite_mass_mg")
+    stated = float((getattr(record, "attrs", None) or {}).get("instrument_active_mass_mg") or "nan")
+    stated = stated if np.isfinite(stated) and stated > 0 else None
+    if "active_mass_mg" in sample:
+        recipe = CellRecipe(float(sample["active_mass_mg"]), 1.0, material, electrons)
+    elif "composite_mass_mg" in sample:
+        recipe = CellRecipe(float(sample["composite_mass_mg"]), float(sample.get("active_fraction", 1.0)),
+                            material, electrons)
+    elif stated is not None:
+        return CellRecipe(stated, 1.0, material, electrons, mass_source="stated by the cycler file")
+    else:
+        return None
+    if stated is not None and abs(recipe.active_mass_mg - stated) > MASS_MISMATCH * stated:
+        warnings.warn(f"active mass given as {recipe.active_mass_mg:g} mg, the file states {stated:.4g} mg (the "
+                      "cycler's own): capacities are per the given mass", NakitWarning, stacklevel=2)
+    return recipe
 
 
 def as_recipe(cell: "CellRecipe | float | None") -> "CellRecipe | None":

@@ -1,0 +1,88 @@
+"""A cell's active mass: the sample's, else the one the cycler file states, said so.
+
+The LAND export in cellpy's test data states the mass its operator typed into the cycler (as
+``Capacity / SpeCap``); nakit read it but left capacities in mAh when the sample gave none,
+although the cycler's own table gives them per gram. The oracle is that table: per gram of the
+stated mass, nakit's discharge capacities are the cycler's ``SpeCap``.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from nakit.cycling import cycler_table, read_cycling, sample_recipe, summarise
+from nakit.errors import NakitWarning, ParameterError
+from tests.peer import peer_file
+
+
+@pytest.fixture(scope="module")
+def land():
+    return read_cycling(peer_file("echem", "cellpy", "custom_data_002.xlsx"))
+
+
+def test_without_a_given_mass_the_files_is_used_and_said(land):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        cell = sample_recipe({"label": "Li half cell"}, land)
+    assert cell.active_mass_mg == pytest.approx(0.81, rel=1e-5)
+    assert cell.mass_source == "stated by the cycler file"
+    assert cell.attrs()["active_mass_source"] == "stated by the cycler file"
+    assert cell.describe().endswith(", stated by the cycler file")
+
+
+def test_per_gram_of_the_files_mass_the_capacities_are_the_cyclers_own(land):
+    summary = summarise(land, sample_recipe({"label": "Li half cell"}, land))
+    cycler = cycler_table(land)["specific_discharge_capacity"]
+    ours = summary["specific_discharge_capacity"].sel(cycle=cycler["cycle"])
+    np.testing.assert_allclose(ours.values, cycler.values, rtol=1e-3)
+    assert summary.attrs["active_mass_source"] == "stated by the cycler file"
+
+
+def test_a_given_mass_wins_and_a_different_one_is_named(land):
+    with pytest.warns(NakitWarning, match=r"active mass given as 1\.2 mg, the file states 0\.81 mg"):
+        cell = sample_recipe({"label": "x", "active_mass_mg": 1.2}, land)
+    assert cell.active_mass_mg == 1.2 and cell.mass_source == "" and "active_mass_source" not in cell.attrs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)  # the same mass (the file's is rounded): no word
+        assert sample_recipe({"label": "x", "composite_mass_mg": 2.7, "active_fraction": 0.3}, land).active_mass_mg \
+            == pytest.approx(0.81)
+
+
+def test_no_mass_anywhere_is_none():
+    rec = read_cycling(peer_file("echem", "cellpy", "neware_uio.csv"))
+    assert "instrument_active_mass_mg" not in rec.attrs
+    assert sample_recipe({"label": "x"}, rec) is None
+    assert sample_recipe({"label": "x"}) is None
+
+
+def test_ec_labs_placeholder_mass_is_not_taken():
+    """EC-Lab writes 'Mass of active material : 0.001 mg' when nobody typed one: not a mass to divide by."""
+    rec = read_cycling(peer_file("echem", "yadg", "mb.issue_95.mpt"))
+    assert sample_recipe({"label": "x"}, rec) is None
+
+
+@pytest.mark.parametrize("entry, words", [({"active_mass_mg": 1.0, "composite_mass_mg": 5.0}, "not both"),
+                                          ({"active_fraction": 0.3}, "active_fraction needs composite_mass_mg")])
+def test_contradictory_entries_are_refused(entry, words):
+    with pytest.raises(ParameterError, match=words):
+        sample_recipe({"label": "cell 7", **entry})
+
+
+@pytest.mark.notebooks
+def test_notebook04_says_whose_mass_it_divides_by(tmp_path):
+    import csv
+
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+
+    samples = [{"label": "Li half cell", "file": str(peer_file("echem", "cellpy", "custom_data_002.xlsx"))}]
+    result = execute(notebooks_dir() / "04_cycling.ipynb", tmp_path / "out", {"samples": samples})
+    assert result.ok, result.error
+    html = (tmp_path / "out" / "04_cycling.html").read_text(encoding="utf-8")
+    assert "0.81 (stated by the cycler file)" in html
+    with open(tmp_path / "out" / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = {r["key"]: r for r in csv.DictReader(fh)}
+    first = rows["first_discharge_capacity"]
+    assert first["unit"] == "mAh/g" and "no active mass" not in first["flags"]
+    assert float(first["value"]) == pytest.approx(3744.6, rel=1e-3)  # the cycler's SpeCap of cycle 1
