@@ -465,14 +465,14 @@ def round_to(value: float, sigma: float | None) -> float:
 def flags_of(*results: Any) -> tuple[str, ...]:
     """The flags of analysis results, in order, once each: ``.flag_details`` where a result says
     them in words for a report (with the parameters they come from), else ``.flags``, or
-    ``attrs["flags"]`` of a Dataset."""
+    ``attrs["flag_details"]`` (else ``attrs["flags"]``) of a Dataset."""
     out: list[str] = []
     for r in results:
         if r is None:
             continue
         flags = getattr(r, "flag_details", None) or getattr(r, "flags", None)
         if flags is None and hasattr(r, "attrs"):
-            flags = r.attrs.get("flags")
+            flags = r.attrs.get("flag_details") or r.attrs.get("flags")
         if not flags:
             continue
         if isinstance(flags, str):

@@ -78,6 +78,8 @@ class BJHResult:
         summary = {k: getattr(self, k) for k in ("total_volume", "total_area", "mean_diameter", "peak_diameter",
                                                   "peak_bin_diameter", "negative_steps")}
         summary["flags"] = "; ".join(self.flags)  # a string, so the Dataset stays NetCDF-writable
+        if self.flags:  # in words, for nakit.report.flags_of
+            summary["flag_details"] = "; ".join(self.flag_details)
         import xarray as xr  # only here: psd_bjh_raw's callers need no xarray
 
         return xr.Dataset(
