@@ -88,7 +88,11 @@ class BETResult(Result):
         """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these): a
         failed Rouquerol criterion says what it checks; a quality floor (``r2 >= 0.995``,
         ``>= 4 points``) says it was not met."""
-        return tuple(BET_FLAG_WORDS.get(f, f"quality floor not met: {f}") for f in self.flags)
+        return _words(self.flags)
+
+
+def _words(flags) -> tuple[str, ...]:
+    return tuple(BET_FLAG_WORDS.get(f, f"quality floor not met: {f}") for f in flags)
 
 
 #: The Rouquerol criteria, as flagged when the range used fails one, in words.
@@ -157,7 +161,7 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     if failed:
         result.flags = tuple(result.flags) + failed
         warnings.warn(f"BET on p/p0 {result.p_range[0]:.3g}-{result.p_range[1]:.3g} ({result.n_points} points, "
-                      f"C = {result.c:.3g}) fails Rouquerol criteria: {', '.join(failed)}; the area "
+                      f"C = {result.c:.3g}) fails Rouquerol criteria: {'; '.join(_words(failed))}; the area "
                       f"{result.area:.4g} m2/g is not a trustworthy BET area", NakitWarning, stacklevel=2)
     return result
 
@@ -304,7 +308,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
         k = _best(failed == failed.min(), N, dev)
         flags = tuple(name for name, ok in checks.items() if not ok[k])
         warnings.warn(f"BET: no range passes every check; returning p/p0 {p[i[k]]:.3g}-{p[j[k]]:.3g} "
-                      f"({int(N[k])} points), which fails: {', '.join(flags)}", NakitWarning, stacklevel=2)
+                      f"({int(N[k])} points), which fails: {'; '.join(_words(flags))}", NakitWarning, stacklevel=2)
     how = "longest valid range" if not flags else "flagged: fewest failed checks"
     return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                 f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
