@@ -71,6 +71,18 @@ def test_dft_flags_in_words():
     assert fit.flag_details == (DFT_FLAG_WORDS["large_residual"], DFT_FLAG_WORDS["volume_at_largest_width"])
 
 
+def test_dft_flags_in_words_on_its_dataset():
+    from nakit.sorption import read_isotherm
+    from nakit.sorption.dft import psd_dft
+    from tests.peer import peer_file
+
+    ds = _quiet(psd_dft, read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls")))
+    assert "large_residual" in ds.attrs["flags"]  # the machine names stay for code
+    details = flags_of(ds)
+    assert len(details) == len(ds.attrs["flags"].split("; "))
+    assert not any(MACHINE.search(d) for d in details)
+
+
 def test_circuit_and_lin_kk_flags_in_words():
     from nakit.eis import read_eis
     from nakit.eis.fitting import fit_circuit

@@ -303,6 +303,8 @@ class DFTResult(Result):
                    "resolved_width_range": list(self.resolved_width_range),
                    "flags": "; ".join(self.flags),  # a string, so the Dataset stays NetCDF-writable
                    "ok": int(self.ok), "result": type(self).__name__}
+        if self.flags:  # in words, for nakit.report.flags_of
+            summary["flag_details"] = "; ".join(self.flag_details)
         variables = {k: ("pore_width", v, {"units": u, "long_name": n}) for k, (v, u, n) in dist.items()}
         variables |= {k: ("relative_pressure", v, {"units": u, "long_name": n}) for k, (v, u, n) in fit.items()}
         return xr.Dataset(
