@@ -58,3 +58,21 @@ def test_notebook01_analyses_the_range_asked_for_without_candidates(tmp_path):
     found = np.array([float(r["two_theta_obs"]) for r in peaks if r["sample"] == "range two"])
     assert found.size and np.all((found > 40.0) & (found < 45.0))  # range 2 spans 40-45 deg
     assert all(r["phase"] == "" for r in peaks)
+
+
+@pytest.mark.notebooks
+def test_peaks_no_default_candidate_explains_flag_the_empty_phase_list(tmp_path):
+    """A scan of another material under the default (Na-S) candidates: "phases identified: none" is a
+    limit of the candidate list, not a finding, and the headline says so and what to give."""
+    from nakit.runner import execute
+
+    out = tmp_path / "run"
+    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", out, {"samples": [
+        {"label": "Cu3Au foil", "file": str(peer_file("xrd", "xylib", "Cu3Au-1.raw"))}]})
+    assert result.ok, result.error
+    rows = {r["key"]: r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
+    phases = rows["phases_present"]
+    n = int(rows["unexplained_peaks"]["value"])
+    assert phases["value"] == "none" and n > 0
+    assert phases["flags"].startswith(f"no candidate phase explains its {n} peak(s); candidates: Na2S_Fm-3m, ")
+    assert "candidate_phases (nakit.xrd.library())" in phases["flags"] and "reference_files" in phases["flags"]
