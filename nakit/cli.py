@@ -83,30 +83,37 @@ def _cmd_inspect(args) -> int:
     import warnings
 
     from .errors import MissingFactError
-    from .reading import TAKES, describe, read, technique_of
+    from .reading import TAKES, describe, read, study_draft, technique_of
 
     facts = {name: _parse_value(value) for name, value in args.fact or []}
-    failed = 0
+    done, unread = [], []
     for path in args.files:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 ds = read(path, args.technique, **facts)
             except NakitError as exc:
-                failed += 1
-                hint = f"\n  (give it: nakit inspect {path} --fact {exc.fact} VALUE)" if isinstance(exc, MissingFactError) else ""
-                print(f"{path}\n  not read: {exc}{hint}\n")
+                hint = (f" (give it: nakit inspect {path} --fact {exc.fact} VALUE)"
+                        if isinstance(exc, MissingFactError) else "")
+                unread.append((path, f"{exc}{hint}"))
+                if not args.study:
+                    print(f"{path}\n  not read: {exc}" + hint.replace(" (", "\n  (", 1) + "\n")
                 continue
+        technique = technique_of(ds)
+        done.append((path, technique, facts))
+        if args.study:
+            continue
         warned = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)))
         print(path)
         for line in describe(ds, warned):
             print(f"  {line}")
-        technique = technique_of(ds)
         given = "".join(f", {k}: {v!r}" for k, v in facts.items() if k in TAKES[technique])
         print(f"  in a study: {technique}: {{file: {path}{given}}}\n")
-    if failed:
-        print(f"{failed} of {len(args.files)} file(s) not read", file=sys.stderr)
-    return 1 if failed else 0
+    if args.study:
+        print(study_draft(done, unread), end="")
+    if unread:
+        print(f"{len(unread)} of {len(args.files)} file(s) not read", file=sys.stderr)
+    return 1 if unread else 0
 
 
 def _cmd_study(args) -> int:
@@ -216,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="read as this technique only (default: recognise it)")
     ins.add_argument("--fact", nargs=2, action="append", metavar=("NAME", "VALUE"),
                      help="what a file does not state (wavelength Cu, laser_wavelength 532, ...; VALUE as YAML)")
+    ins.add_argument("--study", action="store_true",
+                     help="print a study file (YAML) for these files instead: one sample per file name")
     ins.set_defaults(func=_cmd_inspect)
 
     stu = sub.add_parser("study", help="run a study (samples x techniques) into one report")

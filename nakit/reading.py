@@ -137,7 +137,7 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
 
 
-def _reason(exc: Exception, path: str) -> str:
+def _reason(exc: Exception | str, path: str) -> str:
     """An error's message without the path every reason would repeat."""
     text = str(exc)
     for prefix in (f"{path}: ", f"{path}, "):
@@ -205,3 +205,41 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
         lines.append(f"(+{len(facts) - 16} more in the Dataset's attrs)")
     lines += [f"warning: {w}" for w in warned]
     return lines
+
+
+def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[tuple[str, str]] = (),
+                title: str = "My study") -> str:
+    """A study file (YAML, :mod:`nakit.study`) for files already read: ``(path, technique, facts)``
+    each, and ``(path, reason)`` for those that were not (as comments).
+
+    One sample per file name without its extension, so ``S1.raw`` and ``S1.txt`` become one
+    sample with an XRD and a Raman entry; a second file of the same technique and name starts a
+    sample of its own. The header says what to check: labels, which samples are one material,
+    and what the files do not state.
+    """
+    import yaml
+
+    samples: list[dict[str, Any]] = []
+    by_stem: dict[str, dict[str, Any]] = {}
+    for path, technique, facts in read_files:
+        stem = os.path.basename(path).split(".")[0] or os.path.basename(path)
+        sample = by_stem.get(stem)
+        if sample is None or technique in sample:
+            label = stem if sample is None else f"{stem} ({os.path.basename(path)})"
+            sample = {"label": label}
+            samples.append(sample)
+            by_stem.setdefault(stem, sample)
+        sample[technique] = {"file": path, **{k: v for k, v in facts.items() if k in TAKES[technique]}}
+    head = ("# Study drafted by `nakit inspect --study`: one sample per file name. Check the labels (they\n"
+            "# name every table and figure), join entries that are one sample, and add what the files do not\n"
+            "# state: `nakit params NOTEBOOK` lists each technique's sample keys. File paths are as given on\n"
+            "# the command line; a study file reads them relative to its own folder.\n")
+    body = yaml.safe_dump({"title": title, "samples": samples}, sort_keys=False, allow_unicode=True,
+                          default_flow_style=None, width=110)
+    tail = "".join(f"# not read: {path}: {_first_reason(reason, path)}\n" for path, reason in unread)
+    return head + body + tail
+
+
+def _first_reason(reason: str, path: str) -> str:
+    """An error's first line for a one-line comment, without the path or a list of readers' reasons."""
+    return _reason(reason, path).splitlines()[0].removesuffix("; each reader's reason:")

@@ -174,3 +174,35 @@ def test_nakit_inspect_describes_what_it_reads_and_names_what_it_cannot(tmp_path
     out = capsys.readouterr().out
     assert f"in a study: xrd: {{file: {xy}, wavelength: 'Cu'}}" in out
     assert "in a study: raman: {file: " in out and "annealed.txt}" in out  # the XRD fact not carried to Raman
+
+
+def test_inspect_drafts_a_study_that_loads(tmp_path, capsys):
+    from nakit.study import load_study
+
+    files = [data_dir() / "xrd" / "annealed.raw", data_dir() / "raman" / "annealed.txt",
+             data_dir() / "xrd" / "quenched.raw", data_dir() / "sorption" / "cmk3.aif",
+             data_dir() / "sorption" / "cmk3_micromeritics.xlsx"]
+    bad = tmp_path / "notes.txt"
+    bad.write_text("no data\n", encoding="utf-8")
+    assert main(["inspect", "--study", *map(str, files), str(bad)]) == 1
+    text = capsys.readouterr().out
+    assert text.startswith("# Study drafted by `nakit inspect --study`")
+    assert text.rstrip().endswith(f"# not read: {bad}: no nakit reader accepts this file")
+    path = tmp_path / "study.yaml"
+    path.write_text(text, encoding="utf-8")
+    study = load_study(path)
+    assert study.labels == ["annealed", "quenched", "cmk3", "cmk3_micromeritics"]  # one sample per file name
+    import yaml
+
+    samples = yaml.safe_load(text)["samples"]
+    assert samples[0] == {"label": "annealed", "xrd": {"file": str(files[0])}, "raman": {"file": str(files[1])}}
+
+
+def test_a_second_file_of_one_technique_and_name_starts_a_sample_of_its_own():
+    import yaml
+
+    text = reading.study_draft([("a/S1.raw", "xrd", {"wavelength": "Cu", "sample_mass_g": 1.0}),
+                                ("b/S1.xy", "xrd", {}), ("b/S1.txt", "raman", {})])
+    samples = yaml.safe_load(text)["samples"]
+    assert samples == [{"label": "S1", "xrd": {"file": "a/S1.raw", "wavelength": "Cu"}, "raman": {"file": "b/S1.txt"}},
+                       {"label": "S1 (S1.xy)", "xrd": {"file": "b/S1.xy"}}]  # only the facts XRD takes
