@@ -45,8 +45,12 @@ def _cmd_run(args) -> int:
     overrides = {}
     for f in args.file or []:
         overrides.update(_load_params_file(f))
+    from .params import absolute_inputs
+
     for name, value in args.parameter or []:
-        overrides[name] = _parse_value(value)
+        # an input path typed on the command line is the user's, relative to where they typed it (a
+        # notebook's own defaults stay relative to the notebook)
+        overrides.update(absolute_inputs({name: _parse_value(value)}, Path.cwd()))
     params = runner.prepare(nb, overrides)
     out = Path(args.output) if args.output else reports_dir() / "runs" / nb.stem
     result = None

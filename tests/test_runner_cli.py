@@ -59,6 +59,19 @@ def test_non_literal_default_is_refused(tmp_path):
 
 
 @pytest.mark.notebooks
+def test_cli_input_paths_are_relative_to_where_the_command_is_typed(toy, tmp_path, monkeypatch):
+    """``nakit run NB -p data_file mine.txt`` in the user's folder reads the user's mine.txt, not one
+    beside the notebook (it was refused: "input file <notebooks>/mine.txt does not exist")."""
+    here = tmp_path / "my_study"
+    here.mkdir()
+    (here / "mine.txt").write_text("a longer text")
+    monkeypatch.chdir(here)
+    out = tmp_path / "report"
+    assert cli.main(["run", str(toy), "-p", "data_file", "mine.txt", "-o", str(out)]) == 0
+    assert json.loads((out / "out.json").read_text())["n"] == len("a longer text")
+
+
+@pytest.mark.notebooks
 def test_cli_run_executes_with_overrides_and_renders_html(toy, tmp_path, capsys):
     params = tmp_path / "p.yaml"
     params.write_text("scale: 2.5\n")
