@@ -195,6 +195,10 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
             kinds, counts = np.unique(values.astype(str), return_counts=True)
             lines.append(f"{name}: " + ", ".join(f"{k} {c}" for k, c in zip(kinds[:6], counts[:6]))
                          + (" ..." if kinds.size > 6 else ""))
+    n_scans = int(a.get("n_scans", 1) or 1)
+    if n_scans > 1:  # read_xrd reads one range of a multi-range file: say which, and how to get another
+        lines.append(f"range: {a.get('scan_index', 0)} of the file's {n_scans} (0-{n_scans - 1}); another with "
+                     "--fact scan N, or a sample's 'scan' key")
     # the sample's facts first, then what the instrument wrote; provenance and arrays stay in attrs
     facts = sorted(((k, v) for k, v in a.items() if not k.startswith("source_") and np.ndim(v) == 0
                     and k != "synthesised"), key=lambda kv: kv[0].startswith("instrument_"))

@@ -206,3 +206,11 @@ def test_a_second_file_of_one_technique_and_name_starts_a_sample_of_its_own():
     samples = yaml.safe_load(text)["samples"]
     assert samples == [{"label": "S1", "xrd": {"file": "a/S1.raw", "wavelength": "Cu"}, "raman": {"file": "b/S1.txt"}},
                        {"label": "S1 (S1.xy)", "xrd": {"file": "b/S1.xy"}}]  # only the facts XRD takes
+
+
+def test_inspect_says_which_range_of_a_multi_range_file_it_read(capsys):
+    path = peer_file("xrd", "xylib", "format1.raw")
+    assert main(["inspect", "--fact", "scan", "2", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "range: 2 of the file's 3 (0-2); another with --fact scan N" in out
+    assert f"in a study: xrd: {{file: {path}, scan: 2}}" in out
