@@ -84,39 +84,32 @@ def _cmd_params(args) -> int:
 
 
 def _cmd_inspect(args) -> int:
-    import warnings
-
     from .errors import MissingFactError
-    from .reading import TAKES, describe, read, study_draft, technique_of
+    from .reading import describe, inspect_files, study_draft
 
     facts = {name: _parse_value(value) for name, value in args.fact or []}
+    found = inspect_files(args.files, args.technique, **facts)
     done, unread = [], []
-    for path in args.files:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                ds = read(path, args.technique, **facts)
-            except NakitError as exc:
-                hint = (f" (give it: nakit inspect {path} --fact {exc.fact} VALUE)"
-                        if isinstance(exc, MissingFactError) else "")
-                unread.append((path, f"{exc}{hint}"))
-                if not args.study:
-                    print(f"{path}\n  not read: {exc}" + hint.replace(" (", "\n  (", 1) + "\n")
-                continue
-        technique = technique_of(ds)
-        done.append((path, technique, facts))
+    for f in found:
+        if f.error is not None:
+            hint = (f" (give it: nakit inspect {f.path} --fact {f.error.fact} VALUE)"
+                    if isinstance(f.error, MissingFactError) else "")
+            unread.append((f.path, f"{f.error}{hint}"))
+            if not args.study:
+                print(f"{f.path}\n  not read: {f.error}" + hint.replace(" (", "\n  (", 1) + "\n")
+            continue
+        done.append((f.path, f.technique, f.facts))
         if args.study:
             continue
-        warned = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)))
-        print(path)
-        for line in describe(ds, warned):
+        print(f.path)
+        for line in describe(f.dataset, f.warnings):
             print(f"  {line}")
-        given = "".join(f", {k}: {v!r}" for k, v in facts.items() if k in TAKES[technique])
-        print(f"  in a study: {technique}: {{file: {path}{given}}}\n")
+        given = "".join(f", {k}: {v!r}" for k, v in f.facts.items())
+        print(f"  in a study: {f.technique}: {{file: {f.path}{given}}}\n")
     if args.study:
         print(study_draft(done, unread), end="")
     if unread:
-        print(f"{len(unread)} of {len(args.files)} file(s) not read", file=sys.stderr)
+        print(f"{len(unread)} of {len(found)} file(s) not read", file=sys.stderr)
     return 1 if unread else 0
 
 
@@ -222,11 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
     par.set_defaults(func=_cmd_params)
 
     ins = sub.add_parser("inspect", help="read any instrument files and say what nakit makes of them")
-    ins.add_argument("files", nargs="+", help="files of any technique, recognised by content")
+    ins.add_argument("files", nargs="+", help="files of any technique, recognised by content (a folder: every "
+                                              "file under it)")
     ins.add_argument("-t", "--technique", choices=["xrd", "sorption", "raman", "cycling", "eis"],
                      help="read as this technique only (default: recognise it)")
     ins.add_argument("--fact", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                     help="what a file does not state (wavelength Cu, laser_wavelength 532, ...; VALUE as YAML)")
+                     help="what a file does not state (wavelength Cu, laser_wavelength 532, ...; VALUE as YAML): "
+                          "used only for files that cannot be read without it")
     ins.add_argument("--study", action="store_true",
                      help="print a study file (YAML) for these files instead: one sample per file name")
     ins.set_defaults(func=_cmd_inspect)

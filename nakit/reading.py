@@ -18,11 +18,13 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import FileFormatError, MissingDependencyError, MissingFactError, NakitError, ParameterError
 
-__all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe"]
+__all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe", "Inspection",
+           "files_in", "inspect_files", "study_draft"]
 
 #: technique -> (module, reader function); the order in which errors are listed.
 TECHNIQUES = {
@@ -247,3 +249,63 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
 def _first_reason(reason: str, path: str) -> str:
     """An error's first line for a one-line comment, without the path or a list of readers' reasons."""
     return _reason(reason, path).splitlines()[0].removesuffix("; each reader's reason:")
+
+
+@dataclass
+class Inspection:
+    """One file as :func:`inspect_files` found it: its Dataset and the facts the reading needed,
+    or the error; the reader's warnings either way."""
+
+    path: str
+    dataset: Any = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    error: NakitError | None = None
+
+    @property
+    def technique(self) -> str | None:
+        return None if self.dataset is None else technique_of(self.dataset)
+
+
+def files_in(paths) -> list[str]:
+    """The files named, a folder standing for every file under it (sorted; hidden names skipped)."""
+    out = []
+    for path in map(os.fspath, paths):
+        if not os.path.isdir(path):
+            out.append(path)
+            continue
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            out += [os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if not n.startswith(".")]
+    return out
+
+
+#: Keyword arguments that choose how to read (a range, a loop, a table's layout) rather than state
+#: a fact about the sample: :func:`inspect_files` always passes them.
+CHOICES = frozenset({"scan", "fmt", "loop", "imag_convention", "delimiter", "drift_corrected", "columns", "sep",
+                     "current_sign", "skiprows"})
+
+
+def inspect_files(paths, technique: str | None = None, **facts) -> list[Inspection]:
+    """Read every file (folders: every file under them) as :func:`read` does, ``facts`` filling
+    in only what a file does not state: each file is read without them first (with the
+    :data:`CHOICES` among them) and with them only if that fails, so a wavelength given for the
+    ``.xy`` scans of a folder does not override the one a RAW file states
+    (``Inspection.facts`` holds what a reading used)."""
+    choices = {k: v for k, v in facts.items() if k in CHOICES}
+    out = []
+    for path in files_in(paths):
+        tries = [choices, facts] if len(facts) > len(choices) else [choices]
+        for given in tries:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    ds = read(path, technique, **given)
+                except NakitError as exc:
+                    found = Inspection(path, error=exc, facts=given)
+                    continue
+            said = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)))
+            found = Inspection(path, ds, {k: v for k, v in given.items() if k in TAKES[technique_of(ds)]}, said)
+            break
+        out.append(found)
+    return out

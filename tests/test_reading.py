@@ -6,6 +6,7 @@ error, never a guess.
 """
 
 import inspect
+import os
 import sys
 import warnings
 
@@ -100,6 +101,10 @@ def test_facts_for_one_technique_do_not_stop_another_techniques_file():
 def test_a_fact_no_reader_takes_is_refused_with_the_lists():
     with pytest.raises(ParameterError, match=r"no reader takes \['wavelenght'\].*xrd fmt, scan, wavelength"):
         nakit.read(data_dir() / "xrd" / "annealed.raw", wavelenght="Cu")
+
+
+def test_every_choice_is_something_a_reader_takes():
+    assert reading.CHOICES < set().union(*reading.TAKES.values())
 
 
 def test_takes_lists_what_the_readers_take():
@@ -214,3 +219,25 @@ def test_inspect_says_which_range_of_a_multi_range_file_it_read(capsys):
     out = capsys.readouterr().out
     assert "range: 2 of the file's 3 (0-2); another with --fact scan N" in out
     assert f"in a study: xrd: {{file: {path}, scan: 2}}" in out
+
+
+def test_inspect_fills_in_facts_only_where_a_file_lacks_them(tmp_path):
+    """A wavelength given for a folder's .xy scans must not override the one a RAW file states."""
+    raw, xy = data_dir() / "xrd" / "annealed.raw", peer_file("xrd", "yadg", "210520step1_30min.xy")
+    (tmp_path / "scans").mkdir()
+    for name, target in (("a.raw", raw), ("b.xy", xy)):
+        (tmp_path / "scans" / name).symlink_to(target)
+    (tmp_path / "scans" / ".hidden").write_text("x", encoding="utf-8")
+    found = reading.inspect_files([tmp_path / "scans"], wavelength="Mo")
+    assert [os.path.basename(f.path) for f in found] == ["a.raw", "b.xy"]  # the folder's files, hidden ones not
+    stated, given = found
+    assert stated.facts == {} and stated.dataset.attrs["wavelength_source"] == "file"
+    assert stated.dataset.attrs["wavelength"] == pytest.approx(1.5406, abs=1e-4)  # Cu, as the file states
+    assert given.facts == {"wavelength": "Mo"} and given.dataset.attrs["wavelength"] == pytest.approx(0.7093, abs=1e-3)
+
+
+def test_inspect_reports_the_error_of_the_reading_with_the_facts(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("nothing\n", encoding="utf-8")
+    (found,) = reading.inspect_files([bad], laser_wavelength=532)
+    assert found.dataset is None and isinstance(found.error, FileFormatError) and found.technique is None
