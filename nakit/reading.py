@@ -82,7 +82,8 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
         ``wavelength`` (XRD), ``laser_wavelength`` (Raman), ``sample_mass_g`` (sorption),
         ``units`` or ``columns`` (cycling), ``area_cm2`` (impedance), ... (:data:`TAKES`).
         Each reader gets the facts it takes, so one call can carry facts for several
-        techniques; a fact no reader takes is refused.
+        techniques; a fact no reader takes is refused. When two readers accept a file, a fact
+        only one of them takes decides (``wavelength``: XRD).
 
     Returns
     -------
@@ -122,9 +123,14 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
             accepted[name] = (ds, outcome)
         else:
             refused[name] = outcome
+    if len(accepted) > 1 and facts:  # a fact only one of them takes (a wavelength: XRD) says which it is
+        named = {t: v for t, v in accepted.items() if TAKES[t] & facts.keys()}
+        accepted = named if len(named) == 1 else accepted
     if len(accepted) > 1:
         raise FileFormatError(path, f"read as {' and as '.join(accepted)} alike; say which it is "
                                     f"(technique={next(iter(accepted))!r}, ...) or use that technique's reader")
+    if "raman" in accepted and isinstance(refused.get("xrd"), MissingFactError):
+        _refuse_plain_low_axis(path, accepted["raman"][0])
     if accepted:
         ((ds, caught),) = accepted.values()
         for w in caught:
@@ -137,6 +143,19 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
             raise known[0]
     reasons = "".join(f"\n  {name}: {_reason(exc, path)}" for name, exc in refused.items())
     raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
+
+
+def _refuse_plain_low_axis(path: str, ds) -> None:
+    """Two plain columns whose axis lies inside 0-180 are a Raman spectrum to the Raman reader and
+    a scan without its wavelength to the XRD reader: nothing in them says which, so say so rather
+    than call them a spectrum. (read_raman refuses such an axis in steps under 0.1, a 2theta scan's;
+    a coarser scan, 0.1-0.2 deg, is not told apart from a low-wavenumber spectrum.)"""
+    x = ds["raman_shift"].values
+    if ds.attrs.get("source_format") == "two-column-txt" and x.size and 0 < x.min() and x.max() <= 180:
+        raise FileFormatError(path, f"two plain columns with the first from {x.min():g} to {x.max():g}: a Raman "
+                                    "spectrum in cm-1 or a diffraction scan in degrees 2theta, and nothing in the file "
+                                    "says which; say it: technique='raman' (nakit inspect -t raman), or technique="
+                                    "'xrd' with its wavelength (-t xrd --fact wavelength Cu)")
 
 
 def _reason(exc: Exception | str, path: str) -> str:

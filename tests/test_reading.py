@@ -241,3 +241,18 @@ def test_inspect_reports_the_error_of_the_reading_with_the_facts(tmp_path):
     bad.write_text("nothing\n", encoding="utf-8")
     (found,) = reading.inspect_files([bad], laser_wavelength=532)
     assert found.dataset is None and isinstance(found.error, FileFormatError) and found.technique is None
+
+
+def test_plain_columns_inside_0_180_are_neither_guessed_raman_nor_xrd(tmp_path):
+    """A coarse 2theta scan (0.2 deg steps) or a tiny table is two plain columns the Raman reader
+    accepts and the XRD reader would read with a wavelength: nakit.read asks, it does not guess."""
+    x = np.arange(10, 80, 0.2)
+    path = tmp_path / "coarse.xy"
+    path.write_text("".join(f"{a:.2f} {100 + 50 * np.exp(-((a - 30) / 0.3) ** 2):.1f}\n" for a in x), encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"from 10 to 79.8: a Raman spectrum in cm-1 or a diffraction scan"):
+        nakit.read(path)
+    assert nakit.technique_of(nakit.read(path, technique="raman")) == "raman"
+    assert nakit.technique_of(nakit.read(path, wavelength="Cu")) == "xrd"  # a fact XRD alone takes decides
+    wide = tmp_path / "wide.txt"  # the same columns reaching 400 cm-1: no 2theta scan goes there
+    wide.write_text("".join(f"{a:.1f} {1.0 + a / 100:.3f}\n" for a in np.arange(100, 400, 1.0)), encoding="utf-8")
+    assert nakit.identify(wide) == "raman"
