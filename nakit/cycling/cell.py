@@ -101,6 +101,9 @@ PAPER_CELL = CellRecipe(composite_mass_mg=5.0, active_fraction=0.30)
 #: Relative difference between a given active mass and the one the file states beyond which
 #: the report says so (the file's is rounded: LAND states SpeCap to a few digits).
 MASS_MISMATCH = 0.01
+#: Masses (mg) cycler software fills in when nobody types one (EC-Lab 0.001 mg, Neware 1 mg):
+#: a file stating one of these has no active mass, only a placeholder.
+PLACEHOLDER_MASSES_MG = (0.001, 1.0, 1000.0)
 
 
 def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe | None:
@@ -111,7 +114,8 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     complete it. Without a mass, the one the cycler file states is used, and said
     (``mass_source``): LAND's ``Capacity / SpeCap``, read as ``instrument_active_mass_mg``,
     is the mass the operator typed into the cycler, whose own software reports capacities per
-    gram of it. A given mass that differs from the file's by more than :data:`MASS_MISMATCH`
+    gram of it; unless it is one of the :data:`PLACEHOLDER_MASSES_MG` cycler software fills in
+    (a warning says so, and capacities stay in mAh). A given mass that differs from the file's by more than :data:`MASS_MISMATCH`
     is kept (the sample entry is the user's word) with a :class:`~nakit.errors.NakitWarning`
     naming both.
 
@@ -129,6 +133,11 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
         raise ParameterError(f"sample {label!r}: active_fraction needs composite_mass_mg")
     stated = float((getattr(record, "attrs", None) or {}).get("instrument_active_mass_mg") or "nan")
     stated = stated if np.isfinite(stated) and stated > 0 else None
+    if stated is not None and any(abs(stated - m) <= 1e-4 * m for m in PLACEHOLDER_MASSES_MG):
+        if not any(k in sample for k in ("active_mass_mg", "composite_mass_mg")):
+            warnings.warn(f"the file states an active mass of {stated:.4g} mg, a cycler's default placeholder: "
+                          "not used (give the cell's active_mass_mg)", NakitWarning, stacklevel=2)
+        stated = None
     if "active_mass_mg" in sample:
         recipe = CellRecipe(float(sample["active_mass_mg"]), 1.0, material, electrons)
     elif "composite_mass_mg" in sample:

@@ -62,6 +62,18 @@ def test_ec_labs_placeholder_mass_is_not_taken():
     assert sample_recipe({"label": "x"}, rec) is None
 
 
+@pytest.mark.parametrize("mass", [1.0, 0.001, 1000.0])
+def test_a_cyclers_placeholder_mass_is_not_taken(land, mass):
+    """Cycler software writes 1 mg (Neware) or 0.001 mg (EC-Lab) when nobody typed a mass."""
+    record = land.copy()
+    record.attrs["instrument_active_mass_mg"] = mass * (1 + 2e-6)  # as a SpeCap ratio gives it back
+    with pytest.warns(NakitWarning, match="a cycler's default placeholder: not used"):
+        assert sample_recipe({"label": "x"}, record) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)  # a given mass: the placeholder is not compared with it
+        assert sample_recipe({"label": "x", "active_mass_mg": 2.0}, record).active_mass_mg == 2.0
+
+
 @pytest.mark.parametrize("entry, words", [({"active_mass_mg": 1.0, "composite_mass_mg": 5.0}, "not both"),
                                           ({"active_fraction": 0.3}, "active_fraction needs composite_mass_mg")])
 def test_contradictory_entries_are_refused(entry, words):
