@@ -314,7 +314,8 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     per-cycle table (``Cycle-Tab``) is kept with the record (see
     :func:`~nakit.cycling.record.cycler_table`; also :func:`read_land_cycle_table`). The active mass
     the operator typed into the cycler (``Capacity / SpeCap``) is kept as
-    ``instrument_active_mass_mg`` for comparison, never used silently. A ``Step-Tab``
+    ``instrument_active_mass_mg``: a cell given no mass takes it, said so
+    (:func:`~nakit.cycling.cell.sample_recipe`). A ``Step-Tab``
     sheet, when present, is not needed (steps are rebuilt from the records) and is ignored.
     """
     wb = _workbook(path)
