@@ -669,6 +669,7 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
         counter_mode = "halfcycle"
     attrs = file_provenance(path, meta["format"], cycler="BioLogic", technique=meta.get("technique") or None,
                             acquisition_start=meta.get("start"), current_column=current_note,
+                            active_mass_mg=meta.get("active_mass_mg"),
                             impedance_rows_dropped=None if keep is None else int((~keep).sum()))
     if keep is not None and not keep.all():
         pick = lambda a: None if a is None else a[keep]  # noqa: E731

@@ -58,8 +58,11 @@ def test_no_mass_anywhere_is_none():
 
 def test_ec_labs_placeholder_mass_is_not_taken():
     """EC-Lab writes 'Mass of active material : 0.001 mg' when nobody typed one: not a mass to divide by."""
-    rec = read_cycling(peer_file("echem", "yadg", "mb.issue_95.mpt"))
-    assert sample_recipe({"label": "x"}, rec) is None
+    for name in ("mb.issue_95.mpt", "mb.issue_95.de.mpt"):  # decimal point and decimal comma
+        rec = read_cycling(peer_file("echem", "yadg", name))
+        assert rec.attrs["instrument_active_mass_mg"] == pytest.approx(0.001)
+        with pytest.warns(NakitWarning, match="0.001 mg, a cycler's default placeholder: not used"):
+            assert sample_recipe({"label": "x"}, rec) is None
 
 
 @pytest.mark.parametrize("mass", [1.0, 0.001, 1000.0])
