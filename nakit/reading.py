@@ -238,22 +238,34 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
     each, and ``(path, reason)`` for those that were not (as comments).
 
     One sample per file name without its extension, so ``S1.raw`` and ``S1.txt`` become one
-    sample with an XRD and a Raman entry; a second file of the same technique and name starts a
-    sample of its own. The header says what to check: labels, which samples are one material,
-    and what the files do not state.
+    sample with an XRD and a Raman entry (a file joins the sample of its name in its own folder
+    first, else in any); a second file of the same technique and name starts a sample of its
+    own, labelled with its folder. The header says what to check: labels, which samples are one
+    material, and what the files do not state.
     """
     import yaml
 
     samples: list[dict[str, Any]] = []
-    by_stem: dict[str, dict[str, Any]] = {}
+    by_stem: dict[str, list[dict[str, Any]]] = {}
     for path, technique, facts in read_files:
         stem = os.path.basename(path).split(".")[0] or os.path.basename(path)
-        sample = by_stem.get(stem)
-        if sample is None or technique in sample:
-            label = stem if sample is None else f"{stem} ({os.path.basename(path)})"
+        folder = os.path.dirname(os.path.abspath(path))
+        free = [s for s in by_stem.get(stem, []) if technique not in s]
+        # the same name in the same folder first (batch1/S1.raw, batch1/S1.txt), then in any
+        # (xrd/S1.raw, raman/S1.txt): per-technique folders and per-sample folders both group
+        same = [s for s in free if any(os.path.dirname(os.path.abspath(e["file"])) == folder
+                                       for k, e in s.items() if k != "label")]
+        sample = (same or free or [None])[0]
+        if sample is None:
+            label = stem
+            if by_stem.get(stem):  # a second file of one technique and name: told apart by its folder
+                label = f"{stem} ({os.path.basename(folder) or os.path.basename(path)})"
+            taken = {s["label"] for s in samples}
+            label = next(f"{label} {k}" if k else label for k in range(len(samples) + 1)
+                         if (f"{label} {k}" if k else label) not in taken)
             sample = {"label": label}
             samples.append(sample)
-            by_stem.setdefault(stem, sample)
+            by_stem.setdefault(stem, []).append(sample)
         sample[technique] = {"file": path, **{k: v for k, v in facts.items() if k in TAKES[technique]}}
     head = ("# Study drafted by `nakit inspect --study`: one sample per file name. Check the labels (they\n"
             "# name every table and figure), join entries that are one sample, and add what the files do not\n"

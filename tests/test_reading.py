@@ -209,8 +209,8 @@ def test_a_second_file_of_one_technique_and_name_starts_a_sample_of_its_own():
     text = reading.study_draft([("a/S1.raw", "xrd", {"wavelength": "Cu", "sample_mass_g": 1.0}),
                                 ("b/S1.xy", "xrd", {}), ("b/S1.txt", "raman", {})])
     samples = yaml.safe_load(text)["samples"]
-    assert samples == [{"label": "S1", "xrd": {"file": "a/S1.raw", "wavelength": "Cu"}, "raman": {"file": "b/S1.txt"}},
-                       {"label": "S1 (S1.xy)", "xrd": {"file": "b/S1.xy"}}]  # only the facts XRD takes
+    assert samples == [{"label": "S1", "xrd": {"file": "a/S1.raw", "wavelength": "Cu"}},
+                       {"label": "S1 (b)", "xrd": {"file": "b/S1.xy"}, "raman": {"file": "b/S1.txt"}}]
 
 
 def test_inspect_says_which_range_of_a_multi_range_file_it_read(capsys):
@@ -256,3 +256,15 @@ def test_plain_columns_inside_0_180_are_neither_guessed_raman_nor_xrd(tmp_path):
     wide = tmp_path / "wide.txt"  # the same columns reaching 400 cm-1: no 2theta scan goes there
     wide.write_text("".join(f"{a:.1f} {1.0 + a / 100:.3f}\n" for a in np.arange(100, 400, 1.0)), encoding="utf-8")
     assert nakit.identify(wide) == "raman"
+
+
+def test_same_named_files_of_one_technique_in_two_folders_are_told_apart_by_folder():
+    import yaml
+
+    text = reading.study_draft([("batch1/S1.raw", "xrd", {}), ("batch2/S1.raw", "xrd", {}),
+                                ("batch2/S1.txt", "raman", {}), ("batch3/x/S1.raw", "xrd", {}),
+                                ("raman/S2.txt", "raman", {}), ("xrd/S2.raw", "xrd", {})])
+    samples = yaml.safe_load(text)["samples"]
+    assert [s["label"] for s in samples] == ["S1", "S1 (batch2)", "S1 (x)", "S2"]
+    assert samples[1]["raman"] == {"file": "batch2/S1.txt"}  # with the XRD file of its own folder
+    assert samples[3] == {"label": "S2", "raman": {"file": "raman/S2.txt"}, "xrd": {"file": "xrd/S2.raw"}}
