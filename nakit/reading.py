@@ -108,7 +108,11 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     >>> nakit.read("raw/cell_3.mpr")                              # doctest: +SKIP
     """
     if technique is not None:
-        return reader(technique)(path, **facts)
+        func, extra = reader(technique), sorted(set(facts) - TAKES.get(technique, set()))
+        if extra:  # a bare TypeError from the reader's signature otherwise
+            raise ParameterError(f"{os.fspath(path)}: the {technique} reader takes "
+                                 f"{', '.join(sorted(TAKES[technique]))}, not {', '.join(extra)}")
+        return func(path, **facts)
     unknown = sorted(set(facts).difference(*TAKES.values()))
     if unknown:
         raise ParameterError(f"{os.fspath(path)}: no reader takes {unknown}; the facts each technique's reader "
@@ -129,8 +133,8 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     if len(accepted) > 1:
         raise FileFormatError(path, f"read as {' and as '.join(accepted)} alike; say which it is "
                                     f"(technique={next(iter(accepted))!r}, ...) or use that technique's reader")
-    if "raman" in accepted and isinstance(refused.get("xrd"), MissingFactError):
-        _refuse_plain_low_axis(path, accepted["raman"][0])
+    if "raman" in accepted and isinstance(refused.get("xrd"), MissingFactError) and not TAKES["raman"] & facts.keys():
+        _refuse_plain_low_axis(path, accepted["raman"][0])  # (a laser wavelength given says it is Raman)
     if accepted:
         ((ds, caught),) = accepted.values()
         for w in caught:

@@ -253,6 +253,7 @@ def test_plain_columns_inside_0_180_are_neither_guessed_raman_nor_xrd(tmp_path):
         nakit.read(path)
     assert nakit.technique_of(nakit.read(path, technique="raman")) == "raman"
     assert nakit.technique_of(nakit.read(path, wavelength="Cu")) == "xrd"  # a fact XRD alone takes decides
+    assert nakit.technique_of(nakit.read(path, laser_wavelength=532)) == "raman"  # and one Raman alone takes
     wide = tmp_path / "wide.txt"  # the same columns reaching 400 cm-1: no 2theta scan goes there
     wide.write_text("".join(f"{a:.1f} {1.0 + a / 100:.3f}\n" for a in np.arange(100, 400, 1.0)), encoding="utf-8")
     assert nakit.identify(wide) == "raman"
@@ -268,3 +269,8 @@ def test_same_named_files_of_one_technique_in_two_folders_are_told_apart_by_fold
     assert [s["label"] for s in samples] == ["S1", "S1 (batch2)", "S1 (x)", "S2"]
     assert samples[1]["raman"] == {"file": "batch2/S1.txt"}  # with the XRD file of its own folder
     assert samples[3] == {"label": "S2", "raman": {"file": "raman/S2.txt"}, "xrd": {"file": "xrd/S2.raw"}}
+
+
+def test_a_fact_the_named_techniques_reader_does_not_take_is_refused():
+    with pytest.raises(ParameterError, match="the raman reader takes laser_wavelength, not wavelength"):
+        nakit.read(data_dir() / "raman" / "annealed.txt", "raman", wavelength="Cu")
