@@ -327,6 +327,8 @@ def inspect_files(paths, technique: str | None = None, **facts) -> list[Inspecti
     :data:`CHOICES` among them) and with them only if that fails, so a wavelength given for the
     ``.xy`` scans of a folder does not override the one a RAW file states
     (``Inspection.facts`` holds what a reading used)."""
+    if technique is not None:  # with one technique named, what its reader does not take is not for it
+        facts = {k: v for k, v in facts.items() if k in TAKES.get(technique, facts.keys())}
     choices = {k: v for k, v in facts.items() if k in CHOICES}
     out = []
     for path in files_in(paths):
