@@ -319,20 +319,30 @@ def files_in(paths) -> list[str]:
 #: a fact about the sample: :func:`inspect_files` always passes them.
 CHOICES = frozenset({"scan", "fmt", "loop", "imag_convention", "delimiter", "drift_corrected", "columns", "sep",
                      "current_sign", "skiprows"})
+#: Facts a reader puts in place of what the file states (an XRD wavelength, a column's unit): the
+#: others (a laser wavelength, a sample mass, a pellet's area) fill in what the file lacks and are
+#: refused where they contradict it.
+OVERRIDING = frozenset({"wavelength", "units"})
 
 
 def inspect_files(paths, technique: str | None = None, **facts) -> list[Inspection]:
     """Read every file (folders: every file under them) as :func:`read` does, ``facts`` filling
-    in only what a file does not state: each file is read without them first (with the
-    :data:`CHOICES` among them) and with them only if that fails, so a wavelength given for the
-    ``.xy`` scans of a folder does not override the one a RAW file states
-    (``Inspection.facts`` holds what a reading used)."""
+    in only what a file does not state, so that facts given for a folder suit each file in it.
+
+    Each file is read with the :data:`CHOICES` and the facts that fill in (a Raman laser, a
+    sample mass); if one contradicts the file, without them (the file's own stands); and only
+    if neither reads, with the :data:`OVERRIDING` facts too. So a wavelength given for a
+    folder's ``.xy`` scans does not override the one a RAW file states, and a 633 nm laser
+    given for a folder does not stop a 532 nm LabSpec file (``Inspection.facts`` holds what
+    a reading used).
+    """
     if technique is not None:  # with one technique named, what its reader does not take is not for it
         facts = {k: v for k, v in facts.items() if k in TAKES.get(technique, facts.keys())}
     choices = {k: v for k, v in facts.items() if k in CHOICES}
+    filling = {k: v for k, v in facts.items() if k not in OVERRIDING}
+    tries = [t for i, t in enumerate((filling, choices, facts)) if t not in (filling, choices, facts)[:i]]
     out = []
     for path in files_in(paths):
-        tries = [choices, facts] if len(facts) > len(choices) else [choices]
         for given in tries:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")

@@ -274,3 +274,12 @@ def test_same_named_files_of_one_technique_in_two_folders_are_told_apart_by_fold
 def test_a_fact_the_named_techniques_reader_does_not_take_is_refused():
     with pytest.raises(ParameterError, match="the raman reader takes laser_wavelength, not wavelength"):
         nakit.read(data_dir() / "raman" / "annealed.txt", "raman", wavelength="Cu")
+
+
+def test_a_laser_given_for_a_folder_fills_in_and_never_overrides_a_stated_one():
+    labspec = peer_file("raman", "horiba_labspec6_ZnF2_532nm__datalab_labspec_raman_example.txt")  # states 532 nm
+    bare = peer_file("raman", "carbon_disordered__ramanfitting_testDW38C_pos4.txt")  # states none
+    stated, filled = reading.inspect_files([labspec, bare], laser_wavelength=633)
+    assert stated.facts == {} and stated.dataset.attrs["instrument_laser_wavelength_nm"] == pytest.approx(532)
+    assert filled.facts == {"laser_wavelength": 633}
+    assert filled.dataset.attrs["instrument_laser_wavelength_nm"] == 633
