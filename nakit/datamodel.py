@@ -498,11 +498,19 @@ class Result:
     row_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     #: Fields kept for callers but not exported (fit-engine objects, structures).
     internal: ClassVar[tuple[str, ...]] = ()
+    #: Each flag in words, for a report (:attr:`flag_details`); a flag not listed is shown as it is.
+    flag_words: ClassVar[Mapping[str, str]] = {}
 
     @property
     def ok(self) -> bool:
         """True when no check failed (``flags`` is empty)."""
         return not tuple(getattr(self, "flags", ()))
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these); the
+        machine names stay in ``flags`` for code to test."""
+        return tuple(self.flag_words.get(f, f) for f in getattr(self, "flags", ()))
 
     def result_units(self) -> Mapping[str, str]:
         """Units of this result's fields, arrays and table columns (``*_sigma`` share their partner's).

@@ -113,6 +113,12 @@ class ArrheniusFit(Result):
     """
 
     units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1"}
+    flag_words: ClassVar[dict[str, str]] = {
+        "uncertainties_undetermined": "no standard error (two points without their errors)",
+        "activation_energy_not_positive": "activation energy not positive: the conductivity does not rise "
+                                          "with temperature (not thermally activated, or mislabelled points)",
+        "activation_energy_not_significant": "activation energy under twice its standard error: the data "
+                                             "do not show the conductivity rising with temperature"}
     dims: ClassVar[dict[str, str]] = {}
 
     form: str
@@ -133,16 +139,6 @@ class ArrheniusFit(Result):
         elif np.isfinite(self.ea_sigma) and self.ea < 2 * self.ea_sigma:
             out.append("activation_energy_not_significant")
         return tuple(out)
-
-    @property
-    def flag_details(self) -> tuple[str, ...]:
-        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
-        words = {"uncertainties_undetermined": "no standard error (two points without their errors)",
-                 "activation_energy_not_positive": "activation energy not positive: the conductivity does not rise "
-                                                   "with temperature (not thermally activated, or mislabelled points)",
-                 "activation_energy_not_significant": "activation energy under twice its standard error: the data "
-                                                      "do not show the conductivity rising with temperature"}
-        return tuple(words[f] for f in self.flags)
 
     def result_units(self) -> dict[str, str]:
         """The declared units and the prefactor's, which follows ``form``."""

@@ -114,6 +114,7 @@ class DRTResult(Result):
         ``low_frequency_limit_not_reached``, ``lambda_at_grid_edge``.
     """
 
+    flag_words: ClassVar[dict[str, str]] = DRT_FLAG_WORDS
     units: ClassVar[dict[str, str]] = {'tau': 's', 'gamma': 'ohm', 'tau_rbf': 's', 'weights': 'ohm', 'r_inf': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'r_pol': 'ohm', 'lam': '1', 'lambda_grid': '1', 'criterion_curve': '1', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
     dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'gamma': 'tau', 'gamma_sigma': 'tau', 'tau_rbf': 'rbf', 'weights': 'rbf', 'lambda_grid': 'lambda', 'criterion_curve': 'lambda', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
 
@@ -144,11 +145,6 @@ class DRTResult(Result):
     def ok(self) -> bool:
         """True when no check failed (no flags)."""
         return not self.flags
-
-    @property
-    def flag_details(self) -> tuple[str, ...]:
-        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
-        return tuple(DRT_FLAG_WORDS.get(f, f) for f in self.flags)
 
     @property
     def rms_residual(self) -> float:

@@ -53,6 +53,7 @@ class LinKKResult(Result):
     ``add_cap``) ``capacitance`` the series elements.
     """
 
+    flag_words: ClassVar[dict[str, str]] = KK_FLAG_WORDS
     units: ClassVar[dict[str, str]] = {'M': '1', 'mu': '1', 'c': '1', 'tau': 's', 'resistances': 'ohm', 'r_ohm': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
     dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'resistances': 'tau', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
 
@@ -76,11 +77,6 @@ class LinKKResult(Result):
     def ok(self) -> bool:
         """True when the test ran as designed (no flags)."""
         return not self.flags
-
-    @property
-    def flag_details(self) -> tuple[str, ...]:
-        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
-        return tuple(KK_FLAG_WORDS.get(f, f) for f in self.flags)
 
     @property
     def spectrum_doubted(self) -> tuple[str, ...]:

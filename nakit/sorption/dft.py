@@ -242,6 +242,7 @@ class DFTResult(Result):
     dimension (as :func:`nakit.sorption.branch` gives a branch), not an isotherm's ``point``.
     """
 
+    flag_words: ClassVar[dict[str, str]] = DFT_FLAG_WORDS
     units: ClassVar[dict[str, str]] = {'kernel_pressure_range': '1', 'kernel_width_range': 'nm', 'resolved_width_range': 'nm', 'pore_width': 'nm', 'dv_dw': 'cm3/g/nm', 'dv': 'cm3/g', 'v_cumulative': 'cm3/g', 'a_cumulative': 'm2/g', 'dv_dlogw': 'cm3/g', 'relative_pressure': '1', 'loading': 'cm3/g STP', 'loading_fit': 'cm3/g STP', 'total_volume': 'cm3/g', 'total_area': 'm2/g', 'mode_width': 'nm', 'median_width': 'nm', 'rms_residual': 'cm3/g STP', 'regularisation': '1', 'lambda_grid': '1', 'n_excluded': '1'}
     dims: ClassVar[dict[str, str]] = {'pore_width': 'pore_width', 'dv_dw': 'pore_width', 'dv': 'pore_width', 'v_cumulative': 'pore_width', 'a_cumulative': 'pore_width', 'dv_dlogw': 'pore_width', 'relative_pressure': 'relative_pressure', 'loading': 'relative_pressure', 'loading_fit': 'relative_pressure', 'lambda_grid': 'lambda'}
 
@@ -275,11 +276,6 @@ class DFTResult(Result):
     def ok(self) -> bool:
         """True when the distribution passed every check (no flags)."""
         return not self.flags
-
-    @property
-    def flag_details(self) -> tuple[str, ...]:
-        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
-        return tuple(DFT_FLAG_WORDS.get(f, f) for f in self.flags)
 
     @property
     def residual(self) -> np.ndarray:

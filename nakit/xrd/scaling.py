@@ -96,6 +96,10 @@ class WholePatternFit(Result):
         "scale": "1", "a": "angstrom", "b": "angstrom", "c": "angstrom", "size_nm": "nm", "weight_fraction": "1",
         "center": "deg", "fwhm": "deg", "rwp": "1", "crystallinity": "1"}
     dims: ClassVar[dict[str, str]] = {"phases": "phase", "humps": "hump"}
+    flag_words: ClassVar[dict[str, str]] = {
+        "not_converged": "evaluation budget ran out: the numbers are where the fit stopped",
+        "uncertainties_undetermined": "a scale or hump area has no standard error",
+        "cell_angles_held": "monoclinic or triclinic phase: cell angles held at the reference's"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {
         "phases": ("phase", "weight_fraction", "a", "b", "c", "size_nm", "scale"), "humps": ("hump", "area")}
     internal: ClassVar[tuple[str, ...]] = ("lmfit_result",)
@@ -119,14 +123,6 @@ class WholePatternFit(Result):
         if "system" in self.phases and self.phases["system"].isin(("monoclinic", "triclinic")).any():
             out.append("cell_angles_held")
         return tuple(out)
-
-    @property
-    def flag_details(self) -> tuple[str, ...]:
-        """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
-        words = {"not_converged": "evaluation budget ran out: the numbers are where the fit stopped",
-                 "uncertainties_undetermined": "a scale or hump area has no standard error",
-                 "cell_angles_held": "monoclinic or triclinic phase: cell angles held at the reference's"}
-        return tuple(words[f] for f in self.flags)
 
     def result_units(self) -> dict[str, str]:
         """The declared units; integrated intensities and hump areas in the pattern's intensity units x deg."""
