@@ -165,8 +165,6 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
 
 
 _HEADER_COUNT = re.compile(r"^\s*Nb header lines\s*:\s*(\d+)\s*$")
-#: "Mass of active material : 0,001 mg" (decimal comma in a German export)
-_ACTIVE_MASS = re.compile(r"Mass of active material\s*:\s*(\d+(?:[.,]\d*)?)\s*(mg|g|µg|ug)\s*$")
 
 
 def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
@@ -230,12 +228,9 @@ def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
         "header": "\n".join(lines[:n_header - 1]),
     }
     for ln in lines[:n_header - 1]:
-        if ln.startswith("Acquisition started on :") and "start" not in meta:
+        if ln.startswith("Acquisition started on :"):
             meta["start"] = ln.split(":", 1)[1].strip()
-        m = _ACTIVE_MASS.match(ln)
-        if m and "active_mass_mg" not in meta:  # EC-Lab's placeholder, 0.001 mg, is refused where it is used
-            meta["active_mass_mg"] = float(m.group(1).replace(",", ".")) * {"mg": 1.0, "g": 1e3, "µg": 1e-3,
-                                                                          "ug": 1e-3}[m.group(2)]
+            break
     return df, meta
 
 

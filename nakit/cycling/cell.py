@@ -7,6 +7,7 @@ the active mass it was normalised by (``attrs["active_mass_mg"]``).
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -104,6 +105,15 @@ MASS_MISMATCH = 0.01
 #: Masses (mg) cycler software fills in when nobody types one (EC-Lab 0.001 mg, Neware 1 mg):
 #: a file stating one of these has no active mass, only a placeholder.
 PLACEHOLDER_MASSES_MG = (0.001, 1.0, 1000.0)
+
+
+def mass_mg(text: str) -> float | None:
+    """A mass as typed into a cycler's software, ``"2.35mg"``, ``"0,001 mg"``, ``"0.5 g"`` or
+    ``"120ug"``, in mg; None for anything else."""
+    m = re.fullmatch(r"\s*(\d+(?:[.,]\d*)?|[.,]\d+)\s*(mg|g|ug|µg|μg)\s*", text or "", flags=re.IGNORECASE)
+    if not m:
+        return None
+    return float(m.group(1).replace(",", ".")) * {"mg": 1.0, "g": 1e3}.get(m.group(2).lower(), 1e-3)
 
 
 def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe | None:

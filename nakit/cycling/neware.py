@@ -36,6 +36,7 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, require
 from ..textio import check_last_row, read_text_lines
+from .cell import mass_mg
 from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_zip_container,
                       find_columns, require_finite, scale_factor, to_numbers)
 from .record import attach_cycler_table, make_record
@@ -127,15 +128,6 @@ def _btsda_info(wb) -> dict[str, str]:
     return out
 
 
-def _mass_mg(text: str) -> float | None:
-    """A mass typed into the cycler, "2.35mg", "0.5 g" or "120ug", in mg; None for anything else."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(mg|g|ug|µg|μg)\s*", text or "", flags=re.IGNORECASE)
-    if not m:
-        return None
-    scale = {"mg": 1.0, "g": 1e3}.get(m.group(2).lower(), 1e-3)
-    return float(m.group(1)) * scale
-
-
 def _bts8_test_info(wb) -> dict[str, str]:
     """Labelled values of a BTS 8 ``test`` sheet (label, blank, value triples), e.g. the
     active mass typed into the cycler ("1mg"), kept as text (and the mass, in mg, as
@@ -207,7 +199,7 @@ def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None
         if len(rows) > 1:
             table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
     info = _bts8_test_info(wb)
-    mass = _mass_mg(info.get("active_material", ""))
+    mass = mass_mg(info.get("active_material", ""))
     if mass is not None:  # as LAND's, for nakit.cycling.sample_recipe (which refuses a placeholder such as 1 mg)
         info["active_mass_mg"] = mass
     return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", record_sheets=",".join(records),

@@ -44,6 +44,7 @@ from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, spl
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, MissingFactError, ParameterError
 from ..textio import (check_last_row, read_text_lines, require_finite, sniff_decimal_and_delimiter)
+from .cell import mass_mg
 from .record import attach_cycler_table, make_record
 
 UNIT_SCALE: dict[str, dict[str, float]] = {
@@ -669,13 +670,20 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
         counter_mode = "halfcycle"
     attrs = file_provenance(path, meta["format"], cycler="BioLogic", technique=meta.get("technique") or None,
                             acquisition_start=meta.get("start"), current_column=current_note,
-                            active_mass_mg=meta.get("active_mass_mg"),
+                            active_mass_mg=_header_mass(meta.get("header", "")),
                             impedance_rows_dropped=None if keep is None else int((~keep).sum()))
     if keep is not None and not keep.all():
         pick = lambda a: None if a is None else a[keep]  # noqa: E731
         time, voltage, current, cycle, step, capacity = map(pick, (time, voltage, current, cycle, step, capacity))
     return make_record(time, voltage, current, cycle=None if cycle is None else cycle.astype(np.int64),
                        step=step, capacity_cycler=capacity, counter_mode=counter_mode, path=path, attrs=attrs)
+
+
+def _header_mass(header: str) -> float | None:
+    """The mass an EC-Lab header states, "Mass of active material : 0,001 mg", in mg (EC-Lab's
+    0.001 mg default is refused where a mass is used, :func:`~nakit.cycling.cell.sample_recipe`)."""
+    m = re.search(r"^Mass of active material\s*:(.*)$", header, flags=re.MULTILINE)
+    return mass_mg(m.group(1)) if m else None
 
 
 def read_biologic_mpt(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:

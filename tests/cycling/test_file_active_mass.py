@@ -107,10 +107,10 @@ def test_neware_bts8_states_its_typed_mass_and_its_1_mg_placeholder_is_refused()
     """BatteryABN's GM pouch cell (amperes, not milliamperes) states "Active material: 1mg", Neware's default."""
     import glob
 
-    from nakit.cycling.neware import _mass_mg
+    from nakit.cycling.cell import mass_mg
 
     rec = read_cycling(glob.glob(str(peer_file("echem", "batteryabn")) + "/*.xlsx")[0])
     assert rec.attrs["instrument_active_material"] == "1mg" and rec.attrs["instrument_active_mass_mg"] == 1.0
     with pytest.warns(NakitWarning, match="1 mg, a cycler's default placeholder"):
         assert sample_recipe({"label": "pouch"}, rec) is None
-    assert [_mass_mg(t) for t in ("2.35mg", "0.5 g", "120ug", "-", "abc", "")] == [2.35, 500.0, 0.12, None, None, None]
+    assert [mass_mg(t) for t in ("2.35mg", "0.5 g", "120ug", "-", "abc", "")] == [2.35, 500.0, 0.12, None, None, None]
