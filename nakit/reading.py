@@ -264,9 +264,10 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
             label = stem
             if by_stem.get(stem):  # a second file of one technique and name: told apart by its folder
                 label = f"{stem} ({os.path.basename(folder) or os.path.basename(path)})"
-            taken = {s["label"] for s in samples}
-            label = next(f"{label} {k}" if k else label for k in range(len(samples) + 1)
-                         if (f"{label} {k}" if k else label) not in taken)
+            taken, base, k = {s["label"] for s in samples}, label, 1
+            while label in taken:
+                k += 1
+                label = f"{base} {k}"
             sample = {"label": label}
             samples.append(sample)
             by_stem.setdefault(stem, []).append(sample)
@@ -340,7 +341,10 @@ def inspect_files(paths, technique: str | None = None, **facts) -> list[Inspecti
         facts = {k: v for k, v in facts.items() if k in TAKES.get(technique, facts.keys())}
     choices = {k: v for k, v in facts.items() if k in CHOICES}
     filling = {k: v for k, v in facts.items() if k not in OVERRIDING}
-    tries = [t for i, t in enumerate((filling, choices, facts)) if t not in (filling, choices, facts)[:i]]
+    tries = []
+    for t in (filling, choices, facts):  # the same set twice is read once
+        if t not in tries:
+            tries.append(t)
     out = []
     for path in files_in(paths):
         for given in tries:
