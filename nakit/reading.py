@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -236,15 +237,57 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
     return lines
 
 
+#: Words by which a file name says its technique (lower case), as in ``S1_XRD.raw``,
+#: ``S1-BET.xls``, ``PEIS_S1.mpt``: :func:`sample_name` leaves them out of the sample's name.
+TECHNIQUE_WORDS = {
+    "xrd": frozenset({"xrd", "pxrd", "diffraction", "diffractogram", "pattern", "scan"}),
+    "sorption": frozenset({"bet", "bjh", "n2", "isotherm", "iso", "sorption", "physisorption", "adsorption",
+                           "porosimetry"}),
+    "raman": frozenset({"raman", "spectrum"}),
+    "cycling": frozenset({"cycling", "cycles", "gcpl", "gcd", "galvanostatic", "charge", "discharge"}),
+    "eis": frozenset({"eis", "peis", "geis", "impedance", "nyquist"}),
+}
+_NAME_PARTS = re.compile(r"[ _.-]+")
+_COMPRESSED = frozenset({".gz", ".bz2", ".xz", ".zip"})
+
+
+def sample_name(path: str | os.PathLike, technique: str) -> str:
+    """The sample a file is of, by its name: the name without its extension and without the
+    words at its start or end that name ``technique`` (:data:`TECHNIQUE_WORDS`, any case, set off
+    by ``_``, ``-``, ``.`` or a space): ``S1_XRD.raw`` -> ``S1``, ``BET-S1.xls`` -> ``S1``,
+    ``S1_N2_BET.csv`` -> ``S1``. Words naming another technique stay (``S1_raman.txt`` read as
+    XRD is ``S1_raman``: a name that disagrees with the reading is worth a look), and so does a
+    name made only of such words (``xrd.raw`` -> ``xrd``).
+    """
+    name = os.path.basename(os.fspath(path))
+    stem, ext = os.path.splitext(name)
+    if ext.lower() in _COMPRESSED:  # scan.xye.bz2: the extension under the compression's
+        stem = os.path.splitext(stem)[0]
+    stem = stem or name
+    words = TECHNIQUE_WORDS.get(technique, frozenset())
+    parts = [p for p in _NAME_PARTS.split(stem) if p]
+    seps = _NAME_PARTS.findall(stem.strip(" _.-"))
+    start, end = 0, len(parts)
+    while start < end and parts[start].lower() in words:
+        start += 1
+    while end > start and parts[end - 1].lower() in words:
+        end -= 1
+    if start == end or (start, end) == (0, len(parts)):
+        return stem
+    # the words kept, joined by the separators that stood between them
+    return "".join(parts[i] + (seps[i] if i < end - 1 else "") for i in range(start, end))
+
+
 def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[tuple[str, str]] = (),
                 title: str = "My study") -> str:
     """A study file (YAML, :mod:`nakit.study`) for files already read: ``(path, technique, facts)``
     each, and ``(path, reason)`` for those that were not (as comments).
 
-    One sample per file name without its extension, so ``S1.raw`` and ``S1.txt`` become one
-    sample with an XRD and a Raman entry (a file joins the sample of its name in its own folder
-    first, else in any); a second file of the same technique and name starts a sample of its
-    own, labelled with its folder. The header says what to check: labels, which samples are one
+    One sample per file name without its extension and the words naming its technique
+    (:func:`sample_name`), so ``S1.raw`` and ``S1.txt``, or ``S1_XRD.raw`` and ``S1_raman.txt``,
+    become one sample with an XRD and a Raman entry (a file joins the sample of its name in its
+    own folder first, else in any); a second file of the same technique and name starts a
+    sample of its own, labelled with its folder. The header says what to check: labels, which samples are one
     material, and what the files do not state.
     """
     import yaml
@@ -252,7 +295,7 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
     samples: list[dict[str, Any]] = []
     by_stem: dict[str, list[dict[str, Any]]] = {}
     for path, technique, facts in read_files:
-        stem = os.path.basename(path).split(".")[0] or os.path.basename(path)
+        stem = sample_name(path, technique)
         folder = os.path.dirname(os.path.abspath(path))
         free = [s for s in by_stem.get(stem, []) if technique not in s]
         # the same name in the same folder first (batch1/S1.raw, batch1/S1.txt), then in any
@@ -272,10 +315,11 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
             samples.append(sample)
             by_stem.setdefault(stem, []).append(sample)
         sample[technique] = {"file": path, **{k: v for k, v in facts.items() if k in TAKES[technique]}}
-    head = ("# Study drafted by `nakit inspect --study`: one sample per file name. Check the labels (they\n"
-            "# name every table and figure), join entries that are one sample, and add what the files do not\n"
-            "# state: `nakit params NOTEBOOK` lists each technique's sample keys. File paths are as given on\n"
-            "# the command line; a study file reads them relative to its own folder.\n")
+    head = ("# Study drafted by `nakit inspect --study`: one sample per file name, words naming the technique\n"
+            "# (S1_XRD.raw, S1-raman.txt) left out. Check the labels (they name every table and figure), join\n"
+            "# entries that are one sample, and add what the files do not state: `nakit params NOTEBOOK` lists\n"
+            "# each technique's sample keys. File paths are as given on the command line; a study file reads\n"
+            "# them relative to its own folder.\n")
     body = yaml.safe_dump({"title": title, "samples": samples}, sort_keys=False, allow_unicode=True,
                           default_flow_style=None, width=110)
     tail = "".join(f"# not read: {path}: {_first_reason(reason, path)}\n" for path, reason in unread)

@@ -283,3 +283,27 @@ def test_a_laser_given_for_a_folder_fills_in_and_never_overrides_a_stated_one():
     assert stated.facts == {} and stated.dataset.attrs["instrument_laser_wavelength_nm"] == pytest.approx(532)
     assert filled.facts == {"laser_wavelength": 633}
     assert filled.dataset.attrs["instrument_laser_wavelength_nm"] == 633
+
+
+@pytest.mark.parametrize("path, technique, name", [
+    ("a/S1_XRD.raw", "xrd", "S1"), ("BET-S1.xls", "sorption", "S1"), ("S1_N2_BET.csv", "sorption", "S1"),
+    ("Na2S-CMK3 annealed_raman.txt", "raman", "Na2S-CMK3 annealed"), ("PEIS_cell 2_25C.mpt", "eis", "cell 2_25C"),
+    ("S1.raw", "xrd", "S1"), ("S1_raman.txt", "xrd", "S1_raman"),  # another technique's word stays
+    ("xrd.raw", "xrd", "xrd"), ("S1_GCPL.mpt", "cycling", "S1"), ("S1.XRD.raw", "xrd", "S1"), ("T1.5h.raw", "xrd", "T1.5h"), ("scan.xye.bz2", "xrd", "scan"),
+])
+def test_a_sample_is_named_by_its_file_without_the_words_naming_its_technique(path, technique, name):
+    assert reading.sample_name(path, technique) == name
+
+
+def test_files_named_by_sample_and_technique_draft_one_sample():
+    import yaml
+
+    text = reading.study_draft([("raw/S1_xrd.raw", "xrd", {}), ("raw/S1_raman.txt", "raman", {}),
+                                ("raw/S1-BET.xls", "sorption", {}), ("raw/S2_XRD.raw", "xrd", {}),
+                                ("raw/S2 Raman.txt", "raman", {}), ("raw/xrd.raw", "xrd", {})])
+    samples = yaml.safe_load(text)["samples"]
+    assert samples == [
+        {"label": "S1", "xrd": {"file": "raw/S1_xrd.raw"}, "raman": {"file": "raw/S1_raman.txt"},
+         "sorption": {"file": "raw/S1-BET.xls"}},
+        {"label": "S2", "xrd": {"file": "raw/S2_XRD.raw"}, "raman": {"file": "raw/S2 Raman.txt"}},
+        {"label": "xrd", "xrd": {"file": "raw/xrd.raw"}}]
