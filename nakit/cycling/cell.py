@@ -156,11 +156,34 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     elif stated is not None:
         return CellRecipe(stated, 1.0, material, electrons, mass_source="stated by the cycler file")
     else:
+        _hint_mass_in_remarks(record)
         return None
     if stated is not None and abs(recipe.active_mass_mg - stated) > MASS_MISMATCH * stated:
         warnings.warn(f"active mass given as {recipe.active_mass_mg:g} mg, the file states {stated:.4g} mg (the "
                       "cycler's own): capacities are per the given mass", NakitWarning, stacklevel=2)
     return recipe
+
+
+_MASS_IN_TEXT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?|[.,]\d+)\s*(mg|g|ug|µg|μg)(?!\w)", re.IGNORECASE)
+
+
+def _hint_mass_in_remarks(record: Any) -> None:
+    """Warn when a file without an active mass names a mass in free text (a Neware BTSDA remark
+    such as "1.04497215 mg active"): it is the user's to confirm, not nakit's to take, since a
+    remark may as well give the composite's, the sulfur's or the foil's mass."""
+    attrs = getattr(record, "attrs", None) or {}
+    for key, text in attrs.items():
+        if not (key.startswith("instrument_") and ("remark" in key or "comment" in key)) or not isinstance(text, str):
+            continue
+        masses = [mass_mg(f"{number}{unit}") for number, unit in _MASS_IN_TEXT.findall(text)]
+        if not masses:
+            continue
+        what = key.removeprefix("instrument_")
+        ask = (f"if that is the cell's active mass, give active_mass_mg: {masses[0]:.10g}" if len(masses) == 1
+               else "if one of them is the cell's active mass, give it as active_mass_mg")
+        warnings.warn(f"no active mass given, and the file states none in a field nakit reads; its {what} reads "
+                      f"{text.strip()!r}: {ask} (capacities stay in mAh meanwhile)", NakitWarning, stacklevel=3)
+        return
 
 
 def as_recipe(cell: "CellRecipe | float | None") -> "CellRecipe | None":

@@ -114,3 +114,37 @@ def test_neware_bts8_states_its_typed_mass_and_its_1_mg_placeholder_is_refused()
     with pytest.warns(NakitWarning, match="1 mg, a cycler's default placeholder"):
         assert sample_recipe({"label": "pouch"}, rec) is None
     assert [mass_mg(t) for t in ("2.35mg", "0.5 g", "120ug", "-", "abc", "")] == [2.35, 500.0, 0.12, None, None, None]
+
+
+def test_a_mass_named_only_in_a_remark_is_offered_not_taken():
+    """cellpy's Neware BTSDA 7 export says its mass only in the free-text remark ("1.04497215 mg
+    active"): the user is told what to give, and capacities stay in mAh until they do."""
+    rec = read_cycling(peer_file("echem", "cellpy", "custom_data_003.xls"))
+    assert rec.attrs["instrument_remark"] == "1.04497215 mg active"
+    with pytest.warns(NakitWarning, match=r"its remark reads '1\.04497215 mg active': if that is the cell's active "
+                                          r"mass, give active_mass_mg: 1\.04497215 \(capacities stay in mAh"):
+        assert sample_recipe({"label": "x"}, rec) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)  # given: nothing to offer
+        assert sample_recipe({"label": "x", "active_mass_mg": 1.045}, rec).active_mass_mg == 1.045
+
+
+@pytest.mark.parametrize("remark, offered", [
+    ("cathode 2,5 mg, 30 wt% S", r"give active_mass_mg: 2\.5 "), ("0.8 g electrode", r"give active_mass_mg: 800 "),
+    ("S 1.2mg / composite 4 mg", "if one of them is the cell's active mass"), ("120 ug Na2S", r"active_mass_mg: 0\.12 "),
+])
+def test_masses_in_a_remark_are_read_with_their_units(remark, offered):
+    import xarray as xr
+
+    rec = xr.Dataset(attrs={"instrument_remark": remark})
+    with pytest.warns(NakitWarning, match=offered):
+        assert sample_recipe({"label": "x"}, rec) is None
+
+
+@pytest.mark.parametrize("remark", ["cell 12, 50mA/g, 1.2-2.8 V", "batch mg-3", "", "5 mgS per cm2?"])
+def test_a_remark_without_a_mass_offers_nothing(remark):
+    import xarray as xr
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        assert sample_recipe({"label": "x"}, xr.Dataset(attrs={"instrument_remark": remark})) is None
