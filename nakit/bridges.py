@@ -176,7 +176,7 @@ def _xrd(data, attrs, provenance, facts, units):
     order = np.argsort(x, kind="stable")
     x, y = x[order], y[order]
     if np.any(np.diff(x) == 0):
-        raise ParameterError(f"2theta {x[1:][np.diff(x) == 0][0]!r} is repeated")
+        raise ParameterError(f"2theta {x[1:][np.diff(x) == 0][0]:.10g} deg is repeated")
     unit = units.get("intensity", "counts")
     dvars = {"intensity": ("two_theta", y, {"units": unit, "long_name": "diffracted intensity"})}
     if sigma is not None:

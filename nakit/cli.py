@@ -92,7 +92,7 @@ def _cmd_inspect(args) -> int:
     done, unread = [], []
     for f in found:
         if f.error is not None:
-            hint = (f" (give it: nakit inspect {f.path} --fact {f.error.fact} VALUE)"
+            hint = (f" (give it: nakit inspect {f.path} --fact {f.error.fact} {f.error.form})"
                     if isinstance(f.error, MissingFactError) else "")
             unread.append((f.path, f"{f.error}{hint}"))
             if not args.study:
@@ -316,6 +316,13 @@ def _run(args) -> int:
     except NakitError as exc:
         print(f"nakit: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `nakit inspect raw/ | head`: the reader has seen enough, no traceback
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere at exit
+        os.close(devnull)
+        return 141  # as a shell reports a command ended by SIGPIPE
     except KeyboardInterrupt as exc:
         results = getattr(exc, "results", None)  # a batch says what finished and what did not
         if results:

@@ -9,6 +9,7 @@ The hierarchy::
     NakitError
     +-- FileFormatError      a file cannot be read as the format it claims to be
     |   +-- MissingFactError a file of a known format lacks a fact the reading needs (also a ParameterError)
+    |   +-- InvalidDataError a file of a known format holds a value no measurement can have
     +-- ParameterError       an argument or notebook parameter is invalid
     +-- CalculationError     an analysis cannot produce a trustworthy number
     |   +-- FitError         a least-squares fit failed or is ill-conditioned
@@ -71,11 +72,21 @@ class ParameterError(NakitError, ValueError):
 
 class MissingFactError(FileFormatError, ParameterError):
     """The file is a format the reader knows, but it does not state something the reading
-    needs (a wavelength, a column's unit); ``fact`` names the keyword argument that gives it."""
+    needs (a wavelength, a column's unit); ``fact`` names the keyword argument that gives it and
+    ``form`` how its value is written on a command line (``VALUE``; ``'{time: UNIT}'`` for a
+    column's unit)."""
 
-    def __init__(self, path, reason: str, *, fact: str, line: int | None = None, field: str | None = None):
-        self.fact = fact
+    def __init__(self, path, reason: str, *, fact: str, line: int | None = None, field: str | None = None,
+                 form: str = "VALUE"):
+        self.fact, self.form = fact, form
         super().__init__(path, reason, line=line, field=field)
+
+
+class InvalidDataError(FileFormatError):
+    """The file is a format the reader knows, and was read, but a value in it is not one a
+    measurement of its kind can have (p/p0 above 1.05, a negative uptake, a frequency twice
+    in one sweep). The file is what the reader expected; its content is wrong: no other
+    reader's request for a missing fact is the answer then (:func:`nakit.read`)."""
 
 
 class CalculationError(NakitError, ArithmeticError):

@@ -22,7 +22,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import FileFormatError, MissingDependencyError, MissingFactError, NakitError, ParameterError
+from .errors import (FileFormatError, InvalidDataError, MissingDependencyError, MissingFactError, NakitError,
+                     ParameterError)
 
 __all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe", "Inspection",
            "files_in", "inspect_files", "study_draft"]
@@ -141,11 +142,18 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
         for w in caught:
             warnings.warn(w.message, w.category, stacklevel=2)
         return ds
-    # a reader that knows the format but lacks a package or a fact is the answer, not one reason of five
-    for kind in (MissingDependencyError, MissingFactError):
-        known = [exc for exc in refused.values() if isinstance(exc, kind)]
-        if known:
-            raise known[0]
+    # a reader that read the file and found a value wrong in it, or that knows the format but lacks
+    # a package or a fact, is the answer, not one reason of five (a header naming p/p0 and a loading
+    # makes a sorption reader's "p/p0 1.07 above 1.05" the answer, not the XRD reader's request for
+    # the wavelength of any two columns of numbers); two readers that each found a wrong value: both
+    invalid = [exc for exc in refused.values() if isinstance(exc, InvalidDataError)]
+    if len(invalid) == 1:
+        raise invalid[0]
+    if not invalid:
+        for kind in (MissingDependencyError, MissingFactError):
+            known = [exc for exc in refused.values() if isinstance(exc, kind)]
+            if known:
+                raise known[0]
     reasons = "".join(f"\n  {name}: {_reason(exc, path)}" for name, exc in refused.items())
     raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
 

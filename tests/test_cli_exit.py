@@ -58,3 +58,15 @@ def test_output_that_cannot_be_written_is_an_error_not_a_silent_success():
                                "05_eis_fitting"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
     assert done.returncode == 120  # as Python's own exit gives when it cannot flush stdout
     assert "nakit: error: the output could not be written" in done.stderr
+
+
+def test_output_cut_short_by_the_reader_ends_quietly(tmp_path):
+    """`nakit inspect raw/ | head -2`: the pipe closes early; no traceback, the shell's SIGPIPE status."""
+    from nakit.paths import data_dir
+
+    proc = subprocess.Popen([sys.executable, "-m", "nakit.cli", "inspect", str(data_dir())], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # the reader has seen enough before the first line (no race with the writes)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err

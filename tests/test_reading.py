@@ -307,3 +307,68 @@ def test_files_named_by_sample_and_technique_draft_one_sample():
          "sorption": {"file": "raw/S1-BET.xls"}},
         {"label": "S2", "xrd": {"file": "raw/S2_XRD.raw"}, "raman": {"file": "raw/S2 Raman.txt"}},
         {"label": "xrd", "xrd": {"file": "raw/xrd.raw"}}]
+
+
+def _table(path, header, rows):
+    path.write_text(header + "\n" + "".join(",".join(f"{v:.10g}" for v in r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_wrong_value_in_a_file_a_reader_recognised_is_the_answer(tmp_path):
+    """An isotherm table with p/p0 above 1.05 was answered with the XRD reader's request for the
+    wavelength of any two columns of numbers; its header names p/p0 and a loading: the sorption
+    reader's complaint is the answer."""
+    from nakit.errors import InvalidDataError
+
+    p = np.linspace(0.05, 0.95, 12)
+    high = _table(tmp_path / "iso.csv", "relative pressure,loading (mmol/g)", zip(p * 1.2, 5 * p))
+    with pytest.raises(InvalidDataError, match=r"iso\.csv, line 13: relative pressure 1\.14 outside \(0, 1\.05\]"):
+        nakit.read(high)
+    negative = _table(tmp_path / "neg.csv", "relative pressure,loading (mmol/g)", zip(p, 5 * p - 1))
+    with pytest.raises(InvalidDataError, match=r"line 2: negative uptake"):
+        nakit.read(negative)
+
+
+def test_two_readers_finding_wrong_values_give_both_reasons(monkeypatch, tmp_path):
+    from nakit.errors import InvalidDataError
+
+    def make(name):
+        def read(path, **facts):
+            if name in ("xrd", "raman"):
+                raise InvalidDataError(path, f"{name} finds a value wrong")
+            raise MissingFactError(path, f"{name} lacks a fact", fact="x") if name == "eis" else FileFormatError(path, "no")
+        return read
+    monkeypatch.setattr(reading, "reader", make)
+    path = tmp_path / "x.txt"
+    path.write_text("1 2\n", encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"each reader's reason:\n  xrd: xrd finds a value wrong\n") as err:
+        nakit.read(path)
+    assert "raman: raman finds a value wrong" in str(err.value) and not isinstance(err.value, InvalidDataError)
+
+
+def test_a_cycler_table_without_units_asks_for_them_not_for_a_wavelength(tmp_path, capsys):
+    t = np.arange(20.0)
+    path = _table(tmp_path / "cell.csv", "time,voltage,current", zip(t, 2 + 0.01 * t, 0.5 + 0 * t))
+    with pytest.raises(FileFormatError, match=r"the header names the first column 'time', not 2theta \(or Q, d\)"):
+        nakit.xrd.read_xrd(path, wavelength="Cu")
+    with pytest.raises(MissingFactError) as err:
+        nakit.read(path)
+    assert err.value.fact == "units" and "time, voltage and current columns state no unit" in str(err.value)
+    assert main(["inspect", str(path)]) == 1
+    assert (f"(give it: nakit inspect {path} --fact units '{{time: UNIT, voltage: UNIT, current: UNIT}}', "
+            "UNIT s or h; V or mV; mA or A)") in capsys.readouterr().out
+    assert main(["inspect", str(path), "--fact", "units", "{time: s, voltage: V, current: mA}"]) == 0
+    assert "technique: cycling" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("rows, said", [
+    ([(100.0, 1, -1), (-10.0, 2, -2), (1.0, 3, -3)], r"line 3, field 'frequency': frequency must be finite and "
+                                                     r"positive, got -10 Hz \(point 1\)"),
+    ([(100.0, 1, -1), (10.123456789, 2, -2), (10.123456789, 3, -3)], r"line 4, field 'frequency': frequency "
+                                                                     r"10\.12345679 Hz is repeated \(point 2\)"),
+])
+def test_wrong_frequencies_are_said_as_numbers_with_their_unit(tmp_path, rows, said):
+    path = _table(tmp_path / "z.csv", "freq,Zreal,Zimag", rows)
+    with pytest.raises(FileFormatError, match=said) as err:
+        nakit.read(path)
+    assert "np.float64" not in str(err.value)

@@ -182,11 +182,7 @@ def scale_factor(role: str, unit: str | None, path, units: Mapping[str, str] | N
     if units and role in units:
         unit = units[role]
     if unit is None:
-        apart = {"time": "s and h", "voltage": "V and mV", "current": "mA and A", "capacity": "mAh and Ah",
-                 "energy": "mWh and Wh"}[quantity]
-        raise MissingFactError(path, f"the {role} column states no unit, so {apart} cannot be told apart; pass "
-                               f"units={{'{role}': ...}} (a cycling sample's 'units' key)", field=where or role,
-                               fact="units")
+        raise _unitless([role], path, where)
     factor = UNIT_SCALE[quantity].get(_unit_key(unit))
     if factor is None:
         raise FileFormatError(path, f"unknown {quantity} unit {unit!r}; expected one of "
@@ -228,16 +224,46 @@ def _implied_unit(role: str, unit: str | None, values: Sequence[Any]) -> str | N
     return unit
 
 
+#: the units a column without one could be in, that nothing else tells apart
+_APART = {"time": ("s", "h"), "voltage": ("V", "mV"), "current": ("mA", "A"), "capacity": ("mAh", "Ah"),
+          "energy": ("mWh", "Wh")}
+
+
+def _unitless(roles: Sequence[str], path, where: str | None = None) -> MissingFactError:
+    """The error for columns that state no unit: all of them at once, so one ``units`` gives every one."""
+    apart = [_APART[QUANTITY[r]] for r in roles]
+    cols = ", ".join(roles[:-1]) + (" and " if len(roles) > 1 else "") + roles[-1]
+    told = ", ".join(f"{a} from {b}" for a, b in apart)
+    form = "'{" + ", ".join(f"{r}: UNIT" for r in roles) + "}', UNIT " + "; ".join(f"{a} or {b}" for a, b in apart)
+    return MissingFactError(path, f"the {cols} column{'s state' if len(roles) > 1 else ' states'} no unit, and "
+                                  f"nothing tells {told}; pass units={{"
+                                  + ", ".join(f"'{r}': ..." for r in roles) + "} (a cycling sample's 'units' key)",
+                            field=where or ", ".join(roles), fact="units", form=form)
+
+
+def _scaled(columns: Mapping[str, tuple[np.ndarray, str | None]], path, units, where: str | None = None):
+    """Each role's values times its unit's factor (:func:`scale_factor`); the columns that state no
+    unit (and are given none) refused together."""
+    out, unitless = {}, []
+    for role, (arr, unit) in columns.items():
+        try:
+            out[role] = arr * scale_factor(role, unit, path, units, where=where)
+        except MissingFactError:
+            unitless.append(role)
+    if unitless:
+        raise _unitless(unitless, path, where)
+    return out
+
+
 def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str | None]], path,
              units: Mapping[str, str] | None, sheet: str | None = None) -> dict[str, np.ndarray]:
-    out = {}
+    columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else None for r in rows]
         arr = to_numbers(values, path, role, sheet=sheet)
         require_finite(arr, path=path, field=f"{sheet}:{role}" if sheet else role, first_line=2)
-        unit = _implied_unit(role, unit, values)
-        out[role] = arr * scale_factor(role, unit, path, units, where=sheet)
-    return out
+        columns[role] = (arr, _implied_unit(role, unit, values))
+    return _scaled(columns, path, units, where=sheet)
 
 
 # -- Excel -----------------------------------------------------------------------------------
@@ -500,14 +526,13 @@ def _has_decimal_comma(rows: Sequence[Sequence[str]]) -> bool:
 
 def _table_columns(table: TextTable, roles, units, required=REQUIRED) -> dict[str, np.ndarray]:
     found = find_columns(table.header, roles, table.path, required=required)
-    out = {}
+    columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else "" for r in table.rows]
         arr = to_numbers(values, table.path, role, row_offset=table.header_line + 1)
         require_finite(arr, path=table.path, field=role, first_line=table.header_line + 1)
-        unit = _implied_unit(role, unit, values)
-        out[role] = arr * scale_factor(role, unit, table.path, units)
-    return out
+        columns[role] = (arr, _implied_unit(role, unit, values))
+    return _scaled(columns, table.path, units)
 
 
 def read_neware_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:

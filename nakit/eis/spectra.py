@@ -34,7 +34,7 @@ from typing import Iterator
 import numpy as np
 import xarray as xr
 
-from ..errors import FileFormatError, NakitWarning, ParameterError
+from ..errors import FileFormatError, InvalidDataError, NakitWarning, ParameterError
 from ..datamodel import require_dataset
 
 LOOP_DIM = "loop"
@@ -107,18 +107,18 @@ def spectrum_dataset(frequency, z, attrs: dict | None = None, *, path=None, line
     bad = np.flatnonzero(~np.isfinite(f) | (f <= 0))
     if bad.size:
         i = int(bad[0])
-        raise FileFormatError(path, f"frequency must be finite and positive, got {f[i]!r} (point {i})",
+        raise InvalidDataError(path, f"frequency must be finite and positive, got {f[i]:.10g} Hz (point {i})",
                               line=_point_lines(lines, i), field="frequency")
     bad = np.flatnonzero(~np.isfinite(z))
     if bad.size:
         i = int(bad[0])
-        raise FileFormatError(path, f"impedance is not finite at point {i} ({z[i]!r})",
+        raise InvalidDataError(path, f"impedance is not finite at point {i} ({z[i].real:g}{z[i].imag:+g}j ohm)",
                               line=_point_lines(lines, i), field="impedance")
     _, first, counts = np.unique(f, return_index=True, return_counts=True)
     if np.any(counts > 1):
         dup = f[first[counts > 1][0]]
         i = int(np.flatnonzero(f == dup)[1])
-        raise FileFormatError(path, f"frequency {dup:g} Hz is repeated (point {i}); each frequency must occur "
+        raise InvalidDataError(path, f"frequency {dup:.10g} Hz is repeated (point {i}); each frequency must occur "
                                     "once in a sweep", line=_point_lines(lines, i), field="frequency")
     data = {"z_real": ("frequency", z.real, {"units": "ohm", "long_name": "Z'"}),
             "z_imag": ("frequency", z.imag, {"units": "ohm", "long_name": "Z'' (signed)"})}

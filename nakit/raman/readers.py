@@ -35,7 +35,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, MissingFactError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError
 from ..textio import (TextFile, check_last_row, check_last_value, decode, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
 
@@ -437,10 +437,10 @@ def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
     order = np.argsort(shift, kind="stable")
     shift, intensity = shift[order], intensity[..., order]
     if np.any(np.diff(shift) == 0):
-        raise FileFormatError(path, f"repeated Raman shift {shift[1:][np.diff(shift) == 0][0]!r}",
+        raise InvalidDataError(path, f"repeated Raman shift {shift[1:][np.diff(shift) == 0][0]:.10g} cm-1",
                               field="raman_shift")
     if not np.any(intensity[np.isfinite(intensity)]):
-        raise FileFormatError(path, "every intensity is zero (or missing): nothing was measured",
+        raise InvalidDataError(path, "every intensity is zero (or missing): nothing was measured",
                               field="intensity")
     coords = {"raman_shift": ("raman_shift", shift, dict(SHIFT_ATTRS)), **extra}
     return xr.Dataset(

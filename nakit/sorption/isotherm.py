@@ -61,7 +61,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..datamodel import require_dataset, source_file
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, ParameterError
 from ..validation import as_float_array, same_length
 from .units import convert_loading
 
@@ -89,7 +89,7 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
         line = None if index is None or row_offset is None else row_offset + int(index)
         if source is None:
             raise ParameterError(reason + ("" if index is None else f" (point {int(index)})"))
-        raise FileFormatError(source, reason, line=line)
+        raise InvalidDataError(source, reason, line=line)
 
     try:
         p = as_float_array(relative_pressure, "relative_pressure")

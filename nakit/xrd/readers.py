@@ -52,7 +52,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, MissingFactError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 
@@ -355,8 +355,8 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
         s.sigma = None if s.sigma is None else s.sigma[order]
     elif not np.all(d > 0):
         bad = int(np.flatnonzero(d <= 0)[0]) + 1
-        raise FileFormatError(path, f"2theta is not monotonic: point {bad} ({x[bad]}) does not follow "
-                              f"{x[bad - 1]}", field=f"range {index}, point {bad}")
+        raise InvalidDataError(path, f"2theta is not monotonic: point {bad} ({x[bad]:.10g} deg) does not follow "
+                               f"{x[bad - 1]:.10g} deg", field=f"range {index}, point {bad}")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
         raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
@@ -394,22 +394,41 @@ _Q_NAME = re.compile(r"^(q|q[-_ ]?value|scattering[-_ ]?vector)\b")
 _D_NAME = re.compile(r"^(d|d[-_ ]?spacing|d[-_ ]?value)\b")
 
 
-def _first_column_axis(lines: list[str]) -> tuple[str, float] | None:
-    """("q" | "d", factor) when a header or comment line before the data names the first column Q or
-    d (``Q (1/A)``, ``# q(nm^-1)``, ``d-spacing (A)``), else None (2theta, as xy files hold)."""
-    found = None
-    for raw in lines:
+#: first-column names of other techniques' tables (a cycler's time, a spectrum's frequency or shift,
+#: an isotherm's pressure): a header naming one says the table is no diffraction scan
+_OTHER_NAME = re.compile(r"^(time|test[-_ ]?time|freq|frequency|p/p0|p/p°|relative[-_ ]?pressure|pressure|"
+                         r"raman[-_ ]?shift|wavenumbers?|voltage|potential|ewe|current|cycle)\b")
+
+
+def _first_column_names(lines: list[str]):
+    """(line number, the name a header or comment line before the data gives its first column), lower case."""
+    for lineno, raw in enumerate(lines, start=1):
         line = raw.strip().lstrip("#;!%'\"/").strip()
         if not line:
             continue
         first = re.split(r"\t|,|;|\s{2,}|\s(?=[A-Za-z])", line)[0].strip().lower()
         if re.match(r"^[-+.\d]", first):
-            break  # the data
+            return  # the data
+        yield lineno, first
+
+
+def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
+    """("q" | "d", factor) when a header or comment line before the data names the first column Q or
+    d (``Q (1/A)``, ``# q(nm^-1)``, ``d-spacing (A)``), else None (2theta, as xy files hold).
+
+    Raises FileFormatError when it names another technique's quantity (``time``, ``freq``,
+    ``p/p0``, ...): a cycler's or an isotherm's table is no scan whose wavelength is missing.
+    """
+    found = None
+    for lineno, first in _first_column_names(lines):
         nm = "nm" in first
         if _Q_NAME.match(first):
             found = ("q", 0.1 if nm else 1.0)
         elif _D_NAME.match(first):
             found = ("d", 10.0 if nm else 1.0)
+        elif _OTHER_NAME.match(first):
+            raise FileFormatError(path, f"the header names the first column {first!r}, not 2theta (or Q, d): "
+                                        "this table is no diffraction scan", line=lineno)
     return found
 
 
@@ -692,19 +711,19 @@ def _numeric_rows(lines: list[str], path, *, first_line: int = 1, min_cols: int 
         bad = int(np.flatnonzero(np.sign(d) != np.sign(d[0]))[0] if np.any(d != 0) else 0) + 1
         if np.any(d == 0):
             bad = int(np.flatnonzero(d == 0)[0]) + 1
-        raise FileFormatError(path, f"angles are not monotonic ({arr[bad - 1, 0]} then {arr[bad, 0]})",
+        raise FileFormatError(path, f"angles are not monotonic ({arr[bad - 1, 0]:.10g} then {arr[bad, 0]:.10g})",
                               line=linenos[bad])
     return arr
 
 
 def _parse_xy(data: bytes, path) -> list[_Scan]:
     lines, ends = _text(data, path)
+    axis = _first_column_axis(lines, path)
     arr = _numeric_rows(lines, path, ends_with_newline=ends)
     sigma = arr[:, 2] if arr.shape[1] >= 3 else None
     if sigma is not None and np.any(sigma < 0):
         raise FileFormatError(path, "negative uncertainty in the third column", field="column 3")
-    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]},
-                  axis=_first_column_axis(lines))]
+    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]}, axis=axis)]
 
 
 def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from nakit.cycling import CellRecipe, read_arbin_xlsx, read_cycling, summarise
-from nakit.errors import FileFormatError
+from nakit.errors import FileFormatError, MissingFactError
 from nakit.paths import data_dir, notebooks_dir
 from tests.peer import peer_file
 
@@ -70,8 +70,12 @@ def test_a_plain_table_is_read_by_its_header_names(stand_in, tmp_path):
 def test_units_and_sign_given_for_a_table_that_states_none(stand_in, tmp_path):
     path = _plain(stand_in, tmp_path / "bare.csv", header=("Time", "Voltage", "Current"), scale=(1 / 3600, 1.0, 1e-3),
                   sign=-1.0)
-    with pytest.raises(FileFormatError, match="the time column states no unit, so s and h cannot be told apart"):
-        read_cycling(path)
+    with pytest.raises(MissingFactError, match=r"the time, voltage and current columns state no unit, and nothing "
+                                               r"tells s from h, V from mV, mA from A; pass units=\{'time': \.\.\., ") as err:
+        read_cycling(path)  # every column without a unit at once: one units= gives them all
+    assert err.value.fact == "units" and err.value.form.startswith("'{time: UNIT, voltage: UNIT, current: UNIT}'")
+    with pytest.raises(MissingFactError, match=r"the current column states no unit, and nothing tells mA from A"):
+        read_cycling(path, units={"time": "h", "voltage": "V"})
     got = read_cycling(path, units={"time": "h", "voltage": "V", "current": "A"}, current_sign=-1)
     np.testing.assert_allclose(got.current.values, stand_in.current.values, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(got.time.values, stand_in.time.values, rtol=1e-12)

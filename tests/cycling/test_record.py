@@ -133,7 +133,7 @@ def test_plain_csv_with_a_column_map(csv_file):
 def test_plain_csv_without_units_is_ambiguous(csv_file):
     p = csv_file("time,voltage,current", ROWS)
     cols = {"time": "time", "voltage": "voltage", "current": "current"}
-    with pytest.raises(FileFormatError, match="states no unit"):
+    with pytest.raises(FileFormatError, match="the time, voltage and current columns state no unit"):
         read_csv(p, cols)
     rec = read_csv(p, cols, units={"time": "s", "voltage": "V", "current": "A"})
     assert rec["current"].values[0] == pytest.approx(1000.0)  # A -> mA
