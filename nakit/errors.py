@@ -89,6 +89,13 @@ class InvalidDataError(FileFormatError):
     reader's request for a missing fact is the answer then (:func:`nakit.read`)."""
 
 
+def read_as(exc: InvalidDataError, how: str) -> FileFormatError:
+    """``exc`` for a file read only by assuming what its columns are (three numbers read as f, Z',
+    Z''; two as shift and intensity): a value wrong under that reading says the file may be
+    something else, so it is one reason among the readers', not :func:`nakit.read`'s answer."""
+    return FileFormatError(exc.path, f"read as {how}: {exc.reason}", line=exc.line, field=exc.field)
+
+
 class CalculationError(NakitError, ArithmeticError):
     """An analysis cannot give a trustworthy result for this input."""
 

@@ -372,3 +372,27 @@ def test_wrong_frequencies_are_said_as_numbers_with_their_unit(tmp_path, rows, s
     with pytest.raises(FileFormatError, match=said) as err:
         nakit.read(path)
     assert "np.float64" not in str(err.value)
+
+
+def test_a_wrong_value_under_an_assumed_reading_is_one_reason_among_the_readers(tmp_path):
+    """Columns of numbers without a header are read as f, Z', Z'' or shift, intensity only by
+    assumption: a value wrong under that reading (a cycler's time starting at 0 s read as 0 Hz)
+    says the file may be something else, so it is no answer of its own."""
+    from nakit.errors import InvalidDataError
+
+    t = np.arange(30.0)
+    bare = tmp_path / "bare.csv"
+    bare.write_text("".join(f"{a:g},{2 + a / 100:g},0.5\n" for a in t), encoding="utf-8")
+    with pytest.raises(FileFormatError, match="read as frequency, Z', Z'' \\(no header names the columns\\): frequency "
+                                              "must be finite and positive, got 0 Hz") as err:
+        nakit.read(bare, "eis")
+    assert not isinstance(err.value, InvalidDataError)
+    with pytest.raises(MissingFactError, match="states no wavelength"):  # a 2theta, I, sigma table it may be
+        nakit.read(bare)
+    x = np.r_[np.arange(100.0, 150.0), 149.0]
+    spectrum = tmp_path / "spectrum.txt"
+    spectrum.write_text("".join(f"{a:g}\t{1 + a:g}\n" for a in np.sort(x)), encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"each reader's reason:(.|\n)*  raman: field 'raman_shift': read as Raman "
+                                              r"shift and intensity \(no header names the columns\): repeated Raman "
+                                              r"shift 149 cm-1"):
+        nakit.read(spectrum)

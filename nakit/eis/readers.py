@@ -37,7 +37,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, ParameterError, read_as
 from ..textio import (check_last_row, decode, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 from .eclab import MPR_MAGIC, MPT_MAGIC, read_biologic_mpr, read_biologic_mpt
 from .gamry import MAGIC as GAMRY_MAGIC
@@ -327,7 +327,12 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         z = data[:, 1] + 1j * sign * data[:, 2]
     attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected),
                             **instrument)
-    return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
+    try:
+        return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
+    except InvalidDataError as exc:
+        if header is not None:
+            raise
+        raise read_as(exc, "frequency, Z', Z'' (no header names the columns)") from None
 
 
 

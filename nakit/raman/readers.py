@@ -35,7 +35,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
 from ..textio import (TextFile, check_last_row, check_last_value, decode, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
 
@@ -315,7 +315,12 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
         extra["axis_converted"] = f"wavelength (nm) to Raman shift with the {float(laser_wavelength):g} nm laser"
     else:
         _refuse_diffraction_axis(path, x)
-    ds = _dataset(path, x, table[:, 1], (), "counts", {})
+    try:
+        ds = _dataset(path, x, table[:, 1], (), "counts", {})
+    except InvalidDataError as exc:
+        if names:
+            raise
+        raise read_as(exc, "Raman shift and intensity (no header names the columns)") from None
     ds.attrs.update(file_provenance(path, "two-column-txt", **extra))
     return _with_laser(ds, laser_wavelength)
 
