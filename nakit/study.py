@@ -1017,6 +1017,11 @@ def _cycles_panel(c, comp, out) -> None:
         left_out = int(incomplete.sum())
         df = df[~incomplete]
     df = df.dropna(subset=[q])
+    if df.empty:  # (a cell that was only charged, or cut short in its first cycle)
+        comp.notes.append("cycling: no cell has a complete cycle"
+                          + (f" ({_count(left_out, 'cycle')} with a half-cycle missing or cut short)" if left_out else "")
+                          + ", so no capacity-over-cycles panel")
+        return
     doubtful = (df["ce_doubtful"] == 1) if "ce_doubtful" in df else df[q].isnull()
     order = list(dict.fromkeys(df["sample"]))
     colours = {label: f"C{i % 10}" for i, label in enumerate(order)}
@@ -1200,10 +1205,12 @@ def _raman_panels(study, folder, ds, comp, out):
 
     bands = folder / "bands.csv"
     extra = None
-    if not bands.is_file():
+    b = _read_csv(bands).dropna(subset=["center"]) if bands.is_file() else None
+    if b is None:
         comp.notes.append("raman: no results/bands.csv, so no band-position panel")
+    elif b.empty:
+        comp.notes.append("raman: no band was fitted in any spectrum (the report says why), so no band-position panel")
     else:
-        b = _read_csv(bands).dropna(subset=["center"])
         b["sample"] = b["sample"].astype(str)
         b["band"] = b["band"].astype(str)
         plotting.use_style()

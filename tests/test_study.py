@@ -871,3 +871,37 @@ def test_raman_comparison_marks_flagged_band_fits(tmp_path):
     study_mod._raman_panels(None, results, xr.Dataset(), comp, tmp_path / "comparison2")
     (_, table), = comp.tables
     assert "flags (⚑)" not in table and not any("⚑" in str(v) for v in table["center"])
+
+
+def test_panels_with_nothing_to_draw_are_left_out_with_a_note(tmp_path, monkeypatch):
+    """A study whose only cell was charged once, and whose only spectrum has no band, drew an empty
+    capacity panel (seaborn's and matplotlib's warnings in the terminal) and a band panel of
+    "0 bands, 0 spectra": each is now left out, and the index says why."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    from nakit import study as st
+
+    drawn = []
+    monkeypatch.setattr(st, "_save", lambda comp, fig, out, name, heading, caption: drawn.append(name))
+    c = xr.Dataset({
+        "discharge_capacity": (("sample", "cycle"), [[np.nan]], {"units": "mAh/g"}),
+        "coulombic_efficiency": (("sample", "cycle"), [[np.nan]], {"units": "%"}),
+        "cycle_complete": (("sample", "cycle"), [[0]], {"units": "1"}),
+    }, coords={"sample": ["charge only"], "cycle": [1]})
+    comp = st.Comparison()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        st._cycles_panel(c, comp, tmp_path)
+    assert comp.notes == ["cycling: no cell has a complete cycle (1 cycle with a half-cycle missing or cut short), "
+                          "so no capacity-over-cycles panel"]
+    results = tmp_path / "results"
+    results.mkdir()
+    pd.DataFrame(columns=["sample", "band", "center", "center_sigma", "fwhm"]).to_csv(results / "bands.csv", index=False)
+    comp = st.Comparison()
+    st._raman_panels(None, results, xr.Dataset(), comp, tmp_path / "comparison")
+    assert comp.notes[0] == ("raman: no band was fitted in any spectrum (the report says why), so no band-position "
+                             "panel") and comp.tables == [] and drawn == []

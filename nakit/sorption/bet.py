@@ -266,7 +266,8 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     n = p.size
     needed = min_points if on_failure == "raise" else 3
     if n < needed:
-        raise CalculationError(f"only {n} adsorption points below p/p0 = {p_max}; BET needs at least {needed}")
+        raise CalculationError(f"only {n} adsorption point{'' if n == 1 else 's'} below p/p0 = {p_max}; BET needs "
+                               f"at least {needed}")
     y = bet_transform(p, q)
     i, j = _ranges(n)
     j1 = j + 1
@@ -330,9 +331,20 @@ def _best(candidates: np.ndarray, n_points: np.ndarray, dev: np.ndarray) -> int:
     return int(cand[np.argmin(dev[cand])])
 
 
+#: p/p0 within which a single point can stand for the BET line (the multipoint BET region of ISO 9277,
+#: 0.05-0.3, and a margin): outside it n(1 - p/p0) is micropore filling or multilayer uptake
+SINGLE_POINT_REGION = (0.05, 0.35)
+
+
 def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
                          cross_section: float = N2_CROSS_SECTION) -> tuple[float, float]:
     """Single-point BET area (m2/g) from the point nearest ``p_target``; returns (area, p used).
+
+    Raises
+    ------
+    CalculationError
+        The point nearest ``p_target`` lies outside :data:`SINGLE_POINT_REGION` (an isotherm
+        measured only above p/p0 = 0.45, say): the formula would give a number, but not a BET area.
 
     Notes
     -----
@@ -341,10 +353,15 @@ def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
     p, q = _inputs(relative_pressure, loading)
     in_range(p_target, "p_target", 0.05, 0.5)
     k = int(np.argmin(np.abs(p - p_target)))
+    lo, hi = SINGLE_POINT_REGION
+    if not lo <= p[k] <= hi:
+        raise CalculationError(f"no adsorption point near p/p0 = {p_target:g}: the nearest is at {p[k]:.3g}, outside "
+                               f"the BET region ({lo:g}-{hi:g}), where n(1 - p/p0) is no monolayer estimate")
     return float(q[k] * (1 - p[k]) * area_per_loading(cross_section)), float(p[k])
 
 
-def single_point_flags(area: float, p_used: float, multipoint: BETResult, tolerance: float = 0.10) -> tuple[str, ...]:
+def single_point_flags(area: float, p_used: float, multipoint: BETResult | None,
+                       tolerance: float = 0.10) -> tuple[str, ...]:
     """Why a single-point BET area is not the sample's BET area, when it differs from the multipoint one.
 
     The single-point method puts the BET line through the origin at one p/p0 = x,
@@ -359,7 +376,8 @@ def single_point_flags(area: float, p_used: float, multipoint: BETResult, tolera
     area, p_used
         The single-point area (m2/g) and the p/p0 of the point used (:func:`single_point_bet`).
     multipoint
-        The multipoint BET result of the same isotherm (:func:`area_bet`).
+        The multipoint BET result of the same isotherm (:func:`area_bet`); None where it could
+        not be computed (nothing to compare with: no flag).
     tolerance
         Largest relative difference left unflagged (a chosen bound, default 10 %).
 
@@ -368,6 +386,8 @@ def single_point_flags(area: float, p_used: float, multipoint: BETResult, tolera
     tuple of str
         Empty, or one flag saying by how much and why.
     """
+    if multipoint is None:  # no multipoint area to compare with
+        return ()
     ref = multipoint.area
     if not (math.isfinite(area) and math.isfinite(ref) and ref > 0):
         return ()

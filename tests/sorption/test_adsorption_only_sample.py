@@ -214,3 +214,16 @@ def test_two_branch_samples_keep_their_results(runs):
     want = psd_bjh(ds, "desorption", thickness="harkins_jura", method="bjh").attrs["peak_diameter"]
     assert float(without["Layered host", "bjh_peak_diameter"]["value"]) == pytest.approx(want, rel=1e-12)
     assert without["Layered host", "bjh_peak_diameter"]["quantity"] == "BJH peak diameter (desorption)"
+
+
+def test_no_single_point_bet_area_without_a_point_in_the_bet_region():
+    """An isotherm measured from p/p0 = 0.45 up: the point nearest 0.3 is no single-point BET point."""
+    from nakit.sorption.bet import single_point_bet_raw
+
+    p = np.array([0.45, 0.55, 0.65, 0.75, 0.85])
+    with pytest.raises(CalculationError, match=r"no adsorption point near p/p0 = 0.3: the nearest is at 0.45, outside "
+                                               r"the BET region \(0.05-0.35\)"):
+        single_point_bet_raw(p, 100 + 50 * p)
+    area, used = single_point_bet_raw(np.r_[0.34, p], np.r_[110.0, 100 + 50 * p])
+    assert used == 0.34 and area > 0
+    assert single_point_flags(area, used, None) == ()  # no multipoint area to compare with: nothing to flag
