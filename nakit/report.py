@@ -655,6 +655,14 @@ class Report:
         _display_markdown(lead + "\n\n" + "\n".join(f"- **{label}**: {_md_text(why)}" for label, why in failed.items()))
         return out
 
+    def set_aside(self, label: str, reason: str) -> None:
+        """Leave a sample that was read out of everything after this step: *not analysed*, with the
+        reason, as :meth:`read_samples` does for a file that cannot be read (a spectrum too short
+        for any baseline: its neighbours are analysed, not failed with it)."""
+        self.not_analysed[label] = reason
+        _display_markdown(f"**Not analysed: {label}.** {_md_text(reason)}; it is left out of everything below, and "
+                          "the other samples are analysed.")
+
     # -- figures ------------------------------------------------------------------------
     def figure(self, fig, name: str, caption: str, formats: Iterable[str] | None = None, *,
                caption_in_image: bool = False, samples: Sequence[str] | None = None) -> None:

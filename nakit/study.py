@@ -698,7 +698,7 @@ class _Comparer:
         part.view = _view(self.study, r)
         set_aside = [sample for sample, _ in r.not_analysed if sample in self.study.techniques[stem]]
         if set_aside:  # (a sample's part, "B (rate test)", is the technique report's to tell)
-            part.comp.notes.append(f"{name}: not analysed, its file unreadable (the report says why): "
+            part.comp.notes.append(f"{name}: not analysed (the report says why): "
                                    + "; ".join(set_aside))
         draw = globals()[dict(PANELS)[stem]]
         with warnings.catch_warnings(record=True) as caught:
@@ -1423,7 +1423,7 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         link = f"<a href='{esc(rel(report))}'>{esc(r.name)}</a>" if report.exists() else esc(r.name)
         status = esc(r.status) if r.ok else f"<span class='failed'>failed</span>: {esc(r.error)}"
         if set_aside.get(r.name):
-            status += ("<br><span class='failed'>not analysed</span> (unreadable):<ul>"
+            status += ("<br><span class='failed'>not analysed</span>:<ul>"
                        + "".join(f"<li>{esc(sample)}: {esc(why)}</li>" for sample, why in set_aside[r.name].items())
                        + "</ul>")
         n = len(study.techniques.get(r.name, []))

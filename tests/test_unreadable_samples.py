@@ -142,7 +142,7 @@ def test_a_run_with_a_sample_set_aside_reruns_and_is_reported(tmp_path):
     from nakit.batch.gather import write_summary
 
     page = write_summary(tmp_path, [first]).read_text(encoding="utf-8")
-    assert f"not analysed (unreadable): bad: {bad}: not a format nakit reads" in page
+    assert f"not analysed: bad: {bad}: not a format nakit reads" in page
     # a failed job has no list to read (its folder was put aside)
     assert JobResult("toy", str(tmp_path / "out"), "failed").not_analysed == []
 

@@ -321,7 +321,7 @@ class Progress:
         line = f"[{done:>{len(str(total))}}/{total}] {mark} {result.name} ({result.seconds:.1f} s)"
         set_aside = result.not_analysed
         if set_aside:
-            line += f"; not analysed (unreadable): {', '.join(sample for sample, _ in set_aside)}"
+            line += f"; not analysed: {', '.join(sample for sample, _ in set_aside)}"
         if self.verbose and result.html:
             line += f" -> {result.html}"
         self._write(line)
@@ -612,7 +612,7 @@ def summarise(results: Iterable[JobResult]) -> str:
         line += f"; interrupted: {counts['interrupted']} stopped, {counts['not run']} not started"
     set_aside = [(r, sample, why) for r in results for sample, why in r.not_analysed]
     if set_aside:
-        line += f"; {len(set_aside)} sample(s) not analysed (unreadable)"
+        line += f"; {len(set_aside)} sample(s) not analysed"
     lines = [line]
     for r in results:
         if r.status == "failed":

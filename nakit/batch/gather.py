@@ -112,7 +112,7 @@ def write_summary(out_root: str | Path, results) -> Path:
     def problem(r) -> str:  # a failure's error, or what a run that ended could not read
         if r.error:
             return html.escape(r.error)
-        return "".join(f"not analysed (unreadable): {html.escape(sample)}: {html.escape(why)}<br>"
+        return "".join(f"not analysed: {html.escape(sample)}: {html.escape(why)}<br>"
                        for sample, why in r.not_analysed)
 
     rows = "".join(

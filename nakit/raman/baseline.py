@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..errors import ParameterError
+from ..errors import CalculationError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import require_dataset
 
@@ -98,7 +98,10 @@ def baseline_raw(x, y, spec: BaselineSpec | None = None) -> tuple[np.ndarray, Ba
         for lo, hi in spec.mask:
             keep &= ~((xs >= lo) & (xs <= hi))
         if keep.sum() < params.get("poly_order", 1) + 2:
-            raise ParameterError(f"mask {spec.mask} leaves {keep.sum()} points for the baseline")
+            masked = ", ".join(f"{lo:g}-{hi:g}" for lo, hi in spec.mask)
+            raise CalculationError(f"the spectrum ({xs[0]:g}-{xs[-1]:g} cm-1, {xs.size} points) lies within the "
+                                   f"baseline's band region ({masked} cm-1), leaving {int(keep.sum())} point(s) of "
+                                   "background to fit a baseline to; a spectrum reaching past its bands is needed")
         params["weights"] = keep.astype(float)
     base, _ = method(ys, **params)
     out = np.empty_like(base)
