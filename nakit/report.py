@@ -660,8 +660,8 @@ class Report:
         reason, as :meth:`read_samples` does for a file that cannot be read (a spectrum too short
         for any baseline: its neighbours are analysed, not failed with it)."""
         self.not_analysed[label] = reason
-        _display_markdown(f"**Not analysed: {label}.** {_md_text(reason)}; it is left out of everything below, and "
-                          "the other samples are analysed.")
+        _display_markdown(f"**Not analysed: {label}.** {_md_text(reason[:1].upper() + reason[1:])}; it is left out of "
+                          "everything below, and the other samples are analysed.")
 
     # -- figures ------------------------------------------------------------------------
     def figure(self, fig, name: str, caption: str, formats: Iterable[str] | None = None, *,

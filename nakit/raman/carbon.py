@@ -73,6 +73,10 @@ MODELS = {"2-band": TWO_BAND, "Sadezky 5-band": SADEZKY}
 CANCADO_COEFF = 2.4e-10  # nm^-3
 # Above this D FWHM (cm-1) the carbon is in the amorphous regime where La from I_D/I_G fails.
 AMORPHOUS_D_FWHM = 100.0
+#: the smallest La (nm) Cancado et al. (2006) calibrated their relation on (nanocrystalline graphite)
+LA_MIN_NM = 20.0
+#: the caveat of an La within the relation's range, from a stated laser wavelength
+LA_VALID = "Cancado (2006) applies to nanocrystalline graphite (La above ~20 nm)"
 
 #: Where :func:`carbon_evidence` looks for the first-order D and G bands (cm-1).
 EVIDENCE_WINDOW = (1000.0, 2000.0)
@@ -190,6 +194,12 @@ class CarbonResult(Result):
     flags: tuple[str, ...]
     fit: BandFit
 
+    @property
+    def la_doubtful(self) -> bool:
+        """Whether La is shown for comparison only: its caveat says more than that the relation applies
+        (a disordered carbon, an La below the relation's range, or a laser wavelength assumed)."""
+        return self.la_nm is not None and self.la_caveat != LA_VALID
+
     def summary(self) -> dict:
         """The scalar results as a flat dict (for a table), model name included."""
         return {k: v for k, v in self.__dict__.items() if k not in {"fit", "bic", "flags"}} | {
@@ -245,8 +255,11 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
             caveat = (f"La from Cancado (2006) is NOT valid here: the D band is {d['fwhm']:.0f} cm-1 wide "
                       f"(> {AMORPHOUS_D_FWHM:.0f}), i.e. amorphous/highly disordered carbon where I_D/I_G rises "
                       "with La (Ferrari & Robertson 2000 stage 2); shown for comparison only")
+        elif la < LA_MIN_NM:
+            caveat = (f"La from Cancado (2006) is below the ~{LA_MIN_NM:g} nm from which it holds (nanocrystalline "
+                      "graphite): an extrapolation, indicative only")
         else:
-            caveat = "Cancado (2006) applies to nanocrystalline graphite (La above ~20 nm)"
+            caveat = LA_VALID
     return CarbonResult(chosen, bic, float(d["center"]), float(d["center_sigma"]), float(g["center"]),
                         float(g["center_sigma"]), float(d["fwhm"]), float(g["fwhm"]), id_ig, id_ig_s,
                         float(np.ptp(id_all) / 2), ad_ag, ad_ag_s, float(np.ptp(ad_all) / 2), la, caveat,

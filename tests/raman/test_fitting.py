@@ -162,8 +162,18 @@ def test_carbon_2band_for_nanocrystalline_graphite():
     assert not [w for w in caught if "flagged" in str(w.message)]
     assert res.ad_ag == pytest.approx(0.2, rel=0.02)
     assert res.la_nm == pytest.approx(2.4e-10 * 532 ** 4 / 0.2, rel=0.02)
-    assert "applies" in res.la_caveat
+    assert "applies" in res.la_caveat and not res.la_doubtful
     assert carbon_analysis_raw(XC, y).la_nm is None
+
+
+def test_an_la_below_the_relations_range_is_an_extrapolation_and_doubtful():
+    """A_D/A_G = 1.5 at 532 nm gives La = 12.8 nm, below the ~20 nm Cancado et al. calibrated on."""
+    y = ls.lorentzian(XC, 15000, 1335, 20) + ls.lorentzian(XC, 10000, 1582, 12) + 100
+    res = carbon_analysis_raw(XC, y, laser_wavelength=532)
+    assert res.d_fwhm < 100 and res.ad_ag == pytest.approx(1.5, rel=0.02)
+    assert res.la_nm == pytest.approx(2.4e-10 * 532 ** 4 / 1.5, rel=0.02)
+    assert res.la_caveat.startswith("La from Cancado (2006) is below the ~20 nm from which it holds")
+    assert res.la_doubtful
 
 
 @pytest.mark.peer

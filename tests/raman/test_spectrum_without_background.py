@@ -44,4 +44,6 @@ def test_notebook03_sets_the_spectrum_aside_and_analyses_the_others(tmp_path):
         rows = list(csv.DictReader(fh))
     assert {r["sample"] for r in rows} == {"CMK-3"} and any(r["key"] == "d_to_g_ratio" and r["value"] for r in rows)
     text = result.executed.read_text(encoding="utf-8")
-    assert "Not analysed: ten points." in text
+    assert "Not analysed: ten points.** The spectrum (1200-1700 cm-1" in text
+    # the stand-in CMK-3 is disordered carbon (D band over 100 cm-1 wide): its La is marked for comparison only
+    assert "La (Cançado 2006; ⚑: for comparison only): CMK-3: La from Cancado (2006) is NOT valid here" in text
