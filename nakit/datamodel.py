@@ -213,7 +213,8 @@ def source_name(obj: Any, what: str = "the scan") -> str:
 
 
 @contextlib.contextmanager
-def naming_source(obj: Any, error: type[NakitError], what: str = "the scan") -> Iterator[None]:
+def naming_source(obj: Any, error: type[NakitError] | tuple[type[NakitError], ...],
+                  what: str = "the scan") -> Iterator[None]:
     """Re-raise an ``error`` raised inside the block with :func:`source_name` prefixed to its
     message (``"scan.xy: the fit ... did not converge"``), as the same type and ``from None``.
 

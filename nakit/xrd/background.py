@@ -227,7 +227,11 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
             raise ParameterError(f"a 1/2theta background term needs 2theta > 0; the scan starts at {x[0]:g} deg")
         params.add("one_on_x", value=0.0)
     for name, c0, w0 in specs:
-        params.add(f"{name}_center", value=c0, min=max(x[0], c0 - w0 / 3), max=min(x[-1], c0 + w0 / 3))
+        lo, hi = max(x[0], c0 - w0 / 3), min(x[-1], c0 + w0 / 3)
+        if not lo < hi:  # (a bare ValueError from lmfit otherwise: "min == max")
+            raise ParameterError(f"hump {name!r} (centre {c0:g} ± {w0 / 3:g} deg) lies outside the scan "
+                                 f"({x[0]:g}-{x[-1]:g} deg): nothing of it can be fitted; leave it out of humps")
+        params.add(f"{name}_center", value=min(max(c0, lo), hi), min=lo, max=hi)
         params.add(f"{name}_fwhm", value=w0, min=w0 / 4, max=w0 * 3)
         peak = float(np.interp(c0, x, est) - np.percentile(est, 10))
         params.add(f"{name}_area", value=max(peak, 1.0) * w0, min=0.0)
@@ -251,7 +255,9 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
                 raise FitError(f"only {use.sum()} of {y.size} points lie outside the Bragg peaks found, too few for "
                                f"the background's {free} parameters: a scan that is peak nearly everywhere by the "
                                "Poisson test is noise or processed data, not raw counts")
-            res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
+            with np.errstate(invalid="ignore", divide="ignore"):  # lmfit's correlations of an undetermined
+                # parameter divide by a zero standard error: NaN, not numpy's warning in the report
+                res = lmfit.minimize(lambda p: ((model(p) - y) * weight)[use], params, method="least_squares")
             if not res.success:
                 raise FitError(f"background fit did not converge: {res.message}")
             params = res.params
@@ -279,6 +285,6 @@ def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_de
     require_dataset(ds, "xrd", "fit_background")
     if intensity_units is None:
         intensity_units = ds["intensity"].attrs.get("units", "counts")
-    with naming_source(ds, FitError):
+    with naming_source(ds, (FitError, ParameterError)):  # a hump outside this scan: named with it
         return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
                                   intensity_units, one_on_x=one_on_x)

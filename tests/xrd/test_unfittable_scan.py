@@ -70,3 +70,26 @@ def test_notebook01_reports_the_unfittable_scan_and_analyses_the_other(tmp_path)
     with open(tmp_path / "alone" / "results" / "headline.csv", encoding="utf-8") as fh:
         film_alone = [r for r in csv.DictReader(fh)]
     assert [r for r in rows if r["sample"] == "Film A"] == film_alone
+
+
+def test_a_hump_outside_the_scan_is_refused_naming_the_file_and_the_range(tmp_path):
+    """The default kapton hump (17 deg) on a 20-40 deg scan gave lmfit's bare "Parameter 'kapton_center'
+    has min == max"; a 20-point scan's undetermined correlations leaked numpy's RuntimeWarning."""
+    import warnings
+
+    import numpy as np
+
+    from nakit.errors import ParameterError
+    from nakit.xrd import fit_background, read_xrd
+
+    x = np.linspace(20, 40, 20)
+    path = tmp_path / "short.xy"
+    path.write_text("".join(f"{a:.3f} {100 + 1000 * np.exp(-((a - 30) / 0.5) ** 2):.1f}\n" for a in x), encoding="utf-8")
+    ds = read_xrd(path, wavelength="Cu")
+    with pytest.raises(ParameterError, match=r"short\.xy: hump 'kapton' \(centre 17 ± 3 deg\) lies outside the scan "
+                                             r"\(20-40 deg\)"):
+        fit_background(ds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        fit = fit_background(ds, humps=())
+    assert np.isfinite(fit.model).all() and fit.humps == {}
