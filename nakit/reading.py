@@ -255,6 +255,9 @@ TECHNIQUE_WORDS = {
     "cycling": frozenset({"cycling", "cycles", "gcpl", "gcd", "galvanostatic", "charge", "discharge"}),
     "eis": frozenset({"eis", "peis", "geis", "impedance", "nyquist"}),
 }
+#: Words that say nothing of the sample (``raw/S1/data.txt``): a name made only of these and of
+#: :data:`TECHNIQUE_WORDS` names no sample, so its folder does.
+GENERIC_WORDS = frozenset({"data", "export", "measurement", "raw", "file", "results"})
 _NAME_PARTS = re.compile(r"[ _.-]+")
 _COMPRESSED = frozenset({".gz", ".bz2", ".xz", ".zip"})
 
@@ -264,8 +267,10 @@ def sample_name(path: str | os.PathLike, technique: str) -> str:
     words at its start or end that name ``technique`` (:data:`TECHNIQUE_WORDS`, any case, set off
     by ``_``, ``-``, ``.`` or a space): ``S1_XRD.raw`` -> ``S1``, ``BET-S1.xls`` -> ``S1``,
     ``S1_N2_BET.csv`` -> ``S1``. Words naming another technique stay (``S1_raman.txt`` read as
-    XRD is ``S1_raman``: a name that disagrees with the reading is worth a look), and so does a
-    name made only of such words (``xrd.raw`` -> ``xrd``).
+    XRD is ``S1_raman``: a name that disagrees with the reading is worth a look). A name made
+    only of such words or of :data:`GENERIC_WORDS` names the technique, not the sample: the
+    file's folder does (``S1/XRD.xy`` and ``S1/raman data.txt`` -> ``S1``; in the root folder
+    the file keeps its name).
     """
     name = os.path.basename(os.fspath(path))
     stem, ext = os.path.splitext(name)
@@ -280,7 +285,9 @@ def sample_name(path: str | os.PathLike, technique: str) -> str:
         start += 1
     while end > start and parts[end - 1].lower() in words:
         end -= 1
-    if start == end or (start, end) == (0, len(parts)):
+    if all(w.lower() in words | GENERIC_WORDS for w in parts):  # S1/XRD.xy: the folder names the sample
+        return os.path.basename(os.path.dirname(os.path.abspath(os.fspath(path)))) or stem
+    if (start, end) == (0, len(parts)):
         return stem
     # the words kept, joined by the separators that stood between them
     return "".join(parts[i] + (seps[i] if i < end - 1 else "") for i in range(start, end))

@@ -289,7 +289,8 @@ def test_a_laser_given_for_a_folder_fills_in_and_never_overrides_a_stated_one():
     ("a/S1_XRD.raw", "xrd", "S1"), ("BET-S1.xls", "sorption", "S1"), ("S1_N2_BET.csv", "sorption", "S1"),
     ("Na2S-CMK3 annealed_raman.txt", "raman", "Na2S-CMK3 annealed"), ("PEIS_cell 2_25C.mpt", "eis", "cell 2_25C"),
     ("S1.raw", "xrd", "S1"), ("S1_raman.txt", "xrd", "S1_raman"),  # another technique's word stays
-    ("xrd.raw", "xrd", "xrd"), ("S1_GCPL.mpt", "cycling", "S1"), ("S1.XRD.raw", "xrd", "S1"), ("T1.5h.raw", "xrd", "T1.5h"), ("scan.xye.bz2", "xrd", "scan"),
+    ("S1_GCPL.mpt", "cycling", "S1"), ("S1.XRD.raw", "xrd", "S1"), ("S1/XRD.xy", "xrd", "S1"),
+    ("raw/S1/raman data.txt", "raman", "S1"), ("S2/scan.raw", "xrd", "S2"), ("S1/S1_raman.txt", "xrd", "S1_raman"), ("T1.5h.raw", "xrd", "T1.5h"), ("S3_scan.xye.bz2", "xrd", "S3"),
 ])
 def test_a_sample_is_named_by_its_file_without_the_words_naming_its_technique(path, technique, name):
     assert reading.sample_name(path, technique) == name
@@ -300,13 +301,26 @@ def test_files_named_by_sample_and_technique_draft_one_sample():
 
     text = reading.study_draft([("raw/S1_xrd.raw", "xrd", {}), ("raw/S1_raman.txt", "raman", {}),
                                 ("raw/S1-BET.xls", "sorption", {}), ("raw/S2_XRD.raw", "xrd", {}),
-                                ("raw/S2 Raman.txt", "raman", {}), ("raw/xrd.raw", "xrd", {})])
+                                ("raw/S2 Raman.txt", "raman", {})])
     samples = yaml.safe_load(text)["samples"]
     assert samples == [
         {"label": "S1", "xrd": {"file": "raw/S1_xrd.raw"}, "raman": {"file": "raw/S1_raman.txt"},
          "sorption": {"file": "raw/S1-BET.xls"}},
-        {"label": "S2", "xrd": {"file": "raw/S2_XRD.raw"}, "raman": {"file": "raw/S2 Raman.txt"}},
-        {"label": "xrd", "xrd": {"file": "raw/xrd.raw"}}]
+        {"label": "S2", "xrd": {"file": "raw/S2_XRD.raw"}, "raman": {"file": "raw/S2 Raman.txt"}}]
+
+
+def test_files_named_by_technique_in_a_folder_per_sample_draft_the_folders_samples():
+    """A folder per sample, its files named by technique (annealed/XRD.xy, annealed/raman data.txt)."""
+    import yaml
+
+    text = reading.study_draft([("annealed/XRD.xy", "xrd", {}), ("annealed/raman data.txt", "raman", {}),
+                                ("quenched/XRD.xy", "xrd", {}), ("quenched/BET.xls", "sorption", {}),
+                                ("quenched/Q2_raman.txt", "raman", {})])
+    samples = yaml.safe_load(text)["samples"]
+    assert samples == [
+        {"label": "annealed", "xrd": {"file": "annealed/XRD.xy"}, "raman": {"file": "annealed/raman data.txt"}},
+        {"label": "quenched", "xrd": {"file": "quenched/XRD.xy"}, "sorption": {"file": "quenched/BET.xls"}},
+        {"label": "Q2", "raman": {"file": "quenched/Q2_raman.txt"}}]  # a name of its own is kept
 
 
 def _table(path, header, rows):
