@@ -10,7 +10,7 @@ library), :mod:`~nakit.xrd.simulate` (sticks and profiles), :mod:`~nakit.xrd.bac
 from .background import fit_background, fit_background_raw
 from .indexing import index_cubic, index_pattern, index_tetragonal
 from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note
-from .phase_id import identify_phases, identify_phases_raw
+from .phase_id import identify_phases, identify_phases_raw, suggest_phases
 from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm
 from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern
@@ -24,5 +24,6 @@ __all__ = [
     "fit_whole_pattern", "identify_phases", "identify_phases_raw", "index_cubic", "index_pattern",
     "index_tetragonal", "instrument_from_standard", "library", "read_cif", "no_peaks_note", "read_xrd",
     "read_xrd_scans", "reference", "reflections", "refine_cell", "refine_cell_raw", "scherrer",
-    "scherrer_raw", "simulate_pattern", "wavelength_from_gsas_prm", "williamson_hall", "williamson_hall_raw",
+    "scherrer_raw", "simulate_pattern", "suggest_phases", "wavelength_from_gsas_prm", "williamson_hall",
+    "williamson_hall_raw",
 ]

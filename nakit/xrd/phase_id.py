@@ -195,3 +195,30 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
 def candidates_available() -> list[str]:
     """Every structure in the reference library."""
     return list(library())
+
+
+def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: float = 0.24,
+                   **kw) -> list[tuple[str, int, float]]:
+    """Phases of the reference library outside ``candidates`` that explain ``peaks``: ``[(name,
+    peaks assigned to it, their mean distance from its lines in deg)]``, most peaks first, each
+    present by :func:`identify_phases`' test within ``tolerance`` (deg), with at least two peaks
+    of its own.
+
+    For a scan none of whose peaks a candidate explains: a short list to offer ("Cu3Au_Pm-3m:
+    lines within 0.24 deg of 10 of them: add it to candidate_phases"), not an identification.
+    Give a wider window than the identification's (the default is twice its 0.12 deg): a
+    library cell is the textbook one, and a real sample's lines (sample displacement, a zero
+    offset, a solid solution) may sit a tenth or two of a degree from every one of them, as in
+    xylib's Cu3Au-2 scan (0.16 deg). The offset is returned so that the offer can say it.
+    """
+    taken = {getattr(c, "name", c) for c in candidates}
+    others = [name for name in library() if name not in taken]
+    if not others or peaks.empty:
+        return []
+    found = identify_phases(peaks, wavelength, others, tolerance=tolerance, **kw)
+    offers = []
+    for name in found.present:
+        mine = found.assignments["phase"] == name
+        if mine.sum() >= 2:
+            offers.append((name, int(mine.sum()), float(found.assignments.loc[mine, "delta"].abs().mean())))
+    return sorted(offers, key=lambda item: -item[1])

@@ -76,3 +76,40 @@ def test_peaks_no_default_candidate_explains_flag_the_empty_phase_list(tmp_path)
     assert phases["value"] == "none" and n > 0
     assert phases["flags"].startswith(f"no candidate phase explains its {n} peak(s); candidates: Na2S_Fm-3m, ")
     assert "candidate_phases (nakit.xrd.library())" in phases["flags"] and "reference_files" in phases["flags"]
+
+
+def test_a_library_phase_outside_the_candidates_is_offered_with_its_offset():
+    """xylib's Cu3Au-2 scan: every line of the library's Cu3Au sits ~0.16 deg off its peaks (the
+    default 0.12 deg window matches none); in twice that window it explains 10 of 12 peaks."""
+    import warnings
+
+    from nakit.xrd import fit_peaks, read_xrd, suggest_phases
+    from nakit.xrd.phase_id import DEFAULT_CANDIDATES
+
+    ds = read_xrd(peer_file("xrd", "xylib", "Cu3Au-2.raw"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        peaks = fit_peaks(ds, if_none="empty")
+    wl = ds.attrs["wavelength"]
+    (offer,) = suggest_phases(peaks, wl, DEFAULT_CANDIDATES)
+    assert offer[0] == "Cu3Au_Pm-3m" and offer[1] == 10 and 0.12 < offer[2] < 0.2
+    assert suggest_phases(peaks, wl, DEFAULT_CANDIDATES, tolerance=0.12) == []  # the identification's window
+    assert suggest_phases(peaks, wl, ["Cu3Au_Pm-3m", *DEFAULT_CANDIDATES]) == []  # a candidate already
+
+
+@pytest.mark.notebooks
+def test_the_offer_is_in_the_flag_and_following_it_identifies_the_phase(tmp_path):
+    from nakit.runner import execute
+
+    scan = {"label": "Cu3Au", "file": str(peer_file("xrd", "xylib", "Cu3Au-2.raw"))}
+    out = tmp_path / "run"
+    assert execute(notebooks_dir() / "01_xrd_indexing.ipynb", out, {"samples": [scan]}).ok
+    rows = {r["key"]: r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
+    assert rows["phases_present"]["value"] == "none"
+    assert ("nakit's library has Cu3Au_Pm-3m (lines within 0.24 deg of 10 of them, 0.16 deg off on average): add it "
+            "to candidate_phases, with tolerance_deg 0.24 as here, to test it") in rows["phases_present"]["flags"]
+    out = tmp_path / "followed"
+    assert execute(notebooks_dir() / "01_xrd_indexing.ipynb", out, {"samples": [scan], "tolerance_deg": 0.24,
+                                                                    "candidate_phases": ["Cu3Au_Pm-3m"]}).ok
+    rows = {r["key"]: r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
+    assert rows["phases_present"]["value"] == "Cu3Au_Pm-3m" and rows["phases_present"]["flags"] == ""
