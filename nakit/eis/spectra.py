@@ -68,6 +68,26 @@ def impedance_of(ds: xr.Dataset, *, allow_loops: bool = False) -> np.ndarray:
     return ds["z_real"].values + 1j * ds["z_imag"].values
 
 
+def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
+    """What a spectrum shows that a stable, passive cell's impedance does not, in words, for the
+    flags of whatever is fitted to it: a negative real part.
+
+    A passive, stable system has :math:`\\mathrm{Re}\\,Z(\\omega) \\ge 0` at every frequency (it
+    dissipates power); negative values come from an instrument correction (open/short
+    compensation, a reference-electrode or lead artefact) or a system that is not stable, and a
+    circuit of positive resistors fitted to them reads its series resistance as zero.
+    """
+    z = impedance_of(ds)
+    negative = np.flatnonzero(z.real < 0)
+    if not negative.size:
+        return ()
+    k = negative[np.argmin(z.real[negative])]
+    f = float(ds["frequency"].values[k])
+    return (f"Re(Z) negative at {negative.size} of {z.size} frequencies (down to {z.real[k]:.3g} ohm at {f:.3g} Hz): "
+            "a stable, passive cell's impedance has a positive real part; an open/short correction or a lead or "
+            "reference-electrode artefact?",)
+
+
 def numeric_columns(rows, columns, *, path, lines, decimal: str = ".", names=None) -> np.ndarray:
     """Parse the fields ``columns`` of already split ``rows`` strictly into a float array.
 
