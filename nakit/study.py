@@ -85,6 +85,7 @@ class Study:
     jobs: list[Job]                   # technique and extra notebooks
     late_jobs: list[Job]              # notebooks run after the others (10_*)
     inputs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what loading noticed (same data under two labels)
 
     @property
     def synthesised(self) -> bool:
@@ -338,7 +339,36 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             problems.append(f"parameters given for {nb!r}, which no sample uses and 'notebooks' does not list")
     if problems:
         raise ParameterError(f"study {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    return Study(path, title, out, claims, labels, techniques, jobs, late, inputs)
+    return Study(path, title, out, claims, labels, techniques, jobs, late, inputs, _same_data(entries))
+
+
+def _same_data(entries: dict[Path, list[dict[str, Any]]]) -> list[str]:
+    """Notes on samples of one technique whose entries read the same data the same way: one file
+    (or two with the same bytes) and the same keys. Their results are identical, which is no
+    finding but, almost always, a path copied from one sample to the next; the same file with
+    other settings (another range of a multi-range scan, another loop) is not noted."""
+    from .io import sha256_file
+
+    notes = []
+    for nb, rows in entries.items():
+        groups: dict[tuple, list[str]] = {}
+        for row in rows:
+            path = Path(str(row.get("file", "")))
+            if not path.is_file():  # (several files, or a missing one: refused above)
+                continue
+            settings = repr(sorted((k, repr(v)) for k, v in row.items() if k not in ("label", "file")))
+            groups.setdefault((path.stat().st_size, settings), []).append(row)
+        for (_, settings), same_size in groups.items():
+            by_content: dict[str, list[dict[str, Any]]] = {}
+            for row in same_size if len(same_size) > 1 else ():
+                by_content.setdefault(sha256_file(row["file"]), []).append(row)
+            for twins in by_content.values():
+                if len(twins) > 1:
+                    names = sorted({Path(str(r["file"])).name for r in twins})
+                    notes.append(f"{TECHNIQUE_NAMES.get(nb.stem, nb.stem)}: {_join_labels(r['label'] for r in twins)} "
+                                 f"read the same data the same way ({' and '.join(names)}): their results will be the "
+                                 "same. One file given twice, or a copy of one under another name?")
+    return notes
 
 
 # -- running ----------------------------------------------------------------------------
@@ -374,6 +404,7 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
 
         ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
     comparison = comparer.done if comparer.done is not None else comparer.finish(results)
+    comparison.notes[:0] = [n for n in study.notes if n not in comparison.notes]
     index = write_index(study, results, comparison, ledger)
     if all(r.ok for r in results) and comparison.complete:
         with atomic_path(study.output / REPORT_STAMP) as tmp:

@@ -905,3 +905,26 @@ def test_panels_with_nothing_to_draw_are_left_out_with_a_note(tmp_path, monkeypa
     st._raman_panels(None, results, xr.Dataset(), comp, tmp_path / "comparison")
     assert comp.notes[0] == ("raman: no band was fitted in any spectrum (the report says why), so no band-position "
                              "panel") and comp.tables == [] and drawn == []
+
+
+def test_two_samples_reading_the_same_data_the_same_way_are_noted(tmp_path):
+    """A path copied from one sample to the next (or a file copied under another name) gives two
+    labels one result: noted when the study is loaded, and first among the index's notes; the same
+    file read another way (another range of a multi-range scan) is not noted."""
+    import shutil
+
+    import yaml
+
+    from nakit.paths import data_dir
+    from tests.peer import peer_file
+
+    shutil.copyfile(data_dir() / "xrd" / "annealed.raw", tmp_path / "a.raw")
+    shutil.copyfile(data_dir() / "xrd" / "annealed.raw", tmp_path / "b.raw")
+    multi = str(peer_file("xrd", "xylib", "format1.raw"))
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"title": "t", "samples": [
+        {"label": "S1", "xrd": "a.raw"}, {"label": "S2", "xrd": "b.raw"}, {"label": "S2 again", "xrd": "b.raw"},
+        {"label": "range 0", "xrd": {"file": multi, "scan": 0}}, {"label": "range 1", "xrd": {"file": multi, "scan": 1}},
+        {"label": "quenched", "xrd": str(data_dir() / "xrd" / "quenched.raw")}]}), encoding="utf-8")
+    study = load_study(tmp_path / "s.yaml")
+    assert study.notes == ["xrd: S1, S2 and S2 again read the same data the same way (a.raw and b.raw): their results "
+                           "will be the same. One file given twice, or a copy of one under another name?"]
