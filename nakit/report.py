@@ -876,7 +876,8 @@ class Report:
 
 
 def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
-    """Refuse values the notebook's parameters cell does not allow (its ``one of:`` and ``range:``).
+    """Refuse values the notebook's parameters cell does not allow (its ``one of:`` and ``range:``, and
+    the sample rules of :mod:`nakit.samplerules`).
 
     ``nakit run``, ``batch`` and ``study`` check them before a kernel starts; a notebook run in
     JupyterLab, its parameters cell edited by hand, gets the same refusal here rather than a
@@ -888,8 +889,11 @@ def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
     path = notebooks_dir() / f"{notebook}.ipynb"
     if not parameters or not path.is_file():
         return
+    from .samplerules import problems as rule_problems
+
     specs = notebook_parameters(path)
     problems = [p for name, value in parameters.items() if name in specs for p in value_problems(specs[name], value)]
+    problems += rule_problems(notebook, parameters)
     if problems:
         raise ParameterError(f"{notebook}: " + "; ".join(problems))
 

@@ -94,8 +94,8 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
 
     Checks, all before any kernel starts: parameter names, value types, the allowed values
     a parameter's ``one of:`` comment lists, sample entries (unknown or missing keys per the
-    ``keys:`` comment, duplicate labels) and input files (top-level ``*_file``/``*_files``
-    parameters and the file keys of sample entries). Sample entries' input paths come back
+    ``keys:`` comment, duplicate labels, the rules of :mod:`nakit.samplerules`) and input
+    files (top-level ``*_file``/``*_files`` parameters and the file keys of sample entries). Sample entries' input paths come back
     absolute (relative ones are relative to the notebook's folder).
 
     Raises
@@ -124,6 +124,9 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
             continue
         params[name], found = check(param, params[name], notebook.parent.resolve())
         problems.extend(found)
+    from . import samplerules
+
+    problems += samplerules.problems(notebook.stem, params)  # (a pellet without temperatures, ...)
     for name, paths in input_paths(notebook, params).items():
         if "[" in name:  # sample entries: checked above, with the entry named
             continue

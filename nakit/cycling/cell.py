@@ -16,6 +16,7 @@ import numpy as np
 
 from ..chemistry import theoretical_capacity
 from ..errors import NakitWarning, ParameterError
+from ..samplerules import cycling_problems
 from ..validation import in_range
 
 
@@ -134,13 +135,11 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     ParameterError
         Both ``active_mass_mg`` and ``composite_mass_mg``, or ``active_fraction`` alone.
     """
-    label = sample.get("label", "")
     material = sample.get("active_material") or None
     electrons = float(sample.get("electrons", 2))
-    if "active_mass_mg" in sample and "composite_mass_mg" in sample:
-        raise ParameterError(f"sample {label!r}: give active_mass_mg or composite_mass_mg (+ active_fraction), not both")
-    if "active_fraction" in sample and "composite_mass_mg" not in sample:
-        raise ParameterError(f"sample {label!r}: active_fraction needs composite_mass_mg")
+    problems = cycling_problems([sample])
+    if problems:
+        raise ParameterError("; ".join(problems))
     stated = float((getattr(record, "attrs", None) or {}).get("instrument_active_mass_mg") or "nan")
     stated = stated if np.isfinite(stated) and stated > 0 else None
     if stated is not None and any(abs(stated - m) <= 1e-4 * m for m in PLACEHOLDER_MASSES_MG):

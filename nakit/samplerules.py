@@ -1,0 +1,108 @@
+"""What makes a notebook's sample entries complete, beyond each key's own range.
+
+A key's type and range are declared in the notebook's parameters cell and checked by
+:mod:`nakit.params`; these are the rules that involve several keys or the form of a nested
+value: a pellet needs its temperatures, a mass is not given twice over, a band is a name or a
+dict with a centre. ``nakit run``, ``batch`` and ``study`` apply them before any kernel starts
+(:func:`problems`), so a study lists a wrongly described sample with every other problem rather
+than failing a notebook after the others ran; the notebooks apply the same functions to entries
+edited by hand. Light on purpose (no numpy, pandas or xarray): the command's own process imports
+it for every run.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+
+def eis_files(sample: Mapping[str, Any]) -> list:
+    """A notebook-05 sample's spectrum files: its ``file``, or its ``files`` in order."""
+    return [sample["file"]] if "file" in sample else list(sample.get("files", []))
+
+
+def eis_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Notebook 05: a file or files; a kind of ``cell`` or ``pellet``; a pellet's temperatures (one
+    per file), diameter and thickness (measured, or from mass and density); as many cycles or
+    temperatures as files."""
+    problems = []
+    for s in _entries(samples):
+        label, files, kind = s.get("label"), eis_files(s), s.get("kind", "cell")
+        if not files:
+            problems.append(f"sample {label!r}: give 'file' or 'files'")
+        if kind not in ("cell", "pellet"):
+            problems.append(f"sample {label!r}: kind must be 'cell' or 'pellet', got {kind!r}")
+            continue
+        axis = "temperatures_C" if kind == "pellet" else "cycles"
+        if kind == "pellet":
+            if axis not in s:
+                problems.append(f"pellet {label!r} needs 'temperatures_C' (one per file)")
+            if "diameter_mm" not in s:
+                problems.append(f"pellet {label!r} needs 'diameter_mm'")
+            if s.get("thickness_mm") is None and not ("mass_mg" in s and "density_g_cm3" in s):
+                problems.append(f"pellet {label!r} needs 'thickness_mm', or 'mass_mg' and 'density_g_cm3'")
+        if s.get(axis) is not None and files and len(s[axis]) != len(files):
+            problems.append(f"sample {label!r}: {len(files)} file(s) but {len(s[axis])} {axis}")
+    return problems
+
+
+#: Notebook 03's analyses of a spectrum
+RAMAN_ANALYSES = ("auto", "bands", "carbon")
+#: the keys of a band given as a dict (:class:`nakit.raman.fitting.Band`'s fields; a test keeps them equal)
+BAND_KEYS = ("name", "center", "shape", "tolerance", "fwhm", "fwhm_bounds", "bounds")
+
+
+def band_problem(label: Any, band: Any) -> str | None:
+    """Why ``band`` is no band entry (a library species name, or a dict with ``name``, ``center``
+    and only :data:`BAND_KEYS`); None when it is one."""
+    if isinstance(band, str) or (isinstance(band, Mapping) and {"name", "center"} <= set(band) <= set(BAND_KEYS)):
+        return None
+    return (f"sample {label!r}: a band is a library species name or a dict with 'name' and 'center' (optional "
+            f"{', '.join(repr(k) for k in BAND_KEYS[2:])}); got {band!r}")
+
+
+def raman_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Notebook 03: the analysis asked for, and the form of each band."""
+    problems = []
+    for s in _entries(samples):
+        label = s.get("label")
+        if s.get("analysis", "auto") not in RAMAN_ANALYSES:
+            problems.append(f"sample {label!r}: analysis must be one of {', '.join(map(repr, RAMAN_ANALYSES))}, "
+                            f"got {s['analysis']!r}")
+        bands = s.get("bands", [])
+        if not isinstance(bands, (list, tuple)):
+            problems.append(f"sample {label!r}: bands must be a list of bands, got {bands!r}")
+            continue
+        problems += [p for b in bands if (p := band_problem(label, b))]
+    return problems
+
+
+def cycling_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Notebook 04: a mass given twice over (``active_mass_mg`` and ``composite_mass_mg``), or an
+    ``active_fraction`` without the composite mass it is a fraction of."""
+    problems = []
+    for s in _entries(samples):
+        label = s.get("label", "")
+        if "active_mass_mg" in s and "composite_mass_mg" in s:
+            problems.append(f"sample {label!r}: give active_mass_mg or composite_mass_mg (+ active_fraction), not both")
+        if "active_fraction" in s and "composite_mass_mg" not in s:
+            problems.append(f"sample {label!r}: active_fraction needs composite_mass_mg")
+    return problems
+
+
+def _entries(samples) -> list[Mapping[str, Any]]:
+    """The entries that are mappings (another kind of entry is said by the entry checks)."""
+    return [s for s in samples if isinstance(s, Mapping)] if isinstance(samples, (list, tuple)) else []
+
+
+#: notebook stem -> the rules of its ``samples`` entries
+RULES: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[str]]] = {
+    "03_raman_assignment": raman_problems, "04_cycling": cycling_problems, "05_eis_fitting": eis_problems}
+
+
+def problems(notebook: str, parameters: Mapping[str, Any]) -> list[str]:
+    """The problems of ``parameters["samples"]`` by the rules of ``notebook`` (a stem), each
+    prefixed ``parameter 'samples': ``; none for a notebook without rules."""
+    rule = RULES.get(notebook)
+    if rule is None:
+        return []
+    return [f"parameter 'samples': {p}" for p in rule(parameters.get("samples", []))]

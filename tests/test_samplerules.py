@@ -1,0 +1,81 @@
+"""Sample entries wrong across keys (a pellet without its temperatures, a mass given twice over, a
+band without a centre) are refused with every other problem before any kernel starts: by
+``nakit study`` when the study loads, by ``nakit run``, and by the notebook's report.start when its
+parameters are edited by hand. A pellet without temperatures used to fail notebook 05 after the
+study's other notebooks had run."""
+
+from dataclasses import fields
+
+import pytest
+import yaml
+
+from nakit import samplerules
+from nakit.errors import ParameterError
+from nakit.paths import data_dir, notebooks_dir
+from nakit.study import load_study
+
+EIS = str(data_dir() / "eis" / "blocking_25C.z")
+
+
+def test_band_keys_are_the_band_fields():
+    from nakit.raman.fitting import Band
+
+    assert samplerules.BAND_KEYS == tuple(f.name for f in fields(Band))
+
+
+@pytest.mark.parametrize("entry, words", [
+    ({"kind": "pellet", "file": EIS, "diameter_mm": 10, "thickness_mm": 1},
+     "pellet 'x' needs 'temperatures_C' (one per file)"),
+    ({"kind": "pellet", "file": EIS, "temperatures_C": [25], "thickness_mm": 1}, "pellet 'x' needs 'diameter_mm'"),
+    ({"kind": "pellet", "file": EIS, "temperatures_C": [25], "diameter_mm": 10, "mass_mg": 150},
+     "pellet 'x' needs 'thickness_mm', or 'mass_mg' and 'density_g_cm3'"),
+    ({"kind": "pellet", "files": [EIS, EIS], "temperatures_C": [25], "diameter_mm": 10, "thickness_mm": 1},
+     "sample 'x': 2 file(s) but 1 temperatures_C"),
+    ({"kind": "coin", "file": EIS}, "sample 'x': kind must be 'cell' or 'pellet', got 'coin'"),
+    ({"kind": "cell"}, "sample 'x': give 'file' or 'files'"),
+])
+def test_eis_rules(entry, words):
+    assert samplerules.eis_problems([{"label": "x", **entry}]) == [words]
+
+
+def test_raman_and_cycling_rules():
+    assert samplerules.raman_problems([{"label": "x", "analysis": "peaks", "bands": ["PS4^3-", {"name": "b"},
+                                                                                       {"name": "c", "center": 1, "w": 2}]}]) == [
+        "sample 'x': analysis must be one of 'auto', 'bands', 'carbon', got 'peaks'",
+        "sample 'x': a band is a library species name or a dict with 'name' and 'center' (optional 'shape', "
+        "'tolerance', 'fwhm', 'fwhm_bounds', 'bounds'); got {'name': 'b'}",
+        "sample 'x': a band is a library species name or a dict with 'name' and 'center' (optional 'shape', "
+        "'tolerance', 'fwhm', 'fwhm_bounds', 'bounds'); got {'name': 'c', 'center': 1, 'w': 2}"]
+    assert samplerules.cycling_problems([{"label": "x", "active_mass_mg": 1, "composite_mass_mg": 2},
+                                         {"label": "y", "active_fraction": 0.3}]) == [
+        "sample 'x': give active_mass_mg or composite_mass_mg (+ active_fraction), not both",
+        "sample 'y': active_fraction needs composite_mass_mg"]
+    # the notebooks' own defaults follow the rules
+    from nakit.runner import notebook_defaults
+
+    for stem in samplerules.RULES:
+        assert samplerules.problems(stem, notebook_defaults(notebooks_dir() / f"{stem}.ipynb")) == [], stem
+
+
+def test_a_study_lists_a_wrongly_described_sample_before_anything_runs(tmp_path):
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"title": "t", "samples": [
+        {"label": "pellet A", "eis": {"file": EIS, "kind": "pellet", "diameter_mm": 10}},
+        {"label": "cell B", "cycling": {"file": str(data_dir() / "cycling" / "ball_milled_45cycles.xlsx"),
+                                        "active_fraction": 0.3}}]}), encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_study(tmp_path / "s.yaml")
+    text = str(err.value)
+    assert "has 3 problem(s)" in text and "pellet 'pellet A' needs 'temperatures_C' (one per file)" in text
+    assert "pellet 'pellet A' needs 'thickness_mm', or 'mass_mg' and 'density_g_cm3'" in text
+    assert "sample 'cell B': active_fraction needs composite_mass_mg" in text
+
+
+def test_nakit_run_and_report_start_refuse_them_too(tmp_path):
+    from nakit import report
+    from nakit.runner import prepare
+
+    pellet = [{"label": "P", "file": EIS, "kind": "pellet", "diameter_mm": 10, "thickness_mm": 1}]
+    with pytest.raises(ParameterError, match=r"parameter 'samples': pellet 'P' needs 'temperatures_C'"):
+        prepare(notebooks_dir() / "05_eis_fitting.ipynb", {"samples": pellet})
+    with pytest.raises(ParameterError, match=r"05_eis_fitting: parameter 'samples': pellet 'P' needs 'temperatures_C'"):
+        report.start("05_eis_fitting", tmp_path / "out", parameters={"samples": pellet})
