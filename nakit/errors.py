@@ -10,6 +10,7 @@ The hierarchy::
     +-- FileFormatError      a file cannot be read as the format it claims to be
     |   +-- MissingFactError a file of a known format lacks a fact the reading needs (also a ParameterError)
     |   +-- InvalidDataError a file of a known format holds a value no measurement can have
+    |   +-- AmbiguousFileError more than one technique's reader accepts the file
     +-- ParameterError       an argument or notebook parameter is invalid
     +-- CalculationError     an analysis cannot produce a trustworthy number
     |   +-- FitError         a least-squares fit failed or is ill-conditioned
@@ -87,6 +88,16 @@ class InvalidDataError(FileFormatError):
     measurement of its kind can have (p/p0 above 1.05, a negative uptake, a frequency twice
     in one sweep). The file is what the reader expected; its content is wrong: no other
     reader's request for a missing fact is the answer then (:func:`nakit.read`)."""
+
+
+class AmbiguousFileError(FileFormatError):
+    """More than one technique's reader accepts the file; ``techniques`` names them. Some files
+    hold two measurements (an EC-Lab sequence: a cycling record and impedance sweeps), each read
+    by naming its technique."""
+
+    def __init__(self, path, reason: str, *, techniques: tuple[str, ...]):
+        self.techniques = tuple(techniques)
+        super().__init__(path, reason)
 
 
 def read_as(exc: InvalidDataError, how: str) -> FileFormatError:

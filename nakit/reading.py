@@ -22,8 +22,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import (FileFormatError, InvalidDataError, MissingDependencyError, MissingFactError, NakitError,
-                     ParameterError)
+from .errors import (AmbiguousFileError, FileFormatError, InvalidDataError, MissingDependencyError, MissingFactError,
+                     NakitError, ParameterError)
 
 __all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe", "Inspection",
            "files_in", "inspect_files", "study_draft"]
@@ -45,6 +45,10 @@ def reader(technique: str) -> Callable:
     module, name = TECHNIQUES[technique]
     return getattr(importlib.import_module(module), name)
 
+
+#: Techniques whose measurements one file may hold together (an EC-Lab sequence of GCPL and PEIS
+#: techniques: a cycling record and impedance sweeps), each read by naming it.
+BOTH_IN_ONE = ("cycling", "eis")
 
 #: The keyword arguments each reader takes (its formats' options and the sample facts it
 #: stores), so that facts given for one technique do not make another's reader refuse a file.
@@ -133,8 +137,15 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
         named = {t: v for t, v in accepted.items() if TAKES[t] & facts.keys()}
         accepted = named if len(named) == 1 else accepted
     if len(accepted) > 1:
-        raise FileFormatError(path, f"read as {' and as '.join(accepted)} alike; say which it is "
-                                    f"(technique={next(iter(accepted))!r}, ...) or use that technique's reader")
+        if set(accepted) == set(BOTH_IN_ONE):  # an EC-Lab sequence: cycling, then impedance sweeps (or the reverse)
+            rows, sweeps = accepted["cycling"][0].sizes["time"], accepted["eis"][0].sizes.get("loop", 1)
+            raise AmbiguousFileError(path, f"the file holds a cycling record ({rows} points) and impedance sweeps "
+                                           f"({sweeps}): read each by naming it, technique='cycling' or "
+                                           "technique='eis' (a study lists the file under both)",
+                                     techniques=BOTH_IN_ONE)
+        raise AmbiguousFileError(path, f"read as {' and as '.join(accepted)} alike; say which it is "
+                                       f"(technique={next(iter(accepted))!r}, ...) or use that technique's reader",
+                                 techniques=tuple(accepted))
     if "raman" in accepted and isinstance(refused.get("xrd"), MissingFactError) and not TAKES["raman"] & facts.keys():
         _refuse_plain_low_axis(path, accepted["raman"][0])  # (a laser wavelength given says it is Raman)
     if accepted:
@@ -406,16 +417,26 @@ def inspect_files(paths, technique: str | None = None, **facts) -> list[Inspecti
             tries.append(t)
     out = []
     for path in files_in(paths):
-        for given in tries:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                try:
-                    ds = read(path, technique, **given)
-                except NakitError as exc:
-                    found = Inspection(path, error=exc, facts=given)
-                    continue
-            said = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)))
-            found = Inspection(path, ds, {k: v for k, v in given.items() if k in TAKES[technique_of(ds)]}, said)
-            break
-        out.append(found)
+        found = _inspect(path, technique, tries)
+        if (technique is None and isinstance(found.error, AmbiguousFileError)
+                and found.error.techniques == BOTH_IN_ONE):  # one file, two measurements: each
+            out += [_inspect(path, t, [{k: v for k, v in given.items() if k in TAKES[t]} for given in tries])
+                    for t in BOTH_IN_ONE]
+        else:
+            out.append(found)
     return out
+
+
+def _inspect(path: str, technique: str | None, tries: list[dict[str, Any]]) -> Inspection:
+    """The first reading of ``path`` that succeeds with one of the fact sets ``tries``, else the last error."""
+    for given in tries:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                ds = read(path, technique, **given)
+            except NakitError as exc:
+                found = Inspection(path, error=exc, facts=given)
+                continue
+        said = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)))
+        return Inspection(path, ds, {k: v for k, v in given.items() if k in TAKES[technique_of(ds)]}, said)
+    return found

@@ -410,3 +410,38 @@ def test_a_wrong_value_under_an_assumed_reading_is_one_reason_among_the_readers(
                                               r"shift and intensity \(no header names the columns\): repeated Raman "
                                               r"shift 149 cm-1"):
         nakit.read(spectrum)
+
+
+def test_a_file_holding_a_cycling_record_and_impedance_sweeps_is_read_as_each(tmp_path, capsys):
+    """An EC-Lab sequence (GCPL and PEIS in one .mpr, cellpy's biol.mpr) is a cycling record and
+    impedance sweeps: nakit.read asks which, inspect shows both, a drafted study lists both."""
+    pytest.importorskip("galvani", reason="reading .mpr needs the optional 'readers' extra (galvani)")
+    import yaml
+
+    from nakit.errors import AmbiguousFileError
+
+    path = peer_file("echem", "cellpy", "biol.mpr")
+    with pytest.raises(AmbiguousFileError, match=r"holds a cycling record \(23251 points\) and impedance sweeps \(5\): "
+                                                 r"read each by naming it") as err:
+        nakit.read(path)
+    assert err.value.techniques == ("cycling", "eis")
+    cycling, eis = nakit.read(path, "cycling"), nakit.read(path, "eis")
+    assert cycling.sizes["time"] == 23251 and eis.sizes["loop"] == 5
+    found = reading.inspect_files([path])
+    assert [f.technique for f in found] == ["cycling", "eis"] and all(f.error is None for f in found)
+    assert main(["inspect", "--study", str(path)]) == 0
+    (sample,) = yaml.safe_load(capsys.readouterr().out)["samples"]
+    assert sample == {"label": "biol", "cycling": {"file": str(path)}, "eis": {"file": str(path)}}
+
+
+def test_two_readers_of_other_techniques_stay_an_ambiguity(monkeypatch, tmp_path):
+    from nakit.errors import AmbiguousFileError
+
+    path = tmp_path / "x.txt"
+    path.write_text("1 2\n", encoding="utf-8")
+    _fake_readers(monkeypatch, {"xrd": True, "raman": True})
+    with pytest.raises(AmbiguousFileError) as err:
+        nakit.read(path)
+    assert err.value.techniques == ("xrd", "raman")
+    (found,) = reading.inspect_files([path])  # not split: one of the two readings is wrong
+    assert isinstance(found.error, AmbiguousFileError)
