@@ -89,6 +89,30 @@ def cycling_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
     return problems
 
 
+def xrd_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Notebook 01: a wavelength written as a number of angstrom in the range scans are taken at,
+    an anode (``"Cu"``, ``"CuKa1"``), or ``(ka1, ka2, ratio)``."""
+    from .anodes import WAVELENGTH_RANGE, anode_problem
+
+    lo, hi = WAVELENGTH_RANGE
+    problems = []
+    for s in _entries(samples):
+        label, value = s.get("label"), s.get("wavelength")
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, str):
+            problem = anode_problem(value)
+        elif isinstance(value, (int, float)):
+            problem = None if lo < value < hi else f"wavelength {value!r} angstrom is outside {lo:g}-{hi:g} angstrom"
+        elif isinstance(value, (list, tuple)):
+            problem = None if len(value) == 3 else f"wavelength {value!r}: expected (ka1, ka2, ratio)"
+        else:
+            problem = f"wavelength {value!r}: expected a number in angstrom or an anode"
+        if problem:
+            problems.append(f"sample {label!r}: {problem}")
+    return problems
+
+
 def _entries(samples) -> list[Mapping[str, Any]]:
     """The entries that are mappings (another kind of entry is said by the entry checks)."""
     return [s for s in samples if isinstance(s, Mapping)] if isinstance(samples, (list, tuple)) else []
@@ -96,7 +120,7 @@ def _entries(samples) -> list[Mapping[str, Any]]:
 
 #: notebook stem -> the rules of its ``samples`` entries
 RULES: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[str]]] = {
-    "03_raman_assignment": raman_problems, "04_cycling": cycling_problems, "05_eis_fitting": eis_problems}
+    "01_xrd_indexing": xrd_problems, "03_raman_assignment": raman_problems, "04_cycling": cycling_problems, "05_eis_fitting": eis_problems}
 
 
 def problems(notebook: str, parameters: Mapping[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ band without a centre) are refused with every other problem before any kernel st
 parameters are edited by hand. A pellet without temperatures used to fail notebook 05 after the
 study's other notebooks had run."""
 
+import re
 from dataclasses import fields
 
 import pytest
@@ -79,3 +80,23 @@ def test_nakit_run_and_report_start_refuse_them_too(tmp_path):
         prepare(notebooks_dir() / "05_eis_fitting.ipynb", {"samples": pellet})
     with pytest.raises(ParameterError, match=r"05_eis_fitting: parameter 'samples': pellet 'P' needs 'temperatures_C'"):
         report.start("05_eis_fitting", tmp_path / "out", parameters={"samples": pellet})
+
+
+@pytest.mark.parametrize("value, words, reader_says", [
+    ("Xx", "sample 'x': wavelength 'Xx': expected a number or an anode in ['Ag', 'Co', 'Cr', 'Cu', 'Fe', 'Mo'] "
+           "(optionally 'Ka1', e.g. 'CuKa1')", "expected a number or an anode in ['Ag', 'Co', 'Cr', 'Cu', 'Fe', 'Mo']"),
+    (15.4, "sample 'x': wavelength 15.4 angstrom is outside 0.05-5 angstrom", "is outside 0.05-5 angstrom"),
+    ([1.54, 1.544], "sample 'x': wavelength [1.54, 1.544]: expected (ka1, ka2, ratio)", "expected (ka1, ka2, ratio)"),
+    ("Cu", None, None), ("CuKa1", None, None), ("Mo Kα1", None, None), (1.5406, None, None),
+    ([1.5406, 1.5444, 0.5], None, None),
+])
+def test_xrd_wavelengths_are_refused_as_the_reader_would(value, words, reader_says):
+    """The rule refuses the wavelengths the reader refuses, so a study names them before it runs."""
+    from nakit.xrd.readers import Wavelength
+
+    assert samplerules.xrd_problems([{"label": "x", "wavelength": value}]) == ([] if words is None else [words])
+    if reader_says is None:
+        Wavelength.parse(value)
+    else:
+        with pytest.raises(ParameterError, match=re.escape(reader_says)):
+            Wavelength.parse(value)

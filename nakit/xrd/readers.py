@@ -52,21 +52,12 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
+from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 
 #: Emission lines (angstrom) by anode: (Ka1, Ka2, I(Ka2)/I(Ka1)); Hoelzer et al. (1997).
-ANODES = {
-    "Cu": (1.5405929, 1.5444274, 0.5),
-    "Co": (1.788996, 1.792835, 0.5),
-    "Mo": (0.7093171, 0.713607, 0.5),
-    "Fe": (1.936042, 1.939980, 0.5),
-    "Cr": (2.289760, 2.293663, 0.5),
-    "Ag": (0.5594218, 0.563813, 0.5),
-}
-
-
 @dataclass
 class Wavelength:
     """K-alpha1 (or monochromatic) wavelength, optional K-alpha2 and intensity ratio (angstrom)."""
@@ -81,10 +72,10 @@ class Wavelength:
         if isinstance(value, Wavelength):
             return value
         if isinstance(value, str):
-            m = re.fullmatch(r"\s*([A-Z][a-z]?)\s*(K[a\u03b1]1?)?\s*", value)
-            if not m or m.group(1) not in ANODES:
-                raise ParameterError(f"wavelength {value!r}: expected a number or an anode in {sorted(ANODES)}"
-                                     " (optionally 'Ka1', e.g. 'CuKa1')")
+            problem = anode_problem(value)
+            if problem:
+                raise ParameterError(problem)
+            m = ANODE_FORM.fullmatch(value)
             ka1, ka2, ratio = ANODES[m.group(1)]
             if m.group(2) and m.group(2).endswith("1"):
                 return cls(ka1)
@@ -95,15 +86,17 @@ class Wavelength:
             ka1, ka2, ratio = (float(v) for v in value)
             return cls._checked(ka1, ka2, ratio)
         try:
-            return cls._checked(float(value), None, 0.0)
+            ka1 = float(value)
         except (TypeError, ValueError):
             raise ParameterError(f"wavelength {value!r}: expected a number in angstrom") from None
+        return cls._checked(ka1, None, 0.0)  # (its range error, not "expected a number")
 
     @classmethod
     def _checked(cls, ka1, ka2, ratio):
         ka2 = ka2 if ka2 is not None and ka2 > 0 else None  # files write 0 for "no Ka2"
-        if not (0.05 < ka1 < 5.0) or (ka2 is not None and not (0.05 < ka2 < 5.0)):
-            raise ParameterError(f"wavelength ({ka1}, {ka2}) angstrom is outside 0.05-5 angstrom")
+        lo, hi = WAVELENGTH_RANGE
+        if not (lo < ka1 < hi) or (ka2 is not None and not (lo < ka2 < hi)):
+            raise ParameterError(f"wavelength ({ka1}, {ka2}) angstrom is outside {lo:g}-{hi:g} angstrom")
         if not 0.0 <= ratio <= 1.0:
             raise ParameterError(f"Ka2/Ka1 ratio {ratio} must lie in [0, 1]")
         return cls(ka1, ka2 if ratio > 0 else None, ratio if ka2 is not None else 0.0)

@@ -1,0 +1,32 @@
+"""X-ray tube anodes: their K-alpha lines, and how a wavelength is written as an anode.
+
+Apart from :mod:`nakit.xrd` so that checking a sample's ``wavelength`` before any kernel starts
+(:mod:`nakit.samplerules`) does not import the diffraction stack.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: anode -> (K-alpha1, K-alpha2 in angstrom, K-alpha2/K-alpha1 intensity ratio)
+ANODES = {
+    "Cu": (1.5405929, 1.5444274, 0.5),
+    "Co": (1.788996, 1.792835, 0.5),
+    "Mo": (0.7093171, 0.713607, 0.5),
+    "Fe": (1.936042, 1.939980, 0.5),
+    "Cr": (2.289760, 2.293663, 0.5),
+    "Ag": (0.5594218, 0.563813, 0.5),
+}
+#: an anode, optionally its K-alpha1 line alone: "Cu", "CuKa1", "Cu Kα1"
+ANODE_FORM = re.compile(r"\s*([A-Z][a-z]?)\s*(K[a\u03b1]1?)?\s*")
+#: the wavelengths (angstrom) a diffraction scan is taken at
+WAVELENGTH_RANGE = (0.05, 5.0)
+
+
+def anode_problem(value: str) -> str | None:
+    """Why ``value`` names no anode (the words :class:`nakit.xrd.readers.Wavelength` refuses it
+    with); None when it names one."""
+    m = ANODE_FORM.fullmatch(value)
+    if m and m.group(1) in ANODES:
+        return None
+    return f"wavelength {value!r}: expected a number or an anode in {sorted(ANODES)} (optionally 'Ka1', e.g. 'CuKa1')"
