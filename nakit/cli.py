@@ -108,9 +108,38 @@ def _cmd_inspect(args) -> int:
         print(f"  in a study: {f.technique}: {{file: {f.path}{given}}}\n")
     if args.study:
         print(study_draft(done, unread), end="")
+    if args.plot:
+        written = _quicklooks([f for f in found if f.error is None], Path(args.plot))
+        print(f"quick looks: {len(written)} figure(s) in {args.plot}", file=sys.stderr if args.study else sys.stdout)
     if unread:
         print(f"{len(unread)} of {len(found)} file(s) not read", file=sys.stderr)
     return 1 if unread else 0
+
+
+def _quicklooks(found, folder: Path) -> list[Path]:
+    """A :func:`nakit.quicklook` PNG per reading in ``folder``, named ``<sample>_<technique>.png``
+    after the sample the file is of (:func:`nakit.reading.sample_name`: ``annealed/XRD.raw`` ->
+    ``annealed_xrd.png``), numbered where two would share a name."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # (a terminal: nothing to show on)
+    import matplotlib.pyplot as plt
+
+    from .plotting import savefig
+    from .quicklook import quicklook
+    from .reading import sample_name
+
+    written = []
+    for f in found:
+        k, base = 1, f"{sample_name(f.path, f.technique)}_{f.technique}"
+        name = base
+        while folder / f"{name}.png" in written:
+            k += 1
+            name = f"{base}_{k}"
+        fig = quicklook(f.dataset)
+        written += savefig(fig, folder / f"{name}.png", formats=("png",))
+        plt.close(fig)
+    return written
 
 
 def _cmd_study(args) -> int:
@@ -224,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "used only for files that cannot be read without it")
     ins.add_argument("--study", action="store_true",
                      help="print a study file (YAML) for these files instead: one sample per file name")
+    ins.add_argument("--plot", metavar="FOLDER",
+                     help="also draw each file read (nakit.quicklook) as FOLDER/<file name>.png")
     ins.set_defaults(func=_cmd_inspect)
 
     stu = sub.add_parser("study", help="run a study (samples x techniques) into one report")

@@ -16,6 +16,7 @@ import os
 import numpy as np
 import xarray as xr
 
+from .layout import place_legend
 from .report import axis_unit
 
 
@@ -90,7 +91,8 @@ def _sorption(ds, plt):
         p, q = get_branch(ds, branch)
         ax.plot(p, q, "o-", ms=4, lw=1, color="C0", mfc="C0" if branch == "adsorption" else "none", label=branch)
     ax.set(xlabel="relative pressure p/p0", ylabel=_label("quantity adsorbed", ds["loading"]), xlim=(0, 1))
-    ax.legend(loc="upper left", fontsize="small")
+    # isotherms rise to the right: the lower right is free unless that covers points too (then beside the axes)
+    place_legend(ax, locations=("lower right", "center right"), fontsize="small")
     return fig
 
 

@@ -95,3 +95,32 @@ def test_what_is_no_measurement_is_refused_and_the_dataset_is_not_changed():
     before = ds.copy(deep=True)
     nakit.quicklook(ds)
     xr.testing.assert_identical(ds, before)
+
+
+def test_no_legend_covers_data():
+    from nakit.layout import covers_data, overlaps
+
+    for ds in (nakit.read(peer_file("sorption", "micromeritics", "Sample_A.xls")),
+               nakit.read(peer_file("sorption", "betsi", "UiO-66.csv")),
+               nakit.read(data_dir() / "raman" / "annealed_map.txt"),
+               nakit.read(peer_file("echem", "yadg", "peis.issue_149.mpt"))):
+        assert covers_data(overlaps(nakit.quicklook(ds))) == [], ds.attrs["source_path"]
+
+
+def test_inspect_plot_writes_one_png_per_reading_named_by_sample_and_technique(tmp_path, capsys):
+    import shutil
+
+    from nakit.cli import main
+
+    for sample in ("annealed", "quenched"):  # a folder per sample, files named by technique
+        (tmp_path / "raw" / sample).mkdir(parents=True)
+        shutil.copyfile(data_dir() / "xrd" / f"{sample}.raw", tmp_path / "raw" / sample / "XRD.raw")
+    shutil.copyfile(data_dir() / "raman" / "annealed.txt", tmp_path / "raw" / "annealed" / "Raman.txt")
+    (tmp_path / "raw" / "notes.txt").write_text("not data\n", encoding="utf-8")
+    assert main(["inspect", "--plot", str(tmp_path / "looks"), str(tmp_path / "raw")]) == 1  # (notes.txt)
+    assert "quick looks: 3 figure(s)" in capsys.readouterr().out
+    names = sorted(p.name for p in (tmp_path / "looks").iterdir())
+    assert names == ["annealed_raman.png", "annealed_xrd.png", "quenched_xrd.png"]
+    first = (tmp_path / "looks" / "annealed_xrd.png").read_bytes()
+    main(["inspect", "--plot", str(tmp_path / "again"), str(tmp_path / "raw" / "annealed")])
+    assert (tmp_path / "again" / "annealed_xrd.png").read_bytes() == first  # same file, same bytes
