@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-#: anode -> (K-alpha1, K-alpha2 in angstrom, K-alpha2/K-alpha1 intensity ratio)
+#: anode -> (K-alpha1, K-alpha2 in angstrom, K-alpha2/K-alpha1 intensity ratio); Hoelzer et al. (1997)
 ANODES = {
     "Cu": (1.5405929, 1.5444274, 0.5),
     "Co": (1.788996, 1.792835, 0.5),

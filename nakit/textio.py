@@ -315,6 +315,26 @@ def read_text_lines(path: str | os.PathLike, *, max_bytes: int | None = None,
 
 # ASCII digits only: Python's float() also accepts "1_000" and non-ASCII digits, which are not
 # numbers in an instrument file.
+#: What a plain table's first column holds, by the name its header gives it, per technique: a
+#: reader of one technique refuses a table whose header names another's (a cycler's time read as a
+#: 2theta scan, an isotherm's p/p0 read as a Raman shift), instead of reading its numbers.
+FIRST_COLUMNS = {
+    "xrd": re.compile(r"^(2[-_ ]?theta|2θ|two[-_ ]?theta|2th\b|angle|pos\.?|position)", re.IGNORECASE),
+    "raman": re.compile(r"^(raman[-_ ]?shift|wave[-_ ]?numbers?\b)", re.IGNORECASE),
+    "sorption": re.compile(r"^(p/p0|p/p°|p/po\b|relative[-_ ]?pressure|absolute[-_ ]?pressure|pressure\b)",
+                           re.IGNORECASE),
+    "cycling": re.compile(r"^(time\b|test[-_ ]?time|voltage\b|potential\b|ewe\b|current\b|cycle\b)", re.IGNORECASE),
+    "eis": re.compile(r"^(freq|frequency)\b", re.IGNORECASE),
+}
+
+
+def first_column_technique(name: str) -> str | None:
+    """The technique whose plain tables start with a column of this name (``"p/p0 (%)"``:
+    sorption), by :data:`FIRST_COLUMNS`; None for a name of no technique (``"x"``, ``"#Wave"``)."""
+    name = name.strip().lstrip("#;!%'\"/").strip()
+    return next((t for t, pattern in FIRST_COLUMNS.items() if pattern.match(name)), None)
+
+
 _NUMBER = {
     ".": re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII),
     ",": re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?", re.ASCII),

@@ -445,3 +445,41 @@ def test_two_readers_of_other_techniques_stay_an_ambiguity(monkeypatch, tmp_path
     assert err.value.techniques == ("xrd", "raman")
     (found,) = reading.inspect_files([path])  # not split: one of the two readings is wrong
     assert isinstance(found.error, AmbiguousFileError)
+
+
+@pytest.mark.parametrize("name, technique", [
+    ("p/p0 (%)", "sorption"), ("Relative Pressure", "sorption"), ("Absolute Pressure (mmHg)", "sorption"),
+    ("2Theta", "xrd"), ("2θ (deg)", "xrd"), ("Angle", "xrd"), ("Pos. [°2Th.]", "xrd"),
+    ("Raman Shift (cm-1)", "raman"), ("Wavenumber", "raman"), ("#Wave", None), ("x", None),
+    ("Test Time", "cycling"), ("time/s", "cycling"), ("Freq (kHz)", "eis"), ("frequency/Hz", "eis"),
+])
+def test_a_first_columns_name_says_its_technique(name, technique):
+    from nakit.textio import first_column_technique
+
+    assert first_column_technique(name) == technique
+
+
+def test_an_isotherm_in_per_cent_is_an_isotherm_not_a_raman_spectrum(tmp_path):
+    """'p/p0 (%),Quantity Adsorbed (cm3/g STP)' was read as a Raman spectrum "2-95 cm-1": the Raman
+    reader took any two columns under any header. Now a header naming another technique's axis is
+    refused by the Raman and XRD text readers, and the sorption reader reads per cent."""
+    p = np.linspace(0.02, 0.95, 25)
+    q = 100 * p / (0.1 + p)
+    percent = tmp_path / "pct.csv"
+    percent.write_text("p/p0 (%),Quantity Adsorbed (cm3/g STP)\n" + "".join(f"{100 * a:.4f},{b:.4f}\n"
+                                                                            for a, b in zip(p, q)), encoding="utf-8")
+    fraction = tmp_path / "frac.csv"
+    fraction.write_text("p/p0,Quantity Adsorbed (cm3/g STP)\n" + "".join(f"{a:.6f},{b:.4f}\n" for a, b in zip(p, q)),
+                        encoding="utf-8")
+    ds = nakit.read(percent)
+    assert nakit.technique_of(ds) == "sorption" and ds.attrs["relative_pressure_from"] == "p/p0 (%) / 100"
+    np.testing.assert_allclose(ds["relative_pressure"].values, nakit.read(fraction)["relative_pressure"].values,
+                               rtol=1e-12)
+    with pytest.raises(FileFormatError, match=r"names the first column 'p/p0 \(%\)', not a Raman shift: this table is "
+                                              r"no Raman spectrum \(a sorption table\?\)"):
+        nakit.read(percent, "raman")
+    scan = tmp_path / "scan.csv"  # a 2theta table without its wavelength: the XRD reader's request, not "Raman"
+    scan.write_text("2theta,intensity\n" + "".join(f"{a:.2f},{100 + a:.1f}\n" for a in np.arange(10, 80, 0.05)),
+                    encoding="utf-8")
+    with pytest.raises(MissingFactError, match="states no wavelength"):
+        nakit.read(scan)

@@ -36,8 +36,8 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
-from ..textio import (TextFile, check_last_row, check_last_value, decode, parse_number, read_bytes, read_text_lines,
-                      sniff_decimal_and_delimiter)
+from ..textio import (TextFile, check_last_row, check_last_value, decode, first_column_technique, parse_number, read_bytes,
+                      read_text_lines, sniff_decimal_and_delimiter)
 
 SHIFT_ATTRS = {"units": "cm-1", "long_name": "Raman shift"}
 _UNITS = {"cnt": "counts", "cnt/sec": "counts/s", "cnt/s": "counts/s"}
@@ -301,6 +301,12 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
                               "intensity, below at most a line of column names")
     table = _numeric_rows(path, body, ncols=2, ends_with_newline=text.ends_with_newline)
     x, extra = table[:, 0], {}
+    for lineno, line in names:  # a header naming another technique's axis: an isotherm's p/p0 is no Raman shift
+        first = re.split(r"\t|,|;|\s{2,}", line.strip())[0]
+        other = first_column_technique(first)
+        if other not in (None, "raman"):
+            raise FileFormatError(path, f"the header names the first column {first.strip()!r}, not a Raman shift: "
+                                        f"this table is no Raman spectrum (a {other} table?)", line=lineno)
     # the first column's name: the x axis
     named = next(((i, ln) for i, ln in names if _WAVELENGTH_AXIS.search(re.split(r"\t|,|;|\s{2,}", ln.strip())[0])),
                  None)

@@ -287,7 +287,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     """Read a plain CSV/text isotherm table or a pyGAPS CSV.
 
     Plain table: the header names the relative pressure column (``p/p0``, ``P/Po``,
-    ``relative pressure``, ``relative_pressure``) and a loading column with its unit in
+    ``relative pressure``, ``relative_pressure``; in per cent with ``(%)`` or ``[%]``) and a loading column with its unit in
     parentheses or square brackets (``mmol/g`` or ``mmol g-1``; a loading by mass, such as
     ``mg/g``, is N2's and converts with its molar mass); an optional ``branch`` column holds ads/des labels (otherwise the branch
     splits after the highest pressure). A loading header without a unit is refused rather
@@ -322,6 +322,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
         raise FileFormatError(path, f"loading column {header[iq]!r} states no unit (cm3/g STP, mmol/g, mg/g, ...)",
                               line=n0 + 1, field=header[iq])
     factors = _pressure_factors(absolute, header, path, n0 + 1) if absolute else None
+    # a relative pressure in per cent ("p/p0 (%)", "Relative Pressure [%]"): the header says so
+    percent = absolute is None and _unit_of(header[ip]).strip() == "%"
     p, q, b, rows, last_line = [], [], [], [], n0 + 1
     for n, line in enumerate(lines[n0 + 1:], start=n0 + 2):
         if not line.strip():
@@ -331,8 +333,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
             cut = n == len(lines) and not tf.ends_with_newline
             raise FileFormatError(path, ("file ends mid-row (truncated?): " if cut else "")
                                   + f"expected {len(header)} fields, got {len(row)}", line=n)
-        p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal) if absolute is None
-                 else _relative(row, absolute, factors, header, path, n, decimal))
+        p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal) / (100 if percent else 1)
+                 if absolute is None else _relative(row, absolute, factors, header, path, n, decimal))
         q.append(parse_number(row[iq], path=path, line=n, field=header[iq], decimal=decimal))
         if ib is not None:
             b.append(row[ib].strip())
@@ -344,6 +346,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     attrs = {"loading_units_in_file": unit, **file_provenance(path, "csv")}
     if absolute is not None:
         attrs["relative_pressure_from"] = f"{header[absolute[0]]} / {header[absolute[1]]}"
+    if percent:
+        attrs["relative_pressure_from"] = f"{header[ip]} / 100"
     if decimal == "," or delimiter not in (",", None):
         attrs["source_locale"] = f"decimal {decimal!r}, separator {delimiter or 'white space'!r}"
     try:

@@ -55,9 +55,10 @@ from ..datamodel import file_provenance
 from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
-                      decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+                      decode, first_column_technique, parse_number, read_bytes, read_text_lines,
+                      sniff_decimal_and_delimiter)
 
-#: Emission lines (angstrom) by anode: (Ka1, Ka2, I(Ka2)/I(Ka1)); Hoelzer et al. (1997).
+
 @dataclass
 class Wavelength:
     """K-alpha1 (or monochromatic) wavelength, optional K-alpha2 and intensity ratio (angstrom)."""
@@ -387,12 +388,6 @@ _Q_NAME = re.compile(r"^(q|q[-_ ]?value|scattering[-_ ]?vector)\b")
 _D_NAME = re.compile(r"^(d|d[-_ ]?spacing|d[-_ ]?value)\b")
 
 
-#: first-column names of other techniques' tables (a cycler's time, a spectrum's frequency or shift,
-#: an isotherm's pressure): a header naming one says the table is no diffraction scan
-_OTHER_NAME = re.compile(r"^(time|test[-_ ]?time|freq|frequency|p/p0|p/p°|relative[-_ ]?pressure|pressure|"
-                         r"raman[-_ ]?shift|wavenumbers?|voltage|potential|ewe|current|cycle)\b")
-
-
 def _first_column_names(lines: list[str]):
     """(line number, the name a header or comment line before the data gives its first column), lower case."""
     for lineno, raw in enumerate(lines, start=1):
@@ -410,7 +405,8 @@ def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
     d (``Q (1/A)``, ``# q(nm^-1)``, ``d-spacing (A)``), else None (2theta, as xy files hold).
 
     Raises FileFormatError when it names another technique's quantity (``time``, ``freq``,
-    ``p/p0``, ...): a cycler's or an isotherm's table is no scan whose wavelength is missing.
+    ``p/p0``, ...: :data:`nakit.textio.FIRST_COLUMNS`): a cycler's or an isotherm's table is no
+    scan whose wavelength is missing.
     """
     found = None
     for lineno, first in _first_column_names(lines):
@@ -419,9 +415,10 @@ def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
             found = ("q", 0.1 if nm else 1.0)
         elif _D_NAME.match(first):
             found = ("d", 10.0 if nm else 1.0)
-        elif _OTHER_NAME.match(first):
+        elif first_column_technique(first) not in (None, "xrd"):
             raise FileFormatError(path, f"the header names the first column {first!r}, not 2theta (or Q, d): "
-                                        "this table is no diffraction scan", line=lineno)
+                                        f"this table is no diffraction scan (a {first_column_technique(first)} "
+                                        "table?)", line=lineno)
     return found
 
 
