@@ -343,28 +343,33 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
 
 
 def _same_data(entries: dict[Path, list[dict[str, Any]]]) -> list[str]:
-    """Notes on samples of one technique whose entries read the same data the same way: one file
-    (or two with the same bytes) and the same keys. Their results are identical, which is no
-    finding but, almost always, a path copied from one sample to the next; the same file with
-    other settings (another range of a multi-range scan, another loop) is not noted."""
+    """Notes on samples of one technique whose entries read the same data the same way: the same
+    file or files (or copies with the same bytes) and the same other keys. Their results are
+    identical, which is no finding but, almost always, a path copied from one sample to the next;
+    the same file with other settings (another range of a multi-range scan, another loop) is not
+    noted. Files are hashed only where their sizes already agree."""
     from .io import sha256_file
+
+    def files_of(row) -> list[Path] | None:
+        paths = [Path(str(f)) for f in ([row["file"]] if "file" in row else row.get("files", []))]
+        return paths if paths and all(p.is_file() for p in paths) else None  # (a missing one: refused above)
 
     notes = []
     for nb, rows in entries.items():
-        groups: dict[tuple, list[str]] = {}
+        groups: dict[tuple, list[dict[str, Any]]] = {}
         for row in rows:
-            path = Path(str(row.get("file", "")))
-            if not path.is_file():  # (several files, or a missing one: refused above)
+            paths = files_of(row)
+            if paths is None:
                 continue
-            settings = repr(sorted((k, repr(v)) for k, v in row.items() if k not in ("label", "file")))
-            groups.setdefault((path.stat().st_size, settings), []).append(row)
-        for (_, settings), same_size in groups.items():
-            by_content: dict[str, list[dict[str, Any]]] = {}
+            settings = repr(sorted((k, repr(v)) for k, v in row.items() if k not in ("label", "file", "files")))
+            groups.setdefault((tuple(p.stat().st_size for p in paths), settings), []).append(row)
+        for same_size in groups.values():
+            by_content: dict[tuple, list[dict[str, Any]]] = {}
             for row in same_size if len(same_size) > 1 else ():
-                by_content.setdefault(sha256_file(row["file"]), []).append(row)
+                by_content.setdefault(tuple(sha256_file(p) for p in files_of(row)), []).append(row)
             for twins in by_content.values():
                 if len(twins) > 1:
-                    names = sorted({Path(str(r["file"])).name for r in twins})
+                    names = sorted({p.name for r in twins for p in files_of(r)})
                     notes.append(f"{TECHNIQUE_NAMES.get(nb.stem, nb.stem)}: {_join_labels(r['label'] for r in twins)} "
                                  f"read the same data the same way ({' and '.join(names)}): their results will be the "
                                  "same. One file given twice, or a copy of one under another name?")

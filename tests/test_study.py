@@ -928,3 +928,18 @@ def test_two_samples_reading_the_same_data_the_same_way_are_noted(tmp_path):
     study = load_study(tmp_path / "s.yaml")
     assert study.notes == ["xrd: S1, S2 and S2 again read the same data the same way (a.raw and b.raw): their results "
                            "will be the same. One file given twice, or a copy of one under another name?"]
+
+
+def test_the_same_list_of_files_under_two_labels_is_noted(tmp_path):
+    import yaml
+
+    from nakit.paths import data_dir
+
+    files = [str(data_dir() / "eis" / f"ball_milled_cycle{c:02d}.z") for c in (1, 10)]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"title": "t", "samples": [
+        {"label": "cell 1", "eis": {"files": files, "cycles": [1, 10]}},
+        {"label": "cell 2", "eis": {"files": files, "cycles": [1, 10]}},
+        {"label": "cell 3", "eis": {"files": files[:1], "cycles": [1]}}]}), encoding="utf-8")
+    assert load_study(tmp_path / "s.yaml").notes == [
+        "eis: cell 1 and cell 2 read the same data the same way (ball_milled_cycle01.z and ball_milled_cycle10.z): "
+        "their results will be the same. One file given twice, or a copy of one under another name?"]
