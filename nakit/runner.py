@@ -95,8 +95,9 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     Checks, all before any kernel starts: parameter names, value types, the allowed values
     a parameter's ``one of:`` comment lists, sample entries (unknown or missing keys per the
     ``keys:`` comment, duplicate labels, the rules of :mod:`nakit.samplerules`) and input
-    files (top-level ``*_file``/``*_files`` parameters and the file keys of sample entries). Sample entries' input paths come back
-    absolute (relative ones are relative to the notebook's folder).
+    files (top-level ``*_file``/``*_files`` parameters and the file keys of sample entries).
+    Sample entries' input paths come back absolute (relative ones are relative to the notebook's
+    folder).
 
     Raises
     ------

@@ -120,7 +120,8 @@ def _entries(samples) -> list[Mapping[str, Any]]:
 
 #: notebook stem -> the rules of its ``samples`` entries
 RULES: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[str]]] = {
-    "01_xrd_indexing": xrd_problems, "03_raman_assignment": raman_problems, "04_cycling": cycling_problems, "05_eis_fitting": eis_problems}
+    "01_xrd_indexing": xrd_problems, "03_raman_assignment": raman_problems, "04_cycling": cycling_problems,
+    "05_eis_fitting": eis_problems}
 
 
 def problems(notebook: str, parameters: Mapping[str, Any]) -> list[str]:

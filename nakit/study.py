@@ -1054,9 +1054,8 @@ def _cycles_panel(c, comp, out) -> None:
         df = df[~incomplete]
     df = df.dropna(subset=[q])
     if df.empty:  # (a cell that was only charged, or cut short in its first cycle)
-        comp.notes.append("cycling: no cell has a complete cycle"
-                          + (f" ({_count(left_out, 'cycle')} with a half-cycle missing or cut short)" if left_out else "")
-                          + ", so no capacity-over-cycles panel")
+        why = f" ({_count(left_out, 'cycle')} with a half-cycle missing or cut short)" if left_out else ""
+        comp.notes.append(f"cycling: no cell has a complete cycle{why}, so no capacity-over-cycles panel")
         return
     doubtful = (df["ce_doubtful"] == 1) if "ce_doubtful" in df else df[q].isnull()
     order = list(dict.fromkeys(df["sample"]))

@@ -36,8 +36,8 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
-from ..textio import (TextFile, check_last_row, check_last_value, decode, first_column_technique, parse_number, read_bytes,
-                      read_text_lines, sniff_decimal_and_delimiter)
+from ..textio import (TextFile, check_last_row, check_last_value, decode, first_column_technique, parse_number,
+                      read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 
 SHIFT_ATTRS = {"units": "cm-1", "long_name": "Raman shift"}
 _UNITS = {"cnt": "counts", "cnt/sec": "counts/s", "cnt/s": "counts/s"}

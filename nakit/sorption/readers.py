@@ -287,10 +287,11 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     """Read a plain CSV/text isotherm table or a pyGAPS CSV.
 
     Plain table: the header names the relative pressure column (``p/p0``, ``P/Po``,
-    ``relative pressure``, ``relative_pressure``; in per cent with ``(%)`` or ``[%]``) and a loading column with its unit in
-    parentheses or square brackets (``mmol/g`` or ``mmol g-1``; a loading by mass, such as
-    ``mg/g``, is N2's and converts with its molar mass); an optional ``branch`` column holds ads/des labels (otherwise the branch
-    splits after the highest pressure). A loading header without a unit is refused rather
+    ``relative pressure``, ``relative_pressure``; in per cent with ``(%)`` or ``[%]``) and a
+    loading column with its unit in parentheses or square brackets (``mmol/g`` or ``mmol g-1``;
+    a loading by mass, such as ``mg/g``, is N2's and converts with its molar mass); an optional
+    ``branch`` column holds ads/des labels (otherwise the branch splits after the highest
+    pressure). A loading header without a unit is refused rather
     than guessed. Fields may be separated by ``,``, ``;`` or tabs, with a decimal point or, in
     ``;``/tab separated files (European spreadsheet exports), a decimal comma
     (:func:`nakit.textio.sniff_decimal_and_delimiter`).
