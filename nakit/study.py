@@ -409,7 +409,7 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
 
         ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
     comparison = comparer.done if comparer.done is not None else comparer.finish(results)
-    comparison.notes[:0] = [n for n in study.notes if n not in comparison.notes]
+    comparison.notes[:0] = [n for n in study.notes if n not in comparison.notes]  # (the command prints them first)
     index = write_index(study, results, comparison, ledger)
     if all(r.ok for r in results) and comparison.complete:
         with atomic_path(study.output / REPORT_STAMP) as tmp:
@@ -1451,6 +1451,9 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         parts.append(f"<tr><td>{esc(label)}</td>{cells}<td>"
                      + (f"<a href='{esc(rel(link))}'>CSV</a>" if link else "") + "</td></tr>")
     parts.append("</table>")
+    if study.notes:  # what loading the study noticed (two labels, one data): beside the samples, not under "Not shown"
+        parts.append("<h3>To check</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in study.notes)
+                     + "</ul>")
     # runs
     parts.append("<h2>Reports</h2><table><tr><th>report</th><th>samples</th><th>status</th><th>seconds</th></tr>")
     for r in results:
@@ -1476,8 +1479,9 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
                      f"<figcaption>{esc(caption)}</figcaption></figure>")
     for heading, table in comp.tables:
         parts.append(f"<h3>{esc(heading)}</h3>" + table.to_html(na_rep="", escape=True, float_format=_float))
-    if comp.notes:
-        parts.append("<h3>Not shown</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in comp.notes)
+    not_shown = [n for n in comp.notes if n not in study.notes]
+    if not_shown:
+        parts.append("<h3>Not shown</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in not_shown)
                      + "</ul>")
     # ledger
     if ledger:

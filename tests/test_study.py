@@ -928,6 +928,16 @@ def test_two_samples_reading_the_same_data_the_same_way_are_noted(tmp_path):
     study = load_study(tmp_path / "s.yaml")
     assert study.notes == ["xrd: S1, S2 and S2 again read the same data the same way (a.raw and b.raw): their results "
                            "will be the same. One file given twice, or a copy of one under another name?"]
+    # in the index: beside the samples ("To check"), not among the panels not drawn
+    from nakit.study import Comparison, write_index
+
+    study.output.mkdir(parents=True, exist_ok=True)
+    comp = Comparison(nc=study.output / "comparison.nc", csv=study.output / "comparison.csv",
+                      notes=study.notes + ["raman: no sample has an entry for it, so no raman panel"])
+    page = write_index(study, [], comp, None).read_text(encoding="utf-8")
+    to_check, not_shown = page.split("<h3>To check</h3>")[1].split("</ul>")[0], page.split("<h3>Not shown</h3>")[1]
+    assert "read the same data the same way" in to_check and "read the same data" not in not_shown
+    assert "no raman panel" in not_shown
 
 
 def test_the_same_list_of_files_under_two_labels_is_noted(tmp_path):
