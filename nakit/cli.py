@@ -84,6 +84,8 @@ def _cmd_params(args) -> int:
 
 
 def _cmd_inspect(args) -> int:
+    from collections import Counter
+
     from .errors import MissingFactError
     from .reading import describe, inspect_files, study_draft
 
@@ -111,8 +113,13 @@ def _cmd_inspect(args) -> int:
     if args.plot:
         written = _quicklooks([f for f in found if f.error is None], Path(args.plot))
         print(f"quick looks: {len(written)} figure(s) in {args.plot}", file=sys.stderr if args.study else sys.stdout)
+    files = len({f.path for f in found})  # (a file holding two techniques' data is read twice)
+    if files > 1 and not args.study:  # a folder's worth: what it holds, at a glance
+        counts = Counter(technique for _, technique, _ in done)
+        print(f"read {len({path for path, _, _ in done})} of {files} files: "
+              + (", ".join(f"{n} {t}" for t, n in sorted(counts.items())) or "none"))
     if unread:
-        print(f"{len(unread)} of {len(found)} file(s) not read", file=sys.stderr)
+        print(f"{len(unread)} of {files} file(s) not read", file=sys.stderr)
     return 1 if unread else 0
 
 
