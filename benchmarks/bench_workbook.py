@@ -147,6 +147,14 @@ time in two and waited 0.2 s); two full-size image copies per figure gone (page 
 run), and a 2-worker batch of 30 keeps its 2 cores 91 % busy (idle: the zygote's imports alone at
 the start, the last run alone at the end, 5 % between runs). Tried and left out: glibc's
 ``glibc.malloc.hugetlb=1`` for the kernels (page faults -22 %, system time and wall unchanged).
+
+Measured 2026-12-06 22:12-23:20 (a later session), same kind of machine, default install, no
+speed work in between. This benchmark: nakit run 00 0.43-0.44 s; 30 runs 1.61x and 1.64x (pairs
+1.60-1.67x; ceiling 1.70x), runs 11-30 1.62x and 1.84x; technique notebooks 1.35-2.94 s; reproduce
+11.7 s. At 100 runs (the batch the issue's 7.0 s per run came from), alternated by hand into fresh
+folders: 1 worker 38.3, 41.9, 42.3 s against 2 workers 24.1, 23.2, 25.4 s, 1.74x by medians.
+``--install`` now stays on loopback (uv's cache, offline): 11.6-12.5 s. By hand, a fresh clone
+with an empty uv cache, ``make reproduce`` took 26.3 s, of which the install 15 s.
 """
 
 from __future__ import annotations
