@@ -350,27 +350,23 @@ def _same_data(entries: dict[Path, list[dict[str, Any]]]) -> list[str]:
     noted. Files are hashed only where their sizes already agree."""
     from .io import sha256_file
 
-    def files_of(row) -> list[Path] | None:
-        paths = [Path(str(f)) for f in ([row["file"]] if "file" in row else row.get("files", []))]
-        return paths if paths and all(p.is_file() for p in paths) else None  # (a missing one: refused above)
-
     notes = []
     for nb, rows in entries.items():
-        groups: dict[tuple, list[dict[str, Any]]] = {}
+        groups: dict[tuple, list[tuple[str, list[Path]]]] = {}  # (sizes, settings) -> [(label, files)]
         for row in rows:
-            paths = files_of(row)
-            if paths is None:
+            paths = [Path(str(f)) for f in ([row["file"]] if "file" in row else row.get("files", []))]
+            if not paths or not all(p.is_file() for p in paths):  # (a missing one: refused above)
                 continue
             settings = repr(sorted((k, repr(v)) for k, v in row.items() if k not in ("label", "file", "files")))
-            groups.setdefault((tuple(p.stat().st_size for p in paths), settings), []).append(row)
+            groups.setdefault((tuple(p.stat().st_size for p in paths), settings), []).append((row["label"], paths))
         for same_size in groups.values():
-            by_content: dict[tuple, list[dict[str, Any]]] = {}
-            for row in same_size if len(same_size) > 1 else ():
-                by_content.setdefault(tuple(sha256_file(p) for p in files_of(row)), []).append(row)
+            by_content: dict[tuple, list[tuple[str, list[Path]]]] = {}
+            for label, paths in same_size if len(same_size) > 1 else ():
+                by_content.setdefault(tuple(sha256_file(p) for p in paths), []).append((label, paths))
             for twins in by_content.values():
                 if len(twins) > 1:
-                    names = sorted({p.name for r in twins for p in files_of(r)})
-                    notes.append(f"{TECHNIQUE_NAMES.get(nb.stem, nb.stem)}: {_join_labels(r['label'] for r in twins)} "
+                    names = sorted({p.name for _, paths in twins for p in paths})
+                    notes.append(f"{TECHNIQUE_NAMES.get(nb.stem, nb.stem)}: {_join_labels(label for label, _ in twins)} "
                                  f"read the same data the same way ({' and '.join(names)}): their results will be the "
                                  "same. One file given twice, or a copy of one under another name?")
     return notes
@@ -409,13 +405,12 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
 
         ledger = write_ledger(study.output, claims=study.claims, runs=ok_dirs)
     comparison = comparer.done if comparer.done is not None else comparer.finish(results)
-    comparison.notes[:0] = [n for n in study.notes if n not in comparison.notes]  # (the command prints them first)
     index = write_index(study, results, comparison, ledger)
+    notes = study.notes + comparison.notes  # what loading noticed first, then the panels not drawn
     if all(r.ok for r in results) and comparison.complete:
         with atomic_path(study.output / REPORT_STAMP) as tmp:
-            tmp.write_text(json.dumps({"key": key, "notes": comparison.notes}, indent=1), encoding="utf-8")
-    return StudySummary(study, results, index, ledger, comparison.nc, comparison.notes,
-                        time.perf_counter() - start)
+            tmp.write_text(json.dumps({"key": key, "notes": notes}, indent=1), encoding="utf-8")
+    return StudySummary(study, results, index, ledger, comparison.nc, notes, time.perf_counter() - start)
 
 
 REPORT_STAMP = ".nakit-study.json"
@@ -1451,7 +1446,7 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         parts.append(f"<tr><td>{esc(label)}</td>{cells}<td>"
                      + (f"<a href='{esc(rel(link))}'>CSV</a>" if link else "") + "</td></tr>")
     parts.append("</table>")
-    if study.notes:  # what loading the study noticed (two labels, one data): beside the samples, not under "Not shown"
+    if study.notes:  # what loading the study noticed (two labels, one data): beside the samples
         parts.append("<h3>To check</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in study.notes)
                      + "</ul>")
     # runs
@@ -1479,9 +1474,8 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
                      f"<figcaption>{esc(caption)}</figcaption></figure>")
     for heading, table in comp.tables:
         parts.append(f"<h3>{esc(heading)}</h3>" + table.to_html(na_rep="", escape=True, float_format=_float))
-    not_shown = [n for n in comp.notes if n not in study.notes]
-    if not_shown:
-        parts.append("<h3>Not shown</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in not_shown)
+    if comp.notes:
+        parts.append("<h3>Not shown</h3><ul>" + "".join(f"<li class='note'>{esc(n)}</li>" for n in comp.notes)
                      + "</ul>")
     # ledger
     if ledger:

@@ -933,7 +933,7 @@ def test_two_samples_reading_the_same_data_the_same_way_are_noted(tmp_path):
 
     study.output.mkdir(parents=True, exist_ok=True)
     comp = Comparison(nc=study.output / "comparison.nc", csv=study.output / "comparison.csv",
-                      notes=study.notes + ["raman: no sample has an entry for it, so no raman panel"])
+                      notes=["raman: no sample has an entry for it, so no raman panel"])
     page = write_index(study, [], comp, None).read_text(encoding="utf-8")
     to_check, not_shown = page.split("<h3>To check</h3>")[1].split("</ul>")[0], page.split("<h3>Not shown</h3>")[1]
     assert "read the same data the same way" in to_check and "read the same data" not in not_shown
