@@ -108,13 +108,19 @@ MASS_MISMATCH = 0.01
 PLACEHOLDER_MASSES_MG = (0.001, 1.0, 1000.0)
 
 
+#: a mass as people type it: a number (decimal point or comma) and mg, g or µg
+_MASS = r"(\d+(?:[.,]\d*)?|[.,]\d+)\s*(mg|g|ug|µg|μg)"
+
+
+def _in_mg(number: str, unit: str) -> float:
+    return float(number.replace(",", ".")) * {"mg": 1.0, "g": 1e3}.get(unit.lower(), 1e-3)
+
+
 def mass_mg(text: str) -> float | None:
     """A mass as typed into a cycler's software, ``"2.35mg"``, ``"0,001 mg"``, ``"0.5 g"`` or
     ``"120ug"``, in mg; None for anything else."""
-    m = re.fullmatch(r"\s*(\d+(?:[.,]\d*)?|[.,]\d+)\s*(mg|g|ug|µg|μg)\s*", text or "", flags=re.IGNORECASE)
-    if not m:
-        return None
-    return float(m.group(1).replace(",", ".")) * {"mg": 1.0, "g": 1e3}.get(m.group(2).lower(), 1e-3)
+    m = re.fullmatch(rf"\s*{_MASS}\s*", text or "", flags=re.IGNORECASE)
+    return _in_mg(*m.groups()) if m else None
 
 
 def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe | None:
@@ -126,9 +132,9 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     (``mass_source``): LAND's ``Capacity / SpeCap``, read as ``instrument_active_mass_mg``,
     is the mass the operator typed into the cycler, whose own software reports capacities per
     gram of it; unless it is one of the :data:`PLACEHOLDER_MASSES_MG` cycler software fills in
-    (a warning says so, and capacities stay in mAh). A given mass that differs from the file's by more than :data:`MASS_MISMATCH`
-    is kept (the sample entry is the user's word) with a :class:`~nakit.errors.NakitWarning`
-    naming both.
+    (a warning says so, and capacities stay in mAh). A given mass that differs from the file's
+    by more than :data:`MASS_MISMATCH` is kept (the sample entry is the user's word) with a
+    :class:`~nakit.errors.NakitWarning` naming both.
 
     Raises
     ------
@@ -163,7 +169,7 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     return recipe
 
 
-_MASS_IN_TEXT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?|[.,]\d+)\s*(mg|g|ug|µg|μg)(?!\w)", re.IGNORECASE)
+_MASS_IN_TEXT = re.compile(rf"(?<![\w.,]){_MASS}(?!\w)", re.IGNORECASE)
 
 
 def _hint_mass_in_remarks(record: Any) -> None:
@@ -174,7 +180,7 @@ def _hint_mass_in_remarks(record: Any) -> None:
     for key, text in attrs.items():
         if not (key.startswith("instrument_") and ("remark" in key or "comment" in key)) or not isinstance(text, str):
             continue
-        masses = [mass_mg(f"{number}{unit}") for number, unit in _MASS_IN_TEXT.findall(text)]
+        masses = [_in_mg(number, unit) for number, unit in _MASS_IN_TEXT.findall(text)]
         if not masses:
             continue
         what = key.removeprefix("instrument_")

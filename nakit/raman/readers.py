@@ -301,15 +301,13 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
                               "intensity, below at most a line of column names")
     table = _numeric_rows(path, body, ncols=2, ends_with_newline=text.ends_with_newline)
     x, extra = table[:, 0], {}
-    for lineno, line in names:  # a header naming another technique's axis: an isotherm's p/p0 is no Raman shift
-        first = re.split(r"\t|,|;|\s{2,}", line.strip())[0]
-        other = first_column_technique(first)
-        if other not in (None, "raman"):
+    # the first column's name: the x axis
+    firsts = [(lineno, line, re.split(r"\t|,|;|\s{2,}", line.strip())[0]) for lineno, line in names]
+    for lineno, _, first in firsts:  # a header naming another technique's axis: an isotherm's p/p0 is no Raman shift
+        if (other := first_column_technique(first)) not in (None, "raman"):
             raise FileFormatError(path, f"the header names the first column {first.strip()!r}, not a Raman shift: "
                                         f"this table is no Raman spectrum (a {other} table?)", line=lineno)
-    # the first column's name: the x axis
-    named = next(((i, ln) for i, ln in names if _WAVELENGTH_AXIS.search(re.split(r"\t|,|;|\s{2,}", ln.strip())[0])),
-                 None)
+    named = next(((i, ln) for i, ln, first in firsts if _WAVELENGTH_AXIS.search(first)), None)
     if named is not None:  # an absolute wavelength axis: a Raman shift only with the laser's wavelength
         lineno, line = named
         if laser_wavelength is None:

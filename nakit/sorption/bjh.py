@@ -29,6 +29,11 @@ from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
 
 
+#: A distribution's flags in words (the others are shown as they are).
+BJH_FLAG_WORDS = {"peak_at_range_edge": "largest dV/dlogD at the edge of the diameter range: no peak inside it, "
+                                        "the peak diameter is the range's edge"}
+
+
 @dataclass
 class BJHResult:
     """A pore size distribution: per-group arrays (largest pores first) and its summary numbers.
@@ -64,9 +69,7 @@ class BJHResult:
     @property
     def flag_details(self) -> tuple[str, ...]:
         """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these)."""
-        words = {"peak_at_range_edge": "largest dV/dlogD at the edge of the diameter range: no peak inside it, "
-                                       "the peak diameter is the range's edge"}
-        return tuple(words.get(f, f) for f in self.flags)
+        return tuple(BJH_FLAG_WORDS.get(f, f) for f in self.flags)
 
     def to_dataset(self, **attrs) -> xr.Dataset:
         """The distribution as a Dataset over ``pore_diameter`` with units and the summary in attrs."""

@@ -415,10 +415,9 @@ def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
             found = ("q", 0.1 if nm else 1.0)
         elif _D_NAME.match(first):
             found = ("d", 10.0 if nm else 1.0)
-        elif first_column_technique(first) not in (None, "xrd"):
+        elif (other := first_column_technique(first)) not in (None, "xrd"):
             raise FileFormatError(path, f"the header names the first column {first!r}, not 2theta (or Q, d): "
-                                        f"this table is no diffraction scan (a {first_column_technique(first)} "
-                                        "table?)", line=lineno)
+                                        f"this table is no diffraction scan (a {other} table?)", line=lineno)
     return found
 
 
