@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     ins.add_argument("--study", action="store_true",
                      help="print a study file (YAML) for these files instead: one sample per file name")
     ins.add_argument("--plot", metavar="FOLDER",
-                     help="also draw each file read (nakit.quicklook) as FOLDER/<file name>.png")
+                     help="also draw each file read (nakit.quicklook) as FOLDER/<sample>_<technique>.png")
     ins.set_defaults(func=_cmd_inspect)
 
     stu = sub.add_parser("study", help="run a study (samples x techniques) into one report")

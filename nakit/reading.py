@@ -100,8 +100,13 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     Raises
     ------
     FileFormatError
-        No reader accepts the file (the message gives each one's reason), or more than one
-        does (the message names them: pass ``technique``).
+        No reader accepts the file (the message gives each one's reason).
+    AmbiguousFileError
+        More than one reader accepts it (``techniques`` names them: pass ``technique``); a file
+        holding a cycling record and impedance sweeps says so.
+    InvalidDataError
+        No reader accepts it and one that recognised its format found a value no measurement
+        can have (p/p0 above 1.05, a repeated frequency): that reader's error.
     MissingDependencyError
         No reader accepts it and one that recognises it needs an optional package.
     MissingFactError

@@ -31,6 +31,6 @@ __all__ = [
     "no_complete_cycle", "only_text", "profile_plan", "plateau_series", "rate_capability", "rate_steps_raw",
     "read_arbin_csv", "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling",
     "read_land", "read_land_cycle_table", "read_maccor_txt", "read_neware_csv", "read_neware_nda", "read_neware_regular_csv",
-    "read_neware_xls", "read_neware_xlsx", "read_record_parquet", "sample_recipe", "sniff_cycling", "summarise", "summarise_raw",
-    "write_record_parquet",
+    "read_neware_xls", "read_neware_xlsx", "read_record_parquet", "sample_recipe", "sniff_cycling", "summarise",
+    "summarise_raw", "write_record_parquet",
 ]

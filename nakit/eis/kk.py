@@ -283,8 +283,9 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
     if residual_limit is not None and rms > residual_limit:
         flags.append(KK_FAILED)
     if flags:
-        warnings.warn(f"Lin-KK flagged ({'; '.join(KK_FLAG_WORDS[f] for f in flags)}): M = {M} RC elements for {n} frequencies, mu = {mu:.3g}"
-                      + ("" if c is None else f" (cut-off {c})") + f", RMS residual {rms:.2%}",
+        warnings.warn(f"Lin-KK flagged ({'; '.join(KK_FLAG_WORDS[f] for f in flags)}): M = {M} RC elements for "
+                      f"{n} frequencies, mu = {mu:.3g}" + ("" if c is None else f" (cut-off {c})")
+                      + f", RMS residual {rms:.2%}",
                       NakitWarning, stacklevel=2)
     return LinKKResult(M=M, mu=mu, c=c, fit_type=fit_type, tau=tau, resistances=x[1:M + 1], r_ohm=float(x[0]),
                        inductance=float(x[-1]), capacitance=(1 / x[-2] if add_cap and x[-2] != 0 else None),
