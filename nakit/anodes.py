@@ -17,6 +17,9 @@ ANODES = {
     "Cr": (2.289760, 2.293663, 0.5),
     "Ag": (0.5594218, 0.563813, 0.5),
 }
+#: anode -> K-beta1 wavelength (angstrom), International Tables for Crystallography Vol. C, Table 4.2.2.1:
+#: a tube without a K-beta filter or monochromator adds a weak line below each K-alpha reflection
+KBETA = {"Cu": 1.392218, "Co": 1.620830, "Mo": 0.632303, "Fe": 1.756604, "Cr": 2.084920, "Ag": 0.497082}
 #: an anode, optionally its K-alpha1 line alone: "Cu", "CuKa1", "Cu Kα1"
 ANODE_FORM = re.compile(r"\s*([A-Z][a-z]?)\s*(K[a\u03b1]1?)?\s*")
 #: the wavelengths (angstrom) a diffraction scan is taken at

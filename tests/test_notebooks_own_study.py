@@ -125,6 +125,16 @@ def test_xrd_cells_match_the_standards(xrd_run):
     assert float(pb["a_sigma"]) > 0
 
 
+def test_xrd_standard_kbeta_lines_are_named_not_left_as_unexplained(xrd_run):
+    """A LaB6 standard's unexplained peaks: most are the tube's Cu Kbeta lines, and the report says so."""
+    out, _ = xrd_run
+    row = next(r for r in headline(out) if r["sample"] == "LaB6 standard" and r["key"] == "unexplained_peaks")
+    assert "unexplained peak(s) lie where the Cu Kβ line of a stronger peak falls" in row["flags"]
+    assert "(of 30.39)" in row["flags"]  # the 100 line's K-beta at 27.39 deg
+    lead = next(r for r in headline(out) if r["sample"] == "lead sulfate" and r["key"] == "unexplained_peaks")
+    assert "Kβ" not in lead["flags"]
+
+
 # -- cycling --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,16 @@
 
 Modules: :mod:`~nakit.xrd.readers` (files -> Dataset), :mod:`~nakit.xrd.structures` (CIF
 library), :mod:`~nakit.xrd.simulate` (sticks and profiles), :mod:`~nakit.xrd.background`,
-:mod:`~nakit.xrd.peaks`, :mod:`~nakit.xrd.phase_id`, :mod:`~nakit.xrd.refine`,
-:mod:`~nakit.xrd.indexing`, :mod:`~nakit.xrd.size`, :mod:`~nakit.xrd.scaling`,
+:mod:`~nakit.xrd.peaks`, :mod:`~nakit.xrd.klines` (K-alpha2 and K-beta lines read as peaks),
+:mod:`~nakit.xrd.phase_id`, :mod:`~nakit.xrd.refine`, :mod:`~nakit.xrd.indexing`, :mod:`~nakit.xrd.size`,
+:mod:`~nakit.xrd.scaling`,
 :mod:`~nakit.xrd.synthetic` (paper stand-ins) and :mod:`~nakit.xrd.writers`.
 """
 
 from .background import fit_background, fit_background_raw
 from .indexing import index_cubic, index_pattern, index_tetragonal
-from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note
+from .klines import ka2_note, ka2_pairs, kbeta_note, kbeta_pairs
+from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note, unfitted_note
 from .phase_id import identify_phases, identify_phases_raw, suggest_phases
 from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm
 from .refine import refine_cell, refine_cell_raw
@@ -19,11 +21,12 @@ from .size import instrument_from_standard, scherrer, scherrer_raw, williamson_h
 from .structures import Crystal, Site, crystal_from_parameters, library, read_cif, reference
 
 __all__ = [
-    "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength", "empty_peak_table",
-    "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw", "find_peaks_raw",
-    "fit_whole_pattern", "identify_phases", "identify_phases_raw", "index_cubic", "index_pattern",
-    "index_tetragonal", "instrument_from_standard", "library", "read_cif", "no_peaks_note", "read_xrd",
-    "read_xrd_scans", "reference", "reflections", "refine_cell", "refine_cell_raw", "scherrer",
-    "scherrer_raw", "simulate_pattern", "suggest_phases", "wavelength_from_gsas_prm", "williamson_hall",
-    "williamson_hall_raw",
+    "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength",
+    "empty_peak_table", "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw",
+    "find_peaks_raw", "fit_whole_pattern", "identify_phases", "identify_phases_raw", "index_cubic",
+    "index_pattern", "index_tetragonal", "instrument_from_standard", "ka2_note", "ka2_pairs",
+    "kbeta_note", "kbeta_pairs", "library", "read_cif", "no_peaks_note", "read_xrd", "read_xrd_scans",
+    "reference", "reflections", "refine_cell", "refine_cell_raw", "scherrer", "scherrer_raw",
+    "simulate_pattern", "suggest_phases", "unfitted_note", "wavelength_from_gsas_prm",
+    "williamson_hall", "williamson_hall_raw",
 ]

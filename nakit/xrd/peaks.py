@@ -310,7 +310,8 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
 
 def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
                 window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = 5, *,
-                fitted: dict | None = None, converged: _Converged | None = None, widths=None) -> pd.DataFrame:
+                fitted: dict | None = None, converged: _Converged | None = None, widths=None,
+                unfitted: dict | None = None) -> pd.DataFrame:
     """:func:`fit_peaks_raw` without its BLAS thread limit (the caller sets it: :func:`fit_peaks` once
     for all its refits; threadpoolctl takes milliseconds to find the libraries each time).
 
@@ -319,6 +320,9 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
     is made for (``window_fwhm`` of them each side; never under ``fwhm_guess``, the default for
     every peak). The table has a private ``_window_width`` column saying which width each peak's
     window had (:func:`fit_peaks` widens the windows of broad peaks with it, then drops it).
+    ``unfitted``: a dict to receive the groups that cannot be fitted (too few points in their
+    window, or a fit that does not converge), as {their K-alpha1 positions: why}; they are left
+    out of the table instead of failing the call (raised as :class:`FitError` without it).
     """
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
@@ -352,7 +356,11 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         m = (x >= lo) & (x <= hi)
         n = len(g)
         if m.sum() < 4 * n + 4:
-            raise FitError(f"too few points ({m.sum()}) to fit the peak(s) at {_degrees(g)}")
+            why = f"too few points ({m.sum()}) to fit the peak(s) at {_degrees(g)}"
+            if unfitted is None:
+                raise FitError(why)
+            unfitted[tuple(g)] = why
+            continue
         xm, ym, sm = x[m], y[m] - b[m], s[m]
         xc = xm.mean()
         p0, lo_b, hi_b = [float(np.percentile(ym, 5)), 0.0], [-np.inf, -np.inf], [np.inf, np.inf]
@@ -378,7 +386,11 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         group = _DoubletGroup(xm, xc, ym, sm, wl)
         res = _least_squares_trf(group.residual, group.jac, p0, lo_b, hi_b)
         if not res.success:
-            raise FitError(f"the fit of the peak(s) at {_degrees(g)} did not converge: {res.message}")
+            why = f"the fit of the peak(s) at {_degrees(g)} did not converge: {res.message}"
+            if unfitted is None:
+                raise FitError(why)
+            unfitted[tuple(g)] = why
+            continue
         dof = max(len(ym) - len(p0), 1)
         redchi = float(2 * res.cost / dof)
         cov = np.linalg.pinv(res.jac.T @ res.jac) * redchi
@@ -388,6 +400,8 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
         rows.extend(_with_window_width(fitted[key], w_g))
         if converged is not None:
             converged.add(fitted[key], window, lo_b[2::4], hi_b[2::4])
+    if not rows:
+        return empty_peak_table().assign(_window_width=pd.Series(dtype=float))
     df = pd.DataFrame(rows)
     return df.sort_values("two_theta", ignore_index=True)
 
@@ -456,6 +470,21 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         threshold; ``"empty"`` a table with no rows and the usual columns
         (:func:`empty_peak_table`), for a batch in which an amorphous or background-only scan
         is a finding, not a failure (:func:`no_peaks_note` says why it is empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per peak (:func:`fit_peaks_raw`). A group of candidates that cannot be fitted
+        (too few points in its window, or a fit that does not converge: typically a peak cut by
+        the scan's end) is left out, the rest kept; ``attrs["unfitted"]`` lists such groups
+        (``[{"two_theta": [...], "reason": ...}]``, empty when every group was fitted) and
+        :func:`unfitted_note` says it in words.
+
+    Raises
+    ------
+    FitError
+        Naming the file: when no group can be fitted, or when the candidates found cover
+        nearly the whole scan (:data:`NOISE_COVER`: noise or processed data, not raw counts).
     """
     if if_none not in ("raise", "empty"):
         raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
@@ -478,8 +507,42 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
             return empty_peak_table()
         raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range))
     wl = Wavelength.of(ds)
+    if found:
+        _refuse_noise(ds, x, positions)
     with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
         return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
+
+
+def _refuse_noise(ds: xr.Dataset, x: np.ndarray, positions: np.ndarray) -> None:
+    """Raise :class:`FitError` when the candidates found cover nearly every point of the scan.
+
+    Fitting hundreds of "peaks" in noise gives peaks, phases and sizes that mean nothing, and
+    only some of their fits fail to converge; refused before any is fitted.
+    """
+    x = np.sort(x)
+    near = np.zeros(x.size, dtype=bool)
+    for c in positions:
+        lo, hi = np.searchsorted(x, [c - NOISE_REACH, c + NOISE_REACH])
+        near[lo:hi] = True
+    share = float(near.mean())
+    if share > NOISE_COVER:
+        raise FitError(f"{source_name(ds)}: {positions.size} candidate peaks, within {NOISE_REACH:g}° of "
+                       f"{100 * share:.0f} % of the scan's points: a scan that is peak nearly everywhere by the "
+                       "Poisson test is noise or processed data, not raw counts; nothing fitted")
+
+
+def unfitted_note(peaks: pd.DataFrame) -> str:
+    """What :func:`fit_peaks` left out of ``peaks``, in words ("" when nothing).
+
+    ``"4 candidate peak(s) not fitted, so not identified or indexed: the fit of the peak(s) at
+    149.714, 150.024, 150.196, 150.360° 2θ did not converge: ..."``.
+    """
+    groups = peaks.attrs.get("unfitted") or []
+    if not groups:
+        return ""
+    n = sum(len(g["two_theta"]) for g in groups)
+    return (f"{n} candidate peak(s) not fitted, so not identified or indexed: "
+            + "; ".join(g["reason"] for g in groups))
 
 
 def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range) -> str:
@@ -509,6 +572,11 @@ def _alone(df: pd.DataFrame, widths, wl: Wavelength, kw) -> np.ndarray:
     return apart.all(axis=1)
 
 
+#: a scan whose found candidates lie within ``NOISE_REACH`` deg of more than ``NOISE_COVER`` of its
+#: points is peak nearly everywhere: noise or processed data, not a pattern to fit (real scans,
+#: LaB6 and PbSO4 standards included, stay under 0.4; a scrambled-intensity scan reaches 1.0)
+NOISE_COVER, NOISE_REACH = 0.9, 0.3
+
 #: how many times broader than the FWHM its window was made for a fitted candidate is "cramped"
 #: (its window then spans under 4 of its FWHMs each side): refitted wider before it may be dropped
 CRAMPED = 1.5
@@ -527,8 +595,9 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
     wider: the peaks that pass keep the fits they had, and a broad candidate among other
     peaks (a hump under a cluster as likely as a line) is not fitted under them.
     """
-    fitted, converged = {}, _Converged()
-    df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted, converged=converged)
+    fitted, converged, unfitted = {}, _Converged(), {}
+    df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted, converged=converged,
+                     unfitted=unfitted)
     step = float(np.median(np.diff(x)))
     drops, widened = 0, 0
     while found and drops < 8:
@@ -549,9 +618,13 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
                 widened += 1
                 widths = np.where(cramped, df["fwhm"], widths)
                 df = _fit_groups(x, y, df["two_theta"].values, wl, background, sig, **kw, fitted=fitted,
-                                 converged=converged, widths=widths)
+                                 converged=converged, widths=widths, unfitted=unfitted)
                 continue
         drops += 1
         df = _fit_groups(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted,
-                         converged=converged, widths=widths[~drop.values])
-    return df.drop(columns="_window_width")
+                         converged=converged, widths=widths[~drop.values], unfitted=unfitted)
+    if unfitted and df.empty:
+        raise FitError(next(iter(unfitted.values())))
+    df = df.drop(columns="_window_width")
+    df.attrs["unfitted"] = [{"two_theta": [float(c) for c in g], "reason": why} for g, why in unfitted.items()]
+    return df

@@ -1,0 +1,145 @@
+"""Tube lines other than the one the scan was read with, found among its peaks.
+
+K-alpha2 in a scan read with a single wavelength: a user who gives ``wavelength=1.5406`` (Cu K-alpha1) for a tube without a monochromator gets a
+peak table in which every reflection past ~40 deg appears twice: the K-alpha1 line and, 0.1-0.6
+deg above it, its K-alpha2 line at half the area. Phase identification then finds the second
+lines unexplained, and sizes, cells and counts are taken from half-resolved pairs. Nothing in
+the numbers fails, so the pairs are looked for and said.
+
+K-beta: a tube without a K-beta filter or monochromator adds, below each strong reflection, a
+line at the K-beta wavelength with a few to 20 % of its area. No candidate phase explains those
+peaks, and they read as an impurity phase; they are recognised as what they are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..anodes import ANODES, KBETA
+from .profiles import ka2_position
+from .readers import Wavelength
+
+#: a given wavelength within this of an anode's K-alpha1 (or of its K-alpha mean) is taken as that
+#: anode's (1.54, 1.5406, 1.5418 are all copper)
+SAME_ANODE = 0.003
+#: a K-alpha2 partner: within this share of the K-alpha1/K-alpha2 split of where the line is expected
+PARTNER_TOLERANCE = 0.2
+#: its area over the K-alpha1 line's (0.5 expected) and its FWHM over the K-alpha1 line's
+AREA_RATIO, FWHM_RATIO = (0.3, 0.8), (0.5, 2.0)
+#: this many pairs or more are a finding, not a coincidence
+MIN_PAIRS = 3
+
+
+def anode_of(wavelength) -> str | None:
+    """The anode whose K-alpha line a single ``wavelength`` (angstrom) is, or None."""
+    ka1 = Wavelength.parse(wavelength).ka1
+    for name, (a1, a2, ratio) in ANODES.items():
+        mean = (a1 + ratio * a2) / (1 + ratio)
+        if min(abs(ka1 - a1), abs(ka1 - mean)) <= SAME_ANODE:
+            return name
+    return None
+
+
+def ka2_pairs(peaks: pd.DataFrame, wavelength) -> list[tuple[float, float]]:
+    """Pairs ``(K-alpha1 line, K-alpha2 line)`` (deg 2theta) among fitted ``peaks`` read with a
+    single wavelength of a tube's anode; [] when the wavelength models K-alpha2 already or is
+    no anode's (a synchrotron's, a monochromated tube's given by another number).
+
+    Notes
+    -----
+    For a peak at 2theta_1 the K-alpha2 line lies at 2 arcsin(lambda_2 / lambda_1 sin theta_1);
+    a peak within ``PARTNER_TOLERANCE`` of the split of there, with 0.3-0.8 of its area
+    (0.5 for copper) and a FWHM within a factor 2, is its partner.
+    """
+    wl = Wavelength.parse(wavelength)
+    name = anode_of(wl) if wl.ka2 is None else None
+    if name is None or peaks.empty:
+        return []
+    a1, a2, _ = ANODES[name]
+    c, area, fwhm = (peaks[k].to_numpy(dtype=float) for k in ("two_theta", "area", "fwhm"))
+    order = np.argsort(c)
+    c, area, fwhm = c[order], area[order], fwhm[order]
+    expected = ka2_position(c, a1, a2)
+    pairs = []
+    for i, t in enumerate(expected):
+        split = t - c[i]
+        j = int(np.argmin(np.abs(c - t)))
+        if j == i or abs(c[j] - t) > PARTNER_TOLERANCE * split:
+            continue
+        if AREA_RATIO[0] <= area[j] / area[i] <= AREA_RATIO[1] and FWHM_RATIO[0] <= fwhm[j] / fwhm[i] <= FWHM_RATIO[1]:
+            pairs.append((float(c[i]), float(c[j])))
+    return pairs
+
+
+def ka2_note(peaks: pd.DataFrame, wavelength) -> str:
+    """Words for a report when ``peaks`` hold :data:`MIN_PAIRS` or more K-alpha pairs ("" otherwise)."""
+    pairs = ka2_pairs(peaks, wavelength)
+    if len(pairs) < MIN_PAIRS:
+        return ""
+    name = anode_of(wavelength)
+    first, second = pairs[len(pairs) // 2]
+    ka1 = Wavelength.parse(wavelength).ka1
+    return (f"{len(pairs)} pairs of peaks lie as the {name} Kα1 and Kα2 lines of one reflection (e.g. {first:.2f} "
+            f"and {second:.2f}° 2θ, the second at about half the area): the scan holds Kα2, but the wavelength "
+            f"({ka1:g} Å) is Kα1 alone, so each of these reflections is fitted as two peaks; give wavelength "
+            f"'{name}' to fit each as the Kα1/Kα2 doublet")
+
+
+#: a K-beta line's area over its K-alpha reflection's: 0.14-0.17 unfiltered, ~0.01 behind a filter
+KBETA_AREA = 0.35
+#: how far (deg) a K-beta line's K-alpha1 reflection may lie from where it is expected: both move
+#: with a zero shift, the expected place ~5 times less than the reflection
+KBETA_TOLERANCE = 0.05
+
+
+def kbeta_pairs(peaks: pd.DataFrame, wavelength, tolerance: float = KBETA_TOLERANCE,
+                among=None) -> list[tuple[float, float]]:
+    """Pairs ``(K-alpha reflection, its K-beta line)`` (deg 2theta) among fitted ``peaks``; []
+    when the wavelength is no tube anode's.
+
+    ``among``: the 2theta positions to test as K-beta lines (e.g. the peaks no phase explains;
+    default all). A peak is a K-beta line when a peak at least 1/:data:`KBETA_AREA` times its
+    area lies within ``tolerance`` deg of where its K-alpha1 reflection would be.
+
+    Notes
+    -----
+    A reflection at 2theta_alpha (K-alpha1) has its K-beta line at
+    2 arcsin(lambda_beta / lambda_alpha1 sin theta_alpha), below it.
+    """
+    name = anode_of(wavelength)
+    if name is None or peaks.empty:
+        return []
+    a1 = ANODES[name][0]
+    c, area = (peaks[k].to_numpy(dtype=float) for k in ("two_theta", "area"))
+    tested = c if among is None else np.asarray(among, dtype=float)
+    parents = ka2_position(tested, KBETA[name], a1)  # the K-alpha1 position of each as a K-beta line
+    pairs = []
+    for t, parent in zip(tested, parents):
+        mine = area[np.argmin(np.abs(c - t))]
+        near = np.flatnonzero(np.abs(c - parent) <= tolerance)
+        if near.size and area[near].max() * KBETA_AREA >= mine:
+            pairs.append((float(c[near[np.argmax(area[near])]]), float(t)))
+    return pairs
+
+
+def kbeta_note(peaks: pd.DataFrame, wavelength, unexplained, tolerance: float = KBETA_TOLERANCE,
+               scan_start: float | None = None) -> str:
+    """Words for a report when some of the ``unexplained`` peak positions are K-beta lines ("" otherwise).
+
+    Only when the strongest reflection's own K-beta line (the strongest K-beta line) is among the
+    peaks, where it falls inside the scan (from ``scan_start`` deg, default the first peak):
+    without it, a weak peak near another's K-beta place is a coincidence of a crowded pattern,
+    not the tube's K-beta.
+    """
+    pairs = kbeta_pairs(peaks, wavelength, tolerance, among=unexplained)
+    if not pairs:
+        return ""
+    name = anode_of(wavelength)
+    c, area = (peaks[k].to_numpy(dtype=float) for k in ("two_theta", "area"))
+    strongest = float(ka2_position(c[np.argmax(area)], ANODES[name][0], KBETA[name]))
+    if strongest >= (c.min() if scan_start is None else scan_start) and not np.any(np.abs(c - strongest) <= tolerance):
+        return ""
+    shown = ", ".join(f"{b:.2f} (of {a:.2f})" for a, b in pairs[:4]) + (", ..." if len(pairs) > 4 else "")
+    return (f"{len(pairs)} of the {len(unexplained)} unexplained peak(s) lie where the {name} Kβ line of a stronger "
+            f"peak falls ({shown}° 2θ): the tube's Kβ (left by its filter, or unfiltered), not another phase")
