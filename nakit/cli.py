@@ -94,8 +94,11 @@ def _cmd_inspect(args) -> int:
     done, unread = [], []
     for f in found:
         if f.error is not None:
-            hint = (f" (give it: nakit inspect {f.path} --fact {f.error.fact} {f.error.form})"
-                    if isinstance(f.error, MissingFactError) else "")
+            hint = ""
+            if isinstance(f.error, MissingFactError):
+                # a draft of a folder: the fact once for every file that lacks it (a per-file value in the draft after)
+                hint = (f" (give it: add --fact {f.error.fact} {f.error.form} to this command)" if args.study
+                        else f" (give it: nakit inspect {f.path} --fact {f.error.fact} {f.error.form})")
             unread.append((f.path, f"{f.error}{hint}"))
             if not args.study:
                 print(f"{f.path}\n  not read: {f.error}" + hint.replace(" (", "\n  (", 1) + "\n")

@@ -174,6 +174,9 @@ def test_nakit_inspect_describes_what_it_reads_and_names_what_it_cannot(tmp_path
     assert f"in a study: xrd: {{file: {raw}}}" in out.out
     assert f"{bad}\n  not read: {bad}: no nakit reader accepts this file" in out.out
     assert f"(give it: nakit inspect {xy} --fact wavelength VALUE)" in out.out
+    # drafting a study of a folder: the fact once, for every file that lacks it
+    assert main(["inspect", "--study", str(xy)]) == 1
+    assert "(give it: add --fact wavelength VALUE to this command)" in capsys.readouterr().out
     assert "2 of 3 file(s) not read" in out.err
     assert out.out.rstrip().endswith("read 1 of 3 files: 1 xrd")  # a folder's worth at a glance
     assert main(["inspect", "--fact", "wavelength", "Cu", str(xy), str(data_dir() / "raman" / "annealed.txt")]) == 0

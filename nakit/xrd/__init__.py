@@ -13,7 +13,7 @@ from .indexing import index_cubic, index_pattern, index_tetragonal
 from .klines import ka2_note, ka2_pairs, kbeta_note, kbeta_pairs
 from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note, unfitted_note
 from .phase_id import identify_phases, identify_phases_raw, suggest_phases
-from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm
+from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm, wavelength_from_instprm
 from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern
 from .simulate import Instrument, Phase, reflections, simulate_pattern

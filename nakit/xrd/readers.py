@@ -53,7 +53,7 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_problem
-from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
@@ -183,7 +183,8 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
         if wl is None:
             raise MissingFactError(path, "the file states no wavelength; give it (angstrom, or an anode such "
                                    "as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
-                                   "01's samples or under the sample's xrd in a study file", fact="wavelength")
+                                   "01's samples or under the sample's xrd in a study file"
+                                   + _wavelength_beside(path), fact="wavelength")
         out.append(_to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
     return out
 
@@ -1051,6 +1052,42 @@ _PARSERS = {
 }
 
 
+def _wavelength_beside(path) -> str:
+    """The wavelengths instrument parameter files beside a data file give, as words for its
+    missing-wavelength error ("" when there are none). Said, not taken: the user names the
+    scan's wavelength, and the file that gave it is not one of the run's recorded inputs."""
+    try:
+        beside = sorted(p for p in Path(path).parent.iterdir() if p.suffix.lower() in _INSTRUMENT_FILES)
+    except OSError:
+        return ""
+    said = []
+    for p in beside[:3]:
+        try:
+            wl = _INSTRUMENT_FILES[p.suffix.lower()](p)
+        except (NakitError, OSError):
+            continue
+        value = f"[{wl.ka1:g}, {wl.ka2:g}, {wl.ratio:g}]" if wl.ka2 else f"{wl.ka1:g}"
+        said.append(f"{p.name} beside it gives wavelength {value}")
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def wavelength_from_instprm(path: str | os.PathLike) -> Wavelength:
+    """K-alpha1, K-alpha2 and their ratio (or one wavelength) from a GSAS-II instrument parameter
+    file (``.instprm``: ``Lam1:``, ``Lam2:``, ``I(L2)/I(L1):`` lines, or ``Lam:`` alone)."""
+    path = Path(path)
+    values = {}
+    for lineno, line in enumerate(read_text_lines(path).lines, start=1):
+        key, sep, rest = line.partition(":")
+        if sep and key.strip() in ("Lam", "Lam1", "Lam2", "I(L2)/I(L1)"):
+            # newer files write "value,value,refine": the first is the value
+            values[key.strip()] = parse_number(rest.split(",")[0].strip(), path=path, line=lineno, field=key.strip())
+    if "Lam1" in values:
+        return Wavelength._checked(values["Lam1"], values.get("Lam2", 0.0), values.get("I(L2)/I(L1)", 0.0))
+    if "Lam" in values:
+        return Wavelength._checked(values["Lam"], None, 0.0)
+    raise FileFormatError(path, "no 'Lam:' or 'Lam1:' line with the wavelength")
+
+
 def wavelength_from_gsas_prm(path: str | os.PathLike, bank: int = 1) -> Wavelength:
     """K-alpha1, K-alpha2 and their ratio from a GSAS instrument parameter file (``ICONS`` line).
 
@@ -1066,6 +1103,10 @@ def wavelength_from_gsas_prm(path: str | os.PathLike, bank: int = 1) -> Waveleng
             ratio = vals[-1] if len(vals) >= 3 and ka2 > 0 else 0.0
             return Wavelength._checked(vals[0], ka2, ratio)
     raise FileFormatError(path, f"no 'INS {bank} ICONS' line with the wavelengths")
+
+
+#: instrument parameter files whose wavelengths a data file's missing-wavelength error names
+_INSTRUMENT_FILES = {".prm": wavelength_from_gsas_prm, ".instprm": wavelength_from_instprm}
 
 
 def formats() -> Sequence[str]:

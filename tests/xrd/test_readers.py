@@ -313,3 +313,47 @@ def test_raw4_two_ranges_and_a_lying_first_range(tmp_path):
     with pytest.raises(FileFormatError, match="declares 7133 steps") as info:
         read_xrd_scans(bad)
     assert info.value.field == "byte 535 (range 0 step count)"
+
+
+def test_a_missing_wavelength_error_names_the_instrument_file_beside_the_scan():
+    """GSAS STD data state no wavelength; the PRM beside PBSO4.XRA does, and the error says its values."""
+    from nakit.errors import MissingFactError
+
+    path = peer_file("xrd", "gsas2", "PBSO4.XRA")
+    with pytest.raises(MissingFactError) as err:
+        read_xrd(path)
+    assert str(err.value).endswith("(INST_XRY.PRM beside it gives wavelength [1.5405, 1.5443, 0.5])")
+    # the value as said reads the scan
+    assert read_xrd(path, wavelength=[1.5405, 1.5443, 0.5]).attrs["wavelength_ka2"] == 1.5443
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["Type:PXC", "Lam1:1.540500", "Lam2:1.544300", "I(L2)/I(L1):0.5"], (1.5405, 1.5443, 0.5)),
+    (["Type:PXC", "Lam1:1.5405,1.5405,False", "Lam2:1.5443,1.5443,False", "I(L2)/I(L1):0.48,0.5,True"],
+     (1.5405, 1.5443, 0.48)),
+    (["Type:PXC", "Lam:0.413,0.413,False"], (0.413, None, 0.0)),
+])
+def test_gsas2_instprm_wavelengths(tmp_path, lines, expected):
+    from nakit.xrd import wavelength_from_instprm
+
+    path = tmp_path / "lab.instprm"
+    path.write_text("#GSAS-II instrument parameter file; do not add/delete items!\n" + "\n".join(lines) + "\n")
+    wl = wavelength_from_instprm(path)
+    assert (wl.ka1, wl.ka2, wl.ratio) == expected
+    scan = tmp_path / "scan.xy"
+    scan.write_text("".join(f"{10 + 0.02 * i:.2f} {100 + i % 7}\n" for i in range(200)))
+    from nakit.errors import MissingFactError
+
+    with pytest.raises(MissingFactError, match=r"\(lab.instprm beside it gives wavelength "
+                       + (r"\[1.5405, 1.5443, 0.\d+\]\)" if expected[1] else r"0.413\)")):
+        read_xrd(scan)
+
+
+def test_an_instprm_without_a_wavelength_is_refused_naming_it(tmp_path):
+    from nakit.errors import FileFormatError
+    from nakit.xrd import wavelength_from_instprm
+
+    path = tmp_path / "lab.instprm"
+    path.write_text("Type:PXC\nZero:0.0\n")
+    with pytest.raises(FileFormatError, match="lab.instprm: no 'Lam:' or 'Lam1:' line with the wavelength"):
+        wavelength_from_instprm(path)
