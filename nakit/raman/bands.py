@@ -35,16 +35,34 @@ CARBON_PREFIX = "carbon "
 UNCHECKED_CARBON = "carbon band assumed: the spectrum was not checked for carbon D and G bands"
 
 COLUMNS = ("species", "band", "center", "min", "max", "typical_fwhm", "shape", "window", "citation", "note")
+#: what a library must give for every band; the other columns may be left out (:data:`DEFAULTS`)
+REQUIRED = ("species", "band", "center", "min", "max", "citation")
+#: a left-out column's value: the start width and profile of a band fitted by name (:func:`library_band`),
+#: the spectral window it is listed under, a note
+DEFAULTS = {"typical_fwhm": "10", "shape": "lorentzian", "window": "", "note": ""}
+SHAPES = ("lorentzian", "gaussian", "pvoigt", "bwf")
 
 
 def load_band_library(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Read and check the band library (default ``data/references/raman_bands.csv``)."""
+    """Read and check the band library (default ``data/references/raman_bands.csv``).
+
+    A library of one's own needs the columns :data:`REQUIRED`, in any order; ``typical_fwhm``,
+    ``shape``, ``window`` and ``note`` may be left out (:data:`DEFAULTS`) or left empty in a row,
+    and further columns are kept as they are. Returned with the columns of :data:`COLUMNS` first.
+    """
     path = Path(path) if path else references_dir() / "raman_bands.csv"
     if not path.is_file():
         raise FileFormatError(path, "band library not found")
-    lib = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if tuple(lib.columns) != COLUMNS:
-        raise FileFormatError(path, f"expected columns {COLUMNS}, got {tuple(lib.columns)}", line=1)
+    lib = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    lib.columns = [str(c).strip() for c in lib.columns]
+    missing = [c for c in REQUIRED if c not in lib.columns]
+    if missing:
+        raise FileFormatError(path, f"no column {', '.join(map(repr, missing))}: a band library needs the columns "
+                              f"{', '.join(REQUIRED)} (and may have {', '.join(DEFAULTS)}); got "
+                              f"{', '.join(lib.columns)}", line=1)
+    for col, default in DEFAULTS.items():
+        lib[col] = lib[col].where(lib[col].str.strip() != "", default) if col in lib.columns else default
+    lib = lib[list(COLUMNS) + [c for c in lib.columns if c not in COLUMNS]]
     for col in ("center", "min", "max", "typical_fwhm"):
         values = pd.to_numeric(lib[col], errors="coerce")
         if values.isna().any():
@@ -54,6 +72,11 @@ def load_band_library(path: str | os.PathLike | None = None) -> pd.DataFrame:
     bad = lib[(lib["min"] > lib["center"]) | (lib["center"] > lib["max"])]
     if not bad.empty:
         raise FileFormatError(path, "centre outside [min, max]", line=int(bad.index[0]) + 2, field="center")
+    shape = ~lib["shape"].isin(SHAPES)
+    if shape.any():
+        bad = int(np.flatnonzero(shape)[0])
+        raise FileFormatError(path, f"shape {lib['shape'].iloc[bad]!r}: expected one of {', '.join(SHAPES)}",
+                              line=bad + 2, field="shape")
     if (lib["citation"].str.strip() == "").any():
         raise FileFormatError(path, "every band needs a citation", line=int(np.flatnonzero(lib["citation"] == "")[0]) + 2,
                               field="citation")

@@ -11,7 +11,7 @@ from lmfit import lineshapes as ls
 
 from nakit.errors import FileFormatError, FitError, ParameterError
 from nakit.raman import read_raman
-from nakit.raman.bands import assign, candidates, library_band, load_band_library
+from nakit.raman.bands import COLUMNS, assign, candidates, library_band, load_band_library
 from nakit.raman.carbon import carbon_analysis, carbon_analysis_raw
 from nakit.raman.fitting import Band, fit_bands, fit_bands_raw
 from tests.peer import peer_file
@@ -126,8 +126,28 @@ def test_band_library_bad_file(tmp_path):
         load_band_library(path)
     assert err.value.line == 4 and err.value.field == "center"
     pd.DataFrame({"a": [1]}).to_csv(path, index=False)
-    with pytest.raises(FileFormatError, match="expected columns"):
+    with pytest.raises(FileFormatError, match="no column 'species', 'band', 'center', 'min', 'max', 'citation'"):
         load_band_library(path)
+    pd.DataFrame({"species": ["x"], "band": ["b"], "center": [100], "min": [95], "max": [105], "citation": ["c"],
+                  "shape": ["voigt"]}).to_csv(path, index=False)
+    with pytest.raises(FileFormatError, match="shape 'voigt': expected one of lorentzian, gaussian") as err:
+        load_band_library(path)
+    assert (err.value.line, err.value.field) == (2, "shape")
+
+
+def test_a_band_library_of_your_own_needs_only_positions_and_citations(tmp_path):
+    """The optional columns take their defaults, in any column order; further columns are kept."""
+    path = tmp_path / "anatase.csv"
+    path.write_text("citation,species,band,center,min,max,shape,mode\n"
+                    "Ohsaka 1978,anatase,Eg(1),144,140,150,,Eg\n"
+                    "Ohsaka 1978,anatase,Eg(3),639,633,645,gaussian,Eg\n", encoding="utf-8")
+    lib = load_band_library(path)
+    assert tuple(lib.columns[:10]) == COLUMNS and lib.columns[10] == "mode"
+    assert list(lib["shape"]) == ["lorentzian", "gaussian"] and list(lib["typical_fwhm"]) == [10.0, 10.0]
+    assert list(lib["note"]) == ["", ""] and list(lib["window"]) == ["", ""]
+    band = library_band("anatase", near=640, library=lib)
+    assert (band.center, band.shape, band.fwhm, band.tolerance) == (639.0, "gaussian", 10.0, 11.0)
+    assert assign({"b": 143.2}, library=lib, carbon=False)["assignment"].tolist() == ["anatase"]
 
 
 XC = np.linspace(900, 1900, 600)
