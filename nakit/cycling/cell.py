@@ -83,6 +83,26 @@ class CellRecipe:
                 f"{self.active_material} ({self.utilisation(capacity_mAh_g):.0f}% utilisation): "
                 "other reactions or the stated active mass must account for the excess")
 
+    def mass_doubt(self, capacity_mAh_g: float, complete: bool = True) -> str:
+        """A reason to doubt the active mass, from the record's largest specific capacity ("" if none).
+
+        Above :data:`MOST_SPECIFIC_CAPACITY` no material stores that much charge, whatever the
+        chemistry: the mass is wrong. Below :data:`LEAST_SPECIFIC_CAPACITY`, with a ``complete``
+        cycle measured, the cell cycled far less per gram than any battery electrode: a doubt.
+        """
+        if not np.isfinite(capacity_mAh_g):
+            return ""
+        mass = f"{self.active_mass_mg:g} mg" + (f", {self.mass_source}" if self.mass_source else " given")
+        if capacity_mAh_g > MOST_SPECIFIC_CAPACITY:
+            return (f"{capacity_mAh_g:.4g} mAh/g is far more than any electrode material stores (lithium metal, the "
+                    f"most, {LITHIUM_METAL_CAPACITY:g} mAh/g): the active mass ({mass}) cannot be right (a mass in "
+                    "grams typed as mg?)")
+        if complete and capacity_mAh_g < LEAST_SPECIFIC_CAPACITY:
+            return (f"the record's largest half-cycle holds only {capacity_mAh_g:.3g} mAh/g, far below any battery "
+                    f"electrode's: check the active mass ({mass}; the whole electrode's or cell's mass, or "
+                    "micrograms typed as mg?)")
+        return ""
+
     def describe(self) -> str:
         return (f"{self.active_mass_mg:g} mg {self.active_material or 'active material'} "
                 f"({self.active_fraction * 100:g} wt% of {self.composite_mass_mg:g} mg composite)"
@@ -95,6 +115,14 @@ class CellRecipe:
                 "theoretical_capacity_mAh_g": self.theoretical_capacity,
                 **({"active_mass_source": self.mass_source} if self.mass_source else {})}
 
+
+#: the most charge any electrode material stores per gram (lithium metal, Li -> Li+ + e-, mAh/g)
+LITHIUM_METAL_CAPACITY = 3861.0
+#: a specific capacity above this (mAh/g) comes from a wrong mass, whatever the chemistry: well over
+#: lithium metal's, where a silicon anode's first lithiation with its SEI (~4200) stays below
+MOST_SPECIFIC_CAPACITY = 10000.0
+#: a record whose largest half-cycle stays below this (mAh/g) cycled far less than any battery electrode
+LEAST_SPECIFIC_CAPACITY = 5.0
 
 #: The paper's cell: 5 mg composite cathode, 30 wt% Na2S (1.5 mg).
 PAPER_CELL = CellRecipe(composite_mass_mg=5.0, active_fraction=0.30)

@@ -311,7 +311,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         ``utilisation`` (% of theoretical), ``cycle_complete`` (1/0) and ``ce_doubtful``
         (1/0). attrs state the active mass, the orientation, the incomplete cycles and why
         (NaN where a half-cycle is missing or cut short: see the module docstring), the
-        cycles whose CE is doubtful and why, and ``flags``.
+        cycles whose CE is doubtful and why, ``mass_doubtful_reason`` (a specific capacity
+        no material reaches, or far under any electrode's: :meth:`CellRecipe.mass_doubt`;
+        "" when none) and ``flags``.
 
     Notes
     -----
@@ -450,6 +452,12 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
                 "the half-cycle began can cause this"), stacklevel=2)
+    doubt = ""
+    if cell is not None and np.isfinite(q).any():
+        doubt = cell.mass_doubt(float(np.nanmax(q)) / (cell.active_mass_mg * 1e-3), complete=bool(both.any()))
+    if doubt:
+        flags.append("mass_doubtful")
+        warnings.warn(NakitWarning(doubt), stacklevel=2)
     attrs = {
         "capacity_source": source,
         "energy_source": "cycler" if en_name == "energy_cycler" else "integrated",
@@ -467,6 +475,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "ce_doubtful_cycles": cycles[doubtful].astype(np.int64),
         "ce_doubtful_reasons": "; ".join(doubts),
         "active_mass_mg": np.nan if cell is None else cell.active_mass_mg,
+        "mass_doubtful_reason": doubt,
     }
     if cell is not None:
         m_g = cell.active_mass_mg * 1e-3

@@ -148,3 +148,56 @@ def test_a_remark_without_a_mass_offers_nothing(remark):
     with warnings.catch_warnings():
         warnings.simplefilter("error", NakitWarning)
         assert sample_recipe({"label": "x"}, xr.Dataset(attrs={"instrument_remark": remark})) is None
+
+
+@pytest.mark.parametrize("typed, doubt", [
+    (0.00104497, r"3\.372e\+06 mAh/g is far more than any electrode material stores \(lithium metal, the most, 3861 "
+                 r"mAh/g\): the active mass \(0\.00104497 mg given\) cannot be right \(a mass in grams typed as mg\?\)"),
+    (1044.97, r"the record's largest half-cycle holds only 3\.37 mAh/g, far below any battery electrode's: check the "
+              r"active mass \(1044\.97 mg given;"),
+])
+def test_a_mass_typed_in_the_wrong_unit_is_doubted_on_the_per_gram_numbers(typed, doubt):
+    """The BTSDA cell's mass is 1.04497215 mg (its remark): typed in grams or micrograms, every
+    per-gram number came out a thousand times off without a word."""
+    from nakit.cycling import CellRecipe
+
+    rec = read_cycling(peer_file("echem", "cellpy", "custom_data_003.xls"))
+    with pytest.warns(NakitWarning, match=doubt):
+        summary = summarise(rec, CellRecipe(typed, 1.0, None))
+    assert "mass_doubtful" in summary.attrs["flags"].split(",")
+    assert summary.attrs["mass_doubtful_reason"].startswith(doubt[:20].replace("\\", ""))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        warnings.filterwarnings("ignore", "incomplete cycle")  # (cycle 1 has no charge: said elsewhere)
+        right = summarise(rec, CellRecipe(1.04497215, 1.0, None))
+    assert right.attrs["mass_doubtful_reason"] == "" and "mass_doubtful" not in right.attrs["flags"]
+    peak = float(right["specific_discharge_capacity"].max())
+    assert 3000 < peak < 3400  # 3.52 mAh over 1.045 mg: a silicon-like anode's first lithiation
+
+
+def test_mass_doubt_bounds():
+    from nakit.cycling.cell import LEAST_SPECIFIC_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe
+
+    cell = CellRecipe(2.0, 0.5, None)
+    assert cell.mass_doubt(MOST_SPECIFIC_CAPACITY) == "" and cell.mass_doubt(MOST_SPECIFIC_CAPACITY * 1.001) != ""
+    assert cell.mass_doubt(LEAST_SPECIFIC_CAPACITY) == "" and cell.mass_doubt(LEAST_SPECIFIC_CAPACITY * 0.99) != ""
+    # no complete cycle (a rest, a first charge cut short): too little is not yet a doubt
+    assert cell.mass_doubt(0.01, complete=False) == "" and cell.mass_doubt(float("nan")) == ""
+
+
+@pytest.mark.notebooks
+def test_notebook04_says_the_mass_doubt_on_the_per_gram_results_only(tmp_path):
+    import csv
+
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+
+    samples = [{"label": "typed in grams", "file": str(peer_file("echem", "cellpy", "custom_data_003.xls")),
+                "active_mass_mg": 0.00104497}]
+    result = execute(notebooks_dir() / "04_cycling.ipynb", tmp_path, {"samples": samples, "plateau_window": None})
+    assert result.ok, result.error
+    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
+        flags = {r["key"]: r["flags"] for r in csv.DictReader(fh)}
+    doubt = "is far more than any electrode material stores"
+    assert doubt in flags["first_discharge_capacity"] and doubt in flags["final_discharge_capacity"]
+    assert doubt not in flags["capacity_retention"] and doubt not in flags["coulombic_efficiency"]
