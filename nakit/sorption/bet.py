@@ -95,8 +95,14 @@ def _words(flags) -> tuple[str, ...]:
     return tuple(BET_FLAG_WORDS.get(f, f"quality floor not met: {f}") for f in flags)
 
 
-#: The Rouquerol criteria, as flagged when the range used fails one, in words.
+#: a BET area above this (m2/g) no solid has (the highest reported, of MOFs such as DUT-60, are ~7800):
+#: the sample mass or the loading's unit is wrong
+MOST_BET_AREA = 10000.0
+
+#: The Rouquerol criteria, as flagged when the range used fails one, and an area no solid has, in words.
 BET_FLAG_WORDS = {
+    "area_beyond_any_solid": f"area above {MOST_BET_AREA:g} m2/g, more than any solid's (the highest reported BET "
+                             "areas are ~7800 m2/g): the sample mass or the loading's unit must be wrong",
     "1_n(1-p)_increasing": "Rouquerol criterion 1 fails: n(1-p/p0) does not rise over the range",
     "2_C_positive": "Rouquerol criterion 2 fails: C is not positive",
     "3_monolayer_in_range": "Rouquerol criterion 3 fails: the monolayer capacity lies outside the range's loadings",
@@ -193,6 +199,8 @@ def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None, 
     qm_sigma = qm**2 * math.sqrt(max(v_ss + 2 * v_si + v_ii, 0.0))
     c_sigma = (math.sqrt(max(v_ss / i**2 - 2 * s * v_si / i**3 + s**2 * v_ii / i**4, 0.0)) if i != 0 else math.nan)
     area = qm * area_per_loading(cross_section, constants)
+    if area > MOST_BET_AREA:
+        flags = tuple(flags) + ("area_beyond_any_solid",)
     if criteria is None:
         judged, _ = _judge(p, q, np.array([0]), np.array([n - 1]), np.array([s]), np.array([i]), full, tolerance)
         criteria = {name: bool(ok[0]) for name, ok in judged.items()}

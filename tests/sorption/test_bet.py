@@ -203,3 +203,21 @@ def test_sample_d_micromeritics_constants_reproduce_the_printed_report(sample_d)
 def test_bet_constants_refuse_unknown_names(sample_d):
     with pytest.raises(ParameterError, match="constants must be one of"):
         area_bet(sample_d, constants="codata1986")
+
+
+def test_an_area_no_solid_has_is_flagged_with_its_likely_cause(sample_a):
+    """A Quantachrome export's volumes are per sample and divided by sample_mass_g: a mass typed in
+    kg (or mg read as g the other way) scales the area a thousandfold, past any solid's."""
+    from nakit.sorption.bet import MOST_BET_AREA
+
+    p, q = get_branch(sample_a, "adsorption")
+    right = area_bet_raw(p, q)
+    assert right.ok and "area_beyond_any_solid" not in right.flags
+    wrong = area_bet_raw(p, q * 1000)  # the same isotherm over a thousandth of the mass
+    assert wrong.area == pytest.approx(1000 * right.area, rel=1e-9) and wrong.area > MOST_BET_AREA
+    assert not wrong.ok and wrong.flags == ("area_beyond_any_solid",)
+    assert wrong.flag_details == ("area above 10000 m2/g, more than any solid's (the highest reported BET areas are "
+                                  "~7800 m2/g): the sample mass or the loading's unit must be wrong",)
+    # an analytic isotherm under the bound is not flagged (its monolayer: 2000 cm3/g STP, ~8700 m2/g)
+    pp = np.linspace(0.05, 0.3, 10)
+    assert area_bet_raw(pp, bet_isotherm(pp, 2000.0)).flags == ()
