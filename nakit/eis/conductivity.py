@@ -24,11 +24,30 @@ K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K (CODATA 2018, exact by SI de
 FORMS = ("sigma", "sigma_T")
 
 
+#: the diameters (mm) of pellets pressed for conductivity: outside them a unit was likely mistyped
+PELLET_DIAMETER_MM = (2.0, 50.0)
+#: above this (S/cm) no solid ionic conductor is known (the best sulfides reach ~0.03 S/cm at room temperature)
+MOST_IONIC_CONDUCTIVITY = 1.0
+
+
 @dataclass(frozen=True)
 class Conductivity(Result):
-    """sigma (S/cm) with its one-sigma error and the geometry that produced it."""
+    """sigma (S/cm) with its one-sigma error and the geometry that produced it.
+
+    ``flags``: ``thicker_than_wide`` and ``diameter_unusual`` (a geometry no pressed pellet has:
+    a unit mistyped, which scales sigma by powers of ten), ``beyond_ionic_conductors`` (sigma above
+    :data:`MOST_IONIC_CONDUCTIVITY`).
+    """
 
     units: ClassVar[dict[str, str]] = {'sigma': 'S/cm', 'resistance': 'ohm', 'thickness_cm': 'cm', 'area_cm2': 'cm2'}
+    flag_words: ClassVar[dict[str, str]] = {
+        "thicker_than_wide": "the pellet would be thicker than it is wide: a thickness in µm typed as mm, or a mass "
+                             "in the wrong unit?",
+        "diameter_unusual": f"a diameter outside the {PELLET_DIAMETER_MM[0]:g}-{PELLET_DIAMETER_MM[1]:g} mm of pressed "
+                            "pellets: another unit typed as mm?",
+        "beyond_ionic_conductors": f"above {MOST_IONIC_CONDUCTIVITY:g} S/cm, beyond any solid ionic conductor (the best "
+                                   "sulfides reach ~0.03 S/cm at room temperature): an electronic conductor, or a "
+                                   "geometry in the wrong unit"}
     dims: ClassVar[dict[str, str]] = {}
 
     sigma: float
@@ -95,8 +114,12 @@ def ionic_conductivity(resistance: float, diameter_mm: float, *, thickness_mm: f
     else:
         raise ParameterError("the pellet thickness is needed: give thickness_mm, or mass_mg and density_g_cm3")
     sigma = L / (R * area)
+    doubts = {"thicker_than_wide": L > d_cm,
+              "diameter_unusual": not PELLET_DIAMETER_MM[0] <= diameter_mm <= PELLET_DIAMETER_MM[1],
+              "beyond_ionic_conductors": sigma > MOST_IONIC_CONDUCTIVITY}
     return Conductivity(sigma=float(sigma), sigma_sigma=float(sigma * rel), resistance=R, thickness_cm=float(L),
-                        thickness_cm_sigma=float(L_sigma), area_cm2=float(area), geometry=geometry)
+                        thickness_cm_sigma=float(L_sigma), area_cm2=float(area), geometry=geometry,
+                        flags=tuple(name for name, doubtful in doubts.items() if doubtful))
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,44 @@ def test_growth_rate():
     assert w.rate == pytest.approx(2.0) and w.change_sigma == pytest.approx(np.sqrt(2))
     with pytest.raises(ParameterError, match="repeated"):
         growth_rate_raw([1, 1, 2], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("given, flags", [
+    (dict(diameter_mm=10.0, thickness_mm=0.8), ()),                        # a pressed pellet
+    (dict(diameter_mm=10.0, thickness_mm=800.0), ("thicker_than_wide",)),  # 800 µm typed as mm
+    (dict(diameter_mm=1.0, thickness_mm=0.8), ("diameter_unusual",)),      # 1.0 cm typed as mm
+    (dict(diameter_mm=10.0, mass_mg=150_000.0, density_g_cm3=1.89), ("thicker_than_wide",)),  # 150 g, not mg
+])
+def test_a_geometry_no_pellet_has_is_flagged(given, flags):
+    c = ionic_conductivity(1000.0, given.pop("diameter_mm"), **given)
+    assert c.flags == flags
+    assert all(words.endswith("?") for words in c.flag_details)  # a question: the unit typed
+
+
+def test_a_conductivity_beyond_ionic_conductors_is_flagged():
+    assert ionic_conductivity(1000.0, 10.0, thickness_mm=0.8).flags == ()  # 1e-4 S/cm: a sulfide electrolyte
+    c = ionic_conductivity(0.05, 10.0, thickness_mm=0.8)  # 2 S/cm
+    assert c.sigma == pytest.approx(2.04, rel=0.01) and c.flags == ("beyond_ionic_conductors",)
+    assert "beyond any solid ionic conductor" in c.flag_details[0]
+
+
+@pytest.mark.notebooks
+def test_notebook05_flags_a_pellet_thickness_typed_in_micrometres(tmp_path):
+    import csv
+
+    from nakit.paths import data_dir, notebooks_dir
+    from nakit.runner import execute
+
+    files = [str(data_dir() / "eis" / f"blocking_{t}C.z") for t in (25, 30)]
+    samples = [{"label": "pellet 800 um", "kind": "pellet", "diameter_mm": 10.0, "thickness_mm": 800.0,
+                "temperatures_C": [25, 30], "files": files},
+               {"label": "pellet 0.8 mm", "kind": "pellet", "diameter_mm": 10.0, "thickness_mm": 0.8,
+                "temperatures_C": [25, 30], "files": files}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path, {"samples": samples})
+    assert result.ok, result.error
+    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = {(r["sample"], r["key"]): r for r in csv.DictReader(fh)}
+    wrong, right = rows["pellet 800 um", "conductivity_25C"], rows["pellet 0.8 mm", "conductivity_25C"]
+    assert float(wrong["value"]) == pytest.approx(1000 * float(right["value"]), rel=1e-9)
+    assert "thicker than it is wide: a thickness in µm typed as mm" in wrong["flags"]
+    assert "thicker" not in right["flags"]
