@@ -26,6 +26,16 @@ ANODE_FORM = re.compile(r"\s*([A-Z][a-z]?)\s*(K[a\u03b1]1?)?\s*")
 WAVELENGTH_RANGE = (0.05, 5.0)
 
 
+def anode_in_nm(value: float) -> str | None:
+    """The anode whose K-alpha1 (or K-alpha mean) ``value`` is when read in nm, not angstrom
+    (0.15406 -> "Cu"); None when it is none's. A wavelength so close to a tenth of a tube's line
+    is a unit slip far more often than a synchrotron's choice."""
+    for name, (a1, a2, ratio) in ANODES.items():
+        if min(abs(10 * value - a1), abs(10 * value - (a1 + ratio * a2) / (1 + ratio))) <= 0.003:
+            return name
+    return None
+
+
 def anode_problem(value: str) -> str | None:
     """Why ``value`` names no anode (the words :class:`nakit.xrd.readers.Wavelength` refuses it
     with); None when it names one."""

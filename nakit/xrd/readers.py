@@ -41,6 +41,7 @@ import io
 import os
 import re
 import struct
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -52,8 +53,8 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_problem
-from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, ParameterError
+from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_in_nm, anode_problem
+from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
@@ -177,6 +178,11 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
         # value) held something else: say so with the file rather than let a bare traceback out
         raise FileFormatError(path, f"malformed {fmt} file: {type(exc).__name__}: {exc}") from None
     override = Wavelength.parse(wavelength) if wavelength is not None else None
+    if override is not None and override.ka2 is None and anode_in_nm(override.ka1):
+        warnings.warn(NakitWarning(
+            f"{path}: wavelength {override.ka1:g} angstrom is a tenth of {anode_in_nm(override.ka1)} K-alpha: a "
+            f"wavelength in nm? nakit reads it in angstrom (give {10 * override.ka1:g} or "
+            f"'{anode_in_nm(override.ka1)}' if the scan was taken with that tube)"), stacklevel=2)
     out = []
     for i, s in enumerate(scans):
         wl = override or s.wavelength

@@ -124,8 +124,27 @@ def scattering_factors(elements, s, wavelength: float, anomalous: bool = True) -
     return out
 
 
+#: the most reflection images (lattice points with d >= d_min, times the Laue class's 2 x rotations)
+#: a structure is simulated with: their index arrays take ~32 bytes each. A lab or synchrotron
+#: scan stays far below (LaB6 to 150 deg with Cu: ~60 000; S8 (Fddd, 3300 A^3) to d = 0.29 A: ~9
+#: million), while a wavelength in nm read as angstrom asks for 10^8 and more
+MAX_REFLECTION_IMAGES = 25_000_000
+
+
 def _families(crystal: Crystal, d_min: float):
-    """Representative hkl, multiplicity and 1/d^2 of every reflection with d >= d_min."""
+    """Representative hkl, multiplicity and 1/d^2 of every reflection with d >= d_min.
+
+    Raises
+    ------
+    ParameterError
+        When d_min is so small that the structure's reflections down to it, times its Laue
+        class's operations, exceed :data:`MAX_REFLECTION_IMAGES`.
+    """
+    n = 4.0 / 3.0 * np.pi * crystal.volume / d_min**3  # lattice points in the sphere 1/d <= 1/d_min
+    if n * 2 * len(crystal.rotations) > MAX_REFLECTION_IMAGES:
+        raise ParameterError(f"{crystal.name}: down to d = {d_min:.3g} angstrom it has about {n:,.0f} reflections, "
+                             "more than any powder pattern resolves (the wavelength and 2theta range reach that far "
+                             "only with a wavelength in nm read as angstrom, or one far shorter than the scan's)")
     gstar = crystal.reciprocal_metric()
     hmax = np.floor(np.array(crystal.cell[:3]) / d_min).astype(int) + 1
     grids = np.meshgrid(*(np.arange(-m, m + 1) for m in hmax), indexing="ij")
