@@ -12,6 +12,7 @@ from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
+from .counting import counting_dispersion, no_pattern_reason, noise_scale, not_counts_note
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
 from ..datamodel import naming_source, require_dataset, source_name
@@ -23,13 +24,15 @@ FWHM_GUESS = 0.15
 
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
-                   min_separation_deg: float = 0.15, smooth_deg: float = 0.06, wavelength=None) -> np.ndarray:
+                   min_separation_deg: float = 0.15, smooth_deg: float = 0.06, wavelength=None,
+                   noise_variance: float = 1.0) -> np.ndarray:
     """2theta of local maxima standing ``min_snr`` Poisson sigmas above the background.
 
     Counting noise sets the threshold: a point is significant when
-    (y - B) / sqrt(max(B, 1)) >= min_snr after a light moving-average smoothing. With a
-    K-alpha doublet ``wavelength``, maxima at the K-alpha2 position of a stronger maximum are
-    dropped: the doublet fit models them.
+    (y - B) / sqrt(v max(B, v)) >= min_snr after a light moving-average smoothing, ``v`` the
+    ``noise_variance`` (1 for raw counts; :func:`nakit.xrd.counting.noise_scale` for intensities
+    that are not). With a K-alpha doublet ``wavelength``, maxima at the K-alpha2 position of a
+    stronger maximum are dropped: the doublet fit models them.
     """
     from scipy.signal import find_peaks as _find
 
@@ -42,7 +45,8 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
     step = float(np.median(np.diff(x)))
     n = max(1, int(round(smooth_deg / step)))
     ys = np.convolve(y - b, np.ones(n) / n, mode="same")
-    noise = np.sqrt(np.maximum(b, 1.0) / n)
+    # one count, the floor of counting noise, is noise_variance in these units
+    noise = np.sqrt(noise_variance * np.maximum(b, noise_variance) / n)
     # clipping filters sit a little under noisy data; remove that offset (most points are background)
     z = ys / noise
     z -= np.median(z)
@@ -478,13 +482,16 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         (too few points in its window, or a fit that does not converge: typically a peak cut by
         the scan's end) is left out, the rest kept; ``attrs["unfitted"]`` lists such groups
         (``[{"two_theta": [...], "reason": ...}]``, empty when every group was fitted) and
-        :func:`unfitted_note` says it in words.
+        :func:`unfitted_note` says it in words. ``attrs["not_counts"]``: words when the
+        intensities are not raw counts (:mod:`nakit.xrd.counting`: the candidates were then
+        found against the measured scatter), else "".
 
     Raises
     ------
     FitError
-        Naming the file: when no group can be fitted, or when the candidates found cover
-        nearly the whole scan (:data:`NOISE_COVER`: noise or processed data, not raw counts).
+        Naming the file: when no group can be fitted, or when the scan is no pattern: its
+        points scatter unlike counts and each is unrelated to the next
+        (:func:`nakit.xrd.counting.no_pattern_reason`: noise or scrambled values).
     """
     if if_none not in ("raise", "empty"):
         raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
@@ -496,39 +503,27 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if background is None:
         background = snip_background(x, y)
     found = positions is None
+    dispersion = counting_dispersion(y)
+    if no_pattern_reason(y):
+        raise FitError(f"{source_name(ds)}: {no_pattern_reason(y)}")
     if found:
-        positions = find_peaks_raw(x, y, background, min_snr=min_snr, wavelength=Wavelength.of(ds))
+        positions = find_peaks_raw(x, y, background, min_snr=min_snr, wavelength=Wavelength.of(ds),
+                                   noise_variance=noise_scale(y))
     positions = np.asarray(positions, dtype=float)
     if two_theta_range is not None:
         lo, hi = two_theta_range
         positions = positions[(positions >= lo) & (positions <= hi)]
     if positions.size == 0:
         if if_none == "empty":
-            return empty_peak_table()
-        raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range))
+            empty = empty_peak_table()
+            empty.attrs.update(unfitted=[], not_counts=not_counts_note(dispersion))
+            return empty
+        raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range, not_counts_note(dispersion)))
     wl = Wavelength.of(ds)
-    if found:
-        _refuse_noise(ds, x, positions)
     with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
-        return _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
-
-
-def _refuse_noise(ds: xr.Dataset, x: np.ndarray, positions: np.ndarray) -> None:
-    """Raise :class:`FitError` when the candidates found cover nearly every point of the scan.
-
-    Fitting hundreds of "peaks" in noise gives peaks, phases and sizes that mean nothing, and
-    only some of their fits fail to converge; refused before any is fitted.
-    """
-    x = np.sort(x)
-    near = np.zeros(x.size, dtype=bool)
-    for c in positions:
-        lo, hi = np.searchsorted(x, [c - NOISE_REACH, c + NOISE_REACH])
-        near[lo:hi] = True
-    share = float(near.mean())
-    if share > NOISE_COVER:
-        raise FitError(f"{source_name(ds)}: {positions.size} candidate peaks, within {NOISE_REACH:g}° of "
-                       f"{100 * share:.0f} % of the scan's points: a scan that is peak nearly everywhere by the "
-                       "Poisson test is noise or processed data, not raw counts; nothing fitted")
+        df = _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
+    df.attrs["not_counts"] = not_counts_note(dispersion)
+    return df
 
 
 def unfitted_note(peaks: pd.DataFrame) -> str:
@@ -545,15 +540,16 @@ def unfitted_note(peaks: pd.DataFrame) -> str:
             + "; ".join(g["reason"] for g in groups))
 
 
-def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range) -> str:
+def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range, not_counts: str = "") -> str:
     """:func:`fit_peaks`' error for a scan with nothing to fit: the file, the threshold, what to try."""
     source = source_name(ds)
     if not found:
         return (f"{source}: no peaks to fit: none of the given positions lies in two_theta_range "
                 f"{two_theta_range} deg")
     return (f"{source}: no peaks to fit: {no_peaks_note(ds, min_snr, two_theta_range)} (Poisson sigmas over the "
-            "SNIP background). If the scan has weak peaks, lower min_snr (e.g. 3); if it is amorphous or "
-            "background only, that is the finding: fit_peaks(..., if_none='empty') returns an empty table")
+            "SNIP background" + (f"; {not_counts}" if not_counts else "") + "). If the scan has weak peaks, lower "
+            "min_snr (e.g. 3); if it is amorphous or background only, that is the finding: fit_peaks(..., "
+            "if_none='empty') returns an empty table")
 
 
 def _alone(df: pd.DataFrame, widths, wl: Wavelength, kw) -> np.ndarray:
@@ -571,11 +567,6 @@ def _alone(df: pd.DataFrame, widths, wl: Wavelength, kw) -> np.ndarray:
     np.fill_diagonal(apart, True)
     return apart.all(axis=1)
 
-
-#: a scan whose found candidates lie within ``NOISE_REACH`` deg of more than ``NOISE_COVER`` of its
-#: points is peak nearly everywhere: noise or processed data, not a pattern to fit (real scans,
-#: LaB6 and PbSO4 standards included, stay under 0.4; a scrambled-intensity scan reaches 1.0)
-NOISE_COVER, NOISE_REACH = 0.9, 0.3
 
 #: how many times broader than the FWHM its window was made for a fitted candidate is "cramped"
 #: (its window then spans under 4 of its FWHMs each side): refitted wider before it may be dropped

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from nakit.anodes import ANODES, KBETA
-from nakit.errors import FitError
 from nakit.xrd import (Wavelength, fit_peaks, ka2_note, ka2_pairs, kbeta_note, kbeta_pairs, read_xrd, reference,
                        reflections, unfitted_note)
 from nakit.xrd.klines import anode_of
@@ -108,15 +107,6 @@ def test_no_kbeta_or_ka2_said_of_scans_without_them():
     assert kbeta_note(peaks, Wavelength.of(ds), peaks["two_theta"].to_numpy(), scan_start=float(ds.two_theta.min())) == ""
     assert ka2_note(peaks, Wavelength.of(ds)) == ""
     assert kbeta_pairs(peaks, 0.45) == [] and ka2_pairs(peaks, 0.45) == []
-
-
-def test_candidates_all_over_a_noise_scan_are_refused_naming_the_file():
-    path = peer_file("xrd", "nomad", "TwoTheta_scan_scrambled.raw")
-    with pytest.raises(FitError) as err:
-        fit_peaks(read_xrd(path))
-    text = str(err.value)
-    assert text.startswith(f"{path}: ") and "candidate peaks, within 0.3° of 100 % of the scan's points" in text
-    assert "noise or processed data" in text
 
 
 @pytest.mark.notebooks

@@ -1,7 +1,8 @@
 """A scan nakit cannot fit, among others in notebook 01: said for that scan, the others analysed.
 
 NOMAD's TwoTheta_scan_scrambled.raw holds scrambled intensities (noise, a third of them below zero):
-by the Poisson test it is "peak" at every point (now refused as such before any peak is fitted). Its background was fitted to zero points and
+by the Poisson test it is "peak" at every point (now refused as noise before anything is fitted:
+its points scatter far more than counts would, each unrelated to the next). Its background was fitted to zero points and
 returned without a flag (lmfit's warnings leaking into the report), and its peak fit failed to
 converge, which failed notebook 01 for every sample with "peak fit at [np.float64(13.53...),
 ...] deg did not converge".
@@ -19,15 +20,32 @@ SCRAMBLED = ("xrd", "nomad", "TwoTheta_scan_scrambled.raw")
 GOOD = ("xrd", "xylib", "Cu3Au-1.raw")
 
 
-def test_a_background_fit_on_no_points_is_refused_naming_the_file():
-    from nakit.xrd import fit_background, read_xrd
+def test_a_scan_of_noise_is_refused_naming_the_file():
+    """Scrambled values scatter ~700 times as counts would, each unrelated to the next: no pattern.
+    Said by the background fit and the peak fit alike, before either fits anything."""
+    from nakit.xrd import fit_background, fit_peaks, read_xrd
 
     path = peer_file(*SCRAMBLED)
-    with pytest.raises(FitError) as err:
-        fit_background(read_xrd(path), humps=())
-    text = str(err.value)
-    assert text.startswith(f"{path}: only 0 of 7134 points lie outside the Bragg peaks found")
-    assert "noise or processed data" in text
+    for fit in (lambda ds: fit_background(ds, humps=()), fit_peaks):
+        with pytest.raises(FitError) as err:
+            fit(read_xrd(path))
+        text = str(err.value)
+        assert text.startswith(f"{path}: its points scatter 7.1e+02 times (in variance) as counting would and each "
+                               "is unrelated to the next (lag-1 correlation 0.02): noise or scrambled values")
+
+
+def test_a_background_fit_on_no_points_is_refused():
+    """A scan in counts whose peaks, widened by 0.3 deg, leave no point of background."""
+    import numpy as np
+
+    from nakit.xrd import fit_background_raw
+
+    x = np.arange(10, 40, 0.02)
+    comb = sum(5000 * np.exp(-0.5 * ((x - c) / 0.03) ** 2) for c in np.arange(10.1, 40, 0.25))
+    y = np.random.default_rng(3).poisson(100 + comb).astype(float)
+    with pytest.raises(FitError, match=r"only 0 of 1500 points lie outside the Bragg peaks found, too few for the "
+                                        r"background's \d+ parameters"):
+        fit_background_raw(x, y, humps=())
 
 
 def test_a_peak_fit_that_does_not_converge_names_the_file_and_the_positions(monkeypatch):
@@ -64,10 +82,10 @@ def test_notebook01_reports_the_unfittable_scan_and_analyses_the_other(tmp_path)
         rows = [r for r in csv.DictReader(fh)]
     scrambled = {r["key"]: r for r in rows if r["sample"] == "Scrambled"}
     assert "peak fit failed" in scrambled["phases_present"]["flags"]
-    assert "noise or processed data" in scrambled["phases_present"]["flags"]  # the fit's error kept with the flag
+    assert "noise or scrambled values" in scrambled["phases_present"]["flags"]  # the fit's error kept with the flag
     # said in full once; the later places that say the scan has no peaks say it short, not with the path again
     assert "**Scrambled**: no indexed peaks (peak fit failed: nothing to identify or index)" in text
-    assert text.count("candidate peaks, within 0.3° of 100 %") <= 3  # once, + the flags
+    assert text.count("each is unrelated to the next") <= 4  # the background's and the peak fit's, + the flags
     # how many peaks no phase explains is not known, not 0
     assert scrambled["unexplained_peaks"]["value"] == "" and "not known" in scrambled["unexplained_peaks"]["note"]
     # Film A's results are those of a run without the scrambled scan

@@ -1,0 +1,78 @@
+"""Intensities that are not raw counts: counts per second, normalised or scaled scans.
+
+Read as counts (a two-column file says nothing of it), a scan normalised to its maximum showed no
+peak above its Poisson threshold and was reported as amorphous; the same scan multiplied by 100
+showed twice its real peaks. Their point-to-point scatter says what they are.
+"""
+
+import csv
+
+import numpy as np
+import pytest
+
+from nakit.paths import data_dir
+from nakit.xrd import fit_peaks, read_xrd
+from nakit.xrd.counting import COUNTS_DISPERSION, continuity, counting_dispersion, no_pattern_reason
+from tests.peer import peer_file
+
+RAW = [("xrd", "xylib", "Cu3Au-2.raw"), ("xrd", "gsas2", "PBSO4.XRA"), ("xrd", "project_chameleon", "standard.brml"),
+       ("xrd", "yadg", "210520step1_30min.xrdml"), ("xrd", "xylib", "BT86.raw")]
+
+
+@pytest.mark.parametrize("parts", RAW)
+def test_raw_counts_scatter_as_counting_does(parts):
+    ds = read_xrd(peer_file(*parts), wavelength="Cu")
+    lo, hi = COUNTS_DISPERSION
+    assert 0.8 < counting_dispersion(ds.intensity.values) < 1.5 and lo < 0.8 and hi > 1.5
+
+
+def test_a_scale_factor_shows_in_the_dispersion():
+    """Analytic: Poisson counts of a smooth profile, scaled by k, disperse k times."""
+    x = np.arange(10, 80, 0.02)
+    mu = 200 + 3000 * np.exp(-0.5 * ((x - 40) / 0.08) ** 2)
+    y = np.random.default_rng(7).poisson(mu).astype(float)
+    base = counting_dispersion(y)
+    assert base == pytest.approx(1.0, abs=0.1)
+    for k in (100.0, 1 / 7.5):
+        assert counting_dispersion(k * y) == pytest.approx(k * base, rel=0.05 if k > 1 else 0.15)
+    assert no_pattern_reason(100 * y) == ""  # scaled, but a pattern: its points follow one another
+    assert continuity(y) > 0.9 and abs(continuity(np.random.default_rng(7).permutation(y) - 0)) < 0.1
+
+
+def scaled_copy(tmp_path, name, factor, digits):
+    ds = read_xrd(data_dir() / "xrd" / "annealed.raw")
+    path = tmp_path / f"{name}.xy"
+    path.write_text("".join(f"{a:.3f} {b * factor:.{digits}f}\n" for a, b in zip(ds.two_theta.values,
+                                                                                ds.intensity.values)))
+    return path, float(ds.intensity.max())
+
+
+@pytest.mark.parametrize("name, factor, digits", [("normalised", None, 6), ("per second", 1 / 7.5, 3),
+                                                  ("times 100", 100.0, 1)])
+def test_the_same_peaks_are_found_whatever_the_scale(tmp_path, name, factor, digits):
+    raw = fit_peaks(read_xrd(data_dir() / "xrd" / "annealed.raw"))
+    assert raw.attrs["not_counts"] == ""
+    path, top = scaled_copy(tmp_path, name, factor or 1 / 3389.0, digits)
+    peaks = fit_peaks(read_xrd(path, wavelength="Cu"))
+    assert "the intensities are not raw counts" in peaks.attrs["not_counts"]
+    # every real peak found, none made up: within one peak of the raw scan's list, each one matched
+    assert abs(len(peaks) - len(raw)) <= 1
+    found = peaks["two_theta"].to_numpy()
+    matched = sum(np.min(np.abs(found - t)) < 0.02 for t in raw["two_theta"])
+    assert matched >= len(raw) - 1
+
+
+@pytest.mark.notebooks
+def test_notebook01_identifies_a_normalised_scan_and_says_so(tmp_path):
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+
+    path, _ = scaled_copy(tmp_path, "normalised", 1 / 3389.0, 6)
+    samples = [{"label": "normalised export", "file": str(path), "wavelength": "Cu"}]
+    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", tmp_path / "out",
+                     {"samples": samples, "candidate_phases": ["Na2S_Fm-3m", "Na3PS4_P-421c"]})
+    assert result.ok, result.error
+    with open(tmp_path / "out" / "results" / "headline.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["key"] == "phases_present")
+    assert row["value"] == "Na2S_Fm-3m, Na3PS4_P-421c"
+    assert "the intensities are not raw counts" in row["flags"]
