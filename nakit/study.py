@@ -1336,6 +1336,10 @@ def _xrd_panels(study, folder, ds, comp, out):
         if len(p):  # (no phase found anywhere: the note says so, not an empty table)
             shown = p.assign(phase=[phase_name(n) for n in p["phase"]])  # the table reads Na₂S (Fm3̄m) too
             shown = shown.drop(columns=[c for c in ("present",) if c in shown])  # every row shown is present
+            # what the notebook flagged about a scan's identification (not raw counts, Kα2 read as peaks, ...)
+            doubted = _flagged(ds, "phases_present", list(dict.fromkeys(shown["sample"]))) if ds is not None else {}
+            if doubted:
+                shown["flags (⚑)"] = [doubted.get(sample, "") for sample in shown["sample"]]
             comp.tables.append(("XRD phases", shown.set_index(["sample", "phase"])))
         missing = [s for s in order if s not in set(p["sample"])]
         if missing:

@@ -76,3 +76,27 @@ def test_notebook01_identifies_a_normalised_scan_and_says_so(tmp_path):
         row = next(r for r in csv.DictReader(fh) if r["key"] == "phases_present")
     assert row["value"] == "Na2S_Fm-3m, Na3PS4_P-421c"
     assert "the intensities are not raw counts" in row["flags"]
+
+
+@pytest.mark.notebooks
+def test_a_study_shows_the_flag_beside_the_scans_phases(tmp_path):
+    import html
+    import re
+
+    import yaml
+
+    from nakit.study import run_study
+
+    path, _ = scaled_copy(tmp_path, "normalised", 1 / 3389.0, 6)
+    study = {"title": "Exports", "samples": [
+        {"label": "normalised export", "xrd": {"file": str(path), "wavelength": "Cu"}},
+        {"label": "raw scan", "xrd": {"file": str(data_dir() / "xrd" / "annealed.raw")}}]}
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
+    summary = run_study(tmp_path / "study.yaml", workers=1)
+    assert summary.ok, summary.describe()
+    text = html.unescape(re.sub(r"<[^>]+>", " ", (summary.output / "index.html").read_text(encoding="utf-8")))
+    table = re.sub(r"\s+", " ", text)
+    table = table[table.index("XRD phases matched_peaks"):table.index("XRD cell parameters a ")]
+    assert "flags (⚑)" in table[:200]
+    # beside each of the export's three phases (Na2S and two Na3PS4 cells), none of the raw scan's
+    assert table.count("the intensities are not raw counts") == 3
