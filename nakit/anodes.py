@@ -26,14 +26,24 @@ ANODE_FORM = re.compile(r"\s*([A-Z][a-z]?)\s*(K[a\u03b1]1?)?\s*")
 WAVELENGTH_RANGE = (0.05, 5.0)
 
 
-def anode_in_nm(value: float) -> str | None:
-    """The anode whose K-alpha1 (or K-alpha mean) ``value`` is when read in nm, not angstrom
-    (0.15406 -> "Cu"); None when it is none's. A wavelength so close to a tenth of a tube's line
-    is a unit slip far more often than a synchrotron's choice."""
+#: a wavelength within this (angstrom) of an anode's K-alpha1 or K-alpha mean is that anode's
+#: (1.54, 1.5406 and 1.5418 are all copper)
+SAME_ANODE = 0.003
+
+
+def anode_at(value: float) -> str | None:
+    """The anode whose K-alpha1 (or K-alpha mean) ``value`` angstrom is; None when it is none's."""
     for name, (a1, a2, ratio) in ANODES.items():
-        if min(abs(10 * value - a1), abs(10 * value - (a1 + ratio * a2) / (1 + ratio))) <= 0.003:
+        if min(abs(value - a1), abs(value - (a1 + ratio * a2) / (1 + ratio))) <= SAME_ANODE:
             return name
     return None
+
+
+def anode_in_nm(value: float) -> str | None:
+    """The anode whose K-alpha line ``value`` is when read in nm, not angstrom (0.15406 -> "Cu");
+    None when it is none's. A wavelength so close to a tenth of a tube's line is a unit slip far
+    more often than a synchrotron's choice."""
+    return anode_at(10 * value)
 
 
 def anode_problem(value: str) -> str | None:

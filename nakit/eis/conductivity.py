@@ -45,9 +45,9 @@ class Conductivity(Result):
                              "in the wrong unit?",
         "diameter_unusual": f"a diameter outside the {PELLET_DIAMETER_MM[0]:g}-{PELLET_DIAMETER_MM[1]:g} mm of pressed "
                             "pellets: another unit typed as mm?",
-        "beyond_ionic_conductors": f"above {MOST_IONIC_CONDUCTIVITY:g} S/cm, beyond any solid ionic conductor (the best "
-                                   "sulfides reach ~0.03 S/cm at room temperature): an electronic conductor, or a "
-                                   "geometry in the wrong unit"}
+        "beyond_ionic_conductors": f"above {MOST_IONIC_CONDUCTIVITY:g} S/cm, beyond any solid ionic conductor "
+                                   "(the best sulfides reach ~0.03 S/cm at room temperature): an electronic "
+                                   "conductor, or a geometry in the wrong unit"}
     dims: ClassVar[dict[str, str]] = {}
 
     sigma: float

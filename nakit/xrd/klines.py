@@ -1,10 +1,11 @@
 """Tube lines other than the one the scan was read with, found among its peaks.
 
-K-alpha2 in a scan read with a single wavelength: a user who gives ``wavelength=1.5406`` (Cu K-alpha1) for a tube without a monochromator gets a
-peak table in which every reflection past ~40 deg appears twice: the K-alpha1 line and, 0.1-0.6
-deg above it, its K-alpha2 line at half the area. Phase identification then finds the second
-lines unexplained, and sizes, cells and counts are taken from half-resolved pairs. Nothing in
-the numbers fails, so the pairs are looked for and said.
+K-alpha2 in a scan read with a single wavelength: a user who gives ``wavelength=1.5406`` (Cu
+K-alpha1) for a tube without a monochromator gets a peak table in which every reflection past
+~40 deg appears twice: the K-alpha1 line and, 0.1-0.6 deg above it, its K-alpha2 line at half
+the area. Phase identification then finds the second lines unexplained, and sizes, cells and
+counts are taken from half-resolved pairs. Nothing in the numbers fails, so the pairs are
+looked for and said.
 
 K-beta: a tube without a K-beta filter or monochromator adds, below each strong reflection, a
 line at the K-beta wavelength with a few to 20 % of its area. No candidate phase explains those
@@ -16,13 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..anodes import ANODES, KBETA
+from ..anodes import ANODES, KBETA, anode_at
 from .profiles import ka2_position
 from .readers import Wavelength
 
-#: a given wavelength within this of an anode's K-alpha1 (or of its K-alpha mean) is taken as that
-#: anode's (1.54, 1.5406, 1.5418 are all copper)
-SAME_ANODE = 0.003
 #: a K-alpha2 partner: within this share of the K-alpha1/K-alpha2 split of where the line is expected
 PARTNER_TOLERANCE = 0.2
 #: its area over the K-alpha1 line's (0.5 expected) and its FWHM over the K-alpha1 line's
@@ -32,13 +30,9 @@ MIN_PAIRS = 3
 
 
 def anode_of(wavelength) -> str | None:
-    """The anode whose K-alpha line a single ``wavelength`` (angstrom) is, or None."""
-    ka1 = Wavelength.parse(wavelength).ka1
-    for name, (a1, a2, ratio) in ANODES.items():
-        mean = (a1 + ratio * a2) / (1 + ratio)
-        if min(abs(ka1 - a1), abs(ka1 - mean)) <= SAME_ANODE:
-            return name
-    return None
+    """The anode whose K-alpha line a single ``wavelength`` (angstrom) is, or None
+    (:func:`nakit.anodes.anode_at`)."""
+    return anode_at(Wavelength.parse(wavelength).ka1)
 
 
 def ka2_pairs(peaks: pd.DataFrame, wavelength) -> list[tuple[float, float]]:

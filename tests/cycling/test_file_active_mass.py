@@ -151,8 +151,9 @@ def test_a_remark_without_a_mass_offers_nothing(remark):
 
 
 @pytest.mark.parametrize("typed, doubt", [
-    (0.00104497, r"3\.372e\+06 mAh/g is far more than any electrode material stores \(lithium metal, the most, 3861 "
-                 r"mAh/g\): the active mass \(0\.00104497 mg given\) cannot be right \(a mass in grams typed as mg\?\)"),
+    (0.00104497, r"3\.372e\+06 mAh/g is far more than any electrode material stores \(lithium metal, the most, "
+                 r"3861 mAh/g\): the active mass \(0\.00104497 mg given\) cannot be right \(a mass in grams typed as "
+                 r"mg\?\)"),
     (1044.97, r"the record's largest half-cycle holds only 3\.37 mAh/g, far below any battery electrode's: check the "
               r"active mass \(1044\.97 mg given;"),
 ])

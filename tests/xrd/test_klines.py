@@ -104,7 +104,8 @@ def test_no_kbeta_or_ka2_said_of_scans_without_them():
     """A synchrotron-like wavelength, and a scan whose strongest reflection has no K-beta line."""
     ds = read_xrd(peer_file("xrd", "xylib", "BT86.raw"), wavelength="Cu")
     peaks = fit_peaks(ds)
-    assert kbeta_note(peaks, Wavelength.of(ds), peaks["two_theta"].to_numpy(), scan_start=float(ds.two_theta.min())) == ""
+    start = float(ds.two_theta.min())
+    assert kbeta_note(peaks, Wavelength.of(ds), peaks["two_theta"].to_numpy(), scan_start=start) == ""
     assert ka2_note(peaks, Wavelength.of(ds)) == ""
     assert kbeta_pairs(peaks, 0.45) == [] and ka2_pairs(peaks, 0.45) == []
 
