@@ -245,6 +245,12 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
             kinds, counts = np.unique(values.astype(str), return_counts=True)
             lines.append(f"{name}: " + ", ".join(f"{k} {c}" for k, c in zip(kinds[:6], counts[:6]))
                          + (" ..." if kinds.size > 6 else ""))
+    if technique == "xrd":  # read as counts: say when they are not (per second, normalised, scaled)
+        from .xrd.counting import counting_dispersion, not_counts_note
+
+        note = not_counts_note(counting_dispersion(ds["intensity"].values), fitted=False)
+        if note:
+            lines.append(f"intensity: {note}")
     n_scans = int(a.get("n_scans", 1) or 1)
     if n_scans > 1:  # read_xrd reads one range of a multi-range file: say which, and how to get another
         lines.append(f"range: {a.get('scan_index', 0)} of the file's {n_scans} (0-{n_scans - 1}); another with "

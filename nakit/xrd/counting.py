@@ -52,15 +52,17 @@ def noise_scale(intensity) -> float:
     return 1.0 if lo <= d <= hi or not np.isfinite(d) or d <= 0 else d
 
 
-def not_counts_note(dispersion: float) -> str:
-    """Words for a report on a scan whose intensities are not raw counts ("" when they are)."""
+def not_counts_note(dispersion: float, *, fitted: bool = True) -> str:
+    """Words for a report on a scan whose intensities are not raw counts ("" when they are);
+    ``fitted``: with what that meant for its peaks."""
     lo, hi = COUNTS_DISPERSION
     if lo <= dispersion <= hi or not np.isfinite(dispersion):
         return ""
     how = "less" if dispersion < lo else "more"
     return (f"the intensities are not raw counts: their point-to-point scatter is {dispersion:.2g} times (in variance) "
-            f"what counting gives, {how} than raw counts show (counts per second, normalised or scaled data?); "
-            "peaks were judged against the measured scatter, and the standard errors come from the fits' residuals")
+            f"what counting gives, {how} than raw counts show (counts per second, normalised or scaled data?)"
+            + ("; peaks were judged against the measured scatter, and the standard errors come from the fits' "
+               "residuals" if fitted else ""))
 
 
 #: below this lag-1 correlation a scan that is not raw counts has no pattern: every scan of the peer

@@ -100,3 +100,14 @@ def test_a_study_shows_the_flag_beside_the_scans_phases(tmp_path):
     assert "flags (⚑)" in table[:200]
     # beside each of the export's three phases (Na2S and two Na3PS4 cells), none of the raw scan's
     assert table.count("the intensities are not raw counts") == 3
+
+
+def test_inspect_says_a_scan_is_not_raw_counts(tmp_path, capsys):
+    from nakit.cli import main
+
+    path, _ = scaled_copy(tmp_path, "per second", 1 / 7.5, 3)
+    assert main(["inspect", "--fact", "wavelength", "Cu", str(path), str(data_dir() / "xrd" / "annealed.raw")]) == 0
+    out = capsys.readouterr().out
+    first, second = out.split(str(data_dir() / "xrd" / "annealed.raw") + "\n")
+    assert "intensity: the intensities are not raw counts: their point-to-point scatter is 0.12 times" in first
+    assert "not raw counts" not in second
