@@ -122,6 +122,22 @@ def ionic_conductivity(resistance: float, diameter_mm: float, *, thickness_mm: f
                         flags=tuple(name for name, doubtful in doubts.items() if doubtful))
 
 
+#: room temperature in kelvin: a pellet's temperatures in °C that start here were likely given in K
+ROOM_TEMPERATURE_K = (288.0, 303.0)
+
+
+def temperatures_doubt(temperatures_C) -> str:
+    """A reason to doubt a pellet's temperatures in °C ("" if none): a series that starts at room
+    temperature in kelvin (298, 303, 313, ... typed for 25, 30, 40, ... °C), which shifts every
+    1/T of the Arrhenius fit and so its activation energy."""
+    t = [float(v) for v in temperatures_C]
+    lo, hi = ROOM_TEMPERATURE_K
+    if len(t) < 2 or not lo <= min(t) <= hi or max(t) >= 500:
+        return ""
+    return (f"the temperatures start at {min(t):g} °C, room temperature in kelvin: if they are in K "
+            f"({min(t) - 273.15:g}-{max(t) - 273.15:g} °C), the activation energy is wrong; give them in °C")
+
+
 @dataclass(frozen=True)
 class ArrheniusFit(Result):
     r"""Activation energy (eV) and prefactor of :math:`y = A \exp(-E_a / k_B T)`, with ``y`` = sigma or sigma*T.

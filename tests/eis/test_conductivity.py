@@ -125,3 +125,32 @@ def test_notebook05_flags_a_pellet_thickness_typed_in_micrometres(tmp_path):
     assert float(wrong["value"]) == pytest.approx(1000 * float(right["value"]), rel=1e-9)
     assert "thicker than it is wide: a thickness in µm typed as mm" in wrong["flags"]
     assert "thicker" not in right["flags"]
+
+
+def test_temperatures_starting_at_room_temperature_in_kelvin_are_doubted():
+    from nakit.eis.conductivity import temperatures_doubt
+
+    assert temperatures_doubt([25, 30, 40, 50]) == ""
+    assert temperatures_doubt([250, 300, 350]) == ""  # a hot series in °C
+    assert temperatures_doubt([298]) == ""  # one point: no fit to doubt
+    assert temperatures_doubt([298.15, 303.15, 313.15]) == (
+        "the temperatures start at 298.15 °C, room temperature in kelvin: if they are in K (25-40 °C), the "
+        "activation energy is wrong; give them in °C")
+
+
+@pytest.mark.notebooks
+def test_notebook05_doubts_the_activation_energy_of_kelvin_typed_as_celsius(tmp_path):
+    import csv
+
+    from nakit.paths import data_dir, notebooks_dir
+    from nakit.runner import execute
+
+    files = [str(data_dir() / "eis" / f"blocking_{t}C.z") for t in (25, 30, 40)]
+    samples = [{"label": "kelvin", "kind": "pellet", "diameter_mm": 10.0, "thickness_mm": 0.8,
+                "temperatures_C": [298.15, 303.15, 313.15], "files": files}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path, {"samples": samples})
+    assert result.ok, result.error
+    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = {r["key"]: r for r in csv.DictReader(fh)}
+    assert "room temperature in kelvin" in rows["activation_energy"]["flags"]
+    assert "room temperature in kelvin" in rows["activation_energy_sigma_t"]["flags"]
