@@ -270,8 +270,15 @@ def test_papermill_reads_every_parameter_of_every_project_notebook(caplog):
     ("01_xrd_indexing", "min_snr", -1, "must be > 0"),
     ("02_bet_bjh", "p_total_pore_volume", 1.5, "must be >= 0.5 and <= 1"),
     ("03_raman_assignment", "laser_wavelength", -532, "must be >= 200 and <= 1100"),
-    ("04_cycling", "dqdv_bin_width", -1, "must be > 0"),
+    ("04_cycling", "dqdv_bin_width", -1, "must be > 0 and <= 0.5"),
     ("05_eis_fitting", "drt_lambda", -1, "must be > 0"),
+    # a unit or decimal slip, out of what the quantity can be: 5 mV typed as 5 V, a 12 deg match window,
+    # a Scherrer constant of 90, a 500 cm-1 assignment window
+    ("04_cycling", "dqdv_bin_width", 5, "must be > 0 and <= 0.5"),
+    ("04_cycling", "dqdv_smoothing", 10, "must be >= 0 and <= 0.5"),
+    ("01_xrd_indexing", "tolerance_deg", 12, "must be > 0 and <= 1"),
+    ("01_xrd_indexing", "scherrer_k", 90, "must be > 0 and <= 2"),
+    ("03_raman_assignment", "assignment_tolerance", 500, "must be >= 0 and <= 50"),
 ])
 def test_the_notebooks_refuse_out_of_range_numbers_before_a_kernel_starts(stem, name, value, message):
     # each of these gave a report with numbers in it (a negative SNR threshold, an active fraction
