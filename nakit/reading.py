@@ -170,6 +170,12 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
             known = [exc for exc in refused.values() if isinstance(exc, kind)]
             if known:
                 raise known[0]
+    from .xrd.readers import instrument_file_wavelength, wavelength_value
+
+    wl = instrument_file_wavelength(path)
+    if wl is not None:  # INST_XRY.PRM beside the scans: what it is for, not five readers' refusals
+        raise FileFormatError(path, f"an instrument parameter file, not a measurement: it gives wavelength "
+                                    f"{wavelength_value(wl)}, the wavelength of the scans measured with it")
     reasons = "".join(f"\n  {name}: {_reason(exc, path)}" for name, exc in refused.items())
     raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
 

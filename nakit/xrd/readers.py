@@ -1066,15 +1066,26 @@ def _wavelength_beside(path) -> str:
         beside = sorted(p for p in Path(path).parent.iterdir() if p.suffix.lower() in _INSTRUMENT_FILES)
     except OSError:
         return ""
-    said = []
-    for p in beside[:3]:
-        try:
-            wl = _INSTRUMENT_FILES[p.suffix.lower()](p)
-        except (NakitError, OSError):
-            continue
-        value = f"[{wl.ka1:g}, {wl.ka2:g}, {wl.ratio:g}]" if wl.ka2 else f"{wl.ka1:g}"
-        said.append(f"{p.name} beside it gives wavelength {value}")
+    said = [f"{p.name} beside it gives wavelength {wavelength_value(wl)}"
+            for p in beside[:3] if (wl := instrument_file_wavelength(p)) is not None]
     return f" ({'; '.join(said)})" if said else ""
+
+
+def instrument_file_wavelength(path) -> Wavelength | None:
+    """The wavelength an instrument parameter file gives (GSAS ``.prm``, GSAS-II ``.instprm``);
+    None for any other file, or one that gives none."""
+    parse = _INSTRUMENT_FILES.get(Path(path).suffix.lower())
+    if parse is None:
+        return None
+    try:
+        return parse(path)
+    except (NakitError, OSError):
+        return None
+
+
+def wavelength_value(wl: Wavelength) -> str:
+    """``wl`` as a sample's ``wavelength`` is written: ``[1.5405, 1.5443, 0.5]``, or ``0.413``."""
+    return f"[{wl.ka1:g}, {wl.ka2:g}, {wl.ratio:g}]" if wl.ka2 else f"{wl.ka1:g}"
 
 
 def wavelength_from_instprm(path: str | os.PathLike) -> Wavelength:

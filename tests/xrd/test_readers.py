@@ -357,3 +357,16 @@ def test_an_instprm_without_a_wavelength_is_refused_naming_it(tmp_path):
     path.write_text("Type:PXC\nZero:0.0\n")
     with pytest.raises(FileFormatError, match="lab.instprm: no 'Lam:' or 'Lam1:' line with the wavelength"):
         wavelength_from_instprm(path)
+
+
+def test_an_instrument_parameter_file_is_named_for_what_it_is():
+    """Read as a measurement (a folder's every file, by nakit inspect), the PRM beside PBSO4.XRA got
+    five readers' refusals; it is the wavelength file of the scans beside it."""
+    import nakit
+    from nakit.errors import FileFormatError
+
+    path = peer_file("xrd", "gsas2", "INST_XRY.PRM")
+    with pytest.raises(FileFormatError) as err:
+        nakit.read(path)
+    assert str(err.value) == (f"{path}: an instrument parameter file, not a measurement: it gives wavelength "
+                              "[1.5405, 1.5443, 0.5], the wavelength of the scans measured with it")
