@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,3 +45,23 @@ def is_stand_in(path) -> bool:
     """
     resolved = Path(path).resolve()
     return data_dir().resolve() in resolved.parents and references_dir().resolve() not in resolved.parents
+
+
+def safe_names(labels: list[str]) -> dict[str, str]:
+    """A file-system-safe, unique name for each label (unique also ignoring case).
+
+    Runs of characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``;
+    leading dots are dropped; clashes get ``-2``, ``-3``, ...
+    """
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for label in labels:
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", str(label)).strip("._") or "sample"
+        base = base[:80]
+        name, n = base, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.lower())
+        out[label] = name
+    return out

@@ -63,6 +63,7 @@ from typing import Any, Mapping
 from .batch.engine import Job, JobResult, run_jobs, summarise
 from .errors import ParameterError
 from .io import atomic_path
+from .paths import safe_names  # noqa: F401  (a study's folder names; tests import it from here)
 
 TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
               "cycling": "04_cycling", "eis": "05_eis_fitting"}
@@ -137,26 +138,6 @@ class StudySummary:
 
 
 # -- loading and validation -----------------------------------------------------------------
-
-def safe_names(labels: list[str]) -> dict[str, str]:
-    """A file-system-safe, unique name for each label (unique also ignoring case).
-
-    Runs of characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``;
-    leading dots are dropped; clashes get ``-2``, ``-3``, ...
-    """
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for label in labels:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", str(label)).strip("._") or "sample"
-        base = base[:80]
-        name, n = base, 1
-        while name.lower() in taken:
-            n += 1
-            name = f"{base}-{n}"
-        taken.add(name.lower())
-        out[label] = name
-    return out
-
 
 def _notebook_path(name: str, base: Path) -> Path | None:
     from .paths import notebooks_dir

@@ -16,9 +16,18 @@ from ..io import atomic_path, write_netcdf
 
 
 def _runs(out_root: Path):
+    """``(sample, notebook, run folder)`` of each finished run: the sample as the manifest names it
+    (its job's name; its folder holds the label made safe, ``lead sulfate`` -> ``lead_sulfate``)."""
+    import json
+
     for stamp in sorted(out_root.glob("*/*/.nakit-run.json")):
         run = stamp.parent
-        yield run.parent.name, run.name, run
+        try:
+            name = str(json.loads(stamp.read_text(encoding="utf-8"))["job"]["name"])
+        except (OSError, ValueError, KeyError, TypeError):
+            name = ""
+        sample = name.rsplit("/", 1)[0] if name.endswith(f"/{run.name}") else run.parent.name
+        yield sample, run.name, run
 
 
 def gather_results(out_root: str | Path) -> dict[str, Path]:

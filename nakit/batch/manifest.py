@@ -13,7 +13,9 @@ A manifest is YAML::
         only: [02_bet_bjh]                          # optional: a subset of the notebooks
         02_bet_bjh: {cmk3_file: raw/lot2.xls}
 
-Notebooks are named by stem (looked up in the project's ``notebooks/``) or by a path
+A sample's reports go to ``<output>/<sample>/<notebook>``, the label made safe for a folder
+name (:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``). Notebooks are named
+by stem (looked up in the project's ``notebooks/``) or by a path
 relative to the manifest. Input-file parameters (``*_file``, ``*_files``) and the file keys
 of ``samples`` entries given in the manifest are relative to the manifest's folder. For
 samples measured by several techniques, a study (:mod:`nakit.study`) reads better: one
@@ -25,17 +27,14 @@ key, unknown parameter, wrong type, missing file) is collected and reported in o
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import FileFormatError, ParameterError
-from ..paths import notebooks_dir
+from ..paths import notebooks_dir, safe_names
 from ..params import absolute_inputs
 from ..runner import prepare
 from .engine import Job
-
-_SAMPLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
 def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
@@ -87,11 +86,10 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
         notebooks[name] = nb
         shared[name] = absolute_inputs(params or {}, base)
     jobs: list[Job] = []
+    # a sample's label names its folder, made safe ("lead sulfate" -> lead_sulfate, two alike told apart)
+    folders = safe_names([str(sample) for sample in data["samples"]])
     for sample, spec in data["samples"].items():
         sample = str(sample)
-        if not _SAMPLE_NAME.match(sample):
-            problems.append(f"sample {sample!r}: use letters, digits, '_', '-', '.' (it names a folder)")
-            continue
         spec = spec or {}
         if not isinstance(spec, dict):
             problems.append(f"sample {sample!r}: expected a mapping of notebook -> parameters")
@@ -107,7 +105,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             if name not in notebooks:
                 continue
             overrides = {**shared[name], **absolute_inputs(spec.get(name) or {}, base)}
-            out = out_root / sample / Path(notebooks[name]).stem
+            out = out_root / folders[sample] / Path(notebooks[name]).stem
             try:
                 params = prepare(notebooks[name], overrides)
             except ParameterError as exc:
