@@ -1319,8 +1319,10 @@ def _xrd_panels(study, folder, ds, comp, out):
             shown = shown.drop(columns=[c for c in ("present",) if c in shown])  # every row shown is present
             # what the notebook flagged about a scan's identification (not raw counts, Kα2 read as peaks, ...)
             doubted = _flagged(ds, "phases_present", list(dict.fromkeys(shown["sample"]))) if ds is not None else {}
-            if doubted:
-                shown["flags (⚑)"] = [doubted.get(sample, "") for sample in shown["sample"]]
+            if doubted:  # once per sample, on its first phase's row (the table shows each sample once)
+                first = ~shown["sample"].duplicated()
+                shown["flags (⚑)"] = [doubted.get(sample, "") if head else ""
+                                      for sample, head in zip(shown["sample"], first)]
             comp.tables.append(("XRD phases", shown.set_index(["sample", "phase"])))
         missing = [s for s in order if s not in set(p["sample"])]
         if missing:
