@@ -19,7 +19,9 @@ Statuses
 ``agrees``      the value meets the claim within tolerance (or satisfies ``>``/``<``)
 ``differs``     it does not
 ``flagged``     nakit has a reason to doubt the claim itself (e.g. a capacity above the
-                theoretical limit); the reason is in ``flag``
+                theoretical limit), or the value it compares (a result a notebook flagged:
+                a claim matched by ``sample`` and ``key`` carries the result's flags); the
+                reason is in ``flag``
 ``not computed`` no data in this project can test the claim
 
 Basis
@@ -86,6 +88,34 @@ class Claim:
     sample: str = ""
     key: str = ""
 
+    def in_unit(self, value: Any, sigma: float | None, unit: str) -> tuple[Any, float | None, str]:
+        """A result's ``value`` and ``sigma`` in ``unit``, in this claim's unit, and a note saying
+        so when converted ("" when the units are the same).
+
+        Spellings of one unit are the same (``m²/g`` and ``m2/g``), and a result given without a
+        unit is taken in the claim's; another unit is converted with pint (``mm3/g`` for
+        ``cm3/g``) when it is installed (the ``test`` extra).
+
+        Raises
+        ------
+        ParameterError
+            When the units differ and cannot be converted (another quantity, or no pint): a
+            number compared across units would agree or differ by accident.
+        """
+        mine, theirs = _unit_key(self.unit), _unit_key(unit)
+        if (mine == theirs or not theirs or self.relation == "is" or not isinstance(value, (int, float))
+                or isinstance(value, bool)):  # (a result without a unit is taken in the claim's)
+            return value, sigma, ""
+        try:
+            from .units import parse_units
+
+            factor = float((1.0 * parse_units(unit)).to(parse_units(self.unit)).magnitude)
+        except Exception as exc:  # noqa: BLE001 - pint missing, a unit it cannot read, or another dimension
+            raise ParameterError(f"claim {self.id!r} is in {self.unit!r}, the result in {unit!r}: not converted "
+                                 f"({type(exc).__name__}: {exc}); write the claim in {unit!r}") from None
+        return (value * factor, None if sigma is None else sigma * factor,
+                f"converted from {unit} (x {factor:g})")
+
     def compare(self, value: Any, sigma: float | None = None) -> str:
         """``agrees`` or ``differs`` for a recomputed ``value``."""
         if self.relation == "is":
@@ -96,7 +126,8 @@ class Claim:
             return "agrees" if v > p else "differs"
         if self.relation == "<":
             return "agrees" if v < p else "differs"
-        tol = self.tolerance * abs(p) if self.tolerance_type == "relative" else self.tolerance
+        tol = {"relative": self.tolerance * abs(p), "percent": self.tolerance / 100 * abs(p)}.get(
+            self.tolerance_type, self.tolerance)
         return "agrees" if abs(v - p) <= tol else "differs"
 
 
@@ -147,9 +178,10 @@ def load_claims(path: str | os.PathLike | None = None) -> dict[str, Claim]:
                 raise FileFormatError(path, f"value {row['paper_value']!r} is not a number (relation "
                                       f"{row['relation']!r} compares numbers; use 'is' for text)",
                                       line=lineno, field="paper_value") from None
-        if row["tolerance_type"] not in {"", "absolute", "relative"}:
-            raise FileFormatError(path, "tolerance_type must be 'absolute' or 'relative'", line=lineno,
-                                  field="tolerance_type")
+        if row["tolerance_type"] not in {"", "absolute", "relative", "percent"}:
+            raise FileFormatError(path, f"tolerance_type {row['tolerance_type']!r}: expected 'absolute' (in the "
+                                        "claim's unit), 'relative' (a fraction: 0.1) or 'percent' (10)",
+                                  line=lineno, field="tolerance_type")
         if row["id"] in claims:
             raise FileFormatError(path, f"duplicate claim id {row['id']!r}", line=lineno, field="id")
         if bool(row["sample"]) != bool(row["key"]):
@@ -267,9 +299,14 @@ def gather(results_dir: str | os.PathLike) -> list[dict[str, str]]:
     return [rows[cid] for cid in load_claims() if cid in rows]
 
 
+def _unit_key(unit: str) -> str:
+    """One spelling of a unit: superscripts as digits, no spaces (``m²/g`` -> ``m2/g``)."""
+    return str(unit or "").translate(str.maketrans("²³⁻¹µ", "23-1u")).replace(" ", "")
+
+
 def _tolerance_text(claim: Claim) -> str:
     if claim.relation != "=":
         return ""
-    if claim.tolerance_type == "relative":
-        return f"±{claim.tolerance * 100:g}%"
+    if claim.tolerance_type in ("relative", "percent"):
+        return f"±{claim.tolerance * (100 if claim.tolerance_type == 'relative' else 1):g}%"
     return f"±{claim.tolerance:g} {claim.unit}".strip()

@@ -756,7 +756,14 @@ class Report:
 
                 basis = basis_of(sample in self.stand_ins, has_files=True)
             for cid in self.ledger.match(sample, key):
-                status = self.ledger.record(cid, value, sigma, note=note, basis=basis)
+                try:  # in the claim's unit; a value in another unit that cannot be converted is not compared
+                    mine, mine_sigma, converted = self.ledger.claims[cid].in_unit(value, sigma, unit)
+                except ParameterError as exc:
+                    status = self.ledger.record(cid, None, note=str(exc))
+                    continue
+                # a result its notebook flagged confirms or refutes nothing: flagged, with the reasons
+                status = self.ledger.record(cid, mine, mine_sigma, flag="; ".join(flags),
+                                            note="; ".join(filter(None, (note, converted))), basis=basis)
         return status
 
     def results_table(self, *, wide: bool = True):

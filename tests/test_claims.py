@@ -57,3 +57,71 @@ def test_bad_claims_file_names_line(tmp_path):
         w.writerow(["a", "nb", "s", "q", "1", "u", "=", "x", "absolute", "agrees", "w"])
     with pytest.raises(FileFormatError, match="line 2.*tolerance"):
         load_claims(bad)
+
+
+def _own_claims(tmp_path, rows):
+    path = tmp_path / "claims.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["id", "notebook", "quantity", "paper_value", "unit", "relation",
+                                           "tolerance", "tolerance_type", "sample", "key"])
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def test_a_percent_tolerance_and_a_claim_in_another_unit(tmp_path, monkeypatch):
+    pytest.importorskip("pint")
+    path = _own_claims(tmp_path, [
+        dict(id="pv", notebook="sorption", quantity="pore volume", paper_value="650", unit="mm3/g", relation="=",
+             tolerance="10", tolerance_type="percent", sample="A", key="pore_volume"),
+        dict(id="area", notebook="sorption", quantity="BET area", paper_value="1200", unit="m²/g", relation="=",
+             tolerance="5", tolerance_type="percent", sample="A", key="bet_area")])
+    claims = load_claims(path)
+    # 0.634 cm3/g is 634 mm3/g: within 10 % of 650 (compared as numbers it "differed" by a factor 1000)
+    value, sigma, note = claims["pv"].in_unit(0.634, 0.002, "cm3/g")
+    assert value == pytest.approx(634.0) and sigma == pytest.approx(2.0) and note == "converted from cm3/g (x 1000)"
+    assert claims["pv"].compare(value) == "agrees" and claims["pv"].compare(0.634) == "differs"
+    assert claims["area"].in_unit(1150.0, None, "m2/g") == (1150.0, None, "")  # one unit, two spellings
+    assert claims["area"].compare(1150.0) == "agrees" and claims["area"].compare(1130.0) == "differs"
+    with pytest.raises(ParameterError, match=r"claim 'area' is in 'm²/g', the result in 'cm3/g': not converted"):
+        claims["area"].in_unit(0.6, None, "cm3/g")
+    import nakit.units
+
+    def no_pint(text):
+        raise ModuleNotFoundError("No module named 'pint'")
+
+    monkeypatch.setattr(nakit.units, "parse_units", no_pint)  # the default install has no pint
+    with pytest.raises(ParameterError, match="not converted .*write the claim in 'cm3/g'"):
+        claims["pv"].in_unit(0.634, None, "cm3/g")
+    bad = _own_claims(tmp_path, [dict(id="x", notebook="sorption", quantity="q", paper_value="1", unit="m2/g",
+                                      relation="=", tolerance="10", tolerance_type="%", sample="A", key="bet_area")])
+    with pytest.raises(FileFormatError, match="tolerance_type '%': expected 'absolute' .*'relative' .*'percent'"):
+        load_claims(bad)
+
+
+@pytest.mark.notebooks
+def test_a_studys_own_claims_convert_units_and_carry_the_results_flags(tmp_path):
+    """A pore volume claimed in mm3/g differed from nakit's 0.63 cm3/g by a factor 1000; DUT-49's BET
+    area, which fails the r2 floor, was compared as if sound."""
+    pytest.importorskip("pint")
+    import yaml
+
+    from nakit.study import run_study
+    from tests.peer import peer_file
+
+    claims = _own_claims(tmp_path, [
+        dict(id="hk.pv", notebook="sorption", quantity="pore volume", paper_value="650", unit="mm3/g", relation="=",
+             tolerance="10", tolerance_type="percent", sample="HKUST-1", key="pore_volume"),
+        dict(id="dut.bet", notebook="sorption", quantity="BET area", paper_value="3000", unit="m2/g", relation=">",
+             tolerance="", tolerance_type="", sample="DUT-49", key="bet_area")])
+    study = {"title": "MOFs", "claims": str(claims), "samples": [
+        {"label": "HKUST-1", "sorption": str(peer_file("sorption", "betsi", "HKUST-1.csv"))},
+        {"label": "DUT-49", "sorption": str(peer_file(
+            "sorption", "aif-examples", "DUT-49-SKDM017_SCD5dEtOH+act150C22h_N277K_run1.aif_tst"))}]}
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
+    summary = run_study(tmp_path / "study.yaml", workers=1)
+    assert summary.ok, summary.describe()
+    rows = {r["id"]: r for r in csv.DictReader(open(summary.output / "claims.csv", encoding="utf-8"))}
+    assert rows["hk.pv"]["status"] == "agrees" and float(rows["hk.pv"]["nakit_value"]) == pytest.approx(634, abs=1)
+    assert "converted from cm3/g" in rows["hk.pv"]["note"]
+    assert rows["dut.bet"]["status"] == "flagged" and "r2 >= 0.995" in rows["dut.bet"]["flag"]
