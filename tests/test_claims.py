@@ -59,23 +59,23 @@ def test_bad_claims_file_names_line(tmp_path):
         load_claims(bad)
 
 
+OWN = ["id", "quantity", "paper_value", "unit", "relation", "tolerance", "tolerance_type", "sample", "key"]
+
+
 def _own_claims(tmp_path, rows):
+    """A claims list of one's own about sorption results: each row the values of :data:`OWN`."""
     path = tmp_path / "claims.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=["id", "notebook", "quantity", "paper_value", "unit", "relation",
-                                           "tolerance", "tolerance_type", "sample", "key"])
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(fh)
+        w.writerow(["notebook", *OWN])
+        w.writerows(["sorption", *row] for row in rows)
     return path
 
 
 def test_a_percent_tolerance_and_a_claim_in_another_unit(tmp_path, monkeypatch):
     pytest.importorskip("pint")
-    path = _own_claims(tmp_path, [
-        dict(id="pv", notebook="sorption", quantity="pore volume", paper_value="650", unit="mm3/g", relation="=",
-             tolerance="10", tolerance_type="percent", sample="A", key="pore_volume"),
-        dict(id="area", notebook="sorption", quantity="BET area", paper_value="1200", unit="m²/g", relation="=",
-             tolerance="5", tolerance_type="percent", sample="A", key="bet_area")])
+    path = _own_claims(tmp_path, [["pv", "pore volume", "650", "mm3/g", "=", "10", "percent", "A", "pore_volume"],
+                                  ["area", "BET area", "1200", "m²/g", "=", "5", "percent", "A", "bet_area"]])
     claims = load_claims(path)
     # 0.634 cm3/g is 634 mm3/g: within 10 % of 650 (compared as numbers it "differed" by a factor 1000)
     value, sigma, note = claims["pv"].in_unit(0.634, 0.002, "cm3/g")
@@ -93,8 +93,7 @@ def test_a_percent_tolerance_and_a_claim_in_another_unit(tmp_path, monkeypatch):
     monkeypatch.setattr(nakit.units, "parse_units", no_pint)  # the default install has no pint
     with pytest.raises(ParameterError, match="not converted .*write the claim in 'cm3/g'"):
         claims["pv"].in_unit(0.634, None, "cm3/g")
-    bad = _own_claims(tmp_path, [dict(id="x", notebook="sorption", quantity="q", paper_value="1", unit="m2/g",
-                                      relation="=", tolerance="10", tolerance_type="%", sample="A", key="bet_area")])
+    bad = _own_claims(tmp_path, [["x", "q", "1", "m2/g", "=", "10", "%", "A", "bet_area"]])
     with pytest.raises(FileFormatError, match="tolerance_type '%': expected 'absolute' .*'relative' .*'percent'"):
         load_claims(bad)
 
@@ -110,10 +109,8 @@ def test_a_studys_own_claims_convert_units_and_carry_the_results_flags(tmp_path)
     from tests.peer import peer_file
 
     claims = _own_claims(tmp_path, [
-        dict(id="hk.pv", notebook="sorption", quantity="pore volume", paper_value="650", unit="mm3/g", relation="=",
-             tolerance="10", tolerance_type="percent", sample="HKUST-1", key="pore_volume"),
-        dict(id="dut.bet", notebook="sorption", quantity="BET area", paper_value="3000", unit="m2/g", relation=">",
-             tolerance="", tolerance_type="", sample="DUT-49", key="bet_area")])
+        ["hk.pv", "pore volume", "650", "mm3/g", "=", "10", "percent", "HKUST-1", "pore_volume"],
+        ["dut.bet", "BET area", "3000", "m2/g", ">", "", "", "DUT-49", "bet_area"]])
     study = {"title": "MOFs", "claims": str(claims), "samples": [
         {"label": "HKUST-1", "sorption": str(peer_file("sorption", "betsi", "HKUST-1.csv"))},
         {"label": "DUT-49", "sorption": str(peer_file(
