@@ -300,8 +300,14 @@ def gather(results_dir: str | os.PathLike) -> list[dict[str, str]]:
 
 
 def _unit_key(unit: str) -> str:
-    """One spelling of a unit: superscripts as digits, no spaces (``m²/g`` -> ``m2/g``)."""
-    return str(unit or "").translate(str.maketrans("²³⁻¹µ", "23-1u")).replace(" ", "")
+    """One spelling of a unit: superscripts as digits, a single ``X-1`` factor as ``/X``, no
+    spaces (``m²/g``, ``m2 g-1`` and ``m² g⁻¹`` -> ``m2/g``)."""
+    text = str(unit or "").translate(str.maketrans("²³⁻¹µ·", "23-1u "))
+    parts = text.replace("*", " ").split()
+    below = [p for p in parts if p.endswith("-1")]
+    if len(below) == 1 and "/" not in text:
+        text = " ".join(p for p in parts if p not in below) + "/" + below[0][:-2]
+    return text.replace(" ", "")
 
 
 def _tolerance_text(claim: Claim) -> str:
