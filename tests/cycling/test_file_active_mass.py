@@ -202,3 +202,5 @@ def test_notebook04_says_the_mass_doubt_on_the_per_gram_results_only(tmp_path):
     doubt = "is far more than any electrode material stores"
     assert doubt in flags["first_discharge_capacity"] and doubt in flags["final_discharge_capacity"]
     assert doubt not in flags["capacity_retention"] and doubt not in flags["coulombic_efficiency"]
+    captions = (tmp_path / "figures" / "captions.csv").read_text(encoding="utf-8")
+    assert f"⚑ typed in grams: 3.372e+06 mAh/g {doubt}" in captions  # said where the per-gram figure is
