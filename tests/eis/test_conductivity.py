@@ -125,6 +125,9 @@ def test_notebook05_flags_a_pellet_thickness_typed_in_micrometres(tmp_path):
     assert float(wrong["value"]) == pytest.approx(1000 * float(right["value"]), rel=1e-9)
     assert "thicker than it is wide: a thickness in µm typed as mm" in wrong["flags"]
     assert "thicker" not in right["flags"]
+    captions = (tmp_path / "figures" / "captions.csv").read_text(encoding="utf-8")
+    assert "⚑ pellet 800 um: the pellet would be thicker than it is wide" in captions
+    assert "pellet 0.8 mm:" not in captions
 
 
 def test_temperatures_starting_at_room_temperature_in_kelvin_are_doubted():
@@ -154,3 +157,5 @@ def test_notebook05_doubts_the_activation_energy_of_kelvin_typed_as_celsius(tmp_
         rows = {r["key"]: r for r in csv.DictReader(fh)}
     assert "room temperature in kelvin" in rows["activation_energy"]["flags"]
     assert "room temperature in kelvin" in rows["activation_energy_sigma_t"]["flags"]
+    assert "⚑ kelvin: the temperatures start at 298.15 °C" in (tmp_path / "figures" / "captions.csv").read_text(
+        encoding="utf-8")
