@@ -155,6 +155,13 @@ speed work in between. This benchmark: nakit run 00 0.43-0.44 s; 30 runs 1.61x a
 folders: 1 worker 38.3, 41.9, 42.3 s against 2 workers 24.1, 23.2, 25.4 s, 1.74x by medians.
 ``--install`` now stays on loopback (uv's cache, offline): 11.6-12.5 s. By hand, a fresh clone
 with an empty uv cache, ``make reproduce`` took 26.3 s, of which the install 15 s.
+
+Measured 2026-12-07 02:06 (a later session, no speed work in between), default install, load
+0.8-2.7, ``--runs 3 --batch 10 --large 30 --pairs 3 --skip-notebooks``: nakit run 00 0.56 s; batch
+of 10, 1 worker 0.58 s per run, 2 workers 0.34 s (1.68x); 30 runs 13.2 against 8.0 s by medians,
+1.66x (pairs 1.52-1.72x; ceiling 1.69x: 1 worker keeps 1.19 cores busy); runs 11-30 1.63x; start-up
+paid once 2.1 s (1 worker) and 1.2 s (2 workers). By a process sampler: the zygote is spawned 0.2 s
+into the command and has its stack imported at 1.2 s; the first results land at 1.5-1.8 s.
 """
 
 from __future__ import annotations
