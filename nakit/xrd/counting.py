@@ -30,8 +30,8 @@ def counting_dispersion(intensity) -> float:
     has variance :math:`1.5\\,\\mu_i` for Poisson counts of local mean :math:`\\mu_i` (a five-point
     moving average; points where it is not positive are left out); the dispersion is
     :math:`\\mathrm{median}(r_i^2 / 1.5\\mu_i)` over the median of :math:`\\chi^2_1`, robust to the
-    minority of points on peaks. A scan in counts
-    scaled by a factor :math:`k` gives :math:`\\approx k`.
+    minority of points on peaks. A scan in counts scaled by a factor :math:`k` gives
+    :math:`\\approx k`.
     """
     y = np.asarray(intensity, dtype=float)
     if y.size < 7:
