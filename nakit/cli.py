@@ -83,6 +83,29 @@ def _cmd_params(args) -> int:
     return 0
 
 
+def _wavelengths_from_beside(found: list, technique, facts) -> list[str]:
+    """For a drafted study: a scan that states no wavelength, beside one instrument parameter file
+    that gives one, is read with it (in ``found``, in place); the notes to check say whose it is."""
+    from .errors import MissingFactError
+    from .reading import inspect_files
+    from .xrd.readers import wavelength_fact, wavelength_value, wavelengths_beside
+
+    notes = []
+    for i, f in enumerate(found):
+        if not (isinstance(f.error, MissingFactError) and f.error.fact == "wavelength"):
+            continue
+        beside = wavelengths_beside(f.path)
+        if len({wavelength_value(wl) for _, wl in beside}) != 1:  # none, or files that disagree: the user says
+            continue
+        name, wl = beside[0]
+        (again,) = inspect_files([f.path], technique or "xrd", **{**facts, "wavelength": wavelength_fact(wl)})
+        if again.error is None:
+            found[i] = again
+            notes.append(f"{f.path}: its wavelength {wavelength_value(wl)} is {name}'s, the instrument file "
+                         "beside it")
+    return notes
+
+
 def _cmd_inspect(args) -> int:
     from collections import Counter
 
@@ -91,6 +114,7 @@ def _cmd_inspect(args) -> int:
 
     facts = {name: _parse_value(value) for name, value in args.fact or []}
     found = inspect_files(args.files, args.technique, **facts)
+    notes = _wavelengths_from_beside(found, args.technique, facts) if args.study else []
     done, unread = [], []
     for f in found:
         if f.error is not None:
@@ -112,7 +136,7 @@ def _cmd_inspect(args) -> int:
         given = "".join(f", {k}: {v!r}" for k, v in f.facts.items())
         print(f"  in a study: {f.technique}: {{file: {f.path}{given}}}\n")
     if args.study:
-        print(study_draft(done, unread), end="")
+        print(study_draft(done, unread, notes=notes), end="")
     if args.plot:
         written = _quicklooks([f for f in found if f.error is None], Path(args.plot))
         print(f"quick looks: {len(written)} figure(s) in {args.plot}", file=sys.stderr if args.study else sys.stdout)

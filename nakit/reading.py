@@ -322,9 +322,10 @@ def sample_name(path: str | os.PathLike, technique: str) -> str:
 
 
 def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[tuple[str, str]] = (),
-                title: str = "My study") -> str:
+                title: str = "My study", notes=()) -> str:
     """A study file (YAML, :mod:`nakit.study`) for files already read: ``(path, technique, facts)``
-    each, and ``(path, reason)`` for those that were not (as comments).
+    each, and ``(path, reason)`` for those that were not (as comments); ``notes``: what to
+    check, as comments too.
 
     One sample per file name without its extension and the words naming its technique
     (:func:`sample_name`), so ``S1.raw`` and ``S1.txt``, or ``S1_XRD.raw`` and ``S1_raman.txt``,
@@ -365,7 +366,8 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
             "# them relative to its own folder.\n")
     body = yaml.safe_dump({"title": title, "samples": samples}, sort_keys=False, allow_unicode=True,
                           default_flow_style=None, width=110)
-    tail = "".join(f"# not read: {path}: {_first_reason(reason, path)}\n" for path, reason in unread)
+    tail = "".join(f"# check: {note}\n" for note in notes)
+    tail += "".join(f"# not read: {path}: {_first_reason(reason, path)}\n" for path, reason in unread)
     return head + body + tail
 
 

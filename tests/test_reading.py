@@ -487,3 +487,25 @@ def test_an_isotherm_in_per_cent_is_an_isotherm_not_a_raman_spectrum(tmp_path):
                     encoding="utf-8")
     with pytest.raises(MissingFactError, match="states no wavelength"):
         nakit.read(scan)
+
+
+def test_a_drafted_study_takes_the_wavelength_of_the_instrument_file_beside_a_scan(tmp_path, capsys):
+    """GSAS data state no wavelength; the PRM beside them does: the draft reads the scan with it and
+    says whose it is, for the user to check; two instrument files that disagree leave it to the user."""
+    import shutil
+
+    import yaml
+
+    for name in ("PBSO4.XRA", "INST_XRY.PRM"):
+        shutil.copyfile(peer_file("xrd", "gsas2", name), tmp_path / name)
+    main(["inspect", "--study", str(tmp_path)])
+    out = capsys.readouterr().out
+    (sample,) = yaml.safe_load(out)["samples"]
+    assert sample["xrd"] == {"file": str(tmp_path / "PBSO4.XRA"), "wavelength": [1.5405, 1.5443, 0.5]}
+    assert f"# check: {tmp_path / 'PBSO4.XRA'}: its wavelength [1.5405, 1.5443, 0.5] is INST_XRY.PRM's" in out
+    (tmp_path / "other.instprm").write_text("Type:PXC\nLam:0.413\n", encoding="utf-8")
+    main(["inspect", "--study", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert yaml.safe_load(out)["samples"] == [] and "# check:" not in out
+    assert "INST_XRY.PRM beside it gives wavelength [1.5405, 1.5443, 0.5]; other.instprm beside it gives " \
+           "wavelength 0.413" in out

@@ -1058,16 +1058,21 @@ _PARSERS = {
 }
 
 
-def _wavelength_beside(path) -> str:
-    """The wavelengths instrument parameter files beside a data file give, as words for its
-    missing-wavelength error ("" when there are none). Said, not taken: the user names the
-    scan's wavelength, and the file that gave it is not one of the run's recorded inputs."""
+def wavelengths_beside(path) -> list[tuple[str, Wavelength]]:
+    """``(file name, wavelength)`` of the instrument parameter files beside a data file (at most
+    three), for the words of its missing-wavelength error and a drafted study. Said, not taken:
+    the user names the scan's wavelength, and the file that gave it is not one of a run's
+    recorded inputs."""
     try:
         beside = sorted(p for p in Path(path).parent.iterdir() if p.suffix.lower() in _INSTRUMENT_FILES)
     except OSError:
-        return ""
-    said = [f"{p.name} beside it gives wavelength {wavelength_value(wl)}"
-            for p in beside[:3] if (wl := instrument_file_wavelength(p)) is not None]
+        return []
+    return [(p.name, wl) for p in beside[:3] if (wl := instrument_file_wavelength(p)) is not None]
+
+
+def _wavelength_beside(path) -> str:
+    """:func:`wavelengths_beside` as words ("" when there are none)."""
+    said = [f"{name} beside it gives wavelength {wavelength_value(wl)}" for name, wl in wavelengths_beside(path)]
     return f" ({'; '.join(said)})" if said else ""
 
 
@@ -1085,7 +1090,13 @@ def instrument_file_wavelength(path) -> Wavelength | None:
 
 def wavelength_value(wl: Wavelength) -> str:
     """``wl`` as a sample's ``wavelength`` is written: ``[1.5405, 1.5443, 0.5]``, or ``0.413``."""
-    return f"[{wl.ka1:g}, {wl.ka2:g}, {wl.ratio:g}]" if wl.ka2 else f"{wl.ka1:g}"
+    value = wavelength_fact(wl)
+    return f"[{', '.join(f'{v:g}' for v in value)}]" if isinstance(value, list) else f"{value:g}"
+
+
+def wavelength_fact(wl: Wavelength):
+    """``wl`` as the value of a ``wavelength`` fact or sample key: ``[ka1, ka2, ratio]``, or ``ka1``."""
+    return [wl.ka1, wl.ka2, wl.ratio] if wl.ka2 else wl.ka1
 
 
 def wavelength_from_instprm(path: str | os.PathLike) -> Wavelength:
