@@ -378,10 +378,19 @@ def _spectrum(spectrum, window) -> xr.DataArray:
         raise ParameterError(f"fit_bands fits one spectrum; got dims {da.dims} (use nakit.raman.mapfit for many)")
     if window is not None:
         lo, hi = sorted(window)
-        da = da.where((da.raman_shift >= lo) & (da.raman_shift <= hi), drop=True)
-        if da.size < 3:
-            raise ParameterError(f"window {window} holds {da.size} points; need at least 3")
+        inside = da.where((da.raman_shift >= lo) & (da.raman_shift <= hi), drop=True)
+        if inside.size < 3:
+            raise ParameterError(window_too_small(window, da.raman_shift.values, inside.size))
+        da = inside
     return da
+
+
+def window_too_small(window, raman_shift, n: int) -> str:
+    """Why a fitting ``window`` holding ``n`` points of a spectrum on ``raman_shift`` cannot be fitted."""
+    lo, hi = float(np.nanmin(raman_shift)), float(np.nanmax(raman_shift))
+    where = "lies outside" if n == 0 else "holds only " + f"{n} point(s) of"
+    return (f"window {float(min(window)):g}-{float(max(window)):g} cm-1 {where} the spectrum ({lo:.0f}-{hi:.0f} "
+            "cm-1); at least 3 points are needed: widen or move the sample's window")
 
 
 def _summarise(result, bands, background) -> BandFit:

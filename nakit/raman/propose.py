@@ -28,7 +28,7 @@ import xarray as xr
 from ..errors import FitError, ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .baseline import BaselineSpec, baseline_raw
-from .fitting import SHAPES, Band, build_model, lean_minimize, set_start_values
+from .fitting import SHAPES, Band, build_model, lean_minimize, set_start_values, window_too_small
 
 #: The baseline removed before peaks are sought (penalised, follows a curved fluorescence).
 DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
@@ -170,6 +170,8 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
     x, y = _arrays(spectrum, None)
     lo, hi = sorted(window) if window is not None else (50.0, np.inf)
     keep = (x >= max(lo, 50.0)) & (x <= hi)
+    if keep.sum() < 3 and window is not None:  # the window, not the spectrum, leaves nothing to look at
+        raise ParameterError(window_too_small(window, x, int(keep.sum())))
     x, y = x[keep], y[keep]
     if x.size < 3:
         return []

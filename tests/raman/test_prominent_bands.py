@@ -49,3 +49,20 @@ def test_a_band_is_found_where_it_is_with_a_window_around_it():
     # the window and max_bands keep to what they say
     assert [b.center for b, _ in prominent_bands(spectrum(y), window=(600.0, 900.0))] == pytest.approx([780.0], abs=1.0)
     assert [b.center for b, _ in prominent_bands(spectrum(y), max_bands=1)] == pytest.approx([420.0], abs=1.0)
+
+
+def test_a_window_outside_the_spectrum_is_said_not_reported_as_no_peak():
+    """A polystyrene spectrum (100-3500 cm-1) looked at in 4000-5000 cm-1 read "no peak stands out of
+    the noise": the window, not the sample, left nothing to look at."""
+    from nakit.errors import ParameterError
+    from nakit.raman import Band, fit_bands
+
+    x = np.arange(100.0, 3500.0, 1.0)
+    spectrum = xr.Dataset({"intensity": ("raman_shift", 10 + 1000 * np.exp(-0.5 * ((x - 1001) / 3) ** 2))},
+                          coords={"raman_shift": x})
+    with pytest.raises(ParameterError, match=r"window 4000-5000 cm-1 lies outside the spectrum \(100-3499 cm-1\); "
+                                             r"at least 3 points are needed"):
+        prominent_bands(spectrum, window=(5000, 4000))
+    with pytest.raises(ParameterError, match=r"window 3498-3600 cm-1 holds only 2 point\(s\) of the spectrum"):
+        fit_bands(spectrum, [Band("b", 3499.0)], window=(3498, 3600))
+    assert [b.center for b, _ in prominent_bands(spectrum, window=(900, 1100))] == [1001.0]
