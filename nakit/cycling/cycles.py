@@ -332,6 +332,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         raise ParameterError("this record has no cycler capacity counter; use source='integrated' or 'auto'")
     if source == "auto":
         source = "cycler" if "capacity_cycler" in record else "integrated"
+    window = [float(v) for v in np.atleast_1d(soc_window)]
+    if len(window) != 2 or not 0.0 <= window[0] < window[1] <= 1.0:  # (beyond 0-1 the voltages are extrapolated)
+        raise ParameterError(f"soc_window {soc_window!r}: expected two states of charge, 0 <= low < high <= 1")
     cap_name, en_name = ("capacity", "energy") if source == "integrated" else ("capacity_cycler", "energy_cycler")
     if en_name not in record:
         en_name = "energy"

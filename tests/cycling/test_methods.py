@@ -173,3 +173,16 @@ def test_land_continuation_sheet_without_header(tmp_path):
     np.testing.assert_allclose(rec["voltage"], [r[3] for r in rows])
     # rows 5 and 6 straddle the step change: 4 intervals of 60 s at 1 mA on charge
     assert rec["capacity"].values[4] == pytest.approx(4 * 60 / 3600)
+
+
+@pytest.mark.parametrize("window", [(0.8, 1.5), (0.8, 0.2), (0.2,), (-0.1, 0.5)])
+def test_a_state_of_charge_window_outside_0_1_or_reversed_is_refused(window):
+    """SOC 0.8-1.5 gave a hysteresis of -0.12 V from voltages extrapolated past the half-cycles' ends."""
+    from nakit.cycling import summarise
+
+    t = np.arange(400.0)
+    rec = make_record(t, np.r_[np.linspace(1.8, 2.6, 200), np.linspace(2.5, 1.2, 200)],
+                      np.r_[np.ones(200), -np.ones(200)])
+    assert summarise(rec, 1.5, soc_window=(0.2, 0.8))["hysteresis"].size == 1
+    with pytest.raises(ParameterError, match=r"expected two states of charge, 0 <= low < high <= 1"):
+        summarise(rec, 1.5, soc_window=window)
