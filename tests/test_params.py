@@ -280,6 +280,7 @@ def test_papermill_reads_every_parameter_of_every_project_notebook(caplog):
     ("01_xrd_indexing", "scherrer_k", 90, "must be > 0 and <= 2"),
     ("03_raman_assignment", "assignment_tolerance", 500, "must be >= 0 and <= 50"),
     ("04_cycling", "hysteresis_soc_window", [0.8, 1.5], "must be >= 0 and <= 1"),
+    ("04_cycling", "plateau_window", [500, 800], "must be >= 0 and <= 10"),
 ])
 def test_the_notebooks_refuse_out_of_range_numbers_before_a_kernel_starts(stem, name, value, message):
     # each of these gave a report with numbers in it (a negative SNR threshold, an active fraction

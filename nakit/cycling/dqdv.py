@@ -217,7 +217,7 @@ def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tup
     prominence
         Minimum peak prominence as a fraction of the curve's maximum.
     window
-        Only peaks inside this voltage range.
+        Only peaks inside this voltage range (its two ends in either order).
     min_separation
         Peaks closer than this (V) are one plateau.
     units
@@ -228,6 +228,10 @@ def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tup
     v = as_float_array(voltage, "voltage", min_size=3)
     y = np.abs(as_float_array(dqdv_values, "dqdv_values", min_size=3))
     same_length(voltage=v, dqdv_values=y)
+    if window is not None:  # (0.3, 0.1) means 0.1-0.3 V, as a Raman window does; it found nothing before
+        if len(window) != 2 or float(window[0]) == float(window[1]):
+            raise ParameterError(f"window {window!r}: expected two different voltages (low, high)")
+        window = (min(map(float, window)), max(map(float, window)))
     v, y = v[np.argsort(v)], y[np.argsort(v)]
     step = float(np.median(np.diff(v)))
     if not np.any(y > 0):
@@ -257,6 +261,7 @@ def plateau_series(curves: xr.DataArray, window: tuple[float, float], **kwargs) 
     with its cycle-to-cycle scatter.
     """
     v = curves["voltage"].values
+    window = tuple(sorted(float(w) for w in window))  # (either order, as find_plateaus takes it)
     pos, cap = [], []
     for row in curves.values:
         found = find_plateaus(v, row, window=window, **kwargs) if np.any(row != 0) else []
@@ -268,7 +273,7 @@ def plateau_series(curves: xr.DataArray, window: tuple[float, float], **kwargs) 
                     coords={"cycle": curves["cycle"]})
     ok = np.isfinite(pos)
     if not ok.any():
-        raise CalculationError(f"no plateau between {window[0]} and {window[1]} V on any cycle")
+        raise CalculationError(f"no plateau between {window[0]:g} and {window[1]:g} V on any cycle")
     ds.attrs.update(voltage_mean=float(pos[ok].mean()),
                     voltage_std=float(pos[ok].std(ddof=1)) if ok.sum() > 1 else np.nan,
                     cycles_found=int(ok.sum()), window=np.asarray(window, dtype=float))

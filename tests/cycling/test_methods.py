@@ -186,3 +186,21 @@ def test_a_state_of_charge_window_outside_0_1_or_reversed_is_refused(window):
     assert summarise(rec, 1.5, soc_window=(0.2, 0.8))["hysteresis"].size == 1
     with pytest.raises(ParameterError, match=r"expected two states of charge, 0 <= low < high <= 1"):
         summarise(rec, 1.5, soc_window=window)
+
+
+def test_a_plateau_window_given_high_to_low_is_searched_low_to_high():
+    """plateau_window [0.3, 0.1] found nothing, silently, on a silicon cell's 0.22 V plateau."""
+    from nakit.cycling import dqdv, plateau_series
+    from nakit.cycling.synthetic import voltage_curve
+
+    f = np.linspace(0, 1, 200)
+    rec = make_record(np.r_[f * 3600, 3700 + f * 3600],
+                      np.r_[voltage_curve(CAST_ANNEALED, "charge", 0.15, f),
+                            voltage_curve(CAST_ANNEALED, "discharge", 0.15, f)], np.r_[np.ones(200), -np.ones(200)])
+    curves = dqdv(rec, bin_width=0.01, smoothing=0.02)["discharge"]
+    forward = plateau_series(curves, (0.5, 0.8))
+    backward = plateau_series(curves, (0.8, 0.5))
+    assert backward.attrs["voltage_mean"] == forward.attrs["voltage_mean"]
+    assert list(backward.attrs["window"]) == [0.5, 0.8]
+    with pytest.raises(ParameterError, match="expected two different voltages"):
+        plateau_series(curves, (0.5, 0.5))
