@@ -182,6 +182,24 @@ def test_scherrer_instrument_limited_peak_is_nan_and_flagged():
     assert tab["flags"].iloc[1] == "" and len(caught) == 1
 
 
+def test_scherrer_where_the_instrument_has_no_profile_is_nan_and_flagged():
+    """W = -0.5 (a sign or unit slip) clipped the instrument's width to zero below 2theta ~ 50 deg:
+    every size came out smaller than the peaks say, without a word."""
+    from nakit.xrd import Instrument, scherrer_raw, williamson_hall_raw
+
+    inst = Instrument(u=0.004, v=-0.002, w=-0.5, x=0.0, y=0.0)
+    tab, caught = _quiet(scherrer_raw, [30.0, 60.0, 90.0], [0.3, 0.3, 0.3], [0.0, 0.0, 0.0], "Cu", inst)
+    assert list(tab["flags"]) == ["instrument_undefined"] * 3 and tab.size_nm.isna().all()
+    assert len(caught) == 1 and "give no positive Gaussian FWHM^2 at 2theta = 30.00, 60.00, 90.00" in str(
+        caught[0].message)
+    two_theta, fwhm = [30.0, 45.0, 60.0, 75.0, 90.0], [0.3, 0.31, 0.33, 0.36, 0.4]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        with pytest.raises(CalculationError, match="at least 3 peaks"):
+            williamson_hall_raw(two_theta, fwhm, [0.0] * 5, "Cu", inst)
+        assert williamson_hall_raw(two_theta, fwhm, [0.0] * 5, "Cu", Instrument(w=0.002)).flags == ()
+
+
 # ----------------------------------------------------------------------------- Lin-KK
 
 def test_lin_kk_on_three_points_is_refused():

@@ -94,7 +94,9 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     A peak no broader than the instrument (sample FWHM 0 after the instrument's widths are
     removed) has crystallites larger than the instrument resolves: its size is NaN, not
     infinite, its ``flags`` say ``instrument_limited`` and a
-    :class:`~nakit.errors.NakitWarning` names the peaks.
+    :class:`~nakit.errors.NakitWarning` names the peaks. A peak where the instrument's
+    Caglioti U, V, W give no positive FWHM^2 (a W typed in deg, not deg^2, or a negative one)
+    has no instrument profile to remove: NaN as well, ``instrument_undefined``, and a warning.
 
     Raises
     ------
@@ -124,18 +126,29 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     beta, beta_s = _with_sigma(lambda a, b: sample_fwhm(tt, a, b, instrument), tt, h, e,
                                np.nan_to_num(hs), np.nan_to_num(es))
     cos = np.cos(np.radians(tt / 2))
-    limited = ~(beta > 0)
+    undefined = np.zeros(tt.shape, dtype=bool)
+    if instrument is not None:  # U, V, W with no positive Gaussian FWHM^2 there: no instrument profile to remove
+        t = np.tan(np.radians(tt / 2))
+        undefined = ~(instrument.u * t * t + instrument.v * t + instrument.w > 0)
+    limited = ~(beta > 0) & ~undefined
+    unknown = limited | undefined
     with np.errstate(divide="ignore", invalid="ignore"):
-        size = np.where(limited, np.nan, k * lam / (np.radians(beta) * cos) / 10.0)
-        size_s = np.where(limited, np.nan, size * beta_s / np.where(limited, np.nan, beta))
+        size = np.where(unknown, np.nan, k * lam / (np.radians(beta) * cos) / 10.0)
+        size_s = np.where(unknown, np.nan, size * beta_s / np.where(unknown, np.nan, beta))
     if limited.any():
         warnings.warn(f"Scherrer: {int(limited.sum())} peak(s) (2theta = "
                       f"{', '.join(f'{v:.2f}' for v in tt[limited][:5])} deg) are no broader than the instrument; "
                       "their crystallites are larger than it resolves, size not determined (NaN)",
                       NakitWarning, stacklevel=2)
+    if undefined.any():
+        warnings.warn(f"Scherrer: the instrument's Caglioti U, V, W ({instrument.u:g}, {instrument.v:g}, "
+                      f"{instrument.w:g} deg^2) give no positive Gaussian FWHM^2 at 2theta = "
+                      f"{', '.join(f'{v:.2f}' for v in tt[undefined][:5])} deg: no instrument profile there, size "
+                      "not determined (NaN); check U, V, W (W is the FWHM^2 at 2theta = 0, in deg^2)",
+                      NakitWarning, stacklevel=2)
     return pd.DataFrame({"two_theta": tt, "sample_fwhm": beta, "sample_fwhm_sigma": beta_s,
                          "size_nm": size, "size_nm_sigma": size_s,
-                         "flags": np.where(limited, "instrument_limited", "")})
+                         "flags": np.select([undefined, limited], ["instrument_undefined", "instrument_limited"], "")})
 
 
 @dataclass
@@ -162,9 +175,9 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
                         k: float = 0.9, fwhm_sigma=None, eta_sigma=None) -> WilliamsonHall:
     """Williamson-Hall size and microstrain from several peaks of one phase, with uncertainties.
 
-    Peaks no broader than the instrument (see :func:`scherrer_raw`) carry no size or strain
-    information and are left out of the line; ``flags`` then says
-    ``instrument_limited_peaks_excluded``.
+    Peaks no broader than the instrument, or where it has no profile (see :func:`scherrer_raw`),
+    carry no size or strain information and are left out of the line; ``flags`` then says
+    ``instrument_limited_peaks_excluded`` or ``instrument_undefined_peaks_excluded``.
 
     References
     ----------
@@ -172,10 +185,9 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
     """
     tab = scherrer_raw(two_theta, fwhm, eta, wavelength, instrument, k=k, fwhm_sigma=fwhm_sigma,
                        eta_sigma=eta_sigma)
-    flags: tuple[str, ...] = ()
-    if (tab["flags"] != "").any():
-        tab = tab[tab["flags"] == ""]
-        flags = ("instrument_limited_peaks_excluded",)
+    flags = tuple(f"{why}_peaks_excluded" for why in ("instrument_limited", "instrument_undefined")
+                  if (tab["flags"] == why).any())
+    tab = tab[tab["flags"] == ""]
     if len(tab) < 3:
         raise CalculationError(f"Williamson-Hall needs at least 3 peaks of the phase broader than the instrument, "
                                f"got {len(tab)}")
