@@ -32,3 +32,24 @@ def test_results_of_a_spectrum_failing_lin_kk_are_flagged(tmp_path):
     for key in ("r_interface", "r_ohmic"):
         assert KK_FLAG_WORDS[KK_FAILED] in flags["drifting", key]
         assert "Lin-KK" not in flags["clean", key]
+
+
+@pytest.mark.notebooks
+def test_a_circuit_that_cannot_be_parsed_is_said_per_spectrum_not_a_pandas_traceback(tmp_path):
+    """cell_circuit "R0-p(R1,CPE1" (a parenthesis missing) failed every fit, and the notebook then
+    failed with pandas' "ValueError: No objects to concatenate"."""
+    import csv
+
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+    from tests.peer import peer_file
+
+    samples = [{"label": "ZPlot cell", "file": str(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z"))}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path,
+                     {"samples": samples, "cell_circuit": "R0-p(R1,CPE1"})
+    assert result.ok, result.error
+    text = result.executed.read_text(encoding="utf-8")
+    assert "no fit of R0-p(R1,CPE1: circuit 'R0-p(R1,CPE1': unbalanced parentheses, 1 '(' not closed" in text
+    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["key"] == "r_interface")
+    assert row["value"] == "" and row["note"] == "no fit with a parameter R1"
