@@ -58,6 +58,8 @@ class TPlotResult(Result):
 
 #: The flag :func:`tplot_raw` gives a negative intercept.
 NEGATIVE_INTERCEPT = "negative intercept: no micropore volume resolved"
+#: the share of the t range the fitted points must span, else the result is flagged
+SHORT_SPAN = 0.5
 
 
 def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 0.5),
@@ -67,8 +69,9 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
 
     ``bet_area`` (m2/g, or a :class:`~nakit.sorption.bet.BETResult`, whose standard error is
     then propagated) gives the micropore area as BET area minus external area, as
-    Micromeritics reports it. A negative intercept (no micropore volume resolved) or an
-    external area above the BET area is returned as fitted, named in ``result.flags``, and
+    Micromeritics reports it. A negative intercept (no micropore volume resolved), an
+    external area above the BET area, or points that span under :data:`SHORT_SPAN` of the t
+    range of an isotherm that starts or ends inside it is returned as fitted, named in ``result.flags``, and
     warned about with a :class:`~nakit.errors.NakitWarning`; a report states the micropore
     volume by :func:`reported_micropore_volume` (0, none resolved, for a negative intercept).
 
@@ -107,8 +110,14 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     if bet_area is not None:
         area, area_sigma = (bet_area.area, bet_area.area_sigma) if hasattr(bet_area, "area") else (float(bet_area), 0.0)
         micro_area, micro_sigma = area - external, math.hypot(area_sigma, external_sigma)
+    # an isotherm that starts or ends inside the range leaves the line on a short span of it (sparse
+    # points over the whole range, as an instrument's own t-plot may have, are the instrument's choice)
+    inside = "ends" if t.max() < hi else "starts" if t.min() > lo else ""
+    short = (f"the points cover t = {x.min():.2f}-{x.max():.2f} nm, under half of the range {lo:g}-{hi:g} nm (the "
+             f"isotherm {inside} at p/p0 = {p[-1] if inside == 'ends' else p[0]:.3g}): the line rests on a short span")
     flags = tuple(text for bad, text in ((a < 0, NEGATIVE_INTERCEPT),
-                                         (micro_area < 0, "external area exceeds the BET area")) if bad)
+                                         (micro_area < 0, "external area exceeds the BET area"),
+                                         (inside and x.max() - x.min() < SHORT_SPAN * (hi - lo), short)) if bad)
     if flags:
         warnings.warn(f"t-plot over t = {lo:g}-{hi:g} nm: {'; '.join(flags)}", NakitWarning, stacklevel=2)
     pm = p[mask]

@@ -263,3 +263,24 @@ def test_a_pore_volume_above_the_last_point_says_how_high_it_may_be():
         total_pore_volume(ds, 0.99)
     most = float(str(err.value).rsplit("at most ", 1)[1].rstrip(")"))
     assert total_pore_volume(ds, most).volume > 0
+
+
+def test_a_tplot_on_a_short_span_of_its_range_is_flagged():
+    """An isotherm measured to p/p0 = 0.12 (a quick BET run) left 3 points at t = 0.35-0.38 nm of the
+    0.35-0.5 nm range; its micropore volume and external area were shown without a word."""
+    import warnings
+
+    from nakit.errors import NakitWarning
+    from nakit.sorption.tplot import tplot_raw
+
+    def bet(p, nm=100.0, c=120.0):
+        return nm * c * p / ((1 - p) * (1 + (c - 1) * p))
+
+    short = np.array([0.02, 0.04, 0.06, 0.08, 0.10, 0.12])
+    with pytest.warns(NakitWarning, match=r"the points cover t = 0\.35-0\.38 nm, under half of the range 0\.35-0\.5 nm "
+                                          r"\(the isotherm ends at p/p0 = 0\.12\)"):
+        assert tplot_raw(short, bet(short)).n_points == 3
+    full = np.linspace(0.02, 0.6, 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        assert tplot_raw(full, bet(full)).flags == ()
