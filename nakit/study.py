@@ -63,7 +63,7 @@ from typing import Any, Mapping
 from .batch.engine import Job, JobResult, run_jobs, summarise
 from .errors import ParameterError
 from .io import atomic_path
-from .paths import safe_names  # noqa: F401  (a study's folder names; tests import it from here)
+from .paths import safe_names
 
 TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
               "cycling": "04_cycling", "eis": "05_eis_fitting"}

@@ -27,7 +27,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, naming_source, require_dataset
-from .counting import no_pattern_reason, noise_scale
+from .counting import counting_dispersion, no_pattern_reason, noise_scale
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -198,15 +198,16 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     y = as_float_array(intensity, "intensity", min_size=10)
     same_length(two_theta=x, intensity=y)
     x, y = sorted_by(x, y, name="two_theta")
-    if no_pattern_reason(y):
-        raise FitError(no_pattern_reason(y))
+    dispersion = counting_dispersion(y)
+    if reason := no_pattern_reason(y, dispersion):
+        raise FitError(reason)
     est = snip_background(x, y, window_deg)
     step = float(np.median(np.diff(x)))
     n = max(1, int(round(0.1 / step)))
     ys = np.convolve(y, np.ones(n) / n, mode="same")
     grow = max(1, int(round(0.3 / step)))
 
-    scale = noise_scale(y)  # (counts per second, normalised or scaled intensities: their own scatter)
+    scale = noise_scale(dispersion)  # (counts per second, normalised or scaled intensities: their own scatter)
 
     def peaks_above(base):
         z = (ys - base) / np.sqrt(scale * np.maximum(base, scale) / n)

@@ -44,11 +44,11 @@ def counting_dispersion(intensity) -> float:
     return float(np.median(r[positive] ** 2 / (1.5 * mu[positive])) / _CHI2_1_MEDIAN)
 
 
-def noise_scale(intensity) -> float:
-    """The factor (variance) by which to scale counting noise for ``intensity``: 1 for raw counts
-    (:data:`COUNTS_DISPERSION`), else its measured :func:`counting_dispersion`."""
-    d = counting_dispersion(intensity)
+def noise_scale(dispersion: float) -> float:
+    """The factor (variance) by which to scale counting noise for intensities of this
+    :func:`counting_dispersion`: 1 for raw counts (:data:`COUNTS_DISPERSION`), else the dispersion."""
     lo, hi = COUNTS_DISPERSION
+    d = dispersion
     return 1.0 if lo <= d <= hi or not np.isfinite(d) or d <= 0 else d
 
 
@@ -79,11 +79,11 @@ def continuity(intensity) -> float:
     return float(np.dot(y[1:], y[:-1]) / norm) if norm > 0 else 0.0
 
 
-def no_pattern_reason(intensity) -> str:
+def no_pattern_reason(intensity, dispersion: float | None = None) -> str:
     """Why ``intensity`` is no diffraction pattern to fit ("" when it may be one): scattering more
-    than raw counts (:func:`counting_dispersion`) with no continuity from point to point
-    (:func:`continuity`)."""
-    d = counting_dispersion(intensity)
+    than raw counts (its :func:`counting_dispersion`, computed unless given) with no continuity
+    from point to point (:func:`continuity`)."""
+    d = counting_dispersion(intensity) if dispersion is None else dispersion
     if d <= COUNTS_DISPERSION[1]:  # as counts scatter, or less (scaled down, or no noise at all)
         return ""
     r1 = continuity(intensity)

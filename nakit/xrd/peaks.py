@@ -504,11 +504,11 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         background = snip_background(x, y)
     found = positions is None
     dispersion = counting_dispersion(y)
-    if no_pattern_reason(y):
-        raise FitError(f"{source_name(ds)}: {no_pattern_reason(y)}")
+    if reason := no_pattern_reason(y, dispersion):
+        raise FitError(f"{source_name(ds)}: {reason}")
     if found:
         positions = find_peaks_raw(x, y, background, min_snr=min_snr, wavelength=Wavelength.of(ds),
-                                   noise_variance=noise_scale(y))
+                                   noise_variance=noise_scale(dispersion))
     positions = np.asarray(positions, dtype=float)
     if two_theta_range is not None:
         lo, hi = two_theta_range

@@ -178,11 +178,11 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
         # value) held something else: say so with the file rather than let a bare traceback out
         raise FileFormatError(path, f"malformed {fmt} file: {type(exc).__name__}: {exc}") from None
     override = Wavelength.parse(wavelength) if wavelength is not None else None
-    if override is not None and override.ka2 is None and anode_in_nm(override.ka1):
+    if override is not None and override.ka2 is None and (tube := anode_in_nm(override.ka1)):
         warnings.warn(NakitWarning(
-            f"{path}: wavelength {override.ka1:g} angstrom is a tenth of {anode_in_nm(override.ka1)} K-alpha: a "
-            f"wavelength in nm? nakit reads it in angstrom (give {10 * override.ka1:g} or "
-            f"'{anode_in_nm(override.ka1)}' if the scan was taken with that tube)"), stacklevel=2)
+            f"{path}: wavelength {override.ka1:g} angstrom is a tenth of {tube} K-alpha: a wavelength in nm? nakit "
+            f"reads it in angstrom (give {10 * override.ka1:g} or '{tube}' if the scan was taken with that tube)"),
+            stacklevel=2)
     out = []
     for i, s in enumerate(scans):
         wl = override or s.wavelength
