@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FileFormatError, require
+from .errors import FileFormatError, existing_file, require
 from .textio import check_last_row, parse_rows, read_text_lines, sniff_decimal_and_delimiter
 
 __all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_mpr_table", "read_mpt_table", "split_name_unit"]
@@ -70,13 +70,6 @@ def split_name_unit(header: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _check_file(path: str | os.PathLike) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        raise FileFormatError(p, "is a directory, expected a file")
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
-    return p
 
 
 def _frame(columns: dict[str, np.ndarray], originals: list[str], path) -> tuple[Any, dict[str, str | None]]:
@@ -123,7 +116,7 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
         Missing path, not an ``.mpr`` file, or a file galvani cannot parse (its message is
         kept).
     """
-    p = _check_file(path)
+    p = existing_file(path)
     with open(p, "rb") as fh:
         head = fh.read(len(MPR_MAGIC))
     if head != MPR_MAGIC:

@@ -136,12 +136,11 @@ import dataclasses
 import html
 import os
 import sys
-from pathlib import Path
 from typing import Any, ClassVar, Iterable, Iterator, Mapping
 
 import numpy as np
 
-from .errors import FileFormatError, NakitError
+from .errors import NakitError, existing_file
 from .io import sha256_file
 
 # xarray (with pandas and pyarrow, ~0.8 s) is imported by the functions that build Datasets, not
@@ -183,9 +182,7 @@ def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dic
     Extra keyword arguments become ``instrument_<name>`` attrs; ``None`` values are dropped
     and non-scalar values are converted to strings so the Dataset can be written to NetCDF.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
+    p = existing_file(path)
     attrs: dict[str, Any] = {
         "source_path": str(p),
         "source_sha256": sha256_file(p),

@@ -21,7 +21,9 @@ The hierarchy::
 
 from __future__ import annotations
 
+import os
 from os import PathLike
+from pathlib import Path
 
 
 class NakitError(Exception):
@@ -61,6 +63,24 @@ class FileFormatError(NakitError, ValueError):
         if field is not None:
             where.append(f"field {field!r}")
         super().__init__(f"{', '.join(where)}: {reason}")
+
+
+def existing_file(path: str | PathLike) -> Path:
+    """``path`` as a Path, or the :class:`FileFormatError` a reader gives when it is no file.
+
+    A relative path that is not found names the folder it was looked for in: a notebook run
+    by papermill without ``--cwd`` takes relative paths from the command's folder, not the
+    notebook's, and "file not found" alone hides that.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise FileFormatError(p, "is a directory, expected a file")
+    if not p.exists():
+        where = "" if p.is_absolute() else f" (a relative path, looked for in {os.getcwd()})"
+        raise FileFormatError(p, "file not found" + where)
+    if not p.is_file():
+        raise FileFormatError(p, "is not a regular file (a device, socket or pipe?), expected a file")
+    return p
 
 
 class NakitWarning(UserWarning):

@@ -193,11 +193,9 @@ def read_netcdf(path: str | os.PathLike, *, what: str = "file"):
     """
     import xarray as xr
 
-    from .errors import FileFormatError
+    from .errors import FileFormatError, existing_file
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(path, "file not found" if not path.exists() else "is a directory, expected a file")
+    path = existing_file(path)
     try:
         with xr.open_dataset(path, engine="h5netcdf") as opened:
             ds = opened.load()

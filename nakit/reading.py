@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import (AmbiguousFileError, FileFormatError, InvalidDataError, MissingDependencyError, MissingFactError,
-                     NakitError, ParameterError)
+                     NakitError, ParameterError, existing_file)
 
 __all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe", "Inspection",
            "files_in", "inspect_files", "study_draft"]
@@ -128,9 +128,7 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     if unknown:
         raise ParameterError(f"{os.fspath(path)}: no reader takes {unknown}; the facts each technique's reader "
                              "takes: " + "; ".join(f"{t} {', '.join(sorted(k))}" for t, k in TAKES.items()))
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileFormatError(path, "no such file" if not os.path.exists(path) else "not a file")
+    path = os.fspath(existing_file(path))
     accepted, refused = {}, {}
     for name in TECHNIQUES:
         ds, outcome = _attempt(name, path, facts)

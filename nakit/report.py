@@ -905,6 +905,31 @@ def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
         raise ParameterError(f"{notebook}: " + "; ".join(problems))
 
 
+def _check_working_folder(notebook: str, output_dir: str | os.PathLike) -> None:
+    """Refuse a notebook's default output folder where it would land outside the project.
+
+    The notebooks' defaults (``output_dir = "../reports/interactive/<notebook>"``, the
+    stand-in files under ``../data``) are relative to the notebook's own folder, which is
+    the kernel's working folder in JupyterLab and ``nakit run``. papermill without
+    ``--cwd`` runs the kernel in the command's folder instead: from the project folder the
+    report would be written beside the project, from anywhere else into that folder's
+    parent, without a word. A kernel outside a Jupyter server (which names its notebook in
+    ``JPY_SESSION_NAME``, a renamed copy included) whose folder does not hold the notebook is
+    taken to be such a run (papermill's own output notebook may well be there).
+    """
+    if os.fspath(output_dir) != f"../reports/interactive/{notebook}" or os.environ.get("JPY_SESSION_NAME"):
+        return
+    here = Path.cwd()
+    if (here / f"{notebook}.ipynb").is_file():
+        return
+    raise ParameterError(
+        f"{notebook}: the kernel runs in {here}, not in the notebook's folder, so the default output_dir "
+        f"{os.fspath(output_dir)!r} (relative to the notebook's own folder, as are its data paths) would write "
+        f"to {(here / output_dir).resolve()} (papermill without --cwd?). Run papermill with --cwd set to the "
+        f"notebook's folder (`papermill notebooks/{notebook}.ipynb out.ipynb --cwd notebooks`), use "
+        f"`nakit run {notebook}`, or give output_dir yourself (papermill -p output_dir DIR)")
+
+
 def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str, Any] | None = None,
           input_files: Iterable[str | os.PathLike] = (), *, title: str | None = None,
           samples: Sequence[str] | None = None, claims_file: Any = _UNSET,
@@ -956,6 +981,7 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
     _check_values(notebook, parameters)
     if any(not s.strip() for s in labels):
         raise ParameterError(f"{notebook}: every sample needs a non-empty label")
+    _check_working_folder(notebook, output_dir)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     plotting.use_style()

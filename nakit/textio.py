@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import FileFormatError
+from .errors import FileFormatError, existing_file
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
@@ -63,17 +63,6 @@ _CHUNK = 1 << 20
 # --------------------------------------------------------------------------------------------
 # bytes
 # --------------------------------------------------------------------------------------------
-
-def _check_path(path: str | os.PathLike) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        raise FileFormatError(p, "is a directory, expected a file")
-    if not p.exists():
-        raise FileFormatError(p, "file not found")
-    if not p.is_file():
-        raise FileFormatError(p, "is not a regular file (a device, socket or pipe?), expected a file")
-    return p
-
 
 def _too_big(path: Path, cap: int) -> FileFormatError:
     return FileFormatError(path, f"decompresses to more than {cap} bytes (the limit; pass a larger "
@@ -141,7 +130,7 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int | None = None) -> byte
         corrupt or truncated. The decompression never holds more than ``max_bytes`` plus one
         1 MiB chunk in memory.
     """
-    p = _check_path(path)
+    p = existing_file(path)
     suffix = p.suffix.lower()
     if suffix not in COMPRESSION_SUFFIXES:
         if max_bytes is not None:

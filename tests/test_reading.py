@@ -78,8 +78,28 @@ def test_a_text_no_reader_accepts_gets_every_readers_reason(tmp_path):
 
 
 def test_a_missing_file_is_named():
-    with pytest.raises(FileFormatError, match="no such file"):
+    with pytest.raises(FileFormatError, match="file not found$"):
         nakit.read("/nonexistent/scan.raw")
+
+
+ENTRY_POINTS = ["nakit.read", "nakit.xrd.read_xrd", "nakit.raman.read_raman", "nakit.sorption.read_isotherm",
+                "nakit.cycling.read_cycling", "nakit.eis.read_eis", "nakit.xrd.structures.read_cif",
+                "nakit.raman.bands.load_band_library", "nakit.io.read_netcdf"]
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_a_relative_path_not_found_names_the_folder_it_was_looked_for_in(entry, tmp_path, monkeypatch):
+    # papermill without --cwd takes a notebook's relative paths from the command's folder
+    module, name = entry.rsplit(".", 1)
+    read = getattr(__import__(module, fromlist=[name]), name)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileFormatError) as exc:
+        read("../data/raw/missing.xy")
+    assert exc.value.path == os.path.join("..", "data", "raw", "missing.xy")
+    assert exc.value.reason == f"file not found (a relative path, looked for in {tmp_path})"
+    (tmp_path / "folder.xy").mkdir()
+    with pytest.raises(FileFormatError, match="is a directory, expected a file"):
+        read("folder.xy")
 
 
 def test_a_scan_without_its_wavelength_asks_for_it_and_reads_with_it():

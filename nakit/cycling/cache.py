@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
-from ..errors import FileFormatError
+from ..errors import FileFormatError, existing_file
 from ..io import atomic_path, sha256_file
 
 CACHE_VERSION = "2"  # 2: records carry the cycler's own per-cycle table in attrs
@@ -91,9 +91,7 @@ def cached(path: str | os.PathLike, reader: Callable[..., xr.Dataset] | None = N
     from .readers import read_cycling
 
     reader = reader or read_cycling
-    src = Path(path)
-    if not src.is_file():
-        raise FileFormatError(src, "file not found")
+    src = existing_file(path)
     # the reader module's own bytes are in the key: an edited reader must not be served old records
     module_file = getattr(sys.modules.get(reader.__module__), "__file__", None)
     reader_digest = sha256_file(module_file) if module_file else ""

@@ -27,14 +27,13 @@ from __future__ import annotations
 import csv
 import os
 import re
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, require
+from ..errors import FileFormatError, existing_file, require
 from ..textio import check_last_row, read_text_lines
 from .cell import mass_mg
 from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_zip_container,
@@ -290,11 +289,7 @@ def read_neware_nda(path: str | os.PathLike) -> xr.Dataset:
     (the file's own index: ``software_cycle_number=False``) and ``Step`` (a running count).
     The test time is rebuilt from each step's last time (:func:`rebuild_test_time`).
     """
-    p = Path(path)
-    if p.is_dir():
-        raise FileFormatError(p, "is a directory, expected a file")
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
+    p = existing_file(path)
     with open(p, "rb") as fh:
         head = fh.read(6)
     is_ndax = head.startswith(b"PK\x03\x04")

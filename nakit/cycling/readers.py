@@ -42,7 +42,7 @@ import xarray as xr
 
 from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, split_name_unit
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, MissingFactError, ParameterError
+from ..errors import FileFormatError, MissingFactError, ParameterError, existing_file
 from ..textio import (check_last_row, read_text_lines, require_finite, sniff_decimal_and_delimiter)
 from .cell import mass_mg
 from .record import attach_cycler_table, make_record
@@ -271,11 +271,7 @@ def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str |
 def _workbook(path):
     from python_calamine import CalamineWorkbook
 
-    p = Path(path)
-    if p.is_dir():
-        raise FileFormatError(p, "is a directory, expected a file")
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
+    p = existing_file(path)
     with open(p, "rb") as fh:
         if fh.read(4) == _ZIP:
             check_zip_container(p)
@@ -832,11 +828,7 @@ def sniff_cycling(path: str | os.PathLike) -> str:
 
     from ..textio import COMPRESSION_SUFFIXES, decode, read_bytes
 
-    p = Path(path)
-    if p.is_dir():
-        raise FileFormatError(p, "is a directory, expected a file")
-    if not p.is_file():
-        raise FileFormatError(p, "file not found")
+    p = existing_file(path)
     compressed = p.suffix.lower() in COMPRESSION_SUFFIXES
     if compressed:
         head = read_bytes(p)[:8192]

@@ -21,12 +21,11 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import FileFormatError, NakitWarning, ParameterError
+from ..errors import FileFormatError, NakitWarning, ParameterError, existing_file
 from ..paths import references_dir
 from .fitting import Band
 
@@ -50,9 +49,7 @@ def load_band_library(path: str | os.PathLike | None = None) -> pd.DataFrame:
     ``shape``, ``window`` and ``note`` may be left out (:data:`DEFAULTS`) or left empty in a row,
     and further columns are kept as they are. Returned with the columns of :data:`COLUMNS` first.
     """
-    path = Path(path) if path else references_dir() / "raman_bands.csv"
-    if not path.is_file():
-        raise FileFormatError(path, "band library not found")
+    path = existing_file(path if path else references_dir() / "raman_bands.csv")
     lib = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     lib.columns = [str(c).strip() for c in lib.columns]
     missing = [c for c in REQUIRED if c not in lib.columns]

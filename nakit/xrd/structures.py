@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, ParameterError, existing_file
 from ..paths import references_dir
 
 
@@ -120,9 +120,7 @@ def read_cif(path: str | os.PathLike, name: str | None = None) -> Crystal:
     """Read the first data block of a CIF into a :class:`Crystal` (gemmi does the symmetry)."""
     import gemmi
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(path, "file not found")
+    path = existing_file(path)
     try:
         st = gemmi.read_small_structure(str(path))
     except (RuntimeError, ValueError) as exc:

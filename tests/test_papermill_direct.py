@@ -1,0 +1,93 @@
+"""The notebooks run by papermill itself, as a user who knows papermill runs them.
+
+papermill starts the kernel in the command's folder unless given ``--cwd``, while the
+notebooks' defaults (``../reports/interactive/<notebook>``, ``../data/...``) are relative to
+their own folder. Such a run must say so, not write its report into the parent of wherever
+the command was typed; a run given its own output folder and files works from anywhere.
+"""
+
+import csv
+
+import pytest
+
+from nakit import report
+from nakit.errors import ParameterError
+from nakit.paths import notebooks_dir
+from tests.peer import peer_file
+
+DEFAULT = "../reports/interactive/00_synthesis_stoichiometry"
+
+
+def test_the_default_output_folder_is_refused_outside_the_notebooks_folder(tmp_path, monkeypatch):
+    here = tmp_path / "study" / "raw"
+    here.mkdir(parents=True)
+    (here / "out.ipynb").write_text("{}")  # papermill's output notebook, written before the run
+    monkeypatch.chdir(here)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    with pytest.raises(ParameterError) as exc:
+        report.start("00_synthesis_stoichiometry", DEFAULT, {"output_dir": DEFAULT}, claims_file=None)
+    message = str(exc.value)
+    assert f"the kernel runs in {here}, not in the notebook's folder" in message
+    assert f"would write to {tmp_path / 'study' / 'reports' / 'interactive' / '00_synthesis_stoichiometry'}" in message
+    assert "--cwd notebooks" in message and "give output_dir yourself" in message
+    assert not (tmp_path / "study" / "reports").exists()
+
+
+@pytest.mark.parametrize("notebook_file, session", [
+    ("00_synthesis_stoichiometry.ipynb", None),  # papermill --cwd notebooks, nbconvert --execute
+    ("my recipe.ipynb", "my recipe.ipynb")])     # a renamed copy opened in JupyterLab
+def test_the_default_output_folder_is_the_notebook_folders(tmp_path, monkeypatch, notebook_file, session):
+    here = tmp_path / "notebooks"
+    here.mkdir()
+    (here / notebook_file).write_text("{}")
+    monkeypatch.chdir(here)
+    if session:
+        monkeypatch.setenv("JPY_SESSION_NAME", str(here / session))
+    else:
+        monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    rep = report.start("00_synthesis_stoichiometry", DEFAULT, {"output_dir": DEFAULT}, claims_file=None)
+    assert rep.output_dir.resolve() == tmp_path / "reports" / "interactive" / "00_synthesis_stoichiometry"
+
+
+def test_an_output_folder_of_ones_own_is_taken_anywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rep = report.start("00_synthesis_stoichiometry", "out", {"output_dir": "out"}, claims_file=None)
+    assert rep.output_dir.resolve() == tmp_path / "out"
+
+
+def _papermill(notebook, cwd, parameters):
+    import papermill as pm
+
+    from nakit.runner import kernel_name
+
+    return pm.execute_notebook(str(notebooks_dir() / f"{notebook}.ipynb"), str(cwd / f"{notebook}.out.ipynb"),
+                               parameters=parameters, cwd=str(cwd), kernel_name=kernel_name(),
+                               progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+
+
+@pytest.mark.notebooks
+def test_papermill_without_cwd_stops_before_writing_anything(tmp_path, monkeypatch):
+    import papermill as pm
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)  # the kernel inherits it
+    here = tmp_path / "study"
+    here.mkdir()
+    with pytest.raises(pm.PapermillExecutionError) as exc:
+        _papermill("00_synthesis_stoichiometry", here, {})
+    assert exc.value.ename == "ParameterError"
+    assert "papermill without --cwd?" in exc.value.evalue
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
+    assert [p.name for p in here.iterdir()] == ["00_synthesis_stoichiometry.out.ipynb"]
+
+
+@pytest.mark.notebooks
+def test_papermill_from_a_study_folder_with_own_files_and_output(tmp_path):
+    isotherm = peer_file("sorption", "pygaps", "SiO2 N2 77K.json")
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "silica.json").write_bytes(isotherm.read_bytes())
+    _papermill("02_bet_bjh", tmp_path, {"samples": [{"label": "silica gel (lot 7)", "file": "raw/silica.json"}],
+                                        "output_dir": "reports/silica"})
+    rows = csv.DictReader(open(tmp_path / "reports" / "silica" / "results" / "headline.csv", encoding="utf-8"))
+    bet = [r for r in rows if r["key"] == "bet_area"]
+    assert [r["sample"] for r in bet] == ["silica gel (lot 7)"]
+    assert float(bet[0]["value"]) == pytest.approx(210.4, rel=0.03)  # pyGAPS' area_BET: 210.4 m2/g (its own range)
