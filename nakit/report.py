@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import math
 import os
 import re
@@ -840,7 +841,7 @@ class Report:
         plotting.wait_for_figures()  # every figure file exists (or its error is raised) before the record
         self.write_headline()
         self._write_not_analysed()
-        record = run_record(self.parameters, self.input_files)
+        record = {"notebook": self.notebook, **run_record(self.parameters, self.input_files)}
         write_record(record, self.output_dir / "provenance.json")
         table = None
         if self.has_claims:
@@ -930,6 +931,43 @@ def _check_working_folder(notebook: str, output_dir: str | os.PathLike) -> None:
         f"`nakit run {notebook}`, or give output_dir yourself (papermill -p output_dir DIR)")
 
 
+def _clear_previous_report(out: Path, notebook: str) -> None:
+    """Remove an earlier run's figures and results from ``out`` before this run writes its own.
+
+    ``nakit run`` gives every run a fresh folder (:mod:`nakit.runfolder`), but a notebook run
+    in JupyterLab or by papermill writes into ``output_dir`` in place: rerun with other
+    samples, it would leave the earlier samples' figures and results (``dqdv_<label>.png``,
+    ``summary_<label>.nc``; the paper's stand-ins after a first run on the defaults) beside
+    its own, nothing telling them apart. A folder holding an earlier report of this notebook
+    (its ``provenance.json``, or the ``headline.csv`` of a run that stopped before writing
+    one) has its ``figures/``, ``results/`` and report files removed; the notebook files
+    papermill or Jupyter keep there stay. A folder holding another notebook's report is
+    refused: the two would overwrite each other's tables. Anything else is left alone.
+    """
+    import shutil
+
+    from .runfolder import INCOMPLETE
+
+    if (out / INCOMPLETE).exists():  # a fresh folder a `nakit run` is writing
+        return
+    previous = None
+    try:
+        previous = json.loads((out / "provenance.json").read_text(encoding="utf-8")).get("notebook", notebook)
+    except (OSError, ValueError, AttributeError):
+        try:
+            with open(out / "results" / "headline.csv", newline="", encoding="utf-8") as fh:
+                previous = next(csv.DictReader(fh), {}).get("notebook") or notebook
+        except OSError:
+            return
+    if previous != notebook:
+        raise ParameterError(f"{notebook}: output_dir {out} holds the report of {previous}; give each notebook a "
+                             "folder of its own (they would overwrite each other's figures and tables)")
+    for sub in ("figures", "results"):
+        shutil.rmtree(out / sub, ignore_errors=True)
+    for name in ("provenance.json", "claims.csv", NOT_ANALYSED):
+        (out / name).unlink(missing_ok=True)
+
+
 def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str, Any] | None = None,
           input_files: Iterable[str | os.PathLike] = (), *, title: str | None = None,
           samples: Sequence[str] | None = None, claims_file: Any = _UNSET,
@@ -983,6 +1021,7 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
         raise ParameterError(f"{notebook}: every sample needs a non-empty label")
     _check_working_folder(notebook, output_dir)
     out = Path(output_dir)
+    _clear_previous_report(out, notebook)
     out.mkdir(parents=True, exist_ok=True)
     plotting.use_style()
     if _in_ipython():

@@ -91,3 +91,64 @@ def test_papermill_from_a_study_folder_with_own_files_and_output(tmp_path):
     bet = [r for r in rows if r["key"] == "bet_area"]
     assert [r["sample"] for r in bet] == ["silica gel (lot 7)"]
     assert float(bet[0]["value"]) == pytest.approx(210.4, rel=0.03)  # pyGAPS' area_BET: 210.4 m2/g (its own range)
+
+
+# -- a rerun in place (JupyterLab, papermill) -------------------------------------------
+
+def _report(out, labels, notebook="04_cycling"):
+    import matplotlib.pyplot as plt
+
+    rep = report.start(notebook, out, {"output_dir": str(out)}, samples=labels, claims_file=None, synthesised=False)
+    for label in labels:
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        rep.figure(fig, f"dqdv_{label}", f"dQ/dV of {label}.", formats=["png"])
+        plt.close(fig)
+        rep.save_table(__import__("pandas").DataFrame({"cycle": [1]}), f"summary_{label}")
+        rep.result(label, "capacity", 1.0, unit="mAh/g")
+    rep.finish()
+    return rep
+
+
+def _files(out):
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def test_a_rerun_in_place_with_other_samples_leaves_none_of_the_earlier_ones_files(tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "04_cycling.out.ipynb").write_text("{}")  # papermill's output notebook stays
+    _report(out, ["paper-a", "paper-b"])
+    assert "figures/dqdv_paper-a.png" in _files(out)
+    _report(out, ["cell 7"])
+    files = _files(out)
+    assert not [f for f in files if "paper-" in f]
+    assert {"figures/dqdv_cell 7.png", "results/summary_cell 7.csv", "provenance.json",
+            "04_cycling.out.ipynb"} <= set(files)
+    assert "paper-a" not in (out / "figures" / "captions.csv").read_text()
+    assert [r["sample"] for r in csv.DictReader(open(out / "results" / "headline.csv"))] == ["cell 7"]
+
+
+def test_a_run_stopped_before_its_record_is_cleared_too(tmp_path):
+    out = tmp_path / "report"
+    _report(out, ["old"])
+    (out / "provenance.json").unlink()  # stopped after the headline, before the record
+    _report(out, ["new"])
+    assert not [f for f in _files(out) if "old" in f]
+
+
+def test_a_folder_of_another_notebooks_report_is_refused_and_kept(tmp_path):
+    out = tmp_path / "report"
+    _report(out, ["A"], notebook="02_bet_bjh")
+    before = _files(out)
+    with pytest.raises(ParameterError, match=f"output_dir {out} holds the report of 02_bet_bjh; give each notebook"):
+        report.start("04_cycling", out, {"output_dir": str(out)}, samples=["A"], claims_file=None)
+    assert _files(out) == before
+
+
+def test_a_folder_of_ones_own_files_is_left_alone(tmp_path):
+    out = tmp_path / "mine"
+    (out / "results").mkdir(parents=True)
+    (out / "results" / "notes.csv").write_text("mine\n")
+    _report(out, ["A"])
+    assert (out / "results" / "notes.csv").read_text() == "mine\n"
