@@ -9,6 +9,7 @@ library), :mod:`~nakit.xrd.simulate` (sticks and profiles), :mod:`~nakit.xrd.bac
 """
 
 from .background import fit_background, fit_background_raw
+from .counting import intensity_unit
 from .indexing import index_cubic, index_pattern, index_tetragonal
 from .klines import ka2_note, ka2_pairs, kbeta_note, kbeta_pairs
 from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note, unfitted_note
@@ -24,7 +25,7 @@ __all__ = [
     "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength",
     "empty_peak_table", "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw",
     "find_peaks_raw", "fit_whole_pattern", "identify_phases", "identify_phases_raw", "index_cubic",
-    "index_pattern", "index_tetragonal", "instrument_from_standard", "ka2_note", "ka2_pairs",
+    "index_pattern", "index_tetragonal", "instrument_from_standard", "intensity_unit", "ka2_note", "ka2_pairs",
     "kbeta_note", "kbeta_pairs", "library", "read_cif", "no_peaks_note", "read_xrd", "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scherrer", "scherrer_raw",
     "simulate_pattern", "suggest_phases", "unfitted_note", "wavelength_from_gsas_prm",

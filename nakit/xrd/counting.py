@@ -91,3 +91,15 @@ def no_pattern_reason(intensity, dispersion: float | None = None) -> str:
         return ""
     return (f"its points scatter {d:.2g} times (in variance) as counting would and each is unrelated to the next "
             f"(lag-1 correlation {r1:.2f}): noise or scrambled values, not a diffraction pattern; nothing fitted")
+
+
+def intensity_unit(scan, not_counts: bool) -> str:
+    """The unit to label ``scan``'s intensity axis with.
+
+    The file's own unit (``counts``, ``counts/s``), except that counts which are not raw
+    counts by their own scatter (``not_counts``: :func:`not_counts_note` had words for the
+    scan) are ``"arb. units"``: a two-column export is read as counts whatever it holds, so
+    "counts" on the axis of a normalised scan would state what the data are not.
+    """
+    unit = str(scan["intensity"].attrs.get("units", "counts"))
+    return "arb. units" if not_counts and unit == "counts" else unit

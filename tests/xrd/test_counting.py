@@ -68,14 +68,25 @@ def test_notebook01_identifies_a_normalised_scan_and_says_so(tmp_path):
     from nakit.runner import execute
 
     path, _ = scaled_copy(tmp_path, "normalised", 1 / 3389.0, 6)
-    samples = [{"label": "normalised export", "file": str(path), "wavelength": "Cu"}]
-    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", tmp_path / "out",
+    samples = [{"label": "normalised export", "file": str(path), "wavelength": "Cu"},
+               {"label": "raw scan", "file": str(data_dir() / "xrd" / "annealed.raw")}]
+    out = tmp_path / "out"
+    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", out,
                      {"samples": samples, "candidate_phases": ["Na2S_Fm-3m", "Na3PS4_P-421c"]})
     assert result.ok, result.error
-    with open(tmp_path / "out" / "results" / "headline.csv", encoding="utf-8") as fh:
-        row = next(r for r in csv.DictReader(fh) if r["key"] == "phases_present")
-    assert row["value"] == "Na2S_Fm-3m, Na3PS4_P-421c"
-    assert "the intensities are not raw counts" in row["flags"]
+    with open(out / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = {r["sample"]: r for r in csv.DictReader(fh) if r["key"] == "phases_present"}
+    assert rows["normalised export"]["value"] == "Na2S_Fm-3m, Na3PS4_P-421c"
+    assert "the intensities are not raw counts" in rows["normalised export"]["flags"]
+    assert "not raw counts" not in rows["raw scan"]["flags"]
+    # the axes say what each scan's intensities are: no "counts" on the normalised one's, and the
+    # two share no axis (each drawn as % of its range)
+    fits = (out / "figures" / "whole_pattern_fits.svg").read_text(encoding="utf-8")
+    assert fits.count("intensity (arb. units)") == 1 and fits.count("intensity (counts)") == 1
+    with open(out / "figures" / "captions.csv", encoding="utf-8") as fh:
+        caption = next(r["caption"] for r in csv.DictReader(fh) if r["figure"] == "patterns")
+    assert "each scan drawn as % of its own intensity range (their units differ: arb. units, counts)" in caption
+    assert "intensity (% of each scan's range, offset)" in (out / "figures" / "patterns.svg").read_text(encoding="utf-8")
 
 
 @pytest.mark.notebooks
