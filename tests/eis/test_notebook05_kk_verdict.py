@@ -53,3 +53,26 @@ def test_a_circuit_that_cannot_be_parsed_is_said_per_spectrum_not_a_pandas_trace
     with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["key"] == "r_interface")
     assert row["value"] == "" and row["note"] == "no fit with a parameter R1"
+
+
+@pytest.mark.notebooks
+def test_an_interface_parameter_no_circuit_has_is_said_and_no_figure_speaks_of_it(tmp_path):
+    """interface_parameter "R9" was warned about, but the DRT figure's caption still spoke of "the fitted
+    R9 element" beside empty comparison panels."""
+    from nakit.runner import execute
+
+    samples = [{"label": "ZPlot cell", "file": str(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z"))}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path, {"samples": samples, "interface_parameter": "R9"})
+    assert result.ok, result.error
+    text = result.executed.read_text(encoding="utf-8")
+    assert ("ZPlot cell: the circuit 'R0-p(R1,CPE1)-W1' has no parameter 'R9' (the 'interface_parameter'; its "
+            "parameters: R0, R1, CPE1_Q, CPE1_alpha, W1): no interfacial resistance") in text
+    with open(tmp_path / "figures" / "captions.csv", encoding="utf-8") as fh:
+        caption = next(r["caption"] for r in csv.DictReader(fh) if r["figure"] == "drt_vs_circuit")
+    assert caption.endswith("alone: no DRT peak is paired with a fitted R9 element (no R9 time constant from the "
+                            "circuit fit).")
+    svg = (tmp_path / "figures" / "drt_vs_circuit.svg").read_text(encoding="utf-8")
+    assert "two ways" not in svg and "dashed: circuit" not in svg and "ZPlot cell: DRT" in svg
+    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["key"] == "r_interface")
+    assert row["value"] == "" and row["note"] == "no fit with a parameter R9"
