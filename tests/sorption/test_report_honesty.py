@@ -35,6 +35,8 @@ def hosts(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hosts")
     study = {"title": "Porous hosts", "samples": [{"label": label, "sorption": str(peer_file(*parts))}
                                                   for label, parts in HOSTS.items()]}
+    # a mass typed from the lab book that is not the one the instrument divided by (0.0455 g)
+    study["samples"][1]["sorption"] = {"file": study["samples"][1]["sorption"], "sample_mass_g": 0.5}
     path = folder / "hosts.yaml"
     path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
     summary = run_study(path, workers=1)
@@ -164,3 +166,11 @@ def test_paper_defaults_state_cmk3_is_a_carbon():
     study = yaml.safe_load((data_dir() / "paper_study.yaml").read_text(encoding="utf-8"))
     cmk3 = next(s for s in study["samples"] if s["label"] == "CMK-3")
     assert cmk3["sorption"]["material"] == defaults["CMK-3"]["material"]
+
+
+def test_a_given_mass_that_differs_from_the_files_is_named_and_the_files_shown(hosts):
+    text, _ = hosts
+    assert ("Host 2 (3Flex): sample mass given as 0.5 g, the file states 0.0455 g (its per-gram loadings are the "
+            "file's)") in text
+    row = text[text.index("sample mass (g)"):text.index("temperature", text.index("sample mass (g)"))]
+    assert row.split()[3] == "0.04550" and "0.5" not in row, row  # Host 2: the file's mass (Host 1 states none)
