@@ -76,6 +76,41 @@ def raman_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
     return problems
 
 
+def band_library_species(path: Any = None) -> list[str] | None:
+    """The species of a Raman band library (``path``, None: nakit's own), read with the csv module
+    as :func:`nakit.raman.bands.load_band_library` reads it; None when it cannot be read here (the
+    notebook's loader then says why)."""
+    import csv
+    from pathlib import Path
+
+    from .paths import references_dir
+
+    try:
+        with open(Path(path) if path else references_dir() / "raman_bands.csv", newline="", encoding="utf-8") as fh:
+            rows = csv.reader(fh, skipinitialspace=True)
+            header = [c.strip() for c in next(rows)]
+            column = header.index("species")
+            return sorted({row[column] for row in rows if len(row) > column})
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration, ValueError):
+        return None
+
+
+def raman_library_problems(parameters: Mapping[str, Any]) -> list[str]:
+    """Notebook 03: every band named by species is a species of the band library
+    (``band_library_file``, else nakit's). Unknown, it failed the notebook for every sample
+    once the kernel had started."""
+    named = [(s.get("label"), b) for s in _entries(parameters.get("samples", []))
+             for b in (s.get("bands") if isinstance(s.get("bands"), (list, tuple)) else []) if isinstance(b, str)]
+    species = band_library_species(parameters.get("band_library_file")) if named else None
+    if species is None:
+        return []
+    where = f"band_library_file {parameters['band_library_file']}" if parameters.get("band_library_file") else \
+        "nakit's band library (give your own as band_library_file)"
+    have = ", ".join(species[:12]) + (f", ... ({len(species)} in all)" if len(species) > 12 else "")
+    return [f"sample {label!r}: band {band!r} is no species of {where}; it has {have}"
+            for label, band in named if band not in species]
+
+
 def cycling_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
     """Notebook 04: a mass given twice over (``active_mass_mg`` and ``composite_mass_mg``), or an
     ``active_fraction`` without the composite mass it is a fraction of."""
@@ -124,10 +159,13 @@ RULES: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[str]]] = {
     "05_eis_fitting": eis_problems}
 
 
+#: notebook stem -> the rules of its ``samples`` entries that read other parameters too
+PARAMETER_RULES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {"03_raman_assignment": raman_library_problems}
+
+
 def problems(notebook: str, parameters: Mapping[str, Any]) -> list[str]:
     """The problems of ``parameters["samples"]`` by the rules of ``notebook`` (a stem), each
     prefixed ``parameter 'samples': ``; none for a notebook without rules."""
-    rule = RULES.get(notebook)
-    if rule is None:
-        return []
-    return [f"parameter 'samples': {p}" for p in rule(parameters.get("samples", []))]
+    found = RULES[notebook](parameters.get("samples", [])) if notebook in RULES else []
+    found += PARAMETER_RULES[notebook](parameters) if notebook in PARAMETER_RULES else []
+    return [f"parameter 'samples': {p}" for p in found]

@@ -100,3 +100,41 @@ def test_xrd_wavelengths_are_refused_as_the_reader_would(value, words, reader_sa
     else:
         with pytest.raises(ParameterError, match=re.escape(reader_says)):
             Wavelength.parse(value)
+
+
+RAMAN = str(data_dir() / "raman" / "quenched.txt")
+
+
+def test_the_band_library_species_are_the_loaders():
+    from nakit.raman.bands import load_band_library
+
+    assert samplerules.band_library_species() == sorted(set(load_band_library()["species"]))
+
+
+def test_a_band_named_by_a_species_no_library_has_is_refused_before_the_run(tmp_path):
+    """It failed notebook 03 for every sample once the kernel had started."""
+    from nakit.raman.bands import load_band_library
+    from nakit.runner import prepare
+
+    own = tmp_path / "mine.csv"  # a library as a researcher writes one: other column order, spaces
+    own.write_text("band, species, center, min, max, citation\nEg(1), anatase, 144, 140, 148, Ohsaka 1978\n"
+                   "nu4, polystyrene, 1001, 998, 1004, ASTM E1840\n", encoding="utf-8")
+    assert samplerules.band_library_species(own) == sorted(set(load_band_library(own)["species"]))
+    samples = [{"label": "TiO2 film", "file": RAMAN, "bands": ["anatase", "PS4^3-"]},
+               {"label": "Na-S cathode", "file": RAMAN, "bands": ["PS4^3-", {"name": "shoulder", "center": 380.0}]}]
+    with pytest.raises(ParameterError) as err:
+        prepare(notebooks_dir() / "03_raman_assignment.ipynb", {"samples": samples})
+    assert err.value.problems == ["parameter 'samples': sample 'TiO2 film': band 'anatase' is no species of nakit's "
+                                  "band library (give your own as band_library_file); it has Na2S, Na2Sx, P2S5, "
+                                  "P2S6^4-, P2S7^4-, PS4^3-, S2O3^2-, S8, SO4^2-, carbon 2D, carbon D1, carbon D2, ... "
+                                  "(15 in all)"]
+    with pytest.raises(ParameterError) as err:
+        prepare(notebooks_dir() / "03_raman_assignment.ipynb", {"samples": samples, "band_library_file": str(own)})
+    assert [p.split(": ", 1)[1] for p in err.value.problems] == [
+        f"sample 'TiO2 film': band 'PS4^3-' is no species of band_library_file {own}; it has anatase, polystyrene",
+        f"sample 'Na-S cathode': band 'PS4^3-' is no species of band_library_file {own}; it has anatase, polystyrene"]
+    samples = [{"label": "TiO2 film", "file": RAMAN, "bands": ["anatase"]}]
+    assert prepare(notebooks_dir() / "03_raman_assignment.ipynb",
+                   {"samples": samples, "band_library_file": str(own)})["samples"][0]["bands"] == ["anatase"]
+    (tmp_path / "broken.csv").write_text("name,center\nx,1\n", encoding="utf-8")  # the loader says what is missing
+    assert samplerules.raman_library_problems({"samples": samples, "band_library_file": str(tmp_path / "broken.csv")}) == []
