@@ -68,24 +68,51 @@ def impedance_of(ds: xr.Dataset, *, allow_loops: bool = False) -> np.ndarray:
     return ds["z_real"].values + 1j * ds["z_imag"].values
 
 
-def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
-    """What a spectrum shows that a stable, passive cell's impedance does not, in words, for the
-    flags of whatever is fitted to it: a negative real part.
+#: fewest points with one and the same impedance that are taken to be copies, not measurements
+REPEATED_POINTS = 3
 
+
+def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
+    """What a spectrum shows that a measured impedance of a stable, passive cell does not, in
+    words, for the flags of whatever is fitted to it: a negative real part, and points that
+    repeat one impedance exactly.
+
+    Notes
+    -----
     A passive, stable system has :math:`\\mathrm{Re}\\,Z(\\omega) \\ge 0` at every frequency (it
     dissipates power); negative values come from an instrument correction (open/short
     compensation, a reference-electrode or lead artefact) or a system that is not stable, and a
     circuit of positive resistors fitted to them reads its series resistance as zero.
+
+    A measurement never gives the very same complex impedance, to every digit written, at
+    :data:`REPEATED_POINTS` or more frequencies with a non-zero imaginary part: such points
+    were not measured but copied (an aborted sweep padded with its last value, a logging
+    fault). Gamry's ``eispot_data.dta`` repeats its 50 Hz point at 10, 5, 1 and 0.5 Hz; a fit
+    reads that as a flat low-frequency tail. (A value of zero imaginary part may honestly recur
+    on a resistive plateau written with few digits.)
     """
     z = impedance_of(ds)
+    f = ds["frequency"].values
+    doubts = []
     negative = np.flatnonzero(z.real < 0)
-    if not negative.size:
-        return ()
-    k = negative[np.argmin(z.real[negative])]
-    f = float(ds["frequency"].values[k])
-    return (f"Re(Z) negative at {negative.size} of {z.size} frequencies (down to {z.real[k]:.3g} ohm at {f:.3g} Hz): "
-            "a stable, passive cell's impedance has a positive real part; an open/short correction or a lead or "
-            "reference-electrode artefact?",)
+    if negative.size:
+        k = negative[np.argmin(z.real[negative])]
+        doubts.append(f"Re(Z) negative at {negative.size} of {z.size} frequencies (down to {z.real[k]:.3g} ohm at "
+                      f"{float(f[k]):.3g} Hz): a stable, passive cell's impedance has a positive real part; an "
+                      "open/short correction or a lead or reference-electrode artefact?")
+    values, first, inverse, counts = np.unique(z, return_index=True, return_inverse=True, return_counts=True)
+    for j in np.flatnonzero((counts >= REPEATED_POINTS) & (values.imag != 0)):
+        at = np.flatnonzero(inverse == j)
+        first_f, copies = float(f[first[j]]), [float(f[i]) for i in at if i != first[j]]
+        doubts.append(f"the impedance at {first_f:.4g} Hz ({z[first[j]].real:.6g}{z[first[j]].imag:+.6g}j ohm) "
+                      f"repeats exactly at {_join_hz(copies)}: a measurement never gives one value at different "
+                      "frequencies (points copied, not measured: an aborted sweep or a logging fault?)")
+    return tuple(doubts)
+
+
+def _join_hz(values: list[float]) -> str:
+    words = [f"{v:.4g}" for v in values]
+    return (", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]) + " Hz"
 
 
 def numeric_columns(rows, columns, *, path, lines, decimal: str = ".", names=None) -> np.ndarray:
