@@ -426,6 +426,9 @@ def _number(text, path, line, field) -> float:
 
 
 def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoints:
+    # the adsorbate first: a CO2 isotherm at 273 K is refused for its gas, not for N2's liquid range
+    if str(meta.get("adsorbate", "nitrogen")).lower() not in ("nitrogen", "n2"):
+        raise FileFormatError(path, f"adsorbate {meta.get('adsorbate')!r}: only N2 isotherms are supported", field="adsorbate")
     mode = str(meta.get("pressure_mode", "absolute") or "absolute")
     p = np.asarray(p, dtype=float)
     temperature = meta.get("temperature")
@@ -436,7 +439,7 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
             raise FileFormatError(path, "absolute pressures without a 'temperature' to give p0", field="temperature")
         unit = meta.get("pressure_unit") or "bar"
         pressure = p * _known(pressure_factor, unit, path, "pressure_unit")
-        p0 = np.full(p.size, n2_saturation_pressure(temperature))
+        p0 = np.full(p.size, _known(n2_saturation_pressure, temperature, path, "temperature"))
         p = pressure / p0
     elif mode != "relative":
         raise FileFormatError(path, f"pressure_mode {mode!r} is not supported (absolute or relative)", field="pressure_mode")
@@ -449,8 +452,6 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
     if basis == "mass" and not meta.get("loading_unit"):  # pyGAPS's default unit, mmol, is molar
         raise FileFormatError(path, "a loading by mass needs its 'loading_unit' (mg or g)", field="loading_unit")
     unit = "cm3/g STP" if basis == "volume_gas" else f"{lunit}/{munit}"
-    if str(meta.get("adsorbate", "nitrogen")).lower() not in ("nitrogen", "n2"):
-        raise FileFormatError(path, f"adsorbate {meta.get('adsorbate')!r}: only N2 isotherms are supported", field="adsorbate")
     attrs = {"sample_name": str(meta.get("material", "")), "adsorptive": "N2",
              "loading_units_in_file": unit, **file_provenance(path, fmt)}
     if temperature is not None:
@@ -463,9 +464,10 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
         raise FileFormatError(path, str(exc), field="loading_unit") from None
 
 
-def _known(func, unit, path, field):
+def _known(func, value, path, field):
+    """``func(value)``, its ParameterError made a FileFormatError naming the file and field."""
     try:
-        return func(unit)
+        return func(value)
     except ParameterError as exc:
         raise FileFormatError(path, str(exc), field=field) from None
 
@@ -513,7 +515,8 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     temperature = value("_exptl_temperature")
     fallback_p0 = None
     if temperature is not None and str(value("_exptl_adsorptive", "")).strip().lower() in ("n2", "nitrogen"):
-        fallback_p0 = n2_saturation_pressure(_number(temperature, path, None, "_exptl_temperature"))
+        fallback_p0 = _known(n2_saturation_pressure, _number(temperature, path, None, "_exptl_temperature"), path,
+                             "_exptl_temperature")
     ps, qs, bs, abs_p, p0s = [], [], [], [], []
     for prefix, name in (("_adsorp_", "adsorption"), ("_desorp_", "desorption")):
         table = block.find(prefix, ["pressure", "amount", "?p0"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -358,6 +359,29 @@ def test_cif_without_isotherm_and_json_without_temperature(tmp_path):
            "isotherm_data": [{"pressure": p, "loading": q} for p, q in ((0.1, 1), (0.2, 2), (0.3, 3))]}
     with pytest.raises(FileFormatError, match="without a 'temperature'"):
         read_isotherm(_csv(tmp_path, json.dumps(doc), "noT.json"))
+
+
+def test_another_gas_or_a_temperature_outside_n2s_liquid_range_names_the_file_and_field(tmp_path):
+    """A pyGAPS CO2 isotherm at 273 K was refused as "temperature 273.15 K is outside the N2 liquid
+    range", naming neither the file nor its gas; an N2 file at 273 K named no file."""
+    doc = json.loads(peer_file("sorption", "pygaps", "Takeda 5A N2 77K.json").read_text(encoding="utf-8"))
+    doc.update(adsorbate="CO2", temperature=273.15)
+    path = _csv(tmp_path, json.dumps(doc), "co2.json")
+    with pytest.raises(FileFormatError) as exc:
+        read_isotherm(path)
+    assert (exc.value.field, exc.value.reason) == ("adsorbate", "adsorbate 'CO2': only N2 isotherms are supported")
+    doc.update(adsorbate="nitrogen")
+    path = _csv(tmp_path, json.dumps(doc), "n2_at_273K.json")
+    with pytest.raises(FileFormatError) as exc:
+        read_isotherm(path)
+    assert (exc.value.path, exc.value.field) == (str(path), "temperature")
+    assert exc.value.reason == "temperature 273.15 K is outside the N2 liquid range 63.15-126.19 K"
+    aif = peer_file("sorption", "aif-examples", "Sample_G.aif_tst").read_text(encoding="utf-8")
+    assert "_exptl_temperature" in aif
+    warm = _csv(tmp_path, re.sub(r"(_exptl_temperature\s+)\S+", r"\g<1>273.15", aif), "warm.aif")
+    with pytest.raises(FileFormatError) as exc:
+        read_isotherm(warm)
+    assert (exc.value.path, exc.value.field) == (str(warm), "_exptl_temperature")
 
 
 # --- Micromeritics exports written in a decimal-comma locale
