@@ -47,7 +47,7 @@ def test_scans_of_very_different_ranges_stack_visibly_and_labels_stay_over_their
     out = tmp_path / "out"
     with open(out / "figures" / "captions.csv", encoding="utf-8") as fh:
         caption = {row["figure"]: row["caption"] for row in csv.DictReader(fh)}["patterns"]
-    assert "each scan drawn as % of its own count range (the ranges differ more than tenfold)" in caption
+    assert "each scan drawn as % of its own intensity range (the ranges differ more than tenfold)" in caption
     labelled, total = (int(n) for n in caption.split(" lines labelled")[0].rsplit("(", 1)[1].split(" of "))
     assert total == 103 and 0 < labelled < total
     with open(out / "figures" / "layout.csv", encoding="utf-8") as fh:
