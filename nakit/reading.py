@@ -250,9 +250,9 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
             lines.append(f"{name}: " + ", ".join(f"{k} {c}" for k, c in zip(kinds[:6], counts[:6]))
                          + (" ..." if kinds.size > 6 else ""))
     if technique == "xrd":  # read as counts: say when they are not (per second, normalised, scaled)
-        from .xrd.counting import counting_dispersion, not_counts_note
+        from .xrd.counting import counting
 
-        note = not_counts_note(counting_dispersion(ds["intensity"].values), fitted=False)
+        note = counting(ds["intensity"].values).note(fitted=False)
         if note:
             lines.append(f"intensity: {note}")
     n_scans = int(a.get("n_scans", 1) or 1)

@@ -15,6 +15,7 @@ hump areas on the synthesised stand-ins, whose smooth background is 40 + 600/2th
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, fields
 from typing import ClassVar
@@ -27,7 +28,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, naming_source, require_dataset
-from .counting import counting_dispersion, no_pattern_reason, noise_scale
+from .counting import counting, no_pattern_reason, point_variance
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -198,8 +199,8 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     y = as_float_array(intensity, "intensity", min_size=10)
     same_length(two_theta=x, intensity=y)
     x, y = sorted_by(x, y, name="two_theta")
-    dispersion = counting_dispersion(y)
-    if reason := no_pattern_reason(y, dispersion):
+    scatter = counting(y)
+    if reason := no_pattern_reason(y, scatter):
         raise FitError(reason)
     est = snip_background(x, y, window_deg)
     step = float(np.median(np.diff(x)))
@@ -207,10 +208,10 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     ys = np.convolve(y, np.ones(n) / n, mode="same")
     grow = max(1, int(round(0.3 / step)))
 
-    scale = noise_scale(dispersion)  # (counts per second, normalised or scaled intensities: their own scatter)
+    local = functools.cache(lambda: point_variance(x, y))  # (background-subtracted: its own scatter, once)
 
     def peaks_above(base):
-        z = (ys - base) / np.sqrt(scale * np.maximum(base, scale) / n)
+        z = (ys - base) / np.sqrt(scatter.variance(base, local) / n)
         return np.convolve((z - np.median(z) > 3.0).astype(float), np.ones(2 * grow + 1), mode="same") > 0
 
     peak_mask = peaks_above(est)

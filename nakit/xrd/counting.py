@@ -1,14 +1,19 @@
 """Whether a scan's intensities are raw counts, and the noise to judge its peaks against.
 
 Peak finding and the background's peak mask judge a point against counting noise,
-sqrt(counts). A scan exported in counts per second, normalised to its maximum or scaled up is
-read as counts all the same (a two-column file says nothing of it), and that noise is then
-wrong by the scale factor: a normalised scan (max 1) showed no peak at all and was reported
-as amorphous; one multiplied by 100 showed twice its real peaks. The scatter of the points
-themselves says which it is.
+sqrt(counts). A scan exported in counts per second, normalised to its maximum, scaled up or
+with its background subtracted is read as counts all the same (a two-column file says
+nothing of it), and that noise is then wrong: a normalised scan (max 1) showed no peak at all
+and was reported as amorphous; one multiplied by 100 showed twice its real peaks; one with
+its background subtracted showed 41 and 44 peaks for 25 (every wiggle of its baseline,
+whose scatter is the background's it no longer shows). The scatter of the points themselves
+says which it is (:func:`counting`), and for intensities that are not raw counts it is the
+noise each point is judged against (:func:`point_variance`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,8 +22,22 @@ import numpy as np
 _CHI2_1_MEDIAN = 0.45494
 
 #: raw counts scatter as counting does (dispersion ~1; 0.9-1.4 on every raw scan of the peer data,
-#: 0.5 on a position-sensitive detector's rebinned one); outside this range they are not counts
-COUNTS_DISPERSION = (0.25, 4.0)
+#: on the whole scan and on its background alike, 0.4-0.5 on a position-sensitive detector's rebinned
+#: one); outside this range they are not counts
+COUNTS_DISPERSION = (0.25, 2.0)
+
+#: the share of a scan's points, by level, taken as its background in :attr:`Counting.baseline`
+BASELINE_SHARE = 1 / 3
+
+
+def _scatter(intensity):
+    """(level, squared deviation over the variance counting gives it) at each inner point with a
+    positive level; the deviation is a point's from its neighbours' mean (see :func:`counting_dispersion`)."""
+    y = np.asarray(intensity, dtype=float)
+    mu = np.convolve(y, np.ones(5) / 5, mode="same")[1:-1]
+    r = y[1:-1] - 0.5 * (y[:-2] + y[2:])
+    positive = mu > 0  # (no counting noise to compare with where the mean is not positive)
+    return mu[positive], r[positive] ** 2 / (1.5 * mu[positive]) / _CHI2_1_MEDIAN
 
 
 def counting_dispersion(intensity) -> float:
@@ -33,36 +52,114 @@ def counting_dispersion(intensity) -> float:
     minority of points on peaks. A scan in counts scaled by a factor :math:`k` gives
     :math:`\\approx k`.
     """
+    if np.asarray(intensity).size < 7:
+        return 1.0
+    _, q = _scatter(intensity)
+    return float(np.median(q)) if q.size >= 5 else 1.0
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How a scan's intensities scatter, against counting noise (:func:`counting`).
+
+    ``dispersion`` over every point and ``baseline`` over the lowest third by level (the
+    background) are ~1 for raw counts. A scaled scan (per second, normalised, x100) moves both
+    by its factor; one with its background subtracted keeps the background's scatter on a
+    level near zero, so its ``baseline`` is far above 1 while the peaks pull its
+    ``dispersion`` back towards 1 (2.8 and 3.6 on the paper's annealed scan); ``negative``
+    values are never counts.
+    """
+
+    dispersion: float
+    baseline: float
+    negative: int
+    points: int
+    #: the scan's 1st percentile: how far its lowest points stand above zero
+    floor: float = 0.0
+
+    @property
+    def raw(self) -> bool:
+        lo, hi = COUNTS_DISPERSION
+        within = [lo <= d <= hi for d in (self.dispersion, self.baseline) if np.isfinite(d)]
+        return self.negative == 0 and all(within)
+
+    @property
+    def scaled(self) -> bool:
+        """Not raw counts, but counts times one factor (per second, normalised, x100): no negative
+        value, and the lowest points stand clear of zero as counts do (over 9 counts' worth,
+        3 sigma, at the factor the dispersion gives). A subtracted background leaves its
+        lowest points at zero."""
+        d = self.dispersion
+        return not self.raw and self.negative == 0 and np.isfinite(d) and d > 0 and self.floor >= 9 * d
+
+    def variance(self, level, local) -> np.ndarray:
+        """The variance of each point to judge peaks against: counting noise of ``level`` (the
+        background under the point), one count at least, for raw counts; scaled so for scaled
+        counts; else ``local()``, the :func:`point_variance` of the scan's own scatter."""
+        level = np.asarray(level, dtype=float)
+        if self.raw:
+            return np.maximum(level, 1.0)
+        if self.scaled:
+            return self.dispersion * np.maximum(level, self.dispersion)
+        return local()
+
+    def note(self, *, fitted: bool = True) -> str:
+        """Words for a report on a scan whose intensities are not raw counts ("" when they are);
+        ``fitted``: with what that meant for its peaks."""
+        if self.raw:
+            return ""
+        lo, hi = COUNTS_DISPERSION
+        if self.negative:
+            why = f"{self.negative} of {self.points} are negative (background-subtracted data?)"
+        elif not lo <= self.dispersion <= hi:
+            why = (f"their point-to-point scatter is {self.dispersion:.2g} times (in variance) what counting gives, "
+                   f"{'less' if self.dispersion < lo else 'more'} than raw counts show (counts per second, "
+                   "normalised, scaled or background-subtracted data?)")
+        else:
+            why = (f"on their background their point-to-point scatter is {self.baseline:.2g} times (in variance) what "
+                   f"counting gives, {'less' if self.baseline < lo else 'more'} than raw counts show "
+                   "(background-subtracted data?)")
+        return ("the intensities are not raw counts: " + why
+                + ("; peaks were judged against the measured scatter, and the standard errors come from the fits' "
+                   "residuals" if fitted else ""))
+
+
+def counting(intensity) -> Counting:
+    """The :class:`Counting` of ``intensity``: computed once per scan, for every check that needs it."""
     y = np.asarray(intensity, dtype=float)
+    negative = int(np.sum(y < 0))
     if y.size < 7:
-        return 1.0
-    mu = np.convolve(y, np.ones(5) / 5, mode="same")[1:-1]
-    r = y[1:-1] - 0.5 * (y[:-2] + y[2:])
-    positive = mu > 0  # (no counting noise to compare with where the mean is not positive)
-    if positive.sum() < 5:
-        return 1.0
-    return float(np.median(r[positive] ** 2 / (1.5 * mu[positive])) / _CHI2_1_MEDIAN)
+        return Counting(1.0, 1.0, negative, int(y.size))
+    mu, q = _scatter(y)
+    if q.size < 5:
+        return Counting(1.0, 1.0, negative, int(y.size))
+    low = mu <= np.quantile(mu, BASELINE_SHARE)
+    return Counting(float(np.median(q)), float(np.median(q[low])), negative, int(y.size),
+                    float(np.percentile(y, 1)))
 
 
-def noise_scale(dispersion: float) -> float:
-    """The factor (variance) by which to scale counting noise for intensities of this
-    :func:`counting_dispersion`: 1 for raw counts (:data:`COUNTS_DISPERSION`), else the dispersion."""
-    lo, hi = COUNTS_DISPERSION
-    d = dispersion
-    return 1.0 if lo <= d <= hi or not np.isfinite(d) or d <= 0 else d
+def point_variance(two_theta, intensity, window_deg: float = 2.0) -> np.ndarray:
+    """The variance of each point of ``intensity`` measured from the scan's own scatter.
 
+    The noise to judge peaks against when the intensities are not raw counts: the squared
+    deviation of each point from its neighbours' mean, :math:`r_i^2/1.5`, scaled from a median
+    to a variance, in a running median over ``window_deg`` (far wider than a peak, so peaks are
+    a minority of each window and their curvature does not count as noise). It follows the
+    noise wherever it comes from: scaled counts, a subtracted background, a detector's own.
+    Where the scatter is nil (noise-free, synthesised data) counting noise of the level, one
+    count at least, stands in.
+    """
+    from scipy.ndimage import median_filter
 
-def not_counts_note(dispersion: float, *, fitted: bool = True) -> str:
-    """Words for a report on a scan whose intensities are not raw counts ("" when they are);
-    ``fitted``: with what that meant for its peaks."""
-    lo, hi = COUNTS_DISPERSION
-    if lo <= dispersion <= hi or not np.isfinite(dispersion):
-        return ""
-    how = "less" if dispersion < lo else "more"
-    return (f"the intensities are not raw counts: their point-to-point scatter is {dispersion:.2g} times (in variance) "
-            f"what counting gives, {how} than raw counts show (counts per second, normalised or scaled data?)"
-            + ("; peaks were judged against the measured scatter, and the standard errors come from the fits' "
-               "residuals" if fitted else ""))
+    x = np.asarray(two_theta, dtype=float)
+    y = np.asarray(intensity, dtype=float)
+    r2 = np.empty_like(y)
+    r2[1:-1] = (y[1:-1] - 0.5 * (y[:-2] + y[2:])) ** 2 / 1.5
+    r2[0], r2[-1] = r2[1], r2[-2]
+    step = float(np.median(np.abs(np.diff(x)))) if x.size > 1 else 1.0
+    width = max(31, int(round(window_deg / step)) | 1)
+    var = median_filter(r2, size=min(width, y.size - (1 - y.size % 2)), mode="nearest") / _CHI2_1_MEDIAN
+    return np.where(var > 0, var, np.maximum(np.abs(y), 1.0))
 
 
 #: below this lag-1 correlation a scan that is not raw counts has no pattern: every scan of the peer
@@ -79,11 +176,11 @@ def continuity(intensity) -> float:
     return float(np.dot(y[1:], y[:-1]) / norm) if norm > 0 else 0.0
 
 
-def no_pattern_reason(intensity, dispersion: float | None = None) -> str:
+def no_pattern_reason(intensity, scatter: Counting | None = None) -> str:
     """Why ``intensity`` is no diffraction pattern to fit ("" when it may be one): scattering more
-    than raw counts (its :func:`counting_dispersion`, computed unless given) with no continuity
-    from point to point (:func:`continuity`)."""
-    d = counting_dispersion(intensity) if dispersion is None else dispersion
+    than raw counts (its :func:`counting`, computed unless given) with no continuity from point
+    to point (:func:`continuity`)."""
+    d = (counting(intensity) if scatter is None else scatter).dispersion
     if d <= COUNTS_DISPERSION[1]:  # as counts scatter, or less (scaled down, or no noise at all)
         return ""
     r1 = continuity(intensity)
@@ -97,7 +194,7 @@ def intensity_unit(scan, not_counts: bool) -> str:
     """The unit to label ``scan``'s intensity axis with.
 
     The file's own unit (``counts``, ``counts/s``), except that counts which are not raw
-    counts by their own scatter (``not_counts``: :func:`not_counts_note` had words for the
+    counts by their own scatter (``not_counts``: :meth:`Counting.note` had words for the
     scan) are ``"arb. units"``: a two-column export is read as counts whatever it holds, so
     "counts" on the axis of a normalised scan would state what the data are not.
     """

@@ -12,7 +12,7 @@ from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
-from .counting import counting_dispersion, no_pattern_reason, noise_scale, not_counts_note
+from .counting import counting, no_pattern_reason, point_variance
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
 from ..datamodel import naming_source, require_dataset, source_name
@@ -25,14 +25,15 @@ FWHM_GUESS = 0.15
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
                    min_separation_deg: float = 0.15, smooth_deg: float = 0.06, wavelength=None,
-                   noise_variance: float = 1.0) -> np.ndarray:
+                   point_variance=None) -> np.ndarray:
     """2theta of local maxima standing ``min_snr`` Poisson sigmas above the background.
 
-    Counting noise sets the threshold: a point is significant when
-    (y - B) / sqrt(v max(B, v)) >= min_snr after a light moving-average smoothing, ``v`` the
-    ``noise_variance`` (1 for raw counts; :func:`nakit.xrd.counting.noise_scale` for intensities
-    that are not). With a K-alpha doublet ``wavelength``, maxima at the K-alpha2 position of a
-    stronger maximum are dropped: the doublet fit models them.
+    Counting noise sets the threshold: a point is significant when (y - B) / sqrt(max(B, 1))
+    >= min_snr after a light moving-average smoothing (the noise divided by the root of the
+    points averaged). Intensities that are not raw counts are judged against
+    ``point_variance`` instead, each point's variance (:meth:`nakit.xrd.counting.Counting.variance`).
+    With a K-alpha doublet ``wavelength``, maxima at the K-alpha2 position of a stronger maximum
+    are dropped: the doublet fit models them.
     """
     from scipy.signal import find_peaks as _find
 
@@ -41,12 +42,13 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
     same_length(two_theta=x, intensity=y)
     b = np.zeros_like(y) if background is None else as_float_array(background, "background")
     same_length(two_theta=x, background=b)
-    x, y, b = sorted_by(x, y, b, name="two_theta")
+    v = np.maximum(b, 1.0) if point_variance is None else as_float_array(point_variance, "point_variance")
+    same_length(two_theta=x, point_variance=v)
+    x, y, b, v = sorted_by(x, y, b, v, name="two_theta")
     step = float(np.median(np.diff(x)))
     n = max(1, int(round(smooth_deg / step)))
     ys = np.convolve(y - b, np.ones(n) / n, mode="same")
-    # one count, the floor of counting noise, is noise_variance in these units
-    noise = np.sqrt(noise_variance * np.maximum(b, noise_variance) / n)
+    noise = np.sqrt(v / n)
     # clipping filters sit a little under noisy data; remove that offset (most points are background)
     z = ys / noise
     z -= np.median(z)
@@ -503,12 +505,12 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if background is None:
         background = snip_background(x, y)
     found = positions is None
-    dispersion = counting_dispersion(y)
-    if reason := no_pattern_reason(y, dispersion):
+    scatter = counting(y)
+    if reason := no_pattern_reason(y, scatter):
         raise FitError(f"{source_name(ds)}: {reason}")
     if found:
         positions = find_peaks_raw(x, y, background, min_snr=min_snr, wavelength=Wavelength.of(ds),
-                                   noise_variance=noise_scale(dispersion))
+                                   point_variance=scatter.variance(background, lambda: point_variance(x, y)))
     positions = np.asarray(positions, dtype=float)
     if two_theta_range is not None:
         lo, hi = two_theta_range
@@ -516,13 +518,13 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if positions.size == 0:
         if if_none == "empty":
             empty = empty_peak_table()
-            empty.attrs.update(unfitted=[], not_counts=not_counts_note(dispersion))
+            empty.attrs.update(unfitted=[], not_counts=scatter.note())
             return empty
-        raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range, not_counts_note(dispersion)))
+        raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range, scatter.note()))
     wl = Wavelength.of(ds)
     with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
         df = _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
-    df.attrs["not_counts"] = not_counts_note(dispersion)
+    df.attrs["not_counts"] = scatter.note()
     return df
 
 

@@ -1,8 +1,9 @@
-"""Intensities that are not raw counts: counts per second, normalised or scaled scans.
+"""Intensities that are not raw counts: counts per second, normalised, scaled or background-subtracted scans.
 
 Read as counts (a two-column file says nothing of it), a scan normalised to its maximum showed no
 peak above its Poisson threshold and was reported as amorphous; the same scan multiplied by 100
-showed twice its real peaks. Their point-to-point scatter says what they are.
+showed twice its real peaks; with its background subtracted, 41 or 44 peaks for 25. Their
+point-to-point scatter says what they are.
 """
 
 import csv
@@ -12,7 +13,7 @@ import pytest
 
 from nakit.paths import data_dir
 from nakit.xrd import fit_peaks, read_xrd
-from nakit.xrd.counting import COUNTS_DISPERSION, continuity, counting_dispersion, no_pattern_reason
+from nakit.xrd.counting import COUNTS_DISPERSION, continuity, counting, counting_dispersion, no_pattern_reason
 from tests.peer import peer_file
 
 RAW = [("xrd", "xylib", "Cu3Au-2.raw"), ("xrd", "gsas2", "PBSO4.XRA"), ("xrd", "project_chameleon", "standard.brml"),
@@ -24,6 +25,13 @@ def test_raw_counts_scatter_as_counting_does(parts):
     ds = read_xrd(peer_file(*parts), wavelength="Cu")
     lo, hi = COUNTS_DISPERSION
     assert 0.8 < counting_dispersion(ds.intensity.values) < 1.5 and lo < 0.8 and hi > 1.5
+    scatter = counting(ds.intensity.values)  # on the background as on the whole scan
+    assert scatter.raw and 0.8 < scatter.baseline < 1.5 and scatter.note() == ""
+
+
+def test_the_stand_ins_are_raw_counts():
+    for path in sorted((data_dir() / "xrd").glob("*.raw")):
+        assert counting(read_xrd(path).intensity.values).raw, path.name
 
 
 def test_a_scale_factor_shows_in_the_dispersion():
@@ -53,13 +61,48 @@ def test_the_same_peaks_are_found_whatever_the_scale(tmp_path, name, factor, dig
     raw = fit_peaks(read_xrd(data_dir() / "xrd" / "annealed.raw"))
     assert raw.attrs["not_counts"] == ""
     path, top = scaled_copy(tmp_path, name, factor or 1 / 3389.0, digits)
-    peaks = fit_peaks(read_xrd(path, wavelength="Cu"))
+    ds = read_xrd(path, wavelength="Cu")
+    assert counting(ds.intensity.values).scaled
+    peaks = fit_peaks(ds)
     assert "the intensities are not raw counts" in peaks.attrs["not_counts"]
     # every real peak found, none made up: within one peak of the raw scan's list, each one matched
     assert abs(len(peaks) - len(raw)) <= 1
     found = peaks["two_theta"].to_numpy()
     matched = sum(np.min(np.abs(found - t)) < 0.02 for t in raw["two_theta"])
     assert matched >= len(raw) - 1
+
+
+def subtracted_copy(tmp_path, how):
+    """The annealed stand-in exported with its background subtracted, as diffractometer software does."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    from nakit.xrd.background import snip_background
+
+    ds = read_xrd(data_dir() / "xrd" / "annealed.raw")
+    x, y = ds.two_theta.values, ds.intensity.values
+    if how == "running minimum":  # stays >= 0: only its scatter on a level near zero gives it away
+        b = uniform_filter1d(minimum_filter1d(y, 101), 101)
+    else:  # a smooth background under the noise: a fifth of the points go negative
+        b = snip_background(x, y)
+    path = tmp_path / f"{how}.xy"
+    path.write_text("".join(f"{a:.3f} {c:.1f}\n" for a, c in zip(x, y - b)))
+    return path
+
+
+@pytest.mark.parametrize("how, words", [
+    ("running minimum", "more than raw counts show (counts per second, normalised, scaled or background-subtracted"),
+    ("SNIP", "of 3501 are negative (background-subtracted data?)")])
+def test_a_background_subtracted_scan_is_judged_against_its_own_scatter(tmp_path, how, words):
+    raw = fit_peaks(read_xrd(data_dir() / "xrd" / "annealed.raw"))
+    ds = read_xrd(subtracted_copy(tmp_path, how), wavelength="Cu")
+    scatter = counting(ds.intensity.values)
+    assert not scatter.raw and not scatter.scaled and words in scatter.note()
+    peaks = fit_peaks(ds)
+    assert words in peaks.attrs["not_counts"]
+    # judged as counts (or as counts scaled), its baseline's wiggles were peaks: 41 and 44 for 25
+    assert len(raw) - 5 <= len(peaks) <= len(raw) + 2
+    found = peaks["two_theta"].to_numpy()
+    assert sum(np.min(np.abs(found - t)) < 0.05 for t in raw["two_theta"]) >= len(raw) - 5
 
 
 @pytest.mark.notebooks
