@@ -92,6 +92,21 @@ class Counting:
         d = self.dispersion
         return not self.raw and self.negative == 0 and np.isfinite(d) and d > 0 and self.floor >= 9 * d
 
+    @property
+    def subtracted(self) -> bool:
+        """Neither raw nor scaled counts: negative values, or lowest points at zero while the
+        scatter says they are not counts there. The background was most likely subtracted
+        before export, and with it any amorphous scattering (a scaled scan of a few counts per
+        point, its floor at zero, reads the same: hence "most likely")."""
+        return not self.raw and not self.scaled
+
+    def subtracted_note(self) -> str:
+        """Words for what a subtracted background takes away ("" when the scan shows none)."""
+        if not self.subtracted:
+            return ""
+        return ("the scan's lowest points sit at zero or below: its background was subtracted before export? Then "
+                "the amorphous scattering it held is gone, and the crystallinity index is not the sample's")
+
     def variance(self, level, local) -> np.ndarray:
         """The variance of each point to judge peaks against: counting noise of ``level`` (the
         background under the point), one count at least, for raw counts; scaled so for scaled

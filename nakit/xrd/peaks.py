@@ -486,7 +486,8 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         (``[{"two_theta": [...], "reason": ...}]``, empty when every group was fitted) and
         :func:`unfitted_note` says it in words. ``attrs["not_counts"]``: words when the
         intensities are not raw counts (:mod:`nakit.xrd.counting`: the candidates were then
-        found against the measured scatter), else "".
+        found against the measured scatter), else ""; ``attrs["background_subtracted"]``: words
+        when the scan's background looks subtracted before export, else "".
 
     Raises
     ------
@@ -518,13 +519,13 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if positions.size == 0:
         if if_none == "empty":
             empty = empty_peak_table()
-            empty.attrs.update(unfitted=[], not_counts=scatter.note())
+            empty.attrs.update(unfitted=[], not_counts=scatter.note(), background_subtracted=scatter.subtracted_note())
             return empty
         raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range, scatter.note()))
     wl = Wavelength.of(ds)
     with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
         df = _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
-    df.attrs["not_counts"] = scatter.note()
+    df.attrs.update(not_counts=scatter.note(), background_subtracted=scatter.subtracted_note())
     return df
 
 

@@ -90,6 +90,8 @@ class WholePatternFit(Result):
     optimiser stopped), ``uncertainties_undetermined`` (a scale or hump area has no standard
     error), ``cell_angles_held`` (a monoclinic or triclinic phase: its lengths are refined, its
     angles are the reference's).
+    With no amorphous hump modelled the crystallinity is NaN: every intensity above the smooth
+    background would count as crystalline, 1 by construction, not a measurement.
     """
 
     units: ClassVar[dict[str, str]] = {
@@ -272,8 +274,10 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     c_sig_num = np.sqrt(np.nansum(phases_df["integrated_intensity_sigma"] ** 2))
     a_sig = np.sqrt(np.nansum(humps_df["area_sigma"] ** 2))
     total = cryst + amorph
-    cr = cryst / total if total > 0 else np.nan
-    cr_s = np.sqrt((amorph * c_sig_num) ** 2 + (cryst * a_sig) ** 2) / total**2 if total > 0 else np.nan
+    # with no hump modelled every intensity above the smooth background is crystalline: 1 by
+    # construction, not a measurement of the sample
+    cr = cryst / total if total > 0 and specs else np.nan
+    cr_s = np.sqrt((amorph * c_sig_num) ** 2 + (cryst * a_sig) ** 2) / total**2 if total > 0 and specs else np.nan
     curves = xr.Dataset(coords={"two_theta": ("two_theta", x, {"units": "deg"})})
     curves["observed"] = ("two_theta", y, {"units": ds["intensity"].attrs.get("units", "counts")})
     curves["calculated"] = ("two_theta", calc, {"units": curves["observed"].attrs["units"]})

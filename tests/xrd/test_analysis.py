@@ -206,6 +206,9 @@ def test_whole_pattern_weight_fractions():
     assert tab.loc["Na2S_Fm-3m", "a"] == pytest.approx(6.54, abs=1e-3)
     assert tab.loc["Na2S_Fm-3m", "size_nm"] == pytest.approx(40.0, rel=0.1)
     assert fit.rwp < 0.1 and 0 < fit.crystallinity < 1
+    # no hump modelled: every intensity above the background would be crystalline, 1 by construction
+    bare = fit_whole_pattern(ds, ["Na2S_Fm-3m", "Na3PS4_P-421c"], humps=(), instrument=INSTRUMENT)
+    assert np.isnan(bare.crystallinity) and np.isnan(bare.crystallinity_sigma)
 
 
 def test_lmfit_doublet_model_agrees_with_fast_fit():

@@ -167,3 +167,24 @@ def test_inspect_says_a_scan_is_not_raw_counts(tmp_path, capsys):
     first, second = out.split(str(data_dir() / "xrd" / "annealed.raw") + "\n")
     assert "intensity: the intensities are not raw counts: their point-to-point scatter is 0.12 times" in first
     assert "not raw counts" not in second
+
+
+@pytest.mark.notebooks
+def test_notebook01_says_what_a_subtracted_background_and_no_humps_leave_of_the_crystallinity(tmp_path):
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+
+    samples = [{"label": "exported", "file": str(subtracted_copy(tmp_path, "SNIP")), "wavelength": "Cu",
+                "humps": ["kapton"]},
+               {"label": "no humps", "file": str(data_dir() / "xrd" / "annealed.raw")}]
+    out = tmp_path / "out"
+    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", out,
+                     {"samples": samples, "candidate_phases": ["Na2S_Fm-3m", "Na3PS4_P-421c"]})
+    assert result.ok, result.error
+    with open(out / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = {r["sample"]: r for r in csv.DictReader(fh) if r["key"] == "crystallinity"}
+    assert "its background was subtracted before export? Then the amorphous scattering it held is gone, and the " \
+           "crystallinity index is not the sample's" in rows["exported"]["flags"]
+    # 1 by construction without a hump, as it was reported ("1 ± 0")
+    assert rows["no humps"]["value"] == "" and rows["no humps"]["note"] == (
+        "not computed: no amorphous hump listed for the sample ('humps'), so it would be 1 by construction")

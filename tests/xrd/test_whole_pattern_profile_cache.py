@@ -58,7 +58,7 @@ def test_kept_profiles_give_the_same_fit_bit_for_bit_with_fewer_profiles(monkeyp
     b = fresh.phases[numbers].to_numpy(float)
     assert np.array_equal(a, b, equal_nan=True)
     assert cached.converged and np.isfinite(a[:, [1, 3, 7]]).all()  # sigmas of scale, a and size too
-    assert cached.rwp == fresh.rwp and cached.crystallinity == fresh.crystallinity
+    assert cached.rwp == fresh.rwp and np.isnan(cached.crystallinity) and np.isnan(fresh.crystallinity)  # no humps
     for name in cached.curves.data_vars:
         assert np.array_equal(cached.curves[name].values, fresh.curves[name].values), name
     # the Jacobian's background and scale columns reuse the profiles: well under half are computed
