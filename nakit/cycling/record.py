@@ -322,7 +322,10 @@ def _refuse_backwards(values: np.ndarray, name: str, path, row_offset: int, why:
     step = np.diff(values)
     if step.size and step.min() < 0:
         i = int(np.flatnonzero(step < 0)[0]) + 1
-        raise FileFormatError(path, f"{name} goes backwards ({values[i - 1]:g} then {values[i]:g}); {why}",
+        # back to the start: the column restarts at each step, not the test's running time
+        restart = (" (it starts again from the beginning: a step time, not the test's time? give the test time "
+                   "column, e.g. with a sample's 'columns')" if name == "time" and values[i] <= values[0] else "")
+        raise FileFormatError(path, f"{name} goes backwards ({values[i - 1]:g} then {values[i]:g}){restart}; {why}",
                               line=i + row_offset, field=name)
 
 

@@ -93,6 +93,20 @@ def test_time_going_backwards_names_the_row():
     with pytest.raises(FileFormatError, match="time goes backwards") as err:
         make_record(t, v, i, cycle=c)
     assert err.value.line == 4 + 2  # data row 5 under a one-line header
+    assert "step time" not in str(err.value)
+
+
+def test_a_step_time_restarting_at_each_step_is_named_as_such(tmp_path):
+    from nakit.cycling import read_cycling
+
+    rows = [(t, 3.0 + sign * t / 7200, sign) for sign in (1, -1) for t in range(0, 3600, 60)]
+    path = tmp_path / "steps.csv"
+    path.write_text("time/s,Ewe/V,I/mA\n" + "".join(f"{t},{v:.4f},{i}\n" for t, v, i in rows), encoding="utf-8")
+    with pytest.raises(FileFormatError) as err:
+        read_cycling(path)
+    assert (err.value.line, err.value.field) == (62, "time")
+    assert err.value.reason.startswith("time goes backwards (3540 then 0) (it starts again from the beginning: a step "
+                                       "time, not the test's time? give the test time column")
 
 
 def test_cycle_index_going_backwards_is_refused():
