@@ -100,7 +100,10 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
     q = convert_loading(q, loading_units) if loading_units else q
     bad = np.flatnonzero((p <= 0) | (p > P_REL_MAX))
     if bad.size:
-        fail(f"relative pressure {p[bad[0]]:g} outside (0, {P_REL_MAX}]", bad[0])
+        # a whole isotherm up to ~100: p/p0 written in percent under a plain p/p0 heading
+        percent = (f" (p/p0 in percent? they reach {p.max():g}: give fractions, or in a table head the column "
+                   "'p/p0 (%)')" if 50 < p.max() <= 100 * P_REL_MAX and p.min() > 0 else "")
+        fail(f"relative pressure {p[bad[0]]:g} outside (0, {P_REL_MAX}]{percent}", bad[0])
     bad = np.flatnonzero(q < 0)
     if bad.size:
         fail(f"negative uptake {q[bad[0]]:g}", bad[0])

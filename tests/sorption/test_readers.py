@@ -173,6 +173,10 @@ def test_plain_csv_pressure_header_spellings(tmp_path, header):
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,abc\n0.2,14\n", "'abc' is not a number"),
     ("p/p0,Quantity Adsorbed (cm3/g STP),branch\n0.05,10,ads\n0.1,12,up\n0.2,14,ads\n", "unknown branch"),
     ("pressure,stuff\n0.05,10\n", "must name a relative-pressure column"),
+    ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.5,10\n5,12\n20,14\n98,30\n",
+     r"line 3: relative pressure 5 outside \(0, 1.05\] \(p/p0 in percent\? they reach 98: give fractions, or in a "
+     r"table head the column 'p/p0 \(%\)'\)"),
+    ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,12\n1.2,14\n", r"relative pressure 1.2 outside \(0, 1.05\]$"),
 ])
 def test_bad_csv_input(tmp_path, text, match):
     with pytest.raises(FileFormatError, match=match) as info:
