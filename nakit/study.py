@@ -155,6 +155,17 @@ def _inputs_of(params: Mapping[str, Any], notebook: Path) -> list[Path]:
     return [p for paths in input_paths(notebook, params).values() for p in paths]
 
 
+def _entry_keys(notebook: Path) -> dict[str, bool] | None:
+    """The keys a notebook's sample entries take (its ``samples`` parameter's ``keys:``), or None
+    when it says none or cannot be read (the checks below say why)."""
+    from .params import notebook_parameters
+
+    try:
+        return notebook_parameters(notebook)[SAMPLES_PARAMETER].keys
+    except (ParameterError, KeyError):
+        return None
+
+
 def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None) -> Study:
     """Read and validate a study file; every problem is reported at once.
 
@@ -273,6 +284,10 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             if isinstance(entry, str):
                 entry = {"file": entry}
             elif isinstance(entry, list) and all(isinstance(v, str) for v in entry):
+                if "files" not in (_entry_keys(nb) or ("files",)):  # (XRD, sorption, Raman, cycling: one file)
+                    problems.append(f"{where}: {key!r} takes one file per sample, got a list of {len(entry)}: make "
+                                    "each file a sample of its own (the impedance entries take a list: a series)")
+                    continue
                 entry = {"files": entry}
             if not isinstance(entry, dict):
                 problems.append(f"{where}: {key!r} must be a file name or a mapping of keys to values, got {entry!r}")

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from nakit import cli
 from nakit.errors import ParameterError
+from nakit.paths import data_dir
 from nakit.study import load_study, run_study, safe_names
 from tests.reporttext import visible_text
 
@@ -105,6 +107,21 @@ samples:
         assert expected in msg, f"{expected!r} not in:\n{msg}"
     assert "problem(s)" in msg
     assert not (toy / "elsewhere").exists() and not (toy / "reports").exists()
+
+
+def test_a_list_of_files_where_a_technique_takes_one_says_so(tmp_path):
+    """It was refused as "unknown key(s) 'files'", a key the study did not write."""
+    scan, spectra = data_dir() / "xrd" / "annealed.raw", sorted((data_dir() / "eis").glob("blocking_*.z"))[:2]
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"title": "t", "samples": [
+        {"label": "A", "xrd": [str(scan), str(scan)]},
+        {"label": "B", "eis": {"files": [str(p) for p in spectra], "kind": "pellet", "temperatures_C": [25, 30],
+                               "diameter_mm": 10, "thickness_mm": 1}}]}), encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_study(path)
+    assert str(err.value).endswith("has 1 problem(s):\n  sample 1 ('A'): 'xrd' takes one file per sample, got a list "
+                                   "of 2: make each file a sample of its own (the impedance entries take a list: a "
+                                   "series)")
 
 
 def test_cli_study_refuses_before_running(toy, capsys):
