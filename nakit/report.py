@@ -851,6 +851,11 @@ class Report:
                     self.ledger.record(cid, None, note=f"no sample labelled {claim.sample!r} in this run")
                 elif claim.sample in self.not_analysed:
                     self.ledger.record(cid, None, note=f"not analysed: {self.not_analysed[claim.sample]}")
+                elif claim.key:  # a key this notebook gives no sample (a typo, another notebook's result)
+                    keys = sorted({r["key"] for r in self.results if r["sample"] == claim.sample} or
+                                  {r["key"] for r in self.results})
+                    self.ledger.record(cid, None, note=f"{self.notebook} gives {claim.sample or 'its samples'} no "
+                                                       f"result {claim.key!r}; its keys: {', '.join(keys) or 'none'}")
             self.ledger.write(self.output_dir)
             rows = self.ledger.table().fillna("").to_dict("records")
             # rounded to sigma (else tolerance), basis and round trips as in the study's ledger; notes whole

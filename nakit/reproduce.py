@@ -41,10 +41,11 @@ def write_ledger(output: Path, claims: str | os.PathLike | None = None,
 
     ``runs``: the report folders to read (default: every ``output/*/``); pass the folders of
     the runs that succeeded so a failed notebook's earlier ``claims.csv`` is not taken for
-    current. Rows follow the order of the claims list ``claims`` (default: the paper's).
+    current. Rows follow the order of the claims list ``claims`` (default: the paper's); a claim
+    no run recorded (its notebook did not run, or failed) is there too, ``not computed``, saying so.
     Returns None, and removes a previous ledger, when no run recorded a claim.
     """
-    from .claims import RESULT_COLUMNS, load_claims
+    from .claims import RESULT_COLUMNS, Ledger, load_claims
 
     output = Path(output)
     folders = [Path(r) for r in runs] if runs is not None else sorted(p.parent for p in output.glob("*/claims.csv"))
@@ -57,7 +58,17 @@ def write_ledger(output: Path, claims: str | os.PathLike | None = None,
             for row in csv.DictReader(fh):
                 recorded[row["id"]] = {k: row.get(k, "") or "" for k in RESULT_COLUMNS}
     ledger = output / "claims.csv"
-    rows = [recorded[cid] for cid in load_claims(claims) if cid in recorded]
+    listed = load_claims(claims)
+    rows = [recorded[cid] for cid in listed if cid in recorded]
+    if rows:
+        ran = sorted({f.name for f in folders if (f / "claims.csv").is_file()})
+        for cid, claim in listed.items():
+            if cid not in recorded:
+                missing = Ledger(claim.notebook, {cid: claim})
+                missing.record(cid, None, note=f"its notebook, {claim.notebook}, did not run here or failed (the "
+                                               f"notebooks that gave claims: {', '.join(ran)})")
+                recorded[cid] = {k: missing.rows[cid].get(k, "") for k in RESULT_COLUMNS}
+        rows = [recorded[cid] for cid in listed]
     if not rows:
         if ledger.exists():
             ledger.unlink()

@@ -147,6 +147,27 @@ def test_claims_matched_by_sample_and_key(tmp_path):
     assert float(rows["a.area"]["nakit_value"]) == 1015.0 and float(rows["a.area"]["nakit_sigma"]) == 3.0
 
 
+def test_a_claim_naming_a_key_no_result_has_is_not_computed_with_the_keys(tmp_path):
+    """A typo'd key ("bet_aera") failed the whole notebook: "did not record claims: hk.bet"."""
+    from nakit.reproduce import write_ledger
+
+    claims = _claims(tmp_path / "mine.csv", [
+        ["hk.bet", "sorption", "BET area", "1600", "m2/g", "=", "10", "percent", "HKUST-1", "bet_aera"],
+        ["hk.pv", "xrd", "pore volume", "650", "mm3/g", "=", "10", "percent", "HKUST-1", "pore_volume"]])
+    rep = report.start("02_bet_bjh", tmp_path / "02_bet_bjh", samples=["HKUST-1"], claims_file=claims)
+    rep.result("HKUST-1", "bet_area", 1500.0, unit="m2/g")
+    rep.result("HKUST-1", "pore_volume", 0.63, unit="cm3/g")
+    rep.finish()
+    (row,) = _read(tmp_path / "02_bet_bjh" / "claims.csv")
+    assert (row["id"], row["status"]) == ("hk.bet", "not computed")
+    assert row["note"] == "02_bet_bjh gives HKUST-1 no result 'bet_aera'; its keys: bet_area, pore_volume"
+    # the study's ledger holds every claim of the list: one of a notebook that did not run says so
+    rows = {r["id"]: r for r in _read(write_ledger(tmp_path, claims=claims, runs=[tmp_path / "02_bet_bjh"]))}
+    assert list(rows) == ["hk.bet", "hk.pv"] and rows["hk.pv"]["status"] == "not computed"
+    assert rows["hk.pv"]["note"] == ("its notebook, 01_xrd_indexing, did not run here or failed (the notebooks that "
+                                     "gave claims: 02_bet_bjh)")
+
+
 def claims_basis_parameters():
     from nakit.claims import PARAMETERS
 
