@@ -247,6 +247,32 @@ def _ce_doubt_reason(hc: HalfCycles, k: int, fd: int, ce: float, limit: float, s
     return why
 
 
+#: share of a record's cycles whose discharge runs above their charge beyond which the current's
+#: sign is taken to be reversed (see :func:`_sign_doubt`)
+SIGN_REVERSED_SHARE = 0.8
+
+
+def _sign_doubt(hysteresis: np.ndarray) -> str:
+    """Why the current's sign looks reversed ("" when it does not): the discharge runs at a higher
+    voltage than the charge at matched state of charge in most cycles.
+
+    Overpotentials put a cell's charge above its discharge at every state of charge (the
+    hysteresis is positive in every peer record and stand-in); read with the current's sign
+    reversed, each half-cycle is named after the other, so capacities, energies and voltages are
+    swapped and the Coulombic efficiency inverted, without a sign of it in the numbers
+    themselves.
+    """
+    h = hysteresis[np.isfinite(hysteresis)]
+    negative = int(np.sum(h < 0))
+    if not h.size or negative < SIGN_REVERSED_SHARE * h.size:
+        return ""
+    return (f"the discharge runs at a higher voltage than the charge in {negative} of {h.size} cycle(s) (hysteresis "
+            f"median {np.median(h):+.3g} V at matched state of charge): no cell does that, overpotentials put the "
+            "charge above the discharge. Is the current's sign reversed (a cycler or export that writes discharge "
+            "current as positive)? Then every half-cycle is named after the other: give the sample's current_sign -1 "
+            "(nakit reads a positive current as charge)")
+
+
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
                   first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None) -> dict:
     """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
@@ -455,6 +481,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
                 "the half-cycle began can cause this"), stacklevel=2)
+    sign_doubt = _sign_doubt(hysteresis)
+    if sign_doubt:
+        flags.append("current_sign_doubtful")
+        warnings.warn(NakitWarning(sign_doubt), stacklevel=2)
     doubt = ""
     if cell is not None and np.isfinite(q).any():
         doubt = cell.mass_doubt(float(np.nanmax(q)) / (cell.active_mass_mg * 1e-3), complete=bool(both.any()))
@@ -466,6 +496,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "energy_source": "cycler" if en_name == "energy_cycler" else "integrated",
         "capacity_check_max_difference_percent": np.nan if worst is None else worst[0],
         "flags": ",".join(flags),
+        "current_sign_doubt": sign_doubt,
         "first_half_cycle": "charge" if fd == CHARGE else "discharge",
         "ce_orientation": ("discharge / charge (cycles open with a charge)" if fd == CHARGE
                            else "charge / discharge (cycles open with a discharge)"),
