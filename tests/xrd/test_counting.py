@@ -105,20 +105,26 @@ def test_a_background_subtracted_scan_is_judged_against_its_own_scatter(tmp_path
     assert sum(np.min(np.abs(found - t)) < 0.05 for t in raw["two_theta"]) >= len(raw) - 5
 
 
-@pytest.mark.notebooks
-def test_notebook01_identifies_a_normalised_scan_and_says_so(tmp_path):
+def notebook01_beside_the_raw_scan(tmp_path, sample, key):
+    """Notebook 01 on ``sample`` beside the raw annealed stand-in: the report folder and the
+    headline rows of ``key`` by sample."""
     from nakit.paths import notebooks_dir
     from nakit.runner import execute
 
-    path, _ = scaled_copy(tmp_path, "normalised", 1 / 3389.0, 6)
-    samples = [{"label": "normalised export", "file": str(path), "wavelength": "Cu"},
-               {"label": "raw scan", "file": str(data_dir() / "xrd" / "annealed.raw")}]
+    samples = [sample, {"label": "raw scan", "file": str(data_dir() / "xrd" / "annealed.raw")}]
     out = tmp_path / "out"
     result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", out,
                      {"samples": samples, "candidate_phases": ["Na2S_Fm-3m", "Na3PS4_P-421c"]})
     assert result.ok, result.error
     with open(out / "results" / "headline.csv", encoding="utf-8") as fh:
-        rows = {r["sample"]: r for r in csv.DictReader(fh) if r["key"] == "phases_present"}
+        return out, {r["sample"]: r for r in csv.DictReader(fh) if r["key"] == key}
+
+
+@pytest.mark.notebooks
+def test_notebook01_identifies_a_normalised_scan_and_says_so(tmp_path):
+    path, _ = scaled_copy(tmp_path, "normalised", 1 / 3389.0, 6)
+    out, rows = notebook01_beside_the_raw_scan(tmp_path, {"label": "normalised export", "file": str(path),
+                                                          "wavelength": "Cu"}, "phases_present")
     assert rows["normalised export"]["value"] == "Na2S_Fm-3m, Na3PS4_P-421c"
     assert "the intensities are not raw counts" in rows["normalised export"]["flags"]
     assert "not raw counts" not in rows["raw scan"]["flags"]
@@ -171,20 +177,10 @@ def test_inspect_says_a_scan_is_not_raw_counts(tmp_path, capsys):
 
 @pytest.mark.notebooks
 def test_notebook01_says_what_a_subtracted_background_and_no_humps_leave_of_the_crystallinity(tmp_path):
-    from nakit.paths import notebooks_dir
-    from nakit.runner import execute
-
-    samples = [{"label": "exported", "file": str(subtracted_copy(tmp_path, "SNIP")), "wavelength": "Cu",
-                "humps": ["kapton"]},
-               {"label": "no humps", "file": str(data_dir() / "xrd" / "annealed.raw")}]
-    out = tmp_path / "out"
-    result = execute(notebooks_dir() / "01_xrd_indexing.ipynb", out,
-                     {"samples": samples, "candidate_phases": ["Na2S_Fm-3m", "Na3PS4_P-421c"]})
-    assert result.ok, result.error
-    with open(out / "results" / "headline.csv", encoding="utf-8") as fh:
-        rows = {r["sample"]: r for r in csv.DictReader(fh) if r["key"] == "crystallinity"}
+    _, rows = notebook01_beside_the_raw_scan(tmp_path, {"label": "exported", "file": str(subtracted_copy(
+        tmp_path, "SNIP")), "wavelength": "Cu", "humps": ["kapton"]}, "crystallinity")
     assert "its background was subtracted before export? Then the amorphous scattering it held is gone, and the " \
            "crystallinity index is not the sample's" in rows["exported"]["flags"]
-    # 1 by construction without a hump, as it was reported ("1 ± 0")
-    assert rows["no humps"]["value"] == "" and rows["no humps"]["note"] == (
+    # the raw scan lists no hump: 1 by construction, as it was reported ("1 ± 0")
+    assert rows["raw scan"]["value"] == "" and rows["raw scan"]["note"] == (
         "not computed: no amorphous hump listed for the sample ('humps'), so it would be 1 by construction")
