@@ -138,3 +138,15 @@ def test_a_band_named_by_a_species_no_library_has_is_refused_before_the_run(tmp_
                    {"samples": samples, "band_library_file": str(own)})["samples"][0]["bands"] == ["anatase"]
     (tmp_path / "broken.csv").write_text("name,center\nx,1\n", encoding="utf-8")  # the loader says what is missing
     assert samplerules.raman_library_problems({"samples": samples, "band_library_file": str(tmp_path / "broken.csv")}) == []
+
+
+def test_a_pellet_density_in_kg_per_m3_is_refused_before_the_run():
+    """2000 typed for 2.0 g/cm3 made the pellet a thousand times thinner, its conductivity a thousand
+    times lower, without a word."""
+    from nakit.runner import prepare
+
+    pellet = {"label": "P", "kind": "pellet", "file": EIS, "temperatures_C": [25], "diameter_mm": 10, "mass_mg": 200}
+    with pytest.raises(ParameterError, match=r"'density_g_cm3' = 2000 is out of range \(must be > 0 and <= 25\)"):
+        prepare(notebooks_dir() / "05_eis_fitting.ipynb", {"samples": [{**pellet, "density_g_cm3": 2000}]})
+    assert prepare(notebooks_dir() / "05_eis_fitting.ipynb",
+                   {"samples": [{**pellet, "density_g_cm3": 1.9}]})["samples"][0]["density_g_cm3"] == 1.9
