@@ -357,12 +357,28 @@ def _entry_where(param: Parameter, i: int, entry: Any) -> str:
     return where + (f" ({label!r})" if label is not None else "")
 
 
+def closest(word: Any, choices, aliases: Mapping[str, str] | None = None) -> str:
+    """`` (did you mean 'x'?)`` for a mistyped ``word`` among ``choices`` ("" when none is close):
+    the commonest bad input is a typo (``wavelenght``, ``adsorbtion``), and a list of twenty
+    known names hides the one meant. ``aliases`` maps other words for a choice to it."""
+    import difflib
+
+    text = str(word)
+    names = [str(c) for c in choices]
+    folded = {n.lower(): n for n in names}
+    match = folded.get(text.lower()) or (aliases or {}).get(text.lower())
+    if match is None:
+        near = difflib.get_close_matches(text.lower(), list(folded), n=1, cutoff=0.75)
+        match = folded[near[0]] if near else None
+    return f" (did you mean {match!r}?)" if match is not None and match != text else ""
+
+
 def value_problems(param: Parameter, value: Any) -> list[str]:
     """What its ``one of:`` and ``range:`` grammar (the parameter's and its entry keys') says is
     wrong with ``value``: the checks that need no files. :func:`check` makes them and more."""
     problems: list[str] = []
     if param.allowed is not None and not _allowed(value, param.allowed):
-        problems.append(f"parameter {param.name!r}: {value!r} is not allowed "
+        problems.append(f"parameter {param.name!r}: {value!r} is not allowed{_closest_allowed(value, param.allowed)} "
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")
     if param.bounds is not None and not _within(value, param.bounds):
         problems.append(f"parameter {param.name!r}: {value!r} is out of range ({_must_be(param.bounds)})")
@@ -374,12 +390,17 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
         where = _entry_where(param, i, entry)
         for key, allowed in (param.key_allowed or {}).items():
             if key in entry and not _allowed(entry[key], allowed):
-                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed "
-                                f"(one of: {', '.join(repr(a) for a in allowed)})")
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed"
+                                f"{_closest_allowed(entry[key], allowed)} (one of: {', '.join(repr(a) for a in allowed)})")
         for key, bounds in (param.key_bounds or {}).items():
             if key in entry and not _within(entry[key], bounds):
                 problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
     return problems
+
+
+def _closest_allowed(value: Any, allowed) -> str:
+    """:func:`closest` among the words of a ``one of:`` (a mistyped number has no such hint)."""
+    return closest(value, [a for a in allowed if isinstance(a, str)]) if isinstance(value, str) else ""
 
 
 def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
@@ -409,7 +430,7 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
         if param.keys is not None:
             unknown = [k for k in entry if k not in param.keys]
             if unknown:
-                problems.append(f"{where}: unknown key(s) {', '.join(map(repr, unknown))} "
+                problems.append(f"{where}: unknown key(s) {', '.join(repr(k) + closest(k, param.keys) for k in unknown)} "
                                 f"(known: {', '.join(param.keys)})")
             missing = [k for k, required in param.keys.items() if required and entry.get(k) in (None, "")]
             if missing:

@@ -104,7 +104,7 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     ParameterError
         Listing every problem at once.
     """
-    from .params import check, notebook_parameters
+    from .params import check, closest, notebook_parameters
 
     notebook = Path(notebook)
     declared = notebook_parameters(notebook)
@@ -114,7 +114,7 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     refused = set()  # wrong kind of value: not checked further
     for name, value in overrides.items():
         if name not in defaults:
-            problems.append(f"unknown parameter {name!r} (known: {', '.join(sorted(defaults))})")
+            problems.append(f"unknown parameter {name!r}{closest(name, defaults)} (known: {', '.join(sorted(defaults))})")
         elif not _compatible(defaults[name], value):
             refused.add(name)
             problems.append(f"parameter {name!r}: expected {type(defaults[name]).__name__} like "

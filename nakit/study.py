@@ -68,6 +68,10 @@ from .paths import safe_names
 TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
               "cycling": "04_cycling", "eis": "05_eis_fitting"}
 TECHNIQUE_NAMES = {stem: name for name, stem in TECHNIQUES.items()}
+#: other words researchers use for a technique, suggested (not taken) when a study names one
+TECHNIQUE_ALIASES = {"bet": "sorption", "bjh": "sorption", "n2": "sorption", "isotherm": "sorption",
+                     "physisorption": "sorption", "diffraction": "xrd", "pxrd": "xrd", "galvanostatic": "cycling",
+                     "gcpl": "cycling", "battery": "cycling", "impedance": "eis", "peis": "eis"}
 LATE_PREFIX = "10_"
 TOP_KEYS = ("title", "output", "claims", "parameters", "notebooks", "samples")
 SAMPLES_PARAMETER = "samples"
@@ -180,7 +184,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         The file is not YAML or not a mapping.
     """
     from .errors import FileFormatError
-    from .params import absolute_inputs, absolute_paths, notebook_parameters, read_yaml
+    from .params import absolute_inputs, absolute_paths, closest, notebook_parameters, read_yaml
     from .runner import prepare
 
     path = Path(path).resolve()
@@ -228,8 +232,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
     for name, params in raw_shared.items():
         nb = _notebook_path(str(name), base)
         if nb is None:
-            problems.append(f"parameters: unknown technique or notebook {name!r} "
-                            f"(techniques: {', '.join(TECHNIQUES)})")
+            problems.append(f"parameters: unknown technique or notebook {name!r}"
+                            f"{closest(name, TECHNIQUES, TECHNIQUE_ALIASES)} (techniques: {', '.join(TECHNIQUES)})")
             continue
         if not isinstance(params, dict):
             problems.append(f"parameters for {name!r} must be a mapping, got {params!r}")
@@ -278,7 +282,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         for key in techniques:
             nb = _notebook_path(str(key), base)
             if nb is None:
-                problems.append(f"{where}: unknown technique or notebook {key!r} (techniques: {', '.join(TECHNIQUES)})")
+                problems.append(f"{where}: unknown technique or notebook {key!r}"
+                                f"{closest(key, TECHNIQUES, TECHNIQUE_ALIASES)} (techniques: {', '.join(TECHNIQUES)})")
                 continue
             entry = spec[key]
             if isinstance(entry, str):

@@ -8,6 +8,7 @@ import pytest
 from nakit import cli, runner
 from nakit.errors import ParameterError
 from nakit.params import notebook_parameters, number_or_yaml, parse_parameters
+from nakit.paths import data_dir, notebooks_dir
 
 CELL = '''# Report title; "" makes one from the labels
 title = ""
@@ -196,7 +197,7 @@ def test_eis_loop_description_allowed_values_and_prepare_agree(eis_samples):
         runner.prepare(path, {"samples": samples, "loop": "every"})
     msg = str(err.value)
     assert "parameter 'loop': 'every' is not allowed (one of: 'last', 'first', 'all')" in msg
-    assert "entry 1 ('ball-milled'): 'loop' = 'lst' is not allowed (one of: 'last', 'first', 'all', an integer)" in msg
+    assert "entry 1 ('ball-milled'): 'loop' = 'lst' is not allowed (did you mean 'last'?) (one of: 'last', 'first', 'all', an integer)" in msg
     assert "entry 2 ('cast-annealed'): 'loop' = 1.5 is not allowed" in msg
 
 
@@ -339,3 +340,34 @@ def test_a_notebook_run_without_nakits_check_refuses_the_value_itself(tmp_path):
     assert not result.ok
     assert "parameter 'active_fraction': 2.0 is out of range (must be > 0 and <= 1)" in result.error
     assert not (tmp_path / "bad" / "results").exists()
+
+
+@pytest.mark.parametrize("word, choices, aliases, hint", [
+    ("wavelenght", ["label", "file", "wavelength", "humps"], None, " (did you mean 'wavelength'?)"),
+    ("adsorbtion", ["desorption", "adsorption"], None, " (did you mean 'adsorption'?)"),
+    ("XRD", ["xrd", "sorption"], None, " (did you mean 'xrd'?)"),
+    ("bet", ["xrd", "sorption"], {"bet": "sorption"}, " (did you mean 'sorption'?)"),
+    ("colour", ["label", "file", "scale"], None, ""),  # nothing close: no guess
+    ("file", ["label", "file"], None, "")])
+def test_a_typo_gets_the_name_it_is_closest_to(word, choices, aliases, hint):
+    from nakit.params import closest
+
+    assert closest(word, choices, aliases) == hint
+
+
+def test_nakit_run_and_a_study_suggest_what_was_meant(tmp_path):
+    from nakit.runner import prepare
+    from nakit.study import load_study
+
+    nb = notebooks_dir() / "02_bet_bjh.ipynb"
+    with pytest.raises(ParameterError) as err:
+        prepare(nb, {"bjh_metod": "dh", "bjh_branch": "adsorbtion"})
+    assert "unknown parameter 'bjh_metod' (did you mean 'bjh_method'?)" in str(err.value)
+    assert "'adsorbtion' is not allowed (did you mean 'adsorption'?)" in str(err.value)
+    scan = data_dir() / "xrd" / "annealed.raw"
+    (tmp_path / "s.yaml").write_text(f"title: t\nsamples:\n  - {{label: A, bet: {scan}}}\n"
+                                     f"  - {{label: B, xrd: {{file: {scan}, wavelenght: Cu}}}}\n", encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_study(tmp_path / "s.yaml")
+    assert "unknown technique or notebook 'bet' (did you mean 'sorption'?)" in str(err.value)
+    assert "unknown key(s) 'wavelenght' (did you mean 'wavelength'?)" in str(err.value)
