@@ -58,11 +58,14 @@ def _label(quantity: str, da: xr.DataArray) -> str:
 
 
 def _xrd(ds, plt):
+    from .xrd.counting import counting, intensity_unit
+
     fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
     ax.plot(ds["two_theta"], ds["intensity"], lw=0.8)
     wl = ds.attrs.get("wavelength")
-    ax.set(xlabel="2θ (°)" + (f", λ = {float(wl):.5g} Å" if wl is not None else ""),
-           ylabel=_label("intensity", ds["intensity"]))
+    # a two-column export is read as counts: "counts" only where its scatter says they are
+    unit = intensity_unit(ds, not counting(ds["intensity"].values).raw)
+    ax.set(xlabel="2θ (°)" + (f", λ = {float(wl):.5g} Å" if wl is not None else ""), ylabel=f"intensity ({unit})")
     return fig
 
 

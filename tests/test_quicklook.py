@@ -43,6 +43,14 @@ def test_xrd_and_raman_draw_the_intensity_against_their_axis():
     assert SYNTHESISED_CAPTION not in _texts(fig)  # a measurement
 
 
+def test_a_scan_that_is_not_raw_counts_is_not_drawn_in_counts(tmp_path):
+    ds = nakit.read(data_dir() / "xrd" / "annealed.raw")
+    path = tmp_path / "normalised.xy"
+    path.write_text("".join(f"{a:.3f} {b / 3389:.6f}\n" for a, b in zip(ds.two_theta.values, ds.intensity.values)))
+    fig = nakit.quicklook(nakit.read(path, wavelength="Cu"))
+    assert fig.axes[0].get_ylabel() == "intensity (arb. units)"
+
+
 def test_a_raman_map_is_its_mean_spectrum_and_spread():
     ds = nakit.read(data_dir() / "raman" / "annealed_map.txt")
     fig = nakit.quicklook(ds)
