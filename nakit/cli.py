@@ -109,14 +109,19 @@ def _wavelengths_from_beside(found: list, technique, facts) -> list[str]:
 def _cmd_inspect(args) -> int:
     from collections import Counter
 
-    from .errors import MissingFactError
+    from .errors import MissingFactError, NotAMeasurementError
     from .reading import describe, inspect_files, study_draft
 
     facts = {name: _parse_value(value) for name, value in args.fact or []}
     found = inspect_files(args.files, args.technique, **facts)
     notes = _wavelengths_from_beside(found, args.technique, facts) if args.study else []
-    done, unread = [], []
+    done, unread, inputs = [], [], []
     for f in found:
+        if isinstance(f.error, NotAMeasurementError) and f.error.role is not None:  # a CIF, a band library, claims
+            inputs.append((f.path, f.error.role))
+            if not args.study:
+                print(f"{f.path}\n  an analysis input: {f.error.reason}\n")
+            continue
         if f.error is not None:
             hint = ""
             if isinstance(f.error, MissingFactError):
@@ -136,7 +141,7 @@ def _cmd_inspect(args) -> int:
         given = "".join(f", {k}: {v!r}" for k, v in f.facts.items())
         print(f"  in a study: {f.technique}: {{file: {f.path}{given}}}\n")
     if args.study:
-        print(study_draft(done, unread, notes=notes), end="")
+        print(study_draft(done, unread, notes=notes, inputs=inputs), end="")
     if args.plot:
         written = _quicklooks([f for f in found if f.error is None], Path(args.plot))
         print(f"quick looks: {len(written)} figure(s) in {args.plot}", file=sys.stderr if args.study else sys.stdout)

@@ -10,6 +10,7 @@ The hierarchy::
     +-- FileFormatError      a file cannot be read as the format it claims to be
     |   +-- MissingFactError a file of a known format lacks a fact the reading needs (also a ParameterError)
     |   +-- InvalidDataError a file of a known format holds a value no measurement can have
+    |   +-- NotAMeasurementError an analysis' input (a CIF, a band library, a claims list), not a measurement
     |   +-- AmbiguousFileError more than one technique's reader accepts the file
     +-- ParameterError       an argument or notebook parameter is invalid
     +-- CalculationError     an analysis cannot produce a trustworthy number
@@ -101,6 +102,18 @@ class MissingFactError(FileFormatError, ParameterError):
                  form: str = "VALUE"):
         self.fact, self.form = fact, form
         super().__init__(path, reason, line=line, field=field)
+
+
+class NotAMeasurementError(FileFormatError):
+    """The file is an input of an analysis, not a measurement: a crystal structure, a Raman band
+    library, a claims list, an instrument parameter file. ``role`` names where it goes: the
+    technique and parameter (``("xrd", "reference_files")``, ``("raman", "band_library_file")``),
+    ``("", "claims")`` for a study's claims list, or None where it is no input of its own (an
+    instrument file, whose wavelength a scan's entry takes)."""
+
+    def __init__(self, path, reason: str, *, role: tuple[str, str] | None = None):
+        self.role = role
+        super().__init__(path, reason)
 
 
 class InvalidDataError(FileFormatError):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import (AmbiguousFileError, FileFormatError, InvalidDataError, MissingDependencyError, MissingFactError,
-                     NakitError, ParameterError, existing_file)
+                     NakitError, NotAMeasurementError, ParameterError, existing_file)
 
 __all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe", "Inspection",
            "files_in", "inspect_files", "study_draft"]
@@ -172,10 +172,50 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
 
     wl = instrument_file_wavelength(path)
     if wl is not None:  # INST_XRY.PRM beside the scans: what it is for, not five readers' refusals
-        raise FileFormatError(path, f"an instrument parameter file, not a measurement: it gives wavelength "
-                                    f"{wavelength_value(wl)}, the wavelength of the scans measured with it")
+        raise NotAMeasurementError(path, f"an instrument parameter file, not a measurement: it gives wavelength "
+                                         f"{wavelength_value(wl)}, the wavelength of the scans measured with it")
+    if (found := analysis_input(path)) is not None:
+        role, words = found
+        raise NotAMeasurementError(path, words, role=role)
     reasons = "".join(f"\n  {name}: {_reason(exc, path)}" for name, exc in refused.items())
     raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
+
+
+#: the columns by which a CSV is a Raman band library (:func:`nakit.raman.bands.load_band_library`)
+#: or a claims list (:func:`nakit.claims.load_claims`)
+BAND_LIBRARY_COLUMNS = frozenset({"species", "band", "center", "min", "max"})
+CLAIMS_COLUMNS = frozenset({"id", "notebook", "quantity", "paper_value"})
+
+
+def analysis_input(path: str) -> tuple[tuple[str, str], str] | None:
+    """What a file that no reader takes is for, when it is an input of an analysis: ``(role, words)``
+    (:class:`~nakit.errors.NotAMeasurementError`), else None.
+
+    A folder of a study holds more than measurements: the CIFs of the phases to look for, a band
+    library, a claims list. Five readers' refusals say nothing of them; this says where each goes.
+    """
+    from .textio import read_text_lines
+
+    try:
+        lines = read_text_lines(path, max_bytes=1 << 20).lines[:400]
+    except (FileFormatError, OSError):
+        return None
+    name = os.path.basename(path)
+    if any(line.startswith("data_") for line in lines) and any(
+            line.strip().startswith("_cell_length_a") for line in lines):
+        return ("xrd", "reference_files"), (
+            f"a crystal structure (CIF), not a measurement: a candidate phase for XRD, notebook 01's "
+            f"reference_files (in a study: parameters: {{xrd: {{reference_files: [{name}]}}}})")
+    header = next((line for line in lines if line.strip()), "")
+    columns = {c.strip().strip('"').lower() for c in header.split(",")}
+    if BAND_LIBRARY_COLUMNS <= columns:
+        return ("raman", "band_library_file"), (
+            f"a Raman band library, not a measurement: notebook 03's band_library_file (in a study: parameters: "
+            f"{{raman: {{band_library_file: {name}}}}})")
+    if CLAIMS_COLUMNS <= columns:
+        return ("", "claims"), (f"a claims list, not a measurement: a study's claims (claims: {name}) or a notebook's "
+                                "claims_file")
+    return None
 
 
 def _refuse_plain_low_axis(path: str, ds) -> None:
@@ -320,10 +360,13 @@ def sample_name(path: str | os.PathLike, technique: str) -> str:
 
 
 def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[tuple[str, str]] = (),
-                title: str = "My study", notes=()) -> str:
+                title: str = "My study", notes=(), inputs=()) -> str:
     """A study file (YAML, :mod:`nakit.study`) for files already read: ``(path, technique, facts)``
     each, and ``(path, reason)`` for those that were not (as comments); ``notes``: what to
-    check, as comments too.
+    check, as comments too; ``inputs``: ``(path, role)`` of the analysis inputs among the files
+    (:func:`analysis_input`), put where they go: CIFs in XRD's ``reference_files``, one band
+    library as Raman's ``band_library_file``, one claims list as the study's ``claims`` (two of
+    a kind, or one for a technique no sample has, are left to the user, in a note).
 
     One sample per file name without its extension and the words naming its technique
     (:func:`sample_name`), so ``S1.raw`` and ``S1.txt``, or ``S1_XRD.raw`` and ``S1_raman.txt``,
@@ -357,13 +400,33 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
             samples.append(sample)
             by_stem.setdefault(stem, []).append(sample)
         sample[technique] = {"file": path, **{k: v for k, v in facts.items() if k in TAKES[technique]}}
+    notes = list(notes)
+    study: dict[str, Any] = {"title": title}
+    parameters: dict[str, dict[str, Any]] = {}
+    techniques = {t for s in samples for t in s if t != "label"}
+    for role in dict.fromkeys(role for _, role in inputs):
+        technique, name = role
+        paths = [path for path, r in inputs if r == role]
+        if technique and technique not in techniques:
+            notes.append(f"{', '.join(paths)}: {name} of {technique}, which no sample here has")
+        elif name == "reference_files":
+            parameters.setdefault(technique, {})[name] = paths
+        elif len(paths) > 1:
+            where = name if technique else "the study's claims"
+            notes.append(f"{' and '.join(paths)}: give one as {where}")
+        elif technique:
+            parameters.setdefault(technique, {})[name] = paths[0]
+        else:
+            study[name] = paths[0]
+    study["samples"] = samples
+    if parameters:
+        study["parameters"] = parameters
     head = ("# Study drafted by `nakit inspect --study`: one sample per file name, words naming the technique\n"
             "# (S1_XRD.raw, S1-raman.txt) left out. Check the labels (they name every table and figure), join\n"
             "# entries that are one sample, and add what the files do not state: `nakit params NOTEBOOK` lists\n"
             "# each technique's sample keys. File paths are as given on the command line; a study file reads\n"
             "# them relative to its own folder.\n")
-    body = yaml.safe_dump({"title": title, "samples": samples}, sort_keys=False, allow_unicode=True,
-                          default_flow_style=None, width=110)
+    body = yaml.safe_dump(study, sort_keys=False, allow_unicode=True, default_flow_style=None, width=110)
     tail = "".join(f"# check: {note}\n" for note in notes)
     tail += "".join(f"# not read: {path}: {_first_reason(reason, path)}\n" for path, reason in unread)
     return head + body + tail

@@ -529,3 +529,39 @@ def test_a_drafted_study_takes_the_wavelength_of_the_instrument_file_beside_a_sc
     assert yaml.safe_load(out)["samples"] == [] and "# check:" not in out
     assert "INST_XRY.PRM beside it gives wavelength [1.5405, 1.5443, 0.5]; other.instprm beside it gives " \
            "wavelength 0.413" in out
+
+
+def test_analysis_inputs_are_named_and_a_drafted_study_puts_them_where_they_go(tmp_path, capsys):
+    """A study's folder holds the CIFs of the phases to look for, a band library and a claims list
+    beside the measurements; five readers' refusals said nothing of them."""
+    import shutil
+
+    import yaml
+
+    from nakit.errors import NotAMeasurementError
+    from nakit.study import load_study
+
+    for name in ("PBSO4.XRA", "INST_XRY.PRM", "PbSO4-Wyckoff.cif"):
+        shutil.copyfile(peer_file("xrd", "gsas2", name), tmp_path / name)
+    shutil.copyfile(peer_file("raman", "anatase_RRUFF_R060277_raw__ramanchada2.txt"), tmp_path / "TiO2_raman.txt")
+    (tmp_path / "bands.csv").write_text("band, species, center, min, max, citation\n"
+                                        "Eg(1), anatase, 144, 140, 148, Ohsaka 1978\n", encoding="utf-8")
+    shutil.copyfile(data_dir() / "paper_claims.csv", tmp_path / "claims.csv")
+    with pytest.raises(NotAMeasurementError) as exc:
+        nakit.read(tmp_path / "PbSO4-Wyckoff.cif")
+    assert exc.value.role == ("xrd", "reference_files") and exc.value.reason.startswith(
+        "a crystal structure (CIF), not a measurement: a candidate phase for XRD, notebook 01's reference_files")
+    assert main(["inspect", str(tmp_path / "bands.csv"), str(tmp_path / "claims.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "an analysis input: a Raman band library, not a measurement: notebook 03's band_library_file" in out
+    assert "an analysis input: a claims list, not a measurement: a study's claims (claims: claims.csv)" in out
+    main(["inspect", "--study", str(tmp_path)])
+    draft = capsys.readouterr().out
+    study = yaml.safe_load(draft)
+    assert study["claims"] == str(tmp_path / "claims.csv")
+    assert study["parameters"] == {"xrd": {"reference_files": [str(tmp_path / "PbSO4-Wyckoff.cif")]},
+                                   "raman": {"band_library_file": str(tmp_path / "bands.csv")}}
+    assert "# not read:" in draft and "INST_XRY.PRM" in draft  # the instrument file: no input of its own
+    (tmp_path / "study.yaml").write_text(draft, encoding="utf-8")
+    loaded = load_study(tmp_path / "study.yaml")
+    assert loaded.claims == tmp_path / "claims.csv" and {s for s in loaded.labels} == {"PBSO4", "TiO2"}
