@@ -285,7 +285,9 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
 
     A header that names the first column a wavelength (``Wavelength (nm)``, ``lambda/nm``) is
     converted to Raman shift, :math:`\\tilde\\nu = 10^7/\\lambda_{laser} - 10^7/\\lambda`, with
-    ``laser_wavelength`` (nm), and refused without it (``instrument_axis_converted`` says so).
+    ``laser_wavelength`` (nm), and refused without it (``instrument_axis_converted`` says so); so
+    is an axis wholly above :data:`ABSOLUTE_WAVENUMBER_MIN`, absolute wavenumbers of the
+    scattered light, :math:`\\tilde\\nu = 10^7/\\lambda_{laser} - \\nu_{abs}`.
     Two columns that are a diffraction scan are refused (:func:`_refuse_diffraction_axis`).
     """
     text = _lines(path)
@@ -317,6 +319,16 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
                                    line=lineno, fact="laser_wavelength")
         x = 1e7 / float(laser_wavelength) - 1e7 / x
         extra["axis_converted"] = f"wavelength (nm) to Raman shift with the {float(laser_wavelength):g} nm laser"
+    elif x.size and float(np.min(x)) > ABSOLUTE_WAVENUMBER_MIN:  # the scattered light's own wavenumber
+        if laser_wavelength is None:
+            raise MissingFactError(path, f"the axis runs from {np.min(x):g} to {np.max(x):g} cm-1, beyond any Raman "
+                                   "shift: absolute wavenumbers of the scattered light, not shifts from the laser "
+                                   "line? give the laser wavelength (laser_wavelength, the sample's "
+                                   "'laser_wavelength' key) to convert them, or export the spectrum in Raman shift",
+                                   fact="laser_wavelength")
+        x = 1e7 / float(laser_wavelength) - x
+        extra["axis_converted"] = (f"absolute wavenumber (cm-1) to Raman shift with the {float(laser_wavelength):g} "
+                                   "nm laser")
     else:
         _refuse_diffraction_axis(path, x)
     try:
@@ -329,6 +341,9 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     return _with_laser(ds, laser_wavelength)
 
 
+#: cm-1 above which a whole axis is no Raman shift (vibrations end near 4200 cm-1, H2's): absolute
+#: wavenumbers of the scattered light (9000-25000 cm-1 for visible and near-infrared lasers)
+ABSOLUTE_WAVENUMBER_MIN = 5000.0
 #: a column name that is an absolute wavelength ("Wavelength (nm)", "lambda/nm", "nm")
 _WAVELENGTH_AXIS = re.compile(r"wavelength|lambda|\u03bb|(^|[\s(\[/])nm\b", re.IGNORECASE)
 

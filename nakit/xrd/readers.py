@@ -187,6 +187,10 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
     for i, s in enumerate(scans):
         wl = override or s.wavelength
         if wl is None:
+            x = np.asarray(s.two_theta, dtype=float)
+            if s.axis is None and x.size and (np.nanmax(x) >= 180 or np.nanmin(x) < -10):
+                # an axis no scan has (a Raman spectrum in absolute cm-1): that, not the wavelength, is the answer
+                _check_angles(path, np.sort(x[np.isfinite(x)]), i)
             raise MissingFactError(path, "the file states no wavelength; give it (angstrom, or an anode such "
                                    "as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
                                    "01's samples or under the sample's xrd in a study file"
@@ -361,11 +365,7 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
         raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
-    if x[0] <= 0 or x[-1] >= 180:  # a Raman spectrum or an impedance table has two numeric columns too
-        why = ("a diffraction angle lies between 0 and 180 deg: this looks like another technique's data (a Raman "
-               "shift in cm-1, frequencies in Hz, ...), not a scan in degrees 2theta" if x[-1] >= 180 or x[0] < -10
-               else "points at or below 0 deg (the direct beam) are no diffraction: crop the scan to 2theta > 0")
-        raise FileFormatError(path, f"2theta runs from {x[0]:g} to {x[-1]:g} deg; {why}", field=f"range {index}")
+    _check_angles(path, x, index)
     dvars = {"intensity": ("two_theta", y, {"units": s.units, "long_name": "diffracted intensity"})}
     if s.sigma is not None:
         dvars["intensity_sigma"] = ("two_theta", np.asarray(s.sigma, float), {"units": s.units})
@@ -374,6 +374,16 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     ds.attrs.update(wl.attrs())
     ds.attrs.update({"wavelength_source": wl_source, "scan_index": index, "n_scans": n})
     return ds
+
+
+def _check_angles(path, x: np.ndarray, index: int) -> None:
+    """Refuse an ascending axis that is no 2theta: a Raman spectrum or an impedance table has two
+    numeric columns too."""
+    if x.size and (x[0] <= 0 or x[-1] >= 180):
+        why = ("a diffraction angle lies between 0 and 180 deg: this looks like another technique's data (a Raman "
+               "shift in cm-1, frequencies in Hz, ...), not a scan in degrees 2theta" if x[-1] >= 180 or x[0] < -10
+               else "points at or below 0 deg (the direct beam) are no diffraction: crop the scan to 2theta > 0")
+        raise FileFormatError(path, f"2theta runs from {x[0]:g} to {x[-1]:g} deg; {why}", field=f"range {index}")
 
 
 def _to_two_theta(path, s: _Scan, ka1: float) -> np.ndarray:

@@ -1,7 +1,8 @@
-"""A two-column spectrum whose axis is an absolute wavelength (nm) is no Raman shift.
+"""A two-column spectrum whose axis is an absolute wavelength (nm) or wavenumber (cm-1) is no Raman shift.
 
-It was read as one: a spectrum at 540-700 nm became "Raman shifts" of 540-700 cm-1. Now it is
-refused, or converted with the laser wavelength given for the sample.
+It was read as one: a spectrum at 540-700 nm became "Raman shifts" of 540-700 cm-1, and one in
+absolute wavenumbers "Raman shifts" of 15300-18700 cm-1. Now it is refused, or converted with the
+laser wavelength given for the sample.
 """
 
 import numpy as np
@@ -40,3 +41,29 @@ def test_a_wavelength_axis_is_converted_with_the_laser(tmp_path):
 def test_a_raman_shift_header_is_read_as_it_is(tmp_path):
     ds = read_raman(write(tmp_path / "s.txt", "Raman shift (cm-1)\tIntensity"))
     np.testing.assert_allclose(ds.raman_shift.values, NM)
+
+
+def _absolute(path, header):
+    """The RRUFF anatase spectrum with its axis as the scattered light's wavenumber (532 nm laser)."""
+    from tests.peer import peer_file
+
+    ref = read_raman(peer_file("raman", "anatase_RRUFF_R060277_raw__ramanchada2.txt"))
+    absolute = 1e7 / 532.0 - ref.raman_shift.values
+    path.write_text(header + "".join(f"{a:.4f}\t{b:.1f}\n" for a, b in zip(absolute, ref.intensity.values)),
+                    encoding="utf-8")
+    return path, ref
+
+
+@pytest.mark.parametrize("header", ["", "Wavenumber (cm-1)\tIntensity\n"])
+def test_an_absolute_wavenumber_axis_is_refused_without_the_laser_and_converted_with_it(tmp_path, header):
+    import nakit
+    from nakit.errors import MissingFactError
+
+    path, ref = _absolute(tmp_path / "absolute.txt", header)
+    with pytest.raises(MissingFactError, match=r"the axis runs from 15338.5 to 18717.1 cm-1, beyond any Raman shift: "
+                                               r"absolute wavenumbers of the scattered light") as exc:
+        nakit.read(path)  # the Raman reader's answer, not the XRD reader's request for a wavelength
+    assert exc.value.fact == "laser_wavelength"
+    ds = read_raman(path, laser_wavelength=532.0)
+    np.testing.assert_allclose(np.sort(ds.raman_shift.values), np.sort(ref.raman_shift.values), atol=1e-3)
+    assert ds.attrs["instrument_axis_converted"] == "absolute wavenumber (cm-1) to Raman shift with the 532 nm laser"
