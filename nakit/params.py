@@ -361,16 +361,20 @@ def closest(word: Any, choices, aliases: Mapping[str, str] | None = None) -> str
     """`` (did you mean 'x'?)`` for a mistyped ``word`` among ``choices`` ("" when none is close):
     the commonest bad input is a typo (``wavelenght``, ``adsorbtion``), and a list of twenty
     known names hides the one meant. ``aliases`` maps other words for a choice to it."""
+    match = _closest_name(str(word), [str(c) for c in choices], aliases)
+    return f" (did you mean {match!r}?)" if match is not None else ""
+
+
+def _closest_name(text: str, names: list[str], aliases: Mapping[str, str] | None = None) -> str | None:
+    """The one of ``names`` that ``text`` is a case slip, an alias or a typo of (None: none, or itself)."""
     import difflib
 
-    text = str(word)
-    names = [str(c) for c in choices]
     folded = {n.lower(): n for n in names}
     match = folded.get(text.lower()) or (aliases or {}).get(text.lower())
     if match is None:
         near = difflib.get_close_matches(text.lower(), list(folded), n=1, cutoff=0.75)
         match = folded[near[0]] if near else None
-    return f" (did you mean {match!r}?)" if match is not None and match != text else ""
+    return match if match != text else None
 
 
 def value_problems(param: Parameter, value: Any) -> list[str]:
@@ -396,6 +400,17 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
             if key in entry and not _within(entry[key], bounds):
                 problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
     return problems
+
+
+def closest_file(path: Path) -> str:
+    """:func:`closest` for a file not found, among the files of its folder (``S1_XRD.raw`` for
+    ``S1_xrd.raw``: file names are case-sensitive here, not on the instrument PC they came from)."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    match = _closest_name(path.name, names)
+    return f" (did you mean {str(path.parent / match)!r}?)" if match is not None else ""
 
 
 def _closest_allowed(value: Any, allowed) -> str:
@@ -447,7 +462,7 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
                     continue
                 p = _resolve(base, item)
                 if not p.is_file():
-                    problems.append(f"{where}: input file {p} does not exist"
+                    problems.append(f"{where}: input file {p} does not exist{closest_file(p)}"
                                     if not p.exists() else f"{where}: input {p} is not a file")
                 paths.append(str(p))
             fixed[key] = paths if isinstance(v, (list, tuple)) else (paths[0] if paths else v)

@@ -104,7 +104,7 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     ParameterError
         Listing every problem at once.
     """
-    from .params import check, closest, notebook_parameters
+    from .params import check, closest, closest_file, notebook_parameters
 
     notebook = Path(notebook)
     declared = notebook_parameters(notebook)
@@ -133,7 +133,7 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
             continue
         for p in paths:
             if not p.exists():
-                problems.append(f"parameter {name!r}: input file {p} does not exist")
+                problems.append(f"parameter {name!r}: input file {p} does not exist{closest_file(p)}")
     if problems:
         error = ParameterError(f"{notebook.name}: " + "; ".join(problems))
         error.problems = problems  # one by one, for callers that list them (studies, manifests)

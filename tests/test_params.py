@@ -371,3 +371,19 @@ def test_nakit_run_and_a_study_suggest_what_was_meant(tmp_path):
         load_study(tmp_path / "s.yaml")
     assert "unknown technique or notebook 'bet' (did you mean 'sorption'?)" in str(err.value)
     assert "unknown key(s) 'wavelenght' (did you mean 'wavelength'?)" in str(err.value)
+
+
+def test_a_file_not_found_gets_the_name_in_its_folder_it_is_closest_to(tmp_path):
+    """File names are case-sensitive here and not on the instrument PC they were named on."""
+    import shutil
+
+    from nakit.runner import prepare
+
+    shutil.copyfile(data_dir() / "xrd" / "annealed.raw", tmp_path / "S1_xrd.raw")
+    nb = notebooks_dir() / "01_xrd_indexing.ipynb"
+    with pytest.raises(ParameterError) as err:
+        prepare(nb, {"samples": [{"label": "S1", "file": str(tmp_path / "S1_XRD.raw")},
+                                 {"label": "S2", "file": str(tmp_path / "nothing_like_it.xy")}]})
+    assert f"input file {tmp_path / 'S1_XRD.raw'} does not exist (did you mean '{tmp_path / 'S1_xrd.raw'}'?)" \
+        in str(err.value)
+    assert f"input file {tmp_path / 'nothing_like_it.xy'} does not exist;" in str(err.value) + ";"
