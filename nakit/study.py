@@ -194,7 +194,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
     problems: list[str] = []
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
-        problems.append(f"unknown top-level key(s) {', '.join(map(repr, unknown))} (known: {', '.join(TOP_KEYS)})")
+        problems.append(f"unknown top-level key(s) {', '.join(repr(k) + closest(k, TOP_KEYS) for k in unknown)} "
+                        f"(known: {', '.join(TOP_KEYS)})")
     title = data.get("title") or f"Study {path.stem}"
     if not isinstance(title, (str, int, float)):
         problems.append(f"'title' must be text, got {title!r}")

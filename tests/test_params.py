@@ -387,3 +387,15 @@ def test_a_file_not_found_gets_the_name_in_its_folder_it_is_closest_to(tmp_path)
     assert f"input file {tmp_path / 'S1_XRD.raw'} does not exist (did you mean '{tmp_path / 'S1_xrd.raw'}'?)" \
         in str(err.value)
     assert f"input file {tmp_path / 'nothing_like_it.xy'} does not exist;" in str(err.value) + ";"
+
+
+def test_a_study_and_a_manifest_suggest_their_own_keys_and_notebooks(tmp_path):
+    from nakit.batch.manifest import jobs_from_manifest
+    from nakit.study import load_study
+
+    (tmp_path / "s.yaml").write_text("title: t\nsampels:\n  - {label: A, xrd: a.raw}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"unknown top-level key\(s\) 'sampels' \(did you mean 'samples'\?\)"):
+        load_study(tmp_path / "s.yaml")
+    (tmp_path / "m.yaml").write_text("notebooks:\n  02_bet_bj: {}\nsamples:\n  A:\n    02_bet_bj: {}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"unknown notebook '02_bet_bj' \(did you mean '02_bet_bjh'\?\)"):
+        jobs_from_manifest(tmp_path / "m.yaml")

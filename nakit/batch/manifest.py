@@ -32,7 +32,7 @@ from typing import Any
 
 from ..errors import FileFormatError, ParameterError
 from ..paths import notebooks_dir, safe_names
-from ..params import absolute_inputs
+from ..params import absolute_inputs, closest
 from ..runner import prepare
 from .engine import Job
 
@@ -44,7 +44,9 @@ def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
     data = read_yaml(path, "manifest", "a mapping with 'notebooks' and 'samples'")
     unknown = set(data) - {"output", "notebooks", "samples"}
     if unknown:
-        raise FileFormatError(path, f"unknown top-level key(s) {sorted(unknown)}; expected output, notebooks, samples")
+        hints = "".join(closest(k, ("output", "notebooks", "samples")) for k in sorted(unknown))
+        raise FileFormatError(path, f"unknown top-level key(s) {sorted(unknown)}{hints}; expected output, notebooks, "
+                                    "samples")
     for key in ("notebooks", "samples"):
         if not isinstance(data.get(key), dict) or not data[key]:
             raise FileFormatError(path, f"'{key}' must be a non-empty mapping", field=key)
@@ -78,7 +80,9 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
     for name, params in data["notebooks"].items():
         nb = _resolve_notebook(str(name), base)
         if nb is None:
-            problems.append(f"unknown notebook {name!r} (not in {notebooks_dir()} nor beside the manifest)")
+            stems = [nb.stem for nb in notebooks_dir().glob("*.ipynb")]
+            problems.append(f"unknown notebook {name!r}{closest(name, stems)} (not in {notebooks_dir()} nor beside "
+                            "the manifest)")
             continue
         if params is not None and not isinstance(params, dict):
             problems.append(f"notebook {name!r}: parameters must be a mapping, got {params!r}")
