@@ -141,6 +141,25 @@ def _labels(node: _Node) -> list[_Node]:
     return [leaf for c in node.children for leaf in _labels(c)]
 
 
+def _parallel_partner(node: _Node, resistor: str) -> _Node | None:
+    """The C or CPE element alone in parallel with the branch of resistor element ``resistor``:
+    the resistor alone (``p(R1,CPE1)``) or in series with more (a Randles cell's ``p(Rct-Wo1,CPEdl)``:
+    charge transfer and double layer, diffusion after them)."""
+    if node.kind == "e":
+        return None
+
+    def holds(branch: _Node) -> bool:
+        leaves = [branch] if branch.kind == "e" else branch.children if branch.kind == "s" else ()
+        return any(x.kind == "e" and x.symbol == "R" and x.label == resistor for x in leaves)
+
+    if node.kind == "p" and len(node.children) == 2:
+        a, b = node.children
+        for branch, other in ((a, b), (b, a)):
+            if holds(branch) and other.kind == "e" and other.symbol in ("C", "CPE"):
+                return other
+    return next((found for c in node.children if (found := _parallel_partner(c, resistor)) is not None), None)
+
+
 class Circuit:
     """A parsed equivalent circuit.
 
@@ -204,6 +223,29 @@ class Circuit:
             raise ParameterError(f"circuit {self.text!r}: missing parameter(s) {', '.join(missing)}")
         omega = 2 * np.pi * np.asarray(frequency, dtype=float)
         return self._func(omega, params)
+
+    def time_constant(self, resistor: str, values) -> float | None:
+        """The time constant of resistor ``resistor`` with the capacitor or CPE in parallel with
+        it (``p(Rct,CPEdl)``, ``p(R1,C1)``), from fitted ``values``; None when the circuit has no
+        such pair, or a value is missing or not positive.
+
+        Notes
+        -----
+        :math:`\\tau = RC` for a capacitor; :math:`\\tau = (RQ)^{1/\\alpha}` for a CPE, the
+        characteristic time of the ZARC element it makes with the resistor.
+        The pair is found in the circuit, not by the labels' numbers (``Rct`` with ``CPEdl``).
+        """
+        pair = _parallel_partner(self._tree, resistor)
+        if pair is None:
+            return None
+        names = ELEMENTS[pair.symbol].names(pair.label)
+        try:
+            r, *p = (float(values[n]) for n in [resistor, *names])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not (r > 0 and p[0] > 0):
+            return None
+        return r * p[0] if pair.symbol == "C" else (r * p[0]) ** (1.0 / p[1]) if p[1] > 0 else None
 
     def model(self, prefix: str = ""):
         """An :class:`lmfit.Model` of this circuit (independent variable ``frequency`` in Hz)."""

@@ -133,6 +133,11 @@ class CircuitFit(Result):
     z_data: np.ndarray = field(repr=False)
     lmfit_result: lmfit.model.ModelResult | None = field(default=None, repr=False)
 
+    def time_constant(self, resistor: str) -> float | None:
+        """The fitted time constant of ``resistor`` and the capacitor or CPE in parallel with it
+        (:meth:`nakit.eis.circuits.Circuit.time_constant`); None when the circuit pairs none with it."""
+        return Circuit(self.circuit).time_constant(resistor, self.values)
+
     @property
     def flags(self) -> tuple[str, ...]:
         """Reasons not to trust the fitted numbers (empty when none).

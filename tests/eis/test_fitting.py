@@ -65,6 +65,20 @@ def test_bad_circuit_strings(text, match):
         Circuit(text)
 
 
+@pytest.mark.parametrize("text, resistor, values, tau", [
+    ("R0-p(R1,C1)", "R1", {"R1": 100.0, "C1": 1e-6}, 1e-4),
+    ("Rs-p(Rct,CPEdl)-Wo1", "Rct", {"Rct": 100.0, "CPEdl_Q": 1e-5, "CPEdl_alpha": 0.9}, (100 * 1e-5) ** (1 / 0.9)),
+    ("R0-p(R1-Wo1,CPE1)", "R1", {"R1": 10.0, "CPE1_Q": 1e-3, "CPE1_alpha": 1.0}, 1e-2),  # Randles: Rct with Cdl
+    ("R0-p(R1,C1)-p(R2,C2)", "R2", {"R2": 10.0, "C2": 1e-3, "R1": 1.0, "C1": 1.0}, 1e-2),
+    ("R0-p(R1,C1)", "R0", {"R0": 1.0, "R1": 1.0, "C1": 1.0}, None),  # in series with nothing
+    ("R0-p(R1,C1,R2)", "R1", {"R1": 1.0, "C1": 1.0, "R2": 1.0}, None),  # three branches: no one pair
+    ("R0-p(R1,C1)", "R1", {"R1": 0.0, "C1": 1e-6}, None)])
+def test_a_resistors_time_constant_is_found_by_the_circuit_not_by_label_numbers(text, resistor, values, tau):
+    """The notebook paired a resistor with the CPE of its number: Rct with CPEdl found none."""
+    found = Circuit(text).time_constant(resistor, values)
+    assert found == (None if tau is None else pytest.approx(tau, rel=1e-12))
+
+
 def test_more_parameters_than_points():
     f = [10.0, 100.0]
     z = [1 - 1j, 1 - 0.5j]

@@ -76,3 +76,21 @@ def test_an_interface_parameter_no_circuit_has_is_said_and_no_figure_speaks_of_i
     with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["key"] == "r_interface")
     assert row["value"] == "" and row["note"] == "no fit with a parameter R9"
+
+
+@pytest.mark.notebooks
+def test_a_charge_transfer_resistor_named_as_researchers_name_it_pairs_with_its_drt_peak(tmp_path):
+    """"Rs-p(Rct,CPEdl)-Wo1" with interface_parameter "Rct": the notebook looked for a CPE named
+    after the resistor's number ("CPEct") and paired no DRT peak."""
+    from nakit.runner import execute
+
+    samples = [{"label": "Randles demo", "file": str(peer_file("echem", "impedancepy", "exampleData.csv"))}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path,
+                     {"samples": samples, "cell_circuit": "Rs-p(Rct,CPEdl)-Wo1", "interface_parameter": "Rct"})
+    assert result.ok, result.error
+    with open(tmp_path / "results" / "drt_summary.csv", encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    with open(tmp_path / "results" / "cell_fits.csv", encoding="utf-8") as fh:
+        fit = {r["parameter"]: r["value"] for r in csv.DictReader(fh)}
+    tau = (float(fit["Rct"]) * float(fit["CPEdl_Q"])) ** (1 / float(fit["CPEdl_alpha"]))
+    assert row["pairing"] == "paired" and float(row["circuit_tau_s"]) == pytest.approx(tau, rel=1e-6)
