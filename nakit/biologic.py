@@ -70,8 +70,6 @@ def split_name_unit(header: str) -> tuple[str, str | None]:
     return text, None
 
 
-
-
 def _frame(columns: dict[str, np.ndarray], originals: list[str], path) -> tuple[Any, dict[str, str | None]]:
     import pandas as pd
 

@@ -394,8 +394,8 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
         where = _entry_where(param, i, entry)
         for key, allowed in (param.key_allowed or {}).items():
             if key in entry and not _allowed(entry[key], allowed):
-                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed"
-                                f"{_closest_allowed(entry[key], allowed)} (one of: {', '.join(repr(a) for a in allowed)})")
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed{_closest_allowed(entry[key], allowed)} "
+                                f"(one of: {', '.join(repr(a) for a in allowed)})")
         for key, bounds in (param.key_bounds or {}).items():
             if key in entry and not _within(entry[key], bounds):
                 problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
@@ -445,8 +445,8 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
         if param.keys is not None:
             unknown = [k for k in entry if k not in param.keys]
             if unknown:
-                problems.append(f"{where}: unknown key(s) {', '.join(repr(k) + closest(k, param.keys) for k in unknown)} "
-                                f"(known: {', '.join(param.keys)})")
+                named = ", ".join(repr(k) + closest(k, param.keys) for k in unknown)
+                problems.append(f"{where}: unknown key(s) {named} (known: {', '.join(param.keys)})")
             missing = [k for k, required in param.keys.items() if required and entry.get(k) in (None, "")]
             if missing:
                 problems.append(f"{where}: missing required key(s) {', '.join(map(repr, missing))}")

@@ -114,7 +114,8 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     refused = set()  # wrong kind of value: not checked further
     for name, value in overrides.items():
         if name not in defaults:
-            problems.append(f"unknown parameter {name!r}{closest(name, defaults)} (known: {', '.join(sorted(defaults))})")
+            problems.append(f"unknown parameter {name!r}{closest(name, defaults)} "
+                            f"(known: {', '.join(sorted(defaults))})")
         elif not _compatible(defaults[name], value):
             refused.add(name)
             problems.append(f"parameter {name!r}: expected {type(defaults[name]).__name__} like "
