@@ -394,7 +394,8 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
         where = _entry_where(param, i, entry)
         for key, allowed in (param.key_allowed or {}).items():
             if key in entry and not _allowed(entry[key], allowed):
-                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed{_closest_allowed(entry[key], allowed)} "
+                hint = _closest_allowed(entry[key], allowed)
+                problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed{hint} "
                                 f"(one of: {', '.join(repr(a) for a in allowed)})")
         for key, bounds in (param.key_bounds or {}).items():
             if key in entry and not _within(entry[key], bounds):
