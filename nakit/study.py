@@ -68,10 +68,6 @@ from .paths import safe_names
 TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
               "cycling": "04_cycling", "eis": "05_eis_fitting"}
 TECHNIQUE_NAMES = {stem: name for name, stem in TECHNIQUES.items()}
-#: other words researchers use for a technique, suggested (not taken) when a study names one
-TECHNIQUE_ALIASES = {"bet": "sorption", "bjh": "sorption", "n2": "sorption", "isotherm": "sorption",
-                     "physisorption": "sorption", "diffraction": "xrd", "pxrd": "xrd", "galvanostatic": "cycling",
-                     "gcpl": "cycling", "battery": "cycling", "impedance": "eis", "peis": "eis"}
 LATE_PREFIX = "10_"
 TOP_KEYS = ("title", "output", "claims", "parameters", "notebooks", "samples")
 SAMPLES_PARAMETER = "samples"
@@ -185,6 +181,11 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
     """
     from .errors import FileFormatError
     from .params import absolute_inputs, absolute_paths, closest, notebook_parameters, read_yaml
+    from .reading import TECHNIQUE_WORDS
+
+    # other words researchers use for a technique (those that name it in file names: BET, PEIS, ...),
+    # suggested, not taken, when a study names one
+    aliases = {word: technique for technique, words in TECHNIQUE_WORDS.items() for word in words}
     from .runner import prepare
 
     path = Path(path).resolve()
@@ -234,7 +235,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         nb = _notebook_path(str(name), base)
         if nb is None:
             problems.append(f"parameters: unknown technique or notebook {name!r}"
-                            f"{closest(name, TECHNIQUES, TECHNIQUE_ALIASES)} (techniques: {', '.join(TECHNIQUES)})")
+                            f"{closest(name, TECHNIQUES, aliases)} (techniques: {', '.join(TECHNIQUES)})")
             continue
         if not isinstance(params, dict):
             problems.append(f"parameters for {name!r} must be a mapping, got {params!r}")
@@ -284,7 +285,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             nb = _notebook_path(str(key), base)
             if nb is None:
                 problems.append(f"{where}: unknown technique or notebook {key!r}"
-                                f"{closest(key, TECHNIQUES, TECHNIQUE_ALIASES)} (techniques: {', '.join(TECHNIQUES)})")
+                                f"{closest(key, TECHNIQUES, aliases)} (techniques: {', '.join(TECHNIQUES)})")
                 continue
             entry = spec[key]
             if isinstance(entry, str):
