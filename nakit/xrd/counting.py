@@ -66,7 +66,7 @@ class Counting:
     background) are ~1 for raw counts. A scaled scan (per second, normalised, x100) moves both
     by its factor; one with its background subtracted keeps the background's scatter on a
     level near zero, so its ``baseline`` is far above 1 while the peaks pull its
-    ``dispersion`` back towards 1 (2.8 and 3.6 on the paper's annealed scan); ``negative``
+    ``dispersion`` back towards 1 (2.8 and 3.6: the annealed stand-in less a running minimum); ``negative``
     values are never counts.
     """
 
