@@ -107,8 +107,39 @@ def raman_library_problems(parameters: Mapping[str, Any]) -> list[str]:
     where = f"band_library_file {parameters['band_library_file']}" if parameters.get("band_library_file") else \
         "nakit's band library (give your own as band_library_file)"
     have = ", ".join(species[:12]) + (f", ... ({len(species)} in all)" if len(species) > 12 else "")
-    return [f"sample {label!r}: band {band!r} is no species of {where}; it has {have}"
+    return [f"parameter 'samples': sample {label!r}: band {band!r} is no species of {where}; it has {have}"
             for label, band in named if band not in species]
+
+
+def eis_circuit_problems(parameters: Mapping[str, Any]) -> list[str]:
+    """Notebook 05: each cell's circuit (its own ``circuit``, else ``cell_circuit``) parses, and
+    ``interface_parameter`` is a parameter of one of them. A circuit with a parenthesis missing
+    failed every fit once the kernel had started; a parameter no circuit has (``Rct`` for
+    ``R0-p(R1,CPE1)``) left every interfacial resistance out."""
+    from .circuitgrammar import circuit_parameters
+    from .errors import ParameterError
+    from .params import closest
+
+    default = parameters.get("cell_circuit")
+    names: dict[str, list[str]] = {}
+    problems = []
+    for s in _entries(parameters.get("samples", [])):
+        text = s.get("circuit", default)
+        if s.get("kind", "cell") != "cell" or not isinstance(text, str) or text in names:
+            continue
+        try:
+            names[text] = circuit_parameters(text)
+        except ParameterError as exc:
+            names[text] = []
+            where = f"parameter 'samples': sample {s.get('label')!r}" if "circuit" in s else "parameter 'cell_circuit'"
+            problems.append(f"{where}: {exc}")
+    known = list(dict.fromkeys(n for found in names.values() for n in found))
+    wanted = parameters.get("interface_parameter")
+    if known and not problems and isinstance(wanted, str) and wanted not in known:
+        problems.append(f"parameter 'interface_parameter': {wanted!r}{closest(wanted, known)} is no parameter of the "
+                        f"cells' circuit{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}; their "
+                        f"parameters: {', '.join(known)}")
+    return problems
 
 
 def cycling_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -159,13 +190,14 @@ RULES: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[str]]] = {
     "05_eis_fitting": eis_problems}
 
 
-#: notebook stem -> the rules of its ``samples`` entries that read other parameters too
-PARAMETER_RULES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {"03_raman_assignment": raman_library_problems}
+#: notebook stem -> the rules that read other parameters too (their problems name the parameter)
+PARAMETER_RULES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
+    "03_raman_assignment": raman_library_problems, "05_eis_fitting": eis_circuit_problems}
 
 
 def problems(notebook: str, parameters: Mapping[str, Any]) -> list[str]:
-    """The problems of ``parameters["samples"]`` by the rules of ``notebook`` (a stem), each
-    prefixed ``parameter 'samples': ``; none for a notebook without rules."""
-    found = RULES[notebook](parameters.get("samples", [])) if notebook in RULES else []
-    found += PARAMETER_RULES[notebook](parameters) if notebook in PARAMETER_RULES else []
-    return [f"parameter 'samples': {p}" for p in found]
+    """The problems of ``parameters`` by the rules of ``notebook`` (a stem), each naming its
+    parameter (``parameter 'samples': ...``); none for a notebook without rules."""
+    found = [f"parameter 'samples': {p}" for p in RULES[notebook](parameters.get("samples", []))] \
+        if notebook in RULES else []
+    return found + (PARAMETER_RULES[notebook](parameters) if notebook in PARAMETER_RULES else [])

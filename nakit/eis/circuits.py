@@ -1,8 +1,8 @@
 """Circuit strings (impedance.py notation) compiled into impedance functions and lmfit models.
 
-Notation: elements are a symbol from :data:`~nakit.eis.elements.ELEMENTS` plus a label
-(``R0``, ``CPE1``, ``Wo1``); ``-`` joins in series and ``p(a,b,...)`` in parallel, nested
-freely: ``R0-p(R1,CPE1)-Wo1``.
+Notation (parsed by :mod:`nakit.circuitgrammar`): elements are a symbol from
+:data:`~nakit.eis.elements.ELEMENTS` plus a label (``R0``, ``CPE1``, ``Wo1``); ``-`` joins in
+series and ``p(a,b,...)`` in parallel, nested freely: ``R0-p(R1,CPE1)-Wo1``.
 
 The string is parsed once into a tree of closures, so evaluating the circuit costs a few
 numpy operations and no string evaluation per call (impedance.py builds and ``eval``\\ s a
@@ -13,106 +13,17 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 import lmfit
 import numpy as np
 
+from ..circuitgrammar import Node, leaves, parallel_partner, parse
 from ..errors import ParameterError
 from .elements import ELEMENTS
 
-_TOKEN = re.compile(r"\s*(?:(p\()|([A-Za-z]+)(\w*)|(-)|(,)|(\(|\)))")
 
-
-@dataclass(frozen=True)
-class _Node:
-    kind: str  # "e" element, "s" series, "p" parallel
-    children: tuple = ()
-    label: str = ""
-    symbol: str = ""
-
-
-def _tokenise(text: str) -> list[tuple[str, str, int, str]]:
-    tokens, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise ParameterError(f"circuit {text!r}: unexpected character {text[pos:].strip()[:1]!r} at position {pos}")
-        start = m.start(0) + (len(m.group(0)) - len(m.group(0).lstrip()))
-        if m.group(1):
-            tokens.append(("p(", "p(", start, ""))
-        elif m.group(2):
-            symbol, suffix = m.group(2), m.group(3)
-            if symbol not in ELEMENTS:
-                # labels may hold letters too (CPEa): take the longest known symbol prefix
-                known = [s for s in ELEMENTS if (symbol + suffix).startswith(s)]
-                if not known:
-                    raise ParameterError(
-                        f"circuit {text!r}: unknown element {symbol + suffix!r} at position {start}; "
-                        f"known element symbols: {', '.join(ELEMENTS)}")
-                best = max(known, key=len)
-                symbol, suffix = best, (symbol + suffix)[len(best):]
-            tokens.append(("e", symbol + suffix, start, symbol))
-        else:
-            tok = m.group(4) or m.group(5) or m.group(6)
-            tokens.append((tok, tok, start, ""))
-        pos = m.end()
-    return tokens
-
-
-def _parse(text: str) -> _Node:
-    if not text or not text.strip():
-        raise ParameterError("circuit string is empty")
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += (ch == "(") - (ch == ")")
-        if depth < 0:
-            raise ParameterError(f"circuit {text!r}: unbalanced parentheses, ')' at position {i} closes nothing")
-    if depth:
-        raise ParameterError(f"circuit {text!r}: unbalanced parentheses, {depth} '(' not closed")
-    tokens = _tokenise(text)
-    pos = 0
-
-    def expect_item() -> _Node:
-        nonlocal pos
-        if pos >= len(tokens):
-            raise ParameterError(f"circuit {text!r}: ends where an element was expected")
-        kind, value, at, symbol = tokens[pos]
-        if kind == "e":
-            pos += 1
-            return _Node("e", label=value, symbol=symbol)
-        if kind == "p(":
-            pos += 1
-            branches = [series()]
-            while pos < len(tokens) and tokens[pos][0] == ",":
-                pos += 1
-                branches.append(series())
-            if pos >= len(tokens) or tokens[pos][0] != ")":
-                raise ParameterError(f"circuit {text!r}: expected ',' or ')' in p(...) at position "
-                                     f"{tokens[pos][2] if pos < len(tokens) else len(text)}")
-            pos += 1
-            if len(branches) < 2:
-                raise ParameterError(f"circuit {text!r}: p(...) at position {at} needs at least two branches")
-            return _Node("p", tuple(branches))
-        raise ParameterError(f"circuit {text!r}: expected an element or p( at position {at}, got {value!r}")
-
-    def series() -> _Node:
-        nonlocal pos
-        items = [expect_item()]
-        while pos < len(tokens) and tokens[pos][0] == "-":
-            pos += 1
-            items.append(expect_item())
-        return items[0] if len(items) == 1 else _Node("s", tuple(items))
-
-    tree = series()
-    if pos != len(tokens):
-        raise ParameterError(f"circuit {text!r}: unexpected {tokens[pos][1]!r} at position {tokens[pos][2]}")
-    return tree
-
-
-def _compile(node: _Node) -> Callable:
+def _compile(node: Node) -> Callable:
     if node.kind == "e":
         element = ELEMENTS[node.symbol]
         names = element.names(node.label)
@@ -133,31 +44,6 @@ def _compile(node: _Node) -> Callable:
             y = y + 1.0 / part(omega, p)
         return 1.0 / y
     return parallel
-
-
-def _labels(node: _Node) -> list[_Node]:
-    if node.kind == "e":
-        return [node]
-    return [leaf for c in node.children for leaf in _labels(c)]
-
-
-def _parallel_partner(node: _Node, resistor: str) -> _Node | None:
-    """The C or CPE element alone in parallel with the branch of resistor element ``resistor``:
-    the resistor alone (``p(R1,CPE1)``) or in series with more (a Randles cell's ``p(Rct-Wo1,CPEdl)``:
-    charge transfer and double layer, diffusion after them)."""
-    if node.kind == "e":
-        return None
-
-    def holds(branch: _Node) -> bool:
-        leaves = [branch] if branch.kind == "e" else branch.children if branch.kind == "s" else ()
-        return any(x.kind == "e" and x.symbol == "R" and x.label == resistor for x in leaves)
-
-    if node.kind == "p" and len(node.children) == 2:
-        a, b = node.children
-        for branch, other in ((a, b), (b, a)):
-            if holds(branch) and other.kind == "e" and other.symbol in ("C", "CPE"):
-                return other
-    return next((found for c in node.children if (found := _parallel_partner(c, resistor)) is not None), None)
 
 
 class Circuit:
@@ -186,14 +72,14 @@ class Circuit:
         if not isinstance(text, str):
             raise ParameterError(f"circuit must be a string, got {type(text).__name__}")
         self.text = text.replace(" ", "")
-        self._tree = _parse(self.text)
+        self._tree = parse(self.text)
         self._func = _compile(self._tree)
         self.param_names: list[str] = []
         self.units: dict[str, str] = {}
         self.bounds: dict[str, tuple[float, float]] = {}
         self.element_of: dict[str, str] = {}
         seen = set()
-        for leaf in _labels(self._tree):
+        for leaf in leaves(self._tree):
             if leaf.label in seen:
                 raise ParameterError(f"circuit {text!r}: element label {leaf.label!r} is used twice")
             seen.add(leaf.label)
@@ -235,7 +121,7 @@ class Circuit:
         characteristic time of the ZARC element it makes with the resistor.
         The pair is found in the circuit, not by the labels' numbers (``Rct`` with ``CPEdl``).
         """
-        pair = _parallel_partner(self._tree, resistor)
+        pair = parallel_partner(self._tree, resistor)
         if pair is None:
             return None
         names = ELEMENTS[pair.symbol].names(pair.label)

@@ -23,6 +23,8 @@ from typing import Callable
 
 import numpy as np
 
+from ..circuitgrammar import PARAMETERS, parameter_names
+
 INF = np.inf
 
 
@@ -86,9 +88,7 @@ class Element:
 
     def names(self, label: str) -> list[str]:
         """Parameter names for an element called ``label``: ``R1``; ``CPE1_Q``, ``CPE1_alpha``."""
-        if len(self.params) == 1:
-            return [label]
-        return [f"{label}_{p}" for p in self.params]
+        return parameter_names(self.symbol, label)
 
 
 #: Units that depend on a fitted exponent and so are no fixed unit. The CPE's
@@ -99,12 +99,12 @@ class Element:
 EXPONENT_DEPENDENT_UNITS = frozenset({"F s^(alpha-1)"})
 
 ELEMENTS: dict[str, Element] = {e.symbol: e for e in (
-    Element("R", resistor, ("R",), ("ohm",), ((0, INF),)),
-    Element("C", capacitor, ("C",), ("F",), ((0, INF),)),
-    Element("L", inductor, ("L",), ("H",), ((0, INF),)),
-    Element("CPE", cpe, ("Q", "alpha"), ("F s^(alpha-1)", "1"), ((0, INF), (0, 1))),
-    Element("W", warburg, ("sigma",), ("ohm s**-0.5",), ((0, INF),)),  # Z = sigma/sqrt(omega): ohm s^-1/2
-    Element("Wo", warburg_open, ("R", "tau"), ("ohm", "s"), ((0, INF), (0, INF))),
-    Element("Ws", warburg_short, ("R", "tau"), ("ohm", "s"), ((0, INF), (0, INF))),
-    Element("G", gerischer, ("R", "tau"), ("ohm", "s"), ((0, INF), (0, INF))),
+    Element("R", resistor, PARAMETERS["R"], ("ohm",), ((0, INF),)),
+    Element("C", capacitor, PARAMETERS["C"], ("F",), ((0, INF),)),
+    Element("L", inductor, PARAMETERS["L"], ("H",), ((0, INF),)),
+    Element("CPE", cpe, PARAMETERS["CPE"], ("F s^(alpha-1)", "1"), ((0, INF), (0, 1))),
+    Element("W", warburg, PARAMETERS["W"], ("ohm s**-0.5",), ((0, INF),)),  # Z = sigma/sqrt(omega): ohm s^-1/2
+    Element("Wo", warburg_open, PARAMETERS["Wo"], ("ohm", "s"), ((0, INF), (0, INF))),
+    Element("Ws", warburg_short, PARAMETERS["Ws"], ("ohm", "s"), ((0, INF), (0, INF))),
+    Element("G", gerischer, PARAMETERS["G"], ("ohm", "s"), ((0, INF), (0, INF))),
 )}

@@ -6,6 +6,7 @@ example (0.01 %) stays unflagged.
 """
 
 import csv
+import re
 
 import pytest
 
@@ -34,48 +35,53 @@ def test_results_of_a_spectrum_failing_lin_kk_are_flagged(tmp_path):
         assert "Lin-KK" not in flags["clean", key]
 
 
-@pytest.mark.notebooks
-def test_a_circuit_that_cannot_be_parsed_is_said_per_spectrum_not_a_pandas_traceback(tmp_path):
-    """cell_circuit "R0-p(R1,CPE1" (a parenthesis missing) failed every fit, and the notebook then
-    failed with pandas' "ValueError: No objects to concatenate"."""
-    import csv
+def test_a_circuit_that_cannot_be_parsed_or_a_parameter_no_circuit_has_is_refused_before_the_run(tmp_path):
+    """cell_circuit "R0-p(R1,CPE1" (a parenthesis missing) failed every fit once the kernel had
+    started, and the notebook then failed with pandas' "ValueError: No objects to concatenate";
+    an interface_parameter no circuit has left every interfacial resistance out."""
+    from nakit import report
+    from nakit.errors import ParameterError
+    from nakit.runner import prepare
 
-    from nakit.paths import notebooks_dir
+    nb = notebooks_dir() / "05_eis_fitting.ipynb"
+    samples = [{"label": "ZPlot cell", "file": str(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z"))},
+               {"label": "pellet", "kind": "pellet", "file": str(peer_file("echem", "pyimpspec", "data.z")),
+                "temperatures_C": [25], "diameter_mm": 10, "thickness_mm": 1}]
+    cases = [({"cell_circuit": "R0-p(R1,CPE1"},
+              "parameter 'cell_circuit': circuit 'R0-p(R1,CPE1': unbalanced parentheses, 1 '(' not closed"),
+             ({"interface_parameter": "Rct"},
+              "parameter 'interface_parameter': 'Rct' is no parameter of the cells' circuit 'R0-p(R1,CPE1)-W1'; "
+              "their parameters: R0, R1, CPE1_Q, CPE1_alpha, W1"),
+             ({"samples": [{**samples[0], "circuit": "Rs-p(Rct,Qdl)"}]},
+              "parameter 'samples': sample 'ZPlot cell': circuit 'Rs-p(Rct,Qdl)': unknown element 'Qdl' at position 9; "
+              "known element symbols: R, C, L, CPE, W, Wo, Ws, G")]
+    for overrides, words in cases:
+        with pytest.raises(ParameterError) as err:
+            prepare(nb, {"samples": samples, **overrides})
+        assert err.value.problems[0].startswith(words)
+        with pytest.raises(ParameterError, match=re.escape(words)):  # a notebook edited by hand: at report.start
+            report.start("05_eis_fitting", tmp_path / "out", parameters={"samples": samples, "cell_circuit":
+                         "R0-p(R1,CPE1)-W1", "interface_parameter": "R1", **overrides})
+    # the circuit's own names, and a pellet's (no circuit fitted) none of the cells' business
+    prepare(nb, {"samples": samples, "cell_circuit": "Rs-p(Rct,CPEdl)-Wo1", "interface_parameter": "Rct"})
+
+
+@pytest.mark.notebooks
+def test_an_interface_parameter_with_no_time_constant_leaves_the_drt_figure_alone(tmp_path):
+    """interface_parameter "R0" (the series resistance: nothing in parallel with it) gave the DRT
+    figure empty comparison panels and a caption speaking of "the fitted R0 element"'s time constant."""
     from nakit.runner import execute
-    from tests.peer import peer_file
 
     samples = [{"label": "ZPlot cell", "file": str(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z"))}]
     result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path,
-                     {"samples": samples, "cell_circuit": "R0-p(R1,CPE1"})
+                     {"samples": samples, "interface_parameter": "R0"})
     assert result.ok, result.error
-    text = result.executed.read_text(encoding="utf-8")
-    assert "no fit of R0-p(R1,CPE1: circuit 'R0-p(R1,CPE1': unbalanced parentheses, 1 '(' not closed" in text
-    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
-        row = next(r for r in csv.DictReader(fh) if r["key"] == "r_interface")
-    assert row["value"] == "" and row["note"] == "no fit with a parameter R1"
-
-
-@pytest.mark.notebooks
-def test_an_interface_parameter_no_circuit_has_is_said_and_no_figure_speaks_of_it(tmp_path):
-    """interface_parameter "R9" was warned about, but the DRT figure's caption still spoke of "the fitted
-    R9 element" beside empty comparison panels."""
-    from nakit.runner import execute
-
-    samples = [{"label": "ZPlot cell", "file": str(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z"))}]
-    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path, {"samples": samples, "interface_parameter": "R9"})
-    assert result.ok, result.error
-    text = result.executed.read_text(encoding="utf-8")
-    assert ("ZPlot cell: the circuit 'R0-p(R1,CPE1)-W1' has no parameter 'R9' (the 'interface_parameter'; its "
-            "parameters: R0, R1, CPE1_Q, CPE1_alpha, W1): no interfacial resistance") in text
     with open(tmp_path / "figures" / "captions.csv", encoding="utf-8") as fh:
         caption = next(r["caption"] for r in csv.DictReader(fh) if r["figure"] == "drt_vs_circuit")
-    assert caption.endswith("alone: no DRT peak is paired with a fitted R9 element (no R9 time constant from the "
+    assert caption.endswith("alone: no DRT peak is paired with a fitted R0 element (no R0 time constant from the "
                             "circuit fit).")
     svg = (tmp_path / "figures" / "drt_vs_circuit.svg").read_text(encoding="utf-8")
     assert "two ways" not in svg and "dashed: circuit" not in svg and "ZPlot cell: DRT" in svg
-    with open(tmp_path / "results" / "headline.csv", encoding="utf-8") as fh:
-        row = next(r for r in csv.DictReader(fh) if r["key"] == "r_interface")
-    assert row["value"] == "" and row["note"] == "no fit with a parameter R9"
 
 
 @pytest.mark.notebooks
