@@ -53,7 +53,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_in_nm, anode_problem
+from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
@@ -186,6 +186,9 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
     out = []
     for i, s in enumerate(scans):
         wl = override or s.wavelength
+        if override is not None and s.wavelength is not None and (
+                why := _overridden(path, override, s.wavelength, named_line=isinstance(wavelength, str))):
+            warnings.warn(NakitWarning(why), stacklevel=2)
         if wl is None:
             x = np.asarray(s.two_theta, dtype=float)
             if s.axis is None and x.size and (np.nanmax(x) >= 180 or np.nanmin(x) < -10):
@@ -374,6 +377,32 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     ds.attrs.update(wl.attrs())
     ds.attrs.update({"wavelength_source": wl_source, "scan_index": index, "n_scans": n})
     return ds
+
+
+#: angstrom by which a given wavelength may differ from the one the file states (rounding: 1.5406 for
+#: 1.5405929) before the two are different tubes or lines
+SAME_WAVELENGTH = 1e-3
+
+
+def _overridden(path, given: Wavelength, stated: Wavelength, *, named_line: bool = False) -> str:
+    """Words for a wavelength given that is not the one the file states ("" when it is): it is used
+    (a file's own can be a software default), but every d-spacing and phase match follows it; or
+    one that leaves out the K-alpha2 line the file states (``1.5406`` typed for a Cu tube's scan),
+    which would be read as peaks of their own, unless the line was named (``"CuKa1"``: a
+    monochromated instrument whose file keeps the tube's doublet)."""
+    def named(wl: Wavelength) -> str:
+        tube = anode_at(wl.ka1)
+        return f"{wl.ka1:g} angstrom" + (f", {tube}" if tube else "")
+
+    keep = "leave the sample's wavelength out to use the file's"
+    if abs(given.ka1 - stated.ka1) > SAME_WAVELENGTH:
+        return (f"{path}: the wavelength given ({named(given)}) is not the one the file states ({named(stated)}); "
+                f"the given one is used, so every d-spacing and phase match follows it: {keep}")
+    if stated.ka2 is not None and given.ka2 is None and not named_line:
+        return (f"{path}: the wavelength given ({given.ka1:g} angstrom, one line) leaves out the K-alpha2 line the "
+                f"file states ({stated.ka2:g} angstrom, {stated.ratio:g} of K-alpha1): past ~50 deg each reflection's "
+                f"K-alpha2 peak would be read as a peak of its own: {keep}")
+    return ""
 
 
 def _check_angles(path, x: np.ndarray, index: int) -> None:

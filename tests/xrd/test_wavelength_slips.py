@@ -65,3 +65,25 @@ def test_notebook01_sets_the_scan_aside_and_analyses_the_other(tmp_path):
     assert next(r["value"] for r in rows if r["key"] == "phases_present") == "LaB6_Pm-3m"
     text = result.executed.read_text(encoding="utf-8")
     assert "a wavelength in nm? nakit reads it in angstrom" in text
+
+
+RAW = ("xrd", "xylib", "Cu3Au-1.raw")  # a Bruker RAW that states its Cu tube's K-alpha1 and K-alpha2
+
+
+@pytest.mark.parametrize("given, words", [
+    ("Co", "the wavelength given (1.789 angstrom, Co) is not the one the file states (1.5406 angstrom, Cu); the "
+           "given one is used, so every d-spacing and phase match follows it"),
+    (1.5406, "the wavelength given (1.5406 angstrom, one line) leaves out the K-alpha2 line the file states "
+             "(1.54439 angstrom, 0.5 of K-alpha1): past ~50 deg each reflection's K-alpha2 peak would be read as a "
+             "peak of its own"),
+    ("Cu", None), ("CuKa1", None), ([1.54056, 1.54439, 0.5], None)])
+def test_a_wavelength_given_against_the_files_own_is_said(given, words):
+    """'Co' typed for a Cu scan was used without a word; so was 1.5406, dropping the file's K-alpha2."""
+    path = peer_file(*RAW)
+    stated = read_xrd(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = read_xrd(path, wavelength=given)
+    said = [str(w.message) for w in caught if issubclass(w.category, NakitWarning)]
+    assert said == ([f"{path}: {words}: leave the sample's wavelength out to use the file's"] if words else [])
+    assert ds.attrs["wavelength_source"] == "argument" and stated.attrs["wavelength_source"] == "file"
