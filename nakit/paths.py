@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -37,14 +38,41 @@ def references_dir() -> Path:
 
 
 def is_stand_in(path) -> bool:
-    """Whether ``path`` is one of the synthesised stand-in measurements shipped in ``data/``.
+    """Whether ``path`` is one of the synthesised stand-in measurements shipped in ``data/``, or a
+    copy of one elsewhere.
 
     Every measurement file there was made by nakit's forward models from the paper's stated
     values; the reference structures and band library in ``data/references`` are real
-    reference data, not stand-ins.
+    reference data, not stand-ins. The files are in real instrument formats and say nothing of
+    their making, so a stand-in copied into a study's folder (to try the workbook) is known by
+    its bytes: it stays labelled synthesised wherever a user sees it.
     """
     resolved = Path(path).resolve()
-    return data_dir().resolve() in resolved.parents and references_dir().resolve() not in resolved.parents
+    if data_dir().resolve() in resolved.parents:
+        return references_dir().resolve() not in resolved.parents
+    try:
+        size = resolved.stat().st_size
+    except OSError:
+        return False
+    digests = _stand_in_digests()
+    if size not in digests:  # (a file of no stand-in's size is not hashed)
+        return False
+    from .io import sha256_file
+
+    return sha256_file(resolved) in digests[size]
+
+
+@functools.lru_cache(maxsize=1)
+def _stand_in_digests() -> dict[int, frozenset[str]]:
+    """size -> sha256 digests of the stand-in files shipped in ``data/`` (2 MB, hashed once)."""
+    from .io import sha256_file
+
+    found: dict[int, set[str]] = {}
+    references = references_dir().resolve()
+    for p in data_dir().resolve().rglob("*"):
+        if p.is_file() and references not in p.parents:
+            found.setdefault(p.stat().st_size, set()).add(sha256_file(p))
+    return {size: frozenset(d) for size, d in found.items()}
 
 
 def safe_names(labels: list[str]) -> dict[str, str]:

@@ -53,13 +53,16 @@ def _claims_list(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("where, basis", [("data", claims.ROUND_TRIP), ("elsewhere", claims.MEASURED)])
+@pytest.mark.parametrize("where, basis", [("data", claims.ROUND_TRIP), ("copied", claims.ROUND_TRIP),
+                                         ("elsewhere", claims.MEASURED)])
 def test_ledger_rows_say_round_trip_or_measured(tmp_path, where, basis):
-    """The same agreeing value is a round trip when its input is a stand-in under data/, not otherwise."""
+    """The same agreeing value is a round trip when its input is a stand-in, under data/ or copied
+    from there byte for byte, not otherwise."""
     stand_in = data_dir() / "sorption" / "cmk3.aif"
     measured = tmp_path / "own" / "cmk3.aif"
     measured.parent.mkdir()
-    measured.write_bytes(stand_in.read_bytes())
+    # a file of another content ("elsewhere": one more comment line makes it no stand-in)
+    measured.write_bytes(stand_in.read_bytes() + (b"# measured\n" if where == "elsewhere" else b""))
     rep = report.start("02_bet_bjh", tmp_path / "out", input_files=[stand_in if where == "data" else measured],
                        title="t", samples=["A"], claims_file=_claims_list(tmp_path))
     assert rep.result("A", "bet_area", 1002.4, 11.2, unit="m2/g") == "agrees"

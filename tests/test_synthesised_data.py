@@ -28,3 +28,19 @@ def test_stand_ins_are_documented_as_synthesised(technique):
     readme = data_dir() / technique / "README.md"
     assert readme.is_file()
     assert "synthesi" in readme.read_text(encoding="utf-8").lower()
+
+
+def test_a_stand_in_copied_out_of_data_stays_a_stand_in(tmp_path):
+    """The stand-ins are in real instrument formats and say nothing of their making: a copy in a
+    study's folder was reported as a measurement."""
+    import shutil
+
+    from nakit.paths import data_dir, is_stand_in, references_dir
+
+    copy = tmp_path / "my_scan.raw"
+    shutil.copyfile(data_dir() / "xrd" / "annealed.raw", copy)
+    assert is_stand_in(copy)
+    copy.write_bytes(copy.read_bytes() + b"\x00")  # one byte more: another file
+    assert not is_stand_in(copy)
+    shutil.copyfile(references_dir() / "Na2S_Fm-3m.cif", tmp_path / "Na2S.cif")  # reference data, not a stand-in
+    assert not is_stand_in(tmp_path / "Na2S.cif") and not is_stand_in(tmp_path / "absent.raw")
