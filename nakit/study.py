@@ -1428,14 +1428,15 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
     stand_ins = study.stand_ins
     if stand_ins and len(stand_ins) < len(study.labels):  # a mixed study: name the stand-ins only
         parts.append(f"<p class='banner'><b>Synthesised stand-in data (nakit forward model), not measurements: "
-                     f"{esc(_join_labels(stand_ins))}.</b> Their input files come from nakit's data/ folder "
-                     "(see data/README.md); the other samples are read from the files given.</p>")
+                     f"{esc(_join_labels(stand_ins))}.</b> Their input files are nakit's stand-ins, from its data/ folder "
+                     "or copies of them (see data/README.md); the other samples are read from the files given.</p>")
     elif stand_ins or (not study.labels and study.synthesised):
         # every sample a stand-in, or no samples and inputs from data/; a measured sample's run
         # also reads data/ (reference structures, the default calibration spectrum): no banner
         words = ("The paper's raw data were never published; every input here was synthesised from the "
                  "paper's stated values (see data/README.md).") if study.claims else (
-                 "Inputs from nakit's data/ folder were made by its forward models (see data/README.md).")
+                 "nakit's stand-ins (from its data/ folder, or copies of them) were made by its forward models (see "
+                 "data/README.md).")
         parts.append(f"<p class='banner'><b>{esc(SYNTHESISED_CAPTION)}</b> {esc(words)}</p>")
     # samples x techniques
     techs = list(study.techniques)
