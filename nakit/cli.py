@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import NakitError
+from .errors import NakitError, ParameterError
 
 
 def _parse_value(text: str):
@@ -23,7 +23,14 @@ def _load_params_file(path: str) -> dict:
     from .params import absolute_inputs, read_yaml
 
     params = read_yaml(path, "parameter file", "a mapping of parameter names to values")
-    return absolute_inputs(params, Path(path).resolve().parent)
+    return _absolute_output(absolute_inputs(params, Path(path).resolve().parent), Path(path).resolve().parent)
+
+
+def _absolute_output(params: dict, base: Path) -> dict:
+    """``params`` with a relative ``output_dir`` made absolute against ``base``, as input paths are."""
+    if isinstance(params.get("output_dir"), str) and params["output_dir"]:
+        params["output_dir"] = str(base / params["output_dir"])
+    return params
 
 
 def _find_notebook(name: str) -> Path:
@@ -50,9 +57,13 @@ def _cmd_run(args) -> int:
     for name, value in args.parameter or []:
         # an input path typed on the command line is the user's, relative to where they typed it (a
         # notebook's own defaults stay relative to the notebook)
-        overrides.update(absolute_inputs({name: _parse_value(value)}, Path.cwd()))
+        overrides.update(_absolute_output(absolute_inputs({name: _parse_value(value)}, Path.cwd()), Path.cwd()))
     params = runner.prepare(nb, overrides)
-    out = Path(args.output) if args.output else reports_dir() / "runs" / nb.stem
+    # the report's folder: -o, else an output_dir given with the parameters, else reports/runs/<notebook>
+    given = overrides.get("output_dir")
+    if args.output and given and Path(args.output).resolve() != Path(given).resolve():
+        raise ParameterError(f"{nb.name}: -o {args.output} and output_dir {given} name two report folders; give one")
+    out = Path(args.output) if args.output else Path(given) if given else reports_dir() / "runs" / nb.stem
     result = None
     from . import kernel_server
 

@@ -316,6 +316,10 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             problems.append(str(exc))
             continue
         overrides = dict(shared.get(nb.stem, {}))
+        if "output_dir" in overrides:  # the study places every report; another place would be ignored
+            problems.append(f"parameters for {nb.stem}: output_dir is the study's ({out / nb.stem}); leave it out "
+                            "(the study's 'output' or -o moves the whole report)")
+            overrides.pop("output_dir")
         if nb in entries:
             if SAMPLES_PARAMETER not in declared:
                 problems.append(f"{nb.name}: takes no {SAMPLES_PARAMETER!r} parameter, so it cannot run "

@@ -84,6 +84,35 @@ def test_cli_run_executes_with_overrides_and_renders_html(toy, tmp_path, capsys)
     assert nbformat.read(out / "toy.ipynb", as_version=4).cells[1].outputs == []
 
 
+def test_cli_run_writes_where_the_parameters_output_dir_says(toy, tmp_path, capsys):
+    """output_dir in a -f file was ignored: the report went to reports/runs/<notebook>."""
+    (tmp_path / "study").mkdir()
+    params = tmp_path / "study" / "p.yaml"
+    params.write_text("scale: 2.5\noutput_dir: mine\n")  # relative to the file's folder, as its inputs are
+    assert cli.main(["run", str(toy), "-f", str(params)]) == 0
+    assert json.loads((tmp_path / "study" / "mine" / "out.json").read_text())["scale"] == 2.5
+    assert cli.main(["run", str(toy), "-f", str(params), "-o", str(tmp_path / "other")]) == 2
+    assert "-o " + str(tmp_path / "other") + " and output_dir " + str(tmp_path / "study" / "mine") + \
+        " name two report folders; give one" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
+
+
+def test_a_study_or_a_batch_refuses_an_output_dir_of_its_own(tmp_path):
+    from nakit.batch.manifest import jobs_from_manifest
+    from nakit.paths import data_dir
+    from nakit.study import load_study
+
+    iso = data_dir() / "sorption" / "cmk3.aif"
+    (tmp_path / "s.yaml").write_text(f"title: t\nsamples:\n  - {{label: A, sorption: {iso}}}\n"
+                                     "parameters:\n  sorption: {output_dir: x}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"parameters for 02_bet_bjh: output_dir is the study's \(.*\); leave it out"):
+        load_study(tmp_path / "s.yaml")
+    (tmp_path / "m.yaml").write_text("notebooks:\n  02_bet_bjh: {output_dir: x}\nsamples:\n  A:\n"
+                                     f"    02_bet_bjh: {{samples: [{{label: A, file: {iso}}}]}}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"sample 'A', 02_bet_bjh: output_dir is the batch's \(.*\); leave it out"):
+        jobs_from_manifest(tmp_path / "m.yaml")
+
+
 @pytest.mark.notebooks
 def test_cli_run_failure_keeps_partial_notebook(toy, tmp_path, capsys):
     out = tmp_path / "report"

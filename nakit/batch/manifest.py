@@ -110,6 +110,10 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
                 continue
             overrides = {**shared[name], **absolute_inputs(spec.get(name) or {}, base)}
             out = out_root / folders[sample] / Path(notebooks[name]).stem
+            if "output_dir" in overrides:  # the batch places every report; another place would be ignored
+                problems.append(f"sample {sample!r}, {name}: output_dir is the batch's ({out}); leave it out "
+                                "(the manifest's 'output' or -o moves the whole batch)")
+                continue
             try:
                 params = prepare(notebooks[name], overrides)
             except ParameterError as exc:
