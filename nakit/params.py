@@ -381,6 +381,8 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
     """What its ``one of:`` and ``range:`` grammar (the parameter's and its entry keys') says is
     wrong with ``value``: the checks that need no files. :func:`check` makes them and more."""
     problems: list[str] = []
+    if param.is_sample_list and isinstance(value, (list, tuple)) and not value:  # (an empty report otherwise)
+        problems.append(f"parameter {param.name!r}: no entry; give at least one sample (its label and file)")
     if param.allowed is not None and not _allowed(value, param.allowed):
         problems.append(f"parameter {param.name!r}: {value!r} is not allowed{_closest_allowed(value, param.allowed)} "
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")

@@ -399,3 +399,11 @@ def test_a_study_and_a_manifest_suggest_their_own_keys_and_notebooks(tmp_path):
     (tmp_path / "m.yaml").write_text("notebooks:\n  02_bet_bj: {}\nsamples:\n  A:\n    02_bet_bj: {}\n", encoding="utf-8")
     with pytest.raises(ParameterError, match=r"unknown notebook '02_bet_bj' \(did you mean '02_bet_bjh'\?\)"):
         jobs_from_manifest(tmp_path / "m.yaml")
+
+
+def test_an_empty_samples_list_is_refused_before_the_run():
+    """It ran into an empty report: "N2 isotherms of  (filled: adsorption, ...)", empty tables."""
+    from nakit.runner import prepare
+
+    with pytest.raises(ParameterError, match=r"parameter 'samples': no entry; give at least one sample"):
+        prepare(notebooks_dir() / "02_bet_bjh.ipynb", {"samples": []})
