@@ -508,6 +508,8 @@ class Report:
     stand_ins: list[str] = field(default_factory=list)
     #: what :meth:`read_samples` set aside: ``{label or "label (part)": reason}``
     not_analysed: dict[str, str] = field(default_factory=dict)
+    #: the result files this run wrote (under results/), for the run record's ``outputs``
+    saved: list[Path] = field(default_factory=list)
     _banner_shown: bool = False
 
     # -- stand-in data ------------------------------------------------------------------
@@ -803,8 +805,10 @@ class Report:
 
         out = self.output_dir / "results" / f"{name}.nc"
         write_netcdf(ds, out)
+        self.saved.append(out)
         if csv:
             ds.to_dataframe().to_csv(out.with_suffix(".csv"), lineterminator="\n")
+            self.saved.append(out.with_suffix(".csv"))
         return out
 
     def save_table(self, df, name: str, index: bool = False) -> Path:
@@ -812,6 +816,7 @@ class Report:
         out = self.output_dir / "results" / f"{name}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         df.to_csv(out, index=index, lineterminator="\n")
+        self.saved.append(out)
         return out
 
     # -- claims -------------------------------------------------------------------------
@@ -841,7 +846,8 @@ class Report:
         plotting.wait_for_figures()  # every figure file exists (or its error is raised) before the record
         self.write_headline()
         self._write_not_analysed()
-        record = {"notebook": self.notebook, **run_record(self.parameters, self.input_files)}
+        record = {"notebook": self.notebook, "outputs": self._outputs(),
+                  **run_record(self.parameters, self.input_files)}
         write_record(record, self.output_dir / "provenance.json")
         table = None
         if self.has_claims:
@@ -876,6 +882,14 @@ class Report:
                + ", ".join(self.not_analysed) + "." if self.not_analysed else "")
         )
         return table
+
+    def _outputs(self) -> list[str]:
+        """The files under figures/ and results/ that this run wrote, relative to its folder: what a
+        rerun in this folder removes (:func:`_clear_previous_report`), and nothing else there."""
+        figures = self.output_dir / "figures"
+        written = [*self.figures, *self.saved, self.output_dir / "results" / "headline.csv",
+                   figures / "captions.csv", figures / "layout.csv"]
+        return sorted({p.relative_to(self.output_dir).as_posix() for p in written if p.is_file()})
 
     def _write_not_analysed(self) -> None:
         out = self.output_dir / NOT_ANALYSED
@@ -945,9 +959,11 @@ def _clear_previous_report(out: Path, notebook: str) -> None:
     ``summary_<label>.nc``; the paper's stand-ins after a first run on the defaults) beside
     its own, nothing telling them apart. A folder holding an earlier report of this notebook
     (its ``provenance.json``, or the ``headline.csv`` of a run that stopped before writing
-    one) has its ``figures/``, ``results/`` and report files removed; the notebook files
-    papermill or Jupyter keep there stay. A folder holding another notebook's report is
-    refused: the two would overwrite each other's tables. Anything else is left alone.
+    one) has that report's files removed: those its run record lists (``outputs``), so a
+    file of the user's put in ``results/`` stays, or, without such a list, its ``figures/``
+    and ``results/``; the notebook files papermill or Jupyter keep there stay too. A folder
+    holding another notebook's report is refused: the two would overwrite each other's
+    tables. Anything else is left alone.
     """
     import shutil
 
@@ -967,10 +983,35 @@ def _clear_previous_report(out: Path, notebook: str) -> None:
     if previous != notebook:
         raise ParameterError(f"{notebook}: output_dir {out} holds the report of {previous}; give each notebook a "
                              "folder of its own (they would overwrite each other's figures and tables)")
-    for sub in ("figures", "results"):
-        shutil.rmtree(out / sub, ignore_errors=True)
+    outputs = _recorded_outputs(out)
+    if outputs is None:  # a record from before outputs were listed, or a run stopped before its record
+        for sub in ("figures", "results"):
+            shutil.rmtree(out / sub, ignore_errors=True)
+    else:  # the files the earlier run wrote, and no file of the user's beside them
+        for name in outputs:
+            (out / name).unlink(missing_ok=True)
+        for sub in ("figures", "results"):
+            if (out / sub).is_dir() and not any((out / sub).iterdir()):
+                (out / sub).rmdir()
     for name in ("provenance.json", "claims.csv", NOT_ANALYSED):
         (out / name).unlink(missing_ok=True)
+
+
+def _recorded_outputs(out: Path) -> list[str] | None:
+    """The files an earlier run recorded writing in ``out`` (its run record's ``outputs``), those
+    inside its figures/ and results/ only; None when the record lists none."""
+    try:
+        listed = json.loads((out / "provenance.json").read_text(encoding="utf-8")).get("outputs")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(listed, list):
+        return None
+    inside = []
+    for name in listed:
+        p = Path(str(name))
+        if not p.is_absolute() and ".." not in p.parts and p.parts[:1] in (("figures",), ("results",)):
+            inside.append(p.as_posix())
+    return inside
 
 
 def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str, Any] | None = None,

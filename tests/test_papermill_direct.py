@@ -152,3 +152,26 @@ def test_a_folder_of_ones_own_files_is_left_alone(tmp_path):
     (out / "results" / "notes.csv").write_text("mine\n")
     _report(out, ["A"])
     assert (out / "results" / "notes.csv").read_text() == "mine\n"
+    # and a rerun removes what the report wrote (its record lists it), not the user's file beside it
+    _report(out, ["B"])
+    files = _files(out)
+    assert "results/notes.csv" in files and "results/summary_B.csv" in files and "results/summary_A.csv" not in files
+    import json
+
+    outputs = json.loads((out / "provenance.json").read_text())["outputs"]
+    assert "results/summary_B.csv" in outputs and "figures/dqdv_B.png" in outputs and "results/notes.csv" not in outputs
+
+
+def test_a_record_naming_files_outside_its_folders_removes_none_of_them(tmp_path):
+    import json
+
+    out = tmp_path / "report"
+    _report(out, ["A"])
+    (tmp_path / "outside.txt").write_text("keep")
+    (out / "notes.txt").write_text("keep")
+    record = json.loads((out / "provenance.json").read_text())
+    record["outputs"] += ["../outside.txt", "notes.txt", str(tmp_path / "outside.txt")]
+    (out / "provenance.json").write_text(json.dumps(record))
+    _report(out, ["B"])
+    assert (tmp_path / "outside.txt").read_text() == "keep" and (out / "notes.txt").read_text() == "keep"
+    assert "figures/dqdv_A.png" not in _files(out)
