@@ -187,9 +187,10 @@ BAND_LIBRARY_COLUMNS = frozenset({"species", "band", "center", "min", "max"})
 CLAIMS_COLUMNS = frozenset({"id", "notebook", "quantity", "paper_value"})
 
 
-def analysis_input(path: str) -> tuple[tuple[str, str], str] | None:
+def analysis_input(path: str) -> tuple[tuple[str, str] | None, str] | None:
     """What a file that no reader takes is for, when it is an input of an analysis: ``(role, words)``
-    (:class:`~nakit.errors.NotAMeasurementError`), else None.
+    (:class:`~nakit.errors.NotAMeasurementError`; role None for a study file or a batch manifest,
+    no input of one), else None.
 
     A folder of a study holds more than measurements: the CIFs of the phases to look for, a band
     library, a claims list. Five readers' refusals say nothing of them; this says where each goes.
@@ -215,6 +216,10 @@ def analysis_input(path: str) -> tuple[tuple[str, str], str] | None:
     if CLAIMS_COLUMNS <= columns:
         return ("", "claims"), (f"a claims list, not a measurement: a study's claims (claims: {name}) or a notebook's "
                                 "claims_file")
+    if os.path.splitext(name)[1].lower() in (".yaml", ".yml") and any(line.startswith("samples:") for line in lines):
+        kind = "batch manifest (nakit batch" if any(line.startswith("notebooks:") for line in lines) else \
+            "study file (nakit study"
+        return None, f"a {kind} {name}), not a measurement"
     return None
 
 
@@ -453,14 +458,23 @@ class Inspection:
         return None if self.dataset is None else technique_of(self.dataset)
 
 
+#: what marks a folder nakit wrote (a notebook's report, a batch run, a study's report): a study's
+#: folder inspected after its first run holds its reports beside the raw files
+NAKIT_OUTPUT_SIGNS = ("provenance.json", ".nakit-run.json", ".nakit-study.json", ".nakit-incomplete")
+
+
 def files_in(paths) -> list[str]:
-    """The files named, a folder standing for every file under it (sorted; hidden names skipped)."""
+    """The files named, a folder standing for every file under it (sorted; hidden names skipped,
+    and folders nakit wrote, :data:`NAKIT_OUTPUT_SIGNS`: reports are no measurements)."""
     out = []
     for path in map(os.fspath, paths):
         if not os.path.isdir(path):
             out.append(path)
             continue
         for folder, dirs, names in os.walk(path):
+            if folder != path and any(sign in names for sign in NAKIT_OUTPUT_SIGNS):
+                dirs[:] = []
+                continue
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             out += [os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if not n.startswith(".")]
     return out

@@ -565,3 +565,25 @@ def test_analysis_inputs_are_named_and_a_drafted_study_puts_them_where_they_go(t
     (tmp_path / "study.yaml").write_text(draft, encoding="utf-8")
     loaded = load_study(tmp_path / "study.yaml")
     assert loaded.claims == tmp_path / "claims.csv" and {s for s in loaded.labels} == {"PBSO4", "TiO2"}
+
+
+def test_a_study_folder_inspected_after_its_first_run_leaves_its_reports_out(tmp_path, capsys):
+    """`nakit inspect --study .` in a study's folder read its reports too: 117 files "not read"."""
+    import shutil
+
+    from nakit import report
+    from nakit.reading import files_in
+
+    (tmp_path / "raw").mkdir()
+    shutil.copyfile(peer_file("sorption", "betsi", "MCM-41.csv"), tmp_path / "raw" / "MCM-41.csv")
+    (tmp_path / "study.yaml").write_text("title: t\nsamples:\n  - {label: MCM-41, sorption: raw/MCM-41.csv}\n",
+                                         encoding="utf-8")
+    rep = report.start("02_bet_bjh", tmp_path / "reports" / "study" / "02_bet_bjh", samples=["MCM-41"],
+                       claims_file=None)
+    rep.result("MCM-41", "bet_area", 1000.0)
+    rep.save_table(__import__("pandas").DataFrame({"a": [1]}), "bjh")
+    rep.finish()
+    assert files_in([tmp_path]) == [str(tmp_path / "study.yaml"), str(tmp_path / "raw" / "MCM-41.csv")]
+    main(["inspect", "--study", str(tmp_path)])
+    draft = capsys.readouterr().out
+    assert f"# not read: {tmp_path / 'study.yaml'}: a study file (nakit study study.yaml), not a measurement" in draft
