@@ -58,15 +58,21 @@ def tch(fwhm_g, fwhm_l):
     return h, eta
 
 
-def caglioti(two_theta, u, v, w):
-    """Gaussian instrumental FWHM (deg): H^2 = U tan^2(theta) + V tan(theta) + W.
+def caglioti_squared(two_theta, u, v, w):
+    """H^2 = U tan^2(theta) + V tan(theta) + W (deg^2), unclipped: not positive where U, V, W
+    give the instrument no profile (a negative or unit-slipped W).
 
     References
     ----------
     G. Caglioti, A. Paoletti, F. P. Ricci, Nucl. Instrum. 3 (1958) 223.
     """
     t = np.tan(np.radians(np.asarray(two_theta, dtype=float) / 2.0))
-    return np.sqrt(np.clip(u * t * t + v * t + w, 1e-12, None))
+    return u * t * t + v * t + w
+
+
+def caglioti(two_theta, u, v, w):
+    """Gaussian instrumental FWHM (deg), the root of :func:`caglioti_squared` (at least 1e-6 deg)."""
+    return np.sqrt(np.clip(caglioti_squared(two_theta, u, v, w), 1e-12, None))
 
 
 def size_strain_fwhm(two_theta, wavelength, size_nm=None, strain=0.0, k=0.9):

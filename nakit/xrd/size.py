@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
-from .profiles import caglioti, tch
+from .profiles import caglioti, caglioti_squared, tch
 from .readers import Wavelength
 from .simulate import Instrument
 from ..datamodel import require_kind, Result
@@ -128,8 +128,7 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     cos = np.cos(np.radians(tt / 2))
     undefined = np.zeros(tt.shape, dtype=bool)
     if instrument is not None:  # U, V, W with no positive Gaussian FWHM^2 there: no instrument profile to remove
-        t = np.tan(np.radians(tt / 2))
-        undefined = ~(instrument.u * t * t + instrument.v * t + instrument.w > 0)
+        undefined = ~(caglioti_squared(tt, instrument.u, instrument.v, instrument.w) > 0)
     limited = ~(beta > 0) & ~undefined
     unknown = limited | undefined
     with np.errstate(divide="ignore", invalid="ignore"):
