@@ -175,3 +175,11 @@ def test_a_record_naming_files_outside_its_folders_removes_none_of_them(tmp_path
     _report(out, ["B"])
     assert (tmp_path / "outside.txt").read_text() == "keep" and (out / "notes.txt").read_text() == "keep"
     assert "figures/dqdv_A.png" not in _files(out)
+
+
+def test_every_notebooks_default_output_folder_is_the_one_the_check_knows():
+    """report.start knows the default by the notebooks' convention, not by reading each notebook."""
+    from nakit.params import notebook_parameters
+
+    for nb in sorted(notebooks_dir().glob("*.ipynb")):
+        assert notebook_parameters(nb)["output_dir"].default == f"../reports/interactive/{nb.stem}", nb.name
