@@ -54,25 +54,31 @@ def is_stand_in(path) -> bool:
         size = resolved.stat().st_size
     except OSError:
         return False
-    digests = _stand_in_digests()
-    if size not in digests:  # (a file of no stand-in's size is not hashed)
+    same_size = _stand_ins_by_size().get(size, ())
+    if not same_size:  # (a file of no stand-in's size is not hashed)
         return False
     from .io import sha256_file
 
-    return sha256_file(resolved) in digests[size]
+    return sha256_file(resolved) in {_stand_in_digest(p) for p in same_size}
 
 
 @functools.lru_cache(maxsize=1)
-def _stand_in_digests() -> dict[int, frozenset[str]]:
-    """size -> sha256 digests of the stand-in files shipped in ``data/`` (2 MB, hashed once)."""
-    from .io import sha256_file
-
-    found: dict[int, set[str]] = {}
+def _stand_ins_by_size() -> dict[int, tuple[Path, ...]]:
+    """size -> the stand-in files shipped in ``data/`` of that size (their sizes only: no file is read)."""
+    found: dict[int, list[Path]] = {}
     references = references_dir().resolve()
     for p in data_dir().resolve().rglob("*"):
         if p.is_file() and references not in p.parents:
-            found.setdefault(p.stat().st_size, set()).add(sha256_file(p))
-    return {size: frozenset(d) for size, d in found.items()}
+            found.setdefault(p.stat().st_size, []).append(p)
+    return {size: tuple(paths) for size, paths in found.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _stand_in_digest(path: Path) -> str:
+    """The sha256 of one stand-in, hashed when a file of its size is first asked about."""
+    from .io import sha256_file
+
+    return sha256_file(path)
 
 
 def safe_names(labels: list[str]) -> dict[str, str]:
