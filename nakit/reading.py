@@ -177,7 +177,12 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     if (found := analysis_input(path)) is not None:
         role, words = found
         raise NotAMeasurementError(path, words, role=role)
-    reasons = "".join(f"\n  {name}: {_reason(exc, path)}" for name, exc in refused.items())
+    by_reason: dict[str, list[str]] = {}  # readers that refuse for one reason say it once
+    for name, exc in refused.items():
+        by_reason.setdefault(_reason(exc, path), []).append(name)
+    if len(by_reason) == 1:
+        raise FileFormatError(path, f"no nakit reader accepts this file: {next(iter(by_reason))}")
+    reasons = "".join(f"\n  {', '.join(names)}: {reason}" for reason, names in by_reason.items())
     raise FileFormatError(path, f"no nakit reader accepts this file; each reader's reason:{reasons}")
 
 

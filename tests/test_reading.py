@@ -72,9 +72,19 @@ def test_a_text_no_reader_accepts_gets_every_readers_reason(tmp_path):
         nakit.read(path)
     text = str(err.value)
     assert text.startswith(f"{path}: no nakit reader accepts this file")
-    for technique in reading.TECHNIQUES:
-        assert f"\n  {technique}: " in text
-    assert f"{path}: " not in text.split("\n", 1)[1]  # each reason without the path repeated
+    lines = text.split("\n")[1:]
+    named = [name for line in lines for name in line.split(": ", 1)[0].strip().split(", ")]
+    assert sorted(named) == sorted(reading.TECHNIQUES)  # every reader, each once
+    assert len(set(lines)) == len(lines)  # readers refusing for one reason share a line
+    assert f"{path}: " not in "\n".join(lines)  # each reason without the path repeated
+
+
+def test_a_reason_every_reader_gives_is_said_once(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(FileFormatError) as err:
+        nakit.read(path)
+    assert str(err.value) == f"{path}: no nakit reader accepts this file: file is empty"
 
 
 def test_a_missing_file_is_named():
