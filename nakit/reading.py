@@ -139,6 +139,11 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     if len(accepted) > 1 and facts:  # a fact only one of them takes (a wavelength: XRD) says which it is
         named = {t: v for t, v in accepted.items() if TAKES[t] & facts.keys()}
         accepted = named if len(named) == 1 else accepted
+    meant = [t for t in TECHNIQUES if TAKES[t] & facts.keys()]
+    if len(meant) == 1 and meant[0] in refused:
+        # the facts say what the file was meant as (a wavelength: XRD), so that reader's refusal is the
+        # answer: a shuffled scan given its wavelength was read as a Raman spectrum of 5-80 cm-1
+        raise refused[meant[0]]
     if len(accepted) > 1:
         if set(accepted) == set(BOTH_IN_ONE):  # an EC-Lab sequence: cycling, then impedance sweeps (or the reverse)
             rows, sweeps = accepted["cycling"][0].sizes["time"], accepted["eis"][0].sizes.get("loop", 1)
@@ -149,7 +154,7 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
         raise AmbiguousFileError(path, f"read as {' and as '.join(accepted)} alike; say which it is "
                                        f"(technique={next(iter(accepted))!r}, ...) or use that technique's reader",
                                  techniques=tuple(accepted))
-    if "raman" in accepted and isinstance(refused.get("xrd"), MissingFactError) and not TAKES["raman"] & facts.keys():
+    if "raman" in accepted and "xrd" in refused and not TAKES["raman"] & facts.keys():
         _refuse_plain_low_axis(path, accepted["raman"][0])  # (a laser wavelength given says it is Raman)
     if accepted:
         ((ds, caught),) = accepted.values()

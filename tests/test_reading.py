@@ -79,6 +79,27 @@ def test_a_text_no_reader_accepts_gets_every_readers_reason(tmp_path):
     assert f"{path}: " not in "\n".join(lines)  # each reason without the path repeated
 
 
+def test_a_fact_says_what_a_file_was_meant_as(tmp_path):
+    """yadg's scan with its rows out of order: the XRD reader refuses it. Given a wavelength that
+    refusal is the answer, not five readers' reasons; shuffled, the Raman reader would take it
+    for a 5-80 cm-1 spectrum: given a wavelength, XRD's refusal again; given nothing, nakit asks
+    which it is."""
+    rows = peer_file("xrd", "yadg", "210520step1_30min.xy").read_text().splitlines()
+    path = tmp_path / "merged.xy"
+    path.write_text("\n".join(rows[2000:] + rows[:2000]) + "\n")
+    with pytest.raises(FileFormatError, match="angles are not monotonic") as err:
+        nakit.read(path, wavelength="Cu")
+    assert err.value.line == 2490
+    with pytest.raises(FileFormatError, match="each reader's reason:\n  xrd: line 2490: angles are not monotonic"):
+        nakit.read(path)
+    path.write_text("\n".join(np.random.default_rng(1).permutation(rows)) + "\n")
+    with pytest.raises(FileFormatError, match="angles are not monotonic"):
+        nakit.read(path, wavelength="Cu")
+    with pytest.raises(FileFormatError, match="from 5.00836 to 80.0085: a Raman spectrum in cm-1 or a diffraction "
+                                              "scan in degrees 2theta, and nothing in the file says which"):
+        nakit.read(path)
+
+
 def test_a_reason_every_reader_gives_is_said_once(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")

@@ -338,6 +338,9 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
 
 # ---------------------------------------------------------------- entry point -------------------
 
+#: the least factor between the highest and lowest frequency of a headerless table read as a sweep
+SWEEP_SPAN_MIN = 10.0
+
 _READERS = {"biologic_mpt": read_biologic_mpt, "biologic_mpr": read_biologic_mpr, "gamry_dta": read_gamry_dta,
             "zplot": read_zplot, "csv": read_csv}
 
@@ -421,15 +424,25 @@ def _apply_facts(ds: xr.Dataset, facts: dict) -> xr.Dataset:
     return ds
 
 
-def _refuse_evenly_spaced(ds: xr.Dataset, path) -> None:
-    """Refuse a headerless table whose first column rises in equal steps.
+def _refuse_unlike_a_sweep(ds: xr.Dataset, path) -> None:
+    """Refuse a headerless table whose first column is no frequency sweep.
 
-    Impedance analysers sweep frequency logarithmically; a headerless three-column table on
-    an even grid is far more likely a diffraction pattern or spectrum with an error column
-    (2theta, counts, sigma) than a spectrum, and would otherwise be read as one. A genuine
-    linear sweep is read by :func:`read_csv`, which does not guess.
+    Impedance analysers sweep frequency logarithmically, over decades. A headerless
+    three-column table on an even grid is far more likely a diffraction pattern or spectrum
+    with an error column (2theta, counts, sigma) than a spectrum; one whose first column spans
+    less than a decade is likely a table in another column order (Z', Z'', f: the "frequency"
+    read is Z', the "impedance" the frequency, and every fitted value wrong). Both would
+    otherwise be read as spectra. A genuine linear or narrow sweep is read by :func:`read_csv`,
+    which does not guess.
     """
     f = ds["frequency"].values
+    low, high = float(np.min(f)), float(np.max(f))
+    if 0 < low and high < SWEEP_SPAN_MIN * low:
+        raise FileFormatError(path, f"a table without a header whose first column, read as frequency, spans only "
+                                    f"{low:g} to {high:g} (a factor of {high / low:.3g}): impedance sweeps span "
+                                    "decades, so the columns may be in another order (Z', Z'', f?); give the table "
+                                    "a header naming them (frequency/Hz, Z'/Ohm, Z''/Ohm) or, if it is frequency, "
+                                    "Z', Z'' as it stands, read it with nakit.eis.read_csv")
     if f.size < 10:
         return
     step = np.diff(f)
@@ -485,6 +498,6 @@ def read_eis(path: str | os.PathLike, *, loop: str | int | None = None, **facts)
     options = {k: v for k, v in facts.items() if k in accepted}
     ds = reader(p, **options)
     if fmt == "csv" and "instrument_columns" not in ds.attrs:
-        _refuse_evenly_spaced(ds, p)
+        _refuse_unlike_a_sweep(ds, p)
     ds = _apply_facts(ds, {k: v for k, v in facts.items() if k in FACTS})
     return ds if loop is None else select_loop(ds, loop)

@@ -161,6 +161,8 @@ def spectrum_dataset(frequency, z, attrs: dict | None = None, *, path=None, line
         i = int(bad[0])
         raise InvalidDataError(path, f"impedance is not finite at point {i} ({z[i].real:g}{z[i].imag:+g}j ohm)",
                               line=_point_lines(lines, i), field="impedance")
+    if not np.any(z):
+        raise InvalidDataError(path, "every impedance is zero: nothing was measured", field="impedance")
     _, first, counts = np.unique(f, return_index=True, return_counts=True)
     if np.any(counts > 1):
         dup = f[first[counts > 1][0]]

@@ -458,19 +458,33 @@ def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
         raise FileFormatError(path, f"{intensity.shape[-1]} intensities for {shift.size} shifts")
     if not np.all(np.isfinite(shift)):
         raise FileFormatError(path, "non-finite Raman shift values", field="raman_shift")
+    if np.min(shift) < -max(np.max(shift), ANTI_STOKES_MIN):
+        # a Stokes spectrum whose shift was written 1/lambda_scattered - 1/lambda_laser: every band on the
+        # negative side, none matched by a band library, and nothing said (a WITec axis starting at the laser
+        # line, -40 to -100 cm-1, is not this)
+        raise InvalidDataError(path, f"the Raman shift runs from {np.min(shift):g} to {np.max(shift):g} cm-1, mostly "
+                                     "negative: the anti-Stokes side, or Stokes shifts written with the sign reversed "
+                                     "(1/lambda_scattered - 1/lambda_laser)? nakit takes Stokes shifts as positive "
+                                     "wavenumbers; export them so", field="raman_shift")
     order = np.argsort(shift, kind="stable")
     shift, intensity = shift[order], intensity[..., order]
     if np.any(np.diff(shift) == 0):
         raise InvalidDataError(path, f"repeated Raman shift {shift[1:][np.diff(shift) == 0][0]:.10g} cm-1",
                               field="raman_shift")
-    if not np.any(intensity[np.isfinite(intensity)]):
-        raise InvalidDataError(path, "every intensity is zero (or missing): nothing was measured",
-                              field="intensity")
+    finite = intensity[np.isfinite(intensity)]
+    if finite.size == 0 or np.ptp(finite) == 0:  # a detector's counts always scatter
+        raise InvalidDataError(path, f"every intensity is {'missing' if finite.size == 0 else f'{finite[0]:g}'}: "
+                                     "nothing was measured", field="intensity")
     coords = {"raman_shift": ("raman_shift", shift, dict(SHIFT_ATTRS)), **extra}
     return xr.Dataset(
         {"intensity": ((*dims, "raman_shift"), intensity, {"units": units, "long_name": "Raman intensity"})},
         coords=coords,
     )
+
+
+#: cm-1: an axis reaching further below zero than this, and than it reaches above, is refused (the
+#: laser line's side of a WITec export ends near -100 cm-1)
+ANTI_STOKES_MIN = 300.0
 
 
 #: attrs key saying the laser wavelength was not stated for this spectrum but assumed

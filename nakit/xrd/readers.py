@@ -369,6 +369,8 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
         bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
         raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
     _check_angles(path, x, index)
+    if np.ptp(y) == 0:  # counts always scatter: one value throughout is a placeholder, not a scan
+        raise InvalidDataError(path, f"every intensity is {y[0]:g}: nothing was measured", field=f"range {index}")
     dvars = {"intensity": ("two_theta", y, {"units": s.units, "long_name": "diffracted intensity"})}
     if s.sigma is not None:
         dvars["intensity_sigma"] = ("two_theta", np.asarray(s.sigma, float), {"units": s.units})

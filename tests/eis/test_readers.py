@@ -6,7 +6,7 @@ import pytest
 
 from nakit.eis import (impedance_of, iter_loops, n_loops, read_biologic_mpt, read_csv, read_eis, read_gamry_dta,
                        read_zplot, select_loop)
-from nakit.errors import FileFormatError, NakitWarning, ParameterError
+from nakit.errors import FileFormatError, InvalidDataError, NakitWarning, ParameterError
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
@@ -338,6 +338,31 @@ def test_headerless_even_grid_is_not_taken_for_impedance(tmp_path):
     np.testing.assert_array_equal(read_csv(path)["frequency"], f)  # the explicit reader does not guess
     path.write_text("freq/Hz Zre Zim\n" + path.read_text())  # a header that names the frequency decides
     assert read_eis(path).attrs["instrument_columns"] == "freq/Hz, Zre, Zim"
+
+
+def test_headerless_table_in_another_column_order_is_refused(tmp_path):
+    """impedance.py's spectrum written Z', Z'', f without a header: read as f, Z', Z'' it spans
+    0.015-0.049 "Hz" with frequencies as ohm; refused, and read in its own order once named."""
+    table = np.loadtxt(peer_file("echem", "impedancepy", "exampleData.csv"), delimiter=",")
+    path = tmp_path / "zzf.txt"
+    np.savetxt(path, table[:, [1, 2, 0]])
+    with pytest.raises(FileFormatError, match=r"spans only 0.0150\d* to 0.0494\d* \(a factor of 3.28\).*another "
+                                              r"order \(Z', Z'', f\?\)"):
+        read_eis(path)
+    path.write_text("Zre Zim freq/Hz\n" + path.read_text())
+    ds = read_eis(path)
+    np.testing.assert_array_equal(ds["frequency"], table[:, 0])
+    np.testing.assert_array_equal(impedance_of(ds), table[:, 1] + 1j * table[:, 2])
+    narrow = tmp_path / "narrow.txt"  # a narrow sweep given as one: read_csv does not guess
+    np.savetxt(narrow, table[10:14])
+    assert read_csv(narrow).sizes["frequency"] == 4
+
+
+def test_every_impedance_zero_is_refused(tmp_path):
+    path = tmp_path / "zero.csv"
+    path.write_text("freq/Hz,Zre/Ohm,Zim/Ohm\n1000,0,0\n100,0,0\n10,0,0\n")
+    with pytest.raises(InvalidDataError, match="every impedance is zero: nothing was measured"):
+        read_eis(path)
 
 
 @pytest.mark.parametrize("header, order, sign", [

@@ -134,7 +134,10 @@ BAD = [
     ("100\t1\r\n200\tabc\r\n", "'abc' is not a number", 2),
     ("100\t1\r\n200\t2\t3\r\n", "expected 2 columns, got 3", 2),
     ("100\t1\r\n", "at least 2 spectral points", None),
-    ("100\t0\r\n200\t0\r\n300\t0\r\n", "every intensity is zero", None),
+    ("100\t0\r\n200\t0\r\n300\t0\r\n", "every intensity is 0: nothing was measured", None),
+    ("100\t7\n200\t7\n300\t7\n", "every intensity is 7: nothing was measured", None),
+    # Stokes shifts written 1/lambda_scattered - 1/lambda_laser: every band on the negative side
+    ("-1600\t3\n-1350\t5\n-200\t4\n40\t9\n", "from -1600 to 40 cm-1, mostly negative", None),
     ("100\t1\r\n100\t2\r\n", "repeated Raman shift", None),
     (HEAD, "no data rows", 5),
     (HEAD + "\t500\t600\r\n", "no spectra below", 6),

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from nakit.errors import FileFormatError, ParameterError
+from nakit.errors import FileFormatError, InvalidDataError, ParameterError
 from nakit.xrd.readers import Wavelength, read_xrd, read_xrd_scans
 from nakit.xrd.writers import write_bruker_raw
 from tests.peer import peer_file
@@ -168,6 +168,17 @@ def test_bad_text(tmp_path, text, line, match):
     with pytest.raises(FileFormatError, match=match) as err:
         read_xrd(bad, wavelength="Cu")
     assert err.value.line == line
+
+
+@pytest.mark.parametrize("value", [0, 250])
+def test_one_intensity_throughout_is_refused(tmp_path, value):
+    """Counts always scatter: a scan of one value is a placeholder or an export gone wrong."""
+    flat = tmp_path / "flat.xy"
+    flat.write_text("".join(f"{10 + 0.02 * i:.2f} {value}\n" for i in range(200)))
+    with pytest.raises(InvalidDataError, match=f"every intensity is {value}: nothing was measured"):
+        read_xrd(flat, wavelength="Cu")
+    flat.write_text(flat.read_text().replace(f"10.00 {value}", f"10.00 {value + 1}"))
+    assert read_xrd(flat, wavelength="Cu").sizes["two_theta"] == 200
 
 
 def test_descending_text_is_sorted(tmp_path):
