@@ -415,6 +415,22 @@ def test_two_readers_finding_wrong_values_give_both_reasons(monkeypatch, tmp_pat
     assert "raman: raman finds a value wrong" in str(err.value) and not isinstance(err.value, InvalidDataError)
 
 
+def test_an_isotherm_with_its_loading_first_is_read_as_one(tmp_path):
+    """BETSI's MCM-41 with the columns the other way round, each named: an isotherm, not a Raman
+    spectrum whose second column happens to be p/p0."""
+    source = peer_file("sorption", "betsi", "MCM-41.csv")
+    rows = [line.split(",") for line in source.read_text(encoding="utf-8-sig").splitlines()[1:] if line.strip()]
+    path = tmp_path / "mcm41.csv"
+    path.write_text("Quantity Adsorbed (cm3/g STP), Relative Pressure (P/Po)\n"
+                    + "".join(f"{load},{p}\n" for p, load in rows), encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"line 1: the header names column 2 'Relative Pressure \(P/Po\)', "
+                                              r"not a Raman intensity: this table is no Raman spectrum \(a sorption"):
+        nakit.read(path, technique="raman")
+    ds = nakit.read(path)
+    assert nakit.technique_of(ds) == "sorption"
+    xr.testing.assert_equal(ds["loading"], nakit.read(source)["loading"])
+
+
 def test_a_cycler_table_without_units_asks_for_them_not_for_a_wavelength(tmp_path, capsys):
     t = np.arange(20.0)
     path = _table(tmp_path / "cell.csv", "time,voltage,current", zip(t, 2 + 0.01 * t, 0.5 + 0 * t))

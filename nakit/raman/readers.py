@@ -304,11 +304,14 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     table = _numeric_rows(path, body, ncols=2, ends_with_newline=text.ends_with_newline)
     x, extra = table[:, 0], {}
     # the first column's name: the x axis
-    firsts = [(lineno, line, re.split(r"\t|,|;|\s{2,}", line.strip())[0]) for lineno, line in names]
-    for lineno, _, first in firsts:  # a header naming another technique's axis: an isotherm's p/p0 is no Raman shift
-        if (other := first_column_technique(first)) not in (None, "raman"):
-            raise FileFormatError(path, f"the header names the first column {first.strip()!r}, not a Raman shift: "
-                                        f"this table is no Raman spectrum (a {other} table?)", line=lineno)
+    fields = [(lineno, line, re.split(r"\t|,|;|\s{2,}", line.strip())) for lineno, line in names]
+    firsts = [(lineno, line, cells[0]) for lineno, line, cells in fields]
+    for lineno, _, cells in fields:  # a header naming another technique's quantity: an isotherm's p/p0 is no
+        for k, name in enumerate(cells):  # Raman shift, in the first column or (the loading first) the second
+            if (other := first_column_technique(name)) not in (None, "raman"):
+                raise FileFormatError(path, f"the header names column {k + 1} {name.strip()!r}, not a Raman "
+                                            f"{'shift' if k == 0 else 'intensity'}: this table is no Raman spectrum "
+                                            f"(a {other} table?)", line=lineno)
     named = next(((i, ln) for i, ln, first in firsts if _WAVELENGTH_AXIS.search(first)), None)
     if named is not None:  # an absolute wavelength axis: a Raman shift only with the laser's wavelength
         lineno, line = named

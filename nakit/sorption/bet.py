@@ -116,16 +116,22 @@ def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return p / (q * (1.0 - p))
 
 
-def _inputs(p, q, p_max=1.0):
+def _inputs(p, q, p_max=1.0, *, leading_zero: bool = False):
+    """Checked, sorted points. ``leading_zero``: the lowest-pressure points may have zero uptake
+    (nothing adsorbed yet, or rounded to zero); they are left out, as no BET range can hold them."""
     p = as_float_array(p, "relative_pressure", min_size=3)
     q = as_float_array(q, "loading", min_size=3)
     same_length(relative_pressure=p, loading=q)
     p, q = sorted_by(p, q, name="relative_pressure")
     if p[0] <= 0 or p[-1] >= p_max:
         raise ParameterError(f"relative_pressure: values must lie in (0, {p_max})")
-    if q.min() <= 0:
-        raise ParameterError("loading: values must be positive")
-    return p, q
+    start = int(np.argmax(q > 0)) if leading_zero else 0
+    bad = np.flatnonzero(q[start:] <= 0)
+    if bad.size:
+        k = start + int(bad[0])
+        raise ParameterError(f"loading {q[k]:g} at p/p0 = {p[k]:g} (point {k + 1} by pressure): BET needs positive "
+                             "uptakes")
+    return p[start:], q[start:]
 
 
 def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION,
@@ -262,7 +268,8 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     J. Rouquerol, P. Llewellyn, F. Rouquerol, Stud. Surf. Sci. Catal. 160 (2007) 49.
     J. W. M. Osterrieth et al., Adv. Mater. 34 (2022) 2201502 (BETSI).
     """
-    pf, qf = _inputs(relative_pressure, loading)
+    pf, qf = _inputs(relative_pressure, loading, leading_zero=True)
+    zero = np.size(relative_pressure) - pf.size
     _constants(constants)
     if on_failure not in ("raise", "flag"):
         raise ParameterError(f"on_failure must be 'raise' or 'flag', got {on_failure!r}")
@@ -319,9 +326,12 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
         warnings.warn(f"BET: no range passes every check; returning p/p0 {p[i[k]]:.3g}-{p[j[k]]:.3g} "
                       f"({int(N[k])} points), which fails: {'; '.join(_words(flags))}", NakitWarning, stacklevel=2)
     how = "longest valid range" if not flags else "flagged: fewest failed checks"
+    left_out = ("" if not zero else "; the lowest-pressure point, of zero uptake, left out" if zero == 1
+                else f"; the {zero} lowest-pressure points, of zero uptake, left out")
     return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                 f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
-                f"of {len(i)} tried", tolerance, flags, {name: bool(ok[k]) for name, ok in criteria.items()}, constants)
+                f"of {len(i)} tried{left_out}", tolerance, flags, {name: bool(ok[k]) for name, ok in criteria.items()},
+                constants)
 
 
 @lru_cache(maxsize=64)
@@ -448,9 +458,9 @@ def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cros
 def area_bet_raw(relative_pressure, loading, p_range=None, cross_section: float = N2_CROSS_SECTION, *,
                  constants: str = "iupac", **auto) -> BETResult:
     """Plain-array twin of :func:`area_bet` (loadings in cm3/g STP as given; ``constants`` sets N_A only)."""
-    p, q = _inputs(relative_pressure, loading)
     if p_range is None:
-        return bet_auto_raw(p, q, cross_section, constants=constants, **auto)
+        return bet_auto_raw(relative_pressure, loading, cross_section, constants=constants, **auto)
+    p, q = _inputs(relative_pressure, loading)
     mask = (p >= p_range[0]) & (p <= p_range[1])
     return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q),
                        method=f"given range {p_range[0]:g}-{p_range[1]:g}", constants=constants)

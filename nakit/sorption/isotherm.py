@@ -107,6 +107,8 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
     bad = np.flatnonzero(q < 0)
     if bad.size:
         fail(f"negative uptake {q[bad[0]]:g}", bad[0])
+    if source is not None and q.size and not np.any(q):  # a file's; arrays may model an empty isotherm
+        fail("every uptake is zero: nothing was measured")
     labels = split_branches(p) if branch is None else np.array([_branch_name(b, fail) for b in branch], dtype=object)
     if labels.size != p.size:
         fail(f"branch has {labels.size} labels for {p.size} points")

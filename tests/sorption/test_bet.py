@@ -154,6 +154,25 @@ def test_bad_input():
         bet_fit_raw([0.1, 0.2, 0.3], [1.0, 2.0, 3.0, 4.0])
 
 
+def test_leading_points_of_zero_uptake_are_left_out_of_the_automatic_range():
+    """BETSI's MCM-41 with its first two uptakes rounded to zero: no BET range can hold them, so
+    the automatic range is chosen among the rest, and says so; a zero uptake after the first
+    positive one, or in a given range, is refused naming its pressure."""
+    table = np.loadtxt(peer_file("sorption", "betsi", "MCM-41.csv"), delimiter=",", skiprows=1,
+                       encoding="utf-8-sig")
+    p, q = table[:, 0], table[:, 1]
+    whole = area_bet_raw(p[2:], q[2:])
+    zeroed = area_bet_raw(p, np.r_[0.0, 0.0, q[2:]])
+    assert zeroed.area == whole.area and zeroed.p_range == whole.p_range
+    assert zeroed.method.endswith("; the 2 lowest-pressure points, of zero uptake, left out")
+    assert "left out" not in whole.method
+    with pytest.raises(ParameterError, match=r"loading 0 at p/p0 = 0.0169922 \(point 3 by pressure\): BET needs "
+                                             "positive uptakes"):
+        area_bet_raw(p, np.r_[q[:2], 0.0, q[3:]])
+    with pytest.raises(ParameterError, match=r"loading 0 at p/p0 = 0.00979"):
+        area_bet_raw(p, np.r_[0.0, q[1:]], p_range=(0.005, 0.3))
+
+
 PYGAPS = ["MCM-41 N2 77K.json", "NaY N2 77K.json", "SiO2 N2 77K.json", "Takeda 5A N2 77K.json", "UiO-66(Zr) N2 77K.json"]
 
 

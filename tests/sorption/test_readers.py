@@ -165,6 +165,7 @@ def test_plain_csv_pressure_header_spellings(tmp_path, header):
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n1.2,12\n0.2,14\n", r"outside \(0, 1.05\]"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.0,10\n0.1,12\n0.2,14\n", r"outside"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,-12\n0.2,14\n", "negative uptake"),
+    ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,0\n0.1,0\n0.2,0\n", "every uptake is zero: nothing was measured"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,12\n0.1,13\n0.3,14\n", "duplicated"),
     ("p/p0,Quantity Adsorbed (cm3/g STP),branch\n0.05,10,ads\n0.2,12,ads\n0.1,13,ads\n", "not sorted"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,12\n", "fewer than 3"),
