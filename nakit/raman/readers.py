@@ -309,7 +309,8 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     for lineno, _, cells in fields:  # a header naming another technique's quantity: an isotherm's p/p0 is no
         for k, name in enumerate(cells):  # Raman shift, in the first column or (the loading first) the second
             if (other := first_column_technique(name)) not in (None, "raman"):
-                raise FileFormatError(path, f"the header names column {k + 1} {name.strip()!r}, not a Raman "
+                raise FileFormatError(path, f"the header names {'the first column' if k == 0 else f'column {k + 1}'} "
+                                            f"{name.strip()!r}, not a Raman "
                                             f"{'shift' if k == 0 else 'intensity'}: this table is no Raman spectrum "
                                             f"(a {other} table?)", line=lineno)
     named = next(((i, ln) for i, ln, first in firsts if _WAVELENGTH_AXIS.search(first)), None)
