@@ -273,6 +273,33 @@ def _sign_doubt(hysteresis: np.ndarray) -> str:
             "(nakit reads a positive current as charge)")
 
 
+#: V: no single electrochemical cell's voltage reaches this (4.5-6 V for the highest-voltage
+#: cathodes); a record beyond it was written in mV under a V heading, or is no cell
+CELL_VOLTAGE_MAX = 10.0
+#: share of a record's voltages below zero beyond which its leads are taken to be reversed
+NEGATIVE_VOLTAGE_SHARE = 0.95
+
+
+def _voltage_doubt(voltage: np.ndarray) -> str:
+    """Why a record's voltages are not a cell's ("" when they are): beyond any cell's (mV written
+    as V: every average voltage and energy a thousandfold), or negative throughout (the leads
+    reversed: every half-cycle named after the other)."""
+    v = voltage[np.isfinite(voltage)]
+    if not v.size:
+        return ""
+    top = float(np.max(np.abs(v)))
+    if top > CELL_VOLTAGE_MAX:
+        return (f"the voltage reaches {top:.4g} V, beyond any single cell's ({CELL_VOLTAGE_MAX:g} V): millivolts under "
+                "a heading in V? give the sample's units {voltage: mV}; every voltage and energy is otherwise a "
+                "thousandfold")
+    negative = int(np.sum(v < 0))
+    if negative >= NEGATIVE_VOLTAGE_SHARE * v.size:
+        return (f"the voltage is negative in {100 * negative / v.size:.0f} % of the record (median "
+                f"{np.median(v):.3g} V): the cell's leads reversed, or the counter electrode's potential against the "
+                "working one? Then each half-cycle is named after the other and every voltage has its sign reversed")
+    return ""
+
+
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
                   first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None) -> dict:
     """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
@@ -339,7 +366,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         (NaN where a half-cycle is missing or cut short: see the module docstring), the
         cycles whose CE is doubtful and why, ``mass_doubtful_reason`` (a specific capacity
         no material reaches, or far under any electrode's: :meth:`CellRecipe.mass_doubt`;
-        "" when none) and ``flags``.
+        "" when none), ``voltage_doubt`` (voltages beyond any cell's, or negative
+        throughout: :func:`_voltage_doubt`), ``current_sign_doubt`` (:func:`_sign_doubt`)
+        and ``flags``.
 
     Notes
     -----
@@ -481,7 +510,12 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
                 "the half-cycle began can cause this"), stacklevel=2)
-    sign_doubt = _sign_doubt(hysteresis)
+    voltage_doubt = _voltage_doubt(voltage)
+    if voltage_doubt:
+        flags.append("voltage_doubtful")
+        warnings.warn(NakitWarning(voltage_doubt), stacklevel=2)
+    # negative voltages reverse the hysteresis too: the voltage's doubt is the one to say
+    sign_doubt = "" if voltage_doubt else _sign_doubt(hysteresis)
     if sign_doubt:
         flags.append("current_sign_doubtful")
         warnings.warn(NakitWarning(sign_doubt), stacklevel=2)
@@ -497,6 +531,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "capacity_check_max_difference_percent": np.nan if worst is None else worst[0],
         "flags": ",".join(flags),
         "current_sign_doubt": sign_doubt,
+        "voltage_doubt": voltage_doubt,
         "first_half_cycle": "charge" if fd == CHARGE else "discharge",
         "ce_orientation": ("discharge / charge (cycles open with a charge)" if fd == CHARGE
                            else "charge / discharge (cycles open with a discharge)"),
