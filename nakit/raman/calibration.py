@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import xarray as xr
@@ -18,6 +18,7 @@ import xarray as xr
 from ..errors import CalculationError
 from ..validation import as_float_array
 from .fitting import Band, fit_bands, fit_bands_raw
+from .saturation import SATURATION_ATTR, clipped_band
 from ..datamodel import Result
 
 SILICON_SHIFT = 520.7
@@ -71,7 +72,9 @@ def silicon_offset_raw(x, y, *, reference: float = SILICON_SHIFT, search: float 
 def silicon_offset(silicon: xr.Dataset | xr.DataArray, **kwargs) -> Calibration:
     """:func:`silicon_offset_raw` on a silicon spectrum read by :mod:`nakit.raman.readers`."""
     da = silicon["intensity"] if isinstance(silicon, xr.Dataset) else silicon
-    return silicon_offset_raw(da["raman_shift"].values, da.values, **kwargs)
+    cal = silicon_offset_raw(da["raman_shift"].values, da.values, **kwargs)
+    clipped = clipped_band("Si", cal.measured, cal.fwhm, getattr(silicon, "attrs", {}).get(SATURATION_ATTR))
+    return replace(cal, flags=(*cal.flags, clipped)) if clipped else cal
 
 
 def stand_in_calibration(calibration_file, sample_files) -> str | None:
@@ -99,4 +102,6 @@ def apply_calibration(ds: xr.Dataset, cal: Calibration) -> xr.Dataset:
     out["raman_shift"].attrs = {**ds["raman_shift"].attrs, "calibration_offset": cal.offset}
     out.attrs.update(calibration_method="one-point silicon", calibration_reference_cm1=cal.reference,
                      calibration_offset_cm1=cal.offset, calibration_offset_sigma_cm1=cal.offset_sigma)
+    if SATURATION_ATTR in ds.attrs:  # the clipped points move with the axis
+        out.attrs[SATURATION_ATTR] = np.asarray(ds.attrs[SATURATION_ATTR], dtype=float) + cal.offset
     return out

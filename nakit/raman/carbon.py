@@ -55,6 +55,7 @@ from ..errors import NakitWarning, ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
+from .saturation import SATURATION_ATTR, clipped_band
 from .readers import LASER_ASSUMED
 from ..datamodel import require_dataset, Result
 
@@ -275,6 +276,12 @@ def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
     assumed = "laser_wavelength" not in kwargs and bool(spectrum.attrs.get(LASER_ASSUMED))
     kwargs.setdefault("laser_wavelength", spectrum.attrs.get("instrument_laser_wavelength_nm"))
     result = carbon_analysis_raw(da["raman_shift"].values, da.values, **kwargs)
+    clipped = [why for band, center, fwhm in (("D", result.d_center, result.d_fwhm), ("G", result.g_center,
+                                                                                        result.g_fwhm))
+               if (why := clipped_band(band, center, fwhm, spectrum.attrs.get(SATURATION_ATTR)))]
+    if clipped:  # the ratios and centres of a clipped band are all in doubt
+        warnings.warn("carbon D/G fit flagged: " + "; ".join(clipped), NakitWarning, stacklevel=2)
+        result = replace(result, flags=(*result.flags, *clipped))
     if assumed and result.la_nm is not None:
         # La ~ lambda^4: 633 nm read as 532 nm halves it; the reader must know the laser was a guess
         result = replace(result, la_caveat=f"the laser wavelength, {result.laser_wavelength_nm:g} nm, is assumed "

@@ -27,6 +27,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, require_dataset
+from .saturation import SATURATION_ATTR, clipped_band
 
 SHAPES = {
     "lorentzian": models.LorentzianModel,
@@ -365,9 +366,20 @@ def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float
     da = _spectrum(spectrum, window)
     fit = fit_bands_raw(da["raman_shift"].values, da.values, bands, background=background, warn=False,
                         on_failure=on_failure, intensity_units=da.attrs.get("units", "counts"))
+    if isinstance(spectrum, xr.Dataset):
+        _flag_clipped(fit, spectrum.attrs.get(SATURATION_ATTR))
     if fit.flags:
         warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     return fit
+
+
+def _flag_clipped(fit: BandFit, ranges) -> None:
+    """Flag each band whose top holds points the detector clipped (found as the spectrum was read)."""
+    for k, row in fit.table.iterrows():
+        flag = clipped_band(row["band"], row["center"], row["fwhm"], ranges)
+        if flag:
+            fit.flags.append(flag)
+            fit.table.loc[k, "flags"] = "; ".join(f for f in (row["flags"], flag) if f)
 
 
 def _spectrum(spectrum, window) -> xr.DataArray:

@@ -38,6 +38,7 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
 from ..textio import (TextFile, check_last_row, check_last_value, decode, first_column_technique, parse_number,
                       read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+from .saturation import SATURATION_ATTR, clipped_ranges
 
 SHIFT_ATTRS = {"units": "cm-1", "long_name": "Raman shift"}
 _UNITS = {"cnt": "counts", "cnt/sec": "counts/s", "cnt/s": "counts/s"}
@@ -480,9 +481,10 @@ def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
         raise InvalidDataError(path, f"every intensity is {'missing' if finite.size == 0 else f'{finite[0]:g}'}: "
                                      "nothing was measured", field="intensity")
     coords = {"raman_shift": ("raman_shift", shift, dict(SHIFT_ATTRS)), **extra}
+    clipped = clipped_ranges(shift, intensity)
     return xr.Dataset(
         {"intensity": ((*dims, "raman_shift"), intensity, {"units": units, "long_name": "Raman intensity"})},
-        coords=coords,
+        coords=coords, attrs={SATURATION_ATTR: clipped} if clipped.size else {},
     )
 
 
