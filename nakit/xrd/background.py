@@ -152,11 +152,15 @@ def snip_background(two_theta, intensity, window_deg: float = 1.5) -> np.ndarray
     y = as_float_array(intensity, "intensity", min_size=5)
     same_length(two_theta=x, intensity=y)
     step = float(np.median(np.abs(np.diff(x))))
-    half = max(2, int(round(window_deg / step)))
+    # (pybaselines ignores, with a warning, a half-window beyond half the scan: a scan a few deg wide)
+    half = min(max(2, int(round(window_deg / step))), (y.size - 1) // 2)
     base, _ = Baseline(x).snip(y, max_half_window=half, decreasing=True, smooth_half_window=max(1, half // 10))
     return np.minimum(base, y.max())
 
 
+#: deg: the narrowest scan whose background is fitted (the Bragg-peak mask grows each peak by
+#: 0.3 deg on either side, and a background needs points beyond the peaks)
+MIN_SPAN_DEG = 2.0
 #: The 1/2theta term is fitted only over scans whose end angle is at least this multiple of the
 #: start angle; over a narrower range 1/2theta is nearly a straight line, i.e. the polynomial.
 ONE_ON_X_MIN_SPAN = 2.0
@@ -199,8 +203,11 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     y = as_float_array(intensity, "intensity", min_size=10)
     same_length(two_theta=x, intensity=y)
     x, y = sorted_by(x, y, name="two_theta")
+    if x[-1] - x[0] < MIN_SPAN_DEG:  # (the peak mask's 0.6-deg window would outgrow the scan)
+        raise FitError(f"the scan spans only {x[-1] - x[0]:.3g} deg ({x[0]:g}-{x[-1]:g}, {x.size} points): too narrow "
+                       f"to tell Bragg peaks from the background under them (at least {MIN_SPAN_DEG:g} deg)")
     scatter = counting(y)
-    if reason := no_pattern_reason(y, scatter):
+    if reason := no_pattern_reason(y, scatter, two_theta=x):
         raise FitError(reason)
     est = snip_background(x, y, window_deg)
     step = float(np.median(np.diff(x)))

@@ -177,6 +177,10 @@ def point_variance(two_theta, intensity, window_deg: float = 2.0) -> np.ndarray:
     return np.where(var > 0, var, np.maximum(np.abs(y), 1.0))
 
 
+#: deg: the widest step of a scan whose peaks are fitted (a peak needs points across its width; lab
+#: scans step by 0.01-0.05 deg, survey scans by up to 0.1)
+MAX_STEP_DEG = 0.2
+
 #: below this lag-1 correlation a scan that is not raw counts has no pattern: every scan of the peer
 #: data shows 0.75-1.0, or is raw counts of a few per point (0.05-0.3); scrambled intensities 0.02
 MIN_CONTINUITY = 0.5
@@ -191,10 +195,17 @@ def continuity(intensity) -> float:
     return float(np.dot(y[1:], y[:-1]) / norm) if norm > 0 else 0.0
 
 
-def no_pattern_reason(intensity, scatter: Counting | None = None) -> str:
-    """Why ``intensity`` is no diffraction pattern to fit ("" when it may be one): scattering more
-    than raw counts (its :func:`counting`, computed unless given) with no continuity from point
-    to point (:func:`continuity`)."""
+def no_pattern_reason(intensity, scatter: Counting | None = None, *, two_theta=None) -> str:
+    """Why ``intensity`` is no diffraction pattern to fit ("" when it may be one): steps wider than
+    :data:`MAX_STEP_DEG` along ``two_theta`` (when given), or scattering more than raw counts (its
+    :func:`counting`, computed unless given) with no continuity from point to point
+    (:func:`continuity`)."""
+    if two_theta is not None and np.size(two_theta) > 1:
+        step = float(np.median(np.abs(np.diff(np.asarray(two_theta, dtype=float)))))
+        if step > MAX_STEP_DEG:  # (judged by its scatter it is "noise": the peaks fall between points)
+            return (f"the scan steps by {step:.3g} deg, wider than a Bragg peak (0.05-0.5 deg at half height): each "
+                    "peak falls on a point or two, or between points, so none can be fitted or told from noise; "
+                    f"measure with steps of at most {MAX_STEP_DEG:g} deg; nothing fitted")
     d = (counting(intensity) if scatter is None else scatter).dispersion
     if d <= COUNTS_DISPERSION[1]:  # as counts scatter, or less (scaled down, or no noise at all)
         return ""

@@ -507,7 +507,7 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         background = snip_background(x, y)
     found = positions is None
     scatter = counting(y)
-    if reason := no_pattern_reason(y, scatter):
+    if reason := no_pattern_reason(y, scatter, two_theta=x):
         raise FitError(f"{source_name(ds)}: {reason}")
     if found:
         positions = find_peaks_raw(x, y, background, min_snr=min_snr, wavelength=Wavelength.of(ds),

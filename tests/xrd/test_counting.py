@@ -177,8 +177,11 @@ def test_inspect_says_a_scan_is_not_raw_counts(tmp_path, capsys):
 
 @pytest.mark.notebooks
 def test_notebook01_says_what_a_subtracted_background_and_no_humps_leave_of_the_crystallinity(tmp_path):
-    _, rows = notebook01_beside_the_raw_scan(tmp_path, {"label": "exported", "file": str(subtracted_copy(
+    out, rows = notebook01_beside_the_raw_scan(tmp_path, {"label": "exported", "file": str(subtracted_copy(
         tmp_path, "SNIP")), "wavelength": "Cu", "humps": ["kapton"]}, "crystallinity")
+    # the caption says whose fit has humps, not "polynomial background and amorphous humps" for both
+    assert ("polynomial background, and amorphous humps (dashed) for exported."
+            in (out / "01_xrd_indexing.ipynb").read_text(encoding="utf-8"))
     assert "its background was subtracted before export? Then the amorphous scattering it held is gone, and the " \
            "crystallinity index is not the sample's" in rows["exported"]["flags"]
     # the raw scan lists no hump: 1 by construction, as it was reported ("1 ± 0")

@@ -95,7 +95,7 @@ def test_notebook01_reports_the_unfittable_scan_and_analyses_the_other(tmp_path)
 
 
 def test_a_hump_outside_the_scan_is_refused_naming_the_file_and_the_range(tmp_path):
-    """The default kapton hump (17 deg) on a 20-40 deg scan gave lmfit's bare "Parameter 'kapton_center'
+    """The default kapton hump (17 deg) on a scan above 20 deg gave lmfit's bare "Parameter 'kapton_center'
     has min == max"; a 20-point scan's undetermined correlations leaked numpy's RuntimeWarning."""
     import warnings
 
@@ -104,14 +104,47 @@ def test_a_hump_outside_the_scan_is_refused_naming_the_file_and_the_range(tmp_pa
     from nakit.errors import ParameterError
     from nakit.xrd import fit_background, read_xrd
 
-    x = np.linspace(20, 40, 20)
+    x = np.linspace(28, 31.8, 20)  # 0.2-deg steps: the coarsest fitted
     path = tmp_path / "short.xy"
     path.write_text("".join(f"{a:.3f} {100 + 1000 * np.exp(-((a - 30) / 0.5) ** 2):.1f}\n" for a in x), encoding="utf-8")
     ds = read_xrd(path, wavelength="Cu")
     with pytest.raises(ParameterError, match=r"short\.xy: hump 'kapton' \(centre 17 ± 3 deg\) lies outside the scan "
-                                             r"\(20-40 deg\)"):
+                                             r"\(28-31.8 deg\)"):
         fit_background(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         fit = fit_background(ds, humps=())
     assert np.isfinite(fit.model).all() and fit.humps == {}
+
+
+@pytest.mark.parametrize("every, span, said", [
+    (60, None, r"the scan steps by 1 deg, wider than a Bragg peak \(0.05-0.5 deg at half height\)"),
+    (1, (38.42, 38.62), r"the scan spans only 0.184 deg \(38.4309-38.6147, 12 points\): too narrow to tell Bragg "
+                       r"peaks from the background under them \(at least 2 deg\)"),
+])
+def test_a_scan_too_coarse_or_too_narrow_is_refused_not_crashed(tmp_path, every, span, said):
+    """yadg's scan taken every 60th point (1-deg steps) read as noise, its peaks falling between
+    points; a 0.18-deg slice of it failed the background fit with numpy's "boolean index did not
+    match" (the 0.6-deg peak mask outgrew the scan)."""
+    import warnings
+
+    import numpy as np
+
+    from nakit.xrd import fit_background, fit_peaks, read_xrd
+
+    table = np.loadtxt(peer_file("xrd", "yadg", "210520step1_30min.xy"))[::every]
+    if span is not None:
+        table = table[(table[:, 0] > span[0]) & (table[:, 0] < span[1])]
+    path = tmp_path / "cut.xy"
+    np.savetxt(path, table, fmt="%.4f")
+    ds = read_xrd(path, wavelength="Cu")
+    with pytest.raises(FitError, match=said):
+        fit_background(ds, humps=())
+    if every > 1:
+        with pytest.raises(FitError, match=said):
+            fit_peaks(ds)
+    else:
+        with warnings.catch_warnings():  # pybaselines' "max_half_window ... no effect" no more
+            warnings.simplefilter("error")
+            from nakit.xrd.background import snip_background
+            assert snip_background(ds.two_theta.values, ds.intensity.values).shape == (12,)
