@@ -93,7 +93,11 @@ CIRCUIT_FLAG_WORDS = {
     "uncertainties_undetermined": "no standard error",
     "parameter_undetermined": "not determined by the data (standard error at least the value)",
     "resistance_beyond_spectrum": "resistance over 10x the spectrum's largest |Z| (runs off beyond the data)",
+    "few_frequencies": "fewer than two frequencies per fitted parameter: so short a spectrum is followed, noise and "
+                       "all, by many circuits",
 }
+#: the fewest frequencies per free parameter of a fit that is not flagged ``few_frequencies``
+FREQUENCIES_PER_PARAMETER = 2
 
 
 @dataclass
@@ -148,6 +152,9 @@ class CircuitFit(Result):
         (the data do not tell it from zero; typically an element the spectrum does not need).
         ``resistance_beyond_spectrum``: a fitted resistance exceeds ten times the largest
         |Z| measured, i.e. it describes a process outside the measured frequencies.
+        ``few_frequencies``: fewer than :data:`FREQUENCIES_PER_PARAMETER` frequencies per
+        free parameter (a five-point spectrum under a five-parameter circuit: nothing is left
+        to tell a right circuit from a wrong one, and Lin-KK and the DRT need ten).
         """
         return tuple(flag for flag, names in self._flagged().items() if names)
 
@@ -173,6 +180,7 @@ class CircuitFit(Result):
                                        if np.isfinite(self.stderr[k]) and self.stderr[k] >= abs(self.values[k])],
             "resistance_beyond_spectrum": [k for k in self.free
                                            if self.units.get(k) == "ohm" and self.values[k] > 10 * z_max],
+            "few_frequencies": self.n_points < FREQUENCIES_PER_PARAMETER * len(self.free),
         }
 
     def result_units(self) -> dict[str, str]:

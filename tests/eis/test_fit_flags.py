@@ -69,3 +69,20 @@ def test_a_flag_names_the_parameters_it_comes_from():
     assert details[CIRCUIT_FLAG_WORDS["resistance_beyond_spectrum"]] == "R1"  # the parallel R runs off, not R0
     assert flags_of(fit) == fit.flag_details
     assert fit.stderr["R0"] < abs(fit.values["R0"]) and "R0" not in " ".join(fit.flag_details)
+
+
+def test_a_fit_with_fewer_than_two_frequencies_per_parameter_is_flagged():
+    """impedance.py's spectrum cut to five frequencies under a five-parameter circuit fitted with
+    every parameter "determined" (R1 0.0160 +/- 0.0014 ohm), without a word; Lin-KK and the DRT
+    had refused it. Every third frequency (22) is enough."""
+    from nakit.eis.fitting import CIRCUIT_FLAG_WORDS
+
+    ds = read_eis(peer_file("echem", "impedancepy", "exampleData.csv"))
+    with pytest.warns(NakitWarning, match="fewer than two frequencies per fitted parameter"):
+        short = fit_circuit(ds.isel(frequency=slice(None, None, 13)), "R0-p(R1,CPE1)-W1", weighting="modulus")
+    assert short.n_points == 6 and "few_frequencies" in short.flags and not short.ok
+    assert CIRCUIT_FLAG_WORDS["few_frequencies"] in short.flag_details
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        enough = fit_circuit(ds.isel(frequency=slice(None, None, 3)), "R0-p(R1,CPE1)-W1", weighting="modulus")
+    assert enough.n_points == 22 and enough.flags == ()
