@@ -123,6 +123,12 @@ class InvalidDataError(FileFormatError):
     reader's request for a missing fact is the answer then (:func:`nakit.read`)."""
 
 
+class UnsupportedMeasurementError(FileFormatError):
+    """The file is a format the reader knows, holding a measurement of a kind nakit does not
+    analyse (an Ar or CO2 isotherm): the answer for that file, whatever the other readers say
+    of its text (:func:`nakit.read`)."""
+
+
 class AmbiguousFileError(FileFormatError):
     """More than one technique's reader accepts the file; ``techniques`` names them. Some files
     hold two measurements (an EC-Lab sequence: a cycling record and impedance sweeps), each read

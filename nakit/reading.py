@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import (AmbiguousFileError, FileFormatError, InvalidDataError, MissingDependencyError, MissingFactError,
-                     NakitError, NotAMeasurementError, ParameterError, existing_file)
+                     NakitError, NotAMeasurementError, ParameterError, UnsupportedMeasurementError, existing_file)
 
 __all__ = ["TECHNIQUES", "TAKES", "reader", "read", "identify", "technique_of", "describe", "Inspection",
            "files_in", "inspect_files", "study_draft"]
@@ -169,7 +169,7 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     if len(invalid) == 1:
         raise invalid[0]
     if not invalid:
-        for kind in (MissingDependencyError, MissingFactError):
+        for kind in (UnsupportedMeasurementError, MissingDependencyError, MissingFactError):
             known = [exc for exc in refused.values() if isinstance(exc, kind)]
             if known:
                 raise known[0]

@@ -100,6 +100,20 @@ def test_a_fact_says_what_a_file_was_meant_as(tmp_path):
         nakit.read(path)
 
 
+def test_an_isotherm_of_another_gas_is_refused_for_its_gas_alone(tmp_path):
+    """raw2aif's Sample_G as an argon isotherm at 87 K: the sorption reader's refusal is the answer,
+    not the text-table readers' words on an AIF's lines."""
+    from nakit.errors import UnsupportedMeasurementError
+
+    text = peer_file("sorption", "aif-examples", "Sample_G.aif_tst").read_text(encoding="utf-8")
+    path = tmp_path / "ar87.aif"
+    path.write_text(text.replace("_exptl_adsorptive 'N2'", "_exptl_adsorptive 'Ar'"), encoding="utf-8")
+    with pytest.raises(UnsupportedMeasurementError) as err:
+        nakit.read(path)
+    assert str(err.value) == (f"{path}, field '_exptl_adsorptive': adsorptive 'Ar': nakit analyses N2 isotherms only "
+                              "(the BET cross-section, the Kelvin equation and the thickness curves are N2's at 77 K)")
+
+
 def test_a_reason_every_reader_gives_is_said_once(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")

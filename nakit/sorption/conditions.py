@@ -14,12 +14,23 @@ import math
 from typing import Any, Mapping
 
 __all__ = ["ASSUMED_ADSORPTIVE", "ASSUMED_TEMPERATURE_K", "stated_temperature", "stated_adsorptive", "temperature_words",
-           "adsorptive_words", "assumed_conditions", "isotherms_at"]
+           "adsorptive_words", "assumed_conditions", "isotherms_at", "check_n2"]
 
 #: The adsorptive every analysis assumes when a file names none.
 ASSUMED_ADSORPTIVE = "N2"
 #: The temperature (K) every analysis assumes when a file states none: N2's normal boiling point.
 ASSUMED_TEMPERATURE_K = 77.35
+
+
+def check_n2(adsorptive, path, field: str) -> None:
+    """Refuse a file whose adsorptive is not N2 (:class:`~nakit.errors.UnsupportedMeasurementError`,
+    naming it and the ``field`` that states it)."""
+    from ..errors import UnsupportedMeasurementError
+
+    if str(adsorptive or "").strip().lower() not in ("n2", "nitrogen"):
+        raise UnsupportedMeasurementError(path, f"adsorptive {adsorptive!r}: nakit analyses N2 isotherms only (the BET "
+                                                "cross-section, the Kelvin equation and the thickness curves are N2's "
+                                                "at 77 K)", field=field)
 
 
 def stated_temperature(ds: Any) -> float | None:

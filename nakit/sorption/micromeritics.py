@@ -21,6 +21,7 @@ import numpy as np
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
+from .conditions import check_n2
 from .isotherm import dataset_reader, isotherm_points
 from .units import pressure_factor
 
@@ -430,9 +431,8 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
         p0 = pressure / rel[keep]
     header = blocks["header"]
     attrs = _header_attrs(header, iso, path)
-    if attrs["adsorptive"] and attrs["adsorptive"].strip().lower() not in ("n2", "nitrogen"):
-        raise FileFormatError(path, f"adsorptive {attrs['adsorptive']!r}: only N2 isotherms are supported",
-                              field="Analysis Adsorptive")
+    if attrs["adsorptive"]:
+        check_n2(attrs["adsorptive"], path, "Analysis Adsorptive")
     attrs["loading_units_in_file"] = q_unit
     if header.decimal == ",":
         attrs["source_locale"] = "decimal ','"

@@ -38,6 +38,7 @@ import numpy as np
 from ..datamodel import file_provenance, require_dataset
 from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
+from .conditions import check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points
 from .micromeritics import first_sheet, read_micromeritics, workbook_bytes
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
@@ -427,8 +428,7 @@ def _number(text, path, line, field) -> float:
 
 def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoints:
     # the adsorbate first: a CO2 isotherm at 273 K is refused for its gas, not for N2's liquid range
-    if str(meta.get("adsorbate", "nitrogen")).lower() not in ("nitrogen", "n2"):
-        raise FileFormatError(path, f"adsorbate {meta.get('adsorbate')!r}: only N2 isotherms are supported", field="adsorbate")
+    check_n2(meta.get("adsorbate", "nitrogen"), path, "adsorbate")
     mode = str(meta.get("pressure_mode", "absolute") or "absolute")
     p = np.asarray(p, dtype=float)
     temperature = meta.get("temperature")
@@ -509,9 +509,8 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     if not punit or not lunit:
         raise FileFormatError(path, "AIF needs _units_pressure and _units_loading", field="_units_pressure")
     adsorptive = str(value("_exptl_adsorptive", "") or "").strip()
-    if adsorptive and adsorptive.lower() not in ("n2", "nitrogen"):
-        raise FileFormatError(path, f"adsorptive {adsorptive!r}: only N2 isotherms are supported",
-                              field="_exptl_adsorptive")
+    if adsorptive:
+        check_n2(adsorptive, path, "_exptl_adsorptive")
     temperature = value("_exptl_temperature")
     fallback_p0 = None
     if temperature is not None and str(value("_exptl_adsorptive", "")).strip().lower() in ("n2", "nitrogen"):

@@ -36,6 +36,7 @@ import numpy as np
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError, require
 from ..textio import check_last_row, decode, parse_number, read_bytes, require_finite
+from .conditions import check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points
 from .micromeritics import workbook_bytes
 from .units import loading_factor, pressure_factor
@@ -132,11 +133,6 @@ def _pfactor(unit, path, field) -> float:
         raise FileFormatError(path, str(exc), field=field) from None
 
 
-def _check_n2(adsorptive, path, field):
-    if str(adsorptive or "").strip().lower() not in ("n2", "nitrogen"):
-        raise FileFormatError(path, f"adsorptive {adsorptive!r}: only N2 isotherms are supported", field=field)
-
-
 def _number_in(text, path, field) -> float:
     """The number in a metadata value such as ``'0,0304(g)'`` or ``'0.032 g'``."""
     m = re.match(r"\s*([-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?)", str(text))
@@ -211,7 +207,7 @@ def read_bel_dat(path: str | os.PathLike, **facts) -> xr.Dataset:
 
 
 def _bel_dataset(path, meta, data, fmt, facts) -> IsothermPoints:
-    _check_n2(meta.get("adsorbate"), path, "Adsorptive")
+    check_n2(meta.get("adsorbate"), path, "Adsorptive")
     if "loading" not in data or "pressure" not in data:
         raise FileFormatError(path, "the data tables have no pressure (Pe) or amount (V) column")
     factor = _pfactor(meta.get("pressure_unit"), path, "pressure unit")
@@ -349,7 +345,7 @@ def read_quantachrome(path: str | os.PathLike, **facts) -> xr.Dataset:
     from adsorption_file_parser.qnt_txt import parse
 
     meta, data = _parse_with(path, "\n".join(lines[:end]) + "\n", "cp1252", ".txt", parse)
-    _check_n2(meta.get("adsorbate"), path, "Analysis gas")
+    check_n2(meta.get("adsorbate"), path, "Analysis gas")
     if "loading" not in data:
         raise FileFormatError(path, "no 'Volume @ STP' column", line=head + 1)
     volume_unit = str(meta.get("original_loading_string") or "").strip().lower()
@@ -429,7 +425,7 @@ def read_3p_xlsx(path: str | os.PathLike, **facts) -> xr.Dataset:
                 meta, data = parse(str(copy))
         except Exception as exc:  # openpyxl and the parser raise many kinds on a broken workbook
             raise FileFormatError(path, f"not a readable 3P workbook ({type(exc).__name__}: {exc})") from None
-    _check_n2(meta.get("adsorbate"), path, "Adsorbate")
+    check_n2(meta.get("adsorbate"), path, "Adsorbate")
     for key in ("pressure", "pressure_relative", "loading"):
         if key not in data:
             raise FileFormatError(path, f"the Isotherm sheet has no {key} column", field="Isotherm")

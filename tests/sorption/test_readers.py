@@ -216,7 +216,7 @@ def test_bad_files(tmp_path):
         read_isotherm(tmp_path / "empty.xlsx")
     with pytest.raises(FileFormatError, match="invalid JSON"):
         read_pygaps_json(_csv(tmp_path, "{", "x.json"))
-    with pytest.raises(FileFormatError, match="only N2"):
+    with pytest.raises(FileFormatError, match="nakit analyses N2 isotherms only"):
         doc = {"adsorbate": "argon", "pressure_mode": "relative", "isotherm_data": [{"pressure": 0.1, "loading": 1}]}
         read_pygaps_json(_csv(tmp_path, json.dumps(doc), "ar.json"))
     with pytest.raises(FileFormatError, match="_units_pressure"):
@@ -374,7 +374,9 @@ def test_another_gas_or_a_temperature_outside_n2s_liquid_range_names_the_file_an
     path = _csv(tmp_path, json.dumps(doc), "co2.json")
     with pytest.raises(FileFormatError) as exc:
         read_isotherm(path)
-    assert (exc.value.field, exc.value.reason) == ("adsorbate", "adsorbate 'CO2': only N2 isotherms are supported")
+    assert (exc.value.field, exc.value.reason) == ("adsorbate", "adsorptive 'CO2': nakit analyses N2 isotherms only "
+                                                                "(the BET cross-section, the Kelvin equation and the "
+                                                                "thickness curves are N2's at 77 K)")
     doc.update(adsorbate="nitrogen")
     path = _csv(tmp_path, json.dumps(doc), "n2_at_273K.json")
     with pytest.raises(FileFormatError) as exc:
@@ -438,7 +440,7 @@ def test_micromeritics_other_gas_is_refused(tmp_path):
             if cell.value == "N2":
                 cell.value = "Ar"
     wb.save(path)
-    with pytest.raises(FileFormatError, match="adsorptive 'Ar': only N2"):
+    with pytest.raises(FileFormatError, match="adsorptive 'Ar': nakit analyses N2 isotherms only"):
         read_isotherm(path)
 
 
