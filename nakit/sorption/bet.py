@@ -283,6 +283,12 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     if n < needed:
         raise CalculationError(f"only {n} adsorption point{'' if n == 1 else 's'} below p/p0 = {p_max}; BET needs "
                                f"at least {needed}")
+    in_region = int(np.sum(p <= SINGLE_POINT_REGION[1]))
+    if in_region < 3:  # a range above it, flagged or not, would be no BET monolayer (p/p0 0.43-0.5 gave "805 m2/g")
+        raise CalculationError(f"only {in_region} adsorption point{'' if in_region == 1 else 's'} at p/p0 up to "
+                               f"{SINGLE_POINT_REGION[1]:g} (the isotherm starts at {pf[0]:.3g}): the BET region, where "
+                               "the monolayer forms (ISO 9277: 0.05-0.3 for mesoporous solids, lower for microporous "
+                               "ones), is not measured, and BET needs at least 3 points in it")
     y = bet_transform(p, q)
     i, j = _ranges(n)
     j1 = j + 1

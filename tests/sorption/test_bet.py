@@ -173,6 +173,19 @@ def test_leading_points_of_zero_uptake_are_left_out_of_the_automatic_range():
         area_bet_raw(p, np.r_[0.0, q[1:]], p_range=(0.005, 0.3))
 
 
+def test_an_isotherm_that_starts_above_the_bet_region_has_no_bet_area():
+    """BETSI's MCM-41 from p/p0 0.37 on: the least-bad range, 0.43-0.5, failed all four criteria
+    and still gave "805 m2/g" (flagged); there is no monolayer to find above the BET region."""
+    table = np.loadtxt(peer_file("sorption", "betsi", "MCM-41.csv"), delimiter=",", skiprows=1,
+                       encoding="utf-8-sig")
+    high = table[table[:, 0] > 0.35]
+    with pytest.raises(CalculationError, match=r"only 0 adsorption points at p/p0 up to 0.35 \(the isotherm starts "
+                                               r"at 0.373\): the BET region, where the monolayer forms"):
+        area_bet_raw(high[:, 0], high[:, 1], on_failure="flag")
+    three = table[table[:, 0] > 0.2]  # three points in the region: fitted (and judged) as before
+    assert area_bet_raw(three[:, 0], three[:, 1], on_failure="flag").n_points >= 3
+
+
 PYGAPS = ["MCM-41 N2 77K.json", "NaY N2 77K.json", "SiO2 N2 77K.json", "Takeda 5A N2 77K.json", "UiO-66(Zr) N2 77K.json"]
 
 
