@@ -130,9 +130,34 @@ def read_cif(path: str | os.PathLike, name: str | None = None) -> Crystal:
     sites = st.get_all_unit_cell_sites()
     if not sites:
         raise FileFormatError(path, "no atom sites (_atom_site_fract_x/y/z loop)")
-    if st.cell.a <= 0:
-        raise FileFormatError(path, "no unit cell (_cell_length_a ...)")
+    _check_cif(path, st)
     return _crystal(st, name or path.stem, str(path))
+
+
+def _check_cif(path, st) -> None:
+    """Refuse what gemmi reads without a word and would simulate wrongly: a missing cell length
+    (gemmi then takes the cell as 1 x 1 x 1 A), an angle outside 0-180 deg, an element symbol it
+    does not know (scattering nothing), an occupancy outside (0, 1]."""
+    import gemmi
+
+    block = gemmi.cif.read(str(path)).find_block(st.name)
+    for tag in ("_cell_length_a", "_cell_length_b", "_cell_length_c"):
+        if block is not None and block.find_value(tag) is None:
+            raise FileFormatError(path, f"no {tag}: the unit cell is incomplete", field=tag)
+    c = st.cell
+    if min(c.a, c.b, c.c) <= 0:
+        raise FileFormatError(path, f"cell lengths {c.a:g}, {c.b:g}, {c.c:g} A: each must be positive",
+                              field="_cell_length_a")
+    for tag, angle in (("_cell_angle_alpha", c.alpha), ("_cell_angle_beta", c.beta), ("_cell_angle_gamma", c.gamma)):
+        if not 0 < angle < 180:
+            raise FileFormatError(path, f"{tag} {angle:g} deg: a cell angle lies between 0 and 180 deg", field=tag)
+    for site in st.sites:
+        if site.element.name == "X":
+            raise FileFormatError(path, f"atom site {site.label!r}: element {site.type_symbol!r} is none nakit knows",
+                                  field="_atom_site_type_symbol")
+        if not 0 < site.occ <= 1 + 1e-6:  # (rounded site fractions such as 1.0001 pass)
+            raise FileFormatError(path, f"atom site {site.label!r}: occupancy {site.occ:g}, not in (0, 1]",
+                                  field="_atom_site_occupancy")
 
 
 def _crystal(st, name: str, source: str) -> Crystal:

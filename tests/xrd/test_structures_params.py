@@ -6,10 +6,11 @@ import gemmi
 import numpy as np
 import pytest
 
-from nakit.errors import ParameterError
+from nakit.errors import FileFormatError, ParameterError
 from nakit.xrd import Phase, fit_peaks, identify_phases, read_cif, reference, refine_cell
 from nakit.xrd.simulate import clear_sticks_cache, reflections
 from nakit.xrd.structures import Site, crystal_from_parameters, library
+from tests.peer import peer_file
 from tests.xrd.test_analysis import _measured
 
 NACL_CIF = """data_NaCl
@@ -140,3 +141,36 @@ def test_refine_cell_on_a_structure_built_from_parameters():
     wrong = crystal_from_parameters("Fm-3m", {"a": 6.40}, [("Na", 0.25, 0.25, 0.25), ("S", 0, 0, 0)], name="my-Na2S")
     with pytest.raises(ParameterError, match="not a reflection of 'my-Na2S'"):
         refine_cell(ids.assignments, "my-Na2S", "Cu", crystal=wrong)
+
+
+RUTILE = ("xrd", "dans_diffraction", "Rutile.cif")
+
+
+@pytest.mark.parametrize("old, new, said", [
+    # gemmi took a cell missing a length as 1 x 1 x 1 A, and simulated rutile's lines from it
+    ("_cell_length_c                   2.9540", "", r"field '_cell_length_c': no _cell_length_c: the unit cell is "
+                                                   r"incomplete"),
+    ("_cell_angle_gamma               90.0000", "_cell_angle_gamma               190.0000",
+     r"field '_cell_angle_gamma': _cell_angle_gamma 190 deg: a cell angle lies between 0 and 180 deg"),
+    (" Label  O 1.0000", " Label  Xq 1.0000", r"atom site 'Label': element 'Xq' is none nakit knows"),
+    (" Label  O 1.0000", " Label  O 1.8000", r"atom site 'Label': occupancy 1.8, not in \(0, 1\]"),
+    (" Label  O 1.0000", " Label  O 0.0000", r"atom site 'Label': occupancy 0, not in \(0, 1\]"),
+])
+def test_a_cif_gemmi_reads_but_nakit_would_simulate_wrongly_is_refused(tmp_path, old, new, said):
+    text = peer_file(*RUTILE).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "rutile.cif"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(FileFormatError, match=said) as err:
+        read_cif(path)
+    assert err.value.path == str(path)
+
+
+def test_ionic_type_symbols_are_their_elements(tmp_path):
+    """ICSD writes O2-, Ti4+: gemmi's small-structure reader takes them as O and Ti."""
+    text = peer_file(*RUTILE).read_text(encoding="utf-8")
+    path = tmp_path / "ionic.cif"
+    path.write_text(text.replace(" Label  O 1.0000", " Label  O2- 1.0000").replace(" Label  Ti 1.0000",
+                                                                                    " Label  Ti4+ 1.0000"))
+    ionic, plain = read_cif(path), read_cif(peer_file(*RUTILE))
+    assert ionic.elements == plain.elements == ("Ti", "Ti", "O", "O", "O", "O")
