@@ -239,7 +239,7 @@ def _refuse_plain_low_axis(path: str, ds) -> None:
     than call them a spectrum. (read_raman refuses such an axis in steps under 0.1, a 2theta scan's;
     a coarser scan, 0.1-0.2 deg, is not told apart from a low-wavenumber spectrum.)"""
     x = ds["raman_shift"].values
-    if ds.attrs.get("source_format") == "two-column-txt" and x.size and 0 < x.min() and x.max() <= 180:
+    if str(ds.attrs.get("source_format")).startswith("two-column-") and x.size and 0 < x.min() and x.max() <= 180:
         raise FileFormatError(path, f"two plain columns with the first from {x.min():g} to {x.max():g}: a Raman "
                                     "spectrum in cm-1 or a diffraction scan in degrees 2theta, and nothing in the file "
                                     "says which; say it: technique='raman' (nakit inspect -t raman), or technique="

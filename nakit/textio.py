@@ -260,7 +260,8 @@ class TextFile:
 
 def read_text_lines(path: str | os.PathLike, *, max_bytes: int | None = None,
                     allow_empty: bool = False) -> TextFile:
-    """Read a (possibly compressed) text file as lines.
+    """Read a (possibly compressed) text file as lines; a spreadsheet workbook holding one table
+    as the lines of its text export (:func:`nakit.sheets.table_lines`).
 
     Parameters
     ----------
@@ -283,6 +284,11 @@ def read_text_lines(path: str | os.PathLike, *, max_bytes: int | None = None,
     """
     p = Path(path)
     data = read_bytes(p, max_bytes=max_bytes)
+    from .sheets import is_workbook, table_lines
+
+    if is_workbook(data):  # a table kept in Excel: its rows as the lines of its text export
+        lines, sheet = table_lines(data, p)
+        return TextFile(path=p, lines=lines, ends_with_newline=True, encoding=f"workbook sheet {sheet!r}")
     text, encoding = _decode(data, p)
     if not allow_empty and not text.strip():
         raise FileFormatError(p, "file is empty" if not data else "file holds only white space")

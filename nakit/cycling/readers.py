@@ -450,6 +450,15 @@ class TextTable:
         self.path, self.header, self.rows, self.header_line = path, header, rows, header_line
 
 
+def _in_workbook(path: Path) -> bool:
+    """Whether a plain table was read from a spreadsheet (:mod:`nakit.sheets`), not a text file."""
+    from ..textio import COMPRESSION_SUFFIXES
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    return path.suffix.lower() not in COMPRESSION_SUFFIXES and head.startswith((_ZIP, _OLE2))
+
+
 def _text_lines(path) -> tuple[Path, list[str], bool]:
     """Lines of a text file; a GBK-encoded Chinese export (Neware, LAND in China) is decoded
     as GBK when it is not UTF-8 and its GBK reading holds CJK characters."""
@@ -779,7 +788,8 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
     return make_record(cols["time"], cols["voltage"], current_sign * cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
                        row_offset=skiprows + 2,
-                       attrs=file_provenance(table.path, "BaSyTec txt" if basytec else "csv",
+                       attrs=file_provenance(table.path, "BaSyTec txt" if basytec else
+                                             "workbook" if _in_workbook(table.path) else "csv",
                                              column_map=str(dict(columns)),
                                              current_sign="as given" if current_sign == 1 else "reversed",
                                              **({"cycler": "BaSyTec"} if basytec else {})))
@@ -826,6 +836,7 @@ def sniff_cycling(path: str | os.PathLike) -> str:
     """
     import zipfile
 
+    from ..sheets import is_table
     from ..textio import COMPRESSION_SUFFIXES, decode, read_bytes
 
     p = existing_file(path)
@@ -863,6 +874,8 @@ def sniff_cycling(path: str | os.PathLike) -> str:
     if binary == "workbook":
         sheets = _workbook(p).sheet_names
         kind = _workbook_kind(sheets)
+        if kind is None and is_table(read_bytes(p), p):  # a table kept in Excel, read as its text export
+            return "text_table"
         if kind is None:
             raise FileFormatError(p, f"an Excel workbook with sheets {sheets}, not a cycler export nakit "
                                   "recognises: LAND (Record-Tab), Arbin (Channel_*), Neware BTSDA 7 "

@@ -38,6 +38,7 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, ParameterError, read_as
+from ..sheets import is_table
 from ..textio import (check_last_row, decode, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
 from .eclab import MPR_MAGIC, MPT_MAGIC, read_biologic_mpr, read_biologic_mpt
 from .gamry import MAGIC as GAMRY_MAGIC
@@ -325,7 +326,8 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         instrument["polar"] = 1
     else:
         z = data[:, 1] + 1j * sign * data[:, 2]
-    attrs = file_provenance(path, "csv", imag_convention=imag_convention, imag_convention_detected=int(detected),
+    attrs = file_provenance(path, "workbook" if text.encoding.startswith("workbook") else "csv",
+                            imag_convention=imag_convention, imag_convention_detected=int(detected),
                             **instrument)
     try:
         return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
@@ -373,6 +375,8 @@ def sniff_eis_format(path: str | os.PathLike) -> str:
         raise FileFormatError(p, "file is empty")
     if data.startswith(MPR_MAGIC):
         return "biologic_mpr"
+    if is_table(data, p):  # a table kept in Excel, read as its text export (read_text_lines)
+        return "csv"
     for magic, what in _FOREIGN:
         if data.startswith(magic):
             raise FileFormatError(p, f"this looks like {what}, not an impedance spectrum; read_eis reads "

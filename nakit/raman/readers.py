@@ -38,6 +38,7 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
 from ..textio import (TextFile, check_last_row, check_last_value, decode, first_column_technique, parse_number,
                       read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+from ..sheets import is_table, table_lines
 from .saturation import SATURATION_ATTR, clipped_ranges
 
 SHIFT_ATTRS = {"units": "cm-1", "long_name": "Raman shift"}
@@ -108,10 +109,13 @@ def detect_format(path: str | os.PathLike) -> str:
     data = read_bytes(path)
     if data[:4] == b"WDF1":
         return "wdf"
-    for magic, what in _FOREIGN:
-        if data.startswith(magic):
-            raise FileFormatError(path, f"this looks like {what}")
-    text = decode(data[:65536], path) if data[:3] != b"\xef\xbb\xbf" else data[3:65536].decode("utf-8", "replace")
+    if is_table(data, path):  # a table kept in Excel: told apart by its text export's lines
+        text = "\n".join(table_lines(data, path)[0][:2000])
+    else:
+        for magic, what in _FOREIGN:
+            if data.startswith(magic):
+                raise FileFormatError(path, f"this looks like {what}")
+        text = decode(data[:65536], path) if data[:3] != b"\xef\xbb\xbf" else data[3:65536].decode("utf-8", "replace")
     if ("<xrdMeasurements" in text or "*RAS_DATA_START" in text or "[Scan points]" in text
             or re.search(r"^_2THETA|^BANK\s", text, re.M)):
         raise FileFormatError(path, "this looks like an X-ray diffraction file (XRDML, Rigaku RAS, PANalytical CSV, "
@@ -342,7 +346,8 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
         if names:
             raise
         raise read_as(exc, "Raman shift and intensity (no header names the columns)") from None
-    ds.attrs.update(file_provenance(path, "two-column-txt", **extra))
+    ds.attrs.update(file_provenance(path, "two-column-" + ("workbook" if text.encoding.startswith("workbook") else "txt"),
+                                    **extra))
     return _with_laser(ds, laser_wavelength)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
+from ..sheets import workbook_bytes
 from .conditions import check_n2
 from .isotherm import dataset_reader, isotherm_points
 from .units import pressure_factor
@@ -72,43 +73,6 @@ def _unit_in(header: str) -> str:
 
 def _is_num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-#: Largest workbook read (Full Report Set exports are a few hundred kB).
-MAX_BYTES = 64 * 2**20
-
-
-#: Largest total an .xlsx (zip) container's members may expand to.
-MAX_UNZIPPED = 256 * 2**20
-
-
-def workbook_bytes(path) -> bytes:
-    """The bytes of an .xls/.xlsx file, refusing an .xlsx whose zip members expand past
-    :data:`MAX_UNZIPPED` (a "zip bomb" workbook: python-calamine aborts the whole process on
-    one, so it is checked here, streaming each member in bounded memory)."""
-    import io
-    import zipfile
-
-    from ..textio import read_bytes
-
-    data = read_bytes(path, max_bytes=MAX_BYTES)  # missing path, directory, size cap
-    if not data.startswith(b"PK\x03\x04"):
-        return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                if total > MAX_UNZIPPED:
-                    raise FileFormatError(path, f"workbook decompresses to more than {MAX_UNZIPPED} bytes "
-                                                "(a zip bomb?)", field=info.filename)
-            for info in zf.infolist():  # the declared sizes must be the real ones
-                with zf.open(info) as member:
-                    while member.read(1 << 20):
-                        pass
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise FileFormatError(path, f"not a readable .xlsx workbook: damaged zip container ({exc})") from None
-    return data
 
 
 #: The last workbook whose first sheet :func:`first_sheet` parsed: (bytes, sheet names, rows).

@@ -40,6 +40,7 @@ from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .conditions import check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points
+from ..sheets import is_table, table_lines
 from .micromeritics import first_sheet, read_micromeritics, workbook_bytes
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
 
@@ -189,15 +190,19 @@ def detect_format(path: str | os.PathLike):
     if "isotherm tabular report" in low:
         raise FileFormatError(path, "this looks like a Micromeritics report saved as text; nakit reads the "
                                     "spreadsheet export (File > Export > .xls, Full Report Set)")
-    if re.search(r"p/p0|p/po|p/p°|relative.?pressure|p_rel", first, re.IGNORECASE):
+    if _plain_table_header(first):
         return "csv", read_csv
-    if re.search(r"(^|[,;\t])\s*\"?(p0|po|p_0|saturation pressure|psat)\b", first, re.IGNORECASE):
-        return "csv", read_csv  # absolute pressures with the saturation pressure beside them
     shown = first if len(first) <= 60 else first[:57] + "..."
     raise FileFormatError(path, f"text whose first line is {shown!r}: not a recognised isotherm format. A plain "
                                 "table needs a header naming p/p0 (or an absolute pressure and the saturation "
                                 "pressure p0, each with its unit) and the loading with its unit, e.g. "
                                 "'p/p0,Quantity Adsorbed (cm3/g STP)'", line=1)
+
+
+def _plain_table_header(first: str) -> bool:
+    """A plain table's header: it names p/p0, or absolute pressures with the saturation pressure beside them."""
+    return bool(re.search(r"p/p0|p/po|p/p°|relative.?pressure|p_rel", first, re.IGNORECASE)
+                or re.search(r"(^|[,;\t])\s*\"?(p0|po|p_0|saturation pressure|psat)\b", first, re.IGNORECASE))
 
 
 def _detect_workbook(path, data: bytes):
@@ -229,6 +234,10 @@ def _detect_workbook(path, data: bytes):
     if any("sms" in c or "dvs" in c for c in cells) or any("dvs" in s.lower() for s in sheets):
         raise FileFormatError(path, f"this looks like an SMS DVS vapour sorption workbook (sheets {sheets}); nakit "
                                     "reads N2 isotherms only")
+    if is_table(data, path):  # a table kept in Excel, read as its text export (read_text_lines)
+        first_line = next((ln for ln in table_lines(data, path)[0] if ln.strip()), "")
+        if _plain_table_header(first_line):
+            return "workbook", read_csv
     raise FileFormatError(path, f"a spreadsheet workbook (sheets {sheets}) that is neither a Micromeritics Full "
                                 "Report Set export (no 'Isotherm Tabular Report') nor a 3P report (sheets "
                                 "'Isotherm' and 'Info'/'Summary')")
@@ -345,7 +354,8 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     ends = tf.ends_with_newline or not lines[-1].strip()
     if ib is None or ib != len(header) - 1:  # a cut label cannot be told from a short one; numbers can
         check_last_row(rows, path=path, ends_with_newline=ends, line=last_line, decimal=decimal)
-    attrs = {"loading_units_in_file": unit, **file_provenance(path, "csv")}
+    attrs = {"loading_units_in_file": unit,
+             **file_provenance(path, "workbook" if tf.encoding.startswith("workbook") else "csv")}
     if absolute is not None:
         attrs["relative_pressure_from"] = f"{header[absolute[0]]} / {header[absolute[1]]}"
     if percent:

@@ -55,6 +55,7 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
+from ..sheets import is_table, is_workbook, table_lines
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
@@ -252,6 +253,8 @@ def detect_format(data: bytes, suffix: str, path) -> str:
                               "reads 'RAW ', 'RAW2', 'RAW1.01' and 'RAW4.00'", field="byte 0")
     if data[:4] == b"PK\x03\x04":
         return _detect_zip(data, path)
+    if is_table(data, path):  # a legacy .xls holding a table
+        return "workbook"
     for magic, what in _FOREIGN_MAGIC:
         if data.startswith(magic):
             raise FileFormatError(path, f"this looks like {what}")
@@ -306,8 +309,10 @@ def _detect_zip(data: bytes, path) -> str:
     if any(re.search(r"(^|/)Profile\d+\.txt$", n) for n in names):
         return "rigaku_rasx"
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        raise FileFormatError(path, "this looks like an Excel workbook (.xlsx), not a diffraction scan; export "
-                              "the scan as text or read the sheet with pandas")
+        if is_table(data, path):  # a table kept in Excel, read as its text export
+            return "workbook"
+        raise FileFormatError(path, "this looks like an Excel workbook (.xlsx) with data on several sheets, not a "
+                              "diffraction scan; a scan's table on a workbook's one sheet (or as text) is read")
     shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
     raise FileFormatError(path, f"a zip archive that is neither Bruker BRML (Experiment*/RawData*.xml) nor "
                           f"Rigaku RASX (Data*/Profile*.txt); it holds: {shown or 'nothing'}")
@@ -682,7 +687,10 @@ _COMMENT_START = tuple("#;!%'\"") + ("//",)
 
 
 def _text(data: bytes, path) -> tuple[list[str], bool]:
-    """Decoded lines (BOM removed, any line end) and whether the file ends with a line break."""
+    """Decoded lines (BOM removed, any line end) and whether the file ends with a line break; a
+    workbook's one table as its text export's lines (:func:`nakit.sheets.table_lines`)."""
+    if is_workbook(data):
+        return table_lines(data, path)[0], True
     text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
     ends = text.endswith("\n")
     lines = text.split("\n")
@@ -1088,6 +1096,7 @@ def _parse_rigaku_rasx(data: bytes, path) -> list[_Scan]:
 
 _PARSERS = {
     "xy": _parse_xy,
+    "workbook": _parse_xy,  # a two- or three-column table in a spreadsheet
     "panalytical_csv": _parse_panalytical_csv,
     "rigaku_ras": _parse_rigaku_ras,
     "rigaku_rasx": _parse_rigaku_rasx,

@@ -360,8 +360,15 @@ def test_unknown_workbook_names_its_sheets(tmp_path):
     path = tmp_path / "cell.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     wb.add_worksheet("Summary").write_row(0, 0, ["a", "b"])
+    wb.add_worksheet("Notes").write_row(0, 0, ["cell 3"])
     wb.close()
-    with pytest.raises(FileFormatError, match=r"Excel workbook with sheets \['Summary'\].*Neware BTS 8"):
+    with pytest.raises(FileFormatError, match=r"Excel workbook with sheets \['Summary', 'Notes'\].*Neware BTS 8"):
+        read_cycling(path)
+    # one sheet: a table kept in Excel, read as its text export would be
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Summary").write_row(0, 0, ["a", "b"])
+    wb.close()
+    with pytest.raises(FileFormatError, match=r"cell\.xlsx, line 1: no data rows under the header"):
         read_cycling(path)
 
 
