@@ -32,11 +32,13 @@ def _quiet_summary(record):
         return summarise(record, 1.0)
 
 
-def _flipped(path):
+def export(path, *, voltage_scale=1.0, current_sign=1):
+    """The stand-in written as a plain table under headings in V and mA, its voltages times
+    ``voltage_scale``, its current times ``current_sign``."""
     rec = read_cycling(STAND_IN)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("time/s,Ewe/V,I/mA\n")
-        fh.writelines(f"{t:.3f},{v:.5f},{-i:.6g}\n" for t, v, i in
+        fh.writelines(f"{t:.3f},{voltage_scale * v:.8g},{current_sign * i:.6g}\n" for t, v, i in
                       zip(rec.time.values, rec.voltage.values, rec.current.values))
     return path
 
@@ -63,7 +65,7 @@ def test_no_real_record_is_doubted(parts):
 def test_notebook04_flags_every_result_and_current_sign_puts_it_right(tmp_path):
     from nakit.runner import execute
 
-    path = _flipped(tmp_path / "export.csv")
+    path = export(tmp_path / "export.csv", current_sign=-1)
 
     def headline(sample):
         out = tmp_path / ("fixed" if "current_sign" in sample else "as read")

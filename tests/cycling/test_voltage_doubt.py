@@ -17,28 +17,18 @@ from nakit.cycling.cycles import CELL_VOLTAGE_MAX, summarise
 from nakit.cycling.record import make_record
 from nakit.errors import NakitWarning
 from nakit.paths import data_dir, notebooks_dir
-from tests.cycling.test_current_sign import PEER, STAND_IN, _quiet_summary
+from tests.cycling.test_current_sign import PEER, STAND_IN, _quiet_summary, export
 from tests.peer import peer_file
 
 
-def _export(path, scale=1.0):
-    """The stand-in written as a plain table under a heading in V, its voltages times ``scale``."""
-    rec = read_cycling(STAND_IN)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("time/s,Ewe/V,I/mA\n")
-        fh.writelines(f"{t:.3f},{scale * v:.8g},{i:.6g}\n" for t, v, i in
-                      zip(rec.time.values, rec.voltage.values, rec.current.values))
-    return path
-
-
 def test_millivolts_under_a_heading_in_volts_are_said_and_units_put_them_right(tmp_path):
-    path = _export(tmp_path / "export.csv", 1000.0)
+    path = export(tmp_path / "export.csv", voltage_scale=1000.0)
     with pytest.warns(NakitWarning, match=r"the voltage reaches \d{4} V, beyond any single cell's \(10 V\): "
                                           r"millivolts under a heading in V\? give the sample's units \{voltage: mV\}"):
         s = summarise(read_cycling(path), 1.0)
     assert "voltage_doubtful" in s.attrs["flags"].split(",") and s.attrs["voltage_doubt"]
     fixed = _quiet_summary(read_cycling(path, units={"voltage": "mV"}))
-    original = _quiet_summary(read_cycling(_export(tmp_path / "in_volts.csv")))
+    original = _quiet_summary(read_cycling(export(tmp_path / "in_volts.csv")))
     assert fixed.attrs["voltage_doubt"] == "" and "voltage_doubtful" not in fixed.attrs["flags"]
     np.testing.assert_allclose(fixed["average_discharge_voltage"], original["average_discharge_voltage"], atol=1e-6)
     np.testing.assert_allclose(s["average_discharge_voltage"], 1000 * original["average_discharge_voltage"],
@@ -68,7 +58,7 @@ def test_the_limit_lies_above_every_real_record():
 def test_notebook04_flags_the_voltages_and_units_put_them_right(tmp_path):
     from nakit.runner import execute
 
-    path = _export(tmp_path / "export.csv", 1000.0)
+    path = export(tmp_path / "export.csv", voltage_scale=1000.0)
 
     def headline(sample, name):
         out = tmp_path / name
@@ -83,6 +73,6 @@ def test_notebook04_flags_the_voltages_and_units_put_them_right(tmp_path):
     fixed = headline({"label": "NaS-07", "file": str(path), "active_mass_mg": 1.0, "units": {"voltage": "mV"}},
                      "fixed")
     assert not any("millivolts" in r["flags"] for r in fixed.values())
-    original = _quiet_summary(read_cycling(_export(tmp_path / "in_volts.csv")))
+    original = _quiet_summary(read_cycling(export(tmp_path / "in_volts.csv")))
     assert float(fixed["average_discharge_voltage"]["value"]) == pytest.approx(
         float(original["average_discharge_voltage"].where(original["cycle_complete"] == 1).mean()), abs=1e-4)
