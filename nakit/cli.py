@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -117,14 +119,25 @@ def _wavelengths_from_beside(found: list, technique, facts) -> list[str]:
     return notes
 
 
+def _written_by_this_command(path: str) -> bool:
+    """Whether ``path`` is the file this command's output is redirected into."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+        return stat.S_ISREG(out.st_mode) and os.path.samestat(out, os.stat(path))
+    except (OSError, ValueError, AttributeError):  # no file behind stdout (a pipe, pytest's capture)
+        return False
+
+
 def _cmd_inspect(args) -> int:
     from collections import Counter
 
     from .errors import MissingFactError, NotAMeasurementError
-    from .reading import describe, inspect_files, study_draft
+    from .reading import describe, files_in, inspect_files, study_draft
 
     facts = {name: _parse_value(value) for name, value in args.fact or []}
-    found = inspect_files(args.files, args.technique, **facts)
+    # `nakit inspect --study . > study.yaml`: the shell creates the empty draft before the folder is read
+    found = inspect_files([f for f in files_in(args.files) if not _written_by_this_command(f)], args.technique,
+                          **facts)
     notes = _wavelengths_from_beside(found, args.technique, facts) if args.study else []
     done, unread, inputs = [], [], []
     for f in found:

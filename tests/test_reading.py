@@ -250,6 +250,23 @@ def test_nakit_inspect_describes_what_it_reads_and_names_what_it_cannot(tmp_path
     assert "in a study: raman: {file: " in out and "annealed.txt}" in out  # the XRD fact not carried to Raman
 
 
+def test_a_draft_redirected_into_the_folder_it_reads_leaves_itself_out(tmp_path):
+    """`nakit inspect --study . > study.yaml`: the shell creates study.yaml, empty, before the
+    folder is read; the draft named it "not read: file is empty" and the command failed."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(data_dir() / "xrd" / "annealed.raw", tmp_path / "S1_xrd.raw")
+    with open(tmp_path / "study.yaml", "w", encoding="utf-8") as out:
+        done = subprocess.run([sys.executable, "-c", "import sys; from nakit.cli import main; sys.exit(main())",
+                               "inspect", "--study", "."], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE,
+                              text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "study.yaml").read_text(encoding="utf-8")
+    assert "xrd: {file: S1_xrd.raw}" in text and "study.yaml" not in text
+
+
 def test_inspect_drafts_a_study_that_loads(tmp_path, capsys):
     from nakit.study import load_study
 
