@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 
 from .errors import FileFormatError
 
@@ -48,13 +49,30 @@ def is_workbook(data: bytes) -> bool:
 def is_table(data: bytes, path) -> bool:
     """Whether ``data`` is a workbook holding data on one sheet (:func:`table_lines` reads it), not
     a vendor's workbook of several sheets, which the readers name as such."""
-    if not is_workbook(data):
+    if not is_workbook(data) or (_filled_sheets(data) or 1) > 1:
         return False
     try:
         table_lines(data, path)
     except FileFormatError:
         return False
     return True
+
+
+def _filled_sheets(data: bytes) -> int | None:
+    """How many sheets of an .xlsx hold cells, from its zip members without parsing them (a LAND
+    workbook's record sheet of 100 000 rows was parsed by every reader to learn it is one of
+    two); None for other workbooks."""
+    import zipfile
+
+    if not data.startswith(_ZIP):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+            # a sheet's XML past 64 kB holds cells; a smaller one is read to see whether it holds any
+            return sum(1 for i in sheets if i.file_size > 1 << 16 or re.search(rb"<c[ >]", zf.read(i)))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
 
 
 def checked_workbook(data: bytes, path) -> bytes:
@@ -119,8 +137,13 @@ def table_lines(data: bytes, path) -> tuple[list[str], str]:
         than one sheet (which of them is the measurement is the user's to say: save that sheet
         on its own, or as CSV).
     """
+    import hashlib
+
     from python_calamine import CalamineWorkbook
 
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    if _LAST[0] == key:  # (each technique's reader asks for the same workbook's table)
+        return list(_LAST[1]), _LAST[2]
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(checked_workbook(data, path)))
         # the empty rows above a table kept, so that line k is row k; empty columns left of it dropped below
@@ -147,4 +170,9 @@ def table_lines(data: bytes, path) -> tuple[list[str], str]:
         lines.append("\t".join(cells))
     while lines and not lines[-1]:
         lines.pop()
+    _LAST[:] = [key, list(lines), name]
     return lines, name
+
+
+#: the last workbook :func:`table_lines` read: [its digest, its lines, its sheet's name]
+_LAST: list = [None, [], ""]

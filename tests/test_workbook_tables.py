@@ -100,3 +100,17 @@ def test_data_on_several_sheets_is_refused_naming_them(tmp_path):
     with pytest.raises(FileFormatError, match=r"a workbook with data on 2 sheets \(Sheet1, fit\): nakit reads a table "
                                               r"from a workbook with one sheet of data"):
         read_text_lines(path)
+
+
+def test_a_vendor_workbook_is_not_parsed_as_a_table(monkeypatch):
+    """LAND's workbook (Record-Tab and Cycle-Tab): its sheets are counted from the zip, so no reader
+    parses its 100 000-row record to learn that it is not one table."""
+    from nakit import sheets
+
+    data = peer_file("echem", "cellpy", "custom_data_002.xlsx").read_bytes()
+    assert sheets._filled_sheets(data) == 2
+
+    def parse(*_):
+        raise AssertionError("parsed")
+    monkeypatch.setattr(sheets, "table_lines", parse)
+    assert not sheets.is_table(data, "custom_data_002.xlsx")
