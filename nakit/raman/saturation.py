@@ -10,6 +10,8 @@ RamanSPy nor rampy reports it, so it is found here, on the spectrum as read.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = ["clipped_ranges", "clipped_band", "SATURATION_ATTR", "MIN_POINTS", "MIN_HEIGHT_NOISE"]
@@ -50,19 +52,19 @@ def clipped_ranges(raman_shift, intensity) -> np.ndarray:
     """
     x = np.asarray(raman_shift, dtype=float)
     spectra = np.asarray(intensity, dtype=float).reshape(-1, x.size)
+    if x.size < MIN_POINTS + 2:
+        return np.empty(0)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # (a map's all-NaN pixel)
+        # every spectrum of a map at once: the few that hold their maximum at 3 points are looked at
+        top = np.nanmax(spectra, axis=1, keepdims=True)
+        at_top = spectra == top
+        candidates = np.flatnonzero(at_top.sum(axis=1) >= MIN_POINTS)
+        noise = 1.4826 * np.nanmedian(np.abs(np.diff(spectra[candidates], axis=1)), axis=1) / np.sqrt(2)
+        tall = top[candidates, 0] - np.nanmedian(spectra[candidates], axis=1) > MIN_HEIGHT_NOISE * noise
     ranges = []
-    for y in spectra:
-        finite = np.isfinite(y)
-        if finite.sum() < MIN_POINTS + 2:
-            continue
-        top = np.nanmax(y)
-        noise = 1.4826 * np.nanmedian(np.abs(np.diff(y))) / np.sqrt(2)
-        if not top - np.nanmedian(y) > MIN_HEIGHT_NOISE * noise:
-            continue
-        at_top = y == top
-        if at_top.sum() < MIN_POINTS:
-            continue
-        edges = np.flatnonzero(np.diff(np.r_[False, at_top, False].astype(np.int8)))
+    for row in candidates[tall]:
+        edges = np.flatnonzero(np.diff(np.r_[False, at_top[row], False].astype(np.int8)))
         ranges += [(x[start], x[stop - 1]) for start, stop in zip(edges[::2], edges[1::2])]
     merged: list[list[float]] = []
     for lo, hi in sorted(ranges):
