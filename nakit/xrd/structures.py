@@ -117,12 +117,13 @@ class Crystal:
 
 
 def read_cif(path: str | os.PathLike, name: str | None = None) -> Crystal:
-    """Read the first data block of a CIF into a :class:`Crystal` (gemmi does the symmetry)."""
+    """Read a CIF of one data block into a :class:`Crystal` (gemmi does the symmetry)."""
     import gemmi
 
     path = existing_file(path)
-    try:
-        st = gemmi.read_small_structure(str(path))
+    try:  # (gemmi.read_small_structure, with the block kept for the checks of _check_cif)
+        block = gemmi.cif.read(str(path)).sole_block()
+        st = gemmi.make_small_structure_from_block(block)
     except (RuntimeError, ValueError) as exc:
         raise FileFormatError(path, f"not a readable CIF ({exc})") from None
     if st.spacegroup is None:
@@ -130,19 +131,16 @@ def read_cif(path: str | os.PathLike, name: str | None = None) -> Crystal:
     sites = st.get_all_unit_cell_sites()
     if not sites:
         raise FileFormatError(path, "no atom sites (_atom_site_fract_x/y/z loop)")
-    _check_cif(path, st)
+    _check_cif(path, block, st)
     return _crystal(st, name or path.stem, str(path))
 
 
-def _check_cif(path, st) -> None:
+def _check_cif(path, block, st) -> None:
     """Refuse what gemmi reads without a word and would simulate wrongly: a missing cell length
     (gemmi then takes the cell as 1 x 1 x 1 A), an angle outside 0-180 deg, an element symbol it
     does not know (scattering nothing), an occupancy outside (0, 1]."""
-    import gemmi
-
-    block = gemmi.cif.read(str(path)).find_block(st.name)
     for tag in ("_cell_length_a", "_cell_length_b", "_cell_length_c"):
-        if block is not None and block.find_value(tag) is None:
+        if block.find_value(tag) is None:
             raise FileFormatError(path, f"no {tag}: the unit cell is incomplete", field=tag)
     c = st.cell
     if min(c.a, c.b, c.c) <= 0:
