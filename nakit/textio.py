@@ -32,6 +32,7 @@ from typing import Sequence
 import numpy as np
 
 from .errors import FileFormatError, existing_file
+from .sheets import is_workbook, table_lines
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
@@ -284,8 +285,6 @@ def read_text_lines(path: str | os.PathLike, *, max_bytes: int | None = None,
     """
     p = Path(path)
     data = read_bytes(p, max_bytes=max_bytes)
-    from .sheets import is_workbook, table_lines
-
     if is_workbook(data):  # a table kept in Excel: its rows as the lines of its text export
         lines, sheet = table_lines(data, p)
         return TextFile(path=p, lines=lines, ends_with_newline=True, encoding=f"workbook sheet {sheet!r}")
