@@ -11,6 +11,7 @@ The hierarchy::
     |   +-- MissingFactError a file of a known format lacks a fact the reading needs (also a ParameterError)
     |   +-- InvalidDataError a file of a known format holds a value no measurement can have
     |   +-- NotAMeasurementError an analysis' input (a CIF, a band library, a claims list), not a measurement
+    |   +-- UnsupportedMeasurementError a file of a known format holds a measurement nakit does not analyse
     |   +-- AmbiguousFileError more than one technique's reader accepts the file
     +-- ParameterError       an argument or notebook parameter is invalid
     +-- CalculationError     an analysis cannot produce a trustworthy number
