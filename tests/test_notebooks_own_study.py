@@ -10,11 +10,13 @@ same files.
 import csv
 import re
 import shutil
+import warnings
 
 import numpy as np
 import pytest
 import xarray as xr
 
+from nakit.errors import NakitWarning
 from nakit.paths import data_dir, notebooks_dir
 from nakit.paperfigs import slug
 from tests.peer import peer_file
@@ -207,9 +209,21 @@ def test_cycling_matches_the_instrument_and_flags_what_needs_care(cycling_run):
         float(table["specific_discharge_capacity"][0]), rel=1e-4)
     html = visible_text((out / "04_cycling.html").read_text(encoding="utf-8"))
     assert "instrument vs nakit" in html
-    # graphite LiC6: 372 mAh/g theoretical; the made-up 2 mg mass gives more, which must be flagged
-    first = rows[("graphite/Li", "first_discharge_capacity")]
-    assert "theoretical 371.9 mAh/g of C6" in first["flags"]
+    # the Cycle-Tab against nakit's integration of the current (1e-4 apart), not against the counter it
+    # came from (0 by construction)
+    from nakit.cycling import compare_with_cycler, summarise
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        c = compare_with_cycler(summarise(read_cycling(land["file"]), land["active_mass_mg"]), table)
+    assert c["discharge_capacity_largest_relative_difference"] > 1e-5
+    assert f"{c['discharge_capacity_largest_relative_difference']:.1e} (cycle {c['discharge_capacity_at_cycle']})" in html
+    # graphite LiC6: 372 mAh/g theoretical; the made-up 2 mg mass gives more, which must be flagged: the first
+    # discharge, the last, the sample and its cycles
+    for key in ("first_discharge_capacity", "final_discharge_capacity"):
+        assert "theoretical 371.9 mAh/g of C6" in rows[("graphite/Li", key)]["flags"]
+    assert "above the theoretical 371.9 mAh/g of C6: discharge capacity in cycle(s) 1" in html
+    assert "above theoretical capacity" in html  # the per-cycle table's flag column
     # the Arbin and Neware records end part-way through their last cycle
     assert "cut short" in rows[("graphite/Li", "capacity_retention")]["flags"]
     assert "cut short" in rows[("Neware cell", "capacity_retention")]["flags"]

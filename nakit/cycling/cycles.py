@@ -73,7 +73,7 @@ import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
-from .cell import CellRecipe, as_recipe
+from .cell import MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
 from ..datamodel import require_dataset, source_file
 
@@ -361,12 +361,14 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         Along ``cycle``: ``charge_capacity`` / ``discharge_capacity`` (mAh) and specific
         (mAh/g), ``coulombic_efficiency`` (%), energies (mWh, Wh/kg), average and median
         voltages (V), ``retention`` (%), ``hysteresis`` (V), currents (mA, mA/g) and
-        ``utilisation`` (% of theoretical), ``cycle_complete`` (1/0) and ``ce_doubtful``
-        (1/0). attrs state the active mass, the orientation, the incomplete cycles and why
+        ``utilisation`` (% of theoretical), ``above_theoretical`` (1/0: a half-cycle's
+        specific capacity above the active material's theoretical one; with a cell),
+        ``cycle_complete`` (1/0) and ``ce_doubtful`` (1/0). attrs state the active mass, the orientation, the incomplete cycles and why
         (NaN where a half-cycle is missing or cut short: see the module docstring), the
         cycles whose CE is doubtful and why, ``mass_doubtful_reason`` (a specific capacity
         no material reaches, or far under any electrode's: :meth:`CellRecipe.mass_doubt`;
-        "" when none), ``voltage_doubt`` (voltages beyond any cell's, or negative
+        "" when none), ``above_theoretical_reason`` (which capacities exceed the theoretical
+        one, "" when none; not said when the mass is already impossible), ``voltage_doubt`` (voltages beyond any cell's, or negative
         throughout: :func:`_voltage_doubt`), ``current_sign_doubt`` (:func:`_sign_doubt`)
         and ``flags``.
 
@@ -525,6 +527,14 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     if doubt:
         flags.append("mass_doubtful")
         warnings.warn(NakitWarning(doubt), stacklevel=2)
+    # a mass no material could have already says why every capacity is too large
+    impossible = cell is not None and np.isfinite(q).any() and \
+        float(np.nanmax(q)) / (cell.active_mass_mg * 1e-3) > MOST_SPECIFIC_CAPACITY
+    above, above_reason = (_above_theory(cell, cycles, qc, qd) if cell is not None and not impossible
+                           else (np.zeros(cycles.size, dtype=bool), ""))
+    if above_reason:
+        flags.append("above_theoretical")
+        warnings.warn(NakitWarning(above_reason), stacklevel=2)
     attrs = {
         "capacity_source": source,
         "energy_source": "cycler" if en_name == "energy_cycler" else "integrated",
@@ -556,13 +566,47 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
             "current_density": var(i_mean[dis] / m_g, "mA/g", "discharge current per g active material"),
             "utilisation": var(100.0 * qd / m_g / cell.theoretical_capacity, "%",
                                "discharge capacity / theoretical capacity"),
+            "above_theoretical": ("cycle", above.astype(np.int8),
+                                  {"units": "1", "long_name": "1: a half-cycle's capacity above the active material's "
+                                                              "theoretical one"}),
         })
+        attrs["above_theoretical_reason"] = above_reason
         attrs.update(cell.attrs())
     ds = xr.Dataset(data, coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})}, attrs=attrs)
     for key in ("source_path", "source_sha256", "synthesised", "synthesis_model"):
         if key in record.attrs:
             ds.attrs[key] = record.attrs[key]
     return ds
+
+
+def _above_theory(cell: CellRecipe, cycles: np.ndarray, qc: np.ndarray, qd: np.ndarray) -> tuple[np.ndarray, str]:
+    """Per cycle, whether a half-cycle stored more per gram than the active material's theoretical
+    capacity, and the reason in words ("" if none, or no active material stated)."""
+    theory = cell.theoretical_capacity
+    m_g = cell.active_mass_mg * 1e-3
+    with np.errstate(invalid="ignore"):
+        over = {"discharge": qd / m_g > theory, "charge": qc / m_g > theory}
+    if not np.isfinite(theory) or not (over["discharge"] | over["charge"]).any():
+        return np.zeros(cycles.size, dtype=bool), ""
+    parts = []
+    for name, q in (("discharge", qd), ("charge", qc)):
+        if over[name].any():
+            k = int(np.argmax(np.where(over[name], q, -np.inf)))
+            parts.append(f"{name} capacity in cycle(s) {cycle_list(cycles[over[name]])} (largest {q[k] / m_g:.0f} "
+                         f"mAh/g, {cell.utilisation(q[k] / m_g):.0f} % of it, cycle {cycles[k]})")
+    return (over["discharge"] | over["charge"],
+            f"above the theoretical {theory:.1f} mAh/g of {cell.active_material}: {'; '.join(parts)}; other "
+            "reactions or the stated active mass must account for the excess")
+
+
+def cycle_list(cycles) -> str:
+    """Cycle numbers in words, runs joined: ``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"``."""
+    n = np.asarray(cycles, dtype=np.int64)
+    if n.size == 0:
+        return ""
+    breaks = np.flatnonzero(np.diff(n) != 1) + 1
+    runs = np.split(n, breaks)
+    return ", ".join(f"{r[0]}" if r.size == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _check_difference(q_cycler: np.ndarray, q_integrated: np.ndarray) -> tuple[float, int] | None:

@@ -440,3 +440,41 @@ def cycler_table(record: xr.Dataset) -> xr.Dataset | None:
         if key in attrs:
             ds.attrs[key] = attrs[key]
     return ds
+
+
+def compare_with_cycler(summary: xr.Dataset, table: xr.Dataset) -> dict[str, Any]:
+    """The cycler's own per-cycle capacities (:func:`cycler_table`) against nakit's integration of the current.
+
+    ``summary`` is :func:`nakit.cycling.summarise` of the same record. When it reports the
+    cycler's capacity counter (``capacity_source == "cycler"``), its ``*_capacity_integrated``
+    check is what is compared: the counter against the cycler's own table would compare the
+    instrument with itself. Only cycles both number are compared, in the summary's numbering
+    (a cycler that numbers cycles differently, e.g. always charge first, shows large
+    differences). Half-cycles the cycler gives as 0 or that either side leaves blank are
+    skipped.
+
+    Returns
+    -------
+    dict
+        ``cycles_compared``, ``compared_with`` (what of nakit's stood against the table),
+        ``source`` (the table's) and, per ``discharge_capacity`` / ``charge_capacity`` in
+        both, ``<name>_largest_relative_difference`` and ``<name>_at_cycle`` (NaN and -1
+        when no cycle could be compared).
+    """
+    integrated = summary.attrs.get("capacity_source") == "cycler"
+    common = np.intersect1d(table["cycle"].values, summary["cycle"].values)
+    out: dict[str, Any] = {"source": table.attrs.get("source", ""), "cycles_compared": int(common.size),
+                           "compared_with": "nakit's integration of the current"
+                           + (" (the summary reports the cycler's counter)" if integrated else "")}
+    for name in ("discharge_capacity", "charge_capacity"):
+        ours_name = f"{name}_integrated" if integrated else name
+        if name not in table or ours_name not in summary:
+            continue
+        ours = summary[ours_name].sel(cycle=common).values
+        theirs = table[name].sel(cycle=common).values
+        ok = np.isfinite(ours) & np.isfinite(theirs) & (theirs != 0)
+        rel = np.abs(ours[ok] / theirs[ok] - 1.0)
+        worst = int(np.argmax(rel)) if rel.size else -1
+        out[f"{name}_largest_relative_difference"] = float(rel[worst]) if rel.size else float("nan")
+        out[f"{name}_at_cycle"] = int(common[ok][worst]) if rel.size else -1
+    return out
