@@ -772,8 +772,9 @@ class Report:
     def results_table(self, *, wide: bool = True):
         """The headline results so far, values rounded to their uncertainty.
 
-        ``wide``: one row per quantity, one column per sample (what a reader compares);
-        otherwise one row per result with flags and notes.
+        ``wide``: one row per quantity, one column per sample (what a reader compares), a value
+        not computed showing its note (why) in its cell; otherwise one row per result with flags
+        and notes.
         """
         import pandas as pd
 
@@ -785,16 +786,17 @@ class Report:
             text = fmt(r["value"] if r["value"] != "" else None, sigma)
             if r["flags"]:
                 text += " ⚑"
+            cell = text if text or not r["note"] else f"— ({r['note']})"  # a blank would not say why
             rows.append({"sample": r["sample"], "key": r["key"],
                          "quantity": r["quantity"] + (f" ({r['unit']})" if r["unit"] else ""),
-                         "value": text, "flags": r["flags"] or "none", "note": r["note"]})
+                         "value": text, "cell": cell, "flags": r["flags"] or "none", "note": r["note"]})
         df = pd.DataFrame(rows)
         if not wide:
-            return df.drop(columns="key").set_index(["sample", "quantity"])
+            return df.drop(columns=["key", "cell"]).set_index(["sample", "quantity"])
         keys = list(dict.fromkeys(df["key"]))
         names = dict(zip(df["key"], df["quantity"]))
         samples = list(dict.fromkeys(df["sample"]))
-        table = df.pivot(index="key", columns="sample", values="value").reindex(index=keys, columns=samples)
+        table = df.pivot(index="key", columns="sample", values="cell").reindex(index=keys, columns=samples)
         table.index = [names[k] for k in keys]
         table.columns.name = None
         return table.fillna("")

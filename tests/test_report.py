@@ -63,6 +63,23 @@ def test_results_table_is_rounded_and_labelled(tmp_path):
     assert long.loc[("B", "BET area (m2/g)"), "flags"] == "few points"
 
 
+def test_a_value_not_computed_says_why_in_the_wide_table(tmp_path):
+    """A blank cell said nothing: the note (why there is no value) is shown in its place."""
+    rep = report.start("05_eis_fitting", tmp_path, samples=["P1", "P2"], claims_file=None)
+    rep.result("P1", "conductivity_25C", 1.43e-4, 2.1e-6, unit="S/cm", quantity="conductivity at 25 °C")
+    rep.result("P2", "conductivity_25C", None, unit="S/cm", quantity="conductivity at 25 °C",
+               note="not measured at 25 °C")
+    rep.result("P2", "activation_energy", None, unit="eV", quantity="activation energy")
+    table = rep.results_table()
+    assert table.loc["conductivity at 25 °C (S/cm)", "P2"] == "— (not measured at 25 °C)"
+    assert table.loc["conductivity at 25 °C (S/cm)", "P1"] == "(1.430 ± 0.021)e-4"
+    assert table.loc["activation energy (eV)", "P2"] == ""  # no value and no word: nothing to show
+    assert table.loc["activation energy (eV)", "P1"] == ""  # not reported for P1 at all
+    long = rep.results_table(wide=False)
+    assert long.loc[("P2", "conductivity at 25 °C (S/cm)"), "value"] == ""
+    assert long.loc[("P2", "conductivity at 25 °C (S/cm)"), "note"] == "not measured at 25 °C"
+
+
 @pytest.mark.parametrize("value, sigma, text", [
     (193.721, 1.13, "193.7 ± 1.1"),
     (1002.4, 13.7, "1002 ± 14"),

@@ -148,10 +148,12 @@ class ArrheniusFit(Result):
     ``flags``: ``uncertainties_undetermined`` (no standard error: two points without their
     errors), ``activation_energy_not_positive`` (the conductivity does not rise with
     temperature: not a thermally activated process, or mislabelled points),
-    ``activation_energy_not_significant`` (positive, but under twice its standard error).
+    ``activation_energy_not_significant`` (positive, but under twice its standard error),
+    ``points_left_out`` (``left_out_K``: temperatures whose conductivity came without an
+    uncertainty, a circuit fit that gave no standard error, left out of a weighted fit).
     """
 
-    units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1"}
+    units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1", "left_out_K": "K"}
     flag_words: ClassVar[dict[str, str]] = {
         "uncertainties_undetermined": "no standard error (two points without their errors)",
         "activation_energy_not_positive": "activation energy not positive: the conductivity does not rise "
@@ -167,10 +169,11 @@ class ArrheniusFit(Result):
     prefactor_sigma: float
     n_points: int
     weighted: bool
+    left_out_K: tuple[float, ...] = ()
 
     @property
     def flags(self) -> tuple[str, ...]:
-        out = []
+        out = ["points_left_out"] if self.left_out_K else []
         if not (np.isfinite(self.ea_sigma) and np.isfinite(self.prefactor_sigma)):
             out.append("uncertainties_undetermined")
         if not self.ea > 0:
@@ -178,6 +181,13 @@ class ArrheniusFit(Result):
         elif np.isfinite(self.ea_sigma) and self.ea < 2 * self.ea_sigma:
             out.append("activation_energy_not_significant")
         return tuple(out)
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        left_out = ", ".join(f"{t - 273.15:g} °C" for t in self.left_out_K)
+        words = {**self.flag_words, "points_left_out": f"left out of the fit, their conductivity has no uncertainty "
+                                                       f"(its circuit fit gave no standard error): {left_out}"}
+        return tuple(words.get(f, f) for f in self.flags)
 
     def result_units(self) -> dict[str, str]:
         """The declared units and the prefactor's, which follows ``form``."""
@@ -200,6 +210,9 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     sigma_sigma
         One-sigma errors of ``sigma``; they weight the fit and give the error of ``Ea``.
         Without them, ``Ea``'s error comes from the scatter and needs at least three points.
+        A NaN error (a circuit fit without a standard error) leaves its point out of the
+        weighted fit, flagged (``points_left_out``), while two points with errors remain;
+        with fewer, the fit is unweighted over every point.
     form
         ``"sigma"``: :math:`\sigma = A \exp(-E_a/k_BT)`; ``"sigma_T"``:
         :math:`\sigma T = A \exp(-E_a/k_BT)` (hopping theory puts the 1/T in the prefactor).
@@ -227,13 +240,23 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     same_length(temperature_K=T, sigma=s)
     if np.any(T <= 0) or np.any(s <= 0):
         raise ParameterError("temperatures (K) and conductivities must be positive")
+    rel, left_out = None, ()
+    if sigma_sigma is not None:
+        err = as_float_array(sigma_sigma, "sigma_sigma", allow_nan=True)
+        same_length(sigma=s, sigma_sigma=err)
+        known = np.isfinite(err)
+        if np.any(err[known] < 0):
+            raise ParameterError("sigma_sigma: the conductivities' errors must not be negative")
+        if known.sum() >= 2:  # else: unweighted over every point (the errors say nothing)
+            left_out = tuple(float(t) for t in np.sort(T[~known]))
+            T, s, rel = T[known], s[known], err[known] / s[known]
     y = np.log(s * T if form == "sigma_T" else s)
-    rel = None if sigma_sigma is None else as_float_array(sigma_sigma, "sigma_sigma") / s
     line = fit_line(1 / T, y, rel)
     ea = -line.slope * K_B_EV
     A = float(np.exp(line.intercept))
     fit = ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
-                       prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted)
+                       prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted,
+                       left_out_K=left_out)
     if fit.flags:
         warnings.warn(f"Arrhenius fit ({form}) flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
     return fit

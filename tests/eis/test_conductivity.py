@@ -7,7 +7,7 @@ from nakit.eis.conductivity import (K_B_EV, arrhenius_fit, arrhenius_fit_raw, io
                                     pellet_thickness)
 from nakit.eis.interface import growth_rate_raw
 from nakit.eis.regression import fit_line
-from nakit.errors import CalculationError, ParameterError
+from nakit.errors import CalculationError, NakitWarning, ParameterError
 
 
 def test_paper_two_point_activation_energies():
@@ -159,3 +159,30 @@ def test_notebook05_doubts_the_activation_energy_of_kelvin_typed_as_celsius(tmp_
     assert "room temperature in kelvin" in rows["activation_energy_sigma_t"]["flags"]
     assert "⚑ kelvin: the temperatures start at 298.15 °C" in (tmp_path / "figures" / "captions.csv").read_text(
         encoding="utf-8")
+
+
+def test_a_conductivity_without_an_uncertainty_is_left_out_of_the_weighted_fit_and_said():
+    """A pellet's 25 °C circuit fit that gave no standard error (its arc above the measured
+    frequencies) stopped the whole notebook with "sigma_sigma: 1 non-finite value(s)"."""
+    T = np.array([298.15, 313.15, 333.15, 353.15])
+    sigma = 2.0 * np.exp(-0.3 / (K_B_EV * T)) * (1 + np.array([0.2, 0.01, -0.01, 0.005]))  # 25 °C off by 20 %
+    err = 0.01 * sigma
+    err[0] = np.nan
+    with pytest.warns(NakitWarning, match=r"left out of the fit, their conductivity has no uncertainty .*: 25 °C"):
+        fit = arrhenius_fit_raw(T, sigma, err)
+    rest = arrhenius_fit_raw(T[1:], sigma[1:], err[1:])  # the same as the three points alone
+    assert (fit.ea, fit.ea_sigma, fit.prefactor) == pytest.approx((rest.ea, rest.ea_sigma, rest.prefactor), rel=1e-12)
+    assert fit.n_points == 3 and fit.weighted and fit.left_out_K == (298.15,)
+    assert fit.flags == ("points_left_out",)
+    assert fit.to_dataset().attrs["left_out_K"] is not None
+    # fewer than two errors known: unweighted over every point, nothing left out
+    few = np.full(4, np.nan)
+    few[2] = 0.01 * sigma[2]
+    unweighted = arrhenius_fit_raw(T, sigma, few)
+    plain = arrhenius_fit_raw(T, sigma)
+    assert unweighted.ea == pytest.approx(plain.ea, rel=1e-12) and not unweighted.weighted
+    assert unweighted.left_out_K == () and unweighted.n_points == 4
+    with pytest.raises(ParameterError, match="must not be negative"):
+        arrhenius_fit_raw(T, sigma, -err)
+    with pytest.raises(ParameterError, match="same length"):
+        arrhenius_fit_raw(T, sigma, err[:3])

@@ -1,0 +1,71 @@
+"""A pellet temperature whose circuit fit gives no standard error does not stop notebook 05.
+
+A new user's 25 °C spectrum had its electrolyte arc mostly above the highest frequency
+measured: the fit of p(R1,CPE1)-CPE2 found R1 (1000.9 against 1000 Ω) but did not converge
+and gave no standard error, and the whole notebook failed with
+"ParameterError: sigma_sigma: 1 non-finite value(s), first at index 0", naming no sample.
+Now that temperature is shown and flagged, and left out of the Arrhenius fit, which says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+
+import numpy as np
+import pytest
+
+from nakit.eis.conductivity import fit_blocking_cell
+from nakit.eis.spectra import spectrum_dataset
+from nakit.eis.synthetic import simulate, write_zplot
+from nakit.errors import NakitWarning
+from nakit.paths import notebooks_dir
+
+TEMPERATURES = {25: 1000.0, 40: 577.0, 60: 290.0, 80: 160.0}  # R1 (Ω), Ea ~0.3 eV
+FREQUENCY = np.logspace(np.log10(3.16228e6), -1, 60)
+
+
+def _spectrum(r1: float, seed: int) -> np.ndarray:
+    params = {"R1": r1, "CPE1_Q": 1.2e-10, "CPE1_alpha": 0.89, "CPE2_Q": 1e-6, "CPE2_alpha": 0.85}
+    return simulate("p(R1,CPE1)-CPE2", params, FREQUENCY, noise=0.002, seed=seed)
+
+
+@pytest.fixture(scope="module")
+def pellet_run(tmp_path_factory):
+    from nakit.runner import execute
+
+    tmp = tmp_path_factory.mktemp("pellet_no_error")
+    files = []
+    for t, r1 in TEMPERATURES.items():
+        z = _spectrum(r1, seed=1)
+        if t == 25:  # the case itself: this seed's arc is not resolved well enough for a standard error
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", NakitWarning)
+                fit = fit_blocking_cell(spectrum_dataset(FREQUENCY, z))
+            if np.isfinite(fit.stderr["R1"]):
+                pytest.skip("this lmfit/scipy converges on the 25 °C forward-model spectrum: no case to test")
+        files.append(str(write_zplot(tmp / f"pellet_{t}C.z", FREQUENCY, z)))
+    samples = [{"label": "Na3PS4 pellet P2", "kind": "pellet", "files": files,
+                "temperatures_C": list(TEMPERATURES), "diameter_mm": 10.0, "thickness_mm": 1.0}]
+    out = tmp / "report"
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", out, {"samples": samples})
+    assert result.ok, result.error
+    return out
+
+
+def test_the_temperature_without_an_error_is_shown_flagged_and_left_out_of_the_arrhenius_fit(pellet_run):
+    rows = {r["key"]: r for r in csv.DictReader(open(pellet_run / "results" / "headline.csv", encoding="utf-8"))}
+    at25 = rows["conductivity_25C"]
+    area = np.pi * 0.5 ** 2
+    assert float(at25["value"]) == pytest.approx(0.1 / (1000.0 * area), rel=0.01)  # R1 is still found
+    assert at25["sigma"] == "" and "did not converge" in at25["flags"]
+    for key in ("activation_energy", "activation_energy_sigma_t"):
+        assert "left out of the fit, their conductivity has no uncertainty" in rows[key]["flags"]
+        assert rows[key]["flags"].endswith(": 25 °C") and rows[key]["note"] == "3 temperatures"
+    # the three other temperatures' line: R1 proportional to exp(Ea / kT)
+    k_b = 8.617333262e-5
+    T = np.array([40, 60, 80]) + 273.15
+    ea = -np.polyfit(1 / T, np.log(1 / np.array([TEMPERATURES[t] for t in (40, 60, 80)])), 1)[0] * k_b
+    assert float(rows["activation_energy"]["value"]) == pytest.approx(ea, abs=0.01)
+    html = (pellet_run / "05_eis_fitting.html").read_text(encoding="utf-8")
+    assert "Na3PS4 pellet P2, 25 °C: circuit" in html  # the fit's warning says whose it is
