@@ -151,6 +151,36 @@ def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = 
                                        "citations", "note"])
 
 
+def library_bands(species: str, *, window: tuple[float, float] | None = None,
+                  library: pd.DataFrame | None = None) -> list[Band]:
+    """Every band of ``species`` in the library (inside ``window``, cm-1, when given), for fitting.
+
+    A species of one band gives one :class:`~nakit.raman.fitting.Band` named after it (as
+    :func:`library_band`); several (S8's 153, 219 and 473 cm-1) are named ``"<species> <centre>"``
+    (``"S8 219"``), lowest first. A sample that lists a species means its bands: asking which
+    one (``near=``) is for code, not for a study file.
+
+    Raises
+    ------
+    ParameterError
+        No such species, or none of its bands inside ``window``.
+    """
+    lib = load_band_library() if library is None else library
+    rows = lib[lib["species"] == species].sort_values("center")
+    if rows.empty:
+        raise ParameterError(f"no species {species!r} in the band library; have {sorted(set(lib['species']))}")
+    if window is not None:
+        lo, hi = sorted(float(w) for w in window)
+        inside = rows[(rows["center"] >= lo) & (rows["center"] <= hi)]
+        if inside.empty:
+            raise ParameterError(f"{species!r}: none of its bands ({', '.join(f'{c:g}' for c in rows['center'])} "
+                                 f"cm-1) lies in the window {lo:g}-{hi:g} cm-1")
+        rows = inside
+    if len(rows) == 1:
+        return [library_band(species, near=float(rows["center"].iloc[0]), library=lib)]
+    return [library_band(species, near=float(c), library=lib, name=f"{species} {c:g}") for c in rows["center"]]
+
+
 def library_band(species: str, *, near: float | None = None, tolerance: float | None = None,
                  library: pd.DataFrame | None = None, name: str | None = None) -> Band:
     """A :class:`~nakit.raman.fitting.Band` for fitting, from the library row of ``species``.
