@@ -773,34 +773,42 @@ def _parse_xy(data: bytes, path) -> list[_Scan]:
 
 def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:
     """PANalytical Data Viewer / HighScore CSV: ``[Measurement conditions]`` key,value lines
-    (the wavelengths among them), then ``[Scan points]`` and ``Angle,Intensity`` rows."""
+    (the wavelengths among them), then ``[Scan points]`` and ``Angle,Intensity`` rows.
+
+    Exported under a locale whose decimal sign is a comma, the same file has ``;`` between its
+    fields and decimal commas (``K-Alpha1 wavelength;1,5405980``); the header's separator is
+    the first ``,`` or ``;`` of each line (no key holds either), and its numbers are read with
+    the decimal sign that separator implies.
+    """
     lines, ends = _text(data, path)
-    keys: dict[str, str] = {}
+    keys: dict[str, tuple[str, int, str]] = {}  # key: (value, line, decimal sign)
     start = None
     for i, line in enumerate(lines):
         if line.strip().lower() == "[scan points]":
             start = i + 1
             break
-        key, sep, value = line.partition(",")
-        if sep:
-            keys[key.strip().lower()] = value.strip().strip('"')
+        cut = min((j for j in (line.find(","), line.find(";")) if j >= 0), default=-1)
+        if cut >= 0:
+            keys[line[:cut].strip().lower()] = (line[cut + 1:].strip().strip('"'), i + 1,
+                                                "," if line[cut] == ";" else ".")
     if start is None:
         raise FileFormatError(path, "PANalytical CSV without a '[Scan points]' section")
 
     def num(key):
         if key not in keys:
             return None
-        return parse_number(keys[key], path=path, line=None, field=key)
+        value, line, decimal = keys[key]
+        return parse_number(value, path=path, line=line, field=key, decimal=decimal)
 
     ka1, ka2, ratio = num("k-alpha1 wavelength"), num("k-alpha2 wavelength"), num("ratio k-alpha2/k-alpha1")
     wl = Wavelength._checked(ka1, ka2, ratio or 0.0) if ka1 else None
     arr = _numeric_rows(lines[start:], path, first_line=start + 1, ends_with_newline=ends)
-    declared = keys.get("no. of points")
-    if declared is not None and int(num("no. of points")) != arr.shape[0]:
-        raise FileFormatError(path, f"the header declares {declared} points, the [Scan points] section holds "
-                              f"{arr.shape[0]}", field="No. of points")
+    declared = num("no. of points")
+    if declared is not None and int(declared) != arr.shape[0]:
+        raise FileFormatError(path, f"the header declares {declared:g} points, the [Scan points] section holds "
+                              f"{arr.shape[0]}", field="No. of points", line=keys["no. of points"][1])
     return [_Scan(arr[:, 0], arr[:, 1], units="counts", wavelength=wl,
-                  meta={"anode": keys.get("anode material"), "columns": arr.shape[1]})]
+                  meta={"anode": keys.get("anode material", (None,))[0], "columns": arr.shape[1]})]
 
 
 def _parse_uxd(data: bytes, path) -> list[_Scan]:

@@ -9,6 +9,7 @@ The Rigaku files here are written by the tests in the documented layouts (see
 from __future__ import annotations
 
 import io
+import re
 import struct
 import tracemalloc
 import zipfile
@@ -87,6 +88,35 @@ def test_xrdml_equals_its_xy_and_csv_exports():
         assert csv.attrs[key] == pytest.approx(xrdml.attrs[key])
     assert csv.attrs["wavelength"] == pytest.approx(1.5405980) and csv.attrs["ka2_ratio"] == 0
     assert csv.attrs["instrument_anode"] == "Cu"
+
+
+def _comma_locale(text: str) -> str:
+    """The CSV as the Data Viewer writes it where the decimal sign is a comma: fields split by ';'."""
+    out = []
+    for line in text.splitlines():
+        quoted = line.split('"')  # commas inside quotes are text; the others separate fields
+        out.append('"'.join(part.replace(",", ";") if k % 2 == 0 else part for k, part in enumerate(quoted)))
+    return "\n".join(re.sub(r"(?<=\d)\.(?=\d)", ",", line) for line in out) + "\n"
+
+
+@pytest.mark.peer
+def test_panalytical_csv_of_a_decimal_comma_locale_keeps_its_wavelength(tmp_path):
+    """Read with ',' as the header's only separator, the ';' export lost its wavelength ("the file states
+    none") and, given Cu, was fitted as Ka1+Ka2 although its header says ratio 0,000 (a monochromator)."""
+    original = peer_file("xrd", "yadg", "210520step1_30min.csv")
+    path = tmp_path / "scan_de.csv"
+    path.write_text(_comma_locale(original.read_text(encoding="latin-1")), encoding="latin-1")
+    assert "K-Alpha1 wavelength;1,5405980" in path.read_text(encoding="latin-1")
+    ours, theirs = read_xrd(path), read_xrd(original)
+    for key in ("wavelength", "ka2_ratio", "instrument_anode", "wavelength_source"):
+        assert ours.attrs[key] == theirs.attrs[key]
+    np.testing.assert_array_equal(ours.two_theta.values, theirs.two_theta.values)
+    np.testing.assert_array_equal(ours.intensity.values, theirs.intensity.values)
+    # a header number in the other decimal sign is refused, naming its line and key
+    bad = path.read_text(encoding="latin-1").replace("No. of points; 4489", "No. of points; 4.489")
+    (tmp_path / "bad.csv").write_text(bad, encoding="latin-1")
+    with pytest.raises(FileFormatError, match=r"bad\.csv, line 23.*no\. of points"):
+        read_xrd(tmp_path / "bad.csv")
 
 
 # ------------------------------------------------------------------------------- Rigaku
