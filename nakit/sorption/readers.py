@@ -183,7 +183,8 @@ def detect_format(path: str | os.PathLike):
     if (re.search(r"^\s*(adsorption data|吸着データ)\s*$", text, re.MULTILINE | re.IGNORECASE)
             or ('"instrument s/n:"' in low and "====" in head)):
         return "bel-dat", vendors.read_bel_dat
-    if "quantachrome" in low or "volume @ stp" in low:
+    # (a plain table headed 'P/Po,Volume @ STP (cm3/g)' is no Quantachrome export: those open with their title)
+    if "quantachrome" in low or ("volume @ stp" in low and not _plain_table_header(first)):
         return "quantachrome-txt", vendors.read_quantachrome
     if first.split(",")[0].strip() in ("pressure_mode", "file_version", "material"):
         return "pygaps-csv", read_csv
@@ -244,9 +245,26 @@ def _detect_workbook(path, data: bytes):
 
 
 def _unit_of(header: str) -> str:
-    """The unit a column header states at its end, in parentheses or square brackets."""
+    """The unit a column header states at its end, in parentheses or square brackets, or after
+    `` / `` (quantity / unit, IUPAC's way: ``V_ads / cm3 g-1``)."""
     m = re.search(r"\(([^()]*(?:\([^()]*\))?[^()]*)\)\s*$|\[([^\[\]]*)\]\s*$", header)
-    return (m.group(1) or m.group(2) or "") if m else ""
+    if m:
+        return m.group(1) or m.group(2) or ""
+    m = re.search(r"\s/\s+(\S.*)$", header)
+    return m.group(1).strip() if m else ""
+
+
+#: words naming the loading column, and the symbols people head it with (before its unit)
+LOADING_WORDS = ("quantity", "loading", "amount", "uptake", "adsorbed", "volume")
+LOADING_SYMBOLS = ("v", "va", "vads", "v ads", "v_ads", "n", "na", "nads", "n ads", "n_ads", "q", "qads", "q ads")
+
+
+def _names_loading(norm: str) -> bool:
+    """Whether a normalised column header names the loading: a word for it, or a symbol before its unit."""
+    if any(w in norm for w in LOADING_WORDS):
+        return True
+    name = re.sub(r"\s*(?:\(.*\)|\[.*\]|\s/\s.*)\s*$", "", norm).strip()
+    return name in LOADING_SYMBOLS
 
 
 def _absolute_pressure_columns(norm: list[str]) -> tuple[int, int] | None:
@@ -319,7 +337,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
         header = [h.strip().strip('"') for h in _split(lines[n0], None)]
     norm = [normalise_unit(h).replace("_", " ") for h in header]  # 'relative_pressure' names it too
     ip = next((i for i, h in enumerate(norm) if "p/p" in h or "relative pressure" in h or h in ("p rel", "prel")), None)
-    iq = next((i for i, h in enumerate(norm) if i != ip and any(w in h for w in ("quantity", "loading", "amount", "uptake", "adsorbed"))), None)
+    iq = next((i for i, h in enumerate(norm) if i != ip and _names_loading(h)), None)
     ib = next((i for i, h in enumerate(norm) if h == "branch"), None)
     absolute = None  # (pressure column, saturation-pressure column) when p/p0 is their ratio
     if ip is None:

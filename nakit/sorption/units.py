@@ -49,9 +49,21 @@ def normalise_unit(text: str) -> str:
     return re.sub(r"^(?:cm3|ml|cc) stp/g$", "cm3/g stp", t).replace("cm3/g-stp", "cm3/g stp")
 
 
+def _loading_key(unit: str) -> str:
+    """:func:`normalise_unit` of a loading, with "STP" wherever the file puts it (``ccSTP/g``,
+    ``cm3 g-1 STP``, ``cm3/g, STP``, ``cm3 (STP) / g``): a gas volume per gram at STP."""
+    key = normalise_unit(unit)
+    if key in _LOADING or "stp" not in key:
+        return key
+    bare = re.sub(r"[\s,()]*stp[\s,()]*", " ", key)
+    bare = re.sub(r"\s*/\s*", "/", bare).strip()
+    bare = re.sub(r"\s*\b(k?g)\s*(?:\^-1|-1)$", r"/\1", bare).replace(" /", "/")
+    return "cm3/g stp" if bare in ("cm3/g", "ml/g", "cc/g") else key
+
+
 def loading_factor(unit: str) -> float:
     """Factor that turns a loading in ``unit`` into cm3/g STP; unknown units raise."""
-    key = normalise_unit(unit)
+    key = _loading_key(unit)
     if key not in _LOADING:
         raise ParameterError(f"unknown loading unit {unit!r}; known: {', '.join(sorted(_LOADING))}")
     return _LOADING[key]
