@@ -83,6 +83,16 @@ def xrd_run(tmp_path_factory):
 OFFER = re.compile(r"nakit's library has [^:]*: add it to candidate_phases")
 
 
+def test_sizes_from_the_default_instrument_are_flagged_on_measured_scans_only(xrd_run):
+    """The default instrument_uvwx is the stand-ins' made-up diffractometer: sizes of a measured scan
+    with it went unflagged (a new user's PbSO4: 101 nm, or 148 nm with another profile)."""
+    out, _ = xrd_run
+    rows = list(csv.DictReader(open(out / "results" / "crystallite_size.csv", encoding="utf-8")))
+    doubted = {r["sample"] for r in rows if "instrument_uvwx is the default" in r["flags"]}
+    assert {r["sample"] for r in rows} >= {"LaB6 standard", "second batch"}
+    assert doubted == {r["sample"] for r in rows} - {"first batch", "second batch"}  # the stand-in copies are not
+
+
 def test_xrd_report_uses_labels_and_no_paper_words(xrd_run):
     out, labels = xrd_run
     text = all_report_text(out)

@@ -57,6 +57,7 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         instrument's own range where that separates the choice from the arithmetic).
     """
     from .bet import area_bet, single_point_bet
+    from .tplot import reported_micropore_volume
 
     a = ds.attrs
     rows: list[dict[str, Any]] = []
@@ -108,6 +109,9 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
             ours = getattr(tplot, key) if tplot is not None else None
             note = (f"nakit's t range {tplot.t_range[0]:g}-{tplot.t_range[1]:g} nm"
                     + (f", thickness curve {thickness}" if thickness else "") if tplot is not None else "")
+            if key == "micropore_volume" and tplot is not None and not tplot.micropore_resolved:
+                ours = reported_micropore_volume(tplot)[0]  # 0, never a negative volume
+                note += "; nakit resolves none (a negative t-plot intercept)"
             row(quantity, unit, float(theirs), ours, "; ".join(filter(None, [note, t_note])))
     for branch in ("adsorption", "desorption"):
         ours_ds = bjh if bjh is not None and bjh_branch == branch else None

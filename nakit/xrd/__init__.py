@@ -18,7 +18,8 @@ from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_
 from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern
 from .simulate import Instrument, Phase, reflections, simulate_pattern
-from .size import instrument_from_standard, scherrer, scherrer_raw, williamson_hall, williamson_hall_raw
+from .size import (instrument_from_standard, scherrer, scherrer_raw, stand_in_instrument_doubt, williamson_hall,
+                   williamson_hall_raw)
 from .structures import Crystal, Site, crystal_from_parameters, library, read_cif, reference
 
 __all__ = [
@@ -28,6 +29,6 @@ __all__ = [
     "index_pattern", "index_tetragonal", "instrument_from_standard", "intensity_unit", "ka2_note", "ka2_pairs",
     "kbeta_note", "kbeta_pairs", "library", "read_cif", "no_peaks_note", "read_xrd", "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scherrer", "scherrer_raw",
-    "simulate_pattern", "suggest_phases", "unfitted_note", "wavelength_from_gsas_prm",
+    "simulate_pattern", "stand_in_instrument_doubt", "suggest_phases", "unfitted_note", "wavelength_from_gsas_prm",
     "williamson_hall", "williamson_hall_raw",
 ]

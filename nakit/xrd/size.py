@@ -30,6 +30,24 @@ _PEAKS_FROM = "nakit.xrd.fit_peaks(ds)"
 
 
 
+def stand_in_instrument_doubt(instrument: Instrument, scan) -> str:
+    """A reason to doubt sizes from ``scan`` ("" if none): its instrument profile is the one nakit's
+    stand-in scans were made with (notebook 01's default), while the scan is a measurement.
+
+    That profile belongs to no real diffractometer; what a sample's peaks owe to the
+    instrument then is a guess, and so is every size and strain taken from them. ``scan``: the
+    Dataset as read (its ``source_path``).
+    """
+    from ..paths import is_stand_in
+    from .synthetic import INSTRUMENT
+
+    if instrument != INSTRUMENT or is_stand_in(scan.attrs.get("source_path", "")):
+        return ""
+    return ("instrument_uvwx is the default, the synthesised stand-ins' instrument, not one measured on this "
+            "diffractometer: sizes and strain are indicative only (fit a line-profile standard such as LaB6 "
+            "measured on it: nakit.xrd.instrument_from_standard)")
+
+
 def voigt_components(fwhm, eta):
     """Gaussian and Lorentzian FWHM of the Voigt that a pseudo-Voigt (FWHM, eta) approximates.
 

@@ -290,3 +290,22 @@ def test_doublet_jacobian_matches_finite_differences(eta):
     numeric = np.stack([(doublet(x, *(p + d), wl.ka1, wl.ka2, wl.ratio) - doublet(x, *(p - d), wl.ka1, wl.ka2, wl.ratio))
                         / (2 * h) for d in np.eye(4) * h], axis=1)
     np.testing.assert_allclose(_doublet_jac(x, *p, wl), numeric, atol=1e-6 * np.abs(numeric).max())
+
+
+@pytest.mark.peer
+def test_the_stand_ins_instrument_doubts_the_sizes_of_a_measured_scan_only(tmp_path):
+    import shutil
+
+    from nakit.paths import data_dir
+    from nakit.xrd import Instrument, stand_in_instrument_doubt
+    from nakit.xrd.synthetic import INSTRUMENT
+    from tests.peer import peer_file
+
+    measured = read_xrd(peer_file("xrd", "xylib", "Cu3Au-1.raw"))
+    default = Instrument(u=0.004, v=-0.002, w=0.002, x=0.02)  # notebook 01's literal default
+    assert default == INSTRUMENT
+    assert "instrument_uvwx is the default" in stand_in_instrument_doubt(default, measured)
+    assert stand_in_instrument_doubt(Instrument(u=0.008, v=-0.004, w=0.004, x=0.03), measured) == ""
+    copy = tmp_path / "mine.raw"  # a stand-in copied elsewhere is still one (known by its bytes)
+    shutil.copyfile(data_dir() / "xrd" / "annealed.raw", copy)
+    assert stand_in_instrument_doubt(default, read_xrd(copy)) == ""
