@@ -439,6 +439,8 @@ def _to_two_theta(path, s: _Scan, ka1: float) -> np.ndarray:
 #: the first column's name when it is Q or d, and its unit's factor to 1/angstrom or angstrom
 _Q_NAME = re.compile(r"^(q|q[-_ ]?value|scattering[-_ ]?vector)\b")
 _D_NAME = re.compile(r"^(d|d[-_ ]?spacing|d[-_ ]?value)\b")
+# theta alone, not 2theta nor a coupled scan's "theta/2theta" (whose axis is 2theta)
+_THETA_NAME = re.compile(r"^(theta|θ)(?![\s/_-]*(2|two))\b")
 
 
 def _first_column_names(lines: list[str]):
@@ -468,6 +470,11 @@ def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
             found = ("q", 0.1 if nm else 1.0)
         elif _D_NAME.match(first):
             found = ("d", 10.0 if nm else 1.0)
+        elif _THETA_NAME.match(first) and len(re.split(r"\t|,|;|\s{2,}", lines[lineno - 1].strip())) >= 2:
+            warnings.warn(NakitWarning(
+                f"{Path(str(path)).name if path else 'the file'}, line {lineno}: the header names the first column "
+                f"{first!r}, not 2theta; it is read as 2theta, as most exports mean it. If it holds theta, every "
+                "d-spacing is doubled: export 2theta (or double the column)"), stacklevel=3)
         elif (other := first_column_technique(first)) not in (None, "xrd"):
             raise FileFormatError(path, f"the header names the first column {first!r}, not 2theta (or Q, d): "
                                         f"this table is no diffraction scan (a {other} table?)", line=lineno)

@@ -419,3 +419,28 @@ def test_xy_cut_varying_precision_refused(tmp_path):
         read_xrd(path, wavelength="Cu")
     path.write_text("10.0 12.5\n10.1 3243\n10.2 25.0441\n10.3 143.9\n")
     assert float(read_xrd(path, wavelength="Cu").intensity[-1]) == 143.9
+
+
+@pytest.mark.parametrize("header, warns", [
+    ("Theta\tCounts", True), ("θ (deg),Intensity", True), ("theta  intensity", True),
+    ("2Theta\tCounts", False), ("Theta/2Theta\tCounts", False), ("theta-2theta,counts", False),
+    ("Theta 2Theta\tCounts", False), ("# Theta scan of sample 3\n2Theta\tCounts", False),
+])
+def test_a_first_column_named_theta_is_read_as_2theta_and_said(tmp_path, header, warns):
+    """A header naming theta (not 2theta) was read as 2theta without a word: every d doubled if it was theta."""
+    import warnings
+
+    from nakit.errors import NakitWarning
+
+    sep = "," if "," in header else "\t"
+    path = tmp_path / "scan.xy"
+    path.write_text(header + "\n" + "".join(f"{10 + 0.02 * i:.2f}{sep}{100 + i % 7}\n" for i in range(200)),
+                    encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = read_xrd(path, wavelength=1.5406)
+    said = [str(w.message) for w in caught if issubclass(w.category, NakitWarning) and "not 2theta" in str(w.message)]
+    assert bool(said) == warns
+    if warns:
+        assert said[0].startswith("scan.xy, line 1: the header names the first column")
+    assert float(ds.two_theta[0]) == 10.0 and float(ds.two_theta[-1]) == pytest.approx(13.98)
