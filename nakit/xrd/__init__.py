@@ -9,7 +9,7 @@ library), :mod:`~nakit.xrd.simulate` (sticks and profiles), :mod:`~nakit.xrd.bac
 """
 
 from .background import fit_background, fit_background_raw
-from .counting import intensity_unit
+from .counting import broken_at_gaps, gaps_note, intensity_unit, scan_gaps
 from .indexing import index_cubic, index_pattern, index_tetragonal
 from .klines import ka2_note, ka2_pairs, kbeta_note, kbeta_pairs
 from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note, unfitted_note
@@ -24,11 +24,11 @@ from .structures import Crystal, Site, crystal_from_parameters, library, read_ci
 
 __all__ = [
     "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength",
-    "empty_peak_table", "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw",
-    "find_peaks_raw", "fit_whole_pattern", "identify_phases", "identify_phases_raw", "index_cubic",
+    "broken_at_gaps", "empty_peak_table", "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw",
+    "find_peaks_raw", "fit_whole_pattern", "gaps_note", "identify_phases", "identify_phases_raw", "index_cubic",
     "index_pattern", "index_tetragonal", "instrument_from_standard", "intensity_unit", "ka2_note", "ka2_pairs",
     "kbeta_note", "kbeta_pairs", "library", "read_cif", "no_peaks_note", "read_xrd", "read_xrd_scans",
-    "reference", "reflections", "refine_cell", "refine_cell_raw", "scherrer", "scherrer_raw",
+    "reference", "reflections", "refine_cell", "refine_cell_raw", "scan_gaps", "scherrer", "scherrer_raw",
     "simulate_pattern", "stand_in_instrument_doubt", "suggest_phases", "unfitted_note", "wavelength_from_gsas_prm",
     "williamson_hall", "williamson_hall_raw",
 ]

@@ -186,6 +186,47 @@ MAX_STEP_DEG = 0.2
 MIN_CONTINUITY = 0.5
 
 
+#: a step this many times the scan's usual one is a gap: points missing, not a coarser step
+GAP_FACTOR = 5.0
+
+
+def scan_gaps(two_theta) -> list[tuple[float, float]]:
+    """The ranges of a scan with no points: steps wider than :data:`GAP_FACTOR` times its median step.
+
+    A scan cut where a detector saturated, a range left out of the measurement program, or two
+    ranges joined: a peak there is neither found nor missed, and a line drawn across says nothing
+    was there.
+    """
+    x = np.sort(np.asarray(two_theta, dtype=float))
+    return [(float(x[i]), float(x[i + 1])) for i in _wide_steps(x)]
+
+
+def _wide_steps(x: np.ndarray) -> np.ndarray:
+    """Indices ``i`` of the steps ``x[i] -> x[i + 1]`` wider than GAP_FACTOR times the median step."""
+    if x.size < 3:
+        return np.array([], dtype=int)
+    steps = np.abs(np.diff(x))
+    usual = float(np.median(steps))
+    return np.flatnonzero(steps > GAP_FACTOR * usual) if usual > 0 else np.array([], dtype=int)
+
+
+def gaps_note(two_theta) -> str:
+    """:func:`scan_gaps` in words ("" when the scan has none)."""
+    gaps = scan_gaps(two_theta)
+    if not gaps:
+        return ""
+    where = ", ".join(f"{lo:.2f}-{hi:.2f}" for lo, hi in gaps)
+    return f"no points in {where} deg: a peak there can be neither found nor ruled out"
+
+
+def broken_at_gaps(x, *ys):
+    """``x`` and each of ``ys`` with NaN between the points on either side of each gap (:func:`scan_gaps`),
+    so that a line drawn through them stops at a gap instead of bridging it."""
+    x = np.asarray(x, dtype=float)
+    at = _wide_steps(x) + 1
+    return tuple(np.insert(np.asarray(a, dtype=float), at, np.nan) for a in (x, *ys))
+
+
 def continuity(intensity) -> float:
     """The lag-1 autocorrelation of ``intensity``: ~1 when it varies along the scan (peaks span
     several points), ~0 when each point is independent of its neighbour (noise)."""

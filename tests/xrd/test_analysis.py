@@ -309,3 +309,29 @@ def test_the_stand_ins_instrument_doubts_the_sizes_of_a_measured_scan_only(tmp_p
     copy = tmp_path / "mine.raw"  # a stand-in copied elsewhere is still one (known by its bytes)
     shutil.copyfile(data_dir() / "xrd" / "annealed.raw", copy)
     assert stand_in_instrument_doubt(default, read_xrd(copy)) == ""
+
+
+@pytest.mark.peer
+def test_a_scan_with_points_missing_says_where_and_is_not_drawn_across(tmp_path):
+    """BT86 with 20-25 deg cut out was analysed and drawn as a flat line across the hole, without a word."""
+    from nakit.xrd import broken_at_gaps, gaps_note, scan_gaps
+    from tests.peer import peer_file
+
+    ds = read_xrd(peer_file("xrd", "xylib", "BT86.raw"))
+    x = ds.two_theta.values
+    assert scan_gaps(x) == [] and gaps_note(x) == ""
+    kept = (x < 20.0) | (x > 25.0)
+    cut = ds.isel(two_theta=np.flatnonzero(kept))
+    gaps = scan_gaps(cut.two_theta.values)
+    assert len(gaps) == 1
+    lo, hi = gaps[0]
+    assert lo == x[kept][x[kept] < 20.0].max() and hi == x[kept][x[kept] > 25.0].min()
+    assert gaps_note(cut.two_theta) == f"no points in {lo:.2f}-{hi:.2f} deg: a peak there can be neither found nor ruled out"
+    assert scan_gaps(cut.two_theta.values[::-1]) == gaps  # a descending scan: the same hole
+    bx, by = broken_at_gaps(cut.two_theta.values, cut.intensity.values)
+    assert bx.size == cut.sizes["two_theta"] + 1 and np.isnan(bx).sum() == np.isnan(by).sum() == 1
+    k = int(np.flatnonzero(np.isnan(bx))[0])
+    assert bx[k - 1] == lo and bx[k + 1] == hi
+    # an even scan is left as it is
+    same = broken_at_gaps(x, ds.intensity.values)
+    np.testing.assert_array_equal(same[0], x) and np.testing.assert_array_equal(same[1], ds.intensity.values)
