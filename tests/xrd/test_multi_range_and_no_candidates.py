@@ -53,6 +53,10 @@ def test_notebook01_analyses_the_range_asked_for_without_candidates(tmp_path):
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert "range 2 of ranges 0-2" in html and "range 0 of ranges 0-2" in html
     assert "No candidate phase" in html
+    assert "candidates: ." not in html  # (an empty list was printed as such)
+    rows = {(r["sample"], r["key"]): r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
+    assert rows[("range two", "phases_present")]["flags"].startswith("no candidate phase was given, so none of its ")
+    assert "no phase identified: no reference lines" in (out / "figures" / "patterns.svg").read_text(encoding="utf-8")
     assert not_analysed(out) == [("no such range", f"{path}: scan 5 requested but the file holds 3 range(s)")]
     peaks = [r for r in csv.DictReader(open(out / "results" / "indexed_peaks.csv", encoding="utf-8"))]
     found = np.array([float(r["two_theta_obs"]) for r in peaks if r["sample"] == "range two"])
