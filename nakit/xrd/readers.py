@@ -190,13 +190,22 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
         if override is not None and s.wavelength is not None and (
                 why := _overridden(path, override, s.wavelength, named_line=isinstance(wavelength, str))):
             warnings.warn(NakitWarning(why), stacklevel=2)
+        said = s.meta.get("comment_wavelength")
+        if override is not None and said and abs(override.ka1 / said - 1.0) > 0.002:
+            warnings.warn(NakitWarning(
+                f"{path}: wavelength {override.ka1:g} angstrom was given, but the file's "
+                f"{s.meta['comment_wavelength_line']} says {said:g} angstrom: the d-spacings follow the one given"),
+                stacklevel=2)
         if wl is None:
             x = np.asarray(s.two_theta, dtype=float)
             if s.axis is None and x.size and (np.nanmax(x) >= 180 or np.nanmin(x) < -10):
                 # an axis no scan has (a Raman spectrum in absolute cm-1): that, not the wavelength, is the answer
                 _check_angles(path, np.sort(x[np.isfinite(x)]), i)
-            raise MissingFactError(path, "the file states no wavelength; give it (angstrom, or an anode such "
-                                   "as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
+            in_words = (f" (its {s.meta['comment_wavelength_line']} says {said:g} angstrom in a comment, which "
+                        "nakit does not take on its own: give that, or the tube's anode for its K-alpha doublet)"
+                        if said else "")
+            raise MissingFactError(path, f"the file states no wavelength{in_words}; give it (angstrom, or an anode "
+                                   "such as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
                                    "01's samples or under the sample's xrd in a study file"
                                    + _wavelength_beside(path), fact="wavelength")
         out.append(_to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
@@ -768,6 +777,24 @@ def _numeric_rows(lines: list[str], path, *, first_line: int = 1, min_cols: int 
     return arr
 
 
+#: a comment line stating a wavelength in words (``# lambda = 1.78897 Angstrom (Co Ka1)``, ``# Wavelength: 1.5406 A``)
+_COMMENT_WAVELENGTH = re.compile(r"\b(?:wave\s*length|lambda|λ)\s*(?:\(\s*(nm|å|a|angstroms?|ångström)?[^)]*\))?\s*"
+                                 r"[=:]?\s*(\d+(?:\.\d+)?)\s*(nm|å|a|angstroms?|ångström)?\b", re.IGNORECASE)
+
+
+def _comment_wavelength(lines: list[str]) -> tuple[int, float, str] | None:
+    """(line number, angstrom, the line) of the first comment before the data that states a wavelength."""
+    for lineno, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if re.match(r"^[-+.\d]", line):
+            return None  # the data
+        m = _COMMENT_WAVELENGTH.search(line)
+        if m:
+            value = float(m.group(2)) * (10.0 if (m.group(1) or m.group(3) or "").lower() == "nm" else 1.0)
+            return (lineno, value, line) if 0.1 <= value <= 3.0 else None
+    return None
+
+
 def _parse_xy(data: bytes, path) -> list[_Scan]:
     lines, ends = _text(data, path)
     axis = _first_column_axis(lines, path)
@@ -775,7 +802,11 @@ def _parse_xy(data: bytes, path) -> list[_Scan]:
     sigma = arr[:, 2] if arr.shape[1] >= 3 else None
     if sigma is not None and np.any(sigma < 0):
         raise FileFormatError(path, "negative uncertainty in the third column", field="column 3")
-    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta={"columns": arr.shape[1]}, axis=axis)]
+    meta: dict[str, Any] = {"columns": arr.shape[1]}
+    stated = _comment_wavelength(lines)
+    if stated:  # words, not a format: never taken as the wavelength, but said and checked (read_xrd_scans)
+        meta.update(comment_wavelength=stated[1], comment_wavelength_line=f"line {stated[0]}: {stated[2][:80]!r}")
+    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta=meta, axis=axis)]
 
 
 def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:

@@ -444,3 +444,27 @@ def test_a_first_column_named_theta_is_read_as_2theta_and_said(tmp_path, header,
     if warns:
         assert said[0].startswith("scan.xy, line 1: the header names the first column")
     assert float(ds.two_theta[0]) == 10.0 and float(ds.two_theta[-1]) == pytest.approx(13.98)
+
+
+@pytest.mark.parametrize("comment, said", [("# lambda = 1.78897 Angstrom (Co Ka1)", 1.78897),
+                                           ("# Wavelength: 1.5406 A", 1.5406), ("# wavelength (nm) = 0.154056", 1.54056)])
+def test_a_wavelength_stated_in_a_comment_is_said_and_checked_not_taken(tmp_path, comment, said):
+    """Such files were refused with "the file states no wavelength", and a wavelength given against the
+    comment (Cu for a Co scan) passed without a word."""
+    import warnings
+
+    from nakit.errors import MissingFactError, NakitWarning
+
+    path = tmp_path / "scan.xy"
+    path.write_text(comment + "\n" + "".join(f"{10 + 0.02 * i:.2f}\t{100 + i % 7}\n" for i in range(100)),
+                    encoding="utf-8")
+    with pytest.raises(MissingFactError, match=rf"line 1: .* says {said:g} angstrom in a comment, which nakit does "
+                                               "not take on its own"):
+        read_xrd(path)
+    with pytest.warns(NakitWarning, match=rf"wavelength 2\.2\d* angstrom was given, but the file's line 1: .* says "
+                                          rf"{said:g} angstrom"):
+        read_xrd(path, wavelength="Cr")
+    with warnings.catch_warnings():  # the same wavelength: nothing to say
+        warnings.simplefilter("error", NakitWarning)
+        ds = read_xrd(path, wavelength=said)
+    assert ds.attrs["instrument_comment_wavelength"] == said and ds.attrs["wavelength"] == said
