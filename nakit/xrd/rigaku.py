@@ -59,9 +59,29 @@ _PAIR = re.compile(r'^\*(\S+)\s*(?:"(.*)"|(\S*))\s*$')
 _TWO_THETA = re.compile(r"two-?theta|2-?theta", re.I)
 
 
+def _ras_text(data: bytes, path) -> str:
+    """A ``.ras`` file's text: UTF-8, else Shift-JIS where it decodes to Japanese text (Rigaku's
+    software writes the system code page, Shift-JIS in Japan: a comment "試料" read as Windows-1252
+    is "ŽŽ—¿"), else :func:`nakit.textio.decode`."""
+    text = decode(data, path)  # (refuses a binary file; a byte-order mark decides)
+    if text.isascii() or b"\0" in data:
+        return text
+    try:
+        data.decode("utf-8")
+        return text
+    except UnicodeDecodeError:
+        pass
+    try:
+        japanese = data.decode("cp932")
+    except UnicodeDecodeError:
+        return text
+    # full-width characters (kana, kanji, full-width forms): a Latin-1 byte pair rarely decodes to them
+    return japanese if re.search(r"[\u3000-\u9fff\uff01-\uff5e]", japanese) else text
+
+
 def parse_ras(data: bytes, path) -> list[_Scan]:
     """Every segment of a ``.ras`` file, as nakit scans (see the module docstring)."""
-    lines = decode(data, path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _ras_text(data, path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     scans: list[_Scan] = []
     i, n = 0, len(lines)
     while i < n:

@@ -468,3 +468,18 @@ def test_a_wavelength_stated_in_a_comment_is_said_and_checked_not_taken(tmp_path
         warnings.simplefilter("error", NakitWarning)
         ds = read_xrd(path, wavelength=said)
     assert ds.attrs["instrument_comment_wavelength"] == said and ds.attrs["wavelength"] == said
+
+
+@pytest.mark.parametrize("comment, encoding", [("試料 LFP バッチ3", "cp932"), ("Probe 3, 25 °C, Müller", "cp1252"),
+                                               ("échantillon 3 – été", "utf-8")])
+def test_ras_header_text_in_the_code_page_it_was_written_in(tmp_path, comment, encoding):
+    """Rigaku's software writes the system code page: a Japanese comment came out as 'ŽŽ—¿ LFP ƒoƒbƒ`3'."""
+    x = 10 + 0.02 * np.arange(50)
+    lines = ["*RAS_DATA_START"] + _ras_segment(x, np.arange(50) + 100.0, np.ones(50),
+                                               extra=f'*FILE_COMMENT "{comment}"') + ["*RAS_DATA_END"]
+    lines = [ln for ln in lines if not ln.startswith("*MEAS_SCAN_SPEED_UNIT")]  # (its bytes are Shift-JIS already)
+    path = tmp_path / "scan.ras"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    ds = read_xrd(path)
+    assert ds.attrs["instrument_comment"] == comment
+    np.testing.assert_array_equal(ds.intensity.values, np.arange(50) + 100.0)
