@@ -19,6 +19,8 @@ import re
 import shutil
 from pathlib import Path
 
+from .paths import spelled_out
+
 PAPER_FIGURES = {
     "2a": "XRD of the quenched and annealed composites",
     "2b": "Raman spectra of the quenched and annealed composites",
@@ -38,17 +40,18 @@ PAPER_FIGURES = {
     "S13": "Na3PS4 conductivity (blocking cell) and Arrhenius plot",
 }
 
-_UNSAFE = re.compile(r"[^a-z0-9.-]+")
+_UNSAFE = re.compile(r"(?:[^\w.-]|_)+")  # (\w: letters of any script; "_" joins the run)
 
 
 def slug(label: str) -> str:
     """A sample label in the form figure and result file names use.
 
-    Lower case; every run of characters other than letters, digits, ``.`` and ``-``
-    becomes one ``_`` (``"Ball-milled Na2S+NPS"`` -> ``"ball-milled_na2s_nps"``). Two
+    :func:`nakit.paths.spelled_out` (``"TiO2-α"`` -> ``"tio2-alpha"``), lower case; every run of
+    characters other than letters (of any script), digits, ``.`` and ``-`` becomes one ``_``
+    (``"Ball-milled Na2S+NPS"`` -> ``"ball-milled_na2s_nps"``). Two
     labels may share a slug (``"A b"`` and ``"a_b"``); notebooks refuse such a pair.
     """
-    text = _UNSAFE.sub("_", str(label).strip().lower()).strip("_")
+    text = _UNSAFE.sub("_", spelled_out(str(label).strip()).lower()).strip("_")
     return text or "sample"
 
 

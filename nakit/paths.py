@@ -81,16 +81,40 @@ def _stand_in_digest(path: Path) -> str:
     return sha256_file(path)
 
 
+def spelled_out(text: str) -> str:
+    """``text`` with accents dropped and Greek letters and the degree sign spelled out, for file names:
+    ``"TiO2-α"`` -> ``"TiO2-alpha"``, ``"Müller, 25 °C"`` -> ``"Muller, 25 degC"``.
+
+    Materials are named by their phase (α-, β-, γ-): dropped, "TiO2-α" and "TiO2-β" both became
+    ``TiO2-``, told apart only by a ``-2``. Other scripts (kanji, Cyrillic) are kept as they are.
+    """
+    import unicodedata
+
+    out = []
+    for ch in unicodedata.normalize("NFKD", str(text)):
+        if unicodedata.combining(ch):
+            continue
+        name = unicodedata.name(ch, "") if not ch.isascii() else ""
+        if name.startswith("GREEK SMALL LETTER "):
+            ch = name[len("GREEK SMALL LETTER "):].lower()
+        elif name.startswith("GREEK CAPITAL LETTER "):
+            ch = name[len("GREEK CAPITAL LETTER "):].capitalize()
+        elif ch == "°":
+            ch = "deg"
+        out.append(ch)
+    return "".join(out)
+
+
 def safe_names(labels: list[str]) -> dict[str, str]:
     """A file-system-safe, unique name for each label (unique also ignoring case).
 
-    Runs of characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``;
-    leading dots are dropped; clashes get ``-2``, ``-3``, ...
+    :func:`spelled_out`, then runs of characters other than letters (of any script), digits,
+    ``.``, ``_`` and ``-`` become ``_``; leading dots are dropped; clashes get ``-2``, ``-3``, ...
     """
     out: dict[str, str] = {}
     taken: set[str] = set()
     for label in labels:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", str(label)).strip("._") or "sample"
+        base = re.sub(r"[^\w.-]+", "_", spelled_out(label)).strip("._") or "sample"
         base = base[:80]
         name, n = base, 1
         while name.lower() in taken:

@@ -16,10 +16,12 @@ from nakit.paperfigs import PAPER_FIGURES, PAPER_PANELS, collect, figure_ids, pa
     ("graphite/Li (Arbin)", "graphite_li_arbin"),
     ("../../etc", ".._.._etc"),
     ("+++", "sample"),
+    ("TiO2-α", "tio2-alpha"), ("NaS-β/2 at 25 °C", "nas-beta_2_at_25_degc"), ("Müller a _b", "muller_a_b"),
+    ("試料 3", "試料_3"),
 ])
 def test_slug(label, expected):
     assert slug(label) == expected
-    assert "/" not in slug(label) and " " not in slug(label)
+    assert "/" not in slug(label) and " " not in slug(label) and "__" not in slug(label)
 
 
 def test_every_paper_panel_is_mapped_and_named_back():

@@ -133,11 +133,18 @@ def test_cli_study_refuses_before_running(toy, capsys):
 
 
 def test_labels_are_free_text_and_folder_names_safe_and_unique():
-    names = safe_names(["Sample A", "sample a", "../etc", "x/y", "", "Ünïcode ☃", ".hidden"])
+    names = safe_names(["Sample A", "sample a", "../etc", "x/y", "", "Ünïcode ☃", ".hidden", "試料 3"])
     assert len(set(n.lower() for n in names.values())) == len(names)
     for name in names.values():
-        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name), name
+        assert re.fullmatch(r"\w[\w.-]*", name), name
     assert names["Sample A"] == "Sample_A" and names["sample a"] == "sample_a-2"
+    assert names["Ünïcode ☃"] == "Unicode" and names["試料 3"] == "試料_3"  # letters of other scripts are kept
+
+
+def test_phases_named_by_greek_letters_keep_their_names_in_files():
+    """'TiO2-α' and 'TiO2-β' became 'TiO2-' and 'TiO2--2': which was which, only their contents said."""
+    names = safe_names(["TiO2-α", "TiO2-β", "γ-Al2O3", "Δ-phase, 25 °C"])
+    assert list(names.values()) == ["TiO2-alpha", "TiO2-beta", "gamma-Al2O3", "Delta-phase_25_degC"]
 
 
 def test_explicit_output_may_leave_the_folder(toy, tmp_path_factory):
