@@ -156,6 +156,39 @@ def _check_cif(path, block, st) -> None:
         if not 0 < site.occ <= 1 + 1e-6:  # (rounded site fractions such as 1.0001 pass)
             raise FileFormatError(path, f"atom site {site.label!r}: occupancy {site.occ:g}, not in (0, 1]",
                                   field="_atom_site_occupancy")
+    _check_symmetry(path, block)
+
+
+#: where a CIF lists its symmetry operations (core CIF 2.x, then the older name)
+_SYMOP_TAGS = ("_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz")
+_SYMBOL_TAGS = ("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M", "_space_group_IT_number",
+                "_symmetry_Int_Tables_number")
+
+
+def _check_symmetry(path, block) -> None:
+    """Refuse a CIF whose listed operations are fewer than the space group it names has (gemmi follows
+    the list: Cu3Au named Pm-3m with only x,y,z listed became P1 with two atoms, "AuCu")."""
+    import gemmi
+
+    listed = next((tag for tag in _SYMOP_TAGS if block.find_values(tag)), None)
+    if listed is None:
+        return
+    n_listed = len(block.find_values(listed))
+    for tag in _SYMBOL_TAGS:
+        value = block.find_value(tag)
+        if value is None or gemmi.cif.is_null(value):
+            continue
+        name = gemmi.cif.as_string(value)
+        group = gemmi.find_spacegroup_by_number(int(name)) if name.strip().isdigit() else gemmi.find_spacegroup_by_name(name)
+        if group is None:
+            continue
+        rotations = len(group.operations().sym_ops)
+        if n_listed < rotations:
+            raise FileFormatError(path, f"{tag} names space group {group.hm} ({rotations} symmetry operations, "
+                                        f"centring aside) but the {listed} loop lists {n_listed}: the structure "
+                                        "would be built from the list, not the group; list every operation or "
+                                        "remove the loop", field=listed)
+        return
 
 
 def _crystal(st, name: str, source: str) -> Crystal:

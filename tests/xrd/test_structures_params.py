@@ -174,3 +174,42 @@ def test_ionic_type_symbols_are_their_elements(tmp_path):
                                                                                     " Label  Ti4+ 1.0000"))
     ionic, plain = read_cif(path), read_cif(peer_file(*RUTILE))
     assert ionic.elements == plain.elements == ("Ti", "Ti", "O", "O", "O", "O")
+
+
+CU3AU = """data_Cu3Au
+_cell_length_a 3.7485
+_cell_length_b 3.7485
+_cell_length_c 3.7485
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+_symmetry_space_group_name_H-M 'P m -3 m'
+_symmetry_Int_Tables_number 221
+{ops}loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+_atom_site_occupancy
+Au1 Au 0 0 0 1
+Cu1 Cu 0 0.5 0.5 1
+"""
+
+
+def test_a_cif_listing_fewer_operations_than_its_group_is_refused(tmp_path):
+    """Cu3Au named Pm-3m with only x,y,z listed was read as P1 with two atoms: "AuCu (P1)", without a word."""
+    import gemmi
+
+    path = tmp_path / "cu3au.cif"
+    path.write_text(CU3AU.format(ops="loop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n"), encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"field '_symmetry_equiv_pos_as_xyz': _symmetry_space_group_name_H-M "
+                                              r"names space group P m -3 m \(48 symmetry operations, centring aside\) "
+                                              r"but the _symmetry_equiv_pos_as_xyz loop lists 1"):
+        read_cif(path)
+    # every operation listed, or none: Pm-3m, with Cu on its three face centres
+    every = "".join(f"'{op.triplet()}'\n" for op in gemmi.find_spacegroup_by_name("Pm-3m").operations())
+    for name, ops in (("all.cif", f"loop_\n_space_group_symop_operation_xyz\n{every}"), ("none.cif", "")):
+        (tmp_path / name).write_text(CU3AU.format(ops=ops), encoding="utf-8")
+        c = read_cif(tmp_path / name)
+        assert c.spacegroup == "P m -3 m" and sorted(c.elements) == ["Au", "Cu", "Cu", "Cu"]
