@@ -11,6 +11,7 @@ instrument's range fails criterion 3", not as a disagreement without a reason.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -75,8 +76,6 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         if p_range.size == 2:
             notes.append(f"the instrument's {p_range[0]:.3f}-{p_range[1]:.3f}")
             try:
-                import warnings
-
                 with warnings.catch_warnings():  # its flags are said below, in words
                     warnings.simplefilter("ignore")
                     same = area_bet(ds, tuple(p_range), constants="micromeritics")
@@ -124,6 +123,6 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
             rng = a.get(f"instrument_bjh_{branch}_diameter_range")
             note = (f"the instrument's diameters {rng[0] / 10:g}-{rng[1] / 10:g} nm" if rng is not None else "")
             if ours_ds is None:
-                note = "; ".join(filter(None, [note, f"nakit's BJH used the other branch" if bjh is not None else ""]))
+                note = "; ".join(filter(None, [note, "nakit's BJH used the other branch" if bjh is not None else ""]))
             row(f"{quantity} ({branch})", unit, float(theirs) * scale, ours, note)
     return rows
