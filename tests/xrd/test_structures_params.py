@@ -13,25 +13,19 @@ from nakit.xrd.structures import Site, crystal_from_parameters, library
 from tests.peer import peer_file
 from tests.xrd.test_analysis import _measured
 
-NACL_CIF = """data_NaCl
-_cell_length_a 5.6402
-_cell_length_b 5.6402
-_cell_length_c 5.6402
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-_symmetry_space_group_name_H-M 'F m -3 m'
-loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-_atom_site_occupancy
-_atom_site_B_iso_or_equiv
-Na1 Na 0 0 0 1.0 1.6
-Cl1 Cl 0.5 0.5 0.5 1.0 1.2
-"""
+
+def cubic_cif(name: str, a: float, symbol: str, sites: str, *, ops: str = "") -> str:
+    """A cubic CIF: cell, space group, an optional symmetry-operation loop and the atom sites
+    (rows of label, element, x, y, z, occupancy, B)."""
+    return (f"data_{name}\n" + "".join(f"_cell_length_{k} {a}\n" for k in "abc")
+            + "".join(f"_cell_angle_{k} 90\n" for k in ("alpha", "beta", "gamma"))
+            + f"_symmetry_space_group_name_H-M '{symbol}'\n{ops}loop_\n"
+            + "".join(f"_atom_site_{k}\n" for k in ("label", "type_symbol", "fract_x", "fract_y", "fract_z",
+                                                     "occupancy", "B_iso_or_equiv"))
+            + sites)
+
+
+NACL_CIF = cubic_cif("NaCl", 5.6402, "F m -3 m", "Na1 Na 0 0 0 1.0 1.6\nCl1 Cl 0.5 0.5 0.5 1.0 1.2\n")
 
 
 def _sites(crystal):
@@ -176,25 +170,7 @@ def test_ionic_type_symbols_are_their_elements(tmp_path):
     assert ionic.elements == plain.elements == ("Ti", "Ti", "O", "O", "O", "O")
 
 
-CU3AU = """data_Cu3Au
-_cell_length_a 3.7485
-_cell_length_b 3.7485
-_cell_length_c 3.7485
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-_symmetry_space_group_name_H-M 'P m -3 m'
-_symmetry_Int_Tables_number 221
-{ops}loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-_atom_site_occupancy
-Au1 Au 0 0 0 1
-Cu1 Cu 0 0.5 0.5 1
-"""
+CU3AU_SITES = "Au1 Au 0 0 0 1 0.5\nCu1 Cu 0 0.5 0.5 1 0.5\n"
 
 
 def test_a_cif_listing_fewer_operations_than_its_group_is_refused(tmp_path):
@@ -202,7 +178,8 @@ def test_a_cif_listing_fewer_operations_than_its_group_is_refused(tmp_path):
     import gemmi
 
     path = tmp_path / "cu3au.cif"
-    path.write_text(CU3AU.format(ops="loop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n"), encoding="utf-8")
+    path.write_text(cubic_cif("Cu3Au", 3.7485, "P m -3 m", CU3AU_SITES, ops="loop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n"),
+                    encoding="utf-8")
     with pytest.raises(FileFormatError, match=r"field '_symmetry_equiv_pos_as_xyz': _symmetry_space_group_name_H-M "
                                               r"names space group P m -3 m \(48 symmetry operations, centring aside\) "
                                               r"but the _symmetry_equiv_pos_as_xyz loop lists 1"):
@@ -210,6 +187,6 @@ def test_a_cif_listing_fewer_operations_than_its_group_is_refused(tmp_path):
     # every operation listed, or none: Pm-3m, with Cu on its three face centres
     every = "".join(f"'{op.triplet()}'\n" for op in gemmi.find_spacegroup_by_name("Pm-3m").operations())
     for name, ops in (("all.cif", f"loop_\n_space_group_symop_operation_xyz\n{every}"), ("none.cif", "")):
-        (tmp_path / name).write_text(CU3AU.format(ops=ops), encoding="utf-8")
+        (tmp_path / name).write_text(cubic_cif("Cu3Au", 3.7485, "P m -3 m", CU3AU_SITES, ops=ops), encoding="utf-8")
         c = read_cif(tmp_path / name)
         assert c.spacegroup == "P m -3 m" and sorted(c.elements) == ["Au", "Cu", "Cu", "Cu"]
