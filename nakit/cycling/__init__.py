@@ -26,7 +26,8 @@ from .readers import (read_arbin_csv, read_arbin_xlsx, read_biologic_mpr, read_b
 from .record import compare_with_cycler, cycler_table, make_record
 
 __all__ = [
-    "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "cycler_table", "dqdv", "dqdv_raw", "find_plateaus", "fit_fade", "fit_fade_raw",
+    "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "cycler_table", "dqdv", "dqdv_raw", "find_plateaus",
+    "fit_fade", "fit_fade_raw",
     "ProfilePlan", "halfcycle_curve", "halves_of", "halves_present", "make_record", "missing_halves",
     "no_complete_cycle", "only_text", "profile_plan", "plateau_series", "rate_capability", "rate_steps_raw",
     "read_arbin_csv", "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling",

@@ -363,14 +363,15 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         voltages (V), ``retention`` (%), ``hysteresis`` (V), currents (mA, mA/g) and
         ``utilisation`` (% of theoretical), ``above_theoretical`` (1/0: a half-cycle's
         specific capacity above the active material's theoretical one; with a cell),
-        ``cycle_complete`` (1/0) and ``ce_doubtful`` (1/0). attrs state the active mass, the orientation, the incomplete cycles and why
-        (NaN where a half-cycle is missing or cut short: see the module docstring), the
-        cycles whose CE is doubtful and why, ``mass_doubtful_reason`` (a specific capacity
-        no material reaches, or far under any electrode's: :meth:`CellRecipe.mass_doubt`;
-        "" when none), ``above_theoretical_reason`` (which capacities exceed the theoretical
-        one, "" when none; not said when the mass is already impossible), ``voltage_doubt`` (voltages beyond any cell's, or negative
-        throughout: :func:`_voltage_doubt`), ``current_sign_doubt`` (:func:`_sign_doubt`)
-        and ``flags``.
+        ``cycle_complete`` (1/0) and ``ce_doubtful`` (1/0). attrs state the active mass, the
+        orientation, the incomplete cycles and why (NaN where a half-cycle is missing or cut
+        short: see the module docstring), the cycles whose CE is doubtful and why,
+        ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
+        electrode's: :meth:`CellRecipe.mass_doubt`; "" when none),
+        ``above_theoretical_reason`` (which capacities exceed the theoretical one, "" when
+        none; not said when the mass is already impossible), ``voltage_doubt`` (voltages
+        beyond any cell's, or negative throughout: :func:`_voltage_doubt`),
+        ``current_sign_doubt`` (:func:`_sign_doubt`) and ``flags``.
 
     Notes
     -----

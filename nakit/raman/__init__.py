@@ -25,7 +25,8 @@ __all__ = [
 
 # imported on first use: these modules pull in lmfit or scipy (see nakit._lazy)
 _lazy_exports(__name__, {
-    "assign": "bands", "candidates": "bands", "library_band": "bands", "library_bands": "bands", "load_band_library": "bands",
+    "assign": "bands", "candidates": "bands", "library_band": "bands", "library_bands": "bands",
+    "load_band_library": "bands",
     "apply_calibration": "calibration", "silicon_offset": "calibration", "stand_in_calibration": "calibration", "silicon_offset_raw": "calibration",
     "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon", "carbon_evidence": "carbon", "CarbonEvidence": "carbon",
     "despike": "despike", "despike_neighbours_raw": "despike", "despike_raw": "despike",

@@ -25,7 +25,9 @@ REPRODUCED = 0.01
 
 
 def _text(value, sigma=None) -> str:
-    return "" if value is None or not np.isfinite(value) else fmt(value, sigma if sigma and np.isfinite(sigma) else None)
+    if value is None or not np.isfinite(value):
+        return ""
+    return fmt(value, sigma if sigma and np.isfinite(sigma) else None)
 
 
 def _difference(ours, theirs) -> str:

@@ -179,7 +179,8 @@ def _check_symmetry(path, block) -> None:
         if value is None or gemmi.cif.is_null(value):
             continue
         name = gemmi.cif.as_string(value)
-        group = gemmi.find_spacegroup_by_number(int(name)) if name.strip().isdigit() else gemmi.find_spacegroup_by_name(name)
+        group = (gemmi.find_spacegroup_by_number(int(name)) if name.strip().isdigit()
+                 else gemmi.find_spacegroup_by_name(name))
         if group is None:
             continue
         rotations = len(group.operations().sym_ops)
