@@ -7,7 +7,7 @@ cycles is a direct measure of interface degradation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar, Mapping
 
 import numpy as np
@@ -20,11 +20,26 @@ from .regression import fit_line
 from ..datamodel import Result
 
 
+#: a weighted line whose chi-square is this improbable does not describe the points within their errors
+LINE_P_VALUE_MIN = 1e-3
+
+
 @dataclass(frozen=True)
 class Growth(Result):
-    """Linear growth of a resistance with cycle number."""
+    """Linear growth of a resistance with cycle number.
 
-    units: ClassVar[dict[str, str]] = {'rate': 'ohm', 'intercept': 'ohm', 'first_cycle': '1', 'last_cycle': '1', 'change': 'ohm', 'ratio': '1'}
+    ``flags``: ``line_inconsistent`` (the points scatter about the weighted line far beyond
+    their errors, chi-square p < :data:`LINE_P_VALUE_MIN`: the resistance does not grow
+    linearly, or its errors are too small), ``rests_on_flagged_fits`` (``flagged_cycles``:
+    points from circuit fits that failed their own checks).
+    """
+
+    units: ClassVar[dict[str, str]] = {'rate': 'ohm', 'intercept': 'ohm', 'first_cycle': '1', 'last_cycle': '1',
+                                       'change': 'ohm', 'ratio': '1', 'chi2': '1', 'flagged_cycles': '1'}
+    flag_words: ClassVar[dict[str, str]] = {
+        "line_inconsistent": "the points scatter about the straight line far beyond their errors (chi-square "
+                             f"p < {LINE_P_VALUE_MIN:g}): the resistance does not grow linearly, or its errors are "
+                             "understated; read the change first to last instead"}
     dims: ClassVar[dict[str, str]] = {}
 
     rate: float  # ohm per cycle
@@ -36,6 +51,15 @@ class Growth(Result):
     change_sigma: float
     ratio: float  # R(last) / R(first)
     flags: tuple[str, ...] = ()
+    chi2: float = float("nan")  # of the weighted line, n - 2 degrees of freedom
+    flagged_cycles: tuple[int, ...] = ()
+
+    @property
+    def flag_details(self) -> tuple[str, ...]:
+        cycles = ", ".join(str(c) for c in self.flagged_cycles)
+        words = {**self.flag_words, "rests_on_flagged_fits": f"rests on circuit fits that failed their own checks "
+                                                             f"(cycle {cycles}): indicative only"}
+        return tuple(words.get(f, f) for f in self.flags)
 
 
 def resistance_vs_cycle(fits: Mapping[int, CircuitFit], parameter: str = "R1", *, label: str = "") -> xr.Dataset:
@@ -48,7 +72,9 @@ def resistance_vs_cycle(fits: Mapping[int, CircuitFit], parameter: str = "R1", *
             raise ParameterError(f"cycle {c}: the circuit {fits[c].circuit!r} has no parameter {parameter!r}")
     ds = xr.Dataset(
         {"resistance": ("cycle", [fits[c].values[parameter] for c in cycles], {"units": "ohm"}),
-         "resistance_sigma": ("cycle", [fits[c].stderr[parameter] for c in cycles], {"units": "ohm"})},
+         "resistance_sigma": ("cycle", [fits[c].stderr[parameter] for c in cycles], {"units": "ohm"}),
+         "fit_flagged": ("cycle", np.array([bool(fits[c].flags) for c in cycles], dtype=np.int8),
+                         {"units": "1", "long_name": "1: the circuit fit of this cycle failed its own checks"})},
         coords={"cycle": ("cycle", np.asarray(cycles, dtype=int), {"units": "1"})},
         attrs={"parameter": parameter, "circuit": fits[cycles[0]].circuit, "label": label},
     )
@@ -74,14 +100,25 @@ def growth_rate_raw(cycle, resistance, resistance_sigma=None) -> Growth:
         n, R = sorted_by(n, R, name="cycle")
     line = fit_line(n, R, s)
     change_sigma = float(np.hypot(s[0], s[-1])) if s is not None else float("nan")
+    flags = ()
+    if line.weighted and n.size > 2:
+        from scipy.stats import chi2
+
+        if chi2.sf(line.chi2, n.size - 2) < LINE_P_VALUE_MIN:
+            flags = ("line_inconsistent",)
     return Growth(rate=line.slope, rate_sigma=line.slope_sigma, intercept=line.intercept, first_cycle=int(n[0]),
                   last_cycle=int(n[-1]), change=float(R[-1] - R[0]), change_sigma=change_sigma,
-                  ratio=float(R[-1] / R[0]))
+                  ratio=float(R[-1] / R[0]), flags=flags, chi2=line.chi2)
 
 
 def growth_rate(ds: xr.Dataset) -> Growth:
-    """Growth of a :func:`resistance_vs_cycle` Dataset."""
+    """Growth of a :func:`resistance_vs_cycle` Dataset; flagged ``rests_on_flagged_fits`` where
+    any of its points comes from a circuit fit that failed its checks (``fit_flagged``)."""
     s = ds["resistance_sigma"].values if "resistance_sigma" in ds else None
     if s is not None and not np.all(np.isfinite(s) & (s > 0)):
         s = None  # a fit without stderr: fall back to an unweighted line
-    return growth_rate_raw(ds["cycle"].values, ds["resistance"].values, s)
+    g = growth_rate_raw(ds["cycle"].values, ds["resistance"].values, s)
+    flagged = tuple(int(c) for c in ds["cycle"].values[ds["fit_flagged"].values == 1]) if "fit_flagged" in ds else ()
+    if flagged:
+        g = replace(g, flags=g.flags + ("rests_on_flagged_fits",), flagged_cycles=flagged)
+    return g

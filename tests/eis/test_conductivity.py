@@ -86,6 +86,39 @@ def test_growth_rate():
         growth_rate_raw([1, 1, 2], [1.0, 2.0, 3.0])
 
 
+def test_a_weighted_line_stays_right_when_the_errors_span_many_decades():
+    """A new user's R1 over cycles 1, 10, 50 from three fits (errors 12.6, 2.26e6 and 4.2e-11 ohm): the
+    normal equations, inverted, returned slope 0.00000 +- 0.00007 for points rising by 192 ohm."""
+    x, y, s = [1.0, 10.0, 50.0], [8.05, 441.8, 200.00000000028], [12.6, 2.26e6, 4.2e-11]
+    line = fit_line(x, y, s)
+    # the tiny error pins the line to (50, 200); the 12.6 ohm point sets the slope; the 2.26 Mohm one counts for nothing
+    assert line.slope == pytest.approx((200.00000000028 - 8.05) / 49, rel=1e-4)
+    assert line.slope_sigma == pytest.approx(12.6 / 49, rel=1e-4)
+    # a well-conditioned case against numpy's weighted polyfit
+    x2, y2, s2 = np.array([1.0, 2, 3, 4, 6]), np.array([1.0, 2.1, 2.9, 4.2, 6.1]), np.array([0.1, 0.2, 0.1, 0.3, 0.2])
+    line = fit_line(x2, y2, s2)
+    coef, cov = np.polyfit(x2, y2, 1, w=1 / s2, cov="unscaled")
+    assert (line.slope, line.intercept) == pytest.approx(tuple(coef), rel=1e-12)
+    assert line.slope_sigma == pytest.approx(np.sqrt(cov[0, 0]), rel=1e-10)
+    assert line.chi2 == pytest.approx(np.sum(((y2 - np.polyval(coef, x2)) / s2) ** 2), rel=1e-10)
+
+
+def test_a_growth_the_line_does_not_describe_or_resting_on_flagged_fits_is_flagged():
+    import xarray as xr
+
+    from nakit.eis.interface import growth_rate
+
+    steady = growth_rate_raw([1, 10, 30, 50], [150.0, 168.5, 207.6, 248.3], [1.0, 1.0, 1.0, 1.0])
+    assert steady.flags == () and steady.chi2 < 3
+    jumpy = growth_rate_raw([1, 10, 30, 50], [150.0, 400.0, 160.0, 248.0], [1.0, 1.0, 1.0, 1.0])
+    assert jumpy.flags == ("line_inconsistent",) and "read the change first to last" in jumpy.flag_details[0]
+    ds = xr.Dataset({"resistance": ("cycle", [150.0, 168.5, 207.6, 248.3]), "resistance_sigma": ("cycle", [1.0] * 4),
+                     "fit_flagged": ("cycle", [0, 1, 0, 1])}, coords={"cycle": [1, 10, 30, 50]})
+    g = growth_rate(ds)
+    assert g.rate == steady.rate and g.flags == ("rests_on_flagged_fits",) and g.flagged_cycles == (10, 50)
+    assert g.flag_details == ("rests on circuit fits that failed their own checks (cycle 10, 50): indicative only",)
+
+
 @pytest.mark.parametrize("given, flags", [
     (dict(diameter_mm=10.0, thickness_mm=0.8), ()),                        # a pressed pellet
     (dict(diameter_mm=10.0, thickness_mm=800.0), ("thicker_than_wide",)),  # 800 µm typed as mm
