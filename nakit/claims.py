@@ -131,6 +131,20 @@ class Claim:
         return "agrees" if abs(v - p) <= tol else "differs"
 
 
+def is_paper_list(path: str | os.PathLike | None) -> bool:
+    """Whether ``path`` is nakit's list of the paper's claims (``data/paper_claims.csv``, or a copy
+    of it): only then may a report speak of the paper; another list is the user's own."""
+    if not path:
+        return False
+    from .io import sha256_file
+
+    paper = data_dir() / "paper_claims.csv"
+    try:
+        return Path(path).resolve() == paper.resolve() or sha256_file(path) == sha256_file(paper)
+    except OSError:
+        return False
+
+
 def load_claims(path: str | os.PathLike | None = None) -> dict[str, Claim]:
     """Read a claims list (default ``data/paper_claims.csv``), keyed by claim id.
 

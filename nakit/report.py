@@ -420,13 +420,14 @@ ROUND_TRIP_COLOUR = "#dbe8f6"
 LEDGER_COLUMNS = ("quantity", "paper_value", "nakit_value", "unit", "tolerance", "status", "basis", "flag")
 
 
-def ledger_table(rows: Iterable[Mapping[str, Any]]):
+def ledger_table(rows: Iterable[Mapping[str, Any]], *, paper: bool = True):
     """Claims-ledger rows (``claims.csv`` / :func:`nakit.claims.gather`) as a table for a reader.
 
     nakit's value is rounded by :func:`claim_value` (to its sigma, else to the claim's
     tolerance); ``basis`` says what it was computed from, and an agreement computed from
     stand-in data made from the paper's own values reads ``agrees (round trip)``, apart from
-    agreement on measured data. Indexed by claim id, columns :data:`LEDGER_COLUMNS`.
+    agreement on measured data. Indexed by claim id, columns :data:`LEDGER_COLUMNS`
+    (``paper_value`` headed ``claimed_value`` when the list is not the paper's, ``paper=False``).
     """
     import pandas as pd
 
@@ -440,7 +441,8 @@ def ledger_table(rows: Iterable[Mapping[str, Any]]):
         if row.get("basis") == ROUND_TRIP and row.get("status") == "agrees":
             r["status"] = "agrees (round trip)"
         out.append(r)
-    return pd.DataFrame(out, columns=["id", *LEDGER_COLUMNS]).set_index("id")
+    table = pd.DataFrame(out, columns=["id", *LEDGER_COLUMNS]).set_index("id")
+    return table if paper else table.rename(columns={"paper_value": "claimed_value"})
 
 
 def status_colour(status: str) -> str:
@@ -575,6 +577,19 @@ class Report:
         """True when a claims list was given and it lists claims for this notebook."""
         return self.ledger is not None and bool(self.ledger.claims)
 
+    @property
+    def paper_claims(self) -> bool:
+        """True when the claims list is the paper's (:func:`nakit.claims.is_paper_list`): the notebook's
+        text about the paper (its methods, its samples, its numbers) is shown only then."""
+        from .claims import is_paper_list
+
+        return self.has_claims and is_paper_list(self.claims_file)
+
+    def claims_heading(self, paper_heading: str) -> str:
+        """The heading of a notebook's claims section: ``paper_heading`` for the paper's list, a neutral
+        one for a list of the user's own (which may be of any paper, or none)."""
+        return f"## {paper_heading}" if self.paper_claims else "## The claims list beside nakit's values"
+
     # -- text ---------------------------------------------------------------------------
     def heading(self, technique: str) -> str:
         """Display the report's title (``title``, or one made from ``technique`` and the labels),
@@ -601,7 +616,7 @@ class Report:
             if not self.stand_ins:
                 return ""
             return BANNER_MIXED.format(labels=_join([f"**{s}**" for s in self.stand_ins]))
-        return BANNER if (self.has_claims or self.claims_file is _UNSET) else BANNER_GENERIC
+        return BANNER if (self.paper_claims or self.claims_file is _UNSET) else BANNER_GENERIC
 
     def _banner(self) -> None:
         text = self.banner_text()
@@ -867,7 +882,7 @@ class Report:
             self.ledger.write(self.output_dir)
             rows = self.ledger.table().fillna("").to_dict("records")
             # rounded to sigma (else tolerance), basis and round trips as in the study's ledger; notes whole
-            table = ledger_table(rows)
+            table = ledger_table(rows, paper=self.paper_claims)
             for extra in ("note", "where"):
                 table[extra] = [str(r.get(extra, "") or "") for r in rows]
             table = table.loc[:, [c for c in table.columns if c == "status" or (table[c].astype(str) != "").any()]]

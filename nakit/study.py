@@ -1496,12 +1496,16 @@ def write_index(study: Study, results: list[JobResult], comp: Comparison, ledger
         parts.append(f"<h2>Claims ledger (<a href='{esc(ledger.name)}'>CSV</a>)</h2><table><tr>")
         with open(ledger, newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
-        from .claims import ROUND_TRIP
+        from .claims import ROUND_TRIP, is_paper_list
         from .report import ledger_table, status_colour
 
-        # nakit's value rounded to its uncertainty (else the claim's tolerance), round trips marked
-        table = ledger_table(rows).reset_index()
-        cols = ["id", "quantity", "paper_value", "nakit_value", "unit", "tolerance", "status", "basis", "flag"]
+        # nakit's value rounded to its uncertainty (else the claim's tolerance), round trips marked; a
+        # claim not computed says why (note)
+        paper = is_paper_list(study.claims)
+        table = ledger_table(rows, paper=paper).reset_index()
+        table["note"] = [r.get("note", "") for r in rows]
+        cols = ["id", "quantity", "paper_value" if paper else "claimed_value", "nakit_value", "unit", "tolerance",
+                "status", "basis", "flag", "note"]
         parts.append("".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr>")
         for row in table.to_dict("records"):
             parts.append(f"<tr style='background:{status_colour(row['status'])}'>"

@@ -123,3 +123,25 @@ def test_a_studys_own_claims_convert_units_and_carry_the_results_flags(tmp_path)
     assert rows["hk.pv"]["status"] == "agrees" and float(rows["hk.pv"]["nakit_value"]) == pytest.approx(634, abs=1)
     assert "converted from cm3/g" in rows["hk.pv"]["note"]
     assert rows["dut.bet"]["status"] == "flagged" and "r2 >= 0.995" in rows["dut.bet"]["flag"]
+    # a list of one's own: no word of the paper in the report, the value it claims headed as such
+    html = (summary.output / "02_bet_bjh" / "02_bet_bjh.html").read_text(encoding="utf-8")
+    assert "The paper" not in html and "CMK-3" not in html and "paper_value" not in html
+    assert "The claims list beside nakit&#x27;s values" in html or "The claims list beside nakit's values" in html
+    assert "claimed_value" in html
+    index = (summary.output / "index.html").read_text(encoding="utf-8")
+    assert "<th>claimed_value</th>" in index and "<th>note</th>" in index
+    assert "converted from cm3/g (x 1000)" in index  # why a value is what it is, beside it
+
+
+def test_only_nakits_list_of_the_papers_claims_is_the_papers(tmp_path):
+    import shutil
+
+    from nakit.claims import is_paper_list
+    from nakit.paths import data_dir
+
+    paper = data_dir() / "paper_claims.csv"
+    copy = tmp_path / "mine.csv"
+    shutil.copyfile(paper, copy)
+    assert is_paper_list(paper) and is_paper_list(copy)
+    own = _own_claims(tmp_path, [["x", "q", "1", "m2/g", "=", "10", "percent", "A", "bet_area"]])
+    assert not is_paper_list(own) and not is_paper_list(None) and not is_paper_list(tmp_path / "missing.csv")
