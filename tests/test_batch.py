@@ -1,5 +1,6 @@
 """Batch manifests: validation, parallel and Dask execution, caching, fault isolation, gathering."""
 
+import csv
 import os
 import subprocess
 import sys
@@ -241,3 +242,36 @@ def test_manifest_output_stays_in_its_folder_unless_given_explicitly(project, ou
     jobs, out = jobs_from_manifest(manifest, project.parent / "explicit")
     assert out == (project.parent / "explicit").resolve()
     assert all(Path(j.output_dir).is_relative_to(out) for j in jobs)
+
+
+def test_the_batch_summary_marks_flagged_values_and_says_why(tmp_path):
+    """summary.html showed "t-plot micropore volume 0 cm3/g" and a DFT width the runs' reports flag as
+    plain numbers: the flags of each run's headline were dropped."""
+    import json
+
+    from nakit.batch.gather import FLAGS_COLUMN, summary_table
+    from nakit.report import HEADLINE_COLUMNS
+
+    rows = {"HC lot 4": [("lot 4", "micropore_volume", "t-plot micropore volume", "0.0", "", "cm3/g",
+                          "none resolved: the t-plot intercept is negative", ""),
+                         ("lot 4", "bet_area", "BET area", "193.72", "1.13", "m2/g", "", ""),
+                         ("lot 4", "bjh_peak_diameter", "BJH peak diameter", "", "", "nm", "",
+                          "no desorption branch")],
+            "HC lot 1": [("lot 1", "bet_area", "BET area", "215.0", "2.0", "m2/g", "", "")]}
+    for sample, headline in rows.items():
+        run = tmp_path / sample.replace(" ", "_") / "02_bet_bjh"
+        (run / "results").mkdir(parents=True)
+        (run / ".nakit-run.json").write_text(json.dumps({"job": {"name": f"{sample}/02_bet_bjh"}}), encoding="utf-8")
+        with open(run / "results" / "headline.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(HEADLINE_COLUMNS)
+            w.writerows([r[0], "02_bet_bjh", *r[1:]] for r in headline)
+    table = summary_table(tmp_path)
+    assert table.loc["HC lot 4", "t-plot micropore volume"] == "0 cm3/g ⚑"
+    assert table.loc["HC lot 4", "BET area"] == "193.7 ± 1.1 m2/g"  # not flagged: no mark
+    assert table.loc["HC lot 4", "BJH peak diameter"] == "— ⚑"  # not computed, and why
+    assert table.loc["HC lot 4", FLAGS_COLUMN] == ("t-plot micropore volume: none resolved: the t-plot intercept is "
+                                                   "negative; BJH peak diameter: no desorption branch")
+    import pandas as pd
+
+    assert list(table.columns)[-1] == FLAGS_COLUMN and pd.isna(table.loc["HC lot 1", FLAGS_COLUMN])

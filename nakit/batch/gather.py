@@ -55,12 +55,17 @@ def gather_results(out_root: str | Path) -> dict[str, Path]:
     return written
 
 
+FLAGS_COLUMN = "flags (⚑)"
+
+
 def summary_table(out_root: str | Path):
     """One row per sample, one column per recorded quantity (``value ± sigma unit``).
 
     Values come from each run's ``results/headline.csv``; a run whose notebook covers several
-    samples gives one row per label (``<run sample>: <label>``). Runs of notebooks that write
-    no headline file fall back to the values in their ``claims.csv``.
+    samples gives one row per label (``<run sample>: <label>``). A flagged value carries ``⚑``
+    and its reasons are in the last column, ``flags (⚑)`` (``quantity: reasons``); a value not
+    computed shows ``—`` and is there too, with why. Runs of notebooks that write no headline
+    file fall back to the values in their ``claims.csv``.
     """
     import pandas as pd
 
@@ -68,6 +73,7 @@ def summary_table(out_root: str | Path):
 
     out_root = Path(out_root)
     records: dict[str, dict[str, str]] = {}
+    flags: dict[str, list[str]] = {}
     for sample, _notebook, run in _runs(out_root):
         headline = run / "results" / "headline.csv"
         if headline.exists():
@@ -75,15 +81,19 @@ def summary_table(out_root: str | Path):
                 rows = list(csv.DictReader(fh))
             labels = {r["sample"] for r in rows}
             for row in rows:
-                if row["value"] == "":
+                why = row.get("flags", "") or ("" if row["value"] != "" else row.get("note", ""))
+                if row["value"] == "" and not why:
                     continue
                 value = _number(row["value"])
                 sigma = _number(row["sigma"])
-                text = fmt(value, sigma) if value is not None else row["value"]
+                text = "—" if row["value"] == "" else fmt(value, sigma) if value is not None else row["value"]
                 if row["unit"] and value is not None:
                     text += f" {row['unit']}"
                 name = sample if len(labels) == 1 else f"{sample}: {row['sample']}"
-                records.setdefault(name, {})[row["quantity"] or row["key"]] = text
+                quantity = row["quantity"] or row["key"]
+                records.setdefault(name, {})[quantity] = text + (" ⚑" if why else "")
+                if why:  # what the mark means, beside the values (a flag read nowhere is no flag)
+                    flags.setdefault(name, []).append(f"{quantity}: {why}")
             continue
         claims = run / "claims.csv"
         if not claims.exists():
@@ -98,7 +108,10 @@ def summary_table(out_root: str | Path):
                 if row["unit"]:
                     text += f" {row['unit']}"
                 records.setdefault(sample, {})[row["quantity"]] = text
-    return pd.DataFrame.from_dict(records, orient="index").sort_index()
+    for name, reasons in flags.items():
+        records[name][FLAGS_COLUMN] = "; ".join(reasons)
+    table = pd.DataFrame.from_dict(records, orient="index").sort_index()
+    return table[[c for c in table.columns if c != FLAGS_COLUMN] + ([FLAGS_COLUMN] if flags else [])]
 
 
 def _number(text: str) -> float | None:
