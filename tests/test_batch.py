@@ -275,3 +275,24 @@ def test_the_batch_summary_marks_flagged_values_and_says_why(tmp_path):
     import pandas as pd
 
     assert list(table.columns)[-1] == FLAGS_COLUMN and pd.isna(table.loc["HC lot 1", FLAGS_COLUMN])
+
+
+def test_the_manifest_example_in_the_docs_is_one(tmp_path):
+    """The docstring's example (README sends users to it) named a parameter no notebook has."""
+    import re
+    import shutil
+
+    import nakit.batch.manifest as manifest
+    from nakit.paths import data_dir
+
+    example = re.search(r"A manifest is YAML::\n\n(.*?)\n\n", manifest.__doc__, re.S).group(1)
+    (tmp_path / "runs.yaml").write_text("\n".join(line[4:] for line in example.splitlines()) + "\n", encoding="utf-8")
+    (tmp_path / "raw").mkdir()
+    for name in ("lot1.xlsx", "lot2.xlsx"):
+        shutil.copyfile(data_dir() / "sorption" / "cmk3_micromeritics.xlsx", tmp_path / "raw" / name)
+    shutil.copyfile(data_dir() / "cycling" / "cast_annealed_50cycles.xlsx", tmp_path / "raw" / "lot1_cell.xlsx")
+    jobs, out = jobs_from_manifest(tmp_path / "runs.yaml")
+    assert sorted(j.name for j in jobs) == ["CMK3-lot1/02_bet_bjh", "CMK3-lot1/04_cycling", "CMK3-lot2/02_bet_bjh"]
+    assert out == tmp_path / "reports" / "batch"
+    lot2 = next(j for j in jobs if j.name == "CMK3-lot2/02_bet_bjh")
+    assert lot2.parameters["bjh_branch"] == "adsorption" and lot2.parameters["samples"][0]["label"] == "lot 2"

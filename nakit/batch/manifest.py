@@ -7,11 +7,12 @@ A manifest is YAML::
       02_bet_bjh: {bjh_branch: desorption}
       04_cycling: {}
     samples:
-      CMK3-lot1:
-        02_bet_bjh: {cmk3_file: raw/lot1.xls}     # per-sample overrides
+      CMK3-lot1:                     # per-sample parameters: each notebook's samples, its own settings
+        02_bet_bjh: {samples: [{label: lot 1, file: raw/lot1.xlsx, material: carbon}]}
+        04_cycling: {samples: [{label: lot 1 cell, file: raw/lot1_cell.xlsx, active_mass_mg: 1.5}]}
       CMK3-lot2:
-        only: [02_bet_bjh]                          # optional: a subset of the notebooks
-        02_bet_bjh: {cmk3_file: raw/lot2.xls}
+        only: [02_bet_bjh]             # optional: a subset of the notebooks
+        02_bet_bjh: {samples: [{label: lot 2, file: raw/lot2.xlsx, material: carbon}], bjh_branch: adsorption}
 
 A sample's reports go to ``<output>/<sample>/<notebook>``, the label made safe for a folder
 name (:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``). Notebooks are named
