@@ -1226,8 +1226,10 @@ def _eis_panels(study, folder, ds, comp, out):
         _save(comp, fig, out, "arrhenius", "Ionic conductivity",
               f"Conductivity against inverse temperature, {_count(df['sample'].nunique(), 'pellet')}; activation "
               "energies from each pellet's Arrhenius fit.")
+    # cells over cycling: the first spectrum's interfacial resistance, the last one's and the growth between
     table, present = _frame_of(ds, ["activation_energy", "activation_energy_sigma", "conductivity_25C",
-                                    "conductivity_25C_sigma", "r_interface", "r_interface_sigma"])
+                                    "conductivity_25C_sigma", "r_interface", "r_interface_sigma", "r_interface_last",
+                                    "r_interface_last_sigma", "r_interface_growth", "r_interface_growth_sigma"])
     if present:
         comp.tables.append(("Impedance", _formatted(ds, table, present)))
     return None

@@ -371,6 +371,11 @@ def test_peer_study_fits_every_sweep_of_a_multi_sweep_file(peer_study):
     result = next(r for r in peer_study.results if r.name == "05_eis_fitting")
     with xr.open_dataset(Path(result.output_dir) / "results" / "r_interface.nc") as ds:
         assert list(ds["sample"].values) == [label] and ds.sizes["cycle"] == len(sweeps)
+    # the index says which spectrum its resistance is, and shows the last one and the growth beside it
+    index = peer_study.index.read_text(encoding="utf-8")
+    for head in ("interfacial resistance R1, first spectrum (ohm)", "interfacial resistance R1, last spectrum (ohm)",
+                 "interfacial resistance growth (ohm/sweep)"):
+        assert head in index, head
 
 
 def _same(cell: str, compute, label: str) -> None:
