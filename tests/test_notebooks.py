@@ -226,7 +226,9 @@ def test_own_samples_raman(tmp_path):
 
 @pytest.mark.parametrize("stem", TECHNIQUE_NOTEBOOKS)
 def test_markdown_is_generic_and_paper_text_is_guarded(stem):
-    """Markdown cells never speak of the paper; code that does is inside `if rep.has_claims:`."""
+    """Markdown cells never speak of the paper; code that does is inside `if rep.has_claims:` (a section
+    that needs a claims list) or `if rep.paper_claims:` (the paper's own list: a user's list of their own
+    gets no word of the paper)."""
     nb = nbformat.read(notebooks_dir() / f"{stem}.ipynb", as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -234,7 +236,7 @@ def test_markdown_is_generic_and_paper_text_is_guarded(stem):
         elif "parameters" not in cell.metadata.get("tags", []):
             guarded = False
             for line in cell.source.splitlines():
-                if line.startswith("if rep.has_claims:"):
+                if line.startswith(("if rep.has_claims:", "if rep.paper_claims:")):
                     guarded = True
                 elif line and not line.startswith((" ", "#")):
                     guarded = False
