@@ -296,3 +296,17 @@ def test_the_manifest_example_in_the_docs_is_one(tmp_path):
     assert out == tmp_path / "reports" / "batch"
     lot2 = next(j for j in jobs if j.name == "CMK3-lot2/02_bet_bjh")
     assert lot2.parameters["bjh_branch"] == "adsorption" and lot2.parameters["samples"][0]["label"] == "lot 2"
+
+
+def test_a_mistyped_notebook_in_a_manifest_gets_a_suggestion(project):
+    path = _manifest(project, """
+notebooks:
+  toy.ipynb: {}
+samples:
+  A: {only: [toy.ipnb], toy.ipynb: {data_file: a.txt}}
+  B: {toy.ipnyb: {data_file: b.txt}}
+""")
+    with pytest.raises(ParameterError) as err:
+        jobs_from_manifest(path)
+    assert "'only' names unknown notebook 'toy.ipnb' (did you mean 'toy.ipynb'?)" in str(err.value)
+    assert "'toy.ipnyb' is not a notebook listed under 'notebooks' (did you mean 'toy.ipynb'?)" in str(err.value)

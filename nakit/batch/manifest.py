@@ -102,10 +102,12 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
         only = spec.get("only", list(data["notebooks"]))
         for key in spec:
             if key != "only" and key not in data["notebooks"]:
-                problems.append(f"sample {sample!r}: {key!r} is not a notebook listed under 'notebooks'")
+                problems.append(f"sample {sample!r}: {key!r} is not a notebook listed under 'notebooks'"
+                                + closest(key, data["notebooks"]))
         for name in only:
             if name not in data["notebooks"]:
-                problems.append(f"sample {sample!r}: 'only' names unknown notebook {name!r}")
+                problems.append(f"sample {sample!r}: 'only' names unknown notebook {name!r}"
+                                + closest(name, data["notebooks"]))
                 continue
             if name not in notebooks:
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -77,6 +78,17 @@ def silicon_offset(silicon: xr.Dataset | xr.DataArray, **kwargs) -> Calibration:
     return replace(cal, flags=(*cal.flags, clipped)) if clipped else cal
 
 
+def _in_data(path) -> str:
+    """Where a file of nakit's ``data/`` is, as ``data/raman/silicon.txt`` (a path relative to the
+    notebooks' folder, ``../data/...``, says nothing in a study's folder)."""
+    from ..paths import data_dir
+
+    try:
+        return "data/" + Path(path).resolve().relative_to(data_dir().resolve()).as_posix()
+    except ValueError:  # a copy of a stand-in elsewhere: its own path
+        return str(path)
+
+
 def stand_in_calibration(calibration_file, sample_files) -> str | None:
     """Why ``calibration_file`` must not set the axes of the spectra in ``sample_files``; None if it may.
 
@@ -90,8 +102,8 @@ def stand_in_calibration(calibration_file, sample_files) -> str | None:
     measured = [str(f) for f in sample_files if not is_stand_in(f)]
     if not calibration_file or not is_stand_in(calibration_file) or not measured:
         return None
-    return (f"The calibration spectrum {calibration_file} is a synthesised stand-in shipped in nakit's data/ "
-            f"folder, not a measurement on the instrument of {len(measured)} of these spectra: it is not "
+    return (f"The calibration spectrum {Path(calibration_file).name} (nakit's {_in_data(calibration_file)}) is a "
+            f"synthesised stand-in shipped with nakit, not a measurement on the instrument of {len(measured)} of these spectra: it is not "
             "applied, and the axes are used as the files give them. To calibrate, set calibration_file to a "
             "silicon spectrum measured with the same settings (or None to say there is none).")
 
