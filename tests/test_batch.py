@@ -310,3 +310,30 @@ samples:
         jobs_from_manifest(path)
     assert "'only' names unknown notebook 'toy.ipnb' (did you mean 'toy.ipynb'?)" in str(err.value)
     assert "'toy.ipnyb' is not a notebook listed under 'notebooks' (did you mean 'toy.ipynb'?)" in str(err.value)
+
+
+def test_results_already_along_sample_are_gathered_with_their_rows(tmp_path):
+    """A batch of notebook 04 or 05 failed at its end: "Dimension sample already exists" (cycles.nc and
+    arrhenius.nc are tables along sample)."""
+    import json
+
+    import numpy as np
+
+    from nakit.batch.gather import gather_results
+
+    for run_sample, labels in (("cell A", ["A1"]), ("cells B", ["B1", "B2"])):
+        run = tmp_path / run_sample.replace(" ", "_") / "04_cycling"
+        (run / "results").mkdir(parents=True)
+        (run / ".nakit-run.json").write_text(json.dumps({"job": {"name": f"{run_sample}/04_cycling"}}))
+        xr.Dataset({"capacity": (("sample", "cycle"), np.arange(2.0 * len(labels)).reshape(len(labels), 2))},
+                   coords={"sample": labels, "cycle": [1, 2]}).to_netcdf(run / "results" / "cycles.nc",
+                                                                       engine="h5netcdf")
+        xr.Dataset({"total": ((), 1.0)}, coords={"sample": labels[0]}).to_netcdf(run / "results" / "one.nc",
+                                                                                  engine="h5netcdf")
+    written = gather_results(tmp_path)
+    with xr.open_dataset(written["04_cycling/cycles"], engine="h5netcdf") as ds:
+        assert list(ds["sample"].values) == ["cell A", "cells B: B1", "cells B: B2"]
+        assert ds["capacity"].sel(sample="cells B: B2").values.tolist() == [2.0, 3.0]
+    with xr.open_dataset(written["04_cycling/one"], engine="h5netcdf") as ds:
+        assert list(ds["sample"].values) == ["cell A", "cells B"]
+        assert list(ds["sample_label"].values) == ["A1", "B1"]

@@ -30,6 +30,18 @@ def _runs(out_root: Path):
         yield sample, run.name, run
 
 
+def _along_sample(ds, sample: str):
+    """``ds`` of one run along ``sample``: a result of one sample gets the run's name; one already along
+    ``sample`` (a notebook's per-sample table: cycles, Arrhenius points) keeps its rows, named
+    ``<run sample>: <label>`` where the run holds several (as :func:`summary_table` names them)."""
+    if "sample" not in ds.dims:
+        if "sample" in ds.variables:  # a scalar label: kept beside the run's name
+            ds = ds.rename({"sample": "sample_label"})
+        return ds.expand_dims(sample=[sample])
+    labels = [str(v) for v in ds["sample"].values]
+    return ds.assign_coords(sample=[sample] if len(labels) == 1 else [f"{sample}: {label}" for label in labels])
+
+
 def gather_results(out_root: str | Path) -> dict[str, Path]:
     """Write ``gathered/<notebook>/<result>.nc`` with a ``sample`` dimension; return the paths."""
     out_root = Path(out_root)
@@ -46,7 +58,7 @@ def gather_results(out_root: str | Path) -> dict[str, Path]:
         datasets = []
         for sample, nc in items:
             with xr.open_dataset(nc, engine="h5netcdf") as ds:
-                datasets.append(ds.load().expand_dims(sample=[sample]))
+                datasets.append(_along_sample(ds.load(), sample))
         combined = xr.concat(datasets, dim="sample", join="outer", combine_attrs="drop_conflicts")
         combined["sample"].attrs["units"] = "1"
         out = out_root / "gathered" / notebook / f"{name}.nc"
