@@ -369,7 +369,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
         electrode's: :meth:`CellRecipe.mass_doubt`; "" when none),
         ``above_theoretical_reason`` (which capacities exceed the theoretical one, "" when
-        none; not said when the mass is already impossible), ``voltage_doubt`` (voltages
+        none; not said, though the cycles are marked, when the mass is already impossible),
+        ``voltage_doubt`` (voltages
         beyond any cell's, or negative throughout: :func:`_voltage_doubt`),
         ``current_sign_doubt`` (:func:`_sign_doubt`) and ``flags``.
 
@@ -528,11 +529,11 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     if doubt:
         flags.append("mass_doubtful")
         warnings.warn(NakitWarning(doubt), stacklevel=2)
-    # a mass no material could have already says why every capacity is too large
-    impossible = cell is not None and np.isfinite(q).any() and \
-        float(np.nanmax(q)) / (cell.active_mass_mg * 1e-3) > MOST_SPECIFIC_CAPACITY
-    above, above_reason = (_above_theory(cell, cycles, qc, qd) if cell is not None and not impossible
+    above, above_reason = (_above_theory(cell, cycles, qc, qd) if cell is not None
                            else (np.zeros(cycles.size, dtype=bool), ""))
+    if cell is not None and np.isfinite(q).any() and \
+            float(np.nanmax(q)) / (cell.active_mass_mg * 1e-3) > MOST_SPECIFIC_CAPACITY:
+        above_reason = ""  # a mass no material could have already says why (the cycles stay marked)
     if above_reason:
         flags.append("above_theoretical")
         warnings.warn(NakitWarning(above_reason), stacklevel=2)
