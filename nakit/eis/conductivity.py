@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from ..errors import NakitWarning, ParameterError
+from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length
-from .regression import fit_line
+from .regression import LINE_P_VALUE_MIN, fit_line, inconsistent
 from ..datamodel import Result
 
 K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K (CODATA 2018, exact by SI definition)
@@ -150,7 +150,10 @@ class ArrheniusFit(Result):
     temperature: not a thermally activated process, or mislabelled points),
     ``activation_energy_not_significant`` (positive, but under twice its standard error),
     ``points_left_out`` (``left_out_K``: temperatures whose conductivity came without an
-    uncertainty, a circuit fit that gave no standard error, left out of a weighted fit).
+    uncertainty, a circuit fit that gave no standard error, left out of a weighted fit),
+    ``line_inconsistent`` (the conductivities scatter about the weighted line far beyond their
+    errors, chi-square p < :data:`~nakit.eis.regression.LINE_P_VALUE_MIN`: one point is off,
+    or the errors are understated; Ea's error then says too little).
     """
 
     units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1", "left_out_K": "K"}
@@ -159,7 +162,10 @@ class ArrheniusFit(Result):
         "activation_energy_not_positive": "activation energy not positive: the conductivity does not rise "
                                           "with temperature (not thermally activated, or mislabelled points)",
         "activation_energy_not_significant": "activation energy under twice its standard error: the data "
-                                             "do not show the conductivity rising with temperature"}
+                                             "do not show the conductivity rising with temperature",
+        "line_inconsistent": "the conductivities scatter about the Arrhenius line far beyond their errors "
+                             f"(chi-square p < {LINE_P_VALUE_MIN:g}): one point is off (a flagged fit?) or the "
+                             "errors are understated, and Ea's standard error says too little"}
     dims: ClassVar[dict[str, str]] = {}
 
     form: str
@@ -170,10 +176,13 @@ class ArrheniusFit(Result):
     n_points: int
     weighted: bool
     left_out_K: tuple[float, ...] = ()
+    line_inconsistent: bool = False
 
     @property
     def flags(self) -> tuple[str, ...]:
         out = ["points_left_out"] if self.left_out_K else []
+        if self.line_inconsistent:
+            out.append("line_inconsistent")
         if not (np.isfinite(self.ea_sigma) and np.isfinite(self.prefactor_sigma)):
             out.append("uncertainties_undetermined")
         if not self.ea > 0:
@@ -256,7 +265,7 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     A = float(np.exp(line.intercept))
     fit = ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
                        prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted,
-                       left_out_K=left_out)
+                       left_out_K=left_out, line_inconsistent=inconsistent(line))
     if fit.flags:
         warnings.warn(f"Arrhenius fit ({form}) flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
     return fit
@@ -291,6 +300,10 @@ def fit_blocking_cell(ds: xr.Dataset, *, weighting: str = "modulus", n_starts: i
     cusp = np.argmin(-z.imag)
     r1 = max(float(z.real[cusp]), 1e-9)
     lo = np.argmin(f)
+    if not abs(z.imag[lo]) > 1e-6 * abs(z[lo]):  # (a start of infinity made numpy warn, then the fit fail)
+        raise CalculationError(f"no electrode spike: -Z'' at the lowest frequency ({f[lo]:g} Hz) is "
+                               f"{-z.imag[lo] + 0.0:g} ohm, so the spectrum is not one between ion-blocking electrodes "
+                               "(a resistor, or the spike outside the measured range)")
     w_hi = 2 * np.pi * f.max()
     initial = {"R1": r1, "CPE1_Q": 1 / (r1 * w_hi**0.8), "CPE1_alpha": 0.8,
                "CPE2_Q": 1 / (2 * np.pi * f[lo] * abs(z.imag[lo])), "CPE2_alpha": 0.9}

@@ -16,12 +16,8 @@ import xarray as xr
 from ..errors import ParameterError
 from ..validation import as_float_array, same_length, sorted_by
 from .fitting import CircuitFit
-from .regression import fit_line
+from .regression import LINE_P_VALUE_MIN, fit_line, inconsistent
 from ..datamodel import Result
-
-
-#: a weighted line whose chi-square is this improbable does not describe the points within their errors
-LINE_P_VALUE_MIN = 1e-3
 
 
 @dataclass(frozen=True)
@@ -100,12 +96,7 @@ def growth_rate_raw(cycle, resistance, resistance_sigma=None) -> Growth:
         n, R = sorted_by(n, R, name="cycle")
     line = fit_line(n, R, s)
     change_sigma = float(np.hypot(s[0], s[-1])) if s is not None else float("nan")
-    flags = ()
-    if line.weighted and n.size > 2:
-        from scipy.stats import chi2
-
-        if chi2.sf(line.chi2, n.size - 2) < LINE_P_VALUE_MIN:
-            flags = ("line_inconsistent",)
+    flags = ("line_inconsistent",) if inconsistent(line) else ()
     return Growth(rate=line.slope, rate_sigma=line.slope_sigma, intercept=line.intercept, first_cycle=int(n[0]),
                   last_cycle=int(n[-1]), change=float(R[-1] - R[0]), change_sigma=change_sigma,
                   ratio=float(R[-1] / R[0]), flags=flags, chi2=line.chi2)

@@ -10,6 +10,10 @@ from ..errors import CalculationError
 from ..validation import as_float_array, same_length
 
 
+#: a weighted line whose chi-square is this improbable does not describe the points within their errors
+LINE_P_VALUE_MIN = 1e-3
+
+
 @dataclass(frozen=True)
 class Line:
     """``y = intercept + slope * x`` with one-sigma errors and their covariance."""
@@ -23,6 +27,16 @@ class Line:
     weighted: bool
     #: weighted: sum of squared residuals over their errors (n_points - 2 degrees of freedom)
     chi2: float = float("nan")
+
+
+def inconsistent(line: Line) -> bool:
+    """A weighted line through more than two points whose chi-square has p < :data:`LINE_P_VALUE_MIN`:
+    the points scatter about it far beyond their errors."""
+    if not line.weighted or line.n_points <= 2 or not np.isfinite(line.chi2):
+        return False
+    from scipy.stats import chi2
+
+    return bool(chi2.sf(line.chi2, line.n_points - 2) < LINE_P_VALUE_MIN)
 
 
 def fit_line(x, y, y_sigma=None) -> Line:

@@ -1,5 +1,7 @@
 """Conductivity from pellet geometry, Arrhenius fits and interfacial-resistance growth: analytic cases."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -219,3 +221,33 @@ def test_a_conductivity_without_an_uncertainty_is_left_out_of_the_weighted_fit_a
         arrhenius_fit_raw(T, sigma, -err)
     with pytest.raises(ParameterError, match="same length"):
         arrhenius_fit_raw(T, sigma, err[:3])
+
+
+def test_a_line_the_conductivities_do_not_follow_is_flagged():
+    """A 90 °C point from a four-frequency fit (flagged, error 3e-10) moved Ea by 100 sigma, unflagged."""
+    T = np.array([298.15, 313.15, 333.15, 353.15, 363.15])
+    sigma = 2.0 * np.exp(-0.215 / (K_B_EV * T))
+    err = 0.01 * sigma
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NakitWarning)
+        assert arrhenius_fit_raw(T, sigma, err).flags == ()  # on the line, within its errors
+    off, tight = sigma.copy(), err.copy()
+    off[-1] *= 1.3
+    tight[-1] = 3e-10
+    with pytest.warns(NakitWarning, match="scatter about the Arrhenius line far beyond their errors"):
+        fit = arrhenius_fit_raw(T, off, tight)
+    assert fit.flags == ("line_inconsistent",) and fit.line_inconsistent
+
+
+def test_a_blocking_cell_fit_needs_the_electrode_spike():
+    """A resistor's spectrum started the fit at CPE2_Q = inf: numpy's divide-by-zero warnings in the report,
+    then "no start converged". It is refused with the reason."""
+    from nakit.eis.conductivity import fit_blocking_cell
+    from nakit.eis.spectra import spectrum_dataset
+
+    f = np.logspace(5, -1, 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(CalculationError, match=r"no electrode spike: -Z'' at the lowest frequency \(0\.1 Hz\) is "
+                                                   r"0 ohm"):
+            fit_blocking_cell(spectrum_dataset(f, np.full(f.size, 100.0 + 0j)))

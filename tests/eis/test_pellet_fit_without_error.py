@@ -61,7 +61,8 @@ def test_the_temperature_without_an_error_is_shown_flagged_and_left_out_of_the_a
     assert at25["sigma"] == "" and "did not converge" in at25["flags"]
     for key in ("activation_energy", "activation_energy_sigma_t"):
         assert "left out of the fit, their conductivity has no uncertainty" in rows[key]["flags"]
-        assert rows[key]["flags"].endswith(": 25 °C") and rows[key]["note"] == "3 temperatures"
+        assert ": 25 °C" in rows[key]["flags"] and rows[key]["note"] == "3 temperatures"
+        assert "rests on" not in rows[key]["flags"]  # the point left out carries no weight to doubt
     # the three other temperatures' line: R1 proportional to exp(Ea / kT)
     k_b = 8.617333262e-5
     T = np.array([40, 60, 80]) + 273.15
@@ -69,3 +70,23 @@ def test_the_temperature_without_an_error_is_shown_flagged_and_left_out_of_the_a
     assert float(rows["activation_energy"]["value"]) == pytest.approx(ea, abs=0.01)
     html = (pellet_run / "05_eis_fitting.html").read_text(encoding="utf-8")
     assert "Na3PS4 pellet P2, 25 °C: circuit" in html  # the fit's warning says whose it is
+
+
+def test_an_activation_energy_resting_on_a_flagged_fit_says_so(tmp_path):
+    """A 90 °C spectrum of four frequencies (its fit flagged: fewer than two frequencies per parameter)
+    carried its weight into Ea without a word."""
+    from nakit.runner import execute
+
+    files = []
+    for t, r1, freq in ((25, 1000.0, FREQUENCY), (40, 577.0, FREQUENCY), (60, 290.0, FREQUENCY),
+                        (80, 160.0, FREQUENCY), (90, 120.0, np.logspace(6, 0, 4))):
+        params = {"R1": r1, "CPE1_Q": 1.5e-8, "CPE1_alpha": 0.8, "CPE2_Q": 3e-6, "CPE2_alpha": 0.88}
+        z = simulate("p(R1,CPE1)-CPE2", params, freq, noise=0.002, seed=0)
+        files.append(str(write_zplot(tmp_path / f"p_{t}C.z", freq, z)))
+    samples = [{"label": "P3", "kind": "pellet", "files": files, "temperatures_C": [25, 40, 60, 80, 90],
+                "diameter_mm": 10.0, "thickness_mm": 1.0}]
+    result = execute(notebooks_dir() / "05_eis_fitting.ipynb", tmp_path / "report", {"samples": samples})
+    assert result.ok, result.error
+    rows = {r["key"]: r for r in csv.DictReader(open(tmp_path / "report" / "results" / "headline.csv", encoding="utf-8"))}
+    for key in ("activation_energy", "activation_energy_sigma_t"):
+        assert "rests on circuit fits that failed their own checks at 90 °C" in rows[key]["flags"], rows[key]["flags"]
