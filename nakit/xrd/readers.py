@@ -464,6 +464,21 @@ def _first_column_names(lines: list[str]):
         yield lineno, first
 
 
+#: the second column's name in a header of columns: the intensity (a comment line's second word is no name)
+_INTENSITY_NAME = re.compile(r"^(intensity|intensities|counts?|cps|int|i|y|yobs|i_obs|iobs|obs)\b", re.IGNORECASE)
+
+
+def _column_header(line: str) -> bool:
+    """Whether ``line`` names columns (``Theta\tCounts``, ``theta  intensity``, ``# Theta Intensity``),
+    not a sentence (``# Theta scan of sample 3``): fields apart by tabs, commas, semicolons or two
+    spaces, or a second word naming the intensity."""
+    text = line.strip().lstrip("#;!%'\"/").strip()
+    if len(re.split(r"\t|,|;|\s{2,}", text)) >= 2:
+        return True
+    words = text.split()
+    return 2 <= len(words) <= 4 and bool(_INTENSITY_NAME.match(words[1]))
+
+
 def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
     """("q" | "d", factor) when a header or comment line before the data names the first column Q or
     d (``Q (1/A)``, ``# q(nm^-1)``, ``d-spacing (A)``), else None (2theta, as xy files hold).
@@ -479,7 +494,7 @@ def _first_column_axis(lines: list[str], path=None) -> tuple[str, float] | None:
             found = ("q", 0.1 if nm else 1.0)
         elif _D_NAME.match(first):
             found = ("d", 10.0 if nm else 1.0)
-        elif _THETA_NAME.match(first) and len(re.split(r"\t|,|;|\s{2,}", lines[lineno - 1].strip())) >= 2:
+        elif _THETA_NAME.match(first) and _column_header(lines[lineno - 1]):
             warnings.warn(NakitWarning(
                 f"{Path(str(path)).name if path else 'the file'}, line {lineno}: the header names the first column "
                 f"{first!r}, not 2theta; it is read as 2theta, as most exports mean it. If it holds theta, every "

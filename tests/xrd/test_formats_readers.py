@@ -422,7 +422,8 @@ def test_xy_cut_varying_precision_refused(tmp_path):
 
 
 @pytest.mark.parametrize("header, warns", [
-    ("Theta\tCounts", True), ("θ (deg),Intensity", True), ("theta  intensity", True),
+    ("Theta\tCounts", True), ("θ (deg),Intensity", True), ("theta  intensity", True), ("Theta Intensity", True),
+    ("# Theta Intensity", True), ("theta counts sigma", True),
     ("2Theta\tCounts", False), ("Theta/2Theta\tCounts", False), ("theta-2theta,counts", False),
     ("Theta 2Theta\tCounts", False), ("# Theta scan of sample 3\n2Theta\tCounts", False),
 ])
