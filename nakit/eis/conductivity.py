@@ -153,7 +153,8 @@ class ArrheniusFit(Result):
     uncertainty, a circuit fit that gave no standard error, left out of a weighted fit),
     ``line_inconsistent`` (the conductivities scatter about the weighted line far beyond their
     errors, chi-square p < :data:`~nakit.eis.regression.LINE_P_VALUE_MIN`: one point is off,
-    or the errors are understated; Ea's error then says too little).
+    the errors are understated, or the form does not describe the points: through points on
+    the sigma form's line, sigma*T is curved; Ea's error then says too little).
     """
 
     units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1", "left_out_K": "K"}
@@ -164,8 +165,9 @@ class ArrheniusFit(Result):
         "activation_energy_not_significant": "activation energy under twice its standard error: the data "
                                              "do not show the conductivity rising with temperature",
         "line_inconsistent": "the conductivities scatter about the Arrhenius line far beyond their errors "
-                             f"(chi-square p < {LINE_P_VALUE_MIN:g}): one point is off (a flagged fit?) or the "
-                             "errors are understated, and Ea's standard error says too little"}
+                             f"(chi-square p < {LINE_P_VALUE_MIN:g}): one point is off (a flagged fit?), the "
+                             "errors are understated, or this form of the law does not describe them (compare "
+                             "the sigma and sigma*T forms); Ea's standard error says too little"}
     dims: ClassVar[dict[str, str]] = {}
 
     form: str
