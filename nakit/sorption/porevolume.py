@@ -53,7 +53,7 @@ def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
     if p_at > p[-1] + 1e-9:
         last = math.floor(p[-1] * 1e6) / 1e6  # (rounded down: a p_at of this value is accepted)
         raise CalculationError(f"p/p0 = {p_at} lies above the last point ({last:g}); the uptake there is unknown "
-                               f"(p_at, the notebooks' p_total_pore_volume, may be at most {last:g})")
+                               f"(the pressure asked for, notebook 02's p_total_pore_volume, may be at most {last:g})")
     uptake = float(np.interp(p_at, p, q))
     exact = bool(np.any(np.isclose(p, p_at, rtol=0, atol=1e-6)))
     return PoreVolume(uptake * density_conversion, uptake, float(p_at), float(density_conversion), not exact)
