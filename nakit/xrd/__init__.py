@@ -16,7 +16,7 @@ from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, n
 from .phase_id import identify_phases, identify_phases_raw, suggest_phases
 from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm, wavelength_from_instprm
 from .refine import refine_cell, refine_cell_raw
-from .scaling import fit_whole_pattern
+from .scaling import fit_whole_pattern, unexplained_note
 from .simulate import Instrument, Phase, reflections, simulate_pattern
 from .size import (instrument_from_standard, scherrer, scherrer_raw, stand_in_instrument_doubt, williamson_hall,
                    williamson_hall_raw)
@@ -29,6 +29,7 @@ __all__ = [
     "index_pattern", "index_tetragonal", "instrument_from_standard", "intensity_unit", "ka2_note", "ka2_pairs",
     "kbeta_note", "kbeta_pairs", "library", "read_cif", "no_peaks_note", "read_xrd", "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scan_gaps", "scherrer", "scherrer_raw",
-    "simulate_pattern", "stand_in_instrument_doubt", "suggest_phases", "unfitted_note", "wavelength_from_gsas_prm",
+    "simulate_pattern", "stand_in_instrument_doubt", "suggest_phases", "unexplained_note", "unfitted_note",
+    "wavelength_from_gsas_prm",
     "williamson_hall", "williamson_hall_raw",
 ]

@@ -335,3 +335,29 @@ def test_a_scan_with_points_missing_says_where_and_is_not_drawn_across(tmp_path)
     # an even scan is left as it is
     same = broken_at_gaps(x, ds.intensity.values)
     np.testing.assert_array_equal(same[0], x) and np.testing.assert_array_equal(same[1], ds.intensity.values)
+
+
+@pytest.mark.peer
+def test_a_whole_pattern_fit_missing_a_phase_is_flagged(tmp_path):
+    """A two-phase scan fitted with one of its phases gave weight fraction 1 (Rwp 0.33), unflagged."""
+    import warnings
+
+    from nakit.errors import NakitWarning
+    from nakit.xrd import fit_whole_pattern, read_cif, unexplained_note
+    from nakit.xrd.scaling import RWP_POOR
+    from tests.peer import peer_file
+
+    pbso4 = read_xrd(peer_file("xrd", "gsas2", "PBSO4.XRA"), wavelength=[1.5405, 1.5443, 0.5])
+    cif = read_cif(peer_file("xrd", "gsas2", "PbSO4-Wyckoff.cif"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        alone = fit_whole_pattern(pbso4, [cif], humps=())
+        # the same scan with a second phase's lines added (Cu3Au's fcc lines, as Gaussians of the scan's width)
+        x = pbso4.two_theta.values
+        top = float(pbso4.intensity.max())
+        extra = sum(0.6 * top * np.exp(-0.5 * ((x - c) / 0.05) ** 2) for c in (23.7, 33.8, 41.6, 48.4, 54.5, 60.2))
+        mixed = fit_whole_pattern(pbso4.assign(intensity=pbso4.intensity + extra), [cif], humps=())
+    assert alone.rwp < RWP_POOR and "poor_fit" not in alone.flags
+    assert mixed.rwp > RWP_POOR and "poor_fit" in mixed.flags
+    assert "Rwp above 0.3" in mixed.flag_details[-1]
+    assert unexplained_note(0) == "" and unexplained_note(4).startswith("4 peak(s) no identified phase explains")
