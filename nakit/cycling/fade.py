@@ -223,15 +223,20 @@ def _fit_fade(cycle, capacity, model: str, units: str) -> FadeFit:
         params = lm.make_params(c_c=0.9 * tail, exp_amplitude=max(q[0] - 0.9 * tail, 1e-6),
                                 exp_decay=max((n[-1] - n[0]) / 3.0, 1.0))
     else:
-        if np.any(n <= 0) or np.any(q <= 0):
-            raise FitError("a power law needs positive cycle numbers and capacities")
+        if np.any(q <= 0):
+            raise FitError("a power law needs positive capacities")
+        if np.any(n <= 0):  # EC-Lab numbers cycles from 0: n^k has no value (k < 0) or is 0 there
+            raise FitError(f"a power law Q = A n^k needs cycle numbers from 1; this record counts from {first} "
+                           "(the file's numbering): fit the exponential, or leave out the cycles numbered 0 and below")
         x = n
         slope, intercept = np.polyfit(np.log(n), np.log(q), 1)
         params = lm.make_params(pow_amplitude=float(np.exp(intercept)), pow_exponent=float(slope))
     result = lm.fit(q, params, x=x)
-    if not result.success or result.covar is None:
-        raise FitError(f"{model} fade fit did not converge or its covariance is undefined "
-                       f"({result.message})")
+    if not result.success:
+        raise FitError(f"{model} fade fit did not converge ({result.message})")
+    if result.covar is None:  # converged, but the capacities do not determine the law's parameters
+        raise FitError(f"{model} fade fit: the capacities do not determine its parameters (no covariance: lmfit "
+                       "could not estimate their standard errors)")
     names = list(result.params)
     corr = {a: {b: float(result.params[a].correl.get(b, np.nan)) for b in names if b != a}
             for a in names if result.params[a].correl}

@@ -87,6 +87,12 @@ def test_fade_fit_refusals():
         fit_fade_raw([1, 2, 3], [3, 2, 1])
     with pytest.raises(ParameterError):
         fit_fade_raw([1, 2, 3, 4], [4, 3, 2, 1], "linear")
+    # an EC-Lab record numbers its cycles from 0: the power law's n^k has no value there, and it says why
+    with pytest.raises(FitError, match=r"needs cycle numbers from 1; this record counts from 0 \(the file's "
+                                       r"numbering\): fit the exponential, or leave out the cycles numbered 0"):
+        fit_fade_raw([0, 1, 2, 3, 4], [500, 480, 470, 465, 462], "power_law")
+    with pytest.raises(FitError, match="needs positive capacities"):
+        fit_fade_raw([1, 2, 3, 4], [5, 4, -1, 2], "power_law")
 
 
 def test_rate_steps():
