@@ -86,3 +86,17 @@ def test_cut_cycle_has_no_efficiency_in_the_results(run04):
     # one complete cycle: no retention (cycle 1 against itself would read 100 %)
     assert rows[("graphite A", "capacity_retention")]["note"].startswith("not computed: one complete cycle (cycle 1)")
     assert rows[("graphite A", "capacity_retention")]["value"] == ""
+
+
+@pytest.mark.peer
+def test_a_rate_file_of_one_current_says_so_and_the_table_states_units(tmp_path):
+    """A rate file of one cycle was shown as a one-step rate test without a word, its table without units."""
+    from nakit.runner import execute
+
+    samples = [{"label": "EC cell", "file": str(peer_file("echem", "yadg", "gcpl.issue_149.mpt")),
+                "rate_file": str(peer_file("echem", "yadg", "mb.issue_95.mpt"))}]
+    result = execute(notebooks_dir() / "04_cycling.ipynb", tmp_path / "report", {"samples": samples})
+    assert result.ok, result.error
+    html = result.html.read_text(encoding="utf-8")
+    assert "the rate file holds one current only, so there is no rate capability to compare" in html
+    assert "current density (mA)" in html and "discharge capacity mean (mAh)" in html  # no mass: absolute units
