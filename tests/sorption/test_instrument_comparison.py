@@ -47,7 +47,17 @@ def test_a_range_that_fails_the_criteria_explains_a_third_less_area():
     assert "(the same: the difference is the range)" in row["note"]
     assert "Rouquerol criterion 3 fails" in row["note"]
     assert rows["single-point BET area"]["difference"] in ("-0.0 %", "+0.0 %")
-    assert "t-plot micropore volume" not in rows  # the instrument computed none (its message says why)
+    assert "t-plot micropore volume" not in rows  # the instrument computed none: its message says why
+    assert rows["t-plot"]["instrument"] == "not computed" and "4053-" in rows["t-plot"]["note"]
+
+
+def test_a_file_whose_instrument_computed_no_bet_says_so_beside_nakits():
+    """Sample_E (~26 m2/g): the instrument could not compute a BET area; the sample was left out of the
+    table without a word."""
+    ds, bet, rows = _rows("Sample_E.xls")
+    row = rows["BET area"]
+    assert row["instrument"] == "not computed" and row["note"].startswith("the instrument's message: 1089-")
+    assert row["nakit"] == f"{bet.area:.2f} ± {bet.area_sigma:.2f}" and bet.area == pytest.approx(26, abs=1.5)
 
 
 def test_every_result_the_file_holds_is_compared():
