@@ -35,7 +35,9 @@ def fade_model(kind: str):
     ``exponential``: :math:`Q(n) = c + A\\,e^{-(n - n_0)/\\tau}` (``exp_amplitude`` A,
     ``exp_decay`` :math:`\\tau` in cycles, ``c_c`` the capacity it levels off at), with
     :math:`n_0` the first fitted cycle. ``power_law``: :math:`Q(n) = A\\,n^{k}`
-    (``pow_amplitude``, ``pow_exponent``; :math:`k < 0` for fade).
+    (``pow_amplitude``, ``pow_exponent``; :math:`k < 0` for fade), with :math:`n` the cycle
+    number, counted from 1 where the file numbers its first cycle 0 (EC-Lab): :math:`n^k` has
+    no value at 0.
     """
     from lmfit.models import ConstantModel, ExponentialModel, PowerLawModel
 
@@ -101,7 +103,7 @@ class FadeFit(Result):
         return self._result.eval(x=self._x(n))
 
     def _x(self, n):
-        return n - self.first_cycle if self.model == "exponential" else n
+        return n - self.first_cycle if self.model == "exponential" else _power_law_x(n, self.first_cycle)
 
     def predict_sigma(self, cycle) -> np.ndarray:
         """1-sigma band of the prediction from the parameter covariance."""
@@ -207,6 +209,12 @@ def fit_fade_raw(cycle, capacity, model: str = "exponential", *, units: str = ""
     return _warn_if_flagged(_fit_fade(cycle, capacity, model, units))
 
 
+def _power_law_x(n, first: int):
+    """The power law's cycle count: the cycle number, or counted from 1 where the numbering starts at 0
+    or below (EC-Lab's cycle 0 is the first cycle; n^k has no value at 0)."""
+    return n - first + 1 if first < 1 else n
+
+
 def _fit_fade(cycle, capacity, model: str, units: str) -> FadeFit:
     n = as_float_array(cycle, "cycle", min_size=0)
     q = as_float_array(capacity, "capacity", allow_nan=True, min_size=0)
@@ -225,11 +233,8 @@ def _fit_fade(cycle, capacity, model: str, units: str) -> FadeFit:
     else:
         if np.any(q <= 0):
             raise FitError("a power law needs positive capacities")
-        if np.any(n <= 0):  # EC-Lab numbers cycles from 0: n^k has no value (k < 0) or is 0 there
-            raise FitError(f"a power law Q = A n^k needs cycle numbers from 1; this record counts from {first} "
-                           "(the file's numbering): fit the exponential, or leave out the cycles numbered 0 and below")
-        x = n
-        slope, intercept = np.polyfit(np.log(n), np.log(q), 1)
+        x = _power_law_x(n, first)
+        slope, intercept = np.polyfit(np.log(x), np.log(q), 1)
         params = lm.make_params(pow_amplitude=float(np.exp(intercept)), pow_exponent=float(slope))
     result = lm.fit(q, params, x=x)
     if not result.success:

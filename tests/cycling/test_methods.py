@@ -87,10 +87,15 @@ def test_fade_fit_refusals():
         fit_fade_raw([1, 2, 3], [3, 2, 1])
     with pytest.raises(ParameterError):
         fit_fade_raw([1, 2, 3, 4], [4, 3, 2, 1], "linear")
-    # an EC-Lab record numbers its cycles from 0: the power law's n^k has no value there, and it says why
-    with pytest.raises(FitError, match=r"needs cycle numbers from 1; this record counts from 0 \(the file's "
-                                       r"numbering\): fit the exponential, or leave out the cycles numbered 0"):
-        fit_fade_raw([0, 1, 2, 3, 4], [500, 480, 470, 465, 462], "power_law")
+    # an EC-Lab record numbers its cycles from 0: the power law counts them from 1 (n^k has no value at 0)
+    n = np.arange(0, 12)
+    q = 500.0 * (n + 1.0) ** -0.05
+    from_zero = fit_fade_raw(n, q, "power_law")
+    assert from_zero.params["pow_exponent"] == pytest.approx(-0.05, rel=1e-6)
+    assert from_zero.params["pow_amplitude"] == pytest.approx(500.0, rel=1e-6)
+    np.testing.assert_allclose(from_zero.predict(n), q, rtol=1e-6)  # drawn on the file's own numbers
+    from_one = fit_fade_raw(n + 1, q, "power_law")  # numbered from 1: the same law, unshifted
+    assert from_one.params["pow_exponent"] == pytest.approx(-0.05, rel=1e-6)
     with pytest.raises(FitError, match="needs positive capacities"):
         fit_fade_raw([1, 2, 3, 4], [5, 4, -1, 2], "power_law")
 
