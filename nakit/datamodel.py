@@ -508,7 +508,13 @@ class Result:
     def flag_details(self) -> tuple[str, ...]:
         """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these); the
         machine names stay in ``flags`` for code to test."""
-        return tuple(self.flag_words.get(f, f) for f in getattr(self, "flags", ()))
+        words = self._flag_words()
+        return tuple(words.get(f, f) for f in getattr(self, "flags", ()))
+
+    def _flag_words(self) -> Mapping[str, str]:
+        """:attr:`flag_words`; a result whose words name its own values (the temperatures left out,
+        the cycles flagged) adds those here."""
+        return self.flag_words
 
     def result_units(self) -> Mapping[str, str]:
         """Units of this result's fields, arrays and table columns (``*_sigma`` share their partner's).

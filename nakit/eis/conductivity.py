@@ -193,12 +193,10 @@ class ArrheniusFit(Result):
             out.append("activation_energy_not_significant")
         return tuple(out)
 
-    @property
-    def flag_details(self) -> tuple[str, ...]:
+    def _flag_words(self) -> dict[str, str]:
         left_out = ", ".join(f"{t - 273.15:g} °C" for t in self.left_out_K)
-        words = {**self.flag_words, "points_left_out": f"left out of the fit, their conductivity has no uncertainty "
-                                                       f"(its circuit fit gave no standard error): {left_out}"}
-        return tuple(words.get(f, f) for f in self.flags)
+        return {**self.flag_words, "points_left_out": f"left out of the fit, their conductivity has no uncertainty "
+                                                      f"(its circuit fit gave no standard error): {left_out}"}
 
     def result_units(self) -> dict[str, str]:
         """The declared units and the prefactor's, which follows ``form``."""

@@ -50,12 +50,10 @@ class Growth(Result):
     chi2: float = float("nan")  # of the weighted line, n - 2 degrees of freedom
     flagged_cycles: tuple[int, ...] = ()
 
-    @property
-    def flag_details(self) -> tuple[str, ...]:
+    def _flag_words(self) -> dict[str, str]:
         cycles = ", ".join(str(c) for c in self.flagged_cycles)
-        words = {**self.flag_words, "rests_on_flagged_fits": f"rests on circuit fits that failed their own checks "
-                                                             f"(cycle {cycles}): indicative only"}
-        return tuple(words.get(f, f) for f in self.flags)
+        return {**self.flag_words, "rests_on_flagged_fits": f"rests on circuit fits that failed their own checks "
+                                                            f"(cycle {cycles}): indicative only"}
 
 
 def resistance_vs_cycle(fits: Mapping[int, CircuitFit], parameter: str = "R1", *, label: str = "") -> xr.Dataset:
