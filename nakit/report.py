@@ -577,10 +577,11 @@ class Report:
         """True when a claims list was given and it lists claims for this notebook."""
         return self.ledger is not None and bool(self.ledger.claims)
 
-    @property
+    @functools.cached_property
     def paper_claims(self) -> bool:
         """True when the claims list is the paper's (:func:`nakit.claims.is_paper_list`): the notebook's
-        text about the paper (its methods, its samples, its numbers) is shown only then."""
+        text about the paper (its methods, its samples, its numbers) is shown only then. Judged once
+        per report (it hashes the list; the banner, headings and ledger all ask)."""
         from .claims import is_paper_list
 
         return self.has_claims and is_paper_list(self.claims_file)
