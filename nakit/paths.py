@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -88,8 +89,6 @@ def spelled_out(text: str) -> str:
     Materials are named by their phase (α-, β-, γ-): dropped, "TiO2-α" and "TiO2-β" both became
     ``TiO2-``, told apart only by a ``-2``. Other scripts (kanji, Cyrillic) are kept as they are.
     """
-    import unicodedata
-
     out = []
     for ch in unicodedata.normalize("NFKD", str(text)):
         if unicodedata.combining(ch):
