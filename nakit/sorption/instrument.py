@@ -95,14 +95,13 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         if a.get("instrument_bet_c") is not None:
             row("BET C", "", float(a["instrument_bet_c"]), bet.c if bet is not None else None)
     # a block the instrument could not compute: its own message, beside nakit's value where it has one
-    for block, quantity, ours, unit in (("bet", "BET area", bet.area if bet is not None else None, "m2/g"),
-                                        ("tplot", "t-plot", None, ""),
-                                        ("bjh_adsorption", "BJH (adsorption)", None, ""),
-                                        ("bjh_desorption", "BJH (desorption)", None, "")):
+    ours_bet = (bet.area, bet.area_sigma) if bet is not None else (None, None)
+    for block, quantity, ours, unit in (("bet", "BET area", ours_bet, "m2/g"), ("tplot", "t-plot", (None, None), ""),
+                                        ("bjh_adsorption", "BJH (adsorption)", (None, None), ""),
+                                        ("bjh_desorption", "BJH (desorption)", (None, None), "")):
         said = a.get(f"instrument_{block}_messages")
         if said and not any(k.startswith(f"instrument_{block}_") and not k.endswith("_messages") for k in a):
-            rows.append({"quantity": quantity, "unit": unit, "instrument": "not computed",
-                         "nakit": _text(ours, bet.area_sigma if block == "bet" and bet is not None else None),
+            rows.append({"quantity": quantity, "unit": unit, "instrument": "not computed", "nakit": _text(*ours),
                          "difference": "", "note": f"the instrument's message: {said}"})
     sp, at = a.get("instrument_single_point_area"), a.get("instrument_single_point_area_at")
     if sp is not None and at is not None:
