@@ -810,7 +810,8 @@ class Report:
         if not wide:
             return df.drop(columns=["key", "cell"]).set_index(["sample", "quantity"])
         keys = list(dict.fromkeys(df["key"]))
-        names = dict(zip(df["key"], df["quantity"]))
+        # one row per key: samples whose quantity words differ (each cell's own circuit parameter) share it
+        names = {k: " / ".join(dict.fromkeys(q)) for k, q in df.groupby("key", sort=False)["quantity"]}
         samples = list(dict.fromkeys(df["sample"]))
         table = df.pivot(index="key", columns="sample", values="cell").reindex(index=keys, columns=samples)
         table.index = [names[k] for k in keys]

@@ -113,19 +113,22 @@ def raman_library_problems(parameters: Mapping[str, Any]) -> list[str]:
 
 def eis_circuit_problems(parameters: Mapping[str, Any]) -> list[str]:
     """Notebook 05: each cell's circuit (its own ``circuit``, else ``cell_circuit``) parses, and
-    ``interface_parameter`` is a parameter of one of them. A circuit with a parenthesis missing
-    failed every fit once the kernel had started; a parameter no circuit has (``Rct`` for
-    ``R0-p(R1,CPE1)``) left every interfacial resistance out."""
+    its interfacial resistance (its own ``interface_parameter``, else the notebook's) is a
+    parameter of it. A circuit with a parenthesis missing failed every fit once the kernel had
+    started; a parameter no circuit has (``Rct`` for ``R0-p(R1,CPE1)``) left every interfacial
+    resistance out. The notebook-wide ``interface_parameter`` need only be a parameter of one
+    cell's circuit: a cell whose circuit lacks it reports no interfacial resistance and says so."""
     from .circuitgrammar import circuit_parameters
     from .errors import ParameterError
     from .params import closest
 
-    default = parameters.get("cell_circuit")
+    default, default_name = parameters.get("cell_circuit"), parameters.get("interface_parameter")
     names: dict[str, list[str]] = {}
     problems = []
-    for s in _entries(parameters.get("samples", [])):
+    cells = [s for s in _entries(parameters.get("samples", [])) if s.get("kind", "cell") == "cell"]
+    for s in cells:
         text = s.get("circuit", default)
-        if s.get("kind", "cell") != "cell" or not isinstance(text, str) or text in names:
+        if not isinstance(text, str) or text in names:
             continue
         try:
             names[text] = circuit_parameters(text)
@@ -133,12 +136,21 @@ def eis_circuit_problems(parameters: Mapping[str, Any]) -> list[str]:
             names[text] = []
             where = f"parameter 'samples': sample {s.get('label')!r}" if "circuit" in s else "parameter 'cell_circuit'"
             problems.append(f"{where}: {exc}")
-    known = list(dict.fromkeys(n for found in names.values() for n in found))
-    wanted = parameters.get("interface_parameter")
-    if known and not problems and isinstance(wanted, str) and wanted not in known:
-        problems.append(f"parameter 'interface_parameter': {wanted!r}{closest(wanted, known)} is no parameter of the "
-                        f"cells' circuit{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}; their "
-                        f"parameters: {', '.join(known)}")
+    if problems:
+        return problems
+    for s in cells:  # a cell's own name must be one of its own circuit's parameters
+        wanted, found = s.get("interface_parameter"), names.get(s.get("circuit", default), [])
+        if isinstance(wanted, str) and found and wanted not in found:
+            problems.append(f"parameter 'samples': sample {s.get('label')!r}: interface_parameter {wanted!r}"
+                            f"{closest(wanted, found)} is no parameter of its circuit {s.get('circuit', default)!r}; "
+                            f"its parameters: {', '.join(found)}")
+    # the notebook-wide name matters only for the cells that do not name their own
+    users = list(dict.fromkeys(s.get("circuit", default) for s in cells if "interface_parameter" not in s))
+    known = list(dict.fromkeys(n for text in users for n in names.get(text, [])))
+    if known and isinstance(default_name, str) and default_name not in known:
+        problems.append(f"parameter 'interface_parameter': {default_name!r}{closest(default_name, known)} is no "
+                        f"parameter of the cells' circuit{'s' if len(users) > 1 else ''} {', '.join(map(repr, users))}; "
+                        f"their parameters: {', '.join(known)}")
     return problems
 
 
