@@ -145,6 +145,17 @@ def leaves(node: Node) -> list[Node]:
     return [leaf for c in node.children for leaf in leaves(c)]
 
 
+def series_resistor(text: str) -> str | None:
+    """The label of the one resistor in series with the rest of circuit ``text`` (``R0`` of
+    ``R0-p(R1,CPE1)-W1``, ``Rs`` of ``Rs-p(Rct,CPEdl)``): the ohmic (bulk and contact)
+    resistance. None when the circuit has no such resistor, or several (their sum alone is
+    determined, not each)."""
+    tree = parse(text.replace(" ", ""))
+    items = [tree] if tree.kind == "e" else tree.children if tree.kind == "s" else ()
+    found = [x.label for x in items if x.kind == "e" and x.symbol == "R"]
+    return found[0] if len(found) == 1 else None
+
+
 def parallel_partner(node: Node, resistor: str) -> Node | None:
     """The C or CPE element alone in parallel with the branch of resistor element ``resistor``:
     the resistor alone (``p(R1,CPE1)``) or in series with more (a Randles cell's ``p(Rct-Wo1,CPEdl)``:

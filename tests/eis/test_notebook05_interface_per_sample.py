@@ -35,6 +35,9 @@ def test_each_cell_reports_the_resistance_its_own_entry_names(tmp_path):
         assert float(row["value"]) == fitted[sample, name]
         assert row["note"].startswith(f"{name}, ")  # two names: each value says which parameter it is
         assert row["quantity"] == "interfacial resistance, first spectrum"
+    for sample, name in (("ZPlot cell", "R0"), ("Gamry cell", "Rs")):  # the series resistor of each circuit
+        assert float(headline[sample, "r_ohmic"]["value"]) == fitted[sample, name]
+        assert headline[sample, "r_ohmic"]["note"].startswith(f"{name}, ")
     spectra = {r["sample"]: r["parameter"] for r in _rows(tmp_path / "results" / "r_interface_spectra.csv")}
     assert spectra == {"ZPlot cell": "R1", "Gamry cell": "Rct"}
     drt = {r["sample"]: r for r in _rows(tmp_path / "results" / "drt_summary.csv")}
@@ -57,3 +60,14 @@ def test_a_cells_own_name_must_be_a_parameter_of_its_own_circuit():
     with pytest.raises(ParameterError, match="'interface_parameter': 'Rct' .*no parameter of the cells' circuit "
                                              "'R0-p\\(R1,CPE1\\)-W1'"):
         prepare(nb, {"samples": [ZPLOT, GAMRY], "interface_parameter": "Rct"})
+
+
+@pytest.mark.parametrize("circuit, expected", [
+    ("R0-p(R1,CPE1)-W1", "R0"), ("Rs-p(Rct,CPEdl)", "Rs"), ("p(Rct-Wo1,CPEdl)-Rb", "Rb"), ("R0", "R0"),
+    ("p(R0,C1)", None),  # no resistor in series with the rest: no ohmic resistance
+    ("R0-R1-p(R2,C2)", None),  # two: only their sum is determined
+])
+def test_the_ohmic_resistance_is_the_one_resistor_in_series(circuit, expected):
+    from nakit.circuitgrammar import series_resistor
+
+    assert series_resistor(circuit) == expected
