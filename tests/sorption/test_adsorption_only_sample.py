@@ -176,6 +176,9 @@ def test_adsorption_only_sample_gets_a_flagged_adsorption_branch_bjh(runs):
     assert (loop["value"], loop["flags"]) == ("", "not judged: no desorption branch")
     assert rows[ADS_ONLY, "isotherm_type"]["value"] == "I"
     assert "outside the multipoint BET range" in rows[ADS_ONLY, "single_point_bet_area"]["flags"]
+    # which point: an instrument's single-point area (its own p/p0) is another number of the same name
+    assert rows[ADS_ONLY, "single_point_bet_area"]["note"] == f"at p/p0 = {single_point_bet(ds)[1]:.3f}"
+    assert rows[ADS_ONLY, "single_point_bet_area"]["quantity"] == "single-point BET area (point nearest p/p0 = 0.3)"
     assert rows[ADS_ONLY, "bet_area"]["note"].endswith("type I isotherm: an apparent (BET-equivalent) area")
     assert "where N2 cavitates" in rows["Layered host", "bjh_peak_diameter"]["flags"]
     for label in TWO_BRANCH:  # the others keep the branch asked for, without the fallback's flag
