@@ -46,15 +46,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ParameterError
-from .paths import data_dir
+from .paths import NOTEBOOKS, data_dir
 
 COLUMNS = ("id", "notebook", "section", "quantity", "paper_value", "unit", "relation",
            "tolerance", "tolerance_type", "expected", "where", "sample", "key")
 MAX_CLAIMS_BYTES = 16 * 2**20  # a claims list is a short table; refuse anything far larger
 REQUIRED_COLUMNS = ("id", "notebook", "quantity", "paper_value", "unit", "relation")
 #: technique names a claims list may use instead of notebook stems (as in study files)
-TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
-              "cycling": "04_cycling", "eis": "05_eis_fitting"}
+TECHNIQUES = NOTEBOOKS
 RESULT_COLUMNS = ("id", "section", "quantity", "paper_value", "nakit_value", "nakit_sigma", "unit",
                   "relation", "tolerance", "status", "basis", "flag", "note", "where")
 #: ``basis`` of a value computed from synthesised stand-in inputs

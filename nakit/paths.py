@@ -30,6 +30,11 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
+#: each technique's notebook (technique names are what study files and claims lists may use)
+NOTEBOOKS = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
+             "cycling": "04_cycling", "eis": "05_eis_fitting"}
+
+
 def reports_dir() -> Path:
     return project_root() / "reports"
 

@@ -261,6 +261,30 @@ def identify(path: str | os.PathLike, **facts) -> str:
         return technique_of(read(path, **facts))
 
 
+#: what a file of each technique is, in a sentence
+KINDS = {"xrd": "a diffraction pattern", "sorption": "an isotherm", "raman": "a Raman spectrum",
+         "cycling": "a cycling record", "eis": "an impedance spectrum"}
+
+
+def read_elsewhere(path: str | os.PathLike, technique: str) -> str:
+    """Why a file ``technique``'s reader does not recognise may be in the wrong list: ``"nakit reads
+    it as a Raman spectrum (notebook 03_raman_assignment)"`` when one other technique's reader
+    reads it (or knows its format and lacks only a fact, such as a scan's wavelength), else
+    ``""``. A Raman ``.txt`` listed under sorption was refused as "not a recognised isotherm
+    format", as if the file could not be read at all."""
+    from .paths import NOTEBOOKS
+
+    outcomes = {t: _attempt(t, path, {}) for t in TECHNIQUES if t != technique}  # (Dataset, _) or (None, error)
+    read_by = [t for t, (ds, _) in outcomes.items() if ds is not None]
+    known = [t for t, (_, got) in outcomes.items()
+             if isinstance(got, (MissingFactError, MissingDependencyError, UnsupportedMeasurementError))]
+    found = read_by if read_by else known
+    if len(found) != 1:  # unreadable by every other reader, or read by several: nothing sure to add
+        return ""
+    return (f"nakit reads it as {KINDS[found[0]]} (notebook {NOTEBOOKS[found[0]]}): is it listed under the "
+            "wrong technique?")
+
+
 def technique_of(ds) -> str:
     """The technique of a measurement Dataset, from its dimension and variables
     (:data:`nakit.datamodel.MEASUREMENTS`)."""

@@ -647,8 +647,11 @@ class Report:
         NakitError
             When not one sample (``part`` empty) can be read: every reason, at once.
         """
-        from .errors import NakitError
+        from .errors import FileFormatError, NakitError
+        from .paths import NOTEBOOKS
+        from .reading import read_elsewhere
 
+        technique = next((t for t, stem in NOTEBOOKS.items() if stem == self.notebook), None)
         out: dict[str, Any] = {}
         failed: dict[str, str] = {}
         for s in samples:
@@ -657,6 +660,8 @@ class Report:
                 out[label] = labelled(label, read, s)
             except NakitError as exc:
                 failed[label] = str(exc)
+                if isinstance(exc, FileFormatError) and exc.path and technique and not part:
+                    failed[label] += "".join(f"; {hint}" for hint in [read_elsewhere(exc.path, technique)] if hint)
         if not failed:
             return out
         if not out and not part:

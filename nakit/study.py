@@ -63,10 +63,9 @@ from typing import Any, Mapping
 from .batch.engine import Job, JobResult, run_jobs, summarise
 from .errors import ParameterError
 from .io import atomic_path
-from .paths import safe_names
+from .paths import NOTEBOOKS, safe_names
 
-TECHNIQUES = {"xrd": "01_xrd_indexing", "sorption": "02_bet_bjh", "raman": "03_raman_assignment",
-              "cycling": "04_cycling", "eis": "05_eis_fitting"}
+TECHNIQUES = NOTEBOOKS
 TECHNIQUE_NAMES = {stem: name for name, stem in TECHNIQUES.items()}
 LATE_PREFIX = "10_"
 TOP_KEYS = ("title", "output", "claims", "parameters", "notebooks", "samples")

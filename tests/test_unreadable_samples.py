@@ -300,3 +300,39 @@ def test_the_new_sample_keys_are_checked_before_anything_runs(tmp_path):
     text = str(info.value)
     assert "'scan' = 1.5 is not allowed" in text and "'scan' = -1 is out of range" in text
     assert "'current_sign' = 2 is not allowed (one of: 1, -1)" in text
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("notebook, reader, parts, words", [
+    ("02_bet_bjh", "nakit.sorption.readers:read_isotherm", ("raman", "silicon__ramanfitting_Si_spectrum01.txt"),
+     "nakit reads it as a Raman spectrum (notebook 03_raman_assignment): is it listed under the wrong technique?"),
+    ("03_raman_assignment", "nakit.raman.readers:read_raman", ("xrd", "yadg", "210520step1_30min.xy"),
+     "nakit reads it as a diffraction pattern (notebook 01_xrd_indexing): is it listed under the wrong technique?"),
+    ("05_eis_fitting", "nakit.eis.readers:read_eis", ("sorption", "betsi", "MCM-41.csv"),
+     "nakit reads it as an isotherm (notebook 02_bet_bjh): is it listed under the wrong technique?"),
+])
+def test_a_file_of_another_technique_is_named_as_such(tmp_path, shown, notebook, reader, parts, words):
+    """A Raman .txt listed under sorption was refused as "not a recognised isotherm format", as if
+    the file could not be read at all."""
+    import importlib
+
+    from tests.peer import peer_file
+
+    module, name = reader.split(":")
+    read = getattr(importlib.import_module(module), name)
+    good = str(data_dir() / {"02_bet_bjh": "sorption/cmk3_micromeritics.xlsx", "03_raman_assignment":
+                             "raman/annealed.txt", "05_eis_fitting": "eis/blocking_25C.z"}[notebook])
+    samples = [{"label": "ours", "file": good}, {"label": "theirs", "file": str(peer_file(*parts))}]
+    rep = report.start(notebook, tmp_path / notebook, samples=["ours", "theirs"], claims_file=None)
+    assert list(rep.read_samples(samples, lambda s: read(s["file"]))) == ["ours"]
+    assert rep.not_analysed["theirs"].endswith("; " + words)
+    assert words.replace("_", r"\_") in "\n".join(shown)  # (markdown-escaped)
+
+
+def test_a_file_no_reader_takes_gets_no_such_hint(tmp_path):
+    from nakit.reading import read_elsewhere
+
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\nworld\n", encoding="utf-8")
+    assert read_elsewhere(junk, "sorption") == ""
+    assert read_elsewhere(data_dir() / "sorption" / "cmk3_micromeritics.xlsx", "sorption") == ""
