@@ -116,15 +116,24 @@ def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return p / (q * (1.0 - p))
 
 
-def _inputs(p, q, p_max=1.0, *, leading_zero: bool = False):
-    """Checked, sorted points. ``leading_zero``: the lowest-pressure points may have zero uptake
-    (nothing adsorbed yet, or rounded to zero); they are left out, as no BET range can hold them."""
+def _inputs(p, q, *, leading_zero: bool = False):
+    """Checked, sorted points below saturation. ``leading_zero``: the lowest-pressure points may
+    have zero uptake (nothing adsorbed yet, or rounded to zero); they are left out, as no BET
+    range can hold them. Points at or above p/p0 = 1 (an isotherm measured up to saturation, a
+    p0 read slightly low: readers accept up to 1.05) are left out too: n(1 - p/p0) is no
+    monolayer estimate there and no BET range reaches them. One such point removed the area of
+    an isotherm whose BET region was fully measured."""
     p = as_float_array(p, "relative_pressure", min_size=3)
     q = as_float_array(q, "loading", min_size=3)
     same_length(relative_pressure=p, loading=q)
     p, q = sorted_by(p, q, name="relative_pressure")
-    if p[0] <= 0 or p[-1] >= p_max:
-        raise ParameterError(f"relative_pressure: values must lie in (0, {p_max})")
+    if p[0] <= 0:
+        raise ParameterError(f"relative_pressure {p[0]:g}: values must be above 0")
+    below = p < 1.0
+    p, q = p[below], q[below]
+    if p.size < 3:
+        raise ParameterError(f"relative_pressure: {p.size} point{'' if p.size == 1 else 's'} below p/p0 = 1; BET needs "
+                             "at least 3")
     start = int(np.argmax(q > 0)) if leading_zero else 0
     bad = np.flatnonzero(q[start:] <= 0)
     if bad.size:

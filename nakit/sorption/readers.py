@@ -293,6 +293,11 @@ def _pressure_factors(columns, header, path, line) -> tuple[float, float]:
     return factors[0], factors[1]
 
 
+#: N2's vapour pressure over a liquid-nitrogen bath from 70 to 85 K (Pa): a saturation pressure
+#: column outside it is in another unit than its header says (kPa over values in Pa, ...)
+N2_BATH_P0 = (n2_saturation_pressure(70.0), n2_saturation_pressure(85.0))
+
+
 def _relative(row, columns, factors, header, path, line, decimal) -> float:
     """p/p0 of one row from its absolute pressure and saturation pressure (``factors``: to Pa)."""
     p, p0 = (parse_number(row[i], path=path, line=line, field=header[i], decimal=decimal) * f
@@ -300,6 +305,12 @@ def _relative(row, columns, factors, header, path, line, decimal) -> float:
     if not p0 > 0:
         raise FileFormatError(path, f"saturation pressure {p0:g} Pa is not positive", line=line,
                               field=header[columns[1]])
+    lo, hi = N2_BATH_P0
+    if not lo <= p0 <= hi:  # p/p0 would be off by the same factor, silently (a kPa header over Pa: 1000x)
+        raise FileFormatError(path, f"saturation pressure {p0 / factors[1]:g} {_unit_of(header[columns[1]])} = "
+                                    f"{p0:.4g} Pa is no N2 vapour pressure near 77 K ({lo / 1e3:.0f}-{hi / 1e3:.0f} "
+                                    "kPa from 70 to 85 K): is the column's unit right? (nakit analyses N2 at 77 K)",
+                              line=line, field=header[columns[1]])
     return p / p0
 
 

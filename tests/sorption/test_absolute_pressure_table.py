@@ -5,6 +5,8 @@ Instrument text exports often give ``Absolute Pressure (mmHg)`` and ``Saturation
 its own unit; an absolute pressure without p0 is still refused (p0 cannot be guessed).
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -41,4 +43,19 @@ def test_a_pressure_column_without_a_unit_is_refused(tmp_path):
     path = tmp_path / "iso.csv"
     path.write_text("P,P0 (kPa),Quantity Adsorbed (cm3/g STP)\n1.0,101,10\n5.0,101,20\n", encoding="utf-8")
     with pytest.raises(FileFormatError, match="pressure column 'P' states no unit"):
+        read_isotherm(path)
+
+
+@pytest.mark.parametrize("p0_header, p0_written", [
+    ("P0 (kPa)", 101325.0),  # values in Pa under a kPa heading: p/p0 1000x too small
+    ("P0 (mmHg)", 101.325),  # kPa under an mmHg heading: 7.5x too large
+])
+def test_a_saturation_pressure_no_n2_bath_has_is_refused(tmp_path, p0_header, p0_written):
+    """A kPa heading over a p0 in Pa read an isotherm as ending at p/p0 = 0.00094, with no word:
+    every later number (a BET area of 2094 m2/g, flagged only for the range) rested on it."""
+    rows = "".join(f"{p * 101.325:.9g},{p0_written:.9g},{q:.9g}\n" for p, q in zip(P, Q))
+    path = tmp_path / "iso.csv"
+    path.write_text(f"Pressure (kPa),{p0_header},Quantity Adsorbed (mmol/g)\n" + rows, encoding="utf-8")
+    with pytest.raises(FileFormatError, match=rf"line 2, field '{re.escape(p0_header)}': saturation pressure "
+                                              rf"{p0_written:g} .* is no N2 vapour pressure near 77 K \(39-229 kPa"):
         read_isotherm(path)

@@ -253,3 +253,22 @@ def test_an_area_no_solid_has_is_flagged_with_its_likely_cause(sample_a):
     # an analytic isotherm under the bound is not flagged (its monolayer: 2000 cm3/g STP, ~8700 m2/g)
     pp = np.linspace(0.05, 0.3, 10)
     assert area_bet_raw(pp, bet_isotherm(pp, 2000.0)).flags == ()
+
+
+@pytest.mark.peer
+def test_points_at_or_above_saturation_leave_the_bet_area_as_it_was(tmp_path):
+    """Readers accept p/p0 up to 1.05 (an isotherm taken to saturation, a p0 read a little low);
+    one point at 1.002 made every BET call fail with "relative_pressure: values must lie in (0,
+    1.0)", naming no file, for an isotherm whose BET region was fully measured."""
+    from nakit.sorption import read_isotherm
+    from nakit.sorption.bet import area_bet, single_point_bet
+    from tests.peer import peer_file
+
+    src = peer_file("sorption", "betsi", "MCM-41.csv")
+    path = tmp_path / "to_saturation.csv"
+    path.write_text(src.read_text(encoding="utf-8-sig").rstrip() + "\n1.002,700\n1.03,705\n", encoding="utf-8")
+    measured, extended = read_isotherm(src), read_isotherm(path)
+    assert extended.sizes["point"] == measured.sizes["point"] + 2
+    a, b = area_bet(measured), area_bet(extended)
+    assert (b.area, b.area_sigma, b.p_range) == (a.area, a.area_sigma, a.p_range)
+    assert single_point_bet(extended) == single_point_bet(measured)
