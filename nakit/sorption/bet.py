@@ -393,6 +393,23 @@ def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
     return float(q[k] * (1 - p[k]) * area_per_loading(cross_section)), float(p[k])
 
 
+def loading_doubt(multipoint: BETResult | None, single_point_area: float | None = None) -> str:
+    """Why every amount derived from an isotherm's loadings is doubtful: its BET area (multipoint,
+    else single-point) is beyond any solid's, so the sample mass or the loading's unit is wrong
+    and the pore volumes, uptakes and external areas are off by the same factor. ``""`` when not.
+
+    Only extensive quantities carry it: pore widths and diameters (BJH, DFT modes) and the
+    isotherm's type come from where in p/p0 the uptake rises, which a wrong scale leaves alone.
+    A loading heading of mmol/g over values in cm3/g STP gave a flagged BET area of 22060 m2/g
+    beside an unflagged single-point area of 21713 and a DFT pore volume of 16 cm3/g.
+    """
+    area = multipoint.area if multipoint is not None else single_point_area
+    if area is None or not area > MOST_BET_AREA:
+        return ""
+    return (f"the loadings give a BET area of {area:.0f} m2/g, more than any solid's (at most ~7800 m2/g reported): "
+            "the sample mass or the loading's unit must be wrong, and every amount derived from them with it")
+
+
 def single_point_flags(area: float, p_used: float, multipoint: BETResult | None,
                        tolerance: float = 0.10) -> tuple[str, ...]:
     """Why a single-point BET area is not the sample's BET area, when it differs from the multipoint one.
