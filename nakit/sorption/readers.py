@@ -472,6 +472,11 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
     p = np.asarray(p, dtype=float)
     temperature = meta.get("temperature")
     temperature = None if temperature in (None, "") else _number(temperature, path, None, "temperature")
+    t_unit = str(meta.get("temperature_unit") or "K").strip()  # pyGAPS's default; it also writes °C
+    if temperature is not None and t_unit in ("°C", "C", "degC", "celsius", "Celsius"):
+        temperature += 273.15
+    elif t_unit != "K":
+        raise FileFormatError(path, f"temperature_unit {t_unit!r}: expected 'K' or '°C'", field="temperature_unit")
     pressure = p0 = None
     if mode == "absolute":
         if temperature is None:  # p0 comes from the temperature; never assume 77 K

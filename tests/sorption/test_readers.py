@@ -526,3 +526,20 @@ def test_white_space_text_table(tmp_path, rows):
     ds = read_isotherm(_csv(tmp_path, text, "iso.txt"))
     np.testing.assert_allclose(ds["relative_pressure"], [0.05, 0.1, 0.3])
     np.testing.assert_allclose(ds["loading"], [10.5, 12.25, 16.125])
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("unit, written", [("°C", 77.355 - 273.15), ("K", 77.355)])
+def test_pygaps_json_temperature_unit_is_honoured(tmp_path, unit, written):
+    """pyGAPS writes temperature_unit; a file at -195.8 °C was refused as "-195.8 K is outside the N2
+    liquid range", and one at 77.355 °C would have been read as 77.355 K."""
+    src = peer_file("sorption", "pygaps", "SiO2 N2 77K.json")
+    doc = json.loads(src.read_text(encoding="utf-8"))
+    doc.update(temperature=written, temperature_unit=unit)
+    ds = read_pygaps_json(_csv(tmp_path, json.dumps(doc), "t.json"))
+    want = read_pygaps_json(src)
+    assert ds.attrs["temperature_K"] == pytest.approx(77.355, abs=1e-9)
+    np.testing.assert_allclose(ds["relative_pressure"], want["relative_pressure"], rtol=1e-12)
+    doc.update(temperature=77.355, temperature_unit="F")
+    with pytest.raises(FileFormatError, match="field 'temperature_unit': temperature_unit 'F': expected 'K' or '°C'"):
+        read_pygaps_json(_csv(tmp_path, json.dumps(doc), "f.json"))
