@@ -293,7 +293,7 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     ``laser_wavelength`` (nm), and refused without it (``instrument_axis_converted`` says so); so
     is an axis wholly above :data:`ABSOLUTE_WAVENUMBER_MIN`, absolute wavenumbers of the
     scattered light, :math:`\\tilde\\nu = 10^7/\\lambda_{laser} - \\nu_{abs}`.
-    Two columns that are a diffraction scan are refused (:func:`_refuse_diffraction_axis`).
+    Two columns that are a diffraction scan or a wavelength axis are refused (:func:`_refuse_foreign_axis`).
     """
     text = _lines(path)
     body = [(i, ln) for i, ln in enumerate(text.lines, start=1) if ln.strip() and not ln.lstrip().startswith("#")]
@@ -339,7 +339,7 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
         extra["axis_converted"] = (f"absolute wavenumber (cm-1) to Raman shift with the {float(laser_wavelength):g} "
                                    "nm laser")
     else:
-        _refuse_diffraction_axis(path, x)
+        _refuse_foreign_axis(path, x, laser_wavelength)
     try:
         ds = _dataset(path, x, table[:, 1], (), "counts", {})
     except InvalidDataError as exc:
@@ -358,19 +358,31 @@ ABSOLUTE_WAVENUMBER_MIN = 5000.0
 _WAVELENGTH_AXIS = re.compile(r"wavelength|lambda|\u03bb|(^|[\s(\[/])nm\b", re.IGNORECASE)
 
 
-def _refuse_diffraction_axis(path, x: np.ndarray) -> None:
-    """Refuse two plain columns that are a diffraction scan: an axis inside 0-180 sampled finer
-    than 0.1. A spectrometer's pixels are 0.3-2 cm-1 apart (0.1 for the finest triple
-    monochromators), and no Raman spectrum stops at 180 cm-1 with steps that fine; a 2theta
-    scan (0.01-0.05 deg steps) is exactly that. Plain numbers name no technique, so without
-    this a diffraction .xy given as a spectrum gave "bands" at 20-80 cm-1."""
+def _refuse_foreign_axis(path, x: np.ndarray, laser_wavelength: float | None = None) -> None:
+    """Refuse two plain columns whose axis is sampled finer than any Raman spectrometer's: a
+    spectrometer's pixels are 0.3-2 cm-1 apart (0.1 for the finest triple monochromators), and an
+    axis stepping below 0.1 is another quantity. Inside 0-180 it is a diffraction scan in degrees
+    2theta (0.01-0.05 deg steps); inside 150-1200 a wavelength in nm (0.02-0.2 nm per pixel).
+    Plain numbers name no quantity, so without this a diffraction .xy gave "bands" at 20-80 cm-1,
+    and a spectrum exported in nm (633-718 nm for a 633 nm laser: the D and G bands at 1327 and
+    1579 cm-1) gave "bands" at 638 and 703 cm-1."""
     if x.size < 3 or not np.all(np.isfinite(x)):
         return
     step = float(np.median(np.abs(np.diff(x))))
-    if 0 < np.min(x) and np.max(x) <= 180 and 0 < step < 0.1:
-        raise FileFormatError(path, f"an axis from {np.min(x):g} to {np.max(x):g} in steps of {step:.3g}: a "
-                              "diffraction scan in degrees 2theta (read it with nakit.xrd.read_xrd), not a Raman "
-                              "spectrum, whose points lie 0.3-2 cm-1 apart")
+    lo, hi = float(np.min(x)), float(np.max(x))
+    # an axis starting at the laser's own wavelength, sampled finer than usual pixels, is one in nm too
+    at_laser = laser_wavelength is not None and abs(lo - laser_wavelength) < 10 and step < 0.3
+    if not (0 < step < 0.1 or at_laser):
+        return
+    where = f"an axis from {lo:g} to {hi:g} in steps of {step:.3g}"
+    if 0 < lo and hi <= 180:
+        raise FileFormatError(path, f"{where}: a diffraction scan in degrees 2theta (read it with "
+                              "nakit.xrd.read_xrd), not a Raman spectrum, whose points lie 0.3-2 cm-1 apart")
+    if 150 <= lo and hi <= 1200:
+        laser = f"; it starts {lo - laser_wavelength:+.3g} nm from the {laser_wavelength:g} nm laser line" if at_laser else ""
+        raise FileFormatError(path, f"{where}: a wavelength in nm{laser}, not a Raman shift in cm-1, whose points "
+                              "lie 0.3-2 cm-1 apart; a header line naming the column ('Wavelength (nm)') above the "
+                              "numbers of a copy converts it with the laser wavelength, or export it in Raman shift")
 
 
 def _lines(path) -> TextFile:

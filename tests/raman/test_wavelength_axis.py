@@ -5,6 +5,8 @@ absolute wavenumbers "Raman shifts" of 15300-18700 cm-1. Now it is refused, or c
 laser wavelength given for the sample.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -67,3 +69,27 @@ def test_an_absolute_wavenumber_axis_is_refused_without_the_laser_and_converted_
     ds = read_raman(path, laser_wavelength=532.0)
     np.testing.assert_allclose(np.sort(ds.raman_shift.values), np.sort(ref.raman_shift.values), atol=1e-3)
     assert ds.attrs["instrument_axis_converted"] == "absolute wavenumber (cm-1) to Raman shift with the 532 nm laser"
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("laser", [None, 633.0])
+def test_a_headerless_axis_in_nm_is_refused(tmp_path, laser):
+    """A real 633 nm spectrum (D and G bands at 1327 and 1579 cm-1) exported in nm without a header
+    (633.0-718.5 nm, 0.08 nm apart) gave "bands" at 638 and 703 cm-1, with no flag."""
+    from tests.peer import peer_file
+
+    src = read_raman(peer_file("raman", "carbon_graphitic_633nm_renishaw__datalab_raman_example.txt"))
+    shift, counts = src["raman_shift"].values, src["intensity"].values
+    nm = 1e7 / (1e7 / 633.0 - shift[shift > 0])
+    path = tmp_path / "nm.txt"
+    path.write_text("".join(f"{a:.5f}\t{b:.3f}\n" for a, b in zip(nm, counts[shift > 0])), encoding="utf-8")
+    words = "a wavelength in nm" + ("; it starts +" if laser else ", not a Raman shift")
+    with pytest.raises(FileFormatError, match=re.escape(words)):
+        read_raman(path, laser_wavelength=laser)
+    # the same numbers under a header naming them: converted, the G band back near 1580 cm-1
+    named = tmp_path / "named.txt"
+    named.write_text("Wavelength (nm)\tIntensity\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    ds = read_raman(named, laser_wavelength=633.0)
+    g = ds["raman_shift"].values[np.argmax(ds["intensity"].sel(raman_shift=slice(1500, 1700)).values) +
+                                  int(np.searchsorted(ds["raman_shift"].values, 1500))]
+    assert 1570 < g < 1590
