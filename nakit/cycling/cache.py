@@ -24,7 +24,7 @@ import xarray as xr
 from ..errors import FileFormatError, existing_file
 from ..io import atomic_path, sha256_file
 
-CACHE_VERSION = "2"  # 2: records carry the cycler's own per-cycle table in attrs
+CACHE_VERSION = "3"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused
 _META_KEY = b"nakit.cycling"
 
 

@@ -25,7 +25,9 @@ is missing when the record has no rows of it (a Neware cycle 1 that is a dischar
 a test stopped after a charge). A half-cycle is *cut short* when the record ends while
 its current still flows (the last row is not a rest) and nothing shows that it had reached
 its end: its last voltage is not within :data:`END_VOLTAGE_TOLERANCE` of where the other
-half-cycles of its direction end (a voltage cut-off), and its duration is not within
+half-cycles of its direction end (a voltage cut-off; within :data:`END_VOLTAGE_RELATIVE` of the
+record's voltage range when that is narrower than 1 V, so that a record read a thousandfold too
+small, volts under a heading in mV, still shows a cut half-cycle), and its duration is not within
 :data:`END_DURATION_TOLERANCE` of another half-cycle's (a time limit). The cycler's
 counter at the end of a cut half-cycle is what had passed when the record stopped, not the
 half-cycle's capacity, so a missing or cut-short half gets NaN for everything computed from it (capacity, energy,
@@ -73,7 +75,7 @@ import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
-from .cell import MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
+from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
 from ..datamodel import require_dataset, source_file
 
@@ -85,6 +87,10 @@ CAPACITY_CHECK_TOLERANCE = 1.0
 #: voltages of the other half-cycles of its direction to count as having reached its cut-off
 #: (cyclers stop within a few mV of it: LAND and Neware records end charges 0.1-1.6 mV over).
 END_VOLTAGE_TOLERANCE = 0.01
+#: The same as a share of the record's voltage range, which sets the tolerance when smaller: the
+#: cut-short test then keeps its meaning whatever the voltages' scale (1 % of the range is the
+#: 10 mV above on a record spanning 1 V)
+END_VOLTAGE_RELATIVE = 0.01
 #: Relative difference in duration within which the half-cycle the record ends in counts as
 #: having run to a time limit that another half-cycle also ran to.
 END_DURATION_TOLERANCE = 0.01
@@ -198,7 +204,8 @@ def _cut_short(hc: HalfCycles, state: np.ndarray, voltage: np.ndarray,
     others = others[others != g]
     same = others[others % 2 == g % 2]
     v_others = voltage[hc.last_active_row[same]]
-    if same.size and v_others.min() - END_VOLTAGE_TOLERANCE <= v_end <= v_others.max() + END_VOLTAGE_TOLERANCE:
+    tolerance = min(END_VOLTAGE_TOLERANCE, END_VOLTAGE_RELATIVE * float(np.ptp(voltage)))
+    if same.size and v_others.min() - tolerance <= v_end <= v_others.max() + tolerance:
         return None
     d_others = time[hc.last_active_row[others]] - time[hc.first_active_row[others]]
     if np.any(np.abs(d_others - duration) <= END_DURATION_TOLERANCE * d_others):
@@ -278,12 +285,18 @@ def _sign_doubt(hysteresis: np.ndarray) -> str:
 CELL_VOLTAGE_MAX = 10.0
 #: share of a record's voltages below zero beyond which its leads are taken to be reversed
 NEGATIVE_VOLTAGE_SHARE = 0.95
+#: V: a record whose every |voltage| stays below this (a cell under 10 V read a thousandfold too
+#: small) and whose voltages span less than :data:`CELL_VOLTAGE_SPAN_MIN` is no cell's cycling
+CELL_VOLTAGE_TINY = CELL_VOLTAGE_MAX / 1000.0
+#: V: the smallest voltage range of a cycled cell (its charge-discharge hysteresis alone exceeds it)
+CELL_VOLTAGE_SPAN_MIN = 0.005
 
 
 def _voltage_doubt(voltage: np.ndarray) -> str:
     """Why a record's voltages are not a cell's ("" when they are): beyond any cell's (mV written
-    as V: every average voltage and energy a thousandfold), or negative throughout (the leads
-    reversed: every half-cycle named after the other)."""
+    as V: every average voltage and energy a thousandfold), all within a few mV of zero (V written
+    under a heading in mV: every voltage and energy a thousandth), or negative throughout (the
+    leads reversed: every half-cycle named after the other)."""
     v = voltage[np.isfinite(voltage)]
     if not v.size:
         return ""
@@ -292,6 +305,12 @@ def _voltage_doubt(voltage: np.ndarray) -> str:
         return (f"the voltage reaches {top:.4g} V, beyond any single cell's ({CELL_VOLTAGE_MAX:g} V): millivolts under "
                 "a heading in V? give the sample's units {voltage: mV}; every voltage and energy is otherwise a "
                 "thousandfold")
+    span = float(np.ptp(v))
+    if top < CELL_VOLTAGE_TINY and span < CELL_VOLTAGE_SPAN_MIN:
+        return (f"the voltage stays within {1000 * top:.3g} mV of zero and spans {1000 * span:.3g} mV over the whole "
+                f"record, less than any cycled cell's ({1000 * CELL_VOLTAGE_SPAN_MIN:g} mV): volts written under a "
+                "heading in mV? give the sample's units {voltage: V}; every voltage and energy is otherwise a "
+                "thousandth (a symmetric cell plating and stripping at under 5 mV would look the same)")
     negative = int(np.sum(v < 0))
     if negative >= NEGATIVE_VOLTAGE_SHARE * v.size:
         return (f"the voltage is negative in {100 * negative / v.size:.0f} % of the record (median "
@@ -362,8 +381,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         (mAh/g), ``coulombic_efficiency`` (%), energies (mWh, Wh/kg), average and median
         voltages (V), ``retention`` (%), ``hysteresis`` (V), currents (mA, mA/g) and
         ``utilisation`` (% of theoretical), ``above_theoretical`` (1/0: a half-cycle's
-        specific capacity above the active material's theoretical one; with a cell),
-        ``cycle_complete`` (1/0) and ``ce_doubtful`` (1/0). attrs state the active mass, the
+        specific capacity above the active material's theoretical one, or lithium metal's
+        3861 mAh/g when no active material is stated; with a cell), ``cycle_complete`` (1/0),
+        ``ce_doubtful`` (1/0) and ``time_gap`` (1/0: capacity integrated across a gap in the
+        record, see :mod:`nakit.cycling.record`). attrs state the active mass, the
         orientation, the incomplete cycles and why (NaN where a half-cycle is missing or cut
         short: see the module docstring), the cycles whose CE is doubtful and why,
         ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
@@ -372,7 +393,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         none; not said, though the cycles are marked, when the mass is already impossible),
         ``voltage_doubt`` (voltages
         beyond any cell's, or negative throughout: :func:`_voltage_doubt`),
-        ``current_sign_doubt`` (:func:`_sign_doubt`) and ``flags``.
+        ``current_sign_doubt`` (:func:`_sign_doubt`), ``time_gap_cycles`` and
+        ``time_gap_reasons`` (where each gap is, how long, and what was integrated across it;
+        "" when none) and ``flags``.
 
     Notes
     -----
@@ -443,6 +466,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     delivered = qd if fd == CHARGE else qc
     with np.errstate(invalid="ignore", divide="ignore"):
         retention = 100.0 * delivered / delivered[ref[0]]
+    gapped, gap_reason = _gap_cycles(record, cycles, int(ref[0]))
 
     def var(values, units, long_name):
         return ("cycle", np.asarray(values, dtype=float), {"units": units, "long_name": long_name})
@@ -468,6 +492,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                         {"units": "1", "long_name": f"1: Coulombic efficiency above {ce_doubtful_above:g} %, kept "
                                                     "but doubtful: the half-cycles do not pair or a side reaction "
                                                     "adds capacity (CE and hysteresis)"}),
+        "time_gap": ("cycle", gapped.astype(np.int8),
+                     {"units": "1", "long_name": "1: a half-cycle's capacity integrated across a gap in the record "
+                                                 "(time without rows inside a step)"}),
     }
     flags: list[str] = []
     reasons = []
@@ -496,6 +523,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     if doubts:
         flags.append("ce_doubtful")
         warnings.warn(NakitWarning("Coulombic efficiency kept but doubtful: " + "; ".join(doubts)), stacklevel=2)
+    if gap_reason:
+        flags.append("time_gap")
+        warnings.warn(NakitWarning(gap_reason), stacklevel=2)
     worst = None
     if source == "cycler":
         q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
@@ -555,6 +585,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "ce_doubtful_above": float(ce_doubtful_above),
         "ce_doubtful_cycles": cycles[doubtful].astype(np.int64),
         "ce_doubtful_reasons": "; ".join(doubts),
+        "time_gap_cycles": cycles[gapped].astype(np.int64),
+        "time_gap_reasons": gap_reason,
         "active_mass_mg": np.nan if cell is None else cell.active_mass_mg,
         "mass_doubtful_reason": doubt,
     }
@@ -570,7 +602,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                                "discharge capacity / theoretical capacity"),
             "above_theoretical": ("cycle", above.astype(np.int8),
                                   {"units": "1", "long_name": "1: a half-cycle's capacity above the active material's "
-                                                              "theoretical one"}),
+                                                              "theoretical one (lithium metal's, the most any "
+                                                              "material stores, when none is stated)"}),
         })
         attrs["above_theoretical_reason"] = above_reason
         attrs.update(cell.attrs())
@@ -583,22 +616,52 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
 
 def _above_theory(cell: CellRecipe, cycles: np.ndarray, qc: np.ndarray, qd: np.ndarray) -> tuple[np.ndarray, str]:
     """Per cycle, whether a half-cycle stored more per gram than the active material's theoretical
-    capacity, and the reason in words ("" if none, or no active material stated)."""
+    capacity, and the reason in words ("" if none).
+
+    With no active material stated the ceiling is lithium metal's capacity, the most any
+    electrode material stores: every half-cycle is held to it, not only the record's largest
+    (which :meth:`CellRecipe.mass_doubt` judges against a wrong mass).
+    """
     theory = cell.theoretical_capacity
+    if np.isfinite(theory):
+        ceiling, of = theory, f"the theoretical {theory:.1f} mAh/g of {cell.active_material}"
+    else:
+        ceiling, of = LITHIUM_METAL_CAPACITY, (f"lithium metal's {LITHIUM_METAL_CAPACITY:g} mAh/g, the most any "
+                                               "electrode material stores (no active material stated)")
     m_g = cell.active_mass_mg * 1e-3
     with np.errstate(invalid="ignore"):
-        over = {"discharge": qd / m_g > theory, "charge": qc / m_g > theory}
-    if not np.isfinite(theory) or not (over["discharge"] | over["charge"]).any():
+        over = {"discharge": qd / m_g > ceiling, "charge": qc / m_g > ceiling}
+    if not (over["discharge"] | over["charge"]).any():
         return np.zeros(cycles.size, dtype=bool), ""
     parts = []
     for name, q in (("discharge", qd), ("charge", qc)):
         if over[name].any():
             k = int(np.argmax(np.where(over[name], q, -np.inf)))
             parts.append(f"{name} capacity in cycle(s) {cycle_list(cycles[over[name]])} (largest {q[k] / m_g:.0f} "
-                         f"mAh/g, {cell.utilisation(q[k] / m_g):.0f} % of it, cycle {cycles[k]})")
+                         f"mAh/g, {100 * q[k] / m_g / ceiling:.0f} % of it, cycle {cycles[k]})")
     return (over["discharge"] | over["charge"],
-            f"above the theoretical {theory:.1f} mAh/g of {cell.active_material}: {'; '.join(parts)}; other "
-            "reactions or the stated active mass must account for the excess")
+            f"above {of}: {'; '.join(parts)}; other reactions or the stated active mass must account for the "
+            "excess")
+
+
+def _gap_cycles(record: xr.Dataset, cycles: np.ndarray, reference: int) -> tuple[np.ndarray, str]:
+    """Per cycle, whether a gap in the record (``attrs["time_gap_at_s"]``, found by
+    :func:`nakit.cycling.record.time_gaps`) falls in one of its half-cycles, and the reason
+    ("" if none). ``reference`` is the index of the retention reference cycle: a gap there
+    makes every retention doubtful, and the reason says so."""
+    at = np.atleast_1d(np.asarray(record.attrs.get("time_gap_at_s", []), dtype=float))
+    hit = np.zeros(cycles.size, dtype=bool)
+    if at.size == 0:
+        return hit, ""
+    time = record["time"].values
+    rows = np.clip(np.searchsorted(time, at, side="left"), 0, time.size - 1)
+    hit[np.searchsorted(cycles, record["cycle"].values[rows])] = True
+    reason = (f"capacity integrated across a gap in the record (time without rows inside a step) in cycle(s) "
+              f"{cycle_list(cycles[hit])}: {record.attrs.get('time_gaps', '')}; those capacities, and the Coulombic "
+              "efficiency and energy of their cycles, count charge nobody measured")
+    if hit[reference]:
+        reason += f"; every cycle's retention is relative to cycle {cycles[reference]}'s"
+    return hit, reason
 
 
 def cycle_list(cycles) -> str:

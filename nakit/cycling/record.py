@@ -28,12 +28,34 @@ Bad input, and what happens to it
 * exactly repeated records (every measured value equal, e.g. a record written twice at a
   step boundary) -> the later copy is dropped and counted in ``attrs["duplicates_dropped"]``;
 * non-finite voltage/current -> FileFormatError naming the row;
+* a voltage that never changes -> FileFormatError naming the column (nothing was measured: a
+  cell under current moves its voltage; a column filled with one value is no record of it);
+* a single current reading far outside its step's (more than :data:`CURRENT_OUTLIER_FACTOR`
+  times the median |current| of the :data:`CURRENT_OUTLIER_NEIGHBOURS` rows on each side, which
+  carry current of one sign) -> FileFormatError naming the row and time: left in, it would be
+  integrated as capacity and, by moving the rest threshold, split or merge the steps around it;
 * a record with no charge or discharge rows -> FileFormatError (nothing to analyse).
+
+Gaps in time: a record with no rows for a while inside a step
+-------------------------------------------------------------
+Capacity is the current integrated over time, so an interval without rows inside a step (the
+logger stopped, records lost, two files joined, a clock that jumped) is integrated as if the
+step's current had flowed all along. An interval within one charge or discharge step longer
+than :data:`TIME_GAP_FACTOR` times the record's sampling interval is such a gap; the sampling
+interval is the larger of the 99th percentile of the record's intervals within steps and the
+90th percentile of the step's own (a cycler that logs on voltage change as well as time has
+intervals up to its time limit, which recurs; a gap does not). The record keeps them:
+``attrs["time_gaps"]`` says where (time, line) and how long, and what was integrated across
+each; ``attrs["time_gap_at_s"]`` (the time of the row after each gap) and
+``attrs["time_gap_s"]`` (each gap's length) let :func:`nakit.cycling.summarise` flag the cycles
+they fall in. The capacities stay as integrated: what the cell did during the gap is unknown.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
+
+import ast
 
 import numpy as np
 import xarray as xr
@@ -42,6 +64,15 @@ from ..errors import FileFormatError, ParameterError
 
 CHARGE, REST, DISCHARGE = 1, 0, -1
 SECONDS_PER_HOUR = 3600.0
+#: a current reading more than this many times the median |current| of its neighbours on both
+#: sides is no measurement of the step it sits in (a cycler's current holds within a few % in a
+#: step; the peer records' largest ratio is below 3)
+CURRENT_OUTLIER_FACTOR = 10.0
+#: rows on each side whose median |current| a reading is compared with
+CURRENT_OUTLIER_NEIGHBOURS = 3
+#: an interval within a step longer than this many times the sampling interval is a gap in the
+#: record (the peer records' and stand-ins' longest interval is 1.09 times it)
+TIME_GAP_FACTOR = 10.0
 
 
 def rest_threshold(current: np.ndarray, relative: float = 1e-4) -> float:
@@ -260,6 +291,8 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
             bad = np.flatnonzero(~np.isfinite(arr))
             raise FileFormatError(path, f"non-finite {name} value", line=int(bad[0]) + row_offset, field=name)
     _refuse_backwards(time, "time", path, row_offset, "records must be in time order")
+    _refuse_current_outliers(time, current, None if step is None else np.asarray(step), path, row_offset,
+                             _column_name(attrs, "current"))
     if cycle is not None:
         cycle = np.asarray(cycle)
         cycle = cycle.astype(np.int64) if cycle.dtype.kind not in "iu" else cycle
@@ -274,6 +307,8 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     runs = Runs(state, cols.get("cycle"))
     if not np.any(runs.state != REST):
         raise FileFormatError(path, "no charge or discharge rows: every current is zero")
+    # after that: a rest-only record is refused for what it lacks first
+    _refuse_constant_voltage(cols["voltage"], path, _column_name(attrs, "voltage"))
     cycle_run, cycle_note = _cycles(runs, first_direction)
     key_run = runs.keys(cycle_run)
     seg_starts = runs.segments(key_run)[0]
@@ -286,6 +321,7 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
         new_step = np.union1d(np.flatnonzero(step[1:] != step[:-1]) + 1, cycle_change)
     capacity, energy = integrate_halfcycles(cols["time"], cols["current"], cols["voltage"], new_step,
                                             seg_starts, cols.get("step_time"))
+    gaps = time_gaps(cols["time"], state, new_step)
     counters = {name: _rebase(cols, name, runs, key_run, new_step, counter_mode)
                 for name in ("capacity_cycler", "energy_cycler")}
     cycle = runs.expand(cycle_run.astype(np.int32))
@@ -315,7 +351,122 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     ds.attrs["cycle_source"] = cycle_note
     if cols.get("cycle") is not None and cycle_note != "cycler":
         ds.coords["cycle_cycler"] = (dims, cols["cycle"].astype(np.int32), {"units": "1"})
+    if gaps.size:  # only then: a record without gaps keeps the attrs it always had
+        after = cols["time"][gaps]
+        # the file's line of the row after the gap: rows dropped as duplicates shift the record's index
+        lines = np.searchsorted(time, after, side="left") + row_offset
+        ds.attrs["time_gaps"] = describe_time_gaps(cols["time"], cols["current"], gaps, lines)
+        ds.attrs["time_gap_at_s"] = after
+        ds.attrs["time_gap_s"] = after - cols["time"][gaps - 1]
     return ds
+
+
+def _column_name(attrs: Mapping[str, Any] | None, role: str) -> str:
+    """The file's heading of a column when the reader recorded it (a plain table's
+    ``column_map``), else nakit's name for it, for error messages."""
+    try:
+        return str(ast.literal_eval(str((attrs or {}).get("column_map", "{}"))).get(role, role))
+    except (ValueError, SyntaxError, AttributeError):
+        return role
+
+
+def _refuse_constant_voltage(voltage: np.ndarray, path, column: str) -> None:
+    """Refuse a voltage column holding one value throughout: a cell under current moves its
+    voltage (its overpotential alone), so a constant column was not measured (a placeholder, a
+    fill-down, a column of another quantity)."""
+    if voltage.size > 1 and voltage.min() == voltage.max():
+        raise FileFormatError(path, f"the voltage never changes ({voltage[0]:g} V in all {voltage.size} rows): "
+                                    "nothing was measured; expected the cell voltage as logged (a placeholder or "
+                                    "filled-down column? name the measured one with the sample's columns)",
+                              field=column)
+
+
+def _refuse_current_outliers(time: np.ndarray, current: np.ndarray, step: np.ndarray | None, path,
+                             row_offset: int, column: str) -> None:
+    """Refuse single current readings far outside the step they sit in (see the module docstring).
+
+    A reading is an outlier when the :data:`CURRENT_OUTLIER_NEIGHBOURS` rows on each side carry
+    current of one sign (it sits inside a step, not between a rest and a step), and its |current|
+    exceeds :data:`CURRENT_OUTLIER_FACTOR` times the larger of the two sides' median |current|.
+    A row the file gives a step of its own (a one-row pulse) is a step, not an outlier.
+    """
+    k = CURRENT_OUTLIER_NEIGHBOURS
+    n = current.size
+    if n < 2 * k + 1:
+        return
+    a = np.abs(current)
+    # neighbours carrying current: a thousandth of the typical peak, above any rest offset (rests are
+    # told from steps at 1e-4 of it), from a percentile so that the outlier itself does not set it
+    floor = 1e-3 * float(np.percentile(a, 99))
+    centre = slice(k, n - k)
+    low_left = np.min([a[k - j:n - k - j] for j in range(1, k + 1)], axis=0)
+    low_right = np.min([a[k + j:n - k + j] for j in range(1, k + 1)], axis=0)
+    # necessary for the test below (a median is at least the minimum): a cheap pass over every row
+    candidates = np.flatnonzero((low_left > floor) & (low_right > floor)
+                                & (a[centre] > CURRENT_OUTLIER_FACTOR * np.maximum(low_left, low_right))) + k
+    outliers = []
+    for i in candidates.tolist():
+        left, right = current[i - k:i], current[i + 1:i + 1 + k]
+        if not (np.all(np.sign(left) == np.sign(left[0])) and np.all(np.sign(right) == np.sign(left[0]))):
+            continue
+        if step is not None and step[i] != step[i - 1] and step[i] != step[i + 1]:
+            continue
+        typical = max(float(np.median(np.abs(left))), float(np.median(np.abs(right))))
+        if a[i] > CURRENT_OUTLIER_FACTOR * typical:
+            outliers.append((i, typical))
+    if not outliers:
+        return
+    i, typical = outliers[0]
+    more = (f"; {len(outliers) - 1} more such row(s), at line(s) "
+            f"{', '.join(str(j + row_offset) for j, _ in outliers[1:6])}{', ...' if len(outliers) > 6 else ''}"
+            if len(outliers) > 1 else "")
+    raise FileFormatError(path, f"a current of {current[i]:g} mA at t = {time[i]:g} s, {a[i] / typical:.3g} times the "
+                                f"{typical:.4g} mA of the {k} rows on either side: one reading far outside its "
+                                "step's current is no measurement (a corrupt cell, a logging glitch); left in, it "
+                                "would be integrated as capacity and split the step. Expected the step's current: "
+                                f"correct or delete the row{more}", line=i + row_offset, field=column)
+
+
+def time_gaps(time: np.ndarray, state: np.ndarray, new_step: np.ndarray) -> np.ndarray:
+    """Rows that follow a gap in the record inside a charge or discharge step (see the module
+    docstring): the interval before each is over :data:`TIME_GAP_FACTOR` times the sampling interval.
+
+    ``new_step`` holds the rows (>= 1) that begin a step, as for :func:`integrate_halfcycles`.
+    """
+    if time.size < 3:
+        return np.zeros(0, dtype=np.int64)
+    dt = np.diff(time)
+    within = (state[1:] == state[:-1]) & (state[1:] != REST)
+    within[np.asarray(new_step, dtype=np.int64) - 1] = False
+    if not within.any():
+        return np.zeros(0, dtype=np.int64)
+    sampling = float(np.percentile(dt[within], 99))
+    candidates = np.flatnonzero(within & (dt > TIME_GAP_FACTOR * sampling))
+    if candidates.size == 0:
+        return candidates
+    step_starts = np.r_[0, new_step]
+    step_of = np.searchsorted(step_starts, candidates + 1, side="right") - 1
+    bounds = np.r_[step_starts, time.size]
+    gaps = []
+    for j, s in zip(candidates.tolist(), step_of.tolist()):
+        lo, hi = int(bounds[s]), int(bounds[s + 1]) - 1  # the step's intervals
+        own = dt[lo:hi][within[lo:hi]]
+        if dt[j] > TIME_GAP_FACTOR * max(sampling, float(np.percentile(own, 90))):
+            gaps.append(j + 1)
+    return np.asarray(gaps, dtype=np.int64)
+
+
+def describe_time_gaps(time: np.ndarray, current: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> str:
+    """The gaps before ``rows`` in words: where (time, file line), how long, and what capacity
+    was integrated across each."""
+    parts = []
+    for j, line in zip(rows.tolist(), lines.tolist()):
+        gap = float(time[j] - time[j - 1])
+        passed = 0.5 * abs(float(current[j] + current[j - 1])) * gap / SECONDS_PER_HOUR
+        direction = "charge" if current[j] > 0 else "discharge"
+        parts.append(f"{gap:.4g} s without a row before t = {time[j]:.6g} s (line {line}), inside a {direction} step "
+                     f"at {current[j]:.4g} mA: {passed:.4g} mAh integrated across it")
+    return "; ".join(parts)
 
 
 def _refuse_backwards(values: np.ndarray, name: str, path, row_offset: int, why: str) -> None:
