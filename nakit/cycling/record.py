@@ -363,9 +363,9 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
 
 def _column_name(attrs: Mapping[str, Any] | None, role: str) -> str:
     """The file's heading of a column when the reader recorded it (a plain table's
-    ``column_map``), else nakit's name for it, for error messages."""
+    ``instrument_column_map``), else nakit's name for it, for error messages."""
     try:
-        return str(ast.literal_eval(str((attrs or {}).get("column_map", "{}"))).get(role, role))
+        return str(ast.literal_eval(str((attrs or {}).get("instrument_column_map", "{}"))).get(role, role))
     except (ValueError, SyntaxError, AttributeError):
         return role
 
