@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..circuitgrammar import series_resistor
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .circuits import Circuit, CircuitModel
@@ -95,6 +96,10 @@ CIRCUIT_FLAG_WORDS = {
     "resistance_beyond_spectrum": "resistance over 10x the spectrum's largest |Z| (runs off beyond the data)",
     "few_frequencies": "fewer than two frequencies per fitted parameter: so short a spectrum is followed, noise and "
                        "all, by many circuits",
+    "parameter_at_bound": "at a bound of its range (a CPE's alpha at 1, a value at 0): the optimum lies beyond what "
+                          "the element allows, and its standard error means nothing",
+    "arc_beyond_spectrum": "its arc's apex frequency 1/(2 pi tau) lies outside the measured frequencies: the end of "
+                           "the arc that sets the resistance is not measured, only extrapolated",
 }
 #: the fewest frequencies per free parameter of a fit that is not flagged ``few_frequencies``
 FREQUENCIES_PER_PARAMETER = 2
@@ -155,6 +160,12 @@ class CircuitFit(Result):
         ``few_frequencies``: fewer than :data:`FREQUENCIES_PER_PARAMETER` frequencies per
         free parameter (a five-point spectrum under a five-parameter circuit: nothing is left
         to tell a right circuit from a wrong one, and Lin-KK and the DRT need ten).
+        ``parameter_at_bound``: a varied parameter ended on a finite bound of its range (the
+        element's, or one given to :func:`fit_circuit`): a CPE's alpha at 1 or 0, a resistance
+        at 0. ``arc_beyond_spectrum``: a resistor's arc (with the capacitor or CPE in parallel
+        with it) has its apex, :math:`f = 1/(2\\pi\\tau)`, outside the measured frequencies.
+        The last two caught impedance.py's example cut to 0.003-2.5 Hz: the fit put the arc's
+        apex at 3.4 Hz and alpha at 1, and gave an R1 half the full spectrum's, unflagged.
         """
         return tuple(flag for flag, names in self._flagged().items() if names)
 
@@ -181,7 +192,38 @@ class CircuitFit(Result):
             "resistance_beyond_spectrum": [k for k in self.free
                                            if self.units.get(k) == "ohm" and self.values[k] > 10 * z_max],
             "few_frequencies": self.n_points < FREQUENCIES_PER_PARAMETER * len(self.free),
+            "parameter_at_bound": [k for k in self.free if self._at_bound(k)],
+            "arc_beyond_spectrum": self._arcs_beyond_spectrum(),
         }
+
+    def _at_bound(self, name: str) -> bool:
+        """Whether free parameter ``name`` sits on a finite bound (the fit's, else the element's)."""
+        par = self.lmfit_result.params.get(name) if self.lmfit_result is not None else None
+        lo, hi = (par.min, par.max) if par is not None else Circuit(self.circuit).bounds.get(name, (-np.inf, np.inf))
+        v = self.values[name]
+        # at 0 (a resistance or Q the data do not need) only exactly: relative to 0 any small value
+        # would be "at" it, and a value near 0 has its standard error near itself, flagged undetermined
+        return any(np.isfinite(b) and (v == b or abs(v - b) <= 1e-8 * abs(b)) for b in (lo, hi))
+
+    def _arcs_beyond_spectrum(self) -> list[str]:
+        """The free resistors whose arc the data do not span: its apex below the lowest frequency
+        (the low-frequency end, which sets the resistance, is not measured), or above the highest
+        while a series resistance shares the arc's high-frequency intercept (what splits the two is
+        not measured). A pellet's ``p(R1,CPE1)-CPE2`` has no series resistance: its bulk arc above
+        the highest frequency, as usual for a fast ion conductor, still gives R1 at the spike."""
+        if not self.frequency.size:
+            return []
+        f_lo, f_hi = float(np.min(self.frequency)), float(np.max(self.frequency))
+        shared = series_resistor(self.circuit) is not None
+        out = []
+        for name in self.free:
+            tau = self.time_constant(name) if self.units.get(name) == "ohm" else None
+            if tau is None or not np.isfinite(tau):
+                continue
+            apex = 1 / (2 * np.pi * tau)
+            if apex < f_lo or (apex > f_hi and shared):
+                out.append(name)
+        return out
 
     def result_units(self) -> dict[str, str]:
         """Each parameter's unit (the circuit's); chi-square in ohm2 unweighted, dimensionless weighted."""

@@ -86,3 +86,44 @@ def test_a_fit_with_fewer_than_two_frequencies_per_parameter_is_flagged():
         warnings.simplefilter("error", NakitWarning)
         enough = fit_circuit(ds.isel(frequency=slice(None, None, 3)), "R0-p(R1,CPE1)-W1", weighting="modulus")
     assert enough.n_points == 22 and enough.flags == ()
+
+
+def _example(rows=None):
+    """impedance.py's example spectrum (f, Z', Z''), whole or its first ``rows`` (lowest) frequencies."""
+    data = np.loadtxt(peer_file("echem", "impedancepy", "exampleData.csv"), delimiter=",")[:rows]
+    return data[:, 0], data[:, 1] + 1j * data[:, 2]
+
+
+@pytest.mark.peer
+def test_a_spectrum_cut_below_its_arc_flags_the_arc_and_the_alpha_at_its_bound():
+    """impedance.py's example cut to 0.003-2.5 Hz: the fit put the arc's apex at 3.4 Hz, beyond the
+    data, and alpha at its bound 1, and gave R1 = 0.0073 (0.0157 from the whole spectrum), unflagged."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        whole = fit_circuit_raw(*_example(), "R0-p(R1,CPE1)-W1")
+        cut = fit_circuit_raw(*_example(30), "R0-p(R1,CPE1)-W1")
+    assert whole.flags == ()
+    f_apex = 1 / (2 * np.pi * whole.time_constant("R1"))
+    assert whole.frequency.min() < f_apex < whole.frequency.max()
+    assert cut.frequency.max() < 1 / (2 * np.pi * cut.time_constant("R1"))  # beyond the cut spectrum
+    assert {"arc_beyond_spectrum", "parameter_at_bound"} <= set(cut.flags)
+    assert "its arc's apex frequency 1/(2 pi tau) lies outside the measured frequencies" in cut.flag_details[-1]
+    assert any(d.startswith("at a bound of its range") and d.endswith(": CPE1_alpha") for d in cut.flag_details)
+
+
+def test_a_pellets_bulk_arc_above_the_highest_frequency_is_not_flagged():
+    """A fast ion conductor's bulk arc peaks above a 3 MHz analyser's range; with no series
+    resistance in p(R1,CPE1)-CPE2 the spike still gives R1, so that alone is no doubt."""
+    f = np.logspace(np.log10(3.16228e6), -1, 60)
+    params = {"R1": 1000.0, "CPE1_Q": 1.8e-10, "CPE1_alpha": 0.9, "CPE2_Q": 1e-6, "CPE2_alpha": 0.85}
+    z = Circuit("p(R1,CPE1)-CPE2").impedance(f, params)
+    z = z * (1 + 0.002 * np.random.default_rng(2).standard_normal(f.size))
+    fit = fit_circuit_raw(f, z, "p(R1,CPE1)-CPE2", initial={k: 1.1 * v for k, v in params.items()})
+    assert 1 / (2 * np.pi * fit.time_constant("R1")) > f.max()
+    assert fit.flags == ()
+    assert fit.values["R1"] == pytest.approx(1000.0, rel=0.01)
+    # with a series resistance beside it, the same arc's split from R0 is not measured
+    z0 = z + 50.0
+    with pytest.warns(NakitWarning, match="fit flagged"):
+        shared = fit_circuit_raw(f, z0, "R0-p(R1,CPE1)-CPE2", initial={"R0": 55.0, **{k: 1.1 * v for k, v in params.items()}})
+    assert "arc_beyond_spectrum" in shared.flags
