@@ -53,9 +53,9 @@ they fall in. The capacities stay as integrated: what the cell did during the ga
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
 import ast
+from functools import reduce
+from typing import Any, Mapping
 
 import numpy as np
 import xarray as xr
@@ -399,8 +399,8 @@ def _refuse_current_outliers(time: np.ndarray, current: np.ndarray, step: np.nda
     # told from steps at 1e-4 of it), from a percentile so that the outlier itself does not set it
     floor = 1e-3 * float(np.percentile(a, 99))
     centre = slice(k, n - k)
-    low_left = np.min([a[k - j:n - k - j] for j in range(1, k + 1)], axis=0)
-    low_right = np.min([a[k + j:n - k + j] for j in range(1, k + 1)], axis=0)
+    low_left = reduce(np.minimum, (a[k - j:n - k - j] for j in range(1, k + 1)))
+    low_right = reduce(np.minimum, (a[k + j:n - k + j] for j in range(1, k + 1)))
     # necessary for the test below (a median is at least the minimum): a cheap pass over every row
     candidates = np.flatnonzero((low_left > floor) & (low_right > floor)
                                 & (a[centre] > CURRENT_OUTLIER_FACTOR * np.maximum(low_left, low_right))) + k
