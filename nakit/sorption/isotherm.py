@@ -91,6 +91,8 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
             raise ParameterError(reason + ("" if index is None else f" (point {int(index)})"))
         raise InvalidDataError(source, reason, line=line)
 
+    if source is not None and not np.size(relative_pressure):
+        fail("no data rows: expected points (relative pressure and loading) below the header")
     try:
         p = as_float_array(relative_pressure, "relative_pressure")
         q = as_float_array(loading, "loading")
@@ -109,7 +111,8 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
         fail(f"negative uptake {q[bad[0]]:g}", bad[0])
     if source is not None and q.size and not np.any(q):  # a file's; arrays may model an empty isotherm
         fail("every uptake is zero: nothing was measured")
-    labels = split_branches(p) if branch is None else np.array([_branch_name(b, fail) for b in branch], dtype=object)
+    labels = split_branches(p) if branch is None else np.array([_branch_name(b, fail, k) for k, b in enumerate(branch)],
+                                                                dtype=object)
     if labels.size != p.size:
         fail(f"branch has {labels.size} labels for {p.size} points")
     for name, sign in (("adsorption", 1), ("desorption", -1)):
@@ -123,7 +126,12 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
             order = "rising" if sign > 0 else "falling"
             fail(f"{name} points are not sorted ({order} p/p0 expected) at p/p0 = {p[k]:g}", k)
     if np.count_nonzero(labels == "adsorption") < 3:
-        fail("fewer than 3 adsorption points")
+        # falling pressures from the first point, unlabelled, are a desorption branch (measurement order)
+        falling = (branch is None and p.size >= 3 and int(np.argmax(p)) < 3)
+        fail("fewer than 3 adsorption points" + (
+            f": the pressures fall from the first point (p/p0 {p[0]:g} to {p[-1]:g}), so the points read as a "
+            "desorption branch, in the order measured; a table in falling order needs a 'branch' column "
+            "(adsorption/desorption)" if falling else ""))
     variables = {"loading": (q, {"units": "cm3/g STP", "long_name": "quantity adsorbed"})}
     for name, values in (("pressure", pressure), ("saturation_pressure", saturation_pressure)):
         if values is not None:
@@ -234,12 +242,12 @@ def _point_index(labels: np.ndarray, p: np.ndarray) -> pd.MultiIndex:
                          names=list(POINT_LEVELS), verify_integrity=False)
 
 
-def _branch_name(label, fail) -> str:
+def _branch_name(label, fail, index: int) -> str:
     text = str(label).strip().lower()
     for name in BRANCHES:
         if text in (name, name[:3], name[:1]):
             return name
-    fail(f"unknown branch label {label!r}; expected adsorption/desorption (ads/des)")
+    fail(f"unknown branch label {label!r}; expected adsorption/desorption (ads/des)", index)
 
 
 def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
