@@ -28,7 +28,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, naming_source, require_dataset
-from .counting import counting, no_pattern_reason, point_variance
+from .counting import counting, no_pattern_reason, point_variance, span_reason
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -158,9 +158,6 @@ def snip_background(two_theta, intensity, window_deg: float = 1.5) -> np.ndarray
     return np.minimum(base, y.max())
 
 
-#: deg: the narrowest scan whose background is fitted (the Bragg-peak mask grows each peak by
-#: 0.3 deg on either side, and a background needs points beyond the peaks)
-MIN_SPAN_DEG = 2.0
 #: The 1/2theta term is fitted only over scans whose end angle is at least this multiple of the
 #: start angle; over a narrower range 1/2theta is nearly a straight line, i.e. the polynomial.
 ONE_ON_X_MIN_SPAN = 2.0
@@ -203,9 +200,8 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     y = as_float_array(intensity, "intensity", min_size=10)
     same_length(two_theta=x, intensity=y)
     x, y = sorted_by(x, y, name="two_theta")
-    if x[-1] - x[0] < MIN_SPAN_DEG:  # (the peak mask's 0.6-deg window would outgrow the scan)
-        raise FitError(f"the scan spans only {x[-1] - x[0]:.3g} deg ({x[0]:g}-{x[-1]:g}, {x.size} points): too narrow "
-                       f"to tell Bragg peaks from the background under them (at least {MIN_SPAN_DEG:g} deg)")
+    if narrow := span_reason(x):  # (the peak mask's 0.6-deg window would outgrow the scan)
+        raise FitError(narrow)
     scatter = counting(y)
     if reason := no_pattern_reason(y, scatter, two_theta=x):
         raise FitError(reason)

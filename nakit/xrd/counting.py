@@ -181,6 +181,37 @@ def point_variance(two_theta, intensity, window_deg: float = 2.0) -> np.ndarray:
 #: scans step by 0.01-0.05 deg, survey scans by up to 0.1)
 MAX_STEP_DEG = 0.2
 
+#: deg: the narrowest scan that is fitted (the background's Bragg-peak mask grows each peak by 0.3 deg on
+#: either side, and a background needs points beyond the peaks)
+MIN_SPAN_DEG = 2.0
+
+#: a 2theta axis ending below this was most likely written in radians (pi rad = 180 deg): no
+#: diffractometer scan of a powder ends there, and every radian scan of 0-180 deg does
+RADIANS_END = 3.2
+
+
+def radians_hint(two_theta) -> str:
+    """``"an axis ending below 3.2 may be in radians (pi rad = 180 deg)..."`` when ``two_theta``
+    ends below :data:`RADIANS_END`, else ""."""
+    x = np.asarray(two_theta, dtype=float)
+    if not x.size or float(np.nanmax(x)) >= RADIANS_END:
+        return ""
+    return (f"2theta ends at {float(np.nanmax(x)):.3g}: an axis in radians? (pi rad = 180 deg; a 2theta axis in "
+            "radians ends below 3.2) Export 2theta in degrees, or multiply the column by 180/pi")
+
+
+def span_reason(two_theta) -> str:
+    """Why a scan is too narrow to fit (under :data:`MIN_SPAN_DEG`), with :func:`radians_hint`;
+    "" when it is wide enough."""
+    x = np.sort(np.asarray(two_theta, dtype=float))
+    if x.size and x[-1] - x[0] >= MIN_SPAN_DEG:
+        return ""
+    hint = radians_hint(x)
+    return (f"the scan spans only {x[-1] - x[0]:.3g} deg ({x[0]:g}-{x[-1]:g}, {x.size} points): too narrow "
+            f"to tell Bragg peaks from the background under them (at least {MIN_SPAN_DEG:g} deg)"
+            + (f"; {hint}" if hint else ""))
+
+
 #: below this lag-1 correlation a scan that is not raw counts has no pattern: every scan of the peer
 #: data shows 0.75-1.0, or is raw counts of a few per point (0.05-0.3); scrambled intensities 0.02
 MIN_CONTINUITY = 0.5
@@ -238,7 +269,8 @@ def continuity(intensity) -> float:
 
 def no_pattern_reason(intensity, scatter: Counting | None = None, *, two_theta=None) -> str:
     """Why ``intensity`` is no diffraction pattern to fit ("" when it may be one): steps wider than
-    :data:`MAX_STEP_DEG` along ``two_theta`` (when given), or scattering more than raw counts (its
+    :data:`MAX_STEP_DEG` or a range narrower than :data:`MIN_SPAN_DEG` along ``two_theta`` (when
+    given: :func:`span_reason`), or scattering more than raw counts (its
     :func:`counting`, computed unless given) with no continuity from point to point
     (:func:`continuity`)."""
     if two_theta is not None and np.size(two_theta) > 1:
@@ -247,6 +279,8 @@ def no_pattern_reason(intensity, scatter: Counting | None = None, *, two_theta=N
             return (f"the scan steps by {step:.3g} deg, wider than a Bragg peak (0.05-0.5 deg at half height): each "
                     "peak falls on a point or two, or between points, so none can be fitted or told from noise; "
                     f"measure with steps of at most {MAX_STEP_DEG:g} deg; nothing fitted")
+    if two_theta is not None and (narrow := span_reason(two_theta)):
+        return narrow
     d = (counting(intensity) if scatter is None else scatter).dispersion
     if d <= COUNTS_DISPERSION[1]:  # as counts scatter, or less (scaled down, or no noise at all)
         return ""

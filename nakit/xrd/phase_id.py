@@ -116,7 +116,7 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
         raise ParameterError(f"tolerance must be positive, got {tolerance}")
     if tt.size == 0:
         return _nothing_to_identify(candidates, intensity_obs is not None, intensity_units)
-    lo, hi = two_theta_range or (max(tt.min() - 2.0, 1.0), min(tt.max() + 2.0, 179.0))
+    lo, hi = two_theta_range or _peaks_range(tt)
     rows, sticks = [], {}
     for cand in candidates:
         c = _as_crystal(cand)
@@ -157,6 +157,11 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     return PhaseID(scores, pd.DataFrame(assign), sticks, intensity_units)
 
 
+def _peaks_range(two_theta_obs: np.ndarray) -> tuple[float, float]:
+    """The 2theta range (deg) candidates are scored over: the peaks' +-2 deg, inside 1-179 deg."""
+    return max(float(two_theta_obs.min()) - 2.0, 1.0), min(float(two_theta_obs.max()) + 2.0, 179.0)
+
+
 _SCORE_TYPES = {"phase": object, "coverage": float, "lines_expected": int, "lines_matched": int,
                 "mean_abs_delta": float, "present": bool}
 
@@ -192,6 +197,40 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
     return res
 
 
+def _simulable(crystal: Crystal, wavelength, lo: float, hi: float) -> bool:
+    """Whether ``crystal``'s reflections over ``lo``-``hi`` deg can be simulated at ``wavelength``."""
+    try:
+        reflections_in_range(crystal, wavelength, hi, lo)
+    except ParameterError:
+        return False
+    return True
+
+
+def no_lines_note(wavelength, candidates, two_theta_range: tuple[float, float]) -> str:
+    """Words when no candidate phase has a line in ``two_theta_range`` (deg), "" when one has.
+
+    A scan that ends below every candidate's first reflection (a low-angle scan, or a 2theta
+    axis in radians: 5-80 deg read as 0.087-1.40) can match nothing: its peaks are none of the
+    candidates' whatever they are, and "no candidate explains its peaks" would send the reader
+    looking for another phase. ``"2theta 0.087-1.40 deg: no line of any candidate phase in this
+    range (Na2S_Fm-3m, ...); 2theta ends at 1.4: an axis in radians? ..."``.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`identify_phases_raw`, for a candidate that cannot be simulated that far.
+    """
+    from .counting import radians_hint
+
+    crystals = [_as_crystal(c) for c in candidates]
+    lo, hi = (float(v) for v in two_theta_range)
+    if not crystals or any(len(reflections_in_range(c, wavelength, min(hi, 180.0), lo)) for c in crystals):
+        return ""
+    hint = radians_hint([hi])
+    return (f"2theta {lo:.3g}-{hi:.3g} deg: no line of any candidate phase in this range "
+            f"({', '.join(c.name for c in crystals)})" + (f"; {hint}" if hint else ""))
+
+
 def candidates_available() -> list[str]:
     """Every structure in the reference library."""
     return list(library())
@@ -215,6 +254,11 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     others = [name for name in library() if name not in taken]
     if not others or peaks.empty:
         return []
+    lo, hi = _peaks_range(np.asarray(peaks["two_theta"], dtype=float))
+    # only an offer: a library structure that cannot be simulated over the peaks' range at this wavelength
+    # (S8's 3300 A^3 cell down to a wavelength in nm read as angstrom) is not offered, instead of failing
+    # the sample whose candidates could be
+    others = [name for name in others if _simulable(reference(name), wavelength, lo, hi)]
     found = identify_phases(peaks, wavelength, others, tolerance=tolerance, **kw)
     offers = []
     for name in found.present:

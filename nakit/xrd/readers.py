@@ -53,9 +53,10 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..anodes import ANODE_FORM, ANODES, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
+from ..anodes import ANODE_FORM, ANODES, SAME_ANODE, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
 from ..sheets import is_table, is_workbook, table_lines
+from .counting import radians_hint
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
@@ -187,6 +188,9 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
     out = []
     for i, s in enumerate(scans):
         wl = override or s.wavelength
+        if override is None and s.wavelength is not None and (
+                why := _tube_problem(s.wavelength, s.meta.get("anode"))) and i == 0:  # (once per file)
+            warnings.warn(NakitWarning(f"{path}: {why}"), stacklevel=2)
         if override is not None and s.wavelength is not None and (
                 why := _overridden(path, override, s.wavelength, named_line=isinstance(wavelength, str))):
             warnings.warn(NakitWarning(why), stacklevel=2)
@@ -421,6 +425,42 @@ def _overridden(path, given: Wavelength, stated: Wavelength, *, named_line: bool
     return ""
 
 
+#: K-alpha2 lies this far above K-alpha1 for every anode (Cr 0.17 % ... Ag 0.78 %), as a fraction
+KA2_ABOVE_KA1 = (0.001, 0.01)
+
+
+def _tube_problem(wl: Wavelength, anode: str | None) -> str:
+    """Why a file's own wavelengths and anode cannot all be right ("" when they agree).
+
+    A K-alpha2 line that is not K-alpha1's partner (``_WL1=0.7093`` beside ``_WL2=1.54439``: Mo
+    and Cu), or an anode whose lines are not the wavelength stated (``_ANODE='Mo'`` with
+    ``_WL1=1.5406``): one field was edited or is a default, and the peaks are fitted with what
+    is stated. A wavelength of no tube (a synchrotron's, or a monochromator's) is not judged
+    against the anode.
+    """
+    tube = anode_at(wl.ka1)
+    problems = []
+    if wl.ka2 is not None:
+        lo, hi = KA2_ABOVE_KA1
+        ka2_tube = anode_at(wl.ka2)
+        if tube and abs(wl.ka2 - ANODES[tube][1]) > SAME_ANODE:
+            problems.append(f"its K-alpha1 {wl.ka1:g} angstrom is {tube}'s, but its K-alpha2 {wl.ka2:g} angstrom is "
+                            f"not {tube}'s ({ANODES[tube][1]:g})" + (f" but {ka2_tube}'s" if ka2_tube else ""))
+        elif not tube and not lo <= wl.ka2 / wl.ka1 - 1 <= hi:
+            problems.append(f"its K-alpha1 {wl.ka1:g} and K-alpha2 {wl.ka2:g} angstrom are no doublet of one anode "
+                            f"(K-alpha2 lies {100 * lo:g}-{100 * hi:g} % above K-alpha1, here "
+                            f"{100 * (wl.ka2 / wl.ka1 - 1):.3g} %)")
+    named = str(anode or "").strip().capitalize()
+    if named in ANODES and tube and tube != named:
+        problems.append(f"it names the anode {named}, whose K-alpha1 is {ANODES[named][0]:g} angstrom, but states "
+                        f"{wl.ka1:g} angstrom, {tube}'s")
+    if not problems:
+        return ""
+    return ("the file's tube lines disagree: " + "; and ".join(problems) + ". The wavelengths stated are used, so "
+            "every d-spacing and K-alpha2 position follows them: check the file, or give the sample's wavelength "
+            "(an anode such as 'Cu' for its doublet)")
+
+
 def _check_angles(path, x: np.ndarray, index: int) -> None:
     """Refuse an ascending axis that is no 2theta: a Raman spectrum or an impedance table has two
     numeric columns too."""
@@ -458,7 +498,10 @@ def _first_column_names(lines: list[str]):
         line = raw.strip().lstrip("#;!%'\"/").strip()
         if not line:
             continue
-        first = re.split(r"\t|,|;|\s{2,}|\s(?=[A-Za-z])", line)[0].strip().lower()
+        # fields apart by tabs, commas, semicolons or two spaces ("Relative Pressure (P/Po), Quantity
+        # Adsorbed": the name is two words); only a line without those splits at single spaces ("# theta I")
+        fields = re.split(r"\t|,|;|\s{2,}", line)
+        first = (fields[0] if len(fields) > 1 else re.split(r"\s(?=[A-Za-z])", line)[0]).strip().lower()
         if re.match(r"^[-+.\d]", first):
             return  # the data
         yield lineno, first
@@ -741,7 +784,14 @@ def _fields(line: str, delimiter: str | None) -> list[str]:
 
 def _numeric_rows(lines: list[str], path, *, first_line: int = 1, min_cols: int = 2,
                   ends_with_newline: bool = True) -> np.ndarray:
-    """Numeric rows of a text table; lines before the first numeric row are a header.
+    """Numeric rows of a text table; lines before the first numeric row are a header (:func:`_numeric_table`)."""
+    return _numeric_table(lines, path, first_line=first_line, min_cols=min_cols, ends_with_newline=ends_with_newline)[0]
+
+
+def _numeric_table(lines: list[str], path, *, first_line: int = 1, min_cols: int = 2,
+                   ends_with_newline: bool = True) -> tuple[np.ndarray, list[int]]:
+    """Numeric rows of a text table and the line number of each; lines before the first numeric
+    row are a header.
 
     The decimal separator and the delimiter are sniffed (decimal commas with ``;``, tab or
     white space are read as numbers, never split into two columns); every field of a data
@@ -789,7 +839,7 @@ def _numeric_rows(lines: list[str], path, *, first_line: int = 1, min_cols: int 
             bad = int(np.flatnonzero(d == 0)[0]) + 1
         raise FileFormatError(path, f"angles are not monotonic ({arr[bad - 1, 0]:.10g} then {arr[bad, 0]:.10g})",
                               line=linenos[bad])
-    return arr
+    return arr, linenos
 
 
 #: a comment line stating a wavelength in words (``# lambda = 1.78897 Angstrom (Co Ka1)``, ``# Wavelength: 1.5406 A``)
@@ -810,13 +860,77 @@ def _comment_wavelength(lines: list[str]) -> tuple[int, float, str] | None:
     return None
 
 
+#: a third column's name that says it is the intensity's uncertainty (``esd``, ``sigma(Yobs)``, ``e``, ``dI``)
+_SIGMA_NAME = re.compile(r"sigma|σ|esd|err|uncert|std|deviation|^(e|s|u|sd|se|sig|sigi|dy|di|d?yobs_?e|eobs)$",
+                         re.IGNORECASE)
+#: log(sigma) against log(intensity) rises with this slope for counting errors (sigma = sqrt(k I));
+#: outside these bounds the column is something else: 1 for a copy or a fraction of the intensity
+#: (a calculated pattern, a background), 0 for a constant (weights of 1)
+COUNTING_SLOPE = (0.3, 0.7)
+
+
+def _column_names(lines: list[str], ncol: int) -> tuple[int, list[str]] | None:
+    """(line number, names) of the last header line before the data that names ``ncol`` columns
+    (units in brackets left out: ``2theta (deg) Iobs esd``), else None."""
+    found = None
+    for lineno, raw in enumerate(lines, start=1):
+        text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", raw.strip().lstrip("#;!%'\"/"))
+        names = [n for n in re.split(r"[\t,;\s]+", text.strip()) if n]
+        if names and re.fullmatch(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?", names[0]):
+            break  # the data ("2theta,Iobs,..." is not)
+        if len(names) == ncol:
+            found = (lineno, names)
+    return found
+
+
+def _third_column_sigma(path, arr: np.ndarray, linenos: list[int], lines: list[str]) -> np.ndarray | None:
+    """The third column as the intensity's standard uncertainty, or None when it is not one.
+
+    A header naming it otherwise (``Ibackground``, ``Ycalc``) makes it not an uncertainty (a
+    warning says so: read as counting statistics); one naming it an uncertainty, or none, takes
+    it as one. A negative uncertainty, or 0 beside a positive intensity (which would weigh the
+    point infinitely), is refused with its line; 0 at zero counts is kept (the peak fit gives it
+    counting's 1). Unnamed, a column that does not grow as the root of the intensity (counting
+    errors of raw or scaled counts do) is read all the same, with a warning.
+    """
+    name = (header := _column_names(lines, arr.shape[1])) and header[1][2]
+    if name and not _SIGMA_NAME.search(name):
+        warnings.warn(NakitWarning(
+            f"{path}, line {header[0]}: the third column is headed {name!r}, which names no uncertainty (sigma, esd, "
+            "error): it is not read as the intensity's standard uncertainty; the points are weighted by counting "
+            "statistics"), stacklevel=5)
+        return None
+    y, sigma = arr[:, 1], arr[:, 2]
+    bad = (sigma < 0) | ((sigma == 0) & (y > 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise FileFormatError(path, f"the third column, read as the intensity's standard uncertainty, is {sigma[i]:g} "
+                              f"where the intensity is {y[i]:g} ({int(bad.sum())} such row(s)); expected a positive "
+                              "uncertainty (0 only at zero counts), or a file without that column",
+                              line=linenos[i], field="column 3")
+    use = (y > 0) & (sigma > 0)
+    if not name and use.sum() >= 10 and np.ptp(np.log(y[use])) > np.log(3):
+        slope = float(np.polyfit(np.log(y[use]), np.log(sigma[use]), 1)[0])
+        lo, hi = COUNTING_SLOPE
+        if not lo <= slope <= hi:
+            what = ("hardly changes with the intensity" if slope < lo else
+                    "follows the intensity itself (a calculated pattern or a background?)")
+            warnings.warn(NakitWarning(
+                f"{path}: the third column, which no header names, is read as the intensity's standard uncertainty, "
+                f"but it goes as intensity^{slope:.2f}, not as its square root as counting errors do: it {what}. If "
+                "it is no uncertainty, remove it (or name it in a header line, e.g. '2theta I Ibkg')"), stacklevel=5)
+    return sigma
+
+
 def _parse_xy(data: bytes, path) -> list[_Scan]:
     lines, ends = _text(data, path)
     axis = _first_column_axis(lines, path)
-    arr = _numeric_rows(lines, path, ends_with_newline=ends)
-    sigma = arr[:, 2] if arr.shape[1] >= 3 else None
-    if sigma is not None and np.any(sigma < 0):
-        raise FileFormatError(path, "negative uncertainty in the third column", field="column 3")
+    arr, linenos = _numeric_table(lines, path, ends_with_newline=ends)
+    if axis is None:  # another technique's table (an impedance's f, Z', Z'') is named as such before its columns
+        _check_angles(path, np.sort(arr[:, 0]), 0)
+        if hint := radians_hint(arr[:, 0]):  # a text column says nothing of its unit
+            warnings.warn(NakitWarning(f"{path}: {hint}"), stacklevel=4)
+    sigma = _third_column_sigma(path, arr, linenos, lines) if arr.shape[1] >= 3 else None
     meta: dict[str, Any] = {"columns": arr.shape[1]}
     stated = _comment_wavelength(lines)
     if stated:  # words, not a format: never taken as the wavelength, but said and checked (read_xrd_scans)
@@ -884,7 +998,7 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
         meta = {k.lstrip("_").lower(): v for k, v in keys.items()
                 if k in ("_SAMPLE", "_ANODE", "_DATEMEASURED", "_GONIOMETER_RADIUS", "_STEPTIME")}
         scans.append(_Scan(x, y, units="counts/s" if "CPS" in kind else "counts", meta=meta,
-                           wavelength=_uxd_wavelength(keys)))
+                           wavelength=_uxd_wavelength(keys, path)))
 
     lines, ends = _text(data, path)
     for lineno, raw in enumerate(lines, start=1):
@@ -912,19 +1026,29 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
     return scans
 
 
-def _uxd_wavelength(keys) -> Wavelength | None:
+#: UXD's ``_WL_UNIT`` values and their factor to angstrom (DIFFRAC plus writes 'A'; 'nm' when set so)
+_UXD_WL_UNITS = {"a": 1.0, "å": 1.0, "angstrom": 1.0, "nm": 10.0}
+
+
+def _uxd_wavelength(keys, path) -> Wavelength | None:
+    """The wavelengths of a UXD header (``_WL1``, ``_WL2``, ``_WLRATIO``; ``_RANGE_WL`` without
+    ``_WL1``) in angstrom, in the unit ``_WL_UNIT`` names."""
     def num(key):
         try:
             return float(keys[key])
         except (KeyError, ValueError):
             return None
 
+    unit = keys.get("_WL_UNIT", "A").strip()
+    if unit.lower() not in _UXD_WL_UNITS:
+        raise FileFormatError(path, f"_WL_UNIT={unit!r}: expected 'A' (angstrom) or 'nm'", field="_WL_UNIT")
     ka1, ka2, ratio = num("_WL1"), num("_WL2"), num("_WLRATIO")
     if ka1 is None:
         ka1 = num("_RANGE_WL")
     if ka1 is None or ka1 <= 0:
         return None
-    return Wavelength._checked(ka1, ka2 if ka2 and ka2 > 0 else None, ratio or 0.0)
+    to_angstrom = _UXD_WL_UNITS[unit.lower()]
+    return Wavelength._checked(ka1 * to_angstrom, ka2 * to_angstrom if ka2 and ka2 > 0 else None, ratio or 0.0)
 
 
 def _parse_gsas_std(data: bytes, path) -> list[_Scan]:

@@ -132,7 +132,7 @@ MAX_REFLECTION_IMAGES = 25_000_000
 
 
 def _families(crystal: Crystal, d_min: float):
-    """Representative hkl, multiplicity and 1/d^2 of every reflection with d >= d_min.
+    """Representative hkl, multiplicity and 1/d^2 of every reflection with d >= d_min (none: empty arrays).
 
     Raises
     ------
@@ -152,6 +152,8 @@ def _families(crystal: Crystal, d_min: float):
     q2 = np.einsum("ni,ij,nj->n", hkl, gstar, hkl)
     keep = (q2 > 0) & (q2 <= 1.0 / d_min**2 * (1 + 1e-12))
     hkl, q2 = hkl[keep], q2[keep]
+    if not hkl.size:  # d_min above the cell's longest spacing (a scan ending below the first line): no line
+        return np.zeros((0, 3), dtype=int), np.zeros(0, dtype=int), np.zeros(0)
     # Powder lines merge the Laue class: rotations (h -> h R) and Friedel mates.
     rots = np.concatenate([crystal.rotations, -crystal.rotations])
     images = np.einsum("ni,oij->onj", hkl, rots)
