@@ -326,7 +326,14 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
                                    "Raman shift in cm-1; give the laser wavelength (laser_wavelength, the sample's "
                                    "'laser_wavelength' key) to convert it, or export the spectrum in Raman shift",
                                    line=lineno, fact="laser_wavelength")
-        x = 1e7 / float(laser_wavelength) - 1e7 / x
+        nm, x = x, 1e7 / float(laser_wavelength) - 1e7 / x
+        if x.size and not (-ANTI_STOKES_MAX <= np.min(x) and np.max(x) <= ABSOLUTE_WAVENUMBER_MIN):
+            # the light scattered by shifts of -2000..5000 cm-1: what a wavelength column can hold
+            lo, hi = (1e7 / (1e7 / float(laser_wavelength) - s) for s in (-ANTI_STOKES_MAX, ABSOLUTE_WAVENUMBER_MIN))
+            raise FileFormatError(path, f"the first column is named a wavelength ({line.strip()[:60]!r}) but holds "
+                                  f"{np.min(nm):g} to {np.max(nm):g}, not the {lo:.0f}-{hi:.0f} nm of light "
+                                  f"scattered from the {float(laser_wavelength):g} nm laser: Raman shifts in cm-1 "
+                                  "under a wavelength heading, or another laser?", line=lineno)
         extra["axis_converted"] = f"wavelength (nm) to Raman shift with the {float(laser_wavelength):g} nm laser"
     elif x.size and float(np.min(x)) > ABSOLUTE_WAVENUMBER_MIN:  # the scattered light's own wavenumber
         if laser_wavelength is None:
@@ -354,6 +361,8 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
 #: cm-1 above which a whole axis is no Raman shift (vibrations end near 4200 cm-1, H2's): absolute
 #: wavenumbers of the scattered light (9000-25000 cm-1 for visible and near-infrared lasers)
 ABSOLUTE_WAVENUMBER_MIN = 5000.0
+#: cm-1: the farthest anti-Stokes shift a spectrum measures (the signal falls as exp(-hcv/kT))
+ANTI_STOKES_MAX = 2000.0
 #: a column name that is an absolute wavelength ("Wavelength (nm)", "lambda/nm", "nm")
 _WAVELENGTH_AXIS = re.compile(r"wavelength|lambda|\u03bb|(^|[\s(\[/])nm\b", re.IGNORECASE)
 

@@ -93,3 +93,15 @@ def test_a_headerless_axis_in_nm_is_refused(tmp_path, laser):
     g = ds["raman_shift"].values[np.argmax(ds["intensity"].sel(raman_shift=slice(1500, 1700)).values) +
                                   int(np.searchsorted(ds["raman_shift"].values, 1500))]
     assert 1570 < g < 1590
+
+
+def test_raman_shifts_under_a_wavelength_heading_are_named_as_such(tmp_path):
+    """Shifts of 100-3000 cm-1 under "Wavelength (nm)" with a 633 nm laser were refused as a "Raman
+    shift from -2.62e+07 ... anti-Stokes side", a number the file never held."""
+    shift = np.linspace(100.0, 3000.0, 500)
+    path = tmp_path / "s.txt"
+    path.write_text("Wavelength (nm)\tIntensity\n" + "".join(f"{a:.3f}\t{100 + a % 7:.3f}\n" for a in shift),
+                    encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"line 1: the first column is named a wavelength .* but holds 100 to "
+                                              r"3000, not the 562-926 nm of light scattered from the 633 nm laser"):
+        read_raman(path, laser_wavelength=633.0)
