@@ -196,7 +196,7 @@ def test_notebook05_doubts_the_activation_energy_of_kelvin_typed_as_celsius(tmp_
         encoding="utf-8")
 
 
-def test_a_conductivity_without_an_uncertainty_is_left_out_of_the_weighted_fit_and_said():
+def test_a_conductivity_without_an_uncertainty_is_left_out_of_the_weighted_fit_and_said(tmp_path):
     """A pellet's 25 °C circuit fit that gave no standard error (its arc above the measured
     frequencies) stopped the whole notebook with "sigma_sigma: 1 non-finite value(s)"."""
     T = np.array([298.15, 313.15, 333.15, 353.15])
@@ -209,7 +209,11 @@ def test_a_conductivity_without_an_uncertainty_is_left_out_of_the_weighted_fit_a
     assert (fit.ea, fit.ea_sigma, fit.prefactor) == pytest.approx((rest.ea, rest.ea_sigma, rest.prefactor), rel=1e-12)
     assert fit.n_points == 3 and fit.weighted and fit.left_out_K == (298.15,)
     assert fit.flags == ("points_left_out",)
-    assert fit.to_dataset().attrs["left_out_K"] is not None
+    np.testing.assert_array_equal(fit.to_dataset().attrs["left_out_K"], [298.15])
+    from nakit.io import read_netcdf, write_netcdf
+
+    write_netcdf(fit.to_dataset(), tmp_path / "arrhenius.nc")  # saved results say which points were left out
+    np.testing.assert_array_equal(np.atleast_1d(read_netcdf(tmp_path / "arrhenius.nc").attrs["left_out_K"]), [298.15])
     # fewer than two errors known: unweighted over every point, nothing left out
     few = np.full(4, np.nan)
     few[2] = 0.01 * sigma[2]
