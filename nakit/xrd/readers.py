@@ -26,7 +26,8 @@ Every reader returns one Dataset per scan range with
 
 * coordinate ``two_theta`` (deg), ascending,
 * ``intensity`` (counts, counts/s or arbitrary units as the file says) and, where the file
-  gives it, ``intensity_sigma``,
+  gives it, ``intensity_sigma`` (a text file's third column, unless its header names it
+  something else, such as a background or a calculated pattern: :func:`_third_column_sigma`),
 * attrs ``wavelength`` (K-alpha1 or the monochromatic wavelength, angstrom),
   ``wavelength_ka2`` and ``ka2_ratio`` (I(Ka2)/I(Ka1); 0 for a monochromatic beam),
   ``wavelength_source`` ("file" or "argument") and the ``source_*``/``instrument_*``
@@ -870,17 +871,23 @@ COUNTING_SLOPE = (0.3, 0.7)
 
 
 def _column_names(lines: list[str], ncol: int) -> tuple[int, list[str]] | None:
-    """(line number, names) of the last header line before the data that names ``ncol`` columns
-    (units in brackets left out: ``2theta (deg) Iobs esd``), else None."""
-    found = None
+    """(line number, names) when the line just before the data names its ``ncol`` columns, the first
+    an angle's (``2theta (deg) Iobs esd``, ``# x y e``; units in brackets left out), else None: a
+    comment of as many words (``# LaB6 standard scan``) names no column."""
+    last = None
     for lineno, raw in enumerate(lines, start=1):
         text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", raw.strip().lstrip("#;!%'\"/"))
         names = [n for n in re.split(r"[\t,;\s]+", text.strip()) if n]
         if names and re.fullmatch(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?", names[0]):
             break  # the data ("2theta,Iobs,..." is not)
-        if len(names) == ncol:
-            found = (lineno, names)
-    return found
+        if names:
+            last = (lineno, names)
+    if last is None or len(last[1]) != ncol:
+        return None
+    first = last[1][0].lower()
+    angle = (first_column_technique(first) == "xrd" or first in ("x", "tth", "2t")
+             or any(p.match(first) for p in (_Q_NAME, _D_NAME, _THETA_NAME)))
+    return last if angle else None
 
 
 def _third_column_sigma(path, arr: np.ndarray, linenos: list[int], lines: list[str]) -> np.ndarray | None:
