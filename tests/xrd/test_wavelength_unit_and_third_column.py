@@ -161,3 +161,12 @@ def test_an_isotherm_headed_relative_pressure_is_no_scan(tmp_path):
     with pytest.raises(FileFormatError, match=r"MCM-41\.xy, line 1: the header names the first column 'relative "
                                               r"pressure \(p/po\)', not 2theta \(or Q, d\): .*a sorption table\?"):
         read_xrd(path, wavelength="Cu")
+
+
+def test_a_comment_of_three_words_names_no_column(tmp_path):
+    """Only the line just above the data, starting with an angle's name, names the columns: a title of
+    as many words as columns ("# LaB6 d500 PSD") left above the real scan keeps its sigma, unwarned."""
+    t = _lab6_table()
+    path = _table_file(tmp_path, "titled.xye", t, "# LaB6 d500 PSD\n# measured 2009", " ")
+    ds = _read_quietly(path, wavelength="Cu")
+    np.testing.assert_allclose(ds["intensity_sigma"].values, t[:, 2], atol=5e-6)
