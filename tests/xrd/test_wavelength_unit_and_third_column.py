@@ -140,26 +140,22 @@ def test_an_unnamed_third_column_unlike_counting_errors_is_warned_about(tmp_path
     assert "intensity_sigma" in ds
 
 
-def test_an_impedance_table_is_named_as_another_techniques_not_a_negative_sigma(tmp_path):
-    """impedance.py's f, Z', Z'' table said "negative uncertainty in the third column"."""
+@pytest.mark.parametrize("parts, name, words", [
+    # impedance.py's f, Z', Z'' table said "negative uncertainty in the third column"
+    (("echem", "impedancepy", "exampleData.csv"), "eis.xy",
+     r"eis\.xy, field 'range 0': 2theta runs from 0\.0031623 to 10000 deg; .*another technique's data"),
+    # BETSI's MCM-41 isotherm renamed .xy was read as a 0.01-0.94 deg scan (its header's first column,
+    # "Relative Pressure (P/Po)", was cut to "relative" before it was looked up)
+    (("sorption", "betsi", "MCM-41.csv"), "MCM-41.xy",
+     r"MCM-41\.xy, line 1: the header names the first column 'relative pressure \(p/po\)', not 2theta \(or Q, d\): "
+     r".*a sorption table\?"),
+])
+def test_another_techniques_table_is_named_as_such(tmp_path, parts, name, words):
     from nakit.xrd import read_xrd
 
-    path = tmp_path / "eis.xy"
-    path.write_bytes(peer_file("echem", "impedancepy", "exampleData.csv").read_bytes())
-    with pytest.raises(FileFormatError, match=r"eis\.xy, field 'range 0': 2theta runs from 0\.0031623 to 10000 deg; "
-                                              r".*another technique's data"):
-        read_xrd(path, wavelength="Cu")
-
-
-def test_an_isotherm_headed_relative_pressure_is_no_scan(tmp_path):
-    """BETSI's MCM-41 isotherm renamed .xy was read as a 0.01-0.94 deg scan (its header's first column,
-    "Relative Pressure (P/Po)", was cut to "relative" before it was looked up)."""
-    from nakit.xrd import read_xrd
-
-    path = tmp_path / "MCM-41.xy"
-    path.write_bytes(peer_file("sorption", "betsi", "MCM-41.csv").read_bytes())
-    with pytest.raises(FileFormatError, match=r"MCM-41\.xy, line 1: the header names the first column 'relative "
-                                              r"pressure \(p/po\)', not 2theta \(or Q, d\): .*a sorption table\?"):
+    path = tmp_path / name
+    path.write_bytes(peer_file(*parts).read_bytes())
+    with pytest.raises(FileFormatError, match=words):
         read_xrd(path, wavelength="Cu")
 
 
