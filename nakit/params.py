@@ -351,6 +351,20 @@ def _must_be(bounds) -> str:
     return "must be " + _bounds_text(bounds).replace(", ", " and ")
 
 
+def label_type(label: Any) -> str:
+    """What YAML made of a label written without quotes: ``3.10`` a number (3.1), ``1:20`` a
+    number (80, sexagesimal), ``yes`` a boolean, ``2024-05-01`` a date."""
+    import datetime
+
+    if isinstance(label, bool):
+        return "a yes/no (true/false) value"
+    if isinstance(label, (int, float)):
+        return "a number"
+    if isinstance(label, (datetime.date, datetime.datetime)):
+        return "a date"
+    return f"a {type(label).__name__}"
+
+
 def _entry_where(param: Parameter, i: int, entry: Any) -> str:
     where = f"parameter {param.name!r}, entry {i + 1}"
     label = entry.get("label") if isinstance(entry, Mapping) else None
@@ -400,9 +414,44 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
                 problems.append(f"{where}: {key!r} = {entry[key]!r} is not allowed{hint} "
                                 f"(one of: {', '.join(repr(a) for a in allowed)})")
         for key, bounds in (param.key_bounds or {}).items():
-            if key in entry and not _within(entry[key], bounds):
+            if key not in entry:
+                continue
+            if (why := not_a_number(entry[key])) is not None:
+                problems.append(f"{where}: {key!r} = {entry[key]!r}: expected a number{_unit_words(key)}{why}")
+            elif not _within(entry[key], bounds):
                 problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
     return problems
+
+
+def not_a_number(value: Any) -> str | None:
+    """Why ``value`` (an entry key's value with a ``range:``) is not a number or a list of numbers,
+    in a few words for after "expected a number"; None when it is one. YAML turns ``yes`` into
+    True, which Python takes for 1 (a mass of 1 mg), and ``10 mg`` into text, which failed deep in
+    the notebook; ``null`` left there stands for no value at all."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    for v in items:
+        if isinstance(v, bool):
+            return ", got a yes/no (true/false) value"
+        if v is None:
+            return ", got null (leave the key out when there is no value)"
+        if isinstance(v, str):
+            if _NUMBER.match(v.strip()):
+                return ", got text (write the number without quotes)"
+            if re.fullmatch(r"\s*[-+]?\d+,\d+\s*", v):
+                return f", got text (a decimal comma? write {v.strip().replace(',', '.')})"
+            return f", got text{' (give the number alone: the key names the unit)' if _NUMBER_START.match(v) else ''}"
+        if not _is_number(v):
+            return f", got {type(v).__name__}"
+    return None
+
+
+_NUMBER_START = re.compile(r"\s*[-+]?(\d|\.\d)")
+
+
+def _unit_words(key: str) -> str:
+    """`` (mg)`` for a key named with its unit (``active_mass_mg``), else ``""``."""
+    unit = {"mg": "mg", "g": "g", "mm": "mm", "C": "°C", "nm": "nm", "cm3": "g/cm3"}.get(key.rsplit("_", 1)[-1])
+    return f" ({unit})" if unit and "_" in key else ""
 
 
 def closest_file(path: Path) -> str:
@@ -439,6 +488,9 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             entries.append(entry)
             continue
         label = entry.get("label")
+        if label is not None and not isinstance(label, str):
+            problems.append(f"{where}: label {label!r} is {label_type(label)}, not text: quote it in YAML "
+                            "(label: '3.10') so that it stays as written")
         if label is not None:
             if str(label) in seen:
                 problems.append(f"{where}: duplicate label {label!r} (also entry {seen[str(label)] + 1}); "
@@ -456,6 +508,10 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
         fixed = dict(entry)
         for key, v in entry.items():
             if not is_input_key(str(key)) or v in (None, ""):
+                continue
+            if isinstance(v, (list, tuple)) and not str(key).endswith("s"):  # 'file' names one path
+                problems.append(f"{where}: {key!r} names one file, got a list of {len(v)}"
+                                + (f" (several go under {key + 's'!r})" if key + "s" in (param.keys or {}) else ""))
                 continue
             items = v if isinstance(v, (list, tuple)) else [v]
             paths = []

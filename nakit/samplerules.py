@@ -40,7 +40,10 @@ def eis_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
                 problems.append(f"pellet {label!r} needs 'diameter_mm'")
             if s.get("thickness_mm") is None and not ("mass_mg" in s and "density_g_cm3" in s):
                 problems.append(f"pellet {label!r} needs 'thickness_mm', or 'mass_mg' and 'density_g_cm3'")
-        if s.get(axis) is not None and files and len(s[axis]) != len(files):
+        if s.get(axis) is not None and not isinstance(s[axis], (list, tuple)):
+            problems.append(f"sample {label!r}: {axis} must be a list, one per file (e.g. [{s[axis]!r}]), "
+                            f"got {s[axis]!r}")
+        elif s.get(axis) is not None and files and len(s[axis]) != len(files):
             problems.append(f"sample {label!r}: {len(files)} file(s) but {len(s[axis])} {axis}")
     return problems
 
@@ -176,9 +179,11 @@ def xrd_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
     problems = []
     for s in _entries(samples):
         label, value = s.get("label"), s.get("wavelength")
-        if value is None or isinstance(value, bool):
+        if value is None:  # the file's own
             continue
-        if isinstance(value, str):
+        if isinstance(value, bool):  # YAML's yes: True, which Python would take for 1 angstrom
+            problem = f"wavelength {value!r}: expected a number in angstrom or an anode ('Cu'), got a yes/no value"
+        elif isinstance(value, str):
             problem = anode_problem(value)
         elif isinstance(value, (int, float)):
             problem = None if lo < value < hi else f"wavelength {value!r} angstrom is outside {lo:g}-{hi:g} angstrom"

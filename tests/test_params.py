@@ -300,7 +300,6 @@ def test_the_notebooks_refuse_out_of_range_numbers_before_a_kernel_starts(stem, 
     ("04_cycling", "active_fraction", 1.5, "must be > 0 and <= 1"),
     ("05_eis_fitting", "thickness_mm", 0, "must be > 0"),
     ("05_eis_fitting", "temperatures_C", [25, -300], "must be > -273.15"),
-    ("01_xrd_indexing", "wavelength", -1.54, "must be > 0"),
 ])
 def test_sample_entry_numbers_out_of_range_are_refused_naming_the_entry(stem, key, value, message):
     from nakit.params import notebook_parameters
@@ -312,9 +311,63 @@ def test_sample_entry_numbers_out_of_range_are_refused_naming_the_entry(stem, ke
     samples[0][key] = value
     with pytest.raises(ParameterError, match=rf"entry 1 \('{label}'\): '{key}' = .* is out of range \({message}\)"):
         runner.prepare(nb, {"samples": samples})
-    samples[0][key] = "Cu" if key == "wavelength" else None  # text (an anode) and None are not numbers: pass
+    del samples[0][key]  # (each notebook's default samples pass without the key)
     if key != "temperatures_C":
         runner.prepare(nb, {"samples": samples})
+
+
+@pytest.mark.parametrize("stem, key, value, words", [
+    # YAML's yes is True, which Python takes for 1: a mass of 1 mg
+    ("04_cycling", "active_mass_mg", True, "expected a number (mg), got a yes/no (true/false) value"),
+    ("04_cycling", "active_mass_mg", None, "expected a number (mg), got null (leave the key out when there is no value)"),
+    ("04_cycling", "active_mass_mg", "10 mg", "expected a number (mg), got text (give the number alone: the key names "
+                                              "the unit)"),
+    ("04_cycling", "active_mass_mg", "1,2", "expected a number (mg), got text (a decimal comma? write 1.2)"),
+    ("04_cycling", "electrons", "two", "expected a number, got text"),
+    ("02_bet_bjh", "sample_mass_g", "0.1", "expected a number (g), got text (write the number without quotes)"),
+    ("03_raman_assignment", "laser_wavelength", "532 nm", "expected a number, got text (give the number alone"),
+    ("05_eis_fitting", "temperatures_C", [25, "60 C"], "expected a number (°C), got text"),
+])
+def test_sample_entry_values_that_are_no_numbers_are_refused_before_a_kernel_starts(stem, key, value, words):
+    """Each of these passed the check and failed inside the notebook ("could not convert string to
+    float: '10 mg'", "unsupported operand type(s) for -: 'float' and 'str'"), or, for yes, ran with 1 mg."""
+    nb = notebooks_dir() / f"{stem}.ipynb"
+    samples = [dict(s) for s in notebook_parameters(nb)["samples"].default]
+    samples[0][key] = value
+    with pytest.raises(ParameterError) as err:
+        runner.prepare(nb, {"samples": samples})
+    assert any(p.startswith(f"parameter 'samples', entry 1 ('{samples[0]['label']}'): '{key}' = {value!r}: {words}")
+               for p in err.value.problems), err.value.problems
+
+
+@pytest.mark.parametrize("label, words", [(3.1, "a number"), (True, "a yes/no (true/false) value"), (80, "a number")])
+def test_a_label_yaml_made_no_text_is_refused_saying_to_quote_it(label, words):
+    """Unquoted, 3.10 became 3.1, 1:20 became 80 and yes True; a numeric label then failed the
+    notebook with KeyError: '1'."""
+    nb = notebooks_dir() / "02_bet_bjh.ipynb"
+    samples = [dict(s) for s in notebook_parameters(nb)["samples"].default]
+    samples[0]["label"] = label
+    with pytest.raises(ParameterError) as err:
+        runner.prepare(nb, {"samples": samples})
+    assert f"parameter 'samples', entry 1 ({label!r}): label {label!r} is {words}, not text: quote it in YAML " \
+           "(label: '3.10') so that it stays as written" in err.value.problems
+
+
+def test_a_file_key_holding_a_list_is_refused():
+    nb = notebooks_dir() / "02_bet_bjh.ipynb"
+    samples = [dict(s) for s in notebook_parameters(nb)["samples"].default]
+    samples[0]["file"] = [samples[0]["file"]]
+    with pytest.raises(ParameterError, match=r"entry 1 \('.*'\): 'file' names one file, got a list of 1"):
+        runner.prepare(nb, {"samples": samples})
+
+
+def test_a_pellets_single_temperature_not_in_a_list_is_refused_before_the_run():
+    """temperatures_C: 25 stopped the study's own check with "TypeError: object of type 'int' has no len()"."""
+    from nakit.samplerules import eis_problems
+
+    assert eis_problems([{"label": "p", "kind": "pellet", "file": "a.z", "diameter_mm": 10, "thickness_mm": 1,
+                          "temperatures_C": 25}]) == [
+        "sample 'p': temperatures_C must be a list, one per file (e.g. [25]), got 25"]
 
 
 def test_entry_key_range_grammar():
@@ -407,3 +460,14 @@ def test_an_empty_samples_list_is_refused_before_the_run():
 
     with pytest.raises(ParameterError, match=r"parameter 'samples': no entry; give at least one sample"):
         prepare(notebooks_dir() / "02_bet_bjh.ipynb", {"samples": []})
+
+
+def test_an_xrd_wavelength_of_yes_is_refused():
+    nb = notebooks_dir() / "01_xrd_indexing.ipynb"
+    samples = [dict(s) for s in notebook_parameters(nb)["samples"].default]
+    samples[0]["wavelength"] = True
+    with pytest.raises(ParameterError, match="wavelength True: expected a number in angstrom or an anode"):
+        runner.prepare(nb, {"samples": samples})
+    samples[0]["wavelength"] = -1.54  # its range: the XRD rule's, from the anodes' table
+    with pytest.raises(ParameterError, match=r"wavelength -1.54 angstrom is outside 0.05-5 angstrom"):
+        runner.prepare(nb, {"samples": samples})
