@@ -218,7 +218,7 @@ class CircuitFit(Result):
         out = []
         for name in self.free:
             tau = self.time_constant(name) if self.units.get(name) == "ohm" else None
-            if tau is None or not np.isfinite(tau):
+            if tau is None or not np.isfinite(tau) or tau <= 0:  # (a degenerate fit's: flagged otherwise)
                 continue
             apex = 1 / (2 * np.pi * tau)
             if apex < f_lo or (apex > f_hi and shared):

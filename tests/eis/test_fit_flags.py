@@ -127,3 +127,16 @@ def test_a_pellets_bulk_arc_above_the_highest_frequency_is_not_flagged():
     with pytest.warns(NakitWarning, match="fit flagged"):
         shared = fit_circuit_raw(f, z0, "R0-p(R1,CPE1)-CPE2", initial={"R0": 55.0, **{k: 1.1 * v for k, v in params.items()}})
     assert "arc_beyond_spectrum" in shared.flags
+
+
+@pytest.mark.peer
+def test_a_degenerate_fit_whose_time_constant_is_zero_is_flagged_not_a_division_by_zero():
+    """impedance.py's ZPlot example fitted as a blocking pellet drives CPE1's alpha to 4e-30, so
+    tau = (R Q)^(1/alpha) underflows to 0: the arc check divided by it and failed notebook 05."""
+    from nakit.eis.conductivity import fit_blocking_cell
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        fit = fit_blocking_cell(read_eis(peer_file("echem", "impedancepy", "exampleDataZPlot.z")))
+    assert fit.time_constant("R1") == 0.0
+    assert "parameter_undetermined" in fit.flags and "arc_beyond_spectrum" not in fit.flags
