@@ -90,9 +90,11 @@ def test_circuit_and_lin_kk_flags_in_words():
     from tests.peer import peer_file
 
     fit = _quiet(fit_circuit, read_eis(peer_file("echem", "gamry-parser", "eispot_data.dta")), "R0-p(R1,CPE1)")
-    assert fit.flags == ("uncertainties_undetermined", "resistance_beyond_spectrum")
+    assert fit.flags == ("uncertainties_undetermined", "resistance_beyond_spectrum", "arc_beyond_spectrum")
     assert fit.flag_details == ("no standard error: R0, R1, CPE1_Q, CPE1_alpha",
-                                "resistance over 10x the spectrum's largest |Z| (runs off beyond the data): R1")
+                                "resistance over 10x the spectrum's largest |Z| (runs off beyond the data): R1",
+                                "its arc's apex frequency 1/(2 pi tau) lies outside the measured frequencies: the end "
+                                "of the arc that sets the resistance is not measured, only extrapolated: R1")
     drift = read_eis(peer_file("echem", "pyimpspec", "drift-corrected-data.dta"))
     kk = _quiet(lin_kk, drift)
     assert KK_FAILED in kk.flags

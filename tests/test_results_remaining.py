@@ -319,9 +319,11 @@ def test_a_flagged_circuit_fit_says_so_everywhere(tmp_path):
     # arc's R1 runs off beyond the spectrum and the covariance is singular (R0 has no standard error)
     with pytest.warns(NakitWarning, match=r"fit flagged: no standard error: R0, R1, CPE1_Q, CPE1_alpha; resistance over 10x"):
         fit = fit_circuit(read_eis(peer_file("echem", "gamry-parser", "eispot_data.dta")), "R0-p(R1,CPE1)")
-    assert fit.flags == ("uncertainties_undetermined", "resistance_beyond_spectrum") and not fit.ok
+    assert fit.flags == ("uncertainties_undetermined", "resistance_beyond_spectrum", "arc_beyond_spectrum")
+    assert not fit.ok
     row = fit.to_dict()
-    assert row["flags"] == "uncertainties_undetermined; resistance_beyond_spectrum" and row["ok"] is False
+    assert row["flags"] == "uncertainties_undetermined; resistance_beyond_spectrum; arc_beyond_spectrum"
+    assert row["ok"] is False
     assert row["R0"] == fit.values["R0"] and np.isnan(row["R0_sigma"])
     out = _round_trip(fit, tmp_path, "circuit_flagged")
     assert np.isnan(out["R0_sigma"]) and np.isnan(out["correlation"].values).all()
