@@ -371,8 +371,12 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
         row = line.split(delimiter) if delimiter is not None else line.split()
         if len(row) != len(header):
             cut = n == len(lines) and not tf.ends_with_newline
+            quoted = delimiter is not None and '"' in line  # "1,234.5": a spreadsheet's thousands separator
             raise FileFormatError(path, ("file ends mid-row (truncated?): " if cut else "")
-                                  + f"expected {len(header)} fields, got {len(row)}", line=n)
+                                  + f"expected {len(header)} fields, got {len(row)}"
+                                  + (f" (a quoted field holding the separator {delimiter!r}, such as a thousands "
+                                     "separator in \"1,234.5\"? save the numbers without one)" if quoted else ""),
+                                  line=n)
         p.append(parse_number(row[ip], path=path, line=n, field=header[ip], decimal=decimal) / (100 if percent else 1)
                  if absolute is None else _relative(row, absolute, factors, header, path, n, decimal))
         q.append(parse_number(row[iq], path=path, line=n, field=header[iq], decimal=decimal))

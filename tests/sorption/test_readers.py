@@ -174,6 +174,8 @@ def test_plain_csv_pressure_header_spellings(tmp_path, header):
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,abc\n0.2,14\n", "'abc' is not a number"),
     ("p/p0,Quantity Adsorbed (cm3/g STP),branch\n0.05,10,ads\n0.1,12,up\n0.2,14,ads\n", "line 3: unknown branch"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n", "no data rows: expected points"),
+    ('p/p0,Quantity Adsorbed (cm3/g STP)\n0.05,10\n0.1,"1,234.5"\n0.2,14\n',
+     r"line 3: expected 2 fields, got 3 \(a quoted field holding the separator ',', such as a thousands separator"),
     ("p/p0,Quantity Adsorbed (cm3/g STP)\n0.9,100\n0.5,80\n0.2,60\n0.1,50\n",
      r"fewer than 3 adsorption points: the pressures fall from the first point \(p/p0 0.9 to 0.1\), so the points "
      r"read as a desorption branch"),
