@@ -18,14 +18,14 @@ __all__ = [
     "despike", "despike_raw", "despike_neighbours_raw",
     "baseline_raw", "baseline_spread", "correct_baseline",
     "Band", "BandFit", "fit_bands", "fit_bands_raw", "propose_bands", "prominent_bands",
-    "load_band_library", "candidates", "assign", "library_band", "library_bands",
+    "load_band_library", "candidates", "assign", "outside_library", "library_band", "library_bands",
     "carbon_analysis", "carbon_analysis_raw", "carbon_evidence", "CarbonEvidence",
     "fit_map", "fit_many_raw",
 ]
 
 # imported on first use: these modules pull in lmfit or scipy (see nakit._lazy)
 _lazy_exports(__name__, {
-    "assign": "bands", "candidates": "bands", "library_band": "bands", "library_bands": "bands",
+    "assign": "bands", "candidates": "bands", "library_band": "bands", "library_bands": "bands", "outside_library": "bands",
     "load_band_library": "bands",
     "apply_calibration": "calibration", "silicon_offset": "calibration", "stand_in_calibration": "calibration", "silicon_offset_raw": "calibration",
     "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon", "carbon_evidence": "carbon", "CarbonEvidence": "carbon",

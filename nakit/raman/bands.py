@@ -151,6 +151,42 @@ def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = 
                                        "citations", "note"])
 
 
+#: a spectrum of this many bands or more, most of them matching no species of the library, is
+#: judged to lie outside the library's chemistry (:func:`outside_library`)
+OUTSIDE_LIBRARY_MIN_BANDS = 3
+
+
+def outside_library(assignment: pd.DataFrame, sample_of: Mapping[str, str]) -> dict[str, str]:
+    """Per sample, why its few matches may be coincidence: most of its bands match no species
+    of the library, so the sample is likely of another chemistry than the library's.
+
+    A position match is the only evidence for a species of one band, and the default library is
+    the Na-S-P chemistry's: polystyrene's ring band at 1001 cm-1 came out "ambiguous: S2O3^2- |
+    SO4^2-", anatase's 394 cm-1 "P2S5 | P2S6^4-", while their other bands matched nothing.
+
+    Parameters
+    ----------
+    assignment
+        :func:`assign`'s table.
+    sample_of
+        Each label of the table's to its sample (labels of no sample are left out).
+
+    Returns
+    -------
+    dict
+        ``{sample: words}`` for each sample of at least :data:`OUTSIDE_LIBRARY_MIN_BANDS` bands
+        of which at least one matched and more than half matched nothing.
+    """
+    out = {}
+    table = assignment.assign(sample=[sample_of.get(label) for label in assignment["label"]]).dropna(subset="sample")
+    for sample, rows in table.groupby("sample", sort=False):
+        n, unmatched = len(rows), int((rows["n_candidates"] == 0).sum())
+        if n >= OUTSIDE_LIBRARY_MIN_BANDS and 0 < n - unmatched < unmatched:
+            out[sample] = (f"{unmatched} of its {n} bands match no species of the library: the sample is likely of "
+                           "another chemistry, and a band matched by position alone may be a coincidence")
+    return out
+
+
 def library_bands(species: str, *, window: tuple[float, float] | None = None,
                   library: pd.DataFrame | None = None) -> list[Band]:
     """Every band of ``species`` in the library (inside ``window``, cm-1, when given), for fitting.
