@@ -59,7 +59,7 @@ import tokenize
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .errors import ParameterError
 
@@ -365,6 +365,33 @@ def label_type(label: Any) -> str:
     return f"a {type(label).__name__}"
 
 
+def not_text(what: str, value: Any, example: str = "label: '3.10'") -> str:
+    """Why ``value``, a label YAML read as something else, is refused: ``label 3.1 is a number, not
+    text: quote it in YAML (label: '3.10') so that it stays as written``. ``what`` names it (``label``,
+    ``sample key``), ``example`` shows it quoted."""
+    return (f"{what} {value!r} is {label_type(value)}, not text: quote it in YAML ({example}) so that it stays "
+            "as written")
+
+
+def name_clashes(labels: Sequence[Any]) -> list[tuple[int, int, str]]:
+    """``[(i, j, name)]``: labels ``i`` < ``j`` (positions in ``labels``) that differ but give the same
+    file name ``name`` (:func:`nakit.paperfigs.slug`, the notebooks' rule: ``cell b`` and ``Cell B``,
+    ``A:B`` and ``A?B``), each against the first label of that name. Notebooks refuse such a pair
+    when they name their figures and results; it is said before a kernel starts."""
+    from .paperfigs import slug
+
+    first: dict[str, int] = {}
+    out = []
+    for j, label in enumerate(labels):
+        if not isinstance(label, str):
+            continue
+        name = slug(label)
+        i = first.setdefault(name, j)
+        if i != j and labels[i] != label:
+            out.append((i, j, name))
+    return out
+
+
 def _entry_where(param: Parameter, i: int, entry: Any) -> str:
     where = f"parameter {param.name!r}, entry {i + 1}"
     label = entry.get("label") if isinstance(entry, Mapping) else None
@@ -489,8 +516,7 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             continue
         label = entry.get("label")
         if label is not None and not isinstance(label, str):
-            problems.append(f"{where}: label {label!r} is {label_type(label)}, not text: quote it in YAML "
-                            "(label: '3.10') so that it stays as written")
+            problems.append(f"{where}: {not_text('label', label)}")
         if label is not None:
             if str(label) in seen:
                 problems.append(f"{where}: duplicate label {label!r} (also entry {seen[str(label)] + 1}); "
@@ -526,6 +552,10 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
                 paths.append(str(p))
             fixed[key] = paths if isinstance(v, (list, tuple)) else (paths[0] if paths else v)
         entries.append(fixed)
+    labels = [e.get("label") if isinstance(e, Mapping) else None for e in value]
+    for i, j, name in name_clashes(labels):
+        problems.append(f"parameter {param.name!r}, entries {i + 1} and {j + 1} ({labels[i]!r} and {labels[j]!r}): "
+                        f"the labels give the same file name ({name!r}); make them differ in letters or digits")
     return entries, problems
 
 
