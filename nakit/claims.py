@@ -150,59 +150,132 @@ def load_claims(path: str | os.PathLike | None = None) -> dict[str, Claim]:
     Raises
     ------
     FileFormatError
-        Naming the line and field: a missing required column, a tolerance that is not a
-        number, an unknown relation, a duplicate id, a non-numeric value for ``=``/``<``/``>``.
+        Naming the line and field of the first problem (:func:`check_claims` lists them all): a
+        missing required column, a tolerance that is not a number, an unknown relation, a
+        duplicate id, a non-numeric value for ``=``/``<``/``>``.
     """
+    claims, problems = _read_claims(path)
+    if problems:
+        raise problems[0]
+    return claims
+
+
+def check_claims(path: str | os.PathLike, samples: dict[str, list[str]] | None = None) -> list[str]:
+    """Every problem of the claims list at ``path``, at once (empty: none), for a study to report
+    before anything runs.
+
+    Those :func:`load_claims` raises (each with its line and field), and, given ``samples`` (a
+    study's notebooks, ``{stem: labels of its samples}``): a ``notebook`` that is no notebook of the
+    project (``sorptoin``, with a did-you-mean), one the study does not run, and a ``sample`` that
+    is none of that notebook's samples (``Ghost``; ``cell B`` for ``cell b``: a claim keyed by a
+    label that is not one would only show "not computed" after the run).
+    """
+    from .params import closest
+
+    claims, problems = _read_claims(path)
+    out = [str(p) for p in problems]
+    if samples is None:
+        return out
+    from .paths import notebooks_dir
+
+    known = sorted({p.stem for p in notebooks_dir().glob("*.ipynb")} | set(samples))
+    for cid, claim in claims.items():
+        where = f"{path}, claim {cid!r}"
+        if claim.notebook not in known:
+            out.append(f"{where}: notebook {claim.notebook!r} is none of nakit's notebooks"
+                       f"{closest(claim.notebook, [*known, *TECHNIQUES], TECHNIQUES)} (techniques: "
+                       f"{', '.join(TECHNIQUES)}; notebooks: {', '.join(known)})")
+        elif claim.notebook not in samples:
+            out.append(f"{where}: notebook {claim.notebook!r} is not run by this study (it runs "
+                       f"{', '.join(samples)}); leave the claim out, or give a sample a {claim.notebook} entry")
+        elif claim.sample and claim.sample not in samples[claim.notebook]:
+            labels = samples[claim.notebook]
+            out.append(f"{where}: sample {claim.sample!r} is none of {claim.notebook}'s samples in this study"
+                       f"{closest(claim.sample, labels)} (its samples: {', '.join(map(repr, labels)) or 'none'})")
+    return out
+
+
+def _read_claims(path: str | os.PathLike | None) -> tuple[dict[str, Claim], list["FileFormatError"]]:
+    """The claims of a list, and every problem found in it (a row with a problem is left out)."""
     from .errors import FileFormatError
+    from .params import closest
     from .textio import decode, read_bytes
 
     path = Path(path) if path else data_dir() / "paper_claims.csv"
     reader = csv.DictReader(io.StringIO(decode(read_bytes(path, max_bytes=MAX_CLAIMS_BYTES), path),
                                         newline=""))
     header = [h.strip() for h in (reader.fieldnames or ())]
+    problems: list[FileFormatError] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise FileFormatError(path, f"missing column(s) {', '.join(missing)}; a claims list needs "
-                              f"{', '.join(REQUIRED_COLUMNS)} (optional: "
-                              f"{', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)})", line=1)
     unknown = [c for c in header if c not in COLUMNS]
+    if missing:
+        problems.append(FileFormatError(path, f"missing column(s) {', '.join(missing)}; a claims list needs "
+                                        f"{', '.join(REQUIRED_COLUMNS)} (optional: "
+                                        f"{', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)})", line=1))
     if unknown:
-        raise FileFormatError(path, f"unknown column(s) {', '.join(unknown)}; allowed: {', '.join(COLUMNS)}",
-                              line=1)
+        named = ", ".join(c + closest(c, [k for k in COLUMNS if k not in header]) for c in unknown)
+        problems.append(FileFormatError(path, f"unknown column(s) {named}; allowed: {', '.join(COLUMNS)}", line=1))
+    if problems:  # (the rows' fields cannot be told apart)
+        return {}, problems
     reader.fieldnames = header
     claims: dict[str, Claim] = {}
     for lineno, raw in enumerate(reader, start=2):
-        if None in raw:
-            raise FileFormatError(path, f"{len(header)} fields expected, got more", line=lineno)
+        found = _row_problems(path, lineno, raw, header, claims)
+        if found:
+            problems += found
+            continue
         row = {c: (raw.get(c) or "").strip() for c in COLUMNS}
-        if not row["id"]:
-            raise FileFormatError(path, "empty claim id", line=lineno, field="id")
-        try:
-            tol = float(row["tolerance"]) if row["tolerance"] else 0.0
-        except ValueError:
-            raise FileFormatError(path, f"tolerance {row['tolerance']!r} is not a number",
-                                  line=lineno, field="tolerance") from None
-        if row["relation"] not in {"=", ">", "<", "is"}:
-            raise FileFormatError(path, "relation must be one of =, >, <, is", line=lineno, field="relation")
-        if row["relation"] != "is":
-            try:
-                float(row["paper_value"])
-            except ValueError:
-                raise FileFormatError(path, f"value {row['paper_value']!r} is not a number (relation "
-                                      f"{row['relation']!r} compares numbers; use 'is' for text)",
-                                      line=lineno, field="paper_value") from None
-        if row["tolerance_type"] not in {"", "absolute", "relative", "percent"}:
-            raise FileFormatError(path, f"tolerance_type {row['tolerance_type']!r}: expected 'absolute' (in the "
-                                        "claim's unit), 'relative' (a fraction: 0.1) or 'percent' (10)",
-                                  line=lineno, field="tolerance_type")
-        if row["id"] in claims:
-            raise FileFormatError(path, f"duplicate claim id {row['id']!r}", line=lineno, field="id")
-        if bool(row["sample"]) != bool(row["key"]):
-            raise FileFormatError(path, "'sample' and 'key' go together (both or neither)", line=lineno,
-                                  field="key" if row["sample"] else "sample")
         row["notebook"] = TECHNIQUES.get(row["notebook"], row["notebook"])
-        claims[row["id"]] = Claim(**{**row, "tolerance": tol})
-    return claims
+        claims[row["id"]] = Claim(**{**row, "tolerance": float(row["tolerance"]) if row["tolerance"] else 0.0})
+    return claims, problems
+
+
+def _row_problems(path: Path, lineno: int, raw: dict, header: list[str], claims: dict) -> list["FileFormatError"]:
+    """Every problem of one row of a claims list (each naming its line and field)."""
+    from .errors import FileFormatError
+
+    if None in raw:
+        return [FileFormatError(path, f"{len(header)} fields expected, got more", line=lineno)]
+    row = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+    out = []
+
+    def bad(reason: str, column: str) -> None:
+        out.append(FileFormatError(path, reason, line=lineno, field=column))
+
+    if not row["id"]:
+        bad("empty claim id", "id")
+    elif row["id"] in claims:
+        bad(f"duplicate claim id {row['id']!r}", "id")
+    if row["tolerance"]:
+        try:
+            float(row["tolerance"])
+        except ValueError:
+            bad(f"tolerance {row['tolerance']!r} is not a number", "tolerance")
+    if row["relation"] not in {"=", ">", "<", "is"}:
+        bad("relation must be one of =, >, <, is", "relation")
+    elif row["relation"] != "is":
+        try:
+            float(row["paper_value"])
+        except ValueError:
+            number = row["paper_value"].split()[0] if row["paper_value"].split() else ""
+            alone = (f"; give the number alone ({number}) and its unit under 'unit'"
+                     if _is_float(number) and number != row["paper_value"] else "")
+            bad(f"value {row['paper_value']!r} is not a number (relation {row['relation']!r} compares numbers; "
+                f"use 'is' for text){alone}", "paper_value")
+    if row["tolerance_type"] not in {"", "absolute", "relative", "percent"}:
+        bad(f"tolerance_type {row['tolerance_type']!r}: expected 'absolute' (in the claim's unit), 'relative' "
+            "(a fraction: 0.1) or 'percent' (10)", "tolerance_type")
+    if bool(row["sample"]) != bool(row["key"]):
+        bad("'sample' and 'key' go together (both or neither)", "key" if row["sample"] else "sample")
+    return out
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass

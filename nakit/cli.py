@@ -36,14 +36,29 @@ def _absolute_output(params: dict, base: Path) -> dict:
 
 
 def _find_notebook(name: str) -> Path:
-    """A notebook path, or a project notebook named by stem (``02_bet_bjh``)."""
-    nb = Path(name)
-    if not nb.exists():
-        from .paths import notebooks_dir
+    """A notebook path, or a project notebook named by stem (``02_bet_bjh``) or technique (``sorption``).
 
-        named = notebooks_dir() / f"{nb.stem}.ipynb"
-        nb = named if named.exists() else nb
-    return nb
+    Raises
+    ------
+    ParameterError
+        Neither: naming the project's notebooks, and the one meant if the name is close to it
+        (``02_bet`` -> ``02_bet_bjh``).
+    """
+    nb = Path(name)
+    if nb.exists():
+        return nb
+    from .params import closest
+    from .paths import NOTEBOOKS, notebooks_dir
+
+    named = notebooks_dir() / f"{NOTEBOOKS.get(name, nb.stem)}.ipynb"
+    if named.exists():
+        return named
+    stems = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
+    # a stem's start is what one remembers of it ("02_bet"): suggest the one notebook it begins
+    starts = [s for s in stems if s.startswith(nb.stem)]
+    hint = f" (did you mean {starts[0]!r}?)" if len(starts) == 1 else closest(nb.stem, [*stems, *NOTEBOOKS])
+    raise ParameterError(f"notebook {name} not found{hint}: give a notebook file, or one of the project's: "
+                         f"{', '.join(stems)} (or a technique: {', '.join(NOTEBOOKS)})")
 
 
 def _cmd_run(args) -> int:
@@ -226,7 +241,12 @@ def _cmd_batch(args) -> int:
     from .batch.gather import gather_results, write_summary
     from .batch.manifest import jobs_from_manifest
 
+    from .batch.manifest import output_entries
+    from .runfolder import take_root
+
     jobs, out_root = jobs_from_manifest(args.manifest, args.output)
+    # runs of samples or notebooks the manifest no longer has go (they would be gathered)
+    take_root(out_root, Path(args.manifest).resolve(), output_entries(out_root, jobs))
     gathering = _Gathering()
     results = run_jobs(jobs, workers=args.workers, scheduler=args.scheduler, force=args.force,
                        on_result=gathering.saw, idle=gathering.load)

@@ -499,14 +499,24 @@ NAKIT_OUTPUT_SIGNS = ("provenance.json", ".nakit-run.json", ".nakit-study.json",
 
 def files_in(paths) -> list[str]:
     """The files named, a folder standing for every file under it (sorted; hidden names skipped,
-    and folders nakit wrote, :data:`NAKIT_OUTPUT_SIGNS`: reports are no measurements)."""
+    and what nakit wrote: reports are no measurements). A report folder is known by
+    :data:`NAKIT_OUTPUT_SIGNS`; in a study's or batch's output folder, which may also hold the
+    user's raw files (``output: .``), only what its record (:data:`nakit.runfolder.WRITTEN`)
+    lists is nakit's: ``index.html``, ``comparison.csv``, ``samples/``, the reports."""
+    from .runfolder import written
+
     out = []
     for path in map(os.fspath, paths):
         if not os.path.isdir(path):
             out.append(path)
             continue
         for folder, dirs, names in os.walk(path):
-            if folder != path and any(sign in names for sign in NAKIT_OUTPUT_SIGNS):
+            record = written(folder)
+            if record is not None:  # (its report folders are skipped by their signs, or here)
+                ours = {entry.rstrip("/") for entry in record[1]}
+                dirs[:] = [d for d in dirs if d not in ours]
+                names = [n for n in names if n not in ours]
+            elif folder != path and any(sign in names for sign in NAKIT_OUTPUT_SIGNS):
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -165,3 +165,141 @@ def _abandon(output_dir: Path, previous: Path | None, reason: str) -> None:
         os.replace(previous, output_dir)
         _mark_stale(output_dir, f"{reason}; this is the report from before it "
                                 f"(the partial run is in {failed.name})")
+
+
+# -- the output folder of a study or a batch -------------------------------------------------
+#
+# A study or batch writes several things into one output folder ("root"): report folders
+# (replaced wholesale by replace_when_complete), folders of its own (comparison/, samples/,
+# gathered/) and files (index.html, summary.csv, ...). The root may also hold the user's own
+# files (`output: .` beside the raw data), so, like a report folder's run record
+# (provenance.json's ``outputs``), the root keeps a record of what nakit wrote there: only
+# those entries are ever overwritten or removed.
+
+#: the record in a study's or batch's output folder: which study file or manifest wrote it, and
+#: what it wrote (paths relative to the folder; ``name/`` a folder wholly nakit's)
+WRITTEN = ".nakit-written.json"
+
+
+def written(root: str | os.PathLike) -> tuple[str, list[str]] | None:
+    """``(owner, entries)`` of the record in ``root`` (:data:`WRITTEN`), or None when it has none.
+
+    ``owner`` is the study file or manifest whose output the folder holds.
+    """
+    try:
+        record = json.loads((Path(root) / WRITTEN).read_text(encoding="utf-8"))
+        entries = [str(e) for e in record["entries"] if _inside(str(e))]
+        return str(record["owner"]), entries
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _inside(entry: str) -> bool:
+    """A recorded entry that names something inside the root (a damaged record names nothing else)."""
+    p = Path(entry)
+    return bool(entry) and not p.is_absolute() and ".." not in p.parts
+
+
+def _places(root: Path, entry: str) -> list[Path]:
+    """Where ``entry`` of ``root`` lives: a file, or a folder with the siblings a report folder's
+    run leaves beside it (``<name>.failed``, ``.<name>.previous``)."""
+    path = root / entry.rstrip("/")
+    return [path, _failed_of(path), _previous_of(path)] if entry.endswith("/") else [path]
+
+
+def root_problems(root: str | os.PathLike, owner: str | os.PathLike, entries: list[str],
+                  inputs, *, legacy: bool = False) -> list[str]:
+    """What stands in the way of ``owner`` (a study file or manifest) writing ``entries`` into ``root``.
+
+    Checked before anything runs; every problem is returned:
+
+    * an input file that an entry would overwrite, or that lies inside a folder entry (a folder
+      nakit writes: report folders are replaced whole);
+    * an entry that exists and that nakit did not write: not in ``root``'s record (:data:`WRITTEN`)
+      and, for a folder, neither empty nor a report folder (:func:`is_report_folder`);
+    * a record naming another study file or manifest that still exists: its output is not
+      overwritten (a folder whose owner was renamed or deleted is taken over, and what the
+      earlier owner wrote and this one does not is removed by :func:`take_root`).
+
+    ``legacy``: ``root``, which has no record, holds output of a nakit from before the record,
+    which the caller recognised (a study's stamp): its entries count as nakit's.
+    """
+    root = Path(root).resolve()
+    problems: list[str] = []
+    if root.exists() and not root.is_dir():
+        return [f"output folder {root} exists and is not a folder"]
+    record = written(root)
+    if record is not None and Path(record[0]) != Path(owner) and Path(record[0]).exists():
+        problems.append(f"output folder {root} holds the output of {record[0]}; give this one a folder of its own "
+                        f"(-o), or delete {root} first")
+    ours = set(record[1]) if record is not None else set()
+    for entry in entries:
+        for place in _places(root, entry):
+            clash = False
+            for p in inputs:
+                p = Path(p).resolve()
+                if p == place:
+                    problems.append(f"input file {p} would be overwritten: nakit writes {entry.rstrip('/')} there; "
+                                    "choose an output folder apart from the input files")
+                elif p.is_relative_to(place):
+                    problems.append(f"input file {p} lies inside {place}, a folder nakit writes; choose an output "
+                                    "folder apart from the input files")
+                else:
+                    continue
+                clash = True
+            if (clash or not place.exists() and not place.is_symlink() or entry in ours
+                    or (legacy and record is None)):
+                continue
+            if place.is_dir() and not place.is_symlink():
+                if not is_report_folder(place):
+                    problems.append(f"{place} holds files nakit did not write; move them, or choose another "
+                                    "output folder")
+            else:
+                problems.append(f"{place} exists and nakit did not write it; move it, or choose another output "
+                                "folder")
+    return problems
+
+
+def take_root(root: str | os.PathLike, owner: str | os.PathLike, entries: list[str]) -> None:
+    """Make ``root`` the output folder of ``owner``: remove what its record lists and ``entries``
+    does not (what an earlier run, or an earlier owner, wrote and this run does not write),
+    then record ``entries`` (before they are written, so a run cut short leaves them known).
+
+    Call after :func:`root_problems` found nothing.
+    """
+    root = Path(root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    record = written(root)
+    keep = set(entries)
+    for entry in (record[1] if record is not None else []):
+        if entry not in keep:
+            for place in _places(root, entry):
+                _remove(place)
+            parent = (root / entry.rstrip("/")).parent
+            while parent != root and parent.is_dir() and not any(parent.iterdir()):  # (a batch's sample folder)
+                parent.rmdir()
+                parent = parent.parent
+    with_record = {"owner": str(owner), "entries": sorted(keep)}
+    tmp = root / f"{WRITTEN}.tmp"
+    tmp.write_text(json.dumps(with_record, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, root / WRITTEN)
+
+
+def confined_output(value, default: str, base: Path, whose: str) -> tuple[Path, str | None]:
+    """The output folder a study file's or manifest's own ``output:`` names, and the problem with it.
+
+    ``value`` (None: ``default``) is relative to ``base``, the file's folder, and must stay inside
+    it (it may be that folder): a study or manifest is often shared or downloaded, and must not
+    write elsewhere (``-o`` may). ``whose`` names the file in the problem ("study file's").
+    """
+    if value is None or value == "":
+        value = default
+    if not isinstance(value, str):
+        hint = ": quote it in YAML (output: 'reports/2024')" if isinstance(value, (int, float)) or hasattr(
+            value, "isoformat") else ""
+        return base / default, f"'output' must be a folder name (text), got {value!r}{hint}"
+    out = (base / value).resolve()
+    if not out.is_relative_to(base):
+        return out, (f"'output' {value!r} points outside the {whose} folder {base} "
+                     "(give an explicit output folder with -o to write elsewhere)")
+    return out, None

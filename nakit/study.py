@@ -148,12 +148,6 @@ def _notebook_path(name: str, base: Path) -> Path | None:
     return None
 
 
-def _inputs_of(params: Mapping[str, Any], notebook: Path) -> list[Path]:
-    from .runner import input_paths
-
-    return [p for paths in input_paths(notebook, params).values() for p in paths]
-
-
 def _entry_keys(notebook: Path) -> dict[str, bool] | None:
     """The keys a notebook's sample entries take (its ``samples`` parameter's ``keys:``), or None
     when it says none or cannot be read (the checks below say why)."""
@@ -179,8 +173,9 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         The file is not YAML or not a mapping.
     """
     from .errors import FileFormatError
-    from .params import absolute_inputs, absolute_paths, closest, notebook_parameters, read_yaml
+    from .params import absolute_inputs, absolute_paths, closest, notebook_parameters, not_text, read_yaml
     from .reading import TECHNIQUE_WORDS
+    from .runfolder import confined_output
 
     # other words researchers use for a technique (those that name it in file names: BET, PEIS, ...),
     # suggested, not taken, when a study names one
@@ -197,32 +192,26 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         problems.append(f"unknown top-level key(s) {', '.join(repr(k) + closest(k, TOP_KEYS) for k in unknown)} "
                         f"(known: {', '.join(TOP_KEYS)})")
     title = data.get("title") or f"Study {path.stem}"
-    if not isinstance(title, (str, int, float)):
-        problems.append(f"'title' must be text, got {title!r}")
+    if not isinstance(title, (str, int, float)) or isinstance(title, bool):
+        problems.append(f"'title' must be text, got {title!r}"
+                        + (": quote it in YAML (title: '2024-05-01')" if _scalar(title) else ""))
     title = str(title)
 
-    # output: explicit -o wins; the file's own 'output' stays within its folder
+    # output: explicit -o wins; the file's own 'output' stays within its folder (it may be that
+    # folder: what nakit writes there is checked against the inputs and the user's files below)
     if output is not None:
         out = Path(output).expanduser().resolve()
     else:
-        rel = data.get("output") or f"reports/{path.stem}"
-        out = (base / str(rel)).resolve()
-        if not out.is_relative_to(base) or out == base:
-            problems.append(f"'output' {rel!r} points outside the study file's folder {base} "
-                            "(give an explicit output folder with -o to write elsewhere)")
+        out, problem = confined_output(data.get("output"), f"reports/{path.stem}", base, "study file's")
+        if problem:
+            problems.append(problem)
 
     claims = None
     if data.get("claims") not in (None, ""):
         claims = (base / str(data["claims"])).resolve()
         if not claims.is_file():
             problems.append(f"claims list {claims} does not exist")
-        else:
-            try:
-                from .claims import load_claims
-
-                load_claims(claims)
-            except (FileFormatError, ParameterError) as exc:
-                problems.append(f"claims list: {exc}")
+        # (its rows are checked below, against the study's notebooks and samples)
 
     # shared parameters per technique / notebook
     shared: dict[str, dict[str, Any]] = {}
@@ -271,6 +260,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         if label is None or not str(label).strip():
             problems.append(f"sample {i}: missing 'label'")
             continue
+        if not isinstance(label, str):  # YAML read 3.10 as 3.1, 007 as 7, yes as True: not what was written
+            problems.append(f"sample {i}: {not_text('label', label)}")  # (its entries are checked on)
         label = str(label).strip()
         where = f"sample {i} ({label!r})"
         if label in labels:
@@ -337,15 +328,87 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             problems += [f"{where}: {p}" for p in getattr(exc, "problems", [str(exc)])]
             continue
         params["output_dir"] = str(out / nb.stem)
-        inputs += _inputs_of(params, nb)
         job = Job(nb.stem, str(nb), str(out / nb.stem), params)
+        inputs += [p for paths in job.input_paths().values() for p in paths]
         (late if nb.name.startswith(LATE_PREFIX) else jobs).append(job)
     for nb in shared:
         if not any(p.stem == nb for p in list(entries) + extra):
             problems.append(f"parameters given for {nb!r}, which no sample uses and 'notebooks' does not list")
+    problems += _paper_notebook_problems(extra, claims, shared)
+    if claims is not None and claims.is_file():
+        from .claims import check_claims
+
+        ran = {nb.stem: techniques.get(nb.stem, []) for nb in list(entries) + extra}
+        try:
+            problems += [f"claims list: {p}" for p in check_claims(claims, ran)]
+        except (FileFormatError, ParameterError) as exc:  # (not text, too large)
+            problems.append(f"claims list: {exc}")
+    inputs += [path] + ([claims] if claims is not None else [])
+    problems += _output_problems(path, out, claims, jobs + late, inputs)
     if problems:
         raise ParameterError(f"study {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return Study(path, title, out, claims, labels, techniques, jobs, late, inputs, _same_data(entries))
+
+
+def _scalar(value: Any) -> bool:
+    """A value YAML read from an unquoted word as something other than text (a date, a yes/no)."""
+    import datetime
+
+    return isinstance(value, (bool, int, float, datetime.date))
+
+
+#: notebooks that show the paper's own data whatever the study's samples: 10_paper_figures
+#: composes the paper's figures, captions and all ("Fig. 3c | N2 isotherms of CMK-3 and the
+#: composite"); 00_synthesis_stoichiometry computes a recipe from its parameters alone, whose
+#: defaults are the paper's
+PAPER_FIGURES = "10_paper_figures"
+RECIPE = "00_synthesis_stoichiometry"
+RECIPE_KEY = "precursor_masses"
+
+
+def _paper_notebook_problems(extra: list[Path], claims: Path | None, shared: dict[str, dict]) -> list[str]:
+    """The paper's own notebooks a study asks for where they would speak of the paper, not of it:
+    10_paper_figures without the paper's claims list, 00_synthesis_stoichiometry without a recipe
+    of the study's own (``precursor_masses``) unless the study is the paper's."""
+    from .claims import is_paper_list
+
+    paper = is_paper_list(claims)
+    problems = []
+    stems = [nb.stem for nb in extra]
+    if PAPER_FIGURES in stems and not paper:
+        problems.append(f"notebooks: {PAPER_FIGURES} composes the paper's figures with the paper's captions "
+                        "(\"Fig. 3c | N2 isotherms of CMK-3 and the composite\"), which would name this study's "
+                        "samples as the paper's; it runs only in a study with the paper's claims list "
+                        "(data/paper_claims.csv). Leave it out: index.html compares this study's samples")
+    if RECIPE in stems and not paper and RECIPE_KEY not in shared.get(RECIPE, {}):
+        problems.append(f"notebooks: {RECIPE} without a recipe of this study's would compute the paper's (its "
+                        f"defaults: Na2S, P2S5 and CMK-3 by eq. 1); give yours under parameters: {{{RECIPE}: "
+                        f"{{{RECIPE_KEY}: {{...}}, reaction_equation: ...}}}} (nakit params {RECIPE}), or leave it out")
+    return problems
+
+
+#: a study's own files in its output folder, beside a folder per notebook (see _output_entries)
+STUDY_FILES = ("index.html", "comparison.nc", "comparison.csv", ".nakit-study.json")
+STUDY_FOLDERS = ("comparison/", "samples/")
+
+
+def _output_entries(out: Path, claims: Path | None, jobs: list[Job]) -> list[str]:
+    """What a study writes in its output folder (:func:`nakit.runfolder.take_root`'s entries)."""
+    folders = [f"{Path(j.output_dir).relative_to(out).as_posix()}/" for j in jobs]
+    return [*STUDY_FILES, *(["claims.csv"] if claims is not None else []), *STUDY_FOLDERS, *folders]
+
+
+def _output_problems(path: Path, out: Path, claims: Path | None, jobs: list[Job], inputs: list[Path]) -> list[str]:
+    """What stands in the way of writing the study into ``out`` (an input there, a file of the
+    user's, another study's output: :func:`nakit.runfolder.root_problems`)."""
+    from .runfolder import root_problems
+
+    index = out / "index.html"
+    try:  # a study's folder written by a nakit from before the record: its stamp, or its index's style
+        legacy = (out / REPORT_STAMP).is_file() or (index.is_file() and CSS in index.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        legacy = False
+    return root_problems(out, path, _output_entries(out, claims, jobs), inputs, legacy=legacy)
 
 
 def _same_data(entries: dict[Path, list[dict[str, Any]]]) -> list[str]:
@@ -387,7 +450,11 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
     _lean()
     if not isinstance(study, Study):
         study = load_study(study, output)
-    study.output.mkdir(parents=True, exist_ok=True)
+    from .runfolder import take_root
+
+    # what an earlier run here wrote and this one does not (a notebook left out, another
+    # study's reports) goes; what this one writes is recorded before it is written
+    take_root(study.output, study.path, _output_entries(study.output, study.claims, study.jobs + study.late_jobs))
     # late notebooks (10_*) read the others' results: they start once those have ended (rerun
     # whenever one ran), on the same pool; meanwhile, and whenever the pool leaves this process
     # idle, the comparison panels of the techniques already done are drawn
@@ -671,6 +738,7 @@ class _Comparer:
         self.ran = False
         self.done: Comparison | None = None  # finished by step() while the late notebooks ran
         self.warm = False  # the panels' imports done
+        self.remade = False  # the last comparison's files removed (_remake)
 
     def add(self, result: JobResult) -> None:
         self.results[result.name] = result
@@ -709,15 +777,29 @@ class _Comparer:
             except Exception:  # run_study calls finish() again after the notebooks: raised there, as before
                 self.ran = None
             return True
-        (self.study.output / REPORT_STAMP).unlink(missing_ok=True)  # the report is being remade
+        self._remake()
         try:
             self.parts[ready[0]] = self._draw(ready[0])
         except Exception:  # (its headline file unreadable) finish() reads it again and says what is wrong
             self.ran = None
         return True
 
+    def _remake(self) -> None:
+        """Once, before this comparison's first panel: the report is being remade, so the stamp that
+        says it is current goes, and so do the figures of the last one (comparison/ is the study's
+        own folder; a panel not drawn this time must not stay beside the new ones)."""
+        if self.remade:
+            return
+        self.remade = True
+        import shutil
+
+        (self.study.output / REPORT_STAMP).unlink(missing_ok=True)
+        shutil.rmtree(self.study.output / "comparison", ignore_errors=True)
+
     def _draw(self, stem: str) -> _Panels:
         import warnings
+
+        self._remake()
 
         try:
             _load_seaborn()
@@ -793,6 +875,10 @@ class _Comparer:
         from .report import HEADLINE_COLUMNS
 
         names = safe_names(study.labels)
+        # samples/ is the study's own folder: a file of a sample it no longer has (renamed) goes
+        for old in (out / "samples").glob("*.csv"):
+            if old.stem not in names.values():
+                old.unlink()
         for label in study.labels:
             path = out / "samples" / f"{names[label]}.csv"
             with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:

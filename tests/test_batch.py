@@ -190,7 +190,8 @@ def test_manifest_yaml_errors_name_file_and_line(project):
 
     with pytest.raises(FileFormatError, match=r"runs.yaml, line 4: not valid YAML"):
         jobs_from_manifest(_manifest(project, "notebooks:\n  toy.ipynb: {}\nsamples: [\n"))
-    with pytest.raises(FileFormatError, match="'samples' must be a non-empty mapping"):
+    # (a problem of the manifest's content, listed with every other: see tests/test_output_roots.py)
+    with pytest.raises(ParameterError, match="'samples' must be a non-empty mapping"):
         jobs_from_manifest(_manifest(project, "notebooks:\n  toy.ipynb: {}\n"))
 
 
@@ -234,7 +235,7 @@ def test_manifest_sample_entries_are_relative_to_the_manifest(tmp_path):
         jobs_from_manifest(path)
 
 
-@pytest.mark.parametrize("output", ["../elsewhere", "/tmp/nakit-anywhere", ".", "sub/../.."])
+@pytest.mark.parametrize("output", ["../elsewhere", "/tmp/nakit-anywhere", "sub/../.."])
 def test_manifest_output_stays_in_its_folder_unless_given_explicitly(project, output):
     manifest = _manifest(project, GOOD.replace("output: batch", f"output: {output}"))
     with pytest.raises(ParameterError, match="points outside the manifest's folder"):

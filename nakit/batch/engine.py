@@ -49,12 +49,16 @@ class Job:
     parameters: dict[str, Any]
     show_code: bool = False
 
-    def key(self) -> str:
+    def input_paths(self) -> dict[str, list[Path]]:
+        """Every input file the job's parameters name (:func:`nakit.runner.input_paths`)."""
         from ..runner import input_paths
 
+        return input_paths(Path(self.notebook), {k: v for k, v in self.parameters.items() if k != "output_dir"})
+
+    def key(self) -> str:
         nb = Path(self.notebook)
         params = {k: v for k, v in self.parameters.items() if k != "output_dir"}
-        inputs = {name: [sha256_file(p) for p in paths] for name, paths in input_paths(nb, params).items()}
+        inputs = {name: [sha256_file(p) for p in paths] for name, paths in self.input_paths().items()}
         payload = {"notebook": sha256_file(nb), "parameters": params, "inputs": inputs, "nakit": nakit_digest(),
                    "project_data": project_data_digest()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

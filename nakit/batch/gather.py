@@ -44,7 +44,11 @@ def _along_sample(ds, sample: str):
 
 def gather_results(out_root: str | Path) -> dict[str, Path]:
     """Write ``gathered/<notebook>/<result>.nc`` with a ``sample`` dimension; return the paths."""
+    import shutil
+
     out_root = Path(out_root)
+    # gathered/ is the batch's own: a result no run gives any more must not stay beside the new ones
+    shutil.rmtree(out_root / "gathered", ignore_errors=True)
     groups: dict[tuple[str, str], list[tuple[str, Path]]] = {}
     for sample, notebook, run in _runs(out_root):
         for nc in sorted((run / "results").glob("*.nc")):

@@ -33,25 +33,35 @@ from typing import Any
 
 from ..errors import FileFormatError, ParameterError
 from ..paths import notebooks_dir, safe_names
+from ..runfolder import root_problems
 from ..params import absolute_inputs, closest
 from ..runner import prepare
 from .engine import Job
 
 
-def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
+TOP_KEYS = ("output", "notebooks", "samples")
+SAMPLE_KEYS = ("only",)  # beside the notebooks listed under 'notebooks'
+
+
+def load_manifest(path: str | os.PathLike) -> tuple[dict[str, Any], list[str]]:
+    """The manifest at ``path`` and the problems of its top level (unknown keys, with a
+    did-you-mean; 'notebooks' or 'samples' missing or empty), which do not stop the check of
+    the rest: every problem is reported at once."""
     from ..params import read_yaml
 
     path = Path(path)
     data = read_yaml(path, "manifest", "a mapping with 'notebooks' and 'samples'")
-    unknown = set(data) - {"output", "notebooks", "samples"}
+    problems = []
+    unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
-        hints = "".join(closest(k, ("output", "notebooks", "samples")) for k in sorted(unknown))
-        raise FileFormatError(path, f"unknown top-level key(s) {sorted(unknown)}{hints}; expected output, notebooks, "
-                                    "samples")
+        named = ", ".join(repr(k) + closest(k, TOP_KEYS) for k in unknown)
+        problems.append(f"unknown top-level key(s) {named}; expected {', '.join(TOP_KEYS)}")
     for key in ("notebooks", "samples"):
         if not isinstance(data.get(key), dict) or not data[key]:
-            raise FileFormatError(path, f"'{key}' must be a non-empty mapping", field=key)
-    return data
+            problems.append(f"'{key}' must be a non-empty mapping"
+                            + (f", got {data[key]!r}" if data.get(key) not in (None, {}) else ""))
+            data[key] = {}
+    return data, problems
 
 
 def _resolve_notebook(name: str, base: Path) -> Path | None:
@@ -63,19 +73,19 @@ def _resolve_notebook(name: str, base: Path) -> Path | None:
 
 def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None = None) -> tuple[list[Job], Path]:
     """Expand a manifest into jobs (one per sample and notebook), or raise listing every problem."""
+    from ..params import not_text
+    from ..runfolder import confined_output
+
     path = Path(path).resolve()
     base = path.parent
-    data = load_manifest(path)
-    problems: list[str] = []
+    data, problems = load_manifest(path)
     if output:
         out_root = Path(output).expanduser().resolve()
     else:
         # a manifest is often shared or downloaded: its own 'output' may not write elsewhere
-        rel = str(data.get("output", "reports/batch"))
-        out_root = (base / rel).resolve()
-        if not out_root.is_relative_to(base) or out_root == base:
-            problems.append(f"'output' {rel!r} points outside the manifest's folder {base} "
-                            "(give an explicit output folder with -o to write elsewhere)")
+        out_root, problem = confined_output(data.get("output"), "reports/batch", base, "manifest's")
+        if problem:
+            problems.append(problem)
     notebooks: dict[str, Path] = {}
     shared: dict[str, dict] = {}
     for name, params in data["notebooks"].items():
@@ -94,16 +104,21 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
     # a sample's label names its folder, made safe ("lead sulfate" -> lead_sulfate, two alike told apart)
     folders = safe_names([str(sample) for sample in data["samples"]])
     for sample, spec in data["samples"].items():
-        sample = str(sample)
+        if not isinstance(sample, str):  # YAML read 3.10: as 3.1, a folder named 3.1/
+            problems.append(not_text("sample key", sample, "'3.10':"))
+            continue
         spec = spec or {}
         if not isinstance(spec, dict):
             problems.append(f"sample {sample!r}: expected a mapping of notebook -> parameters")
             continue
         only = spec.get("only", list(data["notebooks"]))
         for key in spec:
-            if key != "only" and key not in data["notebooks"]:
+            if key not in SAMPLE_KEYS and key not in data["notebooks"]:
                 problems.append(f"sample {sample!r}: {key!r} is not a notebook listed under 'notebooks'"
-                                + closest(key, data["notebooks"]))
+                                + closest(key, [*data["notebooks"], *SAMPLE_KEYS]) + f" nor {SAMPLE_KEYS[0]!r}")
+        if not isinstance(only, list):
+            problems.append(f"sample {sample!r}: 'only' must be a list of notebooks, got {only!r}")
+            continue
         for name in only:
             if name not in data["notebooks"]:
                 problems.append(f"sample {sample!r}: 'only' names unknown notebook {name!r}"
@@ -124,6 +139,19 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
                 continue
             params["output_dir"] = str(out)
             jobs.append(Job(f"{sample}/{Path(notebooks[name]).stem}", str(notebooks[name]), str(out), params))
+    problems += root_problems(out_root, path, output_entries(out_root, jobs),
+                              [path, *(p for job in jobs for paths in job.input_paths().values() for p in paths)])
     if problems:
         raise ParameterError(f"manifest {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return jobs, out_root
+
+
+#: a batch's own files and folders in its output root, beside a folder per sample and notebook
+BATCH_FILES = ("summary.html", "summary.csv")
+BATCH_FOLDERS = ("gathered/",)
+
+
+def output_entries(out_root: Path, jobs: list[Job]) -> list[str]:
+    """What a batch writes into ``out_root`` (:func:`nakit.runfolder.take_root`'s entries)."""
+    runs = [f"{Path(job.output_dir).relative_to(out_root).as_posix()}/" for job in jobs]
+    return [*BATCH_FILES, *BATCH_FOLDERS, *runs]
