@@ -166,9 +166,12 @@ def check_claims(path: str | os.PathLike, samples: dict[str, list[str]] | None =
 
     Those :func:`load_claims` raises (each with its line and field), and, given ``samples`` (a
     study's notebooks, ``{stem: labels of its samples}``): a ``notebook`` that is no notebook of the
-    project (``sorptoin``, with a did-you-mean), one the study does not run, and a ``sample`` that
-    is none of that notebook's samples (``Ghost``; ``cell B`` for ``cell b``: a claim keyed by a
-    label that is not one would only show "not computed" after the run).
+    project (``sorptoin``, with a did-you-mean) and a ``sample`` that is none of its notebook's
+    samples in the study (``Ghost``; ``cell B`` for ``cell b``: a claim keyed by a label that is not
+    one would only show "not computed" after the run). A claim of a notebook the study does not run
+    is no problem (one list may serve several studies: it is "not computed", saying so), nor are
+    the samples of the paper's list (:func:`is_paper_list`), which a study of some of the paper's
+    samples runs with.
     """
     from .params import closest
 
@@ -176,6 +179,7 @@ def check_claims(path: str | os.PathLike, samples: dict[str, list[str]] | None =
     out = [str(p) for p in problems]
     if samples is None:
         return out
+    paper = is_paper_list(path)
     from .paths import notebooks_dir
 
     known = sorted({p.stem for p in notebooks_dir().glob("*.ipynb")} | set(samples))
@@ -185,10 +189,7 @@ def check_claims(path: str | os.PathLike, samples: dict[str, list[str]] | None =
             out.append(f"{where}: notebook {claim.notebook!r} is none of nakit's notebooks"
                        f"{closest(claim.notebook, [*known, *TECHNIQUES], TECHNIQUES)} (techniques: "
                        f"{', '.join(TECHNIQUES)}; notebooks: {', '.join(known)})")
-        elif claim.notebook not in samples:
-            out.append(f"{where}: notebook {claim.notebook!r} is not run by this study (it runs "
-                       f"{', '.join(samples)}); leave the claim out, or give a sample a {claim.notebook} entry")
-        elif claim.sample and claim.sample not in samples[claim.notebook]:
+        elif claim.notebook in samples and claim.sample and not paper and claim.sample not in samples[claim.notebook]:
             labels = samples[claim.notebook]
             out.append(f"{where}: sample {claim.sample!r} is none of {claim.notebook}'s samples in this study"
                        f"{closest(claim.sample, labels)} (its samples: {', '.join(map(repr, labels)) or 'none'})")

@@ -14,13 +14,14 @@ One YAML mapping::
 
     title: Carbon hosts, 2026 batch    # optional; default "Study <file stem>"
     output: reports/carbon-2026        # optional; relative to the study file, and it must stay
-                                       # inside the study file's folder (default: reports/<stem>)
+                                       # inside the study file's folder, or be it (.)
+                                       # (default: reports/<stem>)
     claims: claims.csv                 # optional claims list (nakit.claims) to compare with
     parameters:                        # optional: parameters shared by every sample, per
       sorption: {bjh_branch: desorption}   # technique (or notebook stem)
     notebooks: [00_synthesis_stoichiometry, 10_paper_figures]   # optional extra notebooks
     samples:                           # a list; one mapping per sample
-      - label: Sample A                # any text, unique
+      - label: Sample A                # any text, unique (also as a file name: not cell b and Cell B)
         sorption: {file: raw/Sample_A.xls, sample_mass_g: 0.1}
         raman: raw/a.txt               # a plain string means {file: raw/a.txt}
 
@@ -34,9 +35,33 @@ a notebook with a ``results_dir`` parameter gets the study's output folder, one 
 ``claims_file`` gets the study's claims list (or None).
 
 Every problem is reported at once, before any notebook runs: unknown top-level or sample
-keys, an unknown notebook or technique, duplicate labels, a missing file, a parameter a
-notebook does not take or a value it does not allow (its ``one of:`` list, see
-:mod:`nakit.params`), sample keys it does not know.
+keys, an unknown notebook or technique, duplicate labels, labels that give one file name
+(``cell b`` and ``Cell B``, ``A:B`` and ``A?B``: the notebooks name their files by them), a label
+YAML did not read as text (``3.10`` read as 3.1, ``1:20`` as 80, ``yes`` as True, a date: quote
+it), a missing file, a parameter a notebook does not take or a value it does not allow (its
+``one of:`` list, see :mod:`nakit.params`), sample keys it does not know, every problem of the
+claims list (:func:`nakit.claims.check_claims`: its columns, values, notebooks, and samples
+the study does not have), and the output folder's (below).
+
+Two notebooks speak of the paper whatever the samples: ``10_paper_figures`` (the paper's
+figures and captions) runs only in a study with the paper's claims list, and
+``00_synthesis_stoichiometry`` (a recipe from its parameters alone, the paper's by default)
+only with the paper's claims list or a recipe of the study's own
+(``parameters: {00_synthesis_stoichiometry: {precursor_masses: ...}}``).
+
+The output folder
+-----------------
+A study writes ``index.html``, ``comparison.nc``, ``comparison.csv``, ``claims.csv``,
+``comparison/``, ``samples/`` and a folder per notebook into its output folder, and records
+them there (``.nakit-written.json``, :func:`nakit.runfolder.take_root`). Refused before
+anything runs: an input file (a sample's file, the study file, its claims list) that would be
+overwritten or lies inside one of those folders, and one of those names already there that
+nakit did not write (a folder: unless empty or a report of nakit's). Any other file in the
+folder is the user's and stays, so the output folder may be the study file's own (``.``).
+A rerun removes what the last run there wrote and this one does not (a renamed sample's
+table, a notebook left out, a panel not drawn). A folder holding another study's output is
+refused while that study's file exists; once it is gone (renamed, deleted) the folder is
+reused cleanly: nothing of the other study's output stays.
 
 Runs go through :func:`nakit.batch.engine.run_jobs` (parallel, skipped when nothing
 changed, ``--force`` reruns); notebooks whose stem starts with ``10_`` run after the others

@@ -15,13 +15,19 @@ A manifest is YAML::
         02_bet_bjh: {samples: [{label: lot 2, file: raw/lot2.xlsx, material: carbon}], bjh_branch: adsorption}
 
 A sample's reports go to ``<output>/<sample>/<notebook>``, the label made safe for a folder
-name (:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``). Notebooks are named
+name (:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``); a sample key YAML
+did not read as text (``3.10:`` read as 3.1) is refused: quote it. ``output`` may be the
+manifest's folder (``.``); as a study's (:mod:`nakit.study`, "The output folder"), it is
+recorded, an input that a run folder, ``gathered/``, ``summary.html`` or ``summary.csv`` would
+overwrite or hold is refused, and so is one of those nakit did not write; a rerun removes the
+runs of samples and notebooks the manifest no longer has. Notebooks are named
 by stem (looked up in the project's ``notebooks/``) or by a path
 relative to the manifest. Input-file parameters (``*_file``, ``*_files``) and the file keys
 of ``samples`` entries given in the manifest are relative to the manifest's folder. For
 samples measured by several techniques, a study (:mod:`nakit.study`) reads better: one
-notebook run per technique over every sample, and one comparison report. Every problem (unknown notebook or sample
-key, unknown parameter, wrong type, missing file) is collected and reported in one
+notebook run per technique over every sample, and one comparison report. Every problem (unknown top-level,
+notebook or sample key, with the one meant where it is close; unknown parameter, wrong type,
+missing file, the output folder's) is collected and reported in one
 :class:`~nakit.errors.ParameterError`.
 """
 
