@@ -260,18 +260,21 @@ def root_problems(root: str | os.PathLike, owner: str | os.PathLike, entries: li
     return problems
 
 
-def take_root(root: str | os.PathLike, owner: str | os.PathLike, entries: list[str]) -> None:
+def take_root(root: str | os.PathLike, owner: str | os.PathLike, entries: list[str],
+              legacy: list[str] = ()) -> None:
     """Make ``root`` the output folder of ``owner``: remove what its record lists and ``entries``
     does not (what an earlier run, or an earlier owner, wrote and this run does not write),
     then record ``entries`` (before they are written, so a run cut short leaves them known).
 
+    ``legacy``: for a ``root`` without a record that the caller knows a nakit from before the
+    record wrote, what that nakit wrote there (the record it would have kept).
     Call after :func:`root_problems` found nothing.
     """
     root = Path(root).resolve()
     root.mkdir(parents=True, exist_ok=True)
     record = written(root)
     keep = set(entries)
-    for entry in (record[1] if record is not None else []):
+    for entry in (record[1] if record is not None else legacy):
         if entry not in keep:
             for place in _places(root, entry):
                 _remove(place)

@@ -428,12 +428,27 @@ def _output_problems(path: Path, out: Path, claims: Path | None, jobs: list[Job]
     user's, another study's output: :func:`nakit.runfolder.root_problems`)."""
     from .runfolder import root_problems
 
+    return root_problems(out, path, _output_entries(out, claims, jobs), inputs, legacy=bool(_legacy_entries(out)))
+
+
+def _legacy_entries(out: Path) -> list[str]:
+    """What a nakit from before the record wrote in ``out``, when it holds a study's output of
+    one (its stamp, or an index in the study style): the study's files and folders and the report
+    folders of the project's notebooks. Empty for any other folder."""
+    from .paths import notebooks_dir
+    from .runfolder import WRITTEN, is_report_folder
+
     index = out / "index.html"
-    try:  # a study's folder written by a nakit from before the record: its stamp, or its index's style
-        legacy = (out / REPORT_STAMP).is_file() or (index.is_file() and CSS in index.read_text(encoding="utf-8"))
+    try:
+        legacy = not (out / WRITTEN).exists() and (
+            (out / REPORT_STAMP).is_file() or (index.is_file() and CSS in index.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError):
         legacy = False
-    return root_problems(out, path, _output_entries(out, claims, jobs), inputs, legacy=legacy)
+    if not legacy:
+        return []
+    reports = [f"{nb.stem}/" for nb in notebooks_dir().glob("*.ipynb")
+               if (out / nb.stem).is_dir() and is_report_folder(out / nb.stem)]
+    return [*STUDY_FILES, *STUDY_FOLDERS, *reports]  # (a claims.csv there may be the user's list)
 
 
 def _same_data(entries: dict[Path, list[dict[str, Any]]]) -> list[str]:
@@ -479,7 +494,8 @@ def run_study(study: Study | str | os.PathLike, output: str | os.PathLike | None
 
     # what an earlier run here wrote and this one does not (a notebook left out, another
     # study's reports) goes; what this one writes is recorded before it is written
-    take_root(study.output, study.path, _output_entries(study.output, study.claims, study.jobs + study.late_jobs))
+    take_root(study.output, study.path, _output_entries(study.output, study.claims, study.jobs + study.late_jobs),
+              legacy=_legacy_entries(study.output))
     # late notebooks (10_*) read the others' results: they start once those have ended (rerun
     # whenever one ran), on the same pool; meanwhile, and whenever the pool leaves this process
     # idle, the comparison panels of the techniques already done are drawn

@@ -164,3 +164,22 @@ def test_params_of_an_unknown_notebook_suggests_one_and_lists_them(name, hint, c
     assert cli.main(["params", name]) == 2
     err = capsys.readouterr().err
     assert f"notebook {name} not found ({hint})" in err and "02_bet_bjh, 03_raman_assignment" in err
+
+
+@pytest.mark.notebooks
+def test_a_study_folder_of_a_nakit_from_before_the_record_is_taken_over_cleanly(toy):
+    """Folders written before the record existed (reports/paper of an earlier install) are not
+    refused as the user's: their stamp says whose they are, and what they hold of the study goes."""
+    from nakit.study import CSS, REPORT_STAMP
+
+    out = toy / "report"
+    (out / "samples").mkdir(parents=True)
+    (out / "samples" / "Old.csv").write_text("sample,key\n")
+    (out / REPORT_STAMP).write_text("{}")
+    (out / "index.html").write_text(f"<style>{CSS}</style>")
+    (out / "02_bet_bjh").mkdir()
+    (out / "02_bet_bjh" / "provenance.json").write_text("{}")
+    (out / "mine.txt").write_text("mine\n")
+    assert run_study(_study(toy, GOOD), workers=1).ok
+    assert sorted(p.name for p in (out / "samples").iterdir()) == ["Sample_A_lot_1.csv", "Sample_A_lot_2_after.csv"]
+    assert not (out / "02_bet_bjh").exists() and (out / "mine.txt").read_text() == "mine\n"
