@@ -11,4 +11,5 @@ from ._lazy import lazy_exports as _lazy_exports
 
 # ``nakit.read(path)``: any technique's file, recognised by content (imported on first use, so
 # ``import nakit.<technique>`` stays light)
-_lazy_exports(__name__, {"read": "reading", "identify": "reading", "technique_of": "reading", "quicklook": "quicklook"})
+_lazy_exports(__name__, {"read": "reading", "identify": "reading", "technique_of": "reading", "quicklook": "quicklook"},
+              subpackages=("xrd", "raman", "sorption", "cycling", "eis"))

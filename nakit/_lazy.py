@@ -14,8 +14,10 @@ import sys
 import types
 
 
-def lazy_exports(package: str, exports: dict[str, str]) -> None:
-    """Make ``package.<name>`` import ``package.<exports[name]>`` when first looked up.
+def lazy_exports(package: str, exports: dict[str, str], subpackages: tuple[str, ...] = ()) -> None:
+    """Make ``package.<name>`` import ``package.<exports[name]>`` when first looked up, and
+    ``package.<sub>`` import the subpackage ``sub`` of ``subpackages`` (``import nakit`` then
+    ``nakit.xrd.read_xrd(...)``, as with any package, without importing every technique up front).
 
     A name starting with dots is a relative import from the package (``"..bridges"`` in
     ``nakit.sorption`` is ``nakit.bridges``).
@@ -24,6 +26,8 @@ def lazy_exports(package: str, exports: dict[str, str]) -> None:
 
     class LazyPackage(types.ModuleType):
         def __getattr__(self, name: str):
+            if name in subpackages:
+                return importlib.import_module(f".{name}", package)
             sub = exports.get(name)
             if sub is None:
                 raise AttributeError(f"module {package!r} has no attribute {name!r}")

@@ -130,3 +130,17 @@ def test_the_nakit_commands_comparison_loads_less_and_gives_the_same_files(tmp_p
     assert left_out - {"distributed"} <= full  # as they load elsewhere (write_netcdf never loads distributed)
     for suffix in ("png", "nc"):
         assert (tmp_path / f"comparison-True.{suffix}").read_bytes() == (tmp_path / f"comparison-False.{suffix}").read_bytes()
+
+
+def test_import_nakit_gives_each_technique_package_on_first_use():
+    """``import nakit`` then ``nakit.xrd.read_xrd(...)`` raised "module 'nakit' has no attribute 'xrd'"
+    unless something had imported the subpackage first; it is still not imported up front."""
+    code = ("import sys, nakit\n"
+            "assert not any(m in sys.modules for m in ('nakit.xrd', 'nakit.eis'))\n"
+            "from nakit.xrd import read_xrd\n"
+            "assert nakit.xrd.read_xrd is read_xrd and nakit.eis.read_eis.__module__ == 'nakit.eis.readers'\n"
+            "assert {p: hasattr(nakit, p) for p in ('raman', 'sorption', 'cycling')} == dict.fromkeys(\n"
+            "    ('raman', 'sorption', 'cycling'), True)\n"
+            "try:\n    nakit.xrdd\nexcept AttributeError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "module 'nakit' has no attribute 'xrdd'"
