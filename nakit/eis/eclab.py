@@ -120,8 +120,28 @@ def _columns(df, meta, path, what) -> dict[str, np.ndarray]:
     return columns
 
 
+def _refuse_time_going_back(path, t: np.ndarray | None, row_lines) -> None:
+    """Refuse rows whose time is below an earlier row's: EC-Lab's clock only runs forward (in
+    every technique of a sequence), so they are damaged records. A zeroed block of an .mpr read
+    as rows of "another technique" (frequency 0) split one sweep in two, and the notebook fitted
+    the 10-point fragment, silently."""
+    if t is None or t.size < 2:
+        return
+    back = np.flatnonzero(t[1:] < np.maximum.accumulate(t)[:-1]) + 1
+    if not back.size:
+        return
+    i = int(back[0])
+    where = {"line": int(row_lines[i])} if row_lines is not None else {}
+    record = "" if row_lines is not None else f" at record {i + 1}"
+    raise FileFormatError(path, f"time goes back from {np.max(t[:i]):g} s to {t[i]:g} s{record} ({back.size} such "
+                                "row(s)): EC-Lab's clock only runs forward, so these are damaged records (a block of "
+                                "the file zeroed or overwritten?); expected a time at least the previous row's",
+                          field="time/s", **where)
+
+
 def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument):
     f, z, is_eis, used = impedance_from_columns(columns, path, what)
+    _refuse_time_going_back(path, columns.get(TIME), row_lines)
     # Every rule that applies splits the rows: a technique loop of a sequence may hold several
     # sweeps, and EC-Lab's z cycle counter separates sweeps that a restart alone might not.
     keys, rules = [], []

@@ -239,3 +239,22 @@ def test_multi_loop_spectrum_survives_netcdf(tmp_path):
     assert back.attrs["source_loop_points"].tolist() == [64, 64, 64, 64, 54]
     with pytest.warns(NakitWarning):
         np.testing.assert_array_equal(impedance_of(select_loop(back, 4)), impedance_of(select_loop(ds, 4)))
+
+
+@pytest.mark.peer
+def test_a_zeroed_block_of_an_mpr_is_refused_not_split_into_loops(tmp_path):
+    """yadg's peis.mpr with bytes 9342-9715 zeroed (3.4 records) read as two "loops" of 19 and 10
+    points, the zeroed records dropped as rows of another technique; notebook 05 then fitted the
+    10-point fragment (R0 9 +- 5 ohm against 2.3 +- 1.4 from the intact file) without a word."""
+    pytest.importorskip("galvani")
+    from nakit.eis import read_eis
+    from nakit.errors import FileFormatError
+
+    data = bytearray(peer_file("echem", "yadg", "peis.mpr").read_bytes())
+    data[9342:9715] = bytes(9715 - 9342)
+    damaged = tmp_path / "peis.mpr"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match=r"field 'time/s': time goes back from 455.162 s to 0 s at record 20 "
+                                              r"\(3 such row\(s\)\): .*damaged records"):
+        read_eis(damaged)
+    assert read_eis(peer_file("echem", "yadg", "peis.mpr")).sizes == {"frequency": 32}
