@@ -19,7 +19,8 @@ import re
 
 from .errors import FileFormatError
 
-__all__ = ["MAX_BYTES", "MAX_UNZIPPED", "is_workbook", "is_table", "checked_workbook", "workbook_bytes", "table_lines"]
+__all__ = ["MAX_BYTES", "MAX_UNZIPPED", "is_workbook", "is_table", "checked_workbook", "workbook_bytes", "table_lines",
+           "Workbook", "open_workbook", "open_zip", "zip_reason"]
 
 #: Largest workbook read (instrument exports are a few hundred kB; a sheet of a million rows ~50 MB).
 MAX_BYTES = 64 * 2**20
@@ -28,6 +29,9 @@ MAX_UNZIPPED = 256 * 2**20
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: an empty zip archive: nothing but its end record
+_EMPTY_ZIP = b"PK\x05\x06"
+_EMPTY_REASON = "an empty zip archive (it holds no files)"
 
 
 def is_workbook(data: bytes) -> bool:
@@ -75,28 +79,140 @@ def _filled_sheets(data: bytes) -> int | None:
         return None
 
 
-def checked_workbook(data: bytes, path) -> bytes:
-    """``data``, after refusing an .xlsx whose zip members expand past :data:`MAX_UNZIPPED` (a "zip
-    bomb" workbook: python-calamine aborts the whole process on one, so it is checked here,
-    streaming each member in bounded memory)."""
+def zip_reason(exc: BaseException) -> str:
+    """What a :mod:`zipfile` error means for a file that starts like a zip archive, in words.
+
+    ``zipfile`` says "File is not a zip file" when it finds no end-of-archive record: the record
+    (the central directory, the archive's list of members) is written last, so a file cut short
+    by a copy or download lacks it."""
+    text = str(exc)
+    if "not a zip file" in text.lower():
+        return "the archive's end (its central directory) is missing: the file is truncated?"
+    return f"a damaged zip archive ({text})"
+
+
+def open_zip(source, path, limit: int = MAX_UNZIPPED):
+    """A zip container (.xlsx, .ndax, .brml) opened for reading, its declared sizes checked.
+
+    Parameters
+    ----------
+    source
+        The archive's bytes, or its path.
+    path
+        The file, for error messages.
+    limit
+        Largest total its members may declare once decompressed.
+
+    Returns
+    -------
+    zipfile.ZipFile
+
+    Raises
+    ------
+    FileFormatError
+        An empty archive, a truncated or damaged one (:func:`zip_reason`), or one declaring more
+        than ``limit`` bytes (a "zip bomb").
+    """
     import zipfile
 
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise FileFormatError(path, zip_reason(exc)) from None
+    if not infos:
+        raise FileFormatError(path, _EMPTY_REASON)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > limit:
+            raise FileFormatError(path, f"the archive decompresses to more than {limit} bytes (a zip bomb?)",
+                                  field=info.filename)
+    return zf
+
+
+def _member_fault(zf, info) -> str | None:
+    """Why one zip member cannot be decompressed whole (None when it can), streamed in bounded
+    memory: a zeroed or cut block gives zlib's "invalid distance code", a changed byte a CRC error."""
+    import zipfile
+    import zlib
+
+    try:
+        with zf.open(info) as member:
+            while member.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        return f"corrupt zip member ({exc})"
+    return None
+
+
+def _sheet_parts(zf) -> dict[str, str]:
+    """Each sheet's name -> its part in the zip (``xl/worksheets/sheet2.xml``), from
+    ``xl/workbook.xml`` and its relationships; {} where those cannot be read."""
+    import html
+    import posixpath
+
+    try:
+        book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except Exception:  # a part missing or damaged: the sheet is then named without its part
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'Id="([^"]*)"', rel), re.search(r'Target="([^"]*)"', rel)
+        if rid and target:
+            t = html.unescape(target.group(1))
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else posixpath.normpath("xl/" + t)
+    parts = {}
+    for tag in re.findall(r"<sheet\b[^>]*>", book):
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'r:id="([^"]*)"', tag)
+        if name and rid and rid.group(1) in targets:
+            parts[html.unescape(name.group(1))] = targets[rid.group(1)]
+    return parts
+
+
+def _check_parts(zf, path) -> None:
+    """Refuse an .xlsx without the part that lists its sheets, or one whose sheet or shared-text
+    part is listed but missing (calamine reads the first as a workbook of no sheets, the others as
+    "Worksheet not found" or "Cell string index not found")."""
+    names = set(zf.namelist())
+    if not any(n.startswith("xl/") for n in names):
+        return  # not a workbook (.ods, .ndax, .brml): the caller's to say what it holds
+    if "xl/workbook.xml" not in names:
+        raise FileFormatError(path, "an Excel workbook without its xl/workbook.xml part (the list of its sheets): "
+                                    "the file is damaged", field="xl/workbook.xml")
+    for sheet, part in _sheet_parts(zf).items():
+        if part not in names:
+            raise FileFormatError(path, f"sheet {sheet!r} is listed but its part is missing: the file is damaged",
+                                  field=part)
+    if "xl/sharedStrings.xml" not in names and b"sharedStrings" in _read_or_empty(zf, "xl/_rels/workbook.xml.rels"):
+        raise FileFormatError(path, "the workbook's text cells (its shared strings) are listed but their part is "
+                                    "missing: the file is damaged", field="xl/sharedStrings.xml")
+
+
+def _read_or_empty(zf, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except Exception:  # missing or damaged: nothing to learn from it
+        return b""
+
+
+def checked_workbook(data: bytes, path) -> bytes:
+    """``data``, after refusing an .xlsx that cannot be read whole: an empty or truncated zip
+    archive, one whose members expand past :data:`MAX_UNZIPPED` (a "zip bomb" workbook:
+    python-calamine aborts the whole process on one), a member that does not decompress (named),
+    or a part the workbook lists but lacks (:func:`open_zip`; each member streamed in bounded
+    memory)."""
+    if data.startswith(_EMPTY_ZIP):
+        raise FileFormatError(path, _EMPTY_REASON)
     if not data.startswith(_ZIP):
         return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                if total > MAX_UNZIPPED:
-                    raise FileFormatError(path, f"workbook decompresses to more than {MAX_UNZIPPED} bytes "
-                                                "(a zip bomb?)", field=info.filename)
-            for info in zf.infolist():  # the declared sizes must be the real ones
-                with zf.open(info) as member:
-                    while member.read(1 << 20):
-                        pass
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise FileFormatError(path, f"not a readable .xlsx workbook: damaged zip container ({exc})") from None
+    with open_zip(data, path) as zf:
+        for info in zf.infolist():  # the declared sizes must be the real ones
+            fault = _member_fault(zf, info)
+            if fault:
+                raise FileFormatError(path, fault, field=info.filename)
+        _check_parts(zf, path)
     return data
 
 
@@ -105,6 +221,94 @@ def workbook_bytes(path) -> bytes:
     from .textio import read_bytes
 
     return checked_workbook(read_bytes(path, max_bytes=MAX_BYTES), path)  # missing path, directory, size cap
+
+
+class Workbook:
+    """A workbook opened by python-calamine, whose every failure is a :class:`FileFormatError`
+    naming the file and the sheet or zip member (calamine's own errors, ``XmlError``,
+    ``CalamineError``, ``WorksheetNotFound``, name neither).
+
+    Parameters
+    ----------
+    source
+        The workbook's bytes (checked whole by :func:`checked_workbook`) or its path (a zip's
+        structure checked, its members only when a sheet fails: a long cycling record is not
+        decompressed twice).
+    path
+        The file, for error messages.
+    limit
+        Largest total an .xlsx's members may declare once decompressed.
+    """
+
+    def __init__(self, source, path, *, limit: int = MAX_UNZIPPED):
+        from python_calamine import CalamineWorkbook
+
+        self.path, self._source = path, source
+        if isinstance(source, (bytes, bytearray)):
+            head = bytes(source[:8])
+            checked_workbook(bytes(source), path)
+        else:
+            with open(source, "rb") as fh:
+                head = fh.read(8)
+            if head.startswith(_EMPTY_ZIP):
+                raise FileFormatError(path, _EMPTY_REASON)
+            if head.startswith(_ZIP):
+                with open_zip(source, path, limit) as zf:
+                    _check_parts(zf, path)
+        try:
+            self._wb = CalamineWorkbook.from_filelike(io.BytesIO(source)) if isinstance(source, (bytes, bytearray)) \
+                else CalamineWorkbook.from_path(str(source))
+        except Exception as exc:  # calamine raises its own error types for non-workbooks
+            kind = ".xls (OLE2)" if head.startswith(_OLE2) else ".xlsx (zip)" if head.startswith(_ZIP) else "Excel"
+            raise FileFormatError(path, f"not a readable {kind} workbook ({exc})") from None
+        self.sheet_names: list[str] = list(self._wb.sheet_names)
+
+    def rows(self, sheet: str | int, **options) -> list[list]:
+        """The cells of ``sheet`` (a name or a 0-based index) as calamine's ``to_python(**options)``
+        gives them.
+
+        Raises
+        ------
+        FileFormatError
+            The sheet's part missing or damaged, naming the sheet and, in an .xlsx, its zip member.
+        """
+        name = self.sheet_names[sheet] if isinstance(sheet, int) and 0 <= sheet < len(self.sheet_names) else sheet
+        try:
+            return self._wb.get_sheet_by_name(name).to_python(**options)
+        except Exception as exc:  # calamine's XmlError, CalamineError, WorksheetNotFound
+            raise self._sheet_error(name, exc) from None
+
+    def _sheet_error(self, name, exc: BaseException) -> FileFormatError:
+        """The error for a sheet calamine cannot read: the zip member that does not decompress,
+        if one does not, else calamine's complaint about the sheet's XML."""
+        import zipfile
+
+        source = self._source
+        part = None
+        try:
+            with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as zf:
+                part = _sheet_parts(zf).get(name)
+                names = set(zf.namelist())
+                if part is not None and part not in names:
+                    return FileFormatError(self.path, f"sheet {name!r} is listed but its part is missing: the file "
+                                                      "is damaged", field=part)
+                # the sheet's own part first, then the parts it draws on (shared strings, styles)
+                order = sorted(zf.infolist(), key=lambda i: i.filename != part)
+                for info in order:
+                    fault = _member_fault(zf, info)
+                    if fault:
+                        return FileFormatError(self.path, f"{fault}; sheet {name!r} cannot be read",
+                                               field=info.filename)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            pass  # an .xls (OLE2): calamine's message is all there is
+        where = f"sheet {name!r}" + (f" ({part})" if part else "")
+        return FileFormatError(self.path, f"{where} cannot be read: damaged ({exc})", field=part or str(name))
+
+
+def open_workbook(source, path, *, limit: int = MAX_UNZIPPED) -> Workbook:
+    """The :class:`Workbook` of ``source`` (bytes or a path): the one way nakit's readers open a
+    workbook, so that a damaged one is a :class:`FileFormatError` naming the file and the part."""
+    return Workbook(source, path, limit=limit)
 
 
 def _cell(value) -> str:
@@ -139,19 +343,12 @@ def table_lines(data: bytes, path) -> tuple[list[str], str]:
     """
     import hashlib
 
-    from python_calamine import CalamineWorkbook
-
     key = hashlib.blake2b(data, digest_size=16).digest()
     if _LAST[0] == key:  # (each technique's reader asks for the same workbook's table)
         return list(_LAST[1]), _LAST[2]
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(checked_workbook(data, path)))
-        # the empty rows above a table kept, so that line k is row k; empty columns left of it dropped below
-        sheets = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
-    except FileFormatError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise FileFormatError(path, f"not a readable workbook ({exc})") from None
+    wb = open_workbook(data, path)
+    # the empty rows above a table kept, so that line k is row k; empty columns left of it dropped below
+    sheets = {name: wb.rows(name, skip_empty_area=False) for name in wb.sheet_names}
     filled = {name: rows for name, rows in sheets.items() if any(_cell(v) for row in rows for v in row)}
     if not filled:
         raise FileFormatError(path, f"a workbook whose sheets ({', '.join(sheets) or 'none'}) hold no data")

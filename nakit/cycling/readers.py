@@ -269,16 +269,12 @@ def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str |
 # -- Excel -----------------------------------------------------------------------------------
 
 def _workbook(path):
-    from python_calamine import CalamineWorkbook
+    """The workbook at ``path`` (:func:`nakit.sheets.open_workbook`: a damaged one is refused naming
+    the sheet or zip member), with the cycling limit on its decompressed size."""
+    from ..sheets import open_workbook
 
     p = existing_file(path)
-    with open(p, "rb") as fh:
-        if fh.read(4) == _ZIP:
-            check_zip_container(p)
-    try:
-        return CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # calamine raises its own error types for non-workbooks
-        raise FileFormatError(p, f"not a readable Excel workbook ({exc})") from None
+    return open_workbook(p, p, limit=MAX_CONTAINER_BYTES)
 
 
 #: Largest total a zip container (xlsx, ndax) may declare for its members once decompressed.
@@ -287,25 +283,16 @@ MAX_CONTAINER_BYTES = 1 << 30
 
 
 def check_zip_container(path: str | os.PathLike, limit: int = MAX_CONTAINER_BYTES) -> None:
-    """Refuse a zip container (xlsx, ndax) whose members decompress to more than ``limit``
-    bytes in all, before any parser inflates them (a few kB can declare gigabytes)."""
-    import zipfile
+    """Refuse a zip container (xlsx, ndax) that is empty, truncated or damaged, or whose members
+    decompress to more than ``limit`` bytes in all, before any parser inflates them (a few kB can
+    declare gigabytes); :func:`nakit.sheets.open_zip`."""
+    from ..sheets import open_zip
 
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise FileFormatError(path, f"starts like a zip container (xlsx, ndax) but is not a readable one ({exc})") \
-            from None
-    total = sum(i.file_size for i in infos)
-    if total > limit:
-        biggest = max(infos, key=lambda i: i.file_size)
-        raise FileFormatError(path, f"decompresses to {total} bytes, more than the limit of {limit} bytes "
-                              f"({biggest.filename} alone {biggest.file_size}): a zip bomb?", field=biggest.filename)
+    open_zip(path, path, limit).close()
 
 
 def _sheet_rows(wb, name: str) -> list[list[Any]]:
-    return [r for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False) if any(c != "" for c in r)]
+    return [r for r in wb.rows(name, skip_empty_area=False) if any(c != "" for c in r)]
 
 
 def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], path,
@@ -799,6 +786,7 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
+_EMPTY_ZIP = b"PK\x05\x06"  # an empty zip archive: its end record alone
 
 
 FORMAT_NAMES = {
@@ -834,9 +822,7 @@ def sniff_cycling(path: str | os.PathLike) -> str:
     cannot place: read it with ``columns=``), or raises :class:`FileFormatError` saying what
     the file looks like.
     """
-    import zipfile
-
-    from ..sheets import is_table
+    from ..sheets import is_table, open_zip
     from ..textio import COMPRESSION_SUFFIXES, decode, read_bytes
 
     p = existing_file(path)
@@ -853,13 +839,9 @@ def sniff_cycling(path: str | os.PathLike) -> str:
         binary = "biologic_mpr"
     elif head.startswith(b"NEWARE"):
         binary = "neware_nda"
-    elif head.startswith(_ZIP) and not compressed:
-        try:
-            with zipfile.ZipFile(p) as zf:
-                names = zf.namelist()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise FileFormatError(p, f"starts like a zip container (xlsx, ndax) but is not a readable one ({exc})") \
-                from None
+    elif head.startswith((_ZIP, _EMPTY_ZIP)) and not compressed:
+        with open_zip(p, p, MAX_CONTAINER_BYTES) as zf:  # empty, truncated, a zip bomb
+            names = zf.namelist()
         if any(n.lower().endswith(".ndc") for n in names) or "VersionInfo.xml" in names:
             binary = "neware_ndax"
         elif any(n.startswith("xl/") for n in names):
