@@ -14,7 +14,7 @@ import math
 from typing import Any, Mapping
 
 __all__ = ["ASSUMED_ADSORPTIVE", "ASSUMED_TEMPERATURE_K", "stated_temperature", "stated_adsorptive", "temperature_words",
-           "adsorptive_words", "assumed_conditions", "isotherms_at", "check_n2"]
+           "adsorptive_words", "assumed_conditions", "isotherms_at", "check_n2", "bath_temperature"]
 
 #: The adsorptive every analysis assumes when a file names none.
 ASSUMED_ADSORPTIVE = "N2"
@@ -31,6 +31,50 @@ def check_n2(adsorptive, path, field: str) -> None:
         raise UnsupportedMeasurementError(path, f"adsorptive {adsorptive!r}: nakit analyses N2 isotherms only (the BET "
                                                 "cross-section, the Kelvin equation and the thickness curves are N2's "
                                                 "at 77 K)", field=field)
+
+
+#: How files write the temperature units nakit reads (upper-cased): kelvin, or degrees Celsius.
+_KELVIN, _CELSIUS = ("K", "KELVIN"), ("C", "°C", "DEGC", "CELSIUS")
+
+
+def bath_temperature(value: float, unit, path, field: str, unit_field: str | None = None) -> float:
+    """The bath temperature (K) a file states, from its value and unit, refused outside N2's
+    liquid range (63.15-126.19 K, triple to critical point: an N2 isotherm is measured over liquid
+    N2, so 350 K or 77 300 K is a misread unit or separator, never a measurement analysed with
+    77 K's constants). The one rule for every reader that reads a temperature.
+
+    Parameters
+    ----------
+    value
+        The number as stated.
+    unit
+        Its unit, ``K`` (also when None) or ``°C``/``C``.
+    path, field
+        The file and the field stating the temperature, for the error.
+    unit_field
+        The field stating the unit, when it is another (``temperature_unit``); else ``field``.
+
+    Raises
+    ------
+    FileFormatError
+        An unknown unit, or a temperature outside N2's liquid range.
+    """
+    from ..errors import FileFormatError, ParameterError
+    from .units import n2_saturation_pressure
+
+    key = str(unit if unit is not None else "K").strip()
+    if key.upper() in _KELVIN:
+        kelvin = float(value)
+    elif key.upper() in _CELSIUS:
+        kelvin = float(value) + 273.15
+    else:
+        where = unit_field or field
+        raise FileFormatError(path, f"{where} {key!r}: expected 'K' or '°C'", field=where)
+    try:
+        n2_saturation_pressure(kelvin)  # defined over N2's liquid range only
+    except ParameterError as exc:
+        raise FileFormatError(path, str(exc), field=field) from None
+    return kelvin
 
 
 def stated_temperature(ds: Any) -> float | None:

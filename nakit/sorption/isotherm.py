@@ -82,11 +82,14 @@ def split_branches(relative_pressure: np.ndarray) -> np.ndarray:
 
 def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: str = "cm3/g STP",
                     pressure=None, saturation_pressure=None, attrs: Mapping[str, Any] | None = None,
-                    source: str | None = None, row_offset: int | None = None) -> IsothermPoints:
+                    source: str | None = None, row_offset: int | None = None,
+                    lines=None) -> IsothermPoints:
     """Validate points given in measurement order (the checks of :func:`make_isotherm`, which
-    calls this) and return them as :class:`IsothermPoints`."""
+    calls this) and return them as :class:`IsothermPoints`; ``lines`` gives each point's file
+    line where they are not ``row_offset``, ``row_offset + 1``, ... (rows between them dropped)."""
     def fail(reason, index=None):
-        line = None if index is None or row_offset is None else row_offset + int(index)
+        line = None if index is None else int(lines[index]) if lines is not None else \
+            None if row_offset is None else row_offset + int(index)
         if source is None:
             raise ParameterError(reason + ("" if index is None else f" (point {int(index)})"))
         raise InvalidDataError(source, reason, line=line)
@@ -125,6 +128,17 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
             k = idx[1:][steps < 0][0]
             order = "rising" if sign > 0 else "falling"
             fail(f"{name} points are not sorted ({order} p/p0 expected) at p/p0 = {p[k]:g}", k)
+    if source is not None:  # a file's points; arrays built in code may model anything
+        for name in ("adsorption", "desorption"):
+            idx = np.flatnonzero(labels == name)
+            k = _lone_outlier(q[idx])
+            if k is not None:
+                i = idx[k]
+                fail(f"{name} uptake {q[i]:.4g} cm3/g STP at p/p0 {p[i]:.4g} (point {int(i) + 1}) is far off both "
+                     f"neighbours ({q[idx[k - 1]]:.4g} at p/p0 {p[idx[k - 1]]:.4g}, {q[idx[k + 1]]:.4g} at "
+                     f"{p[idx[k + 1]]:.4g}), which agree with each other: a corrupted value, not a measurement (a "
+                     "real step, such as a flexible framework's, moves the points after it too); correct or remove "
+                     "the row", i)
     if np.count_nonzero(labels == "adsorption") < 3:
         # falling pressures from the first point, unlabelled, are a desorption branch (measurement order)
         falling = (branch is None and p.size >= 3 and int(np.argmax(p)) < 3)
@@ -137,6 +151,38 @@ def isotherm_points(relative_pressure, loading, branch=None, *, loading_units: s
         if values is not None:
             variables[name] = (as_float_array(values, name, allow_nan=True), {"units": "Pa"})
     return IsothermPoints(labels.astype(str), p, variables, dict(attrs or {}))
+
+
+#: A lone point is off both neighbours by more than this fraction of the larger of them ...
+OUTLIER_FRACTION = 0.5
+#: ... by more than this many times their difference from each other ...
+OUTLIER_SCATTER = 4.0
+#: ... and by more than this fraction of the branch's largest uptake (noise at near-zero uptake).
+OUTLIER_FLOOR = 0.02
+
+
+def _lone_outlier(q: np.ndarray) -> int | None:
+    """The index of the first point of a branch (uptakes in pressure order) that is a lone spike or
+    drop, or None.
+
+    A point is one when it lies above both neighbours or below both, off each by more than
+    :data:`OUTLIER_FRACTION` of the larger neighbour, :data:`OUTLIER_SCATTER` times the
+    neighbours' difference and :data:`OUTLIER_FLOOR` of the branch's largest uptake. A real step
+    (capillary condensation, a flexible framework's "negative gas adsorption", DUT-49's drop) moves
+    the points after it as well, so its neighbours disagree; one corrupted number (an uptake ten
+    times too large, or zeroed) leaves them agreeing. On the real peer isotherms the largest such
+    deviation is under 4 % of the neighbours (DUT-49); a tenfold or zeroed uptake is over 90 %.
+    The branch's end points have one neighbour and are not judged.
+    """
+    if q.size < 3:
+        return None
+    before, point, after = q[:-2], q[1:-1], q[2:]
+    up, down = point - before, point - after
+    off = np.minimum(np.abs(up), np.abs(down))
+    lone = ((np.sign(up) == np.sign(down)) & (off > OUTLIER_FRACTION * np.maximum(before, after))
+            & (off > OUTLIER_SCATTER * np.abs(after - before)) & (off > OUTLIER_FLOOR * np.max(q)))
+    hits = np.flatnonzero(lone)
+    return int(hits[0]) + 1 if hits.size else None
 
 
 @dataclass(frozen=True, eq=False)

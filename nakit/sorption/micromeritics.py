@@ -21,8 +21,8 @@ import numpy as np
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
-from ..sheets import workbook_bytes
-from .conditions import check_n2
+from ..sheets import open_workbook, workbook_bytes
+from .conditions import bath_temperature, check_n2
 from .isotherm import dataset_reader, isotherm_points
 from .units import pressure_factor
 
@@ -81,39 +81,29 @@ def _is_num(v) -> bool:
 _PARSED: tuple[bytes, list[str], list[list]] | None = None
 
 
-def first_sheet(data: bytes):
-    """The workbook's sheet names and its first sheet's rows (python-calamine), parsed once for
-    format detection and the reader; calamine's errors propagate."""
-    import io
-
-    from python_calamine import CalamineWorkbook
-
+def first_sheet(data: bytes, path=None):
+    """The workbook's sheet names and its first sheet's rows, parsed once for format detection
+    and the reader; a damaged workbook is a :class:`FileFormatError` naming the sheet or zip
+    member (:func:`nakit.sheets.open_workbook`)."""
     global _PARSED
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    wb = open_workbook(data, path)
     names = list(wb.sheet_names)
-    rows = wb.get_sheet_by_index(0).to_python()
+    rows = wb.rows(0) if names else []
     _PARSED = (data, names, rows)
     return names, rows
 
 
 def _read_sheets(path, *, all_sheets: bool = False) -> dict[str, list[list]]:
     """The workbook's first sheet (or every sheet) as rectangular grids, keyed by sheet name."""
-    import io
-
-    from python_calamine import CalamineWorkbook
-
     global _PARSED
     data = workbook_bytes(path)
     parsed, _PARSED = _PARSED, None
     if not all_sheets and parsed is not None and parsed[1] and parsed[0] == data:
         sheets = {parsed[1][0]: parsed[2]}
     else:
-        try:
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            names = wb.sheet_names if all_sheets else wb.sheet_names[:1]
-            sheets = {name: wb.get_sheet_by_name(name).to_python() for name in names}
-        except Exception as exc:  # calamine raises its own error types for non-spreadsheets
-            raise FileFormatError(path, f"not a readable .xls/.xlsx workbook ({exc})") from None
+        wb = open_workbook(data, path)
+        names = wb.sheet_names if all_sheets else wb.sheet_names[:1]
+        sheets = {name: wb.rows(name) for name in names}
     out = {}
     for name, rows in sheets.items():
         width = max((len(r) for r in rows), default=0)
@@ -402,8 +392,10 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
         attrs["source_locale"] = "decimal ','"
     attrs.update(file_provenance(path, "micromeritics-xls", **_instrument_results(blocks, path)))
     try:
+        # the table's first row is sheet row `row`: line k of an error is sheet row k
         return isotherm_points(rel[keep], cols[name["Quantity"]][keep], loading_units=q_unit, pressure=pressure,
-                             saturation_pressure=p0, attrs=attrs, source=str(path))
+                             saturation_pressure=p0, attrs=attrs, source=str(path),
+                             lines=row + np.flatnonzero(keep))
     except ParameterError as exc:  # unknown unit
         raise FileFormatError(path, str(exc), field=name["Quantity"]) from None
 
@@ -430,14 +422,14 @@ def _header_attrs(header: Block, iso: Block, path) -> dict:
     attrs = {"sample_name": get("Sample") or "", "adsorptive": get("Analysis Adsorptive") or ""}
     mass = get("Sample Mass")
     if mass is not None:
-        value, _, unit = _quantity(mass, path, "Sample Mass")
+        value, _, unit = _quantity(mass, path, "Sample Mass", below_1000=True)
         if unit.strip().lower() not in ("g", ""):
             raise FileFormatError(path, f"sample mass {mass!r}: expected grams", field="Sample Mass")
         attrs["sample_mass_g"] = value
     bath = get("Analysis Bath Temp.")
     if bath is not None:
-        t, _, unit = _quantity(bath, path, "Analysis Bath Temp.")
-        attrs["temperature_K"] = t + 273.15 if "C" in unit else t
+        t, _, unit = _quantity(bath, path, "Analysis Bath Temp.", below_1000=True)
+        attrs["temperature_K"] = bath_temperature(t, unit or "K", path, "Analysis Bath Temp.")
     for key in ("Started", "Completed"):
         if get(key) is not None:
             attrs[key.lower()] = get(key)
@@ -445,11 +437,28 @@ def _header_attrs(header: Block, iso: Block, path) -> dict:
     return attrs
 
 
-def _quantity(text, path, field):
+def _quantity(text, path, field, *, below_1000: bool = False):
+    """:func:`parse_quantity` of a report value, refusing a comma it would misread.
+
+    The report's text cells are in decimal points by now (:func:`parse_blocks` rewrote a
+    decimal-comma export), so a comma here groups thousands: "3,000.000 Å". A comma that cannot
+    (``"0,1013 g"``), or any comma in a value never as large as 1000 (``below_1000``: a sample
+    mass in g, a bath temperature: ``"77,300 K"`` is 77.3 K typed in another locale, not 77 300 K),
+    is a decimal comma in an export whose other numbers use points: refused, never read as 1013
+    or 77 300."""
+    m = _NUMBER.match(str(text))
+    number = m.group(1) if m else ""
+    if "," in number and (below_1000 or not _GROUPED.fullmatch(number)):
+        raise FileFormatError(path, f"{text!r} uses ',' as the decimal separator; expected '.' as in the rest of "
+                                    "this export", field=field)
     try:
         return parse_quantity(text)
     except ValueError:
         raise FileFormatError(path, f"{text!r} is not a number", field=field) from None
+
+
+#: a number whose commas group thousands ("3,000.000", "12,345")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 #: Summary Report lines kept as instrument results: (pattern on the lower-cased label, key, kind).

@@ -38,7 +38,7 @@ import numpy as np
 from ..datamodel import file_provenance, require_dataset
 from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
-from .conditions import check_n2
+from .conditions import bath_temperature, check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points
 from ..sheets import is_table, table_lines
 from .micromeritics import first_sheet, read_micromeritics, workbook_bytes
@@ -144,7 +144,7 @@ def detect_format(path: str | os.PathLike):
     data = read_bytes(path, max_bytes=MAX_BYTES)
     if not data.strip():
         raise FileFormatError(path, "file is empty")
-    if data.startswith(_OLE2) or data.startswith(b"PK\x03\x04"):
+    if data.startswith((_OLE2, b"PK\x03\x04", b"PK\x05\x06")):  # .xls, .xlsx, an empty zip archive
         return _detect_workbook(path, workbook_bytes(path))
     if Path(path).suffix.lower() in (".xls", ".xlsx"):
         raise FileFormatError(path, "not a readable .xls/.xlsx workbook: the content has neither the .xls (OLE2) "
@@ -207,21 +207,12 @@ def _plain_table_header(first: str) -> bool:
 
 
 def _detect_workbook(path, data: bytes):
-    from python_calamine import CalamineWorkbook
-
     from . import vendors
 
-    try:
-        try:  # the whole first sheet, kept for the reader (micromeritics.first_sheet)
-            sheets, first = first_sheet(data)
-            first = first[:200]
-        except Exception:  # a sheet damaged past its first 200 rows is the reader's error to report
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheets = list(wb.sheet_names)
-            first = wb.get_sheet_by_index(0).to_python(nrows=200)
-    except Exception as exc:  # calamine raises its own error types for broken workbooks
-        kind = ".xls (OLE2)" if data.startswith(_OLE2) else ".xlsx (zip)"
-        raise FileFormatError(path, f"not a readable .xls/.xlsx workbook: the {kind} container is damaged ({exc})") from None
+    # the whole first sheet, kept for the reader (micromeritics.first_sheet); a damaged workbook is
+    # refused naming the sheet or zip member (nakit.sheets.open_workbook)
+    sheets, first = first_sheet(data, path)
+    first = first[:200]
     cells = {c.strip().lower() for row in first for c in row if isinstance(c, str) and c}  # most cells are ""
     if "isotherm tabular report" in cells:
         return "micromeritics-xls", read_micromeritics
@@ -476,11 +467,9 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
     p = np.asarray(p, dtype=float)
     temperature = meta.get("temperature")
     temperature = None if temperature in (None, "") else _number(temperature, path, None, "temperature")
-    t_unit = str(meta.get("temperature_unit") or "K").strip()  # pyGAPS's default; it also writes °C
-    if temperature is not None and t_unit in ("°C", "C", "degC", "celsius", "Celsius"):
-        temperature += 273.15
-    elif t_unit != "K":
-        raise FileFormatError(path, f"temperature_unit {t_unit!r}: expected 'K' or '°C'", field="temperature_unit")
+    if temperature is not None:  # pyGAPS's default unit is K; it also writes °C
+        temperature = bath_temperature(temperature, meta.get("temperature_unit") or "K", path, "temperature",
+                                       "temperature_unit")
     pressure = p0 = None
     if mode == "absolute":
         if temperature is None:  # p0 comes from the temperature; never assume 77 K
@@ -560,10 +549,13 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     if adsorptive:
         check_n2(adsorptive, path, "_exptl_adsorptive")
     temperature = value("_exptl_temperature")
+    if temperature is not None:  # in _units_temperature (K when the file states none)
+        temperature = bath_temperature(_number(temperature, path, None, "_exptl_temperature"),
+                                       value("_units_temperature") or "K", path, "_exptl_temperature",
+                                       "_units_temperature")
     fallback_p0 = None
     if temperature is not None and str(value("_exptl_adsorptive", "")).strip().lower() in ("n2", "nitrogen"):
-        fallback_p0 = _known(n2_saturation_pressure, _number(temperature, path, None, "_exptl_temperature"), path,
-                             "_exptl_temperature")
+        fallback_p0 = n2_saturation_pressure(temperature)
     ps, qs, bs, abs_p, p0s = [], [], [], [], []
     for prefix, name in (("_adsorp_", "adsorption"), ("_desorp_", "desorption")):
         table = block.find(prefix, ["pressure", "amount", "?p0"])
@@ -593,7 +585,7 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     attrs = {"sample_name": value("_adsnt_material_id", ""), "adsorptive": value("_exptl_adsorptive", ""),
              "loading_units_in_file": lunit_in_file, **file_provenance(path, "aif", model=value("_exptl_instrument"))}
     if temperature is not None:
-        attrs["temperature_K"] = _number(temperature, path, None, "_exptl_temperature")
+        attrs["temperature_K"] = temperature
     mass = value("_adsnt_sample_mass")
     if mass is not None:
         attrs["sample_mass_g"] = _number(mass, path, None, "_adsnt_sample_mass")

@@ -36,7 +36,7 @@ import numpy as np
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError, require
 from ..textio import check_last_row, decode, parse_number, read_bytes, require_finite
-from .conditions import check_n2
+from .conditions import bath_temperature, check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points
 from .micromeritics import workbook_bytes
 from .units import loading_factor, pressure_factor
@@ -241,13 +241,8 @@ def _bel_dataset(path, meta, data, fmt, facts) -> IsothermPoints:
 
 
 def _kelvin(value, unit, path) -> float:
-    t = float(value)
-    unit = str(unit or "K").strip().upper()
-    if unit in ("K", "KELVIN"):
-        return t
-    if unit in ("C", "°C", "CELSIUS"):
-        return t + 273.15
-    raise FileFormatError(path, f"temperature unit {unit!r}: expected K or °C", field="temperature")
+    """The file's bath temperature in K (:func:`~nakit.sorption.conditions.bath_temperature`)."""
+    return bath_temperature(float(value), unit or "K", path, "temperature")
 
 
 # --- BEL .csv ---------------------------------------------------------------------------------
@@ -463,14 +458,9 @@ def read_3p_xlsx(path: str | os.PathLike, **facts) -> xr.Dataset:
 
 def _check_3p_units(data: bytes, path) -> None:
     """The parser reads p0 in p's unit: check the Isotherm sheet's header says so."""
-    import io
+    from ..sheets import open_workbook
 
-    from python_calamine import CalamineWorkbook
-
-    try:
-        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Isotherm").to_python(nrows=50)
-    except Exception as exc:  # calamine's own error types
-        raise FileFormatError(path, f"cannot read the Isotherm sheet ({exc})") from None
+    rows = open_workbook(data, path).rows("Isotherm", nrows=50)
     header = next((r for r in rows if r and str(r[0]).strip() == "ID"), None)
     if header is None:
         raise FileFormatError(path, "the Isotherm sheet has no 'ID' header row", field="Isotherm")
