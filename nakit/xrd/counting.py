@@ -139,10 +139,48 @@ class Counting:
                    "residuals" if fitted else ""))
 
 
+def negative_points(intensity) -> np.ndarray:
+    """Indices of the values of ``intensity`` that no count can be: the negative ones.
+
+    The one rule for both uses: a file that states raw counts is refused at the first of them
+    (:mod:`nakit.xrd.readers`), and a scan that is only assumed to hold counts (a text export)
+    is read and its :class:`Counting` says it is not raw counts.
+    """
+    return np.flatnonzero(np.asarray(intensity, dtype=float) < 0)
+
+
+#: counts: a scan whose points (apart from a run of zeros) all count at least this many has no zero
+#: of its own (a Poisson count of mean 20 is 0 with probability 2e-9)
+ZERO_RUN_FLOOR = 20.0
+#: points: a run of exact zeros this long inside such a scan is a damaged or blanked block, not counting
+MIN_ZERO_RUN = 3
+
+
+def zero_runs(intensity) -> list[tuple[int, int]]:
+    """``(first, last)`` indices of each run of at least :data:`MIN_ZERO_RUN` exact zeros inside a
+    scan (not at its ends) whose other points count :data:`ZERO_RUN_FLOOR` or more (its 1st
+    percentile); [] otherwise.
+
+    Counts well above zero are never 0 several times in a row: a block of a binary file zeroed,
+    or a detector that stopped, is read as "nothing diffracted there". A scan of a few counts
+    per point, or one with its background subtracted, has zeros of its own and is left alone.
+    """
+    y = np.asarray(intensity, dtype=float)
+    zero = y == 0
+    rest = y[~zero]
+    if not zero.any() or rest.size < 10 or np.percentile(rest, 1) < ZERO_RUN_FLOOR:
+        return []
+    edges = np.diff(np.concatenate(([0], zero.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # (zeros that start or end the scan are left alone: a position-sensitive detector's rebinned scan
+    # ends in them where its window ran past the last angle measured)
+    return [(int(a), int(b) - 1) for a, b in zip(starts, stops) if b - a >= MIN_ZERO_RUN and a > 0 and b < y.size]
+
+
 def counting(intensity) -> Counting:
     """The :class:`Counting` of ``intensity``: computed once per scan, for every check that needs it."""
     y = np.asarray(intensity, dtype=float)
-    negative = int(np.sum(y < 0))
+    negative = int(negative_points(y).size)
     if y.size < 7:
         return Counting(1.0, 1.0, negative, int(y.size))
     mu, q = _scatter(y)

@@ -57,7 +57,7 @@ from ..datamodel import file_provenance
 from ..anodes import ANODE_FORM, ANODES, SAME_ANODE, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
 from ..sheets import is_table, is_workbook, table_lines
-from .counting import radians_hint
+from .counting import negative_points, radians_hint, zero_runs
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
                       sniff_decimal_and_delimiter)
@@ -132,6 +132,11 @@ class _Scan:
     wavelength: Wavelength | None = None
     #: what the first column holds when it is not 2theta: ("q", factor to 1/angstrom) or ("d", to angstrom)
     axis: tuple[str, float] | None = None
+    #: the file states these are the detector's counts (or count rate), not processed intensities: a
+    #: negative one is then a damaged value, refused (:func:`nakit.xrd.counting.negative_points`)
+    measured: bool = False
+    #: why the file's wavelength is none when it writes one that is no wavelength ("its <kAlpha1> is 0")
+    no_wavelength: str = ""
 
 
 # ----------------------------------------------------------------------------------- public API
@@ -209,12 +214,32 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
             in_words = (f" (its {s.meta['comment_wavelength_line']} says {said:g} angstrom in a comment, which "
                         "nakit does not take on its own: give that, or the tube's anode for its K-alpha doublet)"
                         if said else "")
-            raise MissingFactError(path, f"the file states no wavelength{in_words}; give it (angstrom, or an anode "
+            stated = f"the file {s.no_wavelength}" if s.no_wavelength else "the file states no wavelength"
+            raise MissingFactError(path, f"{stated}{in_words}; give it (angstrom, or an anode "
                                    "such as 'Cu'): wavelength= here, or the scan's 'wavelength' key in notebook "
                                    "01's samples or under the sample's xrd in a study file"
                                    + _wavelength_beside(path), fact="wavelength")
-        out.append(_to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
+        out.append(ds := _to_dataset(path, fmt, s, wl, "argument" if override else "file", i, len(scans)))
+        if (why := _zero_block(ds, i)):
+            warnings.warn(NakitWarning(f"{path}: {why}"), stacklevel=2)
     return out
+
+
+def _zero_block(ds: xr.Dataset, index: int) -> str:
+    """Words for the runs of exact zeros in a scan of counts well above zero ("" when there are
+    none: :func:`nakit.xrd.counting.zero_runs`); the points are kept as read."""
+    if "counts" not in str(ds["intensity"].attrs.get("units", "")):
+        return ""
+    y = ds["intensity"].values
+    runs = zero_runs(y)
+    if not runs:
+        return ""
+    x = ds["two_theta"].values
+    where = ", ".join(f"{x[a]:.4g}-{x[b]:.4g} deg ({b - a + 1} points)" for a, b in runs)
+    floor = float(np.min(y[y != 0]))
+    return (f"range {index}: intensity is exactly 0 throughout 2theta {where}, inside a scan whose other points "
+            f"count {floor:g} or more: a damaged block of the file (or the detector stopped)? The zeros are read "
+            "as measured: a peak there can be neither found nor ruled out, and fits across them are wrong")
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -376,7 +401,8 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     if x.size < 2:
         raise FileFormatError(path, f"range {index}: fewer than two data points", field=f"range {index}")
     d = np.diff(x)
-    if np.all(d < 0):
+    descending = bool(np.all(d < 0))
+    if descending:
         order = slice(None, None, -1)
         x, y = x[order], y[order]
         s.sigma = None if s.sigma is None else s.sigma[order]
@@ -388,6 +414,11 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
         bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
         raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
     _check_angles(path, x, index)
+    if s.measured and (negative := negative_points(y)).size:
+        k = int(negative[-1] if descending else negative[0])  # the first in the file's order
+        raise InvalidDataError(path, f"intensity {y[k]:g} at 2theta {x[k]:.6g} deg ({negative.size} negative point(s) "
+                               f"in all); the file states these are measured {s.units}, which are never negative",
+                               field=f"range {index}, point {x.size - k if descending else k + 1}")
     if np.ptp(y) == 0:  # counts always scatter: one value throughout is a placeholder, not a scan
         raise InvalidDataError(path, f"every intensity is {y[0]:g}: nothing was measured", field=f"range {index}")
     dvars = {"intensity": ("two_theta", y, {"units": s.units, "long_name": "diffracted intensity"})}
@@ -455,6 +486,9 @@ def _tube_problem(wl: Wavelength, anode: str | None) -> str:
     if named in ANODES and tube and tube != named:
         problems.append(f"it names the anode {named}, whose K-alpha1 is {ANODES[named][0]:g} angstrom, but states "
                         f"{wl.ka1:g} angstrom, {tube}'s")
+    elif named in ANODES and not tube and anode_in_nm(wl.ka1) == named:
+        problems.append(f"it names the anode {named}, whose K-alpha1 is {ANODES[named][0]:g} angstrom, but states "
+                        f"{wl.ka1:g} angstrom, a tenth of it: the wavelength written in nm but labelled angstrom?")
     if not problems:
         return ""
     return ("the file's tube lines disagree: " + "; and ".join(problems) + ". The wavelengths stated are used, so "
@@ -1033,8 +1067,6 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
     return scans
 
 
-#: UXD's ``_WL_UNIT`` values and their factor to angstrom (DIFFRAC plus writes 'A'; 'nm' when set so)
-_UXD_WL_UNITS = {"a": 1.0, "å": 1.0, "angstrom": 1.0, "nm": 10.0}
 
 
 def _uxd_wavelength(keys, path) -> Wavelength | None:
@@ -1047,14 +1079,14 @@ def _uxd_wavelength(keys, path) -> Wavelength | None:
             return None
 
     unit = keys.get("_WL_UNIT", "A").strip()
-    if unit.lower() not in _UXD_WL_UNITS:
+    if unit.lower() not in WAVELENGTH_UNITS:
         raise FileFormatError(path, f"_WL_UNIT={unit!r}: expected 'A' (angstrom) or 'nm'", field="_WL_UNIT")
     ka1, ka2, ratio = num("_WL1"), num("_WL2"), num("_WLRATIO")
     if ka1 is None:
         ka1 = num("_RANGE_WL")
     if ka1 is None or ka1 <= 0:
         return None
-    to_angstrom = _UXD_WL_UNITS[unit.lower()]
+    to_angstrom = WAVELENGTH_UNITS[unit.lower()]
     return Wavelength._checked(ka1 * to_angstrom, ka2 * to_angstrom if ka2 and ka2 > 0 else None, ratio or 0.0)
 
 
@@ -1144,6 +1176,56 @@ def _gsas_bank(lines: list[str], i: int, stop: int, path, title: str, ends_with_
 
 # -------------------------------------------------------------------------------------- XML
 
+#: the units files write a wavelength in (UXD's ``_WL_UNIT``, XRDML's ``unit=``, BRML's ``Unit=``;
+#: lower case) and their factor to angstrom. DIFFRAC writes 'A' or 'Å', PANalytical 'Angstrom';
+#: 'nm' when set so.
+WAVELENGTH_UNITS = {"a": 1.0, "å": 1.0, "angstrom": 1.0, "ångström": 1.0, "nm": 10.0}
+
+
+def _xml_number(text: str | None, path, where: str, expected: str, *, whole: bool = False) -> float | None:
+    """The number an XML element's text or attribute holds; None when absent or empty.
+
+    Parameters
+    ----------
+    text
+        The element's text or the attribute's value.
+    path, where
+        The file, and the element or attribute (with the zip member for a container), for the message.
+    expected
+        What the value should be, in words ("the wavelength, a number").
+    whole
+        Require a whole number (a column index).
+
+    Raises
+    ------
+    FileFormatError
+        Text that is not a (whole) number, naming ``where`` and ``expected``.
+    """
+    if text is None or not text.strip():
+        return None
+    try:
+        value = parse_number(text, path=path, line=None, field=where)
+        if whole and value != int(value):
+            raise ValueError
+    except (FileFormatError, ValueError):
+        shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
+        raise FileFormatError(path, f"{where} holds {shown!r}; expected {expected}", field=where) from None
+    return value
+
+
+def _xml_wavelength(el, value: str | None, unit: str | None, path, where: str) -> float | None:
+    """A wavelength element's value in angstrom, in the unit it names (angstrom when it names none);
+    None when the element or its value is absent."""
+    if el is None:
+        return None
+    number = _xml_number(value, path, where, "the wavelength, a number")
+    if number is None:
+        return None
+    factor = WAVELENGTH_UNITS.get((unit or "angstrom").strip().lower())
+    if factor is None:
+        raise FileFormatError(path, f"{where} is in {unit!r}; expected a wavelength in Angstrom or nm", field=where)
+    return number * factor
+
 def _xml_root(data: bytes, path, what: str):
     try:
         return ET.fromstring(data)
@@ -1158,20 +1240,40 @@ def _strip_ns(root):
     return root
 
 
+#: XRDML ``<intensities unit=...>``: (nakit's unit, factor to it); the file's own counts are "measured"
+_XRDML_INTENSITY_UNITS = {"counts": ("counts", 1.0), "cps": ("counts/s", 1.0),
+                          "kcounts": ("counts", 1000.0), "kcps": ("counts/s", 1000.0)}
+#: XRDML ``<positions unit=...>``: factor to degrees
+_XRDML_ANGLE_UNITS = {"deg": 1.0, "rad": 180.0 / np.pi}
+
+
 def _parse_xrdml(data: bytes, path) -> list[_Scan]:
+    """PANalytical XRDML: ``<usedWavelength>`` (``kAlpha1``, ``kAlpha2`` in their ``unit``,
+    ``ratioKAlpha2KAlpha1``), then per ``<scan>`` its ``<dataPoints>``: 2Theta ``<positions>``
+    (``listPositions``, or ``startPosition`` and ``endPosition``, in deg or rad), the
+    ``commonCountingTime`` and the ``<intensities>`` (or ``<counts>``) in counts or cps (kcounts
+    and kcps times 1000). An intensity unit or angle unit not among those is refused; a
+    ``kAlpha1`` of 0 is no wavelength, said so; a ``startPosition`` above the ``endPosition`` is
+    read as a scan downwards, with a warning.
+    """
     root = _strip_ns(_xml_root(data, path, "XRDML file"))
     meas = root.find("xrdMeasurement")
     if meas is None:
         raise FileFormatError(path, "no <xrdMeasurement> element")
-    wl = None
+    wl, no_wavelength = None, ""
     uw = meas.find("usedWavelength")
     if uw is not None:
         def val(tag):
             el = uw.find(tag)
-            return float(el.text) if el is not None and el.text else None
-        ka1, ka2, ratio = val("kAlpha1"), val("kAlpha2"), val("ratioKAlpha2KAlpha1")
-        if ka1:
+            return _xml_wavelength(el, None if el is None else el.text, None if el is None else el.get("unit"),
+                                   path, f"<usedWavelength><{tag}>")
+        ka1, ka2 = val("kAlpha1"), val("kAlpha2")
+        ratio = _xml_number(uw.findtext("ratioKAlpha2KAlpha1"), path, "<usedWavelength><ratioKAlpha2KAlpha1>",
+                            "the K-alpha2/K-alpha1 intensity ratio, a number (0.5 for a tube)")
+        if ka1 is not None and ka1 > 0:
             wl = Wavelength._checked(ka1, ka2, ratio or 0.0)
+        elif ka1 is not None:  # written, but no wavelength: not "states none"
+            no_wavelength = f"states <usedWavelength><kAlpha1> {ka1:g}, which is no wavelength"
     anode = meas.findtext("incidentBeamPath/xRayTube/anodeMaterial")
     scans = []
     for k, scan in enumerate(meas.findall("scan")):
@@ -1183,35 +1285,87 @@ def _parse_xrdml(data: bytes, path) -> list[_Scan]:
             ynode = dp.find("counts")
         if ynode is None or not (ynode.text or "").strip():
             raise FileFormatError(path, f"scan {k} has no <intensities> or <counts>", field="dataPoints")
-        try:
-            y = np.array(ynode.text.split(), dtype=float)
-        except ValueError:
-            raise FileFormatError(path, f"scan {k}: non-numeric intensity", field="intensities") from None
+        unit = ynode.get("unit", "counts")
+        if unit not in _XRDML_INTENSITY_UNITS:
+            raise FileFormatError(path, f"scan {k}: <{ynode.tag} unit={unit!r}>; expected one of "
+                                  f"{', '.join(map(repr, _XRDML_INTENSITY_UNITS))}", field=f"<{ynode.tag}> unit")
+        units, factor = _XRDML_INTENSITY_UNITS[unit]
+        y = _xml_numbers(ynode.text, path, f"scan {k} <{ynode.tag}>") * factor
         pos = next((p for p in dp.findall("positions") if p.get("axis") == "2Theta"), None)
         if pos is None:
             raise FileFormatError(path, f"scan {k} has no 2Theta positions", field="positions")
-        listed = pos.findtext("listPositions")
-        if listed:
-            x = np.array(listed.split(), dtype=float)
-        else:
-            try:
-                a, b = float(pos.findtext("startPosition")), float(pos.findtext("endPosition"))
-            except (TypeError, ValueError):
-                raise FileFormatError(path, f"scan {k}: 2Theta start/end missing", field="positions") from None
-            x = np.linspace(a, b, y.size)
+        x = _xrdml_positions(pos, y.size, path, k)
         if x.size != y.size:
             raise FileFormatError(path, f"scan {k}: {x.size} positions but {y.size} intensities", field="dataPoints")
-        t = dp.findtext("commonCountingTime")
-        units = ynode.get("unit", "counts")
-        scans.append(_Scan(x, y, units="counts/s" if units == "cps" else "counts",
-                           meta={"anode": anode, "counting_time_s": float(t) if t else None,
-                                 "status": meas.get("status")}, wavelength=wl))
+        t = _xml_number(dp.findtext("commonCountingTime"), path, f"scan {k} <commonCountingTime>",
+                        "the counting time per step, a number of seconds")
+        scans.append(_Scan(x, y, units=units, measured=True, no_wavelength=no_wavelength,
+                           meta={"anode": anode, "counting_time_s": t, "status": meas.get("status")}, wavelength=wl))
     if not scans:
         raise FileFormatError(path, "no <scan> elements")
     return scans
 
 
+def _xml_numbers(text: str, path, where: str) -> np.ndarray:
+    """The white-space separated numbers of an XML element's text; refused naming the first that is none."""
+    tokens = text.split()
+    try:
+        return np.array(tokens, dtype=float)
+    except ValueError:
+        bad = next(i for i, t in enumerate(tokens) if _xml_float_or_none(t) is None)
+        raise FileFormatError(path, f"{where}: non-numeric value {bad + 1} of {len(tokens)}, {tokens[bad][:40]!r}; "
+                              "expected a number", field=f"{where}, value {bad + 1}") from None
+
+
+def _xml_float_or_none(token: str) -> float | None:
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def _xrdml_positions(pos, n: int, path, k: int) -> np.ndarray:
+    """2theta (deg) of an XRDML scan's ``n`` points from its 2Theta ``<positions>`` element."""
+    unit = pos.get("unit", "deg")
+    if unit not in _XRDML_ANGLE_UNITS:
+        raise FileFormatError(path, f"scan {k}: <positions axis='2Theta' unit={unit!r}>; expected 'deg' or 'rad'",
+                              field="<positions> unit")
+    listed = pos.findtext("listPositions")
+    if listed and listed.strip():
+        x = _xml_numbers(listed, path, f"scan {k} <listPositions>")
+    else:
+        ends = [_xml_number(pos.findtext(tag), path, f"scan {k} <{tag}>", "a 2theta angle, a number")
+                for tag in ("startPosition", "endPosition")]
+        if None in ends:
+            missing = " and ".join(f"<{t}>" for t, v in zip(("startPosition", "endPosition"), ends) if v is None)
+            raise FileFormatError(path, f"scan {k}: 2Theta positions without {missing}", field="positions")
+        a, b = ends
+        if a > b:  # a scan measured downwards exists, but far more often the two were edited or swapped
+            warnings.warn(NakitWarning(
+                f"{path}: scan {k}'s 2Theta <startPosition> {a:g} is above its <endPosition> {b:g}: read as a scan "
+                f"measured downwards, from {a:g} to {b:g} {unit}; if it was not, the positions are wrong"),
+                stacklevel=5)
+        x = np.linspace(a, b, n)
+    if unit == "rad":
+        if x.size and np.nanmax(np.abs(x)) > np.pi:
+            raise FileFormatError(path, f"scan {k}: 2Theta positions in 'rad' run to {np.nanmax(np.abs(x)):g}, beyond "
+                                  "pi (180 deg): the values are not radians; expected the unit they are in ('deg')",
+                                  field="<positions> unit")
+        x = np.degrees(x)
+    return x
+
+
 def _parse_brml(data: bytes, path) -> list[_Scan]:
+    """Bruker BRML: a zip whose ``Experiment*/RawData*.xml`` members hold the tube's wavelengths
+    (``WaveLengthAlpha1`` ... with their ``Unit``), and per ``<DataRoute>`` comma-separated
+    ``<Datum>`` rows whose columns ``<DataViews>`` names (:func:`_brml_columns`).
+
+    The rows are checked against the file's own count (``SubScanInfo MeasuredSteps``, else
+    ``MeasurementPoints``): an empty or missing ``<Datum>`` is refused. A point whose 2theta or
+    counter holds the file's ``<BlankingValue>`` (-9999: "not measured") is left out with a
+    warning naming how many and where, as DIFFRAC.EVA shows no point there; the counter's other
+    values are measured counts (``Unit Base="Counts"``), refused when negative.
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = zf.namelist()
@@ -1229,49 +1383,120 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
         if tube is not None:
             def v(tag):
                 el = tube.find(tag)
-                return float(el.get("Value")) if el is not None and el.get("Value") else None
+                where = f"{name} <{tag}> Value"
+                if tag == "WaveLengthRatio":
+                    return _xml_number(None if el is None else el.get("Value"), path, where,
+                                       "the K-alpha2/K-alpha1 intensity ratio, a number (0.5 for a tube)")
+                return _xml_wavelength(el, None if el is None else el.get("Value"),
+                                       None if el is None else el.get("Unit"), path, where)
             ka1, ka2, ratio = v("WaveLengthAlpha1"), v("WaveLengthAlpha2"), v("WaveLengthRatio")
             if ka1:
                 wl = Wavelength._checked(ka1, ka2, ratio or 0.0)
         anode = (root.findtext(".//Tube/TubeMaterial") or "").strip() or None
         for route in root.iter("DataRoute"):
-            x_col, y_col = _brml_columns(route, path, name)
-            rows = [d.text.split(",") for d in route.findall("Datum") if d.text]
-            try:
-                arr = np.array(rows, dtype=float)
-            except ValueError:
-                raise FileFormatError(path, f"{name}: <Datum> rows differ in length or hold non-numbers",
-                                      field="Datum") from None
-            if arr.ndim != 2 or arr.shape[1] <= max(x_col, y_col):
-                raise FileFormatError(path, f"{name}: <Datum> rows have too few values", field="Datum")
-            t = route.findtext("ScanInformation/TimePerStep")
-            scans.append(_Scan(arr[:, x_col], arr[:, y_col],
-                               meta={"scan_name": (route.find("ScanInformation") or {}).get("ScanName")
-                                     if route.find("ScanInformation") is not None else None,
-                                     "time_per_step_s": float(t) if t else None, "member": name,
-                                     "anode": anode},
-                               wavelength=wl))
+            scans.append(_brml_route(route, path, name, wl, anode))
     if not scans:
         raise FileFormatError(path, "no <DataRoute> with data in the BRML archive")
     return scans
 
 
-def _brml_columns(route, path, name) -> tuple[int, int]:
+def _brml_route(route, path, name: str, wl: Wavelength | None, anode: str | None) -> _Scan:
+    """One ``<DataRoute>`` of a BRML member as a scan (see :func:`_parse_brml`)."""
+    columns = _brml_columns(route, path, name)
+    x_col, y_col = columns.x, columns.y
+    data = route.findall("Datum")
+    for i, d in enumerate(data):
+        if not (d.text or "").strip():
+            raise FileFormatError(path, f"{name}: <Datum> {i + 1} of {len(data)} is empty; expected its comma-separated "
+                                  "values (time, ..., 2theta, ..., counts)", field=f"{name} <Datum> {i + 1}")
+    info = route.find("ScanInformation")
+    declared, said = _brml_declared(route, path, name)
+    if declared is not None and declared != len(data):
+        raise FileFormatError(path, f"{name}: the file declares {declared} points ({said}) but holds {len(data)} "
+                              "<Datum> rows: rows were lost or added", field=f"{name} {said}")
+    rows = [d.text.split(",") for d in data]
+    try:
+        arr = np.array(rows, dtype=float)
+    except ValueError:
+        arr = None
+    if arr is None or arr.ndim != 2:
+        width = len(rows[0]) if rows else 0
+        for i, row in enumerate(rows):
+            if len(row) != width or any(_xml_float_or_none(f) is None for f in row):
+                raise FileFormatError(path, f"{name}: <Datum> {i + 1} reads {data[i].text.strip()[:60]!r}; expected "
+                                      f"{width} comma-separated numbers like the first row", field=f"{name} <Datum> {i + 1}")
+        raise FileFormatError(path, f"{name}: <Datum> rows differ in length or hold non-numbers", field="Datum")
+    if arr.shape[0] == 0 or arr.shape[1] <= max(x_col, y_col):
+        raise FileFormatError(path, f"{name}: <Datum> rows have too few values", field="Datum")
+    x, y = arr[:, x_col], arr[:, y_col]
+    blank = np.zeros(x.size, bool)
+    if columns.x_blank is not None:
+        blank |= x == columns.x_blank
+    if columns.y_blank is not None:
+        blank |= y == columns.y_blank
+    if blank.any():
+        shown = ", ".join(f"{v:g}" for v in x[blank][:5]) + (", ..." if blank.sum() > 5 else "")
+        warnings.warn(NakitWarning(
+            f"{path}: {int(blank.sum())} point(s) of {name} hold the file's <BlankingValue> (not measured) and are left "
+            f"out: at 2theta {shown} deg (<Datum> {', '.join(str(i + 1) for i in np.flatnonzero(blank)[:5])}"
+            f"{', ...' if blank.sum() > 5 else ''})"), stacklevel=5)
+        x, y = x[~blank], y[~blank]
+    t = _xml_number(route.findtext("ScanInformation/TimePerStep"), path, f"{name} <TimePerStep>",
+                    "the time per step, a number of seconds")
+    return _Scan(x, y, measured=columns.counts,
+                 meta={"scan_name": info.get("ScanName") if info is not None else None,
+                       "time_per_step_s": t, "member": name, "anode": anode},
+                 wavelength=wl)
+
+
+def _brml_declared(route, path, name: str) -> tuple[int | None, str]:
+    """(the number of <Datum> rows a DataRoute declares, the field that says so): its SubScanInfo
+    MeasuredSteps (summed), else its MeasurementPoints; (None, "") when it declares none."""
+    measured = [_xml_number(sub.get("MeasuredSteps"), path, f"{name} <SubScanInfo> MeasuredSteps",
+                            "a whole number of steps", whole=True) for sub in route.iter("SubScanInfo")]
+    measured = [m for m in measured if m is not None]
+    if measured:
+        return int(sum(measured)), "<SubScanInfo> MeasuredSteps"
+    points = _xml_number(route.findtext("ScanInformation/MeasurementPoints"), path,
+                         f"{name} <MeasurementPoints>", "a whole number of points", whole=True)
+    return (None, "") if points is None else (int(points), "<MeasurementPoints>")
+
+
+@dataclass
+class _BrmlColumns:
+    """Where a BRML DataRoute keeps 2theta and the counter in its <Datum> rows, the values that mean
+    "not measured" there (their views' <BlankingValue>), and whether the counter counts."""
+
+    x: int
+    y: int
+    x_blank: float | None = None
+    y_blank: float | None = None
+    counts: bool = False
+
+
+def _brml_columns(route, path, name) -> _BrmlColumns:
     """Column indices of 2theta and of the counter in a DataRoute's comma-separated <Datum> rows."""
     x_col = y_col = None
+    x_blank = y_blank = None
+    counts = False
     for view in route.iter("RawDataView"):
-        start = int(view.get("Start", "-1"))
-        if view.find("Recording") is not None and y_col is None:
-            y_col = start
+        start = _xml_number(view.get("Start", "-1"), path, f"{name} <RawDataView> Start",
+                            "a whole number, the view's first column in the <Datum> rows", whole=True)
+        start = int(start)
+        blank = _xml_number(view.findtext(".//BlankingValue"), path, f"{name} <BlankingValue>", "a number")
+        recording = view.find("Recording")
+        if recording is not None and y_col is None:
+            y_col, y_blank = start, blank
+            counts = (recording.find("Unit") is not None and recording.find("Unit").get("Base") == "Counts")
         varying = view.find("Varying")
         if varying is not None:
             for k, fd in enumerate(varying.findall("FieldDefinitions")):
                 if fd.get("AxisId") == "TwoTheta" or fd.get("FieldName") == "TwoTheta":
-                    x_col = start + k
+                    x_col, x_blank = start + k, blank
     if x_col is None or y_col is None:
         raise FileFormatError(path, f"{name}: cannot locate the TwoTheta and counter columns in <DataViews>",
                               field="DataViews")
-    return x_col, y_col
+    return _BrmlColumns(x_col, y_col, x_blank, y_blank, counts)
 
 
 def _parse_rigaku_ras(data: bytes, path) -> list[_Scan]:
