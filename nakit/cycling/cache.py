@@ -84,6 +84,18 @@ def read_record_parquet(path: str | os.PathLike) -> xr.Dataset:
     return xr.Dataset(data, coords=coords, attrs={k: _from_json(v) for k, v in meta["attrs"].items()})
 
 
+def _rewarn(record: xr.Dataset) -> None:
+    """Say again what the reader warned about the file when it was parsed (a cached read would
+    otherwise hide it: :data:`~nakit.cycling.readers.READER_WARNINGS`)."""
+    import warnings
+
+    from ..errors import NakitWarning
+    from .readers import READER_WARNINGS
+
+    for message in str(record.attrs.get(READER_WARNINGS) or "").splitlines():
+        warnings.warn(NakitWarning(message), stacklevel=3)
+
+
 def cached(path: str | os.PathLike, reader: Callable[..., xr.Dataset] | None = None, *,
            cache_dir: str | os.PathLike | None = None, **reader_kwargs) -> xr.Dataset:
     """Read ``path`` through ``reader`` (default :func:`~nakit.cycling.readers.read_cycling`),
@@ -100,7 +112,9 @@ def cached(path: str | os.PathLike, reader: Callable[..., xr.Dataset] | None = N
     key = hashlib.sha256((sha256_file(src) + tag).encode()).hexdigest()[:24]
     target = Path(cache_dir or default_cache_dir()) / f"{src.stem}-{key}.parquet"
     if target.is_file():
-        return read_record_parquet(target)
+        record = read_record_parquet(target)
+        _rewarn(record)
+        return record
     record = reader(src, **reader_kwargs)
     write_record_parquet(record, target)
     return record

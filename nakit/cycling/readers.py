@@ -343,7 +343,38 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     table = _land_cycle_table(wb, path)
     if table is not None:
         attach_cycler_table(rec, table, "LAND Cycle-Tab")
+        check_table_cycles(rec, table, path, ",".join(sheets), _cycle_sheet(wb))
     return rec
+
+
+#: ``attrs`` key of what a reader found doubtful in the file (one message a line): warned when read,
+#: and again when the record comes back from the Parquet cache (:func:`nakit.cycling.cache.cached`)
+READER_WARNINGS = "reader_warnings"
+
+
+def warn_about_file(record: xr.Dataset, message: str) -> None:
+    """Warn (:class:`~nakit.errors.NakitWarning`) about the file ``record`` was read from, and keep
+    the message in ``record.attrs[READER_WARNINGS]`` so a cached read says it again."""
+    import warnings
+
+    from ..errors import NakitWarning
+
+    kept = record.attrs.get(READER_WARNINGS)
+    record.attrs[READER_WARNINGS] = f"{kept}\n{message}" if kept else message
+    warnings.warn(NakitWarning(message), stacklevel=3)
+
+
+def check_table_cycles(record: xr.Dataset, table: xr.Dataset, path, record_sheet: str, table_sheet: str) -> None:
+    """Warn when the cycler's own per-cycle table lists more cycles than the record holds: the
+    record was cut short (a workbook whose record sheet lost its end reads as a shorter run,
+    every later cycle silently missing), naming both numbers."""
+    listed = int(table.sizes.get("cycle", 0))
+    held = np.unique(record["cycle"].values) if "cycle" in record.variables else np.array([])
+    if listed > held.size:
+        span = f" (cycles {held.min()}-{held.max()})" if held.size else ""
+        warn_about_file(record, f"{Path(path).name}: the cycler's own per-cycle table ({table_sheet}) lists {listed} "
+                                f"cycles, the record ({record_sheet}) holds {held.size}{span}: the record is cut short "
+                                "(a damaged or partial export?), and the cycles it lacks are missing from every result")
 
 
 def _cycle_sheet(wb) -> str | None:
