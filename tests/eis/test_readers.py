@@ -191,13 +191,15 @@ def test_mpt_huge_header_count_is_refused_without_allocating(tmp_path):
 
 
 def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None):
-    """peis.mpt with its sweep repeated (optionally at shifted frequencies or cut short)."""
+    """peis.mpt with its sweep repeated (optionally at shifted frequencies or cut short), the
+    repeat 100 s later (EC-Lab's clock runs forward)."""
     lines = _mpt_lines()
     head, rows = lines[:70], lines[70:]
     second = []
     for ln in rows[:stop]:
         parts = ln.split("\t")
         parts[0] = f"{float(parts[0]) * second_f_scale:.7E}"
+        parts[5] = f"{float(parts[5]) + 100.0!r}"  # time/s
         second.append("\t".join(parts))
     if loop_table:
         extra = ["Number of loops : 2", f"Loop 0 from point number 0 to {len(rows) - 1}",
