@@ -327,3 +327,24 @@ def test_module_has_no_heavy_imports():
             "& set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_file_known_to_pass_the_cap_is_not_decompressed_again(tmp_path, monkeypatch):
+    """nakit.read tries five readers on a file: a 180 kB .bz2 of 3 GB was expanded up to the cap by
+    each in turn (8 s, 1.2 GB at peak) before the last refusal."""
+    import gzip
+
+    from nakit import textio
+
+    path = tmp_path / "scan.xy.gz"
+    path.write_bytes(gzip.compress(b"0" * 10_000))
+    opened = []
+    real = textio._OPENERS[".gz"]
+    monkeypatch.setitem(textio._OPENERS, ".gz", (real[0], lambda *a, **k: (opened.append(1), real[1](*a, **k))[1]))
+    for cap in (1000, 500, 1000):
+        with pytest.raises(FileFormatError, match=f"decompresses to more than {cap} bytes"):
+            textio.read_bytes(path, max_bytes=cap)
+    assert len(opened) == 1  # the smaller and the same cap: known without opening it again
+    assert len(textio.read_bytes(path, max_bytes=20_000)) == 10_000 and len(opened) == 2  # a larger cap: read
+    path.write_bytes(gzip.compress(b"0" * 100))  # a new file of that name (other size and time): read again
+    assert len(textio.read_bytes(path, max_bytes=1000)) == 100
