@@ -127,7 +127,9 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
             mpr = biologic.MPRfile(fh)
         data = mpr.data
     except Exception as exc:  # galvani raises bare ValueError/NotImplementedError/struct.error
-        raise FileFormatError(p, f"galvani could not read this .mpr file ({type(exc).__name__}: {exc})") from None
+        said = " ".join(str(exc).split())  # galvani's messages span indented lines
+        raise FileFormatError(p, f"galvani could not read this .mpr file ({type(exc).__name__}: {said}){_mpr_hint(exc)}"
+                              ) from None
     names = list(data.dtype.names)
     columns: dict[str, np.ndarray] = {}
     originals: list[str] = []
@@ -153,6 +155,21 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     if stamp is not None:
         meta["start"] = stamp.isoformat()
     return df, meta
+
+
+def _mpr_hint(exc: Exception) -> str:
+    """What galvani's bare exception most likely means, in words (its own messages are often
+    empty: an ``AssertionError`` for a data module whose point count disagrees with its bytes)."""
+    text = str(exc)
+    if "end of file" in text:
+        return ": the file ends inside a module: a truncated copy? (expected the whole file as EC-Lab wrote it)"
+    if isinstance(exc, AssertionError) or "MODULE" in text or "buffer" in text or "unpack" in text:
+        return (": a module's declared length or point count disagrees with the bytes that follow, as in a "
+                "damaged or truncated copy; expected the file as EC-Lab wrote it (or its .mpt text export)")
+    if isinstance(exc, (IndexError, KeyError, NotImplementedError)):
+        return (": a column or module ID galvani does not know (a damaged header, or a newer EC-Lab than galvani "
+                "reads); export it from EC-Lab as .mpt text, which nakit reads")
+    return ""
 
 
 _HEADER_COUNT = re.compile(r"^\s*Nb header lines\s*:\s*(\d+)\s*$")

@@ -258,3 +258,23 @@ def test_a_zeroed_block_of_an_mpr_is_refused_not_split_into_loops(tmp_path):
                                               r"\(3 such row\(s\)\): .*damaged records"):
         read_eis(damaged)
     assert read_eis(peer_file("echem", "yadg", "peis.mpr")).sizes == {"frequency": 32}
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("damage, words", [
+    (lambda d: d[: len(d) // 2], r"\(OSError: Unexpected end of file while reading data current module: .*\): the file "
+                                 r"ends inside a module: a truncated copy\?"),
+    (lambda d: d.replace(b"MODULE", b"MODULx", 2), r"a module's declared length or point count disagrees with the bytes"),
+])
+def test_galvanis_refusals_say_what_they_mean_on_one_line(tmp_path, damage, words):
+    """galvani's messages for a damaged .mpr were passed on bare: "AssertionError: ", or an OSError
+    text of four indented lines."""
+    pytest.importorskip("galvani")
+    from nakit.eis import read_eis
+    from nakit.errors import FileFormatError
+
+    path = tmp_path / "peis.mpr"
+    path.write_bytes(damage(peer_file("echem", "yadg", "peis.mpr").read_bytes()))
+    with pytest.raises(FileFormatError, match=words) as err:
+        read_eis(path)
+    assert "\n" not in str(err.value)
