@@ -33,7 +33,12 @@ Every reader returns one Dataset per scan range with
   ``wavelength_source`` ("file" or "argument") and the ``source_*``/``instrument_*``
   provenance keys of :mod:`nakit.datamodel`.
 
-A file that does not state a wavelength needs one as an argument; none is assumed.
+A file that does not state a wavelength needs one as an argument; none is assumed. A
+wavelength is read in the unit the file names for it (angstrom or nm; another is refused), and
+a file whose anode, K-alpha1 and K-alpha2 disagree is read as stated with a warning
+(:func:`_tube_problem`). Where the file states that its intensities are the detector's counts
+(XRDML, BRML) a negative one is refused naming the point; a run of exact zeros inside a scan
+of counts well above zero is warned about (:func:`nakit.xrd.counting.zero_runs`).
 """
 
 from __future__ import annotations
@@ -1318,6 +1323,7 @@ def _xml_numbers(text: str, path, where: str) -> np.ndarray:
 
 
 def _xml_float_or_none(token: str) -> float | None:
+    """``token`` as a float, None when it is none (to find the value a whole-array parse choked on)."""
     try:
         return float(token)
     except ValueError:
