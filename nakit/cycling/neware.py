@@ -36,8 +36,8 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, existing_file, require
 from ..textio import check_last_row, read_text_lines
 from .cell import mass_mg
-from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_zip_container,
-                      find_columns, require_finite, scale_factor, to_numbers)
+from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_table_cycles,
+                      check_zip_container, find_columns, require_finite, scale_factor, to_numbers)
 from .record import attach_cycler_table, make_record
 
 # record columns of a BTSDA 7 Detail sheet: no test time, only the time within the step
@@ -102,6 +102,7 @@ def _record(cols: Mapping[str, np.ndarray], path, fmt: str, table: xr.Dataset | 
                       attrs=file_provenance(path, fmt, cycler="Neware", **instrument))
     if table is not None:
         attach_cycler_table(rec, table, source)
+        check_table_cycles(rec, table, path, "record", source)  # a record cut short: fewer cycles than the table
     return rec
 
 

@@ -52,3 +52,22 @@ def test_the_whole_record_is_not_warned_about():
         warnings.simplefilter("error", NakitWarning)
         rec = read_cycling(peer_file("echem", "cellpy", "custom_data_002.xlsx"))
     assert "reader_warnings" not in rec.attrs
+
+
+@pytest.mark.peer
+def test_a_neware_record_with_fewer_cycles_than_its_own_table_is_warned_about():
+    """Neware's workbooks keep a Cycle table beside the record, as LAND's do: the same check."""
+    import numpy as np
+
+    from nakit.cycling import cycler_table
+    from nakit.cycling.neware import _record
+
+    path = peer_file("echem", "cellpy", "nw_regular_export_ife_example.csv")
+    whole = read_cycling(path)
+    table = cycler_table(whole)
+    first = whole.isel(time=np.flatnonzero(whole["cycle"].values <= 3))  # the record of cycles 1-3 only
+    cols = {"time": first["time"].values, "voltage": first["voltage"].values, "current": first["current"].values,
+            "cycle": first["cycle"].values}
+    with pytest.warns(NakitWarning, match=r"nw_regular_export_ife_example\.csv: the cycler's own per-cycle table \(cycle rows\) lists 20 cycles, "
+                                          r"the record \(record\) holds 3 \(cycles 1-3\): the record is cut short"):
+        _record(cols, path, "Neware regular csv", table, "cycle rows")
