@@ -61,7 +61,7 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..anodes import ANODE_FORM, ANODES, SAME_ANODE, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
-from ..sheets import is_table, is_workbook, table_lines
+from ..sheets import is_table, is_workbook, table_lines, zip_reason
 from .counting import negative_points, radians_hint, zero_runs
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
                       decode, first_column_technique, parse_number, read_bytes, read_text_lines,
@@ -295,7 +295,7 @@ def detect_format(data: bytes, suffix: str, path) -> str:
     if data[:3] == b"RAW":
         raise FileFormatError(path, f"a Bruker RAW file of an unknown version (magic {data[:7]!r}); nakit "
                               "reads 'RAW ', 'RAW2', 'RAW1.01' and 'RAW4.00'", field="byte 0")
-    if data[:4] == b"PK\x03\x04":
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):  # a zip, or an empty one (its end record alone)
         return _detect_zip(data, path)
     if is_table(data, path):  # a legacy .xls holding a table
         return "workbook"
@@ -347,7 +347,9 @@ def _detect_zip(data: bytes, path) -> str:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise FileFormatError(path, f"starts like a zip archive (as BRML and RASX do) but is not a readable "
-                              f"zip archive ({exc})") from None
+                              f"one: {zip_reason(exc)}") from None
+    if not names:
+        raise FileFormatError(path, "an empty zip archive (it holds no files), not a BRML or RASX scan")
     if any(re.search(r"RawData\d+\.xml$", n) for n in names):
         return "brml"
     if any(re.search(r"(^|/)Profile\d+\.txt$", n) for n in names):
@@ -1376,7 +1378,7 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = zf.namelist()
     except zipfile.BadZipFile as exc:
-        raise FileFormatError(path, f"BRML must be a zip archive ({exc})") from None
+        raise FileFormatError(path, f"BRML must be a zip archive: {zip_reason(exc)}") from None
     raw_names = sorted(n for n in names if re.search(r"RawData\d+\.xml$", n))
     if not raw_names:
         raise FileFormatError(path, "no Experiment*/RawData*.xml inside the BRML archive")

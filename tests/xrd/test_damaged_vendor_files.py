@@ -219,3 +219,18 @@ def test_xrdml_start_above_end_is_warned_about(tmp_path):
     assert float(ds.two_theta[0]) == pytest.approx(41.75)
     assert [w for w in said if "<startPosition> 50.05 is above its <endPosition> 41.75" in w]
     assert not [w for w in _read_warnings(peer_file("xrd", "xylib", "empyrean.xrdml"))[1] if "startPosition" in w]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("damage, words", [
+    (lambda whole: whole[: len(whole) // 2], "the archive's end (its central directory) is missing: the file is truncated?"),
+    (lambda whole: b"PK\x05\x06" + bytes(18), "an empty zip archive (it holds no files), not a BRML or RASX scan"),
+])
+def test_a_truncated_or_empty_brml_says_so(tmp_path, damage, words):
+    """A BRML cut short said "not a readable zip archive (File is not a zip file)", and an empty zip
+    "binary content of no XRD format nakit knows"."""
+    path = tmp_path / "scan.brml"
+    path.write_bytes(damage(peer_file("xrd", "project_chameleon", "standard.brml").read_bytes()))
+    with pytest.raises(FileFormatError) as err:
+        read_xrd(path)
+    assert str(err.value).endswith(words)
