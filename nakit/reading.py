@@ -274,7 +274,7 @@ def read_elsewhere(path: str | os.PathLike, technique: str) -> str:
     format", as if the file could not be read at all."""
     from .paths import NOTEBOOKS
 
-    outcomes = {t: _attempt(t, path, {}) for t in TECHNIQUES if t != technique}  # (Dataset, _) or (None, error)
+    outcomes = {t: _hint_attempt(t, path) for t in TECHNIQUES if t != technique}  # (Dataset, _) or (None, error)
     read_by = [t for t, (ds, _) in outcomes.items() if ds is not None]
     known = [t for t, (_, got) in outcomes.items()
              if isinstance(got, (MissingFactError, MissingDependencyError, UnsupportedMeasurementError))]
@@ -283,6 +283,15 @@ def read_elsewhere(path: str | os.PathLike, technique: str) -> str:
         return ""
     return (f"nakit reads it as {KINDS[found[0]]} (notebook {NOTEBOOKS[found[0]]}): is it listed under the "
             "wrong technique?")
+
+
+def _hint_attempt(technique: str, path):
+    """:func:`_attempt` for a hint only: a reader that fails otherwise than on purpose (a bug on
+    an odd file) gives no hint, rather than replacing the refusal being explained."""
+    try:
+        return _attempt(technique, path, {})
+    except Exception as exc:  # noqa: BLE001  (the refusal it would explain is the error to show)
+        return None, exc
 
 
 def technique_of(ds) -> str:

@@ -336,3 +336,17 @@ def test_a_file_no_reader_takes_gets_no_such_hint(tmp_path):
     junk.write_text("hello\nworld\n", encoding="utf-8")
     assert read_elsewhere(junk, "sorption") == ""
     assert read_elsewhere(data_dir() / "sorption" / "cmk3_micromeritics.xlsx", "sorption") == ""
+
+
+def test_a_reader_failing_by_a_bug_gives_no_hint_and_no_crash(tmp_path, monkeypatch):
+    """The hint tries the other readers on a refused file: one failing otherwise than on purpose must
+    not replace the refusal it would explain (the sample is set aside, not the notebook failed)."""
+    from nakit import reading
+
+    def broken(path, **facts):
+        raise ZeroDivisionError("a bug")
+    real = reading.reader
+    monkeypatch.setattr(reading, "reader", lambda t: broken if t == "raman" else real(t))
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\nworld\n", encoding="utf-8")
+    assert reading.read_elsewhere(junk, "sorption") == ""
