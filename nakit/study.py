@@ -83,7 +83,7 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .batch.engine import Job, JobResult, run_jobs, summarise
 from .errors import ParameterError

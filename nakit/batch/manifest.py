@@ -37,7 +37,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import FileFormatError, ParameterError
+from ..errors import ParameterError
 from ..paths import notebooks_dir, safe_names
 from ..runfolder import root_problems
 from ..params import absolute_inputs, closest

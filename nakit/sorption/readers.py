@@ -27,7 +27,6 @@ file gives a :class:`~nakit.errors.FileFormatError` naming it and the problem.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
