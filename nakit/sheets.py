@@ -67,6 +67,7 @@ def _filled_sheets(data: bytes) -> int | None:
     workbook's record sheet of 100 000 rows was parsed by every reader to learn it is one of
     two); None for other workbooks."""
     import zipfile
+    import zlib
 
     if not data.startswith(_ZIP):
         return None
@@ -75,8 +76,8 @@ def _filled_sheets(data: bytes) -> int | None:
             sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/sheet")]
             # a sheet's XML past 64 kB holds cells; a smaller one is read to see whether it holds any
             return sum(1 for i in sheets if i.file_size > 1 << 16 or re.search(rb"<c[ >]", zf.read(i)))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+        return None  # (a damaged member: the workbook readers say which)
 
 
 def zip_reason(exc: BaseException) -> str:

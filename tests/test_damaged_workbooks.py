@@ -79,10 +79,12 @@ def test_a_zeroed_block_in_other_cycler_workbooks_names_the_corrupt_member(tmp_p
     (dict(drop=["xl/sharedStrings.xml"]), r"text cells \(its shared strings\) are listed but their part is missing",
      "xl/sharedStrings.xml"),
     (dict(corrupt=RECORD), "corrupt zip member", RECORD),
+    # the cycle table's member: nakit.read's XRD sniffing (how many sheets hold cells) raised zlib.error
+    (dict(corrupt="xl/worksheets/sheet1.xml"), "corrupt zip member", "xl/worksheets/sheet1.xml"),
     (dict(edit={RECORD: lambda t: t[:len(t) // 2]}), r"sheet 'Record-Tab' \(xl/worksheets/sheet2.xml\) cannot be "
                                                       r"read: damaged \(syntax error", RECORD),
     (dict(drop=["xl/workbook.xml"]), "an Excel workbook without its xl/workbook.xml part", "xl/workbook.xml"),
-], ids=["sheet-missing", "shared-strings-missing", "member-corrupt", "sheet-xml-cut", "workbook-xml-missing"])
+], ids=["sheet-missing", "shared-strings-missing", "member-corrupt", "cycle-member-corrupt", "sheet-xml-cut", "workbook-xml-missing"])
 def test_zip_damage_to_a_land_workbook_names_the_part(tmp_path, damage, expected, field):
     path = _rewritten(tmp_path, "land.xlsx", **damage)
     for reader in (read_cycling, nakit.read):
