@@ -70,8 +70,8 @@ class _TooBig(FileFormatError):
 
 
 def _too_big(path: Path, cap: int) -> FileFormatError:
-    return _TooBig(path, f"decompresses to more than {cap} bytes (the limit; pass a larger "
-                                 "max_bytes if this file is genuine)")
+    return _TooBig(path, f"decompresses to more than {cap} bytes, the limit against archives that expand without "
+                         "end; if the file is genuine, decompress it yourself and give nakit the plain file")
 
 
 def _read_capped(stream, path: Path, cap: int) -> bytes:
