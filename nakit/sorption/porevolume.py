@@ -50,10 +50,18 @@ def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
     p, q = sorted_by(p, q, name="relative_pressure")
     in_range(p_at, "p_at", 0.5, 1.0)
     in_range(density_conversion, "density_conversion", 1e-4, 1e-2)
-    if p_at > p[-1] + 1e-9:
-        last = math.floor(p[-1] * 1e6) / 1e6  # (rounded down: a p_at of this value is accepted)
-        raise CalculationError(f"p/p0 = {p_at} lies above the last point ({last:g}); the uptake there is unknown "
-                               f"(the pressure asked for, notebook 02's p_total_pore_volume, may be at most {last:g})")
+    # points above saturation are bulk condensation, not pore filling: no end of an interpolation (0.99
+    # between 0.938 and a point at 1.04 gave 1.1 cm3/g where the isotherm stops at 0.938); 1.000 is a
+    # measured point at p0 (or 0.9996 rounded), kept
+    beyond = int(np.count_nonzero(p > 1.0))
+    p, q = p[p <= 1.0], q[p <= 1.0]
+    if not p.size or p_at > p[-1] + 1e-9:
+        last = math.floor(p[-1] * 1e6) / 1e6 if p.size else 0.0  # (rounded down: a p_at of this value is accepted)
+        raise CalculationError(f"p/p0 = {p_at} lies above the last point ({last:g}"
+                               + (f"; {beyond} point(s) above saturation, p/p0 > 1, are no pore filling"
+                                  if beyond else "")
+                               + f"); the uptake there is unknown (the pressure asked for, notebook 02's "
+                               f"p_total_pore_volume, may be at most {last:g})")
     uptake = float(np.interp(p_at, p, q))
     exact = bool(np.any(np.isclose(p, p_at, rtol=0, atol=1e-6)))
     return PoreVolume(uptake * density_conversion, uptake, float(p_at), float(density_conversion), not exact)

@@ -272,3 +272,19 @@ def test_points_at_or_above_saturation_leave_the_bet_area_as_it_was(tmp_path):
     a, b = area_bet(measured), area_bet(extended)
     assert (b.area, b.area_sigma, b.p_range) == (a.area, a.area_sigma, a.p_range)
     assert single_point_bet(extended) == single_point_bet(measured)
+
+
+@pytest.mark.peer
+def test_a_point_above_saturation_is_no_end_of_the_total_pore_volume(tmp_path):
+    """0.99 was interpolated between the last measured point (0.938) and one at 1.04, giving an
+    unflagged 1.1 cm3/g; the isotherm as measured has no uptake at 0.99."""
+    from nakit.errors import CalculationError
+    from nakit.sorption.porevolume import total_pore_volume
+
+    src = peer_file("sorption", "betsi", "MCM-41.csv")
+    path = tmp_path / "to_saturation.csv"
+    path.write_text(src.read_text(encoding="utf-8-sig").rstrip() + "\n1.04,700\n", encoding="utf-8")
+    with pytest.raises(CalculationError, match=r"p/p0 = 0.99 lies above the last point \(0.937868; 1 point\(s\) "
+                                               r"above saturation, p/p0 > 1, are no pore filling\)"):
+        total_pore_volume(read_isotherm(path))
+    assert total_pore_volume(read_isotherm(path), 0.9).volume == total_pore_volume(read_isotherm(src), 0.9).volume
