@@ -367,9 +367,10 @@ def label_type(label: Any) -> str:
 
 def not_text(what: str, value: Any, example: str = "label: '3.10'") -> str:
     """Why ``value``, a label YAML read as something else, is refused: ``label 3.1 is a number, not
-    text: quote it in YAML (label: '3.10') so that it stays as written``. ``what`` names it (``label``,
+    text: quote it in YAML (e.g. label: '3.10') so that it stays as written``. ``what`` names it (``label``,
     ``sample key``), ``example`` shows it quoted."""
-    return (f"{what} {value!r} is {label_type(value)}, not text: quote it in YAML ({example}) so that it stays "
+    shown = str(value) if not isinstance(value, (bool, int, float)) else repr(value)  # (a date as 2024-05-01)
+    return (f"{what} {shown} is {label_type(value)}, not text: quote it in YAML (e.g. {example}) so that it stays "
             "as written")
 
 

@@ -154,7 +154,7 @@ def test_every_manifest_problem_at_once_even_with_a_top_level_typo(project):
     for expected in ["unknown top-level key(s) 'outptu' (did you mean 'output'?)",
                      "unknown parameter 'scael'",
                      "'onlyy' is not a notebook listed under 'notebooks' (did you mean 'only'?)",
-                     "sample key 3.1 is a number, not text: quote it in YAML ('3.10':) so that it stays as written"]:
+                     "sample key 3.1 is a number, not text: quote it in YAML (e.g. '3.10':) so that it stays as written"]:
         assert expected in msg, f"{expected!r} not in:\n{msg}"
 
 

@@ -350,7 +350,7 @@ def test_a_label_yaml_made_no_text_is_refused_saying_to_quote_it(label, words):
     with pytest.raises(ParameterError) as err:
         runner.prepare(nb, {"samples": samples})
     assert f"parameter 'samples', entry 1 ({label!r}): label {label!r} is {words}, not text: quote it in YAML " \
-           "(label: '3.10') so that it stays as written" in err.value.problems
+           "(e.g. label: '3.10') so that it stays as written" in err.value.problems
 
 
 def test_a_file_key_holding_a_list_is_refused():
@@ -471,3 +471,12 @@ def test_an_xrd_wavelength_of_yes_is_refused():
     samples[0]["wavelength"] = -1.54  # its range: the XRD rule's, from the anodes' table
     with pytest.raises(ParameterError, match=r"wavelength -1.54 angstrom is outside 0.05-5 angstrom"):
         runner.prepare(nb, {"samples": samples})
+
+
+def test_a_date_label_is_shown_as_written():
+    import datetime
+
+    from nakit.params import not_text
+
+    assert not_text("label", datetime.date(2024, 5, 1)) == (
+        "label 2024-05-01 is a date, not text: quote it in YAML (e.g. label: '3.10') so that it stays as written")
