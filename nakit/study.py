@@ -420,7 +420,9 @@ STUDY_FOLDERS = ("comparison/", "samples/")
 def _output_entries(out: Path, claims: Path | None, jobs: list[Job]) -> list[str]:
     """What a study writes in its output folder (:func:`nakit.runfolder.take_root`'s entries)."""
     folders = [f"{Path(j.output_dir).relative_to(out).as_posix()}/" for j in jobs]
-    return [*STUDY_FILES, *(["claims.csv"] if claims is not None else []), *STUDY_FOLDERS, *folders]
+    # 10_paper_figures copies the paper's figures into <results_dir>/figures/: the study's folder
+    papers = ["figures/"] if any(Path(j.notebook).stem == "10_paper_figures" for j in jobs) else []
+    return [*STUDY_FILES, *(["claims.csv"] if claims is not None else []), *STUDY_FOLDERS, *folders, *papers]
 
 
 def _output_problems(path: Path, out: Path, claims: Path | None, jobs: list[Job], inputs: list[Path]) -> list[str]:
