@@ -185,6 +185,10 @@ def _cmd_inspect(args) -> int:
         written = _quicklooks([f for f in found if f.error is None], Path(args.plot))
         print(f"quick looks: {len(written)} figure(s) in {args.plot}", file=sys.stderr if args.study else sys.stdout)
     files = len({f.path for f in found})  # (a file holding two techniques' data is read twice)
+    if not files:  # an empty folder, or one holding only nakit's own output: say so, not nothing
+        print(f"nakit: no file to read in {', '.join(args.files)} (hidden files and what nakit wrote are skipped)",
+              file=sys.stderr)
+        return 1
     if files > 1 and not args.study:  # a folder's worth: what it holds, at a glance
         counts = Counter(technique for _, technique, _ in done)
         print(f"read {len({path for path, _, _ in done})} of {files} files: "

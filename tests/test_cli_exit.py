@@ -70,3 +70,11 @@ def test_output_cut_short_by_the_reader_ends_quietly(tmp_path):
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 141
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_inspect_of_a_folder_with_nothing_to_read_says_so(tmp_path, capsys):
+    """An empty folder, or one holding only nakit's output, printed nothing and exited 0."""
+    from nakit import cli
+
+    assert cli.main(["inspect", str(tmp_path)]) == 1
+    assert f"no file to read in {tmp_path} (hidden files and what nakit wrote are skipped)" in capsys.readouterr().err

@@ -183,3 +183,16 @@ def test_a_study_folder_of_a_nakit_from_before_the_record_is_taken_over_cleanly(
     assert run_study(_study(toy, GOOD), workers=1).ok
     assert sorted(p.name for p in (out / "samples").iterdir()) == ["Sample_A_lot_1.csv", "Sample_A_lot_2_after.csv"]
     assert not (out / "02_bet_bjh").exists() and (out / "mine.txt").read_text() == "mine\n"
+
+
+def test_the_paper_figures_folder_is_in_the_studys_record():
+    """10_paper_figures copies the paper's figures into <study output>/figures/: it was missing from
+    the record, so `nakit inspect` listed 52 figures as unread files and a rerun could not clear them."""
+    from nakit.batch.engine import Job
+    from nakit.study import _output_entries
+
+    out = Path("/study/out")
+    jobs = [Job("02_bet_bjh", "notebooks/02_bet_bjh.ipynb", str(out / "02_bet_bjh"), {}),
+            Job("10_paper_figures", "notebooks/10_paper_figures.ipynb", str(out / "10_paper_figures"), {})]
+    assert "figures/" in _output_entries(out, None, jobs)
+    assert "figures/" not in _output_entries(out, None, jobs[:1])
