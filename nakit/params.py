@@ -459,7 +459,7 @@ def not_a_number(value: Any) -> str | None:
     items = value if isinstance(value, (list, tuple)) else [value]
     for v in items:
         if isinstance(v, bool):
-            return ", got a yes/no (true/false) value"
+            return f", got {label_type(v)}"
         if v is None:
             return ", got null (leave the key out when there is no value)"
         if isinstance(v, str):

@@ -660,8 +660,10 @@ class Report:
                 out[label] = labelled(label, read, s)
             except NakitError as exc:
                 failed[label] = str(exc)
-                if isinstance(exc, FileFormatError) and exc.path and technique and not part:
-                    failed[label] += "".join(f"; {hint}" for hint in [read_elsewhere(exc.path, technique)] if hint)
+                hint = (read_elsewhere(exc.path, technique)
+                        if isinstance(exc, FileFormatError) and exc.path and technique and not part else "")
+                if hint:
+                    failed[label] += f"; {hint}"
         if not failed:
             return out
         if not out and not part:
