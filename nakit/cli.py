@@ -94,6 +94,8 @@ def _cmd_run(args) -> int:
         print(f"FAILED {nb.name}: {result.error}\n  partial notebook: {result.executed}", file=sys.stderr)
         return 1
     print(f"{nb.name} -> {result.html or result.executed}")
+    if result.kept:
+        print(f"kept {len(result.kept)} file(s) of yours from the earlier report: {', '.join(result.kept)}")
     from .runfolder import not_analysed
 
     set_aside = not_analysed(out)

@@ -503,7 +503,7 @@ class Inspection:
 
 #: what marks a folder nakit wrote (a notebook's report, a batch run, a study's report): a study's
 #: folder inspected after its first run holds its reports beside the raw files
-NAKIT_OUTPUT_SIGNS = ("provenance.json", ".nakit-run.json", ".nakit-study.json", ".nakit-incomplete")
+NAKIT_OUTPUT_SIGNS = ("provenance.json", ".nakit-run.json", ".nakit-files.json", ".nakit-study.json", ".nakit-incomplete")
 
 
 def files_in(paths) -> list[str]:

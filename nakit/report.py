@@ -993,7 +993,7 @@ def _clear_previous_report(out: Path, notebook: str) -> None:
     """
     import shutil
 
-    from .runfolder import INCOMPLETE
+    from .runfolder import FILES, INCOMPLETE
 
     if (out / INCOMPLETE).exists():  # a fresh folder a `nakit run` is writing
         return
@@ -1019,7 +1019,8 @@ def _clear_previous_report(out: Path, notebook: str) -> None:
         for sub in ("figures", "results"):
             if (out / sub).is_dir() and not any((out / sub).iterdir()):
                 (out / sub).rmdir()
-    for name in ("provenance.json", "claims.csv", NOT_ANALYSED):
+    # a `nakit run`'s record of its files no longer describes a folder rewritten in place
+    for name in ("provenance.json", "claims.csv", NOT_ANALYSED, FILES):
         (out / name).unlink(missing_ok=True)
 
 

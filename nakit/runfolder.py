@@ -6,7 +6,8 @@ report and provenance, with nothing to tell them apart. :func:`replace_when_comp
 instead moves the previous report aside (``.<name>.previous``), lets the run write a fresh
 folder marked ``.nakit-incomplete``, and then either
 
-* **commits**: drops the marker and the previous report; or
+* **commits**: drops the marker and the previous report, keeping the files the user put in
+  it (:func:`users_files`: anything the earlier run did not write moves into the new folder); or
 * **abandons** (the notebook failed, or Ctrl-C): moves the partial run to ``<name>.failed``
   (kept for debugging) and puts the previous report back, marked ``.nakit-stale.json``
   because its inputs may no longer be the current ones. Ledgers and indexes skip stale
@@ -23,18 +24,21 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ParameterError
 
 INCOMPLETE = ".nakit-incomplete"
 STALE = ".nakit-stale.json"
+#: the record of every file a completed run wrote in its report folder, relative to it: on a
+#: rerun, what is not listed there is the user's and moves into the new report
+FILES = ".nakit-files.json"
 FAILED_SUFFIX = ".failed"
 #: the samples (or parts of samples) a run could not read, with the reason: written by the report
 NOT_ANALYSED = "not_analysed.csv"
 # what a folder nakit wrote holds; a non-empty folder without any of them is the user's own
-_REPORT_SIGNS = ("provenance.json", ".nakit-run.json", INCOMPLETE, STALE, "*.ipynb")
+_REPORT_SIGNS = ("provenance.json", ".nakit-run.json", FILES, INCOMPLETE, STALE, "*.ipynb")
 
 
 def is_stale(folder: str | os.PathLike) -> bool:
@@ -71,6 +75,10 @@ class Transaction:
     output_dir: Path
     previous: Path | None
     failed: str | None = None
+    #: the user's files moved from the previous report into the new one, relative to the folder
+    kept: list[str] = field(default_factory=list)
+    #: those of them the new run wrote a file of the same name over, now renamed ``*.before-rerun``
+    renamed: list[str] = field(default_factory=list)
 
     @property
     def failed_dir(self) -> Path:
@@ -150,9 +158,87 @@ def replace_when_complete(output_dir: str | os.PathLike):
         _abandon(output_dir, previous, f"the last run failed: {txn.failed}")
     else:
         (output_dir / INCOMPLETE).unlink(missing_ok=True)
+        (output_dir / FILES).write_text(json.dumps(_files_in(output_dir), indent=0) + "\n", encoding="utf-8")
+        if previous is not None:
+            _keep_users_files(previous, txn)
         for leftover in (previous, txn.failed_dir):
             if leftover is not None:
                 _remove(leftover)
+
+
+#: a rerun's file that takes the name of a file of the user's leaves the user's under this suffix
+RENAMED_SUFFIX = ".before-rerun"
+# written beside a run's files, before (INCOMPLETE) or after (a batch's stamp, STALE) the record
+_MARKERS = frozenset({FILES, INCOMPLETE, STALE, ".nakit-run.json"})
+
+
+def _files_in(folder: Path) -> list[str]:
+    """Every file (a symbolic link counts as one) under ``folder``, relative to it, sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_symlink() or not p.is_dir())
+
+
+def users_files(folder: str | os.PathLike) -> list[str]:
+    """The files in report folder ``folder`` that no nakit run wrote, relative to it (sorted).
+
+    What the run wrote is what its :data:`FILES` record lists. A folder without one, from an
+    older nakit, has its run record read instead: its notebook and that notebook's HTML, the
+    files :data:`_LEGACY_RUN_FILES` names, and under ``figures/`` and ``results/`` the files
+    ``provenance.json``'s ``outputs`` lists (all of them without such a list, as a rerun in
+    JupyterLab takes them, :func:`nakit.report._clear_previous_report`). A folder with neither
+    record is taken to be all nakit's.
+    """
+    folder = Path(folder)
+    present = [rel for rel in _files_in(folder) if rel not in _MARKERS]
+    try:
+        listed = json.loads((folder / FILES).read_text(encoding="utf-8"))
+        return [rel for rel in present if rel not in set(map(str, listed))]
+    except (OSError, ValueError, TypeError):
+        pass
+    try:
+        record = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    record = record if isinstance(record, dict) else {}
+    outputs = record.get("outputs")
+    outputs = {str(o) for o in outputs} if isinstance(outputs, list) else None
+    notebooks = {str(record.get("notebook", ""))} | {p.stem for p in folder.glob("*.ipynb")
+                                                      if (folder / f"{p.stem}.html").exists()}
+    mine = []
+    for rel in present:
+        parts = rel.split("/")
+        if len(parts) == 1:
+            stem, _, suffix = rel.rpartition(".")
+            if rel in _LEGACY_RUN_FILES or (suffix in ("ipynb", "html") and stem in notebooks):
+                continue
+        elif parts[0] in ("figures", "results") and (outputs is None or rel in outputs):
+            continue
+        mine.append(rel)
+    return mine
+
+
+#: what a run of an older nakit wrote at the top of its report folder, besides the notebook and its HTML
+_LEGACY_RUN_FILES = frozenset({"provenance.json", "claims.csv", NOT_ANALYSED, ".nakit-run.json"})
+
+
+def _keep_users_files(previous: Path, txn: Transaction) -> None:
+    """Move the user's files from the previous report into the new one (:func:`users_files`).
+
+    One the new run wrote a file of the same name over keeps its content under
+    ``<name>.before-rerun`` rather than being lost.
+    """
+    import warnings
+
+    for rel in users_files(previous):
+        target = txn.output_dir / rel
+        if target.exists() or target.is_symlink():
+            target = target.with_name(target.name + RENAMED_SUFFIX)
+            txn.renamed.append(rel)
+            warnings.warn(f"{txn.output_dir / rel}: the rerun wrote a file of this name, which the earlier run "
+                          f"had not written; your file is kept as {target.name}", stacklevel=3)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(previous / rel, target)
+        txn.kept.append(rel)
 
 
 def _abandon(output_dir: Path, previous: Path | None, reason: str) -> None:

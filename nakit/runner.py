@@ -22,7 +22,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -41,6 +41,8 @@ class RunResult:
     executed: Path
     html: Path | None = None
     error: str | None = None
+    #: the user's own files moved from the previous report into this one (:func:`nakit.runfolder.users_files`)
+    kept: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -552,6 +554,7 @@ def execute(notebook: str | os.PathLike, output_dir: str | os.PathLike,
                 result.html = exporter.render(executed)
             if result.error is not None:
                 txn.fail(result.error)
+        result.kept = txn.kept
     finally:
         if kernel is not None:  # interrupted (Ctrl-C) or papermill failed to start: kill, do not ask
             kernel.shutdown(now=True)

@@ -30,7 +30,7 @@ def test_completed_run_replaces_the_previous_report(tmp_path):
     with runfolder.replace_when_complete(out):
         assert not (out / "claims.csv").exists()  # the run writes a fresh folder
         (out / "new.txt").write_text("new")
-    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [runfolder.FILES, "new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
