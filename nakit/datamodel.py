@@ -196,6 +196,23 @@ def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dic
     return attrs
 
 
+#: what a result keeps of the measurement it was computed from (:func:`source_attrs`)
+_CARRIED = (*PROVENANCE_KEYS, "synthesised", "synthesis_model", "synthesis_seed", "synthesis_note")
+
+
+def source_attrs(obj: Any) -> dict[str, Any]:
+    """The provenance of the measurement ``obj`` (a Dataset, or anything with ``attrs``): its
+    source file, hash, format and size, and the stand-in label of synthesised data.
+
+    An analysis keeps them on its result and puts them in the result's ``to_dataset()`` attrs,
+    so a saved ``bet.nc`` or ``fit.nc`` names the file it came from. Empty for an array.
+    """
+    attrs = getattr(obj, "attrs", None)
+    if not isinstance(attrs, Mapping):
+        return {}
+    return {key: attrs[key] for key in _CARRIED if key in attrs}
+
+
 def source_file(obj: Any) -> str:
     """The file a Dataset (or anything with ``attrs``) was read from, for a message that must say
     which sample it is about; ``""`` when there is none or it was made in memory (``"<fmt>"``,
