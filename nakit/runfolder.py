@@ -363,7 +363,7 @@ def take_root(root: str | os.PathLike, owner: str | os.PathLike, entries: list[s
     for entry in (record[1] if record is not None else legacy):
         if entry not in keep:
             for place in _places(root, entry):
-                _remove(place)
+                _remove_report(place) if place == root / entry.rstrip("/") else _remove(place)
             parent = (root / entry.rstrip("/")).parent
             while parent != root and parent.is_dir() and not any(parent.iterdir()):  # (a batch's sample folder)
                 parent.rmdir()
@@ -372,6 +372,24 @@ def take_root(root: str | os.PathLike, owner: str | os.PathLike, entries: list[s
     tmp = root / f"{WRITTEN}.tmp"
     tmp.write_text(json.dumps(with_record, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, root / WRITTEN)
+
+
+def _remove_report(path: Path) -> None:
+    """Remove what nakit wrote at ``path``: a file, or a report folder but for the user's files in it
+    (:func:`users_files`), which stay where they are, the folder now the user's."""
+    if not path.is_dir() or path.is_symlink():
+        _remove(path)
+        return
+    keep = set(users_files(path))
+    if not keep:
+        _remove(path)
+        return
+    for rel in _files_in(path):
+        if rel not in keep:
+            (path / rel).unlink()
+    for folder in sorted(path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def confined_output(value, default: str, base: Path, whose: str) -> tuple[Path, str | None]:

@@ -103,6 +103,12 @@ def test_a_notebook_left_out_of_the_study_has_its_report_removed(toy):
     assert run_study(_study(toy, GOOD), workers=1).ok
     assert not (toy / "report" / "toy2").exists()
     assert "toy2/" not in written(toy / "report")[1]
+    # a file of the user's in the report folder stays, and so does the folder, now only theirs
+    assert run_study(_study(toy, both), workers=1).ok
+    (toy / "report" / "toy2" / "notes.md").write_text("toy2 looked odd\n")
+    assert run_study(_study(toy, GOOD), workers=1).ok
+    assert sorted(p.name for p in (toy / "report" / "toy2").iterdir()) == ["notes.md"]
+    assert "toy2/" not in written(toy / "report")[1]
 
 
 @pytest.mark.notebooks
