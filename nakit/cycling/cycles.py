@@ -76,8 +76,8 @@ import xarray as xr
 from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
-from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record
-from ..datamodel import require_dataset, source_file
+from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record, require_record
+from ..datamodel import source_file
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
 #: Largest difference (%) between the cycler's capacity counter and nakit's integration of
@@ -406,7 +406,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     :math:`\\Delta V(s) = V_c(s Q_c) - V_d((1 - s) Q_d)`, averaged over ``soc_window``;
     for a symmetric ohmic/kinetic loss the overpotential is :math:`\\Delta V / 2`.
     """
-    require_dataset(record, "cycling", "summarise")
+    require_record(record, "summarise")
     cell = as_recipe(cell)
     if source not in ("auto", "integrated", "cycler"):
         raise ParameterError(f"source must be 'auto', 'integrated' or 'cycler', got {source!r}")
@@ -694,6 +694,7 @@ def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRe
 
     Capacity is in mAh/g with a cell, else mAh; only active rows are returned.
     """
+    require_record(record, "halfcycle_curve")
     if direction not in ("charge", "discharge"):
         raise ParameterError(f"direction must be 'charge' or 'discharge', got {direction!r}")
     sign = CHARGE if direction == "charge" else DISCHARGE

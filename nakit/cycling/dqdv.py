@@ -29,8 +29,7 @@ from ..datamodel import Result
 from ..errors import CalculationError, ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .cell import CellRecipe, as_recipe
-from .record import Runs, apply_per_segment
-from ..datamodel import require_dataset
+from .record import Runs, apply_per_segment, require_record
 
 
 def _bin_increments(pos: np.ndarray, dq: np.ndarray, groups: tuple[np.ndarray, np.ndarray] | None,
@@ -122,7 +121,7 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
         ``charge`` and ``discharge`` dQ/dV along (``cycle``, ``voltage``); discharge is
         negative. attrs state the method, bin width, smoothing and active mass.
     """
-    require_dataset(record, "cycling", "dqdv")
+    require_record(record, "dqdv")
     in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
     in_range(smoothing, "smoothing", 0, None)
     v = record["voltage"].values

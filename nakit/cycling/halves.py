@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..datamodel import require_dataset
 from .cycles import HalfCycles
+from .record import require_record
 
 DIRECTIONS = ("charge", "discharge")
 
@@ -45,7 +45,7 @@ def halves_present(record: xr.Dataset) -> xr.Dataset:
         Along ``cycle`` (the same cycles as :func:`~nakit.cycling.summarise`): ``charge`` and
         ``discharge`` (bool, the record has rows of that half-cycle).
     """
-    require_dataset(record, "cycling", "halves_present")
+    require_record(record, "halves_present")
     state = record["state"].values
     hc = HalfCycles(record["cycle"].values, state, record["capacity"].values)
     cycles = np.arange(hc.cycle0, hc.cycle0 + hc.n // 2)
