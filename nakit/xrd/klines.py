@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..anodes import ANODES, KBETA, anode_at
+from ._inputs import require_peak_table
 from .profiles import ka2_position
 from .readers import Wavelength
 
@@ -27,6 +28,9 @@ PARTNER_TOLERANCE = 0.2
 AREA_RATIO, FWHM_RATIO = (0.3, 0.8), (0.5, 2.0)
 #: this many pairs or more are a finding, not a coincidence
 MIN_PAIRS = 3
+#: the peak table's columns K-beta lines are told by; K-alpha2 lines by their widths too
+_KBETA_COLUMNS = ("two_theta", "area")
+_KA2_COLUMNS = (*_KBETA_COLUMNS, "fwhm")
 
 
 def anode_of(wavelength) -> str | None:
@@ -46,6 +50,7 @@ def ka2_pairs(peaks: pd.DataFrame, wavelength) -> list[tuple[float, float]]:
     a peak within ``PARTNER_TOLERANCE`` of the split of there, with 0.3-0.8 of its area
     (0.5 for copper) and a FWHM within a factor 2, is its partner.
     """
+    require_peak_table(peaks, "ka2_pairs", _KA2_COLUMNS)
     wl = Wavelength.parse(wavelength)
     name = anode_of(wl) if wl.ka2 is None else None
     if name is None or peaks.empty:
@@ -68,6 +73,7 @@ def ka2_pairs(peaks: pd.DataFrame, wavelength) -> list[tuple[float, float]]:
 
 def ka2_note(peaks: pd.DataFrame, wavelength) -> str:
     """Words for a report when ``peaks`` hold :data:`MIN_PAIRS` or more K-alpha pairs ("" otherwise)."""
+    require_peak_table(peaks, "ka2_note", _KA2_COLUMNS)
     pairs = ka2_pairs(peaks, wavelength)
     if len(pairs) < MIN_PAIRS:
         return ""
@@ -101,6 +107,7 @@ def kbeta_pairs(peaks: pd.DataFrame, wavelength, tolerance: float = KBETA_TOLERA
     A reflection at 2theta_alpha (K-alpha1) has its K-beta line at
     2 arcsin(lambda_beta / lambda_alpha1 sin theta_alpha), below it.
     """
+    require_peak_table(peaks, "kbeta_pairs", _KBETA_COLUMNS)
     name = anode_of(wavelength)
     if name is None or peaks.empty:
         return []
@@ -126,6 +133,7 @@ def kbeta_note(peaks: pd.DataFrame, wavelength, unexplained, tolerance: float = 
     without it, a weak peak near another's K-beta place is a coincidence of a crowded pattern,
     not the tube's K-beta.
     """
+    require_peak_table(peaks, "kbeta_note", _KBETA_COLUMNS)
     pairs = kbeta_pairs(peaks, wavelength, tolerance, among=unexplained)
     if not pairs:
         return ""

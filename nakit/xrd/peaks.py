@@ -12,6 +12,7 @@ from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
+from ._inputs import require_peak_table
 from .counting import counting, no_pattern_reason, point_variance
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
@@ -537,6 +538,7 @@ def unfitted_note(peaks: pd.DataFrame) -> str:
     ``"4 candidate peak(s) not fitted, so not identified or indexed: the fit of the peak(s) at
     149.714, 150.024, 150.196, 150.360° 2θ did not converge: ..."``.
     """
+    require_peak_table(peaks, "unfitted_note", ())
     groups = peaks.attrs.get("unfitted") or []
     if not groups:
         return ""

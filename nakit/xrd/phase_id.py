@@ -19,6 +19,7 @@ import pandas as pd
 from ..datamodel import Result
 from ..errors import ParameterError
 from ..validation import as_float_array
+from ._inputs import require_peak_table
 from .simulate import Sticks, reflections_in_range
 from .structures import Crystal, library, reference
 
@@ -188,8 +189,7 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
     Pass ``intensity_units=ds["intensity"].attrs["units"]`` when the pattern is not in counts:
     the peak areas (``intensity_obs``) are in those units x deg.
     """
-    if "two_theta" not in peaks:
-        raise ParameterError("peak table needs a 'two_theta' column (from fit_peaks)")
+    require_peak_table(peaks, "identify_phases")
     res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
                               intensity_obs=peaks["area"].values if "area" in peaks else None, **kw)
     if "two_theta_sigma" in peaks:
@@ -250,6 +250,7 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     offset, a solid solution) may sit a tenth or two of a degree from every one of them, as in
     xylib's Cu3Au-2 scan (0.16 deg). The offset is returned so that the offer can say it.
     """
+    require_peak_table(peaks, "suggest_phases")
     taken = {getattr(c, "name", c) for c in candidates}
     others = [name for name in library() if name not in taken]
     if not others or peaks.empty:

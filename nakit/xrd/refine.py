@@ -16,6 +16,7 @@ import pandas as pd
 from ..datamodel import Result
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
+from ._inputs import require_peak_table
 from .readers import Wavelength
 
 SYSTEMS = ("cubic", "tetragonal", "hexagonal", "orthorhombic")
@@ -285,6 +286,8 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
         No line assigned to ``phase``, or an assigned 2theta that is none of the sticks' (the
         sticks or crystal do not belong to this assignment table).
     """
+    require_peak_table(assignments, "refine_cell", ("phase", "two_theta_obs", "two_theta_calc"),
+                       kind="assignment table", made_by="nakit.xrd.identify_phases(peaks, wavelength).assignments")
     rows = assignments[assignments["phase"] == phase]
     if rows.empty:
         raise ParameterError(f"no peaks are assigned to {phase!r}")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..datamodel import Result
+from ..datamodel import Result, require_dataset
 from ..fitutil import one_blas_thread
 from ..errors import FitError, NakitWarning, ParameterError
 from .background import HUMPS, _Humps
@@ -183,6 +183,7 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     """
     import lmfit
 
+    require_dataset(ds, "xrd", "fit_whole_pattern")
     x = ds["two_theta"].values
     y = ds["intensity"].values
     if two_theta_range is not None:

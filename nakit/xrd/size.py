@@ -22,12 +22,11 @@ from ..validation import as_float_array, same_length
 from .profiles import caglioti, caglioti_squared, tch
 from .readers import Wavelength
 from .simulate import Instrument
-from ..datamodel import require_kind, Result
+from ..datamodel import Result
+from ._inputs import require_peak_table
 
-#: What the size/strain analyses take, for their TypeError.
-_PEAKS = "a pandas.DataFrame peak table with columns 'two_theta', 'fwhm', 'eta'"
-_PEAKS_FROM = "nakit.xrd.fit_peaks(ds)"
-
+#: the peak table's columns the size/strain analyses read
+_WIDTHS = ("two_theta", "fwhm", "eta")
 
 
 def stand_in_instrument_doubt(instrument: Instrument, scan) -> str:
@@ -231,21 +230,14 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
 
 def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> pd.DataFrame:
     """:func:`scherrer_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`."""
-    require_kind(peaks, pd.DataFrame, "scherrer", _PEAKS, _PEAKS_FROM)
-    _need(peaks)
+    require_peak_table(peaks, "scherrer", _WIDTHS)
     return scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                         fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
 
 
 def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> WilliamsonHall:
     """:func:`williamson_hall_raw` on a peak table (one phase's peaks)."""
-    require_kind(peaks, pd.DataFrame, "williamson_hall", _PEAKS, _PEAKS_FROM)
-    _need(peaks)
+    require_peak_table(peaks, "williamson_hall", _WIDTHS)
     return williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                                fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
 
-
-def _need(peaks):
-    missing = {"two_theta", "fwhm", "eta"} - set(peaks.columns)
-    if missing:
-        raise ParameterError(f"peak table lacks columns {sorted(missing)} (use fit_peaks)")
