@@ -2,11 +2,13 @@
 
 The isotherm Dataset (:mod:`nakit.sorption.isotherm`) carries ``loading`` in cm3/g STP along
 a ``point`` dimension indexed by (``branch``, ``relative_pressure``), each branch by rising
-p/p0, with ``measurement_order`` giving the order measured: ``ds.sel(branch="adsorption")
-.sel(relative_pressure=slice(0.05, 0.3))`` and ``branch(ds, "desorption").interp(
-relative_pressure=0.5)`` select and interpolate per branch; ``save_isotherm`` /
-``load_isotherm`` store it as NetCDF. Every analysis has a high-level function on that
-Dataset and a ``*_raw`` twin on plain arrays. ``read_isotherm_raw`` reads any file as
+p/p0, with ``measurement_order`` giving the order measured: ``branch(ds).sel(
+relative_pressure=slice(0.05, 0.3))`` and ``branch(ds, "desorption").interp(
+relative_pressure=0.5)`` select and interpolate per branch (take the branch first: xarray
+cannot slice p/p0 across both); ``save_isotherm`` / ``load_isotherm`` store it as NetCDF.
+Every analysis has a high-level function on that Dataset, which also takes one branch,
+sliced or not, on the points it holds (examples in :mod:`nakit.sorption.isotherm`), and a
+``*_raw`` twin on plain arrays. ``read_isotherm_raw`` reads any file as
 ``read_isotherm`` does (same checks, errors and values) into plain arrays, for scripts that
 need no Dataset: ``get_branch`` takes either, and without a Dataset nothing imports xarray,
 pandas or pyarrow (most of a short script's run time; issue #17).

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch
+from .isotherm import get_branch, held_branch
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
 from ..datamodel import Result
 
@@ -465,6 +465,12 @@ def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cros
     evaluated and reported in ``result.criteria``); without it the range is chosen by
     :func:`bet_auto_raw` (keyword arguments pass through).
 
+    ``ds`` is the isotherm as read, or part of its adsorption branch
+    (``nakit.sorption.branch(ds).sel(relative_pressure=slice(0.05, 0.3))``): the points given
+    are then all BET sees. The range is chosen among them (or ``p_range`` fits within them),
+    criterion 4 is judged on them, and ``result.method`` names them. To fit exactly a range
+    of the whole isotherm, give ``p_range`` instead.
+
     ``constants`` selects the constants (:data:`BET_CONSTANTS`): ``"iupac"`` (default,
     CODATA) or ``"micromeritics"`` to reproduce a Micromeritics ASAP 2020 report. With
     ``"micromeritics"`` and a file whose loadings were molar
@@ -478,13 +484,17 @@ def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cros
         q = q * (v_mmol / (MOLAR_VOLUME_STP / 1000.0))
     auto["constants"] = constants
     if p_range is None:
-        return bet_auto_raw(p, q, cross_section, **auto)
-    lo, hi = (in_range(v, "p_range", 0.0, 1.0) for v in p_range)
-    mask = (p >= lo) & (p <= hi)
-    if mask.sum() < 3:
-        raise CalculationError(f"only {int(mask.sum())} points in p/p0 range {lo}-{hi}; BET needs at least 3")
-    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {lo:g}-{hi:g}",
-                       constants=constants)
+        result = bet_auto_raw(p, q, cross_section, **auto)
+    else:
+        lo, hi = (in_range(v, "p_range", 0.0, 1.0) for v in p_range)
+        mask = (p >= lo) & (p <= hi)
+        if mask.sum() < 3:
+            raise CalculationError(f"only {int(mask.sum())} points in p/p0 range {lo}-{hi}; BET needs at least 3")
+        result = bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {lo:g}-{hi:g}",
+                             constants=constants)
+    if held_branch(ds) is not None:  # the range and criterion 4 were judged on these points, not the whole branch
+        result.method += f"; among the {p.size} adsorption points given (p/p0 {p[0]:.3g}-{p[-1]:.3g})"
+    return result
 
 
 def area_bet_raw(relative_pressure, loading, p_range=None, cross_section: float = N2_CROSS_SECTION, *,

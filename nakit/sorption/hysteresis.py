@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CalculationError
-from .isotherm import branches_present, get_branch, source_of
-from ..datamodel import require_dataset, Result
+from .isotherm import branches_present, get_branch, require_isotherm, source_of
+from ..datamodel import Result
 
 
 @dataclass
@@ -154,7 +154,8 @@ def _two_peaks(dq: np.ndarray) -> bool:
 
 def hysteresis(ds: xr.Dataset, threshold: float = 0.02) -> Hysteresis:
     """Loop detection/classification of an isotherm Dataset; a missing desorption branch raises."""
-    require_dataset(ds, "sorption", "hysteresis")
+    # the loop is where the two branches part, over the whole p/p0 range: no part of one branch shows it
+    require_isotherm(ds, "hysteresis", "a loop is judged between both branches over their whole p/p0 range")
     if "desorption" not in branches_present(ds):
         raise CalculationError(f"the isotherm{source_of(ds)} has no desorption branch; hysteresis cannot be judged")
     return hysteresis_raw(*get_branch(ds, "adsorption"), *get_branch(ds, "desorption"), threshold)
@@ -287,7 +288,8 @@ def _risers(p, q, on: float = 0.3, off: float = 0.1, min_share: float = 0.1) -> 
 
 def isotherm_type(ds: xr.Dataset, loop: Hysteresis | None = None) -> IsothermType:
     """IUPAC type of an isotherm Dataset; the loop is judged first when a desorption branch exists."""
-    require_dataset(ds, "sorption", "isotherm_type")
+    require_isotherm(ds, "isotherm_type", "the type is read from the shape of the whole adsorption branch (and the "
+                                          "loop), so no p/p0 range of it can be chosen")
     if loop is None and "desorption" in branches_present(ds):
         loop = hysteresis(ds)
     return isotherm_type_raw(*get_branch(ds, "adsorption"), loop)

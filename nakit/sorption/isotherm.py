@@ -17,22 +17,52 @@ Scalars (sample name and mass, adsorptive, temperature) live in ``attrs``.
 Selecting and interpolating
 ---------------------------
 Pick a branch first; the result is indexed by rising ``relative_pressure`` alone, on which
-label slices and interpolation work::
+label slices and interpolation work. Here a type II isotherm that follows the BET equation
+(monolayer 50 cm3/g STP, C = 100), desorbing along the same curve:
 
-    ds.sel(branch="adsorption").sel(relative_pressure=slice(0.05, 0.3))   # the BET range
-    ds.sel(branch="desorption").interp(relative_pressure=0.5)             # never across branches
-    nakit.sorption.branch(ds, "desorption")                               # what the analyses use
+>>> import numpy as np
+>>> from nakit.sorption import area_bet, branch, hysteresis, make_isotherm
+>>> x = np.round(np.linspace(0.02, 0.98, 49), 2)
+>>> q = 50 * 100 * x / ((1 - x) * (1 + 99 * x))
+>>> ds = make_isotherm(np.r_[x, x[-2::-1]], np.r_[q, q[-2::-1]])
+>>> ads = branch(ds).sel(relative_pressure=slice(0.05, 0.3))  # the BET region's points
+>>> ads.sizes["relative_pressure"]
+13
+>>> round(float(branch(ds, "desorption").interp(relative_pressure=0.5)["loading"]), 2)  # never across branches
+99.01
+
+An analysis takes one branch, sliced or not, as it takes the isotherm, and sees only the
+points given: BET chooses its range among them (``result.method`` says so). To fit exactly a
+range of the whole isotherm, give the range instead:
+
+>>> bet = area_bet(ads)
+>>> bet.n_points, round(bet.c), round(bet.area, 1)
+(13, 100, 217.6)
+>>> round(area_bet(ds, p_range=(0.05, 0.3)).area, 1)
+217.6
+
+``ds.sel(branch="adsorption")`` is taken the same way. An analysis that reads the other
+branch (BJH reads desorption by default) says which to pass; one that needs the whole
+isotherm (the hysteresis loop, the isotherm type, :func:`save_isotherm`) says so:
+
+>>> hysteresis(ads)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+TypeError: hysteresis needs the whole isotherm (dimension 'point', both branches, as read); ...
 
 xarray cannot slice a level of a multi-index: ``ds.sel(relative_pressure=slice(0.05, 0.3))``
-on the whole isotherm raises a TypeError from xarray's internals. A single exact value
-(``ds.sel(relative_pressure=0.3)``) works but selects from both branches.
+on the whole isotherm raises a TypeError from xarray's internals (xarray issue #10534): take
+a branch first. A single exact value (``ds.sel(relative_pressure=0.3)``) works but selects
+from both branches.
 
 :func:`branch` is the recommended way to take one branch: it gives the same index as
 ``ds.sel(branch=...)`` (without the scalar ``branch`` coordinate left by ``sel``, with
 ``attrs["branch"]``), and its desorption branch starts at the turning point (the highest
 adsorption point), as instruments report it and as every analysis here (BET, BJH, t-plot,
 DFT, pore volume, hysteresis, isotherm type, through :func:`get_branch`) uses it;
-``ds.sel(branch="desorption")`` holds only the points measured on the way down.
+``ds.sel(branch="desorption")`` holds only the points measured on the way down. A branch
+cut below its top leaves BJH without the pores emptied above the cut (and their film
+thinning): restrict BJH's sizes with its ``diameter_range_nm`` instead.
 Interpolation also interpolates the ``measurement_order`` coordinate (a meaningless
 fractional position): drop it first if it gets in the way.
 
@@ -316,11 +346,18 @@ def index_isotherm(ds: xr.Dataset) -> xr.Dataset:
     """
     import xarray as xr
 
-    earlier = isinstance(ds, xr.Dataset) and POINT not in ds.dims and "relative_pressure" in ds.dims \
-        and "branch" in ds.coords
+    earlier = isinstance(ds, xr.Dataset) and POINT not in ds.dims and "branch" in ds.coords \
+        and ds["branch"].dims == ("relative_pressure",)
     dim = "relative_pressure" if earlier else POINT
     if not earlier:
-        require_dataset(ds, "sorption", "index_isotherm")
+        if isinstance(ds, xr.Dataset) and set(ds.dims) == {"relative_pressure"} and "branch" not in ds.variables \
+                and ds.attrs.get("branch") not in BRANCHES:
+            raise TypeError("index_isotherm: this Dataset has one dimension 'relative_pressure' and no 'branch' "
+                            "coordinate: one branch of an isotherm (nakit.sorption.branch(ds)) whose "
+                            "attrs['branch'] was lost; set it (sub.attrs['branch'] = 'adsorption') and the analyses "
+                            "take it as it is, or pass the whole isotherm as read")
+        # one branch has no 'point' index to rebuild, and needs none
+        require_isotherm(ds, "index_isotherm", "one branch needs no index_isotherm: every analysis takes it as it is")
     levels = ("branch", "relative_pressure", "measurement_order")
     missing = [n for n in levels[:2 if earlier else 3] if n not in ds.coords]
     if missing:
@@ -382,7 +419,8 @@ def save_isotherm(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """
     from ..io import write_netcdf
 
-    require_dataset(ds, "sorption", "save_isotherm")
+    require_isotherm(ds, "save_isotherm", "one branch has no multi-index and is written by nakit.io.write_netcdf "
+                                          "or ds.to_netcdf as it is")
     return write_netcdf(ds.reset_index(POINT) if POINT in ds.xindexes else ds, path)
 
 
@@ -408,10 +446,13 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
     """One branch of an isotherm as a Dataset indexed by rising, unique ``relative_pressure``.
 
     On the result label-based selection and interpolation work per branch:
-    ``branch(ds).sel(relative_pressure=slice(0.05, 0.3))`` selects the BET range,
-    ``branch(ds, "desorption").interp(relative_pressure=0.5)`` interpolates on desorption
-    only. It is ``ds.sel(branch=name)`` plus the turning point (below), without the scalar
-    ``branch`` coordinate, and works on an isotherm whose index was reset for NetCDF too.
+    ``branch(ds).sel(relative_pressure=slice(0.05, 0.3))`` keeps the points of the BET
+    region, ``branch(ds, "desorption").interp(relative_pressure=0.5)`` interpolates on
+    desorption only, and the analyses take either as they take the isotherm, on the points
+    it holds (examples in :mod:`nakit.sorption.isotherm`). It is ``ds.sel(branch=name)`` plus
+    the turning point (below), without the scalar ``branch`` coordinate, and works on an
+    isotherm whose index was reset for NetCDF too; on one branch already taken it returns
+    that branch.
 
     Parameters
     ----------
@@ -434,6 +475,14 @@ def branch(ds: xr.Dataset, name: str = "adsorption", *, turning_point: bool = Tr
     """
     import xarray as xr
 
+    held = held_branch(ds)
+    if held is not None:  # already one branch (ds.sel(branch=...), or this function's): that branch as it is
+        if held != name:
+            raise ParameterError(f"the Dataset{source_of(ds)} holds only the {held} branch, not the {name} branch: "
+                                 f"take it from the whole isotherm as read, nakit.sorption.branch(ds, {name!r})")
+        out = ds.drop_vars("branch", errors="ignore")
+        out.attrs["branch"] = name
+        return out
     require_dataset(ds, "sorption", _analysis("branch"))
     index, added = _branch_points(ds, name, turning_point)
     p = ds["relative_pressure"].values[index]
@@ -490,8 +539,11 @@ def branches_present(ds: xr.Dataset | IsothermPoints) -> tuple[str, ...]:
     Parameters
     ----------
     ds
-        An isotherm Dataset (indexed or reset for NetCDF) or :class:`IsothermPoints`.
+        An isotherm Dataset (indexed or reset for NetCDF), one of its branches (the one it
+        holds: :func:`held_branch`) or :class:`IsothermPoints`.
     """
+    if (held := held_branch(ds)) is not None:
+        return (held,)
     labels = ds.branch if isinstance(ds, IsothermPoints) else ds["branch"].values
     held = set(np.asarray(labels).astype(str).tolist())
     return tuple(name for name in BRANCHES if name in held)
@@ -515,9 +567,70 @@ def get_branch(ds: xr.Dataset | IsothermPoints, branch: str = "adsorption") -> t
     if isinstance(ds, IsothermPoints):
         index, _ = _branch_points(ds, branch, True)
         return ds.relative_pressure[index], ds.loading[index]
+    held = held_branch(ds)
+    if held is not None:  # one branch already taken (and perhaps sliced): its points as they are
+        if held != branch:
+            raise ParameterError(f"{_analysis('get_branch')}: the Dataset{source_of(ds)} holds only the {held} branch "
+                                 f"(one branch along 'relative_pressure', as nakit.sorption.branch(ds, {held!r}) or "
+                                 f"ds.sel(branch={held!r}) give), and this analysis reads the {branch} branch: pass "
+                                 f"the whole isotherm as read, or its {branch} branch (nakit.sorption.branch(ds, "
+                                 f"{branch!r}), sliced or not); where the analysis takes a branch argument, "
+                                 f"branch={held!r} analyses the branch given")
+        p, q = ds["relative_pressure"].values, ds["loading"].values
+        order = np.argsort(p, kind="stable")
+        return p[order], q[order]
     require_dataset(ds, "sorption", _analysis("get_branch"))
     index, _ = _branch_points(ds, branch, True)
     return ds["relative_pressure"].values[index], ds["loading"].values[index]
+
+
+def held_branch(ds: Any) -> str | None:
+    """The branch a Dataset of one branch holds, or None for anything else (a whole isotherm).
+
+    One branch is what :func:`branch` returns (``attrs["branch"]``) or ``ds.sel(branch=name)``
+    (a scalar ``branch`` coordinate): one dimension ``relative_pressure`` and a ``loading``,
+    possibly sliced or interpolated afterwards. An isotherm in nakit's earlier layout (a
+    ``branch`` coordinate along ``relative_pressure``) is not one.
+    """
+    if isinstance(ds, IsothermPoints) or set(getattr(ds, "dims", ())) != {"relative_pressure"} \
+            or "loading" not in getattr(ds, "variables", {}):
+        return None
+    if "branch" in ds.variables:
+        name = ds["branch"].values.item() if ds["branch"].ndim == 0 else None
+    else:
+        name = ds.attrs.get("branch")
+    return name if name in BRANCHES else None
+
+
+def require_isotherm(ds: Any, function: str, instead: str = "") -> xr.Dataset:
+    """Refuse one branch where ``function`` needs the whole isotherm, saying so; then
+    :func:`~nakit.datamodel.require_dataset`.
+
+    Parameters
+    ----------
+    ds
+        The argument as passed.
+    function
+        The caller's name, for the message.
+    instead
+        What to do instead, appended to the message (e.g. how to restrict the p/p0 range).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` itself.
+
+    Raises
+    ------
+    TypeError
+        ``ds`` is one branch (:func:`held_branch`), or not an isotherm Dataset.
+    """
+    held = held_branch(ds)
+    if held is not None:
+        raise TypeError(f"{function} needs the whole isotherm (dimension {POINT!r}, both branches, as read); this "
+                        f"Dataset{source_of(ds)} holds only (part of) its {held} branch, as nakit.sorption.branch(ds) "
+                        f"or ds.sel(branch={held!r}) give: pass the isotherm as read" + (f"; {instead}" if instead else ""))
+    return require_dataset(ds, "sorption", function)
 
 
 def _analysis(default: str) -> str:

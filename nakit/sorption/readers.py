@@ -34,11 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datamodel import file_provenance, require_dataset
+from ..datamodel import file_provenance
 from ..errors import FileFormatError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .conditions import bath_temperature, check_n2
-from .isotherm import IsothermPoints, dataset_reader, isotherm_points
+from .isotherm import IsothermPoints, dataset_reader, isotherm_points, require_isotherm
 from ..sheets import is_table, table_lines
 from .micromeritics import first_sheet, read_micromeritics, workbook_bytes
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
@@ -620,7 +620,7 @@ def write_aif(ds: xr.Dataset, path: str | os.PathLike, *, material: str | None =
 
     The output is deterministic (no dates) so forward-model files are reproducible.
     """
-    require_dataset(ds, "sorption", "write_aif")
+    require_isotherm(ds, "write_aif")
     path = Path(path)
     a = ds.attrs
     name = re.sub(r"[^A-Za-z0-9_]+", "_", material or a.get("sample_name") or "isotherm").strip("_") or "isotherm"
