@@ -16,7 +16,7 @@ from ._inputs import require_peak_table
 from .counting import counting, no_pattern_reason, point_variance
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
-from ..datamodel import naming_source, require_dataset, source_name
+from ..datamodel import naming_source, require_dataset, source_attrs, source_name
 
 #: default fit window: ``WINDOW_FWHM`` FWHMs each side of a peak, the FWHM never taken under
 #: ``FWHM_GUESS`` deg (the width every peak's window is made for until it is fitted broader)
@@ -488,7 +488,9 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         :func:`unfitted_note` says it in words. ``attrs["not_counts"]``: words when the
         intensities are not raw counts (:mod:`nakit.xrd.counting`: the candidates were then
         found against the measured scatter), else ""; ``attrs["background_subtracted"]``: words
-        when the scan's background looks subtracted before export, else "".
+        when the scan's background looks subtracted before export, else ""; and the scan's
+        provenance (:func:`nakit.datamodel.source_attrs`: ``source_path``, ``source_sha256``, ...),
+        which the results computed from the table keep.
 
     Raises
     ------
@@ -522,13 +524,15 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if positions.size == 0:
         if if_none == "empty":
             empty = empty_peak_table()
-            empty.attrs.update(unfitted=[], not_counts=scatter.note(), background_subtracted=scatter.subtracted_note())
+            empty.attrs.update(unfitted=[], not_counts=scatter.note(), background_subtracted=scatter.subtracted_note(),
+                               **source_attrs(ds))
             return empty
         raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range, scatter.note()))
     wl = Wavelength.of(ds)
     with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
         df = _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
-    df.attrs.update(not_counts=scatter.note(), background_subtracted=scatter.subtracted_note())
+    # the scan's provenance: what is computed from the table (phases, sizes, a cell) names its file
+    df.attrs.update(not_counts=scatter.note(), background_subtracted=scatter.subtracted_note(), **source_attrs(ds))
     return df
 
 

@@ -22,7 +22,7 @@ from ..validation import as_float_array, same_length
 from .profiles import caglioti, caglioti_squared, tch
 from .readers import Wavelength
 from .simulate import Instrument
-from ..datamodel import Result
+from ..datamodel import Result, source_name
 from ._inputs import require_peak_table
 
 #: the peak table's columns the size/strain analyses read
@@ -82,14 +82,28 @@ def instrument_from_standard(two_theta, fwhm, eta) -> Instrument:
     return Instrument(u=float(u), v=float(v), w=float(w), x=float(max(x, 0.0)), y=float(max(y, 0.0)))
 
 
+def _instrument_components(two_theta, instrument: Instrument):
+    """The instrument's Gaussian (Caglioti) and Lorentzian FWHM (deg) at ``two_theta``."""
+    tt = np.asarray(two_theta, float)
+    th = np.radians(tt / 2)
+    return caglioti(tt, instrument.u, instrument.v, instrument.w), instrument.x / np.cos(th) + instrument.y * np.tan(th)
+
+
+def instrument_fwhm(two_theta, instrument: Instrument):
+    """The instrument's own FWHM (deg) at ``two_theta``: its Gaussian and Lorentzian widths combined (TCH)."""
+    return tch(*_instrument_components(two_theta, instrument))[0]
+
+
 def sample_fwhm(two_theta, fwhm, eta, instrument: Instrument | None = None):
-    """Sample-only FWHM (deg) after removing the instrument's Gaussian and Lorentzian widths."""
+    """Sample-only FWHM (deg) after removing the instrument's Gaussian and Lorentzian widths.
+
+    With ``instrument=None`` nothing is removed: the FWHM of the fitted pseudo-Voigt itself.
+    """
     hg, hl = voigt_components(fwhm, eta)
     if instrument is not None:
-        tt = np.asarray(two_theta, float)
-        th = np.radians(tt / 2)
-        hg = np.sqrt(np.clip(hg**2 - caglioti(tt, instrument.u, instrument.v, instrument.w) ** 2, 0, None))
-        hl = np.clip(hl - instrument.x / np.cos(th) - instrument.y * np.tan(th), 0, None)
+        ig, il = _instrument_components(two_theta, instrument)
+        hg = np.sqrt(np.clip(hg**2 - ig**2, 0, None))
+        hl = np.clip(hl - il, 0, None)
     return tch(hg, hl)[0]
 
 
@@ -108,12 +122,22 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     ``k`` is the Scherrer constant for FWHM and roughly spherical crystallites (0.9; 0.94 for
     cubes). Returns two_theta, sample FWHM and size (nm) with standard errors, and ``flags``.
 
+    ``instrument``: the diffractometer's profile (:func:`instrument_from_standard`), removed
+    from each width. ``None`` removes nothing: beta is the whole fitted width, the
+    instrument's included, so every size is a lower bound (on a line-profile standard, whose
+    widths are the instrument's, it is the instrument's resolution, not a crystallite size)
+    and every row's ``flags`` says ``no_instrument_correction``.
+
     A peak no broader than the instrument (sample FWHM 0 after the instrument's widths are
     removed) has crystallites larger than the instrument resolves: its size is NaN, not
     infinite, its ``flags`` say ``instrument_limited`` and a
     :class:`~nakit.errors.NakitWarning` names the peaks. A peak where the instrument's
     Caglioti U, V, W give no positive FWHM^2 (a W typed in deg, not deg^2, or a negative one)
     has no instrument profile to remove: NaN as well, ``instrument_undefined``, and a warning.
+    A peak whose sample FWHM is under the instrument's own (:func:`instrument_fwhm`) keeps its
+    size, flagged ``instrument_dominated``: the width removed is the larger part, so the size
+    rests on the instrument profile more than on the peak (a few % error in the instrument's
+    width moves it by tens of %).
 
     Raises
     ------
@@ -148,6 +172,9 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
         undefined = ~(caglioti_squared(tt, instrument.u, instrument.v, instrument.w) > 0)
     limited = ~(beta > 0) & ~undefined
     unknown = limited | undefined
+    dominated = np.zeros(tt.shape, dtype=bool)
+    if instrument is not None:
+        dominated = ~unknown & (beta < instrument_fwhm(tt, instrument))
     with np.errstate(divide="ignore", invalid="ignore"):
         size = np.where(unknown, np.nan, k * lam / (np.radians(beta) * cos) / 10.0)
         size_s = np.where(unknown, np.nan, size * beta_s / np.where(unknown, np.nan, beta))
@@ -164,15 +191,40 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
                       NakitWarning, stacklevel=2)
     return pd.DataFrame({"two_theta": tt, "sample_fwhm": beta, "sample_fwhm_sigma": beta_s,
                          "size_nm": size, "size_nm_sigma": size_s,
-                         "flags": np.select([undefined, limited], ["instrument_undefined", "instrument_limited"], "")})
+                         "flags": np.select([undefined, limited, dominated, np.full(tt.shape, instrument is None)],
+                                            ["instrument_undefined", "instrument_limited", "instrument_dominated",
+                                             "no_instrument_correction"], "")})
+
+
+#: a Williamson-Hall strain this many standard errors below zero is flagged: no microstrain is negative,
+#: and one within 2 sigma of zero is zero within its error
+NEGATIVE_STRAIN_SIGMAS = 2.0
+
+#: the peaks :func:`williamson_hall_raw` leaves out of its line: they carry no size or strain
+_NO_WIDTH = ("instrument_limited", "instrument_undefined")
 
 
 @dataclass
 class WilliamsonHall(Result):
-    """beta cos(theta) = K lambda / L + 4 epsilon sin(theta): size L (nm) and strain epsilon."""
+    """beta cos(theta) = K lambda / L + 4 epsilon sin(theta): size L (nm) and strain epsilon.
+
+    ``flags``: ``no_instrument_correction`` (no instrument profile was given: the widths are
+    the instrument's and the sample's together, the size a lower bound),
+    ``instrument_dominated_peaks`` (peaks of the line are narrower in the sample than the
+    instrument: it rests on the instrument profile), ``negative_strain`` (strain more than
+    :data:`NEGATIVE_STRAIN_SIGMAS` standard errors below zero, which no microstrain is),
+    ``instrument_limited_peaks_excluded`` / ``instrument_undefined_peaks_excluded`` (peaks
+    left out of the line, see :func:`williamson_hall_raw`).
+    """
 
     units: ClassVar[dict[str, str]] = {'size_nm': 'nm', 'strain': '1', 'k': '1', 'two_theta': 'deg', 'sample_fwhm': 'deg', 'x_4sin_theta': '1', 'y_beta_cos_theta': 'rad'}
     dims: ClassVar[dict[str, str]] = {'table': 'peak'}
+    flag_words: ClassVar[dict[str, str]] = {
+        "no_instrument_correction": "no instrument profile removed (instrument=None): the widths include the "
+                                    "instrument's, so the size is a lower bound and the strain is not the sample's",
+        "instrument_limited_peaks_excluded": "peaks no broader than the instrument left out of the line",
+        "instrument_undefined_peaks_excluded": "peaks where the instrument's U, V, W give no profile left out of "
+                                               "the line"}
 
     size_nm: float
     size_nm_sigma: float
@@ -186,14 +238,33 @@ class WilliamsonHall(Result):
     def ok(self) -> bool:
         return not self.flags
 
+    def _flag_words(self) -> dict[str, str]:
+        below = -self.strain / self.strain_sigma if self.strain_sigma > 0 else np.inf
+        dominated = int((self.table["flags"] == "instrument_dominated").sum())
+        return {**self.flag_words,
+                "negative_strain": f"strain {self.strain:.2g} ± {self.strain_sigma:.2g} lies {below:.1f}σ below zero, "
+                                   "which no microstrain does: the widths fall with angle faster than size broadening "
+                                   "allows (the instrument not removed, or removed wrongly; overlapped or misfitted "
+                                   "peaks; anisotropic sizes)",
+                "instrument_dominated_peaks": f"{dominated} of the line's {len(self.table)} peaks are narrower in the "
+                                              "sample than the instrument's own width: the line rests on the "
+                                              "instrument profile more than on them"}
+
 
 def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None = None, *,
                         k: float = 0.9, fwhm_sigma=None, eta_sigma=None) -> WilliamsonHall:
     """Williamson-Hall size and microstrain from several peaks of one phase, with uncertainties.
 
+    ``instrument`` as for :func:`scherrer_raw`: ``None`` removes no instrumental width, and
+    ``flags`` says ``no_instrument_correction``; the instrument's widths, which change with
+    angle, then enter the line (a negative strain on a line-profile standard).
+
     Peaks no broader than the instrument, or where it has no profile (see :func:`scherrer_raw`),
     carry no size or strain information and are left out of the line; ``flags`` then says
-    ``instrument_limited_peaks_excluded`` or ``instrument_undefined_peaks_excluded``.
+    ``instrument_limited_peaks_excluded`` or ``instrument_undefined_peaks_excluded``. Peaks
+    narrower in the sample than the instrument stay in, flagged ``instrument_dominated_peaks``.
+    A strain more than :data:`NEGATIVE_STRAIN_SIGMAS` standard errors below zero is flagged
+    ``negative_strain`` (:func:`williamson_hall` warns as well).
 
     References
     ----------
@@ -201,9 +272,8 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
     """
     tab = scherrer_raw(two_theta, fwhm, eta, wavelength, instrument, k=k, fwhm_sigma=fwhm_sigma,
                        eta_sigma=eta_sigma)
-    flags = tuple(f"{why}_peaks_excluded" for why in ("instrument_limited", "instrument_undefined")
-                  if (tab["flags"] == why).any())
-    tab = tab[tab["flags"] == ""]
+    flags = [f"{why}_peaks_excluded" for why in _NO_WIDTH if (tab["flags"] == why).any()]
+    tab = tab[~tab["flags"].isin(_NO_WIDTH)]
     if len(tab) < 3:
         raise CalculationError(f"Williamson-Hall needs at least 3 peaks of the phase broader than the instrument, "
                                f"got {len(tab)}")
@@ -224,20 +294,42 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
                                "instrument correction is too large; size is not determined")
     size = k * lam / icpt / 10.0
     size_s = size * np.sqrt(cov[0, 0]) / icpt
+    strain, strain_s = float(slope), float(np.sqrt(cov[1, 1]))
+    if instrument is None:
+        flags.append("no_instrument_correction")
+    if (tab["flags"] == "instrument_dominated").any():
+        flags.append("instrument_dominated_peaks")
+    if strain < -NEGATIVE_STRAIN_SIGMAS * strain_s:
+        flags.append("negative_strain")
     tab = tab.assign(x_4sin_theta=xv, y_beta_cos_theta=yv)
-    return WilliamsonHall(float(size), float(size_s), float(slope), float(np.sqrt(cov[1, 1])), tab, k, flags)
+    return WilliamsonHall(float(size), float(size_s), strain, strain_s, tab, k, tuple(flags))
 
 
 def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> pd.DataFrame:
-    """:func:`scherrer_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`."""
+    """:func:`scherrer_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`.
+
+    Without ``instrument`` nothing of the instrument's width is removed: sizes are lower
+    bounds, flagged ``no_instrument_correction`` (see :func:`scherrer_raw`).
+    """
     require_peak_table(peaks, "scherrer", _WIDTHS)
     return scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                         fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
 
 
 def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> WilliamsonHall:
-    """:func:`williamson_hall_raw` on a peak table (one phase's peaks)."""
+    """:func:`williamson_hall_raw` on a peak table (one phase's peaks).
+
+    Without ``instrument`` nothing of the instrument's width is removed (flag
+    ``no_instrument_correction``). A ``negative_strain`` is also said in a
+    :class:`~nakit.errors.NakitWarning` naming the scan's file: a strain no sample has
+    points at the widths, not at the crystallites.
+    """
     require_peak_table(peaks, "williamson_hall", _WIDTHS)
-    return williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
-                               fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
+    result = williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
+                                 fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
+    if "negative_strain" in result.flags:
+        words = dict(zip(result.flags, result.flag_details))
+        warnings.warn(f"{source_name(peaks, 'the peak table')}: Williamson-Hall {words['negative_strain']}",
+                      NakitWarning, stacklevel=2)
+    return result
 
