@@ -1,16 +1,19 @@
-"""What the XRD analyses take: a peak table, checked once for every function that takes one.
+"""What the XRD analyses take, checked once for every function that takes it: a scan Dataset in
+2theta order, a peak table.
 
 A scan Dataset has a ``two_theta`` too (its coordinate), so a check for that name alone let
 ``identify_phases(ds)`` take each of a scan's 2374 grid points for a peak and find seven phases.
+A scan whose axis runs downwards is the same scan: its analyses work on it ascending.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
-from ..datamodel import require_kind
+from ..datamodel import require_dataset, require_kind
 
 #: where a peak table comes from, for the TypeError
 PEAK_TABLE_FROM = "nakit.xrd.fit_peaks(ds)"
@@ -36,3 +39,21 @@ def require_peak_table(peaks: Any, function: str, columns: Iterable[str] = ("two
     columns = tuple(columns)
     accepted = f"a pandas.DataFrame {kind} with columns {', '.join(map(repr, columns))}"
     return require_kind(peaks, pd.DataFrame, function, accepted, made_by, columns=columns)
+
+
+def scan_in_order(ds: Any, function: str, *on_grid) -> tuple:
+    """``ds`` checked as an XRD scan (:func:`~nakit.datamodel.require_dataset`) and by ascending
+    2theta, with the arrays ``on_grid`` (on its grid, as the caller holds them; None passes
+    through) in the same order: ``(ds, *on_grid)``.
+
+    A descending or unsorted axis (``ds.sortby("two_theta", ascending=False)``, a file written
+    from the high angle down) gives a sorted copy; the caller's Dataset and arrays are left as
+    they are. The analyses take a scan's first and last points for its ends and its steps as
+    positive: a peak at 9 deg was "outside the scanned 40.000-3.000°".
+    """
+    require_dataset(ds, "xrd", function)
+    x = ds["two_theta"].values
+    if x.size < 2 or bool(np.all(x[1:] > x[:-1])):
+        return (ds, *on_grid)
+    order = np.argsort(x, kind="stable")
+    return (ds.isel(two_theta=order), *(None if a is None else np.asarray(a)[..., order] for a in on_grid))

@@ -27,7 +27,8 @@ import xarray as xr
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import Result, naming_source, require_dataset
+from ..datamodel import Result, naming_source
+from ._inputs import scan_in_order
 from .counting import counting, no_pattern_reason, point_variance, span_reason
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
@@ -292,7 +293,7 @@ def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_de
 
     ``intensity_units`` defaults to the Dataset's ``intensity`` units attribute ("counts" when absent).
     """
-    require_dataset(ds, "xrd", "fit_background")
+    (ds,) = scan_in_order(ds, "fit_background")  # (the curves along ascending 2theta, as fit_background_raw's)
     if intensity_units is None:
         intensity_units = ds["intensity"].attrs.get("units", "counts")
     with naming_source(ds, (FitError, ParameterError)):  # a hump outside this scan: named with it

@@ -12,11 +12,11 @@ from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
-from ._inputs import require_peak_table
+from ._inputs import require_peak_table, scan_in_order
 from .counting import counting, no_pattern_reason, point_variance
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
-from ..datamodel import naming_source, require_dataset, source_attrs, source_name
+from ..datamodel import naming_source, source_attrs, source_name
 
 #: default fit window: ``WINDOW_FWHM`` FWHMs each side of a peak, the FWHM never taken under
 #: ``FWHM_GUESS`` deg (the width every peak's window is made for until it is fitted broader)
@@ -460,7 +460,9 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
               min_significance: float = 3.0, if_none: str = "raise", **kw) -> pd.DataFrame:
     """Find (unless ``positions`` are given) and fit the peaks of a Dataset from :func:`read_xrd`.
 
-    ``background`` is an array on the Dataset's grid; without it the SNIP estimate is used.
+    ``background`` is an array on the Dataset's grid; without it the SNIP estimate is used. A
+    2theta axis in descending (or any) order is taken ascending, with ``background`` in the
+    same order: the table is the ascending scan's.
     Found candidates whose fit is not a Bragg peak (area below ``min_significance`` standard
     errors, FWHM above ``max_fwhm`` deg or below two steps) are dropped and the rest refitted
     at their fitted centres (a group whose centres and window points are those of its last fit
@@ -501,7 +503,7 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     """
     if if_none not in ("raise", "empty"):
         raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
-    require_dataset(ds, "xrd", "fit_peaks")
+    ds, background = scan_in_order(ds, "fit_peaks", background)
     from .background import snip_background
 
     x, y = ds["two_theta"].values, ds["intensity"].values

@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..datamodel import Result, require_dataset
+from ..datamodel import Result
 from ..fitutil import one_blas_thread
 from ..errors import FitError, NakitWarning, ParameterError
+from ._inputs import scan_in_order
 from .background import HUMPS, _Humps
 from .readers import Wavelength
 from .simulate import Instrument, Sticks, lorentz_polarisation, pattern_raw, reflections
@@ -163,7 +164,8 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     Parameters
     ----------
     ds
-        A Dataset from :func:`nakit.xrd.readers.read_xrd` (counts; Poisson weights).
+        A Dataset from :func:`nakit.xrd.readers.read_xrd` (counts; Poisson weights); a 2theta
+        axis in descending (or any) order is fitted ascending, and ``curves`` are along it so.
     phases
         Reference names or :class:`Crystal` objects.
     humps
@@ -183,7 +185,7 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     """
     import lmfit
 
-    require_dataset(ds, "xrd", "fit_whole_pattern")
+    (ds,) = scan_in_order(ds, "fit_whole_pattern")  # steps and ends are taken ascending
     x = ds["two_theta"].values
     y = ds["intensity"].values
     if two_theta_range is not None:
