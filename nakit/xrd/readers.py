@@ -146,7 +146,7 @@ class _Scan:
 
 # ----------------------------------------------------------------------------------- public API
 
-def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int = 0, fmt: str | None = None) -> xr.Dataset:
+def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int | None = None, fmt: str | None = None) -> xr.Dataset:
     """Read one scan range of a powder diffraction file.
 
     Parameters
@@ -161,15 +161,25 @@ def read_xrd(path: str | os.PathLike, *, wavelength=None, scan: int = 0, fmt: st
         otherwise. A number (angstrom), ``(ka1, ka2, ratio)`` or an anode name ``"Cu"``.
     scan
         Which range of a multi-range file (0-based); ``attrs["n_scans"]`` says how many.
+        Default: the first, with a :class:`~nakit.errors.NakitWarning` when the file holds
+        more (the others would go unanalysed without a word; :func:`read_xrd_scans` reads
+        them all).
     fmt
         Force a format, one of :func:`formats`.
     """
-    if isinstance(scan, bool) or not isinstance(scan, (int, np.integer)):
+    if scan is not None and (isinstance(scan, bool) or not isinstance(scan, (int, np.integer))):
         raise ParameterError(f"{path}: scan must be a whole number, the 0-based index of a range; got {scan!r}")
     scans = read_xrd_scans(path, wavelength=wavelength, fmt=fmt)
-    if not 0 <= scan < len(scans):
+    index = 0 if scan is None else scan
+    if not 0 <= index < len(scans):
         raise ParameterError(f"{path}: scan {scan} requested but the file holds {len(scans)} range(s)")
-    return scans[scan]
+    if scan is None and len(scans) > 1:
+        x = scans[0]["two_theta"].values
+        warnings.warn(NakitWarning(
+            f"{path}: the file holds {len(scans)} scan ranges; only the first (range 0, {x[0]:g}-{x[-1]:g} deg) was "
+            f"read: pick another with scan=N (0-{len(scans) - 1}), or read them all with nakit.xrd.read_xrd_scans"),
+            stacklevel=2)
+    return scans[index]
 
 
 def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None = None) -> list[xr.Dataset]:
