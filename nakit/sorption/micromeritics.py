@@ -353,7 +353,10 @@ def read_micromeritics(path: str | os.PathLike) -> xr.Dataset:
     * t-plot report: micropore volume and area, external area, slope and intercept (+sigma),
       correlation, ``tplot_thickness_range``, ``thickness_equation`` and the thickness curve
       ``thickness_p``/``thickness_t`` (Angstrom);
-    * BJH reports: settings and tables ``bjh_adsorption_*``/``bjh_desorption_*``;
+    * BJH reports: settings and tables ``bjh_adsorption_*``/``bjh_desorption_*``, with the
+      correction, thickness curve and its equation the report names (``bjh_*_correction``,
+      ``bjh_*_thickness``, ``bjh_*_thickness_equation``: "Faas Correction", "Harkins and Jura",
+      "t = ...");
     * the instrument's error messages where it could not produce a report (``*_messages``).
     """
     blocks = parse_blocks(path)
@@ -501,6 +504,31 @@ def _summary(block: Block, path, out: dict) -> None:
                 out[key + "_at"] = float(at.group(1))
 
 
+#: The BJH correction lines a report block opens with ("Standard", "Faas Correction", "Kruk-Jaroniec-Sayari").
+_BJH_CORRECTION = re.compile(r"^(standard|faas correction|kruk-jaroniec-sayari.*)$", re.IGNORECASE)
+
+
+def _bjh_method(block: Block) -> dict[str, str]:
+    """What a BJH report block says it used, from the lines above its settings.
+
+    3Flex 5.02 and TriStar II 3.02 print the correction, the thickness curve's name and its
+    equation (or reference file) there: "Faas Correction", "Harkins and Jura",
+    "t = [ 13.99 / ( 0.034 - log(P/Po) ) ] ^ 0.5"; or "Standard", "User-Defined",
+    "Reference Curve:SIO2OH.THK". Returns ``correction``, ``thickness`` and
+    ``thickness_equation`` for what is there; empty when the block does not open with a
+    correction (an ASAP 2020 block that holds only the instrument's error message).
+    """
+    settings = set(block.values.values())
+    head = []
+    for line in block.lines:
+        if line in settings or line in block.messages:
+            break
+        head.append(line)
+    if len(head) < 2 or not _BJH_CORRECTION.match(head[0]):
+        return {}
+    return dict(zip(("correction", "thickness", "thickness_equation"), head[:3]))
+
+
 def _instrument_results(blocks: dict[str, Block], path) -> dict:
     out: dict = {}
     summary = blocks.get("Summary Report")
@@ -538,6 +566,7 @@ def _instrument_results(blocks: dict[str, Block], path) -> dict:
         if block is None:
             continue
         key = f"bjh_{branch.lower()}"
+        out.update({f"{key}_{k}": v for k, v in _bjh_method(block).items()})
         for label, k in (("Adsorbate Property Factor", "kelvin_factor"), ("Density Conversion Factor", "density_conversion"),
                          ("Fraction of Pores Open at Both Ends", "fraction_open")):
             if block.get(label) is not None:
