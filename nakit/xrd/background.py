@@ -27,8 +27,8 @@ import xarray as xr
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import Result, naming_source
-from ._inputs import scan_in_order
+from ..datamodel import Result, naming_source, source_attrs
+from ._inputs import FromScan, scan_in_order
 from .counting import counting, no_pattern_reason, point_variance, span_reason
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
@@ -89,7 +89,7 @@ class HumpFit:
 
 
 @dataclass
-class BackgroundFit(Result):
+class BackgroundFit(FromScan, Result):
     """Result of :func:`fit_background` (the :class:`~nakit.datamodel.Result` convention).
 
     ``to_dataset()`` has the curves along ``two_theta`` and the humps as a table along
@@ -292,10 +292,13 @@ def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_de
     """:func:`fit_background_raw` on a Dataset read by :func:`nakit.xrd.readers.read_xrd`.
 
     ``intensity_units`` defaults to the Dataset's ``intensity`` units attribute ("counts" when absent).
+    The result keeps the scan's provenance (``source``; in ``to_dataset()``'s attrs).
     """
     (ds,) = scan_in_order(ds, "fit_background")  # (the curves along ascending 2theta, as fit_background_raw's)
     if intensity_units is None:
         intensity_units = ds["intensity"].attrs.get("units", "counts")
     with naming_source(ds, (FitError, ParameterError)):  # a hump outside this scan: named with it
-        return fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
-                                  intensity_units, one_on_x=one_on_x)
+        fit = fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
+                                 intensity_units, one_on_x=one_on_x)
+    fit.source = source_attrs(ds)
+    return fit

@@ -29,7 +29,8 @@ from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array
 from .readers import Wavelength
 from .refine import CellRefinement, _cell_and_zero, refine_cell_raw
-from ..datamodel import require_kind, Result
+from ..datamodel import require_kind, Result, source_attrs
+from ._inputs import FromScan
 
 
 #: Fewest observed lines for which an indexing solution's figure of merit is trusted. M20 is
@@ -38,7 +39,7 @@ MIN_LINES = 10
 
 
 @dataclass
-class IndexingSolution(Result):
+class IndexingSolution(FromScan, Result):
     """A cell that indexes a line list: its refinement, lines indexed, and flags.
 
     ``flags``: ``too_few_lines`` (fewer than :data:`MIN_LINES` observed lines: M20 is not
@@ -223,7 +224,7 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
             s = _try(tt, lam, "cubic", cen, float(np.sqrt(n1 / q1)), None, hkl, tolerance, zero, fits)
             if s is not None:
                 sols.append(s)
-    sols = _rank(sols)
+    sols = _named(_rank(sols), two_theta_obs)
     if warn:
         _warn_if_flagged(sols)
     return sols
@@ -284,9 +285,17 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
         s = _try(tt, lam, "tetragonal", cen, a, c, _hkl_table("tetragonal", cen), tolerance, zero, fits)
         if s is not None:
             sols.append(s)
-    sols = _rank(sols)
+    sols = _named(_rank(sols), two_theta_obs)
     if warn:
         _warn_if_flagged(sols)
+    return sols
+
+
+def _named(sols: list[IndexingSolution], two_theta_obs) -> list[IndexingSolution]:
+    """``sols``, each keeping the provenance of the scan its lines came from (``fit_peaks(ds)["two_theta"]``
+    carries the peak table's attrs; a plain list has none)."""
+    for s in sols:
+        s.source = source_attrs(two_theta_obs)
     return sols
 
 
@@ -315,7 +324,9 @@ def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
     if not sols:
         raise CalculationError("no cubic or tetragonal cell indexes these lines")
     _warn_if_flagged(sols)
-    return pd.DataFrame([{"system": s.system, "centring": s.centring, "a": s.refinement.a,
-                          "a_sigma": s.refinement.a_sigma, "c": s.refinement.c, "M20": s.m20,
-                          "F_N": s.refinement.f_n, "indexed": s.indexed, "lines": s.total,
-                          "flags": "; ".join(s.flags)} for s in sols])
+    table = pd.DataFrame([{"system": s.system, "centring": s.centring, "a": s.refinement.a,
+                           "a_sigma": s.refinement.a_sigma, "c": s.refinement.c, "M20": s.m20,
+                           "F_N": s.refinement.f_n, "indexed": s.indexed, "lines": s.total,
+                           "flags": "; ".join(s.flags)} for s in sols])
+    table.attrs.update(source_attrs(two_theta_obs))
+    return table

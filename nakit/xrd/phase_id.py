@@ -16,10 +16,10 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..datamodel import Result
+from ..datamodel import Result, source_attrs
 from ..errors import ParameterError
 from ..validation import as_float_array
-from ._inputs import require_peak_table
+from ._inputs import FromScan, require_peak_table
 from .simulate import Sticks, reflections_in_range
 from .structures import Crystal, library, reference
 
@@ -29,7 +29,7 @@ DEFAULT_CANDIDATES = ("Na2S_Fm-3m", "Na3PS4_P-421c", "Na3PS4_I-43m", "S8_Fddd", 
 
 
 @dataclass
-class PhaseID(Result):
+class PhaseID(FromScan, Result):
     """Result of :func:`identify_phases` (the :class:`~nakit.datamodel.Result` convention).
 
     ``to_dataset()`` has ``scores`` along ``phase`` and ``assignments`` along ``peak`` (its
@@ -187,13 +187,16 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
     """:func:`identify_phases_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`.
 
     Pass ``intensity_units=ds["intensity"].attrs["units"]`` when the pattern is not in counts:
-    the peak areas (``intensity_obs``) are in those units x deg.
+    the peak areas (``intensity_obs``) are in those units x deg. The result and its
+    ``assignments`` keep the scan's provenance from the table's attrs (``source``).
     """
     require_peak_table(peaks, "identify_phases")
     res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
                               intensity_obs=peaks["area"].values if "area" in peaks else None, **kw)
     if "two_theta_sigma" in peaks:
         res.assignments["two_theta_sigma"] = peaks["two_theta_sigma"].values
+    res.source = source_attrs(peaks)  # the scan fit_peaks made the table of
+    res.assignments.attrs.update(res.source)  # so that a cell refined on them (refine_cell) names it too
     return res
 
 

@@ -13,10 +13,10 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..datamodel import Result
+from ..datamodel import Result, source_attrs
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
-from ._inputs import require_peak_table
+from ._inputs import FromScan, require_peak_table
 from .readers import Wavelength
 
 SYSTEMS = ("cubic", "tetragonal", "hexagonal", "orthorhombic")
@@ -59,7 +59,7 @@ def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring
 
 
 @dataclass
-class CellRefinement(Result):
+class CellRefinement(FromScan, Result):
     """Refined cell, its uncertainties and figures of merit (the :class:`~nakit.datamodel.Result` convention).
 
     ``flags``: ``"m20_below_10"`` when de Wolff's M20 is under 10, the level below which an
@@ -317,6 +317,7 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
     a0, b0, c0 = crystal.cell[:3]
     result = refine_cell_raw(rows["two_theta_obs"].values, hkl, wavelength, system, a0=a0, b0=b0,
                              c0=c0 if system != "cubic" else None, sigma=sig, **kw)
+    result.source = source_attrs(assignments)  # the scan the phase identification's peaks came from
     if "m20_below_10" in result.flags:
         warnings.warn(f"{phase}: {system} cell refined on {result.n_lines} lines has M20 = {result.m20:.1f} < 10: "
                       "the line assignment it rests on is doubtful", NakitWarning, stacklevel=2)

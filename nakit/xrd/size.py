@@ -22,8 +22,8 @@ from ..validation import as_float_array, same_length
 from .profiles import caglioti, caglioti_squared, tch
 from .readers import Wavelength
 from .simulate import Instrument
-from ..datamodel import Result, source_name
-from ._inputs import require_peak_table
+from ..datamodel import Result, source_attrs, source_name
+from ._inputs import FromScan, require_peak_table
 
 #: the peak table's columns the size/strain analyses read
 _WIDTHS = ("two_theta", "fwhm", "eta")
@@ -205,7 +205,7 @@ _NO_WIDTH = ("instrument_limited", "instrument_undefined")
 
 
 @dataclass
-class WilliamsonHall(Result):
+class WilliamsonHall(FromScan, Result):
     """beta cos(theta) = K lambda / L + 4 epsilon sin(theta): size L (nm) and strain epsilon.
 
     ``flags``: ``no_instrument_correction`` (no instrument profile was given: the widths are
@@ -312,8 +312,10 @@ def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = No
     bounds, flagged ``no_instrument_correction`` (see :func:`scherrer_raw`).
     """
     require_peak_table(peaks, "scherrer", _WIDTHS)
-    return scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
-                        fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
+    table = scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
+                         fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
+    table.attrs.update(source_attrs(peaks))  # the scan's provenance, as the peak table's
+    return table
 
 
 def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> WilliamsonHall:
@@ -327,6 +329,7 @@ def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | No
     require_peak_table(peaks, "williamson_hall", _WIDTHS)
     result = williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                                  fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
+    result.source = source_attrs(peaks)
     if "negative_strain" in result.flags:
         words = dict(zip(result.flags, result.flag_details))
         warnings.warn(f"{source_name(peaks, 'the peak table')}: Williamson-Hall {words['negative_strain']}",
