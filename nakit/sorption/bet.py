@@ -87,12 +87,14 @@ class BETResult(Result):
     def flag_details(self) -> tuple[str, ...]:
         """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these): a
         failed Rouquerol criterion says what it checks; a quality floor (``r2 >= 0.995``,
-        ``>= 4 points``) says it was not met."""
-        return _words(self.flags)
+        ``>= 4 points``) says it was not met; a doubtful C or range says its value and why."""
+        return _words(self.flags, getattr(self, "c", math.nan), getattr(self, "p_range", (math.nan,) * 2)[1])
 
 
-def _words(flags) -> tuple[str, ...]:
-    return tuple(BET_FLAG_WORDS.get(f, f"quality floor not met: {f}") for f in flags)
+def _words(flags, c: float = math.nan, top: float = math.nan) -> tuple[str, ...]:
+    """``flags`` in words; those about C and the range (:func:`_doubts`) name ``c`` and the range's ``top``."""
+    words = {**BET_FLAG_WORDS, **_doubt_words(c, top)}
+    return tuple(words.get(f, f"quality floor not met: {f}") for f in flags)
 
 
 #: a BET area above this (m2/g) no solid has (the highest reported, of MOFs such as DUT-60, are ~7800):
@@ -109,6 +111,56 @@ BET_FLAG_WORDS = {
     "4_p_monolayer_consistent": "Rouquerol criterion 4 fails: 1/(sqrt(C)+1) is not the p/p0 at which the "
                                 "isotherm reaches the monolayer capacity",
 }
+
+
+#: C below which monolayer and multilayer adsorption overlap so much that the BET monolayer capacity,
+#: and the area, are doubtful: IUPAC (Thommes et al. 2015) calls the overlap appreciable below C ~ 50
+#: and the knee (point B) that marks the monolayer indistinct below ~20; flagged ``C_low`` below this.
+#: On the peer isotherms the lowest C with a clear knee is 28.7 (pyGAPS's SiO2); Sample_G's is 4.45.
+BET_C_DOUBTFUL = 20.0
+#: C below which the BET method does not apply at all (the isotherm has no knee: type III or V;
+#: IUPAC 2015, Rouquerol et al. 2014): flagged ``C_below_2``.
+BET_C_INAPPLICABLE = 2.0
+
+
+def _doubt_words(c: float, top: float) -> dict[str, str]:
+    """The words of :func:`_doubts`'s flags for a line of constant ``c`` over a range ending at ``top``."""
+    return {
+        "C_below_2": f"C = {c:.3g} is below {BET_C_INAPPLICABLE:g}: the isotherm has no knee (type III or V), where "
+                     "the BET method does not apply (IUPAC 2015): the area is no BET area",
+        "C_low": f"C = {c:.3g} is below {BET_C_DOUBTFUL:g}: monolayer and multilayer adsorption overlap (IUPAC "
+                 "2015: appreciably below ~50), so the monolayer capacity, and the area, are doubtful",
+        "range_beyond_bet_region": f"the range reaches p/p0 = {top:.3g}, above the {SINGLE_POINT_REGION[1]:g} by "
+                                   "which the monolayer forms on type II and IV isotherms (IUPAC 2015: normally "
+                                   "0.05-0.30): it takes in multilayer uptake",
+    }
+
+
+def _doubts(c: float, top: float, criteria_hold: bool) -> tuple[str, ...]:
+    """Flags of a BET line whose C or range IUPAC (Thommes et al. 2015) calls doubtful.
+
+    The four Rouquerol criteria can all hold on such a line (Sample_G: C = 4.45 on p/p0
+    0.061-0.463), so these are judged besides them: C below :data:`BET_C_INAPPLICABLE`
+    (``C_below_2``) or :data:`BET_C_DOUBTFUL` (``C_low``; a C that is not positive fails
+    criterion 2 instead), and, where the criteria hold (``criteria_hold``: a range that fails
+    one is no BET range already, and its flags say why), a range ending above
+    ``SINGLE_POINT_REGION[1]`` (``range_beyond_bet_region``), the top of the BET region (ISO
+    9277 and IUPAC: 0.05-0.30, with a margin).
+
+    References
+    ----------
+    M. Thommes et al., Pure Appl. Chem. 87 (2015) 1051 (IUPAC Technical Report), sec. 6.2.
+    F. Rouquerol, J. Rouquerol, K. S. W. Sing, P. Llewellyn, G. Maurin, *Adsorption by Powders
+    and Porous Solids*, 2nd ed., Academic Press, 2014, ch. 7.
+    """
+    flags = []
+    if 0 < c < BET_C_INAPPLICABLE:
+        flags.append("C_below_2")
+    elif BET_C_INAPPLICABLE <= c < BET_C_DOUBTFUL:
+        flags.append("C_low")
+    if criteria_hold and top > SINGLE_POINT_REGION[1]:
+        flags.append("range_beyond_bet_region")
+    return tuple(flags)
 
 
 def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -219,6 +271,11 @@ def _fit(p, q, cross_section, full, method, tolerance, flags=(), criteria=None, 
     if criteria is None:
         judged, _ = _judge(p, q, np.array([0]), np.array([n - 1]), np.array([s]), np.array([i]), full, tolerance)
         criteria = {name: bool(ok[0]) for name, ok in judged.items()}
+    doubts = _doubts(c, float(p[-1]), all(criteria.values()))
+    if doubts:  # said where it is computed, as a failed criterion is: the caller's filters decide
+        warnings.warn(f"BET on p/p0 {p[0]:.3g}-{p[-1]:.3g}: {'; '.join(_words(doubts, c, float(p[-1])))}",
+                      NakitWarning, stacklevel=3)
+        flags = tuple(flags) + doubts
     return BETResult(area, area * math.hypot(ss, si) / (s + i), c, c_sigma, qm, qm_sigma, s, ss, i, si, r,
                      np.array([[v_ss, v_si], [v_si, v_ii]]), (float(p[0]), float(p[-1])), n, p, q,
                      1.0 / (math.sqrt(c) + 1.0) if c > 0 else math.nan, criteria, method, float(cross_section),
