@@ -309,9 +309,11 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     curves["background"] = ("two_theta", bg, {"units": curves["observed"].attrs["units"]})
     for name, arr in comp.items():  # a copy: a hump's curve may be the fit's kept array
         curves[name] = ("two_theta", np.array(arr), {"units": curves["observed"].attrs["units"]})
+    source = source_attrs(ds)
     curves.attrs.update(wl.attrs())
+    curves.attrs.update(source)  # saved on their own (notebook 01's whole_pattern_*.nc), they name the scan too
     curves.attrs["rwp"] = rwp
-    fit = WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res, source=source_attrs(ds))
+    fit = WholePatternFit(phases_df, humps_df, curves, rwp, cr, float(cr_s), converged, res, source=source)
     if fit.flags:
         warnings.warn(f"whole-pattern fit flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
     return fit

@@ -76,6 +76,14 @@ def test_the_tables_keep_the_scan_s_provenance(cu3au):
         assert {key: table.attrs.get(key) for key in expected} == expected, name
 
 
+def test_whole_pattern_curves_saved_on_their_own_name_the_scan(cu3au, tmp_path):
+    """Notebook 01 saves a whole-pattern fit's curves, not its to_dataset(): they carry the provenance too."""
+    path, ds, peaks, ids = cu3au
+    fit_whole_pattern(ds, [PHASE], humps=()).curves.to_netcdf(tmp_path / "curves.nc")
+    saved = xr.load_dataset(tmp_path / "curves.nc")
+    assert {key: saved.attrs.get(key) for key in _provenance(path)} == _provenance(path)
+
+
 def test_a_result_of_arrays_has_no_source():
     """The raw functions take numbers: nothing to name, and nothing made up."""
     from nakit.xrd import identify_phases_raw
