@@ -20,14 +20,21 @@ import numpy as np
 
 import warnings
 
+from ..datamodel import source_attrs
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
 from .hysteresis import Hysteresis, IsothermType
 from .isotherm import BRANCHES, branches_present, get_branch
 from .kelvin import kelvin_radius
 from .thickness import thickness_function
-from .units import N2_DENSITY_CONVERSION
+from .units import N2_DENSITY_CONVERSION, units_attrs
 
+
+#: Units of a distribution's summary numbers, which its Dataset keeps in attrs (each with a
+#: ``<name>_units`` partner there).
+BJH_SUMMARY_UNITS = {"total_volume": "cm3/g", "total_area": "m2/g", "mean_diameter": "nm", "peak_diameter": "nm",
+                     "peak_bin_diameter": "nm", "negative_steps": "1", "peak_relative_pressure": "1",
+                     "density_conversion": "cm3/cm3 STP", "diameter_range_nm": "nm", "p_max": "1"}
 
 #: A distribution's flags in words (the others are shown as they are).
 BJH_FLAG_WORDS = {"peak_at_range_edge": "largest dV/dlogD at the edge of the diameter range: no peak inside it, "
@@ -72,7 +79,9 @@ class BJHResult:
         return tuple(BJH_FLAG_WORDS.get(f, f) for f in self.flags)
 
     def to_dataset(self, **attrs) -> xr.Dataset:
-        """The distribution as a Dataset over ``pore_diameter`` with units and the summary in attrs."""
+        """The distribution as a Dataset over ``pore_diameter`` with units and the summary in attrs
+        (each number with its unit in ``<name>_units``: :data:`BJH_SUMMARY_UNITS`); ``attrs`` are added
+        (the branch, the isotherm's provenance)."""
         data = {"dv": (self.dv, "cm3/g", "incremental pore volume"), "da": (self.da, "m2/g", "incremental pore area"),
                 "v_cumulative": (self.v_cumulative, "cm3/g", "cumulative pore volume"),
                 "a_cumulative": (self.a_cumulative, "m2/g", "cumulative pore area"),
@@ -90,7 +99,8 @@ class BJHResult:
             coords={"pore_diameter": ("pore_diameter", self.pore_diameter, {"units": "nm", "long_name": "mean pore diameter"}),
                     "diameter_upper": ("pore_diameter", self.diameter_upper, {"units": "nm"}),
                     "diameter_lower": ("pore_diameter", self.diameter_lower, {"units": "nm"})},
-            attrs={**self.settings, **summary, **attrs})
+            attrs={**self.settings, **summary, **units_attrs({**self.settings, **summary}, BJH_SUMMARY_UNITS),
+                   **attrs})
 
 
 def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "harkins_jura",
@@ -404,7 +414,8 @@ def psd_bjh(ds: xr.Dataset, branch: str = "desorption", **kwargs) -> xr.Dataset:
     Variables ``dv`` (cm3/g), ``da`` (m2/g), ``v_cumulative``, ``a_cumulative``, ``dv_dd``
     (cm3/g/nm), ``dv_dlogd`` (cm3/g), ``in_range``; attrs ``total_volume``, ``total_area``,
     ``mean_diameter``, ``peak_diameter``, ``peak_bin_diameter``, ``negative_steps``, the
-    settings and the branch. See :func:`psd_bjh_raw`.
+    settings and the branch, each number's unit in ``<name>_units``, and the isotherm's
+    provenance (``source_path``, ``source_sha256``, ...). See :func:`psd_bjh_raw`.
     """
     p, q = get_branch(ds, branch)
-    return psd_bjh_raw(p, q, **kwargs).to_dataset(branch=branch)
+    return psd_bjh_raw(p, q, **kwargs).to_dataset(branch=branch, **source_attrs(ds))

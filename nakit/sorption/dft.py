@@ -38,8 +38,8 @@ from ..textio import check_last_row, parse_rows, read_text_lines
 from ..validation import as_float_array, same_length
 from .conditions import ASSUMED_ADSORPTIVE, ASSUMED_TEMPERATURE_K, stated_adsorptive, stated_temperature
 from .isotherm import get_branch
-from .units import MOLAR_VOLUME_STP
-from ..datamodel import Result
+from .units import MOLAR_VOLUME_STP, units_attrs
+from ..datamodel import Result, source_attrs
 
 KERNEL_DIR = Path(__file__).with_name("kernels")
 
@@ -283,7 +283,8 @@ class DFTResult(Result):
         return self.loading - self.loading_fit
 
     def to_dataset(self, **attrs) -> xr.Dataset:
-        """The distribution over ``pore_width`` and the fit over ``relative_pressure``, summary in attrs."""
+        """The distribution over ``pore_width`` and the fit over ``relative_pressure``, summary in attrs (each
+        number with its unit in ``<name>_units``); ``attrs`` are added (the branch, the isotherm's provenance)."""
         dist = {"dv_dw": (self.dv_dw, "cm3/g/nm", "dV/dw"), "dv": (self.dv, "cm3/g", "incremental pore volume"),
                 "v_cumulative": (self.v_cumulative, "cm3/g", "cumulative pore volume (pores up to w)"),
                 "a_cumulative": (self.a_cumulative, "m2/g", "cumulative pore area (slit: 2 V / w)"),
@@ -301,6 +302,7 @@ class DFTResult(Result):
                    "ok": int(self.ok), "result": type(self).__name__}
         if self.flags:  # in words, for nakit.report.flags_of
             summary["flag_details"] = "; ".join(self.flag_details)
+        summary.update(units_attrs(summary, self.units))  # each total's unit beside it
         variables = {k: ("pore_width", v, {"units": u, "long_name": n}) for k, (v, u, n) in dist.items()}
         variables |= {k: ("relative_pressure", v, {"units": u, "long_name": n}) for k, (v, u, n) in fit.items()}
         return xr.Dataset(
@@ -645,4 +647,4 @@ def psd_dft(ds: xr.Dataset, kernel="n2-77k-carbon-slit", branch: str = "adsorpti
             result.flags = (*result.flags, "adsorptive_mismatch")
             warnings.warn(f"DFT: the kernel {kernel!r} is for N2 at 77 K; the isotherm is "
                           f"{ds.attrs.get('adsorptive')!r} at {temp} K", NakitWarning, stacklevel=2)
-    return result.to_dataset(branch=branch)
+    return result.to_dataset(branch=branch, **source_attrs(ds))

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CalculationError
-from .isotherm import branches_present, get_branch, require_isotherm, source_of
-from ..datamodel import Result
+from .isotherm import FromIsotherm, branches_present, get_branch, require_isotherm, source_of
+from ..datamodel import Result, source_attrs
 
 
 @dataclass
-class Hysteresis(Result):
+class Hysteresis(FromIsotherm, Result):
     """Loop found or not, where it closes, its IUPAC type and why."""
 
     units: ClassVar[dict[str, str]] = {'features': '1', 'closure_p': '1', 'opening_p': '1', 'max_gap': '1'}
@@ -47,7 +47,7 @@ class Hysteresis(Result):
 
 
 @dataclass
-class IsothermType(Result):
+class IsothermType(FromIsotherm, Result):
     """IUPAC isotherm type with the features behind it."""
 
     units: ClassVar[dict[str, str]] = {'features': '1'}
@@ -158,7 +158,9 @@ def hysteresis(ds: xr.Dataset, threshold: float = 0.02) -> Hysteresis:
     require_isotherm(ds, "hysteresis", "a loop is judged between both branches over their whole p/p0 range")
     if "desorption" not in branches_present(ds):
         raise CalculationError(f"the isotherm{source_of(ds)} has no desorption branch; hysteresis cannot be judged")
-    return hysteresis_raw(*get_branch(ds, "adsorption"), *get_branch(ds, "desorption"), threshold)
+    result = hysteresis_raw(*get_branch(ds, "adsorption"), *get_branch(ds, "desorption"), threshold)
+    result.source = source_attrs(ds)
+    return result
 
 
 def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
@@ -292,4 +294,6 @@ def isotherm_type(ds: xr.Dataset, loop: Hysteresis | None = None) -> IsothermTyp
                                           "loop), so no p/p0 range of it can be chosen")
     if loop is None and "desorption" in branches_present(ds):
         loop = hysteresis(ds)
-    return isotherm_type_raw(*get_branch(ds, "adsorption"), loop)
+    result = isotherm_type_raw(*get_branch(ds, "adsorption"), loop)
+    result.source = source_attrs(ds)
+    return result

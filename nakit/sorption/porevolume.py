@@ -10,13 +10,13 @@ import numpy as np
 
 from ..errors import CalculationError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch
+from .isotherm import FromIsotherm, get_branch
 from .units import N2_DENSITY_CONVERSION
-from ..datamodel import Result
+from ..datamodel import Result, source_attrs
 
 
 @dataclass
-class PoreVolume(Result):
+class PoreVolume(FromIsotherm, Result):
     """Total pore volume (cm3/g liquid), the uptake it came from and the settings."""
 
     units: ClassVar[dict[str, str]] = {'volume': 'cm3/g', 'uptake': 'cm3/g STP', 'p_at': '1', 'density_conversion': '1'}
@@ -70,4 +70,6 @@ def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
 def total_pore_volume(ds: xr.Dataset, p_at: float = 0.99, branch: str = "adsorption",
                       density_conversion: float = N2_DENSITY_CONVERSION) -> PoreVolume:
     """Total pore volume of an isotherm Dataset; see :func:`total_pore_volume_raw`."""
-    return total_pore_volume_raw(*get_branch(ds, branch), p_at, density_conversion)
+    result = total_pore_volume_raw(*get_branch(ds, branch), p_at, density_conversion)
+    result.source = source_attrs(ds)
+    return result

@@ -11,14 +11,14 @@ import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch
+from .isotherm import FromIsotherm, get_branch
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
-from ..datamodel import Result
+from ..datamodel import Result, source_attrs
 
 
 @dataclass
-class TPlotResult(Result):
+class TPlotResult(FromIsotherm, Result):
     """Straight line n = a + b t over ``t_range``: micropore volume and area, external area.
 
     Volumes in cm3/g (liquid), areas in m2/g, ``slope`` in cm3 STP/g/nm and ``intercept`` in
@@ -164,4 +164,6 @@ def reported_micropore_volume(result: TPlotResult) -> tuple[float, tuple[str, ..
 
 def tplot(ds: xr.Dataset, t_range: tuple[float, float] = (0.35, 0.5), **kwargs) -> TPlotResult:
     """t-plot of an isotherm Dataset's adsorption branch; see :func:`tplot_raw`."""
-    return tplot_raw(*get_branch(ds, "adsorption"), t_range, **kwargs)
+    result = tplot_raw(*get_branch(ds, "adsorption"), t_range, **kwargs)
+    result.source = source_attrs(ds)
+    return result

@@ -8,6 +8,7 @@ one the paper's values use; readers convert on the way in and state the file's o
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -37,6 +38,18 @@ _PRESSURE = {  # factor to Pa
     "pa": 1.0, "kpa": 1e3, "mpa": 1e6, "bar": 1e5, "mbar": 100.0, "atm": 101325.0,
     "mmhg": 133.322387415, "torr": 101325.0 / 760.0, "psi": 6894.757293168, "psia": 6894.757293168,
 }
+
+
+def units_attrs(summary: Mapping[str, Any], units: Mapping[str, str]) -> dict[str, str]:
+    """``{"<name>_units": unit}`` for each number in ``summary`` that ``units`` names.
+
+    A distribution's totals (BJH's ``total_volume``, DFT's ``mode_width``, ...) live in its
+    Dataset's attrs, where notebooks read them; this states each one's unit beside it, as
+    ``wavelength_units`` does for an XRD scan.
+    """
+    return {f"{name}_units": units[name] for name, value in summary.items()
+            if name in units and isinstance(value, (int, float, np.integer, np.floating, list, tuple, np.ndarray))
+            and not isinstance(value, bool)}
 
 
 def normalise_unit(text: str) -> str:
