@@ -91,6 +91,11 @@ def test_sizes_from_the_default_instrument_are_flagged_on_measured_scans_only(xr
     doubted = {r["sample"] for r in rows if "instrument_uvwx is the default" in r["flags"]}
     assert {r["sample"] for r in rows} >= {"LaB6 standard", "second batch"}
     assert doubted == {r["sample"] for r in rows} - {"first batch", "second batch"}  # the stand-in copies are not
+    # LaB6's lines are the instrument's: with the default profile most are narrower than it, and the
+    # W-H line that rests on them says so (the table showed Scherrer's unresolved peak only)
+    lab6 = next(r for r in rows if r["sample"] == "LaB6 standard")
+    assert re.search(r"\d+ peak\(s\) narrower in the sample than the instrument's own width", lab6["flags"])
+    assert re.search(r"W-H: \d+ of the line's \d+ peaks are narrower in the sample than the instrument", lab6["flags"])
 
 
 def test_xrd_report_uses_labels_and_no_paper_words(xrd_run):
