@@ -169,7 +169,8 @@ _MAKERS = {
     "xrd": "nakit.xrd.read_xrd(path) or nakit.bridges.from_dataframe(df, 'xrd')",
     "sorption": ("nakit.sorption.read_isotherm(path), nakit.sorption.from_pygaps(isotherm) or "
                  "nakit.bridges.from_dataframe(df, 'sorption'); nakit.sorption.index_isotherm(ds) converts an "
-                 "isotherm in the earlier layout (one 'relative_pressure' dimension)"),
+                 "isotherm in the earlier layout (a 'branch' coordinate along one 'relative_pressure' dimension); "
+                 "one branch (nakit.sorption.branch(ds)) is taken by the analyses as it is"),
     "raman": "nakit.raman.read_raman(path) or nakit.bridges.from_dataframe(df, 'raman')",
     "cycling": "nakit.cycling.read_cycling(path) or nakit.bridges.from_dataframe(df, 'cycling')",
     "eis": "nakit.eis.read_eis(path) or nakit.bridges.from_dataframe(df, 'eis')",
