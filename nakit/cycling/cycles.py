@@ -77,7 +77,7 @@ from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record, require_record
-from ..datamodel import source_file
+from ..datamodel import source_attrs, source_file
 
 DEFAULT_SOC_WINDOW = (0.2, 0.8)
 #: Largest difference (%) between the cycler's capacity counter and nakit's integration of
@@ -395,7 +395,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         beyond any cell's, or negative throughout: :func:`_voltage_doubt`),
         ``current_sign_doubt`` (:func:`_sign_doubt`), ``time_gap_cycles`` and
         ``time_gap_reasons`` (where each gap is, how long, and what was integrated across it;
-        "" when none) and ``flags``.
+        "" when none), ``flags`` and the record's provenance (source file, hash, format, size, and the
+        stand-in label of synthesised data: :func:`nakit.datamodel.source_attrs`).
 
     Notes
     -----
@@ -607,11 +608,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         })
         attrs["above_theoretical_reason"] = above_reason
         attrs.update(cell.attrs())
-    ds = xr.Dataset(data, coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})}, attrs=attrs)
-    for key in ("source_path", "source_sha256", "synthesised", "synthesis_model"):
-        if key in record.attrs:
-            ds.attrs[key] = record.attrs[key]
-    return ds
+    attrs.update(source_attrs(record))
+    return xr.Dataset(data, coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})}, attrs=attrs)
 
 
 def _above_theory(cell: CellRecipe, cycles: np.ndarray, qc: np.ndarray, qd: np.ndarray) -> tuple[np.ndarray, str]:

@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 import xarray as xr
 
-from ..datamodel import Result
+from ..datamodel import Result, source_attrs
 from ..errors import CalculationError, ParameterError
 from ..validation import as_float_array, in_range, same_length
 from .cell import CellRecipe, as_recipe
@@ -119,7 +119,8 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     -------
     xarray.Dataset
         ``charge`` and ``discharge`` dQ/dV along (``cycle``, ``voltage``); discharge is
-        negative. attrs state the method, bin width, smoothing and active mass.
+        negative. attrs state the method, bin width, smoothing and active mass, and the record's
+        provenance (:func:`nakit.datamodel.source_attrs`).
     """
     require_record(record, "dqdv")
     in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
@@ -163,7 +164,7 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
                 "voltage": ("voltage", centres, {"units": "V"})},
         attrs={"method": "binned incremental capacity, Gaussian smoothing", "bin_width_V": bin_width,
                "smoothing_sigma_V": smoothing,
-               "active_mass_mg": np.nan if cell is None else cell.active_mass_mg},
+               "active_mass_mg": np.nan if cell is None else cell.active_mass_mg, **source_attrs(record)},
     )
     return ds
 

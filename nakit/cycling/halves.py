@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
+from ..datamodel import source_attrs
 from .cycles import HalfCycles
 from .record import require_record
 
@@ -43,7 +44,8 @@ def halves_present(record: xr.Dataset) -> xr.Dataset:
     -------
     xarray.Dataset
         Along ``cycle`` (the same cycles as :func:`~nakit.cycling.summarise`): ``charge`` and
-        ``discharge`` (bool, the record has rows of that half-cycle).
+        ``discharge`` (bool, the record has rows of that half-cycle); attrs the record's provenance
+        (:func:`nakit.datamodel.source_attrs`).
     """
     require_record(record, "halves_present")
     state = record["state"].values
@@ -51,7 +53,7 @@ def halves_present(record: xr.Dataset) -> xr.Dataset:
     cycles = np.arange(hc.cycle0, hc.cycle0 + hc.n // 2)
     has = hc.first_active_row >= 0  # index 2k: discharge of cycle k, 2k+1: its charge
     ds = xr.Dataset({"charge": ("cycle", has[1::2]), "discharge": ("cycle", has[0::2])},
-                    coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})})
+                    coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"})}, attrs=source_attrs(record))
     return ds
 
 

@@ -13,7 +13,7 @@ import xarray as xr
 
 from ..errors import ParameterError
 from ..validation import as_float_array, in_range
-from ..datamodel import require_kind
+from ..datamodel import require_kind, source_attrs
 
 #: What the per-cycle analyses take, for their TypeError.
 _SUMMARY = "a per-cycle summary xarray.Dataset (dimension 'cycle')"
@@ -59,7 +59,8 @@ def rate_capability(summary: xr.Dataset, rel_tol: float = 0.1) -> xr.Dataset:
         Along ``rate_step``: ``current_density`` (mA/g; mA without a cell), first and last
         cycle, and the mean, standard deviation and second-cycle value of the discharge
         capacity (the paper shows each step's second cycle), the mean Coulombic efficiency,
-        average discharge voltage and hysteresis. attrs carry the active mass.
+        average discharge voltage and hysteresis. attrs carry the active mass and the record's
+        provenance (:func:`nakit.datamodel.source_attrs` of the summary).
     """
     require_kind(summary, xr.Dataset, "rate_capability", _SUMMARY, _SUMMARY_FROM, dim="cycle")
     specific = "specific_discharge_capacity" in summary
@@ -95,8 +96,8 @@ def rate_capability(summary: xr.Dataset, rel_tol: float = 0.1) -> xr.Dataset:
             "hysteresis": ("rate_step", per_step(summary["hysteresis"].values, np.nanmean), {"units": "V"}),
         },
         coords={"rate_step": ("rate_step", np.arange(1, n + 1), {"units": "1"})},
-        attrs={k: v for k, v in summary.attrs.items()
-               if k in ("active_mass_mg", "active_material", "source_path", "synthesised")},
+        attrs={**{k: v for k, v in summary.attrs.items() if k in ("active_mass_mg", "active_material")},
+               **source_attrs(summary)},
     )
     ds.attrs["rel_tol"] = rel_tol
     return ds

@@ -60,7 +60,7 @@ from typing import Any, Mapping
 import numpy as np
 import xarray as xr
 
-from ..datamodel import require_dataset, source_name
+from ..datamodel import require_dataset, source_attrs, source_name
 from ..errors import FileFormatError, ParameterError
 
 CHARGE, REST, DISCHARGE = 1, 0, -1
@@ -636,9 +636,7 @@ def cycler_table(record: xr.Dataset) -> xr.Dataset | None:
                    {"units": unit}) for name, unit in units.items()}
     ds = xr.Dataset(data, coords={"cycle": ("cycle", cycle, {"units": "1"})})
     ds.attrs["source"] = str(attrs[CYCLER_TABLE_PREFIX + "source"])
-    for key in ("source_path", "source_sha256", "source_format"):
-        if key in attrs:
-            ds.attrs[key] = attrs[key]
+    ds.attrs.update(source_attrs(record))
     return ds
 
 

@@ -23,7 +23,7 @@ by every spectrum on one frequency grid; ``weighting="modulus"`` needs one SVD p
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import warnings
 from dataclasses import dataclass, field
@@ -36,7 +36,7 @@ from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
 from .spectra import LOOP_DIM
-from ..datamodel import require_dataset, Result
+from ..datamodel import require_dataset, Result, source_attrs
 
 __all__ = ["CRITERIA", "DRTPeak", "DRTResult", "MIN_POINTS", "drt", "drt_raw", "drt_table", "rbf_matrices"]
 
@@ -116,6 +116,7 @@ class DRTResult(Result):
 
     flag_words: ClassVar[dict[str, str]] = DRT_FLAG_WORDS
     units: ClassVar[dict[str, str]] = {'tau': 's', 'gamma': 'ohm', 'tau_rbf': 's', 'weights': 'ohm', 'r_inf': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'r_pol': 'ohm', 'lam': '1', 'lambda_grid': '1', 'criterion_curve': '1', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
+    internal: ClassVar[tuple[str, ...]] = ("source",)
     dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'gamma': 'tau', 'gamma_sigma': 'tau', 'tau_rbf': 'rbf', 'weights': 'rbf', 'lambda_grid': 'lambda', 'criterion_curve': 'lambda', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
 
     tau: np.ndarray = field(repr=False)
@@ -140,6 +141,8 @@ class DRTResult(Result):
     residuals_imag: np.ndarray = field(repr=False)
     settings: dict = field(default_factory=dict, repr=False)
     flags: tuple[str, ...] = ()
+    #: the spectrum's provenance (:func:`nakit.datamodel.source_attrs`; empty for arrays)
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -180,7 +183,7 @@ class DRTResult(Result):
             attrs={"method": "Tikhonov-regularised DRT, Gaussian RBF (Wan et al. 2015)", "lambda": self.lam,
                    "lambda_criterion": self.criterion, "r_inf": self.r_inf, "inductance": self.inductance,
                    "r_pol": self.r_pol, "r_pol_sigma": self.r_pol_sigma,
-                   **{k: str(v) for k, v in self.settings.items()}, "flags": "; ".join(self.flags)})
+                   **{k: str(v) for k, v in self.settings.items()}, "flags": "; ".join(self.flags), **self.source})
 
     def plot(self, ax=None, *, annotate: bool = True, **kwargs):
         """gamma against tau (log axis) with a one-sigma band; ``annotate`` writes each peak's resistance.
@@ -424,7 +427,9 @@ def drt(data: xr.Dataset, **kwargs):
     require_dataset(data, "eis", "drt")
     f = data["frequency"].values
     if LOOP_DIM not in data.dims:
-        return drt_raw(f, impedance_of(data), **kwargs)
+        result = drt_raw(f, impedance_of(data), **kwargs)
+        result.source = source_attrs(data)
+        return result
     z = impedance_of(data, allow_loops=True)
     present = np.isfinite(z)
     results: list = [None] * z.shape[0]
@@ -436,6 +441,7 @@ def drt(data: xr.Dataset, **kwargs):
         cols = present[rows[0]]
         out = drt_raw(f[cols], z[np.ix_(rows, cols)], **kwargs)
         for i, r in zip(rows, out):
+            r.source = source_attrs(data)  # the loops of one file
             results[i] = r
     return results
 

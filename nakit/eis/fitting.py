@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import lmfit
 import numpy as np
@@ -52,7 +52,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .circuits import Circuit, CircuitModel
 from .readers import impedance_of
-from ..datamodel import Result, require_dataset
+from ..datamodel import Result, require_dataset, source_attrs
 
 WEIGHTINGS = ("unit", "modulus", "proportional")
 
@@ -141,6 +141,9 @@ class CircuitFit(Result):
     frequency: np.ndarray = field(repr=False)
     z_data: np.ndarray = field(repr=False)
     lmfit_result: lmfit.model.ModelResult | None = field(default=None, repr=False)
+    #: the spectrum's provenance (:func:`nakit.datamodel.source_attrs`; empty for arrays), in
+    #: ``to_dataset()``'s attrs
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def time_constant(self, resistor: str) -> float | None:
         """The fitted time constant of ``resistor`` and the capacitor or CPE in parallel with it
@@ -273,7 +276,7 @@ class CircuitFit(Result):
                    **{f"param_{k}_sigma": v for k, v in self.stderr.items()}},
         )
         result = super().to_dataset()
-        return result.assign(curves.data_vars).assign_attrs({**curves.attrs, **result.attrs})
+        return result.assign(curves.data_vars).assign_attrs({**curves.attrs, **result.attrs, **self.source})
 
 
 INDUCTIVE_WHERE = ("high", "all")
@@ -336,7 +339,9 @@ def fit_circuit(data: xr.Dataset, circuit: str | Circuit, **kwargs) -> CircuitFi
     :func:`nakit.eis.select_loop` or fit each from :func:`nakit.eis.iter_loops`.
     """
     require_dataset(data, "eis", "fit_circuit")
-    return fit_circuit_raw(data["frequency"].values, impedance_of(data), circuit, **kwargs)
+    fit = fit_circuit_raw(data["frequency"].values, impedance_of(data), circuit, **kwargs)
+    fit.source = source_attrs(data)
+    return fit
 
 
 def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=None, fixed=None,

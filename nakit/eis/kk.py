@@ -18,7 +18,7 @@ pseudo-inverse; this version builds the design matrix with numpy broadcasting an
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import warnings
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ import xarray as xr
 from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
-from ..datamodel import require_dataset, Result
+from ..datamodel import require_dataset, Result, source_attrs
 
 FIT_TYPES = ("real", "imag", "complex")
 
@@ -71,8 +71,9 @@ class LinKKResult(Result):
     """
 
     flag_words: ClassVar[dict[str, str]] = KK_FLAG_WORDS
-    units: ClassVar[dict[str, str]] = {'M': '1', 'mu': '1', 'c': '1', 'tau': 's', 'resistances': 'ohm', 'r_ohm': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
+    units: ClassVar[dict[str, str]] = {'M': '1', 'mu': '1', 'c': '1', 'tau': 's', 'resistances': 'ohm', 'r_ohm': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1', 'recheck_M': '1', 'recheck_rms_residual': '1'}
     dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'resistances': 'tau', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
+    internal: ClassVar[tuple[str, ...]] = ("source",)
 
     M: int
     mu: float
@@ -91,6 +92,8 @@ class LinKKResult(Result):
     flags: tuple[str, ...] = ()
     recheck_M: int | None = None
     recheck_rms_residual: float | None = None
+    #: the spectrum's provenance (:func:`nakit.datamodel.source_attrs`; empty for arrays)
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -125,7 +128,8 @@ class LinKKResult(Result):
                    "mu_cutoff": "none" if self.c is None else self.c, "fit_type": self.fit_type,
                    "flags": "; ".join(self.flags),
                    **({} if self.recheck_M is None else {"recheck_M": self.recheck_M,
-                                                         "recheck_rms_residual": self.recheck_rms_residual})},
+                                                         "recheck_rms_residual": self.recheck_rms_residual}),
+                   **self.source},
         )
 
     def plot(self, ax=None):
@@ -218,7 +222,9 @@ def _recheck(f, z, M, ceiling, fit_type, add_cap, limit) -> tuple[int, float] | 
 def lin_kk(data: xr.Dataset, **kwargs) -> LinKKResult:
     """Lin-KK test of a spectrum Dataset; keyword arguments as :func:`lin_kk_raw`."""
     require_dataset(data, "eis", "lin_kk")
-    return lin_kk_raw(data["frequency"].values, impedance_of(data), **kwargs)
+    result = lin_kk_raw(data["frequency"].values, impedance_of(data), **kwargs)
+    result.source = source_attrs(data)
+    return result
 
 
 def _rms(real, imag) -> float:

@@ -8,9 +8,9 @@ standard error are recorded in the calibrated Dataset's attrs.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,19 +18,20 @@ import xarray as xr
 
 from ..errors import CalculationError
 from ..validation import as_float_array
-from .fitting import Band, fit_bands, fit_bands_raw
+from .fitting import Band, SourceKept, fit_bands, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
-from ..datamodel import Result
+from ..datamodel import Result, source_attrs
 
 SILICON_SHIFT = 520.7
 
 
 @dataclass(frozen=True)
-class Calibration(Result):
+class Calibration(SourceKept, Result):
     """Result of a one-point calibration: add ``offset`` to measured shifts."""
 
     units: ClassVar[dict[str, str]] = {'offset': 'cm-1', 'measured': 'cm-1', 'reference': 'cm-1', 'fwhm': 'cm-1'}
     dims: ClassVar[dict[str, str]] = {}
+    internal: ClassVar[tuple[str, ...]] = ("source",)
 
     offset: float
     offset_sigma: float
@@ -38,6 +39,7 @@ class Calibration(Result):
     reference: float
     fwhm: float
     flags: tuple[str, ...] = ()
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def silicon_offset_raw(x, y, *, reference: float = SILICON_SHIFT, search: float = 15.0) -> Calibration:
@@ -75,7 +77,7 @@ def silicon_offset(silicon: xr.Dataset | xr.DataArray, **kwargs) -> Calibration:
     da = silicon["intensity"] if isinstance(silicon, xr.Dataset) else silicon
     cal = silicon_offset_raw(da["raman_shift"].values, da.values, **kwargs)
     clipped = clipped_band("Si", cal.measured, cal.fwhm, getattr(silicon, "attrs", {}).get(SATURATION_ATTR))
-    return replace(cal, flags=(*cal.flags, clipped)) if clipped else cal
+    return replace(cal, flags=(*cal.flags, clipped) if clipped else cal.flags, source=source_attrs(silicon))
 
 
 def _in_data(path) -> str:

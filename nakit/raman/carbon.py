@@ -44,9 +44,9 @@ Ferrari, A. C.; Robertson, J. Phys. Rev. B 61, 14095 (2000).
 from __future__ import annotations
 
 import warnings
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import xarray as xr
@@ -54,10 +54,10 @@ import xarray as xr
 from ..errors import NakitWarning, ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
-from .fitting import Band, BandFit, fit_bands_raw
+from .fitting import Band, BandFit, SourceKept, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
 from .readers import LASER_ASSUMED
-from ..datamodel import require_dataset, Result
+from ..datamodel import require_dataset, Result, source_attrs
 
 TWO_BAND = (
     Band("D", 1340.0, "lorentzian", tolerance=40.0, fwhm=150.0, fwhm_bounds=(10.0, 400.0)),
@@ -169,11 +169,12 @@ def carbon_evidence(spectrum, y=None) -> CarbonEvidence:
 
 
 @dataclass(frozen=True)
-class CarbonResult(Result):
+class CarbonResult(SourceKept, Result):
     """D/G analysis of one carbon spectrum; ``model`` names the band model used."""
 
     units: ClassVar[dict[str, str]] = {'d_center': 'cm-1', 'g_center': 'cm-1', 'd_fwhm': 'cm-1', 'g_fwhm': 'cm-1', 'id_ig': '1', 'id_ig_baseline_spread': '1', 'ad_ag': '1', 'ad_ag_baseline_spread': '1', 'la_nm': 'nm', 'laser_wavelength_nm': 'nm', 'bic': '1'}
     dims: ClassVar[dict[str, str]] = {}
+    internal: ClassVar[tuple[str, ...]] = ("source",)
 
     model: str
     bic: dict
@@ -194,6 +195,7 @@ class CarbonResult(Result):
     laser_wavelength_nm: float | None
     flags: tuple[str, ...]
     fit: BandFit
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def la_doubtful(self) -> bool:
@@ -203,7 +205,7 @@ class CarbonResult(Result):
 
     def summary(self) -> dict:
         """The scalar results as a flat dict (for a table), model name included."""
-        return {k: v for k, v in self.__dict__.items() if k not in {"fit", "bic", "flags"}} | {
+        return {k: v for k, v in self.__dict__.items() if k not in {"fit", "bic", "flags", "source"}} | {
             "bic_2band": self.bic["2-band"], "bic_5band": self.bic["Sadezky 5-band"], "flags": "; ".join(self.flags)}
 
 
@@ -276,6 +278,8 @@ def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
     assumed = "laser_wavelength" not in kwargs and bool(spectrum.attrs.get(LASER_ASSUMED))
     kwargs.setdefault("laser_wavelength", spectrum.attrs.get("instrument_laser_wavelength_nm"))
     result = carbon_analysis_raw(da["raman_shift"].values, da.values, **kwargs)
+    result.fit.source = source_attrs(spectrum)
+    result = replace(result, source=result.fit.source)
     clipped = [why for band, center, fwhm in (("D", result.d_center, result.d_fwhm), ("G", result.g_center,
                                                                                         result.g_fwhm))
                if (why := clipped_band(band, center, fwhm, spectrum.attrs.get(SATURATION_ATTR)))]

@@ -36,7 +36,7 @@ from ..errors import ParameterError
 from ..validation import as_float_array
 from .fitting import AREA_PER_HEIGHT_FWHM
 from .lineshapes import profile
-from ..datamodel import require_dataset
+from ..datamodel import require_dataset, source_attrs
 
 
 class _Layout:
@@ -249,6 +249,7 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
         out[f"{name}_at_bound"] = (other, res["at_bound"][:, sl].any(axis=1).reshape(shape), {"units": "1"})
     for key in ("redchi", "converged", "n_iter"):
         out[key] = (other, res[key].reshape(shape), {"units": "1"})
-    out.attrs.update(method="batched Levenberg-Marquardt (nakit.raman.mapfit)", background=str(background),
+    out.attrs.update(source_attrs(spectra), method="batched Levenberg-Marquardt (nakit.raman.mapfit)",
+                     background=str(background),
                      bands="; ".join(f"{b.name} ({b.shape}, {b.center} in {b.center_bounds[0]:g}-{b.center_bounds[1]:g} cm-1)" for b in lay.bands))
     return out
