@@ -18,7 +18,7 @@ import xarray as xr
 
 from ..errors import CalculationError
 from ..validation import as_float_array
-from .fitting import Band, SourceKept, fit_bands, fit_bands_raw
+from .fitting import Band, SourceKept, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
 from ..datamodel import Result, source_attrs
 
