@@ -490,6 +490,21 @@ def _column_values(column) -> np.ndarray:
     return values
 
 
+@dataclasses.dataclass
+class FromMeasurement:
+    """Mixin of a result computed from one measurement (before :class:`Result` in its bases).
+
+    ``source`` is the measurement's provenance (:func:`source_attrs`: ``source_path``,
+    ``source_sha256``, ...; empty for a result of plain arrays). :meth:`Result.to_dataset` puts
+    it in the Dataset's attrs, so a saved result names its input file; it is no quantity of the
+    result, so :meth:`Result.to_dict` leaves it out. Keyword-only: it never shifts a result's
+    positional fields. A frozen result class (which cannot inherit from this one) declares a
+    ``source`` field of its own; :class:`Result` treats it the same.
+    """
+
+    source: dict[str, Any] = dataclasses.field(default_factory=dict, kw_only=True, repr=False)
+
+
 class Result:
     """Mixin giving a result dataclass the shared result convention (see the module docstring).
 
@@ -542,8 +557,10 @@ class Result:
         return type(self).units
 
     def _fields(self) -> list[tuple[str, Any]]:
-        """The (name, value) pairs exported: the dataclass fields except :attr:`internal`."""
-        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name not in self.internal]
+        """The (name, value) pairs exported: the dataclass fields except :attr:`internal` and the
+        measurement's provenance (:class:`FromMeasurement`), which goes into the attrs."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.name not in self.internal and f.name != "source"]
 
     def _unit(self, name: str) -> str | None:
         units = self.result_units()
@@ -637,7 +654,7 @@ class Result:
                 arr = np.asarray(value)
                 if arr.ndim == 1 and arr.dtype.kind in "biufcUO":
                     data[name] = (self._dim(name), arr, self._var_attrs(name))
-        return xr.Dataset(data, coords=coords, attrs=attrs)
+        return xr.Dataset(data, coords=coords, attrs={**attrs, **getattr(self, "source", {})})
 
     def _dim(self, name: str) -> str:
         if name not in self.dims:

@@ -23,7 +23,7 @@ by every spectrum on one frequency grid; ``weighting="modulus"`` needs one SVD p
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import warnings
 from dataclasses import dataclass, field
@@ -36,7 +36,7 @@ from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
 from .spectra import LOOP_DIM
-from ..datamodel import require_dataset, Result, source_attrs
+from ..datamodel import FromMeasurement, require_dataset, Result, source_attrs
 
 __all__ = ["CRITERIA", "DRTPeak", "DRTResult", "MIN_POINTS", "drt", "drt_raw", "drt_table", "rbf_matrices"]
 
@@ -82,7 +82,7 @@ class DRTPeak:
 
 
 @dataclass
-class DRTResult(Result):
+class DRTResult(FromMeasurement, Result):
     r"""A distribution of relaxation times and the fit it comes from.
 
     Attributes
@@ -116,7 +116,6 @@ class DRTResult(Result):
 
     flag_words: ClassVar[dict[str, str]] = DRT_FLAG_WORDS
     units: ClassVar[dict[str, str]] = {'tau': 's', 'gamma': 'ohm', 'tau_rbf': 's', 'weights': 'ohm', 'r_inf': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'r_pol': 'ohm', 'lam': '1', 'lambda_grid': '1', 'criterion_curve': '1', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1'}
-    internal: ClassVar[tuple[str, ...]] = ("source",)
     dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'gamma': 'tau', 'gamma_sigma': 'tau', 'tau_rbf': 'rbf', 'weights': 'rbf', 'lambda_grid': 'lambda', 'criterion_curve': 'lambda', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
 
     tau: np.ndarray = field(repr=False)
@@ -141,8 +140,6 @@ class DRTResult(Result):
     residuals_imag: np.ndarray = field(repr=False)
     settings: dict = field(default_factory=dict, repr=False)
     flags: tuple[str, ...] = ()
-    #: the spectrum's provenance (:func:`nakit.datamodel.source_attrs`; empty for arrays)
-    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:

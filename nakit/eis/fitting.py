@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import lmfit
 import numpy as np
@@ -52,7 +52,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .circuits import Circuit, CircuitModel
 from .readers import impedance_of
-from ..datamodel import Result, require_dataset, source_attrs
+from ..datamodel import FromMeasurement, Result, require_dataset, source_attrs
 
 WEIGHTINGS = ("unit", "modulus", "proportional")
 
@@ -106,7 +106,7 @@ FREQUENCIES_PER_PARAMETER = 2
 
 
 @dataclass
-class CircuitFit(Result):
+class CircuitFit(FromMeasurement, Result):
     """Result of fitting a circuit to one spectrum (the :class:`~nakit.datamodel.Result` convention).
 
     ``values``/``stderr`` map parameter names to numbers (``nan`` stderr when the fit could
@@ -141,9 +141,6 @@ class CircuitFit(Result):
     frequency: np.ndarray = field(repr=False)
     z_data: np.ndarray = field(repr=False)
     lmfit_result: lmfit.model.ModelResult | None = field(default=None, repr=False)
-    #: the spectrum's provenance (:func:`nakit.datamodel.source_attrs`; empty for arrays), in
-    #: ``to_dataset()``'s attrs
-    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def time_constant(self, resistor: str) -> float | None:
         """The fitted time constant of ``resistor`` and the capacitor or CPE in parallel with it
@@ -276,7 +273,7 @@ class CircuitFit(Result):
                    **{f"param_{k}_sigma": v for k, v in self.stderr.items()}},
         )
         result = super().to_dataset()
-        return result.assign(curves.data_vars).assign_attrs({**curves.attrs, **result.attrs, **self.source})
+        return result.assign(curves.data_vars).assign_attrs({**curves.attrs, **result.attrs})
 
 
 INDUCTIVE_WHERE = ("high", "all")

@@ -18,7 +18,7 @@ pseudo-inverse; this version builds the design matrix with numpy broadcasting an
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import warnings
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ import xarray as xr
 from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
-from ..datamodel import require_dataset, Result, source_attrs
+from ..datamodel import FromMeasurement, require_dataset, Result, source_attrs
 
 FIT_TYPES = ("real", "imag", "complex")
 
@@ -59,7 +59,7 @@ KK_FLAG_WORDS = {
 
 
 @dataclass
-class LinKKResult(Result):
+class LinKKResult(FromMeasurement, Result):
     r"""Outcome of the Lin-KK test.
 
     ``residuals_real``/``residuals_imag`` are :math:`(Z - \hat Z)/|Z|` (dimensionless);
@@ -73,7 +73,6 @@ class LinKKResult(Result):
     flag_words: ClassVar[dict[str, str]] = KK_FLAG_WORDS
     units: ClassVar[dict[str, str]] = {'M': '1', 'mu': '1', 'c': '1', 'tau': 's', 'resistances': 'ohm', 'r_ohm': 'ohm', 'inductance': 'H', 'capacitance': 'F', 'frequency': 'Hz', 'z_data': 'ohm', 'z_fit': 'ohm', 'residuals_real': '1', 'residuals_imag': '1', 'recheck_M': '1', 'recheck_rms_residual': '1'}
     dims: ClassVar[dict[str, str]] = {'tau': 'tau', 'resistances': 'tau', 'frequency': 'frequency', 'z_data': 'frequency', 'z_fit': 'frequency', 'residuals_real': 'frequency', 'residuals_imag': 'frequency'}
-    internal: ClassVar[tuple[str, ...]] = ("source",)
 
     M: int
     mu: float
@@ -92,8 +91,6 @@ class LinKKResult(Result):
     flags: tuple[str, ...] = ()
     recheck_M: int | None = None
     recheck_rms_residual: float | None = None
-    #: the spectrum's provenance (:func:`nakit.datamodel.source_attrs`; empty for arrays)
-    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:

@@ -18,7 +18,7 @@ import xarray as xr
 
 from ..errors import CalculationError
 from ..validation import as_float_array
-from .fitting import Band, SourceKept, fit_bands_raw
+from .fitting import Band, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
 from ..datamodel import Result, source_attrs
 
@@ -26,12 +26,11 @@ SILICON_SHIFT = 520.7
 
 
 @dataclass(frozen=True)
-class Calibration(SourceKept, Result):
+class Calibration(Result):
     """Result of a one-point calibration: add ``offset`` to measured shifts."""
 
     units: ClassVar[dict[str, str]] = {'offset': 'cm-1', 'measured': 'cm-1', 'reference': 'cm-1', 'fwhm': 'cm-1'}
     dims: ClassVar[dict[str, str]] = {}
-    internal: ClassVar[tuple[str, ...]] = ("source",)
 
     offset: float
     offset_sigma: float

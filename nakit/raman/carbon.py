@@ -54,7 +54,7 @@ import xarray as xr
 from ..errors import NakitWarning, ParameterError
 from ..validation import in_range
 from .baseline import WINDOWS, baseline_raw
-from .fitting import Band, BandFit, SourceKept, fit_bands_raw
+from .fitting import Band, BandFit, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
 from .readers import LASER_ASSUMED
 from ..datamodel import require_dataset, Result, source_attrs
@@ -169,12 +169,11 @@ def carbon_evidence(spectrum, y=None) -> CarbonEvidence:
 
 
 @dataclass(frozen=True)
-class CarbonResult(SourceKept, Result):
+class CarbonResult(Result):
     """D/G analysis of one carbon spectrum; ``model`` names the band model used."""
 
     units: ClassVar[dict[str, str]] = {'d_center': 'cm-1', 'g_center': 'cm-1', 'd_fwhm': 'cm-1', 'g_fwhm': 'cm-1', 'id_ig': '1', 'id_ig_baseline_spread': '1', 'ad_ag': '1', 'ad_ag_baseline_spread': '1', 'la_nm': 'nm', 'laser_wavelength_nm': 'nm', 'bic': '1'}
     dims: ClassVar[dict[str, str]] = {}
-    internal: ClassVar[tuple[str, ...]] = ("source",)
 
     model: str
     bic: dict

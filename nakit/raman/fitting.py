@@ -15,7 +15,7 @@ import functools
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import lmfit
 import numpy as np
@@ -26,7 +26,7 @@ from lmfit import models
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import Result, require_dataset, source_attrs
+from ..datamodel import FromMeasurement, Result, require_dataset, source_attrs
 from .saturation import SATURATION_ATTR, clipped_band
 
 SHAPES = {
@@ -108,18 +108,8 @@ class Band:
         return re.sub(r"[^0-9a-z]+", "_", self.name.lower()).strip("_") + "_"
 
 
-class SourceKept:
-    """Mixed in before :class:`~nakit.datamodel.Result`: ``to_dataset()`` carries the result's
-    ``source`` (the measurement's provenance, :func:`nakit.datamodel.source_attrs`; empty for
-    arrays) in its attrs, so a saved result names the spectrum it came from. The class keeps
-    ``source`` as a field and lists it in ``internal`` (a table row has no use for it)."""
-
-    def to_dataset(self):
-        return super().to_dataset().assign_attrs(self.source)
-
-
 @dataclass
-class BandFit(SourceKept, Result):
+class BandFit(FromMeasurement, Result):
     """A fitted band model: a table per band, the lmfit result, quality figures and flags.
 
     Follows the :class:`~nakit.datamodel.Result` convention: ``to_dataset()`` has the band
@@ -131,7 +121,7 @@ class BandFit(SourceKept, Result):
     units: ClassVar[dict[str, str]] = {"center": "cm-1", "fwhm": "cm-1", "bic": "1"}
     dims: ClassVar[dict[str, str]] = {"table": "band"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"table": ("band", "center", "fwhm", "height", "area")}
-    internal: ClassVar[tuple[str, ...]] = ("result", "bands", "source")
+    internal: ClassVar[tuple[str, ...]] = ("result", "bands")
 
     table: pd.DataFrame
     result: object  # lmfit.model.ModelResult
@@ -139,7 +129,6 @@ class BandFit(SourceKept, Result):
     background: str | None
     flags: list[str] = field(default_factory=list)
     intensity_units: str = "counts"
-    source: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def bic(self) -> float:

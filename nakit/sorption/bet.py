@@ -21,9 +21,9 @@ import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import FromIsotherm, get_branch, held_branch
+from .isotherm import get_branch, held_branch
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
-from ..datamodel import Result, source_attrs
+from ..datamodel import FromMeasurement, Result, source_attrs
 
 #: Named sets of constants for the BET area, ``{name: (Avogadro constant 1/mol, cm3 STP per
 #: mmol used when the file's loadings are molar)}``. ``"iupac"``: CODATA 2018 (exact N_A) and
@@ -49,7 +49,7 @@ def area_per_loading(cross_section: float = N2_CROSS_SECTION, constants: str = "
 
 
 @dataclass
-class BETResult(FromIsotherm, Result):
+class BETResult(FromMeasurement, Result):
     """A BET fit: area (m2/g), C, monolayer (cm3/g STP) with standard errors, and its range."""
 
     units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2'}

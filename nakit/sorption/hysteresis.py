@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CalculationError
-from .isotherm import FromIsotherm, branches_present, get_branch, require_isotherm, source_of
-from ..datamodel import Result, source_attrs
+from .isotherm import branches_present, get_branch, require_isotherm, source_of
+from ..datamodel import FromMeasurement, Result, source_attrs
 
 
 @dataclass
-class Hysteresis(FromIsotherm, Result):
+class Hysteresis(FromMeasurement, Result):
     """Loop found or not, where it closes, its IUPAC type and why."""
 
     units: ClassVar[dict[str, str]] = {'features': '1', 'closure_p': '1', 'opening_p': '1', 'max_gap': '1'}
@@ -47,7 +47,7 @@ class Hysteresis(FromIsotherm, Result):
 
 
 @dataclass
-class IsothermType(FromIsotherm, Result):
+class IsothermType(FromMeasurement, Result):
     """IUPAC isotherm type with the features behind it."""
 
     units: ClassVar[dict[str, str]] = {'features': '1'}

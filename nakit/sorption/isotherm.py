@@ -84,7 +84,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -252,28 +252,6 @@ class IsothermPoints:
         """The isotherm Dataset (layout in :mod:`nakit.sorption.isotherm`)."""
         p = self.relative_pressure
         return _build(self.branch, p, np.arange(p.size), self.variables, {}, self.attrs)
-
-
-@dataclass
-class FromIsotherm:
-    """Mixin of a sorption result (before :class:`~nakit.datamodel.Result` in its bases): ``source``,
-    the provenance of the isotherm it was computed from (:func:`nakit.datamodel.source_attrs`:
-    ``source_path``, ``source_sha256``, ...; empty for a result of plain arrays), goes into the
-    attrs of ``to_dataset()``, so a saved result names its input file.
-
-    Not a quantity of the result: left out of ``to_dict()``, whose row is the analysis' numbers.
-    """
-
-    source: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
-
-    def _fields(self) -> list[tuple[str, Any]]:
-        return [(name, value) for name, value in super()._fields() if name != "source"]
-
-    def to_dataset(self) -> xr.Dataset:
-        """The result's Dataset (:meth:`nakit.datamodel.Result.to_dataset`) with the isotherm's provenance in attrs."""
-        ds = super().to_dataset()
-        ds.attrs.update(self.source)
-        return ds
 
 
 def dataset_reader(parse):

@@ -10,13 +10,13 @@ import numpy as np
 
 from ..errors import CalculationError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import FromIsotherm, get_branch
+from .isotherm import get_branch
 from .units import N2_DENSITY_CONVERSION
-from ..datamodel import Result, source_attrs
+from ..datamodel import FromMeasurement, Result, source_attrs
 
 
 @dataclass
-class PoreVolume(FromIsotherm, Result):
+class PoreVolume(FromMeasurement, Result):
     """Total pore volume (cm3/g liquid), the uptake it came from and the settings."""
 
     units: ClassVar[dict[str, str]] = {'volume': 'cm3/g', 'uptake': 'cm3/g STP', 'p_at': '1', 'density_conversion': '1'}

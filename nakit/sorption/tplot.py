@@ -11,14 +11,14 @@ import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import FromIsotherm, get_branch
+from .isotherm import get_branch
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
-from ..datamodel import Result, source_attrs
+from ..datamodel import FromMeasurement, Result, source_attrs
 
 
 @dataclass
-class TPlotResult(FromIsotherm, Result):
+class TPlotResult(FromMeasurement, Result):
     """Straight line n = a + b t over ``t_range``: micropore volume and area, external area.
 
     Volumes in cm3/g (liquid), areas in m2/g, ``slope`` in cm3 STP/g/nm and ``intercept`` in

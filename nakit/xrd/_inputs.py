@@ -8,7 +8,6 @@ A scan whose axis runs downwards is the same scan: its analyses work on it ascen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
@@ -58,25 +57,3 @@ def scan_in_order(ds: Any, function: str, *on_grid) -> tuple:
         return (ds, *on_grid)
     order = np.argsort(x, kind="stable")
     return (ds.isel(two_theta=order), *(None if a is None else np.asarray(a)[..., order] for a in on_grid))
-
-
-@dataclass
-class FromScan:
-    """Mixin of an XRD result (before :class:`~nakit.datamodel.Result` in its bases): ``source``,
-    the provenance of the scan it was computed from (:func:`nakit.datamodel.source_attrs`:
-    ``source_path``, ``source_sha256``, ...; empty for a result of plain arrays), goes into the
-    attrs of ``to_dataset()``, so a saved result names its input file.
-
-    Not a quantity of the result: left out of ``to_dict()``, whose row is the analysis' numbers.
-    """
-
-    source: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
-
-    def _fields(self) -> list[tuple[str, Any]]:
-        return [(name, value) for name, value in super()._fields() if name != "source"]
-
-    def to_dataset(self):
-        """The result's Dataset (:meth:`nakit.datamodel.Result.to_dataset`) with the scan's provenance in attrs."""
-        ds = super().to_dataset()
-        ds.attrs.update(self.source)
-        return ds

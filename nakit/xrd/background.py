@@ -27,8 +27,8 @@ import xarray as xr
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' criterion: within 1e-4 of the range
 from ..validation import as_float_array, same_length, sorted_by
-from ..datamodel import Result, naming_source, source_attrs
-from ._inputs import FromScan, scan_in_order
+from ..datamodel import FromMeasurement, Result, naming_source, source_attrs
+from ._inputs import scan_in_order
 from .counting import counting, no_pattern_reason, point_variance, span_reason
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
@@ -89,7 +89,7 @@ class HumpFit:
 
 
 @dataclass
-class BackgroundFit(FromScan, Result):
+class BackgroundFit(FromMeasurement, Result):
     """Result of :func:`fit_background` (the :class:`~nakit.datamodel.Result` convention).
 
     ``to_dataset()`` has the curves along ``two_theta`` and the humps as a table along

@@ -29,8 +29,7 @@ from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array
 from .readers import Wavelength
 from .refine import CellRefinement, _cell_and_zero, refine_cell_raw
-from ..datamodel import require_kind, Result, source_attrs
-from ._inputs import FromScan
+from ..datamodel import require_kind, FromMeasurement, Result, source_attrs
 
 
 #: Fewest observed lines for which an indexing solution's figure of merit is trusted. M20 is
@@ -39,7 +38,7 @@ MIN_LINES = 10
 
 
 @dataclass
-class IndexingSolution(FromScan, Result):
+class IndexingSolution(FromMeasurement, Result):
     """A cell that indexes a line list: its refinement, lines indexed, and flags.
 
     ``flags``: ``too_few_lines`` (fewer than :data:`MIN_LINES` observed lines: M20 is not

@@ -16,10 +16,10 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..datamodel import Result, source_attrs
+from ..datamodel import FromMeasurement, Result, source_attrs
 from ..errors import ParameterError
 from ..validation import as_float_array
-from ._inputs import FromScan, require_peak_table
+from ._inputs import require_peak_table
 from .simulate import Sticks, reflections_in_range
 from .structures import Crystal, library, reference
 
@@ -29,7 +29,7 @@ DEFAULT_CANDIDATES = ("Na2S_Fm-3m", "Na3PS4_P-421c", "Na3PS4_I-43m", "S8_Fddd", 
 
 
 @dataclass
-class PhaseID(FromScan, Result):
+class PhaseID(FromMeasurement, Result):
     """Result of :func:`identify_phases` (the :class:`~nakit.datamodel.Result` convention).
 
     ``to_dataset()`` has ``scores`` along ``phase`` and ``assignments`` along ``peak`` (its

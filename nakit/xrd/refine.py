@@ -13,10 +13,10 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..datamodel import Result, source_attrs
+from ..datamodel import FromMeasurement, Result, source_attrs
 from ..errors import FitError, NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
-from ._inputs import FromScan, require_peak_table
+from ._inputs import require_peak_table
 from .readers import Wavelength
 
 SYSTEMS = ("cubic", "tetragonal", "hexagonal", "orthorhombic")
@@ -59,7 +59,7 @@ def lattice_lines(system: str, a: float, c: float | None, q_max: float, centring
 
 
 @dataclass
-class CellRefinement(FromScan, Result):
+class CellRefinement(FromMeasurement, Result):
     """Refined cell, its uncertainties and figures of merit (the :class:`~nakit.datamodel.Result` convention).
 
     ``flags``: ``"m20_below_10"`` when de Wolff's M20 is under 10, the level below which an

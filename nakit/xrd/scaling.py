@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..datamodel import Result, source_attrs
+from ..datamodel import FromMeasurement, Result, source_attrs
 from ..fitutil import one_blas_thread
 from ..errors import FitError, NakitWarning, ParameterError
-from ._inputs import FromScan, scan_in_order
+from ._inputs import scan_in_order
 from .background import HUMPS, _Humps
 from .readers import Wavelength
 from .simulate import Instrument, Sticks, lorentz_polarisation, pattern_raw, reflections
@@ -95,7 +95,7 @@ def unexplained_note(n_unexplained: int) -> str:
 
 
 @dataclass
-class WholePatternFit(FromScan, Result):
+class WholePatternFit(FromMeasurement, Result):
     """Result of :func:`fit_whole_pattern` (the :class:`~nakit.datamodel.Result` convention).
 
     ``to_dataset()`` has ``phases`` along ``phase``, ``humps`` along ``hump`` and the

@@ -22,8 +22,8 @@ from ..validation import as_float_array, same_length
 from .profiles import caglioti, caglioti_squared, tch
 from .readers import Wavelength
 from .simulate import Instrument
-from ..datamodel import Result, source_attrs, source_name
-from ._inputs import FromScan, require_peak_table
+from ..datamodel import FromMeasurement, Result, source_attrs, source_name
+from ._inputs import require_peak_table
 
 #: the peak table's columns the size/strain analyses read
 _WIDTHS = ("two_theta", "fwhm", "eta")
@@ -205,7 +205,7 @@ _NO_WIDTH = ("instrument_limited", "instrument_undefined")
 
 
 @dataclass
-class WilliamsonHall(FromScan, Result):
+class WilliamsonHall(FromMeasurement, Result):
     """beta cos(theta) = K lambda / L + 4 epsilon sin(theta): size L (nm) and strain epsilon.
 
     ``flags``: ``no_instrument_correction`` (no instrument profile was given: the widths are
