@@ -158,8 +158,10 @@ def eis_circuit_problems(parameters: Mapping[str, Any]) -> list[str]:
 
 
 def cycling_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Notebook 04: a mass given twice over (``active_mass_mg`` and ``composite_mass_mg``), or an
-    ``active_fraction`` without the composite mass it is a fraction of."""
+    """Notebook 04: a mass given twice over (``active_mass_mg`` and ``composite_mass_mg``), an
+    ``active_fraction`` without the composite mass it is a fraction of, or an ``active_material``
+    that is no chemical formula (a name such as ``graphite``: its theoretical capacity needs the
+    formula)."""
     problems = []
     for s in _entries(samples):
         label = s.get("label", "")
@@ -167,7 +169,28 @@ def cycling_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
             problems.append(f"sample {label!r}: give active_mass_mg or composite_mass_mg (+ active_fraction), not both")
         if "active_fraction" in s and "composite_mass_mg" not in s:
             problems.append(f"sample {label!r}: active_fraction needs composite_mass_mg")
+        if s.get("active_material") is not None:
+            problem = formula_problem(s["active_material"])
+            if problem:
+                problems.append(f"sample {label!r}: active_material {problem}")
     return problems
+
+
+def formula_problem(formula: Any) -> str | None:
+    """Why ``formula`` is no chemical formula nakit can weigh (None when it is one), in words that
+    say what is wanted: the formula unit the theoretical capacity is per (``C6`` for graphite)."""
+    from .chemistry import parse_formula  # (numpy: only for a study that names a material)
+    from .errors import ParameterError
+
+    wanted = ("give the formula unit the theoretical capacity is per, e.g. 'S', 'Na2S', or 'C6' for "
+              "graphite (with electrons: 1), or leave it out")
+    if not isinstance(formula, str):
+        return f"{formula!r} is no formula: {wanted}"
+    try:
+        parse_formula(formula)
+    except ParameterError as exc:
+        return f"{formula!r} is no chemical formula ({str(exc).removeprefix(f'formula {formula!r}: ')}): {wanted}"
+    return None
 
 
 def xrd_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -150,3 +150,22 @@ def test_a_pellet_density_in_kg_per_m3_is_refused_before_the_run():
         prepare(notebooks_dir() / "05_eis_fitting.ipynb", {"samples": [{**pellet, "density_g_cm3": 2000}]})
     assert prepare(notebooks_dir() / "05_eis_fitting.ipynb",
                    {"samples": [{**pellet, "density_g_cm3": 1.9}]})["samples"][0]["density_g_cm3"] == 1.9
+
+
+def test_an_active_material_that_is_no_formula_is_refused_before_the_kernel():
+    """``active_material: graphite`` failed notebook 04 inside its kernel ("formula 'graphite': unexpected
+    character 'g' at position 0"), after the study's other notebooks had run, leaving a partial report."""
+    from nakit.chemistry import theoretical_capacity
+    from nakit.runner import prepare
+
+    cell = {"label": "Gr|Li", "file": str(data_dir() / "cycling" / "ball_milled_45cycles.xlsx")}
+    with pytest.raises(ParameterError) as err:
+        prepare(notebooks_dir() / "04_cycling.ipynb", {"samples": [{**cell, "active_material": "graphite"}]})
+    assert ("parameter 'samples': sample 'Gr|Li': active_material 'graphite' is no chemical formula (unexpected "
+            "character 'g' at position 0): give the formula unit the theoretical capacity is per, e.g. 'S', 'Na2S', "
+            "or 'C6' for graphite (with electrons: 1)") in str(err.value)
+    assert "unknown element symbol 'Gx'" in "; ".join(samplerules.cycling_problems([{"label": "a",
+                                                                                       "active_material": "Gx2"}]))
+    # what the message suggests is right: LiC6's 372 mAh/g per gram of carbon
+    prepare(notebooks_dir() / "04_cycling.ipynb", {"samples": [{**cell, "active_material": "C6", "electrons": 1}]})
+    assert theoretical_capacity("C6", 1) == pytest.approx(372.0, abs=0.5)
