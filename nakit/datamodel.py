@@ -182,7 +182,13 @@ def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dic
 
     Extra keyword arguments become ``instrument_<name>`` attrs; ``None`` values are dropped
     and non-scalar values are converted to strings so the Dataset can be written to NetCDF.
+    One of the synthesised stand-ins shipped in ``data/`` (or a copy of one,
+    :func:`nakit.paths.is_stand_in`) is labelled so (``synthesised``, ``synthesis_note``): its
+    instrument format says nothing of its making, and the label then travels with every result
+    computed from it (:func:`source_attrs`) into the files a user saves.
     """
+    from .paths import is_stand_in
+
     p = existing_file(path)
     attrs: dict[str, Any] = {
         "source_path": str(p),
@@ -194,6 +200,8 @@ def file_provenance(path: str | os.PathLike, fmt: str, **instrument: Any) -> dic
         if value is None:
             continue
         attrs[f"instrument_{key}"] = netcdf_safe(value)
+    if is_stand_in(p):
+        attrs.update(synthesised="yes", synthesis_note=STAND_IN_NOTE + " (data/README.md says how it was made)")
     return attrs
 
 
@@ -255,16 +263,18 @@ def netcdf_safe(value: Any) -> Any:
     return str(value)
 
 
+#: what a synthesised stand-in is, on every Dataset that holds one
+STAND_IN_NOTE = ("Synthesised stand-in data: made by nakit's forward model from the paper's stated values; "
+                 "not a measurement.")
+
+
 def mark_synthesised(ds: xr.Dataset, model: str, seed: int | None, note: str = "") -> xr.Dataset:
     """Label a Dataset as stand-in data made by one of nakit's forward models."""
     ds.attrs["synthesised"] = "yes"
     ds.attrs["synthesis_model"] = model
     if seed is not None:
         ds.attrs["synthesis_seed"] = int(seed)
-    ds.attrs["synthesis_note"] = note or (
-        "Synthesised stand-in data: made by nakit's forward model from the paper's stated values; "
-        "not a measurement."
-    )
+    ds.attrs["synthesis_note"] = note or STAND_IN_NOTE
     return ds
 
 
