@@ -662,7 +662,8 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
             from .errors import ParameterError
 
             raise ParameterError(f"unsupported figure format {fmt!r}; use png, svg or pdf")
-        jobs.append((fmt, base.with_suffix(f".{fmt}"), metadata))
+        # appended, not with_suffix: a name from a label with a dot ("ref._a") has a "suffix" of its own
+        jobs.append((fmt, base.with_name(f"{base.name}.{fmt}"), metadata))
     base.parent.mkdir(parents=True, exist_ok=True)
     figwriter.wait_for(out for _, out, _ in jobs)  # an earlier save of this name still being written
     import matplotlib

@@ -700,8 +700,7 @@ class Report:
         (default: those its caption, legends or titles name, else all). Returns None so a
         cell ending in this call prints nothing; the written paths are in :attr:`figures`.
         """
-        if "/" in name or "\\" in name or not name.strip():
-            raise ParameterError(f"figure name {name!r}: a plain name like 'isotherms' is expected")
+        _plain_name(name, "figure", "isotherms")
         note = self.stand_in_note(list(samples) if samples is not None else self.shown_samples(fig, caption))
         if caption_in_image:
             plotting.caption(fig, f"{caption} {note}".strip() if note and note not in caption else caption,
@@ -829,6 +828,7 @@ class Report:
         """Write a Dataset as NetCDF (and CSV of its table form) under results/."""
         from .io import write_netcdf
 
+        _plain_name(name, "result", "cycles")
         out = self.output_dir / "results" / f"{name}.nc"
         write_netcdf(ds, out)
         self.saved.append(out)
@@ -839,6 +839,7 @@ class Report:
 
     def save_table(self, df, name: str, index: bool = False) -> Path:
         """Write a pandas table as CSV under results/."""
+        _plain_name(name, "table", "phases")
         out = self.output_dir / "results" / f"{name}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         df.to_csv(out, index=index, lineterminator="\n")
@@ -926,6 +927,14 @@ class Report:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(["sample", "reason"])
             w.writerows(self.not_analysed.items())
+
+
+def _plain_name(name: str, what: str, example: str) -> None:
+    """Refuse a file name that is no plain name: one made from a label with a slash ("C/S composite")
+    wrote into a folder of that name (use :func:`nakit.paperfigs.slug` of the label)."""
+    if "/" in name or "\\" in name or not name.strip() or name.startswith("."):
+        raise ParameterError(f"{what} name {name!r}: a plain name like {example!r} is expected (a name made "
+                             "from a sample label: nakit.paperfigs.slug(label))")
 
 
 def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
