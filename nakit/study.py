@@ -983,7 +983,11 @@ def _frame_of(ds, names):
 
 
 def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
-    """One bar panel per headline key, samples side by side, error bars from ``_sigma``."""
+    """One bar panel per headline key, samples one above the other, error bars from ``_sigma``.
+
+    Horizontal bars: sample labels read across, once, beside the first panel, however long they
+    are (upright labels under each panel took most of the figure's height and repeated them).
+    """
     import matplotlib.pyplot as plt
     import numpy as np
     import seaborn as sns
@@ -1000,15 +1004,16 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
         return
     plotting.use_style()
     n = len(table)
-    fig, axes = plt.subplots(1, len(present), figsize=(max(3.2, 0.55 * n + 1.6) * len(present), 3.6),
-                             squeeze=False)
+    label_width = min(0.075 * max(len(str(label)) for label in table.index) + 0.3, 3.5)  # inches, ~10 pt text
+    fig, axes = plt.subplots(1, len(present), figsize=(label_width + 2.7 * len(present), max(1.9, 0.34 * n + 1.3)),
+                             squeeze=False, sharey=True)
     flagged: list[str] = []
     for ax, key in zip(axes[0], present):
         data = table[key].astype(float).reset_index()
-        sns.barplot(data=data, x="sample", y=key, hue="sample", legend=False, ax=ax)
+        sns.barplot(data=data, x=key, y="sample", hue="sample", legend=False, orient="h", ax=ax)
         sigma = f"{key}_sigma"
         if sigma in table:
-            ax.errorbar(np.arange(n), data[key], yerr=table[sigma].astype(float).fillna(0).values, fmt="none",
+            ax.errorbar(data[key], np.arange(n), xerr=table[sigma].astype(float).fillna(0).values, fmt="none",
                         ecolor="black", capsize=3, lw=1)
         # a flagged value (a BJH peak of a loop-less isotherm, ...) is hatched, and named in the caption
         values = table[key].astype(float)
@@ -1022,12 +1027,9 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
                     bar.set_edgecolor("black")
         flagged.extend(f"{label} ({ds[key].attrs.get('long_name', key)}: {doubted[label]})" for label in doubted)
         unit = ds[key].attrs.get("units", "")
-        ax.set_ylabel(axis_text(textwrap.fill(f"{ds[key].attrs.get('long_name', key)}"
-                                              + (f" ({unit})" if unit not in ("", "1") else ""), 30)))
-        ax.set_xlabel("")
-        ax.tick_params(axis="x", rotation=30 if n > 3 else 0)
-        for lab in ax.get_xticklabels():
-            lab.set_ha("right" if n > 3 else "center")
+        ax.set_xlabel(axis_text(textwrap.fill(f"{ds[key].attrs.get('long_name', key)}"
+                                              + (f" ({unit})" if unit not in ("", "1") else ""), 26)))
+        ax.set_ylabel("")
     fig.tight_layout()
     labels = ", ".join(str(ds[k].attrs.get("long_name", k)) for k in present)
     missing = any(table[k].isna().any() for k in present)

@@ -706,7 +706,7 @@ def test_comparison_marks_flagged_values_in_bars_tables_and_captions(tmp_path):
 
     def keep(comp_, fig, out, name, heading, caption):
         for ax in fig.axes:
-            hatches[ax.get_ylabel()] = [bar.get_hatch() for c in ax.containers if isinstance(c, BarContainer)
+            hatches[ax.get_xlabel()] = [bar.get_hatch() for c in ax.containers if isinstance(c, BarContainer)
                                         for bar in c]
         real_save(comp_, fig, out, name, heading, caption)
 
