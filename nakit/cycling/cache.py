@@ -24,7 +24,8 @@ import xarray as xr
 from ..errors import FileFormatError, existing_file
 from ..io import atomic_path, sha256_file
 
-CACHE_VERSION = "3"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused
+CACHE_VERSION = "4"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused;
+# 4: cycles paired in time order from the record's first half-cycle (cycle_cycler kept)
 _META_KEY = b"nakit.cycling"
 
 

@@ -10,13 +10,18 @@ the capacity of the second half-cycle over that of the first, in percent:
 * a cell that starts with discharge (a Li or Na half cell against a metal, the LAND peer
   file) gets CE = Q_charge / Q_discharge, which is also what the LAND cycler reports.
 
-``first="auto"`` takes the order in which the record's complete cycles run their halves
-(a Neware test in "Charge First" mode numbers charge-then-discharge cycles even for a cell
-that starts with a discharge, whose first cycle is then that discharge alone), and the
-direction of the record's first active row when no cycle has both halves; ``first="charge"``
-or ``"discharge"`` fixes it. Cycles whose halves come in the other order are listed in
-``attrs["cycles_out_of_order"]`` (a cathode given a short discharge before its first
-charge, say), flagged and warned about.
+The half-cycle that opens the record, the first in time, decides, whatever the cycler calls
+its cycles: :func:`~nakit.cycling.record.make_record` pairs each cycle from it (a Neware test
+in "Charge First" mode numbers charge-then-discharge cycles even for a cell that starts with a
+discharge, its cycle 1 that discharge alone: nakit's cycle 1 is that discharge and the charge
+after it, CE = charge / discharge as for the LAND file of the same kind of cell, and the
+cycler's own number of each half is kept, ``charge_cycle_cycler`` / ``discharge_cycle_cycler``
+in the summary and ``attrs["cycle_source"]`` saying so). ``first="auto"`` takes the order in
+which the record's cycles that hold both halves run them (for a record as read, the record's
+first half-cycle; for one cut from the middle of a test, the order of its cycles), and the
+direction of the record's first active row when no cycle has both halves; ``first="charge"`` or
+``"discharge"`` fixes it. Cycles whose halves come in the other order are listed in
+``attrs["cycles_out_of_order"]``, flagged and warned about.
 
 Incomplete cycles: one rule for every cycler
 --------------------------------------------
@@ -351,7 +356,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         A :class:`~nakit.cycling.cell.CellRecipe` (or a bare active mass in mg) for the
         specific quantities; without it only absolute ones are given.
     first
-        Which half-cycle opens a cycle: ``"auto"`` (the record's first), ``"charge"``
+        Which half-cycle opens a cycle: ``"auto"`` (the record's first in time), ``"charge"``
         or ``"discharge"``; sets the CE orientation (see the module docstring).
     source
         ``"auto"`` (default): the cycler's own capacity counter when the record has one
@@ -384,8 +389,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         specific capacity above the active material's theoretical one, or lithium metal's
         3861 mAh/g when no active material is stated; with a cell), ``cycle_complete`` (1/0),
         ``ce_doubtful`` (1/0) and ``time_gap`` (1/0: capacity integrated across a gap in the
-        record, see :mod:`nakit.cycling.record`). attrs state the active mass, the
-        orientation, the incomplete cycles and why (NaN where a half-cycle is missing or cut
+        record, see :mod:`nakit.cycling.record`); ``charge_cycle_cycler`` /
+        ``discharge_cycle_cycler`` (the cycler's own cycle number of each half) when the record's
+        cycles are not the cycler's (``attrs["cycle_source"]`` says why). attrs state the active
+        mass, the orientation, the incomplete cycles and why (NaN where a half-cycle is missing or cut
         short: see the module docstring), the cycles whose CE is doubtful and why,
         ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
         electrode's: :meth:`CellRecipe.mass_doubt`; "" when none),
@@ -528,6 +535,14 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         flags.append("time_gap")
         warnings.warn(NakitWarning(gap_reason), stacklevel=2)
     worst = None
+    if "cycle_cycler" in record.coords:  # cycles derived or re-paired: the cycler's own number of each half
+        numbered = hc.first_active_row >= 0
+        own = np.full(hc.n, np.nan)
+        own[numbered] = record["cycle_cycler"].values[hc.first_active_row[numbered]]
+        data["charge_cycle_cycler"] = var(own[ch], "1", "the cycler's own number of the cycle its file puts "
+                                                        "this charge in")
+        data["discharge_cycle_cycler"] = var(own[dis], "1", "the cycler's own number of the cycle its file "
+                                                            "puts this discharge in")
     if source == "cycler":
         q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
         if cut is not None:
@@ -576,6 +591,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "current_sign_doubt": sign_doubt,
         "voltage_doubt": voltage_doubt,
         "first_half_cycle": "charge" if fd == CHARGE else "discharge",
+        "cycle_source": str(record.attrs.get("cycle_source", "")),
         "ce_orientation": ("discharge / charge (cycles open with a charge)" if fd == CHARGE
                            else "charge / discharge (cycles open with a discharge)"),
         "hysteresis_soc_window": np.asarray(soc_window, dtype=float),

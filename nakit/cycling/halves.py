@@ -1,7 +1,6 @@
 """Which half-cycles each cycle of a record holds, for plots and reports of real records.
 
-Real records often lack a half-cycle: a test that starts with a discharge (a Neware "Charge
-First" test numbers its cycles charge-then-discharge, so cycle 1 is that discharge alone), a
+Real records often lack a half-cycle: a test whose last discharge has no charge after it, a
 record cut short after a charge, a single formation charge. :func:`~nakit.cycling.summarise`
 already gives NaN for what needs a missing half (see :mod:`nakit.cycling.cycles`); this module
 says which halves are there, so that a profile plot draws those and names the missing one,

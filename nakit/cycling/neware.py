@@ -152,7 +152,9 @@ def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None 
 
     The ``Info`` sheet's cycle mode ("Charge First": each Neware cycle is a charge then a
     discharge, which is how its ``Cycle`` table pairs them), remark and barcode are kept as
-    ``instrument_*`` attrs.
+    ``instrument_*`` attrs. For a cell whose record opens with a discharge, the record's cycles
+    pair that discharge with the charge after it (:func:`~nakit.cycling.record.make_record`),
+    the file's numbers kept as ``cycle_cycler``.
     """
     wb = _workbook(path)
     names = wb.sheet_names

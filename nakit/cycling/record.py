@@ -269,7 +269,14 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     cycle, step, step_time
         The cycler's cycle and step indices and time within the step (s), if it has them;
         missing steps follow the current's sign changes and missing cycles start whenever
-        the cell turns back to its first direction (see :func:`cycles_from_state`).
+        the cell turns back to its first direction (see :func:`cycles_from_state`). A cycle
+        opens with the record's first half-cycle (``first_direction`` when given): where the
+        cycler's cycles pair the halves the other way (a Neware "Charge First" test of a cell
+        that starts with a discharge: its cycle 1 that discharge alone, each later one a charge
+        and the discharge after it), or hold several charge/discharge pairs, the cycles are
+        derived from the current's sign instead, the cycler's numbers kept as the coordinate
+        ``cycle_cycler`` and ``attrs["cycle_source"]`` saying why. Re-paired cycles are counted
+        from the file's first cycle number, so the opening half-cycles keep the file's numbers.
     capacity_cycler, energy_cycler
         The cycler's counters (mAh, mWh): one array, or a ``(charge, discharge)`` pair of
         arrays for cyclers that keep one counter per direction (Arbin).
@@ -530,18 +537,42 @@ def require_record(record: Any, function: str) -> xr.Dataset:
 
 
 def _cycles(runs: Runs, first: int | None) -> tuple[np.ndarray, str]:
-    """Cycle per run: the cycler's index when each of its cycles holds at most one charge
-    and one discharge; otherwise (an Arbin schedule that never increments, say) cycles
-    derived from the current's sign, with the reason."""
+    """Cycle per run: the cycler's index when each of its cycles holds at most one charge and
+    one discharge, the one that opens the record first; otherwise cycles derived from the
+    current's sign, with the reason (see :func:`make_record`)."""
     derived = _cycles_per_run(runs, first)
     if runs.cycle is None:
         return derived, "derived from the current's sign (the file has no cycle index)"
     _, _, keys, active_rows = runs.segments(runs.keys())
     active = active_rows > 0
-    if np.unique(keys[active]).size == int(active.sum()):
+    if np.unique(keys[active]).size != int(active.sum()):
+        return derived, ("derived from the current's sign: the file's cycle index holds several "
+                         "charge/discharge pairs per cycle (kept as cycle_cycler)")
+    on = np.flatnonzero(runs.state != REST)
+    opening = int(runs.state[on[0]]) if first is None else first
+    backwards = _closing_first(runs.cycle[on], runs.state[on], opening)
+    if backwards.size == 0:
         return runs.cycle, "cycler"
-    return derived, ("derived from the current's sign: the file's cycle index holds several "
-                     "charge/discharge pairs per cycle (kept as cycle_cycler)")
+    # the opening half-cycles keep the file's numbers (a file counting from 0 still does)
+    derived = derived + (int(runs.cycle[on[0]]) - 1)
+    names = {CHARGE: "charge", DISCHARGE: "discharge"}
+    o, c = names[opening], names[-opening]
+    shown = ", ".join(map(str, backwards[:5].tolist())) + (", ..." if backwards.size > 5 else "")
+    return derived, (f"paired in time order: the record opens with a {o} but the file's cycles run their {c} "
+                     f"first (cycle(s) {shown}; a Neware test in \"Charge First\" mode numbers a cell that starts "
+                     f"with a discharge so): each cycle here is a {o} and the {c} after it, counted from the file's "
+                     "first cycle number (the file's numbers kept as cycle_cycler)")
+
+
+def _closing_first(cycle: np.ndarray, state: np.ndarray, opening: int) -> np.ndarray:
+    """The cycles (of active runs ``cycle``, ``state``) that hold both directions and run the
+    other one than ``opening`` first."""
+    order = np.arange(cycle.size)
+    first_of = {}
+    for c, s, k in zip(cycle.tolist(), state.tolist(), order.tolist()):
+        first_of.setdefault((c, s), k)
+    return np.array(sorted(c for (c, s), k in first_of.items()
+                           if s == -opening and k < first_of.get((c, opening), -1)), dtype=np.int64)
 
 
 def _counter_columns(name: str, values) -> dict[str, np.ndarray | None]:
@@ -646,33 +677,47 @@ def compare_with_cycler(summary: xr.Dataset, table: xr.Dataset) -> dict[str, Any
     ``summary`` is :func:`nakit.cycling.summarise` of the same record. When it reports the
     cycler's capacity counter (``capacity_source == "cycler"``), its ``*_capacity_integrated``
     check is what is compared: the counter against the cycler's own table would compare the
-    instrument with itself. Only cycles both number are compared, in the summary's numbering
-    (a cycler that numbers cycles differently, e.g. always charge first, shows large
-    differences). Half-cycles the cycler gives as 0 or that either side leaves blank are
-    skipped.
+    instrument with itself. Each half-cycle is compared with the table's row of the cycle the
+    cycler numbers it in: the summary's cycle where the record keeps the cycler's cycles, its
+    ``charge_cycle_cycler`` / ``discharge_cycle_cycler`` where they were derived or paired
+    otherwise (a Neware "Charge First" test of a cell that starts with a discharge); a cycler
+    cycle holding several of nakit's half-cycles of one direction (its capacity is their sum)
+    is skipped. Half-cycles the cycler gives as 0 or that either side leaves blank are skipped.
 
     Returns
     -------
     dict
-        ``cycles_compared``, ``compared_with`` (what of nakit's stood against the table),
-        ``source`` (the table's) and, per ``discharge_capacity`` / ``charge_capacity`` in
-        both, ``<name>_largest_relative_difference`` and ``<name>_at_cycle`` (NaN and -1
-        when no cycle could be compared).
+        ``cycles_compared`` (the summary's cycles with a half compared), ``compared_with`` (what
+        of nakit's stood against the table, and in whose numbering), ``source`` (the table's)
+        and, per ``discharge_capacity`` / ``charge_capacity`` in both,
+        ``<name>_largest_relative_difference`` and ``<name>_at_cycle`` (the summary's cycle; NaN
+        and -1 when no cycle could be compared).
     """
     integrated = summary.attrs.get("capacity_source") == "cycler"
-    common = np.intersect1d(table["cycle"].values, summary["cycle"].values)
-    out: dict[str, Any] = {"source": table.attrs.get("source", ""), "cycles_compared": int(common.size),
+    renumbered = "charge_cycle_cycler" in summary
+    out: dict[str, Any] = {"source": table.attrs.get("source", ""),
                            "compared_with": "nakit's integration of the current"
-                           + (" (the summary reports the cycler's counter)" if integrated else "")}
+                           + (" (the summary reports the cycler's counter)" if integrated else "")
+                           + ("; each half-cycle against the cycler's row of its cycle in the cycler's numbering"
+                              if renumbered else "")}
+    cycles = summary["cycle"].values
+    compared = np.zeros(cycles.size, dtype=bool)
     for name in ("discharge_capacity", "charge_capacity"):
         ours_name = f"{name}_integrated" if integrated else name
         if name not in table or ours_name not in summary:
             continue
-        ours = summary[ours_name].sel(cycle=common).values
-        theirs = table[name].sel(cycle=common).values
+        own = summary[f"{name.split('_')[0]}_cycle_cycler"].values if renumbered else cycles.astype(float)
+        numbers, counts = np.unique(own[np.isfinite(own)], return_counts=True)
+        single = np.isin(own, numbers[counts == 1])  # a cycler cycle with one of nakit's halves of this direction
+        row_of = {int(c): k for k, c in enumerate(table["cycle"].values)}
+        theirs = np.array([table[name].values[row_of[int(c)]] if ok and int(c) in row_of else np.nan
+                           for c, ok in zip(own, single)], dtype=float)
+        ours = summary[ours_name].values
         ok = np.isfinite(ours) & np.isfinite(theirs) & (theirs != 0)
+        compared |= ok
         rel = np.abs(ours[ok] / theirs[ok] - 1.0)
         worst = int(np.argmax(rel)) if rel.size else -1
         out[f"{name}_largest_relative_difference"] = float(rel[worst]) if rel.size else float("nan")
-        out[f"{name}_at_cycle"] = int(common[ok][worst]) if rel.size else -1
+        out[f"{name}_at_cycle"] = int(cycles[ok][worst]) if rel.size else -1
+    out["cycles_compared"] = int(compared.sum())
     return out

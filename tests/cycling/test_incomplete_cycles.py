@@ -97,24 +97,6 @@ def test_land_record_cut_during_its_last_charge(where):
 
 
 @pytest.mark.peer
-def test_neware_charge_first_cycles_pair_the_right_halves():
-    """Neware BTSDA in "Charge First" mode: the Li cell starts with a discharge that is its
-    cycle 1 alone, then every cycle is charge then discharge. Auto orientation follows the
-    cycles (CE = discharge / charge, 90.8 % in cycle 2), not the first row (which gave
-    charge / discharge across the pairs, 110 %); the last discharge ends at its cut-off on
-    the record's last row and is complete."""
-    rec = read_cycling(peer_file(*BTSDA))
-    with pytest.warns(NakitWarning, match="cycle 1: no charge"):
-        s = summarise(rec)
-    assert s.attrs["first_half_cycle"] == "charge"
-    assert s["coulombic_efficiency"].values[1] == pytest.approx(100 * 2.8333 / 3.1197, rel=1e-3)
-    assert list(s.attrs["cycles_out_of_order"]) == []
-    assert s["cycle_complete"].values.tolist() == [0] + [1] * 13
-    assert s.attrs["incomplete_reasons"] == "cycle 1: no charge"
-    np.testing.assert_array_equal(s["coulombic_efficiency"], quiet_summary(rec, first="charge")["coulombic_efficiency"])
-
-
-@pytest.mark.peer
 @pytest.mark.parametrize("parts", ALL_CYCLERS, ids=lambda p: p[-1][:24])
 def test_one_rule_for_every_cycler(parts):
     """No cycler's summary shows a capacity, CE or retention for a half-cycle it did not

@@ -62,7 +62,10 @@ def _record(halves):
 
 
 def test_halves_present_and_the_plan_name_the_missing_half():
-    rec = _record([(1, -1), (2, 1), (2, -1), (3, 1)])
+    # a discharge alone, a discharge-first cycle and a charge alone: the file's cycles open as the
+    # record does, so they are kept (a charge-first numbering is paired in time order instead:
+    # tests/cycling/test_pairing_by_time.py)
+    rec = _record([(1, -1), (2, -1), (2, 1), (3, 1)])
     h = cycling.halves_present(rec)
     assert h["cycle"].values.tolist() == [1, 2, 3]
     assert h["charge"].values.tolist() == [False, True, True]
@@ -79,9 +82,9 @@ def test_halves_present_and_the_plan_name_the_missing_half():
 
 
 def test_plan_prefers_a_complete_cycle():
-    """Asked for cycle 1 only (a discharge alone), the plot gets the first complete cycle too;
+    """Asked for cycle 1 only (a charge alone), the plot gets the first complete cycle too;
     asked for cycles the record does not hold, it draws its first complete one instead."""
-    rec = _record([(1, -1), (2, 1), (2, -1)])
+    rec = _record([(1, 1), (2, 1), (2, -1)])  # a lone charge, then a charge-first cycle
     h, s = cycling.halves_present(rec), quiet(cycling.summarise, rec)
     plan = cycling.profile_plan(h, [1], s)
     assert plan.cycles == [1, 2] and "cycle 2, the record's first complete cycle, is added" in plan.caption()
@@ -154,19 +157,21 @@ def test_report_draws_the_halves_present_and_names_the_missing_ones(study):
     out, html = _report(study)
     # captions: which half each drawn cycle lacks
     assert f"profiles of {ONE_CHARGE}, cycle 1. Cycle 1 has no discharge: its charge alone is drawn." in html
-    assert (f"profiles of {STARTS_DISCHARGED}, cycles 1, 2, 3. Cycle 1 has no charge: its discharge alone is drawn."
-            in html)
+    # the BTSDA cell's cycles open with its first discharge, paired in time order: all three complete
+    assert f"profiles of {STARTS_DISCHARGED}, cycles 1, 2, 3." in html
+    assert f"profiles of {STARTS_DISCHARGED}, cycles 1, 2, 3. Cycle" not in html
     assert f"profiles of {FROM_ZERO}, cycles 1, 2, 3." in html
     # legends
     svg = (out / "figures" / f"profiles_{slug(ONE_CHARGE)}.svg").read_text(encoding="utf-8")
     assert "cycle 1 (charge only)" in svg
     svg = (out / "figures" / f"profiles_{slug(STARTS_DISCHARGED)}.svg").read_text(encoding="utf-8")
-    assert "cycle 1 (discharge only)" in svg and "cycle 2" in svg
+    assert "only)" not in svg and "cycle 2" in svg
     # the records table: missing halves, and cycle numbers as the EC-Lab file counts them
-    assert "cycle 1: no discharge" in html and "cycle 1: no charge" in html
+    assert "cycle 1: no discharge" in html and "cycle 14: no charge" in html
     assert "0-3 (the file counts from 0)" in html
-    # the direction that opens a cycle, not the record's first half-cycle (the BTSDA cell's record
-    # opens with a discharge, yet its cycles open with a charge: "first half-cycle: charge" misled)
+    # the BTSDA file numbers charge-first ("Charge First"): the table says so, and where cycle 1 is in it
+    assert "paired in time order: the record opens with a discharge" in html
+    assert "cycle 1 is the file's discharge 1, charge 2" in html
     assert "cycles open with" in html and "first half-cycle" not in html
 
 
@@ -208,7 +213,7 @@ def test_a_complete_cell_has_the_numbers_of_a_run_of_it_alone(study, alone):
     for key in together:
         for field in ("value", "sigma", "unit", "flags", "note"):
             assert together[key][field] == by_itself[key][field], (key, field)
-    # the first discharge is cycle 1's, the discharge without a charge before it (3.524 mAh)
+    # the first discharge is cycle 1's, the record's first half-cycle (3.524 mAh)
     assert float(together["first_discharge_capacity"]["value"]) == pytest.approx(3.5241, abs=1e-4)
     a = xr.open_dataset(out / "results" / "cycles.nc").sel(sample=STARTS_DISCHARGED).dropna("cycle", how="all")
     b = xr.open_dataset(alone / "results" / "cycles.nc").sel(sample=STARTS_DISCHARGED)
