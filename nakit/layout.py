@@ -7,7 +7,9 @@ legend box or text label (annotations, hkl and peak labels, figure texts) that
 
 - covers a plotted data point (a vertex of a line drawn in data coordinates, a scatter
   marker, an error-bar end, the top of a bar) that is visible inside its axes, or
-- overlaps another label (another legend or text, an axes title or axis label).
+- overlaps another label (another legend or text, an axes title or axis label);
+
+and each axes title or axis label printed over another panel's.
 
 Reference lines drawn partly in axes coordinates (``axhline``/``axvline``) and shaded
 spans or bands are not data points; points outside their axes (clipped) are not visible
@@ -40,7 +42,7 @@ class Overlap:
     Attributes
     ----------
     kind
-        ``"legend"`` or ``"text"``.
+        ``"legend"``, ``"text"``, or ``"title"`` (an axes title or axis label over another panel's).
     label
         The legend's entries (joined by ``"; "``) or the text itself.
     axes
@@ -68,6 +70,8 @@ class Overlap:
     def describe(self) -> str:
         """One line for a warning: ``the legend (A; B) in axes 1 covers 12 data points of 'A'``."""
         name = f"the legend ({self.label})" if self.kind == "legend" else f"the label {self.label!r}"
+        if self.kind == "title":
+            return f"{name} of {self.axes} is printed over {self.what!r}"
         if self.covers == "data":
             return f"{name} in {self.axes} covers {self.points} data point(s) of {self.what}"
         return f"{name} in {self.axes} overlaps the label {self.what!r}"
@@ -168,8 +172,9 @@ def _labels(fig, renderer):
     return out
 
 
-def _axis_labels(fig, renderer):
-    """``[(text, bbox)]`` of the axes titles and axis labels: labels a legend or text must not cover."""
+def _axis_labels(fig, renderer, *, where: bool = False):
+    """``[(text, bbox)]`` of the axes titles and axis labels: labels a legend or text must not cover
+    (with ``where``, ``[(text, axes name, bbox)]``)."""
     out = []
     for ax in fig.axes:
         if not ax.get_visible():
@@ -177,7 +182,8 @@ def _axis_labels(fig, renderer):
         artists = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
         for artist in artists:
             if artist.get_visible() and artist.get_text().strip():
-                out.append((artist.get_text(), artist.get_window_extent(renderer)))
+                box = artist.get_window_extent(renderer)
+                out.append((artist.get_text(), _axes_name(fig, ax), box) if where else (artist.get_text(), box))
     return out
 
 
@@ -235,6 +241,13 @@ def overlaps(fig, *, relayout: bool = True) -> list[Overlap]:
         for other_text, other_box in _axis_labels(fig, renderer):
             if _intersect(box, other_box):
                 found.append(Overlap(kind, text, where, "label", other_text, 0, bbox))
+    # one panel's title or axis label printed over another's (neighbouring panels' long titles)
+    titles = _axis_labels(fig, renderer, where=True)
+    for i, (text, where, box) in enumerate(titles):
+        for other_text, other_where, other_box in titles[i + 1:]:
+            if other_where != where and _intersect(box, other_box):
+                found.append(Overlap("title", text, where, "label", other_text, 0,
+                                     (float(box.x0), float(box.y0), float(box.x1), float(box.y1))))
     if drawn:  # a text's extent is measured at the figure's dpi set anew, which marks it stale: nothing moved
         fig.stale = False
     return found
@@ -508,6 +521,12 @@ def fit_tick_labels(fig, *, max_grow: float = 2.5) -> list[Overlap]:
 def covers_data(found: list[Overlap]) -> list[Overlap]:
     """The entries of ``found`` that cover data points."""
     return [o for o in found if o.covers == "data"]
+
+
+def to_warn_of(found: list[Overlap]) -> list[Overlap]:
+    """The entries of ``found`` a report warns of: a label over data, or a panel's title or axis
+    label printed over another's (neither can be read); the rest are only recorded."""
+    return [o for o in found if o.covers == "data" or o.kind == "title"]
 
 
 def write_layout(path: str | Path, figure: str, found: list[Overlap]) -> Path:

@@ -732,12 +732,13 @@ class Report:
     def check_layout(self, fig, name: str, *, relayout: bool = True) -> list:
         """Record in ``figures/layout.csv`` what legend or label of ``fig`` covers data or another
         label (:func:`nakit.layout.overlaps`, ``relayout`` passed on); warn when something covers
-        data. Returns the overlaps."""
+        data or a panel's title is printed over another's (:func:`nakit.layout.to_warn_of`).
+        Returns the overlaps."""
         from . import layout
 
         found = layout.overlaps(fig, relayout=relayout)
         layout.write_layout(self.output_dir / "figures" / "layout.csv", name, found)
-        hidden = layout.covers_data(found)
+        hidden = layout.to_warn_of(found)
         if hidden:
             warn(f"figure {name!r}: " + "; ".join(o.describe() for o in hidden)
                  + " (recorded in figures/layout.csv)")

@@ -951,10 +951,10 @@ def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: st
     found = layout.overlaps(fig) + ticks  # recorded like a report's figures; a legend over data is warned of
     layout.write_layout(out / "layout.csv", name, found)
     comp.layouts.append((name, found))  # written again by _Comparer.finish in the panels' order
-    if layout.covers_data(found):
+    if layout.to_warn_of(found):
         from .report import warn
 
-        warn(f"comparison figure {name!r}: " + "; ".join(o.describe() for o in layout.covers_data(found)))
+        warn(f"comparison figure {name!r}: " + "; ".join(o.describe() for o in layout.to_warn_of(found)))
     # PNG here, PDF and SVG by a forked child while the next panel is drawn (joined by _Comparer.finish)
     paths = plotting.savefig(fig, out / name, background=True)
     import matplotlib.pyplot as plt
