@@ -372,9 +372,14 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     soc_window
         State-of-charge range over which the hysteresis is averaged.
     retention_reference
-        Cycle whose delivered capacity is 100 % retention (default: the first). Retention follows the second
-        half-cycle (the capacity the cell gives back: discharge for a Na2S cathode, charge
-        for a cell starting with discharge), as the LAND cycler's RetentionD does.
+        Cycle whose delivered capacity is 100 % retention (default: the record's first).
+        Retention follows the second half-cycle (the capacity the cell gives back: discharge
+        for a Na2S cathode, charge for a cell starting with discharge), the half-cycle the LAND
+        cycler's RetentionD follows too; but LAND takes its own reference cycle, not
+        necessarily the first: in the peer LAND file its RetentionD is relative to cycle 3
+        (100 % there, 43.37 % at cycle 14, where nakit's default gives 35.12 %), and
+        ``retention_reference=3`` reproduces it. The summary names the reference in
+        ``attrs["retention_reference"]`` and in ``retention``'s long name.
     ce_doubtful_above
         Coulombic efficiency (%) above which a cycle's half-cycles are taken not to pair: its
         CE is kept but flagged (``ce_doubtful``; see the module docstring).
@@ -489,7 +494,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "average_discharge_voltage": var(v_avg[dis], "V", "average discharge voltage (integral V dQ / Q)"),
         "median_charge_voltage": var(v_med[ch], "V", "charge voltage at half capacity"),
         "median_discharge_voltage": var(v_med[dis], "V", "discharge voltage at half capacity"),
-        "retention": var(retention, "%", f"second half-cycle's capacity relative to cycle {retention_reference}"),
+        "retention": var(retention, "%", f"{'discharge' if fd == CHARGE else 'charge'} capacity (the second "
+                                         f"half-cycle) as % of cycle {retention_reference}'s"),
         "hysteresis": var(hysteresis, "V", "charge - discharge voltage at matched state of charge"),
         "charge_current": var(i_mean[ch], "mA", "mean |current| on charge"),
         "discharge_current": var(i_mean[dis], "mA", "mean |current| on discharge"),
@@ -591,6 +597,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "current_sign_doubt": sign_doubt,
         "voltage_doubt": voltage_doubt,
         "first_half_cycle": "charge" if fd == CHARGE else "discharge",
+        "retention_reference": int(retention_reference),
         "cycle_source": str(record.attrs.get("cycle_source", "")),
         "ce_orientation": ("discharge / charge (cycles open with a charge)" if fd == CHARGE
                            else "charge / discharge (cycles open with a discharge)"),
