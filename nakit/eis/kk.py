@@ -27,7 +27,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import CalculationError, NakitWarning, ParameterError
-from .fitting import check_spectrum
+from .fitting import check_spectrum, naming_file
 from .readers import impedance_of
 from ..datamodel import FromMeasurement, require_dataset, Result, source_attrs
 
@@ -222,13 +222,29 @@ def _recheck(f, z, M, ceiling, fit_type, add_cap, limit) -> tuple[int, float] | 
 def lin_kk(data: xr.Dataset, **kwargs) -> LinKKResult:
     """Lin-KK test of a spectrum Dataset; keyword arguments as :func:`lin_kk_raw`."""
     require_dataset(data, "eis", "lin_kk")
-    result = lin_kk_raw(data["frequency"].values, impedance_of(data), **kwargs)
+    result = naming_file(data, lin_kk_raw, data["frequency"].values, impedance_of(data), **kwargs)
     result.source = source_attrs(data)
     return result
 
 
 def _rms(real, imag) -> float:
     return float(np.sqrt(np.mean(np.square(real) + np.square(imag))))
+
+
+def consistent_residual(frequency, impedance) -> float | None:
+    """The RMS relative residual a Kramers-Kronig-consistent model leaves on a spectrum: the Lin-KK
+    fit with :func:`lin_kk_raw`'s defaults, or its re-check with more elements when that does
+    better. What the spectrum's noise and drift allow a circuit to reach; ``None`` with fewer than
+    :data:`MIN_POINTS` frequencies or when the test cannot be run. Its flags are not warned of here."""
+    if np.size(frequency) < MIN_POINTS:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NakitWarning)
+            res = lin_kk_raw(frequency, impedance)
+    except (CalculationError, np.linalg.LinAlgError):  # (a spectrum the test cannot be run on: no reference)
+        return None
+    return min(res.rms_residual, res.recheck_rms_residual if res.recheck_rms_residual is not None else np.inf)
 
 
 def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50, fit_type: str = "complex",

@@ -54,6 +54,7 @@ def test_impedancepy_example_passes_with_the_defaults_as_in_the_notebook():
     impy, [message] = _run(lin_kk, ds, **IMPY)
     assert KK_FAILED in impy.flags and impy.rms_residual == pytest.approx(0.0510, abs=5e-4)
     assert "without a series capacitance (add_cap=False)" in message and "diffusion line" in message
+    assert message.startswith(f"{ds.attrs['source_path']}: ")  # which file
 
 
 def test_a_consistent_spectrum_ending_in_a_diffusion_line_passes():

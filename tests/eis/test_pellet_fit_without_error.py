@@ -10,6 +10,7 @@ Now that temperature is shown and flagged, and left out of the Arrhenius fit, wh
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 
 import numpy as np
@@ -69,7 +70,8 @@ def test_the_temperature_without_an_error_is_shown_flagged_and_left_out_of_the_a
     ea = -np.polyfit(1 / T, np.log(1 / np.array([TEMPERATURES[t] for t in (40, 60, 80)])), 1)[0] * k_b
     assert float(rows["activation_energy"]["value"]) == pytest.approx(ea, abs=0.01)
     html = (pellet_run / "05_eis_fitting.html").read_text(encoding="utf-8")
-    assert "Na3PS4 pellet P2, 25 °C: circuit" in html  # the fit's warning says whose it is
+    # the fit's warning says whose it is: the sample and temperature, and the file
+    assert re.search(r"Na3PS4 pellet P2, 25 °C: \S+pellet_25C\.z: circuit", html)
 
 
 def test_an_activation_energy_resting_on_a_flagged_fit_says_so(tmp_path):
