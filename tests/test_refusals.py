@@ -216,10 +216,13 @@ def test_lin_kk_caps_M_at_what_the_points_determine():
 
     f = np.geomspace(1e5, 1.0, 12)
     z = 10 + 100 / (1 + 1j * 2 * np.pi * f * 1e-3)
-    result, caught = _quiet(lin_kk_raw, f, z, c=None, max_M=50)
+    result, caught = _quiet(lin_kk_raw, f, z, c=None, max_M=50, fit_type="real", add_cap=False)
     # a real fit: R_ohm and M resistances from 12 equations, at least one left over
     assert result.M == 10 and result.flags == ("M_capped_by_points",) and not result.ok
     assert len(caught) == 1
+    # the default complex fit has 24 equations for R_ohm, M resistances, L and the series capacitance
+    result, caught = _quiet(lin_kk_raw, f, z, c=None, max_M=50)
+    assert result.M == 20 and result.flags == ("M_capped_by_points",) and len(caught) == 1
     f = np.geomspace(1e5, 1.0, 36)
     ok, caught = _quiet(lin_kk_raw, f, 10 + 100 / (1 + 1j * 2 * np.pi * f * 1e-3), c=None, max_M=20)
     assert ok.M == 20 and ok.ok and not caught and ok.max_residual < 5e-3
