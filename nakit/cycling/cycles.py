@@ -81,6 +81,7 @@ import xarray as xr
 from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
 from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
+from .cv import constant_voltage_holds, describe_holds
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record, require_record
 from ..datamodel import source_attrs, source_file
 
@@ -396,7 +397,11 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         ``ce_doubtful`` (1/0) and ``time_gap`` (1/0: capacity integrated across a gap in the
         record, see :mod:`nakit.cycling.record`); ``charge_cycle_cycler`` /
         ``discharge_cycle_cycler`` (the cycler's own cycle number of each half) when the record's
-        cycles are not the cycler's (``attrs["cycle_source"]`` says why). attrs state the active
+        cycles are not the cycler's (``attrs["cycle_source"]`` says why); ``charge_cv_capacity`` /
+        ``discharge_cv_capacity`` (mAh: what of a half-cycle's capacity passed in a
+        constant-voltage hold at its end, 0 when none; :mod:`nakit.cycling.cv`), with
+        ``attrs["cv_holds"]`` saying which half-cycles hold, how much (share of the half-cycle)
+        and at what voltage ("" when none). attrs state the active
         mass, the orientation, the incomplete cycles and why (NaN where a half-cycle is missing or cut
         short: see the module docstring), the cycles whose CE is doubtful and why,
         ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
@@ -452,6 +457,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     e = hc.at_end(energy) if energy is not None else np.full(hc.n, np.nan)
     e[np.isnan(q)] = np.nan
     i_mean = hc.mean_abs(record["current"].values)
+    holds = constant_voltage_holds(state, cycle, voltage, record["current"].values)
+    q_cv = holds.capacity(capacity, hc.first_active_row)
+    q_cv[np.isnan(q)] = np.nan  # a half-cycle missing or cut short: nothing to say of its end
     with np.errstate(invalid="ignore", divide="ignore"):
         v_avg = e / q
     v_med = hc.voltage_at(voltage, np.full(hc.n, 0.5))
@@ -497,6 +505,10 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "retention": var(retention, "%", f"{'discharge' if fd == CHARGE else 'charge'} capacity (the second "
                                          f"half-cycle) as % of cycle {retention_reference}'s"),
         "hysteresis": var(hysteresis, "V", "charge - discharge voltage at matched state of charge"),
+        "charge_cv_capacity": var(q_cv[ch], "mAh", "of the charge capacity, what passed in a constant-voltage "
+                                                   "hold at its end (0: none)"),
+        "discharge_cv_capacity": var(q_cv[dis], "mAh", "of the discharge capacity, what passed in a "
+                                                        "constant-voltage hold at its end (0: none)"),
         "charge_current": var(i_mean[ch], "mA", "mean |current| on charge"),
         "discharge_current": var(i_mean[dis], "mA", "mean |current| on discharge"),
         "cycle_complete": ("cycle", both.astype(np.int8),
@@ -602,6 +614,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         "ce_orientation": ("discharge / charge (cycles open with a charge)" if fd == CHARGE
                            else "charge / discharge (cycles open with a discharge)"),
         "hysteresis_soc_window": np.asarray(soc_window, dtype=float),
+        "cv_holds": describe_holds(holds, q_cv, q, hc.cycle0),
         "incomplete_cycles": cycles[~both].astype(np.int64),
         "incomplete_reasons": "; ".join(reasons),
         "end_unconfirmed": unconfirmed,
