@@ -568,6 +568,7 @@ class Comparison:
     # (figure, overlaps found) of each figure saved, for comparison/layout.csv
     layouts: list[tuple[str, list]] = field(default_factory=list)
     complete: bool = True  # False: a figure's files could not be written (said in notes)
+    labels: list[str] = field(default_factory=list)  # the study's samples, in order: each one's colour
 
 
 def _read_csv(path: Path):
@@ -849,7 +850,7 @@ class _Comparer:
         except ImportError:  # (the panels say what is missing)
             pass
         name = TECHNIQUE_NAMES[stem]
-        part = _Panels(Comparison())
+        part = _Panels(Comparison(labels=list(self.study.labels)))
         if stem not in self.study.techniques:
             part.comp.notes.append(f"{name}: no sample has an entry for it, so no {name} panel")
             return part
@@ -1010,7 +1011,8 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
     flagged: list[str] = []
     for ax, key in zip(axes[0], present):
         data = table[key].astype(float).reset_index()
-        sns.barplot(data=data, x=key, y="sample", hue="sample", legend=False, orient="h", ax=ax)
+        sns.barplot(data=data, x=key, y="sample", hue="sample", palette=_sample_colours(comp, table.index),
+                    legend=False, orient="h", saturation=1, ax=ax)  # the colours the lines of other panels use
         sigma = f"{key}_sigma"
         if sigma in table:
             ax.errorbar(data[key], np.arange(n), xerr=table[sigma].astype(float).fillna(0).values, fmt="none",
@@ -1037,6 +1039,14 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
                                          "uncertainty where the analysis gives one"
           + ("; no bar: not computed (the technique's report says why)" if missing else "")
           + ("; hatched, flagged: " + "; ".join(flagged) if flagged else "") + ".")
+
+
+def _sample_colours(comp: Comparison, shown) -> dict[str, str]:
+    """``{label: colour}`` of the samples ``shown``, by each one's place in the study: one sample has
+    one colour in every comparison panel (by their place in a panel, a sample missing from one
+    technique shifted the colours of the samples after it)."""
+    order = list(dict.fromkeys([*comp.labels, *map(str, shown)]))
+    return {str(label): f"C{order.index(str(label)) % 10}" for label in shown}
 
 
 def _count(n: int, noun: str) -> str:
@@ -1191,7 +1201,7 @@ def _cycles_panel(c, comp, out) -> None:
         return
     doubtful = (df["ce_doubtful"] == 1) if "ce_doubtful" in df else df[q].isnull()
     order = list(dict.fromkeys(df["sample"]))
-    colours = {label: f"C{i % 10}" for i, label in enumerate(order)}
+    colours = _sample_colours(comp, order)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     sns.lineplot(data=df, x="cycle", y=q, hue="sample", hue_order=order, palette=colours, marker="o",
                  markersize=3, ax=axes[0])

@@ -982,3 +982,41 @@ def test_the_same_list_of_files_under_two_labels_is_noted(tmp_path):
     assert load_study(tmp_path / "s.yaml").notes == [
         "eis: cell 1 and cell 2 read the same data the same way (ball_milled_cycle01.z and ball_milled_cycle10.z): "
         "their results will be the same. One file given twice, or a copy of one under another name?"]
+
+
+def test_a_sample_keeps_its_colour_in_every_comparison_panel(tmp_path):
+    """Colours went by a sample's place in each panel: a sample without an isotherm shifted the
+    colours of the samples after it, so one sample was green in one panel and orange in the next."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import xarray as xr
+    from matplotlib.colors import to_hex
+    from matplotlib.container import BarContainer
+
+    from nakit import study as study_mod
+
+    ds = xr.Dataset({"bet_area": ("sample", np.array([500.0, np.nan, 80.0]), {"units": "m2/g", "long_name": "BET area"})},
+                    coords={"sample": ("sample", np.array(["A", "B (no isotherm)", "C"], dtype=object))})
+    comp = study_mod.Comparison(labels=["A", "B (no isotherm)", "C"])
+    colours = {}
+    real_save = study_mod._save
+
+    def keep(comp_, fig, out, name, heading, caption):
+        bars = [c for c in fig.axes[0].containers if isinstance(c, BarContainer)]
+        colours.update({label: to_hex(c[0].get_facecolor()) for label, c in zip(["A", "C"], bars)})
+        real_save(comp_, fig, out, name, heading, caption)
+
+    study_mod._save = keep
+    try:
+        study_mod._bar_panels(comp, ds, tmp_path, ["bet_area"], "sorption", "N2 sorption", "x")
+    finally:
+        study_mod._save = real_save
+    from nakit import plotting
+
+    plotting.use_style()
+    cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert colours == {"A": to_hex(cycle[0]), "C": to_hex(cycle[2])}  # C is the study's third sample
+    assert study_mod._sample_colours(comp, ["C", "A"]) == {"C": "C2", "A": "C0"}
+    plotting.wait_for_figures()
