@@ -230,8 +230,10 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
         data[f"{name}_peak_shift"] = ("cycle", per_half[1, pick], {
             "units": "V", "long_name": f"how far the smoothing moved the largest {name} peak: its voltage less "
                                        "that of the unsmoothed curve's largest value within 2 smoothing widths"})
-    hc = HalfCycles(cycle, state, q)
-    left_out = describe_holds(holds, holds.capacity(q, hc.first_active_row), hc.capacity, hc.cycle0)
+    left_out = ""
+    if (holds.onset >= 0).any():
+        hc = HalfCycles(cycle, state, q)
+        left_out = describe_holds(holds, holds.capacity(q, hc.first_active_row), hc.capacity, hc.cycle0)
     ds = xr.Dataset(
         data,
         coords={"cycle": ("cycle", cycles.astype(np.int32), {"units": "1"}),

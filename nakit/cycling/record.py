@@ -16,7 +16,9 @@ variable           units   meaning
 =================  ======  ==============================================================
 
 ``cycle`` and ``step`` are integer coordinates along ``time``; ``step_time`` (s, time
-since the step began) is kept when the file has it. A *half-cycle* is the set of rows of
+since the step began) is kept when the file has it, ``cycle_cycler`` (the file's own cycle
+index) where the cycles are not the file's (each cycle opens with the record's first
+half-cycle: :func:`make_record`). A *half-cycle* is the set of rows of
 one cycle in one direction (charge or discharge); rests belong to the half-cycle before
 them, so ``capacity`` holds its value through a rest like a LAND counter does.
 

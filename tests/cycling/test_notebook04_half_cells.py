@@ -14,6 +14,7 @@ import csv
 import pytest
 import xarray as xr
 
+from nakit.paths import notebooks_dir
 from tests.peer import peer_file
 from tests.reporttext import visible_text
 
@@ -35,16 +36,10 @@ def run04(tmp_path_factory):
                {"label": NEWARE, "file": str(peer_file("echem", "cellpy", "custom_data_003.xls")),
                 "active_mass_mg": 1.045}]
     out = tmp_path_factory.mktemp("nb04_half_cells") / "report"
-    result = execute(notebooks_dir_file(), out, {"samples": samples, "profile_cycles": [1, 2, 5],
+    result = execute(notebooks_dir() / "04_cycling.ipynb", out, {"samples": samples, "profile_cycles": [1, 2, 5],
                                                  "plateau_window": None})
     assert result.ok, result.error
     return out, visible_text((out / "04_cycling.html").read_text(encoding="utf-8"))
-
-
-def notebooks_dir_file():
-    from nakit.paths import notebooks_dir
-
-    return notebooks_dir() / "04_cycling.ipynb"
 
 
 def test_both_half_cells_have_one_ce_orientation(run04):
@@ -70,7 +65,7 @@ def svg_texts(path):
     """The text elements of an SVG figure (nakit writes its text as text, not paths)."""
     import re
 
-    return [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))]
+    return re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
 
 
 def test_each_drawn_profile_states_its_own_current(run04):
@@ -93,7 +88,7 @@ def test_dqdv_figures_name_cycles_smoothing_and_leave_out_rest_and_hold(run04):
     assert (f"dQ/dV of {NEWARE}, cycles 2, 7, 13 (charge positive, discharge negative; binned in 5 mV steps, "
             "smoothed with a Gaussian of σ = 10 mV).") in html
     # the voltage axis spans the drawn curves (0.05-1.0 V), not the rest at 2.33-2.375 V
-    ticks = [float(t.replace("−", "-")) for t in svg_texts(out / "figures" / f"dqdv_j-nw-003.svg")
+    ticks = [float(t.replace("−", "-")) for t in svg_texts(out / "figures" / "dqdv_j-nw-003.svg")
              if t.replace("−", "-").replace(".", "", 1).lstrip("-").isdigit() and "." in t]
     assert ticks and max(ticks) <= 1.1
     # the smoothing's move of LAND cycle 2's discharge peak, said in the caption
