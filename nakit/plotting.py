@@ -120,6 +120,21 @@ def plain_math(text: str) -> str:
     return out
 
 
+def sample_colours(labels: Iterable[str], order: Iterable[str] = ()) -> dict[str, str]:
+    """``{label: colour}`` for a figure's samples: the palette's colour (``"C0"``, ``"C1"``, ...) of
+    each label's place in ``order``, then of the labels not in it, after it.
+
+    A study gives every notebook its whole sample list as ``order`` (the notebooks'
+    ``sample_order`` parameter), so one sample has one colour in every figure of every
+    technique, whichever samples a figure shows; by their place in each figure, a sample missing
+    from one technique shifted the colours of the samples after it. Without ``order``, the
+    labels' own order.
+    """
+    labels = [str(label) for label in labels]
+    places = list(dict.fromkeys([*map(str, order), *labels]))
+    return {label: f"C{places.index(label) % 10}" for label in labels}
+
+
 #: typical values further apart than this share a log axis (:func:`needs_log_axis`)
 LOG_AXIS_RATIO = 100.0
 

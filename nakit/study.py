@@ -346,6 +346,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             overrides["claims_file"] = str(claims) if claims else None
         if "results_dir" in declared and "results_dir" not in overrides:
             overrides["results_dir"] = str(out)
+        if "sample_order" in declared and "sample_order" not in overrides:  # one colour per sample in every report
+            overrides["sample_order"] = list(labels)
         try:
             params = prepare(nb, overrides)
         except ParameterError as exc:
@@ -1042,11 +1044,11 @@ def _bar_panels(comp, ds, out, keys, name, heading, caption_what):
 
 
 def _sample_colours(comp: Comparison, shown) -> dict[str, str]:
-    """``{label: colour}`` of the samples ``shown``, by each one's place in the study: one sample has
-    one colour in every comparison panel (by their place in a panel, a sample missing from one
-    technique shifted the colours of the samples after it)."""
-    order = list(dict.fromkeys([*comp.labels, *map(str, shown)]))
-    return {str(label): f"C{order.index(str(label)) % 10}" for label in shown}
+    """``{label: colour}`` of the samples ``shown``, by each one's place in the study
+    (:func:`nakit.plotting.sample_colours`), as the technique reports colour them."""
+    from .plotting import sample_colours
+
+    return sample_colours(shown, comp.labels)
 
 
 def _count(n: int, noun: str) -> str:
