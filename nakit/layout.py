@@ -172,9 +172,9 @@ def _labels(fig, renderer):
     return out
 
 
-def _axis_labels(fig, renderer, *, where: bool = False):
-    """``[(text, bbox)]`` of the axes titles and axis labels: labels a legend or text must not cover
-    (with ``where``, ``[(text, axes name, bbox)]``)."""
+def _axis_labels(fig, renderer):
+    """``[(text, axes name, bbox)]`` of the axes titles and axis labels: labels a legend or text must
+    not cover, nor another panel's title print over."""
     out = []
     for ax in fig.axes:
         if not ax.get_visible():
@@ -182,8 +182,7 @@ def _axis_labels(fig, renderer, *, where: bool = False):
         artists = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
         for artist in artists:
             if artist.get_visible() and artist.get_text().strip():
-                box = artist.get_window_extent(renderer)
-                out.append((artist.get_text(), _axes_name(fig, ax), box) if where else (artist.get_text(), box))
+                out.append((artist.get_text(), _axes_name(fig, ax), artist.get_window_extent(renderer)))
     return out
 
 
@@ -226,6 +225,7 @@ def overlaps(fig, *, relayout: bool = True) -> list[Overlap]:
     points = [(_axes_name(fig, ax), name, xy) for ax in fig.axes if ax.get_visible()
               for name, xy in _data_points(ax)]
     labels = _labels(fig, renderer)
+    titles = _axis_labels(fig, renderer)
     found: list[Overlap] = []
     for i, (kind, text, where, box) in enumerate(labels):
         bbox = (float(box.x0), float(box.y0), float(box.x1), float(box.y1))
@@ -238,11 +238,10 @@ def overlaps(fig, *, relayout: bool = True) -> list[Overlap]:
         for other_kind, other_text, _where, other_box in labels[i + 1:]:
             if _intersect(box, other_box):
                 found.append(Overlap(kind, text, where, "label", other_text, 0, bbox))
-        for other_text, other_box in _axis_labels(fig, renderer):
+        for other_text, _where, other_box in titles:
             if _intersect(box, other_box):
                 found.append(Overlap(kind, text, where, "label", other_text, 0, bbox))
     # one panel's title or axis label printed over another's (neighbouring panels' long titles)
-    titles = _axis_labels(fig, renderer, where=True)
     for i, (text, where, box) in enumerate(titles):
         for other_text, other_where, other_box in titles[i + 1:]:
             if other_where != where and _intersect(box, other_box):
@@ -359,7 +358,7 @@ def clear_labels(ax, texts=None, *, step_pt: float = 1.5, max_shift_pt: float = 
         fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
         points = _points_px(ax)
-        fixed = [(b.x0, b.y0, b.x1, b.y1) for _text, b in _axis_labels(fig, renderer)]
+        fixed = [(b.x0, b.y0, b.x1, b.y1) for _text, _where, b in _axis_labels(fig, renderer)]
         placed, left = [], []
         gap = gap_pt * px
         for t in sorted(texts, key=lambda t: t.get_window_extent(renderer).x0):

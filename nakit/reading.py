@@ -512,7 +512,7 @@ def files_in(paths) -> list[str]:
     :data:`NAKIT_OUTPUT_SIGNS`; in a study's or batch's output folder, which may also hold the
     user's raw files (``output: .``), only what its record (:data:`nakit.runfolder.WRITTEN`)
     lists is nakit's: ``index.html``, ``comparison.csv``, ``samples/``, the reports."""
-    from .runfolder import written
+    from .runfolder import WRITTEN, written
 
     out = []
     for path in map(os.fspath, paths):
@@ -520,7 +520,7 @@ def files_in(paths) -> list[str]:
             out.append(path)
             continue
         for folder, dirs, names in os.walk(path):
-            record = written(folder)
+            record = written(folder) if WRITTEN in names else None  # (most folders hold no record to open)
             if record is not None:  # (its report folders are skipped by their signs, or here)
                 ours = {entry.rstrip("/") for entry in record[1]}
                 dirs[:] = [d for d in dirs if d not in ours]

@@ -191,8 +191,8 @@ def users_files(folder: str | os.PathLike) -> list[str]:
     folder = Path(folder)
     present = [rel for rel in _files_in(folder) if rel not in _MARKERS]
     try:
-        listed = json.loads((folder / FILES).read_text(encoding="utf-8"))
-        return [rel for rel in present if rel not in set(map(str, listed))]
+        listed = set(map(str, json.loads((folder / FILES).read_text(encoding="utf-8"))))
+        return [rel for rel in present if rel not in listed]
     except (OSError, ValueError, TypeError):
         pass
     try:
@@ -319,11 +319,11 @@ def root_problems(root: str | os.PathLike, owner: str | os.PathLike, entries: li
         problems.append(f"output folder {root} holds the output of {record[0]}; give this one a folder of its own "
                         f"(-o), or delete {root} first")
     ours = set(record[1]) if record is not None else set()
+    inputs = [Path(p).resolve() for p in inputs]
     for entry in entries:
         for place in _places(root, entry):
             clash = False
             for p in inputs:
-                p = Path(p).resolve()
                 if p == place:
                     problems.append(f"input file {p} would be overwritten: nakit writes {entry.rstrip('/')} there; "
                                     "choose an output folder apart from the input files")

@@ -823,7 +823,6 @@ class _Comparer:
             except Exception:  # run_study calls finish() again after the notebooks: raised there, as before
                 self.ran = None
             return True
-        self._remake()
         try:
             self.parts[ready[0]] = self._draw(ready[0])
         except Exception:  # (its headline file unreadable) finish() reads it again and says what is wrong
@@ -954,10 +953,11 @@ def _save(comp: Comparison, fig, out: Path, name: str, heading: str, caption: st
     found = layout.overlaps(fig) + ticks  # recorded like a report's figures; a legend over data is warned of
     layout.write_layout(out / "layout.csv", name, found)
     comp.layouts.append((name, found))  # written again by _Comparer.finish in the panels' order
-    if layout.to_warn_of(found):
+    hidden = layout.to_warn_of(found)
+    if hidden:
         from .report import warn
 
-        warn(f"comparison figure {name!r}: " + "; ".join(o.describe() for o in layout.to_warn_of(found)))
+        warn(f"comparison figure {name!r}: " + "; ".join(o.describe() for o in hidden))
     # PNG here, PDF and SVG by a forked child while the next panel is drawn (joined by _Comparer.finish)
     paths = plotting.savefig(fig, out / name, background=True)
     import matplotlib.pyplot as plt
