@@ -241,8 +241,9 @@ class CircuitFit(FromMeasurement, Result):
 
         return consistent_residual(self.frequency, self.z_data) if self.z_data.size else None
 
-    @property
+    @cached_property
     def _relative_residuals(self) -> np.ndarray:
+        # once per fit: flags and flag_details each ask, and rms_residual (cached too) reads the same
         return (self.impedance() - self.z_data) / np.abs(self.z_data)
 
     def _lack_of_fit(self) -> str:
