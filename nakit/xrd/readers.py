@@ -1260,8 +1260,8 @@ def _strip_ns(root):
 #: XRDML ``<intensities unit=...>``: (nakit's unit, factor to it); the file's own counts are "measured"
 _XRDML_INTENSITY_UNITS = {"counts": ("counts", 1.0), "cps": ("counts/s", 1.0),
                           "kcounts": ("counts", 1000.0), "kcps": ("counts/s", 1000.0)}
-#: XRDML ``<positions unit=...>``: factor to degrees
-_XRDML_ANGLE_UNITS = {"deg": 1.0, "rad": 180.0 / np.pi}
+#: XRDML ``<positions unit=...>`` read (radians are converted to degrees)
+_XRDML_ANGLE_UNITS = ("deg", "rad")
 
 
 def _parse_xrdml(data: bytes, path) -> list[_Scan]:
