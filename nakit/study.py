@@ -1121,9 +1121,6 @@ def _with_sigma(df):
 
 
 def _cycling_panels(study, folder, ds, comp, out):
-    import matplotlib.pyplot as plt
-    import numpy as np
-    import seaborn as sns
 
     from . import plotting
 
@@ -1279,7 +1276,8 @@ def _rate_panel(r, comp, out) -> None:
     # x: the steps in the order run (a rate test returns to its first current at the end);
     # ticks name the currents when every cell ran the same ones
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    sns.lineplot(data=df, x="step", y=q, hue="sample", marker="o", estimator=None, ax=ax)
+    sns.lineplot(data=df, x="step", y=q, hue="sample", marker="o", estimator=None, ax=ax,
+                 palette=_sample_colours(comp, df["sample"].unique()))
     if f"{q}_sigma" in df:
         ax.errorbar(df["step"], df[q], yerr=df[f"{q}_sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
     currents = df.groupby("step")[current].agg(["min", "max"])
@@ -1323,7 +1321,6 @@ def _kelvin(values, units: str):
 
 def _eis_panels(study, folder, ds, comp, out):
     import matplotlib.pyplot as plt
-    import numpy as np
     import seaborn as sns
 
     from . import plotting
@@ -1353,7 +1350,9 @@ def _eis_panels(study, folder, ds, comp, out):
         df["pellet"] = df["sample"].map(legend)
         plotting.use_style()
         fig, ax = plt.subplots(figsize=(5.8, 4))
-        sns.lineplot(data=df, x="inv_T", y="conductivity", hue="pellet", marker="o", ax=ax)
+        colours = _sample_colours(comp, df["sample"].unique())
+        sns.lineplot(data=df, x="inv_T", y="conductivity", hue="pellet", marker="o", ax=ax,
+                     palette={legend(label): colour for label, colour in colours.items()})
         if "conductivity_sigma" in a:
             sig = a["conductivity_sigma"].to_dataframe().reset_index().dropna(subset=["conductivity_sigma"])
             merged = df.merge(sig.assign(sample=sig["sample"].astype(str)), on=["sample", "temperature"])

@@ -6,7 +6,6 @@ folder is absent) once per module, then checks the study report against the libr
 """
 
 import csv
-import math
 import re
 from pathlib import Path
 
@@ -742,7 +741,6 @@ def test_cycling_comparison_marks_doubtful_ce_and_keeps_massless_cells(tmp_path)
     first cycle's Coulombic efficiency (1465 %: the half-cycles do not pair) is flagged doubtful.
     The CE panel marks it as a cross on the edge of an axis scaled to the undoubted values, with
     its number; the rate panel shows both cells, in mA and mAh, not the mass-less one dropped."""
-    import xml.etree.ElementTree as ET
 
     import numpy as np
     import xarray as xr
@@ -1020,3 +1018,48 @@ def test_a_sample_keeps_its_colour_in_every_comparison_panel(tmp_path):
     assert colours == {"A": to_hex(cycle[0]), "C": to_hex(cycle[2])}  # C is the study's third sample
     assert study_mod._sample_colours(comp, ["C", "A"]) == {"C": "C2", "A": "C0"}
     plotting.wait_for_figures()
+
+
+def test_rate_and_arrhenius_panels_colour_a_sample_as_every_other_panel(tmp_path):
+    """The rate and Arrhenius panels coloured by place in the panel: with the study's first sample
+    absent from them, the second took the first's colour there and kept its own everywhere else."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import xarray as xr
+    from matplotlib.colors import to_hex
+
+    from nakit import plotting
+    from nakit import study as study_mod
+
+    plotting.use_style()
+    cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    labels = ["A (no cell)", "B", "C"]
+    comp = study_mod.Comparison(labels=labels)
+    cells = np.array(["C", "B"], dtype=object)  # neither in the study's order
+    rate = xr.Dataset({"current_density": (("sample", "step"), [[50.0, 100.0], [50.0, 100.0]], {"units": "mA/g"}),
+                       "discharge_capacity": (("sample", "step"), [[800.0, 600.0], [700.0, 500.0]],
+                                              {"units": "mAh/g"})},
+                      coords={"sample": cells, "step": [1, 2]})
+    arrhenius = xr.Dataset({"conductivity": (("sample", "temperature"), [[1e-4, 2e-4], [3e-4, 5e-4]],
+                                             {"units": "S/cm"})},
+                           coords={"sample": cells, "temperature": ("temperature", [25.0, 60.0], {"units": "degC"})})
+    arrhenius.to_netcdf(tmp_path / "arrhenius.nc")
+    drawn = {}
+    real_save = study_mod._save
+
+    def keep(comp_, fig, out, name, heading, caption):
+        drawn[name] = {line.get_label().split(":")[0]: to_hex(line.get_color())
+                       for line in fig.axes[0].get_legend().get_lines()}
+        real_save(comp_, fig, out, name, heading, caption)
+
+    study_mod._save = keep
+    try:
+        study_mod._rate_panel(rate, comp, tmp_path)
+        study_mod._eis_panels(None, tmp_path, xr.Dataset(coords={"sample": cells}), comp, tmp_path)
+    finally:
+        study_mod._save = real_save
+    plotting.wait_for_figures()
+    expected = {"B": to_hex(cycle[1]), "C": to_hex(cycle[2])}
+    assert drawn == {"rate": expected, "arrhenius": expected}
