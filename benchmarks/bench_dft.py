@@ -67,7 +67,6 @@ def best_of(fn, repeats):
 
 def main(n_synthetic: int = 5, repeats: int = 1) -> None:
     t0 = time.perf_counter()
-    from nakit.errors import NakitWarning
     from nakit.sorption.dft import psd_dft_raw
     from nakit.sorption.units import MOLAR_VOLUME_STP
     t_nakit_import = time.perf_counter() - t0

@@ -634,7 +634,6 @@ def _figure_png(pixels, dpi: float) -> bytes:
 
 def _opaque(pixels) -> bool:
     """Whether every pixel of ``pixels`` (H x W x RGBA, uint8) has alpha 255."""
-    import numpy as np
 
     if pixels.flags.c_contiguous:  # each pixel one little-endian word, alpha its high byte: a fast min
         return bool(pixels.reshape(-1).view("<u4").min() >= 0xFF000000)

@@ -10,12 +10,8 @@ or another label in the figures that make the paper's panels (:data:`nakit.paper
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import matplotlib
 

@@ -5,7 +5,6 @@ numbers), only without mathtext: each is checked against matplotlib's label read
 independently (cbook.strip_math) and against the tick's value.
 """
 
-import io
 import re
 import zlib
 

@@ -3,7 +3,6 @@ sample aside, names it with the reason in its report, and analyses the others; `
 lists every unreadable file of every technique in one run and exits with status 1."""
 
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import pytest
 from nakit import report
 from nakit.batch.engine import STAMP, Job, JobResult, run_job, summarise
 from nakit.errors import FileFormatError, NakitError
-from nakit.paths import data_dir, notebooks_dir
+from nakit.paths import data_dir
 from nakit.runfolder import NOT_ANALYSED, not_analysed
 
 

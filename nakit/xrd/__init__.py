@@ -31,6 +31,6 @@ __all__ = [
     "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scan_gaps", "scherrer", "scherrer_raw",
     "simulate_pattern", "stand_in_instrument_doubt", "suggest_phases", "unexplained_note", "unfitted_note",
-    "wavelength_from_gsas_prm",
+    "wavelength_from_gsas_prm", "wavelength_from_instprm",
     "williamson_hall", "williamson_hall_raw",
 ]

@@ -9,7 +9,6 @@ peer record and stand-in.
 import csv
 import warnings
 
-import numpy as np
 import pytest
 
 from nakit.cycling import read_cycling

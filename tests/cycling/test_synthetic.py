@@ -6,7 +6,6 @@ import hashlib
 
 import numpy as np
 import pytest
-import xarray as xr
 
 from nakit.cycling import (PAPER_CELL, dqdv, fit_fade, plateau_series, rate_capability, read_land,
                            read_land_cycle_table, summarise)

@@ -16,7 +16,7 @@ from nakit.cycling import read_cycling
 from nakit.cycling.cycles import CELL_VOLTAGE_MAX, summarise
 from nakit.cycling.record import make_record
 from nakit.errors import NakitWarning
-from nakit.paths import data_dir, notebooks_dir
+from nakit.paths import notebooks_dir
 from tests.cycling.test_current_sign import PEER, STAND_IN, _quiet_summary, export
 from tests.peer import peer_file
 

@@ -6,7 +6,6 @@
   La (which scales as its fourth power) says so.
 """
 
-import numpy as np
 import pytest
 
 from nakit.paths import data_dir, notebooks_dir
