@@ -263,10 +263,36 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     # (S8's 3300 A^3 cell down to a wavelength in nm read as angstrom) is not offered, instead of failing
     # the sample whose candidates could be
     others = [name for name in others if _simulable(reference(name), wavelength, lo, hi)]
-    found = identify_phases(peaks, wavelength, others, tolerance=tolerance, **kw)
+    return [offer[:3] for offer in _offers(identify_phases(peaks, wavelength, others, tolerance=tolerance, **kw))]
+
+
+def near_candidates(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: float = 0.24,
+                    **kw) -> list[tuple[str, int, float, float]]:
+    """Candidates present within a wider ``tolerance`` (deg) than the identification's: ``[(name,
+    peaks assigned to it, their mean distance from its lines, their mean signed distance
+    (observed less calculated), in deg)]``, most peaks first, with at least two peaks each.
+
+    For a scan none of whose peaks a candidate explains within the identification's window, the
+    candidates may still be the sample's phases, with every line a little off: a zero offset,
+    sample displacement or a cell a little larger or smaller (a solid solution, a CIF from
+    another temperature). xylib's Cu3Au-2 scan with Cu3Au as the candidate: its lines sit 0.16
+    deg from the peaks, outside the default 0.12 deg, and "another phase?" would mislead. A mean
+    signed distance close to the mean distance (every peak to one side) points at the axis or
+    the cell rather than at a wrong phase.
+    """
+    require_peak_table(peaks, "near_candidates")
+    if peaks.empty or not len(candidates):
+        return []
+    return _offers(identify_phases(peaks, wavelength, candidates, tolerance=tolerance, **kw))
+
+
+def _offers(found: PhaseID) -> list[tuple[str, int, float, float]]:
+    """The present phases of ``found`` with at least two peaks: (name, peaks, mean |delta|, mean
+    delta), most peaks first."""
     offers = []
     for name in found.present:
         mine = found.assignments["phase"] == name
         if mine.sum() >= 2:
-            offers.append((name, int(mine.sum()), float(found.assignments.loc[mine, "delta"].abs().mean())))
+            delta = found.assignments.loc[mine, "delta"].astype(float)
+            offers.append((name, int(mine.sum()), float(delta.abs().mean()), float(delta.mean())))
     return sorted(offers, key=lambda item: -item[1])

@@ -31,6 +31,7 @@ def _scan() -> xr.Dataset:
 PEAK_TABLE_ENTRIES = [
     ("identify_phases", lambda p: xrd.identify_phases(p, "Cu"), "peak table", "fit_peaks(ds)"),
     ("suggest_phases", lambda p: xrd.suggest_phases(p, "Cu", ["Na2S_Fm-3m"]), "peak table", "fit_peaks(ds)"),
+    ("near_candidates", lambda p: xrd.near_candidates(p, "Cu", ["Na2S_Fm-3m"]), "peak table", "fit_peaks(ds)"),
     ("ka2_pairs", lambda p: xrd.ka2_pairs(p, 1.5406), "peak table", "fit_peaks(ds)"),
     ("ka2_note", lambda p: xrd.ka2_note(p, 1.5406), "peak table", "fit_peaks(ds)"),
     ("kbeta_pairs", lambda p: xrd.kbeta_pairs(p, "Cu"), "peak table", "fit_peaks(ds)"),
