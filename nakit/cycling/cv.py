@@ -65,13 +65,16 @@ class Holds:
 
 
 def constant_voltage_holds(state: np.ndarray, cycle: np.ndarray, voltage: np.ndarray,
-                           current: np.ndarray) -> Holds:
+                           current: np.ndarray, segments: tuple | None = None) -> Holds:
     """Find the constant-voltage hold at the end of each half-cycle (see the module docstring).
 
     Parameters
     ----------
     state, cycle, voltage, current
         A canonical record's ``state``, ``cycle``, ``voltage`` (V) and ``current`` (mA) values.
+    segments
+        The record's half-cycle stretches, ``Runs(state, cycle).segments(...)`` as the caller
+        has them (:attr:`nakit.cycling.cycles.HalfCycles.segments`); None: found here.
 
     Returns
     -------
@@ -79,8 +82,10 @@ def constant_voltage_holds(state: np.ndarray, cycle: np.ndarray, voltage: np.nda
         Per half-cycle, where its hold starts and the voltage it holds; every hold's rows.
     """
     n_rows = state.size
-    runs = Runs(state, cycle)
-    starts, lengths, keys, active = runs.segments(runs.keys())
+    if segments is None:
+        runs = Runs(state, cycle)
+        segments = runs.segments(runs.keys())
+    starts, lengths, keys, active = segments
     n = 2 * (int(cycle.max()) - int(cycle.min()) + 1)
     onset = np.full(n, -1, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)

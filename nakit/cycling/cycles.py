@@ -139,6 +139,8 @@ class HalfCycles:
         self.last_row[k] = ends[act]
         self.active_rows[k] = active_rows[act]
         self._starts, self._key, self._act = starts, seg_key, act
+        #: (first row, row count, key, active row count) of each stretch of one half-cycle
+        self.segments = (starts, lengths, seg_key, active_rows)
         # first and last rows that carry current (first_row/last_row include rests)
         run_key = runs.keys()
         on = runs.state != REST
@@ -457,7 +459,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     e = hc.at_end(energy) if energy is not None else np.full(hc.n, np.nan)
     e[np.isnan(q)] = np.nan
     i_mean = hc.mean_abs(record["current"].values)
-    holds = constant_voltage_holds(state, cycle, voltage, record["current"].values)
+    holds = constant_voltage_holds(state, cycle, voltage, record["current"].values, hc.segments)
     q_cv = holds.capacity(capacity, hc.first_active_row)
     q_cv[np.isnan(q)] = np.nan  # a half-cycle missing or cut short: nothing to say of its end
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -183,7 +183,9 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     q = record["capacity"].values
     state = record["state"].values
     cycle = record["cycle"].values
-    holds = constant_voltage_holds(state, cycle, v, record["current"].values)
+    runs = Runs(state, cycle)
+    segments = runs.segments(runs.keys())
+    holds = constant_voltage_holds(state, cycle, v, record["current"].values, segments)
     counted = (state != REST) & ~holds.rows  # rows whose capacity passed under a moving voltage
     if not counted.any():
         raise CalculationError(f"{source_name(record, 'the record')}: every row carrying current is in a "
@@ -193,8 +195,7 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     if hi_v <= lo_v:
         raise ParameterError(f"voltage range [{lo_v}, {hi_v}] is empty")
     nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
-    runs = Runs(state, cycle)
-    starts, lengths, seg_key, _ = runs.segments(runs.keys())
+    starts, lengths, seg_key, _ = segments
     ngroups = int(seg_key.max()) + 1
     # increment i runs from row i to row i + 1 and belongs to row i + 1's half-cycle; the
     # first increment of each half-cycle (from the previous one's last row) is dropped
