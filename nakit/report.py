@@ -217,8 +217,10 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
     if not math.isfinite(v):
         return "" if math.isnan(v) else str(v)
     if sigma is not None and math.isfinite(float(sigma)) and float(sigma) > 0:
-        exponent = math.floor(math.log10(abs(v))) if v else 0
-        if (exponent < -3 or exponent >= 6) and abs(v) > float(sigma):  # a shared power of ten
+        # a shared power of ten, the value's, or the uncertainty's when it is the larger
+        # ("(0 ± 8)e6", not "0 ± 8000000")
+        exponent = math.floor(math.log10(abs(v) if abs(v) > float(sigma) else float(sigma)))
+        if exponent < -3 or exponent >= 6:
             return f"({fmt(v / 10 ** exponent, float(sigma) / 10 ** exponent)})e{exponent}"
         d = _decimals_for(float(sigma))
         return f"{_fixed(v, d)} ± {_fixed(float(sigma), d)}"

@@ -123,6 +123,8 @@ def test_fmt_prints_whole_numbers_as_integers_and_values_with_sigma_rounded_to_i
     (-0.04, 0.012, "-0.040 ± 0.012"),    # a negative value that does not round to zero keeps its sign
     (-12.0, 5.0, "-12 ± 5"),
     (-0.2, 0.5, "-0.2 ± 0.5"),
+    (1.2e-4, 8.0e6, "(0 ± 8)e6"),        # an uncertainty far beyond the value: its power of ten, not 8000000
+    (-3.0e-6, 2.4e-5, "(-0.3 ± 2.4)e-5"),  # not -0.0000030 ± 0.000024
 ])
 def test_fmt_never_prints_negative_zero(value, sigma, text):
     assert report.fmt(value, sigma) == text
