@@ -36,7 +36,10 @@ Every reader returns one Dataset per scan range with
 A file that does not state a wavelength needs one as an argument; none is assumed. A
 wavelength is read in the unit the file names for it (angstrom or nm; another is refused), and
 a file whose anode, K-alpha1 and K-alpha2 disagree is read as stated with a warning
-(:func:`_tube_problem`). Where the file states that its intensities are the detector's counts
+(:func:`_tube_problem`). A K-alpha1 monochromator the file records in the primary beam (a BRML's
+channel-cut or Johansson optic, an XRDML's incident-beam ``<monochromator>``) leaves the tube's
+K-alpha2 out of the beam, whatever the tube's lines say: the scan is read K-alpha1 only and its attr
+``instrument_ka1_monochromator`` names the optic (:func:`_ka1_only`). Where the file states that its intensities are the detector's counts
 (XRDML, BRML) a negative one is refused naming the point; a run of exact zeros inside a scan
 of counts well above zero is warned about (:func:`nakit.xrd.counting.zero_runs`).
 """
@@ -213,7 +216,8 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
                 why := _tube_problem(s.wavelength, s.meta.get("anode"))) and i == 0:  # (once per file)
             warnings.warn(NakitWarning(f"{path}: {why}"), stacklevel=2)
         if override is not None and s.wavelength is not None and (
-                why := _overridden(path, override, s.wavelength, named_line=isinstance(wavelength, str))):
+                why := _overridden(path, override, s.wavelength, named_line=isinstance(wavelength, str),
+                                   ka1_optic=s.meta.get("ka1_monochromator") or "")):
             warnings.warn(NakitWarning(why), stacklevel=2)
         said = s.meta.get("comment_wavelength")
         if override is not None and said and abs(override.ka1 / said - 1.0) > 0.002:
@@ -453,12 +457,14 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
 SAME_WAVELENGTH = 1e-3
 
 
-def _overridden(path, given: Wavelength, stated: Wavelength, *, named_line: bool = False) -> str:
+def _overridden(path, given: Wavelength, stated: Wavelength, *, named_line: bool = False, ka1_optic: str = "") -> str:
     """Words for a wavelength given that is not the one the file states ("" when it is): it is used
     (a file's own can be a software default), but every d-spacing and phase match follows it; or
     one that leaves out the K-alpha2 line the file states (``1.5406`` typed for a Cu tube's scan),
     which would be read as peaks of their own, unless the line was named (``"CuKa1"``: a
-    monochromated instrument whose file keeps the tube's doublet)."""
+    monochromated instrument whose file keeps the tube's doublet); or one with a K-alpha2 line
+    where the file's optics pass K-alpha1 alone (``ka1_optic``, the reader's words for them:
+    ``stated`` is then K-alpha1 only, :func:`_ka1_only`)."""
     def named(wl: Wavelength) -> str:
         tube = anode_at(wl.ka1)
         return f"{wl.ka1:g} angstrom" + (f", {tube}" if tube else "")
@@ -468,9 +474,17 @@ def _overridden(path, given: Wavelength, stated: Wavelength, *, named_line: bool
         return (f"{path}: the wavelength given ({named(given)}) is not the one the file states ({named(stated)}); "
                 f"the given one is used, so every d-spacing and phase match follows it: {keep}")
     if stated.ka2 is not None and given.ka2 is None and not named_line:
+        # the file keeps the tube's doublet behind a monochromator it does not record as often as not
+        line = f"{anode_at(given.ka1)}Ka1" if anode_at(given.ka1) else "the line by name"
         return (f"{path}: the wavelength given ({given.ka1:g} angstrom, one line) leaves out the K-alpha2 line the "
                 f"file states ({stated.ka2:g} angstrom, {stated.ratio:g} of K-alpha1): past ~50 deg each reflection's "
-                f"K-alpha2 peak would be read as a peak of its own: {keep}")
+                f"K-alpha2 peak would be read as a peak of its own: {keep}; if the instrument passes K-alpha1 alone (a "
+                f"primary monochromator the file does not record: one peak per reflection), give '{line}' and this is "
+                "not said")
+    if ka1_optic and given.ka2 is not None:
+        return (f"{path}: the wavelength given has a K-alpha2 line ({given.ka2:g} angstrom), but the file records "
+                f"{ka1_optic}: the doublet given is fitted, each peak's K-alpha2 share taken from a line the data do "
+                "not have: leave the sample's wavelength out to use the file's")
     return ""
 
 
@@ -1292,6 +1306,8 @@ def _parse_xrdml(data: bytes, path) -> list[_Scan]:
         elif ka1 is not None:  # written, but no wavelength: not "states none"
             no_wavelength = f"states <usedWavelength><kAlpha1> {ka1:g}, which is no wavelength"
     anode = meas.findtext("incidentBeamPath/xRayTube/anodeMaterial")
+    # <usedWavelength> keeps the tube's doublet (ratio 0.5) behind some incident-beam monochromators
+    wl, ka1_only = _ka1_only(wl, _xrdml_primary_monochromator(meas))
     scans = []
     for k, scan in enumerate(meas.findall("scan")):
         dp = scan.find("dataPoints")
@@ -1317,10 +1333,25 @@ def _parse_xrdml(data: bytes, path) -> list[_Scan]:
         t = _xml_number(dp.findtext("commonCountingTime"), path, f"scan {k} <commonCountingTime>",
                         "the counting time per step, a number of seconds")
         scans.append(_Scan(x, y, units=units, measured=True, no_wavelength=no_wavelength,
-                           meta={"anode": anode, "counting_time_s": t, "status": meas.get("status")}, wavelength=wl))
+                           meta={"anode": anode, "counting_time_s": t, "status": meas.get("status"),
+                                 "ka1_monochromator": ka1_only or None}, wavelength=wl))
     if not scans:
         raise FileFormatError(path, "no <scan> elements")
     return scans
+
+
+def _xrdml_primary_monochromator(meas) -> str | None:
+    """The name of an XRDML measurement's K-alpha1 monochromator in the incident beam, or None: a
+    ``<monochromator>`` there (Johansson, two- or four-bounce Ge(220)) or a hybrid mirror
+    (``<xRayMirror hybrid="true">``, a mirror with a Ge(220) channel-cut). ``<usedWavelength
+    intended="K-Alpha 1">`` says nothing: files of a mirror alone, which passes the doublet, write it too."""
+    beam = meas.find("incidentBeamPath")
+    if beam is None:
+        return None
+    for optic in beam:
+        if optic.tag == "monochromator" or (optic.tag == "xRayMirror" and optic.get("hybrid") == "true"):
+            return optic.get("name") or optic.tag
+    return None
 
 
 def _xml_numbers(text: str, path, where: str) -> np.ndarray:
@@ -1411,11 +1442,47 @@ def _parse_brml(data: bytes, path) -> list[_Scan]:
             if ka1:
                 wl = Wavelength._checked(ka1, ka2, ratio or 0.0)
         anode = (root.findtext(".//Tube/TubeMaterial") or "").strip() or None
+        # the <Tube> states its own lines whatever the optics after it pass: a primary monochromator
+        # leaves K-alpha1 alone in the beam, and a K-alpha2 fitted to such a scan takes area and moves the line
+        wl, ka1_only = _ka1_only(wl, _brml_primary_monochromator(root))
         for route in root.iter("DataRoute"):
-            scans.append(_brml_route(route, path, name, wl, anode))
+            scan = _brml_route(route, path, name, wl, anode)
+            scan.meta["ka1_monochromator"] = ka1_only or None
+            scans.append(scan)
     if not scans:
         raise FileFormatError(path, "no <DataRoute> with data in the BRML archive")
     return scans
+
+
+#: an optic in the primary beam that passes K-alpha1 alone: a channel-cut (Ge(022) two- or four-bounce) or
+#: Johansson crystal monochromator, or one its maker names for the line. Bruker's <BeringInfo ClassPath>
+#: says what the optic is ("/Component/Optic/ChannelCut/B2"); its names say it otherwise ("Ge022ACC",
+#: "Johansson Ge(111)", "Kalpha1 monochromator"). A Goebel mirror alone passes the doublet, and so does
+#: a (graphite) monochromator in the diffracted beam: neither is one of these.
+_KA1_OPTIC = re.compile(r"channel[-_ ]?cut|monochromat|johann?s+on|k[-_ ]?(?:alpha|α|a)[-_ ]?1(?!\d)"
+                        r"|(?<![a-z])(?:ge|si)[-_ ]?\(?\d{3}", re.IGNORECASE)
+
+
+def _ka1_only(wl: Wavelength | None, optic: str | None) -> tuple[Wavelength | None, str]:
+    """The file's tube lines ``wl`` as the beam has them after a K-alpha1 monochromator ``optic``
+    (its name, None when there is none), and words for the ``ka1_monochromator`` attr ("" when
+    nothing is dropped)."""
+    if optic is None or wl is None:
+        return wl, ""
+    dropped = (f"; the tube's K-alpha2 ({wl.ka2:g} angstrom, {wl.ratio:g} of K-alpha1) the file states is not in the "
+               "beam") if wl.ka2 is not None else ""
+    return Wavelength(wl.ka1), f"{optic} in the primary beam: K-alpha1 only ({wl.ka1:g} angstrom){dropped}"
+
+
+def _brml_primary_monochromator(root) -> str | None:
+    """The name (and kind) of a K-alpha1 monochromator among a BRML member's primary-track optics, or None."""
+    for optic in root.iterfind(".//PrimaryTracks//MountedOptics/InfoData"):
+        kind = optic.find("BeringInfo")
+        kind = "" if kind is None else kind.get("ClassPath", "")
+        names = [optic.get("LogicName", ""), optic.get("VisibleName", "")]
+        if any(_KA1_OPTIC.search(text) for text in (kind, *names)):
+            return f"{names[0] or names[1]}" + (f" ({kind})" if kind else "")
+    return None
 
 
 def _brml_route(route, path, name: str, wl: Wavelength | None, anode: str | None) -> _Scan:
