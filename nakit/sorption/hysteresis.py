@@ -82,10 +82,14 @@ def hysteresis_raw(p_ads, q_ads, p_des, q_des, threshold: float = 0.02) -> Hyste
 
     The loop is where the desorption branch (interpolated onto the adsorption pressures)
     lies above adsorption by more than ``threshold`` of the maximum uptake at two or more
-    consecutive points. Classification: H2 when desorption falls much more steeply than
-    adsorption rises (ratio of the 25-75 % step widths < 0.4), H1 when both branches are steep and parallel and
-    the isotherm levels off near saturation, H3 (no plateau, little micropore uptake) or H4
-    (no plateau, strong uptake below p/p0 = 0.1), H5 when the desorption derivative shows two
+    consecutive points. A desorption branch *below* adsorption by as much, which no rigid
+    adsorbent at equilibrium shows (a leak, a wrong p0 or mass on one branch, branches of
+    different runs, a flexible framework such as DUT-49), is no loop and no coincidence: flag
+    ``desorption_below_adsorption``, the reason saying where. Classification: H2 when
+    desorption falls much more steeply than adsorption rises (ratio of the 25-75 % step
+    widths < 0.4), H1 when both branches are steep and parallel and the isotherm levels off
+    near saturation, H3 (no plateau, little micropore uptake) or H4 (no plateau, strong
+    uptake below p/p0 = 0.1), H5 when the desorption derivative shows two
     separate steps.
     """
     lo, hi = max(p_ads[0], p_des[0]), min(p_ads[-1], p_des[-1])
@@ -94,14 +98,29 @@ def hysteresis_raw(p_ads, q_ads, p_des, q_des, threshold: float = 0.02) -> Hyste
         raise CalculationError("the branches overlap at fewer than 3 pressures; no loop can be judged")
     pa, qa = p_ads[sel], q_ads[sel]
     gap = (np.interp(pa, p_des, q_des) - qa) / q_ads.max()
+    feats = {"max_gap": float(gap.max()), "min_gap": float(gap.min())}
+    below = gap < -threshold
+    sunk = np.flatnonzero(below[:-1] & below[1:])
+    if sunk.size:  # in a rigid solid a pore empties at or below the pressure it filled at, never above
+        k = int(np.argmin(gap))
+        also = (f"; elsewhere it lies above, by up to {gap.max():.1%}" if gap.max() > threshold else "")
+        return Hysteresis(False, None, None, float(gap.max()), None,
+                          f"the desorption branch lies below the adsorption branch (by up to {-gap[k]:.1%} of the "
+                          f"maximum uptake, at p/p0 {pa[k]:.3f}; p/p0 {pa[sunk[0]]:.3f}-{pa[sunk[-1] + 1]:.3f}{also}), "
+                          "which no rigid adsorbent at equilibrium shows: a leak, a wrong saturation pressure or mass "
+                          "on one branch, branches from different runs, or a framework that changes its structure "
+                          "with loading (a flexible MOF: breathing, negative gas adsorption). No loop can be judged",
+                          "low", feats, ("desorption_below_adsorption",))
     above = gap > threshold
     runs = np.flatnonzero(above[:-1] & above[1:])
-    feats = {"max_gap": float(gap.max())}
     if runs.size == 0:
-        margin = (threshold - gap.max()) / threshold
+        margin = (threshold - np.abs(gap).max()) / threshold
+        where = (f"; desorption above adsorption by more than that only at isolated points (largest gap "
+                 f"{gap.max():.1%} at p/p0 {pa[int(np.argmax(gap))]:.3f})" if above.any() else
+                 f" (largest gap {np.abs(gap).max():.1%})")
         return Hysteresis(False, None, None, float(gap.max()), None,
-                          f"branches coincide within {threshold:.0%} of the maximum uptake (largest gap "
-                          f"{gap.max():.1%})", _confidence([margin]), feats)
+                          f"branches coincide within {threshold:.0%} of the maximum uptake{where}",
+                          _confidence([max(margin, 0.0)]), feats)
     first, last = runs[0], runs[-1] + 1
     closure, opening = float(pa[first]), float(pa[last])
     feats.update(closure_p=closure, opening_p=opening)
@@ -173,6 +192,9 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     p/p0 = 0.1 without a plateau is still type I (micropores plus an external surface). Type VI needs
     three or more separate risers (each >= 10% of the uptake) and no loop: two are not
     enough, since micropore filling followed by a condensation step also gives two.
+    With a desorption branch below the adsorption branch (``loop`` flagged
+    ``desorption_below_adsorption``) the type is read from the adsorption branch alone, at low
+    confidence, the flag and its reason carried.
 
     Not classified (type ``"not classified"``, confidence ``"none"``, flag ``not_classified``,
     the reason in words): a branch that does not reach from p/p0 <= 0.1 to >= 0.8, since the
@@ -180,6 +202,15 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     plateau); and one whose uptake falls by more than 5 % after its maximum, since every type
     assumes an uptake rising with pressure.
     """
+    result = _classify(p, q, loop)
+    if loop is not None and "desorption_below_adsorption" in loop.flags and "not_classified" not in result.flags:
+        return IsothermType(result.type, f"{result.reason}; from the adsorption branch alone: {loop.reason}",
+                            "low", result.features, result.flags + loop.flags)
+    return result
+
+
+def _classify(p, q, loop: Hysteresis | None) -> IsothermType:
+    """:func:`isotherm_type_raw`'s classification (the features and thresholds are described there)."""
     why = _unclassifiable(p, q)
     if why:
         return IsothermType("not classified", why, "none", flags=("not_classified",))
@@ -209,8 +240,8 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
         return IsothermType("IV", f"monolayer-multilayer knee, capillary condensation with an {loop.loop_type} loop and a "
                             f"plateau after it (type IV(a))", _confidence([(0.1 - after_loop) / 0.1]), feats)
     if step > 0.25:
-        if loop is None:
-            which = "no desorption branch, so IV(a) and IV(b) cannot be told apart"
+        if loop is None or "desorption_below_adsorption" in loop.flags:
+            which = f"no {'' if loop is None else 'usable '}desorption branch, so IV(a) and IV(b) cannot be told apart"
         elif not loop.present:
             which = "reversible: narrow mesopores (type IV(b))"
         elif not meso_loop:
