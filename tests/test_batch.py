@@ -91,7 +91,7 @@ samples:
   "Lot 1 (Dried)": {toy.ipynb: {data_file: b.txt}}
   "../up/and away": {toy.ipynb: {data_file: a.txt}}
 """)
-    jobs, out = jobs_from_manifest(path)
+    jobs, out, _ = jobs_from_manifest(path)
     assert sorted(Path(j.output_dir).relative_to(out).parts[0] for j in jobs) == ["Lot_1_Dried-2", "lot_1_dried",
                                                                                  "up_and_away"]
     assert all(Path(j.output_dir).resolve().is_relative_to(out.resolve()) for j in jobs)
@@ -102,7 +102,7 @@ samples:
 
 
 def test_manifest_expands_defaults_and_overrides(project):
-    jobs, out = jobs_from_manifest(_manifest(project, GOOD))
+    jobs, out, _ = jobs_from_manifest(_manifest(project, GOOD))
     params = {j.name: j.parameters for j in jobs}
     assert params["A/toy"]["scale"] == 2.0 and params["B/toy"]["scale"] == 3
     assert params["B/toy"]["data_file"] == str(project / "b.txt")
@@ -169,7 +169,7 @@ def dask_cluster(tmp_path):
 @pytest.mark.notebooks
 def test_batch_on_a_dask_cluster(project, dask_cluster):
     # a run that succeeds and one that fails (two samples: each run's kernel costs seconds of CPU)
-    jobs, out = jobs_from_manifest(_manifest(project, GOOD.replace("  B: {toy.ipynb: {data_file: b.txt, scale: 3}}\n", "")))
+    jobs, out, _ = jobs_from_manifest(_manifest(project, GOOD.replace("  B: {toy.ipynb: {data_file: b.txt, scale: 3}}\n", "")))
     results = run_jobs(jobs, scheduler=dask_cluster, progress=None)
     assert [r.name for r in results] == ["A/toy", "C/toy"]
     assert [r.status for r in results] == ["ran", "failed"]
@@ -228,7 +228,7 @@ def test_manifest_sample_entries_are_relative_to_the_manifest(tmp_path):
     path = tmp_path / "runs.yaml"
     path.write_text("notebooks:\n  nbs/multi.ipynb: {}\nsamples:\n  lot1:\n    nbs/multi.ipynb:\n"
                     "      samples: [{label: A, file: raw/a.txt}]\n")
-    (job,), _ = jobs_from_manifest(path)
+    (job,), _, _ = jobs_from_manifest(path)
     assert job.parameters["samples"] == [{"label": "A", "file": str(tmp_path / "raw" / "a.txt")}]
     path.write_text(path.read_text().replace("raw/a.txt", "raw/b.txt"))
     with pytest.raises(ParameterError, match=r"entry 1 \('A'\): input file .*raw/b.txt does not exist"):
@@ -240,7 +240,7 @@ def test_manifest_output_stays_in_its_folder_unless_given_explicitly(project, ou
     manifest = _manifest(project, GOOD.replace("output: batch", f"output: {output}"))
     with pytest.raises(ParameterError, match="points outside the manifest's folder"):
         jobs_from_manifest(manifest)
-    jobs, out = jobs_from_manifest(manifest, project.parent / "explicit")
+    jobs, out, _ = jobs_from_manifest(manifest, project.parent / "explicit")
     assert out == (project.parent / "explicit").resolve()
     assert all(Path(j.output_dir).is_relative_to(out) for j in jobs)
 
@@ -292,7 +292,7 @@ def test_the_manifest_example_in_the_docs_is_one(tmp_path):
     for name in ("lot1.xlsx", "lot2.xlsx"):
         shutil.copyfile(data_dir() / "sorption" / "cmk3_micromeritics.xlsx", tmp_path / "raw" / name)
     shutil.copyfile(data_dir() / "cycling" / "cast_annealed_50cycles.xlsx", tmp_path / "raw" / "lot1_cell.xlsx")
-    jobs, out = jobs_from_manifest(tmp_path / "runs.yaml")
+    jobs, out, _ = jobs_from_manifest(tmp_path / "runs.yaml")
     assert sorted(j.name for j in jobs) == ["CMK3-lot1/02_bet_bjh", "CMK3-lot1/04_cycling", "CMK3-lot2/02_bet_bjh"]
     assert out == tmp_path / "reports" / "batch"
     lot2 = next(j for j in jobs if j.name == "CMK3-lot2/02_bet_bjh")

@@ -68,7 +68,9 @@ class Job:
 class JobResult:
     name: str
     output_dir: str
-    status: str  # "ran", "skipped", "failed", "interrupted" (stopped by Ctrl-C) or "not run"
+    # "ran", "skipped", "failed", "interrupted" (stopped by Ctrl-C), "not run", or "left out" (a manifest's
+    # sample given no data for the notebook: :func:`nakit.batch.manifest.jobs_from_manifest`; why in ``error``)
+    status: str
     seconds: float = 0.0
     error: str = ""
     html: str = ""
@@ -617,11 +619,16 @@ def summarise(results: Iterable[JobResult]) -> str:
     set_aside = [(r, sample, why) for r in results for sample, why in r.not_analysed]
     if set_aside:
         line += f"; {len(set_aside)} sample(s) not analysed"
+    left_out = sum(r.status == "left out" for r in results)
+    if left_out:
+        line += f"; {left_out} left out (no data given)"
     lines = [line]
     for r in results:
         if r.status == "failed":
             lines.append(f"  FAILED {r.name}: {r.error}  (partial notebook in {r.output_dir}.failed)")
         elif r.status == "interrupted":
             lines.append(f"  STOPPED {r.name}: {r.error}")
+        elif r.status == "left out":
+            lines.append(f"  LEFT OUT {r.name}: {r.error}")
     lines += [f"  NOT ANALYSED in {r.name}: {sample}: {why}" for r, sample, why in set_aside]
     return "\n".join(lines)

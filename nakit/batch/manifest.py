@@ -14,7 +14,9 @@ A manifest is YAML::
         only: [02_bet_bjh]             # optional: a subset of the notebooks
         02_bet_bjh: {samples: [{label: lot 2, file: raw/lot2.xlsx, material: carbon}], bjh_branch: adsorption}
 
-A sample's reports go to ``<output>/<sample>/<notebook>``, the label made safe for a folder
+A sample runs a notebook on the data the manifest gives it, never on the notebook's defaults
+(the paper's stand-ins): CMK3-lot2 above without ``only:`` would be left out of 04_cycling,
+saying so (:func:`jobs_from_manifest`). A sample's reports go to ``<output>/<sample>/<notebook>``, the label made safe for a folder
 name (:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``); a sample key YAML
 did not read as text (``3.10:`` read as 3.1) is refused: quote it. ``output`` may be the
 manifest's folder (``.``); as a study's (:mod:`nakit.study`, "The output folder"), it is
@@ -35,14 +37,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ParameterError
 from ..paths import notebooks_dir, safe_names
 from ..runfolder import root_problems
-from ..params import absolute_inputs, closest
-from ..runner import prepare
-from .engine import Job
+from ..params import INPUT_SUFFIXES, absolute_inputs, closest
+from ..runner import input_paths, notebook_defaults, prepare
+from .engine import Job, JobResult
 
 
 TOP_KEYS = ("output", "notebooks", "samples")
@@ -77,8 +79,49 @@ def _resolve_notebook(name: str, base: Path) -> Path | None:
     return None
 
 
-def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None = None) -> tuple[list[Job], Path]:
-    """Expand a manifest into jobs (one per sample and notebook), or raise listing every problem."""
+class Batch(NamedTuple):
+    """A manifest expanded: its jobs, its output folder and the runs it leaves out."""
+
+    jobs: list[Job]
+    output: Path
+    #: a sample's notebook not run because the manifest gives it no data (status "left out", the reason in ``error``)
+    left_out: list[JobResult]
+
+
+#: what a listed notebook that a sample gives no data does to that sample (README: "nakit batch")
+LEFT_OUT = ("the manifest gives this sample no {name} entry and 'notebooks' gives {name} no {data}, so it would "
+            "run on {defaults}; give the sample a {name} entry, or list its notebooks under 'only:'")
+
+
+def _data_parameters(notebook: Path) -> list[str]:
+    """The parameters that carry a notebook's data: its ``samples`` list, else its input files
+    that have a default (none: the notebook computes from its parameters alone)."""
+    defaults = notebook_defaults(notebook)
+    if "samples" in defaults:
+        return ["samples"]
+    return [n for n, v in defaults.items() if n.endswith(INPUT_SUFFIXES) and v not in (None, "", [])]
+
+
+def _defaults_named(notebook: Path, data: list[str]) -> str:
+    """What a run given none of ``data`` would read: the notebook's defaults, named as stand-ins where they are."""
+    from ..paths import is_stand_in
+
+    defaults = notebook_defaults(notebook)
+    paths = [p for ps in input_paths(notebook, {n: defaults[n] for n in data}).values() for p in ps]
+    if any(is_stand_in(p) for p in paths):
+        return "the notebook's shipped stand-in data (synthesised by nakit, not a measurement)"
+    return f"the notebook's default {' and '.join(map(repr, data))}"
+
+
+def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None = None) -> Batch:
+    """Expand a manifest into jobs (one per sample and notebook), or raise listing every problem.
+
+    A sample runs a notebook on the data the manifest gives it (its own entry, or the shared
+    parameters under ``notebooks``), never on the notebook's own defaults: a notebook listed
+    under ``notebooks`` that a sample has no entry for, while the shared parameters give it no
+    data either, is left out for that sample (:attr:`Batch.left_out`, said on the console and
+    in the summary); one the sample asks for (its own entry, or ``only``) without data is refused.
+    """
     from ..params import not_text
     from ..runfolder import confined_output
 
@@ -94,6 +137,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             problems.append(problem)
     notebooks: dict[str, Path] = {}
     shared: dict[str, dict] = {}
+    carriers: dict[str, list[str]] = {}  # the parameters that carry each notebook's data
     for name, params in data["notebooks"].items():
         nb = _resolve_notebook(str(name), base)
         if nb is None:
@@ -106,7 +150,9 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             continue
         notebooks[name] = nb
         shared[name] = absolute_inputs(params or {}, base)
+        carriers[name] = _data_parameters(nb)
     jobs: list[Job] = []
+    left_out: list[JobResult] = []
     # a sample's label names its folder, made safe ("lead sulfate" -> lead_sulfate, two alike told apart)
     folders = safe_names([str(sample) for sample in data["samples"]])
     for sample, spec in data["samples"].items():
@@ -132,7 +178,21 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
                 continue
             if name not in notebooks:
                 continue
-            overrides = {**shared[name], **absolute_inputs(spec.get(name) or {}, base)}
+            own = spec.get(name) or {}
+            if not isinstance(own, dict):
+                problems.append(f"sample {sample!r}, {name}: parameters must be a mapping, got {own!r}")
+                continue
+            if carriers[name] and not any(p in shared[name] or p in own for p in carriers[name]):
+                why = LEFT_OUT.format(name=name, data=" or ".join(map(repr, carriers[name])),
+                                      defaults=_defaults_named(notebooks[name], carriers[name]))
+                if name in spec or "only" in spec:  # asked for by name: a mistake, not a gap
+                    problems.append(f"sample {sample!r}, {name}: {why}")
+                else:
+                    out = out_root / folders[sample] / Path(notebooks[name]).stem
+                    left_out.append(JobResult(f"{sample}/{Path(notebooks[name]).stem}", str(out), "left out",
+                                              error=why))
+                continue
+            overrides = {**shared[name], **absolute_inputs(own, base)}
             out = out_root / folders[sample] / Path(notebooks[name]).stem
             if "output_dir" in overrides:  # the batch places every report; another place would be ignored
                 problems.append(f"sample {sample!r}, {name}: output_dir is the batch's ({out}); leave it out "
@@ -149,7 +209,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
                               [path, *(p for job in jobs for paths in job.input_paths().values() for p in paths)])
     if problems:
         raise ParameterError(f"manifest {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    return jobs, out_root
+    return Batch(jobs, out_root, left_out)
 
 
 #: a batch's own files and folders in its output root, beside a folder per sample and notebook
