@@ -92,7 +92,7 @@ def test_dqdv_figures_name_cycles_smoothing_and_leave_out_rest_and_hold(run04):
              if t.replace("−", "-").replace(".", "", 1).lstrip("-").isdigit() and "." in t]
     assert ticks and max(ticks) <= 1.1
     # the smoothing's move of LAND cycle 2's discharge peak, said in the caption
-    assert ("The smoothing moves the strongest peak of cycle 2's discharge by 15 mV (to 0.092 V from 0.107 V "
+    assert ("The smoothing moves the strongest peak of cycle 2's discharge by 15.0 mV (to 0.0924 V from 0.1074 V "
             "unsmoothed), more than a 5 mV bin") in html
 
 
