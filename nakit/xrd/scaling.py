@@ -82,6 +82,9 @@ _PROFILES_KEPT = 6
 #: scans fitted with their phase give 0.13 (PbSO4), 0.20 (LaB6), 0.24 (Cu3Au), the stand-ins 0.055-0.064,
 #: and a two-phase scan fitted with one of its phases 0.33
 RWP_POOR = 0.3
+#: the crystallite sizes (nm) a whole-pattern fit may take: under 2 nm there is no Bragg peak to speak of,
+#: above 1000 nm the broadening is far below any lab instrument's profile, which then sets the width alone
+SIZE_RANGE_NM = (2.0, 1000.0)
 
 
 def unexplained_note(n_unexplained: int) -> str:
@@ -108,7 +111,10 @@ class WholePatternFit(FromMeasurement, Result):
     error), ``cell_angles_held`` (a monoclinic or triclinic phase: its lengths are refined, its
     angles are the reference's), ``poor_fit`` (Rwp above :data:`RWP_POOR`: the phases and
     background fitted do not describe the pattern, so its fractions and crystallinity are of a
-    pattern that is not the scan's; :func:`unexplained_note` says the same of peaks no phase has).
+    pattern that is not the scan's; :func:`unexplained_note` says the same of peaks no phase has),
+    ``size_at_bound`` (a phase's size ended on an end of :data:`SIZE_RANGE_NM`: its ``size_nm`` is
+    that end and no measurement, ``size_nm_bound`` says which way the size lies, ``"above"`` 1000 nm,
+    peaks no broader than the instrument's profile, or ``"below"`` 2 nm, and its sigma is NaN).
     With no amorphous hump modelled the crystallinity is NaN: every intensity above the smooth
     background would count as crystalline, 1 by construction, not a measurement.
     """
@@ -147,7 +153,19 @@ class WholePatternFit(FromMeasurement, Result):
             out.append("cell_angles_held")
         if self.rwp > RWP_POOR:
             out.append("poor_fit")
+        if (self.phases["size_nm_bound"] != "").any():
+            out.append("size_at_bound")
         return tuple(out)
+
+    def _flag_words(self) -> dict[str, str]:
+        """:attr:`flag_words`, with the phases whose size sits on a bound named."""
+        lo, hi = SIZE_RANGE_NM
+        said = [f"{r.phase} > {hi:g} nm, beyond what the instrument resolves" if r.size_nm_bound == "above"
+                else f"{r.phase} < {lo:g} nm" for r in self.phases.itertuples() if r.size_nm_bound]
+        if not said:
+            return self.flag_words
+        return {**self.flag_words, "size_at_bound": "crystallite size on the fit's bound, a limit and no measurement: "
+                + "; ".join(said)}
 
     def result_units(self) -> dict[str, str]:
         """The declared units; integrated intensities and hump areas in the pattern's intensity units x deg."""
@@ -216,7 +234,7 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         for k in _free_lengths(c):
             length = c.cell["abc".index(k)]
             p.add(f"p{i}_{k}", value=length, min=length * 0.97, max=length * 1.03, vary=refine_cell)
-        p.add(f"p{i}_size", value=size0, min=2.0, max=1000.0, vary=refine_size)
+        p.add(f"p{i}_size", value=size0, min=SIZE_RANGE_NM[0], max=SIZE_RANGE_NM[1], vary=refine_size)
 
     # each phase's unscaled profile by the values it depends on (cell, zero, size): the fit's
     # finite-difference Jacobian moves one parameter at a time, so most of its columns (background,
@@ -273,6 +291,12 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     step = float(np.median(np.diff(x)))
     for i, c in enumerate(crystals):
         (s, ss), (L, Ls) = v(f"p{i}_scale"), v(f"p{i}_size")
+        # a size on its bound is the bound, not a measurement, and the sigma lmfit gives there
+        # (from the curvature just inside it) is of nothing; a size held (refine_size False) is no fit's
+        bound = "" if not refine_size else ("above" if np.isclose(L, SIZE_RANGE_NM[1], rtol=1e-6) else
+                                           "below" if np.isclose(L, SIZE_RANGE_NM[0], rtol=1e-6) else "")
+        if bound:
+            L, Ls = SIZE_RANGE_NM[1 if bound == "above" else 0], np.nan
         free = {k: v(f"p{i}_{k}") for k in _free_lengths(c)}
         cell = c.with_cell(**{k: value for k, (value, _) in free.items()})
         smv.append(s * cell.cell_mass * cell.volume)
@@ -280,7 +304,7 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
         row = {"phase": c.name, "scale": s, "scale_sigma": ss}
         for k, length in zip("abc", cell.cell[:3]):  # every length; one tied to a (b = a, cubic c = a) has a's sigma
             row[k], row[f"{k}_sigma"] = length, free.get(k, free["a"])[1]
-        rows.append({**row, "size_nm": L, "size_nm_sigma": Ls, "integrated_intensity": area,
+        rows.append({**row, "size_nm": L, "size_nm_sigma": Ls, "size_nm_bound": bound, "integrated_intensity": area,
                      "integrated_intensity_sigma": area * ss / s if s > 0 else np.nan, "system": c.system})
     tot = sum(smv)
     phases_df = pd.DataFrame(rows)
