@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FileFormatError, existing_file, require
-from .textio import check_last_row, parse_rows, read_text_lines, sniff_decimal_and_delimiter
+from .textio import check_last_row, check_row_widths, parse_rows, read_text_lines, sniff_decimal_and_delimiter
 
 __all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_mpr_table", "read_mpt_table", "split_name_unit"]
 
@@ -247,10 +247,7 @@ def _parse_table(rows: list[str], path: Path, first_line: int, decimal: str, nam
     :func:`nakit.textio.parse_rows` (strict, names the line and field) when it fails."""
     ncols = len(names)
     split = [r.split("\t") for r in rows]
-    if any(len(r) != ncols for r in split):
-        i = next(k for k, r in enumerate(split) if len(r) != ncols)
-        raise FileFormatError(path, f"row has {len(split[i])} fields, expected {ncols} (the header's)",
-                              line=first_line + i)
+    check_row_widths(split, ncols, path=path, first_line=first_line, expected="the header's")
     tokens = np.array(split, dtype=str)
     if decimal == ",":
         if np.any(np.char.find(tokens, ".") >= 0):

@@ -47,6 +47,7 @@ __all__ = [
     "sniff_decimal_and_delimiter",
     "check_last_row",
     "check_last_value",
+    "check_row_widths",
     "require_finite",
     "check_declared_count",
 ]
@@ -443,12 +444,10 @@ def parse_rows(lines: Sequence[str], *, path: str | os.PathLike | None, first_li
         return np.empty((0, ncols or 0))
     if ncols is None:
         ncols = len(rows[0])
+    check_row_widths(rows, ncols, path=path, first_line=first_line)
     pattern = _NUMBER[decimal]
     out = np.empty((len(rows), ncols))
     for i, row in enumerate(rows):
-        if len(row) != ncols:
-            raise FileFormatError(path, f"row has {len(row)} fields, expected {ncols}",
-                                  line=first_line + i)
         for j, token in enumerate(row):
             token = token.strip()
             if pattern.fullmatch(token):
@@ -462,6 +461,58 @@ def parse_rows(lines: Sequence[str], *, path: str | os.PathLike | None, first_li
         raise FileFormatError(path, f"{rows[i][j].strip()!r} is beyond the range of a double",
                               line=first_line + int(i), field=f"column {int(j) + 1}")
     return out
+
+
+def check_row_widths(rows: Sequence[Sequence[str]], widths: int | Sequence[int], *,
+                     path: str | os.PathLike | None, first_line: int | None = None,
+                     lines: Sequence[int] | None = None, expected: str | None = None,
+                     trailing_empty: bool = False) -> None:
+    """Refuse a row whose number of fields differs from the header's.
+
+    A row that lost a field (or gained one: an unquoted separator) still splits into numbers,
+    but every value after the gap lands under the next column's heading (a voltage read from the
+    capacity column, a current from the voltage's), so it must be refused, not read.
+
+    Parameters
+    ----------
+    rows
+        The data rows, each a list of fields.
+    widths
+        The number of fields a row must have, or the numbers allowed (a Neware cycle row
+        with or without the first step row after it).
+    path
+        The file, for the message.
+    first_line, lines
+        The 1-based file line of ``rows[0]`` (rows on consecutive lines), or of every row.
+    expected
+        What the width is, for the message (``"the header's"``, ``"the record header's"``).
+    trailing_empty
+        Accept empty fields past the width: a separator at the end of the row (spreadsheet
+        exports write them) adds a field that holds nothing.
+
+    Raises
+    ------
+    FileFormatError
+        "row has N fields, expected M", naming the first such row's line, and how many rows
+        are so.
+    """
+    allowed = (widths,) if isinstance(widths, int) else tuple(widths)
+    n = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    bad = ~np.isin(n, allowed)
+    if trailing_empty and bad.any():
+        top = max(allowed)
+        for i in np.flatnonzero(bad & (n > top)).tolist():
+            bad[i] = any(f.strip() for f in rows[i][top:])
+    if not bad.any():
+        return
+    where = np.flatnonzero(bad)
+    i = int(where[0])
+    line = lines[i] if lines is not None else None if first_line is None else first_line + i
+    want = " or ".join(str(w) for w in allowed)
+    more = f"; {where.size - 1} more row(s) so" if where.size > 1 else ""
+    raise FileFormatError(path, f"row has {n[i]} fields, expected {want}{f' ({expected})' if expected else ''}: a "
+                                f"field missing or one too many, which would put every later value under the wrong "
+                                f"column{more}", line=line)
 
 
 _COMMA_DECIMAL_TOKEN = re.compile(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", re.ASCII)

@@ -34,7 +34,7 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, existing_file, require
-from ..textio import check_last_row, read_text_lines
+from ..textio import check_last_row, check_row_widths, read_text_lines
 from .cell import mass_mg
 from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_table_cycles,
                       check_zip_container, find_columns, require_finite, scale_factor, to_numbers)
@@ -229,9 +229,8 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
     cycle = step = None
     step_col = _index(headers[1], "stepindex", p, 2)
     cycle_col = _index(headers[0], "cycleindex", p, 1)
-    for lineno, row in enumerate(csv.reader(lines[3:]), start=4):
-        if not any(c.strip() for c in row):
-            continue
+    rows = [(lineno, row) for lineno, row in enumerate(csv.reader(lines[3:]), start=4) if any(c.strip() for c in row)]
+    for lineno, row in rows:
         level = _level(row)
         if level == 0:
             n = len(headers[0])
@@ -251,6 +250,14 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
     if not records:
         raise FileFormatError(p, "no record rows (lines starting with two empty fields)")
     check_last_row(records[-50:], path=p, ends_with_newline=text.ends_with_newline, line=rec_lines[-1])
+    # each kind of row as wide as its header (a cycle row may carry its first step row, less that
+    # row's leading empty field): a row that lost a field reads its later values from the wrong columns
+    widths = {0: (len(headers[0]), len(headers[0]) + len(headers[1]) - 1), 1: len(headers[1]), 2: len(headers[2])}
+    for level, what in ((0, "the cycle header's, line 1"), (1, "the step header's, line 2"),
+                        (2, "the record header's, line 3")):
+        mine = [(lineno, row) for lineno, row in rows if _level(row) == level]
+        check_row_widths([row for _, row in mine], widths[level], path=p, lines=[n for n, _ in mine],
+                         expected=what, trailing_empty=True)
     header = headers[2] + ["Cycle Index", "Step Index"]
     roles = {k: v for k, v in NEWARE.items() if k not in ("cycle", "step")}
     roles.update(cycle=("cycleindex",), step=("stepindex",))

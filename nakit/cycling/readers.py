@@ -43,7 +43,7 @@ import xarray as xr
 from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, split_name_unit
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, MissingFactError, ParameterError, existing_file
-from ..textio import (check_last_row, read_text_lines, require_finite, sniff_decimal_and_delimiter)
+from ..textio import check_last_row, check_row_widths, read_text_lines, require_finite, sniff_decimal_and_delimiter
 from .cell import mass_mg
 from .record import attach_cycler_table, make_record
 
@@ -512,16 +512,24 @@ def read_text_table(path, *, sep: str | None = None, skip: int = 0) -> TextTable
         if sep is None:
             sep = "\t" if "\t" in lines[skip] else ";" if ";" in lines[skip] else ","
     reader = csv.reader(lines[skip:], delimiter=sep)
+    parsed, ends_on = [], []  # each row, and the file line it ends on (a quoted field may span lines)
     try:
-        parsed = [r for r in reader]
+        for r in reader:
+            parsed.append(r)
+            ends_on.append(skip + reader.line_num)
     except csv.Error as exc:
         raise FileFormatError(p, f"not a delimited table ({exc})", line=skip + reader.line_num) from None
     header = [h.strip() for h in parsed[0]]
-    rows = [r for r in parsed[1:] if any(c.strip() for c in r)]
+    kept = [k for k in range(1, len(parsed)) if any(c.strip() for c in parsed[k])]
+    rows = [parsed[k] for k in kept]
     if not rows:
         raise FileFormatError(p, "no data rows under the header", line=skip + 1)
     decimal = "," if sep in (";", "\t") and _has_decimal_comma(rows) else "."
     check_last_row(rows[-50:], path=p, ends_with_newline=ends, line=skip + 1 + len(rows), decimal=decimal)
+    # a header that ends with a separator names no column there: rows may stop before that empty name
+    named = len(header) - next((i for i, h in enumerate(reversed(header)) if h), len(header))
+    check_row_widths(rows, range(max(named, 1), len(header) + 1), path=p, lines=[ends_on[k] for k in kept],
+                     expected="the header's", trailing_empty=True)
     return TextTable(p, header, rows, skip + 1)
 
 
