@@ -78,17 +78,49 @@ def input_paths(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, list
     return out
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _whole(default: Any, value: Any) -> Any:
+    """``value`` for a parameter whose default is an integer (or a list of integers): a whole
+    float (10.0, as YAML or ``-p`` may give it) as the integer, anything else unchanged."""
+    if _is_int(default) and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if (isinstance(default, (list, tuple)) and default and all(map(_is_int, default))
+            and isinstance(value, (list, tuple))):
+        return type(value)(_whole(default[0], v) for v in value)
+    return value
+
+
 def _compatible(default: Any, value: Any) -> bool:
+    """Whether ``value`` (after :func:`_whole`) has the type of the parameter's default.
+
+    An integer default declares a whole number (a count: fewest points, RC elements): a
+    fraction there is refused, not rounded or passed on to fail in the kernel; a float
+    default takes an integer as well."""
     if default is None or value is None:
         return True
-    number = (int, float)
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(default, bool) == isinstance(value, bool)
-    if isinstance(default, number):
-        return isinstance(value, number)
+    if _is_int(default):
+        return _is_int(value)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
     if isinstance(default, (list, tuple)):
-        return isinstance(value, (list, tuple))
+        if not isinstance(value, (list, tuple)):
+            return False
+        return not (default and all(map(_is_int, default))) or all(map(_is_int, value))
     return isinstance(value, type(default))
+
+
+def _expected(default: Any) -> str:
+    """What a parameter takes, by its default, for a refusal."""
+    if _is_int(default):
+        return f"a whole number like {default!r}"
+    if isinstance(default, (list, tuple)) and default and all(map(_is_int, default)):
+        return f"a list of whole numbers like {list(default)!r}"
+    return f"{type(default).__name__} like {default!r}"
 
 
 def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -118,10 +150,14 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
         if name not in defaults:
             problems.append(f"unknown parameter {name!r}{closest(name, defaults)} "
                             f"(known: {', '.join(sorted(defaults))})")
-        elif not _compatible(defaults[name], value):
+            continue
+        overrides[name] = value = _whole(defaults[name], value)
+        if declared[name].allowed and isinstance(value, (int, float)) and not isinstance(value, bool):
+            continue  # a number its "one of:" list refuses or takes: that says more than its type
+        if not _compatible(defaults[name], value):
             refused.add(name)
-            problems.append(f"parameter {name!r}: expected {type(defaults[name]).__name__} like "
-                            f"{defaults[name]!r}, got {type(value).__name__} {value!r}")
+            problems.append(f"parameter {name!r}: expected {_expected(defaults[name])}, "
+                            f"got {type(value).__name__} {value!r}")
     params = {**defaults, **{k: v for k, v in overrides.items() if k in defaults}}
     for name, param in declared.items():
         if name in refused:

@@ -139,7 +139,7 @@ def test_cli_bad_yaml_names_line(toy, tmp_path, capsys):
 def test_cli_finds_project_notebook_by_name(tmp_path, capsys):
     # refused before a kernel starts, but only after the name was resolved to notebooks/
     assert cli.main(["run", "00_synthesis_stoichiometry", "-p", "electrons", "two", "-o", str(tmp_path)]) == 2
-    assert "00_synthesis_stoichiometry.ipynb: parameter 'electrons': expected int" in capsys.readouterr().err
+    assert "00_synthesis_stoichiometry.ipynb: parameter 'electrons': expected a whole number like 2, got str 'two'" in capsys.readouterr().err
 
 
 def test_fast_papermill_import_keeps_notebook_validation():
