@@ -24,6 +24,9 @@ Documentation grammar
   or on a comment line inside the list literal. ``KEY: one of: ...`` on those comment lines
   (``KEY`` one of the listed keys) lists the values that entry key allows, ``KEY: range: > 0``
   bounds its numbers.
+* ``length: 4, 5`` (whole numbers, comma-separated) lists how many items a list parameter may
+  hold: ``instrument_uvwx = [U, V, W, X]  # ...; length: 4, 5`` refuses three values or six
+  before the kernel would fail to unpack them. Up to the end of the comment line or a ``;``.
 
 For example::
 
@@ -73,6 +76,7 @@ _BOUND = re.compile(rf"^(>=|<=|>|<)\s*({_NUMBER_TEXT})$")
 _INTERVAL = re.compile(rf"^([\[(])\s*({_NUMBER_TEXT}|-inf)\s*,\s*({_NUMBER_TEXT}|\+?inf)\s*([\])])$")
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _KEY_ONE_OF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*one of:\s*([^;]*)")
+_LENGTH = re.compile(r"\blength:\s*([^;]*)")
 
 
 class AnyInteger:
@@ -121,6 +125,7 @@ class Parameter:
     key_allowed: dict[str, tuple] | None = None  # entry key -> its allowed values (``KEY: one of:``)
     bounds: tuple[tuple[str, float], ...] | None = None  # ``range:``, e.g. ((">", 0.0),)
     key_bounds: dict[str, tuple] | None = None  # entry key -> its ``KEY: range:`` bounds
+    lengths: tuple[int, ...] | None = None  # ``length:``: how many items the list may hold
 
     @property
     def type_name(self) -> str:
@@ -140,7 +145,7 @@ class Parameter:
     def summary(self) -> str:
         """The description's first sentence-ish line, without the grammar parts."""
         text = _KEY_RANGE.sub("", _KEY_ONE_OF.sub("", self.description))
-        text = _RANGE.sub("", _KEYS.sub("", _ONE_OF.sub("", text)))
+        text = _LENGTH.sub("", _RANGE.sub("", _KEYS.sub("", _ONE_OF.sub("", text))))
         text = re.sub(r"\s*;\s*(;\s*)*", "; ", text).strip(" ;,")
         return text
 
@@ -206,6 +211,17 @@ def _parse_bounds(text: str, where: str) -> tuple[tuple[str, float], ...]:
     return tuple(bounds)
 
 
+def _parse_lengths(text: str, where: str) -> tuple[int, ...]:
+    """``length: 4, 5`` -> (4, 5)."""
+    try:
+        lengths = tuple(int(t) for t in text.split(","))
+    except ValueError:
+        raise ParameterError(f"{where}: 'length:' must list whole numbers such as '4, 5'; got {text.strip()!r}") from None
+    if any(n < 0 for n in lengths):
+        raise ParameterError(f"{where}: 'length:' {text.strip()!r} holds a negative count")
+    return lengths
+
+
 def _bounds_text(bounds) -> str:
     return ", ".join(f"{op} {value:g}" for op, value in bounds) or "any number"  # (-inf, inf)
 
@@ -262,6 +278,7 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
         label = f"{where}: parameter {names[0]!r}"
         allowed = None
         bounds = None
+        lengths = None
         keys = None
         key_bounds: dict[str, tuple] = {}
         scoped = []  # (entry key, its one-of text) for list-of-dicts parameters
@@ -286,13 +303,16 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
             m = _RANGE.search(text)
             if m and own:
                 bounds = (bounds or ()) + _parse_bounds(m.group(1), label)
+            m = _LENGTH.search(text)
+            if m and own:
+                lengths = (lengths or ()) + _parse_lengths(m.group(1), label)
         key_allowed = {}
         for key, values in scoped:
             key_allowed[key] = key_allowed.get(key, ()) + _parse_literals(values, f"{label}, entry key {key!r}")
         annotation = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
         for name in names:
             params[name] = Parameter(name, default, description, allowed, keys, annotation, first,
-                                     key_allowed or None, bounds, key_bounds or None)
+                                     key_allowed or None, bounds, key_bounds or None, lengths)
     return params
 
 
@@ -430,6 +450,10 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")
     if param.bounds is not None and not _within(value, param.bounds):
         problems.append(f"parameter {param.name!r}: {value!r} is out of range ({_must_be(param.bounds)})")
+    if param.lengths is not None and (not isinstance(value, (list, tuple)) or len(value) not in param.lengths):
+        counts = " or ".join(str(n) for n in param.lengths)
+        given = f"{len(value)} value(s)" if isinstance(value, (list, tuple)) else f"{value!r}, not a list"
+        problems.append(f"parameter {param.name!r}: {given} given; expected a list of {counts} ({param.summary()})")
     if not (param.key_allowed or param.key_bounds) or not isinstance(value, (list, tuple)):
         return problems
     for i, entry in enumerate(value):
@@ -618,6 +642,8 @@ def format_parameters(params: Mapping[str, Parameter], title: str = "") -> str:
             lines.append(f"    one of: {', '.join(repr(a) for a in p.allowed)}")
         if p.bounds is not None:
             lines.append(f"    range: {_bounds_text(p.bounds)}")
+        if p.lengths is not None:
+            lines.append(f"    length: {' or '.join(str(n) for n in p.lengths)} items")
         if p.keys is not None:
             keys = ", ".join(f"{k}{'*' if req else ''}" for k, req in p.keys.items())
             lines.append(f"    entry keys: {keys}   (* required)")
