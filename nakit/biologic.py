@@ -70,13 +70,45 @@ def split_name_unit(header: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _frame(columns: dict[str, np.ndarray], originals: list[str], path) -> tuple[Any, dict[str, str | None]]:
+#: The unit EC-Lab writes for each quantity nakit reads (EC-Lab's .mpt exports and galvani's .mpr
+#: column table agree: time always in s, I and <I> in mA, |I| in A, charges in mA.h, energies in W.h);
+#: its headers are fixed text, so another unit under one of these names is a header EC-Lab did not
+#: write (edited by hand or by another program), whose values are in neither unit for certain.
+ECLAB_UNITS = {
+    "time": "s", "step time": "s", "Ewe": "V", "Ecell": "V", "<Ewe>": "V", "Ece": "V", "<Ece>": "V", "|Ewe|": "V",
+    "I": "mA", "<I>": "mA", "|I|": "A", "dq": "mA.h", "Q charge/discharge": "mA.h", "Q charge": "mA.h",
+    "Q discharge": "mA.h", "Capacity": "mA.h", "Energy charge": "W.h", "Energy discharge": "W.h", "P": "W",
+    "freq": "Hz", "Re(Z)": "Ohm", "-Im(Z)": "Ohm", "|Z|": "Ohm", "Phase(Z)": "deg",
+}
+
+
+def _check_unit(original: str, name: str, unit: str | None, path, line: int | None) -> None:
+    """Refuse a column of a quantity in :data:`ECLAB_UNITS` whose header gives another unit, or a
+    suffix that is no unit at all (``I/furlong`` was read as a column nakit does not know, and the
+    current taken from dq/dt instead)."""
+    if unit is None and "/" in original:
+        name, unit = (part.strip() for part in original.rsplit("/", 1))
+    want = ECLAB_UNITS.get(name)
+    if want is None or unit == want:
+        return
+    said = "no unit" if unit is None else f"unit {unit!r}"
+    raise FileFormatError(path, f"column {original!r} gives {name} in {said}; EC-Lab writes {name} in {want} "
+                                f"({name}/{want}) and in no other unit, so this header is not EC-Lab's (edited?) and "
+                                "its values cannot be taken to be in either unit; expected the header as EC-Lab "
+                                "exported it", line=line, field=original)
+
+
+def _frame(columns: dict[str, np.ndarray], originals: list[str], path,
+           line: int | None = None) -> tuple[Any, dict[str, str | None]]:
+    """The table as a DataFrame with the units split off, each of :data:`ECLAB_UNITS` checked
+    (``line``: the column header's, in an .mpt)."""
     import pandas as pd
 
     units: dict[str, str | None] = {}
     data: dict[str, np.ndarray] = {}
     for original in originals:
         name, unit = split_name_unit(original)
+        _check_unit(original, name, unit, path, line)
         if name in data:
             # the .mpt export adds "control/V" and "control/mA" beside "control/V/mA": a
             # quantity that comes twice keeps its full header, so nothing is shadowed
@@ -224,7 +256,7 @@ def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
                    decimal=decimal, line=n_header + len(rows))
     values = _parse_table(rows, p, n_header + 1, decimal, header)
     columns = {name: values[:, j] for j, name in enumerate(header)}
-    df, units = _frame(columns, header, p)
+    df, units = _frame(columns, header, p, line=n_header)
     meta: dict[str, Any] = {
         "format": "BioLogic mpt",
         "units": units,

@@ -45,9 +45,8 @@ __all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_biologic_mpr", "read_biologic_mpt"]
 
 _LOOP_LINE = re.compile(r"^Loop\s+(\d+)\s+from point number\s+(\d+)\s+to\s+(\d+)\s*$")
 
-# EC-Lab quantity -> the unit it must have (names as nakit.biologic splits them)
+# EC-Lab quantities (names as nakit.biologic splits them; their units checked there, ECLAB_UNITS)
 FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE = "freq", "Re(Z)", "-Im(Z)", "|Z|", "Phase(Z)", "time", "z cycle"
-_UNITS = {FREQ: "Hz", RE: "Ohm", MINUS_IM: "Ohm", MOD: "Ohm", PHASE: "deg", TIME: "s"}
 
 
 def _not_impedance(path, what: str) -> FileFormatError:
@@ -106,18 +105,10 @@ def _runs(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(values[1:] != values[:-1])]) if values.size else values
 
 
-def _columns(df, meta, path, what) -> dict[str, np.ndarray]:
-    """The impedance-related columns of a :mod:`nakit.biologic` table, units checked."""
-    columns = {}
-    for name in (FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE):
-        if name not in df.columns:
-            continue
-        unit = meta["units"].get(name)
-        if name in _UNITS and unit != _UNITS[name]:
-            raise FileFormatError(path, f"{what}: column {name!r} is in {unit!r}, expected {_UNITS[name]!r}",
-                                  field=name)
-        columns[name] = np.asarray(df[name], dtype=float)
-    return columns
+def _columns(df) -> dict[str, np.ndarray]:
+    """The impedance-related columns of a :mod:`nakit.biologic` table (whose units it checked)."""
+    return {name: np.asarray(df[name], dtype=float) for name in (FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE)
+            if name in df.columns}
 
 
 def _refuse_time_going_back(path, t: np.ndarray | None, row_lines) -> None:
@@ -207,7 +198,7 @@ def read_biologic_mpt(path: str | os.PathLike) -> xr.Dataset:
     df, meta = read_mpt_table(path)
     technique = meta.get("technique") or ""
     what = f"EC-Lab export of {technique or 'an unnamed technique'}"
-    columns = _columns(df, meta, path, what)
+    columns = _columns(df)
     first_line = int(meta["header_lines"]) + 1
     row_lines = first_line + np.arange(len(df))
     loops = [_LOOP_LINE.match(ln.strip()) for ln in meta.get("header", "").splitlines()]
@@ -241,7 +232,7 @@ def read_biologic_mpr(path: str | os.PathLike) -> xr.Dataset:
                                     "reads only the file itself; decompress it first")
     df, meta = read_mpr_table(path)
     what = "BioLogic .mpr file"
-    columns = _columns(df, meta, path, what)
+    columns = _columns(df)
     n = len(df)
     loop_label, detection = None, ""
     starts = meta.get("loop_index")
