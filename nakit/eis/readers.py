@@ -43,7 +43,8 @@ from ..textio import (check_last_row, decode, read_bytes, read_text_lines, sniff
 from .eclab import MPR_MAGIC, MPT_MAGIC, read_biologic_mpr, read_biologic_mpt
 from .gamry import MAGIC as GAMRY_MAGIC
 from .gamry import read_gamry_dta
-from .spectra import impedance_of, iter_loops, n_loops, numeric_columns, select_loop, spectrum_dataset, sweeps_dataset
+from .spectra import (impedance_of, iter_loops, low_end_reactance, n_loops, numeric_columns, select_loop,
+                      spectrum_dataset, sweeps_dataset)
 
 __all__ = ["FACTS", "IMAG_CONVENTIONS", "impedance_of", "iter_loops", "n_loops", "read_biologic_mpr", "read_biologic_mpt",
            "read_csv", "read_eis", "read_gamry_dta", "read_zplot", "select_loop", "spectrum_dataset",
@@ -210,6 +211,19 @@ def _squeezed(name: str) -> str:
     return re.sub(r"\s+", "", name).lower()
 
 
+def _stated_convention(name: str, polar: bool) -> str | None:
+    """The sign convention the header name of the imaginary (or phase) column states, or None.
+
+    A leading minus (``-Z''``, ``-Im(Z)/Ohm``, ``-Phase``) states -Im(Z); a name of the
+    imaginary part without one (``Z''``, ``Zimag``, ``Im(Z)/Ohm``, ``imaginary``) states Im(Z)
+    itself. A phase without a minus states nothing: exports write its magnitude as often as its
+    signed value; nor does a name that is no imaginary part (a table whose columns are taken
+    in the order f, Z', Z'')."""
+    if name.lstrip().startswith("-"):
+        return "negated"
+    return "signed" if not polar and _IMAG_NAME.search(_squeezed(name)) else None
+
+
 def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str | None = None) -> xr.Dataset:
     """Read a three-column text file: frequency (Hz), Z' (ohm), Z'' (ohm); no header or one.
 
@@ -217,10 +231,20 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     ----------
     imag_convention
         ``"signed"``: the third column is Im(Z) (capacitive < 0); ``"negated"``: it is
-        -Im(Z), as many programs plot it; ``"auto"``: decided from the data, since a
-        passive electrochemical cell is capacitive over most of its spectrum, so a third
-        column that is mostly positive is taken as -Im(Z). The decision is stored in
-        ``instrument_imag_convention`` (and ``..._detected`` = 1 when it was inferred).
+        -Im(Z), as many programs plot it; ``"auto"``: what the header says, else decided from
+        the data. A header that names the column says: ``-Z''``, ``-Im(Z)/Ohm``, ``-Phase``
+        (a leading minus) is negated; ``Z''``, ``Zimag``, ``Im(Z)/Ohm``, ``imaginary`` is
+        signed. Otherwise (no header, a header naming no imaginary part, a phase named without
+        a sign, which exports write either way) the column is read so that the spectrum is
+        capacitive at its low-frequency end, where every cell is
+        (:func:`~nakit.eis.spectra.low_end_reactance`); not by a majority of points, since a
+        sweep above a few hundred hertz is mostly inductive. A header honoured although the
+        data are inductive at their low-frequency end under it is doubted by
+        :func:`~nakit.eis.spectrum_doubts`, naming the column, rather than overridden: a
+        genuine low-frequency inductive loop exists, and a header is the file's own word.
+        The decision is stored in ``instrument_imag_convention``, where it came from in
+        ``..._source`` (``"argument"``, ``"header"``, ``"data"``; ``..._detected`` = 1 unless
+        it was the argument), and the column in ``instrument_imag_column``.
     delimiter
         Column separator. By default guessed by :func:`nakit.textio.sniff_decimal_and_delimiter`:
         ``;`` or tab (then decimal commas are recognised), ``,``, or white space.
@@ -293,7 +317,7 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
                                             f"|Z| and phase pair: the impedance cannot be read (header {names[:6]})",
                                       line=header[0], field=other[0])
             columns = [0, 1, 2]
-        stated = "negated" if names[columns[2]].lstrip().startswith("-") else None
+        stated = _stated_convention(names[columns[2]], polar)
         instrument["columns"] = ", ".join(names[j] for j in columns)
     line_no = np.array(line_no)
     for i, r in zip(line_no, rows):
@@ -309,26 +333,27 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
         data[:, 1] *= _scale(names[columns[1]], _OHM_UNITS, path, "ohm")
         if not polar:
             data[:, 2] *= _scale(names[columns[2]], _OHM_UNITS, path, "ohm")
-    detected = imag_convention == "auto"
-    if detected:
-        if stated:  # the header's third column is "-Z''", "-Im(Z)/Ohm", "-Phase (deg)" ...
-            imag_convention = stated
-        else:
-            imag_convention = "negated" if np.sum(data[:, 2] > 0) > data.shape[0] / 2 else "signed"
-    sign = -1.0 if imag_convention == "negated" else 1.0
     if polar:  # |Z| and phase: a capacitive phase is negative, as Im(Z) is
         unit = (_header_unit(names[columns[2]]) or "deg").lower()
         if unit not in ("deg", "\u00b0", "degree", "degrees", "rad"):
             raise FileFormatError(path, f"column {names[columns[2]]!r}: phase unit {unit!r}; expected deg or rad",
                                   field=names[columns[2]])
-        phase = sign * (data[:, 2] if unit == "rad" else np.radians(data[:, 2]))
-        z = data[:, 1] * np.exp(1j * phase)
+        z = data[:, 1] * np.exp(1j * (data[:, 2] if unit == "rad" else np.radians(data[:, 2])))
         instrument["polar"] = 1
     else:
-        z = data[:, 1] + 1j * sign * data[:, 2]
+        z = data[:, 1] + 1j * data[:, 2]
+    # z is the column read as signed; a negated column (-Im(Z), -phase) is its complex conjugate
+    source = "argument" if imag_convention != "auto" else "header" if stated else "data"
+    if source == "header":
+        imag_convention = stated
+    elif source == "data":
+        imag_convention = "negated" if low_end_reactance(data[:, 0], z.imag)[0] > 0 else "signed"
+    if imag_convention == "negated":
+        z = z.conj()
     attrs = file_provenance(path, "workbook" if text.encoding.startswith("workbook") else "csv",
-                            imag_convention=imag_convention, imag_convention_detected=int(detected),
-                            **instrument)
+                            imag_convention=imag_convention, imag_convention_source=source,
+                            imag_convention_detected=int(source != "argument"),
+                            imag_column=names[columns[2]] if header is not None else "column 3", **instrument)
     try:
         return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
     except InvalidDataError as exc:

@@ -71,11 +71,32 @@ def impedance_of(ds: xr.Dataset, *, allow_loops: bool = False) -> np.ndarray:
 #: fewest points with one and the same impedance that are taken to be copies, not measurements
 REPEATED_POINTS = 3
 
+#: a sweep's low-frequency end: its frequencies up to this factor above the lowest
+LOW_END_SPAN = 10.0
+
+
+def low_end_reactance(frequency, z_imag) -> tuple[float, np.ndarray]:
+    """Im(Z) summed over a sweep's low-frequency end (its lowest decade, :data:`LOW_END_SPAN`),
+    and the positions of those points.
+
+    A cell is capacitive, Im(Z) < 0, at its low-frequency end (double layer, blocking electrode,
+    diffusion); inductive points (leads, wiring, a wound cell) belong to its high-frequency end.
+    Which sign a column of Z'' values has is therefore told by this sum (the sign of a headerless
+    table, :func:`nakit.eis.read_csv`), and a spectrum whose sum is positive is doubted
+    (:func:`spectrum_doubts`). A sum over a decade, not the lowest point alone, keeps scatter about
+    zero from deciding: EC-Lab's ``peis.mpt`` has +0.4 ohm at 1.5 and 2.2 Hz between -2.7 ohm at
+    1 Hz and -18 ohm at 3.3 Hz. A majority of all points would not do: a sweep above a few hundred
+    hertz is mostly inductive.
+    """
+    f = np.asarray(frequency, dtype=float)
+    end = np.flatnonzero(f <= LOW_END_SPAN * f.min())
+    return float(np.sum(np.asarray(z_imag, dtype=float)[end])), end
+
 
 def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
     """What a spectrum shows that a measured impedance of a stable, passive cell does not, in
-    words, for the flags of whatever is fitted to it: a negative real part, and points that
-    repeat one impedance exactly.
+    words, for the flags of whatever is fitted to it: a negative real part, points that repeat
+    one impedance exactly, and an inductive low-frequency end.
 
     Notes
     -----
@@ -90,6 +111,14 @@ def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
     fault). Gamry's ``eispot_data.dta`` repeats its 50 Hz point at 10, 5, 1 and 0.5 Hz; a fit
     reads that as a flat low-frequency tail. (A value of zero imaginary part may honestly recur
     on a resistive plateau written with few digits.)
+
+    A cell is capacitive at its low-frequency end (:func:`low_end_reactance`). A spectrum that is
+    inductive there was most often read with the wrong sign of Z'' (a column headed ``Zimag``
+    holding -Im(Z), or ``-Z''`` holding Im(Z)): every fitted value is then wrong. The words name
+    the column and why it was read so (``instrument_imag_column``,
+    ``instrument_imag_convention_source``) when the reader says. A genuine low-frequency
+    inductive loop (adsorbed intermediates, corrosion) is rarer, and is the other reading the
+    words offer.
     """
     z = impedance_of(ds)
     f = ds["frequency"].values
@@ -107,7 +136,26 @@ def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
         doubts.append(f"the impedance at {first_f:.4g} Hz ({z[first[j]].real:.6g}{z[first[j]].imag:+.6g}j ohm) "
                       f"repeats exactly at {_join_hz(copies)}: a measurement never gives one value at different "
                       "frequencies (points copied, not measured: an aborted sweep or a logging fault?)")
+    inductive, end = low_end_reactance(f, z.imag)
+    if inductive > 0:
+        doubts.append(_inductive_low_end(ds, f[end], z.imag[end]))
     return tuple(doubts)
+
+
+def _inductive_low_end(ds: xr.Dataset, f: np.ndarray, imag: np.ndarray) -> str:
+    k = int(np.argmax(imag))
+    seen = (f"Im(Z) positive (inductive) at the low-frequency end: {int(np.sum(imag > 0))} of the {imag.size} points "
+            f"from {f.min():.3g} to {f.max():.3g} Hz, up to {imag[k]:+.3g} ohm at {f[k]:.3g} Hz, where a cell is "
+            "capacitive (Im(Z) < 0)")
+    convention, column = ds.attrs.get("instrument_imag_convention"), ds.attrs.get("instrument_imag_column")
+    source = ds.attrs.get("instrument_imag_convention_source")
+    if convention in ("signed", "negated") and column and source in ("header", "argument"):
+        read = "Im(Z)" if convention == "signed" else "-Im(Z)"
+        other, alternative = ("-Im(Z)", "negated") if convention == "signed" else ("Im(Z)", "signed")
+        why = "as its header says" if source == "header" else f"as imag_convention={convention!r} says"
+        return (f"{seen}: column {column!r} was read as {read} {why}; if it holds {other}, read the file with "
+                f"imag_convention={alternative!r} (else a genuine low-frequency inductive loop?)")
+    return f"{seen}: Z'' read with the wrong sign, or a genuine low-frequency inductive loop?"
 
 
 def _join_hz(values: list[float]) -> str:
