@@ -110,8 +110,10 @@ def raman_library_problems(parameters: Mapping[str, Any]) -> list[str]:
     where = f"band_library_file {parameters['band_library_file']}" if parameters.get("band_library_file") else \
         "nakit's band library (give your own as band_library_file)"
     have = ", ".join(species[:12]) + (f", ... ({len(species)} in all)" if len(species) > 12 else "")
-    return [f"parameter 'samples': sample {label!r}: band {band!r} is no species of {where}; it has {have}"
-            for label, band in named if band not in species]
+    from .params import closest
+
+    return [f"parameter 'samples': sample {label!r}: band {band!r}{closest(band, species)} is no species of {where}; "
+            f"it has {have}" for label, band in named if band not in species]
 
 
 def eis_circuit_problems(parameters: Mapping[str, Any]) -> list[str]:
@@ -219,6 +221,43 @@ def xrd_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
     return problems
 
 
+def reference_names() -> list[str]:
+    """The names :func:`nakit.xrd.library` gives (the stems of the CIFs in ``data/references``),
+    read here without importing :mod:`nakit.xrd`, which takes seconds (pandas, scipy): the
+    command checks a run with it before any kernel starts. A test keeps the two equal."""
+    from .paths import references_dir
+
+    return sorted(p.stem for p in references_dir().glob("*.cif"))
+
+
+def xrd_phase_problems(parameters: Mapping[str, Any]) -> list[str]:
+    """Notebook 01: every name in ``candidate_phases`` is one reference of nakit's library, by
+    name or unique prefix as :func:`nakit.xrd.reference` takes it (``"LaB6"`` for
+    ``LaB6_Pm-3m``). Unknown, it failed the notebook in its kernel, naming the first only."""
+    from .params import closest
+
+    phases = parameters.get("candidate_phases")
+    if not isinstance(phases, (list, tuple)) or not phases:
+        return []
+    names = reference_names()
+    unknown, ambiguous = [], []
+    for phase in phases:
+        if not isinstance(phase, str):
+            unknown.append(f"{phase!r} (a name is text)")
+        elif phase not in names:
+            hits = [n for n in names if n.lower().startswith(phase.lower())]
+            if len(hits) > 1:
+                ambiguous.append(f"{phase!r} names {len(hits)} ({', '.join(hits)}): give the whole name")
+            elif not hits:
+                unknown.append(repr(phase) + closest(phase, names))
+    problems = [f"parameter 'candidate_phases': {a}" for a in ambiguous]
+    if unknown:
+        problems.append(f"parameter 'candidate_phases': {len(unknown)} name(s) not in nakit's reference library: "
+                        f"{', '.join(unknown)}; it has {', '.join(names)} (nakit.xrd.library(): the CIFs in "
+                        "data/references); give a phase of your own as a CIF in reference_files")
+    return problems
+
+
 def _entries(samples) -> list[Mapping[str, Any]]:
     """The entries that are mappings (another kind of entry is said by the entry checks)."""
     return [s for s in samples if isinstance(s, Mapping)] if isinstance(samples, (list, tuple)) else []
@@ -232,7 +271,8 @@ RULES: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[str]]] = {
 
 #: notebook stem -> the rules that read other parameters too (their problems name the parameter)
 PARAMETER_RULES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
-    "03_raman_assignment": raman_library_problems, "05_eis_fitting": eis_circuit_problems}
+    "01_xrd_indexing": xrd_phase_problems, "03_raman_assignment": raman_library_problems,
+    "05_eis_fitting": eis_circuit_problems}
 
 
 def problems(notebook: str, parameters: Mapping[str, Any]) -> list[str]:
