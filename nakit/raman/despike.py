@@ -5,19 +5,17 @@ from a band: it is narrower than the instrument can make a Raman band, and it is
 from the neighbouring spectra of a map or series (which share the sample's bands).
 
 Single spectra (:func:`despike_raw`)
-    Points standing out from a running median by more than ``threshold`` robust standard
-    deviations are candidates, grown to adjacent points above half of that. The robust
-    scale is 1.4826 x the median absolute deviation (MAD) of that residual over 41
-    neighbouring points (shot noise grows with the signal), but never below the whole
-    spectrum's MAD, which becomes the mean absolute deviation x 1.2533 when the MAD is
-    zero (flat or integer-quantised data); if both are zero, nothing is a spike.
-    A candidate run is only removed if it is at most ``max_width`` points wide **and** the
-    points just outside it are back at the local background: within the noise, or below
-    ``1 - sharpness`` of the run's height above that background. A band that the
-    spectrometer resolves keeps a sizable share of its height one pixel beyond its core
-    (the silicon band on a 2.8 cm-1 grid ~50 %, a 4 cm-1 wide one on a 1.8 cm-1 grid
-    ~25 %); a spike does not. Removed runs are linearly interpolated. A band narrower
-    than about two pixels cannot be told from a spike in a single spectrum.
+    The steps between neighbouring points (first differences) are scored as modified
+    z-scores (Whitaker & Hayes 2018): 1.4826 x their median absolute deviation (MAD) is one
+    standard deviation, 1.2533 x the mean absolute deviation where the MAD is zero (flat or
+    integer-quantised data); if both are zero, nothing is a spike. A spike is a rise
+    followed within ``max_width`` points by a fall, each beyond ``threshold``, with quiet
+    steps (within ``threshold / 2``) on both sides: the points beside it are at the
+    background. A band's neighbours rise with it: the instrument's line width spreads a
+    band over several pixels, so its flanks are steps too and the bump is wider than
+    ``max_width`` (the WITec polystyrene band at 1155 cm-1, three points at 4.2 cm-1, rises
+    over five steps). Removed points are linearly interpolated. A band narrower than about
+    two pixels cannot be told from a spike in a single spectrum.
 
 Maps and series (:func:`despike`)
     Each spectrum is compared with the median of its neighbours along the map/series dims
@@ -57,6 +55,12 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
+#: modified z-score of a first difference above which a single spectrum's step is a spike's edge
+DEFAULT_THRESHOLD = 6.0
+#: share of a bump's largest step below which a step beside it is the background's slope
+WING = 0.05
+
+
 def _grown_runs(z: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     """Runs above ``threshold / 2`` that reach ``threshold`` somewhere.
 
@@ -66,41 +70,77 @@ def _grown_runs(z: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     return [(a, b) for a, b in _runs(z > threshold / 2) if z[a:b].max() > threshold]
 
 
-def despike_raw(y, *, threshold: float = 8.0, max_width: int = 3, sharpness: float = 0.9):
+def despike_raw(y, *, threshold: float = DEFAULT_THRESHOLD, max_width: int = 3):
     """Remove cosmic spikes from one spectrum (y on an evenly ordered axis).
+
+    A spike of ``w`` points is a step up followed, at most ``max_width`` points later, by a
+    step down, both of them steps (first differences) whose modified z-score exceeds
+    ``threshold`` (Whitaker & Hayes 2018), while the steps just outside it are within
+    ``threshold / 2``: the points beside it are at the local background, so the feature
+    ends where it starts. A band's neighbours rise with it: the spectrometer's line width
+    spreads any band over several pixels, whose flanks are steps of their own, so a band,
+    however steep and however coarse the grid, never passes this test. A step beside the
+    bump smaller than :data:`WING` of its largest is the slope it sits on (a spike on a
+    band's flank), not a wing of its own. A band narrower than about two pixels cannot be
+    told from a spike in a single spectrum.
+
+    Parameters
+    ----------
+    y
+        Intensities on an evenly ordered axis.
+    threshold
+        Modified z-score of a first difference (1.4826 x its MAD = one standard deviation)
+        above which it is a spike's edge, against the local scale over 41 steps where shot
+        noise makes that larger than the whole spectrum's; a step within ``threshold / 2``
+        of the whole spectrum's scale is quiet.
+    max_width
+        Widest spike removed (points).
 
     Returns
     -------
     cleaned, spike_mask
-        A new array (input untouched) and the mask of replaced points.
+        A new array (input untouched; spikes linearly interpolated from the points beside
+        them) and the mask of replaced points.
+
+    Raises
+    ------
+    ParameterError
+        ``threshold`` not positive, ``max_width`` below 1, or ``y`` not finite.
     """
     y = as_float_array(y, "y", min_size=3)
     in_range(threshold, "threshold", 0, None, inclusive=(False, True))
-    in_range(sharpness, "sharpness", 0, 1)
     if int(max_width) < 1:
         raise ParameterError(f"max_width must be at least 1, got {max_width}")
     w = int(max_width)
-    resid = y - ndimage.median_filter(y, size=2 * w + 1, mode="nearest")
-    # Shot noise grows with the signal, so the scale is local (41 points) where it can be.
-    local = 1.4826 * ndimage.median_filter(np.abs(resid), size=41, mode="nearest")
-    scale = np.maximum(local, robust_scale(resid)[0])
+    step = np.diff(y)
+    resid = step - np.median(step)
+    typical = robust_scale(resid)[0]
+    if not typical > 0:
+        return y.copy(), np.zeros(y.size, bool)
+    # An edge must stand out of the local noise too (shot noise grows with the signal: the scale over
+    # 41 steps where larger), while a step counts as quiet only within the spectrum's typical noise:
+    # near a band the local scale is swollen by the band's own flanks, which would pass for quiet.
+    edge = resid / np.maximum(1.4826 * ndimage.median_filter(np.abs(resid), size=41, mode="nearest"), typical)
+    z = resid / typical
+    # Steps beyond threshold / 2 are a feature's edges: maximal runs of rises and of falls. A rise
+    # run followed (past quiet steps only) by a fall run is a bump from one quiet point to another.
+    rises, falls = _runs(z > threshold / 2), _runs(z < -threshold / 2)
     out, spikes = y.copy(), np.zeros(y.size, bool)
-    if not np.any(scale > 0):
-        return out, spikes
-    n = y.size
-    for start, stop in _grown_runs(resid / scale, threshold):
-        if stop - start > w:
-            continue
-        ring = np.r_[max(0, start - 3 * w):max(0, start - w), min(n, stop + w):min(n, stop + 3 * w)]
-        if ring.size == 0:
-            continue
-        background = np.median(y[ring])
-        peak = y[start:stop].max()
-        neighbours = y[[i for i in (start - 1, stop) if 0 <= i < n]].max()
-        noise = 0.5 * threshold * scale[start:stop].max()
-        if peak - background <= 0 or neighbours - background > max((1 - sharpness) * (peak - background), noise):
-            continue
-        spikes[start:stop] = True
+    for r0, r1 in rises:
+        f0, f1 = next((f for f in falls if f[0] >= r1), (step.size, step.size))
+        if f0 == step.size or np.any(z[r1:f0] > threshold / 2):
+            continue  # no fall after this rise, or another rise comes first
+        # A step under WING of the bump's largest is the slope it sits on (a spike on a band's
+        # flank), not a wing of its own: a band sampled at two points per FWHM has wing steps of
+        # 8 % (Lorentzian) to 12 % (Gaussian) of its core's.
+        big = WING * max(z[r0:r1].max(), -z[f0:f1].min())
+        while r1 - r0 > 1 and z[r0] < big:
+            r0 += 1
+        while f1 - f0 > 1 and -z[f1 - 1] < big:
+            f1 -= 1
+        # step k goes from point k to k + 1: the bump is points r0 + 1 .. f1 - 1
+        if f1 - 1 - r0 <= w and edge[r0:r1].max() > threshold and edge[f0:f1].min() < -threshold:
+            spikes[r0 + 1:f1] = True
     if spikes.any():
         good = np.flatnonzero(~spikes)
         out[spikes] = np.interp(np.flatnonzero(spikes), good, y[good])
@@ -148,7 +188,7 @@ def despike(spectrum: xr.Dataset, **kwargs) -> xr.Dataset:
     da = spectrum["intensity"].transpose(..., "raman_shift")
     if da.ndim == 1:
         cleaned, mask = despike_raw(da.values, **kwargs)
-        method = "robust z-score vs running median; runs <= max_width whose neighbours are at background"
+        method = "modified z-score of the first difference; bumps <= max_width points with quiet steps beside"
     else:
         cleaned, mask = despike_neighbours_raw(da.values, **kwargs)
         method = "neighbour median along " + ", ".join(d for d in da.dims if d != "raman_shift")
@@ -157,3 +197,24 @@ def despike(spectrum: xr.Dataset, **kwargs) -> xr.Dataset:
     out["spike"] = da.copy(data=mask).transpose(*spectrum["intensity"].dims).assign_attrs(units="1")
     out.attrs["despike"] = f"{method}; {kwargs or 'defaults'}; {int(mask.sum())} points replaced"
     return out
+
+
+def spike_positions(spectrum: xr.Dataset) -> np.ndarray:
+    """Raman shifts (cm-1) of the points :func:`despike` replaced in one spectrum (empty if none
+    or not despiked)."""
+    if "spike" not in spectrum or spectrum["spike"].ndim != 1:
+        return np.empty(0)
+    return spectrum["raman_shift"].values[spectrum["spike"].values.astype(bool)]
+
+
+def replaced_band(name: str, center: float, fwhm: float, positions) -> str:
+    """Why a band fitted at ``center`` with ``fwhm`` (cm-1) is in doubt: points within
+    ``center +/- fwhm`` (where it holds a fifth of its height or more) were replaced as spikes
+    (``positions``, cm-1, from :func:`spike_positions`); "" when none were."""
+    positions = np.asarray(positions, dtype=float)
+    hit = positions[np.abs(positions - center) <= abs(float(fwhm))]
+    if not hit.size:
+        return ""
+    return (f"{name}: {hit.size} point{'s' if hit.size > 1 else ''} within its FWHM of its centre replaced as cosmic "
+            f"spikes ({', '.join(f'{v:.1f}' for v in hit)} cm-1): compare with the raw spectrum (despike: false)")
+

@@ -27,6 +27,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import FromMeasurement, Result, require_dataset, source_attrs
+from .despike import replaced_band, spike_positions
 from .saturation import SATURATION_ATTR, clipped_band
 
 SHAPES = {
@@ -368,19 +369,21 @@ def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float
                         on_failure=on_failure, intensity_units=da.attrs.get("units", "counts"))
     fit.source = source_attrs(spectrum)
     if isinstance(spectrum, xr.Dataset):
-        _flag_clipped(fit, spectrum.attrs.get(SATURATION_ATTR))
+        _flag_doubtful(fit, spectrum.attrs.get(SATURATION_ATTR), spike_positions(spectrum))
     if fit.flags:
         warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     return fit
 
 
-def _flag_clipped(fit: BandFit, ranges) -> None:
-    """Flag each band whose top holds points the detector clipped (found as the spectrum was read)."""
+def _flag_doubtful(fit: BandFit, ranges, spikes) -> None:
+    """Flag each band whose top holds points the detector clipped (found as the spectrum was read)
+    or points replaced as cosmic spikes (``spikes``, cm-1): its fit rests on values not measured."""
     for k, row in fit.table.iterrows():
-        flag = clipped_band(row["band"], row["center"], row["fwhm"], ranges)
-        if flag:
-            fit.flags.append(flag)
-            fit.table.loc[k, "flags"] = "; ".join(f for f in (row["flags"], flag) if f)
+        for flag in (clipped_band(row["band"], row["center"], row["fwhm"], ranges),
+                     replaced_band(row["band"], row["center"], row["fwhm"], spikes)):
+            if flag:
+                fit.flags.append(flag)
+                fit.table.loc[k, "flags"] = "; ".join(f for f in (fit.table.loc[k, "flags"], flag) if f)
 
 
 def _spectrum(spectrum, window) -> xr.DataArray:
