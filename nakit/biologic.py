@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from .errors import FileFormatError, existing_file, require
-from .textio import check_last_row, check_row_widths, parse_rows, read_text_lines, sniff_decimal_and_delimiter
+from .textio import (_data_like, check_last_row, check_row_widths, parse_rows, read_text_lines,
+                     sniff_decimal_and_delimiter)
 
 __all__ = ["MPR_MAGIC", "MPT_MAGIC", "read_mpr_table", "read_mpt_table", "split_name_unit"]
 
@@ -239,6 +240,7 @@ def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     if n_header < 3 or n_header > len(lines):
         raise FileFormatError(p, f"declares {n_header} header lines but the file has {len(lines)} lines",
                               line=2, field="Nb header lines")
+    _check_header_count(lines, n_header, p)
     header = lines[n_header - 1].split("\t")
     if header and header[-1].strip() == "":
         header = header[:-1]  # EC-Lab ends every line with a tab
@@ -272,6 +274,24 @@ def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
             meta["start"] = ln.split(":", 1)[1].strip()
             break
     return df, meta
+
+
+def _check_header_count(lines: list[str], n_header: int, path: Path) -> None:
+    """Refuse a ``Nb header lines`` that does not end on the column header: line N must be the
+    column names and line N + 1 the first data row. A count off by a few took a data row, or a
+    settings line, for the column names, and the file was refused for something it is not ("not
+    an impedance spectrum", "row has 30 fields, expected 1")."""
+    if n_header >= len(lines) or (not _data_like(lines[n_header - 1]) and _data_like(lines[n_header])):
+        return
+    # where EC-Lab put the column names: the line before the first data row
+    actual = next((i for i in range(3, len(lines)) if _data_like(lines[i]) and not _data_like(lines[i - 1])
+                   and "\t" in lines[i - 1]), None)
+    found = "" if actual is None else f"; the column header is line {actual} (so the count should be {actual})"
+    raise FileFormatError(path, f"line 2 says 'Nb header lines : {n_header}', so line {n_header} should hold the "
+                                f"column names and line {n_header + 1} the first data row, but line {n_header} is "
+                                f"{'a data row' if _data_like(lines[n_header - 1]) else 'no column header'}{found}: "
+                                "the header-line count does not match the file (edited?)", line=2,
+                          field="Nb header lines")
 
 
 def _parse_table(rows: list[str], path: Path, first_line: int, decimal: str, names: list[str]) -> np.ndarray:
