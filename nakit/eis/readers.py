@@ -224,6 +224,41 @@ def _stated_convention(name: str, polar: bool) -> str | None:
     return "signed" if not polar and _IMAG_NAME.search(_squeezed(name)) else None
 
 
+def _no_row_reads(path, unread: list[tuple[int, list[str]]], decimal: str) -> FileFormatError:
+    """The error for a table none of whose lines of three or more fields (``unread``: line, fields)
+    reads as numbers: the first that starts with a number names its line, field and fault.
+
+    When that line reads with the other decimal separator but a later one does not, the file
+    mixes the two (``0,0031623`` on one line, ``1.000`` on another: a thousands separator, so
+    1.000 may be 1 or 1000); the sniffed separator then fails on every row, and the line that
+    breaks the pattern is the one to name.
+    """
+    numbers = [(i, tokens) for i, tokens in unread if re.match(r"[+-]?[.,]?\d", tokens[0])]
+    if not numbers:
+        return FileFormatError(path, "no numeric rows (expected frequency, Z', Z'' columns)")
+    above = [tokens for i, tokens in unread if i < numbers[0][0]]  # the header, if any
+    names = [t.strip().strip('"') for t in above[-1]] if above else ["frequency", "Z'", "Z''"]
+
+    def fault(lines, dec):
+        for i, tokens in lines:
+            try:
+                numeric_columns([tokens], [0, 1, 2], path=path, lines=[i], decimal=dec, names=names)
+            except FileFormatError as exc:
+                return exc
+        return None
+
+    first, other = fault(numbers[:1], decimal), "," if decimal == "." else "."
+    odd = fault(numbers, other) if fault(numbers[:1], other) is None else None
+    if odd is not None:
+        return FileFormatError(path, f"no row reads as frequency, Z', Z'' numbers: line {numbers[0][0]} writes "
+                                     f"{numbers[0][1][0]!r} with {other!r} as the decimal separator, but on this line "
+                                     f"{odd.reason} (a thousands separator? 1.000 may be 1 or 1000); write every "
+                                     "number with one decimal separator and no thousands separator",
+                               line=odd.line, field=odd.field)
+    return FileFormatError(path, f"no row reads as frequency, Z', Z'' numbers: {first.reason}", line=first.line,
+                           field=first.field)
+
+
 def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: str | None = None) -> xr.Dataset:
     """Read a three-column text file: frequency (Hz), Z' (ohm), Z'' (ohm); no header or one.
 
@@ -276,7 +311,7 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
     def split(line: str) -> list[str]:
         return line.split() if delimiter is None else [t.strip() for t in line.split(delimiter)]
 
-    rows, line_no, header, instrument, short = [], [], None, {}, None
+    rows, line_no, header, instrument, short, unread = [], [], None, {}, None, []
     for i, line in content:
         tokens = split(line)
         if len(tokens) < 3:
@@ -290,13 +325,14 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
                 numeric_columns([tokens], [0, 1, 2], path=path, lines=[i], decimal=decimal)
             except FileFormatError:
                 header = (i, tokens)  # a header line
+                unread.append(header)
                 continue
         rows.append(tokens)
         line_no.append(i)
     if not rows:
         if short is not None:
             raise FileFormatError(path, f"expected 3 columns (f, Z', Z''), got {short[1]}", line=short[0])
-        raise FileFormatError(path, "no numeric rows (expected frequency, Z', Z'' columns)")
+        raise _no_row_reads(path, unread, decimal)
     stated, columns, names, polar = None, [0, 1, 2], ["frequency", "Z'", "Z''"], False
     if header is not None:
         # a headed table must name its frequency column: a cycler or spectrometer export also
