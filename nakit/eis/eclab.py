@@ -9,7 +9,9 @@ Both give the spectrum Dataset of :mod:`nakit.eis.spectra`. What is read
   says which columns were used. ``time/s`` becomes ``elapsed_time``.
 * **Sequences.** In a sequence that mixes techniques (a Modulo Bat run with PEIS steps) the
   rows of the other techniques carry ``freq/Hz = 0``; they are not impedance points and are
-  skipped (their number is ``instrument_other_technique_points``).
+  skipped (their number is ``instrument_other_technique_points``). They come between sweeps: a 0
+  between two rows that continue one sweep is a corrupt frequency and is refused, naming its line
+  (as is a negative frequency), rather than taken for a loop boundary.
 * **Loops** (repeated sweeps) are told apart by every rule that applies: the ``.mpt``
   header's loop table (``Loop 2 from point number 42 to 62``) or the ``.mpr`` loop module;
   the ``z cycle`` column EC-Lab writes in sequences; and a new sweep wherever the frequency
@@ -122,17 +124,54 @@ def _refuse_time_going_back(path, t: np.ndarray | None, row_lines) -> None:
     if not back.size:
         return
     i = int(back[0])
-    where = {"line": int(row_lines[i])} if row_lines is not None else {}
-    record = "" if row_lines is not None else f" at record {i + 1}"
-    raise FileFormatError(path, f"time goes back from {np.max(t[:i]):g} s to {t[i]:g} s{record} ({back.size} such "
+    where, said = _where(i, row_lines)
+    raise FileFormatError(path, f"time goes back from {np.max(t[:i]):g} s to {t[i]:g} s at {said} ({back.size} such "
                                 "row(s)): EC-Lab's clock only runs forward, so these are damaged records (a block of "
                                 "the file zeroed or overwritten?); expected a time at least the previous row's",
                           field="time/s", **where)
 
 
+def _where(i: int, row_lines) -> tuple[dict, str]:
+    """The ``line=`` of row ``i`` (an .mpt) and how to name it in a message (an .mpr's record)."""
+    if row_lines is not None:
+        return {"line": int(row_lines[i])}, f"line {int(row_lines[i])}"
+    return {}, f"record {i + 1}"
+
+
+def _refuse_bad_frequencies(path, f: np.ndarray, is_eis: np.ndarray, row_lines) -> None:
+    """Refuse a negative frequency, and a frequency of 0 between two points of one sweep.
+
+    EC-Lab writes freq/Hz = 0 on the rows of another technique of a sequence, which come between
+    sweeps; a 0 between two rows that continue one sweep (the frequency steps on in the direction
+    the sweep runs before and after it) is a corrupt value, which read as "another technique" split
+    the sweep in two (and the notebook's select_loop(ds, 'last') fitted the low-frequency half)."""
+    negative = np.flatnonzero(f < 0)
+    if negative.size:
+        where, said = _where(int(negative[0]), row_lines)
+        raise FileFormatError(path, f"freq/Hz is {f[negative[0]]:g} at {said} ({negative.size} negative row(s)): a "
+                                    "frequency is positive; expected the frequency EC-Lab measured (a corrupt value?)",
+                              field="freq/Hz", **where)
+    rows = np.flatnonzero(is_eis)
+    for k in np.flatnonzero(np.diff(rows) > 1).tolist():
+        a, b = int(rows[k]), int(rows[k + 1])
+        across = np.sign(f[b] - f[a])
+        before = np.sign(f[a] - f[a - 1]) if a > 0 and is_eis[a - 1] else 0.0
+        after = np.sign(f[b + 1] - f[b]) if b + 1 < f.size and is_eis[b + 1] else 0.0
+        if across == 0 or (before == 0 and after == 0) or before not in (0, across) or after not in (0, across):
+            continue  # between sweeps (or single-frequency points): rows of another technique
+        where, said = _where(a + 1, row_lines)
+        raise FileFormatError(path, f"freq/Hz is 0 at {said} ({b - a - 1} row(s)) in the middle of a sweep: the rows "
+                                    f"around it, {f[a]:g} Hz ({_where(a, row_lines)[1]}) and {f[b]:g} Hz "
+                                    f"({_where(b, row_lines)[1]}), are consecutive points of one sweep, and rows of "
+                                    "another technique (frequency 0) come only between sweeps; a corrupt frequency, "
+                                    "which would split the sweep in two. Expected the frequency EC-Lab measured there",
+                              field="freq/Hz", **where)
+
+
 def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument):
     f, z, is_eis, used = impedance_from_columns(columns, path, what)
-    _refuse_time_going_back(path, columns.get(TIME), row_lines)
+    _refuse_time_going_back(path, columns.get(TIME), row_lines)  # first: a zeroed block is damaged records
+    _refuse_bad_frequencies(path, f, is_eis, row_lines)
     # Every rule that applies splits the rows: a technique loop of a sequence may hold several
     # sweeps, and EC-Lab's z cycle counter separates sweeps that a restart alone might not.
     keys, rules = [], []
