@@ -12,6 +12,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ import xarray as xr
 from ..errors import ParameterError
 from ..validation import as_float_array
 from .profiles import LN2, caglioti, ka2_position, size_strain_fwhm, tch
-from .readers import Wavelength
+from .readers import SAME_WAVELENGTH, Wavelength
 from .structures import Crystal
 
 HC_EV_ANGSTROM = 12398.41984
@@ -252,6 +253,41 @@ def reflections(crystal: Crystal, wavelength, two_theta_max: float = 90.0, two_t
 #: Upper ends of the wider ranges :func:`reflections_in_range` computes once and cuts from (deg).
 RANGE_STEP_DEG = 10.0
 _families_cache: OrderedDict[str, tuple] = OrderedDict()
+
+
+def by_wavelength(scans: Mapping[str, xr.Dataset]) -> dict[float, list[str]]:
+    """The labels of ``scans`` (label -> Dataset as read) by their K-alpha1 wavelength: angstrom ->
+    labels, in order of first appearance, two wavelengths within
+    :data:`~nakit.xrd.readers.SAME_WAVELENGTH` one. At another wavelength every reflection lies at
+    another 2theta: scans of two wavelengths share no 2theta axis and no reference lines."""
+    split: dict[float, list[str]] = {}
+    for label, ds in scans.items():
+        wl = float(ds.attrs["wavelength"])
+        split.setdefault(next((k for k in split if abs(k - wl) <= SAME_WAVELENGTH), wl), []).append(label)
+    return split
+
+
+def scan_reflections(crystal: Crystal, scans: Sequence[xr.Dataset], **options) -> Sticks:
+    """:func:`reflections` of ``crystal`` for scans drawn on one 2theta axis: at their wavelength,
+    over their combined range (a line wherever one of them was measured, not only within the
+    first's). ``options`` go to :func:`reflections`.
+
+    Raises
+    ------
+    ParameterError
+        The scans were taken at different wavelengths (:func:`by_wavelength`): no one set of
+        lines is theirs.
+    """
+    if not scans:
+        raise ParameterError("scan_reflections: no scan given")
+    split = by_wavelength(dict(enumerate(scans)))
+    if len(split) > 1:
+        raise ParameterError(f"scans at {len(split)} wavelengths ({', '.join(f'{wl:g}' for wl in split)} angstrom) share "
+                             "no reference lines: each reflection lies at another 2theta at each; draw them apart "
+                             "(nakit.xrd.simulate.by_wavelength)")
+    lo = min(float(ds["two_theta"].min()) for ds in scans)
+    hi = max(float(ds["two_theta"].max()) for ds in scans)
+    return reflections(crystal, next(iter(split)), hi, lo, **options)
 
 
 def reflections_in_range(crystal: Crystal, wavelength, two_theta_max: float, two_theta_min: float = 0.0, *,
