@@ -1408,7 +1408,7 @@ def _raman_panels(study, folder, ds, comp, out):
         if ax.get_legend() is not None:
             ax.legend(title=None, fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
         fig.tight_layout()
-        flags = b["flags"].fillna("").astype(str).tolist() if "flags" in b else [""] * len(b)
+        flags = b["flags"].astype(object).fillna("").astype(str).tolist() if "flags" in b else [""] * len(b)
         flagged = [f"{s}: {n}" for s, n, f in zip(b["sample"], b["band"], flags) if f]
         _save(comp, fig, out, "raman_bands", "Raman bands",
               f"Fitted band positions per sample ({len(b)} bands, {len(order)} spectra); bars: one standard "
@@ -1421,13 +1421,32 @@ def _raman_panels(study, folder, ds, comp, out):
             [c for c in ("center", "center_sigma", "fwhm", "assignment") if c in b]])
         if flagged:  # a band whose fit the notebook flagged: marked as the other panels' tables mark them
             table["center"] = [f"{v} ⚑" if f else v for v, f in zip(table["center"], flags)]
-            table["flags (⚑)"] = flags
+        # an assignment the report doubts (by position alone in a spectrum of another chemistry, a carbon
+        # band assumed): the same words here, or the index shows a bare "ambiguous: P2S5 | P2S6^4-"
+        doubts = _assignment_doubts(folder / "assignment.csv")
+        doubted = [doubts.get(f"{s}: {n}", "") for s, n in zip(b["sample"], b["band"])]
+        if any(doubted) and "assignment" in table:
+            table["assignment"] = [f"{v} ⚑" if d else v for v, d in zip(table["assignment"], doubted)]
+        if flagged or any(doubted):
+            table["flags (⚑)"] = ["; ".join(filter(None, (f, d and f"assignment: {d}"))) for f, d in zip(flags, doubted)]
         comp.tables.append(("Raman bands", table))
     if "d_to_g_ratio" in ds:
         _bar_panels(comp, ds, out, ["d_to_g_ratio"], "raman_dg", "Carbon D/G", "D/G ratio")
     else:
         comp.notes.append("raman: no sample has a carbon D/G result, so no D/G panel")
     return extra
+
+
+def _assignment_doubts(path: Path) -> dict[str, str]:
+    """``{"<sample>: <band>": note}`` of the bands notebook 03 assigned with a note in its
+    ``assignment.csv`` (what the report says of the match); none without that file."""
+    if not path.is_file():
+        return {}
+    a = _read_csv(path)
+    if not {"label", "n_candidates", "note"} <= set(a.columns):
+        return {}
+    assigned = a[(a["n_candidates"].fillna(0) > 0) & a["note"].notna()]
+    return {str(label): str(note) for label, note in zip(assigned["label"], assigned["note"]) if str(note).strip()}
 
 
 def _band_dataset(b):
