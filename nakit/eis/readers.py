@@ -501,6 +501,12 @@ def _refuse_unlike_a_sweep(ds: xr.Dataset, path) -> None:
     which does not guess.
     """
     f = ds["frequency"].values
+    if f.size == 1:  # a span "of a factor of 1" would say nothing true of it
+        z = complex(impedance_of(ds)[0])
+        raise FileFormatError(path, f"a table without a header and a single row ({f[0]:g}, {z.real:g}, {z.imag:g}): "
+                                    "one point is no impedance sweep, and without a header nothing says its numbers "
+                                    "are frequency, Z' and Z''; if it is one impedance point, give the table a header "
+                                    "naming them (frequency/Hz, Z'/Ohm, Z''/Ohm)")
     low, high = float(np.min(f)), float(np.max(f))
     if 0 < low and high < SWEEP_SPAN_MIN * low:
         raise FileFormatError(path, f"a table without a header whose first column, read as frequency, spans only "
