@@ -176,6 +176,7 @@ def read_mpr_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
         columns[name] = np.asarray(data[name])
         originals.append(name)
     df, units = _frame(columns, originals, p)
+    _check_charge_counters(df, p, None)
     loops = getattr(mpr, "loop_index", None)
     meta: dict[str, Any] = {
         "format": "BioLogic mpr",
@@ -203,6 +204,37 @@ def _mpr_hint(exc: Exception) -> str:
         return (": a column or module ID galvani does not know (a damaged header, or a newer EC-Lab than galvani "
                 "reads); export it from EC-Lab as .mpt text, which nakit reads")
     return ""
+
+
+def _check_charge_counters(df, path, first_line: int | None) -> None:
+    """Refuse a table whose ``dq`` (the charge of each interval) is not the step of its ``Q
+    charge/discharge`` (their running sum, restarting with a half cycle or not at all).
+
+    EC-Lab writes both from one coulomb count: they agree to 1e-8 of a row's dq in every intact
+    file at hand. A value changed in one of them (a flipped bit in an .mpr's data: dq 5.5e303
+    mA.h in a rest, -923925 mA.h on the first row of a charge) gave currents of 1e305 mA read
+    without a word, at the step boundaries where the record's lone-reading check, which compares
+    a current with the same step's on both sides, cannot see them."""
+    if "dq" not in df.columns or "Q charge/discharge" not in df.columns or len(df) < 2:
+        return
+    dq = np.asarray(df["dq"], dtype=float)[1:]
+    q = np.asarray(df["Q charge/discharge"], dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        # the running sum goes on, or restarts with this row's charge
+        off = np.minimum(np.abs(q[1:] - q[:-1] - dq), np.abs(q[1:] - dq))
+        # a thousandth of the row's charge, and what a float32 counter rounds off a long run
+        tolerance = 1e-3 * np.abs(dq) + 1e-6 * np.minimum(np.abs(q[1:]), np.abs(q[:-1]))
+        bad = np.flatnonzero(off > tolerance) + 1
+    if not bad.size:
+        return
+    i = int(bad[0])
+    said = f"line {first_line + i}" if first_line is not None else f"record {i + 1}"
+    more = f" ({bad.size} such rows)" if bad.size > 1 else ""
+    raise FileFormatError(path, f"at {said}{more} dq is {dq[i - 1]:.6g} mA.h but Q charge/discharge goes from "
+                                f"{q[i - 1]:.6g} to {q[i]:.6g} mA.h: EC-Lab writes dq as each interval's charge "
+                                "and Q charge/discharge as their running sum, so one of the two is corrupt (a damaged "
+                                "copy?); expected them to agree, as in the file EC-Lab wrote",
+                          line=None if first_line is None else first_line + i, field="dq")
 
 
 _HEADER_COUNT = re.compile(r"^\s*Nb header lines\s*:\s*(\d+)\s*$")
@@ -259,6 +291,7 @@ def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     values = _parse_table(rows, p, n_header + 1, decimal, header)
     columns = {name: values[:, j] for j, name in enumerate(header)}
     df, units = _frame(columns, header, p, line=n_header)
+    _check_charge_counters(df, p, n_header + 1)
     meta: dict[str, Any] = {
         "format": "BioLogic mpt",
         "units": units,
