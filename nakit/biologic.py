@@ -257,9 +257,11 @@ def read_mpt_table(path: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     Raises
     ------
     FileFormatError
-        No ``EC-Lab ASCII FILE`` first line, a header count that is not a number or is larger
-        than the file, a row with a different number of fields, a value that is not a
-        number (NaN/inf included), a file cut mid-row or mid-number.
+        No ``EC-Lab ASCII FILE`` first line, a header count that is not a number, is larger
+        than the file or does not end on the column header, a column in a unit EC-Lab does not
+        write for it (:data:`ECLAB_UNITS`), a row with a different number of fields, a value
+        that is not a number (NaN/inf included), dq and Q charge/discharge that disagree, a
+        file cut mid-row or mid-number.
     """
     text = read_text_lines(path)
     p, lines = text.path, text.lines
