@@ -553,9 +553,13 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
             if unknown:
                 named = ", ".join(repr(k) + closest(k, param.keys) for k in unknown)
                 problems.append(f"{where}: unknown key(s) {named} (known: {', '.join(param.keys)})")
-            missing = [k for k, required in param.keys.items() if required and entry.get(k) in (None, "")]
+            missing = [k for k, required in param.keys.items() if required and entry.get(k) is None]
             if missing:
                 problems.append(f"{where}: missing required key(s) {', '.join(map(repr, missing))}")
+            empty = [k for k, required in param.keys.items()
+                     if required and isinstance(entry.get(k), str) and not entry[k].strip()]
+            if empty:  # given, as "" (a label not filled in): another mistake than one left out
+                problems.append(f"{where}: required key(s) {', '.join(map(repr, empty))} given empty")
         fixed = dict(entry)
         for key, v in entry.items():
             if not is_input_key(str(key)) or v in (None, ""):

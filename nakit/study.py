@@ -276,6 +276,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         problems.append("'samples' must be a non-empty list of mappings, each with a 'label'")
         raw_samples = []
     labels: list[str] = []
+    number: dict[str, int] = {}  # label -> its place in the study's list, as problems name it
     entries: dict[Path, list[dict[str, Any]]] = {}
     for i, spec in enumerate(raw_samples, start=1):
         if not isinstance(spec, dict):
@@ -283,7 +284,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             continue
         label = spec.get("label")
         if label is None or not str(label).strip():
-            problems.append(f"sample {i}: missing 'label'")
+            problems.append(f"sample {i}: missing 'label'" if label is None else
+                            f"sample {i}: its 'label' is empty: give it the name its results should carry")
             continue
         if not isinstance(label, str):  # YAML read 3.10 as 3.1, 007 as 7, yes as True: not what was written
             problems.append(f"sample {i}: {not_text('label', label)}")  # (its entries are checked on)
@@ -293,15 +295,22 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             problems.append(f"{where}: duplicate label {label!r}; labels name the results, so they must be unique")
             continue
         labels.append(label)
+        number[label] = i
         techniques = [k for k in spec if k != "label"]
         if not techniques:
             problems.append(f"{where}: no technique entries (xrd, sorption, raman, cycling, eis)")
+        given: dict[Path, str] = {}  # notebook -> the key this sample gave it under
         for key in techniques:
             nb = _notebook_path(str(key), base)
             if nb is None:
                 problems.append(f"{where}: unknown technique or notebook {key!r}"
                                 f"{closest(key, TECHNIQUES, aliases)} (techniques: {', '.join(TECHNIQUES)})")
                 continue
+            if nb in given:  # `sorption:` and `02_bet_bjh:` are one notebook's entry, given twice
+                problems.append(f"{where}: gives {TECHNIQUE_NAMES.get(nb.stem, nb.stem)} twice ({given[nb]!r} and "
+                                f"{key!r} name the same notebook, {nb.stem}): keep one")
+                continue
+            given[nb] = str(key)
             entry = spec[key]
             if isinstance(entry, str):
                 entry = {"file": entry}
@@ -352,7 +361,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             params = prepare(nb, overrides)
         except ParameterError as exc:
             where = nb.stem if nb.stem not in TECHNIQUE_NAMES else f"{TECHNIQUE_NAMES[nb.stem]} ({nb.stem})"
-            problems += [f"{where}: {p}" for p in getattr(exc, "problems", [str(exc)])]
+            numbers = [number[e["label"]] for e in entries.get(nb, [])]
+            problems += [f"{where}: {_by_study_number(p, numbers)}" for p in getattr(exc, "problems", [str(exc)])]
             continue
         params["output_dir"] = str(out / nb.stem)
         job = Job(nb.stem, str(nb), str(out / nb.stem), params)
@@ -375,6 +385,19 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
     if problems:
         raise ParameterError(f"study {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return Study(path, title, out, claims, labels, techniques, jobs, late, inputs, _same_data(entries))
+
+
+_ENTRIES = re.compile(r"parameter 'samples', (entry|entries) (\d+)(?: and (\d+))?")
+
+
+def _by_study_number(problem: str, numbers: list[int]) -> str:
+    """A notebook's problem with its ``samples`` entries (``parameter 'samples', entry 3 ('B')``,
+    counted in that notebook's list) named as the study numbers the samples (``sample 2 ('B')``)."""
+    def renumber(m: re.Match) -> str:
+        found = [numbers[int(n) - 1] if 0 < int(n) <= len(numbers) else int(n) for n in m.groups()[1:] if n]
+        return ("sample " if m.group(1) == "entry" else "samples ") + " and ".join(map(str, found))
+
+    return _ENTRIES.sub(renumber, problem)
 
 
 def _scalar(value: Any) -> bool:

@@ -158,7 +158,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
     for sample, spec in data["samples"].items():
         if not isinstance(sample, str):  # YAML read 3.10: as 3.1, a folder named 3.1/
             problems.append(not_text("sample key", sample, "'3.10':"))
-            continue
+            sample = str(sample)  # its entries are checked on: every problem at once
         spec = spec or {}
         if not isinstance(spec, dict):
             problems.append(f"sample {sample!r}: expected a mapping of notebook -> parameters")
@@ -167,7 +167,9 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
         for key in spec:
             if key not in SAMPLE_KEYS and key not in data["notebooks"]:
                 problems.append(f"sample {sample!r}: {key!r} is not a notebook listed under 'notebooks'"
-                                + closest(key, [*data["notebooks"], *SAMPLE_KEYS]) + f" nor {SAMPLE_KEYS[0]!r}")
+                                f"{closest(key, [*data['notebooks'], *SAMPLE_KEYS])}; a sample's keys are those "
+                                f"notebooks ({', '.join(map(str, data['notebooks']))}) and "
+                                f"{', '.join(map(repr, SAMPLE_KEYS))}")
         if not isinstance(only, list):
             problems.append(f"sample {sample!r}: 'only' must be a list of notebooks, got {only!r}")
             continue
