@@ -142,3 +142,14 @@ def test_the_batch_command_says_what_it_left_out_and_still_succeeds(tmp_path, ca
     assert not (tmp_path / "out" / "A" / "toy2").exists()
     page = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
     assert "<td>A/toy2</td><td>left out</td>" in page
+
+
+def test_summary_csv_names_its_first_column(tmp_path):
+    """summary.csv's first header cell was empty (the table's index had no name)."""
+    mine = tmp_path / "mine.xlsx"
+    mine.write_bytes(b"a cell of mine")
+    _run(tmp_path, "HC", "04_cycling", [{"label": "HC cell", "file": str(mine)}], [("HC cell", "300.0")])
+    write_summary(tmp_path, [])
+    with open(tmp_path / "summary.csv", newline="", encoding="utf-8") as fh:
+        header, row = list(csv.reader(fh))
+    assert header == ["sample", "first discharge capacity"] and row == ["HC", "300 mAh/g"]

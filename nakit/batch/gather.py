@@ -190,6 +190,7 @@ def summary_table(out_root: str | Path):
     for name in records:  # first, so a row of stand-in numbers is read as one before its numbers
         records[name] = {SYNTHESISED: "yes" if name in stand_ins else "no", **records[name]}
     table = pd.DataFrame.from_dict(records, orient="index").sort_index()
+    table.index.name = "sample"  # summary.csv's first header cell (it was empty)
     if not stand_ins:  # nothing to tell apart
         table = table.drop(columns=SYNTHESISED, errors="ignore")
     return table[[c for c in table.columns if c != FLAGS_COLUMN] + ([FLAGS_COLUMN] if flags else [])]
