@@ -71,7 +71,9 @@ def lab6_as_ka1():
 
 def test_a_group_that_will_not_fit_is_left_out_not_the_scan(lab6_as_ka1):
     ds, peaks = lab6_as_ka1
-    assert len(peaks) >= 50
+    # 45 peaks, every one above fit_peaks' 3 standard errors of area (55 before: ten candidates of
+    # 0.8-2.9 standard errors, at 5-44 and 146-149 deg, were kept when its refits ran out of rounds)
+    assert len(peaks) >= 45
     (group,) = peaks.attrs["unfitted"]
     assert min(group["two_theta"]) > 149.5 and "did not converge" in group["reason"]
     assert not np.any(np.isclose(peaks["two_theta"].to_numpy()[:, None], group["two_theta"]).any(axis=1))
@@ -94,7 +96,9 @@ def test_kbeta_lines_of_the_lab6_standard_match_its_simulated_kbeta_pattern():
     ds = read_xrd(peer_file(*LAB6), wavelength="Cu")
     peaks = fit_peaks(ds)
     pairs = kbeta_pairs(peaks, Wavelength.of(ds))
-    assert len(pairs) >= 5
+    # 4: the K-beta lines at 39.1 and 48.4 deg (2.8 and 1.6 standard errors of area, under fit_peaks'
+    # threshold of 3) were kept as peaks only because its refits ran out of rounds
+    assert len(pairs) >= 4
     # the oracle: LaB6's reflections simulated at the K-beta wavelength (a zero shift moves both alike)
     sticks = np.asarray(reflections(reference("LaB6_Pm-3m"), KBETA["Cu"], 150.0).two_theta)
     assert all(np.min(np.abs(sticks - kb)) < 0.06 for _, kb in pairs)

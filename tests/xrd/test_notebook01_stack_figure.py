@@ -1,6 +1,6 @@
 """Notebook 01's stacked patterns on a user's own scans of very different sizes.
 
-GSAS's PbSO4 pattern (0.15 deg steps to 160 deg: 103 Bragg peaks, up to 1.6e4 counts) beside an
+GSAS's PbSO4 pattern (0.15 deg steps to 160 deg: 88 Bragg peaks, up to 1.6e4 counts) beside an
 Empyrean scan of 1-22 counts. In counts the Empyrean scan was a flat line under the axes' frame,
 and hkl labels that found no free place over their peak stood beside another trace's peak, where
 they read as its labels. Now: each scan drawn as % of its own range (said in the caption), and only
@@ -49,7 +49,9 @@ def test_scans_of_very_different_ranges_stack_visibly_and_labels_stay_over_their
         caption = {row["figure"]: row["caption"] for row in csv.DictReader(fh)}["patterns"]
     assert "each scan drawn as % of its own intensity range (the ranges differ more than tenfold)" in caption
     labelled, total = (int(n) for n in caption.split(" lines labelled")[0].rsplit("(", 1)[1].split(" of "))
-    assert total == 103 and 0 < labelled < total
+    # 88 peaks, every one above fit_peaks' 3 standard errors of area (103 before: 18 candidates under it,
+    # among them a 1.35 deg wide hump at 105.1 deg, were kept when its refits ran out of rounds)
+    assert total == 88 and 0 < labelled < total
     with open(out / "figures" / "layout.csv", encoding="utf-8") as fh:
         assert {row["figure"]: row["status"] for row in csv.DictReader(fh)}["patterns"] == "ok"
     with open(out / "results" / "cells.csv", encoding="utf-8") as fh:
