@@ -154,7 +154,8 @@ def _inductive_low_end(ds: xr.Dataset, f: np.ndarray, imag: np.ndarray) -> str:
         other, alternative = ("-Im(Z)", "negated") if convention == "signed" else ("Im(Z)", "signed")
         why = "as its header says" if source == "header" else f"as imag_convention={convention!r} says"
         return (f"{seen}: column {column!r} was read as {read} {why}; if it holds {other}, read the file with "
-                f"imag_convention={alternative!r} (else a genuine low-frequency inductive loop?)")
+                f"imag_convention={alternative!r} (in notebook 05, the sample entry's imag_convention: "
+                f"{alternative}; else a genuine low-frequency inductive loop?)")
     return f"{seen}: Z'' read with the wrong sign, or a genuine low-frequency inductive loop?"
 
 

@@ -62,7 +62,8 @@ def test_a_header_is_honoured_and_doubted_when_the_data_disagree(tmp_path):
     assert words == ("Im(Z) positive (inductive) at the low-frequency end: 11 of the 11 points from 0.00316 to "
                      "0.0316 Hz, up to +0.0204 ohm at 0.00316 Hz, where a cell is capacitive (Im(Z) < 0): column "
                      "\"-Z'' (Ohm)\" was read as -Im(Z) as its header says; if it holds Im(Z), read the file with "
-                     "imag_convention='signed' (else a genuine low-frequency inductive loop?)")
+                     "imag_convention='signed' (in notebook 05, the sample entry's imag_convention: signed; else a "
+                     "genuine low-frequency inductive loop?)")
     told = read_eis(path, imag_convention="signed")  # the way out the words give
     np.testing.assert_array_equal(impedance_of(told), table[:, 1] + 1j * table[:, 2])
     assert told.attrs["instrument_imag_convention_source"] == "argument" and spectrum_doubts(told) == ()
