@@ -527,9 +527,11 @@ def read_text_table(path, *, sep: str | None = None, skip: int = 0) -> TextTable
     decimal = "," if sep in (";", "\t") and _has_decimal_comma(rows) else "."
     check_last_row(rows[-50:], path=p, ends_with_newline=ends, line=skip + 1 + len(rows), decimal=decimal)
     # a header that ends with a separator names no column there: rows may stop before that empty name
+    # (a header naming nothing is refused for that by find_columns)
     named = len(header) - next((i for i, h in enumerate(reversed(header)) if h), len(header))
-    check_row_widths(rows, range(max(named, 1), len(header) + 1), path=p, lines=[ends_on[k] for k in kept],
-                     expected="the header's", trailing_empty=True)
+    if named:
+        check_row_widths(rows, range(named, len(header) + 1), path=p, lines=[ends_on[k] for k in kept],
+                         expected="the header's", trailing_empty=True)
     return TextTable(p, header, rows, skip + 1)
 
 
