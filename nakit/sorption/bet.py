@@ -4,8 +4,12 @@ pyGAPS picks the BET range by the first Rouquerol criterion only (up to the maxi
 n(1-p/p0), down to a tenth of that pressure). On a type IV isotherm n(1-p/p0) keeps rising
 into capillary condensation, so that range runs into the condensation step; here every
 contiguous range of the adsorption branch is tried (vectorised over prefix sums) and only
-ranges meeting all four criteria plus a linearity floor are kept; among those the one with the
-most points wins, ties going to the best criterion-4 agreement.
+ranges meeting all four criteria plus a linearity floor are kept. Among those, the ranges that
+end at the highest p/p0 any of them reaches (the knee of the isotherm, as BETSI takes it) are
+preferred, and of these the one with the most points wins, ties going to the best criterion-4
+agreement. How much the area depends on that choice is kept with the result: the smallest and
+largest area of all ranges that pass (BETSI's spread), flagged when one lies more than
+:data:`BET_RANGE_SPREAD` from the area reported.
 """
 
 from __future__ import annotations
@@ -50,9 +54,14 @@ def area_per_loading(cross_section: float = N2_CROSS_SECTION, constants: str = "
 
 @dataclass
 class BETResult(FromMeasurement, Result):
-    """A BET fit: area (m2/g), C, monolayer (cm3/g STP) with standard errors, and its range."""
+    """A BET fit: area (m2/g), C, monolayer (cm3/g STP) with standard errors, and its range.
 
-    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2'}
+    An automatically chosen range (:func:`bet_auto_raw`) also gives ``valid_ranges``, how many
+    ranges passed every check, and ``range_areas``, the smallest and largest area among them
+    (NaN for a range given by the caller, or when none passed).
+    """
+
+    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2', 'valid_ranges': '1', 'range_areas': 'm2/g'}
     dims: ClassVar[dict[str, str]] = {'covariance': 'bet_parameter', 'points_p': 'bet_point', 'points_q': 'bet_point'}
 
     area: float
@@ -77,6 +86,8 @@ class BETResult(FromMeasurement, Result):
     cross_section: float = N2_CROSS_SECTION
     flags: tuple[str, ...] = ()
     constants: str = "iupac"
+    valid_ranges: int = 0
+    range_areas: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def ok(self) -> bool:
@@ -84,17 +95,51 @@ class BETResult(FromMeasurement, Result):
         return all(self.criteria.values()) and not self.flags
 
     @property
+    def range_spread(self) -> float:
+        """The largest relative departure of a valid range's area (:attr:`range_areas`) from :attr:`area`;
+        NaN when no spread is known (a range given by the caller)."""
+        return max(abs(a / self.area - 1.0) for a in self.range_areas) if self.valid_ranges else math.nan
+
+    @property
     def flag_details(self) -> tuple[str, ...]:
         """:attr:`flags` in words, for a report (:func:`nakit.report.flags_of` shows these): a
         failed Rouquerol criterion says what it checks; a quality floor (``r2 >= 0.995``,
-        ``>= 4 points``) says it was not met; a doubtful C or range says its value and why."""
-        return _words(self.flags, getattr(self, "c", math.nan), getattr(self, "p_range", (math.nan,) * 2)[1])
+        ``>= 4 points``) says it was not met; a doubtful C or range says its value and why; an
+        area that depends on the choice among valid ranges says how much."""
+        spread = {RANGE_DEPENDENT: _spread_words(self)} if RANGE_DEPENDENT in self.flags else {}
+        return _words(self.flags, getattr(self, "c", math.nan), getattr(self, "p_range", (math.nan,) * 2)[1], spread)
 
 
-def _words(flags, c: float = math.nan, top: float = math.nan) -> tuple[str, ...]:
-    """``flags`` in words; those about C and the range (:func:`_doubts`) name ``c`` and the range's ``top``."""
-    words = {**BET_FLAG_WORDS, **_doubt_words(c, top)}
+def _words(flags, c: float = math.nan, top: float = math.nan, more: dict[str, str] | None = None) -> tuple[str, ...]:
+    """``flags`` in words; those about C and the range (:func:`_doubts`) name ``c`` and the range's ``top``;
+    ``more`` words flags whose words need the whole result (:data:`RANGE_DEPENDENT`)."""
+    words = {**BET_FLAG_WORDS, **_doubt_words(c, top), **(more or {})}
     return tuple(words.get(f, f"quality floor not met: {f}") for f in flags)
+
+
+#: Largest relative departure of any valid range's area from the area reported, beyond which the area
+#: is flagged :data:`RANGE_DEPENDENT`: the criteria leave the range open, and another range they accept
+#: gives an area that differs by more than this. A chosen bound, the one nakit also applies to a
+#: difference from an instrument's own result (:data:`nakit.sorption.instrument.DIFFERENCE_DOUBT`);
+#: the stand-ins of the paper (CMK-3 1.4 %, the composite 0.6 %) stay under it, Sample_A (a 4-point
+#: range down to p/p0 0.0067 gives 6 % less) does not.
+BET_RANGE_SPREAD = 0.05
+#: The flag of an area that depends on which of the ranges passing every check is taken.
+RANGE_DEPENDENT = "area_depends_on_range"
+
+
+def areas_text(lo: float, hi: float) -> str:
+    """A span of areas with both ends to the decimals of the larger's four significant figures: ``"986-1006"``,
+    ``"181.7-197.2"`` (one precision for both, where ``.4g`` would write ``"986.3-1006"``)."""
+    decimals = max(0, 3 - math.floor(math.log10(abs(hi)))) if hi else 0
+    return f"{lo:.{decimals}f}-{hi:.{decimals}f}"
+
+
+def _spread_words(result: "BETResult") -> str:
+    """The words of :data:`RANGE_DEPENDENT` for ``result``: how many ranges passed, their areas, how far off."""
+    return (f"the {result.valid_ranges} ranges that pass every check give {areas_text(*result.range_areas)} m2/g, up to "
+            f"{100 * result.range_spread:.0f} % from this area (more than {100 * BET_RANGE_SPREAD:g} %): the criteria "
+            "leave the range open and the area depends on which valid range is taken (BETSI, Osterrieth et al. 2022)")
 
 
 #: a BET area above this (m2/g) no solid has (the highest reported, of MOFs such as DUT-60, are ~7800):
@@ -318,7 +363,22 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     between the range's first and last loading; (4) :math:`1/(\\sqrt{C}+1)` is within
     ``tolerance`` (relative) of the p/p0 at which the isotherm reaches n_m; and two quality
     floors, :math:`r^2 \\ge` ``min_r2`` and at least ``min_points`` points. Among ranges that
-    pass everything the longest wins; ties go to the smallest criterion-4 deviation.
+    pass everything, those ending at the highest p/p0 any of them reaches are taken (the knee);
+    of these the longest wins, ties going to the smallest criterion-4 deviation.
+
+    The criteria do not fix the range: on a microporous isotherm the longest valid range may
+    end well below the knee and reach down into micropore filling (p/p0 1e-7 on BETSI's UiO-66,
+    6e-7 on pyGAPS's), where the points bend the line: C ran to 1e4-1e5 and the area 2-7 %
+    below the one at the knee (pyGAPS's and the instrument's: Sample_C 584.7 against 597.5
+    and 595.0 m2/g; UiO-66 1181 against pyGAPS's 1275). So the range ends as high as the
+    criteria allow, as BETSI chooses among valid ranges those ending at the highest p/p0 and
+    pyGAPS ends its range at the maximum of n(1 - p/p0), the top Rouquerol et al.'s first
+    criterion allows; on type II and IV isotherms that is the longest valid range already (the
+    paper's stand-ins, Sample_A, Sample_G, HKUST-1). How much the area still depends on
+    the choice is kept: ``result.valid_ranges`` and ``result.range_areas`` (the smallest and
+    largest area of all ranges that pass), and a range of areas reaching more than
+    :data:`BET_RANGE_SPREAD` from the area reported is flagged :data:`RANGE_DEPENDENT`, with a
+    :class:`~nakit.errors.NakitWarning`.
 
     When no range passes, ``on_failure`` decides: ``"raise"`` (default) raises
     :class:`CalculationError` naming the check that failed most often; ``"flag"`` returns the
@@ -333,6 +393,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     ----------
     J. Rouquerol, P. Llewellyn, F. Rouquerol, Stud. Surf. Sci. Catal. 160 (2007) 49.
     J. W. M. Osterrieth et al., Adv. Mater. 34 (2022) 2201502 (BETSI).
+    ISO 9277:2010, Determination of the specific surface area of solids by gas adsorption (BET method).
     """
     pf, qf = _inputs(relative_pressure, loading, leading_zero=True)
     zero = np.size(relative_pressure) - pf.size
@@ -377,7 +438,8 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     valid = np.logical_and.reduce(list(checks.values()))
     dev = np.where(np.isnan(dev), np.inf, dev)
     if valid.any():
-        k = _best(valid, N, dev)
+        # the knee: below it a long range runs into micropore filling (see the docstring)
+        k = _best(valid & (j == j[valid].max()), N, dev)
         flags = ()
     elif on_failure == "raise":
         enough = floors[f">= {min_points} points"]
@@ -397,13 +459,23 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
         flags = tuple(name for name, ok in checks.items() if not ok[k])
         warnings.warn(f"BET: no range passes every check; returning p/p0 {p[i[k]]:.3g}-{p[j[k]]:.3g} "
                       f"({int(N[k])} points), which fails: {'; '.join(_words(flags))}", NakitWarning, stacklevel=2)
-    how = "longest valid range" if not flags else "flagged: fewest failed checks"
+    how = ("the longest valid range ending at the highest p/p0 a valid range reaches" if not flags
+           else "flagged: fewest failed checks")
     left_out = ("" if not zero else "; the lowest-pressure point, of zero uptake, left out" if zero == 1
                 else f"; the {zero} lowest-pressure points, of zero uptake, left out")
-    return _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
-                f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
-                f"of {len(i)} tried{left_out}", tolerance, flags, {name: bool(ok[k]) for name, ok in criteria.items()},
-                constants)
+    areas = area_per_loading(cross_section, constants) / (slope[valid] + icpt[valid])
+    passed = f" ({areas.size} valid, giving {areas_text(areas.min(), areas.max())} m2/g)" if areas.size else ""
+    result = _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
+                  f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
+                  f"of {len(i)} tried{passed}{left_out}", tolerance, flags,
+                  {name: bool(ok[k]) for name, ok in criteria.items()}, constants)
+    if areas.size:
+        result.valid_ranges, result.range_areas = areas.size, (float(areas.min()), float(areas.max()))
+        if result.range_spread > BET_RANGE_SPREAD:
+            result.flags = tuple(result.flags) + (RANGE_DEPENDENT,)
+            warnings.warn(f"BET on p/p0 {result.p_range[0]:.3g}-{result.p_range[1]:.3g}: {_spread_words(result)}",
+                          NakitWarning, stacklevel=2)
+    return result
 
 
 @lru_cache(maxsize=64)

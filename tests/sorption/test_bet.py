@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 import pytest
 
 from nakit.errors import CalculationError, NakitWarning, ParameterError
 from nakit.sorption import get_branch, read_isotherm
-from nakit.sorption.bet import area_bet, area_bet_raw, area_per_loading, bet_auto_raw, bet_fit_raw, single_point_bet
+from nakit.sorption.bet import (RANGE_DEPENDENT, area_bet, area_bet_raw, area_per_loading, bet_auto_raw, bet_fit_raw,
+                                single_point_bet)
 from nakit.sorption.units import convert_loading
 from tests.peer import peer_file
 
@@ -48,8 +50,10 @@ def test_single_point_matches_instrument(sample_a):
 
 
 def test_auto_range_on_sample_a_meets_all_criteria(sample_a):
-    r = area_bet(sample_a)
-    assert r.ok and r.n_points >= 10
+    with pytest.warns(NakitWarning, match="depends on which valid range"):
+        r = area_bet(sample_a)
+    # every criterion holds; the one flag is that other valid ranges give up to 6 % less (test_fixS_bet_range)
+    assert all(r.criteria.values()) and r.flags == (RANGE_DEPENDENT,) and r.n_points >= 10
     assert r.area == pytest.approx(sample_a.attrs["instrument_bet_area"], rel=0.01)
 
 
@@ -198,7 +202,8 @@ def test_against_pygaps(name):
 
     pyGAPS ends its range at the first point *after* the maximum of n(1-p/p0), so its range
     always violates the first Rouquerol criterion at its last point; nakit's range satisfies
-    all four. The areas still agree within 10 % (UiO-66: 7 %, the most sensitive case).
+    all four. Both end at the knee, so the areas agree within 2 % (SiO2 1.6 %, the least close);
+    four of them are flagged for the spread of areas over the valid ranges, nothing else.
     """
     pgp = pytest.importorskip("pygaps.parsing")
     pgc = pytest.importorskip("pygaps.characterisation")
@@ -212,9 +217,11 @@ def test_against_pygaps(name):
     assert same.area == pytest.approx(ref["area"], rel=1e-4)  # p0: Span ancillary vs CoolProp
     assert same.c == pytest.approx(ref["c_const"], rel=1e-3)
     assert not same.criteria["1_n(1-p)_increasing"]
-    auto = bet_auto_raw(p, q)
-    assert auto.ok
-    assert auto.area == pytest.approx(ref["area"], rel=0.10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)  # the spread flag, checked below
+        auto = bet_auto_raw(p, q)
+    assert all(auto.criteria.values()) and set(auto.flags) <= {RANGE_DEPENDENT}
+    assert auto.area == pytest.approx(ref["area"], rel=0.02)
 
 
 def test_sample_d_micromeritics_constants_reproduce_the_printed_report(sample_d):
@@ -246,13 +253,15 @@ def test_an_area_no_solid_has_is_flagged_with_its_likely_cause(sample_a):
     from nakit.sorption.bet import MOST_BET_AREA
 
     p, q = get_branch(sample_a, "adsorption")
-    right = area_bet_raw(p, q)
-    assert right.ok and "area_beyond_any_solid" not in right.flags
-    wrong = area_bet_raw(p, q * 1000)  # the same isotherm over a thousandth of the mass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)  # Sample_A's area depends on the valid range taken (flagged)
+        right = area_bet_raw(p, q)
+        wrong = area_bet_raw(p, q * 1000)  # the same isotherm over a thousandth of the mass
+    assert right.flags == (RANGE_DEPENDENT,)
     assert wrong.area == pytest.approx(1000 * right.area, rel=1e-9) and wrong.area > MOST_BET_AREA
-    assert not wrong.ok and wrong.flags == ("area_beyond_any_solid",)
-    assert wrong.flag_details == ("area above 10000 m2/g, more than any solid's (the highest reported BET areas are "
-                                  "~7800 m2/g): the sample mass or the loading's unit must be wrong",)
+    assert not wrong.ok and wrong.flags == ("area_beyond_any_solid", RANGE_DEPENDENT)
+    assert wrong.flag_details[0] == ("area above 10000 m2/g, more than any solid's (the highest reported BET areas are "
+                                     "~7800 m2/g): the sample mass or the loading's unit must be wrong")
     # an analytic isotherm under the bound is not flagged (its monolayer: 2000 cm3/g STP, ~8700 m2/g)
     pp = np.linspace(0.05, 0.3, 10)
     assert area_bet_raw(pp, bet_isotherm(pp, 2000.0)).flags == ()

@@ -17,7 +17,7 @@ import pytest
 
 from nakit.errors import NakitWarning
 from nakit.sorption import get_branch, read_isotherm
-from nakit.sorption.bet import BET_C_DOUBTFUL, BET_C_INAPPLICABLE, area_bet, area_bet_raw
+from nakit.sorption.bet import BET_C_DOUBTFUL, BET_C_INAPPLICABLE, RANGE_DEPENDENT, area_bet, area_bet_raw
 from tests.peer import peer_file
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sorption"
@@ -36,7 +36,8 @@ def test_sample_g_low_c_and_high_range_are_flagged(where):
     with pytest.warns(NakitWarning, match=r"C = 4\.45 is below 20"):
         bet = area_bet(ds, min_points=4, on_failure="flag")
     assert all(bet.criteria.values())  # Rouquerol's four criteria alone pass it
-    assert set(bet.flags) == {"C_low", "range_beyond_bet_region"} and not bet.ok
+    # and the valid ranges' areas run 60.0-67.9 m2/g, 6 % below this one at the least
+    assert set(bet.flags) == {"C_low", "range_beyond_bet_region", RANGE_DEPENDENT} and not bet.ok
     words = dict(zip(bet.flags, bet.flag_details))
     assert "monolayer and multilayer adsorption overlap" in words["C_low"]
     assert "p/p0 = 0.463" in words["range_beyond_bet_region"] and "0.35" in words["range_beyond_bet_region"]
@@ -91,5 +92,5 @@ def test_real_isotherms_with_a_knee_keep_no_doubt(where):
     """C from 28.7 (pyGAPS's SiO2) up, ranges ending by p/p0 0.34: none of them is flagged."""
     bet = _quiet(area_bet, read_isotherm(peer_file("sorption", *where)), on_failure="flag")
     assert not DOUBTS & set(bet.flags), (bet.c, bet.p_range)
-    if where[-1] == "Sample_A.xls":
-        assert bet.ok and bet.area == pytest.approx(194.7, rel=0.01)
+    if where[-1] == "Sample_A.xls":  # flagged only for the spread over its valid ranges (test_fixS_bet_range)
+        assert bet.flags == (RANGE_DEPENDENT,) and bet.area == pytest.approx(194.7, rel=0.01)
