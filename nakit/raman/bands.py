@@ -3,7 +3,8 @@
 ``data/references/raman_bands.csv`` holds one row per band: species, description,
 centre and the range reported in the literature (cm-1, 532 nm excitation), a typical
 FWHM, the profile used to fit it, its spectral window and a citation. An observed band is
-matched to every library band whose range, widened by ``tolerance``, contains it. When
+matched to every library band whose range, widened by ``tolerance``, contains it; a band
+fitted by name is bounded to that same widened range (:func:`library_band`). When
 more than one species matches, the assignment says so instead of picking one: the
 380 cm-1 shoulder of the annealed composite is such a case (Na2S as the paper assigns it,
 or P2S6^4- from the same melt).
@@ -40,6 +41,9 @@ REQUIRED = ("species", "band", "center", "min", "max", "citation")
 #: the spectral window it is listed under, a note
 DEFAULTS = {"typical_fwhm": "10", "shape": "lorentzian", "window": "", "note": ""}
 SHAPES = ("lorentzian", "gaussian", "pvoigt", "bwf")
+#: cm-1 beyond a library band's literature range within which it is a candidate (:func:`candidates`)
+#: and within which a band fitted by name may move (:func:`library_band`): one range for both
+TOLERANCE = 5.0
 
 
 def load_band_library(path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -80,7 +84,7 @@ def load_band_library(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return lib
 
 
-def candidates(position: float, *, tolerance: float = 5.0, library: pd.DataFrame | None = None) -> pd.DataFrame:
+def candidates(position: float, *, tolerance: float = TOLERANCE, library: pd.DataFrame | None = None) -> pd.DataFrame:
     """Library bands whose range widened by ``tolerance`` contains ``position`` (closest first)."""
     lib = load_band_library() if library is None else library
     if not np.isfinite(position):
@@ -90,7 +94,7 @@ def candidates(position: float, *, tolerance: float = 5.0, library: pd.DataFrame
     return hit.reindex(hit["distance"].abs().sort_values(kind="stable").index)
 
 
-def assign(positions, *, tolerance: float = 5.0, library: pd.DataFrame | None = None,
+def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | None = None,
            carbon=None) -> pd.DataFrame:
     """Assign observed bands: every candidate species, and whether the assignment is unique.
 
@@ -187,14 +191,15 @@ def outside_library(assignment: pd.DataFrame, sample_of: Mapping[str, str]) -> d
     return out
 
 
-def library_bands(species: str, *, window: tuple[float, float] | None = None,
+def library_bands(species: str, *, window: tuple[float, float] | None = None, tolerance: float = TOLERANCE,
                   library: pd.DataFrame | None = None) -> list[Band]:
     """Every band of ``species`` in the library (inside ``window``, cm-1, when given), for fitting.
 
     A species of one band gives one :class:`~nakit.raman.fitting.Band` named after it (as
     :func:`library_band`); several (S8's 153, 219 and 473 cm-1) are named ``"<species> <centre>"``
     (``"S8 219"``), lowest first. A sample that lists a species means its bands: asking which
-    one (``near=``) is for code, not for a study file.
+    one (``near=``) is for code, not for a study file. Each centre is bounded to its library
+    range widened by ``tolerance`` (cm-1), the assignment's range (:func:`library_band`).
 
     Raises
     ------
@@ -213,18 +218,31 @@ def library_bands(species: str, *, window: tuple[float, float] | None = None,
                                  f"cm-1) lies in the window {lo:g}-{hi:g} cm-1")
         rows = inside
     if len(rows) == 1:
-        return [library_band(species, near=float(rows["center"].iloc[0]), library=lib)]
-    return [library_band(species, near=float(c), library=lib, name=f"{species} {c:g}") for c in rows["center"]]
+        return [library_band(species, near=float(rows["center"].iloc[0]), tolerance=tolerance, library=lib)]
+    return [library_band(species, near=float(c), tolerance=tolerance, library=lib, name=f"{species} {c:g}")
+            for c in rows["center"]]
 
 
-def library_band(species: str, *, near: float | None = None, tolerance: float | None = None,
+def library_band(species: str, *, near: float | None = None, tolerance: float = TOLERANCE,
                  library: pd.DataFrame | None = None, name: str | None = None) -> Band:
     """A :class:`~nakit.raman.fitting.Band` for fitting, from the library row of ``species``.
 
-    ``near`` picks among several bands of one species; the centre bound defaults to the
-    library range widened by 5 cm-1.
+    ``near`` picks among several bands of one species. The centre starts at the library's
+    centre and is bounded to the library's range widened by ``tolerance`` (cm-1) on each side:
+    the range in which :func:`candidates`, with the same tolerance, names the species. A band the
+    fit leaves inside its bounds is therefore a candidate of its own species, and one on a bound
+    is flagged as such by the fit (its position was set by the bound, not by the data). The
+    library range is the band's ``reference``: a fit outside it, or much wider than the
+    library's typical FWHM, is flagged on the band's row.
+
+    Raises
+    ------
+    ParameterError
+        No such species, several bands and no ``near``, or a negative ``tolerance``.
     """
     lib = load_band_library() if library is None else library
+    if not tolerance >= 0:
+        raise ParameterError(f"tolerance must be >= 0 cm-1, got {tolerance!r}")
     rows = lib[lib["species"] == species]
     if rows.empty:
         raise ParameterError(f"no species {species!r} in the band library; have {sorted(set(lib['species']))}")
@@ -233,5 +251,6 @@ def library_band(species: str, *, near: float | None = None, tolerance: float | 
     elif len(rows) > 1:
         raise ParameterError(f"{species!r} has {len(rows)} bands; pass near= to choose one")
     r = rows.iloc[0]
-    tol = tolerance if tolerance is not None else max(r["center"] - r["min"], r["max"] - r["center"]) + 5.0
-    return Band(name or species, float(r["center"]), r["shape"], tolerance=float(tol), fwhm=float(r["typical_fwhm"]))
+    return Band(name or species, float(r["center"]), r["shape"], fwhm=float(r["typical_fwhm"]),
+                bounds=(float(r["min"]) - tolerance, float(r["max"]) + tolerance),
+                reference=(float(r["min"]), float(r["max"])))

@@ -37,6 +37,8 @@ SHAPES = {
     "bwf": models.BreitWignerModel,
 }
 BACKGROUNDS = {"linear": models.LinearModel, "constant": models.ConstantModel, None: None}
+#: a library band fitted wider than this many times the library's typical FWHM is flagged
+WIDTH_FACTOR = 3.0
 # Peak area per (height x FWHM) for each shape, for starting values only.
 AREA_PER_HEIGHT_FWHM = {"lorentzian": np.pi / 2, "gaussian": 1.0645, "pvoigt": 1.3, "bwf": 1.0}
 
@@ -64,6 +66,11 @@ class Band:
         Allowed centre range ``(min, max)`` (cm-1), independent of the start value, which
         must lie inside it; overrides ``tolerance``. ``Band("G", 1590, bounds=(1560, 1620))``
         starts at 1590 and may move anywhere in 1560-1620.
+    reference
+        The literature range ``(min, max)`` of the band's centre (cm-1) when ``center`` and
+        ``fwhm`` come from a band library (:func:`~nakit.raman.bands.library_band`): a fit
+        outside it, or wider than :data:`WIDTH_FACTOR` x ``fwhm``, is flagged (not the band
+        the library means, or merged with a neighbour or the baseline). None: no check.
 
     Raises
     ------
@@ -78,6 +85,7 @@ class Band:
     fwhm: float = 10.0
     fwhm_bounds: tuple[float, float] = (0.5, 400.0)
     bounds: tuple[float, float] | None = None
+    reference: tuple[float, float] | None = None
 
     def __post_init__(self):
         if self.bounds is not None:
@@ -146,6 +154,13 @@ class BandFit(FromMeasurement, Result):
     def x(self) -> np.ndarray:
         return self.result.userkws["x"]
 
+    @property
+    def fit_flags(self) -> list[str]:
+        """The flags of the whole fit (optimiser, covariance), which no band's table row carries:
+        each band's own are ``"<band>: ..."`` and on its row."""
+        own = tuple(f"{b.name}: " for b in self.bands)
+        return [f for f in self.flags if not f.startswith(own)]
+
     def components(self) -> dict[str, np.ndarray]:
         """Each band's contribution (by band name) and the ``background``'s on the fitted x grid."""
         comps = self.result.eval_components(x=self.x)
@@ -153,6 +168,37 @@ class BandFit(FromMeasurement, Result):
         if "bg_" in comps:
             out["background"] = np.broadcast_to(comps["bg_"], self.x.shape)
         return out
+
+    def area_ratio(self, numerator: str, denominator: str) -> tuple[float, float, list[str]]:
+        """``A(numerator) / A(denominator)`` from this fit, its standard error and why it is in doubt.
+
+        Both areas come from the one fit of every band, so a band's neighbours are modelled
+        rather than absorbed into it; the error is propagated from the fit's covariance with
+        the two areas' correlation (overlapping bands share counts):
+        :math:`\sigma_r^2 = r^2 (\sigma_n^2 / A_n^2 + \sigma_d^2 / A_d^2 - 2 c_{nd} / (A_n A_d))`.
+
+        Returns
+        -------
+        value, sigma, flags
+            ``sigma`` is NaN without a covariance (or for a BWF band, whose area is an
+            integral over the window); ``flags`` are both bands' own flags (on a bound, not
+            significantly above zero, ...), the whole fit's, and a missing error.
+        """
+        rows = [self.row(numerator), self.row(denominator)]
+        value = float(rows[0]["area"] / rows[1]["area"]) if rows[1]["area"] != 0 else np.nan
+        sigma = np.nan
+        prefix = {b.name: b.prefix for b in self.bands}
+        names = [f"{prefix[r['band']]}amplitude" for r in rows]
+        covar, var_names = getattr(self.result, "covar", None), list(self.result.var_names)
+        if covar is not None and all(n in var_names for n in names) and np.isfinite(value):
+            i, j = (var_names.index(n) for n in names)
+            a, b = (float(r["area"]) for r in rows)
+            rel = covar[i, i] / a**2 + covar[j, j] / b**2 - 2 * covar[i, j] / (a * b)
+            sigma = abs(value) * float(np.sqrt(rel)) if rel >= 0 else np.nan
+        flags = [f for r in rows for f in str(r.get("flags", "")).split("; ") if f] + self.fit_flags
+        if not np.isfinite(sigma):
+            flags.append("no standard error (no covariance for the two areas)")
+        return value, sigma, flags
 
     def row(self, band: str) -> pd.Series:
         """The table row of one band by name."""
@@ -437,6 +483,14 @@ def _summarise(result, bands, background) -> BandFit:
         if row["center_sigma"] > b.center_halfwidth:
             flags.append(f"{b.name}: center uncertainty {row['center_sigma']:.3g} cm-1 exceeds the allowed range "
                          f"+/- {b.center_halfwidth:g} cm-1 (the data do not locate the band)")
+        if b.reference is not None:
+            lo, hi = b.reference
+            if not lo <= row["center"] <= hi:
+                flags.append(f"{b.name}: center {row['center']:.1f} cm-1 outside its library range {lo:g}-{hi:g} "
+                             "cm-1 (another band, or an uncalibrated axis)")
+            if row["fwhm"] > WIDTH_FACTOR * b.fwhm:
+                flags.append(f"{b.name}: FWHM {row['fwhm']:.3g} cm-1 is over {WIDTH_FACTOR:g} x the library's "
+                             f"typical {b.fwhm:g} cm-1 (merged with a neighbour or the baseline)")
         rows.append(row)
     for row, b in zip(rows, bands):
         row["flags"] = "; ".join(f for f in flags if f.startswith(f"{b.name}: "))

@@ -111,7 +111,10 @@ def test_band_library_and_ambiguous_assignment():
     assert assign({"x": 2000.0}).loc[0, "assignment"] == "unassigned"
     assert candidates(420.0, tolerance=0).iloc[0]["species"] == "PS4^3-"
     band = library_band("S8", near=470)
-    assert band.center == 473 and band.tolerance == 10
+    s8 = load_band_library().query("species == 'S8' and center == 473").iloc[0]
+    # bounded to the range in which the assignment names S8: its library range widened by 5 cm-1
+    assert band.center == 473 and band.center_bounds == (s8["min"] - 5, s8["max"] + 5)
+    assert library_band("S8", near=470, tolerance=0).center_bounds == (s8["min"], s8["max"])
     with pytest.raises(ParameterError, match="pass near"):
         library_band("S8")
 
@@ -146,7 +149,7 @@ def test_a_band_library_of_your_own_needs_only_positions_and_citations(tmp_path)
     assert list(lib["shape"]) == ["lorentzian", "gaussian"] and list(lib["typical_fwhm"]) == [10.0, 10.0]
     assert list(lib["note"]) == ["", ""] and list(lib["window"]) == ["", ""]
     band = library_band("anatase", near=640, library=lib)
-    assert (band.center, band.shape, band.fwhm, band.tolerance) == (639.0, "gaussian", 10.0, 11.0)
+    assert (band.center, band.shape, band.fwhm, band.center_bounds) == (639.0, "gaussian", 10.0, (628.0, 650.0))
     assert assign({"b": 143.2}, library=lib, carbon=False)["assignment"].tolist() == ["anatase"]
 
 
