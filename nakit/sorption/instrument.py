@@ -8,13 +8,16 @@ instrument's own range with its constants, and that range is judged by the same 
 applies to its own (Rouquerol): a large difference then reads as "the ranges differ, and the
 instrument's range fails criterion 3", not as a disagreement without a reason. BJH is likewise
 computed on the settings the instrument's report names (its correction, thickness curve, Kelvin
-and density factors, diameter range: :func:`instrument_bjh_settings`). A difference beyond
-:data:`DIFFERENCE_DOUBT` that nakit on the instrument's own settings does not reproduce is
+and density factors, diameter range: :func:`instrument_bjh_settings`), and so is the t-plot (its
+thickness curve, the table of a reference curve included, and its thickness range:
+:func:`instrument_tplot_settings`). A difference beyond :data:`DIFFERENCE_DOUBT` that nakit on the
+instrument's own settings does not reproduce, or that the file gives no settings to check, is
 flagged (the row's ``flags``, and a :class:`~nakit.errors.NakitWarning`), saying what was found.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -26,6 +29,7 @@ from ..report import fmt
 from .isotherm import get_branch
 from .kelvin import kelvin_radius
 from .thickness import thickness_function, thickness_table
+from .units import N2_DENSITY_CONVERSION
 
 #: relative difference below which nakit on the instrument's own settings "reproduces" it
 REPRODUCED = 0.01
@@ -38,8 +42,10 @@ BJH_REPRODUCED = 0.03
 #: settings does not explain (or cannot check), is a doubt: the row is flagged, saying why
 DIFFERENCE_DOUBT = 0.05
 
-#: Micromeritics' thickness curves that nakit has, by the name a BJH report prints
+#: Micromeritics' thickness curves that nakit has, by the name a BJH or t-plot report prints
 _THICKNESS_NAMES = {"harkins and jura": "harkins_jura", "halsey": "halsey"}
+#: a t-plot report's thickness range, "3.0000 Å to 5.0000 Å" (TriStar II 3.02), as its two ends and their unit
+_T_RANGE = re.compile(r"^\s*([\d.]+)\s*(?:Å|A|nm)?\s*to\s*([\d.]+)\s*(Å|A|nm)\s*$")
 #: Micromeritics' BJH corrections as nakit's ``psd_bjh`` methods. "Standard" is what nakit's
 #: "micromeritics" computes (Sample_A: the report's totals to 0.2 %). "Faas Correction" is not
 #: documented in Micromeritics' manuals; as far as the files show it computes Dollimore-Heal's
@@ -173,6 +179,77 @@ def _bjh_on_instrument_settings(ds: xr.Dataset, branch: str) -> dict[str, Any]:
     return out
 
 
+def instrument_tplot_settings(ds: xr.Dataset) -> tuple[dict[str, Any] | None, str]:
+    """The :func:`~nakit.sorption.tplot.tplot` arguments that follow the instrument's t-plot report.
+
+    Read from what the file states (:func:`~nakit.sorption.micromeritics.read_micromeritics`
+    keeps it): the thickness range (``"3.0000 Å to 5.0000 Å"``) and the thickness curve, either
+    the reference curve whose table the report prints (``SIO2OH.THK``; interpolated as the
+    software does, :func:`~nakit.sorption.thickness.thickness_table`) or one nakit has by the
+    name printed (:data:`_THICKNESS_NAMES`). The density conversion factor is the one the
+    file's BJH reports state, else N2's 0.0015468 (the value Micromeritics prints for N2).
+
+    Parameters
+    ----------
+    ds
+        The isotherm as read.
+
+    Returns
+    -------
+    kwargs, words
+        The keyword arguments (``t_range`` in nm, ``thickness``, ``density_conversion``; None
+        when the file does not state the curve or the range, or states one nakit cannot
+        follow) and the instrument's settings in words (or why there are none).
+
+    Notes
+    -----
+    With these, Sample_A's t-plot (TriStar II 3.02) is the instrument's to every printed digit
+    (slope, intercept, their standard errors, correlation, external area, micropore volume and
+    area): a difference left over is then the thickness curve and range, not the arithmetic.
+    """
+    a = ds.attrs
+    equation, span = a.get("instrument_thickness_equation"), a.get("instrument_tplot_thickness_range")
+    missing = [what for what, value in (("thickness curve", equation), ("thickness range", span)) if not value]
+    if missing:
+        return None, f"the file does not state its t-plot {' and '.join(missing)}"
+    match = _T_RANGE.match(str(span))
+    table = a.get("instrument_thickness_p") is not None and a.get("instrument_thickness_t") is not None
+    thickness = (thickness_table(a["instrument_thickness_p"], np.asarray(a["instrument_thickness_t"]) / 10) if table
+                 else _THICKNESS_NAMES.get(str(equation).strip().lower()))
+    curve = f"the reference curve {equation} (the table its report prints)" if table else str(equation)
+    if match is None or thickness is None:
+        return None, (f"{curve}, t = {span}: nakit cannot follow its "
+                      f"{'thickness range' if match is None else 'thickness curve'}")
+    unit = match.group(3)
+    scale = 0.1 if unit in ("Å", "A") else 1.0  # the report's Å in nm
+    words = f"{curve}, t = {float(match.group(1)):g}-{float(match.group(2)):g} {unit}"
+    density = next((float(a[k]) for k in ("instrument_bjh_adsorption_density_conversion",
+                                          "instrument_bjh_desorption_density_conversion") if a.get(k) is not None), None)
+    if density is None:
+        words += f", density conversion {N2_DENSITY_CONVERSION:.5g} (N2's; the file states none)"
+    return dict(t_range=(float(match.group(1)) * scale, float(match.group(2)) * scale), thickness=thickness,
+                density_conversion=density if density is not None else N2_DENSITY_CONVERSION), words
+
+
+def _tplot_on_instrument_settings(ds: xr.Dataset) -> dict[str, Any]:
+    """nakit's t-plot on the instrument's stated settings (``result``, None when it has none), with the
+    instrument's own BET area for the micropore area (the instrument's is its BET area less its
+    external area), and those settings in ``words``."""
+    from .tplot import tplot
+
+    settings, words = instrument_tplot_settings(ds)
+    out: dict[str, Any] = {"result": None, "words": words}
+    if settings is None:
+        return out
+    with warnings.catch_warnings():  # its own checks (a negative intercept) are the comparison's to word
+        warnings.simplefilter("ignore")
+        try:
+            out["result"] = tplot(ds, bet_area=ds.attrs.get("instrument_bet_area"), **settings)
+        except NakitError as exc:
+            out["words"] += f" (nakit cannot compute it: {exc})"
+    return out
+
+
 def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset | None = None,
                           bjh_branch: str | None = None, thickness: str | None = None) -> list[dict[str, Any]]:
     """Rows of the instrument's results beside nakit's, for a table (empty when the file has none).
@@ -194,7 +271,7 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
     list of dict
         ``quantity``, ``unit``, ``instrument``, ``nakit``, ``difference`` (nakit's relative to
         the instrument's), ``note`` (what each side used, and what nakit gives with the
-        instrument's own range or BJH settings where that separates the choice from the
+        instrument's own range, t-plot or BJH settings where that separates the choice from the
         arithmetic) and ``flags`` (``""``, or why a difference beyond :data:`DIFFERENCE_DOUBT`
         is a doubt: the instrument's own settings do not give its number in nakit's hands).
     """
@@ -253,19 +330,38 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         except NakitError:
             ours = None
         row("single-point BET area", "m2/g", float(sp), ours, f"at p/p0 = {float(at):.3f} (both)")
-    t_note = ", ".join(f"the instrument's {k.replace('_', ' ')} {a[f'instrument_{k}']}"
-                       for k in ("tplot_thickness_range", "thickness_equation") if a.get(f"instrument_{k}"))
+    t_check = _tplot_on_instrument_settings(ds) if any(
+        a.get(f"instrument_tplot_{k}") is not None for k in ("micropore_volume", "external_area", "micropore_area")) else None
+    t_doubts = []
     for key, quantity, unit in (("micropore_volume", "t-plot micropore volume", "cm3/g"),
-                                ("external_area", "t-plot external area", "m2/g")):
+                                ("external_area", "t-plot external area", "m2/g"),
+                                ("micropore_area", "t-plot micropore area", "m2/g")):
         theirs = a.get(f"instrument_tplot_{key}")
-        if theirs is not None:
-            ours = getattr(tplot, key) if tplot is not None else None
+        if theirs is None:
+            continue
+        theirs = float(theirs)
+        fitted = getattr(tplot, key) if tplot is not None else None
+        fitted = None if fitted is None or not np.isfinite(fitted) else float(fitted)  # no BET area: no micropore area
+        ours, note, flag = fitted, "", ""
+        if tplot is not None:
             note = (f"nakit's t range {tplot.t_range[0]:g}-{tplot.t_range[1]:g} nm"
-                    + (f", thickness curve {thickness}" if thickness else "") if tplot is not None else "")
-            if key == "micropore_volume" and tplot is not None and not tplot.micropore_resolved:
+                    + (f", thickness curve {thickness}" if thickness else ""))
+            if key == "micropore_volume" and not tplot.micropore_resolved:
                 ours = reported_micropore_volume(tplot)[0]  # 0, never a negative volume
-                note += "; nakit resolves none (a negative t-plot intercept)"
-            row(quantity, unit, float(theirs), ours, "; ".join(filter(None, [note, t_note])))
+                # the fitted negative volume stays in the flag of nakit's result, never shown as a value
+                note += (f"; nakit resolves none (a negative t-plot intercept; its fitted value is "
+                         f"{_difference(fitted, theirs) or 'not comparable'} from the instrument's signed one)")
+            # the fitted value is what the instrument's arithmetic gives too (it prints a negative volume)
+            explained, flag = _explained(_value(t_check["result"], key), t_check["words"], fitted, theirs, unit,
+                                         REPRODUCED)
+            note = "; ".join(filter(None, [note, explained]))
+            if flag:
+                t_doubts.append((quantity.removeprefix("t-plot "), flag))
+        row(quantity, unit, theirs, ours, note, flags=flag)
+    if t_doubts:
+        warnings.warn(f"t-plot: {' and '.join(q for q, _ in t_doubts)} differ from the instrument's by more than "
+                      f"{100 * DIFFERENCE_DOUBT:g} %, unexplained: {t_doubts[0][0]} {t_doubts[0][1]}", NakitWarning,
+                      stacklevel=2)
     for branch in ("adsorption", "desorption"):
         ours_ds = bjh if bjh is not None and bjh_branch == branch else None
         check = _bjh_on_instrument_settings(ds, branch) if ours_ds is not None else None
@@ -296,30 +392,46 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
     return rows
 
 
-def _bjh_explained(check: dict[str, Any], key: str, unit: str, ours: float | None, theirs: float) -> tuple[str, str]:
-    """(note, flag) for one BJH quantity: whether nakit on the instrument's stated settings gives the
-    instrument's value (the difference is then the settings), and a flag where a difference beyond
-    :data:`DIFFERENCE_DOUBT` is left unexplained."""
-    def value(result):
-        return float(result.attrs[key]) if result is not None else None
+def _value(result, key: str) -> float | None:
+    """``key`` of a result computed on the instrument's settings: a BJH Dataset's attrs or a t-plot's field
+    (None when there is no result, or no value: a micropore area without a BET area)."""
+    if result is None:
+        return None
+    value = float(result.attrs[key]) if hasattr(result, "attrs") else float(getattr(result, key))
+    return value if np.isfinite(value) else None
 
-    on = value(check["result"])
+
+def _explained(on: float | None, words: str, ours: float | None, theirs: float, unit: str, within: float,
+               more: str = "") -> tuple[str, str]:
+    """(note, flag) for one quantity nakit also computed on the instrument's stated settings (``on``, None when
+    the file states none it can follow, ``words`` saying them or why not).
+
+    Within ``within`` of the instrument's value, the settings explain the difference between nakit's
+    own value (``ours``) and the instrument's; otherwise the note says what nakit gives on them (and
+    ``more``), and a difference of nakit's own beyond :data:`DIFFERENCE_DOUBT` is the flag instead.
+    """
     differs = _beyond_doubt(ours, theirs)
     if on is None:
-        why = f"the instrument's settings: {check['words']}"
+        why = f"the instrument's settings: {words}"
         return (why, f"{_difference(ours, theirs)} from the instrument, which its file does not explain ({why})"
                 if differs else "")
     rel = _relative(on, theirs)
-    if rel is not None and abs(rel) < BJH_REPRODUCED:
-        return (f"on the instrument's settings ({check['words']}) nakit gives {on:.4g} {unit} ({_difference(on, theirs)}, "
-                f"within {100 * BJH_REPRODUCED:g} %: the difference is the settings)", "")
-    text = (f"not reproduced from the instrument's stated settings ({check['words']}): nakit gives {on:.4g} {unit} "
-            f"on them ({_difference(on, theirs)})")
-    if check["shift"] is not None:
-        shifted = value(check["shifted"])
-        side = "below" if check["shift"] > 0 else "above"
-        text += (f"; the instrument's pore diameters lie {abs(check['shift']):.2f} nm {side} 2(r_K + t) of that thickness "
-                 f"curve at every interval bound its report prints, a shift the report does not state; with that "
-                 f"shift nakit gives {shifted:.4g} {unit} ({_difference(shifted, theirs)})")
-    text += ": which one is right, the file does not say"
+    if rel is not None and abs(rel) < within:
+        return (f"on the instrument's settings ({words}) nakit gives {on:.4g} {unit} ({_difference(on, theirs)}, "
+                f"within {100 * within:g} %: the difference is the settings)", "")
+    text = (f"not reproduced from the instrument's stated settings ({words}): nakit gives {on:.4g} {unit} "
+            f"on them ({_difference(on, theirs)}){more}: which one is right, the file does not say")
     return ("", text) if differs else (text, "")
+
+
+def _bjh_explained(check: dict[str, Any], key: str, unit: str, ours: float | None, theirs: float) -> tuple[str, str]:
+    """(note, flag) for one BJH quantity (:func:`_explained`), naming a shift of the instrument's pore
+    diameters from its stated settings where one is found."""
+    more = ""
+    if check["shift"] is not None:
+        shifted = _value(check["shifted"], key)
+        side = "below" if check["shift"] > 0 else "above"
+        more = (f"; the instrument's pore diameters lie {abs(check['shift']):.2f} nm {side} 2(r_K + t) of that thickness "
+                f"curve at every interval bound its report prints, a shift the report does not state; with that "
+                f"shift nakit gives {shifted:.4g} {unit} ({_difference(shifted, theirs)})")
+    return _explained(_value(check["result"], key), check["words"], ours, theirs, unit, BJH_REPRODUCED, more)
