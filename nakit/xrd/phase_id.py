@@ -4,8 +4,8 @@ A reference line is *matched* when an observed peak lies within ``tolerance`` de
 For each phase the score is the share of its expected intensity (lines above
 ``min_relative`` % in the measured range) that is matched; a phase is *present* when
 that coverage reaches ``min_coverage`` and at least ``min_lines`` lines match. Each
-observed peak is assigned to the present phase whose line lies closest; peaks no present
-phase explains are the "impurity" list.
+observed peak is assigned a line of a present phase strong enough to be it, each line to one
+peak (:func:`_assign`); peaks no present phase explains are the "impurity" list.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ DEFAULT_CANDIDATES = ("Na2S_Fm-3m", "Na3PS4_P-421c", "Na3PS4_I-43m", "S8_Fddd", 
 @dataclass
 class PhaseID(FromMeasurement, Result):
     """Result of :func:`identify_phases` (the :class:`~nakit.datamodel.Result` convention).
+
+    ``assignments`` has one row per peak: the phase and hkl it is assigned (:func:`_assign`; ""
+    when none), the line's 2theta, the difference, and a ``note`` (overlapping lines, a line
+    taken by a closer peak; "" when none).
 
     ``to_dataset()`` has ``scores`` along ``phase`` and ``assignments`` along ``peak`` (its
     ``phase`` column as ``assignments_phase``, ``two_theta_sigma`` as ``two_theta_obs_sigma``,
@@ -140,22 +144,100 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     # (no candidates at all: an empty table with the columns, every peak unexplained)
     scores = _score_table(rows).sort_values("coverage", ascending=False, ignore_index=True)
     present = set(scores.loc[scores["present"], "phase"])
-    assign = []
-    for i, t in enumerate(tt):
-        best = ("", "", np.nan, np.nan)
-        for name in present:
-            st = sticks[name]
-            if not len(st):
+    assign = _assign(tt, {name: sticks[name] for name in present}, tolerance)
+    if inten is not None:
+        assign["intensity_obs"] = inten
+    return PhaseID(scores, assign, sticks, intensity_units)
+
+
+#: a line at least this share of the strongest line within tolerance of a peak is "comparably
+#: strong": either may be the peak, and the closer one is preferred
+COMPARABLE = 0.5
+
+
+def _preferred_line(two_theta: float, sticks: Sticks, tolerance: float, excluded: set[int]) -> int | None:
+    """Index of the line of ``sticks`` that a peak at ``two_theta`` (deg) is assigned, or None.
+
+    Among the lines within ``tolerance`` (deg) and not in ``excluded``: the closest of those at
+    least :data:`COMPARABLE` times as strong as the strongest of them.
+    """
+    near = [j for j in np.flatnonzero(np.abs(sticks.two_theta - two_theta) <= tolerance) if j not in excluded]
+    if not near:
+        return None
+    rel = sticks.intensity[near]
+    comparable = [j for j, r in zip(near, rel) if r >= COMPARABLE * rel.max()]
+    return min(comparable, key=lambda j: abs(two_theta - sticks.two_theta[j]))
+
+
+def _assign(two_theta_obs: np.ndarray, sticks: dict[str, Sticks], tolerance: float) -> pd.DataFrame:
+    """The assignment table of peaks at ``two_theta_obs`` (deg) to the lines of the phases ``sticks``.
+
+    Notes
+    -----
+    For each phase, a peak takes the line :func:`_preferred_line` picks: among the phase's lines
+    within ``tolerance``, the closest of those at least :data:`COMPARABLE` (half) as strong as the
+    strongest of them. The closest line alone was a trap wherever a phase has many lines: a line
+    of 0.06 % beside one of 17 % (PbSO4's 121 and 212 at 37.3 deg) took the peak, and a quarter
+    of the round-robin scan's peaks were indexed to lines too weak to be seen, biasing its cell
+    (b 5.3959 against 5.398 A). Among the phases, the peak goes to the one whose picked line is
+    closest (their intensities are each relative to the phase's own strongest line).
+
+    A line explains one peak: when two peaks pick the same line of the same phase, the closer
+    keeps it and the other picks again without it (a weaker line within tolerance, another
+    phase's, or none: unexplained). Two peaks on one line are one peak fitted twice or a line
+    of something else; either way, a refined cell must not count that line twice. ``note``
+    says so beside each peak concerned, and names the other lines of comparable strength
+    within tolerance of a peak (overlapping lines: the peak may be their sum).
+    """
+    excluded: list[dict[str, set[int]]] = [{name: set() for name in sticks} for _ in two_theta_obs]
+    holder: dict[tuple[str, int], int] = {}   # (phase, line) -> the peak that has it
+    choice: list[tuple[str, int] | None] = [None] * len(two_theta_obs)
+    lost: list[list[str]] = [[] for _ in two_theta_obs]
+    pending = list(range(len(two_theta_obs)))
+    while pending:
+        i = pending.pop(0)
+        t = two_theta_obs[i]
+        picks = [(abs(t - st.two_theta[j]), name, j) for name, st in sticks.items()
+                 if (j := _preferred_line(t, st, tolerance, excluded[i][name])) is not None]
+        if not picks:
+            continue
+        _, name, j = min(picks)
+        other = holder.get((name, j))
+        if other is not None:
+            line = sticks[name].two_theta[j]
+            keep, lose = (other, i) if abs(two_theta_obs[other] - line) <= abs(t - line) else (i, other)
+            excluded[lose][name].add(j)
+            lost[lose].append(f"{name} {hkl_label(sticks[name].hkl[j])} line ({line:.3f}°) taken by the closer "
+                              f"peak at {two_theta_obs[keep]:.3f}°")
+            if lose == other:
+                choice[other] = None
+                pending.append(other)
+            else:
+                pending.append(i)
                 continue
-            j = int(np.argmin(np.abs(st.two_theta - t)))
-            delta = t - st.two_theta[j]
-            if abs(delta) <= tolerance and (best[0] == "" or abs(delta) < abs(best[3])):
-                best = (name, hkl_label(st.hkl[j]), st.two_theta[j], delta)
-        row = {"two_theta_obs": t, "phase": best[0], "hkl": best[1], "two_theta_calc": best[2], "delta": best[3]}
-        if inten is not None:
-            row["intensity_obs"] = inten[i]
-        assign.append(row)
-    return PhaseID(scores, pd.DataFrame(assign), sticks, intensity_units)
+        holder[name, j] = i
+        choice[i] = (name, j)
+    rows = []
+    for i, t in enumerate(two_theta_obs):
+        notes = list(lost[i])
+        if choice[i] is None:
+            rows.append({"two_theta_obs": t, "phase": "", "hkl": "", "two_theta_calc": np.nan, "delta": np.nan,
+                         "note": "; ".join(notes)})
+            continue
+        name, j = choice[i]
+        st = sticks[name]
+        overlapping = [k for k in np.flatnonzero(np.abs(st.two_theta - t) <= tolerance)
+                       if k != j and st.intensity[k] >= COMPARABLE * st.intensity[j]]
+        if overlapping:
+            notes.append("overlaps " + ", ".join(f"{hkl_label(st.hkl[k])} at {st.two_theta[k]:.3f}°"
+                                                 for k in overlapping))
+        rows.append({"two_theta_obs": t, "phase": name, "hkl": hkl_label(st.hkl[j]), "two_theta_calc": st.two_theta[j],
+                     "delta": t - st.two_theta[j], "note": "; ".join(notes)})
+    return pd.DataFrame(rows, columns=list(_ASSIGNMENT_TYPES)).astype(_ASSIGNMENT_TYPES)
+
+
+_ASSIGNMENT_TYPES = {"two_theta_obs": float, "phase": object, "hkl": object, "two_theta_calc": float, "delta": float,
+                     "note": object}
 
 
 def _peaks_range(two_theta_obs: np.ndarray) -> tuple[float, float]:
@@ -176,7 +258,7 @@ def _nothing_to_identify(candidates, with_intensity: bool, intensity_units: str)
     score of 0 would read as 'looked for and not matched'), no assignments, no sticks."""
     scores = _score_table([{"phase": _as_crystal(c).name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
                             "mean_abs_delta": np.nan, "present": False} for c in candidates])
-    columns = {"two_theta_obs": float, "phase": object, "hkl": object, "two_theta_calc": float, "delta": float}
+    columns = dict(_ASSIGNMENT_TYPES)
     if with_intensity:
         columns["intensity_obs"] = float
     assignments = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
