@@ -7,6 +7,7 @@ Typical use::
     tab = cycling.cycler_table(rec)                     # the cycler's own per-cycle results, or None
     summary = cycling.summarise(rec, cycling.PAPER_CELL)  # per-cycle table, mAh/g
     rate = cycling.rate_capability(summary)
+    steps = cycling.current_steps(summary)               # the stretches of cycles at one current
     curves = cycling.dqdv(rec, cycling.PAPER_CELL)
     halves = cycling.halves_present(rec)               # which half-cycles each cycle has
     fit = cycling.fit_fade(summary, "exponential")
@@ -19,14 +20,15 @@ from .dqdv import dqdv, dqdv_raw, find_plateaus, plateau_series
 from .fade import fit_fade, fit_fade_raw
 from .halves import (ProfilePlan, halves_of, halves_present, missing_halves, no_complete_cycle, only_text,
                      profile_plan)
-from .rate import rate_capability, rate_steps_raw
+from .rate import current_change, current_steps, describe_current_steps, rate_capability, rate_steps_raw
 from .neware import read_neware_nda, read_neware_regular_csv, read_neware_xls, read_neware_xlsx
 from .readers import (read_arbin_csv, read_arbin_xlsx, read_biologic_mpr, read_biologic_mpt, read_csv, read_cycling,
                       read_land, read_land_cycle_table, read_maccor_txt, read_neware_csv, sniff_cycling)
 from .record import compare_with_cycler, cycler_table, make_record
 
 __all__ = [
-    "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "cycler_table", "dqdv", "dqdv_raw", "find_plateaus",
+    "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "current_change", "current_steps", "cycler_table",
+    "describe_current_steps", "dqdv", "dqdv_raw", "find_plateaus",
     "fit_fade", "fit_fade_raw",
     "ProfilePlan", "halfcycle_curve", "halves_of", "halves_present", "make_record", "missing_halves",
     "no_complete_cycle", "only_text", "profile_plan", "plateau_series", "rate_capability", "rate_steps_raw",

@@ -20,7 +20,7 @@ from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import Result, require_kind
-from .rate import _SUMMARY, _SUMMARY_FROM
+from .rate import _SUMMARY, _SUMMARY_FROM, current_change
 
 MODELS = ("exponential", "power_law")
 #: marks each number of a flagged fit in a report table (as the headline table marks a flagged result)
@@ -75,7 +75,9 @@ class FadeFit(Result):
     capacity it levels off at, ``c_c``, lies beyond the data), ``plateau_negative``
     (exponential: ``c_c`` < 0, no physical capacity), ``fade_not_significant`` (the amplitude,
     or the power law's exponent, is less than twice its standard error: the data show no fade),
-    ``not_fading`` (power law: exponent >= 0).
+    ``not_fading`` (power law: exponent >= 0), ``current_changes`` (:func:`fit_fade` only: the
+    fitted cycles ran at different currents, a rate test among them, so the law follows the rate
+    as well as the fade; ``current_change`` says which currents, ``""`` when none).
     """
 
     dims: ClassVar[dict[str, str]] = {"correlation": "parameter"}
@@ -96,6 +98,7 @@ class FadeFit(Result):
     active_mass_mg: float = float("nan")
     _result: object = field(default=None, repr=False)
     last_cycle: int | None = None
+    current_change: str = ""
 
     def predict(self, cycle) -> np.ndarray:
         """The fitted law's capacity at cycle number(s) ``cycle`` (in :attr:`units`)."""
@@ -129,6 +132,8 @@ class FadeFit(Result):
                 out.append("plateau_negative")
         elif self.params.get("pow_exponent", -1.0) >= 0:
             out.append("not_fading")
+        if self.current_change:
+            out.append("current_changes")
         return tuple(out)
 
     @property
@@ -139,7 +144,8 @@ class FadeFit(Result):
                  "plateau_extrapolated": "plateau extrapolated (the decay constant is longer than the cycles "
                                          "fitted, so c_c lies beyond the data)",
                  "plateau_negative": "plateau c_c below zero (no physical capacity)",
-                 "not_fading": "not fading (power-law exponent >= 0)"}
+                 "not_fading": "not fading (power-law exponent >= 0)",
+                 "current_changes": f"fitted across steps of current: {self.current_change}"}
         return tuple(words.get(f, f"{f[:-len('_at_bound')]} at its bound (set by the bound, not the data)"
                                if f.endswith("_at_bound") else f) for f in self.flags)
 
@@ -177,7 +183,7 @@ class FadeFit(Result):
         corr = np.array([[1.0 if a == b else self.correlations.get(a, {}).get(b, np.nan) for b in names]
                          for a in names])
         out.append(("correlation", pd.DataFrame(corr, index=names, columns=names)))
-        return out + [("model", self.model), ("capacity_units", self.units),
+        return out + [("model", self.model), ("capacity_units", self.units), ("current_change", self.current_change),
                       *((name, getattr(self, name)) for name in ("first_cycle", "last_cycle", "n_points", "redchi",
                                                                   "aic", "bic", "active_mass_mg"))]
 
@@ -256,7 +262,9 @@ def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice |
     """Fit a fade law to a per-cycle summary's (specific) discharge capacity.
 
     ``cycles`` selects a range (``slice(2, None)`` leaves out the first cycle, whose
-    capacity includes irreversible reactions). The fit states the active mass.
+    capacity includes irreversible reactions). The fit states the active mass, and is flagged
+    ``current_changes`` when the cycles fitted ran at different currents
+    (:func:`nakit.cycling.rate.current_change`): a slice of one current's cycles fits the fade alone.
     """
     require_kind(summary, xr.Dataset, "fit_fade", _SUMMARY, _SUMMARY_FROM, dim="cycle")
     variable = variable or ("specific_discharge_capacity" if "specific_discharge_capacity" in summary
@@ -264,4 +272,6 @@ def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice |
     sel = summary.sel(cycle=cycles) if cycles is not None else summary
     fit = _fit_fade(sel["cycle"].values, sel[variable].values, model, sel[variable].attrs.get("units", ""))
     fit.active_mass_mg = float(summary.attrs.get("active_mass_mg", np.nan))
+    if "discharge_current" in sel:  # (a summary of nakit.cycling.summarise has it)
+        fit.current_change = current_change(sel, sel["cycle"].values[np.isfinite(sel[variable].values)])
     return _warn_if_flagged(fit)
