@@ -72,3 +72,11 @@ def test_a_sample_key_yaml_made_a_number_still_has_its_entries_checked(tmp_path)
     assert "sample key 3.1 is a number, not text: quote it" in msg
     assert f"sample '3.1': 02_bet_bjh.ipynb: parameter 'samples', entry 1 ('D'): input file " \
            f"{tmp_path / 'raw' / 'Sample_D.xlsx'} does not exist" in msg
+
+
+def test_two_labels_of_one_file_name_are_named_by_the_study_s_numbers(tmp_path):
+    (tmp_path / "s.yaml").write_text(
+        f"samples:\n  - label: X\n    cycling: {CELL}\n  - label: cell b\n    sorption: {ISO}\n"
+        f"  - label: Cell B\n    sorption: {ISO}\n")
+    assert ("sorption (02_bet_bjh): samples 2 and 3 ('cell b' and 'Cell B'): the labels give the same file name"
+            in _problems(tmp_path / "s.yaml"))

@@ -40,7 +40,8 @@ def test_a_title_yaml_read_as_a_date_says_quote_it(toy):
 def test_labels_that_give_one_file_name_are_refused_before_the_run(toy, a, b, name):
     msg = _problems(_study(toy, f"samples:\n  - label: '{a}'\n    toy: a.txt\n  - label: '{b}'\n"
                                 "    toy: lot1/data.txt\n"))
-    assert (f"parameter 'samples', entries 1 and 2 ({a!r} and {b!r}): the labels give the same file name "
+    # (named as the study numbers its samples, not by their places in the notebook's list)
+    assert (f"samples 1 and 2 ({a!r} and {b!r}): the labels give the same file name "
             f"({name!r}); make them differ in letters or digits") in msg
 
 
