@@ -208,6 +208,32 @@ def _doubts(c: float, top: float, criteria_hold: bool) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def c_undetermined(result: BETResult) -> str:
+    """Why a BET result's C is not determined by its points, or ``""`` when it is.
+
+    :math:`C = 1 + s/i` divides by the intercept :math:`i` of the BET line. When the standard
+    error of C reaches C itself, the intercept is zero within its error and C could be any
+    large number, of either sign: printed with its standard error it reads "0 ± 80000" or
+    "(-2 ± 7)e6". A report then gives C without its standard error and this reason. The area and
+    the monolayer capacity, from :math:`s + i`, are not affected.
+
+    Parameters
+    ----------
+    result
+        A BET fit (:func:`area_bet`, :func:`bet_fit_raw`).
+
+    Returns
+    -------
+    str
+        The reason, naming the intercept with its standard error; ``""`` when C is determined.
+    """
+    if not (math.isfinite(result.c_sigma) and result.c_sigma >= abs(result.c)):
+        return ""
+    return (f"C = {result.c:.3g} is not determined: its standard error ({result.c_sigma:.2g}) exceeds it, the BET "
+            f"line's intercept ({result.intercept:.3g} ± {result.intercept_sigma:.2g} g/cm3 STP) being zero within its "
+            "error, so slope/intercept could be any large number (the area, from slope + intercept, is not affected)")
+
+
 def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """The BET ordinate :math:`1/[n(p_0/p - 1)] = (p/p_0)/[n(1-p/p_0)]`."""
     return p / (q * (1.0 - p))

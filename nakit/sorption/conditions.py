@@ -115,28 +115,29 @@ def assumed_conditions(ds: Any) -> tuple[str, ...]:
 def isotherms_at(isotherms: Mapping[str, Any]) -> str:
     """The temperature phrase of a caption over several isotherms (label -> Dataset), with a leading space.
 
-    ``" at 77 K"`` when every file states (nearly) the same temperature; a file that states
-    none is named as assumed: ``" at 77 K (assumed: the file states none)"`` for a single such
-    sample, ``" at 77 K (Host 1: assumed, the file states none)"`` beside stated ones. Stated
-    temperatures that differ are given per sample. ``""`` for no isotherms.
+    Stated temperatures are given to 0.1 K, as files state them to 0.01-0.001 K: ``" at 77.3 K"``
+    when every file states the same, ``" at 77.3 K (A and B), 77.5 K (E)"`` when they differ
+    (rounded to whole kelvins, Sample_E's 77.51 K read "78 K", a temperature no bath had). A
+    file that states none is named as assumed, at the nominal 77 K of the analyses' constants:
+    ``" at 77 K (assumed: the file states none)"`` when no file states one, ``" at 77.3 K (A),
+    77 K (Host 1: assumed, the file states none)"`` beside stated ones. ``""`` for no isotherms.
     """
     from ..report import join_labels  # (report loads matplotlib: only when a caption is worded)
 
     if not isotherms:
         return ""
-    stated = {name: round(t) for name, ds in isotherms.items() if (t := stated_temperature(ds)) is not None}
-    assumed = [name for name in isotherms if name not in stated]
+    stated: dict[str, list[str]] = {}  # "77.3" -> the samples stating it
+    for name, ds in isotherms.items():
+        if (t := stated_temperature(ds)) is not None:
+            stated.setdefault(f"{t:.1f}", []).append(name)
+    assumed = [name for name in isotherms if not any(name in names for names in stated.values())]
     default = round(ASSUMED_TEMPERATURE_K)
     if not stated:
-        whose = "the file states" if len(assumed) == 1 else "the files state"
-        return f" at {default} K (assumed: {whose} none)"
-    assumed_words = (f"{join_labels(assumed)}: assumed, {'the file states' if len(assumed) == 1 else 'their files state'} "
-                     "none") if assumed else ""
-    temps = set(stated.values())
-    if temps == {default} or (len(temps) == 1 and not assumed):
-        (t,) = temps
-        return f" at {t} K" + (f" ({assumed_words})" if assumed else "")
-    by_sample = [f"{t} K ({name})" for name, t in stated.items()]
-    if assumed:
-        by_sample.append(f"{default} K ({assumed_words})")
-    return " at " + ", ".join(by_sample)
+        return f" at {default} K (assumed: {'the file states' if len(assumed) == 1 else 'the files state'} none)"
+    if len(stated) == 1 and not assumed:
+        return f" at {next(iter(stated))} K"
+    by_value = [f"{t} K ({join_labels(names)})" for t, names in stated.items()]
+    if assumed:  # never merged with a stated temperature: it is the analyses' nominal one, not a measurement
+        whose = "the file states" if len(assumed) == 1 else "their files state"
+        by_value.append(f"{default} K ({join_labels(assumed)}: assumed, {whose} none)")
+    return " at " + ", ".join(by_value)

@@ -67,21 +67,22 @@ def test_file_without_temperature_is_called_assumed():
 
 def test_caption_phrase_names_assumed_temperatures():
     known, bare = _plain(temperature_K=77.3, adsorptive="N2"), _plain()
-    assert isotherms_at({"A": known, "B": _plain(temperature_K=77.31)}) == " at 77 K"
+    assert isotherms_at({"A": known, "B": _plain(temperature_K=77.31)}) == " at 77.3 K"  # stated: to 0.1 K
     assert isotherms_at({"A": bare}) == " at 77 K (assumed: the file states none)"
     assert isotherms_at({"A": bare, "C": bare}) == " at 77 K (assumed: the files state none)"
-    assert isotherms_at({"A": known, "B": bare}) == " at 77 K (B: assumed, the file states none)"
-    # a stated temperature that is not 77 K is never merged with an assumed 77 K
+    # a stated temperature is never merged with the assumed (nominal) 77 K
+    assert isotherms_at({"A": known, "B": bare}) == " at 77.3 K (A), 77 K (B: assumed, the file states none)"
     assert isotherms_at({"A": _plain(temperature_K=87.3), "B": bare}) == \
-        " at 87 K (A), 77 K (B: assumed, the file states none)"
-    assert isotherms_at({"A": _plain(temperature_K=87.3), "B": known}) == " at 87 K (A), 77 K (B)"
+        " at 87.3 K (A), 77 K (B: assumed, the file states none)"
+    assert isotherms_at({"A": _plain(temperature_K=87.3), "B": known}) == " at 87.3 K (A), 77.3 K (B)"
 
 
 @pytest.mark.notebooks
 @pytest.mark.peer
 def test_report_says_the_zeolite_temperature_is_assumed(hosts):
     text, _ = hosts
-    assert "N2 isotherms at 77 K (Host 1 (zeolite): assumed, the file states none) of" in text
+    assert ("N2 isotherms at 77.3 K (Host 2 (3Flex) and Host 3 (rel. p only)), 77 K (Host 1 (zeolite): assumed, the "
+            "file states none) of") in text
     assert "N2 isotherms at 77 K of" not in text
     assert "77 K (assumed: the file states none)" in text  # the sample table
     assert "Host 1 (zeolite): the file states no temperature or adsorptive" in text
