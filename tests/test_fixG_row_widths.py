@@ -124,3 +124,11 @@ def test_the_shared_check_names_the_line_it_is_given():
     check_row_widths([["1", "2", ""]], 2, path="f.csv", first_line=2, trailing_empty=True)
     with pytest.raises(FileFormatError):
         check_row_widths([["1", "2", "x"]], 2, path="f.csv", first_line=2, trailing_empty=True)
+
+
+def test_a_ragged_table_of_another_kind_is_refused_for_its_header_not_its_rows(tmp_path):
+    # the width check comes once the header is known to name a cycler's columns: a table that names
+    # none is told so (a regression guard; the old code said the same)
+    path = _plain_table(tmp_path / "other.csv", ["1,2,3", "4,5", "6,7,8"], "p/p0,uptake,note")
+    with pytest.raises(FileFormatError, match="names no time, voltage and current"):
+        read_cycling(path)

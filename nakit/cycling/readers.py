@@ -464,8 +464,20 @@ class TextTable:
     """A delimited text table read through :mod:`nakit.textio`: header, rows of fields, and
     where they are in the file (for error messages)."""
 
-    def __init__(self, path: Path, header: list[str], rows: list[list[str]], header_line: int):
+    def __init__(self, path: Path, header: list[str], rows: list[list[str]], header_line: int,
+                 row_lines: list[int]):
         self.path, self.header, self.rows, self.header_line = path, header, rows, header_line
+        self.row_lines = row_lines  # the file line of each row (blank lines are skipped)
+
+    def check_widths(self) -> None:
+        """Refuse a row with more or fewer fields than the header (:func:`nakit.textio.check_row_widths`):
+        called once the header is known to name the columns read, so that a table of another
+        kind is refused for that, not for its rows."""
+        # a header that ends with a separator names no column there: rows may stop before that empty name
+        header = self.header
+        named = len(header) - next((i for i, h in enumerate(reversed(header)) if h), len(header))
+        check_row_widths(self.rows, range(named, len(header) + 1), path=self.path, lines=self.row_lines,
+                         expected="the header's", trailing_empty=True)
 
 
 def _in_workbook(path: Path) -> bool:
@@ -526,13 +538,7 @@ def read_text_table(path, *, sep: str | None = None, skip: int = 0) -> TextTable
         raise FileFormatError(p, "no data rows under the header", line=skip + 1)
     decimal = "," if sep in (";", "\t") and _has_decimal_comma(rows) else "."
     check_last_row(rows[-50:], path=p, ends_with_newline=ends, line=skip + 1 + len(rows), decimal=decimal)
-    # a header that ends with a separator names no column there: rows may stop before that empty name
-    # (a header naming nothing is refused for that by find_columns)
-    named = len(header) - next((i for i, h in enumerate(reversed(header)) if h), len(header))
-    if named:
-        check_row_widths(rows, range(named, len(header) + 1), path=p, lines=[ends_on[k] for k in kept],
-                         expected="the header's", trailing_empty=True)
-    return TextTable(p, header, rows, skip + 1)
+    return TextTable(p, header, rows, skip + 1, [ends_on[k] for k in kept])
 
 
 def _tilde_header(path) -> int:
@@ -559,6 +565,7 @@ def _has_decimal_comma(rows: Sequence[Sequence[str]]) -> bool:
 
 def _table_columns(table: TextTable, roles, units, required=REQUIRED) -> dict[str, np.ndarray]:
     found = find_columns(table.header, roles, table.path, required=required)
+    table.check_widths()
     columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else "" for r in table.rows]
