@@ -8,7 +8,7 @@ ranges meeting all four criteria plus a linearity floor are kept. Among those, t
 end at the highest p/p0 any of them reaches (the knee of the isotherm, as BETSI takes it) are
 preferred, and of these the one with the most points wins, ties going to the best criterion-4
 agreement. How much the area depends on that choice is kept with the result: the smallest and
-largest area of all ranges that pass (BETSI's spread), flagged when one lies more than
+largest area of all ranges that pass (BETSI shows their distribution), flagged when one lies more than
 :data:`BET_RANGE_SPREAD` from the area reported.
 """
 
@@ -121,7 +121,7 @@ def _words(flags, c: float = math.nan, top: float = math.nan, more: dict[str, st
 #: is flagged :data:`RANGE_DEPENDENT`: the criteria leave the range open, and another range they accept
 #: gives an area that differs by more than this. A chosen bound, the one nakit also applies to a
 #: difference from an instrument's own result (:data:`nakit.sorption.instrument.DIFFERENCE_DOUBT`);
-#: the stand-ins of the paper (CMK-3 1.4 %, the composite 0.6 %) stay under it, Sample_A (a 4-point
+#: the stand-ins of the paper (CMK-3 1.4 %, the composite 0.8 %) stay under it, Sample_A (a 4-point
 #: range down to p/p0 0.0067 gives 6 % less) does not.
 BET_RANGE_SPREAD = 0.05
 #: The flag of an area that depends on which of the ranges passing every check is taken.
