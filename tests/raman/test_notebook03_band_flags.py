@@ -4,6 +4,8 @@ band-area ratio has its error and its bands' flags, one row per ratio (audit H: 
 from __future__ import annotations
 
 import csv
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -53,13 +55,14 @@ def run(tmp_path_factory):
     bands = {(r["sample"], r["band"]): r for r in csv.DictReader(open(out / "bands.csv", encoding="utf-8"))}
     results = list(csv.DictReader(open(out / "headline.csv", encoding="utf-8")))
     wide = list(csv.DictReader(open(out / "raman_results.csv", encoding="utf-8")))
-    return bands, results, wide
+    text = re.sub(r"<[^>]+>", "", html.unescape(Path(result.html).read_text(encoding="utf-8")))
+    return bands, results, wide, " ".join(text.split())
 
 
 @pytest.mark.notebooks
 @pytest.mark.peer
 def test_each_band_row_carries_its_own_flags(run):
-    bands, _, _ = run
+    bands, *_ = run
     for (sample, band), row in bands.items():  # no row holds another band's flag
         assert all(f.startswith((f"{band}: ", "whole fit: ")) for f in filter(None, row["flags"].split("; "))), row
     # ring breathing is right (1001.53; ASTM 1001.4): it carried "polystyrene 1155.3: center at its bound"
@@ -73,7 +76,7 @@ def test_each_band_row_carries_its_own_flags(run):
 @pytest.mark.notebooks
 @pytest.mark.peer
 def test_a_band_at_its_bound_is_flagged_and_assigned_to_its_species(run):
-    bands, _, _ = run
+    bands, *_ = run
     zn = bands["ZnF2", "ZnF2 522"]
     assert float(zn["center"]) >= 510.0 - 1e-6  # the assignment's range 515 - 5; the fit allowed 509
     if float(zn["center"]) < 510.01:
@@ -84,7 +87,7 @@ def test_a_band_at_its_bound_is_flagged_and_assigned_to_its_species(run):
 @pytest.mark.notebooks
 @pytest.mark.peer
 def test_band_area_ratios_have_errors_flags_and_a_row_each(run):
-    _, results, wide = run
+    _, results, wide, _ = run
     ratios = {r["sample"]: r for r in results if r["key"].startswith("band_area_ratio")}
     assert set(ratios) == {"PS", "anatase", "ZnF2"}
     assert len({r["key"] for r in ratios.values()}) == 3
@@ -100,3 +103,14 @@ def test_band_area_ratios_have_errors_flags_and_a_row_each(run):
     assert "polystyrene 795.8" in ratios["PS"]["flags"]
     for r in ratios.values():
         assert r["sigma"] != "" or "no standard error" in r["flags"]
+
+
+@pytest.mark.notebooks
+@pytest.mark.peer
+def test_bic_tells_which_band_the_data_do_not_need(run):
+    # it compared all bands with the first one alone ("with polystyrene 620.9 only"), which says
+    # nothing of the others; ZnF2's 522 band, on its bound, is not needed by the data
+    *_, text = run
+    assert "only" not in re.findall(r"ZnF2: BIC[^.]*", text)[0]
+    assert re.search(r"ZnF2: BIC \d+ with its 3 bands; leaving one out changes it by ZnF2 253 \+\d+, ZnF2 350 "
+                     r"\+\d+, ZnF2 522 -\d+ \(not needed by the data: ZnF2 522\)", text)
