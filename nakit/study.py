@@ -1451,7 +1451,8 @@ def _raman_panels(study, folder, ds, comp, out):
         if any(doubted) and "assignment" in table:
             table["assignment"] = [f"{v} ⚑" if d else v for v, d in zip(table["assignment"], doubted)]
         if flagged or any(doubted):
-            table["flags (⚑)"] = ["; ".join(filter(None, (f, d and f"assignment: {d}"))) for f, d in zip(flags, doubted)]
+            table["flags (⚑)"] = ["; ".join(filter(None, (f, d and f"assignment: {d}")))
+                                  for f, d in zip(flags, doubted)]
         comp.tables.append(("Raman bands", table))
     if "d_to_g_ratio" in ds:
         _bar_panels(comp, ds, out, ["d_to_g_ratio"], "raman_dg", "Carbon D/G", "D/G ratio")

@@ -38,7 +38,8 @@ def test_an_assignment_by_position_alone_is_marked_with_the_report_s_words(tmp_p
     comp = study_mod.Comparison()
     study_mod._raman_panels(None, _results(tmp_path), xr.Dataset(), comp, tmp_path / "comparison")
     (_, table), = comp.tables
-    assert list(table["assignment"]) == ["ambiguous: S₂O₃²⁻ | SO₄²⁻ ⚑", "unassigned", "ambiguous: Na2S | P₂S₆⁴⁻"]
+    assert list(table["assignment"]) == ["ambiguous: S₂O₃²⁻ | SO₄²⁻ ⚑", "unassigned",
+                                         "ambiguous: Na2S | P₂S₆⁴⁻"]
     assert list(table["flags (⚑)"]) == [f"assignment: {ALONE}", "", ""]
 
 

@@ -16,13 +16,14 @@ A manifest is YAML::
 
 A sample runs a notebook on the data the manifest gives it, never on the notebook's defaults
 (the paper's stand-ins): CMK3-lot2 above without ``only:`` would be left out of 04_cycling,
-saying so (:func:`jobs_from_manifest`). A sample's reports go to ``<output>/<sample>/<notebook>``, the label made safe for a folder
-name (:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``); a sample key YAML
-did not read as text (``3.10:`` read as 3.1) is refused: quote it. ``output`` may be the
-manifest's folder (``.``); as a study's (:mod:`nakit.study`, "The output folder"), it is
-recorded, an input that a run folder, ``gathered/``, ``summary.html`` or ``summary.csv`` would
-overwrite or hold is refused, and so is one of those nakit did not write; a rerun removes the
-runs of samples and notebooks the manifest no longer has. Notebooks are named
+saying so (:func:`jobs_from_manifest`). A sample's reports go to
+``<output>/<sample>/<notebook>``, the label made safe for a folder name
+(:func:`nakit.paths.safe_names`: "lot 1 (dried)" -> ``lot_1_dried``); a sample key YAML did not
+read as text (``3.10:`` read as 3.1) is refused: quote it. ``output`` may be the manifest's
+folder (``.``); as a study's (:mod:`nakit.study`, "The output folder"), it is recorded, an input
+that a run folder, ``gathered/``, ``summary.html`` or ``summary.csv`` would overwrite or hold is
+refused, and so is one of those nakit did not write; a rerun removes the runs of samples and
+notebooks the manifest no longer has. Notebooks are named
 by stem (looked up in the project's ``notebooks/``) or by a path
 relative to the manifest. Input-file parameters (``*_file``, ``*_files``) and the file keys
 of ``samples`` entries given in the manifest are relative to the manifest's folder. For
