@@ -350,9 +350,15 @@ def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None
     -------
     list of str
         Empty when the isotherm shows capillary condensation (a loop with a type; a low-pressure
-        hysteresis from swelling or slow equilibration is not such a loop), else one flag.
+        hysteresis from swelling or slow equilibration is not such a loop), else one flag; a
+        desorption branch below the adsorption branch (``desorption_below_adsorption``) is
+        flagged with the loop's reason.
     """
     tail = ": BJH assumes capillary condensation, which this isotherm does not show; the distribution is indicative only"
+    if loop is not None and "desorption_below_adsorption" in loop.flags:
+        return [f"the desorption branch lies below the adsorption branch (by up to {-loop.features['min_gap']:.1%} of "
+                "the maximum uptake; see the hysteresis loop): whether the pores condense cannot be judged from the "
+                "loop, and a desorption-branch distribution comes from the faulty branch"]
     if loop is not None:
         if loop.capillary:
             return []

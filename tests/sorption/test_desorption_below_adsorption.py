@@ -67,3 +67,39 @@ def test_real_isotherms_keep_their_loops_and_dut49_is_flagged(tmp_path):
     dut = next(peer_file("sorption", "aif-examples").glob("DUT-49-*.aif_tst"))
     loop = hysteresis(read_isotherm(dut))
     assert loop.flags == ("desorption_below_adsorption",) and "flexible MOF" in loop.reason
+
+
+def test_bjh_and_the_report_carry_the_flag(tmp_path):
+    """The flag reaches BJH's flags and notebook 02's hysteresis and type rows (which had said
+    "none" and "Type II" with no flag), while the unharmed SiO2 beside it keeps its H3 loop."""
+    import csv
+    import json
+
+    from nakit.paths import notebooks_dir
+    from nakit.runner import execute
+    from nakit.sorption.bjh import condensation_flags
+
+    loop = hysteresis_raw(P, Q_ADS, P, 0.85 * Q_ADS)
+    (flag,) = condensation_flags(loop, isotherm_type_raw(P, Q_ADS, loop))
+    assert flag.startswith("the desorption branch lies below the adsorption branch (by up to 15.0% of the maximum")
+    assert condensation_flags(hysteresis_raw(P, Q_ADS, P, Q_ADS), isotherm_type_raw(P, Q_ADS)) != [flag]
+
+    src = json.loads(peer_file("sorption", "pygaps", "SiO2 N2 77K.json").read_text(encoding="utf-8"))
+    points = src["isotherm_data"]
+    top = int(np.argmax([point["pressure"] for point in points]))
+    for point in points[top + 1:]:
+        point["loading"] *= 0.85
+    leaky = tmp_path / "SiO2 leak.json"
+    leaky.write_text(json.dumps(src), encoding="utf-8")
+    samples = [{"label": "SiO2 (leaky run)", "file": str(leaky)},
+               {"label": "SiO2", "file": str(peer_file("sorption", "pygaps", "SiO2 N2 77K.json"))}]
+    out = tmp_path / "report"
+    assert execute(notebooks_dir() / "02_bet_bjh.ipynb", out, {"samples": samples}).ok
+    with open(out / "results" / "headline.csv", encoding="utf-8") as fh:
+        rows = {(r["sample"], r["key"]): r for r in csv.DictReader(fh)}
+    for key in ("hysteresis", "isotherm_type"):
+        assert "the desorption branch lies below the adsorption branch" in rows["SiO2 (leaky run)", key]["flags"]
+        assert "below the adsorption" not in rows["SiO2", key]["flags"]
+    assert rows["SiO2 (leaky run)", "isotherm_type"]["value"] == "II"  # from the adsorption branch, not "not classified"
+    assert rows["SiO2", "hysteresis"]["value"] == "H3"
+    assert "see the hysteresis loop" in rows["SiO2 (leaky run)", "bjh_peak_diameter"]["flags"]
