@@ -216,5 +216,6 @@ def replaced_band(name: str, center: float, fwhm: float, positions) -> str:
     if not hit.size:
         return ""
     return (f"{name}: {hit.size} point{'s' if hit.size > 1 else ''} within its FWHM of its centre replaced as cosmic "
-            f"spikes ({', '.join(f'{v:.1f}' for v in hit)} cm-1): compare with the raw spectrum (despike: false)")
+            f"spikes ({', '.join(f'{v:.1f}' for v in hit)} cm-1): compare with a fit of the spectrum as measured "
+            "(notebook: remove_spikes False)")
 

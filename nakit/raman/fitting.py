@@ -114,7 +114,10 @@ class Band:
 
     @property
     def prefix(self) -> str:
-        return re.sub(r"[^0-9a-z]+", "_", self.name.lower()).strip("_") + "_"
+        """The lmfit prefix: the name lower-cased, non-alphanumerics as ``_``; ``band_`` before a
+        name that does not start with a letter (lmfit's prefixes are identifiers: "1181" -> ``band_1181_``)."""
+        stem = re.sub(r"[^0-9a-z]+", "_", self.name.lower()).strip("_")
+        return (stem if stem[:1].isalpha() else f"band_{stem}").rstrip("_") + "_"
 
 
 @dataclass

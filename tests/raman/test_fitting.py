@@ -235,3 +235,13 @@ def test_fit_is_lmfits_plain_fit_to_the_last_bit(shape, background):
         got = fit.result.params[name]
         assert (got.value, got.stderr, got.correl) == (p.value, p.stderr, p.correl), name
     assert fit.result.nfev == plain.nfev and fit.result.chisqr == plain.chisqr
+
+
+def test_a_band_named_by_its_position_can_be_fitted():
+    # lmfit's prefixes are identifiers: a band of one's own named "1181" raised lmfit's ValueError
+    assert Band("1181", 1181).prefix == "band_1181_" and Band("PS4^3-", 420).prefix == "ps4_3_"
+    x = np.linspace(1100, 1260, 321)
+    y = ls.lorentzian(x, 900, 1181.6, 3) + ls.lorentzian(x, 600, 1155.3, 4) + 5
+    fit = fit_bands_raw(x, y, [Band("1181", 1183, fwhm=6), Band("1155", 1155, fwhm=8)])
+    assert fit.row("1181").center == pytest.approx(1181.6, abs=1e-3)
+    assert fit.row("1155").area == pytest.approx(600, rel=1e-3)

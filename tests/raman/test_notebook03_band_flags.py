@@ -41,11 +41,13 @@ def run(tmp_path_factory):
     library = tmp / "bands.csv"
     library.write_text(LIBRARY, encoding="utf-8")
     samples = [
-        {"label": "PS", "file": str(peer_file("raman", "polystyrene_532nm_renishaw_inVia__ramanchada2_PST_Reflex532.txt")),
+        {"label": "PS",
+         "file": str(peer_file("raman", "polystyrene_532nm_renishaw_inVia__ramanchada2_PST_Reflex532.txt")),
          "bands": ["polystyrene"], "window": [560, 1680]},
         {"label": "anatase", "file": str(peer_file("raman", "anatase_RRUFF_R060277_raw__ramanchada2.txt")),
          "bands": ["anatase"], "window": [100, 700]},
-        {"label": "ZnF2", "file": str(peer_file("raman", "horiba_labspec6_ZnF2_532nm__datalab_labspec_raman_example.txt")),
+        {"label": "ZnF2",
+         "file": str(peer_file("raman", "horiba_labspec6_ZnF2_532nm__datalab_labspec_raman_example.txt")),
          "bands": ["ZnF2"], "window": [210, 790]},
     ]
     result = execute(notebooks_dir() / "03_raman_assignment.ipynb", tmp / "run",
