@@ -13,7 +13,7 @@ from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
 from ._inputs import require_peak_table, scan_in_order
-from .counting import counting, no_pattern_reason, point_variance
+from .counting import counting, no_pattern_reason, point_variance, scan_gaps
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
 from ..datamodel import naming_source, source_attrs, source_name
@@ -469,14 +469,16 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     keeps that fit: :class:`_Converged`). A candidate about to be dropped for its area that was
     fitted much broader than its window was made for, alone, is first refitted in a window of
     ``window_fwhm`` of its own FWHMs (a broad weak line is not dropped for a window too narrow
-    to hold its tails: :func:`_fit_and_refit`).
+    to hold its tails: :func:`_fit_and_refit`). When every candidate fails, they are kept as weak
+    peaks, except those fitted no wider than two steps: a spike of a point or two is no peak,
+    whatever else the scan has (refused, ``attrs["refused"]``).
 
     Parameters
     ----------
     if_none
         What a scan with no peak to fit gives (none above ``min_snr``, or none of ``positions``
-        in ``two_theta_range``): ``"raise"`` a :class:`ParameterError` naming the file and the
-        threshold; ``"empty"`` a table with no rows and the usual columns
+        in ``two_theta_range``, or every one refused as a spike): ``"raise"`` a
+        :class:`ParameterError` naming the file and the threshold (or the spikes); ``"empty"`` a table with no rows and the usual columns
         (:func:`empty_peak_table`), for a batch in which an amorphous or background-only scan
         is a finding, not a failure (:func:`no_peaks_note` says why it is empty).
 
@@ -487,7 +489,10 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
         (too few points in its window, or a fit that does not converge: typically a peak cut by
         the scan's end) is left out, the rest kept; ``attrs["unfitted"]`` lists such groups
         (``[{"two_theta": [...], "reason": ...}]``, empty when every group was fitted) and
-        :func:`unfitted_note` says it in words. ``attrs["not_counts"]``: words when the
+        :func:`unfitted_note` says it in words, with ``attrs["refused"]``, the candidates refused
+        as spikes (``[{"two_theta": ..., "reason": ...}]``). ``attrs["two_theta_scanned"]`` and
+        ``attrs["two_theta_gaps"]``: the range searched and its stretches without points (deg,
+        :func:`_scanned`), which phases are scored over. ``attrs["not_counts"]``: words when the
         intensities are not raw counts (:mod:`nakit.xrd.counting`: the candidates were then
         found against the measured scatter), else ""; ``attrs["background_subtracted"]``: words
         when the scan's background looks subtracted before export, else ""; and the scan's
@@ -526,31 +531,62 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if positions.size == 0:
         if if_none == "empty":
             empty = empty_peak_table()
-            empty.attrs.update(unfitted=[], not_counts=scatter.note(), background_subtracted=scatter.subtracted_note(),
+            empty.attrs.update(unfitted=[], refused=[], not_counts=scatter.note(),
+                               background_subtracted=scatter.subtracted_note(), **_scanned(x, two_theta_range),
                                **source_attrs(ds))
             return empty
         raise ParameterError(_no_peaks_message(ds, found, min_snr, two_theta_range, scatter.note()))
     wl = Wavelength.of(ds)
     with naming_source(ds, FitError), one_blas_thread():  # as fit_peaks_raw, once for every refit
         df = _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_significance, kw)
-    # the scan's provenance: what is computed from the table (phases, sizes, a cell) names its file
-    df.attrs.update(not_counts=scatter.note(), background_subtracted=scatter.subtracted_note(), **source_attrs(ds))
+    if df.empty and if_none == "raise":  # every candidate refused as a spike
+        raise ParameterError(f"{source_name(ds)}: no peaks to fit: "
+                             + "; ".join(r["reason"] for r in df.attrs["refused"])
+                             + ". fit_peaks(..., if_none='empty') returns an empty table")
+    # the scan's provenance: what is computed from the table (phases, sizes, a cell) names its file; and
+    # the range searched, which phases are scored over
+    df.attrs.update(not_counts=scatter.note(), background_subtracted=scatter.subtracted_note(),
+                    **_scanned(x, two_theta_range), **source_attrs(ds))
     return df
+
+
+def _scanned(two_theta, two_theta_range: tuple[float, float] | None = None) -> dict:
+    """What :func:`fit_peaks` searched for peaks, as its table's attrs: ``two_theta_scanned`` ``[lo, hi]``
+    (deg: the scan's range, cut to ``two_theta_range`` when given) and ``two_theta_gaps``, the
+    stretches inside it without points (``[[lo, hi], ...]``, :func:`nakit.xrd.counting.scan_gaps`).
+
+    Notes
+    -----
+    Phases are scored over them (:func:`nakit.xrd.phase_id.identify_phases`): a reference line
+    anywhere the scan went could have been seen, not only one near a peak.
+    """
+    x = np.asarray(two_theta, dtype=float)
+    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    if two_theta_range is not None:
+        lo, hi = max(lo, float(two_theta_range[0])), min(hi, float(two_theta_range[1]))
+    gaps = [[max(a, lo), min(b, hi)] for a, b in scan_gaps(x) if b > lo and a < hi]
+    return {"two_theta_scanned": [lo, hi], "two_theta_gaps": gaps}
 
 
 def unfitted_note(peaks: pd.DataFrame) -> str:
     """What :func:`fit_peaks` left out of ``peaks``, in words ("" when nothing).
 
     ``"4 candidate peak(s) not fitted, so not identified or indexed: the fit of the peak(s) at
-    149.714, 150.024, 150.196, 150.360° 2θ did not converge: ..."``.
+    149.714, 150.024, 150.196, 150.360° 2θ did not converge: ..."``; then the candidates refused
+    as spikes (``attrs["refused"]``): ``"1 candidate peak(s) refused: the candidate at 39.172°
+    2θ was fitted 0.030° wide, ..."``.
     """
     require_peak_table(peaks, "unfitted_note", ())
     groups = peaks.attrs.get("unfitted") or []
-    if not groups:
-        return ""
-    n = sum(len(g["two_theta"]) for g in groups)
-    return (f"{n} candidate peak(s) not fitted, so not identified or indexed: "
-            + "; ".join(g["reason"] for g in groups))
+    refused = peaks.attrs.get("refused") or []
+    words = []
+    if groups:
+        n = sum(len(g["two_theta"]) for g in groups)
+        words.append(f"{n} candidate peak(s) not fitted, so not identified or indexed: "
+                     + "; ".join(g["reason"] for g in groups))
+    if refused:
+        words.append(f"{len(refused)} candidate peak(s) refused: " + "; ".join(r["reason"] for r in refused))
+    return "; ".join(words)
 
 
 def _no_peaks_message(ds: xr.Dataset, found: bool, min_snr: float, two_theta_range, not_counts: str = "") -> str:
@@ -599,7 +635,7 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
     wider: the peaks that pass keep the fits they had, and a broad candidate among other
     peaks (a hump under a cluster as likely as a line) is not fitted under them.
     """
-    fitted, converged, unfitted = {}, _Converged(), {}
+    fitted, converged, unfitted, refused = {}, _Converged(), {}, []
     df = _fit_groups(x, y, positions, wl, background, sig, **kw, fitted=fitted, converged=converged,
                      unfitted=unfitted)
     step = float(np.median(np.diff(x)))
@@ -611,6 +647,20 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
         signif = df["area"] / df["area_sigma"].replace(0, np.nan)
         inside = df["two_theta"].between(x[0] + 5 * step, x[-1] - 5 * step)
         bad = ~((signif > min_significance) & (df["fwhm"] < max_fwhm) & (df["fwhm"] > 2 * step) & inside)
+        spikes = df["fwhm"] <= 2 * step
+        if bad.all() and spikes.any():
+            # every candidate fails, so all would be kept as weak peaks; but a "peak" sampled by a point or
+            # two is no line of a crystal (the narrowest instrument's is several steps wide at a step
+            # that can show it): a spike, refused, saying so (Empyrean's film scan: one point of 22
+            # counts among ~9, fitted 0.030 deg wide at a 0.06 deg step, was its only "peak")
+            refused += [{"two_theta": float(c), "reason": (
+                f"the candidate at {c:.3f}° 2θ was fitted {w:.3f}° wide, not wider than two steps ({2 * step:.3f}°): "
+                "a spike of a point or two, not a Bragg peak")}
+                for c, w in zip(df.loc[spikes, "two_theta"], df.loc[spikes, "fwhm"])]
+            df = df[~spikes] if spikes.all() else _fit_groups(
+                x, y, df.loc[~spikes, "two_theta"].values, wl, background, sig, **kw, fitted=fitted,
+                converged=converged, widths=df["_window_width"].values[~spikes.values], unfitted=unfitted)
+            continue
         if not bad.any() or bad.all():
             break
         # a noise candidate on a real peak's flank makes both uncertain: drop clear noise first,
@@ -630,11 +680,13 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
                 continue
         df = _fit_groups(x, y, df.loc[~drop, "two_theta"].values, wl, background, sig, **kw, fitted=fitted,
                          converged=converged, widths=widths[~drop.values], unfitted=unfitted)
-    df = _without_centres_outside(x, y, df, wl, background, sig, kw, fitted, converged, unfitted)
+    if not df.empty:  # (every candidate refused as a spike: nothing to move)
+        df = _without_centres_outside(x, y, df, wl, background, sig, kw, fitted, converged, unfitted)
     if unfitted and df.empty:
         raise FitError(next(iter(unfitted.values())))
     df = df.drop(columns="_window_width")
     df.attrs["unfitted"] = [{"two_theta": [float(c) for c in g], "reason": why} for g, why in unfitted.items()]
+    df.attrs["refused"] = refused
     return df
 
 

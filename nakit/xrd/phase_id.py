@@ -2,10 +2,10 @@
 
 A reference line is *matched* when an observed peak lies within ``tolerance`` deg of it.
 For each phase the score is the share of its expected intensity (lines above
-``min_relative`` % in the measured range) that is matched; a phase is *present* when
-that coverage reaches ``min_coverage`` and at least ``min_lines`` lines match. Each
-observed peak is assigned a line of a present phase strong enough to be it, each line to one
-peak (:func:`_assign`); peaks no present phase explains are the "impurity" list.
+``min_relative`` % in the scanned range) that is matched; a phase is *present* when
+that coverage reaches ``min_coverage`` and at least ``min_lines`` lines match. Each observed peak is assigned a line of a present
+phase strong enough to be it, each line to one peak (:func:`_assign`); peaks no present phase
+explains are the "impurity" list.
 """
 
 from __future__ import annotations
@@ -44,13 +44,16 @@ class PhaseID(FromMeasurement, Result):
     ``flags``: ``no_peaks`` (no observed peak: nothing was scored), ``no_phase_present`` (no
     candidate reaches the coverage), ``unexplained_peaks``
     (observed peaks that no present phase explains: an impurity, a missing candidate, or
-    K-beta/tungsten lines).
+    K-beta/tungsten lines), ``range_from_peaks`` (the scanned range was not known: the
+    phases were scored over the peaks' range, ``range_note`` says so).
+
+    ``two_theta_range``: the range (deg) the phases were scored over.
     """
 
     units: ClassVar[dict[str, str]] = {
         "coverage": "1", "lines_expected": "1", "lines_matched": "1", "mean_abs_delta": "deg", "present": "1",
         "two_theta_obs": "deg", "two_theta_calc": "deg", "delta": "deg",
-        "n_peaks": "1", "n_unexplained": "1"}
+        "n_peaks": "1", "n_unexplained": "1", "two_theta_range": "deg"}
     dims: ClassVar[dict[str, str]] = {"scores": "phase", "assignments": "peak"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"scores": ("phase", "coverage", "lines_matched")}
     internal: ClassVar[tuple[str, ...]] = ("sticks",)
@@ -59,6 +62,8 @@ class PhaseID(FromMeasurement, Result):
     assignments: pd.DataFrame   # one row per observed peak: phase, hkl, 2theta calc, delta
     sticks: dict[str, Sticks]
     intensity_units: str = "counts"  # of the pattern; ``intensity_obs`` (peak areas) is in these x deg
+    two_theta_range: tuple[float, float] | tuple[()] = ()  # scored over (deg); () when nothing was scored
+    range_note: str = ""  # why two_theta_range is not the scanned range ("" when it is)
 
     @property
     def present(self) -> list[str]:
@@ -78,6 +83,8 @@ class PhaseID(FromMeasurement, Result):
             out.append("no_phase_present")
         if len(self.unexplained):
             out.append("unexplained_peaks")
+        if self.range_note:
+            out.append("range_from_peaks")
         return tuple(out)
 
     def result_units(self) -> dict[str, str]:
@@ -105,15 +112,27 @@ def _as_crystal(c) -> Crystal:
 def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES, *,
                         two_theta_range: tuple[float, float] | None = None, tolerance: float = 0.12,
                         min_relative: float = 5.0, min_coverage: float = 0.6, min_lines: int = 2,
-                        intensity_obs=None, intensity_units: str = "counts") -> PhaseID:
+                        intensity_obs=None, intensity_units: str = "counts", gaps=()) -> PhaseID:
     """Score every candidate phase against observed K-alpha1 peak positions (deg).
 
     ``candidates`` are reference names (see :func:`nakit.xrd.structures.library`) or
     :class:`Crystal` objects, e.g. refined cells. ``intensity_obs`` (peak areas, optional)
     are in ``intensity_units`` (the pattern's) x deg.
 
+    ``two_theta_range``: the scanned range (deg), which the phases are scored over, and
+    ``gaps`` the stretches of it without points (``[(lo, hi), ...]``: their lines are neither
+    expected nor matched). Without it, the peaks' range +-2 deg, flagged ``range_from_peaks``.
+
     No observed peaks (an amorphous or background-only scan): nothing is scored, every
     candidate has coverage NaN and is not present, and there are no assignments.
+
+    Notes
+    -----
+    A phase is scored over the scanned range, not only near the peaks: a strong line of it
+    anywhere the scan went, and no peak there, counts against it. Scored over the peaks'
+    range +-2 deg, a scan's single spike at 39.2 deg gave rutile coverage 1.00 (its 200 line
+    the only one within reach) though its 101 and 111 lines (46 and 19 %), inside the
+    scanned 30-41.75 deg, have no peak (0.10 over the scan).
     """
     tt = as_float_array(two_theta_obs, "two_theta_obs", min_size=0)  # none: a peak-less scan
     inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs", min_size=0)
@@ -121,14 +140,21 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
         raise ParameterError(f"tolerance must be positive, got {tolerance}")
     if tt.size == 0:
         return _nothing_to_identify(candidates, intensity_obs is not None, intensity_units)
-    lo, hi = two_theta_range or _peaks_range(tt)
+    range_note = ""
+    if two_theta_range is None:
+        two_theta_range = _peaks_range(tt)
+        range_note = (f"the scanned range is not known: scored over the peaks' range +-2 deg "
+                      f"({two_theta_range[0]:.2f}-{two_theta_range[1]:.2f} deg), where a line outside it counts neither "
+                      "for nor against a phase")
+    lo, hi = (float(v) for v in two_theta_range)
     rows, sticks = [], {}
     for cand in candidates:
         c = _as_crystal(cand)
         st = reflections_in_range(c, wavelength, hi, lo)  # reflections(c, wavelength, hi, lo), cut from a cache
         sticks[c.name] = st
         rel = st.normalised()
-        strong = rel >= min_relative
+        # a line in a stretch without points can be neither matched nor missed
+        strong = (rel >= min_relative) & ~_in_gaps(st.two_theta, gaps)
         if not strong.any():
             rows.append({"phase": c.name, "coverage": 0.0, "lines_expected": 0, "lines_matched": 0,
                          "mean_abs_delta": np.nan, "present": False})
@@ -147,7 +173,7 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     assign = _assign(tt, {name: sticks[name] for name in present}, tolerance)
     if inten is not None:
         assign["intensity_obs"] = inten
-    return PhaseID(scores, assign, sticks, intensity_units)
+    return PhaseID(scores, assign, sticks, intensity_units, (lo, hi), range_note)
 
 
 #: a line at least this share of the strongest line within tolerance of a peak is "comparably
@@ -240,6 +266,14 @@ _ASSIGNMENT_TYPES = {"two_theta_obs": float, "phase": object, "hkl": object, "tw
                      "note": object}
 
 
+def _in_gaps(two_theta: np.ndarray, gaps) -> np.ndarray:
+    """Which of ``two_theta`` (deg) lie strictly inside one of ``gaps`` ``[(lo, hi), ...]``."""
+    inside = np.zeros(np.shape(two_theta), bool)
+    for a, b in gaps:
+        inside |= (two_theta > a) & (two_theta < b)
+    return inside
+
+
 def _peaks_range(two_theta_obs: np.ndarray) -> tuple[float, float]:
     """The 2theta range (deg) candidates are scored over: the peaks' +-2 deg, inside 1-179 deg."""
     return max(float(two_theta_obs.min()) - 2.0, 1.0), min(float(two_theta_obs.max()) + 2.0, 179.0)
@@ -271,15 +305,31 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
     Pass ``intensity_units=ds["intensity"].attrs["units"]`` when the pattern is not in counts:
     the peak areas (``intensity_obs``) are in those units x deg. The result and its
     ``assignments`` keep the scan's provenance from the table's attrs (``source``).
+
+    The phases are scored over the range :func:`~nakit.xrd.peaks.fit_peaks` searched, from the
+    table's attrs (``two_theta_scanned``, less ``two_theta_gaps``), unless ``two_theta_range``
+    is given; a table without them (built by hand, or by an older nakit) is scored over its
+    peaks' range, flagged ``range_from_peaks``.
     """
     require_peak_table(peaks, "identify_phases")
     res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
-                              intensity_obs=peaks["area"].values if "area" in peaks else None, **kw)
+                              intensity_obs=peaks["area"].values if "area" in peaks else None,
+                              **{**_scanned_range(peaks), **kw})
     if "two_theta_sigma" in peaks:
         res.assignments["two_theta_sigma"] = peaks["two_theta_sigma"].values
     res.source = source_attrs(peaks)  # the scan fit_peaks made the table of
     res.assignments.attrs.update(res.source)  # so that a cell refined on them (refine_cell) names it too
     return res
+
+
+def _scanned_range(peaks: pd.DataFrame) -> dict:
+    """``two_theta_range`` and ``gaps`` for :func:`identify_phases_raw` from a peak table's attrs
+    (:func:`~nakit.xrd.peaks.fit_peaks` puts them there); {} when it has none."""
+    scanned = peaks.attrs.get("two_theta_scanned")
+    if scanned is None:
+        return {}
+    return {"two_theta_range": tuple(float(v) for v in scanned),
+            "gaps": [tuple(float(v) for v in g) for g in peaks.attrs.get("two_theta_gaps", ())]}
 
 
 def _simulable(crystal: Crystal, wavelength, lo: float, hi: float) -> bool:
@@ -340,8 +390,9 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     others = [name for name in library() if name not in taken]
     if not others or peaks.empty:
         return []
-    lo, hi = _peaks_range(np.asarray(peaks["two_theta"], dtype=float))
-    # only an offer: a library structure that cannot be simulated over the peaks' range at this wavelength
+    lo, hi = kw.get("two_theta_range") or _scanned_range(peaks).get("two_theta_range") or _peaks_range(
+        np.asarray(peaks["two_theta"], dtype=float))
+    # only an offer: a library structure that cannot be simulated over the scored range at this wavelength
     # (S8's 3300 A^3 cell down to a wavelength in nm read as angstrom) is not offered, instead of failing
     # the sample whose candidates could be
     others = [name for name in others if _simulable(reference(name), wavelength, lo, hi)]

@@ -104,8 +104,11 @@ def test_a_library_phase_too_large_for_the_wavelength_is_not_offered_instead_of_
     with pytest.warns(UserWarning, match="a wavelength in nm"):
         ds = read_xrd(peer_file("xrd", "xylib", "BT86_.UXD"), wavelength=0.15406)
     peaks = fit_peaks(ds)
+    # what the offer used to run into, over the peaks' range +-2 deg it scored then (to 41.4 deg; phases are
+    # now scored over the scan's 3-40 deg, where S8 can be simulated, so the range is given here)
+    peaks_range = (float(peaks["two_theta"].min()) - 2, float(peaks["two_theta"].max()) + 2)
     with pytest.raises(ParameterError, match="S8_Fddd: down to d = 0.182 angstrom"):
-        identify_phases(peaks, ds.attrs["wavelength"], ["S8_Fddd"])  # what the offer used to run into
+        identify_phases(peaks, ds.attrs["wavelength"], ["S8_Fddd"], two_theta_range=peaks_range)
     offers = suggest_phases(peaks, ds.attrs["wavelength"], ["Na_Im-3m", "Cu3Au_Pm-3m"])
     assert all(name != "S8_Fddd" for name, _, _ in offers)
 
