@@ -178,7 +178,7 @@ class BandFit(FromMeasurement, Result):
         Both areas come from the one fit of every band, so a band's neighbours are modelled
         rather than absorbed into it; the error is propagated from the fit's covariance with
         the two areas' correlation (overlapping bands share counts):
-        :math:`\sigma_r^2 = r^2 (\sigma_n^2 / A_n^2 + \sigma_d^2 / A_d^2 - 2 c_{nd} / (A_n A_d))`.
+        :math:`\\sigma_r^2 = r^2 (\\sigma_n^2 / A_n^2 + \\sigma_d^2 / A_d^2 - 2 c_{nd} / (A_n A_d))`.
 
         Returns
         -------
@@ -190,10 +190,12 @@ class BandFit(FromMeasurement, Result):
         rows = [self.row(numerator), self.row(denominator)]
         value = float(rows[0]["area"] / rows[1]["area"]) if rows[1]["area"] != 0 else np.nan
         sigma = np.nan
-        prefix = {b.name: b.prefix for b in self.bands}
-        names = [f"{prefix[r['band']]}amplitude" for r in rows]
+        band = {b.name: b for b in self.bands}
+        names = [f"{band[r['band']].prefix}amplitude" for r in rows]
         covar, var_names = getattr(self.result, "covar", None), list(self.result.var_names)
-        if covar is not None and all(n in var_names for n in names) and np.isfinite(value):
+        # a BWF's area is the integral over the window, not its amplitude parameter: no covariance for it
+        bwf = any(band[r["band"]].shape == "bwf" for r in rows)
+        if covar is not None and not bwf and all(n in var_names for n in names) and np.isfinite(value):
             i, j = (var_names.index(n) for n in names)
             a, b = (float(r["area"]) for r in rows)
             rel = covar[i, i] / a**2 + covar[j, j] / b**2 - 2 * covar[i, j] / (a * b)

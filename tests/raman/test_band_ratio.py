@@ -58,3 +58,16 @@ def test_ratio_with_a_band_the_data_do_not_show_is_flagged_with_that_band_s_reas
     assert flags and all(f.startswith("shoulder: ") or "standard error" in f or "fit" in f for f in flags)
     assert any("not significantly above zero" in f or "at its bound" in f for f in flags)
 
+
+
+def test_a_bwf_band_s_ratio_has_no_covariance_error():
+    # a BWF's area is its integral over the window, not its amplitude parameter: no error from the covariance
+    from lmfit.lineshapes import breit_wigner
+
+    x = np.linspace(1100, 1800, 701)
+    y = breit_wigner(x, 50, 1585, 60, -8) + lorentzian(x, 9000, 1340, 40) + 1
+    fit = fit_bands_raw(x, y, [Band("G", 1580, "bwf", tolerance=30, fwhm=50), Band("D", 1340, tolerance=30, fwhm=60)],
+                        background="constant", warn=False)
+    value, sigma, flags = fit.area_ratio("D", "G")
+    assert value == pytest.approx(fit.row("D").area / fit.row("G").area)
+    assert np.isnan(sigma) and "no standard error (no covariance for the two areas)" in flags
