@@ -120,6 +120,8 @@ def _expected(default: Any) -> str:
         return f"a whole number like {default!r}"
     if isinstance(default, (list, tuple)) and default and all(map(_is_int, default)):
         return f"a list of whole numbers like {list(default)!r}"
+    if isinstance(default, float):
+        return f"a number like {default:g}"
     return f"{type(default).__name__} like {default!r}"
 
 

@@ -82,7 +82,7 @@ def test_prepare_checks_allowed_values_and_sample_entries_all_at_once(documented
     msg = str(err.value)
     for expected in ["parameter 'branch': 'both' is not allowed (one of: 'adsorption', 'desorption')",
                      "parameter 'order': 2.5 is not allowed (one of: 1, 2, 3)",
-                     "parameter 'threshold': expected float",
+                     "parameter 'threshold': expected a number like 0.001, got str",
                      "entry 1 ('A'): unknown key(s) 'colour' (known: label, file, sample_mass_g)",
                      "entry 2 ('A'): duplicate label 'A' (also entry 1)",
                      "entry 2 ('A'): input file", "missing.txt does not exist",

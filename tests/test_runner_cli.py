@@ -36,7 +36,7 @@ def test_prepare_lists_every_problem_before_running(toy):
         runner.prepare(toy, {"scael": 2, "scale": "big", "data_file": "missing.txt"})
     msg = str(err.value)
     assert "unknown parameter 'scael'" in msg
-    assert "parameter 'scale': expected float" in msg
+    assert "parameter 'scale': expected a number like" in msg
     assert "missing.txt does not exist" in msg
 
 
@@ -139,7 +139,7 @@ def test_cli_bad_yaml_names_line(toy, tmp_path, capsys):
 def test_cli_finds_project_notebook_by_name(tmp_path, capsys):
     # refused before a kernel starts, but only after the name was resolved to notebooks/
     assert cli.main(["run", "00_synthesis_stoichiometry", "-p", "electrons", "two", "-o", str(tmp_path)]) == 2
-    assert "00_synthesis_stoichiometry.ipynb: parameter 'electrons': expected a whole number like 2, got str 'two'" in capsys.readouterr().err
+    assert "00_synthesis_stoichiometry.ipynb: parameter 'electrons': expected a number like 2, got str 'two'" in capsys.readouterr().err
 
 
 def test_fast_papermill_import_keeps_notebook_validation():
