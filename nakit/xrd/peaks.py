@@ -478,7 +478,8 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if_none
         What a scan with no peak to fit gives (none above ``min_snr``, or none of ``positions``
         in ``two_theta_range``, or every one refused as a spike): ``"raise"`` a
-        :class:`ParameterError` naming the file and the threshold (or the spikes); ``"empty"`` a table with no rows and the usual columns
+        :class:`ParameterError` naming the file and the threshold (or the spikes); ``"empty"`` a
+        table with no rows and the usual columns
         (:func:`empty_peak_table`), for a batch in which an amorphous or background-only scan
         is a finding, not a failure (:func:`no_peaks_note` says why it is empty).
 
@@ -654,8 +655,8 @@ def _fit_and_refit(x, y, positions, wl, background, sig, found, max_fwhm, min_si
             # that can show it): a spike, refused, saying so (Empyrean's film scan: one point of 22
             # counts among ~9, fitted 0.030 deg wide at a 0.06 deg step, was its only "peak")
             refused += [{"two_theta": float(c), "reason": (
-                f"the candidate at {c:.3f}° 2θ was fitted {w:.3f}° wide, not wider than two steps ({2 * step:.3f}°): "
-                "a spike of a point or two, not a Bragg peak")}
+                f"the candidate at {c:.3f}° 2θ was fitted {w:.3f}° wide, not wider than two steps "
+                f"({2 * step:.3f}°): a spike of a point or two, not a Bragg peak")}
                 for c, w in zip(df.loc[spikes, "two_theta"], df.loc[spikes, "fwhm"])]
             df = df[~spikes] if spikes.all() else _fit_groups(
                 x, y, df.loc[~spikes, "two_theta"].values, wl, background, sig, **kw, fitted=fitted,

@@ -3,9 +3,9 @@
 A reference line is *matched* when an observed peak lies within ``tolerance`` deg of it.
 For each phase the score is the share of its expected intensity (lines above
 ``min_relative`` % in the scanned range) that is matched; a phase is *present* when
-that coverage reaches ``min_coverage`` and at least ``min_lines`` lines match. Each observed peak is assigned a line of a present
-phase strong enough to be it, each line to one peak (:func:`_assign`); peaks no present phase
-explains are the "impurity" list.
+that coverage reaches ``min_coverage`` and at least ``min_lines`` lines match. Each
+observed peak is assigned a line of a present phase strong enough to be it, each line to one
+peak (:func:`_assign`); peaks no present phase explains are the "impurity" list.
 """
 
 from __future__ import annotations
@@ -143,9 +143,9 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     range_note = ""
     if two_theta_range is None:
         two_theta_range = _peaks_range(tt)
-        range_note = (f"the scanned range is not known: scored over the peaks' range +-2 deg "
-                      f"({two_theta_range[0]:.2f}-{two_theta_range[1]:.2f} deg), where a line outside it counts neither "
-                      "for nor against a phase")
+        lo, hi = two_theta_range
+        range_note = (f"the scanned range is not known: scored over the peaks' range +-2 deg ({lo:.2f}-{hi:.2f} "
+                      "deg), where a line outside it counts neither for nor against a phase")
     lo, hi = (float(v) for v in two_theta_range)
     rows, sticks = [], {}
     for cand in candidates:
