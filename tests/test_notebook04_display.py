@@ -85,7 +85,9 @@ def test_results_table_shows_flags_and_notes_whole(paper_run):
 def test_incomplete_cycle_flag_has_no_nan_and_is_shown_whole(neware_run):
     rows = _rows(neware_run / "results" / "headline.csv")
     flags = [r["flags"] for r in rows if r["flags"]]
-    assert flags and all("incomplete cycle" in f for f in flags)
+    # the results over the last cycles carry the cut-short cycle (the first discharge does not: d90d34b)
+    over_the_end = [r["flags"] for r in rows if r["key"] in ("capacity_retention", "final_discharge_capacity")]
+    assert over_the_end and all("incomplete cycle" in f for f in over_the_end)
     assert not [f for f in flags if re.search(r"\bNaN\b", f)]
     html = _html(neware_run)
     assert "...</td>" not in html and "NaN where" not in html

@@ -246,4 +246,6 @@ def test_cycling_matches_the_instrument_and_flags_what_needs_care(cycling_run):
     assert rows[("graphite/Li", "capacity_retention")]["value"] == ""
     assert "one complete cycle (cycle 1)" in rows[("graphite/Li", "capacity_retention")]["note"]
     assert float(rows[("Neware cell", "capacity_retention")]["value"]) < 100.0
-    assert rows[("LAND cell", "capacity_retention")]["flags"] == ""
+    # the LAND record steps its current (a rate test): its retention compares cycles at different currents
+    assert rows[("LAND cell", "capacity_retention")]["flags"].startswith(
+        "the current changes: 158.2 mA/g in cycle 1, 1800 mA/g in cycle 14")

@@ -84,10 +84,14 @@ def test_exponential_fade_recovers_the_stand_in_and_agrees_with_its_predictions(
 def test_peer_cycler_fade_fits_that_extrapolate_are_flagged_everywhere(tmp_path):
     """cellpy's Neware exports: 4 and 19 cycles whose exponential 'plateau' lies far beyond the data."""
     short = _summary(peer_file("echem", "cellpy", "neware_uio.csv"))
-    expected = ("fade_not_significant", "plateau_extrapolated", "plateau_negative")
+    # (its cycles 2-3 ran at 0.21 mA, 4-5 at 0.99 mA: a step of current as well, fe2d79e)
+    expected = ("fade_not_significant", "plateau_extrapolated", "plateau_negative", "current_changes")
     words = ("no significant fade (the fade term is under twice its standard error)",
              "plateau extrapolated (the decay constant is longer than the cycles fitted, so c_c lies beyond the data)",
-             "plateau c_c below zero (no physical capacity)")
+             "plateau c_c below zero (no physical capacity)",
+             "fitted across steps of current: the current changes: 0.2136 mA in cycles 2-3, 0.9917 mA in cycles 4-5 "
+             "(the mean discharge current differs by more than 10 %); a cell gives less capacity at a higher current, "
+             "so these capacities differ by rate as well as by fade")
     with pytest.warns(NakitWarning, match=re.escape("exponential fade fit flagged: " + "; ".join(words))):
         fit = fit_fade(short, "exponential", cycles=slice(2, None))
     assert fit.flag_details == words
