@@ -29,7 +29,7 @@ from ..fitutil import at_bound, one_blas_thread  # at_bound: the band fits' crit
 from ..validation import as_float_array, same_length, sorted_by
 from ..datamodel import FromMeasurement, Result, naming_source, source_attrs
 from ._inputs import scan_in_order
-from .counting import counting, no_pattern_reason, point_variance, span_reason
+from .counting import Counting, counting, no_pattern_reason, point_variance, span_reason
 
 #: Typical amorphous humps for Cu K-alpha (centre, FWHM in deg 2theta).
 HUMPS = {
@@ -166,7 +166,7 @@ ONE_ON_X_MIN_SPAN = 2.0
 
 def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
                        window_deg: float = 0.6, intensity_units: str = "counts",
-                       one_on_x: bool | None = None) -> BackgroundFit:
+                       one_on_x: bool | None = None, scatter: Counting | None = None) -> BackgroundFit:
     """Fit polynomial + Gaussian humps to the SNIP background of a pattern.
 
     Parameters
@@ -180,6 +180,10 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     one_on_x
         Add a term b * 2theta_0 / 2theta to the smooth background; ``None`` (default): when
         the scan ends at least :data:`ONE_ON_X_MIN_SPAN` times its start angle.
+    scatter
+        The scan's :func:`~nakit.xrd.counting.counting`, which decides the noise its peaks are
+        judged against; computed from ``intensity`` when not given (:func:`fit_background` gives
+        the Dataset's, which knows the file's unit and sigma column).
 
     Returns
     -------
@@ -203,7 +207,7 @@ def fit_background_raw(two_theta, intensity, humps=("kapton",), degree: int = 2,
     x, y = sorted_by(x, y, name="two_theta")
     if narrow := span_reason(x):  # (the peak mask's 0.6-deg window would outgrow the scan)
         raise FitError(narrow)
-    scatter = counting(y)
+    scatter = counting(y) if scatter is None else scatter
     if reason := no_pattern_reason(y, scatter, two_theta=x):
         raise FitError(reason)
     est = snip_background(x, y, window_deg)
@@ -299,6 +303,6 @@ def fit_background(ds: xr.Dataset, humps=("kapton",), degree: int = 2, window_de
         intensity_units = ds["intensity"].attrs.get("units", "counts")
     with naming_source(ds, (FitError, ParameterError)):  # a hump outside this scan: named with it
         fit = fit_background_raw(ds["two_theta"].values, ds["intensity"].values, humps, degree, window_deg,
-                                 intensity_units, one_on_x=one_on_x)
+                                 intensity_units, one_on_x=one_on_x, scatter=counting(ds))
     fit.source = source_attrs(ds)
     return fit

@@ -8,7 +8,11 @@ and was reported as amorphous; one multiplied by 100 showed twice its real peaks
 its background subtracted showed 41 and 44 peaks for 25 (every wiggle of its baseline,
 whose scatter is the background's it no longer shows). The scatter of the points themselves
 says which it is (:func:`counting`), and for intensities that are not raw counts it is the
-noise each point is judged against (:func:`point_variance`).
+noise each point is judged against (:func:`point_variance`). A scan divided by a factor of
+1.3-4 scatters 0.3-0.9 times what counting gives, which is also how a position-sensitive
+detector's rebinned counts scatter (0.46): its values are then told apart by being whole numbers
+or not, unless the file gives their uncertainty; and a file that names its unit (counts/s,
+arbitrary units) is taken at its word.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import xarray as xr
+
+from ..errors import ParameterError
 
 #: the median of a chi-square variable with one degree of freedom: scales a median of squared
 #: normal deviates to their variance
@@ -28,6 +35,17 @@ COUNTS_DISPERSION = (0.25, 2.0)
 
 #: the share of a scan's points, by level, taken as its background in :attr:`Counting.baseline`
 BASELINE_SHARE = 1 / 3
+
+#: below this dispersion, values that are not whole numbers are not raw counts (:attr:`Counting.raw`):
+#: raw counts scatter 0.9-1.4 times what counting gives; counts divided by 1.4 or more scatter less
+#: than this (a factor closer to 1 misjudges the noise by less than that factor)
+FRACTIONAL_DISPERSION = 0.8
+#: the share of a scan's values off the quarter grid (:func:`fractional_share`) above which they are
+#: not whole numbers: NOMAD's BRML 23-012 holds 1 % x.5 values among whole counts, and is raw
+FRACTIONAL_SHARE = 0.5
+#: how far a value may lie from the quarter grid and still be on it (the float noise of a value
+#: written with a few decimals, or stored as float32)
+GRID_NOISE = 1e-3
 
 
 def _scatter(intensity):
@@ -76,12 +94,31 @@ class Counting:
     points: int
     #: the scan's 1st percentile: how far its lowest points stand above zero
     floor: float = 0.0
+    #: the unit the file gives the intensities in ("counts" unless it names another: counts/s, arb. units)
+    unit: str = "counts"
+    #: the share of the values that are not whole numbers (:func:`fractional_share`)
+    fractional: float = 0.0
+    #: whether the file gives each point's standard uncertainty (a sigma column); None when not known
+    #: (:func:`counting` of the values alone)
+    sigma: bool | None = None
 
     @property
     def raw(self) -> bool:
+        """Raw counts: no negative value, a scatter as counting gives, the file's unit counts, and
+        whole numbers unless they scatter as counts do or the file gives their uncertainty (a
+        position-sensitive detector's rebinned counts, 0.46). Values that are not whole numbers
+        and scatter well below counting (:data:`FRACTIONAL_DISPERSION`) are counts divided by a
+        factor (per second, normalised): their noise is measured instead."""
         lo, hi = COUNTS_DISPERSION
         within = [lo <= d <= hi for d in (self.dispersion, self.baseline) if np.isfinite(d)]
-        return self.negative == 0 and all(within)
+        return self.negative == 0 and all(within) and self.unit == "counts" and not self._divided
+
+    @property
+    def _divided(self) -> bool:
+        """Values that are not whole numbers, scattering well below counting, with a file known to give
+        no uncertainty of them: counts divided by a factor (:attr:`raw`)."""
+        return (self.sigma is False and self.fractional > FRACTIONAL_SHARE
+                and self.dispersion < FRACTIONAL_DISPERSION)
 
     @property
     def scaled(self) -> bool:
@@ -126,6 +163,12 @@ class Counting:
         lo, hi = COUNTS_DISPERSION
         if self.negative:
             why = f"{self.negative} of {self.points} are negative (background-subtracted data?)"
+        elif self.unit != "counts":
+            why = f"the file gives them in {self.unit}"
+        elif self._divided:
+            why = (f"{100 * self.fractional:.0f} % of them are not whole numbers and their point-to-point scatter is "
+                   f"{self.dispersion:.2g} times (in variance) what counting gives: counts divided by a factor "
+                   "(counts per second, normalised or scaled data?), and the file gives no uncertainty of them")
         elif not lo <= self.dispersion <= hi:
             why = (f"their point-to-point scatter is {self.dispersion:.2g} times (in variance) what counting gives, "
                    f"{'less' if self.dispersion < lo else 'more'} than raw counts show (counts per second, "
@@ -177,18 +220,42 @@ def zero_runs(intensity) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(starts, stops) if b - a >= MIN_ZERO_RUN and a > 0 and b < y.size]
 
 
-def counting(intensity) -> Counting:
-    """The :class:`Counting` of ``intensity``: computed once per scan, for every check that needs it."""
+def fractional_share(intensity) -> float:
+    """The share of the values of ``intensity`` that are not whole numbers: off the quarter grid by
+    more than :data:`GRID_NOISE` (a detector that averages two or four channels writes x.5 and x.25
+    values of counts, which are kept whole)."""
     y = np.asarray(intensity, dtype=float)
+    if not y.size:
+        return 0.0
+    return float(np.mean(np.abs(4 * y - np.round(4 * y)) > 4 * GRID_NOISE))
+
+
+def counting(scan) -> Counting:
+    """The :class:`Counting` of a scan: computed once per scan, for every check that needs it.
+
+    Parameters
+    ----------
+    scan
+        A Dataset read by :func:`nakit.xrd.readers.read_xrd` (its ``intensity``, that variable's
+        ``units`` and whether it has an ``intensity_sigma``), or the intensities alone. Pass the
+        Dataset: the values alone say nothing of the file's unit or of a sigma column, so values
+        that are not whole numbers are then not judged (:attr:`Counting.raw`).
+    """
+    unit, sigma = "counts", None
+    if isinstance(scan, xr.Dataset):
+        unit, sigma = str(scan["intensity"].attrs.get("units", "counts")), "intensity_sigma" in scan
+        scan = scan["intensity"]
+    y = np.asarray(scan, dtype=float)
     negative = int(negative_points(y).size)
+    facts = {"unit": unit, "fractional": fractional_share(y), "sigma": sigma}
     if y.size < 7:
-        return Counting(1.0, 1.0, negative, int(y.size))
+        return Counting(1.0, 1.0, negative, int(y.size), **facts)
     mu, q = _scatter(y)
     if q.size < 5:
-        return Counting(1.0, 1.0, negative, int(y.size))
+        return Counting(1.0, 1.0, negative, int(y.size), **facts)
     low = mu <= np.quantile(mu, BASELINE_SHARE)
     return Counting(float(np.median(q)), float(np.median(q[low])), negative, int(y.size),
-                    float(np.percentile(y, 1)))
+                    float(np.percentile(y, 1)), **facts)
 
 
 def point_variance(two_theta, intensity, window_deg: float = 2.0) -> np.ndarray:
@@ -265,7 +332,18 @@ def scan_gaps(two_theta) -> list[tuple[float, float]]:
     A scan cut where a detector saturated, a range left out of the measurement program, or two
     ranges joined: a peak there is neither found nor missed, and a line drawn across says nothing
     was there.
+
+    Parameters
+    ----------
+    two_theta
+        The scan's 2theta (deg), or a Dataset read by :func:`nakit.xrd.readers.read_xrd` (its ``two_theta``).
     """
+    if isinstance(two_theta, xr.Dataset):
+        if "two_theta" not in two_theta.variables:
+            held = ", ".join(map(str, two_theta.variables)) or "nothing"
+            raise ParameterError(f"scan_gaps: the Dataset has no 'two_theta' (it holds {held}); give a scan read by "
+                                 "nakit.xrd.read_xrd, or its 2theta values")
+        two_theta = two_theta["two_theta"]
     x = np.sort(np.asarray(two_theta, dtype=float))
     return [(float(x[i]), float(x[i + 1])) for i in _wide_steps(x)]
 

@@ -40,8 +40,11 @@ a file whose anode, K-alpha1 and K-alpha2 disagree is read as stated with a warn
 channel-cut or Johansson optic, an XRDML's incident-beam ``<monochromator>``) leaves the tube's
 K-alpha2 out of the beam, whatever the tube's lines say: the scan is read K-alpha1 only and its attr
 ``instrument_ka1_monochromator`` names the optic (:func:`_ka1_only`). Where the file states that its intensities are the detector's counts
-(XRDML, BRML) a negative one is refused naming the point; a run of exact zeros inside a scan
-of counts well above zero is warned about (:func:`nakit.xrd.counting.zero_runs`).
+(XRDML, BRML) a negative one is refused naming the point, and a Bruker RAW v1-v3 value that is
+negative or fractional (the format stores whole counts) naming its point and byte offset; a run
+of exact zeros inside a scan of counts well above zero is warned about
+(:func:`nakit.xrd.counting.zero_runs`). A text file's header naming the intensity's unit (``Intensity
+(cps)``, ``I (a.u.)``) gives the ``units`` attr (:func:`_stated_intensity_unit`).
 """
 
 from __future__ import annotations
@@ -323,6 +326,9 @@ def detect_format(data: bytes, suffix: str, path) -> str:
             break
     else:
         head = head.decode("latin-1")
+    # line ends as _text reads them: a file with CR alone between its lines (old Mac exports) has no
+    # line start for the "^" below to match after its first line otherwise
+    head = head.replace("\r\n", "\n").replace("\r", "\n")
     if "<xrdMeasurements" in head:
         return "xrdml"
     if re.match(r"\s*\*RAS_DATA_START", head) or "*RAS_HEADER_START" in head:
@@ -662,12 +668,34 @@ class _Bin:
                                   "finite start and a positive step", field=f"byte {header_at} (range {index})")
         return _steps(start, step, n), self.floats(offset, n, stride)
 
+    def check_counts(self, x: np.ndarray, y: np.ndarray, offset: int, *, index: int, stride: int = 4) -> None:
+        """Refuse a range of counts holding values no count can be: negative or fractional ones.
+
+        RAW v1-v3 store the detector's counts per step as float32, which holds every count up to
+        2**24 exactly: a negative or fractional value (-0.0215 among counts of ~350, 296.992) is a
+        damaged byte, and read as measured it was fitted as a dip or taken for a background
+        subtracted before export. Named with its point, 2theta and byte offset.
+        """
+        bad = np.flatnonzero((y < 0) | (np.abs(y - np.round(y)) > FLOAT32_COUNT_NOISE))
+        if not bad.size:
+            return
+        shown = "; ".join(f"point {k + 1} ({x[k]:.6g} deg, byte {offset + stride * k}): {y[k]:.9g}"
+                          for k in bad[:5]) + ("; ..." if bad.size > 5 else "")
+        raise InvalidDataError(self.path, f"range {index} holds {bad.size} value(s) no count can be, negative or "
+                               f"fractional, where the format stores whole counts: {shown}. The file is damaged "
+                               "(flipped bytes?)", field=f"byte {offset + stride * int(bad[0])}")
+
     def check_consumed(self, offset: int, what: str) -> None:
         """Refuse bytes left after the last range: the step counts do not describe the file."""
         if offset != len(self.data):
             raise FileFormatError(self.path, f"{len(self.data) - offset} bytes follow the last range's {what}: a "
                                   "range header's step count does not match the data (corrupt header?)",
                                   field=f"byte {offset}")
+
+
+#: counts: how far a count stored as float32 may lie from a whole number (none: float32 holds every
+#: whole number up to 2**24 exactly; a damaged byte moves one by 1/256 or more, 296.992 for 297)
+FLOAT32_COUNT_NOISE = 1e-3
 
 
 def _steps(start: float, step: float, n: int) -> np.ndarray:
@@ -702,6 +730,7 @@ def _raw_v1(b: _Bin) -> list[_Scan]:
         ka1, ka2 = b.unpack("ff", off + 68)
         (more,) = b.unpack("I", off + 148)
         x, y = b.scan_range(off + 152, steps, start, step, index=len(scans), header_at=off)
+        b.check_counts(x, y, off + 152, index=len(scans))
         off += 152 + 4 * x.size
         wl = Wavelength._checked(ka1, ka2, 0.5) if ka1 > 0 else None
         scans.append(_Scan(x, y, meta={"version": "RAW v1", "sample": sample, "time_per_step_s": t_step},
@@ -721,6 +750,7 @@ def _raw_v2(b: _Bin) -> list[_Scan]:
             raise FileFormatError(b.path, f"range header length {hlen} too short", field=f"byte {off}")
         t_step, step, start = b.unpack("fff", off + 8)
         x, y = b.scan_range(off + hlen, steps, start, step, index=r, header_at=off)
+        b.check_counts(x, y, off + hlen, index=r)
         off += hlen + 4 * x.size
         scans.append(_Scan(x, y, meta={"version": "RAW v2", "anode": anode, "time_per_step_s": t_step},
                            wavelength=wl))
@@ -747,6 +777,7 @@ def _raw_v3(b: _Bin) -> list[_Scan]:
         (used_lambda,) = b.unpack("d", off + 240)
         (supp,) = b.unpack("I", off + 256)
         x, y = b.scan_range(off + hlen + supp, steps, start_2t, step, index=r, header_at=off)
+        b.check_counts(x, y, off + hlen + supp, index=r)
         off += hlen + supp + 4 * x.size
         wl = file_wl or (Wavelength._checked(used_lambda, None, 0.0) if used_lambda > 0 else None)
         scans.append(_Scan(x, y, meta={**meta, "time_per_step_s": float(t_step)}, wavelength=wl))
@@ -784,7 +815,9 @@ def _raw_v4(b: _Bin) -> list[_Scan]:
         datum, hdr = b.unpack("II", off + 136)
         if datum not in (4, 8):
             raise FileFormatError(b.path, f"{datum} bytes per step; expected 4 or 8", field=f"byte {off + 136}")
-        # 8-byte steps (DIFFRAC.EVA) hold the float32 intensity followed by a 4-byte status word
+        # 8-byte steps (DIFFRAC.EVA) hold the float32 intensity followed by a 4-byte status word. The values
+        # are not checked as counts (_Bin.check_counts): DIFFRAC.EVA, which writes RAW4, also saves scans it
+        # has processed, and NOMAD's RAW4 fixture holds negative, fractional (scrambled) values on purpose
         x, y = b.scan_range(off + 160 + hdr, steps, start, step, index=len(scans), header_at=off, stride=datum)
         off += 160 + hdr + datum * x.size
         if scan_type not in ("Locked Coupled", "Unlocked Coupled", "TwoTheta", "Detector Scan", ""):
@@ -949,10 +982,14 @@ def _column_names(lines: list[str], ncol: int) -> tuple[int, list[str]] | None:
             last = (lineno, names)
     if last is None or len(last[1]) != ncol:
         return None
-    first = last[1][0].lower()
-    angle = (first_column_technique(first) == "xrd" or first in ("x", "tth", "2t")
-             or any(p.match(first) for p in (_Q_NAME, _D_NAME, _THETA_NAME)))
-    return last if angle else None
+    return last if _angle_name(last[1][0]) else None
+
+
+def _angle_name(name: str) -> bool:
+    """Whether a header's first column ``name`` is an angle's (``2theta``, ``tth``, ``x``; Q or d)."""
+    first = name.strip().lower()
+    return (first_column_technique(first) == "xrd" or first in ("x", "tth", "2t")
+            or any(p.match(first) for p in (_Q_NAME, _D_NAME, _THETA_NAME)))
 
 
 def _third_column_sigma(path, arr: np.ndarray, linenos: list[int], lines: list[str]) -> np.ndarray | None:
@@ -994,6 +1031,37 @@ def _third_column_sigma(path, arr: np.ndarray, linenos: list[int], lines: list[s
     return sigma
 
 
+#: a header's words for an intensity column that is not counts: a count rate, or arbitrary
+#: (normalised, relative, percent) units; nakit's name for each
+_RATE_UNIT = re.compile(r"\bcps\b|\bc(oun)?ts?\s*/\s*s(ec)?\b|counts?\s+per\s+s(ec(ond)?)?\b|\bc/s\b", re.IGNORECASE)
+_ARBITRARY_UNIT = re.compile(r"\ba\.\s?u\.?|\bau\b|\barb|normali[sz]ed|relative|\brel\b|%", re.IGNORECASE)
+
+
+def _stated_intensity_unit(lines: list[str]) -> str:
+    """The intensity's unit as the header line naming the columns gives it (``2Theta,Intensity (cps)``:
+    "counts/s"; ``I (a.u.)``, ``normalised intensity``: "arb. units"); "counts" when it names
+    none, as a two-column export is read. The header is the last line before the data, its first
+    column an angle's (:func:`_angle_name`: a comment sentence is none); only the columns after
+    the first are read (2theta's own unit is in the first)."""
+    header = None
+    for raw in lines:
+        text = raw.strip().lstrip("#;!%'\"/").strip()
+        if re.fullmatch(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?", re.split(r"[\t,;\s]+", text)[0]):
+            break  # the data ("2theta I" is not)
+        header = text or header
+    if not header:
+        return "counts"
+    fields = re.split(r"\t|,|;|\s{2,}", header)
+    if len(fields) < 2:  # names apart by single spaces ("2theta I(cps)")
+        fields = header.split(" ", 1)
+    if len(fields) < 2 or not _angle_name(re.sub(r"\(.*|\[.*", "", fields[0])):
+        return "counts"
+    rest = " ".join(fields[1:])
+    if _RATE_UNIT.search(rest):
+        return "counts/s"
+    return "arb. units" if _ARBITRARY_UNIT.search(rest) else "counts"
+
+
 def _parse_xy(data: bytes, path) -> list[_Scan]:
     lines, ends = _text(data, path)
     axis = _first_column_axis(lines, path)
@@ -1007,7 +1075,8 @@ def _parse_xy(data: bytes, path) -> list[_Scan]:
     stated = _comment_wavelength(lines)
     if stated:  # words, not a format: never taken as the wavelength, but said and checked (read_xrd_scans)
         meta.update(comment_wavelength=stated[1], comment_wavelength_line=f"line {stated[0]}: {stated[2][:80]!r}")
-    return [_Scan(arr[:, 0], arr[:, 1], sigma, units="counts", meta=meta, axis=axis)]
+    return [_Scan(arr[:, 0], arr[:, 1], sigma, units=_stated_intensity_unit(lines), meta=meta,
+                  axis=axis)]
 
 
 def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:
@@ -1053,6 +1122,7 @@ def _parse_panalytical_csv(data: bytes, path) -> list[_Scan]:
 def _parse_uxd(data: bytes, path) -> list[_Scan]:
     # Keys accumulate: a range inherits the file header and every earlier key it does not override.
     keys: dict[str, str] = {}
+    key_lines: dict[str, int] = {}  # the line each key was last set on, for the messages
     scans, block, block_start, kind = [], [], 0, None
 
     def flush():
@@ -1069,8 +1139,9 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
             x, y = arr[:, 0], arr[:, 1]
         meta = {k.lstrip("_").lower(): v for k, v in keys.items()
                 if k in ("_SAMPLE", "_ANODE", "_DATEMEASURED", "_GONIOMETER_RADIUS", "_STEPTIME")}
+        wavelength, no_wavelength = _uxd_wavelength(keys, key_lines, path)
         scans.append(_Scan(x, y, units="counts/s" if "CPS" in kind else "counts", meta=meta,
-                           wavelength=_uxd_wavelength(keys, path)))
+                           wavelength=wavelength, no_wavelength=no_wavelength))
 
     lines, ends = _text(data, path)
     for lineno, raw in enumerate(lines, start=1):
@@ -1085,6 +1156,7 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
             key = key.strip().upper()
             if eq:
                 keys[key] = value.strip().strip("'")
+                key_lines[key] = lineno
             elif key.startswith(("_2THETA", "_COUNT", "_CPS", "_THETA")):
                 kind, block, block_start = key, [], lineno + 1
         elif kind is not None:
@@ -1100,9 +1172,18 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
 
 
 
-def _uxd_wavelength(keys, path) -> Wavelength | None:
+def _uxd_wavelength(keys: dict[str, str], key_lines: dict[str, int], path) -> tuple[Wavelength | None, str]:
     """The wavelengths of a UXD header (``_WL1``, ``_WL2``, ``_WLRATIO``; ``_RANGE_WL`` without
-    ``_WL1``) in angstrom, in the unit ``_WL_UNIT`` names."""
+    ``_WL1``) in angstrom, in the unit ``_WL_UNIT`` names, and why there is none when the file
+    writes one that is no wavelength (``_WL1=0``, ``_WL1=-1.5406``: words for
+    :attr:`_Scan.no_wavelength`, naming the line; "" otherwise).
+
+    Raises
+    ------
+    FileFormatError
+        A ``_WL_UNIT`` other than angstrom or nm; a wavelength outside any X-ray tube's range,
+        naming its line.
+    """
     def num(key):
         try:
             return float(keys[key])
@@ -1112,13 +1193,24 @@ def _uxd_wavelength(keys, path) -> Wavelength | None:
     unit = keys.get("_WL_UNIT", "A").strip()
     if unit.lower() not in WAVELENGTH_UNITS:
         raise FileFormatError(path, f"_WL_UNIT={unit!r}: expected 'A' (angstrom) or 'nm'", field="_WL_UNIT")
-    ka1, ka2, ratio = num("_WL1"), num("_WL2"), num("_WLRATIO")
-    if ka1 is None:
-        ka1 = num("_RANGE_WL")
+    key = "_WL1" if "_WL1" in keys else "_RANGE_WL"
+    if key not in keys:
+        return None, ""
+    ka1, ka2, ratio = num(key), num("_WL2"), num("_WLRATIO")
     if ka1 is None or ka1 <= 0:
-        return None
+        # written, but no wavelength: "states none" would send the user looking for a key that is there
+        other = num("_RANGE_WL") if key == "_WL1" else None
+        beside = (f" (its _RANGE_WL, line {key_lines['_RANGE_WL']}, says {other:g})"
+                  if other is not None and other > 0 else "")
+        return None, (f"states {key}={keys[key]!r} on line {key_lines[key]}, which is no wavelength (expected a "
+                      f"positive number, in {unit}){beside}")
     to_angstrom = WAVELENGTH_UNITS[unit.lower()]
-    return Wavelength._checked(ka1 * to_angstrom, ka2 * to_angstrom if ka2 and ka2 > 0 else None, ratio or 0.0)
+    try:
+        return Wavelength._checked(ka1 * to_angstrom, ka2 * to_angstrom if ka2 and ka2 > 0 else None,
+                                   ratio or 0.0), ""
+    except ParameterError as exc:
+        raise FileFormatError(path, f"the file states an impossible value: {exc}", line=key_lines[key],
+                              field=key) from None
 
 
 def _parse_gsas_std(data: bytes, path) -> list[_Scan]:
@@ -1283,7 +1375,9 @@ def _parse_xrdml(data: bytes, path) -> list[_Scan]:
     ``ratioKAlpha2KAlpha1``), then per ``<scan>`` its ``<dataPoints>``: 2Theta ``<positions>``
     (``listPositions``, or ``startPosition`` and ``endPosition``, in deg or rad), the
     ``commonCountingTime`` and the ``<intensities>`` (or ``<counts>``) in counts or cps (kcounts
-    and kcps times 1000). An intensity unit or angle unit not among those is refused; a
+    and kcps times 1000). A list stating one value per point (:func:`_xrdml_point_lists`) that
+    holds another number than the intensities is refused naming it. An intensity unit or angle
+    unit not among those is refused; a
     ``kAlpha1`` of 0 is no wavelength, said so; a ``startPosition`` above the ``endPosition`` is
     read as a scan downwards, with a warning.
     """
@@ -1327,9 +1421,11 @@ def _parse_xrdml(data: bytes, path) -> list[_Scan]:
         pos = next((p for p in dp.findall("positions") if p.get("axis") == "2Theta"), None)
         if pos is None:
             raise FileFormatError(path, f"scan {k} has no 2Theta positions", field="positions")
+        for where, count in _xrdml_point_lists(dp):
+            if count != y.size:
+                raise FileFormatError(path, f"scan {k}: {where} holds {count} values but <{ynode.tag}> holds "
+                                      f"{y.size}; expected one per point: values were lost or added", field=where)
         x = _xrdml_positions(pos, y.size, path, k)
-        if x.size != y.size:
-            raise FileFormatError(path, f"scan {k}: {x.size} positions but {y.size} intensities", field="dataPoints")
         t = _xml_number(dp.findtext("commonCountingTime"), path, f"scan {k} <commonCountingTime>",
                         "the counting time per step, a number of seconds")
         scans.append(_Scan(x, y, units=units, measured=True, no_wavelength=no_wavelength,
@@ -1338,6 +1434,24 @@ def _parse_xrdml(data: bytes, path) -> list[_Scan]:
     if not scans:
         raise FileFormatError(path, "no <scan> elements")
     return scans
+
+
+#: the elements of an XRDML ``<dataPoints>`` that hold one value per point, besides the intensities
+_XRDML_POINT_LISTS = ("countingTimes", "beamAttenuationFactors")
+
+
+def _xrdml_point_lists(dp) -> list[tuple[str, int]]:
+    """``(element, number of values)`` of each list in an XRDML ``<dataPoints>`` that states one value
+    per point: every axis's ``<listPositions>``, ``<countingTimes>``, ``<beamAttenuationFactors>``.
+
+    Each says how many points the scan has, as the intensities do. A scan stated by
+    ``startPosition``/``endPosition`` alone states no count (nor step): its step is taken from the
+    number of intensities, and nothing in the file can tell an intensity lost or added.
+    """
+    lists = [(f"<positions axis={p.get('axis')!r}><listPositions>", p.findtext("listPositions"))
+             for p in dp.findall("positions")]
+    lists += [(f"<{tag}>", dp.findtext(tag)) for tag in _XRDML_POINT_LISTS]
+    return [(where, len(text.split())) for where, text in lists if text and text.strip()]
 
 
 def _xrdml_primary_monochromator(meas) -> str | None:
