@@ -309,6 +309,14 @@ def _voltage_doubt(voltage: np.ndarray) -> str:
     if not v.size:
         return ""
     top = float(np.max(np.abs(v)))
+    beyond = np.abs(voltage) > CELL_VOLTAGE_MAX
+    if top > CELL_VOLTAGE_MAX and np.sum(beyond) < 0.5 * v.size:  # a few readings, not the record's unit
+        rows = np.flatnonzero(beyond)
+        return (f"{rows.size} of the record's {v.size} voltage readings lie beyond any single cell's "
+                f"({CELL_VOLTAGE_MAX:g} V), up to {top:.4g} V (point{'s' if rows.size > 1 else ''} "
+                f"{', '.join(str(int(r)) for r in rows[:5])}{', ...' if rows.size > 5 else ''}, counted from 0): glitches "
+                "or damaged rows? The capacities stand, but the energies and average voltages of the half-cycles "
+                "holding them are wrong")
     if top > CELL_VOLTAGE_MAX:
         return (f"the voltage reaches {top:.4g} V, beyond any single cell's ({CELL_VOLTAGE_MAX:g} V): millivolts under "
                 "a heading in V? give the sample's units {voltage: mV}; every voltage and energy is otherwise a "
@@ -325,6 +333,33 @@ def _voltage_doubt(voltage: np.ndarray) -> str:
                 f"{np.median(v):.3g} V): the cell's leads reversed, or the counter electrode's potential against the "
                 "working one? Then each half-cycle is named after the other and every voltage has its sign reversed")
     return ""
+
+
+#: V: an average voltage (energy / capacity) this far beyond the voltages its half-cycle ran over
+#: (plus 1 % of them) is no average of them
+AVERAGE_VOLTAGE_SLACK = 0.005
+
+
+def _average_outside(v_avg: np.ndarray, voltage: np.ndarray, hc: HalfCycles) -> str:
+    """Why the half-cycles' average voltages cannot be averages ("" when they can): energy /
+    capacity outside the lowest-to-highest voltage of its half-cycle, which no consistent record
+    gives. The energy and capacity columns are then not in the units their headers say (a
+    current in A under mA, a time in h under s, a cycler's energy in Wh under mWh): the EC-Lab
+    peer file with I/A for I/mA gave 2325.7 V."""
+    starts, _, keys, _ = hc.segments
+    lo, hi = np.full(hc.n, np.inf), np.full(hc.n, -np.inf)
+    np.minimum.at(lo, keys, np.minimum.reduceat(voltage, starts))
+    np.maximum.at(hi, keys, np.maximum.reduceat(voltage, starts))
+    slack = AVERAGE_VOLTAGE_SLACK + 0.01 * np.maximum(np.abs(lo), np.abs(hi))
+    with np.errstate(invalid="ignore"):
+        outside = np.flatnonzero(np.isfinite(v_avg) & ((v_avg < lo - slack) | (v_avg > hi + slack)))
+    if not outside.size:
+        return ""
+    shown = [f"cycle {hc.cycle0 + g // 2} {'charge' if g % 2 else 'discharge'} {v_avg[g]:.4g} V for "
+             f"{lo[g]:.4g}-{hi[g]:.4g} V" for g in outside[:3].tolist()]
+    return (f"the average voltage (energy / capacity) of {outside.size} half-cycle(s) lies outside the voltages it "
+            f"ran over ({'; '.join(shown)}{'; ...' if outside.size > 3 else ''}): the energy, capacity, current or "
+            "time is not in the unit its column's header says; the energies and average voltages are wrong")
 
 
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
@@ -462,8 +497,17 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     holds = constant_voltage_holds(state, cycle, voltage, record["current"].values, hc.segments)
     q_cv = holds.capacity(capacity, hc.first_active_row)
     q_cv[np.isnan(q)] = np.nan  # a half-cycle missing or cut short: nothing to say of its end
+    q_int = None
+    if source == "cycler":
+        q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
+        if cut is not None:
+            q_int[cut[0]] = np.nan
+    # the average voltage from an energy and a capacity of one source: nakit's energy (integral V dQ over
+    # its integrated charge) over the cycler's counter is off by however far the two charges differ
+    # (EC-Lab's gcpl.issue_149: 1.7 %, an average 3.355 V below the 3.414-3.432 V the discharge ran over)
+    q_for_energy = q_int if q_int is not None and en_name == "energy" else q
     with np.errstate(invalid="ignore", divide="ignore"):
-        v_avg = e / q
+        v_avg = e / q_for_energy
     v_med = hc.voltage_at(voltage, np.full(hc.n, 0.5))
     soc = np.linspace(*soc_window, n_soc)
     v_c = hc.voltage_at(voltage, np.tile(soc, (hc.n, 1)))[ch]
@@ -564,9 +608,6 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         data["discharge_cycle_cycler"] = var(own[dis], "1", "the cycler's own number of the cycle its file "
                                                             "puts this discharge in")
     if source == "cycler":
-        q_int = HalfCycles(cycle, state, record["capacity"].values).capacity
-        if cut is not None:
-            q_int[cut[0]] = np.nan
         data["charge_capacity_integrated"] = var(q_int[ch], "mAh", "charge capacity by nakit's integration (check)")
         data["discharge_capacity_integrated"] = var(q_int[dis], "mAh",
                                                     "discharge capacity by nakit's integration (check)")
@@ -580,7 +621,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
                 "the half-cycle began can cause this"), stacklevel=2)
-    voltage_doubt = _voltage_doubt(voltage)
+    voltage_doubt = "; ".join(filter(None, [_voltage_doubt(voltage), _average_outside(v_avg, voltage, hc)]))
     if voltage_doubt:
         flags.append("voltage_doubtful")
         warnings.warn(NakitWarning(voltage_doubt), stacklevel=2)
