@@ -64,7 +64,7 @@ def _xrd(ds, plt):
     ax.plot(ds["two_theta"], ds["intensity"], lw=0.8)
     wl = ds.attrs.get("wavelength")
     # a two-column export is read as counts: "counts" only where its scatter says they are
-    unit = intensity_unit(ds, not counting(ds["intensity"].values).raw)
+    unit = intensity_unit(ds, not counting(ds).raw)
     ax.set(xlabel="2θ (°)" + (f", λ = {float(wl):.5g} Å" if wl is not None else ""), ylabel=f"intensity ({unit})")
     return fig
 

@@ -340,7 +340,7 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
     if technique == "xrd":  # read as counts: say when they are not (per second, normalised, scaled)
         from .xrd.counting import counting
 
-        note = counting(ds["intensity"].values).note(fitted=False)
+        note = counting(ds).note(fitted=False)
         if note:
             lines.append(f"intensity: {note}")
     n_scans = int(a.get("n_scans", 1) or 1)

@@ -514,7 +514,7 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
 
     x, y = ds["two_theta"].values, ds["intensity"].values
     sig = ds["intensity_sigma"].values if "intensity_sigma" in ds else None
-    scatter = counting(y)
+    scatter = counting(ds)  # (the Dataset: its unit and sigma column say what its values alone cannot)
     # before anything is computed on the points: a scan of three points is refused for being 0.03 deg
     # wide, naming its file, not by the background filter's "expected at least 5 values"
     if reason := no_pattern_reason(y, scatter, two_theta=x):
