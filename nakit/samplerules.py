@@ -51,7 +51,7 @@ def eis_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
 #: Notebook 03's analyses of a spectrum
 RAMAN_ANALYSES = ("auto", "bands", "carbon")
 #: the keys of a band given as a dict (:class:`nakit.raman.fitting.Band`'s fields; a test keeps them equal)
-BAND_KEYS = ("name", "center", "shape", "tolerance", "fwhm", "fwhm_bounds", "bounds")
+BAND_KEYS = ("name", "center", "shape", "tolerance", "fwhm", "fwhm_bounds", "bounds", "reference")
 
 
 def band_problem(label: Any, band: Any) -> str | None:

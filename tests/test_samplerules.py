@@ -44,9 +44,9 @@ def test_raman_and_cycling_rules():
                                                                                        {"name": "c", "center": 1, "w": 2}]}]) == [
         "sample 'x': analysis must be one of 'auto', 'bands', 'carbon', got 'peaks'",
         "sample 'x': a band is a library species name or a dict with 'name' and 'center' (optional 'shape', "
-        "'tolerance', 'fwhm', 'fwhm_bounds', 'bounds'); got {'name': 'b'}",
+        "'tolerance', 'fwhm', 'fwhm_bounds', 'bounds', 'reference'); got {'name': 'b'}",
         "sample 'x': a band is a library species name or a dict with 'name' and 'center' (optional 'shape', "
-        "'tolerance', 'fwhm', 'fwhm_bounds', 'bounds'); got {'name': 'c', 'center': 1, 'w': 2}"]
+        "'tolerance', 'fwhm', 'fwhm_bounds', 'bounds', 'reference'); got {'name': 'c', 'center': 1, 'w': 2}"]
     assert samplerules.cycling_problems([{"label": "x", "active_mass_mg": 1, "composite_mass_mg": 2},
                                          {"label": "y", "active_fraction": 0.3}]) == [
         "sample 'x': give active_mass_mg or composite_mass_mg (+ active_fraction), not both",
