@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .conditions import bath_temperature, check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points, require_isotherm
@@ -113,6 +113,8 @@ def apply_facts(ds: xr.Dataset | IsothermPoints, facts: dict, path) -> xr.Datase
             value = FACTS[key](value)
         except (KeyError, TypeError, ValueError):
             raise ParameterError(f"sample fact {key}={value!r}: expected {FACTS.get(key, str).__name__}") from None
+        if isinstance(value, float) and not (np.isfinite(value) and value > 0):  # a mass or a temperature
+            raise ParameterError(f"sample fact {key}={value!r}: expected a positive number")
         have = ds.attrs.get(key)
         if have in (None, ""):
             ds.attrs[key] = value
@@ -588,6 +590,9 @@ def read_aif(path: str | os.PathLike) -> xr.Dataset:
     mass = value("_adsnt_sample_mass")
     if mass is not None:
         attrs["sample_mass_g"] = _number(mass, path, None, "_adsnt_sample_mass")
+        if attrs["sample_mass_g"] <= 0:  # every loading per gram rests on it
+            raise InvalidDataError(path, f"the sample mass {mass} is no mass (expected a positive number of grams)",
+                                   field="_adsnt_sample_mass")
     for tag in ("_nakit_synthesised", "_nakit_synthesis_model", "_nakit_synthesis_seed"):
         v = value(tag)
         if v is not None:
