@@ -1299,18 +1299,24 @@ def _rate_panel(r, comp, out) -> None:
     # x: the steps in the order run (a rate test returns to its first current at the end);
     # ticks name the currents when every cell ran the same ones
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    sns.lineplot(data=df, x="step", y=q, hue="sample", marker="o", estimator=None, ax=ax,
+    currents = df.groupby("step")[current].agg(["min", "max"])
+    i_unit = _units(r[current], "mA/g" if per_gram else "mA")
+    i_words = f"{'current density' if per_gram else 'current'} ({_axis_unit(i_unit)})"
+    shared = bool(np.allclose(currents["min"], currents["max"], rtol=1e-3))
+    # cells that ran other currents share no step axis: each point at its own current (log: rates
+    # span decades), joined in the order run
+    x = "step" if shared else current
+    sns.lineplot(data=df, x=x, y=q, hue="sample", marker="o", estimator=None, sort=False, ax=ax,
                  palette=_sample_colours(comp, df["sample"].unique()))
     if f"{q}_sigma" in df:
-        ax.errorbar(df["step"], df[q], yerr=df[f"{q}_sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
-    currents = df.groupby("step")[current].agg(["min", "max"])
-    ax.set_xticks(currents.index.to_numpy())
-    i_unit = _units(r[current], "mA/g" if per_gram else "mA")
-    if np.allclose(currents["min"], currents["max"], rtol=1e-3):
+        ax.errorbar(df[x], df[q], yerr=df[f"{q}_sigma"].fillna(0), fmt="none", ecolor="grey", lw=0.8)
+    if shared:
+        ax.set_xticks(currents.index.to_numpy())
         ax.set_xticklabels([f"{v:.3g}" for v in currents["min"]])
-        ax.set_xlabel(f"{'current density' if per_gram else 'current'} ({_axis_unit(i_unit)}), steps in the order run")
+        ax.set_xlabel(f"{i_words}, steps in the order run")
     else:
-        ax.set_xlabel("rate step (currents differ between cells)")
+        ax.set_xscale("log")
+        ax.set_xlabel(f"{i_words} (the cells ran different currents)")
     ax.set_ylabel(f"discharge capacity ({_axis_unit(_units(r[q], 'mAh/g' if per_gram else 'mAh'))})")
     place_legend(ax, title=None, fontsize="small")  # a corner free of points, else outside
     fig.tight_layout()

@@ -1063,3 +1063,43 @@ def test_rate_and_arrhenius_panels_colour_a_sample_as_every_other_panel(tmp_path
     plotting.wait_for_figures()
     expected = {"B": to_hex(cycle[1]), "C": to_hex(cycle[2])}
     assert drawn == {"rate": expected, "arrhenius": expected}
+
+
+def test_rate_panel_of_cells_at_different_currents_draws_each_point_at_its_current(tmp_path):
+    """Cells that ran other currents were drawn by step number over 'rate step (currents differ
+    between cells)', with no current anywhere (the LAND cell's 158-1800 mA/g beside a Neware
+    cell's 102-472 mA/g)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import xarray as xr
+
+    from nakit import plotting
+    from nakit import study as study_mod
+
+    plotting.use_style()
+    comp = study_mod.Comparison(labels=["LAND", "Neware"])
+    rate = xr.Dataset({"current_density": (("sample", "step"), [[158.2, 360.0, 1800.0], [102.3, 472.3, np.nan]],
+                                           {"units": "mA/g"}),
+                       "discharge_capacity": (("sample", "step"), [[380.0, 300.0, 120.0], [350.0, 240.0, np.nan]],
+                                              {"units": "mAh/g"})},
+                      coords={"sample": np.array(["LAND", "Neware"], dtype=object), "step": [1, 2, 3]})
+    drawn = {}
+    real_save = study_mod._save
+
+    def keep(comp_, fig, out, name, heading, caption):
+        ax = fig.axes[0]
+        drawn.update(scale=ax.get_xscale(), label=ax.get_xlabel(),
+                     x=sorted(list(map(float, line.get_xdata())) for line in ax.get_lines() if len(line.get_xdata()) > 1))
+        real_save(comp_, fig, out, name, heading, caption)
+
+    study_mod._save = keep
+    try:
+        study_mod._rate_panel(rate, comp, tmp_path)
+    finally:
+        study_mod._save = real_save
+    plotting.wait_for_figures()
+    assert drawn["scale"] == "log" and drawn["label"].endswith("(the cells ran different currents)")
+    assert drawn["label"].startswith("current density (mA g")
+    assert drawn["x"] == [[102.3, 472.3], [158.2, 360.0, 1800.0]]  # each cell's points at its currents
