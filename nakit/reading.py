@@ -438,8 +438,10 @@ def study_draft(read_files: list[tuple[str, str, dict[str, Any]]], unread: list[
         sample = (same or free or [None])[0]
         if sample is None:
             label = stem
-            if by_stem.get(stem):  # a second file of one technique and name: told apart by its folder
-                label = f"{stem} ({os.path.basename(folder) or os.path.basename(path)})"
+            if by_stem.get(stem):  # a second file of one technique and name: told apart by its folder, or
+                # by its own name when the folder already named it (pyimpspec/data.dta, pyimpspec/data.mpt)
+                where = os.path.basename(folder)
+                label = f"{stem} ({os.path.basename(path) if where in ('', stem) else where})"
             taken, base, k = {s["label"] for s in samples}, label, 1
             while label in taken:
                 k += 1

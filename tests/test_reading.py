@@ -409,6 +409,17 @@ def test_files_named_by_technique_in_a_folder_per_sample_draft_the_folders_sampl
         {"label": "Q2", "raman": {"file": "quenched/Q2_raman.txt"}}]  # a name of its own is kept
 
 
+def test_a_second_file_of_a_folder_named_sample_is_told_apart_by_its_own_name():
+    """pyimpspec/data.dta and pyimpspec/data.mpt (one spectrum, two formats) drafted 'pyimpspec' and
+    'pyimpspec (pyimpspec)': the folder that names the sample cannot tell its two files apart."""
+    import yaml
+
+    text = reading.study_draft([("pyimpspec/data.dta", "eis", {}), ("pyimpspec/data.mpt", "eis", {}),
+                                ("pyimpspec/data.z", "eis", {})])
+    assert [s["label"] for s in yaml.safe_load(text)["samples"]] == ["pyimpspec", "pyimpspec (data.mpt)",
+                                                                    "pyimpspec (data.z)"]
+
+
 def _table(path, header, rows):
     path.write_text(header + "\n" + "".join(",".join(f"{v:.10g}" for v in r) + "\n" for r in rows), encoding="utf-8")
     return path
