@@ -8,7 +8,6 @@ the point "Rutile (200)" with "phases identified: none" and "unexplained peaks: 
 superlattice 100 line (23.7 deg, inside its 22-100 deg scan) was likewise left out of its score.
 """
 
-import numpy as np
 import pandas as pd
 import pytest
 
