@@ -1315,7 +1315,14 @@ def _rate_panel(r, comp, out) -> None:
         ax.set_xticklabels([f"{v:.3g}" for v in currents["min"]])
         ax.set_xlabel(f"{i_words}, steps in the order run")
     else:
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
         ax.set_xscale("log")
+        # 1-2-5 steps labelled as plain numbers: rates span a decade or two, where the default labels
+        # its minor ticks too and runs them into each other (3×10⁻¹4×10⁻¹)
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(f"{i_words} (the cells ran different currents)")
     ax.set_ylabel(f"discharge capacity ({_axis_unit(_units(r[q], 'mAh/g' if per_gram else 'mAh'))})")
     place_legend(ax, title=None, fontsize="small")  # a corner free of points, else outside
