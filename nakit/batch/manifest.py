@@ -139,6 +139,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
     notebooks: dict[str, Path] = {}
     shared: dict[str, dict] = {}
     carriers: dict[str, list[str]] = {}  # the parameters that carry each notebook's data
+    gaps: dict[str, str] = {}  # why a sample given none of them is not run on the notebook's defaults
     for name, params in data["notebooks"].items():
         nb = _resolve_notebook(str(name), base)
         if nb is None:
@@ -152,6 +153,9 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
         notebooks[name] = nb
         shared[name] = absolute_inputs(params or {}, base)
         carriers[name] = _data_parameters(nb)
+        if carriers[name]:  # what a sample given none of them would be run on: said once per notebook
+            gaps[name] = LEFT_OUT.format(name=name, data=" or ".join(map(repr, carriers[name])),
+                                         defaults=_defaults_named(nb, carriers[name]))
     jobs: list[Job] = []
     left_out: list[JobResult] = []
     # a sample's label names its folder, made safe ("lead sulfate" -> lead_sulfate, two alike told apart)
@@ -185,18 +189,15 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             if not isinstance(own, dict):
                 problems.append(f"sample {sample!r}, {name}: parameters must be a mapping, got {own!r}")
                 continue
+            out = out_root / folders[sample] / Path(notebooks[name]).stem
             if carriers[name] and not any(p in shared[name] or p in own for p in carriers[name]):
-                why = LEFT_OUT.format(name=name, data=" or ".join(map(repr, carriers[name])),
-                                      defaults=_defaults_named(notebooks[name], carriers[name]))
                 if name in spec or "only" in spec:  # asked for by name: a mistake, not a gap
-                    problems.append(f"sample {sample!r}, {name}: {why}")
+                    problems.append(f"sample {sample!r}, {name}: {gaps[name]}")
                 else:
-                    out = out_root / folders[sample] / Path(notebooks[name]).stem
                     left_out.append(JobResult(f"{sample}/{Path(notebooks[name]).stem}", str(out), "left out",
-                                              error=why))
+                                              error=gaps[name]))
                 continue
             overrides = {**shared[name], **absolute_inputs(own, base)}
-            out = out_root / folders[sample] / Path(notebooks[name]).stem
             if "output_dir" in overrides:  # the batch places every report; another place would be ignored
                 problems.append(f"sample {sample!r}, {name}: output_dir is the batch's ({out}); leave it out "
                                 "(the manifest's 'output' or -o moves the whole batch)")
