@@ -17,9 +17,11 @@ flagged (the row's ``flags``, and a :class:`~nakit.errors.NakitWarning`), saying
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import warnings
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import xarray as xr
@@ -42,8 +44,17 @@ BJH_REPRODUCED = 0.03
 #: settings does not explain (or cannot check), is a doubt: the row is flagged, saying why
 DIFFERENCE_DOUBT = 0.05
 
-#: Micromeritics' thickness curves that nakit has, by the name a BJH or t-plot report prints
-_THICKNESS_NAMES = {"harkins and jura": "harkins_jura", "halsey": "halsey"}
+#: Micromeritics' thickness curves by the name a BJH or t-plot report prints (letters only, lower case)
+_THICKNESS_NAMES = {"harkinsandjura": "harkins_jura", "harkinsjura": "harkins_jura", "halsey": "halsey",
+                    "krukjaroniecsayari": "kjs", "broekhoffdeboer": "broekhoff_de_boer",
+                    "carbonblackstsa": "carbon_black", "carbonblack": "carbon_black"}
+_NUMBER = r"\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*"
+_P = r"\(\s*P\s*/\s*Po\s*\)"
+#: the equations as Micromeritics prints them with their constants (Sample_G, 3Flex): "t = [ 13.99 / ( 0.034 -
+#: log(P/Po) ) ] ^ 0.5" (Harkins-Jura's form, Kruk-Jaroniec-Sayari's too) and "t = 3.54 [ -5 / ln(P/Po) ] ^ 0.333"
+_EQUATIONS = ((re.compile(rf"^\s*t\s*=\s*\[{_NUMBER}/\s*\({_NUMBER}-\s*log\s*{_P}\s*\)\s*\]\s*\^{_NUMBER}$", re.I),
+               "harkins_jura"),
+              (re.compile(rf"^\s*t\s*=\s*{_NUMBER}\[{_NUMBER}/\s*ln\s*{_P}\s*\]\s*\^{_NUMBER}$", re.I), "halsey"))
 #: a t-plot report's thickness range, "3.0000 Å to 5.0000 Å" (TriStar II 3.02), as its two ends and their unit
 _T_RANGE = re.compile(r"^\s*([\d.]+)\s*(?:Å|A|nm)?\s*to\s*([\d.]+)\s*(Å|A|nm)\s*$")
 #: Micromeritics' BJH corrections as nakit's ``psd_bjh`` methods. "Standard" is what nakit's
@@ -81,6 +92,51 @@ def _difference(ours, theirs) -> str:
     rel = _relative(ours, theirs)
     return "" if rel is None else f"{100.0 * rel:+.1f} %"
 
+def instrument_thickness(name: Any, equation: Any) -> str | Callable | None:
+    """The thickness curve a Micromeritics report names, with the constants it prints; None if nakit has none.
+
+    Micromeritics lets a user edit a curve's constants, and prints the equation with them. A
+    printed Harkins-Jura-form (``t = [ 13.99 / ( 0.034 - log(P/Po) ) ] ^ 0.5``; Kruk-Jaroniec-Sayari
+    has the same form) or Halsey equation is therefore followed with its own constants. A curve
+    known by name only (Broekhoff-de Boer, Carbon Black STSA, or a name whose equation is in
+    another form) is followed when the printed equation, if it prints numbers, holds each of
+    nakit's constants for it (as printed: 60.65 for 60.6500); otherwise the constants were edited,
+    and nakit cannot follow it (None, which the comparison says).
+
+    Parameters
+    ----------
+    name
+        The curve's name as printed ("Harkins and Jura", "Kruk-Jaroniec-Sayari", ...).
+    equation
+        The equation as printed, or None.
+
+    Returns
+    -------
+    str, callable or None
+        The name of one of nakit's curves (:data:`~nakit.sorption.thickness.CURVES`), or the
+        printed equation as a function of p/p0 giving nm.
+    """
+    text = "" if equation is None else str(equation)
+    key = _THICKNESS_NAMES.get(re.sub(r"[^a-z]", "", str(name).lower()))
+    for pattern, form in _EQUATIONS:
+        if (m := pattern.match(text)) is not None:
+            curve = functools.partial(thickness_function(form), **dict(zip(("c1", "c2", "c3"), map(float, m.groups()))))
+            curve.__name__ = f"{key or form}({', '.join(m.groups())})"  # what a BJH result's attrs say it used
+            return curve
+    if key is None:
+        return None
+    printed = [(float(m.group(0)), len(m.group(1) or "")) for m in re.finditer(r"[-+]?\d+(?:\.(\d*))?(?:[eE][-+]?\d+)?", text)]
+    defaults = [v.default for v in inspect.signature(thickness_function(key)).parameters.values() if v.default is not v.empty]
+    if printed and not all(any(_same_printed(c, *x) for x in printed) for c in defaults):
+        return None
+    return key
+
+
+def _same_printed(constant: float, printed: float, decimals: int) -> bool:
+    """Whether a number printed with so many decimals is the constant (0.333 is 1/3, -16.1100 is -16.11)."""
+    return abs(constant - printed) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
+
+
 
 def instrument_bjh_settings(ds: xr.Dataset, branch: str) -> tuple[dict[str, Any] | None, str]:
     """The :func:`~nakit.sorption.bjh.psd_bjh` arguments that follow the instrument's BJH report of one branch.
@@ -110,7 +166,7 @@ def instrument_bjh_settings(ds: xr.Dataset, branch: str) -> tuple[dict[str, Any]
         return None, "the file does not name the instrument's BJH correction and thickness curve"
     words = f"{curve}" + (f" ({equation})" if equation else "") + f", {correction}"
     method = _CORRECTIONS.get(str(correction).lower())
-    thickness = _THICKNESS_NAMES.get(str(curve).lower())
+    thickness = instrument_thickness(curve, equation)
     reference = a.get("instrument_thickness_equation")  # the t-plot report's curve, whose table the file holds
     if thickness is None and reference and reference in str(equation) and a.get("instrument_thickness_p") is not None:
         thickness = thickness_table(a["instrument_thickness_p"], np.asarray(a["instrument_thickness_t"]) / 10)
@@ -185,8 +241,8 @@ def instrument_tplot_settings(ds: xr.Dataset) -> tuple[dict[str, Any] | None, st
     Read from what the file states (:func:`~nakit.sorption.micromeritics.read_micromeritics`
     keeps it): the thickness range (``"3.0000 Å to 5.0000 Å"``) and the thickness curve, either
     the reference curve whose table the report prints (``SIO2OH.THK``; interpolated as the
-    software does, :func:`~nakit.sorption.thickness.thickness_table`) or one nakit has by the
-    name printed (:data:`_THICKNESS_NAMES`). The density conversion factor is the one the
+    software does, :func:`~nakit.sorption.thickness.thickness_table`) or an equation
+    (:func:`instrument_thickness`). The density conversion factor is the one the
     file's BJH reports state, else N2's 0.0015468 (the value Micromeritics prints for N2).
 
     Parameters
@@ -215,7 +271,7 @@ def instrument_tplot_settings(ds: xr.Dataset) -> tuple[dict[str, Any] | None, st
     match = _T_RANGE.match(str(span))
     table = a.get("instrument_thickness_p") is not None and a.get("instrument_thickness_t") is not None
     thickness = (thickness_table(a["instrument_thickness_p"], np.asarray(a["instrument_thickness_t"]) / 10) if table
-                 else _THICKNESS_NAMES.get(str(equation).strip().lower()))
+                 else instrument_thickness(equation, equation))
     curve = f"the reference curve {equation} (the table its report prints)" if table else str(equation)
     if match is None or thickness is None:
         return None, (f"{curve}, t = {span}: nakit cannot follow its "

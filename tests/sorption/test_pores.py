@@ -11,7 +11,7 @@ from nakit.sorption.bet import area_bet
 from nakit.sorption.bjh import _parabolic_peak, psd_bjh, psd_bjh_raw
 from nakit.sorption.kelvin import kelvin_factor, kelvin_radius
 from nakit.sorption.porevolume import total_pore_volume, total_pore_volume_raw
-from nakit.sorption.thickness import carbon_black, halsey, harkins_jura, kjg, thickness_function, thickness_table
+from nakit.sorption.thickness import carbon_black, halsey, harkins_jura, kjs, thickness_function, thickness_table
 from nakit.sorption.tplot import tplot, tplot_raw
 from nakit.sorption.units import MOLAR_VOLUME_STP, N2_DENSITY_CONVERSION
 from tests.peer import peer_file
@@ -164,7 +164,7 @@ def test_thickness_curves_known_values():
     assert harkins_jura(0.5) == pytest.approx(0.1 * np.sqrt(13.99 / (0.034 + np.log10(2))))
     assert halsey(np.exp(-5)) == pytest.approx(0.354)
     assert carbon_black(0.3) == pytest.approx(0.088 * 0.09 + 0.645 * 0.3 + 0.298)
-    assert kjg(0.1) == pytest.approx(0.1 * (60.65 / 1.03071) ** 0.3968) and kjg(0.1) == pytest.approx(0.5037, abs=1e-4)
+    assert kjs(0.1) == pytest.approx(0.1 * (60.65 / 1.03071) ** 0.3968) and kjs(0.1) == pytest.approx(0.5037, abs=1e-4)
     assert thickness_function("Harkins-Jura") is harkins_jura
     table = thickness_table([0.1, 0.5, 0.9], [0.3, 0.5, 0.9])
     assert table(0.5) == pytest.approx(0.5) and table(0.95) > 0.9
