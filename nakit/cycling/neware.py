@@ -70,7 +70,7 @@ def _cycle_table(header: Sequence[Any], rows: Sequence[Sequence[Any]], path, whe
         return None
     found = find_columns(header, CYCLE, path, required=("cycle", "charge_capacity", "discharge_capacity"),
                          where=where)
-    cols = _columns(rows, found, path, None, sheet=where)
+    cols = _columns(rows, found, header, path, None, sheet=where)
     return xr.Dataset({k: ("cycle", v, {"units": CYCLE_UNITS[k]}) for k, v in cols.items() if k != "cycle"},
                       coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
 
@@ -168,7 +168,7 @@ def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None 
         rows = _sheet_rows(wb, statis)
         if len(rows) > 1:
             found = find_columns(rows[0], STATIS, path, required=("step", "duration"), where=statis)
-            st = _columns(rows[1:], found, path, None, sheet=statis)
+            st = _columns(rows[1:], found, rows[0], path, None, sheet=statis)
             durations = dict(zip(st["step"].astype(int).tolist(), st["duration"].tolist()))
     cols["time"] = rebuild_test_time(cols["step"], cols["step_time"], durations)
     table = None
@@ -267,7 +267,7 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
         values = [r[i] if i < len(r) else "" for r in records]
         arr = to_numbers(values, p, role, row_offset=4)
         require_finite(arr, path=p, field=role)
-        cols[role] = arr * scale_factor(role, _implied_unit(role, unit, values), p, units)
+        cols[role] = arr * scale_factor(role, _implied_unit(role, unit, values), p, units, column=header[i])
     table = _cycle_table(headers[0], cycle_rows, p, "cycle rows") if cycle_rows else None
     return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows")
 

@@ -4,7 +4,10 @@ Every reader returns the canonical record of :mod:`nakit.cycling.record` (time i
 voltage in V, current in mA with positive = charge, the cycler's counters re-based to
 "since the half-cycle began") with provenance attrs. Units are read from the column
 headers ("Current/mA", "Current(A)", "I/mA", "Cur(mA)"); a header without a unit is
-refused unless the caller states it in ``units=`` -- a factor of 1000 is never guessed.
+refused unless the caller states it in ``units=`` -- a factor of 1000 is never guessed. A cycler
+writes its headers itself, so ``units=`` fills in only what they leave out: one that contradicts a
+unit the header states is refused (:func:`scale_factor`). Only a plain table's heading, typed by a
+person, may be corrected by it (:func:`read_csv`).
 Where the file carries the cycler's own per-cycle results (LAND Cycle-Tab, Neware cycle
 sheets) they are kept with the record: :func:`~nakit.cycling.record.cycler_table`. An Arbin
 export's ``Statistics_*`` sheet is not read: the one real Arbin file at hand (navani's, in
@@ -174,19 +177,62 @@ def find_columns(headers: Sequence[Any], names: Mapping[str, Sequence[str]], pat
 
 
 def scale_factor(role: str, unit: str | None, path, units: Mapping[str, str] | None = None,
-                 where: str | None = None) -> float:
-    """Factor converting a column's unit to nakit's (s, V, mA, mAh, mWh)."""
+                 where: str | None = None, *, column: str | None = None, overridable: bool = False) -> float:
+    """Factor converting a column's unit to nakit's (s, V, mA, mAh, mWh).
+
+    Parameters
+    ----------
+    role
+        The column's role (``"time"``, ``"current"``, ...); one without a unit (a counter) gives 1.
+    unit
+        The unit the file states for the column (its header, or cells such as hh:mm:ss); ``None``
+        when it states none.
+    units
+        The caller's units by role (a cycling sample's ``units``). They fill in a unit the file does
+        not state. Where the file states one, an entry of another size is refused: a cycler writes
+        its headers itself, so ``I/mA`` is the current in mA whatever a sample's ``units`` says, and
+        taking the caller's A would multiply every current by 1000 without a word.
+    where
+        The sheet or column, for error messages.
+    column
+        The column's heading as the file writes it, for error messages (default: ``role``).
+    overridable
+        The heading is a person's, not an instrument's (a plain table, :func:`read_csv`): a caller's
+        unit replaces it, for a heading written wrong ("Ewe/mV" over volts).
+
+    Raises
+    ------
+    MissingFactError
+        Neither the file nor ``units`` gives the column a unit.
+    ParameterError
+        ``units`` contradicts the unit the file states (names the file, the column and both units).
+    FileFormatError
+        A unit nakit does not know.
+    """
     quantity = QUANTITY.get(role)
     if quantity is None:
         return 1.0
-    if units and role in units:
-        unit = units[role]
+    given = units.get(role) if units else None
+    if given is not None and unit is not None and not overridable:
+        stated, other = (_factor(quantity, u, path, where or role) for u in (unit, given))
+        if other != stated:
+            raise ParameterError(
+                f"{path}: column {column or role!r} states the {role.replace('_', ' ')} in {unit}, but units= "
+                f"gives {given!r}: the file's own unit stands (taking {given} would scale every value by "
+                f"{other / stated:g}); units= fills in only a unit the file does not state, so drop {role!r} "
+                "from it")
+        return stated
+    unit = unit if given is None else given
     if unit is None:
         raise _unitless([role], path, where)
+    return _factor(quantity, unit, path, where or role)
+
+
+def _factor(quantity: str, unit: str, path, field: str) -> float:
     factor = UNIT_SCALE[quantity].get(_unit_key(unit))
     if factor is None:
         raise FileFormatError(path, f"unknown {quantity} unit {unit!r}; expected one of "
-                              f"{', '.join(UNIT_SCALE[quantity])}", field=where or role)
+                              f"{', '.join(UNIT_SCALE[quantity])}", field=field)
     return factor
 
 
@@ -241,13 +287,15 @@ def _unitless(roles: Sequence[str], path, where: str | None = None) -> MissingFa
                             field=where or ", ".join(roles), fact="units", form=form)
 
 
-def _scaled(columns: Mapping[str, tuple[np.ndarray, str | None]], path, units, where: str | None = None):
-    """Each role's values times its unit's factor (:func:`scale_factor`); the columns that state no
-    unit (and are given none) refused together."""
+def _scaled(columns: Mapping[str, tuple[np.ndarray, str | None, str]], path, units, where: str | None = None,
+            overridable: bool = False):
+    """Each role's values (with the unit the file states and the column's heading) times its unit's
+    factor (:func:`scale_factor`); the columns that state no unit (and are given none) refused together."""
     out, unitless = {}, []
-    for role, (arr, unit) in columns.items():
+    for role, (arr, unit, heading) in columns.items():
         try:
-            out[role] = arr * scale_factor(role, unit, path, units, where=where)
+            out[role] = arr * scale_factor(role, unit, path, units, where=where, column=heading,
+                                           overridable=overridable)
         except MissingFactError:
             unitless.append(role)
     if unitless:
@@ -255,14 +303,15 @@ def _scaled(columns: Mapping[str, tuple[np.ndarray, str | None]], path, units, w
     return out
 
 
-def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str | None]], path,
-             units: Mapping[str, str] | None, sheet: str | None = None) -> dict[str, np.ndarray]:
+def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str | None]], header: Sequence[Any],
+             path, units: Mapping[str, str] | None, sheet: str | None = None) -> dict[str, np.ndarray]:
+    """The ``found`` columns of spreadsheet ``rows`` (under ``header``) as numbers in nakit's units."""
     columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else None for r in rows]
         arr = to_numbers(values, path, role, sheet=sheet)
         require_finite(arr, path=path, field=f"{sheet}:{role}" if sheet else role, first_line=2)
-        columns[role] = (arr, _implied_unit(role, unit, values))
+        columns[role] = (arr, _implied_unit(role, unit, values), str(header[i]))
     return _scaled(columns, path, units, where=sheet)
 
 
@@ -309,7 +358,7 @@ def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], 
             header = first
             rows = rows[1:]
         found = find_columns(header, roles, path, required=required, where=name)
-        parts.append(_columns(rows, found, path, units, sheet=name))
+        parts.append(_columns(rows, found, header, path, units, sheet=name))
     if not parts:
         raise FileFormatError(path, f"record sheet(s) {list(names)} hold no data")
     keys = set(parts[0])
@@ -392,7 +441,7 @@ def _land_mass(wb, path) -> float | None:
     if "discharge_capacity" not in found or "specific_discharge_capacity" not in found:
         return None
     cols = _columns(rows[1:], {k: found[k] for k in ("discharge_capacity", "specific_discharge_capacity")},
-                    path, None, sheet)
+                    rows[0], path, None, sheet)
     ok = cols["specific_discharge_capacity"] > 0
     if not ok.any():
         return None
@@ -424,7 +473,7 @@ def _land_cycle_table(wb, path) -> xr.Dataset | None:
         return None
     found = find_columns(rows[0], LAND_CYCLE, path, required=("cycle", "charge_capacity", "discharge_capacity"),
                          where=sheet)
-    cols = _columns(rows[1:], found, path, None, sheet)
+    cols = _columns(rows[1:], found, rows[0], path, None, sheet)
     units = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
              "charge_energy": "mWh", "discharge_energy": "mWh", "median_charge_voltage": "V",
              "median_discharge_voltage": "V", "retention": "%", "specific_discharge_capacity": "mAh/g"}
@@ -563,7 +612,10 @@ def _has_decimal_comma(rows: Sequence[Sequence[str]]) -> bool:
     return any(re.fullmatch(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", c.strip()) for r in rows[:200] for c in r)
 
 
-def _table_columns(table: TextTable, roles, units, required=REQUIRED) -> dict[str, np.ndarray]:
+def _table_columns(table: TextTable, roles, units, required=REQUIRED, *, implied: Mapping[str, str] | None = None,
+                   overridable: bool = False) -> dict[str, np.ndarray]:
+    """The ``roles`` columns of a text table as numbers in nakit's units; ``implied``: the unit a
+    format's heading names without writing it (Maccor's "Amps" is in A), taken as the file's own."""
     found = find_columns(table.header, roles, table.path, required=required)
     table.check_widths()
     columns = {}
@@ -571,8 +623,8 @@ def _table_columns(table: TextTable, roles, units, required=REQUIRED) -> dict[st
         values = [r[i] if i < len(r) else "" for r in table.rows]
         arr = to_numbers(values, table.path, role, row_offset=table.header_line + 1)
         require_finite(arr, path=table.path, field=role, first_line=table.header_line + 1)
-        columns[role] = (arr, _implied_unit(role, unit, values))
-    return _scaled(columns, table.path, units)
+        columns[role] = (arr, _implied_unit(role, unit, values) or (implied or {}).get(role), table.header[i])
+    return _scaled(columns, table.path, units, overridable=overridable)
 
 
 def read_neware_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -610,6 +662,10 @@ MACCOR = {
 }
 
 
+#: the units Maccor's headings name ("Amps", "Volts", "Test (Sec)")
+MACCOR_UNITS = {"time": "s", "step_time": "s", "voltage": "V", "current": "A"}
+
+
 def read_maccor_txt(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
     """Read a Maccor text export: a few lines of test facts, then a tab-separated table
     (``Rec#``, ``Cyc#``, ``Step``, ``Test (Sec)``, ``Step (Sec)``, ``Amp-hr``, ``Watt-hr``,
@@ -627,8 +683,7 @@ def read_maccor_txt(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     if start is None:
         raise FileFormatError(p, "no Maccor column header (Rec#, Cyc#, ..., Amps, Volts, State) in the first 100 lines")
     table = read_text_table(path, sep="\t", skip=start)
-    defaults = {"time": "s", "step_time": "s", "voltage": "V", "current": "A"}  # Maccor's own units
-    cols = _table_columns(table, MACCOR, {**defaults, **(units or {})})
+    cols = _table_columns(table, MACCOR, units, implied=MACCOR_UNITS)
     i_state = next((i for i, h in enumerate(table.header) if _norm(h) == "state"), None)
     if i_state is None:
         raise FileFormatError(p, "no State column: the current's direction is unknown", line=table.header_line)
@@ -655,7 +710,8 @@ def _is_maccor_header(line: str) -> bool:
 def _biologic_column(df, meta, name: str, role: str, path, units) -> np.ndarray:
     values = np.asarray(df[name].to_numpy(), dtype=float)
     require_finite(values, path=path, field=name)
-    return values * scale_factor(role, meta["units"].get(name), path, units, where=name)
+    unit = meta["units"].get(name)
+    return values * scale_factor(role, unit, path, units, where=name, column=f"{name}/{unit}")
 
 
 def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str] | None) -> xr.Dataset:
@@ -785,7 +841,9 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
         ``~`` line.
     units
         Units of the mapped columns when their headers do not state them
-        (``{"time": "h", "current": "A"}``); a header's own unit is overridden.
+        (``{"time": "h", "current": "A"}``). A plain table's heading is a person's, so a unit given
+        here replaces the one it states (a table of volts headed "Ewe/mV"); a BaSyTec export's is the
+        instrument's, and a unit here that contradicts it is refused (:func:`scale_factor`).
     sep
         Field separator; ``None`` sniffs ``,``, ``;`` or tab (``;`` and tab tables may use
         decimal commas).
@@ -819,7 +877,8 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
                                   "sample's 'columns' key)", line=table.header_line) from None
         columns = {role: table.header[i] for role, (i, _) in found.items()}
     roles = {role: (header,) for role, header in columns.items()}
-    cols = _table_columns(table, roles, units)
+    # a BaSyTec heading is the instrument's; a plain table's a person's, which units= may correct
+    cols = _table_columns(table, roles, units, overridable=not basytec)
     return make_record(cols["time"], cols["voltage"], current_sign * cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
                        row_offset=skiprows + 2,
@@ -950,8 +1009,9 @@ def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
         BioLogic .mpr/.mpt, a plain table).
     **facts
         Passed to the format's reader: ``units={"current": "A", ...}`` for headers that
-        state none; for a plain table ``columns={"time": ..., "voltage": ..., "current":
-        ...}`` (and ``sep``, ``current_sign``, ``skiprows``).
+        state none (one that contradicts a cycler's header is refused); for a plain table
+        ``columns={"time": ..., "voltage": ..., "current": ...}`` (and ``sep``, ``current_sign``,
+        ``skiprows``).
 
     Raises
     ------
