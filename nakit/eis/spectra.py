@@ -73,6 +73,9 @@ REPEATED_POINTS = 3
 
 #: a sweep's low-frequency end: its frequencies up to this factor above the lowest
 LOW_END_SPAN = 10.0
+#: the least span (highest over lowest frequency) of a sweep whose sign of Z'' the data alone decide
+#: undoubted: below it the low-frequency end is most of the sweep, and may not reach the capacitive region
+SIGN_FROM_DATA_SPAN = 100.0
 
 
 def low_end_reactance(frequency, z_imag) -> tuple[float, np.ndarray]:
@@ -118,7 +121,9 @@ def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
     the column and why it was read so (``instrument_imag_column``,
     ``instrument_imag_convention_source``) when the reader says. A genuine low-frequency
     inductive loop (adsorbed intermediates, corrosion) is rarer, and is the other reading the
-    words offer.
+    words offer. A sweep whose sign the reader took from the data alone (no header says it) is
+    doubted when it spans under :data:`SIGN_FROM_DATA_SPAN`: its low-frequency end is then most of
+    the sweep, which may lie wholly where leads are still inductive.
     """
     z = impedance_of(ds)
     f = ds["frequency"].values
@@ -139,6 +144,12 @@ def spectrum_doubts(ds: xr.Dataset) -> tuple[str, ...]:
     inductive, end = low_end_reactance(f, z.imag)
     if inductive > 0:
         doubts.append(_inductive_low_end(ds, f[end], z.imag[end]))
+    if ds.attrs.get("instrument_imag_convention_source") == "data" and f.max() < SIGN_FROM_DATA_SPAN * f.min():
+        doubts.append(f"the sign of Z'' was taken from the data (nothing names the column's convention), on a sweep of "
+                      f"{f.min():.3g}-{f.max():.3g} Hz, under {np.log10(SIGN_FROM_DATA_SPAN):g} decades: its low-frequency "
+                      "end, read as capacitive, is most of the sweep and may still be inductive (leads, wiring); if "
+                      "the file holds the other sign, every fitted value is wrong: state imag_convention ('signed' "
+                      "or 'negated'; in notebook 05, the sample entry's imag_convention)")
     return tuple(doubts)
 
 

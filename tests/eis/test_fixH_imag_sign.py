@@ -36,7 +36,12 @@ def test_a_high_frequency_part_of_a_spectrum_keeps_its_sign(tmp_path, header, f_
     np.testing.assert_array_equal(impedance_of(ds), part[:, 1] + 1j * part[:, 2])
     assert ds.attrs["instrument_imag_convention"] == "signed"
     assert ds.attrs["instrument_imag_convention_source"] == ("header" if header else "data")
-    assert spectrum_doubts(ds) == ()
+    # headerless, the sign is right, and doubted: the sweep's 1.5-1.7 decades are too few to be sure of it
+    assert spectrum_doubts(ds) == (() if header else (
+        f"the sign of Z'' was taken from the data (nothing names the column's convention), on a sweep of "
+        f"{part[:, 0].min():.3g}-1e+04 Hz, under 2 decades: its low-frequency end, read as capacitive, is most of the "
+        "sweep and may still be inductive (leads, wiring); if the file holds the other sign, every fitted value is "
+        "wrong: state imag_convention ('signed' or 'negated'; in notebook 05, the sample entry's imag_convention)",))
 
 
 def test_a_headerless_negated_column_is_still_found(tmp_path):
@@ -46,7 +51,7 @@ def test_a_headerless_negated_column_is_still_found(tmp_path):
         ds = read_eis(_write(tmp_path / "neg.csv", part))
         assert ds.attrs["instrument_imag_convention"] == "negated"
         np.testing.assert_array_equal(ds["z_imag"].values, -part[:, 2])
-        assert spectrum_doubts(ds) == ()
+        assert [w[:39] for w in spectrum_doubts(ds)] == ([] if part is flipped else ["the sign of Z'' was taken from the data"])
 
 
 def test_a_header_is_honoured_and_doubted_when_the_data_disagree(tmp_path):
@@ -104,3 +109,22 @@ def test_real_spectra_are_not_doubted_for_their_low_frequency_end(parts):
         assert not any("low-frequency end" in w for w in spectrum_doubts(one))
     for path in sorted((data_dir() / "eis").glob("*.z")):
         assert spectrum_doubts(read_eis(path)) == (), path.name
+
+
+def test_a_short_headerless_sweep_in_the_inductive_region_is_doubted_not_trusted(tmp_path):
+    """R0 + L in series with R1 || C, measured 20-500 kHz only: inductive throughout (Im(Z) > 0 at every
+    point). Headerless, its low-frequency end decides the sign, so it is read capacitive, every sign
+    flipped; nothing can tell that from the data, so the reading is doubted and says how to state it."""
+    f = np.geomspace(2e4, 5e5, 15)
+    w = 2 * np.pi * f
+    z = 5.0 + 1j * w * 2e-6 + 100.0 / (1 + 1j * w * 100.0 * 1e-3)
+    assert np.all(z.imag > 0)
+    ds = read_eis(_write(tmp_path / "hf.csv", np.column_stack([f, z.real, z.imag])))
+    assert ds.attrs["instrument_imag_convention"] == "negated"  # wrong, as the data cannot say otherwise
+    (words,) = spectrum_doubts(ds)
+    assert words.startswith("the sign of Z'' was taken from the data") and "2e+04-5e+05 Hz" in words
+    told = read_eis(tmp_path / "hf.csv", imag_convention="signed")
+    np.testing.assert_allclose(impedance_of(told), z, rtol=1e-12)
+    # read as stated, it is what it is: inductive at its low-frequency end, and doubted for that alone
+    (words,) = spectrum_doubts(told)
+    assert words.startswith("Im(Z) positive (inductive) at the low-frequency end")
