@@ -58,7 +58,12 @@ def sorted_by(x: np.ndarray, *others: np.ndarray, name: str = "x", strict: bool 
 
 
 def in_range(value: float, name: str, lo: float | None = None, hi: float | None = None, *, inclusive: Sequence[bool] = (True, True)) -> float:
-    """Check a scalar parameter lies in [lo, hi] (or open ends as ``inclusive`` says)."""
+    """Check a scalar parameter lies in [lo, hi] (or open ends as ``inclusive`` says).
+
+    The refusal states the bound as the rule it is, ``"resistance: must be above 0, got 0.0"``
+    for an open end and ``"must be at least 0.5"`` for a closed one: "0.0 is below the minimum
+    0" is false of an open bound's own value.
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -66,7 +71,7 @@ def in_range(value: float, name: str, lo: float | None = None, hi: float | None 
     if not np.isfinite(v):
         raise ParameterError(f"{name}: expected a finite number, got {v}")
     if lo is not None and (v < lo or (v == lo and not inclusive[0])):
-        raise ParameterError(f"{name}: {v} is below the allowed minimum {lo}")
+        raise ParameterError(f"{name}: must be {'at least' if inclusive[0] else 'above'} {lo}, got {v}")
     if hi is not None and (v > hi or (v == hi and not inclusive[1])):
-        raise ParameterError(f"{name}: {v} is above the allowed maximum {hi}")
+        raise ParameterError(f"{name}: must be {'at most' if inclusive[1] else 'below'} {hi}, got {v}")
     return v

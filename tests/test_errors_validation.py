@@ -48,7 +48,29 @@ def test_same_length_and_sorting():
 
 def test_in_range():
     assert in_range("0.5", "p", 0, 1) == 0.5
-    with pytest.raises(ParameterError, match="above"):
+    with pytest.raises(ParameterError, match=r"^p: must be at most 1, got 2\.0$"):
         in_range(2, "p", 0, 1)
-    with pytest.raises(ParameterError, match="below"):
-        in_range(0, "p", 0, 1, inclusive=(False, True))
+    with pytest.raises(ParameterError, match=r"^p: must be at least 0\.5, got 0\.25$"):
+        in_range(0.25, "p", 0.5, 1)
+
+
+@pytest.mark.parametrize("value, lo, hi, inclusive, message", [
+    (0, 0, 1, (False, True), "p: must be above 0, got 0.0"),
+    (-1, 0, None, (False, True), "p: must be above 0, got -1.0"),
+    (1, 0, 1, (True, False), "p: must be below 1, got 1.0"),
+    (1.5, 0, 1, (False, False), "p: must be below 1, got 1.5"),
+])
+def test_in_range_open_bound_is_stated_as_the_rule(value, lo, hi, inclusive, message):
+    # 0.0 at an open minimum 0 is not "below the allowed minimum 0": the audit's first zero mass/resistance
+    with pytest.raises(ParameterError) as err:
+        in_range(value, "p", lo, hi, inclusive=inclusive)
+    assert str(err.value) == message
+
+
+def test_ionic_conductivity_zero_resistance_says_must_be_above_zero():
+    from nakit import eis
+
+    with pytest.raises(ParameterError, match=r"^resistance: must be above 0, got 0\.0$"):
+        eis.ionic_conductivity(0, 10, thickness_mm=1)
+    with pytest.raises(ParameterError, match=r"^diameter_mm: must be above 0, got 0\.0$"):
+        eis.ionic_conductivity(100, 0, thickness_mm=1)
