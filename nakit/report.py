@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from . import plotting
 from .claims import Ledger
 from .errors import ParameterError
+from .mdtext import literal
 from .provenance import run_record, write_record
 from .runfolder import NOT_ANALYSED
 
@@ -113,12 +114,6 @@ def _join(labels: Sequence[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def _md_text(text: str) -> str:
-    """``text`` (an error message: paths, field names) as literal markdown on one line: a path's
-    ``_old_`` or ``*`` must not turn into emphasis."""
-    return re.sub(r"([\\`*_<\[\]])", r"\\\1", " ".join(text.split()))
-
-
 def join_labels(labels: Sequence[str]) -> str:
     """``"A"``, ``"A and B"``, ``"A, B and C"``: labels for a caption."""
     return _join(labels)
@@ -160,12 +155,22 @@ def _show_warnings_as_text() -> None:
 
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, NakitWarning):
-            _display_markdown(f"⚠ *{message}*")
+            _display_markdown(f"⚠ *{literal(message)}*")
         else:
             original(message, category, filename, lineno, file, line)
 
     show._nakit = True
     warnings.showwarning = show
+
+
+def _tables_without_math() -> None:
+    """Have MathJax leave the report's tables alone: in the HTML report it typesets ``$...$`` anywhere on
+    the page, so a label ``$5 lot, $2 lot`` in a table cell would print as mathematics. (The tables are
+    data, never formulas; markdown text is marked by :func:`nakit.mdtext.literal`.)"""
+    import pandas as pd
+
+    pd.set_option("display.html.use_mathjax", False)
+    pd.set_option("styler.html.mathjax", False)
 
 
 def default_title(technique: str, samples: Sequence[str]) -> str:
@@ -317,10 +322,32 @@ def axis_unit(unit: str) -> str:
     return " ".join([power(found[0], "+")] + [power(m, "-") for m in found[1:]])
 
 
+def styled(table):
+    """``table`` (a DataFrame) as a pandas Styler whose text shows in the report as it is written.
+
+    A DataFrame displayed as itself is HTML-escaped by pandas; a Styler puts its cells, index and
+    column labels into the HTML as they are, so a sample label ``<b>A</b>`` would print in bold and
+    a ``<script>`` in one would run. Here the text (``str`` cells and labels; numbers stay numbers,
+    for ``format(precision=...)``) is escaped before the Styler is made, so no later ``format`` can
+    undo it; a function given to ``apply`` sees the escaped text.
+    """
+    import html
+
+    def escape(value):
+        if isinstance(value, tuple):  # a MultiIndex entry
+            return tuple(escape(v) for v in value)
+        return html.escape(value, quote=False) if isinstance(value, str) else value
+
+    shown = table.map(escape)
+    shown.index = shown.index.map(escape)
+    shown.columns = shown.columns.map(escape)
+    return shown.style
+
+
 def wrapped(table):
-    """A table (DataFrame or Styler) with long text (flags, notes) shown whole and wrapped in the
-    report, left-aligned, never cut with "..." nor running off the page."""
-    styler = table if hasattr(table, "set_properties") and not hasattr(table, "columns") else table.style
+    """A table (DataFrame, or a Styler made by :func:`styled`) with long text (flags, notes) shown whole
+    and wrapped in the report, left-aligned, never cut with "..." nor running off the page."""
+    styler = table if hasattr(table, "set_properties") and not hasattr(table, "columns") else styled(table)
     return styler.set_properties(**{"white-space": "pre-wrap", "text-align": "left", "max-width": "40em"})
 
 
@@ -456,7 +483,7 @@ def status_colour(status: str) -> str:
 
 def style_ledger(table):
     """:func:`ledger_table`'s table as a pandas Styler: rows coloured by status, long text wrapped."""
-    return (table.style.apply(lambda row: [f"background-color: {status_colour(row['status'])}"] * len(row), axis=1)
+    return (styled(table).apply(lambda row: [f"background-color: {status_colour(row['status'])}"] * len(row), axis=1)
             .set_properties(**{"white-space": "normal", "text-align": "left"}))
 
 
@@ -598,16 +625,20 @@ class Report:
         """Display the report's title (``title``, or one made from ``technique`` and the labels),
         the samples and, for stand-in data, the banner. Returns the title."""
         title = self.title or default_title(technique, self.samples)
-        lines = [f"# {title}"]
+        lines = [f"# {literal(title)}"]
         if self.samples:
-            lines.append(f"{technique}; {len(self.samples)} sample{'s' if len(self.samples) != 1 else ''}: "
-                         + ", ".join(f"**{s}**" for s in self.samples) + ".")
+            lines.append(f"{literal(technique)}; {len(self.samples)} sample{'s' if len(self.samples) != 1 else ''}: "
+                         + ", ".join(f"**{literal(s)}**" for s in self.samples) + ".")
         _display_markdown("\n\n".join(lines))
         self._banner()
         return title
 
     def markdown(self, text: str) -> None:
-        """Display ``text`` as markdown in the report (plain print outside IPython)."""
+        """Display ``text`` as markdown in the report (plain print outside IPython).
+
+        ``text`` is markup as it stands: a label, file name or message in it goes through
+        :func:`nakit.mdtext.literal` (``f"**{literal(label)}**: ..."``), or it may read as markup itself.
+        """
         _display_markdown(text)
 
     def banner_text(self) -> str:
@@ -618,7 +649,7 @@ class Report:
         if self._per_sample() and not set(self.stand_ins) >= set(self.samples):
             if not self.stand_ins:
                 return ""
-            return BANNER_MIXED.format(labels=_join([f"**{s}**" for s in self.stand_ins]))
+            return BANNER_MIXED.format(labels=_join([f"**{literal(s)}**" for s in self.stand_ins]))
         return BANNER if (self.paper_claims or self.claims_file is _UNSET) else BANNER_GENERIC
 
     def _banner(self) -> None:
@@ -673,14 +704,16 @@ class Report:
                              + "\n".join(f"- {label}: {why}" for label, why in failed.items()))
         self.not_analysed.update({(f"{label} ({part})" if part else label): why for label, why in failed.items()})
         one = len(failed) == 1
-        lead = (f"**Not analysed: the {part} of {_join(list(failed))}.** {'Its file' if one else 'Their files'} could "
-                f"not be read, so {'it is' if one else 'they are'} left out of everything below; "
-                f"{'the sample itself is' if one else 'the samples themselves are'} analysed."
+        lead = (f"**Not analysed: the {literal(part)} of {literal(_join(list(failed)))}.** "
+                f"{'Its file' if one else 'Their files'} could not be read, so {'it is' if one else 'they are'} "
+                f"left out of everything below; {'the sample itself is' if one else 'the samples themselves are'} "
+                "analysed."
                 if part else
                 f"**Not analysed ({len(failed)} of {len(failed) + len(out)} samples):** "
                 f"{'its file' if one else 'their files'} could not be read, so {'it is' if one else 'they are'} left "
                 "out of everything below; the other samples are analysed.")
-        _display_markdown(lead + "\n\n" + "\n".join(f"- **{label}**: {_md_text(why)}" for label, why in failed.items()))
+        _display_markdown(lead + "\n\n"
+                          + "\n".join(f"- **{literal(label)}**: {literal(why)}" for label, why in failed.items()))
         return out
 
     def set_aside(self, label: str, reason: str) -> None:
@@ -688,8 +721,8 @@ class Report:
         reason, as :meth:`read_samples` does for a file that cannot be read (a spectrum too short
         for any baseline: its neighbours are analysed, not failed with it)."""
         self.not_analysed[label] = reason
-        _display_markdown(f"**Not analysed: {label}.** {_md_text(reason[:1].upper() + reason[1:])}; it is left out of "
-                          "everything below, and the other samples are analysed.")
+        _display_markdown(f"**Not analysed: {literal(label)}.** {literal(reason[:1].upper() + reason[1:])}; it is left "
+                          "out of everything below, and the other samples are analysed.")
 
     # -- figures ------------------------------------------------------------------------
     def figure(self, fig, name: str, caption: str, formats: Iterable[str] | None = None, *,
@@ -729,7 +762,7 @@ class Report:
 
             display(_inline_image(fig, paths))
             plt.close(fig)  # shown once, here, not again at the end of the cell
-            _display_markdown(f"*{text}*")
+            _display_markdown(f"*{literal(text)}*")
 
     def check_layout(self, fig, name: str, *, relayout: bool = True) -> list:
         """Record in ``figures/layout.csv`` what legend or label of ``fig`` covers data or another
@@ -909,7 +942,7 @@ class Report:
             f"{' (uncommitted changes)' if record['git']['dirty'] else ''}, Python {record['python']}; "
             f"{len(record['input_files'])} input file(s) hashed in `provenance.json`."
             + (f" **Not analysed** (listed where they were read, and in `{NOT_ANALYSED}`): "
-               + ", ".join(self.not_analysed) + "." if self.not_analysed else "")
+               + literal(", ".join(self.not_analysed)) + "." if self.not_analysed else "")
         )
         return table
 
@@ -1111,6 +1144,7 @@ def start(notebook: str, output_dir: str | os.PathLike, parameters: Mapping[str,
     plotting.use_style()
     if _in_ipython():
         _show_warnings_as_text()
+        _tables_without_math()
     legacy = claims_file is _UNSET and samples is None and title is None
     if claims_file is _UNSET:
         ledger = Ledger.for_notebook(notebook) if (claims and legacy) else None
