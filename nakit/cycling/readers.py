@@ -48,7 +48,7 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, MissingFactError, ParameterError, existing_file
 from ..textio import check_last_row, check_row_widths, read_text_lines, require_finite, sniff_decimal_and_delimiter
 from .cell import mass_mg
-from .record import attach_cycler_table, make_record
+from .record import RowNumbers, attach_cycler_table, make_record
 
 UNIT_SCALE: dict[str, dict[str, float]] = {
     "time": {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0},
@@ -749,8 +749,9 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
         dt = np.diff(time)
         bad = np.flatnonzero((dt <= 0) & (dq[1:] != 0))
         if bad.size:
-            raise FileFormatError(path, "charge passed in a zero or negative time step; cannot form dq/dt",
-                                  line=int(bad[0]) + 2, field="dq")
+            at = _eclab_rows(meta)
+            raise FileFormatError(path, f"charge passed in a zero or negative time step{at.said(int(bad[0]) + 1)}; "
+                                        "cannot form dq/dt", line=at.line(int(bad[0]) + 1), field="dq")
         current = np.zeros_like(dq)
         ok = dt > 0
         current[1:][ok] = dq[1:][ok] * 3600.0 / dt[ok]
@@ -797,7 +798,16 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
         pick = lambda a: None if a is None else a[keep]  # noqa: E731
         time, voltage, current, cycle, step, capacity = map(pick, (time, voltage, current, cycle, step, capacity))
     return make_record(time, voltage, current, cycle=None if cycle is None else cycle.astype(np.int64),
-                       step=step, capacity_cycler=capacity, counter_mode=counter_mode, path=path, attrs=attrs)
+                       step=step, capacity_cycler=capacity, counter_mode=counter_mode, path=path, attrs=attrs,
+                       row_offset=_eclab_rows(meta, None if keep is None else np.flatnonzero(keep)))
+
+
+def _eclab_rows(meta: Mapping[str, Any], kept: np.ndarray | None = None) -> RowNumbers:
+    """How errors name an EC-Lab table's rows: the file line in an .mpt (the data follow its header
+    lines), the data point in an .mpr; ``kept``: the table's rows that were given to the record."""
+    if meta["format"] == "BioLogic mpt":
+        return RowNumbers(int(meta["header_lines"]) + 1, kept)
+    return RowNumbers(1, kept, "data point")
 
 
 def _header_mass(header: str) -> float | None:

@@ -36,6 +36,15 @@ Bad input, and what happens to it
   times the median |current| of the :data:`CURRENT_OUTLIER_NEIGHBOURS` rows on each side, which
   carry current of one sign) -> FileFormatError naming the row and time: left in, it would be
   integrated as capacity and, by moving the rest threshold, split or merge the steps around it;
+  likewise a reading inside a rest more than :data:`CURRENT_OUTLIER_FACTOR` times the record's
+  current under load;
+* a single voltage reading inside a step that departs from both its neighbours, in one direction,
+  by more than :data:`VOLTAGE_OUTLIER_FACTOR` times the record's point-to-point scatter within its
+  steps -> FileFormatError naming the row, the time and both neighbours (a step change moves the
+  voltage and keeps it there, so it never sits inside one step's rows);
+* a step index on one row that no other row has, between two rows of one step and one current
+  direction -> FileFormatError naming the row (a cycler enters a step and stays in it, or loops
+  back to it);
 * a record with no charge or discharge rows -> FileFormatError (nothing to analyse).
 
 Gaps in time: a record with no rows for a while inside a step
@@ -76,6 +85,46 @@ CURRENT_OUTLIER_NEIGHBOURS = 3
 #: an interval within a step longer than this many times the sampling interval is a gap in the
 #: record (the peer records' and stand-ins' longest interval is 1.09 times it)
 TIME_GAP_FACTOR = 10.0
+#: a voltage reading inside a step that departs from both neighbours by more than this many times the
+#: record's point-to-point scatter (:func:`voltage_scatter`) is no measurement: in the peer records and
+#: stand-ins the largest such departure is 1.4 times it (cellpy's biol.mpr; 0.75 in any other)
+VOLTAGE_OUTLIER_FACTOR = 10.0
+
+
+class RowNumbers:
+    """How error messages name the rows a reader gave :func:`make_record`.
+
+    Parameters
+    ----------
+    first
+        The number of the table's first row: the file line of the first data row of a text table,
+        1 for the first data point of a binary file.
+    kept
+        The index in the file's table of each row given, where the reader dropped some (EC-Lab's
+        impedance points inside a cycling technique); ``None``: every row, in order.
+    word
+        What the numbers count: ``"line"`` (the error's ``line``), or ``"data point"`` in a binary
+        file, which has no lines (said in the message instead).
+    """
+
+    def __init__(self, first: int = 2, kept: np.ndarray | None = None, word: str = "line"):
+        self.first, self.kept, self.word = first, kept, word
+
+    def number(self, i: int) -> int:
+        """The file's number of row ``i``."""
+        return int(i if self.kept is None else self.kept[i]) + self.first
+
+    def line(self, i: int) -> int | None:
+        """The error's ``line`` for row ``i`` (None where the file has no lines)."""
+        return self.number(i) if self.word == "line" else None
+
+    def said(self, i: int) -> str:
+        """Where row ``i`` is, for a message that has no ``line`` to say it: " (data point 57)"."""
+        return "" if self.word == "line" else f" ({self.name(i)})"
+
+    def name(self, i: int) -> str:
+        """Row ``i`` in words: "line 3002", "data point 57"."""
+        return f"{self.word} {self.number(i)}"
 
 
 def rest_threshold(current: np.ndarray, relative: float = 1e-4) -> float:
@@ -261,7 +310,7 @@ def drop_duplicates(columns: Mapping[str, np.ndarray]) -> tuple[dict[str, np.nda
 def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None,
                 capacity_cycler=None, energy_cycler=None, counter_mode: str = "halfcycle", path=None,
                 attrs: Mapping[str, Any] | None = None, first_direction: int | None = None,
-                row_offset: int = 2) -> xr.Dataset:
+                row_offset: int | RowNumbers = 2) -> xr.Dataset:
     """Validate cycler columns (already in s, V, mA, mAh, mWh) and build the canonical record.
 
     Parameters
@@ -289,24 +338,30 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     path
         The file, for error messages.
     row_offset
-        Spreadsheet/text row of the first data value (1-based), so errors name the file row.
+        Spreadsheet/text row of the first data value (1-based), so errors name the file row; a
+        :class:`RowNumbers` where the rows are no consecutive lines (an .mpr's data points, rows
+        the reader dropped).
     """
     time = np.asarray(time, dtype=float)
     voltage = np.asarray(voltage, dtype=float)
     current = np.asarray(current, dtype=float)
+    rows = row_offset if isinstance(row_offset, RowNumbers) else RowNumbers(row_offset)
     if time.size == 0:
         raise FileFormatError(path, "no data rows")
     for name, arr in (("time", time), ("voltage", voltage), ("current", current)):
         if not np.isfinite(arr.sum()):  # one pass; find the row only when something is wrong
-            bad = np.flatnonzero(~np.isfinite(arr))
-            raise FileFormatError(path, f"non-finite {name} value", line=int(bad[0]) + row_offset, field=name)
-    _refuse_backwards(time, "time", path, row_offset, "records must be in time order")
-    _refuse_current_outliers(time, current, None if step is None else np.asarray(step), path, row_offset,
-                             _column_name(attrs, "current"))
+            bad = int(np.flatnonzero(~np.isfinite(arr))[0])
+            raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}", line=rows.line(bad),
+                                  field=name)
+    _refuse_backwards(time, "time", path, rows, "records must be in time order")
+    step_given = None if step is None else np.asarray(step)
+    _refuse_current_outliers(time, current, step_given, path, rows, _column_name(attrs, "current"))
+    _refuse_lone_readings(time, voltage, state_from_current(current), step_given, path, rows,
+                          _column_name(attrs, "voltage"), _column_name(attrs, "step"))
     if cycle is not None:
         cycle = np.asarray(cycle)
         cycle = cycle.astype(np.int64) if cycle.dtype.kind not in "iu" else cycle
-        _refuse_backwards(cycle, "cycle", path, row_offset, "cycles must be contiguous")
+        _refuse_backwards(cycle, "cycle", path, rows, "cycles must be contiguous")
     cols = dict(time=time, voltage=voltage, current=current, cycle=cycle,
                 step=None if step is None else np.asarray(step),
                 step_time=None if step_time is None else np.asarray(step_time, dtype=float),
@@ -364,8 +419,8 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     if gaps.size:  # only then: a record without gaps keeps the attrs it always had
         after = cols["time"][gaps]
         # the file's line of the row after the gap: rows dropped as duplicates shift the record's index
-        lines = np.searchsorted(time, after, side="left") + row_offset
-        ds.attrs["time_gaps"] = describe_time_gaps(cols["time"], cols["current"], gaps, lines)
+        places = [rows.name(int(j)) for j in np.searchsorted(time, after, side="left")]
+        ds.attrs["time_gaps"] = describe_time_gaps(cols["time"], cols["current"], gaps, places)
         ds.attrs["time_gap_at_s"] = after
         ds.attrs["time_gap_s"] = after - cols["time"][gaps - 1]
     return ds
@@ -392,13 +447,16 @@ def _refuse_constant_voltage(voltage: np.ndarray, path, column: str) -> None:
 
 
 def _refuse_current_outliers(time: np.ndarray, current: np.ndarray, step: np.ndarray | None, path,
-                             row_offset: int, column: str) -> None:
+                             rows: RowNumbers, column: str) -> None:
     """Refuse single current readings far outside the step they sit in (see the module docstring).
 
     A reading is an outlier when the :data:`CURRENT_OUTLIER_NEIGHBOURS` rows on each side carry
     current of one sign (it sits inside a step, not between a rest and a step), and its |current|
-    exceeds :data:`CURRENT_OUTLIER_FACTOR` times the larger of the two sides' median |current|.
-    A row the file gives a step of its own (a one-row pulse) is a step, not an outlier.
+    exceeds :data:`CURRENT_OUTLIER_FACTOR` times the larger of the two sides' median |current|; or
+    when they carry none (a rest) and its |current| exceeds that factor times the 99th percentile of
+    the current of the rows in steps under load (a rest has no current of its own to compare with,
+    and a flipped bit there gave -2.1e9 mA in a rest of cellpy's biol.mpr). A row the file gives a
+    step of its own (a one-row pulse) is a step, not an outlier.
     """
     k = CURRENT_OUTLIER_NEIGHBOURS
     n = current.size
@@ -414,6 +472,9 @@ def _refuse_current_outliers(time: np.ndarray, current: np.ndarray, step: np.nda
     # necessary for the test below (a median is at least the minimum): a cheap pass over every row
     candidates = np.flatnonzero((low_left > floor) & (low_right > floor)
                                 & (a[centre] > CURRENT_OUTLIER_FACTOR * np.maximum(low_left, low_right))) + k
+    high_left = reduce(np.maximum, (a[k - j:n - k - j] for j in range(1, k + 1)))
+    high_right = reduce(np.maximum, (a[k + j:n - k + j] for j in range(1, k + 1)))
+    in_rest = np.flatnonzero((high_left <= floor) & (high_right <= floor) & (a[centre] > floor)) + k
     outliers = []
     for i in candidates.tolist():
         left, right = current[i - k:i], current[i + 1:i + 1 + k]
@@ -423,18 +484,93 @@ def _refuse_current_outliers(time: np.ndarray, current: np.ndarray, step: np.nda
             continue
         typical = max(float(np.median(np.abs(left))), float(np.median(np.abs(right))))
         if a[i] > CURRENT_OUTLIER_FACTOR * typical:
-            outliers.append((i, typical))
+            outliers.append((i, typical, f"the {typical:.4g} mA of the {k} rows on either side"))
+    if in_rest.size:
+        loaded = np.ones(n, dtype=bool)
+        loaded[in_rest] = False
+        loaded &= a > floor
+        # no rows under load but lone ones (one-row pulses between rests): nothing says what is typical
+        typical = float(np.percentile(a[loaded], 99)) if loaded.any() else np.inf
+        what = f"the record's {typical:.4g} mA under load (99th percentile), inside a rest"
+        for i in in_rest[a[in_rest] > CURRENT_OUTLIER_FACTOR * typical].tolist():
+            if step is None or step[i] == step[i - 1] or step[i] == step[i + 1]:
+                outliers.append((i, typical, what))
     if not outliers:
         return
-    i, typical = outliers[0]
-    more = (f"; {len(outliers) - 1} more such row(s), at line(s) "
-            f"{', '.join(str(j + row_offset) for j, _ in outliers[1:6])}{', ...' if len(outliers) > 6 else ''}"
+    outliers.sort()
+    i, typical, what = outliers[0]
+    more = (f"; {len(outliers) - 1} more such row(s), at "
+            f"{', '.join(rows.name(j) for j, _, _ in outliers[1:6])}{', ...' if len(outliers) > 6 else ''}"
             if len(outliers) > 1 else "")
-    raise FileFormatError(path, f"a current of {current[i]:g} mA at t = {time[i]:g} s, {a[i] / typical:.3g} times the "
-                                f"{typical:.4g} mA of the {k} rows on either side: one reading far outside its "
-                                "step's current is no measurement (a corrupt cell, a logging glitch); left in, it "
-                                "would be integrated as capacity and split the step. Expected the step's current: "
-                                f"correct or delete the row{more}", line=i + row_offset, field=column)
+    raise FileFormatError(path, f"a current of {current[i]:g} mA at t = {time[i]:g} s{rows.said(i)}, "
+                                f"{a[i] / typical:.3g} times {what}: one reading far outside its step's current is "
+                                "no measurement (a corrupt cell, a logging glitch, a damaged copy); left in, it would "
+                                "be integrated as capacity and split the step. Expected the step's current: correct or "
+                                f"delete the row{more}", line=rows.line(i), field=column)
+
+
+def voltage_scatter(voltage: np.ndarray, within: np.ndarray) -> float:
+    """The record's point-to-point voltage scatter (V): the 90th percentile of |dV| over the
+    intervals ``within`` a step, at least the voltage's resolution (its smallest nonzero step).
+
+    A percentile, not the largest step: a corrupt reading makes two of the largest itself. Not
+    below the resolution: a record logged in whole millivolts that mostly repeats its value has a
+    90th percentile of 0, and then a one-count flicker would count as a departure."""
+    dv = np.abs(np.diff(voltage))[within]
+    if not dv.size:
+        return np.inf
+    nonzero = dv[dv > 0]
+    return max(float(np.percentile(dv, 90)), float(nonzero.min()) if nonzero.size else np.inf)
+
+
+def _refuse_lone_readings(time: np.ndarray, voltage: np.ndarray, state: np.ndarray, step: np.ndarray | None,
+                          path, rows: RowNumbers, voltage_column: str, step_column: str) -> None:
+    """Refuse a voltage reading, or a step index, that one row alone departs to, inside a step (see the
+    module docstring): a flipped byte in an .mpr left 7.78 V between 2.328 and 2.327 V, or step 4353
+    between two rows of step 1, and both were read as the cell's.
+
+    "Inside a step": the row and both neighbours share the current's direction (and, where the file
+    numbers its steps, the step), so the voltage jump when the current is switched on or off (the IR
+    drop) and a relaxation in a rest, which move the voltage and keep it there, are never judged."""
+    if time.size < 3:
+        return
+    same = state[1:] == state[:-1]
+    if step is not None:
+        same &= step[1:] == step[:-1]
+    inside = np.flatnonzero(same[:-1] & same[1:]) + 1
+    scatter = voltage_scatter(voltage, same)
+    up, down = voltage[inside] - voltage[inside - 1], voltage[inside] - voltage[inside + 1]
+    departure = np.where(up * down > 0, np.minimum(np.abs(up), np.abs(down)), 0.0)
+    lone = inside[departure > VOLTAGE_OUTLIER_FACTOR * scatter]
+    if lone.size:
+        i = int(lone[0])
+        more = (f"; {lone.size - 1} more such row(s), at {', '.join(rows.name(j) for j in lone[1:6].tolist())}"
+                f"{', ...' if lone.size > 6 else ''}" if lone.size > 1 else "")
+        gone = float(np.min(np.abs(voltage[i] - voltage[[i - 1, i + 1]])))
+        raise FileFormatError(path, f"a voltage of {voltage[i]:.6g} V at t = {time[i]:g} s{rows.said(i)}, between "
+                                    f"{voltage[i - 1]:.6g} and {voltage[i + 1]:.6g} V on the rows either side in the "
+                                    f"same step: {gone:.4g} V off both, {gone / scatter:.3g} times the record's "
+                                    f"point-to-point scatter within a step ({scatter:.3g} V). One reading that far off "
+                                    "both neighbours is no measurement (a corrupt cell, a damaged copy); left in, it "
+                                    "enters the energies, average voltages and dQ/dV. Expected the voltage as the "
+                                    f"cycler logged it: correct or delete the row{more}", line=rows.line(i),
+                              field=voltage_column)
+    if step is None:
+        return
+    # a row whose step no other row has, between two rows of one step and one direction
+    _, first, counts = np.unique(step, return_index=True, return_counts=True)
+    single = first[counts == 1]
+    single = single[(single > 0) & (single < step.size - 1)]
+    odd = single[(step[single - 1] == step[single + 1]) & (state[single - 1] == state[single])
+                 & (state[single] == state[single + 1])]
+    if odd.size:
+        i = int(np.min(odd))
+        raise FileFormatError(path, f"step {step[i]} on one row alone at t = {time[i]:g} s{rows.said(i)}, between two "
+                                    f"rows of step {step[i - 1]} carrying the same current direction: no other row has "
+                                    "that step, and a cycler enters a step and stays in it (or loops back to it), so "
+                                    "the index is corrupt (a damaged copy?); left in, it splits the step, and the "
+                                    "capacity integration restarts there. Expected the step as the cycler logged it",
+                              line=rows.line(i), field=step_column)
 
 
 def time_gaps(time: np.ndarray, state: np.ndarray, new_step: np.ndarray) -> np.ndarray:
@@ -466,15 +602,15 @@ def time_gaps(time: np.ndarray, state: np.ndarray, new_step: np.ndarray) -> np.n
     return np.asarray(gaps, dtype=np.int64)
 
 
-def describe_time_gaps(time: np.ndarray, current: np.ndarray, rows: np.ndarray, lines: np.ndarray) -> str:
-    """The gaps before ``rows`` in words: where (time, file line), how long, and what capacity
-    was integrated across each."""
+def describe_time_gaps(time: np.ndarray, current: np.ndarray, rows: np.ndarray, places) -> str:
+    """The gaps before ``rows`` in words: where (time, and ``places``: the file's name for each row,
+    "line 3002", "data point 57"), how long, and what capacity was integrated across each."""
     parts = []
-    for j, line in zip(rows.tolist(), lines.tolist()):
+    for j, place in zip(rows.tolist(), places):
         gap = float(time[j] - time[j - 1])
         passed = 0.5 * abs(float(current[j] + current[j - 1])) * gap / SECONDS_PER_HOUR
         direction = "charge" if current[j] > 0 else "discharge"
-        parts.append(f"{gap:.4g} s without a row before t = {time[j]:.6g} s (line {line}), inside a {direction} step "
+        parts.append(f"{gap:.4g} s without a row before t = {time[j]:.6g} s ({place}), inside a {direction} step "
                      f"at {current[j]:.4g} mA: {passed:.4g} mAh integrated across it")
     return "; ".join(parts)
 
@@ -488,14 +624,14 @@ def first_step_back(values: np.ndarray) -> int | None:
     return int(np.argmax(back)) + 1 if back.any() else None
 
 
-def _refuse_backwards(values: np.ndarray, name: str, path, row_offset: int, why: str) -> None:
+def _refuse_backwards(values: np.ndarray, name: str, path, rows: RowNumbers, why: str) -> None:
     i = first_step_back(values)
     if i is not None:
         # back to the start: the column restarts at each step, not the test's running time
         restart = (" (it starts again from the beginning: a step time, not the test's time? give the test time "
                    "column, e.g. with a sample's 'columns')" if name == "time" and values[i] <= values[0] else "")
-        raise FileFormatError(path, f"{name} goes backwards ({values[i - 1]:g} then {values[i]:g}){restart}; {why}",
-                              line=i + row_offset, field=name)
+        raise FileFormatError(path, f"{name} goes backwards ({values[i - 1]:g} then {values[i]:g}){rows.said(i)}"
+                                    f"{restart}; {why}", line=rows.line(i), field=name)
 
 
 def require_record(record: Any, function: str) -> xr.Dataset:
