@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch, held_branch
+from .isotherm import adsorptive_setting, get_branch, held_branch, refuse_beyond_saturation
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
 from ..datamodel import FromMeasurement, Result, source_attrs
 
@@ -46,10 +46,22 @@ def _constants(constants: str) -> tuple[float, float]:
         raise ParameterError(f"constants must be one of {sorted(BET_CONSTANTS)}, got {constants!r}") from None
 
 
-#: m2/g of surface per cm3 STP/g of monolayer, for a cross-section in nm2.
+#: Largest cross-section (nm2) accepted: above any adsorptive's (N2 0.162, Kr 0.202, benzene ~0.43), below
+#: N2's typed in Å2 (16.2), the unit some instrument reports print it in.
+MOST_CROSS_SECTION = 2.0
+
+
+def _cross_section(cross_section) -> float:
+    """``cross_section`` as a float, refused unless in (0, :data:`MOST_CROSS_SECTION`] nm2: every BET
+    function takes it through here, so a negative area or a division by zero cannot come out."""
+    return adsorptive_setting(cross_section, "cross_section", "molecular cross-section", "nm2", N2_CROSS_SECTION,
+                              MOST_CROSS_SECTION)
+
+
 def area_per_loading(cross_section: float = N2_CROSS_SECTION, constants: str = "iupac") -> float:
-    """Specific area (m2/g) of 1 cm3 STP/g of monolayer: :math:`N_A\\sigma/V_{STP}` (``constants`` as :data:`BET_CONSTANTS`)."""
-    return _constants(constants)[0] * cross_section * 1e-18 / MOLAR_VOLUME_STP
+    """Specific area (m2/g) of 1 cm3 STP/g of monolayer: :math:`N_A\\sigma/V_{STP}` (``cross_section``
+    :math:`\\sigma` in nm2, ``constants`` as :data:`BET_CONSTANTS`)."""
+    return _constants(constants)[0] * _cross_section(cross_section) * 1e-18 / MOLAR_VOLUME_STP
 
 
 @dataclass
@@ -239,20 +251,34 @@ def bet_transform(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return p / (q * (1.0 - p))
 
 
-def _inputs(p, q, *, leading_zero: bool = False):
-    """Checked, sorted points below saturation. ``leading_zero``: the lowest-pressure points may
-    have zero uptake (nothing adsorbed yet, or rounded to zero); they are left out, as no BET
-    range can hold them. Points at or above p/p0 = 1 (an isotherm measured up to saturation, a
-    p0 read slightly low: readers accept up to 1.05) are left out too: n(1 - p/p0) is no
-    monolayer estimate there and no BET range reaches them. One such point removed the area of
-    an isotherm whose BET region was fully measured."""
+def _inputs(p, q, *, leading_zero: bool = False) -> tuple[np.ndarray, np.ndarray, str]:
+    """Checked, sorted points below saturation, and what was left out in words for a method text.
+
+    ``leading_zero``: the lowest-pressure points may have zero uptake (nothing adsorbed yet, or
+    rounded to zero); they are left out, as no BET range can hold them. Points at or above
+    p/p0 = 1 (an isotherm measured up to saturation, a p0 read slightly low) are left out too:
+    n(1 - p/p0) is no monolayer estimate there and no BET range reaches them. One such point
+    removed the area of an isotherm whose BET region was fully measured. Points above
+    :data:`~nakit.sorption.isotherm.P_REL_MAX` are refused, as the readers refuse them: a p0 in
+    the wrong unit, not saturation.
+
+    Returns
+    -------
+    p, q
+        The points kept, by rising p/p0.
+    left_out
+        ``""``, or ``"; the ... left out"`` for each kind of point left out (zero uptake, at or
+        above saturation), to append to a result's method.
+    """
     p = as_float_array(p, "relative_pressure", min_size=3)
     q = as_float_array(q, "loading", min_size=3)
     same_length(relative_pressure=p, loading=q)
     p, q = sorted_by(p, q, name="relative_pressure")
     if p[0] <= 0:
         raise ParameterError(f"relative_pressure {p[0]:g}: values must be above 0")
+    refuse_beyond_saturation(p)
     below = p < 1.0
+    saturated = p[~below]
     p, q = p[below], q[below]
     if p.size < 3:
         raise ParameterError(f"relative_pressure: {p.size} point{'' if p.size == 1 else 's'} below p/p0 = 1; BET needs "
@@ -263,7 +289,15 @@ def _inputs(p, q, *, leading_zero: bool = False):
         k = start + int(bad[0])
         raise ParameterError(f"loading {q[k]:g} at p/p0 = {p[k]:g} (point {k + 1} by pressure): BET needs positive "
                              "uptakes")
-    return p[start:], q[start:]
+    left_out = []
+    if start:
+        left_out.append("the lowest-pressure point, of zero uptake," if start == 1
+                        else f"the {start} lowest-pressure points, of zero uptake,")
+    if saturated.size:
+        left_out.append(f"the point at p/p0 = {saturated[0]:.4g}, at or above saturation," if saturated.size == 1
+                        else f"the {saturated.size} points at p/p0 {saturated[0]:.4g}-{saturated[-1]:.4g}, at or "
+                             "above saturation,")
+    return p[start:], q[start:], "".join(f"; {words} left out" for words in left_out)
 
 
 def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION,
@@ -281,7 +315,13 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     fourth Rouquerol criterion (relative ``tolerance``); without it that criterion is judged
     on the points given. ``constants`` names the Avogadro constant used for the area
     (:data:`BET_CONSTANTS`: ``"iupac"``, CODATA, default; ``"micromeritics"``, 6.023e23 as
-    Micromeritics' ASAP 2020 software uses).
+    Micromeritics' ASAP 2020 software uses). ``cross_section`` is the adsorptive's molecular
+    cross-section in nm2 (0.162 for N2), refused with a :class:`~nakit.errors.ParameterError`
+    unless in (0, :data:`MOST_CROSS_SECTION`]; every BET function here checks it the same way.
+
+    Points at or above p/p0 = 1 are left out, and ``result.method`` says so; p/p0 above
+    :data:`~nakit.sorption.isotherm.P_REL_MAX` is refused, as the readers refuse it (a p0 in
+    the wrong unit).
 
     Notes
     -----
@@ -294,10 +334,11 @@ def bet_fit_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECT
     J. Rouquerol, P. Llewellyn, F. Rouquerol, Stud. Surf. Sci. Catal. 160 (2007) 49.
     ISO 9277:2010.
     """
-    p, q = _inputs(relative_pressure, loading)
-    in_range(cross_section, "cross_section", 0.01, 2.0)
+    cross_section = _cross_section(cross_section)
     _constants(constants)
-    result = _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method, tolerance,
+    in_range(tolerance, "tolerance", 0.0)  # a negative one failed criterion 4 on every range, blaming the points
+    p, q, left_out = _inputs(relative_pressure, loading)
+    result = _fit(p, q, cross_section, isotherm if isotherm is not None else (p, q), method + left_out, tolerance,
                   constants=constants)
     # A range the user chose is fitted as asked, but a criterion it fails is a flag on the
     # result and a warning, never a silent number (C < 0 gives an "area" with no meaning).
@@ -392,6 +433,10 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     pass everything, those ending at the highest p/p0 any of them reaches are taken (the knee);
     of these the longest wins, ties going to the smallest criterion-4 deviation.
 
+    Points and ``cross_section`` are checked as in :func:`bet_fit_raw`; the lowest-pressure
+    points of zero uptake and the points at or above p/p0 = 1 are left out of the search, and
+    ``result.method`` names each kind.
+
     The criteria do not fix the range: on a microporous isotherm the longest valid range may
     end well below the knee and reach down into micropore filling (p/p0 1e-7 on BETSI's UiO-66,
     6e-7 on pyGAPS's), where the points bend the line: C ran to 1e4-1e5 and the area 2-7 %
@@ -421,14 +466,17 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     J. W. M. Osterrieth et al., Adv. Mater. 34 (2022) 2201502 (BETSI).
     ISO 9277:2010, Determination of the specific surface area of solids by gas adsorption (BET method).
     """
-    pf, qf = _inputs(relative_pressure, loading, leading_zero=True)
-    zero = np.size(relative_pressure) - pf.size
-    _constants(constants)
+    per_loading = area_per_loading(cross_section, constants)
+    pf, qf, left_out = _inputs(relative_pressure, loading, leading_zero=True)
     if on_failure not in ("raise", "flag"):
         raise ParameterError(f"on_failure must be 'raise' or 'flag', got {on_failure!r}")
     if int(min_points) != min_points or min_points < 3:
         raise ParameterError(f"min_points must be an integer >= 3 (a line through two points has no residual), "
                              f"got {min_points!r}")
+    # out of range, these left no range to pass, and the error blamed a Rouquerol criterion or the points
+    in_range(p_max, "p_max", 0.0, 1.0, inclusive=(False, True))
+    in_range(min_r2, "min_r2", 0.0, 1.0)
+    in_range(tolerance, "tolerance", 0.0)
     keep = pf < p_max
     p, q = pf[keep], qf[keep]
     n = p.size
@@ -487,9 +535,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
                       f"({int(N[k])} points), which fails: {'; '.join(_words(flags))}", NakitWarning, stacklevel=2)
     how = ("the longest valid range ending at the highest p/p0 a valid range reaches" if not flags
            else "flagged: fewest failed checks")
-    left_out = ("" if not zero else "; the lowest-pressure point, of zero uptake, left out" if zero == 1
-                else f"; the {zero} lowest-pressure points, of zero uptake, left out")
-    areas = area_per_loading(cross_section, constants) / (slope[valid] + icpt[valid])
+    areas = per_loading / (slope[valid] + icpt[valid])
     passed = f" ({areas.size} valid, giving {areas_text(areas.min(), areas.max())} m2/g)" if areas.size else ""
     result = _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                   f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
@@ -530,6 +576,9 @@ def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
 
     Raises
     ------
+    ParameterError
+        ``cross_section`` outside (0, :data:`MOST_CROSS_SECTION`] nm2, or invalid points (as
+        :func:`bet_fit_raw`).
     CalculationError
         The point nearest ``p_target`` lies outside :data:`SINGLE_POINT_REGION` (an isotherm
         measured only above p/p0 = 0.45, say): the formula would give a number, but not a BET area.
@@ -538,14 +587,15 @@ def single_point_bet_raw(relative_pressure, loading, p_target: float = 0.3,
     -----
     With :math:`C \\gg 1` the BET line passes through the origin: :math:`n_m = n(1-p/p_0)`.
     """
-    p, q = _inputs(relative_pressure, loading)
+    per_loading = area_per_loading(cross_section)
+    p, q, _ = _inputs(relative_pressure, loading)
     in_range(p_target, "p_target", 0.05, 0.5)
     k = int(np.argmin(np.abs(p - p_target)))
     lo, hi = SINGLE_POINT_REGION
     if not lo <= p[k] <= hi:
         raise CalculationError(f"no adsorption point near p/p0 = {p_target:g}: the nearest is at {p[k]:.3g}, outside "
                                f"the BET region ({lo:g}-{hi:g}), where n(1 - p/p0) is no monolayer estimate")
-    return float(q[k] * (1 - p[k]) * area_per_loading(cross_section)), float(p[k])
+    return float(q[k] * (1 - p[k]) * per_loading), float(p[k])
 
 
 def loading_doubt(multipoint: BETResult | None, single_point_area: float | None = None) -> str:
@@ -658,7 +708,7 @@ def area_bet_raw(relative_pressure, loading, p_range=None, cross_section: float 
     """Plain-array twin of :func:`area_bet` (loadings in cm3/g STP as given; ``constants`` sets N_A only)."""
     if p_range is None:
         return bet_auto_raw(relative_pressure, loading, cross_section, constants=constants, **auto)
-    p, q = _inputs(relative_pressure, loading)
+    p, q, _ = _inputs(relative_pressure, loading)  # what it leaves out lies above any BET range given
     mask = (p >= p_range[0]) & (p <= p_range[1])
     return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q),
                        method=f"given range {p_range[0]:g}-{p_range[1]:g}", constants=constants)

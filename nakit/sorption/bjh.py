@@ -24,8 +24,8 @@ from ..datamodel import source_attrs
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
 from .hysteresis import Hysteresis, IsothermType
-from .isotherm import BRANCHES, branches_present, get_branch
-from .kelvin import kelvin_radius
+from .isotherm import BRANCHES, adsorptive_setting, branches_present, get_branch, refuse_beyond_saturation
+from .kelvin import kelvin_factor, kelvin_radius
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION, units_attrs
 
@@ -35,6 +35,13 @@ from .units import N2_DENSITY_CONVERSION, units_attrs
 BJH_SUMMARY_UNITS = {"total_volume": "cm3/g", "total_area": "m2/g", "mean_diameter": "nm", "peak_diameter": "nm",
                      "peak_bin_diameter": "nm", "negative_steps": "1", "peak_relative_pressure": "1",
                      "density_conversion": "cm3/cm3 STP", "diameter_range_nm": "nm", "p_max": "1"}
+
+#: Largest Kelvin factor accepted (nm): above any adsorptive's (N2 at 77 K 0.953, Ar at 87 K ~0.99, water at
+#: 298 K ~1.05), below N2's in Å (9.53), the unit Micromeritics' reports print it in.
+MOST_KELVIN_FACTOR = 3.0
+#: Largest density conversion accepted (cm3 liquid per cm3 STP): a liquid molar volume of 224 cm3/mol, above any
+#: adsorptive's (N2 34.7, benzene 89, n-octane 163); below N2's per litre of gas (1.5468).
+MOST_DENSITY_CONVERSION = 0.01
 
 #: A distribution's flags in words (the others are shown as they are).
 BJH_FLAG_WORDS = {"peak_at_range_edge": "largest dV/dlogD at the edge of the diameter range: no peak inside it, "
@@ -120,9 +127,10 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         ``hemispherical`` (desorption; Micromeritics' default for both branches) or
         ``cylindrical`` (adsorption in pores open at both ends).
     kelvin_factor_nm
-        :math:`2\\gamma V_m/RT` in nm; default from N2 properties (0.953 nm).
+        :math:`2\\gamma V_m/RT` in nm, at most :data:`MOST_KELVIN_FACTOR`; default from N2
+        properties (0.953 nm).
     density_conversion
-        cm3 liquid per cm3 STP (0.0015468 for N2).
+        cm3 liquid per cm3 STP (0.0015468 for N2), at most :data:`MOST_DENSITY_CONVERSION`.
     method
         ``bjh`` (Barrett-Joyner-Halenda: film correction with the factors
         :math:`c_j = (\bar r_j - \bar t)/\bar r_j` and :math:`R_k = \bar r_k^2/(\bar r_{K,k} + \Delta t_k)^2`),
@@ -132,10 +140,11 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         report's diameters agree) or ``dh`` (Dollimore-Heal: the exact cylinder geometry,
         pore lengths tracked).
     diameter_range_nm
-        Only groups whose mean diameter lies in this range enter the cumulative sums.
+        ``(smallest, largest)``, ``0 <= smallest < largest``: only groups whose mean diameter
+        lies in this range enter the cumulative sums.
     p_max
-        Points above this p/p0 are dropped (the top of the isotherm is dominated by
-        interparticle condensation and an infinite Kelvin radius).
+        Points above this p/p0 (0.5 <= ``p_max`` < 1) are dropped (the top of the isotherm is
+        dominated by interparticle condensation and an infinite Kelvin radius).
     averaging
         How a step's mean diameter is taken from its end diameters :math:`D_1, D_2`:
         ``weighted`` :math:`D_1D_2(D_1+D_2)/(D_1^2+D_2^2)` (closest to Micromeritics' interval
@@ -158,6 +167,16 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     at the smallest diameter BJH sizes; macropores at the largest): there is no peak inside
     the range, and ``peak_diameter`` is only the range's edge.
 
+    Raises
+    ------
+    ParameterError
+        A setting outside the range given above, naming it (a reversed ``diameter_range_nm``, a
+        ``density_conversion`` of zero, ...), or p/p0 above
+        :data:`~nakit.sorption.isotherm.P_REL_MAX`, as the readers refuse it.
+    CalculationError
+        Fewer than 3 points below ``p_max``; no pore group inside ``diameter_range_nm``; or no
+        pore volume inside it (the branch shows no capillary condensation).
+
     Notes
     -----
     BJH, step k (film :math:`t_{k-1}\\to t_k`, :math:`\\Delta t_k`), new pore volume
@@ -171,16 +190,24 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     E. P. Barrett, L. G. Joyner, P. P. Halenda, J. Am. Chem. Soc. 73 (1951) 373.
     D. Dollimore, G. R. Heal, J. Appl. Chem. 14 (1964) 109.
     """
-    p = as_float_array(relative_pressure, "relative_pressure", min_size=3)
-    q = as_float_array(loading, "loading", min_size=3)
-    same_length(relative_pressure=p, loading=q)
-    p, q = sorted_by(p, q, name="relative_pressure")
+    # settings first: a wrong one ended in an error that blamed the isotherm's lack of condensation
     in_range(p_max, "p_max", 0.5, 1.0, inclusive=(True, False))
     if method not in ("bjh", "micromeritics", "dh"):
         raise ParameterError(f"method must be 'bjh', 'micromeritics' or 'dh', got {method!r}")
     if averaging not in ("pressure", "diameter", "weighted"):
         raise ParameterError(f"averaging must be 'pressure', 'diameter' or 'weighted', got {averaging!r}")
+    if kelvin_factor_nm is not None:
+        kelvin_factor_nm = adsorptive_setting(kelvin_factor_nm, "kelvin_factor_nm", "Kelvin factor 2γVm/(RT)",
+                                              "nm", kelvin_factor(), MOST_KELVIN_FACTOR)
+    density_conversion = adsorptive_setting(density_conversion, "density_conversion", "density conversion factor",
+                                            "cm3 liquid per cm3 STP", N2_DENSITY_CONVERSION, MOST_DENSITY_CONVERSION)
+    lo, hi = _diameter_range(diameter_range_nm)
     tfun = thickness_function(thickness)
+    p = as_float_array(relative_pressure, "relative_pressure", min_size=3)
+    q = as_float_array(loading, "loading", min_size=3)
+    same_length(relative_pressure=p, loading=q)
+    p, q = sorted_by(p, q, name="relative_pressure")
+    refuse_beyond_saturation(p)
     keep = (p > 0) & (p < p_max)
     p, q = p[keep][::-1], q[keep][::-1]  # high -> low pressure
     if p.size < 3:
@@ -229,8 +256,10 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         s_lr += new_v / r
     vol = np.asarray(vol)
     area = 2.0 * vol / r_mean * 1e3  # cm3/g over nm -> m2/g
-    lo, hi = diameter_range_nm
     inside = (d_mean >= lo) & (d_mean <= hi)
+    if not inside.any():
+        raise CalculationError(f"no pore group in diameter_range_nm {lo:g}-{hi:g} nm: the branch's groups span "
+                               f"{d_mean.min():.3g}-{d_mean.max():.3g} nm")
     dv_in = np.where(inside, vol, 0.0)
     da_in = np.where(inside, area, 0.0)
     width = d_pt[:-1] - d_pt[1:]
@@ -262,9 +291,26 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
                      total_v, total_a, 4e3 * total_v / total_a, peak, float(d_mean[peak_idx]), negative,
                      {"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),
-                      "density_conversion": density_conversion, "diameter_range_nm": np.array(diameter_range_nm, float),
+                      "density_conversion": density_conversion, "diameter_range_nm": np.array((lo, hi)),
                       "p_max": p_max, "averaging": averaging, "peak_relative_pressure": _pressure_at(peak, p, d_pt)},
                      tuple(flags))
+
+
+def _diameter_range(diameter_range_nm) -> tuple[float, float]:
+    """``diameter_range_nm`` as ``(smallest, largest)`` floats, or a :class:`ParameterError` naming it.
+
+    A reversed range held no group, and BJH said the isotherm showed no capillary condensation.
+    """
+    try:
+        lo, hi = diameter_range_nm
+    except (TypeError, ValueError):
+        raise ParameterError(f"diameter_range_nm: expected (smallest, largest) pore diameters in nm, got "
+                             f"{diameter_range_nm!r}") from None
+    lo, hi = (in_range(d, "diameter_range_nm", 0.0) for d in (lo, hi))
+    if not lo < hi:
+        raise ParameterError(f"diameter_range_nm: expected (smallest, largest) pore diameters in nm with smallest < "
+                             f"largest (default (1.7, 300)), got {diameter_range_nm!r}")
+    return lo, hi
 
 
 def _pressure_at(diameter: float, p: np.ndarray, d: np.ndarray) -> float:

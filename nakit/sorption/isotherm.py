@@ -82,6 +82,7 @@ the same way and names its levels in the ``nakit_multiindex`` attribute;
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -96,10 +97,86 @@ from ..validation import as_float_array, same_length
 from .units import convert_loading
 
 BRANCHES = ("adsorption", "desorption")
+#: Highest p/p0 the readers, :func:`make_isotherm` and BET's and BJH's plain-array functions accept: a point up to
+#: it is an isotherm taken to saturation or a p0 read a little low; beyond it no measurement noise explains the excess.
 P_REL_MAX = 1.05
 #: The isotherm's dimension; its multi-index levels are :data:`POINT_LEVELS`.
 POINT = "point"
 POINT_LEVELS = ("branch", "relative_pressure")
+
+
+def refuse_beyond_saturation(relative_pressure: np.ndarray, name: str = "relative_pressure") -> None:
+    """Refuse relative pressures above :data:`P_REL_MAX`, as the readers refuse them.
+
+    BET's and BJH's plain-array functions leave out points at or above p/p0 = 1 (or ``p_max``); without
+    this check an isotherm whose p0 is in another unit than its pressures (p/p0 up to 1.9) lost
+    half its points silently and still gave a BET area with no flag, where a reader refuses the
+    same points.
+
+    Parameters
+    ----------
+    relative_pressure
+        p/p0 values, checked finite (:func:`~nakit.validation.as_float_array`).
+    name
+        The argument's name, for the message.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``name``, how many values lie above :data:`P_REL_MAX` and the largest, and that p0 or
+        the pressure unit is likely wrong.
+    """
+    above = relative_pressure > P_REL_MAX
+    if not above.any():
+        return
+    top = float(relative_pressure.max())
+    percent = " (p/p0 in percent? give fractions)" if 50 < top <= 100 * P_REL_MAX else ""
+    raise ParameterError(f"{name}: {int(above.sum())} value(s) above {P_REL_MAX:g}, up to {top:g}: beyond saturation "
+                         "(p/p0 = 1) by more than measurement noise allows, so the saturation pressure p0, or the unit "
+                         f"of the pressures or of p0, is likely wrong{percent}")
+
+
+def adsorptive_setting(value, name: str, what: str, unit: str, n2: float, most: float) -> float:
+    """``value`` of a setting that is a property of the adsorptive, as a float, or a refusal.
+
+    A cross-section, a Kelvin factor or a density-conversion factor of zero or below gave an
+    analysis a zero or negative area or volume, or an error that blamed the isotherm ("shows no
+    capillary condensation"); one typed in the unit the instrument's report prints it in (Å2,
+    Å) or per litre went through as a number 10-1000 times too large.
+
+    Parameters
+    ----------
+    value
+        The setting as given.
+    name
+        The argument's name, for the message.
+    what, unit
+        What the setting is and its unit, for the message.
+    n2
+        N2's value at 77 K in ``unit``, for the message.
+    most
+        The largest value accepted: above any adsorptive's, below the same value in the wrong unit.
+
+    Returns
+    -------
+    float
+        ``value``, a finite number in (0, ``most``].
+
+    Raises
+    ------
+    ParameterError
+        Naming ``name``, ``what``, ``unit``, N2's value and the value given.
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v, given = math.nan, repr(value)
+    else:
+        given = f"{v:g}"
+    if not 0 < v <= most:  # NaN, a non-number, fails too
+        raise ParameterError(f"{name}: expected the adsorptive's {what} in {unit}, above 0 and at most {most:g} "
+                             f"({n2:g} {unit} for N2 at 77 K), got {given}")
+    return v
 
 
 def split_branches(relative_pressure: np.ndarray) -> np.ndarray:
