@@ -138,6 +138,11 @@ def temperatures_doubt(temperatures_C) -> str:
             f"({min(t) - 273.15:g}-{max(t) - 273.15:g} °C), the activation energy is wrong; give them in °C")
 
 
+#: a conductivity series in kelvin wholly below this is cryogenic work, rare for ion conduction; one in °C
+#: typed as kelvin lies below it (a lab book's 25-100 °C, up to the ~120 °C a sulfide or polymer cell sees)
+CELSIUS_LIKE_BELOW_K = 150.0
+
+
 @dataclass(frozen=True)
 class ArrheniusFit(Result):
     r"""Activation energy (eV) and prefactor of :math:`y = A \exp(-E_a / k_B T)`, with ``y`` = sigma or sigma*T.
@@ -154,10 +159,13 @@ class ArrheniusFit(Result):
     ``line_inconsistent`` (the conductivities scatter about the weighted line far beyond their
     errors, chi-square p < :data:`~nakit.eis.regression.LINE_P_VALUE_MIN`: one point is off,
     the errors are understated, or the form does not describe the points: through points on
-    the sigma form's line, sigma*T is curved; Ea's error then says too little).
+    the sigma form's line, sigma*T is curved; Ea's error then says too little),
+    ``temperatures_look_celsius`` (``celsius_like_K``: every temperature below
+    :data:`CELSIUS_LIKE_BELOW_K`, as °C typed for kelvin are: 25-100 "K" gave Ea 0.0063 eV for
+    0.300; a flag, not a refusal, since a cryogenic series in kelvin looks the same).
     """
 
-    units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1", "left_out_K": "K"}
+    units: ClassVar[dict[str, str]] = {"ea": "eV", "n_points": "1", "left_out_K": "K", "celsius_like_K": "K"}
     flag_words: ClassVar[dict[str, str]] = {
         "uncertainties_undetermined": "no standard error (two points without their errors)",
         "activation_energy_not_positive": "activation energy not positive: the conductivity does not rise "
@@ -179,10 +187,14 @@ class ArrheniusFit(Result):
     weighted: bool
     left_out_K: tuple[float, ...] = ()
     line_inconsistent: bool = False
+    #: every temperature, ascending, when all lie below :data:`CELSIUS_LIKE_BELOW_K`; else empty
+    celsius_like_K: tuple[float, ...] = ()
 
     @property
     def flags(self) -> tuple[str, ...]:
-        out = ["points_left_out"] if self.left_out_K else []
+        out = ["temperatures_look_celsius"] if self.celsius_like_K else []
+        if self.left_out_K:
+            out.append("points_left_out")
         if self.line_inconsistent:
             out.append("line_inconsistent")
         if not (np.isfinite(self.ea_sigma) and np.isfinite(self.prefactor_sigma)):
@@ -195,8 +207,15 @@ class ArrheniusFit(Result):
 
     def _flag_words(self) -> dict[str, str]:
         left_out = ", ".join(f"{t - 273.15:g} °C" for t in self.left_out_K)
-        return {**self.flag_words, "points_left_out": f"left out of the fit, their conductivity has no uncertainty "
-                                                      f"(its circuit fit gave no standard error): {left_out}"}
+        words = {**self.flag_words, "points_left_out": f"left out of the fit, their conductivity has no uncertainty "
+                                                       f"(its circuit fit gave no standard error): {left_out}"}
+        if self.celsius_like_K:
+            lo, hi = self.celsius_like_K[0], self.celsius_like_K[-1]
+            words["temperatures_look_celsius"] = (
+                f"every temperature is below {CELSIUS_LIKE_BELOW_K:g} K ({lo:g}-{hi:g} K), where ion conduction is "
+                f"measured only in cryogenic work: temperatures in °C given as kelvin? As {lo:g}-{hi:g} °C "
+                f"({lo + 273.15:g}-{hi + 273.15:g} K) the activation energy is another: give them in kelvin")
+        return words
 
     def result_units(self) -> dict[str, str]:
         """The declared units and the prefactor's, which follows ``form``."""
@@ -231,7 +250,14 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     -------
     ArrheniusFit
         Flagged, with a :class:`~nakit.errors.NakitWarning`, when ``Ea`` has no standard error
-        or is not positive (see :class:`ArrheniusFit`).
+        or is not positive, or every temperature lies below :data:`CELSIUS_LIKE_BELOW_K` (°C
+        given as kelvin?); see :class:`ArrheniusFit`.
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``form``; a temperature at or below 0 K or a conductivity at or below 0,
+        naming the argument and the value; errors that are negative or of another length.
 
     Notes
     -----
@@ -247,8 +273,14 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     T = as_float_array(temperature_K, "temperature_K", min_size=2)
     s = as_float_array(sigma, "sigma", min_size=2)
     same_length(temperature_K=T, sigma=s)
-    if np.any(T <= 0) or np.any(s <= 0):
-        raise ParameterError("temperatures (K) and conductivities must be positive")
+    if np.any(T <= 0):
+        k = int(np.argmin(T))
+        raise ParameterError(f"temperature_K: must be above 0 K, got {T[k]:g} at index {k} (a temperature in °C? "
+                             "kelvin = °C + 273.15)")
+    if np.any(s <= 0):
+        k = int(np.argmin(s))
+        raise ParameterError(f"sigma: conductivities must be positive, got {s[k]:g} S/cm at index {k}")
+    celsius_like = tuple(float(t) for t in np.sort(T)) if T.max() < CELSIUS_LIKE_BELOW_K else ()
     rel, left_out = None, ()
     if sigma_sigma is not None:
         err = as_float_array(sigma_sigma, "sigma_sigma", allow_nan=True)
@@ -265,7 +297,7 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
     A = float(np.exp(line.intercept))
     fit = ArrheniusFit(form=form, ea=float(ea), ea_sigma=float(line.slope_sigma * K_B_EV), prefactor=A,
                        prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted,
-                       left_out_K=left_out, line_inconsistent=inconsistent(line))
+                       left_out_K=left_out, line_inconsistent=inconsistent(line), celsius_like_K=celsius_like)
     if fit.flags:
         warnings.warn(f"Arrhenius fit ({form}) flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
     return fit
