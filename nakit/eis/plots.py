@@ -60,6 +60,31 @@ def _xy(ds, real: str = "z_real", imag: str = "z_imag"):
     return np.asarray(ds[real], float), -np.asarray(ds[imag], float)
 
 
+def _spectra(spectra: Mapping[str, object]) -> dict[str, object]:
+    """``spectra`` with each circuit fit (:class:`~nakit.eis.fitting.CircuitFit`, or any result with
+    ``to_dataset()``) replaced by its Dataset: the data, the fitted curve and the fit's ``ok`` and
+    ``flags``, so a fit passed as it is draws as flagged as it is."""
+    out = {}
+    for name, item in spectra.items():
+        if not hasattr(item, "data_vars") and hasattr(item, "to_dataset"):
+            item = item.to_dataset()
+        try:
+            item["z_real"], item["z_imag"]
+        except (KeyError, TypeError, IndexError):
+            raise TypeError(f"spectra[{name!r}]: expected a spectrum Dataset (z_real, z_imag) or a circuit fit, "
+                            f"got {type(item).__name__}") from None
+        out[name] = item
+    return out
+
+
+def _fit_flagged(name: str, ds, flagged: Collection[str]) -> bool:
+    """Whether the fitted curve of spectrum ``name`` is drawn as flagged: the caller says so in
+    ``flagged``, or the fit's Dataset does (``ok`` 0 in its attrs, as every result's ``to_dataset()``
+    writes): the fit carries its verdict, and a caller who does not repeat it must not see a failed
+    fit drawn as a description of the data."""
+    return "curve_real" in ds and (name in flagged or not getattr(ds, "attrs", {}).get("ok", True))
+
+
 def data_limits(spectra: Mapping[str, object], *, xlim=None, pad: float = 0.03):
     """The Nyquist window (ohm) framing the measured points of ``spectra``.
 
@@ -67,6 +92,7 @@ def data_limits(spectra: Mapping[str, object], *, xlim=None, pad: float = 0.03):
     starts at zero (or at the lowest point, for inductive points below the axis) less
     ``pad`` of its range, and ends ``pad`` above the highest point inside the ``Z'`` window.
     """
+    spectra = _spectra(spectra)
     xs = np.concatenate([_xy(ds)[0] for ds in spectra.values()])
     ys = np.concatenate([_xy(ds)[1] for ds in spectra.values()])
     keep = np.isfinite(xs) & np.isfinite(ys)
@@ -105,7 +131,8 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     spectra
         ``{legend label: dataset}``; each dataset holds ``z_real`` and ``z_imag`` (ohm), and,
         to draw a fitted curve, ``curve_real`` and ``curve_imag`` (as
-        :meth:`nakit.eis.fitting.CircuitFit.to_dataset` gives).
+        :meth:`nakit.eis.fitting.CircuitFit.to_dataset` gives). A
+        :class:`~nakit.eis.fitting.CircuitFit` itself stands for its ``to_dataset()``.
     colours
         One colour per spectrum; default the axes' colour cycle.
     xlim, ylim
@@ -115,7 +142,9 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
         Draw the fitted curves where present.
     flagged
         Names of spectra whose fit is flagged: their curve is dashed and their legend entry
-        says ``fit ⚑ flagged``, so a failed fit is not read as a description of the data.
+        says ``fit ⚑ flagged``, so a failed fit is not read as a description of the data. A fit
+        whose Dataset says it is not ok (attrs ``ok`` 0, as ``CircuitFit.to_dataset()`` writes
+        for a flagged fit) is drawn so without being named here.
     pad
         Margin around the data, as a fraction of each axis' range.
     markersize
@@ -128,6 +157,7 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     """
     if not spectra:
         raise ValueError("nyquist: no spectra to plot")
+    spectra = _spectra(spectra)
     if xlim is None or ylim is None:
         auto_x, auto_y = data_limits(spectra, xlim=xlim, pad=pad)
         xlim = xlim if xlim is not None else auto_x
@@ -137,7 +167,7 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     colours = list(colours) if colours is not None else [None] * len(spectra)
     for colour, (name, ds) in zip(colours, spectra.items()):
         x, y = _xy(ds)
-        bad = fits and name in flagged and "curve_real" in ds
+        bad = fits and _fit_flagged(name, ds, flagged)
         line, = ax.plot(x / f, y / f, "o", ms=markersize, color=colour,
                         label=f"{name} (fit {FLAG_MARK} flagged)" if bad else name)
         if fits and "curve_real" in ds and "curve_imag" in ds:
@@ -173,6 +203,7 @@ def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2
     """
     import matplotlib.pyplot as plt
 
+    panels = {title: _spectra(spectra) for title, spectra in panels.items()}
     titles = list(panels)
     ncols = max(1, min(ncols, len(titles)))
     rows = [titles[i:i + ncols] for i in range(0, len(titles), ncols)]
@@ -210,13 +241,14 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
     for fitted curves, ``frequency_fine``; ``flagged`` as for :func:`nyquist`. Returns the unit of the
     ``|Z|`` axis.
     """
+    spectra = _spectra(spectra)
     scale = Scale(1.0, "")  # a log axis shows its decades itself (10², 10⁵ Ω): no prefix
     f = scale.factor
     colours = list(colours) if colours is not None else [None] * len(spectra)
     for colour, (name, ds) in zip(colours, spectra.items()):
         x, y = _xy(ds)
         freq = np.asarray(ds["frequency"], float)
-        bad = fits and name in flagged and "curve_real" in ds
+        bad = fits and _fit_flagged(name, ds, flagged)
         label = f"{name} (fit {FLAG_MARK} flagged)" if bad else name
         line, = ax_modulus.plot(freq, np.hypot(x, y) / f, "o", ms=markersize, color=colour, label=label)
         ax_phase.plot(freq, np.degrees(np.arctan2(y, x)), "o", ms=markersize, color=line.get_color(), label=label)
@@ -260,6 +292,7 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
     """
     import matplotlib.pyplot as plt
 
+    panels = {title: _spectra(spectra) for title, spectra in panels.items()}
     titles = list(panels)
     row_height = 3.7
     fig = plt.figure(figsize=(11.5, row_height * len(titles)), layout="constrained")
