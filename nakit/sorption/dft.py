@@ -37,7 +37,7 @@ from ..errors import CalculationError, FileFormatError, NakitWarning, ParameterE
 from ..textio import check_last_row, parse_rows, read_text_lines
 from ..validation import as_float_array, same_length
 from .conditions import ASSUMED_ADSORPTIVE, ASSUMED_TEMPERATURE_K, stated_adsorptive, stated_temperature
-from .isotherm import get_branch
+from .isotherm import get_branch, refuse_beyond_saturation
 from .units import MOLAR_VOLUME_STP, units_attrs
 from ..datamodel import Result, source_attrs
 
@@ -463,6 +463,7 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
     p = as_float_array(relative_pressure, "relative_pressure")
     q = as_float_array(loading, "loading")
     same_length(relative_pressure=p, loading=q)
+    refuse_beyond_saturation(p)
     order = np.argsort(p, kind="stable")
     p, q = p[order], q[order]
     lo, hi = k.pressure_range

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import CalculationError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch
+from .isotherm import get_branch, refuse_beyond_saturation
 from .units import N2_DENSITY_CONVERSION
 from ..datamodel import FromMeasurement, Result, source_attrs
 
@@ -47,6 +47,7 @@ def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
     p = as_float_array(relative_pressure, "relative_pressure", min_size=2)
     q = as_float_array(loading, "loading", min_size=2)
     same_length(relative_pressure=p, loading=q)
+    refuse_beyond_saturation(p)
     p, q = sorted_by(p, q, name="relative_pressure")
     in_range(p_at, "p_at", 0.5, 1.0)
     in_range(density_conversion, "density_conversion", 1e-4, 1e-2)

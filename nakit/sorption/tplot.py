@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import as_float_array, in_range, same_length, sorted_by
-from .isotherm import get_branch
+from .isotherm import get_branch, refuse_beyond_saturation
 from .thickness import thickness_function
 from .units import N2_DENSITY_CONVERSION
 from ..datamodel import FromMeasurement, Result, source_attrs
@@ -92,6 +92,7 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     p = as_float_array(relative_pressure, "relative_pressure", min_size=3)
     q = as_float_array(loading, "loading", min_size=3)
     same_length(relative_pressure=p, loading=q)
+    refuse_beyond_saturation(p)
     p, q = sorted_by(p, q, name="relative_pressure")
     lo, hi = (in_range(v, "t_range", 0.0, 10.0) for v in t_range)
     if not lo < hi:
