@@ -74,8 +74,10 @@ def weights(z: np.ndarray, weighting: str) -> np.ndarray:
 
 
 def check_spectrum(frequency, z) -> tuple[np.ndarray, np.ndarray]:
-    """Validated float frequency (Hz) and complex impedance copies of the inputs."""
+    """Validated float frequency (Hz) and complex impedance copies of the inputs (for a circuit fit,
+    Lin-KK, the DRT and batch fits alike: none of them means anything on Z' alone)."""
     f = as_float_array(frequency, "frequency")
+    z_given = z
     try:
         z = np.array(z, dtype=complex, copy=True)
     except (TypeError, ValueError):
@@ -87,6 +89,7 @@ def check_spectrum(frequency, z) -> tuple[np.ndarray, np.ndarray]:
         raise ParameterError("frequency: repeated values; each frequency must occur once")
     if not np.all(np.isfinite(z)):
         raise ParameterError(f"impedance: non-finite value at index {int(np.flatnonzero(~np.isfinite(z))[0])}")
+    _require_reactance(z_given, z)
     return f, z
 
 
@@ -554,7 +557,6 @@ def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=Non
        *Numerical Analysis*, Lecture Notes in Mathematics 630, 105-116 (Springer, 1978).
     """
     f, z = check_spectrum(frequency, impedance)
-    _require_reactance(impedance, z)
     c = circuit if isinstance(circuit, Circuit) else Circuit(circuit)
     fixed = dict(fixed or {})
     _require_parameters(c, initial=initial if isinstance(initial, dict) else {}, fixed=fixed, bounds=bounds or {})
@@ -605,12 +607,13 @@ def fit_circuit_raw(frequency, impedance, circuit: str | Circuit, *, initial=Non
 
 def _require_reactance(given, z: np.ndarray) -> None:
     """Refuse an impedance without an imaginary part: Z' alone (a real array, or complex with
-    zero imaginary parts) is fitted by a circuit's arc anyway, 36 % off the data, unflagged."""
+    zero imaginary parts) is fitted by a circuit's arc anyway, 36 % off the data, unflagged, and
+    Lin-KK and the DRT return a distribution for it."""
     if np.any(z.imag):
         return
     what = ("real numbers, without an imaginary part" if not np.iscomplexobj(given)
             else "an imaginary part (Z'', a spectrum's z_imag) of 0 at every frequency")
-    raise ParameterError(f"impedance: got {what}; a circuit is fitted to the complex impedance Z' + 1j*Z'' "
+    raise ParameterError(f"impedance: got {what}; the analyses take the complex impedance Z' + 1j*Z'' "
                          "(Z'' < 0 where the cell is capacitive): pass both parts")
 
 

@@ -1,4 +1,4 @@
-"""A circuit fit refuses or flags the common slips in what it is given (new-user audit L, findings 1 and 10).
+"""A circuit fit refuses or flags the common slips in what it is given.
 
 An exact R0 = 10, R1 = 100 ohm, C1 = 1 uF spectrum passed as np.conj(Z) (the -Z'' column taken
 for Z'') came back R1 89.3, C1 8.2 uF, 57 % off the data, with no flag: Lin-KK leaves 53 % on
@@ -35,8 +35,8 @@ def _rc():
 
 def test_a_real_impedance_is_refused_naming_the_argument():
     z = _rc()
-    with pytest.raises(ParameterError, match=r"^impedance: got real numbers, without an imaginary part; a circuit is "
-                                             r"fitted to the complex impedance Z' \+ 1j\*Z''"):
+    with pytest.raises(ParameterError, match=r"^impedance: got real numbers, without an imaginary part; the analyses "
+                                             r"take the complex impedance Z' \+ 1j\*Z''"):
         fit_circuit_raw(F, z.real, RC)
     with pytest.raises(ParameterError, match=r"^impedance: got an imaginary part \(Z'', a spectrum's z_imag\) of 0 at "
                                              r"every frequency"):
@@ -44,6 +44,21 @@ def test_a_real_impedance_is_refused_naming_the_argument():
     # the Dataset twin goes through the same check
     with pytest.raises(ParameterError, match=r"of 0 at every frequency.*pass both parts"):
         fit_circuit(spectrum_dataset(F, z.real + 0j), RC)
+
+
+@pytest.mark.parametrize("analysis", ["lin_kk_raw", "drt_raw", "fit_circuit_batch"])
+def test_lin_kk_the_drt_and_batch_fits_refuse_a_real_impedance_too(analysis):
+    """They share the circuit fit's input check: on Z' alone Lin-KK and the DRT returned a result."""
+    from nakit.eis import batch, kk
+    from nakit.eis.drt import drt_raw
+
+    z = _rc()
+    call = {"lin_kk_raw": lambda: kk.lin_kk_raw(F, z.real),
+            "drt_raw": lambda: drt_raw(F, z.real),
+            "fit_circuit_batch": lambda: batch.fit_circuit_batch(F, np.vstack([z.real, z.real]), RC, TRUTH)}[analysis]
+    with pytest.raises(ParameterError, match=r"^impedance: got (real numbers|an imaginary part .* of 0 at every "
+                                             r"frequency).*pass both parts"):
+        call()
 
 
 def test_the_sign_of_z_imag_reversed_is_flagged():
