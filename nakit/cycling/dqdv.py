@@ -10,7 +10,8 @@ over the voltage interval it spans, accumulated into bins of width ``bin_width``
 by the bin width, and the result smoothed with a Gaussian kernel of standard deviation
 ``smoothing`` (V). The capacity under the curve is conserved exactly by both steps (the
 default voltage range reaches 4 ``smoothing`` beyond the data so the kernel loses
-nothing at the ends), so a plateau's capacity is the area under its peak. Charge gives positive dQ/dV, discharge
+nothing at the ends; a range given narrower than the data keeps the capacity logged inside it, none
+piled into its end bins), so a plateau's capacity is the area under its peak. Charge gives positive dQ/dV, discharge
 negative (capacity grows as the voltage falls).
 
 Only charge that passes while the voltage moves is binned. Rests carry no current (an
@@ -25,7 +26,7 @@ Smoothing and peak positions
 ----------------------------
 The kernel is symmetric, so it keeps a symmetric peak where it is (and the area under every
 peak). It widens every peak, though: two features closer than about
-:math:`2\sqrt{\sigma^2 + w^2}` (:math:`w` their own width) merge into one, and the maximum of
+:math:`2\\sqrt{\\sigma^2 + w^2}` (:math:`w` their own width) merge into one, and the maximum of
 an asymmetric or overlapping peak moves towards its heavier side. On the LAND peer record
 (custom_data_002.xlsx) the cycle-2 discharge peak of silicon lies at 0.107 V binned and at
 0.092 V smoothed with the default 10 mV, three bins away. Each curve's strongest peak and how
@@ -66,6 +67,10 @@ def _bin_increments(pos: np.ndarray, dq: np.ndarray, groups: tuple[np.ndarray, n
     """
     size = ngroups * nbins
     top = nbins - 1e-9
+    if pos.min() < 0 or pos.max() > nbins:
+        # a range narrower than the data: clipping alone would pile the capacity logged outside it
+        # into the end bins as spikes; only the share of each increment inside the grid counts
+        dq = dq * _share_inside(pos, nbins)
     np.clip(pos, 0.0, top, out=pos)
     k = pos.astype(np.int64)
     ka, kb = k[:-1], k[1:]
@@ -90,6 +95,74 @@ def _bin_increments(pos: np.ndarray, dq: np.ndarray, groups: tuple[np.ndarray, n
     inner -= np.bincount(g0 + khi, weights=dens, minlength=size + 1)[: size + 1]
     out += np.cumsum(inner[:size])
     return out.reshape(ngroups, nbins)
+
+
+def _share_inside(pos: np.ndarray, nbins: int) -> np.ndarray:
+    """The fraction of each increment ``pos[i]..pos[i + 1]`` (bin units) that lies on the grid
+    ``[0, nbins]``; an increment at one voltage counts whole where that voltage is on it."""
+    a, b = pos[:-1], pos[1:]
+    span = np.abs(b - a)
+    inside = np.abs(np.clip(b, 0, nbins) - np.clip(a, 0, nbins))
+    on_grid = (a >= 0) & (a <= nbins)
+    return np.where(span > 0, inside / np.where(span > 0, span, 1.0), on_grid.astype(float))
+
+
+#: most bins one curve may have: 3 V in 3 uV steps, far finer than any cycler resolves voltage,
+#: and the bound that keeps a bin width typed in the wrong unit from exhausting memory
+MAX_BINS = 1_000_000
+#: fewest bins a curve may have: one or two bins are no curve, and find_plateaus needs three
+MIN_BINS = 3
+
+
+def _voltage_grid(v: np.ndarray, v_min, v_max, bin_width, smoothing) -> tuple[float, int]:
+    """The lower edge and the number of bins of the dQ/dV grid: the one check of the binning
+    arguments that :func:`dqdv` and :func:`dqdv_raw` share.
+
+    Parameters
+    ----------
+    v
+        The voltages binned (V): those of the rows whose charge counts.
+    v_min, v_max, bin_width, smoothing
+        As the caller was given them (``None`` for a range end taken from the data).
+
+    Returns
+    -------
+    tuple of (float, int)
+        The grid's lower edge (V) and its number of bins.
+
+    Raises
+    ------
+    ParameterError
+        A width that is no positive number (``smoothing`` may be 0), a range end that is no finite
+        number, ``v_min`` not below ``v_max``, a range that holds none of ``v``, or a grid of fewer
+        than :data:`MIN_BINS` or more than :data:`MAX_BINS` bins; each names the argument.
+    """
+    bin_width = in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
+    smoothing = in_range(smoothing, "smoothing", 0, None)
+    lo_data, hi_data = float(np.min(v)), float(np.max(v))
+    lo_v = lo_data - 4 * smoothing if v_min is None else in_range(v_min, "v_min")
+    hi_v = hi_data + 4 * smoothing if v_max is None else in_range(v_max, "v_max")
+    if v_min is not None and v_max is not None and hi_v <= lo_v:
+        raise ParameterError(f"v_min {lo_v:g} V, v_max {hi_v:g} V: the voltage range is empty; v_min must be "
+                             "below v_max")
+    spans = f"every voltage binned ({lo_data:g}-{hi_data:g} V), so the range holds none of the data"
+    if v_min is not None and lo_v >= hi_data:
+        raise ParameterError(f"v_min {lo_v:g} V: at or above {spans}")
+    if v_max is not None and hi_v <= lo_data:
+        raise ParameterError(f"v_max {hi_v:g} V: at or below {spans}")
+    if hi_v <= lo_v:  # left: one voltage throughout, no smoothing to widen it
+        raise ParameterError(f"voltage: all {v.size} values binned are {lo_data:g} V, so smoothing 0 leaves no "
+                             "voltage range; give v_min and v_max, or a smoothing above 0")
+    bins = (hi_v - lo_v) / bin_width
+    if bins > MAX_BINS:
+        raise ParameterError(f"bin_width: {bin_width:g} V makes {bins:.3g} bins over [{lo_v:g}, {hi_v:g}] V, more "
+                             f"than {MAX_BINS}; expected a width in V (0.005 for 5 mV)")
+    nbins = int(np.ceil(bins))
+    if nbins < MIN_BINS:
+        raise ParameterError(f"bin_width: {bin_width:g} V leaves the voltage range [{lo_v:g}, {hi_v:g}] V "
+                             f"{nbins} bin(s), no curve; expected at most a third of the range, in V "
+                             "(0.005 for 5 mV)")
+    return lo_v, nbins
 
 
 def _smooth(values: np.ndarray, sigma_bins: float) -> np.ndarray:
@@ -122,19 +195,39 @@ def dqdv_raw(voltage, capacity, *, v_min: float | None = None, v_max: float | No
              bin_width: float = 0.005, smoothing: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
     """dQ/dV of one half-cycle from logged voltage and cumulative capacity.
 
-    Returns bin-centre voltages and dQ/dV in capacity units per V (positive where the
-    capacity grows with voltage). Point order is the logging order; it is not sorted.
-    Without a current this cannot tell a constant-voltage hold or a rest: give it the
-    points of constant current only (:func:`dqdv` leaves holds and rests out by itself).
+    Point order is the logging order; it is not sorted. Without a current this cannot tell a
+    constant-voltage hold or a rest: give it the points of constant current only (:func:`dqdv`
+    leaves holds and rests out by itself).
+
+    Parameters
+    ----------
+    voltage, capacity
+        Logged voltage (V) and cumulative capacity (any unit), one value per point.
+    v_min, v_max
+        Voltage range binned (V; default: that of ``voltage`` widened by 4 ``smoothing`` each
+        side). A narrower range keeps only the capacity logged inside it.
+    bin_width, smoothing
+        Voltage bin width and the Gaussian kernel's standard deviation (V; as :func:`dqdv`).
+
+    Returns
+    -------
+    centres, dqdv : numpy.ndarray
+        Bin-centre voltages and dQ/dV in capacity units per V (positive where the capacity
+        grows with voltage).
+
+    Raises
+    ------
+    ParameterError
+        Arrays that are not numbers of one length, or binning arguments :func:`dqdv` refuses as
+        well (one check serves both): ``bin_width`` not above 0, ``smoothing`` below 0, ``v_min``
+        not below ``v_max``, a range that holds none of the data, fewer than 3 bins or more than
+        a million.
     """
     v = as_float_array(voltage, "voltage", min_size=2)
     q = as_float_array(capacity, "capacity", min_size=2)
     same_length(voltage=v, capacity=q)
-    in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
-    in_range(smoothing, "smoothing", 0, None)
-    lo_v = float(np.min(v) - 4 * smoothing if v_min is None else v_min)
-    hi_v = float(np.max(v) + 4 * smoothing if v_max is None else v_max)
-    nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
+    lo_v, nbins = _voltage_grid(v, v_min, v_max, bin_width, smoothing)
+    bin_width, smoothing = float(bin_width), float(smoothing)
     dq = np.diff(q) * np.sign(np.diff(v).sum() or 1.0)
     binned = _bin_increments((v - lo_v) / bin_width, dq, None, nbins, 1)[0]
     centres = lo_v + (np.arange(nbins) + 0.5) * bin_width
@@ -157,7 +250,8 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
         move an asymmetric peak by more than a bin (see the module docstring).
     v_min, v_max
         Voltage range (default: that of the rows binned, no rests and no constant-voltage
-        holds, widened by 4 ``smoothing`` each side).
+        holds, widened by 4 ``smoothing`` each side). A narrower range keeps only the capacity
+        logged inside it; one that is empty or holds none of the data is refused.
 
     Returns
     -------
@@ -173,12 +267,13 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
 
     Raises
     ------
+    ParameterError
+        ``bin_width`` not above 0, ``smoothing`` below 0, ``v_min`` not below ``v_max``, a range
+        that holds none of the rows binned, fewer than 3 bins or more than a million.
     CalculationError
         Every row carrying current is in a constant-voltage hold.
     """
     require_record(record, "dqdv")
-    in_range(bin_width, "bin_width", 0, None, inclusive=(False, True))
-    in_range(smoothing, "smoothing", 0, None)
     v = record["voltage"].values
     q = record["capacity"].values
     state = record["state"].values
@@ -190,11 +285,8 @@ def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_widt
     if not counted.any():
         raise CalculationError(f"{source_name(record, 'the record')}: every row carrying current is in a "
                                "constant-voltage hold: no dQ/dV")
-    lo_v = float(v[counted].min() - 4 * smoothing if v_min is None else v_min)
-    hi_v = float(v[counted].max() + 4 * smoothing if v_max is None else v_max)
-    if hi_v <= lo_v:
-        raise ParameterError(f"voltage range [{lo_v}, {hi_v}] is empty")
-    nbins = max(int(np.ceil((hi_v - lo_v) / bin_width)), 1)
+    lo_v, nbins = _voltage_grid(v[counted], v_min, v_max, bin_width, smoothing)
+    bin_width, smoothing = float(bin_width), float(smoothing)
     starts, lengths, seg_key, _ = segments
     ngroups = int(seg_key.max()) + 1
     # increment i runs from row i to row i + 1 and belongs to row i + 1's half-cycle; the
