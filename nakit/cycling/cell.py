@@ -49,6 +49,28 @@ class CellRecipe:
         in_range(self.active_fraction, "active_fraction", 0, 1, inclusive=(False, True))
         in_range(self.electrons, "electrons", 0, None, inclusive=(False, True))
 
+    @classmethod
+    def of_active_mass(cls, mass_mg: Any, name: str = "active_mass_mg", **kwargs: Any) -> "CellRecipe":
+        """A recipe holding ``mass_mg`` of active material alone (``active_fraction`` 1).
+
+        Parameters
+        ----------
+        mass_mg
+            Active mass (mg).
+        name
+            The argument the user gave the mass as, named when it is refused: the recipe stores it
+            as ``composite_mass_mg``, a name the user of ``summarise_raw(active_mass_mg=...)`` never
+            wrote.
+        **kwargs
+            ``active_material``, ``electrons``, ``mass_source`` as the class takes them.
+
+        Raises
+        ------
+        ParameterError
+            ``mass_mg`` is no finite number above 0.
+        """
+        return cls(in_range(mass_mg, name, 0, None, inclusive=(False, True)), 1.0, **kwargs)
+
     @property
     def active_mass_mg(self) -> float:
         """Active-material mass (mg) = composite mass x active fraction."""
@@ -182,12 +204,14 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
                           "not used (give the cell's active_mass_mg)", NakitWarning, stacklevel=2)
         stated = None
     if "active_mass_mg" in sample:
-        recipe = CellRecipe(float(sample["active_mass_mg"]), 1.0, material, electrons)
+        recipe = CellRecipe.of_active_mass(sample["active_mass_mg"], active_material=material, electrons=electrons)
     elif "composite_mass_mg" in sample:
-        recipe = CellRecipe(float(sample["composite_mass_mg"]), float(sample.get("active_fraction", 1.0)),
-                            material, electrons)
+        composite = in_range(sample["composite_mass_mg"], "composite_mass_mg", 0, None, inclusive=(False, True))
+        fraction = in_range(sample.get("active_fraction", 1.0), "active_fraction", 0, 1, inclusive=(False, True))
+        recipe = CellRecipe(composite, fraction, material, electrons)
     elif stated is not None:
-        return CellRecipe(stated, 1.0, material, electrons, mass_source="stated by the cycler file")
+        return CellRecipe.of_active_mass(stated, active_material=material, electrons=electrons,
+                                         mass_source="stated by the cycler file")
     else:
         _hint_mass_in_remarks(record)
         return None
@@ -219,8 +243,22 @@ def _hint_mass_in_remarks(record: Any) -> None:
         return
 
 
-def as_recipe(cell: "CellRecipe | float | None") -> "CellRecipe | None":
-    """A recipe from a recipe, a bare active mass in mg, or None."""
+def as_recipe(cell: "CellRecipe | float | None", name: str = "cell") -> "CellRecipe | None":
+    """A recipe from a recipe, a bare active mass in mg, or None.
+
+    Parameters
+    ----------
+    cell
+        A :class:`CellRecipe`, an active mass (mg) or None.
+    name
+        The argument ``cell`` was given as, named when a bare mass is refused (``"active_mass_mg"``
+        for :func:`~nakit.cycling.cycles.summarise_raw`).
+
+    Raises
+    ------
+    ParameterError
+        A bare mass that is no finite number above 0.
+    """
     if cell is None or isinstance(cell, CellRecipe):
         return cell
-    return CellRecipe(composite_mass_mg=float(cell), active_fraction=1.0, active_material=None)
+    return CellRecipe.of_active_mass(cell, name, active_material=None)

@@ -367,15 +367,17 @@ def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float |
     """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
 
     Builds the canonical record (:func:`nakit.cycling.record.make_record`) and returns
-    :func:`summarise`'s variables as a dict of NumPy arrays.
+    :func:`summarise`'s variables as a dict of NumPy arrays; ``active_mass_mg`` (mg) gives
+    the specific quantities and is refused under its own name unless a finite number above 0.
     """
+    cell = as_recipe(active_mass_mg, "active_mass_mg")
     t = as_float_array(time, "time")
     v = as_float_array(voltage, "voltage")
     i = as_float_array(current, "current")
     c = None if cycle is None else np.asarray(cycle)
     same_length(time=t, voltage=v, current=i, **({} if c is None else {"cycle": c}))
     rec = make_record(t, v, i, cycle=c)
-    ds = summarise(rec, active_mass_mg, first=first, soc_window=soc_window,
+    ds = summarise(rec, cell, first=first, soc_window=soc_window,
                    retention_reference=retention_reference)
     return {k: ds[k].values for k in ds.variables}
 
