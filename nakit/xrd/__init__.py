@@ -18,8 +18,8 @@ from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_
 from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern, unexplained_note
 from .simulate import Instrument, Phase, reflections, simulate_pattern
-from .size import (instrument_from_standard, scherrer, scherrer_raw, stand_in_instrument_doubt, williamson_hall,
-                   williamson_hall_raw)
+from .size import (instrument_from_standard, scherrer, scherrer_raw, single_reflections,
+                   stand_in_instrument_doubt, williamson_hall, williamson_hall_raw)
 from .structures import Crystal, Site, crystal_from_parameters, library, read_cif, reference
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "kbeta_note", "kbeta_pairs", "library", "near_candidates", "read_cif", "no_lines_note", "no_peaks_note", "read_xrd",
     "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scan_gaps", "scherrer", "scherrer_raw",
-    "simulate_pattern", "stand_in_instrument_doubt", "suggest_phases", "unexplained_note", "unfitted_note",
-    "wavelength_from_gsas_prm", "wavelength_from_instprm",
+    "simulate_pattern", "single_reflections", "stand_in_instrument_doubt", "suggest_phases", "unexplained_note",
+    "unfitted_note", "wavelength_from_gsas_prm", "wavelength_from_instprm",
     "williamson_hall", "williamson_hall_raw",
 ]

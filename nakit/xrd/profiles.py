@@ -89,6 +89,22 @@ def size_strain_fwhm(two_theta, wavelength, size_nm=None, strain=0.0, k=0.9):
     return np.degrees(h)
 
 
+def blend_profile(centres, weights, fwhm: float, eta: float) -> tuple[float, float]:
+    """Pseudo-Voigts of one ``fwhm`` and ``eta`` at ``centres`` (deg) weighted by ``weights``, summed: their FWHM
+    over ``fwhm`` (1 for one line) and the midpoint of their half maximum (deg, where one peak fitted to them centres).
+    """
+    c = np.asarray(centres, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    x = np.linspace(c.min() - 2 * fwhm, c.max() + 2 * fwhm, 4001)
+    y = (w[:, None] * pseudo_voigt(x[None, :], c[:, None], fwhm, eta)).sum(axis=0)
+    half = y.max() / 2
+    above = np.flatnonzero(y >= half)
+    lo, hi = above[0], above[-1]  # the half-maximum crossings, interpolated between the grid points either side
+    left = x[lo - 1] + (half - y[lo - 1]) * (x[lo] - x[lo - 1]) / (y[lo] - y[lo - 1])
+    right = x[hi] + (y[hi] - half) * (x[hi + 1] - x[hi]) / (y[hi] - y[hi + 1])
+    return float((right - left) / fwhm), float((right + left) / 2)
+
+
 def ka2_position(two_theta_ka1, ka1: float, ka2: float):
     """2theta of the K-alpha2 line for a reflection seen at ``two_theta_ka1`` (Bragg's law)."""
     s = np.sin(np.radians(np.asarray(two_theta_ka1) / 2.0)) * ka2 / ka1
