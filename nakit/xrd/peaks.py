@@ -13,7 +13,8 @@ from ..fitutil import one_blas_thread
 from ..validation import as_float_array, same_length, sorted_by
 from . import _trf
 from ._inputs import require_peak_table, scan_in_order
-from .counting import counting, no_pattern_reason, point_variance, scan_gaps
+from .counting import counting, no_pattern_reason, scan_gaps
+from .counting import point_variance as _local_variance
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
 from .readers import Wavelength
 from ..datamodel import naming_source, source_attrs, source_name
@@ -31,21 +32,35 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
 
     Counting noise sets the threshold: a point is significant when (y - B) / sqrt(max(B, 1))
     >= min_snr after a light moving-average smoothing (the noise divided by the root of the
-    points averaged). Intensities that are not raw counts are judged against
-    ``point_variance`` instead, each point's variance (:meth:`nakit.xrd.counting.Counting.variance`).
+    points averaged). ``background`` B: an array on the ``two_theta`` grid; without it the
+    SNIP estimate (:func:`nakit.xrd.background.snip_background`), as :func:`fit_peaks` does
+    (a zero background made every wiggle of a real scan a "5 sigma" peak). Intensities that
+    are not raw counts are judged against ``point_variance``, each point's variance
+    (:meth:`nakit.xrd.counting.Counting.variance`); without it, against what the values' own
+    scatter says (:func:`nakit.xrd.counting.counting` of ``intensity``: counts, scaled counts
+    or the measured scatter), as in :func:`fit_peaks`.
     With a K-alpha doublet ``wavelength``, maxima at the K-alpha2 position of a stronger maximum
     are dropped: the doublet fit models them.
+
+    These are candidates, not peaks: :func:`fit_peaks` fits them and drops those whose fit is no
+    Bragg peak (on the LaB6 scan's 15-45 deg, 46 candidates, of which it keeps 6).
     """
     from scipy.signal import find_peaks as _find
 
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
     same_length(two_theta=x, intensity=y)
-    b = np.zeros_like(y) if background is None else as_float_array(background, "background")
-    same_length(two_theta=x, background=b)
-    v = np.maximum(b, 1.0) if point_variance is None else as_float_array(point_variance, "point_variance")
-    same_length(two_theta=x, point_variance=v)
-    x, y, b, v = sorted_by(x, y, b, v, name="two_theta")
+    b = None if background is None else as_float_array(background, "background")
+    if b is not None:
+        same_length(two_theta=x, background=b)
+    v = None if point_variance is None else as_float_array(point_variance, "point_variance")
+    if v is not None:
+        same_length(two_theta=x, point_variance=v)
+    # (y stands in for what is not given: both are estimated from the ascending scan below)
+    x, y, b, v = sorted_by(x, y, y if b is None else b, y if v is None else v, name="two_theta")
+    b = _search_background(x, y, None if background is None else b)
+    if point_variance is None:
+        v = _search_variance(x, y, b, counting(y))
     step = float(np.median(np.diff(x)))
     n = max(1, int(round(smooth_deg / step)))
     ys = np.convolve(y - b, np.ones(n) / n, mode="same")
@@ -63,6 +78,21 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
             keep &= ~(near & (z[idx] < z[idx[i]]))
         idx = idx[keep]
     return x[idx]
+
+
+def _search_background(x, y, background=None) -> np.ndarray:
+    """The background peaks are searched above (:func:`fit_peaks`, :func:`find_peaks_raw`):
+    ``background`` when given, else the SNIP estimate of the ascending scan ``x``, ``y``."""
+    from .background import snip_background
+
+    return snip_background(x, y) if background is None else background
+
+
+def _search_variance(x, y, background, scatter) -> np.ndarray:
+    """Each point's variance peaks are judged against (:func:`fit_peaks`, :func:`find_peaks_raw`):
+    counting noise of ``background`` for counts, else the scan's own scatter (``scatter``, its
+    :class:`~nakit.xrd.counting.Counting`)."""
+    return scatter.variance(background, lambda: _local_variance(x, y))
 
 
 def doublet(x, center, area, fwhm, eta, ka1: float = 1.5405929, ka2: float | None = None, ratio: float = 0.0):
@@ -510,8 +540,6 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     if if_none not in ("raise", "empty"):
         raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
     ds, background = scan_in_order(ds, "fit_peaks", background)
-    from .background import snip_background
-
     x, y = ds["two_theta"].values, ds["intensity"].values
     sig = ds["intensity_sigma"].values if "intensity_sigma" in ds else None
     scatter = counting(ds)  # (the Dataset: its unit and sigma column say what its values alone cannot)
@@ -519,12 +547,11 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     # wide, naming its file, not by the background filter's "expected at least 5 values"
     if reason := no_pattern_reason(y, scatter, two_theta=x):
         raise FitError(f"{source_name(ds)}: {reason}")
-    if background is None:
-        background = snip_background(x, y)
+    background = _search_background(x, y, background)
     found = positions is None
     if found:
         positions = find_peaks_raw(x, y, background, min_snr=min_snr, wavelength=Wavelength.of(ds),
-                                   point_variance=scatter.variance(background, lambda: point_variance(x, y)))
+                                   point_variance=_search_variance(x, y, background, scatter))
     positions = np.asarray(positions, dtype=float)
     if two_theta_range is not None:
         lo, hi = two_theta_range
