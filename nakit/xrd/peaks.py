@@ -40,7 +40,8 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
     scatter says (:func:`nakit.xrd.counting.counting` of ``intensity``: counts, scaled counts
     or the measured scatter), as in :func:`fit_peaks`.
     With a K-alpha doublet ``wavelength``, maxima at the K-alpha2 position of a stronger maximum
-    are dropped: the doublet fit models them.
+    are dropped: the doublet fit models them (a number a tenth of a tube's K-alpha warns as in
+    :func:`fit_peaks_raw`).
 
     These are candidates, not peaks: :func:`fit_peaks` fits them and drops those whose fit is no
     Bragg peak (on the LaB6 scan's 15-45 deg, 46 candidates, of which it keeps 6).
@@ -69,7 +70,7 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
     z = ys / noise
     z -= np.median(z)
     idx, _ = _find(z, height=min_snr, distance=max(1, int(min_separation_deg / step)), prominence=min_snr)
-    wl = None if wavelength is None else Wavelength.parse(wavelength)
+    wl = None if wavelength is None else Wavelength.argument(wavelength)
     if wl is not None and wl.ka2 is not None and idx.size > 1:
         keep = np.ones(idx.size, bool)
         partner = ka2_position(x[idx], wl.ka1, wl.ka2)
@@ -321,6 +322,9 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
                   fitted: dict | None = None) -> pd.DataFrame:
     """Fit K-alpha doublet pseudo-Voigts at the given K-alpha1 positions.
 
+    ``wavelength``: angstrom, ``(ka1, ka2, ratio)`` or an anode (:class:`~nakit.xrd.readers.Wavelength`);
+    a number that is a tenth of a tube's K-alpha (0.15406) is used as given, in angstrom, with
+    :func:`~nakit.xrd.readers.read_xrd`'s :class:`~nakit.errors.NakitWarning` (a wavelength in nm?).
     Overlapping peaks are fitted together (chains of more than ``max_group`` are split at
     their widest gaps); each group gets a local linear background on top of ``background``.
     Returns one row per peak with position, FWHM, eta, area, height and d, each with its
@@ -341,8 +345,8 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
     lmfit's per-evaluation parameter handling made a 36-peak pattern take a minute on a
     loaded 2-core machine.
     """
-    return _fit_groups(two_theta, intensity, positions, wavelength, background, sigma, window_fwhm, fwhm_guess,
-                       max_group, fitted=fitted).drop(columns="_window_width")
+    return _fit_groups(two_theta, intensity, positions, Wavelength.argument(wavelength), background, sigma,
+                       window_fwhm, fwhm_guess, max_group, fitted=fitted).drop(columns="_window_width")
 
 
 def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
@@ -490,6 +494,8 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
               min_significance: float = 3.0, if_none: str = "raise", **kw) -> pd.DataFrame:
     """Find (unless ``positions`` are given) and fit the peaks of a Dataset from :func:`read_xrd`.
 
+    The wavelength is the Dataset's attrs (:meth:`~nakit.xrd.readers.Wavelength.of`), in its
+    ``wavelength_units`` (angstrom or nm; any other refused naming the attr); ``d`` is in angstrom.
     ``background`` is an array on the Dataset's grid; without it the SNIP estimate is used. A
     2theta axis in descending (or any) order is taken ascending, with ``background`` in the
     same order: the table is the ascending scan's.

@@ -119,18 +119,66 @@ class Wavelength:
 
     @classmethod
     def of(cls, ds: xr.Dataset) -> "Wavelength":
-        """The wavelength stored in a Dataset's attrs."""
+        """The wavelength stored in a Dataset's attrs, in angstrom.
+
+        ``wavelength`` and ``wavelength_ka2`` are read in the attr ``wavelength_units``
+        (:data:`WAVELENGTH_UNITS`: angstrom, as :func:`read_xrd` writes, or nm, converted;
+        angstrom when absent). Any other unit is refused naming the attr, and so is a
+        ``wavelength`` outside :data:`~nakit.anodes.WAVELENGTH_RANGE` once converted (1.5406
+        labelled nm) or a ``wavelength_ka2`` some ten times ``wavelength`` or a tenth of it: one
+        of the two is in another unit than the attr says.
+        """
         if "wavelength" not in ds.attrs:
             raise ParameterError("the dataset has no 'wavelength' attr; read it with wavelength=...")
+        unit = ds.attrs.get("wavelength_units", "angstrom")
+        factor = WAVELENGTH_UNITS.get(str(unit).strip().lower())
+        if factor is None:
+            raise ParameterError(f"the dataset's wavelength_units attr is {unit!r}: expected 'angstrom' or 'nm' "
+                                 "(the unit of its wavelength and wavelength_ka2 attrs)")
+        ka1 = factor * float(ds.attrs["wavelength"])
+        lo, hi = WAVELENGTH_RANGE
+        if not lo < ka1 < hi:
+            raise ParameterError(f"the dataset's wavelength attr {ds.attrs['wavelength']:g} {unit} is {ka1:g} angstrom, "
+                                 f"outside {lo:g}-{hi:g} angstrom: check it and its wavelength_units attr")
         ka2 = ds.attrs.get("wavelength_ka2")
-        return cls(float(ds.attrs["wavelength"]), None if ka2 is None else float(ka2),
-                   float(ds.attrs.get("ka2_ratio", 0.0)))
+        ka2 = None if ka2 is None else factor * float(ka2)
+        if ka2 is not None and ka2 > 0 and not 0.2 < ka2 / ka1 < 5.0:
+            # a doublet's lines lie within 1 % of each other: a factor of about ten is a unit slip
+            raise ParameterError(
+                f"the dataset's wavelength_ka2 attr ({ds.attrs['wavelength_ka2']:g}) is {ka2 / ka1:.3g} times its "
+                f"wavelength attr ({ds.attrs['wavelength']:g}), both read in wavelength_units {unit!r}: one of them "
+                "is in another unit; give both in that unit")
+        return cls(ka1, ka2, float(ds.attrs.get("ka2_ratio", 0.0)))
+
+    @classmethod
+    def argument(cls, value, name: str = "wavelength") -> "Wavelength":
+        """:meth:`parse` of a wavelength a user gives a function, with :func:`nm_slip`'s
+        :class:`~nakit.errors.NakitWarning` (the words :func:`read_xrd` warns with) for a number
+        that is a tenth of a tube's K-alpha. A :class:`Wavelength` passes as it is: it was judged
+        where it was made."""
+        wl = cls.parse(value)
+        if not isinstance(value, Wavelength) and (why := nm_slip(wl)):
+            warnings.warn(NakitWarning(f"{name}={value!r}: {why}"), stacklevel=3)
+        return wl
 
     def attrs(self) -> dict[str, Any]:
         out = {"wavelength": self.ka1, "ka2_ratio": self.ratio, "wavelength_units": "angstrom"}
         if self.ka2 is not None:
             out["wavelength_ka2"] = self.ka2
         return out
+
+
+#: the units a Dataset's ``wavelength_units`` attr may give (lower case), and their factor to angstrom
+WAVELENGTH_UNITS = {"angstrom": 1.0, "angstroms": 1.0, "å": 1.0, "ångström": 1.0, "a": 1.0, "nm": 10.0}
+
+
+def nm_slip(wl: Wavelength) -> str:
+    """Why a single wavelength ``wl`` looks written in nm though read in angstrom ("" when it does
+    not): 0.15406 is a tenth of Cu K-alpha1. A doublet is left alone (an anode's name gave it)."""
+    if wl.ka2 is not None or not (tube := anode_in_nm(wl.ka1)):
+        return ""
+    return (f"wavelength {wl.ka1:g} angstrom is a tenth of {tube} K-alpha: a wavelength in nm? nakit reads it in "
+            f"angstrom (give {10 * wl.ka1:g} or '{tube}' if the scan was taken with that tube)")
 
 
 @dataclass
@@ -207,11 +255,8 @@ def read_xrd_scans(path: str | os.PathLike, *, wavelength=None, fmt: str | None 
         # value) held something else: say so with the file rather than let a bare traceback out
         raise FileFormatError(path, f"malformed {fmt} file: {type(exc).__name__}: {exc}") from None
     override = Wavelength.parse(wavelength) if wavelength is not None else None
-    if override is not None and override.ka2 is None and (tube := anode_in_nm(override.ka1)):
-        warnings.warn(NakitWarning(
-            f"{path}: wavelength {override.ka1:g} angstrom is a tenth of {tube} K-alpha: a wavelength in nm? nakit "
-            f"reads it in angstrom (give {10 * override.ka1:g} or '{tube}' if the scan was taken with that tube)"),
-            stacklevel=2)
+    if override is not None and (why := nm_slip(override)):
+        warnings.warn(NakitWarning(f"{path}: {why}"), stacklevel=2)
     out = []
     for i, s in enumerate(scans):
         wl = override or s.wavelength

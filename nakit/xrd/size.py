@@ -132,6 +132,8 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
                  fwhm_sigma=None, eta_sigma=None) -> pd.DataFrame:
     """Crystallite size per peak, L = K lambda / (beta cos theta), beta the sample FWHM (rad).
 
+    ``wavelength``: angstrom or an anode; a number a tenth of a tube's K-alpha (0.15406) is used
+    in angstrom with :func:`~nakit.xrd.readers.read_xrd`'s warning (a wavelength in nm?).
     ``k`` is the Scherrer constant for FWHM and roughly spherical crystallites (0.9; 0.94 for
     cubes). Returns two_theta, sample FWHM and size (nm) with standard errors, and ``flags``.
 
@@ -176,7 +178,7 @@ def scherrer_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument | None
     bad = np.flatnonzero(~((e >= 0) & (e <= 1)))
     if bad.size:
         raise ParameterError(f"eta must lie in [0, 1]: the peak at 2theta = {tt[bad[0]]:g} deg has eta {e[bad[0]]:g}")
-    lam = Wavelength.parse(wavelength).ka1
+    lam = Wavelength.argument(wavelength).ka1
     beta, beta_s = _with_sigma(lambda a, b: sample_fwhm(tt, a, b, instrument), tt, h, e,
                                np.nan_to_num(hs), np.nan_to_num(es))
     cos = np.cos(np.radians(tt / 2))
