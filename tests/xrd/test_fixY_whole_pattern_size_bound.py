@@ -56,5 +56,5 @@ def test_notebook01_shows_a_size_on_its_bound_as_a_limit(tmp_path):
         row = next(csv.DictReader(fh))
     assert float(row["size_nm"]) == 1000.0 and row["size_nm_sigma"] == "" and row["size_nm_bound"] == "above"
     text = result.executed.read_text(encoding="utf-8")
-    assert "> 1000 (beyond what the instrument resolves)" in text
+    assert "&gt; 1000 (beyond what the instrument resolves)" in text  # HTML-escaped in its table, as every cell
     assert "1000 ± 40" not in text
