@@ -59,13 +59,14 @@ def _label(quantity: str, da: xr.DataArray) -> str:
 
 def _xrd(ds, plt):
     from .xrd.counting import counting, intensity_unit
+    from .xrd.readers import Wavelength
 
     fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
     ax.plot(ds["two_theta"], ds["intensity"], lw=0.8)
-    wl = ds.attrs.get("wavelength")
+    wl = Wavelength.of(ds).ka1 if "wavelength" in ds.attrs else None  # in angstrom whatever wavelength_units says
     # a two-column export is read as counts: "counts" only where its scatter says they are
     unit = intensity_unit(ds, not counting(ds).raw)
-    ax.set(xlabel="2θ (°)" + (f", λ = {float(wl):.5g} Å" if wl is not None else ""), ylabel=f"intensity ({unit})")
+    ax.set(xlabel="2θ (°)" + (f", λ = {wl:.5g} Å" if wl is not None else ""), ylabel=f"intensity ({unit})")
     return fig
 
 

@@ -262,7 +262,7 @@ def by_wavelength(scans: Mapping[str, xr.Dataset]) -> dict[float, list[str]]:
     another 2theta: scans of two wavelengths share no 2theta axis and no reference lines."""
     split: dict[float, list[str]] = {}
     for label, ds in scans.items():
-        wl = float(ds.attrs["wavelength"])
+        wl = Wavelength.of(ds).ka1  # in angstrom whatever wavelength_units says
         split.setdefault(next((k for k in split if abs(k - wl) <= SAME_WAVELENGTH), wl), []).append(label)
     return split
 
