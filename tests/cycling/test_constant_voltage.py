@@ -1,4 +1,4 @@
-"""Constant-voltage holds, rests and smoothing in dQ/dV (audit J, findings 2 and 4).
+"""Constant-voltage holds, rests and smoothing in dQ/dV.
 
 The Neware peer record (custom_data_003.xls) opens with a 55 min rest at 2.33-2.375 V and a 24 h
 CCCV discharge that holds 0.0499 V for a quarter of its capacity. dQ/dV used to count the hold as

@@ -43,7 +43,7 @@ def _flip(tmp_path, parts, offset, value):
     return damaged
 
 
-# (file, byte offset, new byte, what is said) from the fuzzing (/tmp/cycfix3/fuzz.py); the values in
+# (file, byte offset, new byte, what is said) from random single-byte flips of the peer files; the values in
 # the messages are those galvani reads from the damaged bytes, the neighbours the intact file's
 FLIPS = [
     (("echem", "yadg", "mb.issue_95.mpr"), 8455, 248, "voltage",

@@ -1,4 +1,4 @@
-"""Notebook 04 on two Li half cells from two cyclers, as a new user brought them (audit J).
+"""Notebook 04 on two Li half cells from two cyclers, as a new user brought them.
 
 A LAND record (custom_data_002.xlsx) and a Neware BTSDA record in "Charge First" mode
 (custom_data_003.xls), both opening with a discharge, the Neware one a 24 h CCCV discharge whose

@@ -1,4 +1,4 @@
-"""Temperatures in °C given to an Arrhenius fit as kelvin are flagged (new-user audit L, finding 4).
+"""Temperatures in °C given to an Arrhenius fit as kelvin are flagged.
 
 ``arrhenius_fit_raw([25, 40, 60, 80, 100], sigma)`` (the lab book's °C) returned Ea 0.0063 eV for
 the 0.300 eV the conductivities were made with, ``ok`` True: only the opposite slip (kelvin typed

@@ -1,5 +1,4 @@
-"""A flagged fit is drawn as flagged from its own verdict, and a fit can be plotted as it is
-(new-user audit L, finding 8).
+"""A flagged fit is drawn as flagged from its own verdict, and a fit can be plotted as it is.
 
 ``nyquist(ax, {"cell": fit.to_dataset()})`` drew a ``lack_of_fit`` fit as a solid curve under a
 plain legend entry although the Dataset's attrs say ``ok`` 0: only names repeated in ``flagged=``

@@ -1,5 +1,5 @@
 """Notebook 03 on real spectra: each band carries its own flags, bounds and assignment agree, and a
-band-area ratio has its error and its bands' flags, one row per ratio (audit H: M1, M4, S4)."""
+band-area ratio has its error and its bands' flags, one row per ratio."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def test_single_point_matches_instrument(sample_a):
 def test_auto_range_on_sample_a_meets_all_criteria(sample_a):
     with pytest.warns(NakitWarning, match="depends on which valid range"):
         r = area_bet(sample_a)
-    # every criterion holds; the one flag is that other valid ranges give up to 6 % less (test_fixS_bet_range)
+    # every criterion holds; the one flag is that other valid ranges give up to 6 % less (test_bet_range)
     assert all(r.criteria.values()) and r.flags == (RANGE_DEPENDENT,) and r.n_points >= 10
     assert r.area == pytest.approx(sample_a.attrs["instrument_bet_area"], rel=0.01)
 

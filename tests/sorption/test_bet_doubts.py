@@ -92,5 +92,5 @@ def test_real_isotherms_with_a_knee_keep_no_doubt(where):
     """C from 28.7 (pyGAPS's SiO2) up, ranges ending by p/p0 0.34: none of them is flagged."""
     bet = _quiet(area_bet, read_isotherm(peer_file("sorption", *where)), on_failure="flag")
     assert not DOUBTS & set(bet.flags), (bet.c, bet.p_range)
-    if where[-1] == "Sample_A.xls":  # flagged only for the spread over its valid ranges (test_fixS_bet_range)
+    if where[-1] == "Sample_A.xls":  # flagged only for the spread over its valid ranges (test_bet_range)
         assert bet.flags == (RANGE_DEPENDENT,) and bet.area == pytest.approx(194.7, rel=0.01)

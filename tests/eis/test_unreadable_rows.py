@@ -1,4 +1,4 @@
-"""A table none of whose rows reads as numbers says which row and field, and why (audit G, L6).
+"""A table none of whose rows reads as numbers says which row and field, and why.
 
 impedance.py's exampleData.csv written as a European spreadsheet would (``;``, decimal commas) but
 with the frequencies from 1 kHz up written with a thousands dot (``1.000``, ``1.259``) was refused

@@ -1,5 +1,5 @@
 """The sign of a table's Z'' column: the header's word when it gives one, else the physics of the
-low-frequency end, and a doubt when the two disagree (audit G, finding H6).
+low-frequency end, and a doubt when the two disagree.
 
 impedance.py's exampleData.csv restricted to f >= 200 Hz (9 of 17 points inductive) was read with
 every sign flipped, with or without a header ``Zimag (Ohm)`` saying the column is signed: the sign

@@ -1,5 +1,5 @@
-"""A headerless table of one row of three numbers: the impedance reader's reason says what it sees
-(audit G, L7). It said the first column "spans only 0.0031623 to 0.0031623 (a factor of 1)" and
+"""A headerless table of one row of three numbers: the impedance reader's reason says what it sees.
+It said the first column "spans only 0.0031623 to 0.0031623 (a factor of 1)" and
 suggested the columns were in another order, which says nothing true of a single row."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Study and manifest messages that say what is wrong where the user looks for it (audit, item 5)."""
+"""Study and manifest messages that say what is wrong where the user looks for it."""
 
 import pytest
 

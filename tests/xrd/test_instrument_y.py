@@ -18,7 +18,7 @@ from nakit.params import format_parameters, notebook_parameters, parse_parameter
 from nakit.paths import notebooks_dir
 from tests.peer import peer_file
 
-# instrument_from_standard on the LaB6 scan (audit H's params2_5values.yaml): U, V, W, X, Y
+# instrument_from_standard on the LaB6 scan (its five values, as a user gives them): U, V, W, X, Y
 LAB6_PROFILE = [0.000604, -0.001109, 0.002854, 0.004628, 0.042347]
 
 
