@@ -448,7 +448,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         ``above_theoretical_reason`` (which capacities exceed the theoretical one, "" when
         none; not said, though the cycles are marked, when the mass is already impossible),
         ``voltage_doubt`` (voltages
-        beyond any cell's, or negative throughout: :func:`_voltage_doubt`),
+        beyond any cell's, or negative throughout: :func:`_voltage_doubt`; a lone reading off both
+        neighbours inside a step, the record's ``lone_voltages``),
         ``current_sign_doubt`` (:func:`_sign_doubt`), ``time_gap_cycles`` and
         ``time_gap_reasons`` (where each gap is, how long, and what was integrated across it;
         "" when none), ``flags`` and the record's provenance (source file, hash, format, size, and the
@@ -623,7 +624,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
                 "the half-cycle began can cause this"), stacklevel=2)
-    voltage_doubt = "; ".join(filter(None, [_voltage_doubt(voltage), _average_outside(v_avg, voltage, hc)]))
+    voltage_doubt = "; ".join(filter(None, [_voltage_doubt(voltage), record.attrs.get("lone_voltages", ""),
+                                            _average_outside(v_avg, voltage, hc)]))
     if voltage_doubt:
         flags.append("voltage_doubtful")
         warnings.warn(NakitWarning(voltage_doubt), stacklevel=2)

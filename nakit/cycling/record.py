@@ -40,8 +40,11 @@ Bad input, and what happens to it
   current under load;
 * a single voltage reading inside a step that departs from both its neighbours, in one direction,
   by more than :data:`VOLTAGE_OUTLIER_FACTOR` times the record's point-to-point scatter within its
-  steps -> FileFormatError naming the row, the time and both neighbours (a step change moves the
-  voltage and keeps it there, so it never sits inside one step's rows);
+  steps -> kept, and said in the record's ``lone_voltages`` attr (with a NakitWarning) naming the
+  row, the time and both neighbours, which the cycle summary's voltage doubt repeats (a step change
+  moves the voltage and keeps it there, so it never sits inside one step's rows). Not refused: a
+  flipped byte and a genuine spike (interference on a flat plateau) look the same, the capacities
+  stand either way, and a refusal would leave a user with an .mpr no way to read their record;
 * a step index on one row that no other row has, between two rows of one step and one current
   direction -> FileFormatError naming the row (a cycler enters a step and stays in it, or loops
   back to it);
@@ -65,6 +68,7 @@ they fall in. The capacities stay as integrated: what the cell did during the ga
 from __future__ import annotations
 
 import ast
+import warnings
 from functools import reduce
 from typing import Any, Mapping
 
@@ -72,7 +76,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import require_dataset, source_attrs, source_name
-from ..errors import FileFormatError, ParameterError
+from ..errors import FileFormatError, NakitWarning, ParameterError
 
 CHARGE, REST, DISCHARGE = 1, 0, -1
 SECONDS_PER_HOUR = 3600.0
@@ -356,8 +360,9 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     _refuse_backwards(time, "time", path, rows, "records must be in time order")
     step_given = None if step is None else np.asarray(step)
     _refuse_current_outliers(time, current, step_given, path, rows, _column_name(attrs, "current"))
-    _refuse_lone_readings(time, voltage, state_from_current(current), step_given, path, rows,
-                          _column_name(attrs, "voltage"), _column_name(attrs, "step"))
+    state = state_from_current(current)
+    _refuse_lone_steps(time, state, step_given, path, rows, _column_name(attrs, "step"))
+    lone = lone_voltages(time, voltage, state, step_given, rows)
     if cycle is not None:
         cycle = np.asarray(cycle)
         cycle = cycle.astype(np.int64) if cycle.dtype.kind not in "iu" else cycle
@@ -416,6 +421,9 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     ds.attrs["cycle_source"] = cycle_note
     if cols.get("cycle") is not None and cycle_note != "cycler":
         ds.coords["cycle_cycler"] = (dims, cols["cycle"].astype(np.int32), {"units": "1"})
+    if lone:  # only then, as the gaps below: a record without lone readings keeps the attrs it always had
+        ds.attrs["lone_voltages"] = lone
+        warnings.warn(NakitWarning(lone), stacklevel=2)
     if gaps.size:  # only then: a record without gaps keeps the attrs it always had
         after = cols["time"][gaps]
         # the file's line of the row after the gap: rows dropped as duplicates shift the record's index
@@ -523,17 +531,17 @@ def voltage_scatter(voltage: np.ndarray, within: np.ndarray) -> float:
     return max(float(np.percentile(dv, 90)), float(nonzero.min()) if nonzero.size else np.inf)
 
 
-def _refuse_lone_readings(time: np.ndarray, voltage: np.ndarray, state: np.ndarray, step: np.ndarray | None,
-                          path, rows: RowNumbers, voltage_column: str, step_column: str) -> None:
-    """Refuse a voltage reading, or a step index, that one row alone departs to, inside a step (see the
-    module docstring): a flipped byte in an .mpr left 7.78 V between 2.328 and 2.327 V, or step 4353
-    between two rows of step 1, and both were read as the cell's.
+def lone_voltages(time: np.ndarray, voltage: np.ndarray, state: np.ndarray, step: np.ndarray | None,
+                  rows: RowNumbers) -> str:
+    """The voltage readings that one row alone departs to inside a step, in words ("" for none; see
+    the module docstring): a flipped byte in an .mpr left 7.78 V between 2.328 and 2.327 V, which was
+    read as the cell's without a word.
 
     "Inside a step": the row and both neighbours share the current's direction (and, where the file
     numbers its steps, the step), so the voltage jump when the current is switched on or off (the IR
     drop) and a relaxation in a rest, which move the voltage and keep it there, are never judged."""
     if time.size < 3:
-        return
+        return ""
     same = state[1:] == state[:-1]
     if step is not None:
         same &= step[1:] == step[:-1]
@@ -542,20 +550,24 @@ def _refuse_lone_readings(time: np.ndarray, voltage: np.ndarray, state: np.ndarr
     up, down = voltage[inside] - voltage[inside - 1], voltage[inside] - voltage[inside + 1]
     departure = np.where(up * down > 0, np.minimum(np.abs(up), np.abs(down)), 0.0)
     lone = inside[departure > VOLTAGE_OUTLIER_FACTOR * scatter]
-    if lone.size:
-        i = int(lone[0])
-        more = (f"; {lone.size - 1} more such row(s), at {', '.join(rows.name(j) for j in lone[1:6].tolist())}"
-                f"{', ...' if lone.size > 6 else ''}" if lone.size > 1 else "")
-        gone = float(np.min(np.abs(voltage[i] - voltage[[i - 1, i + 1]])))
-        raise FileFormatError(path, f"a voltage of {voltage[i]:.6g} V at t = {time[i]:g} s{rows.said(i)}, between "
-                                    f"{voltage[i - 1]:.6g} and {voltage[i + 1]:.6g} V on the rows either side in the "
-                                    f"same step: {gone:.4g} V off both, {gone / scatter:.3g} times the record's "
-                                    f"point-to-point scatter within a step ({scatter:.3g} V). One reading that far off "
-                                    "both neighbours is no measurement (a corrupt cell, a damaged copy); left in, it "
-                                    "enters the energies, average voltages and dQ/dV. Expected the voltage as the "
-                                    f"cycler logged it: correct or delete the row{more}", line=rows.line(i),
-                              field=voltage_column)
-    if step is None:
+    if not lone.size:
+        return ""
+    i = int(lone[0])
+    more = (f"; {lone.size - 1} more such row(s), at {', '.join(rows.name(j) for j in lone[1:6].tolist())}"
+            f"{', ...' if lone.size > 6 else ''}" if lone.size > 1 else "")
+    gone = float(np.min(np.abs(voltage[i] - voltage[[i - 1, i + 1]])))
+    return (f"a voltage of {voltage[i]:.6g} V at t = {time[i]:g} s ({rows.name(i)}), between {voltage[i - 1]:.6g} and "
+            f"{voltage[i + 1]:.6g} V on the rows either side in the same step: {gone:.4g} V off both, "
+            f"{gone / scatter:.3g} times the record's point-to-point scatter within a step ({scatter:.3g} V){more}. "
+            "A spike or a damaged row (a flipped byte, a corrupt cell): the capacities stand, but the energy, "
+            "average voltage and dQ/dV of the half-cycle holding it include it")
+
+
+def _refuse_lone_steps(time: np.ndarray, state: np.ndarray, step: np.ndarray | None, path, rows: RowNumbers,
+                       step_column: str) -> None:
+    """Refuse a step index that one row alone has, inside a step (see the module docstring): a flipped
+    byte in an .mpr left step 4353 between two rows of step 1, and the step was split there."""
+    if step is None or time.size < 3:
         return
     # a row whose step no other row has, between two rows of one step and one direction
     _, first, counts = np.unique(step, return_index=True, return_counts=True)

@@ -1,11 +1,13 @@
-"""One reading that a corrupt cell or a flipped byte moved, refused naming the file and the row.
+"""One reading that a corrupt cell or a flipped byte moved, refused or doubted naming the file and the row.
 
 Single-byte flips in the data of the peer .mpr files (an audit's fuzzing: about one in ten of 300
 random flips) were read as the cell's without a word: a voltage of 7.78 V between 2.328 and 2.327 V
 in the same step, step 4353 on one row between rows of step 1, a current of -2.1e9 mA inside a rest,
 a time moved by half an interval while current flowed (the capacity integrated over the wrong time),
 a current dropped to 0 in the middle of a discharge. Each is now refused, naming the data point (an
-.mpr has no lines) or the file line (an .mpt, where the line was the row's index plus 2 before).
+.mpr has no lines) or the file line (an .mpt, where the line was the row's index plus 2 before), except
+a lone voltage: a genuine spike looks the same and the capacities stand, so the record is kept and the
+reading said in its ``lone_voltages`` attr, a warning and the cycle summary's voltage doubt.
 
 What is expected is the intact file's own numbers, not nakit's reading of the damaged one: every peer
 record, read as it is, passes each check, and the same record with one reading moved is refused.
@@ -21,7 +23,8 @@ from nakit.cycling.record import (
     state_from_current,
     voltage_scatter,
 )
-from nakit.errors import FileFormatError
+from nakit.cycling.cycles import summarise
+from nakit.errors import FileFormatError, NakitWarning
 from tests.cycling.test_current_sign import PEER
 from tests.peer import peer_file
 
@@ -45,12 +48,14 @@ def _flip(tmp_path, parts, offset, value):
 
 # (file, byte offset, new byte, what is said) from random single-byte flips of the peer files; the values in
 # the messages are those galvani reads from the damaged bytes, the neighbours the intact file's
-FLIPS = [
-    (("echem", "yadg", "mb.issue_95.mpr"), 8455, 248, "voltage",
+LONE_VOLTAGES = [
+    (("echem", "yadg", "mb.issue_95.mpr"), 8455, 248,
      (r"a voltage of 7\.7809 V at t = 9 s \(data point 10\), between 2\.32784 and 2\.32749 V on the rows either "
       r"side in the same step: 5\.453 V off both")),
-    (("echem", "cellpy", "biol.mpr"), 2072717, 121, "voltage",
+    (("echem", "cellpy", "biol.mpr"), 2072717, 121,
      r"a voltage of 1\.40869e\+35 V at t = 55306\.1 s \(data point 13523\), between 0\.424657 and 0\.424465 V"),
+]
+FLIPS = [
     (("echem", "yadg", "gcpl.issue_149.mpr"), 14398, 17, "step",
      r"step 4353 on one row alone at t = 647\.986 s \(data point 119\), between two rows of step 1"),
     (("echem", "yadg", "mb.issue_95.mpr"), 9461, 180, "step",
@@ -70,6 +75,16 @@ def test_a_flipped_byte_in_an_mpr_is_refused_naming_the_data_point(tmp_path, par
     with pytest.raises(FileFormatError, match=said) as err:
         read_cycling(_flip(tmp_path, parts, offset, value))
     assert err.value.field == field and err.value.line is None  # an .mpr has no lines: the message says where
+
+
+@pytest.mark.parametrize("parts, offset, value, said", LONE_VOLTAGES)
+def test_a_flipped_voltage_in_an_mpr_is_kept_and_doubted_naming_the_data_point(tmp_path, parts, offset, value, said):
+    with pytest.warns(NakitWarning, match=said):
+        rec = read_cycling(_flip(tmp_path, parts, offset, value))
+    assert rec.attrs["lone_voltages"].startswith(said.replace("\\", "")[:20])
+    with pytest.warns(NakitWarning):
+        summary = summarise(rec)
+    assert "voltage_doubtful" in summary.attrs["flags"] and rec.attrs["lone_voltages"] in summary.attrs["voltage_doubt"]
 
 
 def _mpt_lines(parts):
@@ -94,9 +109,8 @@ def test_an_mpt_refusal_names_the_file_line_not_the_row_index(tmp_path):
     _, n_header = _mpt_lines(parts)
     assert n_header == 93  # data from line 94: the tenth data row is line 103
     damaged = _edit_mpt(tmp_path, parts, 103, "Ewe/V", "7.7809")
-    with pytest.raises(FileFormatError, match=r"a voltage of 7\.7809 V at t = 9 s, between") as err:
+    with pytest.warns(NakitWarning, match=r"a voltage of 7\.7809 V at t = 9 s \(line 103\), between"):
         read_cycling(damaged)
-    assert err.value.line == 103 and err.value.field == "voltage"
     # the refusals the record made before named the row index plus 2 as the line (12 here)
     damaged = _edit_mpt(tmp_path, parts, 103, "time/s", "5.0")
     with pytest.raises(FileFormatError, match=r"time goes backwards \(8 then 5\)") as err:
@@ -121,18 +135,18 @@ def _inside(current, step):
 
 
 @pytest.mark.parametrize("parts", ALL, ids=[p[-1][:24] for p in ALL])
-def test_every_peer_record_passes_and_one_voltage_moved_inside_a_step_is_refused(parts):
+def test_every_peer_record_passes_and_one_voltage_moved_inside_a_step_is_doubted(parts):
     time, voltage, current, step = _arrays(parts)
-    make_record(time, voltage, current, step=step)  # the record as the cycler wrote it
+    assert "lone_voltages" not in make_record(time, voltage, current, step=step).attrs  # as the cycler wrote it
     inside, same = _inside(current, step)
     i = int(inside[inside.size // 2])
     scatter = voltage_scatter(voltage, same)
     moved = voltage.copy()
     moved[i] = max(voltage[i - 1], voltage[i + 1]) + 2 * VOLTAGE_OUTLIER_FACTOR * scatter
-    with pytest.raises(FileFormatError, match=rf"a voltage of {moved[i]:.6g} V at t = {time[i]:g} s, between "
-                                              rf"{voltage[i - 1]:.6g} and {voltage[i + 1]:.6g} V") as err:
-        make_record(time, moved, current, step=step, path="rec.csv")
-    assert err.value.line == i + 2 and err.value.path == "rec.csv"
+    with pytest.warns(NakitWarning, match=rf"a voltage of {moved[i]:.6g} V at t = {time[i]:g} s \(line {i + 2}\), "
+                                          rf"between {voltage[i - 1]:.6g} and {voltage[i + 1]:.6g} V"):
+        rec = make_record(time, moved, current, step=step, path="rec.csv")
+    assert rec.voltage.values[i] == moved[i]  # kept as read: the capacities stand
 
 
 def test_a_voltage_jump_where_the_current_changes_is_no_outlier():
@@ -142,12 +156,12 @@ def test_a_voltage_jump_where_the_current_changes_is_no_outlier():
     jumps = np.abs(voltage[starts] - voltage[starts - 1])
     inside, same = _inside(current, step)
     assert jumps.max() > 2 * VOLTAGE_OUTLIER_FACTOR * voltage_scatter(voltage, same)  # beyond the limit
-    make_record(time, voltage, current, step=step)
-    # the same jump on one row inside a step is refused
+    assert "lone_voltages" not in make_record(time, voltage, current, step=step).attrs
+    # the same jump on one row inside a step is doubted
     i = int(inside[inside.size // 3])
     voltage[i] += jumps.max()
-    with pytest.raises(FileFormatError, match="One reading that far off both neighbours is no measurement"):
-        make_record(time, voltage, current, step=step)
+    with pytest.warns(NakitWarning, match="A spike or a damaged row"):
+        assert "lone_voltages" in make_record(time, voltage, current, step=step).attrs
 
 
 def test_a_current_inside_a_rest_is_refused_and_a_one_row_step_is_not():
