@@ -691,10 +691,7 @@ def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cros
     if p_range is None:
         result = bet_auto_raw(p, q, cross_section, **auto)
     else:
-        lo, hi = (in_range(v, "p_range", 0.0, 1.0) for v in p_range)
-        mask = (p >= lo) & (p <= hi)
-        if mask.sum() < 3:
-            raise CalculationError(f"only {int(mask.sum())} points in p/p0 range {lo}-{hi}; BET needs at least 3")
+        lo, hi, mask = _given_range(p, p_range, auto)
         result = bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {lo:g}-{hi:g}",
                              constants=constants)
     if held_branch(ds) is not None:  # the range and criterion 4 were judged on these points, not the whole branch
@@ -709,9 +706,32 @@ def area_bet_raw(relative_pressure, loading, p_range=None, cross_section: float 
     if p_range is None:
         return bet_auto_raw(relative_pressure, loading, cross_section, constants=constants, **auto)
     p, q, _ = _inputs(relative_pressure, loading)  # what it leaves out lies above any BET range given
-    mask = (p >= p_range[0]) & (p <= p_range[1])
-    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q),
-                       method=f"given range {p_range[0]:g}-{p_range[1]:g}", constants=constants)
+    lo, hi, mask = _given_range(p, p_range, auto)
+    return bet_fit_raw(p[mask], q[mask], cross_section, isotherm=(p, q), method=f"given range {lo:g}-{hi:g}",
+                       constants=constants)
+
+
+def _given_range(p: np.ndarray, p_range, auto: dict) -> tuple[float, float, np.ndarray]:
+    """A caller's BET range as (low, high, mask of ``p`` inside it), or a refusal naming ``p_range``.
+
+    A reversed range, or one holding under 3 points, said "expected at least 3 values" (of the
+    points inside it) in the plain-array twin; the automatic range's settings given beside it
+    (``min_points``, ``tolerance``, ...) were dropped without a word."""
+    ignored = sorted(set(auto) - {"constants"})
+    if ignored:
+        raise ParameterError(f"p_range {tuple(p_range)!r} is given, so the automatic range's settings {ignored} do not "
+                             "apply: give one or the other")
+    try:
+        lo, hi = p_range
+    except (TypeError, ValueError):
+        raise ParameterError(f"p_range: expected (low, high) relative pressures, got {p_range!r}") from None
+    lo, hi = in_range(lo, "p_range", 0.0, 1.0), in_range(hi, "p_range", 0.0, 1.0)
+    if not lo < hi:
+        raise ParameterError(f"p_range: expected (low, high) with low < high, got {tuple(p_range)!r}")
+    mask = (p >= lo) & (p <= hi)
+    if mask.sum() < 3:
+        raise CalculationError(f"only {int(mask.sum())} points in p/p0 range {lo:g}-{hi:g}; BET needs at least 3")
+    return lo, hi, mask
 
 
 def single_point_bet(ds: xr.Dataset, p_target: float = 0.3, cross_section: float = N2_CROSS_SECTION):
