@@ -48,7 +48,9 @@ DIFFERENCE_DOUBT = 0.05
 _THICKNESS_NAMES = {"harkinsandjura": "harkins_jura", "harkinsjura": "harkins_jura", "halsey": "halsey",
                     "krukjaroniecsayari": "kjs", "broekhoffdeboer": "broekhoff_de_boer",
                     "carbonblackstsa": "carbon_black", "carbonblack": "carbon_black"}
-_NUMBER = r"\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*"
+#: a number as a report prints it, and the same captured between spaces for the equations below
+_NUM = r"[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?"
+_NUMBER = rf"\s*({_NUM})\s*"
 _P = r"\(\s*P\s*/\s*Po\s*\)"
 #: the equations as Micromeritics prints them with their constants (Sample_G, 3Flex): "t = [ 13.99 / ( 0.034 -
 #: log(P/Po) ) ] ^ 0.5" (Harkins-Jura's form, Kruk-Jaroniec-Sayari's too) and "t = 3.54 [ -5 / ln(P/Po) ] ^ 0.333"
@@ -125,7 +127,7 @@ def instrument_thickness(name: Any, equation: Any) -> str | Callable | None:
             return curve
     if key is None:
         return None
-    printed = [(float(m.group(0)), len(m.group(1) or "")) for m in re.finditer(r"[-+]?\d+(?:\.(\d*))?(?:[eE][-+]?\d+)?", text)]
+    printed = [(float(x), len(re.match(r"[^.]*\.?(\d*)", x)[1])) for x in re.findall(_NUM, text)]
     defaults = [v.default for v in inspect.signature(thickness_function(key)).parameters.values() if v.default is not v.empty]
     if printed and not all(any(_same_printed(c, *x) for x in printed) for c in defaults):
         return None
