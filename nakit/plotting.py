@@ -89,9 +89,10 @@ def use_style() -> None:
     for code, colour in zip("bgrmyck", _COLOUR_CODES):
         colors.colorConverter.colors[code] = colors.to_rgb(colour)
     mpl.rcParams.update(_RC)
-    from . import _ticks
+    from . import _ticks, figtext
 
     _ticks.install()  # log-axis tick labels as plain text (10⁻²), not mathtext: the same labels, unparsed
+    figtext.install()  # a user's label drawn as typed ($5 lot, lot $\foo$), mathtext written on purpose as such
 
 
 _SCRIPT_SPAN = re.compile(r"([_^])\{([0-9+-]+)\}")
@@ -151,6 +152,9 @@ def needs_log_axis(typical: Iterable[float]) -> bool:
 
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:
     """Put a caption under a figure; stand-in data are always labelled as synthesised."""
+    from . import figtext
+
+    figtext.install()  # the caption is measured here, maybe before use_style: a sample named in it drawn as typed
     if synthesised and SYNTHESISED_CAPTION not in text:
         text = f"{text} {SYNTHESISED_CAPTION}".strip()
     # below everything drawn (tick labels, x labels), where the layout engine puts it: a
@@ -658,8 +662,9 @@ def savefig(fig, path: str | os.PathLike, formats: Iterable[str] | None = None, 
     CPU seconds than matplotlib's own encoder (:data:`PNG_UNFILTERED`). PDF fonts are subset
     from fonts parsed ahead in this process when a child writes them (:func:`_parse_fonts_ahead`).
     """
-    from . import figwriter
+    from . import figtext, figwriter
 
+    figtext.install()  # a figure drawn without use_style: its labels drawn as typed all the same
     formats = figure_formats() if formats is None else formats
     base = Path(path)
     if base.suffix.lower() in {".png", ".svg", ".pdf"}:

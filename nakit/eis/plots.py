@@ -77,6 +77,14 @@ def _spectra(spectra: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
+def _labels_as_typed() -> None:
+    """The spectra's names (a user's sample labels) drawn in the legend as typed, also in a figure made
+    without :func:`nakit.plotting.use_style` and shown without :func:`~nakit.plotting.savefig`."""
+    from .. import figtext
+
+    figtext.install()
+
+
 def _fit_flagged(name: str, ds, flagged: Collection[str]) -> bool:
     """Whether the fitted curve of spectrum ``name`` is drawn as flagged: the caller says so in
     ``flagged``, or the fit's Dataset does (``ok`` 0 in its attrs, as every result's ``to_dataset()``
@@ -157,6 +165,7 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     """
     if not spectra:
         raise ValueError("nyquist: no spectra to plot")
+    _labels_as_typed()
     spectra = _spectra(spectra)
     if xlim is None or ylim is None:
         auto_x, auto_y = data_limits(spectra, xlim=xlim, pad=pad)
@@ -241,6 +250,7 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
     for fitted curves, ``frequency_fine``; ``flagged`` as for :func:`nyquist`. Returns the unit of the
     ``|Z|`` axis.
     """
+    _labels_as_typed()
     spectra = _spectra(spectra)
     scale = Scale(1.0, "")  # a log axis shows its decades itself (10², 10⁵ Ω): no prefix
     f = scale.factor
