@@ -10,13 +10,14 @@ text stays text (``svg.fonttype: none``): a text drawn as text is one ``<text>``
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from html import unescape
 
 import matplotlib
 import pytest
 
-from nakit import figtext, plotting
+from nakit import plotting
 from nakit.errors import NakitWarning
 from nakit.report import phase_name, species_name
 from tests.test_report_escaping import AWKWARD, HOSTILE, STUDY, _Page
@@ -49,15 +50,21 @@ RULE = {
 @pytest.fixture(autouse=True)
 def _nothing_warned_yet(monkeypatch):
     """Each test as in a fresh kernel: a refused span is warned of once per process."""
-    monkeypatch.setattr(figtext, "_WARNED", set())
+    figtext = sys.modules.get("nakit.figtext")  # (not loaded yet: nothing warned)
+    if figtext is not None:
+        monkeypatch.setattr(figtext, "_WARNED", set())
 
 
 @pytest.mark.parametrize("typed", list(RULE))
 def test_the_rule_on_typed_text(typed):
+    from nakit import figtext
+
     assert figtext.as_drawn(typed) == RULE[typed]
 
 
 def test_only_text_that_reads_as_math_and_fails_the_parser_is_refused():
+    from nakit import figtext
+
     assert figtext.refused_spans(FOO) == ((r"\foo", r"Unknown symbol: \foo, found '\' (at char 0)"),)
     assert [span for span, _ in figtext.refused_spans(r"$\frac{a}$ and $\alpha$")] == [r"\frac{a}"]
     for typed in (PRICES, "Na$_2$S", "$5/$6 lot", "a $$ b"):
@@ -68,6 +75,8 @@ def test_only_text_that_reads_as_math_and_fails_the_parser_is_refused():
 def test_spans_in_nakits_own_forms_are_ones_matplotlib_parses(span):
     """They are taken without parsing them again: each must be one the parser takes."""
     from matplotlib.mathtext import MathTextParser
+
+    from nakit import figtext
 
     assert figtext._NAKITS_OWN.fullmatch(span)
     MathTextParser("path").parse(f"${span}$")
@@ -139,6 +148,8 @@ def test_nakits_own_names_are_drawn_byte_for_byte_as_before(tmp_path, monkeypatc
     """Phase and species names typeset by nakit: the same SVG and PDF bytes with and without the rule."""
     from matplotlib import text as mtext
 
+    from nakit import figtext
+
     names = [phase_name("Na3PS4", spacegroup="P-421c", mathtext=True), species_name("PS4^3-", mathtext=True),
              phase_name("Na2S", spacegroup="Fm-3m", mathtext=True), "mAh g$^{-1}$"]
     files = {"hooked": _save(_figure(names, title=names[0]), tmp_path / "hooked" / "f")}
@@ -167,6 +178,7 @@ def test_a_nyquist_figure_drawn_outside_a_report_draws_its_labels_as_typed(tmp_p
     import xarray as xr
     from matplotlib import text as mtext
 
+    from nakit import figtext
     from nakit.eis import plots as eis_plots
 
     # matplotlib as in a fresh kernel: nothing of nakit's installed yet
