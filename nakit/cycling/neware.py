@@ -36,9 +36,9 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, existing_file, require
 from ..textio import check_last_row, check_row_widths, read_text_lines
 from .cell import mass_mg
-from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _stack_sheets, _workbook, check_table_cycles,
-                      check_zip_container, find_columns, require_finite, scale_factor, to_numbers)
-from .record import attach_cycler_table, make_record
+from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _sheet_table, _stack_sheets, _workbook,
+                      check_table_cycles, check_zip_container, find_columns, require_finite, scale_factor, to_numbers)
+from .record import RowNumbers, attach_cycler_table, make_record
 
 # record columns of a BTSDA 7 Detail sheet: no test time, only the time within the step
 DETAIL = {
@@ -64,13 +64,15 @@ CYCLE_UNITS = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic
                "charge_energy": "mWh", "discharge_energy": "mWh", "retention": "%"}
 
 
-def _cycle_table(header: Sequence[Any], rows: Sequence[Sequence[Any]], path, where: str) -> xr.Dataset | None:
-    """The cycler's per-cycle table in nakit's names and units (mAh, mWh, %)."""
-    if not rows:
+#: the columns a cycler's per-cycle table must have
+CYCLE_REQUIRED = ("cycle", "charge_capacity", "discharge_capacity")
+
+
+def _cycle_table(cols: Mapping[str, np.ndarray] | None) -> xr.Dataset | None:
+    """The cycler's per-cycle table from its :data:`CYCLE` columns as read (None: the file has none), in
+    nakit's names and units (mAh, mWh, %)."""
+    if cols is None:
         return None
-    found = find_columns(header, CYCLE, path, required=("cycle", "charge_capacity", "discharge_capacity"),
-                         where=where)
-    cols = _columns(rows, found, header, path, None, sheet=where)
     return xr.Dataset({k: ("cycle", v, {"units": CYCLE_UNITS[k]}) for k, v in cols.items() if k != "cycle"},
                       coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
 
@@ -93,12 +95,15 @@ def rebuild_test_time(step: np.ndarray, step_time: np.ndarray,
     return step_time + np.repeat(offsets, np.diff(np.r_[starts, step.size]))
 
 
-def _record(cols: Mapping[str, np.ndarray], path, fmt: str, table: xr.Dataset | None, source: str,
-            **instrument) -> xr.Dataset:
+def _record(cols: Mapping[str, np.ndarray], path, fmt: str, table: xr.Dataset | None, source: str, *,
+            rows: RowNumbers | int = 2, **instrument) -> xr.Dataset:
+    """The record of Neware columns (``rows``: where each row is in the file, for error messages, as
+    :func:`~nakit.cycling.record.make_record` takes it), with the cycler's own per-cycle ``table``
+    (read from ``source``) when there is one."""
     rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                       step=cols.get("step"), step_time=cols.get("step_time"),
                       capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
-                      counter_mode="step", path=path,
+                      counter_mode="step", path=path, row_offset=rows,
                       attrs=file_provenance(path, fmt, cycler="Neware", **instrument))
     if table is not None:
         attach_cycler_table(rec, table, source)
@@ -161,23 +166,17 @@ def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     detail = [s for s in names if s.lower().startswith("detail")]
     if not detail:
         raise FileFormatError(path, f"no Detail_* record sheet; sheets are {names}")
-    cols = _stack_sheets(wb, detail, DETAIL, path, units, required=("step_time", "voltage", "current", "step"))
+    cols, rows = _stack_sheets(wb, detail, DETAIL, path, units, required=("step_time", "voltage", "current", "step"))
     durations = None
     statis = next((s for s in names if s.lower().startswith("statis")), None)
-    if statis is not None:
-        rows = _sheet_rows(wb, statis)
-        if len(rows) > 1:
-            found = find_columns(rows[0], STATIS, path, required=("step", "duration"), where=statis)
-            st = _columns(rows[1:], found, rows[0], path, None, sheet=statis)
-            durations = dict(zip(st["step"].astype(int).tolist(), st["duration"].tolist()))
+    st = None if statis is None else _sheet_table(wb, statis, path, STATIS, required=("step", "duration"))
+    if st is not None:
+        durations = dict(zip(st["step"].astype(int).tolist(), st["duration"].tolist()))
     cols["time"] = rebuild_test_time(cols["step"], cols["step_time"], durations)
-    table = None
     cycle_sheet = next((s for s in names if s.lower().startswith("cycle")), None)
-    if cycle_sheet is not None:
-        rows = _sheet_rows(wb, cycle_sheet)
-        if len(rows) > 1:
-            table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
-    return _record(cols, path, "Neware BTSDA xls", table, f"Neware BTSDA {cycle_sheet} sheet",
+    table = _cycle_table(None if cycle_sheet is None else _sheet_table(wb, cycle_sheet, path, CYCLE,
+                                                                       required=CYCLE_REQUIRED))
+    return _record(cols, path, "Neware BTSDA xls", table, f"Neware BTSDA {cycle_sheet} sheet", rows=rows,
                    record_sheets=",".join(detail), test_time="rebuilt from step durations (Statis Endure Time)"
                    if durations else "rebuilt from each step's last record", **_btsda_info(wb))
 
@@ -193,19 +192,16 @@ def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None
     records = [s for s in names if re.fullmatch(r"record(?:[_ -]?\d+)?", s.lower())]
     if not records:
         raise FileFormatError(path, f"no record sheet; sheets are {names}")
-    cols = _stack_sheets(wb, records, NEWARE, path, units)
-    table = None
+    cols, rows = _stack_sheets(wb, records, NEWARE, path, units)
     cycle_sheet = next((s for s in names if s.lower() == "cycle"), None)
-    if cycle_sheet is not None:
-        rows = _sheet_rows(wb, cycle_sheet)
-        if len(rows) > 1:
-            table = _cycle_table(rows[0], rows[1:], path, cycle_sheet)
+    table = _cycle_table(None if cycle_sheet is None else _sheet_table(wb, cycle_sheet, path, CYCLE,
+                                                                       required=CYCLE_REQUIRED))
     info = _bts8_test_info(wb)
     mass = mass_mg(info.get("active_material", ""))
     if mass is not None:  # as LAND's, for nakit.cycling.sample_recipe (which refuses a placeholder such as 1 mg)
         info["active_mass_mg"] = mass
-    return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", record_sheets=",".join(records),
-                   **info)
+    return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", rows=rows,
+                   record_sheets=",".join(records), **info)
 
 
 def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -225,28 +221,33 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
     if levels != [0, 1, 2]:
         raise FileFormatError(p, "the first three lines must be the cycle, step and record headers "
                               "(0, 1 and 2 leading empty fields)", line=1 + levels.index(max(levels)))
-    cycle_rows, records, rec_lines = [], [], []
+    cycle_rows, cycle_lines, records, rec_lines = [], [], [], []
+    # each record's cycle and step index, and the line that wrote each (a cycle or step row above it)
+    indices: dict[str, list[tuple[str, int]]] = {"cycle": [], "step": []}
     cycle = step = None
     step_col = _index(headers[1], "stepindex", p, 2)
     cycle_col = _index(headers[0], "cycleindex", p, 1)
-    rows = [(lineno, row) for lineno, row in enumerate(csv.reader(lines[3:]), start=4) if any(c.strip() for c in row)]
+    rows = [(lineno, row) for lineno, row in _numbered_csv(lines, 3) if any(c.strip() for c in row)]
     for lineno, row in rows:
         level = _level(row)
         if level == 0:
             n = len(headers[0])
             cycle_rows.append(row[:n])
-            cycle = row[cycle_col]
+            cycle_lines.append(lineno)
+            cycle = (row[cycle_col], lineno)
             if any(c.strip() for c in row[n:]):
                 # the first cycle row may carry the cycle's first step row after its own
                 # fields (without the step row's leading empty field)
-                step = row[n + step_col - 1]
+                step = (row[n + step_col - 1], lineno)
         elif level == 1:
-            step = row[step_col]
+            step = (row[step_col], lineno)
         else:
             if cycle is None or step is None:
                 raise FileFormatError(p, "a record row before any cycle and step row", line=lineno)
-            records.append(row + [cycle, step])
+            records.append(row)
             rec_lines.append(lineno)
+            indices["cycle"].append(cycle)
+            indices["step"].append(step)
     if not records:
         raise FileFormatError(p, "no record rows (lines starting with two empty fields)")
     check_last_row(records[-50:], path=p, ends_with_newline=text.ends_with_newline, line=rec_lines[-1])
@@ -258,18 +259,31 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
         mine = [(lineno, row) for lineno, row in rows if _level(row) == level]
         check_row_widths([row for _, row in mine], widths[level], path=p, lines=[n for n, _ in mine],
                          expected=what, trailing_empty=True)
-    header = headers[2] + ["Cycle Index", "Step Index"]
-    roles = {k: v for k, v in NEWARE.items() if k not in ("cycle", "step")}
-    roles.update(cycle=("cycleindex",), step=("stepindex",))
-    found = find_columns(header, roles, p)
+    header = headers[2]
+    found = find_columns(header, {k: v for k, v in NEWARE.items() if k not in ("cycle", "step")}, p, line=3)
+    record_lines = RowNumbers(0, np.asarray(rec_lines, dtype=np.int64))
     cols = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else "" for r in records]
-        arr = to_numbers(values, p, role, row_offset=4)
-        require_finite(arr, path=p, field=role)
+        arr = to_numbers(values, p, role, record_lines)
         cols[role] = arr * scale_factor(role, _implied_unit(role, unit, values), p, units, column=header[i])
-    table = _cycle_table(headers[0], cycle_rows, p, "cycle rows") if cycle_rows else None
-    return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows")
+    for role, written in indices.items():  # a bad index is named on the cycle or step row that wrote it
+        cols[role] = to_numbers([v for v, _ in written], p, role,
+                                RowNumbers(0, np.asarray([n for _, n in written], dtype=np.int64)))
+    table = None
+    if cycle_rows:
+        found = find_columns(headers[0], CYCLE, p, required=CYCLE_REQUIRED, where="cycle rows")
+        table = _cycle_table(_columns(cycle_rows, found, headers[0], p, None,
+                                      RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), sheet="cycle rows"))
+    return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows", rows=record_lines)
+
+
+def _numbered_csv(lines: Sequence[str], skip: int):
+    """The CSV rows after the first ``skip`` lines, each with the file line it ends on (a quoted
+    field may run over several lines)."""
+    reader = csv.reader(lines[skip:])
+    for row in reader:
+        yield skip + reader.line_num, row
 
 
 def _level(row: Sequence[str]) -> int:
@@ -336,5 +350,6 @@ def read_neware_nda(path: str | os.PathLike) -> xr.Dataset:
         cols["energy"] = (np.asarray(df["Charge_Energy(mWh)"].to_numpy(), dtype=float)
                           + np.asarray(df["Discharge_Energy(mWh)"].to_numpy(), dtype=float))
     cols["time"] = rebuild_test_time(step, cols["step_time"])
-    return _record(cols, p, f"Neware {suffix.lstrip('.')}", None, "", reader="NewareNDA",
-                   test_time="rebuilt from each step's last record")
+    # a binary file has no lines: a row is named by its place among NewareNDA's records
+    return _record(cols, p, f"Neware {suffix.lstrip('.')}", None, "", rows=RowNumbers(1, None, "data point"),
+                   reader="NewareNDA", test_time="rebuilt from each step's last record")

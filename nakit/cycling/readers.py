@@ -152,8 +152,10 @@ def _unit_key(unit: str) -> str:
 
 
 def find_columns(headers: Sequence[Any], names: Mapping[str, Sequence[str]], path,
-                 *, required: Sequence[str] = REQUIRED, where: str | None = None) -> dict[str, tuple[int, str | None]]:
-    """Map each role in ``names`` to (column index, unit) by the headers; refuse missing roles."""
+                 *, required: Sequence[str] = REQUIRED, where: str | None = None,
+                 line: int = 1) -> dict[str, tuple[int, str | None]]:
+    """Map each role in ``names`` to (column index, unit) by the headers; refuse missing roles,
+    naming the header's ``line`` (a sheet's row) and ``where`` (the sheet)."""
     parsed = [split_header(h) if h is not None else ("", None) for h in headers]
     normed = [_norm(n) for n, _ in parsed]
     full = [_norm(str(h)) if h is not None else "" for h in headers]
@@ -172,7 +174,7 @@ def find_columns(headers: Sequence[Any], names: Mapping[str, Sequence[str]], pat
     if missing:
         wanted = "; ".join(f"{r} (one of {', '.join(names[r])})" for r in missing)
         raise FileFormatError(path, f"missing required column(s): {wanted}; the header has "
-                              f"{[str(h) for h in headers]}", line=1, field=where)
+                              f"{[str(h) for h in headers]}", line=line, field=where)
     return found
 
 
@@ -236,12 +238,47 @@ def _factor(quantity: str, unit: str, path, field: str) -> float:
     return factor
 
 
-def to_numbers(values: Sequence[Any], path, role: str, *, row_offset: int = 2, sheet: str | None = None) -> np.ndarray:
-    """Floats from a column of cells; hh:mm:ss durations become seconds; bad cells are refused."""
+def to_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, *, where: str | None = None) -> np.ndarray:
+    """Floats from a column of cells; hh:mm:ss durations become seconds.
+
+    Parameters
+    ----------
+    values
+        The column's cells (numbers or text), one per data row.
+    path, role
+        The file and the column's role, for error messages.
+    rows
+        Where each value is in the file (:class:`~nakit.cycling.record.RowNumbers`: a text file's
+        line, a sheet's row as Excel numbers it; :class:`SheetRows` names the sheet too).
+    where
+        The sheet or part of the file, prefixed to the error's field (``"Record-Tab1:voltage"``).
+
+    Raises
+    ------
+    FileFormatError
+        A cell that is empty, not a number, or not finite, naming its line or sheet and row.
+    """
+    field = f"{where}:{role}" if where else role
     try:
-        return np.asarray(values, dtype=float)
+        out = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        pass
+        out = _parsed_numbers(values, path, role, rows, field)
+    if not np.isfinite(out.sum()):  # one pass; find the row only when something is wrong
+        i = int(np.flatnonzero(~np.isfinite(out))[0])
+        raise FileFormatError(path, f"{role}: {_shown(values[i])}{rows.said(i)}; expected a finite number",
+                              line=rows.line(i), field=field)
+    return out
+
+
+def _shown(value: Any) -> str:
+    """A cell as an error message quotes it."""
+    text = "" if value is None else str(value).strip()
+    return repr(text) if text else "an empty cell"
+
+
+def _parsed_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, field: str) -> np.ndarray:
+    """:func:`to_numbers` for a column holding text: durations, decimal commas, and the cell that
+    is none of them refused."""
     out = np.empty(len(values))
     for i, v in enumerate(values):
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -256,8 +293,8 @@ def to_numbers(values: Sequence[Any], path, role: str, *, row_offset: int = 2, s
         try:
             out[i] = float(text.replace(",", "."))
         except ValueError:
-            raise FileFormatError(path, f"{role}: {text!r} is not a number", line=i + row_offset,
-                                  field=f"{sheet}:{role}" if sheet else role) from None
+            raise FileFormatError(path, f"{role}: {_shown(text)}{rows.said(i)} is not a number", line=rows.line(i),
+                                  field=field) from None
     return out
 
 
@@ -304,13 +341,14 @@ def _scaled(columns: Mapping[str, tuple[np.ndarray, str | None, str]], path, uni
 
 
 def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str | None]], header: Sequence[Any],
-             path, units: Mapping[str, str] | None, sheet: str | None = None) -> dict[str, np.ndarray]:
-    """The ``found`` columns of spreadsheet ``rows`` (under ``header``) as numbers in nakit's units."""
+             path, units: Mapping[str, str] | None, numbers: RowNumbers, sheet: str | None = None) \
+        -> dict[str, np.ndarray]:
+    """The ``found`` columns of spreadsheet ``rows`` (under ``header``; ``numbers`` says where each
+    row is in the file) as numbers in nakit's units."""
     columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else None for r in rows]
-        arr = to_numbers(values, path, role, sheet=sheet)
-        require_finite(arr, path=path, field=f"{sheet}:{role}" if sheet else role, first_line=2)
+        arr = to_numbers(values, path, role, numbers, where=sheet)
         columns[role] = (arr, _implied_unit(role, unit, values), str(header[i]))
     return _scaled(columns, path, units, where=sheet)
 
@@ -340,29 +378,88 @@ def check_zip_container(path: str | os.PathLike, limit: int = MAX_CONTAINER_BYTE
     open_zip(path, path, limit).close()
 
 
+class SheetRows(RowNumbers):
+    """How errors name the rows of a workbook's table, which may run over several sheets (LAND's
+    ``Record-Tab``, ``Record-Tab1``; Arbin's ``Channel_1-006``, ``Channel_1-006_1``): the sheet, and
+    that sheet's own row as Excel numbers it (the error's ``line``), which the row's place in the
+    table is not once a sheet has a header, an empty row, or another sheet before it.
+
+    Parameters
+    ----------
+    parts
+        Each sheet's name and the row numbers (1-based) of its rows in the table, in order.
+    """
+
+    def __init__(self, parts: Sequence[tuple[str, Sequence[int]]]):
+        numbers = [np.asarray(rows, dtype=np.int64) for _, rows in parts]
+        super().__init__(0, np.concatenate(numbers) if numbers else np.empty(0, np.int64), "row")
+        self._names = [name for name, _ in parts]
+        self._ends = np.cumsum([n.size for n in numbers])
+
+    def sheet(self, i: int) -> str:
+        """The sheet holding row ``i`` of the table."""
+        return self._names[int(np.searchsorted(self._ends, i, side="right"))]
+
+    def line(self, i: int) -> int:
+        return self.number(i)
+
+    def said(self, i: int) -> str:
+        return f" ({self.name(i)})"
+
+    def name(self, i: int) -> str:
+        return f"row {self.number(i)} of sheet {self.sheet(i)!r}"
+
+
+def _numbered_rows(wb, name: str) -> tuple[list[list[Any]], list[int]]:
+    """The rows of sheet ``name`` that hold a cell, and each one's number as Excel shows it (the
+    empty rows are dropped, so a row's place in the list is not its number)."""
+    rows, numbers = [], []
+    for k, row in enumerate(wb.rows(name, skip_empty_area=False), start=1):  # from A1: row k is row k
+        if any(c != "" for c in row):
+            rows.append(row)
+            numbers.append(k)
+    return rows, numbers
+
+
 def _sheet_rows(wb, name: str) -> list[list[Any]]:
-    return [r for r in wb.rows(name, skip_empty_area=False) if any(c != "" for c in r)]
+    """The rows of sheet ``name`` that hold a cell (a sheet of labelled facts, whose rows no error names)."""
+    return _numbered_rows(wb, name)[0]
+
+
+def _sheet_table(wb, name: str, path, roles: Mapping[str, Sequence[str]], units: Mapping[str, str] | None = None,
+                 required: Sequence[str] = REQUIRED) -> dict[str, np.ndarray] | None:
+    """The ``roles`` columns of a sheet whose first filled row is its header (a cycler's per-cycle or
+    per-step sheet), in nakit's units; None for a sheet without data rows."""
+    rows, numbers = _numbered_rows(wb, name)
+    if len(rows) < 2:
+        return None
+    found = find_columns(rows[0], roles, path, required=required, where=name, line=numbers[0])
+    return _columns(rows[1:], found, rows[0], path, units, SheetRows([(name, numbers[1:])]), sheet=name)
 
 
 def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], path,
-                  units: Mapping[str, str] | None, required: Sequence[str] = REQUIRED) -> dict[str, np.ndarray]:
-    """Concatenate a record split over several sheets (each with or without its own header)."""
+                  units: Mapping[str, str] | None, required: Sequence[str] = REQUIRED) \
+        -> tuple[dict[str, np.ndarray], SheetRows]:
+    """Concatenate a record split over several sheets (each with or without its own header), and
+    where each of its rows is (the sheet and that sheet's row), for :func:`make_record`'s errors."""
     header = None
     parts: list[dict[str, np.ndarray]] = []
+    places: list[tuple[str, list[int]]] = []
     for name in names:
-        rows = _sheet_rows(wb, name)
+        rows, numbers = _numbered_rows(wb, name)
         if not rows:
             continue
         first = rows[0]
         if header is None or not isinstance(first[0], (int, float)):
-            header = first
-            rows = rows[1:]
-        found = find_columns(header, roles, path, required=required, where=name)
-        parts.append(_columns(rows, found, header, path, units, sheet=name))
+            header, header_row = first, numbers[0]
+            rows, numbers = rows[1:], numbers[1:]
+        found = find_columns(header, roles, path, required=required, where=name, line=header_row)
+        parts.append(_columns(rows, found, header, path, units, SheetRows([(name, numbers)]), sheet=name))
+        places.append((name, numbers))
     if not parts:
         raise FileFormatError(path, f"record sheet(s) {list(names)} hold no data")
     keys = set(parts[0])
-    return {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    return {k: np.concatenate([p[k] for p in parts]) for k in keys}, SheetRows(places)
 
 
 def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -381,12 +478,12 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     sheets = [s for s in wb.sheet_names if s.lower().startswith("record") or s.startswith("记录")]
     if not sheets:
         raise FileFormatError(path, f"no Record-Tab sheet; sheets are {wb.sheet_names}")
-    cols = _stack_sheets(wb, sheets, LAND_RECORD, path, units)
+    cols, rows = _stack_sheets(wb, sheets, LAND_RECORD, path, units)
     mass = _land_mass(wb, path)
     rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                       step=cols.get("step"), step_time=cols.get("step_time"),
                       capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
-                      counter_mode="halfcycle", path=path,
+                      counter_mode="halfcycle", path=path, row_offset=rows,
                       attrs=file_provenance(path, "LAND xlsx", cycler="LAND", record_sheets=",".join(sheets),
                                             active_mass_mg=mass))
     table = _land_cycle_table(wb, path)
@@ -434,14 +531,10 @@ def _land_mass(wb, path) -> float | None:
     sheet = _cycle_sheet(wb)
     if sheet is None:
         return None
-    rows = _sheet_rows(wb, sheet)
-    if len(rows) < 2:
+    wanted = ("discharge_capacity", "specific_discharge_capacity")
+    cols = _sheet_table(wb, sheet, path, {k: LAND_CYCLE[k] for k in wanted}, required=())
+    if cols is None or any(k not in cols for k in wanted):
         return None
-    found = find_columns(rows[0], LAND_CYCLE, path, required=(), where=sheet)
-    if "discharge_capacity" not in found or "specific_discharge_capacity" not in found:
-        return None
-    cols = _columns(rows[1:], {k: found[k] for k in ("discharge_capacity", "specific_discharge_capacity")},
-                    rows[0], path, None, sheet)
     ok = cols["specific_discharge_capacity"] > 0
     if not ok.any():
         return None
@@ -468,12 +561,9 @@ def _land_cycle_table(wb, path) -> xr.Dataset | None:
     sheet = _cycle_sheet(wb)
     if sheet is None:
         return None
-    rows = _sheet_rows(wb, sheet)
-    if len(rows) < 2:
+    cols = _sheet_table(wb, sheet, path, LAND_CYCLE, required=("cycle", "charge_capacity", "discharge_capacity"))
+    if cols is None:
         return None
-    found = find_columns(rows[0], LAND_CYCLE, path, required=("cycle", "charge_capacity", "discharge_capacity"),
-                         where=sheet)
-    cols = _columns(rows[1:], found, rows[0], path, None, sheet)
     units = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
              "charge_energy": "mWh", "discharge_energy": "mWh", "median_charge_voltage": "V",
              "median_discharge_voltage": "V", "retention": "%", "specific_discharge_capacity": "mAh/g"}
@@ -494,16 +584,16 @@ def read_arbin_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     sheets = [s for s in wb.sheet_names if s.lower().startswith("channel")]
     if not sheets:
         raise FileFormatError(path, f"no Channel_* data sheet; sheets are {wb.sheet_names}")
-    return _arbin_record(_stack_sheets(wb, sheets, ARBIN, path, units), path, "Arbin xlsx")
+    return _arbin_record(*_stack_sheets(wb, sheets, ARBIN, path, units), path, "Arbin xlsx")
 
 
-def _arbin_record(cols: Mapping[str, np.ndarray], path, fmt: str) -> xr.Dataset:
+def _arbin_record(cols: Mapping[str, np.ndarray], rows: RowNumbers, path, fmt: str) -> xr.Dataset:
     pair = lambda a, b: (cols[a], cols[b]) if a in cols and b in cols else None  # noqa: E731
     return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"),
                        capacity_cycler=pair("charge_capacity", "discharge_capacity"),
                        energy_cycler=pair("charge_energy", "discharge_energy"),
-                       counter_mode="cumulative", path=path,
+                       counter_mode="cumulative", path=path, row_offset=rows,
                        attrs=file_provenance(path, fmt, cycler="Arbin"))
 
 
@@ -517,6 +607,12 @@ class TextTable:
                  row_lines: list[int]):
         self.path, self.header, self.rows, self.header_line = path, header, rows, header_line
         self.row_lines = row_lines  # the file line of each row (blank lines are skipped)
+
+    @property
+    def numbers(self) -> RowNumbers:
+        """The file line of each row, for error messages (a blank line or a quoted field that spans
+        lines puts a row off its place after the header)."""
+        return RowNumbers(0, np.asarray(self.row_lines, dtype=np.int64))
 
     def check_widths(self) -> None:
         """Refuse a row with more or fewer fields than the header (:func:`nakit.textio.check_row_widths`):
@@ -621,8 +717,7 @@ def _table_columns(table: TextTable, roles, units, required=REQUIRED, *, implied
     columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else "" for r in table.rows]
-        arr = to_numbers(values, table.path, role, row_offset=table.header_line + 1)
-        require_finite(arr, path=table.path, field=role, first_line=table.header_line + 1)
+        arr = to_numbers(values, table.path, role, table.numbers)
         columns[role] = (arr, _implied_unit(role, unit, values) or (implied or {}).get(role), table.header[i])
     return _scaled(columns, table.path, units, overridable=overridable)
 
@@ -640,7 +735,7 @@ def read_neware_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"),
                        capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
-                       counter_mode="step", path=table.path,
+                       counter_mode="step", path=table.path, row_offset=table.numbers,
                        attrs=file_provenance(table.path, "Neware csv", cycler="Neware"))
 
 
@@ -649,7 +744,7 @@ def read_arbin_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None =
     (``Test_Time(s)``, ``Voltage(V)``, ``Current(A)``, ``Charge_Capacity(Ah)``, ...) as text,
     read as :func:`read_arbin_xlsx` reads them."""
     table = read_text_table(path)
-    return _arbin_record(_table_columns(table, ARBIN, units), table.path, "Arbin csv")
+    return _arbin_record(_table_columns(table, ARBIN, units), table.numbers, table.path, "Arbin csv")
 
 
 MACCOR = {
@@ -693,10 +788,10 @@ def read_maccor_txt(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     if bad.size:
         k = int(bad[0])
         raise FileFormatError(p, f"State {states[k]!r} with current {cols['current'][k]:g} mA: expected C (charge), "
-                              "D (discharge) or R (rest, no current)", line=table.header_line + 1 + k, field="State")
+                              "D (discharge) or R (rest, no current)", line=table.row_lines[k], field="State")
     return make_record(cols["time"], cols["voltage"], sign * np.abs(cols["current"]), cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
-                       row_offset=table.header_line + 1,
+                       row_offset=table.numbers,
                        attrs=file_provenance(table.path, "Maccor txt", cycler="Maccor"))
 
 
@@ -891,7 +986,7 @@ def read_csv(path: str | os.PathLike, columns: Mapping[str, str] | None = None, 
     cols = _table_columns(table, roles, units, overridable=not basytec)
     return make_record(cols["time"], cols["voltage"], current_sign * cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"), path=table.path,
-                       row_offset=skiprows + 2,
+                       row_offset=table.numbers,
                        attrs=file_provenance(table.path, "BaSyTec txt" if basytec else
                                              "workbook" if _in_workbook(table.path) else "csv",
                                              column_map=str(dict(columns)),

@@ -38,6 +38,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ParameterError
+from ..validation import in_range
 from .cell import PAPER_CELL, CellRecipe
 
 V_MIN, V_MAX = 0.5, 3.0
@@ -272,9 +273,22 @@ def write_land_xlsx(path: str | os.PathLike, records: dict, table: dict | None, 
     workbook dates, values rounded as a LAND export rounds them). The wall-clock
     ``SysTime`` column is left out: it carries nothing the analysis uses and would double
     the file size.
+
+    Raises
+    ------
+    ParameterError
+        ``active_mass_mg`` no finite number above 0 (the per-gram columns are divided by it: a
+        negative mass wrote a workbook of negative specific capacities, 0 or NaN failed inside
+        xlsxwriter), ``rows_per_sheet`` not a whole number above 0 (a negative one wrote no record
+        sheet), or an unknown ``language``; nothing is written.
     """
     import xlsxwriter
 
+    active_mass_mg = in_range(active_mass_mg, "active_mass_mg", 0, None, inclusive=(False, True))
+    whole = isinstance(rows_per_sheet, (int, np.integer)) and not isinstance(rows_per_sheet, bool)
+    if rows_per_sheet is not None and not (whole and rows_per_sheet >= 1):
+        raise ParameterError(f"rows_per_sheet: expected a whole number of rows above 0 (or None: one sheet), got "
+                             f"{rows_per_sheet!r}")
     if language not in RECORD_HEADERS:
         raise ParameterError(f"language must be 'en' or 'zh', got {language!r}")
     scale = 1e3 if micro else 1.0
