@@ -14,7 +14,7 @@ from .wdf import read_wdf
 
 __all__ = [
     "read_raman", "read_labspec", "read_wire", "read_rruff", "read_two_column", "read_wdf",
-    "silicon_offset", "silicon_offset_raw", "apply_calibration", "stand_in_calibration", "with_default_laser",
+    "silicon_offset", "silicon_offset_raw", "apply_calibration", "calibration_applies", "stand_in_calibration", "with_default_laser",
     "despike", "despike_raw", "despike_neighbours_raw",
     "baseline_raw", "baseline_spread", "correct_baseline",
     "Band", "BandFit", "fit_bands", "fit_bands_raw", "propose_bands", "prominent_bands",
@@ -27,7 +27,7 @@ __all__ = [
 _lazy_exports(__name__, {
     "assign": "bands", "candidates": "bands", "library_band": "bands", "library_bands": "bands", "outside_library": "bands",
     "load_band_library": "bands",
-    "apply_calibration": "calibration", "silicon_offset": "calibration", "stand_in_calibration": "calibration", "silicon_offset_raw": "calibration",
+    "apply_calibration": "calibration", "calibration_applies": "calibration", "silicon_offset": "calibration", "stand_in_calibration": "calibration", "silicon_offset_raw": "calibration",
     "carbon_analysis": "carbon", "carbon_analysis_raw": "carbon", "carbon_evidence": "carbon", "CarbonEvidence": "carbon",
     "despike": "despike", "despike_neighbours_raw": "despike", "despike_raw": "despike",
     "Band": "fitting", "BandFit": "fitting", "fit_bands": "fitting", "fit_bands_raw": "fitting",

@@ -102,10 +102,11 @@ def test_notebook03_says_a_saturated_silicon_moves_every_axis(tmp_path):
                                                                  "fwhm": 4.0}], "window": [480.0, 560.0]},
                {"label": "PS film", "file": ps, "window": [950.0, 1100.0]}]
     result = execute(notebooks_dir() / "03_raman_assignment.ipynb", tmp_path / "out",
-                     {"samples": samples, "calibration_file": str(path)})
+                     {"samples": samples, "calibration_file": str(path), "calibrate_unstated": True})
     assert result.ok, result.error
     text = result.executed.read_text(encoding="utf-8")
-    assert "applied to every sample. ⚑ The silicon fit is flagged: " in text
+    # (neither two-column file states its instrument or laser: applied on the user's word, calibrate_unstated)
+    assert "Applied by assumption to wafer and PS film" in text and " ⚑ The silicon fit is flagged: " in text
     with open(tmp_path / "out" / "results" / "headline.csv", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["key"].startswith("band_center")]
     assert {r["sample"] for r in rows} == {"wafer", "PS film"}
