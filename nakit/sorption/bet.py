@@ -5,9 +5,9 @@ n(1-p/p0), down to a tenth of that pressure). On a type IV isotherm n(1-p/p0) ke
 into capillary condensation, so that range runs into the condensation step; here every
 contiguous range of the adsorption branch is tried (vectorised over prefix sums) and only
 ranges meeting all four criteria plus a linearity floor are kept. Among those, the ranges that
-end at the highest p/p0 any of them reaches (the knee of the isotherm, as BETSI takes it) are
-preferred, and of these the one with the most points wins, ties going to the best criterion-4
-agreement. How much the area depends on that choice is kept with the result: the smallest and
+raise the fewest doubts (C below 20, an end above the BET region) are preferred, then those that
+end at the highest p/p0 any of them reaches (the knee of the isotherm, as BETSI takes it), and of
+these the one with the most points wins, ties going to the best criterion-4 agreement. How much the area depends on that choice is kept with the result: the smallest and
 largest area of all ranges that pass (BETSI shows their distribution), flagged when one lies more than
 :data:`BET_RANGE_SPREAD` from the area reported.
 """
@@ -173,7 +173,7 @@ BET_FLAG_WORDS = {
 #: C below which monolayer and multilayer adsorption overlap so much that the BET monolayer capacity,
 #: and the area, are doubtful: IUPAC (Thommes et al. 2015) calls the overlap appreciable below C ~ 50
 #: and the knee (point B) that marks the monolayer indistinct below ~20; flagged ``C_low`` below this.
-#: On the peer isotherms the lowest C with a clear knee is 28.7 (pyGAPS's SiO2); Sample_G's is 4.45.
+#: On the peer isotherms the lowest C with a clear knee is 28.7 (pyGAPS's SiO2); Sample_G's valid ranges give 3.9-5.9.
 BET_C_DOUBTFUL = 20.0
 #: C below which the BET method does not apply at all (the isotherm has no knee: type III or V;
 #: IUPAC 2015, Rouquerol et al. 2014): flagged ``C_below_2``.
@@ -210,14 +210,17 @@ def _doubts(c: float, top: float, criteria_hold: bool) -> tuple[str, ...]:
     F. Rouquerol, J. Rouquerol, K. S. W. Sing, P. Llewellyn, G. Maurin, *Adsorption by Powders
     and Porous Solids*, 2nd ed., Academic Press, 2014, ch. 7.
     """
-    flags = []
-    if 0 < c < BET_C_INAPPLICABLE:
-        flags.append("C_below_2")
-    elif BET_C_INAPPLICABLE <= c < BET_C_DOUBTFUL:
-        flags.append("C_low")
-    if criteria_hold and top > SINGLE_POINT_REGION[1]:
-        flags.append("range_beyond_bet_region")
-    return tuple(flags)
+    return tuple(name for name, doubted in _doubt_masks(c, top).items()
+                 if doubted and (criteria_hold or name != "range_beyond_bet_region"))
+
+
+def _doubt_masks(c, top) -> dict[str, np.ndarray]:
+    """Each of :func:`_doubts`'s flags as a boolean (an array for arrays of ``c`` and ``top``), so
+    that one rule serves a single line and the automatic search over every range alike."""
+    c, top = np.asarray(c), np.asarray(top)
+    return {"C_below_2": (c > 0) & (c < BET_C_INAPPLICABLE),
+            "C_low": (c >= BET_C_INAPPLICABLE) & (c < BET_C_DOUBTFUL),
+            "range_beyond_bet_region": top > SINGLE_POINT_REGION[1]}
 
 
 def c_undetermined(result: BETResult) -> str:
@@ -430,8 +433,17 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     between the range's first and last loading; (4) :math:`1/(\\sqrt{C}+1)` is within
     ``tolerance`` (relative) of the p/p0 at which the isotherm reaches n_m; and two quality
     floors, :math:`r^2 \\ge` ``min_r2`` and at least ``min_points`` points. Among ranges that
-    pass everything, those ending at the highest p/p0 any of them reaches are taken (the knee);
-    of these the longest wins, ties going to the smallest criterion-4 deviation.
+    pass everything, those that raise the fewest of nakit's own doubts (:func:`_doubts`: C below
+    :data:`BET_C_DOUBTFUL`, an end above the BET region) are kept; of these, those ending at the
+    highest p/p0 any of them reaches are taken (the knee), and of those the longest wins, ties going
+    to the smallest criterion-4 deviation.
+
+    The doubts come first because the criteria accept ranges that nakit would then flag: on a
+    low-C isotherm the knee lies in multilayer uptake. Sample_G (3Flex, C ~ 4) has 67 valid
+    ranges; the knee rule alone ended at p/p0 0.463 (64.1 m2/g, flagged for its end above 0.35)
+    although one valid range ends at 0.331 (66.4 m2/g; the instrument's 68.3 on 0.111-0.265,
+    a range that fails criterion 3). Where the range chosen by the knee raises no doubt, as on
+    every other peer isotherm, the preference changes nothing.
 
     Points and ``cross_section`` are checked as in :func:`bet_fit_raw`; the lowest-pressure
     points of zero uptake and the points at or above p/p0 = 1 are left out of the search, and
@@ -512,8 +524,14 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     valid = np.logical_and.reduce(list(checks.values()))
     dev = np.where(np.isnan(dev), np.inf, dev)
     if valid.any():
-        # the knee: below it a long range runs into micropore filling (see the docstring)
-        k = _best(valid & (j == j[valid].max()), N, dev)
+        # nakit's own doubts first (see the docstring), then the knee: below it a long range runs into
+        # micropore filling
+        passed = np.flatnonzero(valid)  # (C > 0 on each: criterion 2)
+        doubts = sum(_doubt_masks(1 + slope[passed] / icpt[passed], p[j[passed]]).values())
+        preferred = passed[doubts == doubts.min()]
+        knee = np.zeros_like(valid)
+        knee[preferred[j[preferred] == j[preferred].max()]] = True
+        k = _best(knee, N, dev)
         flags = ()
     elif on_failure == "raise":
         enough = floors[f">= {min_points} points"]
@@ -533,7 +551,8 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
         flags = tuple(name for name, ok in checks.items() if not ok[k])
         warnings.warn(f"BET: no range passes every check; returning p/p0 {p[i[k]]:.3g}-{p[j[k]]:.3g} "
                       f"({int(N[k])} points), which fails: {'; '.join(_words(flags))}", NakitWarning, stacklevel=2)
-    how = ("the longest valid range ending at the highest p/p0 a valid range reaches" if not flags
+    how = (f"of the valid ranges that raise the fewest doubts (C < {BET_C_DOUBTFUL:g}, an end above p/p0 = "
+           f"{SINGLE_POINT_REGION[1]:g}), the longest one ending at the highest p/p0 any of them reaches" if not flags
            else "flagged: fewest failed checks")
     areas = per_loading / (slope[valid] + icpt[valid])
     passed = f" ({areas.size} valid, giving {areas_text(areas.min(), areas.max())} m2/g)" if areas.size else ""
