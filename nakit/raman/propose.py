@@ -34,6 +34,15 @@ from .fitting import SHAPES, Band, build_model, lean_minimize, set_start_values,
 DEFAULT_BASELINE = BaselineSpec("arpls", {"lam": 1e5})
 
 
+#: no band is sought below this shift (cm-1): the laser line and the filter that blocks it
+SEARCH_FLOOR = 50.0
+#: a spectrum whose axis reaches below this shift (cm-1) holds the laser (Rayleigh) line
+LASER_LINE_REACH = 10.0
+#: the laser line's wing peaks below this shift (cm-1): at the line itself, or at the edge of the notch or edge
+#: filter that cuts it (their edges lie within ~100 cm-1 of the line)
+WING_TOP_MAX = 100.0
+
+
 #: noise below this fraction of the raw intensities' magnitude is round-off, not noise: a constant
 #: spectrum minus its baseline leaves wiggles of 1e-10 whose "peaks" pass any threshold set
 #: relative to themselves (they were fitted as bands)
@@ -134,6 +143,50 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
     return tuple(_band(c, w, shape, step, name=f"band_{c:.0f}") for c, w in sorted(best[1]))
 
 
+def laser_wing(spectrum, y=None) -> tuple[float, float] | None:
+    """Where a spectrum that holds the laser line has its wing: ``(top, end)`` in cm-1, or None.
+
+    A file that reaches down to 0 cm-1 (a WITec export with negative shifts, a silicon
+    spectrum) holds the Rayleigh line, cut by the notch or edge filter: what passes rises at the
+    filter's edge and falls off over tens to a hundred cm-1. Fitted as a band it was the tallest
+    of a polystyrene spectrum ("band 68 at 76.1 cm-1, FWHM 38.8"), and it set the scale against
+    which the real bands' prominence was judged.
+
+    Parameters
+    ----------
+    spectrum, y
+        A Raman spectrum (Dataset or DataArray over ``raman_shift``), or the shifts with ``y``
+        the intensities.
+
+    Returns
+    -------
+    (top, end) or None
+        ``top``: the wing's highest point, the largest intensity (running median of 5 points)
+        below :data:`WING_TOP_MAX`; ``end``: where, going up from it, the running median stops
+        falling: the wing has reached the baseline, or the foot of the first band above it.
+        None when the axis starts above :data:`LASER_LINE_REACH` (no laser line in the file).
+    """
+    from scipy.ndimage import median_filter
+
+    x, yv = _arrays(spectrum, y)
+    if x[0] > LASER_LINE_REACH:
+        return None
+    smooth = median_filter(yv, size=5, mode="nearest")  # one noisy point neither ends the wing nor extends it
+    below = np.flatnonzero(x <= WING_TOP_MAX)
+    i = int(below[np.argmax(smooth[below])])
+    top = float(x[i])
+    while i + 1 < x.size and smooth[i + 1] <= smooth[i]:  # (a median's flat top is no rise)
+        i += 1
+    return top, float(x[i])
+
+
+def search_start(spectrum) -> float:
+    """The shift (cm-1) above which :func:`prominent_bands` looks for bands: :data:`SEARCH_FLOOR`, or
+    the end of the laser line's wing (:func:`laser_wing`) where the file holds the line and it ends above."""
+    wing = laser_wing(spectrum)
+    return max(SEARCH_FLOOR, wing[1]) if wing else SEARCH_FLOOR
+
+
 def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_bands: int = 12,
                     min_snr: float = 8.0, min_relative: float = 0.02,
                     raw_scale: float | None = None) -> list[tuple[Band, tuple[float, float]]]:
@@ -148,7 +201,8 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
     spectrum
         A baseline-corrected Raman spectrum Dataset over ``raman_shift``.
     window
-        ``(lo, hi)`` cm-1 to look in (default: all of it); below 50 cm-1 (the laser line) never.
+        ``(lo, hi)`` cm-1 to look in (default: all of it); never below :func:`search_start`: 50 cm-1,
+        or above the laser line's wing where the file holds the line (:func:`laser_wing`).
     max_bands
         The most prominent this many.
     min_snr, min_relative
@@ -168,8 +222,8 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
     from scipy.signal import find_peaks
 
     x, y = _arrays(spectrum, None)
-    lo, hi = sorted(window) if window is not None else (50.0, np.inf)
-    keep = (x >= max(lo, 50.0)) & (x <= hi)
+    lo, hi = sorted(window) if window is not None else (-np.inf, np.inf)
+    keep = (x >= max(lo, search_start(spectrum))) & (x <= hi)
     if keep.sum() < 3 and window is not None:  # the window, not the spectrum, leaves nothing to look at
         raise ParameterError(window_too_small(window, x, int(keep.sum())))
     x, y = x[keep], y[keep]
