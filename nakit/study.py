@@ -221,6 +221,8 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
         problems.append(f"'title' must be text, got {title!r}"
                         + (": quote it in YAML (title: '2024-05-01')" if _scalar(title) else ""))
     title = str(title)
+    if _control_characters(title):
+        problems.append(f"title {title!r}: {_control_problem('title', title)}")
 
     # output: explicit -o wins; the file's own 'output' stays within its folder (it may be that
     # folder: what nakit writes there is checked against the inputs and the user's files below)
@@ -291,6 +293,9 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             problems.append(f"sample {i}: {not_text('label', label)}")  # (its entries are checked on)
         label = str(label).strip()
         where = f"sample {i} ({label!r})"
+        if _control_characters(label):  # it would reach every report, file name and figure as it is
+            problems.append(f"{where}: {_control_problem('label', label)}")
+            continue
         if label in labels:
             problems.append(f"{where}: duplicate label {label!r}; labels name the results, so they must be unique")
             continue
@@ -385,6 +390,34 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
     if problems:
         raise ParameterError(f"study {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return Study(path, title, out, claims, labels, techniques, jobs, late, inputs, _same_data(entries))
+
+
+#: what a backslash escape in a YAML double-quoted string makes of the letter after it
+_YAML_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+                 "\f": "\\f", "\r": "\\r", "\x1b": "\\e"}
+_CONTROL_NAMES = {"\0": "null", "\a": "bell", "\b": "backspace", "\t": "tab", "\n": "line feed",
+                  "\v": "vertical tab", "\f": "form feed", "\r": "carriage return", "\x1b": "escape",
+                  "\x7f": "delete"}
+
+
+def _control_characters(text: str) -> list[str]:
+    """The control characters (Unicode category Cc) in ``text``, each once, in order."""
+    import unicodedata
+
+    return list(dict.fromkeys(ch for ch in text if unicodedata.category(ch) == "Cc"))
+
+
+def _control_problem(key: str, text: str) -> str:
+    """Why ``text`` (the value of ``key``) is refused, naming each control character in it and, for one
+    a YAML double-quoted escape makes, the escape and the value written so that it keeps its backslash."""
+    found = _control_characters(text)
+    names = ", ".join(f"U+{ord(ch):04X} ({_CONTROL_NAMES.get(ch, 'control character')})" for ch in found)
+    escapes = [_YAML_ESCAPES[ch] for ch in found if ch in _YAML_ESCAPES]
+    typed = "".join(_YAML_ESCAPES.get(ch, ch) for ch in text).replace("'", "''")
+    hint = (f": in YAML double quotes a backslash starts an escape ({', '.join(escapes)}); single quotes keep "
+            f"backslashes as typed ({key}: '{typed}')" if escapes else ": remove it")
+    return (f"its {key!r} holds the control character{'s' if len(found) > 1 else ''} {names}, which would be "
+            f"carried into every report, file name and figure{hint}")
 
 
 _ENTRIES = re.compile(r"parameter 'samples', (entry|entries) (\d+)(?: and (\d+))?")
