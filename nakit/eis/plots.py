@@ -60,10 +60,16 @@ def _xy(ds, real: str = "z_real", imag: str = "z_imag"):
     return np.asarray(ds[real], float), -np.asarray(ds[imag], float)
 
 
-def _spectra(spectra: Mapping[str, object]) -> dict[str, object]:
+def _spectra(spectra: Mapping[str, object], where: str = "nyquist", what: str = "argument 'spectra'") -> dict[str, object]:
     """``spectra`` with each circuit fit (:class:`~nakit.eis.fitting.CircuitFit`, or any result with
     ``to_dataset()``) replaced by its Dataset: the data, the fitted curve and the fit's ``ok`` and
-    ``flags``, so a fit passed as it is draws as flagged as it is."""
+    ``flags``, so a fit passed as it is draws as flagged as it is. ``where`` and ``what`` name the
+    function and the argument (or panel) an empty mapping was given as."""
+    from ..errors import ParameterError
+
+    if not spectra:  # an empty figure would be saved as if it showed the data
+        raise ParameterError(f"{where}: {what} holds no spectrum: expected a mapping "
+                             "{legend label: spectrum Dataset (z_real, z_imag) or circuit fit} with at least one entry")
     out = {}
     for name, item in spectra.items():
         if not hasattr(item, "data_vars") and hasattr(item, "to_dataset"):
@@ -75,6 +81,17 @@ def _spectra(spectra: Mapping[str, object]) -> dict[str, object]:
                             f"got {type(item).__name__}") from None
         out[name] = item
     return out
+
+
+def _panels(panels: Mapping[str, Mapping[str, object]], where: str) -> dict[str, dict[str, object]]:
+    """``{title: spectra}`` with each panel's spectra as :func:`_spectra` gives them; none, or a panel
+    without a spectrum, is refused naming the panel."""
+    from ..errors import ParameterError
+
+    if not panels:
+        raise ParameterError(f"{where}: argument 'panels' holds no panel: expected a mapping "
+                             "{panel title: {legend label: spectrum}} with at least one entry")
+    return {title: _spectra(spectra, where, f"panel {title!r} of 'panels'") for title, spectra in panels.items()}
 
 
 def _labels_as_typed() -> None:
@@ -100,10 +117,15 @@ def data_limits(spectra: Mapping[str, object], *, xlim=None, pad: float = 0.03):
     starts at zero (or at the lowest point, for inductive points below the axis) less
     ``pad`` of its range, and ends ``pad`` above the highest point inside the ``Z'`` window.
     """
-    spectra = _spectra(spectra)
+    spectra = _spectra(spectra, "data_limits")
     xs = np.concatenate([_xy(ds)[0] for ds in spectra.values()])
     ys = np.concatenate([_xy(ds)[1] for ds in spectra.values()])
     keep = np.isfinite(xs) & np.isfinite(ys)
+    if not keep.any():
+        from ..errors import ParameterError
+
+        raise ParameterError(f"data_limits: no point of {', '.join(map(repr, spectra))} has a finite z_real and "
+                             "z_imag: nothing to frame")
     xs, ys = xs[keep], ys[keep]
     if xlim is None:
         span = float(xs.max() - xs.min()) or abs(float(xs.max())) or 1.0
@@ -163,8 +185,6 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     Scale
         The unit the axes show: plotted values are ohm / ``factor``.
     """
-    if not spectra:
-        raise ValueError("nyquist: no spectra to plot")
     _labels_as_typed()
     spectra = _spectra(spectra)
     if xlim is None or ylim is None:
@@ -212,7 +232,7 @@ def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2
     """
     import matplotlib.pyplot as plt
 
-    panels = {title: _spectra(spectra) for title, spectra in panels.items()}
+    panels = _panels(panels, "nyquist_figure")
     titles = list(panels)
     ncols = max(1, min(ncols, len(titles)))
     rows = [titles[i:i + ncols] for i in range(0, len(titles), ncols)]
@@ -251,7 +271,7 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
     ``|Z|`` axis.
     """
     _labels_as_typed()
-    spectra = _spectra(spectra)
+    spectra = _spectra(spectra, "bode")
     scale = Scale(1.0, "")  # a log axis shows its decades itself (10², 10⁵ Ω): no prefix
     f = scale.factor
     colours = list(colours) if colours is not None else [None] * len(spectra)
@@ -302,7 +322,7 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
     """
     import matplotlib.pyplot as plt
 
-    panels = {title: _spectra(spectra) for title, spectra in panels.items()}
+    panels = _panels(panels, "blocking_figure")
     titles = list(panels)
     row_height = 3.7
     fig = plt.figure(figsize=(11.5, row_height * len(titles)), layout="constrained")
