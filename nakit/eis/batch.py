@@ -16,12 +16,14 @@ both find the same least-squares minimum.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import xarray as xr
 
-from ..errors import ParameterError
+from ..errors import NakitWarning, ParameterError
 from .circuits import Circuit
-from .fitting import WEIGHTINGS, check_spectrum, weights
+from .fitting import WEIGHTINGS, CircuitFit, check_frequency, check_impedance, weights
 
 
 def _transforms(c: Circuit, names: list[str]):
@@ -47,8 +49,8 @@ def _transforms(c: Circuit, names: list[str]):
 
 
 def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, fixed=None,
-                      weighting: str = "modulus", max_iter: int = 500, ftol: float = 1e-12,
-                      xtol: float = 1e-10) -> xr.Dataset:
+                      weighting: str = "modulus", labels=None, files=None, max_iter: int = 500,
+                      ftol: float = 1e-12, xtol: float = 1e-10) -> xr.Dataset:
     r"""Fit ``circuit`` to ``S`` spectra measured at the same frequencies.
 
     Parameters
@@ -64,17 +66,37 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
         Mapping of parameter names to values held constant for all spectra.
     weighting
         ``"unit"``, ``"modulus"`` or ``"proportional"``, as in :func:`nakit.eis.fitting.fit_circuit_raw`.
+    labels
+        What tells the spectra apart (a temperature, a cycle, a name), one per spectrum: the
+        ``label`` coordinate of the result, and named with the spectrum's index in a refusal
+        or a warning.
+    files
+        The file each spectrum was read from (``""`` for none): the ``source`` coordinate, and
+        named in a refusal or a warning (:func:`fit_spectra` passes them).
 
     Returns
     -------
     xarray.Dataset
         Over ``spectrum`` and ``parameter``: ``value``, ``value_sigma``, ``correlation``
         (over ``parameter`` x ``parameter_2``), ``determined``, ``chisqr``, ``redchi``,
-        ``converged`` and ``n_iter``; the circuit, weighting and method in attrs.
+        ``converged``, ``n_iter``, and each spectrum's ``flags`` and ``flag_details`` (joined
+        with ``"; "``, ``""`` for none); the circuit, weighting and method in attrs.
         ``determined`` is False for a parameter the data do not fix at all (it lies along a
         direction in which the fitted impedance does not change: the normal matrix is
         singular there); its ``value`` is one point of a flat valley, and its
         ``value_sigma`` and correlations are NaN.
+
+    Raises
+    ------
+    ParameterError
+        Bad input, as for :func:`nakit.eis.fitting.fit_circuit_raw`: any one spectrum that
+        function refuses (a real impedance, a non-finite value), named by its index, label and
+        file.
+
+    Warns
+    -----
+    NakitWarning
+        Naming the spectra whose fit is flagged.
 
     Notes
     -----
@@ -86,18 +108,24 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     :math:`s^2 (J_p^T J_p)^{-1}` with :math:`s^2 = \chi^2/(2N-P)`, the Jacobian taken with respect
     to the parameters themselves.
 
+    Every spectrum is checked and flagged as :func:`~nakit.eis.fitting.fit_circuit_raw` checks
+    and flags one (:attr:`nakit.eis.fitting.CircuitFit.flags`: the same input check, and the
+    flags of a :class:`~nakit.eis.fitting.CircuitFit` holding the spectrum's fitted values),
+    so a batch whose third spectrum has Z'' of the wrong sign flags that spectrum
+    ``inductive_low_end`` as its own fit would. Where the two fits end at different points (a
+    spectrum no start describes, such as that one) the flags may differ in kind: a parameter
+    here only approaches a bound (see above), so ``parameter_at_bound`` is raised when it comes
+    within the flag's 1e-8 relative of one; and a parameter with no effect where the fit ends
+    (a Warburg driven to 0) has no standard error here (``uncertainties_undetermined``) where
+    lmfit's may be one at least its value (``parameter_undetermined``).
+
     References
     ----------
     .. [1] Marquardt, D. W. An algorithm for least-squares estimation of nonlinear parameters.
        *J. Soc. Ind. Appl. Math.* 11, 431-441 (1963).
     """
     c = circuit if isinstance(circuit, Circuit) else Circuit(circuit)
-    z = np.atleast_2d(np.asarray(impedance, dtype=complex))
-    f, _ = check_spectrum(frequency, z[0])
-    if z.shape[1] != f.size:
-        raise ParameterError(f"impedance: expected shape (S, {f.size}) for {f.size} frequencies, got {z.shape}")
-    if not np.all(np.isfinite(z)):
-        raise ParameterError("impedance: non-finite values")
+    f, z, names_of = _checked_spectra(frequency, impedance, labels, files)
     if weighting not in WEIGHTINGS:
         raise ParameterError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
     fixed = {k: float(v) for k, v in (fixed or {}).items()}
@@ -161,18 +189,88 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
             J[refresh] = jacobian(u[refresh], r[refresh], refresh)
     p = to_p(u)
     sigma, corr, determined = _uncertainties(jacobian(u, r, every), dp_du(p), cost, 2 * N - P)
+    fits = [_single_fit(c, weighting, fixed, dict(zip(names, p[s].tolist())), dict(zip(names, sigma[s].tolist())),
+                        corr[s], cost[s], 2 * N - P, not active[s], n_iter[s], f, z[s]) for s in range(S)]
+    flags, details = _flags(fits, names_of)
     return xr.Dataset(
         {"value": (("spectrum", "parameter"), p), "value_sigma": (("spectrum", "parameter"), sigma),
          "correlation": (("spectrum", "parameter", "parameter_2"), corr, {"units": "1"}),
          "chisqr": ("spectrum", cost), "redchi": ("spectrum", cost / (2 * N - P)),
          "determined": (("spectrum", "parameter"), determined),
-         "converged": ("spectrum", ~active), "n_iter": ("spectrum", n_iter)},
+         "converged": ("spectrum", ~active), "n_iter": ("spectrum", n_iter),
+         "flags": ("spectrum", flags), "flag_details": ("spectrum", details)},
         coords={"spectrum": np.arange(S), "parameter": names, "parameter_2": names,
-                "units": ("parameter", [c.units[n] for n in names])},
-        attrs={"circuit": c.text, "weighting": weighting,
-               "method": "batched Levenberg-Marquardt on log/logit-transformed parameters",
+                "units": ("parameter", [c.units[n] for n in names]),
+                **({} if labels is None else {"label": ("spectrum", list(labels))}),
+                **({} if files is None else {"source": ("spectrum", [str(path or "") for path in files])})},
+        attrs={"circuit": c.text, "weighting": weighting, "method": METHOD,
                **{f"fixed_{k}": v for k, v in fixed.items()}},
     )
+
+
+METHOD = "batched Levenberg-Marquardt on log/logit-transformed parameters"
+#: the most flagged spectra a batch's warning spells out (its ``flags`` variable has them all)
+WARNED_SPECTRA = 5
+
+
+def _single_fit(c: Circuit, weighting, fixed, values, sigma, corr, chisqr, dof, converged, n_iter, f, z) -> CircuitFit:
+    """One spectrum's fit as a :class:`~nakit.eis.fitting.CircuitFit` at the values the batch found
+    (free ``values``, their ``sigma``): its flags are those :func:`~nakit.eis.fitting.fit_circuit_raw`
+    gives a fit ending there."""
+    return CircuitFit(circuit=c.text, weighting=weighting, method=METHOD,
+                      values={n: fixed[n] if n in fixed else values[n] for n in c.param_names},
+                      stderr={n: sigma.get(n, np.nan) for n in c.param_names}, units=dict(c.units),
+                      free=list(values), correlation=corr, chisqr=float(chisqr), redchi=float(chisqr / dof),
+                      n_points=int(f.size), n_starts=1, success=bool(converged),
+                      message=f"{'converged' if converged else 'not converged'} after {n_iter} iterations",
+                      frequency=f, z_data=z)
+
+
+def _checked_spectra(frequency, impedance, labels, files):
+    """Frequencies and the ``(S, N)`` complex impedance, each spectrum through the single fit's
+    :func:`~nakit.eis.fitting.check_spectrum` (its two halves: the frequencies are shared), and a
+    function naming spectrum ``s`` for messages.
+
+    A refusal names the spectrum: "impedance: ..." alone says nothing of which temperature of a
+    series was read without its Z''."""
+    given = np.asarray(impedance)
+    given = given[None] if given.ndim == 1 else given
+    S = given.shape[0] if given.ndim == 2 else 0
+    for argument, seq in (("labels", labels), ("files", files)):
+        if seq is not None and len(seq) != S:
+            raise ParameterError(f"{argument}: expected one per spectrum ({S}), got {len(seq)}")
+
+    def names_of(s: int) -> str:
+        file = "" if files is None else str(files[s] or "")
+        return ", ".join([f"spectrum {s} of {S}"] + ([] if labels is None else [str(labels[s])])
+                         + ([f"file {file}"] if file and not file.startswith("<") else []))
+
+    f = check_frequency(frequency)
+    if given.ndim != 2 or given.shape[1] != f.size:
+        raise ParameterError(f"impedance: expected shape (S, {f.size}) for {f.size} frequencies, got {given.shape}")
+    z = np.empty(given.shape, dtype=complex)
+    for s in range(S):
+        try:
+            z[s] = check_impedance(f, given[s])
+        except ParameterError as exc:
+            raise ParameterError(f"{exc} (in {names_of(s)})") from None
+    return f, z, names_of
+
+
+def _flags(fits: list[CircuitFit], names_of) -> tuple[np.ndarray, np.ndarray]:
+    """Each spectrum's flags and their words (joined with ``"; "``): those of its
+    :class:`~nakit.eis.fitting.CircuitFit`, so a spectrum of a batch is flagged as its own fit
+    would be. One NakitWarning names the flagged spectra."""
+    details = [fit.flag_details for fit in fits]
+    flagged = [s for s, words in enumerate(details) if words]
+    if flagged:
+        shown = [f"{names_of(s)}: {'; '.join(details[s])}" for s in flagged[:WARNED_SPECTRA]]
+        more = len(flagged) - len(shown)
+        warnings.warn(f"circuit {fits[0].circuit!r} batch fit flagged for {len(flagged)} of {len(fits)} spectra "
+                      "(the flags variable): " + " | ".join(shown) + (f" | and {more} more" if more else ""),
+                      NakitWarning, stacklevel=3)
+    return (np.array(["; ".join(fit.flags) for fit in fits], dtype=object),
+            np.array(["; ".join(words) for words in details], dtype=object))
 
 
 def _initial_array(initial, names, all_names, S) -> np.ndarray:
@@ -230,11 +328,14 @@ def _uncertainties(J_u, dpdu, cost, dof) -> tuple[np.ndarray, np.ndarray, np.nda
     return sigma, corr, determined
 
 
-def fit_spectra(spectra, circuit: str | Circuit, initial, **kwargs) -> xr.Dataset:
+def fit_spectra(spectra, circuit: str | Circuit, initial, *, labels=None, **kwargs) -> xr.Dataset:
     """:func:`fit_circuit_batch` on a list of spectrum Datasets measured at the same frequencies.
 
-    Raises :class:`~nakit.errors.ParameterError` when the frequency grids differ (fit those
-    groups separately).
+    ``labels`` tell the spectra apart (see :func:`fit_circuit_batch`); by default each one's scalar
+    coordinates, when it has any (``loop`` from :func:`nakit.eis.iter_loops`, a ``temperature``
+    assigned to it). The files they were read from are the ``source`` coordinate. Raises
+    :class:`~nakit.errors.ParameterError` when the frequency grids differ (fit those groups
+    separately).
     """
     from .readers import impedance_of
 
@@ -246,6 +347,16 @@ def fit_spectra(spectra, circuit: str | Circuit, initial, **kwargs) -> xr.Datase
         g = ds["frequency"].values
         if g.shape != f.shape or not np.allclose(g, f, rtol=1e-9, atol=0):
             raise ParameterError(f"spectrum {i} has other frequencies than spectrum 0; batch fitting needs one grid")
-    out = fit_circuit_batch(f, np.stack([impedance_of(ds) for ds in spectra]), circuit, initial, **kwargs)
+    if labels is None:
+        labels = [_scalar_coordinates(ds) for ds in spectra]
+        labels = labels if any(labels) else None
     sources = [str(ds.attrs.get("source_path", "")) for ds in spectra]
-    return out.assign_coords(source=("spectrum", sources))
+    return fit_circuit_batch(f, np.stack([impedance_of(ds) for ds in spectra]), circuit, initial, labels=labels,
+                             files=sources, **kwargs)
+
+
+def _scalar_coordinates(ds: xr.Dataset) -> str:
+    """A spectrum's scalar coordinates in words (``"loop 2"``, ``"temperature 313.15 K"``), ``""`` for none."""
+    return ", ".join(f"{name} {coord.item()}" + (f" {coord.attrs['units']}" if coord.attrs.get("units", "1") != "1"
+                                                  else "")
+                     for name, coord in ds.coords.items() if coord.ndim == 0)

@@ -38,9 +38,10 @@ end (``where="high"``), keeping a low-frequency inductive loop that may be real 
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import ClassVar
 
 import lmfit
@@ -57,6 +58,17 @@ from .spectra import low_end_reactance
 from ..datamodel import FromMeasurement, Result, require_dataset, source_attrs, source_file
 
 WEIGHTINGS = ("unit", "modulus", "proportional")
+
+
+@lru_cache(maxsize=64)
+def _parsed(circuit: str) -> Circuit:
+    """The :class:`Circuit` of a fit's circuit string, parsed once: a fit's flags ask for it once per
+    resistor and more, and a batch of a thousand spectra asks for a thousand fits' flags (parsing was
+    most of their time)."""
+    return Circuit(circuit)
+
+
+_series_resistor = lru_cache(maxsize=64)(series_resistor)  # (parses the circuit string too)
 
 
 def weights(z: np.ndarray, weighting: str) -> np.ndarray:
@@ -76,21 +88,33 @@ def weights(z: np.ndarray, weighting: str) -> np.ndarray:
 def check_spectrum(frequency, z) -> tuple[np.ndarray, np.ndarray]:
     """Validated float frequency (Hz) and complex impedance copies of the inputs (for a circuit fit,
     Lin-KK, the DRT and batch fits alike: none of them means anything on Z' alone)."""
+    f = check_frequency(frequency)
+    return f, check_impedance(f, z)
+
+
+def check_frequency(frequency) -> np.ndarray:
+    """The first half of :func:`check_spectrum`: a float copy of positive frequencies (Hz), each once."""
     f = as_float_array(frequency, "frequency")
+    if np.any(f <= 0):
+        raise ParameterError(f"frequency: must be positive, got {f[f <= 0][0]!r}")
+    if np.unique(f).size != f.size:
+        raise ParameterError("frequency: repeated values; each frequency must occur once")
+    return f
+
+
+def check_impedance(f: np.ndarray, z) -> np.ndarray:
+    """The second half of :func:`check_spectrum`: a complex copy of the finite impedance at the checked
+    frequencies ``f``, with an imaginary part (a batch fit checks each spectrum so against one ``f``)."""
     z_given = z
     try:
         z = np.array(z, dtype=complex, copy=True)
     except (TypeError, ValueError):
         raise ParameterError("impedance: expected complex numbers") from None
     same_length(frequency=f, impedance=z)
-    if np.any(f <= 0):
-        raise ParameterError(f"frequency: must be positive, got {f[f <= 0][0]!r}")
-    if np.unique(f).size != f.size:
-        raise ParameterError("frequency: repeated values; each frequency must occur once")
     if not np.all(np.isfinite(z)):
         raise ParameterError(f"impedance: non-finite value at index {int(np.flatnonzero(~np.isfinite(z))[0])}")
     _require_reactance(z_given, z)
-    return f, z
+    return z
 
 
 #: A circuit fit's flags in words (:attr:`CircuitFit.flag_details` adds the parameters).
@@ -172,7 +196,7 @@ class CircuitFit(FromMeasurement, Result):
     def time_constant(self, resistor: str) -> float | None:
         """The fitted time constant of ``resistor`` and the capacitor or CPE in parallel with it
         (:meth:`nakit.eis.circuits.Circuit.time_constant`); None when the circuit pairs none with it."""
-        return Circuit(self.circuit).time_constant(resistor, self.values)
+        return _parsed(self.circuit).time_constant(resistor, self.values)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -238,7 +262,7 @@ class CircuitFit(FromMeasurement, Result):
         above every fit the tests and stand-ins accept (at most 4 %, the right circuit on 4 %
         noise).
         """
-        return tuple(flag for flag, names in self._flagged().items() if names)
+        return tuple(flag for flag, names in self._flagged.items() if names)
 
     @property
     def flag_details(self) -> tuple[str, ...]:
@@ -251,7 +275,7 @@ class CircuitFit(FromMeasurement, Result):
         """
         return tuple(CIRCUIT_FLAG_WORDS[flag] if names is True else
                      f"{CIRCUIT_FLAG_WORDS[flag]}: {names if isinstance(names, str) else ', '.join(names)}"
-                     for flag, names in self._flagged().items() if names)
+                     for flag, names in self._flagged.items() if names)
 
     @cached_property
     def rms_residual(self) -> float:
@@ -301,9 +325,11 @@ class CircuitFit(FromMeasurement, Result):
                       "circuit without an inductor cannot follow: add one (L0) or leave them out")
         return words
 
+    @cached_property
     def _flagged(self) -> dict[str, list[str] | bool | str]:
         """Per flag, the free parameters that raise it (``not_converged``: True or False;
-        ``lack_of_fit``: the misfit in words, ``""`` when there is none)."""
+        ``lack_of_fit``: the misfit in words, ``""`` when there is none). Once per fit: flags and
+        flag_details each ask, and a batch asks for a thousand fits."""
         z_max = float(np.max(np.abs(self.z_data))) if self.z_data.size else np.inf
         return {
             "not_converged": not self.success,
@@ -332,11 +358,11 @@ class CircuitFit(FromMeasurement, Result):
     def _at_bound(self, name: str) -> bool:
         """Whether free parameter ``name`` sits on a finite bound (the fit's, else the element's)."""
         par = self.lmfit_result.params.get(name) if self.lmfit_result is not None else None
-        lo, hi = (par.min, par.max) if par is not None else Circuit(self.circuit).bounds.get(name, (-np.inf, np.inf))
+        lo, hi = (par.min, par.max) if par is not None else _parsed(self.circuit).bounds.get(name, (-np.inf, np.inf))
         v = self.values[name]
         # at 0 (a resistance or Q the data do not need) only exactly: relative to 0 any small value
         # would be "at" it, and a value near 0 has its standard error near itself, flagged undetermined
-        return any(np.isfinite(b) and (v == b or abs(v - b) <= 1e-8 * abs(b)) for b in (lo, hi))
+        return any(math.isfinite(b) and (v == b or abs(v - b) <= 1e-8 * abs(b)) for b in (lo, hi))
 
     def _arcs_beyond_spectrum(self) -> list[str]:
         """The free resistors whose arc the data do not span: its apex below the lowest frequency
@@ -347,7 +373,7 @@ class CircuitFit(FromMeasurement, Result):
         if not self.frequency.size:
             return []
         f_lo, f_hi = float(np.min(self.frequency)), float(np.max(self.frequency))
-        shared = series_resistor(self.circuit) is not None
+        shared = _series_resistor(self.circuit) is not None
         out = []
         for name in self.free:
             tau = self.time_constant(name) if self.units.get(name) == "ohm" else None
@@ -376,7 +402,7 @@ class CircuitFit(FromMeasurement, Result):
     def impedance(self, frequency=None) -> np.ndarray:
         """The fitted circuit's impedance at ``frequency`` (default: the measured ones)."""
         f = self.frequency if frequency is None else frequency
-        return Circuit(self.circuit).impedance(f, self.values)
+        return _parsed(self.circuit).impedance(f, self.values)
 
     def table(self):
         """Parameters as a pandas DataFrame: name, value, stderr, units, fixed."""
