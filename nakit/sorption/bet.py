@@ -69,11 +69,14 @@ class BETResult(FromMeasurement, Result):
     """A BET fit: area (m2/g), C, monolayer (cm3/g STP) with standard errors, and its range.
 
     An automatically chosen range (:func:`bet_auto_raw`) also gives ``valid_ranges``, how many
-    ranges passed every check, and ``range_areas``, the smallest and largest area among them
-    (NaN for a range given by the caller, or when none passed).
+    ranges passed every check, and ``range_areas`` and ``range_c``, the smallest and largest area
+    and C among them (NaN for a range given by the caller, or when none passed).
+
+    :attr:`flag_details` are the area's flags; :meth:`quantity_flag_details` gives each fitted
+    quantity (area, C, monolayer capacity) those that concern it.
     """
 
-    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2', 'valid_ranges': '1', 'range_areas': 'm2/g'}
+    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2', 'valid_ranges': '1', 'range_areas': 'm2/g', 'range_c': '1'}
     dims: ClassVar[dict[str, str]] = {'covariance': 'bet_parameter', 'points_p': 'bet_point', 'points_q': 'bet_point'}
 
     area: float
@@ -100,6 +103,7 @@ class BETResult(FromMeasurement, Result):
     constants: str = "iupac"
     valid_ranges: int = 0
     range_areas: tuple[float, float] = (math.nan, math.nan)
+    range_c: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def ok(self) -> bool:
@@ -118,8 +122,33 @@ class BETResult(FromMeasurement, Result):
         failed Rouquerol criterion says what it checks; a quality floor (``r2 >= 0.995``,
         ``>= 4 points``) says it was not met; a doubtful C or range says its value and why; an
         area that depends on the choice among valid ranges says how much."""
-        spread = {RANGE_DEPENDENT: _spread_words(self)} if RANGE_DEPENDENT in self.flags else {}
-        return _words(self.flags, getattr(self, "c", math.nan), getattr(self, "p_range", (math.nan,) * 2)[1], spread)
+        return self.quantity_flag_details("area")
+
+    def quantity_flag_details(self, quantity: str) -> tuple[str, ...]:
+        """The flags, in words, that concern one fitted ``quantity``: ``"area"``, ``"c"`` or ``"monolayer"``.
+
+        The area and the monolayer capacity (one is the other times a constant) carry every flag, the
+        spread over the valid ranges (:data:`RANGE_DEPENDENT`) in their own units. C carries the failed
+        criteria and floors and the doubts about the line (:func:`_doubts`) but not
+        ``area_beyond_any_solid``: C = 1 + slope/intercept does not change when a wrong mass or
+        unit scales every loading. Where the area depends on the range, C is given its own spread
+        (C, from the line's intercept, moves far more than the area: 89-266 where Sample_A's areas
+        move 6 %); a relative bound of its own would flag nearly every C.
+
+        Raises
+        ------
+        ParameterError
+            ``quantity`` is none of the three.
+        """
+        units = {"area": "m2/g", "monolayer": "cm3/g STP", "c": ""}
+        if quantity not in units:
+            raise ParameterError(f"quantity must be one of {sorted(units)}, got {quantity!r}")
+        flags = [f for f in self.flags if not (quantity == "c" and f == "area_beyond_any_solid")]
+        spread = {}
+        if RANGE_DEPENDENT in flags:
+            spread[RANGE_DEPENDENT] = (_c_spread_words(self) if quantity == "c" else
+                                       _spread_words(self, quantity, units[quantity]))
+        return _words(flags, getattr(self, "c", math.nan), getattr(self, "p_range", (math.nan,) * 2)[1], spread)
 
 
 def _words(flags, c: float = math.nan, top: float = math.nan, more: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -147,11 +176,24 @@ def areas_text(lo: float, hi: float) -> str:
     return f"{lo:.{decimals}f}-{hi:.{decimals}f}"
 
 
-def _spread_words(result: "BETResult") -> str:
-    """The words of :data:`RANGE_DEPENDENT` for ``result``: how many ranges passed, their areas, how far off."""
-    return (f"the {result.valid_ranges} ranges that pass every check give {areas_text(*result.range_areas)} m2/g, up to "
-            f"{100 * result.range_spread:.0f} % from this area (more than {100 * BET_RANGE_SPREAD:g} %): the criteria "
-            "leave the range open and the area depends on which valid range is taken (BETSI, Osterrieth et al. 2022)")
+def _spread_words(result: "BETResult", quantity: str = "area", unit: str = "m2/g") -> str:
+    """The words of :data:`RANGE_DEPENDENT` for ``result``'s area or monolayer capacity (``quantity``, in
+    ``unit``): how many ranges passed, what they give, how far off."""
+    scale = result.monolayer / result.area if quantity == "monolayer" else 1.0  # (n_m is the area over a constant)
+    what = "monolayer capacity" if quantity == "monolayer" else "area"
+    return (f"the {result.valid_ranges} ranges that pass every check give "
+            f"{areas_text(*(a * scale for a in result.range_areas))} {unit}, up to {100 * result.range_spread:.0f} % "
+            f"from this {what} (more than {100 * BET_RANGE_SPREAD:g} %): the criteria leave the range open and the "
+            f"{what} depends on which valid range is taken (BETSI, Osterrieth et al. 2022)")
+
+
+def _c_spread_words(result: "BETResult") -> str:
+    """The words of :data:`RANGE_DEPENDENT` for ``result``'s C: the C of the valid ranges."""
+    lo, hi = result.range_c
+    off = max(abs(lo / result.c - 1.0), abs(hi / result.c - 1.0))
+    return (f"the {result.valid_ranges} ranges that pass every check give C = {lo:.3g}-{hi:.3g}, up to {100 * off:.0f} % "
+            f"from this C, where their areas move up to {100 * result.range_spread:.0f} %: the criteria leave the range "
+            "open and C depends on which valid range is taken (BETSI, Osterrieth et al. 2022)")
 
 
 #: a BET area above this (m2/g) no solid has (the highest reported, of MOFs such as DUT-60, are ~7800):
@@ -555,6 +597,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
            f"{SINGLE_POINT_REGION[1]:g}), the longest one ending at the highest p/p0 any of them reaches" if not flags
            else "flagged: fewest failed checks")
     areas = per_loading / (slope[valid] + icpt[valid])
+    c_valid = 1 + slope[valid] / icpt[valid]
     passed = f" ({areas.size} valid, giving {areas_text(areas.min(), areas.max())} m2/g)" if areas.size else ""
     result = _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                   f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
@@ -562,6 +605,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
                   {name: bool(ok[k]) for name, ok in criteria.items()}, constants)
     if areas.size:
         result.valid_ranges, result.range_areas = areas.size, (float(areas.min()), float(areas.max()))
+        result.range_c = (float(c_valid.min()), float(c_valid.max()))
         if result.range_spread > BET_RANGE_SPREAD:
             result.flags = tuple(result.flags) + (RANGE_DEPENDENT,)
             warnings.warn(f"BET on p/p0 {result.p_range[0]:.3g}-{result.p_range[1]:.3g}: {_spread_words(result)}",

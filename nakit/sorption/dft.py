@@ -576,6 +576,18 @@ def psd_dft_raw(relative_pressure, loading, kernel="n2-77k-carbon-slit", *, regu
         flags=tuple(flags))
 
 
+def width_text(width: float, digits: int = 4) -> str:
+    """A pore width (nm) for a table, to ``digits`` significant figures with its trailing zeros.
+
+    A modal width is a kernel grid width, often a whole number of nm: a table's general rule
+    (whole numbers print without decimals) wrote "3" beside "9.200" and "0.4000". ``""`` for
+    None or NaN, as a missing cell.
+    """
+    if width is None or not np.isfinite(width):
+        return ""
+    return f"{float(width):#.{digits}g}"
+
+
 def kernel_material_flags(kernel, material: str | None) -> tuple[str, ...]:
     """A flag when a shipped kernel's pore model is not known to match the sample's material.
 
