@@ -24,8 +24,9 @@ import xarray as xr
 from ..errors import FileFormatError, existing_file
 from ..io import atomic_path, sha256_file
 
-CACHE_VERSION = "4"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused;
-# 4: cycles paired in time order from the record's first half-cycle (cycle_cycler kept)
+CACHE_VERSION = "5"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused;
+# 4: cycles paired in time order from the record's first half-cycle (cycle_cycler kept); 5: the file's active
+# mass and where it was read (instrument_active_mass_source), a Neware CSV's implied by its per-gram column
 _META_KEY = b"nakit.cycling"
 
 

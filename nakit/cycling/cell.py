@@ -7,6 +7,7 @@ the active mass it was normalised by (``attrs["active_mass_mg"]``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ class CellRecipe:
     electrons: float = 2.0
     #: where the mass comes from: "" (given), or words naming the file that states it
     mass_source: str = ""
+    #: a given mass the file contradicts: both masses and where the file's comes from ("" when none;
+    #: :func:`file_mass_disagreement`)
+    mass_differs: str = ""
 
     def __post_init__(self):
         in_range(self.composite_mass_mg, "composite_mass_mg", 0, None, inclusive=(False, True))
@@ -135,7 +139,8 @@ class CellRecipe:
         return {"active_mass_mg": self.active_mass_mg, "active_material": self.active_material or "unspecified",
                 "composite_mass_mg": self.composite_mass_mg, "active_fraction": self.active_fraction,
                 "theoretical_capacity_mAh_g": self.theoretical_capacity,
-                **({"active_mass_source": self.mass_source} if self.mass_source else {})}
+                **({"active_mass_source": self.mass_source} if self.mass_source else {}),
+                **({"active_mass_differs_from_file": self.mass_differs} if self.mass_differs else {})}
 
 
 #: the most charge any electrode material stores per gram (lithium metal, Li -> Li+ + e-, mAh/g)
@@ -150,9 +155,16 @@ LEAST_SPECIFIC_CAPACITY = 5.0
 PAPER_CELL = CellRecipe(composite_mass_mg=5.0, active_fraction=0.30)
 
 
-#: Relative difference between a given active mass and the one the file states beyond which
-#: the report says so (the file's is rounded: LAND states SpeCap to a few digits).
+#: Relative difference between a given active mass and the one the file states beyond which the
+#: report says so. Rounding stays well inside it: an operator types a mass to three figures (2.08 mg:
+#: 0.25 % at most), a cycler's per-gram columns are rounded (Neware's to 0.01 mAh/g, LAND's SpeCap to a
+#: few digits) and their ratio's median over many rows is far closer; a weighed electrode's mass
+#: carries about 0.01 mg on 1-5 mg (0.2-1 %). Above 1 % the two are other masses, and every per-gram
+#: capacity moves by more than that.
 MASS_MISMATCH = 0.01
+#: rows whose specific capacity is below this (mAh/g) are left out of the mass it implies: Neware
+#: rounds it to 0.01 mAh/g, which moves the ratio by up to 0.5 % at 1 mAh/g
+LEAST_SPECIFIC_FOR_MASS = 1.0
 #: Masses (mg) cycler software fills in when nobody types one (EC-Lab 0.001 mg, Neware 1 mg):
 #: a file stating one of these has no active mass, only a placeholder.
 PLACEHOLDER_MASSES_MG = (0.001, 1.0, 1000.0)
@@ -173,6 +185,79 @@ def mass_mg(text: str) -> float | None:
     return _in_mg(*m.groups()) if m else None
 
 
+def implied_mass_mg(capacity_mAh: Any, specific_mAh_g: Any) -> tuple[float, int] | None:
+    """The mass (mg) a cycler divided its capacities by, from its capacity and specific-capacity
+    columns side by side (LAND's ``CapD`` / ``SpeCapD``, Neware's ``Capacity(Ah)`` / ``Spec. Cap.(mAh/g)``).
+
+    Parameters
+    ----------
+    capacity_mAh, specific_mAh_g
+        The same rows of both columns, in mAh and mAh/g.
+
+    Returns
+    -------
+    (float, int) or None
+        The median of capacity / specific capacity (mg) over the rows whose specific capacity is at
+        least :data:`LEAST_SPECIFIC_FOR_MASS`, and how many rows that is; None where no row has both,
+        or where the middle 80 % of the ratios spread beyond :data:`MASS_MISMATCH` of the median
+        (the columns were not divided by one mass).
+    """
+    q = np.asarray(capacity_mAh, dtype=float)
+    spec = np.asarray(specific_mAh_g, dtype=float)
+    ok = np.isfinite(q) & np.isfinite(spec) & (np.abs(spec) >= LEAST_SPECIFIC_FOR_MASS) & (q != 0)
+    if not ok.any():
+        return None
+    ratio = q[ok] / spec[ok] * 1e3
+    mass = float(np.median(ratio))
+    low, high = np.percentile(ratio, [10, 90])
+    if not mass > 0 or max(high - mass, mass - low) > MASS_MISMATCH * mass:
+        return None
+    return mass, int(ok.sum())
+
+
+def _is_placeholder(mass: float) -> bool:
+    return any(abs(mass - m) <= 1e-4 * m for m in PLACEHOLDER_MASSES_MG)
+
+
+def _stated_mass(record: Any) -> float | None:
+    """The active mass the file states (``instrument_active_mass_mg``), None where it states none."""
+    stated = float((getattr(record, "attrs", None) or {}).get("instrument_active_mass_mg") or "nan")
+    return stated if np.isfinite(stated) and stated > 0 else None
+
+
+def file_mass_disagreement(given_mg: float, record: Any) -> str:
+    """Why a given active mass contradicts the file's, in words; "" when it does not.
+
+    The file's mass is the one it states (``instrument_active_mass_mg``, with where it was read,
+    ``instrument_active_mass_source``), a software placeholder aside; else the masses its free text
+    names (a Neware BTSDA remark "1.04497215 mg active"): a given mass that is none of them. Either
+    differs when by more than :data:`MASS_MISMATCH`; the text gives both masses, where the file's
+    comes from, and by what factor the cycler's own per-gram capacities differ from the given mass's.
+
+    Parameters
+    ----------
+    given_mg
+        The active mass the capacities are divided by (mg).
+    record
+        The cycling record (its attrs); None: nothing to compare with.
+    """
+    attrs = getattr(record, "attrs", None) or {}
+    stated = _stated_mass(record)
+    if stated is not None and not _is_placeholder(stated):
+        if abs(given_mg - stated) <= MASS_MISMATCH * stated:
+            return ""
+        where = attrs.get("instrument_active_mass_source") or "its active-mass field"
+        return (f"active mass given as {given_mg:g} mg, the file states {stated:.4g} mg ({where}): capacities "
+                f"here are per the given mass; per the file's, as the cycler's own figures, they would be "
+                f"{given_mg / stated:.4g}x these")
+    for what, text, masses in _masses_in_remarks(record):
+        if not any(abs(given_mg - m) <= MASS_MISMATCH * m for m in masses):
+            named = ", ".join(f"{m:.4g} mg" for m in masses)
+            return (f"active mass given as {given_mg:g} mg; the file's {what} reads {text.strip()!r} ({named}): "
+                    "capacities here are per the given mass (check which is the cell's active mass)")
+    return ""
+
+
 def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe | None:
     """The cell recipe of a sample entry (notebook 04, a study's cycling sample), or None.
 
@@ -183,8 +268,10 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     is the mass the operator typed into the cycler, whose own software reports capacities per
     gram of it; unless it is one of the :data:`PLACEHOLDER_MASSES_MG` cycler software fills in
     (a warning says so, and capacities stay in mAh). A given mass that differs from the file's
-    by more than :data:`MASS_MISMATCH` is kept (the sample entry is the user's word) with a
-    :class:`~nakit.errors.NakitWarning` naming both.
+    (stated, implied by its per-gram columns, or named in its remark) by more than
+    :data:`MASS_MISMATCH` is kept (the sample entry is the user's word), with a
+    :class:`~nakit.errors.NakitWarning` and the recipe's ``mass_differs`` naming both
+    (:func:`file_mass_disagreement`), which :func:`~nakit.cycling.cycles.summarise` flags.
 
     Raises
     ------
@@ -196,9 +283,8 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     problems = cycling_problems([sample])
     if problems:
         raise ParameterError("; ".join(problems))
-    stated = float((getattr(record, "attrs", None) or {}).get("instrument_active_mass_mg") or "nan")
-    stated = stated if np.isfinite(stated) and stated > 0 else None
-    if stated is not None and any(abs(stated - m) <= 1e-4 * m for m in PLACEHOLDER_MASSES_MG):
+    stated = _stated_mass(record)
+    if stated is not None and _is_placeholder(stated):
         if not any(k in sample for k in ("active_mass_mg", "composite_mass_mg")):
             warnings.warn(f"the file states an active mass of {stated:.4g} mg, a cycler's default placeholder: "
                           "not used (give the cell's active_mass_mg)", NakitWarning, stacklevel=2)
@@ -215,32 +301,39 @@ def sample_recipe(sample: Mapping[str, Any], record: Any = None) -> CellRecipe |
     else:
         _hint_mass_in_remarks(record)
         return None
-    if stated is not None and abs(recipe.active_mass_mg - stated) > MASS_MISMATCH * stated:
-        warnings.warn(f"active mass given as {recipe.active_mass_mg:g} mg, the file states {stated:.4g} mg (the "
-                      "cycler's own): capacities are per the given mass", NakitWarning, stacklevel=2)
+    differs = file_mass_disagreement(recipe.active_mass_mg, record)
+    if differs:
+        warnings.warn(differs, NakitWarning, stacklevel=2)
+        recipe = dataclasses.replace(recipe, mass_differs=differs)
     return recipe
 
 
 _MASS_IN_TEXT = re.compile(rf"(?<![\w.,]){_MASS}(?!\w)", re.IGNORECASE)
 
 
-def _hint_mass_in_remarks(record: Any) -> None:
-    """Warn when a file without an active mass names a mass in free text (a Neware BTSDA remark
-    such as "1.04497215 mg active"): it is the user's to confirm, not nakit's to take, since a
-    remark may as well give the composite's, the sulfur's or the foil's mass."""
+def _masses_in_remarks(record: Any) -> list[tuple[str, str, list[float]]]:
+    """The masses (mg) each free-text field of the file names: (field, its text, masses), for the
+    fields that name any (a Neware BTSDA remark "1.04497215 mg active")."""
     attrs = getattr(record, "attrs", None) or {}
+    found = []
     for key, text in attrs.items():
         if not (key.startswith("instrument_") and ("remark" in key or "comment" in key)) or not isinstance(text, str):
             continue
         masses = [_in_mg(number, unit) for number, unit in _MASS_IN_TEXT.findall(text)]
-        if not masses:
-            continue
-        what = key.removeprefix("instrument_")
+        if masses:
+            found.append((key.removeprefix("instrument_"), text, masses))
+    return found
+
+
+def _hint_mass_in_remarks(record: Any) -> None:
+    """Warn when a file without an active mass names a mass in free text (a Neware BTSDA remark
+    such as "1.04497215 mg active"): it is the user's to confirm, not nakit's to take, since a
+    remark may as well give the composite's, the sulfur's or the foil's mass."""
+    for what, text, masses in _masses_in_remarks(record)[:1]:
         ask = (f"if that is the cell's active mass, give active_mass_mg: {masses[0]:.10g}" if len(masses) == 1
                else "if one of them is the cell's active mass, give it as active_mass_mg")
         warnings.warn(f"no active mass given, and the file states none in a field nakit reads; its {what} reads "
                       f"{text.strip()!r}: {ask} (capacities stay in mAh meanwhile)", NakitWarning, stacklevel=3)
-        return
 
 
 def as_recipe(cell: "CellRecipe | float | None", name: str = "cell") -> "CellRecipe | None":

@@ -445,6 +445,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         short: see the module docstring), the cycles whose CE is doubtful and why,
         ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
         electrode's: :meth:`CellRecipe.mass_doubt`; "" when none),
+        ``active_mass_differs_from_file`` (the cell's given mass and the file's, where they differ:
+        :func:`~nakit.cycling.cell.file_mass_disagreement`; flag ``mass_differs_from_file``),
         ``above_theoretical_reason`` (which capacities exceed the theoretical one, "" when
         none; not said, though the cycles are marked, when the mass is already impossible),
         ``voltage_doubt`` (voltages
@@ -640,6 +642,8 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     if doubt:
         flags.append("mass_doubtful")
         warnings.warn(NakitWarning(doubt), stacklevel=2)
+    if cell is not None and cell.mass_differs:  # warned of where the recipe was made (sample_recipe)
+        flags.append("mass_differs_from_file")
     above, above_reason = (_above_theory(cell, cycles, qc, qd) if cell is not None
                            else (np.zeros(cycles.size, dtype=bool), ""))
     if cell is not None and np.isfinite(q).any() and \

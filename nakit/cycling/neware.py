@@ -200,6 +200,7 @@ def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None
     mass = mass_mg(info.get("active_material", ""))
     if mass is not None:  # as LAND's, for nakit.cycling.sample_recipe (which refuses a placeholder such as 1 mg)
         info["active_mass_mg"] = mass
+        info["active_mass_source"] = f"its test sheet's 'Active material' field, {info['active_material']!r}"
     return _record(cols, path, "Neware BTS8 xlsx", table, "Neware BTS 8 cycle sheet", rows=rows,
                    record_sheets=",".join(records), **info)
 

@@ -47,7 +47,7 @@ from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, spl
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, MissingFactError, ParameterError, existing_file
 from ..textio import check_last_row, check_row_widths, read_text_lines, require_finite, sniff_decimal_and_delimiter
-from .cell import mass_mg
+from .cell import implied_mass_mg, mass_mg
 from .record import RowNumbers, attach_cycler_table, make_record
 
 UNIT_SCALE: dict[str, dict[str, float]] = {
@@ -479,13 +479,13 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     if not sheets:
         raise FileFormatError(path, f"no Record-Tab sheet; sheets are {wb.sheet_names}")
     cols, rows = _stack_sheets(wb, sheets, LAND_RECORD, path, units)
-    mass = _land_mass(wb, path)
+    mass, mass_source = _land_mass(wb, path)
     rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                       step=cols.get("step"), step_time=cols.get("step_time"),
                       capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
                       counter_mode="halfcycle", path=path, row_offset=rows,
                       attrs=file_provenance(path, "LAND xlsx", cycler="LAND", record_sheets=",".join(sheets),
-                                            active_mass_mg=mass))
+                                            active_mass_mg=mass, active_mass_source=mass_source))
     table = _land_cycle_table(wb, path)
     if table is not None:
         attach_cycler_table(rec, table, "LAND Cycle-Tab")
@@ -527,18 +527,20 @@ def _cycle_sheet(wb) -> str | None:
     return next((s for s in wb.sheet_names if s.lower().startswith("cycle") or s.startswith("循环")), None)
 
 
-def _land_mass(wb, path) -> float | None:
+def _land_mass(wb, path) -> tuple[float | None, str | None]:
+    """The mass the LAND operator typed (mg), implied by the Cycle-Tab's CapD / SpeCapD, and where
+    it was read; (None, None) without both columns."""
     sheet = _cycle_sheet(wb)
     if sheet is None:
-        return None
+        return None, None
     wanted = ("discharge_capacity", "specific_discharge_capacity")
     cols = _sheet_table(wb, sheet, path, {k: LAND_CYCLE[k] for k in wanted}, required=())
     if cols is None or any(k not in cols for k in wanted):
-        return None
-    ok = cols["specific_discharge_capacity"] > 0
-    if not ok.any():
-        return None
-    return float(np.median(cols["discharge_capacity"][ok] / cols["specific_discharge_capacity"][ok]) * 1e3)
+        return None, None
+    implied = implied_mass_mg(cols["discharge_capacity"], cols["specific_discharge_capacity"])
+    if implied is None:
+        return None, None
+    return implied[0], f"its {sheet} sheet's discharge capacity / specific discharge capacity, median of {implied[1]} cycles"
 
 
 def read_land_cycle_table(path: str | os.PathLike) -> xr.Dataset:
@@ -732,11 +734,40 @@ def read_neware_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None 
     """
     table = read_text_table(path)
     cols = _table_columns(table, NEWARE, units)
+    mass, mass_source = _per_gram_mass(table, cols.get("capacity"))
     return make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                        step=cols.get("step"), step_time=cols.get("step_time"),
                        capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
                        counter_mode="step", path=table.path, row_offset=table.numbers,
-                       attrs=file_provenance(table.path, "Neware csv", cycler="Neware"))
+                       attrs=file_provenance(table.path, "Neware csv", cycler="Neware", active_mass_mg=mass,
+                                             active_mass_source=mass_source))
+
+
+#: a Neware record's capacity per gram ("Spec. Cap.(mAh/g)"), beside its capacity in Ah
+NEWARE_SPECIFIC_CAPACITY = ("speccap", "specificcapacity", "比容量")
+
+
+def _per_gram_mass(table: TextTable, capacity_mAh: np.ndarray | None) -> tuple[float | None, str | None]:
+    """The mass (mg) the cycler divided its capacity column by, from the specific-capacity column
+    beside it (:func:`~nakit.cycling.cell.implied_mass_mg`), and where it was read; (None, None)
+    without such a column or one mass."""
+    if capacity_mAh is None:
+        return None, None
+    found = find_columns(table.header, {"capacity": NEWARE["capacity"], "specific": NEWARE_SPECIFIC_CAPACITY},
+                         table.path, required=())
+    if "specific" not in found or found["specific"][1] is None or _unit_key(found["specific"][1]) != "mah/g":
+        return None, None
+    i = found["specific"][0]
+    try:
+        specific = to_numbers([r[i] if i < len(r) else "" for r in table.rows], table.path, "specific_capacity",
+                              table.numbers)
+    except FileFormatError:  # a column the record does not need: a bad cell in it costs the mass, not the file
+        return None, None
+    implied = implied_mass_mg(capacity_mAh, specific)
+    if implied is None:
+        return None, None
+    return implied[0], (f"its {table.header[found['capacity'][0]]} / {table.header[i]} columns, median of "
+                        f"{implied[1]} rows")
 
 
 def read_arbin_csv(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -888,6 +919,8 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
     attrs = file_provenance(path, meta["format"], cycler="BioLogic", technique=meta.get("technique") or None,
                             acquisition_start=meta.get("start"), current_column=current_note,
                             active_mass_mg=_header_mass(meta.get("header", "")),
+                            active_mass_source=("its header's 'Mass of active material' line"
+                                                if _header_mass(meta.get("header", "")) is not None else None),
                             impedance_rows_dropped=None if keep is None else int((~keep).sum()))
     if keep is not None and not keep.all():
         pick = lambda a: None if a is None else a[keep]  # noqa: E731

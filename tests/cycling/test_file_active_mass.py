@@ -50,7 +50,7 @@ def test_a_given_mass_wins_and_a_different_one_is_named(land):
 
 
 def test_no_mass_anywhere_is_none():
-    rec = read_cycling(peer_file("echem", "cellpy", "neware_uio.csv"))
+    rec = read_cycling(peer_file("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"))
     assert "instrument_active_mass_mg" not in rec.attrs
     assert sample_recipe({"label": "x"}, rec) is None
     assert sample_recipe({"label": "x"}) is None
