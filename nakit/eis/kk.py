@@ -18,7 +18,8 @@ pseudo-inverse; this version builds the design matrix with numpy broadcasting an
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections import OrderedDict
+from typing import ClassVar, NamedTuple
 
 import warnings
 from dataclasses import dataclass, field
@@ -235,16 +236,70 @@ def consistent_residual(frequency, impedance) -> float | None:
     """The RMS relative residual a Kramers-Kronig-consistent model leaves on a spectrum: the Lin-KK
     fit with :func:`lin_kk_raw`'s defaults, or its re-check with more elements when that does
     better. What the spectrum's noise and drift allow a circuit to reach; ``None`` with fewer than
-    :data:`MIN_POINTS` frequencies or when the test cannot be run. Its flags are not warned of here."""
+    :data:`MIN_POINTS` frequencies or when the test cannot be run. Its flags are not warned of here.
+
+    A test with those settings already run on the same spectrum (the same bytes of frequency and
+    impedance, as notebook 05 runs Lin-KK before fitting the circuit) is not run again: one of the
+    last :data:`REMEMBERED` results of :func:`lin_kk_raw` is taken, which is the one a new run gives.
+    """
     if np.size(frequency) < MIN_POINTS:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NakitWarning)
-            res = lin_kk_raw(frequency, impedance)
+        f, z = check_spectrum(frequency, impedance)
+        res = _RECENT.get(_key(f, z, _settings(f.size, **_DEFAULTS)))
+        if res is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", NakitWarning)
+                res = lin_kk_raw(f, z)
     except (CalculationError, np.linalg.LinAlgError):  # (a spectrum the test cannot be run on: no reference)
         return None
     return min(res.rms_residual, res.recheck_rms_residual if res.recheck_rms_residual is not None else np.inf)
+
+
+#: How many Lin-KK results are kept for :func:`consistent_residual` (a notebook tests a spectrum and
+#: then fits it; a batch may test a few spectra first)
+REMEMBERED = 32
+#: the latest results of :func:`lin_kk_raw`, by :func:`_key`, oldest first
+_RECENT: OrderedDict[tuple, "LinKKResult"] = OrderedDict()
+
+
+class _Settings(NamedTuple):
+    """:func:`lin_kk_raw`'s settings as they decide its result."""
+
+    c: float | None
+    max_M: int
+    fit_type: str
+    add_cap: bool
+    min_M: int
+    residual_limit: float | None
+
+
+def _settings(n: int, *, c, max_M, fit_type, add_cap, min_M, residual_limit) -> _Settings:
+    """The settings of a test on ``n`` frequencies, ``min_M=None`` as the number it stands for (so
+    notebook 05's explicit ``min_M=10`` is the default's test)."""
+    if min_M is None:
+        min_M = max(1, min(DEFAULT_MIN_M, int(max_M), _most_elements(n, fit_type, add_cap)))
+    return _Settings(c, int(max_M), fit_type, bool(add_cap), int(min_M), residual_limit)
+
+
+def _key(f: np.ndarray, z: np.ndarray, settings: _Settings) -> tuple:
+    # the checked float64 and complex128 copies: the same spectrum gives the same bytes
+    return f.tobytes(), z.tobytes(), settings
+
+
+def _remember(key: tuple, result: "LinKKResult") -> None:
+    _RECENT[key] = result
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > REMEMBERED:
+        _RECENT.popitem(last=False)
+
+
+def _most_elements(n: int, fit_type: str, add_cap: bool) -> int:
+    """The most RC elements ``n`` frequencies determine: the solve's unknowns (R_ohm, the resistances
+    [, 1/C], L) must stay fewer than its equations."""
+    series = {"real": 1, "imag": 1 + add_cap, "complex": 2 + add_cap}[fit_type]
+    equations = 2 * n if fit_type == "complex" else n
+    return equations - 1 - series
 
 
 def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50, fit_type: str = "complex",
@@ -346,12 +401,10 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
     if n < MIN_POINTS:
         raise CalculationError(f"Lin-KK needs at least {MIN_POINTS} frequencies, got {n}: so few points are "
                                "reproduced by a few RC elements whatever their KK consistency")
-    # unknowns of the solve (R_ohm, M resistances[, 1/C], L) must stay fewer than its equations
-    series = {"real": 1, "imag": 1 + add_cap, "complex": 2 + add_cap}[fit_type]
-    equations = 2 * n if fit_type == "complex" else n
-    m_det = equations - 1 - series
-    if min_M is None:
-        min_M = max(1, min(DEFAULT_MIN_M, int(max_M), m_det))
+    settings = _settings(n, c=c, max_M=max_M, fit_type=fit_type, add_cap=add_cap, min_M=min_M,
+                         residual_limit=residual_limit)
+    m_det = _most_elements(n, fit_type, add_cap)
+    min_M = settings.min_M
     if int(min_M) > m_det:
         raise CalculationError(f"{n} frequencies determine at most {m_det} RC elements in a {fit_type} fit; "
                                f"min_M = {min_M} asks for more")
@@ -398,8 +451,15 @@ def lin_kk_raw(frequency, impedance, *, c: float | None = 0.85, max_M: int = 50,
         warnings.warn(f"Lin-KK flagged ({'; '.join(KK_FLAG_WORDS[f] for f in flags)}): " + (
             verdict or f"M = {M} RC elements for {n} frequencies, mu = {mu:.3g}"
             + ("" if c is None else f" (cut-off {c})") + f", RMS residual {rms:.2%}"), NakitWarning, stacklevel=2)
-    return LinKKResult(M=M, mu=mu, c=c, fit_type=fit_type, tau=tau, resistances=x[1:M + 1], r_ohm=float(x[0]),
-                       inductance=float(x[-1]), capacitance=(1 / x[-2] if add_cap and x[-2] != 0 else None),
-                       frequency=f, z_data=z, z_fit=z_fit, residuals_real=res.real, residuals_imag=res.imag,
-                       flags=tuple(flags), recheck_M=None if recheck is None else recheck[0],
-                       recheck_rms_residual=None if recheck is None else recheck[1])
+    result = LinKKResult(M=M, mu=mu, c=c, fit_type=fit_type, tau=tau, resistances=x[1:M + 1], r_ohm=float(x[0]),
+                         inductance=float(x[-1]), capacitance=(1 / x[-2] if add_cap and x[-2] != 0 else None),
+                         frequency=f, z_data=z, z_fit=z_fit, residuals_real=res.real, residuals_imag=res.imag,
+                         flags=tuple(flags), recheck_M=None if recheck is None else recheck[0],
+                         recheck_rms_residual=None if recheck is None else recheck[1])
+    # a circuit fit's lack_of_fit check of the same spectrum takes it (consistent_residual)
+    _remember(_key(f, z, settings), result)
+    return result
+
+
+#: :func:`lin_kk_raw`'s settings and their defaults (those :func:`consistent_residual` tests with)
+_DEFAULTS = dict(lin_kk_raw.__kwdefaults__)
