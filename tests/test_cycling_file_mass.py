@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from nakit.cycling import read_cycling, sample_recipe, summarise
-from nakit.cycling.cell import MASS_MISMATCH, implied_mass_mg
+from nakit.cycling.cell import MASS_MISMATCH
 from nakit.errors import NakitWarning
 from tests.peer import peer_file
 
@@ -99,6 +99,8 @@ def test_ec_labs_placeholder_is_never_compared_with_a_given_mass(name):
 
 def test_implied_mass_round_trip_and_refusal():
     """Forward model: capacities divided by one mass and rounded to 0.01 mAh/g, as Neware writes them."""
+    from nakit.cycling.cell import implied_mass_mg
+
     rng = np.random.default_rng(7)
     q = rng.uniform(0, 6, 5000)  # mAh, rows starting near zero as each step restarts its counter
     mass, n = implied_mass_mg(q, np.round(q / 2.35e-3, 2))
