@@ -7,6 +7,7 @@ on real spectra from impedance.py, yadg and pyimpspec.
 """
 
 import warnings
+from collections import OrderedDict
 
 import pytest
 
@@ -39,7 +40,7 @@ def lin_kk_calls(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(kk, "lin_kk_raw", counting)
-    monkeypatch.setattr(kk, "_RECENT", type(kk._RECENT)())
+    monkeypatch.setattr(kk, "_RECENT", OrderedDict(), raising=False)
     return calls
 
 
