@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import FileFormatError, existing_file
+from .errors import FileFormatError, InvalidDataError, existing_file
 from .sheets import is_workbook, table_lines
 
 __all__ = [
@@ -49,6 +49,8 @@ __all__ = [
     "check_last_value",
     "check_row_widths",
     "require_finite",
+    "FLOAT32_MAX",
+    "refuse_beyond",
     "check_declared_count",
 ]
 
@@ -710,6 +712,64 @@ def require_finite(array, *, path: str | os.PathLike | None, field: str,
         line = None if first_line is None else first_line + row
         raise FileFormatError(path, f"{value} at data row {row + 1}; expected a finite number",
                               line=line, field=field)
+    return arr
+
+
+#: Largest finite float32, 3.4e38. Detectors and ADCs write counts, and instrument software
+#: writes its quantities, as integers or single floats at most: a value beyond this is no
+#: recording (an edit, a corrupted field, a summary row), whatever the quantity.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def refuse_beyond(array, most: float, *, path: str | os.PathLike | None, field: str,
+                  first_line: int | None = None, lines: Sequence[int] | None = None,
+                  why: str = "") -> np.ndarray:
+    """Refuse a value whose magnitude no instrument of its kind can record.
+
+    :func:`parse_number` accepts anything a double holds (``1e300`` included); a reader calls
+    this on each measured column with the bound of its quantity: :data:`FLOAT32_MAX` for
+    counts and intensities (no detector writes more), a physical bound elsewhere (``|Z|``
+    above 1e15 ohm, a frequency above 1e9 Hz for an impedance analyser). The check is one
+    vectorised comparison, so it costs nothing on large files.
+
+    Parameters
+    ----------
+    array
+        The values (rows along the first axis); NaN passes (see :func:`require_finite`).
+    most
+        The largest magnitude accepted (inclusive).
+    path, field
+        The file and the quantity, for the message.
+    first_line, lines
+        The 1-based file line of row 0 (rows on consecutive lines), or of every row; the
+        error then names the line of the first value beyond the bound.
+    why
+        What the bound stands for, for the message (``"no detector records more counts"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``array`` as a float array, unchanged.
+
+    Raises
+    ------
+    InvalidDataError
+        Naming the field, the first such row (and its line), the value and the bound.
+    """
+    arr = np.asarray(array, dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = np.abs(arr) > most
+    if bad.any():
+        idx = np.argwhere(bad)[0] if arr.ndim else ()
+        row = int(idx[0]) if arr.ndim else 0
+        value = float(arr[tuple(idx)]) if arr.ndim else float(arr)
+        line = (lines[row] if lines is not None else None if first_line is None else first_line + row)
+        more = int(bad.sum()) - 1
+        raise InvalidDataError(
+            path, f"{value:g} at data row {row + 1} is beyond {most:g}, the largest {field} an instrument of this "
+                  f"kind can record{f' ({why})' if why else ''}: an edited or corrupted value, or a summary row, "
+                  f"not a measurement{f'; {more} more value(s) so' if more > 0 else ''}",
+            line=line, field=field)
     return arr
 
 
