@@ -90,9 +90,28 @@ def _beyond_doubt(ours, theirs) -> bool:
     return rel is not None and abs(rel) > DIFFERENCE_DOUBT
 
 
-def _difference(ours, theirs) -> str:
+def _difference(ours, theirs, absolute: str | None = None) -> str:
+    """nakit's value against the instrument's: in % of it, or, with ``absolute`` (a unit), as nakit's minus the
+    instrument's in that unit, for values near or below zero, of which a percentage means nothing."""
+    if absolute is not None:
+        if ours is None or theirs is None or not (np.isfinite(ours) and np.isfinite(theirs)):
+            return ""
+        return f"{ours - theirs:+.3g} {absolute}"
     rel = _relative(ours, theirs)
     return "" if rel is None else f"{100.0 * rel:+.1f} %"
+
+
+def _near_zero_volume(key: str, fitted: float | None, theirs: float, unit: str) -> str | None:
+    """``unit`` when a t-plot micropore volume is compared in absolute terms, else None.
+
+    A t-plot's micropore volume is its intercept: where either side's is at or below zero (no
+    micropores resolved, an intercept scattered about zero) a percentage of it is noise over noise:
+    Sample_A's fitted -0.031 cm3/g (Kruk-Jaroniec-Sayari) against the instrument's 0.003026 read
+    "-1125.4 %". The difference in cm3/g says how far apart the two are.
+    """
+    if key != "micropore_volume":
+        return None
+    return None if fitted is not None and fitted > 0 and theirs > 0 else unit
 
 def instrument_thickness(name: Any, equation: Any) -> str | Callable | None:
     """The thickness curve a Micromeritics report names, with the constants it prints; None if nakit has none.
@@ -339,9 +358,9 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
     a = ds.attrs
     rows: list[dict[str, Any]] = []
 
-    def row(quantity, unit, theirs, ours, note="", theirs_sigma=None, ours_sigma=None, flags=""):
+    def row(quantity, unit, theirs, ours, note="", theirs_sigma=None, ours_sigma=None, flags="", absolute=None):
         rows.append({"quantity": quantity, "unit": unit, "instrument": _text(theirs, theirs_sigma),
-                     "nakit": _text(ours, ours_sigma), "difference": _difference(ours, theirs), "note": note,
+                     "nakit": _text(ours, ours_sigma), "difference": _difference(ours, theirs, absolute), "note": note,
                      "flags": flags})
 
     area = a.get("instrument_bet_area")
@@ -401,21 +420,24 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         fitted = getattr(tplot, key) if tplot is not None else None
         fitted = None if fitted is None or not np.isfinite(fitted) else float(fitted)  # no BET area: no micropore area
         ours, note, flag = fitted, "", ""
+        absolute = _near_zero_volume(key, fitted, theirs, unit)
         if tplot is not None:
             note = (f"nakit's t range {tplot.t_range[0]:g}-{tplot.t_range[1]:g} nm"
                     + (f", thickness curve {thickness}" if thickness else ""))
             if key == "micropore_volume" and not tplot.micropore_resolved:
                 ours = reported_micropore_volume(tplot)[0]  # 0, never a negative volume
                 # the fitted negative volume stays in the flag of nakit's result, never shown as a value
-                note += (f"; nakit resolves none (a negative t-plot intercept; its fitted value is "
-                         f"{_difference(fitted, theirs) or 'not comparable'} from the instrument's signed one)")
+                apart = fitted - theirs
+                note += (f"; nakit resolves none (a negative t-plot intercept; as fitted it lies {abs(apart):.3g} {unit} "
+                         f"{'below' if apart < 0 else 'above'} the instrument's signed value: compared in {unit}, as a "
+                         "percentage of a volume this near zero means nothing)")
             # the fitted value is what the instrument's arithmetic gives too (it prints a negative volume)
             explained, flag = _explained(_value(t_check["result"], key), t_check["words"], fitted, theirs, unit,
-                                         REPRODUCED)
+                                         REPRODUCED, absolute=absolute)
             note = "; ".join(filter(None, [note, explained]))
             if flag:
                 t_doubts.append((quantity.removeprefix("t-plot "), flag))
-        row(quantity, unit, theirs, ours, note, flags=flag)
+        row(quantity, unit, theirs, ours, note, flags=flag, absolute=absolute)
     if t_doubts:
         warnings.warn(f"t-plot: {' and '.join(q for q, _ in t_doubts)} differ from the instrument's by more than "
                       f"{100 * DIFFERENCE_DOUBT:g} %, unexplained: {t_doubts[0][0]} {t_doubts[0][1]}", NakitWarning,
@@ -460,25 +482,27 @@ def _value(result, key: str) -> float | None:
 
 
 def _explained(on: float | None, words: str, ours: float | None, theirs: float, unit: str, within: float,
-               more: str = "") -> tuple[str, str]:
+               more: str = "", absolute: str | None = None) -> tuple[str, str]:
     """(note, flag) for one quantity nakit also computed on the instrument's stated settings (``on``, None when
     the file states none it can follow, ``words`` saying them or why not).
 
     Within ``within`` of the instrument's value, the settings explain the difference between nakit's
     own value (``ours``) and the instrument's; otherwise the note says what nakit gives on them (and
     ``more``), and a difference of nakit's own beyond :data:`DIFFERENCE_DOUBT` is the flag instead.
+    ``absolute`` (a unit) words the differences in it rather than in % (:func:`_difference`).
     """
     differs = _beyond_doubt(ours, theirs)
     if on is None:
         why = f"the instrument's settings: {words}"
-        return (why, f"{_difference(ours, theirs)} from the instrument, which its file does not explain ({why})"
+        return (why, f"{_difference(ours, theirs, absolute)} from the instrument, which its file does not explain ({why})"
                 if differs else "")
     rel = _relative(on, theirs)
     if rel is not None and abs(rel) < within:
-        return (f"on the instrument's settings ({words}) nakit gives {on:.4g} {unit} ({_difference(on, theirs)}, "
-                f"within {100 * within:g} %: the difference is the settings)", "")
+        off = _difference(on, theirs, absolute) + ("" if absolute else f", within {100 * within:g} %")
+        return (f"on the instrument's settings ({words}) nakit gives {on:.4g} {unit} ({off}: the difference is the "
+                "settings)", "")
     text = (f"not reproduced from the instrument's stated settings ({words}): nakit gives {on:.4g} {unit} "
-            f"on them ({_difference(on, theirs)}){more}: which one is right, the file does not say")
+            f"on them ({_difference(on, theirs, absolute)}){more}: which one is right, the file does not say")
     return ("", text) if differs else (text, "")
 
 
