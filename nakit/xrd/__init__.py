@@ -13,7 +13,8 @@ from .counting import broken_at_gaps, gaps_note, intensity_unit, scan_gaps
 from .indexing import index_cubic, index_pattern, index_tetragonal
 from .klines import ka2_note, ka2_pairs, kbeta_note, kbeta_pairs
 from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note, unfitted_note
-from .phase_id import identify_phases, identify_phases_raw, near_candidates, no_lines_note, suggest_phases
+from .phase_id import (identify_phases, identify_phases_raw, near_candidates, near_candidates_note, no_lines_note,
+                       suggest_phases)
 from .readers import Wavelength, read_xrd, read_xrd_scans, wavelength_from_gsas_prm, wavelength_from_instprm
 from .refine import refine_cell, refine_cell_raw
 from .scaling import fit_whole_pattern, unexplained_note
@@ -27,8 +28,8 @@ __all__ = [
     "broken_at_gaps", "empty_peak_table", "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw",
     "find_peaks_raw", "fit_whole_pattern", "gaps_note", "identify_phases", "identify_phases_raw", "index_cubic",
     "index_pattern", "index_tetragonal", "instrument_from_standard", "intensity_unit", "ka2_note", "ka2_pairs",
-    "kbeta_note", "kbeta_pairs", "library", "near_candidates", "read_cif", "no_lines_note", "no_peaks_note", "read_xrd",
-    "read_xrd_scans",
+    "kbeta_note", "kbeta_pairs", "library", "near_candidates", "near_candidates_note", "read_cif", "no_lines_note",
+    "no_peaks_note", "read_xrd", "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scan_gaps", "scherrer", "scherrer_raw",
     "simulate_pattern", "single_reflections", "stand_in_instrument_doubt", "suggest_phases", "unexplained_note",
     "unfitted_note", "wavelength_from_gsas_prm", "wavelength_from_instprm",

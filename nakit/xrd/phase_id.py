@@ -3,8 +3,9 @@
 A reference line is *matched* when an observed peak lies within ``tolerance`` deg of it.
 For each phase the score is the share of its expected intensity (lines above
 ``min_relative`` % in the scanned range) that is matched; a phase is *present* when
-that coverage reaches ``min_coverage``, at least ``min_lines`` lines match, and ``min_lines``
-of the peaks are its own: no line of another present phase explains them (:func:`_supported`).
+that coverage reaches ``min_coverage``, at least ``min_lines`` lines match, more than chance would
+match among peaks as dense as the scan's (:func:`chance_of_lines`), and ``min_lines`` of the peaks
+are its own: no line of another present phase explains them (:func:`_supported`).
 Each observed peak is assigned a line of a present phase strong enough to be it, each line to
 one peak; a peak that strong lines of two present phases explain is a blend of both
 (:func:`_assign`). Peaks no present phase explains are the "impurity" list.
@@ -12,14 +13,15 @@ one peak; a peak that strong lines of two present phases explain is a blend of b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..datamodel import FromMeasurement, Result, source_attrs
-from ..errors import ParameterError
+from ..datamodel import FromMeasurement, Result, source_attrs, source_name
+from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array
 from ._inputs import require_peak_table
 from .profiles import blend_profile
@@ -37,15 +39,32 @@ MIN_RELATIVE = 5.0
 #: line's is no single reflection: a refined cell would take the shift for the line's
 BLEND_SHIFT_SIGMAS = 2.0
 
+#: a phase is present only when peaks placed without regard to its lines would match as many of its strong lines
+#: with at most this probability (:func:`chance_of_lines`)
+MAX_CHANCE = 0.01
+
+#: the observed peaks' density about a line, which sets how often one falls near it by chance, is counted over this
+#: many deg either side of it: the peaks of a scan crowd where its phases' lines do, not evenly over the scan
+CHANCE_WINDOW_DEG = 4.0
+
+#: a present phase's lines at least this share of its strongest line in the scan should each have a peak
+STRONG_LINE = 0.5
+
+#: the flags of a :class:`PhaseID` that doubt its present phases describe the pattern
+DOUBT_FLAGS = ("strongest_unexplained", "strong_lines_missing")
+
 
 @dataclass
 class PhaseID(FromMeasurement, Result):
     """Result of :func:`identify_phases` (the :class:`~nakit.datamodel.Result` convention).
 
     ``scores`` has one row per candidate: its ``coverage``, ``lines_expected`` and
-    ``lines_matched``, ``own_peaks`` (matched peaks that no line of another present phase
-    explains, :func:`_own_lines`), ``present`` and a ``support_note`` saying why a phase whose
-    lines match is not present all the same ("" otherwise).
+    ``lines_matched``, ``lines_by_chance`` (how many of its strong lines peaks as dense as the
+    scan's would match by chance) and ``chance`` (the probability that they match
+    ``lines_matched`` or more, :func:`chance_of_lines`), ``at_chance`` (not present for that
+    reason, ``chance`` above ``max_chance``), ``own_peaks`` (matched peaks that no
+    line of another present phase explains, :func:`_own_lines`), ``present`` and a
+    ``support_note`` saying why a phase whose lines match is not present all the same ("" otherwise).
 
     ``assignments`` has one row per peak: the phase and hkl it is assigned (:func:`_assign`; ""
     when none; a blend of lines of several present phases names each, joined by
@@ -64,22 +83,29 @@ class PhaseID(FromMeasurement, Result):
 
     ``flags``: ``no_peaks`` (no observed peak: nothing was scored), ``no_phase_present`` (no
     candidate reaches the coverage), ``unexplained_peaks`` (observed peaks that no present phase
-    explains: an impurity, a missing candidate, or K-beta/tungsten lines), ``range_from_peaks``
-    (the scanned range was not known: the phases were scored over the peaks' range,
-    ``range_note`` says so). A candidate whose lines match peaks that the present phases explain
-    as well casts no doubt on them and raises no flag: :attr:`without_own_peaks` lists it.
+    explains: an impurity, a missing candidate, or K-beta/tungsten lines), ``strongest_unexplained``
+    (peaks stronger than every peak the present phases explain are unexplained: another phase is
+    present, and it is the main one), ``strong_lines_missing`` (a present phase's line at least
+    :data:`STRONG_LINE` of its strongest in the scan has no peak: the phase is doubtful, or its
+    intensities are not the reference's), ``range_from_peaks`` (the scanned range was not known:
+    the phases were scored over the peaks' range, ``range_note`` says so). A candidate whose lines
+    match peaks that the present phases explain as well casts no doubt on them and raises no flag:
+    :attr:`without_own_peaks` lists it; nor does one whose lines match no more peaks than chance
+    would (:attr:`at_chance_level`).
 
-    ``two_theta_range``: the range (deg) the phases were scored over.
+    ``two_theta_range``: the range (deg) the phases were scored over; ``tolerance`` the match
+    window (deg) and ``max_chance`` the chance level (:func:`identify_phases_raw`);
+    ``missing_lines``: per present phase, its strong lines without a peak (indices into its sticks).
     """
 
     units: ClassVar[dict[str, str]] = {
         "coverage": "1", "lines_expected": "1", "lines_matched": "1", "mean_abs_delta": "deg", "own_peaks": "1",
-        "present": "1",
+        "present": "1", "at_chance": "1", "lines_by_chance": "1", "chance": "1", "tolerance": "deg", "max_chance": "1",
         "two_theta_obs": "deg", "two_theta_calc": "deg", "delta": "deg",
         "n_peaks": "1", "n_unexplained": "1", "two_theta_range": "deg", "widening": "1", "centre_shift": "deg"}
     dims: ClassVar[dict[str, str]] = {"scores": "phase", "assignments": "peak"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"scores": ("phase", "coverage", "lines_matched")}
-    internal: ClassVar[tuple[str, ...]] = ("sticks",)
+    internal: ClassVar[tuple[str, ...]] = ("sticks", "missing_lines")
 
     scores: pd.DataFrame        # one row per candidate: coverage, matched lines, own peaks, present
     assignments: pd.DataFrame   # one row per observed peak: phase, hkl, 2theta calc, delta
@@ -87,6 +113,9 @@ class PhaseID(FromMeasurement, Result):
     intensity_units: str = "counts"  # of the pattern; ``intensity_obs`` (peak areas) is in these x deg
     two_theta_range: tuple[float, float] | tuple[()] = ()  # scored over (deg); () when nothing was scored
     range_note: str = ""  # why two_theta_range is not the scanned range ("" when it is)
+    tolerance: float = np.nan  # the match window (deg)
+    max_chance: float = MAX_CHANCE  # a phase matching its lines with a higher chance probability is not present
+    missing_lines: dict[str, list[int]] = field(default_factory=dict)  # per present phase, strong lines without a peak
 
     @property
     def present(self) -> list[str]:
@@ -95,7 +124,25 @@ class PhaseID(FromMeasurement, Result):
     @property
     def without_own_peaks(self) -> list[str]:
         """Candidates whose lines match, not present for want of peaks of their own (``support_note``)."""
-        return list(self.scores.loc[self.scores["support_note"] != "", "phase"])
+        noted = self.scores["support_note"] != ""
+        return list(self.scores.loc[noted & ~self.scores["at_chance"], "phase"])
+
+    @property
+    def at_chance_level(self) -> list[str]:
+        """Candidates whose lines cover enough of the peaks, not present since chance would match
+        as many among peaks this dense (``support_note`` says how many, and how likely)."""
+        return list(self.scores.loc[self.scores["at_chance"], "phase"])
+
+    @property
+    def chance_notes(self) -> list[str]:
+        """Per candidate :attr:`at_chance_level`, its name and why it is not present, for a report."""
+        rows = self.scores[self.scores["phase"].isin(self.at_chance_level)]
+        return [f"{name} {note}" for name, note in zip(rows["phase"], rows["support_note"])]
+
+    @property
+    def doubts(self) -> list[str]:
+        """:attr:`flag_details` of the flags that doubt the present phases (:data:`DOUBT_FLAGS`)."""
+        return [words for flag, words in zip(self.flags, self.flag_details) if flag in DOUBT_FLAGS]
 
     @property
     def unexplained(self) -> pd.DataFrame:
@@ -111,9 +158,54 @@ class PhaseID(FromMeasurement, Result):
             out.append("no_phase_present")
         if len(self.unexplained):
             out.append("unexplained_peaks")
+        if len(self.strongest_unexplained):
+            out.append("strongest_unexplained")
+        if any(self.missing_lines.values()):
+            out.append("strong_lines_missing")
         if self.range_note:
             out.append("range_from_peaks")
         return tuple(out)
+
+    @property
+    def strongest_unexplained(self) -> pd.DataFrame:
+        """The unexplained peaks stronger (by area) than every peak a present phase explains.
+
+        Empty when no phase is present (``no_phase_present`` says it all) or the peaks' areas are
+        not known. On xylib's BT86 scan, PbSO4 identified from 8 of its 25 peaks left the four
+        strongest (9.05, 19.59, 19.78, 20.21 deg, areas 342-118 against 95 at most for PbSO4's):
+        whatever it is, the sample's main phase is not among the candidates.
+        """
+        if "intensity_obs" not in self.assignments or not self.present:
+            return self.assignments.iloc[:0]
+        explained = self.assignments["phase"] != ""
+        area = self.assignments["intensity_obs"].astype(float)
+        if not explained.any():
+            return self.assignments.iloc[:0]
+        stronger = ~explained & (area > area[explained].max())
+        return self.assignments[stronger].sort_values("intensity_obs", ascending=False)
+
+    def _flag_words(self) -> dict[str, str]:
+        words = {}
+        strongest = self.strongest_unexplained
+        if len(strongest):
+            explained = self.assignments[self.assignments["phase"] != ""]
+            top = explained.loc[explained["intensity_obs"].astype(float).idxmax()]
+            words["strongest_unexplained"] = (
+                f"the strongest peak(s), at {_listed(strongest['two_theta_obs'], '{:.2f}')} deg (areas "
+                f"{_listed(strongest['intensity_obs'], '{:.3g}')}), are explained by no candidate, while the strongest "
+                f"a present phase explains has area {float(top['intensity_obs']):.3g} (at "
+                f"{float(top['two_theta_obs']):.2f} deg): another phase is present, and it is the main one")
+        missing = []
+        for name, lines in self.missing_lines.items():
+            st = self.sticks[name]
+            rel = st.normalised()
+            missing += [f"{name} {hkl_label(st.hkl[j])} at {st.two_theta[j]:.2f} deg ({rel[j]:.0f} % of its strongest)"
+                        for j in lines]
+        if missing:
+            words["strong_lines_missing"] = (
+                f"strong line(s) with no peak within {self.tolerance:g} deg: {'; '.join(missing)}: the phase is "
+                "doubtful, or its intensities are not the reference's (preferred orientation, another composition)")
+        return words
 
     def result_units(self) -> dict[str, str]:
         """The declared units, and ``intensity_obs`` (peak areas) in the pattern's intensity units x deg."""
@@ -125,6 +217,10 @@ class PhaseID(FromMeasurement, Result):
         return [("phases_present", "; ".join(self.present)), ("n_peaks", len(self.assignments)),
                 ("n_unexplained", len(self.unexplained)),
                 *((name, assignments if name == "assignments" else value) for name, value in super()._fields())]
+
+
+def _listed(values, fmt: str) -> str:
+    return ", ".join(fmt.format(float(v)) for v in values)
 
 
 def hkl_label(hkl) -> str:
@@ -140,7 +236,8 @@ def _as_crystal(c) -> Crystal:
 def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES, *,
                         two_theta_range: tuple[float, float] | None = None, tolerance: float = 0.12,
                         min_relative: float = MIN_RELATIVE, min_coverage: float = 0.6, min_lines: int = 2,
-                        intensity_obs=None, intensity_units: str = "counts", gaps=()) -> PhaseID:
+                        max_chance: float = MAX_CHANCE, intensity_obs=None, intensity_units: str = "counts",
+                        gaps=(), fwhm_obs=None) -> PhaseID:
     """Score every candidate phase against observed K-alpha1 peak positions (deg).
 
     ``candidates`` are reference names (see :func:`nakit.xrd.structures.library`) or
@@ -150,6 +247,11 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     ``two_theta_range``: the scanned range (deg), which the phases are scored over, and
     ``gaps`` the stretches of it without points (``[(lo, hi), ...]``: their lines are neither
     expected nor matched). Without it, the peaks' range +-2 deg, flagged ``range_from_peaks``.
+
+    ``fwhm_obs`` (deg, optional): the peaks' widths. A present phase's strong line (at least
+    :data:`STRONG_LINE` of its strongest) with no peak within ``tolerance`` is missing
+    (``strong_lines_missing``) unless it lies inside a peak's half maximum: two lines fitted as
+    one broad peak, centred between them, are both seen.
 
     No observed peaks (an amorphous or background-only scan): nothing is scored, every
     candidate has coverage NaN and is not present, and there are no assignments.
@@ -169,11 +271,28 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     with ``min_lines`` peaks of its own (:func:`_supported`; as many as its strong lines when
     the scan holds fewer): one peak fits any phase with a line there, two fix the ratio of two
     d-spacings, which a coincidence of one line does not.
+
+    Nor does coverage tell a phase from chance where the peaks are many and the window wide: on
+    xylib's BT86 scan (25 peaks, 3-40 deg), PbSO4's lines met 9 of its 13 strong lines within
+    0.24 deg, coverage 0.73, where peaks as dense as these meet 4.8 by chance and 9 or more with
+    probability 1.8 %; the peaks' four strongest were none of its, and its 102 line (65 % of its
+    strongest) had none. A phase is therefore present only when chance would match as many of its
+    strong lines with probability at most ``max_chance`` (:func:`chance_of_lines`); on GSAS-II's
+    PBSO4.XRA (88 peaks, 10-160 deg), PbSO4's 50 of 57 lines within 0.12 deg, 9.0 expected by
+    chance, have a probability of 5e-36.
     """
     tt = as_float_array(two_theta_obs, "two_theta_obs", min_size=0)  # none: a peak-less scan
     inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs", min_size=0)
+    reach = np.full(tt.shape, float(tolerance))  # how far from a peak a line is seen in it
+    if fwhm_obs is not None:
+        fwhm = as_float_array(fwhm_obs, "fwhm_obs", min_size=0, allow_nan=True)  # NaN: a width not fitted
+        if fwhm.shape != tt.shape:
+            raise ParameterError(f"fwhm_obs: {fwhm.size} widths for {tt.size} peaks (two_theta_obs): expected one each")
+        reach = np.fmax(reach, fwhm / 2)
     if tolerance <= 0:
         raise ParameterError(f"tolerance must be positive, got {tolerance}")
+    if not 0 < max_chance <= 1:
+        raise ParameterError(f"max_chance must lie in (0, 1] (a probability), got {max_chance}")
     if tt.size == 0:
         return _nothing_to_identify(candidates, intensity_obs is not None, intensity_units)
     range_note = ""
@@ -197,15 +316,21 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
         near[c.name] = dist <= tolerance
         if not strong.any():
             rows.append({"phase": c.name, "coverage": 0.0, "lines_expected": 0, "lines_matched": 0,
-                         "mean_abs_delta": np.nan, "present": False})
+                         "mean_abs_delta": np.nan, "lines_by_chance": 0.0, "chance": 1.0, "present": False,
+                         "chance_note": ""})
             continue
         matched = near[c.name].any(axis=1)
         coverage = float(rel[strong][matched].sum() / rel[strong].sum())
         n_match = int(matched.sum())
+        by_line = chance_of_lines(st.two_theta[strong], tt, tolerance, (lo, hi), gaps)
+        chance = _at_least(by_line, n_match)
+        covered = coverage >= min_coverage and n_match >= min(min_lines, int(strong.sum()))
         rows.append({"phase": c.name, "coverage": coverage, "lines_expected": int(strong.sum()),
                      "lines_matched": n_match,
                      "mean_abs_delta": float(dist.min(axis=1)[matched].mean()) if n_match else np.nan,
-                     "present": coverage >= min_coverage and n_match >= min(min_lines, int(strong.sum()))})
+                     "lines_by_chance": float(by_line.sum()), "chance": chance, "present": covered,
+                     "chance_note": _chance_note(n_match, int(strong.sum()), by_line, chance, tolerance, tt.size,
+                                                 max_chance) if chance > max_chance else ""})
     _supported(rows, near, min_lines)
     # (no candidates at all: an empty table with the columns, every peak unexplained)
     scores = _score_table(rows).sort_values("coverage", ascending=False, ignore_index=True)
@@ -213,7 +338,78 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     assign = _assign(tt, {name: sticks[name] for name in present}, tolerance, min_relative)
     if inten is not None:
         assign["intensity_obs"] = inten
-    return PhaseID(scores, assign, sticks, intensity_units, (lo, hi), range_note)
+    missing = {name: _missing_lines(sticks[name], tt, reach, gaps) for name in sorted(present)}
+    return PhaseID(scores, assign, sticks, intensity_units, (lo, hi), range_note, tolerance, max_chance, missing)
+
+
+def chance_of_lines(lines, two_theta_obs, tolerance: float, two_theta_range: tuple[float, float],
+                    gaps=()) -> np.ndarray:
+    """Per line (deg), the probability that one of the observed peaks lies within ``tolerance`` of it by chance.
+
+    Parameters
+    ----------
+    lines
+        A candidate's line positions (deg 2theta).
+    two_theta_obs
+        The observed peak positions (deg).
+    tolerance
+        The match window (deg) either side of a line.
+    two_theta_range
+        The scanned range (deg); ``gaps`` its stretches without points ``[(lo, hi), ...]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``1 - exp(-2 tolerance n)``, ``n`` the peaks per deg within :data:`CHANCE_WINDOW_DEG` of the
+        line (the scan's part of that stretch): the chance that peaks placed without regard to the
+        line, as densely as the scan's are there, put one inside its window.
+
+    Notes
+    -----
+    The density is the peaks' near each line, not the scan's mean: a scan's peaks crowd where its
+    phases' lines do, and a candidate whose lines fall in that crowd meets more of them by chance
+    than the mean says (BT86: 25 peaks over 3-40 deg, 21 of them in 18-36 deg, where PbSO4's lines
+    lie; 3.6 of its 13 strong lines matched by chance at the mean density, 4.8 at the local one).
+    A true phase's own peaks count in the density too, which makes the estimate cautious.
+    """
+    lines = np.asarray(lines, dtype=float)
+    tt = np.asarray(two_theta_obs, dtype=float)
+    lo, hi = two_theta_range
+    start = np.clip(lines - CHANCE_WINDOW_DEG, lo, hi)
+    end = np.clip(lines + CHANCE_WINDOW_DEG, lo, hi)
+    width = end - start
+    for a, b in gaps:  # no peak can lie where the scan has no points
+        width -= np.clip(np.minimum(end, b) - np.maximum(start, a), 0, None)
+    count = ((tt[None, :] >= start[:, None]) & (tt[None, :] <= end[:, None])).sum(axis=1)
+    density = count / np.maximum(width, 2 * tolerance)
+    return 1.0 - np.exp(-2 * tolerance * density)
+
+
+def _at_least(p: np.ndarray, m: int) -> float:
+    """P(at least ``m`` of independent events with probabilities ``p`` happen) (Poisson binomial)."""
+    dist = np.array([1.0])
+    for q in p:
+        dist = np.convolve(dist, [1.0 - q, q])
+    return float(min(dist[m:].sum(), 1.0))
+
+
+def _chance_note(matched: int, expected: int, by_line: np.ndarray, chance: float, tolerance: float, n_peaks: int,
+                 max_chance: float) -> str:
+    """Why a phase whose lines cover enough of the peaks is not present: chance would match as many."""
+    return (f"not present: {matched} of its {expected} strong lines have a peak within {tolerance:g} deg, where "
+            f"{by_line.sum():.1f} would by chance among {n_peaks} peaks as dense as these, and {matched} or more with "
+            f"probability {100 * chance:.2g} % (at most {100 * max_chance:g} % needed): a match at chance level")
+
+
+def _missing_lines(sticks: Sticks, two_theta_obs: np.ndarray, reach: np.ndarray, gaps) -> list[int]:
+    """The lines of ``sticks`` at least :data:`STRONG_LINE` of its strongest, outside ``gaps``, farther than ``reach``
+    (deg, one per peak) from every peak: indices, strongest first."""
+    rel = sticks.normalised()
+    strong = (rel >= 100 * STRONG_LINE) & ~_in_gaps(sticks.two_theta, gaps)
+    if not two_theta_obs.size:
+        return []
+    bare = strong & ~(np.abs(sticks.two_theta[:, None] - two_theta_obs[None, :]) <= reach[None, :]).any(axis=1)
+    return sorted(np.flatnonzero(bare).tolist(), key=lambda j: -rel[j])
 
 
 #: joins the phases (and their hkl) of a peak that lines of several present phases explain
@@ -246,26 +442,27 @@ def _own_lines(near: dict[str, np.ndarray]) -> dict[str, int]:
 def _supported(rows: list[dict], near: dict[str, np.ndarray], min_lines: int) -> None:
     """Keep ``present`` in ``rows`` (one per candidate) only for phases with peaks of their own.
 
-    The candidates that pass the coverage test are taken in order of their matched lines (the
-    most evidence first, coverage breaking ties); each is accepted when, beside those accepted
-    before it, ``min_lines`` of its peaks are its own (:func:`_own_lines`; as many as its
-    strong lines when the scan holds fewer) and every accepted phase keeps as many. Each row
-    gets ``own_peaks`` (against the accepted phases) and ``support_note`` (why a phase that
-    passed the coverage test is not present; "" otherwise). ``near`` as for :func:`_own_lines`.
+    The candidates that pass the coverage test, and match more lines than chance would
+    (``chance_note`` empty), are taken in order of their matched lines (the most evidence first,
+    coverage breaking ties); each is accepted when, beside those accepted before it, ``min_lines``
+    of its peaks are its own (:func:`_own_lines`; as many as its strong lines when the scan holds
+    fewer) and every accepted phase keeps as many. Each row gets ``own_peaks`` (against the
+    accepted phases), ``support_note`` (why a phase that passed the coverage test is not present;
+    "" otherwise) and ``at_chance``: a chance-level match whose peaks are its own all the same
+    gets its ``chance_note``; one whose peaks the accepted phases explain is said so, which is
+    the more telling reason. ``near`` as for :func:`_own_lines`.
     """
     need = {r["phase"]: min(min_lines, r["lines_expected"]) for r in rows}
     accepted: list[str] = []
     notes: dict[str, str] = {}
-    for r in sorted((r for r in rows if r["present"]), key=lambda r: (-r["lines_matched"], -r["coverage"])):
+    for r in rows:  # (a row without one matches beyond chance)
+        r.setdefault("chance_note", "")
+    covered = [r for r in rows if r["present"]]
+    for r in sorted((r for r in covered if not r["chance_note"]), key=lambda r: (-r["lines_matched"], -r["coverage"])):
         name = r["phase"]
         own = _own_lines({**{a: near[a] for a in accepted}, name: near[name]})
-        matched = near[name].any(axis=0)
-        sharing = [a for a in accepted if (near[a].any(axis=0) & matched).any()]
         if own[name] < need[name]:
-            notes[name] = (f"not present: {own[name]} of the peaks its lines match {'is' if own[name] == 1 else 'are'} "
-                           f"its own, {need[name]} needed"
-                           + (f"; the others are explained by lines of {', '.join(sharing)} as well" if sharing else "")
-                           + " (one peak fits any phase with a line there)")
+            notes[name] = _own_peaks_note(name, own[name], need[name], accepted, near)
         elif short := [a for a in accepted if own[a] < need[a]]:
             notes[name] = (f"not present: its lines would explain peaks that {', '.join(short)} rests on, leaving "
                            f"{'it' if len(short) == 1 else 'them'} too few of {'its' if len(short) == 1 else 'their'} "
@@ -275,8 +472,21 @@ def _supported(rows: list[dict], near: dict[str, np.ndarray], min_lines: int) ->
     for r in rows:
         name = r["phase"]
         r["own_peaks"] = _own_lines({**{a: near[a] for a in accepted if a != name}, name: near[name]})[name]
+        r["at_chance"] = bool(r["present"] and r["chance_note"] and r["own_peaks"] >= need[name])
+        if r["present"] and r["chance_note"]:
+            notes[name] = r["chance_note"] if r["at_chance"] else _own_peaks_note(name, r["own_peaks"], need[name],
+                                                                                   accepted, near)
         r["present"] = name in accepted
         r["support_note"] = notes.get(name, "")
+
+
+def _own_peaks_note(name: str, own: int, need: int, accepted: list[str], near: dict[str, np.ndarray]) -> str:
+    """Why phase ``name`` is not present: ``own`` of its peaks are its own, ``need`` needed."""
+    matched = near[name].any(axis=0)
+    sharing = [a for a in accepted if a != name and (near[a].any(axis=0) & matched).any()]
+    return (f"not present: {own} of the peaks its lines match {'is' if own == 1 else 'are'} its own, {need} needed"
+            + (f"; the others are explained by lines of {', '.join(sharing)} as well" if sharing else "")
+            + " (one peak fits any phase with a line there)")
 
 
 #: a line at least this share of the strongest line within tolerance of a peak is "comparably
@@ -480,7 +690,8 @@ def _peaks_range(two_theta_obs: np.ndarray) -> tuple[float, float]:
 
 
 _SCORE_TYPES = {"phase": object, "coverage": float, "lines_expected": int, "lines_matched": int,
-                "mean_abs_delta": float, "own_peaks": int, "present": bool, "support_note": object}
+                "mean_abs_delta": float, "lines_by_chance": float, "chance": float, "own_peaks": int, "present": bool,
+                "at_chance": bool, "support_note": object}
 
 
 def _score_table(rows: list[dict]) -> pd.DataFrame:
@@ -491,7 +702,8 @@ def _nothing_to_identify(candidates, with_intensity: bool, intensity_units: str)
     """The :class:`PhaseID` of a scan without peaks: every candidate unscored (coverage NaN, a
     score of 0 would read as 'looked for and not matched'), no assignments, no sticks."""
     scores = _score_table([{"phase": _as_crystal(c).name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
-                            "mean_abs_delta": np.nan, "own_peaks": 0, "present": False, "support_note": ""}
+                            "mean_abs_delta": np.nan, "lines_by_chance": np.nan, "chance": np.nan, "own_peaks": 0,
+                            "present": False, "at_chance": False, "support_note": ""}
                            for c in candidates])
     columns = dict(_ASSIGNMENT_TYPES)
     if with_intensity:
@@ -516,10 +728,25 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
     ``widening`` and ``centre_shift`` of the lines under its peak (:func:`lines_under`), by which
     :func:`~nakit.xrd.refine.refine_cell` and :func:`~nakit.xrd.size.single_reflections` tell
     a single reflection from unresolved lines.
+
+    A result flagged ``strongest_unexplained`` or ``strong_lines_missing`` (a present phase that
+    does not describe the pattern) is also said in a :class:`~nakit.errors.NakitWarning` naming
+    the scan's file.
     """
+    res = _identified(peaks, wavelength, candidates, **kw)
+    if res.doubts:
+        warnings.warn(f"{source_name(peaks, 'the peak table')}: phases identified ({', '.join(res.present)}) flagged: "
+                      + "; ".join(res.doubts), NakitWarning, stacklevel=2)
+    return res
+
+
+def _identified(peaks: pd.DataFrame, wavelength, candidates, **kw) -> PhaseID:
+    """:func:`identify_phases` without its warning: for the offers (:func:`suggest_phases`,
+    :func:`near_candidates`), whose phases are candidates in a wider window, not an identification."""
     require_peak_table(peaks, "identify_phases")
     res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
                               intensity_obs=peaks["area"].values if "area" in peaks else None,
+                              fwhm_obs=peaks["fwhm"].values if "fwhm" in peaks else None,
                               **{**_scanned_range(peaks), **kw})
     if "two_theta_sigma" in peaks:
         res.assignments["two_theta_sigma"] = peaks["two_theta_sigma"].values
@@ -606,7 +833,7 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     # (S8's 3300 A^3 cell down to a wavelength in nm read as angstrom) is not offered, instead of failing
     # the sample whose candidates could be
     others = [name for name in others if _simulable(reference(name), wavelength, lo, hi)]
-    return [offer[:3] for offer in _offers(identify_phases(peaks, wavelength, others, tolerance=tolerance, **kw))]
+    return [offer[:3] for offer in _offers(_identified(peaks, wavelength, others, tolerance=tolerance, **kw))]
 
 
 def near_candidates(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: float = 0.24,
@@ -626,7 +853,42 @@ def near_candidates(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: f
     require_peak_table(peaks, "near_candidates")
     if peaks.empty or not len(candidates):
         return []
-    return _offers(identify_phases(peaks, wavelength, candidates, tolerance=tolerance, **kw))
+    return _offers(_identified(peaks, wavelength, candidates, tolerance=tolerance, **kw))
+
+
+#: a candidate's peaks lie to one side of its lines when their mean signed distance is at least this share of their
+#: mean distance; below it they scatter to both sides
+ONE_SIDED = 0.5
+
+
+def near_candidates_note(near: list[tuple[str, int, float, float]], n_unexplained: int, tolerance: float,
+                         wide: float) -> str:
+    """Words for a scan whose peaks no candidate explains within ``tolerance`` (deg) but ``near``
+    (:func:`near_candidates` in the window ``wide``) do, and what to do.
+
+    A zero offset or sample displacement moves every peak of a scan the same way (below 2theta
+    ~90 deg, both signs alike): it is said only when every candidate's peaks lie to one side of its
+    lines (:data:`ONE_SIDED`), the same side. BT86 offered PbSO4 (peaks 0.08 deg above its lines)
+    and rutile (0.20 deg below) as "a zero offset": no single offset does both.
+    """
+    from ..report import join_labels  # (report loads matplotlib: only when the note is worded)
+
+    sides = [("above" if s > 0 else "below") if abs(s) >= ONE_SIDED * d else "both" for _, _, d, s in near]
+    off = [f"{p}'s lines lie within {wide:g} deg of {n} of them, "
+           + (f"the peaks on average {abs(s):.2f} deg {side} them" if side != "both"
+              else f"the peaks on both sides of them ({d:.2f} deg off on average)")
+           for (p, n, d, s), side in zip(near, sides)]
+    head = (f"no candidate phase explains its {n_unexplained} peak(s) within tolerance_deg {tolerance:g}, "
+            f"but {join_labels(off)}")
+    test = f"rerun with tolerance_deg {wide:g} to test it"
+    if "both" not in sides and len(set(sides)) == 1:
+        return (f"{head}: a zero offset, sample displacement or a cell a little off the reference's (a solid "
+                f"solution?). Calibrate 2θ against a standard, or {test}")
+    why = ("their peaks lie on opposite sides of their lines" if "both" not in sides
+           else "peaks on both sides of a phase's lines")
+    return (f"{head}: not a zero offset or sample displacement, which would move every peak the same way ({why}); "
+            "a cell a little off its reference's (a solid solution?), or lines that meet peaks by chance? Calibrate "
+            f"2θ against a standard and {test}")
 
 
 def _offers(found: PhaseID) -> list[tuple[str, int, float, float]]:
