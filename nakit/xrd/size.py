@@ -434,7 +434,32 @@ def single_reflections(peaks: pd.DataFrame, phases: PhaseID, phase: str,
         listed = "; ".join(f"{n} " + ", ".join(f"{hkl_label(sticks[m].hkl[j])} ({sticks[m].two_theta[j]:.3f}°)"
                                                for m, j in seen if m == n) for n in dict.fromkeys(n for n, _ in seen))
         own = hkl_label(sticks[u.lines[0][0]].hkl[u.lines[0][1]])
-        why.append(f"unresolved lines under it (its FWHM {row['fwhm']:.2f}°): {listed}; they widen it "
-                   f"{100 * (u.widening - 1):.0f} % (the size ~{100 * bias:.0f} % too small) and move its centre "
-                   f"{u.shift:+.3f}° from its {own} line ({sigmas:.1f}σ of its position)")
+        moved = f"move its centre {u.shift:+.3f}° from its {own} line ({sigmas:.1f}σ of its position)"
+        why.append(f"unresolved lines under it (its FWHM {row['fwhm']:.2f}°): {listed}; "
+                   + _widening_words(row["two_theta"], row["fwhm"], u.widening, bias, instrument, moved))
     return peaks.iloc[mine].assign(hkl=assigned["hkl"].to_numpy()[mine], left_out=why)
+
+
+def _widening_words(two_theta: float, fwhm: float, widening: float, bias: float, instrument: Instrument | None,
+                    moved: str) -> str:
+    """What the unresolved lines under a peak do to its width and to the size taken from it, and ``moved``
+    (how they move its centre), in words.
+
+    ``widening``: their sum's FWHM over one line's; ``bias``: the share by which the size from the
+    whole peak falls short of one line's. A few tens of % read as they are; beyond, "widen it 200 %
+    (the size ~100 % too small)" (PbSO4's 902 peak at 115.71 deg on PBSO4.XRA) read as nonsense
+    while it meant: one line would be 0.048 deg wide, no wider than the instrument (0.103 deg
+    there), so the peak's width beyond the instrument's is the lines' spread and gives no size.
+    """
+    one_line = fwhm / widening
+    if not bias < 1 - 1e-9:  # one line's sample width is nothing: no crystallite broadening left to measure
+        inst = float(instrument_fwhm(two_theta, instrument)) if instrument is not None else np.nan
+        return (f"one line alone would be {one_line:.3f}° wide (they make the peak {widening:.1f} times that), no "
+                "wider than the instrument" + (f" ({inst:.3f}° there)" if np.isfinite(inst) else "")
+                + f": its width beyond the instrument's is the lines' spread, and no crystallite size can be read from "
+                f"it; they {moved}")
+    size = f"~{100 * bias:.0f} % too small" if bias <= 0.5 else f"~{1 / (1 - bias):.1f} times too small"
+    if widening < 2:
+        return f"they widen it {100 * (widening - 1):.0f} % (the size {size}) and {moved}"
+    return (f"they make it {widening:.1f} times as wide as one line, which would be {one_line:.3f}° (the size {size}) "
+            f"and {moved}")
