@@ -8,8 +8,11 @@ What is read, and the choices made
 ----------------------------------
 * **Rows** are split on runs of tabs and spaces, so rows Gamry software indents with spaces
   instead of a tab (as in the files of some Framework versions) are read like the others
-  rather than ending the table. A table ends at the first line that does not start with
-  white space; every row must have one field per column.
+  rather than ending the table. A table ends where Gamry's header resumes (a
+  ``KEY<TAB>TYPE`` line) or at the end of the file; a blank or other line between a
+  ``ZCURVE`` table's rows is refused, naming it, rather than taken for the table's end and the
+  rows after it dropped. Every row must have one field per column, and the point numbers
+  (``Pt``) must count the rows one by one, so a row added or removed by hand is refused.
 * **Drift correction.** With drift correction on (header ``DRIFTCOR`` = 1) Gamry writes
   ``ZrealDrCor``/``ZimagDrCor`` beside the raw ``Zreal``/``Zimag``. By default the
   drift-corrected pair is the spectrum (``z_real``/``z_imag``), as Gamry Echem Analyst and
@@ -36,13 +39,15 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, NakitWarning, ParameterError
+from ..errors import FileFormatError, InvalidDataError, NakitWarning, ParameterError
 from ..textio import check_last_row, parse_number, read_text_lines, sniff_decimal_and_delimiter
 from .spectra import numeric_columns, sweeps_dataset
 
 MAGIC = "EXPLAIN"
 _SPLIT = re.compile(r"[\t ]+")
 _ZTABLE = re.compile(r"^ZCURVE\d*$")
+# a header line: KEY<TAB>TYPE (EXPERIMENTABORTED\tTOGGLE, ZCURVE2\tTABLE)
+_KEY_LINE = re.compile(r"^[A-Z][A-Z0-9_]*\t[A-Z][A-Z0-9_]*(\t|\s*$)")
 
 _HEADER_ATTRS = {"TAG": "technique", "TITLE": "title", "DATE": "date", "TIME": "time", "PSTAT": "potentiostat",
                  "VAC": "ac_amplitude_mV", "VDC": "dc_potential_V", "IDC": "dc_current_A",
@@ -52,19 +57,51 @@ _HEADER_ATTRS = {"TAG": "technique", "TITLE": "title", "DATE": "date", "TIME": "
 _NUMERIC_TYPES = ("QUANT", "IQUANT", "POTEN", "SELECTOR")
 
 
-def _table_rows(lines: list[str], start: int) -> list[int]:
-    """Indices of the rows of the table whose units line is ``lines[start - 1]``."""
-    rows = []
+def _table_rows(lines: list[str], start: int, path, name: str, strict: bool = True) -> list[int]:
+    """Indices of the rows of the table ``name`` whose units line is ``lines[start - 1]``.
+
+    A table ends where Gamry's header resumes (a ``KEY<TAB>TYPE`` line such as
+    ``EXPERIMENTABORTED<TAB>TOGGLE``, or the next table) or at the end of the file. Gamry writes
+    no blank or other line inside a table, so one that rows follow is refused, naming it: taking
+    it for the table's end read 3 of gamry-parser's 10 points without a word (a blank line) or 6
+    (an ``End of data`` line). Text after the last row that no row follows is not data, and is
+    left alone. ``strict=False`` (a table nakit does not read, such as ``OCVCURVE``) ends the
+    table there instead, as its rows are not read either way.
+    """
+    rows: list[int] = []
+    stray = None  # the first line since the last row that is neither a row nor Gamry's header
     for i in range(start, len(lines)):
         line = lines[i]
-        if not line.strip():
-            if rows:
+        if line[:1] in ("\t", " ") and line.strip():
+            if stray is not None and not strict:
                 break
-            continue
-        if not line[0] in "\t ":
+            if stray is not None:
+                what = "a blank line" if not lines[stray].strip() else f"{lines[stray].strip()[:40]!r}"
+                raise FileFormatError(path, f"{what} inside the {name} table: its rows go on at line {i + 1}, and "
+                                            "Gamry writes no other line between a table's rows (an edited file?); "
+                                            "expected the rows alone, each starting with white space",
+                                      line=stray + 1, field=name)
+            rows.append(i)
+        elif _KEY_LINE.match(line):
             break
-        rows.append(i)
+        elif stray is None and (rows or line.strip()):
+            stray = i
     return rows
+
+
+def _refuse_renumbered_points(path, name: str, pt: np.ndarray, row_idx: list[int]) -> None:
+    """Refuse a table whose ``Pt`` column does not count its rows one by one.
+
+    Gamry numbers a table's points 0, 1, 2, ... as it measures them, so a step other than 1 is a
+    row added (a total row, ``9999``), removed or moved by hand; the frequencies alone cannot
+    show it when the row continues the sweep's order."""
+    bad = np.flatnonzero(np.diff(pt) != 1)
+    if bad.size:
+        k = int(bad[0]) + 1
+        raise InvalidDataError(path, f"the {name} table's point number Pt goes from {pt[k - 1]:g} to {pt[k]:g}: Gamry "
+                                    "numbers a table's points one by one as it measures them, so this row was added "
+                                    "(a summary row?), or rows removed or reordered, by hand; expected "
+                                    f"Pt {pt[k - 1] + 1:g}", line=row_idx[k] + 1, field="Pt")
 
 
 def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = None) -> xr.Dataset:
@@ -112,7 +149,7 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
         key = parts[0].strip()
         if key and len(parts) >= 2 and parts[1].strip() == "TABLE":
             tables[key] = i
-            i = (_table_rows(lines, i + 3) or [i + 2])[-1] + 1
+            i = (_table_rows(lines, i + 3, path, key, strict=bool(_ZTABLE.match(key))) or [i + 2])[-1] + 1
             continue
         if key and len(parts) >= 2:
             header.setdefault(key, parts[1:])
@@ -131,7 +168,7 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
         if t + 2 >= len(lines):
             raise FileFormatError(path, f"the {name} table has no column-name and units lines", line=t + 1)
         names = [c.strip() for c in lines[t + 1].strip().split("\t")]
-        row_idx = _table_rows(lines, t + 3)
+        row_idx = _table_rows(lines, t + 3, path, name)
         if not row_idx:
             raise FileFormatError(path, f"the {name} table has no rows", line=t + 1)
         declared = lines[t].split("\t")[2].strip() if len(lines[t].split("\t")) > 2 else ""
@@ -160,6 +197,10 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
             raise FileFormatError(path, f"the {name} table needs columns {missing}; it has {names}", line=t + 2)
         values = numeric_columns(rows, [names.index(c) for c in wanted], path=path,
                                  lines=np.array(row_idx) + 1, decimal=decimal, names=names)
+        if "Pt" in names:
+            _refuse_renumbered_points(path, name, numeric_columns(rows, [names.index("Pt")], path=path,
+                                                                  lines=np.array(row_idx) + 1, decimal=decimal,
+                                                                  names=names)[:, 0], row_idx)
         this_used = ", ".join(wanted[:3])
         if used not in (None, this_used) or (k and (extra[0] is None) != (not other)):
             raise FileFormatError(path, f"ZCURVE tables differ in their columns ({used} vs {this_used})", line=t + 2)
