@@ -66,15 +66,17 @@ def _cmd_run(args) -> int:
     from .paths import reports_dir
 
     nb = _find_notebook(args.notebook)
+    from .params import absolute_inputs, absolute_path_values, notebook_parameters
+
+    declared = notebook_parameters(nb)
     overrides = {}
     for f in args.file or []:
-        overrides.update(_load_params_file(f))
-    from .params import absolute_inputs
-
+        overrides.update(absolute_path_values(declared, _load_params_file(f), Path(f).resolve().parent))
     for name, value in args.parameter or []:
         # an input path typed on the command line is the user's, relative to where they typed it (a
         # notebook's own defaults stay relative to the notebook)
-        overrides.update(_absolute_output(absolute_inputs({name: _parse_value(value)}, Path.cwd()), Path.cwd()))
+        given = absolute_path_values(declared, {name: _parse_value(value)}, Path.cwd())
+        overrides.update(_absolute_output(absolute_inputs(given, Path.cwd()), Path.cwd()))
     params = runner.prepare(nb, overrides)
     # the report's folder: -o, else an output_dir given with the parameters, else reports/runs/<notebook>
     given = overrides.get("output_dir")

@@ -11,7 +11,10 @@ Documentation grammar
   it (both, joined, when both are present), is the parameter's description.
 * ``one of: "a", "b"`` inside the description lists the allowed values: Python literals,
   comma-separated, up to the end of the comment line or a ``;``. The bare word ``int`` in
-  the list allows any integer (``one of: "last", "first", int``).
+  the list allows any integer (``one of: "last", "first", int``); the bare word ``path`` allows
+  the path of an existing file, told from the listed names by a ``/``, ``\\`` or ``.`` in it
+  (``one of: "n2-77k-carbon-slit", path``: a shipped kernel's name or a kernel file), made
+  absolute against the notebook's folder (the command line's: against where it is typed).
 * ``range: [0.5, 1]`` (an interval: ``[`` or ``]`` includes its end, ``(`` or ``)`` excludes
   it, ``inf`` leaves it open: ``(0, 1]``, ``[3, inf)``) or ``range: > 0`` (bounds separated by
   commas, each ``>``, ``>=``, ``<`` or ``<=`` and a number) bounds a number, or each number of
@@ -99,6 +102,36 @@ class AnyInteger:
 
 
 ANY_INTEGER = AnyInteger()
+
+
+class AnyFile:
+    """``path`` in a ``one of:`` list: the path of an existing file (checked by :func:`check`, which
+    knows the folder a relative one is read from)."""
+
+    def __repr__(self) -> str:
+        return "a file path"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AnyFile)
+
+    def __hash__(self) -> int:
+        return hash(AnyFile)
+
+    @staticmethod
+    def accepts(value: Any) -> bool:
+        """Text written as a path: a folder separator or a suffix, which no listed name has (a misspelt
+        name, ``n2-77k-silica-cylinder``, is then refused as one, not looked for as a file)."""
+        return isinstance(value, (str, os.PathLike)) and any(c in str(value) for c in "/\\.")
+
+
+ANY_FILE = AnyFile()
+
+
+def takes_path(param: "Parameter", value: Any) -> bool:
+    """Whether ``value`` is given to ``param`` as a file path (its ``one of:`` has ``path``), not as a
+    listed name."""
+    return (param.allowed is not None and ANY_FILE in param.allowed and AnyFile.accepts(value)
+            and not any(type(a) is type(value) and a == value for a in param.allowed))
 _KEYS = re.compile(r"\bkeys:\s*([^;]*)")
 _KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\*?$")
 
@@ -184,10 +217,11 @@ def _parse_literals(text: str, where: str) -> tuple:
     text = text.strip().rstrip(",")
     try:
         items = ast.parse(f"({text},)", mode="eval").body.elts
-        return tuple(ANY_INTEGER if isinstance(e, ast.Name) and e.id == "int" else ast.literal_eval(e)
+        words = {"int": ANY_INTEGER, "path": ANY_FILE}
+        return tuple(words[e.id] if isinstance(e, ast.Name) and e.id in words else ast.literal_eval(e)
                      for e in items)
     except (ValueError, SyntaxError, AttributeError):
-        raise ParameterError(f"{where}: 'one of:' must list Python literals (or int: any integer) "
+        raise ParameterError(f"{where}: 'one of:' must list Python literals (or int: any integer; path: a file) "
                              f"separated by commas, got {text!r}") from None
 
 
@@ -350,7 +384,7 @@ def _is_number(value: Any) -> bool:
 
 def _allowed(value: Any, allowed: tuple) -> bool:
     for a in allowed:
-        if isinstance(a, AnyInteger):
+        if isinstance(a, (AnyInteger, AnyFile)):
             if a.accepts(value):
                 return True
         elif _is_number(a) and _is_number(value):
@@ -529,6 +563,12 @@ def check(param: Parameter, value: Any, base: Path) -> tuple[Any, list[str]]:
     ``base``, the notebook's folder), and the list of problems found.
     """
     problems = value_problems(param, value)
+    if takes_path(param, value):
+        p = _resolve(base, value)
+        if not p.is_file():
+            problems.append(f"parameter {param.name!r}: file {p} does not exist{closest_file(p)}" if not p.exists()
+                            else f"parameter {param.name!r}: {p} is not a file")
+        return str(p), problems
     if not param.is_sample_list or not isinstance(value, (list, tuple)):
         return value, problems
     entries = []
@@ -614,6 +654,14 @@ def absolute_inputs(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
         else:
             out[name] = value
     return out
+
+
+def absolute_path_values(declared: Mapping[str, Parameter], params: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """``params`` with each value given as a file path to a parameter whose ``one of:`` allows ``path``
+    (:func:`takes_path`) made absolute against ``base``, the folder the user wrote it from (a relative
+    one would otherwise be read from the notebook's folder)."""
+    return {name: str(_resolve(base, value)) if name in declared and takes_path(declared[name], value) else value
+            for name, value in params.items()}
 
 
 def sample_inputs(param_name: str, value: Any, base: Path) -> dict[str, list[Path]]:
