@@ -3,11 +3,16 @@ the line, or read identically when intact."""
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from nakit.errors import InvalidDataError
+from nakit.errors import FileFormatError, InvalidDataError
 from nakit.textio import FLOAT32_MAX, refuse_beyond
+from nakit.xrd import read_xrd
+from tests.peer import peer_file
 
 
 def test_refuse_beyond_names_line_value_and_bound():
@@ -22,3 +27,83 @@ def test_refuse_beyond_names_line_value_and_bound():
 def test_refuse_beyond_passes_large_genuine_counts_and_nan():
     counts = np.array([1.2e9, np.nan, 3.0e38])
     assert refuse_beyond(counts, FLOAT32_MAX, path="x", field="intensity") is not None
+
+
+# ------------------------------------------------------------------------ damaged copies of peer files
+
+#: text scans of the audit: (peer path, a data line, 2theta and counts on that line, points in the scan)
+TEXT_SCANS = [
+    (("xrd", "xylib", "BT86_.UXD"), 1246, 21.51, 385.0, 2374),
+    (("xrd", "yadg", "210520step1_30min.xy"), 2245, 42.508443215, 447.0, 4489),
+    (("xrd", "project_chameleon", "standard_test.txt"), 911, 21.9981, 134.0, 1757),
+    (("xrd", "project_chameleon", "bruker_output.txt"), 1765, 32.502300, 3236.0, 3501),
+]
+
+
+def _read(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_xrd(path, wavelength="Cu")
+
+
+def edited_copy(source, tmp_path, lineno: int, edit) -> Path:
+    """A copy of ``source`` in ``tmp_path`` (same name) whose line ``lineno`` is ``edit(fields)`` joined by the
+    line's own separator; line ends and every other byte kept."""
+    lines = source.read_bytes().decode("latin-1").splitlines(keepends=True)
+    body = lines[lineno - 1].rstrip("\r\n")
+    sep = "\t" if "\t" in body else " "
+    fields = [f for f in body.split(sep) if f] if sep == " " else body.split(sep)
+    lines[lineno - 1] = sep.join(edit(fields)) + lines[lineno - 1][len(body):]
+    out = tmp_path / source.name
+    out.write_bytes("".join(lines).encode("latin-1"))
+    return out
+
+
+@pytest.mark.parametrize("parts, lineno, two_theta, counts, n", TEXT_SCANS)
+def test_intact_text_scan_reads_its_line(parts, lineno, two_theta, counts, n):
+    ds = _read(peer_file(*parts))
+    assert ds.sizes["two_theta"] == n
+    k = int(np.argmin(abs(ds["two_theta"].values - two_theta)))
+    assert ds["two_theta"].values[k] == pytest.approx(two_theta, abs=1e-9)
+    assert ds["intensity"].values[k] == counts
+
+
+@pytest.mark.parametrize("column", [0, 1])
+@pytest.mark.parametrize("parts, lineno, two_theta, counts, n", TEXT_SCANS)
+def test_huge_value_in_text_scan_is_refused_naming_line(tmp_path, parts, lineno, two_theta, counts, n, column):
+    """Item 5: a 1e300 count (or angle) was read as a point; no detector writes beyond float32."""
+    path = edited_copy(peer_file(*parts), tmp_path, lineno,
+                       lambda f: [("1e300" if j == column else v) for j, v in enumerate(f)])
+    with pytest.raises(InvalidDataError) as info:
+        _read(path)
+    assert info.value.line == lineno and info.value.path == str(path)
+    assert info.value.field == ("2theta", "intensity")[column] and "1e+300" in info.value.reason
+
+
+@pytest.mark.parametrize("column", [0, 1])
+@pytest.mark.parametrize("parts, lineno, two_theta, counts, n", TEXT_SCANS)
+def test_quoted_thousands_row_is_refused_not_dropped(tmp_path, parts, lineno, two_theta, counts, n, column):
+    """Item 4: a row starting '"1,234.5"' was skipped as a comment: one point gone, a gap in the axis."""
+    path = edited_copy(peer_file(*parts), tmp_path, lineno,
+                       lambda f: [('"1,234.5"' if j == column else v) for j, v in enumerate(f)])
+    with pytest.raises(FileFormatError) as info:
+        _read(path)
+    assert info.value.line == lineno and info.value.path == str(path) and "1,234.5" in info.value.reason
+
+
+@pytest.mark.parametrize("parts, point", [(("xrd", "xylib", "empyrean.xrdml"), 98),
+                                         (("xrd", "yadg", "210520step1_30min.xrdml"), 2244)])
+def test_huge_xrdml_intensity_is_refused_naming_point(tmp_path, parts, point):
+    source = peer_file(*parts)
+    text = source.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("<intensities")
+    opening, _, tail = rest.partition(">")
+    values, close, after = tail.partition("</intensities>")
+    tokens = values.split()
+    tokens[point] = "1e300"
+    path = tmp_path / source.name
+    path.write_text(head + sep + opening + ">" + " ".join(tokens) + close + after, encoding="utf-8")
+    with pytest.raises(InvalidDataError) as info:
+        _read(path)
+    assert info.value.field == "intensity" and f"data row {point + 1} " in info.value.reason
+    assert info.value.path == str(path)

@@ -69,9 +69,9 @@ from ..anodes import ANODE_FORM, ANODES, SAME_ANODE, WAVELENGTH_RANGE, anode_at,
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
 from ..sheets import is_table, is_workbook, table_lines, zip_reason
 from .counting import negative_points, radians_hint, zero_runs
-from ..textio import (DEFAULT_MAX_DECOMPRESSED, check_declared_count, check_last_row, check_last_value, content_suffix,
-                      decode, first_column_technique, parse_number, read_bytes, read_text_lines,
-                      sniff_decimal_and_delimiter)
+from ..textio import (DEFAULT_MAX_DECOMPRESSED, FLOAT32_MAX, check_declared_count, check_last_row, check_last_value,
+                      content_suffix, decode, first_column_technique, parse_number, read_bytes, read_text_lines,
+                      refuse_beyond, sniff_decimal_and_delimiter)
 
 
 @dataclass
@@ -485,6 +485,9 @@ def _to_dataset(path, fmt, s: _Scan, wl: Wavelength, wl_source: str, index: int,
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         bad = int(np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))[0])
         raise FileFormatError(path, "non-finite value in the data", field=f"range {index}, point {bad}")
+    # every format (XRDML, BRML, RAS ... name no line): a count no detector records is an edit or corruption
+    refuse_beyond(y, FLOAT32_MAX, path=path, field="intensity",
+                  why="no detector writes a count beyond float32's range")
     _check_angles(path, x, index)
     if s.measured and (negative := negative_points(y)).size:
         k = int(negative[-1] if descending else negative[0])  # the first in the file's order
@@ -902,6 +905,9 @@ def _raw4_check_next(b: _Bin, off: int, *, header_at: int, index: int, steps: in
 # ------------------------------------------------------------------------------------- text
 
 _COMMENT_START = tuple("#;!%'\"") + ("//",)
+#: comment marks that are quotes: before the data they start a header ('"2theta","I"'), inside it they quote a
+#: field ('"1,234.5"'), and a row so written is refused with its line, not skipped as a comment (a point lost)
+_QUOTES = ("'", '"')
 
 
 def _text(data: bytes, path) -> tuple[list[str], bool]:
@@ -948,7 +954,7 @@ def _numeric_table(lines: list[str], path, *, first_line: int = 1, min_cols: int
     ncol = None
     for lineno, raw in enumerate(lines, start=first_line):
         line = raw.strip()
-        if not line or line.startswith(_COMMENT_START):
+        if not line or (line.startswith(_COMMENT_START) and not (ncol is not None and line.startswith(_QUOTES))):
             continue
         fields = _fields(line, delimiter)
         if ncol is None:
@@ -976,6 +982,9 @@ def _numeric_table(lines: list[str], path, *, first_line: int = 1, min_cols: int
     for i, (fields, lineno) in enumerate(zip(rows, linenos)):
         for j, f in enumerate(fields):
             arr[i, j] = parse_number(f, path=path, line=lineno, field=f"column {j + 1}", decimal=decimal)
+    for j in range(ncol):  # before the order check: a 1e300 angle is named as what it is, not as disorder
+        refuse_beyond(arr[:, j], FLOAT32_MAX, path=path, field=_TEXT_COLUMNS[min(j, 2)] if ncol > 1 else "counts",
+                      lines=linenos, why="no detector or goniometer writes a number beyond float32's range")
     d = np.diff(arr[:, 0])
     if arr.shape[0] > 1 and not (np.all(d > 0) or np.all(d < 0)):
         bad = int(np.flatnonzero(np.sign(d) != np.sign(d[0]))[0] if np.any(d != 0) else 0) + 1
@@ -985,6 +994,10 @@ def _numeric_table(lines: list[str], path, *, first_line: int = 1, min_cols: int
                               line=linenos[bad])
     return arr, linenos
 
+
+#: what the columns of a text scan hold, for the messages (the third and later: an uncertainty or another
+#: detector channel, all counts-like)
+_TEXT_COLUMNS = ("2theta", "intensity", "intensity uncertainty")
 
 #: a comment line stating a wavelength in words (``# lambda = 1.78897 Angstrom (Co Ka1)``, ``# Wavelength: 1.5406 A``)
 _COMMENT_WAVELENGTH = re.compile(r"\b(?:wave\s*length|lambda|λ)\s*(?:\(\s*(nm|å|a|angstroms?|ångström)?[^)]*\))?\s*"
