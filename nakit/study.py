@@ -4,7 +4,8 @@
 the list of every sample that has a file for it, then writes one study report: ``index.html``
 (title, samples, a link to every per-technique report and its run status), a cross-sample
 comparison of the headline results (figures under ``comparison/``), the results gathered as
-one Dataset along ``sample`` (``comparison.nc``, ``comparison.csv``), one CSV per sample
+one Dataset along ``sample`` (``comparison.nc``, and ``comparison.csv`` with each column's unit in
+its header, ``bet_area (m2/g)``: :func:`read_comparison` reads it by name), one CSV per sample
 under ``samples/``, and, when the study names a claims list, the claims ledger
 ``claims.csv``.
 
@@ -991,12 +992,46 @@ class _Comparer:
 
 
 def _sample_table(ds):
-    """The variables along ``sample`` only: one row per sample (the CSV twin of the Dataset)."""
+    """The variables along ``sample`` only: one row per sample (the CSV twin of the Dataset).
+
+    A column is named as a notebook's results table names a row, ``<name> (<unit>)``
+    (``bet_area (m2/g)``, ``bet_area_sigma (m2/g)``), from the variable's ``units``; a
+    dimensionless or text variable (``units`` 1 or none) and a ``_flags`` column keep the bare
+    name. :func:`read_comparison` reads it back by name.
+    """
     import pandas as pd
 
-    cols = {name: ds[name].values for name in ds.data_vars if ds[name].dims == ("sample",)}
+    cols = {comparison_column(name, ds[name].attrs.get("units", "")): ds[name].values
+            for name in ds.data_vars if ds[name].dims == ("sample",)}
     table = pd.DataFrame(cols, index=pd.Index([str(s) for s in ds["sample"].values], name="sample"))
     return table
+
+
+def comparison_column(name: str, units: str) -> str:
+    """The ``comparison.csv`` header of variable ``name`` in ``units``: ``bet_area (m2/g)``; the bare
+    name for a dimensionless one (``""`` or ``"1"``)."""
+    units = str(units or "").strip()
+    return f"{name} ({units})" if units not in ("", "1") else name
+
+
+_COLUMN = re.compile(r"^(\S+) \((.+)\)$")
+
+
+def read_comparison(path: str | os.PathLike) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """A study's ``comparison.csv`` as ``(rows, units)``: one dict per sample keyed by the variable names
+    of ``comparison.nc`` (``sample``, ``bet_area``, ``bet_area_sigma``, ...) with the cells as written
+    (``""`` where empty), and ``{name: unit}`` of the columns that carry one (``{"bet_area": "m2/g"}``)."""
+    units: dict[str, str] = {}
+    names: list[str] = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        for header in next(reader, []):
+            found = _COLUMN.match(header)
+            names.append(found.group(1) if found else header)
+            if found:
+                units[found.group(1)] = found.group(2)
+        rows = [dict(zip(names, row)) for row in reader]
+    return rows, units
 
 
 # -- panels ---------------------------------------------------------------------------------

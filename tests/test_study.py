@@ -16,7 +16,7 @@ import yaml
 from nakit import cli
 from nakit.errors import ParameterError
 from nakit.paths import data_dir
-from nakit.study import load_study, run_study, safe_names
+from nakit.study import load_study, read_comparison, run_study, safe_names
 from tests.reporttext import visible_text
 
 TOY_PARAMETERS = '''title = ""        # report title; "" makes one from the labels
@@ -158,7 +158,9 @@ def test_toy_study_keys_everything_by_label(toy):
     assert summary.ok, summary.describe()
     out = toy / "report"
     assert summary.output == out
-    rows = {r["sample"]: r for r in csv.DictReader(open(out / "comparison.csv", encoding="utf-8"))}
+    table, units = read_comparison(out / "comparison.csv")
+    rows = {r["sample"]: r for r in table}
+    assert units["total"] == units["total_sigma"] == "g"  # the header says it: total (g)
     # the two data.txt files stay apart: 1+2+3 and 2*(10+20)
     assert float(rows["Sample A (lot 1)"]["total"]) == 6.0
     assert float(rows["Sample A: lot 2/after"]["total"]) == 60.0
@@ -189,7 +191,7 @@ def test_toy_study_keys_everything_by_label(toy):
     (toy / "lot2" / "data.txt").write_text("1\n")
     third = run_study(_study(toy, GOOD), workers=1)
     assert [r.status for r in third.results] == ["ran"]
-    rows = {r["sample"]: r for r in csv.DictReader(open(out / "comparison.csv", encoding="utf-8"))}
+    rows = {r["sample"]: r for r in read_comparison(out / "comparison.csv")[0]}
     assert float(rows["Sample A: lot 2/after"]["total"]) == 2.0
 
 
@@ -398,8 +400,7 @@ def test_peer_study_comparison_matches_the_library(peer_study):
     from nakit.sorption.hysteresis import hysteresis
 
     out = peer_study.output
-    with open(out / "comparison.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_comparison(out / "comparison.csv")[0]
     assert [r["sample"] for r in rows] == list(PEER)  # one row per sample, in the study's order
     table = {r["sample"]: r for r in rows}
     no_loop = 0
@@ -490,8 +491,7 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
     from nakit.xrd import fit_peaks, identify_phases, read_cif, read_xrd, reference, refine_cell
 
     out = peer_study.output
-    with open(out / "comparison.csv", encoding="utf-8") as fh:
-        table = {r["sample"]: r for r in csv.DictReader(fh)}
+    table = {r["sample"]: r for r in read_comparison(out / "comparison.csv")[0]}
     ds = xr.open_dataset(out / "comparison.nc", engine="h5netcdf")
     rel = 1e-9
     compared = {}  # label -> headline keys compared with the library

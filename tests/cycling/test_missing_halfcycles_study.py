@@ -22,6 +22,7 @@ import xarray as xr
 from nakit import cycling
 from nakit.errors import NakitWarning, ParameterError
 from nakit.paperfigs import slug
+from nakit.study import read_comparison
 from tests.peer import peer_file
 from tests.reporttext import visible_text
 
@@ -197,7 +198,7 @@ def test_the_one_charge_cell_is_reported_without_a_complete_cycle(study, files):
     index = visible_text((study / "index.html").read_text(encoding="utf-8"))
     table = index[index.index("first charge capacity (mAh)"):]
     assert ONE_CHARGE in table and "785.9 ⚑" in table and NOT_COMPUTED in table
-    comparison = {r["sample"]: r for r in rows(study / "comparison.csv")}
+    comparison = {r["sample"]: r for r in read_comparison(study / "comparison.csv")[0]}
     assert comparison[ONE_CHARGE]["capacity_retention"] == ""
     assert float(comparison[ONE_CHARGE]["first_charge_capacity"]) == pytest.approx(charge, rel=1e-12)
 

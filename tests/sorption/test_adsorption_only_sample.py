@@ -20,6 +20,7 @@ from nakit.errors import CalculationError, ParameterError
 from nakit.sorption import get_branch, make_isotherm, read_isotherm
 from nakit.sorption.bet import area_bet, single_point_bet, single_point_flags
 from nakit.paths import data_dir
+from nakit.study import read_comparison
 from nakit.sorption.bjh import ADSORPTION_FALLBACK, bjh_branch_for, cavitation_flags, condensation_flags, psd_bjh
 from nakit.sorption.hysteresis import hysteresis, isotherm_type
 from nakit.sorption.isotherm import branches_present
@@ -192,8 +193,7 @@ def test_adsorption_only_sample_gets_a_flagged_adsorption_branch_bjh(runs):
     assert "apparent (BET-equivalent) area" in text
     assert "Traceback" not in text
 
-    with open(out / "comparison.csv", encoding="utf-8") as fh:
-        table = {r["sample"]: r for r in csv.DictReader(fh)}
+    table = {r["sample"]: r for r in read_comparison(out / "comparison.csv")[0]}
     assert float(table[ADS_ONLY]["bjh_peak_diameter"]) == pytest.approx(want.attrs["peak_diameter"], rel=1e-12)
     assert table[ADS_ONLY]["bjh_peak_diameter_flags"].startswith(ADSORPTION_FALLBACK)
     index = visible_text((out / "index.html").read_text(encoding="utf-8"))
