@@ -107,3 +107,43 @@ def test_huge_xrdml_intensity_is_refused_naming_point(tmp_path, parts, point):
         _read(path)
     assert info.value.field == "intensity" and f"data row {point + 1} " in info.value.reason
     assert info.value.path == str(path)
+
+
+def _xrdml_with_intensities(source, tmp_path, edit) -> Path:
+    text = source.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("<intensities")
+    opening, _, tail = rest.partition(">")
+    values, close, after = tail.partition("</intensities>")
+    path = tmp_path / source.name
+    path.write_text(head + sep + opening + ">" + " ".join(edit(values.split())) + close + after, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("edit, said", [(lambda t: t[:98] + t[99:], "195 values"),
+                                        (lambda t: t[:98] + [t[98]] + t[98:], "197 values")])
+def test_xrdml_value_lost_or_added_is_refused(tmp_path, edit, said):
+    """Item 7: empyrean.xrdml states 30.05-41.75 deg and 196 intensities (step 0.06); one deleted or doubled
+    value re-spread every position after it (195 points step 0.0603093)."""
+    source = peer_file("xrd", "xylib", "empyrean.xrdml")
+    intact = _read(source)
+    assert intact.sizes["two_theta"] == 196
+    np.testing.assert_allclose(np.diff(intact["two_theta"].values), 0.06, atol=1e-12)
+    with pytest.raises(InvalidDataError) as info:
+        _read(_xrdml_with_intensities(source, tmp_path, edit))
+    assert said in info.value.reason and "196 points 0.06 deg apart" in info.value.reason
+    assert info.value.field == "scan 0 <intensities>"
+
+
+def test_uxd_2thetacounts_block_without_counts_is_refused(tmp_path):
+    """Item 8: BT86_.UXD's _2THETACOUNTS block with its counts column deleted was read as counts equal to the
+    angles (3.0, 3.0156 ...) on _START/_STEPSIZE."""
+    source = peer_file("xrd", "xylib", "BT86_.UXD")
+    lines = source.read_bytes().decode("latin-1").splitlines(keepends=True)
+    start = next(i for i, ln in enumerate(lines) if ln.strip() == "_2THETACOUNTS") + 1
+    lines[start:] = [ln.split("\t")[0].rstrip("\r\n") + ln[len(ln.rstrip("\r\n")):] for ln in lines[start:]]
+    path = tmp_path / source.name
+    path.write_bytes("".join(lines).encode("latin-1"))
+    with pytest.raises(FileFormatError) as info:
+        _read(path)
+    assert info.value.field == "_2THETACOUNTS" and info.value.line == start + 1 and info.value.path == str(path)
+    assert _read(source)["intensity"].values[0] == 187

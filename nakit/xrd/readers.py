@@ -1186,6 +1186,12 @@ def _parse_uxd(data: bytes, path) -> list[_Scan]:
     def flush():
         arr = _numeric_rows(block, path, first_line=block_start, min_cols=1,
                             ends_with_newline=ends or block_start + len(block) - 1 < len(lines))
+        if arr.shape[1] == 1 and kind.startswith(("_2THETA", "_THETA")):
+            # the block's key names an angle column before the counts: one column is the angles with the
+            # counts lost (or the counts with the angles lost), never a scan to read on _START/_STEPSIZE
+            raise FileFormatError(path, f"the data block {kind} holds one column, but its key names two (the angle, "
+                                  "then the counts): a column is missing; expected 'angle<TAB>counts' rows, or a "
+                                  "_COUNTS block for counts alone", line=block_start, field=kind)
         if arr.shape[1] == 1:
             try:
                 x = _steps(float(keys["_START"]), float(keys["_STEPSIZE"]), arr.shape[0])
@@ -1504,7 +1510,8 @@ def _xrdml_point_lists(dp) -> list[tuple[str, int]]:
 
     Each says how many points the scan has, as the intensities do. A scan stated by
     ``startPosition``/``endPosition`` alone states no count (nor step): its step is taken from the
-    number of intensities, and nothing in the file can tell an intensity lost or added.
+    number of intensities, checked only against the round step a count one or two away would give
+    (:func:`_check_xrdml_step`).
     """
     lists = [(f"<positions axis={p.get('axis')!r}><listPositions>", p.findtext("listPositions"))
              for p in dp.findall("positions")]
@@ -1566,6 +1573,7 @@ def _xrdml_positions(pos, n: int, path, k: int) -> np.ndarray:
                 f"{path}: scan {k}'s 2Theta <startPosition> {a:g} is above its <endPosition> {b:g}: read as a scan "
                 f"measured downwards, from {a:g} to {b:g} {unit}; if it was not, the positions are wrong"),
                 stacklevel=5)
+        _check_xrdml_step(pos, a, b, n, path, k)
         x = np.linspace(a, b, n)
     if unit == "rad":
         if x.size and np.nanmax(np.abs(x)) > np.pi:
@@ -1574,6 +1582,46 @@ def _xrdml_positions(pos, n: int, path, k: int) -> np.ndarray:
                                   field="<positions> unit")
         x = np.degrees(x)
     return x
+
+
+#: points either side of an XRDML scan's count among which a round step is looked for
+_XRDML_COUNT_SLIP = 2
+
+
+def _round_step(span: float, n: int, resolution: float) -> float | None:
+    """The step of ``n`` points over ``span`` when it is round (4 significant figures: 0.06, 0.0167, 0.013)
+    within what the positions as written allow (``resolution``: one unit of their last decimal), else None."""
+    if n < 2 or span == 0:
+        return None
+    step = span / (n - 1)
+    rounded = float(f"{step:.3e}")
+    return rounded if abs(rounded * (n - 1) - span) <= resolution else None
+
+
+def _check_xrdml_step(pos, start: float, end: float, n: int, path, k: int) -> None:
+    """Refuse an XRDML scan, stated by start and end alone, whose intensities are one or two more or fewer
+    than its positions imply.
+
+    Such a scan states no step: its positions are spread evenly over start-end by the number of
+    intensities, so one value lost or added shifts every 2theta after it, without a word. Steps are
+    set round (0.02, 0.06 deg); when the count read gives no round step but a count at most
+    :data:`_XRDML_COUNT_SLIP` away does (empyrean.xrdml: 196 points over 30.05-41.75 deg step 0.06;
+    with one value deleted 195 would step 0.0603093), the intensities were edited. A scan whose
+    step is not round (a continuous scan's 0.0167113) cannot be checked so and is read as written.
+    """
+    texts = [(pos.findtext(tag) or "").strip() for tag in ("startPosition", "endPosition")]
+    decimals = max((len(t.partition(".")[2]) if "e" not in t.lower() else 0) for t in texts)
+    resolution = 10.0 ** -decimals
+    span = end - start
+    if _round_step(span, n, resolution) is not None:
+        return
+    for m in sorted(range(n - _XRDML_COUNT_SLIP, n + _XRDML_COUNT_SLIP + 1), key=lambda m: abs(m - n)):
+        if m != n and (step := _round_step(span, m, resolution)) is not None:
+            raise InvalidDataError(
+                path, f"scan {k}: <intensities> holds {n} values, but its 2Theta <startPosition> {texts[0]} and "
+                      f"<endPosition> {texts[1]} fit {m} points {step:g} deg apart ({n} would step "
+                      f"{span / (n - 1):.7g} deg, no round step): {abs(m - n)} value(s) {'lost' if m > n else 'added'}, "
+                      "which shifts every 2theta after the edit", field=f"scan {k} <intensities>")
 
 
 def _parse_brml(data: bytes, path) -> list[_Scan]:
