@@ -22,6 +22,8 @@ without the covariance and propagated uncertainties model selection does not use
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import xarray as xr
 
@@ -216,8 +218,9 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
     Returns
     -------
     list of (Band, (lo, hi))
-        By centre: the band (named ``band <centre>``, the peak's width as start value) and its
-        fitting window, centre +/- max(3 FWHM, 15 cm-1). Empty when no peak stands out.
+        By centre: the band (named ``band <centre>``, the peak's width as start value, its centre
+        bounded to about +/- max(FWHM, 5 cm-1)) and its fitting window, centre +/- max(3 FWHM,
+        15 cm-1). Empty when no peak stands out. :func:`fit_prominent` fits them.
     """
     from scipy.signal import find_peaks
 
@@ -237,8 +240,81 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
     for k in sorted(np.argsort(props["prominences"])[::-1][:max_bands], key=lambda k: x[idx[k]]):
         centre, fwhm = float(x[idx[k]]), float(props["widths"][k] * step)
         half = max(3 * fwhm, 15.0)
-        band = Band(f"band {centre:.0f}", centre, "lorentzian", tolerance=max(fwhm, 5.0), fwhm=max(fwhm, 2 * step))
+        band = Band(f"band {centre:.0f}", centre, "lorentzian", bounds=_centre_bounds(centre, max(fwhm, 5.0)),
+                    fwhm=max(fwhm, 2 * step))
         out.append((band, (centre - half, centre + half)))
+    return out
+
+
+def fit_prominent(spectrum, found: list[tuple[Band, tuple[float, float]]], *,
+                  background: str | None = "linear") -> list:
+    """Fit the peaks :func:`prominent_bands` found: together where their windows overlap, each band
+    named by its fitted centre.
+
+    A peak fitted alone in a window that holds a neighbour's tail takes the tail into its own
+    profile or background: polystyrene's 1032 cm-1 band, fitted alone beside the ten times
+    stronger 1001 cm-1 band, got no uncertainty (singular covariance), and on a WITec spectrum it
+    came out 388 cm-1 wide with no height. Peaks whose windows overlap are therefore one fit, in
+    the union of their windows (their neighbours modelled); the others are fitted alone.
+
+    A peak is found where the (noisy) data peak, and the fit moves it: "band 607" came out at
+    601.5 cm-1. The bands are first fitted without uncertainties (the least-squares path of
+    :func:`~nakit.raman.fitting.fit_bands_raw`), named ``band <fitted centre>`` and fitted
+    again from there with the same bounds, so the name is the reported centre to the cm-1.
+
+    Parameters
+    ----------
+    spectrum
+        The spectrum :func:`prominent_bands` searched (a Dataset or DataArray over ``raman_shift``).
+    found
+        Its result: ``(band, (lo, hi))`` per peak.
+    background
+        The background of every fit (see :func:`~nakit.raman.fitting.fit_bands`).
+
+    Returns
+    -------
+    list of BandFit
+        One per group of overlapping windows, by position; a fit's ``bands`` are that group's.
+    """
+    from .fitting import _spectrum, fit_bands
+
+    fits = []
+    for bands, window in _overlapping(found):
+        da = _spectrum(spectrum, window)
+        x, y = sorted_by(da["raman_shift"].values.astype(float), da.values.astype(float))
+        first = _selection_fit(x, y, bands, background)
+        if first is not None:
+            bands = _named_by_centre(bands, first[1])
+        fit = fit_bands(spectrum, bands, window=window, background=background)
+        final = _named_by_centre(bands, list(zip(fit.table["center"], fit.table["fwhm"])))
+        if [b.name for b in final] != [b.name for b in bands]:  # a centre at x.5 rounded the other way: once more
+            fit = fit_bands(spectrum, final, window=window, background=background)
+        fits.append(fit)
+    return fits
+
+
+def _overlapping(found) -> list[tuple[list[Band], tuple[float, float]]]:
+    """The peaks grouped where their windows overlap (chains included), each group with the union of its windows."""
+    groups: list[tuple[list[Band], tuple[float, float]]] = []
+    for band, (lo, hi) in sorted(found, key=lambda bw: bw[1][0]):
+        if groups and lo <= groups[-1][1][1]:
+            members, (g_lo, g_hi) = groups[-1]
+            groups[-1] = (members + [band], (g_lo, max(g_hi, hi)))
+        else:
+            groups.append(([band], (lo, hi)))
+    return [(sorted(members, key=lambda b: b.center), window) for members, window in groups]
+
+
+def _named_by_centre(bands: list[Band], fitted: list[tuple[float, float]]) -> list[Band]:
+    """``bands`` started at their fitted centres and widths, inside their own bounds, and named by
+    those centres (to 0.1 cm-1 where two would share a whole number)."""
+    digits = 0 if len({round(c) for c, _ in fitted}) == len(fitted) else 1
+    out = []
+    for b, (c, w) in zip(bands, fitted):
+        lo, hi = b.center_bounds
+        c = float(np.clip(c, lo, hi))
+        out.append(replace(b, name=f"band {c:.{digits}f}", center=c, bounds=(lo, hi),
+                           fwhm=float(np.clip(w, *b.fwhm_bounds))))
     return out
 
 
@@ -264,13 +340,16 @@ def _selection_fit(x: np.ndarray, y: np.ndarray, bands: list[Band],
 
 
 def _band(center: float, fwhm: float, shape: str, step: float, name: str) -> Band:
-    half = max(fwhm, 3 * step)
-    # bounds on a 0.1 cm-1 grid: readable, and never exactly symmetric about a start value
-    # taken from a previous fit (lmfit's bounded transform then sits at its origin, where
-    # MINPACK's finite-difference step can leave the centre's column of the Jacobian zero)
-    bounds = (np.floor((center - half) * 10) / 10, np.ceil((center + half) * 10) / 10 + 0.05)
-    return Band(name, center, shape=shape, fwhm=fwhm, bounds=(float(bounds[0]), float(bounds[1])),
+    return Band(name, center, shape=shape, fwhm=fwhm, bounds=_centre_bounds(center, max(fwhm, 3 * step)),
                 fwhm_bounds=(min(0.5, fwhm), max(400.0, 2 * fwhm)))
+
+
+def _centre_bounds(center: float, half: float) -> tuple[float, float]:
+    """About ``center +/- half`` on a 0.1 cm-1 grid: readable, and never exactly symmetric about the
+    start value (lmfit's bounded transform then sits at its origin, where MINPACK's finite-difference
+    step can leave the centre's column of the Jacobian zero: polystyrene's 1032 cm-1 band, started
+    at a found peak's position midway between its bounds, never moved and had no uncertainty)."""
+    return float(np.floor((center - half) * 10) / 10), float(np.ceil((center + half) * 10) / 10 + 0.05)
 
 
 def _arrays(spectrum, y) -> tuple[np.ndarray, np.ndarray]:
