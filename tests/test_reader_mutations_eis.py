@@ -77,3 +77,73 @@ def test_gamry_appended_indented_total_row_is_refused_by_its_point_number(tmp_pa
     total = "\t" + "\t".join(["9999"] * (len(lines[end - 1].split("\t")) - 1))
     bad = _write(tmp_path, "drift-corrected-data.dta", lines[:end] + [total] + lines[end:])
     _refused(bad, end + 1, r"field 'Pt': the ZCURVE table's point number Pt goes from 54 to 9999")
+
+
+# ------------------------------------------------------------------ EC-Lab .mpt: items 2 and 6 -----
+
+def _set_field(lines: list[str], line: int, column: int, value: str) -> list[str]:
+    """``lines`` with the tab-separated field ``column`` of the 1-based ``line`` replaced."""
+    out = list(lines)
+    fields = out[line - 1].split("\t")
+    fields[column] = value
+    out[line - 1] = "\t".join(fields)
+    return out
+
+
+def _mpt_rows(path) -> tuple[list[str], int, int]:
+    """The file's lines, its header count (the line of the column names) and its last data line."""
+    lines = _lines(path)
+    n_header = int(lines[1].split(":")[1])
+    last = max(i for i, ln in enumerate(lines) if ln.strip()) + 1
+    return lines, n_header, last
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("parts, line", [(("pyimpspec", "data.mpt"), 83), (("yadg", "peis.mpt"), 87)])
+def test_mpt_frequency_jumping_up_is_refused_not_split(tmp_path, parts, line):
+    """The audit: 1e300 Hz on one row read pyimpspec's data.mpt and yadg's peis.mpt as two loops;
+    any corrupt frequency above the one before does the same (here 5e5 Hz, within every bound)."""
+    src = peer_file("echem", *parts)
+    assert "loop" not in read_eis(src).dims
+    bad = _write(tmp_path, parts[1], _set_field(_lines(src), line, 0, "5.0000000E+005"))
+    _refused(bad, line, rf"field 'freq/Hz': freq/Hz steps back from .* Hz \(line {line - 1}\) to 500000 Hz at line "
+                        rf"{line}, against the sweep's direction, starting a new sweep that the file does not state")
+
+
+@pytest.mark.peer
+def test_mpt_shuffled_rows_are_refused_not_read_as_12_loops(tmp_path):
+    src = peer_file("echem", "pyimpspec", "data.mpt")  # its time column is all 0: no clock to catch it
+    lines, n_header, last = _mpt_rows(src)
+    rows = lines[n_header:last]
+    order = np.random.default_rng(1).permutation(len(rows))
+    shuffled = [rows[k] for k in order]
+    f = np.array([float(r.split("\t")[0]) for r in shuffled])
+    step = np.sign(np.diff(f))
+    first_turn = n_header + 1 + int(np.flatnonzero(step != step[0])[0]) + 1  # a sweep steps one way only
+    bad = _write(tmp_path, "data.mpt", lines[:n_header] + shuffled + lines[last:])
+    err = _refused(bad, first_turn, "freq/Hz steps back")
+    assert err.field == "freq/Hz"
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("parts", [("pyimpspec", "data.mpt"), ("yadg", "peis.mpt")])
+def test_mpt_appended_total_row_is_refused_as_a_summary_row(tmp_path, parts):
+    src = peer_file("echem", *parts)
+    lines, n_header, last = _mpt_rows(src)
+    width = len(lines[n_header - 1].rstrip("\t").split("\t"))
+    total = "\t".join(["9999"] * width) + "\t"
+    bad = _write(tmp_path, parts[1], lines[:last] + [total] + (lines[last:] or [""]))
+    _refused(bad, last + 1, rf"the last row, 9999 Hz after .* Hz \(line {last}\), is alone in a new sweep that the "
+                            "file does not state: a summary or total row")
+
+
+@pytest.mark.peer
+def test_mpt_stated_loops_read_as_before_and_a_step_back_inside_one_is_refused(tmp_path):
+    src = peer_file("echem", "yadg", "peis.issue_149.mpt")
+    ds = read_eis(src)
+    assert dict(ds.sizes) == {"loop": 4, "frequency": 21}
+    assert ds.attrs["source_loop_detection"] == "header loop table, frequency sweep restarts"
+    # row 50 (line 124) lies in the header's loop 2 (rows 42-62); its frequency set above the sweep's start
+    bad = _write(tmp_path, "peis.issue_149.mpt", _set_field(_lines(src), 124, 0, "3.0000000E+005"))
+    _refused(bad, 124, "to 300000 Hz at line 124, against the sweep's direction, starting a new sweep inside loop 2 "
+                       "of the header's loop table")

@@ -17,7 +17,12 @@ Both give the spectrum Dataset of :mod:`nakit.eis.spectra`. What is read
   the ``z cycle`` column EC-Lab writes in sequences; and a new sweep wherever the frequency
   jumps back against the sweep direction or follows rows of another technique (a technique
   loop of a sequence may hold several sweeps). Several sweeps give a ``loop`` dimension;
-  ``source_loop_detection`` lists the rules applied.
+  ``source_loop_detection`` lists the rules applied. A frequency jumping back is a new sweep
+  only where the file states one (rows of another technique, a new loop of the table, the z
+  cycle or cycle number counter stepping on by one, or ``nc cycles`` repeats in the settings
+  with the sweep starting again where the first did); elsewhere, inside a stated loop or in a
+  file that states none, it is refused naming its line (:func:`_refuse_unstated_sweeps`): a
+  corrupt frequency, rows out of order, or a total row appended to the table.
 * **Locale.** Decimal commas (EC-Lab under a German or French Windows) are recognised from
   the data rows.
 
@@ -39,7 +44,7 @@ import xarray as xr
 
 from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table
 from ..datamodel import file_provenance
-from ..errors import FileFormatError
+from ..errors import FileFormatError, InvalidDataError
 from ..textio import COMPRESSION_SUFFIXES
 from .spectra import sweeps_dataset
 
@@ -49,6 +54,9 @@ _LOOP_LINE = re.compile(r"^Loop\s+(\d+)\s+from point number\s+(\d+)\s+to\s+(\d+)
 
 # EC-Lab quantities (names as nakit.biologic splits them; their units checked there, ECLAB_UNITS)
 FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE = "freq", "Re(Z)", "-Im(Z)", "|Z|", "Phase(Z)", "time", "z cycle"
+CYCLE = "cycle number"
+# the technique's own repeat count in the settings block ("nc cycles  0  0  3": one value per step)
+_REPEATS_LINE = re.compile(r"^nc cycles\s+(.*)$")
 
 
 def _not_impedance(path, what: str) -> FileFormatError:
@@ -109,7 +117,7 @@ def _runs(values: np.ndarray) -> np.ndarray:
 
 def _columns(df) -> dict[str, np.ndarray]:
     """The impedance-related columns of a :mod:`nakit.biologic` table (whose units it checked)."""
-    return {name: np.asarray(df[name], dtype=float) for name in (FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE)
+    return {name: np.asarray(df[name], dtype=float) for name in (FREQ, RE, MINUS_IM, MOD, PHASE, TIME, ZCYCLE, CYCLE)
             if name in df.columns}
 
 
@@ -168,10 +176,66 @@ def _refuse_bad_frequencies(path, f: np.ndarray, is_eis: np.ndarray, row_lines) 
                               field="freq/Hz", **where)
 
 
-def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument):
+def _stated_by(i: int, p: int, f, columns, loop_label, repeats: bool) -> str | None:
+    """What in the file states that impedance row ``i`` begins a new sweep after row ``p`` (the
+    previous impedance row), or None. EC-Lab marks each: rows of another technique between
+    them, a new loop of the header's table (or the .mpr's loop module), its z cycle or cycle
+    number counter stepping on by one, or, for a technique set to repeat (``nc cycles`` > 0 in
+    the settings), a sweep starting again where the file's first one started."""
+    if i != p + 1:
+        return "rows of another technique"
+    if loop_label is not None and loop_label[i] != loop_label[p]:
+        return "loop table"
+    for counter in (ZCYCLE, CYCLE):
+        if counter in columns and columns[counter][i] == columns[counter][p] + 1:
+            return f"{counter} column"
+    if repeats and abs(f[i] / f[np.flatnonzero(f > 0)[0]] - 1) < 0.01:
+        return "technique repeats (nc cycles)"
+    return None
+
+
+def _refuse_unstated_sweeps(path, f, is_eis, restart, columns, loop_label, repeats: bool, row_lines) -> set[str]:
+    """Refuse a new sweep (the frequency stepping back against the sweep's direction) that the
+    file does not state (:func:`_stated_by`), naming its line; return the statements used.
+
+    Splitting at every such step read one corrupt frequency (pyimpspec's data.mpt with 1e300 Hz
+    on one row) as two loops, shuffled rows as 12, and a total row appended to the table (9999 in
+    every column) as a one-point loop, all without a word, and ``select_loop(ds, "last")`` fitted
+    the fragment. A step back inside a sweep the file states is no measurement EC-Lab makes. A
+    last row alone in its sweep is named as what it most likely is, a summary row; it is refused
+    rather than dropped, like every other damaged row, so no reader edits a file's content."""
+    rows = np.flatnonzero(is_eis)
+    starts = np.flatnonzero(np.diff(restart[rows]) != 0) + 1
+    used = set()
+    for k in starts.tolist():
+        i, p = int(rows[k]), int(rows[k - 1])
+        stated = _stated_by(i, p, f, columns, loop_label, repeats)
+        if stated is not None:
+            used.add(stated)
+            continue
+        where, said = _where(i, row_lines)
+        inside = "" if loop_label is None else f" inside loop {int(loop_label[i])} of the header's loop table"
+        if k == rows.size - 1:
+            why = (f"the last row, {f[i]:g} Hz after {f[p]:g} Hz ({_where(p, row_lines)[1]}), is alone in a new "
+                   f"sweep{inside} that the file does not state: a summary or total row appended to the table "
+                   "(or an edited last frequency), not a measurement point")
+        else:
+            why = (f"freq/Hz steps back from {f[p]:g} Hz ({_where(p, row_lines)[1]}) to {f[i]:g} Hz at {said}, "
+                   f"against the sweep's direction, starting a new sweep{inside} that the file does not state: a "
+                   "corrupt or edited frequency, or rows out of order")
+        raise InvalidDataError(path, f"{why}. EC-Lab marks every new sweep (rows of another technique, the header's "
+                                     "loop table, its z cycle or cycle number counter stepping by one, or the "
+                                     "technique's nc cycles repeats), and none does here; expected the rows as EC-Lab "
+                                     "wrote them", field="freq/Hz", **where)
+    return used
+
+
+def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument, repeats: bool = False):
     f, z, is_eis, used = impedance_from_columns(columns, path, what)
     _refuse_time_going_back(path, columns.get(TIME), row_lines)  # first: a zeroed block is damaged records
     _refuse_bad_frequencies(path, f, is_eis, row_lines)
+    restart = loops_from_restarts(f, is_eis)
+    statements = _refuse_unstated_sweeps(path, f, is_eis, restart, columns, loop_label, repeats, row_lines)
     # Every rule that applies splits the rows: a technique loop of a sequence may hold several
     # sweeps, and EC-Lab's z cycle counter separates sweeps that a restart alone might not.
     keys, rules = [], []
@@ -181,8 +245,10 @@ def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instru
     if ZCYCLE in columns:
         keys.append(columns[ZCYCLE])
         rules.append("z cycle column")
-    keys.append(loops_from_restarts(f, is_eis).astype(float))
+    keys.append(restart.astype(float))
     rules.append("frequency sweep restarts")
+    # the statements that told restarts apart where no splitting rule above did
+    rules += sorted(statements & {"cycle number column", "technique repeats (nc cycles)"})
     loop_label = _runs(np.unique(np.stack(keys, axis=1), axis=0, return_inverse=True)[1].ravel())
     detection = ", ".join(rules)
     keep = np.flatnonzero(is_eis)
@@ -246,8 +312,10 @@ def read_biologic_mpt(path: str | os.PathLike) -> xr.Dataset:
     if len(loops) > 1:
         loop_label = _loops_from_table(loops, len(df), path, first_line)
         detection = "header loop table"
+    repeats = [_REPEATS_LINE.match(ln.strip()) for ln in meta.get("header", "").splitlines()]
+    repeats = any(tok.isdigit() and int(tok) > 0 for m in repeats if m for tok in m.group(1).split())
     return _assemble(path, "biologic_mpt", columns, what, loop_label, detection, row_lines,
-                     {"technique": technique or None, "acquisition_start": meta.get("start")})
+                     {"technique": technique or None, "acquisition_start": meta.get("start")}, repeats)
 
 
 # ---------------------------------------------------------------- .mpr ---------------------------

@@ -190,9 +190,10 @@ def test_mpt_huge_header_count_is_refused_without_allocating(tmp_path):
     assert info.value.line == 2
 
 
-def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None):
+def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None, counted=True):
     """peis.mpt with its sweep repeated (optionally at shifted frequencies or cut short), the
-    repeat 100 s later (EC-Lab's clock runs forward)."""
+    repeat 100 s later (EC-Lab's clock runs forward) and, when ``counted``, with its cycle
+    number one on (EC-Lab's statement of a new loop)."""
     lines = _mpt_lines()
     head, rows = lines[:70], lines[70:]
     second = []
@@ -200,6 +201,7 @@ def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None):
         parts = ln.split("\t")
         parts[0] = f"{float(parts[0]) * second_f_scale:.7E}"
         parts[5] = f"{float(parts[5]) + 100.0!r}"  # time/s
+        parts[10] = f"{float(parts[10]) + counted:.15E}"  # cycle number
         second.append("\t".join(parts))
     if loop_table:
         extra = ["Number of loops : 2", f"Loop 0 from point number 0 to {len(rows) - 1}",
@@ -212,7 +214,7 @@ def _two_sweeps_mpt(tmp_path, second_f_scale=1.0, loop_table=False, stop=None):
 
 def test_mpt_sweeps_found_by_restart_or_loop_table(tmp_path):
     single = read_eis(peer_file("echem", "yadg", "peis.mpt"))
-    for table, detection in ((False, "frequency sweep restarts"),
+    for table, detection in ((False, "frequency sweep restarts, cycle number column"),
                              (True, "header loop table, frequency sweep restarts")):
         path, _ = _two_sweeps_mpt(tmp_path, loop_table=table)
         ds = read_eis(path)
@@ -222,6 +224,10 @@ def test_mpt_sweeps_found_by_restart_or_loop_table(tmp_path):
             np.testing.assert_array_equal(impedance_of(spectrum), impedance_of(single))
     path, _ = _two_sweeps_mpt(tmp_path, loop_table="lie")
     with pytest.raises(FileFormatError, match="Loop 1 from point number 32 to 64.*truncated"):
+        read_eis(path)
+    # a restart that neither a loop table nor the cycle counter states is no new sweep EC-Lab wrote
+    path, _ = _two_sweeps_mpt(tmp_path, counted=False)
+    with pytest.raises(FileFormatError, match="line 103, field 'freq/Hz': freq/Hz steps back .* not state"):
         read_eis(path)
 
 
