@@ -656,6 +656,43 @@ def absolute_inputs(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
     return out
 
 
+def entry_key_problem(declared: Mapping[str, Parameter], name: str, value: Any, notebook: str) -> str | None:
+    """Why ``name``, given as a parameter of ``notebook`` (its stem), is refused when it is no parameter but a
+    key of each entry of a list-of-dict parameter (``-p wavelength Cu`` where ``wavelength`` belongs to
+    each of ``samples``): where it goes, shown in YAML with ``value``. None when it is no such key.
+
+    "unknown parameter 'wavelength' (known: ...)" sent the user looking for a parameter that is not there:
+    a per-sample value has one place per sample, a parameter file's (or a study's) sample entries.
+    """
+    import yaml
+
+    from .paths import NOTEBOOKS
+
+    if name in declared or (closest(name, declared) and name not in _entry_keys(declared)):
+        return None  # a parameter, or a typo of one (its own message names it)
+    keys = _entry_keys(declared)
+    key = name if name in keys else _closest_name(name, list(keys))  # (a typo of a key: wavelenght)
+    if key is None:
+        return None
+    owner = keys[key]
+    shown = yaml.safe_dump(value, default_flow_style=True, width=1000).strip().removesuffix("...").strip()
+    entry = ", ".join(f"{k}: ..." for k, required in owner.keys.items() if required and k != key)
+    entry = ", ".join(filter(None, [entry, f"{key}: {shown}"]))
+    technique = next((t for t, stem in NOTEBOOKS.items() if stem == notebook), None)
+    study = (f" (in a study: samples: [{{label: ..., {technique}: {{file: ..., {key}: {shown}}}}}])"
+             if technique and "label" in owner.keys else "")
+    whose = f"a key of each entry of {owner.name!r}, one value per sample"
+    what = (f"{name!r} is not a parameter of {notebook} but {whose}" if key == name else
+            f"{name!r} is not a parameter of {notebook} (did you mean {key!r}, {whose}?)")
+    return (f"{what}: give it there, in a parameter file (nakit run {notebook} -f params.yaml) holding "
+            f"{owner.name}: [{{{entry}}}, ...]{study}")
+
+
+def _entry_keys(declared: Mapping[str, Parameter]) -> dict[str, Parameter]:
+    """Each entry key of the list-of-dict parameters (``samples``) -> its parameter."""
+    return {k: p for p in declared.values() if p.keys is not None for k in p.keys}
+
+
 def absolute_path_values(declared: Mapping[str, Parameter], params: Mapping[str, Any], base: Path) -> dict[str, Any]:
     """``params`` with each value given as a file path to a parameter whose ``one of:`` allows ``path``
     (:func:`takes_path`) made absolute against ``base``, the folder the user wrote it from (a relative
