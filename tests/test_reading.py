@@ -81,9 +81,8 @@ def test_a_text_no_reader_accepts_gets_every_readers_reason(tmp_path):
 
 def test_a_fact_says_what_a_file_was_meant_as(tmp_path):
     """yadg's scan with its rows out of order: the XRD reader refuses it. Given a wavelength that
-    refusal is the answer, not five readers' reasons; shuffled, the Raman reader would take it
-    for a 5-80 cm-1 spectrum: given a wavelength, XRD's refusal again; given nothing, nakit asks
-    which it is."""
+    refusal is the answer, not five readers' reasons; shuffled, given a wavelength, XRD's refusal
+    again; given nothing, the Raman reader refuses it too (its shifts out of order), and both say why."""
     rows = peer_file("xrd", "yadg", "210520step1_30min.xy").read_text().splitlines()
     path = tmp_path / "merged.xy"
     path.write_text("\n".join(rows[2000:] + rows[:2000]) + "\n")
@@ -95,8 +94,9 @@ def test_a_fact_says_what_a_file_was_meant_as(tmp_path):
     path.write_text("\n".join(np.random.default_rng(1).permutation(rows)) + "\n")
     with pytest.raises(FileFormatError, match="angles are not monotonic"):
         nakit.read(path, wavelength="Cu")
-    with pytest.raises(FileFormatError, match="from 5.00836 to 80.0085: a Raman spectrum in cm-1 or a diffraction "
-                                              "scan in degrees 2theta, and nothing in the file says which"):
+    # shuffled, the Raman reader refuses it too (a spectrometer writes its pixels in order): both reasons
+    with pytest.raises(FileFormatError, match="(?s)xrd: line 3: angles are not monotonic.*raman: line 2, field "
+                                              "'raman_shift': .* does not follow"):
         nakit.read(path)
 
 
@@ -522,7 +522,7 @@ def test_a_wrong_value_under_an_assumed_reading_is_one_reason_among_the_readers(
     x = np.r_[np.arange(100.0, 150.0), 149.0]
     spectrum = tmp_path / "spectrum.txt"
     spectrum.write_text("".join(f"{a:g}\t{1 + a:g}\n" for a in np.sort(x)), encoding="utf-8")
-    with pytest.raises(FileFormatError, match=r"each reader's reason:(.|\n)*  raman: field 'raman_shift': read as Raman "
+    with pytest.raises(FileFormatError, match=r"each reader's reason:(.|\n)*  raman: line 51, field 'raman_shift': read as Raman "
                                               r"shift and intensity \(no header names the columns\): repeated Raman "
                                               r"shift 149 cm-1"):
         nakit.read(spectrum)

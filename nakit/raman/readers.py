@@ -36,8 +36,8 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
-from ..textio import (TextFile, check_last_row, check_last_value, decode, first_column_technique, parse_number,
-                      read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+from ..textio import (FLOAT32_MAX, TextFile, check_last_row, check_last_value, decode, first_column_technique,
+                      parse_number, read_bytes, read_text_lines, refuse_beyond, sniff_decimal_and_delimiter)
 from ..sheets import is_table, table_lines
 from .saturation import SATURATION_ATTR, clipped_ranges
 
@@ -193,12 +193,14 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
         table = _numeric_rows(path, body, ncols=2, ends_with_newline=ends)
         shift, intensity, extra = table[:, 0], table[:, 1], {}
         dims: tuple[str, ...] = ()
+        shift_lines = [i for i, _ in body]
     else:
         shift = _numeric_cells(path, body[0][0], body[0][1].split("\t")[n_blank:])
         table = _numeric_rows(path, body[1:], ncols=n_blank + shift.size, ends_with_newline=ends)
         if table.shape[0] == 0:
             raise FileFormatError(path, "a spectral axis row but no spectra below it", line=body[0][0] + 1)
         pos, intensity = table[:, :n_blank], table[:, n_blank:]
+        shift_lines = [body[0][0]] * shift.size
         if n_blank == 1:
             dims, extra = ("point",), {"position": ("point", pos[:, 0], {"units": _axis_unit(keys, 2)})}
         elif n_blank == 2:
@@ -215,7 +217,7 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
         accumulations=_maybe_number(keys.get("accumulations")),
         acquisition_time_s=_maybe_number(keys.get("acq_time_s")),
     )
-    ds = _dataset(path, shift, intensity, dims, units, extra)
+    ds = _dataset(path, shift, intensity, dims, units, extra, lines=shift_lines)
     ds.attrs.update(file_provenance(path, "horiba-labspec6-txt", **instrument))
     return ds
 
@@ -239,7 +241,7 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
     body = [(i, ln) for i, ln in enumerate(lines[idx + 1:], start=idx + 2) if ln.strip()]
     table = _numeric_rows(path, body, ncols=len(names), ends_with_newline=text.ends_with_newline)
     if len(names) == 2:
-        ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
+        ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {}, lines=[i for i, _ in body])
     else:
         pos = table[:, :-2]
         n_pos = np.unique(pos, axis=0).shape[0]
@@ -257,7 +259,7 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
             dims, extra, inten = _grid(p[:, names.index("x")], p[:, names.index("y")], block[:, :, -1], "um", path)
         else:
             dims, extra, inten = ("point",), {names[0]: ("point", p[:, 0], {"units": ""})}, block[:, :, -1]
-        ds = _dataset(path, shift, inten, dims, "counts", extra)
+        ds = _dataset(path, shift, inten, dims, "counts", extra, lines=[i for i, _ in body[:n]])
     ds.attrs.update(file_provenance(path, "renishaw-wire-txt"))
     return ds
 
@@ -279,7 +281,7 @@ def read_rruff(path: str | os.PathLike) -> xr.Dataset:
         raise FileFormatError(path, "no '##KEY=value' header: not an RRUFF file", line=1)
     # without its ##END= line an RRUFF file was cut: its last row must then look complete
     table = _numeric_rows(path, body, ncols=2, ends_with_newline=ended or text.ends_with_newline)
-    ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {})
+    ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {}, lines=[i for i, _ in body])
     ds.attrs.update(file_provenance(path, "rruff-txt", **{_attr_key(k): v for k, v in header.items()}))
     return ds
 
@@ -348,7 +350,7 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
     else:
         _refuse_foreign_axis(path, x, laser_wavelength)
     try:
-        ds = _dataset(path, x, table[:, 1], (), "counts", {})
+        ds = _dataset(path, x, table[:, 1], (), "counts", {}, lines=[i for i, _ in body])
     except InvalidDataError as exc:
         if names:
             raise
@@ -440,6 +442,13 @@ def _numeric_rows(path, rows: list[tuple[int, str]], *, ncols: int, ends_with_ne
         out[k] = [parse_number(c, path=path, line=lineno, field=f"column {j + 1}", decimal=decimal)
                   for j, c in enumerate(cells)]
     if rows:
+        # shifts, positions and counts alike: no spectrometer writes a number beyond float32's range
+        with np.errstate(invalid="ignore"):
+            beyond = np.abs(out) > FLOAT32_MAX
+        if beyond.any():
+            j = int(np.argwhere(beyond)[0][1])
+            refuse_beyond(out[:, j], FLOAT32_MAX, path=path, field=f"column {j + 1}",
+                          lines=[lineno for lineno, _ in rows], why="no spectrometer writes a number beyond float32's range")
         check_last_row(split, path=path, ends_with_newline=ends_with_newline, line=rows[-1][0], decimal=decimal)
         if not ends_with_newline:
             check_last_value([r[-1] for r in split], path=path, line=rows[-1][0], column=ncols, decimal=decimal)
@@ -480,7 +489,9 @@ def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, pat
     return ("point",), coords, intensity
 
 
-def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
+def _dataset(path, shift, intensity, dims, units, extra, *, lines=None) -> xr.Dataset:
+    """The Dataset of a spectrum (or spectra) on ``shift`` in file order, ``lines`` the file line of each shift
+    (:func:`_check_axis`); returned on the ascending axis."""
     shift = np.asarray(shift, dtype=float)
     intensity = np.asarray(intensity, dtype=float)
     if shift.size < 2:
@@ -489,6 +500,7 @@ def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
         raise FileFormatError(path, f"{intensity.shape[-1]} intensities for {shift.size} shifts")
     if not np.all(np.isfinite(shift)):
         raise FileFormatError(path, "non-finite Raman shift values", field="raman_shift")
+    _check_axis(path, shift, lines)
     if np.min(shift) < -max(np.max(shift), ANTI_STOKES_MIN):
         # a Stokes spectrum whose shift was written 1/lambda_scattered - 1/lambda_laser: every band on the
         # negative side, none matched by a band library, and nothing said (a WITec axis starting at the laser
@@ -512,6 +524,57 @@ def _dataset(path, shift, intensity, dims, units, extra) -> xr.Dataset:
         {"intensity": ((*dims, "raman_shift"), intensity, {"units": units, "long_name": "Raman intensity"})},
         coords=coords, attrs={SATURATION_ATTR: clipped} if clipped.size else {},
     )
+
+
+#: cm-1: the largest Raman shift any spectrum can hold: a Stokes shift is below the laser's own wavenumber, and
+#: no Raman laser is shorter than 150 nm (:func:`_laser_nm`'s bound)
+RAMAN_SHIFT_MAX = 1e7 / 150.0
+#: how many times the axis' median step the last step may be: a spectrometer's pixels are spaced
+#: near evenly (the dispersion changes by a factor of two at most across a detector)
+PIXEL_STEP_SPREAD = 10.0
+
+
+def _check_axis(path, shift: np.ndarray, lines) -> None:
+    """Refuse a shift axis that no spectrometer writes, naming the line.
+
+    A shift beyond :data:`RAMAN_SHIFT_MAX` is refused. Every exporter writes a spectrum's pixels
+    in order (ascending, or descending as WiRE does), so an axis that turns back is refused, not
+    sorted: sorting hid a 1e30 shift moved to the axis' end, a LabSpec file whose columns were
+    swapped (the intensities read as the shift), rows shuffled. A row that breaks the order at the end
+    of the table is named as what it most likely is, a total or summary row appended to the data; it
+    is refused rather than dropped with a warning because nothing tells it apart from a last
+    point that was damaged, and removing the line makes the file readable at no cost.
+    """
+    at = (lambda k: None) if lines is None else (lambda k: int(lines[k]))
+    refuse_beyond(shift, RAMAN_SHIFT_MAX, path=path, field="raman_shift",
+                  lines=None if lines is None else list(lines),
+                  why="a Stokes shift is below the wavenumber of the laser, and no Raman laser is shorter than 150 nm")
+    if shift.size < 3 or (lines is not None and len(set(lines)) == 1 and np.all(np.diff(shift) != 0)
+                          and (np.all(np.diff(shift) > 0) or np.all(np.diff(shift) < 0))):
+        return
+    d = np.diff(shift)
+    rising = np.count_nonzero(d > 0) >= np.count_nonzero(d < 0)
+    broken = np.flatnonzero(d <= 0 if rising else d >= 0)
+    if broken.size == 0:
+        typical = float(np.median(np.abs(d)))
+        if shift.size >= 10 and abs(d[-1]) > PIXEL_STEP_SPREAD * typical:
+            # in order, but far past the pixels' spacing: "9999 9999" after an axis ending at 2000 cm-1
+            raise InvalidDataError(
+                path, f"the last Raman shift {shift[-1]:.10g} cm-1 lies {abs(d[-1]):.4g} cm-1 past the one before, "
+                      f"{abs(d[-1]) / typical:.0f} times the axis' step of {typical:.3g} cm-1: a row appended after "
+                      "the spectrum (a total or summary row?); remove it", line=at(shift.size - 1), field="raman_shift")
+        return
+    k = int(broken[0]) + 1
+    if d[k - 1] == 0:
+        raise InvalidDataError(path, f"repeated Raman shift {shift[k]:.10g} cm-1", line=at(k), field="raman_shift")
+    last = k == shift.size - 1
+    raise InvalidDataError(
+        path, f"the Raman shift {shift[k]:.10g} cm-1 does not follow {shift[k - 1]:.10g} cm-1 in the axis' "
+              f"{'ascending' if rising else 'descending'} order ({broken.size} such point(s)): "
+              + ("a row appended after the spectrum (a total or summary row?); remove it" if last and broken.size == 1
+                 else "the spectrometer writes its pixels in order, so the shift column is not a shift axis (columns "
+                      "swapped, rows shuffled or a value edited?)"),
+        line=at(k), field="raman_shift")
 
 
 #: cm-1: an axis reaching further below zero than this, and than it reaches above, is refused (the

@@ -174,5 +174,5 @@ def test_utf8_bom_is_ignored(tmp_path):
 
 def test_two_column_separators(tmp_path):
     for sep in (",", ";", "  ", "\t"):
-        ds = read_two_column(_write(tmp_path, f"# comment\n300{sep}3\n100{sep}1\n200{sep}2\n"))
+        ds = read_two_column(_write(tmp_path, f"# comment\n300{sep}3\n200{sep}2\n100{sep}1\n"))
         np.testing.assert_array_equal(ds.intensity, [1, 2, 3])
