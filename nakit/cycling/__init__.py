@@ -15,7 +15,7 @@ Typical use::
 
 from .cache import cached, read_record_parquet, write_record_parquet
 from .cell import PAPER_CELL, CellRecipe, sample_recipe
-from .cycles import halfcycle_curve, summarise, summarise_raw
+from .cycles import halfcycle_curve, mean_discharge_voltage, summarise, summarise_raw, voltage_resolution
 from .dqdv import dqdv, dqdv_raw, find_plateaus, plateau_series
 from .fade import fit_fade, fit_fade_raw
 from .halves import (ProfilePlan, halves_of, halves_present, missing_halves, no_complete_cycle, only_text,
@@ -29,7 +29,7 @@ from .record import compare_with_cycler, cycler_table, make_record
 __all__ = [
     "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "current_change", "current_steps", "cycler_table",
     "describe_current_steps", "dqdv", "dqdv_raw", "find_plateaus",
-    "fit_fade", "fit_fade_raw",
+    "fit_fade", "fit_fade_raw", "mean_discharge_voltage", "voltage_resolution",
     "ProfilePlan", "halfcycle_curve", "halves_of", "halves_present", "make_record", "missing_halves",
     "no_complete_cycle", "only_text", "profile_plan", "plateau_series", "rate_capability", "rate_steps_raw",
     "read_arbin_csv", "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling",

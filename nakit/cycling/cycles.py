@@ -73,6 +73,7 @@ and its cycle 1 has CE 1465 %, which the cycler's own table also prints).
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -793,3 +794,49 @@ def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRe
     if cell is not None:
         q = q / (cell.active_mass_mg * 1e-3)
     return q, record["voltage"].values[sel]
+
+
+def voltage_resolution(record: xr.Dataset) -> float:
+    """The smallest step between the voltages a file states (1e-5 V for five decimals); NaN for
+    a record of one voltage."""
+    v = np.unique(record["voltage"].values[np.isfinite(record["voltage"].values)])
+    steps = np.diff(v)
+    return float(f"{steps[steps > 0].min():.1g}") if (steps > 0).any() else float("nan")  # 9.99999e-6 is 1e-5
+
+
+def mean_discharge_voltage(summary: xr.Dataset, record: xr.Dataset) -> tuple[float, float | None, str]:
+    """The mean over complete cycles of each discharge's average voltage (integral V dQ / Q), its
+    sigma and a note saying what sigma is.
+
+    Parameters
+    ----------
+    summary
+        :func:`summarise`'s per-cycle summary (its ``cycle_complete`` and ``average_discharge_voltage``).
+    record
+        The record it summarises, for the file's voltage resolution (:func:`voltage_resolution`).
+
+    Returns
+    -------
+    (float, float or None, str)
+        Mean (V; NaN without a complete cycle), sigma and note. Over two or more cycles sigma is the
+        cycle-to-cycle scatter (ddof=1), but never below the file's voltage resolution: a record that
+        repeats one profile every cycle (a synthesised stand-in) scatters by 1e-7 V, which is no
+        uncertainty of a voltage stated to 1e-5 V; the mean is then given to that resolution. Over
+        one cycle there is no scatter between cycles to give, and the resolution is no uncertainty of
+        the mean voltage either: sigma is None and the note says so.
+    """
+    v = summary["average_discharge_voltage"].isel(
+        cycle=np.flatnonzero(summary["cycle_complete"].values == 1)).dropna("cycle")
+    resolution = voltage_resolution(record)
+    mean = float(v.mean()) if v.size else float("nan")
+    note = f"integral V dQ / Q of each discharge, mean over {v.size} complete cycles; sigma: cycle-to-cycle scatter"
+    if v.size < 2:
+        which = f" (cycle {int(v['cycle'][0])})" if v.size else ""
+        return mean, None, (f"integral V dQ / Q of the one complete cycle's discharge{which}; no sigma: one cycle "
+                            "has no cycle-to-cycle scatter")
+    scatter = float(v.std(ddof=1))
+    if np.isfinite(resolution) and not scatter >= resolution:
+        decimals = max(0, -math.floor(math.log10(resolution)))  # 1e-5 V: five decimals
+        mean, scatter = round(mean, decimals), resolution
+        note += f", at least the file's voltage resolution ({resolution:.1g} V)"
+    return mean, scatter, note

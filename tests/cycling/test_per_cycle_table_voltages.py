@@ -32,4 +32,4 @@ def test_voltages_are_shown_to_the_microvolt(tmp_path):
     assert "e-1" not in table and "e-0" not in table
     block = table.split("hysteresis (V)")[1].split(retention)[0]  # (pandas wraps a wide table)
     rows = [line.split() for line in block.splitlines() if line[:1].isdigit()]
-    assert rows == [[str(c), "100", "1.85", "0"] for c in range(1, 6)], table  # cycle, CE, average V, hysteresis
+    assert rows == [[str(c), "100", "1.850", "0"] for c in range(1, 6)], table  # cycle, CE, average V (report.fmt: 4 figures), hysteresis
