@@ -147,3 +147,83 @@ def test_mpt_stated_loops_read_as_before_and_a_step_back_inside_one_is_refused(t
     bad = _write(tmp_path, "peis.issue_149.mpt", _set_field(_lines(src), 124, 0, "3.0000000E+005"))
     _refused(bad, 124, "to 300000 Hz at line 124, against the sweep's direction, starting a new sweep inside loop 2 "
                        "of the header's loop table")
+
+
+# ------------------------------------------------------------------ items 5 and 6 in every format --
+
+def _data_line(path, kind: str) -> int:
+    """A 1-based line in the middle of the file's data rows."""
+    lines = _lines(path)
+    if kind == "mpt":
+        first = int(lines[1].split(":")[1]) + 1
+    elif kind == "z":
+        first = next(i for i, ln in enumerate(lines) if ln.strip() == "End Comments") + 2
+    elif kind == "dta":
+        first = next(i for i, ln in enumerate(lines) if ln.startswith("ZCURVE\t")) + 4
+    else:
+        first = 1
+    last = max(i for i, ln in enumerate(lines) if ln.strip()) + 1
+    return (first + last) // 2
+
+
+HUGE = [  # file, format, the column (index in a row's comma- or tab-split fields, or its name), as named
+    (("impedancepy", "exampleData.csv"), "csv", 0, "frequency"),
+    (("impedancepy", "exampleData.csv"), "csv", 1, "Z'"),
+    (("impedancepy", "Circuit3_EIS_1.z"), "z", 0, r"Freq\(Hz\)"),
+    (("impedancepy", "Circuit3_EIS_1.z"), "z", 4, r"Z'\(a\)"),
+    (("pyimpspec", "data.z"), "z", 5, r"Z''\(b\)"),
+    (("pyimpspec", "data.mpt"), "mpt", 0, "freq/Hz"),
+    (("yadg", "peis.mpt"), "mpt", 1, r"Re\(Z\)/Ohm"),
+    (("yadg", "peis.issue_149.mpt"), "mpt", 0, "freq/Hz"),
+    (("yadg", "peis.mpt"), "mpt", 5, "time/s"),
+    (("gamry-parser", "eispot_data.dta"), "dta", "Time", "Time"),
+    (("gamry-parser", "eispot_data.dta"), "dta", "Freq", "Freq"),
+    (("pyimpspec", "drift-corrected-data.dta"), "dta", "ZrealDrCor", "ZrealDrCor"),
+    (("pyimpspec", "drift-corrected-data.dta"), "dta", "Zimag", "Zimag"),
+]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("parts, kind, column, name", HUGE)
+def test_a_value_no_instrument_records_is_refused_at_its_line(tmp_path, parts, kind, column, name):
+    """The audit: 1e300 in a frequency, Z' or time field was read as a measured point."""
+    src = peer_file("echem", *parts)
+    line = _data_line(src, kind)
+    lines = _lines(src)
+    sep = "," if kind == "csv" else "\t"
+    if kind == "dta":  # the column-name line follows the ZCURVE line
+        head = next(i for i, ln in enumerate(lines) if ln.startswith("ZCURVE\t")) + 1
+        column = lines[head].split("\t").index(column)
+    fields = lines[line - 1].split(sep)
+    fields[column] = "1e300"
+    lines[line - 1] = sep.join(fields)
+    bad = _write(tmp_path, parts[1], lines)
+    _refused(bad, line, rf"field .{name}.: (read as .*: )?1e\+300 at data row \d+ is beyond 1e\+(10|15), the largest")
+
+
+def test_extreme_but_genuine_values_still_read(tmp_path):
+    """An RF analyser's 3 GHz, a dielectric's 1e14 ohm and a year-long clock are measurements."""
+    path = tmp_path / "extreme.csv"
+    path.write_text("f/Hz,Z'/Ohm,Z''/Ohm\n3e9,1e14,-9e14\n1e6,2e3,-5e2\n1,1e2,-1e1\n")
+    ds = read_eis(path)
+    np.testing.assert_array_equal(impedance_of(ds), [1e14 - 9e14j, 2e3 - 5e2j, 1e2 - 1e1j])
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("parts, kind, said", [
+    (("impedancepy", "exampleData.csv"), "csv", r"rises on every row above it \(0.0031623 to 10000 Hz\)"),
+    (("impedancepy", "Circuit3_EIS_1.z"), "z", r"\(the header states 53 data points; the table has 54\)"),
+    (("impedancepy", "exampleDataZPlot.z"), "z", r"falls on every row above it \(300000 to 3000 Hz\)"),
+    (("pyimpspec", "data.z"), "z", r"falls on every row above it \(10000 to 1 Hz\)"),
+])
+def test_an_appended_total_row_is_refused_naming_its_line(tmp_path, parts, kind, said):
+    src = peer_file("echem", *parts)
+    before = read_eis(src)
+    lines = _lines(src)
+    last = max(i for i, ln in enumerate(lines) if ln.strip()) + 1
+    width = len(lines[last - 1].split("," if kind == "csv" else "\t"))
+    total = ("," if kind == "csv" else "\t").join(["9999"] * width)
+    bad = _write(tmp_path, parts[1], lines[:last] + [total] + (lines[last:] or [""]))
+    _refused(bad, last + 1, rf"the last row's frequency, 9999 Hz after .* Hz, steps against the sweep, which .*{said}"
+                            ": a summary or total row")
+    assert read_eis(src).identical(before)

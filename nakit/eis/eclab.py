@@ -176,6 +176,18 @@ def _refuse_bad_frequencies(path, f: np.ndarray, is_eis: np.ndarray, row_lines) 
                               field="freq/Hz", **where)
 
 
+def _refuse_unrecordable(path, f, z, is_eis, t, used: str, row_lines) -> None:
+    """The bounds of :func:`nakit.eis.readers.refuse_unrecordable` on the impedance rows (the
+    rows of other techniques held at 0, so an .mpr's error names its record), first: 1e300 Hz
+    otherwise reads as a sweep restarting, 1e300 s as the clock going back after it."""
+    from .readers import refuse_unrecordable  # readers imports this module
+
+    names = used.split(", ")
+    refuse_unrecordable(path, np.where(is_eis, f, 0.0), np.where(is_eis, z, 0.0), lines=row_lines,
+                        elapsed_time=None if t is None else np.where(is_eis, t, 0.0),
+                        names=(names[0], names[1], names[1] if names[1].startswith("|Z|") else names[2], "time/s"))
+
+
 def _stated_by(i: int, p: int, f, columns, loop_label, repeats: bool) -> str | None:
     """What in the file states that impedance row ``i`` begins a new sweep after row ``p`` (the
     previous impedance row), or None. EC-Lab marks each: rows of another technique between
@@ -232,7 +244,8 @@ def _refuse_unstated_sweeps(path, f, is_eis, restart, columns, loop_label, repea
 
 def _assemble(path, fmt, columns, what, loop_label, detection, row_lines, instrument, repeats: bool = False):
     f, z, is_eis, used = impedance_from_columns(columns, path, what)
-    _refuse_time_going_back(path, columns.get(TIME), row_lines)  # first: a zeroed block is damaged records
+    _refuse_unrecordable(path, f, z, is_eis, columns.get(TIME), used, row_lines)
+    _refuse_time_going_back(path, columns.get(TIME), row_lines)  # a zeroed block is damaged records
     _refuse_bad_frequencies(path, f, is_eis, row_lines)
     restart = loops_from_restarts(f, is_eis)
     statements = _refuse_unstated_sweeps(path, f, is_eis, restart, columns, loop_label, repeats, row_lines)

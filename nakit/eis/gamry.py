@@ -205,10 +205,18 @@ def read_gamry_dta(path: str | os.PathLike, *, drift_corrected: bool | None = No
         if used not in (None, this_used) or (k and (extra[0] is None) != (not other)):
             raise FileFormatError(path, f"ZCURVE tables differ in their columns ({used} vs {this_used})", line=t + 2)
         used = this_used
+        from .readers import refuse_unrecordable  # readers imports this module
+
+        t_col = values[:, -1] if "Time" in names else None
+        refuse_unrecordable(path, values[:, 0], values[:, 1] + 1j * values[:, 2], lines=np.array(row_idx) + 1,
+                            elapsed_time=t_col, names=("Freq", *pair, "Time"))
+        if other:
+            refuse_unrecordable(path, values[:, 0], values[:, 3] + 1j * values[:, 4], lines=np.array(row_idx) + 1,
+                                names=("Freq", *other))
         freqs.append(values[:, 0])
         zs.append(values[:, 1] + 1j * values[:, 2])
         extra.append(values[:, 3] + 1j * values[:, 4] if other else None)
-        times.append(values[:, -1] if "Time" in names else None)
+        times.append(t_col)
         line_no.append(np.array(row_idx) + 1)
         loop.append(np.full(len(row_idx), k))
     instrument = {}

@@ -16,7 +16,9 @@ Every reader returns the spectrum Dataset described in :mod:`nakit.eis.spectra`:
 ``loop`` dimension (:func:`select_loop`, :func:`iter_loops`). Text files are read through
 :mod:`nakit.textio` (any encoding, compressed copies, decimal commas with ``;`` or tab
 separators, files cut mid-row refused). Spectra are checked on reading: frequencies must be
-finite, positive and unique within a sweep, and the impedance finite; a bad row raises
+finite, positive, unique within a sweep and at most 1e10 Hz, the impedance finite and at most
+1e15 ohm (:func:`refuse_unrecordable`), and a last row stepping against the sweep is taken for
+the summary row it is (:func:`refuse_summary_row`); a bad row raises
 :class:`~nakit.errors.FileFormatError` naming the file and line rather than giving a silently
 wrong fit later.
 
@@ -39,7 +41,8 @@ import xarray as xr
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, ParameterError, read_as
 from ..sheets import is_table
-from ..textio import (check_last_row, decode, read_bytes, read_text_lines, sniff_decimal_and_delimiter)
+from ..textio import (check_last_row, decode, read_bytes, read_text_lines, refuse_beyond,
+                      sniff_decimal_and_delimiter)
 from .eclab import MPR_MAGIC, MPT_MAGIC, read_biologic_mpr, read_biologic_mpt
 from .gamry import MAGIC as GAMRY_MAGIC
 from .gamry import read_gamry_dta
@@ -51,6 +54,63 @@ __all__ = ["FACTS", "IMAG_CONVENTIONS", "impedance_of", "iter_loops", "n_loops",
            "sweeps_dataset"]
 
 IMAG_CONVENTIONS = ("auto", "signed", "negated")
+
+
+# ---------------------------------------------------------------- checks every reader makes -----
+
+#: The highest frequency (Hz) an impedance file can hold: RF impedance analysers stop at 3 GHz
+#: (Keysight E4991B), electrochemical ones at a few MHz; beyond 1e10 Hz is an edit or a corruption.
+MAX_FREQUENCY_HZ = 1e10
+#: The largest |Z'| or |Z''| (ohm) an analyser resolves: dielectric analysers reach 1e14 ohm
+#: (Novocontrol Alpha), so 1e15 ohm is no measured impedance.
+MAX_IMPEDANCE_OHM = 1e15
+#: The longest elapsed time (s) a sweep's clock records: 1e10 s is three centuries.
+MAX_ELAPSED_S = 1e10
+
+
+def refuse_unrecordable(path, frequency, z, *, lines=None, elapsed_time=None,
+                        names=("frequency", "Z'", "Z''", "time")) -> None:
+    """Refuse a frequency, impedance or elapsed time beyond what any instrument records.
+
+    Numbers parse up to 1.8e308, so 1e300 Hz or ohm in one field was read as a point (a
+    frequency far outside the sweep, a Z' no fit can follow). The bounds are physical, so
+    genuine extremes read: :data:`MAX_FREQUENCY_HZ`, :data:`MAX_IMPEDANCE_OHM`,
+    :data:`MAX_ELAPSED_S`. ``names`` are the file's own column names (frequency, real part,
+    imaginary part, time), ``lines`` the 1-based file line of each point; the
+    :class:`~nakit.errors.InvalidDataError` names the line, column, value and bound.
+    """
+    z = np.asarray(z, dtype=complex)
+    checks = [(frequency, MAX_FREQUENCY_HZ, names[0], "no impedance analyser measures above it"),
+              (z.real, MAX_IMPEDANCE_OHM, names[1], "no analyser resolves a larger impedance"),
+              (z.imag, MAX_IMPEDANCE_OHM, names[2], "no analyser resolves a larger impedance")]
+    if elapsed_time is not None:
+        checks.append((elapsed_time, MAX_ELAPSED_S, names[3], "three centuries"))
+    for values, most, field, why in checks:
+        refuse_beyond(values, most, path=path, field=field, lines=lines, why=why)
+
+
+def refuse_summary_row(path, frequency, lines, *, field: str = "frequency", note: str = "") -> None:
+    """Refuse a last row whose frequency steps against the order every row above it keeps.
+
+    An analyser sweeps in one direction, so such a row is no point of the sweep: a summary or
+    total row appended to the table (the audit's ``9999`` row after 1e4 Hz was read as a 67th
+    point), or an edited last frequency. It is refused, naming its line, rather than dropped with
+    a warning: every other damaged row is refused, a warning in a batch goes unread, and no reader
+    edits a file's content; deleting the line is the user's one-line fix. ``note`` adds what else
+    the file says (a header's point count).
+    """
+    f = np.asarray(frequency, dtype=float)
+    if f.size < 3:
+        return
+    step = np.sign(np.diff(f))
+    if step[0] == 0 or np.any(step[:-1] != step[0]) or step[-1] != -step[0]:
+        return
+    way = "falls" if step[0] < 0 else "rises"
+    raise InvalidDataError(path, f"the last row's frequency, {f[-1]:g} Hz after {f[-2]:g} Hz, steps against the "
+                                 f"sweep, which {way} on every row above it ({f[0]:g} to {f[-2]:g} Hz){note}: a summary "
+                                 "or total row appended to the table, or an edited last frequency, not a measured "
+                                 "point; expected the table to end with its last measured point (delete a summary "
+                                 "row)", line=None if lines is None else int(lines[-1]), field=field)
 
 
 # ---------------------------------------------------------------- ZPlot -------------------------
@@ -78,7 +138,9 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
 
     The data rows after ``End Comments`` are trusted; the header's ``Data Points`` count is
     kept as ``instrument_header_points`` but ignored, because ZPlot leaves it stale when a
-    sweep is stopped early (``instrument_header_points_mismatch`` = 1 says so).
+    sweep is stopped early (``instrument_header_points_mismatch`` = 1 says so). A last row
+    that steps against the sweep (a total row appended) and values beyond what any analyser
+    records are refused naming their line (:func:`refuse_summary_row`, :func:`refuse_unrecordable`).
 
     The ``Z''(b)`` column is signed (capacitive < 0), as ZPlot writes it.
     """
@@ -137,8 +199,16 @@ def read_zplot(path: str | os.PathLike) -> xr.Dataset:
         instrument["comments"] = "\n".join(comments)
     if "header_points" in instrument:
         instrument["header_points_mismatch"] = int(instrument["header_points"] != len(rows))
-    return spectrum_dataset(data[:, 0], data[:, 1] + 1j * data[:, 2], file_provenance(path, "zplot", **instrument),
-                            path=path, lines=line_no, elapsed_time=data[:, 3] if len(picked) > 3 else None)
+    z, t = data[:, 1] + 1j * data[:, 2], data[:, 3] if len(picked) > 3 else None
+    refuse_unrecordable(path, data[:, 0], z, lines=line_no, elapsed_time=t,
+                        names=("Freq(Hz)", "Z'(a)", "Z''(b)", "Time(Sec)"))
+    ds = spectrum_dataset(data[:, 0], z, file_provenance(path, "zplot", **instrument), path=path, lines=line_no,
+                          elapsed_time=t)
+    stated = instrument.get("header_points")
+    refuse_summary_row(path, data[:, 0], line_no, field="Freq(Hz)",
+                       note=f" (the header states {stated:g} data points; the table has {len(rows)})"
+                       if isinstance(stated, float) and stated == len(rows) - 1 else "")
+    return ds
 
 
 # ---------------------------------------------------------------- CSV ---------------------------
@@ -391,7 +461,12 @@ def read_csv(path: str | os.PathLike, imag_convention: str = "auto", delimiter: 
                             imag_convention_detected=int(source != "argument"),
                             imag_column=names[columns[2]] if header is not None else "column 3", **instrument)
     try:
-        return spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
+        named = [names[j] for j in columns]
+        refuse_unrecordable(path, data[:, 0], z, lines=line_no,
+                            names=(named[0], named[1], named[1] if polar else named[2]))
+        ds = spectrum_dataset(data[:, 0], z, attrs, path=path, lines=line_no)
+        refuse_summary_row(path, data[:, 0], line_no, field=named[0])  # once every frequency is known positive
+        return ds
     except InvalidDataError as exc:
         if header is not None:
             raise
