@@ -20,6 +20,7 @@ why (polystyrene's 1192 cm-1 band lies in the D4 range and its 1602 cm-1 band in
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Mapping
 
@@ -95,7 +96,7 @@ def candidates(position: float, *, tolerance: float = TOLERANCE, library: pd.Dat
 
 
 def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | None = None,
-           carbon=None) -> pd.DataFrame:
+           carbon=None, withheld: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Assign observed bands: every candidate species, and whether the assignment is unique.
 
     Parameters
@@ -113,6 +114,9 @@ def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | N
         of label to one of these. Carbon species are candidates only where it is true; where
         it is false they are set aside and the note says why. ``None`` (not checked) keeps
         them, notes ``"carbon band assumed ..."`` and warns (:class:`~nakit.errors.NakitWarning`).
+    withheld
+        Labels not to be matched, each with the reason (:func:`library_scope`): the band is
+        ``"unassigned"`` with no candidate, and the reason is its note.
 
     Returns
     -------
@@ -124,7 +128,12 @@ def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | N
     """
     lib = load_band_library() if library is None else library
     rows, unchecked = [], []
+    withheld = dict(withheld or {})
     for label, pos in dict(positions).items():
+        if withheld.get(label):
+            rows.append({"label": label, "position": float(pos), "candidates": "", "n_candidates": 0,
+                         "assignment": "unassigned", "citations": "", "note": withheld[label]})
+            continue
         hit = candidates(float(pos), tolerance=tolerance, library=lib)
         evidence = carbon.get(label) if isinstance(carbon, Mapping) else carbon
         is_carbon = hit["species"].str.startswith(CARBON_PREFIX)
@@ -153,6 +162,111 @@ def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | N
                       "(a polymer or a mineral has bands in the carbon ranges too)", NakitWarning, stacklevel=2)
     return pd.DataFrame(rows, columns=["label", "position", "candidates", "n_candidates", "assignment",
                                        "citations", "note"])
+
+
+def species_elements(species: str) -> frozenset[str]:
+    """The elements of a library species' name: ``"PS4^3-"`` -> P, S; ``"Na2Sx"`` -> Na, S; a
+    ``"carbon ..."`` band -> C; a name that is no formula (``"polystyrene"``) -> none."""
+    from ..chemistry import atomic_mass
+
+    if species.startswith(CARBON_PREFIX):
+        return frozenset({"C"})
+
+    def element(symbol: str) -> str | None:
+        for candidate in (symbol, symbol[0]):  # "Sx" of Na2Sx is S with an unknown count
+            try:
+                atomic_mass(candidate)
+                return candidate
+            except ParameterError:
+                continue
+        return None
+
+    return frozenset(filter(None, (element(t) for t in re.findall(r"[A-Z][a-z]?", species.split("^")[0]))))
+
+
+def chemistry_elements(chemistry, where: str = "chemistry") -> frozenset[str]:
+    """The elements of a sample's stated chemistry: a formula or a list of formulas
+    (``"Na3PS4"``, ``["Na2S", "Na3PS4", "C"]``).
+
+    Raises
+    ------
+    ParameterError
+        Not a formula nor a list of them, naming ``where`` (the sample and key).
+    """
+    from ..chemistry import parse_formula
+
+    formulas = [chemistry] if isinstance(chemistry, str) else chemistry
+    if not isinstance(formulas, (list, tuple)) or not formulas:
+        raise ParameterError(f"{where}: expected a chemical formula or a list of formulas (e.g. 'TiO2' or "
+                             f"['Na2S', 'Na3PS4', 'C']), got {chemistry!r}")
+    elements: set[str] = set()
+    for formula in formulas:
+        try:
+            elements |= set(parse_formula(formula))
+        except ParameterError as exc:
+            raise ParameterError(f"{where}: {formula!r} is no chemical formula ({exc}); give one, e.g. 'C8H8' for "
+                                 "polystyrene") from None
+    return frozenset(elements)
+
+
+def stated_chemistry(spectrum) -> str:
+    """The chemistry a spectrum's file states, as a formula: an RRUFF file's ``IDEAL CHEMISTRY``
+    (``Ti^4+^O_2_`` -> ``TiO2``); ``""`` where the file states none."""
+    attrs = getattr(spectrum, "attrs", spectrum) or {}
+    ideal = str(attrs.get("instrument_ideal_chemistry", "") or "")
+    return re.sub(r"\^[^^]*\^|_|\s", "", ideal)  # RRUFF: ^charge^ superscripts, _count_ subscripts
+
+
+#: what a sample's band list, stated chemistry or analysis must tell before nakit's own library assigns its bands
+SCOPE_ADVICE = ("give the sample's 'chemistry' (a formula), list library species in its 'bands', or give your own "
+                "band_library_file")
+
+
+def library_scope(*, chemistry=None, named_species: bool = False, carbon: bool = False, own_library: bool = False,
+                  library: pd.DataFrame | None = None, where: str = "chemistry") -> str:
+    """Why the band library must not assign a sample's bands, or ``""`` where it may.
+
+    nakit's library holds the species of one chemistry (a Na-S cathode). Matched by position alone,
+    a band of any other material finds a candidate by coincidence: anatase's 394 cm-1 band came out
+    "ambiguous: P2S5 | P2S6^4- | Na2S", polystyrene's 1001 cm-1 ring band "S2O3^2- | SO4^2-". So a
+    sample's bands are assigned from it only on some word that the sample is of its chemistry.
+
+    Parameters
+    ----------
+    chemistry
+        The sample's stated chemistry (a formula or a list of them; a file's, :func:`stated_chemistry`,
+        or the user's): it decides, by whether its elements all lie among the library's.
+    named_species
+        The sample lists library species among its bands: the user's word that they are there.
+    carbon
+        The sample had the carbon D/G analysis (its D and G bands are the library's carbon bands).
+    own_library
+        The library is the user's own: it is meant for their samples, and assigns them all.
+    library
+        The library (default :func:`load_band_library`).
+    where
+        Names the stated chemistry in an error (the sample and its key).
+
+    Returns
+    -------
+    str
+        ``""``, or the note its bands carry ("not assigned: ...").
+    """
+    elements = chemistry_elements(chemistry, where) if chemistry else None  # (checked whatever the library)
+    if own_library:  # a library of the user's own is meant for their samples; its species need be no formulas
+        return ""
+    lib = load_band_library() if library is None else library
+    have = frozenset().union(*(species_elements(sp) for sp in set(lib["species"])))
+    if elements is not None:
+        outside = sorted(elements - have)
+        if not outside:
+            return ""
+        return (f"not assigned: its chemistry ({', '.join([chemistry] if isinstance(chemistry, str) else chemistry)}) "
+                f"has {', '.join(outside)}, which no species of the band library holds ({', '.join(sorted(have))})")
+    if own_library or named_species or carbon:
+        return ""
+    return (f"not assigned: the band library holds the species of one chemistry ({', '.join(sorted(have))}), and "
+            f"nothing says the sample is of it: a match by position alone would be a coincidence; {SCOPE_ADVICE}")
 
 
 #: a spectrum of this many bands or more, most of them matching no species of the library, is
