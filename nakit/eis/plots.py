@@ -1,4 +1,4 @@
-"""Impedance figures: Nyquist plots with equal scales and engineering units, Bode plots.
+"""Impedance figures: Nyquist plots with equal axis scales and engineering units, Bode plots.
 
 A Nyquist plot is only readable when one ohm on the real axis is as long as one ohm on
 the imaginary axis: a semicircle then looks like one, and a 45° Warburg line or a
@@ -197,8 +197,7 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
     for colour, (name, ds) in zip(colours, spectra.items()):
         x, y = _xy(ds)
         bad = fits and _fit_flagged(name, ds, flagged)
-        line, = ax.plot(x / f, y / f, "o", ms=markersize, color=colour,
-                        label=f"{name} (fit {FLAG_MARK} flagged)" if bad else name)
+        line, = ax.plot(x / f, y / f, "o", ms=markersize, color=colour, label=_legend_label(name, ds, flagged, fits))
         if fits and "curve_real" in ds and "curve_imag" in ds:
             cx, cy = _xy(ds, "curve_real", "curve_imag")
             ax.plot(cx / f, cy / f, "--" if bad else "-", lw=1, color=line.get_color())
@@ -218,21 +217,71 @@ def _aspect(xlim, ylim) -> float:
     return abs(ylim[1] - ylim[0]) / max(abs(xlim[1] - xlim[0]), 1e-300)
 
 
+def shades(colour, n: int) -> list:
+    """``n`` shades of one colour, light to dark, for the spectra of one sample (cycle 1 to cycle 50):
+    the sample keeps its colour (:func:`nakit.plotting.sample_colours`) and its spectra stay apart.
+
+    One spectrum gets the colour itself; more keep its hue and saturation, their lightness running
+    from 0.2 above the colour's (at most 0.65, so that the lightest still shows on white) to 0.25
+    below it, or 0.35 below the lightest for a pale colour (at least 0.2: not black).
+    """
+    import colorsys
+
+    from matplotlib import colors
+
+    rgb = colors.to_rgb(colour)
+    if n <= 1:
+        return [rgb][:max(n, 0)]
+    h, lightness, s = colorsys.rgb_to_hls(*rgb)
+    top = min(lightness + 0.2, 0.65)
+    bottom = max(min(lightness - 0.25, top - 0.35), 0.2)  # a pale colour (a pink) still spans 0.35
+    return [colorsys.hls_to_rgb(h, v, s) for v in np.linspace(top, bottom, n)]
+
+
+def _panel_colours(spectra, base, cmap: str) -> list:
+    """The colours of one panel's spectra: shades of the sample's ``base`` colour, else ``cmap`` in order."""
+    import matplotlib.pyplot as plt
+
+    if base is not None:
+        return shades(base, len(spectra))
+    return list(plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1))))
+
+
+def _legend_width(labels, fontsize: float) -> float:
+    """Inches a legend of ``labels`` takes beside its axes: the longest label's width (matplotlib's
+    text metrics, as plain text: a user's ``lot $\\foo$`` is no mathtext, and a mathtext label is no
+    wider than its source) plus handle and padding."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, prop = TextToPath(), FontProperties(size=fontsize)
+    longest = max((measure.get_text_width_height_descent(str(label), prop, ismath=False)[0] for label in labels),
+                  default=0.0)
+    return longest / 72.0 + 0.75
+
+
 def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2, cmap: str = "viridis",
-                   axes_width: float = 4.6, fits: bool = True, flagged: Mapping[str, Collection[str]] | None = None):
+                   colours: Mapping[str, object] | None = None, axes_width: float = 4.6, fits: bool = True,
+                   flagged: Mapping[str, Collection[str]] | None = None):
     """One Nyquist panel per entry of ``panels`` (``{title: {legend label: dataset}}``), in rows.
 
-    Each panel gets its own limits and unit (:func:`nyquist`), colours from ``cmap`` in the
-    order of its spectra, and its legend outside on the right, so it never covers a point.
+    Each panel gets its own limits and unit (:func:`nyquist`), equal axis scales within it, and
+    its legend outside on the right, so it never covers a point. ``colours``: ``{title: colour}``,
+    the sample's colour of each panel (:func:`nakit.plotting.sample_colours`), its spectra drawn in
+    :func:`shades` of it; a panel without one takes ``cmap`` in the order of its spectra.
     At equal scales a panel's shape is its data's: the panels of a row share one height and
     get widths in proportion to their data's width over height (``ncols * axes_width``
-    inches of axes per full row), so a flat spectrum beside a tall one wastes no space.
+    inches of axes per row), so a flat spectrum beside a tall one wastes no space; the figure is
+    as wide as its widest row with the axis labels and legends beside each panel.
     ``flagged``: ``{title: names of spectra with a flagged fit}`` (see :func:`nyquist`).
     Returns ``(fig, axes)``, one axes per panel in the order given.
     """
+    import matplotlib as mpl
     import matplotlib.pyplot as plt
+    from matplotlib.font_manager import FontProperties
 
     panels = _panels(panels, "nyquist_figure")
+    flagged = flagged or {}
     titles = list(panels)
     ncols = max(1, min(ncols, len(titles)))
     rows = [titles[i:i + ncols] for i in range(0, len(titles), ncols)]
@@ -240,26 +289,36 @@ def nyquist_figure(panels: Mapping[str, Mapping[str, object]], *, ncols: int = 2
     # width per unit height of each panel, kept within 1:3 and 3:1 of a square (beyond that the box shrinks)
     shape = {t: min(max(1.0 / max(_aspect(*limits[t]), 1e-9), 1 / 3), 3.0) for t in titles}
     heights = [min(max(len(row) * axes_width / sum(shape[t] for t in row), 1.6), 1.3 * axes_width) for row in rows]
+    widths = {t: shape[t] * h for row, h in zip(rows, heights) for t in row}
+    # beside each panel: its y tick and axis labels (~0.9 in) and its legend, measured at the legend's size
+    small = FontProperties(size=mpl.rcParams["legend.fontsize"]).get_size_in_points() * 0.833  # "small"
+    labels = {t: [_legend_label(name, ds, flagged.get(t, ()), fits) for name, ds in panels[t].items()]
+              for t in titles}
+    margin = {t: 0.9 + _legend_width(labels[t], small) for t in titles}
+    need = [sum(widths[t] + margin[t] for t in row) for row in rows]
     extra = 1.3  # title, tick and axis labels of a row, inches
-    fig = plt.figure(figsize=(ncols * (axes_width + 2.2), sum(h + extra for h in heights)), layout="constrained")
+    fig = plt.figure(figsize=(max(need), sum(h + extra for h in heights)), layout="constrained")
     subfigs = fig.subfigures(len(rows), 1, height_ratios=[h + extra for h in heights], squeeze=False)[:, 0]
     axes = []
-    for subfig, row in zip(subfigs, rows):
-        # a short last row keeps the full rows' panel widths, left-aligned
-        ratios = [shape[t] for t in row] + ([sum(shape[t] for t in rows[0]) * (ncols - len(row)) / ncols]
-                                             if len(row) < ncols and len(rows) > 1 else [])
+    for subfig, row, room in zip(subfigs, rows, need):
+        # a row narrower than the widest keeps its panels' widths, left-aligned: an empty slot takes the rest
+        ratios = [widths[t] for t in row] + ([max(need) - room] if max(need) - room > 0.05 else [])
         row_axes = subfig.subplots(1, len(ratios), width_ratios=ratios, squeeze=False)[0]
         for ax in row_axes[len(row):]:
             ax.set_visible(False)
         for ax, title in zip(row_axes, row):
             spectra = panels[title]
-            colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
-            nyquist(ax, spectra, colours=colours, xlim=limits[title][0], ylim=limits[title][1], fits=fits,
-                    flagged=(flagged or {}).get(title, ()))
+            nyquist(ax, spectra, colours=_panel_colours(spectra, (colours or {}).get(title), cmap),
+                    xlim=limits[title][0], ylim=limits[title][1], fits=fits, flagged=flagged.get(title, ()))
             ax.set_title(title)
             ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
             axes.append(ax)
     return fig, axes
+
+
+def _legend_label(name: str, ds, flagged: Collection[str], fits: bool) -> str:
+    """A spectrum's legend entry, as :func:`nyquist` and :func:`bode` write it."""
+    return f"{name} (fit {FLAG_MARK} flagged)" if fits and _fit_flagged(name, ds, flagged) else name
 
 
 def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, fits: bool = True,
@@ -279,7 +338,7 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
         x, y = _xy(ds)
         freq = np.asarray(ds["frequency"], float)
         bad = fits and _fit_flagged(name, ds, flagged)
-        label = f"{name} (fit {FLAG_MARK} flagged)" if bad else name
+        label = _legend_label(name, ds, flagged, fits)
         line, = ax_modulus.plot(freq, np.hypot(x, y) / f, "o", ms=markersize, color=colour, label=label)
         ax_phase.plot(freq, np.degrees(np.arctan2(y, x)), "o", ms=markersize, color=line.get_color(), label=label)
         if fits and "curve_real" in ds and "frequency_fine" in ds:
@@ -299,7 +358,8 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
 
 
 def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Mapping[str, Sequence[float]], *,
-                    cmap: str = "plasma", fits: bool = True, flagged: Mapping[str, Collection[str]] | None = None):
+                    cmap: str = "plasma", colours: Mapping[str, object] | None = None, fits: bool = True,
+                    flagged: Mapping[str, Collection[str]] | None = None):
     """Spectra of ion-blocking cells: per sample, a Nyquist plot of the electrolyte arcs and the Bode plot.
 
     Parameters
@@ -312,6 +372,9 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         taken no larger than the largest measured ``Z'``.
     cmap, fits
         Colour map of the spectra (in their order) and whether to draw fitted curves.
+    colours
+        ``{sample title: colour}``: the sample's spectra in :func:`shades` of it (its colour in every
+        figure, :func:`nakit.plotting.sample_colours`); a sample without one takes ``cmap``.
     flagged
         ``{sample title: names of spectra with a flagged fit}`` (see :func:`nyquist`).
 
@@ -330,7 +393,7 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
     rows = []
     for i, title in enumerate(titles):
         spectra = panels[title]
-        colours = plt.get_cmap(cmap)(np.linspace(0, 0.85, max(len(spectra), 1)))
+        drawn = _panel_colours(spectra, (colours or {}).get(title), cmap)
         ax_n = fig.add_subplot(grid[2 * i:2 * i + 2, 0])
         ax_m = fig.add_subplot(grid[2 * i, 1])
         ax_p = fig.add_subplot(grid[2 * i + 1, 1], sharex=ax_m)
@@ -338,10 +401,120 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         reach = max(float(np.nanmax(_xy(ds)[0])) for ds in spectra.values())
         xlim, ylim = arc_window([min(float(r), reach) for r in resistances.get(title, ())] or [reach])
         marked = (flagged or {}).get(title, ())
-        nyquist(ax_n, spectra, colours=colours, xlim=xlim, ylim=ylim, fits=fits, flagged=marked)
+        nyquist(ax_n, spectra, colours=drawn, xlim=xlim, ylim=ylim, fits=fits, flagged=marked)
         ax_n.set_title(f"{title}: electrolyte arcs")
-        bode(ax_m, ax_p, spectra, colours=colours, fits=fits, flagged=marked)
+        bode(ax_m, ax_p, spectra, colours=drawn, fits=fits, flagged=marked)
         ax_m.set_title(f"{title}: whole spectra")
         ax_m.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
         rows.append({"nyquist": ax_n, "modulus": ax_m, "phase": ax_p})
     return fig, rows
+
+
+# -- what a fitted circuit says about a spectrum (the report's words, from the circuit string) -------------
+
+#: an element's reading when it stands alone in the series chain, by symbol
+_SERIES_WORDS = {
+    "R": "a resistance {label}",
+    "L": "an inductance {label} (usually the cables and leads)",
+    "C": "a capacitance {label}",
+    "CPE": "a constant-phase element {label}",
+    "W": "a semi-infinite Warburg line {label} (diffusion at low frequency)",
+    "Wo": "a finite-length Warburg element {label} with a reflecting boundary (diffusion into a closed layer)",
+    "Ws": "a finite-length Warburg element {label} with a transmissive boundary (diffusion through a layer)",
+    "G": "a Gerischer element {label} (diffusion coupled with a reaction)",
+}
+_CAPACITIVE = {"C": "the capacitance", "CPE": "the constant-phase element"}
+
+
+def _element_words(node, interface: str | None) -> str:
+    words = _SERIES_WORDS[node.symbol].format(label=node.label)
+    return words + (f" (the interfacial resistance, `{interface}`)" if node.label == interface else "")
+
+
+def _arc_words(node, interface: str | None) -> str | None:
+    """``p(R1,CPE1)`` or a Randles ``p(R1-Wo1,CPE1)`` in words; None for any other parallel group."""
+    from ..circuitgrammar import parallel_partner
+
+    if len(node.children) != 2:
+        return None
+    for branch, other in (node.children, node.children[::-1]):
+        items = [branch] if branch.kind == "e" else list(branch.children) if branch.kind == "s" else []
+        resistors = [x for x in items if x.kind == "e" and x.symbol == "R"]
+        if (len(resistors) == 1 and all(x.kind == "e" for x in items)
+                and parallel_partner(node, resistors[0].label) is other):
+            r = resistors[0].label
+            role = " (the interfacial resistance)" if r == interface else ""
+            more = [_SERIES_WORDS[x.symbol].format(label=x.label) for x in items if x is not resistors[0]]
+            chain = f"{r}{role}" + "".join(f" in series with {m}" for m in more)
+            return f"an arc of {chain} in parallel with {_CAPACITIVE[other.symbol]} {other.label}"
+    return None
+
+
+def describe_circuit(circuit: str, interface: str | None = None, ohmic: bool = True) -> str:
+    """How equivalent circuit ``circuit`` reads an impedance spectrum, in words built from its string.
+
+    Parameters
+    ----------
+    circuit
+        A circuit in impedance.py notation (:mod:`nakit.circuitgrammar`), e.g. ``R0-p(R1,CPE1)-W1``.
+    interface
+        The parameter taken as the interfacial resistance (``interface_parameter``): named so.
+    ohmic
+        Name the one resistor in series with the rest as the ohmic resistance (electrolyte and contacts).
+
+    Returns
+    -------
+    str
+        ``"R0-p(R1,CPE1)-W1 reads a spectrum as the ohmic resistance R0 of electrolyte and contacts, an
+        arc of R1 (the interfacial resistance) in parallel with the constant-phase element CPE1 and a
+        semi-infinite Warburg line W1 (diffusion at low frequency), in series"`` (markdown: the circuit in
+        backticks). A parallel group that is no arc is given as written.
+    """
+    from ..circuitgrammar import parse, series_resistor
+    from ..report import join_labels
+
+    tree = parse(circuit.replace(" ", ""))
+    ohmic_label = series_resistor(circuit) if ohmic else None
+    parts = []
+    for node in [tree] if tree.kind != "s" else tree.children:
+        if node.kind == "e" and node.label == ohmic_label:
+            parts.append(f"the ohmic resistance {node.label} of electrolyte and contacts")
+        elif node.kind == "e":
+            parts.append(_element_words(node, interface))
+        else:
+            parts.append(_arc_words(node, interface) or f"the parallel group `{_written(node)}`")
+    if sum(p.startswith("an arc") for p in parts) > 1:  # "an arc of ..., an arc of ..." reads as one arc twice
+        n = iter(("a first", "a second", "a third", "a fourth", "a fifth"))
+        parts = [p.replace("an", next(n, "another"), 1) if p.startswith("an arc") else p for p in parts]
+    body = join_labels(parts) + (", in series" if len(parts) > 1 else "")
+    return f"`{circuit}` reads a spectrum as {body}"
+
+
+def _written(node) -> str:
+    """A circuit tree written back in impedance.py notation."""
+    if node.kind == "e":
+        return node.label
+    if node.kind == "s":
+        return "-".join(_written(c) for c in node.children)
+    return "p(" + ",".join(_written(c) for c in node.children) + ")"
+
+
+def circuits_text(circuit_of: Mapping[str, str], interface_of: Mapping[str, str]) -> str:
+    """Markdown saying how the circuit(s) fitted read the spectra: one sentence when every sample was
+    fitted with one circuit and one interface parameter, else one line per circuit naming its samples.
+
+    ``circuit_of`` and ``interface_of``: ``{sample label: circuit}`` and ``{sample label: interface
+    parameter}`` of the samples fitted, in their order.
+    """
+    from ..mdtext import literal
+    from ..report import join_labels
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    for label, circuit in circuit_of.items():
+        groups.setdefault((circuit, interface_of.get(label)), []).append(label)
+    if len(groups) == 1:
+        (circuit, interface), _ = next(iter(groups.items()))
+        return f"The circuit {describe_circuit(circuit, interface)}."
+    lines = [f"- {literal(join_labels(labels))}: {describe_circuit(circuit, interface)}."
+             for (circuit, interface), labels in groups.items()]
+    return "The circuits fitted (a sample's own `circuit` or `cell_circuit`):\n\n" + "\n".join(lines)
