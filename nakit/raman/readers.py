@@ -204,7 +204,8 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
         if n_blank == 1:
             dims, extra = ("point",), {"position": ("point", pos[:, 0], {"units": _axis_unit(keys, 2)})}
         elif n_blank == 2:
-            dims, extra, intensity = _grid(pos[:, 0], pos[:, 1], intensity, _axis_unit(keys, 2, "um"), path)
+            dims, extra, intensity = _grid(pos[:, 0], pos[:, 1], intensity, _axis_unit(keys, 2, "um"), path,
+                                           lines=[i for i, _ in body[1:]])
         else:
             raise FileFormatError(path, f"{n_blank} leading empty cells; LabSpec writes 1 (series) or 2 (map)",
                                   line=body[0][0])
@@ -243,25 +244,49 @@ def read_wire(path: str | os.PathLike) -> xr.Dataset:
     if len(names) == 2:
         ds = _dataset(path, table[:, 0], table[:, 1], (), "counts", {}, lines=[i for i, _ in body])
     else:
-        pos = table[:, :-2]
-        n_pos = np.unique(pos, axis=0).shape[0]
-        n = table.shape[0] // n_pos
-        block = table.reshape(n_pos, n, len(names)) if n * n_pos == table.shape[0] else None
-        if block is None or np.any(block[:, :, :-2] != block[:, :1, :-2]):
-            raise FileFormatError(path, "expected each position's rows together, all with the same number "
-                                  "of shifts")
+        starts, n = _wire_spectra(path, table[:, :-2], [i for i, _ in body])
+        block = table.reshape(starts.size, n, len(names))
         shift = block[0, :, -2]
         if not np.allclose(block[:, :, -2], shift):
             raise FileFormatError(path, "spectra at different positions have different shift axes",
                                   field="#Wave")
         p = block[:, 0, :-2]
         if p.shape[1] >= 2:
-            dims, extra, inten = _grid(p[:, names.index("x")], p[:, names.index("y")], block[:, :, -1], "um", path)
+            dims, extra, inten = _grid(p[:, names.index("x")], p[:, names.index("y")], block[:, :, -1], "um", path,
+                                       lines=[body[k][0] for k in starts])
         else:
             dims, extra, inten = ("point",), {names[0]: ("point", p[:, 0], {"units": ""})}, block[:, :, -1]
         ds = _dataset(path, shift, inten, dims, "counts", extra, lines=[i for i, _ in body[:n]])
     ds.attrs.update(file_provenance(path, "renishaw-wire-txt"))
     return ds
+
+
+def _wire_spectra(path, pos: np.ndarray, lines: list[int]) -> tuple[np.ndarray, int]:
+    """The first row of each position's spectrum in a WiRE multi-spectrum export, and its number of shifts.
+
+    WiRE writes a position's rows together, every spectrum with the detector's number of pixels: a
+    spectrum with fewer or more rows than most (a row deleted or copied), or a position whose rows
+    come twice, is refused naming its line.
+    """
+    starts = np.r_[0, np.flatnonzero(np.any(pos[1:] != pos[:-1], axis=1)) + 1]
+    sizes = np.diff(np.r_[starts, len(pos)])
+    values, counts = np.unique(sizes, return_counts=True)
+    n = int(values[np.argmax(counts)])
+    odd = np.flatnonzero(sizes != n)
+    if odd.size:
+        k = int(odd[0])
+        raise FileFormatError(path, f"the spectrum at {_position_text(pos[starts[k]])} has {sizes[k]} rows (shifts), the other spectra "
+                              f"{n}: every spectrum of a map has the detector's pixels (a row deleted or copied?)",
+                              line=lines[starts[k]], field="#Wave")
+    first: dict[tuple, int] = {}
+    for k, s in enumerate(starts):
+        key = tuple(pos[s].tolist())
+        if key in first:
+            raise FileFormatError(path, f"the spectrum at {_position_text(pos[s])} repeats the position of the one at line "
+                                  f"{lines[starts[first[key]]]}: WiRE writes each position's rows together, once",
+                                  line=lines[s], field="position")
+        first[key] = k
+    return starts, n
 
 
 def read_rruff(path: str | os.PathLike) -> xr.Dataset:
@@ -462,13 +487,15 @@ def _numeric_start(line: str) -> bool:
 
 
 def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, path=None, *,
-          partial_ok: bool = False):
-    """Arrange spectra at (x, y) into a ``y, x`` grid, or a ``point`` list if not rectangular.
+          partial_ok: bool = False, lines=None):
+    """Arrange spectra at (x, y) into a ``y, x`` grid, or a ``point`` list if the positions fill no raster.
 
     In a text export, positions that are the start of a raster (row by row or column by
     column, in file order) but stop before its end are a map cut short, not a point list:
-    refused. ``partial_ok`` is for formats that record an unfinished map as such (WDF's
-    count below its capacity) and detect truncation otherwise.
+    refused; so is a map that is a raster but for a few positions (:func:`_check_raster`).
+    ``partial_ok`` is for formats that record an unfinished map as such (WDF's count below its
+    capacity, its stage positions read back with jitter) and detect truncation otherwise.
+    ``lines`` is the file line of each position, for the messages.
     """
     ux, uy = np.unique(xs), np.unique(ys)
     full = ux.size * uy.size
@@ -479,6 +506,8 @@ def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, pat
                 raise FileFormatError(path, f"the map holds {xs.size} of the {full} positions of its {ux.size} x "
                                       f"{uy.size} raster, in raster order up to the end of the file: the map was "
                                       "cut short (truncated?)")
+    if not partial_ok:
+        _check_raster(path, xs, ys, lines)
     if ux.size * uy.size == xs.size:
         ix, iy = np.searchsorted(ux, xs), np.searchsorted(uy, ys)
         if np.unique(iy * ux.size + ix).size == xs.size:
@@ -487,6 +516,82 @@ def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, pat
             return ("y", "x"), {"x": ("x", ux, {"units": units}), "y": ("y", uy, {"units": units})}, grid
     coords = {"x": ("point", xs, {"units": units}), "y": ("point", ys, {"units": units})}
     return ("point",), coords, intensity
+
+
+#: the share of a raster's positions, and of a file's, that make it evidently a map: a damaged map (a row
+#: copied, edited, appended or deleted) keeps nearly all of both; a line scan or a list of chosen points
+#: shares few coordinates (a diagonal line none at all)
+RASTER_SHARE = 0.75
+
+
+def _check_raster(path, xs: np.ndarray, ys: np.ndarray, lines=None) -> None:
+    """Refuse positions that are evidently a map's raster but for a few repeated, extra or missing ones.
+
+    The raster is that of the x values shared by several positions and the y values shared by several
+    (a map's row and column coordinates; a position off the raster's step has an x or a y of its own).
+    When it holds at least :data:`RASTER_SHARE` of the file's positions and they fill that share of
+    it, the file was meant as a map, and a position repeated, one off the raster or one missing is
+    refused naming its line: read as a list, a copied row, an appended ``9999`` row or an edited
+    coordinate silently turned a 5 x 6 map into 30 or 31 unrelated spectra, and a map's figures and
+    per-position fits were lost. Positions that fill no raster (a line scan along a diagonal, a list
+    of chosen points) read as a ``point`` list without a warning: nothing about them is doubtful.
+    """
+    at = (lambda k: None) if lines is None else (lambda k: int(lines[k]))
+    pos = list(zip(xs.tolist(), ys.tolist()))
+    distinct = set(pos)
+    shared_x = sorted(v for v in set(xs.tolist()) if sum(p[0] == v for p in distinct) > 1)
+    shared_y = sorted(v for v in set(ys.tolist()) if sum(p[1] == v for p in distinct) > 1)
+    raster = {(x, y) for x in shared_x for y in shared_y}
+    on = [p in raster for p in pos]
+    if (len(shared_x) < 2 or len(shared_y) < 2 or sum(on) < RASTER_SHARE * len(pos)
+            or len(distinct & raster) < RASTER_SHARE * len(raster)):
+        return
+    shape = f"{len(shared_x)} x {len(shared_y)} raster (x {_values_text(shared_x)}, y {_values_text(shared_y)})"
+    missing = sorted(raster - distinct, key=lambda p: (p[1], p[0]))
+    expected = (f"; expected a position on it, such as {_position_text(missing[0])}, which no spectrum has"
+                if missing else "; a map holds its raster's positions only")
+    first: dict[tuple[float, float], int] = {}
+    for k, p in enumerate(pos):
+        if not on[k]:
+            raise InvalidDataError(path, f"the spectrum at {_position_text(p)} lies off the {shape} that the map's "
+                                         f"other positions fill{expected} (a row appended, or a coordinate edited?)",
+                                   line=at(k), field="position")
+        if p in first:
+            was = f"line {at(first[p])}" if lines is not None else f"spectrum {first[p] + 1}"
+            raise InvalidDataError(path, f"the spectrum at {_position_text(p)} repeats the position of {was}: a map "
+                                         f"measures each position of its {shape} once (a row copied?)",
+                                   line=at(k), field="position")
+        first[p] = k
+    if missing:
+        where = _raster_gap(pos, shared_x, shared_y)
+        raise InvalidDataError(path, f"the map has {len(pos)} of the {len(raster)} positions of its {shape}: "
+                                     "no spectrum at " + ", ".join(_position_text(p) for p in missing[:5])
+                                     + (" ..." if len(missing) > 5 else "") + " (a row deleted?)",
+                               line=None if where is None else at(where), field="position")
+
+
+def _raster_gap(pos, xs_sorted, ys_sorted) -> int | None:
+    """Index of the first position that breaks raster order (row by row or column by column,
+    as the file starts), where a deleted position was expected; None if the file is in neither."""
+    rows = [(x, y) for y in ys_sorted for x in xs_sorted]
+    cols = [(x, y) for x in xs_sorted for y in ys_sorted]
+    for order in (rows, cols):
+        k = next((k for k, (p, q) in enumerate(zip(pos, order)) if p != q), len(pos))
+        if k > 1:
+            return k if k < len(pos) else None
+    return None
+
+
+def _position_text(p) -> str:
+    return "(" + ", ".join(f"{v:g}" for v in p) + ")"
+
+
+def _values_text(values) -> str:
+    """A raster's coordinates: ``0 to 10 in steps of 2`` when evenly spaced, else the list."""
+    steps = np.diff(values)
+    if len(values) > 2 and np.allclose(steps, steps[0]):
+        return f"{values[0]:g} to {values[-1]:g} in steps of {steps[0]:g}"
+    return ", ".join(f"{v:g}" for v in values)
 
 
 def _dataset(path, shift, intensity, dims, units, extra, *, lines=None) -> xr.Dataset:
