@@ -424,7 +424,25 @@ def _read_pygaps_csv(path, lines, ends_with_newline) -> IsothermPoints:
 
 @dataset_reader
 def read_pygaps_json(path: str | os.PathLike) -> xr.Dataset:
-    """Read a pyGAPS JSON isotherm (``isotherm_data`` as a list of points or a column dict)."""
+    """Read a pyGAPS JSON isotherm (``isotherm_data`` as a list of points or a column dict).
+
+    pyGAPS keeps the points in measurement order: adsorption at rising pressure, then desorption
+    at falling pressure. Without a ``branch`` field the split is put after the highest pressure,
+    as pyGAPS itself does; a ``branch`` field on some points only (pyGAPS writes ``"des"`` on
+    the desorption points and nothing on the others) marks the rest as adsorption, as pyGAPS
+    reads it, and ``0``/``1`` stand for ads/des as in pyGAPS's tables.
+
+    A list out of that order is refused (:class:`~nakit.errors.InvalidDataError` naming the file
+    and the field), not read: a reversed list splits as well as an intact one (pyGAPS' SiO2
+    reversed reads as 16 adsorption and 26 desorption points instead of 27 and 15), so its
+    branches would be analysed swapped. Reading it "correctly" would mean reordering from the
+    values alone, and a reversed list and a desorption that truly ran below the first dose look
+    the same; only the file's own ``branch`` field or the order it was written in tells them
+    apart. So, unlabelled, a list whose last point lies below its first (an instrument doses up
+    from the evacuated sample and stops desorbing above that first dose) or that starts at its
+    highest pressure (no adsorption branch) is refused, and labelled points must run adsorption
+    first, then desorption.
+    """
     try:
         doc = json.loads(decode(read_bytes(path, max_bytes=MAX_BYTES), path), parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -443,9 +461,50 @@ def read_pygaps_json(path: str | os.PathLike) -> xr.Dataset:
         q = [float(d["loading"]) for d in data]
     except (KeyError, TypeError, ValueError) as exc:
         raise FileFormatError(path, f"each point needs numeric 'pressure' and 'loading' ({exc})", field="isotherm_data") from None
-    branch = [d["branch"] for d in data] if all("branch" in d for d in data) else None
+    branch = [_pygaps_branch(d.get("branch", "ads")) for d in data] if any("branch" in d for d in data) else None
+    _check_measurement_order(p, branch, path)
     meta = {k: v for k, v in doc.items() if k != "isotherm_data"}
-    return _pygaps_isotherm(path, meta, p, q, branch, "pygaps-json", None)
+    try:
+        return _pygaps_isotherm(path, meta, p, q, branch, "pygaps-json", None)
+    except InvalidDataError as exc:
+        if exc.line is not None or exc.field is not None:
+            raise
+        # a JSON point has no line of its own: name the list it sits in
+        raise InvalidDataError(path, exc.reason, field="isotherm_data") from None
+
+
+def _pygaps_branch(label):
+    """pyGAPS's branch mark as a label: its tables hold 0/1 (ads/des), its files 'ads'/'des'."""
+    text = str(int(label)) if isinstance(label, (bool, int)) else str(label).strip()
+    return {"0": "ads", "1": "des"}.get(text, label)
+
+
+def _check_measurement_order(pressure, branch, path) -> None:
+    """Refuse points of a pyGAPS JSON that are not in measurement order (see :func:`read_pygaps_json`)."""
+    p = np.asarray(pressure, dtype=float)
+    if branch is not None:
+        desorbing = np.array([str(b).strip().lower()[:1] == "d" for b in branch])
+        after = np.flatnonzero(~desorbing & (np.cumsum(desorbing) > 0))
+        if after.size:
+            k = int(after[0])
+            raise InvalidDataError(path, f"point {k + 1} (pressure {p[k]:g}) is marked adsorption after desorption "
+                                   f"point {int(np.argmax(desorbing)) + 1}: a pyGAPS isotherm lists its adsorption "
+                                   "points first, then its desorption points, in the order measured", field="branch")
+        return
+    top = int(np.argmax(p))
+    if p.size < 2 or top == p.size - 1:
+        return  # adsorption only: its rising order is checked with the points
+    if top == 0:
+        reason = (f"the points start at their highest pressure ({p[0]:g}) and fall to {p[-1]:g}, so the list holds "
+                  "no adsorption branch")
+    elif p[-1] < p[0]:
+        reason = (f"the points end at pressure {p[-1]:g}, below the first point's {p[0]:g}: a desorption branch "
+                  "ends above the first adsorption dose, so the list looks reversed or reordered")
+    else:
+        return
+    raise InvalidDataError(path, reason + "; a pyGAPS isotherm lists its points in the order measured (adsorption "
+                           "rising, then desorption falling): restore that order, or mark each point's 'branch' "
+                           "(ads/des)", field="isotherm_data")
 
 
 def _no_constant(name):
