@@ -27,7 +27,8 @@ def run04(tmp_path_factory):
     from nakit.runner import execute
 
     arbin = peer_file("echem", "navani", "bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx")
-    neware = peer_file("echem", "cellpy", "neware_uio.csv")
+    neware = peer_file("echem", "cellpy", "nw_regular_export_ife_example.csv")  # states no mass (neware_uio.csv's
+    # per-gram column implies one)
     samples = [
         {"label": "graphite A", "file": str(arbin), "active_mass_mg": 20.0,
          "rate_file": str(data_dir() / "cycling" / "cast_annealed_rate.xlsx")},
