@@ -66,6 +66,8 @@ def read_raman(path: str | os.PathLike, *, laser_wavelength: float | None = None
     fmt = detect_format(path)
     if fmt == "two-column":  # (its axis may be a wavelength, converted with the laser's)
         return read_two_column(path, laser_wavelength=laser_wavelength)
+    if fmt == "labspec":  # (so may a LabSpec axis, #AxisUnit[1]=nm)
+        return read_labspec(path, laser_wavelength=laser_wavelength)
     reader = {"wdf": _read_wdf, "rruff": read_rruff, "wire": read_wire, "labspec": read_labspec}[fmt]
     return _with_laser(reader(path), laser_wavelength)
 
@@ -163,16 +165,20 @@ def _read_wdf(path):
     return read_wdf(path)
 
 
-def read_labspec(path: str | os.PathLike) -> xr.Dataset:
+def read_labspec(path: str | os.PathLike, *, laser_wavelength: float | None = None) -> xr.Dataset:
     """Read a Horiba LabSpec 6 text export (single spectrum, series/line or XY map).
 
     Header keys become ``instrument_<key>`` attrs (lower case, non-alphanumerics as ``_``);
     the laser wavelength, grating, accumulations and acquisition time are also given
-    normalised names (``instrument_laser_wavelength_nm`` etc.).
+    normalised names (``instrument_laser_wavelength_nm`` etc.). The spectral axis is in the
+    unit ``#AxisUnit[1]`` states (:func:`_labspec_shift`): a wavelength axis is converted to
+    Raman shift with the file's laser, or ``laser_wavelength`` (nm) when the file states none
+    (one that conflicts with the file's raises :class:`~nakit.errors.ParameterError`).
     """
     text = _lines(path)
     lines = text.lines
     header: dict[str, str] = {}
+    header_lines: dict[str, int] = {}
     start = 0
     for i, line in enumerate(lines):
         if line.startswith("#"):
@@ -180,6 +186,7 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
             if not sep:
                 raise FileFormatError(path, "header line without '=' (expected '#Key=<TAB>Value')", line=i + 1)
             header[key.strip()] = value.strip()
+            header_lines[_attr_key(key)] = i + 1
             start = i + 1
         elif line.strip():
             break
@@ -212,15 +219,53 @@ def read_labspec(path: str | os.PathLike) -> xr.Dataset:
     unit = keys.get("axisunit_0", "")
     units = _UNITS.get(unit.lower(), unit or "counts")
     instrument = {k: _maybe_number(v) for k, v in keys.items()}
+    laser = _laser_nm(path, header)
     instrument.update(
-        laser_wavelength_nm=_laser_nm(path, header),
+        laser_wavelength_nm=laser,
         grating=keys.get("grating"),
         accumulations=_maybe_number(keys.get("accumulations")),
         acquisition_time_s=_maybe_number(keys.get("acq_time_s")),
     )
+    shift, converted = _labspec_shift(path, shift, keys, header_lines.get("axisunit_1"),
+                                      laser if laser is not None else laser_wavelength)
+    if converted:
+        instrument["axis_converted"] = converted
     ds = _dataset(path, shift, intensity, dims, units, extra, lines=shift_lines)
     ds.attrs.update(file_provenance(path, "horiba-labspec6-txt", **instrument))
-    return ds
+    return _with_laser(ds, laser_wavelength)
+
+
+#: ``#AxisUnit[1]`` values that are a Raman shift in cm-1, after :func:`_attr_key` (LabSpec writes ``1/cm``;
+#: ``cm-1`` and ``cm^-1`` by hand; ``cm-\xb9`` loses its superscript)
+_SHIFT_UNITS = {"1_cm", "cm_1", "cm"}
+
+
+def _labspec_shift(path, axis: np.ndarray, keys: dict[str, str], line: int | None,
+                   laser_nm: float | None) -> tuple[np.ndarray, str | None]:
+    """A LabSpec spectral axis as Raman shift in cm-1, and how it was converted (None if it was one).
+
+    LabSpec exports its axis in the unit the user chose for display, which ``#AxisUnit[1]`` states:
+    ``1/cm`` (a Raman shift), or ``nm``, an absolute wavelength, converted with the laser's
+    wavelength (:func:`shift_from_wavelength`) and refused without one. Reading an nm axis as
+    a shift gave bands at 540-560 "cm-1" for a 532 nm laser; any other unit (eV, absolute
+    wavenumbers, pixels) is refused, naming the field, rather than read as a shift. A file
+    without the key (a hand-made header) is read as a shift, as before LabSpec wrote it.
+    """
+    unit = keys.get("axisunit_1")
+    if unit is None or _attr_key(unit) in _SHIFT_UNITS:
+        return axis, None
+    if _attr_key(unit) != "nm":
+        raise FileFormatError(path, f"the spectral axis is in {unit!r}; nakit reads a LabSpec axis in Raman shift "
+                              "('1/cm') or in wavelength ('nm', converted with the laser's): export it in one of "
+                              "them", line=line, field="AxisUnit[1]")
+    if laser_nm is None:
+        raise MissingFactError(path, "the spectral axis is a wavelength in nm, and no '#Laser=' line states the "
+                               "laser's to convert it to Raman shift: give the laser wavelength (laser_wavelength, "
+                               "the sample's 'laser_wavelength' key), or export the axis in Raman shift ('1/cm')",
+                               line=line, field="AxisUnit[1]", fact="laser_wavelength")
+    shift = shift_from_wavelength(path, axis, laser_nm, named=f"'#AxisUnit[1]={unit}' names the axis a wavelength",
+                                  line=line, field="AxisUnit[1]")
+    return shift, f"wavelength (nm) to Raman shift with the {laser_nm:g} nm laser"
 
 
 def read_wire(path: str | os.PathLike) -> xr.Dataset:
@@ -353,14 +398,8 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
                                    "Raman shift in cm-1; give the laser wavelength (laser_wavelength, the sample's "
                                    "'laser_wavelength' key) to convert it, or export the spectrum in Raman shift",
                                    line=lineno, fact="laser_wavelength")
-        nm, x = x, 1e7 / float(laser_wavelength) - 1e7 / x
-        if x.size and not (-ANTI_STOKES_MAX <= np.min(x) and np.max(x) <= ABSOLUTE_WAVENUMBER_MIN):
-            # the light scattered by shifts of -2000..5000 cm-1: what a wavelength column can hold
-            lo, hi = (1e7 / (1e7 / float(laser_wavelength) - s) for s in (-ANTI_STOKES_MAX, ABSOLUTE_WAVENUMBER_MIN))
-            raise FileFormatError(path, f"the first column is named a wavelength ({line.strip()[:60]!r}) but holds "
-                                  f"{np.min(nm):g} to {np.max(nm):g}, not the {lo:.0f}-{hi:.0f} nm of light "
-                                  f"scattered from the {float(laser_wavelength):g} nm laser: Raman shifts in cm-1 "
-                                  "under a wavelength heading, or another laser?", line=lineno)
+        x = shift_from_wavelength(path, x, float(laser_wavelength),
+                                  named=f"the first column is named a wavelength ({line.strip()[:60]!r})", line=lineno)
         extra["axis_converted"] = f"wavelength (nm) to Raman shift with the {float(laser_wavelength):g} nm laser"
     elif x.size and float(np.min(x)) > ABSOLUTE_WAVENUMBER_MIN:  # the scattered light's own wavenumber
         if laser_wavelength is None:
@@ -392,6 +431,38 @@ ABSOLUTE_WAVENUMBER_MIN = 5000.0
 ANTI_STOKES_MAX = 2000.0
 #: a column name that is an absolute wavelength ("Wavelength (nm)", "lambda/nm", "nm")
 _WAVELENGTH_AXIS = re.compile(r"wavelength|lambda|\u03bb|(^|[\s(\[/])nm\b", re.IGNORECASE)
+
+
+def shift_from_wavelength(path, nm: np.ndarray, laser_nm: float, *, named: str, line: int | None = None,
+                          field: str | None = None) -> np.ndarray:
+    """Raman shift (cm-1) of scattered light at wavelengths ``nm``, :math:`10^7/\\lambda_{laser} - 10^7/\\lambda`.
+
+    Parameters
+    ----------
+    path
+        The file, for the message.
+    nm
+        The axis in nm.
+    laser_nm
+        The excitation wavelength in nm.
+    named
+        What says the axis is a wavelength (``"the first column is named a wavelength ('nm')"``).
+    line, field
+        Where that is said, for the message.
+
+    Raises
+    ------
+    FileFormatError
+        The axis holds no light scattered by shifts of -:data:`ANTI_STOKES_MAX` to
+        :data:`ABSOLUTE_WAVENUMBER_MIN` cm-1 (Raman shifts under a wavelength label, or another laser).
+    """
+    shift = 1e7 / laser_nm - 1e7 / nm
+    if shift.size and not (-ANTI_STOKES_MAX <= np.min(shift) and np.max(shift) <= ABSOLUTE_WAVENUMBER_MIN):
+        lo, hi = (1e7 / (1e7 / laser_nm - s) for s in (-ANTI_STOKES_MAX, ABSOLUTE_WAVENUMBER_MIN))
+        raise FileFormatError(path, f"{named} but holds {np.min(nm):g} to {np.max(nm):g}, not the {lo:.0f}-{hi:.0f} "
+                              f"nm of light scattered from the {laser_nm:g} nm laser: Raman shifts in cm-1 under a "
+                              "wavelength label, or another laser?", line=line, field=field)
+    return shift
 
 
 def _refuse_foreign_axis(path, x: np.ndarray, laser_wavelength: float | None = None) -> None:
