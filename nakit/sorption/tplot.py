@@ -58,6 +58,8 @@ class TPlotResult(FromMeasurement, Result):
 
 #: The flag :func:`tplot_raw` gives a negative intercept.
 NEGATIVE_INTERCEPT = "negative intercept: no micropore volume resolved"
+#: The flag :func:`tplot_raw` gives a micropore area (BET area minus external area) below zero.
+EXTERNAL_ABOVE_BET = "external area exceeds the BET area"
 #: the share of the t range the fitted points must span, else the result is flagged
 SHORT_SPAN = 0.5
 
@@ -73,7 +75,8 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     external area above the BET area, or points that span under :data:`SHORT_SPAN` of the t
     range of an isotherm that starts or ends inside it is returned as fitted, named in ``result.flags``, and
     warned about with a :class:`~nakit.errors.NakitWarning`; a report states the micropore
-    volume by :func:`reported_micropore_volume` (0, none resolved, for a negative intercept).
+    volume by :func:`reported_micropore_volume` (0, none resolved, for a negative intercept) and
+    the micropore area by :func:`reported_micropore_area`.
 
     Notes
     -----
@@ -117,7 +120,7 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     short = (f"the points cover t = {x.min():.2f}-{x.max():.2f} nm, under half of the range {lo:g}-{hi:g} nm (the "
              f"isotherm {inside} at p/p0 = {p[-1] if inside == 'ends' else p[0]:.3g}): the line rests on a short span")
     flags = tuple(text for bad, text in ((a < 0, NEGATIVE_INTERCEPT),
-                                         (micro_area < 0, "external area exceeds the BET area"),
+                                         (micro_area < 0, EXTERNAL_ABOVE_BET),
                                          (inside and x.max() - x.min() < SHORT_SPAN * (hi - lo), short)) if bad)
     if flags:
         warnings.warn(f"t-plot over t = {lo:g}-{hi:g} nm: {'; '.join(flags)}", NakitWarning, stacklevel=2)
@@ -157,10 +160,50 @@ def reported_micropore_volume(result: TPlotResult) -> tuple[float, tuple[str, ..
     """
     if result.micropore_resolved:
         return result.micropore_volume, tuple(result.flags)
-    fitted = (f"none resolved: the t-plot intercept is negative ({result.intercept:.3g} ± {result.intercept_sigma:.2g} "
-              f"cm3/g STP, i.e. {result.micropore_volume:.3g} ± {result.micropore_volume_sigma:.2g} cm3/g as fitted), "
-              f"so no micropore filling is resolved and 0 is reported")
-    return 0.0, tuple(fitted if f == NEGATIVE_INTERCEPT else f for f in result.flags)
+    fitted = f"none resolved: {_negative_intercept(result)}, so no micropore filling is resolved and 0 is reported"
+    return 0.0, _replaced(result.flags, NEGATIVE_INTERCEPT, fitted)
+
+
+def reported_micropore_area(result: TPlotResult) -> tuple[float, tuple[str, ...]]:
+    """The micropore area as a report states it: (value in m2/g, flags).
+
+    The convention of :func:`reported_micropore_volume`, for the area: where the t-plot
+    resolves no micropores (a negative intercept) there is no micropore area either, and
+    where the BET area minus the external area is negative no area is left for micropores;
+    either way 0 is reported, and the flag saying why quotes the area as fitted with its
+    standard error (it stays in ``result.micropore_area`` and ``result.micropore_area_sigma``,
+    for comparison with an instrument that prints the signed value). Otherwise, and with NaN
+    when no BET area was given, the fitted area is returned with ``result.flags``.
+
+    Notes
+    -----
+    The micropore area is the BET area minus the t-plot's external area (Micromeritics'
+    definition). A t-plot line with a negative intercept has a slope steeper than the
+    sample's external surface warrants (the thickness curve does not match the surface), so
+    its external area exceeds the BET area and the difference goes negative: Micromeritics
+    Sample_A with the Kruk-Jaroniec-Sayari curve gives -9.377 m2/g (BET 193.7, external
+    203.1 m2/g), which is no area of any pore.
+    """
+    area = result.micropore_area
+    if not math.isfinite(area) or (result.micropore_resolved and area >= 0):
+        return area, tuple(result.flags)
+    fitted = (f"the BET area minus the external area is {area:.4g} ± {result.micropore_area_sigma:.2g} m2/g as "
+              "fitted")
+    if not result.micropore_resolved:
+        why = (f"none resolved: {_negative_intercept(result)}, so no micropore filling is resolved and a micropore "
+               f"area of 0 is reported ({fitted})")
+        return 0.0, _replaced(result.flags, NEGATIVE_INTERCEPT, why)
+    why = f"none resolved: the external area exceeds the BET area ({fitted}), so 0 is reported"
+    return 0.0, _replaced(result.flags, EXTERNAL_ABOVE_BET, why)
+
+
+def _negative_intercept(result: TPlotResult) -> str:
+    return (f"the t-plot intercept is negative ({result.intercept:.3g} ± {result.intercept_sigma:.2g} cm3/g STP, i.e. "
+            f"{result.micropore_volume:.3g} ± {result.micropore_volume_sigma:.2g} cm3/g as fitted)")
+
+
+def _replaced(flags, flag: str, words: str) -> tuple[str, ...]:
+    return tuple(words if f == flag else f for f in flags)
 
 
 def tplot(ds: xr.Dataset, t_range: tuple[float, float] = (0.35, 0.5), **kwargs) -> TPlotResult:

@@ -1,0 +1,75 @@
+"""A t-plot that resolves no micropores reports no micropore area, as it reports no volume.
+
+Notebook 02 on Micromeritics Sample_A with the Kruk-Jaroniec-Sayari curve showed a micropore
+area of -9.377 m2/g (BET 193.7 minus external 203.1 m2/g) while the micropore volume of the
+same fit was reported as 0 with the fitted intercept quoted in its flag.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from nakit.errors import NakitWarning
+from nakit.sorption import read_isotherm
+from nakit.sorption.bet import area_bet
+from nakit.sorption.synthetic import Material, isotherm
+from nakit.sorption.thickness import harkins_jura
+from nakit.sorption.tplot import reported_micropore_area, reported_micropore_volume, tplot, tplot_raw
+from nakit.sorption.units import N2_DENSITY_CONVERSION
+from tests.peer import peer_file
+
+P = np.linspace(0.05, 0.8, 30)
+
+
+def _quiet(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        return func(*args, **kwargs)
+
+
+def test_sample_a_with_kjs_reports_zero_area_with_the_fitted_one_quoted():
+    ds = read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls"))
+    bet = _quiet(area_bet, ds)
+    t = _quiet(tplot, ds, (0.35, 0.5), thickness="kjs", bet_area=bet)
+    assert t.micropore_area == pytest.approx(bet.area - t.external_area)  # the fit is kept, signed
+    assert t.micropore_area == pytest.approx(-9.377, abs=5e-4)
+    area, flags = reported_micropore_area(t)
+    volume, volume_flags = reported_micropore_volume(t)
+    assert area == 0.0 and volume == 0.0
+    assert flags[0].startswith("none resolved: the t-plot intercept is negative (-20.1 ± 1.3 cm3/g STP")
+    assert "a micropore area of 0 is reported (the BET area minus the external area is -9.377 ± 4.5 m2/g" in flags[0]
+    # the same words for the intercept as the volume's flag, and the reason the area went negative kept
+    assert flags[0].startswith(volume_flags[0].removesuffix(", so no micropore filling is resolved and 0 is reported"))
+    assert flags[1:] == ("external area exceeds the BET area",)
+
+
+@pytest.mark.parametrize("curve", ["kjs", "halsey"])
+def test_synthetic_non_porous_isotherm_has_no_micropore_area(curve):
+    """A GAB external surface and nothing else: no micropores to find, whatever the curve."""
+    ds = isotherm(Material("non-porous", micropore_volume=0.0, mesopore_volume=0.0, external_area=50.0, seed=3))
+    bet = _quiet(area_bet, ds)
+    t = _quiet(tplot, ds, (0.35, 0.5), thickness=curve, bet_area=bet)
+    assert t.micropore_area < -40  # these curves' slopes overstate the external area
+    area, flags = reported_micropore_area(t)
+    assert area == 0.0 and f"{t.micropore_area:.4g} ± " in flags[0] and "none resolved" in flags[0]
+
+
+def test_analytic_lines_resolved_unresolved_and_area_below_zero():
+    """n = a + b t: intercept a, external area 1e3 b k, micropore area = BET area - external area."""
+    line = 200.0 * harkins_jura(P)
+    with pytest.warns(NakitWarning, match="negative intercept"):
+        negative = tplot_raw(P, -5.0 + line, bet_area=400.0)
+    external = 1e3 * 200.0 * N2_DENSITY_CONVERSION  # 309.36 m2/g
+    assert negative.micropore_area == pytest.approx(400.0 - external)  # positive, yet no micropores resolved
+    area, flags = reported_micropore_area(negative)
+    assert area == 0.0 and "(the BET area minus the external area is 90.64 ± " in flags[0]
+    resolved = tplot_raw(P, 20.0 + line, bet_area=400.0)
+    assert reported_micropore_area(resolved) == (pytest.approx(400.0 - resolved.external_area), ())
+    with pytest.warns(NakitWarning, match="external area exceeds the BET area"):
+        above = tplot_raw(P, 20.0 + line, bet_area=resolved.external_area - 10.0)
+    area, flags = reported_micropore_area(above)
+    assert area == 0.0 and len(flags) == 1
+    assert flags[0].startswith("none resolved: the external area exceeds the BET area (the BET area minus the external "
+                               "area is -10 ± ") and flags[0].endswith(" m2/g as fitted), so 0 is reported")
+    assert np.isnan(reported_micropore_area(tplot_raw(P, 20.0 + line))[0])  # no BET area: none computed
