@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from nakit.errors import FileFormatError, MissingFactError, ParameterError
+from nakit.paths import data_dir
 from nakit.raman.readers import read_raman
 
 from tests.peer import peer_file
@@ -86,3 +87,28 @@ def test_shift_units_read_as_before(tmp_path, unit):
     path = tmp_path / "unit.txt"
     path.write_bytes(text.encode("latin-1"))
     np.testing.assert_array_equal(read_raman(path).raman_shift.values, read_raman(_peer()).raman_shift.values)
+
+
+def _excel_copy(tmp_path, name):
+    """A shipped LabSpec stand-in as Excel saves it in a decimal-comma locale: ';' between cells, '151,2'."""
+    out = []
+    for line in (data_dir() / "raman" / name).read_bytes().decode("latin-1").split("\r\n"):
+        cells = line.split("\t")
+        out.append(";".join(cells if line.startswith("#") else [c.replace(".", ",") for c in cells]))
+    path = tmp_path / name
+    path.write_bytes("\r\n".join(out).encode("latin-1"))
+    return path
+
+
+@pytest.mark.parametrize("name", ["annealed.txt", "annealed_map.txt"])
+def test_excel_resaved_labspec_reads_as_its_original(tmp_path, name):
+    ref = read_raman(data_dir() / "raman" / name)
+    ds = read_raman(_excel_copy(tmp_path, name))
+    assert ds.attrs["instrument_axisunit_1"] == "1/cm"  # was ';1/cm'
+    assert ds.attrs["instrument_laser_wavelength_nm"] == 532.0  # ';532nm' stated none
+    assert ds.attrs["instrument_acquisition_time_s"] == 10  # ';10' was text
+    instrument = {k: v for k, v in ref.attrs.items() if k.startswith("instrument_")}
+    assert {k: ds.attrs[k] for k in instrument} == instrument
+    assert ds.intensity.dims == ref.intensity.dims  # the map's ';;' shift row was refused
+    np.testing.assert_array_equal(ds.raman_shift.values, ref.raman_shift.values)
+    np.testing.assert_array_equal(ds.intensity.values, ref.intensity.values)

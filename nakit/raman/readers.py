@@ -185,7 +185,7 @@ def read_labspec(path: str | os.PathLike, *, laser_wavelength: float | None = No
             key, sep, value = line[1:].partition("=")
             if not sep:
                 raise FileFormatError(path, "header line without '=' (expected '#Key=<TAB>Value')", line=i + 1)
-            header[key.strip()] = value.strip()
+            header[key.strip()] = _header_value(value)
             header_lines[_attr_key(key)] = i + 1
             start = i + 1
         elif line.strip():
@@ -194,7 +194,10 @@ def read_labspec(path: str | os.PathLike, *, laser_wavelength: float | None = No
     body = [(i, ln) for i, ln in enumerate(lines[start:], start=start + 1) if ln.strip()]
     if not body:
         raise FileFormatError(path, "no data rows after the header", line=start + 1)
-    n_blank = _leading_blank_cells(body[0][1])
+    # a copy re-saved from a spreadsheet: ';' between cells and a decimal comma (LabSpec itself writes tabs)
+    decimal, delimiter = sniff_decimal_and_delimiter([ln for _, ln in body[:200]])
+    sep = delimiter if delimiter in (";", ",") else "\t"
+    n_blank = _leading_blank_cells(body[0][1], sep)
     ends = text.ends_with_newline
     if n_blank == 0:
         table = _numeric_rows(path, body, ncols=2, ends_with_newline=ends)
@@ -202,7 +205,7 @@ def read_labspec(path: str | os.PathLike, *, laser_wavelength: float | None = No
         dims: tuple[str, ...] = ()
         shift_lines = [i for i, _ in body]
     else:
-        shift = _numeric_cells(path, body[0][0], body[0][1].split("\t")[n_blank:])
+        shift = _numeric_cells(path, body[0][0], body[0][1].rstrip().split(sep)[n_blank:], decimal=decimal)
         table = _numeric_rows(path, body[1:], ncols=n_blank + shift.size, ends_with_newline=ends)
         if table.shape[0] == 0:
             raise FileFormatError(path, "a spectral axis row but no spectra below it", line=body[0][0] + 1)
@@ -501,8 +504,8 @@ def _lines(path) -> TextFile:
     return text
 
 
-def _leading_blank_cells(line: str) -> int:
-    cells = line.rstrip("\r\n").split("\t")
+def _leading_blank_cells(line: str, sep: str = "\t") -> int:
+    cells = line.rstrip("\r\n").split(sep)
     n = 0
     while n < len(cells) - 1 and cells[n].strip() == "":
         n += 1
@@ -818,6 +821,16 @@ def _laser_nm(path, header: dict[str, str]) -> float | None:
         raise FileFormatError(path, f"laser value {value.strip()!r} has no unit and is not a wavelength in nm "
                               "(200-1100)", field=key)
     return None
+
+
+def _header_value(value: str) -> str:
+    """A ``#Key=value`` header's value without the cell delimiters a spreadsheet's re-save leaves around it.
+
+    LabSpec writes ``#AxisUnit[1]=<TAB>1/cm``; opened in Excel and saved with ``;`` between cells it
+    reads ``#AxisUnit[1]=;1/cm``, which kept ``;1/cm`` as the unit, ``;532nm`` as no laser wavelength
+    at all and ``;10`` s as no acquisition time.
+    """
+    return value.strip().strip(";,").strip()
 
 
 def _attr_key(key: str) -> str:
