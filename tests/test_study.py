@@ -486,7 +486,8 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
 
     from nakit.eis import fitting, read_eis, select_loop
     from nakit.errors import NakitError, ParameterError
-    from nakit.raman import Band, carbon_analysis, correct_baseline, despike, fit_bands, prominent_bands, read_raman
+    from nakit.raman import Band, carbon_analysis, correct_baseline, despike, prominent_bands, read_raman
+    from nakit.raman.propose import fit_prominent
     from nakit.raman.baseline import BaselineSpec, window_of
     from nakit.xrd import fit_peaks, identify_phases, read_cif, read_xrd, reference, refine_cell
 
@@ -547,9 +548,9 @@ def test_peer_study_xrd_raman_eis_match_the_library(peer_study):
             continue
         corrected = correct_baseline(spectrum, helpers["baseline_spec"](spectrum.raman_shift.values))
         compared[label] = []
-        for band, window in prominent_bands(corrected, window=entry.get("window"), max_bands=8,
-                                            raw_scale=float(np.abs(spectrum.intensity).max())):
-            fit = fit_bands(corrected, [band], window=window)
+        found = prominent_bands(corrected, window=entry.get("window"), max_bands=8,
+                                raw_scale=float(np.abs(spectrum.intensity).max()))
+        for fit in fit_prominent(corrected, found):  # overlapping windows fitted together, as the notebook does
             for _, b in fit.table.iterrows():
                 name = b["band"] if "band" in b else b.get("name")
                 key = "band_center_" + Band(str(name), 0.0).prefix.rstrip("_")
