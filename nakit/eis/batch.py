@@ -23,7 +23,7 @@ import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
 from .circuits import Circuit
-from .fitting import WEIGHTINGS, CircuitFit, check_frequency, check_impedance, weights
+from .fitting import WEIGHTINGS, CircuitFit, _require_parameters, check_frequency, check_impedance, weights
 
 
 def _transforms(c: Circuit, names: list[str]):
@@ -91,7 +91,7 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     ParameterError
         Bad input, as for :func:`nakit.eis.fitting.fit_circuit_raw`: any one spectrum that
         function refuses (a real impedance, a non-finite value), named by its index, label and
-        file.
+        file; a name in ``initial`` or ``fixed`` the circuit lacks, in that function's words.
 
     Warns
     -----
@@ -128,6 +128,8 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     f, z, names_of = _checked_spectra(frequency, impedance, labels, files)
     if weighting not in WEIGHTINGS:
         raise ParameterError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    # the single fit's check: a mistyped name would otherwise be dropped without a word
+    _require_parameters(c, initial=initial if isinstance(initial, dict) else {}, fixed=fixed or {})
     fixed = {k: float(v) for k, v in (fixed or {}).items()}
     names = [n for n in c.param_names if n not in fixed]
     S, N, P = z.shape[0], f.size, len(names)
