@@ -55,3 +55,20 @@ def test_two_negative_volumes_are_compared_in_cm3_per_g():
     theirs = ds.attrs["instrument_tplot_micropore_volume"]
     assert theirs == pytest.approx(-0.02837, abs=5e-6)
     assert row["flags"].startswith(f"{t.micropore_volume - theirs:+.3g} cm3/g from the instrument") and "%" not in row["flags"]
+
+
+@pytest.mark.peer
+def test_a_negative_micropore_area_is_shown_as_none_and_compared_in_m2_per_g():
+    """The same Sample_A run: BET 193.7 minus external 203.1 m2/g fitted -9.377 m2/g, shown as "-9.377" and "-117.0 %"."""
+    ds = read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NakitWarning)
+        bet = area_bet(ds)
+        t = tplot(ds, (0.35, 0.5), thickness="kjs", bet_area=bet)
+        rows = {r["quantity"]: r for r in instrument_comparison(ds, bet, t, thickness="kjs")}
+    theirs = ds.attrs["instrument_tplot_micropore_area"]
+    assert t.micropore_area == pytest.approx(bet.area - t.external_area) and t.micropore_area < -9
+    row = rows["t-plot micropore area"]
+    assert row["nakit"] == "0" and row["difference"] == f"{0 - theirs:+.3g} m2/g"
+    assert f"as fitted it lies {theirs - t.micropore_area:.3g} m2/g below the instrument's signed value" in row["note"]
+    assert "%" not in row["difference"] and "-9.3" not in row["note"] and "-117" not in row["note"]

@@ -109,7 +109,7 @@ def _near_zero_volume(key: str, fitted: float | None, theirs: float, unit: str) 
     Sample_A's fitted -0.031 cm3/g (Kruk-Jaroniec-Sayari) against the instrument's 0.003026 read
     "-1125.4 %". The difference in cm3/g says how far apart the two are.
     """
-    if key != "micropore_volume":
+    if key not in ("micropore_volume", "micropore_area"):
         return None
     return None if fitted is not None and fitted > 0 and theirs > 0 else unit
 
@@ -353,7 +353,7 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         is a doubt: the instrument's own settings do not give its number in nakit's hands).
     """
     from .bet import area_bet, single_point_bet
-    from .tplot import reported_micropore_volume
+    from .tplot import reported_micropore_area, reported_micropore_volume
 
     a = ds.attrs
     rows: list[dict[str, Any]] = []
@@ -424,13 +424,16 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         if tplot is not None:
             note = (f"nakit's t range {tplot.t_range[0]:g}-{tplot.t_range[1]:g} nm"
                     + (f", thickness curve {thickness}" if thickness else ""))
-            if key == "micropore_volume" and not tplot.micropore_resolved:
-                ours = reported_micropore_volume(tplot)[0]  # 0, never a negative volume
+            reported = {"micropore_volume": reported_micropore_volume, "micropore_area": reported_micropore_area}
+            if key in reported and fitted is not None and reported[key](tplot)[0] != fitted:
+                ours = reported[key](tplot)[0]  # 0, never a negative volume or area
                 # the fitted negative volume stays in the flag of nakit's result, never shown as a value
                 apart = fitted - theirs
-                note += (f"; nakit resolves none (a negative t-plot intercept; as fitted it lies {abs(apart):.3g} {unit} "
+                why = ("a negative t-plot intercept" if not tplot.micropore_resolved
+                       else "the external area exceeds the BET area")
+                note += (f"; nakit resolves none ({why}; as fitted it lies {abs(apart):.3g} {unit} "
                          f"{'below' if apart < 0 else 'above'} the instrument's signed value: compared in {unit}, as a "
-                         "percentage of a volume this near zero means nothing)")
+                         f"percentage of a{'n area' if key == 'micropore_area' else ' volume'} this near zero means nothing)")
             # the fitted value is what the instrument's arithmetic gives too (it prints a negative volume)
             explained, flag = _explained(_value(t_check["result"], key), t_check["words"], fitted, theirs, unit,
                                          REPRODUCED, absolute=absolute)
