@@ -33,7 +33,7 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, existing_file, require
+from ..errors import FileFormatError, InvalidDataError, existing_file, require
 from ..textio import check_last_row, check_row_widths, read_text_lines
 from .cell import mass_mg
 from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _sheet_table, _stack_sheets, _workbook,
@@ -274,9 +274,32 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
     table = None
     if cycle_rows:
         found = find_columns(headers[0], CYCLE, p, required=CYCLE_REQUIRED, where="cycle rows")
-        table = _cycle_table(_columns(cycle_rows, found, headers[0], p, None,
-                                      RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), sheet="cycle rows"))
+        cycle_cols = _columns(cycle_rows, found, headers[0], p, None,
+                              RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), sheet="cycle rows")
+        _refuse_cycle_row_out_of_sequence(cycle_cols["cycle"], cycle_lines, rec_lines[-1], p,
+                                          headers[0][found["cycle"][0]])
+        table = _cycle_table(cycle_cols)
     return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows", rows=record_lines)
+
+
+def _refuse_cycle_row_out_of_sequence(cycles: np.ndarray, lines: Sequence[int], last_record: int, path,
+                                      column: str) -> None:
+    """Refuse a regular export's cycle row whose index does not follow the cycle row before it by one.
+
+    Neware writes a cycle row as each of its cycles opens, numbered one by one, so a row that skips
+    is none of its: a summary or total row appended to the file (``9999,9999,...`` starts with no
+    empty field, so it reads as a cycle row, and was kept as a 21st cycle of the cycler's own table
+    after its 20) or an edited index. Refused naming its line, as a record's summary row is
+    (:func:`~nakit.cycling.record.refuse_summary_row`)."""
+    skips = np.flatnonzero(np.diff(cycles) != 1)
+    if not skips.size:
+        return
+    i = int(skips[0]) + 1
+    trailing = (" It follows the last record row: a summary or total row appended to the file, not a cycle of the "
+                "test (delete it)" if lines[i] > last_record else " An edited or damaged index")
+    raise InvalidDataError(path, f"cycle row {cycles[i]:g} follows cycle row {cycles[i - 1]:g} (line {lines[i - 1]}): "
+                                 f"Neware numbers its cycle rows one by one, each before the cycle's step and record "
+                                 f"rows.{trailing}; expected cycle {cycles[i - 1] + 1:g}", line=lines[i], field=column)
 
 
 def _numbered_csv(lines: Sequence[str], skip: int):

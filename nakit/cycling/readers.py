@@ -490,7 +490,29 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     if table is not None:
         attach_cycler_table(rec, table, "LAND Cycle-Tab")
         check_table_cycles(rec, table, path, ",".join(sheets), _cycle_sheet(wb))
+    else:
+        _say_no_cycle_table(rec, wb, path)
     return rec
+
+
+#: ``attrs`` key set on a LAND record whose workbook has no Cycle-Tab with data: what was found instead
+NO_CYCLE_TABLE = "instrument_cycle_table_missing"
+
+
+def _say_no_cycle_table(record: xr.Dataset, wb, path) -> None:
+    """Warn that a LAND workbook holds no Cycle-Tab with data, naming its sheets (also kept as
+    ``record.attrs[NO_CYCLE_TABLE]``): the record reads without it, but the cycler's own per-cycle
+    capacities are then not compared with nakit's, and the active mass the operator typed (which only
+    the Cycle-Tab's CapD / SpeCapD give) is unknown. A sheet renamed in Excel ("Sheet1") loses both
+    without a word otherwise."""
+    sheet = _cycle_sheet(wb)
+    what = (f"its {sheet!r} sheet holds no data rows" if sheet is not None else "it has no Cycle-Tab sheet") \
+        + f" (its sheets: {', '.join(repr(s) for s in wb.sheet_names)})"
+    record.attrs[NO_CYCLE_TABLE] = what
+    warn_about_file(record, f"{Path(path).name}: a LAND workbook, but {what}: the cycler's own per-cycle capacities "
+                            "were not compared with nakit's and the active mass typed into the cycler (read from the "
+                            "Cycle-Tab's CapD / SpeCapD) is unknown; a renamed sheet? Give it back its name, "
+                            "'Cycle-Tab', or give the cell's active_mass_mg")
 
 
 #: ``attrs`` key of what a reader found doubtful in the file (one message a line): warned when read,

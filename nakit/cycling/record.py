@@ -30,6 +30,12 @@ Bad input, and what happens to it
 * exactly repeated records (every measured value equal, e.g. a record written twice at a
   step boundary) -> the later copy is dropped and counted in ``attrs["duplicates_dropped"]``;
 * non-finite voltage/current -> FileFormatError naming the row;
+* a value no cycler records (:func:`refuse_unrecordable`: a voltage beyond :data:`MAX_VOLTAGE_V`, a
+  current beyond :data:`MAX_CURRENT_MA`, a time beyond :data:`MAX_TIME_S`, a counter beyond float32, an
+  index beyond int32) -> :class:`~nakit.errors.InvalidDataError` naming the row and the column;
+* a last row that is no measurement (:func:`refuse_summary_row`: its cycle index skips, or it comes far
+  later than any interval of the record and after more time than the whole record, or in a step no row
+  before had) -> InvalidDataError naming its row: a summary or total row appended to the table;
 * a voltage that never changes -> FileFormatError naming the column (nothing was measured: a
   cell under current moves its voltage; a column filled with one value is no record of it);
 * a single current reading far outside its step's (more than :data:`CURRENT_OUTLIER_FACTOR`
@@ -76,7 +82,8 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import require_dataset, source_attrs, source_name
-from ..errors import FileFormatError, NakitWarning, ParameterError
+from ..errors import FileFormatError, InvalidDataError, NakitWarning, ParameterError
+from ..textio import FLOAT32_MAX
 
 CHARGE, REST, DISCHARGE = 1, 0, -1
 SECONDS_PER_HOUR = 3600.0
@@ -93,6 +100,25 @@ TIME_GAP_FACTOR = 10.0
 #: record's point-to-point scatter (:func:`voltage_scatter`) is no measurement: in the peer records and
 #: stand-ins the largest such departure is 1.4 times it (cellpy's biol.mpr; 0.75 in any other)
 VOLTAGE_OUTLIER_FACTOR = 10.0
+#: The largest |voltage| (V) a cycler records: 1e4 V. Battery strings, and the pack testers built for
+#: them, stay within the 1500 V DC of low-voltage equipment (IEC 60038, the EU Low Voltage Directive),
+#: so an 800 V EV pack and a 1500 V grid string read. The bound sits well above that because a cell
+#: logged in mV under a heading in V (4500 "V") is not refused here: the record's voltage doubt says
+#: so and ``units`` puts it right (a factor of 1000 is never guessed), which 1e4 V leaves room for.
+MAX_VOLTAGE_V = 1e4
+#: The largest |current| (mA) a cycler records: 1e4 A. Pack and module cyclers source 1-3 kA (a
+#: supercapacitor tester a few kA), so a 1000 A pack cycler's record reads; 10 kA no battery tester
+#: sources.
+MAX_CURRENT_MA = 1e7
+#: The longest test or step time (s) a cycler's clock records: 1e10 s, three centuries (the
+#: impedance readers' bound on elapsed time).
+MAX_TIME_S = 1e10
+#: The largest cycle or step index: the record keeps them as int32, and no test counts 2e9 cycles.
+MAX_INDEX = float(np.iinfo(np.int32).max)
+#: A last row arriving more than this many times the record's longest interval after the row before
+#: is no point of the record when other signs agree (:func:`refuse_summary_row`): in the peer records
+#: and stand-ins the last interval is at most the longest one before it
+SUMMARY_ROW_FACTOR = 10.0
 
 
 class RowNumbers:
@@ -357,6 +383,10 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
             bad = int(np.flatnonzero(~np.isfinite(arr))[0])
             raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}", line=rows.line(bad),
                                   field=name)
+    refuse_summary_row(time, cycle, step, path, rows, attrs)
+    refuse_unrecordable({"time": time, "voltage": voltage, "current": current, "step_time": step_time,
+                         "cycle": cycle, "step": step, **_counter_columns("capacity_cycler", capacity_cycler),
+                         **_counter_columns("energy_cycler", energy_cycler)}, time, path, rows, attrs)
     _refuse_backwards(time, "time", path, rows, "records must be in time order")
     step_given = None if step is None else np.asarray(step)
     _refuse_current_outliers(time, current, step_given, path, rows, _column_name(attrs, "current"))
@@ -441,6 +471,121 @@ def _column_name(attrs: Mapping[str, Any] | None, role: str) -> str:
         return str(ast.literal_eval(str((attrs or {}).get("instrument_column_map", "{}"))).get(role, role))
     except (ValueError, SyntaxError, AttributeError):
         return role
+
+
+#: per column of :func:`make_record`: the largest magnitude a cycler records, its unit, and why
+RECORDABLE = {
+    "time": (MAX_TIME_S, "s", "three centuries"), "step_time": (MAX_TIME_S, "s", "three centuries"),
+    "voltage": (MAX_VOLTAGE_V, "V", "battery strings and their testers stay within 1500 V DC"),
+    "current": (MAX_CURRENT_MA, "mA", "1e4 A: pack cyclers source a few kA at most"),
+    "capacity_cycler": (FLOAT32_MAX, "mAh", "float32's range, which cycler software writes its counters in"),
+    "energy_cycler": (FLOAT32_MAX, "mWh", "float32's range, which cycler software writes its counters in"),
+    "cycle": (MAX_INDEX, "", "int32's range, in which the record keeps its indices"),
+    "step": (MAX_INDEX, "", "int32's range, in which the record keeps its indices"),
+}
+
+
+def refuse_unrecordable(columns: Mapping[str, Any], time: np.ndarray, path, rows: RowNumbers,
+                        attrs: Mapping[str, Any] | None = None) -> None:
+    """Refuse a value no cycler records: beyond :data:`RECORDABLE`'s bound for its column.
+
+    A number parses up to 1.8e308, so a cell of 1e300 (an edit, a corrupt field, a summary row) was
+    read as a current and integrated as capacity into every later row of its half-cycle, or as a
+    voltage that no check refused. The bounds are physical where the quantity has one (voltage,
+    current, time: see :data:`MAX_VOLTAGE_V`, :data:`MAX_CURRENT_MA`, :data:`MAX_TIME_S`), float32's
+    range for the counters (capacity, energy: their size depends on the cell, but no cycler writes
+    beyond the single floats it keeps them in) and int32's for the indices, so every genuine record
+    reads. Every reader builds its record with :func:`make_record`, which calls this first; each
+    column costs one max and one min over its rows.
+
+    Parameters
+    ----------
+    columns
+        Role (a key of :data:`RECORDABLE`, or ``<counter>_charge``/``_discharge``) to values in nakit's
+        units, or ``None`` where the file has no such column.
+    time
+        The test time of each row, for the message.
+    path, rows, attrs
+        The file, where each row is in it, and the record's attrs (the file's column names).
+
+    Raises
+    ------
+    InvalidDataError
+        Naming the column, the first such row (its line, or its sheet and row), the value and the bound.
+    """
+    for role, values in columns.items():
+        if values is None:
+            continue
+        arr = np.asarray(values)
+        most, unit, why = RECORDABLE[role.removesuffix("_charge").removesuffix("_discharge")]
+        if not arr.size or (arr.max() <= most and arr.min() >= -most):  # NaN fails both: looked at below
+            continue
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(np.abs(arr.astype(float)) > most)
+        if not bad.size:
+            continue
+        i = int(bad[0])
+        column = _column_name(attrs, role)
+        when = "" if role == "time" else f" at t = {time[i]:g} s"
+        more = f"; {bad.size - 1} more such row(s)" if bad.size > 1 else ""
+        raise InvalidDataError(path, f"{role.replace('_', ' ')} {float(arr[i]):g}{' ' + unit if unit else ''}{when}"
+                                     f"{rows.said(i)} is beyond {most:g}{' ' + unit if unit else ''}, the largest any "
+                                     f"cycler records ({why}): an edited or corrupted value, or a summary row, not a "
+                                     f"measurement; expected the value as the cycler logged it{more}",
+                               line=rows.line(i), field=column)
+
+
+def refuse_summary_row(time: np.ndarray, cycle, step, path, rows: RowNumbers,
+                       attrs: Mapping[str, Any] | None = None) -> None:
+    """Refuse a last row that is no point of the record: a summary or total row appended to the table.
+
+    A numeric total row (``9999`` in every field, or each column's sum) parses like a measurement and
+    was read as one more point of the last half-cycle. The last row is refused when
+
+    * its time runs backwards;
+    * its cycle index skips one or more (a cycler counts its cycles one by one); or
+    * it comes more than :data:`SUMMARY_ROW_FACTOR` times the record's longest interval after the row
+      before, and that interval is also longer than the whole record before it, or the row's step index
+      is one no row before has, more than one past the largest (a cycler enters its steps in order,
+      looping back; a goto skips within its schedule, not to 9999 at the last row).
+
+    A lone last row after a long pause alone is not refused (a logger that wrote one point at the end of
+    a long rest); the intact peer records and stand-ins end on an interval no longer than their longest.
+    It is refused, naming its line, rather than dropped with a warning: every other damaged row is
+    refused, a warning in a batch goes unread, and no reader edits a file's content; deleting the
+    line is the user's fix (the impedance readers' rule, :func:`nakit.eis.readers.refuse_summary_row`).
+    """
+    n = time.size
+    if n < 3:
+        return
+    cycle, step = (None if a is None else np.asarray(a) for a in (cycle, step))
+    last = float(time[-1] - time[-2])
+    before = float(time[-2] - time[0])
+    reason, field = None, _column_name(attrs, "time")
+    if last < 0:
+        if first_step_back(time[:-1]) is not None:
+            return  # a time that runs back inside the record too: refused there, for that
+        reason = f"its time, {time[-1]:g} s, runs back from the {time[-2]:g} s of the row before"
+    elif cycle is not None and float(cycle[-1]) - float(cycle[-2]) > 1:
+        field = _column_name(attrs, "cycle")
+        reason = (f"its cycle index ({field}), {float(cycle[-1]):g}, follows {float(cycle[-2]):g}: a cycler counts "
+                  "its cycles one by one")
+    else:
+        longest = float(np.max(np.diff(time[:-1])))
+        if last > SUMMARY_ROW_FACTOR * longest:
+            after = (f"it comes {last:g} s after the row before, over {SUMMARY_ROW_FACTOR:g} times the record's "
+                     f"longest interval ({longest:g} s)")
+            top = None if step is None else float(np.max(step[:-1]))
+            if last > before:
+                reason = f"{after} and longer than the whole record before it ({before:g} s)"
+            elif top is not None and float(step[-1]) > top + 1:
+                reason = (f"{after}, in a step ({_column_name(attrs, 'step')} {float(step[-1]):g}) that no row "
+                          f"before has, more than one past the largest ({top:g})")
+    if reason is not None:
+        raise InvalidDataError(path, f"the last row{rows.said(n - 1)} is no point of the record: {reason}. A summary "
+                                     "or total row appended to the table, or an edited last row, not a measured "
+                                     "point; expected the table to end with its last measured row (delete a summary "
+                                     "row)", line=rows.line(n - 1), field=field)
 
 
 def _refuse_constant_voltage(voltage: np.ndarray, path, column: str) -> None:

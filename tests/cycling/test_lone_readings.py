@@ -52,8 +52,6 @@ LONE_VOLTAGES = [
     (("echem", "yadg", "mb.issue_95.mpr"), 8455, 248,
      (r"a voltage of 7\.7809 V at t = 9 s \(data point 10\), between 2\.32784 and 2\.32749 V on the rows either "
       r"side in the same step: 5\.453 V off both")),
-    (("echem", "cellpy", "biol.mpr"), 2072717, 121,
-     r"a voltage of 1\.40869e\+35 V at t = 55306\.1 s \(data point 13523\), between 0\.424657 and 0\.424465 V"),
 ]
 FLIPS = [
     (("echem", "yadg", "gcpl.issue_149.mpr"), 14398, 17, "step",
@@ -67,6 +65,9 @@ FLIPS = [
     (("echem", "yadg", "mb.issue_95.mpr"), 10413, 136, "I",
      r"at data point 31 I is -7\.82187e-34 mA \(after -64\.9841 mA\), but the charge counter dq says -64\.9848 mA"),
     (("echem", "cellpy", "biol.mpr"), 2432271, 207, "I", r"at data point 15873 I is -2\.14748e\+09 mA \(after 0 mA\)"),
+    # a lone voltage beyond what any cycler records (record.MAX_VOLTAGE_V) is refused, not doubted
+    (("echem", "cellpy", "biol.mpr"), 2072717, 121, "voltage",
+     r"voltage 1\.40869e\+35 V at t = 55306\.1 s \(data point 13523\) is beyond 10000 V"),
 ]
 
 
@@ -170,14 +171,18 @@ def test_a_current_inside_a_rest_is_refused_and_a_one_row_step_is_not():
     i = int(next(r for r in rest if r >= 3 and np.all(current[r - 3:r + 4] == 0)))
     loaded = float(np.percentile(np.abs(current[current != 0]), 99))
     spiked = current.copy()
-    spiked[i] = -2.147483648e9
-    with pytest.raises(FileFormatError, match=rf"a current of -2\.14748e\+09 mA at t = {time[i]:g} s, .* times the "
+    spiked[i] = -1e6  # 1 kA, a current some cycler records (a pack cycler's), so the rest's rule judges it
+    with pytest.raises(FileFormatError, match=rf"a current of -1e\+06 mA at t = {time[i]:g} s, .* times the "
                                               rf"record's {loaded:.4g} mA under load \(99th percentile\), inside a rest"):
         make_record(time, voltage, spiked, step=step)
     # the file giving that row a step of its own: a pulse, not a corrupt reading
     own = step.copy()
     own[i] = step.max() + 1
     make_record(time, voltage, spiked, step=own)
+    # the flipped bit's -2.1e9 mA (2 MA) no cycler sources: refused, step of its own or not
+    spiked[i] = -2.147483648e9
+    with pytest.raises(FileFormatError, match=rf"current -2\.14748e\+09 mA at t = {time[i]:g} s is beyond 1e\+07 mA"):
+        make_record(time, voltage, spiked, step=own)
 
 
 def test_a_step_index_on_one_row_is_refused_unless_it_recurs_or_the_current_turns():
