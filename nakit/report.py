@@ -234,7 +234,8 @@ def fmt(value: Any, sigma: float | None = None, *, digits: int = 4) -> str:
     if v.is_integer() and abs(v) < 1e6:  # a whole number (1.0 cycles, 12.0 points) prints as one
         return f"{v:.0f}"
     if 1e-3 <= abs(v) < 1e6:
-        d = max(digits - 1 - math.floor(math.log10(abs(v))), 0)
+        # the decimals of the value rounded to its figures: 99.99999 is 100.0, not "100.00" (five figures)
+        d = max(digits - 1 - math.floor(math.log10(abs(float(f"{v:.{digits - 1}e}")))), 0)
         return f"{v:.{d}f}"
     return f"{v:.{digits - 1}e}"
 

@@ -107,6 +107,9 @@ def test_fmt_rounds_to_uncertainty(value, sigma, text):
     (250.0, None, "250"),
     (-2.0, None, "-2"),
     (1.5, None, "1.500"),                # not whole: significant figures as before
+    (99.99999, None, "100.0"),           # four figures of a value rounding up to a power of ten, not "100.00"
+    (0.0099999, None, "0.01000"),
+    (999.96, None, "1000"),              # 4 figures: 1000 (the decimals of 1000.0 are beyond them)
     (2.0e7, None, "2.000e+07"),          # too large to be a count: still in powers of ten
     (1.0, 0.05, "1.00 ± 0.05"),          # with sigma: rounded to the sigma, decimals kept
     (12.0, 1.3, "12.0 ± 1.3"),
