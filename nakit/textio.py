@@ -706,13 +706,19 @@ def require_finite(array, *, path: str | os.PathLike | None, field: str,
     arr = np.asarray(array, dtype=float)
     bad = ~np.isfinite(arr)
     if bad.any():
-        idx = np.argwhere(bad)[0]
-        row = int(idx[0]) if arr.ndim else 0
-        value = float(arr[tuple(idx)]) if arr.ndim else float(arr)
-        line = None if first_line is None else first_line + row
+        row, value, line = _first_bad(arr, bad, first_line)
         raise FileFormatError(path, f"{value} at data row {row + 1}; expected a finite number",
                               line=line, field=field)
     return arr
+
+
+def _first_bad(arr: np.ndarray, bad: np.ndarray, first_line: int | None = None,
+               lines: Sequence[int] | None = None) -> tuple[int, float, int | None]:
+    """The row, value and file line (``lines[row]``, else ``first_line + row``) of ``arr``'s first ``bad`` value."""
+    idx = np.argwhere(bad)[0] if arr.ndim else ()
+    row = int(idx[0]) if arr.ndim else 0
+    line = lines[row] if lines is not None else None if first_line is None else first_line + row
+    return row, float(arr[tuple(idx)]), line
 
 
 #: Largest finite float32, 3.4e38. Detectors and ADCs write counts, and instrument software
@@ -760,10 +766,7 @@ def refuse_beyond(array, most: float, *, path: str | os.PathLike | None, field: 
     with np.errstate(invalid="ignore"):
         bad = np.abs(arr) > most
     if bad.any():
-        idx = np.argwhere(bad)[0] if arr.ndim else ()
-        row = int(idx[0]) if arr.ndim else 0
-        value = float(arr[tuple(idx)]) if arr.ndim else float(arr)
-        line = (lines[row] if lines is not None else None if first_line is None else first_line + row)
+        row, value, line = _first_bad(arr, bad, first_line, lines)
         more = int(bad.sum()) - 1
         raise InvalidDataError(
             path, f"{value:g} at data row {row + 1} is beyond {most:g}, the largest {field} an instrument of this "

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
