@@ -641,10 +641,13 @@ def absolute_paths(entry: Mapping[str, Any], base: Path) -> dict[str, Any]:
     return out
 
 
-def absolute_inputs(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
+def absolute_inputs(params: Mapping[str, Any], base: Path,
+                    declared: Mapping[str, Parameter] | None = None) -> dict[str, Any]:
     """A parameter set with its input paths made absolute against ``base`` (a study, manifest or
-    parameter file's folder): ``*_file``/``*_files`` parameters and the file keys of the entries
-    of list-of-dict parameters (``samples``)."""
+    parameter file's folder): ``*_file``/``*_files`` parameters, the file keys of the entries
+    of list-of-dict parameters (``samples``) and, given the notebook's ``declared`` parameters,
+    a value given as a path to a parameter whose ``one of:`` allows ``path`` (notebook 02's
+    ``dft_kernel``: a relative kernel file in a study was read from the notebook's folder)."""
     out = {}
     for name, value in params.items():
         if isinstance(value, list) and value and all(isinstance(e, Mapping) for e in value):
@@ -653,7 +656,7 @@ def absolute_inputs(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
             out[name] = absolute_paths({name: value}, base)[name]
         else:
             out[name] = value
-    return out
+    return out if declared is None else absolute_path_values(declared, out, base)
 
 
 def entry_key_problem(declared: Mapping[str, Parameter], name: str, value: Any, notebook: str) -> str | None:

@@ -258,7 +258,7 @@ def load_study(path: str | os.PathLike, output: str | os.PathLike | None = None)
             continue
         if SAMPLES_PARAMETER in params:
             problems.append(f"parameters for {name!r}: give samples under 'samples:', not as a parameter")
-        shared.setdefault(nb.stem, {}).update(absolute_inputs(params, base))
+        shared.setdefault(nb.stem, {}).update(absolute_inputs(params, base, notebook_parameters(nb)))
 
     # extra notebooks
     extra: list[Path] = []

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 from ..errors import ParameterError
 from ..paths import notebooks_dir, safe_names
 from ..runfolder import root_problems
-from ..params import INPUT_SUFFIXES, absolute_inputs, closest
+from ..params import INPUT_SUFFIXES, absolute_inputs, closest, notebook_parameters
 from ..runner import input_paths, notebook_defaults, prepare
 from .engine import Job, JobResult
 
@@ -138,6 +138,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             problems.append(problem)
     notebooks: dict[str, Path] = {}
     shared: dict[str, dict] = {}
+    declared: dict[str, dict] = {}  # each notebook's parameters: which take a file path
     carriers: dict[str, list[str]] = {}  # the parameters that carry each notebook's data
     gaps: dict[str, str] = {}  # why a sample given none of them is not run on the notebook's defaults
     for name, params in data["notebooks"].items():
@@ -151,7 +152,8 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
             problems.append(f"notebook {name!r}: parameters must be a mapping, got {params!r}")
             continue
         notebooks[name] = nb
-        shared[name] = absolute_inputs(params or {}, base)
+        declared[name] = notebook_parameters(nb)
+        shared[name] = absolute_inputs(params or {}, base, declared[name])
         carriers[name] = _data_parameters(nb)
         if carriers[name]:  # what a sample given none of them would be run on: said once per notebook
             gaps[name] = LEFT_OUT.format(name=name, data=" or ".join(map(repr, carriers[name])),
@@ -197,7 +199,7 @@ def jobs_from_manifest(path: str | os.PathLike, output: str | os.PathLike | None
                     left_out.append(JobResult(f"{sample}/{Path(notebooks[name]).stem}", str(out), "left out",
                                               error=gaps[name]))
                 continue
-            overrides = {**shared[name], **absolute_inputs(own, base)}
+            overrides = {**shared[name], **absolute_inputs(own, base, declared[name])}
             if "output_dir" in overrides:  # the batch places every report; another place would be ignored
                 problems.append(f"sample {sample!r}, {name}: output_dir is the batch's ({out}); leave it out "
                                 "(the manifest's 'output' or -o moves the whole batch)")
