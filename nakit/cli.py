@@ -77,7 +77,7 @@ def _cmd_run(args) -> int:
         # notebook's own defaults stay relative to the notebook)
         given = absolute_path_values(declared, {name: _parse_value(value)}, Path.cwd())
         overrides.update(_absolute_output(absolute_inputs(given, Path.cwd()), Path.cwd()))
-    params = _prepare(nb, declared, overrides)
+    params = runner.prepare(nb, overrides)
     # the report's folder: -o, else an output_dir given with the parameters, else reports/runs/<notebook>
     given = overrides.get("output_dir")
     if args.output and given and Path(args.output).resolve() != Path(given).resolve():
@@ -104,29 +104,6 @@ def _cmd_run(args) -> int:
     for sample, why in set_aside:
         print(f"NOT ANALYSED {sample}: {why}", file=sys.stderr)
     return 1 if set_aside else 0
-
-
-def _prepare(nb: Path, declared: dict, overrides: dict) -> dict:
-    """:func:`nakit.runner.prepare`, with a per-sample key given as a parameter (``-p wavelength Cu``) refused
-    saying where it goes (:func:`nakit.params.entry_key_problem`), beside every other problem."""
-    from . import runner
-    from .params import entry_key_problem
-
-    misplaced = {name: why for name, value in overrides.items()
-                 if (why := entry_key_problem(declared, name, value, nb.stem)) is not None}
-    try:
-        params = runner.prepare(nb, {k: v for k, v in overrides.items() if k not in misplaced})
-    except ParameterError as exc:
-        if not misplaced:
-            raise
-        problems = [*misplaced.values(), *getattr(exc, "problems", [str(exc)])]
-    else:
-        if not misplaced:
-            return params
-        problems = list(misplaced.values())
-    error = ParameterError(f"{nb.name}: " + "; ".join(problems))
-    error.problems = problems
-    raise error
 
 
 def _cmd_params(args) -> int:

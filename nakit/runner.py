@@ -140,7 +140,7 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     ParameterError
         Listing every problem at once.
     """
-    from .params import check, closest, closest_file, notebook_parameters
+    from .params import check, closest, closest_file, entry_key_problem, notebook_parameters
 
     notebook = Path(notebook)
     declared = notebook_parameters(notebook)
@@ -149,9 +149,10 @@ def prepare(notebook: str | os.PathLike, overrides: Mapping[str, Any] | None = N
     problems = []
     refused = set()  # wrong kind of value: not checked further
     for name, value in overrides.items():
-        if name not in defaults:
-            problems.append(f"unknown parameter {name!r}{closest(name, defaults)} "
-                            f"(known: {', '.join(sorted(defaults))})")
+        if name not in defaults:  # a key of each samples entry given as a parameter is said to be one
+            problems.append(entry_key_problem(declared, name, value, notebook.stem)
+                            or f"unknown parameter {name!r}{closest(name, defaults)} "
+                               f"(known: {', '.join(sorted(defaults))})")
             continue
         overrides[name] = value = _whole(defaults[name], value)
         if declared[name].allowed and isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -56,3 +56,24 @@ def test_a_typo_of_a_key_is_named_and_other_names_keep_their_message():
     assert entry_key_problem(declared, "colour", "red", "01_xrd_indexing") is None
     with pytest.raises(ParameterError, match=r"unknown parameter 'min_snrr' \(did you mean 'min_snr'\?\)"):
         runner.prepare(XRD, {"min_snrr": 3})
+
+
+def test_a_study_and_a_manifest_say_where_a_sample_key_goes(tmp_path):
+    """The same words for a study's shared parameters and a manifest's, which said 'unknown parameter'."""
+    from nakit.batch.manifest import jobs_from_manifest
+    from nakit.study import load_study
+
+    scan = data_dir() / "xrd" / "quenched.raw"
+    where = "'wavelength' is not a parameter of 01_xrd_indexing but a key of each entry of 'samples'"
+    (tmp_path / "study.yaml").write_text(
+        f"title: t\nsamples:\n  - label: Q\n    xrd: {{file: '{scan}'}}\nparameters:\n  xrd: {{wavelength: Cu}}\n",
+        encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_study(tmp_path / "study.yaml", output=tmp_path / "out")
+    assert where in str(err.value) and "unknown parameter 'wavelength'" not in str(err.value)
+    (tmp_path / "batch.yaml").write_text(
+        f"notebooks:\n  01_xrd_indexing: {{wavelength: Cu}}\n"
+        f"samples:\n  Q:\n    01_xrd_indexing: {{samples: [{{label: Q, file: '{scan}'}}]}}\n", encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        jobs_from_manifest(tmp_path / "batch.yaml")
+    assert where in str(err.value) and "unknown parameter 'wavelength'" not in str(err.value)
