@@ -180,6 +180,12 @@ def test_the_report_refuses_the_chance_match_and_hints_no_rerun(tmp_path):
     assert rows["phases_present"]["value"] == "none"  # was PbSO4-Wyckoff, unflagged
     assert "PbSO4-Wyckoff not present: 9 of its 13 strong lines" in rows["phases_present"]["flags"]
     assert "a match at chance level" in rows["phases_present"]["flags"]
+    # the phases table carries the test: PbSO4's 9 lines against 4.8 expected by chance, 1.8 % likely
+    phases = {r["phase"]: r for r in csv.DictReader(open(out / "results" / "phases.csv", encoding="utf-8"))}
+    pbso4 = phases["PbSO4-Wyckoff"]
+    assert pbso4["present"] == "False" and pbso4["matched_peaks"] == "9"
+    assert float(pbso4["lines_by_chance"]) == pytest.approx(4.8, abs=0.05)
+    assert float(pbso4["chance"]) == pytest.approx(0.018, abs=0.0005)
     out = tmp_path / "default"
     assert execute(notebooks_dir() / "01_xrd_indexing.ipynb", out, {**params, "tolerance_deg": 0.12}).ok
     rows = {r["key"]: r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
