@@ -258,8 +258,8 @@ def _doubts(c: float, top: float, criteria_hold: bool) -> tuple[str, ...]:
 
 def _doubt_masks(c, top) -> dict[str, np.ndarray]:
     """Each of :func:`_doubts`'s flags as a boolean (an array for arrays of ``c`` and ``top``), so
-    that one rule serves a single line and the automatic search over every range alike."""
-    c, top = np.asarray(c), np.asarray(top)
+    that one rule serves a single line and the automatic search over every range alike (floats
+    stay floats: numpy scalars cost a single fit more than the comparisons)."""
     return {"C_below_2": (c > 0) & (c < BET_C_INAPPLICABLE),
             "C_low": (c >= BET_C_INAPPLICABLE) & (c < BET_C_DOUBTFUL),
             "range_beyond_bet_region": top > SINGLE_POINT_REGION[1]}
@@ -566,14 +566,17 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     valid = np.logical_and.reduce(list(checks.values()))
     dev = np.where(np.isnan(dev), np.inf, dev)
     if valid.any():
-        # nakit's own doubts first (see the docstring), then the knee: below it a long range runs into
-        # micropore filling
-        passed = np.flatnonzero(valid)  # (C > 0 on each: criterion 2)
-        doubts = sum(_doubt_masks(1 + slope[passed] / icpt[passed], p[j[passed]]).values())
-        preferred = passed[doubts == doubts.min()]
-        knee = np.zeros_like(valid)
-        knee[preferred[j[preferred] == j[preferred].max()]] = True
-        k = _best(knee, N, dev)
+        # the knee: below it a long range runs into micropore filling
+        k = _best(valid & (j == j[valid].max()), N, dev)
+        if any(_doubt_masks(1.0 + float(slope[k]) / float(icpt[k]), float(p[j[k]])).values()):
+            # nakit's own doubts first (see the docstring), then the knee among the least doubted ranges;
+            # when the knee's range raises none, that is the same range (the usual case: no work)
+            passed = np.flatnonzero(valid)  # (C > 0 on each: criterion 2)
+            doubts = sum(_doubt_masks(1 + slope[passed] / icpt[passed], p[j[passed]]).values())
+            preferred = passed[doubts == doubts.min()]
+            knee = np.zeros_like(valid)
+            knee[preferred[j[preferred] == j[preferred].max()]] = True
+            k = _best(knee, N, dev)
         flags = ()
     elif on_failure == "raise":
         enough = floors[f">= {min_points} points"]
