@@ -263,7 +263,7 @@ def library_scope(*, chemistry=None, named_species: bool = False, carbon: bool =
             return ""
         return (f"not assigned: its chemistry ({', '.join([chemistry] if isinstance(chemistry, str) else chemistry)}) "
                 f"has {', '.join(outside)}, which no species of the band library holds ({', '.join(sorted(have))})")
-    if own_library or named_species or carbon:
+    if named_species or carbon:
         return ""
     return (f"not assigned: the band library holds the species of one chemistry ({', '.join(sorted(have))}), and "
             f"nothing says the sample is of it: a match by position alone would be a coincidence; {SCOPE_ADVICE}")
