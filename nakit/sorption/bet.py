@@ -560,6 +560,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = vxy / vx
         icpt = (Sy - slope * Sx) / N
+        c = 1 + slope / icpt  # each range's C, for the doubts, the preference and the spread
     criteria, dev = _judge(p, q, i, j, slope, icpt, (pf, qf), tolerance)
     floors = {f"r2 >= {min_r2}": vxy**2 >= min_r2 * vx * vy, f">= {min_points} points": N >= min_points}
     checks = {**criteria, **floors}
@@ -568,11 +569,11 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     if valid.any():
         # the knee: below it a long range runs into micropore filling
         k = _best(valid & (j == j[valid].max()), N, dev)
-        if any(_doubt_masks(1.0 + float(slope[k]) / float(icpt[k]), float(p[j[k]])).values()):
+        if any(_doubt_masks(float(c[k]), float(p[j[k]])).values()):
             # nakit's own doubts first (see the docstring), then the knee among the least doubted ranges;
             # when the knee's range raises none, that is the same range (the usual case: no work)
             passed = np.flatnonzero(valid)  # (C > 0 on each: criterion 2)
-            doubts = sum(_doubt_masks(1 + slope[passed] / icpt[passed], p[j[passed]]).values())
+            doubts = sum(_doubt_masks(c[passed], p[j[passed]]).values())
             preferred = passed[doubts == doubts.min()]
             knee = np.zeros_like(valid)
             knee[preferred[j[preferred] == j[preferred].max()]] = True
@@ -600,7 +601,7 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
            f"{SINGLE_POINT_REGION[1]:g}), the longest one ending at the highest p/p0 any of them reaches" if not flags
            else "flagged: fewest failed checks")
     areas = per_loading / (slope[valid] + icpt[valid])
-    c_valid = 1 + slope[valid] / icpt[valid]
+    c_valid = c[valid]
     passed = f" ({areas.size} valid, giving {areas_text(areas.min(), areas.max())} m2/g)" if areas.size else ""
     result = _fit(p[i[k]:j[k] + 1], q[i[k]:j[k] + 1], cross_section, (pf, qf),
                   f"automatic range: Rouquerol criteria 1-4, r2 >= {min_r2}, >= {min_points} points, {how} "
