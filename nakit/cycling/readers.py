@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -632,10 +633,10 @@ class TextTable:
         self.path, self.header, self.rows, self.header_line = path, header, rows, header_line
         self.row_lines = row_lines  # the file line of each row (blank lines are skipped)
 
-    @property
+    @cached_property
     def numbers(self) -> RowNumbers:
         """The file line of each row, for error messages (a blank line or a quoted field that spans
-        lines puts a row off its place after the header)."""
+        lines puts a row off its place after the header); built once, every column's parse asks."""
         return RowNumbers(0, np.asarray(self.row_lines, dtype=np.int64))
 
     def check_widths(self) -> None:
@@ -938,11 +939,12 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
     elif "Q charge/discharge" in cols_present:
         capacity = np.abs(_biologic_column(df, meta, "Q charge/discharge", "capacity", path, units))
         counter_mode = "halfcycle"
+    header_mass = _header_mass(meta.get("header", ""))
     attrs = file_provenance(path, meta["format"], cycler="BioLogic", technique=meta.get("technique") or None,
                             acquisition_start=meta.get("start"), current_column=current_note,
-                            active_mass_mg=_header_mass(meta.get("header", "")),
+                            active_mass_mg=header_mass,
                             active_mass_source=("its header's 'Mass of active material' line"
-                                                if _header_mass(meta.get("header", "")) is not None else None),
+                                                if header_mass is not None else None),
                             impedance_rows_dropped=None if keep is None else int((~keep).sum()))
     if keep is not None and not keep.all():
         pick = lambda a: None if a is None else a[keep]  # noqa: E731

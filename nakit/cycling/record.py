@@ -384,9 +384,10 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
             raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}", line=rows.line(bad),
                                   field=name)
     refuse_summary_row(time, cycle, step, path, rows, attrs)
+    counters = {**_counter_columns("capacity_cycler", capacity_cycler),
+                **_counter_columns("energy_cycler", energy_cycler)}
     refuse_unrecordable({"time": time, "voltage": voltage, "current": current, "step_time": step_time,
-                         "cycle": cycle, "step": step, **_counter_columns("capacity_cycler", capacity_cycler),
-                         **_counter_columns("energy_cycler", energy_cycler)}, time, path, rows, attrs)
+                         "cycle": cycle, "step": step, **counters}, time, path, rows, attrs)
     _refuse_backwards(time, "time", path, rows, "records must be in time order")
     step_given = None if step is None else np.asarray(step)
     _refuse_current_outliers(time, current, step_given, path, rows, _column_name(attrs, "current"))
@@ -399,9 +400,7 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
         _refuse_backwards(cycle, "cycle", path, rows, "cycles must be contiguous")
     cols = dict(time=time, voltage=voltage, current=current, cycle=cycle,
                 step=None if step is None else np.asarray(step),
-                step_time=None if step_time is None else np.asarray(step_time, dtype=float),
-                **_counter_columns("capacity_cycler", capacity_cycler),
-                **_counter_columns("energy_cycler", energy_cycler))
+                step_time=None if step_time is None else np.asarray(step_time, dtype=float), **counters)
     cols, n_dup = drop_duplicates(cols)
     state = state_from_current(cols["current"])
     runs = Runs(state, cols.get("cycle"))
