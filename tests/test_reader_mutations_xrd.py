@@ -25,8 +25,16 @@ def test_refuse_beyond_names_line_value_and_bound():
 
 
 def test_refuse_beyond_passes_large_genuine_counts_and_nan():
-    counts = np.array([1.2e9, np.nan, 3.0e38])
-    assert refuse_beyond(counts, FLOAT32_MAX, path="x", field="intensity") is not None
+    """Values up to the bound (inclusive) and NaN come back unchanged, as floats; one step past it is refused."""
+    # float32's largest value, (2 - 2**-23) * 2**127 (IEEE 754 binary32), stated here rather than taken from nakit
+    largest = (2 - 2**-23) * 2.0**127
+    assert FLOAT32_MAX == largest == 3.4028234663852886e38
+    counts = [1_200_000_000, np.nan, 3.0e38, -largest, largest]
+    out = refuse_beyond(counts, FLOAT32_MAX, path="x", field="intensity")
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, [1.2e9, np.nan, 3.0e38, -largest, largest])  # NaN in place, nothing moved
+    with pytest.raises(InvalidDataError):
+        refuse_beyond([np.nextafter(largest, np.inf)], FLOAT32_MAX, path="x", field="intensity")
 
 
 # ------------------------------------------------------------------------ damaged copies of peer files
