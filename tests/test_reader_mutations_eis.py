@@ -25,6 +25,36 @@ def _write(tmp_path, name: str, lines: list[str]):
     return out
 
 
+def _own_table(path, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(frequency, Z' + j Z'') in file order, parsed from the file's text here, not by nakit: the oracle.
+
+    ``csv``: impedance.py's headerless rows ``f,Z',Z''``; ``z``: ZPlot's tab-separated rows after
+    ``End Comments`` (Freq(Hz) in column 0, Z'(a) and Z''(b) in 4 and 5); ``dta``: Gamry's ZCURVE table
+    (names on the line after ``ZCURVE``, units on the next, then rows; some rows split by spaces).
+    """
+    lines = _lines(path)
+    if kind == "csv":
+        rows = [ln.split(",") for ln in lines if ln.strip()]
+        columns = (0, 1, 2)
+    elif kind == "z":
+        start = next(i for i, ln in enumerate(lines) if ln.strip() == "End Comments") + 1
+        rows = [ln.split("\t") for ln in lines[start:] if ln.strip()]
+        columns = (0, 4, 5)
+    else:
+        head = next(i for i, ln in enumerate(lines) if ln.startswith("ZCURVE\t")) + 1
+        names = lines[head].split()
+        rows = [ln.split() for ln in lines[head + 2:] if ln[:1] in "\t " and ln.strip()]
+        columns = tuple(names.index(n) for n in ("Freq", "Zreal", "Zimag"))
+    table = np.array([[float(r[c]) for c in columns] for r in rows])
+    return table[:, 0], table[:, 1] + 1j * table[:, 2]
+
+
+def _reads_as_its_own_table(ds, path, kind: str) -> None:
+    frequency, z = _own_table(path, kind)
+    np.testing.assert_array_equal(ds["frequency"].values, frequency)
+    np.testing.assert_array_equal(impedance_of(ds), z)
+
+
 def _refused(path, line: int, match: str):
     with pytest.raises(FileFormatError, match=match) as info:
         read_eis(path)
@@ -66,7 +96,7 @@ def test_gamry_text_after_the_last_row_is_no_data(tmp_path):
     lines = _lines(src)
     end = max(i for i, ln in enumerate(lines) if ln[:1] in "\t " and ln.strip()) + 1
     bad = _write(tmp_path, "eispot_data.dta", lines[:end] + ["", "End of data"] + lines[end:])
-    np.testing.assert_array_equal(impedance_of(read_eis(bad)), impedance_of(read_eis(src)))
+    _reads_as_its_own_table(read_eis(bad), src, "dta")
 
 
 @pytest.mark.peer
@@ -218,7 +248,6 @@ def test_extreme_but_genuine_values_still_read(tmp_path):
 ])
 def test_an_appended_total_row_is_refused_naming_its_line(tmp_path, parts, kind, said):
     src = peer_file("echem", *parts)
-    before = read_eis(src)
     lines = _lines(src)
     last = max(i for i, ln in enumerate(lines) if ln.strip()) + 1
     width = len(lines[last - 1].split("," if kind == "csv" else "\t"))
@@ -226,4 +255,4 @@ def test_an_appended_total_row_is_refused_naming_its_line(tmp_path, parts, kind,
     bad = _write(tmp_path, parts[1], lines[:last] + [total] + (lines[last:] or [""]))
     _refused(bad, last + 1, rf"the last row's frequency, 9999 Hz after .* Hz, steps against the sweep, which .*{said}"
                             ": a summary or total row")
-    assert read_eis(src).identical(before)
+    _reads_as_its_own_table(read_eis(src), src, kind)  # the intact file: every row, as its text states it
