@@ -39,6 +39,8 @@ SHAPES = {
 BACKGROUNDS = {"linear": models.LinearModel, "constant": models.ConstantModel, None: None}
 #: a library band fitted wider than this many times the library's typical FWHM is flagged
 WIDTH_FACTOR = 3.0
+#: a start value is kept this fraction of the half range of its bounds away from their middle (see :func:`off_middle`)
+MIDDLE_CLEARANCE = 1e-3
 # Peak area per (height x FWHM) for each shape, for starting values only.
 AREA_PER_HEIGHT_FWHM = {"lorentzian": np.pi / 2, "gaussian": 1.0645, "pvoigt": 1.3, "bwf": 1.0}
 
@@ -233,12 +235,33 @@ def build_model(bands, background: str | None = "linear"):
         # BWF's sigma is the full width; the others' sigma is a half width (or Gaussian sigma).
         scale = {"bwf": 1.0, "gaussian": 1 / 2.35482}.get(b.shape, 0.5)
         c_lo, c_hi = b.center_bounds
-        m.set_param_hint("center", value=b.center, min=c_lo, max=c_hi)
-        m.set_param_hint("sigma", value=b.fwhm * scale, min=lo * scale, max=hi * scale)
+        m.set_param_hint("center", value=off_middle(b.center, c_lo, c_hi), min=c_lo, max=c_hi)
+        m.set_param_hint("sigma", value=off_middle(b.fwhm * scale, lo * scale, hi * scale), min=lo * scale,
+                         max=hi * scale)
         model = m if model is None else model + m
     if background is not None:
         model = model + BACKGROUNDS[background](prefix="bg_")
     return model
+
+
+def off_middle(value: float, lo: float, hi: float) -> float:
+    """A start value ``value`` in ``(lo, hi)`` moved :data:`MIDDLE_CLEARANCE` of the half range up where it
+    lies closer than that to the middle.
+
+    lmfit fits a parameter bounded on both sides through ``u = arcsin(2 (value - lo) / (hi - lo) - 1)``,
+    whose origin is the middle of the bounds, and MINPACK's finite-difference step is ``1e-5 |u|``
+    (``1e-5`` only at exactly 0): a start that misses the middle by round-off (``u`` about 1e-14, as
+    ``(lo + hi) / 2`` or a peak's position +/- a width give) steps by about 1e-19 rad, which moves a
+    centre near 1000 cm-1 by less than one bit. Its column of the Jacobian is zero, the band stays at
+    its start and the covariance is singular (polystyrene's 1032 cm-1 band stayed at 1032.325, the
+    middle of 1022.9-1041.75, with no uncertainty). A thousandth of the half range (0.01 cm-1 for
+    +/- 10 cm-1) is far inside any start value's own doubt, and its steps (1e-8 of the half range)
+    are far above round-off.
+    """
+    middle, half = (lo + hi) / 2, (hi - lo) / 2
+    if not (np.isfinite(half) and half > 0) or abs(value - middle) >= MIDDLE_CLEARANCE * half:
+        return value
+    return middle + MIDDLE_CLEARANCE * half
 
 
 
