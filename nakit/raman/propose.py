@@ -59,7 +59,8 @@ def noise_level(y) -> float:
 
 def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None, max_bands: int = 12,
                   min_snr: float = 8.0, shape: str = "lorentzian",
-                  baseline: BaselineSpec | None = DEFAULT_BASELINE, patience: int = 3) -> tuple[Band, ...]:
+                  baseline: BaselineSpec | None = DEFAULT_BASELINE, patience: int = 3,
+                  start: float | None = None) -> tuple[Band, ...]:
     """Propose the bands of one spectrum: detected peaks, as many as the BIC keeps.
 
     Parameters
@@ -68,7 +69,7 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
         A Raman spectrum Dataset (or DataArray) over ``raman_shift``, or the Raman shifts
         (cm-1, any order) with ``y`` the intensities.
     window
-        ``(lo, hi)`` cm-1 to work in (default: the whole spectrum).
+        ``(lo, hi)`` cm-1 to work in (default: the whole spectrum); never below ``start``.
     max_bands
         Largest model tried (the ``max_bands`` most prominent peaks).
     min_snr
@@ -83,6 +84,10 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
     patience
         Stop adding peaks once this many larger models in a row have not lowered the BIC
         (peaks come in order of prominence, so later ones are ever weaker).
+    start
+        The shift (cm-1) below which no band is sought: by default :func:`search_start`'s, as for
+        :func:`prominent_bands` (50 cm-1, or the end of the laser line's wing where the file holds the
+        line); a caller that has found the spectrum's wing passes ``start_after(wing)``.
 
     Returns
     -------
@@ -94,6 +99,8 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
     ------
     FitError
         No peak stands out of the noise by ``min_snr``, or no model could be fitted.
+    ParameterError
+        Fewer than 10 points above ``start`` (in ``window``).
     """
     from scipy.signal import find_peaks
 
@@ -102,12 +109,14 @@ def propose_bands(spectrum, y=None, *, window: tuple[float, float] | None = None
     if int(max_bands) != max_bands or max_bands < 1:
         raise ParameterError(f"max_bands must be a positive integer, got {max_bands!r}")
     x, yv = _arrays(spectrum, y)
-    if window is not None:
-        lo, hi = sorted(window)
-        keep = (x >= lo) & (x <= hi)
-        if keep.sum() < 10:
-            raise ParameterError(f"window {window} holds {int(keep.sum())} points; need at least 10")
-        x, yv = x[keep], yv[keep]
+    start = start_after(laser_wing(x, yv)) if start is None else float(start)
+    lo, hi = sorted(window) if window is not None else (-np.inf, np.inf)
+    keep = (x >= max(lo, start)) & (x <= hi)
+    if keep.sum() < 10:
+        where = f"window {window}" if window is not None else f"the spectrum ({x[0]:g}-{x[-1]:g} cm-1)"
+        raise ParameterError(f"{where} holds {int(keep.sum())} points above {start:g} cm-1, where the band search "
+                             "starts (search_start); need at least 10")
+    x, yv = x[keep], yv[keep]
     background = "linear"
     raw_scale = float(np.max(np.abs(yv)))
     if baseline is not None:
@@ -183,15 +192,22 @@ def laser_wing(spectrum, y=None) -> tuple[float, float] | None:
 
 
 def search_start(spectrum) -> float:
-    """The shift (cm-1) above which :func:`prominent_bands` looks for bands: :data:`SEARCH_FLOOR`, or
-    the end of the laser line's wing (:func:`laser_wing`) where the file holds the line and it ends above."""
-    wing = laser_wing(spectrum)
+    """The shift (cm-1) above which :func:`prominent_bands` and :func:`propose_bands` look for bands:
+    :data:`SEARCH_FLOOR`, or the end of the laser line's wing (:func:`laser_wing`) where the file holds
+    the line and it ends above."""
+    return start_after(laser_wing(spectrum))
+
+
+def start_after(wing: tuple[float, float] | None) -> float:
+    """:func:`search_start` of a spectrum whose :func:`laser_wing` is ``wing``: a caller that reports the
+    wing finds it once and passes this as the searches' ``start``."""
     return max(SEARCH_FLOOR, wing[1]) if wing else SEARCH_FLOOR
 
 
 def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_bands: int = 12,
                     min_snr: float = 8.0, min_relative: float = 0.02,
-                    raw_scale: float | None = None) -> list[tuple[Band, tuple[float, float]]]:
+                    raw_scale: float | None = None,
+                    start: float | None = None) -> list[tuple[Band, tuple[float, float]]]:
     """The most prominent peaks of a baseline-corrected spectrum, each a Lorentzian band with the
     window to fit it in alone: the quick look at a spectrum nobody listed bands for.
 
@@ -214,6 +230,9 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
         The magnitude of the intensities before the baseline was removed (default: the
         corrected ones'): noise below :data:`ROUND_OFF` of it is round-off, and nothing
         stands out of it.
+    start
+        The shift (cm-1) below which no band is sought (default: :func:`search_start` of
+        ``spectrum``); a caller that has found the spectrum's wing passes ``start_after(wing)``.
 
     Returns
     -------
@@ -226,7 +245,8 @@ def prominent_bands(spectrum, *, window: tuple[float, float] | None = None, max_
 
     x, y = _arrays(spectrum, None)
     lo, hi = sorted(window) if window is not None else (-np.inf, np.inf)
-    keep = (x >= max(lo, search_start(spectrum))) & (x <= hi)
+    start = start_after(laser_wing(x, y)) if start is None else float(start)
+    keep = (x >= max(lo, start)) & (x <= hi)
     if keep.sum() < 3 and window is not None:  # the window, not the spectrum, leaves nothing to look at
         raise ParameterError(window_too_small(window, x, int(keep.sum())))
     x, y = x[keep], y[keep]
