@@ -1,12 +1,17 @@
 """Notebook 03's flag list says a spectrum's axis flag once, per spectrum, and a band's own flags per band.
 
 An audit's study of seven spectra with one silicon reference listed "axis not calibrated: ..."
-31 times, once per band centre, among the four lines that said something about one band.
+35 times, once per band or D/G centre, in a list of 37 lines.
 """
 
 import pytest
 
-from nakit.raman.flaglist import flag_list
+
+def flag_list(results, whole_spectrum):
+    from nakit.raman.flaglist import flag_list  # (here: the notebook test runs on code without the module)
+
+    return flag_list(results, whole_spectrum)
+
 
 AXIS = ("axis not calibrated: the files do not state that the silicon reference is of this spectrum's instrument "
         "and laser (silicon's file: no instrument, no laser; this file: no instrument, no laser)")
