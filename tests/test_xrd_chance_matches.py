@@ -9,6 +9,7 @@ and rutile's 0.20 deg below theirs, offered together as "a zero offset".
 """
 
 import csv
+import itertools
 import warnings
 
 import numpy as np
@@ -42,6 +43,32 @@ def bt86():
 @pytest.fixture(scope="module")
 def pbso4():
     return read_cif(peer_file(*PBSO4_CIF))
+
+
+def chance_as_documented(crystal, wavelength, peaks, tolerance):
+    """(strong lines, lines matched, expected by chance, P(as many or more by chance)) computed here from what
+    :func:`chance_of_lines` and :class:`PhaseID` state, not by nakit's code.
+
+    A strong line is one at least 5 % of the strongest in the scanned range; a line's chance is
+    1 - exp(-2 tolerance n), n the peaks per deg within 4 deg of it (the scanned part of that stretch); the
+    phase's chance is that of ``lines_matched`` or more of its lines met, each independently: the
+    Poisson-binomial tail, summed here over every subset of the lines.
+    """
+    (lo, hi), gaps = peaks.attrs["two_theta_scanned"], peaks.attrs["two_theta_gaps"]
+    assert gaps == []  # (a scan with gaps would take their part out of each stretch)
+    sticks = reflections(crystal, wavelength, hi, lo)
+    lines = sticks.two_theta[sticks.normalised() >= 5.0]
+    tt = peaks["two_theta"].to_numpy()
+    matched = int((np.abs(lines[:, None] - tt[None, :]) <= tolerance).any(axis=1).sum())
+    chances = []
+    for line in lines:
+        start, end = max(line - 4.0, lo), min(line + 4.0, hi)
+        density = np.count_nonzero((tt >= start) & (tt <= end)) / (end - start)
+        chances.append(1 - np.exp(-2 * tolerance * density))
+    p = np.array(chances)
+    met = np.array(list(itertools.product([False, True], repeat=p.size)))
+    probability = np.where(met, p, 1 - p).prod(axis=1)
+    return p.size, matched, p.sum(), probability[met.sum(axis=1) >= matched].sum()
 
 
 # --- the chance estimate: analytic cases ---------------------------------------------------------------------------
@@ -78,14 +105,23 @@ def test_bt86_pbso4_and_rutile_in_a_wide_window_are_chance_matches_not_phases(bt
     assert ids.present == []  # were PbSO4-Wyckoff and Rutile
     assert sorted(ids.at_chance_level) == ["PbSO4-Wyckoff", "Rutile"] and ids.without_own_peaks == []
     row = ids.scores.set_index("phase").loc["PbSO4-Wyckoff"]
-    assert (row["lines_matched"], row["lines_expected"]) == (9, 13)
+    expected, matched, by_chance, chance = chance_as_documented(pbso4, wl, peaks, 0.24)
+    assert (row["lines_matched"], row["lines_expected"]) == (matched, expected) == (9, 13)
     assert row["coverage"] == pytest.approx(0.727, abs=1e-3)
-    assert row["lines_by_chance"] == pytest.approx(4.8, abs=0.05) and row["chance"] == pytest.approx(0.018, abs=1e-3)
+    assert row["lines_by_chance"] == pytest.approx(by_chance, rel=1e-12) and round(by_chance, 1) == 4.8
+    assert row["chance"] == pytest.approx(chance, rel=1e-9) and round(chance, 3) == 0.018
+    # the lines' chances differ (0.19 to 0.48 here), so the tail is not binomial; for a tail above the mean
+    # (9 >= 4.8 + 1) it is at most the binomial one of the same mean (Hoeffding 1956, Theorem 4)
+    assert chance <= binom.sf(matched - 1, expected, by_chance / expected)
     assert row["support_note"] == ("not present: 9 of its 13 strong lines have a peak within 0.24 deg, where 4.8 would "
                                    "by chance among 25 peaks as dense as these, and 9 or more with probability 1.8 % "
                                    "(at most 1 % needed): a match at chance level")
     # rutile: 3 of its 3 lines, 0.9 by chance
-    assert ids.scores.set_index("phase").loc["Rutile", "chance"] == pytest.approx(0.021, abs=1e-3)
+    rutile_row = ids.scores.set_index("phase").loc["Rutile"]
+    expected, matched, by_chance, chance = chance_as_documented(rutile, wl, peaks, 0.24)
+    assert (rutile_row["lines_matched"], rutile_row["lines_expected"]) == (matched, expected) == (3, 3)
+    assert rutile_row["lines_by_chance"] == pytest.approx(by_chance, rel=1e-12) and round(by_chance, 1) == 0.9
+    assert rutile_row["chance"] == pytest.approx(chance, rel=1e-9) and round(chance, 3) == 0.021
     # no rerun is offered on them: near_candidates finds none in the wider window
     assert near_candidates(peaks, wl, [pbso4, rutile], tolerance=0.24) == []
 
@@ -168,7 +204,7 @@ def test_a_strong_line_without_a_peak_is_named_and_one_under_a_broad_peak_is_not
 
 @pytest.mark.notebooks
 @pytest.mark.peer
-def test_the_report_refuses_the_chance_match_and_hints_no_rerun(tmp_path):
+def test_the_report_refuses_the_chance_match_and_hints_no_rerun(tmp_path, bt86, pbso4):
     from nakit.runner import execute
 
     scan = {"label": "BT86 run", "file": str(peer_file("xrd", "xylib", "BT86.raw"))}
@@ -182,10 +218,11 @@ def test_the_report_refuses_the_chance_match_and_hints_no_rerun(tmp_path):
     assert "a match at chance level" in rows["phases_present"]["flags"]
     # the phases table carries the test: PbSO4's 9 lines against 4.8 expected by chance, 1.8 % likely
     phases = {r["phase"]: r for r in csv.DictReader(open(out / "results" / "phases.csv", encoding="utf-8"))}
-    pbso4 = phases["PbSO4-Wyckoff"]
-    assert pbso4["present"] == "False" and pbso4["matched_peaks"] == "9"
-    assert float(pbso4["lines_by_chance"]) == pytest.approx(4.8, abs=0.05)
-    assert float(pbso4["chance"]) == pytest.approx(0.018, abs=0.0005)
+    row = phases["PbSO4-Wyckoff"]
+    _, matched, by_chance, chance = chance_as_documented(pbso4, bt86[1], bt86[0], 0.24)
+    assert row["present"] == "False" and row["matched_peaks"] == str(matched) == "9"
+    assert float(row["lines_by_chance"]) == pytest.approx(by_chance, rel=1e-6)
+    assert float(row["chance"]) == pytest.approx(chance, rel=1e-6)
     out = tmp_path / "default"
     assert execute(notebooks_dir() / "01_xrd_indexing.ipynb", out, {**params, "tolerance_deg": 0.12}).ok
     rows = {r["key"]: r for r in csv.DictReader(open(out / "results" / "headline.csv", encoding="utf-8"))}
