@@ -7,6 +7,7 @@ that names the argument, and x order does not matter where the physics says it s
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy as np
@@ -24,7 +25,7 @@ def as_float_array(values, name: str, *, ndim: int | None = 1, min_size: int = 1
         raise ParameterError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
     if arr.size < min_size:
         raise ParameterError(f"{name}: expected at least {min_size} values, got {arr.size}")
-    if not allow_nan and not np.all(np.isfinite(arr)):
+    if not allow_nan and not np.isfinite(arr).all():
         bad = np.flatnonzero(~np.isfinite(arr.ravel()))
         raise ParameterError(f"{name}: {bad.size} non-finite value(s), first at index {int(bad[0])}")
     return arr
@@ -45,9 +46,9 @@ def sorted_by(x: np.ndarray, *others: np.ndarray, name: str = "x", strict: bool 
     Strictly ascending input is returned as it is and strictly descending input as reversed
     views (no copies): the common cases, an adsorption and a desorption branch.
     """
-    if x.size < 2 or bool(np.all(x[1:] > x[:-1])):
+    if x.size < 2 or bool((x[1:] > x[:-1]).all()):
         return (x, *others)
-    if bool(np.all(x[1:] < x[:-1])):
+    if bool((x[1:] < x[:-1]).all()):
         return (x[::-1], *(o[..., ::-1] for o in others))
     order = np.argsort(x, kind="stable")
     xs = x[order]
@@ -68,7 +69,7 @@ def in_range(value: float, name: str, lo: float | None = None, hi: float | None 
         v = float(value)
     except (TypeError, ValueError):
         raise ParameterError(f"{name}: expected a number, got {value!r}") from None
-    if not np.isfinite(v):
+    if not math.isfinite(v):
         raise ParameterError(f"{name}: expected a finite number, got {v}")
     if lo is not None and (v < lo or (v == lo and not inclusive[0])):
         raise ParameterError(f"{name}: must be {'at least' if inclusive[0] else 'above'} {lo}, got {v}")

@@ -232,28 +232,28 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
     dv_obs = (v_liq[:-1] - v_liq[1:]).tolist()
     vol = [0.0] * n
     negative = 0
-    # running sums over the groups opened so far make each step O(1):
-    # BJH needs sum(A_j) and sum(A_j / r_j); DH needs sum(L_j) and sum(L_j r_j) (pi L_j = V_j / r_j^2)
-    s_a = s_ar = s_l = s_lr = 0.0
+    # running sums over the groups opened so far make each step O(1): s_vr = sum(V_j / r_j) and
+    # s_vr2 = sum(V_j / r_j^2); BJH's film terms sum(A_j) and sum(A_j / r_j) are twice these (A_j =
+    # 2 V_j / r_j, doubling is exact), DH's sum(L_j) and sum(L_j r_j) these over pi (pi L_j = V_j / r_j^2)
+    s_vr = s_vr2 = 0.0
     tl, tml, rl = t.tolist(), t_mean.tolist(), r_mean.tolist()
     dh, bjh = method == "dh", method == "bjh"
     for k in range(n):
-        dt, r, tm = tl[k] - tl[k + 1], rl[k], tml[k]
+        t0, t1, r = tl[k], tl[k + 1], rl[k]
         if dh:
-            film = s_l * (tl[k + 1] ** 2 - tl[k] ** 2) - 2.0 * s_lr * (tl[k + 1] - tl[k])
-            core = r - tl[k + 1]
+            film = s_vr2 * (t1 ** 2 - t0 ** 2) - 2.0 * s_vr * (t1 - t0)
+            core = r - t1
         else:
-            film = dt * (s_a - tm * s_ar)
+            dt, tm = t0 - t1, tml[k]
+            film = dt * (2.0 * s_vr - tm * (2.0 * s_vr2))
             core = r - tm + dt if bjh else r - tm
         new_v = (dv_obs[k] - film) * (r / core) ** 2 if core > 0 else 0.0
         if new_v <= 0:
             negative += int(new_v < 0)
             continue
         vol[k] = new_v
-        s_a += 2.0 * new_v / r
-        s_ar += 2.0 * new_v / r**2
-        s_l += new_v / r**2
-        s_lr += new_v / r
+        s_vr += new_v / r
+        s_vr2 += new_v / r**2
     vol = np.asarray(vol)
     area = 2.0 * vol / r_mean * 1e3  # cm3/g over nm -> m2/g
     inside = (d_mean >= lo) & (d_mean <= hi)
@@ -288,7 +288,7 @@ def psd_bjh_raw(relative_pressure, loading, *, thickness: str | Callable = "hark
         warnings.warn(f"BJH: the largest dV/dlogD is in the {edge}, centred at D = {d_mean[peak_idx]:.3g} nm: the "
                       f"distribution has no peak inside the range, so the peak diameter is only the range's edge {why}",
                       NakitWarning, stacklevel=2)
-    return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, np.cumsum(dv_in), np.cumsum(da_in), dv_dd, dv_dlogd, inside,
+    return BJHResult(d_mean, d_pt[:-1], d_pt[1:], vol, area, dv_in.cumsum(), da_in.cumsum(), dv_dd, dv_dlogd, inside,
                      total_v, total_a, 4e3 * total_v / total_a, peak, float(d_mean[peak_idx]), negative,
                      {"method": method, "meniscus": meniscus, "thickness": getattr(tfun, "__name__", "table"),
                       "density_conversion": density_conversion, "diameter_range_nm": np.array((lo, hi)),
