@@ -562,15 +562,17 @@ def _numeric_start(line: str) -> bool:
 
 
 def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, path=None, *,
-          partial_ok: bool = False, lines=None):
+          partial_ok: bool = False, lines=None, field: str = "position"):
     """Arrange spectra at (x, y) into a ``y, x`` grid, or a ``point`` list if the positions fill no raster.
 
     In a text export, positions that are the start of a raster (row by row or column by
     column, in file order) but stop before its end are a map cut short, not a point list:
-    refused; so is a map that is a raster but for a few positions (:func:`_check_raster`).
-    ``partial_ok`` is for formats that record an unfinished map as such (WDF's count below its
-    capacity, its stage positions read back with jitter) and detect truncation otherwise.
-    ``lines`` is the file line of each position, for the messages.
+    refused; so is a map (or a line scan) that is a raster but for a few positions
+    (:func:`_check_raster`). ``partial_ok`` is for formats that record an unfinished map as such
+    (WDF's count below its capacity, which then lacks the raster's last positions and detects
+    truncation otherwise): a repeated position is still refused, a missing one or one off the
+    raster is not. ``lines`` is the file line of each position, for the messages; ``field`` what
+    holds the positions where there are no lines (WDF's ``ORGN`` block).
     """
     ux, uy = np.unique(xs), np.unique(ys)
     full = ux.size * uy.size
@@ -581,8 +583,7 @@ def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, pat
                 raise FileFormatError(path, f"the map holds {xs.size} of the {full} positions of its {ux.size} x "
                                       f"{uy.size} raster, in raster order up to the end of the file: the map was "
                                       "cut short (truncated?)")
-    if not partial_ok:
-        _check_raster(path, xs, ys, lines)
+    _check_raster(path, xs, ys, lines, partial=partial_ok, field=field)
     if ux.size * uy.size == xs.size:
         ix, iy = np.searchsorted(ux, xs), np.searchsorted(uy, ys)
         if np.unique(iy * ux.size + ix).size == xs.size:
@@ -597,53 +598,99 @@ def _grid(xs: np.ndarray, ys: np.ndarray, intensity: np.ndarray, units: str, pat
 #: copied, edited, appended or deleted) keeps nearly all of both; a line scan or a list of chosen points
 #: shares few coordinates (a diagonal line none at all)
 RASTER_SHARE = 0.75
+#: the fewest positions on one row (or column), evenly stepped, that make a file evidently a line scan
+LINE_SCAN_MIN = 4
 
 
-def _check_raster(path, xs: np.ndarray, ys: np.ndarray, lines=None) -> None:
+def _check_raster(path, xs: np.ndarray, ys: np.ndarray, lines=None, *, partial: bool = False,
+                  field: str = "position") -> None:
     """Refuse positions that are evidently a map's raster but for a few repeated, extra or missing ones.
 
     The raster is that of the x values shared by several positions and the y values shared by several
-    (a map's row and column coordinates; a position off the raster's step has an x or a y of its own).
-    When it holds at least :data:`RASTER_SHARE` of the file's positions and they fill that share of
-    it, the file was meant as a map, and a position repeated, one off the raster or one missing is
-    refused naming its line: read as a list, a copied row, an appended ``9999`` row or an edited
-    coordinate silently turned a 5 x 6 map into 30 or 31 unrelated spectra, and a map's figures and
-    per-position fits were lost. Positions that fill no raster (a line scan along a diagonal, a list
-    of chosen points) read as a ``point`` list without a warning: nothing about them is doubtful.
+    (a map's row and column coordinates; a position off the raster's step has an x or a y of its own),
+    or, where only one y (or one x) is shared, the evenly stepped line of positions along it (a line
+    scan, :func:`_line_scan`). When it holds at least :data:`RASTER_SHARE` of the file's positions and
+    they fill that share of it, the file was meant as a map, and a position repeated, one off the raster
+    or one missing is refused naming its line: read as a list, a copied row, an appended ``9999`` row or
+    an edited coordinate silently turned a 5 x 6 map into 30 or 31 unrelated spectra (a 6-position line
+    scan with a row copied into 7), and a map's figures and per-position fits were lost. Positions that
+    fill no raster (a line scan along a diagonal, a list of chosen points) read as a ``point`` list
+    without a warning: nothing about them is doubtful. ``partial``: a map recorded as unfinished (WDF)
+    has only its raster's first positions, the last row perhaps one: only a repeated position is refused.
     """
-    at = (lambda k: None) if lines is None else (lambda k: int(lines[k]))
     pos = list(zip(xs.tolist(), ys.tolist()))
+    if lines is None:  # (a binary file: the spectrum's number, and the block that holds the positions)
+        at, who = (lambda k: None), (lambda k: f"spectrum {k + 1} at {_position_text(pos[k])}")
+    else:
+        at, who = (lambda k: int(lines[k])), (lambda k: f"the spectrum at {_position_text(pos[k])}")
     distinct = set(pos)
-    # the x (y) values several positions share: counted once, not per value (a 300 x 300 map took 17 s)
-    shared_x = sorted(v for v, n in Counter(x for x, _ in distinct).items() if n > 1)
-    shared_y = sorted(v for v, n in Counter(y for _, y in distinct).items() if n > 1)
-    raster = {(x, y) for x in shared_x for y in shared_y}
-    on = [p in raster for p in pos]
-    if (len(shared_x) < 2 or len(shared_y) < 2 or sum(on) < RASTER_SHARE * len(pos)
-            or len(distinct & raster) < RASTER_SHARE * len(raster)):
+    found = _raster(distinct)
+    if found is None:
         return
-    shape = f"{len(shared_x)} x {len(shared_y)} raster (x {_values_text(shared_x)}, y {_values_text(shared_y)})"
-    missing = sorted(raster - distinct, key=lambda p: (p[1], p[0]))
+    shape, nodes_x, nodes_y = found
+    raster = {(x, y) for x in nodes_x for y in nodes_y}
+    on = [p in raster for p in pos]
+    if sum(on) < RASTER_SHARE * len(pos) or len(distinct & raster) < RASTER_SHARE * len(raster):
+        return
+    missing = [] if partial else sorted(raster - distinct, key=lambda p: (p[1], p[0]))
     expected = (f"; expected a position on it, such as {_position_text(missing[0])}, which no spectrum has"
                 if missing else "; a map holds its raster's positions only")
     first: dict[tuple[float, float], int] = {}
     for k, p in enumerate(pos):
-        if not on[k]:
-            raise InvalidDataError(path, f"the spectrum at {_position_text(p)} lies off the {shape} that the map's "
-                                         f"other positions fill{expected} (a row appended, or a coordinate edited?)",
-                                   line=at(k), field="position")
+        if not on[k] and not partial:
+            raise InvalidDataError(path, f"{who(k)} lies off the {shape} that the map's other positions "
+                                         f"fill{expected} (a row appended, or a coordinate edited?)",
+                                   line=at(k), field=field)
         if p in first:
             was = f"line {at(first[p])}" if lines is not None else f"spectrum {first[p] + 1}"
-            raise InvalidDataError(path, f"the spectrum at {_position_text(p)} repeats the position of {was}: a map "
-                                         f"measures each position of its {shape} once (a row copied?)",
-                                   line=at(k), field="position")
+            raise InvalidDataError(path, f"{who(k)} repeats the position of {was}: a map measures each position "
+                                         f"of its {shape} once (a row copied?)", line=at(k), field=field)
         first[p] = k
     if missing:
-        where = _raster_gap(pos, shared_x, shared_y)
+        where = _raster_gap(pos, nodes_x, nodes_y)
         raise InvalidDataError(path, f"the map has {len(pos)} of the {len(raster)} positions of its {shape}: "
                                      "no spectrum at " + ", ".join(_position_text(p) for p in missing[:5])
                                      + (" ..." if len(missing) > 5 else "") + " (a row deleted?)",
-                               line=None if where is None else at(where), field="position")
+                               line=None if where is None else at(where), field=field)
+
+
+def _raster(distinct: set) -> tuple[str, list[float], list[float]] | None:
+    """The raster the distinct positions evidently fill: its words and its x and y nodes, or None."""
+    # the x (y) values several positions share: counted once, not per value (a 300 x 300 map took 17 s)
+    shared_x = sorted(v for v, n in Counter(x for x, _ in distinct).items() if n > 1)
+    shared_y = sorted(v for v, n in Counter(y for _, y in distinct).items() if n > 1)
+    if len(shared_x) >= 2 and len(shared_y) >= 2:
+        return (f"{len(shared_x)} x {len(shared_y)} raster (x {_values_text(shared_x)}, y {_values_text(shared_y)})",
+                shared_x, shared_y)
+    rows = [_line_scan([x for x, y in distinct if y == shared_y[0]])] if len(shared_y) == 1 else []
+    cols = [_line_scan([y for x, y in distinct if x == shared_x[0]])] if len(shared_x) == 1 else []
+    row = rows[0] if rows else None
+    col = cols[0] if cols else None
+    if row is not None and (col is None or len(row) >= len(col)):
+        return (f"line scan of {len(row)} positions along x at y {shared_y[0]:g} (x {_values_text(row)})",
+                row, shared_y)
+    if col is not None:
+        return f"line scan of {len(col)} positions along y at x {shared_x[0]:g} (y {_values_text(col)})", shared_x, col
+    return None
+
+
+def _line_scan(along: list[float]) -> list[float] | None:
+    """The nodes of the evenly stepped line the coordinates ``along`` one row (or column) evidently follow:
+    the coordinates and those a gap of whole steps lacks; None for fewer than :data:`LINE_SCAN_MIN`, steps
+    that are no multiples of the smallest, or more gaps than :data:`RASTER_SHARE` allows (chosen points)."""
+    along = sorted(along)
+    if len(along) < LINE_SCAN_MIN:
+        return None
+    steps = np.diff(along)
+    step = float(steps.min())
+    multiples = steps / step
+    if not np.allclose(multiples, np.round(multiples), rtol=0, atol=1e-6):
+        return None
+    n_nodes = int(round((along[-1] - along[0]) / step)) + 1
+    if len(along) < RASTER_SHARE * n_nodes:
+        return None
+    taken = set(np.round((np.asarray(along) - along[0]) / step).astype(int).tolist())
+    return sorted(along + [along[0] + j * step for j in range(n_nodes) if j not in taken])
 
 
 def _raster_gap(pos, xs_sorted, ys_sorted) -> int | None:

@@ -14,7 +14,10 @@ naming the file.
 Output follows :mod:`nakit.raman.readers`: ``intensity`` over an ascending ``raman_shift``
 (cm-1), plus ``y, x`` dims for a complete map or a ``point`` dim for series and line scans
 (with their stage ``x``/``y`` positions), and ``instrument_laser_wavelength_nm`` from the
-laser wavenumber the file stores.
+laser wavenumber the file stores. The stage positions are checked against the raster (or line) they
+evidently fill, as a text map's are (:func:`nakit.raman.readers._check_raster`): a repeated or
+edited ``ORGN`` entry is refused naming the spectrum; a map the file records as unfinished may lack
+its raster's last positions.
 """
 
 from __future__ import annotations
@@ -93,6 +96,9 @@ def read_wdf(path: str | os.PathLike) -> xr.Dataset:
     FileFormatError
         The header's counts do not match its blocks, the spectral axis is not a Raman
         shift, a value is NaN/inf, or the library cannot parse the file.
+    InvalidDataError
+        A map's stage positions fill a raster (or a line) but for a repeated one, one off it or,
+        in a map recorded as complete, one missing (field ``ORGN``, naming the spectrum).
     """
     data = read_bytes(path)
     counts = check_wdf(data, path)
@@ -128,8 +134,10 @@ def read_wdf(path: str | os.PathLike) -> xr.Dataset:
             xpos = np.asarray(getattr(reader, "xpos", np.zeros(counts["count"])), dtype=float)
             ypos = np.asarray(getattr(reader, "ypos", np.zeros(counts["count"])), dtype=float)
             unit_name = getattr(getattr(reader, "xpos_unit", None), "name", "Micron")
+            # the stage positions checked against the raster they fill, as a text map's: a copied or
+            # edited ORGN entry is refused, not read as a point list; an unfinished map lacks its last ones
             dims, extra, inten = _grid(xpos, ypos, spectra, "um" if unit_name == "Micron" else unit_name.lower(),
-                                       path, partial_ok=True)
+                                       path, partial_ok=counts["count"] < counts["capacity"], field="ORGN")
             ds = _dataset(path, shift, inten, dims, units, extra)
     finally:
         reader.close()
