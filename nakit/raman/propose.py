@@ -366,9 +366,10 @@ def _band(center: float, fwhm: float, shape: str, step: float, name: str) -> Ban
 
 def _centre_bounds(center: float, half: float) -> tuple[float, float]:
     """About ``center +/- half`` on a 0.1 cm-1 grid: readable, and never exactly symmetric about the
-    start value (lmfit's bounded transform then sits at its origin, where MINPACK's finite-difference
-    step can leave the centre's column of the Jacobian zero: polystyrene's 1032 cm-1 band, started
-    at a found peak's position midway between its bounds, never moved and had no uncertainty)."""
+    start value. (A start midway between its bounds never moved: polystyrene's 1032 cm-1 band had no
+    uncertainty. :func:`~nakit.raman.fitting.build_model` now moves every such start off the middle
+    (:func:`~nakit.raman.fitting.off_middle`); the 0.05 cm-1 offset is kept so that found bands keep
+    the bounds, and the reports the numbers, they had.)"""
     return float(np.floor((center - half) * 10) / 10), float(np.ceil((center + half) * 10) / 10 + 0.05)
 
 
