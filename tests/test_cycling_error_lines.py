@@ -23,6 +23,7 @@ import pytest
 from nakit.cycling import read_cycling
 from nakit.cycling.synthetic import paper_protocols, simulate, write_land_xlsx
 from nakit.errors import FileFormatError, ParameterError
+from tests.contract.mutate import refused
 from tests.peer import peer_file
 
 ROWS_PER_SHEET = 400  # the stand-in record (630 rows) runs over Record-Tab and Record-Tab1
@@ -51,19 +52,13 @@ def _find(path, sheet: str, value) -> int:
     return rows[0]
 
 
-def _refused(path) -> FileFormatError:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the record's doubts are not what is tested
-        with pytest.raises(FileFormatError) as err:
-            read_cycling(path)
-    return err.value
-
-
 def _names(err: FileFormatError, path, sheet: str, row: int, field: str) -> None:
     text = str(err)
-    assert err.line == row, text
+    assert (err.sheet, err.row) == (sheet, row), text
+    assert err.line == row, text  # kept for code that reads line to find the place
     assert err.field == field, text
-    assert str(path) in text and f"row {row} of sheet {sheet!r}" in text, text
+    # the sheet and its row said once, as a workbook's place ("line 57, ... (row 57 of sheet ...)" before)
+    assert text.startswith(f"{path}, sheet {sheet!r}, row {row}") and "line" not in text and text.count(str(row)) == 1, text
 
 
 # -- LAND -------------------------------------------------------------------------------------
@@ -92,29 +87,30 @@ def test_a_bad_cell_on_the_second_record_sheet_names_that_sheet_and_its_row(tmp_
                                 empty_row_at=30)
     row = _find(path, "Record-Tab1", "abc")
     assert row == 60
-    err = _refused(path)
-    _names(err, path, "Record-Tab1", row, "Record-Tab1:voltage")
+    err = refused(read_cycling, path, quiet=True)
+    _names(err, path, "Record-Tab1", row, "voltage")
+    assert err.column == "C"  # Voltage/V, the third column
     assert "'abc'" in str(err) and "not a number" in str(err)
 
 
 def test_an_empty_cell_is_named_as_one_at_its_row(tmp_path, stand_in):
     path = _damage_second_sheet(_land(tmp_path, stand_in), tmp_path / "empty.xlsx", empty_row_at=30, value=None,
                                 at=80)
-    err = _refused(path)
-    _names(err, path, "Record-Tab1", 81, "Record-Tab1:voltage")
-    assert "an empty cell (row 81 of sheet 'Record-Tab1') is not a number" in str(err)
+    err = refused(read_cycling, path, quiet=True)
+    _names(err, path, "Record-Tab1", 81, "voltage")
+    assert str(err).endswith("voltage: an empty cell is not a number")
 
 
 def test_a_sheet_continuing_the_record_without_a_header_counts_from_its_row_1(tmp_path, stand_in):
     path = _damage_second_sheet(_land(tmp_path, stand_in), tmp_path / "noheader.xlsx", drop_header=True)
     row = _find(path, "Record-Tab1", "abc")
     assert row == 56
-    _names(_refused(path), path, "Record-Tab1", row, "Record-Tab1:voltage")
+    _names(refused(read_cycling, path, quiet=True), path, "Record-Tab1", row, "Record-Tab1:voltage")
 
 
 def test_a_time_going_back_on_the_second_sheet_is_named_on_that_sheet_not_in_the_joined_record(tmp_path, stand_in):
     path = _damage_second_sheet(_land(tmp_path, stand_in), tmp_path / "back.xlsx", heading="TestTime/Sec", value=1.0)
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert "time goes backwards" in str(err)
     _names(err, path, "Record-Tab1", 57, "time")  # (the joined record's row 456: "line 457" before)
 
@@ -123,9 +119,10 @@ def test_a_header_below_row_1_that_lacks_a_column_is_named_at_its_row(tmp_path, 
     path = _damage_second_sheet(_land(tmp_path, stand_in), tmp_path / "header.xlsx", header_rows_above=2, at=1,
                                 value="Spannung")
     assert _find(path, "Record-Tab1", "Spannung") == 3
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert "missing required column(s): voltage" in str(err)
-    assert (err.line, err.field) == (3, "Record-Tab1")
+    assert (err.sheet, err.row, err.line, err.field) == ("Record-Tab1", 3, 3, None)
+    assert str(err).startswith(f"{path}, sheet 'Record-Tab1', row 3: ")
 
 
 def test_a_bad_value_in_the_cyclers_own_table_is_named_at_its_row(tmp_path, stand_in):
@@ -138,7 +135,7 @@ def test_a_bad_value_in_the_cyclers_own_table_is_named_at_its_row(tmp_path, stan
     path = tmp_path / "cycletab.xlsx"
     row = _find(path, "Cycle-Tab", "n/a")
     assert row == 4
-    _names(_refused(path), path, "Cycle-Tab", row, "Cycle-Tab:discharge_capacity")
+    _names(refused(read_cycling, path, quiet=True), path, "Cycle-Tab", row, "Cycle-Tab:discharge_capacity")
 
 
 # -- Arbin, Neware workbooks ------------------------------------------------------------------
@@ -179,7 +176,7 @@ def test_an_arbin_record_over_two_sheets_names_the_second_sheets_row(tmp_path):
     path = _copy_split(src, tmp_path / "arbin.xlsx", "Channel_11_1", ("Channel_11_1", "Channel_11_1_1"), 2000,
                        lambda ws, h: _set(ws, h, "Test_Time(s)", 40, 0.5))
     assert _find(path, "Channel_11_1_1", 0.5) == 40
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert "time goes backwards" in str(err)
     _names(err, path, "Channel_11_1_1", 40, "time")  # "line 2040" before: the joined record's row + 2
 
@@ -190,7 +187,7 @@ def test_a_neware_bts8_record_over_two_sheets_names_the_second_sheets_row(tmp_pa
                     "2818580185.xlsx")
     path = _copy_split(src, tmp_path / "bts8.xlsx", "record", ("record", "record_1"), 1500,
                        lambda ws, h: _set(ws, h, "Total Time", 25, "00:00:01.000"))
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert "time goes backwards" in str(err)
     _names(err, path, "record_1", _find(path, "record_1", "00:00:01.000"), "time")  # "line 1525" before
 
@@ -201,7 +198,7 @@ def test_a_neware_btsda_record_and_step_table_name_their_sheets_rows(tmp_path):
     parts = ("Detail_14_1_3", "Detail_14_1_3_1")
     path = _copy_split(src, tmp_path / "btsda.xlsx", "Detail_14_1_3", parts, 1500,
                        lambda ws, h: _set(ws, h, "Cycle", 30, 0.0))  # cycle 0 amid cycle 5's rows
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert "cycle goes backwards" in str(err)
     _names(err, path, parts[1], 30, "cycle")  # "line 1530" before
     # the step table (Statis): an empty row under its header, then a duration that is no time
@@ -212,7 +209,7 @@ def test_a_neware_btsda_record_and_step_table_name_their_sheets_rows(tmp_path):
     ws.insert_rows(2)
     wb.save(path)
     assert _find(path, "Statis_14_1_3", "?") == 7
-    _names(_refused(path), path, "Statis_14_1_3", 7, "Statis_14_1_3:duration")
+    _names(refused(read_cycling, path, quiet=True), path, "Statis_14_1_3", 7, "Statis_14_1_3:duration")
 
 
 # -- text exports ------------------------------------------------------------------------------
@@ -245,17 +242,19 @@ def test_a_neware_regular_export_names_the_file_line_of_a_record(tmp_path, regul
     src, lines, records, _, _ = regular_export
     index = records[3000]  # the 3001st record, on line 3037: 33 cycle and step lines above it
     assert lines[index].split(",")[field] != value
-    err = _refused(_damaged_lines(tmp_path, src, "nw.csv", index, field, value))
+    err = refused(read_cycling, _damaged_lines(tmp_path, src, "nw.csv", index, field, value), quiet=True)
     assert err.line == index + 1 == 3037 and what in str(err), str(err)
 
 
 @pytest.mark.peer
 def test_a_neware_regular_export_names_the_cycle_or_step_line_that_wrote_a_bad_index(tmp_path, regular_export):
     src, lines, _, cycles, steps = regular_export
-    err = _refused(_damaged_lines(tmp_path, src, "cyc.csv", cycles[3], 1, "xyz"))  # a cycle's charge capacity
+    # a cycle's charge capacity
+    err = refused(read_cycling, _damaged_lines(tmp_path, src, "cyc.csv", cycles[3], 1, "xyz"), quiet=True)
     assert (err.line, err.field) == (cycles[3] + 1, "cycle rows:charge_capacity"), str(err)
     assert err.line == 1400
-    err = _refused(_damaged_lines(tmp_path, src, "step.csv", steps[10], 1, "7b"))  # a step row's Step Index
+    # a step row's Step Index
+    err = refused(read_cycling, _damaged_lines(tmp_path, src, "step.csv", steps[10], 1, "7b"), quiet=True)
     assert (err.line, err.field) == (steps[10] + 1, "step"), str(err)
 
 
@@ -267,10 +266,10 @@ def test_a_text_table_with_blank_lines_names_the_file_line(tmp_path):
     path.write_text("\n".join(text) + "\n")
     line = text.index(rows[30]) + 1
     assert line == 35
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert "time goes backwards" in str(err) and err.line == line, str(err)
     path.write_text("\n".join(text).replace(rows[20], rows[20].replace("3.02", "3.o2", 1)) + "\n")
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert err.line == text.index(rows[20]) + 1 == 24 and "'3.o2' is not a number" in str(err), str(err)
 
 
@@ -287,7 +286,7 @@ def test_an_eclab_text_export_still_names_its_file_line(tmp_path, value, what):
     lines[index] = "\t".join(cells)
     path = tmp_path / "mb.mpt"
     path.write_bytes("\n".join(lines).encode("latin-1"))
-    err = _refused(path)
+    err = refused(read_cycling, path, quiet=True)
     assert err.line == index + 1 == 104 and what in str(err), str(err)
 
 

@@ -21,6 +21,7 @@ from nakit.cycling import read_cycling
 from nakit.cycling.readers import NO_CYCLE_TABLE
 from nakit.cycling.record import MAX_CURRENT_MA, MAX_VOLTAGE_V, make_record
 from nakit.errors import FileFormatError, NakitWarning
+from tests.contract.mutate import refused
 from tests.peer import peer_file
 
 STAND_INS = sorted((Path(__file__).resolve().parents[1] / "data" / "cycling").glob("*.xlsx"))
@@ -36,16 +37,6 @@ PEER_ROWS = {
 }
 STAND_IN_ROWS = {"ball_milled_45cycles.xlsx": 9430, "ball_milled_rate.xlsx": 3118, "ball_milled_rt.xlsx": 630,
                  "cast_annealed_50cycles.xlsx": 10453, "cast_annealed_rate.xlsx": 3738, "cast_annealed_rt.xlsx": 630}
-
-
-def _refused(path: Path, match: str, line: int, field: str | None = None) -> FileFormatError:
-    with pytest.raises(FileFormatError, match=match) as info:
-        read_cycling(path)
-    err = info.value
-    assert err.line == line and path.name in str(err), str(err)
-    if field is not None:
-        assert err.field == field, err.field
-    return err
 
 
 # -- text files: one field edited, a total row appended ----------------------------------------------
@@ -87,7 +78,7 @@ def _set(line: int, column: str, value: str):
 def test_a_value_no_cycler_records_in_an_mpt_is_refused_at_its_line(tmp_path, column, field, said):
     # the audit's line 148 of gcpl.issue_149.mpt; its 1e300 current changed the capacity of 95 rows
     path, _ = _mpt(tmp_path, "gcpl.issue_149.mpt", _set(148, column, "1E+300"))
-    _refused(path, said, 148, field)
+    refused(read_cycling, path, match=said, line=148, field=field)
 
 
 @pytest.mark.peer
@@ -96,8 +87,9 @@ def test_a_value_no_cycler_records_in_an_mpt_is_refused_at_its_line(tmp_path, co
 def test_a_total_row_appended_to_an_mpt_is_refused_at_its_line(tmp_path, name, last_line):
     path, lines = _mpt(tmp_path, name, _total_row)
     assert len(lines) == last_line
-    _refused(path, r"the last row is no point of the record: its cycle index \(cycle\), 9999, follows .*summary "
-                   r"or total row", last_line, "cycle")
+    refused(read_cycling, path, line=last_line, field="cycle",
+            match=r"the last row is no point of the record: its cycle index \(cycle\), 9999, follows .*summary "
+                  r"or total row")
 
 
 @pytest.mark.peer
@@ -105,8 +97,9 @@ def test_a_total_row_without_a_cycle_index_is_refused_by_its_time(tmp_path):
     # the same row with the last row's cycle: its time (9999 s after 660 s) refuses it
     path, lines = _mpt(tmp_path, "gcpl.issue_149.mpt",
                        lambda lines, names: _total_row(lines, names, keep=("cycle number", "half cycle")))
-    _refused(path, r"it comes 9339\.01 s after the row before, over 10 times the record's longest interval "
-                   r"\(170\.421 s\) and longer than the whole record before it \(629\.833 s\)", len(lines), "time")
+    refused(read_cycling, path, line=len(lines), field="time",
+            match=r"it comes 9339\.01 s after the row before, over 10 times the record's longest interval "
+                  r"\(170\.421 s\) and longer than the whole record before it \(629\.833 s\)")
 
 
 @pytest.mark.peer
@@ -119,7 +112,8 @@ def test_neware_csv_voltage_beyond_any_cycler_is_refused_not_warned(tmp_path):
     lines[4533] = ",".join(row)
     path = tmp_path / src.name
     path.write_bytes("\n".join(lines).encode("latin-1"))
-    _refused(path, r"voltage 1e\+300 V at t = 257588 s is beyond 10000 V", 4534, "voltage")
+    refused(read_cycling, path, line=4534, field="voltage",
+            match=r"voltage 1e\+300 V at t = 257588 s is beyond 10000 V")
 
 
 @pytest.mark.peer
@@ -131,8 +125,8 @@ def test_a_total_row_appended_to_a_neware_regular_export_is_refused_at_its_line(
     lines.insert(len(lines) - 1, ",".join(["9999"] * ncol))
     path = tmp_path / src.name
     path.write_bytes("\n".join(lines).encode("latin-1"))
-    _refused(path, r"cycle row 9999 follows cycle row 20 \(line 8944\).*a summary or total row appended", len(lines) - 1,
-             "Cycle Index")
+    refused(read_cycling, path, line=len(lines) - 1, field="Cycle Index",
+            match=r"cycle row 9999 follows cycle row 20 \(line 8944\).*a summary or total row appended")
 
 
 # -- workbooks: a cell of 1e300, a total row, a renamed Cycle-Tab ------------------------------------
@@ -163,7 +157,7 @@ def test_a_value_no_cycler_records_in_a_land_workbook_is_refused_at_its_sheet_ro
         row["n"] = 2 + (ws.max_row - 1) // 2  # the audit's cell: half-way down the sheet
         ws.cell(row["n"], _column(ws, heading)).value = 1e300
     path = _workbook_copy(tmp_path, src, change)
-    _refused(path, said.format(row=row["n"]), row["n"])
+    refused(read_cycling, path, match=said.format(row=row["n"]), line=row["n"])
 
 
 @pytest.mark.parametrize("src", STAND_INS[:1], ids=[STAND_INS[0].name])
@@ -177,8 +171,9 @@ def test_a_total_row_appended_to_a_land_record_sheet_is_refused_at_its_sheet_row
             ws.cell(row["n"], c).value = 9999
     path = _workbook_copy(tmp_path, src, change)
     # the record runs 1.6e6 s, so the row's 9999 s runs back
-    err = _refused(path, r"the last row \(row \d+ of sheet 'Record-Tab'\) is no point of the record: its time, 9999 s, "
-                         r"runs back from the 1\.62966e\+06 s of the row before", row["n"])
+    err = refused(read_cycling, path, line=row["n"],
+                  match=r"the last row \(row \d+ of sheet 'Record-Tab'\) is no point of the record: its time, 9999 s, "
+                        r"runs back from the 1\.62966e\+06 s of the row before")
     assert f"row {row['n']} of sheet 'Record-Tab'" in str(err)
 
 

@@ -14,6 +14,7 @@ import pytest
 from nakit.errors import FileFormatError, InvalidDataError
 from nakit.raman.readers import read_raman
 from nakit.paths import data_dir
+from tests.contract.mutate import refused
 
 MAP = data_dir() / "raman" / "annealed_map.txt"
 FIRST = 19  # the file line of the first spectrum (x=0, y=0)
@@ -40,19 +41,12 @@ def test_shipped_map_is_a_grid():
     assert ds.intensity.shape[:2] == (5, 6)
 
 
-def _refused(path, line, *words):
-    with pytest.raises(InvalidDataError) as info:
-        read_raman(path)
-    assert info.value.line == line, str(info.value)
-    for word in words:
-        assert word in str(info.value), str(info.value)
-
-
 def test_copied_row_is_refused_at_the_copy(tmp_path):
     lines = _lines()
     k = _row(7)  # (2, 2), file line 26
-    _refused(_write(tmp_path, lines[:k + 1] + [lines[k]] + lines[k + 1:]), 27,
-             "(2, 2) repeats the position of line 26", "6 x 5 raster (x 0 to 10 in steps of 2, y 0 to 8 in steps of 2)")
+    refused(read_raman, _write(tmp_path, lines[:k + 1] + [lines[k]] + lines[k + 1:]), error=InvalidDataError, line=27,
+            words=("(2, 2) repeats the position of line 26",
+                   "6 x 5 raster (x 0 to 10 in steps of 2, y 0 to 8 in steps of 2)"))
 
 
 @pytest.mark.parametrize("cells", [["9999", "9999"], ["12", "8"]], ids=["9999-row", "extra-position"])
@@ -61,8 +55,9 @@ def test_appended_row_is_refused_at_its_line(tmp_path, cells):
     last = _row(29)
     row = lines[last].split("\t")
     extra = "\t".join(cells + (row[2:] if cells[0] == "12" else ["9999"] * (len(row) - 2)))
-    _refused(_write(tmp_path, lines[:last + 1] + [extra] + lines[last + 1:]), 49,
-             f"({cells[0]}, {cells[1]}) lies off the 6 x 5 raster")
+    refused(read_raman, _write(tmp_path, lines[:last + 1] + [extra] + lines[last + 1:]), error=InvalidDataError,
+            line=49,
+            words=(f"({cells[0]}, {cells[1]}) lies off the 6 x 5 raster",))
 
 
 def test_position_off_the_step_is_refused_naming_the_expected_one(tmp_path):
@@ -71,13 +66,15 @@ def test_position_off_the_step_is_refused_naming_the_expected_one(tmp_path):
     cells = lines[k].split("\t")
     assert cells[:2] == ["2", "0"]
     lines[k] = "\t".join(["3"] + cells[1:])
-    _refused(_write(tmp_path, lines), 20, "(3, 0) lies off", "such as (2, 0)")
+    refused(read_raman, _write(tmp_path, lines), error=InvalidDataError, line=20,
+            words=("(3, 0) lies off", "such as (2, 0)"))
 
 
 def test_deleted_row_is_refused_where_it_was_expected(tmp_path):
     lines = _lines()
     k = _row(8)  # (4, 2)
-    _refused(_write(tmp_path, lines[:k] + lines[k + 1:]), 27, "29 of the 30 positions", "no spectrum at (4, 2)")
+    refused(read_raman, _write(tmp_path, lines[:k] + lines[k + 1:]), error=InvalidDataError, line=27,
+            words=("29 of the 30 positions", "no spectrum at (4, 2)"))
 
 
 def test_spectrum_with_a_point_less_is_refused(tmp_path):
@@ -111,7 +108,9 @@ def test_wire_map_round_trip_and_damage(tmp_path):
     assert back.intensity.dims == ("y", "x", "raman_shift")
     np.testing.assert_allclose(back.intensity.values, ds.intensity.values)
     n = ds.raman_shift.size  # 334 rows per spectrum; header on line 1
-    _refused(_write(tmp_path, _wire(ds, skip={8}) + [""], "deleted.txt"), 2 + 8 * n, "no spectrum at (4, 2)")
+    refused(read_raman, _write(tmp_path, _wire(ds, skip={8}) + [""], "deleted.txt"), error=InvalidDataError,
+            line=2 + 8 * n,
+            words=("no spectrum at (4, 2)",))
     with pytest.raises(FileFormatError, match=f"has {n - 1} rows") as info:
         read_raman(_write(tmp_path, _wire(ds, drop_point=8) + [""], "short.txt"))
     assert info.value.line == 2 + 8 * n

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nakit.eis import impedance_of, read_eis
-from nakit.errors import FileFormatError
+from tests.contract.mutate import refused
 from tests.peer import peer_file
 
 
@@ -55,13 +55,6 @@ def _reads_as_its_own_table(ds, path, kind: str) -> None:
     np.testing.assert_array_equal(impedance_of(ds), z)
 
 
-def _refused(path, line: int, match: str):
-    with pytest.raises(FileFormatError, match=match) as info:
-        read_eis(path)
-    assert info.value.line == line and info.value.path == str(path)
-    return info.value
-
-
 # ------------------------------------------------------------------ Gamry .dta: item 1 ------------
 
 @pytest.mark.peer
@@ -86,8 +79,9 @@ def test_gamry_line_inside_the_table_is_refused_at_its_line(tmp_path, parts, at,
     lines = _lines(peer_file("echem", *parts))
     lines.insert(at, inserted)  # becomes 1-based line at + 1
     bad = _write(tmp_path, parts[1], lines)
-    _refused(bad, at + 1, rf"line {at + 1}, field 'ZCURVE': {what}.* inside the ZCURVE table: its rows go on at "
-                          rf"line {at + 2}")
+    refused(read_eis, bad, line=at + 1,
+            match=rf"line {at + 1}, field 'ZCURVE': {what}.* inside the ZCURVE table: its rows go on at "
+                  rf"line {at + 2}")
 
 
 @pytest.mark.peer
@@ -106,7 +100,7 @@ def test_gamry_appended_indented_total_row_is_refused_by_its_point_number(tmp_pa
     end = max(i for i, ln in enumerate(lines) if ln[:1] == "\t") + 1
     total = "\t" + "\t".join(["9999"] * (len(lines[end - 1].split("\t")) - 1))
     bad = _write(tmp_path, "drift-corrected-data.dta", lines[:end] + [total] + lines[end:])
-    _refused(bad, end + 1, r"field 'Pt': the ZCURVE table's point number Pt goes from 54 to 9999")
+    refused(read_eis, bad, line=end + 1, match=r"field 'Pt': the ZCURVE table's point number Pt goes from 54 to 9999")
 
 
 # ------------------------------------------------------------------ EC-Lab .mpt: items 2 and 6 -----
@@ -136,8 +130,9 @@ def test_mpt_frequency_jumping_up_is_refused_not_split(tmp_path, parts, line):
     src = peer_file("echem", *parts)
     assert "loop" not in read_eis(src).dims
     bad = _write(tmp_path, parts[1], _set_field(_lines(src), line, 0, "5.0000000E+005"))
-    _refused(bad, line, rf"field 'freq/Hz': freq/Hz steps back from .* Hz \(line {line - 1}\) to 500000 Hz at line "
-                        rf"{line}, against the sweep's direction, starting a new sweep that the file does not state")
+    refused(read_eis, bad, line=line,
+            match=rf"field 'freq/Hz': freq/Hz steps back from .* Hz \(line {line - 1}\) to 500000 Hz at line "
+                  rf"{line}, against the sweep's direction, starting a new sweep that the file does not state")
 
 
 @pytest.mark.peer
@@ -151,7 +146,7 @@ def test_mpt_shuffled_rows_are_refused_not_read_as_12_loops(tmp_path):
     step = np.sign(np.diff(f))
     first_turn = n_header + 1 + int(np.flatnonzero(step != step[0])[0]) + 1  # a sweep steps one way only
     bad = _write(tmp_path, "data.mpt", lines[:n_header] + shuffled + lines[last:])
-    err = _refused(bad, first_turn, "freq/Hz steps back")
+    err = refused(read_eis, bad, line=first_turn, match="freq/Hz steps back")
     assert err.field == "freq/Hz"
 
 
@@ -163,8 +158,9 @@ def test_mpt_appended_total_row_is_refused_as_a_summary_row(tmp_path, parts):
     width = len(lines[n_header - 1].rstrip("\t").split("\t"))
     total = "\t".join(["9999"] * width) + "\t"
     bad = _write(tmp_path, parts[1], lines[:last] + [total] + (lines[last:] or [""]))
-    _refused(bad, last + 1, rf"the last row, 9999 Hz after .* Hz \(line {last}\), is alone in a new sweep that the "
-                            "file does not state: a summary or total row")
+    refused(read_eis, bad, line=last + 1,
+            match=rf"the last row, 9999 Hz after .* Hz \(line {last}\), is alone in a new sweep that the "
+                  "file does not state: a summary or total row")
 
 
 @pytest.mark.peer
@@ -175,8 +171,9 @@ def test_mpt_stated_loops_read_as_before_and_a_step_back_inside_one_is_refused(t
     assert ds.attrs["source_loop_detection"] == "header loop table, frequency sweep restarts"
     # row 50 (line 124) lies in the header's loop 2 (rows 42-62); its frequency set above the sweep's start
     bad = _write(tmp_path, "peis.issue_149.mpt", _set_field(_lines(src), 124, 0, "3.0000000E+005"))
-    _refused(bad, 124, "to 300000 Hz at line 124, against the sweep's direction, starting a new sweep inside loop 2 "
-                       "of the header's loop table")
+    refused(read_eis, bad, line=124,
+            match="to 300000 Hz at line 124, against the sweep's direction, starting a new sweep inside loop 2 "
+                  "of the header's loop table")
 
 
 # ------------------------------------------------------------------ items 5 and 6 in every format --
@@ -228,7 +225,8 @@ def test_a_value_no_instrument_records_is_refused_at_its_line(tmp_path, parts, k
     fields[column] = "1e300"
     lines[line - 1] = sep.join(fields)
     bad = _write(tmp_path, parts[1], lines)
-    _refused(bad, line, rf"field .{name}.: (read as .*: )?1e\+300 at data row \d+ is beyond 1e\+(10|15), the largest")
+    refused(read_eis, bad, line=line,
+            match=rf"field .{name}.: (read as .*: )?1e\+300 at data row \d+ is beyond 1e\+(10|15), the largest")
 
 
 def test_extreme_but_genuine_values_still_read(tmp_path):
@@ -253,6 +251,7 @@ def test_an_appended_total_row_is_refused_naming_its_line(tmp_path, parts, kind,
     width = len(lines[last - 1].split("," if kind == "csv" else "\t"))
     total = ("," if kind == "csv" else "\t").join(["9999"] * width)
     bad = _write(tmp_path, parts[1], lines[:last] + [total] + (lines[last:] or [""]))
-    _refused(bad, last + 1, rf"the last row's frequency, 9999 Hz after .* Hz, steps against the sweep, which .*{said}"
-                            ": a summary or total row")
+    refused(read_eis, bad, line=last + 1,
+            match=rf"the last row's frequency, 9999 Hz after .* Hz, steps against the sweep, which .*{said}"
+                  ": a summary or total row")
     _reads_as_its_own_table(read_eis(src), src, kind)  # the intact file: every row, as its text states it

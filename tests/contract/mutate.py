@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import struct
+import warnings
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from nakit import textio
@@ -191,6 +194,32 @@ def names_file(exc: FileFormatError, path: Path) -> None:
     """The error must name the file and say what is wrong."""
     assert exc.reason and exc.reason.strip(), f"FileFormatError without a reason: {exc!r}"
     assert path.name in str(exc), f"the error does not name the file {path.name}: {exc}"
+
+
+def refused(read, path: Path, *, error: type[FileFormatError] = FileFormatError, match: str | None = None,
+            line: int | None = None, field: str | None = None, words: Sequence[str] = (),
+            quiet: bool = False) -> FileFormatError:
+    """The error ``read(path)`` raises, checked: an ``error`` whose message matches the regex ``match``, that
+    names the file it was given (:func:`names_file`, and its ``path`` is that file) and, where given, the
+    ``line`` and ``field``, its message holding each of ``words``.
+
+    ``quiet`` silences the warnings the reading issues before it refuses (its doubts are not what is tested).
+    """
+    with warnings.catch_warnings():
+        if quiet:
+            warnings.simplefilter("ignore")
+        with pytest.raises(error, match=match) as info:
+            read(path)
+    exc = info.value
+    names_file(exc, path)
+    assert exc.path == str(path), f"the error's path is {exc.path!r}, not the file read ({path}): {exc}"
+    if line is not None:
+        assert exc.line == line, f"line {exc.line}, expected {line}: {exc}"
+    if field is not None:
+        assert exc.field == field, f"field {exc.field!r}, expected {field!r}: {exc}"
+    for word in words:
+        assert word in str(exc), f"{word!r} is not in the message: {exc}"
+    return exc
 
 
 def read_or_refusal(read, path: Path):

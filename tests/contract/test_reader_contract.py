@@ -34,18 +34,11 @@ BINARY = [c for c in FULL if c.kind != "text"]
 LYING = [(c, name) for c in FULL for name in c.lying]
 
 
-def _refused(case, path: Path) -> FileFormatError:
-    with pytest.raises(FileFormatError) as info:
-        case.read(path)
-    mutate.names_file(info.value, path)
-    return info.value
-
-
 # ----------------------------------------------------------------------------- no content needed
 
 @pytest.mark.parametrize("case", ALL, ids=_id)
 def test_missing_path(case, tmp_path):
-    exc = _refused(case, tmp_path / f"missing{case.suffix}")
+    exc = mutate.refused(case.read, tmp_path / f"missing{case.suffix}")
     assert "not found" in exc.reason
 
 
@@ -53,24 +46,24 @@ def test_missing_path(case, tmp_path):
 def test_directory(case, tmp_path):
     folder = tmp_path / f"folder{case.suffix}"
     folder.mkdir()
-    exc = _refused(case, folder)
+    exc = mutate.refused(case.read, folder)
     assert "directory" in exc.reason
 
 
 @pytest.mark.parametrize("case", ALL, ids=_id)
 def test_empty_file(case, tmp_path):
-    _refused(case, write_mutated(tmp_path, case, b"", "empty"))
+    mutate.refused(case.read, write_mutated(tmp_path, case, b"", "empty"))
 
 
 @pytest.mark.parametrize("case", ALL, ids=_id)
 def test_blank_lines_only(case, tmp_path):
-    _refused(case, write_mutated(tmp_path, case, b"\n  \r\n\t\n", "blank"))
+    mutate.refused(case.read, write_mutated(tmp_path, case, b"\n  \r\n\t\n", "blank"))
 
 
 @pytest.mark.parametrize("case", ALL, ids=_id)
 def test_random_bytes(case, tmp_path):
     data = np.random.default_rng(zlib.crc32(case.id.encode())).bytes(4096)
-    _refused(case, write_mutated(tmp_path, case, data, "random"))
+    mutate.refused(case.read, write_mutated(tmp_path, case, data, "random"))
 
 
 # ----------------------------------------------------------------------------- a good reading
@@ -202,7 +195,7 @@ def test_non_finite_value(case, token, samples, tmp_path):
     row = layout.data_lines[len(layout.data_lines) // 2]
     j = used[-1] if token.lower() in ("nan", "inf") else used[0]
     path = write_mutated(tmp_path, case, mutate.replace_field(layout, row[j], token), "nonfinite")
-    _refused(case, path)
+    mutate.refused(case.read, path)
 
 
 # ----------------------------------------------------------------------------- lying headers
@@ -211,7 +204,7 @@ def test_non_finite_value(case, token, samples, tmp_path):
 def test_lying_header(case, mutation, samples, tmp_path):
     """A header count or size that does not describe the data, or a non-finite stored value: refused."""
     data = case.lying[mutation](samples.path(case).read_bytes())
-    _refused(case, write_mutated(tmp_path, case, data, "lying"))
+    mutate.refused(case.read, write_mutated(tmp_path, case, data, "lying"))
 
 
 # ----------------------------------------------------------------------------- bombs
