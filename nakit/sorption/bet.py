@@ -71,14 +71,15 @@ class BETResult(FromMeasurement, Result):
     """A BET fit: area (m2/g), C, monolayer (cm3/g STP) with standard errors, and its range.
 
     An automatically chosen range (:func:`bet_auto_raw`) also gives ``valid_ranges``, how many
-    ranges passed every check, and ``range_areas`` and ``range_c``, the smallest and largest area
-    and C among them (NaN for a range given by the caller, or when none passed).
+    ranges passed every check, ``range_areas`` and ``range_c``, the smallest and largest area
+    and C among them, and ``range_smallest_area`` and ``range_largest_area``, the p/p0 range that
+    gives each end of ``range_areas`` (NaN for a range given by the caller, or when none passed).
 
     :attr:`flag_details` are the area's flags; :meth:`quantity_flag_details` gives each fitted
     quantity (area, C, monolayer capacity) those that concern it.
     """
 
-    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2', 'valid_ranges': '1', 'range_areas': 'm2/g', 'range_c': '1'}
+    units: ClassVar[dict[str, str]] = {'p_range': '1', 'area': 'm2/g', 'c': '1', 'monolayer': 'cm3/g STP', 'slope': 'g/cm3 STP', 'intercept': 'g/cm3 STP', 'correlation': '1', 'covariance': '(g/cm3 STP)^2', 'n_points': '1', 'points_p': '1', 'points_q': 'cm3/g STP', 'p_monolayer': '1', 'cross_section': 'nm2', 'valid_ranges': '1', 'range_areas': 'm2/g', 'range_c': '1', 'range_smallest_area': '1', 'range_largest_area': '1'}
     dims: ClassVar[dict[str, str]] = {'covariance': 'bet_parameter', 'points_p': 'bet_point', 'points_q': 'bet_point'}
 
     area: float
@@ -106,6 +107,8 @@ class BETResult(FromMeasurement, Result):
     valid_ranges: int = 0
     range_areas: tuple[float, float] = (math.nan, math.nan)
     range_c: tuple[float, float] = (math.nan, math.nan)
+    range_smallest_area: tuple[float, float] = (math.nan, math.nan)
+    range_largest_area: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def ok(self) -> bool:
@@ -184,9 +187,17 @@ def _spread_words(result: "BETResult", quantity: str = "area", unit: str = "m2/g
     scale = result.monolayer / result.area if quantity == "monolayer" else 1.0  # (n_m is the area over a constant)
     what = "monolayer capacity" if quantity == "monolayer" else "area"
     return (f"the {result.valid_ranges} ranges that pass every check give "
-            f"{areas_text(*(a * scale for a in result.range_areas))} {unit}, up to {100 * result.range_spread:.0f} % "
+            f"{areas_text(*(a * scale for a in result.range_areas))} {unit} ({range_ends_text(result)}), up to "
+            f"{100 * result.range_spread:.0f} % "
             f"from this {what} (more than {100 * BET_RANGE_SPREAD:g} %): the criteria leave the range open and the "
             f"{what} depends on which valid range is taken (BETSI, Osterrieth et al. 2022)")
+
+
+def range_ends_text(result: "BETResult") -> str:
+    """Which valid ranges give the smallest and the largest area (``result.range_areas``), in words: a reader
+    can judge the ranges behind a spread (a microporous isotherm's lowest ranges, a multilayer range)."""
+    return (f"the smallest on p/p0 {result.range_smallest_area[0]:.3g}-{result.range_smallest_area[1]:.3g}, the "
+            f"largest on {result.range_largest_area[0]:.3g}-{result.range_largest_area[1]:.3g}")
 
 
 def _c_spread_words(result: "BETResult") -> str:
@@ -634,6 +645,9 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
                   {name: bool(ok[k]) for name, ok in criteria.items()}, constants)
     if areas.size:
         result.valid_ranges, result.range_areas = areas.size, (float(areas.min()), float(areas.max()))
+        smallest, largest = np.flatnonzero(valid)[[np.argmin(areas), np.argmax(areas)]]
+        result.range_smallest_area = (float(p[i[smallest]]), float(p[j[smallest]]))
+        result.range_largest_area = (float(p[i[largest]]), float(p[j[largest]]))
         result.range_c = (float(c_valid.min()), float(c_valid.max()))
         if result.range_spread > BET_RANGE_SPREAD:
             result.flags = tuple(result.flags) + (RANGE_DEPENDENT,)

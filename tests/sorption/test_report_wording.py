@@ -66,7 +66,8 @@ def test_notebook02_words_the_audits_findings(tmp_path):
     assert "N2 isotherms at 77.3 K (SiAl ref), 77.5 K (E) of SiAl ref and E" in text and "78 K" not in text
     # the BET table: how many ranges pass, their areas, and Sample_A's flag for the spread
     assert "ranges passing every check" in text and "181.7-197.2" in text
-    assert "the 30 ranges that pass every check give 181.7-197.2 m2/g, up to 6 % from this area" in text
+    assert ("the 30 ranges that pass every check give 181.7-197.2 m2/g (the smallest on p/p0 0.00669-0.0889, the "
+            "largest on 0.0889-0.175), up to 6 % from this area") in text
     # the t-plot beside the instrument's: recomputed on its reference curve and range, explained
     assert ("on the instrument's settings (the reference curve SIO2OH.THK (the table its report prints), t = 3-5 Å) "
             "nakit gives 139.7 m2/g (-0.0 %, within 1 %: the difference is the settings)") in text
