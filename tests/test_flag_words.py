@@ -7,22 +7,16 @@ keeps its machine ``flags`` (code tests them); ``flag_details`` and
 """
 
 import re
-import warnings
 
 import numpy as np
 import pytest
 
-from nakit.errors import NakitWarning
+
 from nakit.paths import data_dir
 from nakit.report import flags_of
+from tests.helpers import quiet
 
 MACHINE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9()-]+)+\b")  # snake_case, as the flags are named
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 def _words_only(result):
@@ -36,7 +30,7 @@ def _words_only(result):
 def test_bet_criteria_in_words():
     from nakit.sorption import area_bet, read_aif
 
-    result = _quiet(area_bet, read_aif(data_dir() / "sorption" / "cmk3.aif"), (0.5, 0.9))
+    result = quiet(area_bet, read_aif(data_dir() / "sorption" / "cmk3.aif"), (0.5, 0.9))
     details = _words_only(result)
     assert details[0] == "Rouquerol criterion 1 fails: n(1-p/p0) does not rise over the range"
     assert {d.split(":")[0] for d in details} == {f"Rouquerol criterion {k} fails" for k in range(1, 5)}
@@ -54,7 +48,7 @@ def test_bjh_edge_peak_in_words_on_the_result_and_its_dataset():
     from nakit.sorption.bjh import psd_bjh_raw
 
     p = np.concatenate([np.geomspace(1e-3, 0.1, 15), np.linspace(0.12, 0.99, 40)])
-    result = _quiet(psd_bjh_raw, p, 300 * 200 * p / (1 + 200 * p) + 5 * p)
+    result = quiet(psd_bjh_raw, p, 300 * 200 * p / (1 + 200 * p) + 5 * p)
     details = _words_only(result)
     ds = result.to_dataset()
     assert ds.attrs["flags"] == "peak_at_range_edge"  # the machine name stays for code
@@ -76,7 +70,7 @@ def test_dft_flags_in_words_on_its_dataset():
     from nakit.sorption.dft import psd_dft
     from tests.peer import peer_file
 
-    ds = _quiet(psd_dft, read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls")))
+    ds = quiet(psd_dft, read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls")))
     assert "large_residual" in ds.attrs["flags"]  # the machine names stay for code
     details = flags_of(ds)
     assert len(details) == len(ds.attrs["flags"].split("; "))
@@ -89,19 +83,19 @@ def test_circuit_and_lin_kk_flags_in_words():
     from nakit.eis.kk import KK_FAILED, KK_FLAG_WORDS, lin_kk
     from tests.peer import peer_file
 
-    fit = _quiet(fit_circuit, read_eis(peer_file("echem", "gamry-parser", "eispot_data.dta")), "R0-p(R1,CPE1)")
+    fit = quiet(fit_circuit, read_eis(peer_file("echem", "gamry-parser", "eispot_data.dta")), "R0-p(R1,CPE1)")
     assert fit.flags == ("uncertainties_undetermined", "resistance_beyond_spectrum", "arc_beyond_spectrum")
     assert fit.flag_details == ("no standard error: R0, R1, CPE1_Q, CPE1_alpha",
                                 "resistance over 10x the spectrum's largest |Z| (runs off beyond the data): R1",
                                 "its arc's apex frequency 1/(2 pi tau) lies outside the measured frequencies: the end "
                                 "of the arc that sets the resistance is not measured, only extrapolated: R1")
     drift = read_eis(peer_file("echem", "pyimpspec", "drift-corrected-data.dta"))
-    kk = _quiet(lin_kk, drift)
+    kk = quiet(lin_kk, drift)
     assert KK_FAILED in kk.flags
     assert kk.spectrum_doubted == (KK_FLAG_WORDS[KK_FAILED],) and KK_FLAG_WORDS[KK_FAILED] in flags_of(kk)
     for words in KK_FLAG_WORDS.values():
         assert not MACHINE.search(words)
-    clean = _quiet(lin_kk, read_eis(peer_file("echem", "pyimpspec", "data.z")))
+    clean = quiet(lin_kk, read_eis(peer_file("echem", "pyimpspec", "data.z")))
     assert clean.spectrum_doubted == ()
 
 

@@ -17,15 +17,10 @@ import xarray as xr
 
 from nakit.datamodel import Result, check_conventions, result_table
 from nakit.errors import NakitWarning
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return func(*args, **kwargs)
 
 
 #: Every unit a result exports must parse, so nakit.units.quantify works on result Datasets too.
@@ -396,7 +391,7 @@ def test_result_table_tabulates_results_of_several_techniques(carbon_spectrum, p
 
     fits, sigma = pellet
     band = fit_bands(carbon_spectrum, [Band("G", 1580, tolerance=30, fwhm=30)], window=(1450, 1700))
-    arr = _quiet(arrhenius_fit_raw, [298.15, 333.15, 353.15], [sigma[25].sigma, sigma[60].sigma, sigma[80].sigma])
+    arr = quiet(arrhenius_fit_raw, [298.15, 333.15, 353.15], [sigma[25].sigma, sigma[60].sigma, sigma[80].sigma])
     results = {"raman G": band, "xrd phases": pbso4, "eis 25 C": fits[25], "eis conductivity": sigma[25],
                "eis arrhenius": arr}
     table = result_table(results)

@@ -10,24 +10,18 @@ every range fitted and judged one by one (bet_fit_raw).
 from __future__ import annotations
 
 import csv
-import warnings
 
 import numpy as np
 import pytest
 
-from nakit.errors import NakitWarning
+
 from nakit.paths import notebooks_dir
 from nakit.sorption import get_branch, read_isotherm
 from nakit.sorption.bet import RANGE_DEPENDENT, area_bet, area_bet_raw, bet_fit_raw
 from nakit.sorption.dft import width_text
+from tests.helpers import quiet
 from tests.peer import peer_file
 from tests.reporttext import visible_text
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +34,12 @@ def test_c_and_monolayer_spreads_are_their_own(sample_a):
     p, q = get_branch(sample_a, "adsorption")
     below = int((p < 0.5).sum())
     valid = [r for a in range(below) for b in range(a + 3, below)
-             if all((r := _quiet(bet_fit_raw, p[a:b + 1], q[a:b + 1], isotherm=(p, q))).criteria.values())
+             if all((r := quiet(bet_fit_raw, p[a:b + 1], q[a:b + 1], isotherm=(p, q))).criteria.values())
              and r.correlation ** 2 >= 0.995]
     assert len(valid) == 30
     c_lo, c_hi = min(r.c for r in valid), max(r.c for r in valid)
     n_lo, n_hi = min(r.monolayer for r in valid), max(r.monolayer for r in valid)
-    ours = _quiet(area_bet, sample_a)
+    ours = quiet(area_bet, sample_a)
     assert RANGE_DEPENDENT in ours.flags
     assert ours.range_c == pytest.approx((c_lo, c_hi), rel=1e-9)
     (c_words,) = ours.quantity_flag_details("c")
@@ -61,7 +55,7 @@ def test_a_wrong_loading_scale_doubts_the_area_and_monolayer_not_c():
     """C = 1 + slope/intercept is the same for loadings a wrong mass scales by 100."""
     p = np.linspace(0.05, 0.3, 8)
     q = 100 * 3000.0 * 80.0 * p / ((1 - p) * (1 - p + 80.0 * p))  # n_m 300000 cm3/g STP: 1.3e6 m2/g
-    r = _quiet(area_bet_raw, p, q)
+    r = quiet(area_bet_raw, p, q)
     assert r.c == pytest.approx(80.0, rel=1e-9)
     assert any("more than any solid's" in w for w in r.quantity_flag_details("area"))
     assert any("more than any solid's" in w for w in r.quantity_flag_details("monolayer"))

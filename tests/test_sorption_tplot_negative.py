@@ -5,7 +5,6 @@ area of -9.377 m2/g (BET 193.7 minus external 203.1 m2/g) while the micropore vo
 same fit was reported as 0 with the fitted intercept quoted in its flag.
 """
 
-import warnings
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ from nakit.sorption import read_isotherm
 from nakit.sorption.bet import area_bet
 from nakit.sorption.synthetic import Material, isotherm
 from nakit.sorption.tplot import reported_micropore_area, reported_micropore_volume, tplot, tplot_raw
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 P = np.linspace(0.05, 0.8, 30)
@@ -33,16 +33,10 @@ def kruk_jaroniec_sayari(p):
     return 0.1 * (60.65 / (0.03071 - np.log10(p))) ** 0.3968
 
 
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return func(*args, **kwargs)
-
-
 def test_sample_a_with_kjs_reports_zero_area_with_the_fitted_one_quoted():
     ds = read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls"))
-    bet = _quiet(area_bet, ds)
-    t = _quiet(tplot, ds, (0.35, 0.5), thickness="kjs", bet_area=bet)
+    bet = quiet(area_bet, ds)
+    t = quiet(tplot, ds, (0.35, 0.5), thickness="kjs", bet_area=bet)
     # the line by hand: the adsorption points against the published KJS curve, least squares over t = 0.35-0.5 nm
     ads = ds["branch"].values == "adsorption"
     thickness = kruk_jaroniec_sayari(ds["relative_pressure"].values[ads])
@@ -69,8 +63,8 @@ def test_sample_a_with_kjs_reports_zero_area_with_the_fitted_one_quoted():
 def test_synthetic_non_porous_isotherm_has_no_micropore_area(curve):
     """A GAB external surface and nothing else: no micropores to find, whatever the curve."""
     ds = isotherm(Material("non-porous", micropore_volume=0.0, mesopore_volume=0.0, external_area=50.0, seed=3))
-    bet = _quiet(area_bet, ds)
-    t = _quiet(tplot, ds, (0.35, 0.5), thickness=curve, bet_area=bet)
+    bet = quiet(area_bet, ds)
+    t = quiet(tplot, ds, (0.35, 0.5), thickness=curve, bet_area=bet)
     assert t.micropore_area < -40  # these curves' slopes overstate the external area
     area, flags = reported_micropore_area(t)
     assert area == 0.0 and f"{t.micropore_area:.4g} ± " in flags[0] and "none resolved" in flags[0]
@@ -81,7 +75,7 @@ def test_a_line_through_the_origin_has_no_micropores_and_its_slope_is_the_extern
     309.361 m2/g for b = 200 cm3/g STP per nm; against a BET area of 300 m2/g, a micropore area of -9.361 m2/g
     (Sample_A's case: the external area above the BET area)."""
     p = np.geomspace(0.002, 0.3, 30)  # KJS's 0.35-0.5 nm lie at p/p0 0.003-0.1
-    t = _quiet(tplot_raw, p, 200.0 * kruk_jaroniec_sayari(p), thickness="kjs", bet_area=300.0)
+    t = quiet(tplot_raw, p, 200.0 * kruk_jaroniec_sayari(p), thickness="kjs", bet_area=300.0)
     assert t.n_points >= 10
     assert t.intercept == pytest.approx(0.0, abs=1e-9) and t.micropore_volume == pytest.approx(0.0, abs=1e-12)
     assert t.slope == pytest.approx(200.0, rel=1e-12)

@@ -5,7 +5,6 @@ read with the sign of Z'' reversed (np.conj(Z)) came back without a flag, and on
 all was fitted as if it had one.
 """
 
-import warnings
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from nakit.eis import fit_circuit_raw, synthetic
 from nakit.eis.batch import fit_circuit_batch, fit_spectra
 from nakit.eis.readers import read_zplot
 from nakit.errors import NakitWarning, ParameterError
+from tests.helpers import quiet
 
 F = synthetic.FREQUENCIES
 RC = "R0-p(R1,C1)"
@@ -28,12 +28,6 @@ def _series(seed: int = 0) -> np.ndarray:
                      for k, r1 in enumerate(np.geomspace(400, 100, len(TEMPERATURES)))])
 
 
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
-
-
 def _flags(out, s: int) -> tuple[str, ...]:
     return tuple(f for f in str(out["flags"].values[s]).split("; ") if f)
 
@@ -44,7 +38,7 @@ def test_a_spectrum_with_z_imag_reversed_in_the_middle_is_flagged_as_its_own_fit
     with pytest.warns(NakitWarning, match=r"batch fit flagged for 1 of 5 spectra.*spectrum 2 of 5: Im\(Z\) "
                                           r"positive \(inductive\) at the low-frequency end"):
         out = fit_circuit_batch(F, z, RC, START)
-    singles = [_quiet(fit_circuit_raw, F, z[s], RC, initial=START) for s in range(len(z))]
+    singles = [quiet(fit_circuit_raw, F, z[s], RC, initial=START) for s in range(len(z))]
     assert [_flags(out, s) for s in range(len(z))] == [fit.flags for fit in singles]
     assert [fit.flags for fit in singles] == [(), (), ("inductive_low_end", "lack_of_fit"), (), ()]
     # the same words, numbers and all: the two fits end at the same values (R1 to 1e-6)
@@ -64,10 +58,10 @@ def test_the_blocking_cell_series_flags_its_reversed_spectrum_only():
                   for k, t in enumerate(synthetic.SERIES_C)])
     z[3] = np.conj(z[3])
     start = synthetic.blocking_parameters(50.0)
-    out = _quiet(fit_circuit_batch, F, z, c, start)
+    out = quiet(fit_circuit_batch, F, z, c, start)
     for s in range(len(z)):
         if s != 3:
-            assert _flags(out, s) == _quiet(fit_circuit_raw, F, z[s], c, initial=start).flags == ()
+            assert _flags(out, s) == quiet(fit_circuit_raw, F, z[s], c, initial=start).flags == ()
     # (on so wrong a spectrum the two fits end apart, so only the flags that speak of it are compared)
     assert {"inductive_low_end", "lack_of_fit"} <= set(_flags(out, 3))
 
@@ -98,6 +92,6 @@ def test_fit_spectra_names_the_file_and_the_spectrums_coordinate(tmp_path):
     with pytest.raises(ParameterError, match=r"of 0 at every frequency.*\(in spectrum 2 of 5, temperature 328.15 K, "
                                              r"file .*pellet_55C\.z\)$"):
         fit_spectra(spectra, RC, START)
-    good = _quiet(fit_spectra, spectra[:2] + spectra[3:], RC, START)
+    good = quiet(fit_spectra, spectra[:2] + spectra[3:], RC, START)
     assert list(good["label"].values) == [f"temperature {t + 273.15:g} K" for t in (25.0, 40.0, 70.0, 85.0)]
     assert good["source"].values[2].endswith("pellet_70C.z") and list(good["flags"].values) == [""] * 4

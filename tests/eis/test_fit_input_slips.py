@@ -6,7 +6,6 @@ conjugated data, so the ratio test of ``lack_of_fit`` excused the misfit. Z' alo
 off, unflagged. A starting value under a name the circuit lacks was dropped without a word.
 """
 
-import warnings
 
 import numpy as np
 import pytest
@@ -17,16 +16,11 @@ from nakit.eis.circuits import Circuit
 from nakit.eis.fitting import CIRCUIT_FLAG_WORDS, LACK_OF_FIT_CEILING, LACK_OF_FIT_RATIO
 from nakit.eis.spectra import spectrum_dataset
 from nakit.errors import NakitWarning, ParameterError
+from tests.helpers import quiet
 
 RC = "R0-p(R1,C1)"
 TRUTH = {"R0": 10.0, "R1": 100.0, "C1": 1e-6}
 F = np.logspace(5, -1, 40)
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 def _rc():
@@ -62,7 +56,7 @@ def test_lin_kk_the_drt_and_batch_fits_refuse_a_real_impedance_too(analysis):
 
 
 def test_the_sign_of_z_imag_reversed_is_flagged():
-    right = _quiet(fit_circuit_raw, F, _rc(), RC)
+    right = quiet(fit_circuit_raw, F, _rc(), RC)
     assert right.flags == () and right.values["R1"] == pytest.approx(100.0, rel=1e-6)
     with pytest.warns(NakitWarning, match="fit flagged: Im"):
         wrong = fit_circuit_raw(F, np.conj(_rc()), RC)
@@ -90,9 +84,9 @@ def test_a_stand_in_spectrum_conjugated_is_flagged_through_the_dataset_too():
     params = synthetic.cathode_parameters("ball_milled", 1)
     z = synthetic.simulate(synthetic.CATHODE_CIRCUIT, params, seed=3)
     f = synthetic.FREQUENCIES
-    right = _quiet(fit_circuit, spectrum_dataset(f, z), synthetic.CATHODE_CIRCUIT)
+    right = quiet(fit_circuit, spectrum_dataset(f, z), synthetic.CATHODE_CIRCUIT)
     assert right.flags == () and right.values["R1"] == pytest.approx(620.0, rel=0.01)
-    wrong = _quiet(fit_circuit, spectrum_dataset(f, np.conj(z)), synthetic.CATHODE_CIRCUIT)
+    wrong = quiet(fit_circuit, spectrum_dataset(f, np.conj(z)), synthetic.CATHODE_CIRCUIT)
     assert {"inductive_low_end", "lack_of_fit"} <= set(wrong.flags)
     assert wrong.to_dataset().attrs["ok"] in (0, False)
 
@@ -102,7 +96,7 @@ def test_a_large_misfit_is_lack_of_fit_even_on_data_no_model_describes():
     consistent model describes it either (19 %), and the fit's 21 % was excused as the data's own."""
     a = Circuit(RC).impedance(F, TRUTH)
     b = Circuit(RC).impedance(F, {"R0": 10.0, "R1": 200.0, "C1": 0.5e-6})
-    fit = _quiet(fit_circuit_raw, F, a.real + 1j * b.imag, RC)
+    fit = quiet(fit_circuit_raw, F, a.real + 1j * b.imag, RC)
     assert fit.rms_residual == pytest.approx(0.205, abs=0.005)
     assert fit.rms_residual <= LACK_OF_FIT_RATIO * fit.kk_rms_residual  # the ratio alone excuses it
     assert fit.flags == ("lack_of_fit",)
@@ -116,5 +110,5 @@ def test_a_parameter_name_the_circuit_lacks_is_refused_in_every_mapping():
                                                  rf"\['{name}'\]; it has \['R0', 'R1', 'C1'\]$"):
             fit_circuit_raw(F, _rc(), RC, **{argument: value})
     # names the circuit has are taken, as before
-    fit = _quiet(fit_circuit_raw, F, _rc(), RC, initial={"R1": 100.0}, fixed={"R0": 10.0})
+    fit = quiet(fit_circuit_raw, F, _rc(), RC, initial={"R1": 100.0}, fixed={"R0": 10.0})
     assert fit.free == ["R1", "C1"] and fit.values["R1"] == pytest.approx(100.0, rel=1e-6)

@@ -9,7 +9,6 @@ from impedance.py, yadg and pyimpspec.
 
 import contextlib
 import io
-import warnings
 from collections import OrderedDict
 from functools import cache
 
@@ -17,7 +16,8 @@ import numpy as np
 import pytest
 
 from nakit.eis import fit_circuit, impedance_of, kk, read_eis, select_loop
-from nakit.errors import NakitWarning
+
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 # file, circuit: the fit's flags (its RMS residual far above the Lin-KK residual, or not)
@@ -121,19 +121,13 @@ def _spectrum(parts):
     return select_loop(read_eis(peer_file("echem", *parts)), "last")
 
 
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
-
-
 @pytest.mark.parametrize("parts, circuit", list(FLAGS), ids=[f"{p[-1]}-{c}" for p, c in FLAGS])
 def test_the_notebooks_lin_kk_is_run_once_for_the_test_and_the_fit(parts, circuit, lin_kk_calls, impy_linkk):
     M, mu, kk_rms = _impedancepy_lin_kk(parts, impy_linkk)
     ds = _spectrum(parts)
     # as notebook 05 calls it (min_M=kk_min_M=10, the number the default stands for)
-    test = _quiet(kk.lin_kk, ds, fit_type="complex", add_cap=True, min_M=10)
-    fit = _quiet(fit_circuit, ds, circuit)
+    test = quiet(kk.lin_kk, ds, fit_type="complex", add_cap=True, min_M=10)
+    fit = quiet(fit_circuit, ds, circuit)
     assert len(lin_kk_calls) == 1
     assert test.M == M and test.mu == pytest.approx(mu, abs=REL)
     assert fit.kk_rms_residual == pytest.approx(kk_rms, rel=REL)
@@ -146,22 +140,22 @@ def test_the_notebooks_lin_kk_is_run_once_for_the_test_and_the_fit(parts, circui
 
 def test_the_fit_alone_still_runs_lin_kk_and_gets_the_same_number(lin_kk_calls, impy_linkk):
     parts, circuit = ("pyimpspec", "data.dta"), "R0-p(R1,CPE1)-W1"
-    fit = _quiet(fit_circuit, _spectrum(parts), circuit)
+    fit = quiet(fit_circuit, _spectrum(parts), circuit)
     assert fit.flags == ("lack_of_fit",) and len(lin_kk_calls) == 1
     assert fit.kk_rms_residual == pytest.approx(_impedancepy_lin_kk(parts, impy_linkk)[2], rel=REL)
     # a second fit of the same spectrum takes that test too
-    again = _quiet(fit_circuit, _spectrum(parts), "R0-p(R1,C1)")
+    again = quiet(fit_circuit, _spectrum(parts), "R0-p(R1,C1)")
     assert again.kk_rms_residual == fit.kk_rms_residual and len(lin_kk_calls) == 1
 
 
 def test_a_test_with_other_settings_or_of_another_spectrum_is_not_taken(lin_kk_calls, impy_linkk):
     parts, circuit = ("impedancepy", "exampleData.csv"), "R0-p(R1,CPE1)-W1"
     ds = _spectrum(parts)
-    other = _quiet(kk.lin_kk, ds, fit_type="real", add_cap=False, min_M=1)  # impedance.py's settings: 5.1 %
+    other = quiet(kk.lin_kk, ds, fit_type="real", add_cap=False, min_M=1)  # impedance.py's settings: 5.1 %
     M, mu, _, res_real, res_imag = impy_linkk(ds["frequency"].values, impedance_of(ds))
     assert other.M == M and other.rms_residual == pytest.approx(_rms(res_real, res_imag), rel=REL)
     assert other.rms_residual > 0.04
-    _quiet(kk.lin_kk, ds.isel(frequency=slice(1, None)), min_M=10)  # one point fewer
-    fit = _quiet(fit_circuit, ds, circuit)
+    quiet(kk.lin_kk, ds.isel(frequency=slice(1, None)), min_M=10)  # one point fewer
+    fit = quiet(fit_circuit, ds, circuit)
     assert fit.kk_rms_residual == pytest.approx(_impedancepy_lin_kk(parts, impy_linkk)[2], rel=REL)
     assert len(lin_kk_calls) == 3

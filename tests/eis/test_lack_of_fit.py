@@ -19,16 +19,11 @@ from nakit.eis.conductivity import fit_blocking_cell
 from nakit.eis.fitting import CIRCUIT_FLAG_WORDS, LACK_OF_FIT_FLOOR, drop_inductive
 from nakit.errors import NakitWarning
 from nakit.paths import data_dir
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 LACK = "lack_of_fit"
 TWO_ARCS = "R0-p(R1,CPE1)-p(R2,CPE2)"
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 @pytest.mark.parametrize("name", ["data.dta", "data.mpt", "data.z"])
@@ -48,7 +43,7 @@ def test_one_arc_fitted_to_a_two_arc_spectrum_is_flagged(name):
     assert message.startswith(f"{path}: ")  # which file
     assert fit.to_dict()["rms_residual"] == fit.rms_residual
     # the circuit the spectrum was made with describes it, and gives its values
-    right = _quiet(fit_circuit, ds, TWO_ARCS)
+    right = quiet(fit_circuit, ds, TWO_ARCS)
     assert LACK not in right.flags and right.rms_residual < 1e-3
     assert right.values["R0"] == pytest.approx(100.0, rel=1e-3)
     assert sorted(right.values[k] for k in ("R1", "R2")) == pytest.approx([200.0, 500.0], rel=1e-3)  # either order
@@ -67,7 +62,7 @@ GUESS = [.01, .01, 100, .01, .05, 100, 1]
 def test_impedancepy_example_with_its_own_circuit_is_not_flagged(weighting):
     """impedance.py's example as its own tutorial fits it: inductive points dropped, R0-p(R1,C1)-p(R2-Wo1,C2)."""
     ds = drop_inductive(read_eis(peer_file("echem", "impedancepy", "exampleData.csv")), "all")
-    fit = _quiet(fit_circuit, ds, "R0-p(R1,C1)-p(R2-Wo1,C2)", initial=GUESS, weighting=weighting)
+    fit = quiet(fit_circuit, ds, "R0-p(R1,C1)-p(R2-Wo1,C2)", initial=GUESS, weighting=weighting)
     assert fit.rms_residual < LACK_OF_FIT_FLOOR and LACK not in fit.flags
 
 
@@ -81,13 +76,13 @@ def test_points_above_the_real_axis_a_circuit_cannot_follow_are_named():
     assert whole.flags == (LACK,)
     assert "the 9 points above the real axis" in whole.flag_details[0]
     assert "an inductor" in whole.flag_details[0]
-    for fit in (_quiet(fit_circuit, drop_inductive(ds), "R0-p(R1,CPE1)-W1"),
-                _quiet(fit_circuit, ds, "L0-R0-p(R1,CPE1)-W1")):
+    for fit in (quiet(fit_circuit, drop_inductive(ds), "R0-p(R1,CPE1)-W1"),
+                quiet(fit_circuit, ds, "L0-R0-p(R1,CPE1)-W1")):
         assert LACK not in fit.flags and fit.rms_residual < LACK_OF_FIT_FLOOR
 
 
 def test_circuit3_with_its_circuit_is_not_flagged():
-    fit = _quiet(fit_circuit, read_eis(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z")), TWO_ARCS)
+    fit = quiet(fit_circuit, read_eis(peer_file("echem", "impedancepy", "Circuit3_EIS_1.z")), TWO_ARCS)
     assert LACK not in fit.flags and fit.rms_residual < 0.01
 
 
@@ -116,17 +111,17 @@ def test_noise_the_data_have_is_not_lack_of_fit():
     """4 % noise on the right circuit leaves 4 % residuals: above the floor, but no more than a
     Kramers-Kronig-consistent model leaves on the same points."""
     f, z = _noisy(TWO_ARCS, TRUTH, 0.04 / np.sqrt(2))
-    fit = _quiet(fit_circuit_raw, f, z, TWO_ARCS, initial=TRUTH)
+    fit = quiet(fit_circuit_raw, f, z, TWO_ARCS, initial=TRUTH)
     assert fit.rms_residual > LACK_OF_FIT_FLOOR
     assert fit.rms_residual < 3 * fit.kk_rms_residual and LACK not in fit.flags
     # a circuit with one arc too few on the same noisy points is still told apart
-    one = _quiet(fit_circuit_raw, f, z, "R0-p(R1,CPE1)")
+    one = quiet(fit_circuit_raw, f, z, "R0-p(R1,CPE1)")
     assert LACK in one.flags
 
 
 def test_a_spectrum_too_short_for_lin_kk_is_judged_by_the_floor_alone():
     f, z = _noisy(TWO_ARCS, TRUTH, 0.001, n=9)
-    fit = _quiet(fit_circuit_raw, f, z, "R0-p(R1,CPE1)")
+    fit = quiet(fit_circuit_raw, f, z, "R0-p(R1,CPE1)")
     assert fit.kk_rms_residual is None
     assert fit.rms_residual > LACK_OF_FIT_FLOOR and LACK in fit.flags
     assert "no Kramers-Kronig test" in fit.flag_details[-1]

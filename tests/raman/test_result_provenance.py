@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 
 from nakit.io import read_netcdf, sha256_file, write_netcdf
@@ -12,6 +10,7 @@ from nakit.raman.calibration import silicon_offset, silicon_offset_raw
 from nakit.raman.carbon import carbon_analysis
 from nakit.raman.fitting import Band, fit_bands, fit_bands_raw
 from nakit.raman.mapfit import fit_map
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.peer
 SILICON = "silicon__ramanfitting_Si_spectrum01.txt"
 CARBON = "carbon_graphitic_633nm_renishaw__datalab_raman_example.txt"
 SI_BAND = [Band("Si", 520.7, "pvoigt", tolerance=15, fwhm=4)]
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kwargs)
 
 
 ANALYSES = {
@@ -40,7 +33,7 @@ def test_result_dataset_names_its_file_through_netcdf(tmp_path, name):
     filename, run = ANALYSES[name]
     path = peer_file("raman", filename)
     ds = read_raman(path)
-    out = write_netcdf(_quiet(run, ds), tmp_path / f"{name}.nc")
+    out = write_netcdf(quiet(run, ds, ignore=Warning), tmp_path / f"{name}.nc")
     back = read_netcdf(out)
     assert back.attrs["source_sha256"] == sha256_file(path)
     assert back.attrs["source_path"] == str(path) and back.attrs["source_format"] == ds.attrs["source_format"]
@@ -51,6 +44,6 @@ def test_results_from_arrays_carry_no_source():
     ds = read_raman(peer_file("raman", SILICON))
     near = ds.sel(raman_shift=slice(480, 560))
     x, y = near["raman_shift"].values, near["intensity"].values
-    for result in (_quiet(fit_bands_raw, x, y, SI_BAND), silicon_offset_raw(x, y)):
+    for result in (quiet(fit_bands_raw, x, y, SI_BAND, ignore=Warning), silicon_offset_raw(x, y)):
         assert result.source == {} and "source_path" not in result.to_dataset().attrs
         assert "source" not in result.to_dict() and "source_path" not in result.to_dict()

@@ -18,16 +18,11 @@ import pytest
 from nakit.errors import NakitWarning
 from nakit.sorption import get_branch, read_isotherm
 from nakit.sorption.bet import BET_C_DOUBTFUL, BET_C_INAPPLICABLE, RANGE_DEPENDENT, area_bet, area_bet_raw
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sorption"
 DOUBTS = {"C_below_2", "C_low", "range_beyond_bet_region"}
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 @pytest.mark.parametrize("where", [("adsorption-file-parser", "Sample_G.xls"), ("aif-examples", "Sample_G.aif_tst")])
@@ -81,7 +76,7 @@ def test_c_just_above_the_threshold_is_not_flagged():
 
 @pytest.mark.parametrize("path", ["cmk3.aif", "cmk3_micromeritics.xlsx", "composite.aif", "composite_micromeritics.xlsx"])
 def test_the_paper_stand_ins_keep_no_doubt(path):
-    bet = _quiet(area_bet, read_isotherm(DATA / path))
+    bet = quiet(area_bet, read_isotherm(DATA / path))
     assert bet.c > 400 and not DOUBTS & set(bet.flags) and bet.ok
 
 
@@ -96,7 +91,7 @@ def test_the_paper_stand_ins_keep_no_doubt(path):
                                    ("aif-examples", "DUT-49-SKDM017_SCD5dEtOH+act150C22h_N277K_run1.aif_tst")])
 def test_real_isotherms_with_a_knee_keep_no_doubt(where):
     """C from 28.7 (pyGAPS's SiO2) up, ranges ending by p/p0 0.34: none of them is flagged."""
-    bet = _quiet(area_bet, read_isotherm(peer_file("sorption", *where)), on_failure="flag")
+    bet = quiet(area_bet, read_isotherm(peer_file("sorption", *where)), on_failure="flag")
     assert not DOUBTS & set(bet.flags), (bet.c, bet.p_range)
     if where[-1] == "Sample_A.xls":  # flagged only for the spread over its valid ranges (test_bet_range)
         assert bet.flags == (RANGE_DEPENDENT,) and bet.area == pytest.approx(194.7, rel=0.01)

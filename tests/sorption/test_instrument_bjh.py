@@ -23,6 +23,7 @@ from nakit.sorption.bjh import psd_bjh_raw
 from nakit.sorption.instrument import (BJH_REPRODUCED, DIFFERENCE_DOUBT, instrument_bjh_settings,
                                        instrument_comparison)
 from nakit.sorption.thickness import harkins_jura
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
@@ -31,12 +32,6 @@ pytestmark = pytest.mark.peer
 @pytest.fixture(scope="module")
 def sample_g():
     return read_isotherm(peer_file("sorption", "adsorption-file-parser", "Sample_G.xls"))
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 def test_the_reader_keeps_the_bjh_settings_the_file_names(sample_g, sample_a):
@@ -53,7 +48,7 @@ def test_the_reader_keeps_the_bjh_settings_the_file_names(sample_g, sample_a):
 def test_sample_a_on_the_instruments_stated_settings_is_the_instruments_bjh(sample_a, branch):
     kwargs, words = instrument_bjh_settings(sample_a, branch)
     assert "SIO2OH.THK" in words and "Standard" in words
-    r = _quiet(psd_bjh, sample_a, branch, **kwargs)
+    r = quiet(psd_bjh, sample_a, branch, **kwargs)
     k = f"instrument_bjh_{branch}"
     assert r.attrs["total_volume"] == pytest.approx(sample_a.attrs[k + "_total_volume"], rel=0.002)
     assert 10 * r.attrs["mean_diameter"] == pytest.approx(sample_a.attrs[k + "_mean_diameter"], rel=0.002)
@@ -64,10 +59,10 @@ def test_sample_g_adsorption_on_the_stated_settings_is_the_instruments(sample_g)
     diameter 1.74 nm nakit counts in and the instrument does not; the 40 groups both have agree to 0.2 %);
     so nakit's own -12.6 % (bjh, Harkins-Jura) is explained by the settings and not flagged."""
     kwargs, _ = instrument_bjh_settings(sample_g, "adsorption")
-    r = _quiet(psd_bjh, sample_g, "adsorption", **kwargs)
+    r = quiet(psd_bjh, sample_g, "adsorption", **kwargs)
     assert r.attrs["total_volume"] == pytest.approx(0.116511, rel=BJH_REPRODUCED)
     assert r["dv"].values[:40].sum() == pytest.approx(0.116511, rel=0.002)
-    ours = _quiet(psd_bjh, sample_g, "adsorption")
+    ours = quiet(psd_bjh, sample_g, "adsorption")
     rows = {r["quantity"]: r for r in instrument_comparison(sample_g, bjh=ours, bjh_branch="adsorption")}
     assert rows["BJH cumulative pore volume (adsorption)"]["difference"] == "-12.6 %"
     assert all(rows[f"BJH {q} (adsorption)"]["flags"] == "" for q in ("cumulative pore volume", "4V/A diameter"))
@@ -95,7 +90,7 @@ def test_faas_is_dollimore_heal_once_the_diameters_agree(sample_g):
 
 
 def test_sample_g_desorption_is_flagged_with_the_reason(sample_g):
-    ours = _quiet(psd_bjh, sample_g, "desorption")  # the notebook's defaults: bjh, Harkins-Jura
+    ours = quiet(psd_bjh, sample_g, "desorption")  # the notebook's defaults: bjh, Harkins-Jura
     with pytest.warns(NakitWarning, match=r"BJH \(desorption\): cumulative pore volume and 4V/A diameter .*not reproduced"):
         rows = {r["quantity"]: r for r in instrument_comparison(sample_g, bjh=ours, bjh_branch="desorption")}
     row = rows["BJH cumulative pore volume (desorption)"]
@@ -116,7 +111,7 @@ def test_sample_g_desorption_is_flagged_with_the_reason(sample_g):
 
 def test_sample_a_bjh_differences_are_explained_by_the_settings_and_not_flagged(sample_a):
     for branch in ("adsorption", "desorption"):
-        ours = _quiet(psd_bjh, sample_a, branch)
+        ours = quiet(psd_bjh, sample_a, branch)
         with warnings.catch_warnings():
             warnings.simplefilter("error", NakitWarning)  # nothing to warn about
             rows = {r["quantity"]: r for r in instrument_comparison(sample_a, bjh=ours, bjh_branch=branch)}
@@ -133,7 +128,7 @@ def test_a_bet_area_the_instruments_range_does_not_give_is_flagged(sample_a):
 
     edited = sample_a.copy()
     edited.attrs = {**sample_a.attrs, "instrument_bet_area": 1.1 * sample_a.attrs["instrument_bet_area"]}
-    bet = _quiet(area_bet, sample_a)
+    bet = quiet(area_bet, sample_a)
     assert instrument_comparison(sample_a, bet)[0]["flags"] == ""  # 194.7: the range explains -0.5 %
     row = instrument_comparison(edited, bet)[0]
     assert row["quantity"] == "BET area" and row["difference"] == "-9.6 %"

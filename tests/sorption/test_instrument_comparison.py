@@ -9,30 +9,24 @@ that range's monolayer capacity (215 cm3/g STP) is above every uptake of the iso
 from __future__ import annotations
 
 import re
-import warnings
 
 import pytest
 
-from nakit.errors import NakitWarning
+
 from nakit.paths import notebooks_dir
 from nakit.sorption import read_isotherm
 from nakit.sorption.bet import area_bet
 from nakit.sorption.instrument import instrument_comparison
 from nakit.sorption.tplot import tplot
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
 
 
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
-
-
 def _rows(name, **kw):
     ds = read_isotherm(peer_file("sorption", "micromeritics", name))
-    bet = _quiet(area_bet, ds)
+    bet = quiet(area_bet, ds)
     return ds, bet, {r["quantity"]: r for r in instrument_comparison(ds, bet, **kw)}
 
 
@@ -62,8 +56,8 @@ def test_a_file_whose_instrument_computed_no_bet_says_so_beside_nakits():
 
 def test_every_result_the_file_holds_is_compared():
     ds = read_isotherm(peer_file("sorption", "micromeritics", "Sample_A.xls"))
-    bet = _quiet(area_bet, ds)
-    t = _quiet(tplot, ds, (0.35, 0.5), bet_area=bet)
+    bet = quiet(area_bet, ds)
+    t = quiet(tplot, ds, (0.35, 0.5), bet_area=bet)
     rows = {r["quantity"]: r for r in instrument_comparison(ds, bet, t, thickness="harkins_jura")}
     assert rows["BET area"]["instrument"] == "194.7 ± 0.5" and "the difference is the range" in rows["BET area"]["note"]
     assert rows["BET C"]["instrument"] == "107.3"
@@ -78,7 +72,7 @@ def test_every_result_the_file_holds_is_compared():
 
 def test_a_file_without_the_instruments_results_gives_no_rows():
     ds = read_isotherm(peer_file("sorption", "betsi", "MCM-41.csv"))
-    assert instrument_comparison(ds, _quiet(area_bet, ds)) == []
+    assert instrument_comparison(ds, quiet(area_bet, ds)) == []
 
 
 @pytest.mark.notebooks

@@ -20,15 +20,10 @@ from nakit.sorption import read_isotherm
 from nakit.sorption.bet import area_bet
 from nakit.sorption.instrument import instrument_comparison
 from nakit.sorption.tplot import tplot
+from tests.helpers import quiet
 from tests.peer import peer_file
 
 pytestmark = pytest.mark.peer
-
-
-def _quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NakitWarning)
-        return fn(*args, **kwargs)
 
 
 def _rows(ds, **attrs):
@@ -39,8 +34,8 @@ def _rows(ds, **attrs):
             del ds.attrs[key]
         else:
             ds.attrs[key] = value
-    bet = _quiet(area_bet, ds, on_failure="flag")
-    t = _quiet(tplot, ds, (0.35, 0.5), bet_area=bet)
+    bet = quiet(area_bet, ds, on_failure="flag")
+    t = quiet(tplot, ds, (0.35, 0.5), bet_area=bet)
     rows = instrument_comparison(ds, bet, t, thickness="harkins_jura")
     return {r["quantity"]: r for r in rows if r["quantity"].startswith("t-plot")}
 
