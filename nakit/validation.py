@@ -7,8 +7,10 @@ that names the argument, and x order does not matter where the physics says it s
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -76,3 +78,59 @@ def in_range(value: float, name: str, lo: float | None = None, hi: float | None 
     if hi is not None and (v > hi or (v == hi and not inclusive[1])):
         raise ParameterError(f"{name}: must be {'at most' if inclusive[1] else 'below'} {hi}, got {v}")
     return v
+
+
+#: Other tools' names for nakit's arguments, so a refusal can point a user of those tools to nakit's
+#: (impedance.py's ``initial_guess``, pyGAPS's ``p_limits``, scipy's ``prominence``...).
+PEER_NAMES = {"initial_guess": "initial", "constants": "fixed", "p_limits": "p_range", "limits": "p_range",
+              "pressure_range": "p_range", "branch_name": "branch", "psd_model": "method", "laser": "laser_wavelength",
+              "excitation": "laser_wavelength", "snr": "min_snr", "threshold": "min_snr", "wl": "wavelength"}
+
+
+def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *, also: Sequence[str] = ()) -> None:
+    """Refuse keyword arguments that ``caller`` would pass on to ``target`` but ``target`` does not take.
+
+    A labelled function (``area_bet``) passes its extra keywords on to its plain-array twin
+    (``bet_auto_raw``); without this check a mistyped name was a Python ``TypeError`` naming the
+    twin, which the user never called, and listing nothing: ``area_bet(ds, prange=...)`` said
+    "bet_auto_raw() got an unexpected keyword argument 'prange'".
+
+    Parameters
+    ----------
+    caller
+        The function the user called, for the message.
+    target
+        The function the keywords go to; its keyword parameters are the accepted names.
+    kwargs
+        The keywords given.
+    also
+        Names ``caller`` takes itself besides those, listed in the message.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``caller``, the unknown argument, the closest accepted name (or the nakit name of
+        another tool's argument, :data:`PEER_NAMES`) and every accepted name.
+    """
+    names = _keywords(target)
+    for key in kwargs:
+        if names is None or key in names:
+            continue
+        import difflib  # (only to word a refusal)
+
+        accepted = sorted({*names, *also})
+        near = PEER_NAMES.get(key) if PEER_NAMES.get(key) in accepted else None
+        near = near or next(iter(difflib.get_close_matches(key, accepted, n=1, cutoff=0.6)), None)
+        hint = f"; did you mean {near!r}?" if near else ""
+        raise ParameterError(f"{caller}: unknown argument {key!r}{hint} (it takes: {', '.join(accepted)})")
+
+
+@functools.lru_cache(maxsize=256)
+def _keywords(target: Callable) -> frozenset[str] | None:
+    """The settings ``target`` takes by keyword (its arguments with a default: the data it is given by
+    the labelled caller are not the user's to pass), or None when it takes any (``**kwargs``)."""
+    params = inspect.signature(target).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return None
+    return frozenset(n for n, p in params.items()
+                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is not p.empty)

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import CalculationError, NakitWarning, ParameterError
-from ..validation import as_float_array, in_range, same_length, sorted_by
+from ..validation import as_float_array, in_range, pass_through, same_length, sorted_by
 from .isotherm import adsorptive_setting, get_branch, held_branch, refuse_beyond_saturation
 from .units import AVOGADRO, MOLAR_VOLUME_STP, N2_CROSS_SECTION
 from ..datamodel import FromMeasurement, Result, source_attrs
@@ -789,6 +789,7 @@ def area_bet(ds: xr.Dataset, p_range: tuple[float, float] | None = None, *, cros
     software's 22.4141 cm3/mmol instead of the reader's 22.414, as the instrument does, so
     the monolayer (cm3/g STP) is the instrument's too.
     """
+    pass_through("area_bet", bet_auto_raw, auto, also=("p_range",))
     p, q = get_branch(ds, "adsorption")
     _, v_mmol = _constants(constants)
     if "mol" in str(ds.attrs.get("loading_units_in_file", "")):

@@ -22,7 +22,7 @@ import warnings
 
 from ..datamodel import source_attrs
 from ..errors import CalculationError, NakitWarning, ParameterError
-from ..validation import as_float_array, in_range, same_length, sorted_by
+from ..validation import as_float_array, in_range, pass_through, same_length, sorted_by
 from .hysteresis import Hysteresis, IsothermType
 from .isotherm import BRANCHES, adsorptive_setting, branches_present, get_branch, refuse_beyond_saturation
 from .kelvin import kelvin_factor, kelvin_radius
@@ -469,5 +469,6 @@ def psd_bjh(ds: xr.Dataset, branch: str = "desorption", **kwargs) -> xr.Dataset:
     settings and the branch, each number's unit in ``<name>_units``, and the isotherm's
     provenance (``source_path``, ``source_sha256``, ...). See :func:`psd_bjh_raw`.
     """
+    pass_through("psd_bjh", psd_bjh_raw, kwargs, also=("branch",))
     p, q = get_branch(ds, branch)
     return psd_bjh_raw(p, q, **kwargs).to_dataset(branch=branch, **source_attrs(ds))
