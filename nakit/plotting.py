@@ -150,8 +150,14 @@ def needs_log_axis(typical: Iterable[float]) -> bool:
     return bool(v.size) and v.min() > 0 and v.max() / v.min() > LOG_AXIS_RATIO
 
 
-def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = True) -> None:
-    """Put a caption under a figure; stand-in data are always labelled as synthesised."""
+def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = False) -> None:
+    """Put a caption under a figure.
+
+    ``caption(fig)`` labels a figure of stand-in data as synthesised; ``synthesised=True`` appends
+    that label to a ``text`` of one's own unless it holds it. A caption of real data is left as
+    written: the label was once appended by default, so ``caption(fig, "N2 isotherm of my
+    silica")`` called a measurement "Synthesised stand-in data".
+    """
     from . import figtext
 
     figtext.install()  # the caption is measured here, maybe before use_style: a sample named in it drawn as typed
