@@ -339,7 +339,8 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
         nakit's :class:`~nakit.sorption.bet.BETResult` and :class:`~nakit.sorption.tplot.TPlotResult`
         of it, if computed.
     bjh, bjh_branch
-        nakit's BJH distribution (:func:`nakit.sorption.bjh.bjh_psd`) and the branch it used.
+        nakit's BJH distribution (:func:`nakit.sorption.bjh.psd_bjh`) and the branch it used
+        (default: the one the distribution states, ``bjh.attrs["branch"]``).
     thickness
         The thickness curve nakit's t-plot used (its name), said beside the instrument's.
 
@@ -357,6 +358,8 @@ def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset 
 
     a = ds.attrs
     rows: list[dict[str, Any]] = []
+    if bjh is not None and bjh_branch is None:  # without it, both branches' rows said "nakit used the other"
+        bjh_branch = bjh.attrs.get("branch")
 
     def row(quantity, unit, theirs, ours, note="", theirs_sigma=None, ours_sigma=None, flags="", absolute=None):
         rows.append({"quantity": quantity, "unit": unit, "instrument": _text(theirs, theirs_sigma),
