@@ -23,6 +23,7 @@ import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
 from .circuits import Circuit
+from ..validation import pass_through
 from .fitting import WEIGHTINGS, CircuitFit, _require_parameters, check_frequency, check_impedance, weights
 
 
@@ -341,6 +342,9 @@ def fit_spectra(spectra, circuit: str | Circuit, initial, *, labels=None, **kwar
     """
     from .readers import impedance_of
 
+    if "files" in kwargs:  # (fit_circuit_batch takes it; here the spectra say where they came from)
+        raise ParameterError("fit_spectra: files: not an argument here; each spectrum's source_path is its file")
+    pass_through("fit_spectra", fit_circuit_batch, kwargs, also=("labels",))
     spectra = list(spectra)
     if not spectra:
         raise ParameterError("no spectra given")

@@ -36,6 +36,7 @@ from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum
 from .readers import impedance_of
 from .spectra import LOOP_DIM
+from ..validation import pass_through
 from ..datamodel import FromMeasurement, require_dataset, Result, source_attrs
 
 __all__ = ["CRITERIA", "DRTPeak", "DRTResult", "MIN_POINTS", "drt", "drt_raw", "drt_table", "rbf_matrices"]
@@ -422,6 +423,7 @@ def drt(data: xr.Dataset, **kwargs):
     order; loops measured on the same frequencies share one factorisation.
     """
     require_dataset(data, "eis", "drt")
+    pass_through("drt", drt_raw, kwargs)
     f = data["frequency"].values
     if LOOP_DIM not in data.dims:
         result = drt_raw(f, impedance_of(data), **kwargs)

@@ -51,7 +51,7 @@ import xarray as xr
 
 from ..circuitgrammar import series_resistor
 from ..errors import FitError, NakitWarning, ParameterError
-from ..validation import as_float_array, same_length
+from ..validation import as_float_array, pass_through, same_length
 from .circuits import Circuit, CircuitModel
 from .readers import impedance_of
 from .spectra import low_end_reactance
@@ -496,6 +496,7 @@ def fit_circuit(data: xr.Dataset, circuit: str | Circuit, **kwargs) -> CircuitFi
     :func:`nakit.eis.select_loop` or fit each from :func:`nakit.eis.iter_loops`.
     """
     require_dataset(data, "eis", "fit_circuit")
+    pass_through("fit_circuit", fit_circuit_raw, kwargs)
     fit = naming_file(data, fit_circuit_raw, data["frequency"].values, impedance_of(data), circuit, **kwargs)
     fit.source = source_attrs(data)
     return fit

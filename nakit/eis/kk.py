@@ -30,6 +30,7 @@ import xarray as xr
 from ..errors import CalculationError, NakitWarning, ParameterError
 from .fitting import check_spectrum, naming_file
 from .readers import impedance_of
+from ..validation import pass_through
 from ..datamodel import FromMeasurement, require_dataset, Result, source_attrs
 
 FIT_TYPES = ("real", "imag", "complex")
@@ -223,6 +224,7 @@ def _recheck(f, z, M, ceiling, fit_type, add_cap, limit) -> tuple[int, float] | 
 def lin_kk(data: xr.Dataset, **kwargs) -> LinKKResult:
     """Lin-KK test of a spectrum Dataset; keyword arguments as :func:`lin_kk_raw`."""
     require_dataset(data, "eis", "lin_kk")
+    pass_through("lin_kk", lin_kk_raw, kwargs)
     result = naming_file(data, lin_kk_raw, data["frequency"].values, impedance_of(data), **kwargs)
     result.source = source_attrs(data)
     return result
