@@ -67,6 +67,7 @@ def _spectra(spectra: Mapping[str, object], where: str = "nyquist", what: str = 
     function and the argument (or panel) an empty mapping was given as."""
     from ..errors import ParameterError
 
+    _require_mapping(spectra, where, what, "{legend label: spectrum Dataset or circuit fit}", "{'label': ds}")
     if not spectra:  # an empty figure would be saved as if it showed the data
         raise ParameterError(f"{where}: {what} holds no spectrum: expected a mapping "
                              "{legend label: spectrum Dataset (z_real, z_imag) or circuit fit} with at least one entry")
@@ -83,11 +84,30 @@ def _spectra(spectra: Mapping[str, object], where: str = "nyquist", what: str = 
     return out
 
 
+def _require_mapping(value, where: str, what: str, expected: str, example: str) -> None:
+    """Refuse anything but a mapping where a figure takes ``{label: ...}``: the labels are the legend
+    (or the panel titles), which a lone Dataset or a list does not have. Iterating a Dataset gives its
+    variable names, which then read as labels of spectra that are no spectra."""
+    from ..errors import ParameterError
+
+    if isinstance(value, Mapping) and not hasattr(value, "data_vars"):
+        return
+    if hasattr(value, "data_vars") or hasattr(value, "to_dataset"):
+        got = "one Dataset" if hasattr(value, "data_vars") else f"one {type(value).__name__}"
+    elif isinstance(value, (list, tuple)):
+        got = f"a {type(value).__name__} of {len(value)} (no labels)"
+    else:
+        got = type(value).__name__
+    raise ParameterError(f"{where}: {what}: expected a mapping {expected}, got {got}: pass {example}")
+
+
 def _panels(panels: Mapping[str, Mapping[str, object]], where: str) -> dict[str, dict[str, object]]:
     """``{title: spectra}`` with each panel's spectra as :func:`_spectra` gives them; none, or a panel
     without a spectrum, is refused naming the panel."""
     from ..errors import ParameterError
 
+    _require_mapping(panels, where, "argument 'panels'", "{panel title: {legend label: spectrum}}",
+                     "{'title': {'label': ds}}")
     if not panels:
         raise ParameterError(f"{where}: argument 'panels' holds no panel: expected a mapping "
                              "{panel title: {legend label: spectrum}} with at least one entry")
@@ -162,7 +182,9 @@ def nyquist(ax, spectra: Mapping[str, object], *, colours=None, xlim=None, ylim=
         ``{legend label: dataset}``; each dataset holds ``z_real`` and ``z_imag`` (ohm), and,
         to draw a fitted curve, ``curve_real`` and ``curve_imag`` (as
         :meth:`nakit.eis.fitting.CircuitFit.to_dataset` gives). A
-        :class:`~nakit.eis.fitting.CircuitFit` itself stands for its ``to_dataset()``.
+        :class:`~nakit.eis.fitting.CircuitFit` itself stands for its ``to_dataset()``. Always a
+        mapping, also for one spectrum (``{"cell A": ds}``): its keys are the legend, which a
+        lone Dataset or a list lacks, so those are refused (:class:`~nakit.errors.ParameterError`).
     colours
         One colour per spectrum; default the axes' colour cycle.
     xlim, ylim
