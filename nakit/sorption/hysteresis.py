@@ -45,6 +45,18 @@ class Hysteresis(FromMeasurement, Result):
         from swelling or slow equilibration has none)."""
         return bool(self.present and self.loop_type)
 
+    def words(self) -> str:
+        """The finding in words for a report: a capillary-condensation loop and its IUPAC type, a
+        hysteresis of another kind (the branches apart at low pressure), or none; with the
+        confidence and the reason. ("loop present (none, ...)" left a reader unsure which.)"""
+        if self.capillary:
+            found = f"capillary-condensation loop, IUPAC type {self.loop_type}"
+        elif self.present:
+            found = "hysteresis, but no capillary-condensation loop of an IUPAC type"
+        else:
+            found = "no hysteresis loop"
+        return f"{found} ({self.confidence} confidence): {self.reason}"
+
 
 @dataclass
 class IsothermType(FromMeasurement, Result):
