@@ -116,13 +116,11 @@ def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *,
     for key in kwargs:
         if names is None or key in names:
             continue
-        import difflib  # (only to word a refusal)
+        from .params import closest  # (only to word a refusal)
 
         accepted = sorted({*names, *also})
-        near = PEER_NAMES.get(key) if PEER_NAMES.get(key) in accepted else None
-        near = near or next(iter(difflib.get_close_matches(key, accepted, n=1, cutoff=0.6)), None)
-        hint = f"; did you mean {near!r}?" if near else ""
-        raise ParameterError(f"{caller}: unknown argument {key!r}{hint} (it takes: {', '.join(accepted)})")
+        hint = closest(key, accepted, {peer: ours for peer, ours in PEER_NAMES.items() if ours in accepted})
+        raise ParameterError(f"{caller}: unknown argument {key!r}{hint}; it takes: {', '.join(accepted)}")
 
 
 @functools.lru_cache(maxsize=256)
