@@ -371,8 +371,11 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     max_nfev = max_nfev or 200 * (n_par + 1)
     # lmfit re-evaluates each derived parameter (a band's FWHM and height) through its expression
     # interpreter at every step, though no band depends on them: left out while fitting (the
-    # optimiser's path is unchanged) and put back before lmfit propagates the uncertainties
-    model.post_fit = functools.partial(_put_back, _drop_derived(params))
+    # optimiser's path is unchanged) and put back before lmfit propagates the uncertainties. A lone
+    # band's model (no background) is no composite, and lmfit's single Model refuses parameters
+    # without the ones its hints derive: it keeps them
+    if isinstance(model, lmfit.model.CompositeModel):
+        model.post_fit = functools.partial(_put_back, _drop_derived(params))
     result = model.fit(y, params, x=x, weights=weights, method="leastsq", max_nfev=max_nfev)
     if not all(np.isfinite(p.value) for p in result.params.values()):
         raise FitError(f"band fit failed: {result.message}")
