@@ -997,6 +997,32 @@ def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
         raise ParameterError(f"{notebook}: " + "; ".join(problems))
 
 
+def check_samples(notebook: str, samples: Any) -> None:
+    """Refuse a ``samples`` parameter whose entries the notebook cannot use, before it reads them.
+
+    ``nakit run``, ``batch`` and ``study`` check each entry before a kernel starts; a notebook run
+    by papermill directly, or in JupyterLab with its parameters cell edited, reads
+    ``s["label"]`` and ``s["file"]`` in its first cell, before :func:`start` checks anything: a
+    mistyped key (``fiel:``) ended in ``KeyError: 'file'`` and a bare list of paths in
+    ``TypeError: string indices must be integers``. This gives the runner's words (unknown or
+    missing keys, entries that are no mapping, input files that do not exist, relative ones
+    looked for in the working folder), naming the entry. Only the project's notebooks are known.
+    """
+    from .params import check, notebook_parameters
+    from .paths import notebooks_dir
+
+    path = notebooks_dir() / f"{notebook}.ipynb"
+    param = notebook_parameters(path).get("samples") if path.is_file() else None
+    if param is None:
+        return
+    if not isinstance(samples, (list, tuple)):
+        raise ParameterError(f"{notebook}: parameter 'samples': expected a list of entries, each a mapping with a "
+                             f"label and its file(s), got {type(samples).__name__} {samples!r:.80}")
+    _, problems = check(param, samples, Path.cwd())
+    if problems:
+        raise ParameterError(f"{notebook}: " + "; ".join(problems))
+
+
 def _check_working_folder(notebook: str, output_dir: str | os.PathLike) -> None:
     """Refuse a notebook's default output folder where it would land outside the project.
 
