@@ -186,22 +186,65 @@ class DRTResult(FromMeasurement, Result):
     def plot(self, ax=None, *, annotate: bool = True, **kwargs):
         """gamma against tau (log axis) with a one-sigma band; ``annotate`` writes each peak's resistance.
 
+        The y range is the curves' (every curve drawn in ``ax``'s data coordinates, with room for
+        the labels), not the band's: where lambda is small the band can be ten times the curve
+        (0.16 ohm against 0.07 ohm on impedance.py's exampleData.csv) and would flatten it. A band
+        cut off at the top is said in the y-axis label. Peak labels are moved off the curve and
+        off each other (:func:`nakit.layout.clear_labels`); a label that finds no free place
+        above its own peak is left out, and the title on the right says how many (their values
+        are in :meth:`peak_table`).
+
         Keyword arguments go to :meth:`matplotlib.axes.Axes.plot` (``color``, ``label``, ...).
         """
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(5, 3))
+            _, ax = plt.subplots(figsize=(5, 3), layout="constrained")
         line, = ax.plot(self.tau, self.gamma, **kwargs)
-        ax.fill_between(self.tau, np.maximum(self.gamma - self.gamma_sigma, 0), self.gamma + self.gamma_sigma,
+        upper = self.gamma + self.gamma_sigma
+        ax.fill_between(self.tau, np.maximum(self.gamma - self.gamma_sigma, 0), upper,
                         color=line.get_color(), alpha=0.2, lw=0)
-        for p in self.peaks if annotate else ():
-            ax.annotate(f"{p.resistance:.3g} ohm", (p.tau, p.gamma), textcoords="offset points", xytext=(0, 4),
-                        ha="center", fontsize=8)
         ax.set_xscale("log")
         ax.set_xlabel("τ / s")
-        ax.set_ylabel("γ / Ω")
+        low, high = _curve_range(ax)
+        ax.set_ylim(low, high)
+        clipped = bool(np.nanmax(upper, initial=-np.inf) > high) or "band clipped" in ax.get_ylabel()
+        ax.set_ylabel("γ / Ω (±1σ band clipped)" if clipped else "γ / Ω")
+        if annotate and self.peaks:
+            _label_peaks(ax, self.peaks)
         return ax
+
+
+def _curve_range(ax, pad: float = 0.05, room: float = 0.12) -> tuple[float, float]:
+    """The y range of the curves drawn in ``ax``'s data coordinates (not reference lines, bands or
+    labels): ``pad`` of their span below, ``room`` above for peak labels."""
+    from matplotlib.lines import Line2D
+
+    ys = [np.asarray(a.get_ydata(), float) for a in ax.get_children()
+          if isinstance(a, Line2D) and a.get_transform().contains_branch(ax.transData)]
+    ys = np.concatenate(ys) if ys else np.zeros(1)
+    ys = ys[np.isfinite(ys)]
+    low, high = min(0.0, float(ys.min(initial=0.0))), max(0.0, float(ys.max(initial=0.0)))
+    span = (high - low) or 1.0
+    return low - pad * span, high + room * span
+
+
+def _label_peaks(ax, peaks) -> None:
+    """Each peak's resistance over it, moved clear of the curves and of each other; those that find no
+    place over their own peak are removed and counted in the right-hand title."""
+    from .. import layout
+
+    texts = [ax.annotate(f"{p.resistance:.3g} Ω", (p.tau, p.gamma), textcoords="offset points", xytext=(0, 4),
+                         ha="center", fontsize=8) for p in peaks]
+    stuck = layout.clear_labels(ax, texts)
+    gone = {id(t) for t in stuck} | {id(t) for t in layout.off_anchor(ax, texts)}
+    for t in texts:
+        if id(t) in gone:
+            t.remove()
+    if gone:
+        n = len(gone)
+        ax.set_title(f"{n} peak{'s' * (n > 1)} not labelled (no room): see peak_table()", loc="right",
+                     fontsize="small")
 
 
 # ------------------------------------------------------------------ matrices ---------------------
