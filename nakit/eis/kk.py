@@ -135,11 +135,16 @@ class LinKKResult(FromMeasurement, Result):
         )
 
     def plot(self, ax=None):
-        """Relative residuals against frequency (log axis), the usual Lin-KK residual plot."""
+        """Relative residuals against frequency (log axis), the usual Lin-KK residual plot.
+
+        A figure made here is laid out (``constrained``) so that the frequency axis label shows;
+        the legend sits beside the axes: the residuals of a real spectrum scatter over the whole
+        axes, and a legend inside covered them (impedance.py's exampleData.csv near 1 Hz).
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(5, 2.5))
+            _, ax = plt.subplots(figsize=(5, 2.5), layout="constrained")
         ax.plot(self.frequency, 100 * self.residuals_real, "o-", ms=3, label="Δᵣₑ")
         ax.plot(self.frequency, 100 * self.residuals_imag, "s-", ms=3, label="Δᵢₘ")
         ax.axhline(0, color="0.5", lw=0.8)
@@ -147,7 +152,7 @@ class LinKKResult(FromMeasurement, Result):
         ax.set_xlabel("frequency / Hz")
         ax.set_ylabel("residual / %")
         ax.set_title(f"Lin-KK: M = {self.M}, μ = {self.mu:.2f}")
-        ax.legend()
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize="small")
         return ax
 
 
