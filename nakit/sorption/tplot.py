@@ -62,6 +62,11 @@ NEGATIVE_INTERCEPT = "negative intercept: no micropore volume resolved"
 EXTERNAL_ABOVE_BET = "external area exceeds the BET area"
 #: the share of the t range the fitted points must span, else the result is flagged
 SHORT_SPAN = 0.5
+#: the least r^2 of a t-plot line that is not flagged as curved: the floor the automatic BET range
+#: applies to its lines. Over the default 0.35-0.5 nm the peer isotherms of mesoporous solids and
+#: the stand-ins reach 0.995-0.99998; microporous ones (UiO-66 0.939, Takeda 5A 0.972, Zeolite-13X
+#: 0.981, Micromeritics Sample_D 0.951) curve, micropore filling still going on in the range.
+MIN_R2 = 0.995
 
 
 def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 0.5),
@@ -72,8 +77,9 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     ``bet_area`` (m2/g, or a :class:`~nakit.sorption.bet.BETResult`, whose standard error is
     then propagated) gives the micropore area as BET area minus external area, as
     Micromeritics reports it. A negative intercept (no micropore volume resolved), an
-    external area above the BET area, or points that span under :data:`SHORT_SPAN` of the t
-    range of an isotherm that starts or ends inside it is returned as fitted, named in ``result.flags``, and
+    external area above the BET area, points that span under :data:`SHORT_SPAN` of the t
+    range of an isotherm that starts or ends inside it, or points off a line (r2 below :data:`MIN_R2`)
+    is returned as fitted, named in ``result.flags``, and
     warned about with a :class:`~nakit.errors.NakitWarning`; a report states the micropore
     volume by :func:`reported_micropore_volume` (0, none resolved, for a negative intercept) and
     the micropore area by :func:`reported_micropore_area`.
@@ -119,9 +125,13 @@ def tplot_raw(relative_pressure, loading, t_range: tuple[float, float] = (0.35, 
     inside = "ends" if t.max() < hi else "starts" if t.min() > lo else ""
     short = (f"the points cover t = {x.min():.2f}-{x.max():.2f} nm, under half of the range {lo:g}-{hi:g} nm (the "
              f"isotherm {inside} at p/p0 = {p[-1] if inside == 'ends' else p[0]:.3g}): the line rests on a short span")
+    curved = (f"the points are not on a line over t = {lo:g}-{hi:g} nm (r2 = {r * r:.4g}, below {MIN_R2:g}): they "
+              "curve (micropore filling, or condensation, within the range?), so the micropore volume and the external "
+              "area depend on the range chosen")
     flags = tuple(text for bad, text in ((a < 0, NEGATIVE_INTERCEPT),
                                          (micro_area < 0, EXTERNAL_ABOVE_BET),
-                                         (inside and x.max() - x.min() < SHORT_SPAN * (hi - lo), short)) if bad)
+                                         (inside and x.max() - x.min() < SHORT_SPAN * (hi - lo), short),
+                                         (r * r < MIN_R2, curved)) if bad)
     if flags:
         warnings.warn(f"t-plot over t = {lo:g}-{hi:g} nm: {'; '.join(flags)}", NakitWarning, stacklevel=2)
     pm = p[mask]
