@@ -7,9 +7,10 @@ linear term) after a masked low-order polynomial baseline:
 * ``Sadezky 5-band``: Lorentzian D4 (~1200), D1 (~1340), G (~1590), D2 (~1620) and a
   Gaussian D3 (~1500).
 
-The model with the lower Bayesian information criterion is used (a model in which a band
-vanishes or the optimiser gives up is passed over), and its name is always
-reported beside the numbers (I_D/I_G depends on it). Reported: D and G centres and
+The model with the lower Bayesian information criterion is used, unless a band of it vanished or
+its optimiser gave up: such a model is over-parametrised for the spectrum and set aside whatever its
+BIC. Its name is always reported beside the numbers (I_D/I_G depends on it), and ``model_reason``
+says why it was chosen. Reported: D and G centres and
 FWHMs, I_D/I_G from heights, A_D/A_G from areas (D = D1 in the 5-band model), their
 standard errors (propagated from the fit, correlations between the two bands neglected),
 the spread of both ratios over the window's alternative baselines, and the crystallite
@@ -170,12 +171,14 @@ def carbon_evidence(spectrum, y=None) -> CarbonEvidence:
 
 @dataclass(frozen=True)
 class CarbonResult(Result):
-    """D/G analysis of one carbon spectrum; ``model`` names the band model used."""
+    """D/G analysis of one carbon spectrum; ``model`` names the band model used, ``model_reason`` why
+    (the lower BIC, the other model set aside with its flags, or the caller's choice)."""
 
     units: ClassVar[dict[str, str]] = {'d_center': 'cm-1', 'g_center': 'cm-1', 'd_fwhm': 'cm-1', 'g_fwhm': 'cm-1', 'id_ig': '1', 'id_ig_baseline_spread': '1', 'ad_ag': '1', 'ad_ag_baseline_spread': '1', 'la_nm': 'nm', 'laser_wavelength_nm': 'nm', 'bic': '1'}
     dims: ClassVar[dict[str, str]] = {}
 
     model: str
+    model_reason: str
     bic: dict
     d_center: float
     d_center_sigma: float
@@ -214,11 +217,47 @@ def _ratio(fit: BandFit, col: str) -> tuple[float, float]:
     return float(r), float(abs(r) * np.hypot(d[f"{col}_sigma"] / d[col], g[f"{col}_sigma"] / g[col]))
 
 
+def _set_aside_by(fit: BandFit) -> list[str]:
+    """The flags for which a candidate model is set aside: a band vanished (its area on the zero
+    bound) or the optimiser gave up. Such a model is over-parametrised for the spectrum, whatever its BIC."""
+    return [f for f in fit.flags if "amplitude" in f or f.startswith("optimiser")]
+
+
+def _choose_model(fits: dict[str, BandFit], model: str | None) -> tuple[str, str]:
+    """The model used and why, in words a user reading the result can check against its BICs."""
+    bic = {name: f.bic for name, f in fits.items()}
+    lowest = min(bic, key=bic.get)
+    bics = ", ".join(f"{n} {b:.1f}" for n, b in sorted(bic.items(), key=lambda nb: nb[1]))
+    if model is not None:
+        return model, f"given (model={model!r}); lower BIC: {bics}"
+    flawed = {name: why for name, f in fits.items() if (why := _set_aside_by(f))}
+    usable = {n: b for n, b in bic.items() if n not in flawed}
+    if not usable:
+        return lowest, (f"the lower BIC ({bics}), though no model is sound: "
+                        + "; ".join(f"{n}: {_failure(why)} ({'; '.join(why)})" for n, why in flawed.items()))
+    chosen = min(usable, key=usable.get)
+    if chosen == lowest:
+        return chosen, f"the lower BIC ({bics})"
+    return chosen, (f"{lowest} has the lower BIC ({bics}) but is set aside: {_failure(flawed[lowest])} "
+                    f"({'; '.join(flawed[lowest])})")
+
+
+def _failure(flags: list[str]) -> str:
+    """What the set-aside flags of a model mean, in words."""
+    return " and ".join(words for words, hit in (
+        ("a band vanished", any("amplitude" in f for f in flags)),
+        ("its optimiser gave up", any(f.startswith("optimiser") for f in flags))) if hit)
+
+
 def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(900.0, 1900.0),
                         model: str | None = None) -> CarbonResult:
     """D/G analysis of one spectrum given as arrays (see the module docstring).
 
-    ``model`` forces ``"2-band"`` or ``"Sadezky 5-band"``; by default the lower BIC wins.
+    ``model`` forces ``"2-band"`` or ``"Sadezky 5-band"``. By default the model of lower BIC is
+    used among those whose fit kept every band (no area on its zero bound) and whose optimiser
+    converged; a model that failed either is set aside whatever its BIC (both failed: the lower
+    BIC). The result's ``model_reason`` says which case it was, with the BICs and the flags of a
+    model set aside.
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
@@ -236,10 +275,7 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
     # each candidate fitted quietly: a flag of the model the BIC passes over is not the result's
     fits = {name: fit_bands_raw(x, corrected[0], bands, warn=False) for name, bands in MODELS.items()}
     bic = {name: f.bic for name, f in fits.items()}
-    # A model in which a band vanished (area on its zero bound) or the optimiser gave up is
-    # over-parametrised for this spectrum, whatever its BIC.
-    usable = {n: b for n, b in bic.items() if not any(("amplitude" in f or "optimiser" in f) for f in fits[n].flags)}
-    chosen = model or min(usable or bic, key=(usable or bic).get)
+    chosen, reason = _choose_model(fits, model)
     fit = fits[chosen]
     id_ig, id_ig_s = _ratio(fit, "height")
     ad_ag, ad_ag_s = _ratio(fit, "area")
@@ -262,7 +298,7 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
                       "graphite): an extrapolation, indicative only")
         else:
             caveat = LA_VALID
-    return CarbonResult(chosen, bic, float(d["center"]), float(d["center_sigma"]), float(g["center"]),
+    return CarbonResult(chosen, reason, bic, float(d["center"]), float(d["center_sigma"]), float(g["center"]),
                         float(g["center_sigma"]), float(d["fwhm"]), float(g["fwhm"]), id_ig, id_ig_s,
                         float(np.ptp(id_all) / 2), ad_ag, ad_ag_s, float(np.ptp(ad_all) / 2), la, caveat,
                         laser_wavelength, tuple(fit.flags), fit)
