@@ -186,13 +186,14 @@ class DRTResult(FromMeasurement, Result):
     def plot(self, ax=None, *, annotate: bool = True, **kwargs):
         """gamma against tau (log axis) with a one-sigma band; ``annotate`` writes each peak's resistance.
 
-        The y range is the curves' (every curve drawn in ``ax``'s data coordinates, with room for
-        the labels), not the band's: where lambda is small the band can be ten times the curve
-        (0.16 ohm against 0.07 ohm on impedance.py's exampleData.csv) and would flatten it. A band
-        cut off at the top is said in the y-axis label. Peak labels are moved off the curve and
-        off each other (:func:`nakit.layout.clear_labels`); a label that finds no free place
-        above its own peak is left out, and the title on the right says how many (their values
-        are in :meth:`peak_table`).
+        The y range is the curves' (every curve drawn in ``ax``'s data coordinates, 5 % of their
+        span either side, 12 % above with peak labels), not the band's: where lambda is small the
+        band can be ten times the curve (0.16 ohm against 0.07 ohm on impedance.py's
+        exampleData.csv) and would flatten it. A band cut off at the top is said in the y-axis
+        label. Peak labels are moved off the curve and off each other
+        (:func:`nakit.layout.clear_labels`); a label that finds no free place above its own peak
+        is left out, and the title on the right says how many (their values are in
+        :meth:`peak_table`).
 
         Keyword arguments go to :meth:`matplotlib.axes.Axes.plot` (``color``, ``label``, ...).
         """
@@ -206,7 +207,7 @@ class DRTResult(FromMeasurement, Result):
                         color=line.get_color(), alpha=0.2, lw=0)
         ax.set_xscale("log")
         ax.set_xlabel("τ / s")
-        low, high = _curve_range(ax)
+        low, high = _curve_range(ax, room=0.12 if annotate and self.peaks else 0.05)
         ax.set_ylim(low, high)
         clipped = bool(np.nanmax(upper, initial=-np.inf) > high) or "band clipped" in ax.get_ylabel()
         ax.set_ylabel("γ / Ω (±1σ band clipped)" if clipped else "γ / Ω")

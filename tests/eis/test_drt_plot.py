@@ -68,3 +68,21 @@ def test_a_band_within_the_curve_range_is_not_called_clipped():
         assert [t.get_text() for t in ax.texts] == [f"{result.peaks[0].resistance:.3g} Ω"]
     finally:
         plt.close(ax.figure)
+
+
+def test_without_labels_the_range_leaves_no_room_for_them():
+    """Notebook 05 draws several DRTs on one axes without labels: 5 % margins, as matplotlib's own."""
+    f = np.logspace(5, -2, 60)
+    fig, ax = plt.subplots()
+    try:
+        tops = []
+        for r in (100.0, 300.0):
+            z = Circuit("R0-p(R1,C1)").impedance(f, {"R0": 10.0, "R1": r, "C1": 1e-5})
+            result = quiet(drt, spectrum_dataset(f, z), lam=1e-3)
+            result.plot(ax=ax, annotate=False)
+            tops.append(float(np.max(result.gamma)))
+        # the range covers both curves, not only the last one drawn
+        assert ax.get_ylim()[1] == pytest.approx(max(tops) * 1.05, rel=1e-9)
+        assert ax.texts == []
+    finally:
+        plt.close(fig)
