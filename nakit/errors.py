@@ -44,7 +44,12 @@ class FileFormatError(NakitError, ValueError):
     line
         1-based line number (text formats), if known.
     field
-        Column, header key, sheet, record or byte offset, if known.
+        Column, header key, record or byte offset, if known.
+    sheet, row, column
+        Where in a workbook: the sheet's name, its row as Excel numbers it, and the column's letter
+        (``column`` optional). A workbook has sheets and rows, not lines: the message says
+        "sheet 'Record-Tab1', row 57". ``line`` then holds the row too, for code that reads ``line``
+        to find the place.
     """
 
     def __init__(
@@ -54,17 +59,31 @@ class FileFormatError(NakitError, ValueError):
         *,
         line: int | None = None,
         field: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
     ):
         self.path = None if path is None else str(path)
         self.reason = reason
-        self.line = line
+        self.sheet, self.row, self.column = sheet, row, column
+        self.line = line if line is not None or sheet is None else row
         self.field = field
         where = [self.path or "<input>"]
-        if line is not None:
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+            where += [f"{word} {value}" for word, value in (("row", row), ("column", column)) if value is not None]
+        elif line is not None:
             where.append(f"line {line}")
         if field is not None:
             where.append(f"field {field!r}")
         super().__init__(f"{', '.join(where)}: {reason}")
+
+    @property
+    def place(self) -> dict:
+        """Where the error is, as keyword arguments of this class (``line``, ``field``, ``sheet``,
+        ``row``, ``column``): an error re-raised with another reason keeps them with ``**exc.place``."""
+        return {"line": None if self.sheet is not None else self.line, "field": self.field, "sheet": self.sheet,
+                "row": self.row, "column": self.column}
 
 
 def existing_file(path: str | PathLike) -> Path:
@@ -99,10 +118,9 @@ class MissingFactError(FileFormatError, ParameterError):
     ``form`` how its value is written on a command line (``VALUE``; ``'{time: UNIT}'`` for a
     column's unit)."""
 
-    def __init__(self, path, reason: str, *, fact: str, line: int | None = None, field: str | None = None,
-                 form: str = "VALUE"):
+    def __init__(self, path, reason: str, *, fact: str, form: str = "VALUE", **place):
         self.fact, self.form = fact, form
-        super().__init__(path, reason, line=line, field=field)
+        super().__init__(path, reason, **place)
 
 
 class NotAMeasurementError(FileFormatError):
@@ -144,7 +162,7 @@ def read_as(exc: InvalidDataError, how: str) -> FileFormatError:
     """``exc`` for a file read only by assuming what its columns are (three numbers read as f, Z',
     Z''; two as shift and intensity): a value wrong under that reading says the file may be
     something else, so it is one reason among the readers', not :func:`nakit.read`'s answer."""
-    return FileFormatError(exc.path, f"read as {how}: {exc.reason}", line=exc.line, field=exc.field)
+    return FileFormatError(exc.path, f"read as {how}: {exc.reason}", **exc.place)
 
 
 class CalculationError(NakitError, ArithmeticError):

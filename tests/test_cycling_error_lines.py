@@ -58,7 +58,11 @@ def _names(err: FileFormatError, path, sheet: str, row: int, field: str) -> None
     assert err.line == row, text  # kept for code that reads line to find the place
     assert err.field == field, text
     # the sheet and its row said once, as a workbook's place ("line 57, ... (row 57 of sheet ...)" before)
-    assert text.startswith(f"{path}, sheet {sheet!r}, row {row}") and "line" not in text and text.count(str(row)) == 1, text
+    assert text.startswith(f"{path}, "), text
+    place, reason = text[len(str(path)) + 2:].split(": ", 1)
+    column = "" if err.column is None else f", column {err.column}"
+    assert place == f"sheet {sheet!r}, row {row}{column}, field {field!r}", text
+    assert "line" not in place and f"row {row}" not in reason and "of sheet" not in reason, text
 
 
 # -- LAND -------------------------------------------------------------------------------------
@@ -89,7 +93,8 @@ def test_a_bad_cell_on_the_second_record_sheet_names_that_sheet_and_its_row(tmp_
     assert row == 60
     err = refused(read_cycling, path, quiet=True)
     _names(err, path, "Record-Tab1", row, "voltage")
-    assert err.column == "C"  # Voltage/V, the third column
+    assert err.column == openpyxl.utils.get_column_letter(_column(openpyxl.load_workbook(path)["Record-Tab1"],
+                                                                  "Voltage/V", header_row=3))
     assert "'abc'" in str(err) and "not a number" in str(err)
 
 
@@ -105,7 +110,7 @@ def test_a_sheet_continuing_the_record_without_a_header_counts_from_its_row_1(tm
     path = _damage_second_sheet(_land(tmp_path, stand_in), tmp_path / "noheader.xlsx", drop_header=True)
     row = _find(path, "Record-Tab1", "abc")
     assert row == 56
-    _names(refused(read_cycling, path, quiet=True), path, "Record-Tab1", row, "Record-Tab1:voltage")
+    _names(refused(read_cycling, path, quiet=True), path, "Record-Tab1", row, "voltage")
 
 
 def test_a_time_going_back_on_the_second_sheet_is_named_on_that_sheet_not_in_the_joined_record(tmp_path, stand_in):
@@ -135,7 +140,7 @@ def test_a_bad_value_in_the_cyclers_own_table_is_named_at_its_row(tmp_path, stan
     path = tmp_path / "cycletab.xlsx"
     row = _find(path, "Cycle-Tab", "n/a")
     assert row == 4
-    _names(refused(read_cycling, path, quiet=True), path, "Cycle-Tab", row, "Cycle-Tab:discharge_capacity")
+    _names(refused(read_cycling, path, quiet=True), path, "Cycle-Tab", row, "discharge_capacity")
 
 
 # -- Arbin, Neware workbooks ------------------------------------------------------------------
@@ -209,7 +214,7 @@ def test_a_neware_btsda_record_and_step_table_name_their_sheets_rows(tmp_path):
     ws.insert_rows(2)
     wb.save(path)
     assert _find(path, "Statis_14_1_3", "?") == 7
-    _names(refused(read_cycling, path, quiet=True), path, "Statis_14_1_3", 7, "Statis_14_1_3:duration")
+    _names(refused(read_cycling, path, quiet=True), path, "Statis_14_1_3", 7, "duration")
 
 
 # -- text exports ------------------------------------------------------------------------------

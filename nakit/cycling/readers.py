@@ -154,9 +154,10 @@ def _unit_key(unit: str) -> str:
 
 def find_columns(headers: Sequence[Any], names: Mapping[str, Sequence[str]], path,
                  *, required: Sequence[str] = REQUIRED, where: str | None = None,
-                 line: int = 1) -> dict[str, tuple[int, str | None]]:
+                 line: int = 1, sheet: str | None = None) -> dict[str, tuple[int, str | None]]:
     """Map each role in ``names`` to (column index, unit) by the headers; refuse missing roles,
-    naming the header's ``line`` (a sheet's row) and ``where`` (the sheet)."""
+    naming the header's ``line`` and ``where`` (the part of a text file), or its ``sheet`` and
+    ``line`` as that sheet's row."""
     parsed = [split_header(h) if h is not None else ("", None) for h in headers]
     normed = [_norm(n) for n, _ in parsed]
     full = [_norm(str(h)) if h is not None else "" for h in headers]
@@ -175,7 +176,8 @@ def find_columns(headers: Sequence[Any], names: Mapping[str, Sequence[str]], pat
     if missing:
         wanted = "; ".join(f"{r} (one of {', '.join(names[r])})" for r in missing)
         raise FileFormatError(path, f"missing required column(s): {wanted}; the header has "
-                              f"{[str(h) for h in headers]}", line=line, field=where)
+                              f"{[str(h) for h in headers]}",
+                              **({"sheet": sheet, "row": line} if sheet else {"line": line, "field": where}))
     return found
 
 
@@ -239,7 +241,8 @@ def _factor(quantity: str, unit: str, path, field: str) -> float:
     return factor
 
 
-def to_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, *, where: str | None = None) -> np.ndarray:
+def to_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, *, where: str | None = None,
+               column: str | None = None) -> np.ndarray:
     """Floats from a column of cells; hh:mm:ss durations become seconds.
 
     Parameters
@@ -252,22 +255,27 @@ def to_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, *, wher
         Where each value is in the file (:class:`~nakit.cycling.record.RowNumbers`: a text file's
         line, a sheet's row as Excel numbers it; :class:`SheetRows` names the sheet too).
     where
-        The sheet or part of the file, prefixed to the error's field (``"Record-Tab1:voltage"``).
+        The part of a text file, prefixed to the error's field (``"cycle rows:charge_capacity"``); a
+        sheet is named by ``rows`` (:class:`SheetRows`), in the error's ``sheet``.
+    column
+        A sheet's column letter (``"C"``), for the error's ``column``.
 
     Raises
     ------
     FileFormatError
         A cell that is empty, not a number, or not finite, naming its line or sheet and row.
     """
-    field = f"{where}:{role}" if where else role
+    sheet = isinstance(rows, SheetRows)
+    field = f"{where}:{role}" if where and not sheet else role
+    place = (lambda i: {**rows.place(i), "column": column}) if sheet else rows.place  # noqa: E731
     try:
         out = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        out = _parsed_numbers(values, path, role, rows, field)
+        out = _parsed_numbers(values, path, role, rows, field, place)
     if not np.isfinite(out.sum()):  # one pass; find the row only when something is wrong
         i = int(np.flatnonzero(~np.isfinite(out))[0])
         raise FileFormatError(path, f"{role}: {_shown(values[i])}{rows.said(i)}; expected a finite number",
-                              line=rows.line(i), field=field)
+                              **place(i), field=field)
     return out
 
 
@@ -277,7 +285,7 @@ def _shown(value: Any) -> str:
     return repr(text) if text else "an empty cell"
 
 
-def _parsed_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, field: str) -> np.ndarray:
+def _parsed_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, field: str, place) -> np.ndarray:
     """:func:`to_numbers` for a column holding text: durations, decimal commas, and the cell that
     is none of them refused."""
     out = np.empty(len(values))
@@ -294,7 +302,7 @@ def _parsed_numbers(values: Sequence[Any], path, role: str, rows: RowNumbers, fi
         try:
             out[i] = float(text.replace(",", "."))
         except ValueError:
-            raise FileFormatError(path, f"{role}: {_shown(text)}{rows.said(i)} is not a number", line=rows.line(i),
+            raise FileFormatError(path, f"{role}: {_shown(text)}{rows.said(i)} is not a number", **place(i),
                                   field=field) from None
     return out
 
@@ -349,9 +357,19 @@ def _columns(rows: Sequence[Sequence[Any]], found: Mapping[str, tuple[int, str |
     columns = {}
     for role, (i, unit) in found.items():
         values = [r[i] if i < len(r) else None for r in rows]
-        arr = to_numbers(values, path, role, numbers, where=sheet)
+        arr = to_numbers(values, path, role, numbers, where=sheet, column=_column_letter(i))
         columns[role] = (arr, _implied_unit(role, unit, values), str(header[i]))
     return _scaled(columns, path, units, where=sheet)
+
+
+def _column_letter(index: int) -> str:
+    """A sheet's column as Excel names it: 0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 # -- Excel -----------------------------------------------------------------------------------
@@ -382,8 +400,8 @@ def check_zip_container(path: str | os.PathLike, limit: int = MAX_CONTAINER_BYTE
 class SheetRows(RowNumbers):
     """How errors name the rows of a workbook's table, which may run over several sheets (LAND's
     ``Record-Tab``, ``Record-Tab1``; Arbin's ``Channel_1-006``, ``Channel_1-006_1``): the sheet, and
-    that sheet's own row as Excel numbers it (the error's ``line``), which the row's place in the
-    table is not once a sheet has a header, an empty row, or another sheet before it.
+    that sheet's own row as Excel numbers it (the error's ``sheet`` and ``row``), which the row's place
+    in the table is not once a sheet has a header, an empty row, or another sheet before it.
 
     Parameters
     ----------
@@ -401,11 +419,8 @@ class SheetRows(RowNumbers):
         """The sheet holding row ``i`` of the table."""
         return self._names[int(np.searchsorted(self._ends, i, side="right"))]
 
-    def line(self, i: int) -> int:
-        return self.number(i)
-
-    def said(self, i: int) -> str:
-        return f" ({self.name(i)})"
+    def place(self, i: int) -> dict[str, Any]:
+        return {"sheet": self.sheet(i), "row": self.number(i)}
 
     def name(self, i: int) -> str:
         return f"row {self.number(i)} of sheet {self.sheet(i)!r}"
@@ -434,7 +449,7 @@ def _sheet_table(wb, name: str, path, roles: Mapping[str, Sequence[str]], units:
     rows, numbers = _numbered_rows(wb, name)
     if len(rows) < 2:
         return None
-    found = find_columns(rows[0], roles, path, required=required, where=name, line=numbers[0])
+    found = find_columns(rows[0], roles, path, required=required, sheet=name, line=numbers[0])
     return _columns(rows[1:], found, rows[0], path, units, SheetRows([(name, numbers[1:])]), sheet=name)
 
 
@@ -454,7 +469,7 @@ def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], 
         if header is None or not isinstance(first[0], (int, float)):
             header, header_row = first, numbers[0]
             rows, numbers = rows[1:], numbers[1:]
-        found = find_columns(header, roles, path, required=required, where=name, line=header_row)
+        found = find_columns(header, roles, path, required=required, sheet=name, line=header_row)
         parts.append(_columns(rows, found, header, path, units, SheetRows([(name, numbers)]), sheet=name))
         places.append((name, numbers))
     if not parts:
@@ -900,7 +915,7 @@ def _biologic_record(df, meta: Mapping[str, Any], path, units: Mapping[str, str]
         if bad.size:
             at = _eclab_rows(meta)
             raise FileFormatError(path, f"charge passed in a zero or negative time step{at.said(int(bad[0]) + 1)}; "
-                                        "cannot form dq/dt", line=at.line(int(bad[0]) + 1), field="dq")
+                                        "cannot form dq/dt", **at.place(int(bad[0]) + 1), field="dq")
         current = np.zeros_like(dq)
         ok = dt > 0
         current[1:][ok] = dq[1:][ok] * 3600.0 / dt[ok]
@@ -1210,5 +1225,4 @@ def read_cycling(path: str | os.PathLike, **facts) -> xr.Dataset:
         if exc.reason.startswith("this looks like"):
             raise
         # say what the file was recognised as, so a refusal is not mistaken for "not my format"
-        raise FileFormatError(exc.path, f"this looks like {FORMAT_NAMES[kind]}; {exc.reason}", line=exc.line,
-                              field=exc.field) from None
+        raise FileFormatError(exc.path, f"this looks like {FORMAT_NAMES[kind]}; {exc.reason}", **exc.place) from None

@@ -134,7 +134,8 @@ class RowNumbers:
         impedance points inside a cycling technique); ``None``: every row, in order.
     word
         What the numbers count: ``"line"`` (the error's ``line``), or ``"data point"`` in a binary
-        file, which has no lines (said in the message instead).
+        file, which has no lines (said in the message instead). A workbook's rows:
+        :class:`nakit.cycling.readers.SheetRows`.
     """
 
     def __init__(self, first: int = 2, kept: np.ndarray | None = None, word: str = "line"):
@@ -144,13 +145,14 @@ class RowNumbers:
         """The file's number of row ``i``."""
         return int(i if self.kept is None else self.kept[i]) + self.first
 
-    def line(self, i: int) -> int | None:
-        """The error's ``line`` for row ``i`` (None where the file has no lines)."""
-        return self.number(i) if self.word == "line" else None
+    def place(self, i: int) -> dict[str, Any]:
+        """Where row ``i`` is, as :class:`~nakit.errors.FileFormatError`'s keyword arguments (``line``;
+        none for a data point, which the message says instead: :meth:`said`)."""
+        return {"line": self.number(i)} if self.word == "line" else {}
 
     def said(self, i: int) -> str:
-        """Where row ``i`` is, for a message that has no ``line`` to say it: " (data point 57)"."""
-        return "" if self.word == "line" else f" ({self.name(i)})"
+        """Where row ``i`` is, for a message whose error has no place to say it: " (data point 57)"."""
+        return "" if self.place(i) else f" ({self.name(i)})"
 
     def name(self, i: int) -> str:
         """Row ``i`` in words: "line 3002", "data point 57"."""
@@ -381,7 +383,7 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     for name, arr in (("time", time), ("voltage", voltage), ("current", current)):
         if not np.isfinite(arr.sum()):  # one pass; find the row only when something is wrong
             bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-            raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}", line=rows.line(bad),
+            raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}", **rows.place(bad),
                                   field=name)
     refuse_summary_row(time, cycle, step, path, rows, attrs)
     counters = {**_counter_columns("capacity_cycler", capacity_cycler),
@@ -531,7 +533,7 @@ def refuse_unrecordable(columns: Mapping[str, Any], time: np.ndarray, path, rows
                                      f"{rows.said(i)} is beyond {most:g}{' ' + unit if unit else ''}, the largest any "
                                      f"cycler records ({why}): an edited or corrupted value, or a summary row, not a "
                                      f"measurement; expected the value as the cycler logged it{more}",
-                               line=rows.line(i), field=column)
+                               **rows.place(i), field=column)
 
 
 def refuse_summary_row(time: np.ndarray, cycle, step, path, rows: RowNumbers,
@@ -584,7 +586,7 @@ def refuse_summary_row(time: np.ndarray, cycle, step, path, rows: RowNumbers,
         raise InvalidDataError(path, f"the last row{rows.said(n - 1)} is no point of the record: {reason}. A summary "
                                      "or total row appended to the table, or an edited last row, not a measured "
                                      "point; expected the table to end with its last measured row (delete a summary "
-                                     "row)", line=rows.line(n - 1), field=field)
+                                     "row)", **rows.place(n - 1), field=field)
 
 
 def _refuse_constant_voltage(voltage: np.ndarray, path, column: str) -> None:
@@ -658,7 +660,7 @@ def _refuse_current_outliers(time: np.ndarray, current: np.ndarray, step: np.nda
                                 f"{a[i] / typical:.3g} times {what}: one reading far outside its step's current is "
                                 "no measurement (a corrupt cell, a logging glitch, a damaged copy); left in, it would "
                                 "be integrated as capacity and split the step. Expected the step's current: correct or "
-                                f"delete the row{more}", line=rows.line(i), field=column)
+                                f"delete the row{more}", **rows.place(i), field=column)
 
 
 def voltage_scatter(voltage: np.ndarray, within: np.ndarray) -> float:
@@ -726,7 +728,7 @@ def _refuse_lone_steps(time: np.ndarray, state: np.ndarray, step: np.ndarray | N
                                     "that step, and a cycler enters a step and stays in it (or loops back to it), so "
                                     "the index is corrupt (a damaged copy?); left in, it splits the step, and the "
                                     "capacity integration restarts there. Expected the step as the cycler logged it",
-                              line=rows.line(i), field=step_column)
+                              **rows.place(i), field=step_column)
 
 
 def time_gaps(time: np.ndarray, state: np.ndarray, new_step: np.ndarray) -> np.ndarray:
@@ -787,7 +789,7 @@ def _refuse_backwards(values: np.ndarray, name: str, path, rows: RowNumbers, why
         restart = (" (it starts again from the beginning: a step time, not the test's time? give the test time "
                    "column, e.g. with a sample's 'columns')" if name == "time" and values[i] <= values[0] else "")
         raise FileFormatError(path, f"{name} goes backwards ({values[i - 1]:g} then {values[i]:g}){rows.said(i)}"
-                                    f"{restart}; {why}", line=rows.line(i), field=name)
+                                    f"{restart}; {why}", **rows.place(i), field=name)
 
 
 def require_record(record: Any, function: str) -> xr.Dataset:

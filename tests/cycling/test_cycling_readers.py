@@ -434,7 +434,7 @@ def test_a_recognised_format_that_fails_says_what_it_was_taken_for(tmp_path):
     wb.close()
     with pytest.raises(FileFormatError, match=r"this looks like a Neware BTS 8 workbook; .*current") as err:
         read_cycling(path)
-    assert err.value.field == "record"
+    assert (err.value.sheet, err.value.row, err.value.field) == ("record", 1, None)  # the header's place
 
 
 def _first_batch_rows(parts):
