@@ -83,6 +83,6 @@ def test_without_labels_the_range_leaves_no_room_for_them():
             tops.append(float(np.max(result.gamma)))
         # the range covers both curves, not only the last one drawn
         assert ax.get_ylim()[1] == pytest.approx(max(tops) * 1.05, rel=1e-9)
-        assert ax.texts == []
+        assert len(ax.texts) == 0
     finally:
         plt.close(fig)
