@@ -975,14 +975,14 @@ def _plain_name(name: str, what: str, example: str) -> None:
 
 
 def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
-    """Refuse values the notebook's parameters cell does not allow (its ``one of:`` and ``range:``, and
-    the sample rules of :mod:`nakit.samplerules`).
+    """Refuse values the notebook's parameters cell does not allow (its ``one of:`` and ``range:``, input
+    files that do not exist, and the sample rules of :mod:`nakit.samplerules`).
 
     ``nakit run``, ``batch`` and ``study`` check them before a kernel starts; a notebook run in
     JupyterLab, its parameters cell edited by hand, gets the same refusal here rather than a
     report computed from, say, a negative peak threshold. Only the project's notebooks are known.
     """
-    from .params import notebook_parameters, value_problems
+    from .params import check, notebook_parameters
     from .paths import notebooks_dir
 
     path = notebooks_dir() / f"{notebook}.ipynb"
@@ -991,7 +991,9 @@ def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
     from .samplerules import problems as rule_problems
 
     specs = notebook_parameters(path)
-    problems = [p for name, value in parameters.items() if name in specs for p in value_problems(specs[name], value)]
+    # with the runner's file checks: a papermill run given a kernel file that does not exist wrote a whole
+    # report (its DFT section an error line) and ended well; relative paths are the kernel's working folder's
+    problems = [p for name, value in parameters.items() if name in specs for p in check(specs[name], value, Path.cwd())[1]]
     problems += rule_problems(notebook, parameters)
     if problems:
         raise ParameterError(f"{notebook}: " + "; ".join(problems))

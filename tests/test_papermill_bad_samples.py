@@ -52,3 +52,18 @@ def test_papermill_run_refuses_a_mistyped_key(tmp_path, notebook):
     assert exc.value.ename == "ParameterError"
     assert "unknown key(s) 'fiel' (did you mean 'file'?)" in exc.value.evalue
     assert not (tmp_path / "rep").exists()
+
+
+def test_a_missing_input_file_parameter_is_refused_at_start(tmp_path, monkeypatch):
+    """A papermill run given ``dft_kernel: my_kernel.csv`` that does not exist wrote a whole report (its DFT
+    section one error line) and ended well; ``nakit run`` refuses it before a kernel starts."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.xls").write_bytes(b"")
+    samples = [{"label": "A", "file": "a.xls"}]
+    with pytest.raises(ParameterError, match=r"^02_bet_bjh: parameter 'dft_kernel': file .*my_kernel\.csv does not "
+                                             r"exist"):
+        report.start("02_bet_bjh", "out", {"samples": samples, "dft_kernel": "my_kernel.csv"}, claims_file=None)
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "my_kernel.csv").write_text("")
+    report.start("02_bet_bjh", "out", {"samples": samples, "dft_kernel": "my_kernel.csv"}, claims_file=None)
+    report.start("02_bet_bjh", "out2", {"samples": samples, "dft_kernel": "n2-77k-carbon-slit"}, claims_file=None)
