@@ -33,11 +33,12 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, InvalidDataError, existing_file, require
+from ..errors import FileFormatError, existing_file, require
 from ..textio import check_last_row, check_row_widths, read_text_lines
 from .cell import mass_mg
 from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _sheet_table, _stack_sheets, _workbook,
-                      check_table_cycles, check_zip_container, find_columns, require_finite, scale_factor, to_numbers)
+                      check_table_cycles, check_zip_container, cycle_sheet_columns, find_columns,
+                      refuse_cycle_out_of_sequence, require_finite, scale_factor, to_numbers)
 from .record import RowNumbers, attach_cycler_table, make_record
 
 # record columns of a BTSDA 7 Detail sheet: no test time, only the time within the step
@@ -174,8 +175,8 @@ def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None 
         durations = dict(zip(st["step"].astype(int).tolist(), st["duration"].tolist()))
     cols["time"] = rebuild_test_time(cols["step"], cols["step_time"], durations)
     cycle_sheet = next((s for s in names if s.lower().startswith("cycle")), None)
-    table = _cycle_table(None if cycle_sheet is None else _sheet_table(wb, cycle_sheet, path, CYCLE,
-                                                                       required=CYCLE_REQUIRED))
+    table = _cycle_table(None if cycle_sheet is None else cycle_sheet_columns(wb, cycle_sheet, path, CYCLE,
+                                                                              required=CYCLE_REQUIRED))
     return _record(cols, path, "Neware BTSDA xls", table, f"Neware BTSDA {cycle_sheet} sheet", rows=rows,
                    record_sheets=",".join(detail), test_time="rebuilt from step durations (Statis Endure Time)"
                    if durations else "rebuilt from each step's last record", **_btsda_info(wb))
@@ -194,8 +195,8 @@ def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None
         raise FileFormatError(path, f"no record sheet; sheets are {names}")
     cols, rows = _stack_sheets(wb, records, NEWARE, path, units)
     cycle_sheet = next((s for s in names if s.lower() == "cycle"), None)
-    table = _cycle_table(None if cycle_sheet is None else _sheet_table(wb, cycle_sheet, path, CYCLE,
-                                                                       required=CYCLE_REQUIRED))
+    table = _cycle_table(None if cycle_sheet is None else cycle_sheet_columns(wb, cycle_sheet, path, CYCLE,
+                                                                              required=CYCLE_REQUIRED))
     info = _bts8_test_info(wb)
     mass = mass_mg(info.get("active_material", ""))
     if mass is not None:  # as LAND's, for nakit.cycling.sample_recipe (which refuses a placeholder such as 1 mg)
@@ -276,30 +277,15 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
         found = find_columns(headers[0], CYCLE, p, required=CYCLE_REQUIRED, where="cycle rows")
         cycle_cols = _columns(cycle_rows, found, headers[0], p, None,
                               RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), sheet="cycle rows")
-        _refuse_cycle_row_out_of_sequence(cycle_cols["cycle"], cycle_lines, rec_lines[-1], p,
-                                          headers[0][found["cycle"][0]])
+        # Neware writes a cycle row as each of its cycles opens: one after the last record row is none of them
+        # (9999,9999,... starts with no empty field, so it reads as a cycle row: a 21st cycle after its 20)
+        refuse_cycle_out_of_sequence(
+            cycle_cols["cycle"], RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), p, headers[0][found["cycle"][0]],
+            numbering="Neware numbers its cycle rows one by one, each before the cycle's step and record rows",
+            appended_from=int(np.searchsorted(cycle_lines, rec_lines[-1])),
+            appended="It follows the last record row: a summary or total row appended to the file")
         table = _cycle_table(cycle_cols)
     return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows", rows=record_lines)
-
-
-def _refuse_cycle_row_out_of_sequence(cycles: np.ndarray, lines: Sequence[int], last_record: int, path,
-                                      column: str) -> None:
-    """Refuse a regular export's cycle row whose index does not follow the cycle row before it by one.
-
-    Neware writes a cycle row as each of its cycles opens, numbered one by one, so a row that skips
-    is none of its: a summary or total row appended to the file (``9999,9999,...`` starts with no
-    empty field, so it reads as a cycle row, and was kept as a 21st cycle of the cycler's own table
-    after its 20) or an edited index. Refused naming its line, as a record's summary row is
-    (:func:`~nakit.cycling.record.refuse_summary_row`)."""
-    skips = np.flatnonzero(np.diff(cycles) != 1)
-    if not skips.size:
-        return
-    i = int(skips[0]) + 1
-    trailing = (" It follows the last record row: a summary or total row appended to the file, not a cycle of the "
-                "test (delete it)" if lines[i] > last_record else " An edited or damaged index")
-    raise InvalidDataError(path, f"cycle row {cycles[i]:g} follows cycle row {cycles[i - 1]:g} (line {lines[i - 1]}): "
-                                 f"Neware numbers its cycle rows one by one, each before the cycle's step and record "
-                                 f"rows.{trailing}; expected cycle {cycles[i - 1] + 1:g}", line=lines[i], field=column)
 
 
 def _numbered_csv(lines: Sequence[str], skip: int):

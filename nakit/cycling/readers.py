@@ -46,7 +46,7 @@ import xarray as xr
 
 from ..biologic import MPR_MAGIC, MPT_MAGIC, read_mpr_table, read_mpt_table, split_name_unit
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, MissingFactError, ParameterError, existing_file
+from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, existing_file
 from ..textio import check_last_row, check_row_widths, read_text_lines, require_finite, sniff_decimal_and_delimiter
 from .cell import implied_mass_mg, mass_mg
 from .record import RowNumbers, attach_cycler_table, make_record
@@ -446,11 +446,64 @@ def _sheet_table(wb, name: str, path, roles: Mapping[str, Sequence[str]], units:
                  required: Sequence[str] = REQUIRED) -> dict[str, np.ndarray] | None:
     """The ``roles`` columns of a sheet whose first filled row is its header (a cycler's per-cycle or
     per-step sheet), in nakit's units; None for a sheet without data rows."""
+    got = _sheet_columns(wb, name, path, roles, units, required)
+    return None if got is None else got[0]
+
+
+def _sheet_columns(wb, name: str, path, roles: Mapping[str, Sequence[str]], units: Mapping[str, str] | None = None,
+                   required: Sequence[str] = REQUIRED) \
+        -> tuple[dict[str, np.ndarray], SheetRows, dict[str, str]] | None:
+    """:func:`_sheet_table`, with where each of its rows is and each role's heading, for a check that
+    names a row."""
     rows, numbers = _numbered_rows(wb, name)
     if len(rows) < 2:
         return None
     found = find_columns(rows[0], roles, path, required=required, sheet=name, line=numbers[0])
-    return _columns(rows[1:], found, rows[0], path, units, SheetRows([(name, numbers[1:])]), sheet=name)
+    places = SheetRows([(name, numbers[1:])])
+    return (_columns(rows[1:], found, rows[0], path, units, places, sheet=name), places,
+            {role: str(rows[0][i]) for role, (i, _) in found.items()})
+
+
+def refuse_cycle_out_of_sequence(cycles: np.ndarray, rows: RowNumbers, path, column: str, *, numbering: str,
+                                 appended_from: int, appended: str) -> None:
+    """Refuse a row of a cycler's own per-cycle table whose cycle does not follow the row before by one.
+
+    A cycler numbers its cycle table's rows one by one (``numbering`` says how this one does), so a
+    row that skips is none of its: a summary or total row appended to the table (``9999`` in every
+    field, or each column's sum: a cycle of 9999, or 1 + 2 + 3 = 6 after cycle 3) or an edited index.
+    Left in, the cycler's table gains a cycle no record has. A row from ``appended_from`` on (past
+    the table's measured rows) is said to be appended (``appended``: how); one before it, edited.
+    Refused naming its row (a text file's line, a sheet and its row), as a record's summary row is
+    (:func:`~nakit.cycling.record.refuse_summary_row`).
+    """
+    skips = np.flatnonzero(np.diff(cycles) != 1)
+    if not skips.size:
+        return
+    i = int(skips[0]) + 1
+    trailing = f" {appended}, not a cycle of the test (delete it)" if i >= appended_from else \
+        " An edited or damaged index"
+    raise InvalidDataError(path, f"cycle row {cycles[i]:g} follows cycle row {cycles[i - 1]:g} ({rows.name(i - 1)}): "
+                                 f"{numbering}.{trailing}; expected cycle {cycles[i - 1] + 1:g}",
+                           **rows.place(i), field=column)
+
+
+#: how a workbook's per-cycle sheet numbers its rows, and what a row past its last is
+CYCLE_SHEET_NUMBERING = "a cycler numbers the rows of its per-cycle table one by one"
+CYCLE_SHEET_APPENDED = "It is the table's last row: a summary or total row appended to the sheet"
+
+
+def cycle_sheet_columns(wb, name: str, path, roles: Mapping[str, Sequence[str]],
+                        required: Sequence[str]) -> dict[str, np.ndarray] | None:
+    """The ``roles`` columns of a cycler's per-cycle sheet (LAND's Cycle-Tab, Neware's cycle sheets),
+    a row whose cycle does not follow the one above by one refused (:func:`refuse_cycle_out_of_sequence`);
+    None for a sheet without data rows."""
+    got = _sheet_columns(wb, name, path, roles, required=required)
+    if got is None:
+        return None
+    cols, places, headings = got
+    refuse_cycle_out_of_sequence(cols["cycle"], places, path, headings["cycle"], numbering=CYCLE_SHEET_NUMBERING,
+                                 appended_from=cols["cycle"].size - 1, appended=CYCLE_SHEET_APPENDED)
+    return cols
 
 
 def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], path,
@@ -601,7 +654,7 @@ def _land_cycle_table(wb, path) -> xr.Dataset | None:
     sheet = _cycle_sheet(wb)
     if sheet is None:
         return None
-    cols = _sheet_table(wb, sheet, path, LAND_CYCLE, required=("cycle", "charge_capacity", "discharge_capacity"))
+    cols = cycle_sheet_columns(wb, sheet, path, LAND_CYCLE, required=("cycle", "charge_capacity", "discharge_capacity"))
     if cols is None:
         return None
     units = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
