@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import CalculationError
-from ..validation import as_float_array
+from ..validation import as_float_array, pass_through
 from .fitting import Band, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
 from ..datamodel import Result, source_attrs
@@ -133,7 +133,9 @@ def silicon_offset_raw(x, y, *, reference: float = SILICON_SHIFT, search: float 
 
 
 def silicon_offset(silicon: xr.Dataset | xr.DataArray, **kwargs) -> Calibration:
-    """:func:`silicon_offset_raw` on a silicon spectrum read by :mod:`nakit.raman.readers`."""
+    """:func:`silicon_offset_raw` on a silicon spectrum read by :mod:`nakit.raman.readers`; ``kwargs`` are
+    its settings (``reference``, ``search``), another name refused naming the closest of them."""
+    pass_through("silicon_offset", silicon_offset_raw, kwargs)
     da = silicon["intensity"] if isinstance(silicon, xr.Dataset) else silicon
     cal = silicon_offset_raw(da["raman_shift"].values, da.values, **kwargs)
     clipped = clipped_band("Si", cal.measured, cal.fwhm, getattr(silicon, "attrs", {}).get(SATURATION_ATTR))

@@ -53,7 +53,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
-from ..validation import in_range
+from ..validation import in_range, pass_through
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
@@ -305,8 +305,13 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
 
 
 def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
-    """:func:`carbon_analysis_raw` on a spectrum Dataset; the laser defaults to the file's."""
+    """:func:`carbon_analysis_raw` on a spectrum Dataset; the laser defaults to the file's.
+
+    ``kwargs`` are :func:`carbon_analysis_raw`'s settings (``laser_wavelength``, ``window``, ``model``);
+    another name is refused naming the closest of them.
+    """
     require_dataset(spectrum, "raman", "carbon_analysis")
+    pass_through("carbon_analysis", carbon_analysis_raw, kwargs)
     da = spectrum["intensity"]
     if da.ndim != 1:
         raise ParameterError(f"carbon_analysis takes one spectrum; got dims {da.dims}")

@@ -36,7 +36,7 @@ import xarray as xr
 from scipy import ndimage
 
 from ..errors import ParameterError
-from ..validation import as_float_array, in_range
+from ..validation import as_float_array, in_range, pass_through
 from ..datamodel import require_dataset
 
 
@@ -182,15 +182,18 @@ def despike(spectrum: xr.Dataset, **kwargs) -> xr.Dataset:
     """Remove spikes from ``intensity``: neighbour-aware for maps/series, robust z for one spectrum.
 
     The result keeps ``intensity`` (cleaned) and adds ``spike`` (bool mask); the method is
-    recorded in ``attrs["despike"]``.
+    recorded in ``attrs["despike"]``. ``kwargs`` are the settings of :func:`despike_raw` (one spectrum)
+    or :func:`despike_neighbours_raw` (several): ``threshold``, ``max_width``; another name is refused
+    naming the closest of them.
     """
     require_dataset(spectrum, "raman", "despike")
     da = spectrum["intensity"].transpose(..., "raman_shift")
+    despike_with = despike_raw if da.ndim == 1 else despike_neighbours_raw
+    pass_through("despike", despike_with, kwargs)
+    cleaned, mask = despike_with(da.values, **kwargs)
     if da.ndim == 1:
-        cleaned, mask = despike_raw(da.values, **kwargs)
         method = "modified z-score of the first difference; bumps <= max_width points with quiet steps beside"
     else:
-        cleaned, mask = despike_neighbours_raw(da.values, **kwargs)
         method = "neighbour median along " + ", ".join(d for d in da.dims if d != "raman_shift")
     out = spectrum.copy()
     out["intensity"] = da.copy(data=cleaned).transpose(*spectrum["intensity"].dims)

@@ -33,7 +33,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ParameterError
-from ..validation import as_float_array
+from ..validation import as_float_array, pass_through
 from .fitting import AREA_PER_HEIGHT_FWHM
 from .lineshapes import profile
 from ..datamodel import require_dataset, source_attrs
@@ -208,10 +208,12 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
     For each band ``b``: ``b_center``, ``b_fwhm``, ``b_height``, ``b_area`` with ``_sigma``
     partners (the height's propagated through the band's full parameter covariance), and
     ``b_at_bound``; plus ``redchi``, ``converged`` and ``n_iter``, all over the input's
-    non-spectral dims.
+    non-spectral dims. ``kwargs`` are :func:`fit_many_raw`'s settings (``max_iter``, ``tol``, ``chunk``);
+    another name is refused naming the closest of them.
     """
     if not isinstance(spectra, xr.DataArray):
         require_dataset(spectra, "raman", "fit_map")
+    pass_through("fit_map", fit_many_raw, kwargs, also=("window",))
     da = spectra["intensity"] if isinstance(spectra, xr.Dataset) else spectra
     if "raman_shift" not in da.dims:
         raise ParameterError(f"expected a 'raman_shift' dimension, got {da.dims}")
