@@ -372,11 +372,51 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
     for ax in (ax_modulus, ax_phase):
         ax.set_xscale("log")
     ax_modulus.set_yscale("log")
+    plain_within_decade(ax_modulus.yaxis)
     ax_modulus.set_ylabel(f"|Z| / {scale.unit}")
     ax_phase.set_ylabel("−θ / °")
     ax_phase.set_xlabel("f / Hz")
     ax_modulus.tick_params(labelbottom=False)
     return scale
+
+
+def _all_inside(spectra: Mapping[str, object], xlim, ylim) -> bool:
+    """Whether every measured point of ``spectra`` lies inside the window ``xlim`` x ``ylim`` (ohm)."""
+    for ds in spectra.values():
+        x, y = _xy(ds)
+        keep = np.isfinite(x) & np.isfinite(y)
+        if not np.all((x[keep] >= xlim[0]) & (x[keep] <= xlim[1]) & (y[keep] >= ylim[0]) & (y[keep] <= ylim[1])):
+            return False
+    return True
+
+
+def plain_within_decade(axis) -> None:
+    """Label the ticks of log ``axis`` with plain numbers (``222``, ``225``) while it spans less than a
+    decade, with its own formatters' labels (``10²``, ``2×10¹``) otherwise.
+
+    Within a decade matplotlib labels a log axis' minor ticks, each written as a power:
+    ``2.22×10²``, ``2.23×10²``, ..., eight powers of ten to read a 7-ohm range.
+    """
+    from matplotlib import ticker
+
+    class PlainWithinDecade(ticker.Formatter):
+        def __init__(self, own):
+            self.own = own
+
+        def set_locs(self, locs):
+            self.own.set_locs(locs)
+            self.locs = locs
+
+        def __call__(self, x, pos=None):
+            low, high = sorted(axis.get_view_interval())
+            if low > 0 and high / low < 10:
+                text = f"{x:.6g}"
+                if "e" not in text:
+                    return text if self.own(x, pos) else ""  # the ticks labelled stay the axis' choice
+            return self.own(x, pos)
+
+    axis.set_major_formatter(PlainWithinDecade(axis.get_major_formatter()))
+    axis.set_minor_formatter(PlainWithinDecade(axis.get_minor_formatter()))
 
 
 def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Mapping[str, Sequence[float]], *,
@@ -422,6 +462,8 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         # a failed fit's resistance can lie far beyond the spectrum: the arcs end within the measured Z'
         reach = max(float(np.nanmax(_xy(ds)[0])) for ds in spectra.values())
         xlim, ylim = arc_window([min(float(r), reach) for r in resistances.get(title, ())] or [reach])
+        if _all_inside(spectra, xlim, ylim):  # no spike leaves the window: it would only shrink the data
+            xlim, ylim = data_limits(spectra)
         marked = (flagged or {}).get(title, ())
         nyquist(ax_n, spectra, colours=drawn, xlim=xlim, ylim=ylim, fits=fits, flagged=marked)
         ax_n.set_title(f"{title}: electrolyte arcs")
