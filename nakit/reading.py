@@ -255,10 +255,21 @@ def _reason(exc: Exception | str, path: str) -> str:
 
 
 def identify(path: str | os.PathLike, **facts) -> str:
-    """The technique of a measurement file (``"xrd"``, ``"sorption"``, ...), as :func:`read` finds it."""
+    """The technique of a measurement file (``"xrd"``, ``"sorption"``, ...), as :func:`read` finds it.
+
+    A file whose format one reader knows but which lacks a fact that reader needs to read it (a
+    scan without its wavelength) is of that technique: the fact is needed to read the values, not
+    to say what the file is (``identify`` raised the reader's request for the wavelength).
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return technique_of(read(path, **facts))
+        try:
+            return technique_of(read(path, **facts))
+        except MissingFactError:
+            lacking = [t for t in TECHNIQUES if isinstance(_hint_attempt(t, path, facts)[1], MissingFactError)]
+            if len(lacking) == 1:
+                return lacking[0]
+            raise
 
 
 #: what a file of each technique is, in a sentence
@@ -285,11 +296,11 @@ def read_elsewhere(path: str | os.PathLike, technique: str) -> str:
             "wrong technique?")
 
 
-def _hint_attempt(technique: str, path):
+def _hint_attempt(technique: str, path, facts: dict[str, Any] | None = None):
     """:func:`_attempt` for a hint only: a reader that fails otherwise than on purpose (a bug on
     an odd file) gives no hint, rather than replacing the refusal being explained."""
     try:
-        return _attempt(technique, path, {})
+        return _attempt(technique, path, facts or {})
     except Exception as exc:  # noqa: BLE001  (the refusal it would explain is the error to show)
         return None, exc
 
