@@ -1,8 +1,17 @@
 """nakit: a reproducible analysis workbook for all-solid-state Na-S battery research.
 
-Subpackages follow one technique each (``xrd``, ``raman``, ``sorption``, ``cycling``,
-``eis``); the conventions every reader and result follows are written down in
-:mod:`nakit.datamodel`.
+Start here, with a file of any technique::
+
+    import nakit
+    ds = nakit.read("my_scan.xrdml")   # recognised by content; nakit.read(path, wavelength=1.5406, ...)
+                                       # gives a fact the file does not state
+    nakit.identify("my_scan.xrdml")    # "xrd", "raman", "sorption", "cycling" or "eis"
+    nakit.quicklook(ds)                # a first figure of it
+
+``ds`` is an xarray Dataset with named dimensions, units and its source file's provenance. The
+analyses live in one subpackage per technique (``nakit.xrd``, ``nakit.raman``, ``nakit.sorption``,
+``nakit.cycling``, ``nakit.eis``; ``help(nakit.sorption)`` lists each one's functions); the
+conventions every reader and result follows are written down in :mod:`nakit.datamodel`.
 """
 
 __version__ = "0.1.0"
