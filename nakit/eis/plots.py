@@ -431,7 +431,9 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
     resistances
         ``{sample title: [fitted arc resistance (ohm) of each spectrum]}``; the Nyquist window
         is :func:`arc_window` of them (the capacitive spikes leave it through the top), each
-        taken no larger than the largest measured ``Z'``.
+        taken no larger than the largest measured ``Z'``. A sample none of whose points leaves
+        that window (no spike: a resistor-like spectrum) is framed whole (:func:`data_limits`)
+        and its panel titled "whole spectra, no capacitive spike" rather than "electrolyte arcs".
     cmap, fits
         Colour map of the spectra (in their order) and whether to draw fitted curves.
     colours
@@ -462,11 +464,12 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         # a failed fit's resistance can lie far beyond the spectrum: the arcs end within the measured Z'
         reach = max(float(np.nanmax(_xy(ds)[0])) for ds in spectra.values())
         xlim, ylim = arc_window([min(float(r), reach) for r in resistances.get(title, ())] or [reach])
-        if _all_inside(spectra, xlim, ylim):  # no spike leaves the window: it would only shrink the data
+        whole = _all_inside(spectra, xlim, ylim)  # no spike leaves the window: it would only shrink the data
+        if whole:
             xlim, ylim = data_limits(spectra)
         marked = (flagged or {}).get(title, ())
         nyquist(ax_n, spectra, colours=drawn, xlim=xlim, ylim=ylim, fits=fits, flagged=marked)
-        ax_n.set_title(f"{title}: electrolyte arcs")
+        ax_n.set_title(f"{title}: " + ("whole spectra, no capacitive spike" if whole else "electrolyte arcs"))
         bode(ax_m, ax_p, spectra, colours=drawn, fits=fits, flagged=marked)
         ax_m.set_title(f"{title}: whole spectra")
         ax_m.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)

@@ -43,6 +43,7 @@ def test_resistor_like_spectrum_is_framed_and_labelled_in_plain_numbers():
         assert ax_n.get_xlim() == pytest.approx(plots.data_limits({"x": ds})[0])
         x0, x1 = ax_n.get_xlim()
         assert 224 < x0 < 224.61 and 226.88 < x1 < 227.5
+        assert ax_n.get_title() == "pellet A: whole spectra, no capacitive spike"
         labels = _labels(ax_m.yaxis)
         assert len(labels) >= 3 and all(re.fullmatch(r"\d+(\.\d+)?", t) for t in labels), labels
         values = [float(t) for t in labels]
@@ -56,6 +57,7 @@ def test_blocking_spectra_keep_their_arc_window_and_powers_of_ten():
     fig, rows = plots.blocking_figure({"pellet": spectra}, {"pellet": [600.0, 100.0]})
     try:
         assert rows[0]["nyquist"].get_xlim() == pytest.approx(tuple(np.array(plots.arc_window([600.0])[0])))
+        assert rows[0]["nyquist"].get_title() == "pellet: electrolyte arcs"
         labels = _labels(rows[0]["modulus"].yaxis)
         assert labels and not any(re.fullmatch(r"\d+(\.\d+)?", t) for t in labels), labels
     finally:
