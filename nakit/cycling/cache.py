@@ -24,9 +24,10 @@ import xarray as xr
 from ..errors import FileFormatError, existing_file
 from ..io import atomic_path, sha256_file
 
-CACHE_VERSION = "5"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused;
+CACHE_VERSION = "6"  # 2: the cycler's own per-cycle table in attrs; 3: time gaps in attrs, outliers refused;
 # 4: cycles paired in time order from the record's first half-cycle (cycle_cycler kept); 5: the file's active
-# mass and where it was read (instrument_active_mass_source), a Neware CSV's implied by its per-gram column
+# mass and where it was read (instrument_active_mass_source), a Neware CSV's implied by its per-gram column;
+# 6: lone voltages among the reader's warnings, said again by a cached read
 _META_KEY = b"nakit.cycling"
 
 
@@ -88,11 +89,11 @@ def read_record_parquet(path: str | os.PathLike) -> xr.Dataset:
 
 def _rewarn(record: xr.Dataset) -> None:
     """Say again what the reader warned about the file when it was parsed (a cached read would
-    otherwise hide it: :data:`~nakit.cycling.readers.READER_WARNINGS`)."""
+    otherwise hide it: :data:`~nakit.cycling.record.READER_WARNINGS`)."""
     import warnings
 
     from ..errors import NakitWarning
-    from .readers import READER_WARNINGS
+    from .record import READER_WARNINGS
 
     for message in str(record.attrs.get(READER_WARNINGS) or "").splitlines():
         warnings.warn(NakitWarning(message), stacklevel=3)

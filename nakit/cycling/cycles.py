@@ -627,11 +627,14 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
                 "the half-cycle began can cause this"), stacklevel=2)
-    voltage_doubt = "; ".join(filter(None, [_voltage_doubt(voltage), record.attrs.get("lone_voltages", ""),
-                                            _average_outside(v_avg, voltage, hc)]))
+    beyond, lone, outside = _voltage_doubt(voltage), record.attrs.get("lone_voltages", ""), \
+        _average_outside(v_avg, voltage, hc)
+    voltage_doubt = "; ".join(filter(None, [beyond, lone, outside]))
+    unsaid = "; ".join(filter(None, [beyond, outside]))
     if voltage_doubt:
         flags.append("voltage_doubtful")
-        warnings.warn(NakitWarning(voltage_doubt), stacklevel=2)
+    if unsaid:  # a lone reading was warned of where the file was read (and again by a cached read)
+        warnings.warn(NakitWarning(unsaid), stacklevel=2)
     # negative voltages reverse the hysteresis too: the voltage's doubt is the one to say
     sign_doubt = "" if voltage_doubt else _sign_doubt(hysteresis)
     if sign_doubt:

@@ -49,7 +49,7 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, existing_file
 from ..textio import check_last_row, check_row_widths, read_text_lines, require_finite, sniff_decimal_and_delimiter
 from .cell import implied_mass_mg, mass_mg
-from .record import RowNumbers, attach_cycler_table, make_record
+from .record import READER_WARNINGS, RowNumbers, attach_cycler_table, make_record, warn_about_file  # noqa: F401
 
 UNIT_SCALE: dict[str, dict[str, float]] = {
     "time": {"s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "hr": 3600.0},
@@ -582,23 +582,6 @@ def _say_no_cycle_table(record: xr.Dataset, wb, path) -> None:
                             "were not compared with nakit's and the active mass typed into the cycler (read from the "
                             "Cycle-Tab's CapD / SpeCapD) is unknown; a renamed sheet? Give it back its name, "
                             "'Cycle-Tab', or give the cell's active_mass_mg")
-
-
-#: ``attrs`` key of what a reader found doubtful in the file (one message a line): warned when read,
-#: and again when the record comes back from the Parquet cache (:func:`nakit.cycling.cache.cached`)
-READER_WARNINGS = "reader_warnings"
-
-
-def warn_about_file(record: xr.Dataset, message: str) -> None:
-    """Warn (:class:`~nakit.errors.NakitWarning`) about the file ``record`` was read from, and keep
-    the message in ``record.attrs[READER_WARNINGS]`` so a cached read says it again."""
-    import warnings
-
-    from ..errors import NakitWarning
-
-    kept = record.attrs.get(READER_WARNINGS)
-    record.attrs[READER_WARNINGS] = f"{kept}\n{message}" if kept else message
-    warnings.warn(NakitWarning(message), stacklevel=3)
 
 
 def check_table_cycles(record: xr.Dataset, table: xr.Dataset, path, record_sheet: str, table_sheet: str) -> None:

@@ -454,7 +454,7 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
         ds.coords["cycle_cycler"] = (dims, cols["cycle"].astype(np.int32), {"units": "1"})
     if lone:  # only then, as the gaps below: a record without lone readings keeps the attrs it always had
         ds.attrs["lone_voltages"] = lone
-        warnings.warn(NakitWarning(lone), stacklevel=2)
+        warn_about_file(ds, lone)  # said again by a cached read; the cycle summary flags it, not says it again
     if gaps.size:  # only then: a record without gaps keeps the attrs it always had
         after = cols["time"][gaps]
         # the file's line of the row after the gap: rows dropped as duplicates shift the record's index
@@ -463,6 +463,19 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
         ds.attrs["time_gap_at_s"] = after
         ds.attrs["time_gap_s"] = after - cols["time"][gaps - 1]
     return ds
+
+
+#: ``attrs`` key of what a reader found doubtful in the file (one message a line): warned when read,
+#: and again when the record comes back from the Parquet cache (:func:`nakit.cycling.cache.cached`)
+READER_WARNINGS = "reader_warnings"
+
+
+def warn_about_file(record: xr.Dataset, message: str) -> None:
+    """Warn (:class:`~nakit.errors.NakitWarning`) about the file ``record`` was read from, and keep
+    the message in ``record.attrs[READER_WARNINGS]`` so a cached read says it again."""
+    kept = record.attrs.get(READER_WARNINGS)
+    record.attrs[READER_WARNINGS] = f"{kept}\n{message}" if kept else message
+    warnings.warn(NakitWarning(message), stacklevel=3)
 
 
 def _column_name(attrs: Mapping[str, Any] | None, role: str) -> str:
