@@ -13,7 +13,7 @@ import numpy as np
 from nakit.cycling import read_cycling
 from nakit.cycling.cache import cached
 from nakit.cycling.cycles import summarise
-from nakit.cycling.record import READER_WARNINGS
+from nakit.cycling.readers import READER_WARNINGS
 from nakit.errors import NakitWarning
 
 SAID = "a voltage of 4.5 V at t = 1200 s (line 22)"
