@@ -134,6 +134,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import html
+import math
 import os
 import sys
 from typing import Any, ClassVar, Iterable, Iterator, Mapping
@@ -678,6 +679,8 @@ class Result:
 
     def _repr_html_(self) -> str:
         """A notebook table: each scalar with its sigma and unit, then the flags and the verdict."""
+        from .report import fmt
+
         row = self.to_dict()
         rows = []
         for name, value in row.items():
@@ -685,7 +688,9 @@ class Result:
                 continue
             sigma = row.get(f"{name}_sigma")
             if isinstance(value, float):
-                text = f"{value:.6g}" + (f" &plusmn; {sigma:.2g}" if isinstance(sigma, float) and sigma > 0 else "")
+                # rounded to its uncertainty, as the reports print it ("193.721 ± 1.1" showed digits the error denies)
+                text = (html.escape(fmt(value, sigma)) if isinstance(sigma, float) and sigma > 0 and math.isfinite(sigma)
+                        else f"{value:.6g}")
             else:
                 text = html.escape(str(value))
             unit = html.escape(self._unit(name) or "")

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from nakit.report import fmt
+
 from nakit.datamodel import Result, check_conventions, result_table
 from nakit.errors import NakitWarning
 from nakit.xrd.refine import CellRefinement, refine_cell, refine_cell_raw
@@ -52,7 +54,9 @@ def test_cell_refinement_follows_the_convention(cell, tmp_path):
     with xr.open_dataset(path, engine="h5netcdf") as back:
         assert float(back["a"]) == cell.a and back.attrs["ok"] == 1
     html = cell._repr_html_()
-    assert f"{cell.a:.6g} &plusmn; {cell.a_sigma:.2g}" in html and "angstrom" in html and "ok: no check failed" in html
+    # rounded to its uncertainty as the reports print it (report.fmt), not 6 digits beside a 2-digit sigma
+    assert f"<td>a</td><td>{fmt(cell.a, cell.a_sigma)}</td>" in html and " ± " in fmt(cell.a, cell.a_sigma)
+    assert "angstrom" in html and "ok: no check failed" in html
 
 
 def test_a_doubtful_indexing_is_flagged_not_silently_returned():
