@@ -102,7 +102,8 @@ def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | N
     Parameters
     ----------
     positions
-        Mapping of label to position (cm-1), e.g. ``{"main": 420.1, "shoulder": 380.4}``.
+        Mapping of label to position (cm-1), e.g. ``{"main": 420.1, "shoulder": 380.4}``; or a list
+        of positions, or one, each labelled by its value (``[1340, 1590]``: ``"1340"``, ``"1590"``).
     tolerance
         cm-1 beyond a library band's literature range within which it is a candidate.
     library
@@ -129,7 +130,7 @@ def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | N
     lib = load_band_library() if library is None else library
     rows, unchecked = [], []
     withheld = dict(withheld or {})
-    for label, pos in dict(positions).items():
+    for label, pos in _positions(positions):
         if withheld.get(label):
             rows.append({"label": label, "position": float(pos), "candidates": "", "n_candidates": 0,
                          "assignment": "unassigned", "citations": "", "note": withheld[label]})
@@ -162,6 +163,87 @@ def assign(positions, *, tolerance: float = TOLERANCE, library: pd.DataFrame | N
                       "(a polymer or a mineral has bands in the carbon ranges too)", NakitWarning, stacklevel=2)
     return pd.DataFrame(rows, columns=["label", "position", "candidates", "n_candidates", "assignment",
                                        "citations", "note"])
+
+
+#: what a band list may hold (:func:`as_bands`)
+BANDS_EXPECTED = "a sequence of nakit.raman.Band or band-library species names"
+
+
+def as_bands(bands, *, window: tuple[float, float] | None = None, tolerance: float = TOLERANCE,
+             library: pd.DataFrame | None = None) -> tuple[Band, ...]:
+    """The :class:`~nakit.raman.fitting.Band` list a fit takes, from :class:`Band` objects and band-library
+    species names (each name gives every band of that species inside ``window``, :func:`library_bands`).
+
+    A user of notebook 03, whose ``bands`` take library names, writes the same in Python; a lone
+    Band or name is a list of one.
+
+    Raises
+    ------
+    ParameterError
+        An item that is neither (a position, a dict), or a name of no library species, naming the
+        item, its type and the closest species name (``'G'``: ``'carbon G'``).
+    """
+    if isinstance(bands, (Band, str)):
+        bands = [bands]
+    try:
+        items = list(bands)
+    except TypeError:
+        raise ParameterError(f"bands: {BANDS_EXPECTED}, got {type(bands).__name__} {bands!r}"
+                             f"{_band_hint(bands, None)}") from None
+    if all(isinstance(b, Band) for b in items):  # (the common case: no library read)
+        return tuple(items)
+    lib = load_band_library() if library is None else library
+    out: list[Band] = []
+    for b in items:
+        if isinstance(b, Band):
+            out.append(b)
+        elif isinstance(b, str) and b in set(lib["species"]):
+            out.extend(library_bands(b, window=window, tolerance=tolerance, library=lib))
+        else:
+            raise ParameterError(f"bands: {BANDS_EXPECTED}, got {type(b).__name__} {b!r}{_band_hint(b, lib)}")
+    return tuple(out)
+
+
+def _band_hint(item, lib: pd.DataFrame | None) -> str:
+    """What an item of a band list that is no Band nor species name may have meant."""
+    from ..params import closest
+
+    if isinstance(item, str) and lib is not None:
+        species = list(dict.fromkeys(lib["species"]))
+        # the carbon bands by their own names ("G", "D1"; "D" is D1, the carbon analysis's D band)
+        short = {sp[len(CARBON_PREFIX):].lower(): sp for sp in species if sp.startswith(CARBON_PREFIX)}
+        if f"{CARBON_PREFIX}D1" in species:
+            short["d"] = f"{CARBON_PREFIX}D1"
+        return (f": no such species in the band library{closest(item, species, short)}; it has "
+                f"{', '.join(species)}")
+    if isinstance(item, (int, float, np.number)) and not isinstance(item, bool):
+        return (f" (a band of your own at {float(item):g} cm-1: Band('b{float(item):g}', {float(item):g}), with its "
+                "shape, tolerance and fwhm; or nakit.raman.propose_bands(spectrum) to find the bands)")
+    return ""
+
+
+def _positions(positions) -> list[tuple[str, float]]:
+    """(label, cm-1) pairs of :func:`assign`'s ``positions``: a mapping, a sequence of positions (each
+    labelled by itself, ``"1340"``) or one position."""
+    expected = "positions: a mapping label -> position (cm-1), a list of positions or one position"
+    if isinstance(positions, Mapping):
+        pairs = [(label, pos) for label, pos in positions.items()]
+    elif isinstance(positions, (str, bytes)):
+        raise ParameterError(f"{expected}; got the string {positions!r}")
+    elif np.ndim(positions) == 0:
+        pairs = [(None, positions)]
+    else:
+        pairs = [(None, pos) for pos in np.asarray(positions, dtype=object).ravel()]
+    out = []
+    for label, pos in pairs:
+        try:
+            value = float(pos)
+        except (TypeError, ValueError):
+            where = f"positions[{label!r}]" if label is not None else "positions"
+            raise ParameterError(f"{where}: expected a position in cm-1, got {type(pos).__name__} {pos!r} "
+                                 f"({expected})") from None
+        out.append((label if label is not None else f"{value:g}", value))
+    return out
 
 
 def species_elements(species: str) -> frozenset[str]:

@@ -74,8 +74,44 @@ def window_of(x) -> str:
                          f"(100-800 or 800-2000 cm-1) or pass a BaselineSpec")
 
 
-def baseline_raw(x, y, spec: BaselineSpec | None = None) -> tuple[np.ndarray, BaselineSpec]:
-    """Baseline of one spectrum by ``spec`` (default: the window's first method).
+def as_spec(spec, x) -> BaselineSpec:
+    """The :class:`BaselineSpec` meant by ``spec`` for a spectrum on ``x`` (cm-1).
+
+    None: the spectrum's window's default. A pybaselines method name (``"arpls"``): that method as the
+    window lists it (arPLS with ``lam=1e6`` in the low window, the masked polynomial ``"poly"`` in the
+    carbon window), else with pybaselines' own defaults.
+
+    Raises
+    ------
+    ParameterError
+        Neither a spec nor a method name, or a name pybaselines has no method of.
+    """
+    if isinstance(spec, BaselineSpec):
+        return spec
+    if spec is None:
+        return WINDOWS[window_of(x)][0]
+    names = ", ".join(dict.fromkeys(s.method for specs in WINDOWS.values() for s in specs))
+    if not isinstance(spec, str):
+        raise ParameterError(f"spec: expected a BaselineSpec or a pybaselines method name ({names}, ...), got "
+                             f"{type(spec).__name__} {spec!r}")
+    from pybaselines import Baseline
+
+    if spec.startswith("_") or not callable(getattr(Baseline, spec, None)):
+        from ..params import closest
+
+        methods = [m for m in dir(Baseline) if not m.startswith("_") and callable(getattr(Baseline, m))]
+        raise ParameterError(f"spec: pybaselines has no baseline method {spec!r}{closest(spec, methods)}; nakit's "
+                             f"windows use {names}")
+    try:
+        listed = WINDOWS[window_of(x)]
+    except ParameterError:  # a range of no named window: the method's own defaults
+        listed = ()
+    return next((s for s in listed if s.method == spec), BaselineSpec(spec))
+
+
+def baseline_raw(x, y, spec: BaselineSpec | str | None = None) -> tuple[np.ndarray, BaselineSpec]:
+    """Baseline of one spectrum by ``spec`` (default: the window's first method; a method name, see
+    :func:`as_spec`).
 
     Returns the baseline on the input's x order and the spec used.
     """
@@ -86,7 +122,7 @@ def baseline_raw(x, y, spec: BaselineSpec | None = None) -> tuple[np.ndarray, Ba
     same_length(x=x, y=y)
     order = np.argsort(x)
     xs, ys = sorted_by(x, y)
-    spec = spec or WINDOWS[window_of(xs)][0]
+    spec = as_spec(spec, xs)
     fitter = Baseline(x_data=xs)
     try:
         method = getattr(fitter, spec.method)
@@ -109,16 +145,18 @@ def baseline_raw(x, y, spec: BaselineSpec | None = None) -> tuple[np.ndarray, Ba
     return out, spec
 
 
-def correct_baseline(spectrum: xr.Dataset, spec: BaselineSpec | None = None) -> xr.Dataset:
+def correct_baseline(spectrum: xr.Dataset, spec: BaselineSpec | str | None = None) -> xr.Dataset:
     """Subtract a baseline from every spectrum in ``spectrum`` (maps are done one by one).
 
+    ``spec``: a :class:`BaselineSpec`, a pybaselines method name (``"arpls"``: as the spectrum's
+    window lists it, else with pybaselines' defaults; :func:`as_spec`) or None (the window's default).
     The result has ``intensity`` (corrected), ``baseline`` and ``intensity_raw``; the spec
     is recorded in ``attrs["baseline"]``.
     """
     require_dataset(spectrum, "raman", "correct_baseline")
     da = spectrum["intensity"]
     x = da["raman_shift"].values
-    spec = spec or WINDOWS[window_of(x)][0]
+    spec = as_spec(spec, x)
     flat = da.transpose(..., "raman_shift").values.reshape(-1, x.size)
     base = np.stack([baseline_raw(x, row, spec)[0] for row in flat]).reshape(
         da.transpose(..., "raman_shift").shape)

@@ -292,7 +292,9 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     x, y
         Raman shift (cm-1, any order) and intensity.
     bands
-        The :class:`Band` list; each becomes an lmfit model with prefix ``<name>_``.
+        The :class:`Band` list; each becomes an lmfit model with prefix ``<name>_``. A band-library
+        species name stands for every band of that species inside the data
+        (:func:`~nakit.raman.bands.as_bands`).
     background
         ``"linear"``, ``"constant"`` or None.
     weights
@@ -356,7 +358,7 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
         x, y = sorted_by(x, y)
     if not np.any(y - y[0]):
         raise FitError("the spectrum is constant: there is no band to fit")
-    bands = tuple(bands)
+    bands = _as_bands(bands, (x[0], x[-1]))
     for b in bands:
         c_lo, c_hi = b.center_bounds
         if c_hi < x[0] or c_lo > x[-1]:
@@ -388,6 +390,13 @@ def fit_bands_raw(x, y, bands, *, background: str | None = "linear", weights=Non
     if fit.flags and warn:
         warnings.warn("band fit flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
     return fit
+
+
+def _as_bands(bands, window) -> tuple[Band, ...]:
+    """:func:`~nakit.raman.bands.as_bands` (its module, the band library's, imports this one)."""
+    from .bands import as_bands
+
+    return as_bands(bands, window=window)
 
 
 def _drop_derived(params) -> dict[str, str]:
@@ -437,7 +446,8 @@ def fit_bands(spectrum: xr.Dataset | xr.DataArray, bands, *, window: tuple[float
     A fit that fails its own checks is flagged (``flags``, per-row ``flags``, ``ok`` False,
     a :class:`~nakit.errors.NakitWarning`) or, with ``on_failure="raise"``, raises
     :class:`~nakit.errors.FitError`; see :func:`fit_bands_raw`. Without a band list, use
-    :func:`propose_bands` first.
+    :func:`propose_bands` first. ``bands``: :class:`Band` objects or band-library species names
+    (:func:`~nakit.raman.bands.as_bands`).
     """
     if not isinstance(spectrum, xr.DataArray):
         require_dataset(spectrum, "raman", "fit_bands")

@@ -34,7 +34,7 @@ import xarray as xr
 
 from ..errors import ParameterError
 from ..validation import as_float_array, pass_through
-from .fitting import AREA_PER_HEIGHT_FWHM
+from .fitting import AREA_PER_HEIGHT_FWHM, _as_bands
 from .lineshapes import profile
 from ..datamodel import require_dataset, source_attrs
 
@@ -109,7 +109,8 @@ class _Layout:
 
 def fit_many_raw(x, Y, bands, *, background: str | None = "constant", max_iter: int = 200, tol: float = 1e-10,
                  chunk: int = 512) -> dict[str, np.ndarray]:
-    """Fit ``bands`` to every row of ``Y`` (n_spectra, n_points) sharing the axis ``x``.
+    """Fit ``bands`` (:class:`~nakit.raman.fitting.Band` objects or band-library species names) to every
+    row of ``Y`` (n_spectra, n_points) sharing the axis ``x``.
 
     Returns
     -------
@@ -123,7 +124,7 @@ def fit_many_raw(x, Y, bands, *, background: str | None = "constant", max_iter: 
         raise ParameterError(f"Y has {Y.shape[1]} points per spectrum but x has {x.size}")
     order = np.argsort(x)
     x, Y = x[order], Y[:, order]
-    lay = _Layout(bands, background)
+    lay = _Layout(_as_bands(bands, (x[0], x[-1])), background)
     if x.size <= len(lay.names):
         raise ParameterError(f"{x.size} points cannot determine {len(lay.names)} parameters")
     parts = [_solve(lay, x, Y[i:i + chunk], max_iter, tol) for i in range(0, Y.shape[0], chunk)]
@@ -223,6 +224,7 @@ def fit_map(spectra: xr.Dataset | xr.DataArray, bands, *, window: tuple[float, f
     da = da.transpose(..., "raman_shift")
     other = da.dims[:-1]
     shape = da.shape[:-1]
+    bands = _as_bands(bands, (float(da.raman_shift.min()), float(da.raman_shift.max())))
     res = fit_many_raw(da["raman_shift"].values, da.values.reshape(-1, da.shape[-1]), bands,
                        background=background, **kwargs)
     lay = _Layout(bands, background)
