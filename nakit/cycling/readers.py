@@ -548,17 +548,19 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
     if not sheets:
         raise FileFormatError(path, f"no Record-Tab sheet; sheets are {wb.sheet_names}")
     cols, rows = _stack_sheets(wb, sheets, LAND_RECORD, path, units)
-    mass, mass_source = _land_mass(wb, path)
+    cycle_sheet = _cycle_sheet(wb)
+    cycle_cols = _land_cycle_columns(wb, cycle_sheet, path)  # once: for the mass and for the table
+    mass, mass_source = _land_mass(cycle_cols, cycle_sheet)
     rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                       step=cols.get("step"), step_time=cols.get("step_time"),
                       capacity_cycler=cols.get("capacity"), energy_cycler=cols.get("energy"),
                       counter_mode="halfcycle", path=path, row_offset=rows,
                       attrs=file_provenance(path, "LAND xlsx", cycler="LAND", record_sheets=",".join(sheets),
                                             active_mass_mg=mass, active_mass_source=mass_source))
-    table = _land_cycle_table(wb, path)
+    table = _land_cycle_table(cycle_cols)
     if table is not None:
         attach_cycler_table(rec, table, "LAND Cycle-Tab")
-        check_table_cycles(rec, table, path, ",".join(sheets), _cycle_sheet(wb))
+        check_table_cycles(rec, table, path, ",".join(sheets), cycle_sheet)
     else:
         _say_no_cycle_table(rec, wb, path)
     return rec
@@ -601,14 +603,10 @@ def _cycle_sheet(wb) -> str | None:
     return next((s for s in wb.sheet_names if s.lower().startswith("cycle") or s.startswith("循环")), None)
 
 
-def _land_mass(wb, path) -> tuple[float | None, str | None]:
-    """The mass the LAND operator typed (mg), implied by the Cycle-Tab's CapD / SpeCapD, and where
-    it was read; (None, None) without both columns."""
-    sheet = _cycle_sheet(wb)
-    if sheet is None:
-        return None, None
+def _land_mass(cols: Mapping[str, np.ndarray] | None, sheet: str | None) -> tuple[float | None, str | None]:
+    """The mass the LAND operator typed (mg), implied by the Cycle-Tab's CapD / SpeCapD (its columns
+    ``cols``, read from ``sheet``), and where it was read; (None, None) without both columns."""
     wanted = ("discharge_capacity", "specific_discharge_capacity")
-    cols = _sheet_table(wb, sheet, path, {k: LAND_CYCLE[k] for k in wanted}, required=())
     if cols is None or any(k not in cols for k in wanted):
         return None, None
     implied = implied_mass_mg(cols["discharge_capacity"], cols["specific_discharge_capacity"])
@@ -626,18 +624,22 @@ def read_land_cycle_table(path: str | os.PathLike) -> xr.Dataset:
     capacity over the first's; its retention is relative to the third cycle.
     """
     wb = _workbook(path)
-    table = _land_cycle_table(wb, path)
+    table = _land_cycle_table(_land_cycle_columns(wb, _cycle_sheet(wb), path))
     if table is None:
         raise FileFormatError(path, f"no Cycle-Tab sheet with data; sheets are {wb.sheet_names}")
     table.attrs.update(file_provenance(path, "LAND xlsx Cycle-Tab", cycler="LAND"))
     return table
 
 
-def _land_cycle_table(wb, path) -> xr.Dataset | None:
-    sheet = _cycle_sheet(wb)
+def _land_cycle_columns(wb, sheet: str | None, path) -> dict[str, np.ndarray] | None:
+    """The :data:`LAND_CYCLE` columns of the Cycle-Tab ``sheet`` (None: no such sheet, or no data rows in it)."""
     if sheet is None:
         return None
-    cols = cycle_sheet_columns(wb, sheet, path, LAND_CYCLE, required=("cycle", "charge_capacity", "discharge_capacity"))
+    return cycle_sheet_columns(wb, sheet, path, LAND_CYCLE, required=("cycle", "charge_capacity", "discharge_capacity"))
+
+
+def _land_cycle_table(cols: Mapping[str, np.ndarray] | None) -> xr.Dataset | None:
+    """The cycler's per-cycle table from its Cycle-Tab's columns (None: it has none)."""
     if cols is None:
         return None
     units = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
