@@ -13,6 +13,7 @@ when a caller does not name them.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import weakref
@@ -148,6 +149,43 @@ def needs_log_axis(typical: Iterable[float]) -> bool:
 
     v = np.asarray([t for t in typical if t == t], float)
     return bool(v.size) and v.min() > 0 and v.max() / v.min() > LOG_AXIS_RATIO
+
+
+#: Most decades a log axis may span for :func:`readable_log_axis` to label it at 1, 2 and 5 times each power
+READABLE_DECADES = 3.0
+
+
+def readable_log_axis(axis) -> None:
+    """Label a log ``axis`` in plain numbers a reader can read values against, while it spans few decades.
+
+    Over up to :data:`READABLE_DECADES` decades the ticks at 1, 2 and 5 times each power of ten are
+    labelled (``2``, ``5``, ``10``, ``20``, ``50``, ``100``): a pore-diameter axis over 1.5-100 nm
+    was labelled ``10¹`` and ``10²`` alone, so the peaks at 2.8, 8.7 and 17.6 nm could not be read
+    against it. Within a decade the ticks the axis labels itself are written plainly (``225``,
+    not ``2.25×10²``). Wider axes, and values plain notation cannot write short (``1e-05``), keep
+    the axis' own labels (``10⁻²``). The labels follow the axis' limits when it is drawn.
+    """
+    from matplotlib import ticker
+
+    class Readable(ticker.Formatter):
+        def __init__(self, own):
+            self.own = own
+
+        def set_locs(self, locs):  # the axis' own formatter decides which ticks it labels
+            self.own.set_locs(locs)
+
+        def __call__(self, x, pos=None):
+            low, high = sorted(axis.get_view_interval())
+            text = f"{x:.6g}"
+            if not (low > 0 and x > 0 and high / low <= 10 ** READABLE_DECADES) or "e" in text:
+                return self.own(x, pos)
+            if high / low < 10:
+                return text if self.own(x, pos) else ""  # the ticks labelled stay the axis' choice
+            mantissa = x / 10 ** math.floor(math.log10(x) + 1e-9)
+            return text if min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6 else ""
+
+    axis.set_major_formatter(Readable(axis.get_major_formatter()))
+    axis.set_minor_formatter(Readable(axis.get_minor_formatter()))
 
 
 def caption(fig, text: str = SYNTHESISED_CAPTION, *, synthesised: bool = False) -> None:
