@@ -57,7 +57,7 @@ from ..validation import in_range, pass_through
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
-from .readers import LASER_ASSUMED
+from .readers import ABSOLUTE_WAVENUMBER_MIN, LASER_ASSUMED
 from ..datamodel import require_dataset, Result, source_attrs
 
 TWO_BAND = (
@@ -72,6 +72,10 @@ SADEZKY = (
     Band("D2", 1620.0, "lorentzian", tolerance=10.0, fwhm=30.0, fwhm_bounds=(5.0, 80.0)),
 )
 MODELS = {"2-band": TWO_BAND, "Sadezky 5-band": SADEZKY}
+#: the first-order carbon region fitted (cm-1)
+WINDOW = (900.0, 1900.0)
+#: a wavelength axis (nm) steps finer than this: a spectrometer's pixels lie 0.02-0.2 nm apart, 0.3-2 cm-1 in shift
+NM_STEP_MAX = 0.3
 CANCADO_COEFF = 2.4e-10  # nm^-3
 # Above this D FWHM (cm-1) the carbon is in the amorphous regime where La from I_D/I_G fails.
 AMORPHOUS_D_FWHM = 100.0
@@ -249,7 +253,38 @@ def _failure(flags: list[str]) -> str:
         ("its optimiser gave up", any(f.startswith("optimiser") for f in flags))) if hit)
 
 
-def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(900.0, 1900.0),
+def _axis_hint(x: np.ndarray, laser_wavelength: float | None) -> str:
+    """Why a spectrum may hold no point of the carbon window: its axis, and the quantity it looks like
+    where that is no Raman shift (absolute wavenumbers of the scattered light, or a wavelength in nm)."""
+    finite = np.sort(x[np.isfinite(x)])
+    if finite.size < 2:
+        return ""
+    lo, hi = float(finite[0]), float(finite[-1])
+    step = float(np.median(np.diff(finite)))
+    laser = float(laser_wavelength) if laser_wavelength else None
+    if lo > ABSOLUTE_WAVENUMBER_MIN:
+        shift = f" (with the {laser:g} nm laser: {1e7 / laser - hi:.0f} to {1e7 / laser - lo:.0f} cm-1)" if laser else ""
+        return (f"; the axis runs {lo:.6g}-{hi:.6g}: absolute wavenumbers (cm-1 of the scattered light) rather than "
+                f"a Raman shift? The shift is 1e7/laser_nm minus the wavenumber{shift}")
+    if 150 <= lo and hi <= 1200 and 0 < step < NM_STEP_MAX:
+        shift = (f" (with the {laser:g} nm laser: {1e7 / laser - 1e7 / lo:.0f} to {1e7 / laser - 1e7 / hi:.0f} cm-1)"
+                 if laser else "")
+        return (f"; the axis runs {lo:.6g}-{hi:.6g} in steps of {step:.3g}: a wavelength axis in nm rather than a "
+                f"Raman shift? The shift is 1e7/laser_nm - 1e7/wavelength_nm{shift}")
+    return f"; the spectrum covers {lo:.0f}-{hi:.0f} cm-1"
+
+
+def refuse_nonfinite(x: np.ndarray, y: np.ndarray, window, name: str = "y", axis: str = "x") -> None:
+    """Refuse non-finite intensities inside the carbon ``window``, naming ``name``, the index in the
+    input (not in the window's cut) and its Raman shift; outside the window they do not matter."""
+    lo, hi = sorted(window)
+    bad = np.flatnonzero((x >= lo) & (x <= hi) & ~np.isfinite(y))
+    if bad.size:
+        raise ParameterError(f"{name}: {bad.size} non-finite value(s) in the carbon window {lo:g}-{hi:g} cm-1, first "
+                             f"at index {int(bad[0])} along {axis} ({x[bad[0]]:.6g} cm-1)")
+
+
+def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=WINDOW,
                         model: str | None = None) -> CarbonResult:
     """D/G analysis of one spectrum given as arrays (see the module docstring).
 
@@ -266,7 +301,9 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=(
     lo, hi = sorted(window)
     sel = (x >= lo) & (x <= hi)
     if sel.sum() < 30:
-        raise ParameterError(f"only {sel.sum()} points in the carbon window {lo}-{hi} cm-1")
+        raise ParameterError(f"only {sel.sum()} points in the carbon window {lo:g}-{hi:g} cm-1"
+                             + _axis_hint(x, laser_wavelength))
+    refuse_nonfinite(x, y, window)
     x, y = x[sel], y[sel]
     specs = WINDOWS["carbon"]
     corrected = [y - baseline_raw(x, y, s)[0] for s in specs]
@@ -315,6 +352,8 @@ def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
     da = spectrum["intensity"]
     if da.ndim != 1:
         raise ParameterError(f"carbon_analysis takes one spectrum; got dims {da.dims}")
+    # before the window is cut: the index and shift of the Dataset's own point
+    refuse_nonfinite(da["raman_shift"].values, da.values, kwargs.get("window", WINDOW), "intensity", "raman_shift")
     assumed = "laser_wavelength" not in kwargs and bool(spectrum.attrs.get(LASER_ASSUMED))
     kwargs.setdefault("laser_wavelength", spectrum.attrs.get("instrument_laser_wavelength_nm"))
     result = carbon_analysis_raw(da["raman_shift"].values, da.values, **kwargs)
