@@ -28,7 +28,7 @@ def _loop(ds):
 @pytest.mark.peer
 def test_low_pressure_hysteresis_is_not_called_a_loop_present():
     words = _loop(read_isotherm(peer_file("sorption", "micromeritics", "Sample_D.xls"))).words()
-    assert words.startswith("hysteresis, but no capillary-condensation loop of an IUPAC type (low confidence): ")
+    assert words.startswith("hysteresis, no IUPAC loop type (low confidence): the branches stay apart down to ")
     assert "present" not in words and "(none" not in words
 
 

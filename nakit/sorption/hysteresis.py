@@ -50,12 +50,12 @@ class Hysteresis(FromMeasurement, Result):
         hysteresis of another kind (the branches apart at low pressure), or none; with the
         confidence and the reason. ("loop present (none, ...)" left a reader unsure which.)"""
         if self.capillary:
-            found = f"capillary-condensation loop, IUPAC type {self.loop_type}"
-        elif self.present:
-            found = "hysteresis, but no capillary-condensation loop of an IUPAC type"
+            found = f"capillary-condensation loop, IUPAC type {self.loop_type} ("
+        elif self.present:  # (the reason says what kind)
+            found = "hysteresis, no IUPAC loop type ("
         else:
-            found = "no hysteresis loop"
-        return f"{found} ({self.confidence} confidence): {self.reason}"
+            found = "no hysteresis loop ("
+        return f"{found}{self.confidence} confidence): {self.reason}"
 
 
 @dataclass
