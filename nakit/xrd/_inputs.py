@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..datamodel import require_dataset, require_kind
+from ..errors import ParameterError
 
 #: where a peak table comes from, for the TypeError
 PEAK_TABLE_FROM = "nakit.xrd.fit_peaks(ds)"
@@ -57,3 +58,22 @@ def scan_in_order(ds: Any, function: str, *on_grid) -> tuple:
         return (ds, *on_grid)
     order = np.argsort(x, kind="stable")
     return (ds.isel(two_theta=order), *(None if a is None else np.asarray(a)[..., order] for a in on_grid))
+
+
+def two_theta_span(value: Any, function: str, name: str = "two_theta_range") -> tuple[float, float] | None:
+    """``value`` as a 2theta range ``(low, high)`` (deg), None as it is; a :class:`ParameterError`
+    naming ``function`` and ``name`` otherwise, as every nakit range is refused.
+
+    A reversed range (60, 20) took no peak and said "no peaks above min_snr=5 in 60.0–20.0°",
+    sending the user to lower the threshold.
+    """
+    if value is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{function}: {name}: expected (low, high) 2theta in deg, got {value!r}") from None
+    if not lo < hi:
+        raise ParameterError(f"{function}: {name}: expected (low, high) with low < high, got {(lo, hi)!r}"
+                             + (": reversed?" if lo > hi else ""))
+    return lo, hi

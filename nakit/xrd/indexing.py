@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CalculationError, FitError, NakitWarning
-from ..validation import as_float_array
+from ..validation import as_float_array, pass_through
 from .readers import Wavelength
 from .refine import CellRefinement, _cell_and_zero, refine_cell_raw
 from ..datamodel import require_kind, FromMeasurement, Result, source_attrs
@@ -214,7 +214,7 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
     centring (I: h + k + l even; F: h, k, l all odd or all even).
     """
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=3))
-    lam = Wavelength.parse(wavelength).ka1
+    lam = Wavelength.argument(wavelength).ka1
     q1 = (2 * np.sin(np.radians(tt[0] / 2)) / lam) ** 2
     sols, fits = [], {}  # P, I and F trials often assign the same hkl: one fit each
     for cen in centrings:
@@ -266,7 +266,7 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
     1/d^2 = (h^2 + k^2)/a^2 + l^2/c^2; two observed lines with trial hkl fix 1/a^2 and 1/c^2.
     """
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
-    lam = Wavelength.parse(wavelength).ka1
+    lam = Wavelength.argument(wavelength).ka1
     q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
     sols, seen = [], set()
     for cen in centrings:
@@ -317,6 +317,8 @@ def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
     """
     require_kind(two_theta_obs, (list, tuple, np.ndarray, pd.Series), "index_pattern",
                  "a 1-D sequence of observed line positions 2theta (deg)", 'nakit.xrd.fit_peaks(ds)["two_theta"]')
+    pass_through("index_pattern", index_cubic, kw)  # (the settings both take)
+    wavelength = Wavelength.argument(wavelength)  # (warned of here, once: a Wavelength passes on unjudged)
     sols = index_cubic(two_theta_obs, wavelength, warn=False, **kw)
     if not sols or sols[0].indexed < sols[0].total:
         sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, warn=False, **kw))

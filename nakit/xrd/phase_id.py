@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar, NamedTuple
 
 import numpy as np
@@ -22,9 +23,10 @@ import pandas as pd
 
 from ..datamodel import FromMeasurement, Result, source_attrs, source_name
 from ..errors import NakitWarning, ParameterError
-from ..validation import as_float_array
-from ._inputs import require_peak_table
+from ..validation import as_float_array, pass_through
+from ._inputs import require_peak_table, two_theta_span
 from .profiles import blend_profile
+from .readers import Wavelength
 from .simulate import Sticks, reflections_in_range
 from .structures import Crystal, library, reference
 
@@ -87,7 +89,12 @@ class PhaseID(FromMeasurement, Result):
     (peaks stronger than every peak the present phases explain are unexplained: another phase is
     present, and it is the main one), ``strong_lines_missing`` (a present phase's line at least
     :data:`STRONG_LINE` of its strongest in the scan has no peak: the phase is doubtful, or its
-    intensities are not the reference's), ``range_from_peaks`` (the scanned range was not known:
+    intensities are not the reference's), ``wavelength_in_nm`` (the wavelength given is a tenth of a
+    tube's K-alpha, 0.15406: a wavelength in nm, read in angstrom, so that no line lies where it
+    should; ``wavelength_note`` says it), ``near_candidates`` (no candidate is present, but some
+    are within twice the tolerance: :func:`identify_phases` found them with :func:`near_candidates`,
+    ``near`` and ``near_tolerance``, and words them with :func:`near_candidates_note`: a zero offset,
+    sample displacement or a cell a little off), ``range_from_peaks`` (the scanned range was not known:
     the phases were scored over the peaks' range, ``range_note`` says so). A candidate whose lines
     match peaks that the present phases explain as well casts no doubt on them and raises no flag:
     :attr:`without_own_peaks` lists it; nor does one whose lines match no more peaks than chance
@@ -96,6 +103,9 @@ class PhaseID(FromMeasurement, Result):
     ``two_theta_range``: the range (deg) the phases were scored over; ``tolerance`` the match
     window (deg) and ``max_chance`` the chance level (:func:`identify_phases_raw`);
     ``missing_lines``: per present phase, its strong lines without a peak (indices into its sticks).
+    ``references``: per candidate as given, the structure scored (``"Na2S"`` -> ``"Na2S_Fm-3m (from
+    Na2S_Fm-3m.cif)"``: a name is taken as the library's unique prefix); :attr:`method` says it
+    in words.
     """
 
     units: ClassVar[dict[str, str]] = {
@@ -105,7 +115,8 @@ class PhaseID(FromMeasurement, Result):
         "n_peaks": "1", "n_unexplained": "1", "two_theta_range": "deg", "widening": "1", "centre_shift": "deg"}
     dims: ClassVar[dict[str, str]] = {"scores": "phase", "assignments": "peak"}
     row_columns: ClassVar[dict[str, tuple[str, ...]]] = {"scores": ("phase", "coverage", "lines_matched")}
-    internal: ClassVar[tuple[str, ...]] = ("sticks", "missing_lines")
+    internal: ClassVar[tuple[str, ...]] = ("sticks", "missing_lines", "wavelength_note", "near", "near_tolerance",
+                                           "references")
 
     scores: pd.DataFrame        # one row per candidate: coverage, matched lines, own peaks, present
     assignments: pd.DataFrame   # one row per observed peak: phase, hkl, 2theta calc, delta
@@ -116,6 +127,20 @@ class PhaseID(FromMeasurement, Result):
     tolerance: float = np.nan  # the match window (deg)
     max_chance: float = MAX_CHANCE  # a phase matching its lines with a higher chance probability is not present
     missing_lines: dict[str, list[int]] = field(default_factory=dict)  # per present phase, strong lines without a peak
+    wavelength_note: str = ""  # why the wavelength given looks in nm ("" when it does not)
+    near: list[tuple[str, int, float, float]] = field(default_factory=list)  # near_candidates(), when none is present
+    near_tolerance: float = np.nan  # the wider window (deg) ``near`` was found in
+    references: dict[str, str] = field(default_factory=dict)  # candidate as given -> the structure scored
+
+    @property
+    def method(self) -> str:
+        """What was scored, against what, in words: each candidate as given and the structure
+        taken for it (a name is the library's unique prefix), the window and the range."""
+        given = "; ".join(f"{k!r} -> {v}" if not v.startswith(f"{k} ") else v for k, v in self.references.items())
+        span = (f", over 2theta {self.two_theta_range[0]:.2f}-{self.two_theta_range[1]:.2f} deg"
+                if self.two_theta_range else "")
+        return (f"peaks matched to the lines of {len(self.references)} candidate(s) within {self.tolerance:g} deg"
+                f"{span}: {given or 'none'}")
 
     @property
     def present(self) -> list[str]:
@@ -164,6 +189,10 @@ class PhaseID(FromMeasurement, Result):
             out.append("strong_lines_missing")
         if self.range_note:
             out.append("range_from_peaks")
+        if self.wavelength_note:
+            out.append("wavelength_in_nm")
+        if self.near and not self.present:
+            out.append("near_candidates")
         return tuple(out)
 
     @property
@@ -205,6 +234,11 @@ class PhaseID(FromMeasurement, Result):
             words["strong_lines_missing"] = (
                 f"strong line(s) with no peak within {self.tolerance:g} deg: {'; '.join(missing)}: the phase is "
                 "doubtful, or its intensities are not the reference's (preferred orientation, another composition)")
+        if self.wavelength_note:
+            words["wavelength_in_nm"] = self.wavelength_note
+        if "near_candidates" in self.flags:
+            words["near_candidates"] = near_candidates_note(self.near, len(self.unexplained), self.tolerance,
+                                                            self.near_tolerance, "tolerance")
         return words
 
     def result_units(self) -> dict[str, str]:
@@ -231,6 +265,23 @@ def hkl_label(hkl) -> str:
 
 def _as_crystal(c) -> Crystal:
     return c if isinstance(c, Crystal) else reference(c)
+
+
+def _candidate_list(candidates, function: str) -> list:
+    """``candidates`` as a list, refused when it is one name: a str would be scored letter by letter
+    (``"Na2S_Fm-3m"``: "reference 'N' is ambiguous")."""
+    if isinstance(candidates, (str, Crystal)):
+        shown = repr(candidates) if isinstance(candidates, str) else f"Crystal {candidates.name!r}"
+        raise ParameterError(f"{function}: candidates: a list of reference names or Crystal objects, got a "
+                             f"{type(candidates).__name__} ({shown}); pass [{shown}] for one phase")
+    return list(candidates)
+
+
+def _reference_used(given, crystal: Crystal) -> str:
+    """The structure scored for the candidate ``given``, in words: its name and where it came from."""
+    if isinstance(given, Crystal):
+        return f"{crystal.name} (a Crystal given)"
+    return f"{crystal.name} (from {Path(crystal.source).name})" if crystal.source else crystal.name
 
 
 def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES, *,
@@ -281,6 +332,18 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     PBSO4.XRA (88 peaks, 10-160 deg), PbSO4's 50 of 57 lines within 0.12 deg, 9.0 expected by
     chance, have a probability of 5e-36.
     """
+    candidates = _candidate_list(candidates, "identify_phases_raw")
+    two_theta_range = two_theta_span(two_theta_range, "identify_phases_raw")
+    _, wavelength_note = Wavelength.checked(wavelength)
+    res = _scored(two_theta_obs, wavelength, candidates, two_theta_range, tolerance, min_relative, min_coverage,
+                  min_lines, max_chance, intensity_obs, intensity_units, gaps, fwhm_obs)
+    res.wavelength_note = wavelength_note
+    return res
+
+
+def _scored(two_theta_obs, wavelength, candidates, two_theta_range, tolerance, min_relative, min_coverage, min_lines,
+            max_chance, intensity_obs, intensity_units, gaps, fwhm_obs) -> PhaseID:
+    """:func:`identify_phases_raw` once its candidates and wavelength are checked."""
     tt = as_float_array(two_theta_obs, "two_theta_obs", min_size=0)  # none: a peak-less scan
     inten = None if intensity_obs is None else as_float_array(intensity_obs, "intensity_obs", min_size=0)
     reach = np.full(tt.shape, float(tolerance))  # how far from a peak a line is seen in it
@@ -302,9 +365,10 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
         range_note = (f"the scanned range is not known: scored over the peaks' range +-2 deg ({lo:.2f}-{hi:.2f} "
                       "deg), where a line outside it counts neither for nor against a phase")
     lo, hi = (float(v) for v in two_theta_range)
-    rows, sticks, near = [], {}, {}
+    rows, sticks, near, used = [], {}, {}, {}
     for cand in candidates:
         c = _as_crystal(cand)
+        used[getattr(cand, "name", cand)] = _reference_used(cand, c)
         if BLEND in c.name:  # the assignments' phase column could not be read back
             raise ParameterError(f"candidate phase name {c.name!r} holds {BLEND!r}, which names a blend of phases")
         st = reflections_in_range(c, wavelength, hi, lo)  # reflections(c, wavelength, hi, lo), cut from a cache
@@ -339,7 +403,8 @@ def identify_phases_raw(two_theta_obs, wavelength, candidates=DEFAULT_CANDIDATES
     if inten is not None:
         assign["intensity_obs"] = inten
     missing = {name: _missing_lines(sticks[name], tt, reach, gaps) for name in sorted(present)}
-    return PhaseID(scores, assign, sticks, intensity_units, (lo, hi), range_note, tolerance, max_chance, missing)
+    return PhaseID(scores, assign, sticks, intensity_units, (lo, hi), range_note, tolerance, max_chance, missing,
+                   references=used)
 
 
 def chance_of_lines(lines, two_theta_obs, tolerance: float, two_theta_range: tuple[float, float],
@@ -701,15 +766,17 @@ def _score_table(rows: list[dict]) -> pd.DataFrame:
 def _nothing_to_identify(candidates, with_intensity: bool, intensity_units: str) -> PhaseID:
     """The :class:`PhaseID` of a scan without peaks: every candidate unscored (coverage NaN, a
     score of 0 would read as 'looked for and not matched'), no assignments, no sticks."""
-    scores = _score_table([{"phase": _as_crystal(c).name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
+    crystals = {getattr(c, "name", c): (c, _as_crystal(c)) for c in candidates}
+    scores = _score_table([{"phase": c.name, "coverage": np.nan, "lines_expected": 0, "lines_matched": 0,
                             "mean_abs_delta": np.nan, "lines_by_chance": np.nan, "chance": np.nan, "own_peaks": 0,
                             "present": False, "at_chance": False, "support_note": ""}
-                           for c in candidates])
+                           for _, c in crystals.values()])
     columns = dict(_ASSIGNMENT_TYPES)
     if with_intensity:
         columns["intensity_obs"] = float
     assignments = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    return PhaseID(scores, assignments, {}, intensity_units)
+    return PhaseID(scores, assignments, {}, intensity_units,
+                   references={k: _reference_used(given, c) for k, (given, c) in crystals.items()})
 
 
 def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDATES, **kw) -> PhaseID:
@@ -732,22 +799,56 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
     A result flagged ``strongest_unexplained`` or ``strong_lines_missing`` (a present phase that
     does not describe the pattern) is also said in a :class:`~nakit.errors.NakitWarning` naming
     the scan's file.
+
+    When no candidate is present but peaks are unexplained, the candidates are tried again within
+    :data:`NEAR_WINDOW` times the tolerance (:func:`near_candidates`): those found there are flagged
+    ``near_candidates``, in words (:func:`near_candidates_note`) and in a
+    :class:`~nakit.errors.NakitWarning`. xylib's Cu3Au-2 scan with ``["Cu3Au_Pm-3m"]`` matches 1
+    of its 10 lines within 0.12 deg, and every one within 0.24 deg, the peaks 0.16 deg below
+    them: a zero offset, not "no phase present". A wavelength a tenth of a tube's K-alpha
+    (0.15406: nm read as angstrom) is warned of and flagged ``wavelength_in_nm``.
+
+    Raises
+    ------
+    ParameterError
+        For a keyword :func:`identify_phases_raw` does not take (naming the closest it does),
+        or ``candidates`` given as one name (a str) rather than a list.
     """
+    pass_through("identify_phases", identify_phases_raw, kw)
     res = _identified(peaks, wavelength, candidates, **kw)
     if res.doubts:
         warnings.warn(f"{source_name(peaks, 'the peak table')}: phases identified ({', '.join(res.present)}) flagged: "
                       + "; ".join(res.doubts), NakitWarning, stacklevel=2)
+    if not res.present and len(res.unexplained) and not res.wavelength_note:
+        wide = NEAR_WINDOW * res.tolerance
+        # (the wavelength was judged above: not warned of twice)
+        res.near = near_candidates(peaks, Wavelength.parse(wavelength), candidates, **{**kw, "tolerance": wide})
+        res.near_tolerance = wide
+        if res.near:
+            words = dict(zip(res.flags, res.flag_details))["near_candidates"]
+            warnings.warn(f"{source_name(peaks, 'the peak table')}: no candidate phase identified: {words}",
+                          NakitWarning, stacklevel=2)
     return res
 
 
-def _identified(peaks: pd.DataFrame, wavelength, candidates, **kw) -> PhaseID:
+#: :func:`identify_phases` tries candidates none of which is present again within this many times its tolerance
+NEAR_WINDOW = 2.0
+
+
+def _identified(peaks: pd.DataFrame, wavelength, candidates, function: str = "identify_phases", **kw) -> PhaseID:
     """:func:`identify_phases` without its warning: for the offers (:func:`suggest_phases`,
-    :func:`near_candidates`), whose phases are candidates in a wider window, not an identification."""
-    require_peak_table(peaks, "identify_phases")
-    res = identify_phases_raw(peaks["two_theta"].values, wavelength, candidates,
+    :func:`near_candidates`), whose phases are candidates in a wider window, not an identification.
+    A wavelength in nm is warned of (at the user's call of ``function``) and flagged."""
+    require_peak_table(peaks, function)
+    candidates = _candidate_list(candidates, function)
+    if kw.get("two_theta_range") is not None:  # (refused naming the function the user called)
+        kw["two_theta_range"] = two_theta_span(kw["two_theta_range"], function)
+    wl, wavelength_note = Wavelength.checked(wavelength, stacklevel=4)
+    res = identify_phases_raw(peaks["two_theta"].values, wl, candidates,
                               intensity_obs=peaks["area"].values if "area" in peaks else None,
                               fwhm_obs=peaks["fwhm"].values if "fwhm" in peaks else None,
                               **{**_scanned_range(peaks), **kw})
+    res.wavelength_note = wavelength_note
     if "two_theta_sigma" in peaks:
         res.assignments["two_theta_sigma"] = peaks["two_theta_sigma"].values
     if {"fwhm", "eta", "area"} <= set(peaks.columns):  # fitted peaks: what the lines under each do to it
@@ -823,7 +924,8 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     xylib's Cu3Au-2 scan (0.16 deg). The offset is returned so that the offer can say it.
     """
     require_peak_table(peaks, "suggest_phases")
-    taken = {getattr(c, "name", c) for c in candidates}
+    pass_through("suggest_phases", identify_phases_raw, kw)
+    taken = {getattr(c, "name", c) for c in _candidate_list(candidates, "suggest_phases")}
     others = [name for name in library() if name not in taken]
     if not others or peaks.empty:
         return []
@@ -833,7 +935,8 @@ def suggest_phases(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: fl
     # (S8's 3300 A^3 cell down to a wavelength in nm read as angstrom) is not offered, instead of failing
     # the sample whose candidates could be
     others = [name for name in others if _simulable(reference(name), wavelength, lo, hi)]
-    return [offer[:3] for offer in _offers(_identified(peaks, wavelength, others, tolerance=tolerance, **kw))]
+    return [offer[:3] for offer in _offers(_identified(peaks, wavelength, others, "suggest_phases",
+                                                       tolerance=tolerance, **kw))]
 
 
 def near_candidates(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: float = 0.24,
@@ -851,9 +954,10 @@ def near_candidates(peaks: pd.DataFrame, wavelength, candidates, *, tolerance: f
     the cell rather than at a wrong phase.
     """
     require_peak_table(peaks, "near_candidates")
-    if peaks.empty or not len(candidates):
+    pass_through("near_candidates", identify_phases_raw, kw)
+    if peaks.empty or not len(_candidate_list(candidates, "near_candidates")):
         return []
-    return _offers(_identified(peaks, wavelength, candidates, tolerance=tolerance, **kw))
+    return _offers(_identified(peaks, wavelength, candidates, "near_candidates", tolerance=tolerance, **kw))
 
 
 #: a candidate's peaks lie to one side of its lines when their mean signed distance is at least this share of their
@@ -862,9 +966,10 @@ ONE_SIDED = 0.5
 
 
 def near_candidates_note(near: list[tuple[str, int, float, float]], n_unexplained: int, tolerance: float,
-                         wide: float) -> str:
+                         wide: float, setting: str = "tolerance_deg") -> str:
     """Words for a scan whose peaks no candidate explains within ``tolerance`` (deg) but ``near``
-    (:func:`near_candidates` in the window ``wide``) do, and what to do.
+    (:func:`near_candidates` in the window ``wide``) do, and what to do: rerun with ``setting``
+    (notebook 01's parameter; :func:`identify_phases`' flag says ``tolerance``) at ``wide``.
 
     A zero offset or sample displacement moves every peak of a scan the same way (below 2theta
     ~90 deg, both signs alike): it is said only when every candidate's peaks lie to one side of its
@@ -878,9 +983,9 @@ def near_candidates_note(near: list[tuple[str, int, float, float]], n_unexplaine
            + (f"the peaks on average {abs(s):.2f} deg {side} them" if side != "both"
               else f"the peaks on both sides of them ({d:.2f} deg off on average)")
            for (p, n, d, s), side in zip(near, sides)]
-    head = (f"no candidate phase explains its {n_unexplained} peak(s) within tolerance_deg {tolerance:g}, "
+    head = (f"no candidate phase explains its {n_unexplained} peak(s) within {setting} {tolerance:g}, "
             f"but {join_labels(off)}")
-    test = f"rerun with tolerance_deg {wide:g} to test it"
+    test = f"rerun with {setting} {wide:g} to test it"
     if "both" not in sides and len(set(sides)) == 1:
         return (f"{head}: a zero offset, sample displacement or a cell a little off the reference's (a solid "
                 f"solution?). Calibrate 2θ against a standard, or {test}")

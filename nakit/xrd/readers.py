@@ -156,10 +156,23 @@ class Wavelength:
         :class:`~nakit.errors.NakitWarning` (the words :func:`read_xrd` warns with) for a number
         that is a tenth of a tube's K-alpha. A :class:`Wavelength` passes as it is: it was judged
         where it was made."""
+        return cls.checked(value, name, stacklevel=4)[0]
+
+    @classmethod
+    def checked(cls, value, name: str = "wavelength", *, stacklevel: int = 3,
+                warn: bool = True) -> tuple["Wavelength", str]:
+        """:meth:`argument` and its warning's words ("" when there are none), for a result to flag.
+
+        ``stacklevel`` as :func:`warnings.warn`'s (3: the user's call of the function that took
+        ``value``); ``warn=False`` only returns the words, for a function that others call many
+        times over (:func:`~nakit.xrd.refine.refine_cell_raw` in indexing)."""
         wl = cls.parse(value)
-        if not isinstance(value, Wavelength) and (why := nm_slip(wl)):
-            warnings.warn(NakitWarning(f"{name}={value!r}: {why}"), stacklevel=3)
-        return wl
+        why = "" if isinstance(value, Wavelength) else nm_slip(wl)
+        if why:
+            why = f"{name}={value!r}: {why}"
+            if warn:
+                warnings.warn(NakitWarning(why), stacklevel=stacklevel)
+        return wl, why
 
     def attrs(self) -> dict[str, Any]:
         out = {"wavelength": self.ka1, "ka2_ratio": self.ratio, "wavelength_units": "angstrom"}

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..datamodel import FromMeasurement, Result, source_attrs
 from ..errors import FitError, NakitWarning, ParameterError
-from ..validation import as_float_array, same_length
+from ..validation import as_float_array, pass_through, same_length
 from ._inputs import require_peak_table
 from .phase_id import BLEND_SHIFT_SIGMAS
 from .readers import Wavelength
@@ -66,7 +66,9 @@ class CellRefinement(FromMeasurement, Result):
     ``flags``: ``"m20_below_10"`` when de Wolff's M20 is under 10, the level below which an
     indexing (and so the cell refined on it) is doubtful. :func:`refine_cell` also issues a
     :class:`~nakit.errors.NakitWarning` then; :func:`refine_cell_raw` only flags (indexing
-    calls it for every candidate cell).
+    calls it for every candidate cell). ``"wavelength_in_nm"`` when the wavelength given is a
+    tenth of a tube's K-alpha (0.15406: nm read as angstrom, a cell ten times too small;
+    ``wavelength_note`` says it), warned of by :func:`refine_cell` alone, for the same reason.
 
     ``left_out``: the observed 2theta (deg) of the peaks assigned to the phase that
     :func:`refine_cell` left out, their centres moved off their lines by unresolved lines
@@ -78,6 +80,7 @@ class CellRefinement(FromMeasurement, Result):
         "f_n": "1", "n_lines": "1", "redchi": "1", "correlation": "1", "h": "1", "k": "1", "l": "1",
         "two_theta_obs": "deg", "two_theta_calc": "deg", "delta": "deg", "d_calc": "angstrom", "left_out": "deg"}
     dims: ClassVar[dict[str, str]] = {"residuals": "line", "correlation": "parameter"}
+    internal: ClassVar[tuple[str, ...]] = ("wavelength_note",)
 
     system: str
     a: float
@@ -98,6 +101,10 @@ class CellRefinement(FromMeasurement, Result):
     redchi: float
     flags: tuple[str, ...] = ()
     left_out: tuple[float, ...] = ()
+    wavelength_note: str = ""  # why the wavelength given looks in nm ("" when it does not)
+
+    def _flag_words(self) -> dict[str, str]:
+        return {"wavelength_in_nm": self.wavelength_note} if self.wavelength_note else {}
 
     def summary(self) -> dict:
         out = {"system": self.system, "a": self.a, "a_sigma": self.a_sigma}
@@ -224,6 +231,7 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
     with Q_hkl from the cell (see :func:`q_values`); weighted by 1/sigma(2theta) when given.
     Zero shift and displacement are nearly collinear; refine one unless the range is wide.
     """
+    _, wavelength_note = Wavelength.checked(wavelength, warn=False)  # (flagged, not warned: as M20 below)
     res, calc, tt, idx, lam = _cell_fit(two_theta_obs, hkl, wavelength, system, a0, c0, b0, zero, displacement,
                                         sigma, radius, fits)
     par = res.params
@@ -250,12 +258,12 @@ def refine_cell_raw(two_theta_obs, hkl, wavelength, system: str = "cubic", *, a0
 
     # flagged, not warned: indexing tries many candidate cells through this function and ranks
     # them by M20 itself; refine_cell (a user's refinement of an identified phase) warns
-    flags = ("m20_below_10",) if m20 < 10 else ()
+    flags = ("m20_below_10",) * (m20 < 10) + ("wavelength_in_nm",) * bool(wavelength_note)
     return CellRefinement(system=system, a=a, a_sigma=err("a"), b=b, b_sigma=err("b") if b is not None else None,
                           c=c, c_sigma=err("c") if c is not None else None, zero=par["zero"].value,
                           zero_sigma=err("zero"), displacement=par["disp"].value, displacement_sigma=err("disp"),
                           residuals=table, m20=m20, f_n=f_n, n_lines=len(tt), correlation=corr,
-                          redchi=float(res.redchi), flags=flags)
+                          redchi=float(res.redchi), flags=flags, wavelength_note=wavelength_note)
 
 
 def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str | None = None,
@@ -301,6 +309,8 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
     """
     require_peak_table(assignments, "refine_cell", ("phase", "two_theta_obs", "two_theta_calc"),
                        kind="assignment table", made_by="nakit.xrd.identify_phases(peaks, wavelength).assignments")
+    pass_through("refine_cell", refine_cell_raw, kw, also=("system", "sticks", "crystal"))
+    Wavelength.checked(wavelength)  # (warned here; refine_cell_raw flags it)
     rows = assignments[assignments["phase"] == phase]
     if rows.empty:
         raise ParameterError(f"no peaks are assigned to {phase!r}")
