@@ -10,9 +10,9 @@ import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
-from ..validation import as_float_array, same_length, sorted_by
+from ..validation import as_float_array, pass_through, same_length, sorted_by
 from . import _trf
-from ._inputs import require_peak_table, scan_in_order
+from ._inputs import require_peak_table, scan_in_order, two_theta_span
 from .counting import counting, no_pattern_reason, scan_gaps
 from .counting import point_variance as _local_variance
 from .profiles import LN2, gaussian_of_u, ka2_position, lorentzian_of_u, pseudo_voigt
@@ -23,6 +23,8 @@ from ..datamodel import naming_source, source_attrs, source_name
 #: ``FWHM_GUESS`` deg (the width every peak's window is made for until it is fitted broader)
 WINDOW_FWHM = 6.0
 FWHM_GUESS = 0.15
+#: at most this many close peaks are fitted together in one window
+MAX_GROUP = 5
 
 
 def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.0,
@@ -318,7 +320,7 @@ class _Converged:
 
 @one_blas_thread()  # hundreds of small fits: one thread is faster, and the same bits everywhere
 def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, sigma=None,
-                  window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = 5, *,
+                  window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = MAX_GROUP, *,
                   fitted: dict | None = None) -> pd.DataFrame:
     """Fit K-alpha doublet pseudo-Voigts at the given K-alpha1 positions.
 
@@ -350,7 +352,7 @@ def fit_peaks_raw(two_theta, intensity, positions, wavelength, background=None, 
 
 
 def _fit_groups(two_theta, intensity, positions, wavelength, background=None, sigma=None,
-                window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = 5, *,
+                window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = MAX_GROUP, *,
                 fitted: dict | None = None, converged: _Converged | None = None, widths=None,
                 unfitted: dict | None = None) -> pd.DataFrame:
     """:func:`fit_peaks_raw` without its BLAS thread limit (the caller sets it: :func:`fit_peaks` once
@@ -489,6 +491,11 @@ def _peak_row(vals, errs, wl: Wavelength, redchi: float, group_size: int) -> dic
     return dict(zip(PEAK_COLUMNS, (c, cs, h, hs, e, es, a, as_, height, d, d_s, redchi, group_size)))
 
 
+def _window_settings(window_fwhm: float = WINDOW_FWHM, fwhm_guess: float = FWHM_GUESS, max_group: int = MAX_GROUP):
+    """The settings :func:`fit_peaks` passes on to each group's fit (:func:`fit_peaks_raw`'s): the names its
+    ``**kw`` accepts (:func:`~nakit.validation.pass_through`), without the fit's internal ones."""
+
+
 def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float = 5.0,
               two_theta_range: tuple[float, float] | None = None, max_fwhm: float = 2.0,
               min_significance: float = 3.0, if_none: str = "raise", **kw) -> pd.DataFrame:
@@ -511,6 +518,12 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
 
     Parameters
     ----------
+    two_theta_range
+        ``(low, high)`` deg: only the peaks inside are fitted; a reversed range is refused.
+    **kw
+        ``window_fwhm``, ``fwhm_guess``, ``max_group``: passed to each group's fit
+        (:func:`fit_peaks_raw`); another name is refused with the closest accepted one
+        (``snr`` -> ``min_snr``).
     if_none
         What a scan with no peak to fit gives (none above ``min_snr``, or none of ``positions``
         in ``two_theta_range``, or every one refused as a spike): ``"raise"`` a
@@ -545,6 +558,8 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     """
     if if_none not in ("raise", "empty"):
         raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
+    two_theta_range = two_theta_span(two_theta_range, "fit_peaks")
+    pass_through("fit_peaks", _window_settings, kw, also=_OWN_SETTINGS)
     ds, background = scan_in_order(ds, "fit_peaks", background)
     x, y = ds["two_theta"].values, ds["intensity"].values
     sig = ds["intensity_sigma"].values if "intensity_sigma" in ds else None
@@ -582,6 +597,10 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     df.attrs.update(not_counts=scatter.note(), background_subtracted=scatter.subtracted_note(),
                     **_scanned(x, two_theta_range), **source_attrs(ds))
     return df
+
+
+#: what :func:`fit_peaks` takes itself, named beside :func:`_window_settings`' in a refusal
+_OWN_SETTINGS = ("positions", "background", "min_snr", "two_theta_range", "max_fwhm", "min_significance", "if_none")
 
 
 def _scanned(two_theta, two_theta_range: tuple[float, float] | None = None) -> dict:

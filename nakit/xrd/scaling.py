@@ -20,7 +20,7 @@ import xarray as xr
 from ..datamodel import FromMeasurement, Result, source_attrs
 from ..fitutil import one_blas_thread
 from ..errors import FitError, NakitWarning, ParameterError
-from ._inputs import scan_in_order
+from ._inputs import scan_in_order, two_theta_span
 from .background import HUMPS, _Humps
 from .readers import Wavelength
 from .simulate import Instrument, Sticks, lorentz_polarisation, pattern_raw, reflections
@@ -204,6 +204,7 @@ def fit_whole_pattern(ds: xr.Dataset, phases, *, humps=("kapton",), instrument: 
     import lmfit
 
     (ds,) = scan_in_order(ds, "fit_whole_pattern")  # steps and ends are taken ascending
+    two_theta_range = two_theta_span(two_theta_range, "fit_whole_pattern")
     x = ds["two_theta"].values
     y = ds["intensity"].values
     if two_theta_range is not None:

@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from ..errors import ParameterError
-from ..validation import as_float_array
+from ..validation import as_float_array, pass_through
 from .profiles import LN2, caglioti, ka2_position, size_strain_fwhm, tch
 from .readers import SAME_WAVELENGTH, Wavelength
 from .structures import Crystal
@@ -287,6 +287,7 @@ def scan_reflections(crystal: Crystal, scans: Sequence[xr.Dataset], **options) -
                              "(nakit.xrd.simulate.by_wavelength)")
     lo = min(float(ds["two_theta"].min()) for ds in scans)
     hi = max(float(ds["two_theta"].max()) for ds in scans)
+    pass_through("scan_reflections", reflections, options)
     return reflections(crystal, next(iter(split)), hi, lo, **options)
 
 
@@ -518,13 +519,14 @@ def simulate_pattern(phases, two_theta, wavelength, instrument: Instrument | Non
 
     ``phases`` is a :class:`Phase`, a :class:`Crystal` or a list of them; ``background`` an
     optional array added to the sum. Returns a Dataset with ``intensity`` and one
-    ``phase_<name>`` variable per phase.
+    ``phase_<name>`` variable per phase. A ``wavelength`` a tenth of a tube's K-alpha (0.15406:
+    nm read as angstrom) is simulated as given, with a :class:`~nakit.errors.NakitWarning`.
     """
     x = as_float_array(two_theta, "two_theta")
     if isinstance(phases, (Phase, Crystal)):
         phases = [phases]
     phases = [p if isinstance(p, Phase) else Phase(p) for p in phases]
-    wl = Wavelength.parse(wavelength)
+    wl = Wavelength.argument(wavelength)
     tt_max = min(180.0, float(x.max()) + 2.0)
     ds = xr.Dataset(coords={"two_theta": ("two_theta", x, {"units": "deg"})})
     total = np.zeros_like(x) if background is None else as_float_array(background, "background").copy()

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..datamodel import FromMeasurement, Result, source_attrs, source_name
 from ..errors import CalculationError, NakitWarning, ParameterError
-from ..validation import as_float_array, same_length
+from ..validation import as_float_array, pass_through, same_length
 from ._inputs import require_peak_table
 from .phase_id import (
     BLEND,
@@ -327,6 +327,7 @@ def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = No
     bounds, flagged ``no_instrument_correction`` (see :func:`scherrer_raw`).
     """
     require_peak_table(peaks, "scherrer", _WIDTHS)
+    pass_through("scherrer", scherrer_raw, kw, also=("instrument",))
     table = scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                          fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
     table.attrs.update(source_attrs(peaks))  # the scan's provenance, as the peak table's
@@ -342,6 +343,7 @@ def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | No
     points at the widths, not at the crystallites.
     """
     require_peak_table(peaks, "williamson_hall", _WIDTHS)
+    pass_through("williamson_hall", williamson_hall_raw, kw, also=("instrument",))
     result = williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                                  fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
     result.source = source_attrs(peaks)
