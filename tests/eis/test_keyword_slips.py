@@ -3,7 +3,8 @@
 ``fit_circuit(ds, circ, initial_guess=[...])`` (impedance.py's name for the starting values) said
 "TypeError: fit_circuit_raw() got an unexpected keyword argument 'initial_guess'": a function the
 user never called, and no accepted name (new-user audit A3). Every ``**kwargs`` pass-through of
-nakit.eis now names the function called, the closest accepted name and all of them.
+nakit.eis now names the function called, the closest accepted name and all of them (in
+nakit.validation.pass_through's words, whose punctuation is not pinned here).
 """
 
 import numpy as np
@@ -26,10 +27,10 @@ def _spectrum():
 
 def test_impedance_py_names_are_mapped_to_nakit_names():
     ds = _spectrum()
-    with pytest.raises(ParameterError, match=r"^fit_circuit: unknown argument 'initial_guess'; did you mean "
-                                             r"'initial'\? \(it takes: .*\binitial\b.*\bweighting\b"):
+    with pytest.raises(ParameterError, match=r"^fit_circuit: unknown argument 'initial_guess'\W+did you mean "
+                                             r"'initial'\?.*it takes: .*\binitial\b.*\bweighting\b"):
         fit_circuit(ds, RC, initial_guess=[10, 100, 1e-6])
-    with pytest.raises(ParameterError, match=r"^fit_circuit: unknown argument 'constants'; did you mean 'fixed'\?"):
+    with pytest.raises(ParameterError, match=r"^fit_circuit: unknown argument 'constants'\W+did you mean 'fixed'\?"):
         fit_circuit(ds, RC, constants={"R0": 10.0})
     # the right names still reach the fit
     fit = quiet(fit_circuit, ds, RC, initial=[10, 100, 1e-6])
@@ -44,7 +45,7 @@ def test_impedance_py_names_are_mapped_to_nakit_names():
 ])
 def test_every_pass_through_names_the_function_called(call, key, near):
     name = call.__code__.co_names[0]
-    with pytest.raises(ParameterError, match=rf"^{name}: unknown argument '{key}'; did you mean '{near}'\?"):
+    with pytest.raises(ParameterError, match=rf"^{name}: unknown argument '{key}'\W+did you mean '{near}'\?"):
         call(_spectrum())
 
 
