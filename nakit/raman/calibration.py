@@ -28,7 +28,7 @@ from ..validation import as_float_array, pass_through
 from .fitting import Band, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
 from ..datamodel import Result, source_attrs
-from .readers import LASER_ASSUMED
+from .readers import LASER_ASSUMED, LASER_GIVEN
 
 SILICON_SHIFT = 520.7
 #: laser wavelengths closer than this (nm) are one laser line (a stated 532 and 532.1 nm are one laser)
@@ -39,18 +39,22 @@ MAKERS = {"horiba-labspec6-txt": "Horiba", "renishaw-wire-txt": "Renishaw", "ren
 
 @dataclass(frozen=True)
 class Setup:
-    """What a spectrum's file states of the setup it was measured on ("" or NaN: not stated)."""
+    """What a spectrum's file states of the setup it was measured on ("" or NaN: not stated); ``laser_given``:
+    the laser is the user's (read with ``laser_wavelength``), the file states none."""
 
     maker: str = ""
     model: str = ""
     laser_nm: float = float("nan")
+    laser_given: bool = False
 
     def describe(self) -> str:
-        """``"Horiba LabRAM HR Evol, 532 nm"``, ``"Renishaw (no model), no laser"``, ``"no instrument, 785 nm"``."""
+        """``"Horiba LabRAM HR Evol, 532 nm"``, ``"Renishaw (no model), no laser"``, ``"no instrument, 785 nm"``,
+        ``"Renishaw (no model), 633 nm given by the user (the file states none)"``."""
         instrument = (f"{self.maker} {self.model}" if self.maker and self.model else
                       f"{self.maker or self.model} (no {'model' if self.maker else 'maker'})" if self.maker or self.model
                       else "no instrument")
-        return f"{instrument}, " + (f"{self.laser_nm:g} nm" if np.isfinite(self.laser_nm) else "no laser")
+        laser = f"{self.laser_nm:g} nm" if np.isfinite(self.laser_nm) else "no laser"
+        return f"{instrument}, {laser}" + (" given by the user (the file states none)" if self.laser_given else "")
 
     @property
     def complete(self) -> bool:
@@ -73,13 +77,14 @@ def setup_of(spectrum) -> Setup:
     """The :class:`Setup` a spectrum's attrs state (a Dataset read by :mod:`nakit.raman.readers`).
 
     A laser wavelength the notebook assumed for a file that states none
-    (:func:`~nakit.raman.readers.with_default_laser`) is not stated; one the sample gives is.
+    (:func:`~nakit.raman.readers.with_default_laser`) is not stated; one the sample gives is, marked as
+    the user's (``laser_given``).
     """
     attrs = getattr(spectrum, "attrs", spectrum) or {}
     laser = attrs.get("instrument_laser_wavelength_nm")
     stated = laser is not None and not attrs.get(LASER_ASSUMED)
     return Setup(MAKERS.get(str(attrs.get("source_format", "")), ""), str(attrs.get("instrument_instrument", "") or "").strip(),
-                 float(laser) if stated else float("nan"))
+                 float(laser) if stated else float("nan"), stated and bool(attrs.get(LASER_GIVEN)))
 
 
 @dataclass(frozen=True)

@@ -825,6 +825,10 @@ def with_default_laser(ds: xr.Dataset, laser_wavelength: float | None) -> xr.Dat
     return ds.assign_attrs({"instrument_laser_wavelength_nm": float(laser_wavelength), LASER_ASSUMED: 1})
 
 
+#: attrs key saying the laser wavelength is the user's (``laser_wavelength``, a sample's key): the file states none
+LASER_GIVEN = "instrument_laser_wavelength_given"
+
+
 def _with_laser(ds: xr.Dataset, laser_wavelength: float | None) -> xr.Dataset:
     if laser_wavelength is None:
         return ds
@@ -832,6 +836,8 @@ def _with_laser(ds: xr.Dataset, laser_wavelength: float | None) -> xr.Dataset:
     if stated is not None and abs(float(stated) - float(laser_wavelength)) > 0.5:
         raise ParameterError(f"laser_wavelength={laser_wavelength} nm conflicts with the {stated} nm the file "
                              f"{ds.attrs.get('source_path')} states")
+    if stated is None:  # a flag that compares setups must not pass the user's word off as the file's
+        ds.attrs[LASER_GIVEN] = 1
     ds.attrs["instrument_laser_wavelength_nm"] = float(laser_wavelength)
     return ds
 
