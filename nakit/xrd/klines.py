@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..anodes import ANODES, KBETA, anode_at
+from ..errors import ParameterError
+from ..validation import as_float_array
 from ._inputs import require_peak_table
 from .profiles import ka2_position
 from .readers import Wavelength
@@ -31,6 +33,23 @@ MIN_PAIRS = 3
 #: the peak table's columns K-beta lines are told by; K-alpha2 lines by their widths too
 _KBETA_COLUMNS = ("two_theta", "area")
 _KA2_COLUMNS = (*_KBETA_COLUMNS, "fwhm")
+
+
+def _positions(values, function: str, name: str) -> np.ndarray:
+    """2theta positions (deg) from ``values``: numbers, or the table a phase identification offers
+    (``PhaseID.unexplained``: its ``two_theta_obs``) or a peak table (its ``two_theta``)."""
+    if isinstance(values, pd.DataFrame):
+        column = next((c for c in ("two_theta_obs", "two_theta") if c in values.columns), None)
+        if column is None:
+            raise ParameterError(f"{function}: {name}: 2theta positions (deg), or a table with a 'two_theta_obs' "
+                                 f"column (PhaseID.unexplained); got a DataFrame with columns "
+                                 f"{', '.join(map(repr, values.columns))}")
+        values = values[column]
+    try:
+        return as_float_array(values, name, min_size=0)
+    except ParameterError as exc:
+        raise ParameterError(f"{function}: {name}: 2theta positions (deg), e.g. "
+                             f"phase_id.unexplained['two_theta_obs'] ({exc})") from None
 
 
 def anode_of(wavelength) -> str | None:
@@ -98,8 +117,8 @@ def kbeta_pairs(peaks: pd.DataFrame, wavelength, tolerance: float = KBETA_TOLERA
     """Pairs ``(K-alpha reflection, its K-beta line)`` (deg 2theta) among fitted ``peaks``; []
     when the wavelength is no tube anode's.
 
-    ``among``: the 2theta positions to test as K-beta lines (e.g. the peaks no phase explains;
-    default all). A peak is a K-beta line when a peak at least 1/:data:`KBETA_AREA` times its
+    ``among``: the 2theta positions to test as K-beta lines (e.g. the peaks no phase explains,
+    ``PhaseID.unexplained`` or its ``two_theta_obs``; default all). A peak is a K-beta line when a peak at least 1/:data:`KBETA_AREA` times its
     area lies within ``tolerance`` deg of where its K-alpha1 reflection would be.
 
     Notes
@@ -113,7 +132,7 @@ def kbeta_pairs(peaks: pd.DataFrame, wavelength, tolerance: float = KBETA_TOLERA
         return []
     a1 = ANODES[name][0]
     c, area = (peaks[k].to_numpy(dtype=float) for k in ("two_theta", "area"))
-    tested = c if among is None else np.asarray(among, dtype=float)
+    tested = c if among is None else _positions(among, "kbeta_pairs", "among")
     parents = ka2_position(tested, KBETA[name], a1)  # the K-alpha1 position of each as a K-beta line
     pairs = []
     for t, parent in zip(tested, parents):
@@ -128,12 +147,16 @@ def kbeta_note(peaks: pd.DataFrame, wavelength, unexplained, tolerance: float = 
                scan_start: float | None = None) -> str:
     """Words for a report when some of the ``unexplained`` peak positions are K-beta lines ("" otherwise).
 
+    ``unexplained``: 2theta positions (deg), or the table :attr:`~nakit.xrd.phase_id.PhaseID.unexplained`
+    (its ``two_theta_obs``).
+
     Only when the strongest reflection's own K-beta line (the strongest K-beta line) is among the
     peaks, where it falls inside the scan (from ``scan_start`` deg, default the first peak):
     without it, a weak peak near another's K-beta place is a coincidence of a crowded pattern,
     not the tube's K-beta.
     """
     require_peak_table(peaks, "kbeta_note", _KBETA_COLUMNS)
+    unexplained = _positions(unexplained, "kbeta_note", "unexplained")
     pairs = kbeta_pairs(peaks, wavelength, tolerance, among=unexplained)
     if not pairs:
         return ""
