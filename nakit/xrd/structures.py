@@ -64,6 +64,28 @@ class Crystal:
 
         return gemmi.find_spacegroup_by_name(self.spacegroup).number
 
+    def _summary(self) -> list[tuple[str, str]]:
+        """What a reader needs to know the structure by: (label, value) rows for the reprs."""
+        a, b, c, al, be, ga = self.cell
+        counts: dict[str, float] = {}
+        for element, occupancy in zip(self.elements, self.occupancy):
+            counts[element] = counts.get(element, 0.0) + float(occupancy)
+        contents = " ".join(f"{e}{n:g}" for e, n in sorted(counts.items()))
+        return [("space group", f"{self.spacegroup} ({self.system})"),
+                ("cell", f"a={a:.6g} b={b:.6g} c={c:.6g} angstrom, alpha={al:g} beta={be:g} gamma={ga:g} deg"),
+                ("atoms", f"{len(self.elements)} in the cell ({contents})"),
+                ("source", Path(self.source).name if self.source else "not stated")]
+
+    def __repr__(self) -> str:
+        # the dataclass's own repr printed every rotation matrix: 3,656 characters for Cu3Au
+        return f"Crystal({self.name!r}; " + "; ".join(f"{k} {v}" for k, v in self._summary()) + ")"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self._summary())
+        return f"<div><b>Crystal {html.escape(self.name)}</b><table>{rows}</table></div>"
+
     @property
     def volume(self) -> float:
         """Unit-cell volume (angstrom^3)."""
