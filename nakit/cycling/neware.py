@@ -36,8 +36,8 @@ from ..datamodel import file_provenance
 from ..errors import FileFormatError, existing_file, require
 from ..textio import check_last_row, check_row_widths, read_text_lines
 from .cell import mass_mg
-from .readers import (NEWARE, _columns, _implied_unit, _sheet_rows, _sheet_table, _stack_sheets, _workbook,
-                      check_table_cycles, check_zip_container, cycle_sheet_columns, find_columns,
+from .readers import (CYCLE_REQUIRED, NEWARE, _columns, _implied_unit, _sheet_rows, _sheet_table, _stack_sheets,
+                      _workbook, check_table_cycles, check_zip_container, cycle_sheet_columns, cycle_table, find_columns,
                       refuse_cycle_out_of_sequence, require_finite, scale_factor, to_numbers)
 from .record import RowNumbers, attach_cycler_table, make_record
 
@@ -63,19 +63,6 @@ CYCLE = {
 }
 CYCLE_UNITS = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
                "charge_energy": "mWh", "discharge_energy": "mWh", "retention": "%"}
-
-
-#: the columns a cycler's per-cycle table must have
-CYCLE_REQUIRED = ("cycle", "charge_capacity", "discharge_capacity")
-
-
-def _cycle_table(cols: Mapping[str, np.ndarray] | None) -> xr.Dataset | None:
-    """The cycler's per-cycle table from its :data:`CYCLE` columns as read (None: the file has none), in
-    nakit's names and units (mAh, mWh, %)."""
-    if cols is None:
-        return None
-    return xr.Dataset({k: ("cycle", v, {"units": CYCLE_UNITS[k]}) for k, v in cols.items() if k != "cycle"},
-                      coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
 
 
 def rebuild_test_time(step: np.ndarray, step_time: np.ndarray,
@@ -175,8 +162,7 @@ def read_neware_xls(path: str | os.PathLike, *, units: Mapping[str, str] | None 
         durations = dict(zip(st["step"].astype(int).tolist(), st["duration"].tolist()))
     cols["time"] = rebuild_test_time(cols["step"], cols["step_time"], durations)
     cycle_sheet = next((s for s in names if s.lower().startswith("cycle")), None)
-    table = _cycle_table(None if cycle_sheet is None else cycle_sheet_columns(wb, cycle_sheet, path, CYCLE,
-                                                                              required=CYCLE_REQUIRED))
+    table = cycle_table(cycle_sheet_columns(wb, cycle_sheet, path, CYCLE), CYCLE_UNITS)
     return _record(cols, path, "Neware BTSDA xls", table, f"Neware BTSDA {cycle_sheet} sheet", rows=rows,
                    record_sheets=",".join(detail), test_time="rebuilt from step durations (Statis Endure Time)"
                    if durations else "rebuilt from each step's last record", **_btsda_info(wb))
@@ -195,8 +181,7 @@ def read_neware_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None
         raise FileFormatError(path, f"no record sheet; sheets are {names}")
     cols, rows = _stack_sheets(wb, records, NEWARE, path, units)
     cycle_sheet = next((s for s in names if s.lower() == "cycle"), None)
-    table = _cycle_table(None if cycle_sheet is None else cycle_sheet_columns(wb, cycle_sheet, path, CYCLE,
-                                                                              required=CYCLE_REQUIRED))
+    table = cycle_table(cycle_sheet_columns(wb, cycle_sheet, path, CYCLE), CYCLE_UNITS)
     info = _bts8_test_info(wb)
     mass = mass_mg(info.get("active_material", ""))
     if mass is not None:  # as LAND's, for nakit.cycling.sample_recipe (which refuses a placeholder such as 1 mg)
@@ -284,7 +269,7 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
             numbering="Neware numbers its cycle rows one by one, each before the cycle's step and record rows",
             appended_from=int(np.searchsorted(cycle_lines, rec_lines[-1])),
             appended="It follows the last record row: a summary or total row appended to the file")
-        table = _cycle_table(cycle_cols)
+        table = cycle_table(cycle_cols, CYCLE_UNITS)
     return _record(cols, p, "Neware regular csv", table, "Neware regular export cycle rows", rows=record_lines)
 
 

@@ -86,6 +86,10 @@ LAND_CYCLE = {
     "retention": ("retentiond", "放电容量保持率", "容量保持率"),
     "specific_discharge_capacity": ("specapd", "放电比容量"),
 }
+#: the units of a LAND Cycle-Tab's columns, as read
+LAND_CYCLE_UNITS = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
+                    "charge_energy": "mWh", "discharge_energy": "mWh", "median_charge_voltage": "V",
+                    "median_discharge_voltage": "V", "retention": "%", "specific_discharge_capacity": "mAh/g"}
 NEWARE = {
     "time": ("cumulativetime", "totaltime", "总时间"),
     "step_time": ("time", "steptime", "相对时间"),
@@ -492,18 +496,31 @@ CYCLE_SHEET_NUMBERING = "a cycler numbers the rows of its per-cycle table one by
 CYCLE_SHEET_APPENDED = "It is the table's last row: a summary or total row appended to the sheet"
 
 
-def cycle_sheet_columns(wb, name: str, path, roles: Mapping[str, Sequence[str]],
-                        required: Sequence[str]) -> dict[str, np.ndarray] | None:
+#: the columns a cycler's per-cycle table must have
+CYCLE_REQUIRED = ("cycle", "charge_capacity", "discharge_capacity")
+
+
+def cycle_sheet_columns(wb, name: str | None, path, roles: Mapping[str, Sequence[str]],
+                        required: Sequence[str] = CYCLE_REQUIRED) -> dict[str, np.ndarray] | None:
     """The ``roles`` columns of a cycler's per-cycle sheet (LAND's Cycle-Tab, Neware's cycle sheets),
     a row whose cycle does not follow the one above by one refused (:func:`refuse_cycle_out_of_sequence`);
-    None for a sheet without data rows."""
-    got = _sheet_columns(wb, name, path, roles, required=required)
+    None for no such sheet (``name`` None) or a sheet without data rows."""
+    got = None if name is None else _sheet_columns(wb, name, path, roles, required=required)
     if got is None:
         return None
     cols, places, headings = got
     refuse_cycle_out_of_sequence(cols["cycle"], places, path, headings["cycle"], numbering=CYCLE_SHEET_NUMBERING,
                                  appended_from=cols["cycle"].size - 1, appended=CYCLE_SHEET_APPENDED)
     return cols
+
+
+def cycle_table(cols: Mapping[str, np.ndarray] | None, units: Mapping[str, str]) -> xr.Dataset | None:
+    """The cycler's per-cycle table (LAND's Cycle-Tab, Neware's cycle sheet or cycle rows) from its
+    columns as read, in nakit's names and ``units`` by name (None: the file has none)."""
+    if cols is None:
+        return None
+    return xr.Dataset({k: ("cycle", v, {"units": units[k]}) for k, v in cols.items() if k != "cycle"},
+                      coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
 
 
 def _stack_sheets(wb, names: Sequence[str], roles: Mapping[str, Sequence[str]], path,
@@ -549,7 +566,7 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
         raise FileFormatError(path, f"no Record-Tab sheet; sheets are {wb.sheet_names}")
     cols, rows = _stack_sheets(wb, sheets, LAND_RECORD, path, units)
     cycle_sheet = _cycle_sheet(wb)
-    cycle_cols = _land_cycle_columns(wb, cycle_sheet, path)  # once: for the mass and for the table
+    cycle_cols = cycle_sheet_columns(wb, cycle_sheet, path, LAND_CYCLE)  # once: for the mass and the table
     mass, mass_source = _land_mass(cycle_cols, cycle_sheet)
     rec = make_record(cols["time"], cols["voltage"], cols["current"], cycle=cols.get("cycle"),
                       step=cols.get("step"), step_time=cols.get("step_time"),
@@ -557,7 +574,7 @@ def read_land(path: str | os.PathLike, *, units: Mapping[str, str] | None = None
                       counter_mode="halfcycle", path=path, row_offset=rows,
                       attrs=file_provenance(path, "LAND xlsx", cycler="LAND", record_sheets=",".join(sheets),
                                             active_mass_mg=mass, active_mass_source=mass_source))
-    table = _land_cycle_table(cycle_cols)
+    table = cycle_table(cycle_cols, LAND_CYCLE_UNITS)
     if table is not None:
         attach_cycler_table(rec, table, "LAND Cycle-Tab")
         check_table_cycles(rec, table, path, ",".join(sheets), cycle_sheet)
@@ -624,29 +641,11 @@ def read_land_cycle_table(path: str | os.PathLike) -> xr.Dataset:
     capacity over the first's; its retention is relative to the third cycle.
     """
     wb = _workbook(path)
-    table = _land_cycle_table(_land_cycle_columns(wb, _cycle_sheet(wb), path))
+    table = cycle_table(cycle_sheet_columns(wb, _cycle_sheet(wb), path, LAND_CYCLE), LAND_CYCLE_UNITS)
     if table is None:
         raise FileFormatError(path, f"no Cycle-Tab sheet with data; sheets are {wb.sheet_names}")
     table.attrs.update(file_provenance(path, "LAND xlsx Cycle-Tab", cycler="LAND"))
     return table
-
-
-def _land_cycle_columns(wb, sheet: str | None, path) -> dict[str, np.ndarray] | None:
-    """The :data:`LAND_CYCLE` columns of the Cycle-Tab ``sheet`` (None: no such sheet, or no data rows in it)."""
-    if sheet is None:
-        return None
-    return cycle_sheet_columns(wb, sheet, path, LAND_CYCLE, required=("cycle", "charge_capacity", "discharge_capacity"))
-
-
-def _land_cycle_table(cols: Mapping[str, np.ndarray] | None) -> xr.Dataset | None:
-    """The cycler's per-cycle table from its Cycle-Tab's columns (None: it has none)."""
-    if cols is None:
-        return None
-    units = {"charge_capacity": "mAh", "discharge_capacity": "mAh", "coulombic_efficiency": "%",
-             "charge_energy": "mWh", "discharge_energy": "mWh", "median_charge_voltage": "V",
-             "median_discharge_voltage": "V", "retention": "%", "specific_discharge_capacity": "mAh/g"}
-    return xr.Dataset({k: ("cycle", v, {"units": units[k]}) for k, v in cols.items() if k != "cycle"},
-                      coords={"cycle": ("cycle", cols["cycle"].astype(np.int32), {"units": "1"})})
 
 
 def read_arbin_xlsx(path: str | os.PathLike, *, units: Mapping[str, str] | None = None) -> xr.Dataset:
