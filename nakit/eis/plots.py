@@ -23,6 +23,8 @@ from typing import Collection, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from .. import plotting
+
 #: SI prefixes of the engineering units, by power of 1000
 PREFIXES = {-2: "µ", -1: "m", 0: "", 1: "k", 2: "M", 3: "G"}
 #: marks a flagged fit in a legend, as elsewhere in nakit's reports
@@ -372,7 +374,7 @@ def bode(ax_modulus, ax_phase, spectra: Mapping[str, object], *, colours=None, f
     for ax in (ax_modulus, ax_phase):
         ax.set_xscale("log")
     ax_modulus.set_yscale("log")
-    plain_within_decade(ax_modulus.yaxis)
+    plotting.readable_log_axis(ax_modulus.yaxis)  # 225 ... 227 ohm, not 2.25×10² ...
     ax_modulus.set_ylabel(f"|Z| / {scale.unit}")
     ax_phase.set_ylabel("−θ / °")
     ax_phase.set_xlabel("f / Hz")
@@ -388,35 +390,6 @@ def _all_inside(spectra: Mapping[str, object], xlim, ylim) -> bool:
         if not np.all((x[keep] >= xlim[0]) & (x[keep] <= xlim[1]) & (y[keep] >= ylim[0]) & (y[keep] <= ylim[1])):
             return False
     return True
-
-
-def plain_within_decade(axis) -> None:
-    """Label the ticks of log ``axis`` with plain numbers (``222``, ``225``) while it spans less than a
-    decade, with its own formatters' labels (``10²``, ``2×10¹``) otherwise.
-
-    Within a decade matplotlib labels a log axis' minor ticks, each written as a power:
-    ``2.22×10²``, ``2.23×10²``, ..., eight powers of ten to read a 7-ohm range.
-    """
-    from matplotlib import ticker
-
-    class PlainWithinDecade(ticker.Formatter):
-        def __init__(self, own):
-            self.own = own
-
-        def set_locs(self, locs):
-            self.own.set_locs(locs)
-            self.locs = locs
-
-        def __call__(self, x, pos=None):
-            low, high = sorted(axis.get_view_interval())
-            if low > 0 and high / low < 10:
-                text = f"{x:.6g}"
-                if "e" not in text:
-                    return text if self.own(x, pos) else ""  # the ticks labelled stay the axis' choice
-            return self.own(x, pos)
-
-    axis.set_major_formatter(PlainWithinDecade(axis.get_major_formatter()))
-    axis.set_minor_formatter(PlainWithinDecade(axis.get_minor_formatter()))
 
 
 def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Mapping[str, Sequence[float]], *,
