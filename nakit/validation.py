@@ -82,9 +82,11 @@ def in_range(value: float, name: str, lo: float | None = None, hi: float | None 
 
 #: Other tools' names for nakit's arguments, so a refusal can point a user of those tools to nakit's
 #: (impedance.py's ``initial_guess``, pyGAPS's ``p_limits``, scipy's ``prominence``...).
-PEER_NAMES = {"initial_guess": "initial", "constants": "fixed", "p_limits": "p_range", "limits": "p_range",
-              "pressure_range": "p_range", "branch_name": "branch", "psd_model": "method", "laser": "laser_wavelength",
-              "excitation": "laser_wavelength", "snr": "min_snr", "threshold": "min_snr", "wl": "wavelength"}
+PEER_NAMES = {"initial_guess": "initial", "constants": "fixed", "weight_by_modulus": "weighting", "global_opt": "n_starts",
+              "lambda_value": "lam", "p_limits": "p_range", "limits": "p_range", "pressure_range": "p_range",
+              "branch_name": "branch", "psd_model": "method", "laser": "laser_wavelength", "excitation": "laser_wavelength",
+              "snr": "min_snr", "threshold": "min_snr", "wl": "wavelength", "lambda_": "wavelength", "tol": "tolerance",
+              "phases": "candidates", "range": "two_theta_range"}
 
 
 def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *, also: Sequence[str] = ()) -> None:

@@ -70,3 +70,13 @@ def test_a_target_taking_any_keyword_is_not_checked():
     pass_through("caller", anything, {"whatever": 1})  # no refusal: the target decides
     with pytest.raises(ParameterError, match=r"^caller: unknown argument 'initial_guess' \(did you mean 'initial'\?\)"):
         pass_through("caller", lambda z, initial=None, fixed=None: z, {"initial_guess": [1.0]})
+
+
+@pytest.mark.parametrize(("peer", "ours"), [("weight_by_modulus", "weighting"), ("global_opt", "n_starts"),
+                                            ("tol", "tolerance"), ("phases", "candidates")])
+def test_other_tools_names_point_to_nakits(peer, ours):
+    def target(data, weighting=None, n_starts=1, tolerance=0.1, candidates=()):
+        return data
+
+    with pytest.raises(ParameterError, match=rf"^f: unknown argument '{peer}' \(did you mean '{ours}'\?\)"):
+        pass_through("f", target, {peer: 1})
