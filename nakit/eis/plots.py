@@ -418,7 +418,9 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
     Returns
     -------
     (fig, rows)
-        ``rows``: one dict per sample with the axes ``"nyquist"``, ``"modulus"``, ``"phase"``.
+        ``rows``: one dict per sample with the axes ``"nyquist"``, ``"modulus"``, ``"phase"``, and
+        ``"whole"``: True where the Nyquist panel frames the whole spectra (no capacitive spike), so a
+        caption can say which panels show arcs with spikes leaving them.
     """
     import matplotlib.pyplot as plt
 
@@ -446,7 +448,7 @@ def blocking_figure(panels: Mapping[str, Mapping[str, object]], resistances: Map
         bode(ax_m, ax_p, spectra, colours=drawn, fits=fits, flagged=marked)
         ax_m.set_title(f"{title}: whole spectra")
         ax_m.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0.0)
-        rows.append({"nyquist": ax_n, "modulus": ax_m, "phase": ax_p})
+        rows.append({"nyquist": ax_n, "modulus": ax_m, "phase": ax_p, "whole": whole})
     return fig, rows
 
 
