@@ -67,3 +67,16 @@ def test_a_missing_input_file_parameter_is_refused_at_start(tmp_path, monkeypatc
     (tmp_path / "my_kernel.csv").write_text("")
     report.start("02_bet_bjh", "out", {"samples": samples, "dft_kernel": "my_kernel.csv"}, claims_file=None)
     report.start("02_bet_bjh", "out2", {"samples": samples, "dft_kernel": "n2-77k-carbon-slit"}, claims_file=None)
+
+
+@pytest.mark.parametrize("notebook", ["05_eis_fitting", "03_raman_assignment"])
+def test_check_samples_in_the_other_notebooks(tmp_path, monkeypatch, notebook):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match=rf"^{notebook}: .*entry 1: expected a mapping of keys to values"):
+        report.check_samples(notebook, ["cell.mpt"])
+    with pytest.raises(ParameterError, match=rf"^{notebook}: .*unknown key\(s\) 'fiel' \(did you mean 'file'\?\)"):
+        report.check_samples(notebook, [{"label": "x", "fiel": "cell.mpt"}])
+    source = "\n".join(c for c in __import__("json").load(open(notebooks_dir() / f"{notebook}.ipynb"))["cells"]
+                       for c in ["".join(c["source"])])
+    # called before the first cell that reads an entry's keys
+    assert source.index(f'report.check_samples("{notebook}", samples)') < source.index('s["label"]')
