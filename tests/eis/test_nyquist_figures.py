@@ -216,7 +216,7 @@ def test_flagged_fits_are_dashed_and_named_in_the_legend():
         plt.close(fig)
     fig, rows = plots.blocking_figure({"p": spectra}, {"p": [300.0]}, flagged={"p": {"cycle 1"}})
     try:
-        for ax in rows[0].values():
+        for ax in (rows[0][panel] for panel in ("nyquist", "modulus", "phase")):
             curves = [line for line in ax.lines if line.get_linestyle() != "None"]
             assert [c.get_linestyle() for c in curves] == ["--", "-", "-", "-"]
     finally:
