@@ -89,7 +89,8 @@ PEER_NAMES = {"initial_guess": "initial", "constants": "fixed", "weight_by_modul
               "phases": "candidates", "range": "two_theta_range"}
 
 
-def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *, also: Sequence[str] = ()) -> None:
+def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *, also: Sequence[str] = (),
+                 given: Mapping[str, str] | None = None) -> None:
     """Refuse keyword arguments that ``caller`` would pass on to ``target`` but ``target`` does not take.
 
     A labelled function (``area_bet``) passes its extra keywords on to its plain-array twin
@@ -107,20 +108,29 @@ def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *,
         The keywords given.
     also
         Names ``caller`` takes itself besides those, listed in the message.
+    given
+        Settings of ``target`` that ``caller`` fills itself from its input, each with where it
+        comes from (``{"fwhm_sigma": "the peak table's fwhm_sigma column"}``). Given again by
+        the user they were Python's "got multiple values for keyword argument" naming the twin;
+        they are refused saying where the value comes from, and left out of the accepted names.
 
     Raises
     ------
     ParameterError
         Naming ``caller``, the unknown argument, the closest accepted name (or the nakit name of
-        another tool's argument, :data:`PEER_NAMES`) and every accepted name.
+        another tool's argument, :data:`PEER_NAMES`) and every accepted name; or an argument
+        ``caller`` fills itself and where it takes it from.
     """
+    given = given or {}
     names = _keywords(target)
     for key in kwargs:
+        if key in given:
+            raise ParameterError(f"{caller}: argument {key!r} is not set by hand: {caller} takes it from {given[key]}")
         if names is None or key in names:
             continue
         from .params import closest  # (only to word a refusal)
 
-        accepted = sorted({*names, *also})
+        accepted = sorted({*names, *also} - set(given))
         hint = closest(key, accepted, {peer: ours for peer, ours in PEER_NAMES.items() if ours in accepted})
         raise ParameterError(f"{caller}: unknown argument {key!r}{hint}; it takes: {', '.join(accepted)}")
 

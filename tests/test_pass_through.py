@@ -18,6 +18,9 @@ from nakit.sorption import make_isotherm, psd_bjh
 from nakit.sorption.bet import area_bet, bet_auto_raw
 from nakit.sorption.bjh import psd_bjh_raw
 from nakit.validation import pass_through
+from nakit.xrd.phase_id import identify_phases
+from nakit.xrd.refine import refine_cell
+from nakit.xrd.size import scherrer, williamson_hall
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +83,37 @@ def test_other_tools_names_point_to_nakits(peer, ours):
 
     with pytest.raises(ParameterError, match=rf"^f: unknown argument '{peer}' \(did you mean '{ours}'\?\)"):
         pass_through("f", target, {peer: 1})
+
+
+def _peaks():
+    import pandas as pd
+
+    # three cubic lines (a = 4 A, Cu K-alpha1) with widths and their uncertainties, as fit_peaks gives
+    return pd.DataFrame({"two_theta": [22.21, 31.61, 38.98], "fwhm": [0.12, 0.13, 0.14], "eta": [0.5, 0.5, 0.5],
+                         "fwhm_sigma": [0.01, 0.01, 0.01], "eta_sigma": [0.05, 0.05, 0.05],
+                         "area": [100.0, 80.0, 60.0]})
+
+
+@pytest.mark.parametrize(("call", "key", "where"), [
+    (lambda pk: williamson_hall(pk, 0.15406, fwhm_sigma=[0.1] * 3),
+     "fwhm_sigma", "the peak table's fwhm_sigma column"),
+    (lambda pk: scherrer(pk, 0.15406, eta_sigma=[0.1] * 3),
+     "eta_sigma", "the peak table's eta_sigma column"),
+    (lambda pk: identify_phases(pk, 0.15406, fwhm_obs=[0.1] * 3),
+     "fwhm_obs", "the peak table's fwhm column"),
+    (lambda pk: refine_cell(pk.assign(phase="x", two_theta_obs=pk["two_theta"], two_theta_calc=pk["two_theta"]),
+                            "x", 0.15406, a0=4.1), "a0", r"the candidate's structure \(crystal=, or the phase's reference\)"),
+])
+def test_an_argument_the_caller_fills_from_its_input_is_refused_saying_where_it_comes_from(call, key, where):
+    # was Python's "williamson_hall_raw() got multiple values for keyword argument 'fwhm_sigma'"
+    with pytest.raises(ParameterError, match=rf"argument '{key}' is not set by hand: \w+ takes it from {where}$"):
+        call(_peaks())
+
+
+def test_a_filled_argument_is_not_listed_as_accepted():
+    def target(data, sigma=None, tolerance=0.1):
+        return data
+
+    with pytest.raises(ParameterError) as exc:
+        pass_through("f", target, {"tol": 1}, given={"sigma": "the table"})
+    assert str(exc.value).endswith("it takes: tolerance")

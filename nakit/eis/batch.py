@@ -342,9 +342,8 @@ def fit_spectra(spectra, circuit: str | Circuit, initial, *, labels=None, **kwar
     """
     from .readers import impedance_of
 
-    if "files" in kwargs:  # (fit_circuit_batch takes it; here the spectra say where they came from)
-        raise ParameterError("fit_spectra: files: not an argument here; each spectrum's source_path is its file")
-    pass_through("fit_spectra", fit_circuit_batch, kwargs, also=("labels",))
+    pass_through("fit_spectra", fit_circuit_batch, kwargs, also=("labels",),
+                 given={"files": "each spectrum's source_path attribute"})
     spectra = list(spectra)
     if not spectra:
         raise ParameterError("no spectra given")

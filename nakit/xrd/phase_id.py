@@ -814,7 +814,8 @@ def identify_phases(peaks: pd.DataFrame, wavelength, candidates=DEFAULT_CANDIDAT
         For a keyword :func:`identify_phases_raw` does not take (naming the closest it does),
         or ``candidates`` given as one name (a str) rather than a list.
     """
-    pass_through("identify_phases", identify_phases_raw, kw)
+    pass_through("identify_phases", identify_phases_raw, kw,
+                 given={"intensity_obs": "the peak table's area column", "fwhm_obs": "the peak table's fwhm column"})
     res = _identified(peaks, wavelength, candidates, **kw)
     if res.doubts:
         warnings.warn(f"{source_name(peaks, 'the peak table')}: phases identified ({', '.join(res.present)}) flagged: "

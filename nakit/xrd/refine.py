@@ -309,7 +309,9 @@ def refine_cell(assignments: pd.DataFrame, phase: str, wavelength, system: str |
     """
     require_peak_table(assignments, "refine_cell", ("phase", "two_theta_obs", "two_theta_calc"),
                        kind="assignment table", made_by="nakit.xrd.identify_phases(peaks, wavelength).assignments")
-    pass_through("refine_cell", refine_cell_raw, kw, also=("system", "sticks", "crystal"))
+    cell = "the candidate's structure (crystal=, or the phase's reference)"
+    pass_through("refine_cell", refine_cell_raw, kw, also=("system", "sticks", "crystal"),
+                 given={"a0": cell, "b0": cell, "c0": cell, "sigma": "the assignment table's two_theta_sigma column"})
     Wavelength.checked(wavelength)  # (warned here; refine_cell_raw flags it)
     rows = assignments[assignments["phase"] == phase]
     if rows.empty:

@@ -320,6 +320,10 @@ def williamson_hall_raw(two_theta, fwhm, eta, wavelength, instrument: Instrument
     return WilliamsonHall(float(size), float(size_s), strain, strain_s, tab, k, tuple(flags))
 
 
+#: the width uncertainties the labelled functions take from the peak table, not from the user
+_FROM_TABLE = {"fwhm_sigma": "the peak table's fwhm_sigma column", "eta_sigma": "the peak table's eta_sigma column"}
+
+
 def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = None, **kw) -> pd.DataFrame:
     """:func:`scherrer_raw` on a peak table from :func:`nakit.xrd.peaks.fit_peaks`.
 
@@ -327,7 +331,7 @@ def scherrer(peaks: pd.DataFrame, wavelength, instrument: Instrument | None = No
     bounds, flagged ``no_instrument_correction`` (see :func:`scherrer_raw`).
     """
     require_peak_table(peaks, "scherrer", _WIDTHS)
-    pass_through("scherrer", scherrer_raw, kw, also=("instrument",))
+    pass_through("scherrer", scherrer_raw, kw, also=("instrument",), given=_FROM_TABLE)
     table = scherrer_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                          fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
     table.attrs.update(source_attrs(peaks))  # the scan's provenance, as the peak table's
@@ -343,7 +347,7 @@ def williamson_hall(peaks: pd.DataFrame, wavelength, instrument: Instrument | No
     points at the widths, not at the crystallites.
     """
     require_peak_table(peaks, "williamson_hall", _WIDTHS)
-    pass_through("williamson_hall", williamson_hall_raw, kw, also=("instrument",))
+    pass_through("williamson_hall", williamson_hall_raw, kw, also=("instrument",), given=_FROM_TABLE)
     result = williamson_hall_raw(peaks["two_theta"], peaks["fwhm"], peaks["eta"], wavelength, instrument,
                                  fwhm_sigma=peaks.get("fwhm_sigma"), eta_sigma=peaks.get("eta_sigma"), **kw)
     result.source = source_attrs(peaks)

@@ -51,5 +51,6 @@ def test_every_pass_through_names_the_function_called(call, key, near):
 
 def test_fit_spectra_refuses_files_in_its_own_words():
     ds = _spectrum()
-    with pytest.raises(ParameterError, match=r"^fit_spectra: files: not an argument here"):
+    with pytest.raises(ParameterError, match=r"^fit_spectra: argument 'files' is not set by hand: fit_spectra "
+                                             r"takes it from each spectrum's source_path attribute$"):
         fit_spectra([ds, ds], RC, [10, 100, 1e-6], files=["a", "b"])
