@@ -73,6 +73,7 @@ and its cycle 1 has CE 1465 %, which the cycler's own table also prints).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -81,7 +82,7 @@ import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
 from ..validation import as_float_array, same_length
-from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe
+from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe, file_mass_disagreement
 from .cv import constant_voltage_holds, describe_holds
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record, require_record
 from ..datamodel import source_attrs, source_file
@@ -447,7 +448,9 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         ``mass_doubtful_reason`` (a specific capacity no material reaches, or far under any
         electrode's: :meth:`CellRecipe.mass_doubt`; "" when none),
         ``active_mass_differs_from_file`` (the cell's given mass and the file's, where they differ:
-        :func:`~nakit.cycling.cell.file_mass_disagreement`; flag ``mass_differs_from_file``),
+        :func:`~nakit.cycling.cell.file_mass_disagreement`; flag ``mass_differs_from_file`` and a
+        :class:`~nakit.errors.NakitWarning`, whether the cell came from
+        :func:`~nakit.cycling.cell.sample_recipe` or as a bare mass; the given mass is used),
         ``above_theoretical_reason`` (which capacities exceed the theoretical one, "" when
         none; not said, though the cycles are marked, when the mass is already impossible),
         ``voltage_doubt`` (voltages
@@ -469,6 +472,13 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     """
     require_record(record, "summarise")
     cell = as_recipe(cell)
+    if cell is not None and not cell.mass_differs:
+        # a bare mass or a recipe not made by sample_recipe (which warns and sets mass_differs itself)
+        # was divided by silently even where the file states another: the LAND peer file's 0.81 mg
+        differs = file_mass_disagreement(cell.active_mass_mg, record)
+        if differs:
+            warnings.warn(NakitWarning(differs), stacklevel=2)
+            cell = dataclasses.replace(cell, mass_differs=differs)
     if source not in ("auto", "integrated", "cycler"):
         raise ParameterError(f"source must be 'auto', 'integrated' or 'cycler', got {source!r}")
     if source == "cycler" and "capacity_cycler" not in record:
