@@ -49,7 +49,7 @@ def _transforms(c: Circuit, names: list[str]):
     return to_p, to_u, dp_du
 
 
-def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, fixed=None,
+def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial=None, *, fixed=None,
                       weighting: str = "modulus", labels=None, files=None, max_iter: int = 500,
                       ftol: float = 1e-12, xtol: float = 1e-10) -> xr.Dataset:
     r"""Fit ``circuit`` to ``S`` spectra measured at the same frequencies.
@@ -61,8 +61,11 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     impedance
         Complex array ``(S, N)``.
     initial
-        Starting values: a mapping or a sequence in the circuit's (free) parameter order,
-        used for every spectrum, or an array ``(S, P)`` with one row per spectrum.
+        Starting values: a sequence in the circuit's (free) parameter order, used for every
+        spectrum, or an array ``(S, P)`` with one row per spectrum; or a mapping of some or all
+        parameter names to values. By default (None), and for the names a mapping leaves out,
+        each spectrum's own rough start from its data (:meth:`~nakit.eis.circuits.Circuit.guess`),
+        as :func:`~nakit.eis.fitting.fit_circuit_raw` starts a single fit.
     fixed
         Mapping of parameter names to values held constant for all spectra.
     weighting
@@ -136,7 +139,8 @@ def fit_circuit_batch(frequency, impedance, circuit: str | Circuit, initial, *, 
     S, N, P = z.shape[0], f.size, len(names)
     if P >= 2 * N:
         raise ParameterError(f"circuit {c.text!r} has {P} free parameters but only {N} frequencies")
-    p0 = _initial_array(initial, names, c.param_names, S)
+    p0 = _initial_array(initial, names, c.param_names, S,
+                        lambda: [c.guess(f, z[i]) for i in range(S)])
     to_p, to_u, dp_du = _transforms(c, names)
     w = weights(z, weighting)
     w_re, w_im = np.real(w), (np.imag(w) if np.iscomplexobj(w) else w)
@@ -276,13 +280,14 @@ def _flags(fits: list[CircuitFit], names_of) -> tuple[np.ndarray, np.ndarray]:
             np.array(["; ".join(words) for words in details], dtype=object))
 
 
-def _initial_array(initial, names, all_names, S) -> np.ndarray:
-    if isinstance(initial, dict):
-        missing = [n for n in names if n not in initial]
-        if missing:
-            raise ParameterError(f"initial: missing value(s) for {missing}")
-        row = [float(initial[n]) for n in names]
-        return np.tile(row, (S, 1))
+def _initial_array(initial, names, all_names, S, guesses) -> np.ndarray:
+    """The ``(S, P)`` starts of the free parameters ``names``; ``guesses()`` gives each spectrum's
+    own rough start (a mapping per spectrum), asked for only when ``initial`` leaves names out."""
+    if initial is None or isinstance(initial, dict):
+        given = {n: float(v) for n, v in (initial or {}).items()}
+        if all(n in given for n in names):
+            return np.tile([given[n] for n in names], (S, 1))
+        return np.array([[given.get(n, start[n]) for n in names] for start in guesses()])
     arr = np.asarray(initial, dtype=float)
     if arr.ndim == 1:
         if arr.size == len(all_names) and len(all_names) != len(names):
@@ -331,12 +336,14 @@ def _uncertainties(J_u, dpdu, cost, dof) -> tuple[np.ndarray, np.ndarray, np.nda
     return sigma, corr, determined
 
 
-def fit_spectra(spectra, circuit: str | Circuit, initial, *, labels=None, **kwargs) -> xr.Dataset:
+def fit_spectra(spectra, circuit: str | Circuit, initial=None, *, labels=None, **kwargs) -> xr.Dataset:
     """:func:`fit_circuit_batch` on a list of spectrum Datasets measured at the same frequencies.
 
     ``labels`` tell the spectra apart (see :func:`fit_circuit_batch`); by default each one's scalar
     coordinates, when it has any (``loop`` from :func:`nakit.eis.iter_loops`, a ``temperature``
-    assigned to it). The files they were read from are the ``source`` coordinate. Raises
+    assigned to it). The files they were read from are the ``source`` coordinate. Without
+    ``initial`` each spectrum starts from its own rough guess, as :func:`~nakit.eis.fit_circuit`
+    does. Raises
     :class:`~nakit.errors.ParameterError` when the frequency grids differ (fit those groups
     separately).
     """
