@@ -4,7 +4,9 @@ The fallback when no reference structure explains a pattern. Candidate cells com
 the first lines (cubic: Q_1 = N_1 / a^2 for each allowed N_1; tetragonal: two lines
 assigned low-index hkl, solved for 1/a^2 and 1/c^2); each candidate indexes every line it
 can within ``tolerance`` deg, is refined by least squares and ranked by de Wolff's M20,
-which penalises cells that allow many unobserved lines.
+which penalises cells that allow many unobserved lines (see :func:`_rank`). A cell needs to index
+half the lines at least (not all: a second phase or a K-beta line may be among them), and
+cubic trials start from each of the first four lines, not the first alone (which may be such a line).
 
 A figure of merit from a handful of lines means little: with few lines almost any cell of
 the right size indexes them (four random lines give M20 above 100), and de Wolff defined
@@ -24,6 +26,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array, pass_through
@@ -36,16 +39,24 @@ from ..datamodel import require_kind, FromMeasurement, Result, source_attrs
 #: defined on 20 lines; below about 10 a wrong cell indexes the lines as well as the right one.
 MIN_LINES = 10
 
+#: M20 below which an indexing is doubtful (de Wolff 1968: a correct cell seldom has M20 under 10).
+MIN_M20 = 10.0
+
+#: Share of the observed lines a candidate cell must index to be kept at all.
+MIN_SHARE = 0.5
+
 
 @dataclass
 class IndexingSolution(FromMeasurement, Result):
     """A cell that indexes a line list: its refinement, lines indexed, and flags.
 
     ``flags``: ``too_few_lines`` (fewer than :data:`MIN_LINES` observed lines: M20 is not
-    a trustworthy figure of merit), ``unindexed_lines`` (some lines fit no reflection).
+    a trustworthy figure of merit), ``unindexed_lines`` (some lines fit no reflection),
+    ``low_m20`` (M20 below :data:`MIN_M20`), ``supercell`` (its cell is a multiple of a
+    better-ranked solution's that indexes as many lines: ``supercell_of`` says which).
     """
 
-    units: ClassVar[dict[str, str]] = {'indexed': '1', 'total': '1'}
+    units: ClassVar[dict[str, str]] = {'indexed': '1', 'total': '1', 'trials': '1'}
     dims: ClassVar[dict[str, str]] = {}
 
     system: str
@@ -53,10 +64,33 @@ class IndexingSolution(FromMeasurement, Result):
     refinement: CellRefinement
     indexed: int
     total: int
+    supercell_of: str = ""  # the better-ranked cell this one multiplies ("" when none)
+    trials: int = 1  # trial cells of this system tried: the best of many fits some lines by chance
+
+    @property
+    def significance(self) -> float:
+        """-log10 of the chance that random lines are indexed as well (see :func:`_rank`)."""
+        m = len(self.refinement.correlation)  # refined parameters: each makes one line fit by construction
+        k, n = self.indexed - m, self.total - m
+        if k <= 0:
+            return 0.0
+        p = min(1.0, 1.0 / self.m20) if self.m20 > 0 else 1.0
+        return max(0.0, float(-binom.logsf(k - 1, n, p) / np.log(10)) - float(np.log10(max(self.trials, 1))))
 
     @property
     def m20(self) -> float:
         return self.refinement.m20
+
+    @property
+    def volume(self) -> float:
+        """Cell volume (angstrom^3)."""
+        r = self.refinement
+        return r.a * r.a * (r.c if r.c is not None else r.a)
+
+    def describe(self) -> str:
+        """'cubic F, a = 3.7494 A' (the cell in words, for flags and warnings)."""
+        r = self.refinement
+        return f"{self.system} {self.centring}, a = {r.a:.5g} A" + (f", c = {r.c:.5g} A" if r.c is not None else "")
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -65,7 +99,19 @@ class IndexingSolution(FromMeasurement, Result):
             out.append("too_few_lines")
         if self.indexed < self.total:
             out.append("unindexed_lines")
+        if not self.m20 >= MIN_M20:
+            out.append("low_m20")
+        if self.supercell_of:
+            out.append("supercell")
         return tuple(out)
+
+    def _flag_words(self) -> dict[str, str]:
+        return {"too_few_lines": f"only {self.total} lines (fewer than {MIN_LINES}; M20 = {self.m20:.3g} is not a "
+                                 "trustworthy figure of merit: few lines are indexed by many cells)",
+                "unindexed_lines": f"{self.total - self.indexed} of {self.total} lines not indexed",
+                "low_m20": f"M20 = {self.m20:.3g} < {MIN_M20:g}: the lines fit this cell little better than "
+                           "random lines would",
+                "supercell": f"a multiple of the better-ranked {self.supercell_of}, which indexes as many lines"}
 
     @property
     def ok(self) -> bool:
@@ -94,12 +140,7 @@ class IndexingSolution(FromMeasurement, Result):
 def _warn_if_flagged(sols: list[IndexingSolution], stacklevel: int = 3) -> None:
     if sols and sols[0].flags:
         best = sols[0]
-        why = []
-        if "too_few_lines" in best.flags:
-            why.append(f"only {best.total} lines (fewer than {MIN_LINES}; M20 = {best.m20:.3g} is not a trustworthy "
-                       "figure of merit: few lines are indexed by many cells)")
-        if "unindexed_lines" in best.flags:
-            why.append(f"{best.total - best.indexed} of {best.total} lines not indexed")
+        why = best.flag_details
         warnings.warn(f"indexing: best solution ({best.system} {best.centring}, a = {best.refinement.a:.5g}) is "
                       f"flagged: {'; '.join(why)}", NakitWarning, stacklevel=stacklevel)
 
@@ -188,7 +229,7 @@ def _try(tt, lam, system, centring, a, c, hkl, tol, zero, fits=None):
     for loose in (True, False):
         q_obs = (2 * np.sin(np.radians((tt - shift) / 2)) / lam) ** 2
         idx, ok = _assign(q_obs, hkl, a, c, system, lam, tol, tol_q=0.015 if loose else None)
-        if ok.sum() < max(3, int(0.8 * len(tt))) or ok.sum() <= (2 + zero):
+        if ok.sum() < max(3, int(np.ceil(MIN_SHARE * len(tt)))) or ok.sum() <= (2 + zero):
             return None
         try:
             if loose:  # only the cell and zero of this pass are used: no figures of merit, no tables
@@ -215,14 +256,21 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
     """
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=3))
     lam = Wavelength.argument(wavelength).ka1
-    q1 = (2 * np.sin(np.radians(tt[0] / 2)) / lam) ** 2
-    sols, fits = [], {}  # P, I and F trials often assign the same hkl: one fit each
+    q = (2 * np.sin(np.radians(tt[:4] / 2)) / lam) ** 2
+    sols, fits, tried = [], {}, set()  # P, I and F trials often assign the same hkl: one fit each
     for cen in centrings:
         hkl = _hkl_table("cubic", cen)
-        for n1 in np.unique((hkl**2).sum(axis=1))[:8]:
-            s = _try(tt, lam, "cubic", cen, float(np.sqrt(n1 / q1)), None, hkl, tolerance, zero, fits)
-            if s is not None:
-                sols.append(s)
+        for q1 in q:
+            for n1 in np.unique((hkl**2).sum(axis=1))[:8]:
+                a = float(np.sqrt(n1 / q1))
+                if (round(a, 3), cen) in tried:
+                    continue
+                tried.add((round(a, 3), cen))
+                s = _try(tt, lam, "cubic", cen, a, None, hkl, tolerance, zero, fits)
+                if s is not None:
+                    sols.append(s)
+    for s in sols:
+        s.trials = len(tried)
     sols = _named(_rank(sols), two_theta_obs)
     if warn:
         _warn_if_flagged(sols)
@@ -283,6 +331,7 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
     for _, a, c, cen in screened[:n_refine]:
         s = _try(tt, lam, "tetragonal", cen, a, c, _hkl_table("tetragonal", cen), tolerance, zero, fits)
         if s is not None:
+            s.trials = len(screened)
             sols.append(s)
     sols = _named(_rank(sols), two_theta_obs)
     if warn:
@@ -298,36 +347,114 @@ def _named(sols: list[IndexingSolution], two_theta_obs) -> list[IndexingSolution
     return sols
 
 
+def _multiple(big: IndexingSolution, small: IndexingSolution, rel: float = 2e-3) -> bool:
+    """Whether ``big``'s cell volume is an integer multiple (2 or more) of ``small``'s."""
+    n = big.volume / small.volume
+    return round(n) >= 2 and abs(n / round(n) - 1) <= rel
+
+
+def _dominates(r: IndexingSolution, s: IndexingSolution) -> bool:
+    """Whether ``r`` is to rank above ``s`` whatever their M20: it indexes as many lines, with M20 at
+    least :data:`MIN_M20`, and is ``s``'s subcell or of higher symmetry."""
+    if r.indexed < s.indexed or not r.m20 >= MIN_M20:
+        return False
+    return _multiple(s, r) or (r.system == "cubic" and s.system != "cubic")
+
+
 def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
-    sols = sorted(sols, key=lambda s: (-s.indexed, -s.m20))
+    """Solutions best first, by how unlikely chance is to index their lines so well; duplicates dropped.
+
+    Notes
+    -----
+    de Wolff's figure of merit,
+
+        M20 = Q_20 / (2 <|Q_obs - Q_calc|> N_20),
+
+    with Q = 1/d^2, Q_20 that of the 20th indexed line (the last, if fewer) and N_20 the number of
+    distinct lines the cell allows up to Q_20, is the mean spacing of the cell's lines over twice the
+    mean misfit: the chance that a random line would fit as well is about 1/M20. N_20 is what a
+    large cell pays for its many lines, so a supercell (a = 2 a_0, or sqrt(2) a_0) or a big
+    low-symmetry cell that fits every line only because it has a line everywhere ranks low. A cell
+    indexing k of n lines with m refined parameters (cell and zero: each makes a line fit by
+    construction) is ranked by
+
+        S = -log10 P(X >= k - m),  X ~ Binomial(n - m, 1/M20),  minus log10(T),
+
+    the chance that n - m random lines would fit as many as well, T the trial cells tried for its
+    system (the best of many trials fits some lines by chance: thousands of tetragonal trials, tens
+    of cubic ones). S weighs lines indexed against M20: more lines at the same M20 rank higher, and a
+    line more indexed by a cell with many more lines does not outweigh a far lower M20. Ranking
+    by lines indexed first (as before) put such a cell (tetragonal a = 3.98, c = 17.4 A, indexing 7
+    of 8 lines with M20 11) above Cu3Au's own cubic a = 3.749 A (4 of 8, M20 213: the other four
+    lines are not Cu3Au's). Unindexed lines do not enter M20; they are flagged (``unindexed_lines``),
+    and a cell must index :data:`MIN_SHARE` of the lines to be kept. Among cells that index as many
+    lines, the smaller and the more symmetric one comes first (if its M20 reaches :data:`MIN_M20`),
+    whatever the other's M20: a cell whose volume is a multiple of a better-ranked one's is flagged
+    ``supercell``, and a tetragonal cell, with one parameter more than a cubic one, can fit a few
+    lines closer by that alone (on Cu3Au at 0.1 deg a tetragonal a = 4.86, c = 11.09 A indexed the
+    same four lines as the cubic cell, with M20 518).
+
+    References
+    ----------
+    P. M. de Wolff, J. Appl. Cryst. 1 (1968) 108-113; G. S. Smith, R. L. Snyder, J. Appl. Cryst. 12
+    (1979) 60-65 (F_N, the same count of possible lines, shown beside M20).
+    """
+    sols = sorted(sols, key=lambda s: (-s.significance, -s.m20, s.volume))
     out, seen = [], set()
     for s in sols:
         key = (s.system, s.centring, round(s.refinement.a, 3), round(s.refinement.c or 0, 3))
         if key not in seen:
             seen.add(key)
             out.append(s)
-    return out
+    # a supercell, or a lower-symmetry cell, never above a cell that indexes as many lines and is its
+    # subcell or of higher symmetry (cubic is tetragonal with c = a: one more parameter fits any four
+    # lines, so M20 alone can favour it)
+    ranked: list[IndexingSolution] = []
+    while out:
+        free = [s for s in out if not any(_dominates(r, s) for r in out if r is not s)]
+        ranked.append((free or out)[0])
+        out.remove(ranked[-1])
+    for i, s in enumerate(ranked):
+        sub = next((r for r in ranked[:i] if r.indexed >= s.indexed and _multiple(s, r)), None)
+        s.supercell_of = sub.describe() if sub is not None else ""
+    return ranked
 
 
 def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
-    """Try cubic then tetragonal; a table of solutions (best first) with a, c, M20, F_N, flags.
+    """Try cubic then tetragonal; a table of solutions (best first, by M20) with a, c, M20, F_N, flags.
 
-    ``flags`` joins each solution's flags with ``"; "`` (empty when none); a flagged best
-    solution raises a :class:`~nakit.errors.NakitWarning`.
+    ``flags`` joins each solution's flags with ``"; "`` (empty when none) and ``doubts`` says
+    them in words (a solution with M20 under :data:`MIN_M20`, too few lines, unindexed lines or a
+    supercell of a better one is doubtful); a flagged best solution raises a
+    :class:`~nakit.errors.NakitWarning`. Orthorhombic and lower cells are not tried: their lines
+    are indexed by no solution here, or only in part (flagged).
+
+    Notes
+    -----
+    Ranked by the chance of indexing the lines so well (``significance``, -log10 of a binomial
+    tail in 1/M20; see :func:`_rank` for the equations). de Wolff's M20 divides by the number of
+    lines a cell allows up to the 20th observed one, so a supercell or a big cell that indexes every
+    line only by having a line everywhere ranks below the true cell.
+
+    References
+    ----------
+    P. M. de Wolff, J. Appl. Cryst. 1 (1968) 108-113; G. S. Smith, R. L. Snyder, J. Appl. Cryst. 12
+    (1979) 60-65.
     """
     require_kind(two_theta_obs, (list, tuple, np.ndarray, pd.Series), "index_pattern",
                  "a 1-D sequence of observed line positions 2theta (deg)", 'nakit.xrd.fit_peaks(ds)["two_theta"]')
     pass_through("index_pattern", index_cubic, kw)  # (the settings both take)
     wavelength = Wavelength.argument(wavelength)  # (warned of here, once: a Wavelength passes on unjudged)
     sols = index_cubic(two_theta_obs, wavelength, warn=False, **kw)
-    if not sols or sols[0].indexed < sols[0].total:
+    if not sols or sols[0].indexed < sols[0].total or not sols[0].m20 >= MIN_M20:
         sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, warn=False, **kw))
     if not sols:
-        raise CalculationError("no cubic or tetragonal cell indexes these lines")
+        raise CalculationError(f"no cubic or tetragonal cell indexes {MIN_SHARE:.0%} or more of these {len(two_theta_obs)} "
+                               "lines within tolerance; orthorhombic and lower-symmetry cells are not tried here")
     _warn_if_flagged(sols)
     table = pd.DataFrame([{"system": s.system, "centring": s.centring, "a": s.refinement.a,
                            "a_sigma": s.refinement.a_sigma, "c": s.refinement.c, "M20": s.m20,
-                           "F_N": s.refinement.f_n, "indexed": s.indexed, "lines": s.total,
-                           "flags": "; ".join(s.flags)} for s in sols])
+                           "F_N": s.refinement.f_n, "significance": s.significance, "indexed": s.indexed, "lines": s.total,
+                           "flags": "; ".join(s.flags), "doubts": "; ".join(s.flag_details)} for s in sols])
     table.attrs.update(source_attrs(two_theta_obs))
     return table
