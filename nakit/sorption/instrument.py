@@ -327,6 +327,18 @@ def _tplot_on_instrument_settings(ds: xr.Dataset) -> dict[str, Any]:
     return out
 
 
+def results_source(ds: xr.Dataset) -> str:
+    """Who computed the results a file carries, for a heading: the instrument's model, or for a
+    reference isotherm that states its published values (pyGAPS's CSV) the reference, or
+    ``"instrument"`` when the file names neither."""
+    a = ds.attrs
+    if a.get("instrument_model"):
+        return str(a["instrument_model"])
+    if a.get("reference"):
+        return f"values stated in the file, published in {a['reference']}"
+    return "instrument"
+
+
 def instrument_comparison(ds: xr.Dataset, bet=None, tplot=None, bjh: xr.Dataset | None = None,
                           bjh_branch: str | None = None, thickness: str | None = None) -> list[dict[str, Any]]:
     """Rows of the instrument's results beside nakit's, for a table (empty when the file has none).

@@ -326,6 +326,11 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
     than guessed. Fields may be separated by ``,``, ``;`` or tabs, with a decimal point or, in
     ``;``/tab separated files (European spreadsheet exports), a decimal comma
     (:func:`nakit.textio.sniff_decimal_and_delimiter`).
+
+    pyGAPS CSV: the header block's conditions, and the BET area a reference isotherm states
+    (``BET area [m2/g]``, kept as ``instrument_bet_area`` so that
+    :func:`nakit.sorption.instrument.instrument_comparison` sets it beside nakit's) with its
+    ``reference`` (a DOI).
     """
     tf = read_text_lines(path, max_bytes=MAX_BYTES)
     lines = tf.lines
@@ -396,6 +401,7 @@ def read_csv(path: str | os.PathLike) -> xr.Dataset:
 
 def _read_pygaps_csv(path, lines, ends_with_newline) -> IsothermPoints:
     meta: dict[str, str] = {}
+    meta_line: dict[str, int] = {}
     start = None
     for n, line in enumerate(lines, start=1):
         if line.startswith("data:"):
@@ -403,6 +409,7 @@ def _read_pygaps_csv(path, lines, ends_with_newline) -> IsothermPoints:
             break
         key, _, value = line.partition(",")
         meta[key.strip()] = value.strip()
+        meta_line[key.strip()] = n
     if start is None or start >= len(lines):
         raise FileFormatError(path, "pyGAPS CSV without a 'data:[...]' section")
     header = [h.strip() for h in lines[start].split(",")]
@@ -419,7 +426,13 @@ def _read_pygaps_csv(path, lines, ends_with_newline) -> IsothermPoints:
         check_last_row([r for _, r in numbered], path=path, ends_with_newline=ends_with_newline,
                        line=numbered[-1][0] if numbered else None)
     branch = [r[header.index("branch")] for _, r in numbered] if "branch" in header else None
-    return _pygaps_isotherm(path, meta, p, q, branch, "pygaps-csv", start + 2)
+    # a reference isotherm states its published BET area: the comparison's "instrument" value
+    stated = {}
+    if meta.get(PYGAPS_BET_AREA):
+        stated["instrument_bet_area"] = _number(meta[PYGAPS_BET_AREA], path, meta_line[PYGAPS_BET_AREA], PYGAPS_BET_AREA)
+    if meta.get("reference"):
+        stated["reference"] = meta["reference"]
+    return _pygaps_isotherm(path, meta, p, q, branch, "pygaps-csv", start + 2, stated)
 
 
 @dataset_reader
@@ -520,7 +533,13 @@ def _number(text, path, line, field) -> float:
     return parse_number(str(text), path=path, line=line, field=field)
 
 
-def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoints:
+#: the header field in which pyGAPS's CSV (its reference isotherms) states a BET area
+PYGAPS_BET_AREA = "BET area [m2/g]"
+
+
+def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset, stated=None) -> IsothermPoints:
+    """The points of a pyGAPS isotherm (JSON or CSV) with its conditions; ``stated``: results
+    and the reference the file states, kept in attrs."""
     # the adsorbate first: a CO2 isotherm at 273 K is refused for its gas, not for N2's liquid range
     check_n2(meta.get("adsorbate", "nitrogen"), path, "adsorbate")
     mode = str(meta.get("pressure_mode", "absolute") or "absolute")
@@ -550,7 +569,7 @@ def _pygaps_isotherm(path, meta, p, q, branch, fmt, row_offset) -> IsothermPoint
         raise FileFormatError(path, "a loading by mass needs its 'loading_unit' (mg or g)", field="loading_unit")
     unit = "cm3/g STP" if basis == "volume_gas" else f"{lunit}/{munit}"
     attrs = {"sample_name": str(meta.get("material", "")), "adsorptive": "N2",
-             "loading_units_in_file": unit, **file_provenance(path, fmt)}
+             "loading_units_in_file": unit, **file_provenance(path, fmt), **(stated or {})}
     if temperature is not None:
         attrs["temperature_K"] = temperature
     try:
