@@ -29,7 +29,9 @@ Bad input, and what happens to it
 * cycle index going backwards -> FileFormatError (cycles must be contiguous);
 * exactly repeated records (every measured value equal, e.g. a record written twice at a
   step boundary) -> the later copy is dropped and counted in ``attrs["duplicates_dropped"]``;
-* non-finite voltage/current -> FileFormatError naming the row;
+* a non-finite value (a blank cell) in any numeric column given (time, voltage, current, step time,
+  cycle, step, the cycler's counters) -> FileFormatError naming the row and the column; an analysis
+  handed a record with NaN set in it since (:func:`require_record`) -> ParameterError naming the row;
 * a value no cycler records (:func:`refuse_unrecordable`: a voltage beyond :data:`MAX_VOLTAGE_V`, a
   current beyond :data:`MAX_CURRENT_MA`, a time beyond :data:`MAX_TIME_S`, a counter beyond float32, an
   index beyond int32) -> :class:`~nakit.errors.InvalidDataError` naming the row and the column;
@@ -380,14 +382,23 @@ def make_record(time, voltage, current, *, cycle=None, step=None, step_time=None
     rows = row_offset if isinstance(row_offset, RowNumbers) else RowNumbers(row_offset)
     if time.size == 0:
         raise FileFormatError(path, "no data rows")
-    for name, arr in (("time", time), ("voltage", voltage), ("current", current)):
-        if not np.isfinite(arr.sum()):  # one pass; find the row only when something is wrong
-            bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-            raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}", **rows.place(bad),
-                                  field=name)
-    refuse_summary_row(time, cycle, step, path, rows, attrs)
     counters = {**_counter_columns("capacity_cycler", capacity_cycler),
                 **_counter_columns("energy_cycler", energy_cycler)}
+    # every numeric column, not only time, voltage and current: a blank cycle index became a huge negative
+    # integer (refused as "cycle goes backwards"), a blank step_time made every later capacity of the record
+    # NaN, a blank step split its step, each without naming the blank cell
+    for name, arr in (("time", time), ("voltage", voltage), ("current", current), ("step_time", step_time),
+                      ("cycle", cycle), ("step", step), *counters.items()):
+        arr = None if arr is None else np.asarray(arr)
+        if arr is None or arr.dtype.kind not in "fc" or np.isfinite(arr.sum()):  # one pass when all is well
+            continue
+        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
+        more = int(np.sum(~np.isfinite(arr))) - 1
+        raise FileFormatError(path, f"non-finite {name} value {arr[bad]}{rows.said(bad)}: a blank or "
+                                    f"damaged cell; expected a number in every row"
+                                    + (f" ({more} more such row(s))" if more else ""),
+                              **rows.place(bad), field=_column_name(attrs, name))
+    refuse_summary_row(time, cycle, step, path, rows, attrs)
     refuse_unrecordable({"time": time, "voltage": voltage, "current": current, "step_time": step_time,
                          "cycle": cycle, "step": step, **counters}, time, path, rows, attrs)
     _refuse_backwards(time, "time", path, rows, "records must be in time order")
@@ -832,10 +843,24 @@ def require_record(record: Any, function: str) -> xr.Dataset:
     TypeError
         Not a cycling measurement (:func:`nakit.datamodel.require_dataset`).
     ParameterError
-        Its time goes backwards somewhere (equal times are allowed).
+        Its time goes backwards somewhere (equal times are allowed), or its time, voltage, current or a
+        capacity or energy holds NaN or infinity (naming the variable, the first such row and its time).
     """
     require_dataset(record, "cycling", function)
     time = record["time"].values
+    # the readers refuse blank values (make_record); one set to NaN since was binned as dQ/dV NaN, or
+    # failed with "cannot convert float NaN to integer", without saying where
+    for name in ("time", "voltage", "current", "capacity", "energy", "capacity_cycler", "energy_cycler"):
+        values = record[name].values if name in record.variables else None
+        if values is None or np.isfinite(values.sum()):
+            continue
+        bad = np.flatnonzero(~np.isfinite(values))
+        at = f" (t = {time[bad[0]]:g} s)" if name != "time" and np.isfinite(time[bad[0]]) else ""
+        raise ParameterError(
+            f"{source_name(record, 'the record')}: {name} is {values[bad[0]]} at row {bad[0]}{at}, counted from 0"
+            + (f", and in {bad.size - 1} more row(s)" if bad.size > 1 else "")
+            + f"; {function} takes a record with a number in every row, as the readers return it: drop those rows "
+            f"(rec.isel(time=np.isfinite(rec[{name!r}].values))) or read the file again")
     i = first_step_back(time)
     if i is not None:
         raise ParameterError(
