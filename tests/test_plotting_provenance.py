@@ -30,12 +30,22 @@ def test_savefig_is_byte_deterministic(tmp_path, fmt):
     assert digests[0] == digests[1]
 
 
-def test_caption_always_says_synthesised(tmp_path):
-    fig = _figure()
-    (svg,) = plotting.savefig(fig, tmp_path / "fig.svg", formats=["svg"])
+@pytest.mark.parametrize(("args", "kw", "labelled"), [
+    ((), {}, True),                                  # caption(fig): the stand-in label itself
+    (("A test figure.",), {"synthesised": True}, True),
+    (("A test figure.",), {}, False),                # a caption of one's own data is left as written (32cecc3)
+])
+def test_caption_says_synthesised_when_asked(tmp_path, args, kw, labelled):
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    plotting.caption(fig, *args, **kw)
+    plotting.savefig(fig, tmp_path / "fig", formats=["svg"])
     plt.close(fig)
     texts = [t.get_text() for t in fig.texts]
-    assert any(plotting.SYNTHESISED_CAPTION in t for t in texts)
+    assert any(plotting.SYNTHESISED_CAPTION in t for t in texts) is labelled
+    if args:
+        assert any(t.startswith(args[0]) for t in texts)
 
 
 def test_savefig_refuses_unknown_format(tmp_path):
