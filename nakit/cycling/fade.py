@@ -149,6 +149,27 @@ class FadeFit(Result):
         return tuple(words.get(f, f"{f[:-len('_at_bound')]} at its bound (set by the bound, not the data)"
                                if f.endswith("_at_bound") else f) for f in self.flags)
 
+    def parameter_unit(self, name: str) -> str:
+        """The unit of parameter ``name`` in words, for a reader: the capacity's unit for the amplitudes and
+        the plateau (``""`` when not told), ``"cycles"`` for the exponential's decay constant, ``""`` for the
+        power law's exponent (dimensionless)."""
+        if name == "exp_decay":
+            return "cycles"
+        return "" if name == "pow_exponent" else self.units
+
+    def __repr__(self) -> str:
+        # the dataclass's repr gave each parameter without its unit and apart from its standard error
+        from ..report import fmt
+
+        parts = [f"{name} = {fmt(value, self.stderr.get(name))}"
+                 + (f" {self.parameter_unit(name)}" if self.parameter_unit(name) else "")
+                 + ("" if np.isfinite(self.stderr.get(name, np.nan)) else " (no standard error)")
+                 for name, value in self.params.items()]
+        cycles = f"cycles {self.first_cycle}-{self.last_cycle}" if self.last_cycle is not None \
+            else f"from cycle {self.first_cycle}"
+        return (f"FadeFit({self.model.replace('_', ' ')}, {cycles} ({self.n_points} points): {', '.join(parts)} "
+                f"(± one standard error); AIC {self.aic:.1f}; flags: {'; '.join(self.flag_details) or 'none'})")
+
     def report_row(self) -> dict[str, str]:
         """The fit as one row of a report's table: flags, parameters and AIC, as text.
 
