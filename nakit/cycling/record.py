@@ -1025,7 +1025,9 @@ def compare_with_cycler(summary: xr.Dataset, table: xr.Dataset) -> dict[str, Any
         of nakit's stood against the table, and in whose numbering), ``source`` (the table's)
         and, per ``discharge_capacity`` / ``charge_capacity`` in both,
         ``<name>_largest_relative_difference`` and ``<name>_at_cycle`` (the summary's cycle; NaN
-        and -1 when no cycle could be compared).
+        and -1 when no cycle could be compared). The difference is the largest over the compared
+        cycles of ``|nakit / cycler - 1|``, a fraction of the cycler's capacity (1e-3 is 0.1 %; the
+        summary's ``capacity_check_max_difference_percent`` is in percent), not a median.
     """
     integrated = summary.attrs.get("capacity_source") == "cycler"
     renumbered = "charge_cycle_cycler" in summary
