@@ -1,12 +1,17 @@
-"""Ab-initio indexing of a powder line list: cubic (P, I, F) and tetragonal (P, I) cells.
+"""Ab-initio indexing of a powder line list: cubic (P, I, F), tetragonal (P, I), hexagonal (P) and
+orthorhombic (P) cells.
 
 The fallback when no reference structure explains a pattern. Candidate cells come from
-the first lines (cubic: Q_1 = N_1 / a^2 for each allowed N_1; tetragonal: two lines
-assigned low-index hkl, solved for 1/a^2 and 1/c^2); each candidate indexes every line it
+the first lines (cubic: Q_1 = N_1 / a^2 for each allowed N_1; tetragonal and hexagonal: two lines
+assigned low-index hkl, solved for 1/a^2 and 1/c^2; orthorhombic: three lines, solved for 1/a^2,
+1/b^2 and 1/c^2); each candidate indexes every line it
 can within ``tolerance`` deg, is refined by least squares and ranked by de Wolff's M20,
 which penalises cells that allow many unobserved lines (see :func:`_rank`). A cell needs to index
 half the lines at least (not all: a second phase or a K-beta line may be among them), and
 cubic trials start from each of the first four lines, not the first alone (which may be such a line).
+As in DICVOL-type programs, :func:`index_pattern` searches by decreasing symmetry (cubic, tetragonal,
+hexagonal, orthorhombic) and goes on to the next system only while no cell found indexes the lines well
+(see :func:`_indexes_well`), so a cubic pattern costs no lower-symmetry search.
 
 A figure of merit from a handful of lines means little: with few lines almost any cell of
 the right size indexes them (four random lines give M20 above 100), and de Wolff defined
@@ -31,7 +36,7 @@ from scipy.stats import binom
 from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array, pass_through
 from .readers import Wavelength
-from .refine import CellRefinement, _cell_and_zero, refine_cell_raw
+from .refine import CellRefinement, _cell_fit, q_values, refine_cell_raw
 from ..datamodel import require_kind, FromMeasurement, Result, source_attrs
 
 
@@ -44,6 +49,25 @@ MIN_M20 = 10.0
 
 #: Share of the observed lines a candidate cell must index to be kept at all.
 MIN_SHARE = 0.5
+
+#: Cell parameters of each system: at equal fit the system with fewer is the more symmetric (a
+#: tetragonal cell is an orthorhombic one with a = b, a hexagonal one a C-centred orthorhombic one).
+N_CELL = {"cubic": 1, "tetragonal": 2, "hexagonal": 2, "orthorhombic": 3}
+
+#: Share of the lines a significant cell (see :func:`_indexes_well`) may leave unindexed (another phase's,
+#: K-beta lines) and still end the search by decreasing symmetry: LaB6's standard scan (xrayutilities) has 4 such
+#: of 28 lines, which no lower-symmetry cell is to be searched for.
+MAX_UNINDEXED_SHARE = 0.2
+
+#: Significance (-log10 of the chance that random lines are indexed as well, see :func:`_rank`) from which a
+#: solution on :data:`MIN_LINES` or more lines ends the search by decreasing symmetry. True cells of 20
+#: simulated lines reach 38-52, wrong ones that index most of them 13-16; LaB6's standard 66.
+MIN_SIGNIFICANCE = 20.0
+
+#: Largest ratio of the lines an orthorhombic P trial cell allows up to the 20th observed line (by
+#: volume, see :func:`_orthorhombic_trials`) to the lines observed: beyond it a cell has a line
+#: nearly everywhere and indexes lines by chance. Generous, for lattices with many absences.
+MAX_LINE_RATIO = 5.0
 
 
 @dataclass
@@ -85,12 +109,13 @@ class IndexingSolution(FromMeasurement, Result):
     def volume(self) -> float:
         """Cell volume (angstrom^3)."""
         r = self.refinement
-        return r.a * r.a * (r.c if r.c is not None else r.a)
+        return _volume(self.system, r.a, r.c, r.b)
 
     def describe(self) -> str:
         """'cubic F, a = 3.7494 A' (the cell in words, for flags and warnings)."""
         r = self.refinement
-        return f"{self.system} {self.centring}, a = {r.a:.5g} A" + (f", c = {r.c:.5g} A" if r.c is not None else "")
+        return (f"{self.system} {self.centring}, a = {r.a:.5g} A" + (f", b = {r.b:.5g} A" if r.b is not None else "")
+                + (f", c = {r.c:.5g} A" if r.c is not None else ""))
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -137,6 +162,14 @@ class IndexingSolution(FromMeasurement, Result):
         return ds
 
 
+def _volume(system: str, a, c=None, b=None):
+    """Cell volume (angstrom^3) of a cubic, tetragonal, hexagonal or orthorhombic cell (arrays allowed)."""
+    c = a if c is None else c
+    if system == "hexagonal":
+        return np.sqrt(3.0) / 2.0 * a * a * c
+    return a * (a if b is None else b) * c
+
+
 def _warn_if_flagged(sols: list[IndexingSolution], stacklevel: int = 3) -> None:
     if sols and sols[0].flags:
         best = sols[0]
@@ -147,13 +180,14 @@ def _warn_if_flagged(sols: list[IndexingSolution], stacklevel: int = 3) -> None:
 
 @lru_cache(maxsize=16)
 def _hkl_table(system: str, centring: str, hmax: int = 8, lmax: int = 8) -> np.ndarray:
-    """Representative hkl per lattice-distinct Q pattern: h >= k >= 0 (and h >= k >= l for cubic).
+    """Representative hkl per lattice-distinct Q pattern: h >= k >= 0 (and h >= k >= l for cubic;
+    h, k, l >= 0 each for orthorhombic, whose a and b are not equivalent).
 
     Built once per system, centring and range (a read-only array shared by every caller).
     """
     rows = []
     for h in range(hmax + 1):
-        for k in range(h + 1):
+        for k in range(h + 1 if system != "orthorhombic" else hmax + 1):
             for l in range(lmax + 1 if system != "cubic" else k + 1):
                 if h == k == l == 0:
                     continue
@@ -167,7 +201,7 @@ def _hkl_table(system: str, centring: str, hmax: int = 8, lmax: int = 8) -> np.n
     return table
 
 
-def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None):
+def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None, b=None):
     """Nearest lattice line for each observation and whether it lies within tolerance.
 
     ``tol_deg`` bounds |d2theta|; ``tol_q`` the relative |dQ|/Q, which suits a trial cell
@@ -175,8 +209,10 @@ def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None):
     """
     if system == "cubic":
         q = (hkl**2).sum(axis=1) / a**2
-    else:
+    elif system == "tetragonal":
         q = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2) / a**2 + hkl[:, 2] ** 2 / c**2
+    else:
+        q = q_values(hkl, system, a, c, b)
     if tol_q is not None:
         rel = np.abs(q_obs[:, None] / q[None, :] - 1)
         j = rel.argmin(axis=1)
@@ -187,9 +223,31 @@ def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None):
     return hkl[j], np.abs(tt_obs - tt_calc[j]) <= tol_deg
 
 
-def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarray:
-    """For each tetragonal trial cell (arrays ``a``, ``c``): how many observed lines lie within
-    ``tol_q`` (relative |dQ|/Q) of one of its lines; :func:`_assign`'s ``tol_q`` test, for many
+def _metric_terms(hkl, system: str) -> np.ndarray:
+    """Columns t_j of Q = sum_j t_j / L_j^2 for each hkl row, L = (a, c) or (a, b, c), each distinct row once.
+
+    Tetragonal (h^2 + k^2, l^2) and orthorhombic (h^2, k^2, l^2) stay integers, so Q is formed with
+    the arithmetic :func:`_assign` uses; hexagonal (4/3 (h^2 + hk + k^2), l^2) as :func:`q_values`.
+    """
+    h, k, l = hkl[:, 0], hkl[:, 1], hkl[:, 2]
+    if system == "tetragonal":
+        terms = np.stack([h**2 + k**2, l**2], axis=1)
+    elif system == "hexagonal":
+        terms = np.stack([h * h + h * k + k * k, l**2], axis=1)
+    elif system == "orthorhombic":
+        terms = np.stack([h**2, k**2, l**2], axis=1)
+    else:
+        raise ValueError(f"no trial-cell screen for {system!r} cells")
+    terms = np.unique(terms, axis=0)  # equal terms give equal Q: each once
+    if system == "hexagonal":
+        terms = np.stack([4.0 / 3.0 * terms[:, 0], terms[:, 1].astype(float)], axis=1)
+    return terms
+
+
+def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512, *, b=None,
+                   system: str = "tetragonal") -> np.ndarray:
+    """For each trial cell (arrays ``a``, ``c`` and, orthorhombic, ``b``): how many observed lines lie
+    within ``tol_q`` (relative |dQ|/Q) of one of its lines; :func:`_assign`'s ``tol_q`` test, for many
     cells at once (the same arithmetic, element by element, so the same counts).
 
     Notes
@@ -202,15 +260,28 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarr
     Q, each cell's shifted past the previous one's. The shift rounds Q by a few 1e-10 at most:
     it can misplace q_obs only among lines that close to it, and then the line found is as
     close, |q_obs/q - 1| far below any tolerance, so the count is unchanged.
+    Lines above q_obs.max() / (1 - tol_q) for every cell of a chunk are left out: none can be
+    within tolerance of an observed line, nor nearer than the line below it that is kept
+    (an orthorhombic cell has hundreds such of its 728 hkl rows).
     """
     q_obs = np.asarray(q_obs, dtype=float)
-    # equal (h^2 + k^2, l^2) give equal Q: each pair once
-    pairs = np.unique(np.stack([hkl[:, 0] ** 2 + hkl[:, 1] ** 2, hkl[:, 2] ** 2], axis=1), axis=0)
-    hk2, l2 = pairs[:, 0], pairs[:, 1]
-    counts = np.empty(len(a), dtype=int)
-    for start in range(0, len(a), chunk):
-        a_, c_ = a[start:start + chunk, None], c[start:start + chunk, None]
-        q = np.sort(hk2 / a_**2 + l2 / c_**2, axis=1)  # (cell, line of the cell), ascending
+    terms = _metric_terms(hkl, system)
+    lengths = [np.asarray(a, dtype=float)] + ([np.asarray(b, dtype=float)] if terms.shape[1] == 3 else []) + [
+        np.asarray(c, dtype=float)]
+    q_keep = float(q_obs.max()) / (1.0 - min(tol_q, 0.5)) * (1.0 + 1e-6)
+    counts = np.empty(len(lengths[0]), dtype=int)
+    for start in range(0, len(counts), chunk):
+        ls = [x[start:start + chunk, None] for x in lengths]
+        # each row's smallest Q over the chunk's cells (their longest axes)
+        low = sum(t / float(x.max()) ** 2 for t, x in zip(terms.T, ls))
+        kept = terms[low <= q_keep]
+        if not len(kept):  # every line of every cell above the last observed one
+            counts[start:start + chunk] = 0
+            continue
+        q = kept[:, 0] / ls[0] ** 2
+        for t, x in zip(kept.T[1:], ls[1:]):
+            q = q + t / x**2
+        q = np.sort(q, axis=1)  # (cell, line of the cell), ascending
         n_cells, n_lines = q.shape
         span = 2.0 * (max(float(q[:, -1].max()), float(q_obs.max())) + 1.0)
         shift = span * np.arange(n_cells)[:, None]
@@ -222,20 +293,25 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512) -> np.ndarr
     return counts
 
 
-def _try(tt, lam, system, centring, a, c, hkl, tol, zero, fits=None):
-    # a trial cell from one or two lines is off by the zero shift: assign loosely, refine,
+def _try(tt, lam, system, centring, a, c, hkl, tol, zero, fits=None, b=None):
+    # a trial cell from one, two or three lines is off by the zero shift: assign loosely, refine,
     # then reassign with the refined cell and zero at the requested tolerance
     shift = 0.0
     for loose in (True, False):
         q_obs = (2 * np.sin(np.radians((tt - shift) / 2)) / lam) ** 2
-        idx, ok = _assign(q_obs, hkl, a, c, system, lam, tol, tol_q=0.015 if loose else None)
-        if ok.sum() < max(3, int(np.ceil(MIN_SHARE * len(tt)))) or ok.sum() <= (2 + zero):
+        idx, ok = _assign(q_obs, hkl, a, c, system, lam, tol, tol_q=0.015 if loose else None, b=b)
+        if ok.sum() < max(3, int(np.ceil(MIN_SHARE * len(tt)))) or ok.sum() <= (max(2, N_CELL[system]) + zero):
             return None
         try:
             if loose:  # only the cell and zero of this pass are used: no figures of merit, no tables
-                a, c, shift = _cell_and_zero(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, fits=fits)
+                par = _cell_fit(tt[ok], idx[ok], lam, system, a, c, b, zero, False, None, 200.5, fits)[0].params
+                a, shift = par["a"].value, par["zero"].value
+                c = par["c"].value if "c" in par else None
+                b = par["b"].value if "b" in par else None
+                if b is not None:  # the refined axes in the order reported (a <= b <= c)
+                    a, b, c = sorted((a, b, c))
             else:
-                ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, zero=zero, centring=centring,
+                ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, b0=b, zero=zero, centring=centring,
                                       fits=fits)
         except FitError:
             return None
@@ -277,12 +353,15 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
     return sols
 
 
-def _tetragonal_trials(q, centring: str, n_first: int, max_index: int) -> set[tuple[float, float, str]]:
-    """Trial cells (a, c rounded to 1e-3 A, centring) from every pair of the first ``n_first`` lines
-    (Q = 1/d^2) given every pair of low-index (max index ``max_index``) hkl, 2 < a, c < 30 A, a != c."""
-    hkl = _hkl_table("tetragonal", centring)
+def _uniaxial_trials(q, system: str, centring: str, n_first: int, max_index: int) -> set[tuple[float, float, str]]:
+    """Tetragonal or hexagonal trial cells (a, c rounded to 1e-3 A, centring) from every pair of the first
+    ``n_first`` lines (Q = 1/d^2) given every pair of low-index (max index ``max_index``) hkl, 2 < a, c < 30 A
+    (tetragonal: a != c, a cubic cell)."""
+    hkl = _hkl_table(system, centring)
     trial = hkl[(hkl.max(axis=1) <= max_index)]
-    m = np.stack([trial[:, 0] ** 2 + trial[:, 1] ** 2, trial[:, 2] ** 2], axis=1).astype(float)
+    h, k, l = trial.T
+    m = np.stack([h**2 + k**2 if system == "tetragonal" else 4.0 / 3.0 * (h * h + h * k + k * k), l**2],
+                 axis=1).astype(float)
     seen = set()
     for i, j in combinations(range(min(n_first, len(q))), 2):
         # all pairs of trial rows for lines i and j: solve [m_i; m_j] [A, C] = [q_i, q_j]
@@ -295,9 +374,45 @@ def _tetragonal_trials(q, centring: str, n_first: int, max_index: int) -> set[tu
         # element-wise what 1 / np.sqrt, the range test and round(np.float64, 3) (numpy's
         # round, np.round) did pair by pair, on whole arrays (same numbers: tested)
         a, c = 1 / np.sqrt(A[good]), 1 / np.sqrt(C[good])
-        keep = (2.0 < a) & (a < 30.0) & (2.0 < c) & (c < 30.0) & ~(np.abs(a - c) < 1e-3 * a)
+        keep = (2.0 < a) & (a < 30.0) & (2.0 < c) & (c < 30.0)
+        if system == "tetragonal":
+            keep &= ~(np.abs(a - c) < 1e-3 * a)
         seen.update(zip(np.round(a[keep], 3).tolist(), np.round(c[keep], 3).tolist(), [centring] * int(keep.sum())))
     return seen
+
+
+def _tetragonal_trials(q, centring: str, n_first: int, max_index: int) -> set[tuple[float, float, str]]:
+    """:func:`_uniaxial_trials` of tetragonal cells."""
+    return _uniaxial_trials(q, "tetragonal", centring, n_first, max_index)
+
+
+def _index_uniaxial(system, two_theta_obs, wavelength, tolerance, zero, n_first, max_index, centrings, n_refine,
+                    warn) -> list[IndexingSolution]:
+    """:func:`index_tetragonal` or :func:`index_hexagonal`: trial pairs, screen, refine the best, rank."""
+    tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
+    lam = Wavelength.argument(wavelength).ka1
+    q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
+    sols, seen = [], set()
+    for cen in centrings:
+        seen |= _uniaxial_trials(q, system, cen, n_first, max_index)
+    # cheap screen (lines indexed by the trial cell) before any least-squares refinement
+    screened = []
+    for cen in centrings:
+        cells = np.array(sorted((a, c) for a, c, cen_ in seen if cen_ == cen), dtype=float).reshape(-1, 2)
+        counts = _lines_indexed(q, _hkl_table(system, cen), cells[:, 0], cells[:, 1], tol_q=0.01, system=system)
+        screened.extend((int(n), a, c, cen) for n, (a, c) in zip(counts, cells))
+    # most lines first, then the smallest cell; ties in a fixed order (not the set's)
+    screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2], r[1], r[2], r[3]))
+    fits = {}
+    for _, a, c, cen in screened[:n_refine]:
+        s = _try(tt, lam, system, cen, a, c, _hkl_table(system, cen), tolerance, zero, fits)
+        if s is not None:
+            s.trials = len(screened)
+            sols.append(s)
+    sols = _named(_rank(sols), two_theta_obs)
+    if warn:
+        _warn_if_flagged(sols)
+    return sols
 
 
 def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
@@ -313,25 +428,108 @@ def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero
     -----
     1/d^2 = (h^2 + k^2)/a^2 + l^2/c^2; two observed lines with trial hkl fix 1/a^2 and 1/c^2.
     """
-    tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
+    return _index_uniaxial("tetragonal", two_theta_obs, wavelength, tolerance, zero, n_first, max_index, centrings,
+                           n_refine, warn)
+
+
+def index_hexagonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
+                    n_first: int = 6, max_index: int = 3, n_refine: int = 12,
+                    warn: bool = True) -> list[IndexingSolution]:
+    """Hexagonal P cells that index the lines (trial of low-index pairs for the first lines), as
+    :func:`index_tetragonal` finds tetragonal ones. A rhombohedral lattice is indexed on hexagonal axes
+    as a P cell (its absences are not used), a trigonal one as hexagonal.
+
+    Notes
+    -----
+    1/d^2 = 4 (h^2 + hk + k^2) / (3 a^2) + l^2/c^2; two observed lines with trial hkl fix 1/a^2 and 1/c^2.
+    """
+    return _index_uniaxial("hexagonal", two_theta_obs, wavelength, tolerance, zero, n_first, max_index, ("P",),
+                           n_refine, warn)
+
+
+@lru_cache(maxsize=4)
+def _orthorhombic_inverses(max_index: int) -> np.ndarray:
+    """Inverses of every invertible 3 x 3 matrix of trial rows (h^2, k^2, l^2), max index ``max_index``.
+
+    Permuting the axes of all three rows together gives the same cell with its axes permuted, which
+    the trials count once (sorted): the first row is taken with h >= k >= l only.
+    """
+    hkl = _hkl_table("orthorhombic", "P")
+    m = (hkl[hkl.max(axis=1) <= max_index] ** 2).astype(float)
+    first = m[(m[:, 0] >= m[:, 1]) & (m[:, 1] >= m[:, 2])]
+    i, j, k = (x.ravel() for x in np.meshgrid(np.arange(len(first)), np.arange(len(m)), np.arange(len(m)),
+                                              indexing="ij"))
+    mats = np.stack([first[i], m[j], m[k]], axis=1)
+    mats = mats[np.abs(np.linalg.det(mats)) > 0.5]  # integer matrices: singular ones have det 0
+    inv = np.linalg.inv(mats)
+    inv.flags.writeable = False
+    return inv
+
+
+def _orthorhombic_trials(q, n_first: int, max_index: int, v_max: float) -> np.ndarray:
+    """Trial cells (rows a <= b <= c, rounded to 1e-3 A, each once) from every three of the first ``n_first``
+    lines (Q = 1/d^2) given every three low-index hkl (max index ``max_index``): 2 < a, b, c < 30 A, no two
+    axes equal (a tetragonal cell), volume at most ``v_max``.
+
+    Notes
+    -----
+    Q = h^2 A + k^2 B + l^2 C with A = 1/a^2, B = 1/b^2, C = 1/c^2: three lines with trial hkl fix A, B, C.
+    """
+    inv = _orthorhombic_inverses(max_index)
+    cells = []
+    for i, j, k in combinations(range(min(n_first, len(q))), 3):
+        x = inv @ q[[i, j, k]]  # (trial, (A, B, C))
+        x = x[(x > 0).all(axis=1)]
+        abc = np.sort(1 / np.sqrt(x), axis=1)
+        keep = ((abc[:, 0] > 2.0) & (abc[:, 2] < 30.0) & (abc.prod(axis=1) <= v_max)
+                & (np.diff(abc, axis=1) >= 1e-3 * abc[:, 1:]).all(axis=1))
+        cells.append(np.round(abc[keep], 3))
+    return np.unique(np.concatenate(cells), axis=0) if cells else np.empty((0, 3))
+
+
+def index_orthorhombic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
+                       n_first: int = 7, max_index: int = 2, n_refine: int = 12,
+                       warn: bool = True) -> list[IndexingSolution]:
+    """Orthorhombic P cells that index the lines (trial of low-index triples for the first lines).
+
+    The axes are reported as a <= b <= c (the conventional order of a space group's setting, e.g.
+    PbSO4's Pnma a = 8.48, b = 5.40, c = 6.96 A, needs the absences, which indexing does not judge: that
+    cell is reported a = 5.40, b = 6.96, c = 8.48 A). Trial cells are screened by how many of the first
+    20 lines (de Wolff's M20 lines: at high angle an orthorhombic cell has a line nearly everywhere) they
+    index (|dQ|/Q <= 1 %); the ``n_refine`` best (smallest cell among equals) are refined on every
+    line and ranked. A trial cell allowing more than :data:`MAX_LINE_RATIO` times as many lines as are
+    observed up to the 20th is not tried. A centred (C, I, F) lattice is found as the P cell with the
+    same axes (its absences are not used). A flagged best solution raises a
+    :class:`~nakit.errors.NakitWarning`.
+
+    Notes
+    -----
+    1/d^2 = h^2/a^2 + k^2/b^2 + l^2/c^2; three observed lines with trial hkl fix the three. The lines
+    a P cell of volume V allows up to Q are about (pi/6) V Q^(3/2) (the reciprocal lattice points in
+    the octant h, k, l >= 0 of the sphere of radius Q^(1/2)), which bounds V.
+    """
+    tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=3 + zero + 2))
     lam = Wavelength.argument(wavelength).ka1
     q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
-    sols, seen = [], set()
-    for cen in centrings:
-        seen |= _tetragonal_trials(q, cen, n_first, max_index)
-    # cheap screen (lines indexed by the trial cell) before any least-squares refinement
-    screened = []
-    for cen in centrings:
-        cells = np.array(sorted((a, c) for a, c, cen_ in seen if cen_ == cen), dtype=float).reshape(-1, 2)
-        counts = _lines_indexed(q, _hkl_table("tetragonal", cen), cells[:, 0], cells[:, 1], tol_q=0.01)
-        screened.extend((int(n), a, c, cen) for n, (a, c) in zip(counts, cells))
-    # most lines first, then the smallest cell; ties in a fixed order (not the set's)
-    screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2], r[1], r[2], r[3]))
-    fits = {}
-    for _, a, c, cen in screened[:n_refine]:
-        s = _try(tt, lam, "tetragonal", cen, a, c, _hkl_table("tetragonal", cen), tolerance, zero, fits)
+    n20 = min(20, len(q))
+    v_max = MAX_LINE_RATIO * n20 / (np.pi / 6 * q[n20 - 1] ** 1.5)
+    cells = _orthorhombic_trials(q, n_first, max_index, v_max)
+    cells = cells[np.argsort(cells[:, 2], kind="stable")]  # chunks of like cells: fewer rows kept per chunk
+
+    def table(longest, q_max):
+        # every hkl of the cell up to q_max (a fixed range would leave a long axis's high lines unindexed)
+        return _hkl_table("orthorhombic", "P", *(int(np.ceil(longest * np.sqrt(q_max) * 1.01)) + 1,) * 2)
+
+    counts = _lines_indexed(q[:n20], table(cells[:, 2].max(initial=2.0), q[n20 - 1] / 0.99), cells[:, 0],
+                            cells[:, 2], tol_q=0.01, b=cells[:, 1], system="orthorhombic")
+    # most lines first, then the smallest cell; ties in a fixed order
+    order = np.lexsort((cells[:, 2], cells[:, 1], cells[:, 0], cells.prod(axis=1), -counts))
+    sols, fits = [], {}
+    for a, b, c in cells[order[:n_refine]]:
+        s = _try(tt, lam, "orthorhombic", "P", float(a), float(c), table(1.05 * c, q[-1] / (1 - 0.015)), tolerance,
+                 zero, fits, b=float(b))
         if s is not None:
-            s.trials = len(screened)
+            s.trials = len(cells)
             sols.append(s)
     sols = _named(_rank(sols), two_theta_obs)
     if warn:
@@ -355,10 +553,24 @@ def _multiple(big: IndexingSolution, small: IndexingSolution, rel: float = 2e-3)
 
 def _dominates(r: IndexingSolution, s: IndexingSolution) -> bool:
     """Whether ``r`` is to rank above ``s`` whatever their M20: it indexes as many lines, with M20 at
-    least :data:`MIN_M20`, and is ``s``'s subcell or of higher symmetry."""
+    least :data:`MIN_M20`, and is of higher symmetry (fewer cell parameters: :data:`N_CELL`) and no bigger
+    cell (or a multiple of ``s``'s: the same lines on more symmetric axes), or, of no lower symmetry,
+    ``s``'s subcell.
+
+    A bigger cell of higher symmetry does not outrank by symmetry alone: on 20 lines of an orthorhombic
+    6.1 x 6.9 x 4.8 A cell a hexagonal a = 21.1, c = 4.8 A cell, nine times the volume, indexed all 20
+    with M20 15 (the true cell's 460); it is ranked by ``significance`` like any other.
+
+    A subcell of lower symmetry does not outrank: a cubic P cell's lines are exactly those of the
+    tetragonal P cell a / sqrt(2), c = a of half its volume (of x, y, z two have the same parity, so
+    x^2 + y^2 + z^2 = 2 (h^2 + k^2) + z^2 with h = (x + y) / 2, k = (x - y) / 2), so each would
+    outrank the other and neither come first.
+    """
     if r.indexed < s.indexed or not r.m20 >= MIN_M20:
         return False
-    return _multiple(s, r) or (r.system == "cubic" and s.system != "cubic")
+    if N_CELL[r.system] < N_CELL[s.system]:
+        return r.volume <= s.volume * (1 + 2e-3) or _multiple(r, s)
+    return N_CELL[r.system] == N_CELL[s.system] and _multiple(s, r)
 
 
 def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
@@ -402,13 +614,14 @@ def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
     sols = sorted(sols, key=lambda s: (-s.significance, -s.m20, s.volume))
     out, seen = [], set()
     for s in sols:
-        key = (s.system, s.centring, round(s.refinement.a, 3), round(s.refinement.c or 0, 3))
+        key = (s.system, s.centring, round(s.refinement.a, 3), round(s.refinement.b or 0, 3),
+               round(s.refinement.c or 0, 3))
         if key not in seen:
             seen.add(key)
             out.append(s)
     # a supercell, or a lower-symmetry cell, never above a cell that indexes as many lines and is its
-    # subcell or of higher symmetry (cubic is tetragonal with c = a: one more parameter fits any four
-    # lines, so M20 alone can favour it)
+    # subcell or of higher symmetry (cubic is tetragonal with c = a, tetragonal orthorhombic with b = a:
+    # one more parameter fits any few lines closer, so M20 alone can favour it)
     ranked: list[IndexingSolution] = []
     while out:
         free = [s for s in out if not any(_dominates(r, s) for r in out if r is not s)]
@@ -420,13 +633,44 @@ def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
     return ranked
 
 
+def _indexes_well(sols: list[IndexingSolution]) -> bool:
+    """Whether the best solution indexes the lines well enough that no lower symmetry is searched.
+
+    From :data:`MIN_LINES` lines on: M20 of :data:`MIN_M20` or more, all lines indexed but at most
+    :data:`MAX_UNINDEXED_SHARE` of them (another phase's or K-beta lines; still flagged
+    ``unindexed_lines``), and ``significance`` of :data:`MIN_SIGNIFICANCE` or more. M20 alone is not
+    enough: on 20 lines of an orthorhombic P cell (6.1 x 6.9 x 4.8 A) a hexagonal a = 21.1, c = 4.8 A
+    cell indexed all 20 with M20 15 (significance 16; the true cell's 38), and on a hexagonal one a
+    tetragonal cell 16 of 20 with M20 36 (significance 13). With fewer lines, as before: every line
+    indexed with M20 of :data:`MIN_M20` or more (the figures cannot tell more; flagged ``too_few_lines``).
+    """
+    if not sols or not sols[0].m20 >= MIN_M20:
+        return False
+    best = sols[0]
+    left = best.total - best.indexed
+    if best.total < MIN_LINES:
+        return left == 0
+    return left <= MAX_UNINDEXED_SHARE * best.total and best.significance >= MIN_SIGNIFICANCE
+
+
 def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
-    """Try cubic then tetragonal; a table of solutions (best first, by M20) with a, c, M20, F_N, flags.
+    """Try cubic, then tetragonal, hexagonal and orthorhombic cells; a table of solutions (best first)
+    with a, b, c, M20, F_N, flags.
+
+    Each next system is searched only when the best cell so far does not index the lines well (see
+    :func:`_indexes_well`: M20 under :data:`MIN_M20`, or lines left unindexed beyond a share
+    :data:`MAX_UNINDEXED_SHARE` of a pattern's lines), in DICVOL's order of decreasing symmetry, so a
+    cubic pattern costs no lower search; orthorhombic only from :data:`MIN_LINES` lines on (with three cell
+    parameters and a zero shift, fewer lines are indexed by almost any cell of the right size). ``b`` is given for
+    orthorhombic cells only, whose axes are reported as a <= b <= c (see :func:`index_orthorhombic`);
+    ``c`` for all but cubic ones. ``kw`` (``tolerance``, ``zero``, ``centrings``) are
+    :func:`index_cubic`'s; ``tolerance`` and ``zero`` apply to every system, ``centrings`` to cubic and
+    tetragonal cells (hexagonal and orthorhombic cells are P).
 
     ``flags`` joins each solution's flags with ``"; "`` (empty when none) and ``doubts`` says
     them in words (a solution with M20 under :data:`MIN_M20`, too few lines, unindexed lines or a
     supercell of a better one is doubtful); a flagged best solution raises a
-    :class:`~nakit.errors.NakitWarning`. Orthorhombic and lower cells are not tried: their lines
+    :class:`~nakit.errors.NakitWarning`. Monoclinic and triclinic cells are not tried: their lines
     are indexed by no solution here, or only in part (flagged).
 
     Notes
@@ -434,26 +678,37 @@ def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
     Ranked by the chance of indexing the lines so well (``significance``, -log10 of a binomial
     tail in 1/M20; see :func:`_rank` for the equations). de Wolff's M20 divides by the number of
     lines a cell allows up to the 20th observed one, so a supercell or a big cell that indexes every
-    line only by having a line everywhere ranks below the true cell.
+    line only by having a line everywhere ranks below the true cell; the binomial tail counts each
+    refined parameter as a line fitted by construction, and among cells indexing as many lines the
+    more symmetric one ranks first.
 
     References
     ----------
     P. M. de Wolff, J. Appl. Cryst. 1 (1968) 108-113; G. S. Smith, R. L. Snyder, J. Appl. Cryst. 12
-    (1979) 60-65.
+    (1979) 60-65; A. Boultif, D. Louer, J. Appl. Cryst. 37 (2004) 724-731 (DICVOL04: the search by
+    decreasing symmetry).
     """
     require_kind(two_theta_obs, (list, tuple, np.ndarray, pd.Series), "index_pattern",
                  "a 1-D sequence of observed line positions 2theta (deg)", 'nakit.xrd.fit_peaks(ds)["two_theta"]')
     pass_through("index_pattern", index_cubic, kw)  # (the settings both take)
     wavelength = Wavelength.argument(wavelength)  # (warned of here, once: a Wavelength passes on unjudged)
+    common = {k: v for k, v in kw.items() if k in ("tolerance", "zero")}
     sols = index_cubic(two_theta_obs, wavelength, warn=False, **kw)
-    if not sols or sols[0].indexed < sols[0].total or not sols[0].m20 >= MIN_M20:
-        sols = _rank(sols + index_tetragonal(two_theta_obs, wavelength, warn=False, **kw))
+    tried = ["cubic"]
+    for system, search, settings in (("tetragonal", index_tetragonal, kw), ("hexagonal", index_hexagonal, common),
+                                     ("orthorhombic", index_orthorhombic, common)):
+        if _indexes_well(sols) or (system == "orthorhombic" and len(two_theta_obs) < MIN_LINES):
+            break
+        sols = _rank(sols + search(two_theta_obs, wavelength, warn=False, **settings))
+        tried.append(system)
     if not sols:
-        raise CalculationError(f"no cubic or tetragonal cell indexes {MIN_SHARE:.0%} or more of these {len(two_theta_obs)} "
-                               "lines within tolerance; orthorhombic and lower-symmetry cells are not tried here")
+        why = ("monoclinic and triclinic cells are not tried here" if len(two_theta_obs) >= MIN_LINES else
+               f"orthorhombic cells are tried from {MIN_LINES} lines on, monoclinic and triclinic ones not at all")
+        raise CalculationError(f"no {', '.join(tried[:-1])} or {tried[-1]} cell indexes {MIN_SHARE:.0%} or more of these {len(two_theta_obs)} "
+                               f"lines within tolerance; {why}")
     _warn_if_flagged(sols)
     table = pd.DataFrame([{"system": s.system, "centring": s.centring, "a": s.refinement.a,
-                           "a_sigma": s.refinement.a_sigma, "c": s.refinement.c, "M20": s.m20,
+                           "a_sigma": s.refinement.a_sigma, "b": s.refinement.b, "c": s.refinement.c, "M20": s.m20,
                            "F_N": s.refinement.f_n, "significance": s.significance, "indexed": s.indexed, "lines": s.total,
                            "flags": "; ".join(s.flags), "doubts": "; ".join(s.flag_details)} for s in sols])
     table.attrs.update(source_attrs(two_theta_obs))
