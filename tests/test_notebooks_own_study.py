@@ -152,6 +152,25 @@ def test_xrd_standard_kbeta_lines_are_named_not_left_as_unexplained(xrd_run):
     assert "Kβ" not in lead["flags"]
 
 
+def test_xrd_ab_initio_cells_of_identified_and_unknown_phases(xrd_run):
+    """Every identified phase of a searched system is indexed from scratch (PbSO4's orthorhombic cell, axes
+    a <= b <= c), and a scan's peaks that no candidate explains are indexed as an unknown phase's: the first
+    batch is the quenched stand-in, whose Na2S (antifluorite, a = 6.54 A) is not among this study's candidates."""
+    out, _ = xrd_run
+    rows = list(csv.DictReader(open(out / "results" / "ab_initio_indexing.csv", encoding="utf-8")))
+    by = {(r["sample"], r["phase"]): r for r in rows}
+    lab6 = by[("LaB6 standard", "LaB6_Pm-3m")]
+    assert (lab6["system"], lab6["centring"]) == ("cubic", "P") and float(lab6["a"]) == pytest.approx(4.1569, abs=5e-4)
+    assert lab6["reference cell"] == "cubic a 4.1569 Å"
+    pb = next(r for (s, _), r in by.items() if s == "lead sulfate")
+    assert pb["system"] == "orthorhombic"
+    assert [float(pb[k]) for k in "abc"] == pytest.approx([5.398, 6.958, 8.480], rel=3e-3)
+    unknown = by[("first batch", "peaks no candidate explains")]
+    assert unknown["system"] == "cubic" and float(unknown["a"]) in (pytest.approx(6.54, rel=5e-3),
+                                                                     pytest.approx(6.54 / 2 ** 0.5, rel=5e-3))
+    assert ("LaB6 standard", "peaks no candidate explains") not in by  # its unexplained peaks are Kβ lines only
+
+
 # -- cycling --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ library), :mod:`~nakit.xrd.simulate` (sticks and profiles), :mod:`~nakit.xrd.bac
 
 from .background import fit_background, fit_background_raw
 from .counting import broken_at_gaps, gaps_note, intensity_unit, scan_gaps
-from .indexing import index_cubic, index_pattern, index_tetragonal
+from .indexing import ab_initio_row, index_cubic, index_pattern, index_tetragonal, unknown_lines
 from .klines import ka2_note, ka2_pairs, kbeta_note, kbeta_pairs
 from .peaks import empty_peak_table, find_peaks_raw, fit_peaks, fit_peaks_raw, no_peaks_note, unfitted_note
 from .phase_id import (identify_phases, identify_phases_raw, near_candidates, near_candidates_note, no_lines_note,
@@ -24,7 +24,7 @@ from .size import (instrument_from_standard, scherrer, scherrer_raw, single_refl
 from .structures import Crystal, Site, crystal_from_parameters, library, read_cif, reference
 
 __all__ = [
-    "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength",
+    "Crystal", "Site", "crystal_from_parameters", "Instrument", "Phase", "Wavelength", "ab_initio_row",
     "broken_at_gaps", "empty_peak_table", "fit_background", "fit_background_raw", "fit_peaks", "fit_peaks_raw",
     "find_peaks_raw", "fit_whole_pattern", "gaps_note", "identify_phases", "identify_phases_raw", "index_cubic",
     "index_pattern", "index_tetragonal", "instrument_from_standard", "intensity_unit", "ka2_note", "ka2_pairs",
@@ -32,6 +32,6 @@ __all__ = [
     "no_peaks_note", "read_xrd", "read_xrd_scans",
     "reference", "reflections", "refine_cell", "refine_cell_raw", "scan_gaps", "scherrer", "scherrer_raw",
     "simulate_pattern", "single_reflections", "stand_in_instrument_doubt", "suggest_phases", "unexplained_note",
-    "unfitted_note", "wavelength_from_gsas_prm", "wavelength_from_instprm",
+    "unfitted_note", "unknown_lines", "wavelength_from_gsas_prm", "wavelength_from_instprm",
     "williamson_hall", "williamson_hall_raw",
 ]

@@ -713,3 +713,75 @@ def index_pattern(two_theta_obs, wavelength, **kw) -> pd.DataFrame:
                            "flags": "; ".join(s.flags), "doubts": "; ".join(s.flag_details)} for s in sols])
     table.attrs.update(source_attrs(two_theta_obs))
     return table
+
+
+#: Crystal systems :func:`index_pattern` searches (a trigonal reference, in hexagonal axes, is indexed as hexagonal).
+SYSTEMS = ("cubic", "tetragonal", "hexagonal", "orthorhombic")
+
+#: Fewest lines a report indexes ab initio: below it almost any cell of the right size indexes them.
+MIN_REPORT_LINES = 5
+
+
+def unknown_lines(peaks: pd.DataFrame, wavelength, phase_id) -> np.ndarray:
+    """The lines of a phase no candidate explains: ``phase_id``'s unexplained peaks (2theta, deg)
+    without the tube's K-beta lines among them (:func:`nakit.xrd.klines.kbeta_pairs`), which no cell
+    of the sample's would index.
+
+    Parameters
+    ----------
+    peaks
+        The scan's fitted peaks (:func:`nakit.xrd.fit_peaks`).
+    wavelength
+        The scan's wavelength.
+    phase_id
+        Its :class:`~nakit.xrd.phase_id.PhaseID`.
+    """
+    from .klines import kbeta_pairs
+
+    unexplained = phase_id.unexplained["two_theta_obs"].to_numpy(dtype=float)
+    kbeta = [line for _, line in kbeta_pairs(peaks, wavelength, among=unexplained)]
+    return np.sort(unexplained[~np.isin(unexplained, kbeta)])
+
+
+def _cell_text(system: str, a, b=None, c=None) -> str:
+    """'a 4.1569 Å' / 'a 8.48, c 6.96 Å' / 'a 5.40, b 6.96, c 8.48 Å' (the lengths the system leaves free)."""
+    shown = {"cubic": "a", "orthorhombic": "abc"}.get(system, "ac")
+    return ", ".join(f"{n} {v:.4f}" for n, v in zip("abc", (a, b, c)) if n in shown) + " Å"
+
+
+def ab_initio_row(lines, wavelength, reference=None) -> dict:
+    """A report's row for the cell :func:`index_pattern` ranks first on ``lines``, or why there is none.
+
+    Parameters
+    ----------
+    lines
+        Observed line positions 2theta (deg): one identified phase's, or :func:`unknown_lines`.
+    wavelength
+        The scan's wavelength.
+    reference
+        The phase's reference :class:`~nakit.xrd.structures.Crystal`, shown beside (its cell
+        lengths, ``"reference cell"``), or None for lines of no known phase.
+
+    Returns
+    -------
+    dict
+        ``lines``, ``system``, ``centring``, ``a``, ``b``, ``c`` (Å; None where the system has
+        no such free length), ``indexed``, ``M20``, ``reference cell`` and ``doubts`` (the best
+        solution's, in words, or why no cell indexes the lines; ``"none"``).
+    """
+    tt = np.asarray(lines, dtype=float)
+    row = {"lines": len(tt)}
+    if reference is not None:
+        system = {"trigonal": "hexagonal"}.get(reference.system, reference.system)
+        a, b, c = reference.cell[:3]
+        row["reference cell"] = f"{reference.system} " + _cell_text(system, a, b, c)
+    if len(tt) < MIN_REPORT_LINES:
+        return {**row, "doubts": f"not indexed: {len(tt)} line(s), fewer than {MIN_REPORT_LINES}"}
+    try:
+        with warnings.catch_warnings():  # its doubts are the row's, in words
+            warnings.simplefilter("ignore", NakitWarning)
+            best = index_pattern(tt, wavelength).iloc[0]
+    except (CalculationError, FitError) as exc:
+        return {**row, "doubts": f"no cell: {exc}"}
+    return {**row, "system": best["system"], "centring": best["centring"], "a": best["a"], "b": best["b"],
+            "c": best["c"], "indexed": best["indexed"], "M20": best["M20"], "doubts": best["doubts"] or "none"}
