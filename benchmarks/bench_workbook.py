@@ -162,6 +162,14 @@ of 10, 1 worker 0.58 s per run, 2 workers 0.34 s (1.68x); 30 runs 13.2 against 8
 1.66x (pairs 1.52-1.72x; ceiling 1.69x: 1 worker keeps 1.19 cores busy); runs 11-30 1.63x; start-up
 paid once 2.1 s (1 worker) and 1.2 s (2 workers). By a process sampler: the zygote is spawned 0.2 s
 into the command and has its stack imported at 1.2 s; the first results land at 1.5-1.8 s.
+
+Measured 2026-12-08 02:25 (a later session: sorption pruning, indexing of hexagonal and orthorhombic
+cells and the unexplained peaks in notebook 01), test install, load 1.7-2.1, ``--runs 3 --batch 10
+--large 30 --pairs 3 --reproduce``: papermill floor 1.97 s; nakit run 00 0.52 s (server), 1.89 s
+(--no-server); batch of 10, 1 worker 0.58 s per run, 2 workers 0.38 s (1.53x); 30 runs 15.1 against
+9.1 s by medians, 1.67x (pairs 1.66-1.72x; ceiling 1.69x: 1 worker keeps 1.19 cores busy), runs
+11-30 1.77x; technique notebooks 1.5-3.7 s (01: 3.68 s); reproduce 13.8 s wall, 24.9 s CPU;
+``--install`` 12.6 s.
 """
 
 from __future__ import annotations
