@@ -50,6 +50,14 @@ MIN_M20 = 10.0
 #: Share of the observed lines a candidate cell must index to be kept at all.
 MIN_SHARE = 0.5
 
+#: Reassignments after the first at the requested tolerance, each with the cell refined on the last.
+REASSIGN = 3
+
+#: Relative difference of every cell length below which two solutions are one cell, shown once (its
+#: best-ranked): trials from different lines end at one cell refined on slightly different lines
+#: (PbSO4's cell came out eight times, 0.01-0.2 % apart).
+SAME_CELL = 3e-3
+
 #: Cell parameters of each system: at equal fit the system with fewer is the more symmetric (a
 #: tetragonal cell is an orthorhombic one with a = b, a hexagonal one a C-centred orthorhombic one).
 N_CELL = {"cubic": 1, "tetragonal": 2, "hexagonal": 2, "orthorhombic": 3}
@@ -295,26 +303,37 @@ def _lines_indexed(q_obs, hkl, a, c, tol_q: float, chunk: int = 512, *, b=None,
 
 def _try(tt, lam, system, centring, a, c, hkl, tol, zero, fits=None, b=None):
     # a trial cell from one, two or three lines is off by the zero shift: assign loosely, refine,
-    # then reassign with the refined cell and zero at the requested tolerance
-    shift = 0.0
-    for loose in (True, False):
+    # then reassign with the refined cell and zero at the requested tolerance, and again until the
+    # lines and their hkl stop changing (REASSIGN passes at most): a cell refined on a first
+    # assignment of a crowded pattern moves, and the lines it indexes then are not those it was
+    # refined on (PbSO4 gave eight variants of one cell, up to 0.2 % apart, each 20 sigma off another)
+    shift, kept = 0.0, None
+    for n in range(2 + REASSIGN):
+        loose = n == 0
         q_obs = (2 * np.sin(np.radians((tt - shift) / 2)) / lam) ** 2
         idx, ok = _assign(q_obs, hkl, a, c, system, lam, tol, tol_q=0.015 if loose else None, b=b)
         if ok.sum() < max(3, int(np.ceil(MIN_SHARE * len(tt)))) or ok.sum() <= (max(2, N_CELL[system]) + zero):
-            return None
-        try:
-            if loose:  # only the cell and zero of this pass are used: no figures of merit, no tables
-                par = _cell_fit(tt[ok], idx[ok], lam, system, a, c, b, zero, False, None, 200.5, fits)[0].params
-                a, shift = par["a"].value, par["zero"].value
-                c = par["c"].value if "c" in par else None
-                b = par["b"].value if "b" in par else None
-                if b is not None:  # the refined axes in the order reported (a <= b <= c)
-                    a, b, c = sorted((a, b, c))
-            else:
-                ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, b0=b, zero=zero, centring=centring,
-                                      fits=fits)
+            break
+        if kept is not None and np.array_equal(ok, kept[0]) and np.array_equal(idx[ok], kept[1][ok]):
+            break
+        try:  # only the cell and zero are used until the lines settle: no figures of merit, no tables
+            par = _cell_fit(tt[ok], idx[ok], lam, system, a, c, b, zero, False, None, 200.5, fits)[0].params
         except FitError:
-            return None
+            break
+        if not loose:
+            kept = (ok, idx, a, b, c)  # the lines at the requested tolerance, and the cell that indexed them
+        a, shift = par["a"].value, par["zero"].value
+        c = par["c"].value if "c" in par else None
+        b = par["b"].value if "b" in par else None
+        if b is not None:  # the refined axes in the order reported (a <= b <= c)
+            a, b, c = sorted((a, b, c))
+    if kept is None:
+        return None
+    ok, idx, a, b, c = kept
+    try:
+        ref = refine_cell_raw(tt[ok], idx[ok], lam, system, a0=a, c0=c, b0=b, zero=zero, centring=centring, fits=fits)
+    except FitError:
+        return None
     return IndexingSolution(system, centring, ref, int(ok.sum()), len(tt))
 
 
@@ -573,6 +592,20 @@ def _dominates(r: IndexingSolution, s: IndexingSolution) -> bool:
     return N_CELL[r.system] == N_CELL[s.system] and _multiple(s, r)
 
 
+def _same_cell(s: IndexingSolution, r: IndexingSolution, rel: float = SAME_CELL) -> bool:
+    """Whether two solutions are one cell: the same system and centring, every length within ``rel``."""
+    if (s.system, s.centring) != (r.system, r.centring):
+        return False
+    pairs = [(x, y) for x, y in zip(_lengths(s), _lengths(r))
+             if x is not None and y is not None and np.isfinite(x) and np.isfinite(y)]  # (a cubic c: None or NaN)
+    return all(abs(x - y) <= rel * y for x, y in pairs)
+
+
+def _lengths(s: IndexingSolution) -> tuple:
+    ref = s.refinement
+    return ref.a, ref.b, ref.c
+
+
 def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
     """Solutions best first, by how unlikely chance is to index their lines so well; duplicates dropped.
 
@@ -612,12 +645,9 @@ def _rank(sols: list[IndexingSolution]) -> list[IndexingSolution]:
     (1979) 60-65 (F_N, the same count of possible lines, shown beside M20).
     """
     sols = sorted(sols, key=lambda s: (-s.significance, -s.m20, s.volume))
-    out, seen = [], set()
-    for s in sols:
-        key = (s.system, s.centring, round(s.refinement.a, 3), round(s.refinement.b or 0, 3),
-               round(s.refinement.c or 0, 3))
-        if key not in seen:
-            seen.add(key)
+    out: list[IndexingSolution] = []
+    for s in sols:  # one cell found from several trials (or lines) is one solution: its best
+        if not any(_same_cell(s, r) for r in out):
             out.append(s)
     # a supercell, or a lower-symmetry cell, never above a cell that indexes as many lines and is its
     # subcell or of higher symmetry (cubic is tetragonal with c = a, tetragonal orthorhombic with b = a:
