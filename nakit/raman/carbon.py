@@ -52,7 +52,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import xarray as xr
 
-from ..errors import NakitWarning, ParameterError
+from ..errors import CalculationError, NakitWarning, ParameterError
 from ..validation import in_range, pass_through
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
@@ -98,6 +98,11 @@ EVIDENCE_MIN_SNR = 8.0
 EVIDENCE_MIN_FRACTION = 0.05
 #: Peaks narrower than this many data points (FWHM) are spikes, not bands.
 SPIKE_MAX_POINTS = 3.0
+#: What :func:`carbon_evidence` looks for, in the words of a refusal or flag.
+EVIDENCE_SOUGHT = (f"looked for the two most prominent peaks between {EVIDENCE_WINDOW[0]:g} and {EVIDENCE_WINDOW[1]:g} "
+                   f"cm-1 to be a D band ({D_RANGE[0]:g}-{D_RANGE[1]:g} cm-1) and a G band ({G_RANGE[0]:g}-{G_RANGE[1]:g} "
+                   f"cm-1), each standing {EVIDENCE_MIN_SNR:g} noise standard deviations and "
+                   f"{EVIDENCE_MIN_FRACTION:.0%} of the window's range above its surroundings")
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,16 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=W
     converged; a model that failed either is set aside whatever its BIC (both failed: the lower
     BIC). The result's ``model_reason`` says which case it was, with the BICs and the flags of a
     model set aside.
+
+    Whether the spectrum is a carbon spectrum at all is :func:`carbon_evidence`'s test: with neither
+    a D nor a G peak among its most prominent peaks the analysis is refused; with one of them only,
+    or bands too narrow for carbon, the result is flagged ``weak carbon evidence`` with the reason.
+
+    Raises
+    ------
+    CalculationError
+        The spectrum shows neither a D nor a G band (a silicon wafer, a mineral), naming what was
+        looked for and what was found.
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
@@ -304,6 +319,13 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=W
         raise ParameterError(f"only {sel.sum()} points in the carbon window {lo:g}-{hi:g} cm-1"
                              + _axis_hint(x, laser_wavelength))
     refuse_nonfinite(x, y, window)
+    # the two bands are fitted wherever the data lie, so a spectrum without them still gets a ratio (a silicon
+    # wafer: I_D/I_G 6e-5 from the noise); its evidence decides whether that ratio means anything
+    evidence = carbon_evidence(x, y)
+    if evidence.d_center is None and evidence.g_center is None:
+        raise CalculationError(f"no D/G analysis: the spectrum shows no carbon D and G bands ({evidence.reason}); "
+                               + EVIDENCE_SOUGHT)
+    doubt = [] if evidence.present else [f"weak carbon evidence: {evidence.reason}; {EVIDENCE_SOUGHT}"]
     x, y = x[sel], y[sel]
     specs = WINDOWS["carbon"]
     corrected = [y - baseline_raw(x, y, s)[0] for s in specs]
@@ -317,8 +339,9 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=W
     id_ig, id_ig_s = _ratio(fit, "height")
     ad_ag, ad_ag_s = _ratio(fit, "area")
     alt = [fit_bands_raw(x, c, MODELS[chosen], warn=False) for c in corrected[1:]]  # (only their spread is kept)
-    if fit.flags:
-        warnings.warn(f"carbon D/G fit ({chosen}) flagged: " + "; ".join(fit.flags), NakitWarning, stacklevel=2)
+    if fit.flags or doubt:
+        warnings.warn(f"carbon D/G fit ({chosen}) flagged: " + "; ".join([*doubt, *fit.flags]), NakitWarning,
+                      stacklevel=2)
     id_all = [id_ig] + [_ratio(f, "height")[0] for f in alt]
     ad_all = [ad_ag] + [_ratio(f, "area")[0] for f in alt]
     d, g = fit.row("D"), fit.row("G")
@@ -338,7 +361,7 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=W
     return CarbonResult(chosen, reason, bic, float(d["center"]), float(d["center_sigma"]), float(g["center"]),
                         float(g["center_sigma"]), float(d["fwhm"]), float(g["fwhm"]), id_ig, id_ig_s,
                         float(np.ptp(id_all) / 2), ad_ag, ad_ag_s, float(np.ptp(ad_all) / 2), la, caveat,
-                        laser_wavelength, tuple(fit.flags), fit)
+                        laser_wavelength, (*doubt, *fit.flags), fit)
 
 
 def carbon_analysis(spectrum: xr.Dataset, **kwargs) -> CarbonResult:
