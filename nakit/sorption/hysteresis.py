@@ -40,6 +40,13 @@ class Hysteresis(FromMeasurement, Result):
     flags: tuple[str, ...] = ()
 
     @property
+    def judged(self) -> bool:
+        """Whether the branches could be compared at all: a desorption branch below the adsorption
+        branch (``desorption_below_adsorption``) leaves no loop to judge, so ``present`` False then
+        means "not judged", not "no hysteresis"."""
+        return "desorption_below_adsorption" not in self.flags
+
+    @property
     def capillary(self) -> bool:
         """A capillary-condensation loop: present and of an IUPAC type (a low-pressure hysteresis
         from swelling or slow equilibration has none)."""
@@ -48,7 +55,11 @@ class Hysteresis(FromMeasurement, Result):
     def words(self) -> str:
         """The finding in words for a report: a capillary-condensation loop and its IUPAC type, a
         hysteresis of another kind (the branches apart at low pressure), or none; with the
-        confidence and the reason. ("loop present (none, ...)" left a reader unsure which.)"""
+        confidence and the reason. ("loop present (none, ...)" left a reader unsure which.) A loop
+        that could not be judged says so: "no hysteresis loop" over a reason ending "No loop can be
+        judged" read as a finding of none on DUT-49, whose branches are far apart.)"""
+        if not self.judged:
+            return f"loop not judged: {self.reason}"
         if self.capillary:
             found = f"capillary-condensation loop, IUPAC type {self.loop_type} ("
         elif self.present:  # (the reason says what kind)
