@@ -140,9 +140,12 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
         named = {t: v for t, v in accepted.items() if TAKES[t] & facts.keys()}
         accepted = named if len(named) == 1 else accepted
     meant = [t for t in TECHNIQUES if TAKES[t] & facts.keys()]
-    if len(meant) == 1 and meant[0] in refused:
+    if len(meant) == 1 and meant[0] in refused and (accepted or not _as_far(refused, meant[0])):
         # the facts say what the file was meant as (a wavelength: XRD), so that reader's refusal is the
-        # answer: a shuffled scan given its wavelength was read as a Raman spectrum of 5-80 cm-1
+        # answer: a shuffled scan given its wavelength was read as a Raman spectrum of 5-80 cm-1. Unless
+        # another reader got as far into the file: a fact given for a folder's scans reaches its damaged
+        # isotherm too, whose XRD refusal "no diffraction scan (a sorption table?)" hid the sorption
+        # reader's "line 11: 'n/a' is not a number"; the reasons are then weighed as without the fact
         raise refused[meant[0]]
     if len(accepted) > 1:
         if set(accepted) == set(BOTH_IN_ONE):  # an EC-Lab sequence: cycling, then impedance sweeps (or the reverse)
@@ -231,6 +234,25 @@ def analysis_input(path: str) -> tuple[tuple[str, str] | None, str] | None:
             "study file (nakit study"
         return None, f"a {kind} {name}), not a measurement"
     return None
+
+
+#: refusals by a reader that recognised the file's format: it got further than one that did not
+_RECOGNISED = (InvalidDataError, UnsupportedMeasurementError, MissingDependencyError, MissingFactError)
+
+
+def _as_far(refused: dict[str, Exception], technique: str) -> bool:
+    """Whether another reader than ``technique``'s got as far into the file before refusing it: it
+    recognised the format where ``technique``'s did not, or stopped on the same or a later line."""
+    mine = refused[technique]
+    for name, exc in refused.items():
+        if name == technique:
+            continue
+        if isinstance(exc, _RECOGNISED) and not isinstance(mine, _RECOGNISED):
+            return True
+        line, my_line = getattr(exc, "line", None), getattr(mine, "line", None)
+        if line is not None and my_line is not None and line >= my_line:
+            return True
+    return False
 
 
 def _refuse_plain_low_axis(path: str, ds) -> None:
