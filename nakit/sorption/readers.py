@@ -30,12 +30,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from ..datamodel import file_provenance
-from ..errors import FileFormatError, InvalidDataError, ParameterError
+from ..errors import FileFormatError, InvalidDataError, NakitWarning, ParameterError
 from ..textio import check_last_row, decode, parse_number, read_bytes, read_text_lines, sniff_decimal_and_delimiter
 from .conditions import bath_temperature, check_n2
 from .isotherm import IsothermPoints, dataset_reader, isotherm_points, require_isotherm
@@ -44,7 +45,7 @@ from .micromeritics import first_sheet, read_micromeritics, workbook_bytes
 from .units import n2_saturation_pressure, normalise_unit, pressure_factor
 
 __all__ = ["read_isotherm", "read_isotherm_raw", "detect_format", "read_micromeritics", "read_aif", "write_aif", "read_csv",
-           "read_pygaps_json", "apply_facts", "FACTS"]
+           "read_pygaps_json", "apply_facts", "FACTS", "MASS_FLAG", "SAMPLE_MASS_RANGE_G", "unused_mass", "mass_doubt"]
 
 #: Largest isotherm file read (exports are kilobytes to a few MB; the cap keeps a hostile or
 #: decompression-bomb input cheap).
@@ -52,6 +53,54 @@ MAX_BYTES = 64 * 2**20
 
 #: Facts a caller may state about a sample when the file does not (``read_isotherm(path, **facts)``).
 FACTS = {"sample_mass_g": float, "temperature_K": float, "adsorptive": str, "sample_name": str}
+
+#: Sample masses (g) an N2 isotherm at 77 K is measured on: a few mg of a high-area solid to a few g of a
+#: low-area one fill a sample tube; a mass outside was typed in the wrong unit (50 for 50 mg).
+SAMPLE_MASS_RANGE_G = (1e-3, 10.0)
+#: The attr saying why a sample mass is not used or in doubt (absent when neither).
+MASS_FLAG = "sample_mass_g_flag"
+
+
+def unused_mass(mass_g: float) -> str:
+    """Why a sample mass given for a file of per-gram loadings changes nothing.
+
+    Parameters
+    ----------
+    mass_g
+        The mass given (g).
+
+    Returns
+    -------
+    str
+        The flag's words.
+    """
+    return (f"sample_mass_g = {mass_g:g} g is not used: the file's loadings are already per gram (the "
+            "instrument divided by the mass it weighed), so no result depends on it")
+
+
+def mass_doubt(mass_g: float, source: str = "the file states") -> str:
+    """Why a sample mass the loadings rest on is implausible for an N2 isotherm ("" if it is not).
+
+    Parameters
+    ----------
+    mass_g
+        The mass (g).
+    source
+        Whose mass it is, for the words ("the file states", "given").
+
+    Returns
+    -------
+    str
+        "" within :data:`SAMPLE_MASS_RANGE_G`, else the flag's words.
+    """
+    lo, hi = SAMPLE_MASS_RANGE_G
+    if mass_g > hi:
+        return (f"sample mass {mass_g:g} g ({source}) is more than an N2 sorption sample tube holds (about "
+                f"{lo * 1e3:g} mg to {hi:g} g): a mass in mg typed as g? Every per-gram loading rests on it")
+    if mass_g < lo:
+        return (f"sample mass {mass_g:g} g ({source}) is less than an N2 isotherm can be measured on (about "
+                f"{lo * 1e3:g} mg to {hi:g} g): a mass in kg, or in g typed as mg? Every per-gram loading rests on it")
+    return ""
 
 
 def read_isotherm(path: str | os.PathLike, **facts) -> xr.Dataset:
@@ -100,12 +149,27 @@ def read_isotherm_raw(path: str | os.PathLike, **facts) -> IsothermPoints:
         raise ParameterError(f"unknown sample facts {sorted(unknown)}; known: {', '.join(FACTS)}")
     name, reader = detect_format(path)
     if name in ("bel-dat", "bel-csv", "quantachrome-txt", "3p-xlsx"):
-        return reader.points(path, **facts)
-    return apply_facts(reader.points(path), facts, path)
+        points = reader.points(path, **facts)
+    else:
+        points = apply_facts(reader.points(path), facts, path)
+    mass = points.attrs.get("sample_mass_g")
+    # a mass the loadings rest on: the file's (the instrument divided by it) or one nakit divided by
+    if mass is not None and MASS_FLAG not in points.attrs and (why := mass_doubt(float(mass), _whose_mass(points))):
+        points.attrs[MASS_FLAG] = why
+        warnings.warn(f"{path}: {why}", NakitWarning, stacklevel=3)
+    return points
+
+
+def _whose_mass(points) -> str:
+    return "given" if points.attrs.get("sample_mass_g_source") == "argument" else "the file states"
 
 
 def apply_facts(ds: xr.Dataset | IsothermPoints, facts: dict, path) -> xr.Dataset | IsothermPoints:
-    """Add caller-stated sample facts the file lacks; refuse ones that contradict it."""
+    """Add caller-stated sample facts the file lacks; refuse ones that contradict it.
+
+    The loadings reaching here are per gram, so a ``sample_mass_g`` the file lacks is kept as a stated
+    fact only: ``attrs[MASS_FLAG]`` and a :class:`~nakit.errors.NakitWarning` say that it is not used.
+    """
     for key, value in facts.items():
         if value is None:
             continue
@@ -119,6 +183,9 @@ def apply_facts(ds: xr.Dataset | IsothermPoints, facts: dict, path) -> xr.Datase
         if have in (None, ""):
             ds.attrs[key] = value
             ds.attrs[f"{key}_source"] = "argument"
+            if key == "sample_mass_g":  # shown beside the sample, so a reader would think it counted
+                ds.attrs[MASS_FLAG] = unused_mass(value)
+                warnings.warn(f"{path}: {ds.attrs[MASS_FLAG]}", NakitWarning, stacklevel=3)
         elif (isinstance(value, float) and not np.isclose(float(have), value, rtol=1e-6)) or (
                 isinstance(value, str) and _same_name(have) != _same_name(value)):
             raise ParameterError(f"{path}: the file states {key} = {have!r}, the argument says {value!r}; "
