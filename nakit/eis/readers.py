@@ -46,10 +46,10 @@ from ..textio import (check_last_row, decode, read_bytes, read_text_lines, refus
 from .eclab import MPR_MAGIC, MPT_MAGIC, read_biologic_mpr, read_biologic_mpt
 from .gamry import MAGIC as GAMRY_MAGIC
 from .gamry import read_gamry_dta
-from .spectra import (impedance_of, iter_loops, low_end_reactance, n_loops, numeric_columns, select_loop,
-                      spectrum_dataset, sweeps_dataset)
+from .spectra import (impedance_of, iter_loops, loop_shortfalls, low_end_reactance, n_loops, numeric_columns,
+                      select_loop, spectrum_dataset, sweeps_dataset)
 
-__all__ = ["FACTS", "IMAG_CONVENTIONS", "impedance_of", "iter_loops", "n_loops", "read_biologic_mpr", "read_biologic_mpt",
+__all__ = ["FACTS", "IMAG_CONVENTIONS", "impedance_of", "iter_loops", "loop_shortfalls", "n_loops", "read_biologic_mpr", "read_biologic_mpt",
            "read_csv", "read_eis", "read_gamry_dta", "read_zplot", "select_loop", "spectrum_dataset",
            "sweeps_dataset"]
 
@@ -616,7 +616,10 @@ def read_eis(path: str | os.PathLike, *, loop: str | int | None = None, **facts)
     loop
         ``None`` (default): every sweep of a multi-loop file (a ``loop`` dimension);
         ``"first"``, ``"last"`` or a loop number: that sweep only, as :func:`select_loop`
-        gives it (a notebook's sample entry can carry ``loop``).
+        gives it (a notebook's sample entry can carry ``loop``). ``"last"`` is the sweep
+        measured last even when it was cut short (with a warning saying what it lacks);
+        ``select_loop(read_eis(path), "last", complete=True)`` takes the last complete one,
+        as notebook 05 does, and :func:`loop_shortfalls` lists the sweeps cut short.
 
     Returns
     -------

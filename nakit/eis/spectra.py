@@ -20,7 +20,8 @@ ones (a sweep stopped early measures a leading part of them); otherwise it is th
 all sweeps' frequencies. Where a sweep did not measure a frequency its values are NaN, and
 ``attrs["source_loop_points"]`` lists how many points each sweep has.
 
-Analyses take one sweep: :func:`select_loop` (``"first"``, ``"last"`` or a loop number)
+Analyses take one sweep: :func:`select_loop` (``"first"``, ``"last"`` or a loop number;
+``complete=True`` passes over sweeps cut short, which :func:`loop_shortfalls` lists)
 returns an ordinary 1-D spectrum without NaN, and :func:`iter_loops` yields every sweep, so a
 notebook can let the user pick a loop or fit them all. :func:`impedance_of` refuses a
 Dataset that still has its ``loop`` dimension, so a fit never mixes sweeps by accident.
@@ -309,7 +310,51 @@ def _one_loop(ds: xr.Dataset, position: int) -> xr.Dataset:
     return one
 
 
-def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
+def _points(ds: xr.Dataset) -> np.ndarray:
+    """Points each sweep measured (NaN marks a frequency it did not)."""
+    return np.isfinite(ds["z_real"].values).sum(axis=1)
+
+
+def loop_shortfalls(ds: xr.Dataset) -> dict[int, str]:
+    """The sweeps with fewer points than the file's longest, and what each lacks.
+
+    Parameters
+    ----------
+    ds
+        A spectrum from :func:`nakit.eis.read_eis` or any reader.
+
+    Returns
+    -------
+    dict
+        ``{loop: words}`` for every sweep cut short, in the order measured (empty for a file
+        of one sweep or of complete ones), e.g. ``"54 of the 64 points of the longest sweep:
+        it starts at 10019.5 Hz, where the longest sweep starts at 100020 Hz"``. The words
+        say which end is missing, in the order measured: a sweep that stops before the
+        longest one's end was stopped early; one that starts after its start lacks its first
+        points (not measured, or lost from the file).
+    """
+    if LOOP_DIM not in ds.dims:
+        return {}
+    points = _points(ds)
+    longest = int(points.max())
+    ref = _one_loop(ds, int(np.argmax(points)))["frequency"].values
+    out = {}
+    for k in np.flatnonzero(points < longest):
+        f = _one_loop(ds, int(k))["frequency"].values
+        ends = []
+        # a sweep at slightly other frequencies (same count) is complete; a count short of the longest is not,
+        # and its ends say where the points are missing
+        if abs(np.log(f[0] / ref[0])) > abs(np.log(ref[1] / ref[0])) / 2:
+            ends.append(f"it starts at {f[0]:.6g} Hz, where the longest sweep starts at {ref[0]:.6g} Hz")
+        if abs(np.log(f[-1] / ref[-1])) > abs(np.log(ref[-1] / ref[-2])) / 2:
+            ends.append(f"it stops at {f[-1]:.6g} Hz, where the longest sweep goes on to {ref[-1]:.6g} Hz "
+                        "(stopped early?)")
+        lack = "; ".join(ends) or f"points missing between {f[0]:.6g} and {f[-1]:.6g} Hz"
+        out[int(ds[LOOP_DIM].values[k])] = f"{points[k]} of the {longest} points of the longest sweep: {lack}"
+    return out
+
+
+def select_loop(ds: xr.Dataset, which: str | int = "last", *, complete: bool = False) -> xr.Dataset:
     """One sweep of a spectrum that may hold several (see the module docstring).
 
     Parameters
@@ -320,6 +365,15 @@ def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
         ``"last"`` (default: the sweep measured last, usually the most settled cell),
         ``"first"``, or a loop number (0-based as in the ``loop`` coordinate; negative
         numbers count from the end).
+    complete
+        With ``"last"`` or ``"first"``: the last (first) *complete* sweep, one with as many
+        points as the file's longest. A sweep cut short (a measurement stopped early, a
+        file ending mid-sweep) lacks part of the frequency range, and a circuit fitted to
+        it is not comparable with the others (the high-frequency intercept, the ohmic
+        resistance, is missing when its start is): with ``complete`` it is passed over
+        without a warning, and :func:`loop_shortfalls` says which sweeps were and why
+        (notebook 05's ``loop: 'last'`` does this and says so in its report). A loop
+        number is taken as given, cut short or not.
 
     Returns
     -------
@@ -332,7 +386,9 @@ def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
     Warns
     -----
     NakitWarning
-        The chosen sweep has fewer points than the longest sweep of the file (stopped early).
+        The chosen sweep has fewer points than the longest sweep of the file: what it lacks
+        (:func:`loop_shortfalls`) and, for ``"last"``/``"first"``, the sweep ``complete=True``
+        gives.
 
     Raises
     ------
@@ -349,11 +405,18 @@ def select_loop(ds: xr.Dataset, which: str | int = "last") -> xr.Dataset:
         raise ParameterError(f"loop {which!r}: this spectrum has {n} loop(s), numbered 0 to {n - 1}")
     if LOOP_DIM not in ds.dims:
         return ds
+    points = _points(ds)
+    whole = np.flatnonzero(points == points.max())  # never empty: the longest sweep is complete
+    if isinstance(which, str):
+        best = int(whole[-1] if which == "last" else whole[0])
+        if complete:
+            position = best
     one = _one_loop(ds, position)
-    longest = int(np.isfinite(ds["z_real"].values).sum(axis=1).max())
-    if one.sizes["frequency"] < longest:
-        warnings.warn(f"loop {int(one[LOOP_DIM])} has {one.sizes['frequency']} of the {longest} points of the "
-                      "longest sweep (stopped early?)", NakitWarning, stacklevel=2)
+    short = loop_shortfalls(ds).get(int(one[LOOP_DIM]))
+    if short:
+        advice = (f"; select_loop(ds, {which!r}, complete=True) gives loop {int(ds[LOOP_DIM].values[best])}, the "
+                  f"{which} complete one" if isinstance(which, str) else "")
+        warnings.warn(f"loop {int(one[LOOP_DIM])} has {short}{advice}", NakitWarning, stacklevel=2)
     return one
 
 
