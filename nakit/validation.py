@@ -128,11 +128,102 @@ def pass_through(caller: str, target: Callable, kwargs: Mapping[str, object], *,
             raise ParameterError(f"{caller}: argument {key!r} is not set by hand: {caller} takes it from {given[key]}")
         if names is None or key in names:
             continue
-        from .params import closest  # (only to word a refusal)
+        raise unknown_argument(caller, key, sorted({*names, *also} - set(given)))
 
-        accepted = sorted({*names, *also} - set(given))
-        hint = closest(key, accepted, {peer: ours for peer, ours in PEER_NAMES.items() if ours in accepted})
-        raise ParameterError(f"{caller}: unknown argument {key!r}{hint}; it takes: {', '.join(accepted)}")
+
+def unknown_argument(caller: str, key: str, accepted: Sequence[str], aliases: Mapping[str, str] | None = None,
+                     notes: Mapping[str, str] | None = None) -> ParameterError:
+    """The refusal of an argument ``caller`` does not take, in one wording wherever it is raised.
+
+    Parameters
+    ----------
+    caller
+        The function the user called.
+    key
+        The argument it does not take.
+    accepted
+        The names it takes, in the order listed.
+    aliases
+        Other words (lower case) for an accepted name, besides other tools' (:data:`PEER_NAMES`),
+        so the hint points to the name meant even when it is spelt nothing alike.
+    notes
+        Words on a name: an accepted one's follow it in the list (what a positional argument is
+        for), the unknown one's close the message (what to do instead).
+
+    Returns
+    -------
+    ParameterError
+        ``"summarise: unknown argument 'active_mass_mg' (did you mean 'cell'?); it takes: record,
+        cell (...), ..."``.
+    """
+    from .params import closest  # (only to word a refusal)
+
+    notes = notes or {}
+    known = {other: ours for other, ours in {**PEER_NAMES, **(aliases or {})}.items() if ours in accepted}
+    hint = closest(key, accepted, known)
+    listed = _listed(accepted, notes)
+    advice = f"; {notes[key]}" if key in notes and key not in accepted else ""
+    return ParameterError(f"{caller}: unknown argument {key!r}{hint}; it takes: {listed}{advice}")
+
+
+def checked_keywords(function: Callable | None = None, *, aliases: Mapping[str, str] | None = None,
+                     notes: Mapping[str, str] | None = None):
+    """Make a call ``function`` cannot bind a :class:`ParameterError` in :func:`pass_through`'s words.
+
+    A function without ``**kwargs`` refused a mistyped keyword with Python's bare
+    ``TypeError: summarise() got an unexpected keyword argument 'active_mass_mg'``, naming no
+    accepted argument, while those passing keywords on said which one was meant. Use as
+    ``@checked_keywords`` or ``@checked_keywords(aliases={"active_mass_mg": "cell"})``.
+
+    Parameters
+    ----------
+    function
+        The function checked (given when used without arguments).
+    aliases, notes
+        As :func:`unknown_argument`'s.
+
+    Notes
+    -----
+    A correct call costs one ``try``: the signature is bound only after a ``TypeError``, and
+    only one that binding raises as well (the function never ran) is reworded; a ``TypeError``
+    from inside the function is raised as it was. The check is one more frame between the function
+    and its caller: a warning the function issues for its caller's line needs ``stacklevel=3``.
+    """
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except TypeError as exc:
+                refusal = _binding_refusal(fn, args, kwargs, aliases, notes)
+                if refusal is None:
+                    raise
+                raise refusal from exc
+        return checked
+
+    return decorate if function is None else decorate(function)
+
+
+def _binding_refusal(fn: Callable, args, kwargs, aliases, notes) -> ParameterError | None:
+    """Why ``fn`` cannot be called with ``args`` and ``kwargs`` (None: it can, so it ran and failed inside)."""
+    signature = inspect.signature(fn)
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        params = signature.parameters
+        accepted = [n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        unknown = [] if takes_any else [k for k in kwargs if k not in accepted]
+        if unknown:
+            return unknown_argument(fn.__name__, unknown[0], accepted, aliases, notes)
+        return ParameterError(f"{fn.__name__}: {exc}; it takes: {_listed(accepted, notes)}")
+    return None
+
+
+def _listed(accepted: Sequence[str], notes: Mapping[str, str] | None) -> str:
+    """The names a function takes, each followed by its note if it has one."""
+    notes = notes or {}
+    return ", ".join(f"{name} ({notes[name]})" if name in notes else name for name in accepted)
 
 
 @functools.lru_cache(maxsize=256)

@@ -81,7 +81,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import NakitWarning, ParameterError
-from ..validation import as_float_array, same_length
+from ..validation import as_float_array, checked_keywords, same_length
 from .cell import LITHIUM_METAL_CAPACITY, MOST_SPECIFIC_CAPACITY, CellRecipe, as_recipe, file_mass_disagreement
 from .cv import constant_voltage_holds, describe_holds
 from .record import CHARGE, DISCHARGE, REST, Runs, apply_per_segment, make_record, require_record
@@ -364,6 +364,7 @@ def _average_outside(v_avg: np.ndarray, voltage: np.ndarray, hc: HalfCycles) -> 
             "time is not in the unit its column's header says; the energies and average voltages are wrong")
 
 
+@checked_keywords(aliases={"mass": "active_mass_mg", "active_mass": "active_mass_mg", "mass_mg": "active_mass_mg"})
 def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float | None = None,
                   first: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None) -> dict:
     """Per-cycle summary from plain arrays (s, V, mA with positive = charge, cycle numbers).
@@ -384,6 +385,14 @@ def summarise_raw(time, voltage, current, cycle=None, *, active_mass_mg: float |
     return {k: ds[k].values for k in ds.variables}
 
 
+#: what a user of nakit's notebooks and studies calls the cell argument (their key ``active_mass_mg``)
+CELL_KEYWORDS = dict(aliases={"active_mass_mg": "cell", "active_mass": "cell", "mass_mg": "cell", "mass": "cell",
+                              "recipe": "cell"},
+                     notes={"cell": "the active mass in mg, or a CellRecipe"})
+
+
+# (its warnings say stacklevel=3: the keyword check is one frame between it and its caller)
+@checked_keywords(**CELL_KEYWORDS)
 def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, first: str = "auto",
               source: str = "auto", soc_window=DEFAULT_SOC_WINDOW, retention_reference: int | None = None,
               n_soc: int = 13, check_tolerance: float = CAPACITY_CHECK_TOLERANCE,
@@ -477,7 +486,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         # was divided by silently even where the file states another: the LAND peer file's 0.81 mg
         differs = file_mass_disagreement(cell.active_mass_mg, record)
         if differs:
-            warnings.warn(NakitWarning(differs), stacklevel=2)
+            warnings.warn(NakitWarning(differs), stacklevel=3)
             cell = dataclasses.replace(cell, mass_differs=differs)
     if source not in ("auto", "integrated", "cycler"):
         raise ParameterError(f"source must be 'auto', 'integrated' or 'cycler', got {source!r}")
@@ -595,25 +604,25 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     if reasons:
         flags.append("incomplete_cycles")
         warnings.warn(NakitWarning(
-            "incomplete cycle(s), with NaN for what needs the missing half: " + "; ".join(reasons)), stacklevel=2)
+            "incomplete cycle(s), with NaN for what needs the missing half: " + "; ".join(reasons)), stacklevel=3)
     if unconfirmed:
         flags.append("end_unconfirmed")
         warnings.warn(NakitWarning(f"{unconfirmed}; its numbers are kept but may be short of the "
-                                   "half-cycle's"), stacklevel=2)
+                                   "half-cycle's"), stacklevel=3)
     if wrong.any():
         flags.append("cycles_out_of_order")
         warnings.warn(NakitWarning(
             f"cycle(s) {', '.join(map(str, cycles[wrong]))} run their half-cycles in the other order than "
             f"first={'charge' if fd == CHARGE else 'discharge'}: their Coulombic efficiency pairs a half-cycle "
-            "with the one before it"), stacklevel=2)
+            "with the one before it"), stacklevel=3)
     doubts = [_ce_doubt_reason(hc, int(k), fd, float(ce[k]), ce_doubtful_above, state, voltage,
                                record["time"].values) for k in np.flatnonzero(doubtful)]
     if doubts:
         flags.append("ce_doubtful")
-        warnings.warn(NakitWarning("Coulombic efficiency kept but doubtful: " + "; ".join(doubts)), stacklevel=2)
+        warnings.warn(NakitWarning("Coulombic efficiency kept but doubtful: " + "; ".join(doubts)), stacklevel=3)
     if gap_reason:
         flags.append("time_gap")
-        warnings.warn(NakitWarning(gap_reason), stacklevel=2)
+        warnings.warn(NakitWarning(gap_reason), stacklevel=3)
     worst = None
     if "cycle_cycler" in record.coords:  # cycles derived or re-paired: the cycler's own number of each half
         numbered = hc.first_active_row >= 0
@@ -636,7 +645,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
                 f"the cycler's capacity counter and nakit's integration of the current differ by "
                 f"{worst[0]:.2g} % ({where}); the summary reports the cycler's counter. Sparse logging, "
                 "a current column that is an interval average, or a counter that is not charge since "
-                "the half-cycle began can cause this"), stacklevel=2)
+                "the half-cycle began can cause this"), stacklevel=3)
     beyond, lone, outside = _voltage_doubt(voltage), record.attrs.get("lone_voltages", ""), \
         _average_outside(v_avg, voltage, hc)
     voltage_doubt = "; ".join(filter(None, [beyond, lone, outside]))
@@ -644,18 +653,18 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
     if voltage_doubt:
         flags.append("voltage_doubtful")
     if unsaid:  # a lone reading was warned of where the file was read (and again by a cached read)
-        warnings.warn(NakitWarning(unsaid), stacklevel=2)
+        warnings.warn(NakitWarning(unsaid), stacklevel=3)
     # negative voltages reverse the hysteresis too: the voltage's doubt is the one to say
     sign_doubt = "" if voltage_doubt else _sign_doubt(hysteresis)
     if sign_doubt:
         flags.append("current_sign_doubtful")
-        warnings.warn(NakitWarning(sign_doubt), stacklevel=2)
+        warnings.warn(NakitWarning(sign_doubt), stacklevel=3)
     doubt = ""
     if cell is not None and np.isfinite(q).any():
         doubt = cell.mass_doubt(float(np.nanmax(q)) / (cell.active_mass_mg * 1e-3), complete=bool(both.any()))
     if doubt:
         flags.append("mass_doubtful")
-        warnings.warn(NakitWarning(doubt), stacklevel=2)
+        warnings.warn(NakitWarning(doubt), stacklevel=3)
     if cell is not None and cell.mass_differs:  # warned of where the recipe was made (sample_recipe)
         flags.append("mass_differs_from_file")
     above, above_reason = (_above_theory(cell, cycles, qc, qd) if cell is not None
@@ -665,7 +674,7 @@ def summarise(record: xr.Dataset, cell: CellRecipe | float | None = None, *, fir
         above_reason = ""  # a mass no material could have already says why (the cycles stay marked)
     if above_reason:
         flags.append("above_theoretical")
-        warnings.warn(NakitWarning(above_reason), stacklevel=2)
+        warnings.warn(NakitWarning(above_reason), stacklevel=3)
     attrs = {
         "capacity_source": source,
         "energy_source": "cycler" if en_name == "energy_cycler" else "integrated",
@@ -788,6 +797,7 @@ def _check_difference(q_cycler: np.ndarray, q_integrated: np.ndarray) -> tuple[f
     return float(rel[g]), g
 
 
+@checked_keywords(**CELL_KEYWORDS)
 def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRecipe | float | None = None):
     """Voltage against capacity for one half-cycle: ``(capacity, voltage)`` arrays.
 
@@ -809,6 +819,7 @@ def halfcycle_curve(record: xr.Dataset, cycle: int, direction: str, cell: CellRe
     return q, record["voltage"].values[sel]
 
 
+@checked_keywords
 def voltage_resolution(record: xr.Dataset) -> float:
     """The smallest step between the voltages a file states (1e-5 V for five decimals); NaN for
     a record of one voltage."""
@@ -817,6 +828,7 @@ def voltage_resolution(record: xr.Dataset) -> float:
     return float(f"{steps[steps > 0].min():.1g}") if (steps > 0).any() else float("nan")  # 9.99999e-6 is 1e-5
 
 
+@checked_keywords
 def mean_discharge_voltage(summary: xr.Dataset, record: xr.Dataset) -> tuple[float, float | None, str]:
     """The mean over complete cycles of each discharge's average voltage (integral V dQ / Q), its
     sigma and a note saying what sigma is.

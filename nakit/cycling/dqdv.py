@@ -48,10 +48,10 @@ import xarray as xr
 
 from ..datamodel import Result, source_attrs, source_name
 from ..errors import CalculationError, ParameterError
-from ..validation import as_float_array, in_range, same_length
+from ..validation import as_float_array, checked_keywords, in_range, pass_through, same_length
 from .cell import CellRecipe, as_recipe
 from .cv import constant_voltage_holds, describe_holds
-from .cycles import HalfCycles
+from .cycles import CELL_KEYWORDS, HalfCycles
 from .record import REST, Runs, apply_per_segment, require_record
 
 
@@ -191,6 +191,7 @@ def _peak_shift(binned: np.ndarray, curves: np.ndarray, centres: np.ndarray,
     return voltage, shift
 
 
+@checked_keywords
 def dqdv_raw(voltage, capacity, *, v_min: float | None = None, v_max: float | None = None,
              bin_width: float = 0.005, smoothing: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
     """dQ/dV of one half-cycle from logged voltage and cumulative capacity.
@@ -234,6 +235,8 @@ def dqdv_raw(voltage, capacity, *, v_min: float | None = None, v_max: float | No
     return centres, _smooth(binned / bin_width, smoothing / bin_width)
 
 
+@checked_keywords(aliases=CELL_KEYWORDS["aliases"], notes={
+    **CELL_KEYWORDS["notes"], "cycles": "it computes every cycle: select some from its result, dqdv(record).sel(cycle=[1, 2])"})
 def dqdv(record: xr.Dataset, cell: CellRecipe | float | None = None, *, bin_width: float = 0.005,
          smoothing: float = 0.01, v_min: float | None = None, v_max: float | None = None) -> xr.Dataset:
     """dQ/dV of every half-cycle of a record, on one voltage grid.
@@ -375,6 +378,7 @@ class Plateau(Result):
         return {**self.units, "height": self.dqdv_units, "capacity": capacity_units(self.dqdv_units)}
 
 
+@checked_keywords
 def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tuple[float, float] | None = None,
                   min_separation: float = 0.03, units: str = "") -> list[Plateau]:
     """Plateaus of one dQ/dV curve (peaks of |dQ/dV|), strongest first.
@@ -422,6 +426,7 @@ def find_plateaus(voltage, dqdv_values, *, prominence: float = 0.02, window: tup
     return sorted(out, key=lambda pl: -pl.height)
 
 
+@checked_keywords
 def plateau_series(curves: xr.DataArray, window: tuple[float, float], **kwargs) -> xr.Dataset:
     """The strongest plateau inside ``window`` on every cycle of a dQ/dV DataArray.
 
@@ -429,6 +434,7 @@ def plateau_series(curves: xr.DataArray, window: tuple[float, float], **kwargs) 
     their mean and standard deviation over cycles in attrs, so a plateau position comes
     with its cycle-to-cycle scatter.
     """
+    pass_through("plateau_series", find_plateaus, kwargs, also=("curves",))  # (else find_plateaus would be named)
     v = curves["voltage"].values
     window = tuple(sorted(float(w) for w in window))  # (either order, as find_plateaus takes it)
     pos, cap = [], []

@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import CalculationError, NakitWarning, ParameterError
-from ..validation import as_float_array, in_range, same_length
+from ..validation import as_float_array, checked_keywords, in_range, same_length
 from .regression import LINE_P_VALUE_MIN, fit_line, inconsistent
 from ..datamodel import Result
 
@@ -28,6 +28,13 @@ FORMS = ("sigma", "sigma_T")
 PELLET_DIAMETER_MM = (2.0, 50.0)
 #: above this (S/cm) no solid ionic conductor is known (the best sulfides reach ~0.03 S/cm at room temperature)
 MOST_IONIC_CONDUCTIVITY = 1.0
+
+#: a pellet's other names for the arguments of :func:`ionic_conductivity` and :func:`pellet_thickness`: its area, the thickness in cm
+#: (what sigma = L / (R A) is written in) are asked as the diameter and thickness in mm
+_PELLET_NAMES = {"area": "diameter_mm", "area_cm2": "diameter_mm", "diameter": "diameter_mm",
+                 "diameter_cm": "diameter_mm", "thickness": "thickness_mm", "thickness_cm": "thickness_mm",
+                 "length": "thickness_mm", "mass": "mass_mg", "density": "density_g_cm3", "r": "resistance",
+                 "r_ohm": "resistance", "resistance_ohm": "resistance"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Conductivity(Result):
     flags: tuple[str, ...] = ()
 
 
+@checked_keywords(aliases=_PELLET_NAMES)
 def pellet_thickness(mass_mg: float, density_g_cm3: float, diameter_mm: float, *, mass_mg_sigma: float = 0.0,
                      density_g_cm3_sigma: float = 0.0, diameter_mm_sigma: float = 0.0) -> tuple[float, float]:
     r"""Thickness (cm) of a cylindrical pellet of known mass and density, with its error.
@@ -79,6 +87,7 @@ def pellet_thickness(mass_mg: float, density_g_cm3: float, diameter_mm: float, *
     return float(L), float(L * rel)
 
 
+@checked_keywords(aliases=_PELLET_NAMES)
 def ionic_conductivity(resistance: float, diameter_mm: float, *, thickness_mm: float | None = None,
                        mass_mg: float | None = None, density_g_cm3: float | None = None,
                        resistance_sigma: float = 0.0, diameter_mm_sigma: float = 0.0,
@@ -126,6 +135,7 @@ def ionic_conductivity(resistance: float, diameter_mm: float, *, thickness_mm: f
 ROOM_TEMPERATURE_K = (288.0, 303.0)
 
 
+@checked_keywords
 def temperatures_doubt(temperatures_C) -> str:
     """A reason to doubt a pellet's temperatures in °C ("" if none): a series that starts at room
     temperature in kelvin (298, 303, 313, ... typed for 25, 30, 40, ... °C), which shifts every
@@ -228,6 +238,8 @@ class ArrheniusFit(Result):
         return y / T if self.form == "sigma_T" else y
 
 
+# (its warning says stacklevel=3: the keyword check is one frame between it and its caller)
+@checked_keywords
 def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "sigma") -> ArrheniusFit:
     r"""Fit an Arrhenius law to conductivities.
 
@@ -299,10 +311,11 @@ def arrhenius_fit_raw(temperature_K, sigma, sigma_sigma=None, *, form: str = "si
                        prefactor_sigma=A * line.intercept_sigma, n_points=line.n_points, weighted=line.weighted,
                        left_out_K=left_out, line_inconsistent=inconsistent(line), celsius_like_K=celsius_like)
     if fit.flags:
-        warnings.warn(f"Arrhenius fit ({form}) flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=2)
+        warnings.warn(f"Arrhenius fit ({form}) flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=3)
     return fit
 
 
+@checked_keywords
 def arrhenius_fit(ds: xr.Dataset, *, form: str = "sigma") -> ArrheniusFit:
     """Arrhenius fit of a Dataset with ``conductivity`` (S/cm, optional ``conductivity_sigma``) over ``temperature`` (K)."""
     if "conductivity" not in ds or "temperature" not in ds.coords:
@@ -316,6 +329,7 @@ def arrhenius_fit(ds: xr.Dataset, *, form: str = "sigma") -> ArrheniusFit:
 BLOCKING_CELL_CIRCUIT = "p(R1,CPE1)-CPE2"
 
 
+@checked_keywords
 def fit_blocking_cell(ds: xr.Dataset, *, weighting: str = "modulus", n_starts: int = 1):
     """Fit ``p(R1,CPE1)-CPE2`` to a blocking-electrode spectrum; ``R1`` is the electrolyte resistance.
 
