@@ -16,12 +16,18 @@ import os
 import numpy as np
 import xarray as xr
 
+from .datamodel import require_kind
 from .layout import place_legend
 from .report import axis_unit
 
 
-def quicklook(ds: xr.Dataset, *, title: str | None = None):
+def quicklook(ds: xr.Dataset | str | os.PathLike, *, title: str | None = None):
     """Draw a measurement Dataset (from :func:`nakit.read` or a technique's reader) and return the figure.
+
+    ``ds`` may be a file's path instead: it is read with :func:`nakit.read` (recognised by its
+    content) and drawn. A file that needs a fact it does not state (a two-column XRD export's
+    wavelength) is refused by :func:`nakit.read` saying which; read it with that fact and pass the
+    Dataset. Anything else (a list of Datasets, an array) is refused saying what was given.
 
     - XRD: intensity against 2θ, the wavelength in the title;
     - Raman: intensity against Raman shift; a map's mean spectrum with its spread (min-max);
@@ -39,6 +45,13 @@ def quicklook(ds: xr.Dataset, *, title: str | None = None):
     from .paths import is_stand_in
     from .reading import technique_of
 
+    if isinstance(ds, (str, os.PathLike)):
+        from .reading import read
+
+        ds = read(ds)
+    # (else a list or an array was "not a measurement Dataset of any technique: dimensions []")
+    require_kind(ds, xr.Dataset, "quicklook", "an xarray.Dataset read by nakit.read (or a file's path)",
+                 "nakit.read(path)")
     technique = technique_of(ds)
     plotting.use_style()
     draw = {"xrd": _xrd, "raman": _raman, "sorption": _sorption, "cycling": _cycling, "eis": _eis}[technique]
