@@ -387,7 +387,8 @@ def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None
     ----------
     loop
         The isotherm's :func:`~nakit.sorption.hysteresis.hysteresis`, or None when it has no
-        desorption branch (no loop can be judged).
+        desorption branch (no loop can be judged); one whose branches share too few pressures
+        (``branches_do_not_overlap``) counts as none.
     kind
         Its :func:`~nakit.sorption.hysteresis.isotherm_type`: without a loop, a condensation
         step on the adsorption branch (type IV or V) is the evidence of condensation.
@@ -405,7 +406,8 @@ def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None
         return [f"the desorption branch lies below the adsorption branch (by up to {-loop.features['min_gap']:.1%} of "
                 "the maximum uptake; see the hysteresis loop): whether the pores condense cannot be judged from the "
                 "loop, and a desorption-branch distribution comes from the faulty branch"]
-    if loop is not None:
+    apart = loop is not None and "branches_do_not_overlap" in loop.flags  # as good as no desorption branch
+    if loop is not None and not apart:
         if loop.capillary:
             return []
         return [("no capillary-condensation loop (low-pressure hysteresis only)" if loop.present else
@@ -413,7 +415,8 @@ def condensation_flags(loop: Hysteresis | None, kind: IsothermType | None = None
     if kind is not None and kind.type in ("IV", "V"):
         return []
     shape = f" (type {kind.type})" if kind is not None else ""
-    return [f"no desorption branch to show a loop and no condensation step on the adsorption branch{shape}" + tail]
+    none = f"no loop can be judged ({loop.reason})" if apart else "no desorption branch to show a loop"
+    return [f"{none} and no condensation step on the adsorption branch{shape}" + tail]
 
 
 #: p/p0 at which N2 at 77 K cavitates (the tensile-strength limit of the condensate): a desorption

@@ -42,9 +42,10 @@ class Hysteresis(FromMeasurement, Result):
     @property
     def judged(self) -> bool:
         """Whether the branches could be compared at all: a desorption branch below the adsorption
-        branch (``desorption_below_adsorption``) leaves no loop to judge, so ``present`` False then
-        means "not judged", not "no hysteresis"."""
-        return "desorption_below_adsorption" not in self.flags
+        branch (``desorption_below_adsorption``), or branches that share fewer than 3 pressures
+        (``branches_do_not_overlap``), leave no loop to judge, so ``present`` False then means
+        "not judged", not "no hysteresis"."""
+        return not any(f in NOT_JUDGED for f in self.flags)
 
     @property
     def capillary(self) -> bool:
@@ -67,6 +68,10 @@ class Hysteresis(FromMeasurement, Result):
         else:
             found = "no hysteresis loop ("
         return f"{found}{self.confidence} confidence): {self.reason}"
+
+
+#: Flags of a :class:`Hysteresis` whose branches leave no loop to judge.
+NOT_JUDGED = ("desorption_below_adsorption", "branches_do_not_overlap")
 
 
 @dataclass
@@ -108,7 +113,8 @@ def hysteresis_raw(p_ads, q_ads, p_des, q_des, threshold: float = 0.02) -> Hyste
     consecutive points. A desorption branch *below* adsorption by as much, which no rigid
     adsorbent at equilibrium shows (a leak, a wrong p0 or mass on one branch, branches of
     different runs, a flexible framework such as DUT-49), is no loop and no coincidence: flag
-    ``desorption_below_adsorption``, the reason saying where. Classification: H2 when
+    ``desorption_below_adsorption``, the reason saying where; branches that share fewer than 3
+    pressures are flagged ``branches_do_not_overlap`` (no loop judged either). Classification: H2 when
     desorption falls much more steeply than adsorption rises (ratio of the 25-75 % step
     widths < 0.4), H1 when both branches are steep and parallel and the isotherm levels off
     near saturation, H3 (no plateau, little micropore uptake) or H4 (no plateau, strong
@@ -117,8 +123,11 @@ def hysteresis_raw(p_ads, q_ads, p_des, q_des, threshold: float = 0.02) -> Hyste
     """
     lo, hi = max(p_ads[0], p_des[0]), min(p_ads[-1], p_des[-1])
     sel = (p_ads >= lo) & (p_ads <= hi)
-    if sel.sum() < 3:
-        raise CalculationError("the branches overlap at fewer than 3 pressures; no loop can be judged")
+    if sel.sum() < 3:  # a finding about this isotherm, not a failure: the rest of its analyses go on
+        return Hysteresis(False, None, None, float("nan"), None,
+                          f"the branches share fewer than 3 pressures (adsorption p/p0 {p_ads[0]:.3g}-{p_ads[-1]:.3g}, "
+                          f"desorption {p_des[0]:.3g}-{p_des[-1]:.3g}): no loop can be judged", "low", {},
+                          ("branches_do_not_overlap",))
     pa, qa = p_ads[sel], q_ads[sel]
     gap = (np.interp(pa, p_des, q_des) - qa) / q_ads.max()
     feats = {"max_gap": float(gap.max()), "min_gap": float(gap.min())}
@@ -215,9 +224,9 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     p/p0 = 0.1 without a plateau is still type I (micropores plus an external surface). Type VI needs
     three or more separate risers (each >= 10% of the uptake) and no loop: two are not
     enough, since micropore filling followed by a condensation step also gives two.
-    With a desorption branch below the adsorption branch (``loop`` flagged
-    ``desorption_below_adsorption``) the type is read from the adsorption branch alone, at low
-    confidence, the flag and its reason carried.
+    With a desorption branch below the adsorption branch, or one that shares too few pressures
+    with it (a ``loop`` not :attr:`~Hysteresis.judged`), the type is read from the adsorption
+    branch alone, at low confidence, the flag and its reason carried.
 
     Not classified (type ``"not classified"``, confidence ``"none"``, flag ``not_classified``,
     the reason in words): a branch that does not reach from p/p0 <= 0.1 to >= 0.8, since the
@@ -226,7 +235,7 @@ def isotherm_type_raw(p, q, loop: Hysteresis | None = None) -> IsothermType:
     assumes an uptake rising with pressure.
     """
     result = _classify(p, q, loop)
-    if loop is not None and "desorption_below_adsorption" in loop.flags and "not_classified" not in result.flags:
+    if loop is not None and not loop.judged and "not_classified" not in result.flags:
         return IsothermType(result.type, f"{result.reason}; from the adsorption branch alone: {loop.reason}",
                             "low", result.features, result.flags + loop.flags)
     return result
@@ -263,7 +272,7 @@ def _classify(p, q, loop: Hysteresis | None) -> IsothermType:
         return IsothermType("IV", f"monolayer-multilayer knee, capillary condensation with an {loop.loop_type} loop and a "
                             f"plateau after it (type IV(a))", _confidence([(0.1 - after_loop) / 0.1]), feats)
     if step > 0.25:
-        if loop is None or "desorption_below_adsorption" in loop.flags:
+        if loop is None or not loop.judged:
             which = f"no {'' if loop is None else 'usable '}desorption branch, so IV(a) and IV(b) cannot be told apart"
         elif not loop.present:
             which = "reversible: narrow mesopores (type IV(b))"
