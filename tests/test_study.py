@@ -366,7 +366,7 @@ def test_peer_study_fits_every_sweep_of_a_multi_sweep_file(peer_study):
     assert {"r_interface", "r_interface_last", "r_interface_growth"} <= {k for (s, k) in rows if s == label}
     sweeps = list(iter_loops(read_eis(_peer_path(PEER[label][1]["file"]))))
     growth = rows[label, "r_interface_growth"]  # sweeps of one file are not charge cycles
-    assert (growth["unit"], growth["note"]) == ("ohm/sweep", f"sweeps 1-{len(sweeps)}")
+    assert (growth["unit"], growth["note"]) == ("ohm/sweep", f"sweeps 0-{len(sweeps) - 1}")  # as loop= numbers them
     last = fitting.fit_circuit(sweeps[-1][1], "R0-p(R1,CPE1)-W1", weighting="modulus")
     assert float(rows[label, "r_interface_last"]["value"]) == pytest.approx(last.values["R1"], rel=1e-9)
     result = next(r for r in peer_study.results if r.name == "05_eis_fitting")
@@ -374,7 +374,7 @@ def test_peer_study_fits_every_sweep_of_a_multi_sweep_file(peer_study):
         assert list(ds["sample"].values) == [label] and ds.sizes["cycle"] == len(sweeps)
     # the index says which spectrum its resistance is, and shows the last one and the growth beside it
     index = peer_study.index.read_text(encoding="utf-8")
-    for head in ("interfacial resistance R1, first spectrum (ohm)", "interfacial resistance R1, last spectrum (ohm)",
+    for head in ("interfacial resistance R1, first spectrum analysed (ohm)", "interfacial resistance R1, last spectrum (ohm)",
                  "interfacial resistance growth (ohm/sweep)"):
         assert head in index, head
 

@@ -20,14 +20,14 @@ from .dqdv import dqdv, dqdv_raw, find_plateaus, plateau_series
 from .fade import fit_fade, fit_fade_raw
 from .halves import (ProfilePlan, halves_of, halves_present, missing_halves, no_complete_cycle, only_text,
                      profile_plan)
-from .rate import current_change, current_steps, describe_current_steps, rate_capability, rate_steps_raw
+from .rate import current_change, current_steps, describe_current_steps, rate_capability, rate_steps_raw, step_current
 from .neware import read_neware_nda, read_neware_regular_csv, read_neware_xls, read_neware_xlsx
 from .readers import (read_arbin_csv, read_arbin_xlsx, read_biologic_mpr, read_biologic_mpt, read_csv, read_cycling,
                       read_land, read_land_cycle_table, read_maccor_txt, read_neware_csv, sniff_cycling)
-from .record import compare_with_cycler, cycler_table, make_record
+from .record import compare_with_cycler, cycler_table, duplicates_note, make_record
 
 __all__ = [
-    "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "current_change", "current_steps", "cycler_table",
+    "PAPER_CELL", "CellRecipe", "cached", "compare_with_cycler", "current_change", "current_steps", "cycler_table", "duplicates_note",
     "describe_current_steps", "dqdv", "dqdv_raw", "find_plateaus",
     "fit_fade", "fit_fade_raw", "mean_discharge_voltage", "voltage_resolution",
     "ProfilePlan", "halfcycle_curve", "halves_of", "halves_present", "make_record", "missing_halves",
@@ -35,5 +35,5 @@ __all__ = [
     "read_arbin_csv", "read_arbin_xlsx", "read_biologic_mpr", "read_biologic_mpt", "read_csv", "read_cycling",
     "read_land", "read_land_cycle_table", "read_maccor_txt", "read_neware_csv", "read_neware_nda", "read_neware_regular_csv",
     "read_neware_xls", "read_neware_xlsx", "read_record_parquet", "sample_recipe", "sniff_cycling", "summarise",
-    "summarise_raw", "write_record_parquet",
+    "step_current", "summarise_raw", "write_record_parquet",
 ]

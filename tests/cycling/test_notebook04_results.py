@@ -100,4 +100,5 @@ def test_a_rate_file_of_one_current_says_so_and_the_table_states_units(tmp_path)
     assert result.ok, result.error
     html = result.html.read_text(encoding="utf-8")
     assert "the rate file holds one current only, so there is no rate capability to compare" in html
-    assert "current density (mA)" in html and "discharge capacity mean (mAh)" in html  # no mass: absolute units
+    assert "current (mA)" in html and "discharge capacity mean (mAh)" in html  # no mass: absolute units
+    assert "current density (mA)" not in html  # a current is no density

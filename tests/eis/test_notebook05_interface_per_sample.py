@@ -34,7 +34,7 @@ def test_each_cell_reports_the_resistance_its_own_entry_names(tmp_path):
         row = headline[sample, "r_interface"]
         assert float(row["value"]) == fitted[sample, name]
         assert row["note"].startswith(f"{name}, ")  # two names: each value says which parameter it is
-        assert row["quantity"] == "interfacial resistance, first spectrum"
+        assert row["quantity"] == "interfacial resistance, first spectrum analysed"
     for sample, name in (("ZPlot cell", "R0"), ("Gamry cell", "Rs")):  # the series resistor of each circuit
         assert float(headline[sample, "r_ohmic"]["value"]) == fitted[sample, name]
         assert headline[sample, "r_ohmic"]["note"].startswith(f"{name}, ")
