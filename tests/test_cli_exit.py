@@ -42,8 +42,9 @@ def test_a_failing_command_keeps_its_status():
 
 @pytest.mark.parametrize("daemon", [False, True])
 def test_a_live_thread_is_joined_unless_it_is_a_daemon(daemon):
-    thread = ("threading.Thread(target=lambda: (time.sleep(0.5), print('thread finished', file=sys.stderr, "
-              f"flush=True)), daemon={daemon}).start()\n")
+    # a daemon sleeps long enough that no load makes the command outlast it (0.5 s did, on a loaded CI machine)
+    thread = (f"threading.Thread(target=lambda: (time.sleep({60 if daemon else 0.5}), print('thread finished', "
+              f"file=sys.stderr, flush=True)), daemon={daemon}).start()\n")
     done = command("params", "00_synthesis_stoichiometry", extra=thread)
     assert done.returncode == 0
     assert ("thread finished" in done.stderr) is (not daemon)

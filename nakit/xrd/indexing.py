@@ -31,7 +31,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array, pass_through
@@ -106,6 +105,8 @@ class IndexingSolution(FromMeasurement, Result):
         k, n = self.indexed - m, self.total - m
         if k <= 0:
             return 0.0
+        from scipy.stats import binom  # (here: importing nakit.xrd imports no scipy.stats)
+
         p = min(1.0, 1.0 / self.m20) if self.m20 > 0 else 1.0
         return max(0.0, float(-binom.logsf(k - 1, n, p) / np.log(10)) - float(np.log10(max(self.trials, 1))))
 
