@@ -483,7 +483,7 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
         problems.append(f"parameter {param.name!r}: {value!r} is not allowed{_closest_allowed(value, param.allowed)} "
                         f"(one of: {', '.join(repr(a) for a in param.allowed)})")
     if param.bounds is not None and not _within(value, param.bounds):
-        problems.append(f"parameter {param.name!r}: {value!r} is out of range ({_must_be(param.bounds)})")
+        problems.append(f"parameter {param.name!r}: {_out_of_range(param.name, value, param.bounds)}")
     if param.lengths is not None and (not isinstance(value, (list, tuple)) or len(value) not in param.lengths):
         counts = " or ".join(str(n) for n in param.lengths)
         given = f"{len(value)} value(s)" if isinstance(value, (list, tuple)) else f"{value!r}, not a list"
@@ -505,7 +505,7 @@ def value_problems(param: Parameter, value: Any) -> list[str]:
             if (why := not_a_number(entry[key])) is not None:
                 problems.append(f"{where}: {key!r} = {entry[key]!r}: expected a number{_unit_words(key)}{why}")
             elif not _within(entry[key], bounds):
-                problems.append(f"{where}: {key!r} = {entry[key]!r} is out of range ({_must_be(bounds)})")
+                problems.append(f"{where}: {key!r} = {_out_of_range(key, entry[key], bounds)}")
     return problems
 
 
@@ -534,10 +534,29 @@ def not_a_number(value: Any) -> str | None:
 _NUMBER_START = re.compile(r"\s*[-+]?(\d|\.\d)")
 
 
+#: units of the numeric keys whose name does not end in their unit
+KEY_UNITS = {"laser_wavelength": "nm", "wavelength": "angstrom"}
+
+
+def _unit(key: str) -> str:
+    """The unit a numeric parameter or entry key is in: named at the end of its name
+    (``active_mass_mg``) or known (:data:`KEY_UNITS`); ``""`` when neither says."""
+    if key in KEY_UNITS:
+        return KEY_UNITS[key]
+    unit = {"mg": "mg", "g": "g", "mm": "mm", "C": "°C", "nm": "nm", "cm3": "g/cm3"}.get(key.rsplit("_", 1)[-1])
+    return unit if unit and "_" in key else ""
+
+
 def _unit_words(key: str) -> str:
     """`` (mg)`` for a key named with its unit (``active_mass_mg``), else ``""``."""
-    unit = {"mg": "mg", "g": "g", "mm": "mm", "C": "°C", "nm": "nm", "cm3": "g/cm3"}.get(key.rsplit("_", 1)[-1])
-    return f" ({unit})" if unit and "_" in key else ""
+    return f" ({_unit(key)})" if _unit(key) and key not in KEY_UNITS else ""
+
+
+def _out_of_range(key: str, value: Any, bounds) -> str:
+    """``0.785 is out of range (must be >= 200 and <= 1100) in nm``: the bounds' unit (:func:`_unit`),
+    which a value given in another (a laser in um) misses without it."""
+    unit = _unit(key)
+    return f"{value!r} is out of range ({_must_be(bounds)}){' in ' + unit if unit else ''}"
 
 
 def closest_file(path: Path) -> str:

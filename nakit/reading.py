@@ -62,6 +62,72 @@ TAKES = {
 }
 
 
+#: The facts :func:`read` passes on that are numbers, with their unit (``sample_mass_g='50 mg'`` was
+#: "expected float", ``laser_wavelength='532 nm'`` a TypeError deep in the Raman reader)
+NUMBER_FACTS = {"laser_wavelength": "nm", "sample_mass_g": "g", "temperature_K": "K", "area_cm2": "cm2",
+                "thickness_cm": "cm", "temperature_C": "°C"}
+#: ... that are text, and what the text is
+TEXT_FACTS = {"adsorptive": "a gas's name, e.g. 'N2'", "sep": "the column separator, e.g. ';'",
+              "delimiter": "the column separator, e.g. ';'", "imag_convention": "'auto', 'signed' or 'negated'",
+              "fmt": "a format's name"}
+#: ... that map a column to something, and an example
+MAPPING_FACTS = {"columns": "{'time': 'Zeit/s', 'voltage': 'U/V', 'current': 'I/mA'}",
+                 "units": "{'current': 'mA'}"}
+#: laser lines a Raman spectrum is excited with (nm), as notebook 03's laser_wavelength range
+LASER_RANGE = (200.0, 1100.0)
+
+
+def check_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """``facts`` as the readers take them: numbers as floats (a number written as text too), each
+    other fact of its kind, or a :class:`ParameterError` naming the fact, the unit its number is in
+    and what was given. One check for every reader, so a fact in the wrong form is refused in one
+    way whichever reader it reaches, before any reading."""
+    out = dict(facts)
+    for key, value in facts.items():
+        if value is None:
+            continue
+        if key in NUMBER_FACTS:
+            out[key] = _fact_number(key, value, NUMBER_FACTS[key])
+        elif key in TEXT_FACTS and not isinstance(value, str):
+            raise ParameterError(f"{key}: expected text, {TEXT_FACTS[key]}; got {value!r}")
+        elif key in MAPPING_FACTS and not isinstance(value, dict):
+            raise ParameterError(f"{key}: expected a mapping such as {MAPPING_FACTS[key]}; got {value!r}")
+    laser = out.get("laser_wavelength")
+    if laser is not None and not LASER_RANGE[0] <= laser <= LASER_RANGE[1]:
+        lo, hi = LASER_RANGE
+        hint = f" (in um? give {laser * 1000:g})" if lo <= laser * 1000 <= hi else ""
+        raise ParameterError(f"laser_wavelength: {laser:g} nm is outside the {lo:g}-{hi:g} nm of Raman lasers{hint}")
+    return out
+
+
+def _fact_number(key: str, value: Any, unit: str) -> float:
+    """``value`` as a float, or the ParameterError saying it is no number in ``unit``."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+        number = re.match(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", value)
+        same = number and number.group(2).replace(" ", "").lower() in {unit.lower(), unit.lstrip("°").lower()}
+        hint = (f" (give {number.group(1)}: the fact names the unit)" if same
+                else f" (give the number in {unit})" if number else "")
+        raise ParameterError(f"{key}: expected a number in {unit}, got the text {value!r}{hint}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+        raise ParameterError(f"{key}: expected a number in {unit}, got {value!r} ({type(value).__name__})")
+    return float(value)
+
+
+def _one_path(path) -> None:
+    """Refuse what is no single file's path: a list of files (pathlib's TypeError otherwise)."""
+    if isinstance(path, (list, tuple, set)):
+        raise ParameterError(f"path: read takes one file, got a {type(path).__name__} of {len(path)}; for several, "
+                             "read each (for f in files: nakit.read(f)), or inspect them all with "
+                             "nakit.reading.inspect_files(files) or `nakit inspect FILES`")
+    if not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"path: expected a file's path (str or pathlib.Path), got {path!r} "
+                             f"({type(path).__name__})")
+
+
 def _attempt(technique: str, path, facts: dict[str, Any]):
     """(Dataset, its warnings) or (None, the reader's error), given the facts this reader takes."""
     func = reader(technique)
@@ -118,6 +184,8 @@ def read(path: str | os.PathLike, technique: str | None = None, **facts):
     >>> ds = nakit.read("raw/scan_07.xy", wavelength="Cu")        # doctest: +SKIP
     >>> nakit.read("raw/cell_3.mpr")                              # doctest: +SKIP
     """
+    _one_path(path)
+    facts = check_facts(facts)
     if technique is not None:
         func, extra = reader(technique), sorted(set(facts) - TAKES.get(technique, set()))
         if extra:  # a bare TypeError from the reader's signature otherwise
@@ -385,11 +453,26 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
                     and k != "synthesised"), key=lambda kv: kv[0].startswith("instrument_"))
     for k, v in facts[:16]:
         text = str(v)
-        lines.append(f"{k}: {text if len(text) <= 70 else text[:67] + '...'}")
+        text = text if len(text) <= 70 else text[:67] + "..."
+        if k == "instrument_active_mass_mg" and technique == "cycling":
+            text += _placeholder_words(ds)
+        lines.append(f"{k}: {text}")
     if len(facts) > 16:
         lines.append(f"(+{len(facts) - 16} more in the Dataset's attrs)")
     lines += [f"warning: {w}" for w in warned]
     return lines
+
+
+def _placeholder_words(ds) -> str:
+    """`` (a cycler's default placeholder: not used ...)`` for a stated active mass that notebook 04
+    and a study do not use (Neware's 1 mg: :func:`nakit.cycling.cell.sample_recipe` says so), else
+    ``""``: inspect, where a user first looks at what a file states, showed it as the cell's mass."""
+    from .cycling.cell import _is_placeholder, _stated_mass
+
+    stated = _stated_mass(ds)
+    if stated is None or not _is_placeholder(stated):
+        return ""
+    return " (a cycler's default placeholder: not used; give the cell's active_mass_mg)"
 
 
 #: Words by which a file name says its technique (lower case), as in ``S1_XRD.raw``,
@@ -589,6 +672,7 @@ def inspect_files(paths, technique: str | None = None, **facts) -> list[Inspecti
     given for a folder does not stop a 532 nm LabSpec file (``Inspection.facts`` holds what
     a reading used).
     """
+    facts = check_facts(facts)  # (once for the folder, not once a file)
     if technique is not None:  # with one technique named, what its reader does not take is not for it
         facts = {k: v for k, v in facts.items() if k in TAKES.get(technique, facts.keys())}
     choices = {k: v for k, v in facts.items() if k in CHOICES}

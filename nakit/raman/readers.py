@@ -64,6 +64,9 @@ def read_raman(path: str | os.PathLike, *, laser_wavelength: float | None = None
         The content is not a Raman format nakit reads; the message names what it looks like
         when it is recognised (a diffraction file, an Excel workbook, an image, ...).
     """
+    from ..reading import check_facts  # (the one check of every reader's facts)
+
+    laser_wavelength = check_facts({"laser_wavelength": laser_wavelength})["laser_wavelength"]
     fmt = detect_format(path)
     if fmt == "two-column":  # (its axis may be a wavelength, converted with the laser's)
         return read_two_column(path, laser_wavelength=laser_wavelength)

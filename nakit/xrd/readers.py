@@ -74,6 +74,26 @@ from ..textio import (DEFAULT_MAX_DECOMPRESSED, FLOAT32_MAX, check_declared_coun
                       refuse_beyond, sniff_decimal_and_delimiter)
 
 
+#: units a wavelength is mistaken in, and their size in angstrom
+_OTHER_UNITS = (("pm", 0.01), ("m", 1e10), ("nm", 10.0), ("um", 1e4))
+
+
+def wavelength_unit_hint(value: float) -> str:
+    """`` (in pm? give 1.5406 or 'Cu')`` for a wavelength outside the range scans are taken at that
+    is one inside it in another unit (154.06 pm, 1.5406e-10 m), naming the anode when it is one's;
+    else ``""``. A number in the wrong unit was refused without a word of which unit was meant. Only
+    a tube's line or a length in metres (no wavelength in angstrom is under 1e-6) is hinted: 15.4 is
+    as likely 1.54 mistyped as 0.154 angstrom in pm."""
+    lo, hi = WAVELENGTH_RANGE
+    for unit, size in _OTHER_UNITS:
+        angstrom = value * size
+        if lo < angstrom < hi:
+            anode = anode_at(angstrom)
+            if anode or unit in ("m", "um"):
+                return f" (in {unit}? give {angstrom:.6g}" + (f" or {anode!r})" if anode else ")")
+    return ""
+
+
 @dataclass
 class Wavelength:
     """K-alpha1 (or monochromatic) wavelength, optional K-alpha2 and intensity ratio (angstrom)."""
@@ -99,8 +119,14 @@ class Wavelength:
         if isinstance(value, (tuple, list)):
             if len(value) != 3:
                 raise ParameterError(f"wavelength {value!r}: expected (ka1, ka2, ratio)")
-            ka1, ka2, ratio = (float(v) for v in value)
+            try:
+                ka1, ka2, ratio = (float(v) for v in value)
+            except (TypeError, ValueError):
+                raise ParameterError(f"wavelength {value!r}: expected (ka1, ka2, ratio), numbers in angstrom "
+                                     "and the Ka2/Ka1 ratio") from None
             return cls._checked(ka1, ka2, ratio)
+        if isinstance(value, bool):  # (Python takes True for 1 angstrom)
+            raise ParameterError(f"wavelength {value!r}: expected a number in angstrom or an anode ('Cu')")
         try:
             ka1 = float(value)
         except (TypeError, ValueError):
@@ -112,7 +138,9 @@ class Wavelength:
         ka2 = ka2 if ka2 is not None and ka2 > 0 else None  # files write 0 for "no Ka2"
         lo, hi = WAVELENGTH_RANGE
         if not (lo < ka1 < hi) or (ka2 is not None and not (lo < ka2 < hi)):
-            raise ParameterError(f"wavelength ({ka1}, {ka2}) angstrom is outside {lo:g}-{hi:g} angstrom")
+            given = f"{ka1:g}" if ka2 is None else f"(Ka1 {ka1:g}, Ka2 {ka2:g})"
+            raise ParameterError(f"wavelength {given} angstrom is outside {lo:g}-{hi:g} angstrom"
+                                 + wavelength_unit_hint(ka1))
         if not 0.0 <= ratio <= 1.0:
             raise ParameterError(f"Ka2/Ka1 ratio {ratio} must lie in [0, 1]")
         return cls(ka1, ka2 if ratio > 0 else None, ratio if ka2 is not None else 0.0)
