@@ -452,7 +452,8 @@ def describe(ds, warned: tuple[str, ...] = ()) -> list[str]:
     facts = sorted(((k, v) for k, v in a.items() if not k.startswith("source_") and np.ndim(v) == 0
                     and k != "synthesised"), key=lambda kv: kv[0].startswith("instrument_"))
     for k, v in facts[:16]:
-        text = str(v)
+        # a float as the ranges above are given (a mass the reader computed read 2.0799999999999996)
+        text = f"{v:.6g}" if isinstance(v, (float, np.floating)) else str(v)
         text = text if len(text) <= 70 else text[:67] + "..."
         if k == "instrument_active_mass_mg" and technique == "cycling":
             text += _placeholder_words(ds)
