@@ -53,3 +53,23 @@ def anode_problem(value: str) -> str | None:
     if m and m.group(1) in ANODES:
         return None
     return f"wavelength {value!r}: expected a number or an anode in {sorted(ANODES)} (optionally 'Ka1', e.g. 'CuKa1')"
+
+
+#: units a wavelength is mistaken in, and their size in angstrom
+_OTHER_UNITS = (("pm", 0.01), ("m", 1e10), ("nm", 10.0), ("um", 1e4))
+
+
+def wavelength_unit_hint(value: float) -> str:
+    """`` (in pm? give 1.5406 or 'Cu')`` for a wavelength outside the range scans are taken at that
+    is one inside it in another unit (154.06 pm, 1.5406e-10 m), naming the anode when it is one's;
+    else ``""``. A number in the wrong unit was refused without a word of which unit was meant. Only
+    a tube's line or a length in metres (no wavelength in angstrom is under 1e-6) is hinted: 15.4 is
+    as likely 1.54 mistyped as 0.154 angstrom in pm."""
+    lo, hi = WAVELENGTH_RANGE
+    for unit, size in _OTHER_UNITS:
+        angstrom = value * size
+        if lo < angstrom < hi:
+            anode = anode_at(angstrom)
+            if anode or unit in ("m", "um"):
+                return f" (in {unit}? give {angstrom:.6g}" + (f" or {anode!r})" if anode else ")")
+    return ""

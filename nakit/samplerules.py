@@ -198,7 +198,7 @@ def formula_problem(formula: Any) -> str | None:
 def xrd_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
     """Notebook 01: a wavelength written as a number of angstrom in the range scans are taken at,
     an anode (``"Cu"``, ``"CuKa1"``), or ``(ka1, ka2, ratio)``."""
-    from .anodes import WAVELENGTH_RANGE, anode_problem
+    from .anodes import WAVELENGTH_RANGE, anode_problem, wavelength_unit_hint
 
     lo, hi = WAVELENGTH_RANGE
     problems = []
@@ -211,7 +211,8 @@ def xrd_problems(samples: Sequence[Mapping[str, Any]]) -> list[str]:
         elif isinstance(value, str):
             problem = anode_problem(value)
         elif isinstance(value, (int, float)):
-            problem = None if lo < value < hi else f"wavelength {value!r} angstrom is outside {lo:g}-{hi:g} angstrom"
+            problem = None if lo < value < hi else (f"wavelength {value!r} angstrom is outside {lo:g}-{hi:g} angstrom"
+                                                    + wavelength_unit_hint(value))
         elif isinstance(value, (list, tuple)):
             problem = None if len(value) == 3 else f"wavelength {value!r}: expected (ka1, ka2, ratio)"
         else:

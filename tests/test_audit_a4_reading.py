@@ -139,7 +139,7 @@ def test_inspect_marks_neware_s_1_mg_placeholder_as_notebook_04_does(capsys):
     uio = peer_file("echem", "cellpy", "neware_uio.csv")
     main(["inspect", str(abn), str(uio)])
     abn_part, uio_part = capsys.readouterr().out.split(str(uio) + "\n", 1)
-    assert ("instrument_active_mass_mg: 1.0 (a cycler's default placeholder: not used; give the cell's "
+    assert ("instrument_active_mass_mg: 1 (a cycler's default placeholder: not used; give the cell's "
             "active_mass_mg)") in abn_part
     (mass,) = [line for line in uio_part.splitlines() if "instrument_active_mass_mg:" in line]
     assert float(mass.split(":")[1]) == pytest.approx(2.08, rel=1e-4) and "placeholder" not in uio_part

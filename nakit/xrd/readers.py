@@ -65,33 +65,14 @@ import numpy as np
 import xarray as xr
 
 from ..datamodel import file_provenance
-from ..anodes import ANODE_FORM, ANODES, SAME_ANODE, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem
+from ..anodes import (ANODE_FORM, ANODES, SAME_ANODE, WAVELENGTH_RANGE, anode_at, anode_in_nm, anode_problem,
+                      wavelength_unit_hint)
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, NakitError, NakitWarning, ParameterError
 from ..sheets import is_table, is_workbook, table_lines, zip_reason
 from .counting import negative_points, radians_hint, zero_runs
 from ..textio import (DEFAULT_MAX_DECOMPRESSED, FLOAT32_MAX, check_declared_count, check_last_row, check_last_value,
                       content_suffix, decode, first_column_technique, parse_number, read_bytes, read_text_lines,
                       refuse_beyond, sniff_decimal_and_delimiter)
-
-
-#: units a wavelength is mistaken in, and their size in angstrom
-_OTHER_UNITS = (("pm", 0.01), ("m", 1e10), ("nm", 10.0), ("um", 1e4))
-
-
-def wavelength_unit_hint(value: float) -> str:
-    """`` (in pm? give 1.5406 or 'Cu')`` for a wavelength outside the range scans are taken at that
-    is one inside it in another unit (154.06 pm, 1.5406e-10 m), naming the anode when it is one's;
-    else ``""``. A number in the wrong unit was refused without a word of which unit was meant. Only
-    a tube's line or a length in metres (no wavelength in angstrom is under 1e-6) is hinted: 15.4 is
-    as likely 1.54 mistyped as 0.154 angstrom in pm."""
-    lo, hi = WAVELENGTH_RANGE
-    for unit, size in _OTHER_UNITS:
-        angstrom = value * size
-        if lo < angstrom < hi:
-            anode = anode_at(angstrom)
-            if anode or unit in ("m", "um"):
-                return f" (in {unit}? give {angstrom:.6g}" + (f" or {anode!r})" if anode else ")")
-    return ""
 
 
 @dataclass
