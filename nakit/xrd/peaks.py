@@ -10,7 +10,7 @@ import xarray as xr
 
 from ..errors import FitError, ParameterError
 from ..fitutil import one_blas_thread
-from ..validation import as_float_array, pass_through, same_length, sorted_by
+from ..validation import as_float_array, in_range, pass_through, same_length, sorted_by
 from . import _trf
 from ._inputs import require_peak_table, scan_in_order, two_theta_span
 from .counting import counting, no_pattern_reason, scan_gaps
@@ -50,6 +50,9 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
     """
     from scipy.signal import find_peaks as _find
 
+    min_snr = _above_zero(min_snr, "find_peaks_raw: min_snr")
+    min_separation_deg = _above_zero(min_separation_deg, "find_peaks_raw: min_separation_deg")
+    smooth_deg = _above_zero(smooth_deg, "find_peaks_raw: smooth_deg")
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
     same_length(two_theta=x, intensity=y)
@@ -81,6 +84,11 @@ def find_peaks_raw(two_theta, intensity, background=None, *, min_snr: float = 5.
             keep &= ~(near & (z[idx] < z[idx[i]]))
         idx = idx[keep]
     return x[idx]
+
+
+def _above_zero(value, name: str) -> float:
+    """``value`` as a float if a finite number above 0, else a :class:`ParameterError` naming ``name``."""
+    return in_range(value, name, 0, inclusive=(False, True))
 
 
 def _search_background(x, y, background=None) -> np.ndarray:
@@ -367,6 +375,11 @@ def _fit_groups(two_theta, intensity, positions, wavelength, background=None, si
     window, or a fit that does not converge), as {their K-alpha1 positions: why}; they are left
     out of the table instead of failing the call (raised as :class:`FitError` without it).
     """
+    # (fit_peaks passes these on from its **kw: a window of no width or a group of no peak fits nothing)
+    window_fwhm, fwhm_guess = _above_zero(window_fwhm, "window_fwhm"), _above_zero(fwhm_guess, "fwhm_guess")
+    if in_range(max_group, "max_group", 1) != int(max_group):
+        raise ParameterError(f"max_group: expected a whole number of peaks, got {max_group!r}")
+    max_group = int(max_group)
     x = as_float_array(two_theta, "two_theta", min_size=5)
     y = as_float_array(intensity, "intensity", min_size=5)
     same_length(two_theta=x, intensity=y)
@@ -558,6 +571,11 @@ def fit_peaks(ds: xr.Dataset, positions=None, background=None, *, min_snr: float
     """
     if if_none not in ("raise", "empty"):
         raise ParameterError(f"fit_peaks: if_none must be 'raise' or 'empty', got {if_none!r}")
+    # the bounds of notebook 01's parameters (min_snr: range > 0): fit_peaks(ds, min_snr=-1) ran and
+    # called every wiggle of the background a candidate, where nakit run refuses the same value
+    min_snr = _above_zero(min_snr, "fit_peaks: min_snr")
+    max_fwhm = _above_zero(max_fwhm, "fit_peaks: max_fwhm")
+    min_significance = in_range(min_significance, "fit_peaks: min_significance", 0)
     two_theta_range = two_theta_span(two_theta_range, "fit_peaks")
     pass_through("fit_peaks", _window_settings, kw, also=_OWN_SETTINGS)
     ds, background = scan_in_order(ds, "fit_peaks", background)
