@@ -116,9 +116,9 @@ def plain_math(text: str) -> str:
         return text
     parts = text.split("$")  # odd places: the mathtext spans, in matplotlib's pairing of the dollars
     out = parts[0]
-    for math, after in zip(parts[1::2], parts[2::2]):
-        script = _SCRIPT_SPAN.fullmatch(math)
-        out += (script[2].translate(_RAISED if script[1] == "^" else _LOWERED) if script else f"${math}$") + after
+    for span, after in zip(parts[1::2], parts[2::2]):
+        script = _SCRIPT_SPAN.fullmatch(span)
+        out += (script[2].translate(_RAISED if script[1] == "^" else _LOWERED) if script else f"${span}$") + after
     return out
 
 

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 import pytest
 
-from nakit.errors import CalculationError
 from nakit.xrd import fit_peaks, index_pattern, read_xrd
 from nakit.xrd import indexing
 from tests.peer import peer_file

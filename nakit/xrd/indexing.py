@@ -362,15 +362,8 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
                 if (round(a, 3), cen) in tried:
                     continue
                 tried.add((round(a, 3), cen))
-                s = _try(tt, lam, "cubic", cen, a, None, hkl, tolerance, zero, fits)
-                if s is not None:
-                    sols.append(s)
-    for s in sols:
-        s.trials = len(tried)
-    sols = _named(_rank(sols), two_theta_obs)
-    if warn:
-        _warn_if_flagged(sols)
-    return sols
+                sols.append(_try(tt, lam, "cubic", cen, a, None, hkl, tolerance, zero, fits))
+    return _solutions(sols, len(tried), two_theta_obs, warn)
 
 
 def _uniaxial_trials(q, system: str, centring: str, n_first: int, max_index: int) -> set[tuple[float, float, str]]:
@@ -412,7 +405,7 @@ def _index_uniaxial(system, two_theta_obs, wavelength, tolerance, zero, n_first,
     tt = np.sort(as_float_array(two_theta_obs, "two_theta_obs", min_size=4))
     lam = Wavelength.argument(wavelength).ka1
     q = (2 * np.sin(np.radians(tt / 2)) / lam) ** 2
-    sols, seen = [], set()
+    seen = set()
     for cen in centrings:
         seen |= _uniaxial_trials(q, system, cen, n_first, max_index)
     # cheap screen (lines indexed by the trial cell) before any least-squares refinement
@@ -424,15 +417,8 @@ def _index_uniaxial(system, two_theta_obs, wavelength, tolerance, zero, n_first,
     # most lines first, then the smallest cell; ties in a fixed order (not the set's)
     screened.sort(key=lambda r: (-r[0], r[1] * r[1] * r[2], r[1], r[2], r[3]))
     fits = {}
-    for _, a, c, cen in screened[:n_refine]:
-        s = _try(tt, lam, system, cen, a, c, _hkl_table(system, cen), tolerance, zero, fits)
-        if s is not None:
-            s.trials = len(screened)
-            sols.append(s)
-    sols = _named(_rank(sols), two_theta_obs)
-    if warn:
-        _warn_if_flagged(sols)
-    return sols
+    return _solutions((_try(tt, lam, system, cen, a, c, _hkl_table(system, cen), tolerance, zero, fits)
+                       for _, a, c, cen in screened[:n_refine]), len(screened), two_theta_obs, warn)
 
 
 def index_tetragonal(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: bool = True,
@@ -544,12 +530,19 @@ def index_orthorhombic(two_theta_obs, wavelength, *, tolerance: float = 0.05, ze
                             cells[:, 2], tol_q=0.01, b=cells[:, 1], system="orthorhombic")
     # most lines first, then the smallest cell; ties in a fixed order
     order = np.lexsort((cells[:, 2], cells[:, 1], cells[:, 0], cells.prod(axis=1), -counts))
-    sols, fits = [], {}
-    for a, b, c in cells[order[:n_refine]]:
-        s = _try(tt, lam, "orthorhombic", "P", float(a), float(c), table(1.05 * c, q[-1] / (1 - 0.015)), tolerance,
-                 zero, fits, b=float(b))
+    fits = {}
+    return _solutions((_try(tt, lam, "orthorhombic", "P", float(a), float(c), table(1.05 * c, q[-1] / (1 - 0.015)),
+                            tolerance, zero, fits, b=float(b)) for a, b, c in cells[order[:n_refine]]),
+                      len(cells), two_theta_obs, warn)
+
+
+def _solutions(tries, trials: int, two_theta_obs, warn: bool) -> list[IndexingSolution]:
+    """The trial cells that indexed the lines (``tries``: :func:`_try`'s results, None for a cell that
+    did not), each knowing how many trials its system had, ranked and named; warned of if ``warn``."""
+    sols = []
+    for s in tries:
         if s is not None:
-            s.trials = len(cells)
+            s.trials = trials
             sols.append(s)
     sols = _named(_rank(sols), two_theta_obs)
     if warn:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from nakit.errors import ParameterError
-from nakit.raman import (Band, assign, correct_baseline, fit_bands, fit_map, library_bands, read_raman)
+from nakit.raman import (assign, correct_baseline, fit_bands, fit_map, library_bands, read_raman)
 from nakit.raman.baseline import WINDOWS, BaselineSpec
 from nakit.raman.synthetic import write_labspec
 

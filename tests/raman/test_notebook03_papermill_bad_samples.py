@@ -43,7 +43,7 @@ def test_check_samples_words_for_notebook_03(tmp_path, monkeypatch, samples, wor
 @pytest.mark.notebooks
 @pytest.mark.parametrize(("samples", "words"), [
     (lambda f: [{"label": "graphite", "fiel": f}], "unknown key(s) 'fiel' (did you mean 'file'?)"),
-    (lambda f: [f], f"entry 1: expected a mapping of keys to values, got "),
+    (lambda f: [f], "entry 1: expected a mapping of keys to values, got "),
 ])
 def test_papermill_run_refuses_bad_samples(tmp_path, samples, words):
     import papermill as pm
