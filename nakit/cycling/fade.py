@@ -18,7 +18,7 @@ import xarray as xr
 
 from ..errors import FitError, NakitWarning, ParameterError
 from ..fitutil import at_bound
-from ..validation import as_float_array, same_length, sorted_by
+from ..validation import as_float_array, checked_keywords, same_length, sorted_by
 from ..datamodel import Result, require_kind
 from .rate import _SUMMARY, _SUMMARY_FROM, current_change
 
@@ -209,9 +209,12 @@ class FadeFit(Result):
                                                                   "aic", "bic", "active_mass_mg"))]
 
 
-def _warn_if_flagged(fit: FadeFit) -> FadeFit:
+def _warn_if_flagged(fit: FadeFit, stacklevel: int = 3) -> FadeFit:
+    """``fit``, warned of when flagged, at the line that called the public function (``stacklevel``:
+    3 from its body, 4 through :func:`~nakit.validation.checked_keywords`)."""
     if fit.flags:
-        warnings.warn(f"{fit.model} fade fit flagged: {'; '.join(fit.flag_details)}", NakitWarning, stacklevel=3)
+        warnings.warn(f"{fit.model} fade fit flagged: {'; '.join(fit.flag_details)}", NakitWarning,
+                      stacklevel=stacklevel)
     return fit
 
 
@@ -278,6 +281,7 @@ def _fit_fade(cycle, capacity, model: str, units: str) -> FadeFit:
                    _result=result, last_cycle=int(n[-1]))
 
 
+@checked_keywords
 def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice | None = None,
              variable: str | None = None) -> FadeFit:
     """Fit a fade law to a per-cycle summary's (specific) discharge capacity.
@@ -295,4 +299,4 @@ def fit_fade(summary: xr.Dataset, model: str = "exponential", *, cycles: slice |
     fit.active_mass_mg = float(summary.attrs.get("active_mass_mg", np.nan))
     if "discharge_current" in sel:  # (a summary of nakit.cycling.summarise has it)
         fit.current_change = current_change(sel, sel["cycle"].values[np.isfinite(sel[variable].values)])
-    return _warn_if_flagged(fit)
+    return _warn_if_flagged(fit, stacklevel=4)

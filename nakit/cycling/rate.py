@@ -12,7 +12,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ParameterError
-from ..validation import as_float_array, in_range
+from ..validation import as_float_array, checked_keywords, in_range
 from ..datamodel import require_kind, source_attrs
 
 #: What the per-cycle analyses take, for their TypeError.
@@ -57,6 +57,7 @@ def cycle_current(summary: xr.Dataset) -> xr.DataArray:
     return summary["current_density" if "specific_discharge_capacity" in summary else "discharge_current"]
 
 
+@checked_keywords(aliases={"tolerance": "rel_tol", "tol": "rel_tol"})
 def current_steps(summary: xr.Dataset, cycles=None,
                   rel_tol: float = CURRENT_STEP_TOLERANCE) -> list[tuple[float, int, int]]:
     """The stretches of cycles at one current, in the order run: ``(mean current, first cycle, last
@@ -111,6 +112,7 @@ def current_change(summary: xr.Dataset, cycles, rel_tol: float = CURRENT_STEP_TO
                if record != steps else ""))
 
 
+@checked_keywords(aliases={"tolerance": "rel_tol", "tol": "rel_tol"})
 def rate_capability(summary: xr.Dataset, rel_tol: float = CURRENT_STEP_TOLERANCE) -> xr.Dataset:
     """Group the cycles of a per-cycle summary by current and summarise each step.
 

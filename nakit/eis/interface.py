@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ParameterError
-from ..validation import as_float_array, same_length, sorted_by
+from ..validation import as_float_array, checked_keywords, same_length, sorted_by
 from .fitting import CircuitFit
 from .regression import LINE_P_VALUE_MIN, fit_line, inconsistent
 from ..datamodel import Result
@@ -56,6 +56,7 @@ class Growth(Result):
                                                             f"(cycle {cycles}): indicative only"}
 
 
+@checked_keywords(aliases={"param": "parameter", "name": "parameter"})
 def resistance_vs_cycle(fits: Mapping[int, CircuitFit], parameter: str = "R1", *, label: str = "") -> xr.Dataset:
     """The fitted ``parameter`` (a resistance) of each cycle's spectrum as a Dataset over ``cycle``."""
     if not fits:
@@ -100,6 +101,7 @@ def growth_rate_raw(cycle, resistance, resistance_sigma=None) -> Growth:
                   ratio=float(R[-1] / R[0]), flags=flags, chi2=line.chi2)
 
 
+@checked_keywords
 def growth_rate(ds: xr.Dataset) -> Growth:
     """Growth of a :func:`resistance_vs_cycle` Dataset; flagged ``rests_on_flagged_fits`` where
     any of its points comes from a circuit fit that failed its checks (``fit_flagged``)."""

@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..errors import CalculationError
-from ..validation import as_float_array, in_range, same_length, sorted_by
+from ..validation import as_float_array, checked_keywords, in_range, same_length, sorted_by
 from .isotherm import get_branch, refuse_beyond_saturation
 from .units import N2_DENSITY_CONVERSION
 from ..datamodel import FromMeasurement, Result, source_attrs
@@ -68,6 +68,7 @@ def total_pore_volume_raw(relative_pressure, loading, p_at: float = 0.99,
     return PoreVolume(uptake * density_conversion, uptake, float(p_at), float(density_conversion), not exact)
 
 
+@checked_keywords
 def total_pore_volume(ds: xr.Dataset, p_at: float = 0.99, branch: str = "adsorption",
                       density_conversion: float = N2_DENSITY_CONVERSION) -> PoreVolume:
     """Total pore volume of an isotherm Dataset; see :func:`total_pore_volume_raw`."""
