@@ -487,7 +487,8 @@ def _judge(p, q, i, j, slope, icpt, full, tolerance, drops):
 def _lines(p, q, sums, i, j, full, tolerance, drops, min_r2, min_points):
     """Each range ``i..j``'s BET line from the running ``sums`` (a zero column first) of 1, p, y, p^2,
     py, y^2 (y the BET ordinate): point count, slope, intercept and C, the Rouquerol criteria
-    (:func:`_judge`), the quality floors and the criterion-4 deviation (inf where undefined)."""
+    (:func:`_judge`), the quality floors, the criterion-4 deviation (inf where undefined) and
+    whether each range passes every criterion and floor."""
     N, Sx, Sy, Sxx, Sxy, Syy = sums[:, j + 1] - sums[:, i]
     vx = Sxx - Sx**2 / N
     vxy = Sxy - Sx * Sy / N
@@ -498,7 +499,8 @@ def _lines(p, q, sums, i, j, full, tolerance, drops, min_r2, min_points):
         c = 1 + slope / icpt  # each range's C, for the doubts, the preference and the spread
     criteria, dev = _judge(p, q, i, j, slope, icpt, full, tolerance, drops)
     floors = {f"r2 >= {min_r2}": vxy**2 >= min_r2 * vx * vy, f">= {min_points} points": N >= min_points}
-    return N, slope, icpt, c, criteria, floors, np.where(np.isnan(dev), np.inf, dev)
+    valid = functools.reduce(operator.and_, (*criteria.values(), *floors.values()))
+    return N, slope, icpt, c, criteria, floors, np.where(np.isnan(dev), np.inf, dev), valid
 
 
 def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SECTION, *, min_points: int = 4,
@@ -594,13 +596,12 @@ def bet_auto_raw(relative_pressure, loading, cross_section: float = N2_CROSS_SEC
     # (same result; on a typical isotherm a few percent of the ranges remain)
     may_pass = np.flatnonzero((drops[j_all] == drops[i_all]) & (j_all - i_all >= min_points - 1))
     i, j = i_all[may_pass], j_all[may_pass]
-    judged = _lines(p, q, sums, i, j, (pf, qf), tolerance, drops, min_r2, min_points)
-    valid = functools.reduce(operator.and_, (*judged[4].values(), *judged[5].values()))
+    N, slope, icpt, c, criteria, floors, dev, valid = _lines(p, q, sums, i, j, (pf, qf), tolerance, drops, min_r2,
+                                                             min_points)
     if not valid.any():
         i, j = i_all, j_all
-        judged = _lines(p, q, sums, i, j, (pf, qf), tolerance, drops, min_r2, min_points)
-        valid = functools.reduce(operator.and_, (*judged[4].values(), *judged[5].values()))
-    N, slope, icpt, c, criteria, floors, dev = judged
+        N, slope, icpt, c, criteria, floors, dev, valid = _lines(p, q, sums, i, j, (pf, qf), tolerance, drops,
+                                                                 min_r2, min_points)
     checks = {**criteria, **floors}
     if valid.any():
         # the knee: below it a long range runs into micropore filling
