@@ -260,12 +260,12 @@ def read_neware_regular_csv(path: str | os.PathLike, *, units: Mapping[str, str]
     table = None
     if cycle_rows:
         found = find_columns(headers[0], CYCLE, p, required=CYCLE_REQUIRED, where="cycle rows")
-        cycle_cols = _columns(cycle_rows, found, headers[0], p, None,
-                              RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), sheet="cycle rows")
+        cycle_numbers = RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64))
+        cycle_cols = _columns(cycle_rows, found, headers[0], p, None, cycle_numbers, sheet="cycle rows")
         # Neware writes a cycle row as each of its cycles opens: one after the last record row is none of them
         # (9999,9999,... starts with no empty field, so it reads as a cycle row: a 21st cycle after its 20)
         refuse_cycle_out_of_sequence(
-            cycle_cols["cycle"], RowNumbers(0, np.asarray(cycle_lines, dtype=np.int64)), p, headers[0][found["cycle"][0]],
+            cycle_cols["cycle"], cycle_numbers, p, headers[0][found["cycle"][0]],
             numbering="Neware numbers its cycle rows one by one, each before the cycle's step and record rows",
             appended_from=int(np.searchsorted(cycle_lines, rec_lines[-1])),
             appended="It follows the last record row: a summary or total row appended to the file")
