@@ -162,7 +162,7 @@ class FadeFit(Result):
         from ..report import fmt
 
         parts = [f"{name} = {fmt(value, self.stderr.get(name))}"
-                 + (f" {self.parameter_unit(name)}" if self.parameter_unit(name) else "")
+                 + (f" {unit}" if (unit := self.parameter_unit(name)) else "")
                  + ("" if np.isfinite(self.stderr.get(name, np.nan)) else " (no standard error)")
                  for name, value in self.params.items()]
         cycles = f"cycles {self.first_cycle}-{self.last_cycle}" if self.last_cycle is not None \
