@@ -220,7 +220,7 @@ def label_steps(ax, rate: xr.Dataset, y: float, **text_kwargs) -> list:
     list of matplotlib.text.Text
         The labels, in step order.
     """
-    from ..layout import clear_labels
+    from ..layout import _shift_text, clear_labels
 
     text_kwargs = {"fontsize": "small", **text_kwargs}
     current = step_current(rate).values
@@ -235,8 +235,7 @@ def label_steps(ax, rate: xr.Dataset, y: float, **text_kwargs) -> list:
         b = t.get_window_extent(renderer)
         dx = max(box.x0 - b.x0, 0.0) + min(box.x1 - b.x1, 0.0)
         if dx:
-            x, y_px = ax.transData.transform(t.get_position())
-            t.set_position(ax.transData.inverted().transform((x + dx, y_px)))
+            _shift_text(t, dx, 0.0)
     # half an em apart: "0.1497" and "0.3259" a space's width apart read as one run of digits
     clear_labels(ax, texts, gap_pt=0.5 * texts[0].get_fontsize() if texts else 1.0)
     return texts
