@@ -412,8 +412,8 @@ def select_loop(ds: xr.Dataset, which: str | int = "last", *, complete: bool = F
         if complete:
             position = best
     one = _one_loop(ds, position)
-    short = loop_shortfalls(ds).get(int(one[LOOP_DIM]))
-    if short:
+    if points[position] < points.max():  # cut short: say what it lacks
+        short = loop_shortfalls(ds)[int(one[LOOP_DIM])]
         advice = (f"; select_loop(ds, {which!r}, complete=True) gives loop {int(ds[LOOP_DIM].values[best])}, the "
                   f"{which} complete one" if isinstance(which, str) else "")
         warnings.warn(f"loop {int(one[LOOP_DIM])} has {short}{advice}", NakitWarning, stacklevel=2)

@@ -665,10 +665,8 @@ def _raster(distinct: set) -> tuple[str, list[float], list[float]] | None:
     if len(shared_x) >= 2 and len(shared_y) >= 2:
         return (f"{len(shared_x)} x {len(shared_y)} raster (x {_values_text(shared_x)}, y {_values_text(shared_y)})",
                 shared_x, shared_y)
-    rows = [_line_scan([x for x, y in distinct if y == shared_y[0]])] if len(shared_y) == 1 else []
-    cols = [_line_scan([y for x, y in distinct if x == shared_x[0]])] if len(shared_x) == 1 else []
-    row = rows[0] if rows else None
-    col = cols[0] if cols else None
+    row = _line_scan([x for x, y in distinct if y == shared_y[0]]) if len(shared_y) == 1 else None
+    col = _line_scan([y for x, y in distinct if x == shared_x[0]]) if len(shared_x) == 1 else None
     if row is not None and (col is None or len(row) >= len(col)):
         return (f"line scan of {len(row)} positions along x at y {shared_y[0]:g} (x {_values_text(row)})",
                 row, shared_y)
