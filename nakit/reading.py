@@ -73,8 +73,9 @@ TEXT_FACTS = {"adsorptive": "a gas's name, e.g. 'N2'", "sep": "the column separa
 #: ... that map a column to something, and an example
 MAPPING_FACTS = {"columns": "{'time': 'Zeit/s', 'voltage': 'U/V', 'current': 'I/mA'}",
                  "units": "{'current': 'mA'}"}
-#: laser lines a Raman spectrum is excited with (nm), as notebook 03's laser_wavelength range
-LASER_RANGE = (200.0, 1100.0)
+#: laser lines a Raman spectrum is excited with (nm), as notebook 03's laser_wavelength range (also the
+#: Raman reader's for a bare number in a header, and the carbon analysis' for La)
+LASER_RANGE = (200, 1100)
 
 
 def check_facts(facts: dict[str, Any]) -> dict[str, Any]:

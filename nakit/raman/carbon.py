@@ -57,7 +57,8 @@ from ..validation import in_range, pass_through
 from .baseline import WINDOWS, baseline_raw
 from .fitting import Band, BandFit, fit_bands_raw
 from .saturation import SATURATION_ATTR, clipped_band
-from .readers import ABSOLUTE_WAVENUMBER_MIN, LASER_ASSUMED
+from ..reading import LASER_RANGE
+from .readers import ABSOLUTE_WAVENUMBER_MIN, LASER_ASSUMED, NM_STEP_MAX, WAVELENGTH_AXIS_NM
 from ..datamodel import require_dataset, Result, source_attrs
 
 TWO_BAND = (
@@ -74,8 +75,6 @@ SADEZKY = (
 MODELS = {"2-band": TWO_BAND, "Sadezky 5-band": SADEZKY}
 #: the first-order carbon region fitted (cm-1)
 WINDOW = (900.0, 1900.0)
-#: a wavelength axis (nm) steps finer than this: a spectrometer's pixels lie 0.02-0.2 nm apart, 0.3-2 cm-1 in shift
-NM_STEP_MAX = 0.3
 CANCADO_COEFF = 2.4e-10  # nm^-3
 # Above this D FWHM (cm-1) the carbon is in the amorphous regime where La from I_D/I_G fails.
 AMORPHOUS_D_FWHM = 100.0
@@ -271,7 +270,7 @@ def _axis_hint(x: np.ndarray, laser_wavelength: float | None) -> str:
         shift = f" (with the {laser:g} nm laser: {1e7 / laser - hi:.0f} to {1e7 / laser - lo:.0f} cm-1)" if laser else ""
         return (f"; the axis runs {lo:.6g}-{hi:.6g}: absolute wavenumbers (cm-1 of the scattered light) rather than "
                 f"a Raman shift? The shift is 1e7/laser_nm minus the wavenumber{shift}")
-    if 150 <= lo and hi <= 1200 and 0 < step < NM_STEP_MAX:
+    if WAVELENGTH_AXIS_NM[0] <= lo and hi <= WAVELENGTH_AXIS_NM[1] and 0 < step < NM_STEP_MAX:
         shift = (f" (with the {laser:g} nm laser: {1e7 / laser - 1e7 / lo:.0f} to {1e7 / laser - 1e7 / hi:.0f} cm-1)"
                  if laser else "")
         return (f"; the axis runs {lo:.6g}-{hi:.6g} in steps of {step:.3g}: a wavelength axis in nm rather than a "
@@ -347,7 +346,7 @@ def carbon_analysis_raw(x, y, *, laser_wavelength: float | None = None, window=W
     d, g = fit.row("D"), fit.row("G")
     la, caveat = None, "La not computed: the laser wavelength is unknown"
     if laser_wavelength is not None:
-        lam = in_range(laser_wavelength, "laser_wavelength", 200, 1100)
+        lam = in_range(laser_wavelength, "laser_wavelength", *LASER_RANGE)
         la = CANCADO_COEFF * lam ** 4 / ad_ag
         if d["fwhm"] > AMORPHOUS_D_FWHM:
             caveat = (f"La from Cancado (2006) is NOT valid here: the D band is {d['fwhm']:.0f} cm-1 wide "

@@ -37,6 +37,7 @@ import xarray as xr
 
 from ..datamodel import file_provenance
 from ..errors import FileFormatError, InvalidDataError, MissingFactError, ParameterError, read_as
+from ..reading import LASER_RANGE, check_facts
 from ..textio import (FLOAT32_MAX, TextFile, check_last_row, check_last_value, decode, first_column_technique,
                       parse_number, read_bytes, read_text_lines, refuse_beyond, sniff_decimal_and_delimiter)
 from ..sheets import is_table, table_lines
@@ -64,8 +65,6 @@ def read_raman(path: str | os.PathLike, *, laser_wavelength: float | None = None
         The content is not a Raman format nakit reads; the message names what it looks like
         when it is recognised (a diffraction file, an Excel workbook, an image, ...).
     """
-    from ..reading import check_facts  # (the one check of every reader's facts)
-
     laser_wavelength = check_facts({"laser_wavelength": laser_wavelength})["laser_wavelength"]
     fmt = detect_format(path)
     if fmt == "two-column":  # (its axis may be a wavelength, converted with the laser's)
@@ -436,6 +435,10 @@ def read_two_column(path: str | os.PathLike, *, laser_wavelength: float | None =
 ABSOLUTE_WAVENUMBER_MIN = 5000.0
 #: cm-1: the farthest anti-Stokes shift a spectrum measures (the signal falls as exp(-hcv/kT))
 ANTI_STOKES_MAX = 2000.0
+#: nm: where a wavelength axis of Raman light lies, and the step below which an axis there is a wavelength:
+#: a spectrometer's pixels lie 0.02-0.2 nm apart, 0.3-2 cm-1 in shift
+WAVELENGTH_AXIS_NM = (150.0, 1200.0)
+NM_STEP_MAX = 0.3
 #: a column name that is an absolute wavelength ("Wavelength (nm)", "lambda/nm", "nm")
 _WAVELENGTH_AXIS = re.compile(r"wavelength|lambda|\u03bb|(^|[\s(\[/])nm\b", re.IGNORECASE)
 
@@ -485,14 +488,14 @@ def _refuse_foreign_axis(path, x: np.ndarray, laser_wavelength: float | None = N
     step = float(np.median(np.abs(np.diff(x))))
     lo, hi = float(np.min(x)), float(np.max(x))
     # an axis starting at the laser's own wavelength, sampled finer than usual pixels, is one in nm too
-    at_laser = laser_wavelength is not None and abs(lo - laser_wavelength) < 10 and step < 0.3
+    at_laser = laser_wavelength is not None and abs(lo - laser_wavelength) < 10 and step < NM_STEP_MAX
     if not (0 < step < 0.1 or at_laser):
         return
     where = f"an axis from {lo:g} to {hi:g} in steps of {step:.3g}"
     if 0 < lo and hi <= 180:
         raise FileFormatError(path, f"{where}: a diffraction scan in degrees 2theta (read it with "
                               "nakit.xrd.read_xrd), not a Raman spectrum, whose points lie 0.3-2 cm-1 apart")
-    if 150 <= lo and hi <= 1200:
+    if WAVELENGTH_AXIS_NM[0] <= lo and hi <= WAVELENGTH_AXIS_NM[1]:
         laser = f"; it starts {lo - laser_wavelength:+.3g} nm from the {laser_wavelength:g} nm laser line" if at_laser else ""
         raise FileFormatError(path, f"{where}: a wavelength in nm{laser}, not a Raman shift in cm-1, whose points "
                               "lie 0.3-2 cm-1 apart; a header line naming the column ('Wavelength (nm)') above the "
@@ -869,13 +872,13 @@ def _laser_nm(path, header: dict[str, str]) -> float | None:
         if not m:
             continue  # e.g. "#Laser=\tOff": no wavelength stated
         nm = float(m.group(1).replace(",", "."))
-        if m.group(2) or k.endswith("_nm") or 200 <= nm <= 1100:
+        if m.group(2) or k.endswith("_nm") or LASER_RANGE[0] <= nm <= LASER_RANGE[1]:
             if not 150 <= nm <= 2000:
                 raise FileFormatError(path, f"laser wavelength {value.strip()!r} nm is outside 150-2000 nm",
                                       field=key)
             return nm
         raise FileFormatError(path, f"laser value {value.strip()!r} has no unit and is not a wavelength in nm "
-                              "(200-1100)", field=key)
+                              f"({LASER_RANGE[0]:g}-{LASER_RANGE[1]:g})", field=key)
     return None
 
 
