@@ -216,12 +216,7 @@ def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None, b=None):
     ``tol_deg`` bounds |d2theta|; ``tol_q`` the relative |dQ|/Q, which suits a trial cell
     whose error grows with angle.
     """
-    if system == "cubic":
-        q = (hkl**2).sum(axis=1) / a**2
-    elif system == "tetragonal":
-        q = (hkl[:, 0] ** 2 + hkl[:, 1] ** 2) / a**2 + hkl[:, 2] ** 2 / c**2
-    else:
-        q = q_values(hkl, system, a, c, b)
+    q = q_values(hkl, system, a, c, b)
     if tol_q is not None:
         rel = np.abs(q_obs[:, None] / q[None, :] - 1)
         j = rel.argmin(axis=1)
@@ -235,8 +230,9 @@ def _assign(q_obs, hkl, a, c, system, lam, tol_deg=None, tol_q=None, b=None):
 def _metric_terms(hkl, system: str) -> np.ndarray:
     """Columns t_j of Q = sum_j t_j / L_j^2 for each hkl row, L = (a, c) or (a, b, c), each distinct row once.
 
-    Tetragonal (h^2 + k^2, l^2) and orthorhombic (h^2, k^2, l^2) stay integers, so Q is formed with
-    the arithmetic :func:`_assign` uses; hexagonal (4/3 (h^2 + hk + k^2), l^2) as :func:`q_values`.
+    Tetragonal (h^2 + k^2, l^2) and orthorhombic (h^2, k^2, l^2) stay integers (exact, as :func:`q_values`'
+    float sums of squares are), hexagonal (4/3 (h^2 + hk + k^2), l^2) as :func:`q_values` forms them: Q is
+    formed with the arithmetic :func:`_assign` uses.
     """
     h, k, l = hkl[:, 0], hkl[:, 1], hkl[:, 2]
     if system == "tetragonal":
