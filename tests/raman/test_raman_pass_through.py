@@ -59,4 +59,6 @@ def test_a_right_keyword_reaches_the_same_number(ds):
         direct = carbon_analysis_raw(ds.raman_shift.values, ds.intensity.values, laser_wavelength=633, model="2-band")
     assert ours.model == "2-band" and ours.laser_wavelength_nm == 633
     assert ours.la_nm == direct.la_nm == pytest.approx(CANCADO_COEFF * 633.0 ** 4 / ours.ad_ag)
+    # the fixture's forward model: D 300 high, 60 wide; G 1000 high, 40 wide (Lorentzians)
+    assert ours.id_ig == pytest.approx(300 / 1000, abs=0.005) and ours.ad_ag == pytest.approx(300 * 60 / (1000 * 40), abs=0.01)
     assert despike(ds, threshold=8, max_width=2).attrs["despike"].endswith("{'threshold': 8, 'max_width': 2}; 0 points replaced")
