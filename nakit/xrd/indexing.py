@@ -367,10 +367,7 @@ def _uniaxial_trials(q, system: str, centring: str, n_first: int, max_index: int
     ``n_first`` lines (Q = 1/d^2) given every pair of low-index (max index ``max_index``) hkl, 2 < a, c < 30 A
     (tetragonal: a != c, a cubic cell)."""
     hkl = _hkl_table(system, centring)
-    trial = hkl[(hkl.max(axis=1) <= max_index)]
-    h, k, l = trial.T
-    m = np.stack([h**2 + k**2 if system == "tetragonal" else 4.0 / 3.0 * (h * h + h * k + k * k), l**2],
-                 axis=1).astype(float)
+    m = _metric_terms(hkl[hkl.max(axis=1) <= max_index], system).astype(float)  # (Q = m . (1/a^2, 1/c^2))
     seen = set()
     for i, j in combinations(range(min(n_first, len(q))), 2):
         # all pairs of trial rows for lines i and j: solve [m_i; m_j] [A, C] = [q_i, q_j]
