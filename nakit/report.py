@@ -974,6 +974,16 @@ def _plain_name(name: str, what: str, example: str) -> None:
                              "from a sample label: nakit.paperfigs.slug(label))")
 
 
+def _project_specs(notebook: str) -> dict | None:
+    """The parameters cell of one of the project's notebooks, parsed (None for another notebook):
+    :func:`check_samples` and :func:`start` both check against it."""
+    from .params import notebook_parameters
+    from .paths import notebooks_dir
+
+    path = notebooks_dir() / f"{notebook}.ipynb"
+    return notebook_parameters(path) if path.is_file() else None
+
+
 def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
     """Refuse values the notebook's parameters cell does not allow (its ``one of:`` and ``range:``, input
     files that do not exist, and the sample rules of :mod:`nakit.samplerules`).
@@ -982,15 +992,13 @@ def _check_values(notebook: str, parameters: Mapping[str, Any] | None) -> None:
     JupyterLab, its parameters cell edited by hand, gets the same refusal here rather than a
     report computed from, say, a negative peak threshold. Only the project's notebooks are known.
     """
-    from .params import check, notebook_parameters
-    from .paths import notebooks_dir
+    from .params import check
 
-    path = notebooks_dir() / f"{notebook}.ipynb"
-    if not parameters or not path.is_file():
+    specs = _project_specs(notebook) if parameters else None
+    if specs is None:
         return
     from .samplerules import problems as rule_problems
 
-    specs = notebook_parameters(path)
     # with the runner's file checks: a papermill run given a kernel file that does not exist wrote a whole
     # report (its DFT section an error line) and ended well; relative paths are the kernel's working folder's
     problems = [p for name, value in parameters.items() if name in specs for p in check(specs[name], value, Path.cwd())[1]]
@@ -1010,11 +1018,9 @@ def check_samples(notebook: str, samples: Any) -> None:
     missing keys, entries that are no mapping, input files that do not exist, relative ones
     looked for in the working folder), naming the entry. Only the project's notebooks are known.
     """
-    from .params import check, notebook_parameters
-    from .paths import notebooks_dir
+    from .params import check
 
-    path = notebooks_dir() / f"{notebook}.ipynb"
-    param = notebook_parameters(path).get("samples") if path.is_file() else None
+    param = (_project_specs(notebook) or {}).get("samples")
     if param is None:
         return
     if not isinstance(samples, (list, tuple)):
