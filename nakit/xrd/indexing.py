@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import CalculationError, FitError, NakitWarning
 from ..validation import as_float_array, pass_through
+from .klines import kbeta_pairs
 from .readers import Wavelength
 from .refine import CellRefinement, _cell_fit, q_values, refine_cell_raw
 from ..datamodel import require_kind, FromMeasurement, Result, source_attrs
@@ -352,8 +353,9 @@ def index_cubic(two_theta_obs, wavelength, *, tolerance: float = 0.05, zero: boo
     sols, fits, tried = [], {}, set()  # P, I and F trials often assign the same hkl: one fit each
     for cen in centrings:
         hkl = _hkl_table("cubic", cen)
+        first_n = np.unique((hkl**2).sum(axis=1))[:8]  # the centring's eight lowest N = h^2 + k^2 + l^2
         for q1 in q:
-            for n1 in np.unique((hkl**2).sum(axis=1))[:8]:
+            for n1 in first_n:
                 a = float(np.sqrt(n1 / q1))
                 if (round(a, 3), cen) in tried:
                     continue
@@ -532,22 +534,15 @@ def index_orthorhombic(two_theta_obs, wavelength, *, tolerance: float = 0.05, ze
 def _solutions(tries, trials: int, two_theta_obs, warn: bool) -> list[IndexingSolution]:
     """The trial cells that indexed the lines (``tries``: :func:`_try`'s results, None for a cell that
     did not), each knowing how many trials its system had, ranked and named; warned of if ``warn``."""
-    sols = []
-    for s in tries:
-        if s is not None:
-            s.trials = trials
-            sols.append(s)
-    sols = _named(_rank(sols), two_theta_obs)
+    sols = [s for s in tries if s is not None]
+    for s in sols:
+        s.trials = trials
+        # the provenance of the scan its lines came from (fit_peaks(ds)["two_theta"] carries the peak
+        # table's attrs; a plain list has none)
+        s.source = source_attrs(two_theta_obs)
+    sols = _rank(sols)
     if warn:
         _warn_if_flagged(sols)
-    return sols
-
-
-def _named(sols: list[IndexingSolution], two_theta_obs) -> list[IndexingSolution]:
-    """``sols``, each keeping the provenance of the scan its lines came from (``fit_peaks(ds)["two_theta"]``
-    carries the peak table's attrs; a plain list has none)."""
-    for s in sols:
-        s.source = source_attrs(two_theta_obs)
     return sols
 
 
@@ -753,8 +748,6 @@ def unknown_lines(peaks: pd.DataFrame, wavelength, phase_id) -> np.ndarray:
     phase_id
         Its :class:`~nakit.xrd.phase_id.PhaseID`.
     """
-    from .klines import kbeta_pairs
-
     unexplained = phase_id.unexplained["two_theta_obs"].to_numpy(dtype=float)
     kbeta = [line for _, line in kbeta_pairs(peaks, wavelength, among=unexplained)]
     return np.sort(unexplained[~np.isin(unexplained, kbeta)])
